@@ -1,0 +1,1 @@
+"""etender: expert_pool."""

@@ -1,0 +1,251 @@
+"""Test harness: a real PostgreSQL, a template database cloned per test, a real server.
+
+The session starts one throwaway cluster (or uses ``DATABASE_URL``/``PGHOST`` when set),
+migrates a template database once, and gives every test that touches the database a
+fresh clone of it: services own their transactions, so an outer rolled-back
+transaction would not fit (procrastinate and asyncpg do the same).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import shutil
+import socket
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+
+from web.app import create_app
+from web.db.embedded import APP_ROLE, SUPERUSER, EmbeddedPostgres
+from web.db.migrate import migrate
+from web.settings import Settings
+
+TEMPLATE = "etender_template"
+
+
+class PgServer:
+    """A PostgreSQL server the tests may create databases on."""
+
+    def __init__(self, admin_dsn: str, cluster: EmbeddedPostgres | None) -> None:
+        self.admin_dsn = admin_dsn
+        self.cluster = cluster
+
+    def dsn(self, database: str, *, user: str | None = None) -> str:
+        """The admin DSN pointed at another database (and optionally another user)."""
+        if self.cluster is not None:
+            return self.cluster.dsn(user=user or SUPERUSER, database=database)
+        parts = urlsplit(self.admin_dsn)
+        netloc = parts.netloc
+        if user is not None:
+            netloc = f"{user}@{netloc.rsplit('@', 1)[-1]}"
+        return urlunsplit((parts.scheme, netloc, f"/{database}", parts.query, ""))
+
+
+def _external_admin_dsn() -> str | None:
+    if url := os.environ.get("DATABASE_URL"):
+        return url
+    if host := os.environ.get("PGHOST"):
+        query = urlencode({"host": host, "user": os.environ.get("PGUSER", "postgres")})
+        return f"postgresql:///postgres?{query}"
+    return None
+
+
+@pytest.fixture(scope="session")
+async def pg_server() -> AsyncIterator[PgServer]:
+    """One PostgreSQL for the session, with a migrated template database."""
+    external = _external_admin_dsn()
+    cluster = None
+    if external is None:
+        root = Path(tempfile.mkdtemp(prefix="etender-test-", dir="/tmp"))
+        root.chmod(0o755)
+        cluster = EmbeddedPostgres(root=root / "pg", fsync=False)
+        cluster.start()
+        server = PgServer(cluster.dsn(user=SUPERUSER, database="postgres"), cluster)
+    else:
+        server = PgServer(external, None)
+    admin = await asyncpg.connect(server.dsn("postgres"))
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE {TEMPLATE}")
+    finally:
+        await admin.close()
+    conn = await asyncpg.connect(server.dsn(TEMPLATE))
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
+    yield server
+    if cluster is not None:
+        cluster.destroy()
+        shutil.rmtree(cluster.root.parent, ignore_errors=True)
+
+
+class TestDatabase:
+    """One test's own clone of the template."""
+
+    def __init__(self, server: PgServer, name: str) -> None:
+        self.server = server
+        self.name = name
+
+    @property
+    def app_dsn(self) -> str:
+        user = APP_ROLE if self.server.cluster is not None else None
+        return self.server.dsn(self.name, user=user)
+
+    @property
+    def owner_dsn(self) -> str:
+        return self.server.dsn(self.name)
+
+
+@pytest.fixture
+async def database(pg_server: PgServer) -> AsyncIterator[TestDatabase]:
+    """A fresh database cloned from the migrated template."""
+    name = f"t_{secrets.token_hex(6)}"
+    admin = await asyncpg.connect(pg_server.dsn("postgres"))
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY FILE_COPY")
+    finally:
+        await admin.close()
+    yield TestDatabase(pg_server, name)
+    admin = await asyncpg.connect(pg_server.dsn("postgres"))
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def pool(database: TestDatabase) -> AsyncIterator[asyncpg.Pool]:
+    """The application's pool (application role) on the test's database."""
+    created = await asyncpg.create_pool(database.app_dsn, min_size=1, max_size=10)
+    assert created is not None
+    yield created
+    await created.close()
+
+
+@pytest.fixture
+async def owner_conn(database: TestDatabase) -> AsyncIterator[asyncpg.Connection]:
+    """A superuser connection, for tests that play a misbehaving DBA."""
+    conn = await asyncpg.connect(database.owner_dsn)
+    yield conn
+    await conn.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database: TestDatabase) -> Settings:
+    """Settings for an app on the test's database and a private data dir."""
+    return Settings(database_url=database.app_dsn, data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+async def app(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[Starlette]:
+    """The application, with its lifespan running."""
+    application = create_app(settings, pool=pool)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process (same event loop)."""
+    transport = httpx.ASGITransport(app=app, client=("192.0.2.10", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class LiveServer:
+    """A real uvicorn server running the app inside the test's event loop."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            loop="none",
+            http="httptools",
+            ws="websockets-sansio",
+            log_level="warning",
+            lifespan="off",
+        )
+        self.server = uvicorn.Server(config)
+        self.task: asyncio.Task[None] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self.server.serve())
+        while not self.server.started:
+            if self.task.done():
+                self.task.result()
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        if self.task is not None:
+            await self.task
+
+
+@pytest.fixture
+async def live_server(app: Starlette) -> AsyncIterator[LiveServer]:
+    """The app served by uvicorn on a free loopback port."""
+    server = LiveServer(app)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Iterator[str]:
+    """Debian's Chromium; its absence fails the run (CI must not skip browser tests)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does)")
+    yield CHROMIUM
+
+
+@pytest.fixture(scope="session")
+async def browser(chromium_path: str) -> AsyncIterator[object]:
+    """A headless Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        await launched.close()

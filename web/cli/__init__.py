@@ -1,0 +1,1 @@
+"""The `etender` command line."""

@@ -1,0 +1,50 @@
+"""Entry point of the `etender` command: one sub-command module per area.
+
+Each module in ``COMMAND_MODULES`` exposes ``register(subparsers)``, which adds its
+parsers and sets ``func`` to a callable taking the parsed arguments and returning the
+process exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "web.cli.server",
+    "web.cli.ca",
+    "web.cli.bid",
+    "web.cli.draw",
+    "web.cli.audit",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command tree."""
+    parser = argparse.ArgumentParser(
+        prog="etender",
+        description="etender: electronic tendering and remote bid evaluation.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # an area whose commands are not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    return func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

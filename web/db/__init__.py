@@ -1,0 +1,1 @@
+"""Database plumbing: the embedded cluster, connection pools and migrations."""

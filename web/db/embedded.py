@@ -1,0 +1,235 @@
+"""A private PostgreSQL cluster in the data directory, for the zero-set-up default.
+
+With no ``DATABASE_URL`` the server runs its own cluster (DESIGN.md, "Embedded
+default"): the machine's ``initdb``/``pg_ctl``, listening only on a Unix socket, never
+on TCP. The test harness uses the same class for its throwaway clusters, so what the
+tests run on is what production runs on.
+
+PostgreSQL refuses to run as root, and containers and CI runners often are root: then
+the cluster runs as the unprivileged ``postgres`` system user, on a directory it owns
+and can reach (DESIGN.md, "Practical notes").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import hashlib
+import logging
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+from web.errors import DatabaseUnavailable, PostgresNotFound
+
+log = logging.getLogger(__name__)
+
+# sockaddr_un.sun_path is 108 bytes including the terminating NUL.
+MAX_SOCKET_PATH = 107
+SOCKET_NAME = ".s.PGSQL.5432"
+SERVER_USER_WHEN_ROOT = "postgres"
+SUPERUSER = "postgres"
+APP_ROLE = "etender_app"
+DATABASE = "etender"
+
+
+def find_bindir() -> Path:
+    """Where ``initdb``, ``pg_ctl`` and ``postgres`` live: PATH, pg_config, or Debian's layout."""
+    candidates: list[Path] = []
+    on_path = shutil.which("pg_ctl")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parent)
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        out = subprocess.run(  # noqa: S603 - fixed argv, no shell
+            [pg_config, "--bindir"], capture_output=True, text=True, check=False
+        )
+        if out.returncode == 0 and out.stdout.strip():
+            candidates.append(Path(out.stdout.strip()))
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)
+    candidates.extend(Path(p) for p in versions)
+    for bindir in candidates:
+        if all((bindir / tool).is_file() for tool in ("initdb", "pg_ctl", "postgres")):
+            return bindir
+    raise PostgresNotFound(
+        "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found: install them "
+        "(Debian: apt-get install postgresql) or set DATABASE_URL to an existing server."
+    )
+
+
+def _version_key(path: str) -> int:
+    digits = Path(path).parent.name.split(".")[0]
+    return int(digits) if digits.isdigit() else 0
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class EmbeddedPostgres:
+    """One private cluster: ``<root>/data`` holds the cluster, ``socket_dir`` its socket."""
+
+    root: Path
+    fsync: bool = True
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path, *, fsync: bool = True) -> EmbeddedPostgres:
+        """The cluster of an etender data directory, at ``<data dir>/pg``."""
+        return cls(root=data_dir.absolute() / "pg", fsync=fsync)
+
+    # --- paths --------------------------------------------------------------------
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def logfile(self) -> Path:
+        return self.root / "postgres.log"
+
+    @property
+    def socket_dir(self) -> Path:
+        """Inside the data dir when the path is short enough, else a short path in /tmp."""
+        inside = self.root / "sock"
+        if len(str(inside / SOCKET_NAME).encode()) <= MAX_SOCKET_PATH:
+            return inside
+        digest = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+        return Path("/tmp") / f"etender-{digest}"  # noqa: S108 - short path, mode 0700
+
+    def dsn(self, *, user: str = APP_ROLE, database: str = DATABASE) -> str:
+        """A libpq URL for the cluster's Unix socket."""
+        return f"postgresql:///{database}?host={self.socket_dir}&user={user}"
+
+    # --- lifecycle ----------------------------------------------------------------
+
+    def is_initialised(self) -> bool:
+        return (self.data / "PG_VERSION").is_file()
+
+    def initialise(self) -> None:
+        """Create the cluster on first run (idempotent)."""
+        if self.is_initialised():
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.data.mkdir(mode=0o700, exist_ok=True)
+        self._hand_over(self.root)
+        self._hand_over(self.data)
+        # Trust on the socket is safe: the socket's directory is mode 0700, so only the
+        # cluster's own system user (and root) can reach it; TCP is never opened.
+        self._run(
+            "initdb",
+            "-D", str(self.data),
+            "-U", SUPERUSER,
+            "--auth-local=trust",
+            "--auth-host=reject",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        )  # fmt: skip
+        log.info("db.initialised", extra={"path": str(self.data)})
+
+    def status(self) -> bool:
+        """Whether a postmaster is running on this cluster (ours or one left by a crash)."""
+        if not self.is_initialised():
+            return False
+        result = self._run("pg_ctl", "status", "-D", str(self.data), check=False)
+        return result.returncode == 0
+
+    def start(self) -> None:
+        """Start the cluster, or adopt a postmaster a crashed server left running."""
+        self.initialise()
+        if self.status():
+            log.info("db.adopted", extra={"path": str(self.data)})
+            return
+        self._prepare_socket_dir()
+        options = (
+            f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' "
+            f"-c unix_socket_permissions=0700 -c fsync={'on' if self.fsync else 'off'} "
+            f"-c synchronous_commit={'on' if self.fsync else 'off'} "
+            f"-c full_page_writes={'on' if self.fsync else 'off'}"
+        )
+        # pg_ctl removes a stale postmaster.pid itself when its PID is gone. setsid keeps
+        # the postmaster out of our process group, so a Ctrl-C reaches only the server,
+        # which then stops the database in order.
+        result = self._run(
+            "pg_ctl", "start", "-w", "-t", "60",
+            "-D", str(self.data), "-l", str(self.logfile), "-o", options,
+            check=False, setsid=True,
+        )  # fmt: skip
+        if result.returncode != 0:
+            tail = self._log_tail()
+            raise DatabaseUnavailable(f"PostgreSQL did not start: {result.stderr.strip()}\n{tail}")
+        log.info("db.started", extra={"socket": str(self.socket_dir)})
+
+    def stop(self) -> None:
+        """Stop the cluster (fast shutdown: sessions end, committed data is safe)."""
+        if not self.status():
+            return
+        self._run("pg_ctl", "stop", "-w", "-m", "fast", "-D", str(self.data), check=False)
+        log.info("db.stopped", extra={"path": str(self.data)})
+
+    def destroy(self) -> None:
+        """Stop and delete the cluster (test harness only)."""
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+        if not str(self.socket_dir).startswith(str(self.root)):
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _server_user(self) -> str | None:
+        """The system user the cluster runs as: None means ourselves."""
+        return SERVER_USER_WHEN_ROOT if os.geteuid() == 0 else None
+
+    def _hand_over(self, path: Path) -> None:
+        user = self._server_user()
+        if user is None:
+            return
+        try:
+            entry = pwd.getpwnam(user)
+        except KeyError:
+            raise PostgresNotFound(
+                f"running as root, PostgreSQL needs the unprivileged '{user}' system user; "
+                "install the postgresql package or run etender as another user"
+            ) from None
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+        self._check_reachable(path, user)
+
+    def _check_reachable(self, path: Path, user: str) -> None:
+        for parent in path.absolute().parents:
+            mode = parent.stat().st_mode
+            if not mode & stat.S_IXOTH:
+                raise DatabaseUnavailable(
+                    f"the '{user}' user cannot reach {path}: {parent} is not searchable by "
+                    f"others (chmod o+x {parent}, or set ETENDER_DATA_DIR elsewhere)"
+                )
+
+    def _prepare_socket_dir(self) -> None:
+        self.socket_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.socket_dir, 0o700)
+        self._hand_over(self.socket_dir)
+
+    def _run(
+        self, tool: str, *args: str, check: bool = True, setsid: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        argv = [str(find_bindir() / tool), *args]
+        user = self._server_user()
+        if user is not None:
+            argv = ["runuser", "-u", user, "--", *argv]
+        if setsid:
+            argv = ["setsid", *argv]
+        result = subprocess.run(  # noqa: S603 - argv built from fixed tool names
+            argv,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+        )
+        if check and result.returncode != 0:
+            raise DatabaseUnavailable(f"{tool} failed: {result.stderr.strip()}")
+        return result
+
+    def _log_tail(self) -> str:
+        try:
+            return "\n".join(self.logfile.read_text(errors="replace").splitlines()[-10:])
+        except OSError:
+            return ""

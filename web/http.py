@@ -1,0 +1,145 @@
+"""Typed JSON routes, the one error body, and the OpenAPI document built from both.
+
+Handlers stay thin: parse with :func:`read_json`, call one service, return a msgspec
+Struct or a Response. Every failure — ours, a domain package's, a malformed request —
+leaves as ``{"error": {"code", "message", "details", "request_id"}}``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from web.errors import BodyTooLarge, EtenderError, MalformedJson, RequestInvalid
+from web.errormap import status_for
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Handler = Callable[[Request], Awaitable[Any]]
+
+JSON_TYPE = "application/json"
+
+
+class ErrorDetail(msgspec.Struct, frozen=True, kw_only=True):
+    """The body of every error response."""
+
+    code: str
+    message: str
+    details: Any = None
+    request_id: str | None = None
+
+
+class ErrorBody(msgspec.Struct, frozen=True, kw_only=True):
+    error: ErrorDetail
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ApiRoute:
+    """One JSON endpoint with the types the OpenAPI document describes."""
+
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    body: type | None = None
+    response: type | None = None
+    query: Sequence[tuple[str, type, str]] = ()
+    auth: bool = True
+    content_type: str = JSON_TYPE
+
+    def to_starlette(self) -> BaseRoute:
+        return Route(self.path, _wrap(self), methods=[self.method], name=self.handler.__name__)
+
+
+def _wrap(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        result = await route.handler(request)
+        if isinstance(result, Response):
+            return result
+        return json_response(result)
+
+    endpoint.__name__ = route.handler.__name__
+    return endpoint
+
+
+def json_response(value: object, status: int = 200) -> Response:
+    """Serialise a Struct, dataclass or plain value with msgspec."""
+    return Response(msgspec.json.encode(value), status_code=status, media_type=JSON_TYPE)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing more than ``limit`` bytes without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"the request body is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"the request body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, model: type[T]) -> T:
+    """Decode and validate a JSON body against ``model`` (unknown fields refused)."""
+    limit: int = request.app.state.settings.max_body_bytes
+    raw = await read_body(request, limit)
+    return decode_json(raw, model)
+
+
+def decode_json(raw: bytes, model: type[T]) -> T:
+    """Validate JSON bytes: malformed JSON and wrong shapes get distinct codes."""
+    try:
+        return msgspec.json.decode(raw, type=model, strict=True)
+    except msgspec.ValidationError as exc:
+        raise RequestInvalid(f"the request does not match the expected shape: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise MalformedJson(f"the request body is not valid JSON: {exc}") from None
+
+
+def query_int(request: Request, name: str, *, minimum: int = 0) -> int:
+    """A required whole-number query parameter."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        raise RequestInvalid(f"the query parameter '{name}' is required", details={"param": name})
+    if not raw.isdigit() or int(raw) < minimum:
+        raise RequestInvalid(
+            f"the query parameter '{name}' must be a whole number ≥ {minimum}",
+            details={"param": name, "value": raw[:40]},
+        )
+    return int(raw)
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    """The one error body for every failure, with the status the error map gives."""
+    request_id: str | None = getattr(request.state, "request_id", None)
+    code: str = getattr(exc, "code", "internal_error")
+    status = status_for(exc)
+    if status >= 500 and not isinstance(exc, EtenderError):
+        message = "an internal error occurred; quote the request id when reporting it"
+        details = None
+        log.exception("http.internal_error", extra={"request_id": request_id})
+    else:
+        message = getattr(exc, "message", None) or str(exc)
+        details = getattr(exc, "details", None)
+    body = ErrorBody(
+        error=ErrorDetail(code=code, message=message, details=details, request_id=request_id)
+    )
+    # The request-id header itself is added by the middleware on every response.
+    headers = {"WWW-Authenticate": 'Bearer realm="etender"'} if status == 401 else None
+    return Response(msgspec.json.encode(body), status, headers=headers, media_type=JSON_TYPE)
+
+
+def plain_json(status: int, body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(body, status_code=status)

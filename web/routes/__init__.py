@@ -1,0 +1,21 @@
+"""The one route list: every HTTP and WebSocket route of the application."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from web.http import ApiRoute
+from web.routes import health, openapi
+
+
+def api_routes() -> list[ApiRoute]:
+    """Every typed JSON route, in the order the OpenAPI document lists them."""
+    return [*health.ROUTES]
+
+
+def all_routes() -> list[BaseRoute]:
+    """Starlette routes: the JSON API, the OpenAPI document, then pages."""
+    return [
+        *(route.to_starlette() for route in api_routes()),
+        *openapi.routes(api_routes),
+    ]

@@ -1,0 +1,90 @@
+"""Settings, read once from the environment into a frozen object and passed down.
+
+Nothing else in etender reads ``os.environ``: the composition root calls
+:func:`Settings.from_env` once and hands the result to whoever needs it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+
+from web.errors import SettingsInvalid
+
+POLICY_PREFIX = "ETENDER_POLICY_"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Settings:
+    """Everything configurable about one etender process."""
+
+    database_url: str | None = None
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+    log_format: str = "json"
+    session_ttl_seconds: int = 8 * 3600
+    token_ttl_seconds: int = 24 * 3600
+    max_body_bytes: int = 1 << 20
+    checkpoint_interval_seconds: float = 1.0
+    secure_cookies: bool = False
+    workers: int = 1
+    policy_overrides: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from an environment mapping; refuse malformed values."""
+        host = environ.get("ETENDER_HOST", cls.host)
+        port = _int(environ, "ETENDER_PORT", cls.port)
+        public_url = environ.get("ETENDER_PUBLIC_URL", f"http://{host}:{port}")
+        log_format = environ.get("ETENDER_LOG_FORMAT", cls.log_format)
+        if log_format not in ("json", "text"):
+            raise SettingsInvalid("ETENDER_LOG_FORMAT must be 'json' or 'text'")
+        return cls(
+            database_url=environ.get("DATABASE_URL") or None,
+            data_dir=Path(environ.get("ETENDER_DATA_DIR", "var")).absolute(),
+            host=host,
+            port=port,
+            public_url=public_url.rstrip("/"),
+            log_level=environ.get("ETENDER_LOG_LEVEL", cls.log_level).upper(),
+            log_format=log_format,
+            session_ttl_seconds=_int(environ, "ETENDER_SESSION_TTL", cls.session_ttl_seconds),
+            token_ttl_seconds=_int(environ, "ETENDER_TOKEN_TTL", cls.token_ttl_seconds),
+            max_body_bytes=_int(environ, "ETENDER_MAX_BODY_BYTES", cls.max_body_bytes),
+            checkpoint_interval_seconds=_float(
+                environ, "ETENDER_CHECKPOINT_INTERVAL", cls.checkpoint_interval_seconds
+            ),
+            secure_cookies=public_url.startswith("https://"),
+            workers=_int(environ, "ETENDER_WORKERS", cls.workers),
+            policy_overrides={
+                key.removeprefix(POLICY_PREFIX).lower(): value
+                for key, value in environ.items()
+                if key.startswith(POLICY_PREFIX)
+            },
+        )
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsInvalid(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 0:
+        raise SettingsInvalid(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+def _float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsInvalid(f"{name} must be a number, got {raw!r}") from None
