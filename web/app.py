@@ -8,6 +8,7 @@ import re
 import secrets
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -19,7 +20,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web import background, routes
+from web import background, jobs, logkey, routes
 from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound
 from web.http import error_response
@@ -27,6 +28,7 @@ from web.settings import Settings
 
 log = logging.getLogger(__name__)
 
+STATIC_DIR = Path(__file__).parent / "static"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -106,6 +108,7 @@ async def http_exception(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlette:
     """Build the application; the lifespan opens (and closes) the pool unless given one."""
+    assert jobs.JOB_NAMES  # the jobs register themselves on import
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -122,7 +125,7 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     metrics = Metrics()
     app_routes: list[BaseRoute] = [
         *routes.all_routes(),
-        Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     app = Starlette(
         routes=app_routes,
@@ -131,5 +134,6 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.log_identity = logkey.load_or_create(settings)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

@@ -13,7 +13,12 @@ import sys
 import time
 
 # Attributes every LogRecord has; anything else came in through ``extra``.
-_STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+_STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",  # uvicorn's ANSI copy of the message
+}
 
 
 class JsonFormatter(logging.Formatter):

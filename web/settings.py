@@ -37,10 +37,11 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Build settings from an environment mapping; refuse malformed values."""
-        host = environ.get("ETENDER_HOST", cls.host)
-        port = _int(environ, "ETENDER_PORT", cls.port)
+        d = cls()  # the defaults (slots dataclasses have no class-level defaults)
+        host = environ.get("ETENDER_HOST", d.host)
+        port = _int(environ, "ETENDER_PORT", d.port)
         public_url = environ.get("ETENDER_PUBLIC_URL", f"http://{host}:{port}")
-        log_format = environ.get("ETENDER_LOG_FORMAT", cls.log_format)
+        log_format = environ.get("ETENDER_LOG_FORMAT", d.log_format)
         if log_format not in ("json", "text"):
             raise SettingsInvalid("ETENDER_LOG_FORMAT must be 'json' or 'text'")
         return cls(
@@ -49,16 +50,16 @@ class Settings:
             host=host,
             port=port,
             public_url=public_url.rstrip("/"),
-            log_level=environ.get("ETENDER_LOG_LEVEL", cls.log_level).upper(),
+            log_level=environ.get("ETENDER_LOG_LEVEL", d.log_level).upper(),
             log_format=log_format,
-            session_ttl_seconds=_int(environ, "ETENDER_SESSION_TTL", cls.session_ttl_seconds),
-            token_ttl_seconds=_int(environ, "ETENDER_TOKEN_TTL", cls.token_ttl_seconds),
-            max_body_bytes=_int(environ, "ETENDER_MAX_BODY_BYTES", cls.max_body_bytes),
+            session_ttl_seconds=_int(environ, "ETENDER_SESSION_TTL", d.session_ttl_seconds),
+            token_ttl_seconds=_int(environ, "ETENDER_TOKEN_TTL", d.token_ttl_seconds),
+            max_body_bytes=_int(environ, "ETENDER_MAX_BODY_BYTES", d.max_body_bytes),
             checkpoint_interval_seconds=_float(
-                environ, "ETENDER_CHECKPOINT_INTERVAL", cls.checkpoint_interval_seconds
+                environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds
             ),
             secure_cookies=public_url.startswith("https://"),
-            workers=_int(environ, "ETENDER_WORKERS", cls.workers),
+            workers=_int(environ, "ETENDER_WORKERS", d.workers),
             policy_overrides={
                 key.removeprefix(POLICY_PREFIX).lower(): value
                 for key, value in environ.items()

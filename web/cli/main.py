@@ -12,8 +12,13 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
+from web.errors import EtenderError
+
 COMMAND_MODULES: tuple[str, ...] = (
     "web.cli.server",
+    "web.cli.users",
+    "web.cli.demo",
+    "web.cli.witness",
     "web.cli.ca",
     "web.cli.bid",
     "web.cli.draw",
@@ -43,7 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
-    return func(args)
+    try:
+        return func(args)
+    except EtenderError as exc:
+        print(f"etender: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

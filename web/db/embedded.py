@@ -19,8 +19,10 @@ import logging
 import os
 import pwd
 import shutil
+import socket
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 from web.errors import DatabaseUnavailable, PostgresNotFound
@@ -58,6 +60,16 @@ def find_bindir() -> Path:
         "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found: install them "
         "(Debian: apt-get install postgresql) or set DATABASE_URL to an existing server."
     )
+
+
+def _is_zombie_or_gone(pid: int) -> bool:
+    """True when ``pid`` no longer runs (a zombie counts: nobody reaped it)."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    # The state follows the parenthesised command name, which may contain spaces.
+    return stat_line.rsplit(")", 1)[1].split()[0] in ("Z", "X")
 
 
 def _version_key(path: str) -> int:
@@ -137,8 +149,10 @@ class EmbeddedPostgres:
         """Start the cluster, or adopt a postmaster a crashed server left running."""
         self.initialise()
         if self.status():
-            log.info("db.adopted", extra={"path": str(self.data)})
-            return
+            if self._accepts_connections():
+                log.info("db.adopted", extra={"path": str(self.data)})
+                return
+            self._clear_dead_postmaster()
         self._prepare_socket_dir()
         options = (
             f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' "
@@ -174,6 +188,34 @@ class EmbeddedPostgres:
             shutil.rmtree(self.socket_dir, ignore_errors=True)
 
     # --- helpers ------------------------------------------------------------------
+
+    def _accepts_connections(self, timeout: float = 5.0) -> bool:
+        """Whether something listens on the cluster's socket (a live postmaster)."""
+        path = str(self.socket_dir / SOCKET_NAME)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(1.0)
+                try:
+                    sock.connect(path)
+                    return True
+                except OSError:
+                    time.sleep(0.2)
+        return False
+
+    def _clear_dead_postmaster(self) -> None:
+        """A crash left a postmaster.pid whose process is a zombie or hangs: clear it."""
+        pidfile = self.data / "postmaster.pid"
+        try:
+            pid = int(pidfile.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return
+        if _is_zombie_or_gone(pid):
+            log.warning("db.stale_pid_removed", extra={"pid": pid})
+            pidfile.unlink(missing_ok=True)
+            return
+        log.warning("db.unresponsive_postmaster_stopped", extra={"pid": pid})
+        self._run("pg_ctl", "stop", "-w", "-m", "immediate", "-D", str(self.data), check=False)
 
     def _server_user(self) -> str | None:
         """The system user the cluster runs as: None means ourselves."""

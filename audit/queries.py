@@ -1,0 +1,232 @@
+"""All SQL of the transparency log and the security-events table."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+
+import asyncpg
+
+from audit.merkle import Subtree
+
+# Locks the log head and returns its size with the frontier: the complete subtrees
+# of the current tree, one per set bit of the size. An append needs only these.
+LOCK_HEAD_WITH_FRONTIER = """
+WITH head AS (SELECT size FROM log_head FOR UPDATE)
+SELECT head.size, n.level, n.idx, n.hash
+FROM head
+LEFT JOIN generate_series(0, 62) AS l(level) ON (head.size >> l.level) & 1 = 1
+LEFT JOIN log_nodes n ON n.level = l.level AND n.idx = (head.size >> l.level) - 1
+"""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Frontier:
+    """The locked log size and the stored hashes an append may need."""
+
+    size: int
+    hashes: dict[tuple[int, int], bytes]
+
+
+async def lock_head(conn: asyncpg.Connection) -> Frontier:
+    """Lock the log head for this transaction; appends are serialised here."""
+    rows = await conn.fetch(LOCK_HEAD_WITH_FRONTIER)
+    size: int = rows[0]["size"]
+    hashes = {(r["level"], r["idx"]): bytes(r["hash"]) for r in rows if r["hash"] is not None}
+    return Frontier(size=size, hashes=hashes)
+
+
+INSERT_LEAVES_AND_NODES = """
+WITH entries AS (
+    INSERT INTO log_entries (idx, entry, kind)
+    SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[])
+), nodes AS (
+    INSERT INTO log_nodes (level, idx, hash)
+    SELECT * FROM unnest($4::smallint[], $5::bigint[], $6::bytea[])
+)
+UPDATE log_head SET size = $7
+"""
+
+
+async def insert_leaves(
+    conn: asyncpg.Connection,
+    *,
+    first_index: int,
+    entries: Sequence[tuple[bytes, str]],
+    nodes: Mapping[Subtree, bytes],
+) -> None:
+    """Write leaves, their new subtree hashes and the new head in one statement."""
+    await conn.execute(
+        INSERT_LEAVES_AND_NODES,
+        list(range(first_index, first_index + len(entries))),
+        [e for e, _ in entries],
+        [k for _, k in entries],
+        [n[0] for n in nodes],
+        [n[1] for n in nodes],
+        list(nodes.values()),
+        first_index + len(entries),
+    )
+
+
+SELECT_SIZE = "SELECT size FROM log_head"
+
+
+async def log_size(conn: asyncpg.Connection) -> int:
+    """The committed log size."""
+    size: int = await conn.fetchval(SELECT_SIZE)
+    return size
+
+
+SELECT_NODES = """
+SELECT n.level, n.idx, n.hash
+FROM unnest($1::smallint[], $2::bigint[]) AS w(level, idx)
+JOIN log_nodes n USING (level, idx)
+"""
+
+
+async def fetch_nodes(
+    conn: asyncpg.Connection, wanted: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], bytes]:
+    """The stored hashes of the given subtrees, in one query."""
+    wanted = list(wanted)
+    if not wanted:
+        return {}
+    rows = await conn.fetch(SELECT_NODES, [w[0] for w in wanted], [w[1] for w in wanted])
+    return {(r["level"], r["idx"]): bytes(r["hash"]) for r in rows}
+
+
+SELECT_ENTRIES = "SELECT idx, entry FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx"
+
+
+async def fetch_entries(conn: asyncpg.Connection, start: int, end: int) -> list[tuple[int, bytes]]:
+    """Exact leaf bytes of ``[start, end)``."""
+    rows = await conn.fetch(SELECT_ENTRIES, start, end)
+    return [(r["idx"], bytes(r["entry"])) for r in rows]
+
+
+SELECT_LATEST_CHECKPOINT = "SELECT size, root, note FROM log_checkpoints ORDER BY size DESC LIMIT 1"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class StoredCheckpoint:
+    size: int
+    root: bytes
+    note: str
+
+
+async def latest_checkpoint(conn: asyncpg.Connection) -> StoredCheckpoint | None:
+    """The newest signed checkpoint, if any."""
+    row = await conn.fetchrow(SELECT_LATEST_CHECKPOINT)
+    if row is None:
+        return None
+    return StoredCheckpoint(size=row["size"], root=bytes(row["root"]), note=row["note"])
+
+
+SELECT_CHECKPOINT = "SELECT size, root, note FROM log_checkpoints WHERE size = $1"
+
+
+async def checkpoint_at(conn: asyncpg.Connection, size: int) -> StoredCheckpoint | None:
+    """The signed checkpoint of exactly this size, if one was made."""
+    row = await conn.fetchrow(SELECT_CHECKPOINT, size)
+    if row is None:
+        return None
+    return StoredCheckpoint(size=row["size"], root=bytes(row["root"]), note=row["note"])
+
+
+INSERT_CHECKPOINT = """
+INSERT INTO log_checkpoints (size, root, note) VALUES ($1, $2, $3)
+ON CONFLICT (size) DO NOTHING
+"""
+
+
+async def insert_checkpoint(conn: asyncpg.Connection, size: int, root: bytes, note: str) -> None:
+    """Record a signed checkpoint (another process may have signed the same size)."""
+    await conn.execute(INSERT_CHECKPOINT, size, root, note)
+
+
+SELECT_COSIGNATURES = "SELECT witness, line FROM log_cosignatures WHERE size = $1 ORDER BY witness"
+
+
+async def cosignature_lines(conn: asyncpg.Connection, size: int) -> list[str]:
+    """The witnesses' signature lines for one checkpoint."""
+    return [r["line"] for r in await conn.fetch(SELECT_COSIGNATURES, size)]
+
+
+INSERT_COSIGNATURE = """
+INSERT INTO log_cosignatures (size, witness, line) VALUES ($1, $2, $3)
+ON CONFLICT (size, witness) DO UPDATE SET line = EXCLUDED.line
+"""
+
+
+async def insert_cosignature(conn: asyncpg.Connection, size: int, witness: str, line: str) -> None:
+    """Store (or refresh) one witness's cosignature of a checkpoint."""
+    await conn.execute(INSERT_COSIGNATURE, size, witness, line)
+
+
+SELECT_WITNESSES = "SELECT name, vkey FROM log_witnesses ORDER BY name"
+
+
+async def witnesses(conn: asyncpg.Connection) -> list[tuple[str, str]]:
+    """Every registered witness as (name, vkey)."""
+    return [(r["name"], r["vkey"]) for r in await conn.fetch(SELECT_WITNESSES)]
+
+
+INSERT_WITNESS = "INSERT INTO log_witnesses (name, vkey) VALUES ($1, $2)"
+
+
+async def insert_witness(conn: asyncpg.Connection, name: str, vkey: str) -> None:
+    """Register a witness key."""
+    await conn.execute(INSERT_WITNESS, name, vkey)
+
+
+COUNT_SECURITY_EVENT = """
+INSERT INTO security_events (bucket, kind, address, subject, count)
+VALUES (date_trunc('minute', clock_timestamp()), $1, $2, $3, 1)
+ON CONFLICT (bucket, kind, address, subject)
+DO UPDATE SET count = security_events.count + 1
+RETURNING count
+"""
+
+
+async def count_security_event(
+    conn: asyncpg.Connection, kind: str, address: str, subject: str
+) -> int:
+    """Count one refusal in this minute's bucket; returns the bucket's count."""
+    count: int = await conn.fetchval(COUNT_SECURITY_EVENT, kind, address, subject)
+    return count
+
+
+SUM_RECENT_SECURITY_EVENTS = """
+SELECT coalesce(sum(count), 0) FROM security_events
+WHERE kind = $1 AND address = $2 AND bucket >= clock_timestamp() - make_interval(secs => $3)
+"""
+
+
+async def recent_security_events(
+    conn: asyncpg.Connection, kind: str, address: str, seconds: float
+) -> int:
+    """How many refusals of a kind came from an address in the last ``seconds``."""
+    total: int = await conn.fetchval(SUM_RECENT_SECURITY_EVENTS, kind, address, seconds)
+    return total
+
+
+CLAIM_SECURITY_EVENTS = """
+UPDATE security_events SET summarised = true
+WHERE NOT summarised AND bucket < date_trunc('minute', clock_timestamp())
+RETURNING bucket, kind, address, subject, count
+"""
+
+
+async def claim_security_events(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Mark every closed, unsummarised bucket summarised and return them."""
+    return list(await conn.fetch(CLAIM_SECURITY_EVENTS))
+
+
+SELECT_DB_NOW = "SELECT clock_timestamp()"
+
+
+async def database_now(conn: asyncpg.Connection) -> datetime:
+    """The database clock, which decides every deadline (DESIGN.md, "Time")."""
+    now: datetime = await conn.fetchval(SELECT_DB_NOW)
+    return now

@@ -1,0 +1,214 @@
+"""Use cases of the transparency log: append, checkpoint, prove, cosign, count refusals.
+
+``append`` runs inside the caller's transaction, so a change and its log entry commit
+together or not at all (DESIGN.md, "Architecture"). Appends are serialised by the row
+lock on ``log_head``: callers append last, just before they commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+import asyncpg
+
+from audit import merkle, queries
+from audit.checkpoint import (
+    Checkpoint,
+    CosignatureVerifier,
+    open_checkpoint,
+    sign_checkpoint,
+    verify_cosignature,
+)
+from audit.entry import Actor, EntryKind, LogEntry, format_time
+from audit.errors import CheckpointMissing, ProofRangeInvalid, WitnessUnknown
+from audit.note import Ed25519Signer, Note, NoteSignature, parse_note, parse_signature_line
+
+log = logging.getLogger(__name__)
+
+# The platform itself, for entries no user caused (summaries, freezes at deadlines).
+PLATFORM = Actor(user_id=None, role="platform")
+
+
+class Appendable(Protocol):
+    """What the log stores: a kind and exact canonical bytes."""
+
+    @property
+    def kind(self) -> str: ...
+
+    def to_bytes(self) -> bytes: ...
+
+
+async def append(conn: asyncpg.Connection, entry: Appendable) -> int:
+    """Append one entry inside the caller's transaction; returns its index."""
+    return (await append_many(conn, [entry]))[0]
+
+
+async def append_many(conn: asyncpg.Connection, entries: Sequence[Appendable]) -> list[int]:
+    """Append several entries in order inside the caller's transaction."""
+    if not conn.is_in_transaction():
+        raise RuntimeError("audit.append must run inside the caller's transaction")
+    frontier = await queries.lock_head(conn)
+    encoded = [(e.to_bytes(), str(e.kind)) for e in entries]
+    leaves = [merkle.leaf_hash(data) for data, _ in encoded]
+    nodes = merkle.hashes_for_append(frontier.size, leaves, frontier.hashes)
+    await queries.insert_leaves(conn, first_index=frontier.size, entries=encoded, nodes=nodes)
+    return list(range(frontier.size, frontier.size + len(entries)))
+
+
+async def record_security_event(
+    conn: asyncpg.Connection, *, kind: str, address: str, subject: str = ""
+) -> int:
+    """Count a refusal (failed login, denied permission); returns this minute's count.
+
+    Run it outside the refused operation's transaction (which rolls back): the count
+    must survive the refusal.
+    """
+    count = await queries.count_security_event(conn, kind, address[:64], subject[:200])
+    log.info("security.refused", extra={"kind": kind, "address": address, "count": count})
+    return count
+
+
+async def recent_security_events(
+    conn: asyncpg.Connection, *, kind: str, address: str, seconds: float
+) -> int:
+    """How many refusals of a kind an address caused recently (rate limiting)."""
+    return await queries.recent_security_events(conn, kind, address[:64], seconds)
+
+
+async def summarise_security_events(conn: asyncpg.Connection) -> int | None:
+    """Fold every closed minute of refusals into one ``security.events_summary`` entry.
+
+    Runs inside the caller's transaction: the buckets are marked summarised and the
+    entry appended together. Returns the entry's index, or None when there was nothing.
+    """
+    rows = await queries.claim_security_events(conn)
+    if not rows:
+        return None
+    by_kind: dict[str, int] = {}
+    by_address: dict[str, int] = {}
+    for row in rows:
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["count"]
+        by_address[row["address"]] = by_address.get(row["address"], 0) + row["count"]
+    top = sorted(by_address.items(), key=lambda item: (-item[1], item[0]))[:20]
+    entry = LogEntry(
+        kind=EntryKind.SECURITY_EVENTS_SUMMARY,
+        time=await queries.database_now(conn),
+        actor=PLATFORM,
+        data={
+            "from": format_time(min(r["bucket"] for r in rows)),
+            "until": format_time(max(r["bucket"] for r in rows)),
+            "counts": by_kind,
+            "top_addresses": [{"address": a, "count": c} for a, c in top],
+        },
+    )
+    return await append(conn, entry)
+
+
+# --- roots and proofs ---------------------------------------------------------------
+
+
+async def root_at(conn: asyncpg.Connection, size: int) -> bytes:
+    """The Merkle root of the first ``size`` entries."""
+    plan = merkle.root_plan(size)
+    return merkle.root_from(plan, await queries.fetch_nodes(conn, plan))
+
+
+async def _checked_size(conn: asyncpg.Connection, size: int) -> None:
+    current = await queries.log_size(conn)
+    if size > current:
+        raise ProofRangeInvalid(f"tree size {size} is beyond the log's size {current}")
+
+
+async def inclusion_proof(conn: asyncpg.Connection, index: int, size: int) -> list[bytes]:
+    """RFC 9162 inclusion proof of leaf ``index`` in the tree of ``size``."""
+    await _checked_size(conn, size)
+    plan = merkle.inclusion_proof_plan(index, size)
+    return merkle.assemble_proof(plan, await queries.fetch_nodes(conn, plan.subtrees()))
+
+
+async def consistency_proof(conn: asyncpg.Connection, first: int, second: int) -> list[bytes]:
+    """RFC 9162 consistency proof between two tree sizes."""
+    await _checked_size(conn, second)
+    plan = merkle.consistency_proof_plan(first, second)
+    return merkle.assemble_proof(plan, await queries.fetch_nodes(conn, plan.subtrees()))
+
+
+async def entries(conn: asyncpg.Connection, start: int, end: int) -> list[tuple[int, bytes]]:
+    """Exact leaf bytes of ``[start, end)``, at most 1000 at a time."""
+    size = await queries.log_size(conn)
+    if not 0 <= start < end <= size or end - start > 1000:
+        raise ProofRangeInvalid(
+            f"entries must satisfy 0 ≤ start < end ≤ {size} and end − start ≤ 1000"
+        )
+    return await queries.fetch_entries(conn, start, end)
+
+
+# --- checkpoints and witnesses ------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class LogIdentity:
+    """The platform's log origin and its Ed25519 checkpoint signer."""
+
+    origin: str
+    signer: Ed25519Signer
+
+
+async def sign_new_checkpoint(conn: asyncpg.Connection, identity: LogIdentity) -> int | None:
+    """Sign a checkpoint for the current size if the newest one is older; returns its size."""
+    size = await queries.log_size(conn)
+    latest = await queries.latest_checkpoint(conn)
+    if latest is not None and latest.size >= size:
+        return None
+    root = await root_at(conn, size)
+    checkpoint = Checkpoint(origin=identity.origin, size=size, root_hash=root)
+    note = sign_checkpoint(checkpoint, identity.signer)
+    await queries.insert_checkpoint(conn, size, root, note.to_text())
+    log.info("log.checkpoint_signed", extra={"size": size})
+    return size
+
+
+async def current_checkpoint(conn: asyncpg.Connection) -> str:
+    """The newest checkpoint note with every cosignature it has gathered."""
+    latest = await queries.latest_checkpoint(conn)
+    if latest is None:
+        raise CheckpointMissing("no checkpoint has been signed yet")
+    return await _with_cosignatures(conn, latest.size, latest.note)
+
+
+async def _with_cosignatures(conn: asyncpg.Connection, size: int, text: str) -> str:
+    note = parse_note(text)
+    lines = await queries.cosignature_lines(conn, size)
+    extra = [parse_signature_line(line) for line in lines]
+    return Note(text=note.text, signatures=(*note.signatures, *extra)).to_text()
+
+
+async def add_witness(conn: asyncpg.Connection, vkey: str) -> str:
+    """Register a witness's cosignature verifier key; returns its name."""
+    verifier = CosignatureVerifier.from_vkey(vkey)
+    await queries.insert_witness(conn, verifier.name, vkey)
+    return verifier.name
+
+
+async def accept_cosignature(
+    conn: asyncpg.Connection, *, size: int, line: str, log_identity: LogIdentity, now: datetime
+) -> str:
+    """Verify a witness's cosignature of our checkpoint of ``size`` and store it."""
+    stored = await queries.checkpoint_at(conn, size)
+    if stored is None:
+        raise CheckpointMissing(f"no checkpoint of size {size} was signed")
+    checkpoint, _ = open_checkpoint(stored.note, log_identity.signer.verifier())
+    signature: NoteSignature = parse_signature_line(line)
+    for name, vkey in await queries.witnesses(conn):
+        verifier = CosignatureVerifier.from_vkey(vkey)
+        if verifier.name == signature.name and verifier.key_id == signature.key_id:
+            # A cosignature dated in the future is refused (tlog-cosignature).
+            verify_cosignature(checkpoint, signature, verifier, not_after=now)
+            await queries.insert_cosignature(conn, size, name, line)
+            log.info("log.cosigned", extra={"size": size, "witness": name})
+            return name
+    raise WitnessUnknown(f"no registered witness signs as {signature.name!r}")

@@ -1,0 +1,126 @@
+"""``etender serve``, ``etender migrate`` and ``etender db start|stop|status|psql``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import shutil
+import sys
+
+import uvicorn
+
+from web import logs
+from web.cli.common import fail, guarded, settings
+from web.db.database import prepare, target_for
+from web.db.embedded import DATABASE, SUPERUSER, find_bindir
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the server and database commands."""
+    serve = sub.add_parser("serve", help="run the server (embedded PostgreSQL by default)")
+    serve.add_argument("--host", help="listen address (default ETENDER_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default ETENDER_PORT or 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes (default 1)")
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="apply pending database migrations")
+    migrate.set_defaults(func=cmd_migrate)
+
+    db = sub.add_parser("db", help="manage the embedded PostgreSQL cluster by hand")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    for name, help_text in (
+        ("start", "start the embedded cluster (and migrate)"),
+        ("stop", "stop the embedded cluster"),
+        ("status", "say whether the embedded cluster runs"),
+        ("psql", "open psql on the application database as the superuser"),
+    ):
+        db_sub.add_parser(name, help=help_text).set_defaults(func=cmd_db, action=name)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Prepare the database, serve until SIGINT/SIGTERM, then stop the embedded cluster."""
+    config = settings()
+    logs.configure(config.log_level, config.log_format)
+    target = target_for(config)
+
+    def run() -> int:
+        # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to
+        # the handler that was installed before it: ours ends the process normally, so
+        # the embedded database below is always stopped.
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        applied = asyncio.run(prepare(target))
+        if applied:
+            print(f"etender: applied migrations {', '.join(applied)}", file=sys.stderr)
+        try:
+            with contextlib.suppress(_Stopped):
+                uvicorn.run(
+                    "web.asgi:application",
+                    factory=True,
+                    host=args.host or config.host,
+                    port=args.port or config.port,
+                    workers=args.workers or config.workers,
+                    loop="uvloop",
+                    http="httptools",
+                    ws="websockets-sansio",
+                    proxy_headers=False,
+                    log_config=None,
+                    access_log=False,
+                    timeout_graceful_shutdown=10,
+                )
+        finally:
+            if target.cluster is not None:
+                target.cluster.stop()
+        return 0
+
+    return guarded(run)
+
+
+class _Stopped(Exception):
+    """SIGINT or SIGTERM arrived: leave the server loop and clean up."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Apply migrations and say which."""
+
+    def run() -> int:
+        applied = asyncio.run(prepare(target_for(settings())))
+        print("applied: " + ", ".join(applied) if applied else "nothing to migrate")
+        return 0
+
+    return guarded(run)
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """Start, stop, inspect or open psql on the embedded cluster."""
+    target = target_for(settings())
+    cluster = target.cluster
+    if cluster is None:
+        return fail("DATABASE_URL is set: the embedded cluster is not in use")
+
+    def run() -> int:
+        assert cluster is not None
+        if args.action == "start":
+            asyncio.run(prepare(target))
+            print(f"running; socket in {cluster.socket_dir}")
+        elif args.action == "stop":
+            cluster.stop()
+            print("stopped")
+        elif args.action == "status":
+            running = cluster.status()
+            print("running" if running else "stopped")
+            return 0 if running else 3
+        else:
+            psql = shutil.which("psql") or str(find_bindir() / "psql")
+            dsn = cluster.dsn(user=SUPERUSER, database=DATABASE)
+            os.execvp(psql, [psql, dsn])  # noqa: S606 - replaces this process by design
+        return 0
+
+    return guarded(run)

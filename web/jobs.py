@@ -1,0 +1,35 @@
+"""The background jobs every application instance runs (see web/background.py)."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.applications import Starlette
+
+from audit import service
+from web import background
+
+log = logging.getLogger(__name__)
+
+# Only one process signs at a time; the others skip that round.
+CHECKPOINT_LOCK_KEY = 0x6C_6F_67_63_6B_70
+
+
+@background.register("checkpoint", lambda app: app.state.settings.checkpoint_interval_seconds)
+async def sign_checkpoints(app: Starlette) -> None:
+    """Sign a checkpoint whenever the log has grown, so every entry is soon covered."""
+    async with app.state.pool.acquire() as conn:
+        if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", CHECKPOINT_LOCK_KEY):
+            return
+        async with conn.transaction():
+            await service.sign_new_checkpoint(conn, app.state.log_identity)
+
+
+@background.register("security-summary", lambda app: 60.0)
+async def summarise_security_events(app: Starlette) -> None:
+    """Fold closed minutes of refusals into one log entry (DESIGN.md, "Transparency log")."""
+    async with app.state.pool.acquire() as conn, conn.transaction():
+        await service.summarise_security_events(conn)
+
+
+JOB_NAMES = ("checkpoint", "security-summary")

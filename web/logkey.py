@@ -1,0 +1,33 @@
+"""The platform's checkpoint-signing key: created at first start in the data dir, mode 0600."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from audit.checkpoint import generate_private_key
+from audit.note import Ed25519Signer
+from audit.service import LogIdentity
+from web.settings import Settings
+
+KEY_FILE = Path("keys") / "log.skey"
+
+
+def default_origin(settings: Settings) -> str:
+    """The log's origin line: the public host, then ``/log`` (C2SP tlog-checkpoint)."""
+    host = urlsplit(settings.public_url).netloc or "etender.localhost"
+    return f"{host}/log"
+
+
+def load_or_create(settings: Settings) -> LogIdentity:
+    """Read the signer key, creating it (and its origin, fixed for life) on first start."""
+    path = settings.data_dir / KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        signer = Ed25519Signer(name=default_origin(settings), private_key=generate_private_key())
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(signer.to_skey() + "\n")
+    signer = Ed25519Signer.from_skey(path.read_text(encoding="ascii").strip())
+    return LogIdentity(origin=signer.name, signer=signer)
