@@ -191,6 +191,13 @@ async def add_witness(conn: asyncpg.Connection, vkey: str) -> str:
     """Register a witness's cosignature verifier key; returns its name."""
     verifier = CosignatureVerifier.from_vkey(vkey)
     await queries.insert_witness(conn, verifier.name, vkey)
+    entry = LogEntry(
+        kind="log.witness_added",
+        time=await queries.database_now(conn),
+        actor=PLATFORM,
+        data={"witness": verifier.name, "vkey": vkey},
+    )
+    await append(conn, entry)
     return verifier.name
 
 

@@ -1,0 +1,223 @@
+"""The log endpoints outside verifiers rely on, the witness, and `etender audit verify`."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from audit import merkle, service
+from audit.checkpoint import open_checkpoint
+from audit.entry import Actor, LogEntry
+from tests import rfc9162
+from tests.conftest import LiveServer
+
+ACTOR = Actor(user_id="u1", role="system_admin")
+
+
+def entry(n: int) -> LogEntry:
+    return LogEntry(
+        kind="test.entry", time=datetime(2026, 1, 1, tzinfo=UTC), actor=ACTOR, data={"n": n}
+    )
+
+
+async def append_n(pool: asyncpg.Pool, start: int, count: int) -> list[bytes]:
+    async with pool.acquire() as conn:
+        for n in range(start, start + count):
+            async with conn.transaction():
+                await service.append(conn, entry(n))
+    return [entry(n).to_bytes() for n in range(start, start + count)]
+
+
+async def checkpoint(app: Starlette, pool: asyncpg.Pool) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await service.sign_new_checkpoint(conn, app.state.log_identity)
+
+
+def b64(hashes: list[bytes]) -> list[str]:
+    return [base64.b64encode(h).decode() for h in hashes]
+
+
+async def test_every_proof_for_sizes_1_to_64_matches_rfc_9162(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    """Inclusion and consistency proofs served equal a from-the-RFC implementation."""
+    leaves = await append_n(pool, 0, 64)
+    for size in range(1, 65):
+        for index in range(size):
+            got = await client.get(
+                "/api/v1/log/proof/inclusion", params={"index": index, "tree_size": size}
+            )
+            assert got.json() == {
+                "leaf_index": index,
+                "tree_size": size,
+                "hashes": b64(rfc9162.path(index, leaves[:size])),
+            }
+        for first in range(1, size + 1):
+            got = await client.get(
+                "/api/v1/log/proof/consistency", params={"first": first, "second": size}
+            )
+            assert got.json() == {"hashes": b64(rfc9162.proof(first, leaves[:size]))}
+
+
+async def test_checkpoint_covers_the_log_and_verifies_with_the_served_key(
+    app: Starlette, client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    """The signed checkpoint's root is MTH of the entries; the vkey verifies it."""
+    leaves = await append_n(pool, 0, 7)
+    await checkpoint(app, pool)
+    vkey = (await client.get("/api/v1/log/key")).text.strip()
+    note = (await client.get("/api/v1/log/checkpoint")).text
+    from audit.note import Ed25519Verifier
+
+    parsed, _ = open_checkpoint(note, Ed25519Verifier.from_vkey(vkey))
+    assert (parsed.size, parsed.root_hash) == (7, rfc9162.mth(leaves))
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "code"),
+    [
+        ("/api/v1/log/proof/inclusion", {"index": 0, "tree_size": 9}, "log_proof_range_invalid"),
+        ("/api/v1/log/proof/inclusion", {"index": 3, "tree_size": 3}, "log_proof_range_invalid"),
+        ("/api/v1/log/proof/inclusion", {"index": "x", "tree_size": 2}, "request_invalid"),
+        ("/api/v1/log/proof/inclusion", {"tree_size": 2}, "request_invalid"),
+        ("/api/v1/log/proof/consistency", {"first": 2, "second": 9}, "log_proof_range_invalid"),
+        ("/api/v1/log/proof/consistency", {"first": 3, "second": 2}, "log_proof_range_invalid"),
+        ("/api/v1/log/proof/consistency", {"first": -1, "second": 2}, "request_invalid"),
+    ],
+)
+async def test_bad_proof_requests_get_a_clear_error(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, path: str, params: dict[str, object], code: str
+) -> None:
+    """A size beyond the tree or a malformed parameter is refused with a stable code."""
+    await append_n(pool, 0, 3)
+    response = await client.get(path, params=params)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == code
+
+
+async def test_a_cosignature_for_a_size_never_signed_is_a_404(client: httpx.AsyncClient) -> None:
+    """A cosignature must name a checkpoint the platform signed."""
+    response = await client.post(
+        "/api/v1/log/cosignatures", json={"checkpoint_size": 42, "cosignature": "— x AAAA"}
+    )
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "log_checkpoint_not_found"
+
+
+async def test_the_empty_log_is_checkpointed_as_soon_as_the_server_runs(
+    client: httpx.AsyncClient,
+) -> None:
+    """The background signer covers even size 0, so a witness can start at once."""
+    for _ in range(50):
+        response = await client.get("/api/v1/log/checkpoint")
+        if response.status_code == 200:
+            break
+        await asyncio.sleep(0.1)
+    assert response.text.split("\n")[1] == "0"
+
+
+# --- the witness and `etender audit verify`, as real processes -----------------------
+
+
+async def etender(*args: str) -> tuple[int, str]:
+    """Run the CLI without blocking the event loop the live server runs in."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "web.cli.main", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await proc.communicate()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode()
+
+
+async def rewrite_history(owner: asyncpg.Connection, index: int, data: bytes) -> None:
+    """Play a DBA who rewrites one leaf and recomputes every stored hash to match."""
+    rows = await owner.fetch("SELECT idx, entry FROM log_entries ORDER BY idx")
+    leaves = [data if r["idx"] == index else bytes(r["entry"]) for r in rows]
+    nodes: dict[tuple[int, int], bytes] = {}
+    for size, leaf in enumerate(leaves):
+        nodes.update(merkle.hashes_for_append(size, [merkle.leaf_hash(leaf)], nodes))
+    async with owner.transaction():
+        await owner.execute("SET LOCAL session_replication_role = replica")
+        await owner.execute("UPDATE log_entries SET entry = $1 WHERE idx = $2", data, index)
+        await owner.execute("DELETE FROM log_nodes")
+        await owner.executemany(
+            "INSERT INTO log_nodes (level, idx, hash) VALUES ($1, $2, $3)",
+            [(level, idx, h) for (level, idx), h in nodes.items()],
+        )
+
+
+async def test_witness_cosigns_a_growing_log_and_refuses_a_fork(
+    app: Starlette,
+    live_server: LiveServer,
+    pool: asyncpg.Pool,
+    owner_conn: asyncpg.Connection,
+    tmp_path: Path,
+) -> None:
+    """The witness cosigns each extension, then refuses history rewritten and re-signed."""
+    key = tmp_path / "witness.key"
+    code, vkey = await etender("witness", "--key", str(key), "--new-key", "county-1.example")
+    assert code == 0
+    async with pool.acquire() as conn, conn.transaction():
+        await service.add_witness(conn, vkey.strip())
+    log_key = app.state.log_identity.signer.verifier().to_vkey()
+    run = ("witness", "--key", str(key), "--server", live_server.url, "--log-key", log_key,
+           "--once")  # fmt: skip
+
+    for grow in (3, 4):
+        await append_n(pool, 0, grow)
+        await checkpoint(app, pool)
+        code, out = await etender(*run)
+        assert code == 0, out
+    served = (await httpx.AsyncClient().get(f"{live_server.url}/api/v1/log/checkpoint")).text
+    assert "— county-1.example " in served  # the cosignature is served with the checkpoint
+
+    saved = tmp_path / "saved.checkpoint"
+    code, out = await etender(
+        "audit", "verify", "--server", live_server.url, "--log-key", log_key, "--save", str(saved)
+    )
+    assert code == 0, out
+
+    await rewrite_history(owner_conn, 1, entry(999).to_bytes())
+    await append_n(pool, 100, 2)
+    await checkpoint(app, pool)
+
+    code, out = await etender(*run)
+    assert code == 1
+    assert "log_fork_detected" in out
+    code, out = await etender(
+        "audit", "verify", "--server", live_server.url, "--log-key", log_key,
+        "--checkpoint", str(saved),
+    )  # fmt: skip
+    assert code == 1
+    assert "history was rewritten" in out
+
+
+async def test_cosignature_from_an_unregistered_witness_is_refused(
+    app: Starlette, client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    """Only registered witness keys may add cosignatures."""
+    from audit.checkpoint import Checkpoint, Cosigner, generate_private_key
+
+    await append_n(pool, 0, 2)
+    await checkpoint(app, pool)
+    stranger = Cosigner(name="stranger.example", private_key=generate_private_key())
+    async with pool.acquire() as conn:
+        root = await service.root_at(conn, 2)
+    origin = app.state.log_identity.origin
+    line = stranger.cosign(Checkpoint(origin=origin, size=2, root_hash=root), datetime.now(UTC))
+    response = await client.post(
+        "/api/v1/log/cosignatures", json={"checkpoint_size": 2, "cosignature": line.to_line()}
+    )
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "log_witness_not_found"
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM log_cosignatures") == 0
