@@ -3,70 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from collections.abc import Iterable, Mapping, Sequence
 
 import asyncpg
 
-from audit.merkle import Subtree
-
-# Locks the log head and returns its size with the frontier: the complete subtrees
-# of the current tree, one per set bit of the size. An append needs only these.
-LOCK_HEAD_WITH_FRONTIER = """
-WITH head AS (SELECT size FROM log_head FOR UPDATE)
-SELECT head.size, n.level, n.idx, n.hash
-FROM head
-LEFT JOIN generate_series(0, 62) AS l(level) ON (head.size >> l.level) & 1 = 1
-LEFT JOIN log_nodes n ON n.level = l.level AND n.idx = (head.size >> l.level) - 1
-"""
+APPEND = "SELECT log_append($1::bytea[], $2::text[])"
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class Frontier:
-    """The locked log size and the stored hashes an append may need."""
-
-    size: int
-    hashes: dict[tuple[int, int], bytes]
-
-
-async def lock_head(conn: asyncpg.Connection) -> Frontier:
-    """Lock the log head for this transaction; appends are serialised here."""
-    rows = await conn.fetch(LOCK_HEAD_WITH_FRONTIER)
-    size: int = rows[0]["size"]
-    hashes = {(r["level"], r["idx"]): bytes(r["hash"]) for r in rows if r["hash"] is not None}
-    return Frontier(size=size, hashes=hashes)
-
-
-INSERT_LEAVES_AND_NODES = """
-WITH entries AS (
-    INSERT INTO log_entries (idx, entry, kind)
-    SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[])
-), nodes AS (
-    INSERT INTO log_nodes (level, idx, hash)
-    SELECT * FROM unnest($4::smallint[], $5::bigint[], $6::bytea[])
-)
-UPDATE log_head SET size = $7
-"""
-
-
-async def insert_leaves(
-    conn: asyncpg.Connection,
-    *,
-    first_index: int,
-    entries: Sequence[tuple[bytes, str]],
-    nodes: Mapping[Subtree, bytes],
-) -> None:
-    """Write leaves, their new subtree hashes and the new head in one statement."""
-    await conn.execute(
-        INSERT_LEAVES_AND_NODES,
-        list(range(first_index, first_index + len(entries))),
-        [e for e, _ in entries],
-        [k for _, k in entries],
-        [n[0] for n in nodes],
-        [n[1] for n in nodes],
-        list(nodes.values()),
-        first_index + len(entries),
-    )
+async def append_entries(conn: asyncpg.Connection, entries: Sequence[tuple[bytes, str]]) -> int:
+    """Append leaves and their subtree hashes (0002_log_append.sql); the first index."""
+    first: int = await conn.fetchval(APPEND, [e for e, _ in entries], [k for _, k in entries])
+    return first
 
 
 SELECT_SIZE = "SELECT size FROM log_head"

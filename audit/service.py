@@ -51,12 +51,8 @@ async def append_many(conn: asyncpg.Connection, entries: Sequence[Appendable]) -
     """Append several entries in order inside the caller's transaction."""
     if not conn.is_in_transaction():
         raise RuntimeError("audit.append must run inside the caller's transaction")
-    frontier = await queries.lock_head(conn)
-    encoded = [(e.to_bytes(), str(e.kind)) for e in entries]
-    leaves = [merkle.leaf_hash(data) for data, _ in encoded]
-    nodes = merkle.hashes_for_append(frontier.size, leaves, frontier.hashes)
-    await queries.insert_leaves(conn, first_index=frontier.size, entries=encoded, nodes=nodes)
-    return list(range(frontier.size, frontier.size + len(entries)))
+    first = await queries.append_entries(conn, [(e.to_bytes(), str(e.kind)) for e in entries])
+    return list(range(first, first + len(entries)))
 
 
 async def record_security_event(

@@ -14,7 +14,7 @@ import secrets
 import shutil
 import socket
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -231,11 +231,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def chromium_path() -> Iterator[str]:
+def chromium_path() -> str:
     """Debian's Chromium; its absence fails the run (CI must not skip browser tests)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (scripts/test does)")
-    yield CHROMIUM
+    return CHROMIUM
 
 
 @pytest.fixture(scope="session")

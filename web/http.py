@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from web.errors import BodyTooLarge, EtenderError, MalformedJson, RequestInvalid
 from web.errormap import status_for
+from web.errors import BodyTooLarge, EtenderError, MalformedJson, RequestInvalid
 
 log = logging.getLogger(__name__)
 

@@ -177,7 +177,8 @@ async def test_witness_cosigns_a_growing_log_and_refuses_a_fork(
         await checkpoint(app, pool)
         code, out = await etender(*run)
         assert code == 0, out
-    served = (await httpx.AsyncClient().get(f"{live_server.url}/api/v1/log/checkpoint")).text
+    async with httpx.AsyncClient() as http:
+        served = (await http.get(f"{live_server.url}/api/v1/log/checkpoint")).text
     assert "— county-1.example " in served  # the cosignature is served with the checkpoint
 
     saved = tmp_path / "saved.checkpoint"

@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import contextlib
 import os
-import signal
 import shutil
+import signal
 import sys
 
 import uvicorn

@@ -95,9 +95,7 @@ def _poll(
         note = client.get("/api/v1/log/checkpoint").raise_for_status().text
         checkpoint = Checkpoint.from_body(note.split("\n\n", 1)[0] + "\n")
         proof = _consistency(client, state.size, checkpoint.size)
-        new_state, line = witness_step(
-            state, note, proof, verifier, cosigner, datetime.now(UTC)
-        )
+        new_state, line = witness_step(state, note, proof, verifier, cosigner, datetime.now(UTC))
         client.post(
             "/api/v1/log/cosignatures",
             json={"checkpoint_size": new_state.size, "cosignature": line},

@@ -5,12 +5,12 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from web.http import ApiRoute
-from web.routes import health, log, openapi
+from web.routes import accounts, health, log, openapi
 
 
 def api_routes() -> list[ApiRoute]:
     """Every typed JSON route, in the order the OpenAPI document lists them."""
-    return [*health.ROUTES, *log.ROUTES]
+    return [*health.ROUTES, *accounts.ROUTES, *log.ROUTES]
 
 
 def all_routes() -> list[BaseRoute]:

@@ -42,15 +42,30 @@ async def metrics(request: Request) -> Response:
 
 ROUTES = [
     ApiRoute(
-        method="GET", path="/healthz", handler=healthz, summary="Liveness", tag="operations",
-        response=Health, auth=False,
+        method="GET",
+        path="/healthz",
+        handler=healthz,
+        summary="Liveness",
+        tag="operations",
+        response=Health,
+        auth=False,
     ),
     ApiRoute(
-        method="GET", path="/readyz", handler=readyz, summary="Readiness", tag="operations",
-        response=Health, auth=False,
+        method="GET",
+        path="/readyz",
+        handler=readyz,
+        summary="Readiness",
+        tag="operations",
+        response=Health,
+        auth=False,
     ),
     ApiRoute(
-        method="GET", path="/metrics", handler=metrics, summary="Prometheus metrics",
-        tag="operations", auth=False, content_type="text/plain",
+        method="GET",
+        path="/metrics",
+        handler=metrics,
+        summary="Prometheus metrics",
+        tag="operations",
+        auth=False,
+        content_type="text/plain",
     ),
 ]

@@ -20,7 +20,7 @@ _QUERY_TYPES = {int: "integer", str: "string", bool: "boolean"}
 
 def build_document(api: Sequence[ApiRoute], version: str = "0.1.0") -> dict[str, Any]:
     """OpenAPI 3.1 for the given routes; schemas come from the models, never by hand."""
-    models = {ErrorBody}
+    models: set[type] = {ErrorBody}
     for route in api:
         models.update(t for t in (route.body, route.response) if t is not None)
     ordered = sorted(models, key=lambda t: t.__name__)
