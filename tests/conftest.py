@@ -112,7 +112,7 @@ async def database(pg_server: PgServer) -> AsyncIterator[TestDatabase]:
     name = f"t_{secrets.token_hex(6)}"
     admin = await asyncpg.connect(pg_server.dsn("postgres"))
     try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY FILE_COPY")
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
     finally:
         await admin.close()
     yield TestDatabase(pg_server, name)

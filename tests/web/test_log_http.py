@@ -222,3 +222,34 @@ async def test_cosignature_from_an_unregistered_witness_is_refused(
     assert response.json()["error"]["code"] == "log_witness_not_found"
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM log_cosignatures") == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b"{not json", 400, "malformed_json"),
+        (b'{"checkpoint_size": "1", "cosignature": "x"}', 422, "request_invalid"),
+        (b'{"checkpoint_size": 1}', 422, "request_invalid"),
+        (b'{"checkpoint_size": 1, "cosignature": "x", "extra": 1}', 422, "request_invalid"),
+        (b'{"checkpoint_size": 1, "cosignature": "' + b"x" * (2 << 20) + b'"}', 413,
+         "body_too_large"),
+        (b'{"checkpoint_size": 0, "cosignature": "not a signature line"}', 422,
+         "log_note_malformed"),
+    ],
+)  # fmt: skip
+async def test_bad_cosignature_submissions_change_nothing(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    pool: asyncpg.Pool,
+    body: bytes,
+    status: int,
+    code: str,
+) -> None:
+    """Malformed, mistyped, unknown-field and oversized bodies: a clear error, no row."""
+    await checkpoint(app, pool)
+    response = await client.post(
+        "/api/v1/log/cosignatures", content=body, headers={"content-type": "application/json"}
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (status, code)
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM log_cosignatures") == 0

@@ -1,0 +1,39 @@
+"""The error tree: stable, distinct, documented codes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from expert_pool import errors
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "draw.md"
+
+
+def _error_classes() -> list[type[errors.ExpertPoolError]]:
+    found = [errors.ExpertPoolError]
+    for cls in found:
+        found.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_error_has_its_own_snake_case_code() -> None:
+    """No two classes share a code, and every code is snake_case."""
+    codes = [cls.code for cls in _error_classes()]
+    assert len(codes) == len(set(codes))
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in codes)
+
+
+def test_every_code_is_in_the_module_tree_and_the_format_document() -> None:
+    """The docstring tree and docs/formats/draw.md list every code."""
+    doc = DOC.read_text(encoding="utf-8")
+    for cls in _error_classes():
+        assert f"`{cls.code}`" in doc, cls.code
+        assert re.search(rf"{cls.__name__}\s+{cls.code}\b", errors.__doc__ or ""), cls.__name__
+
+
+def test_csv_error_carries_the_report() -> None:
+    """CsvRowsInvalid keeps every problem and says how many there are."""
+    exc = errors.CsvRowsInvalid([errors.CsvProblem(2, "id", "bad"), errors.CsvProblem(3, "", "x")])
+    assert exc.problems == ((2, "id", "bad"), (3, "", "x"))
+    assert exc.message.startswith("2 problem(s)")
