@@ -1,6 +1,7 @@
 """Numbered, forward-only SQL migrations, each applied in its own transaction.
 
-Files are ``web/db/migrations/NNNN_name.sql``. A migration already applied is never
+Files are ``web/db/migrations/NNNN_name.sql``, numbered upwards (gaps allowed, so
+parallel work can reserve ranges). A migration already applied is never
 edited: its SHA-256 is recorded and a changed file stops the server with a clear error.
 An advisory lock keeps two processes from migrating at once.
 """
@@ -59,9 +60,9 @@ def load_migrations() -> tuple[Migration, ...]:
             Migration(version=int(match[1]), name=match[2], sql=entry.read_text(encoding="utf-8"))
         )
     found.sort(key=lambda m: m.version)
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise MigrationError(f"migration numbers must run 1, 2, 3…: found {migration.version}")
+    for before, after in zip(found, found[1:], strict=False):
+        if before.version == after.version:
+            raise MigrationError(f"two migrations are numbered {after.version:04d}")
     return tuple(found)
 
 
@@ -70,9 +71,17 @@ async def pending(conn: asyncpg.Connection) -> tuple[Migration, ...]:
     exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
     applied = {r["version"]: r for r in await conn.fetch(SELECT_APPLIED)} if exists else {}
     result = []
+    newest = max(applied, default=0)
     for migration in load_migrations():
         row = applied.get(migration.version)
         if row is None:
+            if migration.version < newest:
+                # Forward-only: a migration slipped in below one already applied would
+                # run in a different order here than on a fresh database.
+                raise MigrationError(
+                    f"migration {migration.version:04d}_{migration.name} is numbered below "
+                    f"{newest:04d}, which is applied already; renumber it above"
+                )
             result.append(migration)
         elif row["sha256"] != migration.sha256:
             raise MigrationError(
