@@ -1,0 +1,82 @@
+"""The dependency direction of DESIGN.md ("Architecture"), checked from the imports.
+
+    web  →  tender, evaluation, expert_pool, supervision  →  accounts  →  audit  →  signing
+
+Arrows point down only: nothing imports web; signing imports nothing of ours; a
+model.py (pure rules) and signing/ import no I/O library (STYLE.md, point 1).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+OURS = ("web", "tender", "evaluation", "expert_pool", "supervision", "accounts", "audit", "signing")
+LAYER = {
+    "signing": 0,
+    "audit": 1,
+    "accounts": 2,
+    "tender": 3,
+    "evaluation": 3,
+    "expert_pool": 3,
+    "supervision": 3,
+    "web": 4,
+}
+# A domain package may use these peers' services (DESIGN.md: through their service or
+# query functions, never their tables); anything else at the same layer is refused.
+PEERS: dict[str, set[str]] = {
+    "evaluation": {"tender", "expert_pool"},
+    "supervision": {"tender", "expert_pool", "evaluation"},
+    "tender": set(),
+    "expert_pool": set(),
+}
+IO_LIBRARIES = {"asyncpg", "starlette", "uvicorn", "httpx", "websockets", "web"}
+
+
+def imports_of(path: Path) -> set[str]:
+    """Top-level names of every module a file imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def package_files() -> list[tuple[str, Path]]:
+    return [
+        (package, path)
+        for package in OURS
+        for path in sorted((ROOT / package).rglob("*.py"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("package", "path"), package_files(), ids=lambda v: str(v).removeprefix(str(ROOT) + "/")
+)
+def test_imports_point_down_only(package: str, path: Path) -> None:
+    """No module imports a package above its own, nor an unrelated peer."""
+    wrong = []
+    for name in imports_of(path) & set(OURS):
+        if name == package:
+            continue
+        if LAYER[name] > LAYER[package]:
+            wrong.append(name)
+        elif LAYER[name] == LAYER[package] and name not in PEERS.get(package, set()):
+            wrong.append(name)
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for _, p in package_files() if p.name == "model.py" or p.parent.name == "signing"],
+    ids=lambda p: str(p).removeprefix(str(ROOT) + "/"),
+)
+def test_models_and_signing_do_no_io(path: Path) -> None:
+    """Pure modules import no database, web or network library."""
+    assert imports_of(path) & IO_LIBRARIES == set()
