@@ -253,3 +253,79 @@ async def test_bad_cosignature_submissions_change_nothing(
     assert (response.status_code, response.json()["error"]["code"]) == (status, code)
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM log_cosignatures") == 0
+
+
+async def supervisor_token(pool: asyncpg.Pool, client: httpx.AsyncClient) -> str:
+    """A bearer token of a supervisor, through the real login endpoint."""
+    from accounts.model import OrgKind, Role
+    from tests.accounts import factory
+
+    async with pool.acquire() as conn:
+        department = await factory.make_organisation(conn, OrgKind.INDUSTRY_DEPARTMENT)
+        user = await factory.make_user(conn, department, Role.SUPERVISOR, scope=department)
+    response = await client.post(
+        "/api/v1/auth/login", json={"username": user.username, "password": factory.PASSWORD}
+    )
+    token: str = response.json()["token"]
+    return token
+
+
+async def test_audit_verify_rehashes_entries_and_catches_a_rewritten_leaf(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    live_server: LiveServer,
+    pool: asyncpg.Pool,
+    owner_conn: asyncpg.Connection,
+) -> None:
+    """Re-hashing every entry matches the checkpoint until a DBA edits one leaf."""
+    token = await supervisor_token(pool, client)
+    await append_n(pool, 0, 5)
+    await checkpoint(app, pool)
+    log_key = app.state.log_identity.signer.verifier().to_vkey()
+    verify = ("audit", "verify", "--server", live_server.url, "--log-key", log_key,
+              "--entries", "--token", token)  # fmt: skip
+    code, out = await etender(*verify)
+    assert code == 0, out
+    assert "root matches" in out
+
+    async with owner_conn.transaction():
+        await owner_conn.execute("SET LOCAL session_replication_role = replica")
+        await owner_conn.execute(
+            "UPDATE log_entries SET entry = $1 WHERE idx = 2", entry(777).to_bytes()
+        )
+    code, out = await etender(*verify)
+    assert code == 1
+    assert "does not give the checkpoint's root" in out
+
+
+async def test_log_entries_need_a_supervisor_or_administrator(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    """Anonymous readers get 401; a bidder gets 403; a supervisor gets the bytes."""
+    from accounts.model import OrgKind, Role
+    from tests.accounts import factory
+
+    await append_n(pool, 0, 2)
+    anonymous = await client.get("/api/v1/log/entries", params={"start": 0, "end": 2})
+    assert anonymous.status_code == 401
+    async with pool.acquire() as conn:
+        bidder_org = await factory.make_organisation(conn, OrgKind.BIDDER)
+        bidder = await factory.make_user(conn, bidder_org, Role.BIDDER)
+    login = await client.post(
+        "/api/v1/auth/login", json={"username": bidder.username, "password": factory.PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {login.json()['token']}"}
+    refused = await client.get(
+        "/api/v1/log/entries", params={"start": 0, "end": 2}, headers=headers
+    )
+    assert refused.status_code == 403
+    token = await supervisor_token(pool, client)
+    allowed = await client.get(
+        "/api/v1/log/entries",
+        params={"start": 0, "end": 2},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert [base64.b64decode(e["entry"]) for e in allowed.json()["entries"]][:2] == [
+        entry(0).to_bytes(),
+        entry(1).to_bytes(),
+    ]
