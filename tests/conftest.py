@@ -89,7 +89,7 @@ async def pg_server() -> AsyncIterator[PgServer]:
         shutil.rmtree(cluster.root.parent, ignore_errors=True)
 
 
-class TestDatabase:
+class CloneDatabase:
     """One test's own clone of the template."""
 
     def __init__(self, server: PgServer, name: str) -> None:
@@ -107,7 +107,7 @@ class TestDatabase:
 
 
 @pytest.fixture
-async def database(pg_server: PgServer) -> AsyncIterator[TestDatabase]:
+async def database(pg_server: PgServer) -> AsyncIterator[CloneDatabase]:
     """A fresh database cloned from the migrated template."""
     name = f"t_{secrets.token_hex(6)}"
     admin = await asyncpg.connect(pg_server.dsn("postgres"))
@@ -115,7 +115,7 @@ async def database(pg_server: PgServer) -> AsyncIterator[TestDatabase]:
         await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
     finally:
         await admin.close()
-    yield TestDatabase(pg_server, name)
+    yield CloneDatabase(pg_server, name)
     admin = await asyncpg.connect(pg_server.dsn("postgres"))
     try:
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -124,7 +124,7 @@ async def database(pg_server: PgServer) -> AsyncIterator[TestDatabase]:
 
 
 @pytest.fixture
-async def pool(database: TestDatabase) -> AsyncIterator[asyncpg.Pool]:
+async def pool(database: CloneDatabase) -> AsyncIterator[asyncpg.Pool]:
     """The application's pool (application role) on the test's database."""
     created = await asyncpg.create_pool(database.app_dsn, min_size=1, max_size=10)
     assert created is not None
@@ -133,7 +133,7 @@ async def pool(database: TestDatabase) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture
-async def owner_conn(database: TestDatabase) -> AsyncIterator[asyncpg.Connection]:
+async def owner_conn(database: CloneDatabase) -> AsyncIterator[asyncpg.Connection]:
     """A superuser connection, for tests that play a misbehaving DBA."""
     conn = await asyncpg.connect(database.owner_dsn)
     yield conn
@@ -141,7 +141,7 @@ async def owner_conn(database: TestDatabase) -> AsyncIterator[asyncpg.Connection
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database: TestDatabase) -> Settings:
+def settings(tmp_path: Path, database: CloneDatabase) -> Settings:
     """Settings for an app on the test's database and a private data dir."""
     return Settings(database_url=database.app_dsn, data_dir=tmp_path / "data")
 
@@ -249,3 +249,7 @@ async def browser(chromium_path: str) -> AsyncIterator[object]:
         )
         yield launched
         await launched.close()
+
+
+# Older name, kept for modules that import it under another name.
+TestDatabase = CloneDatabase

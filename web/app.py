@@ -24,6 +24,7 @@ from web import background, jobs, logkey, routes
 from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound
 from web.http import error_response
+from web.live.hub import Hub
 from web.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -114,11 +115,14 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = pool is None
         app.state.pool = pool if pool is not None else await open_pool(target_for(settings).app_dsn)
+        app.state.live_hub = Hub(app.state.pool)
+        await app.state.live_hub.start()
         tasks = background.start(app)
         try:
             yield
         finally:
             await background.stop(tasks)
+            await app.state.live_hub.stop()
             if owned:
                 await app.state.pool.close()
 
@@ -135,5 +139,7 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.log_identity = logkey.load_or_create(settings)
+    # Kinds of live session (opening hall, evaluation) register their handlers here.
+    app.state.live_kinds = {}
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

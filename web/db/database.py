@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
+from collections.abc import AsyncIterator
+from typing import cast
 
 import asyncpg
 
@@ -73,3 +76,10 @@ async def open_pool(dsn: str, *, min_size: int = 2, max_size: int = 20) -> async
         raise DatabaseUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc
     assert pool is not None
     return pool
+
+
+@contextlib.asynccontextmanager
+async def acquire(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection, typed as the connection it proxies."""
+    async with pool.acquire() as proxy:
+        yield cast(asyncpg.Connection, proxy)

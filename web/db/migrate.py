@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import logging
 import re
 from importlib import resources
@@ -60,7 +61,7 @@ def load_migrations() -> tuple[Migration, ...]:
             Migration(version=int(match[1]), name=match[2], sql=entry.read_text(encoding="utf-8"))
         )
     found.sort(key=lambda m: m.version)
-    for before, after in zip(found, found[1:], strict=False):
+    for before, after in itertools.pairwise(found):
         if before.version == after.version:
             raise MigrationError(f"two migrations are numbered {after.version:04d}")
     return tuple(found)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from web import pages
 from web.http import ApiRoute
+from web.live import endpoint as live
 from web.routes import accounts, health, log, openapi
 
 
@@ -18,4 +20,6 @@ def all_routes() -> list[BaseRoute]:
     return [
         *(route.to_starlette() for route in api_routes()),
         *openapi.routes(api_routes),
+        *live.ROUTES,
+        *pages.routes(),
     ]

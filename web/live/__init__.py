@@ -1,0 +1,1 @@
+"""Live sessions over WebSockets: the opening hall and remote evaluation (DESIGN.md)."""

@@ -1,0 +1,175 @@
+"""All SQL of live sessions: sessions, sequenced events, presence."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+CHANNEL = "etender_live"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class LiveSession:
+    """A session row."""
+
+    id: UUID
+    kind: str
+    subject_id: str
+    last_seq: int
+    closed_at: datetime | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class LiveEvent:
+    """One committed event of a session."""
+
+    session_id: UUID
+    seq: int
+    kind: str
+    data: dict[str, Any]
+    audience: str
+    actor_id: UUID | None
+    client_msg_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> LiveEvent:
+        return cls(
+            session_id=row["session_id"],
+            seq=row["seq"],
+            kind=row["kind"],
+            data=json.loads(row["data"]),
+            audience=row["audience"],
+            actor_id=row["actor_id"],
+            client_msg_id=row["client_msg_id"],
+            created_at=row["created_at"],
+        )
+
+
+def _session(row: asyncpg.Record) -> LiveSession:
+    return LiveSession(
+        id=row["id"],
+        kind=row["kind"],
+        subject_id=row["subject_id"],
+        last_seq=row["last_seq"],
+        closed_at=row["closed_at"],
+    )
+
+
+OPEN_SESSION = """
+INSERT INTO live_sessions (kind, subject_id) VALUES ($1, $2)
+ON CONFLICT (kind, subject_id) DO UPDATE SET kind = EXCLUDED.kind
+RETURNING id, kind, subject_id, last_seq, closed_at
+"""
+
+
+async def open_session(conn: asyncpg.Connection, kind: str, subject_id: str) -> LiveSession:
+    """The session of a subject (an opening, an evaluation), created on first use."""
+    row = await conn.fetchrow(OPEN_SESSION, kind, subject_id)
+    assert row is not None  # INSERT … ON CONFLICT DO UPDATE always returns the row
+    return _session(row)
+
+
+SELECT_SESSION = "SELECT id, kind, subject_id, last_seq, closed_at FROM live_sessions WHERE id = $1"
+
+
+async def get_session(conn: asyncpg.Connection, session_id: UUID) -> LiveSession | None:
+    """A session by id."""
+    row = await conn.fetchrow(SELECT_SESSION, session_id)
+    return _session(row) if row else None
+
+
+# Takes the session's row lock: events of one session are numbered in commit order.
+NEXT_SEQ = "UPDATE live_sessions SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq"
+
+INSERT_EVENT = """
+INSERT INTO live_events (session_id, seq, kind, data, audience, actor_id, client_msg_id)
+VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
+RETURNING session_id, seq, kind, data::text AS data, audience, actor_id, client_msg_id, created_at
+"""
+
+NOTIFY = "SELECT pg_notify($1, $2)"
+
+
+async def append_event(
+    conn: asyncpg.Connection,
+    session_id: UUID,
+    *,
+    kind: str,
+    data: dict[str, Any],
+    audience: str = "all",
+    actor_id: UUID | None = None,
+    client_msg_id: str | None = None,
+) -> LiveEvent:
+    """Add an event in the caller's transaction; every node hears of it at commit."""
+    seq: int = await conn.fetchval(NEXT_SEQ, session_id)
+    row = await conn.fetchrow(
+        INSERT_EVENT, session_id, seq, kind, json.dumps(data, ensure_ascii=False),
+        audience, actor_id, client_msg_id,
+    )  # fmt: skip
+    assert row is not None
+    # NOTIFY is transactional: delivered at commit, never for a rolled-back event.
+    await conn.execute(NOTIFY, CHANNEL, f"{session_id}:{seq}")
+    return LiveEvent.from_row(row)
+
+
+SELECT_EVENTS_AFTER = """
+SELECT session_id, seq, kind, data::text AS data, audience, actor_id, client_msg_id, created_at
+FROM live_events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
+"""
+
+
+async def events_after(
+    conn: asyncpg.Connection, session_id: UUID, after: int, limit: int = 1000
+) -> list[LiveEvent]:
+    """Events a client has not seen yet, in order."""
+    rows = await conn.fetch(SELECT_EVENTS_AFTER, session_id, after, limit)
+    return [LiveEvent.from_row(r) for r in rows]
+
+
+SELECT_BY_CLIENT_MSG = """
+SELECT session_id, seq, kind, data::text AS data, audience, actor_id, client_msg_id, created_at
+FROM live_events WHERE session_id = $1 AND actor_id = $2 AND client_msg_id = $3
+"""
+
+
+async def event_by_client_msg(
+    conn: asyncpg.Connection, session_id: UUID, actor_id: UUID, client_msg_id: str
+) -> LiveEvent | None:
+    """The event a client message already caused, if any (idempotent retries)."""
+    row = await conn.fetchrow(SELECT_BY_CLIENT_MSG, session_id, actor_id, client_msg_id)
+    return LiveEvent.from_row(row) if row else None
+
+
+INSERT_PRESENCE = """
+INSERT INTO live_presence (session_id, user_id, event, address, node) VALUES ($1, $2, $3, $4, $5)
+"""
+
+
+async def record_presence(
+    conn: asyncpg.Connection,
+    session_id: UUID,
+    user_id: UUID,
+    event: str,
+    *,
+    address: str,
+    node: str,
+) -> None:
+    """Record a join, leave or idle: the attendance record (考勤)."""
+    await conn.execute(INSERT_PRESENCE, session_id, user_id, event, address, node)
+
+
+SELECT_PRESENCE = """
+SELECT user_id, event, at FROM live_presence WHERE session_id = $1 ORDER BY id
+"""
+
+
+async def presence(conn: asyncpg.Connection, session_id: UUID) -> list[tuple[UUID, str, datetime]]:
+    """Every presence record of a session, in order."""
+    rows = await conn.fetch(SELECT_PRESENCE, session_id)
+    return [(r["user_id"], r["event"], r["at"]) for r in rows]
