@@ -1,0 +1,195 @@
+"""Errors of the accounts package (organisations, users, roles, sessions), with stable codes.
+
+    AccountsError                       accounts_error
+    ├── PermissionDenied                permission_denied
+    ├── Unauthenticated                 unauthenticated
+    │   ├── TokenInvalid                token_invalid
+    │   └── SessionExpired              session_expired
+    ├── CredentialsInvalid              credentials_invalid
+    ├── AccountLocked                   account_locked
+    ├── LoginRateLimited                login_rate_limited
+    ├── PasswordTooWeak                 password_too_weak
+    ├── CreditCodeInvalid               credit_code_invalid
+    ├── CreditCodeTaken                 credit_code_exists
+    ├── UsernameInvalid                 username_invalid
+    ├── UsernameTaken                   username_exists
+    ├── DisplayNameInvalid              display_name_invalid
+    ├── OrganisationNameInvalid         organisation_name_invalid
+    ├── OrganisationNotFound            organisation_not_found
+    ├── UserNotFound                    user_not_found
+    ├── ParentOrganisationInvalid       organisation_parent_invalid
+    ├── RegionInvalid                   region_invalid
+    ├── RoleScopeInvalid                role_scope_invalid
+    ├── RoleOrganisationMismatch        role_organisation_mismatch
+    ├── AdminRolesSeparated             admin_role_conflict
+    ├── RoleAlreadyGranted              role_grant_exists
+    ├── RoleGrantNotFound               role_grant_not_found
+    ├── CursorInvalid                   cursor_invalid
+    └── NaiveDatetimeRefused            naive_datetime
+
+Codes are part of the public interface (docs/api-auth.md lists them): never change one,
+add new ones instead. The HTTP status follows from the code (web/errormap.py).
+"""
+
+from __future__ import annotations
+
+
+class AccountsError(Exception):
+    """Root of every error raised by accounts/."""
+
+    code = "accounts_error"
+
+    def __init__(self, message: str, *, details: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class PermissionDenied(AccountsError):
+    """The actor's roles do not allow this action on this object."""
+
+    code = "permission_denied"
+
+
+class Unauthenticated(AccountsError):
+    """No valid session or token accompanied a request that needs one."""
+
+    code = "unauthenticated"
+
+
+class TokenInvalid(Unauthenticated):
+    """A token that is malformed or was never issued (a forged token)."""
+
+    code = "token_invalid"
+
+
+class SessionExpired(Unauthenticated):
+    """A token that was issued but has expired or was revoked by logout."""
+
+    code = "session_expired"
+
+
+class CredentialsInvalid(AccountsError):
+    """Wrong username or password; deliberately does not say which."""
+
+    code = "credentials_invalid"
+
+
+class AccountLocked(AccountsError):
+    """Too many consecutive failed logins: the account is locked for a while."""
+
+    code = "account_locked"
+
+
+class LoginRateLimited(AccountsError):
+    """Too many failed logins from one network address in the last minute."""
+
+    code = "login_rate_limited"
+
+
+class PasswordTooWeak(AccountsError):
+    """A new password that breaks the minimum password policy."""
+
+    code = "password_too_weak"
+
+
+class CreditCodeInvalid(AccountsError):
+    """Not a GB 32100-2015 unified social credit code (format or check character)."""
+
+    code = "credit_code_invalid"
+
+
+class CreditCodeTaken(AccountsError):
+    """Another organisation already has this unified social credit code."""
+
+    code = "credit_code_exists"
+
+
+class UsernameInvalid(AccountsError):
+    """A username outside ``[a-z0-9][a-z0-9._-]{2,63}``."""
+
+    code = "username_invalid"
+
+
+class UsernameTaken(AccountsError):
+    """Another user already has this username."""
+
+    code = "username_exists"
+
+
+class DisplayNameInvalid(AccountsError):
+    """A display name that is empty, too long or has control characters."""
+
+    code = "display_name_invalid"
+
+
+class OrganisationNameInvalid(AccountsError):
+    """An organisation name that is empty, too long or has control characters."""
+
+    code = "organisation_name_invalid"
+
+
+class OrganisationNotFound(AccountsError):
+    """No organisation has this id or credit code."""
+
+    code = "organisation_not_found"
+
+
+class UserNotFound(AccountsError):
+    """No user has this id or username."""
+
+    code = "user_not_found"
+
+
+class ParentOrganisationInvalid(AccountsError):
+    """The organisation tree forbids this parent for this kind ("1+6")."""
+
+    code = "organisation_parent_invalid"
+
+
+class RegionInvalid(AccountsError):
+    """A region that is not a six-digit GB/T 2260 code."""
+
+    code = "region_invalid"
+
+
+class RoleScopeInvalid(AccountsError):
+    """A role grant whose scope is missing, not allowed or of the wrong kind."""
+
+    code = "role_scope_invalid"
+
+
+class RoleOrganisationMismatch(AccountsError):
+    """A role that a user of this kind of organisation cannot hold."""
+
+    code = "role_organisation_mismatch"
+
+
+class AdminRolesSeparated(AccountsError):
+    """三员分立: one person holds at most one of the three administrator roles."""
+
+    code = "admin_role_conflict"
+
+
+class RoleAlreadyGranted(AccountsError):
+    """The user already holds this role with this scope."""
+
+    code = "role_grant_exists"
+
+
+class RoleGrantNotFound(AccountsError):
+    """The user holds no active grant of this role with this scope."""
+
+    code = "role_grant_not_found"
+
+
+class CursorInvalid(AccountsError):
+    """A pagination cursor this server did not issue."""
+
+    code = "cursor_invalid"
+
+
+class NaiveDatetimeRefused(AccountsError):
+    """A datetime without a timezone; time is passed in as aware UTC (STYLE.md 3)."""
+
+    code = "naive_datetime"

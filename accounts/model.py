@@ -1,0 +1,333 @@
+"""Organisations, users, roles and the actor every service receives (no I/O).
+
+Organisations form a tree (DESIGN.md, "Who uses it"): the city centre, its county
+sub-centres ("1+6"), industry departments, agencies, tenderers, bidders and expert
+employers. A user belongs to one organisation and holds role grants; the three
+administrator roles are split between different people (三员分立), which the database
+enforces too (0001, ``role_grants_one_admin_idx``).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
+from uuid import UUID
+
+from accounts.errors import (
+    AdminRolesSeparated,
+    CursorInvalid,
+    DisplayNameInvalid,
+    NaiveDatetimeRefused,
+    OrganisationNameInvalid,
+    ParentOrganisationInvalid,
+    RegionInvalid,
+    RoleOrganisationMismatch,
+    RoleScopeInvalid,
+    UsernameInvalid,
+)
+
+
+class OrgKind(enum.StrEnum):
+    """Kinds of organisation in the tree."""
+
+    CITY_CENTRE = "city_centre"
+    COUNTY_CENTRE = "county_centre"
+    INDUSTRY_DEPARTMENT = "industry_department"
+    AGENCY = "agency"
+    TENDERER = "tenderer"
+    BIDDER = "bidder"
+    EXPERT_EMPLOYER = "expert_employer"
+    OTHER = "other"
+
+
+class Role(enum.StrEnum):
+    """What a user may be granted (DESIGN.md, "Who uses it")."""
+
+    CENTRE_STAFF = "centre_staff"
+    AGENCY = "agency"
+    TENDERER = "tenderer"
+    BIDDER = "bidder"
+    OPENING_OFFICIAL = "opening_official"
+    EXPERT = "expert"
+    SUPERVISOR = "supervisor"
+    WITNESS = "witness"
+    SYSTEM_ADMIN = "system_admin"
+    SECURITY_ADMIN = "security_admin"
+    AUDIT_ADMIN = "audit_admin"
+
+
+class UserStatus(enum.StrEnum):
+    """Whether a user may log in at all."""
+
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+class SessionKind(enum.StrEnum):
+    """A browser session (cookie, needs CSRF tokens) or an API bearer token."""
+
+    COOKIE = "cookie"
+    BEARER = "bearer"
+
+
+# 三员分立: system, security and audit administration are held by different people.
+ADMIN_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+# "1+6": a county sub-centre hangs under the city centre; a city centre is a root.
+# Other kinds may stand alone or hang under the listed kinds.
+PARENT_KINDS: dict[OrgKind, frozenset[OrgKind]] = {
+    OrgKind.CITY_CENTRE: frozenset(),
+    OrgKind.COUNTY_CENTRE: frozenset({OrgKind.CITY_CENTRE}),
+    OrgKind.INDUSTRY_DEPARTMENT: frozenset({OrgKind.INDUSTRY_DEPARTMENT}),
+    OrgKind.AGENCY: frozenset({OrgKind.AGENCY}),
+    OrgKind.TENDERER: frozenset({OrgKind.TENDERER, OrgKind.INDUSTRY_DEPARTMENT}),
+    OrgKind.BIDDER: frozenset({OrgKind.BIDDER}),
+    OrgKind.EXPERT_EMPLOYER: frozenset({OrgKind.EXPERT_EMPLOYER}),
+    OrgKind.OTHER: frozenset(OrgKind),
+}
+PARENT_REQUIRED: frozenset[OrgKind] = frozenset({OrgKind.COUNTY_CENTRE})
+
+_CENTRES = frozenset({OrgKind.CITY_CENTRE, OrgKind.COUNTY_CENTRE})
+# Roles that act for the user's own organisation, which must be of these kinds.
+# Roles not listed (officials, experts, witnesses, supervisors) may come from anywhere.
+ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
+    Role.CENTRE_STAFF: _CENTRES,
+    Role.AGENCY: frozenset({OrgKind.AGENCY}),
+    Role.TENDERER: frozenset({OrgKind.TENDERER}),
+    Role.BIDDER: frozenset({OrgKind.BIDDER}),
+    Role.SYSTEM_ADMIN: _CENTRES,
+    Role.SECURITY_ADMIN: _CENTRES,
+    Role.AUDIT_ADMIN: _CENTRES,
+}
+# Roles that act for another organisation, named by the grant's scope (0001 CHECK).
+ROLE_SCOPE_KINDS: dict[Role, OrgKind] = {Role.SUPERVISOR: OrgKind.INDUSTRY_DEPARTMENT}
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+REGION = re.compile(r"(?:[0-9]{6})?")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Organisation:
+    """One node of the organisation tree."""
+
+    id: UUID
+    credit_code: str
+    name: str
+    kind: OrgKind
+    parent_id: UUID | None
+    region: str
+    created_at: datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class User:
+    """A person with an account; never holds the password hash."""
+
+    id: UUID
+    organisation_id: UUID
+    username: str
+    display_name: str
+    status: UserStatus
+    created_at: datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Credentials:
+    """What a login is checked against; the hash stays out of repr and logs."""
+
+    user: User
+    password_hash: str | None = dataclasses.field(repr=False)
+    failed_logins: int
+    locked: bool
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class RoleGrant:
+    """One active role of a user; ``scope_id`` names the organisation it acts for."""
+
+    role: Role
+    scope_id: UUID | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Session:
+    """An issued session or bearer token (the token itself is never stored)."""
+
+    id: UUID
+    user_id: UUID
+    kind: SessionKind
+    expires_at: datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class IssuedToken:
+    """A fresh token, shown to its owner once; only its SHA-256 is stored."""
+
+    token: str = dataclasses.field(repr=False)
+    session: Session
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Actor:
+    """The authenticated user making a request: what every service receives."""
+
+    user_id: UUID
+    organisation_id: UUID
+    username: str
+    display_name: str
+    grants: frozenset[RoleGrant]
+    address: str | None = None
+    session_id: UUID | None = None
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role the actor holds, whatever its scope."""
+        return frozenset(grant.role for grant in self.grants)
+
+    def has_role(self, role: Role) -> bool:
+        """Whether the actor holds ``role`` at all."""
+        return any(grant.role is role for grant in self.grants)
+
+    def acting_for(self, role: Role) -> frozenset[UUID]:
+        """Organisations the actor acts for in ``role``: the scope, else its own."""
+        return frozenset(
+            grant.scope_id or self.organisation_id for grant in self.grants if grant.role is role
+        )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ConsoleOperator:
+    """Whoever runs the ``etender`` command on the server (bootstrap, demo data).
+
+    They already hold the database owner's access, so the console is trusted for
+    account administration; its changes are logged with the role ``console``.
+    """
+
+    name: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class LoginPolicy:
+    """Lockout, rate limit and lifetimes of sessions (tests shorten them, STYLE.md 3)."""
+
+    max_failures: int = 5
+    lock_seconds: int = 15 * 60
+    address_failures_per_minute: int = 20
+    session_ttl_seconds: int = 8 * 3600
+    token_ttl_seconds: int = 24 * 3600
+
+    def ttl_for(self, kind: SessionKind) -> int:
+        """Lifetime of a new session of ``kind`` in seconds."""
+        return self.session_ttl_seconds if kind is SessionKind.COOKIE else self.token_ttl_seconds
+
+
+def require_aware(value: datetime) -> datetime:
+    """Refuse naive datetimes (STYLE.md 3)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeRefused("datetimes must be timezone-aware")
+    return value
+
+
+def check_username(username: str) -> str:
+    """A username as the database's CHECK allows it (lower case, 3–64 characters)."""
+    if not USERNAME.fullmatch(username):
+        raise UsernameInvalid(
+            "a username is 3–64 characters of a–z, 0–9, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return username
+
+
+def _check_text(value: str, limit: int) -> bool:
+    text = value.strip()
+    printable = all(unicodedata.category(ch)[0] != "C" for ch in text)
+    return 1 <= len(text) <= limit and printable and text == value
+
+
+def check_display_name(name: str) -> str:
+    """A display name: 1–100 printable characters without surrounding spaces."""
+    if not _check_text(name, 100):
+        raise DisplayNameInvalid("a display name is 1–100 printable characters")
+    return name
+
+
+def check_organisation_name(name: str) -> str:
+    """An organisation name: 1–200 printable characters without surrounding spaces."""
+    if not _check_text(name, 200):
+        raise OrganisationNameInvalid("an organisation name is 1–200 printable characters")
+    return name
+
+
+def check_region(region: str) -> str:
+    """Empty, or a six-digit GB/T 2260 administrative division code."""
+    if not REGION.fullmatch(region):
+        raise RegionInvalid("a region is a six-digit GB/T 2260 code, or empty")
+    return region
+
+
+def check_parent(kind: OrgKind, parent: Organisation | None) -> None:
+    """The tree rules: which kinds may hang under which ("1+6")."""
+    if parent is None:
+        if kind in PARENT_REQUIRED:
+            raise ParentOrganisationInvalid(f"a {kind} needs a parent organisation")
+        return
+    if parent.kind not in PARENT_KINDS[kind]:
+        raise ParentOrganisationInvalid(f"a {kind} cannot hang under a {parent.kind}")
+
+
+def check_grant(
+    role: Role,
+    *,
+    user_org: Organisation,
+    scope: Organisation | None,
+    held: Iterable[Role],
+) -> None:
+    """Whether ``role`` may be granted to a user of ``user_org`` who holds ``held``."""
+    allowed = ROLE_ORG_KINDS.get(role)
+    if allowed is not None and user_org.kind not in allowed:
+        raise RoleOrganisationMismatch(
+            f"the {role} role needs a user of a {' or '.join(sorted(allowed))} organisation"
+        )
+    wanted = ROLE_SCOPE_KINDS.get(role)
+    if wanted is None and scope is not None:
+        raise RoleScopeInvalid(f"the {role} role takes no scope")
+    if wanted is not None and (scope is None or scope.kind is not wanted):
+        raise RoleScopeInvalid(f"the {role} role needs the scope of an {wanted}")
+    if role in ADMIN_ROLES:
+        others = ADMIN_ROLES.intersection(held) - {role}
+        if others:
+            raise AdminRolesSeparated(
+                f"三员分立: this user already holds {', '.join(sorted(others))}"
+            )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class OrganisationPage:
+    """One page of organisations and the cursor of the next, if there is more."""
+
+    items: tuple[Organisation, ...]
+    next_cursor: str | None
+
+
+def encode_cursor(created_at: datetime, row_id: UUID) -> str:
+    """An opaque keyset cursor for the row after which the next page starts."""
+    raw = f"{require_aware(created_at).isoformat()}|{row_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    """The position a cursor names; anything this server did not issue is refused."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _, row_id = raw.partition("|")
+        position = datetime.fromisoformat(stamp), UUID(row_id)
+    except ValueError:  # bad base64, UTF-8, timestamp or UUID alike
+        raise CursorInvalid("the cursor is not one this server issued") from None
+    if position[0].tzinfo is None:
+        raise CursorInvalid("the cursor is not one this server issued")
+    return position

@@ -1,0 +1,104 @@
+"""Builders of organisations, users and actors for tests (through the real service)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from uuid import UUID
+
+import asyncpg
+
+from accounts import credit_code, service
+from accounts.model import Actor, ConsoleOperator, Organisation, OrgKind, Role, User
+
+CONSOLE = ConsoleOperator(name="test")
+PASSWORD = "Correct-horse-42"
+ADDRESS = "192.0.2.10"
+
+_codes = random.Random(4242)
+_serial = itertools.count(1)
+
+
+def new_credit_code(region: str = "341800") -> str:
+    """A valid, fresh unified social credit code."""
+    return credit_code.generate(_codes, region=region)
+
+
+async def make_organisation(
+    conn: asyncpg.Connection,
+    kind: OrgKind,
+    *,
+    parent: Organisation | None = None,
+    name: str | None = None,
+    region: str = "",
+) -> Organisation:
+    """An organisation created by the console."""
+    return await service.create_organisation(
+        conn,
+        CONSOLE,
+        credit_code=new_credit_code(),
+        name=name or f"{kind} {next(_serial)}",
+        kind=kind,
+        parent_id=parent.id if parent else None,
+        region=region,
+    )
+
+
+async def make_user(
+    conn: asyncpg.Connection,
+    org: Organisation,
+    *roles: Role,
+    scope: Organisation | None = None,
+    username: str | None = None,
+    password: str | None = PASSWORD,
+) -> User:
+    """A user of ``org`` holding ``roles`` (scoped roles get ``scope``)."""
+    user = await service.create_user(
+        conn,
+        CONSOLE,
+        organisation_id=org.id,
+        username=username or f"user{next(_serial)}",
+        display_name="测试用户",
+        password=password,
+    )
+    for role in roles:
+        scope_id = scope.id if scope is not None and role is Role.SUPERVISOR else None
+        await service.grant_role(conn, CONSOLE, user_id=user.id, role=role, scope_id=scope_id)
+    return user
+
+
+async def actor_for(conn: asyncpg.Connection, user: User, address: str = ADDRESS) -> Actor:
+    """The actor a request by ``user`` would carry (grants read from the database)."""
+    grants = await service.user_roles(conn, user.id)
+    return Actor(
+        user_id=user.id,
+        organisation_id=user.organisation_id,
+        username=user.username,
+        display_name=user.display_name,
+        grants=frozenset(grants),
+        address=address,
+    )
+
+
+async def log_size(conn: asyncpg.Connection) -> int:
+    """Entries in the transparency log."""
+    size: int = await conn.fetchval("SELECT count(*) FROM log_entries")
+    return size
+
+
+async def count_rows(conn: asyncpg.Connection, table: str) -> int:
+    """Rows in one of the accounts tables."""
+    assert table in {"organisations", "users", "role_grants", "sessions"}
+    count: int = await conn.fetchval(f"SELECT count(*) FROM {table}")
+    return count
+
+
+async def last_entry_kind(conn: asyncpg.Connection) -> str:
+    """Kind of the newest log entry."""
+    kind: str = await conn.fetchval("SELECT kind FROM log_entries ORDER BY idx DESC LIMIT 1")
+    return kind
+
+
+def ids(items: list[Organisation] | tuple[Organisation, ...]) -> list[UUID]:
+    """The ids of some organisations, in order."""
+    return [item.id for item in items]

@@ -1,0 +1,243 @@
+"""The message catalogue of the web pages, Chinese (zh-CN) first, with English.
+
+Messages are data: one key, one text per language. The language comes from the
+``lang`` cookie, set by the switch link in every page's header; without it, pages
+are in Chinese. A missing translation is a test failure, never a blank page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from starlette.requests import Request
+
+LANG_COOKIE = "lang"
+DEFAULT_LANG = "zh-CN"
+LANGUAGES: Mapping[str, str] = MappingProxyType({"zh-CN": "中文", "en": "English"})
+
+_CATALOGUE: dict[str, tuple[str, str]] = {
+    # key: (zh-CN, en)
+    "site.name": ("宣城市公共资源电子交易平台", "Xuancheng Public Resource e-Trading Platform"),
+    "site.tagline": (
+        "平台之外无交易：招标、投标、开标、评标全流程电子化",
+        "Every transaction on one platform: tendering, bidding, opening and evaluation online",
+    ),
+    "nav.home": ("首页", "Home"),
+    "nav.workspace": ("我的工作台", "My workspace"),
+    "nav.login": ("登录", "Sign in"),
+    "nav.logout": ("退出", "Sign out"),
+    "nav.skip": ("跳到正文", "Skip to content"),
+    "nav.language": ("语言", "Language"),
+    "public.notices": ("交易公告", "Notices"),
+    "public.notices.body": (
+        "招标公告、开标记录、中标候选人公示和结果公告将在此公开发布。",
+        "Tender notices, opening records, candidate publicity and award notices will be "
+        "published here.",
+    ),
+    "public.open_data": ("开放数据", "Open data"),
+    "public.open_data.body": (
+        "每个项目的 OCDS 1.1 开放数据，任何人均可下载。",
+        "OCDS 1.1 open data for every tender, downloadable by anyone.",
+    ),
+    "public.log": ("透明日志", "Transparency log"),
+    "public.log.body": (
+        "平台的每一次状态变更都记入可验证的 Merkle 日志，由独立见证方联署。",
+        "Every state change is recorded in a verifiable Merkle log, cosigned by "
+        "independent witnesses.",
+    ),
+    "public.log.link": ("查看最新检查点", "View the latest checkpoint"),
+    "public.sign_in_prompt": (
+        "交易主体、专家、监督和管理人员请登录后使用。",
+        "Parties, experts, supervisors and administrators: please sign in.",
+    ),
+    "status.coming_soon": ("即将推出", "Coming soon"),
+    "status.available": ("可用", "Available"),
+    "status.api_only": (
+        "已可通过接口使用，页面即将推出",
+        "Available through the API; page coming soon",
+    ),
+    "login.title": ("登录", "Sign in"),
+    "login.username": ("用户名", "Username"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Sign in"),
+    "login.hint": (
+        "连续 5 次密码错误，账户将锁定 15 分钟。",
+        "After 5 wrong passwords in a row, the account is locked for 15 minutes.",
+    ),
+    "error.title": ("出错了", "Something went wrong"),
+    "error.credentials_invalid": ("用户名或密码错误。", "The username or password is wrong."),
+    "error.account_locked": (
+        "密码错误次数过多，账户已锁定 15 分钟，请稍后再试。",
+        "Too many wrong passwords: the account is locked for 15 minutes. Try again later.",
+    ),
+    "error.login_rate_limited": (
+        "您所在网络地址的登录失败次数过多，请一两分钟后再试。",
+        "Too many failed sign-ins from your network address. Try again in a minute or two.",
+    ),
+    "error.csrf_token_invalid": (
+        "页面已过期，请刷新后重新提交。",
+        "This page has expired. Reload it and submit again.",
+    ),
+    "error.request_invalid": ("请填写用户名和密码。", "Enter your username and password."),
+    "error.session_expired": ("登录已过期，请重新登录。", "Your session has ended. Sign in again."),
+    "home.title": ("我的工作台", "My workspace"),
+    "home.welcome": ("您好，{name}", "Hello, {name}"),
+    "home.organisation": ("所属单位：{org}", "Organisation: {org}"),
+    "home.roles": ("角色", "Roles"),
+    "home.no_roles": (
+        "您的账户尚未分配角色，请联系安全管理员。",
+        "Your account has no role yet. Ask the security administrator.",
+    ),
+    "role.centre_staff": ("交易中心工作人员", "Centre staff"),
+    "role.agency": ("招标代理机构", "Tendering agency"),
+    "role.tenderer": ("招标人", "Tenderer"),
+    "role.bidder": ("投标人", "Bidder"),
+    "role.opening_official": ("开标密钥保管人", "Opening official (key holder)"),
+    "role.expert": ("评标专家", "Evaluation expert"),
+    "role.supervisor": ("行政监督", "Supervisor"),
+    "role.witness": ("日志见证方", "Log witness"),
+    "role.system_admin": ("系统管理员", "System administrator"),
+    "role.security_admin": ("安全管理员", "Security administrator"),
+    "role.audit_admin": ("审计管理员", "Audit administrator"),
+    "section.opening_hall": ("开标大厅", "Opening hall"),
+    "section.opening_hall.body": (
+        "主持在线开标，实时查看每份投标的解密状态。",
+        "Host online openings and watch every bid's decryption live.",
+    ),
+    "section.draw_operate": ("专家抽取", "Expert draws"),
+    "section.draw_operate.body": (
+        "按代理机构的申请设定条件并执行抽取；操作人员无法浏览专家库。",
+        "Set conditions from the agency's request and run the draw; operators cannot "
+        "browse the pool.",
+    ),
+    "section.venues": ("场地安排", "Venues"),
+    "section.venues.body": (
+        "安排主场与副场，支持远程异地评标。",
+        "Arrange main and assisting venues for remote cross-city evaluation.",
+    ),
+    "section.tenders": ("招标项目", "Tenders"),
+    "section.tenders.body": (
+        "创建并发布招标项目、招标文件、澄清与修改。",
+        "Create and publish tenders, documents, clarifications and amendments.",
+    ),
+    "section.draw_request": ("申请抽取专家", "Request an expert draw"),
+    "section.draw_request.body": (
+        "为项目申请随机抽取评标专家。",
+        "Request a random draw of evaluation experts for a tender.",
+    ),
+    "section.objections": ("异议答复", "Objections"),
+    "section.objections.body": (
+        "答复投标人提出的异议，发布结果公告。",
+        "Answer bidders' objections and publish results.",
+    ),
+    "section.my_tenders": ("本单位项目", "Our tenders"),
+    "section.my_tenders.body": (
+        "查看本单位委托的招标项目进展与结果。",
+        "Follow the progress and results of the tenders you commissioned.",
+    ),
+    "section.documents": ("下载招标文件", "Download documents"),
+    "section.documents.body": (
+        "在线下载已发布项目的招标文件。",
+        "Download the documents of published tenders online.",
+    ),
+    "section.bids": ("我的投标", "My bids"),
+    "section.bids.body": (
+        "在本地加密封装投标文件并提交，获取签名回执。",
+        "Seal bids on your own machine, submit them and keep the signed receipts.",
+    ),
+    "section.results": ("开标与结果", "Openings and results"),
+    "section.results.body": (
+        "开标时解密本单位投标，确认开标记录，提出异议。",
+        "Decrypt your own bid at opening, confirm the opening record, object.",
+    ),
+    "section.shares": ("释放密钥份额", "Release key shares"),
+    "section.shares.body": (
+        "截止时间后，为所在开标委员会的项目释放您的密钥份额。",
+        "After the deadline, release your key share for tenders of your committees.",
+    ),
+    "section.availability": ("可参加时间", "Availability"),
+    "section.availability.body": (
+        "维护可参加评标的时间，确认抽取通知。",
+        "Keep your availability up to date and confirm draw notices.",
+    ),
+    "section.evaluation": ("在线评标", "Live evaluation"),
+    "section.evaluation.body": (
+        "签到、回避声明、独立评分并签署评标报告。",
+        "Sign in, declare conflicts, score independently and sign the report.",
+    ),
+    "section.entropy": ("抽取随机数", "Draw entropy"),
+    "section.entropy.body": (
+        "为本部门监督的项目提供抽取随机数，核验抽取结果。",
+        "Contribute draw entropy for your department's tenders and verify draws.",
+    ),
+    "section.watch": ("实时监督", "Live supervision"),
+    "section.watch.body": (
+        "旁听开标与评标，处理预警。",
+        "Watch openings and evaluation sessions live; act on alerts.",
+    ),
+    "section.records": ("代理机构与专家记录", "Agency and expert records"),
+    "section.records.body": (
+        "维护代理机构和评标专家的考核记录。",
+        "Keep assessment records of agencies and experts.",
+    ),
+    "section.cosign": ("联署检查点", "Cosign checkpoints"),
+    "section.cosign.body": (
+        "运行独立的见证进程（etender witness），校验并联署日志检查点。",
+        "Run the independent witness process (etender witness) to verify and cosign checkpoints.",
+    ),
+    "section.accounts": ("单位与用户", "Organisations and users"),
+    "section.accounts.body": (
+        "登记单位（统一社会信用代码）、开设用户账户。",
+        "Register organisations (unified social credit code) and open user accounts.",
+    ),
+    "section.permissions": ("角色授权", "Role grants"),
+    "section.permissions.body": (
+        "授予和撤销用户角色；三员分立，任何人不得兼任两个管理员角色。",
+        "Grant and revoke roles; no one may hold two administrator roles.",
+    ),
+    "section.keys": ("见证方与密钥", "Witnesses and keys"),
+    "section.keys.body": (
+        "登记日志见证方的公钥。",
+        "Register the public keys of log witnesses.",
+    ),
+    "section.audit_log": ("审计日志", "Audit log"),
+    "section.audit_log.body": (
+        "查阅透明日志与安全事件汇总。",
+        "Read the transparency log and summaries of security events.",
+    ),
+}
+
+_INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}
+
+
+def languages() -> tuple[str, ...]:
+    """The supported languages, default first."""
+    return tuple(LANGUAGES)
+
+
+def negotiate(request: Request) -> str:
+    """The page language: the ``lang`` cookie if supported, else Chinese."""
+    wanted = request.cookies.get(LANG_COOKIE, DEFAULT_LANG)
+    return wanted if wanted in LANGUAGES else DEFAULT_LANG
+
+
+def translate(lang: str, key: str, **params: str) -> str:
+    """The message ``key`` in ``lang``, with ``{name}`` parameters filled in."""
+    text = _CATALOGUE[key][_INDEX.get(lang, 0)]
+    return text.format(**params) if params else text
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue holds ``key``."""
+    return key in _CATALOGUE
+
+
+def keys() -> frozenset[str]:
+    """Every key of the catalogue."""
+    return frozenset(_CATALOGUE)
+
+
+def catalogue() -> Mapping[str, tuple[str, str]]:
+    """The whole catalogue (for tests and translators)."""
+    return MappingProxyType(_CATALOGUE)
