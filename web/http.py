@@ -52,7 +52,8 @@ class ApiRoute:
     tag: str
     body: type | None = None
     response: type | None = None
-    query: Sequence[tuple[str, type, str]] = ()
+    # (name, type, description[, required]); required unless a fourth item says False.
+    query: Sequence[tuple[str, type, str] | tuple[str, type, str, bool]] = ()
     auth: bool = True
     content_type: str = JSON_TYPE
 

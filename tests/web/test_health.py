@@ -41,3 +41,12 @@ async def test_openapi_document_is_generated_from_routes(client: httpx.AsyncClie
     assert doc["openapi"] == "3.1.0"
     assert "/readyz" in doc["paths"]
     assert "ErrorBody" in doc["components"]["schemas"]
+
+
+async def test_optional_query_parameters_are_not_required(client: httpx.AsyncClient) -> None:
+    """Pagination parameters are optional in the document; proof parameters are not."""
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    listing = doc["paths"]["/api/v1/organisations"]["get"]["parameters"]
+    assert {p["name"]: p["required"] for p in listing} == {"cursor": False, "limit": False}
+    proof = doc["paths"]["/api/v1/log/proof/inclusion"]["get"]["parameters"]
+    assert all(p["required"] for p in proof)

@@ -322,8 +322,8 @@ ROUTES = [
         summary="Organisations in creation order, a page at a time",
         response=OrganisationList,
         query=(
-            ("cursor", str, "next_cursor of the previous page; omit for the first"),
-            ("limit", int, "page size, 1–200 (default 50)"),
+            ("cursor", str, "next_cursor of the previous page; omit for the first", False),
+            ("limit", int, "page size, 1–200 (default 50)", False),
         ),
     ),
     ApiRoute(
@@ -351,6 +351,6 @@ ROUTES = [
         tag="accounts",
         summary="Revoke a role (security administrator)",
         response=StatusResponse,
-        query=(("scope_id", str, "the grant's scope, for scoped roles such as supervisor"),),
+        query=(("scope_id", str, "the grant's scope, for scoped roles such as supervisor", False),),
     ),
 ]

@@ -65,13 +65,13 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         ]
         + [
             {
-                "name": name,
+                "name": param[0],
                 "in": "query",
-                "required": True,
-                "description": doc,
-                "schema": {"type": _QUERY_TYPES.get(kind, "string")},
+                "required": param[3] if len(param) > 3 else True,
+                "description": param[2],
+                "schema": {"type": _QUERY_TYPES.get(param[1], "string")},
             }
-            for name, kind, doc in route.query
+            for param in route.query
         ],
     }
     if route.body is not None:
