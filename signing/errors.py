@@ -284,6 +284,12 @@ class BidInputInvalid(SealedBidError, ValueError):
     code = "bid_input_invalid"
 
 
+class BidArchiveMalformed(SealedBidError):
+    """The plaintext is not a tar archive of docs/formats/sealed-bid.md, "Archive"."""
+
+    code = "bid_archive_malformed"
+
+
 class BidArchiveUnsafeEntry(SealedBidError):
     """A tar entry that is a link, device or directory, or whose name escapes the output."""
 

@@ -1,0 +1,374 @@
+"""`etender bid`: make an age identity, seal a bid part, inspect a sealed part.
+
+Sealing runs on the bidder's machine (DESIGN.md, "Sealed bid"): keys are read from
+files (or ``-`` for standard input) and never leave the process. ``seal`` refuses a
+committee whose recipient statements do not verify against the trusted CAs.
+
+    etender bid keygen --out bidder.agekey
+    etender bid seal --committee committee.json --trust root.crt --cert bidder.crt \\
+        --key bidder.key --identity bidder.agekey --tender T --lot L \\
+        --field price=123400 --field duration=90 --file bid.pdf --out-dir sealed/
+    etender bid inspect --identity bidder.agekey --trust root.crt sealed/main.age
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from signing.age import X25519Identity
+from signing.certs import (
+    TrustStore,
+    load_crl,
+    load_pem_certificates,
+    load_pem_private_key,
+    subject_credit_code,
+    subject_name,
+)
+from signing.cms import SignerInfo, sign_detached, verify_detached
+from signing.committee import Committee, load_committee
+from signing.errors import SigningError
+from signing.manifest import BidInfo, FieldValue
+from signing.sealed_bid import BidFile, OpenedPart, SealedPart, open_part, seal_part
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+PROGRESS_MIN_BYTES = 1 << 20
+_FIELD = re.compile(r"([a-z][a-z0-9_]{0,63})=(.*)", re.DOTALL)
+_INTEGER = re.compile(r"0|[1-9][0-9]*")
+Command = Callable[[argparse.Namespace], int]
+
+
+class CommandError(Exception):
+    """Bad input to a bid command: reported on one line, exit status 2."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `etender bid …` to the command tree."""
+    bid = subparsers.add_parser("bid", help="seal and inspect bids on the bidder's machine")
+    commands = bid.add_subparsers(dest="bid_command", required=True, metavar="COMMAND")
+
+    keygen = commands.add_parser("keygen", help="create an age identity (mode 0600)")
+    keygen.add_argument("--out", required=True, type=Path, help="identity file to create")
+    keygen.set_defaults(func=_guarded(cmd_keygen))
+
+    seal = commands.add_parser("seal", help="seal one part of a bid to a committee")
+    _add_seal_arguments(seal)
+    seal.set_defaults(func=_guarded(cmd_seal))
+
+    inspect = commands.add_parser("inspect", help="decrypt your own sealed part and verify it")
+    inspect.add_argument("sealed", type=Path, metavar="SEALED_FILE")
+    inspect.add_argument("--identity", required=True, help="age identity file, or -")
+    _add_trust_arguments(inspect)
+    inspect.add_argument("--committee", type=Path, help="also check tender, lot and fingerprint")
+    inspect.add_argument("--part", default="main", help="part label, with --committee")
+    inspect.add_argument("--extract", type=Path, metavar="DIR", help="write the files here")
+    inspect.set_defaults(func=_guarded(cmd_inspect))
+
+
+def _add_trust_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--trust",
+        required=True,
+        action="append",
+        type=Path,
+        metavar="PEM",
+        help="trusted root certificate(s); repeat for several CAs",
+    )
+    parser.add_argument(
+        "--intermediate",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PEM",
+        help="known intermediate CA certificate(s)",
+    )
+    parser.add_argument(
+        "--crl",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="certificate revocation list(s), PEM or DER",
+    )
+
+
+def _add_seal_arguments(seal: argparse.ArgumentParser) -> None:
+    seal.add_argument("--committee", required=True, type=Path, help="committee.json")
+    _add_trust_arguments(seal)
+    seal.add_argument("--cert", required=True, type=Path, help="your signing certificate")
+    seal.add_argument("--chain", type=Path, help="intermediate certificates to embed")
+    seal.add_argument("--key", required=True, help="your signing key (PEM), or -")
+    seal.add_argument("--identity", required=True, help="your age identity file, or -")
+    seal.add_argument("--tender", required=True)
+    seal.add_argument("--lot", required=True)
+    seal.add_argument("--part", default="main", help="part label (main, technical, …)")
+    seal.add_argument("--bidder", help="bidder id (default: the certificate's credit code)")
+    seal.add_argument("--member", action="append", default=[], help="consortium member id")
+    seal.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="opening-form field; price in fen, duration in days",
+    )
+    seal.add_argument(
+        "--file",
+        required=True,
+        action="append",
+        type=Path,
+        dest="files",
+        metavar="PATH",
+        help="a bid document (repeat); stored as files/NAME",
+    )
+    seal.add_argument("--out-dir", required=True, type=Path, help="writes OUT_DIR/PART.age")
+    seal.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
+
+
+def _guarded(command: Command) -> Command:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except SigningError as exc:
+            print(f"etender bid: error: {exc.code}: {exc.message}", file=sys.stderr)
+            return EXIT_FAILED
+        except (CommandError, OSError) as exc:
+            print(f"etender bid: error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+
+    return run
+
+
+def _now() -> dt.datetime:
+    # The command line is the I/O shell: here, and only here, "now" is the clock.
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+# --- reading keys and trust ---
+
+
+def _read_input(name: str | Path) -> bytes:
+    """A file's bytes, or standard input for ``-``."""
+    if str(name) == "-":
+        return sys.stdin.buffer.read()
+    return Path(name).read_bytes()
+
+
+def read_identity(name: str | Path) -> X25519Identity:
+    """The one identity in an age identity file (``#`` comments and blank lines allowed)."""
+    lines = _read_input(name).decode("utf-8").splitlines()
+    keys = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if len(keys) != 1:
+        raise CommandError(f"{name}: expected one AGE-SECRET-KEY-1… line, found {len(keys)}")
+    return X25519Identity.parse(keys[0])
+
+
+def _trust_store(args: argparse.Namespace) -> TrustStore:
+    roots = tuple(c for path in args.trust for c in load_pem_certificates(path.read_bytes()))
+    inter = tuple(c for p in args.intermediate for c in load_pem_certificates(p.read_bytes()))
+    crls = tuple(load_crl(path.read_bytes()) for path in args.crl)
+    return TrustStore(roots=roots, intermediates=inter, crls=crls)
+
+
+def parse_fields(items: Sequence[str]) -> dict[str, FieldValue]:
+    """``name=value`` pairs; decimal integers become numbers (price in fen, days)."""
+    fields: dict[str, FieldValue] = {}
+    for item in items:
+        match = _FIELD.fullmatch(item)
+        if match is None:
+            raise CommandError(f"--field {item!r}: expected name=value, name [a-z][a-z0-9_]*")
+        name, value = match.groups()
+        if name in fields:
+            raise CommandError(f"--field {name} given twice")
+        fields[name] = int(value) if _INTEGER.fullmatch(value) else value
+    return fields
+
+
+# --- progress ---
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal stream, redrawn at most once per percent."""
+
+    def __init__(self, total: int, stream: TextIO, label: str) -> None:
+        self._total = max(total, 1)
+        self._stream = stream
+        self._label = label
+        self._done = 0
+        self._shown = -1
+
+    def __call__(self, count: int) -> None:
+        self._done += count
+        percent = min(100, self._done * 100 // self._total)
+        if percent != self._shown:
+            self._shown = percent
+            bar = "#" * (percent // 4)
+            self._stream.write(f"\r{self._label} [{bar:<25}] {percent:3d}%")
+            self._stream.flush()
+
+    def finish(self) -> None:
+        """End the line."""
+        if self._shown >= 0:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+def _progress(enabled: bool | None, total: int, label: str) -> ProgressBar | None:
+    wanted = sys.stderr.isatty() if enabled is None else enabled
+    return ProgressBar(total, sys.stderr, label) if wanted and total >= PROGRESS_MIN_BYTES else None
+
+
+# --- commands ---
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    """Create an age X25519 identity file, mode 0600, in age-keygen's format."""
+    identity = X25519Identity.generate()
+    recipient = identity.recipient().encode()
+    text = f"# created: {_now().isoformat()}\n# public key: {recipient}\n{identity.encode()}\n"
+    try:
+        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise CommandError(f"{args.out} already exists; refusing to overwrite a key") from exc
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(text)
+    print(recipient)
+    return 0
+
+
+def _signer(
+    args: argparse.Namespace, trust: TrustStore, now: dt.datetime
+) -> tuple[Callable[[bytes], bytes], str]:
+    certs = load_pem_certificates(args.cert.read_bytes())
+    chain = load_pem_certificates(args.chain.read_bytes()) if args.chain else certs[1:]
+    cert, key = certs[0], load_pem_private_key(_read_input(args.key))
+    bidder = args.bidder or subject_credit_code(cert)
+    if not bidder:
+        raise CommandError("the certificate has no credit code: give --bidder")
+
+    def sign(manifest: bytes) -> bytes:
+        signature = sign_detached(manifest, cert, key, chain=chain)
+        verify_detached(manifest, signature, trust, now)  # refuse a certificate that fails now
+        return signature
+
+    return sign, bidder
+
+
+def _write_atomically(target: Path, write: Callable[[BinaryIO], SealedPart]) -> SealedPart:
+    """Write to TARGET.partial, fsync, then rename: a crash never leaves a half part."""
+    if target.exists():
+        raise CommandError(f"{target} already exists")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("xb") as out:
+            sealed = write(out)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.rename(target)
+    return sealed
+
+
+def cmd_seal(args: argparse.Namespace) -> int:
+    """Seal one part: writes OUT_DIR/PART.age and prints its SHA-256."""
+    if str(args.key) == "-" and str(args.identity) == "-":
+        raise CommandError("only one of --key and --identity can be read from stdin")
+    now = _now()
+    committee = load_committee(args.committee.read_bytes())
+    trust = _trust_store(args)
+    sign, bidder = _signer(args, trust, now)
+    recipient = read_identity(args.identity).recipient()
+    info = BidInfo(
+        tender=args.tender,
+        lot=args.lot,
+        part=args.part,
+        bidder=bidder,
+        consortium=tuple(args.member),
+        fields=parse_fields(args.field),
+    )
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    target = args.out_dir / f"{args.part}.age"
+    with ExitStack() as stack:
+        files = [
+            BidFile(name=p.name, size=p.stat().st_size, source=stack.enter_context(p.open("rb")))
+            for p in args.files
+        ]
+        progress = _progress(args.progress, sum(f.size for f in files), f"sealing {args.part}")
+        if progress:
+            stack.callback(progress.finish)
+        sealed = _write_atomically(
+            target,
+            lambda out: seal_part(
+                out,
+                committee=committee,
+                trust=trust,
+                at=now,
+                bidder_recipient=recipient,
+                info=info,
+                files=files,
+                sign=sign,
+                progress=progress,
+            ),
+        )
+    print(f"sealed {target}")
+    print(f"part {sealed.part}  size {sealed.size}  sha256 {sealed.sha256}")
+    print(f"committee {committee.fingerprint_hex}  files {len(sealed.manifest.files)}")
+    return 0
+
+
+def _open(args: argparse.Namespace, committee: Committee | None) -> OpenedPart[SignerInfo]:
+    now = _now()
+    trust = _trust_store(args)
+    identity = read_identity(args.identity)
+    size = args.sealed.stat().st_size
+    progress = _progress(None, size, "opening")
+    try:
+        with args.sealed.open("rb") as source:
+            return open_part(
+                source,
+                committee=committee,
+                part=args.part,
+                verify=lambda m, s: verify_detached(m, s, trust, now),
+                identities=[identity],
+                output=args.extract,
+                progress=progress,
+            )
+    finally:
+        if progress:
+            progress.finish()
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    """Decrypt a part with the bidder's identity, verify it and print a summary."""
+    committee = load_committee(args.committee.read_bytes()) if args.committee else None
+    opened = _open(args, committee)
+    info = opened.manifest.info
+    print(f"file {args.sealed}  sha256 {opened.ciphertext_sha256}")
+    print(f"tender {info.tender}  lot {info.lot}  part {info.part}")
+    print(f"bidder {info.bidder}  consortium {', '.join(info.consortium) or '-'}")
+    print(
+        f"committee {opened.manifest.committee_fingerprint}"
+        + ("" if committee else "  (not checked: no --committee)")
+    )
+    for name, value in sorted(info.fields.items()):
+        print(f"field {name} = {value}")
+    for entry in opened.manifest.files:
+        print(f"file {entry.sha256}  {entry.size:>12}  {entry.name}")
+    print(f"signature valid: {subject_name(opened.signer.certificate)}")
+    if opened.output:
+        print(f"extracted to {opened.output}")
+    return 0
