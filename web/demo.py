@@ -261,3 +261,26 @@ async def load_demo(conn: asyncpg.Connection, operator: ConsoleOperator) -> Demo
     except CreditCodeTaken:
         return DemoResult(created=False)
     return DemoResult(created=True, organisations=len(orgs), logins=tuple(logins))
+
+
+async def reset_passwords(conn: asyncpg.Connection, operator: ConsoleOperator) -> DemoResult:
+    """New passwords for every demo account (for someone who lost the first printout)."""
+    if not await is_loaded(conn):
+        return DemoResult(created=False)
+    logins = []
+    async with conn.transaction():
+        for spec in user_specs():
+            user = await service.user_by_username(conn, spec.username)
+            password = generate_password()
+            await service.set_password(conn, operator, user_id=user.id, password=password)
+            organisation = await service.get_organisation(conn, user.organisation_id)
+            logins.append(
+                DemoLogin(
+                    username=spec.username,
+                    password=password,
+                    display_name=spec.display_name,
+                    roles=spec.roles,
+                    organisation=organisation.name,
+                )
+            )
+    return DemoResult(created=True, organisations=0, logins=tuple(logins))

@@ -115,3 +115,20 @@ def test_the_command_prints_the_logins_once(
     second = capsys.readouterr().out
     assert "nothing changed" in second
     assert "expert30" not in second
+
+
+async def test_reset_passwords_replaces_every_demo_password(pool: asyncpg.Pool) -> None:
+    """A lost printout is recovered by new passwords; the old ones stop working."""
+    from accounts.errors import CredentialsInvalid
+    from web.demo import reset_passwords
+
+    async with pool.acquire() as conn:
+        first = await load_demo(conn, CONSOLE)
+        again = await reset_passwords(conn, CONSOLE)
+        assert [x.username for x in again.logins] == [x.username for x in first.logins]
+        old, new = first.logins[0], again.logins[0]
+        assert old.password != new.password
+        how = {"address": "192.0.2.11", "kind": SessionKind.BEARER, "policy": LoginPolicy()}
+        with pytest.raises(CredentialsInvalid):
+            await service.login(conn, username=old.username, password=old.password, **how)
+        await service.login(conn, username=new.username, password=new.password, **how)

@@ -10,7 +10,7 @@ import asyncpg
 from web.cli.common import guarded, run_with_database
 from web.cli.common import settings as cli_settings
 from web.cli.users import operator
-from web.demo import DemoResult, load_demo
+from web.demo import DemoResult, load_demo, reset_passwords
 from web.settings import Settings
 
 
@@ -24,6 +24,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "the three administrators and 30 experts. Passwords are generated and printed once; "
         "a second run changes nothing.",
     )
+    parser.add_argument(
+        "--reset-passwords",
+        action="store_true",
+        help="give every demo account a new password and print them (the old ones stop working)",
+    )
     parser.set_defaults(func=cmd_demo)
 
 
@@ -31,6 +36,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Load the demo and print its logins, or say it was loaded already."""
 
     async def work(conn: asyncpg.Connection, settings: Settings) -> DemoResult:
+        if args.reset_passwords:
+            return await reset_passwords(conn, operator())
         return await load_demo(conn, operator())
 
     def call() -> int:
