@@ -1,0 +1,44 @@
+"""Log entry kinds of the tender package: every state change is one of these.
+
+Each kind is appended in the same transaction as the change it records (DESIGN.md,
+"Architecture"). Who intends to bid stays secret until the deadline, so entries
+about bidders' downloads, bonds and objections name the bidder only by a salted
+commitment (DESIGN.md, "Transparency log"), revealed after the deadline.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class TenderEvent(enum.StrEnum):
+    """Dotted kinds of the tender package's log entries."""
+
+    DRAFT_CREATED = "tender.draft_created"
+    DRAFT_UPDATED = "tender.draft_updated"
+    COMMITTEE_APPOINTED = "tender.committee_appointed"
+    COMMITTEE_APPROVED = "tender.committee_approved"
+    COMMITTEE_FROZEN = "tender.committee_frozen"
+    PUBLISHED = "tender.published"
+    DOCUMENT_UPLOADED = "tender.document_uploaded"
+    DOCUMENT_DOWNLOADED = "tender.document_downloaded"
+    CLARIFICATION_ISSUED = "tender.clarification_issued"
+    DEADLINE_MOVED = "tender.deadline_moved"
+    OBJECTION_FILED = "tender.objection_filed"
+    OBJECTION_ANSWERED = "tender.objection_answered"
+    SUSPENDED = "tender.suspended"
+    RESUMED = "tender.resumed"
+    STATUS_CHANGED = "tender.status_changed"
+    RESULT_PUBLISHED = "tender.result_published"
+    BOND_RECORDED = "tender.bond_recorded"
+    BOND_REFUNDED = "tender.bond_refunded"
+    ALERT_RAISED = "tender.alert_raised"
+    COMMITMENTS_REVEALED = "tender.commitments_revealed"
+
+
+class AlertKind(enum.StrEnum):
+    """Monitoring alerts the tender package raises (DOMAIN.md, "Monitoring")."""
+
+    BOND_SAME_ACCOUNT = "bond_same_account"  # Reg. 40: bonds paid from one account
+    BOND_REFUND_OVERDUE = "bond_refund_overdue"  # Reg. 57: refund within 5 days
+    OBJECTION_ANSWER_OVERDUE = "objection_answer_overdue"  # Reg. 22: answer within 3 days

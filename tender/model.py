@@ -1,0 +1,321 @@
+"""Tenders, lots, evaluation methods and opening-form fields (no I/O, time passed in).
+
+A draft is edited as a whole (:class:`TenderDraft`) by its agency; the format of every
+field is checked here when it is saved (``tender_input_invalid``), while the rules of
+DOMAIN.md — periods, bond limit, thresholds, the committee — are checked together
+before publication (rules.py), so an agency sees every broken rule at once.
+Amounts are integers in fen (1 CNY = 100 fen); days are whole days.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from tender.errors import TenderInputInvalid
+
+MAX_AMOUNT_FEN = 2**53 - 1  # JSON-safe integers (manifest fields use the same bound)
+MAX_LOTS = 99
+_LOT_NUMBER = re.compile(r"[1-9][0-9]{0,1}")
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")  # docs/formats/sealed-bid.md §7
+
+
+class Category(enum.StrEnum):
+    """What is procured (DOMAIN.md thresholds differ per category)."""
+
+    WORKS = "works"
+    GOODS = "goods"
+    SERVICES = "services"
+
+
+# 工程 / 货物 / 服务: the category part of the transaction code.
+CATEGORY_CODES: Mapping[Category, str] = {
+    Category.WORKS: "GC",
+    Category.GOODS: "HW",
+    Category.SERVICES: "FW",
+}
+
+
+class Procedure(enum.StrEnum):
+    """Open tendering (公开招标) or invited tendering (邀请招标)."""
+
+    OPEN = "open"
+    INVITED = "invited"
+
+
+class TenderStatus(enum.StrEnum):
+    """The tender lifecycle (DESIGN.md, "Lifecycles")."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUSPENDED = "suspended"  # Reg. 22: paused until objections are answered
+    BIDDING_CLOSED = "bidding_closed"
+    OPENING = "opening"
+    EVALUATION = "evaluation"
+    CANDIDATES_PUBLICISED = "candidates_publicised"
+    AWARDED = "awarded"
+    CONTRACT = "contract"
+    PERFORMANCE = "performance"
+    ARCHIVED = "archived"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+# Statuses in which the notice is public (everything after the draft).
+PUBLIC_STATUSES = frozenset(TenderStatus) - {TenderStatus.DRAFT}
+# Statuses in which the documents, clarifications and objections of Reg. 16–22 apply.
+BIDDING_STATUSES = frozenset({TenderStatus.PUBLISHED, TenderStatus.SUSPENDED})
+
+
+class OpeningPolicy(enum.StrEnum):
+    """DESIGN.md, "Opening": strict (shares must open a bid) or lenient (either path)."""
+
+    STRICT = "strict"
+    LENIENT = "lenient"
+
+
+class EvaluationMethod(enum.StrEnum):
+    """The two methods of Reg. 49 / DOMAIN.md "Evaluation"."""
+
+    COMPREHENSIVE = "comprehensive_scoring"  # 综合评估法
+    LOWEST_PRICE = "lowest_evaluated_price"  # 经评审的最低投标价法
+
+
+class PriceFormula(enum.StrEnum):
+    """How the price score of comprehensive scoring is computed."""
+
+    # score = points × lowest valid price / price (低价优先法)
+    LOWEST_PRICE_BASE = "lowest_price_base"
+    # benchmark = mean of the valid prices; points lost per 1 % above / below it (基准价法)
+    BENCHMARK_DEVIATION = "benchmark_deviation"
+
+
+class FieldKind(enum.StrEnum):
+    """Types of the opening-form fields bidders fill (read back at the opening)."""
+
+    FEN = "fen"  # an amount of money in fen
+    DAYS = "days"  # a duration in whole days
+    INTEGER = "integer"
+    TEXT = "text"
+
+
+# The manifest requires these names to carry integers (sealed-bid.md §7).
+REQUIRED_KINDS: Mapping[str, FieldKind] = {"price": FieldKind.FEN, "duration": FieldKind.DAYS}
+
+
+def check_text(value: str, *, name: str, limit: int, allow_empty: bool = False) -> str:
+    """Printable text without surrounding spaces, at most ``limit`` characters."""
+    stripped = value.strip()
+    printable = all(unicodedata.category(ch)[0] != "C" or ch in "\n\t" for ch in value)
+    if value != stripped or not printable or len(value) > limit:
+        raise TenderInputInvalid(f"{name} is printable text of at most {limit} characters")
+    if not value and not allow_empty:
+        raise TenderInputInvalid(f"{name} must not be empty")
+    return value
+
+
+def check_amount(value: int, *, name: str) -> int:
+    """An amount in fen: a whole number from 0 to 2^53 − 1."""
+    if type(value) is not int or not 0 <= value <= MAX_AMOUNT_FEN:
+        raise TenderInputInvalid(f"{name} is a whole number of fen from 0 to 2^53 − 1")
+    return value
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Criterion:
+    """One scored item of comprehensive scoring (technical, commercial, …)."""
+
+    name: str
+    max_points: int
+
+    def __post_init__(self) -> None:
+        check_text(self.name, name="a criterion name", limit=100)
+        if not 1 <= self.max_points <= 100:
+            raise TenderInputInvalid("a criterion's maximum points are 1–100")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class PriceScore:
+    """The price part of comprehensive scoring: its points and formula."""
+
+    points: int
+    formula: PriceFormula
+    # Hundredths of a point lost per 1 % above / below the benchmark (benchmark formula).
+    above_per_percent: int = 0
+    below_per_percent: int = 0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.points <= 100:
+            raise TenderInputInvalid("the price score has 1–100 points")
+        if not (0 <= self.above_per_percent <= 10_000 and 0 <= self.below_per_percent <= 10_000):
+            raise TenderInputInvalid("points lost per percent are 0–10000 hundredths")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Evaluation:
+    """A lot's evaluation method (Reg. 49: only what the documents state may be used)."""
+
+    method: EvaluationMethod
+    criteria: tuple[Criterion, ...] = ()
+    price: PriceScore | None = None
+    drop_extremes: bool = False  # drop the highest and lowest score (per tender)
+
+    def __post_init__(self) -> None:
+        if len({c.name for c in self.criteria}) != len(self.criteria):
+            raise TenderInputInvalid("criterion names are unique within a lot")
+
+    @property
+    def total_points(self) -> int:
+        """Criteria points plus price points."""
+        return sum(c.max_points for c in self.criteria) + (self.price.points if self.price else 0)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Lot:
+    """One lot (标段): its prices, bond and evaluation method."""
+
+    number: str
+    title: str
+    estimated_price_fen: int
+    price_ceiling_fen: int
+    bond_fen: int
+    evaluation: Evaluation
+
+    def __post_init__(self) -> None:
+        if not _LOT_NUMBER.fullmatch(self.number):
+            raise TenderInputInvalid("a lot number is 1–99 without leading zeros")
+        check_text(self.title, name="a lot title", limit=200)
+        check_amount(self.estimated_price_fen, name="estimated_price_fen")
+        check_amount(self.price_ceiling_fen, name="price_ceiling_fen")
+        check_amount(self.bond_fen, name="bond_fen")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class OpeningField:
+    """A field of the opening form that every bid's manifest carries."""
+
+    name: str
+    label: str
+    kind: FieldKind
+    required: bool = True
+
+    def __post_init__(self) -> None:
+        if not _FIELD_NAME.fullmatch(self.name):
+            raise TenderInputInvalid(f"field name {self.name!r} is [a-z][a-z0-9_]{{0,63}}")
+        check_text(self.label, name="a field label", limit=100)
+        wanted = REQUIRED_KINDS.get(self.name)
+        if wanted is not None and self.kind is not wanted:
+            raise TenderInputInvalid(f"the field {self.name} is of kind {wanted}")
+
+
+DEFAULT_OPENING_FIELDS: tuple[OpeningField, ...] = (
+    OpeningField(name="price", label="投标报价", kind=FieldKind.FEN),
+    OpeningField(name="duration", label="工期（日历天）", kind=FieldKind.DAYS),
+    OpeningField(name="quality", label="质量标准", kind=FieldKind.TEXT),
+    OpeningField(name="project_manager", label="项目经理", kind=FieldKind.TEXT),
+)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Schedule:
+    """The dates of a tender; None while a draft is incomplete. Deadline = opening."""
+
+    documents_from: datetime | None = None
+    documents_until: datetime | None = None
+    clarification_cutoff: datetime | None = None
+    deadline: datetime | None = None
+    decryption_minutes: int = 30
+
+    def __post_init__(self) -> None:
+        for name in ("documents_from", "documents_until", "clarification_cutoff", "deadline"):
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+                raise TenderInputInvalid(f"{name} must carry a time zone")
+        # The committee fingerprint states the deadline in whole seconds (DESIGN.md).
+        if self.deadline is not None and self.deadline.microsecond:
+            raise TenderInputInvalid("the deadline is given in whole seconds")
+        if not 1 <= self.decryption_minutes <= 24 * 60:
+            raise TenderInputInvalid("the decryption window is 1–1440 minutes")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class TenderDraft:
+    """Everything an agency edits before publication."""
+
+    title: str
+    description: str = ""
+    category: Category
+    procedure: Procedure
+    envelopes: int = 1
+    consortia_allowed: bool = False
+    opening_policy: OpeningPolicy = OpeningPolicy.STRICT
+    tenderer_id: UUID
+    department_id: UUID
+    invitation_approval: str = ""  # approval reference for invited tendering (Reg. 8)
+    schedule: Schedule = Schedule()
+    lots: tuple[Lot, ...] = ()
+    opening_fields: tuple[OpeningField, ...] = DEFAULT_OPENING_FIELDS
+
+    def __post_init__(self) -> None:
+        check_text(self.title, name="the title", limit=200)
+        check_text(self.description, name="the description", limit=20_000, allow_empty=True)
+        check_text(self.invitation_approval, name="the approval", limit=200, allow_empty=True)
+        if self.envelopes not in (1, 2):
+            raise TenderInputInvalid("a tender has one or two envelopes")
+        if len(self.lots) > MAX_LOTS or len({lot.number for lot in self.lots}) != len(self.lots):
+            raise TenderInputInvalid(f"lot numbers are unique, at most {MAX_LOTS} lots")
+        names = [f.name for f in self.opening_fields]
+        if len(set(names)) != len(names) or len(names) > 32:
+            raise TenderInputInvalid("opening-form field names are unique, at most 32 fields")
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The sealed parts of every bid (DESIGN.md, "Sealed bid")."""
+        return ("main",) if self.envelopes == 1 else ("technical", "commercial")
+
+    @property
+    def estimated_total_fen(self) -> int:
+        """The estimated price of all lots together."""
+        return sum(lot.estimated_price_fen for lot in self.lots)
+
+    def lot(self, number: str) -> Lot | None:
+        """The lot with this number, if any."""
+        return next((lot for lot in self.lots if lot.number == number), None)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Tender:
+    """A tender as stored: its draft content, status and publication facts."""
+
+    id: UUID
+    code: str | None
+    status: TenderStatus
+    agency_id: UUID
+    created_by: UUID
+    content: TenderDraft
+    lot_ids: Mapping[str, UUID]
+    policies: Mapping[str, Any] | None  # the snapshot taken at publication
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None = None
+    result_published_at: datetime | None = None
+
+    @property
+    def deadline(self) -> datetime | None:
+        """The bid deadline, which is also the opening time (Law 34)."""
+        return self.content.schedule.deadline
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the notice has been published."""
+        return self.status in PUBLIC_STATUSES
+
+    def lot_id(self, number: str) -> UUID | None:
+        """The database id of a lot, by number."""
+        return self.lot_ids.get(number)

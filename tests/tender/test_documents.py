@@ -1,0 +1,210 @@
+"""Tender documents: streamed upload, every version kept, recorded downloads, and the
+downloader list hidden from all but the agency and tenderer until the deadline (EBM)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from accounts.errors import PermissionDenied
+from accounts.model import Actor
+from audit.entry import commit
+from tender import documents, queries, service
+from tender.blobs import LocalBlobStore
+from tender.errors import (
+    DocumentNameInvalid,
+    DocumentTooLarge,
+    DocumentWindowClosed,
+    TenderNotFound,
+)
+from tender.model import Tender
+from tender.records import DocumentVersion
+from tests.tender.world import (
+    SOON,
+    World,
+    appoint,
+    chunks,
+    entries,
+    fast_draft,
+    published_tender,
+    wait_until,
+)
+
+PDF = "招标文件正文 v1 ".encode() * 500
+
+
+async def upload(
+    conn: asyncpg.Connection,
+    world: World,
+    store: LocalBlobStore,
+    tender: Tender,
+    data: bytes = PDF,
+    name: str = "招标文件.pdf",
+    actor: Actor | None = None,
+) -> DocumentVersion:
+    """Upload ``data`` as the agency (or ``actor``)."""
+    return await documents.upload_document(
+        conn,
+        actor or world.agency,
+        tender.id,
+        name=name,
+        media_type="application/pdf",
+        chunks=chunks(data, 4096),
+        store=store,
+        setup=world.setup(),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalBlobStore:
+    """A blob store in the test's directory."""
+    return LocalBlobStore(tmp_path / "blobs")
+
+
+async def test_documents_uploaded_to_a_draft_are_published_with_the_notice(
+    conn: asyncpg.Connection, world: World, store: LocalBlobStore
+) -> None:
+    """Staged in the draft (the public sees nothing), then public with their hash logged."""
+    draft = await service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    version = await upload(conn, world, store, draft)
+    assert (version.version, version.sha256) == (1, hashlib.sha256(PDF).hexdigest())
+    assert version.published_at is None
+    with pytest.raises(TenderNotFound):
+        await documents.list_documents(conn, None, draft.id)
+    await appoint(conn, world, draft)
+    await service.publish(conn, world.agency, draft.id, world.setup())
+    public = await documents.list_documents(conn, None, draft.id)
+    assert [(v.name, v.version, v.sha256) for v in public] == [("招标文件.pdf", 1, version.sha256)]
+    assert public[0].published_at is not None
+    logged = (await entries(conn, "tender.published"))[0].data["documents"]
+    assert logged == [
+        {"name": "招标文件.pdf", "version": 1, "sha256": version.sha256, "size": len(PDF)}
+    ]
+
+
+async def test_every_version_is_kept(
+    conn: asyncpg.Connection,
+    owner_conn: asyncpg.Connection,
+    world: World,
+    store: LocalBlobStore,
+) -> None:
+    """A new upload of a name is the next version; the database refuses deletes."""
+    tender = await service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    await upload(conn, world, store, tender, b"v1")
+    second = await upload(conn, world, store, tender, b"v2")
+    assert second.version == 2
+    listed = await documents.list_documents(conn, world.agency, tender.id)
+    assert [v.version for v in listed] == [1, 2]
+    with pytest.raises(asyncpg.CheckViolationError):
+        await owner_conn.execute("DELETE FROM tender_document_versions")
+    with pytest.raises(asyncpg.CheckViolationError):
+        await owner_conn.execute("UPDATE tender_document_versions SET sha256 = repeat('0', 64)")
+
+
+async def test_bad_uploads_store_nothing(
+    conn: asyncpg.Connection, world: World, store: LocalBlobStore, tmp_path: Path
+) -> None:
+    """Other parties are refused before any byte is read; the size limit applies while
+    streaming; names with paths or controls are refused."""
+    tender = await service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    for outsider in (world.bidders[0], world.tenderer, world.other_agency, world.staff):
+        with pytest.raises(PermissionDenied):
+            await upload(conn, world, store, tender, actor=outsider)
+    small = world.setup(world.setup().policies.with_values({"document_max_bytes": "100"}))
+    with pytest.raises(DocumentTooLarge):
+        await documents.upload_document(
+            conn,
+            world.agency,
+            tender.id,
+            name="big.pdf",
+            media_type="application/pdf",
+            chunks=chunks(b"x" * 101, 10),
+            store=store,
+            setup=small,
+        )
+    for name in ["../etc/passwd", "a/b.pdf", "a\\b.pdf", "", " x.pdf", "a\x00b", ".."]:
+        with pytest.raises(DocumentNameInvalid):
+            await upload(conn, world, store, tender, name=name)
+    assert list((tmp_path / "blobs" / "objects").rglob("*")) == []
+    assert list((tmp_path / "blobs" / "staging").iterdir()) == []
+    assert await conn.fetchval("SELECT count(*) FROM tender_documents") == 0
+    assert await conn.fetchval("SELECT count(*) FROM tender_document_versions") == 0
+
+
+async def test_a_bidder_download_is_recorded_and_committed_in_the_log(
+    conn: asyncpg.Connection, world: World, store: LocalBlobStore
+) -> None:
+    """Who, when, which version and hash; the log holds only a salted commitment."""
+    draft = await service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    version = await upload(conn, world, store, draft)
+    await appoint(conn, world, draft)
+    tender = await service.publish(conn, world.agency, draft.id, world.setup())
+    bidder = world.bidders[0]
+    got = await documents.download_document(conn, bidder, tender.id, version.id)
+    assert got.sha256 == version.sha256
+    await documents.download_document(conn, world.agency, tender.id, version.id)  # unrecorded
+    records = await documents.downloaders(conn, world.agency, tender.id)
+    assert [(r.user_id, r.organisation_id, r.version, r.sha256) for r in records] == [
+        (bidder.user_id, bidder.organisation_id, 1, version.sha256)
+    ]
+    entry = (await entries(conn, "tender.document_downloaded"))[0]
+    assert entry.commitments == ("downloader",)
+    assert str(bidder.organisation_id) not in entry.to_bytes().decode()
+    salt = await conn.fetchval("SELECT salt FROM tender_downloads")
+    value = f"{bidder.organisation_id}/{bidder.user_id}"
+    assert entry.data["downloader"] == commit(value, salt)
+
+
+async def test_downloaders_are_hidden_from_all_but_agency_and_tenderer_until_the_deadline(
+    conn: asyncpg.Connection, world: World, store: LocalBlobStore
+) -> None:
+    """Per role, before and after the deadline (EBM)."""
+    setup = world.setup(SOON)
+    tender = await published_tender(
+        conn,
+        world,
+        setup=setup,
+        deadline_in=dt.timedelta(seconds=4),
+        cutoff_in=dt.timedelta(seconds=2),
+    )
+    for reader in (world.agency, world.tenderer):
+        assert await documents.downloaders(conn, reader, tender.id) == []
+    hidden = (world.staff, world.supervisor, world.bidders[0], world.other_agency)
+    for outsider in hidden:
+        with pytest.raises(PermissionDenied):
+            await documents.downloaders(conn, outsider, tender.id)
+    assert tender.deadline is not None
+    await wait_until(conn, tender.deadline)
+    for reader in (world.agency, world.tenderer, world.staff, world.supervisor):
+        assert await documents.downloaders(conn, reader, tender.id) == []
+    for outsider in (world.bidders[0], world.other_agency):
+        with pytest.raises(PermissionDenied):
+            await documents.downloaders(conn, outsider, tender.id)
+
+
+async def test_the_first_download_must_fall_within_the_documents_window(
+    conn: asyncpg.Connection, world: World, store: LocalBlobStore
+) -> None:
+    """Reg. 16: after the window a newcomer is refused; an earlier downloader is not."""
+    draft = await fast_draft(conn, world)
+    assert draft.schedule.documents_from is not None
+    closes = (await queries.database_now(conn)).replace(microsecond=0) + dt.timedelta(seconds=3)
+    draft = dataclasses.replace(
+        draft, schedule=dataclasses.replace(draft.schedule, documents_until=closes)
+    )
+    created = await service.create_draft(conn, world.agency, draft)
+    version = await upload(conn, world, store, created)
+    await appoint(conn, world, created)
+    tender = await service.publish(conn, world.agency, created.id, world.setup())
+    await documents.download_document(conn, world.bidders[0], tender.id, version.id)
+    await wait_until(conn, closes)
+    with pytest.raises(DocumentWindowClosed):
+        await documents.download_document(conn, world.bidders[1], tender.id, version.id)
+    again = await documents.download_document(conn, world.bidders[0], tender.id, version.id)
+    assert again.id == version.id
+    assert await conn.fetchval("SELECT count(*) FROM tender_downloads") == 2

@@ -1,0 +1,383 @@
+"""Request and response bodies of the tender API (msgspec), and their conversions.
+
+Every request body refuses unknown fields; amounts are integers in fen, times RFC 3339
+with a zone. Names start with ``Tender`` so the OpenAPI components never collide with
+another package's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+
+from signing.statements import SignedStatement
+from tender.committee import OfficialInput
+from tender.model import (
+    DEFAULT_OPENING_FIELDS,
+    Category,
+    Criterion,
+    Evaluation,
+    EvaluationMethod,
+    FieldKind,
+    Lot,
+    OpeningField,
+    OpeningPolicy,
+    PriceFormula,
+    PriceScore,
+    Procedure,
+    Schedule,
+    Tender,
+    TenderDraft,
+    TenderStatus,
+)
+from tender.roster import Roster
+from web.errors import RequestInvalid
+
+AwareTime = Annotated[datetime, msgspec.Meta(tz=True)]
+Text200 = Annotated[str, msgspec.Meta(max_length=200)]
+Hex64 = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
+
+
+class Model(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Base of the tender API's bodies: unknown fields are refused."""
+
+
+# --- drafts ---------------------------------------------------------------------------
+
+
+class TenderScheduleBody(Model, frozen=True, kw_only=True):
+    documents_from: AwareTime | None = None
+    documents_until: AwareTime | None = None
+    clarification_cutoff: AwareTime | None = None
+    deadline: AwareTime | None = None
+    decryption_minutes: int = 30
+
+
+class TenderCriterionBody(Model, frozen=True, kw_only=True):
+    name: Annotated[str, msgspec.Meta(max_length=100)]
+    max_points: int
+
+
+class TenderPriceScoreBody(Model, frozen=True, kw_only=True):
+    points: int
+    formula: PriceFormula
+    above_per_percent: int = 0
+    below_per_percent: int = 0
+
+
+class TenderEvaluationBody(Model, frozen=True, kw_only=True):
+    method: EvaluationMethod
+    criteria: list[TenderCriterionBody] = []
+    price: TenderPriceScoreBody | None = None
+    drop_extremes: bool = False
+
+
+class TenderLotBody(Model, frozen=True, kw_only=True):
+    number: Annotated[str, msgspec.Meta(max_length=2)]
+    title: Text200
+    estimated_price_fen: int
+    price_ceiling_fen: int
+    bond_fen: int
+    evaluation: TenderEvaluationBody
+
+
+class TenderOpeningFieldBody(Model, frozen=True, kw_only=True):
+    name: Annotated[str, msgspec.Meta(max_length=64)]
+    label: Annotated[str, msgspec.Meta(max_length=100)]
+    kind: FieldKind
+    required: bool = True
+
+
+class TenderDraftBody(Model, frozen=True, kw_only=True):
+    """A whole draft, as created or replaced."""
+
+    title: Text200
+    description: Annotated[str, msgspec.Meta(max_length=20000)] = ""
+    category: Category
+    procedure: Procedure
+    envelopes: int = 1
+    consortia_allowed: bool = False
+    opening_policy: OpeningPolicy = OpeningPolicy.STRICT
+    tenderer_id: UUID
+    department_id: UUID
+    invitation_approval: Text200 = ""
+    schedule: TenderScheduleBody = TenderScheduleBody()
+    lots: list[TenderLotBody] = []
+    opening_fields: list[TenderOpeningFieldBody] | None = None
+
+
+def _evaluation(body: TenderEvaluationBody) -> Evaluation:
+    price = body.price
+    return Evaluation(
+        method=body.method,
+        criteria=tuple(Criterion(name=c.name, max_points=c.max_points) for c in body.criteria),
+        price=None
+        if price is None
+        else PriceScore(
+            points=price.points,
+            formula=price.formula,
+            above_per_percent=price.above_per_percent,
+            below_per_percent=price.below_per_percent,
+        ),
+        drop_extremes=body.drop_extremes,
+    )
+
+
+def draft_from_body(body: TenderDraftBody) -> TenderDraft:
+    """The model's draft (its format rules raise ``tender_input_invalid``)."""
+    s = body.schedule
+    fields = body.opening_fields
+    return TenderDraft(
+        title=body.title,
+        description=body.description,
+        category=body.category,
+        procedure=body.procedure,
+        envelopes=body.envelopes,
+        consortia_allowed=body.consortia_allowed,
+        opening_policy=body.opening_policy,
+        tenderer_id=body.tenderer_id,
+        department_id=body.department_id,
+        invitation_approval=body.invitation_approval,
+        schedule=Schedule(
+            documents_from=s.documents_from,
+            documents_until=s.documents_until,
+            clarification_cutoff=s.clarification_cutoff,
+            deadline=s.deadline,
+            decryption_minutes=s.decryption_minutes,
+        ),
+        lots=tuple(
+            Lot(
+                number=lot.number,
+                title=lot.title,
+                estimated_price_fen=lot.estimated_price_fen,
+                price_ceiling_fen=lot.price_ceiling_fen,
+                bond_fen=lot.bond_fen,
+                evaluation=_evaluation(lot.evaluation),
+            )
+            for lot in body.lots
+        ),
+        opening_fields=DEFAULT_OPENING_FIELDS
+        if fields is None
+        else tuple(
+            OpeningField(name=f.name, label=f.label, kind=f.kind, required=f.required)
+            for f in fields
+        ),
+    )
+
+
+class TenderBody(Model, frozen=True, kw_only=True):
+    """A tender as the API shows it (the draft fields plus publication facts)."""
+
+    id: UUID
+    code: str | None
+    status: TenderStatus
+    agency_id: UUID
+    tenderer_id: UUID
+    department_id: UUID
+    title: str
+    description: str
+    category: Category
+    procedure: Procedure
+    envelopes: int
+    parts: list[str]
+    consortia_allowed: bool
+    opening_policy: OpeningPolicy
+    invitation_approval: str
+    schedule: TenderScheduleBody
+    lots: list[TenderLotBody]
+    opening_fields: list[TenderOpeningFieldBody]
+    estimated_total_fen: int
+    policies: dict[str, Any] | None
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _lot_body(lot: Lot) -> TenderLotBody:
+    e = lot.evaluation
+    return TenderLotBody(
+        number=lot.number,
+        title=lot.title,
+        estimated_price_fen=lot.estimated_price_fen,
+        price_ceiling_fen=lot.price_ceiling_fen,
+        bond_fen=lot.bond_fen,
+        evaluation=TenderEvaluationBody(
+            method=e.method,
+            criteria=[
+                TenderCriterionBody(name=c.name, max_points=c.max_points) for c in e.criteria
+            ],
+            price=None
+            if e.price is None
+            else TenderPriceScoreBody(
+                points=e.price.points,
+                formula=e.price.formula,
+                above_per_percent=e.price.above_per_percent,
+                below_per_percent=e.price.below_per_percent,
+            ),
+            drop_extremes=e.drop_extremes,
+        ),
+    )
+
+
+def tender_body(tender: Tender) -> TenderBody:
+    """The API's view of a tender."""
+    c, s = tender.content, tender.content.schedule
+    return TenderBody(
+        id=tender.id,
+        code=tender.code,
+        status=tender.status,
+        agency_id=tender.agency_id,
+        tenderer_id=c.tenderer_id,
+        department_id=c.department_id,
+        title=c.title,
+        description=c.description,
+        category=c.category,
+        procedure=c.procedure,
+        envelopes=c.envelopes,
+        parts=list(c.parts),
+        consortia_allowed=c.consortia_allowed,
+        opening_policy=c.opening_policy,
+        invitation_approval=c.invitation_approval,
+        schedule=TenderScheduleBody(
+            documents_from=s.documents_from,
+            documents_until=s.documents_until,
+            clarification_cutoff=s.clarification_cutoff,
+            deadline=s.deadline,
+            decryption_minutes=s.decryption_minutes,
+        ),
+        lots=[_lot_body(lot) for lot in c.lots],
+        opening_fields=[
+            TenderOpeningFieldBody(name=f.name, label=f.label, kind=f.kind, required=f.required)
+            for f in c.opening_fields
+        ],
+        estimated_total_fen=c.estimated_total_fen,
+        policies=dict(tender.policies) if tender.policies is not None else None,
+        published_at=tender.published_at,
+        created_at=tender.created_at,
+        updated_at=tender.updated_at,
+    )
+
+
+class TenderList(Model, frozen=True, kw_only=True):
+    items: list[TenderBody]
+    next_cursor: str | None = None
+
+
+class TenderViolation(Model, frozen=True, kw_only=True):
+    code: str
+    message: str
+    rule: str
+    lot: str | None
+    field: str | None
+
+
+class TenderCheckBody(Model, frozen=True, kw_only=True):
+    """The rules a draft breaks now (empty: it may be published)."""
+
+    violations: list[TenderViolation]
+
+
+# --- committees -------------------------------------------------------------------
+
+
+class TenderStatementBody(Model, frozen=True, kw_only=True):
+    body: str  # base64 of the canonical statement bytes
+    signature: str  # base64 of the DER CMS detached signature
+
+
+class TenderOfficialBody(Model, frozen=True, kw_only=True):
+    user_id: UUID
+    recipient: Annotated[str, msgspec.Meta(max_length=100)]
+    certificate: Annotated[str, msgspec.Meta(max_length=20000)]  # PEM
+    statement: TenderStatementBody
+
+
+class TenderCommitteeAppoint(Model, frozen=True, kw_only=True):
+    """A lot's committee as the centre appoints it (x = position in the list)."""
+
+    k: int
+    officials: Annotated[list[TenderOfficialBody], msgspec.Meta(max_length=32)]
+
+
+class TenderCommitteeApprove(Model, frozen=True, kw_only=True):
+    """The roster hash the supervisor read and approves."""
+
+    roster_sha256: Hex64
+
+
+def _b64(value: str, name: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error:
+        raise RequestInvalid(f"{name} is not base64", details={"field": name}) from None
+
+
+def officials_from_body(body: TenderCommitteeAppoint) -> list[OfficialInput]:
+    """The service's inputs; base64 and PEM text decoded."""
+    return [
+        OfficialInput(
+            user_id=o.user_id,
+            recipient=o.recipient,
+            certificate_pem=o.certificate.encode(),
+            statement=SignedStatement(
+                body=_b64(o.statement.body, "statement.body"),
+                signature=_b64(o.statement.signature, "statement.signature"),
+            ),
+        )
+        for o in body.officials
+    ]
+
+
+class TenderSeatBody(Model, frozen=True, kw_only=True):
+    x: int
+    user_id: UUID
+    organisation_id: UUID
+    recipient: str
+    cert_sha256: str
+
+
+class TenderCommitteeBody(Model, frozen=True, kw_only=True):
+    lot: str
+    k: int
+    n: int
+    roster_sha256: str
+    officials: list[TenderSeatBody]
+    appointed_at: datetime
+    approved: bool
+    approved_at: datetime | None
+    frozen: bool
+    fingerprint: str | None
+
+
+class TenderCommitteeList(Model, frozen=True, kw_only=True):
+    items: list[TenderCommitteeBody]
+
+
+def committee_body(roster: Roster, fingerprint: str | None) -> TenderCommitteeBody:
+    """A roster as the API shows it (no certificates: the committee file has them)."""
+    return TenderCommitteeBody(
+        lot=roster.lot,
+        k=roster.k,
+        n=roster.n,
+        roster_sha256=roster.sha256,
+        officials=[
+            TenderSeatBody(
+                x=s.x,
+                user_id=s.user_id,
+                organisation_id=s.organisation_id,
+                recipient=s.recipient,
+                cert_sha256=s.cert_sha256,
+            )
+            for s in roster.seats
+        ],
+        appointed_at=roster.appointed_at,
+        approved=roster.approved,
+        approved_at=roster.approved_at,
+        frozen=roster.frozen_at is not None,
+        fingerprint=fingerprint,
+    )
