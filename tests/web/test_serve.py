@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,14 +67,13 @@ class ServerProcess:
 
 
 @pytest.fixture
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = Path(tmp_path_factory.mktemp("serve", numbered=True))
-    for parent in (root, *root.parents):
-        if parent == Path("/"):
-            break
-        parent.chmod(parent.stat().st_mode | 0o005)
+def data_dir() -> Iterator[Path]:
+    """A data dir the unprivileged `postgres` user can reach (pytest's tmp dirs are 0700)."""
+    root = Path(tempfile.mkdtemp(prefix="etender-serve-", dir="/tmp"))
+    root.chmod(0o755)
     yield root / "data"
     EmbeddedPostgres.in_data_dir(root / "data").stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.mark.slow
