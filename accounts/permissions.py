@@ -37,6 +37,10 @@ class Action(enum.StrEnum):
     SUBMIT_BID = "submit_bid"
     RELEASE_SHARE = "release_share"
     HOST_OPENING = "host_opening"
+    APPOINT_COMMITTEE = "appoint_committee"
+    APPROVE_COMMITTEE = "approve_committee"
+    MANAGE_BONDS = "manage_bonds"
+    SUPERVISE_TENDER = "supervise_tender"
     REQUEST_DRAW = "request_draw"
     OPERATE_DRAW = "operate_draw"
     CONTRIBUTE_ENTROPY = "contribute_entropy"
@@ -127,6 +131,13 @@ RULES: Mapping[Action, tuple[Rule, ...]] = {
     # Only an official on that tender's committee holds a share of its bids' keys.
     Action.RELEASE_SHARE: _rules((Role.OPENING_OFFICIAL, Relation.OPENING_COMMITTEE)),
     Action.HOST_OPENING: _rules((Role.CENTRE_STAFF, _ANY)),
+    # The opening committee is appointed by the centre and approved by the supervising
+    # department, never by the agency (DESIGN.md, "Opening committee").
+    Action.APPOINT_COMMITTEE: _rules((Role.CENTRE_STAFF, _ANY)),
+    Action.APPROVE_COMMITTEE: _rules((Role.SUPERVISOR, _DEPT)),
+    # Bonds reveal who means to bid: the centre's staff keep them, not the agency.
+    Action.MANAGE_BONDS: _rules((Role.CENTRE_STAFF, _ANY)),
+    Action.SUPERVISE_TENDER: _rules((Role.SUPERVISOR, _DEPT)),
     # The draw operator sets conditions but cannot browse the pool (DOMAIN.md).
     Action.REQUEST_DRAW: _rules((Role.AGENCY, _AGENCY)),
     Action.OPERATE_DRAW: _rules((Role.CENTRE_STAFF, _ANY)),

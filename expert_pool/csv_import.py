@@ -207,14 +207,14 @@ def _duplicates(rows: Sequence[tuple[int, Expert]]) -> list[CsvProblem]:
     return problems
 
 
-def import_experts_csv(
+def parse_experts_csv(
     data: bytes | str,
     *,
     id_card_key: bytes,
     specialties: SpecialtyTree | None = None,
     regions: RegionCatalogue = DEFAULT_REGIONS,
-) -> tuple[Expert, ...]:
-    """Every expert of the file, or CsvRowsInvalid listing every problem of every row."""
+) -> tuple[tuple[int, Expert], ...]:
+    """Every (record number, expert) of the file, or CsvRowsInvalid listing every problem."""
     records = _records(data)
     if not records or not any(f.strip() for f in records[0]):
         raise CsvRowsInvalid([CsvProblem(1, "", "the file has no header row")])
@@ -241,7 +241,45 @@ def import_experts_csv(
     problems += _duplicates(parsed)
     if problems:
         raise CsvRowsInvalid(_in_order(problems))
-    return tuple(expert for _, expert in parsed)
+    return tuple(parsed)
+
+
+def import_experts_csv(
+    data: bytes | str,
+    *,
+    id_card_key: bytes,
+    specialties: SpecialtyTree | None = None,
+    regions: RegionCatalogue = DEFAULT_REGIONS,
+) -> tuple[Expert, ...]:
+    """Every expert of the file, or CsvRowsInvalid listing every problem of every row."""
+    rows = parse_experts_csv(
+        data, id_card_key=id_card_key, specialties=specialties, regions=regions
+    )
+    return tuple(expert for _, expert in rows)
+
+
+def expert_from_fields(
+    values: Mapping[str, str],
+    *,
+    id_card_key: bytes,
+    specialties: SpecialtyTree | None = None,
+    regions: RegionCatalogue = DEFAULT_REGIONS,
+) -> Expert:
+    """One expert from the CSV columns as text (the JSON API), by the same rules.
+
+    Problems are reported like a one-row file: record 1, by column.
+    """
+    unknown = [k for k in values if k not in REQUIRED_COLUMNS and k not in OPTIONAL_COLUMNS]
+    ctx = _Context(
+        key=id_card_key, specialties=specialties or default_specialties(), regions=regions
+    )
+    row = _Row(1, values)
+    row.problems += [CsvProblem(1, k, "unknown field") for k in unknown]
+    row.problems += [CsvProblem(1, k, "missing field") for k in REQUIRED_COLUMNS if k not in values]
+    expert = None if row.problems else _expert(row, ctx)
+    if expert is None:
+        raise CsvRowsInvalid(_in_order(row.problems))
+    return expert
 
 
 def _in_order(problems: Sequence[CsvProblem]) -> list[CsvProblem]:

@@ -29,7 +29,33 @@
     │   ├── DrawDeclineInvalid            draw_decline_invalid
     │   └── DrawTranscriptInvalid         draw_transcript_invalid
     ├── CommitteeCompositionInvalid       committee_composition_invalid
-    └── CsvRowsInvalid                    csv_rows_invalid
+    ├── CsvRowsInvalid                    csv_rows_invalid
+    ├── ExpertNotFound                    expert_not_found
+    ├── ExpertExists                      expert_exists
+    ├── ExpertCertificateMissing          expert_certificate_missing
+    ├── UnavailabilityNotFound            unavailability_not_found
+    ├── VenueNotFound                     venue_not_found
+    ├── VenueExists                       venue_exists
+    ├── DrawNotFound                      draw_not_found
+    ├── DrawExists                        draw_exists
+    ├── DrawRequestInvalid                draw_request_invalid
+    ├── DrawStateInvalid                  draw_state_invalid
+    │   ├── DrawNotCommitted              draw_not_committed
+    │   └── DrawClosed                    draw_closed
+    ├── DrawRoundConflict                 draw_round_conflict
+    ├── DrawEntropyOutOfOrder             draw_entropy_out_of_order
+    ├── DrawEntropyRoleInvalid            draw_entropy_role_invalid
+    ├── DrawApprovalMissing               draw_approval_missing
+    ├── DrawMemberNotFound                draw_member_not_found
+    ├── DrawResponseForbidden             draw_response_forbidden
+    ├── DrawResponseConflict              draw_response_conflict
+    ├── DrawResponseTooLate               draw_response_too_late
+    ├── DrawResponseInvalid               draw_response_invalid
+    ├── DrawResponseSignatureInvalid      draw_response_signature_invalid
+    ├── DrawResponseSignerMismatch        draw_response_signer_mismatch
+    ├── AttendanceInvalid                 attendance_invalid
+    ├── AttendanceConflict                attendance_conflict
+    └── AssessmentExists                  assessment_exists
 
 Codes are part of the public interface (docs/formats/draw.md lists them): never
 change one, add new ones instead.
@@ -247,3 +273,173 @@ class CsvRowsInvalid(ExpertPoolError):
     def __init__(self, problems: Sequence[CsvProblem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the expert CSV; nothing imported")
         self.problems: tuple[CsvProblem, ...] = tuple(problems)
+
+    @property
+    def details(self) -> list[dict[str, object]]:
+        """The per-row report, as the error body's ``details``."""
+        return [{"row": p.row, "column": p.column, "message": p.message} for p in self.problems]
+
+
+# --- stored records (expert_pool.service and its queries) ---
+
+
+class ExpertNotFound(ExpertPoolError):
+    """No expert has this id (or the user has no expert profile)."""
+
+    code = "expert_not_found"
+
+
+class ExpertExists(ExpertPoolError):
+    """An expert with this id, identity card or account is already in the pool."""
+
+    code = "expert_exists"
+
+
+class ExpertCertificateMissing(ExpertPoolError):
+    """The expert has no registered signing certificate, so cannot sign an answer."""
+
+    code = "expert_certificate_missing"
+
+
+class UnavailabilityNotFound(ExpertPoolError):
+    """No such unavailable interval of this expert."""
+
+    code = "unavailability_not_found"
+
+
+class VenueNotFound(ExpertPoolError):
+    """No venue of the catalogue has this id."""
+
+    code = "venue_not_found"
+
+
+class VenueExists(ExpertPoolError):
+    """A venue with this id is already in the catalogue."""
+
+    code = "venue_exists"
+
+
+# --- the draw's lifecycle (expert_pool.service_draws) ---
+
+
+class DrawNotFound(ExpertPoolError):
+    """No draw has this id."""
+
+    code = "draw_not_found"
+
+
+class DrawExists(ExpertPoolError):
+    """The committee already has a draw that is not cancelled (one draw per committee)."""
+
+    code = "draw_exists"
+
+
+class DrawRequestInvalid(ExpertPoolError):
+    """A draw request breaks a rule: session in the past, wrong organisation, …"""
+
+    code = "draw_request_invalid"
+
+
+class DrawStateInvalid(ExpertPoolError):
+    """The draw is not at the step this operation belongs to."""
+
+    code = "draw_state_invalid"
+
+
+class DrawNotCommitted(DrawStateInvalid):
+    """Entropy or a round before the commit is logged: refused (trust model 4)."""
+
+    code = "draw_not_committed"
+
+
+class DrawClosed(DrawStateInvalid):
+    """The draw is complete or cancelled: nothing more can be drawn or answered."""
+
+    code = "draw_closed"
+
+
+class DrawRoundConflict(ExpertPoolError):
+    """The round named is not the one open now (e.g. round 0 was drawn meanwhile)."""
+
+    code = "draw_round_conflict"
+
+
+class DrawEntropyOutOfOrder(ExpertPoolError):
+    """A supervisor's entropy closes round 0, so other required roles must come first."""
+
+    code = "draw_entropy_out_of_order"
+
+
+class DrawEntropyRoleInvalid(ExpertPoolError):
+    """The contributor's role is not one this draw takes entropy from."""
+
+    code = "draw_entropy_role_invalid"
+
+
+class DrawApprovalMissing(ExpertPoolError):
+    """A step that needs a supervisor's unused approval has none."""
+
+    code = "draw_approval_missing"
+
+
+class DrawMemberNotFound(ExpertPoolError):
+    """The expert was not drawn in this draw."""
+
+    code = "draw_member_not_found"
+
+
+class DrawResponseForbidden(ExpertPoolError):
+    """An answer for a draw or an expert that is not the caller's own."""
+
+    code = "draw_response_forbidden"
+
+
+class DrawResponseConflict(ExpertPoolError):
+    """The member has already answered, or timed out."""
+
+    code = "draw_response_conflict"
+
+
+class DrawResponseTooLate(ExpertPoolError):
+    """The answer arrived after the confirmation deadline (database clock)."""
+
+    code = "draw_response_too_late"
+
+
+class DrawResponseInvalid(ExpertPoolError):
+    """A draw-response statement is malformed or names another draw or expert."""
+
+    code = "draw_response_invalid"
+
+
+class DrawResponseSignatureInvalid(ExpertPoolError):
+    """An answer is unsigned, or its CMS signature or chain does not verify."""
+
+    code = "draw_response_signature_invalid"
+
+
+class DrawResponseSignerMismatch(ExpertPoolError):
+    """An answer is signed by a certificate other than the expert's registered one."""
+
+    code = "draw_response_signer_mismatch"
+
+
+# --- attendance and assessment ---
+
+
+class AttendanceInvalid(ExpertPoolError):
+    """An attendance event breaks a rule (not a confirmed member, sign-in not open, …)."""
+
+    code = "attendance_invalid"
+
+
+class AttendanceConflict(ExpertPoolError):
+    """The same attendance fact was already recorded (one sign-in per session)."""
+
+    code = "attendance_conflict"
+
+
+class AssessmentExists(ExpertPoolError):
+    """This assessor already assessed this expert for this session."""
+
+    code = "assessment_exists"

@@ -14,7 +14,6 @@ code; a child's code is its parent's code plus two digits; parents come first.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import json
 import re
 from collections.abc import Mapping
@@ -129,5 +128,6 @@ def load_specialties(path: Path | None = None) -> SpecialtyTree:
 @functools.cache
 def default_specialties() -> SpecialtyTree:
     """The bundled classification (expert_pool/specialties.json), loaded once."""
-    resource = importlib.resources.files("expert_pool").joinpath("specialties.json")
-    return parse_specialties(resource.read_bytes())
+    # Beside this module (package data). Not importlib.resources: an editable install
+    # can make the top-level package a namespace package, which it cannot read.
+    return parse_specialties(Path(__file__).with_name("specialties.json").read_bytes())

@@ -1,14 +1,12 @@
 """Who may do what to a tender, decided by accounts.permissions (the one place).
 
 Each tender operation maps onto an action of ``accounts.permissions.RULES`` and a
-:class:`Resource` describing the tender (its agency, tenderer and department). Where
-the permission table has no dedicated action yet, the closest action with the same
-role and relation stands in, named here once (docs/api-tenders.md, "Permissions"):
+:class:`Resource` describing the tender (its agency, tenderer and department):
 
-- appointing an opening committee: centre staff (``HOST_OPENING``, any tender);
-- approving it: a supervisor of the tender's department (``CONTRIBUTE_ENTROPY``: the
-  supervisor-of-this-department relation);
-- bonds: recorded and refunded by centre staff (``HOST_OPENING``).
+- appointing an opening committee: centre staff (``APPOINT_COMMITTEE``);
+- approving it: a supervisor of the tender's department (``APPROVE_COMMITTEE``);
+- bonds: recorded and refunded by centre staff (``MANAGE_BONDS``);
+- overseeing a tender: a supervisor of its department (``SUPERVISE_TENDER``).
 
 The tenderer (招标人) may read its tenders and their downloaders; the table has no
 tenderer relation yet, so that one check reads the actor's grants directly.
@@ -24,10 +22,10 @@ from accounts.permissions import Action, Resource, ResourceKind, is_allowed, req
 from audit.entry import Actor as LogActor
 from tender.model import Tender
 
-APPOINT_COMMITTEE = Action.HOST_OPENING
-APPROVE_COMMITTEE = Action.CONTRIBUTE_ENTROPY
-MANAGE_BONDS = Action.HOST_OPENING
-SUPERVISE = Action.VIEW_DRAW_NAMES  # a supervisor of the tender's department
+APPOINT_COMMITTEE = Action.APPOINT_COMMITTEE
+APPROVE_COMMITTEE = Action.APPROVE_COMMITTEE
+MANAGE_BONDS = Action.MANAGE_BONDS
+SUPERVISE = Action.SUPERVISE_TENDER
 
 
 def resource(tender: Tender) -> Resource:

@@ -72,3 +72,8 @@ class DrawInputs:
 def fresh_draw() -> DrawInputs:
     """The standard draw, committed, before round 0."""
     return DrawInputs(committed(), POOLS, SEED)
+
+
+# The database fixtures live in tests/expert_pool/fixtures.py so that the HTTP tests of
+# tests/web can import them too.
+from tests.expert_pool.fixtures import conn, pool_ca, world  # noqa: E402, F401

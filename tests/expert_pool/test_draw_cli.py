@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import json
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -17,6 +19,14 @@ from expert_pool.draw import (
     draw_replacement_round,
     record_declines,
     reveal_seed,
+)
+from expert_pool.response import Decision, DrawResponse, verify_response
+from signing.certs import (
+    DemoCA,
+    cert_sha256,
+    dump_pem_certificate,
+    dump_pem_private_key,
+    issue_identity,
 )
 from tests.expert_pool.conftest import (
     POOLS,
@@ -143,3 +153,71 @@ def test_unreadable_input_exits_2(tmp_path: Path, fresh_draw: DrawInputs) -> Non
     result = _verify(broken, pools)
     assert result.returncode == 2
     assert "unreadable input" in result.stderr
+
+
+def _etender(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PYTHON), "-m", "web.cli.main", "draw", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        input=stdin,
+    )
+
+
+def test_entropy_is_generated_on_this_machine_as_lowercase_hex() -> None:
+    """256 bits by default, different every time; fewer than 128 bits is refused."""
+    first, second = _etender("entropy"), _etender("entropy")
+    assert first.returncode == 0
+    value = first.stdout.strip()
+    assert len(value) == 64
+    assert value == value.lower()
+    int(value, 16)
+    assert value != second.stdout.strip()
+    assert _etender("entropy", "--bytes", "8").returncode == 2
+
+
+def test_respond_signs_the_statement_with_the_experts_own_key(
+    tmp_path: Path, pool_ca: DemoCA
+) -> None:
+    """The signature verifies against the registered certificate; a bad file exits 2."""
+    now = dt.datetime.now(dt.UTC)
+    me = issue_identity(pool_ca, name="专家丙", now=now - dt.timedelta(hours=1))
+    (tmp_path / "me.crt").write_bytes(dump_pem_certificate(me.certificate))
+    (tmp_path / "me.key").write_bytes(dump_pem_private_key(me.key))
+    (tmp_path / "chain.crt").write_bytes(b"".join(dump_pem_certificate(c) for c in me.chain))
+    statement = DrawResponse(
+        draw_id="D-1", expert_id="E001", decision=Decision.CONFIRM, issued_at=now
+    )
+    (tmp_path / "s.json").write_bytes(statement.to_bytes())
+    keys = ["--cert", str(tmp_path / "me.crt"), "--key", str(tmp_path / "me.key")]
+    signed = _etender(
+        "respond",
+        "--statement",
+        str(tmp_path / "s.json"),
+        *keys,
+        "--chain",
+        str(tmp_path / "chain.crt"),
+    )
+    assert signed.returncode == 0, signed.stderr
+    signature = base64.b64decode(signed.stdout.strip())
+    verified = verify_response(
+        statement.to_bytes(),
+        signature,
+        trust=pool_ca.trust_store(),
+        at=now,
+        registered_cert_sha256=cert_sha256(me.certificate),
+    )
+    assert verified == statement
+    piped = _etender(
+        "respond",
+        "--statement",
+        "-",
+        *keys,
+        stdin=base64.b64encode(statement.to_bytes()).decode(),
+    )
+    assert piped.returncode == 0
+    (tmp_path / "bad.json").write_text('{"type":"other"}')
+    assert _etender("respond", "--statement", str(tmp_path / "bad.json"), *keys).returncode == 2

@@ -57,9 +57,17 @@ def test_transcript_round_trips_through_json(fresh_draw: DrawInputs) -> None:
     t = _finished(fresh_draw)
     assert Transcript.from_json(t.to_json()) == t
     assert list(_doc(t)) == [
-        "algorithm", "draw_id", "categories", "pool_digests", "pool_sizes",
-        "seed_commitment", "commit_hash", "rounds", "shortfalls", "platform_seed",
-    ]  # fmt: skip
+        "algorithm",
+        "draw_id",
+        "categories",
+        "pool_digests",
+        "pool_sizes",
+        "seed_commitment",
+        "commit_hash",
+        "rounds",
+        "shortfalls",
+        "platform_seed",
+    ]
     assert list(_doc(t)["rounds"][1]) == ["r", "entropy", "picks", "declined"]
     assert list(_doc(t)["rounds"][1]["picks"][0]) == ["i", "label", "expert_id"]
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from expert_pool import errors
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "draw.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+FORMAT, API = DOCS / "formats" / "draw.md", DOCS / "api-expert-pool.md"
 
 
 def _error_classes() -> list[type[errors.ExpertPoolError]]:
@@ -24,9 +25,9 @@ def test_every_error_has_its_own_snake_case_code() -> None:
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in codes)
 
 
-def test_every_code_is_in_the_module_tree_and_the_format_document() -> None:
-    """The docstring tree and docs/formats/draw.md list every code."""
-    doc = DOC.read_text(encoding="utf-8")
+def test_every_code_is_in_the_module_tree_and_the_documents() -> None:
+    """The docstring tree and docs/formats/draw.md or docs/api-expert-pool.md list every code."""
+    doc = FORMAT.read_text(encoding="utf-8") + API.read_text(encoding="utf-8")
     for cls in _error_classes():
         assert f"`{cls.code}`" in doc, cls.code
         assert re.search(rf"{cls.__name__}\s+{cls.code}\b", errors.__doc__ or ""), cls.__name__

@@ -1,19 +1,37 @@
-"""`etender draw …`: check a draw from outside the platform.
+"""`etender draw …`: the parts of a draw that run on a participant's own machine.
 
 ``etender draw verify TRANSCRIPT POOLS [--commit-entry FILE]`` recomputes every pick
 of every round of an etender-draw-v1 transcript from the pools (docs/formats/draw.md)
 and prints each discrepancy. Exit status: 0 all match, 1 discrepancies, 2 unreadable
 input.
+
+``etender draw entropy [--bytes N] [--server URL --draw ID --round R]`` generates a
+contributor's entropy locally (the operating system's CSPRNG; the server never
+generates it), prints it, and with ``--server`` submits it (bearer token from
+``ETENDER_TOKEN``).
+
+``etender draw respond --statement FILE --cert CERT --key KEY [--server URL --draw ID]``
+signs a draw-response statement (confirm or decline) with the expert's own key — which
+never leaves the machine — and prints the base64 CMS signature, or submits both.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import os
+import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
-from expert_pool.draw import Transcript, pools_from_json, verify_transcript
-from expert_pool.errors import DrawError
+import httpx
+
+from expert_pool.draw import MIN_ENTROPY_HEX, Transcript, pools_from_json, verify_transcript
+from expert_pool.errors import DrawError, DrawResponseInvalid
+from expert_pool.response import DrawResponse
+from signing.certs import load_pem_certificates, load_pem_private_key
+from signing.errors import SigningError
 
 EXIT_OK = 0
 EXIT_DISCREPANCY = 1
@@ -37,6 +55,39 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the commit log entry's bytes: also check that commit_hash is its leaf hash",
     )
     verify.set_defaults(func=run_verify)
+    _register_entropy(actions)
+    _register_respond(actions)
+
+
+def _add_server(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", help="submit to this etender (token in ETENDER_TOKEN)")
+    parser.add_argument("--draw", help="the draw id (with --server)")
+
+
+def _register_entropy(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    entropy = actions.add_parser(
+        "entropy",
+        help="generate draw entropy on this machine (and submit it)",
+        description="Generate entropy with this machine's CSPRNG; the server never does.",
+    )
+    entropy.add_argument("--bytes", type=int, default=32, help="how many bytes (16-512)")
+    entropy.add_argument("--round", type=int, default=0, help="the round it is for")
+    _add_server(entropy)
+    entropy.set_defaults(func=run_entropy)
+
+
+def _register_respond(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    respond = actions.add_parser(
+        "respond",
+        help="sign a draw-response statement with your own key",
+        description="Sign a confirm or decline statement (CMS) with your certificate's key.",
+    )
+    respond.add_argument("--statement", type=Path, required=True, help="statement file, or -")
+    respond.add_argument("--cert", type=Path, required=True, help="your certificate (PEM)")
+    respond.add_argument("--key", type=Path, required=True, help="your private key (PEM)")
+    respond.add_argument("--chain", type=Path, help="intermediate CA certificates (PEM)")
+    _add_server(respond)
+    respond.set_defaults(func=run_respond)
 
 
 def _read(args: argparse.Namespace) -> tuple[Transcript, dict[str, list[str]], bytes | None]:
@@ -65,4 +116,62 @@ def run_verify(args: argparse.Namespace) -> int:
         f"draw {transcript.draw_id}: {len(transcript.rounds)} round(s), {picks} pick(s) "
         f"recomputed from {len(pools)} pool(s): all match"
     )
+    return EXIT_OK
+
+
+def _submit(args: argparse.Namespace, path: str, body: dict[str, Any]) -> int:
+    """POST to the server with the bearer token; print the outcome."""
+    token = os.environ.get("ETENDER_TOKEN", "")
+    if not args.draw or not token:
+        print("etender draw: --server needs --draw and ETENDER_TOKEN", file=sys.stderr)
+        return EXIT_UNREADABLE
+    url = f"{args.server.rstrip('/')}/api/v1/draws/{args.draw}/{path}"
+    response = httpx.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+    if response.status_code >= 400:
+        print(f"etender draw: refused: {response.text}", file=sys.stderr)
+        return EXIT_DISCREPANCY
+    print(response.text)
+    return EXIT_OK
+
+
+def run_entropy(args: argparse.Namespace) -> int:
+    """Print (and optionally submit) fresh entropy from the operating system's CSPRNG."""
+    if not MIN_ENTROPY_HEX // 2 <= args.bytes <= 512:
+        print("etender draw entropy: --bytes must be 16 to 512", file=sys.stderr)
+        return EXIT_UNREADABLE
+    value = secrets.token_hex(args.bytes)
+    print(value)
+    if args.server:
+        return _submit(args, "entropy", {"round": args.round, "entropy": value})
+    return EXIT_OK
+
+
+def _statement_bytes(path: Path) -> bytes:
+    raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    # A statement copied from the page may be base64 or have a trailing newline.
+    text = raw.strip()
+    if not text.startswith(b"{"):
+        text = base64.b64decode(text, validate=True)
+    return text
+
+
+def run_respond(args: argparse.Namespace) -> int:
+    """Sign a draw-response statement with the expert's own key."""
+    try:
+        body = _statement_bytes(args.statement)
+        statement = DrawResponse.from_bytes(body)
+        cert = load_pem_certificates(args.cert.read_bytes())[0]
+        key = load_pem_private_key(args.key.read_bytes())
+        chain = load_pem_certificates(args.chain.read_bytes()) if args.chain else ()
+        signature = statement.sign(cert, key, chain)
+    except (OSError, ValueError, DrawResponseInvalid, SigningError) as exc:
+        message = getattr(exc, "message", str(exc))
+        print(f"etender draw respond: {message}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    encoded = base64.b64encode(signature).decode()
+    print(f"{statement.decision} {statement.draw_id} {statement.expert_id}", file=sys.stderr)
+    print(encoded)
+    if args.server:
+        payload = {"statement": base64.b64encode(body).decode(), "signature": encoded}
+        return _submit(args, "answers", payload)
     return EXIT_OK

@@ -7,12 +7,18 @@ from starlette.routing import BaseRoute
 from web import pages
 from web.http import ApiRoute
 from web.live import endpoint as live
-from web.routes import accounts, health, log, openapi
+from web.routes import accounts, expert_pool, health, log, openapi, tenders
 
 
 def api_routes() -> list[ApiRoute]:
     """Every typed JSON route, in the order the OpenAPI document lists them."""
-    return [*health.ROUTES, *accounts.ROUTES, *log.ROUTES]
+    return [
+        *health.ROUTES,
+        *accounts.ROUTES,
+        *log.ROUTES,
+        *expert_pool.ROUTES,
+        *tenders.ROUTES,
+    ]
 
 
 def all_routes() -> list[BaseRoute]:
@@ -22,4 +28,6 @@ def all_routes() -> list[BaseRoute]:
         *openapi.routes(api_routes),
         *live.ROUTES,
         *pages.routes(),
+        *expert_pool.page_routes(),
+        *tenders.page_routes(),
     ]

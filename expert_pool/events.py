@@ -1,0 +1,39 @@
+"""Kinds of the transparency-log entries the expert pool appends (audit data, not logs).
+
+Personal data stays out of the permanent log: experts appear by id only, and who was
+drawn enters as salted commitments (`audit.entry.commit`) until the award, when the
+`draw.published` entry reveals the salts (DESIGN.md, "Transparency log").
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class PoolEvent(enum.StrEnum):
+    """Log entry kinds of expert_pool."""
+
+    EXPERT_CREATED = "expert.created"
+    EXPERTS_IMPORTED = "expert.imported"
+    EXPERT_STATUS_CHANGED = "expert.status_changed"
+    EXPERT_PENALISED = "expert.penalised"
+    EXPERT_RELATIONSHIP_DECLARED = "expert.relationship_declared"
+    EXPERT_CERTIFICATE_REGISTERED = "expert.certificate_registered"
+    EXPERT_ACCOUNT_LINKED = "expert.account_linked"
+    EXPERT_ATTENDANCE = "expert.attendance_recorded"
+    EXPERT_ASSESSED = "expert.assessed"
+    VENUE_CREATED = "venue.created"
+    POLICY_CHANGED = "expert_pool.policy_changed"
+    DRAW_REQUESTED = "draw.requested"
+    DRAW_PREPARED = "draw.prepared"
+    DRAW_POOL_APPROVED = "draw.pool_approved"
+    DRAW_COMMITTED = "draw.committed"
+    DRAW_ENTROPY = "draw.entropy_contributed"
+    DRAW_ROUND = "draw.round_drawn"
+    DRAW_CONFIRMED = "draw.member_confirmed"
+    DRAW_DECLINED = "draw.member_declined"
+    DRAW_TIMED_OUT = "draw.member_timed_out"
+    DRAW_COMPLETED = "draw.completed"
+    DRAW_REDRAW_APPROVED = "draw.redraw_approved"
+    DRAW_CANCELLED = "draw.cancelled"
+    DRAW_PUBLISHED = "draw.published"

@@ -1,0 +1,317 @@
+"""The expert pool over HTTP: a draw verified from outside, steering refused, the list sealed."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from accounts.model import Actor
+from expert_pool.response import Decision
+from signing.certs import DemoCA
+from tests.accounts.factory import PASSWORD
+from tests.expert_pool import fixtures
+from tests.expert_pool.world import (
+    REMOTE,
+    World,
+    add_experts,
+    fresh_entropy,
+    signed,
+)
+from web.cli.main import main as etender
+
+CATEGORIES = [["A08@local", 3], ["C01@remote", 2]]
+# The pool's database fixtures, shared with tests/expert_pool.
+conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
+
+
+class Api:
+    """A client speaking for several people with their bearer tokens."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.tokens: dict[str, str] = {}
+
+    async def headers(self, actor: Actor) -> dict[str, str]:
+        if actor.username not in self.tokens:
+            response = await self.client.post(
+                "/api/v1/auth/login", json={"username": actor.username, "password": PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+            self.tokens[actor.username] = response.json()["token"]
+        return {"Authorization": f"Bearer {self.tokens[actor.username]}"}
+
+    async def call(
+        self, method: str, path: str, actor: Actor | None, body: Any = None
+    ) -> httpx.Response:
+        headers = await self.headers(actor) if actor is not None else {}
+        return await self.client.request(method, path, json=body, headers=headers)
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA) -> Api:
+    """The HTTP client; the app trusts the demo CA for signed answers."""
+    app.state.trust_store = pool_ca.trust_store()
+    return Api(client)
+
+
+async def _pool(world: World) -> None:
+    await add_experts(world, [f"L{n:03d}" for n in range(12)], accounts=True, passwords=True)
+    await add_experts(
+        world,
+        [f"R{n:03d}" for n in range(7)],
+        specialty="C01",
+        region=REMOTE,
+        accounts=True,
+        passwords=True,
+    )
+
+
+def _request_body(world: World, **extra: Any) -> dict[str, Any]:
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    body = {
+        "tender_id": "XC-2026-0042",
+        "lot": "1",
+        "project_id": "P-0042",
+        "agency_id": str(world.agency.id),
+        "department_id": str(world.department.id),
+        "tenderer": world.tenderer_code,
+        "session_start": start.isoformat(),
+        "session_end": (start + dt.timedelta(hours=4)).isoformat(),
+        "categories": CATEGORIES,
+    }
+    return body | extra
+
+
+async def _committed(api: Api, world: World, **extra: Any) -> str:
+    created = await api.call(
+        "POST", "/api/v1/draws", world.agency_actor, _request_body(world, **extra)
+    )
+    assert created.status_code == 201, created.text
+    draw_id: str = created.json()["id"]
+    prepared = await api.call("POST", f"/api/v1/draws/{draw_id}/prepare", world.centre_staff)
+    assert prepared.status_code == 200, prepared.text
+    committed = await api.call("POST", f"/api/v1/draws/{draw_id}/commit", world.centre_staff)
+    assert committed.status_code == 201, committed.text
+    return draw_id
+
+
+async def _entropy(
+    api: Api, actor: Actor, draw_id: str, r: int, value: str | None = None
+) -> httpx.Response:
+    body = {"round": r, "entropy": value or fresh_entropy()}
+    return await api.call("POST", f"/api/v1/draws/{draw_id}/entropy", actor, body)
+
+
+async def _answer(
+    api: Api, world: World, draw_id: str, expert_id: str, decision: Decision
+) -> httpx.Response:
+    statement, signature = signed(world, draw_id, expert_id, decision)
+    actor = await world.actor(world.expert_users[expert_id])
+    body = {
+        "statement": base64.b64encode(statement).decode(),
+        "signature": base64.b64encode(signature).decode(),
+    }
+    return await api.call("POST", f"/api/v1/draws/{draw_id}/answers", actor, body)
+
+
+async def _seated(api: Api, world: World, draw_id: str) -> list[str]:
+    members = await api.call("GET", f"/api/v1/draws/{draw_id}/members", world.supervisor)
+    assert members.status_code == 200, members.text
+    return [m["expert_id"] for m in members.json()["members"] if m["seated"]]
+
+
+async def _waiting(api: Api, world: World, draw_id: str) -> list[str]:
+    members = await api.call("GET", f"/api/v1/draws/{draw_id}/members", world.supervisor)
+    return [
+        m["expert_id"]
+        for m in members.json()["members"]
+        if m["seated"] and m["status"] == "notified"
+    ]
+
+
+async def test_a_draw_with_declines_and_two_replacement_rounds_verifies_from_outside(
+    api: Api, world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Fetched over HTTP, transcript and pools pass `etender draw verify`; tampering fails."""
+    await _pool(world)
+    draw_id = await _committed(api, world)
+    assert (await _entropy(api, world.supervisor, draw_id, 0)).json()["status"] == "drawing"
+    first = await _seated(api, world, draw_id)
+    assert (await _answer(api, world, draw_id, first[0], Decision.DECLINE)).status_code == 200
+    assert (await _answer(api, world, draw_id, first[4], Decision.DECLINE)).status_code == 200
+    assert (await _entropy(api, world.supervisor, draw_id, 1)).status_code == 200
+    second = await _seated(api, world, draw_id)
+    newcomer = next(x for x in second if x not in first)
+    assert (await _answer(api, world, draw_id, newcomer, Decision.DECLINE)).status_code == 200
+    assert (await _entropy(api, world.supervisor, draw_id, 2)).status_code == 200
+    for expert_id in await _waiting(api, world, draw_id):
+        assert (await _answer(api, world, draw_id, expert_id, Decision.CONFIRM)).status_code == 200
+    status = (await api.call("GET", f"/api/v1/draws/{draw_id}", world.agency_actor)).json()
+    assert status["status"] == "complete"
+    assert [s["confirmed"] for s in status["seats"]] == [3, 2]
+    transcript = await api.call("GET", f"/api/v1/draws/{draw_id}/transcript", world.supervisor)
+    pools = await api.call("GET", f"/api/v1/draws/{draw_id}/pools", world.supervisor)
+    doc = transcript.json()
+    assert list(doc) == [
+        "algorithm",
+        "draw_id",
+        "categories",
+        "pool_digests",
+        "pool_sizes",
+        "seed_commitment",
+        "commit_hash",
+        "rounds",
+        "shortfalls",
+        "platform_seed",
+    ]
+    assert doc["platform_seed"] is not None
+    assert [len(rd["picks"]) for rd in doc["rounds"]] == [5, 2, 1]
+    assert set(pools.json()) == {"pools"}
+    (tmp_path / "t.json").write_text(transcript.text)
+    (tmp_path / "p.json").write_text(json.dumps(pools.json()["pools"]))
+    assert etender(["draw", "verify", str(tmp_path / "t.json"), str(tmp_path / "p.json")]) == 0
+    doc["rounds"][1]["picks"][0]["expert_id"] = first[1]
+    (tmp_path / "t.json").write_text(json.dumps(doc))
+    assert etender(["draw", "verify", str(tmp_path / "t.json"), str(tmp_path / "p.json")]) == 1
+    assert "pick_mismatch round 1" in capsys.readouterr().out
+
+
+async def test_steering_attempts_are_refused(api: Api, world: World) -> None:
+    """No supervisor entropy, short entropy, early entropy, stale entropy, no approval."""
+    await _pool(world)
+    bad = _request_body(world, entropy_roles=["agency"])
+    refused = await api.call("POST", "/api/v1/draws", world.agency_actor, bad)
+    assert refused.json()["error"]["code"] == "draw_request_invalid"
+    created = await api.call("POST", "/api/v1/draws", world.agency_actor, _request_body(world))
+    draw_id = created.json()["id"]
+    early = await _entropy(api, world.supervisor, draw_id, 0)
+    assert (early.status_code, early.json()["error"]["code"]) == (422, "draw_not_committed")
+    await api.call("POST", f"/api/v1/draws/{draw_id}/prepare", world.centre_staff)
+    await api.call("POST", f"/api/v1/draws/{draw_id}/commit", world.centre_staff)
+    short = await _entropy(api, world.supervisor, draw_id, 0, "ab" * 15)
+    assert short.json()["error"]["code"] == "draw_entropy_too_short"
+    agency = await _entropy(api, world.agency_actor, draw_id, 0)
+    assert agency.json()["error"]["code"] == "draw_entropy_role_invalid"
+    other = await _entropy(api, world.other_supervisor, draw_id, 0)
+    assert other.status_code == 403
+    used = fresh_entropy()
+    assert (await _entropy(api, world.supervisor, draw_id, 0, used)).status_code == 200
+    again = await _entropy(api, world.supervisor, draw_id, 0)
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "draw_round_conflict")
+    nothing = await _entropy(api, world.supervisor, draw_id, 1)
+    assert nothing.json()["error"]["code"] == "draw_round_invalid"  # no decline to refill
+    first = await _seated(api, world, draw_id)
+    await _answer(api, world, draw_id, first[0], Decision.DECLINE)
+    by_agency = await _entropy(api, world.agency_actor, draw_id, 1)
+    assert by_agency.json()["error"]["code"] == "draw_entropy_missing"
+    stale = await _entropy(api, world.supervisor, draw_id, 1, used)
+    assert stale.json()["error"]["code"] == "draw_entropy_reused"
+    cancel = {"reason": "会场冲突"}
+    no_approval = await api.call(
+        "POST", f"/api/v1/draws/{draw_id}/cancel", world.centre_staff, cancel
+    )
+    assert no_approval.json()["error"]["code"] == "draw_approval_missing"
+    approve = await api.call(
+        "POST", f"/api/v1/draws/{draw_id}/redraw-approval", world.supervisor, cancel
+    )
+    assert approve.status_code == 200
+    assert (
+        await api.call("POST", f"/api/v1/draws/{draw_id}/cancel", world.centre_staff, cancel)
+    ).status_code == 200
+    again_id = await _committed(api, world)
+    second = await api.call("GET", f"/api/v1/draws/{again_id}", world.agency_actor)
+    assert second.json()["attempt"] == 2
+    second_cancel = await api.call(
+        "POST", f"/api/v1/draws/{again_id}/cancel", world.agency_actor, cancel
+    )
+    assert second_cancel.json()["error"]["code"] == "draw_approval_missing"
+
+
+async def test_answers_must_be_signed_by_the_drawn_expert(api: Api, world: World) -> None:
+    """Unsigned, wrongly signed and someone else's answers are refused; a real one counts."""
+    await _pool(world)
+    draw_id = await _committed(api, world)
+    await _entropy(api, world.supervisor, draw_id, 0)
+    seated = await _seated(api, world, draw_id)
+    target = seated[0]
+    actor = await world.actor(world.expert_users[target])
+    statement, _ = signed(world, draw_id, target, Decision.DECLINE)
+    path = f"/api/v1/draws/{draw_id}/answers"
+    unsigned = {"statement": base64.b64encode(statement).decode(), "signature": ""}
+    response = await api.call("POST", path, actor, unsigned)
+    assert response.json()["error"]["code"] == "draw_response_signature_invalid"
+    other_statement, other_signature = signed(world, draw_id, seated[1], Decision.DECLINE)
+    forged = {
+        "statement": base64.b64encode(statement).decode(),
+        "signature": base64.b64encode(other_signature).decode(),
+    }
+    response = await api.call("POST", path, actor, forged)
+    assert response.json()["error"]["code"] == "draw_response_signature_invalid"
+    outsider = next(x for x in world.expert_users if x not in seated)
+    stranger = await world.actor(world.expert_users[outsider])
+    borrowed = {
+        "statement": base64.b64encode(other_statement).decode(),
+        "signature": base64.b64encode(other_signature).decode(),
+    }
+    response = await api.call("POST", path, stranger, borrowed)
+    assert (response.status_code, response.json()["error"]["code"]) == (
+        403,
+        "draw_response_forbidden",
+    )
+    response = await api.call("POST", path, actor, borrowed)  # signed by seated[1], names seated[1]
+    assert response.json()["error"]["code"] == "draw_response_signer_mismatch"
+    ok = await _answer(api, world, draw_id, target, Decision.DECLINE)
+    assert ok.json()["status"] == "declined"
+    twice = await _answer(api, world, draw_id, target, Decision.CONFIRM)
+    assert (twice.status_code, twice.json()["error"]["code"]) == (409, "draw_response_conflict")
+
+
+async def test_the_list_is_sealed_until_the_award(api: Api, world: World) -> None:
+    """Agency, bidder and an unrelated expert get 403 on names, transcript and pools."""
+    await _pool(world)
+    draw_id = await _committed(api, world)
+    await _entropy(api, world.supervisor, draw_id, 0)
+    for expert_id in await _seated(api, world, draw_id):
+        await _answer(api, world, draw_id, expert_id, Decision.CONFIRM)
+    seated = await _seated(api, world, draw_id)
+    outsider = next(x for x in world.expert_users if x not in seated)
+    unrelated = await world.actor(world.expert_users[outsider])
+    member = await world.actor(world.expert_users[seated[0]])
+    for who in (
+        world.agency_actor,
+        world.bidder,
+        unrelated,
+        world.centre_staff,
+        member,
+        world.other_supervisor,
+    ):
+        for view in ("members", "transcript", "pools", "transcript.pdf"):
+            response = await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", who)
+            assert response.status_code == 403, (who.username, view)
+    anonymous = await api.call("GET", f"/api/v1/draws/{draw_id}/transcript", None)
+    assert anonymous.status_code == 401
+    counts = await api.call("GET", f"/api/v1/draws/{draw_id}", world.agency_actor)
+    assert seated[0] not in counts.text
+    assert (await api.call("GET", f"/api/v1/draws/{draw_id}", world.bidder)).status_code == 403
+    # At sign-in the committee sees its own list.
+    signed_in = await api.call(
+        "POST",
+        f"/api/v1/draws/{draw_id}/attendance",
+        member,
+        {"expert_id": seated[0], "event": "signed_in"},
+    )
+    assert signed_in.status_code == 422  # the session is days away: sign-in not open yet
+    # After the award the list is public (default policy).
+    published = await api.call("POST", f"/api/v1/draws/{draw_id}/publish", world.supervisor)
+    assert published.json()["awarded"] is True
+    for view in ("members", "transcript", "pools"):
+        assert (await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", None)).status_code == 200
+    pdf = await api.call("GET", f"/api/v1/draws/{draw_id}/transcript.pdf", None)
+    assert pdf.content.startswith(b"%PDF")
