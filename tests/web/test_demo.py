@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import asyncpg
 import pytest
 
@@ -102,19 +104,37 @@ async def test_a_second_load_changes_nothing(pool: asyncpg.Pool) -> None:
 
 
 def test_the_command_prints_the_logins_once(
-    database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     """First run: a table of logins; second run: 'nothing changed'."""
     monkeypatch.setenv("DATABASE_URL", database.owner_dsn)
+    monkeypatch.setenv("ETENDER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
     assert main(["demo"]) == 0
     first = capsys.readouterr().out
     assert "expert30" in first
     assert "sysadmin" in first
     assert "ONCE" in first
+    # The experts' keys and the demo CA stay on the client side; the server only
+    # trusts the CA's certificates.
+    key = tmp_path / "demo-client" / "keys" / "E001.key"  # by expert id
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in (tmp_path / "data" / "trust").iterdir()) == [
+        "demo-issuing.crt",
+        "demo-root.crt",
+    ]
+    assert not [p for p in (tmp_path / "data").rglob("*") if b"PRIVATE KEY" in _head(p)]
     assert main(["demo"]) == 0
     second = capsys.readouterr().out
     assert "nothing changed" in second
     assert "expert30" not in second
+
+
+def _head(path: Path) -> bytes:
+    return path.read_bytes()[:200] if path.is_file() else b""
 
 
 async def test_reset_passwords_replaces_every_demo_password(pool: asyncpg.Pool) -> None:

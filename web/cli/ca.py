@@ -102,19 +102,25 @@ def _now() -> dt.datetime:
 # --- commands ---
 
 
-def cmd_init(args: argparse.Namespace) -> int:
-    """Create a demo CA in ``args.dir``."""
-    directory: Path = args.dir
+def init_ca(directory: Path, algorithm: KeyAlgorithm = KeyAlgorithm.ECDSA_P256) -> DemoCA:
+    """Create a demo CA's files in ``directory`` (refused if one is there)."""
     if (directory / "root.crt").exists():
         raise CommandError(f"{directory} already holds a CA")
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    ca = create_demo_ca(now=_now(), algorithm=KeyAlgorithm(args.algorithm))
+    ca = create_demo_ca(now=_now(), algorithm=algorithm)
     _write_private(directory / "root.key", dump_pem_private_key(ca.root_key))
     _write_private(directory / "issuing.key", dump_pem_private_key(ca.issuing_key))
     (directory / "root.crt").write_bytes(dump_pem_certificate(ca.root_cert))
     (directory / "issuing.crt").write_bytes(dump_pem_certificate(ca.issuing_cert))
     _write_json(directory / "issued.json", {})
     _write_json(directory / "revoked.json", {})
+    return ca
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create a demo CA in ``args.dir``."""
+    directory: Path = args.dir
+    ca = init_ca(directory, KeyAlgorithm(args.algorithm))
     print(f"demo CA created in {directory} ({DEMO})")
     print(f"root certificate sha256 {cert_sha256(ca.root_cert)}")
     return 0

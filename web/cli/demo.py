@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import unicodedata
+from pathlib import Path
 
 import asyncpg
 
+from signing.certs import dump_pem_certificate, dump_pem_private_key
+from tender.trust import TRUST_DIR
+from web.cli.ca import init_ca
 from web.cli.common import guarded, run_with_database
 from web.cli.common import settings as cli_settings
 from web.cli.users import operator
 from web.demo import DemoResult, load_demo, reset_passwords
+from web.demo_expert_pool import load_demo as load_pool_demo
+from web.routes.expert_pool import load_id_card_key
 from web.settings import Settings
 
 
@@ -29,6 +37,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="give every demo account a new password and print them (the old ones stop working)",
     )
+    parser.add_argument(
+        "--client-dir",
+        type=Path,
+        default=Path("demo-client"),
+        help="where the demo CA and the demo users' signing keys go: the users' side, "
+        "never the server's data dir (default ./demo-client)",
+    )
     parser.set_defaults(func=cmd_demo)
 
 
@@ -38,21 +53,48 @@ def cmd_demo(args: argparse.Namespace) -> int:
     async def work(conn: asyncpg.Connection, settings: Settings) -> DemoResult:
         if args.reset_passwords:
             return await reset_passwords(conn, operator())
-        return await load_demo(conn, operator())
+        result = await load_demo(conn, operator())
+        if result.created:
+            await _load_expert_pool(conn, settings, args.client_dir)
+        return result
 
     def call() -> int:
         result = run_with_database(work)
         print_result(result, public_url=cli_settings().public_url)
+        if result.created and not args.reset_passwords:
+            print(f"\ndemo CA and the experts' signing keys (DEMO ONLY): {args.client_dir}/")
         return 0
 
     return guarded(call)
+
+
+async def _load_expert_pool(conn: asyncpg.Connection, settings: Settings, client: Path) -> None:
+    """A demo CA the server trusts, the experts' profiles and keys, one verifiable draw.
+
+    The CA's and users' private keys go to the client folder, never the data dir: the
+    platform holds no one's private key (DESIGN.md, "Signatures").
+    """
+    ca = init_ca(client / "ca")
+    trust = settings.data_dir / TRUST_DIR
+    trust.mkdir(parents=True, exist_ok=True)
+    for name in ("root.crt", "issuing.crt"):
+        shutil.copyfile(client / "ca" / name, trust / f"demo-{name}")
+    pool = await load_pool_demo(conn, id_card_key=load_id_card_key(settings.data_dir), ca=ca)
+    keys = client / "keys"
+    keys.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name, identity in pool.identities.items():
+        fd = os.open(keys / f"{name}.key", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(dump_pem_private_key(identity.key))
+        chain = [identity.certificate, *identity.chain]
+        (keys / f"{name}.crt").write_bytes(b"".join(dump_pem_certificate(c) for c in chain))
 
 
 def print_result(result: DemoResult, *, public_url: str) -> None:
     """The logins table (shown once: passwords are stored only as hashes)."""
     if not result.created:
         print("demo data already loaded: nothing changed.")
-        print("(passwords were printed at the first load only; reset one with the API.)")
+        print("(passwords were printed at the first load only: etender demo --reset-passwords)")
         return
     print(f"demo data loaded: {result.organisations} organisations, {len(result.logins)} users.")
     print(f"sign in at {public_url}/login — these passwords are shown ONCE, keep them now:\n")
