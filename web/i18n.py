@@ -161,6 +161,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "维护可参加评标的时间，确认抽取通知。",
         "Keep your availability up to date and confirm draw notices.",
     ),
+    "section.invitations": ("抽取通知", "Draw invitations"),
+    "section.invitations.body": (
+        "查看抽取通知，签名确认或谢绝参加评标。",
+        "See draw notices and confirm or decline them with your signature.",
+    ),
     "section.evaluation": ("在线评标", "Live evaluation"),
     "section.evaluation.body": (
         "签到、回避声明、独立评分并签署评标报告。",
@@ -170,6 +175,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "section.entropy.body": (
         "为本部门监督的项目提供抽取随机数，核验抽取结果。",
         "Contribute draw entropy for your department's tenders and verify draws.",
+    ),
+    "section.pool": ("专家库", "Expert pool"),
+    "section.pool.body": (
+        "查询评标专家库，导入专家，维护专家状态。",
+        "Search the expert pool, import experts and keep their status.",
     ),
     "section.watch": ("实时监督", "Live supervision"),
     "section.watch.body": (

@@ -70,15 +70,42 @@ def _soon(*keys: str) -> tuple[Section, ...]:
     return tuple(Section(key=key) for key in keys)
 
 
-# What each role will do on the platform (DESIGN.md, "Who uses it").
+def _open(key: str, href: str) -> Section:
+    return Section(key=key, status="available", href=href)
+
+
+# What each role does on the platform (DESIGN.md, "Who uses it").
 ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
-    Role.CENTRE_STAFF: _soon("section.opening_hall", "section.draw_operate", "section.venues"),
-    Role.AGENCY: _soon("section.tenders", "section.draw_request", "section.objections"),
-    Role.TENDERER: _soon("section.my_tenders"),
-    Role.BIDDER: _soon("section.documents", "section.bids", "section.results"),
-    Role.OPENING_OFFICIAL: _soon("section.shares"),
-    Role.EXPERT: _soon("section.availability", "section.evaluation"),
-    Role.SUPERVISOR: _soon("section.entropy", "section.watch", "section.records"),
+    Role.CENTRE_STAFF: (
+        _open("section.opening_hall", "/tenders"),
+        _open("section.draw_operate", "/draws"),
+        Section(key="section.venues", status="api_only", href="/api/v1/openapi.json"),
+    ),
+    Role.AGENCY: (
+        _open("section.tenders", "/agency/tenders"),
+        _open("section.draw_request", "/draws/new"),
+        Section(key="section.objections", status="api_only", href="/api/v1/openapi.json"),
+    ),
+    Role.TENDERER: (_open("section.my_tenders", "/tenders"),),
+    Role.BIDDER: (
+        _open("section.documents", "/tenders"),
+        Section(key="section.bids", status="api_only", href="/api/v1/openapi.json"),
+        Section(key="section.results"),
+    ),
+    Role.OPENING_OFFICIAL: (
+        Section(key="section.shares", status="api_only", href="/api/v1/openapi.json"),
+    ),
+    Role.EXPERT: (
+        _open("section.availability", "/expert/record"),
+        _open("section.invitations", "/expert/invitations"),
+        Section(key="section.evaluation"),
+    ),
+    Role.SUPERVISOR: (
+        _open("section.entropy", "/draws"),
+        _open("section.pool", "/expert-pool"),
+        Section(key="section.watch"),
+        Section(key="section.records"),
+    ),
     Role.WITNESS: (
         Section(key="section.cosign", status="available", href="/api/v1/log/checkpoint"),
     ),
