@@ -79,7 +79,7 @@ async def concurrent_rate(dsn: str, count: int, workers: int) -> float:
     return (count // workers) * workers / elapsed
 
 
-async def main(count: int, every: int) -> None:
+async def main(count: int, every: int, rounds: int = 10) -> None:
     root = Path(tempfile.mkdtemp(prefix="etender-bench-", dir="/var/tmp"))
     root.chmod(0o755)
     cluster = EmbeddedPostgres(root=root / "pg", fsync=True)
@@ -94,21 +94,30 @@ async def main(count: int, every: int) -> None:
         signer = Ed25519Signer(name="bench.example/log", private_key=generate_private_key())
         identity = service.LogIdentity(origin=signer.name, signer=signer)
         await append_rate(conn, 200, 0, identity)  # warm up
-        bare = await bare_commit_rate(conn, count)
-        appends = await append_rate(conn, count, every, identity)
+        # Interleaved rounds: a shared disk drifts, so each ratio compares neighbours.
+        per_round = max(count // rounds, 50)
+        pairs = []
+        for _ in range(rounds):
+            bare = await bare_commit_rate(conn, per_round)
+            appends = await append_rate(conn, per_round, every, identity)
+            pairs.append((bare, appends))
         concurrent = await concurrent_rate(dsn, count, 4)
-        bare_again = await bare_commit_rate(conn, count)
+        bare_after = await bare_commit_rate(conn, per_round)
         await conn.close()
     finally:
         cluster.destroy()
         shutil.rmtree(root, ignore_errors=True)
-    limit = (bare + bare_again) / 2
-    print(f"bare single-connection commit rate : {limit:9.0f} commits/s "
-          f"(before {bare:.0f}, after {bare_again:.0f})")  # fmt: skip
-    print(f"log appends, 1 connection, checkpoint every {every}: {appends:9.0f} appends/s "
-          f"= {appends / limit:.2f} x commit rate")  # fmt: skip
+    ratios = sorted(a / b for b, a in pairs)
+    bare_rates = sorted(b for b, _ in pairs)
+    append_rates = sorted(a for _, a in pairs)
+    mid = len(pairs) // 2
+    print(f"bare single-connection commit rate : {bare_rates[mid]:9.0f} commits/s (median of "
+          f"{rounds}; min {bare_rates[0]:.0f}, max {bare_rates[-1]:.0f})")  # fmt: skip
+    print(f"log appends, 1 connection, checkpoint every {every}: {append_rates[mid]:9.0f} "
+          f"appends/s; ratio to the neighbouring bare round: median {ratios[mid]:.2f} "
+          f"(min {ratios[0]:.2f}, max {ratios[-1]:.2f})")  # fmt: skip
     print(f"log appends, 4 connections          : {concurrent:9.0f} appends/s "
-          f"= {concurrent / limit:.2f} x commit rate")  # fmt: skip
+          f"= {concurrent / bare_after:.2f} x the bare rate measured right after")  # fmt: skip
 
 
 if __name__ == "__main__":
