@@ -25,6 +25,7 @@ from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound
 from web.http import error_response
 from web.live.hub import Hub
+from web.live_opening import OpeningHall
 from web.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -141,5 +142,6 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     app.state.log_identity = logkey.load_or_create(settings)
     # Kinds of live session (opening hall, evaluation) register their handlers here.
     app.state.live_kinds = {}
+    app.state.live_kinds["opening"] = OpeningHall(app)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

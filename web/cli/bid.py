@@ -9,16 +9,26 @@ committee whose recipient statements do not verify against the trusted CAs.
         --key bidder.key --identity bidder.agekey --tender T --lot L \\
         --field price=123400 --field duration=90 --file bid.pdf --out-dir sealed/
     etender bid inspect --identity bidder.agekey --trust root.crt sealed/main.age
+    etender bid submit --server https://etender.example --token-file token.txt \\
+        --tender TENDER_ID --lot 1 --cert bidder.crt --key bidder.key sealed/main.age
+
+``submit`` follows docs/formats/upload.md: it resumes an interrupted upload from the
+server's committed offset (also after a restart: the upload id is kept in
+``--state-dir``), signs the submit statement chained to the previous version, and
+writes the receipt (JSON, CMS signature, checkpoint, the receipt CA) to ``--out-dir``.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
+import hashlib
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -37,6 +47,7 @@ from signing.committee import Committee, load_committee
 from signing.errors import SigningError
 from signing.manifest import BidInfo, FieldValue
 from signing.sealed_bid import BidFile, OpenedPart, SealedPart, open_part, seal_part
+from signing.statements import PartHash, SubmitStatement
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -71,6 +82,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     inspect.add_argument("--part", default="main", help="part label, with --committee")
     inspect.add_argument("--extract", type=Path, metavar="DIR", help="write the files here")
     inspect.set_defaults(func=_guarded(cmd_inspect))
+
+    submit = commands.add_parser("submit", help="upload sealed parts (resumably) and submit")
+    _add_submit_arguments(submit)
+    submit.set_defaults(func=_guarded(cmd_submit))
 
 
 def _add_trust_arguments(parser: argparse.ArgumentParser) -> None:
@@ -371,4 +386,231 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     print(f"signature valid: {subject_name(opened.signer.certificate)}")
     if opened.output:
         print(f"extracted to {opened.output}")
+    return 0
+
+
+# --- submit (docs/formats/upload.md) ---
+
+RETRIES = 8
+PUT_BLOCK = 1 << 20
+
+
+class ApiError(Exception):
+    """An error body from the server: its code and message."""
+
+    def __init__(self, status: int, code: str, message: str, details: object = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.status, self.code, self.details = status, code, details
+
+
+def _add_submit_arguments(submit: argparse.ArgumentParser) -> None:
+    submit.add_argument("parts", nargs="+", metavar="PART", help="LABEL=FILE, or FILE (main)")
+    submit.add_argument("--server", required=True, help="the platform's base URL")
+    token = submit.add_mutually_exclusive_group(required=True)
+    token.add_argument("--token", help="a bearer token")
+    token.add_argument("--token-file", type=Path, help="a file holding the bearer token")
+    submit.add_argument("--tender", required=True, help="the tender's id")
+    submit.add_argument("--lot", required=True, help="the lot number")
+    submit.add_argument("--cert", required=True, type=Path, help="signing certificate (+chain)")
+    submit.add_argument("--key", required=True, help="its private key (PEM), or -")
+    submit.add_argument("--consortium", action="append", default=[], help="member credit code")
+    submit.add_argument("--state-dir", type=Path, default=Path(".etender-uploads"))
+    submit.add_argument("--out-dir", type=Path, default=Path("."), help="where receipts go")
+    submit.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+
+
+class _Api:
+    """The platform's JSON API over one HTTP client."""
+
+    def __init__(self, server: str, token: str) -> None:
+        import httpx  # only the submit command talks to a server
+
+        self.httpx = httpx
+        headers = {"Authorization": f"Bearer {token}"}
+        timeout = httpx.Timeout(60.0, connect=10.0)
+        self.client = httpx.Client(base_url=server.rstrip("/"), headers=headers, timeout=timeout)
+
+    def call(
+        self, method: str, path: str, *, raw: bool = False, **kwargs: object
+    ) -> dict[str, object]:
+        response = self.client.request(method, path, **kwargs)  # type: ignore[arg-type]
+        if raw and response.status_code == 200:
+            return {"pem": response.text}
+        if response.status_code >= 400:
+            try:
+                error = response.json()["error"]
+            except (ValueError, KeyError, TypeError):
+                error = {"code": f"http_{response.status_code}", "message": response.text[:200]}
+            raise ApiError(
+                response.status_code, error["code"], error["message"], error.get("details")
+            )
+        body: dict[str, object] = response.json()
+        return body
+
+    def retrying(
+        self, method: str, path: str, *, raw: bool = False, json: object = None
+    ) -> dict[str, object]:
+        """A call retried across dropped connections (idempotent requests only)."""
+        for attempt in range(RETRIES):
+            try:
+                return self.call(method, path, raw=raw, json=json)
+            except self.httpx.TransportError:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(min(8.0, 0.25 * 2**attempt))
+        raise AssertionError("unreachable")
+
+
+def _hash_file(path: Path) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while block := handle.read(PUT_BLOCK):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+def _blocks(path: Path, offset: int, bar: ProgressBar | None) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        while block := handle.read(PUT_BLOCK):
+            if bar is not None:
+                bar(len(block))
+            yield block
+
+
+def _parse_parts(items: Sequence[str]) -> dict[str, Path]:
+    parts: dict[str, Path] = {}
+    for item in items:
+        label, sep, name = item.partition("=")
+        label, path = (label, Path(name)) if sep else ("main", Path(item))
+        if label in parts:
+            raise CommandError(f"part {label} given twice")
+        parts[label] = path
+    return parts
+
+
+def _open_upload(
+    api: _Api, lot_path: str, label: str, path: Path, state: Path
+) -> dict[str, object]:
+    size, digest = _hash_file(path)
+    marker = state / f"{digest}.{label}.upload"
+    if marker.exists():
+        try:
+            found = api.retrying("GET", f"/api/v1/uploads/{marker.read_text().strip()}")
+            if found["status"] != "failed":
+                return found
+        except ApiError as exc:
+            if exc.status != 404:
+                raise
+    body = {"part": label, "size": size, "sha256": digest}
+    created = api.retrying("POST", f"{lot_path}/uploads", json=body)
+    state.mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(created["id"]))
+    return created
+
+
+def _send(api: _Api, info: dict[str, object], path: Path, progress: bool | None) -> str:
+    """Send the rest of a part from the committed offset, resuming after drops."""
+    upload = f"/api/v1/uploads/{info['id']}"
+    for attempt in range(RETRIES):
+        if info["status"] == "complete":
+            return str(info["sha256"])
+        if info["status"] == "failed":
+            raise CommandError(f"{path}: the server refused the part: {info['failure']}")
+        offset = int(str(info["offset"]))
+        bar = _progress(progress, int(str(info["size"])) - offset, f"{path.name}@{offset}")
+        try:
+            info = api.call("PUT", f"{upload}?offset={offset}", content=_blocks(path, offset, bar))
+        except (api.httpx.TransportError, ApiError) as exc:
+            if isinstance(exc, ApiError) and exc.code != "bid_upload_offset_conflict":
+                raise
+            time.sleep(min(8.0, 0.25 * 2**attempt))
+            info = api.retrying("GET", upload)
+        finally:
+            if bar is not None:
+                bar.finish()
+    raise CommandError(f"{path}: gave up after {RETRIES} attempts")
+
+
+def _chain(api: _Api, lot_path: str) -> tuple[int, str | None]:
+    try:
+        bid = api.retrying("GET", f"{lot_path}/bid")
+    except ApiError as exc:
+        if exc.code == "bid_not_found":
+            return 1, None
+        raise
+    versions = bid["versions"]
+    assert isinstance(versions, list)
+    return len(versions) + 1, str(versions[-1]["statement_sha256"])
+
+
+def _submit(
+    api: _Api, lot_path: str, body: dict[str, object], statement: bytes
+) -> dict[str, object]:
+    """POST the statement; after a dropped connection, find out whether it was recorded."""
+    mine = hashlib.sha256(statement).hexdigest()
+    for attempt in range(RETRIES):
+        try:
+            return api.call("POST", f"{lot_path}/bid", json=body)
+        except api.httpx.TransportError:
+            time.sleep(min(8.0, 0.25 * 2**attempt))
+        try:
+            bid = api.retrying("GET", f"{lot_path}/bid")
+        except ApiError:
+            continue  # no bid yet: the statement was not recorded; send it again
+        versions = bid["versions"]
+        assert isinstance(versions, list)
+        if versions and versions[-1]["statement_sha256"] == mine:
+            return api.retrying("GET", f"{lot_path}/bid/receipts/{versions[-1]['version']}")
+    raise CommandError(f"gave up submitting after {RETRIES} attempts")
+
+
+def _write_receipt(out: Path, receipt: dict[str, object], root: object) -> Path:
+    fields = receipt["receipt_json"]
+    assert isinstance(fields, dict)
+    stem = out / f"receipt-{fields['tender']}-{fields['lot']}-v{fields['version']}"
+    out.mkdir(parents=True, exist_ok=True)
+    Path(f"{stem}.json").write_bytes(base64.b64decode(str(receipt["receipt"])))
+    Path(f"{stem}.p7s").write_bytes(base64.b64decode(str(receipt["signature"])))
+    Path(f"{stem}.checkpoint").write_text(str(receipt.get("checkpoint") or ""))
+    (out / "receipt-ca.pem").write_bytes(str(root).encode())
+    return stem
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Upload every sealed part (resuming), sign the submit statement, save the receipt."""
+    token = args.token or args.token_file.read_text().strip()
+    api = _Api(args.server, token)
+    lot_path = f"/api/v1/tenders/{args.tender}/lots/{args.lot}"
+    certs = load_pem_certificates(args.cert.read_bytes())
+    key = load_pem_private_key(_read_input(args.key))
+    bidder = subject_credit_code(certs[0])
+    if not bidder:
+        raise CommandError("the certificate names no organisation credit code")
+    try:
+        hashes = {}
+        for label, path in sorted(_parse_parts(args.parts).items()):
+            info = _open_upload(api, lot_path, label, path, args.state_dir)
+            hashes[label] = _send(api, info, path, args.progress)
+        code = api.retrying("GET", f"/api/v1/tenders/{args.tender}")["code"]
+        version, previous = _chain(api, lot_path)
+        statement = SubmitStatement(
+            tender=str(code), lot=args.lot, bidder=bidder, bid_version=version,
+            parts=tuple(PartHash(label=k, sha256=v) for k, v in sorted(hashes.items())),
+            previous=previous,
+        )  # fmt: skip
+        signed = statement.sign(certs[0], key, chain=certs[1:])
+        body = {
+            "statement": base64.b64encode(signed.body).decode(),
+            "signature": base64.b64encode(signed.signature).decode(),
+            "consortium": args.consortium,
+        }
+        receipt = _submit(api, lot_path, body, signed.body)
+        root = api.retrying("GET", "/api/v1/receipts/ca.pem", raw=True)["pem"]
+    except ApiError as exc:
+        print(f"etender bid: refused: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    stem = _write_receipt(args.out_dir, receipt, root)
+    print(f"submitted version {version}; receipt {stem}.json (+ .p7s, .checkpoint)")
     return 0

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "web.cli.witness",
     "web.cli.ca",
     "web.cli.bid",
+    "web.cli.opening",
     "web.cli.draw",
     "web.cli.audit",
 )

@@ -7,7 +7,8 @@ from starlette.routing import BaseRoute
 from web import pages
 from web.http import ApiRoute
 from web.live import endpoint as live
-from web.routes import accounts, expert_pool, health, log, openapi, tenders
+from web.routes import accounts, bids, expert_pool, health, log, openapi, tenders
+from web.routes import opening as opening_routes
 
 
 def api_routes() -> list[ApiRoute]:
@@ -18,6 +19,8 @@ def api_routes() -> list[ApiRoute]:
         *log.ROUTES,
         *expert_pool.ROUTES,
         *tenders.ROUTES,
+        *bids.ROUTES,
+        *opening_routes.ROUTES,
     ]
 
 
@@ -30,4 +33,5 @@ def all_routes() -> list[BaseRoute]:
         *pages.routes(),
         *expert_pool.page_routes(),
         *tenders.page_routes(),
+        *opening_routes.page_routes(),
     ]

@@ -1,0 +1,292 @@
+"""The deadline rush: many bidders upload sealed parts at once to one server process.
+
+Starts `etender serve` (one worker, embedded PostgreSQL, fsync on) in a temporary data
+directory, publishes a tender with an approved committee, creates N bidders, then has
+all of them, concurrently: open an upload, stream the part in one PUT, and submit a
+signed statement (docs/formats/upload.md). Reported, as ratios where possible:
+
+- all N receipts issued, each CMS-verified, and N bid versions stored (none lost);
+- server throughput (bytes received, hashed, fsynced and moved per second) as a ratio to
+  this machine's raw disk write + fsync and SHA-256 rates measured in the same run
+  (scripts/bench/limits.py; the raw rate of doing both serially on one core);
+- the server process's peak memory (VmHWM);
+- the p99 of a light API request (GET /api/v1/tenders/{id}) during the rush vs idle.
+
+Every part is a real age header sealed to the committee followed by a payload made
+distinct per bidder (the server checks the header and the hash, never the payload).
+Defaults are smaller than the issue's 200 × 20 MB so that a run takes a minute here:
+
+    .venv/bin/python scripts/bench/deadline_rush.py                  # 50 × 20 MB
+    .venv/bin/python scripts/bench/deadline_rush.py --bidders 200    # the full rush
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import datetime as dt
+import hashlib
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from limits import MB, disk_write_rate, free_port, sha256_rate  # noqa: E402
+
+from accounts.model import OrgKind, Role  # noqa: E402
+from signing.age import X25519Identity  # noqa: E402
+from signing.certs import (  # noqa: E402
+    TrustStore,
+    dump_pem_certificate,
+    issue_identity,
+    load_pem_certificate,
+)
+from signing.cms import verify_detached  # noqa: E402
+from signing.manifest import BidInfo  # noqa: E402
+from signing.statements import PartHash, SubmitStatement  # noqa: E402
+from tender import committee  # noqa: E402
+from tests.accounts.factory import PASSWORD, make_organisation, make_user  # noqa: E402
+from tests.signing.bid_kit import seal_bytes  # noqa: E402
+from tests.tender.world import build_world, live_ca, published_tender  # noqa: E402
+from web.db.embedded import SUPERUSER, EmbeddedPostgres  # noqa: E402
+
+PUT_BLOCK = 1 * MB
+
+
+def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ETENDER_DATA_DIR": str(data), "ETENDER_PORT": str(port),
+           "ETENDER_LOG_LEVEL": "WARNING"}  # fmt: skip
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "web.cli.main", "serve"], env=env)
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def _peak_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def _prepare(data: Path, bidders: int) -> tuple[Any, Any, list[tuple[Any, str]]]:
+    """Tender, committee and (organisation, user name) of every bidder."""
+    dsn = EmbeddedPostgres.in_data_dir(data).dsn(user=SUPERUSER)
+    conn = await asyncpg.connect(dsn)
+    try:
+        ca = CA
+        world = await build_world(conn, ca)
+        tender = await published_tender(conn, world)
+        sealed_to = await committee.lot_committee(conn, tender.id, "1")
+        people = []
+        for i in range(bidders):
+            org = await make_organisation(conn, OrgKind.BIDDER)
+            await make_user(conn, org, Role.BIDDER, username=f"rush{i}", password=PASSWORD)
+            people.append((org, f"rush{i}"))
+        return tender, sealed_to, people
+    finally:
+        await conn.close()
+
+
+CA = live_ca()
+
+
+def _base_part(sealed_to: object, size: int) -> bytes:
+    """A real sealed part of about ``size`` bytes (its payload is replaced per bidder)."""
+    person = issue_identity(CA, name="基准", now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    info = BidInfo(tender=sealed_to.tender, lot="1", part="main", bidder="x",  # type: ignore[attr-defined]
+                   fields={"price": 1, "duration": 1})  # fmt: skip
+    return seal_bytes(
+        sealed_to,  # type: ignore[arg-type]
+        bidder=person, bidder_age=X25519Identity.generate(), trust=CA.trust_store(),
+        at=dt.datetime.now(dt.UTC), files={"a.bin": b"\0" * 1024}, info=info,
+    )[:2048] + os.urandom(max(0, size - 2048))  # fmt: skip
+
+
+async def _body(base: bytes, tail: bytes, offset: int) -> AsyncIterator[bytes]:
+    whole = len(base)
+    view = memoryview(base)[: whole - len(tail)]
+    for start in range(offset - offset % PUT_BLOCK, len(view), PUT_BLOCK):
+        yield bytes(view[max(start, offset) : start + PUT_BLOCK])
+    yield tail[max(0, offset - (whole - len(tail))) :]
+
+
+RESETS = [0]  # connections dropped during the rush (each resumed by the protocol)
+
+
+async def _send(client: httpx.AsyncClient, auth: dict[str, str], upload: str, base: bytes,
+                tail: bytes) -> None:  # fmt: skip
+    """One PUT of the whole part; after a dropped connection, resume at the committed offset."""
+    offset = 0
+    for _ in range(20):
+        try:
+            put = await client.put(f"{upload}?offset={offset}", headers=auth,
+                                   content=_body(base, tail, offset))  # fmt: skip
+            assert put.json()["status"] == "complete", put.text
+            return
+        except httpx.TransportError:
+            RESETS[0] += 1
+            await asyncio.sleep(0.5)
+            offset = (await client.get(upload, headers=auth)).json()["offset"]
+    raise AssertionError("the upload did not complete")
+
+
+async def _bid(client: httpx.AsyncClient, tender: object, org: object, token: str,
+               base: bytes, prefix: hashlib._Hash) -> bytes:  # fmt: skip
+    auth = {"Authorization": f"Bearer {token}"}
+    tail = os.urandom(32)
+    digest = prefix.copy()
+    digest.update(tail)
+    sha = digest.hexdigest()
+    lot = f"/api/v1/tenders/{tender.id}/lots/1"  # type: ignore[attr-defined]
+    wanted = {"part": "main", "size": len(base), "sha256": sha}
+    created = await client.post(f"{lot}/uploads", headers=auth, json=wanted)
+    created.raise_for_status()
+    await _send(client, auth, f"/api/v1/uploads/{created.json()['id']}", base, tail)
+    person = issue_identity(CA, name="投标人", org_credit_code=org.credit_code,  # type: ignore[attr-defined]
+                            now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))  # fmt: skip
+    statement = SubmitStatement(
+        tender=tender.code, lot="1", bidder=org.credit_code, bid_version=1,  # type: ignore[attr-defined]
+        parts=(PartHash(label="main", sha256=sha),), previous=None,
+    )  # fmt: skip
+    signed = statement.sign(person.certificate, person.key, chain=person.chain)
+    body = {"statement": base64.b64encode(signed.body).decode(),
+            "signature": base64.b64encode(signed.signature).decode()}  # fmt: skip
+    done = await client.post(f"{lot}/bid", headers=auth, json=body)
+    done.raise_for_status()
+    receipt = done.json()
+    return base64.b64decode(receipt["receipt"]) + b"\n" + base64.b64decode(receipt["signature"])
+
+
+PROBE = """
+import sys, time, httpx
+url, stop = sys.argv[1], sys.argv[2]
+import os
+times = []
+with httpx.Client(timeout=60) as client:
+    while not os.path.exists(stop):
+        started = time.perf_counter()
+        try:
+            client.get(url).raise_for_status()
+        except httpx.TransportError:
+            continue  # a dropped keep-alive connection: not a latency sample
+        times.append((time.perf_counter() - started) * 1000)
+        time.sleep(0.02)
+print(" ".join(f"{t:.3f}" for t in times))
+"""
+
+
+class _Probe:
+    """A light API request every 20 ms from its own process (the rush's client is busy)."""
+
+    def __init__(self, url: str, directory: Path) -> None:
+        self.stop_file = directory / f"probe-stop-{time.monotonic_ns()}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", PROBE, url, str(self.stop_file)], stdout=subprocess.PIPE
+        )
+
+    async def finish(self) -> list[float]:
+        self.stop_file.touch()
+        out, _ = await asyncio.to_thread(self.proc.communicate, timeout=120)
+        return [float(t) for t in out.split()]
+
+
+def _p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else float("nan")
+
+
+async def rush(args: argparse.Namespace) -> None:
+    data = Path(tempfile.mkdtemp(prefix="etender-rush-", dir="/var/tmp"))
+    data.chmod(0o755)
+    (data / "trust").mkdir()
+    (data / "trust" / "root.pem").write_bytes(dump_pem_certificate(CA.root_cert))
+    (data / "trust" / "issuing.pem").write_bytes(dump_pem_certificate(CA.issuing_cert))
+    disk = disk_write_rate(data, 256 * MB)
+    sha = sha256_rate(256 * MB)
+    raw = 1 / (1 / disk + 1 / sha)  # write + hash, serially, on one core
+    port = free_port()
+    proc = _start(data, port)
+    try:
+        tender, sealed_to, people = await _prepare(data, args.bidders)
+        base = _base_part(sealed_to, args.size_mb * MB)
+        prefix = hashlib.sha256(base[:-32])
+        limits = httpx.Limits(max_connections=args.bidders + 10)
+        timeout = httpx.Timeout(600.0)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
+                                     timeout=timeout) as client:  # fmt: skip
+            tokens = []
+            for _, name in people:
+                who = {"username": name, "password": PASSWORD}
+                login = await client.post("/api/v1/auth/login", json=who)
+                tokens.append(login.json()["token"])
+            light = f"http://127.0.0.1:{port}/api/v1/tenders/{tender.id}"
+            probe = _Probe(light, data)
+            await asyncio.sleep(args.idle_seconds)
+            idle = await probe.finish()
+            probe = _Probe(light, data)
+            await asyncio.sleep(0.5)
+            started = time.perf_counter()
+            receipts = await asyncio.gather(*(
+                _bid(client, tender, org, token, base, prefix)
+                for (org, _), token in zip(people, tokens, strict=True)
+            ))  # fmt: skip
+            elapsed = time.perf_counter() - started
+            busy = await probe.finish()
+            root = load_pem_certificate((await client.get("/api/v1/receipts/ca.pem")).content)
+        peak = _peak_kib(proc.pid)
+        trust = TrustStore(roots=(root,))
+        for item in receipts:
+            body, _, signature = item.partition(b"\n")
+            verify_detached(body, signature, trust, dt.datetime.now(dt.UTC))
+        conn = await asyncpg.connect(EmbeddedPostgres.in_data_dir(data).dsn(user=SUPERUSER))
+        stored = await conn.fetchval("SELECT count(*) FROM bid_versions")
+        await conn.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+        subprocess.run(["rm", "-rf", str(data)], check=False)
+    total = args.bidders * len(base) / MB
+    rate = total / elapsed
+    print(f"bidders × size                {args.bidders} × {len(base) / MB:.1f} MB")
+    print(f"receipts issued / verified    {len(receipts)} / {len(receipts)}; stored bids {stored}")
+    print(f"raw disk write+fsync          {disk:8.0f} MB/s")
+    print(f"raw SHA-256 (one core)        {sha:8.0f} MB/s")
+    print(f"raw write+hash (serial)       {raw:8.0f} MB/s  (limit)")
+    print(f"server throughput             {rate:8.0f} MB/s  = {rate / raw:.2f} x raw "
+          f"({elapsed:.1f} s for {total:.0f} MB)")  # fmt: skip
+    print(f"server peak memory (VmHWM)    {peak / 1024:8.0f} MB")
+    print(f"dropped connections resumed   {RESETS[0]}")
+    print(f"light API p99 idle / rush     {_p99(idle):6.1f} ms / {_p99(busy):6.1f} ms "
+          f"= {_p99(busy) / _p99(idle):.1f} x idle  ({len(idle)}/{len(busy)} samples)")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bidders", type=int, default=50)
+    parser.add_argument("--size-mb", type=int, default=20)
+    parser.add_argument("--idle-seconds", type=float, default=3.0)
+    asyncio.run(rush(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

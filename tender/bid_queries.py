@@ -1,0 +1,347 @@
+"""SQL of uploads, bids, versions, parts and freeze lists (migration 0030).
+
+Rows leave as domain objects (tender/bids.py); the freeze trigger's refusal leaves as
+``bids_frozen_conflict`` and the one-bid-per-lot constraint as ``bid_duplicate``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from tender.bids import (
+    Bid,
+    BidDuplicate,
+    BidPart,
+    BidsFrozen,
+    BidStatus,
+    BidVersion,
+    FreezeEntry,
+    Upload,
+    UploadStatus,
+    VersionKind,
+)
+
+_UPLOAD_COLUMNS = """id, tender_id, lot_id, bidder_id, part, declared_size, declared_sha256,
+    staging_id, committed_offset, status, failure, created_at, completed_at"""
+
+
+def _upload(row: asyncpg.Record) -> Upload:
+    return Upload(**{**dict(row), "status": UploadStatus(row["status"])})
+
+
+INSERT_UPLOAD = f"""
+INSERT INTO bid_uploads (tender_id, lot_id, bidder_id, created_by, part, declared_size,
+    declared_sha256, staging_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_UPLOAD_COLUMNS}
+"""  # noqa: S608
+
+
+async def insert_upload(conn: asyncpg.Connection, *args: Any) -> Upload:
+    """Record a new upload (tender, lot, bidder, user, part, size, sha256, staging id)."""
+    row = await conn.fetchrow(INSERT_UPLOAD, *args)
+    assert row is not None
+    return _upload(row)
+
+
+SELECT_UPLOAD = f"SELECT {_UPLOAD_COLUMNS} FROM bid_uploads WHERE id = $1 AND bidder_id = $2"  # noqa: S608
+
+
+async def upload(conn: asyncpg.Connection, upload_id: UUID, bidder_id: UUID) -> Upload | None:
+    """The bidder's upload with this id, if any."""
+    row = await conn.fetchrow(SELECT_UPLOAD, upload_id, bidder_id)
+    return _upload(row) if row else None
+
+
+SET_OFFSET = "UPDATE bid_uploads SET committed_offset = $2 WHERE id = $1 AND status = 'open'"
+
+
+async def set_offset(conn: asyncpg.Connection, upload_id: UUID, offset: int) -> None:
+    """Record how many bytes of an open upload are durable in staging."""
+    await conn.execute(SET_OFFSET, upload_id, offset)
+
+
+COMPLETE_UPLOAD = """
+UPDATE bid_uploads SET status = 'complete', committed_offset = declared_size,
+    completed_at = clock_timestamp()
+WHERE id = $1 AND status = 'open'
+"""
+
+
+async def complete_upload(conn: asyncpg.Connection, upload_id: UUID) -> None:
+    """Mark an upload complete: its blob is durable and its header fits the committee."""
+    await conn.execute(COMPLETE_UPLOAD, upload_id)
+
+
+FAIL_UPLOAD = "UPDATE bid_uploads SET status = 'failed', failure = $2 WHERE id = $1"
+
+
+async def fail_upload(conn: asyncpg.Connection, upload_id: UUID, failure: str) -> None:
+    """Mark an upload failed with the error code that ended it."""
+    await conn.execute(FAIL_UPLOAD, upload_id, failure[:64])
+
+
+COMPLETE_UPLOAD_FOR = f"""
+SELECT {_UPLOAD_COLUMNS} FROM bid_uploads
+WHERE lot_id = $1 AND bidder_id = $2 AND part = $3 AND declared_sha256 = $4
+  AND status = 'complete'
+ORDER BY completed_at LIMIT 1
+"""  # noqa: S608
+
+
+async def complete_upload_for(
+    conn: asyncpg.Connection, lot_id: UUID, bidder_id: UUID, part: str, sha256: str
+) -> Upload | None:
+    """The bidder's complete upload of this part with this hash, if any."""
+    row = await conn.fetchrow(COMPLETE_UPLOAD_FOR, lot_id, bidder_id, part, sha256)
+    return _upload(row) if row else None
+
+
+# --- bids and versions ----------------------------------------------------------------
+
+_BID_COLUMNS = "id, tender_id, lot_id, bidder_id, consortium, status, version, bidder_salt"
+
+
+def _bid(row: asyncpg.Record) -> Bid:
+    return Bid(
+        **{**dict(row), "consortium": tuple(row["consortium"]), "status": BidStatus(row["status"])}
+    )
+
+
+SELECT_BID = f"SELECT {_BID_COLUMNS} FROM bids WHERE lot_id = $1 AND bidder_id = $2"  # noqa: S608
+
+
+async def bid(conn: asyncpg.Connection, lot_id: UUID, bidder_id: UUID) -> Bid | None:
+    """The bidder's bid in this lot, if any."""
+    row = await conn.fetchrow(SELECT_BID, lot_id, bidder_id)
+    return _bid(row) if row else None
+
+
+def _refusal(exc: asyncpg.PostgresError) -> Exception:
+    constraint = getattr(exc, "constraint_name", None)
+    if constraint == "bids_frozen":
+        return BidsFrozen("the lot's bids are frozen")
+    if isinstance(exc, asyncpg.UniqueViolationError) and constraint == "bids_lot_id_bidder_id_key":
+        return BidDuplicate("the bidder already has a bid in this lot")
+    return exc
+
+
+INSERT_BID = f"""
+INSERT INTO bids (tender_id, lot_id, bidder_id, consortium, status, version, bidder_salt)
+VALUES ($1, $2, $3, $4, 'submitted', 1, $5) RETURNING {_BID_COLUMNS}
+"""  # noqa: S608
+
+
+async def insert_bid(
+    conn: asyncpg.Connection,
+    *,
+    tender_id: UUID,
+    lot_id: UUID,
+    bidder_id: UUID,
+    consortium: Sequence[str],
+    salt: bytes,
+) -> Bid:
+    """A new bid at version 1 (``bid_duplicate`` if the bidder has one in this lot)."""
+    try:
+        row = await conn.fetchrow(INSERT_BID, tender_id, lot_id, bidder_id, list(consortium), salt)
+    except asyncpg.PostgresError as exc:
+        raise _refusal(exc) from None
+    assert row is not None
+    return _bid(row)
+
+
+UPDATE_BID = """
+UPDATE bids SET status = $2, version = $3, consortium = $4, updated_at = clock_timestamp()
+WHERE id = $1
+"""
+
+
+async def update_bid(
+    conn: asyncpg.Connection,
+    bid_id: UUID,
+    status: BidStatus,
+    version: int,
+    consortium: Sequence[str],
+) -> None:
+    """Move a bid to its next version."""
+    try:
+        await conn.execute(UPDATE_BID, bid_id, str(status), version, list(consortium))
+    except asyncpg.PostgresError as exc:
+        raise _refusal(exc) from None
+
+
+INSERT_VERSION = """
+INSERT INTO bid_versions (bid_id, version, kind, statement, signature, statement_sha256,
+    signer_cert_sha256, submitted_by, received_at, log_index, receipt, receipt_signature)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+"""
+INSERT_PART = """
+INSERT INTO bid_parts (bid_id, version, part, sha256, size, upload_id)
+VALUES ($1, $2, $3, $4, $5, $6)
+"""
+
+
+async def insert_version(
+    conn: asyncpg.Connection,
+    version: BidVersion,
+    *,
+    signer_cert_sha256: str,
+    submitted_by: UUID,
+    upload_ids: Sequence[UUID],
+) -> None:
+    """Store a version, its receipt and its parts (append-only, refused once frozen)."""
+    v = version
+    try:
+        await conn.execute(
+            INSERT_VERSION,
+            *(v.bid_id, v.version, str(v.kind), v.statement, v.signature, v.statement_sha256),
+            *(signer_cert_sha256, submitted_by, v.received_at, v.log_index, v.receipt),
+            v.receipt_signature,
+        )
+        for part, upload_id in zip(v.parts, upload_ids, strict=True):
+            await conn.execute(
+                INSERT_PART, v.bid_id, v.version, part.label, part.sha256, part.size, upload_id
+            )
+    except asyncpg.PostgresError as exc:
+        raise _refusal(exc) from None
+
+
+SELECT_VERSIONS = """
+SELECT v.bid_id, v.version, v.kind, v.statement, v.signature, v.statement_sha256,
+    v.received_at, v.log_index, v.receipt, v.receipt_signature,
+    coalesce((SELECT json_agg(json_build_object('label', p.part, 'sha256', p.sha256,
+        'size', p.size) ORDER BY p.part) FROM bid_parts p
+      WHERE p.bid_id = v.bid_id AND p.version = v.version), '[]')::text AS parts
+FROM bid_versions v WHERE v.bid_id = $1 ORDER BY v.version
+"""
+
+
+def _parts(raw: str) -> tuple[BidPart, ...]:
+    return tuple(BidPart(**item) for item in json.loads(raw))
+
+
+async def versions(conn: asyncpg.Connection, bid_id: UUID) -> list[BidVersion]:
+    """Every version of a bid, oldest first."""
+    rows = await conn.fetch(SELECT_VERSIONS, bid_id)
+    return [
+        BidVersion(**{**dict(row), "kind": VersionKind(row["kind"]), "parts": _parts(row["parts"])})
+        for row in rows
+    ]
+
+
+# --- freeze lists -----------------------------------------------------------------------
+
+FROZEN = "SELECT frozen_at FROM bid_freeze_lists WHERE lot_id = $1"
+
+
+async def frozen_at(conn: asyncpg.Connection, lot_id: UUID) -> datetime | None:
+    """When the lot froze, if it has."""
+    value: datetime | None = await conn.fetchval(FROZEN, lot_id)
+    return value
+
+
+SUBMITTED_BIDS = """
+SELECT b.id, b.bidder_id, o.credit_code, b.version, b.bidder_salt, b.consortium,
+    coalesce((SELECT json_agg(json_build_object('label', p.part, 'sha256', p.sha256,
+        'size', p.size) ORDER BY p.part) FROM bid_parts p
+      WHERE p.bid_id = b.id AND p.version = b.version), '[]')::text AS parts
+FROM bids b JOIN organisations o ON o.id = b.bidder_id
+WHERE b.lot_id = $1 AND b.status = 'submitted'
+ORDER BY o.credit_code
+"""
+
+
+async def submitted_bids(conn: asyncpg.Connection, lot_id: UUID) -> list[tuple[FreezeEntry, bytes]]:
+    """The lot's standing bids (final version, parts) with each bidder's salt."""
+    rows = await conn.fetch(SUBMITTED_BIDS, lot_id)
+    return [
+        (
+            FreezeEntry(
+                bid_id=row["id"],
+                bidder_id=row["bidder_id"],
+                bidder_credit_code=row["credit_code"],
+                version=row["version"],
+                parts=_parts(row["parts"]),
+                consortium=tuple(row["consortium"]),
+            ),
+            row["bidder_salt"],
+        )
+        for row in rows
+    ]
+
+
+INSERT_FREEZE_LIST = """
+INSERT INTO bid_freeze_lists (lot_id, tender_id, frozen_at, log_index, list_sha256)
+VALUES ($1, $2, $3, $4, $5)
+"""
+INSERT_FREEZE_ENTRY = """
+INSERT INTO bid_freeze_entries (lot_id, bid_id, bidder_id, version, parts)
+VALUES ($1, $2, $3, $4, $5::jsonb)
+"""
+
+
+async def insert_freeze_list(
+    conn: asyncpg.Connection,
+    *,
+    tender_id: UUID,
+    lot_id: UUID,
+    frozen_at: datetime,
+    log_index: int,
+    list_sha256: str,
+    entries: Sequence[FreezeEntry],
+) -> None:
+    """Write a lot's freeze list (append-only; from now on its bids cannot change)."""
+    await conn.execute(INSERT_FREEZE_LIST, lot_id, tender_id, frozen_at, log_index, list_sha256)
+    for e in entries:
+        parts = json.dumps(
+            [{"label": p.label, "sha256": p.sha256, "size": p.size} for p in e.parts]
+        )
+        await conn.execute(INSERT_FREEZE_ENTRY, lot_id, e.bid_id, e.bidder_id, e.version, parts)
+
+
+SELECT_FREEZE_LIST = """
+SELECT f.tender_id, f.lot_id, l.number, f.frozen_at, f.log_index, f.list_sha256
+FROM bid_freeze_lists f JOIN tender_lots l ON l.id = f.lot_id WHERE f.lot_id = $1
+"""
+SELECT_FREEZE_ENTRIES = """
+SELECT e.bid_id, e.bidder_id, o.credit_code, e.version, e.parts::text AS parts, b.consortium
+FROM bid_freeze_entries e JOIN organisations o ON o.id = e.bidder_id
+JOIN bids b ON b.id = e.bid_id
+WHERE e.lot_id = $1 ORDER BY o.credit_code
+"""
+
+
+async def freeze_list(conn: asyncpg.Connection, lot_id: UUID) -> tuple[Any, list[FreezeEntry]]:
+    """The freeze list's row (or None) and its entries."""
+    head = await conn.fetchrow(SELECT_FREEZE_LIST, lot_id)
+    rows = await conn.fetch(SELECT_FREEZE_ENTRIES, lot_id)
+    entries = [
+        FreezeEntry(
+            bid_id=row["bid_id"],
+            bidder_id=row["bidder_id"],
+            bidder_credit_code=row["credit_code"],
+            version=row["version"],
+            parts=_parts(row["parts"]),
+            consortium=tuple(row["consortium"]),
+        )
+        for row in rows
+    ]
+    return head, entries
+
+
+DUE_TENDERS = """
+SELECT DISTINCT t.id FROM tenders t JOIN tender_lots l ON l.tender_id = t.id
+WHERE t.status IN ('published', 'suspended') AND t.deadline <= clock_timestamp()
+  AND NOT EXISTS (SELECT FROM bid_freeze_lists f WHERE f.lot_id = l.id)
+LIMIT $1
+"""
+
+
+async def due_tenders(conn: asyncpg.Connection, limit: int = 50) -> list[UUID]:
+    """Published tenders whose deadline has passed with a lot not yet frozen."""
+    return [row["id"] for row in await conn.fetch(DUE_TENDERS, limit)]

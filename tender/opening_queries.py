@@ -1,0 +1,305 @@
+"""SQL of the opening: released shares, self-decryption keys, results, records.
+
+Every statement is a named constant beside the function that runs it; unique
+violations become the opening's own errors here (CONVENTIONS: asyncpg errors are
+turned into domain errors in queries.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from tender.opening import OpeningError
+
+
+class ShareAlreadyReleased(OpeningError):
+    """An official releases each part's share once."""
+
+    code = "opening_share_duplicate"
+
+
+class SelfKeyAlreadySubmitted(OpeningError):
+    """A bidder submits its key for a part once."""
+
+    code = "opening_self_key_duplicate"
+
+
+class OpeningRecordExists(OpeningError):
+    """A lot's record is published once."""
+
+    code = "opening_record_exists"
+
+
+class OpeningRecordConfirmedAlready(OpeningError):
+    """A bidder confirms a record once."""
+
+    code = "opening_confirmation_duplicate"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True, repr=False)
+class Release:
+    """A stored release: official x's share of one part, or its revealed secret."""
+
+    bid_id: UUID
+    part: str
+    x: int
+    share: bytes | None
+    revealed_secret: bytes | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class StoredResult:
+    """What a part became."""
+
+    bid_id: UUID
+    part: str
+    outcome: str
+    cause: str | None
+    opened_by: str | None
+    fields: dict[str, Any]
+    manifest_sha256: str | None = None
+
+
+INSERT_RELEASE = """
+INSERT INTO opening_releases (bid_id, part, x, official_id, share, revealed_secret, released_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+"""
+
+
+async def insert_release(
+    conn: asyncpg.Connection, release: Release, official_id: UUID, at: datetime
+) -> None:
+    """Store one release; a second one for the same part and x is refused."""
+    try:
+        await conn.execute(
+            INSERT_RELEASE,
+            release.bid_id,
+            release.part,
+            release.x,
+            official_id,
+            release.share,
+            release.revealed_secret,
+            at,
+        )
+    except asyncpg.UniqueViolationError as exc:
+        raise ShareAlreadyReleased(f"official {release.x} already released this part") from exc
+
+
+SELECT_RELEASES = """
+SELECT r.bid_id, r.part, r.x, r.share, r.revealed_secret
+FROM opening_releases r JOIN bids b ON b.id = r.bid_id WHERE b.lot_id = $1 ORDER BY r.x
+"""
+
+
+async def releases(conn: asyncpg.Connection, lot_id: UUID) -> list[Release]:
+    """Every release of the lot's bids."""
+    return [Release(**dict(row)) for row in await conn.fetch(SELECT_RELEASES, lot_id)]
+
+
+INSERT_SELF_KEY = """
+INSERT INTO opening_self_keys (bid_id, part, file_key, submitted_by, submitted_at)
+VALUES ($1, $2, $3, $4, $5)
+"""
+
+
+async def insert_self_key(
+    conn: asyncpg.Connection, bid_id: UUID, part: str, key: bytes, user: UUID, at: datetime
+) -> None:
+    """Store a bidder's checked key for one part."""
+    try:
+        await conn.execute(INSERT_SELF_KEY, bid_id, part, key, user, at)
+    except asyncpg.UniqueViolationError as exc:
+        raise SelfKeyAlreadySubmitted("the key for this part was already submitted") from exc
+
+
+SELECT_SELF_KEYS = """
+SELECT k.bid_id, k.part, k.file_key FROM opening_self_keys k JOIN bids b ON b.id = k.bid_id
+WHERE b.lot_id = $1
+"""
+
+
+async def self_keys(conn: asyncpg.Connection, lot_id: UUID) -> dict[tuple[UUID, str], bytes]:
+    """The lot's self-decryption keys by (bid, part)."""
+    rows = await conn.fetch(SELECT_SELF_KEYS, lot_id)
+    return {(row["bid_id"], row["part"]): row["file_key"] for row in rows}
+
+
+INSERT_RESULT = """
+INSERT INTO opening_results (bid_id, part, outcome, cause, party, opened_by, fields,
+    manifest_sha256, settled_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
+ON CONFLICT (bid_id, part) DO NOTHING
+"""
+
+
+async def insert_result(
+    conn: asyncpg.Connection,
+    result: StoredResult,
+    *,
+    party: str | None,
+    at: datetime,
+) -> None:
+    """Store what a part became (once; a second decision is ignored)."""
+    await conn.execute(
+        INSERT_RESULT,
+        result.bid_id,
+        result.part,
+        result.outcome,
+        result.cause,
+        party,
+        result.opened_by,
+        json.dumps(result.fields),
+        result.manifest_sha256,
+        at,
+    )
+
+
+SELECT_RESULTS = """
+SELECT r.bid_id, r.part, r.outcome, r.cause, r.opened_by, r.fields::text AS fields,
+    r.manifest_sha256
+FROM opening_results r JOIN bids b ON b.id = r.bid_id WHERE b.lot_id = $1
+"""
+
+
+async def results(conn: asyncpg.Connection, lot_id: UUID) -> dict[tuple[UUID, str], StoredResult]:
+    """The lot's settled parts by (bid, part)."""
+    rows = await conn.fetch(SELECT_RESULTS, lot_id)
+    return {
+        (row["bid_id"], row["part"]): StoredResult(
+            **{**dict(row), "fields": json.loads(row["fields"])}
+        )
+        for row in rows
+    }
+
+
+INSERT_RECORD = """
+INSERT INTO opening_records (lot_id, tender_id, part, body, signature, record_sha256,
+    log_index, published_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+"""
+
+
+async def insert_record(conn: asyncpg.Connection, *args: Any) -> None:
+    """Store the lot's signed record (once)."""
+    try:
+        await conn.execute(INSERT_RECORD, *args)
+    except asyncpg.UniqueViolationError as exc:
+        raise OpeningRecordExists("the lot's opening record is already published") from exc
+
+
+SELECT_RECORD = """
+SELECT body, signature FROM opening_records WHERE tender_id = $1 AND lot_id = $2 AND part = $3
+"""
+
+
+async def record(
+    conn: asyncpg.Connection, tender_id: UUID, lot_id: UUID, part: str
+) -> tuple[bytes, bytes] | None:
+    """The record's bytes and signature, if published."""
+    row = await conn.fetchrow(SELECT_RECORD, tender_id, lot_id, part)
+    return None if row is None else (row["body"], row["signature"])
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Response:
+    """A bidder's confirmation or objection, with the host's answer."""
+
+    id: UUID
+    bidder_id: UUID
+    kind: str
+    objection: str | None
+    answer: str | None
+    created_at: datetime
+    answered_at: datetime | None
+
+
+INSERT_RESPONSE = """
+INSERT INTO opening_responses (lot_id, part, bidder_id, kind, signature, objection, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+RETURNING id, bidder_id, kind, objection, answer, created_at, answered_at
+"""
+
+
+async def insert_response(
+    conn: asyncpg.Connection,
+    lot_id: UUID,
+    part: str,
+    bidder_id: UUID,
+    *,
+    signature: bytes | None,
+    objection: str | None,
+    at: datetime,
+) -> Response:
+    """Store a confirmation (once per bidder) or an objection."""
+    kind = "confirm" if signature is not None else "object"
+    try:
+        row = await conn.fetchrow(
+            INSERT_RESPONSE, lot_id, part, bidder_id, kind, signature, objection, at
+        )
+    except asyncpg.UniqueViolationError as exc:
+        raise OpeningRecordConfirmedAlready("the bidder already confirmed this record") from exc
+    assert row is not None
+    return Response(**dict(row))
+
+
+ANSWER = """
+UPDATE opening_responses SET answer = $2, answered_by = $3, answered_at = $4
+WHERE id = $1 AND lot_id = $5 AND kind = 'object' AND answer IS NULL
+RETURNING id, bidder_id, kind, objection, answer, created_at, answered_at
+"""
+
+
+async def answer(
+    conn: asyncpg.Connection, response_id: UUID, lot_id: UUID, text: str, by: UUID, at: datetime
+) -> Response | None:
+    """Record the answer to an open objection (None: no such open objection)."""
+    row = await conn.fetchrow(ANSWER, response_id, text, by, at, lot_id)
+    return None if row is None else Response(**dict(row))
+
+
+SELECT_RESPONSES = """
+SELECT id, bidder_id, kind, objection, answer, created_at, answered_at
+FROM opening_responses WHERE lot_id = $1 AND part = $2 ORDER BY created_at, id
+"""
+
+
+async def responses(conn: asyncpg.Connection, lot_id: UUID, part: str) -> list[Response]:
+    """Every confirmation and objection of a lot's record, oldest first."""
+    return [Response(**dict(row)) for row in await conn.fetch(SELECT_RESPONSES, lot_id, part)]
+
+
+class CommercialStageOpen(OpeningError):
+    """The commercial stage of a lot is opened once."""
+
+    code = "opening_commercial_open_conflict"
+
+
+INSERT_STAGE = """
+INSERT INTO opening_stages (lot_id, tender_id, stage, requested_by, requested_at)
+VALUES ($1, $2, 'commercial', $3, $4)
+"""
+
+
+async def open_commercial(
+    conn: asyncpg.Connection, lot_id: UUID, tender_id: UUID, by: UUID, at: datetime
+) -> None:
+    """Record that the lot's commercial parts may now be opened."""
+    try:
+        await conn.execute(INSERT_STAGE, lot_id, tender_id, by, at)
+    except asyncpg.UniqueViolationError as exc:
+        raise CommercialStageOpen("the commercial parts are already being opened") from exc
+
+
+SELECT_STAGE = "SELECT requested_at FROM opening_stages WHERE lot_id = $1 AND stage = 'commercial'"
+
+
+async def commercial_from(conn: asyncpg.Connection, lot_id: UUID) -> datetime | None:
+    """When the commercial stage was opened, if it was."""
+    value: datetime | None = await conn.fetchval(SELECT_STAGE, lot_id)
+    return value

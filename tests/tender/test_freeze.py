@@ -1,0 +1,201 @@
+"""The deadline: late submissions refused, races decided by the row lock, freeze lists."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from audit.entry import reveal_matches
+from tender import bid_queries, freeze, queries, submission
+from tender.bids import (
+    BidDeadlinePassed,
+    BidDuplicate,
+    BidsFrozen,
+    BidStatus,
+    FreezeTooEarly,
+)
+from tender.model import Tender, TenderStatus
+from tender.service import load
+from tests.tender.test_submission_kit import (
+    Bidder,
+    make_submission,
+    seal_for,
+    sealed_committee,
+    sign_submit,
+    stream,
+    submit_sealed,
+    upload,
+)
+from tests.tender.test_submission_kit import bidder as make_bidder
+from tests.tender.world import SOON, World, entries, published_tender, wait_until
+
+
+def _deadline(tender: Tender) -> dt.datetime:
+    assert tender.deadline is not None
+    return tender.deadline
+
+
+async def _soon_tender(conn: asyncpg.Connection, world: World, seconds: int = 5) -> Tender:
+    return await published_tender(
+        conn,
+        world,
+        setup=world.setup(SOON),
+        deadline_in=dt.timedelta(seconds=seconds),
+        cutoff_in=dt.timedelta(seconds=1),
+    )
+
+
+async def test_at_the_deadline_late_bids_are_refused_and_the_freeze_list_keeps_the_last_complete(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """v1 stands when v2's upload is unfinished; late chunks and submits refused; frozen."""
+    sub = make_submission(world, tmp_path)
+    tender = await _soon_tender(conn, world, seconds=6)
+    first, second = make_bidder(world, 0), make_bidder(world, 1)
+    v1 = (await submit_sealed(conn, pool, sub, world, tender, first)).version
+    await submit_sealed(conn, pool, sub, world, tender, second)
+    with pytest.raises(FreezeTooEarly):
+        await freeze.freeze_tender(conn, tender.id)
+    data = seal_for(world, await sealed_committee(conn, tender), first, price=1)
+    digest = hashlib.sha256(data).hexdigest()
+    half = await submission.create_upload(
+        conn, first.actor, tender.id, "1", part="main", size=len(data), sha256=digest, sub=sub,
+    )  # fmt: skip
+    await submission.write_chunk(
+        pool, first.actor, half.id, offset=0, chunks=stream(data[:500]), sub=sub
+    )
+    await wait_until(conn, _deadline(tender))
+    with pytest.raises(BidDeadlinePassed):
+        await submission.write_chunk(
+            pool, first.actor, half.id, offset=500, chunks=stream(data[500:]), sub=sub
+        )
+    late = sign_submit(tender, first, {"main": v1.parts[0].sha256}, version=2,
+                       previous=v1.statement_sha256)  # fmt: skip
+    with pytest.raises(BidDeadlinePassed):
+        await submission.submit_bid(conn, first.actor, tender.id, "1", late, sub=sub)
+    lists = await freeze.freeze_tender(conn, tender.id)
+    again = await freeze.freeze_tender(conn, tender.id)
+    assert lists == again
+    assert len(lists) == 1
+    frozen = lists[0]
+    assert {e.bidder_credit_code for e in frozen.entries} == {
+        first.org.credit_code,
+        second.org.credit_code,
+    }
+    mine = next(e for e in frozen.entries if e.bidder_id == first.org.id)
+    assert (mine.version, mine.parts) == (1, v1.parts)
+    found = await freeze.my_freeze_entry(conn, second.actor, tender.id, "1")
+    assert found is not None
+    assert found[1] is not None
+    assert found[1].bidder_credit_code == second.org.credit_code
+    logged = (await entries(conn, "tender.bids_frozen"))[0].data
+    submitted = await entries(conn, "tender.bid_submitted")
+    for item in logged["bids"]:
+        salt = bytes.fromhex(item["bidder_salt"])
+        assert any(reveal_matches(e.data["bidder"], item["bidder"], salt) for e in submitted)
+    assert (await load(conn, tender.id)).status is TenderStatus.BIDDING_CLOSED
+
+
+async def test_the_database_refuses_any_change_to_frozen_bids(
+    conn: asyncpg.Connection, owner_conn: asyncpg.Connection, pool: asyncpg.Pool, world: World,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """Even the database owner cannot update a frozen bid or add a version (trigger)."""
+    sub = make_submission(world, tmp_path)
+    tender = await _soon_tender(conn, world, seconds=4)
+    who = make_bidder(world, 0)
+    await submit_sealed(conn, pool, sub, world, tender, who)
+    await wait_until(conn, _deadline(tender))
+    await freeze.freeze_tender(conn, tender.id)
+    for sql in (
+        "UPDATE bids SET status = 'withdrawn'",
+        "DELETE FROM bid_parts",
+        "UPDATE bid_freeze_entries SET version = 2",
+        "DELETE FROM bid_freeze_lists",
+    ):
+        with pytest.raises(asyncpg.CheckViolationError):
+            await owner_conn.execute(sql)
+    bid_id = await conn.fetchval("SELECT id FROM bids")
+    with pytest.raises(BidsFrozen):
+        await bid_queries.update_bid(conn, bid_id, BidStatus.WITHDRAWN, 2, ())
+
+
+async def test_two_concurrent_first_submissions_for_one_lot_leave_one_bid(
+    pool: asyncpg.Pool, conn: asyncpg.Connection, world: World, tmp_path: Path
+) -> None:
+    """Two connections submit version 1 of one bidder at once: one bid, one refusal."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    who = make_bidder(world, 0)
+    sealed_to = await sealed_committee(conn, tender)
+    signed = []
+    for price in (1, 2):
+        done = await upload(
+            conn, pool, sub, tender, who, seal_for(world, sealed_to, who, price=price)
+        )
+        signed.append(sign_submit(tender, who, {"main": done.declared_sha256}))
+
+    async def attempt(index: int) -> object:
+        async with pool.acquire() as own:
+            return await submission.submit_bid(
+                own, who.actor, tender.id, "1", signed[index], sub=sub
+            )
+
+    results = await asyncio.gather(attempt(0), attempt(1), return_exceptions=True)
+    assert sum(isinstance(r, submission.Receipt) for r in results) == 1
+    assert sum(isinstance(r, BidDuplicate) for r in results) == 1
+    assert await conn.fetchval("SELECT count(*) FROM bids") == 1
+    assert await conn.fetchval("SELECT count(*) FROM bid_versions") == 1
+
+
+async def test_a_submission_racing_the_freeze_at_the_deadline_is_a_bid_or_not_never_both(
+    pool: asyncpg.Pool, conn: asyncpg.Connection, world: World, tmp_path: Path
+) -> None:
+    """A submission holding the lock across the deadline is in the freeze list; one after is out."""
+    sub = make_submission(world, tmp_path)
+    tender = await _soon_tender(conn, world, seconds=5)
+    early, late = make_bidder(world, 0), make_bidder(world, 1)
+    sealed_to = await sealed_committee(conn, tender)
+    statements = {}
+    for who in (early, late):
+        done = await upload(conn, pool, sub, tender, who, seal_for(world, sealed_to, who))
+        statements[who.org.id] = sign_submit(tender, who, {"main": done.declared_sha256})
+    deadline = _deadline(tender)
+    # Take the lock just before the deadline so every other party waits across it.
+    async with pool.acquire() as holder, holder.transaction():
+        await holder.execute("SELECT 1 FROM tenders WHERE id = $1 FOR UPDATE", tender.id)
+        await wait_until(conn, deadline - dt.timedelta(seconds=0.5))
+
+        async def submit(who: Bidder) -> object:
+            async with pool.acquire() as own:
+                return await submission.submit_bid(
+                    own, who.actor, tender.id, "1", statements[who.org.id], sub=sub
+                )
+
+        async def freezing() -> object:
+            async with pool.acquire() as own:
+                return await freeze.freeze_tender(own, tender.id)
+
+        tasks = [asyncio.ensure_future(submit(early)), asyncio.ensure_future(freezing())]
+        await asyncio.sleep(0.2)
+        await wait_until(conn, deadline)
+        assert await queries.database_now(conn) >= deadline
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    late_result = await asyncio.gather(submit(late), return_exceptions=True)
+    assert isinstance(late_result[0], BidDeadlinePassed)
+    frozen = await freeze.freeze_list(conn, tender.id, "1")
+    assert frozen is not None
+    in_list = {e.bidder_id for e in frozen.entries}
+    versions = await conn.fetchval("SELECT count(*) FROM bid_versions")
+    # Whichever order the lock granted: receipt ⇔ in the freeze list ⇔ a stored version.
+    got_receipt = isinstance(results[0], submission.Receipt)
+    assert got_receipt == (early.org.id in in_list) == (versions == 1)
+    first = results[0]
+    assert not isinstance(first, submission.Receipt) or first.version.received_at < deadline
+    assert got_receipt or isinstance(results[0], BidDeadlinePassed)
+    assert late.org.id not in in_list

@@ -1,0 +1,288 @@
+"""The opening against PostgreSQL: releases after the deadline, decryption, the record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from accounts.errors import PermissionDenied
+from signing.age import X25519Identity, parse_header, unwrap_file_key
+from signing.ageheader import build_header
+from signing.certs import Revocation, TrustStore, issue_crl
+from signing.shares import SHARE_TYPE, derive_share_stanzas, unwrap_share
+from tender import freeze, service, submission
+from tender.model import Tender
+from tender.opening import LotBelowMinimumBids, Outcome, ShareReleaseBeforeDeadline
+from tender.opening_queries import ShareAlreadyReleased
+from tender.opening_record import parse_record, verify_record
+from tender.opening_service import (
+    CommercialPartSealed,
+    LotProgress,
+    Opening,
+    ShareRelease,
+    advance,
+    open_commercial_stage,
+    opening_record,
+    release_shares,
+    submit_self_key,
+)
+from tender.receipts import load_or_create
+from tender.submission import Submission
+from tests.accounts.factory import actor_for
+from tests.tender.kit import replace
+from tests.tender.test_submission_kit import (
+    Bidder,
+    make_submission,
+    seal_for,
+    sealed_committee,
+    sign_submit,
+    upload,
+)
+from tests.tender.test_submission_kit import bidder as make_bidder
+from tests.tender.world import SOON, World, appoint, fast_draft, published_tender, wait_until
+
+PRICES = (100_000_00, 90_000_00, 80_000_00)
+
+
+async def _soon_tender(conn: asyncpg.Connection, world: World) -> Tender:
+    return await published_tender(
+        conn,
+        world,
+        setup=world.setup(SOON),
+        deadline_in=dt.timedelta(seconds=6),
+        cutoff_in=dt.timedelta(seconds=1),
+    )
+
+
+async def _submit(
+    conn: asyncpg.Connection,
+    pool: asyncpg.Pool,
+    sub: Submission,
+    world: World,
+    tender: Tender,
+    who: Bidder,
+    *,
+    price: int,
+    garbage: bool = False,
+) -> None:
+    committee = await sealed_committee(conn, tender)
+    data = seal_for(world, committee, who, price=price)
+    if garbage:
+        header = parse_header(data)
+        key = unwrap_file_key(header, [who.age])
+        shares = derive_share_stanzas(
+            X25519Identity.generate().secret[:16],
+            fingerprint=committee.fingerprint,
+            part="main",
+            k=committee.k,
+            recipients=committee.recipients(),
+        )
+        data = build_header((header.stanzas[0], *shares), key) + data[len(header.raw) :]
+    done = await upload(conn, pool, sub, tender, who, data)
+    signed = sign_submit(tender, who, {"main": done.declared_sha256})
+    await submission.submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
+
+
+def _opening(sub: Submission, tmp_path: Path, world: World, revoke: Bidder) -> Opening:
+    """The opening's composition; ``revoke``'s certificate is revoked after the deadline."""
+    now = dt.datetime.now(dt.UTC)
+    # After the receipt (CRL dates are whole seconds: two seconds clear it), before the
+    # opening (the deadline is seconds later still).
+    revoked_at = now + dt.timedelta(seconds=2)
+    serial = revoke.identity.certificate.serial_number
+    crl = issue_crl(
+        world.ca, revocations=[Revocation(serial=serial, revoked_at=revoked_at)], now=now
+    )
+    return Opening(
+        store=sub.store,
+        trust=world.ca.trust_store().with_crls(crl),
+        signer=load_or_create(tmp_path / "platform").identity,
+        output_root=tmp_path / "opened",
+    )
+
+
+async def _releases(
+    conn: asyncpg.Connection, tender: Tender, world: World, sub: Submission, x: int
+) -> list[ShareRelease]:
+    """What official x's client releases: its share of every frozen main part."""
+    committee = await sealed_committee(conn, tender)
+    lists = await freeze.freeze_tender(conn, tender.id)
+    out = []
+    for entry in lists[0].entries:
+        sha = entry.parts[0].sha256
+        header = parse_header(sub.store.path_of(sha).read_bytes())
+        stanza = header.stanzas_of_type(SHARE_TYPE)[x - 1]
+        share = unwrap_share(world.officials[x - 1].age, stanza, committee.fingerprint, "main")
+        out.append(ShareRelease(bid_id=entry.bid_id, part="main", share=share.value))
+    return out
+
+
+def _by_bidder(progress: LotProgress) -> dict[str, Outcome]:
+    return {s.bidder: s.outcome for s in progress.statuses}
+
+
+async def test_two_of_three_officials_open_the_lot_and_the_record_is_signed(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """Strict: honest bids open with k = 2 shares; garbage shares → revoked, bidder's fault."""
+    sub = make_submission(world, tmp_path)
+    tender = await _soon_tender(conn, world)
+    bidders = [make_bidder(world, i) for i in range(3)]
+    for who, price in zip(bidders, PRICES, strict=True):
+        await _submit(conn, pool, sub, world, tender, who, price=price, garbage=who is bidders[2])
+    opening = _opening(sub, tmp_path, world, revoke=bidders[0])
+    first = await actor_for(conn, world.officials[0].user)
+    with pytest.raises(ShareReleaseBeforeDeadline):
+        await release_shares(conn, first, tender.id, "1", [], opening=opening)
+    assert tender.deadline is not None
+    await wait_until(conn, tender.deadline)
+    one = await release_shares(
+        conn, first, tender.id, "1", await _releases(conn, tender, world, sub, 1), opening=opening
+    )
+    assert set(_by_bidder(one).values()) == {Outcome.PENDING}
+    assert one.record is None
+    with pytest.raises(ShareAlreadyReleased):
+        await release_shares(
+            conn, first, tender.id, "1", await _releases(conn, tender, world, sub, 1),
+            opening=opening,
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        await release_shares(conn, bidders[0].actor, tender.id, "1", [], opening=opening)
+    own = unwrap_file_key(
+        parse_header(sub.store.path_of(await _frozen_sha(conn, tender, bidders[2])).read_bytes()),
+        [bidders[2].age],
+    )
+    await submit_self_key(conn, bidders[2].actor, tender.id, "1", "main", own, opening=opening)
+    frozen = (await freeze.freeze_tender(conn, tender.id))[0].entries
+    honest = next(e for e in frozen if e.bidder_id == bidders[0].org.id)
+    stray = tmp_path / "opened" / str(tender.id) / "1" / str(honest.bid_id) / "main"
+    stray.mkdir(parents=True)  # an attempt whose transaction never committed
+    (stray / "half.bin").write_bytes(b"x")
+    third = await actor_for(conn, world.officials[2].user)
+    done = await release_shares(
+        conn, third, tender.id, "1", await _releases(conn, tender, world, sub, 3), opening=opening
+    )
+    outcomes = _by_bidder(done)
+    codes = [b.org.credit_code for b in bidders]
+    assert [outcomes[c] for c in codes] == [Outcome.OPENED, Outcome.OPENED, Outcome.REVOKED]
+    assert done.record is not None
+    root = load_or_create(tmp_path / "platform").root
+    trust = TrustStore(roots=(root,), intermediates=(), crls=())
+    body = verify_record(done.record, trust, dt.datetime.now(dt.UTC))
+    prices = {e["bidder"]: e["fields"].get("price") for e in body["entries"]}
+    assert prices == {codes[0]: PRICES[0], codes[1]: PRICES[1], codes[2]: None}
+    failed = next(e for e in body["entries"] if e["bidder"] == codes[2])
+    assert (failed["cause"], failed["party_at_fault"]) == ("key_fails_mac", "bidder")
+    assert body["officials_released"] == [1, 3]
+    published = await opening_record(conn, tender.id, "1")
+    assert published == done.record
+    opened = list((tmp_path / "opened").rglob("技术标.txt"))
+    assert len(opened) == 2
+    assert not list((tmp_path / "opened").rglob("half.bin"))
+
+
+async def _frozen_sha(conn: asyncpg.Connection, tender: Tender, who: Bidder) -> str:
+    lists = await freeze.freeze_tender(conn, tender.id)
+    return next(e for e in lists[0].entries if e.bidder_id == who.org.id).parts[0].sha256
+
+
+async def test_a_lot_with_two_bids_does_not_open_and_says_why(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """Reg. 44: releases refused; the record says opening_too_few_bids and shows no bid."""
+    sub = make_submission(world, tmp_path)
+    tender = await _soon_tender(conn, world)
+    bidders = [make_bidder(world, i) for i in range(2)]
+    for who, price in zip(bidders, PRICES, strict=False):
+        await _submit(conn, pool, sub, world, tender, who, price=price)
+    opening = _opening(sub, tmp_path, world, revoke=bidders[0])
+    assert tender.deadline is not None
+    await wait_until(conn, tender.deadline)
+    first = await actor_for(conn, world.officials[0].user)
+    releases = await _releases(conn, tender, world, sub, 1)
+    with pytest.raises(LotBelowMinimumBids):
+        await release_shares(conn, first, tender.id, "1", releases, opening=opening)
+    progress = await advance(conn, tender.id, "1", opening=opening)
+    assert progress.record is not None
+    body = parse_record(progress.record.body)
+    assert (body["not_opened_reason"], body["entries"]) == ("opening_too_few_bids", [])
+
+
+async def _two_envelope_tender(conn: asyncpg.Connection, world: World) -> Tender:
+    """A published two-envelope tender whose deadline is seconds away."""
+    setup = world.setup(SOON)
+    draft = await fast_draft(
+        conn, world, deadline_in=dt.timedelta(seconds=6), cutoff_in=dt.timedelta(seconds=1)
+    )
+    tender = await service.create_draft(conn, world.agency, replace(draft, envelopes=2))
+    await appoint(conn, world, tender)
+    return await service.publish(conn, world.agency, tender.id, setup)
+
+
+async def _submit_two(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, sub: Submission, world: World,
+    tender: Tender, who: Bidder, price: int,
+) -> None:  # fmt: skip
+    committee = await sealed_committee(conn, tender)
+    hashes = {}
+    for label in ("technical", "commercial"):
+        data = seal_for(world, committee, who, price=price, part=label)
+        hashes[label] = (
+            await upload(conn, pool, sub, tender, who, data, part=label)
+        ).declared_sha256
+    signed = sign_submit(tender, who, hashes)
+    await submission.submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
+
+
+async def _part_releases(
+    conn: asyncpg.Connection, tender: Tender, world: World, sub: Submission, x: int, label: str
+) -> list[ShareRelease]:
+    committee = await sealed_committee(conn, tender)
+    out = []
+    for entry in (await freeze.freeze_tender(conn, tender.id))[0].entries:
+        part = next(p for p in entry.parts if p.label == label)
+        header = parse_header(sub.store.path_of(part.sha256).read_bytes())
+        stanza = header.stanzas_of_type(SHARE_TYPE)[x - 1]
+        share = unwrap_share(world.officials[x - 1].age, stanza, committee.fingerprint, label)
+        out.append(ShareRelease(bid_id=entry.bid_id, part=label, share=share.value))
+    return out
+
+
+async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """Two envelopes: technical record first without prices; commercial refused until
+    the host opens that stage; then a second record with the prices."""
+    sub = make_submission(world, tmp_path)
+    tender = await _two_envelope_tender(conn, world)
+    bidders = [make_bidder(world, i) for i in range(3)]
+    for who, price in zip(bidders, PRICES, strict=True):
+        await _submit_two(conn, pool, sub, world, tender, who, price)
+    opening = _opening(sub, tmp_path, world, revoke=bidders[0])
+    officials = [await actor_for(conn, world.officials[i].user) for i in (0, 1)]
+    assert tender.deadline is not None
+    await wait_until(conn, tender.deadline)
+    for x, official in zip((1, 2), officials, strict=True):
+        early = await _part_releases(conn, tender, world, sub, x, "commercial")
+        with pytest.raises(CommercialPartSealed):
+            await release_shares(conn, official, tender.id, "1", early, opening=opening)
+        technical = await _part_releases(conn, tender, world, sub, x, "technical")
+        done = await release_shares(conn, official, tender.id, "1", technical, opening=opening)
+    assert done.record is not None
+    assert parse_record(done.record.body)["part"] == "technical"
+    with pytest.raises(PermissionDenied):
+        await open_commercial_stage(conn, officials[0], tender.id, "1", opening=opening)
+    staff_open = await open_commercial_stage(conn, world.staff, tender.id, "1", opening=opening)
+    assert {s.part for s in staff_open.statuses} == {"commercial"}
+    for x, official in zip((1, 2), officials, strict=True):
+        shares = await _part_releases(conn, tender, world, sub, x, "commercial")
+        done = await release_shares(conn, official, tender.id, "1", shares, opening=opening)
+    assert done.record is not None
+    body = parse_record(done.record.body)
+    assert body["part"] == "commercial"
+    assert sorted(e["fields"]["price"] for e in body["entries"]) == sorted(PRICES)
+    technical_record = await opening_record(conn, tender.id, "1", "technical")
+    assert technical_record != done.record

@@ -1,0 +1,212 @@
+"""The opening hall (开标大厅): a live session of kind ``opening`` per tender lot.
+
+docs/formats/opening.md, "Opening hall" has the events and commands. Everyone signed
+in may watch (the opening is public, Law 34); the host (centre staff) runs the bond
+check and moves the opening on. Each part's status is an event as soon as it
+changes, so nobody waits without a status; prices appear only in the record, and the
+record exists only once every bid of the lot has opened or failed (DESIGN.md,
+"Opening"). Before the deadline the hall shows the countdown and nothing about bids.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from starlette.applications import Starlette
+
+from accounts.model import Actor, Role
+from tender import bonds, opening_service, queries
+from tender.errors import LotNotFound, TenderNotFound, TrustStoreMissing
+from tender.opening import OpeningError
+from tender.receipts import load_or_create
+from tender.service import load
+from web.live import queries as live
+from web.live.endpoint import Command, Emit
+from web.routes.tender_common import blob_store, tender_setup
+
+KIND = "opening"
+HOST = "host"
+
+
+class HallCommandRefused(Exception):
+    """A command the hall does not know, or one the actor may not give."""
+
+    code = "opening_hall_command_refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = None
+
+
+def opening_setup(app: Starlette) -> opening_service.Opening:
+    """The opening's composition (blobs, trust, platform key), built once per application."""
+    cached: opening_service.Opening | None = getattr(app.state, "opening", None)
+    if cached is None:
+        settings = app.state.settings
+        trust = tender_setup(app).trust
+        if trust is None:
+            raise TrustStoreMissing("the platform has no trust store: nothing can be verified")
+        cached = opening_service.Opening(
+            store=blob_store(app),
+            trust=trust,
+            signer=load_or_create(settings.data_dir).identity,
+            output_root=settings.data_dir / "opened",
+        )
+        app.state.opening = cached
+    return cached
+
+
+def subject(tender_id: UUID, lot: str) -> str:
+    """The live session's subject: ``<tender id>/<lot>``."""
+    return f"{tender_id}/{lot}"
+
+
+def parse_subject(value: str) -> tuple[UUID, str]:
+    """The tender and lot of a hall's subject."""
+    tender, _, lot = value.partition("/")
+    try:
+        return UUID(tender), lot
+    except ValueError:
+        raise TenderNotFound("the hall's subject names no tender") from None
+
+
+def status_data(progress: opening_service.LotProgress) -> dict[str, Any]:
+    """A ``lot.status`` event: each part's outcome and cause, never a price."""
+    return {"statuses": progress_data(progress)["statuses"], "settled": progress.record is not None}
+
+
+def progress_data(progress: opening_service.LotProgress) -> dict[str, Any]:
+    """Statuses without prices; the record (with prices) only once it exists."""
+    return {
+        "statuses": [
+            {
+                "bid_id": str(s.bid_id),
+                "bidder": s.bidder,
+                "part": s.part,
+                "outcome": str(s.outcome),
+                "cause": None if s.cause is None else str(s.cause),
+            }
+            for s in progress.statuses
+        ],
+        "record": None if progress.record is None else progress.record.body.decode(),
+    }
+
+
+async def snapshot(
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, opening: opening_service.Opening
+) -> dict[str, Any]:
+    """The hall's state now: countdown inputs, and the lot's progress once frozen."""
+    tender = await load(conn, tender_id)
+    if tender.lot_id(lot) is None or tender.deadline is None:
+        raise LotNotFound(f"the tender has no lot {lot!r} to open")
+    minutes = tender.content.schedule.decryption_minutes
+    data: dict[str, Any] = {
+        "tender": tender.code,
+        "lot": lot,
+        "deadline": tender.deadline.isoformat(),
+        "decryption_minutes": minutes,
+        "now": (await queries.database_now(conn)).isoformat(),
+        "frozen": False,
+        "statuses": [],
+        "record": None,
+    }
+    try:
+        progress = await opening_service.progress(conn, tender_id, lot, opening=opening)
+    except OpeningError:
+        return data  # before the deadline or the freeze: the countdown only
+    return data | {"frozen": True} | progress_data(progress)
+
+
+async def publish(
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, progress: opening_service.LotProgress
+) -> None:
+    """Tell the hall about a lot's new progress; the record is announced (唱标) once."""
+    session = await live.open_session(conn, KIND, subject(tender_id, lot))
+    async with conn.transaction():
+        await live.append_event(conn, session.id, kind="lot.status", data=status_data(progress))
+        if progress.record is not None and not await _announced(
+            conn, session.id, progress.record.body.decode()
+        ):
+            body = progress.record.body.decode()
+            await live.append_event(
+                conn, session.id, kind="record.announced", data={"record": body}
+            )
+
+
+async def _announced(conn: asyncpg.Connection, session_id: UUID, body: str) -> bool:
+    """Whether this record (technical and commercial ones differ) was announced."""
+    events = await live.events_after(conn, session_id, 0)
+    return any(e.kind == "record.announced" and e.data.get("record") == body for e in events)
+
+
+class OpeningHall:
+    """The ``opening`` session kind (web.live.endpoint.SessionKindHandler)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    def _opening(self) -> opening_service.Opening:
+        return opening_setup(self.app)
+
+    async def audiences(
+        self, conn: asyncpg.Connection, actor: Actor, session: live.LiveSession
+    ) -> frozenset[str] | None:
+        """Everyone signed in watches; centre staff also host."""
+        found = {"all", f"user:{actor.user_id}"}
+        if actor.has_role(Role.CENTRE_STAFF):
+            found.add(HOST)
+        return frozenset(found)
+
+    async def handle(
+        self, conn: asyncpg.Connection, actor: Actor, session: live.LiveSession, command: Command
+    ) -> list[Emit]:
+        """status (anyone), bond_check and advance (the host)."""
+        tender_id, lot = parse_subject(session.subject_id)
+        if command.type == "status":
+            data = await snapshot(conn, tender_id, lot, self._opening())
+            return [Emit(kind="hall.status", data=data, audience=f"user:{actor.user_id}")]
+        if not actor.has_role(Role.CENTRE_STAFF):
+            raise HallCommandRefused(f"only the host may {command.type!r}")
+        if command.type == "bond_check":
+            return [Emit(kind="bonds.checked", data=await self._bonds(conn, tender_id, lot))]
+        if command.type == "advance":
+            done = await opening_service.advance(conn, tender_id, lot, opening=self._opening())
+            emits = [Emit(kind="lot.status", data=status_data(done))]
+            if done.record is not None and not await _announced(
+                conn, session.id, done.record.body.decode()
+            ):
+                emits.append(
+                    Emit(kind="record.announced", data={"record": done.record.body.decode()})
+                )
+            return emits
+        raise HallCommandRefused(f"the opening hall has no command {command.type!r}")
+
+    async def _bonds(self, conn: asyncpg.Connection, tender_id: UUID, lot: str) -> dict[str, Any]:
+        progress = await opening_service.progress(conn, tender_id, lot, opening=self._opening())
+        bidders = {(s.bid_id, s.bidder) for s in progress.statuses}
+        frozen = await opening_service.frozen_bidders(conn, tender_id, lot)
+        checks = []
+        for bid_id, credit_code in sorted(bidders, key=lambda b: b[1]):
+            result = await bonds.check_bond(conn, tender_id, lot, frozen[bid_id])
+            checks.append({"bidder": credit_code, "ok": result.ok, "reason": result.reason})
+        return {"bonds": checks}
+
+
+async def hall_session(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> UUID:
+    """The hall's live session id (created on first use) for a published tender's lot."""
+    tender = await load(conn, tender_id)
+    if not tender.is_public or tender.lot_id(lot) is None:
+        raise LotNotFound(f"no public tender lot {lot!r} to open")
+    return (await live.open_session(conn, KIND, subject(tender_id, lot))).id
+
+
+async def announce(
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, kind: str, data: dict[str, Any]
+) -> None:
+    """One event to everyone in the hall (confirmations, objections and answers)."""
+    session = await live.open_session(conn, KIND, subject(tender_id, lot))
+    async with conn.transaction():
+        await live.append_event(conn, session.id, kind=kind, data=data)

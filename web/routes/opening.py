@@ -1,0 +1,414 @@
+"""JSON API of the opening (docs/formats/opening.md): release batches, frozen parts,
+share releases, self-decryption keys, the lot's status and the opening record.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import BaseRoute
+
+from accounts.errors import PermissionDenied
+from signing.cms import sign_detached
+from signing.committee import dump_committee
+from tender import opening_queries
+from tender import opening_service as svc
+from tender.opening import OpeningError
+from tender.opening_record import SignedRecord
+from tender.service import load
+from web import live_opening  # module import: live_opening imports web.routes too
+from web.auth import signed_in
+from web.errors import RequestInvalid
+from web.http import ApiRoute, Handler, json_response, read_json
+from web.pdf.opening_record import render_record
+from web.routes.tender_common import (
+    blob_store,
+    lot_number,
+    maybe_signed_in,
+    path_uuid,
+    tender_id,
+)
+
+TAG = "opening"
+
+
+class ReleaseItem(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One part's release: the share (base64, 16 bytes) or, in a dispute, the secret."""
+
+    part_id: str
+    x: int | None = None
+    share: str | None = None
+    revealed_secret: str | None = None
+
+
+class ReleaseBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An official's releases for one lot."""
+
+    lot: str
+    releases: list[ReleaseItem]
+
+
+class SelfKeyBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A bidder's own file key for one part (base64, 16 bytes)."""
+
+    part: str
+    file_key: str
+
+
+class PartStatusBody(msgspec.Struct, frozen=True, kw_only=True):
+    bid_id: str
+    bidder: str
+    part: str
+    outcome: str
+    cause: str | None
+
+
+class ProgressBody(msgspec.Struct, frozen=True, kw_only=True):
+    """A lot's statuses; the record (and so any price) only once every bid settled."""
+
+    statuses: list[PartStatusBody]
+    record: dict[str, Any] | None
+
+
+def _b64(value: str | None, name: str) -> bytes | None:
+    if value is None:
+        return None
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise RequestInvalid(f"'{name}' must be base64", details={"field": name}) from None
+
+
+def _part_id(value: str) -> tuple[str, UUID, str]:
+    lot, _, rest = value.partition(".")
+    bid, _, label = rest.partition(".")
+    try:
+        return lot, UUID(bid), label
+    except ValueError:
+        raise RequestInvalid(
+            "'part_id' is <lot>.<bid id>.<label>", details={"field": "part_id"}
+        ) from None
+
+
+def progress_body(progress: svc.LotProgress) -> ProgressBody:
+    """The JSON of a lot's progress."""
+    statuses = [
+        PartStatusBody(
+            bid_id=str(s.bid_id),
+            bidder=s.bidder,
+            part=s.part,
+            outcome=str(s.outcome),
+            cause=None if s.cause is None else str(s.cause),
+        )
+        for s in progress.statuses
+    ]
+    record = None if progress.record is None else json.loads(progress.record.body)
+    return ProgressBody(statuses=statuses, record=record)
+
+
+def batch_json(batch: svc.ReleaseBatch) -> dict[str, Any]:
+    """One lot of the release batch (the client re-checks all of it)."""
+    return {
+        "lot": batch.lot,
+        "committee": json.loads(dump_committee(batch.committee)),
+        "freeze_list": {
+            "entries": [
+                {
+                    "bidder": e.bidder_credit_code,
+                    "parts": [{"label": p.label, "sha256": p.sha256} for p in e.parts],
+                }
+                for e in batch.entries
+            ]
+        },
+        "parts": [
+            {
+                "part_id": f"{batch.lot}.{e.bid_id}.{p.label}",
+                "tender": batch.tender_code,
+                "lot": batch.lot,
+                "bidder": e.bidder_credit_code,
+                "label": p.label,
+                "sha256": p.sha256,
+            }
+            for e in batch.entries
+            for p in e.parts
+            if p.label != "commercial" or batch.commercial_open  # opened later, on request
+        ],
+    }
+
+
+async def release_batch(request: Request) -> Response:
+    which = tender_id(request)
+    wanted = request.query_params.get("lot")
+    lots = []
+    async with signed_in(request) as (conn, actor):
+        tender = await load(conn, which)
+        for lot in sorted(tender.lot_ids):
+            if wanted is not None and lot != wanted:
+                continue
+            try:
+                lots.append(batch_json(await svc.release_batch(conn, actor, which, lot)))
+            except (PermissionDenied, OpeningError):
+                if wanted is not None:
+                    raise
+    return json_response({"tender": tender.code, "lots": lots})
+
+
+async def frozen_part(request: Request) -> Response:
+    which = tender_id(request)
+    lot, bid, label = _part_id(request.path_params["part_id"])
+    async with signed_in(request) as (conn, actor):
+        sha256 = await svc.frozen_part_sha256(conn, actor, which, lot, bid, label)
+    store = blob_store(request.app)
+    return StreamingResponse(store.read(sha256), media_type="application/octet-stream")
+
+
+async def release_shares(request: Request) -> ProgressBody:
+    which = tender_id(request)
+    body = await read_json(request, ReleaseBody)
+    releases = []
+    for item in body.releases:
+        lot, bid, label = _part_id(item.part_id)
+        if lot != body.lot:
+            raise RequestInvalid("every part_id is of the body's lot", details={"field": "part_id"})
+        releases.append(
+            svc.ShareRelease(
+                bid_id=bid,
+                part=label,
+                x=item.x,
+                share=_b64(item.share, "share"),
+                revealed_secret=_b64(item.revealed_secret, "revealed_secret"),
+            )
+        )
+    opening = live_opening.opening_setup(request.app)
+    async with signed_in(request) as (conn, actor):
+        done = await svc.release_shares(conn, actor, which, body.lot, releases, opening=opening)
+        await live_opening.publish(conn, which, body.lot, done)
+    return progress_body(done)
+
+
+async def self_key(request: Request) -> ProgressBody:
+    which, lot = tender_id(request), lot_number(request)
+    body = await read_json(request, SelfKeyBody)
+    key = _b64(body.file_key, "file_key") or b""
+    opening = live_opening.opening_setup(request.app)
+    async with signed_in(request) as (conn, actor):
+        done = await svc.submit_self_key(conn, actor, which, lot, body.part, key, opening=opening)
+        await live_opening.publish(conn, which, lot, done)
+    return progress_body(done)
+
+
+async def open_commercial(request: Request) -> ProgressBody:
+    which, lot = tender_id(request), lot_number(request)
+    opening = live_opening.opening_setup(request.app)
+    async with signed_in(request) as (conn, actor):
+        done = await svc.open_commercial_stage(conn, actor, which, lot, opening=opening)
+        await live_opening.publish(conn, which, lot, done)
+    return progress_body(done)
+
+
+async def lot_progress(request: Request) -> ProgressBody:
+    which, lot = tender_id(request), lot_number(request)
+    opening = live_opening.opening_setup(request.app)
+    async with maybe_signed_in(request) as (conn, _):
+        return progress_body(await svc.progress(conn, which, lot, opening=opening))
+
+
+class ConfirmBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A bidder's detached CMS signature (DER, base64) over the record bytes."""
+
+    signature: str
+
+
+class ObjectionBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A bidder's objection to the record (1–4000 characters)."""
+
+    text: str
+
+
+class AnswerBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The host's answer to an objection."""
+
+    answer: str
+
+
+class ResponseBody(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    bidder_id: str
+    kind: str
+    objection: str | None
+    answer: str | None
+    created_at: str
+    answered_at: str | None
+
+
+class ResponseList(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[ResponseBody]
+
+
+def response_body(found: opening_queries.Response) -> ResponseBody:
+    """The JSON of a confirmation or objection."""
+    return ResponseBody(
+        id=str(found.id),
+        bidder_id=str(found.bidder_id),
+        kind=found.kind,
+        objection=found.objection,
+        answer=found.answer,
+        created_at=found.created_at.isoformat(),
+        answered_at=None if found.answered_at is None else found.answered_at.isoformat(),
+    )
+
+
+async def confirm(request: Request) -> Response:
+    which, lot = tender_id(request), lot_number(request)
+    body = await read_json(request, ConfirmBody)
+    signature = _b64(body.signature, "signature")
+    opening = live_opening.opening_setup(request.app)
+    async with signed_in(request) as (conn, actor):
+        done = await svc.respond(conn, actor, which, lot, confirmation=signature, opening=opening)
+        await live_opening.announce(conn, which, lot, "record.confirmed", {"id": str(done.id)})
+    return json_response(response_body(done), 201)
+
+
+async def object_to(request: Request) -> Response:
+    which, lot = tender_id(request), lot_number(request)
+    body = await read_json(request, ObjectionBody)
+    if not 1 <= len(body.text.strip()) <= 4000:
+        raise RequestInvalid("'text' is 1–4000 characters", details={"field": "text"})
+    opening = live_opening.opening_setup(request.app)
+    async with signed_in(request) as (conn, actor):
+        done = await svc.respond(conn, actor, which, lot, objection=body.text.strip(),
+                                 opening=opening)  # fmt: skip
+        await live_opening.announce(conn, which, lot, "objection.filed",
+                                    {"id": str(done.id), "text": done.objection})  # fmt: skip
+    return json_response(response_body(done), 201)
+
+
+async def answer(request: Request) -> ResponseBody:
+    which, lot = tender_id(request), lot_number(request)
+    objection = path_uuid(request, "objection_id")
+    body = await read_json(request, AnswerBody)
+    async with signed_in(request) as (conn, actor):
+        done = await svc.answer_objection(conn, actor, which, lot, objection, body.answer)
+        await live_opening.announce(conn, which, lot, "objection.answered",
+                                    {"id": str(done.id), "answer": done.answer})  # fmt: skip
+    return response_body(done)
+
+
+async def list_responses(request: Request) -> ResponseList:
+    which, lot = tender_id(request), lot_number(request)
+    async with maybe_signed_in(request) as (conn, _):
+        found = await svc.responses(conn, which, lot)
+    return ResponseList(items=[response_body(r) for r in found])
+
+
+class HallBody(msgspec.Struct, frozen=True, kw_only=True):
+    """The opening hall's live session: connect to /api/v1/live/{session_id}."""
+
+    session_id: str
+
+
+async def hall(request: Request) -> HallBody:
+    which, lot = tender_id(request), lot_number(request)
+    async with maybe_signed_in(request) as (conn, _):
+        return HallBody(session_id=str(await live_opening.hall_session(conn, which, lot)))
+
+
+async def _record(request: Request) -> SignedRecord:
+    which = tender_id(request)
+    lot = request.query_params.get("lot", "1")
+    part = request.query_params.get("part", "main")
+    async with maybe_signed_in(request) as (conn, _):
+        return await svc.opening_record(conn, which, lot, part)
+
+
+async def record_json(request: Request) -> Response:
+    signed = await _record(request)
+    return Response(signed.body, media_type="application/json")
+
+
+async def record_signature(request: Request) -> Response:
+    signed = await _record(request)
+    return Response(signed.signature, media_type="application/pkcs7-signature")
+
+
+async def record_pdf(request: Request) -> Response:
+    signed = await _record(request)
+    return Response(render_record(json.loads(signed.body)), media_type="application/pdf")
+
+
+async def record_pdf_signature(request: Request) -> Response:
+    signed = await _record(request)
+    pdf = render_record(json.loads(signed.body))
+    identity = live_opening.opening_setup(request.app).signer
+    signature = sign_detached(pdf, identity.certificate, identity.key, chain=identity.chain)
+    return Response(signature, media_type="application/pkcs7-signature")
+
+
+def _route(method: str, path: str, handler: Handler, summary: str, **extra: Any) -> ApiRoute:
+    return ApiRoute(
+        method=method, path=f"/api/v1{path}", handler=handler, summary=summary, tag=TAG, **extra
+    )
+
+
+T = "/tenders/{tender_id}"
+LOT_QUERY = (
+    ("lot", str, "the lot number (default 1)", False),
+    ("part", str, "main, technical or commercial (default main)", False),
+)
+ROUTES = [
+    _route("GET", f"{T}/opening/release-batch", release_batch,
+           "An official's frozen lots: committee, freeze list, parts to unwrap",
+           query=(("lot", str, "only this lot", False),)),
+    _route("GET", f"{T}/opening/parts/{{part_id}}", frozen_part,
+           "A frozen sealed part's bytes (officials of its committee)",
+           content_type="application/octet-stream"),
+    _route("POST", f"{T}/opening/shares", release_shares,
+           "Release this official's shares of a lot's frozen parts",
+           body=ReleaseBody, response=ProgressBody),
+    _route("POST", f"{T}/lots/{{lot}}/opening/self-key", self_key,
+           "Self-decryption: the bidder's own file key of a part",
+           body=SelfKeyBody, response=ProgressBody),
+    _route("POST", f"{T}/lots/{{lot}}/opening/commercial", open_commercial,
+           "Two envelopes: the host opens the commercial parts (after the technical record)",
+           response=ProgressBody),
+    _route("GET", f"{T}/lots/{{lot}}/opening", lot_progress,
+           "Each part's decryption status; the record once the lot settled",
+           response=ProgressBody, auth=False),
+    _route("GET", f"{T}/lots/{{lot}}/opening/hall", hall,
+           "The opening hall's live session id (WebSocket /api/v1/live/{id})",
+           response=HallBody, auth=False),
+    _route("POST", f"{T}/lots/{{lot}}/opening/confirm", confirm,
+           "A bidder confirms the record with its CMS signature over the record bytes",
+           body=ConfirmBody, response=ResponseBody),
+    _route("POST", f"{T}/lots/{{lot}}/opening/objections", object_to,
+           "A bidder objects to the record", body=ObjectionBody, response=ResponseBody),
+    _route("POST", f"{T}/lots/{{lot}}/opening/objections/{{objection_id}}/answer", answer,
+           "The host answers an objection", body=AnswerBody, response=ResponseBody),
+    _route("GET", f"{T}/lots/{{lot}}/opening/responses", list_responses,
+           "Confirmations and objections with their answers", response=ResponseList,
+           auth=False),
+    _route("GET", f"{T}/opening-record", record_json, "The signed opening record (RFC 8785 JSON)",
+           query=LOT_QUERY, auth=False),
+    _route("GET", f"{T}/opening-record.p7s", record_signature,
+           "The platform's detached CMS signature of the record JSON",
+           query=LOT_QUERY, auth=False, content_type="application/pkcs7-signature"),
+    _route("GET", f"{T}/opening-record.pdf", record_pdf, "The opening record as PDF",
+           query=LOT_QUERY, auth=False, content_type="application/pdf"),
+    _route("GET", f"{T}/opening-record.pdf.p7s", record_pdf_signature,
+           "The platform's detached CMS signature of the PDF",
+           query=LOT_QUERY, auth=False, content_type="application/pkcs7-signature"),
+]  # fmt: skip
+
+
+def page_routes() -> list[BaseRoute]:
+    """The opening hall page and its script (web/pages_opening.py)."""
+    from web import pages_opening  # pages import the live hall, which imports web.routes
+
+    return pages_opening.routes()
