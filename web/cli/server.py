@@ -55,6 +55,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         applied = asyncio.run(prepare(target))
         if applied:
             print(f"etender: applied migrations {', '.join(applied)}", file=sys.stderr)
+        url = (
+            config.public_url
+            if not (args.host or args.port)
+            else (f"http://{args.host or config.host}:{args.port or config.port}")
+        )
+        print(f"etender: serving on {url}/ — Ctrl-C stops the server and the database",
+              file=sys.stderr)  # fmt: skip
         try:
             with contextlib.suppress(_Stopped):
                 uvicorn.run(
