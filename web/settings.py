@@ -29,6 +29,7 @@ class Settings:
     session_ttl_seconds: int = 8 * 3600
     token_ttl_seconds: int = 24 * 3600
     max_body_bytes: int = 1 << 20
+    max_part_bytes: int = 1 << 30  # one sealed bid part (DOMAIN.md: size limits at the rush)
     checkpoint_interval_seconds: float = 1.0
     secure_cookies: bool = False
     workers: int = 1
@@ -55,6 +56,7 @@ class Settings:
             session_ttl_seconds=_int(environ, "ETENDER_SESSION_TTL", d.session_ttl_seconds),
             token_ttl_seconds=_int(environ, "ETENDER_TOKEN_TTL", d.token_ttl_seconds),
             max_body_bytes=_int(environ, "ETENDER_MAX_BODY_BYTES", d.max_body_bytes),
+            max_part_bytes=_int(environ, "ETENDER_MAX_PART_BYTES", d.max_part_bytes),
             checkpoint_interval_seconds=_float(
                 environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds
             ),

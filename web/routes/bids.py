@@ -23,7 +23,6 @@ from signing.certs import dump_pem_certificate
 from signing.statements import SignedStatement
 from tender import freeze, submission
 from tender.bids import (
-    DEFAULT_MAX_PART_BYTES,
     BidPart,
     BidVersion,
     FreezeTooEarly,
@@ -145,7 +144,7 @@ def submission_setup(app: Starlette) -> Submission:
             store=blob_store(app),
             signer=load_or_create(settings.data_dir),
             log_identity=app.state.log_identity,
-            max_part_bytes=getattr(settings, "max_part_bytes", DEFAULT_MAX_PART_BYTES),
+            max_part_bytes=settings.max_part_bytes,
         )
         app.state.bid_submission = cached
     return cached
