@@ -302,4 +302,9 @@ def inspect_header(header_bytes: bytes, committee: Committee) -> HeaderSummary:
             f"share stanzas (x, k, n) {[(s.x, s.k, s.n) for s in shares]} do not match "
             f"the committee's k={committee.k}, n={committee.n}"
         )
+    if any(s.fingerprint != committee.fingerprint for s in shares):
+        raise BidHeaderCommitteeMismatch(
+            "the part is sealed to another opening committee (or to this tender before its "
+            "deadline moved): fetch the current committee and seal again"
+        )
     return HeaderSummary(size=len(header.raw), bidder_stanza=bidder[0], shares=tuple(shares))

@@ -92,27 +92,38 @@ class ShareStanza:
     salt: bytes
     commitment: bytes
     ephemeral: bytes
+    # The committee fingerprint in the clear (it is public: logged at publication), so
+    # the server can refuse at upload a part sealed to another committee or to a
+    # deadline that has since moved, before anyone relies on it.
+    fingerprint: bytes
     body: bytes
 
     @classmethod
     def parse(cls, stanza: Stanza) -> ShareStanza:
         """Strictly parse a generic stanza of type ``etender-share-v1``."""
-        if stanza.type != SHARE_TYPE or len(stanza.args) != 7:
-            raise ShareStanzaMalformed("a share stanza has its type and 6 arguments")
+        if stanza.type != SHARE_TYPE or len(stanza.args) != 8:
+            raise ShareStanzaMalformed("a share stanza has its type and 7 arguments")
         numbers = stanza.args[1:4]
         if not all(_DECIMAL.fullmatch(a) for a in numbers):
             raise ShareStanzaMalformed("x, k and n are decimals without leading zeros")
         x, k, n = (int(a) for a in numbers)
         try:
             shamir.check_parameters(k, n)
-            salt, commitment, ephemeral = (b64decode(a) for a in stanza.args[4:7])
+            salt, commitment, ephemeral, fingerprint = (b64decode(a) for a in stanza.args[4:8])
         except (ShamirParametersInvalid, AgeHeaderMalformed) as exc:
             raise ShareStanzaMalformed(f"share stanza arguments: {exc.message}") from exc
-        sizes = (len(salt), len(commitment), len(ephemeral), len(stanza.body))
-        if not 1 <= x <= n or sizes != (SALT_SIZE, 32, 32, SHARE_SIZE + 16):
+        sizes = (len(salt), len(commitment), len(ephemeral), len(fingerprint), len(stanza.body))
+        if not 1 <= x <= n or sizes != (SALT_SIZE, 32, 32, 32, SHARE_SIZE + 16):
             raise ShareStanzaMalformed("share stanza x out of range or wrong field sizes")
         return cls(
-            x=x, k=k, n=n, salt=salt, commitment=commitment, ephemeral=ephemeral, body=stanza.body
+            x=x,
+            k=k,
+            n=n,
+            salt=salt,
+            commitment=commitment,
+            ephemeral=ephemeral,
+            fingerprint=fingerprint,
+            body=stanza.body,
         )
 
     def to_stanza(self) -> Stanza:
@@ -125,6 +136,7 @@ class ShareStanza:
             b64encode(self.salt),
             b64encode(self.commitment),
             b64encode(self.ephemeral),
+            b64encode(self.fingerprint),
         )
         return Stanza(args=args, body=self.body)
 
@@ -187,6 +199,7 @@ def _wrap_share(
         salt=salt,
         commitment=commitment(fingerprint, part, x, salt, share.value),
         ephemeral=ephemeral,
+        fingerprint=fingerprint,
         body=ChaCha20Poly1305(key).encrypt(ZERO_NONCE, share.value, None),
     )
 

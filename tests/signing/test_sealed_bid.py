@@ -833,6 +833,15 @@ def test_header_sealed_for_another_threshold_is_refused(
         inspect_header(sealed, other.committee)
 
 
+def test_header_sealed_for_another_committee_of_the_same_shape_is_refused(
+    sealed: bytes, people: tuple[Identity, ...], valid_time: dt.datetime
+) -> None:
+    """Same k and n, other officials (or a moved deadline): the fingerprint tells."""
+    other = make_committee(people, k=3, at=valid_time, lot="2")
+    with pytest.raises(BidHeaderCommitteeMismatch, match="seal again"):
+        inspect_header(sealed, other.committee)
+
+
 def test_header_with_an_unexpected_stanza_is_refused(sealed: bytes, kit: CommitteeKit) -> None:
     """A second X25519 stanza (someone else who could open early) is refused."""
     stanzas = list(age.parse_header(sealed).stanzas)

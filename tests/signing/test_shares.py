@@ -67,7 +67,7 @@ def _independent_stanza(
     head = b"etender-share-v1/commitment\x00" + fingerprint + bytes([x])
     commitment = hashlib.sha256(head + salt + committed + part.encode()).digest()
     args = ("etender-share-v1", str(x), str(K), str(N), _b64(salt), _b64(commitment))
-    return age.Stanza(args=(*args, _b64(share_point)), body=body)
+    return age.Stanza(args=(*args, _b64(share_point), _b64(fingerprint)), body=body)
 
 
 @pytest.fixture(scope="module")
@@ -309,6 +309,7 @@ def test_low_order_ephemeral_is_the_bidders_fault(
         salt=parsed.salt,
         commitment=parsed.commitment,
         ephemeral=bytes(32),
+        fingerprint=FINGERPRINT,
         body=parsed.body,
     ).to_stanza()
     lie = shamir.Share(x=1, value=os.urandom(16))
