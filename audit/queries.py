@@ -93,12 +93,23 @@ async def insert_checkpoint(conn: asyncpg.Connection, size: int, root: bytes, no
     await conn.execute(INSERT_CHECKPOINT, size, root, note)
 
 
-SELECT_COSIGNATURES = "SELECT witness, line FROM log_cosignatures WHERE size = $1 ORDER BY witness"
+SELECT_LATEST_WITH_COSIGNATURES = """
+SELECT c.size, c.note, coalesce(array_agg(w.line ORDER BY w.witness)
+                                FILTER (WHERE w.line IS NOT NULL), '{}') AS lines
+FROM (SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1) c
+LEFT JOIN log_cosignatures w ON w.size = c.size
+GROUP BY c.size, c.note
+"""
 
 
-async def cosignature_lines(conn: asyncpg.Connection, size: int) -> list[str]:
-    """The witnesses' signature lines for one checkpoint."""
-    return [r["line"] for r in await conn.fetch(SELECT_COSIGNATURES, size)]
+async def latest_checkpoint_with_cosignatures(
+    conn: asyncpg.Connection,
+) -> tuple[str, list[str]] | None:
+    """The newest checkpoint note and its witnesses' lines, in one round trip."""
+    row = await conn.fetchrow(SELECT_LATEST_WITH_COSIGNATURES)
+    if row is None:
+        return None
+    return row["note"], list(row["lines"])
 
 
 INSERT_COSIGNATURE = """

@@ -170,15 +170,11 @@ async def sign_new_checkpoint(conn: asyncpg.Connection, identity: LogIdentity) -
 
 async def current_checkpoint(conn: asyncpg.Connection) -> str:
     """The newest checkpoint note with every cosignature it has gathered."""
-    latest = await queries.latest_checkpoint(conn)
-    if latest is None:
+    found = await queries.latest_checkpoint_with_cosignatures(conn)
+    if found is None:
         raise CheckpointMissing("no checkpoint has been signed yet")
-    return await _with_cosignatures(conn, latest.size, latest.note)
-
-
-async def _with_cosignatures(conn: asyncpg.Connection, size: int, text: str) -> str:
+    text, lines = found
     note = parse_note(text)
-    lines = await queries.cosignature_lines(conn, size)
     extra = [parse_signature_line(line) for line in lines]
     return Note(text=note.text, signatures=(*note.signatures, *extra)).to_text()
 
