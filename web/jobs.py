@@ -35,6 +35,7 @@ async def summarise_security_events(app: Starlette) -> None:
 JOB_NAMES = ("checkpoint", "security-summary")
 from web import (  # noqa: E402  (the jobs register themselves on import)
     jobs_expert_pool,  # noqa: F401  (registers the expert-pool jobs)
+    jobs_opening,  # noqa: F401  (registers the opening settle job)
     jobs_submission,  # noqa: F401  (registers the bid freeze job)
     jobs_tender,  # noqa: F401  (registers the tender jobs)
 )

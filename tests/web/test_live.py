@@ -224,7 +224,7 @@ async def test_presence_is_the_attendance_record(
 
 async def second_node(database: CloneDatabase, tmp_path: Path) -> tuple[Starlette, asyncpg.Pool]:
     """Another application process on the same database (its own pool and hub)."""
-    other_pool = await asyncpg.create_pool(database.app_dsn, min_size=1, max_size=5)
+    other_pool = await asyncpg.create_pool(database.app_dsn, min_size=0, max_size=5)
     assert other_pool is not None
     settings = Settings(database_url=database.app_dsn, data_dir=tmp_path / "node2")
     node = create_app(settings, pool=other_pool)

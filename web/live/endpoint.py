@@ -206,7 +206,8 @@ class LiveConnection:
                 return again.seq if again else None
 
     async def _presence(self, event: str) -> None:
-        with contextlib.suppress(asyncpg.PostgresError, OSError):
+        # Presence is best effort at shutdown: the pool may be closing under us.
+        with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
             async with acquire(self.pool) as conn:
                 await queries.record_presence(
                     conn, self.session.id, self.actor.user_id, event,

@@ -1,0 +1,115 @@
+"""Background job of the opening: settle lots whose decryption window has closed.
+
+DESIGN.md, "Opening": once a stage's window closes, every part still without a key
+fails (``window_closed``) and the record is published, whether or not the host is in
+the hall. The job does what the hall's ``advance`` command does
+(web/live_opening.py) and tells the hall the same events. One process runs it at a
+time (an advisory lock); each lot is settled under its tender's row lock
+(tender.opening_service.advance), and a lot already settled only has its record
+read back, so a second run changes nothing. Which windows closed is decided by the
+database clock. Interval: ``ETENDER_POLICY_OPENING_JOB_SECONDS`` (default 10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from uuid import UUID
+
+import asyncpg
+from starlette.applications import Starlette
+
+from tender import opening_service, queries
+from tender.errors import TenderError
+from tender.service import load
+from web import background, live_opening
+
+log = logging.getLogger(__name__)
+INTERVAL_KEY = "opening_job_seconds"
+DEFAULT_INTERVAL = 10.0
+# Only one process settles at a time; the others skip that round.
+OPENING_LOCK_KEY = 0x6F_70_65_6E_69_6E_67
+
+# Frozen lots whose current stage (commercial once requested, else main/technical) has
+# no record yet, with when that stage's window opened. Read-only: the settling itself
+# goes through tender.opening_service.advance under the tender's row lock.
+UNSETTLED_LOTS = """
+SELECT f.tender_id, l.number,
+       s.requested_at AS commercial_from
+FROM bid_freeze_lists f
+JOIN tender_lots l ON l.id = f.lot_id
+LEFT JOIN opening_stages s ON s.lot_id = f.lot_id AND s.stage = 'commercial'
+WHERE NOT EXISTS (
+    SELECT FROM opening_records r WHERE r.lot_id = f.lot_id
+      AND (r.part = 'commercial') = (s.lot_id IS NOT NULL))
+ORDER BY f.frozen_at
+LIMIT $1
+"""
+
+
+def interval(app: Starlette) -> float:
+    """Seconds between runs, from the settings' policy overrides."""
+    raw = app.state.settings.policy_overrides.get(INTERVAL_KEY, "")
+    try:
+        return max(0.2, float(raw)) if raw else DEFAULT_INTERVAL
+    except ValueError:
+        return DEFAULT_INTERVAL
+
+
+async def closed_lots(conn: asyncpg.Connection, limit: int = 50) -> list[tuple[UUID, str]]:
+    """(tender, lot) of unsettled frozen lots whose current window has closed."""
+    now = await queries.database_now(conn)
+    found = []
+    for row in await conn.fetch(UNSETTLED_LOTS, limit):
+        tender = await load(conn, row["tender_id"])
+        start: dt.datetime | None = row["commercial_from"] or tender.deadline
+        minutes = dt.timedelta(minutes=tender.content.schedule.decryption_minutes)
+        if start is not None and now >= start + minutes:
+            found.append((tender.id, str(row["number"])))
+    return found
+
+
+async def settle_lot(
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, opening: opening_service.Opening
+) -> opening_service.LotProgress:
+    """Advance one lot as the host would, and tell its hall (status, record once)."""
+    done = await opening_service.advance(conn, tender_id, lot, opening=opening)
+    await live_opening.publish(conn, tender_id, lot, done)
+    return done
+
+
+@background.register("opening-settle", interval)
+async def settle_closed_windows(app: Starlette) -> None:
+    """Settle every lot whose decryption window closed without the host advancing it."""
+    async with app.state.pool.acquire() as conn:
+        # A session lock, so each lot keeps its own short transaction (advance's).
+        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", OPENING_LOCK_KEY):
+            return
+        try:
+            due = await closed_lots(conn)
+            # Built only when needed: a platform without a trust store has nothing to open.
+            opening = live_opening.opening_setup(app) if due else None
+            settled = [
+                f"{tender_id}/{lot}"
+                for tender_id, lot in due
+                if opening is not None and await _settle_logged(conn, tender_id, lot, opening)
+            ]
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", OPENING_LOCK_KEY)
+    if settled:
+        log.info("opening.settle_job", extra={"lots": settled})
+
+
+async def _settle_logged(
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, opening: opening_service.Opening
+) -> bool:
+    # One lot refusing (a missing blob, a broken roster) must not hold the others back.
+    try:
+        done = await settle_lot(conn, tender_id, lot, opening)
+    except TenderError:
+        log.exception("opening.settle_failed", extra={"tender": str(tender_id), "lot": lot})
+        return False
+    return done.record is not None
+
+
+JOB_NAMES = ("opening-settle",)
