@@ -303,3 +303,25 @@ async def commercial_from(conn: asyncpg.Connection, lot_id: UUID) -> datetime | 
     """When the commercial stage was opened, if it was."""
     value: datetime | None = await conn.fetchval(SELECT_STAGE, lot_id)
     return value
+
+
+# Frozen lots whose current stage (main/technical, or commercial once requested) has no
+# record yet, with when that stage's window opened. Read-only: settling goes through
+# opening_service.advance under the tender's row lock.
+UNSETTLED_LOTS = """
+SELECT f.tender_id, l.number,
+       s.requested_at AS commercial_from
+FROM bid_freeze_lists f
+JOIN tender_lots l ON l.id = f.lot_id
+LEFT JOIN opening_stages s ON s.lot_id = f.lot_id AND s.stage = 'commercial'
+WHERE NOT EXISTS (
+    SELECT FROM opening_records r WHERE r.lot_id = f.lot_id
+      AND (r.part = 'commercial') = (s.lot_id IS NOT NULL))
+ORDER BY f.frozen_at
+LIMIT $1
+"""
+
+
+async def unsettled_frozen_lots(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+    """Frozen lots without a record for their current stage, oldest freeze first."""
+    return list(await conn.fetch(UNSETTLED_LOTS, limit))

@@ -19,7 +19,7 @@ from uuid import UUID
 import asyncpg
 from starlette.applications import Starlette
 
-from tender import opening_service, queries
+from tender import opening_queries, opening_service, queries
 from tender.errors import TenderError
 from tender.service import load
 from web import background, live_opening
@@ -29,22 +29,6 @@ INTERVAL_KEY = "opening_job_seconds"
 DEFAULT_INTERVAL = 10.0
 # Only one process settles at a time; the others skip that round.
 OPENING_LOCK_KEY = 0x6F_70_65_6E_69_6E_67
-
-# Frozen lots whose current stage (commercial once requested, else main/technical) has
-# no record yet, with when that stage's window opened. Read-only: the settling itself
-# goes through tender.opening_service.advance under the tender's row lock.
-UNSETTLED_LOTS = """
-SELECT f.tender_id, l.number,
-       s.requested_at AS commercial_from
-FROM bid_freeze_lists f
-JOIN tender_lots l ON l.id = f.lot_id
-LEFT JOIN opening_stages s ON s.lot_id = f.lot_id AND s.stage = 'commercial'
-WHERE NOT EXISTS (
-    SELECT FROM opening_records r WHERE r.lot_id = f.lot_id
-      AND (r.part = 'commercial') = (s.lot_id IS NOT NULL))
-ORDER BY f.frozen_at
-LIMIT $1
-"""
 
 
 def interval(app: Starlette) -> float:
@@ -60,7 +44,7 @@ async def closed_lots(conn: asyncpg.Connection, limit: int = 50) -> list[tuple[U
     """(tender, lot) of unsettled frozen lots whose current window has closed."""
     now = await queries.database_now(conn)
     found = []
-    for row in await conn.fetch(UNSETTLED_LOTS, limit):
+    for row in await opening_queries.unsettled_frozen_lots(conn, limit):
         tender = await load(conn, row["tender_id"])
         start: dt.datetime | None = row["commercial_from"] or tender.deadline
         minutes = dt.timedelta(minutes=tender.content.schedule.decryption_minutes)
