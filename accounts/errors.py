@@ -193,3 +193,30 @@ class NaiveDatetimeRefused(AccountsError):
     """A datetime without a timezone; time is passed in as aware UTC (STYLE.md 3)."""
 
     code = "naive_datetime"
+
+
+# --- signing keys and certificate login (accounts/keys.py) ---
+
+
+class LoginChallengeInvalid(AccountsError):
+    """An unknown, used or expired login challenge: each is good once, for minutes."""
+
+    code = "login_challenge_invalid"
+
+
+class KeyProofInvalid(AccountsError):
+    """The challenge is not signed by the certificate presented (no proof of possession)."""
+
+    code = "key_proof_invalid"
+
+
+class CertificateUnacceptable(AccountsError):
+    """A certificate that does not parse, chain to a trusted CA, or belong to the user."""
+
+    code = "certificate_invalid"
+
+
+class CertificateRequired(AccountsError):
+    """Registering an age recipient needs a registered signing certificate first."""
+
+    code = "certificate_required"

@@ -459,10 +459,10 @@ async def login(
     correct = await verify_password(password, found.password_hash if found else None)
     if found is None or not correct or found.user.status is not UserStatus.ACTIVE:
         await _refuse_login(conn, username, where, policy)
-    return await _open_session(conn, found.user, address=address, kind=kind, policy=policy)
+    return await open_session(conn, found.user, address=address, kind=kind, policy=policy)
 
 
-async def _open_session(
+async def open_session(
     conn: asyncpg.Connection,
     user: User,
     *,
@@ -470,6 +470,7 @@ async def _open_session(
     kind: SessionKind,
     policy: LoginPolicy,
 ) -> IssuedToken:
+    """Open a session for a user whose credentials were just checked, logged as auth.login."""
     raw = secrets.token_bytes(TOKEN_BYTES)
     async with conn.transaction():
         # A lock set by a concurrent failure while scrypt ran still wins.

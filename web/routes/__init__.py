@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute
 from web import pages
 from web.http import ApiRoute
 from web.live import endpoint as live
-from web.routes import accounts, bids, expert_pool, health, log, openapi, tenders
+from web.routes import accounts, bids, expert_pool, health, keys, log, openapi, tenders
 from web.routes import opening as opening_routes
 
 
@@ -16,6 +16,7 @@ def api_routes() -> list[ApiRoute]:
     return [
         *health.ROUTES,
         *accounts.ROUTES,
+        *keys.ROUTES,
         *log.ROUTES,
         *expert_pool.ROUTES,
         *tenders.ROUTES,

@@ -1,0 +1,186 @@
+"""Users' signing certificates and age recipients, and login by signing a challenge.
+
+A user registers a signing certificate by signing a fresh server challenge with its key
+(proof of possession; the key never reaches the server) and an age recipient by a
+recipient statement signed with that certificate (issue 3; DESIGN.md, "Signatures").
+Rotation keeps the old ones: signatures verify as of their time, and bids already sealed
+to an old recipient still open with it. Challenges are single-use and short-lived, and
+stored only as the nonce's SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+
+import asyncpg
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from accounts import key_queries, queries, service
+from accounts.errors import (
+    CertificateRequired,
+    CertificateUnacceptable,
+    CredentialsInvalid,
+    KeyProofInvalid,
+    LoginChallengeInvalid,
+)
+from accounts.model import Actor, IssuedToken, LoginPolicy, SessionKind, UserStatus
+from audit import service as audit
+from audit.entry import Actor as LogActor
+from audit.entry import LogEntry, Subject
+from signing.certs import TrustStore, cert_sha256, load_pem_certificate, subject_name, verify_chain
+from signing.cms import read_signer, verify_detached
+from signing.errors import SigningError
+from signing.statements import (
+    LoginChallenge,
+    SignedStatement,
+    verify_login_response,
+    verify_recipient_statement,
+)
+
+log = logging.getLogger(__name__)
+
+CHALLENGE_TTL = timedelta(minutes=5)
+CERTIFICATE_REGISTERED = "account.certificate_registered"
+RECIPIENT_REGISTERED = "account.recipient_registered"
+
+
+def _nonce_hash(nonce: str) -> bytes:
+    return hashlib.sha256(nonce.encode("ascii", "replace")).digest()
+
+
+async def issue_challenge(conn: asyncpg.Connection, *, origin: str) -> LoginChallenge:
+    """A fresh challenge, good once for five minutes."""
+    now: datetime = await queries.database_now(conn)
+    challenge = LoginChallenge.new(origin=origin, now=now)
+    await key_queries.delete_expired_challenges(conn)
+    await key_queries.insert_challenge(
+        conn, _nonce_hash(challenge.nonce), origin, challenge.issued_at,
+        CHALLENGE_TTL.total_seconds(),
+    )  # fmt: skip
+    return challenge
+
+
+async def _use_challenge(conn: asyncpg.Connection, nonce: str) -> LoginChallenge:
+    """Consume a challenge (in its own statement: a failed attempt still uses it up)."""
+    found = await key_queries.consume_challenge(conn, _nonce_hash(nonce))
+    if found is None:
+        raise LoginChallengeInvalid("the challenge is unknown, used or expired: ask for a new one")
+    origin, issued_at = found
+    return LoginChallenge(nonce=nonce, origin=origin, issued_at=issued_at)
+
+
+def _log_entry(kind: str, actor: Actor, now: datetime, data: dict[str, str]) -> LogEntry:
+    return LogEntry(
+        kind=kind,
+        time=now,
+        actor=LogActor(user_id=str(actor.user_id), role="user"),
+        address=actor.address,
+        subject=Subject(type="user", id=str(actor.user_id)),
+        data=data,
+    )
+
+
+async def register_certificate(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    *,
+    certificate_pem: bytes,
+    nonce: str,
+    signature: bytes,
+    trust: TrustStore,
+) -> str:
+    """Register (or rotate to) a signing certificate proven by a signed challenge."""
+    challenge = await _use_challenge(conn, nonce)
+    now: datetime = await queries.database_now(conn)
+    certificate = _trusted_certificate(certificate_pem, trust, now)
+    try:
+        signer = verify_detached(challenge.to_bytes(), signature, trust, now)
+    except SigningError as exc:
+        raise KeyProofInvalid(f"the challenge signature does not verify: {exc.message}") from None
+    digest = cert_sha256(certificate)
+    if cert_sha256(signer.certificate) != digest:
+        raise KeyProofInvalid("the challenge is not signed by the certificate presented")
+    async with conn.transaction():
+        await key_queries.replace_certificate(
+            conn,
+            actor.user_id,
+            digest,
+            certificate.public_bytes(Encoding.DER),
+            subject_name(certificate),
+        )
+        entry = _log_entry(CERTIFICATE_REGISTERED, actor, now, {"cert_sha256": digest})
+        await audit.append(conn, entry)
+    log.info("accounts.certificate_registered", extra={"user_id": str(actor.user_id)})
+    return digest
+
+
+def _trusted_certificate(pem: bytes, trust: TrustStore, now: datetime) -> x509.Certificate:
+    try:
+        certificate = load_pem_certificate(pem)
+        verify_chain(certificate, trust, now)
+    except SigningError as exc:
+        raise CertificateUnacceptable(f"certificate refused ({exc.code}): {exc.message}") from None
+    return certificate
+
+
+async def register_recipient(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    *,
+    statement: bytes,
+    signature: bytes,
+    trust: TrustStore,
+) -> str:
+    """Register (or rotate to) an age recipient bound by a signed recipient statement."""
+    current = [c for c in await key_queries.certificates(conn, actor.user_id) if not c.retired_at]
+    if not current:
+        raise CertificateRequired("register a signing certificate first")
+    certificate = x509.load_der_x509_certificate(current[0].certificate)
+    now: datetime = await queries.database_now(conn)
+    signed = SignedStatement(body=statement, signature=signature)
+    try:
+        bound = verify_recipient_statement(signed, certificate, trust, now)
+    except SigningError as exc:
+        raise KeyProofInvalid(f"recipient statement refused ({exc.code}): {exc.message}") from None
+    async with conn.transaction():
+        await key_queries.replace_recipient(
+            conn, actor.user_id, recipient=bound.recipient, cert_sha256=current[0].cert_sha256,
+            statement=statement, signature=signature,
+        )  # fmt: skip
+        data = {"recipient": bound.recipient, "cert_sha256": current[0].cert_sha256}
+        await audit.append(conn, _log_entry(RECIPIENT_REGISTERED, actor, now, data))
+    return bound.recipient
+
+
+async def login_with_certificate(
+    conn: asyncpg.Connection,
+    *,
+    nonce: str,
+    signature: bytes,
+    address: str | None,
+    policy: LoginPolicy,
+    trust: TrustStore,
+) -> IssuedToken:
+    """Log in by a challenge signed with a registered, current certificate."""
+    challenge = await _use_challenge(conn, nonce)
+    now: datetime = await queries.database_now(conn)
+    try:
+        presented = cert_sha256(read_signer(signature))
+    except SigningError:
+        raise CredentialsInvalid("the signature is not a CMS signature we can read") from None
+    stored = await key_queries.certificate_by_hash(conn, presented)
+    if stored is None or stored.retired_at is not None:
+        raise CredentialsInvalid("the signing certificate is not registered to any account")
+    try:
+        verify_login_response(challenge, signature, stored.cert_sha256, trust, now)
+    except SigningError as exc:
+        raise CredentialsInvalid(f"the signed challenge does not verify ({exc.code})") from None
+    user = await service.get_user(conn, stored.user_id)
+    if user.status is not UserStatus.ACTIVE:
+        raise CredentialsInvalid("the account is disabled")
+    return await service.open_session(
+        conn, user, address=address, kind=SessionKind.BEARER, policy=policy
+    )

@@ -1,0 +1,181 @@
+"""Signing keys over HTTP: register by proof of possession, rotate, log in by a signed challenge."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from accounts.model import OrgKind, Role
+from signing.age import X25519Identity
+from signing.certs import DemoCA, Identity, create_demo_ca, dump_pem_certificate, issue_identity
+from signing.cms import sign_detached
+from signing.statements import RecipientStatement
+from tests.accounts import factory
+from web.settings import Settings
+
+NOW = dt.datetime.now(dt.UTC)
+
+
+def _trust_ca(settings: Settings) -> DemoCA:
+    ca = create_demo_ca(now=NOW - dt.timedelta(days=1))
+    trust = settings.data_dir / "trust"
+    trust.mkdir(parents=True, exist_ok=True)
+    (trust / "root.pem").write_bytes(dump_pem_certificate(ca.root_cert))
+    (trust / "issuing.pem").write_bytes(dump_pem_certificate(ca.issuing_cert))
+    return ca
+
+
+@pytest.fixture
+def ca(settings: Settings) -> DemoCA:
+    return _trust_ca(settings)
+
+
+@pytest.fixture
+async def bearer(pool: asyncpg.Pool, client: httpx.AsyncClient) -> dict[str, str]:
+    async with pool.acquire() as conn:
+        org = await factory.make_organisation(conn, OrgKind.BIDDER)
+        user = await factory.make_user(conn, org, Role.BIDDER)
+    login = await client.post(
+        "/api/v1/auth/login", json={"username": user.username, "password": factory.PASSWORD}
+    )
+    return {"Authorization": f"Bearer {login.json()['token']}"}
+
+
+async def _signed_challenge(client: httpx.AsyncClient, who: Identity) -> dict[str, str]:
+    issued = (await client.post("/api/v1/auth/challenge")).json()
+    body = base64.b64decode(issued["challenge"])
+    signature = sign_detached(body, who.certificate, who.key, chain=who.chain)
+    return {"nonce": issued["nonce"], "signature": base64.b64encode(signature).decode()}
+
+
+async def _register(client: httpx.AsyncClient, headers: dict[str, str], who: Identity,
+                    signer: Identity | None = None) -> httpx.Response:  # fmt: skip
+    proof = await _signed_challenge(client, signer or who)
+    pem = dump_pem_certificate(who.certificate).decode()
+    return await client.post(
+        "/api/v1/me/certificates", json={"certificate": pem, **proof}, headers=headers
+    )
+
+
+async def _log_size(pool: asyncpg.Pool) -> int:
+    async with pool.acquire() as conn:
+        size: int = await conn.fetchval("SELECT size FROM log_head")
+        return size
+
+
+async def test_a_certificate_registered_by_proof_of_possession_logs_in(
+    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str]
+) -> None:
+    """Sign a challenge to register; sign another to log in; the token works."""
+    alice = issue_identity(ca, name="投标人甲", now=NOW - dt.timedelta(hours=1))
+    registered = await _register(client, bearer, alice)
+    assert registered.status_code == 200, registered.text
+
+    login = await client.post("/api/v1/auth/certificate-login", json=await _signed_challenge(
+        client, alice))  # fmt: skip
+    assert login.status_code == 200, login.text
+    me = await client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {login.json()['token']}"}
+    )
+    assert me.status_code == 200
+
+
+async def test_a_challenge_is_good_once(
+    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str]
+) -> None:
+    """Replaying a signed challenge is refused."""
+    alice = issue_identity(ca, name="投标人甲", now=NOW - dt.timedelta(hours=1))
+    await _register(client, bearer, alice)
+    proof = await _signed_challenge(client, alice)
+    first = await client.post("/api/v1/auth/certificate-login", json=proof)
+    again = await client.post("/api/v1/auth/certificate-login", json=proof)
+    assert first.status_code == 200
+    assert (again.status_code, again.json()["error"]["code"]) == (422, "login_challenge_invalid")
+
+
+async def test_registration_without_possession_or_trust_stores_nothing(
+    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str], pool: asyncpg.Pool,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """Signed by another key, or issued by an untrusted CA: refused, nothing stored."""
+    alice = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
+    mallory = issue_identity(ca, name="乙", now=NOW - dt.timedelta(hours=1))
+    stranger_ca = create_demo_ca(now=NOW - dt.timedelta(days=1))
+    stranger = issue_identity(stranger_ca, name="丙", now=NOW - dt.timedelta(hours=1))
+    before = await _log_size(pool)
+    wrong_signer = await _register(client, bearer, alice, signer=mallory)
+    untrusted = await _register(client, bearer, stranger)
+    assert wrong_signer.json()["error"]["code"] == "key_proof_invalid"
+    assert untrusted.json()["error"]["code"] == "certificate_invalid"
+    keys = (await client.get("/api/v1/me/keys", headers=bearer)).json()
+    assert keys == {"certificates": [], "recipients": []}
+    assert await _log_size(pool) == before
+
+
+async def test_an_unregistered_certificate_cannot_log_in(
+    client: httpx.AsyncClient, ca: DemoCA
+) -> None:
+    """A valid signature by a certificate no account registered is refused."""
+    nobody = issue_identity(ca, name="无名", now=NOW - dt.timedelta(hours=1))
+    response = await client.post(
+        "/api/v1/auth/certificate-login", json=await _signed_challenge(client, nobody)
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "credentials_invalid")
+
+
+async def test_rotation_keeps_old_keys_listed_but_only_the_new_ones_current(
+    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str]
+) -> None:
+    """A renewed certificate and recipient: the old are kept (for old bids), not current."""
+    old = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=2))
+    new = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
+    await _register(client, bearer, old)
+    recipients = [X25519Identity.generate().recipient().encode() for _ in range(2)]
+    for recipient in recipients[:1]:
+        signed = RecipientStatement.for_certificate(recipient, old.certificate, NOW).sign(
+            old.certificate, old.key, chain=old.chain
+        )
+        body = {"statement": base64.b64encode(signed.body).decode(),
+                "signature": base64.b64encode(signed.signature).decode()}  # fmt: skip
+        assert (await client.post("/api/v1/me/recipients", json=body, headers=bearer)).is_success
+    await _register(client, bearer, new)
+    signed = RecipientStatement.for_certificate(recipients[1], new.certificate, NOW).sign(
+        new.certificate, new.key, chain=new.chain
+    )
+    body = {"statement": base64.b64encode(signed.body).decode(),
+            "signature": base64.b64encode(signed.signature).decode()}  # fmt: skip
+    assert (await client.post("/api/v1/me/recipients", json=body, headers=bearer)).is_success
+
+    keys = (await client.get("/api/v1/me/keys", headers=bearer)).json()
+    assert [k["current"] for k in keys["certificates"]] == [False, True]
+    assert keys["recipients"] == [
+        {"value": recipients[0], "current": False},
+        {"value": recipients[1], "current": True},
+    ]
+    stale = await client.post(
+        "/api/v1/auth/certificate-login", json=await _signed_challenge(client, old)
+    )
+    assert stale.json()["error"]["code"] == "credentials_invalid"
+
+
+async def test_a_recipient_statement_by_another_certificate_is_refused(
+    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str]
+) -> None:
+    """The recipient must be bound by the user's own registered certificate."""
+    alice = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
+    mallory = issue_identity(ca, name="乙", now=NOW - dt.timedelta(hours=1))
+    await _register(client, bearer, alice)
+    recipient = X25519Identity.generate().recipient().encode()
+    signed = RecipientStatement.for_certificate(recipient, mallory.certificate, NOW).sign(
+        mallory.certificate, mallory.key, chain=mallory.chain
+    )
+    body = {"statement": base64.b64encode(signed.body).decode(),
+            "signature": base64.b64encode(signed.signature).decode()}  # fmt: skip
+    refused = await client.post("/api/v1/me/recipients", json=body, headers=bearer)
+    assert refused.json()["error"]["code"] == "key_proof_invalid"
+    assert (await client.get("/api/v1/me/keys", headers=bearer)).json()["recipients"] == []
