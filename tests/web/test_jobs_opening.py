@@ -48,9 +48,9 @@ def fixture_settings(tmp_path: Path, database: CloneDatabase, http_ca: DemoCA) -
 
 
 async def one_minute_tender(conn: asyncpg.Connection, world: World) -> Tender:
-    """A published tender: deadline in 4 s, a decryption window of one minute."""
+    """A published tender: deadline in 15 s (room for sealing under load), a one-minute window."""
     now = (await queries.database_now(conn)).replace(microsecond=0)
-    deadline = now + dt.timedelta(seconds=4)
+    deadline = now + dt.timedelta(seconds=15)
     schedule = a_schedule(
         documents_from=now - dt.timedelta(minutes=1),
         documents_until=deadline,
