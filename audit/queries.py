@@ -189,3 +189,14 @@ async def database_now(conn: asyncpg.Connection) -> datetime:
     """The database clock, which decides every deadline (DESIGN.md, "Time")."""
     now: datetime = await conn.fetchval(SELECT_DB_NOW)
     return now
+
+
+# Only one process signs checkpoints at a time; the others skip that round.
+CHECKPOINT_LOCK_KEY = 0x6C_6F_67_63_6B_70
+TRY_CHECKPOINT_LOCK = "SELECT pg_try_advisory_xact_lock($1)"
+
+
+async def try_checkpoint_lock(conn: asyncpg.Connection) -> bool:
+    """Take the checkpoint signer's lock for this transaction, if free."""
+    taken: bool = await conn.fetchval(TRY_CHECKPOINT_LOCK, CHECKPOINT_LOCK_KEY)
+    return taken

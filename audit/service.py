@@ -154,6 +154,11 @@ class LogIdentity:
     signer: Ed25519Signer
 
 
+async def try_checkpoint_lock(conn: asyncpg.Connection) -> bool:
+    """Whether this transaction may sign checkpoints now (one signer at a time)."""
+    return await queries.try_checkpoint_lock(conn)
+
+
 async def sign_new_checkpoint(conn: asyncpg.Connection, identity: LogIdentity) -> int | None:
     """Sign a checkpoint for the current size if the newest one is older; returns its size."""
     size = await queries.log_size(conn)

@@ -11,17 +11,14 @@ from web import background
 
 log = logging.getLogger(__name__)
 
-# Only one process signs at a time; the others skip that round.
-CHECKPOINT_LOCK_KEY = 0x6C_6F_67_63_6B_70
-
 
 @background.register("checkpoint", lambda app: app.state.settings.checkpoint_interval_seconds)
 async def sign_checkpoints(app: Starlette) -> None:
     """Sign a checkpoint whenever the log has grown, so every entry is soon covered."""
-    async with app.state.pool.acquire() as conn:
-        if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", CHECKPOINT_LOCK_KEY):
-            return
-        async with conn.transaction():
+    async with app.state.pool.acquire() as conn, conn.transaction():
+        # A transaction-scoped lock must be taken inside the transaction it guards:
+        # outside one it would end with its own statement and guard nothing.
+        if await service.try_checkpoint_lock(conn):
             await service.sign_new_checkpoint(conn, app.state.log_identity)
 
 

@@ -165,3 +165,14 @@ async def test_concurrent_appends_from_many_connections_build_one_tree(
         assert tree.size == 100
         assert await service.root_at(conn, 100) == tree.root(100)
         assert await service.consistency_proof(conn, 37, 100) == tree.consistency_proof(37, 100)
+
+
+async def test_one_checkpoint_signer_at_a_time(pool: asyncpg.Pool) -> None:
+    """The signer's lock holds for the whole transaction, and is free after it."""
+    async with pool.acquire() as first, pool.acquire() as second:
+        async with first.transaction():
+            assert await service.try_checkpoint_lock(first)
+            async with second.transaction():
+                assert not await service.try_checkpoint_lock(second)
+        async with second.transaction():
+            assert await service.try_checkpoint_lock(second)

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from accounts import service as accounts_service
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
+from audit import queries as audit_queries
 from expert_pool import (
     service_answers,
     service_close,
@@ -327,7 +328,7 @@ async def invitations(request: Request) -> InvitationList:
     async with signed_in(request) as (conn, actor):
         items = await service_answers.my_invitations(conn, actor)
         expert_id = await service_answers.expert_id_of(conn, actor)
-        now = await conn.fetchval("SELECT clock_timestamp()")
+        now = await audit_queries.database_now(conn)
     out = []
     for item in items:
         due = item.status is MemberStatus.NOTIFIED
