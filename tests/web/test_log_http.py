@@ -283,7 +283,7 @@ async def test_audit_verify_rehashes_entries_and_catches_a_rewritten_leaf(
     await checkpoint(app, pool)
     log_key = app.state.log_identity.signer.verifier().to_vkey()
     verify = ("audit", "verify", "--server", live_server.url, "--log-key", log_key,
-              "--entries", "--token", token)  # fmt: skip
+              "--entries", f"--token={token}")  # fmt: skip
     code, out = await etender(*verify)
     assert code == 0, out
     assert "root matches" in out

@@ -168,7 +168,7 @@ async def submit(
     """`etender bid submit` of a sealed part: its sha256 and the version the server gave."""
     consortium = [a for m in members for a in ("--consortium", m)]
     submitted = await cli(
-        "bid", "submit", "--server", server, "--token", who.token, "--tender", tender["id"],
+        "bid", "submit", "--server", server, f"--token={who.token}", "--tender", tender["id"],
         "--lot", "1", "--cert", str(who.cert), "--key", str(who.key),
         "--state-dir", str(sealed.parent / "state"), "--out-dir", str(who.out),
         "--no-progress", *consortium, str(sealed),
@@ -337,7 +337,7 @@ async def test_the_whole_opening_through_server_websocket_and_command_line(
         key = tmp_path / f"official{x}.agekey"
         key.write_text(f"# official {x}\n{official.age.encode()}\n")
         token = await login(client, official.user.username)
-        await cli("opening", "release", "--server", server, "--token", token,
+        await cli("opening", "release", "--server", server, f"--token={token}",
                   "--identity", str(key), "--tender", tender["id"])  # fmt: skip
     before, announced = await events_until_record(watcher)
     await watcher.close()
