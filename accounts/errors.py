@@ -216,6 +216,12 @@ class CertificateUnacceptable(AccountsError):
     code = "certificate_invalid"
 
 
+class CertificateOrganisationMismatch(AccountsError):
+    """The certificate names another organisation, or a bidder's names none (Reg. credit code)."""
+
+    code = "certificate_organisation_mismatch"
+
+
 class CertificateRequired(AccountsError):
     """Registering an age recipient needs a registered signing certificate first."""
 

@@ -20,17 +20,25 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from accounts import key_queries, queries, service
 from accounts.errors import (
+    CertificateOrganisationMismatch,
     CertificateRequired,
     CertificateUnacceptable,
     CredentialsInvalid,
     KeyProofInvalid,
     LoginChallengeInvalid,
 )
-from accounts.model import Actor, IssuedToken, LoginPolicy, SessionKind, UserStatus
+from accounts.model import Actor, IssuedToken, LoginPolicy, Role, SessionKind, UserStatus
 from audit import service as audit
 from audit.entry import Actor as LogActor
 from audit.entry import LogEntry, Subject
-from signing.certs import TrustStore, cert_sha256, load_pem_certificate, subject_name, verify_chain
+from signing.certs import (
+    TrustStore,
+    cert_sha256,
+    load_pem_certificate,
+    subject_credit_code,
+    subject_name,
+    verify_chain,
+)
 from signing.cms import read_signer, verify_detached
 from signing.errors import SigningError
 from signing.statements import (
@@ -96,6 +104,7 @@ async def register_certificate(
     challenge = await _use_challenge(conn, nonce)
     now: datetime = await queries.database_now(conn)
     certificate = _trusted_certificate(certificate_pem, trust, now)
+    await _check_organisation(conn, actor, certificate)
     try:
         signer = verify_detached(challenge.to_bytes(), signature, trust, now)
     except SigningError as exc:
@@ -124,6 +133,31 @@ def _trusted_certificate(pem: bytes, trust: TrustStore, now: datetime) -> x509.C
     except SigningError as exc:
         raise CertificateUnacceptable(f"certificate refused ({exc.code}): {exc.message}") from None
     return certificate
+
+
+async def _check_organisation(
+    conn: asyncpg.Connection, actor: Actor, certificate: x509.Certificate
+) -> None:
+    """A certificate speaks for the user's own organisation or for none.
+
+    The opening attributes a bid to the credit code in its signer's certificate (subject
+    serialNumber, docs/formats/signatures.md); a bidder's certificate without one, or with
+    another organisation's, would make every bid it signs fail at the opening — refused
+    here, while the bidder can still get the right certificate.
+    """
+    code = subject_credit_code(certificate)
+    org = await queries.organisation(conn, actor.organisation_id)
+    own = org.credit_code if org is not None else None
+    if code is not None and code != own:
+        raise CertificateOrganisationMismatch(
+            "the certificate names another organisation's credit code",
+            details={"certificate": code, "organisation": own},
+        )
+    if code is None and actor.has_role(Role.BIDDER):
+        raise CertificateOrganisationMismatch(
+            "a bidder's signing certificate must carry its organisation's credit code "
+            "(subject serialNumber); ask the CA for an organisation certificate"
+        )
 
 
 async def register_recipient(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -35,15 +36,29 @@ def ca(settings: Settings) -> DemoCA:
     return _trust_ca(settings)
 
 
-@pytest.fixture
-async def bearer(pool: asyncpg.Pool, client: httpx.AsyncClient) -> dict[str, str]:
+@dataclasses.dataclass(frozen=True)
+class Member:
+    """A signed-in user: its bearer header and its organisation's credit code."""
+
+    headers: dict[str, str]
+    code: str
+
+
+async def _member(
+    pool: asyncpg.Pool, client: httpx.AsyncClient, kind: OrgKind, role: Role
+) -> Member:
     async with pool.acquire() as conn:
-        org = await factory.make_organisation(conn, OrgKind.BIDDER)
-        user = await factory.make_user(conn, org, Role.BIDDER)
+        org = await factory.make_organisation(conn, kind)
+        user = await factory.make_user(conn, org, role)
     login = await client.post(
         "/api/v1/auth/login", json={"username": user.username, "password": factory.PASSWORD}
     )
-    return {"Authorization": f"Bearer {login.json()['token']}"}
+    return Member({"Authorization": f"Bearer {login.json()['token']}"}, org.credit_code)
+
+
+@pytest.fixture
+async def bidder(pool: asyncpg.Pool, client: httpx.AsyncClient) -> Member:
+    return await _member(pool, client, OrgKind.BIDDER, Role.BIDDER)
 
 
 async def _signed_challenge(client: httpx.AsyncClient, who: Identity) -> dict[str, str]:
@@ -69,11 +84,13 @@ async def _log_size(pool: asyncpg.Pool) -> int:
 
 
 async def test_a_certificate_registered_by_proof_of_possession_logs_in(
-    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str]
+    client: httpx.AsyncClient, ca: DemoCA, bidder: Member
 ) -> None:
     """Sign a challenge to register; sign another to log in; the token works."""
-    alice = issue_identity(ca, name="投标人甲", now=NOW - dt.timedelta(hours=1))
-    registered = await _register(client, bearer, alice)
+    alice = issue_identity(
+        ca, name="投标人甲", org_credit_code=bidder.code, now=NOW - dt.timedelta(hours=1)
+    )
+    registered = await _register(client, bidder.headers, alice)
     assert registered.status_code == 200, registered.text
 
     login = await client.post("/api/v1/auth/certificate-login", json=await _signed_challenge(
@@ -86,11 +103,13 @@ async def test_a_certificate_registered_by_proof_of_possession_logs_in(
 
 
 async def test_a_challenge_is_good_once(
-    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str]
+    client: httpx.AsyncClient, ca: DemoCA, bidder: Member
 ) -> None:
     """Replaying a signed challenge is refused."""
-    alice = issue_identity(ca, name="投标人甲", now=NOW - dt.timedelta(hours=1))
-    await _register(client, bearer, alice)
+    alice = issue_identity(
+        ca, name="投标人甲", org_credit_code=bidder.code, now=NOW - dt.timedelta(hours=1)
+    )
+    await _register(client, bidder.headers, alice)
     proof = await _signed_challenge(client, alice)
     first = await client.post("/api/v1/auth/certificate-login", json=proof)
     again = await client.post("/api/v1/auth/certificate-login", json=proof)
@@ -99,20 +118,26 @@ async def test_a_challenge_is_good_once(
 
 
 async def test_registration_without_possession_or_trust_stores_nothing(
-    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str], pool: asyncpg.Pool,
+    client: httpx.AsyncClient, ca: DemoCA, bidder: Member, pool: asyncpg.Pool,
     tmp_path: Path,
 ) -> None:  # fmt: skip
     """Signed by another key, or issued by an untrusted CA: refused, nothing stored."""
-    alice = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
-    mallory = issue_identity(ca, name="乙", now=NOW - dt.timedelta(hours=1))
+    alice = issue_identity(
+        ca, name="甲", org_credit_code=bidder.code, now=NOW - dt.timedelta(hours=1)
+    )
+    mallory = issue_identity(
+        ca, name="乙", org_credit_code=bidder.code, now=NOW - dt.timedelta(hours=1)
+    )
     stranger_ca = create_demo_ca(now=NOW - dt.timedelta(days=1))
-    stranger = issue_identity(stranger_ca, name="丙", now=NOW - dt.timedelta(hours=1))
+    stranger = issue_identity(
+        stranger_ca, name="丙", org_credit_code=bidder.code, now=NOW - dt.timedelta(hours=1)
+    )
     before = await _log_size(pool)
-    wrong_signer = await _register(client, bearer, alice, signer=mallory)
-    untrusted = await _register(client, bearer, stranger)
+    wrong_signer = await _register(client, bidder.headers, alice, signer=mallory)
+    untrusted = await _register(client, bidder.headers, stranger)
     assert wrong_signer.json()["error"]["code"] == "key_proof_invalid"
     assert untrusted.json()["error"]["code"] == "certificate_invalid"
-    keys = (await client.get("/api/v1/me/keys", headers=bearer)).json()
+    keys = (await client.get("/api/v1/me/keys", headers=bidder.headers)).json()
     assert keys == {"certificates": [], "recipients": []}
     assert await _log_size(pool) == before
 
@@ -129,12 +154,16 @@ async def test_an_unregistered_certificate_cannot_log_in(
 
 
 async def test_rotation_keeps_old_keys_listed_but_only_the_new_ones_current(
-    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str]
+    client: httpx.AsyncClient, ca: DemoCA, bidder: Member
 ) -> None:
     """A renewed certificate and recipient: the old are kept (for old bids), not current."""
-    old = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=2))
-    new = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
-    await _register(client, bearer, old)
+    old = issue_identity(
+        ca, name="甲", org_credit_code=bidder.code, now=NOW - dt.timedelta(hours=2)
+    )
+    new = issue_identity(
+        ca, name="甲", org_credit_code=bidder.code, now=NOW - dt.timedelta(hours=1)
+    )
+    await _register(client, bidder.headers, old)
     recipients = [X25519Identity.generate().recipient().encode() for _ in range(2)]
     for recipient in recipients[:1]:
         signed = RecipientStatement.for_certificate(recipient, old.certificate, NOW).sign(
@@ -142,16 +171,20 @@ async def test_rotation_keeps_old_keys_listed_but_only_the_new_ones_current(
         )
         body = {"statement": base64.b64encode(signed.body).decode(),
                 "signature": base64.b64encode(signed.signature).decode()}  # fmt: skip
-        assert (await client.post("/api/v1/me/recipients", json=body, headers=bearer)).is_success
-    await _register(client, bearer, new)
+        assert (
+            await client.post("/api/v1/me/recipients", json=body, headers=bidder.headers)
+        ).is_success
+    await _register(client, bidder.headers, new)
     signed = RecipientStatement.for_certificate(recipients[1], new.certificate, NOW).sign(
         new.certificate, new.key, chain=new.chain
     )
     body = {"statement": base64.b64encode(signed.body).decode(),
             "signature": base64.b64encode(signed.signature).decode()}  # fmt: skip
-    assert (await client.post("/api/v1/me/recipients", json=body, headers=bearer)).is_success
+    assert (
+        await client.post("/api/v1/me/recipients", json=body, headers=bidder.headers)
+    ).is_success
 
-    keys = (await client.get("/api/v1/me/keys", headers=bearer)).json()
+    keys = (await client.get("/api/v1/me/keys", headers=bidder.headers)).json()
     assert [k["current"] for k in keys["certificates"]] == [False, True]
     assert keys["recipients"] == [
         {"value": recipients[0], "current": False},
@@ -164,18 +197,57 @@ async def test_rotation_keeps_old_keys_listed_but_only_the_new_ones_current(
 
 
 async def test_a_recipient_statement_by_another_certificate_is_refused(
-    client: httpx.AsyncClient, ca: DemoCA, bearer: dict[str, str]
+    client: httpx.AsyncClient, ca: DemoCA, bidder: Member
 ) -> None:
     """The recipient must be bound by the user's own registered certificate."""
-    alice = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
-    mallory = issue_identity(ca, name="乙", now=NOW - dt.timedelta(hours=1))
-    await _register(client, bearer, alice)
+    alice = issue_identity(
+        ca, name="甲", org_credit_code=bidder.code, now=NOW - dt.timedelta(hours=1)
+    )
+    mallory = issue_identity(
+        ca, name="乙", org_credit_code=bidder.code, now=NOW - dt.timedelta(hours=1)
+    )
+    await _register(client, bidder.headers, alice)
     recipient = X25519Identity.generate().recipient().encode()
     signed = RecipientStatement.for_certificate(recipient, mallory.certificate, NOW).sign(
         mallory.certificate, mallory.key, chain=mallory.chain
     )
     body = {"statement": base64.b64encode(signed.body).decode(),
             "signature": base64.b64encode(signed.signature).decode()}  # fmt: skip
-    refused = await client.post("/api/v1/me/recipients", json=body, headers=bearer)
+    refused = await client.post("/api/v1/me/recipients", json=body, headers=bidder.headers)
     assert refused.json()["error"]["code"] == "key_proof_invalid"
-    assert (await client.get("/api/v1/me/keys", headers=bearer)).json()["recipients"] == []
+    assert (await client.get("/api/v1/me/keys", headers=bidder.headers)).json()["recipients"] == []
+
+
+async def test_a_certificate_of_another_organisation_is_refused_and_nothing_stored(
+    client: httpx.AsyncClient, ca: DemoCA, bidder: Member, pool: asyncpg.Pool
+) -> None:
+    """A certificate naming another organisation's credit code speaks for that one: refused."""
+    async with pool.acquire() as conn:
+        other = await factory.make_organisation(conn, OrgKind.BIDDER)
+    theirs = issue_identity(ca, name="乙", org_credit_code=other.credit_code,
+                            now=NOW - dt.timedelta(hours=1))  # fmt: skip
+    before = await _log_size(pool)
+    refused = await _register(client, bidder.headers, theirs)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "certificate_organisation_mismatch"
+    assert error["details"] == {"certificate": other.credit_code, "organisation": bidder.code}
+    keys = (await client.get("/api/v1/me/keys", headers=bidder.headers)).json()
+    assert keys["certificates"] == []
+    assert await _log_size(pool) == before
+
+
+async def test_a_bidder_certificate_must_carry_the_credit_code_but_an_agencys_need_not(
+    client: httpx.AsyncClient, ca: DemoCA, bidder: Member, pool: asyncpg.Pool
+) -> None:
+    """A bid is attributed by its signer's credit code: a bidder without one is refused."""
+    personal = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
+    refused = await _register(client, bidder.headers, personal)
+    assert refused.json()["error"]["code"] == "certificate_organisation_mismatch"
+    assert (await client.get("/api/v1/me/keys", headers=bidder.headers)).json()[
+        "certificates"
+    ] == []
+
+    agent = await _member(pool, client, OrgKind.AGENCY, Role.AGENCY)
+    accepted = await _register(client, agent.headers, personal)
+    assert accepted.status_code == 200, accepted.text
