@@ -1,4 +1,4 @@
-"""SQL of the opening: released shares, self-decryption keys, results, records.
+"""SQL of the opening: releases, self-decryption keys, results, records, the settle lock.
 
 Every statement is a named constant beside the function that runs it; unique
 violations become the opening's own errors here (CONVENTIONS: asyncpg errors are
@@ -211,6 +211,7 @@ class Response:
     """A bidder's confirmation or objection, with the host's answer."""
 
     id: UUID
+    part: str  # the stage whose record it answers: main, technical or commercial
     bidder_id: UUID
     kind: str
     objection: str | None
@@ -222,7 +223,7 @@ class Response:
 INSERT_RESPONSE = """
 INSERT INTO opening_responses (lot_id, part, bidder_id, kind, signature, objection, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
-RETURNING id, bidder_id, kind, objection, answer, created_at, answered_at
+RETURNING id, part, bidder_id, kind, objection, answer, created_at, answered_at
 """
 
 
@@ -251,7 +252,7 @@ async def insert_response(
 ANSWER = """
 UPDATE opening_responses SET answer = $2, answered_by = $3, answered_at = $4
 WHERE id = $1 AND lot_id = $5 AND kind = 'object' AND answer IS NULL
-RETURNING id, bidder_id, kind, objection, answer, created_at, answered_at
+RETURNING id, part, bidder_id, kind, objection, answer, created_at, answered_at
 """
 
 
@@ -264,14 +265,14 @@ async def answer(
 
 
 SELECT_RESPONSES = """
-SELECT id, bidder_id, kind, objection, answer, created_at, answered_at
-FROM opening_responses WHERE lot_id = $1 AND part = $2 ORDER BY created_at, id
+SELECT id, part, bidder_id, kind, objection, answer, created_at, answered_at
+FROM opening_responses WHERE lot_id = $1 ORDER BY created_at, id
 """
 
 
-async def responses(conn: asyncpg.Connection, lot_id: UUID, part: str) -> list[Response]:
-    """Every confirmation and objection of a lot's record, oldest first."""
-    return [Response(**dict(row)) for row in await conn.fetch(SELECT_RESPONSES, lot_id, part)]
+async def responses(conn: asyncpg.Connection, lot_id: UUID) -> list[Response]:
+    """Every confirmation and objection of a lot's records (every stage), oldest first."""
+    return [Response(**dict(row)) for row in await conn.fetch(SELECT_RESPONSES, lot_id)]
 
 
 class CommercialStageOpen(OpeningError):
@@ -307,7 +308,7 @@ async def commercial_from(conn: asyncpg.Connection, lot_id: UUID) -> datetime | 
 
 # Frozen lots whose current stage (main/technical, or commercial once requested) has no
 # record yet, with when that stage's window opened. Read-only: settling goes through
-# opening_service.advance under the tender's row lock.
+# opening_progress.advance under the tender's row lock.
 UNSETTLED_LOTS = """
 SELECT f.tender_id, l.number,
        s.requested_at AS commercial_from
@@ -325,3 +326,25 @@ LIMIT $1
 async def unsettled_frozen_lots(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
     """Frozen lots without a record for their current stage, oldest freeze first."""
     return list(await conn.fetch(UNSETTLED_LOTS, limit))
+
+
+# Only one process settles closed windows at a time; the others skip that round. A
+# session lock, not a transaction one: each lot is settled in its own short
+# transaction (opening_progress.advance), so the lock spans them and is released
+# explicitly.
+SETTLE_LOCK_KEY = 0x6F_70_65_6E_69_6E_67
+TRY_SETTLE_LOCK = "SELECT pg_try_advisory_lock($1)"
+
+
+async def try_settle_lock(conn: asyncpg.Connection) -> bool:
+    """Take the settle job's lock for this session, if free."""
+    taken: bool = await conn.fetchval(TRY_SETTLE_LOCK, SETTLE_LOCK_KEY)
+    return taken
+
+
+RELEASE_SETTLE_LOCK = "SELECT pg_advisory_unlock($1)"
+
+
+async def release_settle_lock(conn: asyncpg.Connection) -> None:
+    """Release the settle job's lock taken by ``try_settle_lock`` on this session."""
+    await conn.execute(RELEASE_SETTLE_LOCK, SETTLE_LOCK_KEY)

@@ -5,7 +5,7 @@ fails (``window_closed``) and the record is published, whether or not the host i
 the hall. The job does what the hall's ``advance`` command does
 (web/live_opening.py) and tells the hall the same events. One process runs it at a
 time (an advisory lock); each lot is settled under its tender's row lock
-(tender.opening_service.advance), and a lot already settled only has its record
+(tender.opening_progress.advance), and a lot already settled only has its record
 read back, so a second run changes nothing. Which windows closed is decided by the
 database clock. Interval: ``ETENDER_POLICY_OPENING_JOB_SECONDS`` (default 10).
 """
@@ -19,16 +19,16 @@ from uuid import UUID
 import asyncpg
 from starlette.applications import Starlette
 
-from tender import opening_queries, opening_service, queries
+from tender import opening_queries, queries
 from tender.errors import TenderError
+from tender.opening_lot import Opening
+from tender.opening_progress import LotProgress, advance
 from tender.service import load
 from web import background, live_opening
 
 log = logging.getLogger(__name__)
 INTERVAL_KEY = "opening_job_seconds"
 DEFAULT_INTERVAL = 10.0
-# Only one process settles at a time; the others skip that round.
-OPENING_LOCK_KEY = 0x6F_70_65_6E_69_6E_67
 
 
 def interval(app: Starlette) -> float:
@@ -54,10 +54,10 @@ async def closed_lots(conn: asyncpg.Connection, limit: int = 50) -> list[tuple[U
 
 
 async def settle_lot(
-    conn: asyncpg.Connection, tender_id: UUID, lot: str, opening: opening_service.Opening
-) -> opening_service.LotProgress:
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, opening: Opening
+) -> LotProgress:
     """Advance one lot as the host would, and tell its hall (status, record once)."""
-    done = await opening_service.advance(conn, tender_id, lot, opening=opening)
+    done = await advance(conn, tender_id, lot, opening=opening)
     await live_opening.publish(conn, tender_id, lot, done)
     return done
 
@@ -67,7 +67,7 @@ async def settle_closed_windows(app: Starlette) -> None:
     """Settle every lot whose decryption window closed without the host advancing it."""
     async with app.state.pool.acquire() as conn:
         # A session lock, so each lot keeps its own short transaction (advance's).
-        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", OPENING_LOCK_KEY):
+        if not await opening_queries.try_settle_lock(conn):
             return
         try:
             due = await closed_lots(conn)
@@ -79,13 +79,13 @@ async def settle_closed_windows(app: Starlette) -> None:
                 if opening is not None and await _settle_logged(conn, tender_id, lot, opening)
             ]
         finally:
-            await conn.execute("SELECT pg_advisory_unlock($1)", OPENING_LOCK_KEY)
+            await opening_queries.release_settle_lock(conn)
     if settled:
         log.info("opening.settle_job", extra={"lots": settled})
 
 
 async def _settle_logged(
-    conn: asyncpg.Connection, tender_id: UUID, lot: str, opening: opening_service.Opening
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, opening: Opening
 ) -> bool:
     # One lot refusing (a missing blob, a broken roster) must not hold the others back.
     try:

@@ -17,9 +17,10 @@ import asyncpg
 from starlette.applications import Starlette
 
 from accounts.model import Actor, Role
-from tender import bonds, opening_service, queries
+from tender import bonds, opening_progress, queries
 from tender.errors import LotNotFound, TenderNotFound, TrustStoreMissing
 from tender.opening import OpeningError
+from tender.opening_lot import Opening
 from tender.receipts import load_or_create
 from tender.service import load
 from web.live import queries as live
@@ -41,15 +42,15 @@ class HallCommandRefused(Exception):
         self.details = None
 
 
-def opening_setup(app: Starlette) -> opening_service.Opening:
+def opening_setup(app: Starlette) -> Opening:
     """The opening's composition (blobs, trust, platform key), built once per application."""
-    cached: opening_service.Opening | None = getattr(app.state, "opening", None)
+    cached: Opening | None = getattr(app.state, "opening", None)
     if cached is None:
         settings = app.state.settings
         trust = tender_setup(app).trust
         if trust is None:
             raise TrustStoreMissing("the platform has no trust store: nothing can be verified")
-        cached = opening_service.Opening(
+        cached = Opening(
             store=blob_store(app),
             trust=trust,
             signer=load_or_create(settings.data_dir).identity,
@@ -73,12 +74,12 @@ def parse_subject(value: str) -> tuple[UUID, str]:
         raise TenderNotFound("the hall's subject names no tender") from None
 
 
-def status_data(progress: opening_service.LotProgress) -> dict[str, Any]:
+def status_data(progress: opening_progress.LotProgress) -> dict[str, Any]:
     """A ``lot.status`` event: each part's outcome and cause, never a price."""
     return {"statuses": progress_data(progress)["statuses"], "settled": progress.record is not None}
 
 
-def progress_data(progress: opening_service.LotProgress) -> dict[str, Any]:
+def progress_data(progress: opening_progress.LotProgress) -> dict[str, Any]:
     """Statuses without prices; the record (with prices) only once it exists."""
     return {
         "statuses": [
@@ -96,7 +97,7 @@ def progress_data(progress: opening_service.LotProgress) -> dict[str, Any]:
 
 
 async def snapshot(
-    conn: asyncpg.Connection, tender_id: UUID, lot: str, opening: opening_service.Opening
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, opening: Opening
 ) -> dict[str, Any]:
     """The hall's state now: countdown inputs, and the lot's progress once frozen."""
     tender = await load(conn, tender_id)
@@ -114,14 +115,14 @@ async def snapshot(
         "record": None,
     }
     try:
-        progress = await opening_service.progress(conn, tender_id, lot, opening=opening)
+        progress = await opening_progress.progress(conn, tender_id, lot, opening=opening)
     except OpeningError:
         return data  # before the deadline or the freeze: the countdown only
     return data | {"frozen": True} | progress_data(progress)
 
 
 async def publish(
-    conn: asyncpg.Connection, tender_id: UUID, lot: str, progress: opening_service.LotProgress
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, progress: opening_progress.LotProgress
 ) -> None:
     """Tell the hall about a lot's new progress; the record is announced (唱标) once."""
     session = await live.open_session(conn, KIND, subject(tender_id, lot))
@@ -148,7 +149,7 @@ class OpeningHall:
     def __init__(self, app: Starlette) -> None:
         self.app = app
 
-    def _opening(self) -> opening_service.Opening:
+    def _opening(self) -> Opening:
         return opening_setup(self.app)
 
     async def audiences(
@@ -173,7 +174,7 @@ class OpeningHall:
         if command.type == "bond_check":
             return [Emit(kind="bonds.checked", data=await self._bonds(conn, tender_id, lot))]
         if command.type == "advance":
-            done = await opening_service.advance(conn, tender_id, lot, opening=self._opening())
+            done = await opening_progress.advance(conn, tender_id, lot, opening=self._opening())
             emits = [Emit(kind="lot.status", data=status_data(done))]
             if done.record is not None and not await _announced(
                 conn, session.id, done.record.body.decode()
@@ -185,9 +186,9 @@ class OpeningHall:
         raise HallCommandRefused(f"the opening hall has no command {command.type!r}")
 
     async def _bonds(self, conn: asyncpg.Connection, tender_id: UUID, lot: str) -> dict[str, Any]:
-        progress = await opening_service.progress(conn, tender_id, lot, opening=self._opening())
+        progress = await opening_progress.progress(conn, tender_id, lot, opening=self._opening())
         bidders = {(s.bid_id, s.bidder) for s in progress.statuses}
-        frozen = await opening_service.frozen_bidders(conn, tender_id, lot)
+        frozen = await opening_progress.frozen_bidders(conn, tender_id, lot)
         checks = []
         for bid_id, credit_code in sorted(bidders, key=lambda b: b[1]):
             result = await bonds.check_bond(conn, tender_id, lot, frozen[bid_id])

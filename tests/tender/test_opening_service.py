@@ -16,19 +16,13 @@ from signing.shares import SHARE_TYPE, derive_share_stanzas, unwrap_share
 from tender import freeze, service, submission
 from tender.model import Tender
 from tender.opening import LotBelowMinimumBids, Outcome, ShareReleaseBeforeDeadline
+from tender.opening_lot import CommercialPartSealed, Opening
+from tender.opening_progress import LotProgress, advance, open_commercial_stage
+from tender.opening_publication import opening_record
 from tender.opening_queries import ShareAlreadyReleased
 from tender.opening_record import parse_record, verify_record
-from tender.opening_service import (
-    CommercialPartSealed,
-    LotProgress,
-    Opening,
-    ShareRelease,
-    advance,
-    open_commercial_stage,
-    opening_record,
-    release_shares,
-    submit_self_key,
-)
+from tender.opening_release import ShareRelease, release_shares, submit_self_key
+from tender.opening_responses import respond, responses
 from tender.receipts import load_or_create
 from tender.submission import Submission
 from tests.accounts.factory import actor_for
@@ -273,6 +267,9 @@ async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
         done = await release_shares(conn, official, tender.id, "1", technical, opening=opening)
     assert done.record is not None
     assert parse_record(done.record.body)["part"] == "technical"
+    await respond(
+        conn, bidders[1].actor, tender.id, "1", objection="技术标记录有误", opening=opening
+    )
     with pytest.raises(PermissionDenied):
         await open_commercial_stage(conn, officials[0], tender.id, "1", opening=opening)
     staff_open = await open_commercial_stage(conn, world.staff, tender.id, "1", opening=opening)
@@ -286,3 +283,9 @@ async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
     assert sorted(e["fields"]["price"] for e in body["entries"]) == sorted(PRICES)
     technical_record = await opening_record(conn, tender.id, "1", "technical")
     assert technical_record != done.record
+    await respond(conn, bidders[2].actor, tender.id, "1", objection="报价记录有误", opening=opening)
+    listed = await responses(conn, tender.id, "1")  # each stage's responses, each named
+    assert [(r.part, r.objection) for r in listed] == [
+        ("technical", "技术标记录有误"),
+        ("commercial", "报价记录有误"),
+    ]

@@ -18,10 +18,13 @@ from starlette.routing import BaseRoute
 from accounts.errors import PermissionDenied
 from signing.cms import sign_detached
 from signing.committee import dump_committee
-from tender import opening_queries
-from tender import opening_service as svc
+from tender import opening_progress, opening_queries, opening_release
 from tender.opening import OpeningError
+from tender.opening_progress import LotProgress, open_commercial_stage
+from tender.opening_publication import opening_record
 from tender.opening_record import SignedRecord
+from tender.opening_release import ReleaseBatch, ShareRelease, frozen_part_sha256, submit_self_key
+from tender.opening_responses import answer_objection, respond, responses
 from tender.service import load
 from web import live_opening  # module import: live_opening imports web.routes too
 from web.auth import signed_in
@@ -97,7 +100,7 @@ def _part_id(value: str) -> tuple[str, UUID, str]:
         ) from None
 
 
-def progress_body(progress: svc.LotProgress) -> ProgressBody:
+def progress_body(progress: LotProgress) -> ProgressBody:
     """The JSON of a lot's progress."""
     statuses = [
         PartStatusBody(
@@ -113,7 +116,7 @@ def progress_body(progress: svc.LotProgress) -> ProgressBody:
     return ProgressBody(statuses=statuses, record=record)
 
 
-def batch_json(batch: svc.ReleaseBatch) -> dict[str, Any]:
+def batch_json(batch: ReleaseBatch) -> dict[str, Any]:
     """One lot of the release batch (the client re-checks all of it)."""
     return {
         "lot": batch.lot,
@@ -153,7 +156,9 @@ async def release_batch(request: Request) -> Response:
             if wanted is not None and lot != wanted:
                 continue
             try:
-                lots.append(batch_json(await svc.release_batch(conn, actor, which, lot)))
+                lots.append(
+                    batch_json(await opening_release.release_batch(conn, actor, which, lot))
+                )
             except (PermissionDenied, OpeningError):
                 if wanted is not None:
                     raise
@@ -164,7 +169,7 @@ async def frozen_part(request: Request) -> Response:
     which = tender_id(request)
     lot, bid, label = _part_id(request.path_params["part_id"])
     async with signed_in(request) as (conn, actor):
-        sha256 = await svc.frozen_part_sha256(conn, actor, which, lot, bid, label)
+        sha256 = await frozen_part_sha256(conn, actor, which, lot, bid, label)
     store = blob_store(request.app)
     return StreamingResponse(store.read(sha256), media_type="application/octet-stream")
 
@@ -178,7 +183,7 @@ async def release_shares(request: Request) -> ProgressBody:
         if lot != body.lot:
             raise RequestInvalid("every part_id is of the body's lot", details={"field": "part_id"})
         releases.append(
-            svc.ShareRelease(
+            ShareRelease(
                 bid_id=bid,
                 part=label,
                 x=item.x,
@@ -188,7 +193,9 @@ async def release_shares(request: Request) -> ProgressBody:
         )
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
-        done = await svc.release_shares(conn, actor, which, body.lot, releases, opening=opening)
+        done = await opening_release.release_shares(
+            conn, actor, which, body.lot, releases, opening=opening
+        )
         await live_opening.publish(conn, which, body.lot, done)
     return progress_body(done)
 
@@ -199,7 +206,7 @@ async def self_key(request: Request) -> ProgressBody:
     key = _b64(body.file_key, "file_key") or b""
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
-        done = await svc.submit_self_key(conn, actor, which, lot, body.part, key, opening=opening)
+        done = await submit_self_key(conn, actor, which, lot, body.part, key, opening=opening)
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)
 
@@ -208,7 +215,7 @@ async def open_commercial(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
-        done = await svc.open_commercial_stage(conn, actor, which, lot, opening=opening)
+        done = await open_commercial_stage(conn, actor, which, lot, opening=opening)
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)
 
@@ -217,7 +224,7 @@ async def lot_progress(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     opening = live_opening.opening_setup(request.app)
     async with maybe_signed_in(request) as (conn, _):
-        return progress_body(await svc.progress(conn, which, lot, opening=opening))
+        return progress_body(await opening_progress.progress(conn, which, lot, opening=opening))
 
 
 class ConfirmBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -240,6 +247,7 @@ class AnswerBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
 class ResponseBody(msgspec.Struct, frozen=True, kw_only=True):
     id: str
+    stage: str  # the record responded to: main (one envelope), technical or commercial
     bidder_id: str
     kind: str
     objection: str | None
@@ -256,6 +264,7 @@ def response_body(found: opening_queries.Response) -> ResponseBody:
     """The JSON of a confirmation or objection."""
     return ResponseBody(
         id=str(found.id),
+        stage=found.part,
         bidder_id=str(found.bidder_id),
         kind=found.kind,
         objection=found.objection,
@@ -271,7 +280,7 @@ async def confirm(request: Request) -> Response:
     signature = _b64(body.signature, "signature")
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
-        done = await svc.respond(conn, actor, which, lot, confirmation=signature, opening=opening)
+        done = await respond(conn, actor, which, lot, confirmation=signature, opening=opening)
         await live_opening.announce(conn, which, lot, "record.confirmed", {"id": str(done.id)})
     return json_response(response_body(done), 201)
 
@@ -283,8 +292,8 @@ async def object_to(request: Request) -> Response:
         raise RequestInvalid("'text' is 1–4000 characters", details={"field": "text"})
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
-        done = await svc.respond(conn, actor, which, lot, objection=body.text.strip(),
-                                 opening=opening)  # fmt: skip
+        done = await respond(conn, actor, which, lot, objection=body.text.strip(),
+                             opening=opening)  # fmt: skip
         await live_opening.announce(conn, which, lot, "objection.filed",
                                     {"id": str(done.id), "text": done.objection})  # fmt: skip
     return json_response(response_body(done), 201)
@@ -295,7 +304,7 @@ async def answer(request: Request) -> ResponseBody:
     objection = path_uuid(request, "objection_id")
     body = await read_json(request, AnswerBody)
     async with signed_in(request) as (conn, actor):
-        done = await svc.answer_objection(conn, actor, which, lot, objection, body.answer)
+        done = await answer_objection(conn, actor, which, lot, objection, body.answer)
         await live_opening.announce(conn, which, lot, "objection.answered",
                                     {"id": str(done.id), "answer": done.answer})  # fmt: skip
     return response_body(done)
@@ -304,7 +313,7 @@ async def answer(request: Request) -> ResponseBody:
 async def list_responses(request: Request) -> ResponseList:
     which, lot = tender_id(request), lot_number(request)
     async with maybe_signed_in(request) as (conn, _):
-        found = await svc.responses(conn, which, lot)
+        found = await responses(conn, which, lot)
     return ResponseList(items=[response_body(r) for r in found])
 
 
@@ -325,7 +334,7 @@ async def _record(request: Request) -> SignedRecord:
     lot = request.query_params.get("lot", "1")
     part = request.query_params.get("part", "main")
     async with maybe_signed_in(request) as (conn, _):
-        return await svc.opening_record(conn, which, lot, part)
+        return await opening_record(conn, which, lot, part)
 
 
 async def record_json(request: Request) -> Response:
