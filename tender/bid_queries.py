@@ -1,4 +1,6 @@
-"""SQL of uploads, bids, versions, parts and freeze lists (migration 0030).
+"""SQL of bids, versions, parts and freeze lists (migration 0030).
+
+Uploads' SQL (rows, writer lease, abandoning) is in tender/upload_queries.py.
 
 Rows leave as domain objects (tender/bids.py); the freeze trigger's refusal leaves as
 ``bids_frozen_conflict`` and the one-bid-per-lot constraint as ``bid_duplicate``.
@@ -22,85 +24,8 @@ from tender.bids import (
     BidStatus,
     BidVersion,
     FreezeEntry,
-    Upload,
-    UploadStatus,
     VersionKind,
 )
-
-_UPLOAD_COLUMNS = """id, tender_id, lot_id, bidder_id, part, declared_size, declared_sha256,
-    staging_id, committed_offset, status, failure, created_at, completed_at"""
-
-
-def _upload(row: asyncpg.Record) -> Upload:
-    return Upload(**{**dict(row), "status": UploadStatus(row["status"])})
-
-
-INSERT_UPLOAD = f"""
-INSERT INTO bid_uploads (tender_id, lot_id, bidder_id, created_by, part, declared_size,
-    declared_sha256, staging_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_UPLOAD_COLUMNS}
-"""  # noqa: S608
-
-
-async def insert_upload(conn: asyncpg.Connection, *args: Any) -> Upload:
-    """Record a new upload (tender, lot, bidder, user, part, size, sha256, staging id)."""
-    row = await conn.fetchrow(INSERT_UPLOAD, *args)
-    assert row is not None
-    return _upload(row)
-
-
-SELECT_UPLOAD = f"SELECT {_UPLOAD_COLUMNS} FROM bid_uploads WHERE id = $1 AND bidder_id = $2"  # noqa: S608
-
-
-async def upload(conn: asyncpg.Connection, upload_id: UUID, bidder_id: UUID) -> Upload | None:
-    """The bidder's upload with this id, if any."""
-    row = await conn.fetchrow(SELECT_UPLOAD, upload_id, bidder_id)
-    return _upload(row) if row else None
-
-
-SET_OFFSET = "UPDATE bid_uploads SET committed_offset = $2 WHERE id = $1 AND status = 'open'"
-
-
-async def set_offset(conn: asyncpg.Connection, upload_id: UUID, offset: int) -> None:
-    """Record how many bytes of an open upload are durable in staging."""
-    await conn.execute(SET_OFFSET, upload_id, offset)
-
-
-COMPLETE_UPLOAD = """
-UPDATE bid_uploads SET status = 'complete', committed_offset = declared_size,
-    completed_at = clock_timestamp()
-WHERE id = $1 AND status = 'open'
-"""
-
-
-async def complete_upload(conn: asyncpg.Connection, upload_id: UUID) -> None:
-    """Mark an upload complete: its blob is durable and its header fits the committee."""
-    await conn.execute(COMPLETE_UPLOAD, upload_id)
-
-
-FAIL_UPLOAD = "UPDATE bid_uploads SET status = 'failed', failure = $2 WHERE id = $1"
-
-
-async def fail_upload(conn: asyncpg.Connection, upload_id: UUID, failure: str) -> None:
-    """Mark an upload failed with the error code that ended it."""
-    await conn.execute(FAIL_UPLOAD, upload_id, failure[:64])
-
-
-COMPLETE_UPLOAD_FOR = f"""
-SELECT {_UPLOAD_COLUMNS} FROM bid_uploads
-WHERE lot_id = $1 AND bidder_id = $2 AND part = $3 AND declared_sha256 = $4
-  AND status = 'complete'
-ORDER BY completed_at LIMIT 1
-"""  # noqa: S608
-
-
-async def complete_upload_for(
-    conn: asyncpg.Connection, lot_id: UUID, bidder_id: UUID, part: str, sha256: str
-) -> Upload | None:
-    """The bidder's complete upload of this part with this hash, if any."""
-    row = await conn.fetchrow(COMPLETE_UPLOAD_FOR, lot_id, bidder_id, part, sha256)
-    return _upload(row) if row else None
-
 
 # --- bids and versions ----------------------------------------------------------------
 

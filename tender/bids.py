@@ -22,11 +22,23 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class UploadStatus(enum.StrEnum):
-    """An upload is open until its last byte, then complete (checked, durable) or failed."""
+    """An upload is open until its last byte, then complete (checked, durable) or failed.
+
+    An open upload that can never become a bid (its deadline passed) or that lay idle
+    too long is ``abandoned`` by the cleanup job and its staged bytes deleted.
+    """
 
     OPEN = "open"
     COMPLETE = "complete"
     FAILED = "failed"
+    ABANDONED = "abandoned"
+
+
+class AbandonReason(enum.StrEnum):
+    """Why an upload was abandoned (its ``failure``; docs/formats/upload.md §2.4)."""
+
+    DEADLINE_PASSED = "bid_deadline_passed"
+    IDLE = "bid_upload_idle"
 
 
 class BidStatus(enum.StrEnum):
@@ -91,9 +103,15 @@ class UploadClosed(SubmissionError):
 
 
 class UploadBusy(SubmissionError):
-    """Another request is writing this upload right now."""
+    """Another request (in any process) holds this upload's writer lease right now."""
 
     code = "bid_upload_busy_conflict"
+
+
+class UploadAbandoned(SubmissionError):
+    """The upload was abandoned (deadline passed or idle too long): start a new one."""
+
+    code = "bid_upload_abandoned_conflict"
 
 
 class UploadHashMismatch(SubmissionError):

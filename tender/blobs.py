@@ -74,6 +74,10 @@ class BlobStore(Protocol):
         """The blob's size; ``blob_not_found`` if there is none."""
         ...
 
+    async def discard_staging(self, staging_id: str) -> bool:
+        """Delete a staged write's bytes; False if there were none (idempotent)."""
+        ...
+
 
 def check_sha256(name: str) -> str:
     """A blob name is 64 lowercase hex digits (never a path)."""
@@ -214,6 +218,19 @@ class LocalBlobStore:
             await asyncio.shield(writer.abort())
             raise
         return await writer.commit()
+
+    async def discard_staging(self, staging_id: str) -> bool:
+        """Delete a staged write's bytes; False if there were none (idempotent).
+
+        Only the staging directory is touched: committed blobs are content-addressed and
+        may back bid versions, so they are never deleted here.
+        """
+        path = self._staging_path(staging_id)
+        try:
+            await asyncio.to_thread(path.unlink)
+        except FileNotFoundError:
+            return False
+        return True
 
     def install(self, staged: Path, sha256: str) -> None:
         """Rename a synced staging file to its hash and sync both directories."""

@@ -1,4 +1,4 @@
-"""Background job of submission: freeze every lot whose bid deadline has passed.
+"""Background jobs of submission: freeze lots at their deadline; abandon stale uploads.
 
 DESIGN.md, "Submission, receipt, freeze": at the deadline each lot's freeze list is
 written and logged. The deadline itself is enforced by the database clock under the
@@ -6,29 +6,73 @@ tender's row lock at every submission, so the job's delay never admits a late bi
 only decides how soon the freeze list appears. Safe in several processes at once:
 :func:`tender.freeze.freeze_tender` runs under the row lock and skips frozen lots.
 Interval: ``ETENDER_POLICY_FREEZE_JOB_SECONDS`` (default 2).
+
+Uploads that can never become bids are abandoned and their staged bytes deleted
+(tender/upload_cleanup.py, docs/formats/upload.md §2.4); several processes share the
+work through ``SKIP LOCKED``. Settings (policy overrides, periods written like the
+tender policies' exact periods): ``ETENDER_POLICY_UPLOAD_IDLE_PERIOD`` (default 24h),
+``ETENDER_POLICY_UPLOAD_DEADLINE_GRACE`` (default 1m) and
+``ETENDER_POLICY_UPLOAD_CLEANUP_JOB_SECONDS`` (default 60).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from datetime import timedelta
 
 from starlette.applications import Starlette
 
+from tender.errors import PolicyInvalid
 from tender.freeze import freeze_due
+from tender.policy import Period
+from tender.upload_cleanup import DEFAULT_GRACE, DEFAULT_IDLE, CleanupRules, abandon_stale
 from web import background
+from web.routes.tender_common import blob_store
 
 log = logging.getLogger(__name__)
 INTERVAL_KEY = "freeze_job_seconds"
 DEFAULT_INTERVAL = 2.0
+CLEANUP_INTERVAL_KEY = "upload_cleanup_job_seconds"
+DEFAULT_CLEANUP_INTERVAL = 60.0
+IDLE_KEY = "upload_idle_period"
+GRACE_KEY = "upload_deadline_grace"
+
+
+def _seconds(app: Starlette, key: str, default: float) -> float:
+    raw = app.state.settings.policy_overrides.get(key, "")
+    try:
+        return max(0.2, float(raw)) if raw else default
+    except ValueError:
+        return default
 
 
 def interval(app: Starlette) -> float:
-    """Seconds between runs, from the settings' policy overrides."""
-    raw = app.state.settings.policy_overrides.get(INTERVAL_KEY, "")
-    try:
-        return max(0.2, float(raw)) if raw else DEFAULT_INTERVAL
-    except ValueError:
-        return DEFAULT_INTERVAL
+    """Seconds between freeze runs, from the settings' policy overrides."""
+    return _seconds(app, INTERVAL_KEY, DEFAULT_INTERVAL)
+
+
+def cleanup_interval(app: Starlette) -> float:
+    """Seconds between upload cleanup runs, from the settings' policy overrides."""
+    return _seconds(app, CLEANUP_INTERVAL_KEY, DEFAULT_CLEANUP_INTERVAL)
+
+
+def _period(overrides: Mapping[str, str], key: str, default: timedelta) -> timedelta:
+    raw = overrides.get(key, "")
+    if not raw:
+        return default
+    exact = Period.parse(raw).exact
+    if exact is None:  # days count by the calendar; housekeeping wants a duration
+        raise PolicyInvalid(f"{key} is an exact period like 24h, 30m or 90s, got {raw!r}")
+    return exact
+
+
+def cleanup_rules(overrides: Mapping[str, str]) -> CleanupRules:
+    """When uploads are abandoned; a malformed setting is refused (nothing is deleted)."""
+    return CleanupRules(
+        idle=_period(overrides, IDLE_KEY, DEFAULT_IDLE),
+        grace=_period(overrides, GRACE_KEY, DEFAULT_GRACE),
+    )
 
 
 @background.register("bid-freeze", interval)
@@ -38,3 +82,21 @@ async def freeze_at_deadline(app: Starlette) -> None:
         frozen = await freeze_due(conn)
     if frozen:
         log.info("bids.freeze_job", extra={"tenders": frozen})
+
+
+@background.register("upload-cleanup", cleanup_interval)
+async def clean_up_uploads(app: Starlette) -> None:
+    """Abandon uploads past their deadline or idle too long; delete their staged bytes."""
+    rules = cleanup_rules(app.state.settings.policy_overrides)
+    async with app.state.pool.acquire() as conn:
+        report = await abandon_stale(conn, blob_store(app), rules)
+    if report.abandoned:  # one summary line per run that did something
+        log.info(
+            "bids.upload_cleanup",
+            extra={
+                "abandoned": report.abandoned,
+                "past_deadline": report.past_deadline,
+                "idle": report.idle,
+                "files_deleted": report.files_deleted,
+            },
+        )

@@ -490,6 +490,9 @@ def _parse_parts(items: Sequence[str]) -> dict[str, Path]:
     return parts
 
 
+RESUMABLE = frozenset({"bid_upload_offset_conflict", "bid_upload_busy_conflict"})
+
+
 def _open_upload(
     api: _Api, lot_path: str, label: str, path: Path, state: Path
 ) -> dict[str, object]:
@@ -498,8 +501,8 @@ def _open_upload(
     if marker.exists():
         try:
             found = api.retrying("GET", f"/api/v1/uploads/{marker.read_text().strip()}")
-            if found["status"] != "failed":
-                return found
+            if found["status"] not in ("failed", "abandoned"):
+                return found  # an abandoned upload cannot resume: start a new one
         except ApiError as exc:
             if exc.status != 404:
                 raise
@@ -516,14 +519,16 @@ def _send(api: _Api, info: dict[str, object], path: Path, progress: bool | None)
     for attempt in range(RETRIES):
         if info["status"] == "complete":
             return str(info["sha256"])
-        if info["status"] == "failed":
+        if info["status"] in ("failed", "abandoned"):
             raise CommandError(f"{path}: the server refused the part: {info['failure']}")
         offset = int(str(info["offset"]))
         bar = _progress(progress, int(str(info["size"])) - offset, f"{path.name}@{offset}")
         try:
             info = api.call("PUT", f"{upload}?offset={offset}", content=_blocks(path, offset, bar))
         except (api.httpx.TransportError, ApiError) as exc:
-            if isinstance(exc, ApiError) and exc.code != "bid_upload_offset_conflict":
+            # After a drop the server may still be finishing our previous request, which
+            # holds the upload's writer lease until it notices (docs/formats/upload.md).
+            if isinstance(exc, ApiError) and exc.code not in RESUMABLE:
                 raise
             time.sleep(min(8.0, 0.25 * 2**attempt))
             info = api.retrying("GET", upload)

@@ -1,0 +1,90 @@
+"""Abandon uploads that can never become bids, and delete their staged bytes.
+
+docs/formats/upload.md §2.4; DESIGN.md, "Submission, receipt, freeze": an upload still
+open after its tender's bid deadline can never become a bid, and one idle for long
+only wastes disk. Such an upload (open, no live writer lease) becomes ``abandoned``
+with ``failure`` ``bid_deadline_passed`` (deadline + a small grace, so a write racing
+the deadline finishes first) or ``bid_upload_idle`` (no sign of life for the idle
+period), and its staging file is deleted. Complete uploads and committed blobs — which
+may back bid versions — are never touched.
+
+Safe in several processes at once and idempotent: rows are taken ``FOR UPDATE SKIP
+LOCKED`` and their files deleted while the rows stay locked, before the commit; a file
+already gone counts as deleted, and an abandoned row is never selected again.
+
+No transparency-log entry: uploads are not bids (a bid exists only by its logged,
+receipted submit statement), abandoning one changes nothing a receipt or freeze list
+depends on, and a per-tender count logged before the deadline would hint at who is
+preparing bids. The job logs one summary line instead (web/jobs_submission.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import asyncpg
+
+from tender import upload_queries
+from tender.bids import AbandonReason
+from tender.blobs import LocalBlobStore
+
+DEFAULT_IDLE = timedelta(hours=24)
+DEFAULT_GRACE = timedelta(minutes=1)
+BATCH_ROWS = 200
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class CleanupRules:
+    """When an open upload is abandoned (the platform's settings; see the module doc)."""
+
+    idle: timedelta = DEFAULT_IDLE
+    grace: timedelta = DEFAULT_GRACE
+    batch: int = BATCH_ROWS
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class CleanupReport:
+    """What one cleanup run abandoned and deleted."""
+
+    past_deadline: int = 0
+    idle: int = 0
+    files_deleted: int = 0
+
+    @property
+    def abandoned(self) -> int:
+        """Uploads abandoned by this run."""
+        return self.past_deadline + self.idle
+
+    def __add__(self, other: CleanupReport) -> CleanupReport:
+        return CleanupReport(
+            past_deadline=self.past_deadline + other.past_deadline,
+            idle=self.idle + other.idle,
+            files_deleted=self.files_deleted + other.files_deleted,
+        )
+
+
+async def abandon_stale(
+    conn: asyncpg.Connection, store: LocalBlobStore, rules: CleanupRules
+) -> CleanupReport:
+    """Abandon every stale open upload and delete its staged bytes (batch by batch)."""
+    total = CleanupReport()
+    while True:
+        batch = await _abandon_batch(conn, store, rules)
+        total += batch
+        if batch.abandoned < rules.batch:
+            return total
+
+
+async def _abandon_batch(
+    conn: asyncpg.Connection, store: LocalBlobStore, rules: CleanupRules
+) -> CleanupReport:
+    async with conn.transaction():
+        rows = await upload_queries.abandon_due(
+            conn, grace=rules.grace, idle=rules.idle, limit=rules.batch
+        )
+        deleted = 0
+        for _, staging_id, _ in rows:  # while the rows are locked: no writer reclaims them
+            deleted += await store.discard_staging(staging_id)
+    late = sum(reason is AbandonReason.DEADLINE_PASSED for _, _, reason in rows)
+    return CleanupReport(past_deadline=late, idle=len(rows) - late, files_deleted=deleted)

@@ -1,0 +1,152 @@
+"""Abandoned uploads: past-deadline and idle open uploads are abandoned and their staged
+bytes deleted; complete and in-time ones are untouched; resuming is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from tender import submission
+from tender.bids import AbandonReason, Upload, UploadAbandoned, UploadStatus
+from tender.errors import PolicyInvalid
+from tender.model import Tender
+from tender.upload_cleanup import CleanupReport, CleanupRules, abandon_stale
+from tender.upload_lease import Lease
+from tests.tender.test_submission_kit import (
+    Bidder,
+    bidder,
+    make_submission,
+    seal_for,
+    sealed_committee,
+    stream,
+    submit_sealed,
+)
+from tests.tender.world import SOON, World, published_tender, wait_until
+from web.errormap import status_for
+from web.jobs_submission import cleanup_rules
+
+NOW_ONLY = CleanupRules(idle=dt.timedelta(hours=24), grace=dt.timedelta(0))
+
+
+async def _partial(
+    conn: asyncpg.Connection,
+    pool: asyncpg.Pool,
+    sub: submission.Submission,
+    world: World,
+    tender: Tender,
+    who: Bidder,
+) -> Upload:
+    """An open upload of a real sealed part with its first 500 bytes staged."""
+    data = seal_for(world, await sealed_committee(conn, tender), who)
+    created = await submission.create_upload(
+        conn, who.actor, tender.id, "1", part="main", size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), sub=sub,
+    )  # fmt: skip
+    return await submission.write_chunk(
+        pool, who.actor, created.id, offset=0, chunks=stream(data[:500]), sub=sub
+    )
+
+
+def _staged(sub: submission.Submission, upload: Upload) -> Path:
+    return sub.store.staging_dir / upload.staging_id
+
+
+async def _rows(conn: asyncpg.Connection) -> list[tuple[object, ...]]:
+    rows = await conn.fetch(
+        "SELECT id, status, failure, abandoned_at, committed_offset FROM bid_uploads ORDER BY id"
+    )
+    return [tuple(r) for r in rows]
+
+
+async def test_uploads_past_their_deadline_or_idle_are_abandoned_and_their_staging_deleted(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """Past deadline (after the grace) and idle: abandoned, file gone, resume refused; complete,
+    leased and in-time uploads untouched; a second run changes nothing."""
+    sub = make_submission(world, tmp_path)
+    later = await published_tender(conn, world)
+    soon = await published_tender(
+        conn, world, setup=world.setup(SOON),
+        deadline_in=dt.timedelta(seconds=8), cutoff_in=dt.timedelta(seconds=1),
+    )  # fmt: skip
+    one, two, three = bidder(world, 0), bidder(world, 1), bidder(world, 2)
+    bid = (await submit_sealed(conn, pool, sub, world, soon, two)).version
+    late = await _partial(conn, pool, sub, world, soon, one)
+    leased = await _partial(conn, pool, sub, world, soon, three)
+    idle = await _partial(conn, pool, sub, world, later, one)
+    writer = await Lease.claim(pool, leased, 600.0)  # a writer still streaming
+    assert soon.deadline is not None
+    await wait_until(conn, soon.deadline)
+    graced = CleanupRules(idle=dt.timedelta(hours=24), grace=dt.timedelta(hours=1))
+    assert await abandon_stale(conn, sub.store, graced) == CleanupReport()
+    touched = await conn.fetchval("SELECT touched_at FROM bid_uploads WHERE id = $1", idle.id)
+    await wait_until(conn, touched + dt.timedelta(seconds=3))
+    fresh = await _partial(conn, pool, sub, world, later, two)
+    rules = CleanupRules(idle=dt.timedelta(seconds=3), grace=dt.timedelta(0))
+    report = await abandon_stale(conn, sub.store, rules)
+    assert report == CleanupReport(past_deadline=1, idle=1, files_deleted=2)
+    for gone, reason in ((late, AbandonReason.DEADLINE_PASSED), (idle, AbandonReason.IDLE)):
+        state = await submission.get_upload(conn, one.actor, gone.id)
+        assert (state.status, state.failure) == (UploadStatus.ABANDONED, str(reason))
+        assert not _staged(sub, gone).exists()
+        with pytest.raises(UploadAbandoned) as refused:
+            await submission.write_chunk(
+                pool, one.actor, gone.id, offset=500, chunks=stream(b"x"), sub=sub
+            )
+        assert refused.value.code == "bid_upload_abandoned_conflict"
+        assert refused.value.details == {"reason": str(reason)}
+        assert status_for(refused.value) == 409
+    for kept, who in ((leased, three), (fresh, two)):
+        state = await submission.get_upload(conn, who.actor, kept.id)
+        assert (state.status, state.committed_offset) == (UploadStatus.OPEN, 500)
+        assert _staged(sub, kept).exists()
+    part = bid.parts[0]
+    complete = await conn.fetchval("SELECT status FROM bid_uploads WHERE declared_sha256 = $1",
+                                   part.sha256)  # fmt: skip
+    assert complete == "complete"
+    assert sub.store.path_of(part.sha256).exists()
+    before = await _rows(conn)
+    assert await abandon_stale(conn, sub.store, NOW_ONLY) == CleanupReport()
+    assert await _rows(conn) == before
+    assert await writer.release(500)
+
+
+async def test_cleanup_runs_in_several_processes_at_once_share_the_work(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """Three concurrent runs (batches of one) abandon each past-deadline upload exactly once."""
+    sub = make_submission(world, tmp_path)
+    soon = await published_tender(
+        conn, world, setup=world.setup(SOON),
+        deadline_in=dt.timedelta(seconds=6), cutoff_in=dt.timedelta(seconds=1),
+    )  # fmt: skip
+    uploads = [await _partial(conn, pool, sub, world, soon, bidder(world, i)) for i in range(3)]
+    assert soon.deadline is not None
+    await wait_until(conn, soon.deadline)
+    rules = CleanupRules(idle=dt.timedelta(hours=24), grace=dt.timedelta(0), batch=1)
+
+    async def run() -> CleanupReport:
+        async with pool.acquire() as other:
+            return await abandon_stale(other, sub.store, rules)
+
+    reports = await asyncio.gather(run(), run(), run())
+    total = reports[0] + reports[1] + reports[2]
+    assert total == CleanupReport(past_deadline=3, idle=0, files_deleted=3)
+    statuses = await conn.fetch("SELECT DISTINCT status FROM bid_uploads")
+    assert [r["status"] for r in statuses] == ["abandoned"]
+    assert not any(_staged(sub, u).exists() for u in uploads)
+
+
+def test_cleanup_settings_are_exact_periods() -> None:
+    """Defaults 24 h and 1 min; ``2h`` and ``90s`` parse; day counts and junk are refused."""
+    assert cleanup_rules({}) == CleanupRules()
+    parsed = cleanup_rules({"upload_idle_period": "2h", "upload_deadline_grace": "90s"})
+    assert (parsed.idle, parsed.grace) == (dt.timedelta(hours=2), dt.timedelta(seconds=90))
+    for bad in ("3d", "5wd", "soon"):
+        with pytest.raises(PolicyInvalid):
+            cleanup_rules({"upload_idle_period": bad})
