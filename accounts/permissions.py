@@ -47,6 +47,7 @@ class Action(enum.StrEnum):
     VIEW_DRAW_NAMES = "view_draw_names"
     VIEW_DRAW_POOLS = "view_draw_pools"
     SCORE = "score"
+    READ_BID_FILES = "read_bid_files"
     ASSESS_EXPERT = "assess_expert"
     COSIGN_LOG = "cosign_log"
 
@@ -145,6 +146,11 @@ RULES: Mapping[Action, tuple[Rule, ...]] = {
     Action.VIEW_DRAW_NAMES: _rules((Role.SUPERVISOR, _DEPT)),
     Action.VIEW_DRAW_POOLS: _rules((Role.SUPERVISOR, _DEPT)),
     Action.SCORE: _rules((Role.EXPERT, Relation.EVALUATION_COMMITTEE)),
+    # Decrypted bids are kept for the evaluation: its committee and the supervising
+    # department read them, nobody else — not even the bidder (issue 4, item 6).
+    Action.READ_BID_FILES: _rules(
+        (Role.EXPERT, Relation.EVALUATION_COMMITTEE), (Role.SUPERVISOR, _DEPT)
+    ),
     Action.ASSESS_EXPERT: _rules((Role.AGENCY, _AGENCY), (Role.SUPERVISOR, _DEPT)),
     Action.COSIGN_LOG: _rules((Role.WITNESS, _ANY)),
 }

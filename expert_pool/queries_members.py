@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from uuid import UUID
 
 import asyncpg
 
@@ -212,3 +213,25 @@ async def record_service(
     await conn.execute(INSERT_SERVICE, expert_id, draw.id, draw.parties.tenderer, served_on)
     if draw.parties.purpose is Purpose.PREQUALIFICATION:
         await conn.execute(INSERT_PREQUALIFICATION, expert_id, draw.parties.project_id, draw.id)
+
+
+# --- committees, for those who work with them (evaluation) ----------------------------
+
+# draws_one_per_committee_idx: at most one live draw per (tender, lot, purpose), so a
+# cancelled draw's members never count, nor a draw still waiting for answers.
+COMMITTEE_USERS = """
+SELECT e.user_id
+FROM draws d
+JOIN draw_members m ON m.draw_id = d.id
+JOIN experts e ON e.id = m.expert_id
+WHERE d.tender_id = $1 AND d.lot = $2 AND d.purpose = $3
+  AND d.status = 'complete' AND m.status = 'confirmed' AND e.user_id IS NOT NULL
+"""
+
+
+async def committee_users(
+    conn: asyncpg.Connection, tender_id: str, lot: str, purpose: Purpose
+) -> frozenset[UUID]:
+    """Accounts of the experts who confirmed a seat in the lot's completed draw."""
+    rows = await conn.fetch(COMMITTEE_USERS, tender_id, lot, str(purpose))
+    return frozenset(row["user_id"] for row in rows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 import asyncpg
 
@@ -29,6 +30,7 @@ from expert_pool.lifecycle import (
     DrawStatus,
     Member,
     MemberStatus,
+    Purpose,
     StoredDraw,
     expert_categories,
     seated_experts,
@@ -329,3 +331,14 @@ async def commit_proof(
         inclusion=proof,
         cosigners=cosigners,
     )
+
+
+async def evaluation_committee(
+    conn: asyncpg.Connection, tender_id: str, lot: str
+) -> frozenset[UUID]:
+    """User ids of a lot's evaluation committee: confirmed seats of its completed draw.
+
+    Empty until the draw completes; a declined, timed-out or cancelled seat never counts.
+    For packages that grant the committee access (evaluation: the opened bid files).
+    """
+    return await queries_members.committee_users(conn, tender_id, lot, Purpose.EVALUATION)

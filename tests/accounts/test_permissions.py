@@ -55,6 +55,7 @@ EXPECTED: dict[Action, tuple[frozenset[Role], frozenset[Role]]] = {
     Action.VIEW_DRAW_NAMES: (frozenset({R.SUPERVISOR}), NONE),
     Action.VIEW_DRAW_POOLS: (frozenset({R.SUPERVISOR}), NONE),
     Action.SCORE: (frozenset({R.EXPERT}), NONE),
+    Action.READ_BID_FILES: (frozenset({R.EXPERT, R.SUPERVISOR}), NONE),
     Action.ASSESS_EXPERT: (frozenset({R.AGENCY, R.SUPERVISOR}), NONE),
     Action.COSIGN_LOG: (frozenset({R.WITNESS}), frozenset({R.WITNESS})),
 }
@@ -201,3 +202,19 @@ def test_the_documented_matrix_is_the_rule_table() -> None:
         for rule in rules
     }
     assert documented == enforced
+
+
+def test_only_the_lots_evaluation_committee_and_its_department_read_bid_files() -> None:
+    """An expert off the committee, a supervisor of another department and a bidder for
+    its own bid are all refused: the role alone is never enough (issue 4, item 6)."""
+    lot = Resource(
+        kind=ResourceKind.EVALUATION,
+        owner_organisation_id=OWN_ORG,
+        department_id=OTHER_ORG,
+        evaluation_committee=frozenset({OTHER_USER}),
+    )
+    for role in (Role.EXPERT, Role.SUPERVISOR, Role.BIDDER):
+        assert not is_allowed(actor_with(role), Action.READ_BID_FILES, lot)
+    seated = Resource(kind=ResourceKind.EVALUATION, evaluation_committee=frozenset({USER}))
+    assert require(actor_with(Role.EXPERT), Action.READ_BID_FILES, seated) is Role.EXPERT
+    assert not is_allowed(actor_with(Role.OPENING_OFFICIAL), Action.READ_BID_FILES, seated)

@@ -8,6 +8,7 @@ from web import pages
 from web.http import ApiRoute
 from web.live import endpoint as live
 from web.routes import accounts, bids, expert_pool, health, keys, log, openapi, tenders
+from web.routes import bid_files as bid_file_routes
 from web.routes import opening as opening_routes
 
 
@@ -22,6 +23,7 @@ def api_routes() -> list[ApiRoute]:
         *tenders.ROUTES,
         *bids.ROUTES,
         *opening_routes.ROUTES,
+        *bid_file_routes.ROUTES,
     ]
 
 

@@ -1,0 +1,302 @@
+"""Use cases of the opened bid files: list them, and read one (issue 4, item 6).
+
+"Decrypted bid files are kept for the evaluation, readable only by the committee and
+supervisors." The opening writes each opened part to
+``<output root>/<tender>/<lot>/<bid>/<part>/`` (tender/opening_decrypt.py); these use
+cases serve, from there, only the files the part's signed manifest lists, and only of
+parts whose stored outcome is ``opened`` — a commercial part of a two-envelope tender
+stays out of reach until its own stage opened it. Who may read is
+``accounts.permissions.Action.READ_BID_FILES``: the lot's evaluation committee (the
+experts who confirmed their seat in the lot's completed evaluation draw) and the
+supervisors of the tender's industry department. Nobody else — not the agency, the
+tenderer, the centre, nor a bidder, not even for its own bid.
+
+Every read is a log entry (``evaluation.bid_file_read``: who, which file, its hash)
+appended in the transaction that checked the permission, so a supervisor can later
+audit who read which bid (DESIGN.md, "Transparency log").
+
+Files are opened component by component below the output root without following any
+link (``O_NOFOLLOW`` at every step) and must be regular files of the manifest's size;
+the manifest itself must hash to what the opening stored in ``opening_results``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import os
+import stat
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
+from typing import BinaryIO
+from uuid import UUID
+
+import asyncpg
+
+from accounts.model import Actor
+from accounts.permissions import Action, Resource, ResourceKind, require
+from audit import service as audit
+from audit.entry import Actor as LogActor
+from audit.entry import LogEntry, Subject
+from evaluation.errors import (
+    BidFileIntegrityBroken,
+    BidFileNotFound,
+    BidPartNotFound,
+    BidPartNotOpened,
+    OpenedBidNotFound,
+)
+from evaluation.model import BidFileEntry, EvaluationEvent, PartLocation, check_file_path
+from expert_pool.service_views import evaluation_committee
+from signing.errors import SigningError
+from signing.manifest import Manifest, ManifestFile, parse_manifest
+from tender import bid_queries, opening_queries
+from tender import queries as tender_queries
+from tender.access import log_actor
+from tender.bids import FreezeEntry
+from tender.errors import LotNotFound
+from tender.model import Tender
+from tender.opening_queries import StoredResult
+from tender.service import load, log_address
+
+OPENED = "opened"  # tender.opening.Outcome.OPENED, as opening_results stores it
+MAX_MANIFEST = 16 * 1024 * 1024  # signing/bidopen.py: the opening refuses larger ones
+CHUNK = 256 * 1024
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# O_NONBLOCK: a FIFO planted in the output must not hang the open (it is refused after).
+_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class OpenedBidFile:
+    """A file the actor may read, opened; the caller streams and closes ``file``."""
+
+    entry: BidFileEntry
+    file: BinaryIO
+    log_index: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class _Lot:
+    tender: Tender
+    lot: str
+    entries: tuple[FreezeEntry, ...]
+    results: Mapping[tuple[UUID, str], StoredResult]
+    actor: LogActor
+
+
+# --- the disk, read without following links -------------------------------------------
+
+
+def _open_below(root: Path, components: Sequence[str]) -> BinaryIO:
+    """Open the regular file at ``components`` below ``root``; no link is ever followed."""
+    try:
+        directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise BidFileIntegrityBroken("the opened bids' directory is missing") from exc
+    try:
+        for name in components[:-1]:
+            inner = os.open(name, _DIRECTORY, dir_fd=directory)
+            os.close(directory)
+            directory = inner
+        fd = os.open(components[-1], _FILE, dir_fd=directory)
+    except OSError as exc:  # ELOOP (a link), ENOENT, ENOTDIR, ...
+        raise BidFileIntegrityBroken(
+            "the file is not where the opening left it, or is a link",
+            details={"path": "/".join(components[4:])},
+        ) from exc
+    finally:
+        os.close(directory)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise BidFileIntegrityBroken("the opened file is not a regular file")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _read_manifest(root: Path, location: PartLocation, sha256: str) -> Manifest:
+    """The part's manifest.json, if it still hashes to what the opening stored."""
+    with _open_below(root, location.manifest()) as source:
+        data = source.read(MAX_MANIFEST + 1)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise BidFileIntegrityBroken(
+            "the part's manifest differs from the one the opening verified",
+            details={"bid_id": str(location.bid_id), "part": location.part},
+        )
+    try:
+        return parse_manifest(data)
+    except SigningError as exc:  # cannot happen for the bytes the opening verified
+        raise BidFileIntegrityBroken("the part's manifest does not parse") from exc
+
+
+def _open_listed(root: Path, location: PartLocation, listed: ManifestFile) -> BinaryIO:
+    """Open a file the manifest lists; refused unless it has the manifest's size."""
+    opened = _open_below(root, location.file(listed.name))
+    if os.fstat(opened.fileno()).st_size != listed.size:
+        opened.close()
+        raise BidFileIntegrityBroken(
+            "the file's size differs from the manifest's", details={"path": listed.name}
+        )
+    return opened
+
+
+# --- who may read ---------------------------------------------------------------------
+
+
+def resource(tender: Tender, lot: str, committee: frozenset[UUID]) -> Resource:
+    """A lot's evaluation as the permission table sees it."""
+    return Resource(
+        kind=ResourceKind.EVALUATION,
+        id=f"{tender.id}/{lot}",
+        agency_id=tender.agency_id,
+        tenderer_id=tender.content.tenderer_id,
+        department_id=tender.content.department_id,
+        evaluation_committee=committee,
+    )
+
+
+async def _lot(conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str) -> _Lot:
+    """The lot's freeze list and results, once the actor may read its bids."""
+    tender = await load(conn, tender_id)
+    lot_id = tender.lot_id(lot)
+    if lot_id is None:
+        raise LotNotFound(f"the tender has no lot {lot!r}")
+    committee = await evaluation_committee(conn, str(tender.id), lot)
+    role = require(actor, Action.READ_BID_FILES, resource(tender, lot, committee))
+    _, entries = await bid_queries.freeze_list(conn, lot_id)
+    return _Lot(
+        tender=tender,
+        lot=lot,
+        entries=tuple(entries),
+        results=await opening_queries.results(conn, lot_id),
+        actor=log_actor(actor, role),
+    )
+
+
+def _opened_part(found: _Lot, bid_id: UUID, part: str) -> tuple[FreezeEntry, StoredResult]:
+    """The bid's part, if the opening opened it."""
+    entry = next((e for e in found.entries if e.bid_id == bid_id), None)
+    if entry is None:
+        raise OpenedBidNotFound(f"lot {found.lot} has no frozen bid {bid_id}")
+    if part not in {p.label for p in entry.parts}:
+        raise BidPartNotFound(f"the bid has no part {part[:40]!r}")
+    result = found.results.get((bid_id, part))
+    if result is None or result.outcome != OPENED or result.manifest_sha256 is None:
+        raise BidPartNotOpened(
+            f"part {part!r} of this bid is not opened",
+            details={"outcome": None if result is None else result.outcome},
+        )
+    return entry, result
+
+
+def _location(found: _Lot, bid_id: UUID, part: str) -> PartLocation:
+    return PartLocation(tender_id=found.tender.id, lot=found.lot, bid_id=bid_id, part=part)
+
+
+# --- use cases ------------------------------------------------------------------------
+
+
+async def list_bid_files(
+    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str, *, output_root: Path
+) -> list[BidFileEntry]:
+    """Every file of every opened part of the lot, by bidder, part and manifest order."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        found = await _lot(conn, actor, tender_id, lot)
+    listed: list[BidFileEntry] = []
+    for entry in found.entries:
+        for part in entry.parts:
+            result = found.results.get((entry.bid_id, part.label))
+            if result is None or result.outcome != OPENED or result.manifest_sha256 is None:
+                continue  # sealed, pending or failed: nothing to read
+            location = _location(found, entry.bid_id, part.label)
+            manifest = await asyncio.to_thread(
+                _read_manifest, output_root, location, result.manifest_sha256
+            )
+            listed.extend(_entry(entry, part.label, f) for f in manifest.files)
+    return listed
+
+
+def _entry(entry: FreezeEntry, part: str, listed: ManifestFile) -> BidFileEntry:
+    return BidFileEntry(
+        bid_id=entry.bid_id,
+        bidder=entry.bidder_credit_code,
+        part=part,
+        path=listed.name,
+        size=listed.size,
+        sha256=listed.sha256,
+    )
+
+
+async def open_bid_file(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    lot: str,
+    bid_id: UUID,
+    part: str,
+    path: str,
+    *,
+    output_root: Path,
+) -> OpenedBidFile:
+    """Open one listed file of an opened part for ``actor``; the read is logged.
+
+    Permission, the part's outcome, the manifest and the log entry are decided in one
+    transaction: a read without its entry, or an entry without a read, cannot exist.
+    """
+    opened: BinaryIO | None = None
+    try:
+        async with conn.transaction():
+            found = await _lot(conn, actor, tender_id, lot)
+            check_file_path(path)  # a traversal is refused by name, before the disk
+            entry, result = _opened_part(found, bid_id, part)
+            location = _location(found, bid_id, part)
+            assert result.manifest_sha256 is not None  # _opened_part checked it
+            manifest = await asyncio.to_thread(
+                _read_manifest, output_root, location, result.manifest_sha256
+            )
+            listed = next((f for f in manifest.files if f.name == path), None)
+            if listed is None:
+                raise BidFileNotFound("the part's manifest lists no such file")
+            opened = await asyncio.to_thread(_open_listed, output_root, location, listed)
+            file_entry = _entry(entry, part, listed)
+            index = await _log_read(conn, found, actor, file_entry, result.manifest_sha256)
+    except BaseException:
+        if opened is not None:
+            opened.close()
+        raise
+    assert opened is not None
+    return OpenedBidFile(entry=file_entry, file=opened, log_index=index)
+
+
+async def _log_read(
+    conn: asyncpg.Connection, found: _Lot, actor: Actor, entry: BidFileEntry, manifest: str
+) -> int:
+    """The read, as the log keeps it (evaluation.bid_file_read)."""
+    return await audit.append(
+        conn,
+        LogEntry(
+            kind=EvaluationEvent.BID_FILE_READ,
+            time=await tender_queries.database_now(conn),
+            actor=found.actor,
+            address=log_address(actor.address),
+            subject=Subject(type="tender", id=str(found.tender.id)),
+            data={
+                "lot": found.lot,
+                "bid_id": str(entry.bid_id),
+                "part": entry.part,
+                "path": entry.path,
+                "size": entry.size,
+                "sha256": entry.sha256,
+                "manifest_sha256": manifest,
+            },
+        ),
+    )
+
+
+async def read_chunks(opened: OpenedBidFile) -> AsyncIterator[bytes]:
+    """The file's bytes in chunks, read off the event loop; closes the file at the end."""
+    try:
+        while block := await asyncio.to_thread(opened.file.read, CHUNK):
+            yield block
+    finally:
+        opened.file.close()

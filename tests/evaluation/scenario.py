@@ -1,0 +1,202 @@
+"""A lot with opened bids and a drawn evaluation committee, built the honest way.
+
+A two-envelope tender: three bidders seal real technical and commercial parts to the
+lot's opening committee; after the deadline two of three officials release their
+technical shares, so the opening decrypts every technical part into the output root
+while the commercial parts stay sealed. Meanwhile the agency has an evaluation draw
+run for lot 1 (five experts confirm) and another for lot 2 of the same tender, all
+through the real expert_pool services.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import asyncpg
+
+from accounts.model import Actor, OrgKind, Role, User
+from expert_pool import service_common, service_draws, service_pools
+from expert_pool.lifecycle import DrawStatus, Purpose
+from expert_pool.response import Decision
+from signing.age import parse_header
+from signing.shares import SHARE_TYPE, unwrap_share
+from tender import freeze, service, submission
+from tender.model import Tender
+from tender.opening_lot import Opening
+from tender.opening_release import ShareRelease, release_shares
+from tender.receipts import load_or_create
+from tender.submission import Submission
+from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
+from tests.expert_pool import world as pool_world
+from tests.tender.kit import replace
+from tests.tender.test_submission_kit import (
+    Bidder,
+    make_submission,
+    seal_for,
+    sealed_committee,
+    sign_submit,
+    upload,
+)
+from tests.tender.test_submission_kit import bidder as make_bidder
+from tests.tender.world import SOON, World, appoint, fast_draft, wait_until
+
+PRICES = (100_000_00, 90_000_00, 80_000_00)
+FILE_NAME = "技术标.txt"  # what tests/tender/test_submission_kit.seal_for seals
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Scenario:
+    """The opened lot and everyone around it."""
+
+    world: World
+    tender: Tender
+    bidders: tuple[Bidder, ...]
+    output_root: Path
+    committee: tuple[User, ...]  # confirmed experts of lot 1's evaluation draw
+    other_lot_expert: User  # confirmed in lot 2's draw only
+    other_supervisor: Actor  # supervises another industry department
+
+
+async def _two_envelope_tender(conn: asyncpg.Connection, world: World) -> Tender:
+    draft = await fast_draft(
+        conn, world, deadline_in=dt.timedelta(seconds=6), cutoff_in=dt.timedelta(seconds=1)
+    )
+    tender = await service.create_draft(conn, world.agency, replace(draft, envelopes=2))
+    await appoint(conn, world, tender)
+    return await service.publish(conn, world.agency, tender.id, world.setup(SOON))
+
+
+async def _submit_two(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, sub: Submission, world: World,
+    tender: Tender, who: Bidder, price: int,
+) -> None:  # fmt: skip
+    committee = await sealed_committee(conn, tender)
+    hashes = {}
+    for label in ("technical", "commercial"):
+        data = seal_for(world, committee, who, price=price, part=label)
+        done = await upload(conn, pool, sub, tender, who, data, part=label)
+        hashes[label] = done.declared_sha256
+    signed = sign_submit(tender, who, hashes)
+    await submission.submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
+
+
+async def _technical_shares(
+    conn: asyncpg.Connection, tender: Tender, world: World, sub: Submission, x: int
+) -> list[ShareRelease]:
+    """What official x's client releases: its share of every frozen technical part."""
+    committee = await sealed_committee(conn, tender)
+    out = []
+    for entry in (await freeze.freeze_tender(conn, tender.id))[0].entries:
+        part = next(p for p in entry.parts if p.label == "technical")
+        header = parse_header(sub.store.path_of(part.sha256).read_bytes())
+        stanza = header.stanzas_of_type(SHARE_TYPE)[x - 1]
+        share = unwrap_share(world.officials[x - 1].age, stanza, committee.fingerprint, "technical")
+        out.append(ShareRelease(bid_id=entry.bid_id, part="technical", share=share.value))
+    return out
+
+
+async def _pool_world(conn: asyncpg.Connection, world: World) -> pool_world.World:
+    """The expert_pool tests' world around the same agency, department and tenderer."""
+    other = await make_organisation(conn, OrgKind.INDUSTRY_DEPARTMENT, name="另一行业主管部门")
+    admin = await make_user(conn, world.centre, Role.SYSTEM_ADMIN, password=None)
+    watcher = await make_user(conn, other, Role.SUPERVISOR, scope=other, username="othersuper")
+    return pool_world.World(
+        conn=conn,
+        ca=world.ca,
+        centre=world.centre,
+        agency=world.agency_org,
+        department=world.department,
+        other_department=other,
+        bidder_org=world.bidder_orgs[0],
+        tenderer_code=world.tenderer_org.credit_code,
+        admin=await actor_for(conn, admin),
+        centre_staff=world.staff,
+        agency_actor=world.agency,
+        supervisor=world.supervisor,
+        other_supervisor=await actor_for(conn, watcher),
+        bidder=world.bidders[0],
+    )
+
+
+async def _completed_draw(
+    experts: pool_world.World, tender: Tender, lot: str, label: str, start_in: dt.timedelta
+) -> list[User]:
+    """An evaluation draw of five for (tender, lot), every seated expert confirming."""
+    draw_request = dataclasses.replace(
+        pool_world.request(experts, pool_world.spec([(label, 5)], start_in=start_in)),
+        tender_id=str(tender.id),
+        lot=lot,
+        purpose=Purpose.EVALUATION,
+    )
+    c = experts.conn
+    draw = await service_draws.request_draw(c, experts.agency_actor, draw_request)
+    await service_pools.prepare_draw(c, experts.centre_staff, draw.id)
+    await service_draws.commit_draw(c, experts.centre_staff, draw.id)
+    entropy = pool_world.fresh_entropy()
+    await service_draws.contribute_entropy(c, experts.supervisor, draw.id, 0, entropy)
+    seated = await pool_world.seated(experts, draw.id)
+    users = []
+    for expert_id in seated:
+        users.append(await pool_world.give_account(experts, expert_id, password=PASSWORD))
+        await pool_world.answer(experts, draw.id, expert_id, Decision.CONFIRM)
+    done = await service_common.get_draw(c, draw.id)
+    assert done.status is DrawStatus.COMPLETE
+    return users
+
+
+async def _committees(
+    conn: asyncpg.Connection, world: World, tender: Tender
+) -> tuple[list[User], list[User], Actor]:
+    experts = await _pool_world(conn, world)
+    local = pool_world.LOCAL
+    await pool_world.add_experts(experts, [f"A{n:03d}" for n in range(15)], region=local)
+    await pool_world.add_experts(
+        experts, [f"B{n:03d}" for n in range(15)], specialty="C01", region=local
+    )
+    lot_one = await _completed_draw(experts, tender, "1", "A08@local", dt.timedelta(days=2))
+    lot_two = await _completed_draw(experts, tender, "2", "C01@local", dt.timedelta(days=3))
+    return lot_one, lot_two, experts.other_supervisor
+
+
+def opening_for(world: World, sub: Submission, data_dir: Path, output_root: Path) -> Opening:
+    """The opening's composition, writing decrypted parts under ``output_root``."""
+    return Opening(
+        store=sub.store,
+        trust=world.ca.trust_store(),
+        signer=load_or_create(data_dir / "platform").identity,
+        output_root=output_root,
+    )
+
+
+async def opened_lot(
+    conn: asyncpg.Connection,
+    pool: asyncpg.Pool,
+    world: World,
+    data_dir: Path,
+    output_root: Path,
+) -> Scenario:
+    """Technical parts of lot 1 opened, commercial parts sealed, committees drawn."""
+    sub = make_submission(world, data_dir)
+    tender = await _two_envelope_tender(conn, world)
+    bidders = tuple(make_bidder(world, i) for i in range(3))
+    for who, price in zip(bidders, PRICES, strict=True):
+        await _submit_two(conn, pool, sub, world, tender, who, price)
+    lot_one, lot_two, other_supervisor = await _committees(conn, world, tender)
+    assert tender.deadline is not None
+    await wait_until(conn, tender.deadline)
+    opening = opening_for(world, sub, data_dir, output_root)
+    for x in (1, 2):
+        official = await actor_for(conn, world.officials[x - 1].user)
+        shares = await _technical_shares(conn, tender, world, sub, x)
+        await release_shares(conn, official, tender.id, "1", shares, opening=opening)
+    return Scenario(
+        world=world,
+        tender=tender,
+        bidders=bidders,
+        output_root=output_root,
+        committee=tuple(lot_one),
+        other_lot_expert=next(u for u in lot_two if u.id not in {m.id for m in lot_one}),
+        other_supervisor=other_supervisor,
+    )
