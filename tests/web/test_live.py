@@ -90,15 +90,27 @@ async def connect(
     )
     hello = json.loads(await ws.recv())
     assert hello["type"] == "hello"
+    _STASH[id(ws)] = []  # a new socket may reuse a closed one's id
     return ws
 
 
+# Messages of other types that arrived while a test waited for one type, per socket:
+# an event and the ack of the command that caused it may arrive in either order
+# (docs/live-sessions.md), so nothing read past may be dropped.
+_STASH: dict[int, list[dict[str, Any]]] = {}
+
+
 async def receive(ws: ClientConnection, kind: str) -> dict[str, Any]:
-    """The next message of a type (events and acks interleave)."""
+    """The next message of a type; messages of other types wait for their own turn."""
+    stash = _STASH.setdefault(id(ws), [])
+    for i, message in enumerate(stash):
+        if message["type"] == kind:
+            return stash.pop(i)
     while True:
-        message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        message = json.loads(await asyncio.wait_for(ws.recv(), 10))
         if message["type"] == kind:
             return message
+        stash.append(message)
 
 
 @pytest.fixture
