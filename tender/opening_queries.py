@@ -348,3 +348,17 @@ RELEASE_SETTLE_LOCK = "SELECT pg_advisory_unlock($1)"
 async def release_settle_lock(conn: asyncpg.Connection) -> None:
     """Release the settle job's lock taken by ``try_settle_lock`` on this session."""
     await conn.execute(RELEASE_SETTLE_LOCK, SETTLE_LOCK_KEY)
+
+
+RECENT_RECORDS = """
+SELECT r.tender_id, l.number, r.body
+FROM opening_records r JOIN tender_lots l ON l.id = r.lot_id
+WHERE r.published_at > clock_timestamp() - make_interval(secs => $1)
+ORDER BY r.published_at
+"""
+
+
+async def recent_records(conn: asyncpg.Connection, seconds: float) -> list[tuple[UUID, str, bytes]]:
+    """(tender, lot number, record bytes) of records published in the last ``seconds``."""
+    rows = await conn.fetch(RECENT_RECORDS, seconds)
+    return [(row["tender_id"], str(row["number"]), bytes(row["body"])) for row in rows]

@@ -48,6 +48,30 @@ class ObjectionNotFound(OpeningError):
     code = "opening_objection_not_found"
 
 
+class OpeningResponseInvalid(OpeningError):
+    """A response either confirms (a signature) or objects (a text): exactly one."""
+
+    code = "opening_response_invalid"
+
+
+class OpeningTextInvalid(OpeningError):
+    """An objection or an answer is 1–4000 characters (it goes into the record's file)."""
+
+    code = "opening_text_invalid"
+
+
+TEXT_MAX = 4000
+
+
+def _text(value: str, what: str) -> str:
+    text = value.strip()
+    if not 1 <= len(text) <= TEXT_MAX:
+        raise OpeningTextInvalid(
+            f"{what} is 1–{TEXT_MAX} characters, not {len(text)}", details={"length": len(text)}
+        )
+    return text
+
+
 async def respond(
     conn: asyncpg.Connection,
     actor: Actor,
@@ -61,7 +85,9 @@ async def respond(
     """A bidder of the freeze list confirms the record (its CMS signature over the
     record bytes, by its organisation's certificate) or objects to it."""
     if (confirmation is None) == (objection is None):
-        raise OpeningError("confirm with a signature or object with a text, one of them")
+        raise OpeningResponseInvalid("confirm with a signature or object with a text, one of them")
+    if objection is not None:
+        objection = _text(objection, "an objection")
     async with conn.transaction():
         found = await locked_lot(conn, tender_id, lot)
         entry = own_entry(found, actor)
@@ -103,12 +129,11 @@ async def answer_objection(
 ) -> Response:
     """The host answers an objection at the opening; the answer is recorded and logged."""
     require(actor, Action.HOST_OPENING, Resource(kind=ResourceKind.OPENING, id=str(tender_id)))
-    if not 1 <= len(text.strip()) <= 4000:
-        raise OpeningError("an answer is 1–4000 characters")
+    text = _text(text, "an answer")
     async with conn.transaction():
         found = await locked_lot(conn, tender_id, lot)
         answered = await opening_queries.answer(
-            conn, objection_id, found.lot_id, text.strip(), actor.user_id, found.now
+            conn, objection_id, found.lot_id, text, actor.user_id, found.now
         )
         if answered is None:
             raise ObjectionNotFound("no open objection with this id in this lot")

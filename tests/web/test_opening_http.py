@@ -195,11 +195,17 @@ async def _confirm_and_object(
     assert confirmed.status_code == 201, confirmed.text
     again = await client.post(f"{lot}/confirm", headers=one, json={"signature": _b64(mine)})
     assert again.status_code == 409
-    objection = await client.post(f"{lot}/objections", headers=two, json={"text": "报价有误"})
+    for text in ("  ", "异" * 4001):  # blank or too long: refused, nothing stored
+        bad = await client.post(f"{lot}/objections", headers=two, json={"text": text})
+        assert (bad.status_code, bad.json()["error"]["code"]) == (422, "opening_text_invalid")
+    objection = await client.post(f"{lot}/objections", headers=two, json={"text": " 报价有误 "})
     assert objection.status_code == 201
+    assert objection.json()["objection"] == "报价有误"
     path = f"{lot}/objections/{objection.json()['id']}/answer"
     assert (await client.post(path, headers=two, json={"answer": "x"})).status_code == 403
     staff = bearer(await _token(client, "staff"))
+    blank = await client.post(path, headers=staff, json={"answer": "\n"})
+    assert blank.json()["error"]["code"] == "opening_text_invalid"
     answered = await client.post(path, headers=staff, json={"answer": "已核对，无误"})
     assert answered.json()["answer"] == "已核对，无误"
     listed = (await client.get(f"{lot}/responses")).json()["items"]
