@@ -80,8 +80,23 @@ async def settle_closed_windows(app: Starlette) -> None:
             ]
         finally:
             await opening_queries.release_settle_lock(conn)
-    if settled:
-        log.info("opening.settle_job", extra={"lots": settled})
+        missed = await announce_missed(conn)
+    if settled or missed:
+        log.info("opening.settle_job", extra={"lots": settled, "announced": missed})
+
+
+# A record is committed before its hall hears of it (a live event is its own
+# transaction); if the process stops in between, the next run announces it (唱标).
+ANNOUNCE_WINDOW_SECONDS = 3600.0
+
+
+async def announce_missed(conn: asyncpg.Connection) -> list[str]:
+    """Announce in their halls the records of the last hour that were not announced."""
+    done = []
+    for tender_id, lot, body in await opening_queries.recent_records(conn, ANNOUNCE_WINDOW_SECONDS):
+        if await live_opening.announce_record(conn, tender_id, lot, body.decode()):
+            done.append(f"{tender_id}/{lot}")
+    return done
 
 
 async def _settle_logged(

@@ -128,19 +128,22 @@ async def publish(
     session = await live.open_session(conn, KIND, subject(tender_id, lot))
     async with conn.transaction():
         await live.append_event(conn, session.id, kind="lot.status", data=status_data(progress))
-        if progress.record is not None and not await _announced(
-            conn, session.id, progress.record.body.decode()
-        ):
-            body = progress.record.body.decode()
-            await live.append_event(
-                conn, session.id, kind="record.announced", data={"record": body}
-            )
+        if progress.record is not None:
+            await _announce_once(conn, session.id, progress.record.body.decode())
 
 
-async def _announced(conn: asyncpg.Connection, session_id: UUID, body: str) -> bool:
-    """Whether this record (technical and commercial ones differ) was announced."""
-    events = await live.events_after(conn, session_id, 0)
-    return any(e.kind == "record.announced" and e.data.get("record") == body for e in events)
+async def announce_record(conn: asyncpg.Connection, tender_id: UUID, lot: str, body: str) -> bool:
+    """Announce a published record in its hall unless it was (True: announced now)."""
+    session = await live.open_session(conn, KIND, subject(tender_id, lot))
+    async with conn.transaction():
+        return await _announce_once(conn, session.id, body)
+
+
+async def _announce_once(conn: asyncpg.Connection, session_id: UUID, body: str) -> bool:
+    """Technical and commercial records differ, so each is announced once."""
+    return await live.append_once(
+        conn, session_id, kind="record.announced", key="record", data={"record": body}
+    )
 
 
 class OpeningHall:
@@ -176,9 +179,10 @@ class OpeningHall:
         if command.type == "advance":
             done = await opening_progress.advance(conn, tender_id, lot, opening=self._opening())
             emits = [Emit(kind="lot.status", data=status_data(done))]
-            if done.record is not None and not await _announced(
-                conn, session.id, done.record.body.decode()
-            ):
+            if done.record is not None and not await live.has_event(
+                conn, session.id, kind="record.announced", key="record",
+                value=done.record.body.decode(),
+            ):  # fmt: skip
                 emits.append(
                     Emit(kind="record.announced", data={"record": done.record.body.decode()})
                 )

@@ -17,13 +17,15 @@ from starlette.applications import Starlette
 from signing.certs import DemoCA, dump_pem_certificate
 from tender import freeze, queries, service
 from tender.model import Tender
+from tender.opening_publication import opening_record
 from tests.conftest import CloneDatabase
+from tests.evaluation.scenario import opened_lot
 from tests.tender.kit import a_draft, a_lot, a_schedule
 from tests.tender.test_submission_kit import bidder, make_submission, submit_sealed
-from tests.tender.world import SOON, World, appoint, build_world, wait_until
+from tests.tender.world import SOON, World, appoint, build_world, live_ca, wait_until
 from tests.web.tender_http import fixture_http_ca
 from web import live_opening
-from web.jobs_opening import closed_lots, settle_closed_windows
+from web.jobs_opening import announce_missed, closed_lots, settle_closed_windows
 from web.live import queries as live
 from web.settings import Settings
 
@@ -102,7 +104,7 @@ async def test_a_lot_whose_window_closed_settles_without_the_host(
         assert [e["outcome"] for e in body["entries"]] == ["withdrawn"] * 3  # no bidder's fault
         assert {e["cause"] for e in body["entries"]} == {"too_few_officials"}
         assert body["officials_released"] == []
-        events = await hall_events(conn, tender)
+        events = await _hall_when_announced(conn, tender)
         announced = [e for e in events if e.kind == "record.announced"]
         assert [e.data["record"] for e in announced] == [record.decode()]
         assert [e.kind for e in events[-2:]] == ["lot.status", "record.announced"]
@@ -110,6 +112,38 @@ async def test_a_lot_whose_window_closed_settles_without_the_host(
         assert await closed_lots(conn) == []
         await settle_closed_windows(app)  # a second run changes nothing
         assert len(await hall_events(conn, tender)) == len(events)
+
+
+async def _hall_when_announced(conn: asyncpg.Connection, tender: Tender) -> list[live.LiveEvent]:
+    """The hall's events once the record is announced: the job commits the record first,
+    then tells the hall in its own transaction (at most 20 s)."""
+    for _ in range(200):
+        events = await hall_events(conn, tender)
+        if any(e.kind == "record.announced" for e in events):
+            return events
+        await asyncio.sleep(0.1)
+    raise AssertionError("the settle job announced no record")
+
+
+async def test_a_record_the_hall_never_heard_of_is_announced_once(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    """A process that stops between publishing a record and announcing it (唱标): the next
+    run of the job announces it, once; the runs after change nothing."""
+    async with pool.acquire() as proxy:
+        conn = cast(asyncpg.Connection, proxy)
+        world = await build_world(conn, live_ca())
+        # Officials release through the service, as a route would before its announcement.
+        done = await opened_lot(conn, pool, world, tmp_path / "data", tmp_path / "opened")
+        record = await opening_record(conn, done.tender.id, "1", "technical")
+        assert await hall_events(conn, done.tender) == []
+        assert await announce_missed(conn) == [f"{done.tender.id}/1"]
+        events = await hall_events(conn, done.tender)
+        assert [(e.kind, e.data["record"]) for e in events] == [
+            ("record.announced", record.body.decode())
+        ]
+        assert await announce_missed(conn) == []
+        assert len(await hall_events(conn, done.tender)) == 1
 
 
 async def _record_when_published(client: httpx.AsyncClient, tender: Tender) -> bytes:

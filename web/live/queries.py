@@ -118,6 +118,42 @@ async def append_event(
     return LiveEvent.from_row(row)
 
 
+LOCK_SESSION = "SELECT id FROM live_sessions WHERE id = $1 FOR UPDATE"
+
+HAS_EVENT = """
+SELECT EXISTS (
+    SELECT 1 FROM live_events WHERE session_id = $1 AND kind = $2 AND data ->> $3 = $4
+)
+"""
+
+
+async def append_once(
+    conn: asyncpg.Connection, session_id: UUID, *, kind: str, key: str, data: dict[str, Any]
+) -> bool:
+    """Append the event unless one of its kind carries the same ``data[key]`` (True: added).
+
+    Call inside a transaction: the session's row lock makes check-and-append atomic across
+    nodes (appends take the same row to number the event).
+    """
+    if await has_event(conn, session_id, kind=kind, key=key, value=str(data[key])):
+        return False
+    await append_event(conn, session_id, kind=kind, data=data)
+    return True
+
+
+async def has_event(
+    conn: asyncpg.Connection, session_id: UUID, *, kind: str, key: str, value: str
+) -> bool:
+    """Whether the session has an event of ``kind`` with ``data[key] == value``.
+
+    Takes the session's row lock first (held to the end of the caller's transaction),
+    so no other node appends between this answer and the caller's own append.
+    """
+    await conn.execute(LOCK_SESSION, session_id)
+    found: bool = await conn.fetchval(HAS_EVENT, session_id, kind, key, value)
+    return found
+
+
 SELECT_EVENTS_AFTER = """
 SELECT session_id, seq, kind, data::text AS data, audience, actor_id, client_msg_id, created_at
 FROM live_events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
