@@ -45,6 +45,19 @@ class ArchiveContents:
     signature: bytes
 
 
+def _sync(sink: BinaryIO) -> None:
+    sink.flush()
+    os.fsync(sink.fileno())
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class Extraction:
     """A context manager: extract into a temporary directory, then commit or remove it."""
 
@@ -75,7 +88,12 @@ class Extraction:
         """Move the verified files to the output; returns it (None when discarding)."""
         if self._temporary is None or self._output is None:
             return None
+        # Durable before the caller records "opened" (DESIGN.md, "Opening"): the files
+        # were fsynced as they closed; their directories, then the rename, follow.
+        for directory, _, _ in os.walk(self._temporary):
+            _fsync_directory(Path(directory))
         self._temporary.rename(self._output)
+        _fsync_directory(self._output.parent)
         self._temporary = None
         return self._output
 
@@ -109,6 +127,8 @@ class Extraction:
                 if progress is not None:
                     progress(len(piece))
             pipe.close()
+            if sink is not None:
+                _sync(sink)
         except BaseException:
             pipe.abandon()
             raise
@@ -125,6 +145,7 @@ class Extraction:
         if sink is not None:
             with sink:
                 sink.write(data)
+                _sync(sink)
         return data
 
     def run(self, tar: bidtar.TarReader, progress: Progress | None = None) -> ArchiveContents:

@@ -39,7 +39,7 @@ from tender.opening import (
     check_release_time,
 )
 from tender.roster import Roster
-from tender.service import lock_tender, log_address
+from tender.service import LockedTender, load, lock_tender, log_address
 
 
 class OpeningEvent(enum.StrEnum):
@@ -97,9 +97,16 @@ class OpeningLot:
     commercial_from: dt.datetime | None = None
 
 
-async def locked_lot(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> OpeningLot:
-    """Lock the tender and read its frozen lot (refused before the deadline or freeze)."""
-    locked = await lock_tender(conn, tender_id)
+async def locked_lot(
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, *, lock: bool = True
+) -> OpeningLot:
+    """Lock the tender and read its frozen lot (refused before the deadline or freeze).
+
+    ``lock=False`` is for reads (the hall's status, the progress API): they must not
+    wait behind an opening that holds the lock while it decrypts a lot's parts; they
+    see what has committed (parts still being decrypted are pending).
+    """
+    locked = await lock_tender(conn, tender_id) if lock else await _unlocked(conn, tender_id)
     tender = locked.tender
     lot_id = tender.lot_id(lot)
     roster = (await queries.rosters(conn, tender_id)).get(lot)
@@ -122,6 +129,10 @@ async def locked_lot(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> Ope
         now=locked.now,
         commercial_from=await opening_queries.commercial_from(conn, lot_id),
     )
+
+
+async def _unlocked(conn: asyncpg.Connection, tender_id: UUID) -> LockedTender:
+    return LockedTender(tender=await load(conn, tender_id), now=await queries.database_now(conn))
 
 
 def window(lot: OpeningLot, stage: str) -> tuple[dt.datetime, dt.datetime]:

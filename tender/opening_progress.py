@@ -110,7 +110,7 @@ async def progress(
 ) -> LotProgress:
     """The lot's statuses and record without deciding anything (for the hall and API)."""
     async with conn.transaction():
-        found = await locked_lot(conn, tender_id, lot)
+        found = await locked_lot(conn, tender_id, lot, lock=False)
         stage = current_stage(found)
         results = await opening_queries.results(conn, found.lot_id)
         record = await stored_record(conn, found, stage)
@@ -120,7 +120,7 @@ async def progress(
 async def frozen_bidders(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> dict[UUID, UUID]:
     """Bid id → bidder organisation of the lot's freeze list (the hall's bond check)."""
     async with conn.transaction():
-        found = await locked_lot(conn, tender_id, lot)
+        found = await locked_lot(conn, tender_id, lot, lock=False)
     return {e.bid_id: e.bidder_id for e in found.frozen}
 
 

@@ -227,6 +227,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     release.set_defaults(func=run_release)
 
 
+# The release that completes k of n decrypts the whole lot before it answers: about
+# 10 s per 2 GB of bids here (docs/performance.md); a large lot may take minutes.
+OPENING_TIMEOUT = httpx.Timeout(60.0, read=3600.0)
+
+
 def _client(args: argparse.Namespace) -> httpx.Client:
     token = args.token or os.environ.get("ETENDER_TOKEN", "")
     return httpx.Client(
@@ -281,6 +286,7 @@ def run_release(args: argparse.Namespace) -> int:
             sent = client.post(
                 f"/api/v1/tenders/{args.tender}/opening/shares",
                 json={"lot": batch.lot, "releases": releases},
+                timeout=OPENING_TIMEOUT,
             )
             print(f"lot {batch.lot}: {len(releases)} parts → {sent.status_code} {sent.text}")
             if sent.status_code >= 400:
