@@ -28,11 +28,9 @@ import base64
 import datetime as dt
 import hashlib
 import os
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -45,13 +43,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from harness import data_dir, peak_kib, start_server, stop_server  # noqa: E402
 from limits import MB, disk_write_rate, free_port, sha256_rate  # noqa: E402
 
 from accounts.model import OrgKind, Role  # noqa: E402
 from signing.age import X25519Identity  # noqa: E402
 from signing.certs import (  # noqa: E402
     TrustStore,
-    dump_pem_certificate,
     issue_identity,
     load_pem_certificate,
 )
@@ -65,28 +63,6 @@ from tests.tender.world import build_world, live_ca, published_tender  # noqa: E
 from web.db.embedded import SUPERUSER, EmbeddedPostgres  # noqa: E402
 
 PUT_BLOCK = 1 * MB
-
-
-def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ETENDER_DATA_DIR": str(data), "ETENDER_PORT": str(port),
-           "ETENDER_LOG_LEVEL": "WARNING"}  # fmt: skip
-    env.pop("DATABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "web.cli.main", "serve"], env=env)
-    for _ in range(600):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("the server did not start")
-
-
-def _peak_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 async def _prepare(data: Path, bidders: int) -> tuple[Any, Any, list[tuple[Any, str]]]:
@@ -216,16 +192,12 @@ def _p99(values: list[float]) -> float:
 
 
 async def rush(args: argparse.Namespace) -> None:
-    data = Path(tempfile.mkdtemp(prefix="etender-rush-", dir="/var/tmp"))
-    data.chmod(0o755)
-    (data / "trust").mkdir()
-    (data / "trust" / "root.pem").write_bytes(dump_pem_certificate(CA.root_cert))
-    (data / "trust" / "issuing.pem").write_bytes(dump_pem_certificate(CA.issuing_cert))
+    data = data_dir("etender-rush-", CA)
     disk = disk_write_rate(data, 256 * MB)
     sha = sha256_rate(256 * MB)
     raw = 1 / (1 / disk + 1 / sha)  # write + hash, serially, on one core
     port = free_port()
-    proc = _start(data, port)
+    proc = start_server(data, port)
     try:
         tender, sealed_to, people = await _prepare(data, args.bidders)
         base = _base_part(sealed_to, args.size_mb * MB)
@@ -253,7 +225,7 @@ async def rush(args: argparse.Namespace) -> None:
             elapsed = time.perf_counter() - started
             busy = await probe.finish()
             root = load_pem_certificate((await client.get("/api/v1/receipts/ca.pem")).content)
-        peak = _peak_kib(proc.pid)
+        peak = peak_kib(proc.pid)
         trust = TrustStore(roots=(root,))
         for item in receipts:
             body, _, signature = item.partition(b"\n")
@@ -262,9 +234,7 @@ async def rush(args: argparse.Namespace) -> None:
         stored = await conn.fetchval("SELECT count(*) FROM bid_versions")
         await conn.close()
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
-        subprocess.run(["rm", "-rf", str(data)], check=False)
+        stop_server(proc, data)
     total = args.bidders * len(base) / MB
     rate = total / elapsed
     print(f"bidders × size                {args.bidders} × {len(base) / MB:.1f} MB")
