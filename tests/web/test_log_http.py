@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,11 +128,12 @@ async def test_the_empty_log_is_checkpointed_as_soon_as_the_server_runs(
 # --- the witness and `etender audit verify`, as real processes -----------------------
 
 
-async def etender(*args: str) -> tuple[int, str]:
+async def etender(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run the CLI without blocking the event loop the live server runs in."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "web.cli.main", *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        env=None if env is None else {**os.environ, **env},
     )  # fmt: skip
     out, _ = await proc.communicate()
     assert proc.returncode is not None
@@ -276,15 +278,20 @@ async def test_audit_verify_rehashes_entries_and_catches_a_rewritten_leaf(
     live_server: LiveServer,
     pool: asyncpg.Pool,
     owner_conn: asyncpg.Connection,
+    tmp_path: Path,
 ) -> None:
-    """Re-hashing every entry matches the checkpoint until a DBA edits one leaf."""
+    """Re-hashing every entry matches the checkpoint until a DBA edits one leaf; the
+    token comes from a file or ETENDER_TOKEN (never needs to sit on the command line)."""
     token = await supervisor_token(pool, client)
     await append_n(pool, 0, 5)
     await checkpoint(app, pool)
     log_key = app.state.log_identity.signer.verifier().to_vkey()
-    verify = ("audit", "verify", "--server", live_server.url, "--log-key", log_key,
-              "--entries", f"--token={token}")  # fmt: skip
-    code, out = await etender(*verify)
+    verify = ("audit", "verify", "--server", live_server.url, "--log-key", log_key, "--entries")
+    code, out = await etender(*verify, env={"ETENDER_TOKEN": ""})
+    assert code == 2
+    assert "ETENDER_TOKEN" in out
+    (tmp_path / "token").write_text(token + "\n")
+    code, out = await etender(*verify, "--token-file", str(tmp_path / "token"))
     assert code == 0, out
     assert "root matches" in out
 
@@ -293,7 +300,7 @@ async def test_audit_verify_rehashes_entries_and_catches_a_rewritten_leaf(
         await owner_conn.execute(
             "UPDATE log_entries SET entry = $1 WHERE idx = 2", entry(777).to_bytes()
         )
-    code, out = await etender(*verify)
+    code, out = await etender(*verify, env={"ETENDER_TOKEN": token})
     assert code == 1
     assert "does not give the checkpoint's root" in out
 

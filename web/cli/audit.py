@@ -14,7 +14,7 @@ from audit import merkle, service
 from audit.checkpoint import Checkpoint, open_checkpoint
 from audit.errors import AuditError
 from audit.note import Ed25519Verifier
-from web.cli.common import fail, run_with_database
+from web.cli.common import add_token_arguments, fail, read_token, run_with_database
 from web.settings import Settings
 
 PAGE = 1000
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify.add_argument(
         "--entries", action="store_true", help="also re-hash every entry (needs --token)"
     )
-    verify.add_argument("--token", help="bearer token of a supervisor or administrator")
+    add_token_arguments(verify, "a supervisor or administrator")
     verify.set_defaults(func=cmd_verify)
 
     add = audit_sub.add_parser("add-witness", help="register a witness's cosignature vkey")
@@ -51,6 +51,10 @@ def _vkey(value: str) -> str:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Fetch, verify signature, consistency with the saved checkpoint, optionally re-hash."""
+    try:
+        args.token = read_token(args)
+    except (OSError, UnicodeDecodeError) as exc:
+        return fail(f"cannot read the token file: {exc}")
     headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
     try:
         with httpx.Client(base_url=args.server.rstrip("/"), timeout=60, headers=headers) as http:
@@ -83,7 +87,8 @@ def _verify(http: httpx.Client, args: argparse.Namespace) -> int:
         print(f"consistent with the saved checkpoint of size {saved.size}")
     if args.entries:
         if not args.token:
-            return fail("--entries needs --token (supervisor or administrator)")
+            return fail("--entries needs a token (--token-file, --token or ETENDER_TOKEN) of a "
+                        "supervisor or administrator")  # fmt: skip
         root = _rehash(http, current.size)
         if root != current.root_hash:
             return fail("FAILED: re-hashing every entry does not give the checkpoint's root", 1)
