@@ -20,6 +20,7 @@ from accounts.model import Actor, OrgKind, Role, User
 from expert_pool import service_common, service_draws, service_pools
 from expert_pool.lifecycle import DrawStatus, Purpose
 from expert_pool.response import Decision
+from expert_pool.service_views import evaluation_committee
 from signing.age import parse_header
 from signing.shares import SHARE_TYPE, unwrap_share
 from tender import freeze, service, submission
@@ -142,9 +143,12 @@ async def _completed_draw(
     users = []
     for expert_id in seated:
         users.append(await pool_world.give_account(experts, expert_id, password=PASSWORD))
+        # Until the last seat confirms, the draw is not complete: nobody is on the committee.
+        assert await evaluation_committee(c, str(tender.id), lot) == frozenset()
         await pool_world.answer(experts, draw.id, expert_id, Decision.CONFIRM)
     done = await service_common.get_draw(c, draw.id)
     assert done.status is DrawStatus.COMPLETE
+    assert await evaluation_committee(c, str(tender.id), lot) == {u.id for u in users}
     return users
 
 
