@@ -30,7 +30,6 @@ class Settings:
     token_ttl_seconds: int = 24 * 3600
     max_body_bytes: int = 1 << 20
     max_part_bytes: int = 1 << 30  # one sealed bid part (DOMAIN.md: size limits at the rush)
-    upload_streams: int = 8  # upload bodies read at once per process (web/ingest.py)
     checkpoint_interval_seconds: float = 1.0
     secure_cookies: bool = False
     workers: int = 1
@@ -58,7 +57,6 @@ class Settings:
             token_ttl_seconds=_int(environ, "ETENDER_TOKEN_TTL", d.token_ttl_seconds),
             max_body_bytes=_int(environ, "ETENDER_MAX_BODY_BYTES", d.max_body_bytes),
             max_part_bytes=_int(environ, "ETENDER_MAX_PART_BYTES", d.max_part_bytes),
-            upload_streams=_positive(environ, "ETENDER_UPLOAD_STREAMS", d.upload_streams),
             checkpoint_interval_seconds=_float(
                 environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds
             ),
@@ -82,13 +80,6 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsInvalid(f"{name} must be a whole number, got {raw!r}") from None
     if value < 0:
         raise SettingsInvalid(f"{name} must not be negative, got {raw!r}")
-    return value
-
-
-def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
-    value = _int(environ, name, default)
-    if value == 0:
-        raise SettingsInvalid(f"{name} must be at least 1")
     return value
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import contextlib
 from typing import Any
 from uuid import UUID
 
@@ -35,7 +34,6 @@ from tender.submission import Receipt, Submission
 from web.auth import signed_in
 from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler, json_response, query_int, read_json
-from web.ingest import IngestGate
 from web.pdf.receipt import render_receipt
 from web.routes.tender_common import blob_store, lot_number, tender_id, tender_setup
 
@@ -166,15 +164,6 @@ def submit_gate(app: Starlette) -> asyncio.Semaphore:
     return gate
 
 
-def ingest_gate(app: Starlette) -> IngestGate:
-    """The per-process gate admitting upload bodies to the event loop (web/ingest.py)."""
-    gate: IngestGate | None = getattr(app.state, "upload_ingest_gate", None)
-    if gate is None:
-        gate = IngestGate(app.state.settings.upload_streams)
-        app.state.upload_ingest_gate = gate
-    return gate
-
-
 def _b64(value: str, name: str) -> bytes:
     try:
         return base64.b64decode(value, validate=True)
@@ -248,11 +237,9 @@ async def put_chunk(request: Request) -> UploadBody:
     sub = submission_setup(request.app)
     async with signed_in(request) as (_conn, actor):
         pass  # authenticated; the connection goes back before the body streams
-    gate = ingest_gate(request.app)
-    async with contextlib.aclosing(gate.admit(request.stream())) as body:
-        done = await submission.write_chunk(
-            request.app.state.pool, actor, which, offset=offset, chunks=body, sub=sub
-        )
+    done = await submission.write_chunk(
+        request.app.state.pool, actor, which, offset=offset, chunks=request.stream(), sub=sub
+    )
     return upload_body(done)
 
 
