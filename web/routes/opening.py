@@ -4,26 +4,21 @@ share releases, self-decryption keys, the lot's status and the opening record.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from typing import Any
-from uuid import UUID
 
-import msgspec
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute
 
 from accounts.errors import PermissionDenied
 from signing.cms import sign_detached
-from signing.committee import dump_committee
-from tender import opening_progress, opening_queries, opening_release
+from tender import opening_progress, opening_release
 from tender.opening import OpeningError
-from tender.opening_progress import LotProgress, open_commercial_stage
+from tender.opening_progress import open_commercial_stage
 from tender.opening_publication import opening_record
 from tender.opening_record import SignedRecord
-from tender.opening_release import ReleaseBatch, ShareRelease, frozen_part_sha256, submit_self_key
+from tender.opening_release import ShareRelease, frozen_part_sha256, submit_self_key
 from tender.opening_responses import answer_objection, respond, responses
 from tender.service import load
 from web import live_opening  # module import: live_opening imports web.routes too
@@ -31,6 +26,22 @@ from web.auth import signed_in
 from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler, json_response, read_json
 from web.pdf.opening_record import render_record
+from web.routes.opening_bodies import (
+    AnswerBody,
+    ConfirmBody,
+    HallBody,
+    ObjectionBody,
+    ProgressBody,
+    ReleaseBody,
+    ResponseBody,
+    ResponseList,
+    SelfKeyBody,
+    b64_field,
+    batch_json,
+    parse_part_id,
+    progress_body,
+    response_body,
+)
 from web.routes.tender_common import (
     blob_store,
     lot_number,
@@ -40,110 +51,6 @@ from web.routes.tender_common import (
 )
 
 TAG = "opening"
-
-
-class ReleaseItem(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """One part's release: the share (base64, 16 bytes) or, in a dispute, the secret."""
-
-    part_id: str
-    x: int | None = None
-    share: str | None = None
-    revealed_secret: str | None = None
-
-
-class ReleaseBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """An official's releases for one lot."""
-
-    lot: str
-    releases: list[ReleaseItem]
-
-
-class SelfKeyBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A bidder's own file key for one part (base64, 16 bytes)."""
-
-    part: str
-    file_key: str
-
-
-class PartStatusBody(msgspec.Struct, frozen=True, kw_only=True):
-    bid_id: str
-    bidder: str
-    part: str
-    outcome: str
-    cause: str | None
-
-
-class ProgressBody(msgspec.Struct, frozen=True, kw_only=True):
-    """A lot's statuses; the record (and so any price) only once every bid settled."""
-
-    statuses: list[PartStatusBody]
-    record: dict[str, Any] | None
-
-
-def _b64(value: str | None, name: str) -> bytes | None:
-    if value is None:
-        return None
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise RequestInvalid(f"'{name}' must be base64", details={"field": name}) from None
-
-
-def _part_id(value: str) -> tuple[str, UUID, str]:
-    lot, _, rest = value.partition(".")
-    bid, _, label = rest.partition(".")
-    try:
-        return lot, UUID(bid), label
-    except ValueError:
-        raise RequestInvalid(
-            "'part_id' is <lot>.<bid id>.<label>", details={"field": "part_id"}
-        ) from None
-
-
-def progress_body(progress: LotProgress) -> ProgressBody:
-    """The JSON of a lot's progress."""
-    statuses = [
-        PartStatusBody(
-            bid_id=str(s.bid_id),
-            bidder=s.bidder,
-            part=s.part,
-            outcome=str(s.outcome),
-            cause=None if s.cause is None else str(s.cause),
-        )
-        for s in progress.statuses
-    ]
-    record = None if progress.record is None else json.loads(progress.record.body)
-    return ProgressBody(statuses=statuses, record=record)
-
-
-def batch_json(batch: ReleaseBatch) -> dict[str, Any]:
-    """One lot of the release batch (the client re-checks all of it)."""
-    return {
-        "lot": batch.lot,
-        "committee": json.loads(dump_committee(batch.committee)),
-        "freeze_list": {
-            "entries": [
-                {
-                    "bidder": e.bidder_credit_code,
-                    "parts": [{"label": p.label, "sha256": p.sha256} for p in e.parts],
-                }
-                for e in batch.entries
-            ]
-        },
-        "parts": [
-            {
-                "part_id": f"{batch.lot}.{e.bid_id}.{p.label}",
-                "tender": batch.tender_code,
-                "lot": batch.lot,
-                "bidder": e.bidder_credit_code,
-                "label": p.label,
-                "sha256": p.sha256,
-            }
-            for e in batch.entries
-            for p in e.parts
-            if p.label != "commercial" or batch.commercial_open  # opened later, on request
-        ],
-    }
 
 
 async def release_batch(request: Request) -> Response:
@@ -167,7 +74,7 @@ async def release_batch(request: Request) -> Response:
 
 async def frozen_part(request: Request) -> Response:
     which = tender_id(request)
-    lot, bid, label = _part_id(request.path_params["part_id"])
+    lot, bid, label = parse_part_id(request.path_params["part_id"])
     async with signed_in(request) as (conn, actor):
         sha256 = await frozen_part_sha256(conn, actor, which, lot, bid, label)
     store = blob_store(request.app)
@@ -179,7 +86,7 @@ async def release_shares(request: Request) -> ProgressBody:
     body = await read_json(request, ReleaseBody)
     releases = []
     for item in body.releases:
-        lot, bid, label = _part_id(item.part_id)
+        lot, bid, label = parse_part_id(item.part_id)
         if lot != body.lot:
             raise RequestInvalid("every part_id is of the body's lot", details={"field": "part_id"})
         releases.append(
@@ -187,8 +94,8 @@ async def release_shares(request: Request) -> ProgressBody:
                 bid_id=bid,
                 part=label,
                 x=item.x,
-                share=_b64(item.share, "share"),
-                revealed_secret=_b64(item.revealed_secret, "revealed_secret"),
+                share=b64_field(item.share, "share"),
+                revealed_secret=b64_field(item.revealed_secret, "revealed_secret"),
             )
         )
     opening = live_opening.opening_setup(request.app)
@@ -203,7 +110,7 @@ async def release_shares(request: Request) -> ProgressBody:
 async def self_key(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, SelfKeyBody)
-    key = _b64(body.file_key, "file_key") or b""
+    key = b64_field(body.file_key, "file_key") or b""
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
         done = await submit_self_key(conn, actor, which, lot, body.part, key, opening=opening)
@@ -227,57 +134,10 @@ async def lot_progress(request: Request) -> ProgressBody:
         return progress_body(await opening_progress.progress(conn, which, lot, opening=opening))
 
 
-class ConfirmBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A bidder's detached CMS signature (DER, base64) over the record bytes."""
-
-    signature: str
-
-
-class ObjectionBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A bidder's objection to the record (1–4000 characters)."""
-
-    text: str
-
-
-class AnswerBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """The host's answer to an objection."""
-
-    answer: str
-
-
-class ResponseBody(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    stage: str  # the record responded to: main (one envelope), technical or commercial
-    bidder_id: str
-    kind: str
-    objection: str | None
-    answer: str | None
-    created_at: str
-    answered_at: str | None
-
-
-class ResponseList(msgspec.Struct, frozen=True, kw_only=True):
-    items: list[ResponseBody]
-
-
-def response_body(found: opening_queries.Response) -> ResponseBody:
-    """The JSON of a confirmation or objection."""
-    return ResponseBody(
-        id=str(found.id),
-        stage=found.part,
-        bidder_id=str(found.bidder_id),
-        kind=found.kind,
-        objection=found.objection,
-        answer=found.answer,
-        created_at=found.created_at.isoformat(),
-        answered_at=None if found.answered_at is None else found.answered_at.isoformat(),
-    )
-
-
 async def confirm(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, ConfirmBody)
-    signature = _b64(body.signature, "signature")
+    signature = b64_field(body.signature, "signature")
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
         done = await respond(conn, actor, which, lot, confirmation=signature, opening=opening)
@@ -313,12 +173,6 @@ async def list_responses(request: Request) -> ResponseList:
     async with maybe_signed_in(request) as (conn, _):
         found = await responses(conn, which, lot)
     return ResponseList(items=[response_body(r) for r in found])
-
-
-class HallBody(msgspec.Struct, frozen=True, kw_only=True):
-    """The opening hall's live session: connect to /api/v1/live/{session_id}."""
-
-    session_id: str
 
 
 async def hall(request: Request) -> HallBody:
