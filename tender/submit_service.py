@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -146,6 +147,16 @@ class _Recording:
     consortium: tuple[str, ...]
 
 
+async def _who_and_where(
+    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str
+) -> tuple[UUID, str, Tender, UUID, datetime]:
+    """The bidder (id, credit code), the tender and lot, and the database clock now."""
+    org = bidder_of(actor)
+    bidder = (await accounts.get_organisation(conn, org)).credit_code
+    tender = await load(conn, tender_id)
+    return org, bidder, tender, lot_id_of(tender, lot), await queries.database_now(conn)
+
+
 async def submit_bid(
     conn: asyncpg.Connection,
     actor: Actor,
@@ -157,11 +168,7 @@ async def submit_bid(
     sub: Submission,
 ) -> Receipt:
     """Record a bid version from its signed submit statement; returns its receipt."""
-    org = bidder_of(actor)
-    bidder = (await accounts.get_organisation(conn, org)).credit_code
-    tender = await load(conn, tender_id)
-    lot_id = lot_id_of(tender, lot)
-    now = await queries.database_now(conn)
+    org, bidder, tender, lot_id, now = await _who_and_where(conn, actor, tender_id, lot)
     stmt, signer_sha256, signer_code = _verified(signed, sub, now, SubmitStatement)
     _check_names(tender, lot, bidder, stmt, signer_code)
     members = check_consortium(tender, consortium, bidder)
@@ -193,11 +200,7 @@ async def withdraw_bid(
     sub: Submission,
 ) -> Receipt:
     """Withdraw the standing version by a signed withdraw statement (kept as a version)."""
-    org = bidder_of(actor)
-    bidder = (await accounts.get_organisation(conn, org)).credit_code
-    tender = await load(conn, tender_id)
-    lot_id = lot_id_of(tender, lot)
-    now = await queries.database_now(conn)
+    org, bidder, tender, lot_id, now = await _who_and_where(conn, actor, tender_id, lot)
     stmt, signer_sha256, signer_code = _verified_withdraw(signed, sub, now)
     _check_names(tender, lot, bidder, stmt, signer_code)
     async with conn.transaction():
