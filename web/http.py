@@ -109,6 +109,16 @@ def decode_json(raw: bytes, model: type[T]) -> T:
         raise MalformedJson(f"the request body is not valid JSON: {exc}") from None
 
 
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def struct_from(model: type[S], source: object, **overrides: Any) -> S:
+    """A response body copied field by field (by name) from a domain value; ``overrides``
+    give the fields whose name or shape differs."""
+    values = {f: getattr(source, f) for f in model.__struct_fields__ if f not in overrides}
+    return model(**values, **overrides)
+
+
 def query_int(request: Request, name: str, *, minimum: int = 0) -> int:
     """A required whole-number query parameter."""
     raw = request.query_params.get(name)

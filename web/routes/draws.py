@@ -39,7 +39,7 @@ from signing.certs import TrustStore
 from tender.trust import optional_trust_store
 from web.auth import current_actor, signed_in
 from web.errors import EtenderError, RequestInvalid
-from web.http import JSON_TYPE, ApiRoute, json_response, read_json
+from web.http import JSON_TYPE, ApiRoute, json_response, read_json, struct_from
 from web.pdf.draw_transcript import render_transcript
 from web.routes.draw_bodies import (
     AnswerBody,
@@ -115,7 +115,7 @@ def draw_body(s: DrawSummary) -> DrawBody:
         entropy_roles=[str(r) for r in s.entropy_roles],
         entropy_in=[str(r) for r in s.entropy_in],
         rounds=s.rounds,
-        seats=[SeatBody(**{f: getattr(x, f) for f in SeatBody.__struct_fields__}) for x in s.seats],
+        seats=[struct_from(SeatBody, x) for x in s.seats],
         commit_hash=s.commit_hash,
         commit_log_index=s.commit_log_index,
         seed_revealed=s.seed_revealed,

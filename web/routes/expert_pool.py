@@ -33,7 +33,7 @@ from expert_pool.model import (
 from expert_pool.profiles import ExpertProfile, SearchFilter, Venue
 from web.auth import signed_in
 from web.errors import RequestInvalid
-from web.http import ApiRoute, json_response, query_int, read_body, read_json
+from web.http import ApiRoute, json_response, query_int, read_body, read_json, struct_from
 from web.routes import draws
 from web.routes.expert_pool_bodies import (
     AccountLink,
@@ -183,13 +183,7 @@ async def search(request: Request) -> ExpertPage:
     search = _search(request)
     async with signed_in(request) as (conn, actor):
         rows = await service.search_experts(conn, actor, search)
-    items = [
-        ExpertRow(
-            **{f: getattr(r, f) for f in ExpertRow.__struct_fields__ if f != "specialties"},
-            specialties=list(r.specialties),
-        )
-        for r in rows
-    ]
+    items = [struct_from(ExpertRow, r, specialties=list(r.specialties)) for r in rows]
     more = len(rows) == search.limit
     return ExpertPage(items=items, next_cursor=rows[-1].id if more and rows else None)
 
@@ -347,8 +341,7 @@ async def create_venue(request: Request) -> Response:
 async def list_venues(request: Request) -> VenueList:
     async with signed_in(request) as (conn, actor):
         items = await service.list_venues(conn, actor)
-    fields = VenueBody.__struct_fields__
-    return VenueList(items=[VenueBody(**{f: getattr(v, f) for f in fields}) for v in items])
+    return VenueList(items=[struct_from(VenueBody, v) for v in items])
 
 
 async def list_alerts(request: Request) -> AlertList:

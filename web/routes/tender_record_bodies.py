@@ -21,6 +21,7 @@ from tender.records import (
     Notification,
     Objection,
 )
+from web.http import struct_from
 from web.routes.tender_bodies import AwareTime, Model, Text200
 
 # --- documents, clarifications, objections ------------------------------------------
@@ -44,17 +45,7 @@ class TenderDocumentList(Model, frozen=True, kw_only=True):
 
 def document_body(v: DocumentVersion) -> TenderDocumentBody:
     """One version of one document."""
-    return TenderDocumentBody(
-        id=v.id,
-        name=v.name,
-        version=v.version,
-        sha256=v.sha256,
-        size=v.size,
-        media_type=v.media_type,
-        uploaded_at=v.uploaded_at,
-        published_at=v.published_at,
-        clarification_id=v.clarification_id,
-    )
+    return struct_from(TenderDocumentBody, v)
 
 
 class TenderDownloadBody(Model, frozen=True, kw_only=True):
@@ -75,17 +66,7 @@ class TenderDownloadList(Model, frozen=True, kw_only=True):
 
 def download_body(d: Download) -> TenderDownloadBody:
     """One recorded download."""
-    return TenderDownloadBody(
-        id=d.id,
-        document=d.name,
-        version=d.version,
-        sha256=d.sha256,
-        user_id=d.user_id,
-        username=d.username,
-        organisation_id=d.organisation_id,
-        organisation_name=d.organisation_name,
-        downloaded_at=d.downloaded_at,
-    )
+    return struct_from(TenderDownloadBody, d, document=d.name)
 
 
 class TenderClarificationCreate(Model, frozen=True, kw_only=True):
@@ -116,19 +97,10 @@ class TenderClarificationList(Model, frozen=True, kw_only=True):
 
 def clarification_body(c: Clarification, *, insider: bool = True) -> TenderClarificationBody:
     """A clarification; how many were notified is hidden from the public (EBM)."""
-    return TenderClarificationBody(
-        id=c.id,
-        number=c.number,
-        kind=c.kind,
-        title=c.title,
-        body=c.body,
-        issued_at=c.issued_at,
-        deadline_before=c.deadline_before,
-        deadline_after=c.deadline_after,
-        moved_deadline=c.moved_deadline,
-        documents=list(c.version_ids),
-        notified=c.notified if insider else 0,
-    )
+    return struct_from(
+        TenderClarificationBody, c,
+        documents=list(c.version_ids), notified=c.notified if insider else 0,
+    )  # fmt: skip
 
 
 class TenderNotificationBody(Model, frozen=True, kw_only=True):
@@ -145,13 +117,7 @@ class TenderNotificationList(Model, frozen=True, kw_only=True):
 
 def notification_body(n: Notification) -> TenderNotificationBody:
     """One clarification delivered to the caller."""
-    return TenderNotificationBody(
-        id=n.id,
-        tender_id=n.tender_id,
-        clarification_id=n.clarification_id,
-        title=n.title,
-        created_at=n.created_at,
-    )
+    return struct_from(TenderNotificationBody, n)
 
 
 class TenderObjectionCreate(Model, frozen=True, kw_only=True):
@@ -178,15 +144,7 @@ class TenderObjectionList(Model, frozen=True, kw_only=True):
 
 def objection_body(o: Objection) -> TenderObjectionBody:
     """An objection and its answer."""
-    return TenderObjectionBody(
-        id=o.id,
-        organisation_id=o.organisation_id,
-        text=o.text,
-        filed_at=o.filed_at,
-        answer_due=o.answer_due,
-        answer=o.answer,
-        answered_at=o.answered_at,
-    )
+    return struct_from(TenderObjectionBody, o)
 
 
 # --- bonds and alerts ---------------------------------------------------------------
@@ -246,24 +204,9 @@ class TenderAlertList(Model, frozen=True, kw_only=True):
 
 def bond_body(b: Bond) -> TenderBondBody:
     """A bond as the centre and its bidder see it."""
-    return TenderBondBody(
-        id=b.id,
-        lot=b.lot,
-        bidder_id=b.bidder_id,
-        kind=b.kind,
-        amount_fen=b.amount_fen,
-        paid_at=b.paid_at,
-        paying_account=b.paying_account,
-        guarantee_no=b.guarantee_no,
-        issuer=b.issuer,
-        status=b.status,
-        recorded_at=b.recorded_at,
-        refund_due=b.refund_due,
-        refunded_at=b.refunded_at,
-        refund_reference=b.refund_reference,
-    )
+    return struct_from(TenderBondBody, b)
 
 
 def alert_body(a: Alert) -> TenderAlertBody:
     """A monitoring alert."""
-    return TenderAlertBody(id=a.id, kind=a.kind, data=dict(a.data), raised_at=a.raised_at)
+    return struct_from(TenderAlertBody, a, data=dict(a.data))
