@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -31,19 +32,17 @@ from audit.note import (
     ED25519_SIGNATURE_SIZE,
     SIG_TYPE_COSIGNATURE_V1,
     Ed25519Signer,
+    NamedEd25519Key,
     Note,
     NoteSignature,
     NoteVerifier,
     check_key_name,
-    compute_key_id,
     decode_base64,
     decode_ed25519_skey,
-    decode_vkey,
     ed25519_public_bytes,
     ed25519_verify,
     encode_base64,
     encode_ed25519_skey,
-    encode_vkey,
     parse_note,
     parse_signature_line,
     sign_note,
@@ -136,21 +135,11 @@ def posix_seconds(now: datetime) -> int:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class CosignatureVerifier:
+class CosignatureVerifier(NamedEd25519Key):
     """A witness's Ed25519 cosignature/v1 key (signature type 0x04); a NoteVerifier."""
 
-    name: str
-    public_key: bytes
-
-    def __post_init__(self) -> None:
-        check_key_name(self.name)
-        if len(self.public_key) != ED25519_KEY_SIZE:
-            raise KeyMalformed("an Ed25519 public key is 32 bytes")
-
-    @property
-    def key_id(self) -> bytes:
-        """``SHA-256(name || 0x0A || 0x04 || public key)[:4]`` (tlog-cosignature, Format)."""
-        return compute_key_id(self.name, SIG_TYPE_COSIGNATURE_V1, self.public_key)
+    SIG_TYPE: ClassVar[int] = SIG_TYPE_COSIGNATURE_V1
+    TYPE_NAME: ClassVar[str] = "cosignature/v1 (0x04)"
 
     def verify(self, text: bytes, signature: bytes) -> bool:
         """Check ``timestamp || signature`` over the cosigned message for ``text``."""
@@ -165,18 +154,6 @@ class CosignatureVerifier:
         message = cosignature_message(body, timestamp)
         valid_time = timestamp <= MAX_TIMESTAMP
         return valid_time and ed25519_verify(self.public_key, signature[TIMESTAMP_SIZE:], message)
-
-    def to_vkey(self) -> str:
-        """This key as a type 0x04 verifier key string."""
-        return encode_vkey(self.name, SIG_TYPE_COSIGNATURE_V1, self.public_key)
-
-    @classmethod
-    def from_vkey(cls, vkey: str) -> CosignatureVerifier:
-        """Parse a type 0x04 verifier key string."""
-        name, sig_type, public_key = decode_vkey(vkey)
-        if sig_type != SIG_TYPE_COSIGNATURE_V1:
-            raise KeyMalformed(f"verifier key type 0x{sig_type:02x} is not cosignature/v1 (0x04)")
-        return cls(name=name, public_key=public_key)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True, eq=False)

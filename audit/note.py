@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol, Self
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -278,8 +278,11 @@ def ed25519_verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class Ed25519Verifier:
-    """A known Ed25519 note key (signature type 0x01)."""
+class NamedEd25519Key:
+    """A named Ed25519 verifier key of one signature type; subclasses say what it verifies."""
+
+    SIG_TYPE: ClassVar[int]
+    TYPE_NAME: ClassVar[str]  # for errors: "Ed25519 (0x01)", "cosignature/v1 (0x04)"
 
     name: str
     public_key: bytes
@@ -291,24 +294,32 @@ class Ed25519Verifier:
 
     @property
     def key_id(self) -> bytes:
-        """The 4-byte key ID."""
-        return compute_key_id(self.name, SIG_TYPE_ED25519, self.public_key)
+        """``SHA-256(name || 0x0A || type || public key)[:4]`` (signed-note, key IDs)."""
+        return compute_key_id(self.name, self.SIG_TYPE, self.public_key)
+
+    def to_vkey(self) -> str:
+        """This key as a verifier key string of its type."""
+        return encode_vkey(self.name, self.SIG_TYPE, self.public_key)
+
+    @classmethod
+    def from_vkey(cls, vkey: str) -> Self:
+        """Parse a verifier key string, refusing one of another signature type."""
+        name, sig_type, public_key = decode_vkey(vkey)
+        if sig_type != cls.SIG_TYPE:
+            raise KeyMalformed(f"verifier key type 0x{sig_type:02x} is not {cls.TYPE_NAME}")
+        return cls(name=name, public_key=public_key)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Ed25519Verifier(NamedEd25519Key):
+    """A known Ed25519 note key (signature type 0x01)."""
+
+    SIG_TYPE: ClassVar[int] = SIG_TYPE_ED25519
+    TYPE_NAME: ClassVar[str] = "Ed25519 (0x01)"
 
     def verify(self, text: bytes, signature: bytes) -> bool:
         """Ed25519 over the note text (signed-note, "Ed25519 signatures")."""
         return ed25519_verify(self.public_key, signature, text)
-
-    def to_vkey(self) -> str:
-        """This key as a verifier key string."""
-        return encode_vkey(self.name, SIG_TYPE_ED25519, self.public_key)
-
-    @classmethod
-    def from_vkey(cls, vkey: str) -> Ed25519Verifier:
-        """Parse a type 0x01 verifier key string."""
-        name, sig_type, public_key = decode_vkey(vkey)
-        if sig_type != SIG_TYPE_ED25519:
-            raise KeyMalformed(f"verifier key type 0x{sig_type:02x} is not Ed25519 (0x01)")
-        return cls(name=name, public_key=public_key)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True, eq=False)
