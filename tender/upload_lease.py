@@ -12,6 +12,7 @@ connection is held while the body streams (web/routes/bids.py).
 
 from __future__ import annotations
 
+import math
 import secrets
 import time
 
@@ -57,9 +58,16 @@ class Lease:
             claimed = await upload_queries.claim_lease(conn, *args)
             if claimed is None:
                 now = await upload_queries.upload(conn, upload.id, upload.bidder_id)
+                remaining = await upload_queries.lease_remaining(conn, upload.id)
         if claimed is None:
             refuse_closed(now or upload)
-            raise UploadBusy("another request is writing this upload")
+            # The client waits this long before trying again, rather than guessing: after
+            # a crash the dead writer's lease blocks the upload until it lapses (§2.2).
+            wait = math.ceil(remaining) if remaining is not None else 1
+            raise UploadBusy(
+                "another request is writing this upload",
+                details={"retry_after_seconds": max(1, wait)},
+            )
         return cls(pool, claimed, token, seconds)
 
     def _due(self) -> bool:

@@ -85,6 +85,18 @@ async def claim_lease(
     return _upload(row) if row else None
 
 
+LEASE_REMAINING = """
+SELECT greatest(0, extract(epoch FROM lease_until - clock_timestamp()))::float8
+FROM bid_uploads WHERE id = $1 AND writer_token IS NOT NULL
+"""
+
+
+async def lease_remaining(conn: asyncpg.Connection, upload_id: UUID) -> float | None:
+    """Seconds until the current writer's lease lapses (database clock); None if no writer."""
+    value = await conn.fetchval(LEASE_REMAINING, upload_id)
+    return None if value is None else float(value)
+
+
 RENEW_LEASE = """
 UPDATE bid_uploads SET lease_until = clock_timestamp() + make_interval(secs => $3::float8),
     touched_at = clock_timestamp()

@@ -148,7 +148,9 @@ def error_response(request: Request, exc: Exception) -> Response:
         error=ErrorDetail(code=code, message=message, details=details, request_id=request_id)
     )
     # The request-id header itself is added by the middleware on every response.
-    headers = {"WWW-Authenticate": 'Bearer realm="etender"'} if status == 401 else None
+    headers = {"WWW-Authenticate": 'Bearer realm="etender"'} if status == 401 else {}
+    if isinstance(details, dict) and isinstance(details.get("retry_after_seconds"), int):
+        headers["Retry-After"] = str(details["retry_after_seconds"])  # RFC 9110 §10.2.3
     return Response(msgspec.json.encode(body), status, headers=headers, media_type=JSON_TYPE)
 
 

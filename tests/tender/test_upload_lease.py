@@ -282,3 +282,33 @@ async def test_a_streaming_writer_renews_its_lease_past_the_lease_period(
     )
     assert refused == ["bid_upload_busy_conflict"]
     assert done.status is UploadStatus.COMPLETE
+
+
+async def test_a_busy_refusal_says_how_long_the_crashed_writers_lease_still_runs(
+    conn: asyncpg.Connection,
+    pool: asyncpg.Pool,
+    other_pool: asyncpg.Pool,
+    world: World,
+    tmp_path: Path,
+) -> None:
+    """docs/formats/upload.md §2.2: retry_after_seconds is the lease's remaining time by the
+    database clock, rounded up — a client waits exactly that instead of guessing."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    who = bidder(world, 0)
+    data = seal_for(world, await sealed_committee(conn, tender), who)
+    created = await _open(conn, sub, tender, who, data)
+    await Lease.claim(pool, created, 20.0)  # a writer that crashed right after claiming
+    with pytest.raises(UploadBusy) as refused:
+        await submission.write_chunk(
+            other_pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub
+        )
+    remaining = await conn.fetchval(
+        "SELECT extract(epoch FROM lease_until - clock_timestamp())::float8"
+        " FROM bid_uploads WHERE id = $1",
+        created.id,
+    )
+    told = refused.value.details["retry_after_seconds"]  # type: ignore[index]
+    assert isinstance(told, int)
+    assert remaining <= told <= 20  # never less than what is left: no busy loop
+    assert told - remaining < 2

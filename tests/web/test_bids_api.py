@@ -114,6 +114,34 @@ async def test_a_bidder_uploads_in_chunks_submits_and_fetches_its_receipt(
     assert stolen.status_code == 404
 
 
+async def test_a_put_while_another_writer_holds_the_lease_says_when_to_retry(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str],
+) -> None:  # fmt: skip
+    """409 bid_upload_busy_conflict carries Retry-After = details.retry_after_seconds, and
+    nothing is written (docs/formats/upload.md §2.2)."""
+    tender = await _tender(pool, web_world)
+    data = await _sealed(pool, web_world, tender, bidder(web_world, 0))
+    auth = bearer(tokens["bidder1"])
+    body = {"part": "main", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    created = await client.post(f"/api/v1/tenders/{tender.id}/lots/1/uploads", json=body,
+                                headers=auth)  # fmt: skip
+    upload = created.json()["id"]
+    async with pool.acquire() as conn:  # the writer of a server that was killed mid-chunk
+        await conn.execute(
+            "UPDATE bid_uploads SET writer_token = repeat('0', 32),"
+            " lease_until = clock_timestamp() + interval '12 seconds' WHERE id = $1",
+            upload,
+        )
+    busy = await client.put(f"/api/v1/uploads/{upload}?offset=0", content=data, headers=auth)
+    assert busy.status_code == 409
+    error = busy.json()["error"]
+    assert error["code"] == "bid_upload_busy_conflict"
+    assert error["details"]["retry_after_seconds"] in (11, 12)
+    assert busy.headers["retry-after"] == str(error["details"]["retry_after_seconds"])
+    state = await client.get(f"/api/v1/uploads/{upload}", headers=auth)
+    assert (state.json()["offset"], state.json()["status"]) == (0, "open")
+
+
 async def test_bad_input_gets_its_own_error_and_stores_nothing(
     client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
 ) -> None:

@@ -491,6 +491,15 @@ def _parse_parts(items: Sequence[str]) -> dict[str, Path]:
 
 
 RESUMABLE = frozenset({"bid_upload_offset_conflict", "bid_upload_busy_conflict"})
+BUSY_WAIT_LIMIT = 300.0  # seconds a part may wait, in all, for other writers' leases
+
+
+def _retry_after(exc: Exception) -> float | None:
+    """The wait a ``bid_upload_busy_conflict`` names (docs/formats/upload.md §2.2)."""
+    if not isinstance(exc, ApiError) or not isinstance(exc.details, dict):
+        return None
+    seconds = exc.details.get("retry_after_seconds")
+    return float(seconds) if isinstance(seconds, int) and 0 < seconds <= 3600 else None
 
 
 def _open_upload(
@@ -516,7 +525,8 @@ def _open_upload(
 def _send(api: _Api, info: dict[str, object], path: Path, progress: bool | None) -> str:
     """Send the rest of a part from the committed offset, resuming after drops."""
     upload = f"/api/v1/uploads/{info['id']}"
-    for attempt in range(RETRIES):
+    attempt, waited = 0, 0.0
+    while attempt < RETRIES:
         if info["status"] == "complete":
             return str(info["sha256"])
         if info["status"] in ("failed", "abandoned"):
@@ -530,7 +540,15 @@ def _send(api: _Api, info: dict[str, object], path: Path, progress: bool | None)
             # holds the upload's writer lease until it notices (docs/formats/upload.md).
             if isinstance(exc, ApiError) and exc.code not in RESUMABLE:
                 raise
-            time.sleep(min(8.0, 0.25 * 2**attempt))
+            told = _retry_after(exc)
+            if told is not None and waited + told <= BUSY_WAIT_LIMIT:
+                # The server says when the old writer's lease lapses (a crashed server's
+                # lease lasts its full period): wait that long without spending an attempt.
+                waited += told
+                time.sleep(told)
+            else:
+                time.sleep(min(8.0, 0.25 * 2**attempt))
+                attempt += 1
             info = api.retrying("GET", upload)
         finally:
             if bar is not None:
