@@ -23,7 +23,6 @@ from tender.bids import Upload, UploadAbandoned, UploadBusy, UploadClosed, Uploa
 from tender.submit_context import acquire
 
 RENEW_SECONDS = 5.0
-RENEW_BYTES = 4 << 20
 
 
 def refuse_closed(upload: Upload) -> None:
@@ -46,7 +45,6 @@ class Lease:
         self.token = token
         self.seconds = seconds
         self._renewed = time.monotonic()
-        self._bytes = 0
         self.lost = False
 
     @classmethod
@@ -72,11 +70,10 @@ class Lease:
 
     def _due(self) -> bool:
         every = min(RENEW_SECONDS, self.seconds / 3)
-        return self._bytes >= RENEW_BYTES or time.monotonic() - self._renewed >= every
+        return time.monotonic() - self._renewed >= every
 
-    async def keep(self, written: int = 0) -> None:
-        """Count bytes about to be written; renew when due (refused if the lease was lost)."""
-        self._bytes += written
+    async def keep(self) -> None:
+        """Before writing: renew when due (refused if the lease was lost)."""
         if self._due():
             await self.renew()
 
@@ -89,7 +86,7 @@ class Lease:
                 )
         if self.lost:
             raise UploadBusy("the upload's writer lease lapsed and another writer took it")
-        self._renewed, self._bytes = time.monotonic(), 0
+        self._renewed = time.monotonic()
 
     async def still_held(self) -> bool:
         """Renew now; False (not an error) if the lease was lost or released."""

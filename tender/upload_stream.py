@@ -166,10 +166,9 @@ async def _pump(sink: _Staged, chunks: AsyncIterable[bytes], limit: int, lease: 
                 raise UploadTooLarge("more bytes than the declared size")
             pending.append(chunk)
             held += len(chunk)
-            await lease.keep()  # renews on time too, for a slow sender
+            await lease.keep()  # per chunk, before any write: a slow sender renews too
             if held >= BATCH:
                 data, pending, held = b"".join(pending), [], 0
-                await lease.keep(len(data))
                 await asyncio.to_thread(sink.write, data)
     finally:
         # What arrived before a dropped connection is kept for resuming, by the holder only.

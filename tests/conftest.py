@@ -25,6 +25,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from web.app import create_app
+from web.db.database import open_pool
 from web.db.embedded import APP_ROLE, SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
 from web.settings import Settings
@@ -125,9 +126,9 @@ async def database(pg_server: PgServer) -> AsyncIterator[CloneDatabase]:
 
 @pytest.fixture
 async def pool(database: CloneDatabase) -> AsyncIterator[asyncpg.Pool]:
-    """The application's pool (application role) on the test's database."""
-    created = await asyncpg.create_pool(database.app_dsn, min_size=1, max_size=10)
-    assert created is not None
+    """The application's pool (web.db.database.Pool, application role) on the test's
+    database."""
+    created = await open_pool(database.app_dsn, min_size=1, max_size=10)
     yield created
     await created.close()
 

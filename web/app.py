@@ -109,13 +109,21 @@ async def http_exception(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlette:
-    """Build the application; the lifespan opens (and closes) the pool unless given one."""
+    """Build the application; the lifespan opens (and closes) the pools unless given one."""
     assert jobs.JOB_NAMES  # the jobs register themselves on import
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = pool is None
-        app.state.pool = pool if pool is not None else await open_pool(target_for(settings).app_dsn)
+        if pool is None:
+            dsn = target_for(settings).app_dsn
+            app.state.pool = await open_pool(dsn, max_size=settings.db_pool_size)
+            # The bulkhead of the bid-submission routes (settings.db_upload_pool_size).
+            app.state.upload_pool = await open_pool(
+                dsn, min_size=1, max_size=settings.db_upload_pool_size
+            )
+        else:
+            app.state.pool = app.state.upload_pool = pool
         app.state.live_hub = Hub(app.state.pool)
         await app.state.live_hub.start()
         tasks = background.start(app)
@@ -125,6 +133,7 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
             await background.stop(tasks)
             await app.state.live_hub.stop()
             if owned:
+                await app.state.upload_pool.close()
                 await app.state.pool.close()
 
     metrics = Metrics()

@@ -28,6 +28,7 @@ from starlette.responses import Response
 from accounts import service
 from accounts.errors import PermissionDenied, TokenInvalid, Unauthenticated
 from accounts.model import Actor, LoginPolicy, SessionKind
+from web.db.database import acquire
 from web.errors import EtenderError
 from web.settings import Settings
 
@@ -138,9 +139,12 @@ async def require_actor(request: Request, conn: asyncpg.Connection) -> Actor:
 
 
 @contextlib.asynccontextmanager
-async def signed_in(request: Request) -> AsyncIterator[tuple[asyncpg.Connection, Actor]]:
-    """A connection and the signed-in actor; a permission refusal inside is counted."""
-    async with request.app.state.pool.acquire() as conn:
+async def signed_in(
+    request: Request, pool: asyncpg.Pool | None = None
+) -> AsyncIterator[tuple[asyncpg.Connection, Actor]]:
+    """A connection (of ``pool``, else the app's) and the signed-in actor; a permission
+    refusal inside is counted."""
+    async with acquire(pool or request.app.state.pool) as conn:
         actor = await require_actor(request, conn)
         try:
             yield conn, actor

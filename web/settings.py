@@ -33,6 +33,10 @@ class Settings:
     checkpoint_interval_seconds: float = 1.0
     secure_cookies: bool = False
     workers: int = 1
+    db_pool_size: int = 20
+    # The bid-submission routes' own pool (web/routes/bids.py): a bulkhead, so a deadline
+    # rush queues for these connections and never for the rest of the site's.
+    db_upload_pool_size: int = 10
     policy_overrides: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -62,12 +66,23 @@ class Settings:
             ),
             secure_cookies=public_url.startswith("https://"),
             workers=_int(environ, "ETENDER_WORKERS", d.workers),
+            db_pool_size=_positive(environ, "ETENDER_DB_POOL_SIZE", d.db_pool_size),
+            db_upload_pool_size=_positive(
+                environ, "ETENDER_DB_UPLOAD_POOL_SIZE", d.db_upload_pool_size
+            ),
             policy_overrides={
                 key.removeprefix(POLICY_PREFIX).lower(): value
                 for key, value in environ.items()
                 if key.startswith(POLICY_PREFIX)
             },
         )
+
+
+def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(environ, name, default)
+    if value < 1:
+        raise SettingsInvalid(f"{name} must be at least 1, got {value}")
+    return value
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:

@@ -14,6 +14,7 @@ import binascii
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import msgspec
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -150,6 +151,12 @@ def submission_setup(app: Starlette) -> Submission:
     return cached
 
 
+def upload_pool(request: Request) -> asyncpg.Pool:
+    """The bid-submission routes' own connections (a bulkhead: web/app.py)."""
+    pool: asyncpg.Pool = request.app.state.upload_pool
+    return pool
+
+
 # Submissions of one tender serialise on its row lock; queueing them here, before a
 # database connection is taken, keeps the pool free for light requests in a rush.
 SUBMIT_CONCURRENCY = 4
@@ -218,7 +225,7 @@ async def create_upload(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, CreateUploadBody)
     sub = submission_setup(request.app)
-    async with signed_in(request) as (conn, actor):
+    async with signed_in(request, upload_pool(request)) as (conn, actor):
         created = await submission.create_upload(
             conn, actor, which, lot, part=body.part, size=body.size, sha256=body.sha256, sub=sub
         )
@@ -227,7 +234,7 @@ async def create_upload(request: Request) -> Response:
 
 async def get_upload(request: Request) -> UploadBody:
     which = _upload_id(request)
-    async with signed_in(request) as (conn, actor):
+    async with signed_in(request, upload_pool(request)) as (conn, actor):
         return upload_body(await submission.get_upload(conn, actor, which))
 
 
@@ -235,10 +242,10 @@ async def put_chunk(request: Request) -> UploadBody:
     which = _upload_id(request)
     offset = query_int(request, "offset")
     sub = submission_setup(request.app)
-    async with signed_in(request) as (_conn, actor):
+    async with signed_in(request, upload_pool(request)) as (_conn, actor):
         pass  # authenticated; the connection goes back before the body streams
     done = await submission.write_chunk(
-        request.app.state.pool, actor, which, offset=offset, chunks=request.stream(), sub=sub
+        upload_pool(request), actor, which, offset=offset, chunks=request.stream(), sub=sub
     )
     return upload_body(done)
 
@@ -253,7 +260,7 @@ async def submit_bid(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, StatementBody)
     sub = submission_setup(request.app)
-    async with submit_gate(request.app), signed_in(request) as (conn, actor):
+    async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
         receipt = await submission.submit_bid(
             conn, actor, which, lot, _signed(body), consortium=body.consortium, sub=sub
         )
@@ -266,14 +273,14 @@ async def withdraw_bid(request: Request) -> Response:
     if body.consortium:
         raise RequestInvalid("a withdrawal names no consortium", details={"field": "consortium"})
     sub = submission_setup(request.app)
-    async with submit_gate(request.app), signed_in(request) as (conn, actor):
+    async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
         receipt = await submission.withdraw_bid(conn, actor, which, lot, _signed(body), sub=sub)
     return json_response(receipt_body(receipt), 201)
 
 
 async def my_bid(request: Request) -> BidBody:
     which, lot = tender_id(request), lot_number(request)
-    async with signed_in(request) as (conn, actor):
+    async with signed_in(request, upload_pool(request)) as (conn, actor):
         bid, versions = await submission.my_bid(conn, actor, which, lot)
     return BidBody(
         status=str(bid.status),
@@ -289,7 +296,7 @@ async def my_receipt(request: Request) -> ReceiptBody:
     if not (raw.isdigit() and len(raw) < 9):
         raise RequestInvalid("'version' is a whole number", details={"param": "version"})
     sub = submission_setup(request.app)
-    async with signed_in(request) as (conn, actor):
+    async with signed_in(request, upload_pool(request)) as (conn, actor):
         receipt = await submission.my_receipt(conn, actor, which, lot, int(raw), sub)
     return receipt_body(receipt)
 
@@ -304,7 +311,7 @@ async def my_receipt_pdf(request: Request) -> Response:
 
 async def my_freeze_entry(request: Request) -> FreezeEntryBody:
     which, lot = tender_id(request), lot_number(request)
-    async with signed_in(request) as (conn, actor):
+    async with signed_in(request, upload_pool(request)) as (conn, actor):
         found = await freeze.my_freeze_entry(conn, actor, which, lot)
     if found is None:
         raise FreezeTooEarly("the lot has not frozen yet")
