@@ -12,6 +12,11 @@ Safe in several processes at once and idempotent: rows are taken ``FOR UPDATE SK
 LOCKED`` and their files deleted while the rows stay locked, before the commit; a file
 already gone counts as deleted, and an abandoned row is never selected again.
 
+A staging file that no upload row names and nobody has written to for an hour is an
+orphan — a crash between creating the file and recording its upload, or during a
+document's one-request write — and is deleted too (``sweep_orphans``): nothing can
+ever resume it, since every resume goes through an upload row.
+
 No transparency-log entry: uploads are not bids (a bid exists only by its logged,
 receipted submit statement), abandoning one changes nothing a receipt or freeze list
 depends on, and a per-tender count logged before the deadline would hint at who is
@@ -20,8 +25,10 @@ preparing bids. The job logs one summary line instead (web/jobs_submission.py).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import timedelta
+from pathlib import Path
 
 import asyncpg
 
@@ -31,6 +38,7 @@ from tender.blobs import LocalBlobStore
 
 DEFAULT_IDLE = timedelta(hours=24)
 DEFAULT_GRACE = timedelta(minutes=1)
+ORPHAN_AGE = timedelta(hours=1)
 BATCH_ROWS = 200
 
 
@@ -41,6 +49,7 @@ class CleanupRules:
     idle: timedelta = DEFAULT_IDLE
     grace: timedelta = DEFAULT_GRACE
     batch: int = BATCH_ROWS
+    orphan_age: timedelta = ORPHAN_AGE
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -50,6 +59,7 @@ class CleanupReport:
     past_deadline: int = 0
     idle: int = 0
     files_deleted: int = 0
+    orphans_deleted: int = 0
 
     @property
     def abandoned(self) -> int:
@@ -61,6 +71,7 @@ class CleanupReport:
             past_deadline=self.past_deadline + other.past_deadline,
             idle=self.idle + other.idle,
             files_deleted=self.files_deleted + other.files_deleted,
+            orphans_deleted=self.orphans_deleted + other.orphans_deleted,
         )
 
 
@@ -88,3 +99,35 @@ async def _abandon_batch(
             deleted += await store.discard_staging(staging_id)
     late = sum(reason is AbandonReason.DEADLINE_PASSED for _, _, reason in rows)
     return CleanupReport(past_deadline=late, idle=len(rows) - late, files_deleted=deleted)
+
+
+def _untouched_since(directory: Path, cutoff: float) -> list[str]:
+    """Names of the files in ``directory`` last modified before ``cutoff`` (epoch s)."""
+    found = []
+    for entry in directory.iterdir():
+        try:
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                found.append(entry.name)
+        except FileNotFoundError:  # deleted meanwhile (installed, discarded)
+            continue
+    return found
+
+
+async def sweep_orphans(
+    conn: asyncpg.Connection, store: LocalBlobStore, rules: CleanupRules, *, now: float
+) -> CleanupReport:
+    """Delete staging files no upload row names, untouched for ``rules.orphan_age``.
+
+    ``now`` is the wall clock in epoch seconds (file times are the file system's). An
+    upload's file is created a moment before its row, and every write touches it, so
+    an hour-old file without a row has no writer and never will.
+    """
+    cutoff = now - rules.orphan_age.total_seconds()
+    names = await asyncio.to_thread(_untouched_since, store.staging_dir, cutoff)
+    if not names:
+        return CleanupReport()
+    known = await upload_queries.known_staging(conn, names)
+    deleted = 0
+    for name in sorted(set(names) - known):
+        deleted += await store.discard_staging(name)
+    return CleanupReport(orphans_deleted=deleted)

@@ -7,6 +7,7 @@ several processes on several nodes agree. Rows leave as :class:`tender.bids.Uplo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -95,6 +96,14 @@ async def lease_remaining(conn: asyncpg.Connection, upload_id: UUID) -> float | 
     """Seconds until the current writer's lease lapses (database clock); None if no writer."""
     value = await conn.fetchval(LEASE_REMAINING, upload_id)
     return None if value is None else float(value)
+
+
+KNOWN_STAGING = "SELECT staging_id FROM bid_uploads WHERE staging_id = ANY($1::text[])"
+
+
+async def known_staging(conn: asyncpg.Connection, staging_ids: Sequence[str]) -> set[str]:
+    """Which of these staging ids an upload row names (whatever its status)."""
+    return {row["staging_id"] for row in await conn.fetch(KNOWN_STAGING, list(staging_ids))}
 
 
 RENEW_LEASE = """

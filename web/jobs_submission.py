@@ -18,6 +18,7 @@ tender policies' exact periods): ``ETENDER_POLICY_UPLOAD_IDLE_PERIOD`` (default 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 
@@ -26,7 +27,13 @@ from starlette.applications import Starlette
 from tender.errors import PolicyInvalid
 from tender.freeze import freeze_due
 from tender.policy import Period
-from tender.upload_cleanup import DEFAULT_GRACE, DEFAULT_IDLE, CleanupRules, abandon_stale
+from tender.upload_cleanup import (
+    DEFAULT_GRACE,
+    DEFAULT_IDLE,
+    CleanupRules,
+    abandon_stale,
+    sweep_orphans,
+)
 from web import background
 from web.routes.tender_common import blob_store
 
@@ -88,9 +95,11 @@ async def freeze_at_deadline(app: Starlette) -> None:
 async def clean_up_uploads(app: Starlette) -> None:
     """Abandon uploads past their deadline or idle too long; delete their staged bytes."""
     rules = cleanup_rules(app.state.settings.policy_overrides)
+    store = blob_store(app)
     async with app.state.pool.acquire() as conn:
-        report = await abandon_stale(conn, blob_store(app), rules)
-    if report.abandoned:  # one summary line per run that did something
+        report = await abandon_stale(conn, store, rules)
+        report += await sweep_orphans(conn, store, rules, now=time.time())
+    if report.abandoned or report.orphans_deleted:  # a line per run that did something
         log.info(
             "bids.upload_cleanup",
             extra={
@@ -98,5 +107,6 @@ async def clean_up_uploads(app: Starlette) -> None:
                 "past_deadline": report.past_deadline,
                 "idle": report.idle,
                 "files_deleted": report.files_deleted,
+                "orphans_deleted": report.orphans_deleted,
             },
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import os
 from pathlib import Path
 
 import asyncpg
@@ -15,7 +16,7 @@ from tender import submission
 from tender.bids import AbandonReason, Upload, UploadAbandoned, UploadStatus
 from tender.errors import PolicyInvalid
 from tender.model import Tender
-from tender.upload_cleanup import CleanupReport, CleanupRules, abandon_stale
+from tender.upload_cleanup import CleanupReport, CleanupRules, abandon_stale, sweep_orphans
 from tender.upload_lease import Lease
 from tests.tender.test_submission_kit import (
     Bidder,
@@ -150,3 +151,33 @@ def test_cleanup_settings_are_exact_periods() -> None:
     for bad in ("3d", "5wd", "soon"):
         with pytest.raises(PolicyInvalid):
             cleanup_rules({"upload_idle_period": bad})
+
+
+async def test_an_hour_old_staging_file_no_upload_names_is_swept_and_nothing_else(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """A crash between creating the staging file and recording its upload leaves an orphan
+    nothing can resume: swept once untouched for an hour. A fresh orphan (a write in
+    flight), an old file an upload row names, and committed blobs stay."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    named = await _partial(conn, pool, sub, world, tender, bidder(world, 0))
+    orphan = sub.store.staging_dir / "orphan-of-a-crash-0001"
+    fresh = sub.store.staging_dir / "document-being-written"
+    for path in (orphan, fresh):
+        path.write_bytes(b"x" * 100)
+    now = orphan.stat().st_mtime + 3600.5
+    for path in (orphan, _staged(sub, named)):  # untouched for an hour and a half second
+        os.utime(path, (now - 3600.5, now - 3600.5))
+    os.utime(fresh, (now - 3599, now - 3599))
+    await sub.store.put(stream(b"a committed blob"), max_size=100)
+    blobs = sorted(p for p in sub.store.objects_dir.rglob("*") if p.is_file())
+    assert len(blobs) == 1
+    report = await sweep_orphans(conn, sub.store, CleanupRules(), now=now)
+    assert report == CleanupReport(orphans_deleted=1)
+    assert not orphan.exists()
+    assert fresh.exists()
+    assert _staged(sub, named).exists()
+    assert sorted(p for p in sub.store.objects_dir.rglob("*") if p.is_file()) == blobs
+    again = await sweep_orphans(conn, sub.store, CleanupRules(), now=now)
+    assert again == CleanupReport()
