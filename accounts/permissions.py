@@ -50,6 +50,13 @@ class Action(enum.StrEnum):
     READ_BID_FILES = "read_bid_files"
     ASSESS_EXPERT = "assess_expert"
     COSIGN_LOG = "cosign_log"
+    SEARCH_EXPERTS = "search_experts"
+    MANAGE_EXPERTS = "manage_experts"
+    MANAGE_VENUES = "manage_venues"
+    VIEW_VENUES = "view_venues"
+    RECORD_ATTENDANCE = "record_attendance"
+    READ_EXPERT_RECORDS = "read_expert_records"
+    SET_POOL_POLICY = "set_pool_policy"
 
 
 class ResourceKind(enum.StrEnum):
@@ -64,6 +71,7 @@ class ResourceKind(enum.StrEnum):
     DRAW = "draw"
     EVALUATION = "evaluation"
     EXPERT = "expert"
+    EXPERT_POOL = "expert_pool"
     LOG = "log"
 
 
@@ -96,6 +104,7 @@ class Resource:
 
 PLATFORM = Resource(kind=ResourceKind.PLATFORM)
 LOG = Resource(kind=ResourceKind.LOG)
+EXPERT_POOL = Resource(kind=ResourceKind.EXPERT_POOL)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -153,6 +162,17 @@ RULES: Mapping[Action, tuple[Rule, ...]] = {
     ),
     Action.ASSESS_EXPERT: _rules((Role.AGENCY, _AGENCY), (Role.SUPERVISOR, _DEPT)),
     Action.COSIGN_LOG: _rules((Role.WITNESS, _ANY)),
+    # The pool itself: supervisors keep it; the draw operator sets conditions but cannot
+    # browse it, so centre staff have no search right (DOMAIN.md).
+    Action.SEARCH_EXPERTS: _rules((Role.SUPERVISOR, _ANY), (Role.SYSTEM_ADMIN, _ANY)),
+    Action.MANAGE_EXPERTS: _rules((Role.SUPERVISOR, _ANY), (Role.SYSTEM_ADMIN, _ANY)),
+    Action.MANAGE_VENUES: _rules((Role.CENTRE_STAFF, _ANY), (Role.SYSTEM_ADMIN, _ANY)),
+    Action.VIEW_VENUES: _rules(
+        (Role.CENTRE_STAFF, _ANY), (Role.SUPERVISOR, _ANY), (Role.SYSTEM_ADMIN, _ANY)
+    ),
+    Action.RECORD_ATTENDANCE: _rules((Role.CENTRE_STAFF, _ANY), (Role.SUPERVISOR, _DEPT)),
+    Action.READ_EXPERT_RECORDS: _rules((Role.SUPERVISOR, _ANY)),
+    Action.SET_POOL_POLICY: _rules((Role.SYSTEM_ADMIN, _ANY)),
 }
 
 
@@ -202,6 +222,14 @@ def require(actor: Actor, action: Action, resource: Resource) -> Role | None:
             details={"action": str(action), "resource": str(resource.kind)},
         )
     return rule.role
+
+
+def require_role(actor: Actor, action: Action, resource: Resource) -> Role:
+    """:func:`require`, for an action only a role allows: the role the actor acted in."""
+    role = require(actor, action, resource)
+    if role is None:  # the rule table's fault, never the actor's
+        raise AssertionError(f"a rule of {action} names no role")
+    return role
 
 
 def allowed_actions(actor: Actor, resource: Resource) -> frozenset[Action]:

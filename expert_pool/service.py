@@ -23,8 +23,8 @@ from uuid import UUID
 import asyncpg
 
 from accounts.model import Actor, Role
+from accounts.permissions import EXPERT_POOL, Action, require, require_role
 from expert_pool import journal, queries
-from expert_pool.access import PoolAction, require_pool
 from expert_pool.csv_import import expert_from_fields, parse_experts_csv
 from expert_pool.errors import (
     CsvProblem,
@@ -71,7 +71,7 @@ async def set_policy(
     conn: asyncpg.Connection, actor: Actor, override: Mapping[str, Any]
 ) -> PoolPolicy:
     """Replace the stored override (system administrator: configuration)."""
-    role = require_pool(actor, PoolAction.SET_POOL_POLICY)
+    role = require_role(actor, Action.SET_POOL_POLICY, EXPERT_POOL)
     policy = policy_from_json(dict(override))  # refuse a bad document before storing it
     async with conn.transaction():
         await queries.set_policy_override(conn, dict(override))
@@ -140,7 +140,7 @@ async def import_experts(
     conn: asyncpg.Connection, actor: Actor, data: bytes, *, id_card_key: bytes
 ) -> ImportReport:
     """Import a CSV: every row or none; CsvRowsInvalid names each bad row and why."""
-    role = require_pool(actor, PoolAction.MANAGE_EXPERTS)
+    role = require_role(actor, Action.MANAGE_EXPERTS, EXPERT_POOL)
     rows = parse_experts_csv(data, id_card_key=id_card_key)
     if not rows:
         raise CsvRowsInvalid([CsvProblem(2, "", "the file has no expert rows")])
@@ -165,7 +165,7 @@ async def create_expert(
     user_id: UUID | None = None,
 ) -> ExpertProfile:
     """Add one expert from its fields (the CSV columns, as text)."""
-    role = require_pool(actor, PoolAction.MANAGE_EXPERTS)
+    role = require_role(actor, Action.MANAGE_EXPERTS, EXPERT_POOL)
     expert = expert_from_fields(fields, id_card_key=id_card_key)
     async with conn.transaction():
         problems = await _conflicts(conn, [(1, expert)])
@@ -184,7 +184,7 @@ async def _profile(conn: asyncpg.Connection, expert_id: str) -> ExpertProfile:
 
 async def get_expert(conn: asyncpg.Connection, actor: Actor, expert_id: str) -> ExpertProfile:
     """One expert's profile (supervisors and administrators; not the draw operator)."""
-    require_pool(actor, PoolAction.SEARCH_EXPERTS)
+    require(actor, Action.SEARCH_EXPERTS, EXPERT_POOL)
     return await _profile(conn, expert_id)
 
 
@@ -192,7 +192,7 @@ async def search_experts(
     conn: asyncpg.Connection, actor: Actor, search: SearchFilter
 ) -> list[ExpertSummary]:
     """A page of the pool (DOMAIN.md: the draw operator cannot browse the pool)."""
-    require_pool(actor, PoolAction.SEARCH_EXPERTS)
+    require(actor, Action.SEARCH_EXPERTS, EXPERT_POOL)
     if search.region is not None:
         DEFAULT_REGIONS.validate(search.region)
     return await queries.search_experts(conn, search)
@@ -202,7 +202,7 @@ async def match_id_card(
     conn: asyncpg.Connection, actor: Actor, number: str, *, id_card_key: bytes
 ) -> str | None:
     """The id of the expert holding this identity card number, if any (one at a time)."""
-    require_pool(actor, PoolAction.SEARCH_EXPERTS)
+    require(actor, Action.SEARCH_EXPERTS, EXPERT_POOL)
     return await queries.expert_by_digest(conn, id_card_digest(number, id_card_key))
 
 
@@ -210,7 +210,7 @@ async def change_status(
     conn: asyncpg.Connection, actor: Actor, expert_id: str, status: ExpertStatus, reason: str
 ) -> ExpertProfile:
     """Suspend, reinstate, retire or ban an expert, keeping the history."""
-    role = require_pool(actor, PoolAction.MANAGE_EXPERTS)
+    role = require_role(actor, Action.MANAGE_EXPERTS, EXPERT_POOL)
     _check_reason(reason)
     async with conn.transaction():
         await queries.set_status(
@@ -236,7 +236,7 @@ async def record_penalty(
     conn: asyncpg.Connection, actor: Actor, expert_id: str, penalty: Penalty
 ) -> ExpertProfile:
     """Record a penalty for a tendering violation (it excludes from every later draw)."""
-    role = require_pool(actor, PoolAction.MANAGE_EXPERTS)
+    role = require_role(actor, Action.MANAGE_EXPERTS, EXPERT_POOL)
     async with conn.transaction():
         await queries.insert_penalty(conn, validate_id(expert_id), penalty, actor.user_id)
         await journal.append(
@@ -265,7 +265,7 @@ async def declare_relationship(
     if expert_id is None:
         expert_id, role = (await my_profile(conn, actor)).expert.id, Role.EXPERT
     else:
-        role = require_pool(actor, PoolAction.MANAGE_EXPERTS)
+        role = require_role(actor, Action.MANAGE_EXPERTS, EXPERT_POOL)
         await _profile(conn, expert_id)
     async with conn.transaction():
         await queries.insert_relationship(conn, expert_id, relationship)
@@ -289,7 +289,7 @@ async def register_certificate(
     age_recipient: str | None = None,
 ) -> ExpertProfile:
     """Register the signing certificate the expert's answers must be signed with."""
-    role = require_pool(actor, PoolAction.MANAGE_EXPERTS)
+    role = require_role(actor, Action.MANAGE_EXPERTS, EXPERT_POOL)
     try:
         cert = load_pem_certificate(pem)
     except (SigningError, ValueError):
@@ -313,7 +313,7 @@ async def link_account(
     conn: asyncpg.Connection, actor: Actor, expert_id: str, user_id: UUID
 ) -> ExpertProfile:
     """Link an expert profile to the account the expert signs in with."""
-    role = require_pool(actor, PoolAction.MANAGE_EXPERTS)
+    role = require_role(actor, Action.MANAGE_EXPERTS, EXPERT_POOL)
     async with conn.transaction():
         await queries.link_user(conn, validate_id(expert_id), user_id)
         await journal.append(
@@ -353,7 +353,7 @@ async def remove_unavailable(conn: asyncpg.Connection, actor: Actor, item: UUID)
 
 async def create_venue(conn: asyncpg.Connection, actor: Actor, venue: Venue) -> Venue:
     """Add a venue to the catalogue (centre staff run venues)."""
-    role = require_pool(actor, PoolAction.MANAGE_VENUES)
+    role = require_role(actor, Action.MANAGE_VENUES, EXPERT_POOL)
     DEFAULT_REGIONS.validate(venue.region)
     async with conn.transaction():
         await queries.insert_venue(conn, venue)
@@ -370,7 +370,7 @@ async def create_venue(conn: asyncpg.Connection, actor: Actor, venue: Venue) -> 
 
 async def list_venues(conn: asyncpg.Connection, actor: Actor) -> list[Venue]:
     """The venue catalogue."""
-    require_pool(actor, PoolAction.VIEW_VENUES)
+    require(actor, Action.VIEW_VENUES, EXPERT_POOL)
     return await queries.venues(conn)
 
 

@@ -19,9 +19,16 @@ from datetime import datetime
 import asyncpg
 
 from accounts.model import Actor, Role
-from accounts.permissions import Action, require
+from accounts.permissions import (
+    EXPERT_POOL,
+    Action,
+    Resource,
+    ResourceKind,
+    is_allowed,
+    require,
+    require_role,
+)
 from expert_pool import journal, queries, queries_members, queries_records
-from expert_pool.access import PoolAction, allows, require_pool
 from expert_pool.assessment import (
     Incident,
     Offence,
@@ -44,6 +51,11 @@ from expert_pool.queries_records import Assessment, StoredYearRecord
 from expert_pool.service import load_policy
 from expert_pool.service_common import get_draw, resource
 from expert_pool.service_views import require_sealed
+
+
+def _attendance_of(draw: StoredDraw) -> Resource:
+    """The pool as it stands to one session: its supervising department records too."""
+    return Resource(kind=ResourceKind.EXPERT_POOL, department_id=draw.parties.department_id)
 
 
 class AttendanceEvent(enum.StrEnum):
@@ -120,9 +132,7 @@ async def record_attendance(
     by_self = event in _SELF_EVENTS and await _own_expert_id(conn, actor) == expert_id
     role: Role = Role.EXPERT
     if not by_self:
-        role = require_pool(
-            actor, PoolAction.RECORD_ATTENDANCE, department_id=draw.parties.department_id
-        )
+        role = require_role(actor, Action.RECORD_ATTENDANCE, _attendance_of(draw))
     async with conn.transaction():
         draw = await get_draw(conn, draw_id, lock=True)
         await _confirmed_member(conn, draw, expert_id)
@@ -313,7 +323,7 @@ async def year_view(
         if expert_id is None:
             raise ExpertNotFound("your account is not linked to an expert profile")
     elif expert_id != await _own_expert_id(conn, actor):
-        require_pool(actor, PoolAction.READ_EXPERT_RECORDS)
+        require(actor, Action.READ_EXPERT_RECORDS, EXPERT_POOL)
     if not 2000 <= year <= 2200:
         raise ExpertRecordInvalid("a year is 2000 to 2200")
     profile = await queries.expert(conn, validate_id(expert_id))
@@ -345,7 +355,7 @@ EXPORT_COLUMNS = (
 
 async def export_year_records(conn: asyncpg.Connection, actor: Actor, year: int) -> str:
     """Every kept record of a year as CSV (supervisors export; UTF-8, header first)."""
-    require_pool(actor, PoolAction.READ_EXPERT_RECORDS)
+    require(actor, Action.READ_EXPERT_RECORDS, EXPERT_POOL)
     if not 2000 <= year <= 2200:
         raise ExpertRecordInvalid("a year is 2000 to 2200")
     out = io.StringIO()
@@ -366,7 +376,7 @@ async def attendance_of(
 ) -> list[tuple[str, str, datetime]]:
     """A session's attendance events (supervisors; centre staff who run the session)."""
     draw = await get_draw(conn, draw_id)
-    if not allows(actor, PoolAction.RECORD_ATTENDANCE, department_id=draw.parties.department_id):
+    if not is_allowed(actor, Action.RECORD_ATTENDANCE, _attendance_of(draw)):
         await require_sealed(conn, actor, draw, Action.VIEW_DRAW_NAMES)
     return await queries_records.attendance(conn, draw.id)
 

@@ -58,6 +58,29 @@ EXPECTED: dict[Action, tuple[frozenset[Role], frozenset[Role]]] = {
     Action.READ_BID_FILES: (frozenset({R.EXPERT, R.SUPERVISOR}), NONE),
     Action.ASSESS_EXPERT: (frozenset({R.AGENCY, R.SUPERVISOR}), NONE),
     Action.COSIGN_LOG: (frozenset({R.WITNESS}), frozenset({R.WITNESS})),
+    # The pool itself (DOMAIN.md: the draw operator sets conditions, never browses).
+    Action.SEARCH_EXPERTS: (
+        frozenset({R.SUPERVISOR, R.SYSTEM_ADMIN}),
+        frozenset({R.SUPERVISOR, R.SYSTEM_ADMIN}),
+    ),
+    Action.MANAGE_EXPERTS: (
+        frozenset({R.SUPERVISOR, R.SYSTEM_ADMIN}),
+        frozenset({R.SUPERVISOR, R.SYSTEM_ADMIN}),
+    ),
+    Action.MANAGE_VENUES: (
+        frozenset({R.CENTRE_STAFF, R.SYSTEM_ADMIN}),
+        frozenset({R.CENTRE_STAFF, R.SYSTEM_ADMIN}),
+    ),
+    Action.VIEW_VENUES: (
+        frozenset({R.CENTRE_STAFF, R.SUPERVISOR, R.SYSTEM_ADMIN}),
+        frozenset({R.CENTRE_STAFF, R.SUPERVISOR, R.SYSTEM_ADMIN}),
+    ),
+    Action.RECORD_ATTENDANCE: (
+        frozenset({R.CENTRE_STAFF, R.SUPERVISOR}),
+        frozenset({R.CENTRE_STAFF}),
+    ),
+    Action.READ_EXPERT_RECORDS: (frozenset({R.SUPERVISOR}), frozenset({R.SUPERVISOR})),
+    Action.SET_POOL_POLICY: (frozenset({R.SYSTEM_ADMIN}), frozenset({R.SYSTEM_ADMIN})),
 }
 
 OWN_ORG = uuid.uuid4()
@@ -158,9 +181,16 @@ def test_the_three_administrators_share_no_action() -> None:
         for other, other_actions in powers.items():
             if role is not other:
                 assert (actions & other_actions) <= everyone, (role, other)
+    # Accounts and configuration (DESIGN.md): the expert pool's register, venues and
+    # policy are the platform's configuration too (docs/api-expert-pool.md).
     assert powers[Role.SYSTEM_ADMIN] - everyone == {
         Action.MANAGE_ORGANISATIONS,
         Action.MANAGE_USERS,
+        Action.SEARCH_EXPERTS,
+        Action.MANAGE_EXPERTS,
+        Action.MANAGE_VENUES,
+        Action.VIEW_VENUES,
+        Action.SET_POOL_POLICY,
     }
     assert powers[Role.SECURITY_ADMIN] - everyone == {
         Action.GRANT_ROLES,
