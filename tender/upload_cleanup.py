@@ -35,6 +35,7 @@ import asyncpg
 from tender import upload_queries
 from tender.bids import AbandonReason
 from tender.blobs import LocalBlobStore
+from tender.errors import BlobNameInvalid
 
 DEFAULT_IDLE = timedelta(hours=24)
 DEFAULT_GRACE = timedelta(minutes=1)
@@ -119,8 +120,8 @@ async def sweep_orphans(
     """Delete staging files no upload row names, untouched for ``rules.orphan_age``.
 
     ``now`` is the wall clock in epoch seconds (file times are the file system's). An
-    upload's file is created a moment before its row, and every write touches it, so
-    an hour-old file without a row has no writer and never will.
+    upload's file is created a moment before its row, and writes touch it, so an
+    hour-old file without a row has no writer that has not been silent for an hour.
     """
     cutoff = now - rules.orphan_age.total_seconds()
     names = await asyncio.to_thread(_untouched_since, store.staging_dir, cutoff)
@@ -129,5 +130,8 @@ async def sweep_orphans(
     known = await upload_queries.known_staging(conn, names)
     deleted = 0
     for name in sorted(set(names) - known):
-        deleted += await store.discard_staging(name)
+        try:
+            deleted += await store.discard_staging(name)
+        except BlobNameInvalid:
+            continue  # not a staging id: a file the store never made is not ours to delete
     return CleanupReport(orphans_deleted=deleted)

@@ -118,10 +118,13 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
         if pool is None:
             dsn = target_for(settings).app_dsn
             app.state.pool = await open_pool(dsn, max_size=settings.db_pool_size)
-            # The bulkhead of the bid-submission routes (settings.db_upload_pool_size).
-            app.state.upload_pool = await open_pool(
-                dsn, min_size=1, max_size=settings.db_upload_pool_size
-            )
+            try:  # the bulkhead of the bid-submission routes (settings.db_upload_pool_size)
+                app.state.upload_pool = await open_pool(
+                    dsn, min_size=1, max_size=settings.db_upload_pool_size
+                )
+            except BaseException:
+                await app.state.pool.close()
+                raise
         else:
             app.state.pool = app.state.upload_pool = pool
         app.state.live_hub = Hub(app.state.pool)

@@ -164,10 +164,11 @@ async def test_an_hour_old_staging_file_no_upload_names_is_swept_and_nothing_els
     named = await _partial(conn, pool, sub, world, tender, bidder(world, 0))
     orphan = sub.store.staging_dir / "orphan-of-a-crash-0001"
     fresh = sub.store.staging_dir / "document-being-written"
-    for path in (orphan, fresh):
+    stranger = sub.store.staging_dir / ".nfs0001"  # not a staging id: not the store's
+    for path in (orphan, fresh, stranger):
         path.write_bytes(b"x" * 100)
     now = orphan.stat().st_mtime + 3600.5
-    for path in (orphan, _staged(sub, named)):  # untouched for an hour and a half second
+    for path in (orphan, stranger, _staged(sub, named)):  # untouched for 1 h 0.5 s
         os.utime(path, (now - 3600.5, now - 3600.5))
     os.utime(fresh, (now - 3599, now - 3599))
     await sub.store.put(stream(b"a committed blob"), max_size=100)
@@ -177,6 +178,7 @@ async def test_an_hour_old_staging_file_no_upload_names_is_swept_and_nothing_els
     assert report == CleanupReport(orphans_deleted=1)
     assert not orphan.exists()
     assert fresh.exists()
+    assert stranger.exists()
     assert _staged(sub, named).exists()
     assert sorted(p for p in sub.store.objects_dir.rglob("*") if p.is_file()) == blobs
     again = await sweep_orphans(conn, sub.store, CleanupRules(), now=now)

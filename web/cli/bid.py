@@ -525,7 +525,7 @@ def _open_upload(
 def _send(api: _Api, info: dict[str, object], path: Path, progress: bool | None) -> str:
     """Send the rest of a part from the committed offset, resuming after drops."""
     upload = f"/api/v1/uploads/{info['id']}"
-    attempt, waited = 0, 0.0
+    attempt, waited, polls = 0, 0.0, 0
     while attempt < RETRIES:
         if info["status"] == "complete":
             return str(info["sha256"])
@@ -541,11 +541,13 @@ def _send(api: _Api, info: dict[str, object], path: Path, progress: bool | None)
             if isinstance(exc, ApiError) and exc.code not in RESUMABLE:
                 raise
             told = _retry_after(exc)
-            if told is not None and waited + told <= BUSY_WAIT_LIMIT:
-                # The server says when the old writer's lease lapses (a crashed server's
-                # lease lasts its full period): wait that long without spending an attempt.
-                waited += told
-                time.sleep(told)
+            if told is not None and waited < BUSY_WAIT_LIMIT:
+                # Busy, and the server says when the other writer's lease lapses at the
+                # latest (a crashed server's lasts its full period; a live one that lost
+                # our connection frees it sooner): poll up to then, spending no attempt.
+                pause = min(told, 0.25 * 2**polls, 8.0)
+                polls, waited = polls + 1, waited + pause
+                time.sleep(pause)
             else:
                 time.sleep(min(8.0, 0.25 * 2**attempt))
                 attempt += 1

@@ -80,9 +80,9 @@ class Pool(_PoolBase):
 
     asyncpg resets a released connection (rollback, ``RESET ALL``, unlisten, advisory
     locks) in a task and awaits it: one more database round trip, and one more turn of
-    a busy event loop, at the end of every request. Here the reset runs on — the
-    connection rejoins the pool when it is clean, exactly as before — while the
-    request that used it answers. ``close()`` still waits for every reset.
+    a busy event loop, at the end of every request. Here the reset runs concurrently
+    with the rest of the request — the connection rejoins the pool only once clean,
+    exactly as before. ``close()`` still waits for every reset.
     """
 
     __slots__ = ("_releasing",)
@@ -110,17 +110,23 @@ class Pool(_PoolBase):
         self._releasing.add(task)  # a strong reference until it ends
         task.add_done_callback(self._released)
 
+    async def settled(self) -> None:
+        """Wait until every release in flight has ended (its error, if any, logged)."""
+        while self._releasing:
+            await asyncio.gather(*self._releasing, return_exceptions=True)
+
     def _released(self, task: asyncio.Task[None]) -> None:
         self._releasing.discard(task)
         if not task.cancelled() and (exc := task.exception()) is not None:
-            # asyncpg has already terminated the connection; a new one replaces it.
+            # A failed reset: asyncpg terminated the connection, a new one replaces it.
+            # (Misuse — releasing a connection twice or to the other pool — ends here too.)
             log.warning("db.release_failed", exc_info=exc)
 
 
 async def open_pool(dsn: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
     """The application's connection pool (:class:`Pool`)."""
     try:
-        return await Pool(dsn, min_size=min_size, max_size=max_size)
+        return await Pool(dsn, min_size=min(min_size, max_size), max_size=max_size)
     except (OSError, asyncpg.PostgresError) as exc:
         raise DatabaseUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc
 

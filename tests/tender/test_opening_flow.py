@@ -1,4 +1,6 @@
-"""The opening against PostgreSQL: releases after the deadline, decryption, the record."""
+"""The opening against PostgreSQL, across its modules (opening_release → opening_decrypt →
+opening_progress → opening_publication, opening_responses): releases after the deadline,
+decryption, the record."""
 
 from __future__ import annotations
 
