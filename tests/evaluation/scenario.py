@@ -21,27 +21,20 @@ from expert_pool import service_common, service_draws, service_pools
 from expert_pool.lifecycle import DrawStatus, Purpose
 from expert_pool.response import Decision
 from expert_pool.service_views import evaluation_committee
-from signing.age import parse_header
-from signing.shares import SHARE_TYPE, unwrap_share
-from tender import freeze, service, submission
 from tender.model import Tender
 from tender.opening_lot import Opening
-from tender.opening_release import ShareRelease, release_shares
+from tender.opening_release import release_shares
 from tender.receipts import load_or_create
 from tender.submission import Submission
 from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
 from tests.expert_pool import world as pool_world
-from tests.tender.kit import replace
+from tests.tender.opening_kit import share_releases, submit_two_parts, two_envelope_tender
 from tests.tender.test_submission_kit import (
     Bidder,
     make_submission,
-    seal_for,
-    sealed_committee,
-    sign_submit,
-    upload,
 )
 from tests.tender.test_submission_kit import bidder as make_bidder
-from tests.tender.world import SOON, World, appoint, fast_draft, wait_until
+from tests.tender.world import World, wait_until
 
 PRICES = (100_000_00, 90_000_00, 80_000_00)
 FILE_NAME = "技术标.txt"  # what tests/tender/test_submission_kit.seal_for seals
@@ -58,46 +51,6 @@ class Scenario:
     committee: tuple[User, ...]  # confirmed experts of lot 1's evaluation draw
     other_lot_expert: User  # confirmed in lot 2's draw only
     other_supervisor: Actor  # supervises another industry department
-
-
-async def _two_envelope_tender(conn: asyncpg.Connection, world: World) -> Tender:
-    # Room to seal and submit six parts on a loaded CI machine (6 s was missed once);
-    # the committees are drawn while the deadline approaches, so little of it is idle.
-    draft = await fast_draft(
-        conn, world, deadline_in=dt.timedelta(seconds=12), cutoff_in=dt.timedelta(seconds=1)
-    )
-    tender = await service.create_draft(conn, world.agency, replace(draft, envelopes=2))
-    await appoint(conn, world, tender)
-    return await service.publish(conn, world.agency, tender.id, world.setup(SOON))
-
-
-async def _submit_two(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, sub: Submission, world: World,
-    tender: Tender, who: Bidder, price: int,
-) -> None:  # fmt: skip
-    committee = await sealed_committee(conn, tender)
-    hashes = {}
-    for label in ("technical", "commercial"):
-        data = seal_for(world, committee, who, price=price, part=label)
-        done = await upload(conn, pool, sub, tender, who, data, part=label)
-        hashes[label] = done.declared_sha256
-    signed = sign_submit(tender, who, hashes)
-    await submission.submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
-
-
-async def _technical_shares(
-    conn: asyncpg.Connection, tender: Tender, world: World, sub: Submission, x: int
-) -> list[ShareRelease]:
-    """What official x's client releases: its share of every frozen technical part."""
-    committee = await sealed_committee(conn, tender)
-    out = []
-    for entry in (await freeze.freeze_tender(conn, tender.id))[0].entries:
-        part = next(p for p in entry.parts if p.label == "technical")
-        header = parse_header(sub.store.path_of(part.sha256).read_bytes())
-        stanza = header.stanzas_of_type(SHARE_TYPE)[x - 1]
-        share = unwrap_share(world.officials[x - 1].age, stanza, committee.fingerprint, "technical")
-        out.append(ShareRelease(bid_id=entry.bid_id, part="technical", share=share.value))
-    return out
 
 
 async def _pool_world(conn: asyncpg.Connection, world: World) -> pool_world.World:
@@ -185,17 +138,19 @@ async def opened_lot(
 ) -> Scenario:
     """Technical parts of lot 1 opened, commercial parts sealed, committees drawn."""
     sub = make_submission(world, data_dir)
-    tender = await _two_envelope_tender(conn, world)
+    # Room to seal and submit six parts on a loaded CI machine (6 s was missed once);
+    # the committees are drawn while the deadline approaches, so little of it is idle.
+    tender = await two_envelope_tender(conn, world, deadline_in=dt.timedelta(seconds=12))
     bidders = tuple(make_bidder(world, i) for i in range(3))
     for who, price in zip(bidders, PRICES, strict=True):
-        await _submit_two(conn, pool, sub, world, tender, who, price)
+        await submit_two_parts(conn, pool, sub, world, tender, who, price)
     lot_one, lot_two, other_supervisor = await _committees(conn, world, tender)
     assert tender.deadline is not None
     await wait_until(conn, tender.deadline)
     opening = opening_for(world, sub, data_dir, output_root)
     for x in (1, 2):
         official = await actor_for(conn, world.officials[x - 1].user)
-        shares = await _technical_shares(conn, tender, world, sub, x)
+        shares = await share_releases(conn, tender, world, sub, x, "technical")
         await release_shares(conn, official, tender.id, "1", shares, opening=opening)
     return Scenario(
         world=world,

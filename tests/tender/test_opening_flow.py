@@ -14,8 +14,8 @@ from accounts.errors import PermissionDenied
 from signing.age import X25519Identity, parse_header, unwrap_file_key
 from signing.ageheader import build_header
 from signing.certs import Revocation, TrustStore, issue_crl
-from signing.shares import SHARE_TYPE, derive_share_stanzas, unwrap_share
-from tender import freeze, service, submission
+from signing.shares import derive_share_stanzas
+from tender import freeze, submission
 from tender.model import Tender
 from tender.opening import LotBelowMinimumBids, Outcome, ShareReleaseBeforeDeadline
 from tender.opening_lot import CommercialPartSealed, Opening
@@ -23,12 +23,12 @@ from tender.opening_progress import LotProgress, advance, open_commercial_stage
 from tender.opening_publication import opening_record
 from tender.opening_queries import ShareAlreadyReleased
 from tender.opening_record import parse_record, verify_record
-from tender.opening_release import ShareRelease, release_shares, submit_self_key
+from tender.opening_release import release_shares, submit_self_key
 from tender.opening_responses import respond, responses
 from tender.receipts import load_or_create
 from tender.submission import Submission
 from tests.accounts.factory import actor_for
-from tests.tender.kit import replace
+from tests.tender.opening_kit import share_releases, submit_two_parts, two_envelope_tender
 from tests.tender.test_submission_kit import (
     Bidder,
     make_submission,
@@ -38,7 +38,7 @@ from tests.tender.test_submission_kit import (
     upload,
 )
 from tests.tender.test_submission_kit import bidder as make_bidder
-from tests.tender.world import SOON, World, appoint, fast_draft, published_tender, wait_until
+from tests.tender.world import SOON, World, published_tender, wait_until
 
 PRICES = (100_000_00, 90_000_00, 80_000_00)
 
@@ -100,22 +100,6 @@ def _opening(sub: Submission, tmp_path: Path, world: World, revoke: Bidder) -> O
     )
 
 
-async def _releases(
-    conn: asyncpg.Connection, tender: Tender, world: World, sub: Submission, x: int
-) -> list[ShareRelease]:
-    """What official x's client releases: its share of every frozen main part."""
-    committee = await sealed_committee(conn, tender)
-    lists = await freeze.freeze_tender(conn, tender.id)
-    out = []
-    for entry in lists[0].entries:
-        sha = entry.parts[0].sha256
-        header = parse_header(sub.store.path_of(sha).read_bytes())
-        stanza = header.stanzas_of_type(SHARE_TYPE)[x - 1]
-        share = unwrap_share(world.officials[x - 1].age, stanza, committee.fingerprint, "main")
-        out.append(ShareRelease(bid_id=entry.bid_id, part="main", share=share.value))
-    return out
-
-
 def _by_bidder(progress: LotProgress) -> dict[str, Outcome]:
     return {s.bidder: s.outcome for s in progress.statuses}
 
@@ -136,13 +120,18 @@ async def test_two_of_three_officials_open_the_lot_and_the_record_is_signed(
     assert tender.deadline is not None
     await wait_until(conn, tender.deadline)
     one = await release_shares(
-        conn, first, tender.id, "1", await _releases(conn, tender, world, sub, 1), opening=opening
+        conn,
+        first,
+        tender.id,
+        "1",
+        await share_releases(conn, tender, world, sub, 1),
+        opening=opening,
     )
     assert set(_by_bidder(one).values()) == {Outcome.PENDING}
     assert one.record is None
     with pytest.raises(ShareAlreadyReleased):
         await release_shares(
-            conn, first, tender.id, "1", await _releases(conn, tender, world, sub, 1),
+            conn, first, tender.id, "1", await share_releases(conn, tender, world, sub, 1),
             opening=opening,
         )  # fmt: skip
     with pytest.raises(PermissionDenied):
@@ -159,7 +148,12 @@ async def test_two_of_three_officials_open_the_lot_and_the_record_is_signed(
     (stray / "half.bin").write_bytes(b"x")
     third = await actor_for(conn, world.officials[2].user)
     done = await release_shares(
-        conn, third, tender.id, "1", await _releases(conn, tender, world, sub, 3), opening=opening
+        conn,
+        third,
+        tender.id,
+        "1",
+        await share_releases(conn, tender, world, sub, 3),
+        opening=opening,
     )
     outcomes = _by_bidder(done)
     codes = [b.org.credit_code for b in bidders]
@@ -198,7 +192,7 @@ async def test_a_lot_with_two_bids_does_not_open_and_says_why(
     assert tender.deadline is not None
     await wait_until(conn, tender.deadline)
     first = await actor_for(conn, world.officials[0].user)
-    releases = await _releases(conn, tender, world, sub, 1)
+    releases = await share_releases(conn, tender, world, sub, 1)
     with pytest.raises(LotBelowMinimumBids):
         await release_shares(conn, first, tender.id, "1", releases, opening=opening)
     progress = await advance(conn, tender.id, "1", opening=opening)
@@ -207,65 +201,25 @@ async def test_a_lot_with_two_bids_does_not_open_and_says_why(
     assert (body["not_opened_reason"], body["entries"]) == ("opening_too_few_bids", [])
 
 
-async def _two_envelope_tender(conn: asyncpg.Connection, world: World) -> Tender:
-    """A published two-envelope tender whose deadline is seconds away."""
-    setup = world.setup(SOON)
-    draft = await fast_draft(
-        conn, world, deadline_in=dt.timedelta(seconds=6), cutoff_in=dt.timedelta(seconds=1)
-    )
-    tender = await service.create_draft(conn, world.agency, replace(draft, envelopes=2))
-    await appoint(conn, world, tender)
-    return await service.publish(conn, world.agency, tender.id, setup)
-
-
-async def _submit_two(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, sub: Submission, world: World,
-    tender: Tender, who: Bidder, price: int,
-) -> None:  # fmt: skip
-    committee = await sealed_committee(conn, tender)
-    hashes = {}
-    for label in ("technical", "commercial"):
-        data = seal_for(world, committee, who, price=price, part=label)
-        hashes[label] = (
-            await upload(conn, pool, sub, tender, who, data, part=label)
-        ).declared_sha256
-    signed = sign_submit(tender, who, hashes)
-    await submission.submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
-
-
-async def _part_releases(
-    conn: asyncpg.Connection, tender: Tender, world: World, sub: Submission, x: int, label: str
-) -> list[ShareRelease]:
-    committee = await sealed_committee(conn, tender)
-    out = []
-    for entry in (await freeze.freeze_tender(conn, tender.id))[0].entries:
-        part = next(p for p in entry.parts if p.label == label)
-        header = parse_header(sub.store.path_of(part.sha256).read_bytes())
-        stanza = header.stanzas_of_type(SHARE_TYPE)[x - 1]
-        share = unwrap_share(world.officials[x - 1].age, stanza, committee.fingerprint, label)
-        out.append(ShareRelease(bid_id=entry.bid_id, part=label, share=share.value))
-    return out
-
-
 async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
 ) -> None:
     """Two envelopes: technical record first without prices; commercial refused until
     the host opens that stage; then a second record with the prices."""
     sub = make_submission(world, tmp_path)
-    tender = await _two_envelope_tender(conn, world)
+    tender = await two_envelope_tender(conn, world, deadline_in=dt.timedelta(seconds=6))
     bidders = [make_bidder(world, i) for i in range(3)]
     for who, price in zip(bidders, PRICES, strict=True):
-        await _submit_two(conn, pool, sub, world, tender, who, price)
+        await submit_two_parts(conn, pool, sub, world, tender, who, price)
     opening = _opening(sub, tmp_path, world, revoke=bidders[0])
     officials = [await actor_for(conn, world.officials[i].user) for i in (0, 1)]
     assert tender.deadline is not None
     await wait_until(conn, tender.deadline)
     for x, official in zip((1, 2), officials, strict=True):
-        early = await _part_releases(conn, tender, world, sub, x, "commercial")
+        early = await share_releases(conn, tender, world, sub, x, "commercial")
         with pytest.raises(CommercialPartSealed):
             await release_shares(conn, official, tender.id, "1", early, opening=opening)
-        technical = await _part_releases(conn, tender, world, sub, x, "technical")
+        technical = await share_releases(conn, tender, world, sub, x, "technical")
         done = await release_shares(conn, official, tender.id, "1", technical, opening=opening)
     assert done.record is not None
     assert parse_record(done.record.body)["part"] == "technical"
@@ -277,7 +231,7 @@ async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
     staff_open = await open_commercial_stage(conn, world.staff, tender.id, "1", opening=opening)
     assert {s.part for s in staff_open.statuses} == {"commercial"}
     for x, official in zip((1, 2), officials, strict=True):
-        shares = await _part_releases(conn, tender, world, sub, x, "commercial")
+        shares = await share_releases(conn, tender, world, sub, x, "commercial")
         done = await release_shares(conn, official, tender.id, "1", shares, opening=opening)
     assert done.record is not None
     body = parse_record(done.record.body)
