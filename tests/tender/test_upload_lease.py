@@ -22,7 +22,6 @@ import pytest
 from tender import submission
 from tender.bids import Upload, UploadBusy, UploadClosed, UploadStatus
 from tender.blobs import LocalBlobStore
-from tender.model import Tender
 from tender.upload_lease import Lease
 from tests.conftest import CloneDatabase
 from tests.tender.test_submission_kit import (
@@ -51,13 +50,18 @@ def other_process(sub: submission.Submission, **changes: object) -> submission.S
     return dataclasses.replace(sub, store=store, **changes)  # type: ignore[arg-type]
 
 
-async def _open(
-    conn: asyncpg.Connection, sub: submission.Submission, tender: Tender, who: Bidder, data: bytes
-) -> Upload:
-    return await submission.create_upload(
+async def _one_upload(
+    conn: asyncpg.Connection, sub: submission.Submission, world: World
+) -> tuple[Bidder, bytes, Upload]:
+    """A published tender and bidder 0's open upload of a real sealed part of it."""
+    tender = await published_tender(conn, world)
+    who = bidder(world, 0)
+    data = seal_for(world, await sealed_committee(conn, tender), who)
+    created = await submission.create_upload(
         conn, who.actor, tender.id, "1", part="main", size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), sub=sub,
     )  # fmt: skip
+    return who, data, created
 
 
 async def _gated(
@@ -80,10 +84,7 @@ async def test_a_second_concurrent_writer_in_another_process_is_refused_as_busy(
     completes; the streaming writer holds no pooled connection meanwhile."""
     sub = make_submission(world, tmp_path)
     sub2 = other_process(sub)
-    tender = await published_tender(conn, world)
-    who = bidder(world, 0)
-    data = seal_for(world, await sealed_committee(conn, tender), who)
-    created = await _open(conn, sub, tender, who, data)
+    who, data, created = await _one_upload(conn, sub, world)
     seen: list[BaseException] = []
 
     async def second_writer() -> None:
@@ -155,10 +156,7 @@ async def test_a_writer_in_another_os_process_makes_this_one_busy(
     """A real second server process streams the upload: this process's PUT is refused
     with bid_upload_busy_conflict, and the other process completes it."""
     sub = make_submission(world, tmp_path)
-    tender = await published_tender(conn, world)
-    who = bidder(world, 0)
-    data = seal_for(world, await sealed_committee(conn, tender), who)
-    created = await _open(conn, sub, tender, who, data)
+    who, data, created = await _one_upload(conn, sub, world)
     args = (database.app_dsn, sub.store.root, created.id, who.actor, data)
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-c", CHILD, base64.b64encode(pickle.dumps(args)).decode(),
@@ -194,10 +192,7 @@ async def test_two_writers_started_together_leave_exactly_one_writing(
     are the upload's, and it completes."""
     sub = make_submission(world, tmp_path)
     sub2 = other_process(sub)
-    tender = await published_tender(conn, world)
-    who = bidder(world, 0)
-    data = seal_for(world, await sealed_committee(conn, tender), who)
-    created = await _open(conn, sub, tender, who, data)
+    who, data, created = await _one_upload(conn, sub, world)
     settled = asyncio.Event()
 
     async def gate() -> None:  # the writer mid-stream waits until the other one is refused
@@ -228,10 +223,7 @@ async def test_an_expired_lease_of_a_crashed_writer_is_taken_over(
     """A writer that claimed and vanished blocks others until its lease lapses by the
     database clock; then another process takes over, and the stale token changes nothing."""
     sub = make_submission(world, tmp_path)
-    tender = await published_tender(conn, world)
-    who = bidder(world, 0)
-    data = seal_for(world, await sealed_committee(conn, tender), who)
-    created = await _open(conn, sub, tender, who, data)
+    who, data, created = await _one_upload(conn, sub, world)
     crashed = await Lease.claim(pool, created, 1.0)  # never renewed nor released
     with pytest.raises(UploadBusy):
         await submission.write_chunk(
@@ -259,10 +251,7 @@ async def test_a_streaming_writer_renews_its_lease_past_the_lease_period(
 ) -> None:
     """With a 1.5 s lease, a PUT still streaming after 2.5 s keeps others out (renewed)."""
     sub = dataclasses.replace(make_submission(world, tmp_path), lease_seconds=1.5)
-    tender = await published_tender(conn, world)
-    who = bidder(world, 0)
-    data = seal_for(world, await sealed_committee(conn, tender), who)
-    created = await _open(conn, sub, tender, who, data)
+    who, data, created = await _one_upload(conn, sub, world)
     refused: list[str] = []
 
     async def slow(payload: bytes) -> AsyncIterator[bytes]:
@@ -294,10 +283,7 @@ async def test_a_busy_refusal_says_how_long_the_crashed_writers_lease_still_runs
     """docs/formats/upload.md §2.2: retry_after_seconds is the lease's remaining time by the
     database clock, rounded up — a client waits exactly that instead of guessing."""
     sub = make_submission(world, tmp_path)
-    tender = await published_tender(conn, world)
-    who = bidder(world, 0)
-    data = seal_for(world, await sealed_committee(conn, tender), who)
-    created = await _open(conn, sub, tender, who, data)
+    who, data, created = await _one_upload(conn, sub, world)
     await Lease.claim(pool, created, 20.0)  # a writer that crashed right after claiming
     with pytest.raises(UploadBusy) as refused:
         await submission.write_chunk(
