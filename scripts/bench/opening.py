@@ -169,11 +169,16 @@ async def _file_body(path: Path) -> AsyncIterator[bytes]:
             yield block
 
 
-async def _submit(client: httpx.AsyncClient, scene: Scene, bidder: Bidder) -> None:
-    """Log in, upload the sealed part in one PUT, submit the signed statement."""
+async def _signed_in(client: httpx.AsyncClient, bidder: Bidder) -> dict[str, str]:
+    """The bidder's bearer-token header (password login)."""
     login = await client.post("/api/v1/auth/login",
                               json={"username": bidder.username, "password": PASSWORD})  # fmt: skip
-    auth = {"Authorization": f"Bearer {login.json()['token']}"}
+    return {"Authorization": f"Bearer {login.json()['token']}"}
+
+
+async def _submit(client: httpx.AsyncClient, scene: Scene, bidder: Bidder) -> None:
+    """Log in, upload the sealed part in one PUT, submit the signed statement."""
+    auth = await _signed_in(client, bidder)
     lot = f"/api/v1/tenders/{scene.tender.id}/lots/{LOT}"
     wanted = {"part": "main", "size": bidder.size, "sha256": bidder.sha256}
     created = await client.post(f"{lot}/uploads", headers=auth, json=wanted)
@@ -217,9 +222,7 @@ async def _seal_and_submit(
 
 async def _await_freeze(client: httpx.AsyncClient, scene: Scene, bidder: Bidder) -> int:
     """Wait for the deadline and the freeze job; the number of bids frozen."""
-    login = await client.post("/api/v1/auth/login",
-                              json={"username": bidder.username, "password": PASSWORD})  # fmt: skip
-    auth = {"Authorization": f"Bearer {login.json()['token']}"}
+    auth = await _signed_in(client, bidder)
     url = f"/api/v1/tenders/{scene.tender.id}/lots/{LOT}/freeze-entry"
     while True:
         found = await client.get(url, headers=auth)
@@ -512,7 +515,7 @@ def _report(args: argparse.Namespace, out: Outcome) -> None:
     print(f"whole release (1st CLI→record){o.recorded - o.first_release:8.1f} s "
           f"({K} officials in turn)")  # fmt: skip
     print(f"slowest GET lot progress      {o.progress_max_ms / 1000:8.1f} s  (during the k-th "
-          f"release; waits for the tender's row lock)")  # fmt: skip
+          f"release; reads without the tender's row lock)")  # fmt: skip
     print(f"slowest GET tender            {o.light_max_ms:8.0f} ms (no lock)")
     print(f"plaintext written             {out.opened_bytes / MB:8.0f} MB; at most "
           f"{o.dirty_max_mb:.0f} MB dirty in the page cache meanwhile (machine-wide)")  # fmt: skip
