@@ -545,6 +545,9 @@ def _send(api: _Api, info: dict[str, object], path: Path, progress: bool | None)
                 # Busy, and the server says when the other writer's lease lapses at the
                 # latest (a crashed server's lasts its full period; a live one that lost
                 # our connection frees it sooner): poll up to then, spending no attempt.
+                if polls == 0 and told > 1:  # say why nothing moves for a while
+                    print(f"etender bid: {path.name}: an interrupted transfer still holds "
+                          f"the upload; resuming within {told:.0f} s", file=sys.stderr)  # fmt: skip
                 pause = min(told, 0.25 * 2**polls, 8.0)
                 polls, waited = polls + 1, waited + pause
                 time.sleep(pause)
