@@ -392,6 +392,14 @@ async def revoke_role(
 # --- login, sessions, tokens ----------------------------------------------------------
 
 
+_WRONG_CARRIER = {
+    SessionKind.BEARER: "this is a browser session's cookie, not an API token: "
+    "log in at /api/v1/auth/login for a bearer token",
+    SessionKind.COOKIE: "this is an API token, not a browser session: send it as "
+    "'Authorization: Bearer <token>'",
+}
+
+
 def token_digest(token: str) -> bytes:
     """SHA-256 of a token's 32 bytes; anything but canonical base64url of 32 bytes is refused."""
     if len(token) != TOKEN_CHARS:
@@ -498,12 +506,25 @@ async def open_session(
     return IssuedToken(token=_encode_token(raw), session=session)
 
 
-async def authenticate(conn: asyncpg.Connection, token: str, *, address: str | None) -> Actor:
-    """The actor a token stands for: ``token_invalid`` if forged, ``session_expired`` if ended."""
+async def authenticate(
+    conn: asyncpg.Connection,
+    token: str,
+    *,
+    address: str | None,
+    kind: SessionKind | None = None,
+) -> Actor:
+    """The actor a token stands for: ``token_invalid`` if forged, ``session_expired`` if ended.
+
+    ``kind`` is how the token came (header or cookie): a browser session's cookie value
+    is no bearer token and a bearer token no cookie session (issue 9, item 18), so a
+    token is refused when it arrives the other way. None (the console) checks no kind.
+    """
     found = await queries.session_by_token_hash(conn, token_digest(token))
     if found is None:
         raise TokenInvalid("the token was not issued by this platform")
     session, user, ended = found
+    if kind is not None and session.kind is not kind:
+        raise TokenInvalid(_WRONG_CARRIER[kind])
     if ended:
         raise SessionExpired("the session has ended: log in again")
     if user.status is not UserStatus.ACTIVE:

@@ -117,7 +117,7 @@ async def current_actor(request: Request, conn: asyncpg.Connection) -> Actor | N
         if presented is None:
             return None
         token, kind = presented
-        actor = await service.authenticate(conn, token, address=client_address(request))
+        actor = await service.authenticate(conn, token, address=client_address(request), kind=kind)
     except TokenInvalid:
         await service.record_refusal(
             conn, kind=service.FORGED_SESSION, address=client_address(request)

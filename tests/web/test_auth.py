@@ -275,3 +275,39 @@ async def test_the_openapi_document_describes_the_auth_routes(client: httpx.Asyn
     assert "delete" in doc["paths"]["/api/v1/users/{id}/roles/{role}"]
     schema = doc["components"]["schemas"]["LoginRequest"]
     assert schema["additionalProperties"] is False
+
+
+async def test_a_cookie_session_sent_as_a_bearer_token_is_refused(
+    client: httpx.AsyncClient, staff: User, pool: asyncpg.Pool
+) -> None:
+    """A browser session is not an API token: its value as ``Bearer`` is 401 token_invalid,
+    counted, and it opens nothing (issue 9, item 18)."""
+    token = await cookie_session(pool, "sysadmin")
+    body = {"credit_code": new_credit_code(), "name": "投标人丁", "kind": "bidder"}
+    async with pool.acquire() as conn:
+        before = (await count_rows(conn, "organisations"), await log_size(conn))
+    me = await client.get("/api/v1/me", headers=bearer(token))
+    created = await client.post("/api/v1/organisations", json=body, headers=bearer(token))
+    for refused in (me, created):
+        assert refused.status_code == 401
+        assert refused.json()["error"]["code"] == "token_invalid"
+    async with pool.acquire() as conn:
+        assert (await count_rows(conn, "organisations"), await log_size(conn)) == before
+        counted = await conn.fetchval(
+            "SELECT sum(count) FROM security_events WHERE kind = 'auth.token_invalid'"
+        )
+    assert counted == 2
+
+
+async def test_a_bearer_token_put_in_the_session_cookie_is_refused(
+    client: httpx.AsyncClient, staff: User
+) -> None:
+    """An API token is not a browser session: in the cookie it is 401 token_invalid, so a
+    stolen API token cannot ride a browser's CSRF protection either way (issue 9, item 18)."""
+    token = await login(client, "sysadmin")
+    client.cookies.set(SESSION_COOKIE, token)
+    me = await client.get("/api/v1/me")
+    assert me.status_code == 401
+    assert me.json()["error"]["code"] == "token_invalid"
+    client.cookies.clear()
+    assert (await client.get("/api/v1/me", headers=bearer(token))).status_code == 200

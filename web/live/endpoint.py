@@ -237,7 +237,7 @@ async def _authenticate(websocket: WebSocket, conn: asyncpg.Connection) -> Actor
     token, kind = presented
     if kind is SessionKind.COOKIE and not _origin_ok(websocket):
         raise LiveError("csrf_token_invalid", "cross-site WebSocket refused")
-    return await accounts.authenticate(conn, token, address=client_address(websocket))  # type: ignore[arg-type]
+    return await accounts.authenticate(conn, token, address=client_address(websocket), kind=kind)  # type: ignore[arg-type]
 
 
 async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
