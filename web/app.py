@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tender.trust import PlatformTrust
 from web import background, jobs, logkey, routes
 from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound
@@ -152,6 +153,10 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.log_identity = logkey.load_or_create(settings)
+    # The one trust store of every verifier, built before the first request (web/trust.py).
+    app.state.trust = PlatformTrust(
+        settings.data_dir, refresh_seconds=settings.trust_refresh_seconds
+    )
     # Kinds of live session (opening hall, evaluation) register their handlers here.
     app.state.live_kinds = {}
     app.state.live_kinds["opening"] = OpeningHall(app)

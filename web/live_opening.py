@@ -10,6 +10,7 @@ record exists only once every bid of the lot has opened or failed (DESIGN.md,
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +18,7 @@ import asyncpg
 from starlette.applications import Starlette
 
 from accounts.model import Actor, Role
+from signing.certs import TrustStore
 from tender import bonds, opening_progress, queries
 from tender.errors import LotNotFound, TenderNotFound, TrustStoreMissing
 from tender.opening import OpeningError
@@ -25,7 +27,8 @@ from tender.receipts import load_or_create
 from tender.service import load
 from web.live import queries as live
 from web.live.endpoint import Command, Emit
-from web.routes.tender_common import blob_store, tender_setup
+from web.routes.tender_common import blob_store
+from web.trust import platform_trust
 
 KIND = "opening"
 HOST = "host"
@@ -47,17 +50,23 @@ def opening_setup(app: Starlette) -> Opening:
     cached: Opening | None = getattr(app.state, "opening", None)
     if cached is None:
         settings = app.state.settings
-        trust = tender_setup(app).trust
-        if trust is None:
-            raise TrustStoreMissing("the platform has no trust store: nothing can be verified")
         cached = Opening(
             store=blob_store(app),
-            trust=trust,
+            trust=_trust_now(app),
             signer=load_or_create(settings.data_dir).identity,
             output_root=settings.data_dir / "opened",
         )
         app.state.opening = cached
-    return cached
+        return cached
+    # The trust store as of this use, never the first one's (issue 9, item 5).
+    return dataclasses.replace(cached, trust=_trust_now(app))
+
+
+def _trust_now(app: Starlette) -> TrustStore:
+    trust = platform_trust(app).current()
+    if trust is None:
+        raise TrustStoreMissing("the platform has no trust store: nothing can be verified")
+    return trust
 
 
 def subject(tender_id: UUID, lot: str) -> str:

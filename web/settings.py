@@ -31,6 +31,9 @@ class Settings:
     max_body_bytes: int = 1 << 20
     max_part_bytes: int = 1 << 30  # one sealed bid part (DOMAIN.md: size limits at the rush)
     checkpoint_interval_seconds: float = 1.0
+    # The trust store's refresh bound (tender/trust.py): a change to <data dir>/trust the
+    # directory listing cannot show applies at most this long after it.
+    trust_refresh_seconds: float = 5.0
     secure_cookies: bool = False
     workers: int = 1
     db_pool_size: int = 20
@@ -63,6 +66,9 @@ class Settings:
             max_part_bytes=_int(environ, "ETENDER_MAX_PART_BYTES", d.max_part_bytes),
             checkpoint_interval_seconds=_float(
                 environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds
+            ),
+            trust_refresh_seconds=_float(
+                environ, "ETENDER_TRUST_REFRESH_SECONDS", d.trust_refresh_seconds
             ),
             secure_cookies=public_url.startswith("https://"),
             workers=_int(environ, "ETENDER_WORKERS", d.workers),

@@ -21,6 +21,8 @@ from tests.expert_pool.world import (
     fresh_entropy,
 )
 from tests.web.test_expert_pool_http import Api, _answer, _request_body, _waiting
+from tests.web.trust_dir import trust_ca
+from web.trust import platform_trust
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 
@@ -28,7 +30,7 @@ conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 @pytest.fixture
 def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA) -> Api:
     """The HTTP client; the app trusts the demo CA."""
-    app.state.trust_store = pool_ca.trust_store()
+    trust_ca(app.state.settings.data_dir, pool_ca)
     return Api(client)
 
 
@@ -181,7 +183,7 @@ async def test_answers_without_a_configured_ca_are_refused_clearly(
     client: httpx.AsyncClient, world: World, app: Starlette
 ) -> None:
     """No trust store and no <data dir>/trust: 503 trust_store_unavailable, nothing stored."""
-    assert getattr(app.state, "trust_store", None) is None
+    assert platform_trust(app).current() is None
     api = Api(client)
     await add_experts(world, ["E001"], accounts=True, passwords=True)
     expert = await world.actor(world.expert_users["E001"])

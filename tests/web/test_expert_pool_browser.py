@@ -18,6 +18,7 @@ from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import REMOTE, World, add_experts
+from tests.web.trust_dir import trust_ca
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -43,7 +44,7 @@ async def test_a_draw_runs_through_the_pages_in_chinese_and_english(
     browser: Any, live_server: LiveServer, world: World, app: Starlette, pool_ca: DemoCA
 ) -> None:
     """Request, prepare, commit, browser entropy, the sealed list, a signed answer."""
-    app.state.trust_store = pool_ca.trust_store()
+    trust_ca(app.state.settings.data_dir, pool_ca)
     await add_experts(world, [f"L{n:03d}" for n in range(9)], accounts=True, passwords=True)
     await add_experts(world, [f"R{n:03d}" for n in range(6)], specialty="C01", region=REMOTE)
     url = live_server.url

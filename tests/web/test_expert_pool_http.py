@@ -24,6 +24,7 @@ from tests.expert_pool.world import (
     fresh_entropy,
     signed,
 )
+from tests.web.trust_dir import trust_ca
 from web.cli.main import main as etender
 
 CATEGORIES = [["A08@local", 3], ["C01@remote", 2]]
@@ -57,7 +58,7 @@ class Api:
 @pytest.fixture
 def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA) -> Api:
     """The HTTP client; the app trusts the demo CA for signed answers."""
-    app.state.trust_store = pool_ca.trust_store()
+    trust_ca(app.state.settings.data_dir, pool_ca)
     return Api(client)
 
 

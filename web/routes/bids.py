@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import dataclasses
 from typing import Any
 from uuid import UUID
 
@@ -148,7 +149,8 @@ def submission_setup(app: Starlette) -> Submission:
             max_part_bytes=settings.max_part_bytes,
         )
         app.state.bid_submission = cached
-    return cached
+    # The trust store as of this request, never the first one's (issue 9, item 5).
+    return dataclasses.replace(cached, setup=tender_setup(app))
 
 
 def upload_pool(request: Request) -> asyncpg.Pool:

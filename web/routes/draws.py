@@ -12,7 +12,6 @@ import asyncio
 import base64
 import binascii
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -36,7 +35,6 @@ from expert_pool.lifecycle import DrawSpec, MemberStatus
 from expert_pool.response import Decision, DrawResponse
 from expert_pool.service_views import DrawSummary
 from signing.certs import TrustStore
-from tender.trust import optional_trust_store
 from web.auth import current_actor, signed_in
 from web.errors import EtenderError, RequestInvalid
 from web.http import JSON_TYPE, ApiRoute, json_response, read_json, struct_from
@@ -71,6 +69,7 @@ from web.routes.draw_bodies import (
     TranscriptDoc,
     VenueOut,
 )
+from web.trust import platform_trust
 
 TAG = "draws"
 
@@ -83,15 +82,8 @@ class TrustUnavailable(EtenderError):
 
 
 def trust_store(app: Starlette) -> TrustStore:
-    """The CAs answers are checked against: app.state.trust_store, else the data dir's.
-
-    The data dir's ``trust/`` folder is the platform's one trust store (tender.trust:
-    roots, intermediates and CRLs), read at each answer so a new CRL applies at once.
-    """
-    configured = getattr(app.state, "trust_store", None)
-    if isinstance(configured, TrustStore):
-        return configured
-    found = optional_trust_store(Path(app.state.settings.data_dir))
+    """The CAs answers are checked against: the platform's one store as of now (web/trust.py)."""
+    found = platform_trust(app).current()
     if found is None:
         raise TrustUnavailable("no trusted root CA is configured (<data dir>/trust/*.pem)")
     return found

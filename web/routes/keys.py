@@ -10,11 +10,11 @@ from starlette.requests import Request
 
 from accounts import key_queries, keys
 from signing.certs import TrustStore
-from tender.trust import optional_trust_store
 from web.auth import client_address, login_policy, signed_in
 from web.errors import EtenderError, RequestInvalid
 from web.http import ApiRoute, read_json
 from web.routes.accounts import Model, TokenResponse
+from web.trust import platform_trust
 
 
 class TrustStoreUnavailable(EtenderError):
@@ -59,7 +59,7 @@ class MyKeys(Model, frozen=True, kw_only=True):
 
 
 def _trust(request: Request) -> TrustStore:
-    trust = optional_trust_store(request.app.state.settings.data_dir)
+    trust = platform_trust(request.app).current()
     if trust is None:
         raise TrustStoreUnavailable("no trusted CA is configured on this platform")
     return trust

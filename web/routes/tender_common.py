@@ -1,12 +1,13 @@
 """Composition pieces of the tender API, shared with the tender pages and the later
 submission and opening work: the use cases' setup (policies from settings, the holiday
-calendar, the trust store of ``<data dir>/trust``) and the blob store
+calendar, the platform's trust store as of each use) and the blob store
 (``<data dir>/blobs``), both built once per application; path and query parsing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
@@ -22,27 +23,27 @@ from tender.calendar import HOLIDAY_DIR, load_calendar
 from tender.errors import LotNotFound, TenderNotFound
 from tender.policy import platform_policies
 from tender.service import Setup
-from tender.trust import optional_trust_store
 from web.auth import current_actor
 from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler
+from web.trust import platform_trust
 
 CENTRE_NAME = "宣城市公共资源交易中心"
 MAX_LIMIT = 100
 
 
 def tender_setup(app: Starlette) -> Setup:
-    """Policies (settings), calendar (shipped + data dir) and trust store, built once."""
+    """Policies (settings) and calendar (shipped + data dir), built once; the trust store
+    as of now (the platform's one store, web/trust.py)."""
     cached: Setup | None = getattr(app.state, "tender_setup", None)
     if cached is None:
         settings = app.state.settings
         cached = Setup(
             policies=platform_policies(settings.policy_overrides),
             calendar=load_calendar([HOLIDAY_DIR, settings.data_dir / "holidays"]),
-            trust=optional_trust_store(settings.data_dir),
         )
         app.state.tender_setup = cached
-    return cached
+    return dataclasses.replace(cached, trust=platform_trust(app).current())
 
 
 def blob_store(app: Starlette) -> LocalBlobStore:
