@@ -24,6 +24,12 @@
     ├── AdminRolesSeparated             admin_role_conflict
     ├── RoleAlreadyGranted              role_grant_exists
     ├── RoleGrantNotFound               role_grant_not_found
+    ├── AdminRoleChangeAlone            admin_role_change_forbidden
+    ├── RoleChangeNotFound              role_change_not_found
+    ├── RoleChangeNotNeeded             role_change_not_needed
+    ├── RoleChangePending               role_change_pending_exists
+    ├── RoleChangeDecided               role_change_decided_conflict
+    ├── RoleChangeSelfApproval          role_change_self_approval_forbidden
     ├── CursorInvalid                   cursor_invalid
     └── NaiveDatetimeRefused            naive_datetime
 
@@ -181,6 +187,42 @@ class RoleGrantNotFound(AccountsError):
     """The user holds no active grant of this role with this scope."""
 
     code = "role_grant_not_found"
+
+
+class AdminRoleChangeAlone(AccountsError):
+    """三员分立: an administrator role changes only with a second administrator's approval."""
+
+    code = "admin_role_change_forbidden"
+
+
+class RoleChangeNotFound(AccountsError):
+    """No proposed role change has this id."""
+
+    code = "role_change_not_found"
+
+
+class RoleChangeNotNeeded(AccountsError):
+    """Only administrator roles are changed by proposal and approval."""
+
+    code = "role_change_not_needed"
+
+
+class RoleChangePending(AccountsError):
+    """The same change (user, role, grant or revoke) is already waiting for approval."""
+
+    code = "role_change_pending_exists"
+
+
+class RoleChangeDecided(AccountsError):
+    """The role change was already approved or rejected."""
+
+    code = "role_change_decided_conflict"
+
+
+class RoleChangeSelfApproval(AccountsError):
+    """Its proposer or the user it concerns cannot approve a role change."""
+
+    code = "role_change_self_approval_forbidden"
 
 
 class CursorInvalid(AccountsError):

@@ -26,6 +26,8 @@ from accounts.errors import (
     OrganisationNameInvalid,
     ParentOrganisationInvalid,
     RegionInvalid,
+    RoleChangeDecided,
+    RoleChangeSelfApproval,
     RoleOrganisationMismatch,
     RoleScopeInvalid,
     UsernameInvalid,
@@ -304,6 +306,53 @@ def check_grant(
             raise AdminRolesSeparated(
                 f"三员分立: this user already holds {', '.join(sorted(others))}"
             )
+
+
+class RoleChangeKind(enum.StrEnum):
+    """What a proposed administrator role change does."""
+
+    GRANT = "grant"
+    REVOKE = "revoke"
+
+
+class RoleChangeStatus(enum.StrEnum):
+    """Where a proposed role change stands (0031)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class RoleChange:
+    """A proposed grant or removal of an administrator role, and its decision."""
+
+    id: UUID
+    change: RoleChangeKind
+    user_id: UUID
+    role: Role
+    status: RoleChangeStatus
+    proposed_by: UUID
+    proposed_at: datetime
+    decided_by: UUID | None = None
+    decided_at: datetime | None = None
+
+    def check_approver(self, approver: UUID) -> None:
+        """三员分立: a second person approves — neither the proposer nor the user concerned."""
+        if self.status is not RoleChangeStatus.PENDING:
+            raise RoleChangeDecided(f"this role change was already {self.status}")
+        if approver in (self.proposed_by, self.user_id):
+            raise RoleChangeSelfApproval(
+                "a role change is approved by a second administrator, "
+                "neither its proposer nor the user it concerns"
+            )
+
+    def check_rejecter(self, rejecter: UUID) -> None:
+        """Anyone entitled but the user concerned rejects (the proposer withdraws)."""
+        if self.status is not RoleChangeStatus.PENDING:
+            raise RoleChangeDecided(f"this role change was already {self.status}")
+        if rejecter == self.user_id:
+            raise RoleChangeSelfApproval("the user a role change concerns cannot decide it")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -7,7 +7,9 @@ of that tender's industry department. A role alone is enough only where the rule
 ``any``. The table is the permission matrix of docs/api-auth.md.
 
 三员分立: the system, security and audit administrators each have their own actions and
-none of another's (DESIGN.md, "Who uses it"); the tests check the sets are disjoint.
+none of another's (DESIGN.md, "Who uses it"); the tests check the sets are disjoint but
+for one: the system and audit administrators both approve an administrator role change
+the security administrator proposed, each being the other's check (issue 9, item 16).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Action(enum.StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_USERS = "manage_users"
     GRANT_ROLES = "grant_roles"
+    APPROVE_ROLE_CHANGE = "approve_role_change"
     MANAGE_WITNESSES = "manage_witnesses"
     READ_LOG_ENTRIES = "read_log_entries"
     READ_SECURITY_EVENTS = "read_security_events"
@@ -127,6 +130,10 @@ RULES: Mapping[Action, tuple[Rule, ...]] = {
     Action.MANAGE_ORGANISATIONS: _rules((Role.SYSTEM_ADMIN, _ANY)),
     Action.MANAGE_USERS: _rules((Role.SYSTEM_ADMIN, _ANY)),
     Action.GRANT_ROLES: _rules((Role.SECURITY_ADMIN, _ANY)),
+    # An administrator role changes only when an administrator of another kind approves
+    # what the security administrator proposed (issue 9, item 16): the one action two of
+    # the three share, so that no one of them alone changes who administers.
+    Action.APPROVE_ROLE_CHANGE: _rules((Role.SYSTEM_ADMIN, _ANY), (Role.AUDIT_ADMIN, _ANY)),
     Action.MANAGE_WITNESSES: _rules((Role.SECURITY_ADMIN, _ANY)),
     Action.READ_LOG_ENTRIES: _rules(
         (Role.AUDIT_ADMIN, _ANY), (Role.SUPERVISOR, _ANY), (Role.WITNESS, _ANY)

@@ -288,8 +288,8 @@ async def set_password_hash(conn: asyncpg.Connection, user_id: UUID, password_ha
 # --- role grants ----------------------------------------------------------------------
 
 INSERT_ROLE_GRANT = """
-INSERT INTO role_grants (user_id, role, scope_id, granted_by)
-VALUES ($1, $2, $3, $4)
+INSERT INTO role_grants (user_id, role, scope_id, granted_by, role_change_id)
+VALUES ($1, $2, $3, $4, $5)
 RETURNING role, scope_id
 """
 
@@ -301,10 +301,14 @@ async def insert_role_grant(
     role: Role,
     scope_id: UUID | None,
     granted_by: UUID | None,
+    role_change_id: UUID | None = None,
 ) -> RoleGrant:
-    """Grant a role; the unique indexes of 0001 refuse duplicates and a second admin role."""
+    """Grant a role; the unique indexes of 0001 refuse duplicates and a second admin role
+    (an administrator role granted by a user names its approved change: 0031)."""
     try:
-        row = await conn.fetchrow(INSERT_ROLE_GRANT, user_id, role, scope_id, granted_by)
+        row = await conn.fetchrow(
+            INSERT_ROLE_GRANT, user_id, role, scope_id, granted_by, role_change_id
+        )
     except asyncpg.UniqueViolationError as exc:
         if exc.constraint_name == "role_grants_one_admin_idx":
             raise AdminRolesSeparated("三员分立: this user already holds an admin role") from None

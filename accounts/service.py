@@ -27,6 +27,7 @@ from accounts import credit_code as credit_codes
 from accounts import queries
 from accounts.errors import (
     AccountLocked,
+    AdminRoleChangeAlone,
     CredentialsInvalid,
     LoginRateLimited,
     OrganisationNotFound,
@@ -319,6 +320,17 @@ def _refuse_self_grant(by: Principal, user_id: UUID) -> None:
         raise PermissionDenied("nobody changes their own roles")
 
 
+def _refuse_admin_role_alone(by: Principal, role: Role) -> None:
+    # 三员分立 (issue 9, item 16): an administrator role changes only through a proposal
+    # a second administrator approves (accounts/role_changes.py); the console, which
+    # already holds the database owner's access, stays able to set them up.
+    if isinstance(by, Actor) and role in ADMIN_ROLES:
+        raise AdminRoleChangeAlone(
+            f"三员分立: granting or removing {role} needs a second administrator's "
+            "approval: propose it at POST /api/v1/role-changes"
+        )
+
+
 async def grant_role(
     conn: asyncpg.Connection,
     by: Principal,
@@ -330,35 +342,50 @@ async def grant_role(
     """Grant a role (security administrator or console), logged as auth.role_granted."""
     actor = _authorise(by, Action.GRANT_ROLES, _user_resource(user_id))
     _refuse_self_grant(by, user_id)
+    _refuse_admin_role_alone(by, role)
     async with conn.transaction():
-        target = await queries.lock_user(conn, user_id)
-        if target is None:
-            raise UserNotFound("no user has this id")
-        scope = None
-        if scope_id is not None:
-            scope = await queries.organisation(conn, scope_id)
-            if scope is None:
-                raise OrganisationNotFound("the scope organisation does not exist")
-        held = [grant.role for grant in await queries.role_grants(conn, user_id)]
-        check_grant(
-            role,
-            user_org=await get_organisation(conn, target.organisation_id),
-            scope=scope,
-            held=held,
-        )
-        grant = await queries.insert_role_grant(
-            conn,
-            user_id=user_id,
-            role=role,
-            scope_id=scope_id,
-            granted_by=by.user_id if isinstance(by, Actor) else None,
-        )
-        data = {"role": str(role), "scope_id": _opt(scope_id)}
-        subject = Subject(type="user", id=str(user_id))
-        await _append(
-            conn, EntryKind.AUTH_ROLE_GRANTED, actor=actor, by=by, subject=subject, data=data
-        )
+        grant = await apply_grant(conn, by, actor, user_id=user_id, role=role, scope_id=scope_id)
     log.info("accounts.role_granted", extra={"user_id": str(user_id), "role": str(role)})
+    return grant
+
+
+async def apply_grant(
+    conn: asyncpg.Connection,
+    by: Principal,
+    actor: LogActor,
+    *,
+    user_id: UUID,
+    role: Role,
+    scope_id: UUID | None = None,
+    role_change_id: UUID | None = None,
+) -> RoleGrant:
+    """Grant an authorised role change, logged, inside the caller's transaction."""
+    target = await queries.lock_user(conn, user_id)
+    if target is None:
+        raise UserNotFound("no user has this id")
+    scope = None
+    if scope_id is not None:
+        scope = await queries.organisation(conn, scope_id)
+        if scope is None:
+            raise OrganisationNotFound("the scope organisation does not exist")
+    held = [grant.role for grant in await queries.role_grants(conn, user_id)]
+    check_grant(
+        role,
+        user_org=await get_organisation(conn, target.organisation_id),
+        scope=scope,
+        held=held,
+    )
+    grant = await queries.insert_role_grant(
+        conn,
+        user_id=user_id,
+        role=role,
+        scope_id=scope_id,
+        granted_by=by.user_id if isinstance(by, Actor) else None,
+        role_change_id=role_change_id,
+    )
+    data = {"role": str(role), "scope_id": _opt(scope_id)}
+    subject = Subject(type="user", id=str(user_id))
+    await _append(conn, EntryKind.AUTH_ROLE_GRANTED, actor=actor, by=by, subject=subject, data=data)
     return grant
 
 
@@ -373,20 +400,30 @@ async def revoke_role(
     """Revoke a role (security administrator or console), logged as auth.role_revoked."""
     actor = _authorise(by, Action.GRANT_ROLES, _user_resource(user_id))
     _refuse_self_grant(by, user_id)
+    _refuse_admin_role_alone(by, role)
     async with conn.transaction():
-        if await queries.lock_user(conn, user_id) is None:
-            raise UserNotFound("no user has this id")
-        revoked = await queries.revoke_role_grant(
-            conn, user_id=user_id, role=role, scope_id=scope_id
-        )
-        if not revoked:
-            raise RoleGrantNotFound(f"the user holds no active {role} grant with this scope")
-        data = {"role": str(role), "scope_id": _opt(scope_id)}
-        subject = Subject(type="user", id=str(user_id))
-        await _append(
-            conn, EntryKind.AUTH_ROLE_REVOKED, actor=actor, by=by, subject=subject, data=data
-        )
+        await apply_revoke(conn, by, actor, user_id=user_id, role=role, scope_id=scope_id)
     log.info("accounts.role_revoked", extra={"user_id": str(user_id), "role": str(role)})
+
+
+async def apply_revoke(
+    conn: asyncpg.Connection,
+    by: Principal,
+    actor: LogActor,
+    *,
+    user_id: UUID,
+    role: Role,
+    scope_id: UUID | None = None,
+) -> None:
+    """Revoke an authorised role change, logged, inside the caller's transaction."""
+    if await queries.lock_user(conn, user_id) is None:
+        raise UserNotFound("no user has this id")
+    revoked = await queries.revoke_role_grant(conn, user_id=user_id, role=role, scope_id=scope_id)
+    if not revoked:
+        raise RoleGrantNotFound(f"the user holds no active {role} grant with this scope")
+    data = {"role": str(role), "scope_id": _opt(scope_id)}
+    subject = Subject(type="user", id=str(user_id))
+    await _append(conn, EntryKind.AUTH_ROLE_REVOKED, actor=actor, by=by, subject=subject, data=data)
 
 
 # --- login, sessions, tokens ----------------------------------------------------------

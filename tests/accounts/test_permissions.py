@@ -32,6 +32,10 @@ EXPECTED: dict[Action, tuple[frozenset[Role], frozenset[Role]]] = {
     Action.MANAGE_ORGANISATIONS: (frozenset({R.SYSTEM_ADMIN}), frozenset({R.SYSTEM_ADMIN})),
     Action.MANAGE_USERS: (frozenset({R.SYSTEM_ADMIN}), frozenset({R.SYSTEM_ADMIN})),
     Action.GRANT_ROLES: (frozenset({R.SECURITY_ADMIN}), frozenset({R.SECURITY_ADMIN})),
+    Action.APPROVE_ROLE_CHANGE: (
+        frozenset({R.SYSTEM_ADMIN, R.AUDIT_ADMIN}),
+        frozenset({R.SYSTEM_ADMIN, R.AUDIT_ADMIN}),
+    ),
     Action.MANAGE_WITNESSES: (frozenset({R.SECURITY_ADMIN}), frozenset({R.SECURITY_ADMIN})),
     Action.READ_LOG_ENTRIES: (
         frozenset({R.AUDIT_ADMIN, R.SUPERVISOR, R.WITNESS}),
@@ -169,18 +173,22 @@ def test_a_committee_member_without_the_role_cannot_release_a_share() -> None:
     assert not is_allowed(actor, Action.RELEASE_SHARE, opening)
 
 
-def test_the_three_administrators_share_no_action() -> None:
-    """三员分立: none of the three administrators can do another's job, nor domain work."""
+def test_the_three_administrators_share_no_action_but_the_second_pair_of_eyes() -> None:
+    """三员分立: none of the three administrators can do another's job, nor domain work;
+    the system and audit administrators share only the approval of an administrator role
+    change the security administrator proposed (issue 9, item 16)."""
     powers = {
         role: allowed_actions(actor_with(role), own_object(role))
         | allowed_actions(actor_with(role), OTHERS)
         for role in ADMIN_ROLES
     }
     everyone = {Action.VIEW_OWN_ACCOUNT}
+    approval = {Action.APPROVE_ROLE_CHANGE}
     for role, actions in powers.items():
         for other, other_actions in powers.items():
             if role is not other:
-                assert (actions & other_actions) <= everyone, (role, other)
+                assert (actions & other_actions) <= everyone | approval, (role, other)
+    assert Action.APPROVE_ROLE_CHANGE not in powers[Role.SECURITY_ADMIN]
     # Accounts and configuration (DESIGN.md): the expert pool's register, venues and
     # policy are the platform's configuration too (docs/api-expert-pool.md).
     assert powers[Role.SYSTEM_ADMIN] - everyone == {
@@ -191,6 +199,7 @@ def test_the_three_administrators_share_no_action() -> None:
         Action.MANAGE_VENUES,
         Action.VIEW_VENUES,
         Action.SET_POOL_POLICY,
+        Action.APPROVE_ROLE_CHANGE,
     }
     assert powers[Role.SECURITY_ADMIN] - everyone == {
         Action.GRANT_ROLES,
@@ -199,6 +208,7 @@ def test_the_three_administrators_share_no_action() -> None:
     assert powers[Role.AUDIT_ADMIN] - everyone == {
         Action.READ_LOG_ENTRIES,
         Action.READ_SECURITY_EVENTS,
+        Action.APPROVE_ROLE_CHANGE,
     }
 
 

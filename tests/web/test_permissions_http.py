@@ -177,13 +177,14 @@ async def test_the_security_admin_grants_and_revokes(
 async def test_a_second_admin_role_is_a_conflict(
     client: httpx.AsyncClient, pool: asyncpg.Pool, world: World
 ) -> None:
-    """三员分立 over HTTP: 409 admin_role_conflict."""
+    """三员分立 over HTTP: proposing a second administrator role is 409 admin_role_conflict
+    (granting one directly is refused before: tests/web/test_role_changes.py)."""
     async with pool.acquire() as conn:
         sysadmin_id = await conn.fetchval("SELECT id FROM users WHERE username = 'sysadmin'")
     before = await snapshot(pool)
     response = await client.post(
-        f"/api/v1/users/{sysadmin_id}/roles",
-        json={"role": "audit_admin"},
+        "/api/v1/role-changes",
+        json={"change": "grant", "user_id": str(sysadmin_id), "role": "audit_admin"},
         headers={"Authorization": f"Bearer {world.tokens['secadmin']}"},
     )
     assert response.status_code == 409

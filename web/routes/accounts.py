@@ -1,9 +1,10 @@
-"""JSON API of accounts: login, logout, me, organisations, users and role grants."""
+"""JSON API of accounts: login, logout, me, organisations, users, role grants, and the
+proposed administrator role changes a second administrator approves (三员分立)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import asyncpg
@@ -11,13 +12,16 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from accounts import service
+from accounts import role_changes, service
 from accounts.model import (
     Actor,
     Organisation,
     OrganisationPage,
     OrgKind,
     Role,
+    RoleChange,
+    RoleChangeKind,
+    RoleChangeStatus,
     RoleGrant,
     SessionKind,
     User,
@@ -107,6 +111,31 @@ class RoleGrantBody(Model, frozen=True, kw_only=True):
     user_id: UUID
     role: Role
     scope_id: UUID | None
+
+
+AdminRole = Literal["system_admin", "security_admin", "audit_admin"]
+
+
+class RoleChangeCreate(Model, frozen=True, kw_only=True):
+    change: RoleChangeKind
+    user_id: UUID
+    role: AdminRole
+
+
+class RoleChangeBody(Model, frozen=True, kw_only=True):
+    id: UUID
+    change: RoleChangeKind
+    user_id: UUID
+    role: Role
+    status: RoleChangeStatus
+    proposed_by: UUID
+    proposed_at: datetime
+    decided_by: UUID | None
+    decided_at: datetime | None
+
+
+class RoleChangeList(Model, frozen=True, kw_only=True):
+    items: list[RoleChangeBody]
 
 
 class MeResponse(Model, frozen=True, kw_only=True):
@@ -278,6 +307,55 @@ async def revoke_role(request: Request) -> StatusResponse:
     return StatusResponse(status="revoked")
 
 
+def role_change_body(change: RoleChange) -> RoleChangeBody:
+    return RoleChangeBody(
+        id=change.id,
+        change=change.change,
+        user_id=change.user_id,
+        role=change.role,
+        status=change.status,
+        proposed_by=change.proposed_by,
+        proposed_at=change.proposed_at,
+        decided_by=change.decided_by,
+        decided_at=change.decided_at,
+    )
+
+
+async def propose_role_change(request: Request) -> Response:
+    body = await read_json(request, RoleChangeCreate)
+    async with signed_in(request) as (conn, actor):
+        proposed = await role_changes.propose_role_change(
+            conn, actor, change=body.change, user_id=body.user_id, role=Role(body.role)
+        )
+    return json_response(role_change_body(proposed), 201)
+
+
+async def approve_role_change(request: Request) -> RoleChangeBody:
+    change_id = path_uuid(request, "id")
+    async with signed_in(request) as (conn, actor):
+        return role_change_body(await role_changes.approve_role_change(conn, actor, change_id))
+
+
+async def reject_role_change(request: Request) -> RoleChangeBody:
+    change_id = path_uuid(request, "id")
+    async with signed_in(request) as (conn, actor):
+        return role_change_body(await role_changes.reject_role_change(conn, actor, change_id))
+
+
+async def list_role_changes(request: Request) -> RoleChangeList:
+    raw = request.query_params.get("status")
+    try:
+        status = RoleChangeStatus(raw) if raw else None
+    except ValueError:
+        raise RequestInvalid(
+            "'status' is pending, approved or rejected", details={"param": "status"}
+        ) from None
+    limit = _limit(request)
+    async with signed_in(request) as (conn, actor):
+        found = await role_changes.list_role_changes(conn, actor, status=status, limit=limit)
+    return RoleChangeList(items=[role_change_body(change) for change in found])
+
+
 ROUTES = [
     ApiRoute(
         method="POST",
@@ -352,5 +430,42 @@ ROUTES = [
         summary="Revoke a role (security administrator)",
         response=StatusResponse,
         query=(("scope_id", str, "the grant's scope, for scoped roles such as supervisor", False),),
+    ),
+    ApiRoute(
+        method="POST",
+        path="/api/v1/role-changes",
+        handler=propose_role_change,
+        tag="accounts",
+        summary="Propose granting or removing an administrator role (security administrator)",
+        body=RoleChangeCreate,
+        response=RoleChangeBody,
+    ),
+    ApiRoute(
+        method="GET",
+        path="/api/v1/role-changes",
+        handler=list_role_changes,
+        tag="accounts",
+        summary="Proposed administrator role changes, newest first (administrators)",
+        response=RoleChangeList,
+        query=(
+            ("status", str, "pending, approved or rejected; omit for all", False),
+            ("limit", int, "how many, 1–200 (default 50)", False),
+        ),
+    ),
+    ApiRoute(
+        method="POST",
+        path="/api/v1/role-changes/{id}/approve",
+        handler=approve_role_change,
+        tag="accounts",
+        summary="Approve and apply a proposed role change (system or audit administrator)",
+        response=RoleChangeBody,
+    ),
+    ApiRoute(
+        method="POST",
+        path="/api/v1/role-changes/{id}/reject",
+        handler=reject_role_change,
+        tag="accounts",
+        summary="Reject a proposed role change, or withdraw one's own proposal",
+        response=RoleChangeBody,
     ),
 ]
