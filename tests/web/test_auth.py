@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx
 import pytest
+import websockets
 from starlette.applications import Starlette
 
 from accounts import service
@@ -23,6 +25,7 @@ from tests.accounts.factory import (
     make_user,
     new_credit_code,
 )
+from tests.conftest import LiveServer
 from web.app import create_app
 from web.auth import SESSION_COOKIE, csrf_token_for
 from web.settings import Settings
@@ -311,3 +314,19 @@ async def test_a_bearer_token_put_in_the_session_cookie_is_refused(
     assert me.json()["error"]["code"] == "token_invalid"
     client.cookies.clear()
     assert (await client.get("/api/v1/me", headers=bearer(token))).status_code == 200
+
+
+async def test_a_websocket_refuses_a_cookie_session_sent_as_a_bearer_token(
+    live_server: LiveServer, client: httpx.AsyncClient, staff: User, pool: asyncpg.Pool
+) -> None:
+    """The live endpoint authenticates the same way: the cookie session's token as Bearer
+    closes 4401 before anything else is looked at; the API token reaches the lookup (4404
+    for a session that does not exist)."""
+    path = f"{live_server.ws_url}/api/v1/live/{uuid.UUID(int=7)}"
+    cases = ((await cookie_session(pool, "staff"), 4401), (await login(client, "staff"), 4404))
+    for token, code in cases:
+        ws = await websockets.connect(path, additional_headers=bearer(token))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.recv()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == code
