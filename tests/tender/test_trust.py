@@ -7,9 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from signing.certs import DemoCA, dump_pem_certificate, dump_pem_crl, issue_crl
+from signing.certs import (
+    DemoCA,
+    dump_pem_certificate,
+    dump_pem_crl,
+    issue_crl,
+    load_pem_certificate,
+    verify_chain,
+)
+from signing.errors import CertificateRevoked
 from tender.errors import TrustStoreInvalid, TrustStoreMissing
 from tender.trust import TRUST_DIR, PlatformTrust, load_trust_store, optional_trust_store
+from web.cli.main import main
 
 
 def test_self_signed_certificates_are_roots_the_others_intermediates(
@@ -112,3 +121,30 @@ def test_a_malformed_file_stops_the_start(tmp_path: Path, rule_ca: DemoCA) -> No
     (_trust_dir(tmp_path, rule_ca) / "broken.pem").write_text("-----BEGIN CERTIFICATE-----\n")
     with pytest.raises(TrustStoreInvalid):
         PlatformTrust(tmp_path, refresh_seconds=5.0)
+
+
+def test_a_revocation_by_the_ca_commands_refuses_the_next_verification(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`etender ca revoke` then `etender ca crl --out <data dir>/trust/…`: the running
+    store refuses the certificate at its next use (and no partial file is left)."""
+    ca_dir, data_dir = tmp_path / "ca", tmp_path / "data"
+    assert main(["ca", "init", "--dir", str(ca_dir)]) == 0
+    issue = ["ca", "issue", "--dir", str(ca_dir), "--name", "甲", "--out", str(tmp_path / "u")]
+    assert main(issue) == 0
+    trust_dir = data_dir / TRUST_DIR
+    trust_dir.mkdir(parents=True)
+    for name in ("root.crt", "issuing.crt"):
+        (trust_dir / name).write_bytes((ca_dir / name).read_bytes())
+    cert = load_pem_certificate((tmp_path / "u.crt").read_bytes())
+    trust = PlatformTrust(data_dir, refresh_seconds=3600.0)
+    at = cert.not_valid_before_utc + dt.timedelta(minutes=1)
+    verify_chain(cert, trust.require(), at)
+    when = cert.not_valid_before_utc.isoformat().replace("+00:00", "Z")
+    serial = f"{cert.serial_number:x}"
+    assert main(["ca", "revoke", "--dir", str(ca_dir), "--serial", serial, "--at", when]) == 0
+    assert main(["ca", "crl", "--dir", str(ca_dir), "--out", str(trust_dir / "demo.crl")]) == 0
+    capsys.readouterr()
+    with pytest.raises(CertificateRevoked):
+        verify_chain(cert, trust.require(), at)
+    assert sorted(p.name for p in trust_dir.iterdir()) == ["demo.crl", "issuing.crt", "root.crt"]

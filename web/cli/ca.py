@@ -179,7 +179,11 @@ def cmd_crl(args: argparse.Namespace) -> int:
         for serial, when in _read_json(args.dir / "revoked.json").items()
     ]
     crl = issue_crl(ca, revocations=revocations, now=_now())
-    args.out.write_bytes(dump_pem_crl(crl))
+    # Written aside, then renamed: a server reading its trust directory at every use
+    # never sees half a CRL (docs/formats/signatures.md, §6).
+    staged = args.out.with_name(args.out.name + ".partial")
+    staged.write_bytes(dump_pem_crl(crl))
+    staged.replace(args.out)
     print(f"CRL with {len(revocations)} revocation(s) written to {args.out}")
     return 0
 
