@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import uuid
 from pathlib import Path
 
 import pytest
 
+from accounts import errors
 from accounts.errors import PermissionDenied
 from accounts.model import ADMIN_ROLES, Actor, Role, RoleGrant
 from accounts.permissions import (
@@ -258,3 +260,16 @@ def test_only_the_lots_evaluation_committee_and_its_department_read_bid_files() 
     seated = Resource(kind=ResourceKind.EVALUATION, evaluation_committee=frozenset({USER}))
     assert require(actor_with(Role.EXPERT), Action.READ_BID_FILES, seated) is Role.EXPERT
     assert not is_allowed(actor_with(Role.OPENING_OFFICIAL), Action.READ_BID_FILES, seated)
+
+
+def test_every_code_a_client_can_meet_is_in_the_documented_error_table() -> None:
+    """docs/api-auth.md names every accounts error code an answer can carry (the root and
+    the programming error of a naive datetime never reach a client)."""
+    doc = (Path(__file__).parents[2] / "docs" / "api-auth.md").read_text(encoding="utf-8")
+    internal = {errors.AccountsError, errors.NaiveDatetimeRefused}
+    codes = {
+        cls.code
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(cls, errors.AccountsError) and cls not in internal
+    }
+    assert {code for code in codes if f"| `{code}` |" not in doc} == set()
