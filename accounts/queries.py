@@ -260,7 +260,7 @@ async def pair_failures(
 
 ADDRESS_FAILURES = """
 SELECT at FROM login_attempts
-WHERE address = $1 AND at > clock_timestamp() - make_interval(secs => $2)
+WHERE address = $1 AND failed AND at > clock_timestamp() - make_interval(secs => $2)
 ORDER BY at DESC LIMIT $3
 """
 
@@ -268,12 +268,14 @@ ORDER BY at DESC LIMIT $3
 async def address_failures(
     conn: asyncpg.Connection, address: str, *, seconds: int, limit: int
 ) -> list[datetime]:
-    """The newest ``limit`` failed attempts from an address within ``seconds``."""
+    """The newest ``limit`` failed attempts from an address within ``seconds`` (not pending)."""
     rows = await conn.fetch(ADDRESS_FAILURES, address, seconds, limit)
     return [row["at"] for row in rows]
 
 
-RECORD_LOGIN_ATTEMPT = "INSERT INTO login_attempts (name_sha256, address) VALUES ($1, $2)"
+RECORD_LOGIN_ATTEMPT = """
+INSERT INTO login_attempts (name_sha256, address) VALUES ($1, $2) RETURNING id
+"""
 PURGE_LOGIN_ATTEMPTS = """
 DELETE FROM login_attempts WHERE at < clock_timestamp() - make_interval(secs => $1)
 """
@@ -281,10 +283,19 @@ DELETE FROM login_attempts WHERE at < clock_timestamp() - make_interval(secs => 
 
 async def record_login_attempt(
     conn: asyncpg.Connection, name_sha256: bytes, address: str, *, memory_seconds: int
-) -> None:
-    """Count an attempt as failed until it succeeds; forget what is past remembering."""
-    await conn.execute(RECORD_LOGIN_ATTEMPT, name_sha256, address)
+) -> int:
+    """Count an attempt for its pair until it succeeds (its id); forget what is too old."""
+    attempt_id: int = await conn.fetchval(RECORD_LOGIN_ATTEMPT, name_sha256, address)
     await conn.execute(PURGE_LOGIN_ATTEMPTS, memory_seconds)
+    return attempt_id
+
+
+MARK_LOGIN_FAILED = "UPDATE login_attempts SET failed = true WHERE id = $1"
+
+
+async def mark_login_failed(conn: asyncpg.Connection, attempt_id: int) -> None:
+    """The attempt's password was wrong: it now counts for its address too."""
+    await conn.execute(MARK_LOGIN_FAILED, attempt_id)
 
 
 FORGET_LOGIN_FAILURES = "DELETE FROM login_attempts WHERE name_sha256 = $1 AND address = $2"

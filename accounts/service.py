@@ -414,11 +414,12 @@ def login_name_key(username: str) -> bytes:
 
 
 async def _admit_attempt(
-    conn: asyncpg.Connection, name_key: bytes, address: str, policy: LoginPolicy
-) -> throttle.Refusal | None:
-    """Refuse a throttled attempt, else record it as failed until its password is right.
+    conn: asyncpg.Connection, username: str, name_key: bytes, address: str, policy: LoginPolicy
+) -> int:
+    """Refuse a throttled attempt, else record it (its id) until its password is checked.
 
-    Recorded before scrypt runs, under the address's lock: parallel guesses all count.
+    Recorded before scrypt runs, under the address's lock: parallel guesses at one
+    username all count for it.
     """
     rules = policy.throttle
     async with conn.transaction():
@@ -430,10 +431,10 @@ async def _admit_attempt(
         )
         refusal = throttle.decide(now, pair=pair, address=recent, policy=rules)
         if refusal is None:
-            await queries.record_login_attempt(
+            return await queries.record_login_attempt(
                 conn, name_key, address, memory_seconds=rules.memory_seconds
             )
-    return refusal
+    await _refuse_throttled(conn, refusal, username, address)
 
 
 async def _refuse_throttled(
@@ -470,15 +471,14 @@ async def login(
     """
     where = (address or "")[:64]
     name_key = login_name_key(username)
-    refusal = await _admit_attempt(conn, name_key, where, policy)
-    if refusal is not None:
-        await _refuse_throttled(conn, refusal, username, where)
+    attempt = await _admit_attempt(conn, username, name_key, where, policy)
     found = await queries.credentials(conn, username)
     # Scrypt runs even for unknown users (against a dummy hash), so timing does not
     # reveal who exists.
     correct = await verify_password(password, found.password_hash if found else None)
     if found is None or not correct or found.user.status is not UserStatus.ACTIVE:
-        # The attempt's row stays: it is the failure the throttle counts.
+        # The attempt's row stays, now a failure for its address too.
+        await queries.mark_login_failed(conn, attempt)
         await record_refusal(conn, kind=LOGIN_FAILED, address=where, subject=username[:64])
         raise CredentialsInvalid("the username or password is wrong")
     await queries.forget_login_failures(conn, name_key, where)

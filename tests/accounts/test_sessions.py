@@ -239,6 +239,27 @@ async def test_an_address_with_too_many_failures_is_refused(
     await login(conn, "staff", policy=SLOW)
 
 
+async def test_attempts_in_flight_count_for_their_username_not_for_the_address(
+    conn: asyncpg.Connection, centre: Organisation
+) -> None:
+    """25 people behind one address signing in at once: nobody is refused for it."""
+    await make_user(conn, centre, username="staff")
+    await conn.executemany(
+        "INSERT INTO login_attempts (name_sha256, address) VALUES ($1, $2)",
+        [(service.login_name_key(f"person{i}"), ADDRESS) for i in range(25)],
+    )
+    await login(conn, "staff", policy=SLOW)
+    pending = service.login_name_key("person0")
+    await conn.execute(
+        "INSERT INTO login_attempts (name_sha256, address) "
+        "SELECT $1, $2 FROM generate_series(1, 3)",
+        pending,
+        ADDRESS,
+    )
+    with pytest.raises(errors.LoginThrottled):
+        await login(conn, "person0", policy=SLOW)
+
+
 async def test_failures_are_forgotten_after_a_day(
     conn: asyncpg.Connection, centre: Organisation
 ) -> None:

@@ -54,7 +54,7 @@ async def _remember_failures(pool: asyncpg.Pool, username: str, count: int) -> N
     """``count`` more failures of the pair, just now (instead of as many slow requests)."""
     async with pool.acquire() as conn:
         await conn.executemany(
-            "INSERT INTO login_attempts (name_sha256, address) VALUES ($1, $2)",
+            "INSERT INTO login_attempts (name_sha256, address, failed) VALUES ($1, $2, true)",
             [(service.login_name_key(username), ADDRESS)] * count,
         )
 

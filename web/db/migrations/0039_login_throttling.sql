@@ -12,12 +12,15 @@ CREATE TABLE login_attempts (
     name_sha256 bytea NOT NULL CHECK (length(name_sha256) = 32),
     -- The client's address as the server saw it ('' when it has none).
     address text NOT NULL CHECK (length(address) <= 64),
-    -- Written before the password is checked, so parallel attempts count; removed with
-    -- the pair's earlier failures when the password is right.
-    at timestamptz NOT NULL DEFAULT clock_timestamp()
+    -- Written before the password is checked, so parallel guesses at one username all
+    -- count for it; removed with the pair's earlier failures when the password is right.
+    at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    -- Set once the password was wrong: only failures count for the address as a whole,
+    -- so many people behind one address signing in at once are not refused.
+    failed boolean NOT NULL DEFAULT false
 );
 CREATE INDEX login_attempts_pair_idx ON login_attempts (name_sha256, address, at);
-CREATE INDEX login_attempts_address_idx ON login_attempts (address, at);
+CREATE INDEX login_attempts_address_idx ON login_attempts (address, at) WHERE failed;
 CREATE INDEX login_attempts_at_idx ON login_attempts (at);
 
 -- The lockout's counters go (nothing reads them any more).
