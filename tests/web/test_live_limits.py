@@ -160,3 +160,16 @@ async def test_presence_is_recorded_only_when_it_changes(
     assert (refused["id"], refused["error"]["code"]) == ("bad", "request_invalid")
     records = await _presence_records(pool, session_id, until="leave")
     assert records == ["join", "idle", "active", "idle", "leave"]
+
+
+async def test_a_bad_message_id_is_refused_without_being_echoed(
+    live_server: LiveServer, session_id: UUID, tokens: list[str], pool: asyncpg.Pool
+) -> None:
+    """An id outside the rule, on a command or presence: request_invalid with id null."""
+    async with await connect(live_server, session_id, tokens[0]) as ws:
+        for kind in ("say", "presence"):
+            await ws.send(json.dumps({"id": "x" * 5000, "type": kind, "data": {"state": "idle"}}))
+        refused = [await receive(ws, "error") for _ in range(2)]
+    assert [(r["id"], r["error"]["code"]) for r in refused] == [(None, "request_invalid")] * 2
+    records = await _presence_records(pool, session_id, until="leave")
+    assert records == ["join", "leave"]

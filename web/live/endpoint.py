@@ -133,6 +133,13 @@ def _rate_limited(wait: float) -> LiveError:
     )
 
 
+def _reply_id(message: Command | LiveError) -> str | None:
+    """The id an answer names: the command's own, unless it had no valid one."""
+    if isinstance(message, Command) and _valid_msg_id(message.id):
+        return message.id
+    return None
+
+
 def _decode(raw: str) -> Command | LiveError:
     """A client frame as a command, or the refusal of a frame that is not one."""
     try:
@@ -192,14 +199,17 @@ class LiveConnection:
                 if self.bucket.exhausted:
                     await self.ws.close(CLOSE_RATE_LIMITED, "rate limit exceeded")
                     return
-                msg_id = message.id if isinstance(message, Command) else None
-                await self.ws.send_json(_error_message(msg_id, _rate_limited(wait)))
+                await self.ws.send_json(_error_message(_reply_id(message), _rate_limited(wait)))
             elif isinstance(message, LiveError):
                 await self.ws.send_json(_error_message(None, message))
             else:
                 await self._apply(message)
 
     async def _apply(self, command: Command) -> None:
+        if not _valid_msg_id(command.id):
+            refusal = LiveError("request_invalid", "a message id is 1–64 of A-Z a-z 0-9 _ . : -")
+            await self.ws.send_json(_error_message(None, refusal))
+            return
         if command.type == "presence":
             await self._change_presence(command)
             return
@@ -229,8 +239,6 @@ class LiveConnection:
 
     async def _commit(self, command: Command) -> int | None:
         """Apply the command once; a retried id returns the seq of its first event."""
-        if not _valid_msg_id(command.id):
-            raise LiveError("request_invalid", "a message id is 1–64 of A-Z a-z 0-9 _ . : -")
         async with acquire(self.pool) as conn:
             earlier = await queries.event_by_client_msg(
                 conn, self.session.id, self.actor.user_id, command.id
