@@ -6,7 +6,7 @@
     │   ├── TokenInvalid                token_invalid
     │   └── SessionExpired              session_expired
     ├── CredentialsInvalid              credentials_invalid
-    ├── AccountLocked                   account_locked
+    ├── LoginThrottled                  login_throttled
     ├── LoginRateLimited                login_rate_limited
     ├── PasswordTooWeak                 password_too_weak
     ├── CreditCodeInvalid               credit_code_invalid
@@ -81,14 +81,19 @@ class CredentialsInvalid(AccountsError):
     code = "credentials_invalid"
 
 
-class AccountLocked(AccountsError):
-    """Too many consecutive failed logins: the account is locked for a while."""
+class LoginThrottled(AccountsError):
+    """Failed logins of this username from this address: wait before the next try.
 
-    code = "account_locked"
+    Replaces the account lockout (``account_locked``, no longer sent): only this
+    (username, address) pair waits, so nobody can lock someone else out (issue 9).
+    """
+
+    code = "login_throttled"
+    status = 429
 
 
 class LoginRateLimited(AccountsError):
-    """Too many failed logins from one network address in the last minute."""
+    """Too many failed logins from one network address within two minutes."""
 
     code = "login_rate_limited"
 

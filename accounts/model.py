@@ -32,6 +32,7 @@ from accounts.errors import (
     RoleScopeInvalid,
     UsernameInvalid,
 )
+from accounts.throttle import ThrottlePolicy
 
 
 class OrgKind(enum.StrEnum):
@@ -144,8 +145,6 @@ class Credentials:
 
     user: User
     password_hash: str | None = dataclasses.field(repr=False)
-    failed_logins: int
-    locked: bool
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -215,11 +214,9 @@ class ConsoleOperator:
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class LoginPolicy:
-    """Lockout, rate limit and lifetimes of sessions (tests shorten them, STYLE.md 3)."""
+    """Login throttling and lifetimes of sessions (tests shorten them, STYLE.md 3)."""
 
-    max_failures: int = 5
-    lock_seconds: int = 15 * 60
-    address_failures_per_minute: int = 20
+    throttle: ThrottlePolicy = dataclasses.field(default_factory=ThrottlePolicy)
     session_ttl_seconds: int = 8 * 3600
     token_ttl_seconds: int = 24 * 3600
 

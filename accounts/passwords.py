@@ -4,6 +4,10 @@ Stored form: ``$scrypt$ln=14,r=8,p=1$<salt>$<hash>`` with unpadded standard base
 the PHC string format writes it; the 0001 CHECK requires the ``$scrypt$`` prefix. The
 parameters travel with each hash, so raising them later only affects new hashes. About
 16 MiB and ~50 ms per hash here: scrypt runs in a worker thread, off the event loop.
+
+The policy for new passwords (issue 9, item 8; NIST SP 800-63B §5.1.1.2): 12–256
+characters, two character classes, not the username, and not on the list of common
+passwords shipped as ``accounts/common_passwords.txt`` (compared case-insensitively).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import hmac
 import re
 import secrets
 import string
+from pathlib import Path
 
 from accounts.errors import PasswordTooWeak
 
@@ -25,7 +30,7 @@ BLOCK_SIZE = 8
 PARALLELISM = 1
 SALT_BYTES = 16
 HASH_BYTES = 32
-MIN_LENGTH = 10
+MIN_LENGTH = 12
 MAX_LENGTH = 256  # scrypt hashes any length; cap it so a login body cannot be costly.
 _MAX_LOG2_N = 20
 _PHC = re.compile(
@@ -36,6 +41,18 @@ _PHC = re.compile(
 # A hash of nothing in particular: verifying against it when the user does not exist
 # costs the same as a real check, so timing does not reveal which usernames exist.
 _DUMMY_SALT = b"etender-no-user!"
+
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+def _load_common_passwords(path: Path = COMMON_PASSWORDS_FILE) -> frozenset[str]:
+    """The shipped list, lower-cased; lines starting with '#' say where it came from."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.lower() for line in lines if line and not line.startswith("#"))
+
+
+# Read once at import: package data, the same for every process (no lazy discovery).
+COMMON_PASSWORDS = _load_common_passwords()
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -121,7 +138,7 @@ def _character_classes(password: str) -> int:
 
 
 def check_password_policy(password: str, *, username: str = "") -> None:
-    """The minimum policy: 10–256 characters, two classes or more, not the username."""
+    """12–256 characters, two classes or more, not the username, not a common password."""
     if len(password) < MIN_LENGTH:
         raise PasswordTooWeak(f"a password has at least {MIN_LENGTH} characters")
     if len(password) > MAX_LENGTH:
@@ -133,6 +150,8 @@ def check_password_policy(password: str, *, username: str = "") -> None:
         )
     if username and username.lower() in password.lower():
         raise PasswordTooWeak("a password must not contain the username")
+    if password.lower() in COMMON_PASSWORDS:
+        raise PasswordTooWeak("this password is on the list of common passwords: choose another")
 
 
 def generate_password() -> str:
@@ -140,5 +159,5 @@ def generate_password() -> str:
     alphabet = string.ascii_letters + string.digits
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(16))
-        if _character_classes(candidate) >= 3:
+        if _character_classes(candidate) >= 3 and candidate.lower() not in COMMON_PASSWORDS:
             return candidate

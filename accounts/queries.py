@@ -2,7 +2,8 @@
 
 Each statement is a named constant beside the function that runs it; rows leave as
 domain objects and database errors as domain errors. The database clock decides
-lockouts and expiry (DESIGN.md, "Time"): comparisons run in SQL with clock_timestamp().
+login throttling and expiry (DESIGN.md, "Time"): comparisons run in SQL with
+clock_timestamp().
 """
 
 from __future__ import annotations
@@ -216,8 +217,7 @@ async def list_users(conn: asyncpg.Connection) -> list[User]:
 
 
 SELECT_CREDENTIALS = """
-SELECT id, organisation_id, username, display_name, status, created_at,
-       password_hash, failed_logins, coalesce(locked_until > clock_timestamp(), false) AS locked
+SELECT id, organisation_id, username, display_name, status, created_at, password_hash
 FROM users WHERE username = $1
 """
 
@@ -227,54 +227,83 @@ async def credentials(conn: asyncpg.Connection, username: str) -> Credentials | 
     row = await conn.fetchrow(SELECT_CREDENTIALS, username)
     if row is None:
         return None
-    return Credentials(
-        user=_user(row),
-        password_hash=row["password_hash"],
-        failed_logins=row["failed_logins"],
-        locked=row["locked"],
-    )
+    return Credentials(user=_user(row), password_hash=row["password_hash"])
 
 
-# The lockout threshold restarts the count, so a user gets the full number of tries
-# again once the lock has passed.
-RECORD_FAILED_LOGIN = """
-UPDATE users SET
-    failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-    locked_until = CASE WHEN failed_logins + 1 >= $2
-                        THEN clock_timestamp() + make_interval(secs => $3)
-                        ELSE locked_until END
-WHERE id = $1
-RETURNING coalesce(locked_until > clock_timestamp(), false) AS locked
+# --- login throttling (accounts/throttle.py decides; 0039) -----------------------------
+
+# Serialises the check-and-record of every attempt from one address (a transaction
+# lock, held for two short queries, never across scrypt): parallel guesses all count.
+LOCK_LOGIN_ADDRESS = "SELECT pg_advisory_xact_lock(hashtextextended('etender.login:' || $1, 0))"
+
+
+async def lock_login_address(conn: asyncpg.Connection, address: str) -> None:
+    """Take the address's throttling lock until the transaction ends."""
+    await conn.execute(LOCK_LOGIN_ADDRESS, address)
+
+
+# The backoff is capped long before 64 failures, so more are never needed.
+PAIR_FAILURES = """
+SELECT at FROM login_attempts
+WHERE name_sha256 = $1 AND address = $2 AND at > clock_timestamp() - make_interval(secs => $3)
+ORDER BY at DESC LIMIT 64
 """
 
 
-async def record_failed_login(
-    conn: asyncpg.Connection, user_id: UUID, *, threshold: int, lock_seconds: int
-) -> bool:
-    """Count a consecutive failure; returns whether the account is now locked."""
-    locked: bool = await conn.fetchval(RECORD_FAILED_LOGIN, user_id, threshold, lock_seconds)
-    return locked
+async def pair_failures(
+    conn: asyncpg.Connection, name_sha256: bytes, address: str, *, seconds: int
+) -> list[datetime]:
+    """The remembered failed attempts of a (username, address) pair, newest first."""
+    rows = await conn.fetch(PAIR_FAILURES, name_sha256, address, seconds)
+    return [row["at"] for row in rows]
 
 
-RESET_FAILED_LOGINS = """
-UPDATE users SET failed_logins = 0, locked_until = NULL
-WHERE id = $1
-"""
-
-LOCKED_NOW = """
-SELECT coalesce(locked_until > clock_timestamp(), false) FROM users WHERE id = $1 FOR UPDATE
+ADDRESS_FAILURES = """
+SELECT at FROM login_attempts
+WHERE address = $1 AND failed AND at > clock_timestamp() - make_interval(secs => $2)
+ORDER BY at DESC LIMIT $3
 """
 
 
-async def locked_now(conn: asyncpg.Connection, user_id: UUID) -> bool:
-    """Whether the account is locked by the database clock (row-locked)."""
-    locked: bool = await conn.fetchval(LOCKED_NOW, user_id)
-    return locked
+async def address_failures(
+    conn: asyncpg.Connection, address: str, *, seconds: int, limit: int
+) -> list[datetime]:
+    """The newest ``limit`` failed attempts from an address within ``seconds`` (not pending)."""
+    rows = await conn.fetch(ADDRESS_FAILURES, address, seconds, limit)
+    return [row["at"] for row in rows]
 
 
-async def reset_failed_logins(conn: asyncpg.Connection, user_id: UUID) -> None:
-    """Forget consecutive failures after a successful login."""
-    await conn.execute(RESET_FAILED_LOGINS, user_id)
+RECORD_LOGIN_ATTEMPT = """
+INSERT INTO login_attempts (name_sha256, address) VALUES ($1, $2) RETURNING id
+"""
+PURGE_LOGIN_ATTEMPTS = """
+DELETE FROM login_attempts WHERE at < clock_timestamp() - make_interval(secs => $1)
+"""
+
+
+async def record_login_attempt(
+    conn: asyncpg.Connection, name_sha256: bytes, address: str, *, memory_seconds: int
+) -> int:
+    """Count an attempt for its pair until it succeeds (its id); forget what is too old."""
+    attempt_id: int = await conn.fetchval(RECORD_LOGIN_ATTEMPT, name_sha256, address)
+    await conn.execute(PURGE_LOGIN_ATTEMPTS, memory_seconds)
+    return attempt_id
+
+
+MARK_LOGIN_FAILED = "UPDATE login_attempts SET failed = true WHERE id = $1"
+
+
+async def mark_login_failed(conn: asyncpg.Connection, attempt_id: int) -> None:
+    """The attempt's password was wrong: it now counts for its address too."""
+    await conn.execute(MARK_LOGIN_FAILED, attempt_id)
+
+
+FORGET_LOGIN_FAILURES = "DELETE FROM login_attempts WHERE name_sha256 = $1 AND address = $2"
+
+
+async def forget_login_failures(conn: asyncpg.Connection, name_sha256: bytes, address: str) -> None:
+    """A right password clears its pair's failures (this attempt's own row included)."""
+    await conn.execute(FORGET_LOGIN_FAILURES, name_sha256, address)
 
 
 SET_PASSWORD_HASH = "UPDATE users SET password_hash = $2 WHERE id = $1"  # noqa: S105

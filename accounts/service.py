@@ -1,9 +1,11 @@
 """Use cases of accounts: organisations, users, roles, logins and sessions.
 
 Each use case owns its transaction, and each state change appends its log entry in
-that same transaction (DESIGN.md, "Architecture"). Refusals — failed logins, locked
-accounts, forged tokens, denied permissions — are counted in the security-events
+that same transaction (DESIGN.md, "Architecture"). Refusals — failed and throttled
+logins, forged tokens, denied permissions — are counted in the security-events
 table instead, in a transaction of their own that commits although the request fails.
+Password logins are throttled per (username, address) and per address, never locked
+(accounts/throttle.py; issue 9, item 8).
 
 Tokens are 32 random bytes in unpadded base64url; only their SHA-256 is stored, and
 the database clock decides expiry (DESIGN.md, "Time").
@@ -24,12 +26,12 @@ from uuid import UUID
 import asyncpg
 
 from accounts import credit_code as credit_codes
-from accounts import queries
+from accounts import queries, throttle
 from accounts.errors import (
-    AccountLocked,
     AdminRoleChangeAlone,
     CredentialsInvalid,
     LoginRateLimited,
+    LoginThrottled,
     OrganisationNotFound,
     PermissionDenied,
     RoleGrantNotFound,
@@ -72,7 +74,7 @@ Principal = Actor | ConsoleOperator
 
 # Security-event kinds (0001: ^[a-z_.]{1,64}$).
 LOGIN_FAILED = "auth.login_failed"
-LOGIN_LOCKED = "auth.login_locked"
+LOGIN_THROTTLED = "auth.login_throttled"
 LOGIN_RATE_LIMITED = "auth.login_rate_limited"
 FORGED_SESSION = "auth.token_invalid"
 PERMISSION_DENIED = "auth.permission_denied"
@@ -82,9 +84,6 @@ CSRF_REFUSED = "auth.csrf_refused"
 PASSWORD_CHANGED = "account.password_changed"  # noqa: S105 (a log kind)
 
 TOKEN_BYTES = 32
-# Failures are counted in whole-minute buckets; looking back 120 s takes in the current
-# and the previous bucket, so a burst that straddles a minute boundary still counts whole.
-ADDRESS_WINDOW_SECONDS = 120
 TOKEN_CHARS = 43  # unpadded base64url of 32 bytes
 CONSOLE = LogActor(user_id=None, role="console")
 
@@ -454,24 +453,50 @@ def _encode_token(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-async def _refuse_login(
-    conn: asyncpg.Connection, username: str, address: str, policy: LoginPolicy
-) -> NoReturn:
-    """Count a failed login (per account and per address), commit, then refuse it."""
+def login_name_key(username: str) -> bytes:
+    """SHA-256 of the username as typed: the throttle's key, the same for unknown names."""
+    return hashlib.sha256(username.encode("utf-8", "surrogatepass")).digest()
+
+
+async def _admit_attempt(
+    conn: asyncpg.Connection, username: str, name_key: bytes, address: str, policy: LoginPolicy
+) -> int:
+    """Refuse a throttled attempt, else record it (its id) until its password is checked.
+
+    Recorded before scrypt runs, under the address's lock: parallel guesses at one
+    username all count for it.
+    """
+    rules = policy.throttle
     async with conn.transaction():
-        known = await queries.user_by_username(conn, username)
-        locked = False
-        if known is not None:
-            locked = await queries.record_failed_login(
-                conn, known.id, threshold=policy.max_failures, lock_seconds=policy.lock_seconds
-            )
-        await audit.record_security_event(
-            conn, kind=LOGIN_FAILED, address=address, subject=username[:64]
+        await queries.lock_login_address(conn, address)
+        now = await queries.database_now(conn)
+        pair = await queries.pair_failures(conn, name_key, address, seconds=rules.memory_seconds)
+        recent = await queries.address_failures(
+            conn, address, seconds=rules.address_window_seconds, limit=rules.address_failures
         )
-    if locked:
-        log.warning("accounts.account_locked", extra={"user_id": str(known.id) if known else ""})
-        raise AccountLocked("too many failed logins: the account is locked for a while")
-    raise CredentialsInvalid("the username or password is wrong")
+        refusal = throttle.decide(now, pair=pair, address=recent, policy=rules)
+        if refusal is None:
+            return await queries.record_login_attempt(
+                conn, name_key, address, memory_seconds=rules.memory_seconds
+            )
+    await _refuse_throttled(conn, refusal, username, address)
+
+
+async def _refuse_throttled(
+    conn: asyncpg.Connection, refusal: throttle.Refusal, username: str, address: str
+) -> NoReturn:
+    wait = refusal.retry_after_seconds
+    details = {"retry_after_seconds": wait}
+    if refusal.scope is throttle.Scope.ADDRESS:
+        await record_refusal(conn, kind=LOGIN_RATE_LIMITED, address=address, subject=username[:64])
+        raise LoginRateLimited(
+            f"too many failed logins from your address: try again in {wait} s", details=details
+        )
+    await record_refusal(conn, kind=LOGIN_THROTTLED, address=address, subject=username[:64])
+    raise LoginThrottled(
+        f"too many failed logins with this username from your address: try again in {wait} s",
+        details=details,
+    )
 
 
 async def login(
@@ -485,25 +510,23 @@ async def login(
 ) -> IssuedToken:
     """Check a password and open a session, logged as auth.login.
 
-    Never says whether the username exists; locks an account after
-    ``policy.max_failures`` consecutive failures and refuses an address once it has
-    failed ``policy.address_failures_per_minute`` times in this and the previous minute.
+    Never says whether the username exists: unknown names cost the same scrypt run,
+    get the same answer and are throttled alike (accounts/throttle.py). Nothing locks
+    an account: failures slow down their own (username, address) pair and address only.
     """
-    where = address or ""
-    recent = await audit.recent_security_events(
-        conn, kind=LOGIN_FAILED, address=where, seconds=ADDRESS_WINDOW_SECONDS
-    )
-    if recent >= policy.address_failures_per_minute:
-        await record_refusal(conn, kind=LOGIN_RATE_LIMITED, address=where, subject=username[:64])
-        raise LoginRateLimited("too many failed logins from your address; wait a minute or two")
+    where = (address or "")[:64]
+    name_key = login_name_key(username)
+    attempt = await _admit_attempt(conn, username, name_key, where, policy)
     found = await queries.credentials(conn, username)
-    if found is not None and found.locked:
-        await record_refusal(conn, kind=LOGIN_LOCKED, address=where, subject=username[:64])
-        raise AccountLocked("too many failed logins: the account is locked for a while")
-    # Scrypt runs even for unknown users, so timing does not reveal who exists.
+    # Scrypt runs even for unknown users (against a dummy hash), so timing does not
+    # reveal who exists.
     correct = await verify_password(password, found.password_hash if found else None)
     if found is None or not correct or found.user.status is not UserStatus.ACTIVE:
-        await _refuse_login(conn, username, where, policy)
+        # The attempt's row stays, now a failure for its address too.
+        await queries.mark_login_failed(conn, attempt)
+        await record_refusal(conn, kind=LOGIN_FAILED, address=where, subject=username[:64])
+        raise CredentialsInvalid("the username or password is wrong")
+    await queries.forget_login_failures(conn, name_key, where)
     return await open_session(conn, found.user, address=address, kind=kind, policy=policy)
 
 
@@ -515,13 +538,13 @@ async def open_session(
     kind: SessionKind,
     policy: LoginPolicy,
 ) -> IssuedToken:
-    """Open a session for a user whose credentials were just checked, logged as auth.login."""
+    """Open a session for a user whose credentials were just checked, logged as auth.login.
+
+    Password throttling does not apply here: a certificate login (accounts/keys.py)
+    opens its session whatever wrong passwords others have typed for the account.
+    """
     raw = secrets.token_bytes(TOKEN_BYTES)
     async with conn.transaction():
-        # A lock set by a concurrent failure while scrypt ran still wins.
-        if await queries.locked_now(conn, user.id):
-            raise AccountLocked("too many failed logins: the account is locked for a while")
-        await queries.reset_failed_logins(conn, user.id)
         session = await queries.insert_session(
             conn,
             token_sha256=hashlib.sha256(raw).digest(),

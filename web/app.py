@@ -26,6 +26,7 @@ from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound
 from web.http import error_response
 from web.live.hub import Hub
+from web.live.limits import LiveLimits
 from web.live_opening import OpeningHall
 from web.settings import Settings
 
@@ -160,5 +161,6 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     # Kinds of live session (opening hall, evaluation) register their handlers here.
     app.state.live_kinds = {}
     app.state.live_kinds["opening"] = OpeningHall(app)
+    app.state.live_limits = LiveLimits()
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

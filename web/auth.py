@@ -49,7 +49,7 @@ class CsrfTokenInvalid(EtenderError):
 
 
 def login_policy(settings: Settings) -> LoginPolicy:
-    """Session lifetimes from settings; lockout and rate limits as DESIGN.md sets them."""
+    """Session lifetimes from settings; login throttling as docs/api-auth.md sets it."""
     return LoginPolicy(
         session_ttl_seconds=settings.session_ttl_seconds,
         token_ttl_seconds=settings.token_ttl_seconds,

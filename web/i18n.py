@@ -62,14 +62,16 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Sign in"),
     "login.hint": (
-        "连续 5 次密码错误，账户将锁定 15 分钟。",
-        "After 5 wrong passwords in a row, the account is locked for 15 minutes.",
+        "同一网络地址连续 3 次密码错误后，需等待片刻才能再试，等待时间逐次加倍。",
+        "After 3 wrong passwords from one address, each further try waits, twice as long "
+        "each time.",
     ),
     "error.title": ("出错了", "Something went wrong"),
     "error.credentials_invalid": ("用户名或密码错误。", "The username or password is wrong."),
-    "error.account_locked": (
-        "密码错误次数过多，账户已锁定 15 分钟，请稍后再试。",
-        "Too many wrong passwords: the account is locked for 15 minutes. Try again later.",
+    "error.login_throttled": (
+        "该用户名在您所在网络地址的密码错误次数过多，请稍候再试。",
+        "Too many wrong passwords for this username from your address. Wait a little and "
+        "try again.",
     ),
     "error.login_rate_limited": (
         "您所在网络地址的登录失败次数过多，请一两分钟后再试。",

@@ -1,11 +1,14 @@
 """The opening hall (开标大厅): a live session of kind ``opening`` per tender lot.
 
 docs/formats/opening.md, "Opening hall" has the events and commands. Everyone signed
-in may watch (the opening is public, Law 34); the host (centre staff) runs the bond
-check and moves the opening on. Each part's status is an event as soon as it
-changes, so nobody waits without a status; prices appear only in the record, and the
-record exists only once every bid of the lot has opened or failed (DESIGN.md,
-"Opening"). Before the deadline the hall shows the countdown and nothing about bids.
+in may watch (the opening is public, Law 34); only the opening's parties may ask for
+the status — the lot's bidders, its opening officials, the tender's agency and
+tenderer, the supervising department and the host — since every answer is a row
+(issue 9, item 10); the host (centre staff) runs the bond check and moves the opening
+on. Each part's status is an event as soon as it changes, so nobody waits without a
+status; prices appear only in the record, and the record exists only once every bid of
+the lot has opened or failed (DESIGN.md, "Opening"). Before the deadline the hall shows
+the countdown and nothing about bids.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from starlette.applications import Starlette
 
 from accounts.model import Actor, Role
 from signing.certs import TrustStore
-from tender import bonds, opening_progress, queries
+from tender import access, bonds, opening_progress, queries
 from tender.errors import LotNotFound, TenderNotFound, TrustStoreMissing
+from tender.model import Tender
 from tender.opening import OpeningError
 from tender.opening_lot import Opening
 from tender.receipts import load_or_create
@@ -176,9 +180,14 @@ class OpeningHall:
     async def handle(
         self, conn: asyncpg.Connection, actor: Actor, session: live.LiveSession, command: Command
     ) -> list[Emit]:
-        """status (anyone), bond_check and advance (the host)."""
+        """status (the opening's parties), bond_check and advance (the host)."""
         tender_id, lot = parse_subject(session.subject_id)
         if command.type == "status":
+            if not await may_ask_status(conn, actor, await load(conn, tender_id), lot):
+                raise HallCommandRefused(
+                    "only the lot's bidders, its opening officials, the tender's agency and "
+                    "tenderer, its supervisors and the host may ask for the status"
+                )
             data = await snapshot(conn, tender_id, lot, self._opening())
             return [Emit(kind="hall.status", data=data, audience=f"user:{actor.user_id}")]
         if not actor.has_role(Role.CENTRE_STAFF):
@@ -207,6 +216,20 @@ class OpeningHall:
             result = await bonds.check_bond(conn, tender_id, lot, frozen[bid_id])
             checks.append({"bidder": credit_code, "ok": result.ok, "reason": result.reason})
         return {"bonds": checks}
+
+
+async def may_ask_status(conn: asyncpg.Connection, actor: Actor, tender: Tender, lot: str) -> bool:
+    """Whether the actor is a party to this lot's opening (a watcher only watches)."""
+    if access.is_overseer(actor, tender) or access.is_agency(actor, tender):
+        return True  # the host (centre staff), the supervising department, the agency
+    if access.is_tenderer(actor, tender):
+        return True
+    lot_id = tender.lot_id(lot)
+    if lot_id is None:
+        return False
+    bidder_orgs = sorted(actor.acting_for(Role.BIDDER))
+    official, bidder = await live.hall_participation(conn, lot_id, actor.user_id, bidder_orgs)
+    return (official and actor.has_role(Role.OPENING_OFFICIAL)) or bidder
 
 
 async def hall_session(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> UUID:

@@ -49,7 +49,7 @@ SECURITY_HEADERS = {
 }
 LOGIN_ERRORS = {
     "credentials_invalid": 401,
-    "account_locked": 423,
+    "login_throttled": 429,
     "login_rate_limited": 429,
     "csrf_token_invalid": 403,
     "request_invalid": 422,

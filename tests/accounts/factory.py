@@ -88,7 +88,7 @@ async def log_size(conn: asyncpg.Connection) -> int:
 
 async def count_rows(conn: asyncpg.Connection, table: str) -> int:
     """Rows in one of the accounts tables."""
-    assert table in {"organisations", "users", "role_grants", "sessions"}
+    assert table in {"organisations", "users", "role_grants", "sessions", "login_attempts"}
     count: int = await conn.fetchval(f"SELECT count(*) FROM {table}")
     return count
 

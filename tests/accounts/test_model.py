@@ -153,7 +153,7 @@ def test_the_password_hash_never_appears_in_repr() -> None:
         created_at=NOW,
     )
     secret = "$scrypt$ln=14,r=8,p=1$c2FsdA$aGFzaA"
-    creds = Credentials(user=user, password_hash=secret, failed_logins=0, locked=False)
+    creds = Credentials(user=user, password_hash=secret)
     assert secret not in repr(creds)
     assert "password" not in repr(user)
 

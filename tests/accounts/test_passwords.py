@@ -8,6 +8,7 @@ import pytest
 
 from accounts import passwords
 from accounts.errors import PasswordTooWeak
+from tests.accounts.factory import PASSWORD
 
 PHC = re.compile(r"\$scrypt\$ln=14,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}")
 
@@ -63,7 +64,8 @@ def test_a_tampered_hash_does_not_verify() -> None:
 @pytest.mark.parametrize(
     ("password", "reason"),
     [
-        ("Short1", "at least 10"),
+        ("Short1", "at least 12"),
+        ("Eleven-ch1!", "at least 12"),
         ("alllowercaseletters", "two of"),
         ("12345678901234", "two of"),
         ("x" * 257 + "A", "at most 256"),
@@ -78,10 +80,33 @@ def test_weak_passwords_are_refused_with_the_reason(password: str, reason: str) 
     assert refused.value.code == "password_too_weak"
 
 
-@pytest.mark.parametrize("password", ["abcdefghi1", "密码很长而且有数字12", "lower and space"])
-def test_passwords_of_two_classes_and_ten_characters_pass(password: str) -> None:
-    """Ten characters from at least two classes (other characters count as one)."""
+@pytest.mark.parametrize("password", ["abcdefghij1k", "密码很长而且还有数字12", "lower and space"])
+def test_passwords_of_two_classes_and_twelve_characters_pass(password: str) -> None:
+    """Twelve characters from at least two classes (other characters count as one)."""
     passwords.check_password_policy(password, username="zhang.san")
+
+
+@pytest.mark.parametrize(
+    "password", ["password1234", "Password1234", "QWERTYUIOP123", "WoAiNi1314520", "1q2w3e4r5t6y"]
+)
+def test_common_passwords_are_refused_whatever_their_case(password: str) -> None:
+    """Long enough and of two classes, but on the shipped list (compared case-insensitively)."""
+    with pytest.raises(PasswordTooWeak) as refused:
+        passwords.check_password_policy(password)
+    assert "common passwords" in refused.value.message
+
+
+def test_the_shipped_list_of_common_passwords_is_a_few_thousand_lower_case_entries() -> None:
+    """Package data, read at import; every entry is lower case and one line."""
+    assert 2000 <= len(passwords.COMMON_PASSWORDS) <= 20000
+    assert all(entry == entry.lower() for entry in passwords.COMMON_PASSWORDS)
+    assert "password1234" in passwords.COMMON_PASSWORDS
+
+
+def test_the_test_and_demo_passwords_pass_the_policy() -> None:
+    """The factory's password and the ones tests set comply (12+ characters, not common)."""
+    for password in (PASSWORD, "Wrong-password-1", "Another-secret-7", "New-password-1"):
+        passwords.check_password_policy(password)
 
 
 def test_generated_passwords_pass_the_policy() -> None:

@@ -138,7 +138,6 @@ async def test_the_cookie_is_secure_behind_https(settings: Settings, pool: async
     ("password_tries", "code", "status", "message"),
     [
         (1, "credentials_invalid", 401, "用户名或密码错误"),
-        (5, "account_locked", 423, "账户已锁定"),
     ],
 )
 async def test_a_failed_sign_in_says_why(

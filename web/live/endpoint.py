@@ -8,7 +8,13 @@ Protocol (docs/live-sessions.md has the exact shapes):
   new events as they commit, each ``{"type": "event", "seq", "kind", "data", "at"}``;
 - the client sends commands ``{"id", "type", "data"}``; the id is the client's own
   (idempotent): the server answers ``ack`` with the event's seq only after the event is
-  committed, or ``error`` with the one error body; a retried id gets the first answer.
+  committed, or ``error`` with the one error body; a retried id gets the first answer;
+- every frame costs a token of the socket's bucket (web/live/limits.py): without one it
+  is refused (``live_rate_limited``) and nothing is written; presence is recorded only
+  when it changes (issue 9, item 10: a flood must not become rows).
+
+Nothing is registered before every parameter is valid, and every exit path unregisters
+what was registered (``try/finally``): a refused socket leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import math
+import re
 import socket
+import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -36,10 +45,16 @@ from web.db.database import acquire
 from web.errormap import close_code_for
 from web.live import queries
 from web.live.hub import Hub, Subscription
+from web.live.limits import CLOSE_RATE_LIMITED, LiveLimits, TokenBucket
 
 log = logging.getLogger(__name__)
 
 NODE = socket.gethostname()
+
+# ``after`` is a seq: a bigint of the database (0003), written in plain ASCII digits.
+MAX_SEQ = (1 << 63) - 1
+_SEQ = re.compile(r"[0-9]{1,19}")
+PRESENCE_STATES = ("idle", "active")
 
 
 class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -80,10 +95,11 @@ class SessionKindHandler(Protocol):
 class LiveError(Exception):
     """A refusal inside the live protocol, with a stable code."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details = details
 
 
 def _event_message(event: queries.LiveEvent) -> dict[str, Any]:
@@ -108,6 +124,30 @@ def _error_message(msg_id: str | None, exc: Exception) -> dict[str, Any]:
     }
 
 
+def _rate_limited(wait: float) -> LiveError:
+    retry_ms = None if math.isinf(wait) else max(1, math.ceil(wait * 1000))
+    return LiveError(
+        "live_rate_limited",
+        "too many messages on this socket: wait and send again",
+        {"retry_after_ms": retry_ms},
+    )
+
+
+def _reply_id(message: Command | LiveError) -> str | None:
+    """The id an answer names: the command's own, unless it had no valid one."""
+    if isinstance(message, Command) and _valid_msg_id(message.id):
+        return message.id
+    return None
+
+
+def _decode(raw: str) -> Command | LiveError:
+    """A client frame as a command, or the refusal of a frame that is not one."""
+    try:
+        return msgspec.json.decode(raw, type=Command)
+    except msgspec.DecodeError as exc:
+        return LiveError("request_invalid", f"bad message: {exc}")
+
+
 class LiveConnection:
     """One participant's socket in one session."""
 
@@ -118,13 +158,18 @@ class LiveConnection:
         self.pool: asyncpg.Pool = websocket.app.state.pool
         self.kind: SessionKindHandler = websocket.app.state.live_kinds[session.kind]
         self.audiences: frozenset[str] = frozenset()
+        limits: LiveLimits = websocket.app.state.live_limits
+        self.bucket: TokenBucket = limits.bucket(time.monotonic())
+        self.state = "active"  # after the join; presence changes it
 
     async def run(self, after: int) -> None:
         hub: Hub = self.ws.app.state.live_hub
+        # subscribe() registers nothing if it fails; from here on, finally unregisters.
         sub = await hub.subscribe(self.session.id, after)
-        await self._presence("join")
-        sender = asyncio.create_task(self._send_events(sub))
+        sender: asyncio.Task[None] | None = None
         try:
+            await self._presence("join")
+            sender = asyncio.create_task(self._send_events(sub))
             await self.ws.send_json(
                 {"type": "hello", "session": str(self.session.id), "kind": self.session.kind,
                  "subject": self.session.subject_id, "after": after}
@@ -133,10 +178,11 @@ class LiveConnection:
         except WebSocketDisconnect:
             pass
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await sender
             hub.unsubscribe(sub)
+            if sender is not None:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await sender
             await self._presence("leave")
 
     async def _send_events(self, sub: Subscription) -> None:
@@ -147,22 +193,25 @@ class LiveConnection:
 
     async def _receive_commands(self) -> None:
         while True:
-            raw = await self.ws.receive_text()
-            try:
-                command = msgspec.json.decode(raw, type=Command)
-            except msgspec.DecodeError as exc:
-                await self.ws.send_json(
-                    _error_message(None, LiveError("request_invalid", f"bad message: {exc}"))
-                )
-                continue
-            await self._apply(command)
+            message = _decode(await self.ws.receive_text())
+            wait = self.bucket.take(time.monotonic())
+            if wait > 0:
+                if self.bucket.exhausted:
+                    await self.ws.close(CLOSE_RATE_LIMITED, "rate limit exceeded")
+                    return
+                await self.ws.send_json(_error_message(_reply_id(message), _rate_limited(wait)))
+            elif isinstance(message, LiveError):
+                await self.ws.send_json(_error_message(None, message))
+            else:
+                await self._apply(message)
 
     async def _apply(self, command: Command) -> None:
+        if not _valid_msg_id(command.id):
+            refusal = LiveError("request_invalid", "a message id is 1–64 of A-Z a-z 0-9 _ . : -")
+            await self.ws.send_json(_error_message(None, refusal))
+            return
         if command.type == "presence":
-            state = command.data.get("state")
-            if state in ("idle", "active"):
-                await self._presence(state)
-                await self.ws.send_json({"type": "ack", "id": command.id, "seq": None})
+            await self._change_presence(command)
             return
         try:
             seq = await self._commit(command)
@@ -176,10 +225,20 @@ class LiveConnection:
             return
         await self.ws.send_json({"type": "ack", "id": command.id, "seq": seq})
 
+    async def _change_presence(self, command: Command) -> None:
+        """Record idle/active only on a change: the attendance record, not a message log."""
+        state = command.data.get("state")
+        if state not in PRESENCE_STATES:
+            refusal = LiveError("request_invalid", "presence 'state' is 'idle' or 'active'")
+            await self.ws.send_json(_error_message(command.id, refusal))
+            return
+        if state != self.state:
+            self.state = state
+            await self._presence(state)
+        await self.ws.send_json({"type": "ack", "id": command.id, "seq": None})
+
     async def _commit(self, command: Command) -> int | None:
         """Apply the command once; a retried id returns the seq of its first event."""
-        if not _valid_msg_id(command.id):
-            raise LiveError("request_invalid", "a message id is 1–64 of A-Z a-z 0-9 _ . : -")
         async with acquire(self.pool) as conn:
             earlier = await queries.event_by_client_msg(
                 conn, self.session.id, self.actor.user_id, command.id
@@ -215,6 +274,13 @@ class LiveConnection:
                 )  # fmt: skip
 
 
+def parse_after(raw: str) -> int:
+    """``after``: plain ASCII digits, 0 to 2^63 − 1 (a seq); anything else is ValueError."""
+    if not _SEQ.fullmatch(raw) or int(raw) > MAX_SEQ:
+        raise ValueError(f"'after' must be a whole number from 0 to {MAX_SEQ}")
+    return int(raw)
+
+
 def _valid_msg_id(value: str) -> bool:
     return 1 <= len(value) <= 64 and all(
         c.isascii() and (c.isalnum() or c in "_.:-") for c in value
@@ -248,11 +314,11 @@ async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
 
 async def live_endpoint(websocket: WebSocket) -> None:
     """Authenticate, authorise, then run the participant's socket."""
+    # Every parameter is checked before anything is registered or read (issue 9, item
+    # 10: an 'after' beyond bigint crashed the handler after it had subscribed).
     try:
         session_id = UUID(websocket.path_params["session_id"])
-        after = int(websocket.query_params.get("after", "0"))
-        if after < 0:
-            raise ValueError
+        after = parse_after(websocket.query_params.get("after", "0"))
     except ValueError:
         await _refuse(websocket, 4422, "bad session id or 'after'")
         return

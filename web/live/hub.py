@@ -64,12 +64,24 @@ class Hub:
         await self._release()
 
     async def subscribe(self, session_id: UUID, after: int) -> Subscription:
-        """Subscribe and queue the backlog after ``after`` (a reconnecting client's seq)."""
+        """Subscribe and queue the backlog after ``after`` (a reconnecting client's seq).
+
+        Registered before the backlog is read (an event committed meanwhile is not
+        missed); if reading fails, the registration is undone before the error goes on.
+        """
         sub = Subscription(session_id, after)
         self.subscriptions.setdefault(session_id, set()).add(sub)
-        async with acquire(self.pool) as conn:
-            await self._catch_up(conn, session_id, [sub])
+        try:
+            async with acquire(self.pool) as conn:
+                await self._catch_up(conn, session_id, [sub])
+        except BaseException:
+            self.unsubscribe(sub)
+            raise
         return sub
+
+    def subscription_count(self) -> int:
+        """How many sockets of this process are subscribed (a leak shows here)."""
+        return sum(len(subs) for subs in self.subscriptions.values())
 
     def unsubscribe(self, sub: Subscription) -> None:
         """Forget a subscription (its socket closed)."""

@@ -209,3 +209,28 @@ async def presence(conn: asyncpg.Connection, session_id: UUID) -> list[tuple[UUI
     """Every presence record of a session, in order."""
     rows = await conn.fetch(SELECT_PRESENCE, session_id)
     return [(r["user_id"], r["event"], r["at"]) for r in rows]
+
+
+# --- the opening hall's participants (web/live_opening.py decides who may ask what) ---
+
+HALL_PARTICIPATION = """
+SELECT
+    EXISTS (SELECT 1 FROM opening_officials o WHERE o.lot_id = $1 AND o.user_id = $2)
+        AS official,
+    EXISTS (
+        SELECT 1 FROM bids b
+        WHERE b.lot_id = $1 AND b.status = 'submitted'
+          AND (b.bidder_id = ANY($3::uuid[])
+               OR b.consortium && ARRAY(
+                   SELECT credit_code FROM organisations WHERE id = ANY($3::uuid[])))
+    ) AS bidder
+"""
+
+
+async def hall_participation(
+    conn: asyncpg.Connection, lot_id: UUID, user_id: UUID, bidder_orgs: list[UUID]
+) -> tuple[bool, bool]:
+    """(on the lot's opening committee, acts for a bidder or consortium member with a bid)."""
+    row = await conn.fetchrow(HALL_PARTICIPATION, lot_id, user_id, bidder_orgs)
+    assert row is not None  # a SELECT of two EXISTS always returns its row
+    return bool(row["official"]), bool(row["bidder"])

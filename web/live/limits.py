@@ -1,0 +1,63 @@
+"""Per-socket rate limits of live sessions: a token bucket per socket (no I/O).
+
+Every frame a client sends costs one token, whatever it is (a command, presence, a
+frame that is not JSON): each may cost the server a database round trip, and a socket
+is cheap to keep open. Tokens come back at a steady rate up to the bucket's size, so a
+client may burst a few commands and then keep a sustained pace. A frame without a
+token is refused with ``live_rate_limited`` and nothing is written; a client that
+keeps sending regardless is disconnected with close code 4429 (docs/live-sessions.md,
+"Limits"). Time is an argument (STYLE.md 3): the caller passes a monotonic clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+# docs/live-sessions.md, "Limits": the documented numbers.
+BURST = 10
+PER_SECOND = 1.0
+CLOSE_AFTER_REFUSED = 10
+CLOSE_RATE_LIMITED = 4429  # 4000 + HTTP 429, as every other refusal (web/errormap.py)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class LiveLimits:
+    """The bucket's size and refill rate, and how many refusals in a row close a socket."""
+
+    burst: int = BURST
+    per_second: float = PER_SECOND
+    close_after_refused: int = CLOSE_AFTER_REFUSED
+
+    def bucket(self, now: float) -> TokenBucket:
+        """A full bucket for a new socket."""
+        return TokenBucket(limits=self, tokens=float(self.burst), stamp=now)
+
+
+@dataclasses.dataclass(kw_only=True, slots=True)
+class TokenBucket:
+    """One socket's bucket; ``refused`` counts refusals since the last accepted frame."""
+
+    limits: LiveLimits
+    tokens: float
+    stamp: float
+    refused: int = 0
+
+    def take(self, now: float) -> float:
+        """Spend a token: 0.0 if there was one, else the seconds until there will be."""
+        elapsed = max(0.0, now - self.stamp)
+        self.tokens = min(float(self.limits.burst), self.tokens + elapsed * self.limits.per_second)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            self.refused = 0
+            return 0.0
+        self.refused += 1
+        if self.limits.per_second <= 0:
+            return math.inf
+        return (1.0 - self.tokens) / self.limits.per_second
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether the client ignored enough refusals in a row to be disconnected."""
+        return self.refused >= self.limits.close_after_refused
