@@ -313,7 +313,7 @@ class RoleChangeKind(enum.StrEnum):
 
 
 class RoleChangeStatus(enum.StrEnum):
-    """Where a proposed role change stands (0031)."""
+    """Where a proposed role change stands (0050)."""
 
     PENDING = "pending"
     APPROVED = "approved"

@@ -230,7 +230,7 @@ async def credentials(conn: asyncpg.Connection, username: str) -> Credentials | 
     return Credentials(user=_user(row), password_hash=row["password_hash"])
 
 
-# --- login throttling (accounts/throttle.py decides; 0039) -----------------------------
+# --- login throttling (accounts/throttle.py decides; 0053) -----------------------------
 
 # Serialises the check-and-record of every attempt from one address (a transaction
 # lock, held for two short queries, never across scrypt): parallel guesses all count.
@@ -333,7 +333,7 @@ async def insert_role_grant(
     role_change_id: UUID | None = None,
 ) -> RoleGrant:
     """Grant a role; the unique indexes of 0001 refuse duplicates and a second admin role
-    (an administrator role granted by a user names its approved change: 0031)."""
+    (an administrator role granted by a user names its approved change: 0050)."""
     try:
         row = await conn.fetchrow(
             INSERT_ROLE_GRANT, user_id, role, scope_id, granted_by, role_change_id

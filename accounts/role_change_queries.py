@@ -1,4 +1,4 @@
-"""All SQL of proposed administrator role changes (0031_role_changes.sql)."""
+"""All SQL of proposed administrator role changes (0050_role_changes.sql)."""
 
 from __future__ import annotations
 

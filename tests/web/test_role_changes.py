@@ -248,7 +248,7 @@ async def test_a_proposal_that_could_never_apply_is_refused_at_once(admins: Admi
 async def test_the_database_refuses_an_administrator_grant_without_an_approved_change(
     admins: Admins, pool: asyncpg.Pool
 ) -> None:
-    """0031: a user-made administrator grant must name its change; self-approval and a
+    """0050: a user-made administrator grant must name its change; self-approval and a
     proposal about oneself are CHECK violations too."""
     sec, newcomer = uuid.UUID(admins.ids["secadmin"]), uuid.UUID(admins.ids["newcomer"])
     async with pool.acquire() as conn:
