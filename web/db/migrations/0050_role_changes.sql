@@ -1,4 +1,4 @@
--- 0031: 三员分立 for administrator roles (issue 9, item 16). Granting or removing
+-- 0050: 三员分立 for administrator roles (issue 9, item 16). Granting or removing
 -- system_admin, security_admin or audit_admin over the API is proposed by the security
 -- administrator and applied only when an administrator of another kind approves; the
 -- proposal and the decision are log entries (accounts/role_changes.py).
@@ -28,7 +28,7 @@ CREATE UNIQUE INDEX role_changes_pending_idx ON role_changes (user_id, role, cha
 CREATE INDEX role_changes_listing_idx ON role_changes (status, proposed_at, id);
 
 -- An administrator role granted by a user (not the console, granted_by NULL) names the
--- approved change that granted it. NOT VALID: grants made before 0031 stay as they are.
+-- approved change that granted it. NOT VALID: grants made before 0050 stay as they are.
 ALTER TABLE role_grants ADD COLUMN role_change_id uuid REFERENCES role_changes (id);
 ALTER TABLE role_grants ADD CONSTRAINT role_grants_admin_approved CHECK (
     role NOT IN ('system_admin', 'security_admin', 'audit_admin')

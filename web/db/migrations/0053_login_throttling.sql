@@ -1,4 +1,4 @@
--- 0039: login throttling instead of the account lockout (issue 9, item 8;
+-- 0053: login throttling instead of the account lockout (issue 9, item 8;
 -- docs/api-auth.md, "Throttling"). Five wrong passwords used to lock an account for
 -- 15 minutes from everywhere: anyone could keep a competitor locked out around a
 -- deadline, and only known usernames locked. Now failures are remembered per
