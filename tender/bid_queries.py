@@ -259,6 +259,26 @@ async def freeze_list(conn: asyncpg.Connection, lot_id: UUID) -> tuple[Any, list
     return head, entries
 
 
+# Every part hash a lot has seen, with its bidder: each verified upload (complete, or
+# every byte received — abandoned ones included) and each submitted version's parts,
+# replaced and withdrawn ones included (Reg. 40, tender/freeze_alerts.py).
+LOT_PART_HASHES = """
+SELECT u.declared_sha256 AS sha256, u.bidder_id, o.credit_code
+FROM bid_uploads u JOIN organisations o ON o.id = u.bidder_id
+WHERE u.lot_id = $1 AND u.status <> 'failed' AND u.committed_offset = u.declared_size
+UNION
+SELECT p.sha256, b.bidder_id, o.credit_code
+FROM bid_parts p JOIN bids b ON b.id = p.bid_id JOIN organisations o ON o.id = b.bidder_id
+WHERE b.lot_id = $1
+"""
+
+
+async def lot_part_hashes(conn: asyncpg.Connection, lot_id: UUID) -> list[tuple[str, UUID, str]]:
+    """(sha256, bidder id, bidder credit code) of every part the lot has seen."""
+    rows = await conn.fetch(LOT_PART_HASHES, lot_id)
+    return [(row["sha256"], row["bidder_id"], row["credit_code"]) for row in rows]
+
+
 DUE_TENDERS = """
 SELECT DISTINCT t.id FROM tenders t JOIN tender_lots l ON l.tender_id = t.id
 WHERE t.status IN ('published', 'suspended') AND t.deadline <= clock_timestamp()
