@@ -159,6 +159,25 @@ async def versions(conn: asyncpg.Connection, bid_id: UUID) -> list[BidVersion]:
     ]
 
 
+# --- signers ---------------------------------------------------------------------------
+
+# Who registered a signing certificate (accounts/keys.py): the organisation it speaks
+# for on this platform, if its user is active, and when it was rotated out.
+SIGNER_REGISTRATION = """
+SELECT o.credit_code, c.retired_at FROM user_certificates c
+JOIN users u ON u.id = c.user_id JOIN organisations o ON o.id = u.organisation_id
+WHERE c.cert_sha256 = $1 AND u.status = 'active'
+"""
+
+
+async def signer_registration(
+    conn: asyncpg.Connection, cert_sha256: str
+) -> tuple[str, datetime | None] | None:
+    """(credit code of the registrant's organisation, retired at) of a certificate."""
+    row = await conn.fetchrow(SIGNER_REGISTRATION, cert_sha256)
+    return None if row is None else (row["credit_code"], row["retired_at"])
+
+
 # --- freeze lists -----------------------------------------------------------------------
 
 FROZEN = "SELECT frozen_at FROM bid_freeze_lists WHERE lot_id = $1"

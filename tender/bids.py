@@ -158,6 +158,25 @@ class SignerMismatch(SubmissionError):
     code = "bid_signer_mismatch"
 
 
+class SignerNotRegistered(SubmissionError):
+    """The signing certificate is not registered on the platform by an active user of the
+    organisation it speaks for, or was rotated out (docs/formats/signatures.md §6)."""
+
+    code = "bid_signer_not_registered"
+
+
+class CountersignatureMissing(SubmissionError):
+    """A consortium member named in the submit statement has not countersigned it."""
+
+    code = "bid_countersignature_missing"
+
+
+class CountersignatureInvalid(SubmissionError):
+    """A countersignature does not verify, is by no member, or repeats a member."""
+
+    code = "bid_countersignature_invalid"
+
+
 class StatementMismatch(SubmissionError):
     """The statement names another tender, lot, bidder or set of parts."""
 

@@ -18,14 +18,14 @@ import pytest
 
 from accounts.model import OrgKind, Role
 from signing.age import X25519Identity
-from signing.certs import DemoCA, dump_pem_certificate, dump_pem_private_key, issue_identity
+from signing.certs import Identity, dump_pem_certificate, dump_pem_private_key, issue_identity
 from signing.manifest import BidInfo
 from tender.model import Tender
 from tests.accounts.factory import PASSWORD, make_organisation, make_user
 from tests.conftest import CloneDatabase, LiveServer, free_port
 from tests.signing.bid_kit import seal_bytes
 from tests.tender.test_submission_kit import sealed_committee
-from tests.tender.world import World, published_tender
+from tests.tender.world import World, bidder_identity, published_tender, register_certificate
 from tests.web.tender_http import (
     fixture_http_ca,  # noqa: F401
     fixture_settings,  # noqa: F401
@@ -34,15 +34,9 @@ from tests.web.tender_http import (
 )
 
 
-def _client_files(
-    directory: Path, ca: DemoCA, credit_code: str, token: str, sealed: bytes
-) -> dict[str, Path]:
-    """Certificate, key, token and sealed part of one bidder, as files."""
+def _client_files(directory: Path, ident: Identity, token: str, sealed: bytes) -> dict[str, Path]:
+    """Certificate (registered on the platform), key, token and sealed part, as files."""
     directory.mkdir(parents=True, exist_ok=True)
-    ident = issue_identity(
-        ca, name="投标人", org_credit_code=credit_code,
-        now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
-    )  # fmt: skip
     files = {
         "cert": directory / "bidder.crt",
         "key": directory / "bidder.key",
@@ -112,8 +106,8 @@ async def test_the_client_submits_and_replaces_a_bid_and_saves_verifiable_receip
     code = web_world.bidder_orgs[0].credit_code
     for version, price in ((1, 100), (2, 90)):
         sealed = _seal(web_world, committee, code, 300_000, price)
-        files = _client_files(tmp_path / f"v{version}", web_world.ca, code, tokens["bidder1"],
-                              sealed)  # fmt: skip
+        files = _client_files(tmp_path / f"v{version}", web_world.bidder_identities[0],
+                              tokens["bidder1"], sealed)  # fmt: skip
         done = await asyncio.to_thread(
             subprocess.run, _command(live_server.url, tender, files, tmp_path / "out"),
             capture_output=True, text=True, check=False,
@@ -177,8 +171,10 @@ async def test_kill_9_during_20_concurrent_uploads_loses_no_receipt_and_clients_
         tender = await published_tender(conn, web_world)
         committee = await sealed_committee(conn, tender)
         orgs = [await make_organisation(conn, OrgKind.BIDDER) for _ in range(20)]
+        identities = [bidder_identity(web_world.ca, org, f"rush{i}") for i, org in enumerate(orgs)]
         for i, org in enumerate(orgs):
-            await make_user(conn, org, Role.BIDDER, username=f"rush{i}", password=PASSWORD)
+            user = await make_user(conn, org, Role.BIDDER, username=f"rush{i}", password=PASSWORD)
+            await register_certificate(conn, user.id, identities[i])
     server = _Server(data_dir, database.owner_dsn)  # serve migrates first: the owner
     server.start()
     try:
@@ -187,8 +183,8 @@ async def test_kill_9_during_20_concurrent_uploads_loses_no_receipt_and_clients_
             login = httpx.post(f"{server.url}/api/v1/auth/login", timeout=30,
                                json={"username": f"rush{i}", "password": PASSWORD})  # fmt: skip
             sealed = _seal(web_world, committee, org.credit_code, 3_000_000, 1000 + i)
-            files = _client_files(tmp_path / f"c{i}", web_world.ca, org.credit_code,
-                                  login.json()["token"], sealed)  # fmt: skip
+            files = _client_files(tmp_path / f"c{i}", identities[i], login.json()["token"],
+                                  sealed)  # fmt: skip
             commands.append(_command(server.url, tender, files, tmp_path / f"c{i}" / "out"))
         clients = [
             subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands
