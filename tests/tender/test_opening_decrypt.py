@@ -13,7 +13,7 @@ from pathlib import Path
 
 import asyncpg
 
-from tender import blobs, bond_queries, freeze, submission
+from tender import blobs, bond_queries, freeze, service, submission
 from tender.events import AlertKind
 from tender.model import Tender
 from tender.opening import Outcome
@@ -24,9 +24,11 @@ from tender.opening_release import release_shares
 from tender.receipts import load_or_create
 from tender.submission import Submission
 from tests.accounts.factory import actor_for
+from tests.tender.kit import replace
 from tests.tender.opening_kit import share_releases
 from tests.tender.test_submission_kit import (
     Bidder,
+    countersign_as,
     make_submission,
     seal_for,
     sealed_committee,
@@ -35,7 +37,7 @@ from tests.tender.test_submission_kit import (
     upload,
 )
 from tests.tender.test_submission_kit import bidder as make_bidder
-from tests.tender.world import SOON, World, published_tender, wait_until
+from tests.tender.world import SOON, World, appoint, fast_draft, published_tender, wait_until
 
 PRICES = (100_000_00, 90_000_00, 80_000_00)
 
@@ -166,3 +168,49 @@ async def test_a_blob_named_by_another_bidders_bid_survives_the_cleanup_of_a_cop
 
 async def _chunks(data: bytes) -> AsyncIterator[bytes]:
     yield data
+
+
+async def test_an_organisation_in_two_bids_of_a_lot_invalidates_both(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """Reg. 37: C bids alone and as A's consortium member; the freeze raises the alert
+    naming both bids, and at the opening both fail as organisation_in_two_bids (the
+    bidders' fault) while B opens."""
+    sub = make_submission(world, tmp_path)
+    draft = await fast_draft(
+        conn, world, deadline_in=dt.timedelta(seconds=8), cutoff_in=dt.timedelta(seconds=1)
+    )
+    created = await service.create_draft(conn, world.agency, replace(draft, consortia_allowed=True))
+    await appoint(conn, world, created)
+    tender = await service.publish(conn, world.agency, created.id, world.setup(SOON))
+    a, b, c = (make_bidder(world, i) for i in range(3))
+    members = (c.org.credit_code,)
+    data = seal_for(world, await sealed_committee(conn, tender), a, consortium=members)
+    done = await upload(conn, pool, sub, tender, a, data)
+    signed = sign_submit(tender, a, {"main": done.declared_sha256}, consortium=members)
+    await submission.submit_bid(
+        conn, a.actor, tender.id, "1", signed,
+        countersignatures=[countersign_as(c.identity, signed)], sub=sub,
+    )  # fmt: skip
+    await submit_sealed(conn, pool, sub, world, tender, b, price=PRICES[1])
+    await submit_sealed(conn, pool, sub, world, tender, c, price=PRICES[2])
+    assert tender.deadline is not None
+    await wait_until(conn, tender.deadline)
+    frozen = (await freeze.freeze_tender(conn, tender.id))[0].entries
+    bid_of = {e.bidder_id: str(e.bid_id) for e in frozen}
+    alerts = [
+        x
+        for x in await bond_queries.alerts(conn, tender.id)
+        if x.kind == AlertKind.ORGANISATION_IN_TWO_BIDS
+    ]
+    assert len(alerts) == 1
+    assert sorted(item["bid_id"] for item in alerts[0].data["bids"]) == sorted(
+        [bid_of[a.org.id], bid_of[c.org.id]]
+    )
+    done_lot = await _open_lot(conn, world, tender, sub, _opening(sub, tmp_path, world))
+    outcomes = {s.bidder: (s.outcome, s.cause) for s in done_lot.statuses}
+    assert outcomes == {
+        a.org.credit_code: (Outcome.REVOKED, "organisation_in_two_bids"),
+        b.org.credit_code: (Outcome.OPENED, None),
+        c.org.credit_code: (Outcome.REVOKED, "organisation_in_two_bids"),
+    }

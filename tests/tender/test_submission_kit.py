@@ -81,6 +81,7 @@ def seal_for(
     *,
     price: int = 100_000,
     part: str = "main",
+    consortium: tuple[str, ...] = (),
 ) -> bytes:
     """A real sealed part for ``who`` to the committee of the tender's lot."""
     info = BidInfo(
@@ -88,6 +89,7 @@ def seal_for(
         lot=sealed_to.lot,
         part=part,
         bidder=who.org.credit_code,
+        consortium=consortium,
         fields={"price": price, "duration": 90},
     )
     return seal_bytes(
