@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -20,12 +21,21 @@ from accounts.model import OrgKind, Role
 from signing.age import X25519Identity
 from signing.certs import Identity, dump_pem_certificate, dump_pem_private_key, issue_identity
 from signing.manifest import BidInfo
+from tender import service
 from tender.model import Tender
 from tests.accounts.factory import PASSWORD, make_organisation, make_user
 from tests.conftest import CloneDatabase, LiveServer, free_port
 from tests.signing.bid_kit import seal_bytes
+from tests.tender.kit import replace
 from tests.tender.test_submission_kit import sealed_committee
-from tests.tender.world import World, bidder_identity, published_tender, register_certificate
+from tests.tender.world import (
+    World,
+    appoint,
+    bidder_identity,
+    fast_draft,
+    published_tender,
+    register_certificate,
+)
 from tests.web.tender_http import (
     fixture_http_ca,  # noqa: F401
     fixture_settings,  # noqa: F401
@@ -117,6 +127,54 @@ async def test_the_client_submits_and_replaces_a_bid_and_saves_verifiable_receip
         stem = tmp_path / "out" / f"receipt-{tender.code}-1-v{version}"
         assert _openssl_verifies(stem, tmp_path / "out" / "receipt-ca.pem")
         assert hashlib.sha256(sealed).hexdigest() in stem.with_suffix(".json").read_text()
+
+
+async def test_a_consortium_submits_after_each_member_countersigns_with_the_client(
+    live_server: LiveServer, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """`etender bid submit --consortium` writes the statement and exits 3; `etender bid
+    countersign` refuses a non-member and signs as the member; the second submit wins."""
+    async with pool.acquire() as conn:
+        draft = replace(await fast_draft(conn, web_world), consortia_allowed=True)
+        created = await service.create_draft(conn, web_world.agency, draft)
+        await appoint(conn, web_world, created)
+        tender = await service.publish(conn, web_world.agency, created.id, web_world.setup())
+        committee = await sealed_committee(conn, tender)
+    lead_code = web_world.bidder_orgs[0].credit_code
+    member_code = web_world.bidder_orgs[1].credit_code
+    sealed = _seal(web_world, committee, lead_code, 300_000, 100)
+    files = _client_files(tmp_path / "lead", web_world.bidder_identities[0], tokens["bidder1"],
+                          sealed)  # fmt: skip
+    submit = [*_command(live_server.url, tender, files, tmp_path / "out"),
+              "--consortium", member_code]  # fmt: skip
+    first = await asyncio.to_thread(subprocess.run, submit, capture_output=True, text=True)
+    assert first.returncode == 3, first.stderr
+    statement = tmp_path / "out" / f"statement-{tender.code}-1-v1.json"
+    assert json.loads(statement.read_bytes())["consortium"] == [member_code]
+    signatures = []
+    for who, index in (("outsider", 2), ("member", 1)):
+        member_files = _client_files(tmp_path / who, web_world.bidder_identities[index], "-",
+                                     sealed)  # fmt: skip
+        signature = tmp_path / f"{who}.p7s"
+        signed = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "web.cli.main", "bid", "countersign", str(statement),
+             "--cert", str(member_files["cert"]), "--key", str(member_files["key"]),
+             "--out", str(signature)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        signatures.append((signed, signature))
+    (outsider, _), (member, signature) = signatures
+    assert outsider.returncode == 2
+    assert "speaks for" in outsider.stderr
+    assert member.returncode == 0, member.stderr
+    second = await asyncio.to_thread(
+        subprocess.run, [*submit, "--countersignature", str(signature)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    assert "submitted version 1" in second.stdout
 
 
 class _Server:
