@@ -19,7 +19,13 @@ import pytest
 
 from accounts.model import OrgKind, Role
 from signing.age import X25519Identity
-from signing.certs import Identity, dump_pem_certificate, dump_pem_private_key, issue_identity
+from signing.certs import (
+    Identity,
+    cert_sha256,
+    dump_pem_certificate,
+    dump_pem_private_key,
+    issue_identity,
+)
 from signing.manifest import BidInfo
 from tender import service
 from tender.model import Tender
@@ -175,6 +181,32 @@ async def test_a_consortium_submits_after_each_member_countersigns_with_the_clie
     )  # fmt: skip
     assert second.returncode == 0, second.stderr
     assert "submitted version 1" in second.stdout
+
+
+async def test_a_bidder_registers_its_signing_certificate_with_the_client(
+    live_server: LiveServer, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """`etender bid register-cert` signs a server challenge; the certificate becomes the
+    user's current one (the previous is retired), so it may sign submit statements."""
+    identity = bidder_identity(web_world.ca, web_world.bidder_orgs[1], "投标人二")
+    files = _client_files(tmp_path / "b2", identity, tokens["bidder2"], b"-")
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "web.cli.main", "bid", "register-cert", "--server",
+         live_server.url, "--token-file", str(files["token"]), "--cert", str(files["cert"]),
+         "--key", str(files["key"])],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    digest = cert_sha256(identity.certificate)
+    assert digest in done.stdout
+    async with pool.acquire() as conn:
+        current = await conn.fetchval(
+            "SELECT cert_sha256 FROM user_certificates WHERE user_id = $1 AND retired_at IS NULL",
+            web_world.bidders[1].user_id,
+        )
+    assert current == digest
 
 
 class _Server:

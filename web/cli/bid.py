@@ -48,7 +48,7 @@ from signing.errors import SigningError
 from signing.manifest import BidInfo, FieldValue
 from signing.sealed_bid import BidFile, OpenedPart, SealedPart, open_part, seal_part
 from signing.statements import PartHash, SubmitStatement
-from web.cli import bid_countersign
+from web.cli import bid_countersign, bid_keys
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -88,6 +88,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     submit = commands.add_parser("submit", help="upload sealed parts (resumably) and submit")
     _add_submit_arguments(submit)
     submit.set_defaults(func=_guarded(cmd_submit))
+
+    keys = commands.add_parser("register-cert", help="register your signing certificate")
+    bid_keys.add_arguments(keys)
+    keys.set_defaults(func=_guarded(bid_keys.cmd_register_cert))
 
     member = commands.add_parser("countersign", help="countersign a consortium's statement")
     bid_countersign.add_arguments(member)
@@ -164,6 +168,9 @@ def _guarded(command: Command) -> Command:
             return command(args)
         except SigningError as exc:
             print(f"etender bid: error: {exc.code}: {exc.message}", file=sys.stderr)
+            return EXIT_FAILED
+        except bid_keys.RegistrationRefused as exc:
+            print(f"etender bid: refused: {exc}", file=sys.stderr)
             return EXIT_FAILED
         except (CommandError, bid_countersign.CountersignRefused, OSError) as exc:
             print(f"etender bid: error: {exc}", file=sys.stderr)
