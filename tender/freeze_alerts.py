@@ -31,17 +31,25 @@ log = logging.getLogger(__name__)
 
 
 async def _raise(
-    conn: asyncpg.Connection, tender_id: UUID, kind: AlertKind, subject: str, data: dict[str, Any]
+    conn: asyncpg.Connection,
+    tender_id: UUID,
+    kind: AlertKind,
+    subject: str,
+    data: dict[str, Any],
+    logged: dict[str, Any],
 ) -> Alert | None:
     alert = await bond_queries.insert_alert(conn, tender_id, kind, subject, data)
     if alert is None:  # raised before (the same lot frozen by two racing callers)
         return None
+    # The log names no bidder: an upload or a withdrawn version may belong to an
+    # organisation the freeze list does not reveal (the alert itself, read by the centre
+    # and the department, names them).
     await append(
         conn,
         TenderEvent.ALERT_RAISED,
         tender_id,
         actor=PLATFORM,
-        data={"alert_id": str(alert.id), "kind": str(kind)} | data,
+        data={"alert_id": str(alert.id), "kind": str(kind)} | logged,
     )
     log.warning("tender.alert_raised", extra={"kind": str(kind), "tender_id": str(tender_id)})
     return alert
@@ -56,8 +64,9 @@ async def identical_part_alerts(
     raised = []
     for sha256, bidders in identical_hashes((h, b) for h, b, _ in named).items():
         data = {"lot": lot, "sha256": sha256, "bidders": sorted(codes[b] for b in bidders)}
+        logged = {"lot": lot, "sha256": sha256, "bidder_count": len(bidders)}
         alert = await _raise(
-            conn, tender_id, AlertKind.BID_PARTS_IDENTICAL, f"{lot}|{sha256}", data
+            conn, tender_id, AlertKind.BID_PARTS_IDENTICAL, f"{lot}|{sha256}", data, logged
         )
         if alert is not None:
             raised.append(alert)
@@ -78,5 +87,6 @@ async def shared_organisation_alerts(
     ]
     data = {"lot": lot, "bids": bids, "cause": "organisation_in_two_bids"}
     subject = f"{lot}|" + sha256_hex("|".join(sorted(str(b) for b in shared)).encode())
-    alert = await _raise(conn, tender_id, AlertKind.ORGANISATION_IN_TWO_BIDS, subject, data)
+    logged = {"lot": lot, "bid_ids": sorted(str(b) for b in shared)}
+    alert = await _raise(conn, tender_id, AlertKind.ORGANISATION_IN_TWO_BIDS, subject, data, logged)
     return [] if alert is None else [alert]

@@ -112,6 +112,13 @@ async def test_a_copy_of_another_bidders_sealed_file_fails_at_the_opening_and_th
     assert [(x.data["sha256"], x.data["bidders"]) for x in identical] == [
         (sha256, sorted([a.org.credit_code, b.org.credit_code]))
     ]
+    logged = await conn.fetch(
+        "SELECT entry FROM log_entries WHERE kind = 'tender.alert_raised' AND entry LIKE $1",
+        f"%{tender.id}%".encode(),
+    )
+    assert len(logged) == 1
+    assert sha256.encode() in logged[0]["entry"]  # the log names the hash, no bidder
+    assert not any(x.org.credit_code.encode() in logged[0]["entry"] for x in (a, b))
     done = await _open_lot(conn, world, tender, sub, _opening(sub, tmp_path, world))
     outcomes = {s.bidder: (s.outcome, s.cause) for s in done.statuses}
     assert outcomes == {
