@@ -18,7 +18,13 @@ from accounts.errors import PermissionDenied
 from audit.checkpoint import open_checkpoint
 from audit.entry import LogEntry, reveal_matches
 from signing.age import X25519Identity, build_header, encrypt
-from signing.certs import TrustStore, dump_pem_certificate, issue_identity
+from signing.certs import (
+    Revocation,
+    TrustStore,
+    dump_pem_certificate,
+    issue_crl,
+    issue_identity,
+)
 from signing.cms import verify_detached
 from signing.committee import Committee
 from signing.shares import derive_share_stanzas
@@ -357,6 +363,19 @@ async def test_only_a_certificate_the_bidder_registered_may_sign_its_submit_stat
         await submission.submit_bid(
             conn, who.actor, tender.id, "1", sign_submit(tender, who, parts), sub=sub
         )
+    # Registered, but revoked before the submission: the chain check refuses it.
+    now = dt.datetime.now(dt.UTC)
+    revoked = Revocation(serial=stray.certificate.serial_number, revoked_at=now)
+    crl = issue_crl(world.ca, revocations=[revoked], now=now)
+    revoking = dataclasses.replace(
+        sub, setup=dataclasses.replace(sub.setup, trust=world.ca.trust_store().with_crls(crl))
+    )
+    with pytest.raises(StatementInvalid) as refused:
+        await submission.submit_bid(
+            conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=stray),
+            sub=revoking,
+        )  # fmt: skip
+    assert refused.value.details == "certificate_revoked"
     receipt = await submission.submit_bid(
         conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=stray), sub=sub
     )
