@@ -9,8 +9,17 @@ committee whose recipient statements do not verify against the trusted CAs.
         --key bidder.key --identity bidder.agekey --tender T --lot L \\
         --field price=123400 --field duration=90 --file bid.pdf --out-dir sealed/
     etender bid inspect --identity bidder.agekey --trust root.crt sealed/main.age
+    etender bid register-cert --server https://etender.example --token-file token.txt \\
+        --cert bidder.crt --key bidder.key
     etender bid submit --server https://etender.example --token-file token.txt \\
         --tender TENDER_ID --lot 1 --cert bidder.crt --key bidder.key sealed/main.age
+    etender bid countersign statement-T-1-v1.json --cert member.crt --key member.key \\
+        --out member.p7s
+
+Only a certificate registered on the platform by the organisation signs its statements
+(``register-cert``, docs/formats/signatures.md §6). A consortium's lead runs ``submit``
+with ``--consortium CODE``: it writes the statement and exits 3 until every member's
+``countersign`` file is passed with ``--countersignature`` (docs/formats/upload.md §3.1).
 
 ``submit`` follows docs/formats/upload.md: it resumes an interrupted upload from the
 server's committed offset (also after a restart: the upload id is kept in
