@@ -302,16 +302,28 @@ async def delete_unreferenced(conn: asyncpg.Connection, store: LocalBlobStore, s
     installs them (tender/upload_stream.py), so either the second check sees that row
     and the blob is put back, or the upload finds no blob and installs its own copy.
     """
+    aside = await set_aside_unreferenced(conn, store, sha256)
+    return aside is not None and await settle_set_aside(conn, store, aside, sha256)
+
+
+async def set_aside_unreferenced(
+    conn: asyncpg.Connection, store: LocalBlobStore, sha256: str
+) -> Path | None:
+    """Step 1: if no row names the blob, move it into the trash; where it went (or None)."""
     check_sha256(sha256)
     if conn.is_in_transaction():
-        raise RuntimeError("delete_unreferenced must run outside a transaction")
+        raise RuntimeError("blobs are deleted outside a transaction (a fresh snapshot)")
     if await blob_queries.blob_named(conn, sha256):
-        return False
-    trashed = await asyncio.to_thread(_to_trash, store, sha256)
-    if trashed is None:
-        return False
+        return None
+    return await asyncio.to_thread(_to_trash, store, sha256)
+
+
+async def settle_set_aside(
+    conn: asyncpg.Connection, store: LocalBlobStore, aside: Path, sha256: str
+) -> bool:
+    """Step 2: check again; put the blob back if a row names it now, else delete it."""
     if await blob_queries.blob_named(conn, sha256):
-        await asyncio.to_thread(_restore, store, trashed, sha256)
+        await asyncio.to_thread(_restore, store, aside, sha256)
         return False
-    await asyncio.to_thread(trashed.unlink)
+    await asyncio.to_thread(aside.unlink)
     return True
