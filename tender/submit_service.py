@@ -53,14 +53,14 @@ log = logging.getLogger(__name__)
 HIDDEN_BIDDER = LogActor(user_id=None, role="bidder")
 
 
+# --- statements (who may sign: tender/submit_signers.py) -------------------------------------
+
+
 def _check_names(
     tender: Tender, lot: str, bidder: str, stmt: SubmitStatement | WithdrawStatement
 ) -> None:
     if (stmt.tender, stmt.lot, stmt.bidder) != (tender.code, lot, bidder):
         raise StatementMismatch("the statement names another tender, lot or bidder")
-
-
-# --- statements (who may sign: tender/submit_signers.py) -------------------------------------
 
 
 async def _parts(
