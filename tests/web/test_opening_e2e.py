@@ -451,7 +451,7 @@ async def _verify_all(
     assert openssl_verifies(tmp_path / "record.json", tmp_path / "record.p7s", root)
     (tmp_path / "tampered.json").write_bytes(record.replace(b"opened", b"failed", 1))
     assert not openssl_verifies(tmp_path / "tampered.json", tmp_path / "record.p7s", root)
-    receipts = [p for who in parties for p in sorted(who.out.glob("receipt-*.json"))]
+    receipts = [p for who in parties for p in sorted(who.out.glob("*.json"))]
     assert len(receipts) == 7  # 2 + (2 submissions and a withdrawal) + 1 + 1
     for receipt in receipts:
         assert openssl_verifies(receipt, receipt.with_suffix(".p7s"), root), receipt
