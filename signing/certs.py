@@ -108,7 +108,13 @@ def subject_name(cert: x509.Certificate) -> str:
 
 
 def subject_credit_code(cert: x509.Certificate) -> str | None:
-    """The organisation's unified social credit code (subject serialNumber), if any."""
+    """The organisation's unified social credit code (subject serialNumber), if any.
+
+    The one place every trusted CA's profile puts it (docs/formats/signatures.md §2); a
+    subject with two serialNumber attributes is ambiguous and speaks for no organisation.
+    """
+    if len(cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)) > 1:
+        return None
     return _single_attribute(cert.subject, NameOID.SERIAL_NUMBER)
 
 

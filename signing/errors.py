@@ -314,6 +314,13 @@ class BidManifestWrongTender(SealedBidError):
     code = "bid_manifest_wrong_tender"
 
 
+class BidNotBiddersOwn(SealedBidError):
+    """The manifest's signer or its bidder, consortium, tender, lot or part is not the
+    frozen bid's: another bidder's sealed file, submitted as this bid (issue 9, item 1)."""
+
+    code = "bid_not_bidders_own"
+
+
 class BidHeaderCommitteeMismatch(SealedBidError):
     """The header's share stanzas are not exactly one per official of the committee."""
 

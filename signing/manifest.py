@@ -18,7 +18,12 @@ from types import MappingProxyType
 
 from signing.bidtar import FILES_PREFIX, check_entry_name
 from signing.canonical import canonical_json
-from signing.errors import BidArchiveUnsafeEntry, BidInputInvalid, BidManifestMismatch
+from signing.errors import (
+    BidArchiveUnsafeEntry,
+    BidInputInvalid,
+    BidManifestMismatch,
+    BidNotBiddersOwn,
+)
 from signing.shares import PART_LABEL
 
 MANIFEST_FORMAT = "etender-bid-v1"
@@ -226,3 +231,44 @@ def parse_manifest(data: bytes) -> Manifest:
     if manifest.to_bytes() != data:
         raise BidManifestMismatch("manifest.json is not in RFC 8785 canonical form")
     return manifest
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BidIdentity:
+    """Whose bid a part is, as the platform froze it: what its manifest must say."""
+
+    tender: str
+    lot: str
+    part: str
+    bidder: str  # the lead member's credit code for a consortium
+    consortium: tuple[str, ...] = ()
+
+
+def check_bid_identity(
+    manifest: Manifest, signer_credit_code: str | None, expected: BidIdentity
+) -> None:
+    """The part is its own bidder's bid (docs/formats/sealed-bid.md §7).
+
+    The manifest's signer carries the bid's organisation (the lead's for a consortium)
+    and the manifest names the frozen bid's tender, lot, part, bidder and consortium.
+    Otherwise another bidder's sealed file was submitted as this bid: the server could
+    not tell at upload (it cannot read the plaintext), the opening must (issue 9, item 1).
+    """
+    info = manifest.info
+    if signer_credit_code != expected.bidder:
+        raise BidNotBiddersOwn(
+            f"manifest.p7s is signed for organisation {signer_credit_code!r}, "
+            f"the bid is {expected.bidder!r}'s"
+        )
+    said = (info.tender, info.lot, info.part, info.bidder, tuple(sorted(info.consortium)))
+    frozen = (
+        expected.tender,
+        expected.lot,
+        expected.part,
+        expected.bidder,
+        tuple(sorted(expected.consortium)),
+    )
+    if said != frozen:
+        raise BidNotBiddersOwn(
+            f"the manifest names tender/lot/part/bidder/consortium {said}, the frozen bid {frozen}"
+        )

@@ -232,6 +232,25 @@ def verify_statement(
     return VerifiedStatement(statement=statement, signer=signer)
 
 
+def countersign(
+    body: bytes,
+    cert: x509.Certificate,
+    key: PrivateKeyTypes,
+    *,
+    chain: Sequence[x509.Certificate] = (),
+) -> bytes:
+    """A consortium member's CMS detached signature over a submit statement's exact bytes."""
+    SubmitStatement.from_bytes(body)  # sign only what is a submit statement
+    return sign_detached(body, cert, key, chain=chain)
+
+
+def verify_countersignatures(
+    body: bytes, signatures: Sequence[bytes], trust: TrustStore, at: dt.datetime
+) -> list[SignerInfo]:
+    """Verify each countersignature over ``body`` as of ``at``; their signers, in order."""
+    return [verify_detached(body, signature, trust, at) for signature in signatures]
+
+
 # --- recipient statement (DESIGN.md, "Opening committee") ---
 
 
@@ -329,9 +348,15 @@ def _check_bid_fields(tender: str, lot: str, bidder: str, bid_version: int) -> N
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SubmitStatement(_Statement):
-    """A bidder completes a submission: the hashes of every part of one bid version."""
+    """A bidder completes a submission: the hashes of every part of one bid version.
+
+    Version 2 carries the consortium (联合体): the other members' credit codes, sorted
+    ascending, the lead (``bidder``) excluded. Each member countersigns the same bytes
+    (docs/formats/upload.md §3.2), so no member can be named without its consent.
+    """
 
     TYPE: ClassVar[str] = "etender.submit-statement"
+    VERSION: ClassVar[int] = 2
 
     tender: str
     lot: str
@@ -339,6 +364,7 @@ class SubmitStatement(_Statement):
     bid_version: int
     parts: tuple[PartHash, ...]
     previous: str | None
+    consortium: tuple[str, ...] = ()
     hash_algorithm: str = HASH_ALGORITHM
 
     def __post_init__(self) -> None:
@@ -353,6 +379,14 @@ class SubmitStatement(_Statement):
             raise StatementMalformed("previous must be null exactly for bid_version 1")
         if self.previous is not None:
             _check_hex64("previous", self.previous)
+        for member in self.consortium:
+            _check_text("consortium member", member)
+        # One encoding per set of members: sorted, distinct, the lead not among them.
+        members = list(self.consortium)
+        if members != sorted(set(members)) or self.bidder in members:
+            raise StatementMalformed(
+                "consortium must be the other members' codes, sorted, distinct, without the lead"
+            )
 
     def to_json(self) -> dict[str, object]:
         """The statement as a JSON-ready dict."""
@@ -361,6 +395,7 @@ class SubmitStatement(_Statement):
             "tender": self.tender,
             "lot": self.lot,
             "bidder": self.bidder,
+            "consortium": list(self.consortium),
             "bid_version": self.bid_version,
             "parts": [{"label": p.label, "sha256": p.sha256} for p in self.parts],
             "previous": self.previous,
@@ -376,10 +411,17 @@ class SubmitStatement(_Statement):
             tender=reader.text("tender"),
             lot=reader.text("lot"),
             bidder=reader.text("bidder"),
+            consortium=_read_members(reader.take("consortium")),
             bid_version=reader.integer("bid_version"),
             parts=_read_parts(reader.take("parts")),
             previous=previous,
         )
+
+
+def _read_members(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(m, str) for m in value):
+        raise StatementMalformed("field 'consortium' must be a list of strings")
+    return tuple(value)
 
 
 def _read_parts(value: object) -> tuple[PartHash, ...]:

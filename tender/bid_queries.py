@@ -159,6 +159,25 @@ async def versions(conn: asyncpg.Connection, bid_id: UUID) -> list[BidVersion]:
     ]
 
 
+# --- signers ---------------------------------------------------------------------------
+
+# Who registered a signing certificate (accounts/keys.py): the organisation it speaks
+# for on this platform, if its user is active, and when it was rotated out.
+SIGNER_REGISTRATION = """
+SELECT o.credit_code, c.retired_at FROM user_certificates c
+JOIN users u ON u.id = c.user_id JOIN organisations o ON o.id = u.organisation_id
+WHERE c.cert_sha256 = $1 AND u.status = 'active'
+"""
+
+
+async def signer_registration(
+    conn: asyncpg.Connection, cert_sha256: str
+) -> tuple[str, datetime | None] | None:
+    """(credit code of the registrant's organisation, retired at) of a certificate."""
+    row = await conn.fetchrow(SIGNER_REGISTRATION, cert_sha256)
+    return None if row is None else (row["credit_code"], row["retired_at"])
+
+
 # --- freeze lists -----------------------------------------------------------------------
 
 FROZEN = "SELECT frozen_at FROM bid_freeze_lists WHERE lot_id = $1"
@@ -257,6 +276,26 @@ async def freeze_list(conn: asyncpg.Connection, lot_id: UUID) -> tuple[Any, list
         for row in rows
     ]
     return head, entries
+
+
+# Every part hash a lot has seen, with its bidder: each verified upload (complete, or
+# every byte received — abandoned ones included) and each submitted version's parts,
+# replaced and withdrawn ones included (Reg. 40, tender/freeze_alerts.py).
+LOT_PART_HASHES = """
+SELECT u.declared_sha256 AS sha256, u.bidder_id, o.credit_code
+FROM bid_uploads u JOIN organisations o ON o.id = u.bidder_id
+WHERE u.lot_id = $1 AND u.status <> 'failed' AND u.committed_offset = u.declared_size
+UNION
+SELECT p.sha256, b.bidder_id, o.credit_code
+FROM bid_parts p JOIN bids b ON b.id = p.bid_id JOIN organisations o ON o.id = b.bidder_id
+WHERE b.lot_id = $1
+"""
+
+
+async def lot_part_hashes(conn: asyncpg.Connection, lot_id: UUID) -> list[tuple[str, UUID, str]]:
+    """(sha256, bidder id, bidder credit code) of every part the lot has seen."""
+    rows = await conn.fetch(LOT_PART_HASHES, lot_id)
+    return [(row["sha256"], row["bidder_id"], row["credit_code"]) for row in rows]
 
 
 DUE_TENDERS = """

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -154,6 +156,25 @@ class SignerMismatch(SubmissionError):
     """The statement is signed by a certificate of another organisation."""
 
     code = "bid_signer_mismatch"
+
+
+class SignerNotRegistered(SubmissionError):
+    """The signing certificate is not registered on the platform by an active user of the
+    organisation it speaks for, or was rotated out (docs/formats/signatures.md §6)."""
+
+    code = "bid_signer_not_registered"
+
+
+class CountersignatureMissing(SubmissionError):
+    """A consortium member named in the submit statement has not countersigned it."""
+
+    code = "bid_countersignature_missing"
+
+
+class CountersignatureInvalid(SubmissionError):
+    """A countersignature does not verify, is by no member, or repeats a member."""
+
+    code = "bid_countersignature_invalid"
 
 
 class StatementMismatch(SubmissionError):
@@ -303,3 +324,34 @@ class FreezeList:
     log_index: int
     list_sha256: str
     entries: tuple[FreezeEntry, ...]
+
+
+# --- rules over a lot's bids (pure) ----------------------------------------------------------
+
+
+def organisations_in_two_bids(entries: Sequence[FreezeEntry]) -> dict[UUID, tuple[str, ...]]:
+    """Reg. 37: an organisation in two bids of one lot — as bidder (lead) or consortium
+    member — invalidates both. Returns each such bid with the credit codes it shares."""
+    bids_of: defaultdict[str, set[UUID]] = defaultdict(set)
+    for entry in entries:
+        for code in (entry.bidder_credit_code, *entry.consortium):
+            bids_of[code].add(entry.bid_id)
+    shared: defaultdict[UUID, set[str]] = defaultdict(set)
+    for code, bids in bids_of.items():
+        if len(bids) > 1:
+            for bid_id in bids:
+                shared[bid_id].add(code)
+    return {bid_id: tuple(sorted(codes)) for bid_id, codes in shared.items()}
+
+
+def identical_hashes(named: Iterable[tuple[str, UUID]]) -> dict[str, tuple[UUID, ...]]:
+    """Reg. 40: part hashes that more than one bidder uploaded or submitted in one lot.
+
+    ``named`` is every (sha256, bidder id) the lot has seen — any upload, any version,
+    replaced ones included. Two bidders never seal the same bytes by chance (each seal
+    draws a fresh file key): identical ciphertext means one copied the other's file.
+    """
+    bidders: defaultdict[str, set[UUID]] = defaultdict(set)
+    for sha256, bidder_id in named:
+        bidders[sha256].add(bidder_id)
+    return {h: tuple(sorted(b)) for h, b in sorted(bidders.items()) if len(b) > 1}

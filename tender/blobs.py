@@ -7,6 +7,10 @@ record that names a blob never names bytes that a crash could lose. Memory stays
 whatever the size: data passes through a buffer of at most ``chunk_size`` bytes, and
 hashing and writing run in a worker thread (hashlib releases the GIL).
 
+Committed blobs are shared: two rows may name one blob (a bidder's copy of another's
+sealed part is the same file). :func:`delete_unreferenced` is the only way a committed
+blob is deleted, and only when no row names it (tender/blob_queries.py).
+
 A staged write can be suspended and resumed later by its staging id — the resumable
 upload of a bid: the staged bytes are re-hashed on resume, so no hash state is kept in
 memory between requests.
@@ -15,6 +19,7 @@ Layout of the local backend::
 
     ROOT/objects/ab/abcdef…(64 hex)      committed blobs, read-only
     ROOT/staging/<staging id>            writes in progress
+    ROOT/trash/<64 hex>.<random>         a blob being deleted (see delete_unreferenced)
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+import asyncpg
+
+from tender import blob_queries
 from tender.errors import (
     BlobHashMismatch,
     BlobMissing,
@@ -167,8 +175,9 @@ class LocalBlobStore:
         self.root = root
         self.objects_dir = root / "objects"
         self.staging_dir = root / "staging"
+        self.trash_dir = root / "trash"
         self.chunk_size = chunk_size
-        for directory in (self.objects_dir, self.staging_dir):
+        for directory in (self.objects_dir, self.staging_dir, self.trash_dir):
             directory.mkdir(parents=True, exist_ok=True)
 
     def path_of(self, sha256: str) -> Path:
@@ -264,3 +273,57 @@ class LocalBlobStore:
             return (await asyncio.to_thread(self.path_of(sha256).stat)).st_size
         except FileNotFoundError:
             raise BlobMissing(f"no blob {sha256}") from None
+
+
+def _to_trash(store: LocalBlobStore, sha256: str) -> Path | None:
+    target = store.path_of(sha256)
+    trashed = store.trash_dir / f"{sha256}.{secrets.token_hex(8)}"
+    try:
+        os.rename(target, trashed)
+    except FileNotFoundError:
+        return None
+    return trashed
+
+
+def _restore(store: LocalBlobStore, trashed: Path, sha256: str) -> None:
+    target = store.path_of(sha256)
+    if target.exists():  # installed again meanwhile: the same bytes
+        trashed.unlink()
+    else:
+        os.replace(trashed, target)
+    _fsync_directory(target.parent)
+
+
+async def delete_unreferenced(conn: asyncpg.Connection, store: LocalBlobStore, sha256: str) -> bool:
+    """Delete a committed blob only if no row names it; True if it was deleted.
+
+    The blob is moved aside first and the rows are checked again after the move, outside
+    any transaction's snapshot: an upload of the same bytes creates its row before it
+    installs them (tender/upload_stream.py), so either the second check sees that row
+    and the blob is put back, or the upload finds no blob and installs its own copy.
+    """
+    aside = await set_aside_unreferenced(conn, store, sha256)
+    return aside is not None and await settle_set_aside(conn, store, aside, sha256)
+
+
+async def set_aside_unreferenced(
+    conn: asyncpg.Connection, store: LocalBlobStore, sha256: str
+) -> Path | None:
+    """Step 1: if no row names the blob, move it into the trash; where it went (or None)."""
+    check_sha256(sha256)
+    if conn.is_in_transaction():
+        raise RuntimeError("blobs are deleted outside a transaction (a fresh snapshot)")
+    if await blob_queries.blob_named(conn, sha256):
+        return None
+    return await asyncio.to_thread(_to_trash, store, sha256)
+
+
+async def settle_set_aside(
+    conn: asyncpg.Connection, store: LocalBlobStore, aside: Path, sha256: str
+) -> bool:
+    """Step 2: check again; put the blob back if a row names it now, else delete it."""
+    if await blob_queries.blob_named(conn, sha256):
+        await asyncio.to_thread(_restore, store, aside, sha256)
+        return False
+    await asyncio.to_thread(aside.unlink)
+    return True

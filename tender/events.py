@@ -42,3 +42,5 @@ class AlertKind(enum.StrEnum):
     BOND_SAME_ACCOUNT = "bond_same_account"  # Reg. 40: bonds paid from one account
     BOND_REFUND_OVERDUE = "bond_refund_overdue"  # Reg. 57: refund within 5 days
     OBJECTION_ANSWER_OVERDUE = "objection_answer_overdue"  # Reg. 22: answer within 3 days
+    BID_PARTS_IDENTICAL = "bid_parts_identical"  # Reg. 40: bidders with identical parts
+    ORGANISATION_IN_TWO_BIDS = "organisation_in_two_bids"  # Reg. 37: both bids invalid

@@ -6,6 +6,7 @@ that the submission entries hid behind salted commitments are revealed here with
 salts, so anyone can match them. From then on the database refuses any change to the
 lot's bids (trigger ``bids_frozen``, migration 0030). The background job freezes
 tenders whose deadline passed; the opening calls :func:`freeze_tender` too (idempotent).
+The freeze raises the lot's collusion alerts (tender/freeze_alerts.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from accounts.model import Actor
 from audit import service as audit
 from audit.entry import LogEntry, Subject, commit, format_time
 from signing.canonical import canonical_json
-from tender import bid_queries, service
+from tender import bid_queries, freeze_alerts, service
 from tender.bids import BidEvent, FreezeEntry, FreezeList, FreezeTooEarly
 from tender.errors import LotNotFound
 from tender.model import Tender, TenderStatus
@@ -80,6 +81,9 @@ async def _freeze_lot(
         list_sha256=hashlib.sha256(canonical_json(data)).hexdigest(),
         entries=[e for e, _ in bids],
     )
+    # Collusion signs, now that who bid is revealed (Reg. 40, Reg. 37).
+    await freeze_alerts.identical_part_alerts(conn, tender.id, lot, lot_id)
+    await freeze_alerts.shared_organisation_alerts(conn, tender.id, lot, [e for e, _ in bids])
 
 
 async def freeze_tender(conn: asyncpg.Connection, tender_id: UUID) -> list[FreezeList]:

@@ -23,6 +23,8 @@ from signing import shamir
 from signing.age import Header, X25519Recipient, check_file_key
 from signing.errors import (
     AgeFormatError,
+    BidManifestWrongTender,
+    BidNotBiddersOwn,
     CertificateError,
     ShamirError,
     ShamirInconsistentShares,
@@ -108,6 +110,11 @@ class Cause(enum.StrEnum):
     OPENS_ONLY_BY_SELF = "opens_only_by_self_decryption"  # strict policy
     ARCHIVE_INVALID = "archive_invalid"  # payload, tar or manifest does not check
     SIGNATURE_INVALID = "signature_invalid"  # manifest.p7s or its chain at receipt time
+    # The manifest's signer, bidder, consortium, tender, lot or part is not the frozen
+    # bid's: a copy of another bidder's sealed file (sealed-bid.md §7; issue 9, item 1).
+    NOT_BIDDERS_OWN = "not_the_bidders_own"
+    # Reg. 37: one organisation in two bids of a lot (as bidder or consortium member).
+    ORGANISATION_IN_TWO_BIDS = "organisation_in_two_bids"
     CIPHERTEXT_CHANGED = "ciphertext_changed"  # stored bytes differ from the freeze list
     TOO_FEW_OFFICIALS = "too_few_officials"  # fewer than k shares by the window's end
     DISPUTE_UNRESOLVED = "dispute_unresolved"  # nobody could settle a commitment dispute
@@ -120,6 +127,8 @@ _FAULT_OF: Mapping[Cause, Party] = {
     Cause.OPENS_ONLY_BY_SELF: Party.BIDDER,
     Cause.ARCHIVE_INVALID: Party.BIDDER,
     Cause.SIGNATURE_INVALID: Party.BIDDER,
+    Cause.NOT_BIDDERS_OWN: Party.BIDDER,
+    Cause.ORGANISATION_IN_TWO_BIDS: Party.BIDDER,
     Cause.CIPHERTEXT_CHANGED: Party.PLATFORM,
     Cause.TOO_FEW_OFFICIALS: Party.NONE,
     Cause.DISPUTE_UNRESOLVED: Party.OFFICIAL,
@@ -311,7 +320,10 @@ def settle_dispute(
 
 def cause_of_open_failure(error: SigningError) -> Cause:
     """After the MAC has accepted the key, any failure of the payload or manifest is
-    the bidder's: it sealed this archive and signed this manifest."""
+    the bidder's: it sealed this archive and signed this manifest — or submitted as its
+    own a part that another bidder sealed and signed."""
+    if isinstance(error, BidNotBiddersOwn | BidManifestWrongTender):
+        return Cause.NOT_BIDDERS_OWN
     if isinstance(error, CertificateError | SignatureError):
         return Cause.SIGNATURE_INVALID
     return Cause.ARCHIVE_INVALID

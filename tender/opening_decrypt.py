@@ -25,11 +25,13 @@ import asyncpg
 
 from signing.age import Header
 from signing.canonical import sha256_hex
+from signing.certs import subject_credit_code
 from signing.cms import SignerInfo, verify_detached
 from signing.errors import SigningError
+from signing.manifest import BidIdentity, check_bid_identity, parse_manifest
 from signing.sealed_bid import OpenedPart, open_part
 from tender import bid_queries, opening_queries
-from tender.bids import FreezeEntry
+from tender.bids import FreezeEntry, organisations_in_two_bids
 from tender.opening import (
     Cause,
     KeyDecision,
@@ -142,7 +144,11 @@ async def _decisions(
         k=lot.committee.k,
         window_closed=lot.now >= window(lot, stage)[1],
     )
-    return {k: ruled[str(k)] for k in decisions}
+    # Reg. 37: both bids sharing an organisation are invalid, whatever their keys (the
+    # freeze raised the alert; tender/freeze.py).
+    invalid = organisations_in_two_bids(lot.frozen)
+    reg37 = KeyDecision(cause=Cause.ORGANISATION_IN_TWO_BIDS)
+    return {k: reg37 if k[0] in invalid else ruled[str(k)] for k in decisions}
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True, repr=False)
@@ -155,6 +161,7 @@ class _Job:
     key: bytes
     by: str
     received_at: dt.datetime
+    identity: BidIdentity
 
 
 async def _job(conn: asyncpg.Connection, lot: OpeningLot, key: PartKey, d: KeyDecision) -> _Job:
@@ -169,6 +176,13 @@ async def _job(conn: asyncpg.Connection, lot: OpeningLot, key: PartKey, d: KeyDe
         key=d.file_key,
         by="officials" if d.by_officials else "bidder",
         received_at=received,
+        identity=BidIdentity(
+            tender=lot.committee.tender,
+            lot=lot.lot,
+            part=key[1],
+            bidder=entry.bidder_credit_code,
+            consortium=entry.consortium,
+        ),
     )
 
 
@@ -211,7 +225,13 @@ def _open(opening: Opening, lot: OpeningLot, job: _Job, output: Path) -> OpenedP
     """Decrypt the stored part with the job's key into ``output``."""
 
     def verify(data: bytes, signature: bytes) -> SignerInfo:
-        return verify_detached(data, signature, opening.trust, job.received_at)
+        # The chain as of the receipt time, then whose bid it is (sealed-bid.md §7): a
+        # copy of another bidder's file fails here, before any file leaves the temporary
+        # directory, as not_the_bidders_own.
+        signer = verify_detached(data, signature, opening.trust, job.received_at)
+        identity = subject_credit_code(signer.certificate)
+        check_bid_identity(parse_manifest(data), identity, job.identity)
+        return signer
 
     with opening.store.path_of(job.sha256).open("rb") as source:
         return open_part(

@@ -8,7 +8,8 @@ packages call, so ``from tender import submission`` keeps working:
 - tender/upload_stream.py — open, read and stream uploads into staging;
 - tender/upload_lease.py — one writer per upload across processes (a database lease);
 - tender/upload_cleanup.py — abandoning uploads that can never become bids;
-- tender/submit_service.py — submit and withdraw statements, receipts, the bid's reads.
+- tender/submit_service.py — submit and withdraw statements, receipts, the bid's reads;
+- tender/submit_signers.py — who may sign a statement, consortium countersignatures.
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ from tender.submit_context import (
 )
 from tender.submit_service import (
     HIDDEN_BIDDER,
-    MAX_CONSORTIUM,
-    check_consortium,
     my_bid,
     my_receipt,
     receipt_for,
     submit_bid,
     withdraw_bid,
 )
+from tender.submit_signers import MAX_CONSORTIUM, check_consortium
 from tender.upload_cleanup import CleanupReport, CleanupRules, abandon_stale
 from tender.upload_stream import BATCH, HEADER_LIMIT, create_upload, get_upload, write_chunk
 

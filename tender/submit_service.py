@@ -25,9 +25,7 @@ from audit import queries as audit_queries
 from audit import service as audit
 from audit.entry import Actor as LogActor
 from audit.entry import LogEntry, Subject, commit, new_salt
-from signing.certs import cert_sha256, subject_credit_code, validate_credit_code
-from signing.errors import SigningError
-from signing.statements import SignedStatement, SubmitStatement, WithdrawStatement, verify_statement
+from signing.statements import SignedStatement, SubmitStatement, WithdrawStatement
 from tender import bid_queries, committee, queries, upload_queries
 from tender.bids import (
     Bid,
@@ -40,70 +38,29 @@ from tender.bids import (
     BidVersion,
     BidVersionConflict,
     PartNotUploaded,
-    SignerMismatch,
-    StatementInvalid,
     StatementMismatch,
-    UploadInputInvalid,
     VersionKind,
 )
-from tender.errors import TrustStoreMissing
 from tender.model import Tender
 from tender.receipts import receipt_bytes, receipt_json
 from tender.service import load, lock_tender
 from tender.submit_context import Receipt, Submission, bidder_of, lot_id_of, require_open
+from tender.submit_signers import check_consortium, check_countersignatures, verify_signed
 
 log = logging.getLogger(__name__)
 
 # The log must not say who bid before the deadline: no user id, no address.
 HIDDEN_BIDDER = LogActor(user_id=None, role="bidder")
-MAX_CONSORTIUM = 10
 
 
-# --- statements -----------------------------------------------------------------------------
-
-
-def _verified(
-    signed: SignedStatement, sub: Submission, now: object, kind: type[SubmitStatement]
-) -> tuple[SubmitStatement, str, str | None]:
-    trust = sub.setup.trust
-    if trust is None:
-        raise TrustStoreMissing("the platform trusts no CA yet")
-    try:
-        verified = verify_statement(signed, trust, now, kind)  # type: ignore[arg-type]
-    except SigningError as exc:
-        raise StatementInvalid(f"the statement does not verify: {exc}", details=exc.code) from None
-    certificate = verified.signer.certificate
-    return verified.statement, cert_sha256(certificate), subject_credit_code(certificate)
-
-
-def _verified_withdraw(
-    signed: SignedStatement, sub: Submission, now: object
-) -> tuple[WithdrawStatement, str, str | None]:
-    return _verified(signed, sub, now, WithdrawStatement)  # type: ignore[arg-type,return-value]
+# --- statements (who may sign: tender/submit_signers.py) -------------------------------------
 
 
 def _check_names(
-    tender: Tender, lot: str, bidder: str, stmt: object, signer_code: str | None
+    tender: Tender, lot: str, bidder: str, stmt: SubmitStatement | WithdrawStatement
 ) -> None:
-    if signer_code != bidder:
-        raise SignerMismatch("the statement is signed by a certificate of another organisation")
-    if (stmt.tender, stmt.lot, stmt.bidder) != (tender.code, lot, bidder):  # type: ignore[attr-defined]
+    if (stmt.tender, stmt.lot, stmt.bidder) != (tender.code, lot, bidder):
         raise StatementMismatch("the statement names another tender, lot or bidder")
-
-
-def check_consortium(tender: Tender, members: Sequence[str], bidder: str) -> tuple[str, ...]:
-    """Consortium members' credit codes: only where allowed, distinct, not the lead."""
-    if not members:
-        return ()
-    if not tender.content.consortia_allowed:
-        raise StatementMismatch("this tender does not admit consortia")
-    try:
-        codes = tuple(validate_credit_code(m) for m in members)
-    except SigningError as exc:
-        raise UploadInputInvalid(f"a consortium member: {exc}") from None
-    if len(set(codes)) != len(codes) or bidder in codes or len(codes) > MAX_CONSORTIUM:
-        raise UploadInputInvalid("consortium members are distinct, not the lead, at most 10")
-    return codes
 
 
 async def _parts(
@@ -164,14 +121,24 @@ async def submit_bid(
     lot: str,
     signed: SignedStatement,
     *,
-    consortium: Sequence[str] = (),
+    consortium: Sequence[str] | None = None,
+    countersignatures: Sequence[bytes] = (),
     sub: Submission,
 ) -> Receipt:
-    """Record a bid version from its signed submit statement; returns its receipt."""
+    """Record a bid version from its signed submit statement and the consortium members'
+    countersignatures over it; returns its receipt.
+
+    ``consortium`` (the request body's old unsigned field) may only repeat what the
+    statement names; the signed statement decides.
+    """
     org, bidder, tender, lot_id, now = await _who_and_where(conn, actor, tender_id, lot)
-    stmt, signer_sha256, signer_code = _verified(signed, sub, now, SubmitStatement)
-    _check_names(tender, lot, bidder, stmt, signer_code)
-    members = check_consortium(tender, consortium, bidder)
+    trust = sub.setup.trust
+    stmt, signer_sha256 = await verify_signed(conn, signed, trust, now, SubmitStatement, bidder)
+    _check_names(tender, lot, bidder, stmt)
+    members = check_consortium(tender, stmt.consortium, bidder)
+    if consortium is not None and sorted(consortium) != list(stmt.consortium):
+        raise StatementMismatch("the consortium differs from the one the statement names")
+    await check_countersignatures(conn, stmt, signed.body, countersignatures, trust, now)
     parts, upload_ids = await _parts(conn, tender, lot_id, org, stmt)
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
@@ -201,8 +168,9 @@ async def withdraw_bid(
 ) -> Receipt:
     """Withdraw the standing version by a signed withdraw statement (kept as a version)."""
     org, bidder, tender, lot_id, now = await _who_and_where(conn, actor, tender_id, lot)
-    stmt, signer_sha256, signer_code = _verified_withdraw(signed, sub, now)
-    _check_names(tender, lot, bidder, stmt, signer_code)
+    trust = sub.setup.trust
+    stmt, signer_sha256 = await verify_signed(conn, signed, trust, now, WithdrawStatement, bidder)
+    _check_names(tender, lot, bidder, stmt)
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
         require_open(locked.tender, locked.now)

@@ -49,6 +49,7 @@ from limits import MB, disk_write_rate, free_port, sha256_rate  # noqa: E402
 from accounts.model import OrgKind, Role  # noqa: E402
 from signing.age import X25519Identity  # noqa: E402
 from signing.certs import (  # noqa: E402
+    Identity,
     TrustStore,
     issue_identity,
     load_pem_certificate,
@@ -59,7 +60,13 @@ from signing.statements import PartHash, SubmitStatement  # noqa: E402
 from tender import committee  # noqa: E402
 from tests.accounts.factory import PASSWORD, make_organisation, make_user  # noqa: E402
 from tests.signing.bid_kit import seal_bytes  # noqa: E402
-from tests.tender.world import build_world, live_ca, published_tender  # noqa: E402
+from tests.tender.world import (  # noqa: E402
+    bidder_identity,
+    build_world,
+    live_ca,
+    published_tender,
+    register_certificate,
+)
 from web.db.embedded import SUPERUSER, EmbeddedPostgres  # noqa: E402
 
 PUT_BLOCK = 1 * MB
@@ -77,7 +84,9 @@ async def _prepare(data: Path, bidders: int) -> tuple[Any, Any, list[tuple[Any, 
         people = []
         for i in range(bidders):
             org = await make_organisation(conn, OrgKind.BIDDER)
-            await make_user(conn, org, Role.BIDDER, username=f"rush{i}", password=PASSWORD)
+            user = await make_user(conn, org, Role.BIDDER, username=f"rush{i}", password=PASSWORD)
+            await register_certificate(conn, user.id, PERSONS.setdefault(org.credit_code,
+                                       bidder_identity(CA, org, "投标人")))  # fmt: skip
             people.append((org, f"rush{i}"))
         return tender, sealed_to, people
     finally:
@@ -85,6 +94,7 @@ async def _prepare(data: Path, bidders: int) -> tuple[Any, Any, list[tuple[Any, 
 
 
 CA = live_ca()
+PERSONS: dict[str, Identity] = {}  # credit code → the bidder's registered certificate
 
 
 def _base_part(sealed_to: object, size: int) -> bytes:
@@ -139,8 +149,7 @@ async def _bid(client: httpx.AsyncClient, tender: object, org: object, token: st
     created = await client.post(f"{lot}/uploads", headers=auth, json=wanted)
     created.raise_for_status()
     await _send(client, auth, f"/api/v1/uploads/{created.json()['id']}", base, tail)
-    person = issue_identity(CA, name="投标人", org_credit_code=org.credit_code,  # type: ignore[attr-defined]
-                            now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))  # fmt: skip
+    person = PERSONS[org.credit_code]  # type: ignore[attr-defined]  # registered in _prepare
     statement = SubmitStatement(
         tender=tender.code, lot="1", bidder=org.credit_code, bid_version=1,  # type: ignore[attr-defined]
         parts=(PartHash(label="main", sha256=sha),), previous=None,

@@ -65,7 +65,7 @@ from limits import MB, chacha_rate, disk_write_rate, free_port, sha256_rate  # n
 
 from accounts.model import Organisation, OrgKind, Role  # noqa: E402
 from signing.age import X25519Identity  # noqa: E402
-from signing.certs import Identity, TrustStore, issue_identity, load_pem_certificate  # noqa: E402
+from signing.certs import Identity, TrustStore, load_pem_certificate  # noqa: E402
 from signing.cms import SignerInfo, sign_detached, verify_detached  # noqa: E402
 from signing.committee import Committee  # noqa: E402
 from signing.manifest import BidInfo  # noqa: E402
@@ -74,7 +74,15 @@ from signing.statements import PartHash, SubmitStatement  # noqa: E402
 from tender import committee  # noqa: E402
 from tender.model import Tender  # noqa: E402
 from tests.accounts.factory import PASSWORD, make_organisation, make_user  # noqa: E402
-from tests.tender.world import SOON, World, build_world, live_ca, published_tender  # noqa: E402
+from tests.tender.world import (  # noqa: E402
+    SOON,
+    World,
+    bidder_identity,
+    build_world,
+    live_ca,
+    published_tender,
+    register_certificate,
+)
 from web.db.embedded import SUPERUSER, EmbeddedPostgres  # noqa: E402
 
 CA = live_ca()
@@ -106,6 +114,7 @@ class Scene:
     sealed_to: Committee
     world: World
     orgs: tuple[Organisation, ...]
+    persons: tuple[Identity, ...]  # each bidder's registered signing certificate
 
 
 def _dsn(data: Path) -> str:
@@ -122,13 +131,17 @@ async def _prepare(data: Path, bidders: int, deadline_in: float) -> Scene:
             deadline_in=dt.timedelta(seconds=round(deadline_in)),  # whole seconds (model)
             cutoff_in=dt.timedelta(seconds=round(deadline_in) // 2),
         )  # fmt: skip
-        orgs = []
+        orgs, persons = [], []
         for i in range(bidders):
             org = await make_organisation(conn, OrgKind.BIDDER, name=f"开标基准投标人{i}")
-            await make_user(conn, org, Role.BIDDER, username=f"open{i}", password=PASSWORD)
+            user = await make_user(conn, org, Role.BIDDER, username=f"open{i}", password=PASSWORD)
+            person = bidder_identity(CA, org, f"投标人{i}")
+            await register_certificate(conn, user.id, person)  # submit statements need it
             orgs.append(org)
+            persons.append(person)
         sealed_to = await committee.lot_committee(conn, tender.id, LOT)
-        return Scene(tender=tender, sealed_to=sealed_to, world=world, orgs=tuple(orgs))
+        return Scene(tender=tender, sealed_to=sealed_to, world=world, orgs=tuple(orgs),
+                     persons=tuple(persons))  # fmt: skip
     finally:
         await conn.close()
 
@@ -137,8 +150,7 @@ def _seal(scene: Scene, i: int, size: int, work: Path) -> Bidder:
     """Bidder ``i`` seals one part: a ``size``-byte file of random bytes and its price."""
     org = scene.orgs[i]
     now = dt.datetime.now(dt.UTC)
-    person = issue_identity(CA, name=f"投标人{i}", org_credit_code=org.credit_code,
-                            now=now - dt.timedelta(hours=1))  # fmt: skip
+    person = scene.persons[i]
     age = X25519Identity.generate()
     price = 100_000_00 + 1_234 * i  # fen; distinct per bidder, checked against the record
     info = BidInfo(tender=scene.sealed_to.tender, lot=LOT, part="main",

@@ -360,3 +360,27 @@ def test_openssl_verifies_the_demo_chain(
         str(tmp_path / "leaf.pem"),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_a_subject_with_two_credit_codes_speaks_for_no_organisation() -> None:
+    """Two serialNumber attributes are ambiguous: no credit code (signatures.md §2)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "两个代码"),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, BIDDER_CREDIT_CODE),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, "91110000600037341L"),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    assert subject_credit_code(cert) is None

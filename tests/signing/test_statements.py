@@ -72,11 +72,12 @@ def test_submit_statement_has_the_documented_shape() -> None:
     body = statement.to_bytes()
     assert json.loads(body) == {
         "type": "etender.submit-statement",
-        "version": 1,
+        "version": 2,
         "hash_algorithm": "sha256",
         "tender": "XM-2025-0001",
         "lot": "1",
         "bidder": "91350100M000100Y43",
+        "consortium": [],
         "bid_version": 2,
         "parts": [
             {"label": "technical", "sha256": HASH_A},
@@ -145,7 +146,14 @@ def test_naive_issued_at_is_refused(officials: tuple[Identity, ...]) -> None:
             id="duplicate-labels",
         ),
         pytest.param(lambda b: _edit(b, tender=""), id="empty-tender"),
-        pytest.param(lambda b: _edit(b, version=2), id="unknown-format-version"),
+        pytest.param(lambda b: _edit(b, version=3), id="unknown-format-version"),
+        pytest.param(lambda b: _edit(b, version=1), id="version-1-has-no-consortium"),
+        pytest.param(lambda b: _edit(b, consortium=["B", "A"]), id="consortium-unsorted"),
+        pytest.param(lambda b: _edit(b, consortium=["A", "A"]), id="consortium-repeated"),
+        pytest.param(
+            lambda b: _edit(b, consortium=["91350100M000100Y43"]), id="consortium-names-the-lead"
+        ),
+        pytest.param(lambda b: _edit(b, consortium="A"), id="consortium-not-a-list"),
         pytest.param(lambda b: _edit(b, hash_algorithm="sm3"), id="unknown-hash-algorithm"),
         pytest.param(lambda b: b.replace(b",", b", ", 1), id="not-canonical"),
         pytest.param(lambda b: b[:-1] + b',"lot":"2"}', id="duplicate-key"),

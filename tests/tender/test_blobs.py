@@ -8,8 +8,10 @@ import tracemalloc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
+from tender import blobs, submission
 from tender.blobs import LocalBlobStore
 from tender.errors import (
     BlobHashMismatch,
@@ -18,7 +20,8 @@ from tender.errors import (
     BlobOffsetMismatch,
     BlobTooLarge,
 )
-from tests.tender.world import chunks
+from tests.tender.test_submission_kit import bidder, make_submission
+from tests.tender.world import World, chunks, published_tender
 
 
 async def _read(store: LocalBlobStore, sha256: str) -> bytes:
@@ -134,3 +137,27 @@ async def test_memory_stays_flat_for_a_large_stream(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert blob.size == 64 * 1024 * 1024
     assert peak < 8 * 1024 * 1024
+
+
+async def test_a_blob_set_aside_for_deletion_comes_back_when_an_upload_names_it_meanwhile(
+    conn: asyncpg.Connection, world: World, tmp_path: Path
+) -> None:
+    """Content-addressed deletion races an upload of the same bytes: the upload's row
+    appears between the two checks, so the blob is put back, not deleted."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    data = b"a sealed part nobody names yet"
+    stored = await sub.store.put(chunks(data), max_size=1024)
+    aside = await blobs.set_aside_unreferenced(conn, sub.store, stored.sha256)
+    assert aside is not None
+    assert not sub.store.path_of(stored.sha256).exists()
+    await submission.create_upload(
+        conn, bidder(world, 0).actor, tender.id, "1", part="main", size=len(data),
+        sha256=stored.sha256, sub=sub,
+    )  # fmt: skip
+    assert not await blobs.settle_set_aside(conn, sub.store, aside, stored.sha256)
+    assert sub.store.path_of(stored.sha256).read_bytes() == data
+    assert not await blobs.delete_unreferenced(conn, sub.store, stored.sha256)
+    async with conn.transaction():
+        with pytest.raises(RuntimeError):
+            await blobs.delete_unreferenced(conn, sub.store, stored.sha256)

@@ -15,7 +15,12 @@ from signing.age import Header, X25519Identity, parse_header, unwrap_file_key
 from signing.ageheader import build_header
 from signing.certs import DemoCA, Identity, Revocation, TrustStore, issue_crl, issue_identity
 from signing.cms import verify_detached
-from signing.errors import BidManifestMismatch, CertificateRevoked
+from signing.errors import (
+    BidManifestMismatch,
+    BidManifestWrongTender,
+    BidNotBiddersOwn,
+    CertificateRevoked,
+)
 from signing.sealed_bid import open_part
 from signing.shares import (
     SHARE_TYPE,
@@ -363,3 +368,12 @@ def test_a_certificate_revoked_after_the_receipt_still_verifies(
         open_at(revoked_at + dt.timedelta(minutes=1))
     assert cause_of_open_failure(caught.value) is Cause.SIGNATURE_INVALID
     assert cause_of_open_failure(BidManifestMismatch("x")) is Cause.ARCHIVE_INVALID
+
+
+def test_a_part_that_is_not_its_bidders_own_is_revoked_through_the_bidders_fault() -> None:
+    """Issue 9, item 1: another bidder's sealed file (or one naming another bid) is the
+    submitting bidder's fault: revoked (撤销), cause not_the_bidders_own; so is Reg. 37."""
+    for error in (BidNotBiddersOwn("x"), BidManifestWrongTender("x")):
+        assert cause_of_open_failure(error) is Cause.NOT_BIDDERS_OWN
+    for cause in (Cause.NOT_BIDDERS_OWN, Cause.ORGANISATION_IN_TWO_BIDS):
+        assert (fault_of(cause), outcome_of(cause)) == (Party.BIDDER, Outcome.REVOKED)

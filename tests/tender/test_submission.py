@@ -18,7 +18,13 @@ from accounts.errors import PermissionDenied
 from audit.checkpoint import open_checkpoint
 from audit.entry import LogEntry, reveal_matches
 from signing.age import X25519Identity, build_header, encrypt
-from signing.certs import TrustStore, dump_pem_certificate, issue_identity
+from signing.certs import (
+    Revocation,
+    TrustStore,
+    dump_pem_certificate,
+    issue_crl,
+    issue_identity,
+)
 from signing.cms import verify_detached
 from signing.committee import Committee
 from signing.shares import derive_share_stanzas
@@ -27,11 +33,14 @@ from tender import service, submission
 from tender.bids import (
     BidDuplicate,
     BidVersionConflict,
+    CountersignatureInvalid,
+    CountersignatureMissing,
     PartCommitteeMismatch,
     PartNotAge,
     PartNotUploaded,
     PartStanzasInvalid,
     SignerMismatch,
+    SignerNotRegistered,
     StatementInvalid,
     StatementMismatch,
     Upload,
@@ -47,6 +56,7 @@ from tender.errors import LotNotFound, TenderNotFound
 from tests.signing.bid_kit import make_committee
 from tests.tender.test_submission_kit import (
     bidder,
+    countersign_as,
     make_submission,
     seal_for,
     sealed_committee,
@@ -57,7 +67,7 @@ from tests.tender.test_submission_kit import (
     upload,
     verify_inclusion,
 )
-from tests.tender.world import World, appoint, fast_draft, published_tender
+from tests.tender.world import World, appoint, fast_draft, published_tender, register_certificate
 
 
 async def _bid_rows(conn: asyncpg.Connection) -> int:
@@ -279,33 +289,94 @@ async def test_submit_statements_are_verified_against_the_bidder_and_its_parts(
     assert await _bid_rows(conn) == 1
 
 
-async def test_a_consortium_bid_is_held_by_the_lead_and_lists_its_members(
+async def test_a_consortium_is_signed_in_the_statement_and_countersigned_by_every_member(
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
 ) -> None:
-    """Members only where the tender admits consortia; distinct, valid, not the lead."""
+    """Members only where the tender admits consortia, named in the signed statement
+    (the body's field may only repeat it), each countersigning with its own registered
+    certificate; a missing, foreign or unregistered countersignature is refused."""
     sub = make_submission(world, tmp_path)
     plain = await published_tender(conn, world)
     draft = dataclasses.replace(await fast_draft(conn, world), consortia_allowed=True)
     created = await service.create_draft(conn, world.agency, draft)
     await appoint(conn, world, created)
     tender = await service.publish(conn, world.agency, created.id, world.setup())
-    lead, member = bidder(world, 0), world.bidder_orgs[1].credit_code
-    for target, members, error in (
-        (plain, [member], StatementMismatch),
-        (tender, [lead.org.credit_code], UploadInputInvalid),
-        (tender, [member, member], UploadInputInvalid),
-        (tender, ["not a credit code"], UploadInputInvalid),
+    lead, member, outsider = bidder(world, 0), bidder(world, 1), bidder(world, 2)
+    code = member.org.credit_code
+    unregistered = bidder(world, 1, ca=world.ca).identity  # the member's, never registered
+    for target, members, extra, error in (
+        (plain, (code,), [], StatementMismatch),
+        (tender, ("not a credit code",), [], UploadInputInvalid),
+        (tender, (code,), [], CountersignatureMissing),
+        (tender, (code,), [outsider.identity], CountersignatureInvalid),
+        (tender, (code,), [member.identity, member.identity], CountersignatureInvalid),
+        (tender, (code,), [unregistered], SignerNotRegistered),
     ):
         data = seal_for(world, await sealed_committee(conn, target), lead)
         done = await upload(conn, pool, sub, target, lead, data)
-        signed = sign_submit(target, lead, {"main": done.declared_sha256})
+        signed = sign_submit(target, lead, {"main": done.declared_sha256}, consortium=members)
         with pytest.raises(error):
             await submission.submit_bid(
-                conn, lead.actor, target.id, "1", signed, consortium=members, sub=sub
-            )
+                conn, lead.actor, target.id, "1", signed,
+                countersignatures=[countersign_as(m, signed) for m in extra], sub=sub,
+            )  # fmt: skip
+    countersigned = [countersign_as(member.identity, signed)]
+    with pytest.raises(StatementMismatch):  # the unsigned body field cannot add a member
+        await submission.submit_bid(
+            conn, lead.actor, tender.id, "1", signed, consortium=[code, outsider.org.credit_code],
+            countersignatures=countersigned, sub=sub,
+        )  # fmt: skip
+    assert await _bid_rows(conn) == 0
     receipt = await submission.submit_bid(
-        conn, lead.actor, tender.id, "1", signed, consortium=[member], sub=sub
+        conn, lead.actor, tender.id, "1", signed, countersignatures=countersigned, sub=sub
     )
     bid, _ = await submission.my_bid(conn, lead.actor, tender.id, "1")
-    assert bid.consortium == (member,)
+    assert bid.consortium == (code,)
+    assert receipt.version.version == 1
+
+
+async def test_only_a_certificate_the_bidder_registered_may_sign_its_submit_statement(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """A trusted certificate of the bidder's own organisation that no user of it
+    registered is refused (bid_signer_not_registered), as is a rotated-out one; another
+    organisation's registered certificate is refused as bid_signer_mismatch."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    who, other = bidder(world, 0), bidder(world, 1)
+    data = seal_for(world, await sealed_committee(conn, tender), who)
+    done = await upload(conn, pool, sub, tender, who, data)
+    parts = {"main": done.declared_sha256}
+    stray = bidder(world, 0, ca=world.ca).identity
+    with pytest.raises(SignerNotRegistered) as caught:
+        await submission.submit_bid(
+            conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=stray), sub=sub
+        )
+    assert caught.value.code == "bid_signer_not_registered"
+    with pytest.raises(SignerMismatch):
+        await submission.submit_bid(
+            conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=other.identity),
+            sub=sub,
+        )  # fmt: skip
+    await register_certificate(conn, who.actor.user_id, stray)  # rotates the first one out
+    with pytest.raises(SignerNotRegistered):
+        await submission.submit_bid(
+            conn, who.actor, tender.id, "1", sign_submit(tender, who, parts), sub=sub
+        )
+    # Registered, but revoked before the submission: the chain check refuses it.
+    now = dt.datetime.now(dt.UTC)
+    revoked = Revocation(serial=stray.certificate.serial_number, revoked_at=now)
+    crl = issue_crl(world.ca, revocations=[revoked], now=now)
+    revoking = dataclasses.replace(
+        sub, setup=dataclasses.replace(sub.setup, trust=world.ca.trust_store().with_crls(crl))
+    )
+    with pytest.raises(StatementInvalid) as refused:
+        await submission.submit_bid(
+            conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=stray),
+            sub=revoking,
+        )  # fmt: skip
+    assert refused.value.details == "certificate_revoked"
+    receipt = await submission.submit_bid(
+        conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=stray), sub=sub
+    )
     assert receipt.version.version == 1

@@ -18,7 +18,13 @@ from signing.age import X25519Identity
 from signing.certs import DemoCA, Identity, issue_identity
 from signing.committee import Committee
 from signing.manifest import BidInfo
-from signing.statements import PartHash, SignedStatement, SubmitStatement, WithdrawStatement
+from signing.statements import (
+    PartHash,
+    SignedStatement,
+    SubmitStatement,
+    WithdrawStatement,
+    countersign,
+)
 from tender import committee, submission
 from tender.bids import Upload
 from tender.blobs import LocalBlobStore
@@ -52,14 +58,17 @@ class Bidder:
 
 
 def bidder(world: World, index: int, ca: DemoCA | None = None) -> Bidder:
-    """Bidder ``index`` of the world with a certificate naming its credit code."""
+    """Bidder ``index`` of the world with its registered certificate naming its credit
+    code (``ca``: a fresh certificate of that CA, registered nowhere)."""
     org = world.bidder_orgs[index]
-    identity = issue_identity(
-        ca or world.ca,
-        name=f"投标人{index}",
-        org_credit_code=org.credit_code,
-        now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
-    )
+    identity = world.bidder_identities[index]
+    if ca is not None:
+        identity = issue_identity(
+            ca,
+            name=f"投标人{index}",
+            org_credit_code=org.credit_code,
+            now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+        )
     return Bidder(
         actor=world.bidders[index], org=org, identity=identity, age=X25519Identity.generate()
     )
@@ -72,6 +81,7 @@ def seal_for(
     *,
     price: int = 100_000,
     part: str = "main",
+    consortium: tuple[str, ...] = (),
 ) -> bytes:
     """A real sealed part for ``who`` to the committee of the tender's lot."""
     info = BidInfo(
@@ -79,6 +89,7 @@ def seal_for(
         lot=sealed_to.lot,
         part=part,
         bidder=who.org.credit_code,
+        consortium=consortium,
         fields={"price": price, "duration": 90},
     )
     return seal_bytes(
@@ -133,6 +144,7 @@ def sign_submit(
     version: int = 1,
     previous: str | None = None,
     signer: Identity | None = None,
+    consortium: tuple[str, ...] = (),
 ) -> SignedStatement:
     """The bidder's submit statement over ``parts`` (label → sha256)."""
     assert tender.code is not None
@@ -140,12 +152,18 @@ def sign_submit(
         tender=tender.code,
         lot="1",
         bidder=who.org.credit_code,
+        consortium=tuple(sorted(consortium)),
         bid_version=version,
         parts=tuple(PartHash(label=k, sha256=v) for k, v in parts.items()),
         previous=previous,
     )
     key = signer or who.identity
     return statement.sign(key.certificate, key.key, chain=key.chain)
+
+
+def countersign_as(member: Identity, signed: SignedStatement) -> bytes:
+    """A consortium member's countersignature over the same statement bytes."""
+    return countersign(signed.body, member.certificate, member.key, chain=member.chain)
 
 
 def sign_withdraw(tender: Tender, who: Bidder, version: int, submit_sha256: str) -> SignedStatement:

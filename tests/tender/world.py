@@ -11,13 +11,24 @@ import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
+from uuid import UUID
 
 import asyncpg
+from cryptography.hazmat.primitives.serialization import Encoding
 
+from accounts import key_queries
 from accounts.model import Actor, Organisation, OrgKind, Role, User
 from audit.entry import LogEntry
 from signing.age import X25519Identity
-from signing.certs import DemoCA, Identity, create_demo_ca, dump_pem_certificate, issue_identity
+from signing.certs import (
+    DemoCA,
+    Identity,
+    cert_sha256,
+    create_demo_ca,
+    dump_pem_certificate,
+    issue_identity,
+    subject_name,
+)
 from signing.statements import RecipientStatement
 from tender import committee, queries, service
 from tender.calendar import load_calendar
@@ -76,6 +87,9 @@ class World:
     tenderer: Actor
     supervisor: Actor
     bidders: tuple[Actor, ...]
+    # Each bidder user's signing certificate, registered on the platform (submit
+    # statements are refused from a certificate the organisation never registered).
+    bidder_identities: tuple[Identity, ...]
     other_agency: Actor
     officials: tuple[Official, ...]
     ca: DemoCA
@@ -83,6 +97,27 @@ class World:
     def setup(self, policies: Policies = FAST) -> Setup:
         """The use cases' setup: these policies, the shipped calendar, this CA."""
         return Setup(policies=policies, calendar=CALENDAR, trust=self.ca.trust_store())
+
+
+async def register_certificate(conn: asyncpg.Connection, user_id: UUID, identity: Identity) -> None:
+    """Register ``identity``'s certificate for the user (what POST /keys/certificate
+    stores after its proof of possession; accounts/keys.py tests that proof)."""
+    certificate = identity.certificate
+    await key_queries.replace_certificate(
+        conn,
+        user_id,
+        cert_sha256(certificate),
+        certificate.public_bytes(Encoding.DER),
+        subject_name(certificate),
+    )
+
+
+def bidder_identity(ca: DemoCA, org: Organisation, name: str) -> Identity:
+    """A bidder's signing certificate carrying its organisation's credit code."""
+    return issue_identity(
+        ca, name=name, org_credit_code=org.credit_code,
+        now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+    )  # fmt: skip
 
 
 async def make_official(
@@ -128,6 +163,9 @@ async def build_world(conn: asyncpg.Connection, ca: DemoCA, *, passwords: bool =
         await make_user(conn, org, Role.BIDDER, username=f"bidder{i}", password=password)
         for i, org in enumerate(bidder_orgs, start=1)
     ]
+    identities = [bidder_identity(ca, org, f"投标人{i}") for i, org in enumerate(bidder_orgs)]
+    for user, identity in zip(bidders, identities, strict=True):
+        await register_certificate(conn, user.id, identity)
     officials = (
         await make_official(conn, centre, ca, "official1"),
         await make_official(conn, department, ca, "official2"),
@@ -145,6 +183,7 @@ async def build_world(conn: asyncpg.Connection, ca: DemoCA, *, passwords: bool =
         tenderer=await actor_for(conn, tenderer),
         supervisor=await actor_for(conn, supervisor),
         bidders=tuple([await actor_for(conn, b) for b in bidders]),
+        bidder_identities=tuple(identities),
         other_agency=await actor_for(conn, other),
         officials=officials,
         ca=ca,

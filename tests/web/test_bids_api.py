@@ -12,18 +12,20 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tender import freeze
+from tender import freeze, service
 from tender.model import Tender
+from tests.tender.kit import replace
 from tests.tender.test_submission_kit import (
     Bidder,
     bidder,
+    countersign_as,
     make_submission,
     seal_for,
     sealed_committee,
     sign_submit,
     submit_sealed,
 )
-from tests.tender.world import SOON, World, published_tender, wait_until
+from tests.tender.world import SOON, World, appoint, fast_draft, published_tender, wait_until
 from tests.web.tender_http import (
     bearer,
     fixture_http_ca,  # noqa: F401
@@ -217,3 +219,46 @@ async def test_after_the_deadline_each_bidder_sees_its_own_freeze_line(
     assert mine["entry"]["parts"][0]["sha256"] == receipt.version.parts[0].sha256
     other = (await client.get(lot, headers=bearer(tokens["bidder2"]))).json()
     assert other["entry"] is None
+
+
+async def test_a_consortium_bid_over_http_carries_each_members_countersignature(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str],
+) -> None:  # fmt: skip
+    """The statement names the member; without its countersignature 422
+    bid_countersignature_missing; a stray certificate of the bidder's own organisation
+    422 bid_signer_not_registered; with the member's countersignature 201."""
+    async with pool.acquire() as conn:
+        draft = replace(await fast_draft(conn, web_world), consortia_allowed=True)
+        created = await service.create_draft(conn, web_world.agency, draft)
+        await appoint(conn, web_world, created)
+        tender = await service.publish(conn, web_world.agency, created.id, web_world.setup())
+    lead, member = bidder(web_world, 0), bidder(web_world, 1)
+    members = (member.org.credit_code,)
+    async with pool.acquire() as conn:
+        committee = await sealed_committee(conn, tender)
+    data = seal_for(web_world, committee, lead, consortium=members)
+    digest = hashlib.sha256(data).hexdigest()
+    auth = bearer(tokens["bidder1"])
+    lot = f"/api/v1/tenders/{tender.id}/lots/1"
+    created_upload = await client.post(
+        f"{lot}/uploads", json={"part": "main", "size": len(data), "sha256": digest}, headers=auth
+    )
+    upload = f"/api/v1/uploads/{created_upload.json()['id']}"
+    assert (await client.put(f"{upload}?offset=0", content=data, headers=auth)).status_code == 200
+    signed = sign_submit(tender, lead, {"main": digest}, consortium=members)
+    stray = bidder(web_world, 0, ca=web_world.ca).identity
+    refusals = [
+        (_statement_json(signed), "bid_countersignature_missing"),
+        (_statement_json(sign_submit(tender, lead, {"main": digest}, consortium=members,
+                                     signer=stray)), "bid_signer_not_registered"),
+        (_statement_json(signed) | {"countersignatures": ["%%"]}, "request_invalid"),
+    ]  # fmt: skip
+    for body, code in refusals:
+        refused = await client.post(f"{lot}/bid", json=body, headers=auth)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (422, code), refused.text
+    countersigned = base64.b64encode(countersign_as(member.identity, signed)).decode()
+    body = _statement_json(signed) | {"countersignatures": [countersigned]}
+    submitted = await client.post(f"{lot}/bid", json=body, headers=auth)
+    assert submitted.status_code == 201, submitted.text
+    mine = (await client.get(f"{lot}/bid", headers=auth)).json()
+    assert mine["consortium"] == list(members)

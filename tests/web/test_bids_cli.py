@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -18,14 +19,29 @@ import pytest
 
 from accounts.model import OrgKind, Role
 from signing.age import X25519Identity
-from signing.certs import DemoCA, dump_pem_certificate, dump_pem_private_key, issue_identity
+from signing.certs import (
+    Identity,
+    cert_sha256,
+    dump_pem_certificate,
+    dump_pem_private_key,
+    issue_identity,
+)
 from signing.manifest import BidInfo
+from tender import service
 from tender.model import Tender
 from tests.accounts.factory import PASSWORD, make_organisation, make_user
 from tests.conftest import CloneDatabase, LiveServer, free_port
 from tests.signing.bid_kit import seal_bytes
+from tests.tender.kit import replace
 from tests.tender.test_submission_kit import sealed_committee
-from tests.tender.world import World, published_tender
+from tests.tender.world import (
+    World,
+    appoint,
+    bidder_identity,
+    fast_draft,
+    published_tender,
+    register_certificate,
+)
 from tests.web.tender_http import (
     fixture_http_ca,  # noqa: F401
     fixture_settings,  # noqa: F401
@@ -34,15 +50,9 @@ from tests.web.tender_http import (
 )
 
 
-def _client_files(
-    directory: Path, ca: DemoCA, credit_code: str, token: str, sealed: bytes
-) -> dict[str, Path]:
-    """Certificate, key, token and sealed part of one bidder, as files."""
+def _client_files(directory: Path, ident: Identity, token: str, sealed: bytes) -> dict[str, Path]:
+    """Certificate (registered on the platform), key, token and sealed part, as files."""
     directory.mkdir(parents=True, exist_ok=True)
-    ident = issue_identity(
-        ca, name="投标人", org_credit_code=credit_code,
-        now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
-    )  # fmt: skip
     files = {
         "cert": directory / "bidder.crt",
         "key": directory / "bidder.key",
@@ -112,8 +122,8 @@ async def test_the_client_submits_and_replaces_a_bid_and_saves_verifiable_receip
     code = web_world.bidder_orgs[0].credit_code
     for version, price in ((1, 100), (2, 90)):
         sealed = _seal(web_world, committee, code, 300_000, price)
-        files = _client_files(tmp_path / f"v{version}", web_world.ca, code, tokens["bidder1"],
-                              sealed)  # fmt: skip
+        files = _client_files(tmp_path / f"v{version}", web_world.bidder_identities[0],
+                              tokens["bidder1"], sealed)  # fmt: skip
         done = await asyncio.to_thread(
             subprocess.run, _command(live_server.url, tender, files, tmp_path / "out"),
             capture_output=True, text=True, check=False,
@@ -123,6 +133,80 @@ async def test_the_client_submits_and_replaces_a_bid_and_saves_verifiable_receip
         stem = tmp_path / "out" / f"receipt-{tender.code}-1-v{version}"
         assert _openssl_verifies(stem, tmp_path / "out" / "receipt-ca.pem")
         assert hashlib.sha256(sealed).hexdigest() in stem.with_suffix(".json").read_text()
+
+
+async def test_a_consortium_submits_after_each_member_countersigns_with_the_client(
+    live_server: LiveServer, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """`etender bid submit --consortium` writes the statement and exits 3; `etender bid
+    countersign` refuses a non-member and signs as the member; the second submit wins."""
+    async with pool.acquire() as conn:
+        draft = replace(await fast_draft(conn, web_world), consortia_allowed=True)
+        created = await service.create_draft(conn, web_world.agency, draft)
+        await appoint(conn, web_world, created)
+        tender = await service.publish(conn, web_world.agency, created.id, web_world.setup())
+        committee = await sealed_committee(conn, tender)
+    lead_code = web_world.bidder_orgs[0].credit_code
+    member_code = web_world.bidder_orgs[1].credit_code
+    sealed = _seal(web_world, committee, lead_code, 300_000, 100)
+    files = _client_files(tmp_path / "lead", web_world.bidder_identities[0], tokens["bidder1"],
+                          sealed)  # fmt: skip
+    submit = [*_command(live_server.url, tender, files, tmp_path / "out"),
+              "--consortium", member_code]  # fmt: skip
+    first = await asyncio.to_thread(subprocess.run, submit, capture_output=True, text=True)
+    assert first.returncode == 3, first.stderr
+    statement = tmp_path / "out" / f"statement-{tender.code}-1-v1.json"
+    assert json.loads(statement.read_bytes())["consortium"] == [member_code]
+    signatures = []
+    for who, index in (("outsider", 2), ("member", 1)):
+        member_files = _client_files(tmp_path / who, web_world.bidder_identities[index], "-",
+                                     sealed)  # fmt: skip
+        signature = tmp_path / f"{who}.p7s"
+        signed = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "web.cli.main", "bid", "countersign", str(statement),
+             "--cert", str(member_files["cert"]), "--key", str(member_files["key"]),
+             "--out", str(signature)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        signatures.append((signed, signature))
+    (outsider, _), (member, signature) = signatures
+    assert outsider.returncode == 2
+    assert "speaks for" in outsider.stderr
+    assert member.returncode == 0, member.stderr
+    second = await asyncio.to_thread(
+        subprocess.run, [*submit, "--countersignature", str(signature)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    assert "submitted version 1" in second.stdout
+
+
+async def test_a_bidder_registers_its_signing_certificate_with_the_client(
+    live_server: LiveServer, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """`etender bid register-cert` signs a server challenge; the certificate becomes the
+    user's current one (the previous is retired), so it may sign submit statements."""
+    identity = bidder_identity(web_world.ca, web_world.bidder_orgs[1], "投标人二")
+    files = _client_files(tmp_path / "b2", identity, tokens["bidder2"], b"-")
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "web.cli.main", "bid", "register-cert", "--server",
+         live_server.url, "--token-file", str(files["token"]), "--cert", str(files["cert"]),
+         "--key", str(files["key"])],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    digest = cert_sha256(identity.certificate)
+    assert digest in done.stdout
+    async with pool.acquire() as conn:
+        current = await conn.fetchval(
+            "SELECT cert_sha256 FROM user_certificates WHERE user_id = $1 AND retired_at IS NULL",
+            web_world.bidders[1].user_id,
+        )
+    assert current == digest
 
 
 class _Server:
@@ -177,8 +261,10 @@ async def test_kill_9_during_20_concurrent_uploads_loses_no_receipt_and_clients_
         tender = await published_tender(conn, web_world)
         committee = await sealed_committee(conn, tender)
         orgs = [await make_organisation(conn, OrgKind.BIDDER) for _ in range(20)]
+        identities = [bidder_identity(web_world.ca, org, f"rush{i}") for i, org in enumerate(orgs)]
         for i, org in enumerate(orgs):
-            await make_user(conn, org, Role.BIDDER, username=f"rush{i}", password=PASSWORD)
+            user = await make_user(conn, org, Role.BIDDER, username=f"rush{i}", password=PASSWORD)
+            await register_certificate(conn, user.id, identities[i])
     server = _Server(data_dir, database.owner_dsn)  # serve migrates first: the owner
     server.start()
     try:
@@ -187,8 +273,8 @@ async def test_kill_9_during_20_concurrent_uploads_loses_no_receipt_and_clients_
             login = httpx.post(f"{server.url}/api/v1/auth/login", timeout=30,
                                json={"username": f"rush{i}", "password": PASSWORD})  # fmt: skip
             sealed = _seal(web_world, committee, org.credit_code, 3_000_000, 1000 + i)
-            files = _client_files(tmp_path / f"c{i}", web_world.ca, org.credit_code,
-                                  login.json()["token"], sealed)  # fmt: skip
+            files = _client_files(tmp_path / f"c{i}", identities[i], login.json()["token"],
+                                  sealed)  # fmt: skip
             commands.append(_command(server.url, tender, files, tmp_path / f"c{i}" / "out"))
         clients = [
             subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands

@@ -26,12 +26,19 @@ from websockets.asyncio.client import ClientConnection
 
 from accounts.model import OrgKind, Role
 from signing.age import parse_header, unwrap_file_key
-from signing.certs import DemoCA, dump_pem_certificate, dump_pem_private_key, issue_identity
+from signing.certs import (
+    DemoCA,
+    Identity,
+    dump_pem_certificate,
+    dump_pem_private_key,
+    subject_credit_code,
+)
+from signing.statements import PartHash, SubmitStatement, countersign
 from tender import queries
 from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
 from tests.conftest import CloneDatabase, LiveServer
 from tests.tender.test_submission_kit import Bidder, sign_withdraw
-from tests.tender.world import FAST, World, wait_until
+from tests.tender.world import FAST, World, bidder_identity, register_certificate, wait_until
 from tests.web.tender_http import (
     as_tender,
     bearer,
@@ -127,10 +134,8 @@ async def party(
         org = await make_organisation(conn, OrgKind.BIDDER, name=f"投标人{i + 1}")
         user = await make_user(conn, org, Role.BIDDER, username=username, password=PASSWORD)
         actor = await actor_for(conn, user)
-    identity = issue_identity(
-        world.ca, name=f"投标人{i + 1}", org_credit_code=org.credit_code,
-        now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
-    )  # fmt: skip
+    identity = bidder_identity(world.ca, org, f"投标人{i + 1}")
+    await register_certificate(conn, actor.user_id, identity)  # statements need it registered
     chain = b"".join(dump_pem_certificate(c) for c in (identity.certificate, *identity.chain))
     (home / "bidder.crt").write_bytes(chain)
     (home / "bidder.key").write_bytes(dump_pem_private_key(identity.key))
@@ -163,16 +168,32 @@ async def seal(
 
 
 async def submit(
-    server: str, who: Party, tender: dict[str, Any], sealed: Path, members: tuple[str, ...] = ()
-) -> tuple[str, int]:
-    """`etender bid submit` of a sealed part: its sha256 and the version the server gave."""
-    consortium = [a for m in members for a in ("--consortium", m)]
-    submitted = await cli(
-        "bid", "submit", "--server", server, f"--token={who.token}", "--tender", tender["id"],
-        "--lot", "1", "--cert", str(who.cert), "--key", str(who.key),
-        "--state-dir", str(sealed.parent / "state"), "--out-dir", str(who.out),
-        "--no-progress", *consortium, str(sealed),
-    )  # fmt: skip
+    server: str, who: Party, tender: dict[str, Any], sealed: Path,
+    members: tuple[Identity, ...] = (),
+) -> tuple[str, int]:  # fmt: skip
+    """`etender bid submit` of a sealed part: its sha256 and the version the server gave.
+    With ``members`` (a first version only), each member countersigns the statement the
+    client will build — its bytes are known before the upload: tender, lot, lead,
+    members, version 1, the part's hash — as `etender bid countersign` would
+    (tests/web/test_bids_cli.py runs that two-step flow); one run then submits."""
+    codes = sorted(subject_credit_code(m.certificate) or "" for m in members)
+    consortium = [a for c in codes for a in ("--consortium", c)]
+    argv = ("bid", "submit", "--server", server, f"--token={who.token}", "--tender",
+            tender["id"], "--lot", "1", "--cert", str(who.cert), "--key", str(who.key),
+            "--state-dir", str(sealed.parent / "state"), "--out-dir", str(who.out),
+            "--no-progress", *consortium)  # fmt: skip
+    countersigned: list[str] = []
+    if members:
+        digest = hashlib.sha256(sealed.read_bytes()).hexdigest()
+        body = SubmitStatement(
+            tender=tender["code"], lot="1", bidder=who.credit_code, consortium=tuple(codes),
+            bid_version=1, parts=(PartHash(label="main", sha256=digest),), previous=None,
+        ).to_bytes()  # fmt: skip
+        for i, member in enumerate(members):
+            path = sealed.parent / f"member{i}.p7s"
+            path.write_bytes(countersign(body, member.certificate, member.key, chain=member.chain))
+            countersigned += ["--countersignature", str(path)]
+    submitted = await cli(*argv, *countersigned, str(sealed))
     version = re.search(r"submitted version (\d+)", submitted)
     assert version is not None, submitted
     return hashlib.sha256(sealed.read_bytes()).hexdigest(), int(version.group(1))
@@ -261,6 +282,9 @@ async def test_the_whole_opening_through_server_websocket_and_command_line(
         conn = cast(asyncpg.Connection, proxy)
         parties = [await party(client, conn, web_world, homes[i], i) for i in range(4)]
         member = await make_organisation(conn, OrgKind.BIDDER, name="联合体成员")
+        member_user = await make_user(conn, member, Role.BIDDER, username="member1")
+        member_identity = bidder_identity(web_world.ca, member, "联合体成员")
+        await register_certificate(conn, member_user.id, member_identity)
     for who in parties:
         (who.home / "root.pem").write_bytes(dump_pem_certificate(http_ca.root_cert))
     tender = await publish(client, pool, web_world, tokens)
@@ -310,7 +334,7 @@ async def test_the_whole_opening_through_server_websocket_and_command_line(
             _replacing(server, p1, tender, sealed[0], sealed[1]),
             _withdrawing(server, client, pool, p2, tender, sealed[2], sealed[3]),
             submit(server, p3, tender, sealed[4]),
-            submit(server, p4, tender, sealed[5], consortium),
+            submit(server, p4, tender, sealed[5], (member_identity,)),
         ),
         strict=True,
     ))  # fmt: skip

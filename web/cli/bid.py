@@ -9,8 +9,17 @@ committee whose recipient statements do not verify against the trusted CAs.
         --key bidder.key --identity bidder.agekey --tender T --lot L \\
         --field price=123400 --field duration=90 --file bid.pdf --out-dir sealed/
     etender bid inspect --identity bidder.agekey --trust root.crt sealed/main.age
+    etender bid register-cert --server https://etender.example --token-file token.txt \\
+        --cert bidder.crt --key bidder.key
     etender bid submit --server https://etender.example --token-file token.txt \\
         --tender TENDER_ID --lot 1 --cert bidder.crt --key bidder.key sealed/main.age
+    etender bid countersign statement-T-1-v1.json --cert member.crt --key member.key \\
+        --out member.p7s
+
+Only a certificate registered on the platform by the organisation signs its statements
+(``register-cert``, docs/formats/signatures.md §6). A consortium's lead runs ``submit``
+with ``--consortium CODE``: it writes the statement and exits 3 until every member's
+``countersign`` file is passed with ``--countersignature`` (docs/formats/upload.md §3.1).
 
 ``submit`` follows docs/formats/upload.md: it resumes an interrupted upload from the
 server's committed offset (also after a restart: the upload id is kept in
@@ -48,9 +57,11 @@ from signing.errors import SigningError
 from signing.manifest import BidInfo, FieldValue
 from signing.sealed_bid import BidFile, OpenedPart, SealedPart, open_part, seal_part
 from signing.statements import PartHash, SubmitStatement
+from web.cli import bid_countersign, bid_keys
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_AWAITING_COUNTERSIGNATURES = 3  # the statement is written; members countersign it
 PROGRESS_MIN_BYTES = 1 << 20
 _FIELD = re.compile(r"([a-z][a-z0-9_]{0,63})=(.*)", re.DOTALL)
 _INTEGER = re.compile(r"0|[1-9][0-9]*")
@@ -86,6 +97,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     submit = commands.add_parser("submit", help="upload sealed parts (resumably) and submit")
     _add_submit_arguments(submit)
     submit.set_defaults(func=_guarded(cmd_submit))
+
+    keys = commands.add_parser("register-cert", help="register your signing certificate")
+    bid_keys.add_arguments(keys)
+    keys.set_defaults(func=_guarded(bid_keys.cmd_register_cert))
+
+    member = commands.add_parser("countersign", help="countersign a consortium's statement")
+    bid_countersign.add_arguments(member)
+    member.set_defaults(func=_guarded(bid_countersign.cmd_countersign))
 
 
 def _add_trust_arguments(parser: argparse.ArgumentParser) -> None:
@@ -159,7 +178,10 @@ def _guarded(command: Command) -> Command:
         except SigningError as exc:
             print(f"etender bid: error: {exc.code}: {exc.message}", file=sys.stderr)
             return EXIT_FAILED
-        except (CommandError, OSError) as exc:
+        except bid_keys.RegistrationRefused as exc:
+            print(f"etender bid: refused: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        except (CommandError, bid_countersign.CountersignRefused, OSError) as exc:
             print(f"etender bid: error: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
 
@@ -414,6 +436,13 @@ def _add_submit_arguments(submit: argparse.ArgumentParser) -> None:
     submit.add_argument("--cert", required=True, type=Path, help="signing certificate (+chain)")
     submit.add_argument("--key", required=True, help="its private key (PEM), or -")
     submit.add_argument("--consortium", action="append", default=[], help="member credit code")
+    submit.add_argument(
+        "--countersignature",
+        action="append",
+        default=[],
+        type=Path,
+        help="a member's countersignature file (etender bid countersign); one per member",
+    )
     submit.add_argument("--state-dir", type=Path, default=Path(".etender-uploads"))
     submit.add_argument("--out-dir", type=Path, default=Path("."), help="where receipts go")
     submit.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
@@ -606,6 +635,20 @@ def _write_receipt(out: Path, receipt: dict[str, object], root: object) -> Path:
     return stem
 
 
+def _await_countersignatures(out: Path, statement: SubmitStatement) -> int:
+    """Write the statement for the members to countersign; nothing is submitted yet."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"statement-{statement.tender}-{statement.lot}-v{statement.bid_version}.json"
+    path.write_bytes(statement.to_bytes())
+    print(
+        f"the consortium's members must countersign {path} first "
+        f"(etender bid countersign {path.name} --cert … --key … --out MEMBER.p7s); "
+        "then run this command again with --countersignature MEMBER.p7s for each member",
+        file=sys.stderr,
+    )
+    return EXIT_AWAITING_COUNTERSIGNATURES
+
+
 def cmd_submit(args: argparse.Namespace) -> int:
     """Upload every sealed part (resuming), sign the submit statement, save the receipt."""
     token = args.token or args.token_file.read_text().strip()
@@ -626,13 +669,17 @@ def cmd_submit(args: argparse.Namespace) -> int:
         statement = SubmitStatement(
             tender=str(code), lot=args.lot, bidder=bidder, bid_version=version,
             parts=tuple(PartHash(label=k, sha256=v) for k, v in sorted(hashes.items())),
-            previous=previous,
+            previous=previous, consortium=tuple(sorted(set(args.consortium))),
         )  # fmt: skip
+        if len(args.countersignature) < len(statement.consortium):
+            return _await_countersignatures(args.out_dir, statement)
         signed = statement.sign(certs[0], key, chain=certs[1:])
-        body = {
+        body: dict[str, object] = {
             "statement": base64.b64encode(signed.body).decode(),
             "signature": base64.b64encode(signed.signature).decode(),
-            "consortium": args.consortium,
+            "countersignatures": [
+                base64.b64encode(path.read_bytes()).decode() for path in args.countersignature
+            ],
         }
         receipt = _submit(api, lot_path, body, signed.body)
         root = api.retrying("GET", "/api/v1/receipts/ca.pem", raw=True)["pem"]

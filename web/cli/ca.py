@@ -180,7 +180,7 @@ def cmd_crl(args: argparse.Namespace) -> int:
     ]
     crl = issue_crl(ca, revocations=revocations, now=_now())
     # Written aside, then renamed: a server reading its trust directory at every use
-    # never sees half a CRL (docs/formats/signatures.md, §6).
+    # never sees half a CRL (docs/formats/signatures.md, §7).
     staged = args.out.with_name(args.out.name + ".partial")
     staged.write_bytes(dump_pem_crl(crl))
     staged.replace(args.out)

@@ -69,11 +69,14 @@ class UploadBody(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class StatementBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A signed statement: its canonical bytes and DER CMS signature, both base64."""
+    """A signed statement: its canonical bytes and DER CMS signature, both base64; for a
+    consortium, each member's countersignature over the same bytes (DER CMS, base64).
+    ``consortium`` is optional and, if given, must equal the statement's."""
 
     statement: str
     signature: str
-    consortium: list[str] = msgspec.field(default_factory=list)
+    consortium: list[str] | None = None
+    countersignatures: list[str] = msgspec.field(default_factory=list)
 
 
 class PartBody(msgspec.Struct, frozen=True, kw_only=True):
@@ -258,22 +261,36 @@ def _signed(body: StatementBody) -> SignedStatement:
     )
 
 
+def _countersignatures(body: StatementBody) -> list[bytes]:
+    if len(body.countersignatures) > submission.MAX_CONSORTIUM:
+        raise RequestInvalid(
+            f"at most {submission.MAX_CONSORTIUM} countersignatures",
+            details={"field": "countersignatures"},
+        )
+    return [_b64(item, "countersignatures") for item in body.countersignatures]
+
+
 async def submit_bid(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, StatementBody)
+    signed, countersignatures = _signed(body), _countersignatures(body)
     sub = submission_setup(request.app)
     async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
         receipt = await submission.submit_bid(
-            conn, actor, which, lot, _signed(body), consortium=body.consortium, sub=sub
-        )
+            conn, actor, which, lot, signed,
+            consortium=body.consortium, countersignatures=countersignatures, sub=sub,
+        )  # fmt: skip
     return json_response(receipt_body(receipt), 201)
 
 
 async def withdraw_bid(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, StatementBody)
-    if body.consortium:
-        raise RequestInvalid("a withdrawal names no consortium", details={"field": "consortium"})
+    if body.consortium or body.countersignatures:
+        raise RequestInvalid(
+            "a withdrawal names no consortium and carries no countersignatures",
+            details={"field": "consortium"},
+        )
     sub = submission_setup(request.app)
     async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
         receipt = await submission.withdraw_bid(conn, actor, which, lot, _signed(body), sub=sub)
