@@ -126,16 +126,34 @@ async def _refuse_answer(conn: asyncpg.Connection, draw_id: str, expert_id: str)
     raise DrawResponseConflict(f"you already answered ({current.status})")
 
 
-async def _member_data(
-    conn: asyncpg.Connection, draw: StoredDraw, expert_id: str, statement_sha256: str
-) -> dict[str, object]:
+async def _log_answer(
+    conn: asyncpg.Connection,
+    kind: PoolEvent,
+    actor: Actor,
+    draw: StoredDraw,
+    expert_id: str,
+    statement_sha256: str,
+) -> None:
+    """The answer's entry: the member, its statement and the actor all as commitments.
+
+    Salted: a bare hash of a statement could be brute-forced back to the expert; the
+    actor (the expert's own account) is hidden the same way (docs/audit-log.md §1.3).
+    """
     salt = (await queries_members.member_salts(conn, draw.id))[expert_id]
-    # Salted: a bare hash of a statement could be brute-forced back to the expert.
-    return {
-        "draw_id": draw.id,
-        "member": journal.commit_member(expert_id, salt),
-        "statement": commit(statement_sha256, salt),
-    }
+    await journal.append(
+        conn,
+        kind,
+        actor=actor,
+        role=Role.EXPERT,
+        subject=("draw", draw.id),
+        data={
+            "draw_id": draw.id,
+            "member": journal.commit_member(expert_id, salt),
+            "statement": commit(statement_sha256, salt),
+        },
+        commitments=("member", "statement"),
+        member_salt=salt,
+    )
 
 
 async def _confirmed(
@@ -146,15 +164,7 @@ async def _confirmed(
     response: DrawResponse,
 ) -> None:
     await queries_members.record_service(conn, expert_id, draw, draw.spec.session_date)
-    await journal.append(
-        conn,
-        PoolEvent.DRAW_CONFIRMED,
-        actor=actor,
-        role=Role.EXPERT,
-        subject=("draw", draw.id),
-        data=await _member_data(conn, draw, expert_id, response.sha256),
-        commitments=("member", "statement"),
-    )
+    await _log_answer(conn, PoolEvent.DRAW_CONFIRMED, actor, draw, expert_id, response.sha256)
     members = await queries_members.members(conn, draw.id)
     if committee_complete(draw, members):
         await queries_draws.set_complete(conn, draw.id)
@@ -179,15 +189,7 @@ async def _declined(
     assert draw.transcript is not None
     transcript = record_declines(draw.transcript, [expert_id])
     await queries_draws.save_transcript(conn, draw.id, transcript, draw.status)
-    await journal.append(
-        conn,
-        PoolEvent.DRAW_DECLINED,
-        actor=actor,
-        role=Role.EXPERT,
-        subject=("draw", draw.id),
-        data=await _member_data(conn, draw, expert_id, response.sha256),
-        commitments=("member", "statement"),
-    )
+    await _log_answer(conn, PoolEvent.DRAW_DECLINED, actor, draw, expert_id, response.sha256)
     await _replacement_needed(conn, draw, transcript.rounds[-1].r + 1, 1)
 
 
@@ -272,6 +274,18 @@ class Invitation:
     sent_at: datetime
     status: MemberStatus
     deadline: datetime
+
+
+def statement_for(item: Invitation, expert_id: str, decision: Decision) -> DrawResponse:
+    """The statement the expert is offered to sign: the same bytes on every page load.
+
+    ``issued_at`` is the notice's send time, not the time of the request, so a reload
+    between fetching the statement and signing it never changes the signed bytes
+    (issue 9, item 20: ``content_digest_mismatch`` after a reload).
+    """
+    return DrawResponse(
+        draw_id=item.draw_id, expert_id=expert_id, decision=decision, issued_at=item.sent_at
+    )
 
 
 async def my_invitations(conn: asyncpg.Connection, actor: Actor) -> list[Invitation]:

@@ -244,8 +244,15 @@ def _shortfall_from_doc(value: Any) -> Shortfall:
 
 
 def pools_from_json(text: str | bytes) -> dict[str, list[str]]:
-    """Parse a pools document ``{label: [id, …]}``; raise DrawPoolInvalid if malformed."""
+    """Parse a pools document; raise DrawPoolInvalid if malformed.
+
+    Accepts ``{label: [id, …]}`` and, unchanged, the API's and page's
+    ``{"pools": {label: [id, …]}}`` (docs/formats/draw.md §8): no label is ``pools``,
+    since every label holds an ``@`` (§9), so the two never read alike.
+    """
     doc = _load_json(text, DrawPoolInvalid)
+    if isinstance(doc, dict) and set(doc) == {"pools"} and isinstance(doc["pools"], dict):
+        doc = doc["pools"]
     if not isinstance(doc, dict):
         raise DrawPoolInvalid("a pools document is an object {label: [id, ...]}")
     for label, ids in doc.items():

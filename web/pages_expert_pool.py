@@ -46,7 +46,7 @@ from expert_pool.lifecycle import DrawSpec, DrawStatus, Purpose, StoredDraw
 from expert_pool.model import ExpertStatus
 from expert_pool.profiles import SearchFilter
 from expert_pool.regions import DEFAULT_REGIONS
-from expert_pool.response import Decision, DrawResponse
+from expert_pool.response import Decision
 from expert_pool.service_records import AttendanceEvent
 from expert_pool.specialties import default_specialties
 from web import i18n, i18n_expert_pool
@@ -399,12 +399,8 @@ async def invitations_page(
 ) -> Response:
     items = await service_answers.my_invitations(conn, actor)
     expert_id = await service_answers.expert_id_of(conn, actor)
-    now = datetime.now(SHANGHAI)
     statements = {
-        item.draw_id: {
-            d: DrawResponse(draw_id=item.draw_id, expert_id=expert_id, decision=d, issued_at=now)
-            for d in Decision
-        }
+        item.draw_id: {d: service_answers.statement_for(item, expert_id, d) for d in Decision}
         for item in items
     }
     return render(

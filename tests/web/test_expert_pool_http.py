@@ -175,7 +175,7 @@ async def test_a_draw_with_declines_and_two_replacement_rounds_verifies_from_out
     assert [len(rd["picks"]) for rd in doc["rounds"]] == [5, 2, 1]
     assert set(pools.json()) == {"pools"}
     (tmp_path / "t.json").write_text(transcript.text)
-    (tmp_path / "p.json").write_text(json.dumps(pools.json()["pools"]))
+    (tmp_path / "p.json").write_text(pools.text)  # exactly as served
     assert etender(["draw", "verify", str(tmp_path / "t.json"), str(tmp_path / "p.json")]) == 0
     doc["rounds"][1]["picks"][0]["expert_id"] = first[1]
     (tmp_path / "t.json").write_text(json.dumps(doc))
@@ -315,3 +315,32 @@ async def test_the_list_is_sealed_until_the_award(api: Api, world: World) -> Non
         assert (await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", None)).status_code == 200
     pdf = await api.call("GET", f"/api/v1/draws/{draw_id}/transcript.pdf", None)
     assert pdf.content.startswith(b"%PDF")
+
+
+async def test_the_statement_to_sign_is_the_same_on_every_load(
+    api: Api, world: World, conn: Any
+) -> None:
+    """Reloading the invitations never changes the bytes to sign (issue 9, item 20).
+
+    The notice is dated an hour back, so a statement stamped with the request's time
+    would differ from one stamped with the notice's.
+    """
+    await _pool(world)
+    draw_id = await _committed(api, world)
+    await _entropy(api, world.supervisor, draw_id, 0)
+    expert_id = (await _seated(api, world, draw_id))[0]
+    await conn.execute(
+        "UPDATE draw_notifications SET created_at = created_at - interval '1 hour'"
+        " WHERE draw_id = $1",
+        draw_id,
+    )
+    actor = await world.actor(world.expert_users[expert_id])
+    loads = [
+        (await api.call("GET", "/api/v1/expert-invitations", actor)).json()["items"][0]
+        for _ in range(2)
+    ]
+    assert loads[0]["confirm_statement"] == loads[1]["confirm_statement"]
+    assert loads[0]["decline_statement"] == loads[1]["decline_statement"]
+    statement = json.loads(base64.b64decode(loads[0]["confirm_statement"]))
+    sent = dt.datetime.fromisoformat(loads[0]["sent_at"]).astimezone(dt.UTC)
+    assert statement["issued_at"] == sent.strftime("%Y-%m-%dT%H:%M:%SZ")

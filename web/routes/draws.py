@@ -22,7 +22,6 @@ from starlette.responses import Response
 from accounts import service as accounts_service
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
-from audit import queries as audit_queries
 from expert_pool import (
     service_answers,
     service_close,
@@ -33,7 +32,7 @@ from expert_pool import (
 )
 from expert_pool.draw import Category, Transcript
 from expert_pool.lifecycle import DrawSpec, MemberStatus
-from expert_pool.response import Decision, DrawResponse
+from expert_pool.response import Decision
 from expert_pool.service_views import DrawSummary
 from signing.certs import TrustStore
 from tender.trust import optional_trust_store
@@ -319,8 +318,8 @@ async def answer(request: Request) -> AnswerResult:
     )
 
 
-def _statement(draw_id: str, expert_id: str, decision: Decision, now: datetime) -> str:
-    body = DrawResponse(draw_id=draw_id, expert_id=expert_id, decision=decision, issued_at=now)
+def _statement(item: service_answers.Invitation, expert_id: str, decision: Decision) -> str:
+    body = service_answers.statement_for(item, expert_id, decision)
     return base64.b64encode(body.to_bytes()).decode()
 
 
@@ -328,7 +327,6 @@ async def invitations(request: Request) -> InvitationList:
     async with signed_in(request) as (conn, actor):
         items = await service_answers.my_invitations(conn, actor)
         expert_id = await service_answers.expert_id_of(conn, actor)
-        now = await audit_queries.database_now(conn)
     out = []
     for item in items:
         due = item.status is MemberStatus.NOTIFIED
@@ -339,12 +337,8 @@ async def invitations(request: Request) -> InvitationList:
                 sent_at=item.sent_at,
                 status=item.status,
                 deadline=item.deadline,
-                confirm_statement=(
-                    _statement(item.draw_id, expert_id, Decision.CONFIRM, now) if due else None
-                ),
-                decline_statement=(
-                    _statement(item.draw_id, expert_id, Decision.DECLINE, now) if due else None
-                ),
+                confirm_statement=(_statement(item, expert_id, Decision.CONFIRM) if due else None),
+                decline_statement=(_statement(item, expert_id, Decision.DECLINE) if due else None),
             )
         )
     return InvitationList(items=out)
