@@ -342,3 +342,16 @@ async def evaluation_committee(
     For packages that grant the committee access (evaluation: the opened bid files).
     """
     return await queries_members.committee_users(conn, tender_id, lot, Purpose.EVALUATION)
+
+
+async def committee_member_salt(
+    conn: asyncpg.Connection, tender_id: str, lot: str, user_id: UUID
+) -> bytes | None:
+    """The salt that names a seated committee member in the log while the list is sealed.
+
+    For packages that log a committee member's actions (evaluation: bid-file reads):
+    pass it to ``expert_pool.journal.hidden_actor`` (docs/audit-log.md §1.3).
+    """
+    return await queries_members.committee_member_salt(
+        conn, tender_id, lot, Purpose.EVALUATION, user_id
+    )

@@ -26,7 +26,7 @@ from tender.opening_lot import Opening
 from tender.opening_release import release_shares
 from tender.receipts import load_or_create
 from tender.submission import Submission
-from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
+from tests.accounts.factory import actor_for, make_organisation, make_user
 from tests.expert_pool import world as pool_world
 from tests.tender.opening_kit import share_releases, submit_two_parts, two_envelope_tender
 from tests.tender.test_submission_kit import (
@@ -95,10 +95,11 @@ async def _completed_draw(
     seated = await pool_world.seated(experts, draw.id)
     users = []
     for expert_id in seated:
-        users.append(await pool_world.give_account(experts, expert_id, password=PASSWORD))
+        users.append(experts.expert_users[expert_id])
         # Until the last seat confirms, the draw is not complete: nobody is on the committee.
         assert await evaluation_committee(c, str(tender.id), lot) == frozenset()
-        await pool_world.answer(experts, draw.id, expert_id, Decision.CONFIRM)
+        address = expert_address(expert_id)
+        await pool_world.answer(experts, draw.id, expert_id, Decision.CONFIRM, address=address)
     done = await service_common.get_draw(c, draw.id)
     assert done.status is DrawStatus.COMPLETE
     assert await evaluation_committee(c, str(tender.id), lot) == {u.id for u in users}
@@ -110,13 +111,27 @@ async def _committees(
 ) -> tuple[list[User], list[User], Actor]:
     experts = await _pool_world(conn, world)
     local = pool_world.LOCAL
-    await pool_world.add_experts(experts, [f"A{n:03d}" for n in range(15)], region=local)
+    # Every expert of the pool has its account before any draw, as in production: an
+    # account opened only for the drawn would itself tell who was drawn.
     await pool_world.add_experts(
-        experts, [f"B{n:03d}" for n in range(15)], specialty="C01", region=local
+        experts, [f"A{n:03d}" for n in range(15)], region=local, accounts=True, passwords=True
+    )
+    await pool_world.add_experts(
+        experts,
+        [f"B{n:03d}" for n in range(15)],
+        specialty="C01",
+        region=local,
+        accounts=True,
+        passwords=True,
     )
     lot_one = await _completed_draw(experts, tender, "1", "A08@local", dt.timedelta(days=2))
     lot_two = await _completed_draw(experts, tender, "2", "C01@local", dt.timedelta(days=3))
     return lot_one, lot_two, experts.other_supervisor
+
+
+def expert_address(expert_id: str) -> str:
+    """Each expert acts from its own address (so a leak of it in the log is visible)."""
+    return f"198.51.100.{int(expert_id[1:]) + (100 if expert_id[0] == 'B' else 1)}"
 
 
 def opening_for(world: World, sub: Submission, data_dir: Path, output_root: Path) -> Opening:

@@ -235,10 +235,13 @@ def signed(world: World, draw_id: str, expert_id: str, decision: Decision) -> tu
     return statement.to_bytes(), statement.sign(identity.certificate, identity.key, identity.chain)
 
 
-async def answer(world: World, draw_id: str, expert_id: str, decision: Decision) -> None:
+async def answer(
+    world: World, draw_id: str, expert_id: str, decision: Decision, *, address: str | None = None
+) -> None:
     """The drawn expert answers through the service, signed with its certificate."""
     body, signature = signed(world, draw_id, expert_id, decision)
-    actor = await world.actor(world.expert_users[expert_id])
+    user = world.expert_users[expert_id]
+    actor = await (world.actor(user) if address is None else actor_for(world.conn, user, address))
     await service_answers.respond(
         world.conn, actor, draw_id, body, signature, trust=world.ca.trust_store()
     )
