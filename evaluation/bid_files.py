@@ -288,7 +288,8 @@ async def _log_read(
         "sha256": entry.sha256,
         "manifest_sha256": manifest,
     }
-    log_as, address, hidden = found.actor, log_address(actor.address), {}
+    log_as, address = found.actor, log_address(actor.address)
+    hidden: dict[str, str] = {}
     if found.member_salt is not None:
         # Issue 9, item 3: a committee member is named by its draw commitment until the
         # result opens the list (docs/audit-log.md §1.3).
