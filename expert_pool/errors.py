@@ -42,6 +42,8 @@
     ├── DrawStateInvalid                  draw_state_invalid
     │   ├── DrawNotCommitted              draw_not_committed
     │   └── DrawClosed                    draw_closed
+    ├── DrawCommitNotCheckpointed         draw_commit_not_checkpointed
+    ├── DrawCommitHashMismatch            draw_commit_hash_mismatch
     ├── DrawRoundConflict                 draw_round_conflict
     ├── DrawEntropyOutOfOrder             draw_entropy_out_of_order
     ├── DrawEntropyRoleInvalid            draw_entropy_role_invalid
@@ -350,6 +352,24 @@ class DrawNotCommitted(DrawStateInvalid):
     """Entropy or a round before the commit is logged: refused (trust model 4)."""
 
     code = "draw_not_committed"
+
+
+class DrawCommitNotCheckpointed(ExpertPoolError):
+    """No signed checkpoint (cosigned by the policy's witnesses) covers the commit yet.
+
+    Issue 9, item 2: until one does, an operator could still rewrite the commit entry
+    (and so ``commit_hash`` and ``key_0``) after seeing entropy. The client waits for
+    the next checkpoint and asks again.
+    """
+
+    code = "draw_commit_not_checkpointed"
+    status = 409
+
+
+class DrawCommitHashMismatch(ExpertPoolError):
+    """The contribution names another commit_hash than the draw's logged commit."""
+
+    code = "draw_commit_hash_mismatch"
 
 
 class DrawClosed(DrawStateInvalid):

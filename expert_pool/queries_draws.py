@@ -352,3 +352,35 @@ async def insert_round(
 async def round_salts(conn: asyncpg.Connection, draw_id: str) -> dict[int, bytes]:
     """Round → salt, for the reveal after the award."""
     return {r["r"]: r["salt"] for r in await conn.fetch(SELECT_ROUND_SALTS, draw_id)}
+
+
+# --- the checkpoint that fixes the commit (issue 9, item 2) ---------------------------------
+
+# The newest signed checkpoint that covers log index $1 and carries a cosignature of
+# every witness named in $3; with $2, exactly the checkpoint of that size.
+COVERING_CHECKPOINT = """
+SELECT c.size, c.root, c.note,
+       coalesce(array_agg(w.line ORDER BY w.witness)
+                FILTER (WHERE w.line IS NOT NULL), '{}') AS lines
+FROM log_checkpoints c
+LEFT JOIN log_cosignatures w ON w.size = c.size
+WHERE c.size > $1 AND ($2::bigint IS NULL OR c.size = $2)
+GROUP BY c.size, c.root, c.note
+HAVING coalesce(array_agg(w.witness) FILTER (WHERE w.witness IS NOT NULL), '{}')
+       @> $3::text[]
+ORDER BY c.size DESC
+LIMIT 1
+"""
+
+
+async def covering_checkpoint(
+    conn: asyncpg.Connection,
+    index: int,
+    witnesses: Sequence[str],
+    size: int | None = None,
+) -> tuple[int, bytes, str, list[str]] | None:
+    """(size, root, note, cosignature lines) of the checkpoint fixing entry ``index``."""
+    row = await conn.fetchrow(COVERING_CHECKPOINT, index, size, list(witnesses))
+    if row is None:
+        return None
+    return row["size"], bytes(row["root"]), row["note"], list(row["lines"])

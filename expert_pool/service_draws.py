@@ -18,6 +18,7 @@ Every change runs under the draw's row lock (queries_draws.draw(lock=True)).
 
 from __future__ import annotations
 
+import base64
 import logging
 import secrets
 from collections.abc import Mapping, Sequence
@@ -54,6 +55,7 @@ from expert_pool.draw import (
 )
 from expert_pool.errors import (
     DrawClosed,
+    DrawCommitHashMismatch,
     DrawEntropyMissing,
     DrawEntropyOutOfOrder,
     DrawEntropyRoleInvalid,
@@ -78,6 +80,7 @@ from expert_pool.notify import draw_notice
 from expert_pool.profiles import AlertKind
 from expert_pool.service import load_policy
 from expert_pool.service_common import below_ratio, get_draw, new_draw_id, resource
+from expert_pool.service_views import not_checkpointed
 from expert_pool.specialties import default_specialties
 from signing.canonical import canonical_json
 
@@ -270,32 +273,85 @@ def _check_open(draw: StoredDraw, r: int) -> Transcript:
     return draw.transcript
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FixedCommit:
+    """What a contribution names: the commit it builds on and the checkpoint fixing it.
+
+    Issue 9, item 2: the contributor's client checked that the signed checkpoint of
+    ``checkpoint_size`` (cosigned by the policy's ``commit_witnesses``) includes the
+    commit entry whose leaf hash is ``commit_hash``; the entropy entry records both.
+    """
+
+    commit_hash: str
+    checkpoint_size: int
+    checkpoint_root: str = ""  # base64, filled in from the stored checkpoint
+
+
+async def _fixed_commit(
+    conn: asyncpg.Connection, draw: StoredDraw, transcript: Transcript, named: FixedCommit
+) -> FixedCommit:
+    """Refuse entropy unless a signed (and witnessed) checkpoint covers the commit."""
+    if named.commit_hash != transcript.commit_hash:
+        raise DrawCommitHashMismatch(
+            f"the contribution names commit {named.commit_hash[:64]!r}; this draw's commit "
+            f"is {transcript.commit_hash}"
+        )
+    assert draw.commit_log_index is not None
+    found = await queries_draws.covering_checkpoint(
+        conn, draw.commit_log_index, draw.policy.commit_witnesses, size=named.checkpoint_size
+    )
+    if found is None:
+        raise not_checkpointed(draw)
+    root = base64.b64encode(found[1]).decode()
+    return FixedCommit(
+        commit_hash=named.commit_hash, checkpoint_size=found[0], checkpoint_root=root
+    )
+
+
 async def contribute_entropy(
-    conn: asyncpg.Connection, actor: Actor, draw_id: str, r: int, entropy: str
+    conn: asyncpg.Connection,
+    actor: Actor,
+    draw_id: str,
+    r: int,
+    entropy: str,
+    *,
+    fixed: FixedCommit,
 ) -> StoredDraw:
-    """Take one contribution; a supervisor's closes round 0 or draws a replacement round."""
+    """Take one contribution; a supervisor's closes round 0 or draws a replacement round.
+
+    Refused before a signed checkpoint covers the commit (`draw_commit_not_checkpointed`)
+    and when it names another commit (`draw_commit_hash_mismatch`).
+    """
     draw = await get_draw(conn, draw_id)
     contributor, role = contributor_role(actor, draw)
     validate_entropy(entropy, minimum_hex=draw.policy.draw.min_entropy_hex)
     async with conn.transaction():
         draw = await get_draw(conn, draw_id, lock=True)
         transcript = _check_open(draw, r)
+        fixed = await _fixed_commit(conn, draw, transcript, fixed)
         record = EntropyRecord(
             round=r, role=contributor, entropy=entropy, contributor=actor.user_id
         )
         if r == 0:
-            await _round_zero(conn, actor, role, draw, transcript, record)
+            await _round_zero(conn, actor, role, draw, transcript, record, fixed)
         else:
-            await _replacement(conn, actor, role, draw, transcript, record)
+            await _replacement(conn, actor, role, draw, transcript, record, fixed)
         draw = await get_draw(conn, draw_id)
     await dispatch_notifications(conn)
     return draw
 
 
 async def _log_entropy(
-    conn: asyncpg.Connection, actor: Actor, role: Role, draw: StoredDraw, record: EntropyRecord
+    conn: asyncpg.Connection,
+    actor: Actor,
+    role: Role,
+    draw: StoredDraw,
+    record: EntropyRecord,
+    fixed: FixedCommit,
 ) -> None:
     await queries_draws.insert_entropy(conn, draw.id, record)
+    # The entry is the contribution's statement: the value, the commit it builds on and
+    # the checkpoint that fixed that commit before the value was known.
     await journal.append(
         conn,
         PoolEvent.DRAW_ENTROPY,
@@ -307,6 +363,9 @@ async def _log_entropy(
             "round": record.round,
             "role": str(record.role),
             "entropy": record.entropy,
+            "commit_hash": fixed.commit_hash,
+            "checkpoint_size": fixed.checkpoint_size,
+            "checkpoint_root": fixed.checkpoint_root,
         },
     )
 
@@ -318,6 +377,7 @@ async def _round_zero(
     draw: StoredDraw,
     transcript: Transcript,
     record: EntropyRecord,
+    fixed: FixedCommit,
 ) -> None:
     if record.role not in draw.spec.entropy_roles:
         raise DrawEntropyRoleInvalid(f"this draw takes no entropy from the {record.role}")
@@ -330,7 +390,7 @@ async def _round_zero(
             raise DrawEntropyOutOfOrder(
                 f"a supervisor's entropy closes round 0: {names} must contribute first"
             )
-    await _log_entropy(conn, actor, role, draw, record)
+    await _log_entropy(conn, actor, role, draw, record, fixed)
     if record.role is not ContributorRole.SUPERVISOR:
         return
     contributions = [
@@ -353,6 +413,7 @@ async def _replacement(
     draw: StoredDraw,
     transcript: Transcript,
     record: EntropyRecord,
+    fixed: FixedCommit,
 ) -> None:
     # DESIGN.md: a replacement round needs fresh supervisor entropy e_r.
     if record.role is not ContributorRole.SUPERVISOR:
@@ -364,7 +425,7 @@ async def _replacement(
         contribution=EntropyContribution(role=record.role, entropy=record.entropy),
         policy=draw.policy.draw,
     )
-    await _log_entropy(conn, actor, role, draw, record)
+    await _log_entropy(conn, actor, role, draw, record, fixed)
     await _after_round(conn, actor, role, draw, drawn)
 
 

@@ -5,7 +5,7 @@ Call it after web/demo.py created its users, in the same transaction if you like
 services' own transactions become savepoints)::
 
     from web.demo_expert_pool import load_demo
-    result = await load_demo(conn, id_card_key=key, ca=demo_ca)
+    result = await load_demo(conn, id_card_key=key, ca=demo_ca, log=log_identity)
 
 Everything goes through the services, so every step has its log entry, and the draw
 verifies with ``etender draw verify`` like any other. DEMO ONLY: the loader plays the
@@ -27,6 +27,8 @@ import asyncpg
 
 from accounts import service as accounts
 from accounts.model import Actor, Role, User
+from audit import service as audit
+from audit.service import LogIdentity
 from expert_pool import (
     queries,
     queries_members,
@@ -196,6 +198,23 @@ async def _seated_now(conn: asyncpg.Connection, draw_id: str) -> list[str]:
     return list(seated_experts(draw.transcript))
 
 
+async def _contribute(
+    conn: asyncpg.Connection, supervisor: Actor, draw_id: str, r: int, log: LogIdentity
+) -> None:
+    """The supervisor's client: a checkpoint covers the commit, then entropy names both.
+
+    The demo signs the checkpoint itself (the server's job would, a moment later).
+    """
+    async with conn.transaction():
+        await audit.sign_new_checkpoint(conn, log)
+    proof = await service_views.commit_proof(conn, supervisor, draw_id, log.signer.verifier())
+    fixed = service_draws.FixedCommit(
+        commit_hash=proof.commit_hash, checkpoint_size=proof.checkpoint_size
+    )
+    entropy = secrets.token_hex(32)
+    await service_draws.contribute_entropy(conn, supervisor, draw_id, r, entropy, fixed=fixed)
+
+
 async def _run_draw(
     conn: asyncpg.Connection,
     actors: Mapping[str, Actor],
@@ -203,20 +222,21 @@ async def _run_draw(
     identities: Mapping[str, Identity],
     ca: DemoCA,
     now: dt.datetime,
+    log: LogIdentity,
 ) -> str:
     """Round 0, two declines, round 1, one decline, round 2, then everyone confirms."""
     supervisor, centre = actors["supervisor"], actors["centre"]
     draw_id = await _request(conn, actors["agency"], supervisor, tenderer, now)
     await service_pools.prepare_draw(conn, centre, draw_id)
     await service_draws.commit_draw(conn, centre, draw_id)
-    await service_draws.contribute_entropy(conn, supervisor, draw_id, 0, secrets.token_hex(32))
+    await _contribute(conn, supervisor, draw_id, 0, log)
     first = await _seated_now(conn, draw_id)
     for expert_id in (first[0], first[3]):
         await _answer(conn, draw_id, expert_id, Decision.DECLINE, identities, ca)
-    await service_draws.contribute_entropy(conn, supervisor, draw_id, 1, secrets.token_hex(32))
+    await _contribute(conn, supervisor, draw_id, 1, log)
     newcomer = next(x for x in await _seated_now(conn, draw_id) if x not in first)
     await _answer(conn, draw_id, newcomer, Decision.DECLINE, identities, ca)
-    await service_draws.contribute_entropy(conn, supervisor, draw_id, 2, secrets.token_hex(32))
+    await _contribute(conn, supervisor, draw_id, 2, log)
     for expert_id in await _seated_now(conn, draw_id):
         member = await queries_members.member(conn, draw_id, expert_id)
         if member is not None and member.status is MemberStatus.NOTIFIED:
@@ -229,6 +249,7 @@ async def load_demo(
     *,
     id_card_key: bytes,
     ca: DemoCA,
+    log: LogIdentity,
     experts: int = 30,
     usernames: Sequence[str] = ("supervisor1", "centre.staff", "agency", "tenderer"),
 ) -> DemoPoolResult:
@@ -239,7 +260,7 @@ async def load_demo(
     tenderer = await accounts.get_organisation(conn, actors["tenderer"].organisation_id)
     identities = await _experts(conn, actors["supervisor"], ca, id_card_key, now, experts)
     venues = await _venues(conn, actors["centre"])
-    draw_id = await _run_draw(conn, actors, tenderer.credit_code, identities, ca, now)
+    draw_id = await _run_draw(conn, actors, tenderer.credit_code, identities, ca, now, log)
     transcript = await service_views.transcript(conn, actors["supervisor"], draw_id)
     return DemoPoolResult(
         experts=tuple(identities),

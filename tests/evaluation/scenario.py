@@ -91,7 +91,7 @@ async def _completed_draw(
     await service_pools.prepare_draw(c, experts.centre_staff, draw.id)
     await service_draws.commit_draw(c, experts.centre_staff, draw.id)
     entropy = pool_world.fresh_entropy()
-    await service_draws.contribute_entropy(c, experts.supervisor, draw.id, 0, entropy)
+    await pool_world.contribute(c, experts.supervisor, draw.id, 0, entropy)
     seated = await pool_world.seated(experts, draw.id)
     users = []
     for expert_id in seated:

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from accounts.model import Actor, Organisation, OrgKind, Role, User
+from audit import service as audit
+from audit.checkpoint import generate_private_key
+from audit.note import Ed25519Signer
 from expert_pool import (
     queries_members,
     service,
@@ -48,6 +51,37 @@ def id_card_number(born: dt.date, region: str = "341802") -> str:
     """A valid GB 11643-1999 number born on `born`."""
     body = f"{region}{born:%Y%m%d}{next(_cards) % 900 + 100}"
     return body + check_character(body)
+
+
+# The log's checkpoint signer of the service tests (the app has its own identity).
+_SIGNER = Ed25519Signer(name="etender.test/log", private_key=generate_private_key())
+TEST_LOG = audit.LogIdentity(origin=_SIGNER.name, signer=_SIGNER)
+
+
+async def sign_checkpoint(conn: asyncpg.Connection, log: audit.LogIdentity = TEST_LOG) -> None:
+    """What the checkpoint job does, driven directly: no test waits for the clock."""
+    async with conn.transaction():
+        await audit.sign_new_checkpoint(conn, log)
+
+
+async def contribute(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    draw_id: str,
+    r: int,
+    entropy: str,
+    *,
+    log: audit.LogIdentity = TEST_LOG,
+) -> StoredDraw:
+    """A contributor's client: a checkpoint fixes the commit, then the entropy names it."""
+    await sign_checkpoint(conn, log)
+    draw = await service_common.get_draw(conn, draw_id)
+    size = await conn.fetchval("SELECT max(size) FROM log_checkpoints")
+    fixed = service_draws.FixedCommit(
+        commit_hash=draw.transcript.commit_hash if draw.transcript else "0" * 64,
+        checkpoint_size=size,
+    )
+    return await service_draws.contribute_entropy(conn, actor, draw_id, r, entropy, fixed=fixed)
 
 
 def fresh_entropy() -> str:

@@ -18,18 +18,17 @@ from tests.expert_pool.world import (
     World,
     add_experts,
     expert_row,
-    fresh_entropy,
 )
-from tests.web.test_expert_pool_http import Api, _answer, _request_body, _waiting
+from tests.web.test_expert_pool_http import Api, _answer, _entropy, _request_body, _waiting
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 
 
 @pytest.fixture
-def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA) -> Api:
+def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA, world: World) -> Api:
     """The HTTP client; the app trusts the demo CA."""
     app.state.trust_store = pool_ca.trust_store()
-    return Api(client)
+    return Api(client, app, world.conn)
 
 
 async def _count(conn: asyncpg.Connection, table: str) -> int:
@@ -130,12 +129,10 @@ async def test_second_draw_for_a_committee_and_entropy_after_the_draw_are_refuse
     await api.call("POST", f"/api/v1/draws/{draw_id}/commit", world.centre_staff)
     recommit = await api.call("POST", f"/api/v1/draws/{draw_id}/commit", world.centre_staff)
     assert recommit.json()["error"]["code"] == "draw_state_invalid"
-    body = {"round": 0, "entropy": fresh_entropy()}
-    await api.call("POST", f"/api/v1/draws/{draw_id}/entropy", world.supervisor, body)
+    await _entropy(api, world.supervisor, draw_id, 0)
     for expert_id in await _waiting(api, world, draw_id):
         assert (await _answer(api, world, draw_id, expert_id, Decision.CONFIRM)).status_code == 200
-    late = {"round": 1, "entropy": fresh_entropy()}
-    after = await api.call("POST", f"/api/v1/draws/{draw_id}/entropy", world.supervisor, late)
+    after = await _entropy(api, world.supervisor, draw_id, 1)
     assert after.json()["error"]["code"] == "draw_closed"
     count = await _count(world.conn, "draw_entropy")
     assert count == 1
@@ -156,12 +153,7 @@ async def test_a_pool_smaller_than_the_places_gives_a_shortfall_not_a_crash(
     reason = {"reason": "稀缺专业"}
     await api.call("POST", f"/api/v1/draws/{draw_id}/pool-approval", world.supervisor, reason)
     await api.call("POST", f"/api/v1/draws/{draw_id}/commit", world.centre_staff)
-    drawn = await api.call(
-        "POST",
-        f"/api/v1/draws/{draw_id}/entropy",
-        world.supervisor,
-        {"round": 0, "entropy": fresh_entropy()},
-    )
+    drawn = await _entropy(api, world.supervisor, draw_id, 0)
     assert drawn.status_code == 200
     seats = {s["label"]: s for s in drawn.json()["seats"]}
     assert (seats["A08@local"]["waiting"], seats["A08@local"]["missing"]) == (2, 1)
@@ -182,7 +174,7 @@ async def test_answers_without_a_configured_ca_are_refused_clearly(
 ) -> None:
     """No trust store and no <data dir>/trust: 503 trust_store_unavailable, nothing stored."""
     assert getattr(app.state, "trust_store", None) is None
-    api = Api(client)
+    api = Api(client, app, world.conn)
     await add_experts(world, ["E001"], accounts=True, passwords=True)
     expert = await world.actor(world.expert_users["E001"])
     body = {"statement": "e30=", "signature": "e30="}

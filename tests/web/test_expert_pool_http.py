@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -22,6 +23,7 @@ from tests.expert_pool.world import (
     World,
     add_experts,
     fresh_entropy,
+    sign_checkpoint,
     signed,
 )
 from web.cli.main import main as etender
@@ -34,8 +36,10 @@ conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 class Api:
     """A client speaking for several people with their bearer tokens."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, app: Starlette, conn: asyncpg.Connection) -> None:
         self.client = client
+        self.app = app
+        self.conn = conn
         self.tokens: dict[str, str] = {}
 
     async def headers(self, actor: Actor) -> dict[str, str]:
@@ -55,10 +59,10 @@ class Api:
 
 
 @pytest.fixture
-def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA) -> Api:
+def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA, world: World) -> Api:
     """The HTTP client; the app trusts the demo CA for signed answers."""
     app.state.trust_store = pool_ca.trust_store()
-    return Api(client)
+    return Api(client, app, world.conn)
 
 
 async def _pool(world: World) -> None:
@@ -103,9 +107,24 @@ async def _committed(api: Api, world: World, **extra: Any) -> str:
 
 
 async def _entropy(
-    api: Api, actor: Actor, draw_id: str, r: int, value: str | None = None
+    api: Api,
+    actor: Actor,
+    draw_id: str,
+    r: int,
+    value: str | None = None,
+    *,
+    checkpoint: bool = True,
 ) -> httpx.Response:
-    body = {"round": r, "entropy": value or fresh_entropy()}
+    """A contributor's client: the checkpoint job runs (driven directly, no clock), the
+    client fetches the commit's proof and names the commit and checkpoint it checked."""
+    if checkpoint:
+        await sign_checkpoint(api.conn, api.app.state.log_identity)
+    fixed: dict[str, Any] = {"commit_hash": "0" * 64, "checkpoint_size": 1}
+    proof = await api.call("GET", f"/api/v1/draws/{draw_id}/commit", actor)
+    if proof.status_code == 200:
+        doc = proof.json()
+        fixed = {"commit_hash": doc["commit_hash"], "checkpoint_size": doc["checkpoint_size"]}
+    body = {"round": r, "entropy": value or fresh_entropy()} | fixed
     return await api.call("POST", f"/api/v1/draws/{draw_id}/entropy", actor, body)
 
 

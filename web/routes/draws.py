@@ -246,7 +246,12 @@ async def contribute(request: Request) -> DrawBody:
     body = await read_json(request, EntropyBody)
     draw_id = request.path_params["id"]
     async with signed_in(request) as (conn, actor):
-        await service_draws.contribute_entropy(conn, actor, draw_id, body.round, body.entropy)
+        fixed = service_draws.FixedCommit(
+            commit_hash=body.commit_hash, checkpoint_size=body.checkpoint_size
+        )
+        await service_draws.contribute_entropy(
+            conn, actor, draw_id, body.round, body.entropy, fixed=fixed
+        )
         return await _summary(conn, actor, draw_id)
 
 
