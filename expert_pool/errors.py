@@ -27,6 +27,7 @@
     │   ├── DrawRoundInvalid              draw_round_invalid
     │   ├── DrawRoundCapReached           draw_round_cap_reached
     │   ├── DrawDeclineInvalid            draw_decline_invalid
+    │   ├── DrawCommitProofInvalid        draw_commit_proof_invalid
     │   └── DrawTranscriptInvalid         draw_transcript_invalid
     ├── CommitteeCompositionInvalid       committee_composition_invalid
     ├── CsvRowsInvalid                    csv_rows_invalid
@@ -352,6 +353,12 @@ class DrawNotCommitted(DrawStateInvalid):
     """Entropy or a round before the commit is logged: refused (trust model 4)."""
 
     code = "draw_not_committed"
+
+
+class DrawCommitProofInvalid(DrawError):
+    """The commit proof a server answered does not hold (the contributor's client check)."""
+
+    code = "draw_commit_proof_invalid"
 
 
 class DrawCommitNotCheckpointed(ExpertPoolError):

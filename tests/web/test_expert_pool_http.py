@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import json
@@ -14,9 +15,15 @@ import pytest
 from starlette.applications import Starlette
 
 from accounts.model import Actor
+from audit.checkpoint import Cosigner, generate_private_key
+from audit.note import Ed25519Signer
+from expert_pool import queries_draws
+from expert_pool.commit_check import check_commit_proof
+from expert_pool.errors import DrawCommitProofInvalid
 from expert_pool.response import Decision
 from signing.certs import DemoCA
 from tests.accounts.factory import PASSWORD
+from tests.conftest import LiveServer
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import (
     REMOTE,
@@ -363,3 +370,48 @@ async def test_the_statement_to_sign_is_the_same_on_every_load(
     statement = json.loads(base64.b64decode(loads[0]["confirm_statement"]))
     sent = dt.datetime.fromisoformat(loads[0]["sent_at"]).astimezone(dt.UTC)
     assert statement["issued_at"] == sent.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def test_the_entropy_command_checks_the_commit_proof_before_it_sends(
+    api: Api,
+    world: World,
+    live_server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`etender draw entropy --server` sends nothing unless the signed checkpoint includes
+    the commit entry, with the pinned log key and each named witness (issue 9, item 2)."""
+    await _pool(world)
+    draw_id = await _committed(api, world)
+    await sign_checkpoint(api.conn, api.app.state.log_identity)
+    await api.headers(world.supervisor)
+    monkeypatch.setenv("ETENDER_TOKEN", api.tokens[world.supervisor.username])
+    log_vkey = api.app.state.log_identity.signer.verifier().to_vkey()
+    args = ["draw", "entropy", "--server", live_server.url, "--draw", draw_id, "--wait", "0"]
+    stranger = Cosigner(name="witness.example/absent", private_key=generate_private_key())
+    other_log = Ed25519Signer(
+        name=api.app.state.log_identity.origin, private_key=generate_private_key()
+    )
+    for extra, why in (
+        (["--log-key", log_vkey, "--witness", stranger.verifier().to_vkey()], "did not cosign"),
+        (["--log-key", other_log.verifier().to_vkey()], "does not verify"),
+    ):
+        assert await asyncio.to_thread(etender, [*args, *extra]) == 1
+        assert why in capsys.readouterr().err
+    assert (await queries_draws.entropy(api.conn, draw_id)) == []
+    assert await asyncio.to_thread(etender, [*args, "--log-key", log_vkey]) == 0
+    status = await api.call("GET", f"/api/v1/draws/{draw_id}", world.supervisor)
+    assert status.json()["status"] == "drawing"
+    # The same check refuses a proof doctored on the way.
+    doc = (await api.call("GET", f"/api/v1/draws/{draw_id}/commit", world.supervisor)).json()
+    assert doc["inclusion"]
+    check_commit_proof(doc, draw_id=draw_id, log_vkey=log_vkey)
+    for doctored in (
+        doc | {"commit_hash": "ab" * 32},
+        doc | {"inclusion": [doc["inclusion"][0], *doc["inclusion"]]},
+        doc | {"log_index": doc["log_index"] - 1},
+    ):
+        with pytest.raises(DrawCommitProofInvalid):
+            check_commit_proof(doctored, draw_id=draw_id, log_vkey=log_vkey)
+    with pytest.raises(DrawCommitProofInvalid):
+        check_commit_proof(doc, draw_id="D-0000000000000000", log_vkey=log_vkey)
