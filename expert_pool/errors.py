@@ -40,6 +40,7 @@
     ├── DrawNotFound                      draw_not_found
     ├── DrawExists                        draw_exists
     ├── DrawRequestInvalid                draw_request_invalid
+    ├── DrawTenderNotFound                draw_tender_not_found
     ├── DrawStateInvalid                  draw_state_invalid
     │   ├── DrawNotCommitted              draw_not_committed
     │   └── DrawClosed                    draw_closed
@@ -353,6 +354,15 @@ class DrawNotCommitted(DrawStateInvalid):
     """Entropy or a round before the commit is logged: refused (trust model 4)."""
 
     code = "draw_not_committed"
+
+
+class DrawTenderNotFound(ExpertPoolError):
+    """The draw names no tender and lot of the requesting agency (issue 9, item 4).
+
+    Another agency's tender answers the same as a tender that does not exist.
+    """
+
+    code = "draw_tender_not_found"
 
 
 class DrawCommitProofInvalid(DrawError):

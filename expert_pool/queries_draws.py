@@ -384,3 +384,22 @@ async def covering_checkpoint(
     if row is None:
         return None
     return row["size"], bytes(row["root"]), row["note"], list(row["lines"])
+
+
+# --- the tender a draw belongs to (issue 9, item 4) ------------------------------------------
+
+# Read from the tender package's tables (expert_pool does not import tender: the layers
+# are peers); a tender of another agency is not found, like one that does not exist.
+TENDER_LOT_OF_AGENCY = """
+SELECT t.department_id
+FROM tenders t JOIN tender_lots l ON l.tender_id = t.id
+WHERE t.id::text = $1 AND l.number = $2 AND t.agency_id = $3
+"""
+
+
+async def tender_lot_department(
+    conn: asyncpg.Connection, tender_id: str, lot: str, agency_id: UUID
+) -> UUID | None:
+    """The supervising department of the agency's tender lot; None if it has no such lot."""
+    found: UUID | None = await conn.fetchval(TENDER_LOT_OF_AGENCY, tender_id, lot, agency_id)
+    return found

@@ -63,6 +63,7 @@ from expert_pool.errors import (
     DrawRequestInvalid,
     DrawRoundConflict,
     DrawStateInvalid,
+    DrawTenderNotFound,
 )
 from expert_pool.events import PoolEvent
 from expert_pool.lifecycle import (
@@ -146,6 +147,16 @@ async def request_draw(
         bidder_principals=request.bidder_principals,
     )
     async with conn.transaction():
+        # A draw belongs to a real tender lot of the requesting agency (issue 9, item 4).
+        department = await queries_draws.tender_lot_department(
+            conn, request.tender_id, request.lot, request.agency_id
+        )
+        if department is None:
+            raise DrawTenderNotFound(
+                f"your agency has no tender {request.tender_id[:64]!r} with lot {request.lot[:8]!r}"
+            )
+        if department != request.department_id:
+            raise DrawRequestInvalid("the department is not the one supervising the tender")
         if request.spec.session_start <= await queries.database_now(conn):
             raise DrawRequestInvalid("the session must start in the future")
         attempt = await queries_draws.previous_attempts(conn, parties) + 1

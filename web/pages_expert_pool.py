@@ -370,8 +370,6 @@ async def _act(
             await service_close.approve_redraw(conn, actor, draw_id, reason)
         case "cancel":
             await service_close.cancel_draw(conn, actor, draw_id, reason)
-        case "publish":
-            await service_close.publish_after_award(conn, actor, draw_id)
         case "attendance":
             event = AttendanceEvent(form.get("event", "signed_in"))
             await service_records.record_attendance(

@@ -4,7 +4,7 @@ A two-envelope tender: three bidders seal real technical and commercial parts to
 lot's opening committee; after the deadline two of three officials release their
 technical shares, so the opening decrypts every technical part into the output root
 while the commercial parts stay sealed. Meanwhile the agency has an evaluation draw
-run for lot 1 (five experts confirm) and another for lot 2 of the same tender, all
+run for lot 1 (five experts confirm) and another for a second tender of the agency, all
 through the real expert_pool services.
 """
 
@@ -21,6 +21,7 @@ from expert_pool import service_common, service_draws, service_pools
 from expert_pool.lifecycle import DrawStatus, Purpose
 from expert_pool.response import Decision
 from expert_pool.service_views import evaluation_committee
+from tender import service as tender_service
 from tender.model import Tender
 from tender.opening_lot import Opening
 from tender.opening_release import release_shares
@@ -34,7 +35,7 @@ from tests.tender.test_submission_kit import (
     make_submission,
 )
 from tests.tender.test_submission_kit import bidder as make_bidder
-from tests.tender.world import World, wait_until
+from tests.tender.world import World, fast_draft, wait_until
 
 PRICES = (100_000_00, 90_000_00, 80_000_00)
 FILE_NAME = "技术标.txt"  # what tests/tender/test_submission_kit.seal_for seals
@@ -49,7 +50,7 @@ class Scenario:
     bidders: tuple[Bidder, ...]
     output_root: Path
     committee: tuple[User, ...]  # confirmed experts of lot 1's evaluation draw
-    other_lot_expert: User  # confirmed in lot 2's draw only
+    other_lot_expert: User  # confirmed in another tender's draw only
     other_supervisor: Actor  # supervises another industry department
 
 
@@ -125,7 +126,10 @@ async def _committees(
         passwords=True,
     )
     lot_one = await _completed_draw(experts, tender, "1", "A08@local", dt.timedelta(days=2))
-    lot_two = await _completed_draw(experts, tender, "2", "C01@local", dt.timedelta(days=3))
+    # A draw names a real tender lot (issue 9, item 4): the other committee is drawn for
+    # another tender of the agency (this tender has one lot).
+    other = await tender_service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    lot_two = await _completed_draw(experts, other, "1", "C01@local", dt.timedelta(days=3))
     return lot_one, lot_two, experts.other_supervisor
 
 

@@ -130,10 +130,11 @@ async def test_two_supervisors_finishing_round_0_at_once_draw_it_once(
 async def test_commit_before_prepare_is_refused(world: World) -> None:
     """Pools are computed and recorded before anything is committed."""
     await _pool(world)
-    from tests.expert_pool.world import request, spec
+    from tests.expert_pool.world import new_tender, request, spec
 
+    tender = await new_tender(world)
     draw = await service_draws.request_draw(
-        world.conn, world.agency_actor, request(world, spec(CATEGORIES))
+        world.conn, world.agency_actor, request(world, spec(CATEGORIES), tender=tender)
     )
     with pytest.raises(DrawStateInvalid):
         await service_draws.commit_draw(world.conn, world.centre_staff, draw.id)

@@ -31,6 +31,7 @@ from expert_pool.id_card import check_character
 from expert_pool.lifecycle import DrawSpec, Purpose, StoredDraw, seated_experts
 from expert_pool.response import Decision, DrawResponse
 from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
+from tender.service import create_draft
 from tests.accounts.factory import (
     PASSWORD,
     actor_for,
@@ -38,6 +39,7 @@ from tests.accounts.factory import (
     make_user,
     new_credit_code,
 )
+from tests.tender.kit import a_draft, a_lot
 
 ID_CARD_KEY = b"k" * 32
 _serial = itertools.count(1)
@@ -109,6 +111,7 @@ class World:
     bidder: Actor
     identities: dict[str, Identity] = field(default_factory=dict)
     expert_users: dict[str, User] = field(default_factory=dict)
+    tenderer_org: Organisation | None = None
 
     async def actor(self, user: User) -> Actor:
         """The actor of a user, roles read from the database."""
@@ -122,6 +125,7 @@ async def make_world(conn: asyncpg.Connection, ca: DemoCA) -> World:
     department = await make_organisation(conn, OrgKind.INDUSTRY_DEPARTMENT)
     other = await make_organisation(conn, OrgKind.INDUSTRY_DEPARTMENT)
     bidder_org = await make_organisation(conn, OrgKind.BIDDER)
+    tenderer = await make_organisation(conn, OrgKind.TENDERER)
     users = {
         "admin": await make_user(conn, centre, Role.SYSTEM_ADMIN),
         "centre": await make_user(conn, centre, Role.CENTRE_STAFF),
@@ -139,7 +143,8 @@ async def make_world(conn: asyncpg.Connection, ca: DemoCA) -> World:
         department=department,
         other_department=other,
         bidder_org=bidder_org,
-        tenderer_code=new_credit_code(),
+        tenderer_code=tenderer.credit_code,
+        tenderer_org=tenderer,
         admin=actors["admin"],
         centre_staff=actors["centre"],
         agency_actor=actors["agency"],
@@ -200,6 +205,18 @@ async def give_account(world: World, expert_id: str, *, password: str | None = N
     return user
 
 
+async def new_tender(world: World, lots: int = 1) -> str:
+    """A draft tender of the world's agency (a draw names a real tender lot, issue 9 #4)."""
+    assert world.tenderer_org is not None
+    draft = a_draft(
+        tenderer_id=world.tenderer_org.id,
+        department_id=world.department.id,
+        lots=tuple(a_lot(str(n)) for n in range(1, lots + 1)),
+    )
+    tender = await create_draft(world.conn, world.agency_actor, draft)
+    return str(tender.id)
+
+
 def spec(
     categories: Sequence[tuple[str, int]],
     *,
@@ -249,6 +266,7 @@ async def committed_draw(
     roles: Sequence[ContributorRole] = (ContributorRole.SUPERVISOR,),
 ) -> StoredDraw:
     """A draw requested, prepared and committed (no entropy yet)."""
+    tender = tender or await new_tender(world)
     draw_request = request(world, spec(categories, roles=roles), tender=tender)
     draw = await service_draws.request_draw(world.conn, world.agency_actor, draw_request)
     await service_pools.prepare_draw(world.conn, world.centre_staff, draw.id)

@@ -9,8 +9,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from accounts.model import OrgKind, Role
 from expert_pool.response import Decision
 from signing.certs import DemoCA
+from tender.service import create_draft
+from tests.accounts.factory import actor_for, make_organisation, make_user
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import (
     CSV_HEADER,
@@ -19,6 +22,7 @@ from tests.expert_pool.world import (
     add_experts,
     expert_row,
 )
+from tests.tender.kit import a_draft
 from tests.web.test_expert_pool_http import Api, _answer, _entropy, _request_body, _waiting
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
@@ -121,8 +125,9 @@ async def test_second_draw_for_a_committee_and_entropy_after_the_draw_are_refuse
         accounts=True,
         passwords=True,
     )
-    first = await api.call("POST", "/api/v1/draws", world.agency_actor, _request_body(world))
-    second = await api.call("POST", "/api/v1/draws", world.agency_actor, _request_body(world))
+    body = _request_body(world, tender_id=await api.tender(world))
+    first = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
+    second = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
     assert (second.status_code, second.json()["error"]["code"]) == (409, "draw_exists")
     draw_id = first.json()["id"]
     await api.call("POST", f"/api/v1/draws/{draw_id}/prepare", world.centre_staff)
@@ -144,7 +149,8 @@ async def test_a_pool_smaller_than_the_places_gives_a_shortfall_not_a_crash(
     """Two experts for three places: two seated, one missing, agency and supervisors alerted."""
     await add_experts(world, ["L001", "L002"], accounts=True, passwords=True)
     await add_experts(world, [f"R{n:03d}" for n in range(7)], specialty="C01", region=REMOTE)
-    created = await api.call("POST", "/api/v1/draws", world.agency_actor, _request_body(world))
+    body = _request_body(world, tender_id=await api.tender(world))
+    created = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
     draw_id = created.json()["id"]
     prepared = await api.call("POST", f"/api/v1/draws/{draw_id}/prepare", world.centre_staff)
     assert prepared.json()["below_ratio"] == ["A08@local"]
@@ -183,3 +189,35 @@ async def test_answers_without_a_configured_ca_are_refused_clearly(
         503,
         "trust_store_unavailable",
     )
+
+
+async def test_a_draw_names_a_real_tender_lot_of_the_requesting_agency(
+    api: Api, world: World
+) -> None:
+    """No tender, no such lot, or another agency's tender: the same 404, nothing stored
+    (issue 9, item 4); the tender's own department must supervise the draw."""
+    other_org = await make_organisation(world.conn, OrgKind.AGENCY)
+    other_actor = await actor_for(world.conn, await make_user(world.conn, other_org, Role.AGENCY))
+    assert world.tenderer_org is not None
+    theirs = await create_draft(
+        world.conn,
+        other_actor,
+        a_draft(tenderer_id=world.tenderer_org.id, department_id=world.department.id),
+    )
+    ours = await api.tender(world)
+    before = await _count(world.conn, "draws")
+    answers = []
+    for tender_id, lot in (("XC-2026-0042", "1"), (ours, "2"), (str(theirs.id), "1")):
+        body = _request_body(world, tender_id=tender_id, lot=lot)
+        answers.append(await api.call("POST", "/api/v1/draws", world.agency_actor, body))
+    assert {(a.status_code, a.json()["error"]["code"]) for a in answers} == {
+        (404, "draw_tender_not_found")
+    }
+    elsewhere = _request_body(world, tender_id=ours, department_id=str(world.other_department.id))
+    refused = await api.call("POST", "/api/v1/draws", world.agency_actor, elsewhere)
+    assert refused.json()["error"]["code"] == "draw_request_invalid"
+    assert await _count(world.conn, "draws") == before
+    created = await api.call(
+        "POST", "/api/v1/draws", world.agency_actor, _request_body(world, tender_id=ours)
+    )
+    assert created.status_code == 201, created.text

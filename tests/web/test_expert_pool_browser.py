@@ -17,7 +17,7 @@ from signing.certs import DemoCA
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.expert_pool import fixtures
-from tests.expert_pool.world import REMOTE, World, add_experts, sign_checkpoint
+from tests.expert_pool.world import REMOTE, World, add_experts, new_tender, sign_checkpoint
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -50,7 +50,7 @@ async def test_a_draw_runs_through_the_pages_in_chinese_and_english(
     agency = await _as(browser, live_server, world.agency_actor)
     await agency.goto(f"{url}/draws/new")
     start = (dt.datetime.now(SHANGHAI) + dt.timedelta(days=2)).replace(second=0, microsecond=0)
-    await agency.fill("#tender_id", "XC-2026-0100")
+    await agency.fill("#tender_id", await new_tender(world))
     await agency.fill("#project_id", "P-0100")
     await agency.fill("#tenderer", world.tenderer_code)
     await agency.select_option("#department", str(world.department.id))

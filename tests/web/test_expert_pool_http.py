@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from accounts.model import Actor
 from audit.checkpoint import Cosigner, generate_private_key
 from audit.note import Ed25519Signer
-from expert_pool import queries_draws
+from expert_pool import queries_draws, service_close
 from expert_pool.commit_check import check_commit_proof
 from expert_pool.errors import DrawCommitProofInvalid
 from expert_pool.response import Decision
@@ -30,6 +30,7 @@ from tests.expert_pool.world import (
     World,
     add_experts,
     fresh_entropy,
+    new_tender,
     sign_checkpoint,
     signed,
 )
@@ -48,6 +49,13 @@ class Api:
         self.app = app
         self.conn = conn
         self.tokens: dict[str, str] = {}
+        self._tender: str | None = None
+
+    async def tender(self, world: World) -> str:
+        """The agency's draft tender the test's draws belong to (one per test)."""
+        if self._tender is None:
+            self._tender = await new_tender(world)
+        return self._tender
 
     async def headers(self, actor: Actor) -> dict[str, str]:
         if actor.username not in self.tokens:
@@ -101,9 +109,8 @@ def _request_body(world: World, **extra: Any) -> dict[str, Any]:
 
 
 async def _committed(api: Api, world: World, **extra: Any) -> str:
-    created = await api.call(
-        "POST", "/api/v1/draws", world.agency_actor, _request_body(world, **extra)
-    )
+    body = _request_body(world, tender_id=await api.tender(world), **extra)
+    created = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
     assert created.status_code == 201, created.text
     draw_id: str = created.json()["id"]
     prepared = await api.call("POST", f"/api/v1/draws/{draw_id}/prepare", world.centre_staff)
@@ -212,10 +219,12 @@ async def test_a_draw_with_declines_and_two_replacement_rounds_verifies_from_out
 async def test_steering_attempts_are_refused(api: Api, world: World) -> None:
     """No supervisor entropy, short entropy, early entropy, stale entropy, no approval."""
     await _pool(world)
-    bad = _request_body(world, entropy_roles=["agency"])
+    tender = await api.tender(world)
+    bad = _request_body(world, tender_id=tender, entropy_roles=["agency"])
     refused = await api.call("POST", "/api/v1/draws", world.agency_actor, bad)
     assert refused.json()["error"]["code"] == "draw_request_invalid"
-    created = await api.call("POST", "/api/v1/draws", world.agency_actor, _request_body(world))
+    body = _request_body(world, tender_id=tender)
+    created = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
     draw_id = created.json()["id"]
     early = await _entropy(api, world.supervisor, draw_id, 0)
     assert (early.status_code, early.json()["error"]["code"]) == (422, "draw_not_committed")
@@ -334,9 +343,12 @@ async def test_the_list_is_sealed_until_the_award(api: Api, world: World) -> Non
         {"expert_id": seated[0], "event": "signed_in"},
     )
     assert signed_in.status_code == 422  # the session is days away: sign-in not open yet
-    # After the award the list is public (default policy).
-    published = await api.call("POST", f"/api/v1/draws/{draw_id}/publish", world.supervisor)
-    assert published.json()["awarded"] is True
+    # No route publishes the list (issue 9, item 4): only the tender's result does.
+    route = await api.call("POST", f"/api/v1/draws/{draw_id}/publish", world.supervisor)
+    assert route.status_code == 404
+    for view in ("members", "transcript", "pools"):
+        assert (await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", None)).status_code == 401
+    await service_close.publish_after_award(api.conn, None, draw_id)  # the result's use case
     for view in ("members", "transcript", "pools"):
         assert (await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", None)).status_code == 200
     pdf = await api.call("GET", f"/api/v1/draws/{draw_id}/transcript.pdf", None)

@@ -363,13 +363,6 @@ async def cancel(request: Request) -> StatusBody:
     return StatusBody(status="cancelled")
 
 
-async def publish(request: Request) -> DrawBody:
-    draw_id = request.path_params["id"]
-    async with signed_in(request) as (conn, actor):
-        await service_close.publish_after_award(conn, actor, draw_id)
-        return await _summary(conn, actor, draw_id)
-
-
 def _attendance_out(draw_id: str, expert_id: str, event: str, at: datetime) -> AttendanceOut:
     return AttendanceOut(draw_id=draw_id, expert_id=expert_id, event=event, occurred_at=at)
 
@@ -537,13 +530,6 @@ ROUTES = [
         response=StatusBody,
     ),
     _route("POST", f"{_D}/cancel", cancel, "Cancel the draw", body=ReasonBody, response=StatusBody),
-    _route(
-        "POST",
-        f"{_D}/publish",
-        publish,
-        "The tender is awarded: publish per policy",
-        response=DrawBody,
-    ),
     _route(
         "POST",
         f"{_D}/attendance",
