@@ -301,7 +301,8 @@ async def drop_unused_approvals(conn: asyncpg.Connection, draw_id: str, kind: st
 # --- entropy and rounds ------------------------------------------------------------------
 
 INSERT_ENTROPY = """
-INSERT INTO draw_entropy (draw_id, round, role, entropy, contributor) VALUES ($1, $2, $3, $4, $5)
+INSERT INTO draw_entropy (draw_id, round, role, entropy, contributor, log_index)
+VALUES ($1, $2, $3, $4, $5, $6)
 """
 
 
@@ -315,13 +316,15 @@ async def insert_entropy(conn: asyncpg.Connection, draw_id: str, record: Entropy
             str(record.role),
             record.entropy,
             record.contributor,
+            record.log_index,
         )
     except asyncpg.UniqueViolationError:
         raise DrawEntropyReused("this entropy value was already used in this draw") from None
 
 
 SELECT_ENTROPY = """
-SELECT round, role, entropy, contributor FROM draw_entropy WHERE draw_id = $1 ORDER BY id
+SELECT round, role, entropy, contributor, log_index FROM draw_entropy WHERE draw_id = $1
+ORDER BY id
 """
 
 
@@ -333,6 +336,7 @@ async def entropy(conn: asyncpg.Connection, draw_id: str) -> list[EntropyRecord]
             role=ContributorRole(r["role"]),
             entropy=r["entropy"],
             contributor=r["contributor"],
+            log_index=r["log_index"],
         )
         for r in await conn.fetch(SELECT_ENTROPY, draw_id)
     ]

@@ -22,7 +22,7 @@ import base64
 import logging
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 import asyncpg
@@ -244,7 +244,7 @@ async def commit_draw(conn: asyncpg.Connection, actor: Actor, draw_id: str) -> C
             data=commit.entry_fields(),
         )
         commit_hash = leaf_hash(entry.to_bytes())
-        transcript = start_transcript(commit, commit_hash)
+        transcript = replace(start_transcript(commit, commit_hash), commit_log_index=index)
         await queries_draws.set_committed(conn, draw.id, seed, transcript, index)
     log.info("expert_pool.draw_committed", extra={"draw_id": draw.id, "log_index": index})
     return CommitInfo(
@@ -360,10 +360,9 @@ async def _log_entropy(
     record: EntropyRecord,
     fixed: FixedCommit,
 ) -> None:
-    await queries_draws.insert_entropy(conn, draw.id, record)
     # The entry is the contribution's statement: the value, the commit it builds on and
     # the checkpoint that fixed that commit before the value was known.
-    await journal.append(
+    _, index = await journal.append(
         conn,
         PoolEvent.DRAW_ENTROPY,
         actor=actor,
@@ -379,6 +378,8 @@ async def _log_entropy(
             "checkpoint_root": fixed.checkpoint_root,
         },
     )
+    # Stored with its log index: the round's transcript lists where each value was logged.
+    await queries_draws.insert_entropy(conn, draw.id, replace(record, log_index=index))
 
 
 async def _round_zero(
@@ -444,7 +445,13 @@ async def _after_round(
     conn: asyncpg.Connection, actor: Actor, role: Role, draw: StoredDraw, drawn: Transcript
 ) -> None:
     """Log the round (picks as a commitment), seat and notify the experts, alert shortfalls."""
-    rd = drawn.rounds[-1]
+    indexes = tuple(
+        e.log_index
+        for e in await queries_draws.entropy(conn, draw.id)
+        if e.round == drawn.rounds[-1].r and e.log_index is not None
+    )
+    rd = replace(drawn.rounds[-1], entropy_log_indexes=indexes)
+    drawn = replace(drawn, rounds=(*drawn.rounds[:-1], rd))
     salt = new_salt()
     picks = canonical_json([[p.i, p.label, p.expert_id] for p in rd.picks])
     gaps = [s for s in drawn.shortfalls if s.r == rd.r]

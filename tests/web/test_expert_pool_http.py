@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 
 from accounts.model import Actor
 from audit.checkpoint import Cosigner, generate_private_key
+from audit.entry import LogEntry
 from audit.note import Ed25519Signer
 from expert_pool import queries_draws, service_close
 from expert_pool.commit_check import check_commit_proof
@@ -200,6 +201,7 @@ async def test_a_draw_with_declines_and_two_replacement_rounds_verifies_from_out
         "pool_sizes",
         "seed_commitment",
         "commit_hash",
+        "commit_log_index",
         "rounds",
         "shortfalls",
         "platform_seed",
@@ -210,6 +212,22 @@ async def test_a_draw_with_declines_and_two_replacement_rounds_verifies_from_out
     (tmp_path / "t.json").write_text(transcript.text)
     (tmp_path / "p.json").write_text(pools.text)  # exactly as served
     assert etender(["draw", "verify", str(tmp_path / "t.json"), str(tmp_path / "p.json")]) == 0
+    # Order and inclusion from the transcript alone: each contribution's entry is logged
+    # after the commit and names it (issue 9, item 2).
+    logged = [x for rd in doc["rounds"] for x in rd["entropy_log_indexes"]]
+    assert [len(rd["entropy_log_indexes"]) for rd in doc["rounds"]] == [1, 1, 1]
+    assert doc["commit_log_index"] < logged[0] < logged[1] < logged[2]
+    for index in logged:
+        raw = await api.conn.fetchval("SELECT entry FROM log_entries WHERE idx = $1", index)
+        entry = LogEntry.from_bytes(raw)
+        assert entry.kind == "draw.entropy_contributed"
+        assert entry.data["commit_hash"] == doc["commit_hash"]
+        assert entry.data["checkpoint_size"] > doc["commit_log_index"]
+    swapped = json.loads(transcript.text)
+    swapped["rounds"][0]["entropy_log_indexes"] = [doc["commit_log_index"] - 1]
+    (tmp_path / "t.json").write_text(json.dumps(swapped))
+    assert etender(["draw", "verify", str(tmp_path / "t.json"), str(tmp_path / "p.json")]) == 1
+    assert "log_order_invalid round 0" in capsys.readouterr().out
     doc["rounds"][1]["picks"][0]["expert_id"] = first[1]
     (tmp_path / "t.json").write_text(json.dumps(doc))
     assert etender(["draw", "verify", str(tmp_path / "t.json"), str(tmp_path / "p.json")]) == 1

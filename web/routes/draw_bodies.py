@@ -146,6 +146,7 @@ class PickDoc(Model, frozen=True, kw_only=True):
 class RoundDoc(Model, frozen=True, kw_only=True):
     r: int
     entropy: list[str]
+    entropy_log_indexes: list[int]
     picks: list[PickDoc]
     declined: list[str]
 
@@ -166,6 +167,7 @@ class TranscriptDoc(Model, frozen=True, kw_only=True):
     pool_sizes: dict[str, int]
     seed_commitment: str
     commit_hash: str
+    commit_log_index: int | None
     rounds: list[RoundDoc]
     shortfalls: list[ShortfallDoc]
     platform_seed: str | None
