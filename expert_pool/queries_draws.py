@@ -236,6 +236,16 @@ UPDATE draws SET status = 'complete', seed_revealed_at = clock_timestamp() WHERE
 """
 
 
+REVEAL_SEED = """
+UPDATE draws SET seed_revealed_at = coalesce(seed_revealed_at, clock_timestamp()) WHERE id = $1
+"""
+
+
+async def reveal_seed(conn: asyncpg.Connection, draw_id: str) -> None:
+    """Supervisors see the platform seed from now on (in the transcript)."""
+    await conn.execute(REVEAL_SEED, draw_id)
+
+
 async def set_complete(conn: asyncpg.Connection, draw_id: str) -> None:
     """The committee is complete: the seed is revealed to supervisors from now on."""
     await conn.execute(SET_COMPLETE, draw_id)

@@ -212,22 +212,23 @@ async def _time_out_draw(conn: asyncpg.Connection, draw_id: str) -> int:
     draw = await get_draw(conn, draw_id, lock=True)
     if draw.status is not DrawStatus.DRAWING or draw.transcript is None:
         return 0
-    expired = await queries_members.expired_members(conn, draw.id)
-    for expert_id in expired:
-        delivery = await queries_notices.latest_delivery(conn, draw.id, expert_id)
-        await queries_members.time_out_member(
-            conn, draw.id, expert_id, None if delivery is None else delivery.id
-        )
+    expired = []
+    for expert_id in await queries_members.expired_members(conn, draw.id):
+        # A timeout needs the channel's record that the notice was delivered (issue 9,
+        # item 2): an operator who keeps a notice from an expert cannot turn that into a
+        # decline and a fresh pick. Undelivered, the seat waits for a supervisor.
+        delivery = await queries_notices.latest_delivered(conn, draw.id, expert_id)
+        if delivery is None:
+            log.warning("expert_pool.timeout_undelivered", extra={"draw_id": draw.id})
+            continue
+        expired.append(expert_id)
+        await queries_members.time_out_member(conn, draw.id, expert_id, delivery.id)
         salt = (await queries_members.member_salts(conn, draw.id))[expert_id]
-        record = (
-            None
-            if delivery is None
-            else {
-                "channel": delivery.channel,
-                "status": str(delivery.status),
-                "at": delivery.at.isoformat(),
-            }
-        )
+        record = {
+            "channel": delivery.channel,
+            "status": str(delivery.status),
+            "at": delivery.at.isoformat(),
+        }
         await journal.append(
             conn,
             PoolEvent.DRAW_TIMED_OUT,

@@ -78,6 +78,11 @@ async def cancel_draw(conn: asyncpg.Connection, actor: Actor, draw_id: str, reas
             await queries_draws.use_approval(conn, approval)
             approved = True
         await queries_draws.set_cancelled(conn, draw.id, reason.strip())
+        # Selective abort (issue 9, item 2): a draw cancelled after entropy made picks
+        # shows supervisors its seed, so they recompute the picks it would have seated.
+        drawn = draw.transcript is not None and bool(draw.transcript.rounds)
+        if drawn:
+            await queries_draws.reveal_seed(conn, draw.id)
         await journal.append(
             conn,
             PoolEvent.DRAW_CANCELLED,
@@ -89,6 +94,7 @@ async def cancel_draw(conn: asyncpg.Connection, actor: Actor, draw_id: str, reas
                 "attempt": draw.attempt,
                 "was": str(draw.status),
                 "approved": approved,
+                "seed_revealed_to_supervisors": drawn,
             },
         )
 
