@@ -46,6 +46,7 @@
     │   └── DrawClosed                    draw_closed
     ├── DrawCommitNotCheckpointed         draw_commit_not_checkpointed
     ├── DrawCommitHashMismatch            draw_commit_hash_mismatch
+    ├── DrawEntropyStatementInvalid       draw_entropy_statement_invalid
     ├── DrawRoundConflict                 draw_round_conflict
     ├── DrawEntropyOutOfOrder             draw_entropy_out_of_order
     ├── DrawEntropyRoleInvalid            draw_entropy_role_invalid
@@ -387,6 +388,13 @@ class DrawCommitHashMismatch(ExpertPoolError):
     """The contribution names another commit_hash than the draw's logged commit."""
 
     code = "draw_commit_hash_mismatch"
+
+
+class DrawEntropyStatementInvalid(ExpertPoolError):
+    """A signed entropy statement is malformed, does not verify, is signed by a
+    certificate not registered for the contributor, or differs from the contribution."""
+
+    code = "draw_entropy_statement_invalid"
 
 
 class DrawClosed(DrawStateInvalid):

@@ -311,12 +311,18 @@ async def drop_unused_approvals(conn: asyncpg.Connection, draw_id: str, kind: st
 # --- entropy and rounds ------------------------------------------------------------------
 
 INSERT_ENTROPY = """
-INSERT INTO draw_entropy (draw_id, round, role, entropy, contributor, log_index)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO draw_entropy (draw_id, round, role, entropy, contributor, log_index,
+                          statement_signature)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 """
 
 
-async def insert_entropy(conn: asyncpg.Connection, draw_id: str, record: EntropyRecord) -> None:
+async def insert_entropy(
+    conn: asyncpg.Connection,
+    draw_id: str,
+    record: EntropyRecord,
+    signature: bytes | None = None,
+) -> None:
     """Store a contribution; a value used before in this draw raises DrawEntropyReused."""
     try:
         await conn.execute(
@@ -327,6 +333,7 @@ async def insert_entropy(conn: asyncpg.Connection, draw_id: str, record: Entropy
             record.entropy,
             record.contributor,
             record.log_index,
+            signature,
         )
     except asyncpg.UniqueViolationError:
         raise DrawEntropyReused("this entropy value was already used in this draw") from None

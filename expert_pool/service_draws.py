@@ -18,7 +18,6 @@ Every change runs under the draw's row lock (queries_draws.draw(lock=True)).
 
 from __future__ import annotations
 
-import base64
 import logging
 import secrets
 from collections.abc import Mapping, Sequence
@@ -53,9 +52,9 @@ from expert_pool.draw import (
     start_transcript,
     validate_entropy,
 )
+from expert_pool.entropy_statement import EntropyStatement
 from expert_pool.errors import (
     DrawClosed,
-    DrawCommitHashMismatch,
     DrawEntropyMissing,
     DrawEntropyOutOfOrder,
     DrawEntropyRoleInvalid,
@@ -81,7 +80,11 @@ from expert_pool.notify import draw_notice
 from expert_pool.profiles import AlertKind
 from expert_pool.service import load_policy
 from expert_pool.service_common import below_ratio, get_draw, new_draw_id, resource
-from expert_pool.service_views import not_checkpointed
+
+# FixedCommit and SignedStatement are part of contribute_entropy's signature: re-exported.
+from expert_pool.service_entropy import FixedCommit as FixedCommit
+from expert_pool.service_entropy import SignedStatement as SignedStatement
+from expert_pool.service_entropy import fixed_commit, verified_statement
 from expert_pool.specialties import default_specialties
 from signing.canonical import canonical_json
 
@@ -284,41 +287,6 @@ def _check_open(draw: StoredDraw, r: int) -> Transcript:
     return draw.transcript
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class FixedCommit:
-    """What a contribution names: the commit it builds on and the checkpoint fixing it.
-
-    Issue 9, item 2: the contributor's client checked that the signed checkpoint of
-    ``checkpoint_size`` (cosigned by the policy's ``commit_witnesses``) includes the
-    commit entry whose leaf hash is ``commit_hash``; the entropy entry records both.
-    """
-
-    commit_hash: str
-    checkpoint_size: int
-    checkpoint_root: str = ""  # base64, filled in from the stored checkpoint
-
-
-async def _fixed_commit(
-    conn: asyncpg.Connection, draw: StoredDraw, transcript: Transcript, named: FixedCommit
-) -> FixedCommit:
-    """Refuse entropy unless a signed (and witnessed) checkpoint covers the commit."""
-    if named.commit_hash != transcript.commit_hash:
-        raise DrawCommitHashMismatch(
-            f"the contribution names commit {named.commit_hash[:64]!r}; this draw's commit "
-            f"is {transcript.commit_hash}"
-        )
-    assert draw.commit_log_index is not None
-    found = await queries_draws.covering_checkpoint(
-        conn, draw.commit_log_index, draw.policy.commit_witnesses, size=named.checkpoint_size
-    )
-    if found is None:
-        raise not_checkpointed(draw)
-    root = base64.b64encode(found[1]).decode()
-    return FixedCommit(
-        commit_hash=named.commit_hash, checkpoint_size=found[0], checkpoint_root=root
-    )
-
-
 async def contribute_entropy(
     conn: asyncpg.Connection,
     actor: Actor,
@@ -327,6 +295,7 @@ async def contribute_entropy(
     entropy: str,
     *,
     fixed: FixedCommit,
+    signed: SignedStatement | None = None,
 ) -> StoredDraw:
     """Take one contribution; a supervisor's closes round 0 or draws a replacement round.
 
@@ -339,7 +308,16 @@ async def contribute_entropy(
     async with conn.transaction():
         draw = await get_draw(conn, draw_id, lock=True)
         transcript = _check_open(draw, r)
-        fixed = await _fixed_commit(conn, draw, transcript, fixed)
+        fixed = await fixed_commit(conn, draw, transcript, fixed)
+        if signed is not None:
+            expected = EntropyStatement(
+                draw_id=draw.id,
+                round=r,
+                entropy=entropy,
+                commit_hash=fixed.commit_hash,
+                checkpoint_size=fixed.checkpoint_size,
+            )
+            fixed = replace(fixed, verified=await verified_statement(conn, actor, expected, signed))
         record = EntropyRecord(
             round=r, role=contributor, entropy=entropy, contributor=actor.user_id
         )
@@ -360,6 +338,7 @@ async def _log_entropy(
     record: EntropyRecord,
     fixed: FixedCommit,
 ) -> None:
+    signed = fixed.verified
     # The entry is the contribution's statement: the value, the commit it builds on and
     # the checkpoint that fixed that commit before the value was known.
     _, index = await journal.append(
@@ -376,10 +355,17 @@ async def _log_entropy(
             "commit_hash": fixed.commit_hash,
             "checkpoint_size": fixed.checkpoint_size,
             "checkpoint_root": fixed.checkpoint_root,
+            "statement_sha256": signed.sha256 if signed else None,
+            "signer_cert_sha256": signed.signer_cert_sha256 if signed else None,
         },
     )
     # Stored with its log index: the round's transcript lists where each value was logged.
-    await queries_draws.insert_entropy(conn, draw.id, replace(record, log_index=index))
+    await queries_draws.insert_entropy(
+        conn,
+        draw.id,
+        replace(record, log_index=index),
+        signature=signed.signature if signed else None,
+    )
 
 
 async def _round_zero(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -12,17 +13,27 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from starlette.applications import Starlette
 
+from accounts import key_queries
 from accounts.model import Actor
 from audit.checkpoint import Cosigner, generate_private_key
 from audit.entry import LogEntry
 from audit.note import Ed25519Signer
 from expert_pool import queries_draws, service_close
 from expert_pool.commit_check import check_commit_proof
+from expert_pool.entropy_statement import EntropyStatement
 from expert_pool.errors import DrawCommitProofInvalid
 from expert_pool.response import Decision
-from signing.certs import DemoCA
+from signing.certs import (
+    DemoCA,
+    cert_sha256,
+    dump_pem_certificate,
+    dump_pem_private_key,
+    issue_identity,
+)
+from signing.cms import verify_detached
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.expert_pool import fixtures
@@ -445,3 +456,79 @@ async def test_the_entropy_command_checks_the_commit_proof_before_it_sends(
             check_commit_proof(doctored, draw_id=draw_id, log_vkey=log_vkey)
     with pytest.raises(DrawCommitProofInvalid):
         check_commit_proof(doc, draw_id="D-0000000000000000", log_vkey=log_vkey)
+
+
+async def test_a_signed_entropy_statement_names_the_commit_and_is_kept(
+    api: Api,
+    world: World,
+    pool_ca: DemoCA,
+    live_server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """`etender draw entropy --cert --key` signs the statement naming draw, round, value,
+    commit_hash and checkpoint; the server checks it against the contributor's registered
+    certificate, keeps the signature and logs the statement's hash (issue 9, item 2)."""
+    await _pool(world)
+    draw_id = await _committed(api, world)
+    await sign_checkpoint(api.conn, api.app.state.log_identity)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    mine = issue_identity(pool_ca, name="监督员", now=now)
+    other = issue_identity(pool_ca, name="他人", now=now)
+    der = mine.certificate.public_bytes(Encoding.DER)
+    sha = cert_sha256(mine.certificate)
+    await key_queries.replace_certificate(api.conn, world.supervisor.user_id, sha, der, "监督员")
+    doc = (await api.call("GET", f"/api/v1/draws/{draw_id}/commit", world.supervisor)).json()
+    statement = EntropyStatement(
+        draw_id=draw_id,
+        round=0,
+        entropy=fresh_entropy(),
+        commit_hash=doc["commit_hash"],
+        checkpoint_size=doc["checkpoint_size"],
+    )
+    path = f"/api/v1/draws/{draw_id}/entropy"
+    fields = {"round": 0, "commit_hash": doc["commit_hash"]} | {
+        "checkpoint_size": doc["checkpoint_size"]
+    }
+
+    def signed(s: EntropyStatement, who: Any) -> dict[str, str]:
+        return {
+            "statement": base64.b64encode(s.to_bytes()).decode(),
+            "signature": base64.b64encode(s.sign(who.certificate, who.key, who.chain)).decode(),
+        }
+
+    for body in (
+        fields | {"entropy": statement.entropy} | signed(statement, other),  # not registered
+        fields | {"entropy": fresh_entropy()} | signed(statement, mine),  # another value
+    ):
+        refused = await api.call("POST", path, world.supervisor, body)
+        assert refused.json()["error"]["code"] == "draw_entropy_statement_invalid", refused.text
+    assert await queries_draws.entropy(api.conn, draw_id) == []
+    (tmp_path / "me.crt").write_bytes(dump_pem_certificate(mine.certificate))
+    (tmp_path / "me.key").write_bytes(dump_pem_private_key(mine.key))
+    (tmp_path / "chain.pem").write_bytes(b"".join(dump_pem_certificate(c) for c in mine.chain))
+    await api.headers(world.supervisor)
+    monkeypatch.setenv("ETENDER_TOKEN", api.tokens[world.supervisor.username])
+    args = [
+        "draw", "entropy", "--server", live_server.url, "--draw", draw_id, "--wait", "0",
+        "--log-key", api.app.state.log_identity.signer.verifier().to_vkey(),
+        "--cert", str(tmp_path / "me.crt"), "--key", str(tmp_path / "me.key"),
+        "--chain", str(tmp_path / "chain.pem"),
+    ]  # fmt: skip
+    assert await asyncio.to_thread(etender, args) == 0
+    raw = await api.conn.fetchval(
+        "SELECT entry FROM log_entries WHERE kind = 'draw.entropy_contributed'"
+    )
+    data = LogEntry.from_bytes(raw).data
+    assert data["signer_cert_sha256"] == sha
+    kept = await api.conn.fetchval("SELECT statement_signature FROM draw_entropy")
+    value = data["entropy"]
+    again = EntropyStatement(
+        draw_id=draw_id,
+        round=0,
+        entropy=value,
+        commit_hash=doc["commit_hash"],
+        checkpoint_size=data["checkpoint_size"],
+    )
+    assert data["statement_sha256"] == hashlib.sha256(again.to_bytes()).hexdigest()
+    assert verify_detached(again.to_bytes(), kept, pool_ca.trust_store(), dt.datetime.now(dt.UTC))

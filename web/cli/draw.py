@@ -8,7 +8,8 @@ input.
 ``etender draw entropy [--bytes N] [--server URL --draw ID --round R] [--log-key VKEY]
 [--witness VKEY …] [--wait SECONDS]`` generates a contributor's entropy locally (the
 operating system's CSPRNG; the server never generates it), prints it, and with
-``--server`` submits it (bearer token from ``ETENDER_TOKEN``) — only after checking,
+``--server`` submits it (bearer token from ``ETENDER_TOKEN``; with ``--cert --key``,
+signed as an entropy statement, expert_pool.entropy_statement) — only after checking,
 with the pinned log key and the witnesses' keys, that a signed checkpoint includes the
 draw's commit entry (expert_pool.commit_check; it waits up to ``--wait`` seconds for
 one). The contribution names that ``commit_hash`` and checkpoint (issue 9, item 2).
@@ -33,6 +34,7 @@ import httpx
 
 from expert_pool.commit_check import CheckedCommit, check_commit_proof
 from expert_pool.draw import MIN_ENTROPY_HEX, Transcript, pools_from_json, verify_transcript
+from expert_pool.entropy_statement import EntropyStatement
 from expert_pool.errors import DrawCommitProofInvalid, DrawError, DrawResponseInvalid
 from expert_pool.response import DrawResponse
 from signing.certs import load_pem_certificates, load_pem_private_key
@@ -87,6 +89,9 @@ def _register_entropy(actions: argparse._SubParsersAction[argparse.ArgumentParse
     entropy.add_argument(
         "--wait", type=float, default=60.0, help="seconds to wait for a covering checkpoint"
     )
+    entropy.add_argument("--cert", type=Path, help="sign the statement: your certificate (PEM)")
+    entropy.add_argument("--key", type=Path, help="sign the statement: your private key (PEM)")
+    entropy.add_argument("--chain", type=Path, help="intermediate CA certificates (PEM)")
     _add_server(entropy)
     entropy.set_defaults(func=run_entropy)
 
@@ -164,13 +169,34 @@ def run_entropy(args: argparse.Namespace) -> int:
         message = exc.message if isinstance(exc, DrawError) else str(exc)
         print(f"etender draw entropy: not submitted: {message}", file=sys.stderr)
         return EXIT_DISCREPANCY
-    body = {
+    body: dict[str, Any] = {
         "round": args.round,
         "entropy": value,
         "commit_hash": checked.commit_hash,
         "checkpoint_size": checked.checkpoint_size,
     }
+    if args.cert is not None or args.key is not None:
+        try:
+            body |= _signed_statement(args, body)
+        except (OSError, ValueError, SigningError) as exc:
+            print(f"etender draw entropy: cannot sign: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
     return _submit(args, "entropy", body)
+
+
+def _signed_statement(args: argparse.Namespace, body: dict[str, Any]) -> dict[str, str]:
+    """The statement of the contribution, CMS-signed with the contributor's own key."""
+    if args.cert is None or args.key is None:
+        raise ValueError("--cert and --key go together")
+    statement = EntropyStatement(draw_id=args.draw, **body)
+    cert = load_pem_certificates(args.cert.read_bytes())[0]
+    key = load_pem_private_key(args.key.read_bytes())
+    chain = load_pem_certificates(args.chain.read_bytes()) if args.chain else ()
+    signature = statement.sign(cert, key, chain)
+    return {
+        "statement": base64.b64encode(statement.to_bytes()).decode(),
+        "signature": base64.b64encode(signature).decode(),
+    }
 
 
 def _key(value: str) -> str:

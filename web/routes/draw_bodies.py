@@ -135,6 +135,10 @@ class EntropyBody(Model, frozen=True, kw_only=True):
     # (GET /draws/{id}/commit) — issue 9, item 2.
     commit_hash: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
     checkpoint_size: Annotated[int, msgspec.Meta(ge=1, le=2**53 - 1)]
+    # Optional: the contributor's signed statement of all the above (base64 of the
+    # RFC 8785 bytes and of the CMS detached signature), expert_pool/entropy_statement.py.
+    statement: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
+    signature: Annotated[str, msgspec.Meta(max_length=65536)] | None = None
 
 
 class PickDoc(Model, frozen=True, kw_only=True):

@@ -245,12 +245,19 @@ async def commit_proof(request: Request) -> CommitProofBody:
 async def contribute(request: Request) -> DrawBody:
     body = await read_json(request, EntropyBody)
     draw_id = request.path_params["id"]
+    signed = None
+    if body.statement is not None or body.signature is not None:
+        signed = service_draws.SignedStatement(
+            statement=_b64(body.statement or "", "statement"),
+            signature=_b64(body.signature or "", "signature"),
+            trust=trust_store(request.app),
+        )
     async with signed_in(request) as (conn, actor):
         fixed = service_draws.FixedCommit(
             commit_hash=body.commit_hash, checkpoint_size=body.checkpoint_size
         )
         await service_draws.contribute_entropy(
-            conn, actor, draw_id, body.round, body.entropy, fixed=fixed
+            conn, actor, draw_id, body.round, body.entropy, fixed=fixed, signed=signed
         )
         return await _summary(conn, actor, draw_id)
 
