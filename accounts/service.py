@@ -248,8 +248,9 @@ async def create_user(
             display_name=display_name,
             password_hash=password_hash,
         )
-        # The display name is personal data and stays out of the permanent log.
-        data = {"username": user.username, "organisation_id": str(user.organisation_id)}
+        # Display name and username stay out of the permanent log: a username would tie a
+        # user id to a person, and a drawn expert's id must name no one (issue 9, item 3).
+        data = {"organisation_id": str(user.organisation_id)}
         subject = Subject(type="user", id=str(user.id))
         await _append(
             conn, EntryKind.ACCOUNT_USER_CREATED, actor=actor, by=by, subject=subject, data=data

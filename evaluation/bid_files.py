@@ -47,7 +47,8 @@ from evaluation.errors import (
     OpenedBidNotFound,
 )
 from evaluation.model import BidFileEntry, EvaluationEvent, PartLocation, check_file_path
-from expert_pool.service_views import evaluation_committee
+from expert_pool.journal import hidden_actor
+from expert_pool.service_views import committee_member_salt, evaluation_committee
 from signing.errors import SigningError
 from signing.manifest import Manifest, ManifestFile, parse_manifest
 from tender import bid_queries, opening_queries
@@ -83,6 +84,7 @@ class _Lot:
     entries: tuple[FreezeEntry, ...]
     results: Mapping[tuple[UUID, str], StoredResult]
     actor: LogActor
+    member_salt: bytes | None  # the reader is a seated expert: hidden in the log
 
 
 # --- the disk, read without following links -------------------------------------------
@@ -170,6 +172,11 @@ async def _lot(conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str
         entries=tuple(entries),
         results=await opening_queries.results(conn, lot_id),
         actor=log_actor(actor, role),
+        member_salt=(
+            await committee_member_salt(conn, str(tender.id), lot, actor.user_id)
+            if actor.user_id in committee
+            else None
+        ),
     )
 
 
@@ -272,23 +279,31 @@ async def _log_read(
     conn: asyncpg.Connection, found: _Lot, actor: Actor, entry: BidFileEntry, manifest: str
 ) -> int:
     """The read, as the log keeps it (evaluation.bid_file_read)."""
+    data: dict[str, object] = {
+        "lot": found.lot,
+        "bid_id": str(entry.bid_id),
+        "part": entry.part,
+        "path": entry.path,
+        "size": entry.size,
+        "sha256": entry.sha256,
+        "manifest_sha256": manifest,
+    }
+    log_as, address = found.actor, log_address(actor.address)
+    hidden: dict[str, str] = {}
+    if found.member_salt is not None:
+        # Issue 9, item 3: a committee member is named by its draw commitment until the
+        # result opens the list (docs/audit-log.md §1.3).
+        log_as, address, hidden = hidden_actor(str(actor.user_id), found.member_salt)
     return await audit.append(
         conn,
         LogEntry(
             kind=EvaluationEvent.BID_FILE_READ,
             time=await tender_queries.database_now(conn),
-            actor=found.actor,
-            address=log_address(actor.address),
+            actor=log_as,
+            address=address,
             subject=Subject(type="tender", id=str(found.tender.id)),
-            data={
-                "lot": found.lot,
-                "bid_id": str(entry.bid_id),
-                "part": entry.part,
-                "path": entry.path,
-                "size": entry.size,
-                "sha256": entry.sha256,
-                "manifest_sha256": manifest,
-            },
+            data=data | hidden,
+            commitments=tuple(hidden),
         ),
     )
 

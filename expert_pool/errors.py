@@ -27,6 +27,7 @@
     │   ├── DrawRoundInvalid              draw_round_invalid
     │   ├── DrawRoundCapReached           draw_round_cap_reached
     │   ├── DrawDeclineInvalid            draw_decline_invalid
+    │   ├── DrawCommitProofInvalid        draw_commit_proof_invalid
     │   └── DrawTranscriptInvalid         draw_transcript_invalid
     ├── CommitteeCompositionInvalid       committee_composition_invalid
     ├── CsvRowsInvalid                    csv_rows_invalid
@@ -39,9 +40,13 @@
     ├── DrawNotFound                      draw_not_found
     ├── DrawExists                        draw_exists
     ├── DrawRequestInvalid                draw_request_invalid
+    ├── DrawTenderNotFound                draw_tender_not_found
     ├── DrawStateInvalid                  draw_state_invalid
     │   ├── DrawNotCommitted              draw_not_committed
     │   └── DrawClosed                    draw_closed
+    ├── DrawCommitNotCheckpointed         draw_commit_not_checkpointed
+    ├── DrawCommitHashMismatch            draw_commit_hash_mismatch
+    ├── DrawEntropyStatementInvalid       draw_entropy_statement_invalid
     ├── DrawRoundConflict                 draw_round_conflict
     ├── DrawEntropyOutOfOrder             draw_entropy_out_of_order
     ├── DrawEntropyRoleInvalid            draw_entropy_role_invalid
@@ -350,6 +355,46 @@ class DrawNotCommitted(DrawStateInvalid):
     """Entropy or a round before the commit is logged: refused (trust model 4)."""
 
     code = "draw_not_committed"
+
+
+class DrawTenderNotFound(ExpertPoolError):
+    """The draw names no tender and lot of the requesting agency (issue 9, item 4).
+
+    Another agency's tender answers the same as a tender that does not exist.
+    """
+
+    code = "draw_tender_not_found"
+
+
+class DrawCommitProofInvalid(DrawError):
+    """The commit proof a server answered does not hold (the contributor's client check)."""
+
+    code = "draw_commit_proof_invalid"
+
+
+class DrawCommitNotCheckpointed(ExpertPoolError):
+    """No signed checkpoint (cosigned by the policy's witnesses) covers the commit yet.
+
+    Issue 9, item 2: until one does, an operator could still rewrite the commit entry
+    (and so ``commit_hash`` and ``key_0``) after seeing entropy. The client waits for
+    the next checkpoint and asks again.
+    """
+
+    code = "draw_commit_not_checkpointed"
+    status = 409
+
+
+class DrawCommitHashMismatch(ExpertPoolError):
+    """The contribution names another commit_hash than the draw's logged commit."""
+
+    code = "draw_commit_hash_mismatch"
+
+
+class DrawEntropyStatementInvalid(ExpertPoolError):
+    """A signed entropy statement is malformed, does not verify, is signed by a
+    certificate not registered for the contributor, or differs from the contribution."""
+
+    code = "draw_entropy_statement_invalid"
 
 
 class DrawClosed(DrawStateInvalid):

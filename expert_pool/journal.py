@@ -1,7 +1,10 @@
 """Appending the expert pool's entries to the transparency log, in the caller's transaction.
 
 DESIGN.md, "Architecture": a change and its log entry commit together or not at all.
-Who was drawn enters as salted commitments until the award (`commit_member`).
+Who was drawn enters as salted commitments until the award (`commit_member`), and so
+does who *acted* when the actor is a drawn expert (`append(..., member_salt=…)`): the
+entry's actor is ``{"user_id": null, "role": "expert"}``, its address ``null``, and
+``data.actor`` is the salted commitment to the user id (docs/audit-log.md §1.3).
 """
 
 from __future__ import annotations
@@ -47,18 +50,41 @@ async def append(
     subject: tuple[str, str],
     data: Mapping[str, Any],
     commitments: Sequence[str] = (),
+    member_salt: bytes | None = None,
 ) -> tuple[LogEntry, int]:
-    """Build and append one entry; returns it and its index (leaf hash = commit hash)."""
+    """Build and append one entry; returns it and its index (leaf hash = commit hash).
+
+    ``member_salt``: the actor is a drawn expert and the committee is sealed — the
+    entry names the actor only by ``commit(user_id, member_salt)`` (``hidden_actor``).
+    """
+    log_as, address = log_actor(actor, role), _address(actor)
+    if member_salt is not None and actor is not None:
+        log_as, address, hidden = hidden_actor(str(actor.user_id), member_salt)
+        data = {**data, **hidden}
+        commitments = (*commitments, *hidden)
     entry = LogEntry(
         kind=str(kind),
         time=await queries.database_now(conn),
-        actor=log_actor(actor, role),
-        address=_address(actor),
+        actor=log_as,
+        address=address,
         subject=Subject(type=subject[0], id=subject[1]),
         data=data,
         commitments=tuple(commitments),
     )
     return entry, await audit.append(conn, entry)
+
+
+EXPERT_ACTOR = LogActor(user_id=None, role="expert")
+
+
+def hidden_actor(user_id: str, salt: bytes) -> tuple[LogActor, None, dict[str, str]]:
+    """A drawn expert as an entry's actor while the committee is sealed (issue 9, item 3).
+
+    Returns the actor ``{"user_id": null, "role": "expert"}``, no address, and the data
+    member ``{"actor": commit(user_id, salt)}`` — the member's own salt, which the
+    result reveals with the list, so the actor can be opened then and not before.
+    """
+    return EXPERT_ACTOR, None, {"actor": commit(user_id, salt)}
 
 
 def commit_member(expert_id: str, salt: bytes) -> str:

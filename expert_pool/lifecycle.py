@@ -200,6 +200,7 @@ class EntropyRecord:
     role: ContributorRole
     entropy: str
     contributor: UUID
+    log_index: int | None = None  # its draw.entropy_contributed entry
 
 
 def missing_roles(

@@ -14,7 +14,11 @@ JSON shape (every member optional in an override; unknown members are refused)::
                     "report_points": 8, "suspend_late_count": 3, "suspend_absent_count": 2,
                     "min_attendance_num": 1, "min_attendance_den": 3},
      "confirm_seconds": 3600, "sign_in_opens_minutes": 60,
-     "public_after_award": true, "channels": ["log"]}
+     "public_after_award": true, "channels": ["log"], "commit_witnesses": []}
+
+``commit_witnesses`` names the log witnesses (as registered, ``etender witness``) whose
+cosignature the checkpoint covering a draw's commit must carry before any entropy is
+taken (issue 9, item 2); empty: the log's own signature suffices.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class PoolPolicy:
     sign_in_opens_minutes: int = 60  # sign-in opens this long before the session
     public_after_award: bool = True  # the committee list is published after the award
     channels: tuple[str, ...] = ("log",)
+    commit_witnesses: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 1 <= self.confirm_seconds <= 7 * 24 * 3600:
@@ -54,6 +59,8 @@ class PoolPolicy:
             raise PolicyInvalid("sign_in_opens_minutes must be 0 to 1440")
         if not self.channels or any(not c or set(c) - _CHANNEL_CHARS for c in self.channels):
             raise PolicyInvalid("channels is a non-empty list of channel names")
+        if any(not 1 <= len(w) <= 255 for w in self.commit_witnesses):
+            raise PolicyInvalid("commit_witnesses is a list of witness names")
 
     def to_json(self) -> dict[str, Any]:
         """The whole policy as JSON-ready data."""
@@ -76,6 +83,7 @@ class PoolPolicy:
             "sign_in_opens_minutes": self.sign_in_opens_minutes,
             "public_after_award": self.public_after_award,
             "channels": list(self.channels),
+            "commit_witnesses": list(self.commit_witnesses),
         }
 
 
@@ -114,9 +122,9 @@ def _assessment(doc: Mapping[str, Any]) -> AssessmentPolicy:
     return AssessmentPolicy(deductions=table, **rest)
 
 
-def _channels(value: Any) -> tuple[str, ...]:
+def _names(value: Any, member: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
-        raise PolicyInvalid("policy member channels must be a list of names")
+        raise PolicyInvalid(f"policy member {member} must be a list of names")
     return tuple(value)
 
 
@@ -139,7 +147,8 @@ def policy_from_json(override: Any) -> PoolPolicy:
             confirm_seconds=doc["confirm_seconds"],
             sign_in_opens_minutes=doc["sign_in_opens_minutes"],
             public_after_award=public,
-            channels=_channels(doc["channels"]),
+            channels=_names(doc["channels"], "channels"),
+            commit_witnesses=_names(doc["commit_witnesses"], "commit_witnesses"),
         )
     except (TypeError, ValueError) as exc:
         raise PolicyInvalid(f"policy document is invalid: {exc}") from None

@@ -236,6 +236,16 @@ UPDATE draws SET status = 'complete', seed_revealed_at = clock_timestamp() WHERE
 """
 
 
+REVEAL_SEED = """
+UPDATE draws SET seed_revealed_at = coalesce(seed_revealed_at, clock_timestamp()) WHERE id = $1
+"""
+
+
+async def reveal_seed(conn: asyncpg.Connection, draw_id: str) -> None:
+    """Supervisors see the platform seed from now on (in the transcript)."""
+    await conn.execute(REVEAL_SEED, draw_id)
+
+
 async def set_complete(conn: asyncpg.Connection, draw_id: str) -> None:
     """The committee is complete: the seed is revealed to supervisors from now on."""
     await conn.execute(SET_COMPLETE, draw_id)
@@ -301,11 +311,18 @@ async def drop_unused_approvals(conn: asyncpg.Connection, draw_id: str, kind: st
 # --- entropy and rounds ------------------------------------------------------------------
 
 INSERT_ENTROPY = """
-INSERT INTO draw_entropy (draw_id, round, role, entropy, contributor) VALUES ($1, $2, $3, $4, $5)
+INSERT INTO draw_entropy (draw_id, round, role, entropy, contributor, log_index,
+                          statement_signature)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 """
 
 
-async def insert_entropy(conn: asyncpg.Connection, draw_id: str, record: EntropyRecord) -> None:
+async def insert_entropy(
+    conn: asyncpg.Connection,
+    draw_id: str,
+    record: EntropyRecord,
+    signature: bytes | None = None,
+) -> None:
     """Store a contribution; a value used before in this draw raises DrawEntropyReused."""
     try:
         await conn.execute(
@@ -315,13 +332,16 @@ async def insert_entropy(conn: asyncpg.Connection, draw_id: str, record: Entropy
             str(record.role),
             record.entropy,
             record.contributor,
+            record.log_index,
+            signature,
         )
     except asyncpg.UniqueViolationError:
         raise DrawEntropyReused("this entropy value was already used in this draw") from None
 
 
 SELECT_ENTROPY = """
-SELECT round, role, entropy, contributor FROM draw_entropy WHERE draw_id = $1 ORDER BY id
+SELECT round, role, entropy, contributor, log_index FROM draw_entropy WHERE draw_id = $1
+ORDER BY id
 """
 
 
@@ -333,6 +353,7 @@ async def entropy(conn: asyncpg.Connection, draw_id: str) -> list[EntropyRecord]
             role=ContributorRole(r["role"]),
             entropy=r["entropy"],
             contributor=r["contributor"],
+            log_index=r["log_index"],
         )
         for r in await conn.fetch(SELECT_ENTROPY, draw_id)
     ]
@@ -352,3 +373,54 @@ async def insert_round(
 async def round_salts(conn: asyncpg.Connection, draw_id: str) -> dict[int, bytes]:
     """Round → salt, for the reveal after the award."""
     return {r["r"]: r["salt"] for r in await conn.fetch(SELECT_ROUND_SALTS, draw_id)}
+
+
+# --- the checkpoint that fixes the commit (issue 9, item 2) ---------------------------------
+
+# The newest signed checkpoint that covers log index $1 and carries a cosignature of
+# every witness named in $3; with $2, exactly the checkpoint of that size.
+COVERING_CHECKPOINT = """
+SELECT c.size, c.root, c.note,
+       coalesce(array_agg(w.line ORDER BY w.witness)
+                FILTER (WHERE w.line IS NOT NULL), '{}') AS lines
+FROM log_checkpoints c
+LEFT JOIN log_cosignatures w ON w.size = c.size
+WHERE c.size > $1 AND ($2::bigint IS NULL OR c.size = $2)
+GROUP BY c.size, c.root, c.note
+HAVING coalesce(array_agg(w.witness) FILTER (WHERE w.witness IS NOT NULL), '{}')
+       @> $3::text[]
+ORDER BY c.size DESC
+LIMIT 1
+"""
+
+
+async def covering_checkpoint(
+    conn: asyncpg.Connection,
+    index: int,
+    witnesses: Sequence[str],
+    size: int | None = None,
+) -> tuple[int, bytes, str, list[str]] | None:
+    """(size, root, note, cosignature lines) of the checkpoint fixing entry ``index``."""
+    row = await conn.fetchrow(COVERING_CHECKPOINT, index, size, list(witnesses))
+    if row is None:
+        return None
+    return row["size"], bytes(row["root"]), row["note"], list(row["lines"])
+
+
+# --- the tender a draw belongs to (issue 9, item 4) ------------------------------------------
+
+# Read from the tender package's tables (expert_pool does not import tender: the layers
+# are peers); a tender of another agency is not found, like one that does not exist.
+TENDER_LOT_OF_AGENCY = """
+SELECT t.department_id
+FROM tenders t JOIN tender_lots l ON l.tender_id = t.id
+WHERE t.id::text = $1 AND l.number = $2 AND t.agency_id = $3
+"""
+
+
+async def tender_lot_department(
+    conn: asyncpg.Connection, tender_id: str, lot: str, agency_id: UUID
+) -> UUID | None:
+    """The supervising department of the agency's tender lot; None if it has no such lot."""
+    found: UUID | None = await conn.fetchval(TENDER_LOT_OF_AGENCY, tender_id, lot, agency_id)
+    return found

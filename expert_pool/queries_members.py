@@ -235,3 +235,36 @@ async def committee_users(
     """Accounts of the experts who confirmed a seat in the lot's completed draw."""
     rows = await conn.fetch(COMMITTEE_USERS, tender_id, lot, str(purpose))
     return frozenset(row["user_id"] for row in rows)
+
+
+COMMITTEE_MEMBER_SALT = """
+SELECT m.salt
+FROM draws d
+JOIN draw_members m ON m.draw_id = d.id
+JOIN experts e ON e.id = m.expert_id
+WHERE d.tender_id = $1 AND d.lot = $2 AND d.purpose = $3
+  AND d.status = 'complete' AND m.status = 'confirmed' AND e.user_id = $4
+"""
+
+
+async def committee_member_salt(
+    conn: asyncpg.Connection, tender_id: str, lot: str, purpose: Purpose, user_id: UUID
+) -> bytes | None:
+    """The member salt of a user seated in the lot's completed draw (None: not seated)."""
+    salt: bytes | None = await conn.fetchval(
+        COMMITTEE_MEMBER_SALT, tender_id, lot, str(purpose), user_id
+    )
+    return salt
+
+
+SELECT_MEMBER_USERS = """
+SELECT m.expert_id, e.user_id
+FROM draw_members m JOIN experts e ON e.id = m.expert_id
+WHERE m.draw_id = $1 AND e.user_id IS NOT NULL ORDER BY m.r, m.i
+"""
+
+
+async def member_users(conn: asyncpg.Connection, draw_id: str) -> dict[str, UUID]:
+    """Expert → its account, for the drawn members that have one."""
+    rows = await conn.fetch(SELECT_MEMBER_USERS, draw_id)
+    return {r["expert_id"]: r["user_id"] for r in rows}

@@ -102,6 +102,31 @@ ORDER BY d.id DESC LIMIT 1
 """
 
 
+# Issue 9, item 2 (selective abort): a timeout rests on a notice the channel delivered.
+LATEST_DELIVERED = """
+SELECT d.id, d.channel, d.status, d.detail, d.at
+FROM notification_deliveries d JOIN draw_notifications n ON n.id = d.notification_id
+WHERE n.draw_id = $1 AND n.expert_id = $2 AND d.status = 'delivered'
+ORDER BY d.id DESC LIMIT 1
+"""
+
+
+async def latest_delivered(
+    conn: asyncpg.Connection, draw_id: str, expert_id: str
+) -> DeliveryRecord | None:
+    """The newest record of a member's notice the channel delivered, if any."""
+    row = await conn.fetchrow(LATEST_DELIVERED, draw_id, expert_id)
+    if row is None:
+        return None
+    return DeliveryRecord(
+        id=row["id"],
+        channel=row["channel"],
+        status=DeliveryStatus(row["status"]),
+        detail=row["detail"],
+        at=row["at"],
+    )
+
+
 async def latest_delivery(
     conn: asyncpg.Connection, draw_id: str, expert_id: str
 ) -> DeliveryRecord | None:

@@ -126,16 +126,34 @@ async def _refuse_answer(conn: asyncpg.Connection, draw_id: str, expert_id: str)
     raise DrawResponseConflict(f"you already answered ({current.status})")
 
 
-async def _member_data(
-    conn: asyncpg.Connection, draw: StoredDraw, expert_id: str, statement_sha256: str
-) -> dict[str, object]:
+async def _log_answer(
+    conn: asyncpg.Connection,
+    kind: PoolEvent,
+    actor: Actor,
+    draw: StoredDraw,
+    expert_id: str,
+    statement_sha256: str,
+) -> None:
+    """The answer's entry: the member, its statement and the actor all as commitments.
+
+    Salted: a bare hash of a statement could be brute-forced back to the expert; the
+    actor (the expert's own account) is hidden the same way (docs/audit-log.md §1.3).
+    """
     salt = (await queries_members.member_salts(conn, draw.id))[expert_id]
-    # Salted: a bare hash of a statement could be brute-forced back to the expert.
-    return {
-        "draw_id": draw.id,
-        "member": journal.commit_member(expert_id, salt),
-        "statement": commit(statement_sha256, salt),
-    }
+    await journal.append(
+        conn,
+        kind,
+        actor=actor,
+        role=Role.EXPERT,
+        subject=("draw", draw.id),
+        data={
+            "draw_id": draw.id,
+            "member": journal.commit_member(expert_id, salt),
+            "statement": commit(statement_sha256, salt),
+        },
+        commitments=("member", "statement"),
+        member_salt=salt,
+    )
 
 
 async def _confirmed(
@@ -146,15 +164,7 @@ async def _confirmed(
     response: DrawResponse,
 ) -> None:
     await queries_members.record_service(conn, expert_id, draw, draw.spec.session_date)
-    await journal.append(
-        conn,
-        PoolEvent.DRAW_CONFIRMED,
-        actor=actor,
-        role=Role.EXPERT,
-        subject=("draw", draw.id),
-        data=await _member_data(conn, draw, expert_id, response.sha256),
-        commitments=("member", "statement"),
-    )
+    await _log_answer(conn, PoolEvent.DRAW_CONFIRMED, actor, draw, expert_id, response.sha256)
     members = await queries_members.members(conn, draw.id)
     if committee_complete(draw, members):
         await queries_draws.set_complete(conn, draw.id)
@@ -179,15 +189,7 @@ async def _declined(
     assert draw.transcript is not None
     transcript = record_declines(draw.transcript, [expert_id])
     await queries_draws.save_transcript(conn, draw.id, transcript, draw.status)
-    await journal.append(
-        conn,
-        PoolEvent.DRAW_DECLINED,
-        actor=actor,
-        role=Role.EXPERT,
-        subject=("draw", draw.id),
-        data=await _member_data(conn, draw, expert_id, response.sha256),
-        commitments=("member", "statement"),
-    )
+    await _log_answer(conn, PoolEvent.DRAW_DECLINED, actor, draw, expert_id, response.sha256)
     await _replacement_needed(conn, draw, transcript.rounds[-1].r + 1, 1)
 
 
@@ -210,22 +212,23 @@ async def _time_out_draw(conn: asyncpg.Connection, draw_id: str) -> int:
     draw = await get_draw(conn, draw_id, lock=True)
     if draw.status is not DrawStatus.DRAWING or draw.transcript is None:
         return 0
-    expired = await queries_members.expired_members(conn, draw.id)
-    for expert_id in expired:
-        delivery = await queries_notices.latest_delivery(conn, draw.id, expert_id)
-        await queries_members.time_out_member(
-            conn, draw.id, expert_id, None if delivery is None else delivery.id
-        )
+    expired = []
+    for expert_id in await queries_members.expired_members(conn, draw.id):
+        # A timeout needs the channel's record that the notice was delivered (issue 9,
+        # item 2): an operator who keeps a notice from an expert cannot turn that into a
+        # decline and a fresh pick. Undelivered, the seat waits for a supervisor.
+        delivery = await queries_notices.latest_delivered(conn, draw.id, expert_id)
+        if delivery is None:
+            log.warning("expert_pool.timeout_undelivered", extra={"draw_id": draw.id})
+            continue
+        expired.append(expert_id)
+        await queries_members.time_out_member(conn, draw.id, expert_id, delivery.id)
         salt = (await queries_members.member_salts(conn, draw.id))[expert_id]
-        record = (
-            None
-            if delivery is None
-            else {
-                "channel": delivery.channel,
-                "status": str(delivery.status),
-                "at": delivery.at.isoformat(),
-            }
-        )
+        record = {
+            "channel": delivery.channel,
+            "status": str(delivery.status),
+            "at": delivery.at.isoformat(),
+        }
         await journal.append(
             conn,
             PoolEvent.DRAW_TIMED_OUT,
@@ -272,6 +275,18 @@ class Invitation:
     sent_at: datetime
     status: MemberStatus
     deadline: datetime
+
+
+def statement_for(item: Invitation, expert_id: str, decision: Decision) -> DrawResponse:
+    """The statement the expert is offered to sign: the same bytes on every page load.
+
+    ``issued_at`` is the notice's send time, not the time of the request, so a reload
+    between fetching the statement and signing it never changes the signed bytes
+    (issue 9, item 20: ``content_digest_mismatch`` after a reload).
+    """
+    return DrawResponse(
+        draw_id=item.draw_id, expert_id=expert_id, decision=decision, issued_at=item.sent_at
+    )
 
 
 async def my_invitations(conn: asyncpg.Connection, actor: Actor) -> list[Invitation]:

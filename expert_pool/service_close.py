@@ -78,6 +78,11 @@ async def cancel_draw(conn: asyncpg.Connection, actor: Actor, draw_id: str, reas
             await queries_draws.use_approval(conn, approval)
             approved = True
         await queries_draws.set_cancelled(conn, draw.id, reason.strip())
+        # Selective abort (issue 9, item 2): a draw cancelled after entropy made picks
+        # shows supervisors its seed, so they recompute the picks it would have seated.
+        drawn = draw.transcript is not None and bool(draw.transcript.rounds)
+        if drawn:
+            await queries_draws.reveal_seed(conn, draw.id)
         await journal.append(
             conn,
             PoolEvent.DRAW_CANCELLED,
@@ -89,6 +94,7 @@ async def cancel_draw(conn: asyncpg.Connection, actor: Actor, draw_id: str, reas
                 "attempt": draw.attempt,
                 "was": str(draw.status),
                 "approved": approved,
+                "seed_revealed_to_supervisors": drawn,
             },
         )
 
@@ -133,4 +139,7 @@ async def _reveals(conn: asyncpg.Connection, draw: StoredDraw) -> dict[str, obje
     data["platform_seed"] = seed.hex()
     data["round_salts"] = {str(r): salt.hex() for r, salt in rounds.items()}
     data["member_salts"] = {x: salt.hex() for x, salt in salts.items()}
+    # Opens the `actor` commitments of entries a drawn expert made (audit-log.md §1.3).
+    users = await queries_members.member_users(conn, draw.id)
+    data["member_users"] = {x: str(u) for x, u in users.items()}
     return data

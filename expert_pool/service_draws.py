@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 import asyncpg
@@ -52,6 +52,7 @@ from expert_pool.draw import (
     start_transcript,
     validate_entropy,
 )
+from expert_pool.entropy_statement import EntropyStatement
 from expert_pool.errors import (
     DrawClosed,
     DrawEntropyMissing,
@@ -61,6 +62,7 @@ from expert_pool.errors import (
     DrawRequestInvalid,
     DrawRoundConflict,
     DrawStateInvalid,
+    DrawTenderNotFound,
 )
 from expert_pool.events import PoolEvent
 from expert_pool.lifecycle import (
@@ -78,6 +80,11 @@ from expert_pool.notify import draw_notice
 from expert_pool.profiles import AlertKind
 from expert_pool.service import load_policy
 from expert_pool.service_common import below_ratio, get_draw, new_draw_id, resource
+
+# FixedCommit and SignedStatement are part of contribute_entropy's signature: re-exported.
+from expert_pool.service_entropy import FixedCommit as FixedCommit
+from expert_pool.service_entropy import SignedStatement as SignedStatement
+from expert_pool.service_entropy import fixed_commit, verified_statement
 from expert_pool.specialties import default_specialties
 from signing.canonical import canonical_json
 
@@ -143,6 +150,16 @@ async def request_draw(
         bidder_principals=request.bidder_principals,
     )
     async with conn.transaction():
+        # A draw belongs to a real tender lot of the requesting agency (issue 9, item 4).
+        department = await queries_draws.tender_lot_department(
+            conn, request.tender_id, request.lot, request.agency_id
+        )
+        if department is None:
+            raise DrawTenderNotFound(
+                f"your agency has no tender {request.tender_id[:64]!r} with lot {request.lot[:8]!r}"
+            )
+        if department != request.department_id:
+            raise DrawRequestInvalid("the department is not the one supervising the tender")
         if request.spec.session_start <= await queries.database_now(conn):
             raise DrawRequestInvalid("the session must start in the future")
         attempt = await queries_draws.previous_attempts(conn, parties) + 1
@@ -230,7 +247,7 @@ async def commit_draw(conn: asyncpg.Connection, actor: Actor, draw_id: str) -> C
             data=commit.entry_fields(),
         )
         commit_hash = leaf_hash(entry.to_bytes())
-        transcript = start_transcript(commit, commit_hash)
+        transcript = replace(start_transcript(commit, commit_hash), commit_log_index=index)
         await queries_draws.set_committed(conn, draw.id, seed, transcript, index)
     log.info("expert_pool.draw_committed", extra={"draw_id": draw.id, "log_index": index})
     return CommitInfo(
@@ -271,32 +288,60 @@ def _check_open(draw: StoredDraw, r: int) -> Transcript:
 
 
 async def contribute_entropy(
-    conn: asyncpg.Connection, actor: Actor, draw_id: str, r: int, entropy: str
+    conn: asyncpg.Connection,
+    actor: Actor,
+    draw_id: str,
+    r: int,
+    entropy: str,
+    *,
+    fixed: FixedCommit,
+    signed: SignedStatement | None = None,
 ) -> StoredDraw:
-    """Take one contribution; a supervisor's closes round 0 or draws a replacement round."""
+    """Take one contribution; a supervisor's closes round 0 or draws a replacement round.
+
+    Refused before a signed checkpoint covers the commit (`draw_commit_not_checkpointed`)
+    and when it names another commit (`draw_commit_hash_mismatch`).
+    """
     draw = await get_draw(conn, draw_id)
     contributor, role = contributor_role(actor, draw)
     validate_entropy(entropy, minimum_hex=draw.policy.draw.min_entropy_hex)
     async with conn.transaction():
         draw = await get_draw(conn, draw_id, lock=True)
         transcript = _check_open(draw, r)
+        fixed = await fixed_commit(conn, draw, transcript, fixed)
+        if signed is not None:
+            expected = EntropyStatement(
+                draw_id=draw.id,
+                round=r,
+                entropy=entropy,
+                commit_hash=fixed.commit_hash,
+                checkpoint_size=fixed.checkpoint_size,
+            )
+            fixed = replace(fixed, verified=await verified_statement(conn, actor, expected, signed))
         record = EntropyRecord(
             round=r, role=contributor, entropy=entropy, contributor=actor.user_id
         )
         if r == 0:
-            await _round_zero(conn, actor, role, draw, transcript, record)
+            await _round_zero(conn, actor, role, draw, transcript, record, fixed)
         else:
-            await _replacement(conn, actor, role, draw, transcript, record)
+            await _replacement(conn, actor, role, draw, transcript, record, fixed)
         draw = await get_draw(conn, draw_id)
     await dispatch_notifications(conn)
     return draw
 
 
 async def _log_entropy(
-    conn: asyncpg.Connection, actor: Actor, role: Role, draw: StoredDraw, record: EntropyRecord
+    conn: asyncpg.Connection,
+    actor: Actor,
+    role: Role,
+    draw: StoredDraw,
+    record: EntropyRecord,
+    fixed: FixedCommit,
 ) -> None:
-    await queries_draws.insert_entropy(conn, draw.id, record)
-    await journal.append(
+    signed = fixed.verified
+    # The entry is the contribution's statement: the value, the commit it builds on and
+    # the checkpoint that fixed that commit before the value was known.
+    _, index = await journal.append(
         conn,
         PoolEvent.DRAW_ENTROPY,
         actor=actor,
@@ -307,7 +352,19 @@ async def _log_entropy(
             "round": record.round,
             "role": str(record.role),
             "entropy": record.entropy,
+            "commit_hash": fixed.commit_hash,
+            "checkpoint_size": fixed.checkpoint_size,
+            "checkpoint_root": fixed.checkpoint_root,
+            "statement_sha256": signed.sha256 if signed else None,
+            "signer_cert_sha256": signed.signer_cert_sha256 if signed else None,
         },
+    )
+    # Stored with its log index: the round's transcript lists where each value was logged.
+    await queries_draws.insert_entropy(
+        conn,
+        draw.id,
+        replace(record, log_index=index),
+        signature=signed.signature if signed else None,
     )
 
 
@@ -318,6 +375,7 @@ async def _round_zero(
     draw: StoredDraw,
     transcript: Transcript,
     record: EntropyRecord,
+    fixed: FixedCommit,
 ) -> None:
     if record.role not in draw.spec.entropy_roles:
         raise DrawEntropyRoleInvalid(f"this draw takes no entropy from the {record.role}")
@@ -330,7 +388,7 @@ async def _round_zero(
             raise DrawEntropyOutOfOrder(
                 f"a supervisor's entropy closes round 0: {names} must contribute first"
             )
-    await _log_entropy(conn, actor, role, draw, record)
+    await _log_entropy(conn, actor, role, draw, record, fixed)
     if record.role is not ContributorRole.SUPERVISOR:
         return
     contributions = [
@@ -353,6 +411,7 @@ async def _replacement(
     draw: StoredDraw,
     transcript: Transcript,
     record: EntropyRecord,
+    fixed: FixedCommit,
 ) -> None:
     # DESIGN.md: a replacement round needs fresh supervisor entropy e_r.
     if record.role is not ContributorRole.SUPERVISOR:
@@ -364,7 +423,7 @@ async def _replacement(
         contribution=EntropyContribution(role=record.role, entropy=record.entropy),
         policy=draw.policy.draw,
     )
-    await _log_entropy(conn, actor, role, draw, record)
+    await _log_entropy(conn, actor, role, draw, record, fixed)
     await _after_round(conn, actor, role, draw, drawn)
 
 
@@ -372,7 +431,13 @@ async def _after_round(
     conn: asyncpg.Connection, actor: Actor, role: Role, draw: StoredDraw, drawn: Transcript
 ) -> None:
     """Log the round (picks as a commitment), seat and notify the experts, alert shortfalls."""
-    rd = drawn.rounds[-1]
+    indexes = tuple(
+        e.log_index
+        for e in await queries_draws.entropy(conn, draw.id)
+        if e.round == drawn.rounds[-1].r and e.log_index is not None
+    )
+    rd = replace(drawn.rounds[-1], entropy_log_indexes=indexes)
+    drawn = replace(drawn, rounds=(*drawn.rounds[:-1], rd))
     salt = new_salt()
     picks = canonical_json([[p.i, p.label, p.expert_id] for p in rd.picks])
     gaps = [s for s in drawn.shortfalls if s.r == rd.r]

@@ -192,7 +192,10 @@ async def _log_member_event(
     extra: dict[str, object],
 ) -> None:
     # The committee is still sealed: the entry names the member by its commitment.
-    salt = (await queries_members.member_salts(conn, draw.id))[expert_id]
+    salts = await queries_members.member_salts(conn, draw.id)
+    salt = salts[expert_id]
+    # An expert acting (signing in, assessing) is named by its own member commitment.
+    own = await _own_expert_id(conn, actor) if role is Role.EXPERT else None
     await journal.append(
         conn,
         kind,
@@ -201,6 +204,8 @@ async def _log_member_event(
         subject=("draw", draw.id),
         data={"draw_id": draw.id, "member": journal.commit_member(expert_id, salt), **extra},
         commitments=("member",),
+        # A drawn expert as actor is hidden too (docs/audit-log.md §1.3).
+        member_salt=salts.get(own) if own is not None else None,
     )
 
 

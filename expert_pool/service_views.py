@@ -21,11 +21,10 @@ from accounts.model import Actor, Role
 from accounts.permissions import Action, is_allowed, require
 from audit import service as audit
 from audit.checkpoint import open_checkpoint
-from audit.errors import CheckpointMissing
-from audit.note import NoteVerifier
+from audit.note import Note, NoteVerifier, parse_note, parse_signature_line
 from expert_pool import queries, queries_draws, queries_members, queries_pools, queries_records
 from expert_pool.draw import Category, ContributorRole, Transcript, reveal_seed
-from expert_pool.errors import DrawNotCommitted
+from expert_pool.errors import DrawCommitNotCheckpointed, DrawNotCommitted
 from expert_pool.lifecycle import (
     DrawStatus,
     Member,
@@ -285,22 +284,36 @@ async def exclusions(
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CommitProof:
-    """The commit entry, and the newest checkpoint with its inclusion proof if it covers it."""
+    """The commit entry, and the signed checkpoint that covers it with its inclusion proof."""
 
     draw_id: str
     log_index: int
     commit_hash: str
     entry: bytes
-    checkpoint: str | None  # the signed note with every cosignature gathered so far
-    checkpoint_size: int | None
-    inclusion: tuple[bytes, ...]  # RFC 9162 path; empty when the checkpoint does not cover it
+    checkpoint: str  # the signed note with every cosignature gathered
+    checkpoint_size: int
+    inclusion: tuple[bytes, ...]  # RFC 9162 path of the entry in that checkpoint's tree
     cosigners: tuple[str, ...]
+
+
+def _with_cosignatures(note_text: str, lines: list[str]) -> Note:
+    note = parse_note(note_text)
+    return Note(
+        text=note.text,
+        signatures=(*note.signatures, *(parse_signature_line(x) for x in lines)),
+    )
 
 
 async def commit_proof(
     conn: asyncpg.Connection, actor: Actor, draw_id: str, log_verifier: NoteVerifier
 ) -> CommitProof:
-    """What a supervisor checks before contributing: the entry is in a witnessed tree."""
+    """What a contributor checks before contributing: the entry is in a witnessed tree.
+
+    Issue 9, item 2: the checkpoint is the newest signed one that covers the commit
+    and carries the cosignature of every witness the draw's policy names; until one
+    exists the answer is `draw_commit_not_checkpointed` (wait for the next checkpoint),
+    never a checkpoint without an inclusion proof.
+    """
     draw = await get_draw(conn, draw_id)
     if not _party(actor, draw):
         require(actor, Action.VIEW_DRAW_NAMES, resource(draw))
@@ -308,28 +321,31 @@ async def commit_proof(
         raise DrawNotCommitted("the draw is not committed yet")
     index = draw.commit_log_index
     [(_, entry)] = await audit.entries(conn, index, index + 1)
-    try:
-        note_text = await audit.current_checkpoint(conn)
-    except CheckpointMissing:
-        note_text = None
-    size: int | None = None
-    proof: tuple[bytes, ...] = ()
-    cosigners: tuple[str, ...] = ()
-    if note_text is not None:
-        checkpoint, note = open_checkpoint(note_text, log_verifier)
-        size = checkpoint.size
-        cosigners = tuple(s.name for s in note.signatures if s.name != checkpoint.origin)
-        if index < size:
-            proof = tuple(await audit.inclusion_proof(conn, index, size))
+    found = await queries_draws.covering_checkpoint(conn, index, draw.policy.commit_witnesses)
+    if found is None:
+        raise not_checkpointed(draw)
+    size, _, note_text, lines = found
+    note = _with_cosignatures(note_text, lines)
+    checkpoint, _ = open_checkpoint(note.to_text(), log_verifier)
     return CommitProof(
         draw_id=draw.id,
         log_index=index,
         commit_hash=draw.transcript.commit_hash,
         entry=entry,
-        checkpoint=note_text,
+        checkpoint=note.to_text(),
         checkpoint_size=size,
-        inclusion=proof,
-        cosigners=cosigners,
+        inclusion=tuple(await audit.inclusion_proof(conn, index, size)),
+        cosigners=tuple(s.name for s in note.signatures if s.name != checkpoint.origin),
+    )
+
+
+def not_checkpointed(draw: StoredDraw) -> DrawCommitNotCheckpointed:
+    """The refusal while no checkpoint fixes the commit (entropy and the proof alike)."""
+    witnesses = ", ".join(draw.policy.commit_witnesses)
+    cosigned = f", cosigned by {witnesses}," if witnesses else ""
+    return DrawCommitNotCheckpointed(
+        f"no signed checkpoint{cosigned} covers the commit (log index "
+        f"{draw.commit_log_index}) yet: wait for the next checkpoint and try again"
     )
 
 
@@ -342,3 +358,16 @@ async def evaluation_committee(
     For packages that grant the committee access (evaluation: the opened bid files).
     """
     return await queries_members.committee_users(conn, tender_id, lot, Purpose.EVALUATION)
+
+
+async def committee_member_salt(
+    conn: asyncpg.Connection, tender_id: str, lot: str, user_id: UUID
+) -> bytes | None:
+    """The salt that names a seated committee member in the log while the list is sealed.
+
+    For packages that log a committee member's actions (evaluation: bid-file reads):
+    pass it to ``expert_pool.journal.hidden_actor`` (docs/audit-log.md §1.3).
+    """
+    return await queries_members.committee_member_salt(
+        conn, tender_id, lot, Purpose.EVALUATION, user_id
+    )

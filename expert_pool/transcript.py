@@ -59,6 +59,9 @@ class Round:
     entropy: tuple[str, ...]
     picks: tuple[Pick, ...]
     declined: tuple[str, ...] = ()
+    # Log index of each contribution's draw.entropy_contributed entry, in entropy order;
+    # empty for a transcript kept outside a log (docs/formats/draw.md §7).
+    entropy_log_indexes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -72,6 +75,7 @@ class Transcript:
     pool_sizes: Mapping[str, int]
     seed_commitment: str
     commit_hash: str
+    commit_log_index: int | None = None  # where the commit entry is in the log
     rounds: tuple[Round, ...] = ()
     shortfalls: tuple[Shortfall, ...] = ()
     platform_seed: str | None = None
@@ -94,6 +98,7 @@ class Transcript:
             "pool_sizes": {label: self.pool_sizes[label] for label in labels},
             "seed_commitment": self.seed_commitment,
             "commit_hash": self.commit_hash,
+            "commit_log_index": self.commit_log_index,
             "rounds": [_round_to_dict(rd) for rd in self.rounds],
             "shortfalls": [
                 {"r": s.r, "label": s.label, "missing": s.missing} for s in self.shortfalls
@@ -115,6 +120,7 @@ def _round_to_dict(rd: Round) -> dict[str, Any]:
     return {
         "r": rd.r,
         "entropy": list(rd.entropy),
+        "entropy_log_indexes": list(rd.entropy_log_indexes),
         "picks": [{"i": p.i, "label": p.label, "expert_id": p.expert_id} for p in rd.picks],
         "declined": list(rd.declined),
     }
@@ -175,6 +181,7 @@ _TOP_KEYS = (
     "pool_sizes",
     "seed_commitment",
     "commit_hash",
+    "commit_log_index",
     "rounds",
     "shortfalls",
     "platform_seed",
@@ -189,6 +196,7 @@ def _transcript_from_doc(doc: Any) -> Transcript:
     digests = _obj(top["pool_digests"], [c.label for c in categories], "pool_digests")
     sizes = _obj(top["pool_sizes"], [c.label for c in categories], "pool_sizes")
     seed = top["platform_seed"]
+    index = top["commit_log_index"]
     return Transcript(
         draw_id=_str(top["draw_id"], "draw_id", ID_PATTERN),
         categories=categories,
@@ -196,6 +204,7 @@ def _transcript_from_doc(doc: Any) -> Transcript:
         pool_sizes={k: _int(v, f"pool_sizes[{k}]") for k, v in sizes.items()},
         seed_commitment=_str(top["seed_commitment"], "seed_commitment", HEX64),
         commit_hash=_str(top["commit_hash"], "commit_hash", HEX64),
+        commit_log_index=None if index is None else _int(index, "commit_log_index"),
         rounds=tuple(_round_from_doc(rd) for rd in _list(top["rounds"], "rounds")),
         shortfalls=tuple(_shortfall_from_doc(s) for s in _list(top["shortfalls"], "shortfalls")),
         platform_seed=None if seed is None else _str(seed, "platform_seed", HEX64),
@@ -211,12 +220,14 @@ def _category_from_doc(value: Any) -> Category:
 
 
 def _round_from_doc(value: Any) -> Round:
-    rd = _obj(value, ("r", "entropy", "picks", "declined"), "a round")
+    rd = _obj(value, ("r", "entropy", "entropy_log_indexes", "picks", "declined"), "a round")
     r = _int(rd["r"], "round r")
+    indexes = _list(rd["entropy_log_indexes"], f"round {r} entropy_log_indexes")
     picks = tuple(_pick_from_doc(p, r) for p in _list(rd["picks"], f"round {r} picks"))
     return Round(
         r=r,
         entropy=tuple(_str(e, f"round {r} entropy") for e in _list(rd["entropy"], "entropy")),
+        entropy_log_indexes=tuple(_int(x, f"round {r} entropy log index") for x in indexes),
         picks=picks,
         declined=tuple(
             _str(e, f"round {r} declined id", ID_PATTERN)
@@ -244,8 +255,15 @@ def _shortfall_from_doc(value: Any) -> Shortfall:
 
 
 def pools_from_json(text: str | bytes) -> dict[str, list[str]]:
-    """Parse a pools document ``{label: [id, …]}``; raise DrawPoolInvalid if malformed."""
+    """Parse a pools document; raise DrawPoolInvalid if malformed.
+
+    Accepts ``{label: [id, …]}`` and, unchanged, the API's and page's
+    ``{"pools": {label: [id, …]}}`` (docs/formats/draw.md §8): no label is ``pools``,
+    since every label holds an ``@`` (§9), so the two never read alike.
+    """
     doc = _load_json(text, DrawPoolInvalid)
+    if isinstance(doc, dict) and set(doc) == {"pools"} and isinstance(doc["pools"], dict):
+        doc = doc["pools"]
     if not isinstance(doc, dict):
         raise DrawPoolInvalid("a pools document is an object {label: [id, ...]}")
     for label, ids in doc.items():

@@ -49,6 +49,7 @@ class DiscrepancyKind(enum.StrEnum):
     PICK_MISMATCH = "pick_mismatch"
     SHORTFALL_MISMATCH = "shortfall_mismatch"
     DECLINE_INVALID = "decline_invalid"
+    LOG_ORDER_INVALID = "log_order_invalid"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -205,6 +206,33 @@ def _show_gaps(shortfalls: Sequence[Shortfall]) -> str:
     return "[" + ", ".join(f"round {s.r} {s.label} -{s.missing}" for s in shortfalls) + "]"
 
 
+def _verify_log_order(transcript: Transcript, found: _Findings) -> None:
+    """Every contribution was logged after the commit, in transcript order (issue 9, #2).
+
+    With ``commit_log_index`` null (a transcript kept outside a log) no round may carry
+    log indexes; otherwise each round has one index per entropy value, every index is
+    above the commit's and they increase through the rounds. Anyone holding a published
+    transcript then checks each entry's inclusion against a checkpoint by its index.
+    """
+    last = transcript.commit_log_index
+    for rd in transcript.rounds:
+        if last is None:
+            if rd.entropy_log_indexes:
+                found.add(Kind.LOG_ORDER_INVALID, "log indexes without the commit's", r=rd.r)
+            continue
+        if len(rd.entropy_log_indexes) != len(rd.entropy):
+            found.add(Kind.LOG_ORDER_INVALID, "one log index per entropy value", r=rd.r)
+            continue
+        for index in rd.entropy_log_indexes:
+            if index <= last:
+                found.add(
+                    Kind.LOG_ORDER_INVALID,
+                    f"entropy logged at {index}, not after {last} (the commit or an earlier value)",
+                    r=rd.r,
+                )
+            last = max(last, index)
+
+
 def verify_transcript(
     transcript: Transcript,
     pools: Mapping[str, Sequence[str]],
@@ -219,6 +247,7 @@ def verify_transcript(
     usable = _verify_pools(transcript, pools, found)
     if commit_entry is not None and leaf_hash(commit_entry) != transcript.commit_hash:
         found.add(Kind.COMMIT_HASH_MISMATCH, "the commit entry's leaf hash is not commit_hash")
+    _verify_log_order(transcript, found)
     seed = _verify_seed(transcript, found)
     _verify_declines(transcript, found)
     if transcript.rounds and seed is not None and usable is not None:

@@ -5,7 +5,7 @@ Call it after web/demo.py created its users, in the same transaction if you like
 services' own transactions become savepoints)::
 
     from web.demo_expert_pool import load_demo
-    result = await load_demo(conn, id_card_key=key, ca=demo_ca)
+    result = await load_demo(conn, id_card_key=key, ca=demo_ca, log=log_identity)
 
 Everything goes through the services, so every step has its log entry, and the draw
 verifies with ``etender draw verify`` like any other. DEMO ONLY: the loader plays the
@@ -22,11 +22,14 @@ import datetime as dt
 import random
 import secrets
 from collections.abc import Mapping, Sequence
+from uuid import UUID
 
 import asyncpg
 
 from accounts import service as accounts
-from accounts.model import Actor, Role, User
+from accounts.model import Actor, Organisation, Role, User
+from audit import service as audit
+from audit.service import LogIdentity
 from expert_pool import (
     queries,
     queries_members,
@@ -43,6 +46,9 @@ from expert_pool.lifecycle import DrawSpec, MemberStatus, Purpose, seated_expert
 from expert_pool.profiles import Venue
 from expert_pool.response import Decision, DrawResponse
 from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
+from tender import service as tender_service
+from tender.model import Category as TenderCategory
+from tender.model import Evaluation, EvaluationMethod, Lot, Procedure, TenderDraft
 
 SEED = "etender-demo-expert-pool-v1"
 OTHER_CITIES = ("340100", "340200", "340500", "341000", "340800")
@@ -161,8 +167,34 @@ async def _answer(
     )
 
 
+async def _tender(conn: asyncpg.Connection, agency: Actor, department: UUID, tenderer: UUID) -> str:
+    """A draft tender of the demo agency: a draw belongs to a real tender lot."""
+    draft = TenderDraft(
+        title="宣城市城南道路改造工程（专家抽取演示）",
+        category=TenderCategory.WORKS,
+        procedure=Procedure.OPEN,
+        tenderer_id=tenderer,
+        department_id=department,
+        lots=(
+            Lot(
+                number="1",
+                title="第1标段",
+                estimated_price_fen=500_000_000,
+                price_ceiling_fen=480_000_000,
+                bond_fen=10_000_000,
+                evaluation=Evaluation(method=EvaluationMethod.LOWEST_PRICE),
+            ),
+        ),
+    )
+    return str((await tender_service.create_draft(conn, agency, draft)).id)
+
+
 async def _request(
-    conn: asyncpg.Connection, agency: Actor, supervisor: Actor, tenderer: str, now: dt.datetime
+    conn: asyncpg.Connection,
+    agency: Actor,
+    supervisor: Actor,
+    tenderer: Organisation,
+    now: dt.datetime,
 ) -> str:
     start = (now + dt.timedelta(days=3)).replace(hour=1, minute=0, second=0, microsecond=0)
     department = next(g.scope_id for g in supervisor.grants if g.role is Role.SUPERVISOR)
@@ -173,17 +205,18 @@ async def _request(
         categories=tuple(Category(label=label, count=n) for label, n in CATEGORIES),
         entropy_roles=(ContributorRole.SUPERVISOR,),
     )
+    tender = await _tender(conn, agency, department, tenderer.id)
     draw = await service_draws.request_draw(
         conn,
         agency,
         service_draws.DrawRequestInput(
-            tender_id="XC-DEMO-2026-001",
+            tender_id=tender,
             lot="1",
             purpose=Purpose.EVALUATION,
             project_id="XCP-DEMO-001",
             agency_id=agency.organisation_id,
             department_id=department,
-            tenderer=tenderer,
+            tenderer=tenderer.credit_code,
             spec=spec,
         ),
     )
@@ -196,27 +229,45 @@ async def _seated_now(conn: asyncpg.Connection, draw_id: str) -> list[str]:
     return list(seated_experts(draw.transcript))
 
 
+async def _contribute(
+    conn: asyncpg.Connection, supervisor: Actor, draw_id: str, r: int, log: LogIdentity
+) -> None:
+    """The supervisor's client: a checkpoint covers the commit, then entropy names both.
+
+    The demo signs the checkpoint itself (the server's job would, a moment later).
+    """
+    async with conn.transaction():
+        await audit.sign_new_checkpoint(conn, log)
+    proof = await service_views.commit_proof(conn, supervisor, draw_id, log.signer.verifier())
+    fixed = service_draws.FixedCommit(
+        commit_hash=proof.commit_hash, checkpoint_size=proof.checkpoint_size
+    )
+    entropy = secrets.token_hex(32)
+    await service_draws.contribute_entropy(conn, supervisor, draw_id, r, entropy, fixed=fixed)
+
+
 async def _run_draw(
     conn: asyncpg.Connection,
     actors: Mapping[str, Actor],
-    tenderer: str,
+    tenderer: Organisation,
     identities: Mapping[str, Identity],
     ca: DemoCA,
     now: dt.datetime,
+    log: LogIdentity,
 ) -> str:
     """Round 0, two declines, round 1, one decline, round 2, then everyone confirms."""
     supervisor, centre = actors["supervisor"], actors["centre"]
     draw_id = await _request(conn, actors["agency"], supervisor, tenderer, now)
     await service_pools.prepare_draw(conn, centre, draw_id)
     await service_draws.commit_draw(conn, centre, draw_id)
-    await service_draws.contribute_entropy(conn, supervisor, draw_id, 0, secrets.token_hex(32))
+    await _contribute(conn, supervisor, draw_id, 0, log)
     first = await _seated_now(conn, draw_id)
     for expert_id in (first[0], first[3]):
         await _answer(conn, draw_id, expert_id, Decision.DECLINE, identities, ca)
-    await service_draws.contribute_entropy(conn, supervisor, draw_id, 1, secrets.token_hex(32))
+    await _contribute(conn, supervisor, draw_id, 1, log)
     newcomer = next(x for x in await _seated_now(conn, draw_id) if x not in first)
     await _answer(conn, draw_id, newcomer, Decision.DECLINE, identities, ca)
-    await service_draws.contribute_entropy(conn, supervisor, draw_id, 2, secrets.token_hex(32))
+    await _contribute(conn, supervisor, draw_id, 2, log)
     for expert_id in await _seated_now(conn, draw_id):
         member = await queries_members.member(conn, draw_id, expert_id)
         if member is not None and member.status is MemberStatus.NOTIFIED:
@@ -229,6 +280,7 @@ async def load_demo(
     *,
     id_card_key: bytes,
     ca: DemoCA,
+    log: LogIdentity,
     experts: int = 30,
     usernames: Sequence[str] = ("supervisor1", "centre.staff", "agency", "tenderer"),
 ) -> DemoPoolResult:
@@ -239,7 +291,7 @@ async def load_demo(
     tenderer = await accounts.get_organisation(conn, actors["tenderer"].organisation_id)
     identities = await _experts(conn, actors["supervisor"], ca, id_card_key, now, experts)
     venues = await _venues(conn, actors["centre"])
-    draw_id = await _run_draw(conn, actors, tenderer.credit_code, identities, ca, now)
+    draw_id = await _run_draw(conn, actors, tenderer, identities, ca, now, log)
     transcript = await service_views.transcript(conn, actors["supervisor"], draw_id)
     return DemoPoolResult(
         experts=tuple(identities),

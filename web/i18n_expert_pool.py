@@ -88,7 +88,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ep.action.approve_pool": ("批准库容不足的抽取", "Approve pools below the ratio"),
     "ep.action.approve_redraw": ("批准取消并重新抽取", "Approve cancel-and-redraw"),
     "ep.action.cancel": ("取消本次抽取", "Cancel this draw"),
-    "ep.action.publish": ("已定标：按规定公开", "Awarded: publish per policy"),
     "ep.done": ("操作已完成。", "Done."),
     "ep.error": ("操作未完成：{message}", "Not done: {message}"),
     "ep.pools.below": (

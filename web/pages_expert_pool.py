@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -41,12 +42,12 @@ from expert_pool import (
 )
 from expert_pool.assessment import Offence
 from expert_pool.draw import Category, ContributorRole
-from expert_pool.errors import ExpertPoolError
+from expert_pool.errors import DrawCommitNotCheckpointed, ExpertPoolError
 from expert_pool.lifecycle import DrawSpec, DrawStatus, Purpose, StoredDraw
 from expert_pool.model import ExpertStatus
 from expert_pool.profiles import SearchFilter
 from expert_pool.regions import DEFAULT_REGIONS
-from expert_pool.response import Decision, DrawResponse
+from expert_pool.response import Decision
 from expert_pool.service_records import AttendanceEvent
 from expert_pool.specialties import default_specialties
 from web import i18n, i18n_expert_pool
@@ -286,8 +287,6 @@ async def _supervision(
     pools, excluded = await service_views.exclusions(conn, actor, draw.id)
     context.update(pool_sizes={k: len(v) for k, v in pools.items()}, excluded=excluded)
     if draw.transcript is not None:
-        verifier = request.app.state.log_identity.signer.verifier()
-        context["proof"] = await service_views.commit_proof(conn, actor, draw.id, verifier)
         context["sealed"] = await service_views.sealed_list(conn, actor, draw.id)
     if draw.status is DrawStatus.COMPLETE:
         context["attendance"] = await service_records.attendance_of(conn, actor, draw.id)
@@ -307,6 +306,13 @@ async def draw_page(
     summary = await service_views.draw_status(conn, actor, draw.id)
     powers = _powers(actor, draw)
     extra = await _supervision(request, conn, actor, draw) if powers.supervisor else {}
+    proof = None
+    if draw.transcript is not None and (powers.supervisor or powers.contributor):
+        # Issue 9, item 2: entropy only once a signed checkpoint fixes the commit; the
+        # form names that checkpoint, and is not offered before it exists.
+        verifier = request.app.state.log_identity.signer.verifier()
+        with contextlib.suppress(DrawCommitNotCheckpointed):
+            proof = await service_views.commit_proof(conn, actor, draw.id, verifier)
     ratio = draw.policy.draw.min_pool_ratio
     below = [
         c.label
@@ -328,7 +334,8 @@ async def draw_page(
         offences=list(Offence),
         pool_sizes=extra.get("pool_sizes"),
         excluded=extra.get("excluded"),
-        proof=extra.get("proof"),
+        proof=proof,
+        committed=draw.transcript is not None,
         sealed=extra.get("sealed"),
         attendance=extra.get("attendance"),
         assessments=extra.get("assessments"),
@@ -348,8 +355,14 @@ async def _act(
             r = form.get("round", "")
             if not r.isdigit():
                 raise EtenderError("the round is missing")
+            size = form.get("checkpoint_size", "")
+            if not size.isdigit():
+                raise EtenderError("the checkpoint that fixes the commit is missing")
+            fixed = service_draws.FixedCommit(
+                commit_hash=form.get("commit_hash", ""), checkpoint_size=int(size)
+            )
             await service_draws.contribute_entropy(
-                conn, actor, draw_id, int(r), form.get("entropy", "")
+                conn, actor, draw_id, int(r), form.get("entropy", ""), fixed=fixed
             )
         case "approve-pool":
             await service_pools.approve_small_pool(conn, actor, draw_id, reason)
@@ -357,8 +370,6 @@ async def _act(
             await service_close.approve_redraw(conn, actor, draw_id, reason)
         case "cancel":
             await service_close.cancel_draw(conn, actor, draw_id, reason)
-        case "publish":
-            await service_close.publish_after_award(conn, actor, draw_id)
         case "attendance":
             event = AttendanceEvent(form.get("event", "signed_in"))
             await service_records.record_attendance(
@@ -399,12 +410,8 @@ async def invitations_page(
 ) -> Response:
     items = await service_answers.my_invitations(conn, actor)
     expert_id = await service_answers.expert_id_of(conn, actor)
-    now = datetime.now(SHANGHAI)
     statements = {
-        item.draw_id: {
-            d: DrawResponse(draw_id=item.draw_id, expert_id=expert_id, decision=d, issued_at=now)
-            for d in Decision
-        }
+        item.draw_id: {d: service_answers.statement_for(item, expert_id, d) for d in Decision}
         for item in items
     }
     return render(

@@ -34,7 +34,10 @@ import asyncpg
 from accounts import credit_code
 from accounts import service as accounts
 from accounts.model import Actor, ConsoleOperator, OrgKind, Role
-from expert_pool import service_draws, service_pools
+from audit import service as audit
+from audit.checkpoint import generate_private_key
+from audit.note import Ed25519Signer
+from expert_pool import service_draws, service_pools, service_views
 from expert_pool.draw import Category, ContributorRole
 from expert_pool.lifecycle import DrawSpec, Purpose
 from expert_pool.regions import DEFAULT_REGIONS
@@ -43,6 +46,10 @@ from web.db.embedded import SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
 
 CONSOLE = ConsoleOperator(name="bench")
+# Entropy is taken only once a signed checkpoint covers the commit (issue 9, item 2).
+_SIGNER = Ed25519Signer(name="etender.bench/log", private_key=generate_private_key())
+_LOG = audit.LogIdentity(origin=_SIGNER.name, signer=_SIGNER)
+_LOG_VERIFIER = _SIGNER.verifier()
 CATEGORIES = (("A08@local", 4), ("A06@local", 3), ("C01@remote", 2))
 TITLES = (("full_senior", 20), ("senior", 60), ("equivalent", 12), ("intermediate", 8))
 STATUSES = (("active", 94), ("suspended", 3), ("retired", 2), ("banned", 1))
@@ -208,10 +215,19 @@ async def one_draw(
     marks.append(time.perf_counter())
     await service_draws.commit_draw(conn, actors["centre"], draw.id)
     marks.append(time.perf_counter())
-    entropy = secrets.token_hex(32)  # the supervisor's own client
-    await service_draws.contribute_entropy(conn, actors["supervisor"], draw.id, 0, entropy)
+    async with conn.transaction():  # the checkpoint job, driven directly
+        await audit.sign_new_checkpoint(conn, _LOG)
     marks.append(time.perf_counter())
-    steps = ("request", "prepare", "commit", "round0")
+    proof = await service_views.commit_proof(conn, actors["supervisor"], draw.id, _LOG_VERIFIER)
+    fixed = service_draws.FixedCommit(
+        commit_hash=proof.commit_hash, checkpoint_size=proof.checkpoint_size
+    )
+    entropy = secrets.token_hex(32)  # the supervisor's own client
+    await service_draws.contribute_entropy(
+        conn, actors["supervisor"], draw.id, 0, entropy, fixed=fixed
+    )
+    marks.append(time.perf_counter())
+    steps = ("request", "prepare", "commit", "checkpoint", "round0")
     result = {name: marks[i + 1] - marks[i] for i, name in enumerate(steps)}
     result["total"] = marks[-1] - marks[0]
     return result
@@ -313,7 +329,7 @@ def report(
     print(f"candidates {bares[0][1]}; pools {pools}; excluded candidates {excluded}")
     print(f"bare commit (one-row INSERT)    : {commit * 1000:7.1f} ms (median)")
     print(f"bare query of the eligible pool : {bare:7.1f} ms (median)")
-    for key in ("request", "prepare", "commit", "round0"):
+    for key in ("request", "prepare", "commit", "checkpoint", "round0"):
         print(f"  {key:<8}                     : {med[key]:7.1f} ms")
     print(f"draw end to end                 : {med['total']:7.1f} ms (median), {p90:.1f} ms (p90)")
     print(f"ratio draw / bare query         : {med['total'] / bare:7.1f} x")

@@ -4,7 +4,7 @@ A two-envelope tender: three bidders seal real technical and commercial parts to
 lot's opening committee; after the deadline two of three officials release their
 technical shares, so the opening decrypts every technical part into the output root
 while the commercial parts stay sealed. Meanwhile the agency has an evaluation draw
-run for lot 1 (five experts confirm) and another for lot 2 of the same tender, all
+run for lot 1 (five experts confirm) and another for a second tender of the agency, all
 through the real expert_pool services.
 """
 
@@ -21,12 +21,13 @@ from expert_pool import service_common, service_draws, service_pools
 from expert_pool.lifecycle import DrawStatus, Purpose
 from expert_pool.response import Decision
 from expert_pool.service_views import evaluation_committee
+from tender import service as tender_service
 from tender.model import Tender
 from tender.opening_lot import Opening
 from tender.opening_release import release_shares
 from tender.receipts import load_or_create
 from tender.submission import Submission
-from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
+from tests.accounts.factory import actor_for, make_organisation, make_user
 from tests.expert_pool import world as pool_world
 from tests.tender.opening_kit import share_releases, submit_two_parts, two_envelope_tender
 from tests.tender.test_submission_kit import (
@@ -34,7 +35,7 @@ from tests.tender.test_submission_kit import (
     make_submission,
 )
 from tests.tender.test_submission_kit import bidder as make_bidder
-from tests.tender.world import World, wait_until
+from tests.tender.world import World, fast_draft, wait_until
 
 PRICES = (100_000_00, 90_000_00, 80_000_00)
 FILE_NAME = "技术标.txt"  # what tests/tender/test_submission_kit.seal_for seals
@@ -49,7 +50,7 @@ class Scenario:
     bidders: tuple[Bidder, ...]
     output_root: Path
     committee: tuple[User, ...]  # confirmed experts of lot 1's evaluation draw
-    other_lot_expert: User  # confirmed in lot 2's draw only
+    other_lot_expert: User  # confirmed in another tender's draw only
     other_supervisor: Actor  # supervises another industry department
 
 
@@ -91,14 +92,15 @@ async def _completed_draw(
     await service_pools.prepare_draw(c, experts.centre_staff, draw.id)
     await service_draws.commit_draw(c, experts.centre_staff, draw.id)
     entropy = pool_world.fresh_entropy()
-    await service_draws.contribute_entropy(c, experts.supervisor, draw.id, 0, entropy)
+    await pool_world.contribute(c, experts.supervisor, draw.id, 0, entropy)
     seated = await pool_world.seated(experts, draw.id)
     users = []
     for expert_id in seated:
-        users.append(await pool_world.give_account(experts, expert_id, password=PASSWORD))
+        users.append(experts.expert_users[expert_id])
         # Until the last seat confirms, the draw is not complete: nobody is on the committee.
         assert await evaluation_committee(c, str(tender.id), lot) == frozenset()
-        await pool_world.answer(experts, draw.id, expert_id, Decision.CONFIRM)
+        address = expert_address(expert_id)
+        await pool_world.answer(experts, draw.id, expert_id, Decision.CONFIRM, address=address)
     done = await service_common.get_draw(c, draw.id)
     assert done.status is DrawStatus.COMPLETE
     assert await evaluation_committee(c, str(tender.id), lot) == {u.id for u in users}
@@ -110,13 +112,30 @@ async def _committees(
 ) -> tuple[list[User], list[User], Actor]:
     experts = await _pool_world(conn, world)
     local = pool_world.LOCAL
-    await pool_world.add_experts(experts, [f"A{n:03d}" for n in range(15)], region=local)
+    # Every expert of the pool has its account before any draw, as in production: an
+    # account opened only for the drawn would itself tell who was drawn.
     await pool_world.add_experts(
-        experts, [f"B{n:03d}" for n in range(15)], specialty="C01", region=local
+        experts, [f"A{n:03d}" for n in range(15)], region=local, accounts=True, passwords=True
+    )
+    await pool_world.add_experts(
+        experts,
+        [f"B{n:03d}" for n in range(15)],
+        specialty="C01",
+        region=local,
+        accounts=True,
+        passwords=True,
     )
     lot_one = await _completed_draw(experts, tender, "1", "A08@local", dt.timedelta(days=2))
-    lot_two = await _completed_draw(experts, tender, "2", "C01@local", dt.timedelta(days=3))
+    # A draw names a real tender lot (issue 9, item 4): the other committee is drawn for
+    # another tender of the agency (this tender has one lot).
+    other = await tender_service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    lot_two = await _completed_draw(experts, other, "1", "C01@local", dt.timedelta(days=3))
     return lot_one, lot_two, experts.other_supervisor
+
+
+def expert_address(expert_id: str) -> str:
+    """Each expert acts from its own address (so a leak of it in the log is visible)."""
+    return f"198.51.100.{int(expert_id[1:]) + (100 if expert_id[0] == 'B' else 1)}"
 
 
 def opening_for(world: World, sub: Submission, data_dir: Path, output_root: Path) -> Opening:

@@ -80,10 +80,12 @@ async def test_the_committee_and_supervisors_read_opened_files_and_each_read_is_
     assert hashlib.sha256(await _bytes(supervisor)).hexdigest() == listed[1].sha256
     assert await log_size(conn) == before + 2
     logged = await entries(conn, KIND)
-    assert [(e.actor.user_id, e.actor.role) for e in logged] == [
-        (str(member.user_id), "expert"),
-        (str(world.supervisor.user_id), "supervisor"),
+    # The member reads as a drawn expert: named by its draw commitment (audit-log.md §1.3).
+    assert [(e.actor.user_id, e.actor.role, e.address) for e in logged] == [
+        (None, "expert", None),
+        (str(world.supervisor.user_id), "supervisor", "192.0.2.10"),
     ]
+    assert logged[0].commitments == ("actor",)
     assert _read_data(logged[0]) == {
         "lot": "1",
         "bid_id": str(first.bid_id),
@@ -103,6 +105,7 @@ async def test_the_committee_and_supervisors_read_opened_files_and_each_read_is_
 def _read_data(entry: LogEntry) -> dict[str, object]:
     data = dict(entry.data)
     assert len(str(data.pop("manifest_sha256"))) == 64
+    data.pop("actor", None)
     return data
 
 

@@ -91,6 +91,18 @@ def test_draw_with_two_replacement_rounds_verifies(tmp_path: Path, fresh_draw: D
     )
 
 
+def test_pools_exactly_as_the_api_serves_them_verify(
+    tmp_path: Path, fresh_draw: DrawInputs
+) -> None:
+    """`GET …/pools` answers {"pools": {…}}: saved as is, it verifies (issue 9, item 20)."""
+    t = _declined_twice(fresh_draw)
+    transcript, _ = _files(tmp_path, t)
+    served = tmp_path / "served.json"
+    served.write_text(json.dumps({"pools": {k: list(v) for k, v in POOLS.items()}}))
+    result = _verify(transcript, served)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_commit_entry_is_checked_when_given(tmp_path: Path, fresh_draw: DrawInputs) -> None:
     """The entry the commit hash was made from passes; another entry fails."""
     t = _declined_twice(fresh_draw)

@@ -64,11 +64,18 @@ def test_transcript_round_trips_through_json(fresh_draw: DrawInputs) -> None:
         "pool_sizes",
         "seed_commitment",
         "commit_hash",
+        "commit_log_index",
         "rounds",
         "shortfalls",
         "platform_seed",
     ]
-    assert list(_doc(t)["rounds"][1]) == ["r", "entropy", "picks", "declined"]
+    assert list(_doc(t)["rounds"][1]) == [
+        "r",
+        "entropy",
+        "entropy_log_indexes",
+        "picks",
+        "declined",
+    ]
     assert list(_doc(t)["rounds"][1]["picks"][0]) == ["i", "label", "expert_id"]
 
 

@@ -21,6 +21,7 @@ from tests.expert_pool.world import (
     ID_CARD_KEY,
     World,
     id_card_number,
+    new_tender,
     request,
     spec,
 )
@@ -79,7 +80,10 @@ async def test_sql_exclusions_equal_the_model_on_a_varied_pool(world: World) -> 
     await service.import_experts(
         world.conn, world.admin, (CSV_HEADER + "".join(rows)).encode(), id_card_key=ID_CARD_KEY
     )
-    draw_request = request(world, draw_spec, bidders=[bidder], principals=[principal])
+    tender = await new_tender(world)
+    draw_request = request(
+        world, draw_spec, tender=tender, bidders=[bidder], principals=[principal]
+    )
     draw = await service_draws.request_draw(world.conn, world.agency_actor, draw_request)
     await _decorate(world, rng, draw, principal, bidder)
     stored = await service_common.get_draw(world.conn, draw.id)

@@ -12,7 +12,6 @@ from expert_pool import (
     service_answers,
     service_close,
     service_common,
-    service_draws,
     service_views,
 )
 from expert_pool.dispatch import dispatch_notifications
@@ -24,6 +23,7 @@ from tests.expert_pool.world import (
     add_experts,
     answer,
     committed_draw,
+    contribute,
     fresh_entropy,
     pending,
     seated,
@@ -36,9 +36,7 @@ CATEGORIES = [("A08@local", 5)]
 async def _drawn(world: World) -> str:
     await add_experts(world, [f"L{n:03d}" for n in range(16)], accounts=True)
     draw = await committed_draw(world, CATEGORIES)
-    await service_draws.contribute_entropy(
-        world.conn, world.supervisor, draw.id, 0, fresh_entropy()
-    )
+    await contribute(world.conn, world.supervisor, draw.id, 0, fresh_entropy())
     return draw.id
 
 

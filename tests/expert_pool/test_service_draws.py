@@ -32,6 +32,7 @@ from tests.expert_pool.world import (
     add_experts,
     answer,
     committed_draw,
+    contribute,
     expert_row,
     fresh_entropy,
     log_kinds,
@@ -57,18 +58,18 @@ async def test_draw_with_declines_and_two_replacement_rounds_completes_and_verif
     roles = (ContributorRole.AGENCY, ContributorRole.SUPERVISOR)
     draw = await committed_draw(world, CATEGORIES, roles=roles)
     c = world.conn
-    await service_draws.contribute_entropy(c, world.agency_actor, draw.id, 0, fresh_entropy())
-    after = await service_draws.contribute_entropy(c, world.supervisor, draw.id, 0, fresh_entropy())
+    await contribute(c, world.agency_actor, draw.id, 0, fresh_entropy())
+    after = await contribute(c, world.supervisor, draw.id, 0, fresh_entropy())
     assert after.status is DrawStatus.DRAWING
     first = await seated(world, draw.id)
     assert len(first) == 5
     await answer(world, draw.id, first[0], Decision.DECLINE)
     await answer(world, draw.id, first[3], Decision.DECLINE)
-    await service_draws.contribute_entropy(c, world.supervisor, draw.id, 1, fresh_entropy())
+    await contribute(c, world.supervisor, draw.id, 1, fresh_entropy())
     second = await seated(world, draw.id)
     newcomer = next(x for x in second if x not in first)
     await answer(world, draw.id, newcomer, Decision.DECLINE)
-    await service_draws.contribute_entropy(c, world.supervisor, draw.id, 2, fresh_entropy())
+    await contribute(c, world.supervisor, draw.id, 2, fresh_entropy())
     for expert_id in await pending(world, draw.id):
         await answer(world, draw.id, expert_id, Decision.CONFIRM)
     done = await service_common.get_draw(c, draw.id)
@@ -90,9 +91,7 @@ async def test_supervisor_entropy_before_required_agency_entropy_is_refused(worl
     roles = (ContributorRole.AGENCY, ContributorRole.SUPERVISOR)
     draw = await committed_draw(world, CATEGORIES, roles=roles)
     with pytest.raises(DrawEntropyOutOfOrder):
-        await service_draws.contribute_entropy(
-            world.conn, world.supervisor, draw.id, 0, fresh_entropy()
-        )
+        await contribute(world.conn, world.supervisor, draw.id, 0, fresh_entropy())
     assert await queries_draws.entropy(world.conn, draw.id) == []
 
 
@@ -101,9 +100,7 @@ async def test_entropy_from_a_role_the_draw_does_not_take_is_refused(world: Worl
     await _pool(world)
     draw = await committed_draw(world, CATEGORIES)
     with pytest.raises(DrawEntropyRoleInvalid):
-        await service_draws.contribute_entropy(
-            world.conn, world.agency_actor, draw.id, 0, fresh_entropy()
-        )
+        await contribute(world.conn, world.agency_actor, draw.id, 0, fresh_entropy())
 
 
 async def test_two_supervisors_finishing_round_0_at_once_draw_it_once(
@@ -118,9 +115,7 @@ async def test_two_supervisors_finishing_round_0_at_once_draw_it_once(
     async def submit() -> object:
         async with pool.acquire() as other:
             try:
-                return await service_draws.contribute_entropy(
-                    other, world.supervisor, draw.id, 0, fresh_entropy()
-                )
+                return await contribute(other, world.supervisor, draw.id, 0, fresh_entropy())
             except DrawRoundConflict as exc:
                 return exc
 
@@ -135,10 +130,11 @@ async def test_two_supervisors_finishing_round_0_at_once_draw_it_once(
 async def test_commit_before_prepare_is_refused(world: World) -> None:
     """Pools are computed and recorded before anything is committed."""
     await _pool(world)
-    from tests.expert_pool.world import request, spec
+    from tests.expert_pool.world import new_tender, request, spec
 
+    tender = await new_tender(world)
     draw = await service_draws.request_draw(
-        world.conn, world.agency_actor, request(world, spec(CATEGORIES))
+        world.conn, world.agency_actor, request(world, spec(CATEGORIES), tender=tender)
     )
     with pytest.raises(DrawStateInvalid):
         await service_draws.commit_draw(world.conn, world.centre_staff, draw.id)
@@ -150,7 +146,7 @@ async def test_timeouts_are_declines_with_the_delivery_record(world: World) -> N
     draw = await committed_draw(world, CATEGORIES)
     c = world.conn
     await c.execute("UPDATE expert_pool_policy SET policy = '{\"confirm_seconds\": 1}'")
-    await service_draws.contribute_entropy(c, world.supervisor, draw.id, 0, fresh_entropy())
+    await contribute(c, world.supervisor, draw.id, 0, fresh_entropy())
     await c.execute("UPDATE draw_members SET deadline = clock_timestamp() - interval '1 second'")
     assert await service_answers.process_timeouts(c) == 5
     members = await queries_members.members(c, draw.id)
@@ -181,11 +177,11 @@ async def test_an_excluded_expert_is_never_drawn_in_any_round(world: World) -> N
     assert {x for x, _, reasons in excluded if reasons == ["works_for_tenderer"]} == set(
         tenderer_staff
     )
-    await service_draws.contribute_entropy(c, world.supervisor, draw.id, 0, fresh_entropy())
+    await contribute(c, world.supervisor, draw.id, 0, fresh_entropy())
     for r in (1, 2):
         first = (await seated(world, draw.id))[0]
         await answer(world, draw.id, first, Decision.DECLINE)
-        await service_draws.contribute_entropy(c, world.supervisor, draw.id, r, fresh_entropy())
+        await contribute(c, world.supervisor, draw.id, r, fresh_entropy())
     done = await service_draws.get_draw(c, draw.id)
     assert done.transcript is not None
     picked = {p.expert_id for rd in done.transcript.rounds for p in rd.picks}

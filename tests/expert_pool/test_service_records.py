@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from accounts.errors import PermissionDenied
-from expert_pool import queries, service, service_draws, service_records, service_views
+from expert_pool import queries, service, service_records, service_views
 from expert_pool.assessment import Offence, Sanction
 from expert_pool.errors import AttendanceConflict, AttendanceInvalid
 from expert_pool.model import ExpertStatus
@@ -18,6 +18,7 @@ from tests.expert_pool.world import (
     add_experts,
     answer,
     committed_draw,
+    contribute,
     fresh_entropy,
     seated,
 )
@@ -30,7 +31,7 @@ async def _complete_draw(world: World) -> tuple[str, list[str]]:
     await add_experts(world, [f"L{n:03d}" for n in range(6)], accounts=True)
     draw = await committed_draw(world, [("A08@local", 5)])
     c = world.conn
-    await service_draws.contribute_entropy(c, world.supervisor, draw.id, 0, fresh_entropy())
+    await contribute(c, world.supervisor, draw.id, 0, fresh_entropy())
     members = await seated(world, draw.id)
     for expert_id in members:
         await answer(world, draw.id, expert_id, Decision.CONFIRM)

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from accounts.model import Actor, Organisation, OrgKind, Role, User
+from audit import service as audit
+from audit.checkpoint import generate_private_key
+from audit.note import Ed25519Signer
 from expert_pool import (
     queries_members,
     service,
@@ -28,6 +31,7 @@ from expert_pool.id_card import check_character
 from expert_pool.lifecycle import DrawSpec, Purpose, StoredDraw, seated_experts
 from expert_pool.response import Decision, DrawResponse
 from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
+from tender.service import create_draft
 from tests.accounts.factory import (
     PASSWORD,
     actor_for,
@@ -35,6 +39,7 @@ from tests.accounts.factory import (
     make_user,
     new_credit_code,
 )
+from tests.tender.kit import a_draft, a_lot
 
 ID_CARD_KEY = b"k" * 32
 _serial = itertools.count(1)
@@ -48,6 +53,37 @@ def id_card_number(born: dt.date, region: str = "341802") -> str:
     """A valid GB 11643-1999 number born on `born`."""
     body = f"{region}{born:%Y%m%d}{next(_cards) % 900 + 100}"
     return body + check_character(body)
+
+
+# The log's checkpoint signer of the service tests (the app has its own identity).
+_SIGNER = Ed25519Signer(name="etender.test/log", private_key=generate_private_key())
+TEST_LOG = audit.LogIdentity(origin=_SIGNER.name, signer=_SIGNER)
+
+
+async def sign_checkpoint(conn: asyncpg.Connection, log: audit.LogIdentity = TEST_LOG) -> None:
+    """What the checkpoint job does, driven directly: no test waits for the clock."""
+    async with conn.transaction():
+        await audit.sign_new_checkpoint(conn, log)
+
+
+async def contribute(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    draw_id: str,
+    r: int,
+    entropy: str,
+    *,
+    log: audit.LogIdentity = TEST_LOG,
+) -> StoredDraw:
+    """A contributor's client: a checkpoint fixes the commit, then the entropy names it."""
+    await sign_checkpoint(conn, log)
+    draw = await service_common.get_draw(conn, draw_id)
+    size = await conn.fetchval("SELECT max(size) FROM log_checkpoints")
+    fixed = service_draws.FixedCommit(
+        commit_hash=draw.transcript.commit_hash if draw.transcript else "0" * 64,
+        checkpoint_size=size,
+    )
+    return await service_draws.contribute_entropy(conn, actor, draw_id, r, entropy, fixed=fixed)
 
 
 def fresh_entropy() -> str:
@@ -75,6 +111,7 @@ class World:
     bidder: Actor
     identities: dict[str, Identity] = field(default_factory=dict)
     expert_users: dict[str, User] = field(default_factory=dict)
+    tenderer_org: Organisation | None = None
 
     async def actor(self, user: User) -> Actor:
         """The actor of a user, roles read from the database."""
@@ -88,6 +125,7 @@ async def make_world(conn: asyncpg.Connection, ca: DemoCA) -> World:
     department = await make_organisation(conn, OrgKind.INDUSTRY_DEPARTMENT)
     other = await make_organisation(conn, OrgKind.INDUSTRY_DEPARTMENT)
     bidder_org = await make_organisation(conn, OrgKind.BIDDER)
+    tenderer = await make_organisation(conn, OrgKind.TENDERER)
     users = {
         "admin": await make_user(conn, centre, Role.SYSTEM_ADMIN),
         "centre": await make_user(conn, centre, Role.CENTRE_STAFF),
@@ -105,7 +143,8 @@ async def make_world(conn: asyncpg.Connection, ca: DemoCA) -> World:
         department=department,
         other_department=other,
         bidder_org=bidder_org,
-        tenderer_code=new_credit_code(),
+        tenderer_code=tenderer.credit_code,
+        tenderer_org=tenderer,
         admin=actors["admin"],
         centre_staff=actors["centre"],
         agency_actor=actors["agency"],
@@ -166,6 +205,18 @@ async def give_account(world: World, expert_id: str, *, password: str | None = N
     return user
 
 
+async def new_tender(world: World, lots: int = 1) -> str:
+    """A draft tender of the world's agency (a draw names a real tender lot, issue 9 #4)."""
+    assert world.tenderer_org is not None
+    draft = a_draft(
+        tenderer_id=world.tenderer_org.id,
+        department_id=world.department.id,
+        lots=tuple(a_lot(str(n)) for n in range(1, lots + 1)),
+    )
+    tender = await create_draft(world.conn, world.agency_actor, draft)
+    return str(tender.id)
+
+
 def spec(
     categories: Sequence[tuple[str, int]],
     *,
@@ -215,6 +266,7 @@ async def committed_draw(
     roles: Sequence[ContributorRole] = (ContributorRole.SUPERVISOR,),
 ) -> StoredDraw:
     """A draw requested, prepared and committed (no entropy yet)."""
+    tender = tender or await new_tender(world)
     draw_request = request(world, spec(categories, roles=roles), tender=tender)
     draw = await service_draws.request_draw(world.conn, world.agency_actor, draw_request)
     await service_pools.prepare_draw(world.conn, world.centre_staff, draw.id)
@@ -235,10 +287,13 @@ def signed(world: World, draw_id: str, expert_id: str, decision: Decision) -> tu
     return statement.to_bytes(), statement.sign(identity.certificate, identity.key, identity.chain)
 
 
-async def answer(world: World, draw_id: str, expert_id: str, decision: Decision) -> None:
+async def answer(
+    world: World, draw_id: str, expert_id: str, decision: Decision, *, address: str | None = None
+) -> None:
     """The drawn expert answers through the service, signed with its certificate."""
     body, signature = signed(world, draw_id, expert_id, decision)
-    actor = await world.actor(world.expert_users[expert_id])
+    user = world.expert_users[expert_id]
+    actor = await (world.actor(user) if address is None else actor_for(world.conn, user, address))
     await service_answers.respond(
         world.conn, actor, draw_id, body, signature, trust=world.ca.trust_store()
     )

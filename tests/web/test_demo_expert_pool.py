@@ -9,6 +9,7 @@ from expert_pool import queries_draws, queries_pools
 from expert_pool.draw import verify_transcript
 from signing.certs import DemoCA
 from tests.expert_pool import fixtures
+from tests.expert_pool.world import TEST_LOG
 from web import demo
 from web.demo_expert_pool import load_demo
 
@@ -21,7 +22,7 @@ async def test_the_demo_draw_has_declines_two_replacement_rounds_and_verifies(
     """30 experts, 6 venues; rounds of 6, 2 and 1 picks; complete; recomputes exactly."""
     async with pool.acquire() as conn:
         await demo.load_demo(conn, ConsoleOperator(name="test"))
-        result = await load_demo(conn, id_card_key=b"d" * 32, ca=pool_ca)
+        result = await load_demo(conn, id_card_key=b"d" * 32, ca=pool_ca, log=TEST_LOG)
         assert len(result.experts) == 30
         assert len(result.venues) == 6
         t = result.transcript

@@ -9,8 +9,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from accounts.model import OrgKind, Role
 from expert_pool.response import Decision
 from signing.certs import DemoCA
+from tender.service import create_draft
+from tests.accounts.factory import actor_for, make_organisation, make_user
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import (
     CSV_HEADER,
@@ -18,9 +21,9 @@ from tests.expert_pool.world import (
     World,
     add_experts,
     expert_row,
-    fresh_entropy,
 )
-from tests.web.test_expert_pool_http import Api, _answer, _request_body, _waiting
+from tests.tender.kit import a_draft
+from tests.web.test_expert_pool_http import Api, _answer, _entropy, _request_body, _waiting
 from tests.web.trust_dir import trust_ca
 from web.trust import platform_trust
 
@@ -28,10 +31,10 @@ conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 
 
 @pytest.fixture
-def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA) -> Api:
+def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA, world: World) -> Api:
     """The HTTP client; the app trusts the demo CA."""
     trust_ca(app.state.settings.data_dir, pool_ca)
-    return Api(client)
+    return Api(client, app, world.conn)
 
 
 async def _count(conn: asyncpg.Connection, table: str) -> int:
@@ -124,20 +127,19 @@ async def test_second_draw_for_a_committee_and_entropy_after_the_draw_are_refuse
         accounts=True,
         passwords=True,
     )
-    first = await api.call("POST", "/api/v1/draws", world.agency_actor, _request_body(world))
-    second = await api.call("POST", "/api/v1/draws", world.agency_actor, _request_body(world))
+    body = _request_body(world, tender_id=await api.tender(world))
+    first = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
+    second = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
     assert (second.status_code, second.json()["error"]["code"]) == (409, "draw_exists")
     draw_id = first.json()["id"]
     await api.call("POST", f"/api/v1/draws/{draw_id}/prepare", world.centre_staff)
     await api.call("POST", f"/api/v1/draws/{draw_id}/commit", world.centre_staff)
     recommit = await api.call("POST", f"/api/v1/draws/{draw_id}/commit", world.centre_staff)
     assert recommit.json()["error"]["code"] == "draw_state_invalid"
-    body = {"round": 0, "entropy": fresh_entropy()}
-    await api.call("POST", f"/api/v1/draws/{draw_id}/entropy", world.supervisor, body)
+    await _entropy(api, world.supervisor, draw_id, 0)
     for expert_id in await _waiting(api, world, draw_id):
         assert (await _answer(api, world, draw_id, expert_id, Decision.CONFIRM)).status_code == 200
-    late = {"round": 1, "entropy": fresh_entropy()}
-    after = await api.call("POST", f"/api/v1/draws/{draw_id}/entropy", world.supervisor, late)
+    after = await _entropy(api, world.supervisor, draw_id, 1)
     assert after.json()["error"]["code"] == "draw_closed"
     count = await _count(world.conn, "draw_entropy")
     assert count == 1
@@ -149,7 +151,8 @@ async def test_a_pool_smaller_than_the_places_gives_a_shortfall_not_a_crash(
     """Two experts for three places: two seated, one missing, agency and supervisors alerted."""
     await add_experts(world, ["L001", "L002"], accounts=True, passwords=True)
     await add_experts(world, [f"R{n:03d}" for n in range(7)], specialty="C01", region=REMOTE)
-    created = await api.call("POST", "/api/v1/draws", world.agency_actor, _request_body(world))
+    body = _request_body(world, tender_id=await api.tender(world))
+    created = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
     draw_id = created.json()["id"]
     prepared = await api.call("POST", f"/api/v1/draws/{draw_id}/prepare", world.centre_staff)
     assert prepared.json()["below_ratio"] == ["A08@local"]
@@ -158,12 +161,7 @@ async def test_a_pool_smaller_than_the_places_gives_a_shortfall_not_a_crash(
     reason = {"reason": "稀缺专业"}
     await api.call("POST", f"/api/v1/draws/{draw_id}/pool-approval", world.supervisor, reason)
     await api.call("POST", f"/api/v1/draws/{draw_id}/commit", world.centre_staff)
-    drawn = await api.call(
-        "POST",
-        f"/api/v1/draws/{draw_id}/entropy",
-        world.supervisor,
-        {"round": 0, "entropy": fresh_entropy()},
-    )
+    drawn = await _entropy(api, world.supervisor, draw_id, 0)
     assert drawn.status_code == 200
     seats = {s["label"]: s for s in drawn.json()["seats"]}
     assert (seats["A08@local"]["waiting"], seats["A08@local"]["missing"]) == (2, 1)
@@ -184,7 +182,7 @@ async def test_answers_without_a_configured_ca_are_refused_clearly(
 ) -> None:
     """No trust store and no <data dir>/trust: 503 trust_store_unavailable, nothing stored."""
     assert platform_trust(app).current() is None
-    api = Api(client)
+    api = Api(client, app, world.conn)
     await add_experts(world, ["E001"], accounts=True, passwords=True)
     expert = await world.actor(world.expert_users["E001"])
     body = {"statement": "e30=", "signature": "e30="}
@@ -193,3 +191,35 @@ async def test_answers_without_a_configured_ca_are_refused_clearly(
         503,
         "trust_store_unavailable",
     )
+
+
+async def test_a_draw_names_a_real_tender_lot_of_the_requesting_agency(
+    api: Api, world: World
+) -> None:
+    """No tender, no such lot, or another agency's tender: the same 404, nothing stored
+    (issue 9, item 4); the tender's own department must supervise the draw."""
+    other_org = await make_organisation(world.conn, OrgKind.AGENCY)
+    other_actor = await actor_for(world.conn, await make_user(world.conn, other_org, Role.AGENCY))
+    assert world.tenderer_org is not None
+    theirs = await create_draft(
+        world.conn,
+        other_actor,
+        a_draft(tenderer_id=world.tenderer_org.id, department_id=world.department.id),
+    )
+    ours = await api.tender(world)
+    before = await _count(world.conn, "draws")
+    answers = []
+    for tender_id, lot in (("XC-2026-0042", "1"), (ours, "2"), (str(theirs.id), "1")):
+        body = _request_body(world, tender_id=tender_id, lot=lot)
+        answers.append(await api.call("POST", "/api/v1/draws", world.agency_actor, body))
+    assert {(a.status_code, a.json()["error"]["code"]) for a in answers} == {
+        (404, "draw_tender_not_found")
+    }
+    elsewhere = _request_body(world, tender_id=ours, department_id=str(world.other_department.id))
+    refused = await api.call("POST", "/api/v1/draws", world.agency_actor, elsewhere)
+    assert refused.json()["error"]["code"] == "draw_request_invalid"
+    assert await _count(world.conn, "draws") == before
+    created = await api.call(
+        "POST", "/api/v1/draws", world.agency_actor, _request_body(world, tender_id=ours)
+    )
+    assert created.status_code == 201, created.text

@@ -17,7 +17,7 @@ from signing.certs import DemoCA
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.expert_pool import fixtures
-from tests.expert_pool.world import REMOTE, World, add_experts
+from tests.expert_pool.world import REMOTE, World, add_experts, new_tender, sign_checkpoint
 from tests.web.trust_dir import trust_ca
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
@@ -51,7 +51,7 @@ async def test_a_draw_runs_through_the_pages_in_chinese_and_english(
     agency = await _as(browser, live_server, world.agency_actor)
     await agency.goto(f"{url}/draws/new")
     start = (dt.datetime.now(SHANGHAI) + dt.timedelta(days=2)).replace(second=0, microsecond=0)
-    await agency.fill("#tender_id", "XC-2026-0100")
+    await agency.fill("#tender_id", await new_tender(world))
     await agency.fill("#project_id", "P-0100")
     await agency.fill("#tenderer", world.tenderer_code)
     await agency.select_option("#department", str(world.department.id))
@@ -76,6 +76,8 @@ async def test_a_draw_runs_through_the_pages_in_chinese_and_english(
     await centre.wait_for_url(re.compile(r".*done=commit$"))
     assert await centre.query_selector("#members") is None  # the operator sees no names
 
+    # The checkpoint job, driven directly: entropy is offered once a checkpoint fixes the commit.
+    await sign_checkpoint(world.conn, app.state.log_identity)
     supervisor = await _as(browser, live_server, world.supervisor)
     await supervisor.goto(draw_url)
     assert "回避与排除" in await supervisor.inner_text("#exclusions")

@@ -2,26 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from starlette.applications import Starlette
 
+from accounts import key_queries
 from accounts.model import Actor
+from audit.checkpoint import Cosigner, generate_private_key
+from audit.entry import LogEntry
+from audit.note import Ed25519Signer
+from expert_pool import queries_draws, service_close
+from expert_pool.commit_check import check_commit_proof
+from expert_pool.entropy_statement import EntropyStatement
+from expert_pool.errors import DrawCommitProofInvalid
 from expert_pool.response import Decision
-from signing.certs import DemoCA
+from signing.certs import (
+    DemoCA,
+    cert_sha256,
+    dump_pem_certificate,
+    dump_pem_private_key,
+    issue_identity,
+)
+from signing.cms import verify_detached
 from tests.accounts.factory import PASSWORD
+from tests.conftest import LiveServer
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import (
     REMOTE,
     World,
     add_experts,
     fresh_entropy,
+    new_tender,
+    sign_checkpoint,
     signed,
 )
 from tests.web.trust_dir import trust_ca
@@ -35,9 +57,18 @@ conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 class Api:
     """A client speaking for several people with their bearer tokens."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, app: Starlette, conn: asyncpg.Connection) -> None:
         self.client = client
+        self.app = app
+        self.conn = conn
         self.tokens: dict[str, str] = {}
+        self._tender: str | None = None
+
+    async def tender(self, world: World) -> str:
+        """The agency's draft tender the test's draws belong to (one per test)."""
+        if self._tender is None:
+            self._tender = await new_tender(world)
+        return self._tender
 
     async def headers(self, actor: Actor) -> dict[str, str]:
         if actor.username not in self.tokens:
@@ -56,10 +87,10 @@ class Api:
 
 
 @pytest.fixture
-def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA) -> Api:
+def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA, world: World) -> Api:
     """The HTTP client; the app trusts the demo CA for signed answers."""
     trust_ca(app.state.settings.data_dir, pool_ca)
-    return Api(client)
+    return Api(client, app, world.conn)
 
 
 async def _pool(world: World) -> None:
@@ -91,9 +122,8 @@ def _request_body(world: World, **extra: Any) -> dict[str, Any]:
 
 
 async def _committed(api: Api, world: World, **extra: Any) -> str:
-    created = await api.call(
-        "POST", "/api/v1/draws", world.agency_actor, _request_body(world, **extra)
-    )
+    body = _request_body(world, tender_id=await api.tender(world), **extra)
+    created = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
     assert created.status_code == 201, created.text
     draw_id: str = created.json()["id"]
     prepared = await api.call("POST", f"/api/v1/draws/{draw_id}/prepare", world.centre_staff)
@@ -104,9 +134,24 @@ async def _committed(api: Api, world: World, **extra: Any) -> str:
 
 
 async def _entropy(
-    api: Api, actor: Actor, draw_id: str, r: int, value: str | None = None
+    api: Api,
+    actor: Actor,
+    draw_id: str,
+    r: int,
+    value: str | None = None,
+    *,
+    checkpoint: bool = True,
 ) -> httpx.Response:
-    body = {"round": r, "entropy": value or fresh_entropy()}
+    """A contributor's client: the checkpoint job runs (driven directly, no clock), the
+    client fetches the commit's proof and names the commit and checkpoint it checked."""
+    if checkpoint:
+        await sign_checkpoint(api.conn, api.app.state.log_identity)
+    fixed: dict[str, Any] = {"commit_hash": "0" * 64, "checkpoint_size": 1}
+    proof = await api.call("GET", f"/api/v1/draws/{draw_id}/commit", actor)
+    if proof.status_code == 200:
+        doc = proof.json()
+        fixed = {"commit_hash": doc["commit_hash"], "checkpoint_size": doc["checkpoint_size"]}
+    body = {"round": r, "entropy": value or fresh_entropy()} | fixed
     return await api.call("POST", f"/api/v1/draws/{draw_id}/entropy", actor, body)
 
 
@@ -168,6 +213,7 @@ async def test_a_draw_with_declines_and_two_replacement_rounds_verifies_from_out
         "pool_sizes",
         "seed_commitment",
         "commit_hash",
+        "commit_log_index",
         "rounds",
         "shortfalls",
         "platform_seed",
@@ -176,8 +222,24 @@ async def test_a_draw_with_declines_and_two_replacement_rounds_verifies_from_out
     assert [len(rd["picks"]) for rd in doc["rounds"]] == [5, 2, 1]
     assert set(pools.json()) == {"pools"}
     (tmp_path / "t.json").write_text(transcript.text)
-    (tmp_path / "p.json").write_text(json.dumps(pools.json()["pools"]))
+    (tmp_path / "p.json").write_text(pools.text)  # exactly as served
     assert etender(["draw", "verify", str(tmp_path / "t.json"), str(tmp_path / "p.json")]) == 0
+    # Order and inclusion from the transcript alone: each contribution's entry is logged
+    # after the commit and names it (issue 9, item 2).
+    logged = [x for rd in doc["rounds"] for x in rd["entropy_log_indexes"]]
+    assert [len(rd["entropy_log_indexes"]) for rd in doc["rounds"]] == [1, 1, 1]
+    assert doc["commit_log_index"] < logged[0] < logged[1] < logged[2]
+    for index in logged:
+        raw = await api.conn.fetchval("SELECT entry FROM log_entries WHERE idx = $1", index)
+        entry = LogEntry.from_bytes(raw)
+        assert entry.kind == "draw.entropy_contributed"
+        assert entry.data["commit_hash"] == doc["commit_hash"]
+        assert entry.data["checkpoint_size"] > doc["commit_log_index"]
+    swapped = json.loads(transcript.text)
+    swapped["rounds"][0]["entropy_log_indexes"] = [doc["commit_log_index"] - 1]
+    (tmp_path / "t.json").write_text(json.dumps(swapped))
+    assert etender(["draw", "verify", str(tmp_path / "t.json"), str(tmp_path / "p.json")]) == 1
+    assert "log_order_invalid round 0" in capsys.readouterr().out
     doc["rounds"][1]["picks"][0]["expert_id"] = first[1]
     (tmp_path / "t.json").write_text(json.dumps(doc))
     assert etender(["draw", "verify", str(tmp_path / "t.json"), str(tmp_path / "p.json")]) == 1
@@ -187,10 +249,12 @@ async def test_a_draw_with_declines_and_two_replacement_rounds_verifies_from_out
 async def test_steering_attempts_are_refused(api: Api, world: World) -> None:
     """No supervisor entropy, short entropy, early entropy, stale entropy, no approval."""
     await _pool(world)
-    bad = _request_body(world, entropy_roles=["agency"])
+    tender = await api.tender(world)
+    bad = _request_body(world, tender_id=tender, entropy_roles=["agency"])
     refused = await api.call("POST", "/api/v1/draws", world.agency_actor, bad)
     assert refused.json()["error"]["code"] == "draw_request_invalid"
-    created = await api.call("POST", "/api/v1/draws", world.agency_actor, _request_body(world))
+    body = _request_body(world, tender_id=tender)
+    created = await api.call("POST", "/api/v1/draws", world.agency_actor, body)
     draw_id = created.json()["id"]
     early = await _entropy(api, world.supervisor, draw_id, 0)
     assert (early.status_code, early.json()["error"]["code"]) == (422, "draw_not_committed")
@@ -309,10 +373,163 @@ async def test_the_list_is_sealed_until_the_award(api: Api, world: World) -> Non
         {"expert_id": seated[0], "event": "signed_in"},
     )
     assert signed_in.status_code == 422  # the session is days away: sign-in not open yet
-    # After the award the list is public (default policy).
-    published = await api.call("POST", f"/api/v1/draws/{draw_id}/publish", world.supervisor)
-    assert published.json()["awarded"] is True
+    # No route publishes the list (issue 9, item 4): only the tender's result does.
+    route = await api.call("POST", f"/api/v1/draws/{draw_id}/publish", world.supervisor)
+    assert route.status_code == 404
+    for view in ("members", "transcript", "pools"):
+        assert (await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", None)).status_code == 401
+    await service_close.publish_after_award(api.conn, None, draw_id)  # the result's use case
     for view in ("members", "transcript", "pools"):
         assert (await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", None)).status_code == 200
     pdf = await api.call("GET", f"/api/v1/draws/{draw_id}/transcript.pdf", None)
     assert pdf.content.startswith(b"%PDF")
+
+
+async def test_the_statement_to_sign_is_the_same_on_every_load(
+    api: Api, world: World, conn: Any
+) -> None:
+    """Reloading the invitations never changes the bytes to sign (issue 9, item 20).
+
+    The notice is dated an hour back, so a statement stamped with the request's time
+    would differ from one stamped with the notice's.
+    """
+    await _pool(world)
+    draw_id = await _committed(api, world)
+    await _entropy(api, world.supervisor, draw_id, 0)
+    expert_id = (await _seated(api, world, draw_id))[0]
+    await conn.execute(
+        "UPDATE draw_notifications SET created_at = created_at - interval '1 hour'"
+        " WHERE draw_id = $1",
+        draw_id,
+    )
+    actor = await world.actor(world.expert_users[expert_id])
+    loads = [
+        (await api.call("GET", "/api/v1/expert-invitations", actor)).json()["items"][0]
+        for _ in range(2)
+    ]
+    assert loads[0]["confirm_statement"] == loads[1]["confirm_statement"]
+    assert loads[0]["decline_statement"] == loads[1]["decline_statement"]
+    statement = json.loads(base64.b64decode(loads[0]["confirm_statement"]))
+    sent = dt.datetime.fromisoformat(loads[0]["sent_at"]).astimezone(dt.UTC)
+    assert statement["issued_at"] == sent.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def test_the_entropy_command_checks_the_commit_proof_before_it_sends(
+    api: Api,
+    world: World,
+    live_server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`etender draw entropy --server` sends nothing unless the signed checkpoint includes
+    the commit entry, with the pinned log key and each named witness (issue 9, item 2)."""
+    await _pool(world)
+    draw_id = await _committed(api, world)
+    await sign_checkpoint(api.conn, api.app.state.log_identity)
+    await api.headers(world.supervisor)
+    monkeypatch.setenv("ETENDER_TOKEN", api.tokens[world.supervisor.username])
+    log_vkey = api.app.state.log_identity.signer.verifier().to_vkey()
+    args = ["draw", "entropy", "--server", live_server.url, "--draw", draw_id, "--wait", "0"]
+    stranger = Cosigner(name="witness.example/absent", private_key=generate_private_key())
+    other_log = Ed25519Signer(
+        name=api.app.state.log_identity.origin, private_key=generate_private_key()
+    )
+    for extra, why in (
+        (["--log-key", log_vkey, "--witness", stranger.verifier().to_vkey()], "did not cosign"),
+        (["--log-key", other_log.verifier().to_vkey()], "does not verify"),
+    ):
+        assert await asyncio.to_thread(etender, [*args, *extra]) == 1
+        assert why in capsys.readouterr().err
+    assert (await queries_draws.entropy(api.conn, draw_id)) == []
+    assert await asyncio.to_thread(etender, [*args, "--log-key", log_vkey]) == 0
+    status = await api.call("GET", f"/api/v1/draws/{draw_id}", world.supervisor)
+    assert status.json()["status"] == "drawing"
+    # The same check refuses a proof doctored on the way.
+    doc = (await api.call("GET", f"/api/v1/draws/{draw_id}/commit", world.supervisor)).json()
+    assert doc["inclusion"]
+    check_commit_proof(doc, draw_id=draw_id, log_vkey=log_vkey)
+    for doctored in (
+        doc | {"commit_hash": "ab" * 32},
+        doc | {"inclusion": [doc["inclusion"][0], *doc["inclusion"]]},
+        doc | {"log_index": doc["log_index"] - 1},
+    ):
+        with pytest.raises(DrawCommitProofInvalid):
+            check_commit_proof(doctored, draw_id=draw_id, log_vkey=log_vkey)
+    with pytest.raises(DrawCommitProofInvalid):
+        check_commit_proof(doc, draw_id="D-0000000000000000", log_vkey=log_vkey)
+
+
+async def test_a_signed_entropy_statement_names_the_commit_and_is_kept(
+    api: Api,
+    world: World,
+    pool_ca: DemoCA,
+    live_server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """`etender draw entropy --cert --key` signs the statement naming draw, round, value,
+    commit_hash and checkpoint; the server checks it against the contributor's registered
+    certificate, keeps the signature and logs the statement's hash (issue 9, item 2)."""
+    await _pool(world)
+    draw_id = await _committed(api, world)
+    await sign_checkpoint(api.conn, api.app.state.log_identity)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    mine = issue_identity(pool_ca, name="监督员", now=now)
+    other = issue_identity(pool_ca, name="他人", now=now)
+    der = mine.certificate.public_bytes(Encoding.DER)
+    sha = cert_sha256(mine.certificate)
+    await key_queries.replace_certificate(api.conn, world.supervisor.user_id, sha, der, "监督员")
+    doc = (await api.call("GET", f"/api/v1/draws/{draw_id}/commit", world.supervisor)).json()
+    statement = EntropyStatement(
+        draw_id=draw_id,
+        round=0,
+        entropy=fresh_entropy(),
+        commit_hash=doc["commit_hash"],
+        checkpoint_size=doc["checkpoint_size"],
+    )
+    path = f"/api/v1/draws/{draw_id}/entropy"
+    fields = {"round": 0, "commit_hash": doc["commit_hash"]} | {
+        "checkpoint_size": doc["checkpoint_size"]
+    }
+
+    def signed(s: EntropyStatement, who: Any) -> dict[str, str]:
+        return {
+            "statement": base64.b64encode(s.to_bytes()).decode(),
+            "signature": base64.b64encode(s.sign(who.certificate, who.key, who.chain)).decode(),
+        }
+
+    for body in (
+        fields | {"entropy": statement.entropy} | signed(statement, other),  # not registered
+        fields | {"entropy": fresh_entropy()} | signed(statement, mine),  # another value
+    ):
+        refused = await api.call("POST", path, world.supervisor, body)
+        assert refused.json()["error"]["code"] == "draw_entropy_statement_invalid", refused.text
+    assert await queries_draws.entropy(api.conn, draw_id) == []
+    (tmp_path / "me.crt").write_bytes(dump_pem_certificate(mine.certificate))
+    (tmp_path / "me.key").write_bytes(dump_pem_private_key(mine.key))
+    (tmp_path / "chain.pem").write_bytes(b"".join(dump_pem_certificate(c) for c in mine.chain))
+    await api.headers(world.supervisor)
+    monkeypatch.setenv("ETENDER_TOKEN", api.tokens[world.supervisor.username])
+    args = [
+        "draw", "entropy", "--server", live_server.url, "--draw", draw_id, "--wait", "0",
+        "--log-key", api.app.state.log_identity.signer.verifier().to_vkey(),
+        "--cert", str(tmp_path / "me.crt"), "--key", str(tmp_path / "me.key"),
+        "--chain", str(tmp_path / "chain.pem"),
+    ]  # fmt: skip
+    assert await asyncio.to_thread(etender, args) == 0
+    raw = await api.conn.fetchval(
+        "SELECT entry FROM log_entries WHERE kind = 'draw.entropy_contributed'"
+    )
+    data = LogEntry.from_bytes(raw).data
+    assert data["signer_cert_sha256"] == sha
+    kept = await api.conn.fetchval("SELECT statement_signature FROM draw_entropy")
+    value = data["entropy"]
+    again = EntropyStatement(
+        draw_id=draw_id,
+        round=0,
+        entropy=value,
+        commit_hash=doc["commit_hash"],
+        checkpoint_size=data["checkpoint_size"],
+    )
+    assert data["statement_sha256"] == hashlib.sha256(again.to_bytes()).hexdigest()
+    assert verify_detached(again.to_bytes(), kept, pool_ca.trust_store(), dt.datetime.now(dt.UTC))

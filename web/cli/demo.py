@@ -12,6 +12,7 @@ import asyncpg
 
 from signing.certs import dump_pem_certificate, dump_pem_private_key
 from tender.trust import TRUST_DIR
+from web import logkey
 from web.cli.ca import init_ca
 from web.cli.common import guarded, run_with_database
 from web.cli.common import settings as cli_settings
@@ -79,7 +80,12 @@ async def _load_expert_pool(conn: asyncpg.Connection, settings: Settings, client
     trust.mkdir(parents=True, exist_ok=True)
     for name in ("root.crt", "issuing.crt"):
         shutil.copyfile(client / "ca" / name, trust / f"demo-{name}")
-    pool = await load_pool_demo(conn, id_card_key=load_id_card_key(settings.data_dir), ca=ca)
+    pool = await load_pool_demo(
+        conn,
+        id_card_key=load_id_card_key(settings.data_dir),
+        ca=ca,
+        log=logkey.load_or_create(settings),
+    )
     keys = client / "keys"
     keys.mkdir(parents=True, exist_ok=True, mode=0o700)
     for name, identity in pool.identities.items():

@@ -5,10 +5,14 @@ of every round of an etender-draw-v1 transcript from the pools (docs/formats/dra
 and prints each discrepancy. Exit status: 0 all match, 1 discrepancies, 2 unreadable
 input.
 
-``etender draw entropy [--bytes N] [--server URL --draw ID --round R]`` generates a
-contributor's entropy locally (the operating system's CSPRNG; the server never
-generates it), prints it, and with ``--server`` submits it (bearer token from
-``ETENDER_TOKEN``).
+``etender draw entropy [--bytes N] [--server URL --draw ID --round R] [--log-key VKEY]
+[--witness VKEY …] [--wait SECONDS]`` generates a contributor's entropy locally (the
+operating system's CSPRNG; the server never generates it), prints it, and with
+``--server`` submits it (bearer token from ``ETENDER_TOKEN``; with ``--cert --key``,
+signed as an entropy statement, expert_pool.entropy_statement) — only after checking,
+with the pinned log key and the witnesses' keys, that a signed checkpoint includes the
+draw's commit entry (expert_pool.commit_check; it waits up to ``--wait`` seconds for
+one). The contribution names that ``commit_hash`` and checkpoint (issue 9, item 2).
 
 ``etender draw respond --statement FILE --cert CERT --key KEY [--server URL --draw ID]``
 signs a draw-response statement (confirm or decline) with the expert's own key — which
@@ -22,13 +26,16 @@ import base64
 import os
 import secrets
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from expert_pool.commit_check import CheckedCommit, check_commit_proof
 from expert_pool.draw import MIN_ENTROPY_HEX, Transcript, pools_from_json, verify_transcript
-from expert_pool.errors import DrawError, DrawResponseInvalid
+from expert_pool.entropy_statement import EntropyStatement
+from expert_pool.errors import DrawCommitProofInvalid, DrawError, DrawResponseInvalid
 from expert_pool.response import DrawResponse
 from signing.certs import load_pem_certificates, load_pem_private_key
 from signing.errors import SigningError
@@ -72,6 +79,19 @@ def _register_entropy(actions: argparse._SubParsersAction[argparse.ArgumentParse
     )
     entropy.add_argument("--bytes", type=int, default=32, help="how many bytes (16-512)")
     entropy.add_argument("--round", type=int, default=0, help="the round it is for")
+    entropy.add_argument("--log-key", help="the log's pinned vkey, or a file holding it")
+    entropy.add_argument(
+        "--witness",
+        action="append",
+        default=[],
+        help="a witness vkey (or file) whose cosignature the checkpoint must carry",
+    )
+    entropy.add_argument(
+        "--wait", type=float, default=60.0, help="seconds to wait for a covering checkpoint"
+    )
+    entropy.add_argument("--cert", type=Path, help="sign the statement: your certificate (PEM)")
+    entropy.add_argument("--key", type=Path, help="sign the statement: your private key (PEM)")
+    entropy.add_argument("--chain", type=Path, help="intermediate CA certificates (PEM)")
     _add_server(entropy)
     entropy.set_defaults(func=run_entropy)
 
@@ -141,9 +161,75 @@ def run_entropy(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     value = secrets.token_hex(args.bytes)
     print(value)
-    if args.server:
-        return _submit(args, "entropy", {"round": args.round, "entropy": value})
-    return EXIT_OK
+    if not args.server:
+        return EXIT_OK
+    try:
+        checked = _checked_commit(args)
+    except (OSError, httpx.HTTPError, DrawError) as exc:
+        message = exc.message if isinstance(exc, DrawError) else str(exc)
+        print(f"etender draw entropy: not submitted: {message}", file=sys.stderr)
+        return EXIT_DISCREPANCY
+    body: dict[str, Any] = {
+        "round": args.round,
+        "entropy": value,
+        "commit_hash": checked.commit_hash,
+        "checkpoint_size": checked.checkpoint_size,
+    }
+    if args.cert is not None or args.key is not None:
+        try:
+            body |= _signed_statement(args, body)
+        except (OSError, ValueError, SigningError) as exc:
+            print(f"etender draw entropy: cannot sign: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    return _submit(args, "entropy", body)
+
+
+def _signed_statement(args: argparse.Namespace, body: dict[str, Any]) -> dict[str, str]:
+    """The statement of the contribution, CMS-signed with the contributor's own key."""
+    if args.cert is None or args.key is None:
+        raise ValueError("--cert and --key go together")
+    statement = EntropyStatement(draw_id=args.draw, **body)
+    cert = load_pem_certificates(args.cert.read_bytes())[0]
+    key = load_pem_private_key(args.key.read_bytes())
+    chain = load_pem_certificates(args.chain.read_bytes()) if args.chain else ()
+    signature = statement.sign(cert, key, chain)
+    return {
+        "statement": base64.b64encode(statement.to_bytes()).decode(),
+        "signature": base64.b64encode(signature).decode(),
+    }
+
+
+def _key(value: str) -> str:
+    path = Path(value)
+    return path.read_text(encoding="ascii").strip() if path.is_file() else value.strip()
+
+
+def _checked_commit(args: argparse.Namespace) -> CheckedCommit:
+    """Fetch the commit proof (waiting for a covering checkpoint) and check it here."""
+    server = args.server.rstrip("/")
+    headers = {"Authorization": f"Bearer {os.environ.get('ETENDER_TOKEN', '')}"}
+    if args.log_key:
+        log_vkey = _key(args.log_key)
+    else:
+        log_vkey = httpx.get(f"{server}/api/v1/log/key").raise_for_status().text.strip()
+        print("warning: log key fetched from the server itself; pin it with --log-key",
+              file=sys.stderr)  # fmt: skip
+    deadline = time.monotonic() + args.wait
+    while True:
+        response = httpx.get(f"{server}/api/v1/draws/{args.draw}/commit", headers=headers)
+        waiting = response.status_code == 409 and "draw_commit_not_checkpointed" in response.text
+        if not waiting or time.monotonic() >= deadline:
+            break
+        print("waiting for a signed checkpoint to cover the commit…", file=sys.stderr)
+        time.sleep(1.0)
+    if response.status_code != 200:
+        raise DrawCommitProofInvalid(f"no commit proof: {response.text[:500]}")
+    return check_commit_proof(
+        response.json(),
+        draw_id=args.draw,
+        log_vkey=log_vkey,
+        witness_vkeys=[_key(w) for w in args.witness],
+    )
 
 
 def _statement_bytes(path: Path) -> bytes:

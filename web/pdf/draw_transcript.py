@@ -26,6 +26,10 @@ def _summary(t: Transcript) -> Section:
             Field(label="抽取编号 Draw id", value=t.draw_id),
             Field(label="算法 Algorithm", value=t.algorithm),
             Field(label="承诺哈希 commit_hash", value=_chunks(t.commit_hash)),
+            Field(
+                label="承诺日志序号 commit_log_index",
+                value="—" if t.commit_log_index is None else str(t.commit_log_index),
+            ),
             Field(label="种子承诺 seed_commitment", value=_chunks(t.seed_commitment)),
             Field(label="平台种子 platform_seed", value=seed),
         ],
@@ -47,6 +51,9 @@ def _rounds(t: Transcript) -> list[Section]:
         rows: list[Sequence[str]] = [["i", "类别 Label", "编号 Id"]]
         rows += [[str(p.i), p.label, p.expert_id] for p in rd.picks]
         paragraphs = [f"随机数 Entropy: {', '.join(rd.entropy)}"]
+        if rd.entropy_log_indexes:
+            logged = ", ".join(str(x) for x in rd.entropy_log_indexes)
+            paragraphs.append(f"日志序号 Log indexes: {logged}")
         if rd.declined:
             paragraphs.append(f"拒绝或超时 Declined or timed out: {', '.join(rd.declined)}")
         sections.append(

@@ -122,8 +122,8 @@ class CommitProofBody(Model, frozen=True, kw_only=True):
     log_index: int
     commit_hash: str
     entry: str  # base64 of the exact leaf bytes
-    checkpoint: str | None
-    checkpoint_size: int | None
+    checkpoint: str  # the signed note covering the entry, with its cosignatures
+    checkpoint_size: int
     inclusion: list[str]  # base64 hashes, as /api/v1/log/proof/inclusion
     cosigners: list[str]
 
@@ -131,6 +131,14 @@ class CommitProofBody(Model, frozen=True, kw_only=True):
 class EntropyBody(Model, frozen=True, kw_only=True):
     round: Annotated[int, msgspec.Meta(ge=0, le=100)]
     entropy: Annotated[str, msgspec.Meta(max_length=1024)]
+    # The commit the contributor's client checked, and the checkpoint that fixed it
+    # (GET /draws/{id}/commit) — issue 9, item 2.
+    commit_hash: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
+    checkpoint_size: Annotated[int, msgspec.Meta(ge=1, le=2**53 - 1)]
+    # Optional: the contributor's signed statement of all the above (base64 of the
+    # RFC 8785 bytes and of the CMS detached signature), expert_pool/entropy_statement.py.
+    statement: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
+    signature: Annotated[str, msgspec.Meta(max_length=65536)] | None = None
 
 
 class PickDoc(Model, frozen=True, kw_only=True):
@@ -142,6 +150,7 @@ class PickDoc(Model, frozen=True, kw_only=True):
 class RoundDoc(Model, frozen=True, kw_only=True):
     r: int
     entropy: list[str]
+    entropy_log_indexes: list[int]
     picks: list[PickDoc]
     declined: list[str]
 
@@ -162,6 +171,7 @@ class TranscriptDoc(Model, frozen=True, kw_only=True):
     pool_sizes: dict[str, int]
     seed_commitment: str
     commit_hash: str
+    commit_log_index: int | None
     rounds: list[RoundDoc]
     shortfalls: list[ShortfallDoc]
     platform_seed: str | None

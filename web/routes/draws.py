@@ -21,7 +21,6 @@ from starlette.responses import Response
 from accounts import service as accounts_service
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
-from audit import queries as audit_queries
 from expert_pool import (
     service_answers,
     service_close,
@@ -32,7 +31,7 @@ from expert_pool import (
 )
 from expert_pool.draw import Category, Transcript
 from expert_pool.lifecycle import DrawSpec, MemberStatus
-from expert_pool.response import Decision, DrawResponse
+from expert_pool.response import Decision
 from expert_pool.service_views import DrawSummary
 from signing.certs import TrustStore
 from web.auth import current_actor, signed_in
@@ -238,8 +237,20 @@ async def commit_proof(request: Request) -> CommitProofBody:
 async def contribute(request: Request) -> DrawBody:
     body = await read_json(request, EntropyBody)
     draw_id = request.path_params["id"]
+    signed = None
+    if body.statement is not None or body.signature is not None:
+        signed = service_draws.SignedStatement(
+            statement=_b64(body.statement or "", "statement"),
+            signature=_b64(body.signature or "", "signature"),
+            trust=trust_store(request.app),
+        )
     async with signed_in(request) as (conn, actor):
-        await service_draws.contribute_entropy(conn, actor, draw_id, body.round, body.entropy)
+        fixed = service_draws.FixedCommit(
+            commit_hash=body.commit_hash, checkpoint_size=body.checkpoint_size
+        )
+        await service_draws.contribute_entropy(
+            conn, actor, draw_id, body.round, body.entropy, fixed=fixed, signed=signed
+        )
         return await _summary(conn, actor, draw_id)
 
 
@@ -311,8 +322,8 @@ async def answer(request: Request) -> AnswerResult:
     )
 
 
-def _statement(draw_id: str, expert_id: str, decision: Decision, now: datetime) -> str:
-    body = DrawResponse(draw_id=draw_id, expert_id=expert_id, decision=decision, issued_at=now)
+def _statement(item: service_answers.Invitation, expert_id: str, decision: Decision) -> str:
+    body = service_answers.statement_for(item, expert_id, decision)
     return base64.b64encode(body.to_bytes()).decode()
 
 
@@ -320,7 +331,6 @@ async def invitations(request: Request) -> InvitationList:
     async with signed_in(request) as (conn, actor):
         items = await service_answers.my_invitations(conn, actor)
         expert_id = await service_answers.expert_id_of(conn, actor)
-        now = await audit_queries.database_now(conn)
     out = []
     for item in items:
         due = item.status is MemberStatus.NOTIFIED
@@ -331,12 +341,8 @@ async def invitations(request: Request) -> InvitationList:
                 sent_at=item.sent_at,
                 status=item.status,
                 deadline=item.deadline,
-                confirm_statement=(
-                    _statement(item.draw_id, expert_id, Decision.CONFIRM, now) if due else None
-                ),
-                decline_statement=(
-                    _statement(item.draw_id, expert_id, Decision.DECLINE, now) if due else None
-                ),
+                confirm_statement=(_statement(item, expert_id, Decision.CONFIRM) if due else None),
+                decline_statement=(_statement(item, expert_id, Decision.DECLINE) if due else None),
             )
         )
     return InvitationList(items=out)
@@ -354,13 +360,6 @@ async def cancel(request: Request) -> StatusBody:
     async with signed_in(request) as (conn, actor):
         await service_close.cancel_draw(conn, actor, request.path_params["id"], body.reason)
     return StatusBody(status="cancelled")
-
-
-async def publish(request: Request) -> DrawBody:
-    draw_id = request.path_params["id"]
-    async with signed_in(request) as (conn, actor):
-        await service_close.publish_after_award(conn, actor, draw_id)
-        return await _summary(conn, actor, draw_id)
 
 
 def _attendance_out(draw_id: str, expert_id: str, event: str, at: datetime) -> AttendanceOut:
@@ -530,13 +529,6 @@ ROUTES = [
         response=StatusBody,
     ),
     _route("POST", f"{_D}/cancel", cancel, "Cancel the draw", body=ReasonBody, response=StatusBody),
-    _route(
-        "POST",
-        f"{_D}/publish",
-        publish,
-        "The tender is awarded: publish per policy",
-        response=DrawBody,
-    ),
     _route(
         "POST",
         f"{_D}/attendance",
