@@ -18,6 +18,7 @@ from tender.errors import PolicyInvalid
 from tender.model import Tender
 from tender.upload_cleanup import CleanupReport, CleanupRules, abandon_stale, sweep_orphans
 from tender.upload_lease import Lease
+from tests.tender.clock import fast_forward
 from tests.tender.test_submission_kit import (
     Bidder,
     bidder,
@@ -27,7 +28,7 @@ from tests.tender.test_submission_kit import (
     stream,
     submit_sealed,
 )
-from tests.tender.world import SOON, World, published_tender, wait_until
+from tests.tender.world import World, published_tender
 from web.errormap import status_for
 from web.jobs_submission import cleanup_rules
 
@@ -65,30 +66,30 @@ async def _rows(conn: asyncpg.Connection) -> list[tuple[object, ...]]:
 
 
 async def test_uploads_past_their_deadline_or_idle_are_abandoned_and_their_staging_deleted(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
-) -> None:
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path,
+    owner_conn: asyncpg.Connection,
+) -> None:  # fmt: skip
     """Past deadline (after the grace) and idle: abandoned, file gone, resume refused; complete,
     leased and in-time uploads untouched; a second run changes nothing."""
     sub = make_submission(world, tmp_path)
     later = await published_tender(conn, world)
-    soon = await published_tender(
-        conn, world, setup=world.setup(SOON),
-        deadline_in=dt.timedelta(seconds=8), cutoff_in=dt.timedelta(seconds=1),
-    )  # fmt: skip
+    soon = await published_tender(conn, world)  # its deadline is made to pass below
     one, two, three = bidder(world, 0), bidder(world, 1), bidder(world, 2)
     bid = (await submit_sealed(conn, pool, sub, world, soon, two)).version
     late = await _partial(conn, pool, sub, world, soon, one)
     leased = await _partial(conn, pool, sub, world, soon, three)
     idle = await _partial(conn, pool, sub, world, later, one)
     writer = await Lease.claim(pool, leased, 600.0)  # a writer still streaming
-    assert soon.deadline is not None
-    await wait_until(conn, soon.deadline)
+    await fast_forward(owner_conn, soon.id, "deadline")  # no race with the clock
     graced = CleanupRules(idle=dt.timedelta(hours=24), grace=dt.timedelta(hours=1))
     assert await abandon_stale(conn, sub.store, graced) == CleanupReport()
-    touched = await conn.fetchval("SELECT touched_at FROM bid_uploads WHERE id = $1", idle.id)
-    await wait_until(conn, touched + dt.timedelta(seconds=3))
+    # An hour passes for the idle upload (its last sign of life moved back, as the
+    # deadline was): no fresh upload races a short idle period.
+    await owner_conn.execute(
+        "UPDATE bid_uploads SET touched_at = touched_at - interval '1 hour' WHERE id = $1", idle.id
+    )
     fresh = await _partial(conn, pool, sub, world, later, two)
-    rules = CleanupRules(idle=dt.timedelta(seconds=3), grace=dt.timedelta(0))
+    rules = CleanupRules(idle=dt.timedelta(minutes=30), grace=dt.timedelta(0))
     report = await abandon_stale(conn, sub.store, rules)
     assert report == CleanupReport(past_deadline=1, idle=1, files_deleted=2)
     for gone, reason in ((late, AbandonReason.DEADLINE_PASSED), (idle, AbandonReason.IDLE)):
@@ -118,17 +119,14 @@ async def test_uploads_past_their_deadline_or_idle_are_abandoned_and_their_stagi
 
 
 async def test_cleanup_runs_in_several_processes_at_once_share_the_work(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
-) -> None:
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path,
+    owner_conn: asyncpg.Connection,
+) -> None:  # fmt: skip
     """Three concurrent runs (batches of one) abandon each past-deadline upload exactly once."""
     sub = make_submission(world, tmp_path)
-    soon = await published_tender(
-        conn, world, setup=world.setup(SOON),
-        deadline_in=dt.timedelta(seconds=6), cutoff_in=dt.timedelta(seconds=1),
-    )  # fmt: skip
+    soon = await published_tender(conn, world)
     uploads = [await _partial(conn, pool, sub, world, soon, bidder(world, i)) for i in range(3)]
-    assert soon.deadline is not None
-    await wait_until(conn, soon.deadline)
+    await fast_forward(owner_conn, soon.id, "deadline")
     rules = CleanupRules(idle=dt.timedelta(hours=24), grace=dt.timedelta(0), batch=1)
 
     async def run() -> CleanupReport:
