@@ -234,3 +234,31 @@ async def staged_bytes(conn: asyncpg.Connection, bidder_id: UUID) -> int:
     """Bytes the organisation holds in uploads that are not part of any bid."""
     total: int = await conn.fetchval(STAGED_BYTES, bidder_id)
     return total
+
+
+# Complete uploads no bid part names, once their tender's deadline is past by the given
+# period: they can never become bids (docs/formats/upload.md §2.4). The rows stay, as
+# abandoned, so the freeze's identical-part check still sees every hash uploaded.
+ABANDON_UNSUBMITTED = """
+WITH due AS (
+    SELECT u.id FROM bid_uploads u JOIN tenders t ON t.id = u.tender_id
+    WHERE u.status = 'complete'
+      AND t.deadline + make_interval(secs => $1::float8) <= clock_timestamp()
+      AND NOT EXISTS (SELECT FROM bid_parts p WHERE p.upload_id = u.id)
+    ORDER BY u.completed_at
+    LIMIT $2
+    FOR UPDATE OF u SKIP LOCKED
+)
+UPDATE bid_uploads u SET status = 'abandoned', failure = 'bid_deadline_passed',
+    abandoned_at = clock_timestamp(), completed_at = NULL  -- set only while complete (0030)
+FROM due WHERE u.id = due.id
+RETURNING u.id, u.declared_sha256
+"""
+
+
+async def abandon_unsubmitted(
+    conn: asyncpg.Connection, *, after: timedelta, limit: int
+) -> list[tuple[UUID, str]]:
+    """Abandon up to ``limit`` complete uploads never submitted: (id, sha256) of each."""
+    rows = await conn.fetch(ABANDON_UNSUBMITTED, after.total_seconds(), limit)
+    return [(row["id"], row["declared_sha256"]) for row in rows]

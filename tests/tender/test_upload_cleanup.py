@@ -16,7 +16,13 @@ from tender import submission
 from tender.bids import AbandonReason, Upload, UploadAbandoned, UploadStatus
 from tender.errors import PolicyInvalid
 from tender.model import Tender
-from tender.upload_cleanup import CleanupReport, CleanupRules, abandon_stale, sweep_orphans
+from tender.upload_cleanup import (
+    CleanupReport,
+    CleanupRules,
+    abandon_stale,
+    abandon_unsubmitted,
+    sweep_orphans,
+)
 from tender.upload_lease import Lease
 from tests.tender.clock import fast_forward
 from tests.tender.test_submission_kit import (
@@ -27,6 +33,7 @@ from tests.tender.test_submission_kit import (
     sealed_committee,
     stream,
     submit_sealed,
+    upload,
 )
 from tests.tender.world import World, published_tender
 from web.errormap import status_for
@@ -181,3 +188,41 @@ async def test_an_hour_old_staging_file_no_upload_names_is_swept_and_nothing_els
     assert sorted(p for p in sub.store.objects_dir.rglob("*") if p.is_file()) == blobs
     again = await sweep_orphans(conn, sub.store, CleanupRules(), now=now)
     assert again == CleanupReport()
+
+
+async def test_complete_uploads_never_submitted_are_abandoned_after_the_deadline_period(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path,
+    owner_conn: asyncpg.Connection,
+) -> None:  # fmt: skip
+    """An hour (the default) after the deadline, a complete upload no bid part names is
+    abandoned and its blob handed to the store's guarded deletion; a submitted part's
+    upload is kept; a second run changes nothing."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    one, two = bidder(world, 0), bidder(world, 1)
+    data = seal_for(world, await sealed_committee(conn, tender), one)
+    unsent = await upload(conn, pool, sub, tender, one, data)
+    assert unsent.status is UploadStatus.COMPLETE
+    bid = (await submit_sealed(conn, pool, sub, world, tender, two)).version
+    await fast_forward(owner_conn, tender.id, "deadline")
+    handed: list[str] = []
+
+    async def delete_blob(_: asyncpg.Connection, sha256: str) -> bool:
+        handed.append(sha256)
+        return True
+
+    assert await abandon_unsubmitted(conn, CleanupRules(), delete_blob) == CleanupReport()
+    rules = CleanupRules(unsubmitted_after=dt.timedelta(0))
+    report = await abandon_unsubmitted(conn, rules, delete_blob)
+    assert report == CleanupReport(unsubmitted=1, blobs_deleted=1)
+    assert handed == [unsent.declared_sha256]
+    state = await submission.get_upload(conn, one.actor, unsent.id)
+    assert (state.status, state.failure) == (UploadStatus.ABANDONED, "bid_deadline_passed")
+    kept = await conn.fetchval(
+        "SELECT status FROM bid_uploads WHERE declared_sha256 = $1", bid.parts[0].sha256
+    )
+    assert kept == "complete"
+    assert await abandon_unsubmitted(conn, rules, delete_blob) == CleanupReport()
+    assert cleanup_rules({"upload_unsubmitted_period": "2h"}).unsubmitted_after == dt.timedelta(
+        hours=2
+    )

@@ -20,7 +20,15 @@ from tender.bids import Upload, UploadsOpenTooMany, UploadsStagedTooLarge
 from tender.errors import PolicyInvalid
 from tender.model import Tender
 from tender.policy import UploadLimits, upload_limits
-from tests.tender.test_submission_kit import Bidder, bidder, make_submission, submit_sealed
+from tests.tender.test_submission_kit import (
+    Bidder,
+    bidder,
+    make_submission,
+    seal_for,
+    sealed_committee,
+    submit_sealed,
+    upload,
+)
 from tests.tender.world import World, published_tender
 from web.errormap import status_for
 
@@ -62,18 +70,22 @@ async def test_open_uploads_per_bidder_and_lot_are_capped_with_their_ids_in_deta
 async def test_staged_bytes_per_organisation_are_capped_and_submitted_parts_do_not_count(
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
 ) -> None:
-    """Open uploads count their declared size across tenders; a part in a bid does not."""
+    """Open uploads count their declared size across tenders, complete ones never
+    submitted their size; a part in a bid does not count."""
     tender, other = await published_tender(conn, world), await published_tender(conn, world)
     one = bidder(world, 0)
     base = make_submission(world, tmp_path)
     await submit_sealed(conn, pool, base, world, tender, one)  # its part is in a bid
-    sub = _capped(base, staged_bytes=1500)
+    unsent = seal_for(world, await sealed_committee(conn, other), one, price=7)
+    await upload(conn, pool, base, other, one, unsent)  # complete, never submitted
+    held = len(unsent)
+    sub = _capped(base, staged_bytes=1500 + held)
     await _open(conn, sub, tender, one, size=1000)
     with pytest.raises(UploadsStagedTooLarge) as refused:
         await _open(conn, sub, other, one, size=600)
     assert refused.value.code == "bid_upload_staged_limit_conflict"
     assert refused.value.details == {
-        "limit_bytes": 1500, "staged_bytes": 1000, "declared_size": 600
+        "limit_bytes": 1500 + held, "staged_bytes": 1000 + held, "declared_size": 600
     }  # fmt: skip
     assert status_for(refused.value) == 409
     await _open(conn, sub, other, one, size=500)  # exactly up to the cap
