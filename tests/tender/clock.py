@@ -37,10 +37,18 @@ WHERE id = $1
 """
 
 
-async def fast_forward(owner: asyncpg.Connection, tender_id: UUID, moment: Moment) -> dt.datetime:
-    """Move the tender's schedule so ``moment`` is just past; return its new value."""
+async def fast_forward(
+    owner: asyncpg.Connection,
+    tender_id: UUID,
+    moment: Moment,
+    *,
+    before: dt.timedelta = dt.timedelta(0),
+) -> dt.datetime:
+    """Move the tender's schedule so ``moment - before`` is just past; return the new
+    ``moment - before`` (with ``before``, the moment itself is that far ahead)."""
     async with owner.transaction():
-        current: dt.datetime = await owner.fetchval(_LOCK.format(moment=moment), tender_id)
+        at: dt.datetime = await owner.fetchval(_LOCK.format(moment=moment), tender_id)
+        current = at - before
         target: dt.datetime = await owner.fetchval(_TARGET)
         assert current >= target, f"{moment} is already past"
         # Whole seconds, so the deadline stays on a whole second (migration 0020).
