@@ -24,7 +24,7 @@ from uuid import UUID
 
 import asyncpg
 
-Moment = Literal["clarification_cutoff", "deadline"]
+Moment = Literal["documents_until", "clarification_cutoff", "deadline"]
 
 _LOCK = "SELECT {moment} FROM tenders WHERE id = $1 FOR UPDATE"
 _TARGET = "SELECT date_trunc('second', clock_timestamp()) + interval '1 second'"
