@@ -3,10 +3,10 @@
 --
 -- 0001 gave etender_app SELECT, INSERT, UPDATE, DELETE on every table by default and
 -- took UPDATE, DELETE and TRUNCATE back from the three append-only log tables only. So
--- the application could still rewind `log_head` (the next append would then fail, or
--- a DBA-less attacker holding the app's credentials could wedge the log), delete or
--- rewrite witnesses' cosignatures and witness keys, and erase or reset the counted
--- refusals in `security_events` before they are summarised into the log.
+-- whoever held the application's credentials could still rewind `log_head` (wedging
+-- every later append), delete or rewrite witnesses' cosignatures and witness keys,
+-- insert leaves and nodes past log_append, and erase or reset the counted refusals in
+-- `security_events` before they are summarised into the log.
 --
 -- Now each write the application needs is a SECURITY DEFINER function owned by the
 -- migrating role, doing exactly that one statement, with a fixed search_path
