@@ -112,10 +112,9 @@ async def latest_checkpoint_with_cosignatures(
     return row["note"], list(row["lines"])
 
 
-INSERT_COSIGNATURE = """
-INSERT INTO log_cosignatures (size, witness, line) VALUES ($1, $2, $3)
-ON CONFLICT (size, witness) DO UPDATE SET line = EXCLUDED.line
-"""
+# The application role writes cosignatures and security events only through these
+# functions (migration 0056): it has no UPDATE or DELETE on those tables.
+INSERT_COSIGNATURE = "SELECT log_store_cosignature($1, $2, $3)"
 
 
 async def insert_cosignature(conn: asyncpg.Connection, size: int, witness: str, line: str) -> None:
@@ -139,13 +138,7 @@ async def insert_witness(conn: asyncpg.Connection, name: str, vkey: str) -> None
     await conn.execute(INSERT_WITNESS, name, vkey)
 
 
-COUNT_SECURITY_EVENT = """
-INSERT INTO security_events (bucket, kind, address, subject, count)
-VALUES (date_trunc('minute', clock_timestamp()), $1, $2, $3, 1)
-ON CONFLICT (bucket, kind, address, subject)
-DO UPDATE SET count = security_events.count + 1
-RETURNING count
-"""
+COUNT_SECURITY_EVENT = "SELECT security_event_count($1, $2, $3)"
 
 
 async def count_security_event(
@@ -170,11 +163,7 @@ async def recent_security_events(
     return total
 
 
-CLAIM_SECURITY_EVENTS = """
-UPDATE security_events SET summarised = true
-WHERE NOT summarised AND bucket < date_trunc('minute', clock_timestamp())
-RETURNING bucket, kind, address, subject, count
-"""
+CLAIM_SECURITY_EVENTS = "SELECT bucket, kind, address, subject, count FROM security_events_claim()"
 
 
 async def claim_security_events(conn: asyncpg.Connection) -> list[asyncpg.Record]:

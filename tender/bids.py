@@ -116,6 +116,24 @@ class UploadAbandoned(SubmissionError):
     code = "bid_upload_abandoned_conflict"
 
 
+class UploadsOpenTooMany(SubmissionError):
+    """The organisation has as many open uploads in this lot as allowed: resume one.
+
+    ``details``: ``limit`` and the ``open`` upload ids (docs/formats/upload.md §2.5).
+    """
+
+    code = "bid_upload_open_limit_conflict"
+
+
+class UploadsStagedTooLarge(SubmissionError):
+    """The organisation's uploads not in any bid would exceed the staged-bytes cap.
+
+    ``details``: ``limit_bytes``, ``staged_bytes`` and ``declared_size`` (§2.5).
+    """
+
+    code = "bid_upload_staged_limit_conflict"
+
+
 class UploadHashMismatch(SubmissionError):
     """The bytes received do not hash to the declared SHA-256 (a tampered chunk)."""
 

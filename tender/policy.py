@@ -159,3 +159,42 @@ def platform_policies(overrides: Mapping[str, str]) -> Policies:
         if key.startswith(OVERRIDE_PREFIX) and key != JOB_INTERVAL_KEY
     }
     return Policies().with_values(mine)
+
+
+# --- upload caps (issue 9, item 9; docs/formats/upload.md §2.5) --------------------------
+# Platform limits against one bidder filling the disk, not rules of a tender: they are
+# not part of a tender's snapshot. Settings ``ETENDER_POLICY_UPLOAD_OPEN_PER_LOT`` and
+# ``ETENDER_POLICY_UPLOAD_STAGED_BYTES`` override the defaults.
+UPLOAD_OPEN_PER_LOT_KEY = "upload_open_per_lot"
+UPLOAD_STAGED_BYTES_KEY = "upload_staged_bytes"
+# Two envelopes (technical, commercial), each with one retry open beside it.
+DEFAULT_OPEN_UPLOADS_PER_LOT = 4
+# An honest two-envelope bidder stages at most two parts at once (four with a retry of
+# each): four largest parts never block it, whatever ETENDER_MAX_PART_BYTES is.
+STAGED_PARTS_ALLOWANCE = 4
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class UploadLimits:
+    """How much one bidding organisation may hold in uploads not (yet) in a bid."""
+
+    open_per_lot: int = DEFAULT_OPEN_UPLOADS_PER_LOT  # open uploads per organisation and lot
+    staged_bytes: int = STAGED_PARTS_ALLOWANCE << 30  # per organisation, every tender
+
+
+DEFAULT_UPLOAD_LIMITS = UploadLimits()
+
+
+def upload_limits(overrides: Mapping[str, str], *, max_part_bytes: int) -> UploadLimits:
+    """The caps from the settings' policy overrides (defaults scale with the part limit)."""
+    limits = UploadLimits(staged_bytes=STAGED_PARTS_ALLOWANCE * max_part_bytes)
+    values: dict[str, int] = {}
+    for key, field in ((UPLOAD_OPEN_PER_LOT_KEY, "open_per_lot"),
+                       (UPLOAD_STAGED_BYTES_KEY, "staged_bytes")):  # fmt: skip
+        raw = overrides.get(key, "")
+        if not raw:
+            continue
+        if not raw.isdigit() or int(raw) < 1:
+            raise PolicyInvalid(f"policy {key} is a whole number ≥ 1, got {raw!r}")
+        values[field] = int(raw)
+    return dataclasses.replace(limits, **values)

@@ -26,6 +26,7 @@ from tender.bids import DEFAULT_MAX_PART_BYTES, BidDeadlinePassed, BidVersion
 from tender.blobs import LocalBlobStore
 from tender.errors import LotNotFound, TenderNotOpenForBids, TenderSuspended
 from tender.model import Tender, TenderStatus
+from tender.policy import DEFAULT_UPLOAD_LIMITS, UploadLimits
 from tender.receipts import ReceiptSigner
 from tender.service import Setup
 
@@ -44,6 +45,7 @@ class Submission:
     log_identity: audit.LogIdentity
     max_part_bytes: int = DEFAULT_MAX_PART_BYTES
     lease_seconds: float = DEFAULT_LEASE_SECONDS
+    upload_limits: UploadLimits = DEFAULT_UPLOAD_LIMITS  # per bidder (issue 9, item 9)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

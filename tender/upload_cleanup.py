@@ -17,6 +17,13 @@ orphan — a crash between creating the file and recording its upload, or during
 document's one-request write — and is deleted too (``sweep_orphans``): nothing can
 ever resume it, since every resume goes through an upload row.
 
+A complete upload that no bid part names is abandoned too once its tender's deadline
+is past by ``unsubmitted_after`` (default an hour: it can never become a bid, and the
+freeze has long been written); its blob is then handed to the store's deletion, which
+deletes it only if no other row names the same bytes (the store is content-addressed:
+another bidder's bid may hold an identical part). Until then such uploads count
+against the bidder's staged-bytes cap (tender/upload_limits.py).
+
 No transparency-log entry: uploads are not bids (a bid exists only by its logged,
 receipted submit statement), abandoning one changes nothing a receipt or freeze list
 depends on, and a per-tender count logged before the deadline would hint at who is
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,6 +47,7 @@ from tender.errors import BlobNameInvalid
 
 DEFAULT_IDLE = timedelta(hours=24)
 DEFAULT_GRACE = timedelta(minutes=1)
+DEFAULT_UNSUBMITTED_AFTER = timedelta(hours=1)
 ORPHAN_AGE = timedelta(hours=1)
 BATCH_ROWS = 200
 
@@ -49,6 +58,7 @@ class CleanupRules:
 
     idle: timedelta = DEFAULT_IDLE
     grace: timedelta = DEFAULT_GRACE
+    unsubmitted_after: timedelta = DEFAULT_UNSUBMITTED_AFTER  # past the deadline
     batch: int = BATCH_ROWS
     orphan_age: timedelta = ORPHAN_AGE
 
@@ -61,6 +71,8 @@ class CleanupReport:
     idle: int = 0
     files_deleted: int = 0
     orphans_deleted: int = 0
+    unsubmitted: int = 0  # complete uploads never submitted, abandoned
+    blobs_deleted: int = 0  # their blobs no other row named
 
     @property
     def abandoned(self) -> int:
@@ -73,6 +85,8 @@ class CleanupReport:
             idle=self.idle + other.idle,
             files_deleted=self.files_deleted + other.files_deleted,
             orphans_deleted=self.orphans_deleted + other.orphans_deleted,
+            unsubmitted=self.unsubmitted + other.unsubmitted,
+            blobs_deleted=self.blobs_deleted + other.blobs_deleted,
         )
 
 
@@ -100,6 +114,31 @@ async def _abandon_batch(
             deleted += await store.discard_staging(staging_id)
     late = sum(reason is AbandonReason.DEADLINE_PASSED for _, _, reason in rows)
     return CleanupReport(past_deadline=late, idle=len(rows) - late, files_deleted=deleted)
+
+
+# Deletes a committed blob unless a row names it; True if deleted. Runs outside any
+# transaction, after the abandoning commit (the store's content-addressed guard).
+DeleteBlob = Callable[[asyncpg.Connection, str], Awaitable[bool]]
+
+
+async def abandon_unsubmitted(
+    conn: asyncpg.Connection, rules: CleanupRules, delete_blob: DeleteBlob | None
+) -> CleanupReport:
+    """Abandon complete uploads never submitted, past their deadline by the rules' period,
+    and hand each blob to ``delete_blob`` (None: keep the blobs)."""
+    total = CleanupReport()
+    while True:
+        async with conn.transaction():
+            rows = await upload_queries.abandon_unsubmitted(
+                conn, after=rules.unsubmitted_after, limit=rules.batch
+            )
+        deleted = 0
+        if delete_blob is not None:
+            for sha256 in sorted({sha for _, sha in rows}):
+                deleted += await delete_blob(conn, sha256)
+        total += CleanupReport(unsubmitted=len(rows), blobs_deleted=deleted)
+        if len(rows) < rules.batch:
+            return total
 
 
 def _untouched_since(directory: Path, cutoff: float) -> list[str]:

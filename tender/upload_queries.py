@@ -193,3 +193,72 @@ async def abandon_due(
     """
     rows = await conn.fetch(ABANDON_DUE, grace.total_seconds(), idle.total_seconds(), limit)
     return [(row["id"], row["staging_id"], AbandonReason(row["failure"])) for row in rows]
+
+
+# --- caps per bidder (docs/formats/upload.md §2.5) ----------------------------------------
+# Upload creations of one organisation are serialised by a lock on its row (FOR NO KEY
+# UPDATE: foreign-key checks, which take KEY SHARE, are not blocked), so two concurrent
+# creations cannot both pass a count that only one of them may raise.
+
+LOCK_BIDDER = "SELECT 1 FROM organisations WHERE id = $1 FOR NO KEY UPDATE"
+
+
+async def lock_bidder(conn: asyncpg.Connection, bidder_id: UUID) -> None:
+    """Take the organisation's row lock until the transaction ends."""
+    await conn.execute(LOCK_BIDDER, bidder_id)
+
+
+OPEN_IN_LOT = """
+SELECT id FROM bid_uploads
+WHERE lot_id = $1 AND bidder_id = $2 AND status = 'open'
+ORDER BY created_at
+"""
+
+
+async def open_in_lot(conn: asyncpg.Connection, lot_id: UUID, bidder_id: UUID) -> list[UUID]:
+    """The organisation's open uploads in this lot, oldest first."""
+    return [row["id"] for row in await conn.fetch(OPEN_IN_LOT, lot_id, bidder_id)]
+
+
+# Staged: open uploads count their declared size (the bytes they may still receive),
+# complete ones that no bid part names count theirs (a blob kept for nobody).
+STAGED_BYTES = """
+SELECT coalesce(sum(u.declared_size), 0)::bigint FROM bid_uploads u
+WHERE u.bidder_id = $1
+  AND (u.status = 'open'
+       OR (u.status = 'complete' AND NOT EXISTS (SELECT FROM bid_parts p WHERE p.upload_id = u.id)))
+"""
+
+
+async def staged_bytes(conn: asyncpg.Connection, bidder_id: UUID) -> int:
+    """Bytes the organisation holds in uploads that are not part of any bid."""
+    total: int = await conn.fetchval(STAGED_BYTES, bidder_id)
+    return total
+
+
+# Complete uploads no bid part names, once their tender's deadline is past by the given
+# period: they can never become bids (docs/formats/upload.md §2.4). The rows stay, as
+# abandoned, so the freeze's identical-part check still sees every hash uploaded.
+ABANDON_UNSUBMITTED = """
+WITH due AS (
+    SELECT u.id FROM bid_uploads u JOIN tenders t ON t.id = u.tender_id
+    WHERE u.status = 'complete'
+      AND t.deadline + make_interval(secs => $1::float8) <= clock_timestamp()
+      AND NOT EXISTS (SELECT FROM bid_parts p WHERE p.upload_id = u.id)
+    ORDER BY u.completed_at
+    LIMIT $2
+    FOR UPDATE OF u SKIP LOCKED
+)
+UPDATE bid_uploads u SET status = 'abandoned', failure = 'bid_deadline_passed',
+    abandoned_at = clock_timestamp(), completed_at = NULL  -- set only while complete (0030)
+FROM due WHERE u.id = due.id
+RETURNING u.id, u.declared_sha256
+"""
+
+
+async def abandon_unsubmitted(
+    conn: asyncpg.Connection, *, after: timedelta, limit: int
+) -> list[tuple[UUID, str]]:
+    """Abandon up to ``limit`` complete uploads never submitted: (id, sha256) of each."""
+    rows = await conn.fetch(ABANDON_UNSUBMITTED, after.total_seconds(), limit)
+    return [(row["id"], row["declared_sha256"]) for row in rows]

@@ -51,6 +51,7 @@ from tender.blobs import READ_SIZE, LocalBlobStore
 from tender.service import load
 from tender.submit_context import Submission, acquire, bidder_of, lot_id_of, require_open
 from tender.upload_lease import Lease, refuse_closed
+from tender.upload_limits import check_upload_limits
 
 HEADER_LIMIT = 64 * 1024  # an age header of 32 share stanzas is about 10 KiB
 BATCH = 1 << 20  # bytes handed to the worker thread at once
@@ -79,9 +80,12 @@ async def create_upload(
         raise UploadInputInvalid("size is a whole number of bytes ≥ 1")
     if size > sub.max_part_bytes:
         raise UploadTooLarge(f"a sealed part is at most {sub.max_part_bytes} bytes")
-    staging_id = await _new_staging(sub.store)
-    args = (tender_id, lot_id, org, actor.user_id, part, size, sha256, staging_id)
-    return await upload_queries.insert_upload(conn, *args)
+    async with conn.transaction():  # caps per bidder, under its row lock (§2.5)
+        await upload_queries.lock_bidder(conn, org)
+        await check_upload_limits(conn, sub.upload_limits, lot_id=lot_id, bidder_id=org, size=size)
+        staging_id = await _new_staging(sub.store)
+        args = (tender_id, lot_id, org, actor.user_id, part, size, sha256, staging_id)
+        return await upload_queries.insert_upload(conn, *args)
 
 
 async def get_upload(conn: asyncpg.Connection, actor: Actor, upload_id: UUID) -> Upload:

@@ -11,7 +11,9 @@ Uploads that can never become bids are abandoned and their staged bytes deleted
 (tender/upload_cleanup.py, docs/formats/upload.md §2.4); several processes share the
 work through ``SKIP LOCKED``. Settings (policy overrides, periods written like the
 tender policies' exact periods): ``ETENDER_POLICY_UPLOAD_IDLE_PERIOD`` (default 24h),
-``ETENDER_POLICY_UPLOAD_DEADLINE_GRACE`` (default 1m) and
+``ETENDER_POLICY_UPLOAD_DEADLINE_GRACE`` (default 1m),
+``ETENDER_POLICY_UPLOAD_UNSUBMITTED_PERIOD`` (default 1h: complete uploads never
+submitted are abandoned that long after their deadline) and
 ``ETENDER_POLICY_UPLOAD_CLEANUP_JOB_SECONDS`` (default 60).
 """
 
@@ -30,8 +32,10 @@ from tender.policy import Period
 from tender.upload_cleanup import (
     DEFAULT_GRACE,
     DEFAULT_IDLE,
+    DEFAULT_UNSUBMITTED_AFTER,
     CleanupRules,
     abandon_stale,
+    abandon_unsubmitted,
     sweep_orphans,
 )
 from web import background
@@ -44,6 +48,7 @@ CLEANUP_INTERVAL_KEY = "upload_cleanup_job_seconds"
 DEFAULT_CLEANUP_INTERVAL = 60.0
 IDLE_KEY = "upload_idle_period"
 GRACE_KEY = "upload_deadline_grace"
+UNSUBMITTED_KEY = "upload_unsubmitted_period"
 
 
 def _seconds(app: Starlette, key: str, default: float) -> float:
@@ -79,6 +84,7 @@ def cleanup_rules(overrides: Mapping[str, str]) -> CleanupRules:
     return CleanupRules(
         idle=_period(overrides, IDLE_KEY, DEFAULT_IDLE),
         grace=_period(overrides, GRACE_KEY, DEFAULT_GRACE),
+        unsubmitted_after=_period(overrides, UNSUBMITTED_KEY, DEFAULT_UNSUBMITTED_AFTER),
     )
 
 
@@ -99,7 +105,10 @@ async def clean_up_uploads(app: Starlette) -> None:
     async with app.state.pool.acquire() as conn:
         report = await abandon_stale(conn, store, rules)
         report += await sweep_orphans(conn, store, rules, now=time.time())
-    if report.abandoned or report.orphans_deleted:  # a line per run that did something
+        # Blobs of complete uploads never submitted: deleted only through the store's
+        # content-addressed guard (a blob no row names); until it is wired, kept.
+        report += await abandon_unsubmitted(conn, rules, None)
+    if report.abandoned or report.orphans_deleted or report.unsubmitted:
         log.info(
             "bids.upload_cleanup",
             extra={
@@ -108,5 +117,7 @@ async def clean_up_uploads(app: Starlette) -> None:
                 "idle": report.idle,
                 "files_deleted": report.files_deleted,
                 "orphans_deleted": report.orphans_deleted,
+                "unsubmitted": report.unsubmitted,
+                "blobs_deleted": report.blobs_deleted,
             },
         )

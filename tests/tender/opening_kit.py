@@ -24,8 +24,10 @@ async def two_envelope_tender(
 ) -> Tender:
     """A published two-envelope tender whose deadline is ``deadline_in`` away."""
     setup = world.setup(SOON)
+    # The cutoff as late as SOON's 1 s clarification notice allows: publication must
+    # come before it, and a loaded machine may take seconds to get there (issue 9, 19).
     draft = await fast_draft(
-        conn, world, deadline_in=deadline_in, cutoff_in=dt.timedelta(seconds=1)
+        conn, world, deadline_in=deadline_in, cutoff_in=deadline_in - dt.timedelta(seconds=1)
     )
     tender = await service.create_draft(conn, world.agency, replace(draft, envelopes=2))
     await appoint(conn, world, tender)

@@ -22,7 +22,7 @@ from tender.errors import (
 )
 from tender.model import Tender
 from tender.records import BondKind, BondStatus
-from tests.tender.world import World, entries, published_tender, wait_until
+from tests.tender.world import World, entries, published_tender
 
 
 def transfer(world: World, index: int, account: str, amount: int = 10_000_000) -> BondInput:
@@ -172,10 +172,10 @@ async def test_the_opening_checks_amount_timing_and_presence(
 
 
 async def test_bonds_fall_due_after_the_result_and_overdue_refunds_are_flagged(
-    conn: asyncpg.Connection, world: World
+    conn: asyncpg.Connection, world: World, owner_conn: asyncpg.Connection
 ) -> None:
-    """Reg. 57 (here 1 s): due date set at the result; a refund after it is late; one alert."""
-    setup = world.setup(world.setup().policies.with_values({"bond_refund": "1s"}))
+    """Reg. 57 (here 1 h): due date set at the result; a refund after it is late; one alert."""
+    setup = world.setup(world.setup().policies.with_values({"bond_refund": "1h"}))
     tender = await published_tender(conn, world, setup=setup)
     first, _ = await bonds.record_bond(
         conn, world.staff, tender.id, transfer(world, 0, "62220012345678")
@@ -191,7 +191,13 @@ async def test_bonds_fall_due_after_the_result_and_overdue_refunds_are_flagged(
     assert refunded.refund_due == due
     with pytest.raises(BondAlreadyRefunded):
         await bonds.refund_bond(conn, world.staff, tender.id, first.id, reference="回单002")
-    await wait_until(conn, due)
+    # The hour passes for the held bond (its due time moved back), rather than a
+    # one-second period racing the refund above (issue 9, item 19).
+    await owner_conn.execute(
+        "UPDATE tender_bonds SET refund_due = clock_timestamp() - interval '1 second' "
+        "WHERE tender_id = $1 AND status = 'held'",
+        tender.id,
+    )
     assert await bonds.raise_overdue_alerts(conn) == 1
     assert await bonds.raise_overdue_alerts(conn) == 0
     alerts = await bonds.list_alerts(conn, world.staff, tender.id)
@@ -202,4 +208,5 @@ async def test_bonds_fall_due_after_the_result_and_overdue_refunds_are_flagged(
     assert late.refunded_at is not None
     assert (await entries(conn, "tender.bond_refunded"))[-1].data["late"] is True
     assert (await service.load(conn, tender.id)).result_published_at is not None
-    assert await queries.database_now(conn) > due
+    assert late.refund_due is not None
+    assert await queries.database_now(conn) > late.refund_due

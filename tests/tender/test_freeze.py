@@ -21,6 +21,7 @@ from tender.bids import (
 )
 from tender.model import Tender, TenderStatus
 from tender.service import load
+from tests.tender.clock import fast_forward
 from tests.tender.test_submission_kit import (
     Bidder,
     make_submission,
@@ -40,22 +41,19 @@ def _deadline(tender: Tender) -> dt.datetime:
     return tender.deadline
 
 
-async def _soon_tender(conn: asyncpg.Connection, world: World, seconds: int = 5) -> Tender:
-    return await published_tender(
-        conn,
-        world,
-        setup=world.setup(SOON),
-        deadline_in=dt.timedelta(seconds=seconds),
-        cutoff_in=dt.timedelta(seconds=1),
-    )
+async def _soon_tender(conn: asyncpg.Connection, world: World) -> Tender:
+    """A tender with a comfortable deadline: tests make it pass with fast_forward (no
+    bid here is opened, so the deadline its parts are sealed to may move)."""
+    return await published_tender(conn, world, setup=world.setup(SOON))
 
 
 async def test_at_the_deadline_late_bids_are_refused_and_the_freeze_list_keeps_the_last_complete(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
-) -> None:
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path,
+    owner_conn: asyncpg.Connection,
+) -> None:  # fmt: skip
     """v1 stands when v2's upload is unfinished; late chunks and submits refused; frozen."""
     sub = make_submission(world, tmp_path)
-    tender = await _soon_tender(conn, world, seconds=6)
+    tender = await _soon_tender(conn, world)
     first, second = make_bidder(world, 0), make_bidder(world, 1)
     v1 = (await submit_sealed(conn, pool, sub, world, tender, first)).version
     await submit_sealed(conn, pool, sub, world, tender, second)
@@ -69,7 +67,8 @@ async def test_at_the_deadline_late_bids_are_refused_and_the_freeze_list_keeps_t
     await submission.write_chunk(
         pool, first.actor, half.id, offset=0, chunks=stream(data[:500]), sub=sub
     )
-    await wait_until(conn, _deadline(tender))
+    await fast_forward(owner_conn, tender.id, "deadline")
+    tender = await load(conn, tender.id)
     with pytest.raises(BidDeadlinePassed):
         await submission.write_chunk(
             pool, first.actor, half.id, offset=500, chunks=stream(data[500:]), sub=sub
@@ -107,10 +106,10 @@ async def test_the_database_refuses_any_change_to_frozen_bids(
 ) -> None:  # fmt: skip
     """Even the database owner cannot update a frozen bid or add a version (trigger)."""
     sub = make_submission(world, tmp_path)
-    tender = await _soon_tender(conn, world, seconds=4)
+    tender = await _soon_tender(conn, world)
     who = make_bidder(world, 0)
     await submit_sealed(conn, pool, sub, world, tender, who)
-    await wait_until(conn, _deadline(tender))
+    await fast_forward(owner_conn, tender.id, "deadline")
     await freeze.freeze_tender(conn, tender.id)
     for sql in (
         "UPDATE bids SET status = 'withdrawn'",
@@ -154,18 +153,21 @@ async def test_two_concurrent_first_submissions_for_one_lot_leave_one_bid(
 
 
 async def test_a_submission_racing_the_freeze_at_the_deadline_is_a_bid_or_not_never_both(
-    pool: asyncpg.Pool, conn: asyncpg.Connection, world: World, tmp_path: Path
-) -> None:
+    pool: asyncpg.Pool, conn: asyncpg.Connection, world: World, tmp_path: Path,
+    owner_conn: asyncpg.Connection,
+) -> None:  # fmt: skip
     """A submission holding the lock across the deadline is in the freeze list; one after is out."""
     sub = make_submission(world, tmp_path)
-    tender = await _soon_tender(conn, world, seconds=5)
+    tender = await _soon_tender(conn, world)
     early, late = make_bidder(world, 0), make_bidder(world, 1)
     sealed_to = await sealed_committee(conn, tender)
     statements = {}
     for who in (early, late):
         done = await upload(conn, pool, sub, tender, who, seal_for(world, sealed_to, who))
         statements[who.org.id] = sign_submit(tender, who, {"main": done.declared_sha256})
-    deadline = _deadline(tender)
+    # Everything is ready: now the deadline comes within 3 s (nothing else must beat it).
+    await fast_forward(owner_conn, tender.id, "deadline", before=dt.timedelta(seconds=3))
+    deadline = _deadline(await load(conn, tender.id))
     # Take the lock just before the deadline so every other party waits across it.
     async with pool.acquire() as holder, holder.transaction():
         await holder.execute("SELECT 1 FROM tenders WHERE id = $1 FOR UPDATE", tender.id)

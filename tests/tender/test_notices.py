@@ -24,6 +24,7 @@ from tender.errors import (
 )
 from tender.model import Tender, TenderStatus
 from tender.records import ClarificationKind
+from tests.tender.clock import fast_forward
 from tests.tender.world import (
     FAST,
     SOON,
@@ -122,20 +123,14 @@ async def test_the_agency_may_extend_but_not_shorten_the_deadline(
 
 
 async def test_late_objections_are_refused_and_a_late_clarification_moves_the_deadline(
-    conn: asyncpg.Connection, world: World, tmp_path: Path
+    conn: asyncpg.Connection, world: World, tmp_path: Path, owner_conn: asyncpg.Connection
 ) -> None:
-    """Reg. 22 and Reg. 21 with 3-second periods: 2 s before the deadline an objection is
-    too late, and a clarification moves the deadline (and the fingerprints) on."""
+    """Reg. 22 and Reg. 21 with one-hour periods: half an hour before the deadline an
+    objection is too late, and a clarification moves the deadline (and the fingerprints)
+    on. The half hour comes by tests/tender/clock.py, not by racing the clock."""
     store = LocalBlobStore(tmp_path)
-    setup = world.setup(SOON.with_values({"clarification_notice": "3s", "objection_notice": "3s"}))
-    tender = await published_tender(
-        conn,
-        world,
-        setup=setup,
-        deadline_in=dt.timedelta(seconds=5),
-        cutoff_in=dt.timedelta(seconds=1),
-    )
-    assert tender.deadline is not None
+    setup = world.setup(SOON.with_values({"clarification_notice": "1h", "objection_notice": "1h"}))
+    tender = await published_tender(conn, world, setup=setup)
     version = await _document(conn, world, tender, store, b"doc")
     early = await notices.issue_clarification(
         conn,
@@ -149,7 +144,8 @@ async def test_late_objections_are_refused_and_a_late_clarification_moves_the_de
     )
     assert not early.moved_deadline
     await documents.download_document(conn, world.bidders[0], tender.id, version.id)
-    await wait_until(conn, tender.deadline - dt.timedelta(seconds=2))
+    await fast_forward(owner_conn, tender.id, "deadline", before=dt.timedelta(minutes=30))
+    tender = await service.load(conn, tender.id)
     with pytest.raises(ObjectionTooLate):
         await notices.file_objection(conn, world.bidders[0], tender.id, text="迟", setup=setup)
     assert await conn.fetchval("SELECT count(*) FROM tender_objections") == 0
@@ -164,7 +160,7 @@ async def test_late_objections_are_refused_and_a_late_clarification_moves_the_de
     )
     assert clarification.moved_deadline
     assert clarification.deadline_before == tender.deadline
-    assert clarification.deadline_after >= clarification.issued_at + dt.timedelta(seconds=3)
+    assert clarification.deadline_after >= clarification.issued_at + dt.timedelta(hours=1)
     assert clarification.deadline_after.microsecond == 0
     moved = (await entries(conn, "tender.deadline_moved"))[0]
     assert moved.data["clarification"] == 2
@@ -214,20 +210,17 @@ async def test_an_objection_pauses_the_tender_until_answered(
 
 
 async def test_a_clarification_racing_the_deadline_is_refused_when_it_gets_the_lock_late(
-    pool: asyncpg.Pool, conn: asyncpg.Connection, world: World
+    pool: asyncpg.Pool, conn: asyncpg.Connection, world: World, owner_conn: asyncpg.Connection
 ) -> None:
     """Two connections: one holds the row lock past the deadline; the clarification that
     waited for it is judged by the clock at the lock, not when it started."""
     setup = world.setup(SOON)
-    tender = await published_tender(
-        conn,
-        world,
-        setup=setup,
-        deadline_in=dt.timedelta(seconds=4),
-        cutoff_in=dt.timedelta(seconds=2),
-    )
-    assert tender.deadline is not None
-    deadline = tender.deadline
+    tender = await published_tender(conn, world, setup=setup)
+    # The deadline 15 s ahead (tests/tender/clock.py): ample for the clarification to
+    # start before it, and nothing has to happen before it but that.
+    await fast_forward(owner_conn, tender.id, "deadline", before=dt.timedelta(seconds=15))
+    deadline = (await service.load(conn, tender.id)).deadline
+    assert deadline is not None
     locked = asyncio.Event()
 
     async def freeze_at_deadline() -> None:
@@ -261,20 +254,13 @@ async def test_a_clarification_racing_the_deadline_is_refused_when_it_gets_the_l
 
 
 async def test_overdue_answers_raise_one_alert_and_commitments_are_revealed_after_the_deadline(
-    conn: asyncpg.Connection, world: World, tmp_path: Path
+    conn: asyncpg.Connection, world: World, tmp_path: Path, owner_conn: asyncpg.Connection
 ) -> None:
     """An unanswered objection past its due time → one alert; after the deadline the
     downloads' and objections' commitments open."""
     store = LocalBlobStore(tmp_path)
     setup = world.setup(SOON.with_values({"objection_answer": "1s"}))
-    tender = await published_tender(
-        conn,
-        world,
-        setup=setup,
-        deadline_in=dt.timedelta(seconds=4),
-        cutoff_in=dt.timedelta(seconds=2),
-    )
-    assert tender.deadline is not None
+    tender = await published_tender(conn, world, setup=setup)
     version = await _document(conn, world, tender, store, b"doc")
     await notices.issue_clarification(
         conn,
@@ -297,7 +283,7 @@ async def test_overdue_answers_raise_one_alert_and_commitments_are_revealed_afte
     assert await bonds.raise_overdue_alerts(conn) == 0
     alerts = await bonds.list_alerts(conn, world.supervisor, tender.id)
     assert [a.kind for a in alerts] == ["objection_answer_overdue"]
-    await wait_until(conn, tender.deadline)
+    await fast_forward(owner_conn, tender.id, "deadline")
     assert await notices.reveal_commitments(conn, tender.id) is not None
     revealed = (await entries(conn, "tender.commitments_revealed"))[0].data
     download = (await entries(conn, "tender.document_downloaded"))[0].data

@@ -43,13 +43,20 @@ from tests.tender.world import SOON, World, published_tender, wait_until
 PRICES = (100_000_00, 90_000_00, 80_000_00)
 
 
+# The parts these tests open are sealed to the deadline (the committee fingerprint), so
+# it cannot be moved (tests/tender/clock.py): real time must reach it. A margin many
+# times what sealing and submitting take on a quiet machine, and the cutoff as late as
+# allowed so publication never races it (issue 9, item 19).
+SOON_DEADLINE = dt.timedelta(seconds=20)
+
+
 async def _soon_tender(conn: asyncpg.Connection, world: World) -> Tender:
     return await published_tender(
         conn,
         world,
         setup=world.setup(SOON),
-        deadline_in=dt.timedelta(seconds=6),
-        cutoff_in=dt.timedelta(seconds=1),
+        deadline_in=SOON_DEADLINE,
+        cutoff_in=SOON_DEADLINE - dt.timedelta(seconds=1),
     )
 
 
@@ -207,7 +214,7 @@ async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
     """Two envelopes: technical record first without prices; commercial refused until
     the host opens that stage; then a second record with the prices."""
     sub = make_submission(world, tmp_path)
-    tender = await two_envelope_tender(conn, world, deadline_in=dt.timedelta(seconds=6))
+    tender = await two_envelope_tender(conn, world, deadline_in=SOON_DEADLINE)
     bidders = [make_bidder(world, i) for i in range(3)]
     for who, price in zip(bidders, PRICES, strict=True):
         await submit_two_parts(conn, pool, sub, world, tender, who, price)

@@ -16,8 +16,15 @@ from tender import submission
 from tender.bids import AbandonReason, Upload, UploadAbandoned, UploadStatus
 from tender.errors import PolicyInvalid
 from tender.model import Tender
-from tender.upload_cleanup import CleanupReport, CleanupRules, abandon_stale, sweep_orphans
+from tender.upload_cleanup import (
+    CleanupReport,
+    CleanupRules,
+    abandon_stale,
+    abandon_unsubmitted,
+    sweep_orphans,
+)
 from tender.upload_lease import Lease
+from tests.tender.clock import fast_forward
 from tests.tender.test_submission_kit import (
     Bidder,
     bidder,
@@ -26,8 +33,9 @@ from tests.tender.test_submission_kit import (
     sealed_committee,
     stream,
     submit_sealed,
+    upload,
 )
-from tests.tender.world import SOON, World, published_tender, wait_until
+from tests.tender.world import World, published_tender
 from web.errormap import status_for
 from web.jobs_submission import cleanup_rules
 
@@ -65,30 +73,30 @@ async def _rows(conn: asyncpg.Connection) -> list[tuple[object, ...]]:
 
 
 async def test_uploads_past_their_deadline_or_idle_are_abandoned_and_their_staging_deleted(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
-) -> None:
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path,
+    owner_conn: asyncpg.Connection,
+) -> None:  # fmt: skip
     """Past deadline (after the grace) and idle: abandoned, file gone, resume refused; complete,
     leased and in-time uploads untouched; a second run changes nothing."""
     sub = make_submission(world, tmp_path)
     later = await published_tender(conn, world)
-    soon = await published_tender(
-        conn, world, setup=world.setup(SOON),
-        deadline_in=dt.timedelta(seconds=8), cutoff_in=dt.timedelta(seconds=1),
-    )  # fmt: skip
+    soon = await published_tender(conn, world)  # its deadline is made to pass below
     one, two, three = bidder(world, 0), bidder(world, 1), bidder(world, 2)
     bid = (await submit_sealed(conn, pool, sub, world, soon, two)).version
     late = await _partial(conn, pool, sub, world, soon, one)
     leased = await _partial(conn, pool, sub, world, soon, three)
     idle = await _partial(conn, pool, sub, world, later, one)
     writer = await Lease.claim(pool, leased, 600.0)  # a writer still streaming
-    assert soon.deadline is not None
-    await wait_until(conn, soon.deadline)
+    await fast_forward(owner_conn, soon.id, "deadline")  # no race with the clock
     graced = CleanupRules(idle=dt.timedelta(hours=24), grace=dt.timedelta(hours=1))
     assert await abandon_stale(conn, sub.store, graced) == CleanupReport()
-    touched = await conn.fetchval("SELECT touched_at FROM bid_uploads WHERE id = $1", idle.id)
-    await wait_until(conn, touched + dt.timedelta(seconds=3))
+    # An hour passes for the idle upload (its last sign of life moved back, as the
+    # deadline was): no fresh upload races a short idle period.
+    await owner_conn.execute(
+        "UPDATE bid_uploads SET touched_at = touched_at - interval '1 hour' WHERE id = $1", idle.id
+    )
     fresh = await _partial(conn, pool, sub, world, later, two)
-    rules = CleanupRules(idle=dt.timedelta(seconds=3), grace=dt.timedelta(0))
+    rules = CleanupRules(idle=dt.timedelta(minutes=30), grace=dt.timedelta(0))
     report = await abandon_stale(conn, sub.store, rules)
     assert report == CleanupReport(past_deadline=1, idle=1, files_deleted=2)
     for gone, reason in ((late, AbandonReason.DEADLINE_PASSED), (idle, AbandonReason.IDLE)):
@@ -118,17 +126,14 @@ async def test_uploads_past_their_deadline_or_idle_are_abandoned_and_their_stagi
 
 
 async def test_cleanup_runs_in_several_processes_at_once_share_the_work(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
-) -> None:
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path,
+    owner_conn: asyncpg.Connection,
+) -> None:  # fmt: skip
     """Three concurrent runs (batches of one) abandon each past-deadline upload exactly once."""
     sub = make_submission(world, tmp_path)
-    soon = await published_tender(
-        conn, world, setup=world.setup(SOON),
-        deadline_in=dt.timedelta(seconds=6), cutoff_in=dt.timedelta(seconds=1),
-    )  # fmt: skip
+    soon = await published_tender(conn, world)
     uploads = [await _partial(conn, pool, sub, world, soon, bidder(world, i)) for i in range(3)]
-    assert soon.deadline is not None
-    await wait_until(conn, soon.deadline)
+    await fast_forward(owner_conn, soon.id, "deadline")
     rules = CleanupRules(idle=dt.timedelta(hours=24), grace=dt.timedelta(0), batch=1)
 
     async def run() -> CleanupReport:
@@ -183,3 +188,41 @@ async def test_an_hour_old_staging_file_no_upload_names_is_swept_and_nothing_els
     assert sorted(p for p in sub.store.objects_dir.rglob("*") if p.is_file()) == blobs
     again = await sweep_orphans(conn, sub.store, CleanupRules(), now=now)
     assert again == CleanupReport()
+
+
+async def test_complete_uploads_never_submitted_are_abandoned_after_the_deadline_period(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path,
+    owner_conn: asyncpg.Connection,
+) -> None:  # fmt: skip
+    """An hour (the default) after the deadline, a complete upload no bid part names is
+    abandoned and its blob handed to the store's guarded deletion; a submitted part's
+    upload is kept; a second run changes nothing."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    one, two = bidder(world, 0), bidder(world, 1)
+    data = seal_for(world, await sealed_committee(conn, tender), one)
+    unsent = await upload(conn, pool, sub, tender, one, data)
+    assert unsent.status is UploadStatus.COMPLETE
+    bid = (await submit_sealed(conn, pool, sub, world, tender, two)).version
+    await fast_forward(owner_conn, tender.id, "deadline")
+    handed: list[str] = []
+
+    async def delete_blob(_: asyncpg.Connection, sha256: str) -> bool:
+        handed.append(sha256)
+        return True
+
+    assert await abandon_unsubmitted(conn, CleanupRules(), delete_blob) == CleanupReport()
+    rules = CleanupRules(unsubmitted_after=dt.timedelta(0))
+    report = await abandon_unsubmitted(conn, rules, delete_blob)
+    assert report == CleanupReport(unsubmitted=1, blobs_deleted=1)
+    assert handed == [unsent.declared_sha256]
+    state = await submission.get_upload(conn, one.actor, unsent.id)
+    assert (state.status, state.failure) == (UploadStatus.ABANDONED, "bid_deadline_passed")
+    kept = await conn.fetchval(
+        "SELECT status FROM bid_uploads WHERE declared_sha256 = $1", bid.parts[0].sha256
+    )
+    assert kept == "complete"
+    assert await abandon_unsubmitted(conn, rules, delete_blob) == CleanupReport()
+    assert cleanup_rules({"upload_unsubmitted_period": "2h"}).unsubmitted_after == dt.timedelta(
+        hours=2
+    )

@@ -32,7 +32,7 @@ from tests.tender.test_submission_kit import (
     sealed_committee,
     stream,
 )
-from tests.tender.world import World, published_tender, wait_until
+from tests.tender.world import World, published_tender
 
 
 @pytest.fixture
@@ -219,18 +219,24 @@ async def test_an_expired_lease_of_a_crashed_writer_is_taken_over(
     other_pool: asyncpg.Pool,
     world: World,
     tmp_path: Path,
+    owner_conn: asyncpg.Connection,
 ) -> None:
     """A writer that claimed and vanished blocks others until its lease lapses by the
     database clock; then another process takes over, and the stale token changes nothing."""
     sub = make_submission(world, tmp_path)
     who, data, created = await _one_upload(conn, sub, world)
-    crashed = await Lease.claim(pool, created, 1.0)  # never renewed nor released
+    crashed = await Lease.claim(pool, created, 600.0)  # never renewed nor released
     with pytest.raises(UploadBusy):
         await submission.write_chunk(
             other_pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub
         )
-    lapse = await conn.fetchval("SELECT lease_until FROM bid_uploads WHERE id = $1", created.id)
-    await wait_until(conn, lapse)
+    # The lease's ten minutes pass (its end moved into the past by the database clock),
+    # rather than a one-second lease racing the refused write above.
+    await owner_conn.execute(
+        "UPDATE bid_uploads SET lease_until = clock_timestamp() - interval '1 second' "
+        "WHERE id = $1",
+        created.id,
+    )
     done = await submission.write_chunk(
         other_pool, who.actor, created.id, offset=0, chunks=stream(data), sub=other_process(sub)
     )

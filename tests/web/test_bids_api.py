@@ -201,8 +201,8 @@ async def test_after_the_deadline_each_bidder_sees_its_own_freeze_line(
     """Before the freeze: bid_freeze_too_early; after: bidder1's line, bidder2's null."""
     async with pool.acquire() as conn:
         tender = await published_tender(
-            conn, web_world, setup=web_world.setup(SOON),
-            deadline_in=dt.timedelta(seconds=4), cutoff_in=dt.timedelta(seconds=1),
+            conn, web_world, setup=web_world.setup(SOON),  # margins: issue 9, item 19
+            deadline_in=dt.timedelta(seconds=20), cutoff_in=dt.timedelta(seconds=19),
         )  # fmt: skip
         sub = make_submission(web_world, tmp_path)
         who = bidder(web_world, 0)

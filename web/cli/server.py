@@ -42,6 +42,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Prepare the database, serve until SIGINT/SIGTERM, then stop the embedded cluster."""
+    # --host/--port stand for ETENDER_HOST/ETENDER_PORT, so the public URL they imply
+    # (unless ETENDER_PUBLIC_URL is set) names the log's origin at first start and the
+    # WebSocket origin check, in every worker that reads the environment (web/asgi.py).
+    if args.host:
+        os.environ["ETENDER_HOST"] = args.host
+    if args.port:
+        os.environ["ETENDER_PORT"] = str(args.port)
     config = settings()
     logs.configure(config.log_level, config.log_format)
     target = target_for(config)
@@ -55,20 +62,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         applied = asyncio.run(prepare(target))
         if applied:
             print(f"etender: applied migrations {', '.join(applied)}", file=sys.stderr)
-        url = (
-            config.public_url
-            if not (args.host or args.port)
-            else (f"http://{args.host or config.host}:{args.port or config.port}")
+        print(
+            f"etender: serving on {config.public_url}/ — Ctrl-C stops the server and the database",
+            file=sys.stderr,
         )
-        print(f"etender: serving on {url}/ — Ctrl-C stops the server and the database",
-              file=sys.stderr)  # fmt: skip
         try:
             with contextlib.suppress(_Stopped):
                 uvicorn.run(
                     "web.asgi:application",
                     factory=True,
-                    host=args.host or config.host,
-                    port=args.port or config.port,
+                    host=config.host,
+                    port=config.port,
                     workers=args.workers or config.workers,
                     loop="uvloop",
                     http="httptools",

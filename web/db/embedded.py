@@ -7,7 +7,16 @@ tests run on is what production runs on.
 
 PostgreSQL refuses to run as root, and containers and CI runners often are root: then
 the cluster runs as the unprivileged ``postgres`` system user, on a directory it owns
-and can reach (DESIGN.md, "Practical notes").
+and can reach (DESIGN.md, "Practical notes"). When the data dir is out of that user's
+reach — a clone in root's home, mode 0700 on Debian — the cluster lives under
+``/var/lib/etender/<hash of the data dir>`` instead and ``<data dir>/pg`` links to it,
+so nobody has to open up a home directory (issue 9, item 21).
+
+Authentication is ``peer`` on the Unix socket, never ``trust`` (issue 9, item 17): the
+kernel names the connecting system user, and ``pg_ident.conf`` maps only the user
+running etender and the cluster's own user to the superuser and the application role.
+Both files are rewritten at every start, so a cluster made by an older version (with
+``trust``) is moved over on its next start.
 """
 
 from __future__ import annotations
@@ -36,6 +45,15 @@ SERVER_USER_WHEN_ROOT = "postgres"
 SUPERUSER = "postgres"
 APP_ROLE = "etender_app"
 DATABASE = "etender"
+# Where a cluster goes when its data dir is out of the server user's reach (when root).
+SHARED_BASE = Path("/var/lib/etender")
+IDENT_MAP = "etender"
+HBA_CONF = f"""\
+# Written by etender (web/db/embedded.py) at every start; edits are overwritten.
+# Unix socket only (TCP is never opened); each system user by its peer identity,
+# mapped to database roles in pg_ident.conf.
+local all all peer map={IDENT_MAP}
+"""
 
 
 def find_bindir() -> Path:
@@ -72,6 +90,34 @@ def _is_zombie_or_gone(pid: int) -> bool:
     return stat_line.rsplit(")", 1)[1].split()[0] in ("Z", "X")
 
 
+def _server_user() -> str | None:
+    """The system user the cluster runs as: None means ourselves (root cannot)."""
+    return SERVER_USER_WHEN_ROOT if os.geteuid() == 0 else None
+
+
+def _user_name(uid: int) -> str:
+    """The system user name peer authentication will see for ``uid``."""
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        raise DatabaseUnavailable(
+            f"user id {uid} has no name in the password database, so PostgreSQL's peer "
+            "authentication cannot name it: add it, or set DATABASE_URL"
+        ) from None
+
+
+def _reachable(path: Path) -> bool:
+    """Whether any user may search every existing directory down to ``path`` (o+x)."""
+    for parent in (path, *path.parents):
+        try:
+            mode = parent.stat().st_mode
+        except FileNotFoundError:
+            continue  # made later with the default mode, searchable
+        if not mode & stat.S_IXOTH:
+            return False
+    return True
+
+
 def _version_key(path: str) -> int:
     digits = Path(path).parent.name.split(".")[0]
     return int(digits) if digits.isdigit() else 0
@@ -83,11 +129,26 @@ class EmbeddedPostgres:
 
     root: Path
     fsync: bool = True
+    # A link to ``root`` made at initialisation (``<data dir>/pg`` when root is elsewhere).
+    link: Path | None = None
 
     @classmethod
-    def in_data_dir(cls, data_dir: Path, *, fsync: bool = True) -> EmbeddedPostgres:
-        """The cluster of an etender data directory, at ``<data dir>/pg``."""
-        return cls(root=data_dir.absolute() / "pg", fsync=fsync)
+    def in_data_dir(
+        cls, data_dir: Path, *, fsync: bool = True, shared_base: Path = SHARED_BASE
+    ) -> EmbeddedPostgres:
+        """The cluster of an etender data directory: ``<data dir>/pg``, or where that links.
+
+        A new cluster whose data dir the server user cannot reach goes to
+        ``<shared_base>/<hash of the data dir>``, with ``<data dir>/pg`` linking to it.
+        """
+        here = data_dir.absolute() / "pg"
+        if here.is_symlink():
+            return cls(root=here.resolve(), fsync=fsync)
+        user = _server_user()
+        if here.exists() or user is None or _reachable(here.parent):
+            return cls(root=here, fsync=fsync)
+        digest = hashlib.sha256(str(here.parent).encode()).hexdigest()[:16]
+        return cls(root=shared_base / digest, fsync=fsync, link=here)
 
     # --- paths --------------------------------------------------------------------
 
@@ -121,21 +182,24 @@ class EmbeddedPostgres:
         """Create the cluster on first run (idempotent)."""
         if self.is_initialised():
             return
+        if self.link is not None:  # the shared base: root-owned, searchable by the server
+            self.root.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
         self.root.mkdir(parents=True, exist_ok=True)
         self.data.mkdir(mode=0o700, exist_ok=True)
         self._hand_over(self.root)
         self._hand_over(self.data)
-        # Trust on the socket is safe: the socket's directory is mode 0700, so only the
-        # cluster's own system user (and root) can reach it; TCP is never opened.
         self._run(
             "initdb",
             "-D", str(self.data),
             "-U", SUPERUSER,
-            "--auth-local=trust",
+            "--auth-local=peer",
             "--auth-host=reject",
             "--encoding=UTF8",
             "--locale=C.UTF-8",
         )  # fmt: skip
+        if self.link is not None and not self.link.is_symlink():
+            self.link.parent.mkdir(parents=True, exist_ok=True)
+            self.link.symlink_to(self.root, target_is_directory=True)
         log.info("db.initialised", extra={"path": str(self.data)})
 
     def status(self) -> bool:
@@ -148,8 +212,11 @@ class EmbeddedPostgres:
     def start(self) -> None:
         """Start the cluster, or adopt a postmaster a crashed server left running."""
         self.initialise()
+        changed = self._write_auth_files()
         if self.status():
             if self._accepts_connections():
+                if changed:  # a postmaster of an older version: peer from now on
+                    self._run("pg_ctl", "reload", "-D", str(self.data))
                 log.info("db.adopted", extra={"path": str(self.data)})
                 return
             self._clear_dead_postmaster()
@@ -184,6 +251,8 @@ class EmbeddedPostgres:
         """Stop and delete the cluster (test harness only)."""
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+        if self.link is not None and self.link.is_symlink():
+            self.link.unlink()
         if not str(self.socket_dir).startswith(str(self.root)):
             shutil.rmtree(self.socket_dir, ignore_errors=True)
 
@@ -218,8 +287,32 @@ class EmbeddedPostgres:
         self._run("pg_ctl", "stop", "-w", "-m", "immediate", "-D", str(self.data), check=False)
 
     def _server_user(self) -> str | None:
-        """The system user the cluster runs as: None means ourselves."""
-        return SERVER_USER_WHEN_ROOT if os.geteuid() == 0 else None
+        return _server_user()
+
+    def ident_map(self) -> str:
+        """pg_ident.conf: who runs etender and the cluster's own user, as the two roles."""
+        users = [_user_name(os.geteuid())]
+        if (server := self._server_user()) is not None and server not in users:
+            users.append(server)
+        lines = [f"{IDENT_MAP} {user} {role}" for user in users for role in (SUPERUSER, APP_ROLE)]
+        return (
+            "# Written by etender (web/db/embedded.py) at every start.\n" + "\n".join(lines) + "\n"
+        )
+
+    def _write_auth_files(self) -> bool:
+        """Peer authentication with our map (issue 9, item 17); True if a file changed."""
+        changed = False
+        for name, text in (("pg_hba.conf", HBA_CONF), ("pg_ident.conf", self.ident_map())):
+            path = self.data / name
+            if path.exists() and path.read_text(encoding="utf-8") == text:
+                continue
+            path.write_text(text, encoding="utf-8")
+            path.chmod(0o600)
+            if (user := self._server_user()) is not None:
+                entry = pwd.getpwnam(user)
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+            changed = True
+        return changed
 
     def _hand_over(self, path: Path) -> None:
         user = self._server_user()

@@ -31,6 +31,7 @@ from tender.bids import (
     Upload,
     UploadNotFound,
 )
+from tender.policy import upload_limits
 from tender.receipts import load_or_create
 from tender.submission import Receipt, Submission
 from web.auth import signed_in
@@ -150,6 +151,9 @@ def submission_setup(app: Starlette) -> Submission:
             signer=load_or_create(settings.data_dir),
             log_identity=app.state.log_identity,
             max_part_bytes=settings.max_part_bytes,
+            upload_limits=upload_limits(
+                settings.policy_overrides, max_part_bytes=settings.max_part_bytes
+            ),
         )
         app.state.bid_submission = cached
     # The trust store as of this request, never the first one's (issue 9, item 5).
