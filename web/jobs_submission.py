@@ -26,6 +26,7 @@ from datetime import timedelta
 
 from starlette.applications import Starlette
 
+from tender import blobs
 from tender.errors import PolicyInvalid
 from tender.freeze import freeze_due
 from tender.policy import Period
@@ -106,8 +107,10 @@ async def clean_up_uploads(app: Starlette) -> None:
         report = await abandon_stale(conn, store, rules)
         report += await sweep_orphans(conn, store, rules, now=time.time())
         # Blobs of complete uploads never submitted: deleted only through the store's
-        # content-addressed guard (a blob no row names); until it is wired, kept.
-        report += await abandon_unsubmitted(conn, rules, None)
+        # content-addressed guard (a blob no row names: another bid may hold the bytes).
+        report += await abandon_unsubmitted(
+            conn, rules, lambda c, sha256: blobs.delete_unreferenced(c, store, sha256)
+        )
     if report.abandoned or report.orphans_deleted or report.unsubmitted:
         log.info(
             "bids.upload_cleanup",

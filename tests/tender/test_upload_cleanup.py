@@ -12,7 +12,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tender import submission
+from tender import blobs, submission
 from tender.bids import AbandonReason, Upload, UploadAbandoned, UploadStatus
 from tender.errors import PolicyInvalid
 from tender.model import Tender
@@ -226,3 +226,31 @@ async def test_complete_uploads_never_submitted_are_abandoned_after_the_deadline
     assert cleanup_rules({"upload_unsubmitted_period": "2h"}).unsubmitted_after == dt.timedelta(
         hours=2
     )
+
+
+async def test_the_cleanup_deletes_an_unsubmitted_uploads_blob_but_not_a_bids_copy_of_it(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path,
+    owner_conn: asyncpg.Connection,
+) -> None:  # fmt: skip
+    """The job's wiring (web/jobs_submission.py): an unsubmitted upload's blob goes through
+    the store's guarded deletion — deleted when no row names it, kept while a bid's part
+    names the same bytes."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    one, two = bidder(world, 0), bidder(world, 1)
+    data = seal_for(world, await sealed_committee(conn, tender), one)
+    unsent = await upload(conn, pool, sub, tender, one, data)
+    bid = (await submit_sealed(conn, pool, sub, world, tender, two)).version
+    await fast_forward(owner_conn, tender.id, "deadline")
+
+    async def guarded(c: asyncpg.Connection, sha256: str) -> bool:
+        return await blobs.delete_unreferenced(c, sub.store, sha256)
+
+    rules = CleanupRules(unsubmitted_after=dt.timedelta(0))
+    report = await abandon_unsubmitted(conn, rules, guarded)
+    assert report == CleanupReport(unsubmitted=1, blobs_deleted=1)
+    assert not sub.store.path_of(unsent.declared_sha256).exists()
+    assert sub.store.path_of(bid.parts[0].sha256).exists()
+    # The bid's own blob survives any later deletion attempt: a row names it.
+    assert await guarded(conn, bid.parts[0].sha256) is False
+    assert sub.store.path_of(bid.parts[0].sha256).exists()
