@@ -19,7 +19,7 @@ import hashlib
 import ipaddress
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 from uuid import UUID
 
@@ -546,6 +546,7 @@ async def open_session(
     """
     raw = secrets.token_bytes(TOKEN_BYTES)
     async with conn.transaction():
+        grants = await queries.role_grants(conn, user.id)
         session = await queries.insert_session(
             conn,
             token_sha256=hashlib.sha256(raw).digest(),
@@ -557,14 +558,36 @@ async def open_session(
         entry = LogEntry(
             kind=EntryKind.AUTH_LOGIN,
             time=await queries.database_now(conn),
-            actor=LogActor(user_id=str(user.id), role="user"),
-            address=_log_address(address),
+            actor=_session_actor(user.id, grants),
+            address=_session_address(address, grants),
             subject=Subject(type="session", id=str(session.id)),
             data={"session_kind": str(kind), "expires_at": format_time(session.expires_at)},
         )
         await audit.append(conn, entry)
     log.info("accounts.login", extra={"user_id": str(user.id), "session_kind": str(kind)})
     return IssuedToken(token=_encode_token(raw), session=session)
+
+
+def _is_expert(grants: Iterable[RoleGrant]) -> bool:
+    return any(grant.role is Role.EXPERT for grant in grants)
+
+
+def _session_actor(user_id: UUID, grants: Iterable[RoleGrant]) -> LogActor:
+    """Who opened or ended a session, as the log names it.
+
+    An expert's login right after a draw would tell a witness who was drawn before the
+    result opens the list (issue 9, item 3; docs/audit-log.md §1.3): an account holding
+    the expert role logs in and out as ``{"user_id": null, "role": "expert"}``, and the
+    session table (not the log) keeps who it was.
+    """
+    if _is_expert(grants):
+        return LogActor(user_id=None, role=Role.EXPERT.value)
+    return LogActor(user_id=str(user_id), role="user")
+
+
+def _session_address(address: str | None, grants: Iterable[RoleGrant]) -> str | None:
+    """The client address for a session entry; none for an expert (see ``_session_actor``)."""
+    return None if _is_expert(grants) else _log_address(address)
 
 
 async def authenticate(
@@ -612,8 +635,8 @@ async def logout(conn: asyncpg.Connection, actor: Actor) -> None:
         entry = LogEntry(
             kind=EntryKind.AUTH_LOGOUT,
             time=await queries.database_now(conn),
-            actor=LogActor(user_id=str(actor.user_id), role="user"),
-            address=_log_address(actor.address),
+            actor=_session_actor(actor.user_id, actor.grants),
+            address=_session_address(actor.address, actor.grants),
             subject=Subject(type="session", id=str(actor.session_id)),
         )
         await audit.append(conn, entry)

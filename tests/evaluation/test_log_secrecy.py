@@ -1,9 +1,10 @@
 """Who was drawn stays secret until the result: a witness reads every entry (issue 9, item 3).
 
-After two complete evaluation draws of one tender and the committee reading opened bid
-files, a witness reading the whole log finds no drawn expert's user id, username, name,
-address, expert id or id-card digest — the entries name drawn experts, and the
-experts who act, only by salted commitments (docs/audit-log.md §1.3).
+After two complete evaluation draws of one tender and the committee logging in, reading
+opened bid files and logging out, a witness reading the whole log finds no drawn
+expert's user id, username, name, address, expert id or id-card digest — the entries
+name drawn experts, and the experts who act, only by salted commitments
+(docs/audit-log.md §1.3).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from pathlib import Path
 
 import asyncpg
 
+from accounts import service as accounts
+from accounts.model import LoginPolicy, SessionKind
 from audit import service as audit
 from audit.entry import LogEntry, commit
 from evaluation.bid_files import list_bid_files, open_bid_file, read_chunks
-from tests.accounts.factory import actor_for
+from tests.accounts.factory import PASSWORD, actor_for
 from tests.evaluation.scenario import expert_address, opened_lot
 from tests.tender.world import World
 
@@ -57,8 +60,14 @@ async def test_a_witness_reading_every_entry_finds_no_drawn_expert_before_the_aw
     first_draw = await conn.fetchval(
         "SELECT min(idx) FROM log_entries WHERE kind = 'draw.requested'"
     )
-    for user in s.committee:  # every member reads a file of the opened lot
-        member = await actor_for(conn, user, expert_address(await _expert_id(conn, user.id)))
+    for user in s.committee:  # every member logs in, reads a file of the opened lot, logs out
+        address = expert_address(await _expert_id(conn, user.id))
+        issued = await accounts.login(
+            conn, username=user.username, password=PASSWORD, address=address,
+            kind=SessionKind.BEARER, policy=LoginPolicy(),
+        )  # fmt: skip
+        session = await accounts.authenticate(conn, issued.token, address=address)
+        member = await actor_for(conn, user, address)
         listed = await list_bid_files(conn, member, s.tender.id, "1", output_root=s.output_root)
         item = listed[0]
         opened = await open_bid_file(
@@ -66,11 +75,17 @@ async def test_a_witness_reading_every_entry_finds_no_drawn_expert_before_the_aw
             output_root=s.output_root,
         )  # fmt: skip
         assert b"".join([chunk async for chunk in read_chunks(opened)])
+        await accounts.logout(conn, session)
     drawn = [str(u.id) for u in (*s.committee, s.other_lot_expert)]
     named = await _secrets_of(conn, drawn)
     leaves = await _every_entry(conn)
     kinds = {LogEntry.from_bytes(raw).kind for raw in leaves[first_draw:]}
-    assert {"draw.member_confirmed", "evaluation.bid_file_read"} <= kinds
+    assert {
+        "draw.member_confirmed",
+        "evaluation.bid_file_read",
+        "auth.login",
+        "auth.logout",
+    } <= kinds
     for user_id, texts in named.items():
         username, name, digest, expert_id, address = texts[1:]
         for raw in leaves:  # never, anywhere: these name a person
