@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from web import background, jobs, logkey, routes
 from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound
+from web.form_body import FormBodyMiddleware
 from web.http import error_response
 from web.live.hub import Hub
 from web.live_opening import OpeningHall
@@ -155,5 +156,8 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     # Kinds of live session (opening hall, evaluation) register their handlers here.
     app.state.live_kinds = {}
     app.state.live_kinds["opening"] = OpeningHall(app)
+    # Inner to outer: a form body arrives in full before any handler takes a pooled
+    # connection (web/form_body.py); the request context wraps everything.
+    app.add_middleware(FormBodyMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

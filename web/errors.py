@@ -49,6 +49,13 @@ class BodyTooLarge(RequestInvalid):
     status = 413
 
 
+class BodyReadTimeout(RequestInvalid):
+    """The body did not arrive within its time limit (web/form_body.py)."""
+
+    code = "body_read_timeout"
+    status = 408
+
+
 class NotFound(EtenderError):
     code = "not_found"
     status = 404

@@ -30,6 +30,10 @@ class Settings:
     token_ttl_seconds: int = 24 * 3600
     max_body_bytes: int = 1 << 20
     max_part_bytes: int = 1 << 30  # one sealed bid part (DOMAIN.md: size limits at the rush)
+    # A multipart form (web/form_body.py): above the largest tender document the agency
+    # page uploads (tender.policy document_max_bytes, 200 MiB by default).
+    max_form_bytes: int = 256 << 20
+    form_read_timeout_seconds: float = 20.0
     checkpoint_interval_seconds: float = 1.0
     secure_cookies: bool = False
     workers: int = 1
@@ -61,6 +65,10 @@ class Settings:
             token_ttl_seconds=_int(environ, "ETENDER_TOKEN_TTL", d.token_ttl_seconds),
             max_body_bytes=_int(environ, "ETENDER_MAX_BODY_BYTES", d.max_body_bytes),
             max_part_bytes=_int(environ, "ETENDER_MAX_PART_BYTES", d.max_part_bytes),
+            max_form_bytes=_int(environ, "ETENDER_MAX_FORM_BYTES", d.max_form_bytes),
+            form_read_timeout_seconds=_float(
+                environ, "ETENDER_FORM_READ_TIMEOUT", d.form_read_timeout_seconds
+            ),
             checkpoint_interval_seconds=_float(
                 environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds
             ),
