@@ -56,6 +56,27 @@ class BodyReadTimeout(RequestInvalid):
     status = 408
 
 
+class RequestMalformed(EtenderError):
+    """Not HTTP/1.1 at all (answered by the protocol, web/http_limits.py)."""
+
+    code = "request_malformed"
+    status = 400
+
+
+class HeadersTooLarge(EtenderError):
+    """The request line and headers exceed ``max_header_bytes`` (RFC 6585 §5)."""
+
+    code = "request_headers_too_large"
+    status = 431
+
+
+class TooManyHeaders(EtenderError):
+    """More header fields than ``max_header_count`` (RFC 6585 §5)."""
+
+    code = "too_many_request_headers"
+    status = 431
+
+
 class NotFound(EtenderError):
     code = "not_found"
     status = 404

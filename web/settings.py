@@ -34,6 +34,9 @@ class Settings:
     # page uploads (tender.policy document_max_bytes, 200 MiB by default).
     max_form_bytes: int = 256 << 20
     form_read_timeout_seconds: float = 20.0
+    # A request's head, bounded as it arrives (web/http_limits.py; nginx's default total).
+    max_header_bytes: int = 32 * 1024
+    max_header_count: int = 100
     checkpoint_interval_seconds: float = 1.0
     secure_cookies: bool = False
     workers: int = 1
@@ -69,6 +72,8 @@ class Settings:
             form_read_timeout_seconds=_float(
                 environ, "ETENDER_FORM_READ_TIMEOUT", d.form_read_timeout_seconds
             ),
+            max_header_bytes=_positive(environ, "ETENDER_MAX_HEADER_BYTES", d.max_header_bytes),
+            max_header_count=_positive(environ, "ETENDER_MAX_HEADER_COUNT", d.max_header_count),
             checkpoint_interval_seconds=_float(
                 environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds
             ),
