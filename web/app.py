@@ -99,9 +99,31 @@ class RequestContextMiddleware:
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         route = scope.get("route")
-        name = getattr(route, "path", None) or "unmatched"
+        name = metric_route(getattr(route, "path", None) or "unmatched")
+        if name == BIDDER_ACTIVITY:
+            if status >= 500:  # a failure is no bid; operators still see it
+                self.metrics.requests.labels(scope["method"], name, "5xx").inc()
+            return
         self.metrics.requests.labels(scope["method"], name, str(status)).inc()
         self.metrics.latency.labels(scope["method"], name).observe(seconds)
+
+
+# Routes whose request count tells who takes part in a tender: uploads, bids, receipts
+# and the freeze entry (their number before the deadline is the bid count, DESIGN.md
+# "Trust model" 1), bonds, objections and tender-document downloads (the number of
+# potential bidders is secret, Tendering Law art. 22), bid files. Any counter moving
+# once per such request would publish it (issue 9, item 11), so they get one label,
+# and only their server errors are counted; no latency.
+BIDDER_ACTIVITY = "bidder-activity"
+BIDDER_SEGMENTS = frozenset(
+    {"uploads", "bid", "bids", "bid-files", "bonds", "download", "downloads", "objections",
+     "freeze-entry", "receipts"}
+)  # fmt: skip
+
+
+def metric_route(template: str) -> str:
+    """The route label of a path template: the template, or :data:`BIDDER_ACTIVITY`."""
+    return BIDDER_ACTIVITY if BIDDER_SEGMENTS.intersection(template.split("/")) else template
 
 
 RESPONSE_STARTS = ("http.response.start", "websocket.http.response.start")

@@ -77,6 +77,13 @@ class TooManyHeaders(EtenderError):
     status = 431
 
 
+class MetricsForbidden(EtenderError):
+    """/metrics asked for without the operations token, or from afar without one set."""
+
+    code = "metrics_forbidden"
+    status = 403
+
+
 class NotFound(EtenderError):
     code = "not_found"
     status = 404

@@ -37,6 +37,8 @@ class Settings:
     # A request's head, bounded as it arrives (web/http_limits.py; nginx's default total).
     max_header_bytes: int = 32 * 1024
     max_header_count: int = 100
+    # The bearer token /metrics asks for (web/routes/health.py); None: loopback only.
+    metrics_token: str | None = dataclasses.field(default=None, repr=False)
     checkpoint_interval_seconds: float = 1.0
     secure_cookies: bool = False
     workers: int = 1
@@ -74,6 +76,7 @@ class Settings:
             ),
             max_header_bytes=_positive(environ, "ETENDER_MAX_HEADER_BYTES", d.max_header_bytes),
             max_header_count=_positive(environ, "ETENDER_MAX_HEADER_COUNT", d.max_header_count),
+            metrics_token=environ.get("ETENDER_METRICS_TOKEN") or None,
             checkpoint_interval_seconds=_float(
                 environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds
             ),
