@@ -71,7 +71,7 @@ class Settings:
             max_body_bytes=_int(environ, "ETENDER_MAX_BODY_BYTES", d.max_body_bytes),
             max_part_bytes=_int(environ, "ETENDER_MAX_PART_BYTES", d.max_part_bytes),
             max_form_bytes=_int(environ, "ETENDER_MAX_FORM_BYTES", d.max_form_bytes),
-            form_read_timeout_seconds=_float(
+            form_read_timeout_seconds=_positive_float(
                 environ, "ETENDER_FORM_READ_TIMEOUT", d.form_read_timeout_seconds
             ),
             max_header_bytes=_positive(environ, "ETENDER_MAX_HEADER_BYTES", d.max_header_bytes),
@@ -98,6 +98,13 @@ def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
     value = _int(environ, name, default)
     if value < 1:
         raise SettingsInvalid(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(environ: Mapping[str, str], name: str, default: float) -> float:
+    value = _float(environ, name, default)
+    if not value > 0:
+        raise SettingsInvalid(f"{name} must be more than 0, got {value}")
     return value
 
 
