@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web import background, jobs, logkey, routes
 from web.db.database import open_pool, target_for
-from web.errors import MethodNotAllowed, NotFound
+from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
 from web.http import JSON_TYPE, ErrorBody, ErrorDetail, error_response
 from web.live.hub import Hub
@@ -146,18 +146,12 @@ async def _deny_websocket(scope: Scope, send: Send, request_id: str) -> None:
     if "websocket.http.response" not in scope.get("extensions", {}):
         await send({"type": "websocket.close", "code": 1008})
         return
-    body = msgspec.json.encode(
-        ErrorBody(
-            error=ErrorDetail(
-                code="websocket_refused",
-                message="this WebSocket connection is refused",
-                request_id=request_id,
-            )
-        )
-    )
+    refused = WebSocketRefused("no WebSocket is served at this path")
+    detail = ErrorDetail(code=refused.code, message=refused.message, request_id=request_id)
+    body = msgspec.json.encode(ErrorBody(error=detail))
     start: Message = {
         "type": "websocket.http.response.start",
-        "status": 403,
+        "status": refused.status,
         "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", b"%d" % len(body))],
     }
     await send({**start, "headers": _with_headers(start, request_id)})

@@ -84,6 +84,13 @@ class MetricsForbidden(EtenderError):
     status = 403
 
 
+class WebSocketRefused(EtenderError):
+    """A WebSocket to no route, refused before its handshake (web/app.py)."""
+
+    code = "websocket_refused"
+    status = 403
+
+
 class NotFound(EtenderError):
     code = "not_found"
     status = 404

@@ -161,6 +161,8 @@ async def test_a_stalled_form_is_refused_408_and_the_connection_closed(
         status, headers, body = await client.response()
         assert status == 408
         assert headers["connection"] == "close"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert json.loads(body)["error"]["request_id"] == headers["x-request-id"]
         assert json.loads(body)["error"]["code"] == "body_read_timeout"
         await client.close()
 
