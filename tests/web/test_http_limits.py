@@ -7,11 +7,13 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import uvicorn
+import websockets
 from starlette.applications import Starlette
 
 from tests.conftest import free_port
@@ -38,6 +40,7 @@ async def port(app: Starlette) -> AsyncIterator[int]:
         port=chosen,
         loop="none",
         http=http_protocol(app.state.settings),
+        ws="websockets-sansio",
         log_level="warning",
         lifespan="off",
     )
@@ -152,3 +155,19 @@ async def test_a_malformed_request_gets_the_error_body(port: int) -> None:
     assert answer.status == 400
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert json.loads(answer.body)["error"]["code"] == "request_malformed"
+
+
+async def test_a_websocket_handshake_passes_the_bounded_protocol(port: int) -> None:
+    """The upgrade is handed over as before: an unauthenticated live socket is accepted
+    and closed 4401 (docs/live-sessions.md); an oversized handshake is 431."""
+    ws = await websockets.connect(f"ws://127.0.0.1:{port}/api/v1/live/{uuid.uuid4()}")
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4401
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(
+            f"ws://127.0.0.1:{port}/api/v1/live/{uuid.uuid4()}",
+            additional_headers={"X-Big": "a" * (64 * 1024)},
+        )
+    assert refused.value.response.status_code == 431
