@@ -7,15 +7,18 @@ connection as long as it likes: 25 such posts starved every page and API call (i
 item 6). So this middleware reads the whole form body first — no connection is taken
 yet — and hands the app a replay of it:
 
-- size: ``settings.max_body_bytes`` for url-encoded forms, ``settings.max_form_bytes``
-  for multipart forms (they carry tender documents); larger is ``body_too_large`` (413);
+- size: ``settings.max_body_bytes``, except a multipart form of a signed-in browser
+  session (it may carry a tender document): ``settings.max_form_bytes``. The session is
+  checked first on a connection held for that one query, so nobody without one makes
+  the server store more than ``max_body_bytes``. Larger is ``body_too_large`` (413);
 - time: the body must be complete ``settings.form_read_timeout_seconds`` after its
   headers, plus one second per :data:`MIN_RATE` bytes received (Apache's
   mod_reqtimeout ``body=…,MinRate=…`` rule: a slow but steady upload keeps going, a
   stalled one does not); later is ``body_read_timeout`` (408, RFC 9110 §15.5.9).
 
 Both refusals close the connection (the rest of the body is never read). Multipart
-bodies past :data:`SPOOL_BYTES` wait in a temporary file, not in memory.
+bodies past :data:`SPOOL_BYTES` wait in a temporary file under the data directory (on
+disk, where /tmp may be memory), not in memory.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from accounts import service
+from accounts.errors import AccountsError
+from web.auth import SESSION_COOKIE
+from web.db.database import acquire
 from web.errors import BodyReadTimeout, BodyTooLarge, EtenderError
 from web.http import error_response
 from web.settings import Settings
@@ -61,8 +68,10 @@ class FormBodyMiddleware:
         if kind is None:
             await self.app(scope, receive, send)
             return
-        limit = self.settings.max_form_bytes if kind == MULTIPART else self.settings.max_body_bytes
-        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        limit = await self._limit(scope, kind)
+        spool_dir = self.settings.data_dir / "tmp"
+        spool_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=str(spool_dir)) as spool:
             try:
                 complete = await _read_body(scope, receive, spool, limit, self.settings)
             except (BodyTooLarge, BodyReadTimeout) as refused:
@@ -72,6 +81,24 @@ class FormBodyMiddleware:
                 return  # the client went away: nobody to answer
             spool.seek(0)
             await self.app(scope, _replay(spool, receive), send)
+
+    async def _limit(self, scope: Scope, kind: str) -> int:
+        if kind == MULTIPART and await _signed_in(scope):
+            return self.settings.max_form_bytes
+        return self.settings.max_body_bytes
+
+
+async def _signed_in(scope: Scope) -> bool:
+    """Whether the request's session cookie is a live session (one query, no body read)."""
+    token = Request(scope).cookies.get(SESSION_COOKIE)
+    if not token:
+        return False
+    async with acquire(scope["app"].state.pool) as conn:
+        try:
+            await service.authenticate(conn, token, address=None)
+        except AccountsError:
+            return False
+    return True
 
 
 async def _read_body(

@@ -205,3 +205,30 @@ async def test_a_chunked_multipart_form_past_its_limit_is_413(
 async def _chunks(count: int, size: int) -> AsyncIterator[bytes]:
     for _ in range(count):
         yield b"x" * size
+
+
+async def test_only_a_live_session_may_send_a_multipart_form_past_the_body_limit(
+    settings: Settings, pool: asyncpg.Pool, cookie: str
+) -> None:
+    """Without a session, or with a forged one, a multipart form is held to
+    ``max_body_bytes``; a signed-in browser may send up to ``max_form_bytes`` (a tender
+    document), and its form reaches the page (here refused for its CSRF token)."""
+    file = b"%PDF-" + b"x" * (settings.max_body_bytes + 1)
+    app = create_app(settings, pool=pool)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            answers = {}
+            for who, session in (("anonymous", None), ("forged", "x" * 43), ("signed", cookie)):
+                c.cookies.clear()
+                if session is not None:
+                    c.cookies.set(SESSION_COOKIE, session)
+                answers[who] = await c.post(
+                    "/agency/tenders",
+                    data={"csrf_token": "wrong"},
+                    files={"file": ("tender.pdf", file, "application/pdf")},
+                )
+    assert answers["anonymous"].json()["error"]["code"] == "body_too_large"
+    assert answers["forged"].json()["error"]["code"] == "body_too_large"
+    assert answers["signed"].status_code == 403
+    assert "text/html" in answers["signed"].headers["content-type"]
