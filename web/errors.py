@@ -70,6 +70,13 @@ class HeadersTooLarge(EtenderError):
     status = 431
 
 
+class HeadersTimeout(EtenderError):
+    """The request line and headers did not arrive in ``header_read_timeout_seconds``."""
+
+    code = "request_headers_timeout"
+    status = 408
+
+
 class TooManyHeaders(EtenderError):
     """More header fields than ``max_header_count`` (RFC 6585 §5)."""
 

@@ -13,8 +13,12 @@ itself counts:
   head that arrives in one read is bounded the same way.
 
 Past either limit the answer is 431 (RFC 6585 §5) with the one error body, and the
-connection is closed. A malformed request gets its 400 in the same body. Both carry
-``nosniff`` (issue 9, item 18), since the app's middleware never sees them.
+connection is closed. A head must also be complete ``header_read_timeout`` seconds
+after its first byte (or after the connection opened): a client trickling one (the
+"slowloris" attack) would otherwise hold its socket for ever, and enough of them every
+socket the process may open; it gets 408 (RFC 9110 §15.5.9). A malformed request gets
+its 400 in the same body. All carry ``nosniff`` (issue 9, item 18), since the app's
+middleware never sees them.
 """
 
 from __future__ import annotations
@@ -26,7 +30,13 @@ from typing import Any, cast
 import msgspec
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from web.errors import EtenderError, HeadersTooLarge, RequestMalformed, TooManyHeaders
+from web.errors import (
+    EtenderError,
+    HeadersTimeout,
+    HeadersTooLarge,
+    RequestMalformed,
+    TooManyHeaders,
+)
 from web.http import JSON_TYPE, ErrorBody, ErrorDetail
 from web.settings import Settings
 
@@ -40,20 +50,36 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a bounded request head."""
 
     def __init__(
-        self, *args: Any, max_header_bytes: int, max_header_count: int, **kwargs: Any
+        self,
+        *args: Any,
+        max_header_bytes: int,
+        max_header_count: int,
+        header_read_timeout: float,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.max_header_bytes = max_header_bytes
         self.max_header_count = max_header_count
+        self.header_read_timeout = header_read_timeout
+        self._head_timer: asyncio.TimerHandle | None = None
         self._head_open = True  # a head is (or is about to be) arriving
         self._head_received = 0  # raw bytes read while it is incomplete
         self._head_size = 0  # request target + field names and values, as parsed
         self._header_count = 0
         self._refusal: EtenderError | None = None
 
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
     def data_received(self, data: bytes) -> None:
         if self._head_open:
             self._head_received += len(data)
+            self._start_head_timer()
         super().data_received(data)
         if (
             self._head_open
@@ -82,6 +108,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
+        self._stop_head_timer()
         self._head_open = False
         self._head_received = 0
         super().on_headers_complete()
@@ -95,6 +122,25 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             self._send_error(431, self._refusal)
         else:
             self._send_error(400, RequestMalformed("the request is not valid HTTP/1.1"))
+
+    def _start_head_timer(self) -> None:
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(self.header_read_timeout, self._head_late)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_late(self) -> None:
+        self._head_timer = None
+        if self._head_open and not self.transport.is_closing():
+            late = HeadersTimeout(
+                f"the request line and headers did not arrive within "
+                f"{self.header_read_timeout:g} seconds",
+                details={"limit_seconds": self.header_read_timeout},
+            )
+            self._send_error(late.status, late)
 
     def _grow(self, size: int) -> None:
         self._head_size += size
@@ -110,6 +156,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def _send_error(self, status: int, error: EtenderError) -> None:
         """The one error body; the connection closes (the rest of the head is unread)."""
+        self._stop_head_timer()
         self._head_open = False
         body = msgspec.json.encode(
             ErrorBody(
@@ -135,5 +182,6 @@ def http_protocol(settings: Settings) -> type[asyncio.Protocol]:
         LimitedHttpToolsProtocol,
         max_header_bytes=settings.max_header_bytes,
         max_header_count=settings.max_header_count,
+        header_read_timeout=settings.header_read_timeout_seconds,
     )
     return cast(type[asyncio.Protocol], limited)

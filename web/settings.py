@@ -37,6 +37,7 @@ class Settings:
     # A request's head, bounded as it arrives (web/http_limits.py; nginx's default total).
     max_header_bytes: int = 32 * 1024
     max_header_count: int = 100
+    header_read_timeout_seconds: float = 20.0
     # The bearer token /metrics asks for (web/routes/health.py); None: loopback only.
     metrics_token: str | None = dataclasses.field(default=None, repr=False)
     checkpoint_interval_seconds: float = 1.0
@@ -76,6 +77,9 @@ class Settings:
             ),
             max_header_bytes=_positive(environ, "ETENDER_MAX_HEADER_BYTES", d.max_header_bytes),
             max_header_count=_positive(environ, "ETENDER_MAX_HEADER_COUNT", d.max_header_count),
+            header_read_timeout_seconds=_positive_float(
+                environ, "ETENDER_HEADER_READ_TIMEOUT", d.header_read_timeout_seconds
+            ),
             metrics_token=environ.get("ETENDER_METRICS_TOKEN") or None,
             checkpoint_interval_seconds=_float(
                 environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds

@@ -30,16 +30,17 @@ class Answer:
     body: bytes
 
 
-@pytest.fixture
-async def port(app: Starlette) -> AsyncIterator[int]:
-    """The app served by uvicorn with `etender serve`'s bounded httptools protocol."""
+@contextlib.asynccontextmanager
+async def serving(app: Starlette, settings: Settings) -> AsyncIterator[int]:
+    """``app`` served by uvicorn with `etender serve`'s bounded httptools protocol under
+    ``settings``' limits; yields the port."""
     chosen = free_port()
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
         port=chosen,
         loop="none",
-        http=http_protocol(app.state.settings),
+        http=http_protocol(settings),
         ws="websockets-sansio",
         log_level="warning",
         lifespan="off",
@@ -50,9 +51,18 @@ async def port(app: Starlette) -> AsyncIterator[int]:
         if task.done():
             task.result()
         await asyncio.sleep(0.01)
-    yield chosen
-    server.should_exit = True
-    await task
+    try:
+        yield chosen
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+async def port(app: Starlette) -> AsyncIterator[int]:
+    """The app behind the bounded protocol with the default limits."""
+    async with serving(app, app.state.settings) as chosen:
+        yield chosen
 
 
 async def exchange(port: int, head: bytes, *, then: AsyncIterator[bytes] | None = None) -> Answer:
@@ -171,3 +181,18 @@ async def test_a_websocket_handshake_passes_the_bounded_protocol(port: int) -> N
             additional_headers={"X-Big": "a" * (64 * 1024)},
         )
     assert refused.value.response.status_code == 431
+
+
+async def test_a_trickled_head_is_refused_408_when_its_time_is_up(
+    app: Starlette, settings: Settings
+) -> None:
+    """A head that stops arriving ("slowloris"), or a connection that sends nothing, is
+    answered ``request_headers_timeout`` and closed."""
+    quick = dataclasses.replace(settings, header_read_timeout_seconds=0.2)
+    async with serving(app, quick) as chosen:
+        partial = await exchange(chosen, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Sl")
+        silent = await exchange(chosen, b"")
+    for answer in (partial, silent):
+        assert answer.status == 408
+        assert answer.headers["connection"] == "close"
+        assert json.loads(answer.body)["error"]["code"] == "request_headers_timeout"

@@ -14,6 +14,7 @@ def test_the_request_limits_have_documented_defaults() -> None:
     assert settings.max_form_bytes == 256 * 1024 * 1024
     assert settings.form_read_timeout_seconds == 20.0
     assert (settings.max_header_bytes, settings.max_header_count) == (32 * 1024, 100)
+    assert settings.header_read_timeout_seconds == 20.0
     assert settings.metrics_token is None
 
 
@@ -24,12 +25,14 @@ def test_the_request_limits_are_read_from_the_environment() -> None:
             "ETENDER_FORM_READ_TIMEOUT": "2.5",
             "ETENDER_MAX_HEADER_BYTES": "8192",
             "ETENDER_MAX_HEADER_COUNT": "50",
+            "ETENDER_HEADER_READ_TIMEOUT": "5",
             "ETENDER_METRICS_TOKEN": "ops",
         }
     )
     assert settings.max_form_bytes == 1000
     assert settings.form_read_timeout_seconds == 2.5
     assert (settings.max_header_bytes, settings.max_header_count) == (8192, 50)
+    assert settings.header_read_timeout_seconds == 5.0
     assert settings.metrics_token == "ops"
 
 
@@ -39,7 +42,13 @@ def test_the_metrics_token_is_not_in_the_settings_repr() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["ETENDER_MAX_HEADER_BYTES", "ETENDER_MAX_HEADER_COUNT", "ETENDER_FORM_READ_TIMEOUT"]
+    "name",
+    [
+        "ETENDER_MAX_HEADER_BYTES",
+        "ETENDER_MAX_HEADER_COUNT",
+        "ETENDER_FORM_READ_TIMEOUT",
+        "ETENDER_HEADER_READ_TIMEOUT",
+    ],
 )
 def test_a_limit_of_zero_is_refused(name: str) -> None:
     """A zero limit would refuse every request."""
