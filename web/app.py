@@ -78,7 +78,7 @@ class RequestContextMiddleware:
             if message["type"] == "websocket.accept":
                 response_started = True
             elif message["type"] == "websocket.close" and not response_started:
-                await _deny_websocket(scope, send, request_id)
+                await _deny_websocket(scope, send, request_id, message)
                 return
             if message["type"] in RESPONSE_STARTS:
                 response_started = True
@@ -139,12 +139,12 @@ def _with_headers(message: Message, request_id: str) -> list[tuple[bytes, bytes]
     return headers
 
 
-async def _deny_websocket(scope: Scope, send: Send, request_id: str) -> None:
+async def _deny_websocket(scope: Scope, send: Send, request_id: str, close: Message) -> None:
     """A WebSocket refused before its handshake: an HTTP 403 with our headers and the
     one error body where the server can send one (ASGI "websocket.http.response"),
-    else the server's own bare 403."""
-    if "websocket.http.response" not in scope.get("extensions", {}):
-        await send({"type": "websocket.close", "code": 1008})
+    else the server's own bare 403 (the ``close`` as sent)."""
+    if "websocket.http.response" not in (scope.get("extensions") or {}):
+        await send(close)
         return
     refused = WebSocketRefused("no WebSocket is served at this path")
     detail = ErrorDetail(code=refused.code, message=refused.message, request_id=request_id)
