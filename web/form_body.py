@@ -16,7 +16,8 @@ yet — and hands the app a replay of it:
   mod_reqtimeout ``body=…,MinRate=…`` rule: a slow but steady upload keeps going, a
   stalled one does not); later is ``body_read_timeout`` (408, RFC 9110 §15.5.9).
 
-Both refusals close the connection (the rest of the body is never read). Multipart
+Both refusals close the connection (the rest of the body is never read). A bearer call
+on the JSON API is left alone: nothing there parses a form (see :func:`_bearer_api_call`). Multipart
 bodies past :data:`SPOOL_BYTES` wait in a temporary file under the data directory (on
 disk, where /tmp may be memory), not in memory.
 """
@@ -47,6 +48,14 @@ SPOOL_BYTES = 1 << 20  # kept in memory below this, as Starlette's UploadFile do
 REPLAY_CHUNK = 64 * 1024
 
 
+def _bearer_api_call(scope: Scope) -> bool:
+    """A bearer client on the JSON API: no CSRF check and no API handler parses a form,
+    so its raw body (a bid part, a document, a CSV sent with curl's default form type)
+    streams to the handler under the handler's own limits."""
+    api = scope["path"].startswith("/api/")
+    return api and any(name == b"authorization" for name, _ in scope["headers"])
+
+
 def form_kind(scope: Scope) -> str | None:
     """The form media type a request declares, or None for any other body."""
     for name, value in scope["headers"]:
@@ -65,7 +74,7 @@ class FormBodyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = form_kind(scope) if scope["type"] == "http" else None
-        if kind is None:
+        if kind is None or _bearer_api_call(scope):
             await self.app(scope, receive, send)
             return
         limit = await self._limit(scope, kind)

@@ -245,3 +245,19 @@ async def test_only_a_live_session_may_send_a_multipart_form_past_the_body_limit
     assert answers["forged"].json()["error"]["code"] == "body_too_large"
     assert answers["signed"].status_code == 403
     assert "text/html" in answers["signed"].headers["content-type"]
+
+
+async def test_a_bearer_api_call_with_a_form_type_streams_to_its_handler(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """curl's default type on a raw API body is no form to buffer: the handler's own
+    limit applies (the CSV import takes 8 MiB), and authentication answers first."""
+    answer = await client.post(
+        "/api/v1/experts/import",
+        content=b"x" * (settings.max_body_bytes + 1),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": "Bearer not-a-token",
+        },
+    )
+    assert answer.json()["error"]["code"] == "token_invalid"
