@@ -28,6 +28,7 @@ from web.app import create_app
 from web.db.database import open_pool
 from web.db.embedded import APP_ROLE, SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
+from web.http_limits import http_protocol
 from web.settings import Settings
 
 TEMPLATE = "etender_template"
@@ -181,7 +182,9 @@ class LiveServer:
             host="127.0.0.1",
             port=self.port,
             loop="none",
-            http="httptools",
+            # The production protocol (web/http_limits.py), so every live test runs
+            # behind the same request-head limits as `etender serve`.
+            http=http_protocol(app.state.settings),
             ws="websockets-sansio",
             log_level="warning",
             lifespan="off",

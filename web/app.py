@@ -11,20 +11,22 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
+import msgspec
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tender.trust import PlatformTrust
 from web import background, jobs, logkey, routes
 from web.db.database import open_pool, target_for
-from web.errors import MethodNotAllowed, NotFound
-from web.http import error_response
+from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
+from web.form_body import FormBodyMiddleware
+from web.http import JSON_TYPE, ErrorBody, ErrorDetail, error_response
 from web.live.hub import Hub
 from web.live.limits import LiveLimits
 from web.live_opening import OpeningHall
@@ -75,12 +77,15 @@ class RequestContextMiddleware:
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, response_started
-            if message["type"] == "http.response.start":
+            if message["type"] == "websocket.accept":
+                response_started = True
+            elif message["type"] == "websocket.close" and not response_started:
+                await _deny_websocket(scope, send, request_id, message)
+                return
+            if message["type"] in RESPONSE_STARTS:
                 response_started = True
                 status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                message = {**message, "headers": headers}
+                message = {**message, "headers": _with_headers(message, request_id)}
             await send(message)
 
         try:
@@ -89,24 +94,98 @@ class RequestContextMiddleware:
             if scope["type"] != "http" or response_started:
                 raise
             response = error_response(Request(scope), exc)
-            status = response.status_code
-            await response(scope, receive, send)
+            await response(scope, receive, send_wrapper)
         finally:
             if scope["type"] == "http":
                 self._observe(scope, status, time.perf_counter() - started)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         route = scope.get("route")
-        name = getattr(route, "path", None) or "unmatched"
+        name = metric_route(getattr(route, "path", None) or "unmatched")
+        if name == BIDDER_ACTIVITY:
+            if status >= 500:  # a failure is no bid; operators still see it
+                self.metrics.requests.labels(scope["method"], name, "5xx").inc()
+            return
         self.metrics.requests.labels(scope["method"], name, str(status)).inc()
         self.metrics.latency.labels(scope["method"], name).observe(seconds)
 
 
+# Routes whose request count tells who takes part in a tender: uploads, bids, receipts
+# and the freeze entry (their number before the deadline is the bid count, DESIGN.md
+# "Trust model" 1), bonds, objections and tender-document downloads (the number of
+# potential bidders is secret, Tendering Law art. 22), bid files. Any counter moving
+# once per such request would publish it (issue 9, item 11), so they get one label,
+# and only their server errors are counted; no latency.
+BIDDER_ACTIVITY = "bidder-activity"
+BIDDER_SEGMENTS = frozenset(
+    {"uploads", "bid", "bids", "bid-files", "bonds", "download", "downloads", "objections",
+     "freeze-entry", "receipts"}
+)  # fmt: skip
+
+
+def metric_route(template: str) -> str:
+    """The route label of a path template: the template, or :data:`BIDDER_ACTIVITY`."""
+    return BIDDER_ACTIVITY if BIDDER_SEGMENTS.intersection(template.split("/")) else template
+
+
+RESPONSE_STARTS = ("http.response.start", "websocket.http.response.start")
+
+
+def _with_headers(message: Message, request_id: str) -> list[tuple[bytes, bytes]]:
+    """The response's headers plus the request id and ``nosniff`` (issue 9 item 18: a
+    browser never guesses another type than the one declared, on any response)."""
+    headers = list(message.get("headers", []))
+    headers.append((b"x-request-id", request_id.encode()))
+    if not any(name.lower() == b"x-content-type-options" for name, _ in headers):
+        headers.append((b"x-content-type-options", b"nosniff"))
+    return headers
+
+
+async def _deny_websocket(scope: Scope, send: Send, request_id: str, close: Message) -> None:
+    """A WebSocket refused before its handshake: an HTTP 403 with our headers and the
+    one error body where the server can send one (ASGI "websocket.http.response"),
+    else the server's own bare 403 (the ``close`` as sent)."""
+    if "websocket.http.response" not in (scope.get("extensions") or {}):
+        await send(close)
+        return
+    refused = WebSocketRefused("no WebSocket is served at this path")
+    detail = ErrorDetail(code=refused.code, message=refused.message, request_id=request_id)
+    body = msgspec.json.encode(ErrorBody(error=detail))
+    start: Message = {
+        "type": "websocket.http.response.start",
+        "status": refused.status,
+        "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", b"%d" % len(body))],
+    }
+    await send({**start, "headers": _with_headers(start, request_id)})
+    await send({"type": "websocket.http.response.body", "body": body, "more_body": False})
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (RFC 9110 §15.5.6: a 405
+    lists them in ``Allow``). One path may have several routes, one per method."""
+    probe: Scope = {"type": "http", "path": request.url.path, "root_path": "", "method": "GET"}
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if route.matches(probe)[0] is Match.NONE:
+            continue
+        if isinstance(route, Route):
+            methods |= route.methods or set()
+        elif isinstance(route, Mount) and isinstance(route.app, StaticFiles):
+            methods |= {"GET", "HEAD"}
+    return sorted(methods)
+
+
 async def http_exception(request: Request, exc: Exception) -> Response:
-    """Starlette's own 404/405 in the one error body."""
+    """Starlette's own 404/405 in the one error body; a 405 says what is allowed."""
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
-        return error_response(request, MethodNotAllowed("this method is not allowed here"))
+        allowed = allowed_methods(request)
+        refused = MethodNotAllowed(
+            f"{request.method} is not allowed here", details={"allowed": allowed}
+        )
+        response = error_response(request, refused)
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
     return error_response(request, NotFound(f"no such resource: {request.url.path}"))
 
 
@@ -162,5 +241,8 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     app.state.live_kinds = {}
     app.state.live_kinds["opening"] = OpeningHall(app)
     app.state.live_limits = LiveLimits()
+    # Inner to outer: a form body arrives in full before any handler takes a pooled
+    # connection (web/form_body.py); the request context wraps everything.
+    app.add_middleware(FormBodyMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

@@ -101,6 +101,7 @@ async def check_csrf(request: Request, conn: asyncpg.Connection, session_token: 
     supplied = await _supplied_csrf(request)
     expected = csrf_token_for(session_token)
     if supplied is None or not hmac.compare_digest(supplied.encode(), expected.encode()):
+        await request.close()  # the parsed form's files: no handler will read them now
         await service.record_refusal(
             conn,
             kind=service.CSRF_REFUSED,

@@ -49,6 +49,55 @@ class BodyTooLarge(RequestInvalid):
     status = 413
 
 
+class BodyReadTimeout(RequestInvalid):
+    """The body did not arrive within its time limit (web/form_body.py)."""
+
+    code = "body_read_timeout"
+    status = 408
+
+
+class RequestMalformed(EtenderError):
+    """Not HTTP/1.1 at all (answered by the protocol, web/http_limits.py)."""
+
+    code = "request_malformed"
+    status = 400
+
+
+class HeadersTooLarge(EtenderError):
+    """The request line and headers exceed ``max_header_bytes`` (RFC 6585 §5)."""
+
+    code = "request_headers_too_large"
+    status = 431
+
+
+class HeadersTimeout(EtenderError):
+    """The request line and headers did not arrive in ``header_read_timeout_seconds``."""
+
+    code = "request_headers_timeout"
+    status = 408
+
+
+class TooManyHeaders(EtenderError):
+    """More header fields than ``max_header_count`` (RFC 6585 §5)."""
+
+    code = "too_many_request_headers"
+    status = 431
+
+
+class MetricsForbidden(EtenderError):
+    """/metrics asked for without the operations token, or from afar without one set."""
+
+    code = "metrics_forbidden"
+    status = 403
+
+
+class WebSocketRefused(EtenderError):
+    """A WebSocket to no route, refused before its handshake (web/app.py)."""
+
+    code = "websocket_refused"
+    status = 403
+
+
 class NotFound(EtenderError):
     code = "not_found"
     status = 404

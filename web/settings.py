@@ -30,6 +30,16 @@ class Settings:
     token_ttl_seconds: int = 24 * 3600
     max_body_bytes: int = 1 << 20
     max_part_bytes: int = 1 << 30  # one sealed bid part (DOMAIN.md: size limits at the rush)
+    # A multipart form (web/form_body.py): above the largest tender document the agency
+    # page uploads (tender.policy document_max_bytes, 200 MiB by default).
+    max_form_bytes: int = 256 << 20
+    form_read_timeout_seconds: float = 20.0
+    # A request's head, bounded as it arrives (web/http_limits.py; nginx's default total).
+    max_header_bytes: int = 32 * 1024
+    max_header_count: int = 100
+    header_read_timeout_seconds: float = 20.0
+    # The bearer token /metrics asks for (web/routes/health.py); None: loopback only.
+    metrics_token: str | None = dataclasses.field(default=None, repr=False)
     checkpoint_interval_seconds: float = 1.0
     # The trust store's refresh bound (tender/trust.py): a change to <data dir>/trust the
     # directory listing cannot show applies at most this long after it.
@@ -64,6 +74,16 @@ class Settings:
             token_ttl_seconds=_int(environ, "ETENDER_TOKEN_TTL", d.token_ttl_seconds),
             max_body_bytes=_int(environ, "ETENDER_MAX_BODY_BYTES", d.max_body_bytes),
             max_part_bytes=_int(environ, "ETENDER_MAX_PART_BYTES", d.max_part_bytes),
+            max_form_bytes=_int(environ, "ETENDER_MAX_FORM_BYTES", d.max_form_bytes),
+            form_read_timeout_seconds=_positive_float(
+                environ, "ETENDER_FORM_READ_TIMEOUT", d.form_read_timeout_seconds
+            ),
+            max_header_bytes=_positive(environ, "ETENDER_MAX_HEADER_BYTES", d.max_header_bytes),
+            max_header_count=_positive(environ, "ETENDER_MAX_HEADER_COUNT", d.max_header_count),
+            header_read_timeout_seconds=_positive_float(
+                environ, "ETENDER_HEADER_READ_TIMEOUT", d.header_read_timeout_seconds
+            ),
+            metrics_token=environ.get("ETENDER_METRICS_TOKEN") or None,
             checkpoint_interval_seconds=_float(
                 environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds
             ),
@@ -88,6 +108,13 @@ def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
     value = _int(environ, name, default)
     if value < 1:
         raise SettingsInvalid(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(environ: Mapping[str, str], name: str, default: float) -> float:
+    value = _float(environ, name, default)
+    if not value > 0:
+        raise SettingsInvalid(f"{name} must be more than 0, got {value}")
     return value
 
 

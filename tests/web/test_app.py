@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import uuid
 
 import httpx
+import pytest
+import websockets
 
+from tests.conftest import LiveServer
 from web.app import create_app
 from web.settings import Settings
 
@@ -35,3 +39,47 @@ async def test_a_rush_holding_every_upload_connection_leaves_the_site_its_own(
                     await app.state.upload_pool.release(conn)
             answered = await waiting
             assert answered.json()["error"]["code"] == "unauthenticated"
+
+
+async def test_every_response_says_nosniff(client: httpx.AsyncClient) -> None:
+    """Pages, JSON, errors, 404, 405 and static files all carry
+    ``X-Content-Type-Options: nosniff`` (issue 9 item 18), once."""
+    answers = [
+        await client.get("/healthz"),
+        await client.get("/login"),
+        await client.get("/nope"),
+        await client.post("/healthz"),
+        await client.get("/static/etender.css"),
+        await client.get("/static/missing.css"),
+        await client.get(f"/api/v1/tenders/{uuid.uuid4()}"),
+    ]
+    for response in answers:
+        assert response.headers.get_list("x-content-type-options") == ["nosniff"], (
+            response.request.url
+        )
+
+
+async def test_a_websocket_refused_before_its_handshake_says_nosniff(
+    live_server: LiveServer,
+) -> None:
+    """A WebSocket to no route is refused with an HTTP 403 carrying our headers and the
+    one error body, not the server's bare one."""
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(f"{live_server.ws_url}/no-such-socket")
+    response = refused.value.response
+    assert response.status_code == 403
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert json.loads(response.body)["error"]["code"] == "websocket_refused"
+
+
+async def test_a_405_lists_every_allowed_method_of_the_path(client: httpx.AsyncClient) -> None:
+    """``Allow`` names the methods of every route at the path (RFC 9110 §15.5.6), though
+    each method is its own route."""
+    wrong = await client.delete("/api/v1/organisations")
+    assert wrong.status_code == 405
+    assert wrong.headers["allow"] == "GET, HEAD, POST"
+    assert wrong.json()["error"]["details"] == {"allowed": ["GET", "HEAD", "POST"]}
+    assert (await client.post("/healthz")).headers["allow"] == "GET, HEAD"
+    assert (await client.put("/login")).headers["allow"] == "GET, HEAD, POST"
+    static = await client.post("/static/etender.css")
+    assert (static.status_code, static.headers["allow"]) == (405, "GET, HEAD")

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import free_port
 from web.db.embedded import EmbeddedPostgres
+from web.settings import Settings
 
 
 class ServerProcess:
@@ -123,3 +124,19 @@ def test_stale_pid_file_after_database_crash_is_handled(data_dir: Path) -> None:
     again.start()
     assert again.get("/readyz").status_code == 200
     assert again.signal(signal.SIGINT) == 0
+
+
+@pytest.mark.slow
+def test_serve_bounds_the_request_head(data_dir: Path) -> None:
+    """`etender serve` runs the bounded protocol: a head past ETENDER_MAX_HEADER_BYTES is
+    431 (web/http_limits.py), a normal request is served."""
+    server = ServerProcess(data_dir)
+    server.start()
+    try:
+        big = {"X-Big": "a" * (Settings().max_header_bytes + 1)}
+        refused = httpx.get(f"http://127.0.0.1:{server.port}/healthz", headers=big, timeout=5)
+        assert refused.status_code == 431
+        assert refused.json()["error"]["code"] == "request_headers_too_large"
+        assert server.get("/healthz").status_code == 200
+    finally:
+        assert server.signal(signal.SIGINT) == 0

@@ -16,6 +16,7 @@ from web import logs
 from web.cli.common import fail, guarded, settings
 from web.db.database import prepare, target_for
 from web.db.embedded import DATABASE, SUPERUSER, find_bindir
+from web.http_limits import http_protocol
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,7 +76,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     port=config.port,
                     workers=args.workers or config.workers,
                     loop="uvloop",
-                    http="httptools",
+                    http=http_protocol(config),  # httptools, its head bounded
                     ws="websockets-sansio",
                     proxy_headers=False,
                     log_config=None,
