@@ -257,6 +257,12 @@ class KeyProofInvalid(AccountsError):
     code = "key_proof_invalid"
 
 
+class CertificateAlreadyRegistered(AccountsError):
+    """A certificate registered before by another user, or retired by a rotation."""
+
+    code = "certificate_registered_conflict"
+
+
 class CertificateUnacceptable(AccountsError):
     """A certificate that does not parse, chain to a trusted CA, or belong to the user."""
 

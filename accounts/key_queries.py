@@ -8,6 +8,8 @@ from uuid import UUID
 
 import asyncpg
 
+from accounts.errors import CertificateAlreadyRegistered
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class StoredCertificate:
@@ -49,7 +51,10 @@ async def replace_certificate(
 ) -> StoredCertificate:
     """Retire the user's current certificate (kept) and register a new one."""
     await conn.execute(RETIRE_CERTIFICATES, user_id)
-    row = await conn.fetchrow(INSERT_CERTIFICATE, user_id, cert_sha256, der, subject)
+    try:
+        row = await conn.fetchrow(INSERT_CERTIFICATE, user_id, cert_sha256, der, subject)
+    except asyncpg.UniqueViolationError:  # registered meanwhile by a concurrent request
+        raise CertificateAlreadyRegistered("this certificate is already registered") from None
     assert row is not None
     return _certificate(row)
 

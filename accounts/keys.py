@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from accounts import key_queries, queries, service
 from accounts.errors import (
+    CertificateAlreadyRegistered,
     CertificateOrganisationMismatch,
     CertificateRequired,
     CertificateUnacceptable,
@@ -112,6 +113,8 @@ async def register_certificate(
     digest = cert_sha256(certificate)
     if cert_sha256(signer.certificate) != digest:
         raise KeyProofInvalid("the challenge is not signed by the certificate presented")
+    if await _already_current(conn, actor, digest):
+        return digest  # the same certificate again: nothing to rotate, nothing to log
     async with conn.transaction():
         await key_queries.replace_certificate(
             conn,
@@ -124,6 +127,23 @@ async def register_certificate(
         await audit.append(conn, entry)
     log.info("accounts.certificate_registered", extra={"user_id": str(actor.user_id)})
     return digest
+
+
+async def _already_current(conn: asyncpg.Connection, actor: Actor, digest: str) -> bool:
+    """Whether ``digest`` is the actor's current certificate; refused if anyone else's.
+
+    A certificate speaks for one user (its registration is what a submit statement's
+    signer is checked against, docs/formats/signatures.md §6), and a rotation is
+    forward-only: a retired certificate is not brought back.
+    """
+    found = await key_queries.certificate_by_hash(conn, digest)
+    if found is None:
+        return False
+    if found.user_id == actor.user_id and found.retired_at is None:
+        return True
+    raise CertificateAlreadyRegistered(
+        "this certificate is already registered (to another user, or retired by a rotation)"
+    )
 
 
 def _trusted_certificate(pem: bytes, trust: TrustStore, now: datetime) -> x509.Certificate:

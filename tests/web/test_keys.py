@@ -142,6 +142,45 @@ async def test_registration_without_possession_or_trust_stores_nothing(
     assert await _log_size(pool) == before
 
 
+async def test_a_certificate_registered_again_changes_nothing_and_anothers_is_a_conflict(
+    client: httpx.AsyncClient, ca: DemoCA, pool: asyncpg.Pool
+) -> None:
+    """The same certificate again by its user: 200, nothing logged; by a colleague of the
+    same organisation, or back after a rotation retired it: 409, nothing stored."""
+    async with pool.acquire() as conn:
+        org = await factory.make_organisation(conn, OrgKind.BIDDER)
+        users = [await factory.make_user(conn, org, Role.BIDDER) for _ in range(2)]
+    headers = []
+    for user in users:
+        login = await client.post(
+            "/api/v1/auth/login", json={"username": user.username, "password": factory.PASSWORD}
+        )
+        headers.append({"Authorization": f"Bearer {login.json()['token']}"})
+    alice, newer = (
+        issue_identity(
+            ca, name="甲", org_credit_code=org.credit_code, now=NOW - dt.timedelta(hours=1)
+        )
+        for _ in range(2)
+    )
+    assert (await _register(client, headers[0], alice)).status_code == 200
+    before = await _log_size(pool)
+    again = await _register(client, headers[0], alice)
+    assert again.status_code == 200, again.text
+    assert await _log_size(pool) == before
+    taken = await _register(client, headers[1], alice)
+    assert (taken.status_code, taken.json()["error"]["code"]) == (
+        409, "certificate_registered_conflict",
+    )  # fmt: skip
+    assert (await _register(client, headers[0], newer)).status_code == 200
+    back = await _register(client, headers[0], alice)
+    assert (back.status_code, back.json()["error"]["code"]) == (
+        409, "certificate_registered_conflict",
+    )  # fmt: skip
+    keys = (await client.get("/api/v1/me/keys", headers=headers[0])).json()
+    assert len(keys["certificates"]) == 2
+    assert (await client.get("/api/v1/me/keys", headers=headers[1])).json()["certificates"] == []
+
+
 async def test_an_unregistered_certificate_cannot_log_in(
     client: httpx.AsyncClient, ca: DemoCA
 ) -> None:
