@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from web import background, jobs, logkey, routes
 from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound
-from web.http import error_response
+from web.http import RefuseNul, error_response
 from web.live.hub import Hub
 from web.live_opening import OpeningHall
 from web.settings import Settings
@@ -155,5 +155,6 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     # Kinds of live session (opening hall, evaluation) register their handlers here.
     app.state.live_kinds = {}
     app.state.live_kinds["opening"] = OpeningHall(app)
+    app.add_middleware(RefuseNul)  # inside the next: its refusal gets the one error body
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
