@@ -130,14 +130,19 @@ def struct_from(model: type[S], source: object, **overrides: Any) -> S:
     return model(**values, **overrides)
 
 
-def query_int(request: Request, name: str, *, minimum: int = 0) -> int:
+BIGINT_MAX = 2**63 - 1  # PostgreSQL bigint: every number the database stores
+
+
+def query_int(request: Request, name: str, *, minimum: int = 0, maximum: int = BIGINT_MAX) -> int:
     """A required whole-number query parameter."""
     raw = request.query_params.get(name)
     if raw is None:
         raise RequestInvalid(f"the query parameter '{name}' is required", details={"param": name})
-    if not raw.isdigit() or int(raw) < minimum:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19) or not (
+        minimum <= int(raw) <= maximum
+    ):
         raise RequestInvalid(
-            f"the query parameter '{name}' must be a whole number ≥ {minimum}",
+            f"the query parameter '{name}' must be a whole number from {minimum} to {maximum}",
             details={"param": name, "value": raw[:40]},
         )
     return int(raw)
