@@ -58,6 +58,9 @@ class ApiRoute:
     query: Sequence[tuple[str, type, str] | tuple[str, type, str, bool]] = ()
     auth: bool = True
     content_type: str = JSON_TYPE
+    # The status of success: 201 for a created resource, 204 for no content; the
+    # OpenAPI document states it, so it must be what the handler answers.
+    status: int = 200
 
     def to_starlette(self) -> BaseRoute:
         return Route(self.path, _wrap(self), methods=[self.method], name=self.handler.__name__)
@@ -68,7 +71,7 @@ def _wrap(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
         result = await route.handler(request)
         if isinstance(result, Response):
             return result
-        return json_response(result)
+        return json_response(result, route.status)
 
     endpoint.__name__ = route.handler.__name__
     return endpoint

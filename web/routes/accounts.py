@@ -313,6 +313,7 @@ ROUTES = [
         summary="Register an organisation (system administrator)",
         body=OrganisationCreate,
         response=OrganisationBody,
+        status=201,
     ),
     ApiRoute(
         method="GET",
@@ -334,6 +335,7 @@ ROUTES = [
         summary="Open a user account (system administrator)",
         body=UserCreate,
         response=UserBody,
+        status=201,
     ),
     ApiRoute(
         method="POST",
@@ -343,6 +345,7 @@ ROUTES = [
         summary="Grant a role (security administrator)",
         body=RoleGrantCreate,
         response=RoleGrantBody,
+        status=201,
     ),
     ApiRoute(
         method="DELETE",

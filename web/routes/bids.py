@@ -340,7 +340,7 @@ def _route(method: str, path: str, handler: Handler, summary: str, **extra: Any)
 LOT = "/tenders/{tender_id}/lots/{lot}"
 ROUTES = [
     _route("POST", f"{LOT}/uploads", create_upload, "Open a resumable upload of a sealed part",
-           body=CreateUploadBody, response=UploadBody),
+           body=CreateUploadBody, response=UploadBody, status=201),
     _route("GET", "/uploads/{upload_id}", get_upload, "An upload's committed offset and status",
            response=UploadBody),
     _route("PUT", "/uploads/{upload_id}", put_chunk,
@@ -348,9 +348,9 @@ ROUTES = [
            response=UploadBody, query=(("offset", int, "the committed offset"),),
            content_type="application/octet-stream"),
     _route("POST", f"{LOT}/bid", submit_bid, "Submit (or replace) a bid by a signed statement",
-           body=StatementBody, response=ReceiptBody),
+           body=StatementBody, response=ReceiptBody, status=201),
     _route("POST", f"{LOT}/bid/withdraw", withdraw_bid, "Withdraw a bid by a signed statement",
-           body=StatementBody, response=ReceiptBody),
+           body=StatementBody, response=ReceiptBody, status=201),
     _route("GET", f"{LOT}/bid", my_bid, "My bid in a lot with every version", response=BidBody),
     _route("GET", f"{LOT}/bid/receipts/{{version}}", my_receipt,
            "A version's receipt with a current checkpoint and inclusion proof",

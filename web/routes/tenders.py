@@ -171,6 +171,7 @@ ROUTES = [
         "Create a draft (agency)",
         body=b.TenderDraftBody,
         response=b.TenderBody,
+        status=201,
     ),
     route(
         "GET",
