@@ -22,7 +22,7 @@ from starlette.responses import Response
 
 from signing.certs import dump_pem_certificate
 from signing.statements import SignedStatement
-from tender import freeze, submission
+from tender import freeze, service, submission
 from tender.bids import (
     BidPart,
     BidVersion,
@@ -281,6 +281,7 @@ async def withdraw_bid(request: Request) -> Response:
 async def my_bid(request: Request) -> BidBody:
     which, lot = tender_id(request), lot_number(request)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft: 404
         bid, versions = await submission.my_bid(conn, actor, which, lot)
     return BidBody(
         status=str(bid.status),
@@ -297,6 +298,7 @@ async def my_receipt(request: Request) -> ReceiptBody:
         raise RequestInvalid("'version' is a whole number", details={"param": "version"})
     sub = submission_setup(request.app)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         receipt = await submission.my_receipt(conn, actor, which, lot, int(raw), sub)
     return receipt_body(receipt)
 
@@ -312,6 +314,7 @@ async def my_receipt_pdf(request: Request) -> Response:
 async def my_freeze_entry(request: Request) -> FreezeEntryBody:
     which, lot = tender_id(request), lot_number(request)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         found = await freeze.my_freeze_entry(conn, actor, which, lot)
     if found is None:
         raise FreezeTooEarly("the lot has not frozen yet")

@@ -20,7 +20,7 @@ from tender.opening_publication import opening_record
 from tender.opening_record import SignedRecord
 from tender.opening_release import ShareRelease, frozen_part_sha256, submit_self_key
 from tender.opening_responses import answer_objection, respond, responses
-from tender.service import load
+from tender.service import get_tender
 from web import live_opening  # module import: live_opening imports web.routes too
 from web.auth import signed_in
 from web.errors import RequestInvalid
@@ -58,7 +58,7 @@ async def release_batch(request: Request) -> Response:
     wanted = request.query_params.get("lot")
     lots = []
     async with signed_in(request) as (conn, actor):
-        tender = await load(conn, which)
+        tender = await get_tender(conn, actor, which)  # a draft it may not read: 404
         for lot in sorted(tender.lot_ids):
             if wanted is not None and lot != wanted:
                 continue
@@ -130,7 +130,8 @@ async def open_commercial(request: Request) -> ProgressBody:
 async def lot_progress(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     opening = live_opening.opening_setup(request.app)
-    async with maybe_signed_in(request) as (conn, _):
+    async with maybe_signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft is not found
         return progress_body(await opening_progress.progress(conn, which, lot, opening=opening))
 
 
@@ -170,14 +171,16 @@ async def answer(request: Request) -> ResponseBody:
 
 async def list_responses(request: Request) -> ResponseList:
     which, lot = tender_id(request), lot_number(request)
-    async with maybe_signed_in(request) as (conn, _):
+    async with maybe_signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         found = await responses(conn, which, lot)
     return ResponseList(items=[response_body(r) for r in found])
 
 
 async def hall(request: Request) -> HallBody:
     which, lot = tender_id(request), lot_number(request)
-    async with maybe_signed_in(request) as (conn, _):
+    async with maybe_signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         return HallBody(session_id=str(await live_opening.hall_session(conn, which, lot)))
 
 
@@ -185,7 +188,8 @@ async def _record(request: Request) -> SignedRecord:
     which = tender_id(request)
     lot = request.query_params.get("lot", "1")
     part = request.query_params.get("part", "main")
-    async with maybe_signed_in(request) as (conn, _):
+    async with maybe_signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         return await opening_record(conn, which, lot, part)
 
 
