@@ -7,6 +7,7 @@ leaves as ``{"error": {"code", "message", "details", "request_id"}}``.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -149,6 +150,22 @@ def query_int(request: Request, name: str, *, minimum: int = 0, maximum: int = B
             details={"param": name, "value": raw[:40]},
         )
     return int(raw)
+
+
+# Password checks (scrypt, ~50 ms of a core each) that may hold a database connection at
+# once: one per core of the two-core machine the platform is sized for. A login waits
+# for a slot before it takes a connection, so a burst of logins never holds the whole
+# pool and bad input elsewhere is still refused at once (issue 9, item 14).
+PASSWORD_CHECKS = 2
+
+
+def password_checks(app: Any) -> asyncio.Semaphore:
+    """The per-process slots of password checks (created on first use, in the loop)."""
+    slots: asyncio.Semaphore | None = getattr(app.state, "password_checks", None)
+    if slots is None:
+        slots = asyncio.Semaphore(PASSWORD_CHECKS)
+        app.state.password_checks = slots
+    return slots
 
 
 _FORM = b"application/x-www-form-urlencoded"
