@@ -18,7 +18,7 @@ from starlette.routing import Route
 from starlette.types import Message
 
 from web.errors import TextContainsNul
-from web.http import RefuseNul, _form_checked, decode_json
+from web.http import RefuseNul, _form_checked, decode_json, refuse_nul_fields
 
 TENDER = f"/api/v1/tenders/{uuid.UUID(int=7)}"
 
@@ -109,3 +109,22 @@ async def test_a_form_nul_split_across_two_chunks_is_found() -> None:
     await checked()
     with pytest.raises(TextContainsNul):
         await checked()
+
+
+async def test_nul_in_a_multipart_text_field_is_refused_and_a_file_may_hold_any_byte() -> None:
+    """Multipart bodies carry files (any bytes): their text fields are checked once
+    parsed, by refuse_nul_fields (the agency's tender form reads through it)."""
+
+    async def echo(request: Request) -> Response:
+        async with request.form() as form:
+            checked = await refuse_nul_fields(form)
+            return PlainTextResponse(str(checked["title"]))
+
+    app = Starlette(routes=[Route("/f", echo, methods=["POST"])])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as raw_client:
+        upload = {"file": ("a.bin", b"\x00\x01", "application/octet-stream")}
+        ok = await raw_client.post("/f", data={"title": "标题"}, files=upload)
+        assert ok.text == "标题"
+        with pytest.raises(TextContainsNul):
+            await raw_client.post("/f", data={"title": "a\x00"}, files=upload)
