@@ -226,6 +226,7 @@ async def create_upload(request: Request) -> Response:
     body = await read_json(request, CreateUploadBody)
     sub = submission_setup(request.app)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         created = await submission.create_upload(
             conn, actor, which, lot, part=body.part, size=body.size, sha256=body.sha256, sub=sub
         )
@@ -261,6 +262,7 @@ async def submit_bid(request: Request) -> Response:
     body = await read_json(request, StatementBody)
     sub = submission_setup(request.app)
     async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         receipt = await submission.submit_bid(
             conn, actor, which, lot, _signed(body), consortium=body.consortium, sub=sub
         )
@@ -274,6 +276,7 @@ async def withdraw_bid(request: Request) -> Response:
         raise RequestInvalid("a withdrawal names no consortium", details={"field": "consortium"})
     sub = submission_setup(request.app)
     async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         receipt = await submission.withdraw_bid(conn, actor, which, lot, _signed(body), sub=sub)
     return json_response(receipt_body(receipt), 201)
 

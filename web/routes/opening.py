@@ -76,6 +76,7 @@ async def frozen_part(request: Request) -> Response:
     which = tender_id(request)
     lot, bid, label = parse_part_id(request.path_params["part_id"])
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         sha256 = await frozen_part_sha256(conn, actor, which, lot, bid, label)
     store = blob_store(request.app)
     return StreamingResponse(store.read(sha256), media_type="application/octet-stream")
@@ -100,6 +101,7 @@ async def release_shares(request: Request) -> ProgressBody:
         )
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await opening_release.release_shares(
             conn, actor, which, body.lot, releases, opening=opening
         )
@@ -113,6 +115,7 @@ async def self_key(request: Request) -> ProgressBody:
     key = b64_field(body.file_key, "file_key") or b""
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await submit_self_key(conn, actor, which, lot, body.part, key, opening=opening)
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)
@@ -122,6 +125,7 @@ async def open_commercial(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await open_commercial_stage(conn, actor, which, lot, opening=opening)
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)
@@ -141,6 +145,7 @@ async def confirm(request: Request) -> Response:
     signature = b64_field(body.signature, "signature")
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, confirmation=signature, opening=opening)
         await live_opening.announce(conn, which, lot, "record.confirmed", {"id": str(done.id)})
     return json_response(response_body(done), 201)
@@ -151,6 +156,7 @@ async def object_to(request: Request) -> Response:
     body = await read_json(request, ObjectionBody)
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, objection=body.text,
                              opening=opening)  # fmt: skip
         await live_opening.announce(conn, which, lot, "objection.filed",
@@ -163,6 +169,7 @@ async def answer(request: Request) -> ResponseBody:
     objection = path_uuid(request, "objection_id")
     body = await read_json(request, AnswerBody)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await answer_objection(conn, actor, which, lot, objection, body.answer)
         await live_opening.announce(conn, which, lot, "objection.answered",
                                     {"id": str(done.id), "answer": done.answer})  # fmt: skip
