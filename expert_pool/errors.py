@@ -8,7 +8,9 @@
     │   ├── SpecialtyUnknown              specialty_unknown
     │   ├── RegionUnknown                 region_unknown
     │   ├── RegionRuleInvalid             region_rule_invalid
-    │   └── CategoryLabelInvalid          category_label_invalid
+    │   ├── CategoryLabelInvalid          category_label_invalid
+    │   ├── RelationshipPersonInvalid     relationship_person_invalid
+    │   └── PenaltyAuthorityInvalid       penalty_authority_invalid
     ├── TimeNotAware                      time_not_aware
     ├── PolicyInvalid                     policy_invalid
     ├── CatalogueInvalid                  catalogue_invalid
@@ -131,6 +133,18 @@ class CategoryLabelInvalid(ExpertRecordInvalid):
     """A draw category label is not `<specialty code>@<region rule>`."""
 
     code = "category_label_invalid"
+
+
+class RelationshipPersonInvalid(ExpertRecordInvalid):
+    """A relationship's person name is blank or longer than 64 characters."""
+
+    code = "relationship_person_invalid"
+
+
+class PenaltyAuthorityInvalid(ExpertRecordInvalid):
+    """A penalty names no imposing authority, or one longer than 200 characters."""
+
+    code = "penalty_authority_invalid"
 
 
 # --- inputs of pure rules ---

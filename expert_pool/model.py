@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from expert_pool.errors import ExpertIdInvalid, ExpertRecordInvalid, TimeNotAware
+from expert_pool.errors import (
+    ExpertIdInvalid,
+    ExpertRecordInvalid,
+    PenaltyAuthorityInvalid,
+    RelationshipPersonInvalid,
+    TimeNotAware,
+)
 
 # DESIGN.md, "Verifiable expert draw": ids are hashed into pool digests, so their
 # alphabet is fixed (ASCII, no separator characters).
@@ -104,6 +110,11 @@ class Relationship:
     def __post_init__(self) -> None:
         if not self.credit_code and not self.person_name:
             raise ExpertRecordInvalid("a relationship names an organisation or a person")
+        # The table's CHECK (0010): 1-64 characters; a blank name names nobody.
+        if self.person_name is not None and not (
+            self.person_name.strip() and len(self.person_name) <= 64
+        ):
+            raise RelationshipPersonInvalid("a relationship's person name is 1-64 characters")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -114,6 +125,11 @@ class Penalty:
     imposed_on: date
     authority: str
     reference: str = ""
+
+    def __post_init__(self) -> None:
+        # The table's CHECK (0010): the authority that imposed it, 1-200 characters.
+        if not (self.authority.strip() and len(self.authority) <= 200):
+            raise PenaltyAuthorityInvalid("a penalty names the authority that imposed it")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -20,6 +20,7 @@ from accounts.errors import PermissionDenied
 from accounts.model import Actor, Role
 from accounts.permissions import Action, Resource, ResourceKind, is_allowed, require
 from audit.entry import Actor as LogActor
+from tender.errors import TenderNotFound
 from tender.model import Tender
 
 APPOINT_COMMITTEE = Action.APPOINT_COMMITTEE
@@ -44,8 +45,17 @@ def log_actor(actor: Actor, role: Role | None) -> LogActor:
     return LogActor(user_id=str(actor.user_id), role=str(role) if role else "user")
 
 
+def hide_draft(actor: Actor, tender: Tender) -> None:
+    """A draft exists only for those who may read it: anyone else gets the 404 an
+    unknown id gets, whatever the method (a 403 would say that the id exists)."""
+    if not tender.is_public and not may_read_draft(actor, tender):
+        raise TenderNotFound("no tender has this id")
+
+
 def authorise(actor: Actor, action: Action, tender: Tender) -> LogActor:
-    """Require ``action`` on ``tender``; the log actor with the role that allowed it."""
+    """Require ``action`` on ``tender``; the log actor with the role that allowed it.
+    A draft the actor may not read is not found (:func:`hide_draft`)."""
+    hide_draft(actor, tender)
     return log_actor(actor, require(actor, action, resource(tender)))
 
 
@@ -75,6 +85,7 @@ def require_downloaders(actor: Actor, tender: Tender, now: datetime) -> LogActor
 
     After the deadline the centre and the supervising department may read them too.
     """
+    hide_draft(actor, tender)
     if is_agency(actor, tender):
         return log_actor(actor, Role.AGENCY)
     if is_tenderer(actor, tender):
@@ -90,6 +101,7 @@ def require_downloaders(actor: Actor, tender: Tender, now: datetime) -> LogActor
 
 def require_bond_reader(actor: Actor, tender: Tender) -> None:
     """Bonds reveal who means to bid: only the centre and the department read them all."""
+    hide_draft(actor, tender)
     if not is_overseer(actor, tender):
         raise PermissionDenied(
             "bonds are read by the centre and the supervising department",

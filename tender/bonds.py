@@ -304,6 +304,7 @@ async def _alert_once(
 async def list_alerts(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> list[Alert]:
     """A tender's alerts: the centre and the supervising department only."""
     tender = await load(conn, tender_id)
+    access.hide_draft(actor, tender)
     if not access.is_overseer(actor, tender):
         raise PermissionDenied(
             "alerts are read by the centre and the supervising department",

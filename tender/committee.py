@@ -224,6 +224,12 @@ def _fingerprint(tender: Tender, roster: Roster) -> str | None:
     return roster.committee(tender_code=tender.code, deadline=tender.deadline).fingerprint_hex
 
 
+async def authorise_appointment(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> None:
+    """Whether the actor may appoint this tender's committees, checked before the body's
+    statements are decoded: who may not appoint learns nothing from their parsing."""
+    access.authorise(actor, access.APPOINT_COMMITTEE, await load(conn, tender_id))
+
+
 async def read_rosters(
     conn: asyncpg.Connection, actor: Actor | None, tender_id: UUID
 ) -> dict[str, Roster]:
@@ -251,7 +257,10 @@ async def lot_committee(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> 
 
 
 async def committee_file(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> bytes:
-    """The ``etender-committee-v1`` file bidders' clients verify and seal to."""
+    """The ``etender-committee-v1`` file bidders' clients verify and seal to (a public
+    read: a draft's is not found, like the draft)."""
+    if not (await load(conn, tender_id)).is_public:
+        raise TenderNotFound("no tender has this id")
     return dump_committee(await lot_committee(conn, tender_id, lot))
 
 

@@ -87,6 +87,21 @@ async def insert_version(
     return _version(row)
 
 
+SELECT_LATEST_VERSION = f"""
+SELECT {_VERSION_COLUMNS}
+FROM tender_document_versions v JOIN tender_documents d ON d.id = v.document_id
+WHERE v.document_id = $1
+ORDER BY v.version DESC
+LIMIT 1
+"""  # noqa: S608 (a constant column list)
+
+
+async def latest_version(conn: asyncpg.Connection, document_id: UUID) -> DocumentVersion | None:
+    """The newest version of a document, staged or published."""
+    row = await conn.fetchrow(SELECT_LATEST_VERSION, document_id)
+    return None if row is None else _version(row)
+
+
 SELECT_VERSIONS = f"""
 SELECT {_VERSION_COLUMNS}
 FROM tender_document_versions v JOIN tender_documents d ON d.id = v.document_id

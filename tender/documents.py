@@ -74,7 +74,11 @@ async def upload_document(
     store: BlobStore,
     setup: Setup,
 ) -> DocumentVersion:
-    """Stream a new version of a document into the blob store and record it."""
+    """Stream a new version of a document into the blob store and record it.
+
+    Idempotent: the same bytes (and media type) as the newest version answer that
+    version, so a client that lost the answer may simply send the upload again.
+    """
     check_document_name(name)
     tender = await load(conn, tender_id)
     access.authorise(actor, Action.PUBLISH_TENDER, tender)  # before reading any byte
@@ -89,13 +93,19 @@ async def upload_document(
         log_actor = access.authorise(actor, Action.PUBLISH_TENDER, locked.tender)
         _require_uploadable(locked)
         document_id = await document_queries.document_id(conn, tender_id, name)
+        latest = await document_queries.latest_version(conn, document_id)
+        media = check_media_type(media_type)
+        if latest is not None and (latest.sha256, latest.media_type) == (blob.sha256, media):
+            # A retry of the upload that made the newest version (its answer was lost):
+            # the same version again, no new one and no second log entry.
+            return latest
         version = await document_queries.insert_version(
             conn,
             tender_id=tender_id,
             document_id=document_id,
             sha256=blob.sha256,
             size=blob.size,
-            media_type=check_media_type(media_type),
+            media_type=media,
             uploaded_by=actor.user_id,
         )
         data = {
@@ -113,7 +123,10 @@ async def upload_document(
             address=actor.address,
             data=data,
         )
-    log.info("tender.document_uploaded", extra={"tender_id": str(tender_id), "name": name})
+    log.info(
+        "tender.document_uploaded",
+        extra={"tender_id": str(tender_id), "document": name, "version": version.version},
+    )
     return version
 
 

@@ -9,6 +9,7 @@ transaction would not fit (procrastinate and asyncpg do the same).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import shutil
@@ -24,6 +25,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from web import logs
 from web.app import create_app
 from web.db.database import open_pool
 from web.db.embedded import APP_ROLE, SUPERUSER, EmbeddedPostgres
@@ -32,6 +34,22 @@ from web.http_limits import http_protocol
 from web.settings import Settings
 
 TEMPLATE = "etender_template"
+
+
+def _raise_logging_error(record: logging.LogRecord) -> None:
+    raise  # the error the handler is handling: a test that logs it fails
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_logging() -> None:
+    """The server's logging configuration (INFO, JSON: web/logs.py, as `etender serve`
+    installs it), so every log call the tests reach is rendered as in production; a
+    record that cannot be made (an ``extra`` key that is a LogRecord attribute) raises
+    on its own, and one that cannot be rendered fails the test instead of printing."""
+    defaults = Settings()
+    logs.configure(defaults.log_level, defaults.log_format)
+    for handler in logging.getLogger().handlers:
+        handler.handleError = _raise_logging_error  # type: ignore[method-assign]
 
 
 class PgServer:

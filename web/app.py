@@ -26,7 +26,7 @@ from web import background, jobs, logkey, routes
 from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
-from web.http import JSON_TYPE, ErrorBody, ErrorDetail, error_response
+from web.http import JSON_TYPE, ErrorBody, ErrorDetail, RefuseNul, error_response
 from web.live.hub import Hub
 from web.live.limits import LiveLimits
 from web.live_opening import OpeningHall
@@ -241,8 +241,11 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     app.state.live_kinds = {}
     app.state.live_kinds["opening"] = OpeningHall(app)
     app.state.live_limits = LiveLimits()
-    # Inner to outer: a form body arrives in full before any handler takes a pooled
-    # connection (web/form_body.py); the request context wraps everything.
+    # Inner to outer: NUL refused in any text (it reads the body as replayed by the
+    # next); a form body arrives in full before any handler takes a pooled connection
+    # (web/form_body.py); the request context wraps everything and gives refusals the
+    # one error body.
+    app.add_middleware(RefuseNul)
     app.add_middleware(FormBodyMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

@@ -44,6 +44,14 @@ class MalformedJson(RequestInvalid):
     status = 400
 
 
+class TextContainsNul(RequestInvalid):
+    """A NUL character in a parameter, a JSON string or a form field: no text field of
+    the platform holds one, and PostgreSQL text cannot store it."""
+
+    code = "text_contains_nul"
+    status = 400
+
+
 class BodyTooLarge(RequestInvalid):
     code = "body_too_large"
     status = 413

@@ -7,18 +7,22 @@ leaves as ``{"error": {"code", "message", "details", "request_id"}}``.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import msgspec
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.errormap import status_for
-from web.errors import BodyTooLarge, EtenderError, MalformedJson, RequestInvalid
+from web.errors import BodyTooLarge, EtenderError, MalformedJson, RequestInvalid, TextContainsNul
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,9 @@ class ApiRoute:
     query: Sequence[tuple[str, type, str] | tuple[str, type, str, bool]] = ()
     auth: bool = True
     content_type: str = JSON_TYPE
+    # The status of success: 201 for a created resource, 204 for no content; the
+    # OpenAPI document states it, so it must be what the handler answers.
+    status: int = 200
 
     def to_starlette(self) -> BaseRoute:
         return Route(self.path, _wrap(self), methods=[self.method], name=self.handler.__name__)
@@ -66,7 +73,7 @@ def _wrap(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
         result = await route.handler(request)
         if isinstance(result, Response):
             return result
-        return json_response(result)
+        return json_response(result, route.status)
 
     endpoint.__name__ = route.handler.__name__
     return endpoint
@@ -99,8 +106,17 @@ async def read_json(request: Request, model: type[T]) -> T:
     return decode_json(raw, model)
 
 
+# A JSON string escape of U+0000: ``\u0000`` after an even number of backslashes (an odd
+# number would make it the text "\u0000"). A raw NUL byte is not JSON (RFC 8259 §7).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_NUL_MESSAGE = "text may not contain the NUL character (U+0000)"
+
+
 def decode_json(raw: bytes, model: type[T]) -> T:
-    """Validate JSON bytes: malformed JSON and wrong shapes get distinct codes."""
+    """Validate JSON bytes: malformed JSON and wrong shapes get distinct codes; a NUL in
+    any string is refused here, once for every JSON body."""
+    if _JSON_NUL.search(raw):
+        raise TextContainsNul(_NUL_MESSAGE, details={"in": "body"})
     try:
         return msgspec.json.decode(raw, type=model, strict=True)
     except msgspec.ValidationError as exc:
@@ -119,17 +135,90 @@ def struct_from(model: type[S], source: object, **overrides: Any) -> S:
     return model(**values, **overrides)
 
 
-def query_int(request: Request, name: str, *, minimum: int = 0) -> int:
+BIGINT_MAX = 2**63 - 1  # PostgreSQL bigint: every number the database stores
+
+
+def query_int(request: Request, name: str, *, minimum: int = 0, maximum: int = BIGINT_MAX) -> int:
     """A required whole-number query parameter."""
     raw = request.query_params.get(name)
     if raw is None:
         raise RequestInvalid(f"the query parameter '{name}' is required", details={"param": name})
-    if not raw.isdigit() or int(raw) < minimum:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19) or not (
+        minimum <= int(raw) <= maximum
+    ):
         raise RequestInvalid(
-            f"the query parameter '{name}' must be a whole number ≥ {minimum}",
+            f"the query parameter '{name}' must be a whole number from {minimum} to {maximum}",
             details={"param": name, "value": raw[:40]},
         )
     return int(raw)
+
+
+# Password checks (scrypt, ~50 ms of a core each) that may hold a database connection at
+# once: one per core of the two-core machine the platform is sized for. A login waits
+# for a slot before it takes a connection, so a burst of logins never holds the whole
+# pool and bad input elsewhere is still refused at once (issue 9, item 14).
+PASSWORD_CHECKS = 2
+
+
+def password_checks(app: Any) -> asyncio.Semaphore:
+    """The per-process slots of password checks (created on first use, in the loop)."""
+    slots: asyncio.Semaphore | None = getattr(app.state, "password_checks", None)
+    if slots is None:
+        slots = asyncio.Semaphore(PASSWORD_CHECKS)
+        app.state.password_checks = slots
+    return slots
+
+
+_FORM = b"application/x-www-form-urlencoded"
+
+
+class RefuseNul:
+    """ASGI middleware: the one place that refuses NUL in the path, the query string and
+    URL-encoded form bodies (JSON bodies: :func:`decode_json`). PostgreSQL text cannot
+    hold U+0000, so a NUL that reached a query was a 500; now it is 400
+    ``text_contains_nul`` before any handler runs. Form bodies are checked as they
+    stream, so nothing is buffered here (issue 9, item 6)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\0" in scope["path"]:
+            raise TextContainsNul(_NUL_MESSAGE, details={"in": "path"})
+        if b"%00" in scope["query_string"]:
+            raise TextContainsNul(_NUL_MESSAGE, details={"in": "query"})
+        content_type = dict(scope["headers"]).get(b"content-type", b"")
+        if content_type.split(b";", 1)[0].strip().lower() == _FORM:
+            receive = _form_checked(receive)
+        await self.app(scope, receive, send)
+
+
+async def refuse_nul_fields(form: FormData) -> FormData:
+    """A multipart form's text fields checked for NUL like all other text (its files may
+    hold any bytes, so :class:`RefuseNul` cannot check multipart bodies as they stream)."""
+    if any(isinstance(v, str) and "\0" in v for _, v in form.multi_items()):
+        await form.close()  # its spooled files, before the refusal
+        raise TextContainsNul(_NUL_MESSAGE, details={"in": "form"})
+    return form
+
+
+def _form_checked(receive: Receive) -> Receive:
+    tail = b""
+
+    async def checked() -> Message:
+        nonlocal tail
+        message = await receive()
+        if message["type"] == "http.request":
+            seen = tail + message.get("body", b"")
+            if b"%00" in seen or b"\0" in seen:
+                raise TextContainsNul(_NUL_MESSAGE, details={"in": "form"})
+            tail = seen[-2:]  # "%0" | "0" may straddle two chunks
+        return message
+
+    return checked
 
 
 def error_response(request: Request, exc: Exception) -> Response:

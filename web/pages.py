@@ -38,7 +38,7 @@ from web.auth import (
     set_session_cookie,
 )
 from web.errors import EtenderError
-from web.http import read_body
+from web.http import password_checks, read_body
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
@@ -229,7 +229,7 @@ async def login_submit(request: Request) -> Response:
         return _login_page(request, error="request_invalid", username=username, status=422)
     settings = request.app.state.settings
     try:
-        async with request.app.state.pool.acquire() as conn:
+        async with password_checks(request.app), request.app.state.pool.acquire() as conn:
             issued = await service.login(
                 conn,
                 username=username,

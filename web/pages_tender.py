@@ -33,6 +33,7 @@ from web import i18n, i18n_tender
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for
 from web.errors import EtenderError
+from web.http import refuse_nul_fields
 from web.pages import SECURITY_HEADERS
 from web.pages_tender_forms import (
     draft_with_fields,
@@ -227,7 +228,7 @@ async def my_tenders_page(request: Request, conn: asyncpg.Connection, actor: Act
 
 
 async def _form(request: Request) -> FormData:
-    return await request.form(max_files=1, max_fields=200)
+    return await refuse_nul_fields(await request.form(max_files=1, max_fields=200))
 
 
 @page

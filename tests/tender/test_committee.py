@@ -18,6 +18,7 @@ from tender.errors import (
     CommitteeRefused,
     CommitteeRosterChanged,
     TenderInputInvalid,
+    TenderNotFound,
 )
 from tender.model import Tender
 from tests.tender.world import (
@@ -69,7 +70,9 @@ async def test_the_agency_cannot_appoint_or_approve_and_approval_names_the_roste
     supervisor approves the roster it read, not a later one."""
     tender = await _draft(conn, world)
     for outsider in (world.agency, world.tenderer, world.bidders[0], world.supervisor):
-        with pytest.raises(PermissionDenied):
+        # A bidder cannot read the draft: for it the tender does not exist.
+        hidden = outsider is world.bidders[0]
+        with pytest.raises(TenderNotFound if hidden else PermissionDenied):
             await committee.appoint_committee(
                 conn,
                 outsider,
@@ -89,7 +92,8 @@ async def test_the_agency_cannot_appoint_or_approve_and_approval_names_the_roste
         setup=world.setup(),
     )
     for outsider in (world.agency, world.staff, world.bidders[0]):
-        with pytest.raises(PermissionDenied):
+        hidden = outsider is world.bidders[0]
+        with pytest.raises(TenderNotFound if hidden else PermissionDenied):
             await committee.approve_committee(
                 conn, outsider, tender.id, "1", roster_sha256=roster.sha256
             )

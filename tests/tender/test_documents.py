@@ -106,6 +106,22 @@ async def test_every_version_is_kept(
         await owner_conn.execute("UPDATE tender_document_versions SET sha256 = repeat('0', 64)")
 
 
+async def test_a_retried_upload_of_the_same_bytes_answers_the_same_version(
+    conn: asyncpg.Connection, world: World, store: LocalBlobStore
+) -> None:
+    """A retry (the answer was lost) adds no version and no log entry; other bytes do,
+    and going back to earlier bytes is a new version too."""
+    tender = await service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    first = await upload(conn, world, store, tender, b"v1")
+    again = await upload(conn, world, store, tender, b"v1")
+    assert again == first
+    assert len(await entries(conn, "tender.document_uploaded")) == 1
+    second = await upload(conn, world, store, tender, b"v2")
+    back = await upload(conn, world, store, tender, b"v1")
+    assert (second.version, back.version) == (2, 3)
+    assert len(await entries(conn, "tender.document_uploaded")) == 3
+
+
 async def test_bad_uploads_store_nothing(
     conn: asyncpg.Connection, world: World, store: LocalBlobStore, tmp_path: Path
 ) -> None:
@@ -113,7 +129,8 @@ async def test_bad_uploads_store_nothing(
     streaming; names with paths or controls are refused."""
     tender = await service.create_draft(conn, world.agency, await fast_draft(conn, world))
     for outsider in (world.bidders[0], world.tenderer, world.other_agency, world.staff):
-        with pytest.raises(PermissionDenied):
+        hidden = outsider in (world.bidders[0], world.other_agency)  # may not read the draft
+        with pytest.raises(TenderNotFound if hidden else PermissionDenied):
             await upload(conn, world, store, tender, actor=outsider)
     small = world.setup(world.setup().policies.with_values({"document_max_bytes": "100"}))
     with pytest.raises(DocumentTooLarge):

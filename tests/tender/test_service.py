@@ -57,7 +57,9 @@ async def test_only_the_tenders_agency_edits_and_its_parties_must_be_of_their_ki
     draft = await fast_draft(conn, world)
     tender = await service.create_draft(conn, world.agency, draft)
     for outsider in (world.other_agency, world.bidders[0], world.tenderer, world.staff):
-        with pytest.raises(PermissionDenied):
+        # Those who may not read the draft get the unknown id's error (no existence leak).
+        hidden = outsider in (world.other_agency, world.bidders[0])
+        with pytest.raises(TenderNotFound if hidden else PermissionDenied):
             await service.update_draft(conn, outsider, tender.id, draft)
     with pytest.raises(PermissionDenied):
         await service.create_draft(conn, world.bidders[0], draft)
@@ -132,7 +134,8 @@ async def test_publishing_refuses_broken_rules_and_other_parties_and_stores_noth
     assert await conn.fetchval("SELECT count(*) FROM log_entries") == size
     await appoint(conn, world, tender)
     for outsider in (world.tenderer, world.staff, world.supervisor, world.bidders[0]):
-        with pytest.raises(PermissionDenied):
+        hidden = outsider is world.bidders[0]  # it may not read the draft
+        with pytest.raises(TenderNotFound if hidden else PermissionDenied):
             await service.publish(conn, outsider, tender.id, world.setup())
     assert (await service.load(conn, tender.id)).status is TenderStatus.DRAFT
 

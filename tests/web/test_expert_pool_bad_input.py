@@ -223,3 +223,30 @@ async def test_a_draw_names_a_real_tender_lot_of_the_requesting_agency(
         "POST", "/api/v1/draws", world.agency_actor, _request_body(world, tender_id=ours)
     )
     assert created.status_code == 201, created.text
+
+
+async def test_a_blank_penalty_authority_or_relationship_person_is_a_named_422(
+    api: Api, world: World
+) -> None:
+    """The table's CHECKs refused them with a 500; the model refuses them by name first,
+    and nothing is stored."""
+    await add_experts(world, ["E-BLANK-01"])
+    stored = (
+        "SELECT (SELECT count(*) FROM expert_penalties)"
+        " + (SELECT count(*) FROM expert_relationships)"
+    )
+    penalty = {"kind": "administrative", "imposed_on": "2026-01-05", "authority": ""}
+    cases = [
+        ("penalties", penalty, "penalty_authority_invalid"),
+        ("penalties", penalty | {"authority": "  "}, "penalty_authority_invalid"),
+        ("relationships", {"kind": "other", "person_name": ""}, "expert_record_invalid"),
+        (
+            "relationships",
+            {"kind": "other", "credit_code": "91341800MA2XXXXX0T", "person_name": ""},
+            "relationship_person_invalid",
+        ),
+    ]
+    for path, body, code in cases:
+        response = await api.call("POST", f"/api/v1/experts/E-BLANK-01/{path}", world.admin, body)
+        assert (response.status_code, response.json()["error"]["code"]) == (422, code), body
+    assert await world.conn.fetchval(stored) == 0

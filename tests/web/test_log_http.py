@@ -92,6 +92,8 @@ async def test_checkpoint_covers_the_log_and_verifies_with_the_served_key(
         ("/api/v1/log/proof/consistency", {"first": 2, "second": 9}, "log_proof_range_invalid"),
         ("/api/v1/log/proof/consistency", {"first": 3, "second": 2}, "log_proof_range_invalid"),
         ("/api/v1/log/proof/consistency", {"first": -1, "second": 2}, "request_invalid"),
+        ("/api/v1/log/proof/consistency", {"first": 1, "second": 2**63}, "request_invalid"),
+        ("/api/v1/log/proof/inclusion", {"index": "١", "tree_size": 2}, "request_invalid"),
     ],
 )
 async def test_bad_proof_requests_get_a_clear_error(
@@ -237,6 +239,11 @@ async def test_cosignature_from_an_unregistered_witness_is_refused(
          "body_too_large"),
         (b'{"checkpoint_size": 0, "cosignature": "not a signature line"}', 422,
          "log_note_malformed"),
+        # Beyond a PostgreSQL bigint: was a 500 from the database (issue 9, item 12).
+        (b'{"checkpoint_size": 9223372036854775808, "cosignature": "\xe2\x80\x94 x AAAA"}',
+         422, "request_invalid"),
+        (b'{"checkpoint_size": -1, "cosignature": "\xe2\x80\x94 x AAAA"}', 422,
+         "request_invalid"),
     ],
 )  # fmt: skip
 async def test_bad_cosignature_submissions_change_nothing(

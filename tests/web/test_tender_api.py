@@ -165,3 +165,23 @@ async def test_the_notice_pdf_has_chinese_text_and_ocds_describes_the_tender(
     hidden = await client.get(f"/api/v1/tenders/{draft.json()['id']}/ocds")
     assert hidden.status_code == 404
     assert hidden.json()["error"]["code"] == "tender_not_found"
+
+
+async def test_a_document_upload_retried_over_http_answers_the_same_version(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
+) -> None:
+    """The upload answers 201 at the production log level, and sending it again (a lost
+    answer) returns the same version instead of adding one."""
+    created = await client.post(
+        "/api/v1/tenders", json=await draft_json(pool, web_world), headers=bearer(tokens["agent"])
+    )
+    url = f"/api/v1/tenders/{created.json()['id']}/documents"
+    headers = bearer(tokens["agent"]) | {"Content-Type": "application/pdf"}
+    sent = [
+        await client.post(url, params={"name": "招标文件.pdf"}, content=PDF, headers=headers)
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in sent] == [201, 201]
+    assert sent[0].json() == sent[1].json()
+    listed = (await client.get(url, headers=bearer(tokens["agent"]))).json()["items"]
+    assert [d["version"] for d in listed] == [1]

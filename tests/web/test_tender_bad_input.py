@@ -169,8 +169,10 @@ PUBLIC_PATHS = (
     "/ocds",
     "/lots/1/committee",
 )
-# Who must be refused (403 permission_denied) on each endpoint: another organisation's
-# agency, and roles without the permission.
+# Who may not read a draft: for them it does not exist (404 on every method).
+DRAFT_OUTSIDERS = ("otheragent", "bidder1")
+# Who must be refused (403 permission_denied; 404 for DRAFT_OUTSIDERS on a draft) on each
+# endpoint: another organisation's agency, and roles without the permission.
 REFUSED = {
     "update": ("otheragent", "bidder1", "owner", "staff"),
     "appoint": ("agent", "bidder1", "supervisor"),
@@ -287,12 +289,37 @@ async def test_other_organisations_and_roles_without_permission_are_refused(
         body = json.dumps(endpoint.body(case)).encode() if endpoint.body else b""
         for user in refused:
             got = await send(client, endpoint, case.url(endpoint), tokens[user], body)
-            assert error(got) == (403, "permission_denied"), (name, user, got.text)
+            hidden = "{draft}" in endpoint.path and user in DRAFT_OUTSIDERS
+            expected = (404, "tender_not_found") if hidden else (403, "permission_denied")
+            assert error(got) == expected, (name, user, got.text)
         got = await send(client, endpoint, case.url(endpoint), None, body)
         assert error(got) == (401, "unauthenticated"), name
     for user in ("bidder1", "otheragent"):  # a draft is invisible to them
         got = await client.get(f"/api/v1/tenders/{case.draft_id}", headers=bearer(tokens[user]))
         assert error(got) == (404, "tender_not_found")
+    assert await count_rows(pool) == before
+
+
+@pytest.mark.parametrize("user", DRAFT_OUTSIDERS)
+async def test_a_draft_is_not_found_by_those_who_may_not_read_it_whatever_the_method(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, tokens: dict[str, str], case: Case, user: str
+) -> None:
+    """Another agency and a bidder get the unknown id's 404 on GET, PUT, check, publish,
+    committees, documents, clarifications, objections, bonds and alerts of a draft: a 403
+    would tell them the id exists (issue 9, item 15)."""
+    before = await count_rows(pool)
+    for name, endpoint in {**JSON_ENDPOINTS, **OTHER_ENDPOINTS}.items():
+        if "{" not in endpoint.path or name == "download":
+            continue
+        body = json.dumps(endpoint.body(case)).encode() if endpoint.body else b""
+        url = case.url(endpoint, case.draft_id)
+        got = await send(client, endpoint, url, tokens[user], body)
+        assert error(got) == (404, "tender_not_found"), (name, got.text)
+    for path in PUBLIC_PATHS:
+        got = await client.get(
+            f"/api/v1/tenders/{case.draft_id}{path}", headers=bearer(tokens[user])
+        )
+        assert error(got) == (404, "tender_not_found"), path
     assert await count_rows(pool) == before
 
 
@@ -341,3 +368,22 @@ async def test_domain_rules_come_back_as_their_own_codes(
         f"/api/v1/tenders/{case.draft_id}/documents", content=b"x", headers=bearer(tokens["agent"])
     )
     assert error(missing) == (422, "request_invalid")
+
+
+async def test_a_committee_statement_in_non_ascii_base64_is_refused_after_the_permission_check(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, tokens: dict[str, str], case: Case
+) -> None:
+    """Centre staff get 422 request_invalid (was a 500); a bidder gets the permission
+    error before the body's statements are decoded."""
+    before = await count_rows(pool)
+    body = committee_json(case.world)
+    body["officials"][0]["statement"]["body"] = "签名"
+    endpoint = JSON_ENDPOINTS["appoint"]
+    content = json.dumps(body).encode()
+    got = await send(client, endpoint, case.url(endpoint), tokens["staff"], content)
+    assert error(got) == (422, "request_invalid")
+    assert got.json()["error"]["details"] == {"field": "statement.body"}
+    published = case.url(endpoint, case.published.id)
+    got = await send(client, endpoint, published, tokens["bidder1"], content)
+    assert error(got) == (403, "permission_denied")
+    assert await count_rows(pool) == before

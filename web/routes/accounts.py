@@ -36,7 +36,7 @@ from web.auth import (
     signed_in,
 )
 from web.errors import RequestInvalid
-from web.http import ApiRoute, json_response, read_json
+from web.http import ApiRoute, json_response, password_checks, read_json
 
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
@@ -202,7 +202,8 @@ def _limit(request: Request) -> int:
 
 async def login(request: Request) -> TokenResponse:
     body = await read_json(request, LoginRequest)
-    async with request.app.state.pool.acquire() as conn:
+    # A slot before a connection: logins never hold the whole pool (issue 9, item 14).
+    async with password_checks(request.app), request.app.state.pool.acquire() as conn:
         issued = await service.login(
             conn,
             username=body.username,
@@ -391,6 +392,7 @@ ROUTES = [
         summary="Register an organisation (system administrator)",
         body=OrganisationCreate,
         response=OrganisationBody,
+        status=201,
     ),
     ApiRoute(
         method="GET",
@@ -412,6 +414,7 @@ ROUTES = [
         summary="Open a user account (system administrator)",
         body=UserCreate,
         response=UserBody,
+        status=201,
     ),
     ApiRoute(
         method="POST",
@@ -421,6 +424,7 @@ ROUTES = [
         summary="Grant a role (security administrator)",
         body=RoleGrantCreate,
         response=RoleGrantBody,
+        status=201,
     ),
     ApiRoute(
         method="DELETE",

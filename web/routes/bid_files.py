@@ -16,6 +16,7 @@ from starlette.responses import StreamingResponse
 
 from evaluation import bid_files
 from evaluation.model import BidFileEntry
+from tender.service import get_tender
 from web import live_opening  # module import: live_opening imports web.routes too
 from web.auth import signed_in
 from web.http import ApiRoute, Handler
@@ -60,6 +61,7 @@ def _output_root(request: Request) -> Path:
 async def list_bid_files(request: Request) -> BidFileList:
     which, lot = tender_id(request), lot_number(request)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft is not found
         found = await bid_files.list_bid_files(
             conn, actor, which, lot, output_root=_output_root(request)
         )
@@ -72,6 +74,7 @@ async def read_bid_file(request: Request) -> StreamingResponse:
     part: str = request.path_params["part"]
     path: str = request.path_params["path"]
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         opened = await bid_files.open_bid_file(
             conn, actor, which, lot, bid, part, path, output_root=_output_root(request)
         )

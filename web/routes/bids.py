@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from signing.certs import dump_pem_certificate
 from signing.statements import SignedStatement
-from tender import freeze, submission
+from tender import freeze, service, submission
 from tender.bids import (
     BidPart,
     BidVersion,
@@ -235,6 +235,7 @@ async def create_upload(request: Request) -> Response:
     body = await read_json(request, CreateUploadBody)
     sub = submission_setup(request.app)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         created = await submission.create_upload(
             conn, actor, which, lot, part=body.part, size=body.size, sha256=body.sha256, sub=sub
         )
@@ -280,6 +281,7 @@ async def submit_bid(request: Request) -> Response:
     signed, countersignatures = _signed(body), _countersignatures(body)
     sub = submission_setup(request.app)
     async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         receipt = await submission.submit_bid(
             conn, actor, which, lot, signed,
             consortium=body.consortium, countersignatures=countersignatures, sub=sub,
@@ -297,6 +299,7 @@ async def withdraw_bid(request: Request) -> Response:
         )
     sub = submission_setup(request.app)
     async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         receipt = await submission.withdraw_bid(conn, actor, which, lot, _signed(body), sub=sub)
     return json_response(receipt_body(receipt), 201)
 
@@ -304,6 +307,7 @@ async def withdraw_bid(request: Request) -> Response:
 async def my_bid(request: Request) -> BidBody:
     which, lot = tender_id(request), lot_number(request)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft: 404
         bid, versions = await submission.my_bid(conn, actor, which, lot)
     return BidBody(
         status=str(bid.status),
@@ -320,6 +324,7 @@ async def my_receipt(request: Request) -> ReceiptBody:
         raise RequestInvalid("'version' is a whole number", details={"param": "version"})
     sub = submission_setup(request.app)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         receipt = await submission.my_receipt(conn, actor, which, lot, int(raw), sub)
     return receipt_body(receipt)
 
@@ -335,6 +340,7 @@ async def my_receipt_pdf(request: Request) -> Response:
 async def my_freeze_entry(request: Request) -> FreezeEntryBody:
     which, lot = tender_id(request), lot_number(request)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
+        await service.get_tender(conn, actor, which)
         found = await freeze.my_freeze_entry(conn, actor, which, lot)
     if found is None:
         raise FreezeTooEarly("the lot has not frozen yet")
@@ -363,7 +369,7 @@ def _route(method: str, path: str, handler: Handler, summary: str, **extra: Any)
 LOT = "/tenders/{tender_id}/lots/{lot}"
 ROUTES = [
     _route("POST", f"{LOT}/uploads", create_upload, "Open a resumable upload of a sealed part",
-           body=CreateUploadBody, response=UploadBody),
+           body=CreateUploadBody, response=UploadBody, status=201),
     _route("GET", "/uploads/{upload_id}", get_upload, "An upload's committed offset and status",
            response=UploadBody),
     _route("PUT", "/uploads/{upload_id}", put_chunk,
@@ -371,9 +377,9 @@ ROUTES = [
            response=UploadBody, query=(("offset", int, "the committed offset"),),
            content_type="application/octet-stream"),
     _route("POST", f"{LOT}/bid", submit_bid, "Submit (or replace) a bid by a signed statement",
-           body=StatementBody, response=ReceiptBody),
+           body=StatementBody, response=ReceiptBody, status=201),
     _route("POST", f"{LOT}/bid/withdraw", withdraw_bid, "Withdraw a bid by a signed statement",
-           body=StatementBody, response=ReceiptBody),
+           body=StatementBody, response=ReceiptBody, status=201),
     _route("GET", f"{LOT}/bid", my_bid, "My bid in a lot with every version", response=BidBody),
     _route("GET", f"{LOT}/bid/receipts/{{version}}", my_receipt,
            "A version's receipt with a current checkpoint and inclusion proof",

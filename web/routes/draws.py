@@ -437,6 +437,7 @@ ROUTES = [
         "Request a draw (agency)",
         body=DrawCreate,
         response=DrawBody,
+        status=201,
     ),
     _route("GET", "/api/v1/draws", list_draws, "Draws the caller takes part in", response=DrawList),
     _route(
@@ -469,7 +470,14 @@ ROUTES = [
         body=ReasonBody,
         response=StatusBody,
     ),
-    _route("POST", f"{_D}/commit", commit, "Log the commit (centre staff)", response=CommitBody),
+    _route(
+        "POST",
+        f"{_D}/commit",
+        commit,
+        "Log the commit (centre staff)",
+        response=CommitBody,
+        status=201,
+    ),
     _route(
         "GET",
         f"{_D}/commit",
@@ -536,6 +544,7 @@ ROUTES = [
         "Record an attendance event",
         body=AttendanceIn,
         response=AttendanceOut,
+        status=201,
     ),
     _route(
         "GET",
@@ -551,6 +560,7 @@ ROUTES = [
         "Assess a member for the session",
         body=AssessmentIn,
         response=SanctionsBody,
+        status=201,
     ),
     _route(
         "GET",

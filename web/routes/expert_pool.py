@@ -388,6 +388,7 @@ _OWN_ROUTES = [
         "Add one expert (pool managers)",
         body=ExpertCreate,
         response=ExpertBody,
+        status=201,
     ),
     _route(
         "POST",
@@ -395,6 +396,7 @@ _OWN_ROUTES = [
         import_experts,
         "Import experts from CSV: all rows or none",
         response=ImportResult,
+        status=201,
     ),
     _route("GET", _E, search, "Search the pool (supervisors, administrators)", response=ExpertPage),
     _route(
@@ -421,12 +423,14 @@ _OWN_ROUTES = [
         "Mark yourself unavailable",
         body=UnavailableBody,
         response=UnavailableBody,
+        status=201,
     ),
     _route(
         "DELETE",
         f"{_E}/me/unavailability/{{item}}",
         remove_unavailable,
         "Remove an unavailable interval",
+        status=204,
     ),
     _route(
         "GET",
@@ -500,6 +504,7 @@ _OWN_ROUTES = [
         "Add a venue (centre staff)",
         body=VenueBody,
         response=VenueBody,
+        status=201,
     ),
     _route("GET", "/api/v1/venues", list_venues, "The venue catalogue", response=VenueList),
     _route(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
+from typing import Annotated
 
 import msgspec
 from starlette.requests import Request
@@ -37,8 +38,12 @@ class LogEntries(msgspec.Struct, frozen=True, kw_only=True):
     entries: list[LogEntryOut]
 
 
+# A tree size is a PostgreSQL bigint: a larger one was a 500 from the database.
+TreeSize = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+
+
 class CosignatureIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    checkpoint_size: int = msgspec.field()
+    checkpoint_size: TreeSize
     cosignature: str
 
 

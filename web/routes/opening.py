@@ -20,7 +20,7 @@ from tender.opening_publication import opening_record
 from tender.opening_record import SignedRecord
 from tender.opening_release import ShareRelease, frozen_part_sha256, submit_self_key
 from tender.opening_responses import answer_objection, respond, responses
-from tender.service import load
+from tender.service import get_tender
 from web import live_opening  # module import: live_opening imports web.routes too
 from web.auth import signed_in
 from web.errors import RequestInvalid
@@ -58,7 +58,7 @@ async def release_batch(request: Request) -> Response:
     wanted = request.query_params.get("lot")
     lots = []
     async with signed_in(request) as (conn, actor):
-        tender = await load(conn, which)
+        tender = await get_tender(conn, actor, which)  # a draft it may not read: 404
         for lot in sorted(tender.lot_ids):
             if wanted is not None and lot != wanted:
                 continue
@@ -76,6 +76,7 @@ async def frozen_part(request: Request) -> Response:
     which = tender_id(request)
     lot, bid, label = parse_part_id(request.path_params["part_id"])
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         sha256 = await frozen_part_sha256(conn, actor, which, lot, bid, label)
     store = blob_store(request.app)
     return StreamingResponse(store.read(sha256), media_type="application/octet-stream")
@@ -100,6 +101,7 @@ async def release_shares(request: Request) -> ProgressBody:
         )
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await opening_release.release_shares(
             conn, actor, which, body.lot, releases, opening=opening
         )
@@ -113,6 +115,7 @@ async def self_key(request: Request) -> ProgressBody:
     key = b64_field(body.file_key, "file_key") or b""
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await submit_self_key(conn, actor, which, lot, body.part, key, opening=opening)
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)
@@ -122,6 +125,7 @@ async def open_commercial(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await open_commercial_stage(conn, actor, which, lot, opening=opening)
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)
@@ -130,7 +134,8 @@ async def open_commercial(request: Request) -> ProgressBody:
 async def lot_progress(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     opening = live_opening.opening_setup(request.app)
-    async with maybe_signed_in(request) as (conn, _):
+    async with maybe_signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft is not found
         return progress_body(await opening_progress.progress(conn, which, lot, opening=opening))
 
 
@@ -140,6 +145,7 @@ async def confirm(request: Request) -> Response:
     signature = b64_field(body.signature, "signature")
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, confirmation=signature, opening=opening)
         await live_opening.announce(conn, which, lot, "record.confirmed", {"id": str(done.id)})
     return json_response(response_body(done), 201)
@@ -150,6 +156,7 @@ async def object_to(request: Request) -> Response:
     body = await read_json(request, ObjectionBody)
     opening = live_opening.opening_setup(request.app)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, objection=body.text,
                              opening=opening)  # fmt: skip
         await live_opening.announce(conn, which, lot, "objection.filed",
@@ -162,6 +169,7 @@ async def answer(request: Request) -> ResponseBody:
     objection = path_uuid(request, "objection_id")
     body = await read_json(request, AnswerBody)
     async with signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         done = await answer_objection(conn, actor, which, lot, objection, body.answer)
         await live_opening.announce(conn, which, lot, "objection.answered",
                                     {"id": str(done.id), "answer": done.answer})  # fmt: skip
@@ -170,14 +178,16 @@ async def answer(request: Request) -> ResponseBody:
 
 async def list_responses(request: Request) -> ResponseList:
     which, lot = tender_id(request), lot_number(request)
-    async with maybe_signed_in(request) as (conn, _):
+    async with maybe_signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         found = await responses(conn, which, lot)
     return ResponseList(items=[response_body(r) for r in found])
 
 
 async def hall(request: Request) -> HallBody:
     which, lot = tender_id(request), lot_number(request)
-    async with maybe_signed_in(request) as (conn, _):
+    async with maybe_signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         return HallBody(session_id=str(await live_opening.hall_session(conn, which, lot)))
 
 
@@ -185,7 +195,8 @@ async def _record(request: Request) -> SignedRecord:
     which = tender_id(request)
     lot = request.query_params.get("lot", "1")
     part = request.query_params.get("part", "main")
-    async with maybe_signed_in(request) as (conn, _):
+    async with maybe_signed_in(request) as (conn, actor):
+        await get_tender(conn, actor, which)
         return await opening_record(conn, which, lot, part)
 
 
@@ -247,9 +258,9 @@ ROUTES = [
            response=HallBody, auth=False),
     _route("POST", f"{T}/lots/{{lot}}/opening/confirm", confirm,
            "A bidder confirms the record with its CMS signature over the record bytes",
-           body=ConfirmBody, response=ResponseBody),
+           body=ConfirmBody, response=ResponseBody, status=201),
     _route("POST", f"{T}/lots/{{lot}}/opening/objections", object_to,
-           "A bidder objects to the record", body=ObjectionBody, response=ResponseBody),
+           "A bidder objects to the record", body=ObjectionBody, response=ResponseBody, status=201),
     _route("POST", f"{T}/lots/{{lot}}/opening/objections/{{objection_id}}/answer", answer,
            "The host answers an objection", body=AnswerBody, response=ResponseBody),
     _route("GET", f"{T}/lots/{{lot}}/opening/responses", list_responses,

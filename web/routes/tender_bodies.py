@@ -8,7 +8,6 @@ another package's.
 from __future__ import annotations
 
 import base64
-import binascii
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -313,7 +312,7 @@ class TenderCommitteeApprove(Model, frozen=True, kw_only=True):
 def _b64(value: str, name: str) -> bytes:
     try:
         return base64.b64decode(value, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, and non-ASCII text (was a 500)
         raise RequestInvalid(f"{name} is not base64", details={"field": name}) from None
 
 

@@ -251,6 +251,7 @@ ROUTES = [
         "Upload a document version (raw body, ?name=)",
         response=r.TenderDocumentBody,
         query=(("name", str, "the document's file name"),),
+        status=201,
     ),
     route(
         "GET",
@@ -281,6 +282,7 @@ ROUTES = [
         "Issue a clarification or amendment (agency)",
         body=r.TenderClarificationCreate,
         response=r.TenderClarificationBody,
+        status=201,
     ),
     route(
         "GET",
@@ -304,6 +306,7 @@ ROUTES = [
         "Object to the documents (bidder)",
         body=r.TenderObjectionCreate,
         response=r.TenderObjectionBody,
+        status=201,
     ),
     route(
         "GET",
@@ -327,6 +330,7 @@ ROUTES = [
         "Record a bond (centre staff)",
         body=r.TenderBondCreate,
         response=r.TenderBondRecorded,
+        status=201,
     ),
     route(
         "GET",

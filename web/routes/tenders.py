@@ -100,6 +100,7 @@ async def appoint_committee(request: Request) -> b.TenderCommitteeBody:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, b.TenderCommitteeAppoint)
     async with signed_in(request) as (conn, actor):
+        await committee.authorise_appointment(conn, actor, which)
         roster = await committee.appoint_committee(
             conn,
             actor,
@@ -170,6 +171,7 @@ ROUTES = [
         "Create a draft (agency)",
         body=b.TenderDraftBody,
         response=b.TenderBody,
+        status=201,
     ),
     route(
         "GET",
