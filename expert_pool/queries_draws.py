@@ -412,15 +412,18 @@ async def covering_checkpoint(
 # Read from the tender package's tables (expert_pool does not import tender: the layers
 # are peers); a tender of another agency is not found, like one that does not exist.
 TENDER_LOT_OF_AGENCY = """
-SELECT t.department_id
-FROM tenders t JOIN tender_lots l ON l.tender_id = t.id
+SELECT t.department_id, o.credit_code AS tenderer_code
+FROM tenders t
+JOIN tender_lots l ON l.tender_id = t.id
+JOIN organisations o ON o.id = t.tenderer_id
 WHERE t.id::text = $1 AND l.number = $2 AND t.agency_id = $3
 """
 
 
-async def tender_lot_department(
+async def tender_lot_parties(
     conn: asyncpg.Connection, tender_id: str, lot: str, agency_id: UUID
-) -> UUID | None:
-    """The supervising department of the agency's tender lot; None if it has no such lot."""
-    found: UUID | None = await conn.fetchval(TENDER_LOT_OF_AGENCY, tender_id, lot, agency_id)
-    return found
+) -> tuple[UUID, str] | None:
+    """The supervising department and the tenderer's credit code of the agency's tender
+    lot; None if the agency has no such lot."""
+    row = await conn.fetchrow(TENDER_LOT_OF_AGENCY, tender_id, lot, agency_id)
+    return None if row is None else (row["department_id"], row["tenderer_code"])

@@ -151,15 +151,20 @@ async def request_draw(
     )
     async with conn.transaction():
         # A draw belongs to a real tender lot of the requesting agency (issue 9, item 4).
-        department = await queries_draws.tender_lot_department(
+        found = await queries_draws.tender_lot_parties(
             conn, request.tender_id, request.lot, request.agency_id
         )
-        if department is None:
+        if found is None:
             raise DrawTenderNotFound(
                 f"your agency has no tender {request.tender_id[:64]!r} with lot {request.lot[:8]!r}"
             )
+        department, tenderer = found
         if department != request.department_id:
             raise DrawRequestInvalid("the department is not the one supervising the tender")
+        # The tenderer's experts are excluded by its credit code (Reg. 46 exclusions): a
+        # draw naming another tenderer would keep them in the pool.
+        if request.tenderer != tenderer:
+            raise DrawRequestInvalid("the tenderer is not the tender's tenderer")
         if request.spec.session_start <= await queries.database_now(conn):
             raise DrawRequestInvalid("the session must start in the future")
         attempt = await queries_draws.previous_attempts(conn, parties) + 1

@@ -218,6 +218,12 @@ async def test_a_draw_names_a_real_tender_lot_of_the_requesting_agency(
     elsewhere = _request_body(world, tender_id=ours, department_id=str(world.other_department.id))
     refused = await api.call("POST", "/api/v1/draws", world.agency_actor, elsewhere)
     assert refused.json()["error"]["code"] == "draw_request_invalid"
+    # Another organisation named as the tenderer would keep the real one's experts in
+    # the pool: the tenderer is the tender's own.
+    stranger = _request_body(world, tender_id=ours, tenderer=other_org.credit_code)
+    refused = await api.call("POST", "/api/v1/draws", world.agency_actor, stranger)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "draw_request_invalid")
+    assert "tenderer" in refused.json()["error"]["message"]
     assert await _count(world.conn, "draws") == before
     created = await api.call(
         "POST", "/api/v1/draws", world.agency_actor, _request_body(world, tender_id=ours)
