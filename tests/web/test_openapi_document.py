@@ -29,13 +29,15 @@ def test_every_referenced_schema_is_defined() -> None:
 
 
 def test_operations_that_create_are_documented_201() -> None:
-    """Clarifications, POST /draws and the draw commit answer 201, and say so."""
+    """Clarifications, POST /draws, the draw commit and a role-change proposal answer 201,
+    and say so."""
     paths = _document()["paths"]
     for path, method in [
         ("/api/v1/tenders/{tender_id}/clarifications", "post"),
         ("/api/v1/draws", "post"),
         ("/api/v1/draws/{id}/commit", "post"),
         ("/api/v1/tenders", "post"),
+        ("/api/v1/role-changes", "post"),
     ]:
         assert sorted(paths[path][method]["responses"]) == ["201", "default"], path
     removed = paths["/api/v1/experts/me/unavailability/{item}"]["delete"]["responses"]["204"]

@@ -443,6 +443,7 @@ ROUTES = [
         summary="Propose granting or removing an administrator role (security administrator)",
         body=RoleChangeCreate,
         response=RoleChangeBody,
+        status=201,
     ),
     ApiRoute(
         method="GET",
