@@ -137,8 +137,20 @@ def _character_classes(password: str) -> int:
     return len(classes)
 
 
+MIN_DISTINCT = 5
+
+
+def _repetitive(password: str) -> bool:
+    """Few distinct characters, or a shorter piece repeated whole (NIST SP 800-63B 3.1.1.2:
+    refuse repetitive passwords such as ``aaaaaaaaaaaa`` or ``abc123abc123``)."""
+    if len(set(password)) < MIN_DISTINCT:
+        return True
+    return password in (password + password)[1:-1]
+
+
 def check_password_policy(password: str, *, username: str = "") -> None:
-    """12–256 characters, two classes or more, not the username, not a common password."""
+    """12–256 characters, two classes or more, not the username, not repetitive, not a
+    common password."""
     if len(password) < MIN_LENGTH:
         raise PasswordTooWeak(f"a password has at least {MIN_LENGTH} characters")
     if len(password) > MAX_LENGTH:
@@ -150,6 +162,11 @@ def check_password_policy(password: str, *, username: str = "") -> None:
         )
     if username and username.lower() in password.lower():
         raise PasswordTooWeak("a password must not contain the username")
+    if _repetitive(password.lower()):
+        raise PasswordTooWeak(
+            f"a password has at least {MIN_DISTINCT} different characters and is not one "
+            "short piece repeated (such as abc123abc123)"
+        )
     if password.lower() in COMMON_PASSWORDS:
         raise PasswordTooWeak("this password is on the list of common passwords: choose another")
 

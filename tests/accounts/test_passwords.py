@@ -70,10 +70,15 @@ def test_a_tampered_hash_does_not_verify() -> None:
         ("12345678901234", "two of"),
         ("x" * 257 + "A", "at most 256"),
         ("zhang.san-2025", "username"),
+        ("Aaaaaaaaaaaa", "different characters"),
+        ("abab1212abab", "different characters"),
+        ("abc123abc123", "repeated"),
+        ("Xy7!Xy7!Xy7!Xy7!", "repeated"),
     ],
 )
 def test_weak_passwords_are_refused_with_the_reason(password: str, reason: str) -> None:
-    """Too short, one character class, too long, or containing the username."""
+    """Too short, one character class, too long, containing the username, or repetitive
+    (few distinct characters, or one piece repeated whole)."""
     with pytest.raises(PasswordTooWeak) as refused:
         passwords.check_password_policy(password, username="zhang.san")
     assert reason in refused.value.message
