@@ -111,13 +111,7 @@ ORDER BY d.id DESC LIMIT 1
 """
 
 
-async def latest_delivered(
-    conn: asyncpg.Connection, draw_id: str, expert_id: str
-) -> DeliveryRecord | None:
-    """The newest record of a member's notice the channel delivered, if any."""
-    row = await conn.fetchrow(LATEST_DELIVERED, draw_id, expert_id)
-    if row is None:
-        return None
+def _delivery(row: asyncpg.Record) -> DeliveryRecord:
     return DeliveryRecord(
         id=row["id"],
         channel=row["channel"],
@@ -125,6 +119,14 @@ async def latest_delivered(
         detail=row["detail"],
         at=row["at"],
     )
+
+
+async def latest_delivered(
+    conn: asyncpg.Connection, draw_id: str, expert_id: str
+) -> DeliveryRecord | None:
+    """The newest record of a member's notice the channel delivered, if any."""
+    row = await conn.fetchrow(LATEST_DELIVERED, draw_id, expert_id)
+    return None if row is None else _delivery(row)
 
 
 async def latest_delivery(
@@ -132,15 +134,7 @@ async def latest_delivery(
 ) -> DeliveryRecord | None:
     """The newest delivery record of a member's notices, if any was attempted."""
     row = await conn.fetchrow(LATEST_DELIVERY, draw_id, expert_id)
-    if row is None:
-        return None
-    return DeliveryRecord(
-        id=row["id"],
-        channel=row["channel"],
-        status=DeliveryStatus(row["status"]),
-        detail=row["detail"],
-        at=row["at"],
-    )
+    return None if row is None else _delivery(row)
 
 
 SELECT_NOTICES = """
