@@ -26,7 +26,7 @@ from accounts.model import Actor
 from accounts.permissions import Action
 from audit.entry import commit, new_salt
 from tender import access, document_queries, queries
-from tender.blobs import BlobStore
+from tender.blobs import BlobStore, StoredBlob
 from tender.errors import (
     BlobTooLarge,
     DeadlinePassed,
@@ -74,20 +74,50 @@ async def upload_document(
     store: BlobStore,
     setup: Setup,
 ) -> DocumentVersion:
-    """Stream a new version of a document into the blob store and record it.
+    """Stream a new version of a document into the blob store and record it (the three
+    steps below on one connection; the HTTP route releases it while the body arrives).
 
     Idempotent: the same bytes (and media type) as the newest version answer that
     version, so a client that lost the answer may simply send the upload again.
     """
+    limit = await admit_document(conn, actor, tender_id, name=name, setup=setup)
+    blob = await store_document(store, chunks, limit)
+    return await record_document(
+        conn, actor, tender_id, name=name, media_type=media_type, blob=blob
+    )
+
+
+async def admit_document(
+    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, *, name: str, setup: Setup
+) -> int:
+    """Check an upload before any byte is read; the most bytes it may have."""
     check_document_name(name)
     tender = await load(conn, tender_id)
-    access.authorise(actor, Action.PUBLISH_TENDER, tender)  # before reading any byte
+    access.authorise(actor, Action.PUBLISH_TENDER, tender)
     _require_uploadable(LockedTender(tender=tender, now=await queries.database_now(conn)))
-    limit = setup.policies_of(tender).document_max_bytes
+    return setup.policies_of(tender).document_max_bytes
+
+
+async def store_document(store: BlobStore, chunks: AsyncIterable[bytes], limit: int) -> StoredBlob:
+    """Stream a document's bytes into the blob store (no database connection needed)."""
     try:
-        blob = await store.put(chunks, max_size=limit)
+        return await store.put(chunks, max_size=limit)
     except BlobTooLarge:
         raise DocumentTooLarge(f"a tender document is at most {limit} bytes") from None
+
+
+async def record_document(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    *,
+    name: str,
+    media_type: str,
+    blob: StoredBlob,
+) -> DocumentVersion:
+    """Record a stored document as the tender's newest version, rechecked under the
+    tender's row lock (the tender may have changed while the bytes arrived)."""
+    check_document_name(name)
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
         log_actor = access.authorise(actor, Action.PUBLISH_TENDER, locked.tender)

@@ -43,15 +43,20 @@ async def upload_document(request: Request) -> Response:
     if name is None:
         raise RequestInvalid("the query parameter 'name' is required", details={"param": "name"})
     async with signed_in(request) as (conn, actor):
-        version = await documents.upload_document(
+        limit = await documents.admit_document(
+            conn, actor, which, name=name, setup=tender_setup(request.app)
+        )
+    # No pooled connection is held while the body arrives (issue 9, item 6): a stalled
+    # upload must not take one of the site's connections.
+    blob = await documents.store_document(blob_store(request.app), request.stream(), limit)
+    async with signed_in(request) as (conn, actor):
+        version = await documents.record_document(
             conn,
             actor,
             which,
             name=name,
             media_type=request.headers.get("content-type", documents.DEFAULT_MEDIA_TYPE),
-            chunks=request.stream(),
-            store=blob_store(request.app),
-            setup=tender_setup(request.app),
+            blob=blob,
         )
     return json_response(r.document_body(version), 201)
 
