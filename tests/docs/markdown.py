@@ -14,10 +14,13 @@ def read(name: str) -> str:
 
 
 def section(doc: str, title: str) -> str:
-    """From the heading `title` to the next heading of any level (or the end)."""
+    """From the heading `title` (`## …`, `### …`) to the next heading of its level or
+    above (or the end): a section with its subsections."""
     start = doc.index(title)
-    ends = [m.start() for m in re.finditer(r"\n#{1,6} ", doc[start + len(title) :])]
-    return doc[start : start + len(title) + ends[0]] if ends else doc[start:]
+    level = len(title) - len(title.lstrip("#"))
+    after = start + len(title)
+    end = re.search(r"\n#{1," + str(level) + "} ", doc[after:])
+    return doc[start : after + end.start()] if end else doc[start:]
 
 
 def code_blocks(text: str, info: str = "") -> list[str]:
