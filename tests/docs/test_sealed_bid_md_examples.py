@@ -1,0 +1,142 @@
+"""docs/formats/sealed-bid.md's examples (§3, §4.1, §4.2, §4.5, §7) are true to the bytes.
+
+The committee JSON and fingerprint are rebuilt from the stated keys (identities with
+secret bytes 01…01, 02…02, 03…03; certificate hashes of the single bytes 01, 02, 03);
+the share stanzas of §4.5 are derived again from the stated file key with
+signing.shares, and each official's share unwrapped from them; the manifest of §7 is
+what signing.manifest writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+import re
+
+from signing import shamir, shares
+from signing.age import X25519Identity
+from signing.canonical import canonical_json
+from signing.committee import Committee, Official
+from signing.manifest import parse_manifest
+from tests.docs.markdown import code_blocks, found, read, section
+
+DOC = read("formats/sealed-bid.md")
+COMMITTEE = section(DOC, "## 3. The opening committee")
+EXAMPLE = section(DOC, "### 4.5 Example")
+
+
+def _committee_example() -> tuple[str, str]:
+    """§3's example: the fingerprint JSON line and the stated fingerprint."""
+    block = next(b for b in code_blocks(COMMITTEE) if b.startswith("{"))
+    text, stated = block.split("\nfingerprint = ")
+    return text, stated
+
+
+def _identities() -> list[X25519Identity]:
+    stated = found(r"identities with secret bytes (\d\d)…\1,\s+(\d\d)…\2,\s+(\d\d)…\3", COMMITTEE)
+    return [X25519Identity(secret=bytes([int(b, 16)]) * 32) for b in stated.groups()]
+
+
+def _cert_hashes() -> list[str]:
+    stated = found(r"SHA-256 of the single bytes (\d\d),\s+(\d\d),\s+(\d\d)", COMMITTEE)
+    return [hashlib.sha256(bytes([int(b, 16)])).hexdigest() for b in stated.groups()]
+
+
+def _committee() -> Committee:
+    """The §3 committee, from the stated keys and the example's tender, lot, deadline, k."""
+    doc = json.loads(_committee_example()[0])
+    officials = tuple(
+        Official(x=x, recipient=identity.recipient().encode(), cert_sha256=cert)
+        for x, (identity, cert) in enumerate(zip(_identities(), _cert_hashes(), strict=True), 1)
+    )
+    return Committee(
+        tender=doc["tender"],
+        lot=doc["lot"],
+        deadline=dt.datetime.strptime(doc["deadline"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC),
+        k=doc["k"],
+        n=doc["n"],
+        officials=officials,
+    )
+
+
+def test_sealed_bid_md_committee_fingerprint_example_is_recomputed() -> None:
+    text, stated = _committee_example()
+    committee = _committee()
+    assert canonical_json(committee.fingerprint_json()).decode() == text
+    assert committee.fingerprint_hex == stated
+
+
+def _file_key_and_part() -> tuple[bytes, str]:
+    key = found(r"File key `([0-9a-f]{32})`", EXAMPLE)[1]
+    part = found(r"part `([a-z][a-z0-9_-]*)`:", EXAMPLE)[1]
+    return bytes.fromhex(key), part
+
+
+def test_sealed_bid_md_share_stanza_example_is_recomputed() -> None:
+    committee = _committee()
+    stated = found(r"\(k = (\d+), n = (\d+),\s+fingerprint `([0-9a-f]{8})…([0-9a-f]{4})`", EXAMPLE)
+    assert (int(stated[1]), int(stated[2])) == (committee.k, committee.n)
+    assert committee.fingerprint_hex.startswith(stated[3])
+    assert committee.fingerprint_hex.endswith(stated[4])
+    file_key, part = _file_key_and_part()
+    stanzas = shares.derive_share_stanzas(
+        file_key,
+        fingerprint=committee.fingerprint,
+        part=part,
+        k=committee.k,
+        recipients=committee.recipients(),
+    )
+    assert b"".join(s.encode() for s in stanzas).decode() == code_blocks(EXAMPLE)[0] + "\n"
+
+
+def test_sealed_bid_md_example_shares_are_unwrapped_and_rebuild_the_file_key() -> None:
+    committee = _committee()
+    file_key, part = _file_key_and_part()
+    stanzas = shares.derive_share_stanzas(
+        file_key,
+        fingerprint=committee.fingerprint,
+        part=part,
+        k=committee.k,
+        recipients=committee.recipients(),
+    )
+    held = [
+        shares.unwrap_share(identity, stanza, committee.fingerprint, part)
+        for identity, stanza in zip(_identities(), stanzas, strict=True)
+    ]
+    stated = re.findall(r"x=(\d) `([0-9a-f]{32})`", EXAMPLE)
+    assert stated == [(str(s.x), s.value.hex()) for s in held]
+    for pair in itertools.combinations(held, committee.k):
+        assert shamir.combine(pair, committee.k) == file_key
+
+
+def test_sealed_bid_md_gf256_product_example_is_recomputed() -> None:
+    a, b, product = found(r"\{([0-9a-f]{2})\}·\{([0-9a-f]{2})\} = \{([0-9a-f]{2})\}", DOC).groups()
+    assert shamir.gf_mul(int(a, 16), int(b, 16)) == int(product, 16)
+
+
+def test_sealed_bid_md_share_labels_are_the_codes() -> None:
+    labels = section(DOC, "### 4.1 Labels")
+    table = dict(re.findall(r"^\| `(\w+)` \| `([^`]+)` \|", labels, re.M))
+    assert table == {
+        "coefficients": shares.LABEL_COEFFICIENTS.decode(),
+        "ephemeral": shares.LABEL_EPHEMERAL.decode(),
+        "salt": shares.LABEL_SALT.decode(),
+        "commitment": shares.LABEL_COMMITMENT.decode(),
+        "wrap": shares.LABEL_WRAP.decode(),
+    }
+    label, size = found(r'SHA-256\( "([^"]+)"\s+(\d+) bytes', labels).groups()
+    assert label.encode() == shares.LABEL_COMMITMENT
+    assert len(shares.LABEL_COMMITMENT) == int(size)
+
+
+def test_sealed_bid_md_manifest_example_is_canonical_and_sealed_to_the_example_committee() -> None:
+    manifest_section = section(DOC, "## 7. manifest.json")
+    body = code_blocks(manifest_section, "json")[0].encode()
+    manifest = parse_manifest(body)
+    assert manifest.to_bytes() == body
+    parsed = json.loads(body)
+    assert parsed["committee_fingerprint"] == _committee().fingerprint_hex
+    algorithms = found(r"\| `algorithms` \| exactly `(\{.*?\})` \|", manifest_section)[1]
+    assert parsed["algorithms"] == json.loads(algorithms)
