@@ -1,0 +1,127 @@
+"""docs/formats/upload.md's message shapes (§2.1, §3.1, §3.3, §4, §5) are the code's.
+
+The receipt example is rebuilt from its own values with tender.receipts (the signed
+fields, their canonical order, the time format); the freeze list's members are those
+tender.freeze writes; the JSON bodies' members are the API structs' fields. The
+example's credit code satisfies GB 32100-2015.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from types import SimpleNamespace
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from signing.canonical import canonical_json
+from signing.certs import validate_credit_code
+from tender.bids import BidPart, FreezeEntry, VersionKind
+from tender.freeze import freeze_json
+from tender.receipts import receipt_bytes, receipt_json
+from tests.docs.markdown import code_blocks, read, section
+from web.routes.bids import (
+    CreateUploadBody,
+    FreezeEntryBody,
+    FreezeLineBody,
+    ReceiptBody,
+    StatementBody,
+    UploadBody,
+    VersionBody,
+)
+
+DOC = read("formats/upload.md")
+RECEIPT = section(DOC, "## 4. Receipt")
+
+
+def _members(text: str) -> list[str]:
+    """The member names of a JSON example (`"name": value`), in order, nested included."""
+    return re.findall(r'"(\w+)"\s*:', text)
+
+
+def _names(text: str) -> list[str]:
+    """The names of a shape written `{"a", "b", …}` (every quoted lowercase name)."""
+    return re.findall(r'"([a-z_][a-z0-9_]*)"', text)
+
+
+def _fields(struct: type[msgspec.Struct]) -> list[str]:
+    return list(struct.__struct_fields__)
+
+
+def test_upload_md_create_and_upload_bodies_are_the_api_structs() -> None:
+    create = section(DOC, "### 2.1 Create")
+    request, answer = code_blocks(create, "json")[:2]
+    assert list(json.loads(request)) == _fields(CreateUploadBody)
+    assert list(json.loads(answer)) == _fields(UploadBody)
+
+
+def test_upload_md_submit_body_is_the_api_struct() -> None:
+    body = code_blocks(section(DOC, "### 3.1 Submit statement"), "json")[1]
+    documented = set(_members(body)) | {"consortium"}  # optional, "may still be sent"
+    assert documented == set(_fields(StatementBody))
+
+
+def test_upload_md_reading_bodies_are_the_api_structs() -> None:
+    reading = section(DOC, "### 3.3 Reading")
+    versions = re.search(r'"versions": \[\{(.*?)\}\]', reading)
+    assert versions is not None
+    assert _names(versions[1]) == _fields(VersionBody)
+    freeze = re.search(r"freeze-entry` → after the deadline: `(\{.*?\})`", reading, re.S)
+    assert freeze is not None
+    top = re.sub(r"\{[^{}]*\}", "", freeze[1][1:])
+    assert _names(top) == _fields(FreezeEntryBody)
+    assert _names(re.findall(r"null \| (\{[^{}]*\})", freeze[1])[0]) == _fields(FreezeLineBody)
+
+
+def test_upload_md_receipt_envelope_is_the_api_struct() -> None:
+    envelope = code_blocks(RECEIPT, "json")[0]
+    assert _members(re.sub(r"\{…[^}]*\}", "", envelope)) == _fields(ReceiptBody)
+
+
+def test_upload_md_receipt_example_is_recomputed() -> None:
+    """The signed receipt fields, from the example's own values, in canonical order."""
+    stated: dict[str, Any] = json.loads(code_blocks(RECEIPT, "json")[1])
+    assert list(stated) == sorted(stated)  # RFC 8785 order of these ASCII keys
+    received_at = dt.datetime.strptime(stated["received_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    fields = receipt_json(
+        tender_code=stated["tender"],
+        tender_id=stated["tender_id"],
+        lot=stated["lot"],
+        bidder=stated["bidder"],
+        version=stated["version"],
+        kind=VersionKind(stated["kind"]),
+        parts=[BidPart(**p) for p in stated["parts"]],
+        statement_sha256=stated["statement_sha256"],
+        received_at=received_at.replace(tzinfo=dt.UTC),
+        log_index=stated["log_index"],
+    )
+    assert fields == stated
+    assert receipt_bytes(fields) == canonical_json(stated)
+    envelope_index = re.search(r'"log_index": (\d+)', code_blocks(RECEIPT, "json")[0])
+    assert envelope_index is not None
+    assert stated["log_index"] == int(envelope_index[1])
+    assert validate_credit_code(stated["bidder"]) == stated["bidder"]
+
+
+def test_upload_md_freeze_list_members_are_the_logged_ones() -> None:
+    block = code_blocks(section(DOC, "## 5. Secrecy and the freeze list"), "json")[0]
+    part = BidPart(label="main", sha256="0" * 64, size=1)
+    entry = FreezeEntry(
+        bid_id=UUID(int=1),
+        bidder_id=UUID(int=2),
+        bidder_credit_code="91341800MA2N0X0X1Q",
+        version=4,
+        parts=(part,),
+    )
+    tender: Any = SimpleNamespace(code="XC-2026-GC-000123", id=UUID(int=3))
+    logged = freeze_json(
+        tender, "1", dt.datetime(2026, 11, 26, tzinfo=dt.UTC), [(entry, bytes(32))]
+    )
+    bid = logged["bids"][0]
+    expected = [*list(logged)[:-1], "bids", *bid]
+    expected[expected.index("parts") + 1 : expected.index("parts") + 1] = list(bid["parts"][0])
+    assert _names(block) == expected
+    assert logged["type"] == json.loads(block.split(",", 1)[0] + "}")["type"]
