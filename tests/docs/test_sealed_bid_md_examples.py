@@ -17,6 +17,7 @@ import re
 
 from signing import shamir, shares
 from signing.age import X25519Identity
+from signing.bidtar import BLOCK, entry_header, pax_record
 from signing.canonical import canonical_json
 from signing.committee import Committee, Official
 from signing.manifest import parse_manifest
@@ -140,3 +141,53 @@ def test_sealed_bid_md_manifest_example_is_canonical_and_sealed_to_the_example_c
     assert parsed["committee_fingerprint"] == _committee().fingerprint_hex
     algorithms = found(r"\| `algorithms` \| exactly `(\{.*?\})` \|", manifest_section)[1]
     assert parsed["algorithms"] == json.loads(algorithms)
+
+
+def _header_table() -> dict[str, list[tuple[int, int]]]:
+    """§6's header block table: field names → (offset, length) of each field."""
+    archive = section(DOC, "## 6. The archive")
+    rows = re.findall(r"^\| ([a-z, ]+) \| ([0-9, /]+) \| (.*) \|$", archive, re.M)
+    table: dict[str, list[tuple[int, int]]] = {}
+    for names, places, _ in rows:
+        spans = [(int(a), int(b)) for a, b in re.findall(r"(\d+), (\d+)", places)]
+        table[names] = spans
+    return table
+
+
+def test_sealed_bid_md_tar_header_layout_is_the_archives() -> None:
+    """§6: every field of the PAX and ustar blocks of the manifest example's 报价.xlsx
+    (3 bytes) sits where the table says, with the stated value."""
+    table = _header_table()
+    spans = sorted(span for field_spans in table.values() for span in field_spans)
+    ends = [0] + [offset + length for offset, length in spans]
+    assert [offset for offset, _ in spans] == ends[:-1]  # contiguous, no overlap
+    assert ends[-1] == BLOCK
+    path = "files/报价.xlsx"
+    header = entry_header(path, 3)
+    records = pax_record("path", path)
+    assert records == f"{len(records)} path={path}\n".encode()
+    pax, ustar = header[:BLOCK], header[-BLOCK:]
+
+    def field(block: bytes, name: str) -> bytes:
+        offset, length = table[name][0]
+        return block[offset : offset + length]
+
+    fallback = b"files/" + hashlib.sha256(path.encode()).hexdigest()[:32].encode()
+    assert field(ustar, "name") == fallback.ljust(100, b"\x00")
+    assert field(pax, "name") == b"././@PaxHeader".ljust(100, b"\x00")
+    for block, size, typeflag in ((pax, len(records), b"x"), (ustar, 3, b"0")):
+        assert field(block, "mode") == b"0000644\x00"
+        assert [block[o : o + n] for o, n in table["uid, gid"]] == [b"0000000\x00"] * 2
+        assert field(block, "size") == b"%011o\x00" % size
+        assert field(block, "mtime") == b"00000000000\x00"
+        checksum = field(block, "chksum")
+        assert re.fullmatch(rb"[0-7]{6}\x00 ", checksum)
+        at, width = table["chksum"][0]
+        unsummed = block[:at] + b" " * width + block[at + width :]
+        assert int(checksum[:6], 8) == sum(unsummed)
+        assert field(block, "typeflag") == typeflag
+        assert field(block, "linkname") == bytes(100)
+        assert field(block, "magic, version") == b"ustar\x0000"
+        assert field(block, "uname, gname") == bytes(64)
+        assert field(block, "devmajor, devminor") == b"0000000\x00" * 2
+        assert field(block, "prefix, padding") == bytes(167)
