@@ -9,10 +9,11 @@ numbers follow.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 
-from expert_pool import draw
+from expert_pool import draw, errors
 from expert_pool.draw import (
     Category,
     ContributorRole,
@@ -223,3 +224,30 @@ def test_draw_md_round_picks_commitment_value_is_rfc8785() -> None:
     picks = [[p.i, p.label, p.expert_id] for p in _transcript().rounds[0].picks]
     assert canonical_json(json.loads(stated)) == stated.encode()
     assert json.loads(stated) == picks[: len(json.loads(stated))]
+
+
+def test_draw_md_policy_defaults_and_entropy_bounds_are_the_codes() -> None:
+    ratio = found(r"`min_pool_ratio × count` ids \(policy, default (\d+)\)", DOC)[1]
+    cap = found(r"At most `round_cap` replacement\s+rounds are drawn \(policy, default (\d+);", DOC)
+    policy = draw.DrawPolicy()
+    assert (int(ratio), int(cap[1])) == (policy.min_pool_ratio, policy.round_cap)
+    bits, low, high = found(
+        r"at least (\d+) bits \((\d+) hex characters\), at most (\d+) hex characters", DOC
+    ).groups()
+    assert int(bits) == 4 * int(low)
+    assert (int(low), int(high)) == (draw.MIN_ENTROPY_HEX, draw.MAX_ENTROPY_HEX)
+    assert draw.validate_entropy("ab" * (int(high) // 2)) == "ab" * (int(high) // 2)
+    low_bits, high_bits = found(r"lowercase hex of (\d+)–(\d+) bits", DOC).groups()
+    assert (int(low_bits), int(high_bits)) == (4 * int(low), 4 * int(high))
+
+
+def test_draw_md_error_codes_are_the_packages() -> None:
+    """§12's codes are codes of expert_pool.errors (the service's own are in api docs)."""
+    documented = re.findall(r"^\| `(\w+)` \|", section(DOC, "## 12. Error codes"), re.M)
+    codes = {
+        getattr(cls, "code", None)
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if cls.__module__ == errors.__name__
+    }
+    assert documented
+    assert set(documented) <= codes

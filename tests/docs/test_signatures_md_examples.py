@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from signing import errors
 from signing.age import X25519Recipient
 from signing.certs import validate_credit_code
 from signing.statements import (
@@ -88,3 +89,17 @@ def test_signatures_md_example_credit_codes_follow_the_stated_check_rule() -> No
     for code in sorted(codes):
         assert validate_credit_code(code) == code
         assert _check_character(code) == code[-1], code
+
+
+def test_signatures_md_error_table_is_signing_errors() -> None:
+    """§5: each code is its class's, and the families derive as stated."""
+    rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \|", section(DOC, "## 5. Error codes"), re.M)
+    assert rows
+    for code, name in rows:
+        cls = getattr(errors, name)
+        assert cls.code == code
+        assert issubclass(cls, errors.SigningError)
+    for name in ("CertificateExpired", "CertificateRevoked", "ChainUntrusted"):
+        assert issubclass(getattr(errors, name), errors.CertificateError)
+    for name in ("SignatureInvalid", "StatementMalformed", "LoginChallengeExpired"):
+        assert issubclass(getattr(errors, name), errors.SignatureError)
