@@ -18,8 +18,16 @@ import re
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from audit.entry import LogEntry, commit
-from audit.merkle import EMPTY_ROOT, LeafRange, Subtree, inclusion_proof_plan, root_plan
+from audit.entry import EntryKind, LogEntry, commit
+from audit.merkle import (
+    EMPTY_ROOT,
+    LeafRange,
+    Subtree,
+    completed_subtrees,
+    inclusion_proof_plan,
+    root_plan,
+)
+from audit.note import MAX_SIGNATURES
 from tests.docs.markdown import code_blocks, found, read, section
 
 DOC = read("audit-log.md")
@@ -122,3 +130,24 @@ def test_audit_log_md_witness_line_decodes_as_stated() -> None:
     message = f"cosignature/v1\ntime {seconds}\n{body}".encode()
     public = _vkeys()["supervision.example.gov.cn/witness"][1][1:]
     Ed25519PublicKey.from_public_bytes(public).verify(raw[12:], message)
+
+
+def test_audit_log_md_foundation_kinds_and_signature_count_are_the_codes() -> None:
+    listed = found(
+        r"Kinds defined by the foundation \(`audit\.entry\.EntryKind`\): (.*?)\. Other", DOC
+    )
+    assert re.findall(r"`([a-z_.]+)`", listed[1]) == [str(k) for k in EntryKind]
+    low, high = found(r"there are (\d+) to (\d+) signature lines", DOC).groups()
+    assert (int(low), int(high)) == (1, MAX_SIGNATURES)
+
+
+def test_audit_log_md_append_rule_is_the_stores() -> None:
+    """§2.1: appending leaf n−1 completes (0, n−1) and (ℓ, n/2^ℓ − 1) for 2^ℓ | n."""
+    found(r"\*\*Appending\*\* leaf `n−1` \(growing to size `n`\) completes `\(0, n−1\)`", DOC)
+    for n in range(1, 130):
+        stated = {Subtree(0, n - 1)} | {
+            Subtree(level, n // 2**level - 1)
+            for level in range(1, n.bit_length())
+            if n % 2**level == 0
+        }
+        assert set(completed_subtrees(n)) == stated, n
