@@ -12,6 +12,10 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import shutil
+import subprocess
+
+import pytest
 
 from expert_pool import draw, errors
 from expert_pool.draw import (
@@ -251,3 +255,17 @@ def test_draw_md_error_codes_are_the_packages() -> None:
     }
     assert documented
     assert set(documented) <= codes
+
+
+def test_draw_md_shell_recipe_prints_the_stated_numbers() -> None:
+    """Run the recipe as published (bash, xxd, sha256sum): its three hashes are the
+    pool digest of A08@local, key_0 and the table's h for round 0, i = 0."""
+    if not all(shutil.which(tool) for tool in ("bash", "xxd", "sha256sum", "seq", "head")):
+        pytest.skip("the recipe's shell tools are not installed")
+    recipe = code_blocks(EXAMPLE, "sh")[0]
+    run = subprocess.run(
+        ["bash", "-c", recipe], capture_output=True, text=True, check=True, timeout=30
+    )
+    printed = [line.split()[0] for line in run.stdout.splitlines()]
+    first_row = found(r"^\| 0 \| 0 \| \S+ \| \d+ \| `([0-9a-f]{64})` \|", EXAMPLE, re.M)[1]
+    assert printed == [draw.pool_digest(_pools()["A08@local"]), _value("key_0"), first_row]
