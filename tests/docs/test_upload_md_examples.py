@@ -8,6 +8,7 @@ example's credit code satisfies GB 32100-2015.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
@@ -16,13 +17,18 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+import pytest
 
 from signing.canonical import canonical_json
 from signing.certs import validate_credit_code
+from tender import upload_queries
 from tender.bids import BidPart, FreezeEntry, VersionKind
+from tender.errors import TenderError
 from tender.freeze import freeze_json
+from tender.policy import upload_limits
 from tender.receipts import receipt_bytes, receipt_json
-from tests.docs.markdown import code_blocks, read, section
+from tender.upload_limits import check_upload_limits
+from tests.docs.markdown import code_blocks, found, read, section
 from web.routes.bids import (
     CreateUploadBody,
     FreezeEntryBody,
@@ -32,6 +38,7 @@ from web.routes.bids import (
     UploadBody,
     VersionBody,
 )
+from web.settings import Settings
 
 DOC = read("formats/upload.md")
 RECEIPT = section(DOC, "## 4. Receipt")
@@ -125,3 +132,49 @@ def test_upload_md_freeze_list_members_are_the_logged_ones() -> None:
     expected[expected.index("parts") + 1 : expected.index("parts") + 1] = list(bid["parts"][0])
     assert _names(block) == expected
     assert logged["type"] == json.loads(block.split(",", 1)[0] + "}")["type"]
+
+
+def _refusal(opened: int, staged: int, size: int) -> TenderError:
+    """What tender.upload_limits answers, with the default caps, to an organisation
+    holding `opened` open uploads in the lot and `staged` bytes in no bid."""
+    limits = upload_limits({}, max_part_bytes=Settings().max_part_bytes)
+    ids = [UUID(int=i) for i in range(opened)]
+
+    async def open_in_lot(*_: object) -> list[UUID]:
+        return ids
+
+    async def staged_bytes(*_: object) -> int:
+        return staged
+
+    conn: Any = None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(upload_queries, "open_in_lot", open_in_lot)
+        patch.setattr(upload_queries, "staged_bytes", staged_bytes)
+        with pytest.raises(TenderError) as refused:
+            asyncio.run(
+                check_upload_limits(
+                    conn, limits, lot_id=UUID(int=0), bidder_id=UUID(int=0), size=size
+                )
+            )
+    return refused.value
+
+
+def test_upload_md_cap_refusal_examples_are_recomputed() -> None:
+    """§2.5: each row's `details` example is what the default caps answer to it."""
+    caps = section(DOC, "### 2.5 Caps per bidder")
+    open_row = found(
+        r"^\| `bid_upload_open_limit_conflict` \|.*default `(\d+)`.*\| `(\{.*?\})`", caps, re.M
+    )
+    limit = int(open_row[1])
+    assert found(r'"limit": (\d+)', open_row[2])[1] == str(limit)
+    refused = _refusal(opened=limit, staged=0, size=1)
+    assert refused.code == "bid_upload_open_limit_conflict"
+    assert refused.details == {"limit": limit, "open": [str(UUID(int=i)) for i in range(limit)]}
+    staged_row = found(r"^\| `bid_upload_staged_limit_conflict` \|.*\| `(\{.*?\})` \|$", caps, re.M)
+    stated = json.loads(staged_row[1])
+    refused = _refusal(opened=0, staged=stated["staged_bytes"], size=stated["declared_size"])
+    assert refused.code == "bid_upload_staged_limit_conflict"
+    assert refused.details == stated
+    assert found(r"`ETENDER_MAX_PART_BYTES`: (\d+) GiB by default", caps)[1] == str(
+        stated["limit_bytes"] >> 30
+    )
