@@ -29,6 +29,7 @@ from audit.merkle import (
 )
 from audit.note import MAX_SIGNATURES
 from tests.docs.markdown import code_blocks, found, read, section
+from web.routes import log as log_routes
 
 DOC = read("audit-log.md")
 CHECKPOINT = section(DOC, "### 3.2 Checkpoint text")
@@ -151,3 +152,20 @@ def test_audit_log_md_append_rule_is_the_stores() -> None:
             if n % 2**level == 0
         }
         assert set(completed_subtrees(n)) == stated, n
+
+
+def test_audit_log_md_endpoint_bodies_are_the_api_structs() -> None:
+    """§6: each documented body has the members of web/routes/log.py's struct."""
+    table = section(DOC, "## 6. HTTP endpoints")
+
+    def row(request: str) -> list[str]:
+        line = found(r"^\| `" + re.escape(request) + r"[^|]*\| (.*) \|$", table, re.M)[1]
+        return re.findall(r'"(\w+)"', line)
+
+    assert row("GET /proof/inclusion") == list(log_routes.InclusionProof.__struct_fields__)
+    assert row("GET /proof/consistency") == list(log_routes.ConsistencyProof.__struct_fields__)
+    entries = [*log_routes.LogEntries.__struct_fields__, *log_routes.LogEntryOut.__struct_fields__]
+    assert row("GET /entries") == entries
+    cosigning = row("POST /cosignatures")
+    accepted = list(log_routes.CosignatureAccepted.__struct_fields__)
+    assert cosigning == [*log_routes.CosignatureIn.__struct_fields__, *accepted]
