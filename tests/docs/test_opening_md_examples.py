@@ -18,7 +18,7 @@ import msgspec
 import pytest
 
 from tender.bids import BidPart, FreezeEntry
-from tender.opening import Cause, Outcome
+from tender.opening import Cause, Outcome, fault_of, outcome_of
 from tender.opening_progress import LotProgress, PartStatus
 from tender.opening_record import OpeningRecord, RecordEntry
 from tender.opening_release import ReleaseBatch
@@ -165,3 +165,13 @@ def test_opening_md_hall_events_carry_the_codes_members() -> None:
         list(live_opening.progress_data(progress)["statuses"][0])
         == _names(code_blocks(section(DOC, "## 5. Progress"), "json")[0])[1:-1]
     )
+
+
+def test_opening_md_cause_table_is_the_codes() -> None:
+    """§5: each cause's party at fault and outcome are tender.opening's, every cause once."""
+    causes = section(DOC, "## 5. Progress")
+    rows = re.findall(r"^\| `(\w+)` — .* \| (\w+) \| (\w+)", causes, re.M)
+    assert [cause for cause, _, _ in rows] == [str(c) for c in Cause]
+    for cause, party, outcome in rows:
+        assert str(fault_of(Cause(cause))) == party, cause
+        assert str(outcome_of(Cause(cause))) == outcome, cause
