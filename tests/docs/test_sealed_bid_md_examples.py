@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 import itertools
 import json
 import re
 
-from signing import shamir, shares
+from signing import errors, shamir, shares
 from signing.age import X25519Identity
 from signing.bidtar import BLOCK, entry_header, pax_record
 from signing.canonical import canonical_json
@@ -191,3 +192,16 @@ def test_sealed_bid_md_tar_header_layout_is_the_archives() -> None:
         assert field(block, "uname, gname") == bytes(64)
         assert field(block, "devmajor, devminor") == b"0000000\x00" * 2
         assert field(block, "prefix, padding") == bytes(167)
+
+
+def test_sealed_bid_md_error_codes_are_signing_errors() -> None:
+    """§2's and §11's codes are codes of signing.errors."""
+    codes = {
+        getattr(cls, "code", None)
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if cls.__module__ == errors.__name__
+    }
+    documented = re.findall(r"^\| `(\w+)` \|", section(DOC, "## 11. Error codes"), re.M)
+    documented += re.findall(r"\| `(age_\w+)` \|", section(DOC, "## 2. The container"))
+    assert len(documented) > 30
+    assert set(documented) <= codes
