@@ -1,0 +1,115 @@
+"""docs/live-sessions.md's message shapes and numbers are the code's (web/live).
+
+The event frame is rebuilt from the example's own values; the error frame, the
+rate-limit details and the client command have the documented members; the limits
+(bucket of 10, 1 per second, the 10th refusal in a row closes with 4429), the `after`
+bound, the command id rule and the NOTIFY channel are the ones web/live uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from tests.docs.markdown import code_blocks, found, read, section
+from web.live import endpoint, limits, queries
+
+DOC = read("live-sessions.md")
+
+
+def _json(text: str) -> Any:
+    """An example frame with its elided `{…}` members read as `{}`."""
+    return json.loads(text.replace("{…}", "{}"))
+
+
+def _frames(title: str) -> list[Any]:
+    return [_json(line) for b in code_blocks(section(DOC, title), "json") for line in b.split("\n")]
+
+
+def test_live_sessions_md_event_frame_is_recomputed() -> None:
+    stated = next(f for f in _frames("## Server → client") if f["type"] == "event")
+    at = dt.datetime.fromisoformat(stated["at"])
+    event = queries.LiveEvent(
+        session_id=UUID(int=1),
+        seq=stated["seq"],
+        kind=stated["kind"],
+        data=stated["data"],
+        audience="all",
+        actor_id=None,
+        client_msg_id=None,
+        created_at=at,
+    )
+    assert endpoint._event_message(event) == stated
+    assert list(endpoint._event_message(event)) == list(stated)
+
+
+def test_live_sessions_md_error_frame_and_rate_limit_details_are_the_codes() -> None:
+    stated = next(f for f in _frames("## Server → client") if f["type"] == "error")
+    error = endpoint.LiveError("request_invalid", "…")
+    built = endpoint._error_message(stated["id"], error)
+    assert list(built) == list(stated)
+    assert list(built["error"]) == list(stated["error"])
+    assert built["error"]["details"] is stated["error"]["details"] is None
+    row = found(r"^\| `live_rate_limited` \|.*\| `(\{.*?\})` \|$", DOC, re.M)[1]
+    details = endpoint._rate_limited(0.25).details
+    assert details is not None
+    assert re.findall(r'"(\w+)"', row) == list(details)
+    assert details["retry_after_ms"] == 250  # whole milliseconds
+
+
+def test_live_sessions_md_command_frame_is_the_codes() -> None:
+    (stated,) = _frames("## Client → server")
+    assert list(stated) == list(endpoint.Command.__struct_fields__)
+    assert endpoint._valid_msg_id(stated["id"])
+    rule = found(r"\| `id` \| chosen by the client, 1–(\d+) characters of `([^`]+)`", DOC)
+    ranges = {"A-Z": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "a-z": "abcdefghijklmnopqrstuvwxyz"}
+    ranges["0-9"] = "0123456789"
+    described = "".join(ranges.get(token, token) for token in rule[2].split())
+    for code in range(0x21, 0x7F):
+        assert endpoint._valid_msg_id(chr(code)) == (chr(code) in described), chr(code)
+    assert not endpoint._valid_msg_id("é")
+    assert endpoint._valid_msg_id("x" * int(rule[1]))
+    assert not endpoint._valid_msg_id("x" * (int(rule[1]) + 1))
+
+
+def test_live_sessions_md_after_bound_is_the_codes() -> None:
+    stated = found(r"\(`\[0-9\]\{1,(\d+)\}`\), at most (\d+) \(2\^63 − 1\)", DOC)
+    maximum = int(stated[2])
+    assert maximum == 2**63 - 1 == endpoint.MAX_SEQ
+    assert endpoint.parse_after(str(maximum)) == maximum
+    assert endpoint.parse_after("0" * int(stated[1])) == 0
+    for refused in (str(maximum + 1), "0" * (int(stated[1]) + 1), "+1", "1_0", " 1", "١"):
+        with pytest.raises(ValueError, match="after"):
+            endpoint.parse_after(refused)
+
+
+def test_live_sessions_md_limits_are_recomputed() -> None:
+    text = section(DOC, "## Limits")
+    burst = int(found(r"at most \*\*(\d+)\*\* tokens", text)[1])
+    rate = float(found(r"gains\n\*\*(\d+)\*\* token per second", text)[1])
+    nth = int(found(r"The \*\*(\d+)th\*\*\s+refused\s+frame", text)[1])
+    close = int(found(r"closes the socket with \*\*(\d+)\*\*", text)[1])
+    assert (burst, rate, nth, close) == (
+        limits.BURST,
+        limits.PER_SECOND,
+        limits.CLOSE_AFTER_REFUSED,
+        limits.CLOSE_RATE_LIMITED,
+    )
+    bucket = limits.LiveLimits().bucket(0.0)
+    assert [bucket.take(0.0) for _ in range(burst)] == [0.0] * burst
+    refusals = [bucket.take(0.0) for _ in range(nth)]
+    assert refusals == [1.0 / rate] * nth
+    assert bucket.exhausted
+    assert close == int(found(r"^\| (\d+) \| the client kept sending", DOC, re.M)[1])
+
+
+def test_live_sessions_md_notify_channel_and_payload_are_the_codes() -> None:
+    across = section(DOC, "## Across nodes")
+    channel = found(r"PostgreSQL channel `(\w+)`", across)[1]
+    assert channel == queries.CHANNEL
+    assert found(r"`NOTIFY (\w+), '<session_id>:<seq>'`", across)[1] == channel
