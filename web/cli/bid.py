@@ -413,8 +413,16 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 # --- submit (docs/formats/upload.md) ---
 
-RETRIES = 8
+# A dropped connection or a restarting server is retried with backoff (0.25 s, doubling,
+# at most 8 s) for this long without progress: a crash whose restart takes a minute on
+# a busy machine must not make a bidder give up minutes before the deadline. Refusals
+# the server names (other than a busy or moved upload) are never retried.
+RETRY_SECONDS = 300.0
 PUT_BLOCK = 1 << 20
+
+
+def _backoff(attempt: int) -> float:
+    return min(8.0, 0.25 * (1 << min(attempt, 8)))
 
 
 class ApiError(Exception):
@@ -480,14 +488,16 @@ class _Api:
         self, method: str, path: str, *, raw: bool = False, json: object = None
     ) -> dict[str, object]:
         """A call retried across dropped connections (idempotent requests only)."""
-        for attempt in range(RETRIES):
+        give_up = time.monotonic() + RETRY_SECONDS
+        attempt = 0
+        while True:
             try:
                 return self.call(method, path, raw=raw, json=json)
             except self.httpx.TransportError:
-                if attempt == RETRIES - 1:
+                if time.monotonic() >= give_up:
                     raise
-                time.sleep(min(8.0, 0.25 * 2**attempt))
-        raise AssertionError("unreachable")
+                time.sleep(_backoff(attempt))
+                attempt += 1
 
 
 def _hash_file(path: Path) -> tuple[int, str]:
@@ -555,12 +565,15 @@ def _send(api: _Api, info: dict[str, object], path: Path, progress: bool | None)
     """Send the rest of a part from the committed offset, resuming after drops."""
     upload = f"/api/v1/uploads/{info['id']}"
     attempt, waited, polls = 0, 0.0, 0
-    while attempt < RETRIES:
+    give_up, progress_at = time.monotonic() + RETRY_SECONDS, -1
+    while time.monotonic() < give_up:
         if info["status"] == "complete":
             return str(info["sha256"])
         if info["status"] in ("failed", "abandoned"):
             raise CommandError(f"{path}: the server refused the part: {info['failure']}")
         offset = int(str(info["offset"]))
+        if offset > progress_at:  # bytes went in: a fresh budget for the rest
+            give_up, progress_at, attempt = time.monotonic() + RETRY_SECONDS, offset, 0
         bar = _progress(progress, int(str(info["size"])) - offset, f"{path.name}@{offset}")
         try:
             info = api.call("PUT", f"{upload}?offset={offset}", content=_blocks(path, offset, bar))
@@ -581,13 +594,13 @@ def _send(api: _Api, info: dict[str, object], path: Path, progress: bool | None)
                 polls, waited = polls + 1, waited + pause
                 time.sleep(pause)
             else:
-                time.sleep(min(8.0, 0.25 * 2**attempt))
+                time.sleep(_backoff(attempt))
                 attempt += 1
             info = api.retrying("GET", upload)
         finally:
             if bar is not None:
                 bar.finish()
-    raise CommandError(f"{path}: gave up after {RETRIES} attempts")
+    raise CommandError(f"{path}: gave up after {RETRY_SECONDS:.0f} s without progress")
 
 
 def _chain(api: _Api, lot_path: str) -> tuple[int, str | None]:
@@ -607,11 +620,13 @@ def _submit(
 ) -> dict[str, object]:
     """POST the statement; after a dropped connection, find out whether it was recorded."""
     mine = hashlib.sha256(statement).hexdigest()
-    for attempt in range(RETRIES):
+    give_up, attempt = time.monotonic() + RETRY_SECONDS, 0
+    while time.monotonic() < give_up:
         try:
             return api.call("POST", f"{lot_path}/bid", json=body)
         except api.httpx.TransportError:
-            time.sleep(min(8.0, 0.25 * 2**attempt))
+            time.sleep(_backoff(attempt))
+            attempt += 1
         try:
             bid = api.retrying("GET", f"{lot_path}/bid")
         except ApiError:
@@ -620,7 +635,7 @@ def _submit(
         assert isinstance(versions, list)
         if versions and versions[-1]["statement_sha256"] == mine:
             return api.retrying("GET", f"{lot_path}/bid/receipts/{versions[-1]['version']}")
-    raise CommandError(f"gave up submitting after {RETRIES} attempts")
+    raise CommandError(f"gave up submitting after {RETRY_SECONDS:.0f} s")
 
 
 def _write_receipt(out: Path, receipt: dict[str, object], root: object) -> Path:
