@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -26,7 +27,14 @@ from web import background, jobs, logkey, routes
 from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
-from web.http import JSON_TYPE, ErrorBody, ErrorDetail, RefuseNul, error_response
+from web.http import (
+    JSON_TYPE,
+    PASSWORD_CHECKS,
+    ErrorBody,
+    ErrorDetail,
+    RefuseNul,
+    error_response,
+)
 from web.live.hub import Hub
 from web.live.limits import LiveLimits
 from web.live_opening import OpeningHall
@@ -241,6 +249,7 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     app.state.live_kinds = {}
     app.state.live_kinds["opening"] = OpeningHall(app)
     app.state.live_limits = LiveLimits()
+    app.state.password_checks = asyncio.Semaphore(PASSWORD_CHECKS)  # web/http.py
     # Inner to outer: NUL refused in any text (it reads the body as replayed by the
     # next); a form body arrives in full before any handler takes a pooled connection
     # (web/form_body.py); the request context wraps everything and gives refusals the

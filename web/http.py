@@ -161,11 +161,8 @@ PASSWORD_CHECKS = 2
 
 
 def password_checks(app: Any) -> asyncio.Semaphore:
-    """The per-process slots of password checks (created on first use, in the loop)."""
-    slots: asyncio.Semaphore | None = getattr(app.state, "password_checks", None)
-    if slots is None:
-        slots = asyncio.Semaphore(PASSWORD_CHECKS)
-        app.state.password_checks = slots
+    """The per-process slots of password checks (built by ``create_app``)."""
+    slots: asyncio.Semaphore = app.state.password_checks
     return slots
 
 
