@@ -48,6 +48,7 @@ from tests.web.tender_http import (
     fixture_tokens,  # noqa: F401
     fixture_web_world,  # noqa: F401
 )
+from web.cli.bid import BUSY_WAIT_LIMIT, RETRY_SECONDS
 
 
 def _client_files(directory: Path, ident: Identity, token: str, sealed: bytes) -> dict[str, Path]:
@@ -267,6 +268,7 @@ async def test_kill_9_during_20_concurrent_uploads_loses_no_receipt_and_clients_
             await register_certificate(conn, user.id, identities[i])
     server = _Server(data_dir, database.owner_dsn)  # serve migrates first: the owner
     server.start()
+    clients: list[subprocess.Popen[bytes]] = []
     try:
         commands = []
         for i, org in enumerate(orgs):
@@ -276,7 +278,7 @@ async def test_kill_9_during_20_concurrent_uploads_loses_no_receipt_and_clients_
             files = _client_files(tmp_path / f"c{i}", identities[i], login.json()["token"],
                                   sealed)  # fmt: skip
             commands.append(_command(server.url, tender, files, tmp_path / f"c{i}" / "out"))
-        clients = [
+        clients += [
             subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands
         ]
         async with pool.acquire() as conn:
@@ -292,10 +294,21 @@ async def test_kill_9_during_20_concurrent_uploads_loses_no_receipt_and_clients_
             at_kill = await conn.fetchval("SELECT count(*) FROM bid_versions")
         await asyncio.sleep(0.5)
         server.start()
-        outputs = [await asyncio.to_thread(c.communicate, timeout=180) for c in clients]
+        # Each client ends by its own rule (it gives up after RETRY_SECONDS without
+        # progress, and waits at most BUSY_WAIT_LIMIT for leases): wait that long, all
+        # at once, so a busy machine is not mistaken for a hang.
+        bound = RETRY_SECONDS + BUSY_WAIT_LIMIT + 60
+        outputs = await asyncio.gather(
+            *(asyncio.to_thread(c.communicate, timeout=bound) for c in clients)
+        )
     finally:
+        for c in clients:  # none outlives the test, even when it fails
+            if c.poll() is None:
+                c.kill()
+                c.communicate()
         server.stop()
-    assert [c.returncode for c in clients] == [0] * 20, [o[1][-300:] for o in outputs]
+    log = (tmp_path / "serve.log").read_text(errors="replace")[-2000:]
+    assert [c.returncode for c in clients] == [0] * 20, ([o[1][-300:] for o in outputs], log)
     assert at_kill < 20  # the kill interrupted the rush
     blobs = data_dir / "blobs" / "objects"
     async with pool.acquire() as conn:
