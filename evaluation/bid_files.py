@@ -2,7 +2,7 @@
 
 "Decrypted bid files are kept for the evaluation, readable only by the committee and
 supervisors." The opening writes each opened part to
-``<output root>/<tender>/<lot>/<bid>/<part>/`` (tender/opening_decrypt.py); these use
+``<output root>/<tender>/<lot>/<bid>/<part>/`` (tender/opening/decrypt.py); these use
 cases serve, from there, only the files the part's signed manifest lists, and only of
 parts whose stored outcome is ``opened`` — a commercial part of a two-envelope tender
 stays out of reach until its own stage opened it. Who may read is
@@ -51,14 +51,15 @@ from expert_pool.journal import hidden_actor
 from expert_pool.service_views import committee_member_salt, evaluation_committee
 from signing.errors import SigningError
 from signing.manifest import Manifest, ManifestFile, parse_manifest
-from tender import bid_queries, opening_queries
 from tender import queries as tender_queries
 from tender.access import log_actor
-from tender.bids import FreezeEntry
 from tender.errors import LotNotFound
+from tender.lifecycle import load, log_address
 from tender.model import Tender
-from tender.opening_queries import StoredResult
-from tender.service import load, log_address
+from tender.opening import queries as opening_queries
+from tender.opening.queries import StoredResult
+from tender.submission import queries as bid_queries
+from tender.submission.model import FreezeEntry
 
 OPENED = "opened"  # tender.opening.Outcome.OPENED, as opening_results stores it
 MAX_MANIFEST = 16 * 1024 * 1024  # signing/bidopen.py: the opening refuses larger ones

@@ -1,8 +1,9 @@
-"""SQL of tenders, lots, transaction codes and opening committees.
+"""SQL of tenders, lots and transaction codes.
 
 Each statement is a named constant beside the function that runs it; rows leave as
 domain objects and database errors as domain errors. Documents and bonds have their
-own query modules (document_queries.py, bond_queries.py). The database clock decides
+own query modules (documents/queries.py, bonds/queries.py; the opening committees
+committee/queries.py). The database clock decides
 every deadline (DESIGN.md, "Time"): :func:`database_now` reads ``clock_timestamp()``,
 so inside a transaction that holds the tender's row lock it is the time at the lock.
 """
@@ -16,12 +17,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
-from signing.statements import SignedStatement
 from tender.codec import evaluation_from_json, evaluation_to_json, fields_from_json, fields_to_json
-from tender.errors import CommitteeFrozen, TenderNotDraft
+from tender.errors import TenderNotDraft
 from tender.model import (
     Category,
     Lot,
@@ -32,7 +30,6 @@ from tender.model import (
     TenderDraft,
     TenderStatus,
 )
-from tender.roster import Roster, Seat
 
 DATABASE_NOW = "SELECT clock_timestamp()"
 
@@ -318,137 +315,3 @@ WHERE id = $1 AND result_published_at IS NULL
 async def set_result_published(conn: asyncpg.Connection, tender_id: UUID, at: datetime) -> bool:
     """Record when the result was published (once); False if it already was."""
     return await conn.execute(SET_RESULT_PUBLISHED, tender_id, at) == "UPDATE 1"
-
-
-# --- opening committees -------------------------------------------------------------
-
-DELETE_ROSTER = "DELETE FROM opening_committees WHERE lot_id = $1"
-INSERT_ROSTER = """
-INSERT INTO opening_committees (lot_id, tender_id, k, n, roster_sha256, appointed_by)
-VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING appointed_at
-"""
-INSERT_SEAT = """
-INSERT INTO opening_officials (lot_id, x, user_id, organisation_id, recipient, certificate,
-    cert_sha256, statement_body, statement_signature)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-"""
-
-
-async def replace_roster(
-    conn: asyncpg.Connection,
-    *,
-    lot_id: UUID,
-    tender_id: UUID,
-    k: int,
-    seats: Sequence[Seat],
-    roster_sha256: str,
-    appointed_by: UUID,
-) -> datetime:
-    """Store a lot's roster in place of any earlier one; a frozen one is refused."""
-    try:
-        await conn.execute(DELETE_ROSTER, lot_id)
-        appointed_at: datetime = await conn.fetchval(
-            INSERT_ROSTER, lot_id, tender_id, k, len(seats), roster_sha256, appointed_by
-        )
-        await conn.executemany(INSERT_SEAT, [_seat_args(lot_id, seat) for seat in seats])
-    except asyncpg.CheckViolationError:
-        raise CommitteeFrozen("the committee is frozen: a bid was sealed to it") from None
-    return appointed_at
-
-
-def _seat_args(lot_id: UUID, seat: Seat) -> tuple[Any, ...]:
-    return (
-        lot_id,
-        seat.x,
-        seat.user_id,
-        seat.organisation_id,
-        seat.recipient,
-        seat.certificate.public_bytes(Encoding.DER),
-        seat.cert_sha256,
-        seat.statement.body,
-        seat.statement.signature,
-    )
-
-
-SELECT_ROSTERS = """
-SELECT l.number, c.tender_id, c.k, c.appointed_by, c.appointed_at, c.approved_by,
-    c.approved_at, c.frozen_at,
-    array_agg(o.x ORDER BY o.x) AS xs, array_agg(o.user_id ORDER BY o.x) AS users,
-    array_agg(o.organisation_id ORDER BY o.x) AS orgs,
-    array_agg(o.recipient ORDER BY o.x) AS recipients,
-    array_agg(o.certificate ORDER BY o.x) AS certificates,
-    array_agg(o.cert_sha256 ORDER BY o.x) AS cert_hashes,
-    array_agg(o.statement_body ORDER BY o.x) AS bodies,
-    array_agg(o.statement_signature ORDER BY o.x) AS signatures
-FROM opening_committees c
-JOIN tender_lots l ON l.id = c.lot_id
-JOIN opening_officials o ON o.lot_id = c.lot_id
-WHERE c.tender_id = $1
-GROUP BY l.number, c.lot_id
-"""
-
-
-def _roster(row: asyncpg.Record) -> Roster:
-    seats = tuple(
-        Seat(
-            x=x,
-            user_id=user,
-            organisation_id=org,
-            recipient=recipient,
-            certificate=x509.load_der_x509_certificate(der),
-            cert_sha256=cert_hash,
-            statement=SignedStatement(body=body, signature=signature),
-        )
-        for x, user, org, recipient, der, cert_hash, body, signature in zip(
-            row["xs"],
-            row["users"],
-            row["orgs"],
-            row["recipients"],
-            row["certificates"],
-            row["cert_hashes"],
-            row["bodies"],
-            row["signatures"],
-            strict=True,
-        )
-    )
-    return Roster(
-        tender_id=row["tender_id"],
-        lot=row["number"],
-        k=row["k"],
-        seats=seats,
-        appointed_by=row["appointed_by"],
-        appointed_at=row["appointed_at"],
-        approved_by=row["approved_by"],
-        approved_at=row["approved_at"],
-        frozen_at=row["frozen_at"],
-    )
-
-
-async def rosters(conn: asyncpg.Connection, tender_id: UUID) -> dict[str, Roster]:
-    """Every lot's roster of a tender, by lot number."""
-    return {row["number"]: _roster(row) for row in await conn.fetch(SELECT_ROSTERS, tender_id)}
-
-
-APPROVE_ROSTER = """
-UPDATE opening_committees SET approved_by = $3, approved_at = $4
-WHERE lot_id = $1 AND roster_sha256 = $2 AND approved_at IS NULL AND frozen_at IS NULL
-"""
-
-
-async def approve_roster(
-    conn: asyncpg.Connection, lot_id: UUID, roster_sha256: str, by: UUID, at: datetime
-) -> bool:
-    """Approve exactly this roster; False if another roster stands there now."""
-    return await conn.execute(APPROVE_ROSTER, lot_id, roster_sha256, by, at) == "UPDATE 1"
-
-
-FREEZE_ROSTER = """
-UPDATE opening_committees SET frozen_at = $2
-WHERE lot_id = $1 AND approved_at IS NOT NULL AND frozen_at IS NULL
-"""
-
-
-async def freeze_roster(conn: asyncpg.Connection, lot_id: UUID, at: datetime) -> bool:
-    """Freeze an approved roster; False if it already was frozen (or is not approved)."""
-    return await conn.execute(FREEZE_ROSTER, lot_id, at) == "UPDATE 1"

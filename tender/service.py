@@ -1,21 +1,14 @@
-"""Use cases of tenders: drafts, checks, publication, the row lock and status changes.
+"""Use cases of tenders: drafts, the agency's checks, reading and publication.
 
 Each use case owns its transaction and appends its log entry in it (DESIGN.md,
-"Architecture"). What the submission and opening work build on:
-
-- :func:`lock_tender` — the tender's row lock with the database clock read *after*
-  the lock is granted (DESIGN.md, "Time"); every deadline decision happens under it.
-- :func:`change_status` — moves along the lifecycle (bidding closed, opening, …).
-- committee.py — the lot's committee, and the freeze hook the first bid calls.
-
-Documents, clarifications and objections live in documents.py and notices.py; bonds
-in bonds.py.
+"Architecture"). The core they share with the feature services — the row lock, the
+log entry, status changes — is lifecycle.py; the composition root's hand-over is
+setup.py. The committee, documents, notices, bonds, submission and opening live in
+their own packages.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import ipaddress
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -28,136 +21,30 @@ from accounts import service as accounts
 from accounts.errors import OrganisationNotFound, PermissionDenied
 from accounts.model import Actor, OrgKind, Role
 from accounts.permissions import Action, Resource, ResourceKind, require
-from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject, format_time
+from audit.entry import format_time
 from signing.canonical import canonical_json, sha256_hex
-from signing.certs import TrustStore
-from tender import access, document_queries, queries, rules
-from tender.calendar import HolidayCalendar, local_date
+from tender import access, queries, rules
+from tender.calendar import local_date
 from tender.codec import evaluation_to_json, fields_to_json
+from tender.committee import queries as committee_queries
+from tender.committee.model import Roster
+from tender.documents import queries as document_queries
 from tender.errors import (
     OrganisationKindMismatch,
     TenderNotDraft,
     TenderNotFound,
     TenderRuleBroken,
     TenderRulesBroken,
-    TenderStateConflict,
 )
 from tender.events import TenderEvent
+from tender.lifecycle import append, load, lock_tender
 from tender.model import CATEGORY_CODES, Tender, TenderDraft, TenderStatus
 from tender.policy import Policies
-from tender.roster import Roster
+from tender.setup import Setup
 
 log = logging.getLogger(__name__)
 
-PLATFORM = LogActor(user_id=None, role="platform")
 PUBLIC_LIST_MAX = 100
-
-# The lifecycle (DESIGN.md, "Lifecycles"): which status may follow which.
-TRANSITIONS: Mapping[TenderStatus, frozenset[TenderStatus]] = {
-    TenderStatus.DRAFT: frozenset({TenderStatus.PUBLISHED, TenderStatus.CANCELLED}),
-    TenderStatus.PUBLISHED: frozenset(
-        {TenderStatus.SUSPENDED, TenderStatus.BIDDING_CLOSED, TenderStatus.CANCELLED}
-    ),
-    TenderStatus.SUSPENDED: frozenset({TenderStatus.PUBLISHED, TenderStatus.CANCELLED}),
-    TenderStatus.BIDDING_CLOSED: frozenset({TenderStatus.OPENING, TenderStatus.FAILED}),
-    TenderStatus.OPENING: frozenset({TenderStatus.EVALUATION, TenderStatus.FAILED}),
-    TenderStatus.EVALUATION: frozenset({TenderStatus.CANDIDATES_PUBLICISED, TenderStatus.FAILED}),
-    TenderStatus.CANDIDATES_PUBLICISED: frozenset({TenderStatus.AWARDED, TenderStatus.FAILED}),
-    TenderStatus.AWARDED: frozenset({TenderStatus.CONTRACT}),
-    TenderStatus.CONTRACT: frozenset({TenderStatus.PERFORMANCE}),
-    TenderStatus.PERFORMANCE: frozenset({TenderStatus.ARCHIVED}),
-    TenderStatus.CANCELLED: frozenset({TenderStatus.ARCHIVED}),
-    TenderStatus.FAILED: frozenset({TenderStatus.ARCHIVED}),
-    TenderStatus.ARCHIVED: frozenset(),
-}
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class Setup:
-    """What the composition root hands every tender use case: policies, calendar, trust."""
-
-    policies: Policies
-    calendar: HolidayCalendar
-    trust: TrustStore | None = None
-
-    def policies_of(self, tender: Tender) -> Policies:
-        """A published tender's snapshot; the platform's policies for a draft."""
-        if tender.policies is not None:
-            return Policies.from_json(tender.policies)
-        return self.policies
-
-    def context(self, tender: Tender, now: datetime) -> rules.Context:
-        """The rules' context for ``tender`` at ``now``."""
-        return rules.Context(
-            policies=self.policies_of(tender), calendar=self.calendar, trust=self.trust, now=now
-        )
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class LockedTender:
-    """A tender under its row lock, and the database clock read once the lock was held."""
-
-    tender: Tender
-    now: datetime
-
-
-# --- helpers shared by the tender use cases -------------------------------------------
-
-
-def log_address(address: str | None) -> str | None:
-    """The address as the log wants it: a canonical IP address, or nothing."""
-    try:
-        return str(ipaddress.ip_address(address)) if address else None
-    except ValueError:
-        return None
-
-
-async def append(
-    conn: asyncpg.Connection,
-    kind: TenderEvent,
-    tender_id: UUID,
-    *,
-    actor: LogActor,
-    address: str | None = None,
-    data: Mapping[str, Any],
-    commitments: Sequence[str] = (),
-) -> int:
-    """Append a tender log entry in the caller's transaction (time: the database clock)."""
-    entry = LogEntry(
-        kind=kind,
-        time=await queries.database_now(conn),
-        actor=actor,
-        address=log_address(address),
-        subject=Subject(type="tender", id=str(tender_id)),
-        data=data,
-        commitments=tuple(commitments),
-    )
-    return await audit.append(conn, entry)
-
-
-async def lock_tender(conn: asyncpg.Connection, tender_id: UUID) -> LockedTender:
-    """Take the tender's row lock (until the caller's transaction ends) and read the clock.
-
-    Submissions, the deadline freeze, clarifications that move the deadline and
-    objections all take this lock, so they are serialised; ``now`` is read after the
-    lock is granted, so a caller that waited for the lock sees the time it got it.
-    """
-    if not conn.is_in_transaction():
-        raise RuntimeError("lock_tender must run inside the caller's transaction")
-    found = await queries.tender(conn, tender_id, lock=True)
-    if found is None:
-        raise TenderNotFound("no tender has this id")
-    return LockedTender(tender=found, now=await queries.database_now(conn))
-
-
-async def load(conn: asyncpg.Connection, tender_id: UUID) -> Tender:
-    """The tender, or ``tender_not_found``."""
-    found = await queries.tender(conn, tender_id)
-    if found is None:
-        raise TenderNotFound("no tender has this id")
-    return found
 
 
 # --- drafts ----------------------------------------------------------------------------
@@ -318,7 +205,7 @@ async def check_draft(
     access.authorise(actor, Action.CREATE_TENDER, found)
     now = await queries.database_now(conn)
     return rules.check_tender(
-        found, await queries.rosters(conn, tender_id), setup.context(found, now)
+        found, await committee_queries.rosters(conn, tender_id), setup.context(found, now)
     )
 
 
@@ -348,7 +235,7 @@ async def publish(conn: asyncpg.Connection, actor: Actor, tender_id: UUID, setup
         log_actor = access.authorise(actor, Action.PUBLISH_TENDER, tender)
         if tender.status is not TenderStatus.DRAFT:
             raise TenderNotDraft("the tender is not a draft: it was published already")
-        rosters = await queries.rosters(conn, tender_id)
+        rosters = await committee_queries.rosters(conn, tender_id)
         broken = rules.check_tender(tender, rosters, setup.context(tender, now))
         if broken:
             raise TenderRulesBroken(broken)
@@ -389,33 +276,3 @@ def _published_data(
         "committee_fingerprints": fingerprints,
         "documents": list(documents),
     }
-
-
-# --- lifecycle ---------------------------------------------------------------------
-
-
-async def change_status(
-    conn: asyncpg.Connection,
-    tender_id: UUID,
-    to: TenderStatus,
-    *,
-    actor: LogActor = PLATFORM,
-    address: str | None = None,
-    reason: str = "",
-) -> Tender:
-    """Move a tender along its lifecycle, under its row lock, logged.
-
-    Runs in the caller's transaction if there is one (the deadline freeze and the
-    opening change status together with their own records), else in its own.
-    """
-    async with conn.transaction():
-        locked = await lock_tender(conn, tender_id)
-        current = locked.tender.status
-        if to not in TRANSITIONS[current]:
-            raise TenderStateConflict(f"a {current} tender cannot become {to}")
-        await queries.set_status(conn, tender_id, to)
-        data = {"from": str(current), "to": str(to), "reason": reason[:500]}
-        await append(
-            conn, TenderEvent.STATUS_CHANGED, tender_id, actor=actor, address=address, data=data
-        )
-    return await load(conn, tender_id)

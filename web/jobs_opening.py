@@ -19,11 +19,12 @@ from uuid import UUID
 import asyncpg
 from starlette.applications import Starlette
 
-from tender import opening_queries, queries
+from tender import queries
 from tender.errors import TenderError
-from tender.opening_lot import Opening
-from tender.opening_progress import LotProgress, advance
-from tender.service import load
+from tender.lifecycle import load
+from tender.opening import queries as opening_queries
+from tender.opening.lot import Opening
+from tender.opening.progress import LotProgress, advance
 from web import background, live_opening
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ only decides how soon the freeze list appears. Safe in several processes at once
 Interval: ``ETENDER_POLICY_FREEZE_JOB_SECONDS`` (default 2).
 
 Uploads that can never become bids are abandoned and their staged bytes deleted
-(tender/upload_cleanup.py, docs/formats/upload.md §2.4); several processes share the
+(tender/submission/cleanup.py, docs/formats/upload.md §2.4); several processes share the
 work through ``SKIP LOCKED``. Settings (policy overrides, periods written like the
 tender policies' exact periods): ``ETENDER_POLICY_UPLOAD_IDLE_PERIOD`` (default 24h),
 ``ETENDER_POLICY_UPLOAD_DEADLINE_GRACE`` (default 1m),
@@ -26,11 +26,10 @@ from datetime import timedelta
 
 from starlette.applications import Starlette
 
-from tender import blobs
+from tender.blobs import store as blobs
 from tender.errors import PolicyInvalid
-from tender.freeze import freeze_due
 from tender.policy import Period
-from tender.upload_cleanup import (
+from tender.submission.cleanup import (
     DEFAULT_GRACE,
     DEFAULT_IDLE,
     DEFAULT_UNSUBMITTED_AFTER,
@@ -39,6 +38,7 @@ from tender.upload_cleanup import (
     abandon_unsubmitted,
     sweep_orphans,
 )
+from tender.submission.freeze import freeze_due
 from web import background
 from web.routes.tender_common import blob_store
 

@@ -12,7 +12,7 @@ import logging
 
 from starlette.applications import Starlette
 
-from tender.bonds import raise_overdue_alerts
+from tender.bonds.service import raise_overdue_alerts
 from tender.policy import JOB_INTERVAL_KEY
 from web import background
 

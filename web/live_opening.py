@@ -22,13 +22,15 @@ from starlette.applications import Starlette
 
 from accounts.model import Actor, Role
 from signing.certs import TrustStore
-from tender import access, bonds, opening_progress, queries
+from tender import access, queries
+from tender.bonds import service as bonds
 from tender.errors import LotNotFound, TenderNotFound, TrustStoreMissing
+from tender.lifecycle import load
 from tender.model import Tender
-from tender.opening import OpeningError
-from tender.opening_lot import Opening
-from tender.receipts import load_or_create
-from tender.service import load
+from tender.opening import progress as opening_progress
+from tender.opening.lot import Opening
+from tender.opening.model import OpeningError
+from tender.submission.receipts import load_or_create
 from web.live import queries as live
 from web.live.endpoint import Command, Emit
 from web.routes.tender_common import blob_store

@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Route
 from accounts.errors import Unauthenticated
 from accounts.model import Role
 from tender.errors import TenderError, TenderNotFound
-from tender.service import load
+from tender.lifecycle import load
 from web import i18n, live_opening
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for

@@ -25,10 +25,13 @@ from starlette.routing import BaseRoute, Route
 from accounts import service as accounts
 from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
-from tender import access, committee, documents, notices, service
+from tender import access, service
+from tender.committee import service as committee
+from tender.documents import service as documents
 from tender.errors import TenderError, TenderInputInvalid, TenderNotFound
 from tender.model import Category, Procedure, Tender
-from tender.records import ClarificationKind
+from tender.notices import service as notices
+from tender.notices.model import ClarificationKind
 from web import i18n, i18n_tender
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for

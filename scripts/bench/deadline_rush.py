@@ -57,7 +57,7 @@ from signing.certs import (  # noqa: E402
 from signing.cms import verify_detached  # noqa: E402
 from signing.manifest import BidInfo  # noqa: E402
 from signing.statements import PartHash, SubmitStatement  # noqa: E402
-from tender import committee  # noqa: E402
+from tender.committee import service as committee  # noqa: E402
 from tests.accounts.factory import PASSWORD, make_organisation, make_user  # noqa: E402
 from tests.signing.bid_kit import seal_bytes  # noqa: E402
 from tests.tender.world import (  # noqa: E402

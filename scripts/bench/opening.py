@@ -71,7 +71,7 @@ from signing.committee import Committee  # noqa: E402
 from signing.manifest import BidInfo  # noqa: E402
 from signing.sealed_bid import BidFile, open_part, seal_part  # noqa: E402
 from signing.statements import PartHash, SubmitStatement  # noqa: E402
-from tender import committee  # noqa: E402
+from tender.committee import service as committee  # noqa: E402
 from tender.model import Tender  # noqa: E402
 from tests.accounts.factory import PASSWORD, make_organisation, make_user  # noqa: E402
 from tests.tender.world import (  # noqa: E402

@@ -17,11 +17,11 @@ from uuid import UUID
 import msgspec
 import pytest
 
-from tender.bids import BidPart, FreezeEntry
-from tender.opening import Cause, Outcome, fault_of, outcome_of
-from tender.opening_progress import LotProgress, PartStatus
-from tender.opening_record import OpeningRecord, RecordEntry
-from tender.opening_release import ReleaseBatch
+from tender.opening.model import Cause, Outcome, fault_of, outcome_of
+from tender.opening.progress import LotProgress, PartStatus
+from tender.opening.record import OpeningRecord, RecordEntry
+from tender.opening.release import ReleaseBatch
+from tender.submission.model import BidPart, FreezeEntry
 from tests.docs.markdown import code_blocks, found, read, section
 from web import live_opening
 from web.routes import opening_bodies

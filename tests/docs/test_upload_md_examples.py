@@ -21,13 +21,13 @@ import pytest
 
 from signing.canonical import canonical_json
 from signing.certs import validate_credit_code
-from tender import upload_queries
-from tender.bids import BidPart, FreezeEntry, VersionKind
 from tender.errors import TenderError
-from tender.freeze import freeze_json
 from tender.policy import upload_limits
-from tender.receipts import receipt_bytes, receipt_json
-from tender.upload_limits import check_upload_limits
+from tender.submission import upload_queries
+from tender.submission.freeze import freeze_json
+from tender.submission.limits import check_upload_limits
+from tender.submission.model import BidPart, FreezeEntry, VersionKind
+from tender.submission.receipts import receipt_bytes, receipt_json
 from tests.docs.markdown import code_blocks, found, read, section
 from web.routes.bids import (
     CreateUploadBody,

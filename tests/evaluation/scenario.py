@@ -23,10 +23,10 @@ from expert_pool.response import Decision
 from expert_pool.service_views import evaluation_committee
 from tender import service as tender_service
 from tender.model import Tender
-from tender.opening_lot import Opening
-from tender.opening_release import release_shares
-from tender.receipts import load_or_create
-from tender.submission import Submission
+from tender.opening.lot import Opening
+from tender.opening.release import release_shares
+from tender.submission.context import Submission
+from tender.submission.receipts import load_or_create
 from tests.accounts.factory import actor_for, make_organisation, make_user
 from tests.expert_pool import world as pool_world
 from tests.tender.opening_kit import share_releases, submit_two_parts, two_envelope_tender

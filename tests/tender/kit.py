@@ -11,6 +11,7 @@ from signing.age import X25519Identity
 from signing.certs import Identity, cert_sha256
 from signing.statements import RecipientStatement
 from tender.calendar import SHANGHAI, load_calendar
+from tender.committee.model import Roster, Seat
 from tender.model import (
     Category,
     Criterion,
@@ -26,8 +27,7 @@ from tender.model import (
     TenderStatus,
 )
 from tender.policy import Policies
-from tender.roster import Roster, Seat
-from tender.rules import Context
+from tender.setup import Context
 
 CALENDAR = load_calendar()
 AGENCY_ID = UUID("00000000-0000-4000-8000-00000000a001")

@@ -10,10 +10,12 @@ import asyncpg
 
 from signing.age import parse_header
 from signing.shares import SHARE_TYPE, unwrap_share
-from tender import freeze, service, submission
+from tender import service
 from tender.model import Tender
-from tender.opening_release import ShareRelease
-from tender.submission import Submission
+from tender.opening.release import ShareRelease
+from tender.submission import freeze
+from tender.submission.context import Submission
+from tender.submission.service import submit_bid
 from tests.tender.kit import replace
 from tests.tender.test_submission_kit import Bidder, seal_for, sealed_committee, sign_submit, upload
 from tests.tender.world import SOON, World, appoint, fast_draft
@@ -46,7 +48,7 @@ async def submit_two_parts(
         done = await upload(conn, pool, sub, tender, who, data, part=label)
         hashes[label] = done.declared_sha256
     signed = sign_submit(tender, who, hashes)
-    await submission.submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
+    await submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
 
 
 async def share_releases(

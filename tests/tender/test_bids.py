@@ -1,10 +1,15 @@
-"""Rules over a lot's bids, as pure functions (tender/bids.py): Reg. 37 and Reg. 40."""
+"""Rules over a lot's bids, as pure functions (tender/submission/model.py): Reg. 37 and Reg. 40."""
 
 from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from tender.bids import BidPart, FreezeEntry, identical_hashes, organisations_in_two_bids
+from tender.submission.model import (
+    BidPart,
+    FreezeEntry,
+    identical_hashes,
+    organisations_in_two_bids,
+)
 
 A, B, C, D = "91A", "91B", "91C", "91D"
 

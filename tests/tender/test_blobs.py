@@ -11,8 +11,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tender import blobs, submission
-from tender.blobs import LocalBlobStore
+from tender.blobs import store as blobs
+from tender.blobs.store import LocalBlobStore
 from tender.errors import (
     BlobHashMismatch,
     BlobMissing,
@@ -20,6 +20,7 @@ from tender.errors import (
     BlobOffsetMismatch,
     BlobTooLarge,
 )
+from tender.submission.uploads import create_upload
 from tests.tender.test_submission_kit import bidder, make_submission
 from tests.tender.world import World, chunks, published_tender
 
@@ -151,7 +152,7 @@ async def test_a_blob_set_aside_for_deletion_comes_back_when_an_upload_names_it_
     aside = await blobs.set_aside_unreferenced(conn, sub.store, stored.sha256)
     assert aside is not None
     assert not sub.store.path_of(stored.sha256).exists()
-    await submission.create_upload(
+    await create_upload(
         conn, bidder(world, 0).actor, tender.id, "1", part="main", size=len(data),
         sha256=stored.sha256, sub=sub,
     )  # fmt: skip

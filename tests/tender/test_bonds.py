@@ -11,8 +11,10 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from audit.entry import commit
-from tender import bonds, queries, service
-from tender.bonds import BondInput
+from tender import queries
+from tender.bonds import service as bonds
+from tender.bonds.model import BondKind, BondStatus
+from tender.bonds.service import BondInput
 from tender.errors import (
     BondAlreadyRefunded,
     BondDuplicate,
@@ -20,8 +22,8 @@ from tender.errors import (
     TenderInputInvalid,
     TenderStateConflict,
 )
+from tender.lifecycle import load
 from tender.model import Tender
-from tender.records import BondKind, BondStatus
 from tests.tender.world import World, entries, published_tender
 
 
@@ -207,6 +209,6 @@ async def test_bonds_fall_due_after_the_result_and_overdue_refunds_are_flagged(
     late = await bonds.refund_bond(conn, world.staff, tender.id, second.id, reference="回单003")
     assert late.refunded_at is not None
     assert (await entries(conn, "tender.bond_refunded"))[-1].data["late"] is True
-    assert (await service.load(conn, tender.id)).result_published_at is not None
+    assert (await load(conn, tender.id)).result_published_at is not None
     assert late.refund_due is not None
     assert await queries.database_now(conn) > late.refund_due

@@ -11,7 +11,8 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from signing.committee import load_committee, verify_committee
-from tender import committee, service
+from tender import service
+from tender.committee import service as committee
 from tender.errors import (
     CommitteeFrozen,
     CommitteeNotApproved,
@@ -20,6 +21,7 @@ from tender.errors import (
     TenderInputInvalid,
     TenderNotFound,
 )
+from tender.lifecycle import lock_tender
 from tender.model import Tender
 from tests.tender.world import (
     World,
@@ -207,10 +209,10 @@ async def test_the_first_bid_freezes_the_committee_once(
     """freeze_committee logs once; afterwards neither the service nor SQL changes it."""
     tender = await published_tender(conn, world)
     async with conn.transaction():
-        await service.lock_tender(conn, tender.id)
+        await lock_tender(conn, tender.id)
         first = await committee.freeze_committee(conn, tender.id, "1")
     async with conn.transaction():
-        await service.lock_tender(conn, tender.id)
+        await lock_tender(conn, tender.id)
         again = await committee.freeze_committee(conn, tender.id, "1")
     assert first.fingerprint == again.fingerprint
     frozen = await entries(conn, "tender.committee_frozen")

@@ -14,8 +14,10 @@ import pytest
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
 from audit.entry import commit
-from tender import documents, queries, service
-from tender.blobs import LocalBlobStore
+from tender import queries, service
+from tender.blobs.store import LocalBlobStore
+from tender.documents import service as documents
+from tender.documents.model import DocumentVersion
 from tender.errors import (
     DocumentNameInvalid,
     DocumentTooLarge,
@@ -23,7 +25,6 @@ from tender.errors import (
     TenderNotFound,
 )
 from tender.model import Tender
-from tender.records import DocumentVersion
 from tests.tender.clock import fast_forward
 from tests.tender.world import (
     SOON,

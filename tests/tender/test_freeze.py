@@ -11,16 +11,21 @@ import asyncpg
 import pytest
 
 from audit.entry import reveal_matches
-from tender import bid_queries, freeze, queries, submission
-from tender.bids import (
+from tender import queries
+from tender.lifecycle import load
+from tender.model import Tender, TenderStatus
+from tender.submission import freeze
+from tender.submission import queries as bid_queries
+from tender.submission.context import Receipt
+from tender.submission.model import (
     BidDeadlinePassed,
     BidDuplicate,
     BidsFrozen,
     BidStatus,
     FreezeTooEarly,
 )
-from tender.model import Tender, TenderStatus
-from tender.service import load
+from tender.submission.service import submit_bid
+from tender.submission.uploads import create_upload, write_chunk
 from tests.tender.clock import fast_forward
 from tests.tender.test_submission_kit import (
     Bidder,
@@ -61,22 +66,20 @@ async def test_at_the_deadline_late_bids_are_refused_and_the_freeze_list_keeps_t
         await freeze.freeze_tender(conn, tender.id)
     data = seal_for(world, await sealed_committee(conn, tender), first, price=1)
     digest = hashlib.sha256(data).hexdigest()
-    half = await submission.create_upload(
+    half = await create_upload(
         conn, first.actor, tender.id, "1", part="main", size=len(data), sha256=digest, sub=sub,
     )  # fmt: skip
-    await submission.write_chunk(
-        pool, first.actor, half.id, offset=0, chunks=stream(data[:500]), sub=sub
-    )
+    await write_chunk(pool, first.actor, half.id, offset=0, chunks=stream(data[:500]), sub=sub)
     await fast_forward(owner_conn, tender.id, "deadline")
     tender = await load(conn, tender.id)
     with pytest.raises(BidDeadlinePassed):
-        await submission.write_chunk(
+        await write_chunk(
             pool, first.actor, half.id, offset=500, chunks=stream(data[500:]), sub=sub
         )
     late = sign_submit(tender, first, {"main": v1.parts[0].sha256}, version=2,
                        previous=v1.statement_sha256)  # fmt: skip
     with pytest.raises(BidDeadlinePassed):
-        await submission.submit_bid(conn, first.actor, tender.id, "1", late, sub=sub)
+        await submit_bid(conn, first.actor, tender.id, "1", late, sub=sub)
     lists = await freeze.freeze_tender(conn, tender.id)
     again = await freeze.freeze_tender(conn, tender.id)
     assert lists == again
@@ -141,12 +144,10 @@ async def test_two_concurrent_first_submissions_for_one_lot_leave_one_bid(
 
     async def attempt(index: int) -> object:
         async with pool.acquire() as own:
-            return await submission.submit_bid(
-                own, who.actor, tender.id, "1", signed[index], sub=sub
-            )
+            return await submit_bid(own, who.actor, tender.id, "1", signed[index], sub=sub)
 
     results = await asyncio.gather(attempt(0), attempt(1), return_exceptions=True)
-    assert sum(isinstance(r, submission.Receipt) for r in results) == 1
+    assert sum(isinstance(r, Receipt) for r in results) == 1
     assert sum(isinstance(r, BidDuplicate) for r in results) == 1
     assert await conn.fetchval("SELECT count(*) FROM bids") == 1
     assert await conn.fetchval("SELECT count(*) FROM bid_versions") == 1
@@ -175,7 +176,7 @@ async def test_a_submission_racing_the_freeze_at_the_deadline_is_a_bid_or_not_ne
 
         async def submit(who: Bidder) -> object:
             async with pool.acquire() as own:
-                return await submission.submit_bid(
+                return await submit_bid(
                     own, who.actor, tender.id, "1", statements[who.org.id], sub=sub
                 )
 
@@ -195,9 +196,9 @@ async def test_a_submission_racing_the_freeze_at_the_deadline_is_a_bid_or_not_ne
     in_list = {e.bidder_id for e in frozen.entries}
     versions = await conn.fetchval("SELECT count(*) FROM bid_versions")
     # Whichever order the lock granted: receipt ⇔ in the freeze list ⇔ a stored version.
-    got_receipt = isinstance(results[0], submission.Receipt)
+    got_receipt = isinstance(results[0], Receipt)
     assert got_receipt == (early.org.id in in_list) == (versions == 1)
     first = results[0]
-    assert not isinstance(first, submission.Receipt) or first.version.received_at < deadline
+    assert not isinstance(first, Receipt) or first.version.received_at < deadline
     assert got_receipt or isinstance(results[0], BidDeadlinePassed)
     assert late.org.id not in in_list

@@ -12,8 +12,11 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from audit.entry import commit
-from tender import bonds, committee, documents, notices, queries, service
-from tender.blobs import LocalBlobStore
+from tender import queries
+from tender.blobs.store import LocalBlobStore
+from tender.bonds import service as bonds
+from tender.committee import service as committee
+from tender.documents import service as documents
 from tender.errors import (
     DeadlinePassed,
     DocumentNotDownloaded,
@@ -22,8 +25,10 @@ from tender.errors import (
     ObjectionTooLate,
     TenderNotOpenForBids,
 )
+from tender.lifecycle import load, lock_tender
 from tender.model import Tender, TenderStatus
-from tender.records import ClarificationKind
+from tender.notices import service as notices
+from tender.notices.model import ClarificationKind
 from tests.tender.clock import fast_forward
 from tests.tender.world import (
     FAST,
@@ -117,7 +122,7 @@ async def test_the_agency_may_extend_but_not_shorten_the_deadline(
     later = tender.deadline + dt.timedelta(days=1)
     moved = await _clarify(conn, world, tender, new_deadline=later)
     assert moved.deadline_after == later
-    assert (await service.load(conn, tender.id)).deadline == later
+    assert (await load(conn, tender.id)).deadline == later
     entry = (await entries(conn, "tender.deadline_moved"))[0]
     assert set(entry.data["committee_fingerprints"]) == {"1"}
 
@@ -145,7 +150,7 @@ async def test_late_objections_are_refused_and_a_late_clarification_moves_the_de
     assert not early.moved_deadline
     await documents.download_document(conn, world.bidders[0], tender.id, version.id)
     await fast_forward(owner_conn, tender.id, "deadline", before=dt.timedelta(minutes=30))
-    tender = await service.load(conn, tender.id)
+    tender = await load(conn, tender.id)
     with pytest.raises(ObjectionTooLate):
         await notices.file_objection(conn, world.bidders[0], tender.id, text="迟", setup=setup)
     assert await conn.fetchval("SELECT count(*) FROM tender_objections") == 0
@@ -164,7 +169,7 @@ async def test_late_objections_are_refused_and_a_late_clarification_moves_the_de
     assert clarification.deadline_after.microsecond == 0
     moved = (await entries(conn, "tender.deadline_moved"))[0]
     assert moved.data["clarification"] == 2
-    assert (await service.load(conn, tender.id)).deadline == clarification.deadline_after
+    assert (await load(conn, tender.id)).deadline == clarification.deadline_after
     refreshed = await committee.lot_committee(conn, tender.id, "1")
     assert moved.data["committee_fingerprints"] == {"1": refreshed.fingerprint_hex}
 
@@ -186,7 +191,7 @@ async def test_an_objection_pauses_the_tender_until_answered(
     objection = await notices.file_objection(
         conn, bidder, tender.id, text="评分标准不合理", setup=world.setup()
     )
-    assert (await service.load(conn, tender.id)).status is TenderStatus.SUSPENDED
+    assert (await load(conn, tender.id)).status is TenderStatus.SUSPENDED
     assert objection.answer_due == objection.filed_at + dt.timedelta(hours=1)
     filed = (await entries(conn, "tender.objection_filed"))[0]
     salt = await conn.fetchval("SELECT salt FROM tender_objections")
@@ -198,7 +203,7 @@ async def test_an_objection_pauses_the_tender_until_answered(
         conn, world.agency, tender.id, objection.id, answer="已修改，见第2号修改。"
     )
     assert answered.answered_by == world.agency.user_id
-    assert (await service.load(conn, tender.id)).status is TenderStatus.PUBLISHED
+    assert (await load(conn, tender.id)).status is TenderStatus.PUBLISHED
     with pytest.raises(ObjectionAlreadyAnswered):
         await notices.answer_objection(conn, world.agency, tender.id, objection.id, answer="再")
     kinds = [e.kind for e in await entries(conn, "tender.suspended")] + [
@@ -219,13 +224,13 @@ async def test_a_clarification_racing_the_deadline_is_refused_when_it_gets_the_l
     # The deadline 15 s ahead (tests/tender/clock.py): ample for the clarification to
     # start before it, and nothing has to happen before it but that.
     await fast_forward(owner_conn, tender.id, "deadline", before=dt.timedelta(seconds=15))
-    deadline = (await service.load(conn, tender.id)).deadline
+    deadline = (await load(conn, tender.id)).deadline
     assert deadline is not None
     locked = asyncio.Event()
 
     async def freeze_at_deadline() -> None:
         async with pool.acquire() as own, own.transaction():
-            await service.lock_tender(own, tender.id)
+            await lock_tender(own, tender.id)
             locked.set()
             await wait_until(own, deadline)
 
@@ -250,7 +255,7 @@ async def test_a_clarification_racing_the_deadline_is_refused_when_it_gets_the_l
     assert isinstance(outcome, tuple)
     assert outcome[0] < deadline  # it started in time, but got the lock too late
     assert await conn.fetchval("SELECT count(*) FROM tender_clarifications") == 0
-    assert (await service.load(conn, tender.id)).deadline == deadline
+    assert (await load(conn, tender.id)).deadline == deadline
 
 
 async def test_overdue_answers_raise_one_alert_and_commitments_are_revealed_after_the_deadline(

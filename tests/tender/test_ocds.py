@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID, uuid4
 
+from tender.disclosure.ocds import BidSummary, Publication, release_package
+from tender.documents.model import DocumentVersion
 from tender.model import TenderStatus
-from tender.ocds import BidSummary, Publication, release_package
-from tender.records import Clarification, ClarificationKind, DocumentVersion
+from tender.notices.model import Clarification, ClarificationKind
 from tests.tender.kit import AGENCY_ID, DEPARTMENT_ID, NOW, TENDERER_ID, a_tender, cst
 
 CODE = "XC-2026-GC-000007"

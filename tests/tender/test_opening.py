@@ -33,26 +33,22 @@ from signing.shares import (
 )
 from tender.errors import TimeNotAware
 from tender.model import OpeningPolicy
-from tender.opening import (
+from tender.opening.keys import KeyDecision, PartInputs, apply_lot_rule, assess_part, combine_shares
+from tender.opening.model import (
     Cause,
-    KeyDecision,
     LotBelowMinimumBids,
     Outcome,
-    PartInputs,
     Party,
     SelfDecryptionKeyInvalid,
     ShareCheck,
     ShareReleaseBeforeDeadline,
     ShareReleaseInvalid,
     ShareReleaseWindowClosed,
-    apply_lot_rule,
-    assess_part,
     cause_of_open_failure,
     check_lot_opens,
     check_release_time,
     check_released_share,
     check_self_key,
-    combine_shares,
     fault_of,
     lot_settled,
     outcome_of,

@@ -13,16 +13,20 @@ from pathlib import Path
 
 import asyncpg
 
-from tender import blobs, bond_queries, freeze, service, submission
+from tender import service
+from tender.blobs import store as blobs
+from tender.bonds import queries as bond_queries
 from tender.events import AlertKind
 from tender.model import Tender
-from tender.opening import Outcome
-from tender.opening_lot import Opening
-from tender.opening_progress import LotProgress
-from tender.opening_record import parse_record
-from tender.opening_release import release_shares
-from tender.receipts import load_or_create
-from tender.submission import Submission
+from tender.opening.lot import Opening
+from tender.opening.model import Outcome
+from tender.opening.progress import LotProgress
+from tender.opening.record import parse_record
+from tender.opening.release import release_shares
+from tender.submission import freeze
+from tender.submission.context import Submission
+from tender.submission.receipts import load_or_create
+from tender.submission.service import submit_bid
 from tests.accounts.factory import actor_for
 from tests.tender.kit import replace
 from tests.tender.opening_kit import share_releases
@@ -74,11 +78,11 @@ async def _copy_of(
     data = seal_for(world, await sealed_committee(conn, tender), original, price=PRICES[0])
     done = await upload(conn, pool, sub, tender, original, data)
     signed = sign_submit(tender, original, {"main": done.declared_sha256})
-    await submission.submit_bid(conn, original.actor, tender.id, "1", signed, sub=sub)
+    await submit_bid(conn, original.actor, tender.id, "1", signed, sub=sub)
     copied = await upload(conn, pool, sub, tender, copier, data)  # the server cannot tell
     assert copied.declared_sha256 == done.declared_sha256
     signed = sign_submit(tender, copier, {"main": copied.declared_sha256})
-    await submission.submit_bid(conn, copier.actor, tender.id, "1", signed, sub=sub)
+    await submit_bid(conn, copier.actor, tender.id, "1", signed, sub=sub)
     return done.declared_sha256
 
 
@@ -153,7 +157,7 @@ async def test_a_blob_named_by_another_bidders_bid_survives_the_cleanup_of_a_cop
     data = seal_for(world, await sealed_committee(conn, tender), a, price=PRICES[0])
     done = await upload(conn, pool, sub, tender, a, data)
     signed = sign_submit(tender, a, {"main": done.declared_sha256})
-    await submission.submit_bid(conn, a.actor, tender.id, "1", signed, sub=sub)
+    await submit_bid(conn, a.actor, tender.id, "1", signed, sub=sub)
     copy = await upload(conn, pool, sub, tender, b, data)
     await conn.execute(  # the cleanup abandons B's never-submitted copy
         "UPDATE bid_uploads SET status = 'abandoned', failure = 'bid_upload_idle',"
@@ -195,7 +199,7 @@ async def test_an_organisation_in_two_bids_of_a_lot_invalidates_both(
     data = seal_for(world, await sealed_committee(conn, tender), a, consortium=members)
     done = await upload(conn, pool, sub, tender, a, data)
     signed = sign_submit(tender, a, {"main": done.declared_sha256}, consortium=members)
-    await submission.submit_bid(
+    await submit_bid(
         conn, a.actor, tender.id, "1", signed,
         countersignatures=[countersign_as(c.identity, signed)], sub=sub,
     )  # fmt: skip

@@ -15,18 +15,19 @@ from signing.age import X25519Identity, parse_header, unwrap_file_key
 from signing.ageheader import build_header
 from signing.certs import Revocation, TrustStore, issue_crl
 from signing.shares import derive_share_stanzas
-from tender import freeze, submission
 from tender.model import Tender
-from tender.opening import LotBelowMinimumBids, Outcome, ShareReleaseBeforeDeadline
-from tender.opening_lot import CommercialPartSealed, Opening
-from tender.opening_progress import LotProgress, advance, open_commercial_stage
-from tender.opening_publication import opening_record
-from tender.opening_queries import ShareAlreadyReleased
-from tender.opening_record import parse_record, verify_record
-from tender.opening_release import release_shares, submit_self_key
-from tender.opening_responses import respond, responses
-from tender.receipts import load_or_create
-from tender.submission import Submission
+from tender.opening.lot import CommercialPartSealed, Opening
+from tender.opening.model import LotBelowMinimumBids, Outcome, ShareReleaseBeforeDeadline
+from tender.opening.progress import LotProgress, advance, open_commercial_stage
+from tender.opening.publication import opening_record
+from tender.opening.queries import ShareAlreadyReleased
+from tender.opening.record import parse_record, verify_record
+from tender.opening.release import release_shares, submit_self_key
+from tender.opening.responses import respond, responses
+from tender.submission import freeze
+from tender.submission.context import Submission
+from tender.submission.receipts import load_or_create
+from tender.submission.service import submit_bid
 from tests.accounts.factory import actor_for
 from tests.tender.opening_kit import share_releases, submit_two_parts, two_envelope_tender
 from tests.tender.test_submission_kit import (
@@ -86,7 +87,7 @@ async def _submit(
         data = build_header((header.stanzas[0], *shares), key) + data[len(header.raw) :]
     done = await upload(conn, pool, sub, tender, who, data)
     signed = sign_submit(tender, who, {"main": done.declared_sha256})
-    await submission.submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
+    await submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
 
 
 def _opening(sub: Submission, tmp_path: Path, world: World, revoke: Bidder) -> Opening:

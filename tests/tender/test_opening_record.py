@@ -10,8 +10,8 @@ import pytest
 
 from signing.certs import DemoCA, Identity, TrustStore, dump_pem_certificate, issue_identity
 from signing.errors import ContentDigestMismatch
-from tender.opening import Cause, Outcome, Party
-from tender.opening_record import (
+from tender.opening.model import Cause, Outcome, Party
+from tender.opening.record import (
     OpeningRecord,
     OpeningRecordIncomplete,
     OpeningRecordMalformed,

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from uuid import UUID
 
 from signing.certs import DemoCA, Identity, TrustStore, create_demo_ca, issue_identity
+from tender.committee.model import Roster
 from tender.model import FieldKind, OpeningField, Procedure, Tender
 from tender.policy import Policies
-from tender.roster import Roster
 from tender.rules import answer_due, check_tender, moved_deadline, objection_allowed, refund_due
 from tests.tender.conftest import RULE_CA_TIME
 from tests.tender.kit import (

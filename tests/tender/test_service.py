@@ -12,6 +12,7 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from tender import queries, service
+from tender.committee import queries as committee_queries
 from tender.errors import (
     OrganisationKindMismatch,
     TenderNotDraft,
@@ -19,6 +20,7 @@ from tender.errors import (
     TenderRulesBroken,
     TenderStateConflict,
 )
+from tender.lifecycle import change_status, load, lock_tender
 from tender.model import TenderStatus
 from tender.policy import Policies
 from tests.tender.kit import a_lot
@@ -102,7 +104,7 @@ async def test_publishing_assigns_a_code_snapshots_policies_and_logs_fingerprint
     published = (await entries(conn, "tender.published"))[0]
     assert published.data["code"] == tender.code
     assert published.data["policies"]["bid_period"] == "2s"
-    rosters = await queries.rosters(conn, tender.id)
+    rosters = await committee_queries.rosters(conn, tender.id)
     assert tender.deadline is not None
     assert published.data["committee_fingerprints"] == {
         lot: rosters[lot]
@@ -129,7 +131,7 @@ async def test_publishing_refuses_broken_rules_and_other_parties_and_stores_noth
     with pytest.raises(TenderRulesBroken) as refused:
         await service.publish(conn, world.agency, tender.id, world.setup())
     assert {v["code"] for v in refused.value.details["violations"]} == {"committee_missing"}
-    assert (await service.load(conn, tender.id)).status is TenderStatus.DRAFT
+    assert (await load(conn, tender.id)).status is TenderStatus.DRAFT
     assert await conn.fetchval("SELECT count(*) FROM tender_code_counters") == 0
     assert await conn.fetchval("SELECT count(*) FROM log_entries") == size
     await appoint(conn, world, tender)
@@ -137,7 +139,7 @@ async def test_publishing_refuses_broken_rules_and_other_parties_and_stores_noth
         hidden = outsider is world.bidders[0]  # it may not read the draft
         with pytest.raises(TenderNotFound if hidden else PermissionDenied):
             await service.publish(conn, outsider, tender.id, world.setup())
-    assert (await service.load(conn, tender.id)).status is TenderStatus.DRAFT
+    assert (await load(conn, tender.id)).status is TenderStatus.DRAFT
 
 
 async def test_default_policies_refuse_what_fast_ones_allow(
@@ -196,10 +198,10 @@ async def test_the_lifecycle_allows_only_its_transitions(
 ) -> None:
     """published → bidding_closed → opening is allowed and logged; back to draft is not."""
     tender = await published_tender(conn, world)
-    closed = await service.change_status(conn, tender.id, TenderStatus.BIDDING_CLOSED)
+    closed = await change_status(conn, tender.id, TenderStatus.BIDDING_CLOSED)
     assert closed.status is TenderStatus.BIDDING_CLOSED
     with pytest.raises(TenderStateConflict):
-        await service.change_status(conn, tender.id, TenderStatus.PUBLISHED)
+        await change_status(conn, tender.id, TenderStatus.PUBLISHED)
     changed = await entries(conn, "tender.status_changed")
     assert [(e.data["from"], e.data["to"]) for e in changed] == [("published", "bidding_closed")]
     assert changed[0].actor.role == "platform"
@@ -215,7 +217,7 @@ async def test_lock_tender_reads_the_clock_after_the_lock(
 
     async def first() -> None:
         async with pool.acquire() as own, own.transaction():
-            await service.lock_tender(own, tender.id)
+            await lock_tender(own, tender.id)
             released.set()
             await asyncio.sleep(0.3)
             release_time.append(await queries.database_now(own))
@@ -223,9 +225,9 @@ async def test_lock_tender_reads_the_clock_after_the_lock(
     async def second() -> object:
         await released.wait()
         async with pool.acquire() as own, own.transaction():
-            return (await service.lock_tender(own, tender.id)).now
+            return (await lock_tender(own, tender.id)).now
 
     _, later = await asyncio.gather(first(), second())
     assert later > release_time[0]  # type: ignore[operator]
     with pytest.raises(RuntimeError):
-        await service.lock_tender(conn, tender.id)  # outside a transaction
+        await lock_tender(conn, tender.id)  # outside a transaction

@@ -29,8 +29,10 @@ from signing.cms import verify_detached
 from signing.committee import Committee
 from signing.shares import derive_share_stanzas
 from signing.statements import SignedStatement
-from tender import service, submission
-from tender.bids import (
+from tender import service
+from tender.errors import LotNotFound, TenderNotFound
+from tender.submission.context import Submission
+from tender.submission.model import (
     BidDuplicate,
     BidVersionConflict,
     CountersignatureInvalid,
@@ -52,7 +54,8 @@ from tender.bids import (
     UploadTooLarge,
     VersionKind,
 )
-from tender.errors import LotNotFound, TenderNotFound
+from tender.submission.service import my_bid, submit_bid, withdraw_bid
+from tender.submission.uploads import create_upload, get_upload, write_chunk
 from tests.signing.bid_kit import make_committee
 from tests.tender.test_submission_kit import (
     bidder,
@@ -75,7 +78,7 @@ async def _bid_rows(conn: asyncpg.Connection) -> int:
     return count
 
 
-def _staged(sub: submission.Submission) -> list[Path]:
+def _staged(sub: Submission) -> list[Path]:
     return list(sub.store.staging_dir.iterdir())
 
 
@@ -117,7 +120,7 @@ async def test_a_submitted_bid_gets_a_signed_receipt_covered_by_a_checkpoint(
     assert entry.actor.user_id is None
     assert entry.address is None
     assert who.org.credit_code not in leaf.decode()
-    bid, _ = await submission.my_bid(conn, who.actor, tender.id, "1")
+    bid, _ = await my_bid(conn, who.actor, tender.id, "1")
     assert reveal_matches(entry.data["bidder"], who.org.credit_code, bid.bidder_salt)
     assert _staged(sub) == []
 
@@ -138,12 +141,12 @@ async def test_replace_withdraw_and_resubmit_keep_every_version_chained(
         conn, pool, sub, world, tender, who, version=2, previous=v1.statement_sha256
     )
     signed = sign_withdraw(tender, who, 2, v2.version.statement_sha256)
-    v3 = await submission.withdraw_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
+    v3 = await withdraw_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
     assert json.loads(v3.version.receipt)["kind"] == "withdraw"
     v4 = await submit_sealed(
         conn, pool, sub, world, tender, who, version=4, previous=v3.version.statement_sha256
     )
-    bid, versions = await submission.my_bid(conn, who.actor, tender.id, "1")
+    bid, versions = await my_bid(conn, who.actor, tender.id, "1")
     assert [v.version for v in versions] == [1, 2, 3, 4]
     assert [v.kind for v in versions][2] is VersionKind.WITHDRAW
     assert (bid.version, bid.status) == (4, "submitted")
@@ -155,7 +158,7 @@ async def test_replace_withdraw_and_resubmit_keep_every_version_chained(
 async def _failing_upload(
     conn: asyncpg.Connection,
     pool: asyncpg.Pool,
-    sub: submission.Submission,
+    sub: Submission,
     tender: object,
     who: object,
     data: bytes,
@@ -192,11 +195,11 @@ async def test_bad_parts_are_refused_with_their_own_codes_and_nothing_stored(
     with pytest.raises(UploadTooLarge):
         await upload(conn, pool, sub, tender, who, b"x" * 200_001)
     with pytest.raises(LotNotFound):
-        await submission.create_upload(
+        await create_upload(
             conn, who.actor, tender.id, "9", part="main", size=9, sha256="a" * 64, sub=sub
         )
     with pytest.raises(TenderNotFound):
-        await submission.create_upload(
+        await create_upload(
             conn, who.actor, world.agency.user_id, "1", part="main", size=9, sha256="a" * 64,
             sub=sub,
         )  # fmt: skip
@@ -230,25 +233,23 @@ async def test_an_interrupted_upload_resumes_at_its_committed_offset(
     tender = await published_tender(conn, world)
     who = bidder(world, 0)
     data = seal_for(world, await sealed_committee(conn, tender), who)
-    created = await submission.create_upload(
+    created = await create_upload(
         conn, who.actor, tender.id, "1", part="main", size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), sub=sub,
     )  # fmt: skip
     with pytest.raises(ConnectionResetError):
-        await submission.write_chunk(
+        await write_chunk(
             pool, who.actor, created.id, offset=0, chunks=_broken(data, 1000), sub=sub
         )
-    state = await submission.get_upload(conn, who.actor, created.id)
+    state = await get_upload(conn, who.actor, created.id)
     assert (state.committed_offset, state.status) == (1000, UploadStatus.OPEN)
     with pytest.raises(UploadOffsetWrong) as wrong:
-        await submission.write_chunk(
-            pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub
-        )
+        await write_chunk(pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub)
     assert wrong.value.details == {"offset": 1000}
     other = bidder(world, 1)
     with pytest.raises(UploadNotFound):
-        await submission.get_upload(conn, other.actor, created.id)
-    done = await submission.write_chunk(
+        await get_upload(conn, other.actor, created.id)
+    done = await write_chunk(
         pool, who.actor, created.id, offset=1000, chunks=stream(data[1000:]), sub=sub
     )
     assert done.status is UploadStatus.COMPLETE
@@ -277,14 +278,14 @@ async def test_submit_statements_are_verified_against_the_bidder_and_its_parts(
          StatementMismatch),
     ]:  # fmt: skip
         with pytest.raises(error):
-            await submission.submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
+            await submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
     # Another organisation cannot submit the parts of the first (its uploads are its own).
     with pytest.raises((SignerMismatch, PartNotUploaded, StatementMismatch)):
-        await submission.submit_bid(conn, other.actor, tender.id, "1", good, sub=sub)
+        await submit_bid(conn, other.actor, tender.id, "1", good, sub=sub)
     with pytest.raises(PermissionDenied):
-        await submission.submit_bid(conn, world.agency, tender.id, "1", good, sub=sub)
+        await submit_bid(conn, world.agency, tender.id, "1", good, sub=sub)
     assert await _bid_rows(conn) == 0
-    receipt = await submission.submit_bid(conn, who.actor, tender.id, "1", good, sub=sub)
+    receipt = await submit_bid(conn, who.actor, tender.id, "1", good, sub=sub)
     assert receipt.version.version == 1
     assert await _bid_rows(conn) == 1
 
@@ -316,21 +317,21 @@ async def test_a_consortium_is_signed_in_the_statement_and_countersigned_by_ever
         done = await upload(conn, pool, sub, target, lead, data)
         signed = sign_submit(target, lead, {"main": done.declared_sha256}, consortium=members)
         with pytest.raises(error):
-            await submission.submit_bid(
+            await submit_bid(
                 conn, lead.actor, target.id, "1", signed,
                 countersignatures=[countersign_as(m, signed) for m in extra], sub=sub,
             )  # fmt: skip
     countersigned = [countersign_as(member.identity, signed)]
     with pytest.raises(StatementMismatch):  # the unsigned body field cannot add a member
-        await submission.submit_bid(
+        await submit_bid(
             conn, lead.actor, tender.id, "1", signed, consortium=[code, outsider.org.credit_code],
             countersignatures=countersigned, sub=sub,
         )  # fmt: skip
     assert await _bid_rows(conn) == 0
-    receipt = await submission.submit_bid(
+    receipt = await submit_bid(
         conn, lead.actor, tender.id, "1", signed, countersignatures=countersigned, sub=sub
     )
-    bid, _ = await submission.my_bid(conn, lead.actor, tender.id, "1")
+    bid, _ = await my_bid(conn, lead.actor, tender.id, "1")
     assert bid.consortium == (code,)
     assert receipt.version.version == 1
 
@@ -349,20 +350,18 @@ async def test_only_a_certificate_the_bidder_registered_may_sign_its_submit_stat
     parts = {"main": done.declared_sha256}
     stray = bidder(world, 0, ca=world.ca).identity
     with pytest.raises(SignerNotRegistered) as caught:
-        await submission.submit_bid(
+        await submit_bid(
             conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=stray), sub=sub
         )
     assert caught.value.code == "bid_signer_not_registered"
     with pytest.raises(SignerMismatch):
-        await submission.submit_bid(
+        await submit_bid(
             conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=other.identity),
             sub=sub,
         )  # fmt: skip
     await register_certificate(conn, who.actor.user_id, stray)  # rotates the first one out
     with pytest.raises(SignerNotRegistered):
-        await submission.submit_bid(
-            conn, who.actor, tender.id, "1", sign_submit(tender, who, parts), sub=sub
-        )
+        await submit_bid(conn, who.actor, tender.id, "1", sign_submit(tender, who, parts), sub=sub)
     # Registered, but revoked before the submission: the chain check refuses it.
     now = dt.datetime.now(dt.UTC)
     revoked = Revocation(serial=stray.certificate.serial_number, revoked_at=now)
@@ -371,12 +370,12 @@ async def test_only_a_certificate_the_bidder_registered_may_sign_its_submit_stat
         sub, setup=dataclasses.replace(sub.setup, trust=world.ca.trust_store().with_crls(crl))
     )
     with pytest.raises(StatementInvalid) as refused:
-        await submission.submit_bid(
+        await submit_bid(
             conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=stray),
             sub=revoking,
         )  # fmt: skip
     assert refused.value.details == "certificate_revoked"
-    receipt = await submission.submit_bid(
+    receipt = await submit_bid(
         conn, who.actor, tender.id, "1", sign_submit(tender, who, parts, signer=stray), sub=sub
     )
     assert receipt.version.version == 1

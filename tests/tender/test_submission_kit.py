@@ -25,12 +25,14 @@ from signing.statements import (
     WithdrawStatement,
     countersign,
 )
-from tender import committee, submission
-from tender.bids import Upload
-from tender.blobs import LocalBlobStore
+from tender.blobs.store import LocalBlobStore
+from tender.committee import service as committee
 from tender.model import Tender
-from tender.receipts import load_or_create
-from tender.submission import Receipt, Submission
+from tender.submission.context import Receipt, Submission
+from tender.submission.model import Upload
+from tender.submission.receipts import load_or_create
+from tender.submission.service import submit_bid
+from tender.submission.uploads import create_upload, write_chunk
 from tests.signing.bid_kit import seal_bytes
 from tests.tender.world import World
 
@@ -121,7 +123,7 @@ async def upload(
     sha256: str | None = None,
 ) -> Upload:
     """Create an upload and send it in one chunk."""
-    created = await submission.create_upload(
+    created = await create_upload(
         conn,
         who.actor,
         tender.id,
@@ -131,9 +133,7 @@ async def upload(
         sha256=sha256 or hashlib.sha256(data).hexdigest(),
         sub=sub,
     )
-    return await submission.write_chunk(
-        pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub
-    )
+    return await write_chunk(pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub)
 
 
 def sign_submit(
@@ -202,7 +202,7 @@ async def submit_sealed(
     signed = sign_submit(
         tender, who, {"main": done.declared_sha256}, version=version, previous=previous
     )
-    return await submission.submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
+    return await submit_bid(conn, who.actor, tender.id, "1", signed, sub=sub)
 
 
 def verify_inclusion(index: int, size: int, leaf: bytes, proof: list[bytes], root: bytes) -> bool:

@@ -12,18 +12,20 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tender import blobs, submission
-from tender.bids import AbandonReason, Upload, UploadAbandoned, UploadStatus
+from tender.blobs import store as blobs
 from tender.errors import PolicyInvalid
 from tender.model import Tender
-from tender.upload_cleanup import (
+from tender.submission.cleanup import (
     CleanupReport,
     CleanupRules,
     abandon_stale,
     abandon_unsubmitted,
     sweep_orphans,
 )
-from tender.upload_lease import Lease
+from tender.submission.context import Submission
+from tender.submission.lease import Lease
+from tender.submission.model import AbandonReason, Upload, UploadAbandoned, UploadStatus
+from tender.submission.uploads import create_upload, get_upload, write_chunk
 from tests.tender.clock import fast_forward
 from tests.tender.test_submission_kit import (
     Bidder,
@@ -45,23 +47,23 @@ NOW_ONLY = CleanupRules(idle=dt.timedelta(hours=24), grace=dt.timedelta(0))
 async def _partial(
     conn: asyncpg.Connection,
     pool: asyncpg.Pool,
-    sub: submission.Submission,
+    sub: Submission,
     world: World,
     tender: Tender,
     who: Bidder,
 ) -> Upload:
     """An open upload of a real sealed part with its first 500 bytes staged."""
     data = seal_for(world, await sealed_committee(conn, tender), who)
-    created = await submission.create_upload(
+    created = await create_upload(
         conn, who.actor, tender.id, "1", part="main", size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), sub=sub,
     )  # fmt: skip
-    return await submission.write_chunk(
+    return await write_chunk(
         pool, who.actor, created.id, offset=0, chunks=stream(data[:500]), sub=sub
     )
 
 
-def _staged(sub: submission.Submission, upload: Upload) -> Path:
+def _staged(sub: Submission, upload: Upload) -> Path:
     return sub.store.staging_dir / upload.staging_id
 
 
@@ -100,18 +102,16 @@ async def test_uploads_past_their_deadline_or_idle_are_abandoned_and_their_stagi
     report = await abandon_stale(conn, sub.store, rules)
     assert report == CleanupReport(past_deadline=1, idle=1, files_deleted=2)
     for gone, reason in ((late, AbandonReason.DEADLINE_PASSED), (idle, AbandonReason.IDLE)):
-        state = await submission.get_upload(conn, one.actor, gone.id)
+        state = await get_upload(conn, one.actor, gone.id)
         assert (state.status, state.failure) == (UploadStatus.ABANDONED, str(reason))
         assert not _staged(sub, gone).exists()
         with pytest.raises(UploadAbandoned) as refused:
-            await submission.write_chunk(
-                pool, one.actor, gone.id, offset=500, chunks=stream(b"x"), sub=sub
-            )
+            await write_chunk(pool, one.actor, gone.id, offset=500, chunks=stream(b"x"), sub=sub)
         assert refused.value.code == "bid_upload_abandoned_conflict"
         assert refused.value.details == {"reason": str(reason)}
         assert status_for(refused.value) == 409
     for kept, who in ((leased, three), (fresh, two)):
-        state = await submission.get_upload(conn, who.actor, kept.id)
+        state = await get_upload(conn, who.actor, kept.id)
         assert (state.status, state.committed_offset) == (UploadStatus.OPEN, 500)
         assert _staged(sub, kept).exists()
     part = bid.parts[0]
@@ -216,7 +216,7 @@ async def test_complete_uploads_never_submitted_are_abandoned_after_the_deadline
     report = await abandon_unsubmitted(conn, rules, delete_blob)
     assert report == CleanupReport(unsubmitted=1, blobs_deleted=1)
     assert handed == [unsent.declared_sha256]
-    state = await submission.get_upload(conn, one.actor, unsent.id)
+    state = await get_upload(conn, one.actor, unsent.id)
     assert (state.status, state.failure) == (UploadStatus.ABANDONED, "bid_deadline_passed")
     kept = await conn.fetchval(
         "SELECT status FROM bid_uploads WHERE declared_sha256 = $1", bid.parts[0].sha256

@@ -19,10 +19,11 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tender import submission
-from tender.bids import Upload, UploadBusy, UploadClosed, UploadStatus
-from tender.blobs import LocalBlobStore
-from tender.upload_lease import Lease
+from tender.blobs.store import LocalBlobStore
+from tender.submission.context import Submission
+from tender.submission.lease import Lease
+from tender.submission.model import Upload, UploadBusy, UploadClosed, UploadStatus
+from tender.submission.uploads import create_upload, get_upload, write_chunk
 from tests.conftest import CloneDatabase
 from tests.tender.test_submission_kit import (
     Bidder,
@@ -44,20 +45,20 @@ async def other_pool(database: CloneDatabase) -> AsyncIterator[asyncpg.Pool]:
     await created.close()
 
 
-def other_process(sub: submission.Submission, **changes: object) -> submission.Submission:
+def other_process(sub: Submission, **changes: object) -> Submission:
     """The same composition as a second process builds it (its own blob-store object)."""
     store = LocalBlobStore(sub.store.root)
     return dataclasses.replace(sub, store=store, **changes)  # type: ignore[arg-type]
 
 
 async def _one_upload(
-    conn: asyncpg.Connection, sub: submission.Submission, world: World
+    conn: asyncpg.Connection, sub: Submission, world: World
 ) -> tuple[Bidder, bytes, Upload]:
     """A published tender and bidder 0's open upload of a real sealed part of it."""
     tender = await published_tender(conn, world)
     who = bidder(world, 0)
     data = seal_for(world, await sealed_committee(conn, tender), who)
-    created = await submission.create_upload(
+    created = await create_upload(
         conn, who.actor, tender.id, "1", part="main", size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), sub=sub,
     )  # fmt: skip
@@ -91,13 +92,11 @@ async def test_a_second_concurrent_writer_in_another_process_is_refused_as_busy(
         async with other_pool.acquire(timeout=30):  # the first writer holds none of these
             pass
         try:
-            await submission.write_chunk(
-                pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub2
-            )
+            await write_chunk(pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub2)
         except UploadBusy as exc:
             seen.append(exc)
 
-    first = await submission.write_chunk(
+    first = await write_chunk(
         other_pool, who.actor, created.id, offset=0,
         chunks=_gated(data, 1000, second_writer), sub=sub,
     )  # fmt: skip
@@ -111,7 +110,7 @@ async def test_a_second_concurrent_writer_in_another_process_is_refused_as_busy(
     assert row is not None
     assert (row["writer_token"], row["lease_until"]) == (None, None)
     with pytest.raises(UploadClosed):
-        await submission.write_chunk(
+        await write_chunk(
             pool, who.actor, created.id, offset=len(data), chunks=stream(b""), sub=sub2
         )
 
@@ -121,13 +120,14 @@ async def test_a_second_concurrent_writer_in_another_process_is_refused_as_busy(
 CHILD = """
 import asyncio, base64, pickle, sys
 import asyncpg
-from tender import submission
-from tender.blobs import LocalBlobStore
+from tender.blobs.store import LocalBlobStore
+from tender.submission.context import Submission
+from tender.submission.uploads import write_chunk
 
 async def main() -> None:
     dsn, root, upload_id, actor, data = pickle.loads(base64.b64decode(sys.argv[1]))
-    sub = submission.Submission(setup=None, store=LocalBlobStore(root), signer=None,
-                                log_identity=None)
+    sub = Submission(setup=None, store=LocalBlobStore(root), signer=None,
+                     log_identity=None)
     async def body():
         yield data[:500]
         print("streaming", flush=True)
@@ -135,8 +135,8 @@ async def main() -> None:
         yield data[500:]
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
     try:
-        done = await submission.write_chunk(pool, actor, upload_id, offset=0, chunks=body(),
-                                            sub=sub)
+        done = await write_chunk(pool, actor, upload_id, offset=0, chunks=body(),
+                                 sub=sub)
         print(done.status, flush=True)
     except Exception as exc:
         print(getattr(exc, "code", repr(exc)), flush=True)
@@ -167,16 +167,14 @@ async def test_a_writer_in_another_os_process_makes_this_one_busy(
     try:
         assert (await asyncio.wait_for(child.stdout.readline(), 60)).strip() == b"streaming"
         with pytest.raises(UploadBusy):
-            await submission.write_chunk(
-                pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub
-            )
+            await write_chunk(pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub)
         child.stdin.write(b"go\n")
         await child.stdin.drain()
         assert (await asyncio.wait_for(child.stdout.readline(), 60)).strip() == b"complete"
     finally:
         child.stdin.close()  # a child still waiting for "go" reads end-of-file and ends
         await asyncio.wait_for(child.wait(), 60)
-    state = await submission.get_upload(conn, who.actor, created.id)
+    state = await get_upload(conn, who.actor, created.id)
     assert state.status is UploadStatus.COMPLETE
     assert sub.store.path_of(state.declared_sha256).read_bytes() == data
 
@@ -198,9 +196,9 @@ async def test_two_writers_started_together_leave_exactly_one_writing(
     async def gate() -> None:  # the writer mid-stream waits until the other one is refused
         await asyncio.wait_for(settled.wait(), timeout=10)
 
-    async def put(use: asyncpg.Pool, s: submission.Submission) -> Upload:
+    async def put(use: asyncpg.Pool, s: Submission) -> Upload:
         try:
-            return await submission.write_chunk(
+            return await write_chunk(
                 use, who.actor, created.id, offset=0, chunks=_gated(data, 700, gate), sub=s
             )
         finally:
@@ -227,9 +225,7 @@ async def test_an_expired_lease_of_a_crashed_writer_is_taken_over(
     who, data, created = await _one_upload(conn, sub, world)
     crashed = await Lease.claim(pool, created, 600.0)  # never renewed nor released
     with pytest.raises(UploadBusy):
-        await submission.write_chunk(
-            other_pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub
-        )
+        await write_chunk(other_pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub)
     # The lease's ten minutes pass (its end moved into the past by the database clock),
     # rather than a one-second lease racing the refused write above.
     await owner_conn.execute(
@@ -237,14 +233,14 @@ async def test_an_expired_lease_of_a_crashed_writer_is_taken_over(
         "WHERE id = $1",
         created.id,
     )
-    done = await submission.write_chunk(
+    done = await write_chunk(
         other_pool, who.actor, created.id, offset=0, chunks=stream(data), sub=other_process(sub)
     )
     assert done.status is UploadStatus.COMPLETE
     assert await crashed.release(5) is False
     with pytest.raises(UploadBusy):
         await crashed.renew()
-    state = await submission.get_upload(conn, who.actor, created.id)
+    state = await get_upload(conn, who.actor, created.id)
     assert (state.status, state.committed_offset) == (UploadStatus.COMPLETE, len(data))
 
 
@@ -265,16 +261,14 @@ async def test_a_streaming_writer_renews_its_lease_past_the_lease_period(
             yield payload[i * 10 : (i + 1) * 10]
             await asyncio.sleep(0.1)
         try:
-            await submission.write_chunk(
+            await write_chunk(
                 other_pool, who.actor, created.id, offset=0, chunks=stream(payload), sub=sub
             )
         except UploadBusy as exc:
             refused.append(exc.code)
         yield payload[250:]
 
-    done = await submission.write_chunk(
-        pool, who.actor, created.id, offset=0, chunks=slow(data), sub=sub
-    )
+    done = await write_chunk(pool, who.actor, created.id, offset=0, chunks=slow(data), sub=sub)
     assert refused == ["bid_upload_busy_conflict"]
     assert done.status is UploadStatus.COMPLETE
 
@@ -292,9 +286,7 @@ async def test_a_busy_refusal_says_how_long_the_crashed_writers_lease_still_runs
     who, data, created = await _one_upload(conn, sub, world)
     await Lease.claim(pool, created, 20.0)  # a writer that crashed right after claiming
     with pytest.raises(UploadBusy) as refused:
-        await submission.write_chunk(
-            other_pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub
-        )
+        await write_chunk(other_pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub)
     remaining = await conn.fetchval(
         "SELECT extract(epoch FROM lease_until - clock_timestamp())::float8"
         " FROM bid_uploads WHERE id = $1",

@@ -15,11 +15,12 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tender import submission
-from tender.bids import Upload, UploadsOpenTooMany, UploadsStagedTooLarge
 from tender.errors import PolicyInvalid
 from tender.model import Tender
 from tender.policy import UploadLimits, upload_limits
+from tender.submission.context import Submission
+from tender.submission.model import Upload, UploadsOpenTooMany, UploadsStagedTooLarge
+from tender.submission.uploads import create_upload
 from tests.tender.test_submission_kit import (
     Bidder,
     bidder,
@@ -34,16 +35,16 @@ from web.errormap import status_for
 
 
 async def _open(
-    conn: asyncpg.Connection, sub: submission.Submission, tender: Tender, who: Bidder,
+    conn: asyncpg.Connection, sub: Submission, tender: Tender, who: Bidder,
     *, size: int = 1000, part: str = "main", salt: bytes = b"",
 ) -> Upload:  # fmt: skip
     digest = hashlib.sha256(salt + size.to_bytes(8, "big")).hexdigest()
-    return await submission.create_upload(
+    return await create_upload(
         conn, who.actor, tender.id, "1", part=part, size=size, sha256=digest, sub=sub
     )
 
 
-def _capped(sub: submission.Submission, **caps: int) -> submission.Submission:
+def _capped(sub: Submission, **caps: int) -> Submission:
     return dataclasses.replace(sub, upload_limits=UploadLimits(**caps))
 
 

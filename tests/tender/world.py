@@ -30,12 +30,13 @@ from signing.certs import (
     subject_name,
 )
 from signing.statements import RecipientStatement
-from tender import committee, queries, service
+from tender import queries, service
 from tender.calendar import load_calendar
-from tender.committee import OfficialInput
+from tender.committee import service as committee
+from tender.committee.service import OfficialInput
 from tender.model import Tender, TenderDraft
 from tender.policy import Policies
-from tender.service import Setup
+from tender.setup import Setup
 from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
 from tests.tender.kit import a_draft, a_lot, a_schedule
 

@@ -20,7 +20,8 @@ import httpx
 import pytest
 
 from signing.certs import DemoCA, dump_pem_certificate
-from tender import queries, service
+from tender import queries
+from tender.lifecycle import load
 from tender.model import Tender
 from tests.accounts.factory import PASSWORD
 from tests.conftest import TestDatabase
@@ -206,7 +207,7 @@ async def count_rows(pool: asyncpg.Pool) -> tuple[int, ...]:
 async def as_tender(pool: asyncpg.Pool, tender_id: str) -> Tender:
     """The tender as the service loads it."""
     async with pool.acquire() as conn:
-        return await service.load(conn, UUID(tender_id))
+        return await load(conn, UUID(tender_id))
 
 
 async def stream_chunks(data: bytes) -> AsyncIterator[bytes]:

@@ -12,8 +12,9 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tender import freeze, service
+from tender import service
 from tender.model import Tender
+from tender.submission import freeze
 from tests.tender.kit import replace
 from tests.tender.test_submission_kit import (
     Bidder,

@@ -15,9 +15,10 @@ import pytest
 from starlette.applications import Starlette
 
 from signing.certs import DemoCA, dump_pem_certificate
-from tender import freeze, queries, service
+from tender import queries, service
 from tender.model import Tender
-from tender.opening_publication import opening_record
+from tender.opening.publication import opening_record
+from tender.submission import freeze
 from tests.conftest import CloneDatabase
 from tests.evaluation.scenario import opened_lot
 from tests.tender.clock import fast_forward

@@ -11,7 +11,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tender import freeze
+from tender.submission import freeze
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.tender.test_submission_kit import bidder as make_bidder

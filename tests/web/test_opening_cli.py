@@ -16,7 +16,7 @@ from signing.age import X25519Identity, parse_header
 from signing.certs import DemoCA, Identity, TrustStore, create_demo_ca, issue_identity
 from signing.committee import dump_committee
 from signing.errors import ShareContextMismatch
-from tender.opening import combine_shares
+from tender.opening.keys import combine_shares
 from tests.signing.bid_kit import (
     DEADLINE,
     LOT,

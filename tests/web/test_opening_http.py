@@ -18,8 +18,8 @@ from websockets.asyncio.client import ClientConnection
 
 from signing.age import parse_header, unwrap_file_key
 from signing.cms import sign_detached
-from tender import freeze
-from tender.submission import Submission
+from tender.submission import freeze
+from tender.submission.context import Submission
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.tender.test_submission_kit import Bidder, make_submission, submit_sealed

@@ -6,8 +6,8 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-from tender.opening import Cause, Outcome
-from tender.opening_record import OpeningRecord, RecordEntry, parse_record
+from tender.opening.model import Cause, Outcome
+from tender.opening.record import OpeningRecord, RecordEntry, parse_record
 from web.pdf.opening_record import render_record, yuan
 
 AT = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)

@@ -14,10 +14,11 @@ import asyncpg
 import httpx
 import pytest
 
-from tender import committee, queries
+from tender import queries
 from tender.calendar import SHANGHAI
+from tender.committee import service as committee
 from tender.model import Category, EvaluationMethod, OpeningPolicy, Procedure, TenderStatus
-from tender.records import ClarificationKind
+from tender.notices.model import ClarificationKind
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.tender.world import World, official_inputs

@@ -13,8 +13,9 @@ from datetime import datetime
 from uuid import UUID
 
 from tender.calendar import SHANGHAI
+from tender.documents.model import DocumentVersion
 from tender.model import Category, EvaluationMethod, Procedure, Tender
-from tender.records import Clarification, DocumentVersion
+from tender.notices.model import Clarification
 from web.pdf.base import Document, Field, Section, render
 
 CATEGORY = {

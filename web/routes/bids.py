@@ -23,17 +23,14 @@ from starlette.responses import Response
 
 from signing.certs import dump_pem_certificate
 from signing.statements import SignedStatement
-from tender import freeze, service, submission
-from tender.bids import (
-    BidPart,
-    BidVersion,
-    FreezeTooEarly,
-    Upload,
-    UploadNotFound,
-)
+from tender import service
 from tender.policy import upload_limits
-from tender.receipts import load_or_create
-from tender.submission import Receipt, Submission
+from tender.submission import freeze, uploads
+from tender.submission import service as submissions
+from tender.submission.context import Receipt, Submission
+from tender.submission.model import BidPart, BidVersion, FreezeTooEarly, Upload, UploadNotFound
+from tender.submission.receipts import load_or_create
+from tender.submission.signers import MAX_CONSORTIUM
 from web.auth import signed_in
 from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler, json_response, query_int, read_json
@@ -236,7 +233,7 @@ async def create_upload(request: Request) -> Response:
     sub = submission_setup(request.app)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
         await service.get_tender(conn, actor, which)
-        created = await submission.create_upload(
+        created = await uploads.create_upload(
             conn, actor, which, lot, part=body.part, size=body.size, sha256=body.sha256, sub=sub
         )
     return json_response(upload_body(created), 201)
@@ -245,7 +242,7 @@ async def create_upload(request: Request) -> Response:
 async def get_upload(request: Request) -> UploadBody:
     which = _upload_id(request)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
-        return upload_body(await submission.get_upload(conn, actor, which))
+        return upload_body(await uploads.get_upload(conn, actor, which))
 
 
 async def put_chunk(request: Request) -> UploadBody:
@@ -254,7 +251,7 @@ async def put_chunk(request: Request) -> UploadBody:
     sub = submission_setup(request.app)
     async with signed_in(request, upload_pool(request)) as (_conn, actor):
         pass  # authenticated; the connection goes back before the body streams
-    done = await submission.write_chunk(
+    done = await uploads.write_chunk(
         upload_pool(request), actor, which, offset=offset, chunks=request.stream(), sub=sub
     )
     return upload_body(done)
@@ -267,9 +264,9 @@ def _signed(body: StatementBody) -> SignedStatement:
 
 
 def _countersignatures(body: StatementBody) -> list[bytes]:
-    if len(body.countersignatures) > submission.MAX_CONSORTIUM:
+    if len(body.countersignatures) > MAX_CONSORTIUM:
         raise RequestInvalid(
-            f"at most {submission.MAX_CONSORTIUM} countersignatures",
+            f"at most {MAX_CONSORTIUM} countersignatures",
             details={"field": "countersignatures"},
         )
     return [_b64(item, "countersignatures") for item in body.countersignatures]
@@ -282,7 +279,7 @@ async def submit_bid(request: Request) -> Response:
     sub = submission_setup(request.app)
     async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
         await service.get_tender(conn, actor, which)
-        receipt = await submission.submit_bid(
+        receipt = await submissions.submit_bid(
             conn, actor, which, lot, signed,
             consortium=body.consortium, countersignatures=countersignatures, sub=sub,
         )  # fmt: skip
@@ -300,7 +297,7 @@ async def withdraw_bid(request: Request) -> Response:
     sub = submission_setup(request.app)
     async with submit_gate(request.app), signed_in(request, upload_pool(request)) as (conn, actor):
         await service.get_tender(conn, actor, which)
-        receipt = await submission.withdraw_bid(conn, actor, which, lot, _signed(body), sub=sub)
+        receipt = await submissions.withdraw_bid(conn, actor, which, lot, _signed(body), sub=sub)
     return json_response(receipt_body(receipt), 201)
 
 
@@ -308,7 +305,7 @@ async def my_bid(request: Request) -> BidBody:
     which, lot = tender_id(request), lot_number(request)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
         await service.get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft: 404
-        bid, versions = await submission.my_bid(conn, actor, which, lot)
+        bid, versions = await submissions.my_bid(conn, actor, which, lot)
     return BidBody(
         status=str(bid.status),
         version=bid.version,
@@ -325,7 +322,7 @@ async def my_receipt(request: Request) -> ReceiptBody:
     sub = submission_setup(request.app)
     async with signed_in(request, upload_pool(request)) as (conn, actor):
         await service.get_tender(conn, actor, which)
-        receipt = await submission.my_receipt(conn, actor, which, lot, int(raw), sub)
+        receipt = await submissions.my_receipt(conn, actor, which, lot, int(raw), sub)
     return receipt_body(receipt)
 
 

@@ -13,13 +13,14 @@ from starlette.routing import BaseRoute
 
 from accounts.errors import PermissionDenied
 from signing.cms import sign_detached
-from tender import opening_progress, opening_release
-from tender.opening import OpeningError
-from tender.opening_progress import open_commercial_stage
-from tender.opening_publication import opening_record
-from tender.opening_record import SignedRecord
-from tender.opening_release import ShareRelease, frozen_part_sha256, submit_self_key
-from tender.opening_responses import answer_objection, respond, responses
+from tender.opening import progress as opening_progress
+from tender.opening import release as opening_release
+from tender.opening.model import OpeningError
+from tender.opening.progress import open_commercial_stage
+from tender.opening.publication import opening_record
+from tender.opening.record import SignedRecord
+from tender.opening.release import ShareRelease, frozen_part_sha256, submit_self_key
+from tender.opening.responses import answer_objection, respond, responses
 from tender.service import get_tender
 from web import live_opening  # module import: live_opening imports web.routes too
 from web.auth import signed_in

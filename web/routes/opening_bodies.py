@@ -13,9 +13,9 @@ from uuid import UUID
 import msgspec
 
 from signing.committee import dump_committee
-from tender import opening_queries
-from tender.opening_progress import LotProgress
-from tender.opening_release import ReleaseBatch
+from tender.opening import queries as opening_queries
+from tender.opening.progress import LotProgress
+from tender.opening.release import ReleaseBatch
 from web.errors import RequestInvalid
 
 

@@ -15,7 +15,8 @@ from uuid import UUID
 import msgspec
 
 from signing.statements import SignedStatement
-from tender.committee import OfficialInput
+from tender.committee.model import Roster
+from tender.committee.service import OfficialInput
 from tender.model import (
     DEFAULT_OPENING_FIELDS,
     Category,
@@ -34,7 +35,6 @@ from tender.model import (
     TenderDraft,
     TenderStatus,
 )
-from tender.roster import Roster
 from web.errors import RequestInvalid
 
 AwareTime = Annotated[datetime, msgspec.Meta(tz=True)]

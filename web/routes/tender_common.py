@@ -18,11 +18,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from accounts.model import Actor
-from tender.blobs import LocalBlobStore
+from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
 from tender.errors import LotNotFound, TenderNotFound
 from tender.policy import platform_policies
-from tender.service import Setup
+from tender.setup import Setup
 from web.auth import current_actor
 from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler

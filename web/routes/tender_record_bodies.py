@@ -9,18 +9,9 @@ from uuid import UUID
 
 import msgspec
 
-from tender.records import (
-    Alert,
-    Bond,
-    BondKind,
-    BondStatus,
-    Clarification,
-    ClarificationKind,
-    DocumentVersion,
-    Download,
-    Notification,
-    Objection,
-)
+from tender.bonds.model import Alert, Bond, BondKind, BondStatus
+from tender.documents.model import DocumentVersion, Download
+from tender.notices.model import Clarification, ClarificationKind, Notification, Objection
 from web.http import struct_from
 from web.routes.tender_bodies import AwareTime, Model, Text200
 

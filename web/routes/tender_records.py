@@ -13,10 +13,15 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from accounts import service as accounts
-from tender import access, bonds, documents, notices, ocds, service
-from tender.bonds import BondInput
+from tender import access, service
+from tender.bonds import service as bonds
+from tender.bonds.service import BondInput
+from tender.disclosure import ocds
+from tender.documents import service as documents
 from tender.errors import TenderNotFound
+from tender.lifecycle import load
 from tender.model import Tender
+from tender.notices import service as notices
 from web.auth import signed_in
 from web.errors import RequestInvalid
 from web.http import json_response, read_json
@@ -209,7 +214,7 @@ async def party_names(conn: asyncpg.Connection, tender: Tender) -> dict[UUID, st
 
 
 async def _published(conn: asyncpg.Connection, which: UUID) -> Tender:
-    found = await service.load(conn, which)
+    found = await load(conn, which)
     if not found.is_public:
         raise TenderNotFound("no tender has this id")
     return found

@@ -12,9 +12,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from accounts.model import decode_cursor, encode_cursor
-from tender import committee, service
+from tender import service
+from tender.committee import service as committee
+from tender.committee.model import Roster
+from tender.lifecycle import load
 from tender.model import Tender
-from tender.roster import Roster
 from web.auth import signed_in
 from web.http import JSON_TYPE, json_response, read_json
 from web.routes import tender_bodies as b
@@ -136,7 +138,7 @@ async def list_committees(request: Request) -> b.TenderCommitteeList:
     which = tender_id(request)
     async with maybe_signed_in(request) as (conn, actor):
         rosters = await committee.read_rosters(conn, actor, which)
-        found = await service.load(conn, which)
+        found = await load(conn, which)
     items = [b.committee_body(r, _fingerprint(found, r)) for _, r in sorted(rosters.items())]
     return b.TenderCommitteeList(items=items)
 

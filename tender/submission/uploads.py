@@ -1,0 +1,262 @@
+"""Use cases of resumable part uploads: open, read, and stream chunks into staging.
+
+DESIGN.md, "Submission, receipt, freeze", and docs/formats/upload.md §2: a part is
+uploaded in chunks at exact offsets, streamed to the blob store's staging directory and
+hashed while written, by one writer at a time (tender/submission/lease.py); the chunk that
+reaches the declared size makes it complete: fsync, size and SHA-256 checked, age header
+checked against the lot's committee, then moved under its hash — only a durable,
+checked part is ``complete``. Nothing here is a bid yet (tender/submission/service.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import os
+import secrets
+from collections.abc import AsyncIterable
+from pathlib import Path
+from uuid import UUID
+
+import asyncpg
+
+from accounts.model import Actor
+from signing.committee import Committee
+from signing.errors import (
+    BidHeaderCommitteeMismatch,
+    BidHeaderMissingBidderStanza,
+    BidHeaderUnexpectedStanza,
+    ShareStanzaMalformed,
+    SigningError,
+)
+from signing.sealed_bid import inspect_header
+from tender import queries
+from tender.blobs.store import READ_SIZE, LocalBlobStore
+from tender.committee import service as committee
+from tender.lifecycle import load
+from tender.submission import upload_queries
+from tender.submission.context import Submission, acquire, bidder_of, lot_id_of, require_open
+from tender.submission.lease import Lease, refuse_closed
+from tender.submission.limits import check_upload_limits
+from tender.submission.model import (
+    PartCommitteeMismatch,
+    PartNotAge,
+    PartStanzasInvalid,
+    SubmissionError,
+    Upload,
+    UploadHashMismatch,
+    UploadInputInvalid,
+    UploadNotFound,
+    UploadOffsetWrong,
+    UploadStatus,
+    UploadTooLarge,
+    check_hex64,
+    check_part_label,
+)
+
+HEADER_LIMIT = 64 * 1024  # an age header of 32 share stanzas is about 10 KiB
+BATCH = 1 << 20  # bytes handed to the worker thread at once
+
+
+async def create_upload(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    lot: str,
+    *,
+    part: str,
+    size: int,
+    sha256: str,
+    sub: Submission,
+) -> Upload:
+    """Open a resumable upload of one sealed part (nothing is a bid yet)."""
+    org = bidder_of(actor)
+    tender = await load(conn, tender_id)
+    lot_id = lot_id_of(tender, lot)
+    require_open(tender, await queries.database_now(conn))
+    await committee.lot_committee(conn, tender_id, lot)  # refused unless approved
+    check_part_label(part, tender.content.parts)
+    check_hex64(sha256, name="sha256")
+    if type(size) is not int or size < 1:
+        raise UploadInputInvalid("size is a whole number of bytes ≥ 1")
+    if size > sub.max_part_bytes:
+        raise UploadTooLarge(f"a sealed part is at most {sub.max_part_bytes} bytes")
+    async with conn.transaction():  # caps per bidder, under its row lock (§2.5)
+        await upload_queries.lock_bidder(conn, org)
+        await check_upload_limits(conn, sub.upload_limits, lot_id=lot_id, bidder_id=org, size=size)
+        staging_id = await _new_staging(sub.store)
+        args = (tender_id, lot_id, org, actor.user_id, part, size, sha256, staging_id)
+        return await upload_queries.insert_upload(conn, *args)
+
+
+async def get_upload(conn: asyncpg.Connection, actor: Actor, upload_id: UUID) -> Upload:
+    """The actor's organisation's upload (its committed offset tells where to resume)."""
+    found = await upload_queries.upload(conn, upload_id, bidder_of(actor))
+    if found is None:
+        raise UploadNotFound("no upload of your organisation has this id")
+    return found
+
+
+async def write_chunk(
+    pool: asyncpg.Pool,
+    actor: Actor,
+    upload_id: UUID,
+    *,
+    offset: int,
+    chunks: AsyncIterable[bytes],
+    sub: Submission,
+) -> Upload:
+    """Append a chunk at ``offset``; the chunk reaching the declared size completes it.
+
+    No database connection is held while bytes stream in, so a rush of uploads cannot
+    starve light requests of connections; the writer lease takes one only briefly.
+    """
+    async with acquire(pool) as conn:
+        found = await get_upload(conn, actor, upload_id)
+        if found.status is UploadStatus.ABANDONED:  # its own code, even past the deadline
+            refuse_closed(found)
+        tender = await load(conn, found.tender_id)
+        require_open(tender, await queries.database_now(conn))
+        lot = next(n for n, i in tender.lot_ids.items() if i == found.lot_id)
+        sealed_to = await committee.lot_committee(conn, found.tender_id, lot)
+    refuse_closed(found)
+    lease = await Lease.claim(pool, found, sub.lease_seconds)
+    return await _receive(lease, offset=offset, chunks=chunks, sub=sub, sealed_to=sealed_to)
+
+
+# --- streaming into staging (docs/formats/upload.md §2.2) -----------------------------------
+
+
+class _Staged:
+    """A staging file opened at an offset, hashing every byte written (worker thread)."""
+
+    def __init__(self, path: Path, offset: int) -> None:
+        self.path = path
+        self.hash = hashlib.sha256()
+        self.file = path.open("r+b")
+        self.file.truncate(offset)  # bytes past the committed offset were never acknowledged
+        while chunk := self.file.read(READ_SIZE):
+            self.hash.update(chunk)
+        self.size = self.file.tell()
+
+    def write(self, data: bytes) -> None:
+        self.hash.update(data)
+        self.file.write(data)
+        self.size += len(data)
+
+    def sync_close(self) -> int:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        return self.size
+
+
+def _create_empty(path: Path) -> None:
+    with path.open("xb"):
+        pass
+
+
+async def _new_staging(store: LocalBlobStore) -> str:
+    staging_id = secrets.token_urlsafe(24)
+    await asyncio.to_thread(_create_empty, store.staging_dir / staging_id)
+    return staging_id
+
+
+async def _pump(sink: _Staged, chunks: AsyncIterable[bytes], limit: int, lease: Lease) -> None:
+    pending: list[bytes] = []
+    held = 0
+    try:
+        async for chunk in chunks:
+            if sink.size + held + len(chunk) > limit:
+                raise UploadTooLarge("more bytes than the declared size")
+            pending.append(chunk)
+            held += len(chunk)
+            await lease.keep()  # per chunk, before any write: a slow sender renews too
+            if held >= BATCH:
+                data, pending, held = b"".join(pending), [], 0
+                await asyncio.to_thread(sink.write, data)
+    finally:
+        # What arrived before a dropped connection is kept for resuming, by the holder only.
+        if pending and await lease.still_held():
+            await asyncio.to_thread(sink.write, b"".join(pending))
+
+
+async def _receive(
+    lease: Lease,
+    *,
+    offset: int,
+    chunks: AsyncIterable[bytes],
+    sub: Submission,
+    sealed_to: Committee,
+) -> Upload:
+    upload = lease.upload  # as claimed: its committed offset is current
+    if offset != upload.committed_offset:
+        await lease.release(upload.committed_offset)
+        raise UploadOffsetWrong(
+            f"the next chunk starts at {upload.committed_offset}, not {offset}",
+            details={"offset": upload.committed_offset},
+        )
+    path = sub.store.staging_dir / upload.staging_id
+    if offset == upload.declared_size and not path.exists():
+        return await _finish_installed(lease, sub)  # a crash after the rename
+    try:
+        sink = await asyncio.to_thread(_Staged, path, offset)
+    except FileNotFoundError:
+        await lease.release(upload.committed_offset)
+        raise UploadOffsetWrong("the staged bytes are gone: start a new upload") from None
+    received = False
+    try:
+        await _pump(sink, chunks, upload.declared_size, lease)
+        received = True
+    finally:
+        size = await asyncio.shield(asyncio.to_thread(sink.sync_close))
+        if not received or size < upload.declared_size:
+            await asyncio.shield(lease.release(size))
+    if size < upload.declared_size:
+        return dataclasses.replace(upload, committed_offset=size)
+    return await _complete(lease, sink, sub, sealed_to)
+
+
+async def _finish_installed(lease: Lease, sub: Submission) -> Upload:
+    if not sub.store.path_of(lease.upload.declared_sha256).exists():
+        await lease.release(lease.upload.committed_offset)
+        raise UploadOffsetWrong("the staged bytes are gone: start a new upload")
+    return await lease.complete()
+
+
+def _read_head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(HEADER_LIMIT)
+
+
+def _header_refusal(exc: SigningError) -> SubmissionError:
+    if isinstance(exc, BidHeaderCommitteeMismatch | ShareStanzaMalformed):
+        return PartCommitteeMismatch(f"the part is not sealed to this lot's committee: {exc}")
+    if isinstance(exc, BidHeaderMissingBidderStanza | BidHeaderUnexpectedStanza):
+        return PartStanzasInvalid(f"the part's stanzas are not the required ones: {exc}")
+    return PartNotAge(f"the part is not an age v1 file: {exc}")
+
+
+async def _refusal(
+    sink: _Staged, declared_sha256: str, sealed_to: Committee
+) -> SubmissionError | None:
+    if sink.hash.hexdigest() != declared_sha256:
+        return UploadHashMismatch("the bytes received do not have the declared SHA-256")
+    try:
+        inspect_header(await asyncio.to_thread(_read_head, sink.path), sealed_to)
+    except SigningError as exc:
+        return _header_refusal(exc)
+    return None
+
+
+async def _complete(lease: Lease, sink: _Staged, sub: Submission, sealed_to: Committee) -> Upload:
+    """Check hash and header of a fully received part; durable under its hash, or nothing."""
+    refusal = await _refusal(sink, lease.upload.declared_sha256, sealed_to)
+    await lease.renew()  # still ours: nobody else renames or deletes the staged file
+    if refusal is not None:
+        await asyncio.to_thread(sink.path.unlink, missing_ok=True)
+        await lease.fail(refusal.code)
+        raise refusal
+    await asyncio.to_thread(sub.store.install, sink.path, sink.hash.hexdigest())
+    return await _finish_installed(lease, sub)
