@@ -29,16 +29,13 @@ from tender.submission.context import Submission
 from tender.submission.receipts import load_or_create
 from tests.accounts.factory import actor_for, make_organisation, make_user
 from tests.expert_pool import world as pool_world
-from tests.tender.opening_kit import share_releases, submit_two_parts, two_envelope_tender
-from tests.tender.test_submission_kit import (
-    Bidder,
-    make_submission,
-)
-from tests.tender.test_submission_kit import bidder as make_bidder
+from tests.tender.opening.kit import share_releases, submit_two_parts, two_envelope_tender
+from tests.tender.submission.kit import Bidder, make_submission
+from tests.tender.submission.kit import bidder as make_bidder
 from tests.tender.world import World, fast_draft, wait_until
 
 PRICES = (100_000_00, 90_000_00, 80_000_00)
-FILE_NAME = "技术标.txt"  # what tests/tender/test_submission_kit.seal_for seals
+FILE_NAME = "技术标.txt"  # what tests/tender/submission/kit.seal_for seals
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

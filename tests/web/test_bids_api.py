@@ -16,7 +16,7 @@ from tender import service
 from tender.model import Tender
 from tender.submission import freeze
 from tests.tender.kit import replace
-from tests.tender.test_submission_kit import (
+from tests.tender.submission.kit import (
     Bidder,
     bidder,
     countersign_as,

@@ -33,7 +33,7 @@ from tests.accounts.factory import PASSWORD, make_organisation, make_user
 from tests.conftest import CloneDatabase, LiveServer, free_port
 from tests.signing.bid_kit import seal_bytes
 from tests.tender.kit import replace
-from tests.tender.test_submission_kit import sealed_committee
+from tests.tender.submission.kit import sealed_committee
 from tests.tender.world import (
     World,
     appoint,

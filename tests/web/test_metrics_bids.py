@@ -11,7 +11,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from tests.tender.test_submission_kit import bidder, seal_for, sealed_committee, sign_submit
+from tests.tender.submission.kit import bidder, seal_for, sealed_committee, sign_submit
 from tests.tender.world import World, published_tender
 from tests.web.tender_http import (
     bearer,

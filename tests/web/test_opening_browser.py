@@ -14,8 +14,8 @@ import pytest
 from tender.submission import freeze
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
-from tests.tender.test_submission_kit import bidder as make_bidder
-from tests.tender.test_submission_kit import make_submission, submit_sealed
+from tests.tender.submission.kit import bidder as make_bidder
+from tests.tender.submission.kit import make_submission, submit_sealed
 from tests.tender.world import SOON, World, published_tender, wait_until
 from tests.web.tender_http import fixture_http_ca, fixture_settings, fixture_web_world
 from web.cli.main import main

@@ -39,7 +39,7 @@ from tender import queries
 from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
 from tests.conftest import CloneDatabase, LiveServer
 from tests.tender.clock import fast_forward
-from tests.tender.test_submission_kit import Bidder, sign_withdraw
+from tests.tender.submission.kit import Bidder, sign_withdraw
 from tests.tender.world import FAST, World, bidder_identity, register_certificate, wait_until
 from tests.web.tender_http import (
     as_tender,

@@ -22,8 +22,8 @@ from tender.submission import freeze
 from tender.submission.context import Submission
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
-from tests.tender.test_submission_kit import Bidder, make_submission, submit_sealed
-from tests.tender.test_submission_kit import bidder as make_bidder
+from tests.tender.submission.kit import Bidder, make_submission, submit_sealed
+from tests.tender.submission.kit import bidder as make_bidder
 from tests.tender.world import SOON, World, published_tender, wait_until
 from tests.web.tender_http import bearer, fixture_http_ca, fixture_settings, fixture_web_world
 from web.cli.main import main

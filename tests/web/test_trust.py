@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from signing.certs import DemoCA, Identity, dump_pem_certificate
 from signing.cms import sign_detached
 from tender.trust import PlatformTrust
-from tests.tender.test_submission_kit import bidder, seal_for, sealed_committee, sign_submit
+from tests.tender.submission.kit import bidder, seal_for, sealed_committee, sign_submit
 from tests.tender.world import World, published_tender
 from tests.web.tender_http import (
     bearer,

@@ -57,7 +57,7 @@ from tender.submission.model import (
 from tender.submission.service import my_bid, submit_bid, withdraw_bid
 from tender.submission.uploads import create_upload, get_upload, write_chunk
 from tests.signing.bid_kit import make_committee
-from tests.tender.test_submission_kit import (
+from tests.tender.submission.kit import (
     bidder,
     countersign_as,
     make_submission,

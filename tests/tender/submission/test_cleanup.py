@@ -27,7 +27,7 @@ from tender.submission.lease import Lease
 from tender.submission.model import AbandonReason, Upload, UploadAbandoned, UploadStatus
 from tender.submission.uploads import create_upload, get_upload, write_chunk
 from tests.tender.clock import fast_forward
-from tests.tender.test_submission_kit import (
+from tests.tender.submission.kit import (
     Bidder,
     bidder,
     make_submission,

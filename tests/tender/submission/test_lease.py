@@ -25,7 +25,7 @@ from tender.submission.lease import Lease
 from tender.submission.model import Upload, UploadBusy, UploadClosed, UploadStatus
 from tender.submission.uploads import create_upload, get_upload, write_chunk
 from tests.conftest import CloneDatabase
-from tests.tender.test_submission_kit import (
+from tests.tender.submission.kit import (
     Bidder,
     bidder,
     make_submission,

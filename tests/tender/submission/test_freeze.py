@@ -27,7 +27,7 @@ from tender.submission.model import (
 from tender.submission.service import submit_bid
 from tender.submission.uploads import create_upload, write_chunk
 from tests.tender.clock import fast_forward
-from tests.tender.test_submission_kit import (
+from tests.tender.submission.kit import (
     Bidder,
     make_submission,
     seal_for,
@@ -37,7 +37,7 @@ from tests.tender.test_submission_kit import (
     submit_sealed,
     upload,
 )
-from tests.tender.test_submission_kit import bidder as make_bidder
+from tests.tender.submission.kit import bidder as make_bidder
 from tests.tender.world import SOON, World, entries, published_tender, wait_until
 
 

@@ -29,8 +29,8 @@ from tender.submission.receipts import load_or_create
 from tender.submission.service import submit_bid
 from tests.accounts.factory import actor_for
 from tests.tender.kit import replace
-from tests.tender.opening_kit import share_releases
-from tests.tender.test_submission_kit import (
+from tests.tender.opening.kit import share_releases
+from tests.tender.submission.kit import (
     Bidder,
     countersign_as,
     make_submission,
@@ -40,7 +40,7 @@ from tests.tender.test_submission_kit import (
     submit_sealed,
     upload,
 )
-from tests.tender.test_submission_kit import bidder as make_bidder
+from tests.tender.submission.kit import bidder as make_bidder
 from tests.tender.world import SOON, World, appoint, fast_draft, published_tender, wait_until
 
 PRICES = (100_000_00, 90_000_00, 80_000_00)

@@ -1,5 +1,5 @@
 """What the opening tests share: a two-envelope tender, two-part bids, and the share
-releases an official's client would send (tests/tender/test_opening_flow.py and the
+releases an official's client would send (tests/tender/opening/test_flow.py and the
 evaluation scenario)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tender.submission import freeze
 from tender.submission.context import Submission
 from tender.submission.service import submit_bid
 from tests.tender.kit import replace
-from tests.tender.test_submission_kit import Bidder, seal_for, sealed_committee, sign_submit, upload
+from tests.tender.submission.kit import Bidder, seal_for, sealed_committee, sign_submit, upload
 from tests.tender.world import SOON, World, appoint, fast_draft
 
 

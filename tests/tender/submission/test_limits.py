@@ -21,7 +21,7 @@ from tender.policy import UploadLimits, upload_limits
 from tender.submission.context import Submission
 from tender.submission.model import Upload, UploadsOpenTooMany, UploadsStagedTooLarge
 from tender.submission.uploads import create_upload
-from tests.tender.test_submission_kit import (
+from tests.tender.submission.kit import (
     Bidder,
     bidder,
     make_submission,

@@ -21,7 +21,7 @@ from tender.errors import (
     BlobTooLarge,
 )
 from tender.submission.uploads import create_upload
-from tests.tender.test_submission_kit import bidder, make_submission
+from tests.tender.submission.kit import bidder, make_submission
 from tests.tender.world import World, chunks, published_tender
 
 
