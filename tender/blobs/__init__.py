@@ -1,0 +1,1 @@
+"""Content-addressed blob storage of parts and documents: store.py (files), queries.py (SQL)."""

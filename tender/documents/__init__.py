@@ -1,0 +1,1 @@
+"""Tender documents and downloads: model.py (records), queries.py (SQL), service.py."""

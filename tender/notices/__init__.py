@@ -1,0 +1,1 @@
+"""Clarifications, notifications and objections: model.py, queries.py, service.py."""

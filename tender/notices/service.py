@@ -1,5 +1,6 @@
 """Use cases after publication: clarifications and amendments (Reg. 21), objections to
-the documents (Reg. 22), downloaders' notifications, and revealing who downloaded.
+the documents (Reg. 22) and downloaders' notifications (the commitments are revealed
+by disclosure/commitments.py).
 
 A clarification is issued under the tender's row lock with the database clock read
 after the lock (DESIGN.md, "Time"), so it races correctly with the deadline: one that
@@ -22,7 +23,6 @@ from accounts.permissions import Action
 from audit.entry import commit, format_time, new_salt
 from signing.canonical import sha256_hex
 from tender import access, queries, rules
-from tender.bonds import queries as bond_queries
 from tender.committee import queries as committee_queries
 from tender.committee.model import Roster
 from tender.documents import queries as document_queries
@@ -273,46 +273,3 @@ async def list_objections(
 
 
 # --- revealing who downloaded and objected ----------------------------------------------
-
-
-async def reveal_commitments(conn: asyncpg.Connection, tender_id: UUID) -> int | None:
-    """After the deadline, open the download, objection and bond commitments in one entry.
-
-    The opening work calls this once the deadline has passed (its own transaction or
-    this one); returns the entry's index, or None if there was nothing to reveal.
-    """
-    async with conn.transaction():
-        locked = await lock_tender(conn, tender_id)
-        deadline = locked.tender.deadline
-        if deadline is None or locked.now < deadline:
-            raise TenderNotOpenForBids("commitments are revealed only after the deadline")
-        downloads = await document_queries.download_salts(conn, tender_id)
-        objections = await notice_queries.objection_salts(conn, tender_id)
-        bonds = await bond_queries.bond_salts(conn, tender_id)
-        if not downloads and not objections and not bonds:
-            return None
-        data = {
-            "downloads": [
-                {"value": f"{r['organisation_id']}/{r['user_id']}", "salt": r["salt"].hex()}
-                for r in downloads
-            ],
-            "objections": [
-                {
-                    "objection_id": str(r["id"]),
-                    "value": str(r["organisation_id"]),
-                    "salt": r["salt"].hex(),
-                }
-                for r in objections
-            ],
-            "bonds": [
-                {
-                    "bond_id": str(r["id"]),
-                    "value": str(r["bidder_id"]),
-                    "salt": r["bidder_salt"].hex(),
-                }
-                for r in bonds
-            ],
-        }
-        return await append(
-            conn, TenderEvent.COMMITMENTS_REVEALED, tender_id, actor=PLATFORM, data=data
-        )

@@ -2,9 +2,8 @@
 
 DESIGN.md, "Submission, receipt, freeze": a bidder acts for exactly one bidder
 organisation; bids are taken while the tender is published and before its deadline,
-decided by the database clock. Used by tender/submission/uploads.py (uploads) and
-tender/submission/service.py (submit, withdraw, receipts); tender/submission.py re-exports
-the public names.
+decided by the database clock. Used by uploads.py (uploads) and service.py (submit,
+withdraw, receipts) of this package.
 """
 
 from __future__ import annotations

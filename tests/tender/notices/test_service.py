@@ -16,6 +16,7 @@ from tender import queries
 from tender.blobs.store import LocalBlobStore
 from tender.bonds import service as bonds
 from tender.committee import service as committee
+from tender.disclosure.commitments import reveal_commitments
 from tender.documents import service as documents
 from tender.errors import (
     DeadlinePassed,
@@ -282,14 +283,14 @@ async def test_overdue_answers_raise_one_alert_and_commitments_are_revealed_afte
         conn, world.bidders[0], tender.id, text="异议", setup=setup
     )
     with pytest.raises(TenderNotOpenForBids):
-        await notices.reveal_commitments(conn, tender.id)
+        await reveal_commitments(conn, tender.id)
     await wait_until(conn, objection.answer_due)
     assert await bonds.raise_overdue_alerts(conn) == 1
     assert await bonds.raise_overdue_alerts(conn) == 0
     alerts = await bonds.list_alerts(conn, world.supervisor, tender.id)
     assert [a.kind for a in alerts] == ["objection_answer_overdue"]
     await fast_forward(owner_conn, tender.id, "deadline")
-    assert await notices.reveal_commitments(conn, tender.id) is not None
+    assert await reveal_commitments(conn, tender.id) is not None
     revealed = (await entries(conn, "tender.commitments_revealed"))[0].data
     download = (await entries(conn, "tender.document_downloaded"))[0].data
     opened = revealed["downloads"][0]
