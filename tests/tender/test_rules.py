@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from uuid import UUID
 
-from signing.certs import DemoCA, Identity, TrustStore, create_demo_ca, issue_identity
+from signing.certs import Identity, TrustStore
 from tender.committee.model import Roster
 from tender.model import FieldKind, OpeningField, Procedure, Tender
 from tender.policy import Policies
 from tender.rules import answer_due, check_tender, moved_deadline, objection_allowed, refund_due
-from tests.tender.conftest import RULE_CA_TIME
 from tests.tender.kit import (
-    AGENCY_ID,
     NOW,
-    TENDERER_ID,
     a_draft,
     a_lot,
     a_roster,
@@ -206,70 +201,6 @@ def test_opening_field_price_missing_is_reported(
     )
     found = codes(a_tender(draft), _committee(rule_officials), rule_trust)
     assert found == ["opening_field_price_missing"]
-
-
-def test_committee_missing_is_reported(rule_trust: TrustStore) -> None:
-    """Every lot needs its opening committee."""
-    assert codes(a_tender(), {}, rule_trust) == ["committee_missing"]
-
-
-def test_committee_unapproved_is_reported(
-    rule_officials: tuple[Identity, ...], rule_trust: TrustStore
-) -> None:
-    """The department's approval is part of the appointment, not a formality."""
-    rosters = {"1": a_roster(rule_officials, at=NOW, approved=False)}
-    assert codes(a_tender(), rosters, rule_trust) == ["committee_unapproved"]
-
-
-def test_committee_single_organisation_is_reported(
-    rule_officials: tuple[Identity, ...], rule_trust: TrustStore
-) -> None:
-    """Officials from one organisation could collude: at least two are required."""
-    roster = a_roster(rule_officials, at=NOW, organisations=[UUID(int=7)])
-    assert codes(a_tender(), {"1": roster}, rule_trust) == ["committee_single_organisation"]
-
-
-def test_committee_statement_invalid_is_reported(
-    rule_officials: tuple[Identity, ...], rule_trust: TrustStore
-) -> None:
-    """A statement by a CA the platform does not trust (or none configured) is refused."""
-    rosters = _committee(rule_officials)
-    assert codes(a_tender(), rosters, None).count("committee_statement_invalid") == 3
-
-
-def test_committee_statement_from_an_untrusted_ca_is_reported(
-    rule_officials: tuple[Identity, ...], rule_ca: DemoCA, rule_trust: TrustStore
-) -> None:
-    """An official whose certificate comes from an unknown CA cannot vouch for its key."""
-
-    stranger_ca = create_demo_ca(now=RULE_CA_TIME)
-    stranger = issue_identity(stranger_ca, name="冒名者", now=RULE_CA_TIME)
-    roster = a_roster((*rule_officials[:2], stranger), at=NOW)
-    found = check_tender(a_tender(), {"1": roster}, context(trust=rule_trust))
-    assert [(v.code, v.message.split(":")[0]) for v in found] == [
-        ("committee_statement_invalid", "official x=3")
-    ]
-
-
-def test_official_certificate_expires_before_opening_is_reported(
-    rule_officials: tuple[Identity, ...], rule_ca: DemoCA, rule_trust: TrustStore
-) -> None:
-    """A certificate valid now but not at the opening cannot be relied on."""
-    short = issue_identity(
-        rule_ca, name="短期官员", now=RULE_CA_TIME, valid_for=dt.timedelta(days=450)
-    )
-    roster = a_roster((*rule_officials[:2], short), at=NOW)
-    found = codes(a_tender(), {"1": roster}, rule_trust)
-    assert found == ["official_certificate_expires_before_opening"]
-
-
-def test_official_from_interested_party_is_reported(
-    rule_officials: tuple[Identity, ...], rule_trust: TrustStore
-) -> None:
-    """Officials are never the agency's or the tenderer's people."""
-    roster = a_roster(rule_officials, at=NOW, organisations=[AGENCY_ID, TENDERER_ID])
-    found = codes(a_tender(), {"1": roster}, rule_trust)
-    assert found == ["official_from_interested_party"] * 3
 
 
 def test_every_broken_rule_is_reported_at_once(rule_trust: TrustStore) -> None:
