@@ -1,4 +1,23 @@
-"""Errors of the signing package, each with a stable code.
+"""The root of every error of the platform, and the errors of the signing package.
+
+Every error the platform raises on purpose is an :class:`EtenderError`: its class
+declares a stable ``code`` and the HTTP ``status`` it is served with (web/errormap.py
+reads the status from the class, never from the code's spelling). The status is 422
+(a request that breaks a rule) unless a class or a category it inherits from says
+otherwise. Each package has one root below this one, and none redefines ``__init__``:
+
+    EtenderError                    the root (this module: the ground floor all may import)
+    ├── SigningError                signing/
+    ├── AuditError                  audit/
+    ├── AccountsError               accounts/
+    ├── TenderError                 tender/
+    ├── ExpertPoolError             expert_pool/
+    ├── EvaluationError             evaluation/
+    └── WebError                    web/ (settings, database, HTTP parsing; status 500)
+
+docs/api-errors.md lists every code with its status and class (tests/docs check it).
+
+The signing package's own errors:
 
     SigningError
     ├── CertificateError            certificates, chains and revocation
@@ -14,14 +33,22 @@ never change one, add new ones instead.
 from __future__ import annotations
 
 
-class SigningError(Exception):
+class EtenderError(Exception):
+    """Root of every error the platform raises on purpose."""
+
+    code = "etender_error"
+    status = 422
+
+    def __init__(self, message: str, *, details: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class SigningError(EtenderError):
     """Root of every error raised by signing/."""
 
     code = "signing_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class CertificateError(SigningError):

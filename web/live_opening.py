@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from accounts.model import Actor, Role
 from signing.certs import TrustStore
 from tender import access, bonds, opening_progress, queries
-from tender.errors import LotNotFound, TenderNotFound, TrustStoreMissing
+from tender.errors import HallCommandRefused, LotNotFound, TenderNotFound, TrustStoreMissing
 from tender.model import Tender
 from tender.opening import OpeningError
 from tender.opening_lot import Opening
@@ -36,17 +36,6 @@ from web.trust import platform_trust
 
 KIND = "opening"
 HOST = "host"
-
-
-class HallCommandRefused(Exception):
-    """A command the hall does not know, or one the actor may not give."""
-
-    code = "opening_hall_command_refused"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = None
 
 
 def opening_setup(app: Starlette) -> Opening:

@@ -27,7 +27,6 @@ from web import i18n
 from web.auth import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
-    CsrfTokenInvalid,
     clear_session_cookie,
     client_address,
     csrf_token_for,
@@ -37,7 +36,7 @@ from web.auth import (
     session_token,
     set_session_cookie,
 )
-from web.errors import EtenderError
+from web.errors import CsrfTokenInvalid, WebError
 from web.http import password_checks, read_body
 
 SECURITY_HEADERS = {
@@ -203,7 +202,7 @@ async def _form(request: Request) -> dict[str, str]:
     try:
         raw = await read_body(request, request.app.state.settings.max_body_bytes)
         fields = parse_qs(raw.decode("utf-8", errors="replace"), max_num_fields=10)
-    except (EtenderError, ValueError):
+    except (WebError, ValueError):
         return {}
     return {name: values[0] for name, values in fields.items()}
 
@@ -238,7 +237,7 @@ async def login_submit(request: Request) -> Response:
                 kind=SessionKind.COOKIE,
                 policy=login_policy(settings),
             )
-    except (AccountsError, EtenderError) as refused:
+    except (AccountsError, WebError) as refused:
         code = _error_code(refused)
         return _login_page(request, error=code, username=username, status=LOGIN_ERRORS[code])
     response = _redirect("/home")

@@ -1,16 +1,42 @@
 """Every error code's HTTP status, pinned as served when the error tree was built
-(issue 10, item 4).
+(issue 10, item 4), and the tree's shape: one root, statuses declared by classes.
 
-The table is the contract: a class's status changes only on purpose, here and in the
-CHANGELOG. A new error class needs its line here (and regenerating docs/api-errors.md).
+The table was generated once from web/errormap.py as it was then (status by code table,
+then by the code's suffix, else 422) and is the contract: a status changes only on
+purpose, here and in the CHANGELOG. A new error class needs its line here (and
+docs/api-errors.md regenerated: tests/docs/api_errors.py).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.web.error_tree import dotted, error_classes, instance
-from web.errormap import status_for
+from accounts.errors import AccountsError
+from audit.errors import AuditError
+from evaluation.errors import EvaluationError
+from expert_pool.errors import ExpertPoolError
+from signing.errors import EtenderError, SigningError
+from tender.errors import TenderError
+from tests.web.error_tree import PACKAGES, dotted, error_classes, instance
+from web.errormap import close_code_for, status_for
+from web.errors import WebError
+
+ROOTS = (
+    SigningError,
+    AuditError,
+    AccountsError,
+    TenderError,
+    ExpertPoolError,
+    EvaluationError,
+    WebError,
+)
+# Codes more than one class carries on purpose: the same broken rule, found in two layers.
+SHARED = {
+    "credit_code_invalid": "GB 32100-2015 check: signing (certificates), accounts, expert_pool",
+    "time_not_aware": "a naive datetime: signing and expert_pool's pure rules",
+    "calendar_not_covered": "tender: the stored error and the draft rule (rules.py)",
+    "committee_statement_invalid": "signing's check, and tender's draft rule (rules.py)",
+}
 
 STATUS: dict[str, int] = {
     "accounts_error": 422,
@@ -157,6 +183,7 @@ STATUS: dict[str, int] = {
     "draw_state_invalid": 422,
     "draw_tender_not_found": 404,
     "draw_transcript_invalid": 422,
+    "etender_error": 422,
     "evaluation_error": 422,
     "evaluation_points_invalid": 422,
     "expert_certificate_missing": 422,
@@ -186,6 +213,8 @@ STATUS: dict[str, int] = {
     "log_rollback": 422,
     "log_subtree_missing": 422,
     "log_witness_not_found": 404,
+    "live_rate_limited": 429,
+    "live_session_not_found": 404,
     "log_witness_refusal": 422,
     "login_challenge_expired": 422,
     "login_challenge_invalid": 422,
@@ -340,3 +369,47 @@ def test_every_code_is_pinned_and_no_pin_is_stale() -> None:
 @pytest.mark.parametrize("cls", error_classes(), ids=dotted)
 def test_status_served_is_the_pinned_one(cls: type[BaseException]) -> None:
     assert status_for(instance(cls)) == STATUS[cls.code]  # type: ignore[attr-defined]
+
+
+def test_every_error_is_in_the_one_tree() -> None:
+    outside = [dotted(cls) for cls in error_classes() if not issubclass(cls, EtenderError)]
+    assert outside == []
+
+
+def test_the_walk_from_the_root_finds_the_same_classes() -> None:
+    def below(cls: type[EtenderError]) -> set[type[EtenderError]]:
+        return {cls}.union(*(below(sub) for sub in cls.__subclasses__()))
+
+    ours = {cls for cls in below(EtenderError) if cls.__module__.split(".")[0] in PACKAGES}
+    assert ours == set(error_classes())
+
+
+@pytest.mark.parametrize("cls", error_classes(), ids=dotted)
+def test_the_class_declares_the_pinned_status(cls: type[EtenderError]) -> None:
+    assert cls.status == STATUS[cls.code]
+    assert 400 <= cls.status <= 599
+    assert close_code_for(instance(cls)) == 4000 + cls.status
+
+
+def test_codes_are_unique_but_the_documented_shared_ones() -> None:
+    by_code: dict[str, list[str]] = {}
+    for cls in error_classes():
+        by_code.setdefault(cls.code, []).append(dotted(cls))  # type: ignore[attr-defined]
+    shared = {code for code, classes in by_code.items() if len(classes) > 1}
+    # One code, one line of the table: the classes sharing it share its status too.
+    assert shared == SHARED.keys(), {code: by_code[code] for code in shared}
+
+
+@pytest.mark.parametrize("root", ROOTS, ids=lambda root: root.__name__)
+def test_each_package_root_keeps_the_one_constructor(root: type[EtenderError]) -> None:
+    assert root.__bases__ == (EtenderError,)
+    assert "__init__" not in vars(root)
+
+
+def test_a_code_outside_the_tree_is_an_internal_error_whatever_its_spelling() -> None:
+    class Stray(Exception):
+        code = "stray_not_found"
+        status = 404
+
+    assert status_for(Stray()) == 500
+    assert status_for(ValueError("x")) == 500
