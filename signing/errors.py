@@ -52,22 +52,32 @@ class SigningError(EtenderError):
 
 
 class CertificateError(SigningError):
+    """Root of the errors of certificates, chains and revocation."""
+
     code = "certificate_error"
 
 
 class SignatureError(SigningError):
+    """Root of the errors of CMS signatures and signed statements."""
+
     code = "signature_error"
 
 
 class AgeFormatError(SigningError):
+    """Root of the errors of the age v1 container."""
+
     code = "age_format_error"
 
 
 class ShamirError(SigningError):
+    """Root of the errors of secret sharing of file keys."""
+
     code = "shamir_error"
 
 
 class SealedBidError(SigningError):
+    """Root of the errors of the sealed-bid archive and manifest."""
+
     code = "sealed_bid_error"
 
 

@@ -16,7 +16,7 @@ from signing.errors import EtenderError
 
 class WebError(EtenderError):
     """Root of the web layer's own errors: unless a class says otherwise, the server's
-    fault (500, its message never shown)."""
+    fault (500)."""
 
     code = "internal_error"
     status = 500
