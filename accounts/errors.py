@@ -34,33 +34,33 @@
     └── NaiveDatetimeRefused            naive_datetime
 
 Codes are part of the public interface (docs/api-auth.md lists them): never change one,
-add new ones instead. The HTTP status follows from the code (web/errormap.py).
+add new ones instead. Each class declares its HTTP status (422 unless it says otherwise;
+docs/api-errors.md lists them).
 """
 
 from __future__ import annotations
 
+from signing.errors import EtenderError
 
-class AccountsError(Exception):
+
+class AccountsError(EtenderError):
     """Root of every error raised by accounts/."""
 
     code = "accounts_error"
-
-    def __init__(self, message: str, *, details: object = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
 
 
 class PermissionDenied(AccountsError):
     """The actor's roles do not allow this action on this object."""
 
     code = "permission_denied"
+    status = 403
 
 
 class Unauthenticated(AccountsError):
     """No valid session or token accompanied a request that needs one."""
 
     code = "unauthenticated"
+    status = 401
 
 
 class TokenInvalid(Unauthenticated):
@@ -79,6 +79,7 @@ class CredentialsInvalid(AccountsError):
     """Wrong username or password; deliberately does not say which."""
 
     code = "credentials_invalid"
+    status = 401
 
 
 class LoginThrottled(AccountsError):
@@ -96,6 +97,7 @@ class LoginRateLimited(AccountsError):
     """Too many failed logins from one network address within two minutes."""
 
     code = "login_rate_limited"
+    status = 429
 
 
 class PasswordTooWeak(AccountsError):
@@ -114,6 +116,7 @@ class CreditCodeTaken(AccountsError):
     """Another organisation already has this unified social credit code."""
 
     code = "credit_code_exists"
+    status = 409
 
 
 class UsernameInvalid(AccountsError):
@@ -126,6 +129,7 @@ class UsernameTaken(AccountsError):
     """Another user already has this username."""
 
     code = "username_exists"
+    status = 409
 
 
 class DisplayNameInvalid(AccountsError):
@@ -144,12 +148,14 @@ class OrganisationNotFound(AccountsError):
     """No organisation has this id or credit code."""
 
     code = "organisation_not_found"
+    status = 404
 
 
 class UserNotFound(AccountsError):
     """No user has this id or username."""
 
     code = "user_not_found"
+    status = 404
 
 
 class ParentOrganisationInvalid(AccountsError):
@@ -180,30 +186,35 @@ class AdminRolesSeparated(AccountsError):
     """三员分立: one person holds at most one of the three administrator roles."""
 
     code = "admin_role_conflict"
+    status = 409
 
 
 class RoleAlreadyGranted(AccountsError):
     """The user already holds this role with this scope."""
 
     code = "role_grant_exists"
+    status = 409
 
 
 class RoleGrantNotFound(AccountsError):
     """The user holds no active grant of this role with this scope."""
 
     code = "role_grant_not_found"
+    status = 404
 
 
 class AdminRoleChangeAlone(AccountsError):
     """三员分立: an administrator role changes only with a second administrator's approval."""
 
     code = "admin_role_change_forbidden"
+    status = 403
 
 
 class RoleChangeNotFound(AccountsError):
     """No proposed role change has this id."""
 
     code = "role_change_not_found"
+    status = 404
 
 
 class RoleChangeNotNeeded(AccountsError):
@@ -216,18 +227,21 @@ class RoleChangePending(AccountsError):
     """The same change (user, role, grant or revoke) is already waiting for approval."""
 
     code = "role_change_pending_exists"
+    status = 409
 
 
 class RoleChangeDecided(AccountsError):
     """The role change was already approved or rejected."""
 
     code = "role_change_decided_conflict"
+    status = 409
 
 
 class RoleChangeSelfApproval(AccountsError):
     """Its proposer or the user it concerns cannot approve a role change."""
 
     code = "role_change_self_approval_forbidden"
+    status = 403
 
 
 class CursorInvalid(AccountsError):
@@ -261,6 +275,7 @@ class CertificateAlreadyRegistered(AccountsError):
     """A certificate registered before by another user, or retired by a rotation."""
 
     code = "certificate_registered_conflict"
+    status = 409
 
 
 class CertificateUnacceptable(AccountsError):

@@ -26,15 +26,13 @@ change one, add new ones instead.
 
 from __future__ import annotations
 
+from signing.errors import EtenderError
 
-class AuditError(Exception):
+
+class AuditError(EtenderError):
     """Root of every error raised by audit/."""
 
     code = "audit_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class ProofRangeInvalid(AuditError):
@@ -140,9 +138,11 @@ class CheckpointMissing(AuditError):
     """No checkpoint of the asked size (or none at all) has been signed yet."""
 
     code = "log_checkpoint_not_found"
+    status = 404
 
 
 class WitnessUnknown(AuditError):
     """A cosignature from a key no one registered as a witness."""
 
     code = "log_witness_not_found"
+    status = 404

@@ -73,15 +73,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from signing.errors import EtenderError
 
-class ExpertPoolError(Exception):
+
+class ExpertPoolError(EtenderError):
     """Root of every error raised by expert_pool/."""
 
     code = "expert_pool_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # --- expert records ---
@@ -290,13 +288,12 @@ class CsvRowsInvalid(ExpertPoolError):
     code = "csv_rows_invalid"
 
     def __init__(self, problems: Sequence[CsvProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the expert CSV; nothing imported")
+        super().__init__(
+            f"{len(problems)} problem(s) in the expert CSV; nothing imported",
+            # The per-row report, as the error body's ``details``.
+            details=[{"row": p.row, "column": p.column, "message": p.message} for p in problems],
+        )
         self.problems: tuple[CsvProblem, ...] = tuple(problems)
-
-    @property
-    def details(self) -> list[dict[str, object]]:
-        """The per-row report, as the error body's ``details``."""
-        return [{"row": p.row, "column": p.column, "message": p.message} for p in self.problems]
 
 
 # --- stored records (expert_pool.service and its queries) ---
@@ -306,12 +303,14 @@ class ExpertNotFound(ExpertPoolError):
     """No expert has this id (or the user has no expert profile)."""
 
     code = "expert_not_found"
+    status = 404
 
 
 class ExpertExists(ExpertPoolError):
     """An expert with this id, identity card or account is already in the pool."""
 
     code = "expert_exists"
+    status = 409
 
 
 class ExpertCertificateMissing(ExpertPoolError):
@@ -324,18 +323,21 @@ class UnavailabilityNotFound(ExpertPoolError):
     """No such unavailable interval of this expert."""
 
     code = "unavailability_not_found"
+    status = 404
 
 
 class VenueNotFound(ExpertPoolError):
     """No venue of the catalogue has this id."""
 
     code = "venue_not_found"
+    status = 404
 
 
 class VenueExists(ExpertPoolError):
     """A venue with this id is already in the catalogue."""
 
     code = "venue_exists"
+    status = 409
 
 
 # --- the draw's lifecycle (expert_pool.service_draws) ---
@@ -345,12 +347,14 @@ class DrawNotFound(ExpertPoolError):
     """No draw has this id."""
 
     code = "draw_not_found"
+    status = 404
 
 
 class DrawExists(ExpertPoolError):
     """The committee already has a draw that is not cancelled (one draw per committee)."""
 
     code = "draw_exists"
+    status = 409
 
 
 class DrawRequestInvalid(ExpertPoolError):
@@ -378,6 +382,7 @@ class DrawTenderNotFound(ExpertPoolError):
     """
 
     code = "draw_tender_not_found"
+    status = 404
 
 
 class DrawCommitProofInvalid(DrawError):
@@ -421,6 +426,7 @@ class DrawRoundConflict(ExpertPoolError):
     """The round named is not the one open now (e.g. round 0 was drawn meanwhile)."""
 
     code = "draw_round_conflict"
+    status = 409
 
 
 class DrawEntropyOutOfOrder(ExpertPoolError):
@@ -445,18 +451,21 @@ class DrawMemberNotFound(ExpertPoolError):
     """The expert was not drawn in this draw."""
 
     code = "draw_member_not_found"
+    status = 404
 
 
 class DrawResponseForbidden(ExpertPoolError):
     """An answer for a draw or an expert that is not the caller's own."""
 
     code = "draw_response_forbidden"
+    status = 403
 
 
 class DrawResponseConflict(ExpertPoolError):
     """The member has already answered, or timed out."""
 
     code = "draw_response_conflict"
+    status = 409
 
 
 class DrawResponseTooLate(ExpertPoolError):
@@ -496,9 +505,11 @@ class AttendanceConflict(ExpertPoolError):
     """The same attendance fact was already recorded (one sign-in per session)."""
 
     code = "attendance_conflict"
+    status = 409
 
 
 class AssessmentExists(ExpertPoolError):
     """This assessor already assessed this expert for this session."""
 
     code = "assessment_exists"
+    status = 409

@@ -1,4 +1,23 @@
-"""Errors of the signing package, each with a stable code.
+"""The root of every error of the platform, and the errors of the signing package.
+
+Every error the platform raises on purpose is an :class:`EtenderError`: its class
+declares a stable ``code`` and the HTTP ``status`` it is served with (web/errormap.py
+reads the status from the class, never from the code's spelling). The status is 422
+(a request that breaks a rule) unless a class or a category it inherits from says
+otherwise. Each package has one root below this one, and none redefines ``__init__``:
+
+    EtenderError                    the root (this module: the ground floor all may import)
+    ├── SigningError                signing/
+    ├── AuditError                  audit/
+    ├── AccountsError               accounts/
+    ├── TenderError                 tender/
+    ├── ExpertPoolError             expert_pool/
+    ├── EvaluationError             evaluation/
+    └── WebError                    web/ (settings, database, HTTP parsing; status 500)
+
+docs/api-errors.md lists every code with its status and class (tests/docs check it).
+
+The signing package's own errors:
 
     SigningError
     ├── CertificateError            certificates, chains and revocation
@@ -14,33 +33,51 @@ never change one, add new ones instead.
 from __future__ import annotations
 
 
-class SigningError(Exception):
+class EtenderError(Exception):
+    """Root of every error the platform raises on purpose."""
+
+    code = "etender_error"
+    status = 422
+
+    def __init__(self, message: str, *, details: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class SigningError(EtenderError):
     """Root of every error raised by signing/."""
 
     code = "signing_error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
 
 class CertificateError(SigningError):
+    """Root of the errors of certificates, chains and revocation."""
+
     code = "certificate_error"
 
 
 class SignatureError(SigningError):
+    """Root of the errors of CMS signatures and signed statements."""
+
     code = "signature_error"
 
 
 class AgeFormatError(SigningError):
+    """Root of the errors of the age v1 container."""
+
     code = "age_format_error"
 
 
 class ShamirError(SigningError):
+    """Root of the errors of secret sharing of file keys."""
+
     code = "shamir_error"
 
 
 class SealedBidError(SigningError):
+    """Root of the errors of the sealed-bid archive and manifest."""
+
     code = "sealed_bid_error"
 
 

@@ -39,64 +39,68 @@
     │   ├── BlobMissing                     blob_not_found
     │   ├── BlobHashMismatch                blob_hash_mismatch
     │   └── BlobOffsetMismatch              blob_offset_conflict
+    ├── HallCommandRefused                  opening_hall_command_refused
     ├── TenderRuleBroken                    tender_rule_broken  (one per rule, see rules.py)
     └── TenderRulesBroken                   tender_rules_broken (all broken rules in details)
 
 Codes are part of the public interface (docs/api-tenders.md lists them): never
-change one, add new ones instead. The HTTP status follows from the code
-(web/errormap.py: ``*_not_found`` 404, ``*_conflict``/``*_duplicate`` 409, else 422).
+change one, add new ones instead. Each class declares its HTTP status (422 unless it
+says otherwise; docs/api-errors.md lists them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from signing.errors import EtenderError
 
-class TenderError(Exception):
+
+class TenderError(EtenderError):
     """Root of every error raised by tender/."""
 
     code = "tender_error"
-
-    def __init__(self, message: str, *, details: object = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
 
 
 class TenderNotFound(TenderError):
     """No tender has this id (or the actor may not see the draft)."""
 
     code = "tender_not_found"
+    status = 404
 
 
 class LotNotFound(TenderError):
     """The tender has no lot with this number."""
 
     code = "tender_lot_not_found"
+    status = 404
 
 
 class DocumentNotFound(TenderError):
     """No such document or version of this tender."""
 
     code = "tender_document_not_found"
+    status = 404
 
 
 class ClarificationNotFound(TenderError):
     """No such clarification or amendment of this tender."""
 
     code = "tender_clarification_not_found"
+    status = 404
 
 
 class ObjectionNotFound(TenderError):
     """No such objection to this tender's documents."""
 
     code = "tender_objection_not_found"
+    status = 404
 
 
 class BondNotFound(TenderError):
     """No such bond of this tender."""
 
     code = "tender_bond_not_found"
+    status = 404
 
 
 class OrganisationKindMismatch(TenderError):
@@ -151,6 +155,7 @@ class TenderStateConflict(TenderError):
     """The tender's status does not allow this action now."""
 
     code = "tender_state_conflict"
+    status = 409
 
 
 class TenderNotDraft(TenderStateConflict):
@@ -181,6 +186,7 @@ class CommitteeFrozen(TenderError):
     """The opening committee is frozen: a bid has been sealed to it."""
 
     code = "committee_frozen_conflict"
+    status = 409
 
 
 class CommitteeNotApproved(TenderError):
@@ -193,6 +199,7 @@ class CommitteeRosterChanged(TenderError):
     """The supervisor approved another roster than the one appointed now."""
 
     code = "committee_roster_conflict"
+    status = 409
 
 
 class CommitteeRefused(TenderError):
@@ -241,18 +248,21 @@ class ObjectionAlreadyAnswered(TenderError):
     """An objection is answered once; the answer is on the record."""
 
     code = "objection_answered_conflict"
+    status = 409
 
 
 class BondDuplicate(TenderError):
     """A bidder has one bond per lot."""
 
     code = "tender_bond_duplicate"
+    status = 409
 
 
 class BondAlreadyRefunded(TenderError):
     """The bond was refunded already."""
 
     code = "tender_bond_refunded_conflict"
+    status = 409
 
 
 class BlobError(TenderError):
@@ -277,6 +287,7 @@ class BlobMissing(BlobError):
     """No blob has this hash."""
 
     code = "blob_not_found"
+    status = 404
 
 
 class BlobHashMismatch(BlobError):
@@ -289,6 +300,13 @@ class BlobOffsetMismatch(BlobError):
     """A resumed write does not continue at the staged size."""
 
     code = "blob_offset_conflict"
+    status = 409
+
+
+class HallCommandRefused(TenderError):
+    """A command the opening hall does not know, or one the actor may not give."""
+
+    code = "opening_hall_command_refused"
 
 
 class TenderRuleBroken(TenderError):

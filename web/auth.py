@@ -29,7 +29,7 @@ from accounts import service
 from accounts.errors import PermissionDenied, TokenInvalid, Unauthenticated
 from accounts.model import Actor, LoginPolicy, SessionKind
 from web.db.database import acquire
-from web.errors import EtenderError
+from web.errors import CsrfTokenInvalid
 from web.settings import Settings
 
 SESSION_COOKIE = "etender_session"
@@ -39,13 +39,6 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _CSRF_LABEL = b"etender-csrf-v1"
-
-
-class CsrfTokenInvalid(EtenderError):
-    """A cookie-authenticated change without the session's CSRF token."""
-
-    code = "csrf_token_invalid"
-    status = 403
 
 
 def login_policy(settings: Settings) -> LoginPolicy:

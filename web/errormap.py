@@ -1,54 +1,21 @@
 """The one place that turns any error into an HTTP status (STYLE.md, point 8).
 
-Domain packages raise errors named after the rule broken, with a stable ``code`` and no
-notion of HTTP. The status follows from the code: an explicit table first, then the
-naming conventions the packages share, then 422 for any other broken rule. Unknown
-exceptions are internal errors (500) and never leak their text.
+Every error raised on purpose is an :class:`~signing.errors.EtenderError` whose class
+declares its ``code`` and its HTTP ``status`` (docs/api-errors.md lists them); the status
+is read from the class, never from the code's spelling. Any other exception is an
+internal error (500) and never leaks its text.
 """
 
 from __future__ import annotations
 
-STATUS_BY_CODE: dict[str, int] = {
-    "unauthenticated": 401,
-    "session_expired": 401,
-    "token_invalid": 401,
-    "credentials_invalid": 401,
-    "account_locked": 423,
-    "login_rate_limited": 429,
-    "csrf_token_invalid": 403,
-    "permission_denied": 403,
-    "not_found": 404,
-    "method_not_allowed": 405,
-    "body_too_large": 413,
-    "malformed_json": 400,
-    "request_invalid": 422,
-    "database_unavailable": 503,
-}
+from signing.errors import EtenderError
 
-SUFFIX_STATUS: tuple[tuple[str, int], ...] = (
-    ("_not_found", 404),
-    ("_forbidden", 403),
-    ("_exists", 409),
-    ("_conflict", 409),
-    ("_duplicate", 409),
-    ("_rate_limited", 429),
-)
+INTERNAL_ERROR = 500
 
 
 def status_for(exc: BaseException) -> int:
-    """HTTP status for an exception: by code, by convention, else 422 or 500."""
-    status = getattr(exc, "status", None)
-    code = getattr(exc, "code", None)
-    if not isinstance(code, str):
-        return 500
-    if code in STATUS_BY_CODE:
-        return STATUS_BY_CODE[code]
-    if isinstance(status, int):
-        return status
-    for suffix, mapped in SUFFIX_STATUS:
-        if code.endswith(suffix):
-            return mapped
-    return 422
+    """HTTP status for an exception: the one its class declares, else 500."""
+    return exc.status if isinstance(exc, EtenderError) else INTERNAL_ERROR
 
 
 # WebSocket close codes for the same errors (RFC 6455 private range 4000-4999):

@@ -1,38 +1,53 @@
-"""Errors of the composition root (settings, database, HTTP parsing), with stable codes."""
+"""Errors of the composition root (settings, database, HTTP parsing, the live socket),
+with stable codes; the root of the tree is signing/errors.py.
+
+    WebError                            internal_error (500)
+    ├── SettingsInvalid, MigrationError, DatabaseUnavailable (503), …
+    ├── RequestInvalid                  request_invalid (422), and what a body breaks
+    ├── CsrfTokenInvalid, MetricsForbidden, WebSocketRefused (403)
+    ├── TrustStoreUnavailable           trust_store_unavailable (503)
+    └── LiveSessionNotFound (404), LiveRateLimited (429)   the live-session socket
+"""
 
 from __future__ import annotations
 
+from signing.errors import EtenderError
 
-class EtenderError(Exception):
-    """Root of the web layer's own errors; domain packages have their own roots."""
+
+class WebError(EtenderError):
+    """Root of the web layer's own errors: unless a class says otherwise, the server's
+    fault (500)."""
 
     code = "internal_error"
     status = 500
 
-    def __init__(self, message: str, *, details: object = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
 
+class SettingsInvalid(WebError):
+    """A setting (environment or command line) out of its allowed range or format."""
 
-class SettingsInvalid(EtenderError):
     code = "settings_invalid"
 
 
-class DatabaseUnavailable(EtenderError):
+class DatabaseUnavailable(WebError):
+    """The database does not answer, or refuses our connections."""
+
     code = "database_unavailable"
     status = 503
 
 
 class PostgresNotFound(DatabaseUnavailable):
+    """No PostgreSQL server programs were found to run a local database."""
+
     code = "postgres_not_found"
 
 
-class MigrationError(EtenderError):
+class MigrationError(WebError):
+    """A schema migration could not be applied."""
+
     code = "migration_failed"
 
 
-class RequestInvalid(EtenderError):
+class RequestInvalid(WebError):
     """The request body or parameters do not match the expected shape."""
 
     code = "request_invalid"
@@ -40,6 +55,8 @@ class RequestInvalid(EtenderError):
 
 
 class MalformedJson(RequestInvalid):
+    """The body is not JSON at all."""
+
     code = "malformed_json"
     status = 400
 
@@ -53,6 +70,8 @@ class TextContainsNul(RequestInvalid):
 
 
 class BodyTooLarge(RequestInvalid):
+    """The body is larger than ``max_body_bytes`` (or the route's own limit)."""
+
     code = "body_too_large"
     status = 413
 
@@ -64,53 +83,92 @@ class BodyReadTimeout(RequestInvalid):
     status = 408
 
 
-class RequestMalformed(EtenderError):
+class RequestMalformed(WebError):
     """Not HTTP/1.1 at all (answered by the protocol, web/http_limits.py)."""
 
     code = "request_malformed"
     status = 400
 
 
-class HeadersTooLarge(EtenderError):
+class HeadersTooLarge(WebError):
     """The request line and headers exceed ``max_header_bytes`` (RFC 6585 §5)."""
 
     code = "request_headers_too_large"
     status = 431
 
 
-class HeadersTimeout(EtenderError):
+class HeadersTimeout(WebError):
     """The request line and headers did not arrive in ``header_read_timeout_seconds``."""
 
     code = "request_headers_timeout"
     status = 408
 
 
-class TooManyHeaders(EtenderError):
+class TooManyHeaders(WebError):
     """More header fields than ``max_header_count`` (RFC 6585 §5)."""
 
     code = "too_many_request_headers"
     status = 431
 
 
-class MetricsForbidden(EtenderError):
+class MetricsForbidden(WebError):
     """/metrics asked for without the operations token, or from afar without one set."""
 
     code = "metrics_forbidden"
     status = 403
 
 
-class WebSocketRefused(EtenderError):
+class WebSocketRefused(WebError):
     """A WebSocket to no route, refused before its handshake (web/app.py)."""
 
     code = "websocket_refused"
     status = 403
 
 
-class NotFound(EtenderError):
+class NotFound(WebError):
+    """No route serves this path."""
+
     code = "not_found"
     status = 404
 
 
-class MethodNotAllowed(EtenderError):
+class MethodNotAllowed(WebError):
+    """A route serves this path, but not with this method (``Allow`` lists them)."""
+
     code = "method_not_allowed"
     status = 405
+
+
+class CsrfTokenInvalid(WebError):
+    """A cookie-authenticated change without the session's CSRF token."""
+
+    code = "csrf_token_invalid"
+    status = 403
+
+
+class TrustStoreUnavailable(WebError):
+    """No trusted CA is configured, so no signature or certificate can be checked."""
+
+    code = "trust_store_unavailable"
+    status = 503
+
+
+class FontMissing(WebError):
+    """The CJK font a PDF embeds is not installed (web/pdf/base.py)."""
+
+    code = "pdf_font_missing"
+    status = 422
+
+
+class LiveSessionNotFound(WebError):
+    """No live session has this id, or none of a kind this server runs."""
+
+    code = "live_session_not_found"
+    status = 404
+
+
+class LiveRateLimited(WebError):
+    """The live socket has no token left (web/live/limits.py): the frame is dropped."""
+
+    code = "live_rate_limited"
+    status = 429

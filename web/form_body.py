@@ -38,7 +38,7 @@ from accounts.errors import AccountsError
 from accounts.model import SessionKind
 from web.auth import SESSION_COOKIE
 from web.db.database import acquire
-from web.errors import BodyReadTimeout, BodyTooLarge, EtenderError
+from web.errors import BodyReadTimeout, BodyTooLarge, WebError
 from web.http import error_response
 from web.settings import Settings
 
@@ -180,7 +180,7 @@ def _replay(spool: IO[bytes], receive: Receive) -> Callable[[], Awaitable[Messag
     return replay
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send, refused: EtenderError) -> None:
+async def _refuse(scope: Scope, receive: Receive, send: Send, refused: WebError) -> None:
     """The one error body, and the connection closed: the rest of the body is unread."""
     response = error_response(Request(scope), refused)
     response.headers["Connection"] = "close"

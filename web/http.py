@@ -21,8 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from signing.errors import EtenderError
 from web.errormap import status_for
-from web.errors import BodyTooLarge, EtenderError, MalformedJson, RequestInvalid, TextContainsNul
+from web.errors import BodyTooLarge, MalformedJson, RequestInvalid, TextContainsNul, WebError
 
 log = logging.getLogger(__name__)
 
@@ -221,15 +222,13 @@ def _form_checked(receive: Receive) -> Receive:
 def error_response(request: Request, exc: Exception) -> Response:
     """The one error body for every failure, with the status the error map gives."""
     request_id: str | None = getattr(request.state, "request_id", None)
-    code: str = getattr(exc, "code", "internal_error")
     status = status_for(exc)
-    if status >= 500 and not isinstance(exc, EtenderError):
-        message = "an internal error occurred; quote the request id when reporting it"
-        details = None
-        log.exception("http.internal_error", extra={"request_id": request_id})
+    if isinstance(exc, EtenderError):
+        code, message, details = exc.code, exc.message or str(exc), exc.details
     else:
-        message = getattr(exc, "message", None) or str(exc)
-        details = getattr(exc, "details", None)
+        code, details = WebError.code, None
+        message = "an internal error occurred; quote the request id when reporting it"
+        log.exception("http.internal_error", extra={"request_id": request_id})
     body = ErrorBody(
         error=ErrorDetail(code=code, message=message, details=details, request_id=request_id)
     )

@@ -31,11 +31,11 @@ import msgspec
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from web.errors import (
-    EtenderError,
     HeadersTimeout,
     HeadersTooLarge,
     RequestMalformed,
     TooManyHeaders,
+    WebError,
 )
 from web.http import JSON_TYPE, ErrorBody, ErrorDetail
 from web.settings import Settings
@@ -66,7 +66,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._head_received = 0  # raw bytes read while it is incomplete
         self._head_size = 0  # request target + field names and values, as parsed
         self._header_count = 0
-        self._refusal: EtenderError | None = None
+        self._refusal: WebError | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -86,7 +86,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             and self._head_received > self.max_header_bytes
             and not self.transport.is_closing()
         ):
-            self._send_error(431, self._too_large())
+            self._send_error(self._too_large())
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -119,9 +119,9 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         if self._refusal is not None:
-            self._send_error(431, self._refusal)
+            self._send_error(self._refusal)
         else:
-            self._send_error(400, RequestMalformed("the request is not valid HTTP/1.1"))
+            self._send_error(RequestMalformed("the request is not valid HTTP/1.1"))
 
     def _start_head_timer(self) -> None:
         if self._head_timer is None:
@@ -140,7 +140,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
                 f"{self.header_read_timeout:g} seconds",
                 details={"limit_seconds": self.header_read_timeout},
             )
-            self._send_error(late.status, late)
+            self._send_error(late)
 
     def _grow(self, size: int) -> None:
         self._head_size += size
@@ -154,8 +154,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             details={"limit": self.max_header_bytes},
         )
 
-    def _send_error(self, status: int, error: EtenderError) -> None:
-        """The one error body; the connection closes (the rest of the head is unread)."""
+    def _send_error(self, error: WebError) -> None:
+        """The one error body, with the status its class declares; the connection closes
+        (the rest of the head is unread)."""
+        status = error.status
         self._stop_head_timer()
         self._head_open = False
         body = msgspec.json.encode(

@@ -24,7 +24,7 @@ from accounts.model import Actor, Role
 from signing.certs import TrustStore
 from tender import access, queries
 from tender.bonds import service as bonds
-from tender.errors import LotNotFound, TenderNotFound, TrustStoreMissing
+from tender.errors import HallCommandRefused, LotNotFound, TenderNotFound, TrustStoreMissing
 from tender.lifecycle import load
 from tender.model import Tender
 from tender.opening import progress as opening_progress
@@ -38,17 +38,6 @@ from web.trust import platform_trust
 
 KIND = "opening"
 HOST = "host"
-
-
-class HallCommandRefused(Exception):
-    """A command the hall does not know, or one the actor may not give."""
-
-    code = "opening_hall_command_refused"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = None
 
 
 def opening_setup(app: Starlette) -> Opening:

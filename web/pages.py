@@ -21,13 +21,18 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accounts import service
-from accounts.errors import AccountsError, Unauthenticated
+from accounts.errors import (
+    AccountsError,
+    CredentialsInvalid,
+    LoginRateLimited,
+    LoginThrottled,
+    Unauthenticated,
+)
 from accounts.model import Actor, Role, SessionKind
 from web import i18n
 from web.auth import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
-    CsrfTokenInvalid,
     clear_session_cookie,
     client_address,
     csrf_token_for,
@@ -37,7 +42,7 @@ from web.auth import (
     session_token,
     set_session_cookie,
 )
-from web.errors import EtenderError
+from web.errors import CsrfTokenInvalid, RequestInvalid, WebError
 from web.http import password_checks, read_body
 
 SECURITY_HEADERS = {
@@ -47,13 +52,14 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-LOGIN_ERRORS = {
-    "credentials_invalid": 401,
-    "login_throttled": 429,
-    "login_rate_limited": 429,
-    "csrf_token_invalid": 403,
-    "request_invalid": 422,
-}
+# The refusals the login page explains, by code (its message keys); any other reads as
+# request_invalid. Each is served with its class's status.
+LOGIN_ERRORS: dict[str, type[WebError | AccountsError]] = {
+    refusal.code: refusal
+    for refusal in (
+        CredentialsInvalid, LoginThrottled, LoginRateLimited, CsrfTokenInvalid, RequestInvalid,
+    )
+}  # fmt: skip
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -203,7 +209,7 @@ async def _form(request: Request) -> dict[str, str]:
     try:
         raw = await read_body(request, request.app.state.settings.max_body_bytes)
         fields = parse_qs(raw.decode("utf-8", errors="replace"), max_num_fields=10)
-    except (EtenderError, ValueError):
+    except (WebError, ValueError):
         return {}
     return {name: values[0] for name, values in fields.items()}
 
@@ -238,9 +244,9 @@ async def login_submit(request: Request) -> Response:
                 kind=SessionKind.COOKIE,
                 policy=login_policy(settings),
             )
-    except (AccountsError, EtenderError) as refused:
+    except (AccountsError, WebError) as refused:
         code = _error_code(refused)
-        return _login_page(request, error=code, username=username, status=LOGIN_ERRORS[code])
+        return _login_page(request, error=code, username=username, status=LOGIN_ERRORS[code].status)
     response = _redirect("/home")
     set_session_cookie(response, issued.token, settings)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")

@@ -27,7 +27,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accounts import service as accounts
-from accounts.errors import AccountsError, Unauthenticated
+from accounts.errors import AccountsError, PermissionDenied, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
 from accounts.permissions import Action, is_allowed
 from expert_pool import (
@@ -53,7 +53,7 @@ from expert_pool.specialties import default_specialties
 from web import i18n, i18n_expert_pool
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for
-from web.errors import EtenderError
+from web.errors import RequestInvalid, WebError
 from web.pages import SECURITY_HEADERS
 from web.routes.draws import trust_store
 
@@ -109,13 +109,13 @@ def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
         async with request.app.state.pool.acquire() as conn:
             try:
                 actor = await current_actor(request, conn)
-            except (Unauthenticated, EtenderError):
+            except (Unauthenticated, WebError):
                 actor = None
             if actor is None:
                 return _redirect("/login")
             try:
                 return await handler(request, conn, actor)
-            except (ExpertPoolError, AccountsError, EtenderError) as refused:
+            except (ExpertPoolError, AccountsError, WebError) as refused:
                 return render(
                     request,
                     "error.html",
@@ -139,7 +139,7 @@ def _parse_local(value: str) -> datetime:
     try:
         return datetime.fromisoformat(value).replace(tzinfo=SHANGHAI)
     except ValueError:
-        raise EtenderError(f"{value!r} is not a date and time") from None
+        raise RequestInvalid(f"{value!r} is not a date and time") from None
 
 
 # --- the pool ----------------------------------------------------------------------------
@@ -229,11 +229,11 @@ async def new_draw_submit(request: Request, conn: asyncpg.Connection, actor: Act
     form = await _form(request)
     agencies = sorted(actor.acting_for(Role.AGENCY))
     if not agencies:
-        raise EtenderError("only an agency requests a draw")
+        raise PermissionDenied("only an agency requests a draw")
     try:
         department = UUID(form.get("department", ""))
     except ValueError:
-        raise EtenderError("choose the supervising department") from None
+        raise RequestInvalid("choose the supervising department") from None
     draw = await service_draws.request_draw(
         conn,
         actor,
@@ -354,10 +354,10 @@ async def _act(
         case "entropy":
             r = form.get("round", "")
             if not r.isdigit():
-                raise EtenderError("the round is missing")
+                raise RequestInvalid("the round is missing")
             size = form.get("checkpoint_size", "")
             if not size.isdigit():
-                raise EtenderError("the checkpoint that fixes the commit is missing")
+                raise RequestInvalid("the checkpoint that fixes the commit is missing")
             fixed = service_draws.FixedCommit(
                 commit_hash=form.get("commit_hash", ""), checkpoint_size=int(size)
             )
@@ -388,7 +388,7 @@ async def _act(
                 offences=offences,
             )
         case _:
-            raise EtenderError(f"unknown action {action!r}")
+            raise RequestInvalid(f"unknown action {action!r}")
 
 
 async def draw_action(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
@@ -396,7 +396,7 @@ async def draw_action(request: Request, conn: asyncpg.Connection, actor: Actor) 
     form = await _form(request)
     try:
         await _act(conn, actor, draw_id, action, form)
-    except (ExpertPoolError, AccountsError, EtenderError, ValueError) as refused:
+    except (ExpertPoolError, AccountsError, WebError, ValueError) as refused:
         text = getattr(refused, "message", str(refused))
         return await draw_page(request, conn, actor, message=text, status=status_for(refused))
     return _redirect(f"/draws/{draw_id}?done={action}")

@@ -35,7 +35,7 @@ from tender.notices.model import ClarificationKind
 from web import i18n, i18n_tender
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for
-from web.errors import EtenderError
+from web.errors import WebError
 from web.http import refuse_nul_fields
 from web.pages import SECURITY_HEADERS
 from web.pages_tender_forms import (
@@ -127,13 +127,13 @@ def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
         async with request.app.state.pool.acquire() as conn:
             try:
                 actor = await _actor(request, conn)
-            except EtenderError as refused:  # a form without the session's CSRF token
+            except WebError as refused:  # a form without the session's CSRF token
                 return _refused(request, None, refused)
             if actor is None:
                 return _redirect("/login")
             try:
                 return await handler(request, conn, actor)
-            except (TenderError, AccountsError, EtenderError) as refused:
+            except (TenderError, AccountsError, WebError) as refused:
                 return _refused(request, actor, refused)
 
     endpoint.__name__ = handler.__name__

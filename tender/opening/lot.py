@@ -61,6 +61,7 @@ class LotNotFrozen(OpeningError):
     """The lot has no freeze list yet: nothing can be released or opened."""
 
     code = "opening_not_frozen_conflict"
+    status = 409
 
 
 class PartNotFrozen(OpeningError):
@@ -73,6 +74,7 @@ class CommercialPartSealed(OpeningError):
     """Two envelopes: the commercial parts stay sealed until the host opens that stage."""
 
     code = "opening_commercial_sealed_conflict"
+    status = 409
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

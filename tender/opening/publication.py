@@ -35,6 +35,7 @@ class OpeningRecordNotFound(OpeningError):
     """No record is published for this lot yet."""
 
     code = "opening_record_not_found"
+    status = 404
 
 
 async def stored_record(

@@ -22,24 +22,28 @@ class ShareAlreadyReleased(OpeningError):
     """An official releases each part's share once."""
 
     code = "opening_share_duplicate"
+    status = 409
 
 
 class SelfKeyAlreadySubmitted(OpeningError):
     """A bidder submits its key for a part once."""
 
     code = "opening_self_key_duplicate"
+    status = 409
 
 
 class OpeningRecordExists(OpeningError):
     """A lot's record is published once."""
 
     code = "opening_record_exists"
+    status = 409
 
 
 class OpeningRecordConfirmedAlready(OpeningError):
     """A bidder confirms a record once."""
 
     code = "opening_confirmation_duplicate"
+    status = 409
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True, repr=False)
@@ -279,6 +283,7 @@ class CommercialStageOpen(OpeningError):
     """The commercial stage of a lot is opened once."""
 
     code = "opening_commercial_open_conflict"
+    status = 409
 
 
 INSERT_STAGE = """

@@ -46,6 +46,7 @@ class ObjectionNotFound(OpeningError):
     """No open objection with this id in this lot."""
 
     code = "opening_objection_not_found"
+    status = 404
 
 
 class OpeningResponseInvalid(OpeningError):

@@ -78,6 +78,7 @@ class UploadNotFound(SubmissionError):
     """No upload with this id belongs to the actor's organisation."""
 
     code = "bid_upload_not_found"
+    status = 404
 
 
 class UploadInputInvalid(SubmissionError):
@@ -96,24 +97,28 @@ class UploadOffsetWrong(SubmissionError):
     """A chunk must start exactly at the committed offset (GET the upload to resume)."""
 
     code = "bid_upload_offset_conflict"
+    status = 409
 
 
 class UploadClosed(SubmissionError):
     """The upload is complete or failed; no more chunks are accepted."""
 
     code = "bid_upload_closed_conflict"
+    status = 409
 
 
 class UploadBusy(SubmissionError):
     """Another request (in any process) holds this upload's writer lease right now."""
 
     code = "bid_upload_busy_conflict"
+    status = 409
 
 
 class UploadAbandoned(SubmissionError):
     """The upload was abandoned (deadline passed or idle too long): start a new one."""
 
     code = "bid_upload_abandoned_conflict"
+    status = 409
 
 
 class UploadsOpenTooMany(SubmissionError):
@@ -123,6 +128,7 @@ class UploadsOpenTooMany(SubmissionError):
     """
 
     code = "bid_upload_open_limit_conflict"
+    status = 409
 
 
 class UploadsStagedTooLarge(SubmissionError):
@@ -132,6 +138,7 @@ class UploadsStagedTooLarge(SubmissionError):
     """
 
     code = "bid_upload_staged_limit_conflict"
+    status = 409
 
 
 class UploadHashMismatch(SubmissionError):
@@ -205,24 +212,28 @@ class BidDuplicate(SubmissionError):
     """One bid per bidder per lot: replace it with the next version instead."""
 
     code = "bid_duplicate"
+    status = 409
 
 
 class BidVersionConflict(SubmissionError):
     """The statement's version or previous hash does not follow the stored chain."""
 
     code = "bid_version_conflict"
+    status = 409
 
 
 class BidNotFound(SubmissionError):
     """The bidder has no bid (or no such version) in this lot."""
 
     code = "bid_not_found"
+    status = 404
 
 
 class BidNotSubmitted(SubmissionError):
     """Only a submitted bid can be withdrawn."""
 
     code = "bid_not_submitted_conflict"
+    status = 409
 
 
 class BidDeadlinePassed(SubmissionError):
@@ -235,6 +246,7 @@ class BidsFrozen(SubmissionError):
     """The lot's freeze list is written; its bids no longer change."""
 
     code = "bids_frozen_conflict"
+    status = 409
 
 
 class FreezeTooEarly(SubmissionError):

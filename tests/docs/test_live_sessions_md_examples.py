@@ -17,6 +17,7 @@ from uuid import UUID
 import pytest
 
 from tests.docs.markdown import code_blocks, found, read, section
+from web.errors import RequestInvalid
 from web.live import endpoint, limits, queries
 
 DOC = read("live-sessions.md")
@@ -50,7 +51,7 @@ def test_live_sessions_md_event_frame_is_recomputed() -> None:
 
 def test_live_sessions_md_error_frame_and_rate_limit_details_are_the_codes() -> None:
     stated = next(f for f in _frames("## Server → client") if f["type"] == "error")
-    error = endpoint.LiveError("request_invalid", "…")
+    error = RequestInvalid("…")
     built = endpoint._error_message(stated["id"], error)
     assert list(built) == list(stated)
     assert list(built["error"]) == list(stated["error"])

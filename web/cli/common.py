@@ -13,7 +13,7 @@ from typing import TypeVar
 import asyncpg
 
 from web.db.database import DatabaseTarget, prepare, target_for
-from web.errors import EtenderError
+from web.errors import WebError
 from web.settings import Settings
 
 T = TypeVar("T")
@@ -52,7 +52,7 @@ def guarded(func: Callable[[], int]) -> int:
     """Turn our errors into one line and exit code 1 instead of a traceback."""
     try:
         return func()
-    except EtenderError as exc:
+    except WebError as exc:
         return fail(exc.message, 1)
 
 

@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from web.errors import EtenderError
+from web.errors import WebError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "web.cli.server",
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except EtenderError as exc:
+    except WebError as exc:
         print(f"etender: {exc.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

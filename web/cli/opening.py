@@ -37,12 +37,12 @@ from signing.canonical import canonical_json
 from signing.committee import Committee, load_committee
 from signing.errors import ShareCommitmentMismatch, SigningError
 from signing.shares import find_share_stanza, reveal_shared_secret, unwrap_share
-from web.errors import EtenderError
+from web.errors import WebError
 
 CHUNK = 1 << 20
 
 
-class ReleaseRefused(EtenderError):
+class ReleaseRefused(WebError):
     """The official's client refuses to unwrap: the batch breaks a rule of the opening."""
 
     code = "release_refused"

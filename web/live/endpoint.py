@@ -38,11 +38,19 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from accounts import service as accounts
-from accounts.errors import AccountsError
+from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor, SessionKind
+from signing.errors import EtenderError
 from web.auth import client_address, presented_token
 from web.db.database import acquire
 from web.errormap import close_code_for
+from web.errors import (
+    CsrfTokenInvalid,
+    LiveRateLimited,
+    LiveSessionNotFound,
+    RequestInvalid,
+    WebError,
+)
 from web.live import queries
 from web.live.hub import Hub, Subscription
 from web.live.limits import CLOSE_RATE_LIMITED, LiveLimits, TokenBucket
@@ -92,16 +100,6 @@ class SessionKindHandler(Protocol):
         """Apply a command inside the transaction; return the events it causes."""
 
 
-class LiveError(Exception):
-    """A refusal inside the live protocol, with a stable code."""
-
-    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details
-
-
 def _event_message(event: queries.LiveEvent) -> dict[str, Any]:
     return {
         "type": "event",
@@ -124,28 +122,27 @@ def _error_message(msg_id: str | None, exc: Exception) -> dict[str, Any]:
     }
 
 
-def _rate_limited(wait: float) -> LiveError:
+def _rate_limited(wait: float) -> LiveRateLimited:
     retry_ms = None if math.isinf(wait) else max(1, math.ceil(wait * 1000))
-    return LiveError(
-        "live_rate_limited",
+    return LiveRateLimited(
         "too many messages on this socket: wait and send again",
-        {"retry_after_ms": retry_ms},
+        details={"retry_after_ms": retry_ms},
     )
 
 
-def _reply_id(message: Command | LiveError) -> str | None:
+def _reply_id(message: Command | RequestInvalid) -> str | None:
     """The id an answer names: the command's own, unless it had no valid one."""
     if isinstance(message, Command) and _valid_msg_id(message.id):
         return message.id
     return None
 
 
-def _decode(raw: str) -> Command | LiveError:
+def _decode(raw: str) -> Command | RequestInvalid:
     """A client frame as a command, or the refusal of a frame that is not one."""
     try:
         return msgspec.json.decode(raw, type=Command)
     except msgspec.DecodeError as exc:
-        return LiveError("request_invalid", f"bad message: {exc}")
+        return RequestInvalid(f"bad message: {exc}")
 
 
 class LiveConnection:
@@ -200,14 +197,14 @@ class LiveConnection:
                     await self.ws.close(CLOSE_RATE_LIMITED, "rate limit exceeded")
                     return
                 await self.ws.send_json(_error_message(_reply_id(message), _rate_limited(wait)))
-            elif isinstance(message, LiveError):
+            elif isinstance(message, RequestInvalid):
                 await self.ws.send_json(_error_message(None, message))
             else:
                 await self._apply(message)
 
     async def _apply(self, command: Command) -> None:
         if not _valid_msg_id(command.id):
-            refusal = LiveError("request_invalid", "a message id is 1–64 of A-Z a-z 0-9 _ . : -")
+            refusal = RequestInvalid("a message id is 1–64 of A-Z a-z 0-9 _ . : -")
             await self.ws.send_json(_error_message(None, refusal))
             return
         if command.type == "presence":
@@ -215,12 +212,11 @@ class LiveConnection:
             return
         try:
             seq = await self._commit(command)
-        except (LiveError, AccountsError) as exc:
+        except EtenderError as exc:  # a refusal, with its code
             await self.ws.send_json(_error_message(command.id, exc))
             return
-        except Exception as exc:  # domain errors carry a code; anything else is ours
-            if not isinstance(getattr(exc, "code", None), str):
-                log.exception("live.command_failed", extra={"session": str(self.session.id)})
+        except Exception as exc:  # anything else is ours
+            log.exception("live.command_failed", extra={"session": str(self.session.id)})
             await self.ws.send_json(_error_message(command.id, exc))
             return
         await self.ws.send_json({"type": "ack", "id": command.id, "seq": seq})
@@ -229,7 +225,7 @@ class LiveConnection:
         """Record idle/active only on a change: the attendance record, not a message log."""
         state = command.data.get("state")
         if state not in PRESENCE_STATES:
-            refusal = LiveError("request_invalid", "presence 'state' is 'idle' or 'active'")
+            refusal = RequestInvalid("presence 'state' is 'idle' or 'active'")
             await self.ws.send_json(_error_message(command.id, refusal))
             return
         if state != self.state:
@@ -299,10 +295,10 @@ def _origin_ok(websocket: WebSocket) -> bool:
 async def _authenticate(websocket: WebSocket, conn: asyncpg.Connection) -> Actor:
     presented = presented_token(websocket)  # type: ignore[arg-type]
     if presented is None:
-        raise LiveError("unauthenticated", "sign in first")
+        raise Unauthenticated("sign in first")
     token, kind = presented
     if kind is SessionKind.COOKIE and not _origin_ok(websocket):
-        raise LiveError("csrf_token_invalid", "cross-site WebSocket refused")
+        raise CsrfTokenInvalid("cross-site WebSocket refused")
     return await accounts.authenticate(conn, token, address=client_address(websocket), kind=kind)  # type: ignore[arg-type]
 
 
@@ -327,12 +323,11 @@ async def live_endpoint(websocket: WebSocket) -> None:
             actor = await _authenticate(websocket, conn)
             session = await queries.get_session(conn, session_id)
             if session is None or session.kind not in websocket.app.state.live_kinds:
-                raise LiveError("live_session_not_found", "no such live session")
+                raise LiveSessionNotFound("no such live session")
             kind: SessionKindHandler = websocket.app.state.live_kinds[session.kind]
             audiences = await kind.audiences(conn, actor, session)
-    except (LiveError, AccountsError) as exc:
-        code = {"unauthenticated": 4401, "live_session_not_found": 4404}.get(exc.code)
-        await _refuse(websocket, code or close_code_for(exc), exc.message)
+    except (WebError, AccountsError) as exc:
+        await _refuse(websocket, close_code_for(exc), exc.message)
         return
     if audiences is None:
         await _refuse(websocket, 4403, "not a participant of this session")

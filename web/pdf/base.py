@@ -24,14 +24,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from web.errors import FontMissing
+
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT = "WenQuanYiMicroHei"
-
-
-class FontMissing(RuntimeError):
-    """The CJK font to embed is not installed."""
-
-    code = "pdf_font_missing"
 
 
 def _register_font() -> None:

@@ -35,7 +35,7 @@ from expert_pool.response import Decision
 from expert_pool.service_views import DrawSummary
 from signing.certs import TrustStore
 from web.auth import current_actor, signed_in
-from web.errors import EtenderError, RequestInvalid
+from web.errors import RequestInvalid, TrustStoreUnavailable
 from web.http import JSON_TYPE, ApiRoute, json_response, read_json, struct_from
 from web.pdf.draw_transcript import render_transcript
 from web.routes.draw_bodies import (
@@ -73,18 +73,11 @@ from web.trust import platform_trust
 TAG = "draws"
 
 
-class TrustUnavailable(EtenderError):
-    """No trusted CA is configured, so no signed answer can be checked."""
-
-    code = "trust_store_unavailable"
-    status = 503
-
-
 def trust_store(app: Starlette) -> TrustStore:
     """The CAs answers are checked against: the platform's one store as of now (web/trust.py)."""
     found = platform_trust(app).current()
     if found is None:
-        raise TrustUnavailable("no trusted root CA is configured (<data dir>/trust/*.pem)")
+        raise TrustStoreUnavailable("no trusted root CA is configured (<data dir>/trust/*.pem)")
     return found
 
 

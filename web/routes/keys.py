@@ -11,15 +11,10 @@ from starlette.requests import Request
 from accounts import key_queries, keys
 from signing.certs import TrustStore
 from web.auth import client_address, login_policy, signed_in
-from web.errors import EtenderError, RequestInvalid
+from web.errors import RequestInvalid, TrustStoreUnavailable
 from web.http import ApiRoute, read_json
 from web.routes.accounts import Model, TokenResponse
 from web.trust import platform_trust
-
-
-class TrustStoreUnavailable(EtenderError):
-    code = "trust_store_unavailable"
-    status = 503
 
 
 class ChallengeResponse(Model, frozen=True, kw_only=True):
