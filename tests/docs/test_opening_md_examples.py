@@ -17,13 +17,13 @@ from uuid import UUID
 import msgspec
 import pytest
 
+from tender import opening_session as live_opening
 from tender.bids import BidPart, FreezeEntry
 from tender.opening import Cause, Outcome, fault_of, outcome_of
 from tender.opening_progress import LotProgress, PartStatus
 from tender.opening_record import OpeningRecord, RecordEntry
 from tender.opening_release import ReleaseBatch
 from tests.docs.markdown import code_blocks, found, read, section
-from web import live_opening
 from web.routes import opening_bodies
 
 DOC = read("formats/opening.md")

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 from accounts.errors import PermissionDenied
 from signing.cms import sign_detached
 from tender import opening_progress, opening_release
+from tender import opening_session as live_opening
 from tender.opening import OpeningError
 from tender.opening_progress import open_commercial_stage
 from tender.opening_publication import opening_record
@@ -21,7 +22,7 @@ from tender.opening_record import SignedRecord
 from tender.opening_release import ShareRelease, frozen_part_sha256, submit_self_key
 from tender.opening_responses import answer_objection, respond, responses
 from tender.service import get_tender
-from web import live_opening  # module import: live_opening imports web.routes too
+from web import opening_setup  # module import: opening_setup imports web.routes too
 from web.auth import signed_in
 from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler, json_response, read_json
@@ -99,7 +100,7 @@ async def release_shares(request: Request) -> ProgressBody:
                 revealed_secret=b64_field(item.revealed_secret, "revealed_secret"),
             )
         )
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await opening_release.release_shares(
@@ -113,7 +114,7 @@ async def self_key(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, SelfKeyBody)
     key = b64_field(body.file_key, "file_key") or b""
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await submit_self_key(conn, actor, which, lot, body.part, key, opening=opening)
@@ -123,7 +124,7 @@ async def self_key(request: Request) -> ProgressBody:
 
 async def open_commercial(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await open_commercial_stage(conn, actor, which, lot, opening=opening)
@@ -133,7 +134,7 @@ async def open_commercial(request: Request) -> ProgressBody:
 
 async def lot_progress(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with maybe_signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft is not found
         return progress_body(await opening_progress.progress(conn, which, lot, opening=opening))
@@ -143,7 +144,7 @@ async def confirm(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, ConfirmBody)
     signature = b64_field(body.signature, "signature")
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, confirmation=signature, opening=opening)
@@ -154,7 +155,7 @@ async def confirm(request: Request) -> Response:
 async def object_to(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, ObjectionBody)
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, objection=body.text,
@@ -218,7 +219,7 @@ async def record_pdf(request: Request) -> Response:
 async def record_pdf_signature(request: Request) -> Response:
     signed = await _record(request)
     pdf = render_record(json.loads(signed.body))
-    identity = live_opening.opening_setup(request.app).signer
+    identity = opening_setup.of(request.app).signer
     signature = sign_detached(pdf, identity.certificate, identity.key, chain=identity.chain)
     return Response(signature, media_type="application/pkcs7-signature")
 
