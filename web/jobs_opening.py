@@ -25,10 +25,7 @@ from tender.errors import TenderError
 from tender.opening_lot import Opening
 from tender.opening_progress import LotProgress, advance
 from tender.service import load
-from web import (
-    background,
-    opening_setup,  # module import: opening_setup imports web.routes too
-)
+from web import background, opening_setup
 
 log = logging.getLogger(__name__)
 INTERVAL_KEY = "opening_job_seconds"

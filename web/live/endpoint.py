@@ -73,6 +73,7 @@ class LiveEngine:
 
     @classmethod
     def of(cls, websocket: WebSocket) -> LiveEngine:
+        """The one place the endpoint reads the application (issue 10: the Services object)."""
         state = websocket.app.state
         return cls(
             pool=state.pool, hub=state.live_hub, kinds=state.live_kinds, limits=state.live_limits
