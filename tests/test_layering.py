@@ -1,8 +1,9 @@
 """The dependency direction of DESIGN.md ("Architecture"), checked from the imports.
 
-    web  →  tender, evaluation, expert_pool, supervision  →  accounts  →  audit  →  signing
+    web  →  tender, evaluation, expert_pool, supervision  →  live, accounts  →  audit  →  signing
 
-Arrows point down only: nothing imports web; signing imports nothing of ours; a
+Arrows point down only: nothing imports web; signing imports nothing of ours; live/
+(the live-session engine) and accounts/ share a floor, live using accounts' actors; a
 model.py (pure rules) and signing/ import no I/O library (STYLE.md, point 1).
 """
 
@@ -14,11 +15,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = ("web", "tender", "evaluation", "expert_pool", "supervision", "accounts", "audit", "signing")
+OURS = (
+    "web",
+    "tender",
+    "evaluation",
+    "expert_pool",
+    "supervision",
+    "live",
+    "accounts",
+    "audit",
+    "signing",
+)
 LAYER = {
     "signing": 0,
     "audit": 1,
     "accounts": 2,
+    "live": 2,
     "tender": 3,
     "evaluation": 3,
     "expert_pool": 3,
@@ -32,6 +44,8 @@ PEERS: dict[str, set[str]] = {
     "supervision": {"tender", "expert_pool", "evaluation"},
     "tender": set(),
     "expert_pool": set(),
+    "live": {"accounts"},
+    "accounts": set(),
 }
 IO_LIBRARIES = {"asyncpg", "starlette", "uvicorn", "httpx", "websockets", "web"}
 

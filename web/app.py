@@ -22,8 +22,12 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from live.hub import Hub
+from live.kinds import registry
+from live.limits import LiveLimits
+from tender.opening.session import OpeningHall
 from tender.trust import PlatformTrust
-from web import background, jobs, logkey, routes
+from web import background, jobs, logkey, opening_setup, routes
 from web.db.database import open_pool, target_for
 from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
@@ -35,9 +39,6 @@ from web.http import (
     RefuseNul,
     error_response,
 )
-from web.live.hub import Hub
-from web.live.limits import LiveLimits
-from web.live_opening import OpeningHall
 from web.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -245,9 +246,8 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     app.state.trust = PlatformTrust(
         settings.data_dir, refresh_seconds=settings.trust_refresh_seconds
     )
-    # Kinds of live session (opening hall, evaluation) register their handlers here.
-    app.state.live_kinds = {}
-    app.state.live_kinds["opening"] = OpeningHall(app)
+    # Kinds of live session (opening hall, evaluation next): live/kinds.py.
+    app.state.live_kinds = registry([OpeningHall(opening=lambda: opening_setup.of(app))])
     app.state.live_limits = LiveLimits()
     app.state.password_checks = asyncio.Semaphore(PASSWORD_CHECKS)  # web/http.py
     # Inner to outer: NUL refused in any text (it reads the body as replayed by the

@@ -6,7 +6,6 @@ with stable codes; the root of the tree is signing/errors.py.
     ├── RequestInvalid                  request_invalid (422), and what a body breaks
     ├── CsrfTokenInvalid, MetricsForbidden, WebSocketRefused (403)
     ├── TrustStoreUnavailable           trust_store_unavailable (503)
-    └── LiveSessionNotFound (404), LiveRateLimited (429)   the live-session socket
 """
 
 from __future__ import annotations
@@ -158,17 +157,3 @@ class FontMissing(WebError):
 
     code = "pdf_font_missing"
     status = 422
-
-
-class LiveSessionNotFound(WebError):
-    """No live session has this id, or none of a kind this server runs."""
-
-    code = "live_session_not_found"
-    status = 404
-
-
-class LiveRateLimited(WebError):
-    """The live socket has no token left (web/live/limits.py): the frame is dropped."""
-
-    code = "live_rate_limited"
-    status = 429

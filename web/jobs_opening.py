@@ -3,7 +3,7 @@
 DESIGN.md, "Opening": once a stage's window closes, every part still without a key
 fails (``window_closed``) and the record is published, whether or not the host is in
 the hall. The job does what the hall's ``advance`` command does
-(web/live_opening.py) and tells the hall the same events. One process runs it at a
+(tender/opening/session.py) and tells the hall the same events. One process runs it at a
 time (an advisory lock); each lot is settled under its tender's row lock
 (tender.opening_progress.advance), and a lot already settled only has its record
 read back, so a second run changes nothing. Which windows closed is decided by the
@@ -23,9 +23,10 @@ from tender import queries
 from tender.errors import TenderError
 from tender.lifecycle import load
 from tender.opening import queries as opening_queries
+from tender.opening import session as live_opening
 from tender.opening.lot import Opening
 from tender.opening.progress import LotProgress, advance
-from web import background, live_opening
+from web import background, opening_setup
 
 log = logging.getLogger(__name__)
 INTERVAL_KEY = "opening_job_seconds"
@@ -73,7 +74,7 @@ async def settle_closed_windows(app: Starlette) -> None:
         try:
             due = await closed_lots(conn)
             # Built only when needed: a platform without a trust store has nothing to open.
-            opening = live_opening.opening_setup(app) if due else None
+            opening = opening_setup.of(app) if due else None
             settled = [
                 f"{tender_id}/{lot}"
                 for tender_id, lot in due

@@ -24,7 +24,8 @@ from accounts.errors import Unauthenticated
 from accounts.model import Role
 from tender.errors import TenderError, TenderNotFound
 from tender.lifecycle import load
-from web import i18n, live_opening
+from tender.opening import session as live_opening
+from web import i18n
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for
 from web.pages import SECURITY_HEADERS

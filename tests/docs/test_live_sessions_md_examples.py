@@ -1,9 +1,9 @@
-"""docs/live-sessions.md's message shapes and numbers are the code's (web/live).
+"""docs/live-sessions.md's message shapes and numbers are the code's (live/, web/live).
 
 The event frame is rebuilt from the example's own values; the error frame, the
 rate-limit details and the client command have the documented members; the limits
 (bucket of 10, 1 per second, the 10th refusal in a row closes with 4429), the `after`
-bound, the command id rule and the NOTIFY channel are the ones web/live uses.
+bound, the command id rule and the NOTIFY channel are the ones live/ uses.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from uuid import UUID
 
 import pytest
 
+from live import limits, model, queries
 from tests.docs.markdown import code_blocks, found, read, section
 from web.errors import RequestInvalid
-from web.live import endpoint, limits, queries
+from web.live import endpoint
 
 DOC = read("live-sessions.md")
 
@@ -35,7 +36,7 @@ def _frames(title: str) -> list[Any]:
 def test_live_sessions_md_event_frame_is_recomputed() -> None:
     stated = next(f for f in _frames("## Server → client") if f["type"] == "event")
     at = dt.datetime.fromisoformat(stated["at"])
-    event = queries.LiveEvent(
+    event = model.LiveEvent(
         session_id=UUID(int=1),
         seq=stated["seq"],
         kind=stated["kind"],
@@ -57,7 +58,7 @@ def test_live_sessions_md_error_frame_and_rate_limit_details_are_the_codes() -> 
     assert list(built["error"]) == list(stated["error"])
     assert built["error"]["details"] is stated["error"]["details"] is None
     row = found(r"^\| `live_rate_limited` \|.*\| `(\{.*?\})` \|$", DOC, re.M)[1]
-    details = endpoint._rate_limited(0.25).details
+    details = limits.rate_limited(0.25).details
     assert details is not None
     assert re.findall(r'"(\w+)"', row) == list(details)
     assert details["retry_after_ms"] == 250  # whole milliseconds
@@ -65,28 +66,28 @@ def test_live_sessions_md_error_frame_and_rate_limit_details_are_the_codes() -> 
 
 def test_live_sessions_md_command_frame_is_the_codes() -> None:
     (stated,) = _frames("## Client → server")
-    assert list(stated) == list(endpoint.Command.__struct_fields__)
-    assert endpoint._valid_msg_id(stated["id"])
+    assert list(stated) == list(model.Command.__struct_fields__)
+    assert model.valid_msg_id(stated["id"])
     rule = found(r"\| `id` \| chosen by the client, 1–(\d+) characters of `([^`]+)`", DOC)
     ranges = {"A-Z": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "a-z": "abcdefghijklmnopqrstuvwxyz"}
     ranges["0-9"] = "0123456789"
     described = "".join(ranges.get(token, token) for token in rule[2].split())
     for code in range(0x21, 0x7F):
-        assert endpoint._valid_msg_id(chr(code)) == (chr(code) in described), chr(code)
-    assert not endpoint._valid_msg_id("é")
-    assert endpoint._valid_msg_id("x" * int(rule[1]))
-    assert not endpoint._valid_msg_id("x" * (int(rule[1]) + 1))
+        assert model.valid_msg_id(chr(code)) == (chr(code) in described), chr(code)
+    assert not model.valid_msg_id("é")
+    assert model.valid_msg_id("x" * int(rule[1]))
+    assert not model.valid_msg_id("x" * (int(rule[1]) + 1))
 
 
 def test_live_sessions_md_after_bound_is_the_codes() -> None:
     stated = found(r"\(`\[0-9\]\{1,(\d+)\}`\), at most (\d+) \(2\^63 − 1\)", DOC)
     maximum = int(stated[2])
-    assert maximum == 2**63 - 1 == endpoint.MAX_SEQ
-    assert endpoint.parse_after(str(maximum)) == maximum
-    assert endpoint.parse_after("0" * int(stated[1])) == 0
+    assert maximum == 2**63 - 1 == model.MAX_SEQ
+    assert model.parse_after(str(maximum)) == maximum
+    assert model.parse_after("0" * int(stated[1])) == 0
     for refused in (str(maximum + 1), "0" * (int(stated[1]) + 1), "+1", "1_0", " 1", "١"):
         with pytest.raises(ValueError, match="after"):
-            endpoint.parse_after(refused)
+            model.parse_after(refused)
 
 
 def test_live_sessions_md_limits_are_recomputed() -> None:

@@ -17,13 +17,13 @@ from uuid import UUID
 import msgspec
 import pytest
 
+from tender.opening import session as live_opening
 from tender.opening.model import Cause, Outcome, fault_of, outcome_of
 from tender.opening.progress import LotProgress, PartStatus
 from tender.opening.record import OpeningRecord, RecordEntry
 from tender.opening.release import ReleaseBatch
 from tender.submission.model import BidPart, FreezeEntry
 from tests.docs.markdown import code_blocks, found, read, section
-from web import live_opening
 from web.routes import opening_bodies
 
 DOC = read("formats/opening.md")

@@ -14,9 +14,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from live import queries as live
 from signing.certs import DemoCA, dump_pem_certificate
 from tender import queries, service
 from tender.model import Tender
+from tender.opening import session as live_opening
 from tender.opening.publication import opening_record
 from tender.submission import freeze
 from tests.conftest import CloneDatabase
@@ -26,9 +28,7 @@ from tests.tender.kit import a_draft, a_lot, a_schedule
 from tests.tender.submission.kit import bidder, make_submission, submit_sealed
 from tests.tender.world import SOON, World, appoint, build_world, live_ca
 from tests.web.tender_http import fixture_http_ca
-from web import live_opening
 from web.jobs_opening import announce_missed, closed_lots, settle_closed_windows
-from web.live import queries as live
 from web.settings import Settings
 
 __all__ = ["fixture_http_ca"]

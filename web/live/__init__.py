@@ -1,1 +1,1 @@
-"""Live sessions over WebSockets: the opening hall and remote evaluation (DESIGN.md)."""
+"""The WebSocket endpoint of live sessions; the engine is live/, each kind is its domain's."""

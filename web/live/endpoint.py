@@ -9,10 +9,12 @@ Protocol (docs/live-sessions.md has the exact shapes):
 - the client sends commands ``{"id", "type", "data"}``; the id is the client's own
   (idempotent): the server answers ``ack`` with the event's seq only after the event is
   committed, or ``error`` with the one error body; a retried id gets the first answer;
-- every frame costs a token of the socket's bucket (web/live/limits.py): without one it
+- every frame costs a token of the socket's bucket (live/limits.py): without one it
   is refused (``live_rate_limited``) and nothing is written; presence is recorded only
   when it changes (issue 9, item 10: a flood must not become rows).
 
+This module only carries frames: the engine (live/: sequencing, storage, fan-out) and
+each session kind (its commands, events and audiences, in its domain package) decide.
 Nothing is registered before every parameter is valid, and every exit path unregisters
 what was registered (``try/finally``): a refused socket leaves nothing behind.
 """
@@ -23,12 +25,9 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import math
-import re
 import socket
 import time
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -38,69 +37,51 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from accounts import service as accounts
-from accounts.errors import AccountsError, Unauthenticated
+from accounts.errors import Unauthenticated
 from accounts.model import Actor, SessionKind
+from live import service as live
+from live.hub import Hub, Subscription
+from live.kinds import Kinds, LiveKind
+from live.limits import CLOSE_RATE_LIMITED, LiveLimits, TokenBucket, rate_limited
+from live.model import (
+    PRESENCE,
+    PRESENCE_STATES,
+    Command,
+    LiveEvent,
+    LiveSession,
+    parse_after,
+    valid_msg_id,
+)
 from signing.errors import EtenderError
 from web.auth import client_address, presented_token
 from web.db.database import acquire
 from web.errormap import close_code_for
-from web.errors import (
-    CsrfTokenInvalid,
-    LiveRateLimited,
-    LiveSessionNotFound,
-    RequestInvalid,
-    WebError,
-)
-from web.live import queries
-from web.live.hub import Hub, Subscription
-from web.live.limits import CLOSE_RATE_LIMITED, LiveLimits, TokenBucket
+from web.errors import CsrfTokenInvalid, RequestInvalid
 
 log = logging.getLogger(__name__)
 
 NODE = socket.gethostname()
 
-# ``after`` is a seq: a bigint of the database (0003), written in plain ASCII digits.
-MAX_SEQ = (1 << 63) - 1
-_SEQ = re.compile(r"[0-9]{1,19}")
-PRESENCE_STATES = ("idle", "active")
-
-
-class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A client message."""
-
-    id: str = msgspec.field()
-    type: str
-    data: dict[str, Any] = msgspec.field(default_factory=dict)
-
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class Emit:
-    """An event a command handler asks to append (in the handler's transaction)."""
+class LiveEngine:
+    """What the endpoint needs of the application (web/app.py builds each part once)."""
 
-    kind: str
-    data: Mapping[str, Any]
-    audience: str = "all"
+    pool: asyncpg.Pool
+    hub: Hub
+    kinds: Kinds
+    limits: LiveLimits
 
-
-class SessionKindHandler(Protocol):
-    """What a kind of session (opening hall, evaluation) plugs in."""
-
-    async def audiences(
-        self, conn: asyncpg.Connection, actor: Actor, session: queries.LiveSession
-    ) -> frozenset[str] | None:
-        """The audiences the actor belongs to (``all``, ``role:x``, ``user:id``); None: refused."""
-
-    async def handle(
-        self,
-        conn: asyncpg.Connection,
-        actor: Actor,
-        session: queries.LiveSession,
-        command: Command,
-    ) -> list[Emit]:
-        """Apply a command inside the transaction; return the events it causes."""
+    @classmethod
+    def of(cls, websocket: WebSocket) -> LiveEngine:
+        """The one place the endpoint reads the application (issue 10: the Services object)."""
+        state = websocket.app.state
+        return cls(
+            pool=state.pool, hub=state.live_hub, kinds=state.live_kinds, limits=state.live_limits
+        )
 
 
-def _event_message(event: queries.LiveEvent) -> dict[str, Any]:
+def _event_message(event: LiveEvent) -> dict[str, Any]:
     return {
         "type": "event",
         "seq": event.seq,
@@ -122,17 +103,9 @@ def _error_message(msg_id: str | None, exc: Exception) -> dict[str, Any]:
     }
 
 
-def _rate_limited(wait: float) -> LiveRateLimited:
-    retry_ms = None if math.isinf(wait) else max(1, math.ceil(wait * 1000))
-    return LiveRateLimited(
-        "too many messages on this socket: wait and send again",
-        details={"retry_after_ms": retry_ms},
-    )
-
-
 def _reply_id(message: Command | RequestInvalid) -> str | None:
     """The id an answer names: the command's own, unless it had no valid one."""
-    if isinstance(message, Command) and _valid_msg_id(message.id):
+    if isinstance(message, Command) and valid_msg_id(message.id):
         return message.id
     return None
 
@@ -148,19 +121,26 @@ def _decode(raw: str) -> Command | RequestInvalid:
 class LiveConnection:
     """One participant's socket in one session."""
 
-    def __init__(self, websocket: WebSocket, actor: Actor, session: queries.LiveSession) -> None:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        engine: LiveEngine,
+        actor: Actor,
+        session: LiveSession,
+        audiences: frozenset[str],
+    ) -> None:
         self.ws = websocket
+        self.pool = engine.pool
+        self.hub = engine.hub
+        self.kind: LiveKind = engine.kinds[session.kind]
         self.actor = actor
         self.session = session
-        self.pool: asyncpg.Pool = websocket.app.state.pool
-        self.kind: SessionKindHandler = websocket.app.state.live_kinds[session.kind]
-        self.audiences: frozenset[str] = frozenset()
-        limits: LiveLimits = websocket.app.state.live_limits
-        self.bucket: TokenBucket = limits.bucket(time.monotonic())
+        self.audiences = audiences
+        self.bucket: TokenBucket = engine.limits.bucket(time.monotonic())
         self.state = "active"  # after the join; presence changes it
 
     async def run(self, after: int) -> None:
-        hub: Hub = self.ws.app.state.live_hub
+        hub = self.hub
         # subscribe() registers nothing if it fails; from here on, finally unregisters.
         sub = await hub.subscribe(self.session.id, after)
         sender: asyncio.Task[None] | None = None
@@ -196,25 +176,24 @@ class LiveConnection:
                 if self.bucket.exhausted:
                     await self.ws.close(CLOSE_RATE_LIMITED, "rate limit exceeded")
                     return
-                await self.ws.send_json(_error_message(_reply_id(message), _rate_limited(wait)))
+                await self.ws.send_json(_error_message(_reply_id(message), rate_limited(wait)))
             elif isinstance(message, RequestInvalid):
                 await self.ws.send_json(_error_message(None, message))
             else:
                 await self._apply(message)
 
     async def _apply(self, command: Command) -> None:
-        if not _valid_msg_id(command.id):
+        if not valid_msg_id(command.id):
             refusal = RequestInvalid("a message id is 1–64 of A-Z a-z 0-9 _ . : -")
             await self.ws.send_json(_error_message(None, refusal))
             return
-        if command.type == "presence":
+        if command.type == PRESENCE:
             await self._change_presence(command)
             return
         try:
             seq = await self._commit(command)
         except EtenderError as exc:  # a refusal, with its code
             await self.ws.send_json(_error_message(command.id, exc))
-            return
         except Exception as exc:  # anything else is ours
             log.exception("live.command_failed", extra={"session": str(self.session.id)})
             await self.ws.send_json(_error_message(command.id, exc))
@@ -234,53 +213,14 @@ class LiveConnection:
         await self.ws.send_json({"type": "ack", "id": command.id, "seq": None})
 
     async def _commit(self, command: Command) -> int | None:
-        """Apply the command once; a retried id returns the seq of its first event."""
         async with acquire(self.pool) as conn:
-            earlier = await queries.event_by_client_msg(
-                conn, self.session.id, self.actor.user_id, command.id
-            )
-            if earlier is not None:
-                return earlier.seq
-            try:
-                async with conn.transaction():
-                    emits = await self.kind.handle(conn, self.actor, self.session, command)
-                    first = None
-                    for n, emit in enumerate(emits):
-                        event = await queries.append_event(
-                            conn, self.session.id, kind=emit.kind, data=dict(emit.data),
-                            audience=emit.audience, actor_id=self.actor.user_id,
-                            client_msg_id=command.id if n == 0 else None,
-                        )  # fmt: skip
-                        first = first or event.seq
-                    return first
-            except asyncpg.UniqueViolationError:
-                # The same id raced in on another socket and won: answer as it did.
-                again = await queries.event_by_client_msg(
-                    conn, self.session.id, self.actor.user_id, command.id
-                )
-                return again.seq if again else None
+            return await live.apply(conn, self.kind, self.session, self.actor, command)
 
     async def _presence(self, event: str) -> None:
         # Presence is best effort at shutdown: the pool may be closing under us.
         with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
             async with acquire(self.pool) as conn:
-                await queries.record_presence(
-                    conn, self.session.id, self.actor.user_id, event,
-                    address=self.actor.address or "", node=NODE,
-                )  # fmt: skip
-
-
-def parse_after(raw: str) -> int:
-    """``after``: plain ASCII digits, 0 to 2^63 − 1 (a seq); anything else is ValueError."""
-    if not _SEQ.fullmatch(raw) or int(raw) > MAX_SEQ:
-        raise ValueError(f"'after' must be a whole number from 0 to {MAX_SEQ}")
-    return int(raw)
-
-
-def _valid_msg_id(value: str) -> bool:
-    return 1 <= len(value) <= 64 and all(
-        c.isascii() and (c.isalnum() or c in "_.:-") for c in value
-    )
+                await live.record_presence(conn, self.session, self.actor, event, node=NODE)
 
 
 def _origin_ok(websocket: WebSocket) -> bool:
@@ -318,24 +258,19 @@ async def live_endpoint(websocket: WebSocket) -> None:
     except ValueError:
         await _refuse(websocket, 4422, "bad session id or 'after'")
         return
+    engine = LiveEngine.of(websocket)
     try:
-        async with acquire(websocket.app.state.pool) as conn:
+        async with acquire(engine.pool) as conn:
             actor = await _authenticate(websocket, conn)
-            session = await queries.get_session(conn, session_id)
-            if session is None or session.kind not in websocket.app.state.live_kinds:
-                raise LiveSessionNotFound("no such live session")
-            kind: SessionKindHandler = websocket.app.state.live_kinds[session.kind]
-            audiences = await kind.audiences(conn, actor, session)
-    except (WebError, AccountsError) as exc:
+            session, audiences = await live.enter(conn, engine.kinds, session_id, actor)
+    except EtenderError as exc:
         await _refuse(websocket, close_code_for(exc), exc.message)
         return
     if audiences is None:
         await _refuse(websocket, 4403, "not a participant of this session")
         return
     await websocket.accept()
-    connection = LiveConnection(websocket, actor, session)
-    connection.audiences = audiences
-    await connection.run(after)
+    await LiveConnection(websocket, engine, actor, session, audiences).run(after)
 
 
 ROUTES = [WebSocketRoute("/api/v1/live/{session_id}", live_endpoint)]

@@ -15,6 +15,7 @@ from accounts.errors import PermissionDenied
 from signing.cms import sign_detached
 from tender.opening import progress as opening_progress
 from tender.opening import release as opening_release
+from tender.opening import session as live_opening
 from tender.opening.model import OpeningError
 from tender.opening.progress import open_commercial_stage
 from tender.opening.publication import opening_record
@@ -22,7 +23,7 @@ from tender.opening.record import SignedRecord
 from tender.opening.release import ShareRelease, frozen_part_sha256, submit_self_key
 from tender.opening.responses import answer_objection, respond, responses
 from tender.service import get_tender
-from web import live_opening  # module import: live_opening imports web.routes too
+from web import opening_setup  # module import: opening_setup imports web.routes too
 from web.auth import signed_in
 from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler, json_response, read_json
@@ -100,7 +101,7 @@ async def release_shares(request: Request) -> ProgressBody:
                 revealed_secret=b64_field(item.revealed_secret, "revealed_secret"),
             )
         )
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await opening_release.release_shares(
@@ -114,7 +115,7 @@ async def self_key(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, SelfKeyBody)
     key = b64_field(body.file_key, "file_key") or b""
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await submit_self_key(conn, actor, which, lot, body.part, key, opening=opening)
@@ -124,7 +125,7 @@ async def self_key(request: Request) -> ProgressBody:
 
 async def open_commercial(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await open_commercial_stage(conn, actor, which, lot, opening=opening)
@@ -134,7 +135,7 @@ async def open_commercial(request: Request) -> ProgressBody:
 
 async def lot_progress(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with maybe_signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft is not found
         return progress_body(await opening_progress.progress(conn, which, lot, opening=opening))
@@ -144,7 +145,7 @@ async def confirm(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, ConfirmBody)
     signature = b64_field(body.signature, "signature")
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, confirmation=signature, opening=opening)
@@ -155,7 +156,7 @@ async def confirm(request: Request) -> Response:
 async def object_to(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, ObjectionBody)
-    opening = live_opening.opening_setup(request.app)
+    opening = opening_setup.of(request.app)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, objection=body.text,
@@ -219,7 +220,7 @@ async def record_pdf(request: Request) -> Response:
 async def record_pdf_signature(request: Request) -> Response:
     signed = await _record(request)
     pdf = render_record(json.loads(signed.body))
-    identity = live_opening.opening_setup(request.app).signer
+    identity = opening_setup.of(request.app).signer
     signature = sign_detached(pdf, identity.certificate, identity.key, chain=identity.chain)
     return Response(signature, media_type="application/pkcs7-signature")
 

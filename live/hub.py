@@ -18,9 +18,8 @@ from uuid import UUID
 
 import asyncpg
 
-from web.db.database import acquire
-from web.live import queries
-from web.live.queries import LiveEvent
+from live import queries
+from live.model import LiveEvent
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +71,8 @@ class Hub:
         sub = Subscription(session_id, after)
         self.subscriptions.setdefault(session_id, set()).add(sub)
         try:
-            async with acquire(self.pool) as conn:
-                await self._catch_up(conn, session_id, [sub])
+            async with self.pool.acquire() as conn:
+                await self._catch_up(cast(asyncpg.Connection, conn), session_id, [sub])
         except BaseException:
             self.unsubscribe(sub)
             raise
@@ -135,7 +134,8 @@ class Hub:
             dirty, self._dirty = self._dirty, set()
             if not dirty:
                 continue
-            async with acquire(self.pool) as conn:
+            async with self.pool.acquire() as proxy:
+                conn = cast(asyncpg.Connection, proxy)
                 for session_id in dirty:
                     await self._catch_up(
                         conn, session_id, list(self.subscriptions.get(session_id, ()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import datetime
 from typing import Any
@@ -10,45 +9,22 @@ from uuid import UUID
 
 import asyncpg
 
+from live.model import EVERYONE, LiveEvent, LiveSession
+
 CHANNEL = "etender_live"
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class LiveSession:
-    """A session row."""
-
-    id: UUID
-    kind: str
-    subject_id: str
-    last_seq: int
-    closed_at: datetime | None
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class LiveEvent:
-    """One committed event of a session."""
-
-    session_id: UUID
-    seq: int
-    kind: str
-    data: dict[str, Any]
-    audience: str
-    actor_id: UUID | None
-    client_msg_id: str | None
-    created_at: datetime
-
-    @classmethod
-    def from_row(cls, row: asyncpg.Record) -> LiveEvent:
-        return cls(
-            session_id=row["session_id"],
-            seq=row["seq"],
-            kind=row["kind"],
-            data=json.loads(row["data"]),
-            audience=row["audience"],
-            actor_id=row["actor_id"],
-            client_msg_id=row["client_msg_id"],
-            created_at=row["created_at"],
-        )
+def _event(row: asyncpg.Record) -> LiveEvent:
+    return LiveEvent(
+        session_id=row["session_id"],
+        seq=row["seq"],
+        kind=row["kind"],
+        data=json.loads(row["data"]),
+        audience=row["audience"],
+        actor_id=row["actor_id"],
+        client_msg_id=row["client_msg_id"],
+        created_at=row["created_at"],
+    )
 
 
 def _session(row: asyncpg.Record) -> LiveSession:
@@ -102,7 +78,7 @@ async def append_event(
     *,
     kind: str,
     data: dict[str, Any],
-    audience: str = "all",
+    audience: str = EVERYONE,
     actor_id: UUID | None = None,
     client_msg_id: str | None = None,
 ) -> LiveEvent:
@@ -115,7 +91,7 @@ async def append_event(
     assert row is not None
     # NOTIFY is transactional: delivered at commit, never for a rolled-back event.
     await conn.execute(NOTIFY, CHANNEL, f"{session_id}:{seq}")
-    return LiveEvent.from_row(row)
+    return _event(row)
 
 
 LOCK_SESSION = "SELECT id FROM live_sessions WHERE id = $1 FOR UPDATE"
@@ -165,7 +141,7 @@ async def events_after(
 ) -> list[LiveEvent]:
     """Events a client has not seen yet, in order."""
     rows = await conn.fetch(SELECT_EVENTS_AFTER, session_id, after, limit)
-    return [LiveEvent.from_row(r) for r in rows]
+    return [_event(r) for r in rows]
 
 
 SELECT_BY_CLIENT_MSG = """
@@ -179,7 +155,7 @@ async def event_by_client_msg(
 ) -> LiveEvent | None:
     """The event a client message already caused, if any (idempotent retries)."""
     row = await conn.fetchrow(SELECT_BY_CLIENT_MSG, session_id, actor_id, client_msg_id)
-    return LiveEvent.from_row(row) if row else None
+    return _event(row) if row else None
 
 
 INSERT_PRESENCE = """
@@ -209,28 +185,3 @@ async def presence(conn: asyncpg.Connection, session_id: UUID) -> list[tuple[UUI
     """Every presence record of a session, in order."""
     rows = await conn.fetch(SELECT_PRESENCE, session_id)
     return [(r["user_id"], r["event"], r["at"]) for r in rows]
-
-
-# --- the opening hall's participants (web/live_opening.py decides who may ask what) ---
-
-HALL_PARTICIPATION = """
-SELECT
-    EXISTS (SELECT 1 FROM opening_officials o WHERE o.lot_id = $1 AND o.user_id = $2)
-        AS official,
-    EXISTS (
-        SELECT 1 FROM bids b
-        WHERE b.lot_id = $1 AND b.status = 'submitted'
-          AND (b.bidder_id = ANY($3::uuid[])
-               OR b.consortium && ARRAY(
-                   SELECT credit_code FROM organisations WHERE id = ANY($3::uuid[])))
-    ) AS bidder
-"""
-
-
-async def hall_participation(
-    conn: asyncpg.Connection, lot_id: UUID, user_id: UUID, bidder_orgs: list[UUID]
-) -> tuple[bool, bool]:
-    """(on the lot's opening committee, acts for a bidder or consortium member with a bid)."""
-    row = await conn.fetchrow(HALL_PARTICIPATION, lot_id, user_id, bidder_orgs)
-    assert row is not None  # a SELECT of two EXISTS always returns its row
-    return bool(row["official"]), bool(row["bidder"])

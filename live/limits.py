@@ -14,11 +14,22 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from live.errors import LiveRateLimited
+
 # docs/live-sessions.md, "Limits": the documented numbers.
 BURST = 10
 PER_SECOND = 1.0
 CLOSE_AFTER_REFUSED = 10
 CLOSE_RATE_LIMITED = 4429  # 4000 + HTTP 429, as every other refusal (web/errormap.py)
+
+
+def rate_limited(wait: float) -> LiveRateLimited:
+    """The refusal of a frame without a token; ``wait``: seconds until there is one."""
+    retry_ms = None if math.isinf(wait) else max(1, math.ceil(wait * 1000))
+    return LiveRateLimited(
+        "too many messages on this socket: wait and send again",
+        details={"retry_after_ms": retry_ms},
+    )
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

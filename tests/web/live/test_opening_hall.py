@@ -17,13 +17,13 @@ import httpx
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from live import queries
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.tender.submission.kit import bidder as make_bidder
 from tests.tender.submission.kit import make_submission, submit_sealed
 from tests.tender.world import World, published_tender
 from tests.web.tender_http import fixture_http_ca, fixture_settings, fixture_web_world
-from web.live import queries
 from web.settings import Settings
 
 __all__ = ["fixture_http_ca", "fixture_settings", "fixture_web_world"]

@@ -13,55 +13,64 @@ the countdown and nothing about bids.
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 import asyncpg
-from starlette.applications import Starlette
 
 from accounts.model import Actor, Role
-from signing.certs import TrustStore
+from live import queries as live
+from live.model import EVERYONE, Command, Emit, LiveSession, user_audience
 from tender import access, queries
 from tender.bonds import service as bonds
-from tender.errors import HallCommandRefused, LotNotFound, TenderNotFound, TrustStoreMissing
+from tender.errors import HallCommandRefused, LotNotFound, TenderNotFound
 from tender.lifecycle import load
 from tender.model import Tender
 from tender.opening import progress as opening_progress
 from tender.opening.lot import Opening
 from tender.opening.model import OpeningError
-from tender.submission.receipts import load_or_create
-from web.live import queries as live
-from web.live.endpoint import Command, Emit
-from web.routes.tender_common import blob_store
-from web.trust import platform_trust
 
 KIND = "opening"
 HOST = "host"
 
 
-def opening_setup(app: Starlette) -> Opening:
-    """The opening's composition (blobs, trust, platform key), built once per application."""
-    cached: Opening | None = getattr(app.state, "opening", None)
-    if cached is None:
-        settings = app.state.settings
-        cached = Opening(
-            store=blob_store(app),
-            trust=_trust_now(app),
-            signer=load_or_create(settings.data_dir).identity,
-            output_root=settings.data_dir / "opened",
+# Who may give each command (the rules of the hall; watching needs no command).
+STATUS = "status"
+PARTIES = "parties"  # the lot's bidders, officials, agency, tenderer, supervisors, host
+COMMANDS = {STATUS: PARTIES, "bond_check": HOST, "advance": HOST}
+# Every event of the hall: the answers to commands, the job's and the routes' news.
+EVENTS = frozenset(
+    {
+        "hall.status",
+        "bonds.checked",
+        "lot.status",
+        "record.announced",
+        "record.confirmed",
+        "objection.filed",
+        "objection.answered",
+    }
+)
+
+
+def hall_audiences(actor: Actor) -> frozenset[str]:
+    """Everyone signed in sees the hall's public events and their own answers; centre
+    staff also see the host's (the opening is public, Law 34)."""
+    found = {EVERYONE, user_audience(actor.user_id)}
+    if actor.has_role(Role.CENTRE_STAFF):
+        found.add(HOST)
+    return frozenset(found)
+
+
+def refuse_unless_allowed(actor: Actor, command: str, *, party: bool) -> None:
+    """Refuse a command the actor may not give; ``party``: a party to this lot's opening."""
+    if COMMANDS[command] == PARTIES and not party:
+        raise HallCommandRefused(
+            "only the lot's bidders, its opening officials, the tender's agency and "
+            "tenderer, its supervisors and the host may ask for the status"
         )
-        app.state.opening = cached
-        return cached
-    # The trust store as of this use, never the first one's (issue 9, item 5).
-    return dataclasses.replace(cached, trust=_trust_now(app))
-
-
-def _trust_now(app: Starlette) -> TrustStore:
-    trust = platform_trust(app).current()
-    if trust is None:
-        raise TrustStoreMissing("the platform has no trust store: nothing can be verified")
-    return trust
+    if COMMANDS[command] == HOST and not actor.has_role(Role.CENTRE_STAFF):
+        raise HallCommandRefused(f"only the host may {command!r}")
 
 
 def subject(tender_id: UUID, lot: str) -> str:
@@ -151,52 +160,49 @@ async def _announce_once(conn: asyncpg.Connection, session_id: UUID, body: str) 
 
 
 class OpeningHall:
-    """The ``opening`` session kind (web.live.endpoint.SessionKindHandler)."""
+    """The ``opening`` session kind (live.kinds.LiveKind).
 
-    def __init__(self, app: Starlette) -> None:
-        self.app = app
+    ``opening``: the opening's composition as of now (blob store, the current trust
+    store, the platform's key), given by the application that registers the hall.
+    """
 
-    def _opening(self) -> Opening:
-        return opening_setup(self.app)
+    name = KIND
+    commands = frozenset(COMMANDS)
+    events = EVENTS
+    audiences_named = frozenset({HOST})
+
+    def __init__(self, opening: Callable[[], Opening]) -> None:
+        self._opening = opening
 
     async def audiences(
-        self, conn: asyncpg.Connection, actor: Actor, session: live.LiveSession
+        self, conn: asyncpg.Connection, actor: Actor, session: LiveSession
     ) -> frozenset[str] | None:
-        """Everyone signed in watches; centre staff also host."""
-        found = {"all", f"user:{actor.user_id}"}
-        if actor.has_role(Role.CENTRE_STAFF):
-            found.add(HOST)
-        return frozenset(found)
+        """Everyone signed in watches (hall_audiences)."""
+        return hall_audiences(actor)
 
     async def handle(
-        self, conn: asyncpg.Connection, actor: Actor, session: live.LiveSession, command: Command
+        self, conn: asyncpg.Connection, actor: Actor, session: LiveSession, command: Command
     ) -> list[Emit]:
         """status (the opening's parties), bond_check and advance (the host)."""
         tender_id, lot = parse_subject(session.subject_id)
-        if command.type == "status":
-            if not await may_ask_status(conn, actor, await load(conn, tender_id), lot):
-                raise HallCommandRefused(
-                    "only the lot's bidders, its opening officials, the tender's agency and "
-                    "tenderer, its supervisors and the host may ask for the status"
-                )
+        if command.type not in COMMANDS:
+            raise HallCommandRefused(f"the opening hall has no command {command.type!r}")
+        if command.type == STATUS:
+            party = await may_ask_status(conn, actor, await load(conn, tender_id), lot)
+            refuse_unless_allowed(actor, STATUS, party=party)
             data = await snapshot(conn, tender_id, lot, self._opening())
-            return [Emit(kind="hall.status", data=data, audience=f"user:{actor.user_id}")]
-        if not actor.has_role(Role.CENTRE_STAFF):
-            raise HallCommandRefused(f"only the host may {command.type!r}")
+            return [Emit(kind="hall.status", data=data, audience=user_audience(actor.user_id))]
+        refuse_unless_allowed(actor, command.type, party=False)
         if command.type == "bond_check":
             return [Emit(kind="bonds.checked", data=await self._bonds(conn, tender_id, lot))]
-        if command.type == "advance":
-            done = await opening_progress.advance(conn, tender_id, lot, opening=self._opening())
-            emits = [Emit(kind="lot.status", data=status_data(done))]
-            if done.record is not None and not await live.has_event(
-                conn, session.id, kind="record.announced", key="record",
-                value=done.record.body.decode(),
-            ):  # fmt: skip
-                emits.append(
-                    Emit(kind="record.announced", data={"record": done.record.body.decode()})
-                )
-            return emits
-        raise HallCommandRefused(f"the opening hall has no command {command.type!r}")
+        done = await opening_progress.advance(conn, tender_id, lot, opening=self._opening())
+        emits = [Emit(kind="lot.status", data=status_data(done))]
+        if done.record is not None and not await live.has_event(
+            conn, session.id, kind="record.announced", key="record",
+            value=done.record.body.decode(),
+        ):  # fmt: skip
+            emits.append(Emit(kind="record.announced", data={"record": done.record.body.decode()}))
+        return emits
 
     async def _bonds(self, conn: asyncpg.Connection, tender_id: UUID, lot: str) -> dict[str, Any]:
         progress = await opening_progress.progress(conn, tender_id, lot, opening=self._opening())
@@ -219,8 +225,33 @@ async def may_ask_status(conn: asyncpg.Connection, actor: Actor, tender: Tender,
     if lot_id is None:
         return False
     bidder_orgs = sorted(actor.acting_for(Role.BIDDER))
-    official, bidder = await live.hall_participation(conn, lot_id, actor.user_id, bidder_orgs)
+    official, bidder = await hall_participation(conn, lot_id, actor.user_id, bidder_orgs)
     return (official and actor.has_role(Role.OPENING_OFFICIAL)) or bidder
+
+
+# The lot's committee and bidders (SQL of the opening's tables; belongs with
+# tender/opening's queries once they are one package).
+HALL_PARTICIPATION = """
+SELECT
+    EXISTS (SELECT 1 FROM opening_officials o WHERE o.lot_id = $1 AND o.user_id = $2)
+        AS official,
+    EXISTS (
+        SELECT 1 FROM bids b
+        WHERE b.lot_id = $1 AND b.status = 'submitted'
+          AND (b.bidder_id = ANY($3::uuid[])
+               OR b.consortium && ARRAY(
+                   SELECT credit_code FROM organisations WHERE id = ANY($3::uuid[])))
+    ) AS bidder
+"""
+
+
+async def hall_participation(
+    conn: asyncpg.Connection, lot_id: UUID, user_id: UUID, bidder_orgs: list[UUID]
+) -> tuple[bool, bool]:
+    """(on the lot's opening committee, acts for a bidder or consortium member with a bid)."""
+    row = await conn.fetchrow(HALL_PARTICIPATION, lot_id, user_id, bidder_orgs)
+    assert row is not None  # a SELECT of two EXISTS always returns its row
+    return bool(row["official"]), bool(row["bidder"])
 
 
 async def hall_session(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> UUID:
@@ -235,6 +266,8 @@ async def announce(
     conn: asyncpg.Connection, tender_id: UUID, lot: str, kind: str, data: dict[str, Any]
 ) -> None:
     """One event to everyone in the hall (confirmations, objections and answers)."""
+    if kind not in EVENTS:
+        raise ValueError(f"the opening hall has no event {kind!r}")
     session = await live.open_session(conn, KIND, subject(tender_id, lot))
     async with conn.transaction():
         await live.append_event(conn, session.id, kind=kind, data=data)

@@ -1,0 +1,62 @@
+"""The engine's use cases: entering a session, applying a command once, presence.
+
+A command's events are numbered and stored in one transaction with whatever the kind
+changed; the client's id makes a retry answer as the first attempt did, on any node.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from accounts.model import Actor
+from live import queries
+from live.errors import LiveSessionNotFound
+from live.kinds import Kinds, LiveKind, check_emits
+from live.model import Command, LiveSession
+
+
+async def enter(
+    conn: asyncpg.Connection, kinds: Kinds, session_id: UUID, actor: Actor
+) -> tuple[LiveSession, frozenset[str] | None]:
+    """The session and the actor's audiences in it (None: not a participant)."""
+    session = await queries.get_session(conn, session_id)
+    if session is None or session.kind not in kinds:
+        raise LiveSessionNotFound("no such live session")
+    return session, await kinds[session.kind].audiences(conn, actor, session)
+
+
+async def apply(
+    conn: asyncpg.Connection, kind: LiveKind, session: LiveSession, actor: Actor, command: Command
+) -> int | None:
+    """Apply the command once; a retried id returns the seq of its first event."""
+    earlier = await queries.event_by_client_msg(conn, session.id, actor.user_id, command.id)
+    if earlier is not None:
+        return earlier.seq
+    try:
+        async with conn.transaction():
+            emits = await kind.handle(conn, actor, session, command)
+            check_emits(kind, emits)
+            first = None
+            for n, emit in enumerate(emits):
+                event = await queries.append_event(
+                    conn, session.id, kind=emit.kind, data=dict(emit.data),
+                    audience=emit.audience, actor_id=actor.user_id,
+                    client_msg_id=command.id if n == 0 else None,
+                )  # fmt: skip
+                first = first or event.seq
+            return first
+    except asyncpg.UniqueViolationError:
+        # The same id raced in on another socket and won: answer as it did.
+        again = await queries.event_by_client_msg(conn, session.id, actor.user_id, command.id)
+        return again.seq if again else None
+
+
+async def record_presence(
+    conn: asyncpg.Connection, session: LiveSession, actor: Actor, event: str, *, node: str
+) -> None:
+    """A join, leave, idle or active of the actor: the attendance record (考勤)."""
+    await queries.record_presence(
+        conn, session.id, actor.user_id, event, address=actor.address or "", node=node
+    )
