@@ -14,14 +14,15 @@ from accounts.errors import AccountsError
 from audit.errors import AuditError
 from evaluation.errors import EvaluationError
 from expert_pool.errors import ExpertPoolError
+from live.errors import LiveError
 from signing.errors import EtenderError, SigningError
 from tender.errors import TenderError
 from tests.web.error_tree import dotted, error_classes
 from web.errors import WebError
 
 ROOTS: tuple[type[EtenderError], ...] = (
-    SigningError, AuditError, AccountsError, TenderError, ExpertPoolError, EvaluationError,
-    WebError,
+    SigningError, AuditError, AccountsError, LiveError, TenderError, ExpertPoolError,
+    EvaluationError, WebError,
 )  # fmt: skip
 
 HEAD = """\

@@ -8,7 +8,8 @@ import pkgutil
 from functools import cache
 
 PACKAGES = (
-    "signing", "audit", "accounts", "tender", "expert_pool", "evaluation", "supervision", "web",
+    "signing", "audit", "accounts", "live", "tender", "expert_pool", "evaluation", "supervision",
+    "web",
 )  # fmt: skip
 
 

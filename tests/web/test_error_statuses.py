@@ -15,6 +15,7 @@ from accounts.errors import AccountsError
 from audit.errors import AuditError
 from evaluation.errors import EvaluationError
 from expert_pool.errors import ExpertPoolError
+from live.errors import LiveError
 from signing.errors import EtenderError, SigningError
 from tender.errors import TenderError
 from tests.web.error_tree import PACKAGES, dotted, error_classes, instance
@@ -25,6 +26,7 @@ ROOTS = (
     SigningError,
     AuditError,
     AccountsError,
+    LiveError,
     TenderError,
     ExpertPoolError,
     EvaluationError,
@@ -213,6 +215,7 @@ STATUS: dict[str, int] = {
     "log_rollback": 422,
     "log_subtree_missing": 422,
     "log_witness_not_found": 404,
+    "live_error": 422,
     "live_rate_limited": 429,
     "live_session_not_found": 404,
     "log_witness_refusal": 422,

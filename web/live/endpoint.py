@@ -194,6 +194,7 @@ class LiveConnection:
             seq = await self._commit(command)
         except EtenderError as exc:  # a refusal, with its code
             await self.ws.send_json(_error_message(command.id, exc))
+            return
         except Exception as exc:  # anything else is ours
             log.exception("live.command_failed", extra={"session": str(self.session.id)})
             await self.ws.send_json(_error_message(command.id, exc))
