@@ -26,13 +26,10 @@ from accounts.errors import (
     OrganisationNameInvalid,
     ParentOrganisationInvalid,
     RegionInvalid,
-    RoleChangeDecided,
-    RoleChangeSelfApproval,
     RoleOrganisationMismatch,
     RoleScopeInvalid,
     UsernameInvalid,
 )
-from accounts.throttle import ThrottlePolicy
 
 
 class OrgKind(enum.StrEnum):
@@ -69,13 +66,6 @@ class UserStatus(enum.StrEnum):
 
     ACTIVE = "active"
     DISABLED = "disabled"
-
-
-class SessionKind(enum.StrEnum):
-    """A browser session (cookie, needs CSRF tokens) or an API bearer token."""
-
-    COOKIE = "cookie"
-    BEARER = "bearer"
 
 
 # 三员分立: system, security and audit administration are held by different people.
@@ -156,24 +146,6 @@ class RoleGrant:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class Session:
-    """An issued session or bearer token (the token itself is never stored)."""
-
-    id: UUID
-    user_id: UUID
-    kind: SessionKind
-    expires_at: datetime
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class IssuedToken:
-    """A fresh token, shown to its owner once; only its SHA-256 is stored."""
-
-    token: str = dataclasses.field(repr=False)
-    session: Session
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class Actor:
     """The authenticated user making a request: what every service receives."""
 
@@ -210,19 +182,6 @@ class ConsoleOperator:
     """
 
     name: str
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class LoginPolicy:
-    """Login throttling and lifetimes of sessions (tests shorten them, STYLE.md 3)."""
-
-    throttle: ThrottlePolicy = dataclasses.field(default_factory=ThrottlePolicy)
-    session_ttl_seconds: int = 8 * 3600
-    token_ttl_seconds: int = 24 * 3600
-
-    def ttl_for(self, kind: SessionKind) -> int:
-        """Lifetime of a new session of ``kind`` in seconds."""
-        return self.session_ttl_seconds if kind is SessionKind.COOKIE else self.token_ttl_seconds
 
 
 def require_aware(value: datetime) -> datetime:
@@ -303,53 +262,6 @@ def check_grant(
             raise AdminRolesSeparated(
                 f"三员分立: this user already holds {', '.join(sorted(others))}"
             )
-
-
-class RoleChangeKind(enum.StrEnum):
-    """What a proposed administrator role change does."""
-
-    GRANT = "grant"
-    REVOKE = "revoke"
-
-
-class RoleChangeStatus(enum.StrEnum):
-    """Where a proposed role change stands (0050)."""
-
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class RoleChange:
-    """A proposed grant or removal of an administrator role, and its decision."""
-
-    id: UUID
-    change: RoleChangeKind
-    user_id: UUID
-    role: Role
-    status: RoleChangeStatus
-    proposed_by: UUID
-    proposed_at: datetime
-    decided_by: UUID | None = None
-    decided_at: datetime | None = None
-
-    def check_approver(self, approver: UUID) -> None:
-        """三员分立: a second person approves — neither the proposer nor the user concerned."""
-        if self.status is not RoleChangeStatus.PENDING:
-            raise RoleChangeDecided(f"this role change was already {self.status}")
-        if approver in (self.proposed_by, self.user_id):
-            raise RoleChangeSelfApproval(
-                "a role change is approved by a second administrator, "
-                "neither its proposer nor the user it concerns"
-            )
-
-    def check_rejecter(self, rejecter: UUID) -> None:
-        """Anyone entitled but the user concerned rejects (the proposer withdraws)."""
-        if self.status is not RoleChangeStatus.PENDING:
-            raise RoleChangeDecided(f"this role change was already {self.status}")
-        if rejecter == self.user_id:
-            raise RoleChangeSelfApproval("the user a role change concerns cannot decide it")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -2,5 +2,5 @@
 
 So far: the decrypted bid files the opening left, served to the lot's evaluation
 committee and the tender's supervisors only, every read logged
-(evaluation/bid_files.py, docs/api-evaluation.md).
+(evaluation/bid_files/service.py, docs/api-evaluation.md).
 """

@@ -26,8 +26,8 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts import service as accounts
 from accounts.model import Actor, OrgKind, Role
+from accounts.organisations import service as organisations
 from accounts.permissions import Action, Resource, ResourceKind, is_allowed, require
 from audit.entry import commit, new_salt
 from expert_pool import (
@@ -110,7 +110,7 @@ class DrawRequestInput:
 
 
 async def _organisation(conn: asyncpg.Connection, org_id: UUID, kind: OrgKind) -> str:
-    org = await accounts.get_organisation(conn, org_id)
+    org = await organisations.get_organisation(conn, org_id)
     if org.kind is not kind:
         raise DrawRequestInvalid(f"organisation {org_id} is not an {kind}")
     return org.credit_code

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from accounts import key_queries
+from accounts.keys import queries as key_queries
 from accounts.model import Actor
 from expert_pool import queries, queries_draws
 from expert_pool.draw import Transcript

@@ -17,9 +17,9 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts import service as accounts
 from accounts.errors import OrganisationNotFound, PermissionDenied
 from accounts.model import Actor, OrgKind, Role
+from accounts.organisations import service as organisations
 from accounts.permissions import Action, Resource, ResourceKind, require
 from audit.entry import format_time
 from signing.canonical import canonical_json, sha256_hex
@@ -54,7 +54,7 @@ async def _check_parties(conn: asyncpg.Connection, draft: TenderDraft) -> None:
     wanted = {draft.tenderer_id: OrgKind.TENDERER, draft.department_id: OrgKind.INDUSTRY_DEPARTMENT}
     for organisation_id, kind in wanted.items():
         try:
-            org = await accounts.get_organisation(conn, organisation_id)
+            org = await organisations.get_organisation(conn, organisation_id)
         except OrganisationNotFound:
             raise OrganisationKindMismatch(f"no {kind} has the id {organisation_id}") from None
         if org.kind is not kind:

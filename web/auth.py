@@ -25,9 +25,11 @@ import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
 
-from accounts import service
+from accounts import security_events
 from accounts.errors import PermissionDenied, TokenInvalid, Unauthenticated
-from accounts.model import Actor, LoginPolicy, SessionKind
+from accounts.model import Actor
+from accounts.sessions import service as sessions
+from accounts.sessions.model import LoginPolicy, SessionKind
 from web.db.database import acquire
 from web.errors import CsrfTokenInvalid
 from web.settings import Settings
@@ -95,9 +97,9 @@ async def check_csrf(request: Request, conn: asyncpg.Connection, session_token: 
     expected = csrf_token_for(session_token)
     if supplied is None or not hmac.compare_digest(supplied.encode(), expected.encode()):
         await request.close()  # the parsed form's files: no handler will read them now
-        await service.record_refusal(
+        await security_events.record_refusal(
             conn,
-            kind=service.CSRF_REFUSED,
+            kind=security_events.CSRF_REFUSED,
             address=client_address(request),
             subject=request.url.path[:200],
         )
@@ -111,10 +113,10 @@ async def current_actor(request: Request, conn: asyncpg.Connection) -> Actor | N
         if presented is None:
             return None
         token, kind = presented
-        actor = await service.authenticate(conn, token, address=client_address(request), kind=kind)
+        actor = await sessions.authenticate(conn, token, address=client_address(request), kind=kind)
     except TokenInvalid:
-        await service.record_refusal(
-            conn, kind=service.FORGED_SESSION, address=client_address(request)
+        await security_events.record_refusal(
+            conn, kind=security_events.FORGED_SESSION, address=client_address(request)
         )
         raise
     if kind is SessionKind.COOKIE and request.method not in SAFE_METHODS:
@@ -144,9 +146,9 @@ async def signed_in(
             yield conn, actor
         except PermissionDenied as refused:
             details = refused.details if isinstance(refused.details, dict) else {}
-            await service.record_refusal(
+            await security_events.record_refusal(
                 conn,
-                kind=service.PERMISSION_DENIED,
+                kind=security_events.PERMISSION_DENIED,
                 address=actor.address,
                 subject=f"{actor.username}:{details.get('action', '')}"[:200],
             )

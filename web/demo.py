@@ -15,10 +15,13 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from accounts import credit_code, queries, service
+from accounts import credit_code
 from accounts.errors import CreditCodeTaken
 from accounts.model import ConsoleOperator, Organisation, OrgKind, Role
+from accounts.organisations import queries as organisation_queries
+from accounts.organisations import service as organisations
 from accounts.passwords import generate_password
+from accounts.users import service as users
 from expert_pool.regions import DEFAULT_REGIONS, Region, RegionKind
 
 # A fixed seed gives the same credit codes on every machine, so "already loaded" is
@@ -199,7 +202,7 @@ def credit_codes() -> dict[str, str]:
 
 async def is_loaded(conn: asyncpg.Connection) -> bool:
     """Whether the demo's city centre already exists."""
-    return await queries.organisation_by_code(conn, credit_codes()["city"]) is not None
+    return await organisation_queries.organisation_by_code(conn, credit_codes()["city"]) is not None
 
 
 async def _create_organisations(
@@ -208,7 +211,7 @@ async def _create_organisations(
     codes = credit_codes()
     made: dict[str, Organisation] = {}
     for spec in organisation_specs():
-        made[spec.key] = await service.create_organisation(
+        made[spec.key] = await organisations.create_organisation(
             conn,
             operator,
             credit_code=codes[spec.key],
@@ -227,7 +230,7 @@ async def _create_user(
     orgs: dict[str, Organisation],
 ) -> DemoLogin:
     password = generate_password()
-    user = await service.create_user(
+    user = await users.create_user(
         conn,
         operator,
         organisation_id=orgs[spec.org].id,
@@ -237,7 +240,7 @@ async def _create_user(
     )
     scope_id = orgs[spec.scope].id if spec.scope else None
     for role in spec.roles:
-        await service.grant_role(conn, operator, user_id=user.id, role=role, scope_id=scope_id)
+        await users.grant_role(conn, operator, user_id=user.id, role=role, scope_id=scope_id)
     return DemoLogin(
         username=spec.username,
         password=password,
@@ -270,10 +273,10 @@ async def reset_passwords(conn: asyncpg.Connection, operator: ConsoleOperator) -
     logins = []
     async with conn.transaction():
         for spec in user_specs():
-            user = await service.user_by_username(conn, spec.username)
+            user = await users.user_by_username(conn, spec.username)
             password = generate_password()
-            await service.set_password(conn, operator, user_id=user.id, password=password)
-            organisation = await service.get_organisation(conn, user.organisation_id)
+            await users.set_password(conn, operator, user_id=user.id, password=password)
+            organisation = await organisations.get_organisation(conn, user.organisation_id)
             logins.append(
                 DemoLogin(
                     username=spec.username,

@@ -26,8 +26,9 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts import service as accounts
 from accounts.model import Actor, Organisation, Role, User
+from accounts.organisations import service as organisations
+from accounts.users import service as users
 from audit import service as audit
 from audit.service import LogIdentity
 from expert_pool import (
@@ -75,8 +76,8 @@ class DemoPoolResult:
 
 
 async def _actor(conn: asyncpg.Connection, username: str) -> Actor:
-    user = await accounts.user_by_username(conn, username)
-    grants = await accounts.user_roles(conn, user.id)
+    user = await users.user_by_username(conn, username)
+    grants = await users.user_roles(conn, user.id)
     return Actor(
         user_id=user.id,
         organisation_id=user.organisation_id,
@@ -122,8 +123,8 @@ async def _experts(
     rng = random.Random(SEED)  # noqa: S311 (demo identifiers, not secrets)
     identities: dict[str, Identity] = {}
     for n in range(1, count + 1):
-        user = await accounts.user_by_username(conn, f"expert{n:02d}")
-        employer = (await accounts.get_organisation(conn, user.organisation_id)).credit_code
+        user = await users.user_by_username(conn, f"expert{n:02d}")
+        employer = (await organisations.get_organisation(conn, user.organisation_id)).credit_code
         fields = _fields(n, user, employer, rng)
         await service.create_expert(conn, manager, fields, id_card_key=id_card_key, user_id=user.id)
         identity = issue_identity(ca, name=user.display_name, now=now - dt.timedelta(hours=1))
@@ -152,7 +153,7 @@ async def _answer(
     profile = await queries.expert(conn, expert_id)
     assert profile is not None
     assert profile.user_id is not None
-    actor = await _actor(conn, (await accounts.get_user(conn, profile.user_id)).username)
+    actor = await _actor(conn, (await users.get_user(conn, profile.user_id)).username)
     statement = DrawResponse(
         draw_id=draw_id,
         expert_id=expert_id,
@@ -288,7 +289,7 @@ async def load_demo(
     now = dt.datetime.now(dt.UTC)
     names = dict(zip(("supervisor", "centre", "agency", "tenderer"), usernames, strict=True))
     actors = {key: await _actor(conn, name) for key, name in names.items()}
-    tenderer = await accounts.get_organisation(conn, actors["tenderer"].organisation_id)
+    tenderer = await organisations.get_organisation(conn, actors["tenderer"].organisation_id)
     identities = await _experts(conn, actors["supervisor"], ca, id_card_key, now, experts)
     venues = await _venues(conn, actors["centre"])
     draw_id = await _run_draw(conn, actors, tenderer, identities, ca, now, log)

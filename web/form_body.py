@@ -33,9 +33,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from accounts import service
 from accounts.errors import AccountsError
-from accounts.model import SessionKind
+from accounts.sessions import service as sessions
+from accounts.sessions.model import SessionKind
 from web.auth import SESSION_COOKIE
 from web.db.database import acquire
 from web.errors import BodyReadTimeout, BodyTooLarge, WebError
@@ -105,7 +105,7 @@ async def _signed_in(scope: Scope) -> bool:
         return False
     async with acquire(scope["app"].state.pool) as conn:
         try:
-            await service.authenticate(conn, token, address=None, kind=SessionKind.COOKIE)
+            await sessions.authenticate(conn, token, address=None, kind=SessionKind.COOKIE)
         except AccountsError:
             return False
     return True

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts import service
+from accounts import security_events
 from accounts.errors import (
     AccountsError,
     CredentialsInvalid,
@@ -28,7 +28,10 @@ from accounts.errors import (
     LoginThrottled,
     Unauthenticated,
 )
-from accounts.model import Actor, Role, SessionKind
+from accounts.model import Actor, Role
+from accounts.organisations import service as organisations
+from accounts.sessions import service as sessions
+from accounts.sessions.model import SessionKind
 from web import i18n
 from web.auth import (
     CSRF_FIELD,
@@ -227,8 +230,11 @@ async def login_submit(request: Request) -> Response:
     # Double submit: a cross-site form cannot read or set our cookie to match the field.
     if not cookie or not hmac.compare_digest(cookie.encode(), supplied.encode()):
         async with request.app.state.pool.acquire() as conn:
-            await service.record_refusal(
-                conn, kind=service.CSRF_REFUSED, address=client_address(request), subject="/login"
+            await security_events.record_refusal(
+                conn,
+                kind=security_events.CSRF_REFUSED,
+                address=client_address(request),
+                subject="/login",
             )
         return _login_page(request, error="csrf_token_invalid", username=username, status=403)
     if not username or not form.get("password"):
@@ -236,7 +242,7 @@ async def login_submit(request: Request) -> Response:
     settings = request.app.state.settings
     try:
         async with password_checks(request.app), request.app.state.pool.acquire() as conn:
-            issued = await service.login(
+            issued = await sessions.login(
                 conn,
                 username=username,
                 password=form["password"],
@@ -262,7 +268,7 @@ async def logout_submit(request: Request) -> Response:
         except CsrfTokenInvalid:
             return render(request, "error.html", 403, message="error.csrf_token_invalid")
         if actor is not None:
-            await service.logout(conn, actor)
+            await sessions.logout(conn, actor)
     response = _redirect("/")
     clear_session_cookie(response, settings)
     return response
@@ -273,7 +279,7 @@ async def workspace(request: Request) -> Response:
         actor = await _page_actor(request, conn)
         if actor is None:
             return _redirect("/login")
-        org = await service.get_organisation(conn, actor.organisation_id)
+        org = await organisations.get_organisation(conn, actor.organisation_id)
     roles = sorted(actor.roles, key=list(Role).index)
     sections = [(role, ROLE_SECTIONS[role]) for role in roles]
     return render(

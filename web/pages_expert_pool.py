@@ -26,9 +26,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts import service as accounts
 from accounts.errors import AccountsError, PermissionDenied, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
+from accounts.organisations import service as organisations
 from accounts.permissions import Action, is_allowed
 from expert_pool import (
     service,
@@ -185,7 +185,7 @@ async def draws_page(request: Request, conn: asyncpg.Connection, actor: Actor) -
 
 
 async def _departments(conn: asyncpg.Connection, actor: Actor) -> list[Any]:
-    page_ = await accounts.list_organisations(conn, actor, cursor=None, limit=200)
+    page_ = await organisations.list_organisations(conn, actor, cursor=None, limit=200)
     return [o for o in page_.items if o.kind is OrgKind.INDUSTRY_DEPARTMENT]
 
 

@@ -22,9 +22,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from accounts import service as accounts
 from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
+from accounts.organisations import service as organisations
 from tender import access, service
 from tender.committee import service as committee
 from tender.documents import service as documents
@@ -196,7 +196,7 @@ async def notice_page(request: Request) -> Response:
 
 async def _names(conn: asyncpg.Connection, tender: Tender) -> dict[UUID, str]:
     ids = {tender.agency_id, tender.content.tenderer_id, tender.content.department_id}
-    return {i: (await accounts.get_organisation(conn, i)).name for i in ids}
+    return {i: (await organisations.get_organisation(conn, i)).name for i in ids}
 
 
 @page
@@ -212,7 +212,7 @@ async def download_page(request: Request, conn: asyncpg.Connection, actor: Actor
 
 
 async def _organisations(conn: asyncpg.Connection, actor: Actor, kind: OrgKind) -> list[Any]:
-    page_ = await accounts.list_organisations(conn, actor, cursor=None, limit=200)
+    page_ = await organisations.list_organisations(conn, actor, cursor=None, limit=200)
     return [org for org in page_.items if org.kind is kind]
 
 

@@ -32,8 +32,9 @@ from typing import Any
 import asyncpg
 
 from accounts import credit_code
-from accounts import service as accounts
 from accounts.model import Actor, ConsoleOperator, OrgKind, Role
+from accounts.organisations import service as organisations
+from accounts.users import service as users
 from audit import service as audit
 from audit.checkpoint import generate_private_key
 from audit.note import Ed25519Signer
@@ -160,10 +161,10 @@ async def load_pool(conn: asyncpg.Connection, n: int, parties: list[str], day: d
 async def make_actor(conn: asyncpg.Connection, kind: OrgKind, role: Role, n: int) -> Actor:
     """An organisation of `kind` and a user holding `role` for it."""
     code = credit_code.generate(random.Random(n))
-    org = await accounts.create_organisation(
+    org = await organisations.create_organisation(
         conn, CONSOLE, credit_code=code, name=f"{kind} bench", kind=kind
     )
-    user = await accounts.create_user(
+    user = await users.create_user(
         conn,
         CONSOLE,
         organisation_id=org.id,
@@ -172,8 +173,8 @@ async def make_actor(conn: asyncpg.Connection, kind: OrgKind, role: Role, n: int
         password=None,
     )
     scope = org.id if role is Role.SUPERVISOR else None
-    await accounts.grant_role(conn, CONSOLE, user_id=user.id, role=role, scope_id=scope)
-    grants = frozenset(await accounts.user_roles(conn, user.id))
+    await users.grant_role(conn, CONSOLE, user_id=user.id, role=role, scope_id=scope)
+    grants = frozenset(await users.user_roles(conn, user.id))
     return Actor(
         user_id=user.id,
         organisation_id=org.id,
@@ -292,7 +293,7 @@ async def run(conn: asyncpg.Connection, experts: int, draws: int) -> None:
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=5)
     loaded = time.perf_counter()
     codes = [
-        (await accounts.get_organisation(conn, a.organisation_id)).credit_code
+        (await organisations.get_organisation(conn, a.organisation_id)).credit_code
         for a in actors.values()
     ]
     await load_pool(conn, experts, [tenderer, *codes], start.date())

@@ -17,9 +17,9 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts import service as accounts
 from accounts.errors import OrganisationNotFound, PermissionDenied
 from accounts.model import Actor, OrgKind, Role
+from accounts.organisations import service as organisations
 from audit.entry import Actor as LogActor
 from audit.entry import commit, format_time, new_salt
 from signing.canonical import sha256_hex
@@ -81,7 +81,7 @@ class BondInput:
 
 async def _require_bidder(conn: asyncpg.Connection, bidder_id: UUID) -> None:
     try:
-        org = await accounts.get_organisation(conn, bidder_id)
+        org = await organisations.get_organisation(conn, bidder_id)
     except OrganisationNotFound:
         raise OrganisationKindMismatch("no bidder has this id") from None
     if org.kind is not OrgKind.BIDDER:

@@ -18,9 +18,9 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts import service as accounts
 from accounts.errors import UserNotFound
 from accounts.model import Actor, Role
+from accounts.users import service as users
 from signing.certs import cert_sha256, load_pem_certificate
 from signing.committee import Committee, dump_committee
 from signing.errors import SigningError
@@ -75,10 +75,10 @@ def _require_changeable(locked: LockedTender) -> None:
 
 async def _seat(conn: asyncpg.Connection, x: int, official: OfficialInput) -> Seat:
     try:
-        user = await accounts.get_user(conn, official.user_id)
+        user = await users.get_user(conn, official.user_id)
     except UserNotFound:
         raise TenderInputInvalid(f"official x={x}: no such user") from None
-    roles = {grant.role for grant in await accounts.user_roles(conn, user.id)}
+    roles = {grant.role for grant in await users.user_roles(conn, user.id)}
     if Role.OPENING_OFFICIAL not in roles:
         raise TenderInputInvalid(f"official x={x}: the user is not an opening official")
     try:

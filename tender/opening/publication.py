@@ -12,7 +12,7 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts import service as accounts
+from accounts.organisations import service as organisations
 from tender.errors import LotNotFound
 from tender.lifecycle import PLATFORM, load
 from tender.opening import queries as opening_queries
@@ -152,7 +152,7 @@ async def _build_record(
 async def _entry_for_record(
     conn: asyncpg.Connection, entry: FreezeEntry, result: StoredResult
 ) -> RecordEntry:
-    organisation = await accounts.get_organisation(conn, entry.bidder_id)
+    organisation = await organisations.get_organisation(conn, entry.bidder_id)
     versions = await bid_queries.versions(conn, entry.bid_id)
     received = next(v.received_at for v in versions if v.version == entry.version)
     return RecordEntry(

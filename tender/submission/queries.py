@@ -161,7 +161,7 @@ async def versions(conn: asyncpg.Connection, bid_id: UUID) -> list[BidVersion]:
 
 # --- signers ---------------------------------------------------------------------------
 
-# Who registered a signing certificate (accounts/keys.py): the organisation it speaks
+# Who registered a signing certificate (accounts/keys/service.py): the organisation it speaks
 # for on this platform, if its user is active, and when it was rotated out.
 SIGNER_REGISTRATION = """
 SELECT o.credit_code, c.retired_at FROM user_certificates c

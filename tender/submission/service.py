@@ -19,8 +19,8 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts import service as accounts
 from accounts.model import Actor
+from accounts.organisations import service as organisations
 from audit import queries as audit_queries
 from audit import service as audit
 from audit.entry import Actor as LogActor
@@ -112,7 +112,7 @@ async def _who_and_where(
 ) -> tuple[UUID, str, Tender, UUID, datetime]:
     """The bidder (id, credit code), the tender and lot, and the database clock now."""
     org = bidder_of(actor)
-    bidder = (await accounts.get_organisation(conn, org)).credit_code
+    bidder = (await organisations.get_organisation(conn, org)).credit_code
     tender = await load(conn, tender_id)
     return org, bidder, tender, lot_id_of(tender, lot), await queries.database_now(conn)
 

@@ -8,8 +8,10 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts import credit_code, service
+from accounts import credit_code
 from accounts.model import Actor, ConsoleOperator, Organisation, OrgKind, Role, User
+from accounts.organisations import service as organisations
+from accounts.users import service as users
 
 CONSOLE = ConsoleOperator(name="test")
 PASSWORD = "Correct-horse-42"
@@ -33,7 +35,7 @@ async def make_organisation(
     region: str = "",
 ) -> Organisation:
     """An organisation created by the console."""
-    return await service.create_organisation(
+    return await organisations.create_organisation(
         conn,
         CONSOLE,
         credit_code=new_credit_code(),
@@ -53,7 +55,7 @@ async def make_user(
     password: str | None = PASSWORD,
 ) -> User:
     """A user of ``org`` holding ``roles`` (scoped roles get ``scope``)."""
-    user = await service.create_user(
+    user = await users.create_user(
         conn,
         CONSOLE,
         organisation_id=org.id,
@@ -63,13 +65,13 @@ async def make_user(
     )
     for role in roles:
         scope_id = scope.id if scope is not None and role is Role.SUPERVISOR else None
-        await service.grant_role(conn, CONSOLE, user_id=user.id, role=role, scope_id=scope_id)
+        await users.grant_role(conn, CONSOLE, user_id=user.id, role=role, scope_id=scope_id)
     return user
 
 
 async def actor_for(conn: asyncpg.Connection, user: User, address: str = ADDRESS) -> Actor:
     """The actor a request by ``user`` would carry (grants read from the database)."""
-    grants = await service.user_roles(conn, user.id)
+    grants = await users.user_roles(conn, user.id)
     return Actor(
         user_id=user.id,
         organisation_id=user.organisation_id,

@@ -16,7 +16,7 @@ from uuid import UUID
 import asyncpg
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from accounts import key_queries
+from accounts.keys import queries as key_queries
 from accounts.model import Actor, Organisation, OrgKind, Role, User
 from audit.entry import LogEntry
 from signing.age import X25519Identity
@@ -102,7 +102,7 @@ class World:
 
 async def register_certificate(conn: asyncpg.Connection, user_id: UUID, identity: Identity) -> None:
     """Register ``identity``'s certificate for the user (what POST /keys/certificate
-    stores after its proof of possession; accounts/keys.py tests that proof)."""
+    stores after its proof of possession; accounts/keys/service.py tests that proof)."""
     certificate = identity.certificate
     await key_queries.replace_certificate(
         conn,

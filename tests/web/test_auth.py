@@ -13,8 +13,9 @@ import pytest
 import websockets
 from starlette.applications import Starlette
 
-from accounts import service
-from accounts.model import LoginPolicy, OrgKind, Role, SessionKind, User
+from accounts.model import OrgKind, Role, User
+from accounts.sessions import service as sessions
+from accounts.sessions.model import LoginPolicy, SessionKind
 from tests.accounts.factory import (
     ADDRESS,
     PASSWORD,
@@ -56,7 +57,7 @@ def bearer(token: str) -> dict[str, str]:
 async def cookie_session(pool: asyncpg.Pool, username: str) -> str:
     """A browser session token, as the login page would set in the cookie."""
     async with pool.acquire() as conn:
-        issued = await service.login(
+        issued = await sessions.login(
             conn,
             username=username,
             password=PASSWORD,

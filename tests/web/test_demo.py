@@ -7,8 +7,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from accounts import credit_code, service
-from accounts.model import ConsoleOperator, LoginPolicy, Role, SessionKind
+from accounts import credit_code
+from accounts.model import ConsoleOperator, Role
+from accounts.sessions import service as sessions
+from accounts.sessions.model import LoginPolicy, SessionKind
 from expert_pool.regions import DEFAULT_REGIONS
 from tests.accounts.factory import count_rows, log_size
 from tests.conftest import TestDatabase as Database
@@ -77,7 +79,7 @@ async def test_the_printed_passwords_work_and_are_stored_only_hashed(pool: async
             assert login.password not in dump
             assert login.password not in repr(login)
         for login in (result.logins[0], result.logins[-1]):
-            issued = await service.login(
+            issued = await sessions.login(
                 conn,
                 username=login.username,
                 password=login.password,
@@ -85,7 +87,7 @@ async def test_the_printed_passwords_work_and_are_stored_only_hashed(pool: async
                 kind=SessionKind.BEARER,
                 policy=LoginPolicy(),
             )
-            actor = await service.authenticate(conn, issued.token, address=None)
+            actor = await sessions.authenticate(conn, issued.token, address=None)
             assert actor.roles == set(login.roles)
 
 
@@ -150,5 +152,5 @@ async def test_reset_passwords_replaces_every_demo_password(pool: asyncpg.Pool) 
         assert old.password != new.password
         how = {"address": "192.0.2.11", "kind": SessionKind.BEARER, "policy": LoginPolicy()}
         with pytest.raises(CredentialsInvalid):
-            await service.login(conn, username=old.username, password=old.password, **how)
-        await service.login(conn, username=new.username, password=new.password, **how)
+            await sessions.login(conn, username=old.username, password=old.password, **how)
+        await sessions.login(conn, username=new.username, password=new.password, **how)

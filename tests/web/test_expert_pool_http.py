@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from starlette.applications import Starlette
 
-from accounts import key_queries
+from accounts.keys import queries as key_queries
 from accounts.model import Actor
 from audit.checkpoint import Cosigner, generate_private_key
 from audit.entry import LogEntry

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from accounts import service
 from accounts.model import OrgKind, Role, User
+from accounts.sessions import service as sessions
 from signing.certs import DemoCA, Identity, create_demo_ca, dump_pem_certificate, issue_identity
 from signing.cms import sign_detached
 from tests.accounts.factory import ADDRESS, PASSWORD, make_organisation, make_user
@@ -55,7 +55,7 @@ async def _remember_failures(pool: asyncpg.Pool, username: str, count: int) -> N
     async with pool.acquire() as conn:
         await conn.executemany(
             "INSERT INTO login_attempts (name_sha256, address, failed) VALUES ($1, $2, true)",
-            [(service.login_name_key(username), ADDRESS)] * count,
+            [(sessions.login_name_key(username), ADDRESS)] * count,
         )
 
 

@@ -16,10 +16,11 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from accounts import service
 from accounts.errors import AccountsError
 from accounts.model import ADMIN_ROLES, ROLE_SCOPE_KINDS, ConsoleOperator, OrgKind, Role
+from accounts.organisations import service as organisations
 from accounts.passwords import check_password_policy
+from accounts.users import service as user_service
 from web.cli.common import fail, guarded, run_with_database
 from web.settings import Settings
 
@@ -61,9 +62,11 @@ def cmd_add_organisation(args: argparse.Namespace) -> int:
 
     async def work(conn: asyncpg.Connection, settings: Settings) -> int:
         parent = (
-            await service.organisation_by_code(conn, args.parent_code) if args.parent_code else None
+            await organisations.organisation_by_code(conn, args.parent_code)
+            if args.parent_code
+            else None
         )
-        org = await service.create_organisation(
+        org = await organisations.create_organisation(
             conn,
             operator(),
             credit_code=args.credit_code,
@@ -85,13 +88,15 @@ def _add_user(args: argparse.Namespace, roles: list[Role]) -> int:
         return fail(f"{exc.message} ({exc.code})", 1)
 
     async def work(conn: asyncpg.Connection, settings: Settings) -> int:
-        org = await service.organisation_by_code(conn, args.org_code)
+        org = await organisations.organisation_by_code(conn, args.org_code)
         scope = (
-            await service.organisation_by_code(conn, args.scope_code) if args.scope_code else None
+            await organisations.organisation_by_code(conn, args.scope_code)
+            if args.scope_code
+            else None
         )
         console = operator()
         async with conn.transaction():
-            user = await service.create_user(
+            user = await user_service.create_user(
                 conn,
                 console,
                 organisation_id=org.id,
@@ -102,7 +107,7 @@ def _add_user(args: argparse.Namespace, roles: list[Role]) -> int:
             for role in roles:
                 scoped = scope is not None and role in ROLE_SCOPE_KINDS
                 scope_id = scope.id if scope is not None and scoped else None
-                await service.grant_role(
+                await user_service.grant_role(
                     conn, console, user_id=user.id, role=role, scope_id=scope_id
                 )
         print(f"user {user.id} {user.username} at {org.name}: {', '.join(roles) or 'no roles'}")
@@ -123,12 +128,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def _grant(args: argparse.Namespace, *, revoke: bool) -> int:
     async def work(conn: asyncpg.Connection, settings: Settings) -> int:
-        user = await service.user_by_username(conn, args.username)
+        user = await user_service.user_by_username(conn, args.username)
         scope = (
-            await service.organisation_by_code(conn, args.scope_code) if args.scope_code else None
+            await organisations.organisation_by_code(conn, args.scope_code)
+            if args.scope_code
+            else None
         )
         scope_id = scope.id if scope is not None else None
-        change = service.revoke_role if revoke else service.grant_role
+        change = user_service.revoke_role if revoke else user_service.grant_role
         await change(conn, operator(), user_id=user.id, role=Role(args.role), scope_id=scope_id)
         done = "revoked" if revoke else "granted"
         print(f"{done} {args.role} {'from' if revoke else 'to'} {user.username}")
@@ -151,13 +158,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     """Print every user with organisation and roles."""
 
     async def work(conn: asyncpg.Connection, settings: Settings) -> int:
-        rows = await service.list_users(conn, operator())
+        rows = await user_service.list_users(conn, operator())
         names: dict[object, str] = {}
         print(f"{'USERNAME':<20} {'NAME':<12} {'STATUS':<9} {'ORGANISATION':<30} ROLES")
         for user, grants in rows:
             if user.organisation_id not in names:
                 names[user.organisation_id] = (
-                    await service.get_organisation(conn, user.organisation_id)
+                    await organisations.get_organisation(conn, user.organisation_id)
                 ).name
             roles = ", ".join(str(g.role) for g in grants) or "-"
             org = names[user.organisation_id]

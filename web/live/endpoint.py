@@ -36,9 +36,10 @@ import msgspec
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from accounts import service as accounts
 from accounts.errors import Unauthenticated
-from accounts.model import Actor, SessionKind
+from accounts.model import Actor
+from accounts.sessions import service as sessions
+from accounts.sessions.model import SessionKind
 from live import service as live
 from live.hub import Hub, Subscription
 from live.kinds import Kinds, LiveKind
@@ -240,7 +241,7 @@ async def _authenticate(websocket: WebSocket, conn: asyncpg.Connection) -> Actor
     token, kind = presented
     if kind is SessionKind.COOKIE and not _origin_ok(websocket):
         raise CsrfTokenInvalid("cross-site WebSocket refused")
-    return await accounts.authenticate(conn, token, address=client_address(websocket), kind=kind)  # type: ignore[arg-type]
+    return await sessions.authenticate(conn, token, address=client_address(websocket), kind=kind)  # type: ignore[arg-type]
 
 
 async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:

@@ -12,21 +12,22 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from accounts import role_changes, service
 from accounts.model import (
     Actor,
     Organisation,
     OrganisationPage,
     OrgKind,
     Role,
-    RoleChange,
-    RoleChangeKind,
-    RoleChangeStatus,
     RoleGrant,
-    SessionKind,
     User,
     UserStatus,
 )
+from accounts.organisations import service as organisations
+from accounts.role_changes import service as role_changes
+from accounts.role_changes.model import RoleChange, RoleChangeKind, RoleChangeStatus
+from accounts.sessions import service as sessions
+from accounts.sessions.model import SessionKind
+from accounts.users import service as users
 from web.auth import (
     clear_session_cookie,
     client_address,
@@ -204,7 +205,7 @@ async def login(request: Request) -> TokenResponse:
     body = await read_json(request, LoginRequest)
     # A slot before a connection: logins never hold the whole pool (issue 9, item 14).
     async with password_checks(request.app), request.app.state.pool.acquire() as conn:
-        issued = await service.login(
+        issued = await sessions.login(
             conn,
             username=body.username,
             password=body.password,
@@ -217,14 +218,14 @@ async def login(request: Request) -> TokenResponse:
 
 async def logout(request: Request) -> Response:
     async with signed_in(request) as (conn, actor):
-        await service.logout(conn, actor)
+        await sessions.logout(conn, actor)
     response = json_response(StatusResponse(status="logged_out"))
     clear_session_cookie(response, request.app.state.settings)
     return response
 
 
 async def _me(conn: asyncpg.Connection, actor: Actor, request: Request) -> MeResponse:
-    org = await service.get_organisation(conn, actor.organisation_id)
+    org = await organisations.get_organisation(conn, actor.organisation_id)
     cookie = session_token(request) if request.state.session_kind is SessionKind.COOKIE else None
     return MeResponse(
         user_id=actor.user_id,
@@ -244,7 +245,7 @@ async def me(request: Request) -> MeResponse:
 async def create_organisation(request: Request) -> Response:
     body = await read_json(request, OrganisationCreate)
     async with signed_in(request) as (conn, actor):
-        org = await service.create_organisation(
+        org = await organisations.create_organisation(
             conn,
             actor,
             credit_code=body.credit_code,
@@ -260,14 +261,14 @@ async def list_organisations(request: Request) -> OrganisationList:
     limit = _limit(request)
     cursor = request.query_params.get("cursor") or None
     async with signed_in(request) as (conn, actor):
-        page = await service.list_organisations(conn, actor, cursor=cursor, limit=limit)
+        page = await organisations.list_organisations(conn, actor, cursor=cursor, limit=limit)
     return page_body(page)
 
 
 async def create_user(request: Request) -> Response:
     body = await read_json(request, UserCreate)
     async with signed_in(request) as (conn, actor):
-        user = await service.create_user(
+        user = await users.create_user(
             conn,
             actor,
             organisation_id=body.organisation_id,
@@ -282,7 +283,7 @@ async def grant_role(request: Request) -> Response:
     user_id = path_uuid(request, "id")
     body = await read_json(request, RoleGrantCreate)
     async with signed_in(request) as (conn, actor):
-        grant = await service.grant_role(
+        grant = await users.grant_role(
             conn, actor, user_id=user_id, role=body.role, scope_id=body.scope_id
         )
     return json_response(grant_body(user_id, grant), 201)
@@ -304,7 +305,7 @@ async def revoke_role(request: Request) -> StatusResponse:
                 "'scope_id' must be a UUID", details={"param": "scope_id"}
             ) from None
     async with signed_in(request) as (conn, actor):
-        await service.revoke_role(conn, actor, user_id=user_id, role=role, scope_id=scope_id)
+        await users.revoke_role(conn, actor, user_id=user_id, role=role, scope_id=scope_id)
     return StatusResponse(status="revoked")
 
 

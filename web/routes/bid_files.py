@@ -14,8 +14,8 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
-from evaluation import bid_files
-from evaluation.model import BidFileEntry
+from evaluation.bid_files import service as bid_files
+from evaluation.bid_files.model import BidFileEntry
 from tender.service import get_tender
 from web import opening_setup  # module import: opening_setup imports web.routes too
 from web.auth import signed_in

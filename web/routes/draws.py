@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
-from accounts import service as accounts_service
+from accounts import security_events
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
 from expert_pool import (
@@ -255,9 +255,9 @@ async def _sealed_view(request: Request, view: Any) -> Any:
             return await view(conn, actor, request.path_params["id"])
         except PermissionDenied:
             assert actor is not None
-            await accounts_service.record_refusal(
+            await security_events.record_refusal(
                 conn,
-                kind=accounts_service.PERMISSION_DENIED,
+                kind=security_events.PERMISSION_DENIED,
                 address=actor.address,
                 subject=f"{actor.username}:sealed_draw"[:200],
             )

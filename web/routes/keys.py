@@ -8,7 +8,8 @@ from datetime import datetime
 
 from starlette.requests import Request
 
-from accounts import key_queries, keys
+from accounts.keys import queries as key_queries
+from accounts.keys import service as keys
 from signing.certs import TrustStore
 from web.auth import client_address, login_policy, signed_in
 from web.errors import RequestInvalid, TrustStoreUnavailable

@@ -12,7 +12,7 @@ import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from accounts import service as accounts
+from accounts.organisations import service as organisations
 from tender import access, service
 from tender.bonds import service as bonds
 from tender.bonds.service import BondInput
@@ -210,7 +210,7 @@ async def list_alerts(request: Request) -> r.TenderAlertList:
 async def party_names(conn: asyncpg.Connection, tender: Tender) -> dict[UUID, str]:
     """Names of the agency, tenderer and department (through the accounts service)."""
     ids = {tender.agency_id, tender.content.tenderer_id, tender.content.department_id}
-    return {i: (await accounts.get_organisation(conn, i)).name for i in ids}
+    return {i: (await organisations.get_organisation(conn, i)).name for i in ids}
 
 
 async def _published(conn: asyncpg.Connection, which: UUID) -> Tender:

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
 from accounts.errors import CertificateAlreadyRegistered
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class StoredCertificate:
-    """A registered signing certificate (DER) of a user."""
-
-    user_id: UUID
-    cert_sha256: str
-    certificate: bytes
-    subject: str
-    registered_at: datetime
-    retired_at: datetime | None
+from accounts.keys.model import StoredCertificate
 
 
 def _certificate(row: asyncpg.Record) -> StoredCertificate:

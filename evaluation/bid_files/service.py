@@ -39,6 +39,7 @@ from accounts.permissions import Action, Resource, ResourceKind, require
 from audit import service as audit
 from audit.entry import Actor as LogActor
 from audit.entry import LogEntry, Subject
+from evaluation.bid_files.model import BidFileEntry, PartLocation, check_file_path
 from evaluation.errors import (
     BidFileIntegrityBroken,
     BidFileNotFound,
@@ -46,7 +47,7 @@ from evaluation.errors import (
     BidPartNotOpened,
     OpenedBidNotFound,
 )
-from evaluation.model import BidFileEntry, EvaluationEvent, PartLocation, check_file_path
+from evaluation.events import EvaluationEvent
 from expert_pool.journal import hidden_actor
 from expert_pool.service_views import committee_member_salt, evaluation_committee
 from signing.errors import SigningError

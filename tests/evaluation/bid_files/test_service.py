@@ -13,7 +13,7 @@ import pytest
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
 from audit.entry import LogEntry
-from evaluation.bid_files import OpenedBidFile, list_bid_files, open_bid_file, read_chunks
+from evaluation.bid_files.service import OpenedBidFile, list_bid_files, open_bid_file, read_chunks
 from evaluation.errors import (
     BidFileIntegrityBroken,
     BidFileNotFound,

@@ -27,8 +27,6 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts import queries, service
-from accounts import role_change_queries as changes
 from accounts.errors import (
     PermissionDenied,
     RoleAlreadyGranted,
@@ -37,16 +35,15 @@ from accounts.errors import (
     RoleGrantNotFound,
     UserNotFound,
 )
-from accounts.model import (
-    ADMIN_ROLES,
-    Actor,
-    Role,
-    RoleChange,
-    RoleChangeKind,
-    RoleChangeStatus,
-    check_grant,
-)
+from accounts.journal import log_address
+from accounts.model import ADMIN_ROLES, Actor, Role, check_grant
+from accounts.organisations.service import get_organisation
 from accounts.permissions import PLATFORM, Action, is_allowed, require_role
+from accounts.queries import database_now
+from accounts.role_changes import queries as changes
+from accounts.role_changes.model import RoleChange, RoleChangeKind, RoleChangeStatus
+from accounts.users import queries
+from accounts.users.service import apply_grant, apply_revoke, user_resource
 from audit import service as audit
 from audit.entry import Actor as LogActor
 from audit.entry import LogEntry, Subject
@@ -69,9 +66,9 @@ async def _append(
 ) -> None:  # fmt: skip
     entry = LogEntry(
         kind=kind,
-        time=await queries.database_now(conn),
+        time=await database_now(conn),
         actor=_log_actor(by, role),
-        address=service._log_address(by.address),
+        address=log_address(by.address),
         subject=Subject(type="role_change", id=str(change.id)),
         data={
             "change": str(change.change),
@@ -97,7 +94,7 @@ async def _check_proposal(
         return
     if role in held:
         raise RoleAlreadyGranted(f"the user already holds the {role} role")
-    user_org = await service.get_organisation(conn, target.organisation_id)
+    user_org = await get_organisation(conn, target.organisation_id)
     check_grant(role, user_org=user_org, scope=None, held=held)
 
 
@@ -105,7 +102,7 @@ async def propose_role_change(
     conn: asyncpg.Connection, by: Actor, *, change: RoleChangeKind, user_id: UUID, role: Role
 ) -> RoleChange:
     """The security administrator proposes granting or removing an administrator role."""
-    acted_as = require_role(by, Action.GRANT_ROLES, service._user_resource(user_id))
+    acted_as = require_role(by, Action.GRANT_ROLES, user_resource(user_id))
     if by.user_id == user_id:
         raise PermissionDenied("nobody changes their own roles")
     if role not in ADMIN_ROLES:
@@ -142,11 +139,11 @@ async def approve_role_change(conn: asyncpg.Connection, by: Actor, change_id: UU
         data = {"proposed_by": str(found.proposed_by)}
         await _append(conn, ROLE_CHANGE_APPROVED, by, acted_as, approved, data)
         if found.change is RoleChangeKind.GRANT:
-            await service.apply_grant(
+            await apply_grant(
                 conn, by, actor, user_id=found.user_id, role=found.role, role_change_id=found.id
             )
         else:
-            await service.apply_revoke(conn, by, actor, user_id=found.user_id, role=found.role)
+            await apply_revoke(conn, by, actor, user_id=found.user_id, role=found.role)
     log.info("accounts.role_change_approved", extra={"role_change": str(change_id)})
     return approved
 

@@ -18,7 +18,6 @@ import asyncpg
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from accounts import key_queries, queries, service
 from accounts.errors import (
     CertificateAlreadyRegistered,
     CertificateOrganisationMismatch,
@@ -28,7 +27,13 @@ from accounts.errors import (
     KeyProofInvalid,
     LoginChallengeInvalid,
 )
-from accounts.model import Actor, IssuedToken, LoginPolicy, Role, SessionKind, UserStatus
+from accounts.keys import queries
+from accounts.model import Actor, Role, UserStatus
+from accounts.organisations import queries as organisation_queries
+from accounts.queries import database_now
+from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
+from accounts.sessions.service import open_session
+from accounts.users.service import get_user
 from audit import service as audit
 from audit.entry import Actor as LogActor
 from audit.entry import LogEntry, Subject
@@ -62,10 +67,10 @@ def _nonce_hash(nonce: str) -> bytes:
 
 async def issue_challenge(conn: asyncpg.Connection, *, origin: str) -> LoginChallenge:
     """A fresh challenge, good once for five minutes."""
-    now: datetime = await queries.database_now(conn)
+    now: datetime = await database_now(conn)
     challenge = LoginChallenge.new(origin=origin, now=now)
-    await key_queries.delete_expired_challenges(conn)
-    await key_queries.insert_challenge(
+    await queries.delete_expired_challenges(conn)
+    await queries.insert_challenge(
         conn, _nonce_hash(challenge.nonce), origin, challenge.issued_at,
         CHALLENGE_TTL.total_seconds(),
     )  # fmt: skip
@@ -74,7 +79,7 @@ async def issue_challenge(conn: asyncpg.Connection, *, origin: str) -> LoginChal
 
 async def _use_challenge(conn: asyncpg.Connection, nonce: str) -> LoginChallenge:
     """Consume a challenge (in its own statement: a failed attempt still uses it up)."""
-    found = await key_queries.consume_challenge(conn, _nonce_hash(nonce))
+    found = await queries.consume_challenge(conn, _nonce_hash(nonce))
     if found is None:
         raise LoginChallengeInvalid("the challenge is unknown, used or expired: ask for a new one")
     origin, issued_at = found
@@ -103,7 +108,7 @@ async def register_certificate(
 ) -> str:
     """Register (or rotate to) a signing certificate proven by a signed challenge."""
     challenge = await _use_challenge(conn, nonce)
-    now: datetime = await queries.database_now(conn)
+    now: datetime = await database_now(conn)
     certificate = _trusted_certificate(certificate_pem, trust, now)
     await _check_organisation(conn, actor, certificate)
     try:
@@ -116,7 +121,7 @@ async def register_certificate(
     if await _already_current(conn, actor, digest):
         return digest  # the same certificate again: nothing to rotate, nothing to log
     async with conn.transaction():
-        await key_queries.replace_certificate(
+        await queries.replace_certificate(
             conn,
             actor.user_id,
             digest,
@@ -136,7 +141,7 @@ async def _already_current(conn: asyncpg.Connection, actor: Actor, digest: str) 
     signer is checked against, docs/formats/signatures.md §6), and a rotation is
     forward-only: a retired certificate is not brought back.
     """
-    found = await key_queries.certificate_by_hash(conn, digest)
+    found = await queries.certificate_by_hash(conn, digest)
     if found is None:
         return False
     if found.user_id == actor.user_id and found.retired_at is None:
@@ -166,7 +171,7 @@ async def _check_organisation(
     here, while the bidder can still get the right certificate.
     """
     code = subject_credit_code(certificate)
-    org = await queries.organisation(conn, actor.organisation_id)
+    org = await organisation_queries.organisation(conn, actor.organisation_id)
     own = org.credit_code if org is not None else None
     if code is not None and code != own:
         raise CertificateOrganisationMismatch(
@@ -189,18 +194,18 @@ async def register_recipient(
     trust: TrustStore,
 ) -> str:
     """Register (or rotate to) an age recipient bound by a signed recipient statement."""
-    current = [c for c in await key_queries.certificates(conn, actor.user_id) if not c.retired_at]
+    current = [c for c in await queries.certificates(conn, actor.user_id) if not c.retired_at]
     if not current:
         raise CertificateRequired("register a signing certificate first")
     certificate = x509.load_der_x509_certificate(current[0].certificate)
-    now: datetime = await queries.database_now(conn)
+    now: datetime = await database_now(conn)
     signed = SignedStatement(body=statement, signature=signature)
     try:
         bound = verify_recipient_statement(signed, certificate, trust, now)
     except SigningError as exc:
         raise KeyProofInvalid(f"recipient statement refused ({exc.code}): {exc.message}") from None
     async with conn.transaction():
-        await key_queries.replace_recipient(
+        await queries.replace_recipient(
             conn, actor.user_id, recipient=bound.recipient, cert_sha256=current[0].cert_sha256,
             statement=statement, signature=signature,
         )  # fmt: skip
@@ -220,21 +225,19 @@ async def login_with_certificate(
 ) -> IssuedToken:
     """Log in by a challenge signed with a registered, current certificate."""
     challenge = await _use_challenge(conn, nonce)
-    now: datetime = await queries.database_now(conn)
+    now: datetime = await database_now(conn)
     try:
         presented = cert_sha256(read_signer(signature))
     except SigningError:
         raise CredentialsInvalid("the signature is not a CMS signature we can read") from None
-    stored = await key_queries.certificate_by_hash(conn, presented)
+    stored = await queries.certificate_by_hash(conn, presented)
     if stored is None or stored.retired_at is not None:
         raise CredentialsInvalid("the signing certificate is not registered to any account")
     try:
         verify_login_response(challenge, signature, stored.cert_sha256, trust, now)
     except SigningError as exc:
         raise CredentialsInvalid(f"the signed challenge does not verify ({exc.code})") from None
-    user = await service.get_user(conn, stored.user_id)
+    user = await get_user(conn, stored.user_id)
     if user.status is not UserStatus.ACTIVE:
         raise CredentialsInvalid("the account is disabled")
-    return await service.open_session(
-        conn, user, address=address, kind=SessionKind.BEARER, policy=policy
-    )
+    return await open_session(conn, user, address=address, kind=SessionKind.BEARER, policy=policy)

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
+from evaluation.bid_files.model import PartLocation, check_file_path
 from evaluation.errors import BidFilePathInvalid
-from evaluation.model import PartLocation, check_file_path
 
 TENDER, BID = uuid.uuid4(), uuid.uuid4()
 

@@ -7,7 +7,8 @@ from uuid import UUID
 import asyncpg
 
 from accounts.errors import RoleChangePending
-from accounts.model import Role, RoleChange, RoleChangeKind, RoleChangeStatus
+from accounts.model import Role
+from accounts.role_changes.model import RoleChange, RoleChangeKind, RoleChangeStatus
 
 
 def _role_change(row: asyncpg.Record) -> RoleChange:

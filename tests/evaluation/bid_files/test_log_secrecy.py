@@ -13,11 +13,11 @@ from pathlib import Path
 
 import asyncpg
 
-from accounts import service as accounts
-from accounts.model import LoginPolicy, SessionKind
+from accounts.sessions import service as sessions
+from accounts.sessions.model import LoginPolicy, SessionKind
 from audit import service as audit
 from audit.entry import LogEntry, commit
-from evaluation.bid_files import list_bid_files, open_bid_file, read_chunks
+from evaluation.bid_files.service import list_bid_files, open_bid_file, read_chunks
 from tests.accounts.factory import PASSWORD, actor_for
 from tests.evaluation.scenario import expert_address, opened_lot
 from tests.tender.world import World
@@ -62,11 +62,11 @@ async def test_a_witness_reading_every_entry_finds_no_drawn_expert_before_the_aw
     )
     for user in s.committee:  # every member logs in, reads a file of the opened lot, logs out
         address = expert_address(await _expert_id(conn, user.id))
-        issued = await accounts.login(
+        issued = await sessions.login(
             conn, username=user.username, password=PASSWORD, address=address,
             kind=SessionKind.BEARER, policy=LoginPolicy(),
         )  # fmt: skip
-        session = await accounts.authenticate(conn, issued.token, address=address)
+        session = await sessions.authenticate(conn, issued.token, address=address)
         member = await actor_for(conn, user, address)
         listed = await list_bid_files(conn, member, s.tender.id, "1", output_root=s.output_root)
         item = listed[0]
@@ -75,7 +75,7 @@ async def test_a_witness_reading_every_entry_finds_no_drawn_expert_before_the_aw
             output_root=s.output_root,
         )  # fmt: skip
         assert b"".join([chunk async for chunk in read_chunks(opened)])
-        await accounts.logout(conn, session)
+        await sessions.logout(conn, session)
     drawn = [str(u.id) for u in (*s.committee, s.other_lot_expert)]
     named = await _secrets_of(conn, drawn)
     leaves = await _every_entry(conn)

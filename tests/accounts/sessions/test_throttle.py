@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from accounts.errors import NaiveDatetimeRefused
-from accounts.throttle import Refusal, Scope, ThrottlePolicy, backoff, check_pair, decide
+from accounts.sessions.throttle import Refusal, Scope, ThrottlePolicy, backoff, check_pair, decide
 
 NOW = dt.datetime(2026, 3, 2, 8, 30, tzinfo=dt.UTC)
 POLICY = ThrottlePolicy()

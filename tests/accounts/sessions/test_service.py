@@ -10,9 +10,12 @@ import re
 import asyncpg
 import pytest
 
-from accounts import errors, service
-from accounts.model import IssuedToken, LoginPolicy, Organisation, Role, SessionKind
-from accounts.throttle import ThrottlePolicy
+from accounts import errors
+from accounts.model import Organisation, Role
+from accounts.sessions import service as sessions
+from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
+from accounts.sessions.throttle import ThrottlePolicy
+from accounts.users import service as users
 from audit.entry import LogEntry
 from tests.accounts.factory import (
     ADDRESS,
@@ -35,7 +38,7 @@ async def login(
     address: str = ADDRESS,
     policy: LoginPolicy = POLICY,
 ) -> IssuedToken:
-    return await service.login(
+    return await sessions.login(
         conn,
         username=username,
         password=password,
@@ -80,7 +83,7 @@ async def test_the_token_authenticates_its_user_with_roles(
     """authenticate() returns the actor with its grants and the request's address."""
     user = await make_user(conn, centre, Role.CENTRE_STAFF, username="staff")
     issued = await login(conn, "staff")
-    actor = await service.authenticate(conn, issued.token, address="198.51.100.7")
+    actor = await sessions.authenticate(conn, issued.token, address="198.51.100.7")
     assert actor.user_id == user.id
     assert actor.roles == {Role.CENTRE_STAFF}
     assert actor.address == "198.51.100.7"
@@ -119,7 +122,8 @@ async def test_failures_are_counted_as_security_events_not_log_entries(
 
 
 # Waits of minutes, so no test depends on how fast it runs; the documented numbers
-# (1 s doubling to 900 s) are checked with the time passed in (tests/accounts/test_throttle.py).
+# (1 s doubling to 900 s) are checked with the time passed in
+# (tests/accounts/sessions/test_throttle.py).
 SLOW = LoginPolicy(throttle=ThrottlePolicy(backoff_base_seconds=60, backoff_max_seconds=3600))
 
 
@@ -246,10 +250,10 @@ async def test_attempts_in_flight_count_for_their_username_not_for_the_address(
     await make_user(conn, centre, username="staff")
     await conn.executemany(
         "INSERT INTO login_attempts (name_sha256, address) VALUES ($1, $2)",
-        [(service.login_name_key(f"person{i}"), ADDRESS) for i in range(25)],
+        [(sessions.login_name_key(f"person{i}"), ADDRESS) for i in range(25)],
     )
     await login(conn, "staff", policy=SLOW)
-    pending = service.login_name_key("person0")
+    pending = sessions.login_name_key("person0")
     await conn.execute(
         "INSERT INTO login_attempts (name_sha256, address) "
         "SELECT $1, $2 FROM generate_series(1, 3)",
@@ -278,7 +282,7 @@ async def test_a_forged_token_is_invalid(conn: asyncpg.Connection, centre: Organ
     forged = ("A" if issued.token[0] != "A" else "B") + issued.token[1:]
     for token in (forged, "", "not a token", issued.token + "=", issued.token[:-1] + "~"):
         with pytest.raises(errors.TokenInvalid) as refused:
-            await service.authenticate(conn, token, address=ADDRESS)
+            await sessions.authenticate(conn, token, address=ADDRESS)
         assert refused.value.code == "token_invalid"
 
 
@@ -286,21 +290,21 @@ async def test_logout_really_revokes(conn: asyncpg.Connection, centre: Organisat
     """After logout the same token is session_expired, and auth.logout is logged."""
     await make_user(conn, centre, username="staff")
     issued = await login(conn, "staff")
-    actor = await service.authenticate(conn, issued.token, address=ADDRESS)
-    await service.logout(conn, actor)
+    actor = await sessions.authenticate(conn, issued.token, address=ADDRESS)
+    await sessions.logout(conn, actor)
     assert await last_entry_kind(conn) == "auth.logout"
     with pytest.raises(errors.SessionExpired):
-        await service.authenticate(conn, issued.token, address=ADDRESS)
+        await sessions.authenticate(conn, issued.token, address=ADDRESS)
 
 
 async def test_an_expired_token_is_refused(conn: asyncpg.Connection, centre: Organisation) -> None:
     """A one-second lifetime set by policy: the database clock ends the session."""
     await make_user(conn, centre, username="staff")
     issued = await login(conn, "staff", policy=LoginPolicy(token_ttl_seconds=1))
-    await service.authenticate(conn, issued.token, address=ADDRESS)
+    await sessions.authenticate(conn, issued.token, address=ADDRESS)
     await asyncio.sleep(1.2)
     with pytest.raises(errors.SessionExpired) as expired:
-        await service.authenticate(conn, issued.token, address=ADDRESS)
+        await sessions.authenticate(conn, issued.token, address=ADDRESS)
     assert expired.value.code == "session_expired"
 
 
@@ -310,10 +314,10 @@ async def test_a_password_change_ends_every_session(
     """Old tokens stop working once the password changes."""
     user = await make_user(conn, centre, username="staff")
     issued = await login(conn, "staff")
-    actor = await service.authenticate(conn, issued.token, address=ADDRESS)
-    await service.set_password(conn, actor, user_id=user.id, password="Another-secret-7")
+    actor = await sessions.authenticate(conn, issued.token, address=ADDRESS)
+    await users.set_password(conn, actor, user_id=user.id, password="Another-secret-7")
     with pytest.raises(errors.SessionExpired):
-        await service.authenticate(conn, issued.token, address=ADDRESS)
+        await sessions.authenticate(conn, issued.token, address=ADDRESS)
     with pytest.raises(errors.CredentialsInvalid):
         await login(conn, "staff")
     await login(conn, "staff", "Another-secret-7")

@@ -9,7 +9,6 @@ manifest lists are ever served, by the name the manifest gives them.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import unicodedata
 from uuid import UUID
 
@@ -18,13 +17,6 @@ from evaluation.errors import BidFilePathInvalid
 FILES_DIR = "files"
 MANIFEST_FILE = "manifest.json"
 MAX_PATH_CHARS = 1024
-
-
-class EvaluationEvent(enum.StrEnum):
-    """Log entry kinds of the evaluation (DESIGN.md, "Transparency log")."""
-
-    # Reading a bid is an act a supervisor must be able to audit later.
-    BID_FILE_READ = "evaluation.bid_file_read"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

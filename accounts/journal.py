@@ -1,0 +1,72 @@
+"""Appending the accounts' entries to the transparency log, in the caller's transaction.
+
+Each use case of accounts owns its transaction, and each state change appends its log
+entry in that same transaction (DESIGN.md, "Architecture"). This module names who
+acted — a user in the role the permission was granted for, or the console — and
+writes the entry with the database clock's time and the client's canonical address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from accounts.model import Actor, ConsoleOperator
+from accounts.permissions import Action, Resource, require
+from accounts.queries import database_now
+from audit import service as audit
+from audit.entry import Actor as LogActor
+from audit.entry import LogEntry, Subject
+
+Principal = Actor | ConsoleOperator
+
+CONSOLE = LogActor(user_id=None, role="console")
+
+
+def log_address(address: str | None) -> str | None:
+    """The address as the log wants it: a canonical IP address, or nothing."""
+    if not address:
+        return None
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def authorise(by: Principal, action: Action, resource: Resource) -> LogActor:
+    """Check the permission (the console is trusted) and name the actor for the log."""
+    if isinstance(by, ConsoleOperator):
+        return CONSOLE
+    role = require(by, action, resource)
+    return LogActor(user_id=str(by.user_id), role=str(role) if role else "user")
+
+
+def optional_id(value: UUID | None) -> str | None:
+    """An id as the log's data keeps it: its text, or null."""
+    return None if value is None else str(value)
+
+
+async def append(
+    conn: asyncpg.Connection,
+    kind: str,
+    *,
+    actor: LogActor,
+    by: Principal,
+    subject: Subject,
+    data: Mapping[str, Any],
+) -> int:
+    """Append a log entry of ``kind`` by ``actor`` (from ``by``'s address) about ``subject``."""
+    address = by.address if isinstance(by, Actor) else None
+    entry = LogEntry(
+        kind=kind,
+        time=await database_now(conn),
+        actor=actor,
+        address=log_address(address),
+        subject=subject,
+        data=data,
+    )
+    return await audit.append(conn, entry)

@@ -1,0 +1,1 @@
+"""Users' signing certificates and age recipients, and login by a signed challenge."""

@@ -1,0 +1,1 @@
+"""The organisation tree: registering, finding and listing organisations."""

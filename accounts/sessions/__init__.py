@@ -1,0 +1,1 @@
+"""Logins and sessions: password login with throttling, tokens, logout."""

@@ -1,0 +1,1 @@
+"""User accounts, their passwords and their role grants."""

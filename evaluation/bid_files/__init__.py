@@ -1,0 +1,1 @@
+"""The opened bid files the evaluation committee and supervisors read, every read logged."""
