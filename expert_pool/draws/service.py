@@ -42,9 +42,10 @@ from expert_pool.pools import queries as queries_pools
 from expert_pool.service import load_policy
 from expert_pool.specialties import default_specialties
 
-# --- request ------------------------------------------------------------------------
-
 log = logging.getLogger(__name__)
+
+
+# --- request ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
