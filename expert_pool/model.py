@@ -1,4 +1,4 @@
-"""The expert pool's domain objects: experts, availability, region rules (no I/O).
+"""The expert pool's domain objects: experts, availability, region rules, alerts (no I/O).
 
 The expert measures (评标专家和评标专家库管理办法) ask for the minimum personal data:
 the identity card number is kept only as a keyed hash plus its last four characters
@@ -11,6 +11,8 @@ import enum
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
 
 from expert_pool.errors import (
     ExpertIdInvalid,
@@ -213,3 +215,26 @@ class RegionRule:
         if self.kind is RegionRuleKind.CITIES:
             return f"cities:{','.join(self.cities)}"
         return str(self.kind)
+
+
+class AlertKind(enum.StrEnum):
+    """Why the agency or supervisors are alerted."""
+
+    SHORTFALL = "shortfall"  # the pool ran out: the committee cannot be completed
+    REPLACEMENT_NEEDED = "replacement_needed"  # a decline or timeout awaits a round
+    EXPERT_REPORTED = "expert_reported"  # 8+ points: report and publish
+    EXPERT_SUSPENDED = "expert_suspended"  # automatic suspension
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Alert:
+    """One alert, addressed to the draw's agency, its supervisors, or both."""
+
+    id: UUID
+    kind: AlertKind
+    draw_id: str | None
+    expert_id: str | None
+    for_agency: bool
+    for_supervisors: bool
+    data: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime

@@ -31,21 +31,21 @@ from accounts.organisations import service as organisations
 from accounts.users import service as users
 from audit import service as audit
 from audit.service import LogIdentity
-from expert_pool import (
-    queries,
-    queries_members,
-    service,
-    service_answers,
-    service_common,
-    service_draws,
-    service_pools,
-    service_views,
-)
+from expert_pool.answers import queries as queries_members
+from expert_pool.answers import service as service_answers
 from expert_pool.draw import Category, ContributorRole, Transcript
+from expert_pool.draws import access as service_common
+from expert_pool.draws import service as service_draws
+from expert_pool.draws import views as service_views
+from expert_pool.draws.model import DrawSpec, MemberStatus, Purpose, seated_experts
+from expert_pool.experts import queries as queries_experts
+from expert_pool.experts import service as service_experts
 from expert_pool.id_card import check_character
-from expert_pool.lifecycle import DrawSpec, MemberStatus, Purpose, seated_experts
-from expert_pool.profiles import Venue
+from expert_pool.pools import service as service_pools
 from expert_pool.response import Decision, DrawResponse
+from expert_pool.rounds import service as service_rounds
+from expert_pool.venues import service as service_venues
+from expert_pool.venues.model import Venue
 from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
 from tender import service as tender_service
 from tender.model import Category as TenderCategory
@@ -126,10 +126,12 @@ async def _experts(
         user = await users.user_by_username(conn, f"expert{n:02d}")
         employer = (await organisations.get_organisation(conn, user.organisation_id)).credit_code
         fields = _fields(n, user, employer, rng)
-        await service.create_expert(conn, manager, fields, id_card_key=id_card_key, user_id=user.id)
+        await service_experts.create_expert(
+            conn, manager, fields, id_card_key=id_card_key, user_id=user.id
+        )
         identity = issue_identity(ca, name=user.display_name, now=now - dt.timedelta(hours=1))
         pem = dump_pem_certificate(identity.certificate)
-        await service.register_certificate(conn, manager, fields["id"], pem)
+        await service_experts.register_certificate(conn, manager, fields["id"], pem)
         identities[fields["id"]] = identity
     return identities
 
@@ -137,7 +139,7 @@ async def _experts(
 async def _venues(conn: asyncpg.Connection, centre: Actor) -> tuple[str, ...]:
     for venue_id, name, region, seats in VENUES:
         venue = Venue(id=venue_id, name=name, region=region, seats=seats)
-        await service.create_venue(conn, centre, venue)
+        await service_venues.create_venue(conn, centre, venue)
     return tuple(v[0] for v in VENUES)
 
 
@@ -150,7 +152,7 @@ async def _answer(
     ca: DemoCA,
 ) -> None:
     """The expert's own client: sign the answer with the expert's demo key, send it."""
-    profile = await queries.expert(conn, expert_id)
+    profile = await queries_experts.expert(conn, expert_id)
     assert profile is not None
     assert profile.user_id is not None
     actor = await _actor(conn, (await users.get_user(conn, profile.user_id)).username)
@@ -240,11 +242,11 @@ async def _contribute(
     async with conn.transaction():
         await audit.sign_new_checkpoint(conn, log)
     proof = await service_views.commit_proof(conn, supervisor, draw_id, log.signer.verifier())
-    fixed = service_draws.FixedCommit(
+    fixed = service_rounds.FixedCommit(
         commit_hash=proof.commit_hash, checkpoint_size=proof.checkpoint_size
     )
     entropy = secrets.token_hex(32)
-    await service_draws.contribute_entropy(conn, supervisor, draw_id, r, entropy, fixed=fixed)
+    await service_rounds.contribute_entropy(conn, supervisor, draw_id, r, entropy, fixed=fixed)
 
 
 async def _run_draw(

@@ -1,8 +1,8 @@
 """Background jobs of the expert pool: confirmation timeouts and notice delivery.
 
 Both are safe in several processes at once: timeouts lock each draw's row
-(expert_pool.service_answers), notices are claimed with SKIP LOCKED
-(expert_pool.dispatch). The interval is ``ETENDER_POLICY_DRAW_JOB_SECONDS`` (default 5);
+(expert_pool.answers.service), notices are claimed with SKIP LOCKED
+(expert_pool.notices.service). The interval is ``ETENDER_POLICY_DRAW_JOB_SECONDS`` (default 5);
 the deadline itself is always decided by the database clock.
 """
 
@@ -12,8 +12,8 @@ import logging
 
 from starlette.applications import Starlette
 
-from expert_pool.dispatch import dispatch_notifications
-from expert_pool.service_answers import process_timeouts
+from expert_pool.answers.service import process_timeouts
+from expert_pool.notices.service import dispatch_notifications
 from web import background
 
 log = logging.getLogger(__name__)

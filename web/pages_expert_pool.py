@@ -30,25 +30,24 @@ from accounts.errors import AccountsError, PermissionDenied, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
 from accounts.permissions import Action, is_allowed
-from expert_pool import (
-    service,
-    service_answers,
-    service_close,
-    service_common,
-    service_draws,
-    service_pools,
-    service_records,
-    service_views,
-)
-from expert_pool.assessment import Offence
+from expert_pool.answers import service as service_answers
 from expert_pool.draw import Category, ContributorRole
+from expert_pool.draws import access as service_common
+from expert_pool.draws import close as service_close
+from expert_pool.draws import service as service_draws
+from expert_pool.draws import views as service_views
+from expert_pool.draws.model import DrawSpec, DrawStatus, Purpose, StoredDraw
 from expert_pool.errors import DrawCommitNotCheckpointed, ExpertPoolError
-from expert_pool.lifecycle import DrawSpec, DrawStatus, Purpose, StoredDraw
+from expert_pool.experts import service as service_experts
+from expert_pool.experts.model import SearchFilter
 from expert_pool.model import ExpertStatus
-from expert_pool.profiles import SearchFilter
+from expert_pool.pools import service as service_pools
+from expert_pool.records import service as service_records
+from expert_pool.records.model import Offence
+from expert_pool.records.service import AttendanceEvent
 from expert_pool.regions import DEFAULT_REGIONS
 from expert_pool.response import Decision
-from expert_pool.service_records import AttendanceEvent
+from expert_pool.rounds import service as service_rounds
 from expert_pool.specialties import default_specialties
 from web import i18n, i18n_expert_pool
 from web.auth import csrf_token_for, current_actor, session_token
@@ -156,7 +155,7 @@ async def pool_page(request: Request, conn: asyncpg.Connection, actor: Actor) ->
         after=q.get("cursor") or None,
         limit=50,
     )
-    rows = await service.search_experts(conn, actor, search)
+    rows = await service_experts.search_experts(conn, actor, search)
     return render(
         request,
         "pool.html",
@@ -268,7 +267,7 @@ def _powers(actor: Actor, draw: StoredDraw) -> Powers:
         is_allowed(actor, a, res)
         for a in (Action.CONTRIBUTE_ENTROPY, Action.REQUEST_DRAW, Action.OPERATE_DRAW)
     ):
-        contributor = service_draws.contributor_role(actor, draw)[0]
+        contributor = service_rounds.contributor_role(actor, draw)[0]
     return Powers(
         supervisor=is_allowed(actor, Action.VIEW_DRAW_NAMES, res),
         centre=is_allowed(actor, Action.OPERATE_DRAW, res),
@@ -358,10 +357,10 @@ async def _act(
             size = form.get("checkpoint_size", "")
             if not size.isdigit():
                 raise RequestInvalid("the checkpoint that fixes the commit is missing")
-            fixed = service_draws.FixedCommit(
+            fixed = service_rounds.FixedCommit(
                 commit_hash=form.get("commit_hash", ""), checkpoint_size=int(size)
             )
-            await service_draws.contribute_entropy(
+            await service_rounds.contribute_entropy(
                 conn, actor, draw_id, int(r), form.get("entropy", ""), fixed=fixed
             )
         case "approve-pool":
@@ -445,16 +444,16 @@ async def answer_submit(request: Request, conn: asyncpg.Connection, actor: Actor
 async def record_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     year = datetime.now(SHANGHAI).year
     view = await service_records.year_view(conn, actor, year)
-    profile = await service.my_profile(conn, actor)
+    profile = await service_experts.my_profile(conn, actor)
     return render(request, "record.html", actor=actor, view=view, profile=profile, year=year)
 
 
 async def record_submit(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     form = await _form(request)
     if form.get("remove"):
-        await service.remove_unavailable(conn, actor, UUID(form["remove"]))
+        await service_experts.remove_unavailable(conn, actor, UUID(form["remove"]))
     else:
-        await service.add_unavailable(
+        await service_experts.add_unavailable(
             conn,
             actor,
             _parse_local(form.get("start", "")),

@@ -48,8 +48,8 @@ from evaluation.errors import (
     OpenedBidNotFound,
 )
 from evaluation.events import EvaluationEvent
+from expert_pool.draws.views import committee_member_salt, evaluation_committee
 from expert_pool.journal import hidden_actor
-from expert_pool.service_views import committee_member_salt, evaluation_committee
 from signing.errors import SigningError
 from signing.manifest import Manifest, ManifestFile, parse_manifest
 from tender import queries as tender_queries

@@ -38,10 +38,13 @@ from accounts.users import service as users
 from audit import service as audit
 from audit.checkpoint import generate_private_key
 from audit.note import Ed25519Signer
-from expert_pool import service_draws, service_pools, service_views
 from expert_pool.draw import Category, ContributorRole
-from expert_pool.lifecycle import DrawSpec, Purpose
+from expert_pool.draws import service as service_draws
+from expert_pool.draws import views as service_views
+from expert_pool.draws.model import DrawSpec, Purpose
+from expert_pool.pools import service as service_pools
 from expert_pool.regions import DEFAULT_REGIONS
+from expert_pool.rounds import service as service_rounds
 from expert_pool.specialties import default_specialties
 from web.db.embedded import SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
@@ -220,11 +223,11 @@ async def one_draw(
         await audit.sign_new_checkpoint(conn, _LOG)
     marks.append(time.perf_counter())
     proof = await service_views.commit_proof(conn, actors["supervisor"], draw.id, _LOG_VERIFIER)
-    fixed = service_draws.FixedCommit(
+    fixed = service_rounds.FixedCommit(
         commit_hash=proof.commit_hash, checkpoint_size=proof.checkpoint_size
     )
     entropy = secrets.token_hex(32)  # the supervisor's own client
-    await service_draws.contribute_entropy(
+    await service_rounds.contribute_entropy(
         conn, actors["supervisor"], draw.id, 0, entropy, fixed=fixed
     )
     marks.append(time.perf_counter())

@@ -17,10 +17,12 @@ from pathlib import Path
 import asyncpg
 
 from accounts.model import Actor, OrgKind, Role, User
-from expert_pool import service_common, service_draws, service_pools
-from expert_pool.lifecycle import DrawStatus, Purpose
+from expert_pool.draws import access as service_common
+from expert_pool.draws import service as service_draws
+from expert_pool.draws.model import DrawStatus, Purpose
+from expert_pool.draws.views import evaluation_committee
+from expert_pool.pools import service as service_pools
 from expert_pool.response import Decision
-from expert_pool.service_views import evaluation_committee
 from tender import service as tender_service
 from tender.model import Tender
 from tender.opening.lot import Opening

@@ -18,18 +18,17 @@ from accounts.model import Actor, Organisation, OrgKind, Role, User
 from audit import service as audit
 from audit.checkpoint import generate_private_key
 from audit.note import Ed25519Signer
-from expert_pool import (
-    queries_members,
-    service,
-    service_answers,
-    service_common,
-    service_draws,
-    service_pools,
-)
+from expert_pool.answers import queries as queries_members
+from expert_pool.answers import service as service_answers
 from expert_pool.draw import Category, ContributorRole
+from expert_pool.draws import access as service_common
+from expert_pool.draws import service as service_draws
+from expert_pool.draws.model import DrawSpec, Purpose, StoredDraw, seated_experts
+from expert_pool.experts import service as service_experts
 from expert_pool.id_card import check_character
-from expert_pool.lifecycle import DrawSpec, Purpose, StoredDraw, seated_experts
+from expert_pool.pools import service as service_pools
 from expert_pool.response import Decision, DrawResponse
+from expert_pool.rounds import service as service_rounds
 from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
 from tender.service import create_draft
 from tests.accounts.factory import (
@@ -79,11 +78,11 @@ async def contribute(
     await sign_checkpoint(conn, log)
     draw = await service_common.get_draw(conn, draw_id)
     size = await conn.fetchval("SELECT max(size) FROM log_checkpoints")
-    fixed = service_draws.FixedCommit(
+    fixed = service_rounds.FixedCommit(
         commit_hash=draw.transcript.commit_hash if draw.transcript else "0" * 64,
         checkpoint_size=size,
     )
-    return await service_draws.contribute_entropy(conn, actor, draw_id, r, entropy, fixed=fixed)
+    return await service_rounds.contribute_entropy(conn, actor, draw_id, r, entropy, fixed=fixed)
 
 
 def fresh_entropy() -> str:
@@ -186,7 +185,9 @@ async def add_experts(
     (scrypt hashing is the slow part of making a user).
     """
     csv = CSV_HEADER + "".join(expert_row(x, specialty, region) for x in ids)
-    await service.import_experts(world.conn, world.admin, csv.encode(), id_card_key=ID_CARD_KEY)
+    await service_experts.import_experts(
+        world.conn, world.admin, csv.encode(), id_card_key=ID_CARD_KEY
+    )
     if accounts:
         for expert_id in ids:
             await give_account(world, expert_id, password=PASSWORD if passwords else None)
@@ -195,11 +196,11 @@ async def add_experts(
 async def give_account(world: World, expert_id: str, *, password: str | None = None) -> User:
     """A user with the expert role, linked to the profile, with a registered certificate."""
     user = await make_user(world.conn, world.centre, Role.EXPERT, password=password)
-    await service.link_account(world.conn, world.admin, expert_id, user.id)
+    await service_experts.link_account(world.conn, world.admin, expert_id, user.id)
     now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     identity = issue_identity(world.ca, name=f"专家{expert_id}", now=now)
     pem = dump_pem_certificate(identity.certificate)
-    await service.register_certificate(world.conn, world.admin, expert_id, pem)
+    await service_experts.register_certificate(world.conn, world.admin, expert_id, pem)
     world.identities[expert_id] = identity
     world.expert_users[expert_id] = user
     return user

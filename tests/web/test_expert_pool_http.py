@@ -21,11 +21,12 @@ from accounts.model import Actor
 from audit.checkpoint import Cosigner, generate_private_key
 from audit.entry import LogEntry
 from audit.note import Ed25519Signer
-from expert_pool import queries_draws, service_close
 from expert_pool.commit_check import check_commit_proof
+from expert_pool.draws import close as service_close
 from expert_pool.entropy_statement import EntropyStatement
 from expert_pool.errors import DrawCommitProofInvalid
 from expert_pool.response import Decision
+from expert_pool.rounds import queries as queries_rounds
 from signing.certs import (
     DemoCA,
     cert_sha256,
@@ -440,7 +441,7 @@ async def test_the_entropy_command_checks_the_commit_proof_before_it_sends(
     ):
         assert await asyncio.to_thread(etender, [*args, *extra]) == 1
         assert why in capsys.readouterr().err
-    assert (await queries_draws.entropy(api.conn, draw_id)) == []
+    assert (await queries_rounds.entropy(api.conn, draw_id)) == []
     assert await asyncio.to_thread(etender, [*args, "--log-key", log_vkey]) == 0
     status = await api.call("GET", f"/api/v1/draws/{draw_id}", world.supervisor)
     assert status.json()["status"] == "drawing"
@@ -504,7 +505,7 @@ async def test_a_signed_entropy_statement_names_the_commit_and_is_kept(
     ):
         refused = await api.call("POST", path, world.supervisor, body)
         assert refused.json()["error"]["code"] == "draw_entropy_statement_invalid", refused.text
-    assert await queries_draws.entropy(api.conn, draw_id) == []
+    assert await queries_rounds.entropy(api.conn, draw_id) == []
     (tmp_path / "me.crt").write_bytes(dump_pem_certificate(mine.certificate))
     (tmp_path / "me.key").write_bytes(dump_pem_private_key(mine.key))
     (tmp_path / "chain.pem").write_bytes(b"".join(dump_pem_certificate(c) for c in mine.chain))

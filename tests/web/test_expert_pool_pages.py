@@ -8,11 +8,11 @@ from pathlib import Path
 import httpx
 
 from accounts.model import Actor
-from expert_pool.assessment import Offence, Sanction
-from expert_pool.exclusions import ExclusionReason
-from expert_pool.lifecycle import DrawStatus, MemberStatus
+from expert_pool.draws.model import DrawStatus, MemberStatus
 from expert_pool.model import ExpertStatus, Title
-from expert_pool.service_records import AttendanceEvent
+from expert_pool.pools.exclusions import ExclusionReason
+from expert_pool.records.model import Offence, Sanction
+from expert_pool.records.service import AttendanceEvent
 from tests.accounts.factory import PASSWORD
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import World, add_experts

@@ -12,10 +12,10 @@ from uuid import UUID
 
 import msgspec
 
-from expert_pool.assessment import Offence
 from expert_pool.draw import ContributorRole
-from expert_pool.lifecycle import MemberStatus, Purpose
-from expert_pool.service_records import AttendanceEvent
+from expert_pool.draws.model import MemberStatus, Purpose
+from expert_pool.records.model import Offence
+from expert_pool.records.service import AttendanceEvent
 
 Id = Annotated[str, msgspec.Meta(max_length=64)]
 Text = Annotated[str, msgspec.Meta(max_length=500)]

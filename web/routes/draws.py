@@ -21,18 +21,17 @@ from starlette.responses import Response
 from accounts import security_events
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
-from expert_pool import (
-    service_answers,
-    service_close,
-    service_draws,
-    service_pools,
-    service_records,
-    service_views,
-)
+from expert_pool.answers import service as service_answers
 from expert_pool.draw import Category, Transcript
-from expert_pool.lifecycle import DrawSpec, MemberStatus
+from expert_pool.draws import close as service_close
+from expert_pool.draws import service as service_draws
+from expert_pool.draws import views as service_views
+from expert_pool.draws.model import DrawSpec, MemberStatus
+from expert_pool.draws.views import DrawSummary
+from expert_pool.pools import service as service_pools
+from expert_pool.records import service as service_records
 from expert_pool.response import Decision
-from expert_pool.service_views import DrawSummary
+from expert_pool.rounds import service as service_rounds
 from signing.certs import TrustStore
 from web.auth import current_actor, signed_in
 from web.errors import RequestInvalid, TrustStoreUnavailable
@@ -232,16 +231,16 @@ async def contribute(request: Request) -> DrawBody:
     draw_id = request.path_params["id"]
     signed = None
     if body.statement is not None or body.signature is not None:
-        signed = service_draws.SignedStatement(
+        signed = service_rounds.SignedStatement(
             statement=_b64(body.statement or "", "statement"),
             signature=_b64(body.signature or "", "signature"),
             trust=trust_store(request.app),
         )
     async with signed_in(request) as (conn, actor):
-        fixed = service_draws.FixedCommit(
+        fixed = service_rounds.FixedCommit(
             commit_hash=body.commit_hash, checkpoint_size=body.checkpoint_size
         )
-        await service_draws.contribute_entropy(
+        await service_rounds.contribute_entropy(
             conn, actor, draw_id, body.round, body.entropy, fixed=fixed, signed=signed
         )
         return await _summary(conn, actor, draw_id)

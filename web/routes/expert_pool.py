@@ -23,14 +23,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from expert_pool import service, service_records
+from expert_pool import service
+from expert_pool.experts import service as service_experts
+from expert_pool.experts.model import ExpertProfile, SearchFilter
 from expert_pool.model import (
     ExpertStatus,
     Penalty,
     Relationship,
     validate_id,
 )
-from expert_pool.profiles import ExpertProfile, SearchFilter, Venue
+from expert_pool.records import service as service_records
+from expert_pool.venues import service as service_venues
+from expert_pool.venues.model import Venue
 from web.auth import signed_in
 from web.errors import RequestInvalid
 from web.http import ApiRoute, json_response, query_int, read_body, read_json, struct_from
@@ -149,7 +153,7 @@ async def create_expert(request: Request) -> Response:
     body = await read_json(request, ExpertCreate)
     key = id_card_key(request.app)
     async with signed_in(request) as (conn, actor):
-        profile = await service.create_expert(
+        profile = await service_experts.create_expert(
             conn, actor, _fields(body), id_card_key=key, user_id=body.user_id
         )
     return json_response(expert_body(profile), 201)
@@ -159,7 +163,7 @@ async def import_experts(request: Request) -> Response:
     data = await read_body(request, CSV_LIMIT)
     key = id_card_key(request.app)
     async with signed_in(request) as (conn, actor):
-        report = await service.import_experts(conn, actor, data, id_card_key=key)
+        report = await service_experts.import_experts(conn, actor, data, id_card_key=key)
     return json_response(ImportResult(imported=report.imported, ids=list(report.ids)), 201)
 
 
@@ -182,7 +186,7 @@ def _search(request: Request) -> SearchFilter:
 async def search(request: Request) -> ExpertPage:
     search = _search(request)
     async with signed_in(request) as (conn, actor):
-        rows = await service.search_experts(conn, actor, search)
+        rows = await service_experts.search_experts(conn, actor, search)
     items = [struct_from(ExpertRow, r, specialties=list(r.specialties)) for r in rows]
     more = len(rows) == search.limit
     return ExpertPage(items=items, next_cursor=rows[-1].id if more and rows else None)
@@ -190,13 +194,13 @@ async def search(request: Request) -> ExpertPage:
 
 async def get_expert(request: Request) -> ExpertBody:
     async with signed_in(request) as (conn, actor):
-        return expert_body(await service.get_expert(conn, actor, request.path_params["id"]))
+        return expert_body(await service_experts.get_expert(conn, actor, request.path_params["id"]))
 
 
 async def change_status(request: Request) -> ExpertBody:
     body = await read_json(request, StatusChange)
     async with signed_in(request) as (conn, actor):
-        profile = await service.change_status(
+        profile = await service_experts.change_status(
             conn, actor, request.path_params["id"], body.status, body.reason
         )
     return expert_body(profile)
@@ -212,7 +216,7 @@ async def add_penalty(request: Request) -> ExpertBody:
     )
     async with signed_in(request) as (conn, actor):
         return expert_body(
-            await service.record_penalty(conn, actor, request.path_params["id"], penalty)
+            await service_experts.record_penalty(conn, actor, request.path_params["id"], penalty)
         )
 
 
@@ -223,7 +227,7 @@ def _relationship(body: RelationshipBody) -> Relationship:
 async def add_relationship(request: Request) -> ExpertBody:
     body = await read_json(request, RelationshipBody)
     async with signed_in(request) as (conn, actor):
-        profile = await service.declare_relationship(
+        profile = await service_experts.declare_relationship(
             conn, actor, _relationship(body), request.path_params["id"]
         )
     return expert_body(profile)
@@ -232,13 +236,15 @@ async def add_relationship(request: Request) -> ExpertBody:
 async def add_own_relationship(request: Request) -> ExpertBody:
     body = await read_json(request, RelationshipBody)
     async with signed_in(request) as (conn, actor):
-        return expert_body(await service.declare_relationship(conn, actor, _relationship(body)))
+        return expert_body(
+            await service_experts.declare_relationship(conn, actor, _relationship(body))
+        )
 
 
 async def register_certificate(request: Request) -> ExpertBody:
     body = await read_json(request, CertificateBody)
     async with signed_in(request) as (conn, actor):
-        profile = await service.register_certificate(
+        profile = await service_experts.register_certificate(
             conn,
             actor,
             request.path_params["id"],
@@ -252,7 +258,7 @@ async def link_account(request: Request) -> ExpertBody:
     body = await read_json(request, AccountLink)
     async with signed_in(request) as (conn, actor):
         return expert_body(
-            await service.link_account(conn, actor, request.path_params["id"], body.user_id)
+            await service_experts.link_account(conn, actor, request.path_params["id"], body.user_id)
         )
 
 
@@ -260,13 +266,13 @@ async def match(request: Request) -> MatchResult:
     body = await read_json(request, MatchQuery)
     key = id_card_key(request.app)
     async with signed_in(request) as (conn, actor):
-        found = await service.match_id_card(conn, actor, body.id_card, id_card_key=key)
+        found = await service_experts.match_id_card(conn, actor, body.id_card, id_card_key=key)
     return MatchResult(expert_id=found)
 
 
 async def me(request: Request) -> ExpertBody:
     async with signed_in(request) as (conn, actor):
-        return expert_body(await service.my_profile(conn, actor))
+        return expert_body(await service_experts.my_profile(conn, actor))
 
 
 async def add_unavailable(request: Request) -> Response:
@@ -274,7 +280,9 @@ async def add_unavailable(request: Request) -> Response:
     if body.id is not None:
         raise RequestInvalid("'id' is assigned by the server", details={"field": "id"})
     async with signed_in(request) as (conn, actor):
-        item = await service.add_unavailable(conn, actor, body.starts_at, body.ends_at, body.note)
+        item = await service_experts.add_unavailable(
+            conn, actor, body.starts_at, body.ends_at, body.note
+        )
     out = UnavailableBody(
         id=item.id, starts_at=item.interval.start, ends_at=item.interval.end, note=item.note
     )
@@ -287,7 +295,7 @@ async def remove_unavailable(request: Request) -> Response:
     except ValueError:
         raise RequestInvalid("'item' must be a UUID", details={"param": "item"}) from None
     async with signed_in(request) as (conn, actor):
-        await service.remove_unavailable(conn, actor, item)
+        await service_experts.remove_unavailable(conn, actor, item)
     return Response(status_code=204)
 
 
@@ -334,13 +342,13 @@ async def create_venue(request: Request) -> Response:
     body = await read_json(request, VenueBody)
     venue = Venue(**{f: getattr(body, f) for f in VenueBody.__struct_fields__})
     async with signed_in(request) as (conn, actor):
-        await service.create_venue(conn, actor, venue)
+        await service_venues.create_venue(conn, actor, venue)
     return json_response(body, 201)
 
 
 async def list_venues(request: Request) -> VenueList:
     async with signed_in(request) as (conn, actor):
-        items = await service.list_venues(conn, actor)
+        items = await service_venues.list_venues(conn, actor)
     return VenueList(items=[struct_from(VenueBody, v) for v in items])
 
 

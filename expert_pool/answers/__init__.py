@@ -1,0 +1,1 @@
+"""The drawn experts' seats and answers: confirm, decline, time out."""

@@ -1,0 +1,1 @@
+"""A draw's life: request, commit, what each party may see, cancel and publication."""

@@ -1,0 +1,1 @@
+"""The experts of the pool: their records, import, calendars, penalties and certificates."""

@@ -1,0 +1,1 @@
+"""Notifying drawn experts: the message, the channels, the delivery records."""

@@ -1,0 +1,1 @@
+"""What happens after the session: attendance, assessment, year records and sanctions."""

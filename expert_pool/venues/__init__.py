@@ -1,0 +1,1 @@
+"""The venue catalogue: where committees sit; assisting venues are drawn like experts."""
