@@ -30,8 +30,6 @@ from accounts.errors import (
 )
 from accounts.model import Actor, IssuedToken, LoginPolicy, Role, SessionKind, UserStatus
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject
 from signing.certs import (
     TrustStore,
     cert_sha256,
@@ -42,6 +40,8 @@ from signing.certs import (
 )
 from signing.cms import read_signer, verify_detached
 from signing.errors import SigningError
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 from signing.statements import (
     LoginChallenge,
     SignedStatement,

@@ -48,8 +48,8 @@ from accounts.model import (
 )
 from accounts.permissions import PLATFORM, Action, is_allowed, require_role
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 
 log = logging.getLogger(__name__)
 

@@ -65,8 +65,8 @@ from accounts.model import (
 from accounts.passwords import check_password_policy, hash_password, verify_password
 from accounts.permissions import PLATFORM, Action, Resource, ResourceKind, require
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import EntryKind, LogEntry, Subject, format_time
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import EntryKind, LogEntry, Subject, format_time
 
 log = logging.getLogger(__name__)
 

@@ -37,8 +37,6 @@ import asyncpg
 from accounts.model import Actor
 from accounts.permissions import Action, Resource, ResourceKind, require
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject
 from evaluation.errors import (
     BidFileIntegrityBroken,
     BidFileNotFound,
@@ -50,6 +48,8 @@ from evaluation.model import BidFileEntry, EvaluationEvent, PartLocation, check_
 from expert_pool.journal import hidden_actor
 from expert_pool.service_views import committee_member_salt, evaluation_committee
 from signing.errors import SigningError
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 from signing.manifest import Manifest, ManifestFile, parse_manifest
 from tender import bid_queries, opening_queries
 from tender import queries as tender_queries

@@ -31,9 +31,9 @@ from typing import Any
 
 from expert_pool.assessment import AssessmentPolicy, DeductionTable, Offence
 from expert_pool.committee import DEFAULT_COMMITTEE_POLICY, CommitteePolicy
-from expert_pool.draw import DEFAULT_POLICY, DrawPolicy
 from expert_pool.errors import PolicyInvalid
 from expert_pool.exclusions import ExclusionPolicy
+from signing.draw.rules import DEFAULT_POLICY, DrawPolicy
 
 _CHANNEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 

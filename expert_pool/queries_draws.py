@@ -14,8 +14,7 @@ from uuid import UUID
 
 import asyncpg
 
-from expert_pool.draw import Category, ContributorRole, Transcript
-from expert_pool.errors import DrawEntropyReused, DrawExists
+from expert_pool.errors import DrawExists
 from expert_pool.lifecycle import (
     DrawParties,
     DrawSpec,
@@ -25,6 +24,9 @@ from expert_pool.lifecycle import (
     StoredDraw,
 )
 from expert_pool.policy import PoolPolicy, policy_from_json
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category, Transcript
+from signing.errors import DrawEntropyReused
 
 # --- the draw row ---------------------------------------------------------------------
 

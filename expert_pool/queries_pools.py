@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 
 import asyncpg
 
-from expert_pool.draw import pool_digest
 from expert_pool.exclusions import ExcludedExpert, ExclusionReason
 from expert_pool.lifecycle import StoredDraw
+from signing.draw.derive import pool_digest
 
 # --- exclusions and pools (DESIGN.md: pools after exclusions, sorted by bytes) --------
 

@@ -18,14 +18,11 @@ import asyncpg
 
 from accounts.errors import PermissionDenied
 from accounts.model import Actor, Role
-from audit.entry import commit
 from expert_pool import journal, queries, queries_draws, queries_members, queries_notices
-from expert_pool.draw import record_declines, validate_draw_id
 from expert_pool.errors import (
     DrawClosed,
     DrawResponseConflict,
     DrawResponseForbidden,
-    DrawResponseInvalid,
     DrawResponseTooLate,
     ExpertCertificateMissing,
 )
@@ -38,9 +35,13 @@ from expert_pool.lifecycle import (
     committee_complete,
 )
 from expert_pool.profiles import AlertKind, ExpertProfile
-from expert_pool.response import Decision, DrawResponse, verify_response
 from expert_pool.service_common import get_draw
 from signing.certs import TrustStore
+from signing.draw.algorithm import record_declines
+from signing.draw.response import Decision, DrawResponse, verify_response
+from signing.draw.rules import validate_draw_id
+from signing.errors import DrawResponseInvalid
+from signing.log.entry import commit
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ import asyncpg
 
 from accounts.permissions import Resource, ResourceKind
 from expert_pool import queries_draws
-from expert_pool.draw import validate_draw_id
 from expert_pool.errors import DrawNotFound, DrawRequestInvalid
 from expert_pool.lifecycle import StoredDraw
+from signing.draw.rules import validate_draw_id
 
 
 def new_draw_id() -> str:

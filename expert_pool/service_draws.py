@@ -29,7 +29,6 @@ import asyncpg
 from accounts import service as accounts
 from accounts.model import Actor, OrgKind, Role
 from accounts.permissions import Action, Resource, ResourceKind, is_allowed, require
-from audit.entry import commit, new_salt
 from expert_pool import (
     journal,
     queries,
@@ -40,22 +39,8 @@ from expert_pool import (
 )
 from expert_pool.csv_import import credit_code_valid
 from expert_pool.dispatch import dispatch_notifications
-from expert_pool.draw import (
-    SEED_BYTES,
-    ContributorRole,
-    EntropyContribution,
-    Transcript,
-    draw_first_round,
-    draw_replacement_round,
-    leaf_hash,
-    prepare_commit,
-    start_transcript,
-    validate_entropy,
-)
-from expert_pool.entropy_statement import EntropyStatement
 from expert_pool.errors import (
     DrawClosed,
-    DrawEntropyMissing,
     DrawEntropyOutOfOrder,
     DrawEntropyRoleInvalid,
     DrawNotCommitted,
@@ -87,6 +72,18 @@ from expert_pool.service_entropy import SignedStatement as SignedStatement
 from expert_pool.service_entropy import fixed_commit, verified_statement
 from expert_pool.specialties import default_specialties
 from signing.canonical import canonical_json
+from signing.draw.algorithm import (
+    draw_first_round,
+    draw_replacement_round,
+    prepare_commit,
+    start_transcript,
+)
+from signing.draw.derive import SEED_BYTES, leaf_hash
+from signing.draw.entropy_statement import EntropyStatement
+from signing.draw.rules import ContributorRole, EntropyContribution, validate_entropy
+from signing.draw.transcript import Transcript
+from signing.errors import DrawEntropyMissing
+from signing.log.entry import commit, new_salt
 
 # --- request ------------------------------------------------------------------------
 

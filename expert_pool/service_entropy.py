@@ -16,12 +16,13 @@ import asyncpg
 from accounts import key_queries
 from accounts.model import Actor
 from expert_pool import queries, queries_draws
-from expert_pool.draw import Transcript
-from expert_pool.entropy_statement import EntropyStatement, VerifiedStatement, verify_statement
-from expert_pool.errors import DrawCommitHashMismatch, DrawEntropyStatementInvalid
+from expert_pool.errors import DrawCommitHashMismatch
 from expert_pool.lifecycle import StoredDraw
 from expert_pool.service_views import not_checkpointed
 from signing.certs import TrustStore
+from signing.draw.entropy_statement import EntropyStatement, VerifiedStatement, verify_statement
+from signing.draw.transcript import Transcript
+from signing.errors import DrawEntropyStatementInvalid
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

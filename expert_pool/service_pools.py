@@ -22,9 +22,6 @@ from expert_pool import (
     queries_draws,
     queries_pools,
 )
-from expert_pool.draw import (
-    canonical_pool,
-)
 from expert_pool.errors import (
     DrawStateInvalid,
 )
@@ -40,6 +37,7 @@ from expert_pool.lifecycle import (
 from expert_pool.regions import DEFAULT_REGIONS, parse_category_label, parse_region_rule
 from expert_pool.service_common import below_ratio, check_reason, get_draw, resource
 from expert_pool.specialties import default_specialties
+from signing.draw.rules import canonical_pool
 
 # --- exclusions and pools -------------------------------------------------------------
 

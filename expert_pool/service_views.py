@@ -20,10 +20,7 @@ from accounts.errors import Unauthenticated
 from accounts.model import Actor, Role
 from accounts.permissions import Action, is_allowed, require
 from audit import service as audit
-from audit.checkpoint import open_checkpoint
-from audit.note import Note, NoteVerifier, parse_note, parse_signature_line
 from expert_pool import queries, queries_draws, queries_members, queries_pools, queries_records
-from expert_pool.draw import Category, ContributorRole, Transcript, reveal_seed
 from expert_pool.errors import DrawCommitNotCheckpointed, DrawNotCommitted
 from expert_pool.lifecycle import (
     DrawStatus,
@@ -35,6 +32,11 @@ from expert_pool.lifecycle import (
     seated_experts,
 )
 from expert_pool.service_common import get_draw, resource
+from signing.draw.algorithm import reveal_seed
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category, Transcript
+from signing.log.checkpoint import open_checkpoint
+from signing.log.note import Note, NoteVerifier, parse_note, parse_signature_line
 
 _DRAW_ROLES = (Action.VIEW_DRAW_NAMES, Action.REQUEST_DRAW, Action.OPERATE_DRAW)
 

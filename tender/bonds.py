@@ -20,9 +20,9 @@ import asyncpg
 from accounts import service as accounts
 from accounts.errors import OrganisationNotFound, PermissionDenied
 from accounts.model import Actor, OrgKind, Role
-from audit.entry import Actor as LogActor
-from audit.entry import commit, format_time, new_salt
 from signing.canonical import sha256_hex
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import commit, format_time, new_salt
 from tender import access, bond_queries, document_queries, queries, rules
 from tender.calendar import require_utc
 from tender.errors import (

@@ -24,7 +24,7 @@ import asyncpg
 
 from accounts.model import Actor
 from accounts.permissions import Action
-from audit.entry import commit, new_salt
+from signing.log.entry import commit, new_salt
 from tender import access, document_queries, queries
 from tender.blobs import BlobStore, StoredBlob
 from tender.errors import (

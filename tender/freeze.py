@@ -21,8 +21,8 @@ import asyncpg
 
 from accounts.model import Actor
 from audit import service as audit
-from audit.entry import LogEntry, Subject, commit, format_time
 from signing.canonical import canonical_json
+from signing.log.entry import LogEntry, Subject, commit, format_time
 from tender import bid_queries, freeze_alerts, service
 from tender.bids import BidEvent, FreezeEntry, FreezeList, FreezeTooEarly
 from tender.errors import LotNotFound

@@ -19,8 +19,8 @@ import asyncpg
 
 from accounts.model import Actor
 from accounts.permissions import Action
-from audit.entry import commit, format_time, new_salt
 from signing.canonical import sha256_hex
+from signing.log.entry import commit, format_time, new_salt
 from tender import access, bond_queries, document_queries, queries, rules
 from tender.errors import (
     DeadlinePassed,

@@ -29,10 +29,10 @@ from accounts.errors import OrganisationNotFound, PermissionDenied
 from accounts.model import Actor, OrgKind, Role
 from accounts.permissions import Action, Resource, ResourceKind, require
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject, format_time
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import TrustStore
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject, format_time
 from tender import access, document_queries, queries, rules
 from tender.calendar import HolidayCalendar, local_date
 from tender.codec import evaluation_to_json, fields_to_json

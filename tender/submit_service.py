@@ -23,8 +23,8 @@ from accounts import service as accounts
 from accounts.model import Actor
 from audit import queries as audit_queries
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject, commit, new_salt
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject, commit, new_salt
 from signing.statements import SignedStatement, SubmitStatement, WithdrawStatement
 from tender import bid_queries, committee, queries, upload_queries
 from tender.bids import (

@@ -40,12 +40,13 @@ from expert_pool import (
     service_pools,
     service_views,
 )
-from expert_pool.draw import Category, ContributorRole, Transcript
 from expert_pool.id_card import check_character
 from expert_pool.lifecycle import DrawSpec, MemberStatus, Purpose, seated_experts
 from expert_pool.profiles import Venue
-from expert_pool.response import Decision, DrawResponse
 from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
+from signing.draw.response import Decision, DrawResponse
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category, Transcript
 from tender import service as tender_service
 from tender.model import Category as TenderCategory
 from tender.model import Evaluation, EvaluationMethod, Lot, Procedure, TenderDraft

@@ -41,15 +41,16 @@ from expert_pool import (
     service_views,
 )
 from expert_pool.assessment import Offence
-from expert_pool.draw import Category, ContributorRole
 from expert_pool.errors import DrawCommitNotCheckpointed, ExpertPoolError
 from expert_pool.lifecycle import DrawSpec, DrawStatus, Purpose, StoredDraw
 from expert_pool.model import ExpertStatus
 from expert_pool.profiles import SearchFilter
 from expert_pool.regions import DEFAULT_REGIONS
-from expert_pool.response import Decision
 from expert_pool.service_records import AttendanceEvent
 from expert_pool.specialties import default_specialties
+from signing.draw.response import Decision
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category
 from web import i18n, i18n_expert_pool
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for

@@ -35,13 +35,14 @@ from accounts import credit_code
 from accounts import service as accounts
 from accounts.model import Actor, ConsoleOperator, OrgKind, Role
 from audit import service as audit
-from audit.checkpoint import generate_private_key
-from audit.note import Ed25519Signer
 from expert_pool import service_draws, service_pools, service_views
-from expert_pool.draw import Category, ContributorRole
 from expert_pool.lifecycle import DrawSpec, Purpose
 from expert_pool.regions import DEFAULT_REGIONS
 from expert_pool.specialties import default_specialties
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category
+from signing.log.checkpoint import generate_private_key
+from signing.log.note import Ed25519Signer
 from web.db.embedded import SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
 

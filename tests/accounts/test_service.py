@@ -11,7 +11,7 @@ import pytest
 
 from accounts import errors, queries, service
 from accounts.model import Organisation, OrgKind, Role
-from audit.entry import LogEntry
+from signing.log.entry import LogEntry
 from tests.accounts.factory import (
     CONSOLE,
     PASSWORD,

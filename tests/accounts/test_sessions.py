@@ -13,7 +13,7 @@ import pytest
 from accounts import errors, service
 from accounts.model import IssuedToken, LoginPolicy, Organisation, Role, SessionKind
 from accounts.throttle import ThrottlePolicy
-from audit.entry import LogEntry
+from signing.log.entry import LogEntry
 from tests.accounts.factory import (
     ADDRESS,
     PASSWORD,

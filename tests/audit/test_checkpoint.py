@@ -10,7 +10,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from audit.checkpoint import (
+from signing.errors import (
+    CheckpointMalformed,
+    CheckpointSignatureInvalid,
+    CosignatureInvalid,
+    KeyMalformed,
+    NaiveDatetimeRefused,
+)
+from signing.log.checkpoint import (
     Checkpoint,
     CosignatureVerifier,
     Cosigner,
@@ -25,15 +32,8 @@ from audit.checkpoint import (
     sign_checkpoint,
     verify_cosignature,
 )
-from audit.errors import (
-    CheckpointMalformed,
-    CheckpointSignatureInvalid,
-    CosignatureInvalid,
-    KeyMalformed,
-    NaiveDatetimeRefused,
-)
-from audit.merkle import MemoryTree
-from audit.note import (
+from signing.log.merkle import MemoryTree
+from signing.log.note import (
     Ed25519Signer,
     Ed25519Verifier,
     add_signatures,

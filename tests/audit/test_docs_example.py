@@ -13,9 +13,9 @@ import json
 import re
 from pathlib import Path
 
-from audit.checkpoint import Checkpoint, Cosigner, private_key_from_raw, sign_checkpoint
-from audit.merkle import MemoryTree, leaf_hash
-from audit.note import Ed25519Signer, add_signatures, encode_base64
+from signing.log.checkpoint import Checkpoint, Cosigner, private_key_from_raw, sign_checkpoint
+from signing.log.merkle import MemoryTree, leaf_hash
+from signing.log.note import Ed25519Signer, add_signatures, encode_base64
 
 DOC = (Path(__file__).parents[2] / "docs" / "audit-log.md").read_text(encoding="utf-8")
 LOG_SEED = bytes(range(0x00, 0x20))

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from audit.errors import ProofRangeInvalid, SubtreeMissing
-from audit.merkle import (
+from signing.errors import ProofRangeInvalid, SubtreeMissing
+from signing.log.merkle import (
     EMPTY_ROOT,
     MemoryTree,
     append_needs,

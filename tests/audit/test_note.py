@@ -7,8 +7,8 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from audit.errors import KeyMalformed, NoteMalformed, NoteSignatureInvalid, NoteUnverified
-from audit.note import (
+from signing.errors import KeyMalformed, NoteMalformed, NoteSignatureInvalid, NoteUnverified
+from signing.log.note import (
     Ed25519Signer,
     Ed25519Verifier,
     Note,

@@ -6,22 +6,22 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from audit.checkpoint import (
+from signing.errors import (
+    CheckpointRollback,
+    CheckpointSignatureInvalid,
+    ForkDetected,
+    OriginMismatch,
+)
+from signing.log.checkpoint import (
     Checkpoint,
     Cosigner,
     generate_private_key,
     sign_checkpoint,
     verify_cosignature,
 )
-from audit.errors import (
-    CheckpointRollback,
-    CheckpointSignatureInvalid,
-    ForkDetected,
-    OriginMismatch,
-)
-from audit.merkle import MemoryTree
-from audit.note import Ed25519Signer
-from audit.witness import WitnessState, witness_step
+from signing.log.merkle import MemoryTree
+from signing.log.note import Ed25519Signer
+from signing.log.witness import WitnessState, witness_step
 
 ORIGIN = "etender.example/log"
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)

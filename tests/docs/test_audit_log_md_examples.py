@@ -18,8 +18,8 @@ import re
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from audit.entry import EntryKind, LogEntry, commit
-from audit.merkle import (
+from signing.log.entry import EntryKind, LogEntry, commit
+from signing.log.merkle import (
     EMPTY_ROOT,
     LeafRange,
     Subtree,
@@ -27,7 +27,7 @@ from audit.merkle import (
     inclusion_proof_plan,
     root_plan,
 )
-from audit.note import MAX_SIGNATURES
+from signing.log.note import MAX_SIGNATURES
 from tests.docs.markdown import code_blocks, found, read, section
 from web.routes import log as log_routes
 

@@ -15,23 +15,20 @@ import re
 import shutil
 import subprocess
 
-from expert_pool import draw, errors
-from expert_pool.draw import (
-    Category,
-    ContributorRole,
-    EntropyContribution,
-    Transcript,
-    derive_key_0,
-    derive_key_r,
+from expert_pool import errors
+from signing.canonical import canonical_json
+from signing.draw import algorithm as draw
+from signing.draw.algorithm import (
     draw_first_round,
     draw_replacement_round,
-    index_hash,
     prepare_commit,
     record_declines,
     reveal_seed,
     start_transcript,
 )
-from signing.canonical import canonical_json
+from signing.draw.derive import derive_key_0, derive_key_r, index_hash
+from signing.draw.rules import ContributorRole, EntropyContribution
+from signing.draw.transcript import Category, Transcript
 from tests.docs.markdown import code_blocks, found, read, section
 
 DOC = read("formats/draw.md")

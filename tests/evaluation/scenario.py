@@ -19,8 +19,8 @@ import asyncpg
 from accounts.model import Actor, OrgKind, Role, User
 from expert_pool import service_common, service_draws, service_pools
 from expert_pool.lifecycle import DrawStatus, Purpose
-from expert_pool.response import Decision
 from expert_pool.service_views import evaluation_committee
+from signing.draw.response import Decision
 from tender import service as tender_service
 from tender.model import Tender
 from tender.opening_lot import Opening

@@ -9,15 +9,10 @@ from typing import Any
 import pytest
 import rfc8785
 
-from expert_pool.draw import (
-    Category,
-    ContributorRole,
-    EntropyContribution,
-    Transcript,
-    leaf_hash,
-    prepare_commit,
-    start_transcript,
-)
+from signing.draw.algorithm import prepare_commit, start_transcript
+from signing.draw.derive import leaf_hash
+from signing.draw.rules import ContributorRole, EntropyContribution
+from signing.draw.transcript import Category, Transcript
 
 SEED = bytes(range(32))
 SUPERVISOR_E = "5f2b8c1e9a7d4630b1e2f3a4c5d6e7f8"

@@ -12,12 +12,12 @@ import datetime as dt
 import pytest
 
 from audit import service as audit
-from audit.checkpoint import Cosigner, generate_private_key, open_checkpoint
-from audit.entry import LogEntry
-from audit.merkle import leaf_hash, verify_inclusion
 from expert_pool import queries_draws, service, service_common, service_draws, service_views
 from expert_pool.errors import DrawCommitHashMismatch, DrawCommitNotCheckpointed
 from expert_pool.lifecycle import DrawStatus
+from signing.log.checkpoint import Cosigner, generate_private_key, open_checkpoint
+from signing.log.entry import LogEntry
+from signing.log.merkle import leaf_hash, verify_inclusion
 from tests.expert_pool.world import (
     TEST_LOG,
     World,

@@ -8,13 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from expert_pool import draw
-from expert_pool.draw import (
-    Category,
-    ContributorRole,
-    DrawPolicy,
-    EntropyContribution,
-    Transcript,
+from expert_pool.errors import PolicyInvalid
+from signing.draw import algorithm as draw
+from signing.draw.algorithm import (
     draw_first_round,
     draw_replacement_round,
     record_declines,
@@ -22,7 +18,9 @@ from expert_pool.draw import (
     reveal_seed,
     seated,
 )
-from expert_pool.errors import (
+from signing.draw.rules import ContributorRole, DrawPolicy, EntropyContribution
+from signing.draw.transcript import Category, Transcript
+from signing.errors import (
     DrawCategoriesInvalid,
     DrawCommitHashInvalid,
     DrawDeclineInvalid,
@@ -37,7 +35,6 @@ from expert_pool.errors import (
     DrawRoundCapReached,
     DrawRoundInvalid,
     DrawSeedMismatch,
-    PolicyInvalid,
 )
 from tests.expert_pool.conftest import (
     CATEGORIES,

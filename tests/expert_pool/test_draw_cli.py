@@ -13,14 +13,6 @@ from typing import Any
 
 import rfc8785
 
-from expert_pool.draw import (
-    Transcript,
-    draw_first_round,
-    draw_replacement_round,
-    record_declines,
-    reveal_seed,
-)
-from expert_pool.response import Decision, DrawResponse, verify_response
 from signing.certs import (
     DemoCA,
     cert_sha256,
@@ -28,6 +20,14 @@ from signing.certs import (
     dump_pem_private_key,
     issue_identity,
 )
+from signing.draw.algorithm import (
+    draw_first_round,
+    draw_replacement_round,
+    record_declines,
+    reveal_seed,
+)
+from signing.draw.response import Decision, DrawResponse, verify_response
+from signing.draw.transcript import Transcript
 from tests.expert_pool.conftest import (
     POOLS,
     ROUND_E,

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from expert_pool.draw import (
-    Category,
-    Transcript,
+from signing.draw.algorithm import (
     draw_first_round,
     draw_replacement_round,
     prepare_commit,
@@ -18,6 +16,7 @@ from expert_pool.draw import (
     seated,
     start_transcript,
 )
+from signing.draw.transcript import Category, Transcript
 from tests.expert_pool.conftest import commit_hash_of, supervisor
 
 LABELS = ("A08@local", "C01@remote")

@@ -8,19 +8,15 @@ from typing import Any
 
 import pytest
 
-from expert_pool.draw import (
-    DiscrepancyKind,
-    Pick,
-    Shortfall,
-    Transcript,
+from signing.draw.algorithm import (
     draw_first_round,
     draw_replacement_round,
-    pools_from_json,
     record_declines,
     reveal_seed,
-    verify_transcript,
 )
-from expert_pool.errors import DrawPoolInvalid, DrawTranscriptInvalid
+from signing.draw.transcript import Pick, Shortfall, Transcript, pools_from_json
+from signing.draw.verify import DiscrepancyKind, verify_transcript
+from signing.errors import DrawPoolInvalid, DrawTranscriptInvalid
 from tests.expert_pool.conftest import (
     POOLS,
     ROUND_E,

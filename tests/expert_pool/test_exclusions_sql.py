@@ -6,7 +6,6 @@ import datetime as dt
 import random
 
 from expert_pool import queries, service, service_common, service_draws, service_pools
-from expert_pool.draw import Category
 from expert_pool.exclusions import (
     DrawRequest,
     ExclusionReason,
@@ -15,6 +14,7 @@ from expert_pool.exclusions import (
     exclude,
 )
 from expert_pool.model import ExpertStatus, Penalty, PenaltyKind, RelationKind, Relationship
+from signing.draw.transcript import Category
 from tests.accounts.factory import new_credit_code
 from tests.expert_pool.world import (
     CSV_HEADER,

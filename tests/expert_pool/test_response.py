@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from expert_pool.errors import (
+from expert_pool.errors import TimeNotAware
+from signing.certs import DemoCA, cert_sha256, issue_identity
+from signing.draw.response import Decision, DrawResponse, verify_response
+from signing.errors import (
     DrawResponseInvalid,
     DrawResponseSignatureInvalid,
     DrawResponseSignerMismatch,
-    TimeNotAware,
 )
-from expert_pool.response import Decision, DrawResponse, verify_response
-from signing.certs import DemoCA, cert_sha256, issue_identity
 
 NOW = dt.datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=dt.UTC)
 

@@ -10,8 +10,8 @@ from expert_pool import (
     service_common,
     service_views,
 )
-from expert_pool.draw import verify_transcript
 from expert_pool.lifecycle import DrawStatus, MemberStatus
+from signing.draw.verify import verify_transcript
 from tests.expert_pool.world import (
     World,
     add_experts,

@@ -17,7 +17,7 @@ from expert_pool import (
 from expert_pool.dispatch import dispatch_notifications
 from expert_pool.errors import DrawResponseConflict
 from expert_pool.lifecycle import DrawStatus, MemberStatus
-from expert_pool.response import Decision
+from signing.draw.response import Decision
 from tests.expert_pool.world import (
     World,
     add_experts,

@@ -14,7 +14,6 @@ from expert_pool import (
     service_draws,
     service_views,
 )
-from expert_pool.draw import ContributorRole, verify_transcript
 from expert_pool.errors import (
     DrawEntropyOutOfOrder,
     DrawEntropyRoleInvalid,
@@ -22,7 +21,9 @@ from expert_pool.errors import (
     DrawStateInvalid,
 )
 from expert_pool.lifecycle import DrawStatus, MemberStatus
-from expert_pool.response import Decision
+from signing.draw.response import Decision
+from signing.draw.rules import ContributorRole
+from signing.draw.verify import verify_transcript
 from tests.expert_pool.world import (
     CSV_HEADER,
     ID_CARD_KEY,

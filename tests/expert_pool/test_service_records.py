@@ -11,8 +11,8 @@ from expert_pool import queries, service, service_records, service_views
 from expert_pool.assessment import Offence, Sanction
 from expert_pool.errors import AttendanceConflict, AttendanceInvalid
 from expert_pool.model import ExpertStatus
-from expert_pool.response import Decision
 from expert_pool.service_records import AttendanceEvent
+from signing.draw.response import Decision
 from tests.expert_pool.world import (
     World,
     add_experts,

@@ -16,8 +16,6 @@ import asyncpg
 
 from accounts.model import Actor, Organisation, OrgKind, Role, User
 from audit import service as audit
-from audit.checkpoint import generate_private_key
-from audit.note import Ed25519Signer
 from expert_pool import (
     queries_members,
     service,
@@ -26,11 +24,14 @@ from expert_pool import (
     service_draws,
     service_pools,
 )
-from expert_pool.draw import Category, ContributorRole
 from expert_pool.id_card import check_character
 from expert_pool.lifecycle import DrawSpec, Purpose, StoredDraw, seated_experts
-from expert_pool.response import Decision, DrawResponse
 from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
+from signing.draw.response import Decision, DrawResponse
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category
+from signing.log.checkpoint import generate_private_key
+from signing.log.note import Ed25519Signer
 from tender.service import create_draft
 from tests.accounts.factory import (
     PASSWORD,

@@ -13,13 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from client.bid import command as bid
 from signing import age
 from signing.certs import DemoCA, Identity, dump_pem_certificate, dump_pem_private_key
 from signing.committee import Committee, Official, dump_committee
 from tests.conftest import free_port
 from tests.signing.bid_kit import TENDER, make_committee
 from tests.signing.conftest import IssueUser
-from web.cli import bid
 from web.cli.main import main
 
 AGE = "/usr/bin/age"

@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from accounts.errors import PermissionDenied
-from audit.entry import commit
+from signing.log.entry import commit
 from tender import bonds, queries, service
 from tender.bonds import BondInput
 from tender.errors import (

@@ -13,7 +13,7 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
-from audit.entry import commit
+from signing.log.entry import commit
 from tender import documents, queries, service
 from tender.blobs import LocalBlobStore
 from tender.errors import (

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from accounts.errors import PermissionDenied
-from audit.entry import commit
+from signing.log.entry import commit
 from tender import bonds, committee, documents, notices, queries, service
 from tender.blobs import LocalBlobStore
 from tender.errors import (

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from accounts.model import OrgKind, Role
+from client.bid.command import BUSY_WAIT_LIMIT, RETRY_SECONDS
 from signing.age import X25519Identity
 from signing.certs import (
     Identity,
@@ -48,7 +49,6 @@ from tests.web.tender_http import (
     fixture_tokens,  # noqa: F401
     fixture_web_world,  # noqa: F401
 )
-from web.cli.bid import BUSY_WAIT_LIMIT, RETRY_SECONDS
 
 
 def _client_files(directory: Path, ident: Identity, token: str, sealed: bytes) -> dict[str, Path]:

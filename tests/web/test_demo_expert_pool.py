@@ -6,8 +6,8 @@ import asyncpg
 
 from accounts.model import ConsoleOperator
 from expert_pool import queries_draws, queries_pools
-from expert_pool.draw import verify_transcript
 from signing.certs import DemoCA
+from signing.draw.verify import verify_transcript
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import TEST_LOG
 from web import demo

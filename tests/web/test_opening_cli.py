@@ -11,6 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from client.opening import (
+    LotBatch,
+    OfferedPart,
+    ReleaseForeignPart,
+    ReleaseHashMismatch,
+    ReleaseNotAnOfficial,
+    ReleaseNotFrozen,
+    ReleaseTooEarly,
+    check_download,
+    hash_stream,
+    parse_lot,
+    plan_lot,
+    read_identity,
+    release_for,
+)
 from signing import shamir
 from signing.age import X25519Identity, parse_header
 from signing.certs import DemoCA, Identity, TrustStore, create_demo_ca, issue_identity
@@ -27,21 +42,6 @@ from tests.signing.bid_kit import (
     seal_bytes,
 )
 from web.cli.main import build_parser
-from web.cli.opening import (
-    LotBatch,
-    OfferedPart,
-    ReleaseForeignPart,
-    ReleaseHashMismatch,
-    ReleaseNotAnOfficial,
-    ReleaseNotFrozen,
-    ReleaseTooEarly,
-    check_download,
-    hash_stream,
-    parse_lot,
-    plan_lot,
-    read_identity,
-    release_for,
-)
 
 CA_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 AFTER = DEADLINE + dt.timedelta(seconds=1)

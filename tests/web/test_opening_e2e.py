@@ -26,6 +26,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 
 from accounts.model import OrgKind, Role
+from client.bid.command import read_identity
 from signing.age import parse_header, unwrap_file_key
 from signing.certs import (
     DemoCA,
@@ -49,7 +50,6 @@ from tests.web.tender_http import (
     fixture_http_ca,
     fixture_web_world,
 )
-from web.cli.bid import read_identity
 from web.settings import Settings
 
 __all__ = ["fixture_http_ca", "fixture_web_world"]

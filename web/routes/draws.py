@@ -29,11 +29,11 @@ from expert_pool import (
     service_records,
     service_views,
 )
-from expert_pool.draw import Category, Transcript
 from expert_pool.lifecycle import DrawSpec, MemberStatus
-from expert_pool.response import Decision
 from expert_pool.service_views import DrawSummary
 from signing.certs import TrustStore
+from signing.draw.response import Decision
+from signing.draw.transcript import Category, Transcript
 from web.auth import current_actor, signed_in
 from web.errors import EtenderError, RequestInvalid
 from web.http import JSON_TYPE, ApiRoute, json_response, read_json, struct_from

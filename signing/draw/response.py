@@ -26,16 +26,17 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
-from expert_pool.errors import (
-    DrawResponseInvalid,
-    DrawResponseSignatureInvalid,
-    DrawResponseSignerMismatch,
-)
-from expert_pool.model import ID_PATTERN, require_aware
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import TrustStore, cert_sha256
 from signing.cms import sign_detached, verify_detached
-from signing.errors import SigningError
+from signing.draw.transcript import ID_PATTERN
+from signing.errors import (
+    DrawResponseInvalid,
+    DrawResponseSignatureInvalid,
+    DrawResponseSignerMismatch,
+    SigningError,
+    TimeNotAware,
+)
 
 TYPE = "etender.draw-response"
 VERSION = 1
@@ -68,7 +69,12 @@ class DrawResponse:
                 raise DrawResponseInvalid(f"{name} does not match [A-Za-z0-9_-]{{1,64}}")
         if not isinstance(self.reason, str) or len(self.reason) > REASON_MAX:
             raise DrawResponseInvalid(f"reason is a string of at most {REASON_MAX} characters")
-        moment = require_aware(self.issued_at, what="issued_at").replace(microsecond=0)
+        issued = self.issued_at
+        if issued.tzinfo is None or issued.utcoffset() is None:
+            raise TimeNotAware(
+                f"issued_at must be timezone-aware UTC, got naive {issued.isoformat()}"
+            )
+        moment = issued.astimezone(dt.UTC).replace(microsecond=0)
         object.__setattr__(self, "issued_at", moment)
         object.__setattr__(self, "decision", Decision(self.decision))
 

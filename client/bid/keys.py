@@ -14,6 +14,9 @@ import base64
 import sys
 from pathlib import Path
 
+import httpx
+
+from client.http import api_error
 from signing.certs import (
     dump_pem_certificate,
     load_pem_certificates,
@@ -37,22 +40,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", required=True, type=Path, help="its private key (PEM)")
 
 
-def _post(client: object, path: str, body: dict[str, str] | None = None) -> dict[str, object]:
-    response = client.post(path, json=body)  # type: ignore[attr-defined]
+def _post(client: httpx.Client, path: str, body: dict[str, str] | None = None) -> dict[str, object]:
+    response = client.post(path, json=body)
     if response.status_code >= 400:
-        try:
-            error = response.json()["error"]
-        except (ValueError, KeyError, TypeError):
-            error = {"code": f"http_{response.status_code}", "message": response.text[:200]}
-        raise RegistrationRefused(f"{error['code']}: {error['message']}")
+        raise RegistrationRefused(str(api_error(response)))
     found: dict[str, object] = response.json()
     return found
 
 
 def cmd_register_cert(args: argparse.Namespace) -> int:
     """Sign a server challenge with the key and register the certificate."""
-    import httpx  # only commands that talk to a server need it
-
     token = args.token or args.token_file.read_text().strip()
     certs = load_pem_certificates(args.cert.read_bytes())
     key = load_pem_private_key(args.key.read_bytes())

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from audit.errors import EntryInvalid, NaiveDatetimeRefused
-from audit.merkle import leaf_hash
 from signing.canonical import canonical_json
+from signing.errors import EntryInvalid, NaiveDatetimeRefused
+from signing.log.merkle import leaf_hash
 
 SCHEMA_VERSION = 1
 _T = TypeVar("_T")

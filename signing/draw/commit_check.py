@@ -21,13 +21,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from audit.checkpoint import CosignatureVerifier, open_checkpoint, verify_cosignature
-from audit.entry import LogEntry
-from audit.errors import AuditError
-from audit.merkle import leaf_hash, verify_inclusion
-from audit.note import Ed25519Verifier
-from expert_pool.errors import DrawCommitProofInvalid as CommitProofInvalid
-from expert_pool.events import PoolEvent
+from signing.errors import AuditError
+from signing.errors import DrawCommitProofInvalid as CommitProofInvalid
+from signing.log.checkpoint import CosignatureVerifier, open_checkpoint, verify_cosignature
+from signing.log.entry import LogEntry
+from signing.log.merkle import leaf_hash, verify_inclusion
+from signing.log.note import Ed25519Verifier
+
+# The kind of the draw's commit entry: expert_pool.events.PoolEvent.DRAW_COMMITTED
+# writes it (a test pins the two equal; the format is docs/formats/draw.md).
+COMMIT_KIND = "draw.committed"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -67,7 +70,7 @@ def check_commit_proof(
         raise CommitProofInvalid(f"the commit proof is malformed: {exc}") from None
     except AuditError as exc:
         raise CommitProofInvalid(f"the checkpoint or entry does not verify: {exc}") from None
-    if parsed.kind != PoolEvent.DRAW_COMMITTED or parsed.data.get("draw_id") != draw_id:
+    if parsed.kind != COMMIT_KIND or parsed.data.get("draw_id") != draw_id:
         raise CommitProofInvalid(f"the entry is not the commit of draw {draw_id}")
     if leaf.hex() != doc.get("commit_hash"):
         raise CommitProofInvalid("commit_hash is not the leaf hash of the entry")

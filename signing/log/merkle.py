@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from audit.errors import ProofRangeInvalid, SubtreeMissing
+from signing.errors import ProofRangeInvalid, SubtreeMissing
 
 HASH_SIZE = 32
 

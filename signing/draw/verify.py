@@ -11,19 +11,11 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from expert_pool.draw import (
-    check_pool,
-    derive_key_0,
-    derive_key_r,
-    leaf_hash,
-    pool_digest,
-    refill_places,
-    seed_commitment,
-    select,
-    validate_entropy,
-)
-from expert_pool.errors import DrawError, DrawPoolInvalid
-from expert_pool.transcript import ALGORITHM, HEX64, Pick, Round, Shortfall, Transcript
+from signing.draw.algorithm import refill_places, select
+from signing.draw.derive import derive_key_0, derive_key_r, leaf_hash, pool_digest, seed_commitment
+from signing.draw.rules import check_pool, validate_entropy
+from signing.draw.transcript import ALGORITHM, HEX64, Pick, Round, Shortfall, Transcript
+from signing.errors import DrawError, DrawPoolInvalid
 
 
 def _utf8(text: str) -> bytes:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from expert_pool.errors import DrawError, DrawPoolInvalid, DrawTranscriptInvalid
-from expert_pool.model import ID_PATTERN
+from signing.errors import DrawError, DrawPoolInvalid, DrawTranscriptInvalid
 
 ALGORITHM = "etender-draw-v1"
+# DESIGN.md, "Verifiable expert draw": ids are hashed into pool digests, so their
+# alphabet is fixed (ASCII, no separator characters).
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 HEX64 = re.compile(r"[0-9a-f]{64}")
 LABEL_PATTERN = re.compile(r"[\x21-\x7e]{1,200}")  # printable ASCII, no blank
 

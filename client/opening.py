@@ -32,51 +32,22 @@ from typing import Any
 
 import httpx
 
+from client.errors import (
+    ClientError,
+    ReleaseForeignPart,
+    ReleaseHashMismatch,
+    ReleaseNotAnOfficial,
+    ReleaseNotFrozen,
+    ReleaseRefused,
+    ReleaseTooEarly,
+)
 from signing.age import Header, X25519Identity, read_header
 from signing.canonical import canonical_json
 from signing.committee import Committee, load_committee
 from signing.errors import ShareCommitmentMismatch, SigningError
 from signing.shares import find_share_stanza, reveal_shared_secret, unwrap_share
-from web.errors import EtenderError
 
 CHUNK = 1 << 20
-
-
-class ReleaseRefused(EtenderError):
-    """The official's client refuses to unwrap: the batch breaks a rule of the opening."""
-
-    code = "release_refused"
-    status = 422
-
-
-class ReleaseTooEarly(ReleaseRefused):
-    """The lot's deadline has not passed by this machine's clock."""
-
-    code = "release_too_early"
-
-
-class ReleaseForeignPart(ReleaseRefused):
-    """A part of another tender or lot was slipped into the batch."""
-
-    code = "release_foreign_part"
-
-
-class ReleaseNotFrozen(ReleaseRefused):
-    """The offered part is not in the freeze list (e.g. an older version)."""
-
-    code = "release_not_frozen"
-
-
-class ReleaseHashMismatch(ReleaseRefused):
-    """The downloaded part's SHA-256 is not the frozen one."""
-
-    code = "release_hash_mismatch"
-
-
-class ReleaseNotAnOfficial(ReleaseRefused):
-    """This identity is not an official of the lot's committee."""
-
-    code = "release_not_an_official"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -272,6 +243,14 @@ def read_identity(path: Path) -> X25519Identity:
 
 def run_release(args: argparse.Namespace) -> int:
     """Release this official's shares for every frozen part of the tender (or one lot)."""
+    try:
+        return _release(args)
+    except ClientError as exc:
+        print(f"etender: {exc.message}", file=sys.stderr)
+        return 1
+
+
+def _release(args: argparse.Namespace) -> int:
     identity = read_identity(args.identity)
     params = {"lot": args.lot} if args.lot else {}
     with _client(args) as client:

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from audit.checkpoint import Checkpoint, Cosigner, open_checkpoint
-from audit.errors import CheckpointMalformed, CheckpointRollback, ForkDetected, OriginMismatch
-from audit.merkle import EMPTY_ROOT, HASH_SIZE, verify_consistency
-from audit.note import NoteVerifier
+from signing.errors import CheckpointMalformed, CheckpointRollback, ForkDetected, OriginMismatch
+from signing.log.checkpoint import Checkpoint, Cosigner, open_checkpoint
+from signing.log.merkle import EMPTY_ROOT, HASH_SIZE, verify_consistency
+from signing.log.note import NoteVerifier
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

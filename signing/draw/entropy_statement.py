@@ -26,11 +26,10 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
-from expert_pool.errors import DrawEntropyStatementInvalid
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import TrustStore, cert_sha256
 from signing.cms import sign_detached, verify_detached
-from signing.errors import SigningError
+from signing.errors import DrawEntropyStatementInvalid, SigningError
 
 TYPE = "etender.draw-entropy"
 VERSION = 1

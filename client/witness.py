@@ -19,11 +19,11 @@ from pathlib import Path
 
 import httpx
 
-from audit.checkpoint import Checkpoint, Cosigner, generate_private_key, open_checkpoint
-from audit.errors import AuditError, WitnessRefusal
-from audit.note import Ed25519Verifier
-from audit.witness import WitnessState, witness_step
-from web.cli.common import fail
+from client.console import fail
+from signing.errors import AuditError, WitnessRefusal
+from signing.log.checkpoint import Checkpoint, Cosigner, generate_private_key, open_checkpoint
+from signing.log.note import Ed25519Verifier
+from signing.log.witness import WitnessState, witness_step
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -19,210 +19,55 @@ Byte rules (docs/formats/draw.md is the normative copy):
 A replacement round r ≥ 1 refills, per label in category order, one place for each
 expert in round r−1's `declined` list, under the label that expert was picked for.
 
-The transcript's data and JSON form live in `expert_pool.transcript`, verification in
-`expert_pool.verify`; both are re-exported here, so `expert_pool.draw` stays the one
-import for callers.
+The byte rules live in `signing.draw.derive`, the policy and input checks in
+`signing.draw.rules`, the transcript's data and JSON form in `signing.draw.transcript`
+and verification in `signing.draw.verify`.
 """
 
 from __future__ import annotations
 
-import enum
-import hashlib
-import itertools
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from expert_pool.errors import (
-    DrawCategoriesInvalid,
-    DrawCommitHashInvalid,
-    DrawDeclineInvalid,
-    DrawEntropyMalformed,
-    DrawEntropyMissing,
-    DrawEntropyReused,
-    DrawEntropyTooShort,
-    DrawIdInvalid,
-    DrawPoolInvalid,
-    DrawPoolMismatch,
-    DrawPoolTooSmall,
-    DrawRoundCapReached,
-    DrawRoundInvalid,
-    DrawSeedMismatch,
-    ExpertIdInvalid,
-    PolicyInvalid,
+from signing.draw.derive import (
+    SEED_BYTES,
+    derive_key_0,
+    derive_key_r,
+    index_hash,
+    pool_digest,
+    seed_commitment,
 )
-from expert_pool.model import ID_PATTERN, validate_id
-from expert_pool.transcript import (
+from signing.draw.rules import (
+    DEFAULT_POLICY,
+    ContributorRole,
+    DrawPolicy,
+    EntropyContribution,
+    check_pool,
+    validate_categories,
+    validate_commit_hash,
+    validate_draw_id,
+    validate_entropy,
+)
+from signing.draw.transcript import (
     ALGORITHM,
-    HEX64,
-    LABEL_PATTERN,
     Category,
     Pick,
     Round,
     Shortfall,
     Transcript,
-    pools_from_json,
 )
-
-ROUND_DOMAIN = "etender-draw-v1/round"
-SEED_BYTES = 32
-MIN_ENTROPY_HEX = 32  # 128 bits (DESIGN.md: "≥ 128 bits of entropy")
-MAX_ENTROPY_HEX = 1024
-_HEX = re.compile(r"[0-9a-f]*")
-
-
-# --- the byte rules ---
-
-
-def lp(data: bytes) -> bytes:
-    """4-byte big-endian length, then the bytes."""
-    return len(data).to_bytes(4, "big") + data
-
-
-def lp_text(text: str) -> bytes:
-    """lp() of UTF-8 text."""
-    return lp(text.encode("utf-8"))
-
-
-def pool_digest(ids: Sequence[str]) -> str:
-    """hex(SHA-256("\\n".join(ids))) of a pool sorted ascending by bytes."""
-    return hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()
-
-
-def seed_commitment(platform_seed: bytes) -> str:
-    """hex(SHA-256(platform_seed))."""
-    return hashlib.sha256(platform_seed).hexdigest()
-
-
-def leaf_hash(entry: bytes) -> str:
-    """hex RFC 9162 leaf hash SHA-256(0x00 ‖ entry) of a log entry."""
-    return hashlib.sha256(b"\x00" + entry).hexdigest()
-
-
-def derive_key_0(
-    *, draw_id: str, commit_hash: str, platform_seed: bytes, entropy: Sequence[str]
-) -> bytes:
-    """key_0 from the commit, the platform seed and round 0's entropy, in order."""
-    parts = [ALGORITHM, draw_id, commit_hash, platform_seed.hex(), *entropy]
-    return hashlib.sha256(b"".join(lp_text(p) for p in parts)).digest()
-
-
-def derive_key_r(key_0: bytes, r: int, entropy: str) -> bytes:
-    """key_r of replacement round r >= 1 from key_0 and that round's fresh entropy."""
-    data = lp_text(ROUND_DOMAIN) + lp(key_0) + lp_text(str(r)) + lp_text(entropy)
-    return hashlib.sha256(data).digest()
-
-
-def index_hash(key: bytes, i: int) -> int:
-    """int.from_bytes(SHA-256(key ‖ i as 4-byte big-endian), "big")."""
-    return int.from_bytes(hashlib.sha256(key + i.to_bytes(4, "big")).digest(), "big")
-
-
-# --- policy and validation ---
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DrawPolicy:
-    """Policy of a draw; every number is data (DOMAIN.md, "Expert pool and draws")."""
-
-    min_pool_ratio: int = 3  # pool >= ratio x count, else a supervisor must approve
-    round_cap: int = 3  # replacement rounds allowed after round 0
-    min_entropy_hex: int = MIN_ENTROPY_HEX
-
-    def __post_init__(self) -> None:
-        if self.min_pool_ratio < 1 or self.round_cap < 0:
-            raise PolicyInvalid("min_pool_ratio must be >= 1 and round_cap >= 0")
-        if not MIN_ENTROPY_HEX <= self.min_entropy_hex <= MAX_ENTROPY_HEX:
-            raise PolicyInvalid("entropy minimum cannot go below 128 bits (DESIGN.md)")
-
-
-DEFAULT_POLICY = DrawPolicy()
-
-
-class ContributorRole(enum.StrEnum):
-    """Who contributed an entropy value; round 0 needs a supervisor, round r only one."""
-
-    SUPERVISOR = "supervisor"
-    TENDERER = "tenderer"
-    AGENCY = "agency"
-    CENTRE = "centre"
-    WITNESS = "witness"
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class EntropyContribution:
-    """Entropy generated on a contributor's own client (never by the server)."""
-
-    role: ContributorRole
-    entropy: str
-
-
-def validate_draw_id(draw_id: str) -> str:
-    """Return `draw_id` if it matches [A-Za-z0-9_-]{1,64}, else raise DrawIdInvalid."""
-    try:
-        return validate_id(draw_id, what="draw id")
-    except ExpertIdInvalid as exc:
-        raise DrawIdInvalid(exc.message) from None
-
-
-def validate_entropy(entropy: str, *, minimum_hex: int = MIN_ENTROPY_HEX) -> str:
-    """Return `entropy` if it is lowercase hex of whole bytes and long enough."""
-    if not isinstance(entropy, str) or not _HEX.fullmatch(entropy) or len(entropy) % 2:
-        raise DrawEntropyMalformed("entropy must be lowercase hex of whole bytes")
-    if len(entropy) > MAX_ENTROPY_HEX:
-        raise DrawEntropyMalformed(f"entropy longer than {MAX_ENTROPY_HEX} hex characters")
-    if len(entropy) < minimum_hex:
-        raise DrawEntropyTooShort(
-            f"entropy carries {len(entropy) * 4} bits; at least {minimum_hex * 4} are required"
-        )
-    return entropy
-
-
-def validate_commit_hash(commit_hash: str) -> str:
-    """Return `commit_hash` if it is 64 lowercase hex characters."""
-    if not isinstance(commit_hash, str) or HEX64.fullmatch(commit_hash) is None:
-        raise DrawCommitHashInvalid("commit_hash must be 64 lowercase hex characters")
-    return commit_hash
-
-
-def validate_categories(categories: Iterable[Category]) -> tuple[Category, ...]:
-    """Check labels are printable ASCII and distinct and counts are >= 1."""
-    result = tuple(categories)
-    if not result:
-        raise DrawCategoriesInvalid("a draw has at least one category")
-    for c in result:
-        if not isinstance(c.label, str) or LABEL_PATTERN.fullmatch(c.label) is None:
-            raise DrawCategoriesInvalid(f"label {c.label!r} is not printable ASCII (1-200)")
-        if type(c.count) is not int or c.count < 1:
-            raise DrawCategoriesInvalid(f"count of {c.label} must be an integer >= 1")
-    if len({c.label for c in result}) != len(result):
-        raise DrawCategoriesInvalid("each label appears once in a draw")
-    return result
-
-
-def canonical_pool(ids: Iterable[str]) -> tuple[str, ...]:
-    """Sort ids ascending by bytes; raise DrawPoolInvalid on a bad or repeated id."""
-    result = tuple(sorted(ids, key=_utf8))
-    check_pool(result)
-    return result
-
-
-def _utf8(text: str) -> bytes:
-    return text.encode("utf-8")
-
-
-def check_pool(ids: Sequence[str], label: str = "") -> tuple[str, ...]:
-    """Return `ids` if every id is valid and they are strictly ascending by bytes."""
-    for x in ids:
-        if not isinstance(x, str) or ID_PATTERN.fullmatch(x) is None:
-            raise DrawPoolInvalid(f"pool {label}: {x!r} is not a valid id")
-    raw = [x.encode("utf-8") for x in ids]
-    if any(a >= b for a, b in itertools.pairwise(raw)):
-        raise DrawPoolInvalid(f"pool {label}: ids must be strictly ascending by bytes")
-    return tuple(ids)
-
+from signing.errors import (
+    DrawDeclineInvalid,
+    DrawEntropyMissing,
+    DrawEntropyReused,
+    DrawPoolMismatch,
+    DrawPoolTooSmall,
+    DrawRoundCapReached,
+    DrawRoundInvalid,
+    DrawSeedMismatch,
+)
 
 # --- selection (DESIGN.md, "Selection in round r") ---
 
@@ -480,54 +325,3 @@ def reveal_seed(transcript: Transcript, platform_seed: bytes) -> Transcript:
     """Publish the platform seed in the transcript (when the committee is complete)."""
     _check_seed(transcript, platform_seed)
     return replace(transcript, platform_seed=platform_seed.hex())
-
-
-# Re-exports (imported last: expert_pool.verify itself imports the rules above).
-from expert_pool.verify import Discrepancy, DiscrepancyKind, verify_transcript  # noqa: E402
-
-__all__ = [
-    "ALGORITHM",
-    "DEFAULT_POLICY",
-    "HEX64",
-    "LABEL_PATTERN",
-    "MAX_ENTROPY_HEX",
-    "MIN_ENTROPY_HEX",
-    "ROUND_DOMAIN",
-    "SEED_BYTES",
-    "Category",
-    "ContributorRole",
-    "Discrepancy",
-    "DiscrepancyKind",
-    "DrawCommit",
-    "DrawPolicy",
-    "EntropyContribution",
-    "Pick",
-    "Round",
-    "Shortfall",
-    "Transcript",
-    "canonical_pool",
-    "check_pool",
-    "derive_key_0",
-    "derive_key_r",
-    "draw_first_round",
-    "draw_replacement_round",
-    "index_hash",
-    "leaf_hash",
-    "lp",
-    "lp_text",
-    "pool_digest",
-    "pools_from_json",
-    "prepare_commit",
-    "record_declines",
-    "refill_places",
-    "reveal_seed",
-    "seated",
-    "seed_commitment",
-    "select",
-    "start_transcript",
-    "validate_categories",
-    "validate_commit_hash",
-    "validate_draw_id",
-    "validate_entropy",
-    "verify_transcript",
-]

@@ -32,13 +32,14 @@ from typing import Any
 
 import httpx
 
-from expert_pool.commit_check import CheckedCommit, check_commit_proof
-from expert_pool.draw import MIN_ENTROPY_HEX, Transcript, pools_from_json, verify_transcript
-from expert_pool.entropy_statement import EntropyStatement
-from expert_pool.errors import DrawCommitProofInvalid, DrawError, DrawResponseInvalid
-from expert_pool.response import DrawResponse
 from signing.certs import load_pem_certificates, load_pem_private_key
-from signing.errors import SigningError
+from signing.draw.commit_check import CheckedCommit, check_commit_proof
+from signing.draw.entropy_statement import EntropyStatement
+from signing.draw.response import DrawResponse
+from signing.draw.rules import MIN_ENTROPY_HEX
+from signing.draw.transcript import Transcript, pools_from_json
+from signing.draw.verify import verify_transcript
+from signing.errors import DrawCommitProofInvalid, DrawError, DrawResponseInvalid, SigningError
 
 EXIT_OK = 0
 EXIT_DISCREPANCY = 1

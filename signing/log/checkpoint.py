@@ -17,7 +17,7 @@ from typing import ClassVar
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from audit.errors import (
+from signing.errors import (
     CheckpointMalformed,
     CheckpointSignatureInvalid,
     CosignatureInvalid,
@@ -26,8 +26,8 @@ from audit.errors import (
     NoteError,
     NoteMalformed,
 )
-from audit.merkle import HASH_SIZE
-from audit.note import (
+from signing.log.merkle import HASH_SIZE
+from signing.log.note import (
     ED25519_KEY_SIZE,
     ED25519_SIGNATURE_SIZE,
     SIG_TYPE_COSIGNATURE_V1,
