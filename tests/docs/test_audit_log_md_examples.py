@@ -1,6 +1,6 @@
 """docs/audit-log.md's examples outside §3.2's checkpoint are true to the bytes.
 
-tests/audit/test_docs_example.py pins the leaf hash of §1.1 and the checkpoint of §3.2
+tests/signing/log/test_docs_example.py pins the leaf hash of §1.1 and the checkpoint of §3.2
 (root, proofs, signature and cosignature lines, vkeys). Here: each example entry is a
 strictly canonical entry (§1), the §1.2 commitment is recomputed and is the one the
 entry logs, MTH({}) of §2, the root and proof plans of §2.1, the key IDs of §3.1 by the

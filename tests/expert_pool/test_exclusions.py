@@ -37,7 +37,7 @@ from expert_pool.model import (
 )
 from signing.draw.algorithm import draw_first_round, prepare_commit, start_transcript
 from signing.draw.transcript import Category
-from tests.expert_pool.conftest import commit_hash_of, supervisor
+from tests.signing.draw.kit import commit_hash_of, supervisor
 
 KEY = b"test id-card matching key 32 byt"
 TENDERER = "91341800MA2TENDER0"

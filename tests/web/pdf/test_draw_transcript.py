@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from signing.draw.algorithm import draw_first_round, record_declines, reveal_seed
-from tests.expert_pool.conftest import POOLS, SEED, SUPERVISOR_E, committed, supervisor
+from tests.signing.draw.kit import POOLS, SEED, SUPERVISOR_E, committed, supervisor
 from web.pdf.draw_transcript import render_transcript
 
 

@@ -18,7 +18,8 @@ import httpx
 import pytest
 
 from accounts.model import OrgKind, Role
-from client.bid.command import BUSY_WAIT_LIMIT, RETRY_SECONDS
+from client.bid.submit import BUSY_WAIT_LIMIT
+from client.http import RETRY_SECONDS
 from signing.age import X25519Identity
 from signing.certs import (
     Identity,

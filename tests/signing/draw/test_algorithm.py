@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from expert_pool.errors import PolicyInvalid
 from signing.draw import algorithm as draw
+from signing.draw import derive, rules
 from signing.draw.algorithm import (
     draw_first_round,
     draw_replacement_round,
@@ -29,6 +29,7 @@ from signing.errors import (
     DrawEntropyReused,
     DrawEntropyTooShort,
     DrawIdInvalid,
+    DrawPolicyInvalid,
     DrawPoolInvalid,
     DrawPoolMismatch,
     DrawPoolTooSmall,
@@ -36,7 +37,7 @@ from signing.errors import (
     DrawRoundInvalid,
     DrawSeedMismatch,
 )
-from tests.expert_pool.conftest import (
+from tests.signing.draw.kit import (
     CATEGORIES,
     POOLS,
     ROUND_E,
@@ -47,13 +48,7 @@ from tests.expert_pool.conftest import (
     committed,
     supervisor,
 )
-from tests.expert_pool.reference import (
-    ref_digest,
-    ref_draw,
-    ref_key_0,
-    ref_key_r,
-    ref_lp,
-)
+from tests.signing.draw.reference import ref_digest, ref_draw, ref_key_0, ref_key_r, ref_lp
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "draw.md"
 ROUND_0 = (
@@ -83,26 +78,26 @@ def _three_rounds(d: DrawInputs) -> Transcript:
 def test_lp_is_four_byte_big_endian_length_then_bytes() -> None:
     """lp() matches the hand-written struct encoding, including the empty string."""
     for data in (b"", b"a", b"x" * 300):
-        assert draw.lp(data) == ref_lp(data)
+        assert derive.lp(data) == ref_lp(data)
 
 
 def test_pool_digest_is_sha256_of_newline_joined_ids() -> None:
     """Pool digest matches the reference for a pool and for the empty pool."""
-    assert draw.pool_digest(POOLS["A08@local"]) == ref_digest(POOLS["A08@local"])
-    assert draw.pool_digest(()) == hashlib.sha256(b"").hexdigest()
+    assert derive.pool_digest(POOLS["A08@local"]) == ref_digest(POOLS["A08@local"])
+    assert derive.pool_digest(()) == hashlib.sha256(b"").hexdigest()
 
 
 def test_key_0_and_key_r_match_the_independent_implementation() -> None:
     """key_0 and key_r agree byte for byte with the reference."""
     commit_hash = "ab" * 32
-    key_0 = draw.derive_key_0(
+    key_0 = derive.derive_key_0(
         draw_id="D-1",
         commit_hash=commit_hash,
         platform_seed=SEED,
         entropy=[SUPERVISOR_E, TENDERER_E],
     )
     assert key_0 == ref_key_0("D-1", commit_hash, SEED, [SUPERVISOR_E, TENDERER_E])
-    assert draw.derive_key_r(key_0, 2, ROUND_E[0]) == ref_key_r(key_0, 2, ROUND_E[0])
+    assert derive.derive_key_r(key_0, 2, ROUND_E[0]) == ref_key_r(key_0, 2, ROUND_E[0])
 
 
 def test_three_rounds_with_declines_match_the_independent_implementation(
@@ -352,7 +347,7 @@ def test_unsorted_or_repeated_pool_is_refused() -> None:
 
 def test_canonical_pool_sorts_by_bytes() -> None:
     """Uppercase sorts before lowercase and digits before letters, as bytes do."""
-    assert draw.canonical_pool(["b", "B", "a", "1", "_", "-"]) == ("-", "1", "B", "_", "a", "b")
+    assert rules.canonical_pool(["b", "B", "a", "1", "_", "-"]) == ("-", "1", "B", "_", "a", "b")
 
 
 @pytest.mark.parametrize(
@@ -367,7 +362,7 @@ def test_canonical_pool_sorts_by_bytes() -> None:
 def test_bad_categories_are_refused(categories: list[Category]) -> None:
     """Empty categories, zero counts, repeated or blank-containing labels are refused."""
     with pytest.raises(DrawCategoriesInvalid):
-        draw.validate_categories(categories)
+        rules.validate_categories(categories)
 
 
 def test_pools_other_than_the_committed_ones_are_refused(fresh_draw: DrawInputs) -> None:
@@ -407,5 +402,5 @@ def test_declining_someone_not_seated_is_refused(fresh_draw: DrawInputs) -> None
 
 def test_policy_cannot_lower_entropy_below_128_bits() -> None:
     """The entropy minimum is a floor, not a knob."""
-    with pytest.raises(PolicyInvalid):
+    with pytest.raises(DrawPolicyInvalid):
         DrawPolicy(min_entropy_hex=16)

@@ -17,14 +17,7 @@ from signing.draw.algorithm import (
 from signing.draw.transcript import Pick, Shortfall, Transcript, pools_from_json
 from signing.draw.verify import DiscrepancyKind, verify_transcript
 from signing.errors import DrawPoolInvalid, DrawTranscriptInvalid
-from tests.expert_pool.conftest import (
-    POOLS,
-    ROUND_E,
-    SEED,
-    SUPERVISOR_E,
-    DrawInputs,
-    supervisor,
-)
+from tests.signing.draw.kit import POOLS, ROUND_E, SEED, SUPERVISOR_E, DrawInputs, supervisor
 
 
 def _finished(d: DrawInputs) -> Transcript:

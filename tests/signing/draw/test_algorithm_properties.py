@@ -17,7 +17,7 @@ from signing.draw.algorithm import (
     start_transcript,
 )
 from signing.draw.transcript import Category, Transcript
-from tests.expert_pool.conftest import commit_hash_of, supervisor
+from tests.signing.draw.kit import commit_hash_of, supervisor
 
 LABELS = ("A08@local", "C01@remote")
 

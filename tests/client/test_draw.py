@@ -28,7 +28,7 @@ from signing.draw.algorithm import (
 )
 from signing.draw.response import Decision, DrawResponse, verify_response
 from signing.draw.transcript import Transcript
-from tests.expert_pool.conftest import (
+from tests.signing.draw.kit import (
     POOLS,
     ROUND_E,
     SEED,

@@ -11,14 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from client.opening import (
-    LotBatch,
-    OfferedPart,
+from client.errors import (
     ReleaseForeignPart,
     ReleaseHashMismatch,
     ReleaseNotAnOfficial,
     ReleaseNotFrozen,
     ReleaseTooEarly,
+)
+from client.opening import (
+    LotBatch,
+    OfferedPart,
     check_download,
     hash_stream,
     parse_lot,
