@@ -80,7 +80,7 @@ FORGED_SESSION = "auth.token_invalid"
 PERMISSION_DENIED = "auth.permission_denied"
 CSRF_REFUSED = "auth.csrf_refused"
 
-# Log entry kind of a password change (other kinds are audit.entry.EntryKind).
+# Log entry kind of a password change (other kinds are signing.log.entry.EntryKind).
 PASSWORD_CHANGED = "account.password_changed"  # noqa: S105 (a log kind)
 
 TOKEN_BYTES = 32

@@ -9,9 +9,9 @@ input.
 [--witness VKEY …] [--wait SECONDS]`` generates a contributor's entropy locally (the
 operating system's CSPRNG; the server never generates it), prints it, and with
 ``--server`` submits it (bearer token from ``ETENDER_TOKEN``; with ``--cert --key``,
-signed as an entropy statement, expert_pool.entropy_statement) — only after checking,
+signed as an entropy statement, signing.draw.entropy_statement) — only after checking,
 with the pinned log key and the witnesses' keys, that a signed checkpoint includes the
-draw's commit entry (expert_pool.commit_check; it waits up to ``--wait`` seconds for
+draw's commit entry (signing.draw.commit_check; it waits up to ``--wait`` seconds for
 one). The contribution names that ``commit_hash`` and checkpoint (issue 9, item 2).
 
 ``etender draw respond --statement FILE --cert CERT --key KEY [--server URL --draw ID]``

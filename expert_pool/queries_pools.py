@@ -3,7 +3,7 @@
 The exclusion rules run in the database, over the candidates of the draw's categories
 only, so a draw on a pool of 100,000 stays fast; tests/expert_pool/test_exclusions_sql.py
 checks them against the pure model (expert_pool.exclusions) on a pool that exercises
-every rule. Pools leave sorted by bytes (expert_pool.draw.canonical_pool).
+every rule. Pools leave sorted by bytes (signing.draw.rules.canonical_pool).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Drawn experts answer: signed confirmations and declines, timeouts, completion.
 
 DESIGN.md: "Declines are signed by the expert; timeouts carry the notification's
-delivery record". An answer is a draw-response statement (expert_pool.response)
+delivery record". An answer is a draw-response statement (signing.draw.response)
 CMS-signed by the expert's registered certificate; a decline or timeout is recorded in
 the transcript's latest round and calls for a replacement round (fresh supervisor
 entropy, expert_pool.service_draws). When every seat is confirmed the committee is

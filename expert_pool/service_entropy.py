@@ -3,7 +3,7 @@
 A signed checkpoint of the log (cosigned by the policy's ``commit_witnesses``) covers
 the draw's commit entry, the contribution names that ``commit_hash`` and checkpoint,
 and — when the contributor signs — its statement verifies against a certificate
-registered for it (expert_pool.entropy_statement). Used by expert_pool.service_draws.
+registered for it (signing.draw.entropy_statement). Used by expert_pool.service_draws.
 """
 
 from __future__ import annotations

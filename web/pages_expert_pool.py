@@ -51,6 +51,7 @@ from expert_pool.specialties import default_specialties
 from signing.draw.response import Decision
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category
+from signing.errors import DrawError
 from web import i18n, i18n_expert_pool
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for
@@ -116,7 +117,7 @@ def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
                 return _redirect("/login")
             try:
                 return await handler(request, conn, actor)
-            except (ExpertPoolError, AccountsError, EtenderError) as refused:
+            except (ExpertPoolError, DrawError, AccountsError, EtenderError) as refused:
                 return render(
                     request,
                     "error.html",
@@ -397,7 +398,7 @@ async def draw_action(request: Request, conn: asyncpg.Connection, actor: Actor) 
     form = await _form(request)
     try:
         await _act(conn, actor, draw_id, action, form)
-    except (ExpertPoolError, AccountsError, EtenderError, ValueError) as refused:
+    except (ExpertPoolError, DrawError, AccountsError, EtenderError, ValueError) as refused:
         text = getattr(refused, "message", str(refused))
         return await draw_page(request, conn, actor, message=text, status=status_for(refused))
     return _redirect(f"/draws/{draw_id}?done={action}")
@@ -436,7 +437,7 @@ async def answer_submit(request: Request, conn: asyncpg.Connection, actor: Actor
         await service_answers.respond(
             conn, actor, draw_id, statement, signature, trust=trust_store(request.app)
         )
-    except (ExpertPoolError, binascii.Error, ValueError) as refused:
+    except (ExpertPoolError, DrawError, binascii.Error, ValueError) as refused:
         return await invitations_page(
             request, conn, actor, getattr(refused, "message", str(refused))
         )

@@ -1,7 +1,7 @@
 """A contributor's signed entropy statement (issue 9, item 2).
 
 The contributor's client, after checking the commit's inclusion in a signed checkpoint
-(expert_pool.commit_check), may sign its value as a statement naming the draw, the
+(signing.draw.commit_check), may sign its value as a statement naming the draw, the
 round, the ``commit_hash`` and that checkpoint — RFC 8785 JSON, CMS detached
 signature by a certificate registered for the contributor (docs/api-expert-pool.md,
 "Entropy")::

@@ -1,6 +1,6 @@
 """docs/formats/draw.md's worked example (§2.1, §10) is true to the bytes.
 
-Every number of the example is read from the doc and recomputed with expert_pool.draw:
+Every number of the example is read from the doc and recomputed with signing.draw:
 the seed commitment, the pool digests, the commit entry and its hash, key_0, key_1,
 key_2, every row of the selection table (h, len(remaining), h mod len, the pick), the
 shell recipe's inputs, and the transcript. A changed input fails here until the

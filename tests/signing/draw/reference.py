@@ -1,6 +1,6 @@
 """An independent, hand-written etender-draw-v1 for known-answer tests.
 
-Written from DESIGN.md's text alone, without importing expert_pool.draw, so that a
+Written from DESIGN.md's text alone, without importing signing.draw, so that a
 mistake in the module under test cannot hide in a shared helper.
 """
 
