@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.expert_pool.fixtures import pool_ca  # noqa: F401
 from tests.signing.conftest import (  # noqa: F401
     bidder,
     ca_time,

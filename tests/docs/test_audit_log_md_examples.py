@@ -135,7 +135,7 @@ def test_audit_log_md_witness_line_decodes_as_stated() -> None:
 
 def test_audit_log_md_foundation_kinds_and_signature_count_are_the_codes() -> None:
     listed = found(
-        r"Kinds defined by the foundation \(`audit\.entry\.EntryKind`\): (.*?)\. Other", DOC
+        r"Kinds defined by the foundation \(`signing\.log\.entry\.EntryKind`\): (.*?)\. Other", DOC
     )
     assert re.findall(r"`([a-z_.]+)`", listed[1]) == [str(k) for k in EntryKind]
     low, high = found(r"there are (\d+) to (\d+) signature lines", DOC).groups()

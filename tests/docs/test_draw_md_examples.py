@@ -16,6 +16,7 @@ import shutil
 import subprocess
 
 from expert_pool import errors
+from signing import errors as signing_errors
 from signing.canonical import canonical_json
 from signing.draw import algorithm as draw
 from signing.draw import derive, rules, transcript
@@ -242,12 +243,14 @@ def test_draw_md_policy_defaults_and_entropy_bounds_are_the_codes() -> None:
 
 
 def test_draw_md_error_codes_are_the_packages() -> None:
-    """§12's codes are codes of expert_pool.errors (the service's own are in api docs)."""
+    """§12's codes are codes of signing.errors (the draw's formats) or expert_pool.errors
+    (the service's own are in api docs)."""
     documented = re.findall(r"^\| `(\w+)` \|", section(DOC, "## 12. Error codes"), re.M)
     codes = {
         getattr(cls, "code", None)
-        for _, cls in inspect.getmembers(errors, inspect.isclass)
-        if cls.__module__ == errors.__name__
+        for module in (errors, signing_errors)
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if cls.__module__ == module.__name__
     }
     assert documented
     assert set(documented) <= codes

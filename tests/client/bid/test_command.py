@@ -209,7 +209,7 @@ def test_key_can_come_from_stdin(workspace: Path, capsys: pytest.CaptureFixture[
         input=(workspace / "bidder.key").read_bytes(),
         capture_output=True,
         check=False,
-        cwd=Path(__file__).parents[2],
+        cwd=Path(__file__).parents[3],
     )
     assert result.returncode == 0, result.stderr.decode()
     assert (workspace / "sealed" / "main.age").exists()

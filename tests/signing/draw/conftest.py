@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.expert_pool.fixtures import pool_ca  # noqa: F401
 from tests.signing.draw.kit import DrawInputs, standard_draw
 
 

@@ -50,7 +50,7 @@ from tests.signing.draw.kit import (
 )
 from tests.signing.draw.reference import ref_digest, ref_draw, ref_key_0, ref_key_r, ref_lp
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "draw.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "formats" / "draw.md"
 ROUND_0 = (
     supervisor(SUPERVISOR_E),
     EntropyContribution(role=ContributorRole.TENDERER, entropy=TENDERER_E),

@@ -17,7 +17,7 @@ from signing.log.checkpoint import Checkpoint, Cosigner, private_key_from_raw, s
 from signing.log.merkle import MemoryTree, leaf_hash
 from signing.log.note import Ed25519Signer, add_signatures, encode_base64
 
-DOC = (Path(__file__).parents[2] / "docs" / "audit-log.md").read_text(encoding="utf-8")
+DOC = (Path(__file__).parents[3] / "docs" / "audit-log.md").read_text(encoding="utf-8")
 LOG_SEED = bytes(range(0x00, 0x20))
 WITNESS_SEED = bytes(range(0x20, 0x40))
 WITNESS_TIME = dt.datetime(2025, 3, 1, 1, 35, tzinfo=dt.UTC)
