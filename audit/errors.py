@@ -1,11 +1,11 @@
 """Errors of the audit package (the log store), each with a stable code.
 
-    AuditError (signing.errors)         audit_error
+    AuditError (signing/log)            audit_error
     ├── CheckpointMissing               log_checkpoint_not_found
     └── WitnessUnknown                  log_witness_not_found
 
 The log's format errors (notes, checkpoints, proofs, entries, the witness step) live
-with those formats in signing/errors.py, under the same root.
+with those formats in signing/log/errors.py, under the same root.
 
 Codes are part of the public interface (docs/audit-log.md lists them): never
 change one, add new ones instead.
@@ -13,7 +13,7 @@ change one, add new ones instead.
 
 from __future__ import annotations
 
-from signing.errors import AuditError
+from signing.log.errors import AuditError
 
 # --- the log store (audit/service.py) ---
 

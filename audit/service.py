@@ -17,7 +17,6 @@ import asyncpg
 
 from audit import queries
 from audit.errors import CheckpointMissing, WitnessUnknown
-from signing.errors import ProofRangeInvalid
 from signing.log import merkle
 from signing.log.checkpoint import (
     Checkpoint,
@@ -27,6 +26,7 @@ from signing.log.checkpoint import (
     verify_cosignature,
 )
 from signing.log.entry import Actor, EntryKind, LogEntry, format_time
+from signing.log.errors import ProofRangeInvalid
 from signing.log.note import Ed25519Signer, Note, NoteSignature, parse_note, parse_signature_line
 
 log = logging.getLogger(__name__)

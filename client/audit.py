@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 
 from client.console import add_token_arguments, fail, read_token
-from signing.errors import AuditError
 from signing.log import merkle
 from signing.log.checkpoint import Checkpoint, open_checkpoint
+from signing.log.errors import AuditError
 from signing.log.note import Ed25519Verifier
 
 PAGE = 1000

@@ -35,11 +35,12 @@ import httpx
 from signing.certs import load_pem_certificates, load_pem_private_key
 from signing.draw.commit_check import CheckedCommit, check_commit_proof
 from signing.draw.entropy_statement import EntropyStatement
+from signing.draw.errors import DrawCommitProofInvalid, DrawError, DrawResponseInvalid
 from signing.draw.response import DrawResponse
 from signing.draw.rules import MIN_ENTROPY_HEX
 from signing.draw.transcript import Transcript, pools_from_json
 from signing.draw.verify import verify_transcript
-from signing.errors import DrawCommitProofInvalid, DrawError, DrawResponseInvalid, SigningError
+from signing.errors import SigningError
 
 EXIT_OK = 0
 EXIT_DISCREPANCY = 1

@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 
 from client.console import fail
-from signing.errors import AuditError, WitnessRefusal
 from signing.log.checkpoint import Checkpoint, Cosigner, generate_private_key, open_checkpoint
+from signing.log.errors import AuditError, WitnessRefusal
 from signing.log.note import Ed25519Verifier
 from signing.log.witness import WitnessState, witness_step
 

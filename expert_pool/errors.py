@@ -44,7 +44,7 @@
     └── AssessmentExists                  assessment_exists
 
 The draw algorithm's and its statements' errors (DrawError …) live with those formats
-in signing/errors.py.
+in signing/draw/errors.py.
 
 Codes are part of the public interface (docs/formats/draw.md lists them): never
 change one, add new ones instead.

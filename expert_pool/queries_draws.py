@@ -24,9 +24,9 @@ from expert_pool.lifecycle import (
     StoredDraw,
 )
 from expert_pool.policy import PoolPolicy, policy_from_json
+from signing.draw.errors import DrawEntropyReused
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category, Transcript
-from signing.errors import DrawEntropyReused
 
 # --- the draw row ---------------------------------------------------------------------
 

@@ -38,9 +38,9 @@ from expert_pool.profiles import AlertKind, ExpertProfile
 from expert_pool.service_common import get_draw
 from signing.certs import TrustStore
 from signing.draw.algorithm import record_declines
+from signing.draw.errors import DrawResponseInvalid
 from signing.draw.response import Decision, DrawResponse, verify_response
 from signing.draw.rules import validate_draw_id
-from signing.errors import DrawResponseInvalid
 from signing.log.entry import commit
 
 log = logging.getLogger(__name__)

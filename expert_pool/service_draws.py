@@ -80,9 +80,9 @@ from signing.draw.algorithm import (
 )
 from signing.draw.derive import SEED_BYTES, leaf_hash
 from signing.draw.entropy_statement import EntropyStatement
+from signing.draw.errors import DrawEntropyMissing
 from signing.draw.rules import ContributorRole, EntropyContribution, validate_entropy
 from signing.draw.transcript import Transcript
-from signing.errors import DrawEntropyMissing
 from signing.log.entry import commit, new_salt
 
 # --- request ------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from expert_pool.lifecycle import StoredDraw
 from expert_pool.service_views import not_checkpointed
 from signing.certs import TrustStore
 from signing.draw.entropy_statement import EntropyStatement, VerifiedStatement, verify_statement
+from signing.draw.errors import DrawEntropyStatementInvalid
 from signing.draw.transcript import Transcript
-from signing.errors import DrawEntropyStatementInvalid
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -48,10 +48,10 @@ from expert_pool.profiles import SearchFilter
 from expert_pool.regions import DEFAULT_REGIONS
 from expert_pool.service_records import AttendanceEvent
 from expert_pool.specialties import default_specialties
+from signing.draw.errors import DrawError
 from signing.draw.response import Decision
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category
-from signing.errors import DrawError
 from web import i18n, i18n_expert_pool
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for

@@ -39,6 +39,16 @@ from signing.draw.derive import (
     pool_digest,
     seed_commitment,
 )
+from signing.draw.errors import (
+    DrawDeclineInvalid,
+    DrawEntropyMissing,
+    DrawEntropyReused,
+    DrawPoolMismatch,
+    DrawPoolTooSmall,
+    DrawRoundCapReached,
+    DrawRoundInvalid,
+    DrawSeedMismatch,
+)
 from signing.draw.rules import (
     DEFAULT_POLICY,
     ContributorRole,
@@ -57,16 +67,6 @@ from signing.draw.transcript import (
     Round,
     Shortfall,
     Transcript,
-)
-from signing.errors import (
-    DrawDeclineInvalid,
-    DrawEntropyMissing,
-    DrawEntropyReused,
-    DrawPoolMismatch,
-    DrawPoolTooSmall,
-    DrawRoundCapReached,
-    DrawRoundInvalid,
-    DrawSeedMismatch,
 )
 
 # --- selection (DESIGN.md, "Selection in round r") ---

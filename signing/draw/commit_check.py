@@ -21,10 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from signing.errors import AuditError
-from signing.errors import DrawCommitProofInvalid as CommitProofInvalid
+from signing.draw.errors import DrawCommitProofInvalid as CommitProofInvalid
 from signing.log.checkpoint import CosignatureVerifier, open_checkpoint, verify_cosignature
 from signing.log.entry import LogEntry
+from signing.log.errors import AuditError
 from signing.log.merkle import leaf_hash, verify_inclusion
 from signing.log.note import Ed25519Verifier
 

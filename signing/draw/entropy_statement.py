@@ -29,7 +29,8 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import TrustStore, cert_sha256
 from signing.cms import sign_detached, verify_detached
-from signing.errors import DrawEntropyStatementInvalid, SigningError
+from signing.draw.errors import DrawEntropyStatementInvalid
+from signing.errors import SigningError
 
 TYPE = "etender.draw-entropy"
 VERSION = 1

@@ -29,14 +29,13 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import TrustStore, cert_sha256
 from signing.cms import sign_detached, verify_detached
-from signing.draw.transcript import ID_PATTERN
-from signing.errors import (
+from signing.draw.errors import (
     DrawResponseInvalid,
     DrawResponseSignatureInvalid,
     DrawResponseSignerMismatch,
-    SigningError,
-    TimeNotAware,
 )
+from signing.draw.transcript import ID_PATTERN
+from signing.errors import SigningError, TimeNotAware
 
 TYPE = "etender.draw-response"
 VERSION = 1

@@ -8,13 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from signing.draw.transcript import (
-    HEX64,
-    ID_PATTERN,
-    LABEL_PATTERN,
-    Category,
-)
-from signing.errors import (
+from signing.draw.errors import (
     DrawCategoriesInvalid,
     DrawCommitHashInvalid,
     DrawEntropyMalformed,
@@ -22,6 +16,12 @@ from signing.errors import (
     DrawIdInvalid,
     DrawPolicyInvalid,
     DrawPoolInvalid,
+)
+from signing.draw.transcript import (
+    HEX64,
+    ID_PATTERN,
+    LABEL_PATTERN,
+    Category,
 )
 
 MIN_ENTROPY_HEX = 32  # 128 bits (DESIGN.md: "≥ 128 bits of entropy")

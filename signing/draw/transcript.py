@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from signing.errors import DrawError, DrawPoolInvalid, DrawTranscriptInvalid
+from signing.draw.errors import DrawError, DrawPoolInvalid, DrawTranscriptInvalid
 
 ALGORITHM = "etender-draw-v1"
 # DESIGN.md, "Verifiable expert draw": ids are hashed into pool digests, so their

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from signing.draw.algorithm import refill_places, select
 from signing.draw.derive import derive_key_0, derive_key_r, leaf_hash, pool_digest, seed_commitment
+from signing.draw.errors import DrawError, DrawPoolInvalid
 from signing.draw.rules import check_pool, validate_entropy
 from signing.draw.transcript import ALGORITHM, HEX64, Pick, Round, Shortfall, Transcript
-from signing.errors import DrawError, DrawPoolInvalid
 
 
 def _utf8(text: str) -> bytes:

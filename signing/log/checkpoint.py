@@ -17,7 +17,7 @@ from typing import ClassVar
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from signing.errors import (
+from signing.log.errors import (
     CheckpointMalformed,
     CheckpointSignatureInvalid,
     CosignatureInvalid,

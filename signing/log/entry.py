@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from signing.canonical import canonical_json
-from signing.errors import EntryInvalid, NaiveDatetimeRefused
+from signing.log.errors import EntryInvalid, NaiveDatetimeRefused
 from signing.log.merkle import leaf_hash
 
 SCHEMA_VERSION = 1

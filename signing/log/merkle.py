@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from signing.errors import ProofRangeInvalid, SubtreeMissing
+from signing.log.errors import ProofRangeInvalid, SubtreeMissing
 
 HASH_SIZE = 32
 

@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from signing.errors import KeyMalformed, NoteMalformed, NoteSignatureInvalid, NoteUnverified
+from signing.log.errors import KeyMalformed, NoteMalformed, NoteSignatureInvalid, NoteUnverified
 
 EM_DASH = "\u2014"
 SIGNATURE_PREFIX = EM_DASH + " "

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from signing.errors import CheckpointMalformed, CheckpointRollback, ForkDetected, OriginMismatch
 from signing.log.checkpoint import Checkpoint, Cosigner, open_checkpoint
+from signing.log.errors import CheckpointMalformed, CheckpointRollback, ForkDetected, OriginMismatch
 from signing.log.merkle import EMPTY_ROOT, HASH_SIZE, verify_consistency
 from signing.log.note import NoteVerifier
 

@@ -8,10 +8,10 @@ import asyncpg
 import pytest
 
 from audit import service
-from signing.errors import ProofRangeInvalid
 from signing.log import merkle
 from signing.log.checkpoint import generate_private_key, open_checkpoint
 from signing.log.entry import Actor, LogEntry
+from signing.log.errors import ProofRangeInvalid
 from signing.log.note import Ed25519Signer
 
 ACTOR = Actor(user_id="u1", role="system_admin")

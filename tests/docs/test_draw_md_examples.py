@@ -16,10 +16,10 @@ import shutil
 import subprocess
 
 from expert_pool import errors
-from signing import errors as signing_errors
 from signing.canonical import canonical_json
 from signing.draw import algorithm as draw
 from signing.draw import derive, rules, transcript
+from signing.draw import errors as draw_errors
 from signing.draw.algorithm import (
     draw_first_round,
     draw_replacement_round,
@@ -243,12 +243,12 @@ def test_draw_md_policy_defaults_and_entropy_bounds_are_the_codes() -> None:
 
 
 def test_draw_md_error_codes_are_the_packages() -> None:
-    """§12's codes are codes of signing.errors (the draw's formats) or expert_pool.errors
+    """§12's codes are codes of signing.draw.errors (the draw's formats) or expert_pool.errors
     (the service's own are in api docs)."""
     documented = re.findall(r"^\| `(\w+)` \|", section(DOC, "## 12. Error codes"), re.M)
     codes = {
         getattr(cls, "code", None)
-        for module in (errors, signing_errors)
+        for module in (errors, draw_errors)
         for _, cls in inspect.getmembers(module, inspect.isclass)
         if cls.__module__ == module.__name__
     }

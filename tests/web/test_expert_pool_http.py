@@ -29,8 +29,8 @@ from signing.certs import (
 from signing.cms import verify_detached
 from signing.draw.commit_check import check_commit_proof
 from signing.draw.entropy_statement import EntropyStatement
+from signing.draw.errors import DrawCommitProofInvalid
 from signing.draw.response import Decision
-from signing.errors import DrawCommitProofInvalid
 from signing.log.checkpoint import Cosigner, generate_private_key
 from signing.log.entry import LogEntry
 from signing.log.note import Ed25519Signer

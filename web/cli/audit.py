@@ -8,7 +8,7 @@ import asyncpg
 
 from audit import service
 from client.audit import add_verify
-from signing.errors import AuditError
+from signing.log.errors import AuditError
 from web.cli.common import fail, run_with_database
 from web.settings import Settings
 

@@ -18,9 +18,7 @@ from signing.draw.algorithm import (
     reveal_seed,
     seated,
 )
-from signing.draw.rules import ContributorRole, DrawPolicy, EntropyContribution
-from signing.draw.transcript import Category, Transcript
-from signing.errors import (
+from signing.draw.errors import (
     DrawCategoriesInvalid,
     DrawCommitHashInvalid,
     DrawDeclineInvalid,
@@ -37,6 +35,8 @@ from signing.errors import (
     DrawRoundInvalid,
     DrawSeedMismatch,
 )
+from signing.draw.rules import ContributorRole, DrawPolicy, EntropyContribution
+from signing.draw.transcript import Category, Transcript
 from tests.signing.draw.kit import (
     CATEGORIES,
     POOLS,

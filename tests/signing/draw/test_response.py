@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 
 from signing.certs import DemoCA, cert_sha256, issue_identity
-from signing.draw.response import Decision, DrawResponse, verify_response
-from signing.errors import (
+from signing.draw.errors import (
     DrawResponseInvalid,
     DrawResponseSignatureInvalid,
     DrawResponseSignerMismatch,
-    TimeNotAware,
 )
+from signing.draw.response import Decision, DrawResponse, verify_response
+from signing.errors import TimeNotAware
 
 NOW = dt.datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=dt.UTC)
 

@@ -14,9 +14,9 @@ from signing.draw.algorithm import (
     record_declines,
     reveal_seed,
 )
+from signing.draw.errors import DrawPoolInvalid, DrawTranscriptInvalid
 from signing.draw.transcript import Pick, Shortfall, Transcript, pools_from_json
 from signing.draw.verify import DiscrepancyKind, verify_transcript
-from signing.errors import DrawPoolInvalid, DrawTranscriptInvalid
 from tests.signing.draw.kit import POOLS, ROUND_E, SEED, SUPERVISOR_E, DrawInputs, supervisor
 
 

@@ -10,13 +10,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from signing.errors import (
-    CheckpointMalformed,
-    CheckpointSignatureInvalid,
-    CosignatureInvalid,
-    KeyMalformed,
-    NaiveDatetimeRefused,
-)
 from signing.log.checkpoint import (
     Checkpoint,
     CosignatureVerifier,
@@ -31,6 +24,13 @@ from signing.log.checkpoint import (
     public_key_to_pem,
     sign_checkpoint,
     verify_cosignature,
+)
+from signing.log.errors import (
+    CheckpointMalformed,
+    CheckpointSignatureInvalid,
+    CosignatureInvalid,
+    KeyMalformed,
+    NaiveDatetimeRefused,
 )
 from signing.log.merkle import MemoryTree
 from signing.log.note import (

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from signing.errors import EntryInvalid, NaiveDatetimeRefused
 from signing.log.entry import Actor, EntryKind, LogEntry, Subject, commit, new_salt, reveal_matches
+from signing.log.errors import EntryInvalid, NaiveDatetimeRefused
 
 SHANGHAI = timezone(timedelta(hours=8))
 SALT = bytes(range(32))

@@ -1,4 +1,4 @@
-"""The log formats' errors (signing/errors.py): stable, distinct, documented codes."""
+"""The log formats' errors (signing/log/errors.py): stable, distinct, documented codes."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ import re
 from pathlib import Path
 
 from audit import errors as store_errors
-from signing import errors
+from signing.errors import SigningError
+from signing.log import errors
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "audit-log.md"
 
 
-def _log_errors() -> list[type[errors.SigningError]]:
-    found: list[type[errors.SigningError]] = [errors.AuditError]
+def _log_errors() -> list[type[SigningError]]:
+    found: list[type[SigningError]] = [errors.AuditError]
     for cls in found:
         found.extend(cls.__subclasses__())
     return found
@@ -33,8 +34,8 @@ def test_the_log_store_errors_share_the_formats_root() -> None:
 
 
 def test_every_log_format_code_is_in_the_tree() -> None:
-    """signing/errors.py's comment tree lists every format error with its code."""
-    source = (ROOT / "signing" / "errors.py").read_text(encoding="utf-8")
+    """signing/log/errors.py's tree lists every format error with its code."""
+    source = (ROOT / "signing" / "log" / "errors.py").read_text(encoding="utf-8")
     for cls in _log_errors():
-        if cls.__module__ == "signing.errors":
-            assert re.search(rf"#.*{cls.__name__}\s+{cls.code}\b", source), cls.__name__
+        if cls.__module__ == "signing.log.errors":
+            assert re.search(rf"{cls.__name__}\s+{cls.code}\b", source), cls.__name__

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from signing.errors import ProofRangeInvalid, SubtreeMissing
+from signing.log.errors import ProofRangeInvalid, SubtreeMissing
 from signing.log.merkle import (
     EMPTY_ROOT,
     MemoryTree,

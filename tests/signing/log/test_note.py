@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from signing.errors import KeyMalformed, NoteMalformed, NoteSignatureInvalid, NoteUnverified
+from signing.log.errors import KeyMalformed, NoteMalformed, NoteSignatureInvalid, NoteUnverified
 from signing.log.note import (
     Ed25519Signer,
     Ed25519Verifier,

@@ -6,18 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from signing.errors import (
-    CheckpointRollback,
-    CheckpointSignatureInvalid,
-    ForkDetected,
-    OriginMismatch,
-)
 from signing.log.checkpoint import (
     Checkpoint,
     Cosigner,
     generate_private_key,
     sign_checkpoint,
     verify_cosignature,
+)
+from signing.log.errors import (
+    CheckpointRollback,
+    CheckpointSignatureInvalid,
+    ForkDetected,
+    OriginMismatch,
 )
 from signing.log.merkle import MemoryTree
 from signing.log.note import Ed25519Signer
