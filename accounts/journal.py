@@ -19,8 +19,8 @@ from accounts.model import Actor, ConsoleOperator
 from accounts.permissions import Action, Resource, require
 from accounts.queries import database_now
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 
 Principal = Actor | ConsoleOperator
 

@@ -15,17 +15,19 @@ from typing import Protocol
 
 import asyncpg
 
-from audit import merkle, queries
-from audit.checkpoint import (
+from audit import queries
+from audit.errors import CheckpointMissing, WitnessUnknown
+from signing.log import merkle
+from signing.log.checkpoint import (
     Checkpoint,
     CosignatureVerifier,
     open_checkpoint,
     sign_checkpoint,
     verify_cosignature,
 )
-from audit.entry import Actor, EntryKind, LogEntry, format_time
-from audit.errors import CheckpointMissing, ProofRangeInvalid, WitnessUnknown
-from audit.note import Ed25519Signer, Note, NoteSignature, parse_note, parse_signature_line
+from signing.log.entry import Actor, EntryKind, LogEntry, format_time
+from signing.log.errors import ProofRangeInvalid
+from signing.log.note import Ed25519Signer, Note, NoteSignature, parse_note, parse_signature_line
 
 log = logging.getLogger(__name__)
 

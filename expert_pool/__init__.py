@@ -1,5 +1,1 @@
 """The shared expert pool: experts, verifiable draws, confirmations, attendance, assessment."""
-
-# expert_pool.draw re-exports expert_pool.verify, which imports expert_pool.draw: load
-# draw first, whatever module a caller names, so the cycle always resolves one way.
-from expert_pool import draw as _draw  # noqa: F401

@@ -14,23 +14,6 @@
     ├── TimeNotAware                      time_not_aware
     ├── PolicyInvalid                     policy_invalid
     ├── CatalogueInvalid                  catalogue_invalid
-    ├── DrawError                         draw_error
-    │   ├── DrawIdInvalid                 draw_id_invalid
-    │   ├── DrawCategoriesInvalid         draw_categories_invalid
-    │   ├── DrawPoolInvalid               draw_pool_invalid
-    │   ├── DrawPoolMismatch              draw_pool_mismatch
-    │   ├── DrawPoolTooSmall              draw_pool_too_small
-    │   ├── DrawEntropyMissing            draw_entropy_missing
-    │   ├── DrawEntropyTooShort           draw_entropy_too_short
-    │   ├── DrawEntropyMalformed          draw_entropy_malformed
-    │   ├── DrawEntropyReused             draw_entropy_reused
-    │   ├── DrawSeedMismatch              draw_seed_mismatch
-    │   ├── DrawCommitHashInvalid         draw_commit_hash_invalid
-    │   ├── DrawRoundInvalid              draw_round_invalid
-    │   ├── DrawRoundCapReached           draw_round_cap_reached
-    │   ├── DrawDeclineInvalid            draw_decline_invalid
-    │   ├── DrawCommitProofInvalid        draw_commit_proof_invalid
-    │   └── DrawTranscriptInvalid         draw_transcript_invalid
     ├── CommitteeCompositionInvalid       committee_composition_invalid
     ├── CsvRowsInvalid                    csv_rows_invalid
     ├── ExpertNotFound                    expert_not_found
@@ -48,7 +31,6 @@
     │   └── DrawClosed                    draw_closed
     ├── DrawCommitNotCheckpointed         draw_commit_not_checkpointed
     ├── DrawCommitHashMismatch            draw_commit_hash_mismatch
-    ├── DrawEntropyStatementInvalid       draw_entropy_statement_invalid
     ├── DrawRoundConflict                 draw_round_conflict
     ├── DrawEntropyOutOfOrder             draw_entropy_out_of_order
     ├── DrawEntropyRoleInvalid            draw_entropy_role_invalid
@@ -57,12 +39,12 @@
     ├── DrawResponseForbidden             draw_response_forbidden
     ├── DrawResponseConflict              draw_response_conflict
     ├── DrawResponseTooLate               draw_response_too_late
-    ├── DrawResponseInvalid               draw_response_invalid
-    ├── DrawResponseSignatureInvalid      draw_response_signature_invalid
-    ├── DrawResponseSignerMismatch        draw_response_signer_mismatch
     ├── AttendanceInvalid                 attendance_invalid
     ├── AttendanceConflict                attendance_conflict
     └── AssessmentExists                  assessment_exists
+
+The draw algorithm's and its statements' errors (DrawError …) live with those formats
+in signing/draw/errors.py.
 
 Codes are part of the public interface (docs/formats/draw.md lists them): never
 change one, add new ones instead.
@@ -164,105 +146,6 @@ class CatalogueInvalid(ExpertPoolError):
     """A bundled or supplied data catalogue is inconsistent."""
 
     code = "catalogue_invalid"
-
-
-# --- the draw (DESIGN.md, "Verifiable expert draw") ---
-
-
-class DrawError(ExpertPoolError):
-    """Root of the errors of algorithm etender-draw-v1."""
-
-    code = "draw_error"
-
-
-class DrawIdInvalid(DrawError):
-    """A draw id does not match [A-Za-z0-9_-]{1,64}."""
-
-    code = "draw_id_invalid"
-
-
-class DrawCategoriesInvalid(DrawError):
-    """Categories are empty, repeat a label, or ask for a count below 1."""
-
-    code = "draw_categories_invalid"
-
-
-class DrawPoolInvalid(DrawError):
-    """A pool is not strictly ascending by bytes, or holds an invalid id."""
-
-    code = "draw_pool_invalid"
-
-
-class DrawPoolMismatch(DrawError):
-    """The pools given to a round are not the committed pools."""
-
-    code = "draw_pool_mismatch"
-
-
-class DrawPoolTooSmall(DrawError):
-    """A pool is smaller than min_pool_ratio x count and no supervisor approved."""
-
-    code = "draw_pool_too_small"
-
-
-class DrawEntropyMissing(DrawError):
-    """A round has no supervisor entropy (round 0) or no entropy at all."""
-
-    code = "draw_entropy_missing"
-
-
-class DrawEntropyTooShort(DrawError):
-    """An entropy contribution carries fewer than 128 bits."""
-
-    code = "draw_entropy_too_short"
-
-
-class DrawEntropyMalformed(DrawError):
-    """An entropy contribution is not lowercase hex of whole bytes."""
-
-    code = "draw_entropy_malformed"
-
-
-class DrawEntropyReused(DrawError):
-    """A replacement round's entropy was already used in this draw."""
-
-    code = "draw_entropy_reused"
-
-
-class DrawSeedMismatch(DrawError):
-    """The platform seed does not match its commitment, or is not 32 bytes."""
-
-    code = "draw_seed_mismatch"
-
-
-class DrawCommitHashInvalid(DrawError):
-    """The commit hash is not 64 lowercase hex characters."""
-
-    code = "draw_commit_hash_invalid"
-
-
-class DrawRoundInvalid(DrawError):
-    """A round is out of order, or has nothing to refill."""
-
-    code = "draw_round_invalid"
-
-
-class DrawRoundCapReached(DrawError):
-    """The replacement-round cap (default 3) is used up."""
-
-    code = "draw_round_cap_reached"
-
-
-class DrawDeclineInvalid(DrawError):
-    """A decline names someone not seated by this draw."""
-
-    code = "draw_decline_invalid"
-
-
-class DrawTranscriptInvalid(DrawError):
-    """A transcript document breaks the schema of docs/formats/draw.md."""
-
-    code = "draw_transcript_invalid"
 
 
 # --- committee and import ---
@@ -385,12 +268,6 @@ class DrawTenderNotFound(ExpertPoolError):
     status = 404
 
 
-class DrawCommitProofInvalid(DrawError):
-    """The commit proof a server answered does not hold (the contributor's client check)."""
-
-    code = "draw_commit_proof_invalid"
-
-
 class DrawCommitNotCheckpointed(ExpertPoolError):
     """No signed checkpoint (cosigned by the policy's witnesses) covers the commit yet.
 
@@ -407,13 +284,6 @@ class DrawCommitHashMismatch(ExpertPoolError):
     """The contribution names another commit_hash than the draw's logged commit."""
 
     code = "draw_commit_hash_mismatch"
-
-
-class DrawEntropyStatementInvalid(ExpertPoolError):
-    """A signed entropy statement is malformed, does not verify, is signed by a
-    certificate not registered for the contributor, or differs from the contribution."""
-
-    code = "draw_entropy_statement_invalid"
 
 
 class DrawClosed(DrawStateInvalid):
@@ -472,24 +342,6 @@ class DrawResponseTooLate(ExpertPoolError):
     """The answer arrived after the confirmation deadline (database clock)."""
 
     code = "draw_response_too_late"
-
-
-class DrawResponseInvalid(ExpertPoolError):
-    """A draw-response statement is malformed or names another draw or expert."""
-
-    code = "draw_response_invalid"
-
-
-class DrawResponseSignatureInvalid(ExpertPoolError):
-    """An answer is unsigned, or its CMS signature or chain does not verify."""
-
-    code = "draw_response_signature_invalid"
-
-
-class DrawResponseSignerMismatch(ExpertPoolError):
-    """An answer is signed by a certificate other than the expert's registered one."""
-
-    code = "draw_response_signer_mismatch"
 
 
 # --- attendance and assessment ---

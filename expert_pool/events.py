@@ -1,7 +1,7 @@
 """Kinds of the transparency-log entries the expert pool appends (audit data, not logs).
 
 Personal data stays out of the permanent log: experts appear by id only, and who was
-drawn enters as salted commitments (`audit.entry.commit`) until the award, when the
+drawn enters as salted commitments (`signing.log.entry.commit`) until the award, when the
 `draw.published` entry reveals the salts (DESIGN.md, "Transparency log").
 """
 

@@ -17,10 +17,10 @@ import asyncpg
 
 from accounts.model import Actor
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject, commit
 from expert_pool import queries
 from expert_pool.events import PoolEvent
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject, commit
 
 PLATFORM = audit.PLATFORM
 

@@ -21,10 +21,8 @@ from expert_pool.errors import (
     RelationshipPersonInvalid,
     TimeNotAware,
 )
+from signing.draw.transcript import ID_PATTERN
 
-# DESIGN.md, "Verifiable expert draw": ids are hashed into pool digests, so their
-# alphabet is fixed (ASCII, no separator characters).
-ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 

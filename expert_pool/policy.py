@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from expert_pool.draw import DEFAULT_POLICY, DrawPolicy
 from expert_pool.draws.committee import DEFAULT_COMMITTEE_POLICY, CommitteePolicy
 from expert_pool.errors import PolicyInvalid
 from expert_pool.pools.exclusions import ExclusionPolicy
 from expert_pool.records.model import AssessmentPolicy, DeductionTable, Offence
+from signing.draw.rules import DEFAULT_POLICY, DrawPolicy
 
 _CHANNEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from accounts.errors import PermissionDenied
 from accounts.model import Actor, Role
 from accounts.permissions import Action, Resource, ResourceKind, is_allowed, require
-from audit.entry import Actor as LogActor
+from signing.log.entry import Actor as LogActor
 from tender.errors import TenderNotFound
 from tender.model import Tender
 

@@ -21,8 +21,8 @@ from uuid import UUID
 import asyncpg
 
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 from tender import queries
 from tender.errors import TenderNotFound, TenderStateConflict
 from tender.events import TenderEvent

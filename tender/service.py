@@ -21,8 +21,8 @@ from accounts.errors import OrganisationNotFound, PermissionDenied
 from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
 from accounts.permissions import Action, Resource, ResourceKind, require
-from audit.entry import format_time
 from signing.canonical import canonical_json, sha256_hex
+from signing.log.entry import format_time
 from tender import access, queries, rules
 from tender.calendar import local_date
 from tender.codec import evaluation_to_json, fields_to_json

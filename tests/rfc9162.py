@@ -1,6 +1,6 @@
 """A straightforward RFC 9162 (section 2.1) Merkle tree, written from the RFC for tests.
 
-Deliberately independent of audit/merkle.py: plain recursion over the list of leaves,
+Deliberately independent of signing/log/merkle.py: plain recursion over the list of leaves,
 no stored subtrees, so the two can disagree if either is wrong.
 """
 

@@ -33,7 +33,6 @@ from audit import service as audit
 from audit.service import LogIdentity
 from expert_pool.answers import queries as queries_members
 from expert_pool.answers import service as service_answers
-from expert_pool.draw import Category, ContributorRole, Transcript
 from expert_pool.draws import access as service_common
 from expert_pool.draws import service as service_draws
 from expert_pool.draws import views as service_views
@@ -42,11 +41,13 @@ from expert_pool.experts import queries as queries_experts
 from expert_pool.experts import service as service_experts
 from expert_pool.id_card import check_character
 from expert_pool.pools import service as service_pools
-from expert_pool.response import Decision, DrawResponse
 from expert_pool.rounds import service as service_rounds
 from expert_pool.venues import service as service_venues
 from expert_pool.venues.model import Venue
 from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
+from signing.draw.response import Decision, DrawResponse
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category, Transcript
 from tender import service as tender_service
 from tender.model import Category as TenderCategory
 from tender.model import Evaluation, EvaluationMethod, Lot, Procedure, TenderDraft

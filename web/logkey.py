@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from audit.checkpoint import generate_private_key
-from audit.note import Ed25519Signer
 from audit.service import LogIdentity
+from signing.log.checkpoint import generate_private_key
+from signing.log.note import Ed25519Signer
 from web.settings import Settings
 
 KEY_FILE = Path("keys") / "log.skey"

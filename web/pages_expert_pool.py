@@ -31,7 +31,6 @@ from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
 from accounts.permissions import Action, is_allowed
 from expert_pool.answers import service as service_answers
-from expert_pool.draw import Category, ContributorRole
 from expert_pool.draws import access as service_common
 from expert_pool.draws import close as service_close
 from expert_pool.draws import service as service_draws
@@ -46,9 +45,12 @@ from expert_pool.records import service as service_records
 from expert_pool.records.model import Offence
 from expert_pool.records.service import AttendanceEvent
 from expert_pool.regions import DEFAULT_REGIONS
-from expert_pool.response import Decision
 from expert_pool.rounds import service as service_rounds
 from expert_pool.specialties import default_specialties
+from signing.draw.errors import DrawError
+from signing.draw.response import Decision
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category
 from web import i18n, i18n_expert_pool
 from web.auth import csrf_token_for, current_actor, session_token
 from web.errormap import status_for
@@ -114,7 +116,7 @@ def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
                 return _redirect("/login")
             try:
                 return await handler(request, conn, actor)
-            except (ExpertPoolError, AccountsError, WebError) as refused:
+            except (ExpertPoolError, DrawError, AccountsError, WebError) as refused:
                 return render(
                     request,
                     "error.html",
@@ -395,7 +397,7 @@ async def draw_action(request: Request, conn: asyncpg.Connection, actor: Actor) 
     form = await _form(request)
     try:
         await _act(conn, actor, draw_id, action, form)
-    except (ExpertPoolError, AccountsError, WebError, ValueError) as refused:
+    except (ExpertPoolError, DrawError, AccountsError, WebError, ValueError) as refused:
         text = getattr(refused, "message", str(refused))
         return await draw_page(request, conn, actor, message=text, status=status_for(refused))
     return _redirect(f"/draws/{draw_id}?done={action}")
@@ -434,7 +436,7 @@ async def answer_submit(request: Request, conn: asyncpg.Connection, actor: Actor
         await service_answers.respond(
             conn, actor, draw_id, statement, signature, trust=trust_store(request.app)
         )
-    except (ExpertPoolError, binascii.Error, ValueError) as refused:
+    except (ExpertPoolError, DrawError, binascii.Error, ValueError) as refused:
         return await invitations_page(
             request, conn, actor, getattr(refused, "message", str(refused))
         )

@@ -35,8 +35,6 @@ from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
 from accounts.sessions.service import open_session
 from accounts.users.service import get_user
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject
 from signing.certs import (
     TrustStore,
     cert_sha256,
@@ -47,6 +45,8 @@ from signing.certs import (
 )
 from signing.cms import read_signer, verify_detached
 from signing.errors import SigningError
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 from signing.statements import (
     LoginChallenge,
     SignedStatement,

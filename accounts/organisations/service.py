@@ -27,7 +27,7 @@ from accounts.model import (
 )
 from accounts.organisations import queries
 from accounts.permissions import PLATFORM, Action
-from audit.entry import EntryKind, Subject
+from signing.log.entry import EntryKind, Subject
 
 log = logging.getLogger(__name__)
 

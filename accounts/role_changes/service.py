@@ -45,8 +45,8 @@ from accounts.role_changes.model import RoleChange, RoleChangeKind, RoleChangeSt
 from accounts.users import queries
 from accounts.users.service import apply_grant, apply_revoke, user_resource
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 
 log = logging.getLogger(__name__)
 

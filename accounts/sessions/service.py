@@ -43,8 +43,8 @@ from accounts.sessions import queries, throttle
 from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
 from accounts.users import queries as user_queries
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import EntryKind, LogEntry, Subject, format_time
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import EntryKind, LogEntry, Subject, format_time
 
 log = logging.getLogger(__name__)
 

@@ -36,8 +36,8 @@ from accounts.organisations.service import get_organisation
 from accounts.passwords import check_password_policy, hash_password
 from accounts.permissions import PLATFORM, Action, Resource, ResourceKind
 from accounts.users import queries
-from audit.entry import Actor as LogActor
-from audit.entry import EntryKind, Subject
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import EntryKind, Subject
 
 log = logging.getLogger(__name__)
 

@@ -37,8 +37,6 @@ import asyncpg
 from accounts.model import Actor
 from accounts.permissions import Action, Resource, ResourceKind, require
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject
 from evaluation.bid_files.model import BidFileEntry, PartLocation, check_file_path
 from evaluation.errors import (
     BidFileIntegrityBroken,
@@ -51,6 +49,8 @@ from evaluation.events import EvaluationEvent
 from expert_pool.draws.views import committee_member_salt, evaluation_committee
 from expert_pool.journal import hidden_actor
 from signing.errors import SigningError
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 from signing.manifest import Manifest, ManifestFile, parse_manifest
 from tender import queries as tender_queries
 from tender.access import log_actor

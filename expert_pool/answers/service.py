@@ -1,7 +1,7 @@
 """Drawn experts answer: signed confirmations and declines, timeouts, completion.
 
 DESIGN.md: "Declines are signed by the expert; timeouts carry the notification's
-delivery record". An answer is a draw-response statement (expert_pool.response)
+delivery record". An answer is a draw-response statement (signing.draw.response)
 CMS-signed by the expert's registered certificate; a decline or timeout is recorded in
 the transcript's latest round and calls for a replacement round (fresh supervisor
 entropy, expert_pool.rounds.service). When every seat is confirmed the committee is
@@ -18,10 +18,8 @@ import asyncpg
 
 from accounts.errors import PermissionDenied
 from accounts.model import Actor, Role
-from audit.entry import commit
 from expert_pool import journal, queries
 from expert_pool.answers import queries as queries_members
-from expert_pool.draw import record_declines, validate_draw_id
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.access import get_draw
 from expert_pool.draws.model import DrawStatus, Member, MemberStatus, StoredDraw, committee_complete
@@ -29,7 +27,6 @@ from expert_pool.errors import (
     DrawClosed,
     DrawResponseConflict,
     DrawResponseForbidden,
-    DrawResponseInvalid,
     DrawResponseTooLate,
     ExpertCertificateMissing,
 )
@@ -38,8 +35,12 @@ from expert_pool.experts import queries as queries_experts
 from expert_pool.experts.model import ExpertProfile
 from expert_pool.model import AlertKind
 from expert_pool.notices import queries as queries_notices
-from expert_pool.response import Decision, DrawResponse, verify_response
 from signing.certs import TrustStore
+from signing.draw.algorithm import record_declines
+from signing.draw.errors import DrawResponseInvalid
+from signing.draw.response import Decision, DrawResponse, verify_response
+from signing.draw.rules import validate_draw_id
+from signing.log.entry import commit
 
 log = logging.getLogger(__name__)
 

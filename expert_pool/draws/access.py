@@ -14,10 +14,10 @@ from collections.abc import Mapping
 import asyncpg
 
 from accounts.permissions import Resource, ResourceKind
-from expert_pool.draw import validate_draw_id
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.model import StoredDraw
 from expert_pool.errors import DrawNotFound, DrawRequestInvalid
+from signing.draw.rules import validate_draw_id
 
 
 def new_draw_id() -> str:

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from expert_pool.draw import Category, ContributorRole, Transcript, seated, validate_categories
 from expert_pool.draws.committee import Composition, check_committee
 from expert_pool.errors import DrawRequestInvalid
 from expert_pool.model import require_aware, validate_id
@@ -28,6 +27,9 @@ from expert_pool.policy import PoolPolicy
 from expert_pool.regions import DEFAULT_REGIONS, RegionCatalogue, parse_category_label
 from expert_pool.regions import parse_region_rule as _parse_rule
 from expert_pool.specialties import SpecialtyTree
+from signing.draw.algorithm import seated
+from signing.draw.rules import ContributorRole, validate_categories
+from signing.draw.transcript import Category, Transcript
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 VENUE_PREFIX = "venue@"

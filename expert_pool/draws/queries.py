@@ -15,7 +15,6 @@ from uuid import UUID
 
 import asyncpg
 
-from expert_pool.draw import Category, ContributorRole, Transcript
 from expert_pool.draws.model import (
     DrawParties,
     DrawSpec,
@@ -25,6 +24,8 @@ from expert_pool.draws.model import (
 )
 from expert_pool.errors import DrawExists
 from expert_pool.policy import PoolPolicy, policy_from_json
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category, Transcript
 
 # --- the draw row ---------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ from accounts.model import Actor, OrgKind
 from accounts.organisations import service as organisations
 from accounts.permissions import Action, Resource, ResourceKind, require
 from expert_pool import journal, queries
-from expert_pool.draw import SEED_BYTES, leaf_hash, prepare_commit, start_transcript
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.access import below_ratio, get_draw, new_draw_id, resource
 from expert_pool.draws.model import (
@@ -41,6 +40,8 @@ from expert_pool.experts.csv_import import credit_code_valid
 from expert_pool.pools import queries as queries_pools
 from expert_pool.service import load_policy
 from expert_pool.specialties import default_specialties
+from signing.draw.algorithm import prepare_commit, start_transcript
+from signing.draw.derive import SEED_BYTES, leaf_hash
 
 log = logging.getLogger(__name__)
 

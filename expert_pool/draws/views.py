@@ -20,10 +20,7 @@ from accounts.errors import Unauthenticated
 from accounts.model import Actor, Role
 from accounts.permissions import Action, is_allowed, require
 from audit import service as audit
-from audit.checkpoint import open_checkpoint
-from audit.note import Note, NoteVerifier, parse_note, parse_signature_line
 from expert_pool.answers import queries as queries_members
-from expert_pool.draw import Category, ContributorRole, Transcript, reveal_seed
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.access import get_draw, resource
 from expert_pool.draws.model import (
@@ -40,6 +37,11 @@ from expert_pool.experts import queries as queries_experts
 from expert_pool.pools import queries as queries_pools
 from expert_pool.records import queries as queries_records
 from expert_pool.rounds import queries as queries_rounds
+from signing.draw.algorithm import reveal_seed
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category, Transcript
+from signing.log.checkpoint import open_checkpoint
+from signing.log.note import Note, NoteVerifier, parse_note, parse_signature_line
 
 _DRAW_ROLES = (Action.VIEW_DRAW_NAMES, Action.REQUEST_DRAW, Action.OPERATE_DRAW)
 

@@ -21,7 +21,6 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from expert_pool.draw import Category, canonical_pool, validate_categories
 from expert_pool.errors import ExpertRecordInvalid, PolicyInvalid
 from expert_pool.model import (
     Availability,
@@ -38,6 +37,8 @@ from expert_pool.regions import (
     parse_category_label,
 )
 from expert_pool.specialties import SpecialtyTree, default_specialties
+from signing.draw.rules import canonical_pool, validate_categories
+from signing.draw.transcript import Category
 
 # DESIGN.md, "Time": calendar-day rules are counted in Asia/Shanghai.
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -3,7 +3,7 @@
 The exclusion rules run in the database, over the candidates of the draw's categories
 only, so a draw on a pool of 100,000 stays fast; tests/expert_pool/pools/test_exclusions_sql.py
 checks them against the pure model (expert_pool.pools.exclusions) on a pool that exercises
-every rule. Pools leave sorted by bytes (expert_pool.draw.canonical_pool).
+every rule. Pools leave sorted by bytes (signing.draw.rules.canonical_pool).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 
 import asyncpg
 
-from expert_pool.draw import pool_digest
 from expert_pool.draws.model import StoredDraw
 from expert_pool.pools.exclusions import ExcludedExpert, ExclusionReason
+from signing.draw.derive import pool_digest
 
 # --- exclusions and pools (DESIGN.md: pools after exclusions, sorted by bytes) --------
 

@@ -18,9 +18,6 @@ import asyncpg
 from accounts.model import Actor
 from accounts.permissions import Action, require
 from expert_pool import journal
-from expert_pool.draw import (
-    canonical_pool,
-)
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.access import below_ratio, check_reason, get_draw, resource
 from expert_pool.draws.model import (
@@ -38,6 +35,7 @@ from expert_pool.pools import queries as queries_pools
 from expert_pool.pools.exclusions import ExcludedExpert
 from expert_pool.regions import DEFAULT_REGIONS, parse_category_label, parse_region_rule
 from expert_pool.specialties import default_specialties
+from signing.draw.rules import canonical_pool
 
 # --- exclusions and pools -------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 A signed checkpoint of the log (cosigned by the policy's ``commit_witnesses``) covers
 the draw's commit entry, the contribution names that ``commit_hash`` and checkpoint,
 and — when the contributor signs — its statement verifies against a certificate
-registered for it (expert_pool.entropy_statement). Used by expert_pool.rounds.service.
+registered for it (signing.draw.entropy_statement). Used by expert_pool.rounds.service.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ import asyncpg
 from accounts.keys import queries as key_queries
 from accounts.model import Actor
 from expert_pool import queries
-from expert_pool.draw import Transcript
 from expert_pool.draws.model import StoredDraw
 from expert_pool.draws.views import not_checkpointed
-from expert_pool.entropy_statement import EntropyStatement, VerifiedStatement, verify_statement
-from expert_pool.errors import DrawCommitHashMismatch, DrawEntropyStatementInvalid
+from expert_pool.errors import DrawCommitHashMismatch
 from expert_pool.rounds import queries as queries_rounds
 from signing.certs import TrustStore
+from signing.draw.entropy_statement import EntropyStatement, VerifiedStatement, verify_statement
+from signing.draw.errors import DrawEntropyStatementInvalid
+from signing.draw.transcript import Transcript
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from expert_pool.draw import ContributorRole
 from expert_pool.draws.model import EntropyRecord
-from expert_pool.errors import DrawEntropyReused
+from signing.draw.errors import DrawEntropyReused
+from signing.draw.rules import ContributorRole
 
 # --- entropy and rounds ------------------------------------------------------------------
 

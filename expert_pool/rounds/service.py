@@ -22,17 +22,8 @@ import asyncpg
 
 from accounts.model import Actor, Role
 from accounts.permissions import Action, is_allowed, require
-from audit.entry import commit, new_salt
 from expert_pool import journal, queries
 from expert_pool.answers import queries as queries_members
-from expert_pool.draw import (
-    ContributorRole,
-    EntropyContribution,
-    Transcript,
-    draw_first_round,
-    draw_replacement_round,
-    validate_entropy,
-)
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.access import get_draw, resource
 from expert_pool.draws.model import (
@@ -42,10 +33,8 @@ from expert_pool.draws.model import (
     is_venue_label,
     missing_roles,
 )
-from expert_pool.entropy_statement import EntropyStatement
 from expert_pool.errors import (
     DrawClosed,
-    DrawEntropyMissing,
     DrawEntropyOutOfOrder,
     DrawEntropyRoleInvalid,
     DrawNotCommitted,
@@ -64,6 +53,12 @@ from expert_pool.rounds.contribution import FixedCommit as FixedCommit
 from expert_pool.rounds.contribution import SignedStatement as SignedStatement
 from expert_pool.rounds.contribution import fixed_commit, verified_statement
 from signing.canonical import canonical_json
+from signing.draw.algorithm import draw_first_round, draw_replacement_round
+from signing.draw.entropy_statement import EntropyStatement
+from signing.draw.errors import DrawEntropyMissing
+from signing.draw.rules import ContributorRole, EntropyContribution, validate_entropy
+from signing.draw.transcript import Transcript
+from signing.log.entry import commit, new_salt
 
 
 def contributor_role(actor: Actor, draw: StoredDraw) -> tuple[ContributorRole, Role]:

@@ -19,9 +19,9 @@ from pathlib import Path
 import asyncpg
 
 from audit import service
-from audit.checkpoint import generate_private_key
-from audit.entry import Actor, LogEntry, Subject
-from audit.note import Ed25519Signer
+from signing.log.checkpoint import generate_private_key
+from signing.log.entry import Actor, LogEntry, Subject
+from signing.log.note import Ed25519Signer
 from web.db.embedded import SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
 

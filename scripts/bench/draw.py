@@ -36,9 +36,6 @@ from accounts.model import Actor, ConsoleOperator, OrgKind, Role
 from accounts.organisations import service as organisations
 from accounts.users import service as users
 from audit import service as audit
-from audit.checkpoint import generate_private_key
-from audit.note import Ed25519Signer
-from expert_pool.draw import Category, ContributorRole
 from expert_pool.draws import service as service_draws
 from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawSpec, Purpose
@@ -46,6 +43,10 @@ from expert_pool.pools import service as service_pools
 from expert_pool.regions import DEFAULT_REGIONS
 from expert_pool.rounds import service as service_rounds
 from expert_pool.specialties import default_specialties
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category
+from signing.log.checkpoint import generate_private_key
+from signing.log.note import Ed25519Signer
 from web.db.embedded import SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
 

@@ -20,9 +20,9 @@ import asyncpg
 from accounts.errors import OrganisationNotFound, PermissionDenied
 from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
-from audit.entry import Actor as LogActor
-from audit.entry import commit, format_time, new_salt
 from signing.canonical import sha256_hex
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import commit, format_time, new_salt
 from tender import access, queries, rules
 from tender.bonds import queries as bond_queries
 from tender.bonds.model import Alert, Bond, BondCheck, BondKind, BondStatus, normalise_account

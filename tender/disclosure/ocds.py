@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from audit.entry import format_time
+from signing.log.entry import format_time
 from tender.documents.model import DocumentVersion
 from tender.model import EvaluationMethod, Procedure, Tender, TenderStatus
 from tender.notices.model import Clarification

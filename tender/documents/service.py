@@ -24,7 +24,7 @@ import asyncpg
 
 from accounts.model import Actor
 from accounts.permissions import Action
-from audit.entry import commit, new_salt
+from signing.log.entry import commit, new_salt
 from tender import access, queries
 from tender.blobs.store import BlobStore, StoredBlob
 from tender.documents import queries as document_queries

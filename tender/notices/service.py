@@ -20,8 +20,8 @@ import asyncpg
 
 from accounts.model import Actor
 from accounts.permissions import Action
-from audit.entry import commit, format_time, new_salt
 from signing.canonical import sha256_hex
+from signing.log.entry import commit, format_time, new_salt
 from tender import access, queries, rules
 from tender.committee import queries as committee_queries
 from tender.committee.model import Roster

@@ -21,12 +21,12 @@ import asyncpg
 from accounts.model import Actor
 from accounts.permissions import Action, Resource, ResourceKind, is_allowed
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject
 from signing import shamir
 from signing.age import Header, read_header
 from signing.certs import Identity, TrustStore
 from signing.committee import Committee
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 from tender import queries
 from tender.blobs.store import LocalBlobStore
 from tender.committee import queries as committee_queries

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from audit.entry import format_time
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import Identity, TrustStore
 from signing.cms import SignerInfo, sign_detached, verify_detached
+from signing.log.entry import format_time
 from tender.opening.model import Cause, OpeningError, Outcome, Party, fault_of, require_aware
 
 RECORD_TYPE = "etender.opening-record"

@@ -21,8 +21,8 @@ import asyncpg
 
 from accounts.model import Actor
 from audit import service as audit
-from audit.entry import LogEntry, Subject, commit, format_time
 from signing.canonical import canonical_json
+from signing.log.entry import LogEntry, Subject, commit, format_time
 from tender.errors import LotNotFound
 from tender.lifecycle import PLATFORM, change_status, load, lock_tender
 from tender.model import Tender, TenderStatus

@@ -25,7 +25,6 @@ from typing import Any
 
 from cryptography import x509
 
-from audit.entry import format_time
 from signing.canonical import canonical_json
 from signing.certs import (
     Identity,
@@ -37,6 +36,7 @@ from signing.certs import (
     load_pem_private_key,
 )
 from signing.cms import sign_detached
+from signing.log.entry import format_time
 from tender.submission.model import BidPart, VersionKind
 
 RECEIPT_TYPE = "etender.bid-receipt"

@@ -23,8 +23,8 @@ from accounts.model import Actor
 from accounts.organisations import service as organisations
 from audit import queries as audit_queries
 from audit import service as audit
-from audit.entry import Actor as LogActor
-from audit.entry import LogEntry, Subject, commit, new_salt
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject, commit, new_salt
 from signing.statements import SignedStatement, SubmitStatement, WithdrawStatement
 from tender import queries
 from tender.committee import service as committee

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from audit import merkle, service
-from audit.checkpoint import generate_private_key, open_checkpoint
-from audit.entry import Actor, LogEntry
-from audit.errors import ProofRangeInvalid
-from audit.note import Ed25519Signer
+from audit import service
+from signing.log import merkle
+from signing.log.checkpoint import generate_private_key, open_checkpoint
+from signing.log.entry import Actor, LogEntry
+from signing.log.errors import ProofRangeInvalid
+from signing.log.note import Ed25519Signer
 
 ACTOR = Actor(user_id="u1", role="system_admin")
 

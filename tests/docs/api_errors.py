@@ -11,18 +11,19 @@ import inspect
 import sys
 
 from accounts.errors import AccountsError
-from audit.errors import AuditError
+from client.errors import ClientError
 from evaluation.errors import EvaluationError
 from expert_pool.errors import ExpertPoolError
 from live.errors import LiveError
 from signing.errors import EtenderError, SigningError
+from signing.log.errors import AuditError
 from tender.errors import TenderError
 from tests.web.error_tree import dotted, error_classes
 from web.errors import WebError
 
 ROOTS: tuple[type[EtenderError], ...] = (
     SigningError, AuditError, AccountsError, LiveError, TenderError, ExpertPoolError,
-    EvaluationError, WebError,
+    EvaluationError, WebError, ClientError,
 )  # fmt: skip
 
 HEAD = """\

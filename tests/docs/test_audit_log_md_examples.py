@@ -1,6 +1,6 @@
 """docs/audit-log.md's examples outside §3.2's checkpoint are true to the bytes.
 
-tests/audit/test_docs_example.py pins the leaf hash of §1.1 and the checkpoint of §3.2
+tests/signing/log/test_docs_example.py pins the leaf hash of §1.1 and the checkpoint of §3.2
 (root, proofs, signature and cosignature lines, vkeys). Here: each example entry is a
 strictly canonical entry (§1), the §1.2 commitment is recomputed and is the one the
 entry logs, MTH({}) of §2, the root and proof plans of §2.1, the key IDs of §3.1 by the
@@ -18,8 +18,8 @@ import re
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from audit.entry import EntryKind, LogEntry, commit
-from audit.merkle import (
+from signing.log.entry import EntryKind, LogEntry, commit
+from signing.log.merkle import (
     EMPTY_ROOT,
     LeafRange,
     Subtree,
@@ -27,7 +27,7 @@ from audit.merkle import (
     inclusion_proof_plan,
     root_plan,
 )
-from audit.note import MAX_SIGNATURES
+from signing.log.note import MAX_SIGNATURES
 from tests.docs.markdown import code_blocks, found, read, section
 from web.routes import log as log_routes
 
@@ -135,7 +135,7 @@ def test_audit_log_md_witness_line_decodes_as_stated() -> None:
 
 def test_audit_log_md_foundation_kinds_and_signature_count_are_the_codes() -> None:
     listed = found(
-        r"Kinds defined by the foundation \(`audit\.entry\.EntryKind`\): (.*?)\. Other", DOC
+        r"Kinds defined by the foundation \(`signing\.log\.entry\.EntryKind`\): (.*?)\. Other", DOC
     )
     assert re.findall(r"`([a-z_.]+)`", listed[1]) == [str(k) for k in EntryKind]
     low, high = found(r"there are (\d+) to (\d+) signature lines", DOC).groups()

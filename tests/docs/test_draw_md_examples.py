@@ -1,6 +1,6 @@
 """docs/formats/draw.md's worked example (§2.1, §10) is true to the bytes.
 
-Every number of the example is read from the doc and recomputed with expert_pool.draw:
+Every number of the example is read from the doc and recomputed with signing.draw:
 the seed commitment, the pool digests, the commit entry and its hash, key_0, key_1,
 key_2, every row of the selection table (h, len(remaining), h mod len, the pick), the
 shell recipe's inputs, and the transcript. A changed input fails here until the
@@ -15,23 +15,22 @@ import re
 import shutil
 import subprocess
 
-from expert_pool import draw, errors
-from expert_pool.draw import (
-    Category,
-    ContributorRole,
-    EntropyContribution,
-    Transcript,
-    derive_key_0,
-    derive_key_r,
+from expert_pool import errors
+from signing.canonical import canonical_json
+from signing.draw import algorithm as draw
+from signing.draw import derive, rules, transcript
+from signing.draw import errors as draw_errors
+from signing.draw.algorithm import (
     draw_first_round,
     draw_replacement_round,
-    index_hash,
     prepare_commit,
     record_declines,
     reveal_seed,
     start_transcript,
 )
-from signing.canonical import canonical_json
+from signing.draw.derive import derive_key_0, derive_key_r, index_hash
+from signing.draw.rules import ContributorRole, EntropyContribution
+from signing.draw.transcript import Category, Transcript
 from tests.docs.markdown import code_blocks, found, read, section
 
 DOC = read("formats/draw.md")
@@ -99,7 +98,7 @@ def _transcript() -> Transcript:
     commit = prepare_commit(
         draw_id=_value("draw_id"), categories=_categories(), pools=pools, platform_seed=seed
     )
-    t = start_transcript(commit, draw.leaf_hash(canonical_json(commit.entry_fields())))
+    t = start_transcript(commit, derive.leaf_hash(canonical_json(commit.entry_fields())))
     round_0, replacements = _round_entropy()
     roles = (ContributorRole.SUPERVISOR, ContributorRole.TENDERER)
     t = draw_first_round(
@@ -122,9 +121,9 @@ def _transcript() -> Transcript:
 
 
 def test_draw_md_seed_commitment_and_pool_digests_are_recomputed() -> None:
-    assert draw.seed_commitment(_seed()) == _value("seed_commitment")
+    assert derive.seed_commitment(_seed()) == _value("seed_commitment")
     stated = dict(re.findall(r"`([^`]+@[^`]+)` → `([0-9a-f]{64})`", EXAMPLE))
-    assert stated == {label: draw.pool_digest(ids) for label, ids in _pools().items()}
+    assert stated == {label: derive.pool_digest(ids) for label, ids in _pools().items()}
 
 
 def test_draw_md_commit_entry_and_commit_hash_are_recomputed() -> None:
@@ -132,7 +131,7 @@ def test_draw_md_commit_entry_and_commit_hash_are_recomputed() -> None:
         draw_id=_value("draw_id"), categories=_categories(), pools=_pools(), platform_seed=_seed()
     )
     assert canonical_json(commit.entry_fields()) == _commit_entry()
-    assert draw.leaf_hash(_commit_entry()) == _value("commit_hash")
+    assert derive.leaf_hash(_commit_entry()) == _value("commit_hash")
 
 
 def test_draw_md_round_keys_are_recomputed() -> None:
@@ -209,7 +208,7 @@ def test_draw_md_shell_recipe_uses_the_example_inputs() -> None:
     args = re.findall(r"\blp ([0-9A-Za-z-]+)", recipe)
     round_0, _ = _round_entropy()
     assert args == [
-        draw.ALGORITHM,
+        transcript.ALGORITHM,
         _value("draw_id"),
         _value("commit_hash"),
         _seed().hex(),
@@ -231,25 +230,27 @@ def test_draw_md_round_picks_commitment_value_is_rfc8785() -> None:
 def test_draw_md_policy_defaults_and_entropy_bounds_are_the_codes() -> None:
     ratio = found(r"`min_pool_ratio × count` ids \(policy, default (\d+)\)", DOC)[1]
     cap = found(r"At most `round_cap` replacement\s+rounds are drawn \(policy, default (\d+);", DOC)
-    policy = draw.DrawPolicy()
+    policy = rules.DrawPolicy()
     assert (int(ratio), int(cap[1])) == (policy.min_pool_ratio, policy.round_cap)
     bits, low, high = found(
         r"at least (\d+) bits \((\d+) hex characters\), at most (\d+) hex characters", DOC
     ).groups()
     assert int(bits) == 4 * int(low)
-    assert (int(low), int(high)) == (draw.MIN_ENTROPY_HEX, draw.MAX_ENTROPY_HEX)
-    assert draw.validate_entropy("ab" * (int(high) // 2)) == "ab" * (int(high) // 2)
+    assert (int(low), int(high)) == (rules.MIN_ENTROPY_HEX, rules.MAX_ENTROPY_HEX)
+    assert rules.validate_entropy("ab" * (int(high) // 2)) == "ab" * (int(high) // 2)
     low_bits, high_bits = found(r"lowercase hex of (\d+)–(\d+) bits", DOC).groups()
     assert (int(low_bits), int(high_bits)) == (4 * int(low), 4 * int(high))
 
 
 def test_draw_md_error_codes_are_the_packages() -> None:
-    """§12's codes are codes of expert_pool.errors (the service's own are in api docs)."""
+    """§12's codes are codes of signing.draw.errors (the draw's formats) or expert_pool.errors
+    (the service's own are in api docs)."""
     documented = re.findall(r"^\| `(\w+)` \|", section(DOC, "## 12. Error codes"), re.M)
     codes = {
         getattr(cls, "code", None)
-        for _, cls in inspect.getmembers(errors, inspect.isclass)
-        if cls.__module__ == errors.__name__
+        for module in (errors, draw_errors)
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if cls.__module__ == module.__name__
     }
     assert documented
     assert set(documented) <= codes
@@ -266,4 +267,4 @@ def test_draw_md_shell_recipe_prints_the_stated_numbers() -> None:
     )
     printed = [line.split()[0] for line in run.stdout.splitlines()]
     first_row = found(r"^\| 0 \| 0 \| \S+ \| \d+ \| `([0-9a-f]{64})` \|", EXAMPLE, re.M)[1]
-    assert printed == [draw.pool_digest(_pools()["A08@local"]), _value("key_0"), first_row]
+    assert printed == [derive.pool_digest(_pools()["A08@local"]), _value("key_0"), first_row]

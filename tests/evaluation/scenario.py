@@ -22,7 +22,7 @@ from expert_pool.draws import service as service_draws
 from expert_pool.draws.model import DrawStatus, Purpose
 from expert_pool.draws.views import evaluation_committee
 from expert_pool.pools import service as service_pools
-from expert_pool.response import Decision
+from signing.draw.response import Decision
 from tender import service as tender_service
 from tender.model import Tender
 from tender.opening.lot import Opening

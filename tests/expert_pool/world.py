@@ -16,20 +16,21 @@ import asyncpg
 
 from accounts.model import Actor, Organisation, OrgKind, Role, User
 from audit import service as audit
-from audit.checkpoint import generate_private_key
-from audit.note import Ed25519Signer
 from expert_pool.answers import queries as queries_members
 from expert_pool.answers import service as service_answers
-from expert_pool.draw import Category, ContributorRole
 from expert_pool.draws import access as service_common
 from expert_pool.draws import service as service_draws
 from expert_pool.draws.model import DrawSpec, Purpose, StoredDraw, seated_experts
 from expert_pool.experts import service as service_experts
 from expert_pool.id_card import check_character
 from expert_pool.pools import service as service_pools
-from expert_pool.response import Decision, DrawResponse
 from expert_pool.rounds import service as service_rounds
 from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
+from signing.draw.response import Decision, DrawResponse
+from signing.draw.rules import ContributorRole
+from signing.draw.transcript import Category
+from signing.log.checkpoint import generate_private_key
+from signing.log.note import Ed25519Signer
 from tender.service import create_draft
 from tests.accounts.factory import (
     PASSWORD,

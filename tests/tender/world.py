@@ -18,7 +18,6 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from accounts.keys import queries as key_queries
 from accounts.model import Actor, Organisation, OrgKind, Role, User
-from audit.entry import LogEntry
 from signing.age import X25519Identity
 from signing.certs import (
     DemoCA,
@@ -29,6 +28,7 @@ from signing.certs import (
     issue_identity,
     subject_name,
 )
+from signing.log.entry import LogEntry
 from signing.statements import RecipientStatement
 from tender import queries, service
 from tender.calendar import load_calendar

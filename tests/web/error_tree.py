@@ -9,7 +9,7 @@ from functools import cache
 
 PACKAGES = (
     "signing", "audit", "accounts", "live", "tender", "expert_pool", "evaluation", "supervision",
-    "web",
+    "web", "client",
 )  # fmt: skip
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import pytest
 
 from accounts.errors import AccountsError
-from audit.errors import AuditError
+from client.errors import ClientError
 from evaluation.errors import EvaluationError
 from expert_pool.errors import ExpertPoolError
 from live.errors import LiveError
 from signing.errors import EtenderError, SigningError
+from signing.log.errors import AuditError
 from tender.errors import TenderError
 from tests.web.error_tree import PACKAGES, dotted, error_classes, instance
 from web.errormap import close_code_for, status_for
@@ -31,6 +32,7 @@ ROOTS = (
     ExpertPoolError,
     EvaluationError,
     WebError,
+    ClientError,
 )
 # Codes more than one class carries on purpose: the same broken rule, found in two layers.
 SHARED = {
@@ -38,6 +40,7 @@ SHARED = {
     "time_not_aware": "a naive datetime: signing and expert_pool's pure rules",
     "calendar_not_covered": "tender: the stored error and the draft rule (rules.py)",
     "committee_statement_invalid": "signing's check, and tender's draft rule (rules.py)",
+    "policy_invalid": "the draw policy's own check (signing/draw), expert_pool's policy document",
 }
 
 STATUS: dict[str, int] = {
@@ -216,6 +219,7 @@ STATUS: dict[str, int] = {
     "log_subtree_missing": 422,
     "log_witness_not_found": 404,
     "live_error": 422,
+    "client_error": 422,
     "live_rate_limited": 429,
     "live_session_not_found": 404,
     "log_witness_refusal": 422,

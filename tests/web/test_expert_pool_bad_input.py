@@ -10,8 +10,8 @@ import pytest
 from starlette.applications import Starlette
 
 from accounts.model import OrgKind, Role
-from expert_pool.response import Decision
 from signing.certs import DemoCA
+from signing.draw.response import Decision
 from tender.service import create_draft
 from tests.accounts.factory import actor_for, make_organisation, make_user
 from tests.expert_pool import fixtures

@@ -12,8 +12,8 @@ import pytest
 from starlette.applications import Starlette
 
 from accounts.model import Actor
-from expert_pool.response import DrawResponse
 from signing.certs import DemoCA
+from signing.draw.response import DrawResponse
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.expert_pool import fixtures

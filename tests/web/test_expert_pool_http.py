@@ -18,14 +18,7 @@ from starlette.applications import Starlette
 
 from accounts.keys import queries as key_queries
 from accounts.model import Actor
-from audit.checkpoint import Cosigner, generate_private_key
-from audit.entry import LogEntry
-from audit.note import Ed25519Signer
-from expert_pool.commit_check import check_commit_proof
 from expert_pool.draws import close as service_close
-from expert_pool.entropy_statement import EntropyStatement
-from expert_pool.errors import DrawCommitProofInvalid
-from expert_pool.response import Decision
 from expert_pool.rounds import queries as queries_rounds
 from signing.certs import (
     DemoCA,
@@ -35,6 +28,13 @@ from signing.certs import (
     issue_identity,
 )
 from signing.cms import verify_detached
+from signing.draw.commit_check import check_commit_proof
+from signing.draw.entropy_statement import EntropyStatement
+from signing.draw.errors import DrawCommitProofInvalid
+from signing.draw.response import Decision
+from signing.log.checkpoint import Cosigner, generate_private_key
+from signing.log.entry import LogEntry
+from signing.log.note import Ed25519Signer
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.expert_pool import fixtures

@@ -14,9 +14,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from audit import merkle, service
-from audit.checkpoint import open_checkpoint
-from audit.entry import Actor, LogEntry
+from audit import service
+from signing.log import merkle
+from signing.log.checkpoint import open_checkpoint
+from signing.log.entry import Actor, LogEntry
 from tests import rfc9162
 from tests.conftest import LiveServer
 
@@ -76,7 +77,7 @@ async def test_checkpoint_covers_the_log_and_verifies_with_the_served_key(
     await checkpoint(app, pool)
     vkey = (await client.get("/api/v1/log/key")).text.strip()
     note = (await client.get("/api/v1/log/checkpoint")).text
-    from audit.note import Ed25519Verifier
+    from signing.log.note import Ed25519Verifier
 
     parsed, _ = open_checkpoint(note, Ed25519Verifier.from_vkey(vkey))
     assert (parsed.size, parsed.root_hash) == (7, rfc9162.mth(leaves))
@@ -210,7 +211,7 @@ async def test_cosignature_from_an_unregistered_witness_is_refused(
     app: Starlette, client: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:
     """Only registered witness keys may add cosignatures."""
-    from audit.checkpoint import Checkpoint, Cosigner, generate_private_key
+    from signing.log.checkpoint import Checkpoint, Cosigner, generate_private_key
 
     await append_n(pool, 0, 2)
     await checkpoint(app, pool)

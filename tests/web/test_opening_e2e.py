@@ -26,6 +26,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 
 from accounts.model import OrgKind, Role
+from client.bid.inputs import read_identity
 from signing.age import parse_header, unwrap_file_key
 from signing.certs import (
     DemoCA,
@@ -49,7 +50,6 @@ from tests.web.tender_http import (
     fixture_http_ca,
     fixture_web_world,
 )
-from web.cli.bid import read_identity
 from web.settings import Settings
 
 __all__ = ["fixture_http_ca", "fixture_web_world"]
@@ -180,7 +180,7 @@ async def submit(
     With ``members`` (a first version only), each member countersigns the statement the
     client will build — its bytes are known before the upload: tender, lot, lead,
     members, version 1, the part's hash — as `etender bid countersign` would
-    (tests/web/test_bids_cli.py runs that two-step flow); one run then submits."""
+    (tests/client/bid/test_submit.py runs that two-step flow); one run then submits."""
     codes = sorted(subject_credit_code(m.certificate) or "" for m in members)
     consortium = [a for c in codes for a in ("--consortium", c)]
     argv = ("bid", "submit", "--server", server, f"--token={who.token}", "--tender",

@@ -18,11 +18,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "web.cli.server",
     "web.cli.users",
     "web.cli.demo",
-    "web.cli.witness",
+    "client.witness",
     "web.cli.ca",
-    "web.cli.bid",
-    "web.cli.opening",
-    "web.cli.draw",
+    "client.bid.command",
+    "client.opening",
+    "client.draw",
     "web.cli.audit",
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from expert_pool.draw import Transcript
+from signing.draw.transcript import Transcript
 from web.pdf.base import Document, Field, Section, render
 
 

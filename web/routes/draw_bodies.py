@@ -12,10 +12,10 @@ from uuid import UUID
 
 import msgspec
 
-from expert_pool.draw import ContributorRole
 from expert_pool.draws.model import MemberStatus, Purpose
 from expert_pool.records.model import Offence
 from expert_pool.records.service import AttendanceEvent
+from signing.draw.rules import ContributorRole
 
 Id = Annotated[str, msgspec.Meta(max_length=64)]
 Text = Annotated[str, msgspec.Meta(max_length=500)]
@@ -136,7 +136,7 @@ class EntropyBody(Model, frozen=True, kw_only=True):
     commit_hash: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
     checkpoint_size: Annotated[int, msgspec.Meta(ge=1, le=2**53 - 1)]
     # Optional: the contributor's signed statement of all the above (base64 of the
-    # RFC 8785 bytes and of the CMS detached signature), expert_pool/entropy_statement.py.
+    # RFC 8785 bytes and of the CMS detached signature), signing/draw/entropy_statement.py.
     statement: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
     signature: Annotated[str, msgspec.Meta(max_length=65536)] | None = None
 

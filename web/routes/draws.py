@@ -22,7 +22,6 @@ from accounts import security_events
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
 from expert_pool.answers import service as service_answers
-from expert_pool.draw import Category, Transcript
 from expert_pool.draws import close as service_close
 from expert_pool.draws import service as service_draws
 from expert_pool.draws import views as service_views
@@ -30,9 +29,10 @@ from expert_pool.draws.model import DrawSpec, MemberStatus
 from expert_pool.draws.views import DrawSummary
 from expert_pool.pools import service as service_pools
 from expert_pool.records import service as service_records
-from expert_pool.response import Decision
 from expert_pool.rounds import service as service_rounds
 from signing.certs import TrustStore
+from signing.draw.response import Decision
+from signing.draw.transcript import Category, Transcript
 from web.auth import current_actor, signed_in
 from web.errors import RequestInvalid, TrustStoreUnavailable
 from web.http import JSON_TYPE, ApiRoute, json_response, read_json, struct_from

@@ -11,7 +11,7 @@ import pytest
 from accounts import errors
 from accounts.model import Organisation, OrgKind
 from accounts.organisations import service as organisations
-from audit.entry import LogEntry
+from signing.log.entry import LogEntry
 from tests.accounts.factory import (
     CONSOLE,
     actor_for,

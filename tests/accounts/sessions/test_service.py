@@ -16,7 +16,7 @@ from accounts.sessions import service as sessions
 from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
 from accounts.sessions.throttle import ThrottlePolicy
 from accounts.users import service as users
-from audit.entry import LogEntry
+from signing.log.entry import LogEntry
 from tests.accounts.factory import (
     ADDRESS,
     PASSWORD,

@@ -12,7 +12,7 @@ from accounts.model import Organisation, OrgKind, Role
 from accounts.organisations import service as organisations
 from accounts.users import queries as user_queries
 from accounts.users import service as users
-from audit.entry import LogEntry
+from signing.log.entry import LogEntry
 from tests.accounts.factory import (
     CONSOLE,
     PASSWORD,

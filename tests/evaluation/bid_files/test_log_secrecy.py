@@ -16,8 +16,8 @@ import asyncpg
 from accounts.sessions import service as sessions
 from accounts.sessions.model import LoginPolicy, SessionKind
 from audit import service as audit
-from audit.entry import LogEntry, commit
 from evaluation.bid_files.service import list_bid_files, open_bid_file, read_chunks
+from signing.log.entry import LogEntry, commit
 from tests.accounts.factory import PASSWORD, actor_for
 from tests.evaluation.scenario import expert_address, opened_lot
 from tests.tender.world import World

@@ -12,7 +12,6 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
-from audit.entry import LogEntry
 from evaluation.bid_files.service import OpenedBidFile, list_bid_files, open_bid_file, read_chunks
 from evaluation.errors import (
     BidFileIntegrityBroken,
@@ -22,6 +21,7 @@ from evaluation.errors import (
     BidPartNotOpened,
     OpenedBidNotFound,
 )
+from signing.log.entry import LogEntry
 from tender.errors import LotNotFound, TenderNotFound
 from tests.accounts.factory import actor_for, log_size
 from tests.evaluation.scenario import FILE_NAME, Scenario, opened_lot

@@ -15,7 +15,7 @@ from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawStatus, MemberStatus
 from expert_pool.errors import DrawResponseConflict
 from expert_pool.notices.service import dispatch_notifications
-from expert_pool.response import Decision
+from signing.draw.response import Decision
 from tests.expert_pool.world import (
     World,
     add_experts,

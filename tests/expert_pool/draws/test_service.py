@@ -8,7 +8,6 @@ import pytest
 from expert_pool import service
 from expert_pool.answers import queries as queries_members
 from expert_pool.answers import service as service_answers
-from expert_pool.draw import ContributorRole, verify_transcript
 from expert_pool.draws import access as service_common
 from expert_pool.draws import service as service_draws
 from expert_pool.draws import views as service_views
@@ -20,8 +19,10 @@ from expert_pool.errors import (
     DrawStateInvalid,
 )
 from expert_pool.experts import service as service_experts
-from expert_pool.response import Decision
 from expert_pool.rounds import queries as queries_rounds
+from signing.draw.response import Decision
+from signing.draw.rules import ContributorRole
+from signing.draw.verify import verify_transcript
 from tests.expert_pool.world import (
     CSV_HEADER,
     ID_CARD_KEY,

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from expert_pool.draw import Category, draw_first_round, prepare_commit, start_transcript
 from expert_pool.errors import (
     CategoryLabelInvalid,
     ExpertRecordInvalid,
@@ -36,7 +35,9 @@ from expert_pool.pools.exclusions import (
     age_on,
     exclude,
 )
-from tests.expert_pool.conftest import commit_hash_of, supervisor
+from signing.draw.algorithm import draw_first_round, prepare_commit, start_transcript
+from signing.draw.transcript import Category
+from tests.signing.draw.kit import commit_hash_of, supervisor
 
 KEY = b"test id-card matching key 32 byt"
 TENDERER = "91341800MA2TENDER0"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from expert_pool.draw import Category
 from expert_pool.draws import access as service_common
 from expert_pool.draws import service as service_draws
 from expert_pool.experts import queries as queries_experts
@@ -19,6 +18,7 @@ from expert_pool.pools.exclusions import (
     ServiceRecord,
     exclude,
 )
+from signing.draw.transcript import Category
 from tests.accounts.factory import new_credit_code
 from tests.expert_pool.world import (
     CSV_HEADER,

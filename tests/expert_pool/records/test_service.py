@@ -15,7 +15,7 @@ from expert_pool.model import ExpertStatus
 from expert_pool.records import service as service_records
 from expert_pool.records.model import Offence, Sanction
 from expert_pool.records.service import AttendanceEvent
-from expert_pool.response import Decision
+from signing.draw.response import Decision
 from tests.expert_pool.world import (
     World,
     add_experts,

@@ -12,9 +12,6 @@ import datetime as dt
 import pytest
 
 from audit import service as audit
-from audit.checkpoint import Cosigner, generate_private_key, open_checkpoint
-from audit.entry import LogEntry
-from audit.merkle import leaf_hash, verify_inclusion
 from expert_pool import service
 from expert_pool.draws import access as service_common
 from expert_pool.draws import views as service_views
@@ -22,6 +19,9 @@ from expert_pool.draws.model import DrawStatus
 from expert_pool.errors import DrawCommitHashMismatch, DrawCommitNotCheckpointed
 from expert_pool.rounds import queries as queries_rounds
 from expert_pool.rounds import service as service_rounds
+from signing.log.checkpoint import Cosigner, generate_private_key, open_checkpoint
+from signing.log.entry import LogEntry
+from signing.log.merkle import leaf_hash, verify_inclusion
 from tests.expert_pool.world import (
     TEST_LOG,
     World,

@@ -13,7 +13,7 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
-from audit.entry import commit
+from signing.log.entry import commit
 from tender import queries, service
 from tender.blobs.store import LocalBlobStore
 from tender.documents import service as documents

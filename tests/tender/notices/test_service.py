@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from accounts.errors import PermissionDenied
-from audit.entry import commit
+from signing.log.entry import commit
 from tender import queries
 from tender.blobs.store import LocalBlobStore
 from tender.bonds import service as bonds

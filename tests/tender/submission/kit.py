@@ -11,12 +11,12 @@ from pathlib import Path
 import asyncpg
 
 from accounts.model import Actor, Organisation
-from audit.checkpoint import generate_private_key
-from audit.note import Ed25519Signer
 from audit.service import LogIdentity
 from signing.age import X25519Identity
 from signing.certs import DemoCA, Identity, issue_identity
 from signing.committee import Committee
+from signing.log.checkpoint import generate_private_key
+from signing.log.note import Ed25519Signer
 from signing.manifest import BidInfo
 from signing.statements import (
     PartHash,
@@ -206,7 +206,7 @@ async def submit_sealed(
 
 
 def verify_inclusion(index: int, size: int, leaf: bytes, proof: list[bytes], root: bytes) -> bool:
-    """RFC 9162 §2.1.3.2: verify an inclusion proof (independent of audit/merkle.py)."""
+    """RFC 9162 §2.1.3.2: verify an inclusion proof (independent of signing/log/merkle.py)."""
     fn, sn = index, size - 1
     r = hashlib.sha256(b"\x00" + leaf).digest()
     for p in proof:

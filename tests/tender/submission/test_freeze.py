@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from audit.entry import reveal_matches
+from signing.log.entry import reveal_matches
 from tender import queries
 from tender.lifecycle import load
 from tender.model import Tender, TenderStatus

@@ -15,8 +15,6 @@ import asyncpg
 import pytest
 
 from accounts.errors import PermissionDenied
-from audit.checkpoint import open_checkpoint
-from audit.entry import LogEntry, reveal_matches
 from signing.age import X25519Identity, build_header, encrypt
 from signing.certs import (
     Revocation,
@@ -27,6 +25,8 @@ from signing.certs import (
 )
 from signing.cms import verify_detached
 from signing.committee import Committee
+from signing.log.checkpoint import open_checkpoint
+from signing.log.entry import LogEntry, reveal_matches
 from signing.shares import derive_share_stanzas
 from signing.statements import SignedStatement
 from tender import service

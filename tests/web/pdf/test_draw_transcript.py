@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from expert_pool.draw import draw_first_round, record_declines, reveal_seed
-from tests.expert_pool.conftest import POOLS, SEED, SUPERVISOR_E, committed, supervisor
+from signing.draw.algorithm import draw_first_round, record_declines, reveal_seed
+from tests.signing.draw.kit import POOLS, SEED, SUPERVISOR_E, committed, supervisor
 from web.pdf.draw_transcript import render_transcript
 
 

@@ -1,0 +1,1 @@
+"""`etender bid`: the bidder's program."""
