@@ -1,6 +1,6 @@
 """Errors of the transparency log's formats (signing/log/), each with a stable code.
 
-    AuditError (under the one root)     audit_error
+    AuditError                          audit_error
     ├── ProofRangeInvalid               log_proof_range_invalid
     ├── SubtreeMissing                  log_subtree_missing
     ├── NaiveDatetimeRefused            log_naive_datetime
