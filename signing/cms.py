@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from signing.certs import TrustStore, require_aware, verify_chain
+from signing.certs import require_aware
 from signing.errors import (
     AlgorithmUnsupported,
     ContentDigestMismatch,
@@ -35,6 +35,7 @@ from signing.errors import (
     SignatureMalformed,
     SignerUnknown,
 )
+from signing.trust import TrustStore, verify_chain
 
 # RFC 5652 §11 attribute OIDs and the signature algorithms of the profile.
 OID_DATA = "1.2.840.113549.1.7.1"

@@ -27,13 +27,7 @@ from cryptography import x509
 
 from signing.age import X25519Recipient
 from signing.canonical import canonical_json
-from signing.certs import (
-    TrustStore,
-    cert_sha256,
-    dump_pem_certificate,
-    load_pem_certificate,
-    require_aware,
-)
+from signing.certs import cert_sha256, dump_pem_certificate, load_pem_certificate, require_aware
 from signing.errors import (
     AgeKeyInvalid,
     CommitteeInvalid,
@@ -42,7 +36,9 @@ from signing.errors import (
     SigningError,
 )
 from signing.shamir import check_parameters
-from signing.statements import SignedStatement, verify_recipient_statement
+from signing.statements.base import SignedStatement
+from signing.statements.recipient import verify_recipient_statement
+from signing.trust import TrustStore
 
 COMMITTEE_FORMAT = "etender-committee-v1"
 _HEX64 = re.compile(r"[0-9a-f]{64}")

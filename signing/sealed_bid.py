@@ -34,7 +34,6 @@ from signing.age import (
 )
 from signing.agestream import Readable, Writable, new_file_key
 from signing.bidopen import Extraction, Progress
-from signing.certs import TrustStore
 from signing.committee import Committee, verify_committee
 from signing.errors import (
     AgeHeaderMalformed,
@@ -49,6 +48,7 @@ from signing.manifest import BidInfo, Manifest, ManifestFile
 from signing.pipe import Pipe
 from signing.shamir import Share, combine
 from signing.shares import SHARE_TYPE, ShareStanza, derive_share_stanzas
+from signing.trust import TrustStore
 
 READ_SIZE = 1024 * 1024
 THREAD_MIN_BYTES = 1024 * 1024

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from signing.certs import TrustStore
+from signing.trust import TrustStore
 from tender.calendar import HolidayCalendar, period_end
 from tender.model import Tender
 from tender.policy import Period, Policies

@@ -28,8 +28,9 @@ from pathlib import Path
 
 from cryptography import x509
 
-from signing.certs import TrustStore, load_crl, load_pem_certificates
+from signing.certs import load_crl, load_pem_certificates
 from signing.errors import SigningError
+from signing.trust import TrustStore
 from tender.errors import TrustStoreInvalid, TrustStoreMissing
 
 TRUST_DIR = "trust"

@@ -44,7 +44,8 @@ from expert_pool.pools import service as service_pools
 from expert_pool.rounds import service as service_rounds
 from expert_pool.venues import service as service_venues
 from expert_pool.venues.model import Venue
-from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
+from signing.certs import Identity, dump_pem_certificate
+from signing.demo_ca import DemoCA, issue_identity
 from signing.draw.response import Decision, DrawResponse
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category, Transcript

@@ -14,7 +14,7 @@ import dataclasses
 
 from starlette.applications import Starlette
 
-from signing.certs import TrustStore
+from signing.trust import TrustStore
 from tender.errors import TrustStoreMissing
 from tender.opening.lot import Opening
 from tender.submission.receipts import load_or_create

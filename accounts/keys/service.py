@@ -35,24 +35,15 @@ from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
 from accounts.sessions.service import open_session
 from accounts.users.service import get_user
 from audit import service as audit
-from signing.certs import (
-    TrustStore,
-    cert_sha256,
-    load_pem_certificate,
-    subject_credit_code,
-    subject_name,
-    verify_chain,
-)
+from signing.certs import cert_sha256, load_pem_certificate, subject_credit_code, subject_name
 from signing.cms import read_signer, verify_detached
 from signing.errors import SigningError
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject
-from signing.statements import (
-    LoginChallenge,
-    SignedStatement,
-    verify_login_response,
-    verify_recipient_statement,
-)
+from signing.statements.base import SignedStatement
+from signing.statements.login import LoginChallenge, verify_login_response
+from signing.statements.recipient import verify_recipient_statement
+from signing.trust import TrustStore, verify_chain
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from signing.certs import load_pem_certificates, load_pem_private_key, subject_credit_code
-from signing.statements import SubmitStatement, countersign
+from signing.statements.bid import SubmitStatement, countersign
 
 
 class CountersignRefused(Exception):

@@ -13,8 +13,9 @@ from typing import TextIO
 
 from client.errors import CommandError
 from signing.age import X25519Identity
-from signing.certs import TrustStore, load_crl, load_pem_certificates
+from signing.certs import load_crl, load_pem_certificates
 from signing.manifest import FieldValue
+from signing.trust import TrustStore
 
 PROGRESS_MIN_BYTES = 1 << 20
 _FIELD = re.compile(r"([a-z][a-z0-9_]{0,63})=(.*)", re.DOTALL)

@@ -22,7 +22,6 @@ from client.bid.inputs import (
 from client.errors import CommandError
 from signing.age import X25519Identity
 from signing.certs import (
-    TrustStore,
     load_pem_certificates,
     load_pem_private_key,
     subject_credit_code,
@@ -32,6 +31,7 @@ from signing.cms import SignerInfo, sign_detached, verify_detached
 from signing.committee import Committee, load_committee
 from signing.manifest import BidInfo
 from signing.sealed_bid import BidFile, OpenedPart, SealedPart, open_part, seal_part
+from signing.trust import TrustStore
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from client.bid.inputs import ProgressBar, progress_bar, read_input
 from client.errors import ApiError, CommandError
 from client.http import RETRY_SECONDS, Api, backoff
 from signing.certs import load_pem_certificates, load_pem_private_key, subject_credit_code
-from signing.statements import PartHash, SubmitStatement
+from signing.statements.bid import PartHash, SubmitStatement
 
 EXIT_FAILED = 1
 EXIT_AWAITING_COUNTERSIGNATURES = 3  # the statement is written; members countersign it

@@ -35,12 +35,12 @@ from expert_pool.experts import queries as queries_experts
 from expert_pool.experts.model import ExpertProfile
 from expert_pool.model import AlertKind
 from expert_pool.notices import queries as queries_notices
-from signing.certs import TrustStore
 from signing.draw.algorithm import record_declines
 from signing.draw.errors import DrawResponseInvalid
 from signing.draw.response import Decision, DrawResponse, verify_response
 from signing.draw.rules import validate_draw_id
 from signing.log.entry import commit
+from signing.trust import TrustStore
 
 log = logging.getLogger(__name__)
 

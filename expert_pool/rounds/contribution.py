@@ -20,10 +20,10 @@ from expert_pool.draws.model import StoredDraw
 from expert_pool.draws.views import not_checkpointed
 from expert_pool.errors import DrawCommitHashMismatch
 from expert_pool.rounds import queries as queries_rounds
-from signing.certs import TrustStore
 from signing.draw.entropy_statement import EntropyStatement, VerifiedStatement, verify_statement
 from signing.draw.errors import DrawEntropyStatementInvalid
 from signing.draw.transcript import Transcript
+from signing.trust import TrustStore
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -48,15 +48,12 @@ from limits import MB, disk_write_rate, free_port, sha256_rate  # noqa: E402
 
 from accounts.model import OrgKind, Role  # noqa: E402
 from signing.age import X25519Identity  # noqa: E402
-from signing.certs import (  # noqa: E402
-    Identity,
-    TrustStore,
-    issue_identity,
-    load_pem_certificate,
-)
+from signing.certs import Identity, load_pem_certificate  # noqa: E402
 from signing.cms import verify_detached  # noqa: E402
+from signing.demo_ca import issue_identity  # noqa: E402
 from signing.manifest import BidInfo  # noqa: E402
-from signing.statements import PartHash, SubmitStatement  # noqa: E402
+from signing.statements.bid import PartHash, SubmitStatement  # noqa: E402
+from signing.trust import TrustStore  # noqa: E402
 from tender.committee import service as committee  # noqa: E402
 from tests.accounts.factory import PASSWORD, make_organisation, make_user  # noqa: E402
 from tests.signing.bid_kit import seal_bytes  # noqa: E402

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from signing.certs import DemoCA, dump_pem_certificate
+from signing.certs import dump_pem_certificate
+from signing.demo_ca import DemoCA
 
 
 def data_dir(prefix: str, ca: DemoCA) -> Path:

@@ -65,12 +65,13 @@ from limits import MB, chacha_rate, disk_write_rate, free_port, sha256_rate  # n
 
 from accounts.model import Organisation, OrgKind, Role  # noqa: E402
 from signing.age import X25519Identity  # noqa: E402
-from signing.certs import Identity, TrustStore, load_pem_certificate  # noqa: E402
+from signing.certs import Identity, load_pem_certificate  # noqa: E402
 from signing.cms import SignerInfo, sign_detached, verify_detached  # noqa: E402
 from signing.committee import Committee  # noqa: E402
 from signing.manifest import BidInfo  # noqa: E402
 from signing.sealed_bid import BidFile, open_part, seal_part  # noqa: E402
-from signing.statements import PartHash, SubmitStatement  # noqa: E402
+from signing.statements.bid import PartHash, SubmitStatement  # noqa: E402
+from signing.trust import TrustStore  # noqa: E402
 from tender.committee import service as committee  # noqa: E402
 from tender.model import Tender  # noqa: E402
 from tests.accounts.factory import PASSWORD, make_organisation, make_user  # noqa: E402

@@ -29,21 +29,20 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from signing.age import X25519Identity
 from signing.certs import (
     SigningKey,
-    TrustStore,
     cert_sha256,
-    create_demo_ca,
     dump_pem_certificate,
     dump_pem_private_key,
-    issue_identity,
     load_pem_certificate,
     load_pem_certificates,
     load_pem_private_key,
 )
 from signing.cms import sign_detached, verify_detached
 from signing.committee import Committee, Official, dump_committee, load_committee
+from signing.demo_ca import create_demo_ca, issue_identity
 from signing.manifest import BidInfo
 from signing.sealed_bid import BidFile, open_part, seal_part
-from signing.statements import RecipientStatement
+from signing.statements.recipient import RecipientStatement
+from signing.trust import TrustStore
 
 MB = 1_000_000
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -27,10 +27,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from signing.canonical import canonical_json, sha256_hex
-from signing.certs import TrustStore, cert_sha256
+from signing.certs import cert_sha256
 from signing.cms import sign_detached, verify_detached
 from signing.draw.errors import DrawEntropyStatementInvalid
 from signing.errors import SigningError
+from signing.trust import TrustStore
 
 TYPE = "etender.draw-entropy"
 VERSION = 1

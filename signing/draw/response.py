@@ -27,7 +27,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from signing.canonical import canonical_json, sha256_hex
-from signing.certs import TrustStore, cert_sha256
+from signing.certs import cert_sha256
 from signing.cms import sign_detached, verify_detached
 from signing.draw.errors import (
     DrawResponseInvalid,
@@ -36,6 +36,7 @@ from signing.draw.errors import (
 )
 from signing.draw.transcript import ID_PATTERN
 from signing.errors import SigningError, TimeNotAware
+from signing.trust import TrustStore
 
 TYPE = "etender.draw-response"
 VERSION = 1

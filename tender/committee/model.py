@@ -20,7 +20,7 @@ from cryptography import x509
 
 from signing.canonical import canonical_json, sha256_hex
 from signing.committee import Committee, Official
-from signing.statements import SignedStatement
+from signing.statements.base import SignedStatement
 from tender.errors import TenderInputInvalid
 
 MIN_K = 2

@@ -15,7 +15,7 @@ import asyncpg
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from signing.statements import SignedStatement
+from signing.statements.base import SignedStatement
 from tender.committee.model import Roster, Seat
 from tender.errors import CommitteeFrozen
 

@@ -14,7 +14,8 @@ from cryptography import x509
 
 from signing.certs import cert_sha256
 from signing.errors import SigningError
-from signing.statements import SignedStatement, verify_recipient_statement
+from signing.statements.base import SignedStatement
+from signing.statements.recipient import verify_recipient_statement
 from tender.committee.model import Roster
 from tender.errors import TenderRuleBroken
 from tender.model import Tender

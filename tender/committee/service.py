@@ -24,7 +24,7 @@ from accounts.users import service as users
 from signing.certs import cert_sha256, load_pem_certificate
 from signing.committee import Committee, dump_committee
 from signing.errors import SigningError
-from signing.statements import SignedStatement
+from signing.statements.base import SignedStatement
 from tender import access, queries
 from tender.committee import queries as committee_queries
 from tender.committee.model import Roster, Seat, check_shape

@@ -23,10 +23,11 @@ from accounts.permissions import Action, Resource, ResourceKind, is_allowed
 from audit import service as audit
 from signing import shamir
 from signing.age import Header, read_header
-from signing.certs import Identity, TrustStore
+from signing.certs import Identity
 from signing.committee import Committee
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject
+from signing.trust import TrustStore
 from tender import queries
 from tender.blobs.store import LocalBlobStore
 from tender.committee import queries as committee_queries

@@ -22,9 +22,10 @@ from types import MappingProxyType
 from typing import Any
 
 from signing.canonical import canonical_json, sha256_hex
-from signing.certs import Identity, TrustStore
+from signing.certs import Identity
 from signing.cms import SignerInfo, sign_detached, verify_detached
 from signing.log.entry import format_time
+from signing.trust import TrustStore
 from tender.opening.model import Cause, OpeningError, Outcome, Party, fault_of, require_aware
 
 RECORD_TYPE = "etender.opening-record"

@@ -16,7 +16,8 @@ import asyncpg
 
 from accounts.model import Actor
 from accounts.permissions import Action, Resource, ResourceKind, require
-from signing.certs import TrustStore, subject_credit_code
+from signing.certs import subject_credit_code
+from signing.trust import TrustStore
 from tender.errors import LotNotFound
 from tender.lifecycle import load
 from tender.opening import queries as opening_queries

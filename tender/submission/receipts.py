@@ -28,14 +28,13 @@ from cryptography import x509
 from signing.canonical import canonical_json
 from signing.certs import (
     Identity,
-    create_demo_ca,
     dump_pem_certificate,
     dump_pem_private_key,
-    issue_identity,
     load_pem_certificates,
     load_pem_private_key,
 )
 from signing.cms import sign_detached
+from signing.demo_ca import create_demo_ca, issue_identity
 from signing.log.entry import format_time
 from tender.submission.model import BidPart, VersionKind
 

@@ -25,7 +25,8 @@ from audit import queries as audit_queries
 from audit import service as audit
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject, commit, new_salt
-from signing.statements import SignedStatement, SubmitStatement, WithdrawStatement
+from signing.statements.base import SignedStatement
+from signing.statements.bid import SubmitStatement, WithdrawStatement
 from tender import queries
 from tender.committee import service as committee
 from tender.lifecycle import load, lock_tender

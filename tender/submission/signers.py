@@ -27,15 +27,12 @@ from typing import TypeVar
 import asyncpg
 from cryptography import x509
 
-from signing.certs import TrustStore, cert_sha256, subject_credit_code, validate_credit_code
+from signing.certs import cert_sha256, subject_credit_code, validate_credit_code
 from signing.cms import verify_detached
 from signing.errors import SigningError
-from signing.statements import (
-    SignedStatement,
-    SubmitStatement,
-    WithdrawStatement,
-    verify_statement,
-)
+from signing.statements.base import SignedStatement, verify_statement
+from signing.statements.bid import SubmitStatement, WithdrawStatement
+from signing.trust import TrustStore
 from tender.errors import TrustStoreMissing
 from tender.model import Tender
 from tender.submission import queries as bid_queries

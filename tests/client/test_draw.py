@@ -13,13 +13,8 @@ from typing import Any
 
 import rfc8785
 
-from signing.certs import (
-    DemoCA,
-    cert_sha256,
-    dump_pem_certificate,
-    dump_pem_private_key,
-    issue_identity,
-)
+from signing.certs import cert_sha256, dump_pem_certificate, dump_pem_private_key
+from signing.demo_ca import DemoCA, issue_identity
 from signing.draw.algorithm import (
     draw_first_round,
     draw_replacement_round,

@@ -30,9 +30,11 @@ from client.opening import (
 )
 from signing import shamir
 from signing.age import X25519Identity, parse_header
-from signing.certs import DemoCA, Identity, TrustStore, create_demo_ca, issue_identity
+from signing.certs import Identity
 from signing.committee import dump_committee
+from signing.demo_ca import DemoCA, create_demo_ca, issue_identity
 from signing.errors import ShareContextMismatch
+from signing.trust import TrustStore
 from tender.opening.keys import combine_shares
 from tests.signing.bid_kit import (
     DEADLINE,

@@ -14,12 +14,9 @@ import re
 from signing import errors
 from signing.age import X25519Recipient
 from signing.certs import validate_credit_code
-from signing.statements import (
-    LoginChallenge,
-    RecipientStatement,
-    SubmitStatement,
-    WithdrawStatement,
-)
+from signing.statements.bid import SubmitStatement, WithdrawStatement
+from signing.statements.login import LoginChallenge
+from signing.statements.recipient import RecipientStatement
 from tests.docs.markdown import code_blocks, found, read, section
 
 DOC = read("formats/signatures.md")

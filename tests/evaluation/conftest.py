@@ -8,7 +8,7 @@ from typing import cast
 import asyncpg
 import pytest
 
-from signing.certs import DemoCA
+from signing.demo_ca import DemoCA
 from tests.tender.world import World, build_world, live_ca
 
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from signing.certs import DemoCA, create_demo_ca
+from signing.demo_ca import DemoCA, create_demo_ca
 from tests.expert_pool.world import World, make_world
 from tests.signing.conftest import CA_TIME
 

@@ -25,7 +25,8 @@ from expert_pool.experts import service as service_experts
 from expert_pool.id_card import check_character
 from expert_pool.pools import service as service_pools
 from expert_pool.rounds import service as service_rounds
-from signing.certs import DemoCA, Identity, dump_pem_certificate, issue_identity
+from signing.certs import Identity, dump_pem_certificate
+from signing.demo_ca import DemoCA, issue_identity
 from signing.draw.response import Decision, DrawResponse
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category

@@ -8,12 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from signing.age import X25519Identity
-from signing.certs import Identity, TrustStore, cert_sha256
+from signing.certs import Identity, cert_sha256
 from signing.cms import SignerInfo, sign_detached, verify_detached
 from signing.committee import Committee, Official
 from signing.manifest import BidInfo, FieldValue
 from signing.sealed_bid import BidFile, OpenedPart, open_part, seal_part
-from signing.statements import RecipientStatement
+from signing.statements.recipient import RecipientStatement
+from signing.trust import TrustStore
 
 TENDER = "ZB-2025-0042"
 LOT = "1"

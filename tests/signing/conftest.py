@@ -13,15 +13,9 @@ from typing import Protocol
 
 import pytest
 
-from signing.certs import (
-    USER_VALIDITY,
-    DemoCA,
-    Identity,
-    KeyAlgorithm,
-    TrustStore,
-    create_demo_ca,
-    issue_identity,
-)
+from signing.certs import Identity, KeyAlgorithm
+from signing.demo_ca import USER_VALIDITY, DemoCA, create_demo_ca, issue_identity
+from signing.trust import TrustStore
 
 CA_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 BIDDER_CREDIT_CODE = "91350100M000100Y43"

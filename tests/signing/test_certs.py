@@ -14,19 +14,12 @@ from cryptography.x509.oid import NameOID
 
 from signing import errors
 from signing.certs import (
-    DemoCA,
     Identity,
     KeyAlgorithm,
-    Revocation,
-    TrustStore,
     cert_sha256,
-    create_demo_ca,
     dump_pem_certificate,
     dump_pem_crl,
     dump_pem_private_key,
-    issue_certificate,
-    issue_crl,
-    issue_identity,
     load_crl,
     load_pem_certificate,
     load_pem_certificates,
@@ -34,8 +27,16 @@ from signing.certs import (
     subject_credit_code,
     subject_name,
     validate_credit_code,
-    verify_chain,
 )
+from signing.demo_ca import (
+    DemoCA,
+    Revocation,
+    create_demo_ca,
+    issue_certificate,
+    issue_crl,
+    issue_identity,
+)
+from signing.trust import TrustStore, verify_chain
 from tests.signing.conftest import BIDDER_CREDIT_CODE, IssueUser, OpenSSL
 
 # Published codes of real organisations (independent of our checksum code).

@@ -12,7 +12,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from signing import errors
 from signing.certs import (
-    TrustStore,
     cert_sha256,
     load_crl,
     load_pem_certificate,
@@ -20,9 +19,9 @@ from signing.certs import (
     load_pem_private_key,
     subject_credit_code,
     subject_name,
-    verify_chain,
 )
 from signing.cms import sign_detached, verify_detached
+from signing.trust import TrustStore, verify_chain
 from tests.signing.conftest import BIDDER_CREDIT_CODE, OpenSSL
 from web.cli.main import main
 

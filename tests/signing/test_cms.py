@@ -16,18 +16,10 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
 from signing import errors
-from signing.certs import (
-    DemoCA,
-    Identity,
-    KeyAlgorithm,
-    Revocation,
-    TrustStore,
-    dump_pem_certificate,
-    dump_pem_private_key,
-    issue_crl,
-    issue_identity,
-)
+from signing.certs import Identity, KeyAlgorithm, dump_pem_certificate, dump_pem_private_key
 from signing.cms import read_signer, sign_detached, verify_detached
+from signing.demo_ca import DemoCA, Revocation, issue_crl, issue_identity
+from signing.trust import TrustStore
 from tests.signing.conftest import IssueUser, OpenSSL
 
 CONTENT = "投标文件 manifest\r\n\x00 binary bytes stay exact\n".encode()

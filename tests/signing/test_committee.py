@@ -9,7 +9,7 @@ import json
 import pytest
 
 from signing.age import X25519Identity
-from signing.certs import Identity, TrustStore
+from signing.certs import Identity
 from signing.committee import (
     Committee,
     Official,
@@ -18,6 +18,7 @@ from signing.committee import (
     verify_committee,
 )
 from signing.errors import CommitteeInvalid, CommitteeStatementInvalid, SigningError
+from signing.trust import TrustStore
 from tests.signing.bid_kit import DEADLINE, CommitteeKit, make_committee
 from tests.signing.conftest import IssueUser
 

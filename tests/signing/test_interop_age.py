@@ -17,7 +17,8 @@ import pytest
 
 from signing import age
 from signing.age import X25519Identity
-from signing.certs import Identity, TrustStore
+from signing.certs import Identity
+from signing.trust import TrustStore
 from tests.signing.bid_kit import CommitteeKit, make_committee, seal_bytes
 from tests.signing.conftest import IssueUser
 

@@ -22,7 +22,7 @@ import pytest
 from signing import age, bidtar, shamir, shares
 from signing.age import X25519Identity
 from signing.canonical import canonical_json
-from signing.certs import Identity, TrustStore
+from signing.certs import Identity
 from signing.cms import SignerInfo, sign_detached, verify_detached
 from signing.committee import Committee, Official
 from signing.errors import (
@@ -49,6 +49,7 @@ from signing.errors import (
 )
 from signing.manifest import BidInfo, parse_manifest
 from signing.sealed_bid import BidFile, inspect_header, open_part, recover_file_key, seal_part
+from signing.trust import TrustStore
 from tests.signing.bid_kit import (
     CommitteeKit,
     bid_info,

@@ -11,19 +11,14 @@ from pathlib import Path
 import pytest
 
 from signing import errors
-from signing.certs import DemoCA, Identity, TrustStore, cert_sha256, dump_pem_certificate
+from signing.certs import Identity, cert_sha256, dump_pem_certificate
 from signing.cms import sign_detached
-from signing.statements import (
-    LoginChallenge,
-    PartHash,
-    RecipientStatement,
-    SignedStatement,
-    SubmitStatement,
-    WithdrawStatement,
-    verify_login_response,
-    verify_recipient_statement,
-    verify_statement,
-)
+from signing.demo_ca import DemoCA
+from signing.statements.base import SignedStatement, verify_statement
+from signing.statements.bid import PartHash, SubmitStatement, WithdrawStatement
+from signing.statements.login import LoginChallenge, verify_login_response
+from signing.statements.recipient import RecipientStatement, verify_recipient_statement
+from signing.trust import TrustStore
 from tests.signing.conftest import OpenSSL
 
 RECIPIENT = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"

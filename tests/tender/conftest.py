@@ -12,7 +12,9 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from signing.certs import DemoCA, Identity, TrustStore, create_demo_ca, issue_identity
+from signing.certs import Identity
+from signing.demo_ca import DemoCA, create_demo_ca, issue_identity
+from signing.trust import TrustStore
 from tests.tender.world import World, build_world, live_ca
 
 RULE_CA_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from signing.age import X25519Identity
 from signing.certs import Identity, cert_sha256
-from signing.statements import RecipientStatement
+from signing.statements.recipient import RecipientStatement
 from tender.calendar import SHANGHAI, load_calendar
 from tender.committee.model import Roster, Seat
 from tender.model import (

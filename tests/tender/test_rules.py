@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from signing.certs import Identity, TrustStore
+from signing.certs import Identity
+from signing.trust import TrustStore
 from tender.committee.model import Roster
 from tender.model import FieldKind, OpeningField, Procedure, Tender
 from tender.policy import Policies

@@ -7,15 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from signing.certs import (
-    DemoCA,
-    dump_pem_certificate,
-    dump_pem_crl,
-    issue_crl,
-    load_pem_certificate,
-    verify_chain,
-)
+from signing.certs import dump_pem_certificate, dump_pem_crl, load_pem_certificate
+from signing.demo_ca import DemoCA, issue_crl
 from signing.errors import CertificateRevoked
+from signing.trust import verify_chain
 from tender.errors import TrustStoreInvalid, TrustStoreMissing
 from tender.trust import TRUST_DIR, PlatformTrust, load_trust_store, optional_trust_store
 from web.cli.main import main

@@ -19,17 +19,10 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from accounts.keys import queries as key_queries
 from accounts.model import Actor, Organisation, OrgKind, Role, User
 from signing.age import X25519Identity
-from signing.certs import (
-    DemoCA,
-    Identity,
-    cert_sha256,
-    create_demo_ca,
-    dump_pem_certificate,
-    issue_identity,
-    subject_name,
-)
+from signing.certs import Identity, cert_sha256, dump_pem_certificate, subject_name
+from signing.demo_ca import DemoCA, create_demo_ca, issue_identity
 from signing.log.entry import LogEntry
-from signing.statements import RecipientStatement
+from signing.statements.recipient import RecipientStatement
 from tender import queries, service
 from tender.calendar import load_calendar
 from tender.committee import service as committee

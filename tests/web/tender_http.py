@@ -19,7 +19,8 @@ import asyncpg
 import httpx
 import pytest
 
-from signing.certs import DemoCA, dump_pem_certificate
+from signing.certs import dump_pem_certificate
+from signing.demo_ca import DemoCA
 from tender import queries
 from tender.lifecycle import load
 from tender.model import Tender

@@ -7,7 +7,7 @@ import asyncpg
 from accounts.model import ConsoleOperator
 from expert_pool.draws import queries as queries_draws
 from expert_pool.pools import queries as queries_pools
-from signing.certs import DemoCA
+from signing.demo_ca import DemoCA
 from signing.draw.verify import verify_transcript
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import TEST_LOG

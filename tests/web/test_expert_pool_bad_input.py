@@ -10,7 +10,7 @@ import pytest
 from starlette.applications import Starlette
 
 from accounts.model import OrgKind, Role
-from signing.certs import DemoCA
+from signing.demo_ca import DemoCA
 from signing.draw.response import Decision
 from tender.service import create_draft
 from tests.accounts.factory import actor_for, make_organisation, make_user

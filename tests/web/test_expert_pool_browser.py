@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 
 from accounts.model import Actor
-from signing.certs import DemoCA
+from signing.demo_ca import DemoCA
 from signing.draw.response import DrawResponse
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer

@@ -20,14 +20,9 @@ from accounts.keys import queries as key_queries
 from accounts.model import Actor
 from expert_pool.draws import close as service_close
 from expert_pool.rounds import queries as queries_rounds
-from signing.certs import (
-    DemoCA,
-    cert_sha256,
-    dump_pem_certificate,
-    dump_pem_private_key,
-    issue_identity,
-)
+from signing.certs import cert_sha256, dump_pem_certificate, dump_pem_private_key
 from signing.cms import verify_detached
+from signing.demo_ca import DemoCA, issue_identity
 from signing.draw.commit_check import check_commit_proof
 from signing.draw.entropy_statement import EntropyStatement
 from signing.draw.errors import DrawCommitProofInvalid

@@ -15,7 +15,8 @@ import pytest
 from starlette.applications import Starlette
 
 from live import queries as live
-from signing.certs import DemoCA, dump_pem_certificate
+from signing.certs import dump_pem_certificate
+from signing.demo_ca import DemoCA
 from tender import queries, service
 from tender.model import Tender
 from tender.opening import session as live_opening

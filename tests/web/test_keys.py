@@ -13,9 +13,10 @@ import pytest
 
 from accounts.model import OrgKind, Role
 from signing.age import X25519Identity
-from signing.certs import DemoCA, Identity, create_demo_ca, dump_pem_certificate, issue_identity
+from signing.certs import Identity, dump_pem_certificate
 from signing.cms import sign_detached
-from signing.statements import RecipientStatement
+from signing.demo_ca import DemoCA, create_demo_ca, issue_identity
+from signing.statements.recipient import RecipientStatement
 from tests.accounts import factory
 from web.settings import Settings
 

@@ -19,8 +19,9 @@ from starlette.applications import Starlette
 
 from accounts.model import OrgKind, Role, User
 from accounts.sessions import service as sessions
-from signing.certs import DemoCA, Identity, create_demo_ca, dump_pem_certificate, issue_identity
+from signing.certs import Identity, dump_pem_certificate
 from signing.cms import sign_detached
+from signing.demo_ca import DemoCA, create_demo_ca, issue_identity
 from tests.accounts.factory import ADDRESS, PASSWORD, make_organisation, make_user
 from tests.web.test_pages import sign_in
 from web.settings import Settings

@@ -26,7 +26,8 @@ import httpx
 import pytest
 import uvicorn
 
-from signing.certs import DemoCA, dump_pem_certificate
+from signing.certs import dump_pem_certificate
+from signing.demo_ca import DemoCA
 from tests.accounts.factory import PASSWORD
 from tests.conftest import CloneDatabase, free_port
 from tests.tender.world import World, published_tender

@@ -28,14 +28,9 @@ from websockets.asyncio.client import ClientConnection
 from accounts.model import OrgKind, Role
 from client.bid.inputs import read_identity
 from signing.age import parse_header, unwrap_file_key
-from signing.certs import (
-    DemoCA,
-    Identity,
-    dump_pem_certificate,
-    dump_pem_private_key,
-    subject_credit_code,
-)
-from signing.statements import PartHash, SubmitStatement, countersign
+from signing.certs import Identity, dump_pem_certificate, dump_pem_private_key, subject_credit_code
+from signing.demo_ca import DemoCA
+from signing.statements.bid import PartHash, SubmitStatement, countersign
 from tender import queries
 from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
 from tests.conftest import CloneDatabase, LiveServer

@@ -12,8 +12,9 @@ import asyncpg
 import httpx
 from starlette.applications import Starlette
 
-from signing.certs import DemoCA, Identity, dump_pem_certificate
+from signing.certs import Identity, dump_pem_certificate
 from signing.cms import sign_detached
+from signing.demo_ca import DemoCA
 from tender.trust import PlatformTrust
 from tests.tender.submission.kit import bidder, seal_for, sealed_committee, sign_submit
 from tests.tender.world import World, published_tender

@@ -10,7 +10,8 @@ import asyncpg
 import httpx
 import pytest
 
-from signing.certs import DemoCA, dump_pem_certificate
+from signing.certs import dump_pem_certificate
+from signing.demo_ca import DemoCA
 from tests.conftest import CloneDatabase
 from tests.tender.world import FAST, World, published_tender
 from tests.web.tender_http import (

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from signing.certs import DemoCA, Revocation, dump_pem_certificate, dump_pem_crl, issue_crl
+from signing.certs import dump_pem_certificate, dump_pem_crl
+from signing.demo_ca import DemoCA, Revocation, issue_crl
 
 TRUST = "trust"
 

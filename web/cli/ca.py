@@ -19,19 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from signing.certs import (
-    DemoCA,
     KeyAlgorithm,
-    Revocation,
     cert_sha256,
-    create_demo_ca,
     dump_pem_certificate,
     dump_pem_crl,
     dump_pem_private_key,
-    issue_crl,
-    issue_identity,
     load_pem_certificate,
     load_pem_private_key,
 )
+from signing.demo_ca import DemoCA, Revocation, create_demo_ca, issue_crl, issue_identity
 from signing.errors import SigningError
 
 DEMO = "DEMO ONLY - not for production."

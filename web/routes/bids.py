@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from signing.certs import dump_pem_certificate
-from signing.statements import SignedStatement
+from signing.statements.base import SignedStatement
 from tender import service
 from tender.policy import upload_limits
 from tender.submission import freeze, uploads

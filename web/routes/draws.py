@@ -30,9 +30,9 @@ from expert_pool.draws.views import DrawSummary
 from expert_pool.pools import service as service_pools
 from expert_pool.records import service as service_records
 from expert_pool.rounds import service as service_rounds
-from signing.certs import TrustStore
 from signing.draw.response import Decision
 from signing.draw.transcript import Category, Transcript
+from signing.trust import TrustStore
 from web.auth import current_actor, signed_in
 from web.errors import RequestInvalid, TrustStoreUnavailable
 from web.http import JSON_TYPE, ApiRoute, json_response, read_json, struct_from

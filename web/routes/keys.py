@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from accounts.keys import queries as key_queries
 from accounts.keys import service as keys
-from signing.certs import TrustStore
+from signing.trust import TrustStore
 from web.auth import client_address, login_policy, signed_in
 from web.errors import RequestInvalid, TrustStoreUnavailable
 from web.http import ApiRoute, read_json

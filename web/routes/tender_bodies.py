@@ -14,7 +14,7 @@ from uuid import UUID
 
 import msgspec
 
-from signing.statements import SignedStatement
+from signing.statements.base import SignedStatement
 from tender.committee.model import Roster
 from tender.committee.service import OfficialInput
 from tender.model import (

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from signing import age
-from signing.certs import DemoCA, Identity, dump_pem_certificate, dump_pem_private_key
+from signing.certs import Identity, dump_pem_certificate, dump_pem_private_key
 from signing.committee import Committee, Official, dump_committee
+from signing.demo_ca import DemoCA
 from tests.signing.bid_kit import TENDER, make_committee
 from tests.signing.conftest import IssueUser
 from web.cli.main import main

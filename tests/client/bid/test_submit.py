@@ -21,13 +21,8 @@ from accounts.model import OrgKind, Role
 from client.bid.submit import BUSY_WAIT_LIMIT
 from client.http import RETRY_SECONDS
 from signing.age import X25519Identity
-from signing.certs import (
-    Identity,
-    cert_sha256,
-    dump_pem_certificate,
-    dump_pem_private_key,
-    issue_identity,
-)
+from signing.certs import Identity, cert_sha256, dump_pem_certificate, dump_pem_private_key
+from signing.demo_ca import issue_identity
 from signing.manifest import BidInfo
 from tender import service
 from tender.model import Tender

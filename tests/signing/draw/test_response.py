@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from signing.certs import DemoCA, cert_sha256, issue_identity
+from signing.certs import cert_sha256
+from signing.demo_ca import DemoCA, issue_identity
 from signing.draw.errors import (
     DrawResponseInvalid,
     DrawResponseSignatureInvalid,

@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Mapping
 from uuid import UUID
 
-from signing.certs import DemoCA, Identity, TrustStore, create_demo_ca, issue_identity
+from signing.certs import Identity
+from signing.demo_ca import DemoCA, create_demo_ca, issue_identity
+from signing.trust import TrustStore
 from tender.committee.model import Roster
 from tender.model import Tender
 from tender.rules import check_tender

@@ -13,8 +13,9 @@ import pytest
 from accounts.errors import PermissionDenied
 from signing.age import X25519Identity, parse_header, unwrap_file_key
 from signing.ageheader import build_header
-from signing.certs import Revocation, TrustStore, issue_crl
+from signing.demo_ca import Revocation, issue_crl
 from signing.shares import derive_share_stanzas
+from signing.trust import TrustStore
 from tender.model import Tender
 from tender.opening.lot import CommercialPartSealed, Opening
 from tender.opening.model import LotBelowMinimumBids, Outcome, ShareReleaseBeforeDeadline

@@ -13,8 +13,9 @@ import pytest
 from signing import shamir
 from signing.age import Header, X25519Identity, parse_header, unwrap_file_key
 from signing.ageheader import build_header
-from signing.certs import DemoCA, Identity, Revocation, TrustStore, issue_crl, issue_identity
+from signing.certs import Identity
 from signing.cms import verify_detached
+from signing.demo_ca import DemoCA, Revocation, issue_crl, issue_identity
 from signing.errors import (
     BidManifestMismatch,
     BidManifestWrongTender,
@@ -31,6 +32,7 @@ from signing.shares import (
     reveal_shared_secret,
     unwrap_share,
 )
+from signing.trust import TrustStore
 from tender.errors import TimeNotAware
 from tender.model import OpeningPolicy
 from tender.opening.keys import KeyDecision, PartInputs, apply_lot_rule, assess_part, combine_shares

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from signing.certs import DemoCA, Identity, TrustStore, dump_pem_certificate, issue_identity
+from signing.certs import Identity, dump_pem_certificate
+from signing.demo_ca import DemoCA, issue_identity
 from signing.errors import ContentDigestMismatch
+from signing.trust import TrustStore
 from tender.opening.model import Cause, Outcome, Party
 from tender.opening.record import (
     OpeningRecord,

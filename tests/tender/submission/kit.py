@@ -13,18 +13,14 @@ import asyncpg
 from accounts.model import Actor, Organisation
 from audit.service import LogIdentity
 from signing.age import X25519Identity
-from signing.certs import DemoCA, Identity, issue_identity
+from signing.certs import Identity
 from signing.committee import Committee
+from signing.demo_ca import DemoCA, issue_identity
 from signing.log.checkpoint import generate_private_key
 from signing.log.note import Ed25519Signer
 from signing.manifest import BidInfo
-from signing.statements import (
-    PartHash,
-    SignedStatement,
-    SubmitStatement,
-    WithdrawStatement,
-    countersign,
-)
+from signing.statements.base import SignedStatement
+from signing.statements.bid import PartHash, SubmitStatement, WithdrawStatement, countersign
 from tender.blobs.store import LocalBlobStore
 from tender.committee import service as committee
 from tender.model import Tender

@@ -16,19 +16,15 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from signing.age import X25519Identity, build_header, encrypt
-from signing.certs import (
-    Revocation,
-    TrustStore,
-    dump_pem_certificate,
-    issue_crl,
-    issue_identity,
-)
+from signing.certs import dump_pem_certificate
 from signing.cms import verify_detached
 from signing.committee import Committee
+from signing.demo_ca import Revocation, issue_crl, issue_identity
 from signing.log.checkpoint import open_checkpoint
 from signing.log.entry import LogEntry, reveal_matches
 from signing.shares import derive_share_stanzas
-from signing.statements import SignedStatement
+from signing.statements.base import SignedStatement
+from signing.trust import TrustStore
 from tender import service
 from tender.errors import LotNotFound, TenderNotFound
 from tender.submission.context import Submission

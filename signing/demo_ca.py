@@ -1,0 +1,227 @@
+"""The demo CA: a root and an issuing CA that issue signing certificates and CRLs.
+
+A demo CA ships for trying the platform out (DESIGN.md, "Signatures"); real
+deployments trust the CAs they name instead. DEMO ONLY: its keys live in plain files.
+Its certificates follow docs/formats/signatures.md, "Certificate profile".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import NameOID
+
+from signing.certs import (
+    Identity,
+    KeyAlgorithm,
+    SigningKey,
+    SigningPublicKey,
+    check_public_key,
+    generate_key,
+    require_aware,
+    validate_credit_code,
+)
+from signing.errors import CertificateMalformed
+from signing.trust import TrustStore
+
+DEMO_LABEL = "DEMO ONLY - NOT FOR PRODUCTION"
+ROOT_VALIDITY = dt.timedelta(days=20 * 365)
+ISSUING_VALIDITY = dt.timedelta(days=10 * 365)
+USER_VALIDITY = dt.timedelta(days=2 * 365)
+CRL_VALIDITY = dt.timedelta(days=7)
+
+
+# --- subjects ---
+
+
+def _user_subject(name: str, credit_code: str | None) -> x509.Name:
+    if not name.strip():
+        raise CertificateMalformed("a certificate subject needs a non-empty name")
+    attributes = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+        x509.NameAttribute(NameOID.COMMON_NAME, name),
+    ]
+    if credit_code is not None:
+        # Profile: the organisation's credit code is the subject serialNumber (2.5.4.5).
+        code = validate_credit_code(credit_code)
+        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, code))
+    return x509.Name(attributes)
+
+
+def _ca_subject(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "etender demo CA"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, DEMO_LABEL),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+# --- the demo CA ---
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DemoCA:
+    """A demo root and issuing CA with their keys. DEMO ONLY: keys live in plain files."""
+
+    root_cert: x509.Certificate
+    root_key: SigningKey
+    issuing_cert: x509.Certificate
+    issuing_key: SigningKey
+
+    def trust_store(self, crls: Sequence[x509.CertificateRevocationList] = ()) -> TrustStore:
+        """A trust store that trusts this CA's root and knows its issuing CA."""
+        return TrustStore(
+            roots=(self.root_cert,), intermediates=(self.issuing_cert,), crls=tuple(crls)
+        )
+
+
+def _key_usage(*, signing: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=signing,
+        content_commitment=signing,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=not signing,
+        crl_sign=not signing,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def _builder(
+    subject: x509.Name, issuer: x509.Name, public_key: SigningPublicKey, now: dt.datetime
+) -> x509.CertificateBuilder:
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+    )
+
+
+def _sign(builder: x509.CertificateBuilder, key: SigningKey) -> x509.Certificate:
+    return builder.sign(key, hashes.SHA256())
+
+
+def create_demo_ca(
+    *, now: dt.datetime, algorithm: KeyAlgorithm = KeyAlgorithm.ECDSA_P256
+) -> DemoCA:
+    """Create a demo root CA and an issuing CA below it, valid from ``now``."""
+    now = require_aware(now)
+    root_key, issuing_key = generate_key(algorithm), generate_key(algorithm)
+    root_name = _ca_subject("etender DEMO Root CA")
+    root = _sign(
+        _builder(root_name, root_name, root_key.public_key(), now)
+        .not_valid_after(now + ROOT_VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
+        .add_extension(_key_usage(signing=False), critical=True),
+        root_key,
+    )
+    issuing = _sign(
+        _builder(_ca_subject("etender DEMO Issuing CA"), root_name, issuing_key.public_key(), now)
+        .not_valid_after(now + ISSUING_VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(signing=False), critical=True)
+        .add_extension(_authority_key_id(root), critical=False),
+        root_key,
+    )
+    return DemoCA(root_cert=root, root_key=root_key, issuing_cert=issuing, issuing_key=issuing_key)
+
+
+def _authority_key_id(issuer: x509.Certificate) -> x509.AuthorityKeyIdentifier:
+    ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    return x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski)
+
+
+def issue_certificate(
+    ca: DemoCA,
+    *,
+    name: str,
+    public_key: SigningPublicKey,
+    now: dt.datetime,
+    org_credit_code: str | None = None,
+    valid_for: dt.timedelta = USER_VALIDITY,
+) -> x509.Certificate:
+    """Issue a signing certificate (digitalSignature + nonRepudiation) for ``public_key``."""
+    now = require_aware(now)
+    check_public_key(public_key)
+    subject = _user_subject(name, org_credit_code)
+    builder = (
+        _builder(subject, ca.issuing_cert.subject, public_key, now)
+        .not_valid_after(now + valid_for)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(signing=True), critical=True)
+        .add_extension(_authority_key_id(ca.issuing_cert), critical=False)
+    )
+    return _sign(builder, ca.issuing_key)
+
+
+def issue_identity(
+    ca: DemoCA,
+    *,
+    name: str,
+    now: dt.datetime,
+    org_credit_code: str | None = None,
+    algorithm: KeyAlgorithm = KeyAlgorithm.ECDSA_P256,
+    valid_for: dt.timedelta = USER_VALIDITY,
+) -> Identity:
+    """Generate a key of ``algorithm`` and issue its signing certificate."""
+    key = generate_key(algorithm)
+    cert = issue_certificate(
+        ca,
+        name=name,
+        public_key=key.public_key(),
+        now=now,
+        org_credit_code=org_credit_code,
+        valid_for=valid_for,
+    )
+    return Identity(certificate=cert, key=key, chain=(ca.issuing_cert,))
+
+
+# --- revocation ---
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Revocation:
+    """One revoked certificate: its serial number and when it was revoked."""
+
+    serial: int
+    revoked_at: dt.datetime
+
+
+def issue_crl(
+    ca: DemoCA,
+    *,
+    revocations: Sequence[Revocation],
+    now: dt.datetime,
+    valid_for: dt.timedelta = CRL_VALIDITY,
+) -> x509.CertificateRevocationList:
+    """A CRL signed by the issuing CA listing ``revocations``."""
+    now = require_aware(now)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.issuing_cert.subject)
+        .last_update(now)
+        .next_update(now + valid_for)
+        .add_extension(_authority_key_id(ca.issuing_cert), critical=False)
+    )
+    for entry in revocations:
+        revoked = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(entry.serial)
+            .revocation_date(require_aware(entry.revoked_at))
+            .build()
+        )
+        builder = builder.add_revoked_certificate(revoked)
+    return builder.sign(ca.issuing_key, hashes.SHA256())
