@@ -30,6 +30,7 @@ from accounts.errors import PermissionDenied, TokenInvalid, Unauthenticated
 from accounts.model import Actor, LoginPolicy, SessionKind
 from web.db.database import acquire
 from web.errors import EtenderError
+from web.services import services
 from web.settings import Settings
 
 SESSION_COOKIE = "etender_session"
@@ -145,7 +146,7 @@ async def signed_in(
 ) -> AsyncIterator[tuple[asyncpg.Connection, Actor]]:
     """A connection (of ``pool``, else the app's) and the signed-in actor; a permission
     refusal inside is counted."""
-    async with acquire(pool or request.app.state.pool) as conn:
+    async with acquire(pool or services(request).pools.main) as conn:
         actor = await require_actor(request, conn)
         try:
             yield conn, actor

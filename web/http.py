@@ -7,7 +7,6 @@ leaves as ``{"error": {"code", "message", "details", "request_id"}}``.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import re
@@ -16,13 +15,14 @@ from typing import Any, TypeVar
 
 import msgspec
 from starlette.datastructures import FormData
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.errormap import status_for
 from web.errors import BodyTooLarge, EtenderError, MalformedJson, RequestInvalid, TextContainsNul
+from web.services import services
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 async def read_json(request: Request, model: type[T]) -> T:
     """Decode and validate a JSON body against ``model`` (unknown fields refused)."""
-    limit: int = request.app.state.settings.max_body_bytes
+    limit: int = services(request).settings.max_body_bytes
     raw = await read_body(request, limit)
     return decode_json(raw, model)
 
@@ -151,19 +151,6 @@ def query_int(request: Request, name: str, *, minimum: int = 0, maximum: int = B
             details={"param": name, "value": raw[:40]},
         )
     return int(raw)
-
-
-# Password checks (scrypt, ~50 ms of a core each) that may hold a database connection at
-# once: one per core of the two-core machine the platform is sized for. A login waits
-# for a slot before it takes a connection, so a burst of logins never holds the whole
-# pool and bad input elsewhere is still refused at once (issue 9, item 14).
-PASSWORD_CHECKS = 2
-
-
-def password_checks(app: Any) -> asyncio.Semaphore:
-    """The per-process slots of password checks (built by ``create_app``)."""
-    slots: asyncio.Semaphore = app.state.password_checks
-    return slots
 
 
 _FORM = b"application/x-www-form-urlencoded"
@@ -218,9 +205,16 @@ def _form_checked(receive: Receive) -> Receive:
     return checked
 
 
+def request_id_of(conn: HTTPConnection) -> str | None:
+    """The request id the request context gave this request (web/app.py), if any."""
+    state: dict[str, Any] = conn.scope.get("state") or {}
+    found = state.get("request_id")
+    return found if isinstance(found, str) else None
+
+
 def error_response(request: Request, exc: Exception) -> Response:
     """The one error body for every failure, with the status the error map gives."""
-    request_id: str | None = getattr(request.state, "request_id", None)
+    request_id = request_id_of(request)
     code: str = getattr(exc, "code", "internal_error")
     status = status_for(exc)
     if status >= 500 and not isinstance(exc, EtenderError):

@@ -13,7 +13,6 @@ the countdown and nothing about bids.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 from uuid import UUID
 
@@ -21,18 +20,15 @@ import asyncpg
 from starlette.applications import Starlette
 
 from accounts.model import Actor, Role
-from signing.certs import TrustStore
 from tender import access, bonds, opening_progress, queries
-from tender.errors import LotNotFound, TenderNotFound, TrustStoreMissing
+from tender.errors import LotNotFound, TenderNotFound
 from tender.model import Tender
 from tender.opening import OpeningError
 from tender.opening_lot import Opening
-from tender.receipts import load_or_create
 from tender.service import load
 from web.live import queries as live
 from web.live.endpoint import Command, Emit
-from web.routes.tender_common import blob_store
-from web.trust import platform_trust
+from web.services import services
 
 KIND = "opening"
 HOST = "host"
@@ -50,27 +46,8 @@ class HallCommandRefused(Exception):
 
 
 def opening_setup(app: Starlette) -> Opening:
-    """The opening's composition (blobs, trust, platform key), built once per application."""
-    cached: Opening | None = getattr(app.state, "opening", None)
-    if cached is None:
-        settings = app.state.settings
-        cached = Opening(
-            store=blob_store(app),
-            trust=_trust_now(app),
-            signer=load_or_create(settings.data_dir).identity,
-            output_root=settings.data_dir / "opened",
-        )
-        app.state.opening = cached
-        return cached
-    # The trust store as of this use, never the first one's (issue 9, item 5).
-    return dataclasses.replace(cached, trust=_trust_now(app))
-
-
-def _trust_now(app: Starlette) -> TrustStore:
-    trust = platform_trust(app).current()
-    if trust is None:
-        raise TrustStoreMissing("the platform has no trust store: nothing can be verified")
-    return trust
+    """The opening's composition (blobs, the trust store as of now, the platform's key)."""
+    return services(app).opening()
 
 
 def subject(tender_id: UUID, lot: str) -> str:

@@ -24,7 +24,7 @@ from tender.opening_record import OpeningRecord, RecordEntry
 from tender.opening_release import ReleaseBatch
 from tests.docs.markdown import code_blocks, found, read, section
 from web import live_opening
-from web.routes import opening_bodies
+from web.opening import bodies as opening_bodies
 
 DOC = read("formats/opening.md")
 

@@ -29,7 +29,8 @@ from tender.policy import upload_limits
 from tender.receipts import receipt_bytes, receipt_json
 from tender.upload_limits import check_upload_limits
 from tests.docs.markdown import code_blocks, found, read, section
-from web.routes.bids import (
+from web.settings import Settings
+from web.submission.routes import (
     CreateUploadBody,
     FreezeEntryBody,
     FreezeLineBody,
@@ -38,7 +39,6 @@ from web.routes.bids import (
     UploadBody,
     VersionBody,
 )
-from web.settings import Settings
 
 DOC = read("formats/upload.md")
 RECEIPT = section(DOC, "## 4. Receipt")

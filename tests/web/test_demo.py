@@ -12,8 +12,8 @@ from accounts.model import ConsoleOperator, LoginPolicy, Role, SessionKind
 from expert_pool.regions import DEFAULT_REGIONS
 from tests.accounts.factory import count_rows, log_size
 from tests.conftest import TestDatabase as Database
+from web.accounts.demo import load_demo
 from web.cli.main import main
-from web.demo import load_demo
 
 CONSOLE = ConsoleOperator(name="test")
 
@@ -140,7 +140,7 @@ def _head(path: Path) -> bytes:
 async def test_reset_passwords_replaces_every_demo_password(pool: asyncpg.Pool) -> None:
     """A lost printout is recovered by new passwords; the old ones stop working."""
     from accounts.errors import CredentialsInvalid
-    from web.demo import reset_passwords
+    from web.accounts.demo import reset_passwords
 
     async with pool.acquire() as conn:
         first = await load_demo(conn, CONSOLE)

@@ -10,8 +10,8 @@ from expert_pool.draw import verify_transcript
 from signing.certs import DemoCA
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import TEST_LOG
-from web import demo
-from web.demo_expert_pool import load_demo
+from web.accounts import demo
+from web.expert_pool.demo import load_demo
 
 pool_ca = fixtures.pool_ca
 

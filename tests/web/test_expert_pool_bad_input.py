@@ -25,7 +25,7 @@ from tests.expert_pool.world import (
 from tests.tender.kit import a_draft
 from tests.web.test_expert_pool_http import Api, _answer, _entropy, _request_body, _waiting
 from tests.web.trust_dir import trust_ca
-from web.trust import platform_trust
+from web.services import services
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 
@@ -33,7 +33,7 @@ conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 @pytest.fixture
 def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA, world: World) -> Api:
     """The HTTP client; the app trusts the demo CA."""
-    trust_ca(app.state.settings.data_dir, pool_ca)
+    trust_ca(services(app).settings.data_dir, pool_ca)
     return Api(client, app, world.conn)
 
 
@@ -181,7 +181,7 @@ async def test_answers_without_a_configured_ca_are_refused_clearly(
     client: httpx.AsyncClient, world: World, app: Starlette
 ) -> None:
     """No trust store and no <data dir>/trust: 503 trust_store_unavailable, nothing stored."""
-    assert platform_trust(app).current() is None
+    assert services(app).trust_now() is None
     api = Api(client, app, world.conn)
     await add_experts(world, ["E001"], accounts=True, passwords=True)
     expert = await world.actor(world.expert_users["E001"])

@@ -19,6 +19,7 @@ from tests.conftest import LiveServer
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import REMOTE, World, add_experts, new_tender, sign_checkpoint
 from tests.web.trust_dir import trust_ca
+from web.services import services
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -44,7 +45,7 @@ async def test_a_draw_runs_through_the_pages_in_chinese_and_english(
     browser: Any, live_server: LiveServer, world: World, app: Starlette, pool_ca: DemoCA
 ) -> None:
     """Request, prepare, commit, browser entropy, the sealed list, a signed answer."""
-    trust_ca(app.state.settings.data_dir, pool_ca)
+    trust_ca(services(app).settings.data_dir, pool_ca)
     await add_experts(world, [f"L{n:03d}" for n in range(9)], accounts=True, passwords=True)
     await add_experts(world, [f"R{n:03d}" for n in range(6)], specialty="C01", region=REMOTE)
     url = live_server.url
@@ -77,7 +78,7 @@ async def test_a_draw_runs_through_the_pages_in_chinese_and_english(
     assert await centre.query_selector("#members") is None  # the operator sees no names
 
     # The checkpoint job, driven directly: entropy is offered once a checkpoint fixes the commit.
-    await sign_checkpoint(world.conn, app.state.log_identity)
+    await sign_checkpoint(world.conn, services(app).log_identity)
     supervisor = await _as(browser, live_server, world.supervisor)
     await supervisor.goto(draw_url)
     assert "回避与排除" in await supervisor.inner_text("#exclusions")

@@ -48,6 +48,7 @@ from tests.expert_pool.world import (
 )
 from tests.web.trust_dir import trust_ca
 from web.cli.main import main as etender
+from web.services import services
 
 CATEGORIES = [["A08@local", 3], ["C01@remote", 2]]
 # The pool's database fixtures, shared with tests/expert_pool.
@@ -89,7 +90,7 @@ class Api:
 @pytest.fixture
 def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA, world: World) -> Api:
     """The HTTP client; the app trusts the demo CA for signed answers."""
-    trust_ca(app.state.settings.data_dir, pool_ca)
+    trust_ca(services(app).settings.data_dir, pool_ca)
     return Api(client, app, world.conn)
 
 
@@ -145,7 +146,7 @@ async def _entropy(
     """A contributor's client: the checkpoint job runs (driven directly, no clock), the
     client fetches the commit's proof and names the commit and checkpoint it checked."""
     if checkpoint:
-        await sign_checkpoint(api.conn, api.app.state.log_identity)
+        await sign_checkpoint(api.conn, services(api.app).log_identity)
     fixed: dict[str, Any] = {"commit_hash": "0" * 64, "checkpoint_size": 1}
     proof = await api.call("GET", f"/api/v1/draws/{draw_id}/commit", actor)
     if proof.status_code == 200:
@@ -425,14 +426,14 @@ async def test_the_entropy_command_checks_the_commit_proof_before_it_sends(
     the commit entry, with the pinned log key and each named witness (issue 9, item 2)."""
     await _pool(world)
     draw_id = await _committed(api, world)
-    await sign_checkpoint(api.conn, api.app.state.log_identity)
+    await sign_checkpoint(api.conn, services(api.app).log_identity)
     await api.headers(world.supervisor)
     monkeypatch.setenv("ETENDER_TOKEN", api.tokens[world.supervisor.username])
-    log_vkey = api.app.state.log_identity.signer.verifier().to_vkey()
+    log_vkey = services(api.app).log_identity.signer.verifier().to_vkey()
     args = ["draw", "entropy", "--server", live_server.url, "--draw", draw_id, "--wait", "0"]
     stranger = Cosigner(name="witness.example/absent", private_key=generate_private_key())
     other_log = Ed25519Signer(
-        name=api.app.state.log_identity.origin, private_key=generate_private_key()
+        name=services(api.app).log_identity.origin, private_key=generate_private_key()
     )
     for extra, why in (
         (["--log-key", log_vkey, "--witness", stranger.verifier().to_vkey()], "did not cosign"),
@@ -472,7 +473,7 @@ async def test_a_signed_entropy_statement_names_the_commit_and_is_kept(
     certificate, keeps the signature and logs the statement's hash (issue 9, item 2)."""
     await _pool(world)
     draw_id = await _committed(api, world)
-    await sign_checkpoint(api.conn, api.app.state.log_identity)
+    await sign_checkpoint(api.conn, services(api.app).log_identity)
     now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     mine = issue_identity(pool_ca, name="监督员", now=now)
     other = issue_identity(pool_ca, name="他人", now=now)
@@ -512,7 +513,7 @@ async def test_a_signed_entropy_statement_names_the_commit_and_is_kept(
     monkeypatch.setenv("ETENDER_TOKEN", api.tokens[world.supervisor.username])
     args = [
         "draw", "entropy", "--server", live_server.url, "--draw", draw_id, "--wait", "0",
-        "--log-key", api.app.state.log_identity.signer.verifier().to_vkey(),
+        "--log-key", services(api.app).log_identity.signer.verifier().to_vkey(),
         "--cert", str(tmp_path / "me.crt"), "--key", str(tmp_path / "me.key"),
         "--chain", str(tmp_path / "chain.pem"),
     ]  # fmt: skip

@@ -16,7 +16,8 @@ from expert_pool.service_records import AttendanceEvent
 from tests.accounts.factory import PASSWORD
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import World, add_experts
-from web import i18n, i18n_expert_pool
+from web import i18n
+from web.expert_pool import i18n as i18n_expert_pool
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
 TEMPLATES = Path(i18n_expert_pool.__file__).parent / "templates" / "expert_pool"

@@ -70,8 +70,8 @@ def multipart_start() -> bytes:
 @contextlib.asynccontextmanager
 async def serve(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[LiveServer]:
     """The app on ``settings``, its lifespan running, served by uvicorn on a free port."""
-    app = create_app(settings, pool=pool)
-    app.state.run_background = False  # no job takes a connection in the middle of a count
+    # No job takes a connection in the middle of a count.
+    app = create_app(dataclasses.replace(settings, run_background=False), pool=pool)
     async with app.router.lifespan_context(app):
         server = LiveServer(app)
         await server.start()

@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 
 from web.app import BIDDER_ACTIVITY, create_app, metric_route
-from web.routes import all_routes
+from web.features import all_routes
 from web.settings import Settings
 
 OPS_TOKEN = "ops-token-for-the-test"

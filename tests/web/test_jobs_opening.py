@@ -1,4 +1,4 @@
-"""The opening settle job (web/jobs_opening.py): a lot whose decryption window closed
+"""The opening settle job (web/opening/jobs.py): a lot whose decryption window closed
 settles, and its hall hears of it, without the host."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from tests.tender.test_submission_kit import bidder, make_submission, submit_sea
 from tests.tender.world import SOON, World, appoint, build_world, live_ca
 from tests.web.tender_http import fixture_http_ca
 from web import live_opening
-from web.jobs_opening import announce_missed, closed_lots, settle_closed_windows
 from web.live import queries as live
+from web.opening.jobs import announce_missed, closed_lots, settle_closed_windows
 from web.settings import Settings
 
 __all__ = ["fixture_http_ca"]
@@ -44,9 +44,11 @@ def fixture_settings(tmp_path: Path, database: CloneDatabase, http_ca: DemoCA) -
     (trust / "demo-root.pem").write_bytes(dump_pem_certificate(http_ca.root_cert))
     (trust / "demo-issuing.pem").write_bytes(dump_pem_certificate(http_ca.issuing_cert))
     overrides = {f"tender_{key}": str(value) for key, value in QUICK.to_json().items()}
-    overrides["opening_job_seconds"] = "0.3"
     return Settings(
-        database_url=database.app_dsn, data_dir=tmp_path / "data", policy_overrides=overrides
+        database_url=database.app_dsn,
+        data_dir=tmp_path / "data",
+        policy_overrides=overrides,
+        opening_job_seconds=0.3,
     )
 
 

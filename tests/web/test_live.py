@@ -26,6 +26,7 @@ from tests.conftest import CloneDatabase, LiveServer
 from web.app import create_app
 from web.live import queries
 from web.live.endpoint import Command, Emit
+from web.services import services
 from web.settings import Settings
 
 
@@ -60,7 +61,7 @@ class EchoKind:
 
 @pytest.fixture
 def echo(app: Starlette) -> Starlette:
-    app.state.live_kinds["echo"] = EchoKind()
+    services(app).live.kinds["echo"] = EchoKind()
     return app
 
 

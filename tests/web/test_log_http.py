@@ -19,6 +19,7 @@ from audit.checkpoint import open_checkpoint
 from audit.entry import Actor, LogEntry
 from tests import rfc9162
 from tests.conftest import LiveServer
+from web.services import services
 
 ACTOR = Actor(user_id="u1", role="system_admin")
 
@@ -39,7 +40,7 @@ async def append_n(pool: asyncpg.Pool, start: int, count: int) -> list[bytes]:
 
 async def checkpoint(app: Starlette, pool: asyncpg.Pool) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await service.sign_new_checkpoint(conn, app.state.log_identity)
+        await service.sign_new_checkpoint(conn, services(app).log_identity)
 
 
 def b64(hashes: list[bytes]) -> list[str]:
@@ -172,7 +173,7 @@ async def test_witness_cosigns_a_growing_log_and_refuses_a_fork(
     assert code == 0
     async with pool.acquire() as conn, conn.transaction():
         await service.add_witness(conn, vkey.strip())
-    log_key = app.state.log_identity.signer.verifier().to_vkey()
+    log_key = services(app).log_identity.signer.verifier().to_vkey()
     run = ("witness", "--key", str(key), "--server", live_server.url, "--log-key", log_key,
            "--once")  # fmt: skip
 
@@ -217,7 +218,7 @@ async def test_cosignature_from_an_unregistered_witness_is_refused(
     stranger = Cosigner(name="stranger.example", private_key=generate_private_key())
     async with pool.acquire() as conn:
         root = await service.root_at(conn, 2)
-    origin = app.state.log_identity.origin
+    origin = services(app).log_identity.origin
     line = stranger.cosign(Checkpoint(origin=origin, size=2, root_hash=root), datetime.now(UTC))
     response = await client.post(
         "/api/v1/log/cosignatures", json={"checkpoint_size": 2, "cosignature": line.to_line()}
@@ -292,7 +293,7 @@ async def test_audit_verify_rehashes_entries_and_catches_a_rewritten_leaf(
     token = await supervisor_token(pool, client)
     await append_n(pool, 0, 5)
     await checkpoint(app, pool)
-    log_key = app.state.log_identity.signer.verifier().to_vkey()
+    log_key = services(app).log_identity.signer.verifier().to_vkey()
     verify = ("audit", "verify", "--server", live_server.url, "--log-key", log_key, "--entries")
     code, out = await etender(*verify, env={"ETENDER_TOKEN": ""})
     assert code == 2

@@ -7,8 +7,8 @@ import json
 import re
 from typing import Any
 
-from web.routes import api_routes
-from web.routes.openapi import build_document
+from web.features import api_routes
+from web.openapi.routes import build_document
 
 REF = re.compile(r'"#/components/schemas/([^"]+)"')
 

@@ -73,9 +73,11 @@ def fixture_settings(tmp_path: Path, database: CloneDatabase, http_ca: DemoCA) -
     (trust / "demo-root.pem").write_bytes(dump_pem_certificate(http_ca.root_cert))
     (trust / "demo-issuing.pem").write_bytes(dump_pem_certificate(http_ca.issuing_cert))
     overrides = {f"tender_{key}": str(value) for key, value in E2E.to_json().items()}
-    overrides["freeze_job_seconds"] = "0.3"
     return Settings(
-        database_url=database.app_dsn, data_dir=tmp_path / "data", policy_overrides=overrides
+        database_url=database.app_dsn,
+        data_dir=tmp_path / "data",
+        policy_overrides=overrides,
+        freeze_job_seconds=0.3,
     )
 
 

@@ -13,7 +13,8 @@ from starlette.applications import Starlette
 
 from accounts.model import OrgKind, Role, User
 from tests.accounts.factory import ADDRESS, PASSWORD, count_rows, make_organisation, make_user
-from web import i18n, pages
+from web import i18n
+from web.accounts import pages
 from web.app import create_app
 from web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
 from web.settings import Settings

@@ -15,7 +15,7 @@ import httpx
 
 from accounts.model import OrgKind, Role
 from tests.accounts.factory import make_organisation, make_user
-from web.http import PASSWORD_CHECKS
+from web.services import PASSWORD_CHECKS
 
 
 async def test_concurrent_logins_leave_the_pool_to_other_requests(

@@ -22,7 +22,7 @@ from tests.web.tender_http import (  # noqa: F401  (fixtures)
     fixture_tokens,
     fixture_web_world,
 )
-from web.routes import api_routes
+from web.features import api_routes
 
 UNKNOWN = str(uuid.UUID(int=42))
 OTHER = str(uuid.UUID(int=43))

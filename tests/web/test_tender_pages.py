@@ -29,8 +29,8 @@ from tests.web.tender_http import (  # noqa: F401  (fixtures)
     fixture_web_world,
     publish_over_http,
 )
-from web import i18n_tender
-from web.routes.tender_common import tender_setup
+from web.services import services
+from web.tender import i18n as i18n_tender
 
 HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TEMPLATES = Path(__file__).parents[2] / "web" / "templates" / "tender"
@@ -272,7 +272,7 @@ async def test_an_agency_publishes_in_chromium_and_a_bidder_downloads(
 
 
 async def _appoint(pool: asyncpg.Pool, world: World, tender_id: str, server: LiveServer) -> None:
-    setup = tender_setup(server.server.config.app)
+    setup = services(server.server.config.app).tender_setup()
     async with pool.acquire() as conn:
         roster = await committee.appoint_committee(
             conn,

@@ -26,7 +26,7 @@ from tests.web.tender_http import (
 )
 from tests.web.trust_dir import publish_crl
 from web.app import create_app
-from web.trust import platform_trust
+from web.services import services
 
 
 async def _signed_challenge(client: httpx.AsyncClient, who: Identity) -> dict[str, str]:
@@ -76,7 +76,9 @@ async def test_a_revoked_certificate_is_refused_at_the_next_submit_and_login_wit
 
     now = dt.datetime.now(dt.UTC)
     serial = who.identity.certificate.serial_number
-    publish_crl(app.state.settings.data_dir, http_ca, {serial: now - dt.timedelta(minutes=1)}, now)
+    publish_crl(
+        services(app).settings.data_dir, http_ca, {serial: now - dt.timedelta(minutes=1)}, now
+    )
 
     signed = sign_submit(tender, who, {"main": digest})
     statement = {
@@ -99,19 +101,19 @@ async def test_every_process_sees_the_same_change_at_its_next_use(
 ) -> None:
     """Two applications over one data dir (two workers): a CRL written once reaches both,
     each at its next use; neither re-reads an unchanged directory's contents."""
-    second = create_app(app.state.settings, pool=pool)
-    stores = (platform_trust(app), platform_trust(second))
+    second = create_app(services(app).settings, pool=pool)
+    stores = (services(app).trust, services(second).trust)
     before = [trust.current() for trust in stores]
     assert all(store is not None and store.crls == () for store in before)
     assert [trust.current() for trust in stores] == before  # unchanged: the same objects
     now = dt.datetime.now(dt.UTC)
-    publish_crl(app.state.settings.data_dir, http_ca, {7: now}, now)
+    publish_crl(services(app).settings.data_dir, http_ca, {7: now}, now)
     after = [trust.current() for trust in stores]
     assert all(store is not None and len(store.crls) == 1 for store in after)
 
 
 async def test_the_store_is_built_by_create_app_before_any_request(app: Starlette) -> None:
     """One typed accessor reaches the store create_app built; no request builds it lazily."""
-    trust = platform_trust(app)
+    trust = services(app).trust
     assert isinstance(trust, PlatformTrust)
-    assert trust.refresh_seconds == app.state.settings.trust_refresh_seconds == 5.0
+    assert trust.refresh_seconds == services(app).settings.trust_refresh_seconds == 5.0

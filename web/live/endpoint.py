@@ -46,6 +46,7 @@ from web.errormap import close_code_for
 from web.live import queries
 from web.live.hub import Hub, Subscription
 from web.live.limits import CLOSE_RATE_LIMITED, LiveLimits, TokenBucket
+from web.services import services
 
 log = logging.getLogger(__name__)
 
@@ -155,15 +156,15 @@ class LiveConnection:
         self.ws = websocket
         self.actor = actor
         self.session = session
-        self.pool: asyncpg.Pool = websocket.app.state.pool
-        self.kind: SessionKindHandler = websocket.app.state.live_kinds[session.kind]
+        self.pool: asyncpg.Pool = services(websocket).pools.main
+        self.kind: SessionKindHandler = services(websocket).live.kinds[session.kind]
         self.audiences: frozenset[str] = frozenset()
-        limits: LiveLimits = websocket.app.state.live_limits
+        limits: LiveLimits = services(websocket).live.limits
         self.bucket: TokenBucket = limits.bucket(time.monotonic())
         self.state = "active"  # after the join; presence changes it
 
     async def run(self, after: int) -> None:
-        hub: Hub = self.ws.app.state.live_hub
+        hub: Hub = services(self.ws).live.hub
         # subscribe() registers nothing if it fails; from here on, finally unregisters.
         sub = await hub.subscribe(self.session.id, after)
         sender: asyncio.Task[None] | None = None
@@ -292,7 +293,7 @@ def _origin_ok(websocket: WebSocket) -> bool:
     origin = websocket.headers.get("origin")
     if origin is None:
         return False
-    expected = urlsplit(websocket.app.state.settings.public_url).netloc
+    expected = urlsplit(services(websocket).settings.public_url).netloc
     return urlsplit(origin).netloc in (expected, websocket.headers.get("host", ""))
 
 
@@ -323,12 +324,12 @@ async def live_endpoint(websocket: WebSocket) -> None:
         await _refuse(websocket, 4422, "bad session id or 'after'")
         return
     try:
-        async with acquire(websocket.app.state.pool) as conn:
+        async with acquire(services(websocket).pools.main) as conn:
             actor = await _authenticate(websocket, conn)
             session = await queries.get_session(conn, session_id)
-            if session is None or session.kind not in websocket.app.state.live_kinds:
+            if session is None or session.kind not in services(websocket).live.kinds:
                 raise LiveError("live_session_not_found", "no such live session")
-            kind: SessionKindHandler = websocket.app.state.live_kinds[session.kind]
+            kind: SessionKindHandler = services(websocket).live.kinds[session.kind]
             audiences = await kind.audiences(conn, actor, session)
     except (LiveError, AccountsError) as exc:
         code = {"unauthenticated": 4401, "live_session_not_found": 4404}.get(exc.code)
