@@ -16,6 +16,7 @@ from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
 from web.audit import routes as audit
 from web.background import Job
+from web.draws import pages as draw_pages
 from web.draws import routes as draws
 from web.evaluation import routes as evaluation
 from web.expert_pool import jobs as expert_pool_jobs
@@ -59,6 +60,7 @@ def page_routes() -> list[BaseRoute]:
     return [
         *account_pages.routes(),
         *expert_pool_pages.routes(),
+        *draw_pages.routes(),
         *tender_pages.routes(),
         *opening_pages.routes(),
     ]

@@ -17,19 +17,16 @@ from uuid import UUID
 from starlette.requests import Request
 from starlette.responses import Response
 
-from expert_pool import service, service_records
+from expert_pool import service
 from expert_pool.model import (
     ExpertStatus,
     Penalty,
-    Relationship,
-    validate_id,
 )
-from expert_pool.profiles import ExpertProfile, SearchFilter, Venue
+from expert_pool.profiles import SearchFilter
 from web.auth import signed_in
 from web.errors import RequestInvalid
 from web.expert_pool.bodies import (
     AccountLink,
-    AlertBody,
     AlertList,
     CertificateBody,
     ExpertBody,
@@ -48,6 +45,21 @@ from web.expert_pool.bodies import (
     VenueList,
     YearBody,
 )
+from web.expert_pool.convert import (
+    expert_body,
+    expert_fields,
+    relationship_of,
+)
+from web.expert_pool.record_routes import (
+    create_venue,
+    expert_record,
+    export_records,
+    get_policy,
+    list_alerts,
+    list_venues,
+    my_record,
+    put_policy,
+)
 from web.http import ApiRoute, json_response, query_int, read_body, read_json, struct_from
 from web.services import services
 
@@ -58,59 +70,6 @@ TAG = "expert pool"
 # --- conversions -------------------------------------------------------------------------
 
 
-def expert_body(p: ExpertProfile) -> ExpertBody:
-    e = p.expert
-    return ExpertBody(
-        id=e.id,
-        name=e.name,
-        id_card_last4=e.id_card.last4,
-        phone=e.phone,
-        specialties=list(e.specialties),
-        title=e.title,
-        years_of_practice=e.years_of_practice,
-        birth_date=e.birth_date,
-        region=e.region,
-        employer_credit_code=e.employer_credit_code,
-        status=e.status,
-        relationships=[
-            RelationshipBody(kind=r.kind, credit_code=r.credit_code, person_name=r.person_name)
-            for r in e.relationships
-        ],
-        penalties=[
-            PenaltyBody(
-                kind=x.kind, imposed_on=x.imposed_on, authority=x.authority, reference=x.reference
-            )
-            for x in e.penalties
-        ],
-        unavailable=[
-            UnavailableBody(
-                id=u.id, starts_at=u.interval.start, ends_at=u.interval.end, note=u.note
-            )
-            for u in p.unavailable
-        ],
-        user_id=p.user_id,
-        cert_sha256=p.cert_sha256,
-        age_recipient=p.age_recipient,
-    )
-
-
-def _fields(body: ExpertCreate) -> dict[str, str]:
-    """The CSV columns as text: the same rules check both ways in (csv_import)."""
-    return {
-        "id": body.id,
-        "name": body.name,
-        "id_card": body.id_card,
-        "phone": body.phone,
-        "specialties": ";".join(body.specialties),
-        "title": str(body.title),
-        "years_of_practice": str(body.years_of_practice),
-        "birth_date": body.birth_date.isoformat(),
-        "region": body.region,
-        "employer_credit_code": body.employer_credit_code,
-        "status": str(body.status),
-    }
-
-
 # --- handlers -------------------------------------------------------------------------------
 
 
@@ -119,7 +78,7 @@ async def create_expert(request: Request) -> Response:
     key = services(request).id_card_key
     async with signed_in(request) as (conn, actor):
         profile = await service.create_expert(
-            conn, actor, _fields(body), id_card_key=key, user_id=body.user_id
+            conn, actor, expert_fields(body), id_card_key=key, user_id=body.user_id
         )
     return json_response(expert_body(profile), 201)
 
@@ -185,15 +144,11 @@ async def add_penalty(request: Request) -> ExpertBody:
         )
 
 
-def _relationship(body: RelationshipBody) -> Relationship:
-    return Relationship(kind=body.kind, credit_code=body.credit_code, person_name=body.person_name)
-
-
 async def add_relationship(request: Request) -> ExpertBody:
     body = await read_json(request, RelationshipBody)
     async with signed_in(request) as (conn, actor):
         profile = await service.declare_relationship(
-            conn, actor, _relationship(body), request.path_params["id"]
+            conn, actor, relationship_of(body), request.path_params["id"]
         )
     return expert_body(profile)
 
@@ -201,7 +156,7 @@ async def add_relationship(request: Request) -> ExpertBody:
 async def add_own_relationship(request: Request) -> ExpertBody:
     body = await read_json(request, RelationshipBody)
     async with signed_in(request) as (conn, actor):
-        return expert_body(await service.declare_relationship(conn, actor, _relationship(body)))
+        return expert_body(await service.declare_relationship(conn, actor, relationship_of(body)))
 
 
 async def register_certificate(request: Request) -> ExpertBody:
@@ -258,90 +213,6 @@ async def remove_unavailable(request: Request) -> Response:
     async with signed_in(request) as (conn, actor):
         await service.remove_unavailable(conn, actor, item)
     return Response(status_code=204)
-
-
-def _year(request: Request) -> int:
-    return query_int(request, "year", minimum=2000)
-
-
-def year_body(view: service_records.YearView) -> YearBody:
-    r = view.record.record
-    return YearBody(
-        expert_id=r.expert_id,
-        name=view.record.name,
-        year=r.year,
-        points=r.points,
-        counts={str(o): n for o, n in r.counts.items()},
-        accepted=r.accepted,
-        attended=r.attended,
-        sanctions=[str(s) for s in view.record.sanctions],
-        incidents=[(str(i.offence), i.occurred_at, i.session_id) for i in view.incidents],
-    )
-
-
-async def my_record(request: Request) -> YearBody:
-    year = _year(request)
-    async with signed_in(request) as (conn, actor):
-        return year_body(await service_records.year_view(conn, actor, year))
-
-
-async def expert_record(request: Request) -> YearBody:
-    year, expert_id = _year(request), validate_id(request.path_params["id"])
-    async with signed_in(request) as (conn, actor):
-        return year_body(await service_records.year_view(conn, actor, year, expert_id))
-
-
-async def export_records(request: Request) -> Response:
-    year = _year(request)
-    async with signed_in(request) as (conn, actor):
-        text = await service_records.export_year_records(conn, actor, year)
-    headers = {"Content-Disposition": f'attachment; filename="expert-records-{year}.csv"'}
-    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers=headers)
-
-
-async def create_venue(request: Request) -> Response:
-    body = await read_json(request, VenueBody)
-    venue = Venue(**{f: getattr(body, f) for f in VenueBody.__struct_fields__})
-    async with signed_in(request) as (conn, actor):
-        await service.create_venue(conn, actor, venue)
-    return json_response(body, 201)
-
-
-async def list_venues(request: Request) -> VenueList:
-    async with signed_in(request) as (conn, actor):
-        items = await service.list_venues(conn, actor)
-    return VenueList(items=[struct_from(VenueBody, v) for v in items])
-
-
-async def list_alerts(request: Request) -> AlertList:
-    async with signed_in(request) as (conn, actor):
-        items = await service.list_alerts(conn, actor)
-    return AlertList(
-        items=[
-            AlertBody(
-                id=a.id,
-                kind=str(a.kind),
-                draw_id=a.draw_id,
-                expert_id=a.expert_id,
-                data=a.data,
-                created_at=a.created_at,
-            )
-            for a in items
-        ]
-    )
-
-
-async def get_policy(request: Request) -> PolicyBody:
-    async with signed_in(request) as (conn, _actor):
-        policy = await service.load_policy(conn)
-    return PolicyBody(policy=policy.to_json())
-
-
-async def put_policy(request: Request) -> PolicyBody:
-    body = await read_json(request, PolicyBody)
-    async with signed_in(request) as (conn, actor):
-        policy = await service.set_policy(conn, actor, body.policy)
-    return PolicyBody(policy=policy.to_json())
 
 
 def _route(method: str, path: str, handler: Any, summary: str, **kw: Any) -> ApiRoute:

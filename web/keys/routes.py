@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from accounts import key_queries, keys
 from signing.certs import TrustStore
-from web.accounts.routes import Model, TokenResponse
+from web.accounts.bodies import Model, TokenResponse
 from web.auth import client_address, login_policy, signed_in
 from web.db.database import acquire
 from web.errors import EtenderError, RequestInvalid

@@ -31,7 +31,7 @@ from web.db.database import acquire
 from web.errormap import status_for
 from web.services import services
 
-HALL_JS = Path(__file__).parent / "templates" / "opening" / "hall.js"
+HALL_JS = Path(__file__).parents[1] / "templates" / "opening" / "hall.js"
 
 # (zh-CN, English); everything else comes from web/i18n.py.
 STRINGS: Mapping[str, tuple[str, str]] = {
