@@ -39,16 +39,9 @@ from web.auth import (
 )
 from web.db.database import acquire
 from web.errors import EtenderError
-from web.http import read_body
+from web.http import SECURITY_HEADERS, read_body
 from web.services import services
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
 LOGIN_ERRORS = {
     "credentials_invalid": 401,
     "login_throttled": 429,

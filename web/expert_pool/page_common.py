@@ -19,12 +19,12 @@ from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor
 from expert_pool.errors import ExpertPoolError
 from web import i18n
-from web.accounts.pages import SECURITY_HEADERS
 from web.auth import csrf_token_for, current_actor, session_token
 from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import EtenderError
 from web.expert_pool import i18n as i18n_expert_pool
+from web.http import SECURITY_HEADERS
 from web.services import services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

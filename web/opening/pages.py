@@ -25,10 +25,10 @@ from accounts.model import Role
 from tender.errors import TenderError, TenderNotFound
 from tender.service import load
 from web import i18n, live_opening
-from web.accounts.pages import SECURITY_HEADERS
 from web.auth import csrf_token_for, current_actor, session_token
 from web.db.database import acquire
 from web.errormap import status_for
+from web.http import SECURITY_HEADERS
 from web.services import services
 
 HALL_JS = Path(__file__).parents[1] / "templates" / "opening" / "hall.js"

@@ -30,12 +30,11 @@ from tender.errors import TenderError, TenderInputInvalid, TenderNotFound
 from tender.model import Category, Procedure, Tender
 from tender.records import ClarificationKind
 from web import i18n
-from web.accounts.pages import SECURITY_HEADERS
 from web.auth import csrf_token_for, current_actor, session_token
 from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import EtenderError
-from web.http import refuse_nul_fields
+from web.http import SECURITY_HEADERS, refuse_nul_fields
 from web.pdf.tender_notice import local, yuan
 from web.services import services
 from web.tender import i18n as i18n_tender
