@@ -20,7 +20,7 @@ from web import i18n
 from web.expert_pool import i18n as i18n_expert_pool
 
 conn, pool_ca, world = fixtures.conn, fixtures.pool_ca, fixtures.world
-TEMPLATES = Path(i18n_expert_pool.__file__).parent / "templates" / "expert_pool"
+TEMPLATES = Path(i18n.__file__).parent / "templates" / "expert_pool"
 HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 

@@ -19,7 +19,7 @@ from web.app import create_app
 from web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
 from web.settings import Settings
 
-TEMPLATES = Path(pages.__file__).parent / "templates"
+TEMPLATES = Path(i18n.__file__).parent / "templates"
 HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
