@@ -4,7 +4,7 @@ Each use case checks permission, owns its transaction and appends its log entry 
 (DESIGN.md, "Architecture"). Personal data (names, phones, identity cards) never enters
 the log: entries name experts by id. The draw's use cases are in
 `expert_pool.service_draws`, attendance and assessment in `expert_pool.service_records`;
-the demo data is loaded by `web.demo_expert_pool.load_demo`.
+the demo data is loaded by `web.expert_pool.demo.load_demo`.
 
 The identity-card matching key is the caller's (`id_card_key`): the web layer keeps it
 in the data directory beside the log key (``keys/id_card.key``, created at first use,

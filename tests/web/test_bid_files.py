@@ -18,7 +18,7 @@ from tests.accounts.factory import PASSWORD
 from tests.evaluation.scenario import FILE_NAME, Scenario, opened_lot
 from tests.tender.world import World, entries
 from tests.web.tender_http import bearer, fixture_http_ca, fixture_settings, fixture_web_world
-from web import live_opening
+from web.services import services
 from web.settings import Settings
 
 __all__ = ["fixture_http_ca", "fixture_settings", "fixture_web_world"]
@@ -41,7 +41,7 @@ def _code(response: httpx.Response) -> tuple[int, str]:
 async def _scenario(
     pool: asyncpg.Pool, world: World, settings: Settings, app: Starlette
 ) -> Scenario:
-    output_root = live_opening.opening_setup(app).output_root  # where the app looks
+    output_root = services(app).opening().output_root  # where the app looks
     async with pool.acquire() as proxy:
         conn = cast(asyncpg.Connection, proxy)
         return await opened_lot(conn, pool, world, settings.data_dir, output_root)

@@ -241,7 +241,7 @@ async def second_node(database: CloneDatabase, tmp_path: Path) -> tuple[Starlett
     assert other_pool is not None
     settings = Settings(database_url=database.app_dsn, data_dir=tmp_path / "node2")
     node = create_app(settings, pool=other_pool)
-    node.state.live_kinds["echo"] = EchoKind()
+    services(node).live.kinds["echo"] = EchoKind()
     return node, other_pool
 
 

@@ -1,1 +1,1 @@
-"""evaluation"""
+"""Web side of evaluation: the opened bid files."""

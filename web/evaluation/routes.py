@@ -2,7 +2,7 @@
 file's bytes — for the lot's evaluation committee and the tender's supervisors only.
 
 The files are where the opening put them: its ``Opening.output_root``, taken from the
-same composition (web/live_opening.py, ``opening_setup``).
+same composition (web/services.py, ``Services.opening``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from starlette.responses import StreamingResponse
 from evaluation import bid_files
 from evaluation.model import BidFileEntry
 from tender.service import get_tender
-from web import live_opening  # module import: live_opening imports web.routes too
 from web.auth import signed_in
 from web.http import ApiRoute, Handler
+from web.services import services
 from web.tender.common import attachment, lot_number, path_uuid, tender_id
 
 TAG = "evaluation"
@@ -55,7 +55,7 @@ def _body(entry: BidFileEntry) -> BidFileBody:
 
 def _output_root(request: Request) -> Path:
     """Where the opening writes decrypted parts (the one composition decides it)."""
-    return live_opening.opening_setup(request.app).output_root
+    return services(request).opening().output_root
 
 
 async def list_bid_files(request: Request) -> BidFileList:

@@ -1,1 +1,1 @@
-"""expert_pool"""
+"""Web side of the expert pool: experts, records, venues, policy (API, pages, jobs, demo)."""

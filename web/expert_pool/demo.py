@@ -4,7 +4,7 @@ and one completed draw with declines and two replacement rounds.
 Call it after web/accounts/demo.py created its users, in the same transaction if you like (the
 services' own transactions become savepoints)::
 
-    from web.demo_expert_pool import load_demo
+    from web.expert_pool.demo import load_demo
     result = await load_demo(conn, id_card_key=key, ca=demo_ca, log=log_identity)
 
 Everything goes through the services, so every step has its log entry, and the draw

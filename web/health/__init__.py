@@ -1,1 +1,1 @@
-"""health"""
+"""Health, readiness and metrics."""

@@ -1,1 +1,1 @@
-"""keys"""
+"""Web side of registered keys: challenges, certificate login, signing and recipient keys."""

@@ -63,7 +63,7 @@ async def settle_closed_windows(app: Starlette) -> None:
         try:
             due = await closed_lots(conn)
             # Built only when needed: a platform without a trust store has nothing to open.
-            opening = live_opening.opening_setup(app) if due else None
+            opening = services(app).opening() if due else None
             settled = [
                 f"{tender_id}/{lot}"
                 for tender_id, lot in due

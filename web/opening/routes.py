@@ -20,7 +20,7 @@ from tender.opening_record import SignedRecord
 from tender.opening_release import ShareRelease, frozen_part_sha256, submit_self_key
 from tender.opening_responses import answer_objection, respond, responses
 from tender.service import get_tender
-from web import live_opening  # module import: live_opening imports web.routes too
+from web import live_opening
 from web.auth import signed_in
 from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler, json_response, read_json
@@ -93,7 +93,7 @@ async def release_shares(request: Request) -> ProgressBody:
                 revealed_secret=b64_field(item.revealed_secret, "revealed_secret"),
             )
         )
-    opening = live_opening.opening_setup(request.app)
+    opening = services(request).opening()
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await opening_release.release_shares(
@@ -107,7 +107,7 @@ async def self_key(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, SelfKeyBody)
     key = b64_field(body.file_key, "file_key") or b""
-    opening = live_opening.opening_setup(request.app)
+    opening = services(request).opening()
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await submit_self_key(conn, actor, which, lot, body.part, key, opening=opening)
@@ -117,7 +117,7 @@ async def self_key(request: Request) -> ProgressBody:
 
 async def open_commercial(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
-    opening = live_opening.opening_setup(request.app)
+    opening = services(request).opening()
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await open_commercial_stage(conn, actor, which, lot, opening=opening)
@@ -127,7 +127,7 @@ async def open_commercial(request: Request) -> ProgressBody:
 
 async def lot_progress(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
-    opening = live_opening.opening_setup(request.app)
+    opening = services(request).opening()
     async with maybe_signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft is not found
         return progress_body(await opening_progress.progress(conn, which, lot, opening=opening))
@@ -137,7 +137,7 @@ async def confirm(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, ConfirmBody)
     signature = b64_field(body.signature, "signature")
-    opening = live_opening.opening_setup(request.app)
+    opening = services(request).opening()
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, confirmation=signature, opening=opening)
@@ -148,7 +148,7 @@ async def confirm(request: Request) -> Response:
 async def object_to(request: Request) -> Response:
     which, lot = tender_id(request), lot_number(request)
     body = await read_json(request, ObjectionBody)
-    opening = live_opening.opening_setup(request.app)
+    opening = services(request).opening()
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         done = await respond(conn, actor, which, lot, objection=body.text,
@@ -212,7 +212,7 @@ async def record_pdf(request: Request) -> Response:
 async def record_pdf_signature(request: Request) -> Response:
     signed = await _record(request)
     pdf = render_record(json.loads(signed.body))
-    identity = live_opening.opening_setup(request.app).signer
+    identity = services(request).opening().signer
     signature = sign_detached(pdf, identity.certificate, identity.key, chain=identity.chain)
     return Response(signature, media_type="application/pkcs7-signature")
 

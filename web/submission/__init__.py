@@ -1,1 +1,1 @@
-"""submission"""
+"""Web side of sealed submission: uploads, submit, withdraw, receipts, the freeze jobs."""

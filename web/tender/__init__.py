@@ -1,1 +1,1 @@
-"""tender"""
+"""Web side of tenders: drafts, publication, committees (API, pages, forms, jobs)."""
