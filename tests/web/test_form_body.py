@@ -15,8 +15,8 @@ import pytest
 
 from accounts.model import Role
 from tests.conftest import LiveServer
+from tests.web.accounts.test_pages import user_with
 from tests.web.test_auth import cookie_session
-from tests.web.test_pages import user_with
 from web.app import create_app
 from web.auth import SESSION_COOKIE
 from web.settings import Settings

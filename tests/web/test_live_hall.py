@@ -22,7 +22,7 @@ from tests.conftest import LiveServer
 from tests.tender.test_submission_kit import bidder as make_bidder
 from tests.tender.test_submission_kit import make_submission, submit_sealed
 from tests.tender.world import World, published_tender
-from tests.web.tender_http import fixture_http_ca, fixture_settings, fixture_web_world
+from tests.web.tender.http_kit import fixture_http_ca, fixture_settings, fixture_web_world
 from web.live import queries
 from web.settings import Settings
 

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document, generated from the route list and its msgspec models.
 
-It must say what the server does (issue 9, item 14; tests/web/test_openapi_conformance.py
+It must say what the server does (issue 9, item 14; tests/web/openapi/test_conformance.py
 fuzzes every operation against it): each route's success status, every referenced
 schema defined under the name msgspec gives it (two models of one name get their
 module-qualified names), and each path parameter's format.

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from tests.accounts.factory import PASSWORD
 from tests.evaluation.scenario import FILE_NAME, Scenario, opened_lot
 from tests.tender.world import World, entries
-from tests.web.tender_http import bearer, fixture_http_ca, fixture_settings, fixture_web_world
+from tests.web.tender.http_kit import bearer, fixture_http_ca, fixture_settings, fixture_web_world
 from web.services import services
 from web.settings import Settings
 

@@ -23,7 +23,7 @@ from tests.expert_pool.world import (
     expert_row,
 )
 from tests.tender.kit import a_draft
-from tests.web.test_expert_pool_http import Api, _answer, _entropy, _request_body, _waiting
+from tests.web.expert_pool.test_routes import Api, _answer, _entropy, _request_body, _waiting
 from tests.web.trust_dir import trust_ca
 from web.services import services
 

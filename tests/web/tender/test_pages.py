@@ -21,19 +21,14 @@ from tender.records import ClarificationKind
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.tender.world import World, official_inputs
-from tests.web.tender_http import (  # noqa: F401  (fixtures)
-    bearer,
-    fixture_http_ca,
-    fixture_settings,
-    fixture_tokens,
-    fixture_web_world,
+from tests.web.tender.http_kit import (
     publish_over_http,
 )
 from web.services import services
 from web.tender import i18n as i18n_tender
 
 HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-TEMPLATES = Path(__file__).parents[2] / "web" / "templates" / "tender"
+TEMPLATES = Path(__file__).parents[3] / "web" / "templates" / "tender"
 
 
 async def sign_in(client: httpx.AsyncClient, username: str) -> str:

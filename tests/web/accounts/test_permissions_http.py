@@ -178,7 +178,7 @@ async def test_a_second_admin_role_is_a_conflict(
     client: httpx.AsyncClient, pool: asyncpg.Pool, world: World
 ) -> None:
     """三员分立 over HTTP: proposing a second administrator role is 409 admin_role_conflict
-    (granting one directly is refused before: tests/web/test_role_changes.py)."""
+    (granting one directly is refused before: tests/web/accounts/test_role_changes.py)."""
     async with pool.acquire() as conn:
         sysadmin_id = await conn.fetchval("SELECT id FROM users WHERE username = 'sysadmin'")
     before = await snapshot(pool)

@@ -25,7 +25,7 @@ from tests.conftest import LiveServer
 from tests.tender.test_submission_kit import Bidder, make_submission, submit_sealed
 from tests.tender.test_submission_kit import bidder as make_bidder
 from tests.tender.world import SOON, World, published_tender, wait_until
-from tests.web.tender_http import bearer, fixture_http_ca, fixture_settings, fixture_web_world
+from tests.web.tender.http_kit import bearer, fixture_http_ca, fixture_settings, fixture_web_world
 from web.cli.main import main
 from web.settings import Settings
 

@@ -1,7 +1,7 @@
 """Fixtures of the tender HTTP and page tests: settings with fast policies and the
 demo CA as the trust root, a world of users who can log in, and their bearer tokens.
 
-Test modules import the fixtures they use (``from tests.web.tender_http import
+Test modules import the fixtures they use (``from tests.web.tender.http_kit import
 fixture_settings, …``); pytest registers them under their ``name``.
 """
 

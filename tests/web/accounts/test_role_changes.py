@@ -10,7 +10,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.web.test_permissions_http import World, snapshot, world  # noqa: F401
+from tests.web.accounts.test_permissions_http import World, snapshot, world  # noqa: F401
 
 ADMINS = ("sysadmin", "secadmin", "auditadmin")
 

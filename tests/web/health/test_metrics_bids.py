@@ -13,12 +13,8 @@ from starlette.applications import Starlette
 
 from tests.tender.test_submission_kit import bidder, seal_for, sealed_committee, sign_submit
 from tests.tender.world import World, published_tender
-from tests.web.tender_http import (
+from tests.web.tender.http_kit import (
     bearer,
-    fixture_http_ca,  # noqa: F401
-    fixture_settings,  # noqa: F401
-    fixture_tokens,  # noqa: F401
-    fixture_web_world,  # noqa: F401
 )
 
 

@@ -24,7 +24,7 @@ from tests.tender.clock import fast_forward
 from tests.tender.kit import a_draft, a_lot, a_schedule
 from tests.tender.test_submission_kit import bidder, make_submission, submit_sealed
 from tests.tender.world import SOON, World, appoint, build_world, live_ca
-from tests.web.tender_http import fixture_http_ca
+from tests.web.tender.http_kit import fixture_http_ca
 from web import live_opening
 from web.live import queries as live
 from web.opening.jobs import announce_missed, closed_lots, settle_closed_windows

@@ -30,7 +30,7 @@ from signing.certs import DemoCA, dump_pem_certificate
 from tests.accounts.factory import PASSWORD
 from tests.conftest import CloneDatabase, free_port
 from tests.tender.world import World, published_tender
-from tests.web.tender_http import fixture_http_ca, fixture_web_world
+from tests.web.tender.http_kit import fixture_http_ca, fixture_web_world
 from web.app import create_app
 from web.settings import Settings
 

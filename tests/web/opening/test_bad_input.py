@@ -11,7 +11,7 @@ import pytest
 
 from tests.accounts.factory import PASSWORD
 from tests.tender.world import World, published_tender
-from tests.web.tender_http import bearer, fixture_http_ca, fixture_settings, fixture_web_world
+from tests.web.tender.http_kit import bearer, fixture_http_ca, fixture_settings, fixture_web_world
 
 __all__ = ["fixture_http_ca", "fixture_settings", "fixture_web_world"]
 

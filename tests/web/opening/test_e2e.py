@@ -41,7 +41,7 @@ from tests.conftest import CloneDatabase, LiveServer
 from tests.tender.clock import fast_forward
 from tests.tender.test_submission_kit import Bidder, sign_withdraw
 from tests.tender.world import FAST, World, bidder_identity, register_certificate, wait_until
-from tests.web.tender_http import (
+from tests.web.tender.http_kit import (
     as_tender,
     bearer,
     committee_json,

@@ -17,12 +17,8 @@ from signing.cms import sign_detached
 from tender.trust import PlatformTrust
 from tests.tender.test_submission_kit import bidder, seal_for, sealed_committee, sign_submit
 from tests.tender.world import World, published_tender
-from tests.web.tender_http import (
+from tests.web.tender.http_kit import (
     bearer,
-    fixture_http_ca,  # noqa: F401
-    fixture_settings,  # noqa: F401
-    fixture_tokens,  # noqa: F401
-    fixture_web_world,  # noqa: F401
 )
 from tests.web.trust_dir import publish_crl
 from web.app import create_app

@@ -22,7 +22,7 @@ from accounts.model import OrgKind, Role, User
 from signing.certs import DemoCA, Identity, create_demo_ca, dump_pem_certificate, issue_identity
 from signing.cms import sign_detached
 from tests.accounts.factory import ADDRESS, PASSWORD, make_organisation, make_user
-from tests.web.test_pages import sign_in
+from tests.web.accounts.test_pages import sign_in
 from web.settings import Settings
 
 WRONG = "Wrong-password-1"

@@ -14,13 +14,9 @@ import httpx
 import pytest
 
 from tests.tender.world import World
-from tests.web.tender_http import (  # noqa: F401  (fixtures)
+from tests.web.tender.http_kit import (
     bearer,
     draft_json,
-    fixture_http_ca,
-    fixture_settings,
-    fixture_tokens,
-    fixture_web_world,
 )
 from web.features import api_routes
 

@@ -13,12 +13,7 @@ import pytest
 from signing.certs import DemoCA, dump_pem_certificate
 from tests.conftest import CloneDatabase
 from tests.tender.world import FAST, World, published_tender
-from tests.web.tender_http import (
-    bearer,
-    fixture_http_ca,  # noqa: F401
-    fixture_tokens,  # noqa: F401
-    fixture_web_world,  # noqa: F401
-)
+from tests.web.tender.http_kit import bearer
 from web.settings import Settings
 
 
