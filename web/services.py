@@ -33,7 +33,7 @@ from tender.blobs import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
 from tender.errors import TrustStoreMissing
 from tender.opening_lot import Opening
-from tender.policy import platform_policies, upload_limits
+from tender.policy import UploadLimits, platform_policies, upload_limits
 from tender.receipts import ReceiptSigner, load_or_create
 from tender.service import Setup
 from tender.submission import Submission
@@ -48,8 +48,10 @@ from web.settings import Settings
 if TYPE_CHECKING:  # the endpoint reaches the services through services(); types only
     from web.live.endpoint import SessionKindHandler
 
-# Password hashing is slow on purpose (Argon2id): at most this many checks at once per
-# process, so a burst of sign-ins queues instead of exhausting memory and CPU.
+# Password checks (scrypt, ~50 ms of a core each) that may hold a database connection at
+# once: one per core of the two-core machine the platform is sized for. A login waits
+# for a slot before it takes a connection, so a burst of logins never holds the whole
+# pool and bad input elsewhere is still refused at once (issue 9, item 14).
 PASSWORD_CHECKS = 2
 # Submissions of one tender serialise on its row lock; queueing them here, before a
 # database connection is taken, keeps the pool free for light requests in a rush.
@@ -147,9 +149,10 @@ class Services:
     blobs: LocalBlobStore  # <data dir>/blobs: documents, bid ciphertexts
     receipt_signer: ReceiptSigner  # the platform's receipt and opening identity
     setup: Setup  # policies (settings) and calendar (shipped + data dir), no trust
+    upload_limits: UploadLimits  # per bidder (settings' policy overrides)
     id_card_key: bytes  # the expert pool's identity-card matching key
     submit_gate: asyncio.Semaphore  # submissions holding a connection at once
-    password_checks: asyncio.Semaphore  # Argon2id checks at once
+    password_checks: asyncio.Semaphore  # password checks at once (PASSWORD_CHECKS)
     live: Live
 
     def trust_now(self) -> TrustStore | None:
@@ -162,16 +165,13 @@ class Services:
 
     def submission(self) -> Submission:
         """The submission use cases' composition, the trust store as of now."""
-        settings = self.settings
         return Submission(
             setup=self.tender_setup(),
             store=self.blobs,
             signer=self.receipt_signer,
             log_identity=self.log_identity,
-            max_part_bytes=settings.max_part_bytes,
-            upload_limits=upload_limits(
-                settings.policy_overrides, max_part_bytes=settings.max_part_bytes
-            ),
+            max_part_bytes=self.settings.max_part_bytes,
+            upload_limits=self.upload_limits,
         )
 
     def opening(self) -> Opening:
@@ -202,6 +202,9 @@ def build_services(
         setup=Setup(
             policies=platform_policies(settings.policy_overrides),
             calendar=load_calendar([HOLIDAY_DIR, settings.data_dir / "holidays"]),
+        ),
+        upload_limits=upload_limits(
+            settings.policy_overrides, max_part_bytes=settings.max_part_bytes
         ),
         id_card_key=load_id_card_key(settings.data_dir),
         submit_gate=asyncio.Semaphore(SUBMIT_CONCURRENCY),
