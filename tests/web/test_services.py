@@ -7,9 +7,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import asyncpg
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from signing.certs import DemoCA, Identity, dump_pem_certificate
@@ -21,8 +23,10 @@ from tests.web.tender.http_kit import (
     bearer,
 )
 from tests.web.trust_dir import publish_crl
+from web import features
 from web.app import create_app
 from web.services import services
+from web.settings import Settings
 
 
 async def _signed_challenge(client: httpx.AsyncClient, who: Identity) -> dict[str, str]:
@@ -113,3 +117,30 @@ async def test_the_store_is_built_by_create_app_before_any_request(app: Starlett
     trust = services(app).trust
     assert isinstance(trust, PlatformTrust)
     assert trust.refresh_seconds == services(app).settings.trust_refresh_seconds == 5.0
+
+
+def test_every_service_is_built_by_create_app_before_the_lifespan(tmp_path: Path) -> None:
+    """Setup, blobs, keys and gates exist as soon as the app does (none is built on a
+    first request); only the pools and the hub wait for the lifespan."""
+    app = create_app(Settings(data_dir=tmp_path / "data"))
+    built = services(app)
+    assert built.tender_setup().policies == built.setup.policies
+    assert built.blobs.root == tmp_path / "data" / "blobs"
+    assert len(built.id_card_key) == 32
+    assert built.submission().signer is built.receipt_signer
+    assert services(app) is built  # the same object on every call
+    with pytest.raises(RuntimeError, match="only while the application runs"):
+        _ = built.pools.main
+    with pytest.raises(RuntimeError, match="only while the application runs"):
+        _ = built.live.hub
+
+
+def test_the_jobs_are_listed_not_registered_on_import() -> None:
+    """web/features.py lists every feature's jobs, each with its interval setting."""
+    assert [job.name for job in features.JOBS] == [
+        "checkpoint", "security-summary", "draw-timeouts", "draw-notices", "opening-settle",
+        "bid-freeze", "upload-cleanup", "tender-overdue-alerts",
+    ]  # fmt: skip
+    settings = Settings(opening_job_seconds=0.3, freeze_job_seconds=0.4)
+    intervals = {job.name: job.interval(settings) for job in features.JOBS}
+    assert (intervals["opening-settle"], intervals["bid-freeze"]) == (0.3, 0.4)
