@@ -42,6 +42,12 @@ from tests.tender.world import (
     published_tender,
     register_certificate,
 )
+from tests.web.tender.http_kit import (
+    fixture_http_ca,  # noqa: F401
+    fixture_settings,  # noqa: F401
+    fixture_tokens,  # noqa: F401
+    fixture_web_world,  # noqa: F401
+)
 from web.cli.bid import BUSY_WAIT_LIMIT, RETRY_SECONDS
 
 

@@ -15,6 +15,10 @@ from tests.tender.test_submission_kit import bidder, seal_for, sealed_committee,
 from tests.tender.world import World, published_tender
 from tests.web.tender.http_kit import (
     bearer,
+    fixture_http_ca,  # noqa: F401
+    fixture_settings,  # noqa: F401
+    fixture_tokens,  # noqa: F401
+    fixture_web_world,  # noqa: F401
 )
 
 

@@ -28,6 +28,10 @@ from tests.tender.test_submission_kit import (
 from tests.tender.world import SOON, World, appoint, fast_draft, published_tender, wait_until
 from tests.web.tender.http_kit import (
     bearer,
+    fixture_http_ca,  # noqa: F401
+    fixture_settings,  # noqa: F401
+    fixture_tokens,  # noqa: F401
+    fixture_web_world,  # noqa: F401
 )
 
 

@@ -13,7 +13,12 @@ import pytest
 from signing.certs import DemoCA, dump_pem_certificate
 from tests.conftest import CloneDatabase
 from tests.tender.world import FAST, World, published_tender
-from tests.web.tender.http_kit import bearer
+from tests.web.tender.http_kit import (
+    bearer,
+    fixture_http_ca,  # noqa: F401
+    fixture_tokens,  # noqa: F401
+    fixture_web_world,  # noqa: F401
+)
 from web.settings import Settings
 
 

@@ -15,12 +15,16 @@ import httpx
 import pytest
 
 from tests.tender.world import World
-from tests.web.tender.http_kit import (
+from tests.web.tender.http_kit import (  # noqa: F401  (fixtures)
     Published,
     bearer,
     committee_json,
     count_rows,
     draft_json,
+    fixture_http_ca,
+    fixture_settings,
+    fixture_tokens,
+    fixture_web_world,
     publish_over_http,
 )
 

@@ -9,9 +9,13 @@ import asyncpg
 import httpx
 
 from tests.tender.world import World
-from tests.web.tender.http_kit import (
+from tests.web.tender.http_kit import (  # noqa: F401  (fixtures)
     bearer,
     draft_json,
+    fixture_http_ca,
+    fixture_settings,
+    fixture_tokens,
+    fixture_web_world,
 )
 from tests.web.test_form_body import RawClient, back_to, held, serve
 from web.settings import Settings

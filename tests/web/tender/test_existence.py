@@ -14,9 +14,13 @@ import httpx
 import pytest
 
 from tests.tender.world import World
-from tests.web.tender.http_kit import (
+from tests.web.tender.http_kit import (  # noqa: F401  (fixtures)
     bearer,
     draft_json,
+    fixture_http_ca,
+    fixture_settings,
+    fixture_tokens,
+    fixture_web_world,
 )
 from web.features import api_routes
 

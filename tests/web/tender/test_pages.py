@@ -21,7 +21,12 @@ from tender.records import ClarificationKind
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.tender.world import World, official_inputs
-from tests.web.tender.http_kit import (
+from tests.web.tender.http_kit import (  # noqa: F401  (fixtures)
+    bearer,
+    fixture_http_ca,
+    fixture_settings,
+    fixture_tokens,
+    fixture_web_world,
     publish_over_http,
 )
 from web.services import services
