@@ -1,10 +1,16 @@
 """Use cases shared by the whole pool: the policy in force and the alerts.
 
 Each use case checks permission, owns its transaction and appends its log entry in it
-(DESIGN.md, "Architecture"). The experts' use cases are in `expert_pool.experts.service`,
-the venues' in `expert_pool.venues.service`, the draw's in `expert_pool.draws.service`
-(its entropy and rounds in `expert_pool.rounds.service`), attendance and assessment in
-`expert_pool.records.service`; the demo data is loaded by `web.demo_expert_pool.load_demo`.
+(DESIGN.md, "Architecture"). Personal data (names, phones, identity cards) never enters
+the log: entries name experts by id. The experts' use cases are in
+`expert_pool.experts.service`, the venues' in `expert_pool.venues.service`, the draw's in
+`expert_pool.draws.service` (its entropy and rounds in `expert_pool.rounds.service`),
+attendance and assessment in `expert_pool.records.service`; the demo data is loaded by
+`web.expert_pool.demo.load_demo`.
+
+The identity-card matching key is the caller's (`id_card_key`): the web layer keeps it
+in the data directory beside the log key (``keys/id_card.key``, created when the app is
+built, mode 0600; every node of a deployment must share it).
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from web.db.database import open_pool
 from web.db.embedded import APP_ROLE, SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
 from web.http_limits import http_protocol
+from web.services import services
 from web.settings import Settings
 
 TEMPLATE = "etender_template"
@@ -202,7 +203,7 @@ class LiveServer:
             loop="none",
             # The production protocol (web/http_limits.py), so every live test runs
             # behind the same request-head limits as `etender serve`.
-            http=http_protocol(app.state.settings),
+            http=http_protocol(services(app).settings),
             ws="websockets-sansio",
             log_level="warning",
             lifespan="off",

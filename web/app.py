@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
@@ -13,7 +12,6 @@ from pathlib import Path
 
 import asyncpg
 import msgspec
-from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -22,48 +20,26 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from live.hub import Hub
 from live.kinds import registry
-from live.limits import LiveLimits
 from tender.opening.session import OpeningHall
-from tender.trust import PlatformTrust
-from web import background, jobs, logkey, opening_setup, routes
-from web.db.database import open_pool, target_for
+from web import background, features
 from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
 from web.http import (
     JSON_TYPE,
-    PASSWORD_CHECKS,
     ErrorBody,
     ErrorDetail,
     RefuseNul,
     error_response,
 )
+from web.metrics import Metrics
+from web.services import build_services, services
 from web.settings import Settings
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-class Metrics:
-    """Prometheus collectors of one application instance."""
-
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "etender_http_requests",
-            "HTTP requests served",
-            ["method", "route", "status"],
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "etender_http_request_duration_seconds",
-            "HTTP request latency",
-            ["method", "route"],
-            registry=self.registry,
-        )
 
 
 class RequestContextMiddleware:
@@ -199,39 +175,28 @@ async def http_exception(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlette:
-    """Build the application; the lifespan opens (and closes) the pools unless given one."""
-    assert jobs.JOB_NAMES  # the jobs register themselves on import
+    """Build the application and its services; the lifespan opens (and closes) the
+    pools and the live hub, unless a pool is given."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        owned = pool is None
-        if pool is None:
-            dsn = target_for(settings).app_dsn
-            app.state.pool = await open_pool(dsn, max_size=settings.db_pool_size)
-            try:  # the bulkhead of the bid-submission routes (settings.db_upload_pool_size)
-                app.state.upload_pool = await open_pool(
-                    dsn, min_size=1, max_size=settings.db_upload_pool_size
-                )
-            except BaseException:
-                await app.state.pool.close()
-                raise
-        else:
-            app.state.pool = app.state.upload_pool = pool
-        app.state.live_hub = Hub(app.state.pool)
-        await app.state.live_hub.start()
-        tasks = background.start(app)
+        built = services(app)
+        await built.pools.open(settings)
         try:
-            yield
+            await built.live.start(built.pools.main)
+            try:
+                tasks = background.start(app, features.JOBS)
+                try:
+                    yield
+                finally:
+                    await background.stop(tasks)
+            finally:
+                await built.live.stop()
         finally:
-            await background.stop(tasks)
-            await app.state.live_hub.stop()
-            if owned:
-                await app.state.upload_pool.close()
-                await app.state.pool.close()
+            await built.pools.close()
 
-    metrics = Metrics()
     app_routes: list[BaseRoute] = [
-        *routes.all_routes(),
+        *features.all_routes(),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     app = Starlette(
@@ -239,22 +204,17 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
         lifespan=lifespan,
         exception_handlers={HTTPException: http_exception},
     )
-    app.state.settings = settings
-    app.state.metrics = metrics
-    app.state.log_identity = logkey.load_or_create(settings)
-    # The one trust store of every verifier, built before the first request (web/trust.py).
-    app.state.trust = PlatformTrust(
-        settings.data_dir, refresh_seconds=settings.trust_refresh_seconds
+    # Every service is built here, before the first request (web/services.py). Kinds of
+    # live session (the opening hall now, evaluation next) are listed with them.
+    built = build_services(
+        settings, kinds=registry([OpeningHall(opening=lambda: services(app).opening())]), pool=pool
     )
-    # Kinds of live session (opening hall, evaluation next): live/kinds.py.
-    app.state.live_kinds = registry([OpeningHall(opening=lambda: opening_setup.of(app))])
-    app.state.live_limits = LiveLimits()
-    app.state.password_checks = asyncio.Semaphore(PASSWORD_CHECKS)  # web/http.py
+    app.state.services = built
     # Inner to outer: NUL refused in any text (it reads the body as replayed by the
     # next); a form body arrives in full before any handler takes a pooled connection
     # (web/form_body.py); the request context wraps everything and gives refusals the
     # one error body.
     app.add_middleware(RefuseNul)
     app.add_middleware(FormBodyMiddleware, settings=settings)
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=built.metrics)
     return app

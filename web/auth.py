@@ -32,6 +32,7 @@ from accounts.sessions import service as sessions
 from accounts.sessions.model import LoginPolicy, SessionKind
 from web.db.database import acquire
 from web.errors import CsrfTokenInvalid
+from web.services import services
 from web.settings import Settings
 
 SESSION_COOKIE = "etender_session"
@@ -140,7 +141,7 @@ async def signed_in(
 ) -> AsyncIterator[tuple[asyncpg.Connection, Actor]]:
     """A connection (of ``pool``, else the app's) and the signed-in actor; a permission
     refusal inside is counted."""
-    async with acquire(pool or request.app.state.pool) as conn:
+    async with acquire(pool or services(request).pools.main) as conn:
         actor = await require_actor(request, conn)
         try:
             yield conn, actor

@@ -1,6 +1,7 @@
 """Background tasks an application instance runs while it serves.
 
-Each is registered here with the interval it runs at; every one is safe to run in
+Each feature lists its jobs (``web/<feature>/jobs.py``, ``JOBS``) and web/features.py
+collects them; nothing registers itself on import. Every job is safe to run in
 several processes at once (they take advisory locks where it matters).
 """
 
@@ -8,47 +9,46 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from starlette.applications import Starlette
 
+from web.services import services
+from web.settings import Settings
+
 log = logging.getLogger(__name__)
 
-Job = Callable[[Starlette], Awaitable[None]]
 
-# (name, job, interval in seconds read from settings by the job's own getter)
-JOBS: list[tuple[str, Job, Callable[[Starlette], float]]] = []
+@dataclasses.dataclass(frozen=True, slots=True)
+class Job:
+    """A job: its name, what it does, and its interval read from the settings."""
 
-
-def register(name: str, interval: Callable[[Starlette], float]) -> Callable[[Job], Job]:
-    """Add a job that runs every ``interval(app)`` seconds."""
-
-    def decorator(job: Job) -> Job:
-        JOBS.append((name, job, interval))
-        return job
-
-    return decorator
+    name: str
+    run: Callable[[Starlette], Awaitable[None]]
+    interval: Callable[[Settings], float]
 
 
-async def _loop(app: Starlette, name: str, job: Job, interval: float) -> None:
+async def _loop(app: Starlette, job: Job, interval: float) -> None:
     while True:
         try:
-            await job(app)
+            await job.run(app)
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("background.job_failed", extra={"job": name})
+            log.exception("background.job_failed", extra={"job": job.name})
         await asyncio.sleep(interval)
 
 
-def start(app: Starlette) -> list[asyncio.Task[None]]:
-    """Start every registered job unless the settings turn background work off."""
-    if not getattr(app.state, "run_background", True):
+def start(app: Starlette, jobs: Sequence[Job]) -> list[asyncio.Task[None]]:
+    """Start every job unless the settings turn background work off."""
+    settings = services(app).settings
+    if not settings.run_background:
         return []
     return [
-        asyncio.create_task(_loop(app, name, job, interval(app)), name=f"etender:{name}")
-        for name, job, interval in JOBS
+        asyncio.create_task(_loop(app, job, job.interval(settings)), name=f"etender:{job.name}")
+        for job in jobs
     ]
 
 

@@ -40,6 +40,7 @@ from web.auth import SESSION_COOKIE
 from web.db.database import acquire
 from web.errors import BodyReadTimeout, BodyTooLarge, WebError
 from web.http import error_response
+from web.services import services
 from web.settings import Settings
 
 URLENCODED = "application/x-www-form-urlencoded"
@@ -103,7 +104,7 @@ async def _signed_in(scope: Scope) -> bool:
     token = Request(scope).cookies.get(SESSION_COOKIE)
     if not token:
         return False
-    async with acquire(scope["app"].state.pool) as conn:
+    async with acquire(services(scope["app"]).pools.main) as conn:
         try:
             await sessions.authenticate(conn, token, address=None, kind=SessionKind.COOKIE)
         except AccountsError:

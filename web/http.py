@@ -7,7 +7,6 @@ leaves as ``{"error": {"code", "message", "details", "request_id"}}``.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import re
@@ -16,14 +15,21 @@ from typing import Any, TypeVar
 
 import msgspec
 from starlette.datastructures import FormData
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from signing.errors import EtenderError
 from web.errormap import status_for
-from web.errors import BodyTooLarge, MalformedJson, RequestInvalid, TextContainsNul, WebError
+from web.errors import (
+    BodyTooLarge,
+    MalformedJson,
+    RequestInvalid,
+    TextContainsNul,
+    WebError,
+)
+from web.services import services
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +108,7 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 async def read_json(request: Request, model: type[T]) -> T:
     """Decode and validate a JSON body against ``model`` (unknown fields refused)."""
-    limit: int = request.app.state.settings.max_body_bytes
+    limit: int = services(request).settings.max_body_bytes
     raw = await read_body(request, limit)
     return decode_json(raw, model)
 
@@ -154,17 +160,15 @@ def query_int(request: Request, name: str, *, minimum: int = 0, maximum: int = B
     return int(raw)
 
 
-# Password checks (scrypt, ~50 ms of a core each) that may hold a database connection at
-# once: one per core of the two-core machine the platform is sized for. A login waits
-# for a slot before it takes a connection, so a burst of logins never holds the whole
-# pool and bad input elsewhere is still refused at once (issue 9, item 14).
-PASSWORD_CHECKS = 2
-
-
-def password_checks(app: Any) -> asyncio.Semaphore:
-    """The per-process slots of password checks (built by ``create_app``)."""
-    slots: asyncio.Semaphore = app.state.password_checks
-    return slots
+# The headers of every HTML page: no framing, no inline script, no caching of a
+# signed-in page.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 
 
 _FORM = b"application/x-www-form-urlencoded"
@@ -219,9 +223,16 @@ def _form_checked(receive: Receive) -> Receive:
     return checked
 
 
+def request_id_of(conn: HTTPConnection) -> str | None:
+    """The request id the request context gave this request (web/app.py), if any."""
+    state: dict[str, Any] = conn.scope.get("state") or {}
+    found = state.get("request_id")
+    return found if isinstance(found, str) else None
+
+
 def error_response(request: Request, exc: Exception) -> Response:
     """The one error body for every failure, with the status the error map gives."""
-    request_id: str | None = getattr(request.state, "request_id", None)
+    request_id = request_id_of(request)
     status = status_for(exc)
     if isinstance(exc, EtenderError):
         code, message, details = exc.code, exc.message or str(exc), exc.details

@@ -38,7 +38,7 @@ class Settings:
     max_header_bytes: int = 32 * 1024
     max_header_count: int = 100
     header_read_timeout_seconds: float = 20.0
-    # The bearer token /metrics asks for (web/routes/health.py); None: loopback only.
+    # The bearer token /metrics asks for (web/health/routes.py); None: loopback only.
     metrics_token: str | None = dataclasses.field(default=None, repr=False)
     checkpoint_interval_seconds: float = 1.0
     # The trust store's refresh bound (tender/trust.py): a change to <data dir>/trust the
@@ -47,9 +47,18 @@ class Settings:
     secure_cookies: bool = False
     workers: int = 1
     db_pool_size: int = 20
-    # The bid-submission routes' own pool (web/routes/bids.py): a bulkhead, so a deadline
+    # The bid-submission routes' own pool (web/submission/routes.py): a bulkhead, so a deadline
     # rush queues for these connections and never for the rest of the site's.
     db_upload_pool_size: int = 10
+    # Background jobs (web/background.py): off for tests that count connections; each
+    # job's interval in seconds (ETENDER_POLICY_<NAME>_JOB_SECONDS, at least 0.2; a
+    # value that is no number keeps the default).
+    run_background: bool = True
+    freeze_job_seconds: float = 2.0
+    upload_cleanup_job_seconds: float = 60.0
+    opening_job_seconds: float = 10.0
+    draw_job_seconds: float = 5.0
+    tender_alerts_job_seconds: float = 60.0
     policy_overrides: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -96,12 +105,31 @@ class Settings:
             db_upload_pool_size=_positive(
                 environ, "ETENDER_DB_UPLOAD_POOL_SIZE", d.db_upload_pool_size
             ),
+            freeze_job_seconds=_job_seconds(environ, "FREEZE", d.freeze_job_seconds),
+            upload_cleanup_job_seconds=_job_seconds(
+                environ, "UPLOAD_CLEANUP", d.upload_cleanup_job_seconds
+            ),
+            opening_job_seconds=_job_seconds(environ, "OPENING", d.opening_job_seconds),
+            draw_job_seconds=_job_seconds(environ, "DRAW", d.draw_job_seconds),
+            tender_alerts_job_seconds=_job_seconds(
+                environ, "TENDER_ALERTS", d.tender_alerts_job_seconds
+            ),
             policy_overrides={
                 key.removeprefix(POLICY_PREFIX).lower(): value
                 for key, value in environ.items()
                 if key.startswith(POLICY_PREFIX)
             },
         )
+
+
+def _job_seconds(environ: Mapping[str, str], job: str, default: float) -> float:
+    """A job's interval: ``ETENDER_POLICY_<JOB>_JOB_SECONDS``, at least 0.2 s; a value
+    that is no number keeps the default (as the jobs read it before it was a setting)."""
+    raw = environ.get(f"{POLICY_PREFIX}{job}_JOB_SECONDS", "")
+    try:
+        return max(0.2, float(raw)) if raw else default
+    except ValueError:
+        return default
 
 
 def _positive(environ: Mapping[str, str], name: str, default: int) -> int:

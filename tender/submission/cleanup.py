@@ -27,7 +27,7 @@ against the bidder's staged-bytes cap (tender/submission/limits.py).
 No transparency-log entry: uploads are not bids (a bid exists only by its logged,
 receipted submit statement), abandoning one changes nothing a receipt or freeze list
 depends on, and a per-tender count logged before the deadline would hint at who is
-preparing bids. The job logs one summary line instead (web/jobs_submission.py).
+preparing bids. The job logs one summary line instead (web/submission/jobs.py).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ period apart) and releases it when it records the committed offset, completes or
 fails the upload — each of those names the token, so a writer whose lease was taken
 over changes nothing. A lease that lapsed (a crashed process) is taken over by the
 next writer. Every step borrows a pooled connection only for its one statement: no
-connection is held while the body streams (web/routes/bids.py).
+connection is held while the body streams (web/submission/routes.py).
 """
 
 from __future__ import annotations

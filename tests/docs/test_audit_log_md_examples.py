@@ -29,7 +29,7 @@ from signing.log.merkle import (
 )
 from signing.log.note import MAX_SIGNATURES
 from tests.docs.markdown import code_blocks, found, read, section
-from web.routes import log as log_routes
+from web.audit import routes as log_routes
 
 DOC = read("audit-log.md")
 CHECKPOINT = section(DOC, "### 3.2 Checkpoint text")
@@ -155,7 +155,7 @@ def test_audit_log_md_append_rule_is_the_stores() -> None:
 
 
 def test_audit_log_md_endpoint_bodies_are_the_api_structs() -> None:
-    """§6: each documented body has the members of web/routes/log.py's struct."""
+    """§6: each documented body has the members of web/audit/routes.py's struct."""
     table = section(DOC, "## 6. HTTP endpoints")
 
     def row(request: str) -> list[str]:

@@ -24,7 +24,7 @@ from tender.opening.record import OpeningRecord, RecordEntry
 from tender.opening.release import ReleaseBatch
 from tender.submission.model import BidPart, FreezeEntry
 from tests.docs.markdown import code_blocks, found, read, section
-from web.routes import opening_bodies
+from web.opening import bodies as opening_bodies
 
 DOC = read("formats/opening.md")
 

@@ -29,7 +29,8 @@ from tender.submission.limits import check_upload_limits
 from tender.submission.model import BidPart, FreezeEntry, VersionKind
 from tender.submission.receipts import receipt_bytes, receipt_json
 from tests.docs.markdown import code_blocks, found, read, section
-from web.routes.bids import (
+from web.settings import Settings
+from web.submission.routes import (
     CreateUploadBody,
     FreezeEntryBody,
     FreezeLineBody,
@@ -38,7 +39,6 @@ from web.routes.bids import (
     UploadBody,
     VersionBody,
 )
-from web.settings import Settings
 
 DOC = read("formats/upload.md")
 RECEIPT = section(DOC, "## 4. Receipt")

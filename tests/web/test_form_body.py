@@ -15,8 +15,8 @@ import pytest
 
 from accounts.model import Role
 from tests.conftest import LiveServer
+from tests.web.accounts.test_pages import user_with
 from tests.web.test_auth import cookie_session
-from tests.web.test_pages import user_with
 from web.app import create_app
 from web.auth import SESSION_COOKIE
 from web.settings import Settings
@@ -70,8 +70,8 @@ def multipart_start() -> bytes:
 @contextlib.asynccontextmanager
 async def serve(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[LiveServer]:
     """The app on ``settings``, its lifespan running, served by uvicorn on a free port."""
-    app = create_app(settings, pool=pool)
-    app.state.run_background = False  # no job takes a connection in the middle of a count
+    # No job takes a connection in the middle of a count.
+    app = create_app(dataclasses.replace(settings, run_background=False), pool=pool)
     async with app.router.lifespan_context(app):
         server = LiveServer(app)
         await server.start()

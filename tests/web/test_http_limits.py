@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 
 from tests.conftest import free_port
 from web.http_limits import http_protocol
+from web.services import services
 from web.settings import Settings
 
 MiB = 1 << 20
@@ -61,7 +62,7 @@ async def serving(app: Starlette, settings: Settings) -> AsyncIterator[int]:
 @pytest.fixture
 async def port(app: Starlette) -> AsyncIterator[int]:
     """The app behind the bounded protocol with the default limits."""
-    async with serving(app, app.state.settings) as chosen:
+    async with serving(app, services(app).settings) as chosen:
         yield chosen
 
 

@@ -35,3 +35,22 @@ def test_a_malformed_setting_is_refused_naming_the_variable(
         Settings.from_env({name: value})
     assert name in str(refused.value)
     assert says in str(refused.value)
+
+
+def test_job_intervals_are_settings_read_from_their_policy_variables() -> None:
+    """ETENDER_POLICY_<JOB>_JOB_SECONDS as the jobs read them before: at least 0.2 s, and
+    a value that is no number keeps the default."""
+    settings = Settings.from_env(
+        {
+            "ETENDER_POLICY_OPENING_JOB_SECONDS": "0.3",
+            "ETENDER_POLICY_FREEZE_JOB_SECONDS": "0.01",
+            "ETENDER_POLICY_DRAW_JOB_SECONDS": "soon",
+            "ETENDER_POLICY_UPLOAD_CLEANUP_JOB_SECONDS": "30",
+        }
+    )
+    assert settings.opening_job_seconds == 0.3
+    assert settings.freeze_job_seconds == 0.2
+    assert settings.draw_job_seconds == 5.0
+    assert settings.upload_cleanup_job_seconds == 30.0
+    assert settings.tender_alerts_job_seconds == 60.0
+    assert Settings.from_env({}).run_background is True

@@ -13,13 +13,13 @@ import asyncpg
 from signing.certs import dump_pem_certificate, dump_pem_private_key
 from tender.trust import TRUST_DIR
 from web import logkey
+from web.accounts.demo import DemoResult, load_demo, reset_passwords
 from web.cli.ca import init_ca
 from web.cli.common import guarded, run_with_database
 from web.cli.common import settings as cli_settings
 from web.cli.users import operator
-from web.demo import DemoResult, load_demo, reset_passwords
-from web.demo_expert_pool import load_demo as load_pool_demo
-from web.routes.expert_pool import load_id_card_key
+from web.expert_pool.demo import load_demo as load_pool_demo
+from web.services import load_id_card_key
 from web.settings import Settings
 
 

@@ -58,6 +58,7 @@ from web.auth import client_address, presented_token
 from web.db.database import acquire
 from web.errormap import close_code_for
 from web.errors import CsrfTokenInvalid, RequestInvalid
+from web.services import services
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +76,10 @@ class LiveEngine:
 
     @classmethod
     def of(cls, websocket: WebSocket) -> LiveEngine:
-        """The one place the endpoint reads the application (issue 10: the Services object)."""
-        state = websocket.app.state
-        return cls(
-            pool=state.pool, hub=state.live_hub, kinds=state.live_kinds, limits=state.live_limits
-        )
+        """The one place the endpoint reads the application: its Services (web/services.py)."""
+        built = services(websocket)
+        parts = built.live
+        return cls(pool=built.pools.main, hub=parts.hub, kinds=parts.kinds, limits=parts.limits)
 
 
 def _event_message(event: LiveEvent) -> dict[str, Any]:
@@ -230,7 +230,7 @@ def _origin_ok(websocket: WebSocket) -> bool:
     origin = websocket.headers.get("origin")
     if origin is None:
         return False
-    expected = urlsplit(websocket.app.state.settings.public_url).netloc
+    expected = urlsplit(services(websocket).settings.public_url).netloc
     return urlsplit(origin).netloc in (expected, websocket.headers.get("host", ""))
 
 

@@ -39,7 +39,7 @@ from tests.tender.world import (
     published_tender,
     register_certificate,
 )
-from tests.web.tender_http import (
+from tests.web.tender.http_kit import (
     fixture_http_ca,  # noqa: F401
     fixture_settings,  # noqa: F401
     fixture_tokens,  # noqa: F401

@@ -39,7 +39,7 @@ from tests.tender.submission.kit import (
 )
 from tests.tender.world import World, published_tender
 from web.errormap import status_for
-from web.jobs_submission import cleanup_rules
+from web.submission.jobs import cleanup_rules
 
 NOW_ONLY = CleanupRules(idle=dt.timedelta(hours=24), grace=dt.timedelta(0))
 
@@ -232,7 +232,7 @@ async def test_the_cleanup_deletes_an_unsubmitted_uploads_blob_but_not_a_bids_co
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path,
     owner_conn: asyncpg.Connection,
 ) -> None:  # fmt: skip
-    """The job's wiring (web/jobs_submission.py): an unsubmitted upload's blob goes through
+    """The job's wiring (web/submission/jobs.py): an unsubmitted upload's blob goes through
     the store's guarded deletion — deleted when no row names it, kept while a bid's part
     names the same bytes."""
     sub = make_submission(world, tmp_path)

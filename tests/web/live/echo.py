@@ -26,6 +26,7 @@ from live.model import Command, Emit, LiveSession
 from tests.accounts import factory
 from tests.conftest import CloneDatabase, LiveServer
 from web.app import create_app
+from web.services import services
 from web.settings import Settings
 
 
@@ -65,7 +66,7 @@ class EchoKind:
 
 @pytest.fixture
 def echo(app: Starlette) -> Starlette:
-    app.state.live_kinds[EchoKind.name] = EchoKind()
+    services(app).live.kinds[EchoKind.name] = EchoKind()
     return app
 
 
@@ -129,5 +130,5 @@ async def second_node(database: CloneDatabase, tmp_path: Path) -> tuple[Starlett
     assert other_pool is not None
     settings = Settings(database_url=database.app_dsn, data_dir=tmp_path / "node2")
     node = create_app(settings, pool=other_pool)
-    node.state.live_kinds[EchoKind.name] = EchoKind()
+    services(node).live.kinds[EchoKind.name] = EchoKind()
     return node, other_pool

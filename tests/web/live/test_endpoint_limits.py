@@ -21,6 +21,7 @@ from live.hub import Hub
 from live.limits import LiveLimits
 from tests.conftest import LiveServer
 from tests.web.live.echo import connect, echo, receive, session_id, tokens
+from web.services import services
 
 __all__ = ["echo", "session_id", "tokens"]
 
@@ -41,7 +42,7 @@ async def test_an_after_that_is_no_seq_closes_4422_and_leaves_no_subscription(
     live_server: LiveServer, echo: Starlette, session_id: UUID, tokens: list[str], after: str
 ) -> None:
     """Beyond bigint, signed, underscored, padded or non-ASCII digits: 4422, nothing left."""
-    hub: Hub = echo.state.live_hub
+    hub: Hub = services(echo).live.hub
     before = hub.subscription_count()
     url = f"{live_server.ws_url}/api/v1/live/{session_id}?after={after}"
     assert await _closed_code(url, tokens[0]) == 4422
@@ -52,7 +53,7 @@ async def test_the_largest_seq_is_a_valid_after(
     live_server: LiveServer, echo: Starlette, session_id: UUID, tokens: list[str]
 ) -> None:
     """after = 2^63 − 1 is a seq like any other: hello, and unsubscribed on close."""
-    hub: Hub = echo.state.live_hub
+    hub: Hub = services(echo).live.hub
     before = hub.subscription_count()
     async with await connect(live_server, session_id, tokens[0], after=(1 << 63) - 1):
         assert hub.subscription_count() == before + 1
@@ -71,7 +72,7 @@ async def test_a_flood_beyond_the_rate_limit_is_refused_and_writes_nothing(
     pool: asyncpg.Pool,
 ) -> None:
     """Burst 5, no refill to speak of: 5 commands acked, the next 3 live_rate_limited."""
-    echo.state.live_limits = LiveLimits(burst=5, per_second=0.001, close_after_refused=100)
+    services(echo).live.limits = LiveLimits(burst=5, per_second=0.001, close_after_refused=100)
     async with await connect(live_server, session_id, tokens[0]) as ws:
         for n in range(8):
             await ws.send(json.dumps({"id": f"m{n}", "type": "say", "data": {"n": n}}))
@@ -89,7 +90,7 @@ async def test_a_client_that_ignores_refusals_is_closed_4429(
     live_server: LiveServer, echo: Starlette, session_id: UUID, tokens: list[str]
 ) -> None:
     """The third refused frame in a row closes the socket with 4429."""
-    echo.state.live_limits = LiveLimits(burst=2, per_second=0.001, close_after_refused=3)
+    services(echo).live.limits = LiveLimits(burst=2, per_second=0.001, close_after_refused=3)
     async with await connect(live_server, session_id, tokens[0]) as ws:
         for n in range(5):
             await ws.send(json.dumps({"id": f"m{n}", "type": "say", "data": {}}))

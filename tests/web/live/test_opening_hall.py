@@ -23,7 +23,7 @@ from tests.conftest import LiveServer
 from tests.tender.submission.kit import bidder as make_bidder
 from tests.tender.submission.kit import make_submission, submit_sealed
 from tests.tender.world import World, published_tender
-from tests.web.tender_http import fixture_http_ca, fixture_settings, fixture_web_world
+from tests.web.tender.http_kit import fixture_http_ca, fixture_settings, fixture_web_world
 from web.settings import Settings
 
 __all__ = ["fixture_http_ca", "fixture_settings", "fixture_web_world"]

@@ -1,0 +1,1 @@
+"""Web side of the transparency log: its read API, witnesses, and the checkpoint jobs."""

@@ -1,0 +1,1 @@
+"""Web side of draws: operation, the experts' answers, the transcript (API and pages)."""

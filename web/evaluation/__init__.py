@@ -1,0 +1,1 @@
+"""Web side of evaluation: the opened bid files."""

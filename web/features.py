@@ -1,0 +1,85 @@
+"""The features of the web layer, collected in one place: every HTTP and WebSocket
+route, every page and every background job of the application.
+
+A feature lives in ``web/<feature>/`` (``routes.py``, ``bodies.py``, ``pages.py``,
+``i18n.py``, ``jobs.py``); adding one means adding it to the lists below. The order
+matters: the OpenAPI document lists the JSON routes in this order, and Starlette tries
+routes in the order of :func:`all_routes`.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from web.accounts import pages as account_pages
+from web.accounts import routes as accounts
+from web.audit import jobs as audit_jobs
+from web.audit import routes as audit
+from web.background import Job
+from web.draws import pages as draw_pages
+from web.draws import routes as draws
+from web.evaluation import routes as evaluation
+from web.expert_pool import jobs as expert_pool_jobs
+from web.expert_pool import pages as expert_pool_pages
+from web.expert_pool import routes as expert_pool
+from web.health import routes as health
+from web.http import ApiRoute
+from web.keys import routes as keys
+from web.live import endpoint as live
+from web.openapi import routes as openapi
+from web.opening import jobs as opening_jobs
+from web.opening import pages as opening_pages
+from web.opening import routes as opening
+from web.submission import jobs as submission_jobs
+from web.submission import routes as submission
+from web.tender import jobs as tender_jobs
+from web.tender import pages as tender_pages
+from web.tender import routes as tender
+from web.tender.records import routes as tender_records
+
+
+def api_routes() -> list[ApiRoute]:
+    """Every typed JSON route, in the order the OpenAPI document lists them."""
+    return [
+        *health.ROUTES,
+        *accounts.ROUTES,
+        *keys.ROUTES,
+        *audit.ROUTES,
+        *expert_pool.ROUTES,
+        *draws.ROUTES,
+        *tender.ROUTES,
+        *tender_records.ROUTES,
+        *submission.ROUTES,
+        *opening.ROUTES,
+        *evaluation.ROUTES,
+    ]
+
+
+def page_routes() -> list[BaseRoute]:
+    """Every HTML page (and its scripts)."""
+    return [
+        *account_pages.routes(),
+        *expert_pool_pages.routes(),
+        *draw_pages.routes(),
+        *tender_pages.routes(),
+        *opening_pages.routes(),
+    ]
+
+
+def all_routes() -> list[BaseRoute]:
+    """Starlette routes: the JSON API, the OpenAPI document, live sessions, then pages."""
+    return [
+        *(route.to_starlette() for route in api_routes()),
+        *openapi.routes(api_routes),
+        *live.ROUTES,
+        *page_routes(),
+    ]
+
+
+JOBS: tuple[Job, ...] = (
+    *audit_jobs.JOBS,
+    *expert_pool_jobs.JOBS,
+    *opening_jobs.JOBS,
+    *submission_jobs.JOBS,
+    *tender_jobs.JOBS,
+)

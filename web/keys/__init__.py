@@ -1,0 +1,1 @@
+"""Web side of registered keys: challenges, certificate login, signing and recipient keys."""

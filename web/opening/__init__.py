@@ -1,0 +1,1 @@
+"""Web side of the opening: its API, the hall page and the settle job."""

@@ -1,0 +1,234 @@
+"""The application's services: built once by ``create_app``, reached through
+:func:`services`.
+
+Everything a handler, page, job or live session needs from the composition root is a
+field of one frozen :class:`Services` object, built before the first request (never
+lazily on first use, so two requests cannot build two different ones). What only
+exists while the application runs — the database pools and the live hub — has its own
+holder (:class:`Pools`, :class:`Live`) that the lifespan opens and closes.
+
+The trust store is the one :class:`tender.trust.PlatformTrust` of every verifier
+(certificate login, key registration, submit and withdraw statements, draw answers,
+the opening); the use cases get it *as of each use* (issue 9, item 5; the refresh
+rule is in tender/trust.py), which is why :meth:`Services.tender_setup`,
+:meth:`Services.submission` and :meth:`Services.opening` are methods, not fields.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import secrets
+from pathlib import Path
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.requests import HTTPConnection
+
+from audit.service import LogIdentity
+from live.hub import Hub
+from live.kinds import LiveKind
+from live.limits import LiveLimits
+from signing.trust import TrustStore
+from tender.blobs.store import LocalBlobStore
+from tender.calendar import HOLIDAY_DIR, load_calendar
+from tender.errors import TrustStoreMissing
+from tender.opening.lot import Opening
+from tender.policy import UploadLimits, platform_policies, upload_limits
+from tender.setup import Setup
+from tender.submission.context import Submission
+from tender.submission.receipts import ReceiptSigner, load_or_create
+from tender.trust import PlatformTrust
+from web import logkey
+from web.db.database import open_pool, target_for
+from web.metrics import Metrics
+from web.settings import Settings
+
+# Password checks (scrypt, ~50 ms of a core each) that may hold a database connection at
+# once: one per core of the two-core machine the platform is sized for. A login waits
+# for a slot before it takes a connection, so a burst of logins never holds the whole
+# pool and bad input elsewhere is still refused at once (issue 9, item 14).
+PASSWORD_CHECKS = 2
+# Submissions of one tender serialise on its row lock; queueing them here, before a
+# database connection is taken, keeps the pool free for light requests in a rush.
+SUBMIT_CONCURRENCY = 4
+ID_CARD_KEY_FILE = Path("keys") / "id_card.key"
+
+
+class Pools:
+    """The database pools, opened and closed by the application's lifespan.
+
+    ``main`` serves the site; ``upload`` is the bid-submission routes' own (a bulkhead:
+    a deadline rush queues for these connections, never for the rest of the site's,
+    settings.db_upload_pool_size). A test may hand one pool that serves as both.
+    """
+
+    def __init__(self, given: asyncpg.Pool | None = None) -> None:
+        self._given = given
+        self._main: asyncpg.Pool | None = None
+        self._upload: asyncpg.Pool | None = None
+
+    @property
+    def main(self) -> asyncpg.Pool:
+        """The site's pool."""
+        if self._main is None:
+            raise RuntimeError("the database pools are open only while the application runs")
+        return self._main
+
+    @property
+    def upload(self) -> asyncpg.Pool:
+        """The bid-submission routes' pool."""
+        if self._upload is None:
+            raise RuntimeError("the database pools are open only while the application runs")
+        return self._upload
+
+    async def open(self, settings: Settings) -> None:
+        """Open both pools (or take the given one); neither is left open on failure."""
+        if self._given is not None:
+            self._main = self._upload = self._given
+            return
+        dsn = target_for(settings).app_dsn
+        main = await open_pool(dsn, max_size=settings.db_pool_size)
+        try:
+            upload = await open_pool(dsn, min_size=1, max_size=settings.db_upload_pool_size)
+        except BaseException:
+            await main.close()
+            raise
+        self._main, self._upload = main, upload
+
+    async def close(self) -> None:
+        """Close the pools this holder opened (a given pool belongs to its giver)."""
+        main, upload = self._main, self._upload
+        self._main = self._upload = None
+        if self._given is None and main is not None and upload is not None:
+            await upload.close()
+            await main.close()
+
+
+class Live:
+    """The live sessions' parts: the hub (started by the lifespan, one LISTEN
+    connection per process), the per-socket rate limits and the session kinds."""
+
+    def __init__(self, limits: LiveLimits, kinds: dict[str, LiveKind]) -> None:
+        self.limits = limits
+        self.kinds = kinds
+        self._hub: Hub | None = None
+
+    @property
+    def hub(self) -> Hub:
+        """The running hub."""
+        if self._hub is None:
+            raise RuntimeError("the live hub runs only while the application runs")
+        return self._hub
+
+    async def start(self, pool: asyncpg.Pool) -> None:
+        """Start the hub on ``pool``."""
+        self._hub = Hub(pool)
+        await self._hub.start()
+
+    async def stop(self) -> None:
+        """Stop the hub."""
+        hub, self._hub = self._hub, None
+        if hub is not None:
+            await hub.stop()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Services:
+    """What the composition root hands every route, page, job and live session."""
+
+    settings: Settings
+    pools: Pools
+    metrics: Metrics
+    log_identity: LogIdentity  # the transparency log's checkpoint signer (web/logkey.py)
+    trust: PlatformTrust  # the one trust store; use cases take it as of each use
+    blobs: LocalBlobStore  # <data dir>/blobs: documents, bid ciphertexts
+    receipt_signer: ReceiptSigner  # the platform's receipt and opening identity
+    setup: Setup  # policies (settings) and calendar (shipped + data dir), no trust
+    upload_limits: UploadLimits  # per bidder (settings' policy overrides)
+    id_card_key: bytes  # the expert pool's identity-card matching key
+    submit_gate: asyncio.Semaphore  # submissions holding a connection at once
+    password_checks: asyncio.Semaphore  # password checks at once (PASSWORD_CHECKS)
+    live: Live
+
+    def trust_now(self) -> TrustStore | None:
+        """The trust store as of now (None: the platform has none)."""
+        return self.trust.current()
+
+    def tender_setup(self) -> Setup:
+        """The tender use cases' setup with the trust store as of now."""
+        return dataclasses.replace(self.setup, trust=self.trust_now())
+
+    def submission(self) -> Submission:
+        """The submission use cases' composition, the trust store as of now."""
+        return Submission(
+            setup=self.tender_setup(),
+            store=self.blobs,
+            signer=self.receipt_signer,
+            log_identity=self.log_identity,
+            max_part_bytes=self.settings.max_part_bytes,
+            upload_limits=self.upload_limits,
+        )
+
+    def opening(self) -> Opening:
+        """The opening's composition (blobs, trust as of now, the platform's key)."""
+        trust = self.trust_now()
+        if trust is None:
+            raise TrustStoreMissing("the platform has no trust store: nothing can be verified")
+        return Opening(
+            store=self.blobs,
+            trust=trust,
+            signer=self.receipt_signer.identity,
+            output_root=self.settings.data_dir / "opened",
+        )
+
+
+def build_services(
+    settings: Settings, kinds: dict[str, LiveKind], pool: asyncpg.Pool | None = None
+) -> Services:
+    """Build every service of one application (pools and hub open later, in the lifespan)."""
+    return Services(
+        settings=settings,
+        pools=Pools(pool),
+        metrics=Metrics(),
+        log_identity=logkey.load_or_create(settings),
+        trust=PlatformTrust(settings.data_dir, refresh_seconds=settings.trust_refresh_seconds),
+        blobs=LocalBlobStore(settings.data_dir / "blobs"),
+        receipt_signer=load_or_create(settings.data_dir),
+        setup=Setup(
+            policies=platform_policies(settings.policy_overrides),
+            calendar=load_calendar([HOLIDAY_DIR, settings.data_dir / "holidays"]),
+        ),
+        upload_limits=upload_limits(
+            settings.policy_overrides, max_part_bytes=settings.max_part_bytes
+        ),
+        id_card_key=load_id_card_key(settings.data_dir),
+        submit_gate=asyncio.Semaphore(SUBMIT_CONCURRENCY),
+        password_checks=asyncio.Semaphore(PASSWORD_CHECKS),
+        live=Live(LiveLimits(), kinds),
+    )
+
+
+def load_id_card_key(data_dir: Path) -> bytes:
+    """The identity-card matching key of a data dir, created on first use (0600)."""
+    path = Path(data_dir) / ID_CARD_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker created it first
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+
+def services(where: Starlette | HTTPConnection) -> Services:
+    """The application's services, from the application or any request or socket."""
+    app = where if isinstance(where, Starlette) else where.app
+    built = app.state.services
+    if not isinstance(built, Services):  # the composition root's bug, never a user's
+        raise TypeError("create_app did not build the services")
+    return built

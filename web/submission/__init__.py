@@ -1,0 +1,1 @@
+"""Web side of sealed submission: uploads, submit, withdraw, receipts, the freeze jobs."""

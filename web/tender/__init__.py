@@ -1,0 +1,1 @@
+"""Web side of tenders: drafts, publication, committees (API, pages, forms, jobs)."""
