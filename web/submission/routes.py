@@ -200,16 +200,12 @@ async def get_upload(request: Request) -> UploadBody:
 async def put_chunk(request: Request) -> UploadBody:
     which = _upload_id(request)
     offset = query_int(request, "offset")
-    sub = services(request).submission()
-    async with signed_in(request, services(request).pools.upload) as (_conn, actor):
+    built = services(request)
+    sub, pool = built.submission(), built.pools.upload
+    async with signed_in(request, pool) as (_conn, actor):
         pass  # authenticated; the connection goes back before the body streams
     done = await uploads.write_chunk(
-        services(request).pools.upload,
-        actor,
-        which,
-        offset=offset,
-        chunks=request.stream(),
-        sub=sub,
+        pool, actor, which, offset=offset, chunks=request.stream(), sub=sub
     )
     return upload_body(done)
 
