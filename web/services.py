@@ -42,6 +42,7 @@ from tender.submission.receipts import ReceiptSigner, load_or_create
 from tender.trust import PlatformTrust
 from web import logkey
 from web.db.database import open_pool, target_for
+from web.errors import TrustStoreUnavailable
 from web.metrics import Metrics
 from web.settings import Settings
 
@@ -155,6 +156,14 @@ class Services:
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""
         return self.trust.current()
+
+    def trust_required(self) -> TrustStore:
+        """The trust store as of now, for checking a signed answer or statement;
+        ``trust_store_unavailable`` (503) while no root CA is configured."""
+        found = self.trust.current()
+        if found is None:
+            raise TrustStoreUnavailable("no trusted root CA is configured (<data dir>/trust/*.pem)")
+        return found
 
     def tender_setup(self) -> Setup:
         """The tender use cases' setup with the trust store as of now."""

@@ -7,27 +7,15 @@ import base64
 import binascii
 from typing import Any
 
-from starlette.requests import Request
-
 from accounts.model import Actor
 from expert_pool.draws import views as service_views
 from expert_pool.draws.views import DrawSummary
-from signing.trust import TrustStore
 from web.draws.bodies import (
     DrawBody,
     SeatBody,
 )
-from web.errors import RequestInvalid, TrustStoreUnavailable
+from web.errors import RequestInvalid
 from web.http import struct_from
-from web.services import services
-
-
-def trust_store(request: Request) -> TrustStore:
-    """The CAs answers are checked against: the platform's one store as of now."""
-    found = services(request).trust_now()
-    if found is None:
-        raise TrustStoreUnavailable("no trusted root CA is configured (<data dir>/trust/*.pem)")
-    return found
 
 
 def draw_body(s: DrawSummary) -> DrawBody:

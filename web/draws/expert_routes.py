@@ -29,9 +29,9 @@ from web.draws.bodies import (
 )
 from web.draws.common import (
     decode_b64,
-    trust_store,
 )
 from web.http import json_response, read_json
+from web.services import services
 
 
 async def answer(request: Request) -> AnswerResult:
@@ -41,7 +41,7 @@ async def answer(request: Request) -> AnswerResult:
         decode_b64(body.signature, "signature"),
     )
     draw_id = request.path_params["id"]
-    trust = trust_store(request)
+    trust = services(request).trust_required()
     async with signed_in(request) as (conn, actor):
         member = await service_answers.respond(
             conn, actor, draw_id, statement, signature, trust=trust

@@ -52,7 +52,6 @@ from web.draws.common import (
     decode_b64,
     draw_body,
     draw_summary,
-    trust_store,
 )
 from web.draws.expert_routes import (
     answer,
@@ -188,7 +187,7 @@ async def contribute(request: Request) -> DrawBody:
         signed = service_rounds.SignedStatement(
             statement=decode_b64(body.statement or "", "statement"),
             signature=decode_b64(body.signature or "", "signature"),
-            trust=trust_store(request),
+            trust=services(request).trust_required(),
         )
     async with signed_in(request) as (conn, actor):
         fixed = service_rounds.FixedCommit(

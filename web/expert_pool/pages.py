@@ -30,7 +30,6 @@ from expert_pool.records import service as service_records
 from expert_pool.regions import DEFAULT_REGIONS
 from expert_pool.specialties import default_specialties
 from signing.draw.response import Decision
-from web.draws.common import trust_store
 from web.expert_pool.page_common import (
     _ENV,
     ENTROPY_JS,
@@ -42,6 +41,7 @@ from web.expert_pool.page_common import (
     page,
     render,
 )
+from web.services import services
 
 _ENV.filters["local"] = _local
 
@@ -105,7 +105,7 @@ async def answer_submit(request: Request, conn: asyncpg.Connection, actor: Actor
         statement = form.get("statement", "").encode("utf-8")
         signature = base64.b64decode(form.get("signature", "").strip(), validate=True)
         await service_answers.respond(
-            conn, actor, draw_id, statement, signature, trust=trust_store(request)
+            conn, actor, draw_id, statement, signature, trust=services(request).trust_required()
         )
     except (ExpertPoolError, binascii.Error, ValueError) as refused:
         return await invitations_page(
