@@ -4,7 +4,7 @@ Each use case checks permission, owns its transaction and appends its log entry 
 (DESIGN.md, "Architecture"). Personal data (names, phones, identity cards) never enters
 the log: entries name experts by id. The experts' use cases are in
 `expert_pool.experts.service`, the venues' in `expert_pool.venues.service`, the draw's in
-`expert_pool.draws.service` (its entropy and rounds in `expert_pool.rounds.service`),
+`expert_pool.requests.service` (its entropy and rounds in `expert_pool.rounds.service`),
 attendance and assessment in `expert_pool.records.service`; the demo data is loaded by
 `web.expert_pool.demo.load_demo`.
 

@@ -46,8 +46,8 @@ from evaluation.errors import (
     OpenedBidNotFound,
 )
 from evaluation.events import EvaluationEvent
-from expert_pool.draws.views import committee_member_salt, evaluation_committee
 from expert_pool.journal import hidden_actor
+from expert_pool.views.service import committee_member_salt, evaluation_committee
 from signing.errors import SigningError
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject

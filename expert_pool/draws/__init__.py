@@ -1,1 +1,1 @@
-"""A draw's life: request, commit, what each party may see, cancel and publication."""
+"""A draw as stored: its rules, queries and shared checks — the base of every other feature."""

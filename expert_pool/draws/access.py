@@ -1,9 +1,9 @@
 """What every draw use case shares: finding a draw, its permission resource, checks.
 
-The use cases themselves: expert_pool.draws.service (request, commit),
+The use cases themselves: expert_pool.requests.service (request, commit),
 expert_pool.rounds.service (entropy and rounds), expert_pool.pools.service (exclusions
-and pools), expert_pool.draws.close (cancel-and-redraw, publication after the award),
-expert_pool.answers.service, expert_pool.draws.views, expert_pool.records.service.
+and pools), expert_pool.requests.close (cancel-and-redraw, publication after the award),
+expert_pool.answers.service, expert_pool.views.service, expert_pool.records.service.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import asyncpg
 from accounts.permissions import Resource, ResourceKind
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.model import StoredDraw
-from expert_pool.errors import DrawNotFound, DrawRequestInvalid
+from expert_pool.errors import DrawCommitNotCheckpointed, DrawNotFound, DrawRequestInvalid
 from signing.draw.rules import validate_draw_id
 
 
@@ -53,3 +53,13 @@ def below_ratio(draw: StoredDraw, sizes: Mapping[str, int]) -> tuple[str, ...]:
     """Labels whose pool is smaller than min_pool_ratio × count (DESIGN.md)."""
     ratio = draw.policy.draw.min_pool_ratio
     return tuple(c.label for c in draw.spec.categories if sizes[c.label] < ratio * c.count)
+
+
+def not_checkpointed(draw: StoredDraw) -> DrawCommitNotCheckpointed:
+    """The refusal while no checkpoint fixes the commit (entropy and the proof alike)."""
+    witnesses = ", ".join(draw.policy.commit_witnesses)
+    cosigned = f", cosigned by {witnesses}," if witnesses else ""
+    return DrawCommitNotCheckpointed(
+        f"no signed checkpoint{cosigned} covers the commit (log index "
+        f"{draw.commit_log_index}) yet: wait for the next checkpoint and try again"
+    )

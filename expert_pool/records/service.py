@@ -32,7 +32,6 @@ from expert_pool import journal, queries
 from expert_pool.answers import queries as queries_members
 from expert_pool.draws.access import get_draw, resource
 from expert_pool.draws.model import DrawStatus, MemberStatus, StoredDraw
-from expert_pool.draws.views import require_sealed
 from expert_pool.errors import (
     AttendanceConflict,
     AttendanceInvalid,
@@ -52,6 +51,7 @@ from expert_pool.records.model import (
     year_record,
 )
 from expert_pool.records.queries import Assessment, StoredYearRecord
+from expert_pool.records.sealed_access import require_sealed
 from expert_pool.service import load_policy
 
 

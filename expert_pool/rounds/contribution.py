@@ -16,8 +16,8 @@ import asyncpg
 from accounts.keys import queries as key_queries
 from accounts.model import Actor
 from expert_pool import queries
+from expert_pool.draws.access import not_checkpointed
 from expert_pool.draws.model import StoredDraw
-from expert_pool.draws.views import not_checkpointed
 from expert_pool.errors import DrawCommitHashMismatch
 from expert_pool.rounds import queries as queries_rounds
 from signing.draw.entropy_statement import EntropyStatement, VerifiedStatement, verify_statement

@@ -36,13 +36,13 @@ from accounts.model import Actor, ConsoleOperator, OrgKind, Role
 from accounts.organisations import service as organisations
 from accounts.users import service as users
 from audit import service as audit
-from expert_pool.draws import service as service_draws
-from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawSpec, Purpose
 from expert_pool.pools import service as service_pools
 from expert_pool.regions import DEFAULT_REGIONS
+from expert_pool.requests import service as service_draws
 from expert_pool.rounds import service as service_rounds
 from expert_pool.specialties import default_specialties
+from expert_pool.views import service as service_views
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category
 from signing.log.checkpoint import generate_private_key

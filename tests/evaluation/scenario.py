@@ -18,10 +18,10 @@ import asyncpg
 
 from accounts.model import Actor, OrgKind, Role, User
 from expert_pool.draws import access as service_common
-from expert_pool.draws import service as service_draws
 from expert_pool.draws.model import DrawStatus, Purpose
-from expert_pool.draws.views import evaluation_committee
 from expert_pool.pools import service as service_pools
+from expert_pool.requests import service as service_draws
+from expert_pool.views.service import evaluation_committee
 from signing.draw.response import Decision
 from tender import service as tender_service
 from tender.model import Tender

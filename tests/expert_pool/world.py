@@ -19,11 +19,11 @@ from audit import service as audit
 from expert_pool.answers import queries as queries_members
 from expert_pool.answers import service as service_answers
 from expert_pool.draws import access as service_common
-from expert_pool.draws import service as service_draws
 from expert_pool.draws.model import DrawSpec, Purpose, StoredDraw, seated_experts
 from expert_pool.experts import service as service_experts
 from expert_pool.id_card import check_character
 from expert_pool.pools import service as service_pools
+from expert_pool.requests import service as service_draws
 from expert_pool.rounds import service as service_rounds
 from signing.certs import Identity, dump_pem_certificate
 from signing.demo_ca import DemoCA, issue_identity

@@ -8,8 +8,8 @@ import binascii
 from typing import Any
 
 from accounts.model import Actor
-from expert_pool.draws import views as service_views
-from expert_pool.draws.views import DrawSummary
+from expert_pool.views import service as service_views
+from expert_pool.views.service import DrawSummary
 from web.draws.bodies import (
     DrawBody,
     SeatBody,

@@ -18,17 +18,17 @@ from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
 from accounts.permissions import Action, is_allowed
 from expert_pool.draws import access as service_common
-from expert_pool.draws import close as service_close
-from expert_pool.draws import service as service_draws
-from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawSpec, DrawStatus, Purpose, StoredDraw
 from expert_pool.errors import DrawCommitNotCheckpointed, ExpertPoolError
 from expert_pool.pools import service as service_pools
 from expert_pool.records import service as service_records
 from expert_pool.records.model import Offence
 from expert_pool.records.service import AttendanceEvent
+from expert_pool.requests import close as service_close
+from expert_pool.requests import service as service_draws
 from expert_pool.rounds import service as service_rounds
 from expert_pool.specialties import default_specialties
+from expert_pool.views import service as service_views
 from signing.draw.errors import DrawError
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category

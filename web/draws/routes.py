@@ -15,12 +15,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from expert_pool.draws import close as service_close
-from expert_pool.draws import service as service_draws
-from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawSpec
 from expert_pool.pools import service as service_pools
+from expert_pool.requests import close as service_close
+from expert_pool.requests import service as service_draws
 from expert_pool.rounds import service as service_rounds
+from expert_pool.views import service as service_views
 from signing.draw.transcript import Category
 from web.auth import signed_in
 from web.draws.bodies import (

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from accounts import security_events
 from accounts.errors import PermissionDenied
-from expert_pool.draws import views as service_views
+from expert_pool.views import service as service_views
 from signing.draw.transcript import Transcript
 from web.auth import current_actor
 from web.db.database import acquire

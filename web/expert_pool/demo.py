@@ -34,16 +34,16 @@ from audit.service import LogIdentity
 from expert_pool.answers import queries as queries_members
 from expert_pool.answers import service as service_answers
 from expert_pool.draws import access as service_common
-from expert_pool.draws import service as service_draws
-from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawSpec, MemberStatus, Purpose, seated_experts
 from expert_pool.experts import queries as queries_experts
 from expert_pool.experts import service as service_experts
 from expert_pool.id_card import check_character
 from expert_pool.pools import service as service_pools
+from expert_pool.requests import service as service_draws
 from expert_pool.rounds import service as service_rounds
 from expert_pool.venues import service as service_venues
 from expert_pool.venues.model import Venue
+from expert_pool.views import service as service_views
 from signing.certs import Identity, dump_pem_certificate
 from signing.demo_ca import DemoCA, issue_identity
 from signing.draw.response import Decision, DrawResponse

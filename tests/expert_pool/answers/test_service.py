@@ -9,12 +9,12 @@ import asyncpg
 from accounts.model import Actor
 from expert_pool.answers import service as service_answers
 from expert_pool.draws import access as service_common
-from expert_pool.draws import close as service_close
 from expert_pool.draws import queries as queries_draws
-from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawStatus, MemberStatus
 from expert_pool.errors import DrawResponseConflict
 from expert_pool.notices.service import dispatch_notifications
+from expert_pool.requests import close as service_close
+from expert_pool.views import service as service_views
 from signing.draw.response import Decision
 from tests.expert_pool.world import (
     World,

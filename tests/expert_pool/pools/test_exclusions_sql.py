@@ -6,7 +6,6 @@ import datetime as dt
 import random
 
 from expert_pool.draws import access as service_common
-from expert_pool.draws import service as service_draws
 from expert_pool.experts import queries as queries_experts
 from expert_pool.experts import service as service_experts
 from expert_pool.model import ExpertStatus, Penalty, PenaltyKind, RelationKind, Relationship
@@ -18,6 +17,7 @@ from expert_pool.pools.exclusions import (
     ServiceRecord,
     exclude,
 )
+from expert_pool.requests import service as service_draws
 from signing.draw.transcript import Category
 from tests.accounts.factory import new_credit_code
 from tests.expert_pool.world import (

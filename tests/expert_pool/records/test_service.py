@@ -8,13 +8,13 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from expert_pool import service
-from expert_pool.draws import views as service_views
 from expert_pool.errors import AttendanceConflict, AttendanceInvalid
 from expert_pool.experts import queries as queries_experts
 from expert_pool.model import ExpertStatus
 from expert_pool.records import service as service_records
 from expert_pool.records.model import Offence, Sanction
 from expert_pool.records.service import AttendanceEvent
+from expert_pool.views import service as service_views
 from signing.draw.response import Decision
 from tests.expert_pool.world import (
     World,

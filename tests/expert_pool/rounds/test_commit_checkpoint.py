@@ -14,11 +14,11 @@ import pytest
 from audit import service as audit
 from expert_pool import service
 from expert_pool.draws import access as service_common
-from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawStatus
 from expert_pool.errors import DrawCommitHashMismatch, DrawCommitNotCheckpointed
 from expert_pool.rounds import queries as queries_rounds
 from expert_pool.rounds import service as service_rounds
+from expert_pool.views import service as service_views
 from signing.log.checkpoint import Cosigner, generate_private_key, open_checkpoint
 from signing.log.entry import LogEntry
 from signing.log.merkle import leaf_hash, verify_inclusion

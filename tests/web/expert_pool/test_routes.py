@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 
 from accounts.keys import queries as key_queries
 from accounts.model import Actor
-from expert_pool.draws import close as service_close
+from expert_pool.requests import close as service_close
 from expert_pool.rounds import queries as queries_rounds
 from signing.certs import cert_sha256, dump_pem_certificate, dump_pem_private_key
 from signing.cms import verify_detached

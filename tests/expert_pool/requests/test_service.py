@@ -9,8 +9,6 @@ from expert_pool import service
 from expert_pool.answers import queries as queries_members
 from expert_pool.answers import service as service_answers
 from expert_pool.draws import access as service_common
-from expert_pool.draws import service as service_draws
-from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawStatus, MemberStatus
 from expert_pool.errors import (
     DrawEntropyOutOfOrder,
@@ -19,7 +17,9 @@ from expert_pool.errors import (
     DrawStateInvalid,
 )
 from expert_pool.experts import service as service_experts
+from expert_pool.requests import service as service_draws
 from expert_pool.rounds import queries as queries_rounds
+from expert_pool.views import service as service_views
 from signing.draw.response import Decision
 from signing.draw.rules import ContributorRole
 from signing.draw.verify import verify_transcript

@@ -5,7 +5,7 @@ the commit (pools after exclusions, seed commitment) is logged before any entrop
 exists; entropy offered before it is refused (`draw_not_committed`, in
 expert_pool.rounds.service, which takes the contributions and draws the rounds). A pool
 below the minimum ratio needs a supervisor's approval before the commit
-(expert_pool.pools.service); cancelling needs one too (expert_pool.draws.close).
+(expert_pool.pools.service); cancelling needs one too (expert_pool.requests.close).
 
 Every change runs under the draw's row lock (draws.queries.draw(lock=True)).
 """

@@ -6,9 +6,9 @@ from __future__ import annotations
 from expert_pool.answers import queries as queries_members
 from expert_pool.answers import service as service_answers
 from expert_pool.draws import access as service_common
-from expert_pool.draws import close as service_close
-from expert_pool.draws import views as service_views
 from expert_pool.draws.model import DrawStatus, MemberStatus
+from expert_pool.requests import close as service_close
+from expert_pool.views import service as service_views
 from signing.draw.verify import verify_transcript
 from tests.expert_pool.world import (
     World,

@@ -6,6 +6,7 @@ department) and, at sign-in, to the committee itself; the transcript and pools t
 supervisors, and after the award to everyone entitled — everyone when the policy makes
 the list public, else the agency and the committee. The platform seed is in the
 transcript only once the committee is complete, and never before that for anyone.
+Who may see the sealed parts is decided by expert_pool.records.sealed_access.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts.errors import Unauthenticated
 from accounts.model import Actor, Role
 from accounts.permissions import Action, is_allowed, require
 from audit import service as audit
 from expert_pool.answers import queries as queries_members
 from expert_pool.draws import queries as queries_draws
-from expert_pool.draws.access import get_draw, resource
+from expert_pool.draws.access import get_draw, not_checkpointed, resource
 from expert_pool.draws.model import (
     DrawStatus,
     Member,
@@ -32,10 +32,9 @@ from expert_pool.draws.model import (
     expert_categories,
     seated_experts,
 )
-from expert_pool.errors import DrawCommitNotCheckpointed, DrawNotCommitted
-from expert_pool.experts import queries as queries_experts
+from expert_pool.errors import DrawNotCommitted
 from expert_pool.pools import queries as queries_pools
-from expert_pool.records import queries as queries_records
+from expert_pool.records.sealed_access import require_sealed
 from expert_pool.rounds import queries as queries_rounds
 from signing.draw.algorithm import reveal_seed
 from signing.draw.rules import ContributorRole
@@ -161,53 +160,6 @@ async def list_draws(conn: asyncpg.Connection, actor: Actor) -> list[DrawSummary
 
 
 # --- the sealed list -----------------------------------------------------------------
-
-
-async def _in_committee(conn: asyncpg.Connection, actor: Actor, draw: StoredDraw) -> bool:
-    """A confirmed member who has signed in to the session (names at sign-in)."""
-    if not actor.has_role(Role.EXPERT):
-        return False
-    profile = await queries_experts.expert_of_user(conn, actor.user_id)
-    if profile is None:
-        return False
-    member = await queries_members.member(conn, draw.id, profile.expert.id)
-    if member is None or member.status is not MemberStatus.CONFIRMED:
-        return False
-    return await queries_records.has_signed_in(conn, draw.id, profile.expert.id)
-
-
-async def _entitled_after_award(
-    conn: asyncpg.Connection, actor: Actor | None, draw: StoredDraw
-) -> bool:
-    if draw.awarded_at is None:
-        return False
-    if draw.policy.public_after_award:
-        return True
-    if actor is None:
-        return False
-    return is_allowed(actor, Action.REQUEST_DRAW, resource(draw)) or await _in_committee(
-        conn, actor, draw
-    )
-
-
-async def require_sealed(
-    conn: asyncpg.Connection,
-    actor: Actor | None,
-    draw: StoredDraw,
-    action: Action,
-    *,
-    committee_at_sign_in: bool = False,
-) -> None:
-    """Let through supervisors, the entitled after the award, and (names) the committee."""
-    if actor is not None and is_allowed(actor, action, resource(draw)):
-        return
-    if await _entitled_after_award(conn, actor, draw):
-        return
-    if actor is None:
-        raise Unauthenticated("sign in first: the committee list is sealed until the award")
-    if committee_at_sign_in and await _in_committee(conn, actor, draw):
-        return
-    require(actor, action, resource(draw))  # raises PermissionDenied (and is counted)
 
 
 async def transcript(conn: asyncpg.Connection, actor: Actor | None, draw_id: str) -> Transcript:
@@ -343,16 +295,6 @@ async def commit_proof(
         checkpoint_size=size,
         inclusion=tuple(await audit.inclusion_proof(conn, index, size)),
         cosigners=tuple(s.name for s in note.signatures if s.name != checkpoint.origin),
-    )
-
-
-def not_checkpointed(draw: StoredDraw) -> DrawCommitNotCheckpointed:
-    """The refusal while no checkpoint fixes the commit (entropy and the proof alike)."""
-    witnesses = ", ".join(draw.policy.commit_witnesses)
-    cosigned = f", cosigned by {witnesses}," if witnesses else ""
-    return DrawCommitNotCheckpointed(
-        f"no signed checkpoint{cosigned} covers the commit (log index "
-        f"{draw.commit_log_index}) yet: wait for the next checkpoint and try again"
     )
 
 

@@ -1,0 +1,1 @@
+"""A draw's use cases: the request, the commit, and closing (cancel-and-redraw, publication)."""
