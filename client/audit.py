@@ -46,6 +46,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         args.token = read_token(args)
     except (OSError, UnicodeDecodeError) as exc:
         return fail(f"cannot read the token file: {exc}")
+    try:  # local inputs first: a file that cannot be read says so before any request
+        args.saved_note = (
+            args.checkpoint.read_text(encoding="utf-8") if args.checkpoint is not None else None
+        )
+    except (OSError, UnicodeDecodeError) as exc:
+        return fail(f"cannot read the saved checkpoint: {exc}")
     headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
     try:
         with httpx.Client(base_url=args.server.rstrip("/"), timeout=60, headers=headers) as http:
@@ -67,8 +73,8 @@ def _verify(http: httpx.Client, args: argparse.Namespace) -> int:
     note = http.get("/api/v1/log/checkpoint").raise_for_status().text
     current, _ = open_checkpoint(note, verifier)
     print(f"checkpoint: {current.origin} size {current.size}, signature ok")
-    if args.checkpoint is not None:
-        saved, _ = open_checkpoint(args.checkpoint.read_text(encoding="utf-8"), verifier)
+    if args.saved_note is not None:
+        saved, _ = open_checkpoint(args.saved_note, verifier)
         if not _consistent(http, saved, current):
             return fail(
                 f"FAILED: the log of size {current.size} does not extend the saved "

@@ -106,12 +106,25 @@ def _poll(
     except AuditError as exc:
         print(f"etender witness: invalid checkpoint ({exc.code}): {exc.message}", file=sys.stderr)
         return 1
+    except httpx.HTTPStatusError as exc:  # the platform refused: say its code and why
+        code, message = _refusal(exc.response)
+        print(f"etender witness: REFUSED by the server ({code}): {message}", file=sys.stderr)
+        return 1
     except httpx.HTTPError as exc:
-        print(f"etender witness: server unreachable or refused: {exc}", file=sys.stderr)
+        print(f"etender witness: server unreachable: {exc}", file=sys.stderr)
         return 2
     _save_state(state_path, note)
     print(f"etender witness: cosigned size {new_state.size}")
     return 0
+
+
+def _refusal(response: httpx.Response) -> tuple[str, str]:
+    """The error body's code and message (docs/api-errors.md), else the bare status."""
+    try:
+        error = response.json()["error"]
+        return str(error["code"]), str(error["message"])
+    except (ValueError, KeyError, TypeError):
+        return f"http_{response.status_code}", response.reason_phrase
 
 
 def _consistency(client: httpx.Client, first: int, second: int) -> list[bytes]:

@@ -24,16 +24,107 @@ taken (issue 9, item 2); empty: the log's own signature suffices.
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from expert_pool.draws.committee import DEFAULT_COMMITTEE_POLICY, CommitteePolicy
 from expert_pool.errors import PolicyInvalid
-from expert_pool.pools.exclusions import ExclusionPolicy
-from expert_pool.records.model import AssessmentPolicy, DeductionTable, Offence
 from signing.draw.rules import DEFAULT_POLICY, DrawPolicy
+
+# --- the policy types of the features (kept here, below them: every feature reads
+# its numbers from the one policy document, and the core imports no feature) ---
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CommitteePolicy:
+    """Minimum size and expert share (as a fraction num/den) of a committee."""
+
+    min_members: int = 5
+    expert_share_num: int = 2
+    expert_share_den: int = 3
+
+    def __post_init__(self) -> None:
+        if self.min_members < 1 or not 0 < self.expert_share_num <= self.expert_share_den:
+            raise PolicyInvalid("min_members >= 1 and an expert share in (0, 1]")
+
+
+DEFAULT_COMMITTEE_POLICY = CommitteePolicy()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExclusionPolicy:
+    """The numbers of the exclusion rules (DOMAIN.md: configurable policy data)."""
+
+    age_limit: int = 70  # 65 or 70 by province; excluded from that birthday on
+    min_years: int = 8  # years of practice in the field
+    cool_off_days: int = 30  # N: no second service for the same tenderer within N days
+    monthly_cap: int = 4  # M: at most M services in one calendar month
+
+    def __post_init__(self) -> None:
+        if not 18 <= self.age_limit <= 100 or self.min_years < 0:
+            raise PolicyInvalid("age_limit must be 18..100 and min_years >= 0")
+        if self.cool_off_days < 0 or self.monthly_cap < 1:
+            raise PolicyInvalid("cool_off_days must be >= 0 and monthly_cap >= 1")
+
+
+class Offence(enum.StrEnum):
+    """An attendance or conduct incident that costs points."""
+
+    LATE = "late"  # more than the grace period late
+    UNABLE_TO_OPERATE = "unable_to_operate"  # cannot use electronic evaluation
+    ABSENT = "absent"
+    LEFT_EARLY = "left_early"
+    HID_CONFLICT = "hid_conflict"  # did not declare a ground for recusal
+
+
+def _default_points() -> Mapping[Offence, int]:
+    return MappingProxyType(
+        {
+            Offence.LATE: 10,
+            Offence.UNABLE_TO_OPERATE: 10,
+            Offence.ABSENT: 20,
+            Offence.LEFT_EARLY: 30,
+            Offence.HID_CONFLICT: 50,
+        }
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DeductionTable:
+    """Points deducted per offence, and how late counts as late."""
+
+    points: Mapping[Offence, int] = field(default_factory=_default_points)
+    late_grace_minutes: int = 15
+
+    def __post_init__(self) -> None:
+        if set(self.points) != set(Offence) or any(p < 0 for p in self.points.values()):
+            raise PolicyInvalid("the deduction table gives every offence points >= 0")
+        if self.late_grace_minutes < 0:
+            raise PolicyInvalid("late_grace_minutes must be >= 0")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AssessmentPolicy:
+    """Thresholds of the yearly sanctions (configurable, DOMAIN.md)."""
+
+    deductions: DeductionTable = field(default_factory=DeductionTable)
+    report_points: int = 8
+    suspend_late_count: int = 3
+    suspend_absent_count: int = 2
+    min_attendance_num: int = 1  # attended / accepted must be >= num / den
+    min_attendance_den: int = 3
+
+    def __post_init__(self) -> None:
+        if self.report_points < 1 or self.suspend_late_count < 1 or self.suspend_absent_count < 1:
+            raise PolicyInvalid("sanction thresholds must be >= 1")
+        if (
+            self.min_attendance_den < 1
+            or not 0 <= self.min_attendance_num <= self.min_attendance_den
+        ):
+            raise PolicyInvalid("the attendance ratio must be a fraction in [0, 1]")
+
 
 _CHANNEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 

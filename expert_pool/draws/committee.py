@@ -10,23 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from expert_pool.errors import CommitteeCompositionInvalid, PolicyInvalid
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CommitteePolicy:
-    """Minimum size and expert share (as a fraction num/den) of a committee."""
-
-    min_members: int = 5
-    expert_share_num: int = 2
-    expert_share_den: int = 3
-
-    def __post_init__(self) -> None:
-        if self.min_members < 1 or not 0 < self.expert_share_num <= self.expert_share_den:
-            raise PolicyInvalid("min_members >= 1 and an expert share in (0, 1]")
-
-
-DEFAULT_COMMITTEE_POLICY = CommitteePolicy()
+from expert_pool.errors import CommitteeCompositionInvalid
+from expert_pool.policy import DEFAULT_COMMITTEE_POLICY, CommitteePolicy
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ from expert_pool.model import (
     require_aware,
     validate_id,
 )
+from expert_pool.policy import ExclusionPolicy
 from expert_pool.regions import (
     DEFAULT_REGIONS,
     CategoryLabel,
@@ -76,22 +77,6 @@ _STATUS_REASON = {
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ExclusionPolicy:
-    """The numbers of the exclusion rules (DOMAIN.md: configurable policy data)."""
-
-    age_limit: int = 70  # 65 or 70 by province; excluded from that birthday on
-    min_years: int = 8  # years of practice in the field
-    cool_off_days: int = 30  # N: no second service for the same tenderer within N days
-    monthly_cap: int = 4  # M: at most M services in one calendar month
-
-    def __post_init__(self) -> None:
-        if not 18 <= self.age_limit <= 100 or self.min_years < 0:
-            raise PolicyInvalid("age_limit must be 18..100 and min_years >= 0")
-        if self.cool_off_days < 0 or self.monthly_cap < 1:
-            raise PolicyInvalid("cool_off_days must be >= 0 and monthly_cap >= 1")
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ServiceRecord:
     """One evaluation an expert served: for which tenderer, on which local date."""
 
@@ -123,7 +108,7 @@ class DrawRequest:
     session_start: datetime
     session_end: datetime
     categories: tuple[Category, ...]
-    policy: ExclusionPolicy = ExclusionPolicy()
+    policy: ExclusionPolicy = field(default_factory=ExclusionPolicy)
 
     def __post_init__(self) -> None:
         start = require_aware(self.session_start, what="session_start")

@@ -13,72 +13,15 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from expert_pool.errors import PolicyInvalid
 from expert_pool.model import require_aware
+from expert_pool.policy import AssessmentPolicy, DeductionTable, Offence
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-class Offence(enum.StrEnum):
-    """An attendance or conduct incident that costs points."""
-
-    LATE = "late"  # more than the grace period late
-    UNABLE_TO_OPERATE = "unable_to_operate"  # cannot use electronic evaluation
-    ABSENT = "absent"
-    LEFT_EARLY = "left_early"
-    HID_CONFLICT = "hid_conflict"  # did not declare a ground for recusal
-
-
-def _default_points() -> Mapping[Offence, int]:
-    return MappingProxyType(
-        {
-            Offence.LATE: 10,
-            Offence.UNABLE_TO_OPERATE: 10,
-            Offence.ABSENT: 20,
-            Offence.LEFT_EARLY: 30,
-            Offence.HID_CONFLICT: 50,
-        }
-    )
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DeductionTable:
-    """Points deducted per offence, and how late counts as late."""
-
-    points: Mapping[Offence, int] = field(default_factory=_default_points)
-    late_grace_minutes: int = 15
-
-    def __post_init__(self) -> None:
-        if set(self.points) != set(Offence) or any(p < 0 for p in self.points.values()):
-            raise PolicyInvalid("the deduction table gives every offence points >= 0")
-        if self.late_grace_minutes < 0:
-            raise PolicyInvalid("late_grace_minutes must be >= 0")
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AssessmentPolicy:
-    """Thresholds of the yearly sanctions (configurable, DOMAIN.md)."""
-
-    deductions: DeductionTable = field(default_factory=DeductionTable)
-    report_points: int = 8
-    suspend_late_count: int = 3
-    suspend_absent_count: int = 2
-    min_attendance_num: int = 1  # attended / accepted must be >= num / den
-    min_attendance_den: int = 3
-
-    def __post_init__(self) -> None:
-        if self.report_points < 1 or self.suspend_late_count < 1 or self.suspend_absent_count < 1:
-            raise PolicyInvalid("sanction thresholds must be >= 1")
-        if (
-            self.min_attendance_den < 1
-            or not 0 <= self.min_attendance_num <= self.min_attendance_den
-        ):
-            raise PolicyInvalid("the attendance ratio must be a fraction in [0, 1]")
 
 
 def late_offence(

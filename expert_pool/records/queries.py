@@ -12,7 +12,8 @@ from uuid import UUID
 import asyncpg
 
 from expert_pool.errors import AssessmentExists, AttendanceConflict
-from expert_pool.records.model import Incident, Offence, Sanction, YearRecord
+from expert_pool.policy import Offence
+from expert_pool.records.model import Incident, Sanction, YearRecord
 
 INSERT_ATTENDANCE = """
 INSERT INTO attendance_events (draw_id, expert_id, event, occurred_at, recorded_by)

@@ -41,15 +41,9 @@ from expert_pool.errors import (
 from expert_pool.events import PoolEvent
 from expert_pool.experts import queries as queries_experts
 from expert_pool.model import AlertKind, ExpertStatus, require_aware, validate_id
+from expert_pool.policy import Offence
 from expert_pool.records import queries as queries_records
-from expert_pool.records.model import (
-    Incident,
-    Offence,
-    Sanction,
-    assess_year,
-    late_offence,
-    year_record,
-)
+from expert_pool.records.model import Incident, Sanction, assess_year, late_offence, year_record
 from expert_pool.records.queries import Assessment, StoredYearRecord
 from expert_pool.records.sealed_access import require_sealed
 from expert_pool.service import load_policy

@@ -61,9 +61,14 @@ def render() -> str:
     ours = [cls for cls in error_classes() if issubclass(cls, EtenderError)]
     parts = [HEAD, "## The root\n", TABLE, row(EtenderError), ""]
     for root in ROOTS:
-        package = root.__module__.split(".")[0]
-        parts += [f"## {package}/\n", TABLE]
-        parts += [row(cls) for cls in ours if issubclass(cls, root)]
+        family = [cls for cls in ours if issubclass(cls, root)]
+        # Where the family's classes live: a root's classes may sit in several packages
+        # (the log's format errors in signing/log/, its store's in audit/).
+        homes = sorted(
+            {cls.__module__.rpartition(".")[0].replace(".", "/") + "/" for cls in family}
+        )
+        parts += [f"## {root.__name__}: {', '.join(homes)}\n", TABLE]
+        parts += [row(cls) for cls in family]
         parts.append("")
     return "\n".join(parts)
 

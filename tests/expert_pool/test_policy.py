@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from expert_pool.errors import PolicyInvalid
-from expert_pool.policy import DEFAULT_POOL_POLICY, policy_from_json
-from expert_pool.records.model import Offence
+from expert_pool.policy import DEFAULT_POOL_POLICY, Offence, policy_from_json
 
 
 def test_the_defaults_are_domain_md_numbers() -> None:

@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from web.errors import WebError
+from signing.errors import EtenderError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "web.cli.server",
@@ -51,9 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except WebError as exc:
+    except EtenderError as exc:  # any refusal of ours, under the one root: one line
         print(f"etender: {exc.message}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a file named on the command line that cannot be read
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"etender: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -13,7 +13,7 @@ from uuid import UUID
 import msgspec
 
 from expert_pool.draws.model import MemberStatus, Purpose
-from expert_pool.records.model import Offence
+from expert_pool.policy import Offence
 from expert_pool.records.service import AttendanceEvent
 from signing.draw.rules import ContributorRole
 

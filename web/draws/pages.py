@@ -20,9 +20,9 @@ from accounts.permissions import Action, is_allowed
 from expert_pool.draws import access as service_common
 from expert_pool.draws.model import DrawSpec, DrawStatus, Purpose, StoredDraw
 from expert_pool.errors import DrawCommitNotCheckpointed, ExpertPoolError
+from expert_pool.policy import Offence
 from expert_pool.pools import service as service_pools
 from expert_pool.records import service as service_records
-from expert_pool.records.model import Offence
 from expert_pool.records.service import AttendanceEvent
 from expert_pool.requests import close as service_close
 from expert_pool.requests import service as service_draws

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from expert_pool.draws.committee import (
-    CommitteePolicy,
     Composition,
     check_committee,
     composition_problems,
     max_representatives,
 )
 from expert_pool.errors import CommitteeCompositionInvalid
+from expert_pool.policy import CommitteePolicy
 
 
 @pytest.mark.parametrize(("experts", "reps"), [(5, 0), (4, 1), (7, 2), (6, 3), (9, 0)])

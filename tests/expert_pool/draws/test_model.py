@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from expert_pool.draws.committee import CommitteePolicy
 from expert_pool.draws.model import DrawSpec, check_spec, missing_roles
 from expert_pool.errors import (
     CategoryLabelInvalid,
@@ -15,7 +14,7 @@ from expert_pool.errors import (
     RegionRuleInvalid,
     SpecialtyUnknown,
 )
-from expert_pool.policy import DEFAULT_POOL_POLICY, PoolPolicy
+from expert_pool.policy import DEFAULT_POOL_POLICY, CommitteePolicy, PoolPolicy
 from expert_pool.specialties import default_specialties
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category

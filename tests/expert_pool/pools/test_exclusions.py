@@ -26,9 +26,9 @@ from expert_pool.model import (
     Title,
     UnavailableInterval,
 )
+from expert_pool.policy import ExclusionPolicy
 from expert_pool.pools.exclusions import (
     DrawRequest,
-    ExclusionPolicy,
     ExclusionReason,
     ExpertFacts,
     ServiceRecord,

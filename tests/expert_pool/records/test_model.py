@@ -7,11 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from expert_pool.errors import PolicyInvalid, TimeNotAware
+from expert_pool.policy import AssessmentPolicy, DeductionTable, Offence
 from expert_pool.records.model import (
-    AssessmentPolicy,
-    DeductionTable,
     Incident,
-    Offence,
     Sanction,
     SanctionReason,
     assess_year,

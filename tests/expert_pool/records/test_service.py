@@ -11,8 +11,9 @@ from expert_pool import service
 from expert_pool.errors import AttendanceConflict, AttendanceInvalid
 from expert_pool.experts import queries as queries_experts
 from expert_pool.model import ExpertStatus
+from expert_pool.policy import Offence
 from expert_pool.records import service as service_records
-from expert_pool.records.model import Offence, Sanction
+from expert_pool.records.model import Sanction
 from expert_pool.records.service import AttendanceEvent
 from expert_pool.views import service as service_views
 from signing.draw.response import Decision

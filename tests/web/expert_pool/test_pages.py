@@ -10,8 +10,9 @@ import httpx
 from accounts.model import Actor
 from expert_pool.draws.model import DrawStatus, MemberStatus
 from expert_pool.model import ExpertStatus, Title
+from expert_pool.policy import Offence
 from expert_pool.pools.exclusions import ExclusionReason
-from expert_pool.records.model import Offence, Sanction
+from expert_pool.records.model import Sanction
 from expert_pool.records.service import AttendanceEvent
 from tests.accounts.factory import PASSWORD
 from tests.expert_pool import fixtures
