@@ -7,10 +7,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-PACKAGES = (
-    "signing", "audit", "accounts", "live", "tender", "expert_pool", "evaluation", "supervision",
-    "web", "client",
-)  # fmt: skip
+from tests.packages import OURS as PACKAGES
 
 
 @cache

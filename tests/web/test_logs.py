@@ -12,11 +12,10 @@ import ast
 import logging
 from pathlib import Path
 
+from tests.packages import OURS
 from web.logs import JsonFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("accounts", "audit", "evaluation", "expert_pool", "signing", "supervision")
-PACKAGES += ("tender", "web")
 RESERVED = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
@@ -42,7 +41,7 @@ def test_no_log_extra_key_is_a_log_record_attribute() -> None:
     """Every ``extra=`` key in the source tree is free to use."""
     clashes = [
         f"{path.relative_to(ROOT)}:{line}: {key!r}"
-        for package in PACKAGES
+        for package in OURS
         for path in sorted((ROOT / package).rglob("*.py"))
         for line, key in _extra_keys(ast.parse(path.read_text(encoding="utf-8")))
         if key in RESERVED
