@@ -367,3 +367,28 @@ async def recent_records(conn: asyncpg.Connection, seconds: float) -> list[tuple
     """(tender, lot number, record bytes) of records published in the last ``seconds``."""
     rows = await conn.fetch(RECENT_RECORDS, seconds)
     return [(row["tender_id"], str(row["number"]), bytes(row["body"])) for row in rows]
+
+
+# Who takes part in a lot's opening hall: its committee, and bidders with a bid
+# (tender/opening/session.py decides the audiences from it).
+HALL_PARTICIPATION = """
+SELECT
+    EXISTS (SELECT 1 FROM opening_officials o WHERE o.lot_id = $1 AND o.user_id = $2)
+        AS official,
+    EXISTS (
+        SELECT 1 FROM bids b
+        WHERE b.lot_id = $1 AND b.status = 'submitted'
+          AND (b.bidder_id = ANY($3::uuid[])
+               OR b.consortium && ARRAY(
+                   SELECT credit_code FROM organisations WHERE id = ANY($3::uuid[])))
+    ) AS bidder
+"""
+
+
+async def hall_participation(
+    conn: asyncpg.Connection, lot_id: UUID, user_id: UUID, bidder_orgs: list[UUID]
+) -> tuple[bool, bool]:
+    """(on the lot's opening committee, acts for a bidder or consortium member with a bid)."""
+    row = await conn.fetchrow(HALL_PARTICIPATION, lot_id, user_id, bidder_orgs)
+    assert row is not None  # a SELECT of two EXISTS always returns its row
+    return bool(row["official"]), bool(row["bidder"])

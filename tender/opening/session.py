@@ -28,6 +28,7 @@ from tender.errors import HallCommandRefused, LotNotFound, TenderNotFound
 from tender.lifecycle import load
 from tender.model import Tender
 from tender.opening import progress as opening_progress
+from tender.opening import queries as opening_queries
 from tender.opening.lot import Opening
 from tender.opening.model import OpeningError
 
@@ -225,33 +226,10 @@ async def may_ask_status(conn: asyncpg.Connection, actor: Actor, tender: Tender,
     if lot_id is None:
         return False
     bidder_orgs = sorted(actor.acting_for(Role.BIDDER))
-    official, bidder = await hall_participation(conn, lot_id, actor.user_id, bidder_orgs)
+    official, bidder = await opening_queries.hall_participation(
+        conn, lot_id, actor.user_id, bidder_orgs
+    )
     return (official and actor.has_role(Role.OPENING_OFFICIAL)) or bidder
-
-
-# The lot's committee and bidders (SQL of the opening's tables; belongs with
-# tender/opening's queries once they are one package).
-HALL_PARTICIPATION = """
-SELECT
-    EXISTS (SELECT 1 FROM opening_officials o WHERE o.lot_id = $1 AND o.user_id = $2)
-        AS official,
-    EXISTS (
-        SELECT 1 FROM bids b
-        WHERE b.lot_id = $1 AND b.status = 'submitted'
-          AND (b.bidder_id = ANY($3::uuid[])
-               OR b.consortium && ARRAY(
-                   SELECT credit_code FROM organisations WHERE id = ANY($3::uuid[])))
-    ) AS bidder
-"""
-
-
-async def hall_participation(
-    conn: asyncpg.Connection, lot_id: UUID, user_id: UUID, bidder_orgs: list[UUID]
-) -> tuple[bool, bool]:
-    """(on the lot's opening committee, acts for a bidder or consortium member with a bid)."""
-    row = await conn.fetchrow(HALL_PARTICIPATION, lot_id, user_id, bidder_orgs)
-    assert row is not None  # a SELECT of two EXISTS always returns its row
-    return bool(row["official"]), bool(row["bidder"])
 
 
 async def hall_session(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> UUID:
