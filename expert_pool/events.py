@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 
+from signing.draw.commit_check import COMMIT_KIND
+
 
 class PoolEvent(enum.StrEnum):
     """Log entry kinds of expert_pool."""
@@ -27,7 +29,7 @@ class PoolEvent(enum.StrEnum):
     DRAW_REQUESTED = "draw.requested"
     DRAW_PREPARED = "draw.prepared"
     DRAW_POOL_APPROVED = "draw.pool_approved"
-    DRAW_COMMITTED = "draw.committed"
+    DRAW_COMMITTED = COMMIT_KIND  # the kind a contributor's client checks (signing/draw)
     DRAW_ENTROPY = "draw.entropy_contributed"
     DRAW_ROUND = "draw.round_drawn"
     DRAW_CONFIRMED = "draw.member_confirmed"

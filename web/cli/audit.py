@@ -8,8 +8,9 @@ import asyncpg
 
 from audit import service
 from client.audit import add_verify
+from client.console import fail
 from signing.log.errors import AuditError
-from web.cli.common import fail, run_with_database
+from web.cli.common import run_with_database
 from web.settings import Settings
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import asyncpg
 
+from client.console import fail
 from web.db.database import DatabaseTarget, prepare, target_for
 from web.errors import WebError
 from web.settings import Settings
@@ -20,12 +20,6 @@ T = TypeVar("T")
 def settings() -> Settings:
     """Settings from the process environment (read once, here)."""
     return Settings.from_env(os.environ)
-
-
-def fail(message: str, code: int = 2) -> int:
-    """Print one clear line on stderr and return the exit code."""
-    print(f"etender: {message}", file=sys.stderr)
-    return code
 
 
 def run_with_database(

@@ -12,8 +12,9 @@ import sys
 
 import uvicorn
 
+from client.console import fail
 from web import logs
-from web.cli.common import fail, guarded, settings
+from web.cli.common import guarded, settings
 from web.db.database import prepare, target_for
 from web.db.embedded import DATABASE, SUPERUSER, find_bindir
 from web.http_limits import http_protocol

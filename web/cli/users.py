@@ -21,7 +21,8 @@ from accounts.model import ADMIN_ROLES, ROLE_SCOPE_KINDS, ConsoleOperator, OrgKi
 from accounts.organisations import service as organisations
 from accounts.passwords import check_password_policy
 from accounts.users import service as user_service
-from web.cli.common import fail, guarded, run_with_database
+from client.console import fail
+from web.cli.common import guarded, run_with_database
 from web.settings import Settings
 
 Work = Callable[[asyncpg.Connection, Settings], Awaitable[int]]
