@@ -19,6 +19,7 @@ Checked here, from every import statement (those inside functions and under
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -224,3 +225,29 @@ def test_no_module_over_400_lines() -> None:
     """A module that grew past 400 lines holds more than one responsibility (issue 10)."""
     long = {m: n for m, p in MODULES.items() if (n := len(p.read_text().splitlines())) > 400}
     assert long == {}
+
+
+# The two places that touch Starlette's state: the factory stores the Services there,
+# and the one typed accessor reads them (DESIGN.md: nothing discovered lazily).
+STATE_HOLDERS = {"web.app", "web.services"}
+
+
+APP_STATE = re.compile(r"\bapp\.state\b|getattr\([\w.]*\.state\b")
+
+
+def test_only_the_factory_and_the_accessor_touch_app_state() -> None:
+    """No module reaches ``app.state`` (nor ``getattr`` on any ``.state``) but
+    web/app.py (stores the Services) and web/services.py (``services()``)."""
+    touching = sorted(
+        name
+        for name, path in MODULES.items()
+        if name not in STATE_HOLDERS and APP_STATE.search(path.read_text(encoding="utf-8"))
+    )
+    assert touching == []
+
+
+def test_the_app_state_check_finds_a_lazy_lookup() -> None:
+    """The pattern sees the two spellings the issue removed (a vacuous check passes)."""
+    assert APP_STATE.search('cached = getattr(app.state, "opening", None)')
+    assert APP_STATE.search("pool = request.app.state.pool")
+    assert not APP_STATE.search("request.state.actor = actor")
