@@ -25,7 +25,7 @@ import enum
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from tender.model import EvaluationMethod, Evaluation
+from tender.model import Evaluation, EvaluationMethod
 
 KIND = "evaluation"  # the live session kind (live_sessions.kind)
 
@@ -192,6 +192,7 @@ class SessionState:
     lot: str
     attempt: int  # 1, 2, … : a sealed session's lot gets a new committee and attempt
     draw_id: str
+    department_id: UUID  # the supervising industry department (its supervisors observe)
     phase: Phase
     phase_deadline: datetime | None
     paused_at: datetime | None
