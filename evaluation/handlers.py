@@ -13,14 +13,32 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 
 from accounts.model import Actor
+from evaluation.events import EvaluationEvent
 from evaluation.model import EvaluationPolicy, Member, SessionState
 from live.model import Emit
 from signing.trust import TrustStore
+
+
+class SessionOps(Protocol):
+    """What the session core (evaluation/sessions) does for every feature's handlers.
+
+    Passed in the context so that a feature needs the core's contract, not its module:
+    the room (evaluation/room) builds the context with the core's implementation.
+    """
+
+    async def advance(self, ctx: Ctx) -> list[Emit]:
+        """Move to the next phase (its deadline from the policy), logged; its events."""
+
+    async def log(self, ctx: Ctx, kind: EvaluationEvent, data: Mapping[str, Any]) -> int:
+        """Append a log entry in the command's transaction (a member named by seat only)."""
+
+    async def mark_absent(self, ctx: Ctx, seat: int, reason: str) -> list[Emit]:
+        """Handle a seat's member as absent (findings void; a replacement is needed)."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -34,6 +52,7 @@ class Ctx:
     now: datetime  # the database clock at the start of the transaction
     policy: EvaluationPolicy
     trust: TrustStore  # the current trust store: members' certificates verify against it
+    ops: SessionOps
 
     @property
     def member(self) -> Member | None:
