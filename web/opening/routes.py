@@ -121,7 +121,12 @@ async def open_commercial(request: Request) -> ProgressBody:
     opening = services(request).opening()
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
-        done = await open_commercial_stage(conn, actor, which, lot, opening=opening)
+        passed = await opening_progress.frozen_bidders(
+            conn, which, lot
+        )  # INTEGRATION: evaluation's passed bids
+        done = await open_commercial_stage(
+            conn, actor, which, lot, opening=opening, passed=frozenset(passed)
+        )
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)
 
