@@ -280,3 +280,9 @@ def test_show_matches_the_docs_notation() -> None:
     ]
     assert show(Fraction(11855, 3)) == "3951.67…"
     assert re.fullmatch(r"4722\.22…", show(Fraction(5000 * 8500000, 9000000)))
+
+
+def test_the_api_docs_method_example_is_the_full_form() -> None:
+    """docs/api-tenders.md's example is a complete method, written back as shown."""
+    api = section(read("api-tenders.md"), "## The lot's evaluation method")
+    assert method(api).total_hundredths == 10_000
