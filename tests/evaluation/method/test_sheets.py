@@ -7,6 +7,8 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from evaluation.errors import EvaluationError
 from evaluation.method.errors import MethodSheetInvalid
@@ -218,3 +220,27 @@ def test_a_score_sheet_under_lowest_price_is_empty() -> None:
     assert validate_scores(lowest(), BIDS, []) == ()
     details = refused(lambda: validate_scores(lowest(), (BID_A, BID_B), SCORES))
     assert details["field"] == "item"
+
+
+@given(st.data())
+def test_any_complete_sheet_of_allowed_values_round_trips(data: st.DataObject) -> None:
+    """Property: entries of allowed points for every bid × sub-item, in any order, come
+    back sorted and written back as sent (to_json)."""
+    method = comprehensive()
+    entries = [
+        ScoreEntry(
+            bid=bid,
+            item=address,
+            points=data.draw(
+                st.sampled_from(sub.steps)
+                if sub.steps
+                else st.integers(sub.min_hundredths, sub.max_hundredths)
+            ),
+        )
+        for bid in BIDS
+        for address, sub in method.scored_items.items()
+    ]
+    sent = data.draw(st.permutations([e.to_json() for e in entries]))
+    found = validate_scores(method, BIDS, sent)
+    assert list(found) == sorted(entries, key=lambda e: (str(e.bid), e.item))
+    assert sorted((e.to_json() for e in found), key=str) == sorted(sent, key=str)
