@@ -374,3 +374,43 @@ class BidHeaderUnexpectedStanza(SealedBidError):
     """The header carries a stanza other than one bidder X25519 stanza and the share stanzas."""
 
     code = "bid_header_unexpected_stanza"
+
+
+# --- evaluation sheets (docs/formats/evaluation-sheet.md; owned by evaluation sheets work) ---
+
+
+class SheetMalformed(SignatureError):
+    """A sheet's bytes are not canonical JSON of etender-sheet-v1 (keys, types, order)."""
+
+    code = "sheet_malformed"
+
+
+class SheetTooLarge(SigningError):
+    """A sheet, its ciphertext or its signature is over the format's size limit."""
+
+    code = "sheet_too_large"
+    status = 413
+
+
+class SheetEncodingInvalid(SigningError):
+    """A binary field is not base64url without padding, or not of its fixed size."""
+
+    code = "sheet_encoding_invalid"
+
+
+class SheetDecryptionFailed(SigningError):
+    """The sealed sheet does not open: wrong key or nonce, or ciphertext or commitment altered."""
+
+    code = "sheet_decryption_failed"
+
+
+class SheetCommitmentMismatch(SigningError):
+    """The revealed sheet's SHA-256 is not the commitment it was submitted under."""
+
+    code = "sheet_commitment_mismatch"
+
+
+class SheetSignatureMismatch(SignatureError):
+    """The sheet's signature signs another content than the committed sheet."""
+
+    code = "sheet_signature_mismatch"

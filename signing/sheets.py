@@ -1,0 +1,508 @@
+"""Evaluation sheets: canonical bytes, salted commitment, seal and signature (sans-I/O).
+
+DESIGN.md, "Blind scoring": until the reveal the server holds only each sheet's salted
+commitment and the sheet sealed under a key the member's client holds; a submitted
+sheet is signed. The exact bytes are in docs/formats/evaluation-sheet.md:
+
+- the sheet is RFC 8785 canonical JSON of format ``etender-sheet-v1`` (its 32-byte
+  random salt makes the commitment hiding: equal scores give unequal commitments);
+- commitment = SHA-256(sheet bytes) (FIPS 180-4);
+- seal = ChaCha20-Poly1305 (RFC 8439 §2.8) under the member's 32-byte key and a
+  12-byte nonce, with the 32 commitment bytes as additional authenticated data;
+- signature = CMS detached SignedData over the sheet bytes (signing.cms): its
+  messageDigest attribute IS the commitment, so the server checks at submission that
+  the member signed this commitment without seeing the sheet.
+
+Every function takes and returns bytes; only :func:`new_key`, :func:`new_nonce` and
+:func:`new_salt` draw randomness (for clients).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from uuid import UUID
+
+from cryptography import x509
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+from signing import cms
+from signing.canonical import canonical_json
+from signing.certs import require_aware
+from signing.errors import (
+    SheetCommitmentMismatch,
+    SheetDecryptionFailed,
+    SheetEncodingInvalid,
+    SheetMalformed,
+    SheetSignatureMismatch,
+    SheetTooLarge,
+)
+from signing.trust import TrustStore, verify_chain
+
+FORMAT = "etender-sheet-v1"
+PHASES = ("qualification", "scoring", "adjustment")
+KEY_SIZE = 32  # RFC 8439 §2.8: a 256-bit key
+NONCE_SIZE = 12  # RFC 8439 §2.8: a 96-bit nonce
+TAG_SIZE = 16  # the Poly1305 tag appended to the ciphertext
+SALT_SIZE = 32
+COMMITMENT_SIZE = 32  # SHA-256
+MAX_CIPHERTEXT = 1 << 20  # 1 MiB, also a CHECK of evaluation_sheets (0058)
+MAX_SHEET = MAX_CIPHERTEXT - TAG_SIZE
+MAX_SIGNATURE = 64 << 10  # a CMS signature with its chain: a few KiB in practice
+MAX_ENTRIES = 10_000
+MAX_EXPLANATION = 2000
+MAX_JSON_INT = (1 << 53) - 1  # RFC 8785 §3.2.2.3 (I-JSON): integers exact in a double
+
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_ITEM = re.compile(r"[A-Za-z0-9_-]{1,32}(\.[A-Za-z0-9_-]{1,32}){0,3}")
+_REASON = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+# --- base64url without padding (RFC 4648 §5, §3.2) ---
+
+
+def b64url_encode(data: bytes) -> str:
+    """base64url without padding."""
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def b64url_decode(text: object, *, field: str, size: int | None = None, limit: int) -> bytes:
+    """Strict base64url without padding: the one encoding of ``size`` (or ≤ ``limit``) bytes."""
+    if not isinstance(text, str):
+        raise SheetEncodingInvalid(
+            f"'{field}' must be a base64url string", details={"field": field}
+        )
+    if len(text) > (limit * 4 + 2) // 3:
+        raise SheetTooLarge(f"'{field}' is over {limit} bytes", details={"field": field})
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise SheetEncodingInvalid(
+            f"'{field}' is not base64url without padding", details={"field": field}
+        )
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    # RFC 4648 §3.5: unused trailing bits must be zero, so each value has one spelling.
+    if b64url_encode(raw) != text:
+        raise SheetEncodingInvalid(
+            f"'{field}' is not canonical base64url", details={"field": field}
+        )
+    if size is not None and len(raw) != size:
+        raise SheetEncodingInvalid(f"'{field}' must be {size} bytes", details={"field": field})
+    return raw
+
+
+# --- the sheet ---
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class QualificationEntry:
+    """A qualification item of a bid: passed, or failed with a Reg. 51 reason."""
+
+    bid: UUID
+    item: str
+    passed: bool  # "pass" in the JSON
+    reason: str | None = None  # a Reg. 51 reason code when failed (the method lists them)
+    explanation: str | None = None  # the member's words when failed
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ScoreEntry:
+    """A sub-item's points in hundredths ("<criterion id>.<sub-item id>")."""
+
+    bid: UUID
+    item: str
+    points: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class AdjustmentEntry:
+    """An evaluated-price adjustment in fen (lowest evaluated price)."""
+
+    bid: UUID
+    item: str
+    fen: int
+
+
+Entry = QualificationEntry | ScoreEntry | AdjustmentEntry
+_ENTRY_OF_PHASE: dict[str, type] = {
+    "qualification": QualificationEntry,
+    "scoring": ScoreEntry,
+    "adjustment": AdjustmentEntry,
+}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Sheet:
+    """One member's findings of one sheet phase (docs/formats/evaluation-sheet.md §1)."""
+
+    session: UUID
+    phase: str
+    seat: int
+    generation: int
+    version: int
+    salt: bytes
+    entries: tuple[Entry, ...]
+
+    def entry(self, bid: UUID, item: str) -> Entry | None:
+        """The entry of (bid, item), if the sheet has one."""
+        return next((e for e in self.entries if e.bid == bid and e.item == item), None)
+
+
+def build_sheet(sheet: Sheet) -> bytes:
+    """The canonical bytes of ``sheet`` (entries sorted by bid, item); refuses what
+    :func:`parse_sheet` would refuse (sheet_malformed, sheet_too_large)."""
+    entries = sorted(sheet.entries, key=lambda e: (str(e.bid), e.item))
+    body = {
+        "format": FORMAT,
+        "session": str(sheet.session),
+        "phase": sheet.phase,
+        "seat": sheet.seat,
+        "generation": sheet.generation,
+        "version": sheet.version,
+        "salt": b64url_encode(sheet.salt),
+        "entries": [_entry_json(e) for e in entries],
+    }
+    try:
+        data = canonical_json(body)
+    except Exception as exc:  # rfc8785 refuses floats and other non-JSON values
+        raise SheetMalformed(f"the sheet is not JSON of the format: {exc}") from exc
+    parse_sheet(data)
+    return data
+
+
+def _entry_json(entry: Entry) -> dict[str, object]:
+    head: dict[str, object] = {"bid": str(entry.bid), "item": entry.item}
+    if isinstance(entry, ScoreEntry):
+        return {**head, "points": entry.points}
+    if isinstance(entry, AdjustmentEntry):
+        return {**head, "fen": entry.fen}
+    if entry.passed:
+        return {**head, "pass": True}
+    return {**head, "pass": False, "reason": entry.reason, "explanation": entry.explanation}
+
+
+def parse_sheet(data: bytes) -> Sheet:
+    """A sheet from its bytes, strictly: exact keys and types, and canonical form."""
+    if len(data) > MAX_SHEET:
+        raise SheetTooLarge(f"a sheet is at most {MAX_SHEET} bytes")
+    body = _object(_load(data), "the sheet", _SHEET_KEYS)
+    if body["format"] != FORMAT:
+        raise SheetMalformed(f"'format' must be {FORMAT!r}")
+    phase = body["phase"]
+    if phase not in PHASES:
+        raise SheetMalformed(f"'phase' must be one of {', '.join(PHASES)}")
+    raw_entries = body["entries"]
+    if not isinstance(raw_entries, list) or len(raw_entries) > MAX_ENTRIES:
+        raise SheetMalformed(f"'entries' must be a list of at most {MAX_ENTRIES} entries")
+    salt = body["salt"]
+    if not isinstance(salt, str) or len(salt) != 43:
+        raise SheetMalformed("'salt' must be 32 bytes in base64url without padding")
+    sheet = Sheet(
+        session=_uuid(body["session"], "session"),
+        phase=str(phase),
+        seat=_count(body["seat"], "seat"),
+        generation=_count(body["generation"], "generation"),
+        version=_count(body["version"], "version"),
+        salt=_salt(salt),
+        entries=tuple(_entry(raw, str(phase)) for raw in raw_entries),
+    )
+    keys = [(str(e.bid), e.item) for e in sheet.entries]
+    if keys != sorted(set(keys)):
+        raise SheetMalformed("entries must be sorted by (bid, item), each pair once")
+    # RFC 8785: one value, one encoding; a sheet in any other spelling is not ours.
+    if canonical_json(body) != data:
+        raise SheetMalformed("the sheet is not in RFC 8785 canonical form")
+    return sheet
+
+
+_SHEET_KEYS = frozenset(
+    {"format", "session", "phase", "seat", "generation", "version", "salt", "entries"}
+)
+
+
+def _load(data: bytes) -> object:
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        if len({k for k, _ in items}) != len(items):
+            raise SheetMalformed("a JSON object of the sheet has a duplicate key")
+        return dict(items)
+
+    def refuse(name: str) -> object:
+        raise SheetMalformed(f"{name} is not JSON")
+
+    def no_float(text: str) -> object:
+        raise SheetMalformed("a sheet holds integers only, never fractions")
+
+    try:
+        return json.loads(
+            data.decode("utf-8"), object_pairs_hook=pairs, parse_constant=refuse,
+            parse_float=no_float,
+        )  # fmt: skip
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise SheetMalformed(f"the sheet is not UTF-8 JSON: {exc}") from exc
+
+
+def _object(value: object, where: str, keys: frozenset[str]) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise SheetMalformed(f"{where} must be a JSON object")
+    if set(value) != keys:
+        raise SheetMalformed(
+            f"{where} must have exactly the fields {sorted(keys)}",
+            details={"fields": sorted(value)},
+        )
+    return value
+
+
+def _uuid(value: object, name: str) -> UUID:
+    try:
+        parsed = UUID(str(value))
+    except ValueError:
+        parsed = None
+    if not isinstance(value, str) or parsed is None or str(parsed) != value:
+        raise SheetMalformed(f"'{name}' must be a UUID in lowercase hyphenated form")
+    return parsed
+
+
+def _count(value: object, name: str) -> int:
+    if type(value) is not int or not 1 <= value <= MAX_JSON_INT:
+        raise SheetMalformed(f"'{name}' must be an integer >= 1")
+    return value
+
+
+def _salt(text: str) -> bytes:
+    try:
+        return b64url_decode(text, field="salt", size=SALT_SIZE, limit=SALT_SIZE)
+    except SheetEncodingInvalid as exc:
+        raise SheetMalformed("'salt' must be 32 bytes in base64url without padding") from exc
+
+
+_QUALIFICATION_PASS = frozenset({"bid", "item", "pass"})
+_QUALIFICATION_FAIL = frozenset({"bid", "item", "pass", "reason", "explanation"})
+
+
+def _entry(raw: object, phase: str) -> Entry:
+    if not isinstance(raw, dict):
+        raise SheetMalformed("each entry must be a JSON object")
+    kind = _ENTRY_OF_PHASE[phase]
+    if kind is QualificationEntry:
+        keys = _QUALIFICATION_PASS if raw.get("pass") is True else _QUALIFICATION_FAIL
+    else:
+        keys = frozenset({"bid", "item", "points" if kind is ScoreEntry else "fen"})
+    body = _object(raw, f"a {phase} entry", keys)
+    bid, item = _uuid(body["bid"], "bid"), body["item"]
+    if not isinstance(item, str) or not _ITEM.fullmatch(item):
+        raise SheetMalformed("'item' must be an item id like '2.1' (A-Z a-z 0-9 _ -)")
+    if kind is ScoreEntry:
+        return ScoreEntry(bid=bid, item=item, points=_points(body["points"]))
+    if kind is AdjustmentEntry:
+        return AdjustmentEntry(bid=bid, item=item, fen=_fen(body["fen"]))
+    if body["pass"] is True:
+        return QualificationEntry(bid=bid, item=item, passed=True)
+    if body["pass"] is not False:
+        raise SheetMalformed("'pass' must be true or false")
+    return QualificationEntry(
+        bid=bid, item=item, passed=False, reason=_reason(body["reason"]),
+        explanation=_explanation(body["explanation"]),
+    )  # fmt: skip
+
+
+def _points(value: object) -> int:
+    if type(value) is not int or not 0 <= value <= MAX_JSON_INT:
+        raise SheetMalformed("'points' must be a whole number of hundredths >= 0")
+    return value
+
+
+def _fen(value: object) -> int:
+    if type(value) is not int or abs(value) > MAX_JSON_INT:
+        raise SheetMalformed("'fen' must be a whole number of fen")
+    return value
+
+
+def _reason(value: object) -> str:
+    if not isinstance(value, str) or not _REASON.fullmatch(value):
+        raise SheetMalformed("'reason' must be a Reg. 51 reason code like 'not_responsive'")
+    return value
+
+
+def _explanation(value: object) -> str:
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > MAX_EXPLANATION
+        or any((ord(c) < 32 and c not in "\n\t") or c == "\x7f" for c in value)
+    ):
+        raise SheetMalformed(f"'explanation' must be printable text of 1–{MAX_EXPLANATION} chars")
+    return value
+
+
+# --- commitment and seal ---
+
+
+def commitment(sheet: bytes) -> bytes:
+    """SHA-256 of the sheet bytes: what the server holds (and logs) until the reveal."""
+    return hashlib.sha256(sheet).digest()
+
+
+def seal(sheet: bytes, key: bytes, nonce: bytes) -> bytes:
+    """ChaCha20-Poly1305 of the sheet, AAD = its commitment (RFC 8439 §2.8)."""
+    _sizes(key, nonce, commitment(sheet))
+    if len(sheet) > MAX_SHEET:
+        raise SheetTooLarge(f"a sheet is at most {MAX_SHEET} bytes")
+    return ChaCha20Poly1305(key).encrypt(nonce, sheet, commitment(sheet))
+
+
+def open_sheet(ciphertext: bytes, key: bytes, nonce: bytes, committed: bytes) -> bytes:
+    """The sheet bytes sealed in ``ciphertext``, checked against the commitment."""
+    _sizes(key, nonce, committed)
+    if len(ciphertext) > MAX_CIPHERTEXT:
+        raise SheetTooLarge(f"a sealed sheet is at most {MAX_CIPHERTEXT} bytes")
+    try:
+        sheet = ChaCha20Poly1305(key).decrypt(nonce, ciphertext, committed)
+    except InvalidTag:
+        raise SheetDecryptionFailed(
+            "the sealed sheet does not open with this key, nonce and commitment"
+        ) from None
+    # The tag binds the AAD, not the plaintext to it: a client could seal another sheet
+    # under this commitment; the hash decides (issue 11 item 4: checked at the reveal).
+    if not hmac.compare_digest(commitment(sheet), committed):
+        raise SheetCommitmentMismatch("the revealed sheet's SHA-256 is not its commitment")
+    return sheet
+
+
+def _sizes(key: bytes, nonce: bytes, committed: bytes) -> None:
+    for name, value, size in (
+        ("key", key, KEY_SIZE),
+        ("nonce", nonce, NONCE_SIZE),
+        ("commitment", committed, COMMITMENT_SIZE),
+    ):
+        if len(value) != size:
+            raise SheetEncodingInvalid(f"'{name}' must be {size} bytes", details={"field": name})
+
+
+def new_key() -> bytes:
+    """A fresh sealing key (client side: it never leaves the member's client before the reveal)."""
+    return os.urandom(KEY_SIZE)
+
+
+def new_nonce() -> bytes:
+    """A fresh nonce (one per seal: a key is used once, but a nonce is never reused)."""
+    return os.urandom(NONCE_SIZE)
+
+
+def new_salt() -> bytes:
+    """A fresh salt for a sheet (makes its commitment hiding)."""
+    return os.urandom(SALT_SIZE)
+
+
+# --- the signature over the sheet ---
+
+
+def sign_sheet(
+    sheet: bytes,
+    cert: x509.Certificate,
+    key: PrivateKeyTypes,
+    *,
+    chain: Sequence[x509.Certificate] = (),
+) -> bytes:
+    """The member's CMS detached signature over the sheet bytes (its messageDigest is the
+    commitment)."""
+    return cms.sign_detached(sheet, cert, key, chain=chain)
+
+
+def verify_commitment_signature(
+    committed: bytes, signature: bytes, trust: TrustStore, at: dt.datetime
+) -> cms.SignerInfo:
+    """Verify a sheet's signature knowing only the commitment (at submission).
+
+    The signature covers the signed attributes (RFC 5652 §5.4), whose messageDigest is
+    SHA-256 of the content: equal to the commitment, it proves the signer signed the
+    sheet behind the commitment, checked in full against the bytes at the reveal.
+    Codes as signing.cms.verify_detached; a digest other than the commitment is
+    sheet_signature_mismatch.
+    """
+    if len(signature) > MAX_SIGNATURE:
+        raise SheetTooLarge(f"a sheet's signature is at most {MAX_SIGNATURE} bytes")
+    # signing.cms's own steps, in its documented order (docs/formats/signatures.md §3),
+    # minus hashing a content the server does not have.
+    parsed = cms._parse(signature)
+    signer = cms._find_signer(parsed)
+    algorithm = cms._check_signature(parsed.signer_info, signer)
+    attributes = cms._signed_attributes(parsed.signer_info)
+    if not hmac.compare_digest(attributes.message_digest, committed):
+        raise SheetSignatureMismatch("the signature's message digest is not the commitment")
+    others = [c for c in parsed.certificates if c != signer]
+    chain = verify_chain(signer, trust, require_aware(at), untrusted_intermediates=others)
+    return cms.SignerInfo(
+        certificate=signer,
+        chain=chain,
+        signing_time=attributes.signing_time,
+        digest_algorithm="sha256",
+        signature_algorithm=algorithm,
+    )
+
+
+# --- command data (docs/formats/evaluation-session.md: binary fields in base64url) ---
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class SealedSheet:
+    """What a client submits: never the sheet, never the key."""
+
+    phase: str
+    commitment: bytes
+    nonce: bytes
+    ciphertext: bytes
+    signature: bytes
+
+    def submit_data(self) -> dict[str, str]:
+        """The ``submit_sheet`` command's data."""
+        return {
+            "phase": self.phase,
+            "commitment": b64url_encode(self.commitment),
+            "ciphertext": b64url_encode(self.ciphertext),
+            "nonce": b64url_encode(self.nonce),
+            "signature": b64url_encode(self.signature),
+        }
+
+
+def seal_and_sign(
+    sheet: bytes,
+    key: bytes,
+    nonce: bytes,
+    cert: x509.Certificate,
+    private_key: PrivateKeyTypes,
+    *,
+    chain: Sequence[x509.Certificate] = (),
+) -> SealedSheet:
+    """Check, seal and sign a sheet's bytes: what ``submit_sheet`` carries."""
+    phase = parse_sheet(sheet).phase
+    return SealedSheet(
+        phase=phase,
+        commitment=commitment(sheet),
+        nonce=nonce,
+        ciphertext=seal(sheet, key, nonce),
+        signature=sign_sheet(sheet, cert, private_key, chain=chain),
+    )
+
+
+def reveal_data(phase: str, key: bytes) -> dict[str, str]:
+    """The ``reveal`` command's data."""
+    return {"phase": phase, "key": b64url_encode(key)}
+
+
+def revise_data(
+    sheet: bytes, signature: bytes, reasons: Sequence[Mapping[str, str]]
+) -> dict[str, object]:
+    """The ``revise`` command's data: the new version in the clear (after the reveal)."""
+    return {
+        "phase": parse_sheet(sheet).phase,
+        "sheet": b64url_encode(sheet),
+        "signature": b64url_encode(signature),
+        "reasons": [dict(r) for r in reasons],
+    }
