@@ -81,6 +81,8 @@ def b64url_decode(text: object, *, field: str, size: int | None = None, limit: i
         raise SheetEncodingInvalid(
             f"'{field}' must be a base64url string", details={"field": field}
         )
+    if size is not None and len(text) != (size * 4 + 2) // 3:
+        raise SheetEncodingInvalid(f"'{field}' must be {size} bytes", details={"field": field})
     if len(text) > (limit * 4 + 2) // 3:
         raise SheetTooLarge(f"'{field}' is over {limit} bytes", details={"field": field})
     if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
