@@ -235,3 +235,12 @@ async def make_session(
         ),
     )  # fmt: skip
     return Session(conn, world, state, tuple(seats), now)
+
+
+async def revise(
+    ev: Session, seat: int, data: bytes, reasons: list[dict[str, str]], *, signer: int | None = None
+) -> list[Emit]:
+    """Send a revision of ``seat``'s sheet, signed by ``signer`` (the seat by default)."""
+    identity = ev.seats[(signer or seat) - 1].identity
+    signature = sheets.sign_sheet(data, identity.certificate, identity.key, chain=identity.chain)
+    return await ev.send(seat, "revise", sheets.revise_data(data, signature, reasons))
