@@ -36,7 +36,7 @@ from live.model import Emit
 from signing import sheets as fmt
 from signing.certs import cert_sha256
 from signing.cms import verify_detached
-from signing.errors import SheetEncodingInvalid
+from signing.sheets.errors import SheetEncodingInvalid
 
 
 async def submit_sheet(ctx: Ctx) -> list[Emit]:

@@ -15,9 +15,8 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from signing import sheets
 from signing.certs import Identity, dump_pem_certificate
 from signing.demo_ca import DemoCA
-from signing.errors import (
-    ContentDigestMismatch,
-    EtenderError,
+from signing.errors import ContentDigestMismatch, EtenderError
+from signing.sheets.errors import (
     SheetCommitmentMismatch,
     SheetDecryptionFailed,
     SheetEncodingInvalid,

@@ -1,52 +1,20 @@
-"""Evaluation sheets: canonical bytes, salted commitment, seal and signature (sans-I/O).
+"""The sheet's bytes: etender-sheet-v1, RFC 8785 canonical JSON, parsed strictly.
 
-DESIGN.md, "Blind scoring": until the reveal the server holds only each sheet's salted
-commitment and the sheet sealed under a key the member's client holds; a submitted
-sheet is signed. The exact bytes are in docs/formats/evaluation-sheet.md:
-
-- the sheet is RFC 8785 canonical JSON of format ``etender-sheet-v1`` (its 32-byte
-  random salt makes the commitment hiding: equal scores give unequal commitments);
-- commitment = SHA-256(sheet bytes) (FIPS 180-4);
-- seal = ChaCha20-Poly1305 (RFC 8439 §2.8) under the member's 32-byte key and a
-  12-byte nonce, with the 32 commitment bytes as additional authenticated data;
-- signature = CMS detached SignedData over the sheet bytes (signing.cms): its
-  messageDigest attribute IS the commitment, so the server checks at submission that
-  the member signed this commitment without seeing the sheet.
-
-Every function takes and returns bytes; only :func:`new_key`, :func:`new_nonce` and
-:func:`new_salt` draw randomness (for clients).
+docs/formats/evaluation-sheet.md §1–2. A sheet has one spelling: parsing re-encodes
+and compares, so its SHA-256 (the commitment) is well defined. Binary values in
+sheets and commands are base64url without padding (RFC 4648 §5).
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
-import datetime as dt
-import hashlib
-import hmac
 import json
-import os
 import re
-from collections.abc import Mapping, Sequence
 from uuid import UUID
 
-from cryptography import x509
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-
-from signing import cms
 from signing.canonical import canonical_json
-from signing.certs import require_aware
-from signing.errors import (
-    SheetCommitmentMismatch,
-    SheetDecryptionFailed,
-    SheetEncodingInvalid,
-    SheetMalformed,
-    SheetSignatureMismatch,
-    SheetTooLarge,
-)
-from signing.trust import TrustStore, verify_chain
+from signing.sheets.errors import SheetEncodingInvalid, SheetMalformed, SheetTooLarge
 
 FORMAT = "etender-sheet-v1"
 PHASES = ("qualification", "scoring", "adjustment")
@@ -341,170 +309,3 @@ def _explanation(value: object) -> str:
     ):
         raise SheetMalformed(f"'explanation' must be printable text of 1–{MAX_EXPLANATION} chars")
     return value
-
-
-# --- commitment and seal ---
-
-
-def commitment(sheet: bytes) -> bytes:
-    """SHA-256 of the sheet bytes: what the server holds (and logs) until the reveal."""
-    return hashlib.sha256(sheet).digest()
-
-
-def seal(sheet: bytes, key: bytes, nonce: bytes) -> bytes:
-    """ChaCha20-Poly1305 of the sheet, AAD = its commitment (RFC 8439 §2.8)."""
-    _sizes(key, nonce, commitment(sheet))
-    if len(sheet) > MAX_SHEET:
-        raise SheetTooLarge(f"a sheet is at most {MAX_SHEET} bytes")
-    return ChaCha20Poly1305(key).encrypt(nonce, sheet, commitment(sheet))
-
-
-def open_sheet(ciphertext: bytes, key: bytes, nonce: bytes, committed: bytes) -> bytes:
-    """The sheet bytes sealed in ``ciphertext``, checked against the commitment."""
-    _sizes(key, nonce, committed)
-    if len(ciphertext) > MAX_CIPHERTEXT:
-        raise SheetTooLarge(f"a sealed sheet is at most {MAX_CIPHERTEXT} bytes")
-    try:
-        sheet = ChaCha20Poly1305(key).decrypt(nonce, ciphertext, committed)
-    except InvalidTag:
-        raise SheetDecryptionFailed(
-            "the sealed sheet does not open with this key, nonce and commitment"
-        ) from None
-    # The tag binds the AAD, not the plaintext to it: a client could seal another sheet
-    # under this commitment; the hash decides (issue 11 item 4: checked at the reveal).
-    if not hmac.compare_digest(commitment(sheet), committed):
-        raise SheetCommitmentMismatch("the revealed sheet's SHA-256 is not its commitment")
-    return sheet
-
-
-def _sizes(key: bytes, nonce: bytes, committed: bytes) -> None:
-    for name, value, size in (
-        ("key", key, KEY_SIZE),
-        ("nonce", nonce, NONCE_SIZE),
-        ("commitment", committed, COMMITMENT_SIZE),
-    ):
-        if len(value) != size:
-            raise SheetEncodingInvalid(f"'{name}' must be {size} bytes", details={"field": name})
-
-
-def new_key() -> bytes:
-    """A fresh sealing key (client side: it never leaves the member's client before the reveal)."""
-    return os.urandom(KEY_SIZE)
-
-
-def new_nonce() -> bytes:
-    """A fresh nonce (one per seal: a key is used once, but a nonce is never reused)."""
-    return os.urandom(NONCE_SIZE)
-
-
-def new_salt() -> bytes:
-    """A fresh salt for a sheet (makes its commitment hiding)."""
-    return os.urandom(SALT_SIZE)
-
-
-# --- the signature over the sheet ---
-
-
-def sign_sheet(
-    sheet: bytes,
-    cert: x509.Certificate,
-    key: PrivateKeyTypes,
-    *,
-    chain: Sequence[x509.Certificate] = (),
-) -> bytes:
-    """The member's CMS detached signature over the sheet bytes (its messageDigest is the
-    commitment)."""
-    return cms.sign_detached(sheet, cert, key, chain=chain)
-
-
-def verify_commitment_signature(
-    committed: bytes, signature: bytes, trust: TrustStore, at: dt.datetime
-) -> cms.SignerInfo:
-    """Verify a sheet's signature knowing only the commitment (at submission).
-
-    The signature covers the signed attributes (RFC 5652 §5.4), whose messageDigest is
-    SHA-256 of the content: equal to the commitment, it proves the signer signed the
-    sheet behind the commitment, checked in full against the bytes at the reveal.
-    Codes as signing.cms.verify_detached; a digest other than the commitment is
-    sheet_signature_mismatch.
-    """
-    if len(signature) > MAX_SIGNATURE:
-        raise SheetTooLarge(f"a sheet's signature is at most {MAX_SIGNATURE} bytes")
-    # signing.cms's own steps, in its documented order (docs/formats/signatures.md §3),
-    # minus hashing a content the server does not have.
-    parsed = cms._parse(signature)
-    signer = cms._find_signer(parsed)
-    algorithm = cms._check_signature(parsed.signer_info, signer)
-    attributes = cms._signed_attributes(parsed.signer_info)
-    if not hmac.compare_digest(attributes.message_digest, committed):
-        raise SheetSignatureMismatch("the signature's message digest is not the commitment")
-    others = [c for c in parsed.certificates if c != signer]
-    chain = verify_chain(signer, trust, require_aware(at), untrusted_intermediates=others)
-    return cms.SignerInfo(
-        certificate=signer,
-        chain=chain,
-        signing_time=attributes.signing_time,
-        digest_algorithm="sha256",
-        signature_algorithm=algorithm,
-    )
-
-
-# --- command data (docs/formats/evaluation-session.md: binary fields in base64url) ---
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class SealedSheet:
-    """What a client submits: never the sheet, never the key."""
-
-    phase: str
-    commitment: bytes
-    nonce: bytes
-    ciphertext: bytes
-    signature: bytes
-
-    def submit_data(self) -> dict[str, str]:
-        """The ``submit_sheet`` command's data."""
-        return {
-            "phase": self.phase,
-            "commitment": b64url_encode(self.commitment),
-            "ciphertext": b64url_encode(self.ciphertext),
-            "nonce": b64url_encode(self.nonce),
-            "signature": b64url_encode(self.signature),
-        }
-
-
-def seal_and_sign(
-    sheet: bytes,
-    key: bytes,
-    nonce: bytes,
-    cert: x509.Certificate,
-    private_key: PrivateKeyTypes,
-    *,
-    chain: Sequence[x509.Certificate] = (),
-) -> SealedSheet:
-    """Check, seal and sign a sheet's bytes: what ``submit_sheet`` carries."""
-    phase = parse_sheet(sheet).phase
-    return SealedSheet(
-        phase=phase,
-        commitment=commitment(sheet),
-        nonce=nonce,
-        ciphertext=seal(sheet, key, nonce),
-        signature=sign_sheet(sheet, cert, private_key, chain=chain),
-    )
-
-
-def reveal_data(phase: str, key: bytes) -> dict[str, str]:
-    """The ``reveal`` command's data."""
-    return {"phase": phase, "key": b64url_encode(key)}
-
-
-def revise_data(
-    sheet: bytes, signature: bytes, reasons: Sequence[Mapping[str, str]]
-) -> dict[str, object]:
-    """The ``revise`` command's data: the new version in the clear (after the reveal)."""
-    return {
-        "phase": parse_sheet(sheet).phase,
-        "sheet": b64url_encode(sheet),
-        "signature": b64url_encode(signature),
-        "reasons": [dict(r) for r in reasons],
-    }
