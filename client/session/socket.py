@@ -57,13 +57,14 @@ from client.session.protocol import (
 from client.session.state import StateStore, StoredCommand
 
 MAX_FRAME = 8 << 20  # a snapshot or a revealed session's events: well under this
+GIVE_UP = 300.0  # seconds without a connection, as client/http.py's RETRY_SECONDS
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class RetryPolicy:
     """How long to keep trying (seconds); tests shorten them, the defaults are documented."""
 
-    give_up: float = 300.0  # without a connection that said hello
+    give_up: float = GIVE_UP  # without a connection that said hello
     answer_timeout: float = 600.0  # for one command's ack or error, across reconnects
     open_timeout: float = 10.0
     ping_interval: float | None = 20.0  # websockets' keepalive: a silent dead peer is noticed
@@ -118,6 +119,8 @@ class SessionSocket:
         self._send_lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._resends: set[asyncio.Task[None]] = set()
+        self._getter: asyncio.Future[Event] | None = None
+        self._called: dict[str, StoredCommand] = {}  # call()ed, not answered yet
 
     async def __aenter__(self) -> SessionSocket:
         self._task = asyncio.create_task(self._run())
@@ -128,6 +131,8 @@ class SessionSocket:
 
     async def close(self) -> None:
         """Stop reconnecting and close the socket."""
+        if self._getter is not None:
+            self._getter.cancel()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -141,9 +146,15 @@ class SessionSocket:
         """Send a stored command (or let the next connection resend it) and wait for its
         ack; an error frame raises SessionCommandRefused with the server's code."""
         waiter = self._waiter(command.id)
+        # Sent now, or by the next connection: an acknowledged command sent again (the
+        # same step run twice) is in no list of unanswered ones, so it is kept here.
+        self._called[command.id] = command
         if self._ws is not None:
             await self._send(self._ws, command)
-        return await self.answer(command, waiter)
+        try:
+            return await self.answer(command, waiter)
+        finally:
+            self._called.pop(command.id, None)
 
     async def answer(
         self, command: StoredCommand, waiter: asyncio.Future[Ack] | None = None
@@ -162,20 +173,35 @@ class SessionSocket:
 
     async def next_event(self) -> Event:
         """The next event not seen before (in seq order); raises what ended the socket."""
-        if not self._events.empty():
-            return self._events.get_nowait()
-        getting = asyncio.ensure_future(self._events.get())
-        try:
-            await self._until(getting)
-        finally:
-            getting.cancel()
-        return getting.result()
+        event = await self.next_event_unless(None)
+        assert event is not None
+        return event
 
-    async def _until(self, future: asyncio.Future[Any]) -> None:
-        """Wait for ``future``; if the connection loop ends first, raise why."""
+    async def next_event_unless(self, unless: asyncio.Future[Any] | None) -> Event | None:
+        """The next event, or None if ``unless`` completes first (no event is lost: a
+        get that was started is kept for the next call)."""
+        if self._getter is None:
+            if not self._events.empty():
+                return self._events.get_nowait()
+            self._getter = asyncio.ensure_future(self._events.get())
+        getter = self._getter
+        if unless is None or not unless.done():
+            await self._until(getter, unless)
+        if getter.done():
+            self._getter = None
+            return getter.result()
+        return None
+
+    async def _until(
+        self, future: asyncio.Future[Any], also: asyncio.Future[Any] | None = None
+    ) -> None:
+        """Wait for ``future`` (or ``also``); if the connection loop ends first, raise why."""
         assert self._task is not None, "use the socket in 'async with'"
-        await asyncio.wait({future, self._task}, return_when=asyncio.FIRST_COMPLETED)
-        if not future.done():
+        waits: set[asyncio.Future[Any]] = {future, self._task}
+        if also is not None:
+            waits.add(also)
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        if not future.done() and not (also is not None and also.done()):
             failure = self._task.exception() if not self._task.cancelled() else None
             raise failure or SessionUnreachable("the session socket was closed")
 
@@ -315,8 +341,12 @@ class SessionSocket:
     # --- sending ---
 
     async def _resend(self, ws: ClientConnection) -> None:
-        """Every command without an answer, oldest first, exactly as first written."""
-        for command in self.store.load().unanswered():
+        """Every command without an answer, oldest first, exactly as first written, then
+        those call()ed again although answered before."""
+        commands = list(self.store.load().unanswered())
+        listed = {c.id for c in commands}
+        commands += [c for c in list(self._called.values()) if c.id not in listed]
+        for command in commands:
             self._sent.add(command.id)
             await self._send(ws, command)
 
