@@ -121,6 +121,7 @@ class SessionSocket:
         self._resends: set[asyncio.Task[None]] = set()
         self._getter: asyncio.Future[Event] | None = None
         self._called: dict[str, StoredCommand] = {}  # call()ed, not answered yet
+        self.connected = asyncio.Event()  # set while a socket that said hello is open
 
     async def __aenter__(self) -> SessionSocket:
         self._task = asyncio.create_task(self._run())
@@ -270,12 +271,14 @@ class SessionSocket:
             self._check_hello(parse_frame(await asyncio.wait_for(ws.recv(), 30)))
             self.stats.servers.append(server)
             self._ws, self._in_flight = ws, set()
+            self.connected.set()
             resending = asyncio.create_task(self._resend(ws))
             try:
                 async for raw in ws:
                     self._dispatch(ws, parse_frame(raw))
             finally:
                 self._ws = None
+                self.connected.clear()
                 resending.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await resending
