@@ -53,6 +53,7 @@ class StandInEvaluation:
         self.report = b""
         self.signatures: dict[str, bytes] = {}
         self.version = 0
+        self.seats: dict[str, int] = {}  # user → seat, in the order they first asked
 
     async def audiences(
         self, conn: asyncpg.Connection, actor: Actor, session: LiveSession
@@ -67,7 +68,9 @@ class StandInEvaluation:
         return emits
 
     def _snapshot(self, user: str, data: dict[str, Any]) -> list[Emit]:
-        return [Emit(kind="snapshot", data={"phase": self.phase}, audience=f"user:{user}")]
+        seat = self.seats.setdefault(user, len(self.seats) + 1)
+        view = {"phase": self.phase, "you": {"seat": seat, "generation": 1}}
+        return [Emit(kind="snapshot", data=view, audience=f"user:{user}")]
 
     def _advance(self, user: str, data: dict[str, Any]) -> list[Emit]:
         self.phase = str(data["phase"])

@@ -43,13 +43,12 @@ async def test_a_member_scores_and_reveals_from_the_command_line(
     tmp_path: Path,
     member_files: tuple[Path, Path],
 ) -> None:
-    """score prints its ack as JSON; reveal before the reveal phase is one line on
-    stderr and exit 1; in the phase it releases the key; join prints the events; the
-    state lives in ~/.etender/sessions/<id>/ (0700)."""
+    """score (seat from the session) prints its ack as JSON; reveal before the reveal
+    phase is one line on stderr and exit 1; in the phase it releases the key; join
+    prints the events; the state lives in ~/.etender/sessions/<id>/ (0700)."""
     home = tmp_path / "home"
     findings = tmp_path / "findings.json"
-    findings.write_text(json.dumps({"seat": 3, "entries": [
-        {"bid": BID, "item": "1.1", "points": 850}]}))  # fmt: skip
+    findings.write_text(json.dumps([{"bid": BID, "item": "1.1", "points": 850}]))
     common = ["--server", live_server.url, "--session", str(evaluation_id)]
     cert, key = member_files
     code, out, err = await etender(
@@ -58,7 +57,7 @@ async def test_a_member_scores_and_reveals_from_the_command_line(
     )  # fmt: skip
     assert (code, err) == (0, "")
     submitted = json.loads(out[0])
-    assert (submitted["submitted"], submitted["version"], submitted["seq"]) == ("scoring", 1, 1)
+    assert (submitted["submitted"], submitted["version"], submitted["seat"]) == ("scoring", 1, 1)
     code, out, err = await etender(
         "session", "reveal", *common, "--phase", "scoring", home=home, token=tokens[0]
     )
@@ -79,8 +78,12 @@ async def test_a_member_scores_and_reveals_from_the_command_line(
         "session", "join", *common, "--after", "0", home=home, token=tokens[0]
     )
     kinds = [json.loads(line)["kind"] for line in out]
-    assert kinds[:3] == ["sheet.submitted", "snapshot", "session.phase"]
-    assert kinds[-2:] == ["sheet.revealed", "snapshot"]
+    assert kinds == [
+        "snapshot", "sheet.submitted",  # score: the seat from the snapshot, then the sheet
+        "snapshot",  # reveal, refused: the phase was 'scoring'
+        "session.phase", "snapshot", "sheet.revealed",  # reveal, in the reveal phase
+        "snapshot",  # join's own
+    ]  # fmt: skip
     directory = home / ".etender" / "sessions" / str(evaluation_id)
     assert directory.stat().st_mode & 0o777 == 0o700
     assert json.loads((directory / STATE_FILE).read_text())["seq"] == len(kinds)

@@ -16,7 +16,7 @@ import pytest
 from client.session.commands.common import catch_up, current_phase
 from client.session.commands.join import join
 from client.session.commands.reveal import reveal
-from client.session.commands.score import read_signer, submit
+from client.session.commands.score import read_signer, score, submit
 from client.session.commands.sign import Answer, ReportFetcher, sign
 from client.session.entries import parse_findings
 from client.session.errors import (
@@ -95,7 +95,7 @@ async def test_join_prints_the_events_up_to_a_snapshot_and_the_next_run_only_new
     again = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [(e["seq"], e["kind"], e["data"]) for e in again] == [
         (3, "session.phase", {"phase": "scoring_reveal"}),
-        (4, "snapshot", {"phase": "scoring_reveal"}),
+        (4, "snapshot", {"phase": "scoring_reveal", "you": {"seat": 1, "generation": 1}}),
     ]
 
 
@@ -147,6 +147,24 @@ async def test_score_then_reveal_opens_exactly_the_signed_sheet(
     assert [(str(e.bid), e.item, e.points) for e in sheets.parse_sheet(opened).entries] == [  # type: ignore[union-attr]
         (s["bid"], s["item"], s["points"]) for s in SCORES
     ]
+
+
+async def test_score_takes_the_seat_and_generation_from_the_sessions_snapshot(
+    live_server: LiveServer,
+    evaluation: StandInEvaluation,
+    evaluation_id: uuid.UUID,
+    tokens: list[str],
+    tmp_path: Path,
+    member: Identity,
+) -> None:
+    """Neither the file nor an option names them: the snapshot's ``you`` does."""
+    await lever(live_server, evaluation_id, tokens[1], "snapshot")  # someone else is seat 1
+    store = StateStore(tmp_path / "state", evaluation_id)
+    findings = parse_findings(SCORES, "scoring")
+    sock = member_socket(store, live_server, tokens[0])
+    assert await score(sock, store, "scoring", findings, signer_of(member)) == 0
+    [record] = load_sheets(store, "scoring")
+    assert (record.parsed.seat, record.parsed.generation) == (2, 1)
 
 
 async def test_score_again_resends_the_same_frame_and_other_findings_need_a_new_version(
