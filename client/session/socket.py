@@ -166,6 +166,7 @@ class SessionSocket:
             async with asyncio.timeout(self.retry.answer_timeout):
                 await self._until(waiter)
         except TimeoutError:
+            self._waiters.pop(command.id, None)  # a late answer is recorded, not awaited
             raise SessionNoAnswer(
                 f"no answer to {command.type} ({command.id}) in {self.retry.answer_timeout:g} s; "
                 f"it is kept in {self.store.directory} and resent next time"
@@ -354,8 +355,9 @@ class SessionSocket:
             await self._send(ws, command)
 
     async def _resend_one(self, ws: ClientConnection, command_id: str) -> None:
-        command = self._stored(command_id)
-        if command is not None and command.answer is None:
+        """The same frame again after a live_rate_limited hold (if still unanswered)."""
+        command = self._called.get(command_id) or self._stored(command_id)
+        if command is not None and (command.id in self._called or command.answer is None):
             await self._send(ws, command)
 
     async def _send(self, ws: ClientConnection, command: StoredCommand) -> None:
