@@ -219,7 +219,8 @@ class Pacer:
         return (1.0 - self.tokens) / self.per_second if self.per_second > 0 else 1.0
 
     def refused(self, now: float, retry_after: float) -> None:
-        """The server refused a frame: our bucket was fuller than its; hold, then resume."""
+        """The server refused a frame: our bucket was fuller than its. Take its word —
+        one token in ``retry_after`` — hold until then, and pace from there."""
         self.hold_until = max(self.hold_until, now + retry_after)
-        self.tokens = 0.0
+        self.tokens = max(0.0, 1.0 - retry_after * self.per_second)
         self.stamp = now
