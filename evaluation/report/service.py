@@ -8,7 +8,9 @@ written reason a refusal counts as agreement); once every seated member has answ
 session's result is handed to the tender, which moves on once every lot has one.
 
 ``passed_bids`` is what a two-envelope lot's opening needs (issue 11, item 6): the bids
-whose commercial parts may be opened. Reading the report is evaluation/report/reading.py.
+whose commercial parts may be opened. Reading the report (``report_json``, ``report_body``,
+``report_pdf``, ``verify_report``) is evaluation/report/reading.py, re-exported here: the
+web's routes call this module only.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from evaluation.report.model import Dissent, ReportInputs, SealedMember, report_
 from evaluation.report.queries import Answer, Result, StoredReport
 from evaluation.report.ranking import Outcome, outcome_json, outcome_of
 from evaluation.report.ranking import passed_bids as passed_of
+from evaluation.report.reading import report_body, report_json, report_pdf, verify_report
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import cert_sha256
 from signing.cms import verify_detached
@@ -277,3 +280,10 @@ async def passed_bids(
         return None
     sheets = await _sheets_bridge.revealed_sheets(conn, state.id)
     return passed_of(state, sheets)
+
+
+__all__ = [
+    "announce_ranking", "candidates_status", "close", "current", "draft", "everyone_answered",
+    "hand_over", "passed_bids", "record_dissent", "refuse", "report_body", "report_json",
+    "report_pdf", "sign", "verify_report",
+]  # fmt: skip
