@@ -162,6 +162,10 @@ class Kit:
     source: SheetSource
     policy: EvaluationPolicy = DEFAULT_POLICY
 
+    def phase_now(self) -> Phase:
+        """The session's phase now (after the phases the ops advanced to)."""
+        return self.state.phase
+
     def person(self, seat: int) -> Person:
         return self.people[seat - 1]
 
