@@ -132,21 +132,25 @@ class SheetSource:
         self.explanations: list[Explanation] = []
         self.clarifications: list[Clarification] = []
 
-    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        async def sheets(conn: asyncpg.Connection, session_id: UUID) -> tuple[RevealedSheet, ...]:
-            return tuple(self.sheets)
 
-        async def explanations(
-            conn: asyncpg.Connection, session_id: UUID
-        ) -> tuple[Explanation, ...]:
-            return tuple(self.explanations)
+Sources = dict[UUID, SheetSource]  # by session id
 
-        async def minutes(conn: asyncpg.Connection, session_id: UUID) -> tuple[Clarification, ...]:
-            return tuple(self.clarifications)
 
-        monkeypatch.setattr(_sheets_bridge, "revealed_sheets", sheets)
-        monkeypatch.setattr(_sheets_bridge, "explanations", explanations)
-        monkeypatch.setattr(_clarifications_bridge, "clarification_minutes", minutes)
+def install(monkeypatch: pytest.MonkeyPatch, sources: Sources) -> None:
+    """Serve each session's sources in place of the bridges' loaders."""
+
+    async def sheets(conn: asyncpg.Connection, session_id: UUID) -> tuple[RevealedSheet, ...]:
+        return tuple(sources[session_id].sheets)
+
+    async def explanations(conn: asyncpg.Connection, session_id: UUID) -> tuple[Explanation, ...]:
+        return tuple(sources[session_id].explanations)
+
+    async def minutes(conn: asyncpg.Connection, session_id: UUID) -> tuple[Clarification, ...]:
+        return tuple(sources[session_id].clarifications)
+
+    monkeypatch.setattr(_sheets_bridge, "revealed_sheets", sheets)
+    monkeypatch.setattr(_sheets_bridge, "explanations", explanations)
+    monkeypatch.setattr(_clarifications_bridge, "clarification_minutes", minutes)
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -160,6 +164,7 @@ class Kit:
     state: SessionState
     ops: RecordingOps
     source: SheetSource
+    sources: Sources
     policy: EvaluationPolicy = DEFAULT_POLICY
 
     def phase_now(self) -> Phase:
@@ -325,6 +330,7 @@ async def build_kit(
     lot: str = "1",
     tender: Tender | None = None,
     phase: Phase = Phase.RANKING,
+    sources: Sources | None = None,
 ) -> Kit:
     """A comprehensive-scoring session of ``lot`` in ``phase``, chaired by seat 1."""
     tender = tender or await tender_in_evaluation(conn, world)
@@ -368,8 +374,10 @@ async def build_kit(
         members=members,
         bids=bids,
     )
-    source = SheetSource()
-    source.install(monkeypatch)
+    if sources is None:
+        sources = {}
+        install(monkeypatch, sources)
+    source = sources[state.id] = SheetSource()
     return Kit(
         conn=conn,
         world=world,
@@ -378,6 +386,7 @@ async def build_kit(
         state=state,
         ops=RecordingOps(),
         source=source,
+        sources=sources,
     )
 
 

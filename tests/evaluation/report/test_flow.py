@@ -150,16 +150,3 @@ async def test_every_member_signs_and_openssl_verifies_each_signature(
         EvaluationEvent.CLOSED,
         {"report_sha256": report.sha256, "version": 1, "candidates": expected},
     )
-
-
-async def test_closing_one_lot_of_two_leaves_the_tender_in_evaluation(
-    kit: Kit, conn: asyncpg.Connection
-) -> None:
-    """The tender moves on only when every lot has a closed session."""
-    await kit.run("rank", kit.person(1).actor)
-    await kit.run("draft_report", kit.person(1).actor)
-    await sign_all(kit, range(1, 7))
-    assert (
-        await conn.fetchval("SELECT status FROM tenders WHERE id = $1", kit.tender.id)
-        == "evaluation"
-    )
