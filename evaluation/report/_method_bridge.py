@@ -1,16 +1,28 @@
 """The method's arithmetic the report calls, until evaluation/method lands (issue 11).
 
-TODO(integrator): the METHOD helper builds evaluation/method/model.py in parallel with
-``qualification_majority``, ``price_scores``, ``deviations``, ``aggregate`` and ``rank``
-(EVAL_PLAN.md, "Method"). Replace each body below by a call of its function there (keep
-these signatures or adapt the report's two call sites, evaluation/report/model.py
-``outcome_of`` and ``deviation_rows``) and delete this placeholder's arithmetic.
+TODO(integrator): the METHOD helper's evaluation/method (branch ``method``) has the real
+functions. Replace each body below by a call of its counterpart and delete this
+placeholder's arithmetic; the report calls only these five names, from
+evaluation/report/ranking.py ``verdicts``/``outcome_of`` and model.py ``deviation_rows``:
 
-The placeholder is exact and documented so that the report's tests can recompute it:
-every value is an integer (points in hundredths, money in fen); a mean is rounded half
-away from zero; ``drop_extremes`` drops one highest and one lowest member value when
-there are at least three; ties are broken by the lower price, then the higher technical
-score, then the bid id — the method's stated tie rule replaces that (METHOD).
+- ``qualification_majority`` → committee.qualification_majority(method, bids, sheets)
+  with the entries parsed by model.validate_qualification; Verdict(bid, passed,
+  reasons) from BidQualification(bid, passed, reasons);
+- ``price_scores`` → price.price_scores(method, prices, ceiling_fen): scores, and its
+  ``rejected`` (Reg. 51 price_above_ceiling) returned as the second value;
+- ``deviations`` → committee.deviations(method, sheets, percent) (seat, bid, item);
+- ``aggregate`` → committee.aggregate(method, bids, sheets, PriceScores) (comprehensive)
+  or price.evaluated_prices(method, bids, sheets, prices, ceiling_fen) (lowest price),
+  as Total(bid, technical, price_score, total, evaluated_price_fen);
+- ``rank`` → rank.rank(method, results, submitted_at, max_candidates=…).order.
+
+The placeholder is exact and documented so that the report's tests can recompute it,
+and follows evaluation-method.md where it can without the full method: every value is an
+integer (points in hundredths, money in fen); a mean is rounded half away from zero; a
+bid passes an item when a strict majority passed it (a tie fails); ``drop_extremes``
+drops one highest and one lowest member sum when at least 5 members scored; a price
+above the lot's ceiling is rejected (Reg. 51); ties are broken by the lower price, then
+the earlier submission, then the bid id — the method's stated tie rule replaces that.
 
 ``sheets`` maps a seat to the entries of its holder's latest revealed version, in the
 sheet format (docs/formats/evaluation-sheet.md): qualification entries carry ``pass``
@@ -21,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -57,16 +70,21 @@ def divide(numerator: int, denominator: int) -> int:
     return sign * ((2 * n + d) // (2 * d))
 
 
+DROP_EXTREMES_FROM = 5  # members needed before the highest and lowest are dropped
+PRICE_ABOVE_CEILING = "price_above_ceiling"  # Reg. 51
+
+
 def mean(values: Sequence[int], *, drop_extremes: bool = False) -> int:
-    """The rounded mean, one highest and one lowest dropped when asked and n ≥ 3."""
+    """The rounded mean, one highest and one lowest dropped when asked and n ≥ 5."""
     kept = sorted(values)
-    if drop_extremes and len(kept) >= 3:
+    if drop_extremes and len(kept) >= DROP_EXTREMES_FROM:
         kept = kept[1:-1]
     return divide(sum(kept), len(kept))
 
 
 def qualification_majority(sheets: Sheets) -> dict[UUID, Verdict]:
-    """A bid fails when more than half the members who judged an item failed it."""
+    """A bid passes an item when a strict majority of the members who judged it passed
+    it (a tie fails: the bid must be found qualified); it passes when it passes all."""
     judged: dict[tuple[UUID, str], list[Mapping[str, Any]]] = {}
     for entries in sheets.values():
         for entry in entries:
@@ -75,7 +93,7 @@ def qualification_majority(sheets: Sheets) -> dict[UUID, Verdict]:
     for (bid, _), found in judged.items():
         failing = [e for e in found if not e["pass"]]
         failed.setdefault(bid, set())
-        if 2 * len(failing) > len(found):
+        if 2 * (len(found) - len(failing)) <= len(found):
             failed[bid].update(e["reason"] for e in failing)
     return {
         bid: Verdict(bid=bid, passed=not reasons, reasons=tuple(sorted(reasons)))
@@ -83,14 +101,18 @@ def qualification_majority(sheets: Sheets) -> dict[UUID, Verdict]:
     }
 
 
-def price_scores(method: Evaluation, prices: Mapping[UUID, int]) -> dict[UUID, int]:
-    """The price score of each bid in hundredths, from the passed bids' opened prices."""
+def price_scores(
+    method: Evaluation, prices: Mapping[UUID, int], ceiling_fen: int
+) -> tuple[dict[UUID, int], dict[UUID, str]]:
+    """Each valid bid's price score in hundredths, and the bids above the ceiling."""
+    rejected = {bid: PRICE_ABOVE_CEILING for bid, price in prices.items() if price > ceiling_fen}
+    prices = {bid: price for bid, price in prices.items() if bid not in rejected}
     if method.price is None or not prices:
-        return {}
+        return {}, rejected
     full = method.price.points * 100
     if method.price.formula is PriceFormula.LOWEST_PRICE_BASE:
         lowest = min(prices.values())
-        return {bid: divide(full * lowest, price) for bid, price in prices.items()}
+        return {bid: divide(full * lowest, price) for bid, price in prices.items()}, rejected
     count, whole = len(prices), sum(prices.values())  # benchmark = whole / count
     scores = {}
     for bid, price in prices.items():
@@ -101,7 +123,7 @@ def price_scores(method: Evaluation, prices: Mapping[UUID, int]) -> dict[UUID, i
         )
         lost = divide(per * abs(price * count - whole) * 100, whole)
         scores[bid] = max(0, full - lost)
-    return scores
+    return scores, rejected
 
 
 def _value_key(method: Evaluation) -> str:
@@ -163,24 +185,29 @@ def aggregate(
     return {
         bid: Total(
             bid=bid,
-            evaluated_price_fen=prices[bid]
-            + sum(mean(v, drop_extremes=drop_extremes) for v in items[bid].values()),
+            # The committee's adjustment per item: the members' mean, nothing dropped.
+            evaluated_price_fen=prices[bid] + sum(mean(v) for v in items[bid].values()),
         )
         for bid in prices
     }
 
 
 def rank(
-    method: Evaluation, totals: Mapping[UUID, Total], *, prices: Mapping[UUID, int]
+    method: Evaluation,
+    totals: Mapping[UUID, Total],
+    *,
+    prices: Mapping[UUID, int],
+    submitted_at: Mapping[UUID, datetime],
 ) -> list[UUID]:
-    """Every aggregated bid, best first (ties: lower price, higher technical, bid id)."""
+    """Every aggregated bid, best first (ties: lower price, earlier submission, bid id)."""
+    latest = datetime.max.replace(tzinfo=UTC)
 
-    def key(bid: UUID) -> tuple[int, int, int, str]:
+    def key(bid: UUID) -> tuple[int, int, datetime, str]:
         total = totals[bid]
         if method.method is EvaluationMethod.COMPREHENSIVE:
             primary = -(total.total or 0)
         else:
             primary = total.evaluated_price_fen or 0
-        return (primary, prices[bid], -(total.technical or 0), str(bid))
+        return (primary, prices[bid], submitted_at.get(bid, latest), str(bid))
 
     return sorted(totals, key=key)

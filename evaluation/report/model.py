@@ -205,10 +205,14 @@ def _qualification(sheets: list[RevealedSheet], outcome: Outcome) -> dict[str, A
 
 
 def _rejected(sheets: list[RevealedSheet], outcome: Outcome) -> list[dict[str, Any]]:
-    """Each rejected bid, its Reg. 51 reasons and every member's written explanation."""
+    """Each rejected bid, its Reg. 51 reasons and every member's written explanation (a
+    price above the ceiling is the method's finding, not a member's: no explanation)."""
     found = latest(sheets, SheetPhase.QUALIFICATION)
-    rejected = []
-    for bid, verdict in sorted(outcome.verdicts.items(), key=lambda kv: str(kv[0])):
+    rejected: list[dict[str, Any]] = [
+        {"bid": str(bid), "reasons": [reason], "explanations": []}
+        for bid, reason in outcome.price_rejected.items()
+    ]
+    for bid, verdict in outcome.verdicts.items():
         if verdict.passed:
             continue
         explanations = [
@@ -225,7 +229,7 @@ def _rejected(sheets: list[RevealedSheet], outcome: Outcome) -> list[dict[str, A
         rejected.append(
             {"bid": str(bid), "reasons": list(verdict.reasons), "explanations": explanations}
         )
-    return rejected
+    return sorted(rejected, key=lambda r: r["bid"])
 
 
 def _clarifications(items: Iterable[Clarification]) -> list[dict[str, Any]]:
@@ -252,10 +256,13 @@ def _values(sheets: list[RevealedSheet], phase: SheetPhase, key: str) -> list[di
 
 
 def deviation_rows(inputs: ReportInputs, sheets: list[RevealedSheet]) -> list[dict[str, Any]]:
-    """Values the deviation review flagged at the reveal, with the explanation or revision."""
+    """Scores the deviation review flagged at the reveal, with the explanation or revision
+    (comprehensive scoring: lowest evaluated price has no scores to review)."""
     state = inputs.state
     phase = value_phase(state)
-    key = "points" if phase is SheetPhase.SCORING else "fen"
+    if phase is not SheetPhase.SCORING:
+        return []
+    key = "points"
     revealed = entries_by_seat(first(sheets, phase))
     final = entries_by_seat(latest(sheets, phase))
     flagged = method.deviations(state.method, revealed, inputs.policy.deviation_percent)

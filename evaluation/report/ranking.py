@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +27,8 @@ from evaluation.report.inputs import RevealedSheet
 class Outcome:
     """What the committee decided, bid by bid."""
 
-    verdicts: Mapping[UUID, Verdict]  # every bid of the session
+    verdicts: Mapping[UUID, Verdict]  # every bid of the session: qualification
+    price_rejected: Mapping[UUID, str]  # passed bids rejected for their price (Reg. 51)
     price_scores: Mapping[UUID, int]  # passed bids (comprehensive scoring)
     totals: Mapping[UUID, Total]  # passed bids
     ranking: tuple[UUID, ...]  # passed bids, best first
@@ -80,8 +82,19 @@ def verdicts(state: SessionState, sheets: Iterable[RevealedSheet]) -> dict[UUID,
     }
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class LotFacts:
+    """What the method needs of the lot beyond the session: its ceiling, the receipts."""
+
+    ceiling_fen: int  # 最高投标限价: a price above it is rejected (Reg. 51)
+    submitted_at: Mapping[UUID, datetime]  # each bid's receipt time (a tie rule may use it)
+
+
 def outcome_of(
-    state: SessionState, sheets: Iterable[RevealedSheet], policy: EvaluationPolicy
+    state: SessionState,
+    sheets: Iterable[RevealedSheet],
+    policy: EvaluationPolicy,
+    lot: LotFacts,
 ) -> Outcome:
     """Qualification, price scores, totals, ranking and candidates of the session."""
     mine = counted(state, sheets)
@@ -96,14 +109,16 @@ def outcome_of(
                 details={"bid": str(bid.bid_id)},
             )
         prices[bid.bid_id] = bid.price_fen
-    scores = method.price_scores(state.method, prices)
+    scores, rejected = method.price_scores(state.method, prices, lot.ceiling_fen)
+    valid = {bid: price for bid, price in prices.items() if bid not in rejected}
     values = entries_by_seat(latest(mine, value_phase(state)))
     totals = method.aggregate(
-        state.method, values, scores, state.method.drop_extremes, prices=prices
+        state.method, values, scores, state.method.drop_extremes, prices=valid
     )
-    ranking = tuple(method.rank(state.method, totals, prices=prices))
+    ranking = tuple(method.rank(state.method, totals, prices=valid, submitted_at=lot.submitted_at))
     return Outcome(
         verdicts=results,
+        price_rejected=rejected,
         price_scores=scores,
         totals=totals,
         ranking=ranking,

@@ -23,7 +23,7 @@ import asyncpg
 
 from accounts.keys import queries as key_queries
 from evaluation.handlers import Ctx
-from evaluation.model import Member
+from evaluation.model import Member, SessionState
 from evaluation.report import _clarifications_bridge, _sessions_bridge, _sheets_bridge, queries
 from evaluation.report.errors import (
     MemberCertificateMissing,
@@ -39,16 +39,18 @@ from evaluation.report.errors import (
 )
 from evaluation.report.model import Dissent, ReportInputs, SealedMember, report_bytes
 from evaluation.report.queries import Answer, Result, StoredReport
-from evaluation.report.ranking import Outcome, outcome_json, outcome_of
+from evaluation.report.ranking import LotFacts, Outcome, outcome_json, outcome_of
 from evaluation.report.ranking import passed_bids as passed_of
 from evaluation.report.reading import report_body, report_json, report_pdf, verify_report
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import cert_sha256
 from signing.cms import verify_detached
 from signing.errors import SigningError
+from tender.errors import LotNotFound
 from tender.lifecycle import PLATFORM, change_status, load
 from tender.model import TenderStatus
 from tender.opening import queries as opening_queries
+from tender.submission import queries as bid_queries
 
 PARTS = ("main", "technical", "commercial")  # the opening's record parts (record.py)
 
@@ -58,10 +60,26 @@ async def announce_ranking(ctx: Ctx) -> Outcome:
     if await queries.ranking(ctx.conn, ctx.state.id) is not None:
         raise RankingDone("the ranking is already announced")
     sheets = await _sheets_bridge.revealed_sheets(ctx.conn, ctx.state.id)
-    outcome = outcome_of(ctx.state, sheets, ctx.policy)
+    outcome = outcome_of(ctx.state, sheets, ctx.policy, await lot_facts(ctx.conn, ctx.state))
     body = canonical_json(outcome_json(ctx.state, outcome))
     await queries.insert_ranking(ctx.conn, ctx.state.id, body, sha256_hex(body), ctx.now)
     return outcome
+
+
+async def lot_facts(conn: asyncpg.Connection, state: SessionState) -> LotFacts:
+    """The lot's price ceiling and each frozen bid's receipt time (the tie rule's)."""
+    tender = await load(conn, state.tender_id)
+    lot, lot_id = tender.content.lot(state.lot), tender.lot_id(state.lot)
+    if lot is None or lot_id is None:
+        raise LotNotFound(f"the tender has no lot {state.lot!r}")
+    _, frozen = await bid_queries.freeze_list(conn, lot_id)
+    submitted_at = {}
+    for entry in frozen:
+        versions = await bid_queries.versions(conn, entry.bid_id)
+        submitted_at[entry.bid_id] = next(
+            v.received_at for v in versions if v.version == entry.version
+        )
+    return LotFacts(ceiling_fen=lot.price_ceiling_fen, submitted_at=submitted_at)
 
 
 async def draft(ctx: Ctx) -> StoredReport:
@@ -71,7 +89,7 @@ async def draft(ctx: Ctx) -> StoredReport:
     if announced is None:
         raise RankingNotDone("announce the ranking before drafting the report")
     sheets = await _sheets_bridge.revealed_sheets(conn, state.id)
-    outcome = outcome_of(state, sheets, ctx.policy)
+    outcome = outcome_of(state, sheets, ctx.policy, await lot_facts(conn, state))
     if canonical_json(outcome_json(state, outcome)) != announced:
         raise RankingChanged("the sheets no longer give the announced ranking")
     current = await queries.current_report(conn, state.id)
