@@ -32,8 +32,11 @@ async def drafted(kit: Kit) -> queries.StoredReport:
 async def sign(kit: Kit, seat: int, report: queries.StoredReport) -> None:
     who = kit.person(seat).identity
     signature = sign_detached(report.body, who.certificate, who.key, chain=who.chain)
-    await kit.run("sign_report", kit.person(seat).actor,
-                  {"sha256": report.sha256, "signature": b64url(signature)})  # fmt: skip
+    await kit.run(
+        "sign_report",
+        kit.person(seat).actor,
+        {"sha256": report.sha256, "signature": b64url(signature)},
+    )
 
 
 async def test_a_dissent_is_written_into_a_new_version_in_the_members_words(kit: Kit) -> None:
@@ -47,8 +50,9 @@ async def test_a_dissent_is_written_into_a_new_version_in_the_members_words(kit:
     assert json.loads(first.body)["dissents"] == []
     assert emits[0].data == {"sha256": second.sha256, "version": 2, "cause": "dissent"}
     assert [(e.kind, e.audience) for e in emits[1:]] == [
-        ("report.dissent", "committee"), ("report.dissent", "staff")
-    ]  # fmt: skip
+        ("report.dissent", "committee"),
+        ("report.dissent", "staff"),
+    ]
     # The public log holds the hash of the words, never the words.
     kind, data = kit.ops.logged[-1]
     assert kind is EvaluationEvent.REPORT_DRAFTED
@@ -85,8 +89,11 @@ async def test_a_refusal_without_a_written_reason_counts_as_agreement(
     assert emits[0].data == {"seat": 6, "version": 1, "counted_as_agreement": True}
     answers = await queries.answers(conn, kit.state.id, 1)
     assert [(a.seat, a.signed, a.counted_as_agreement, a.reason) for a in answers][-1] == (
-        6, False, True, None,
-    )  # fmt: skip
+        6,
+        False,
+        True,
+        None,
+    )
     assert kit.phase_now() is Phase.CLOSED
     assert [e.kind for e in emits][-1] == "session.closed"
 

@@ -29,8 +29,11 @@ async def close(kit: Kit) -> None:
     for seat in range(1, 7):
         who = kit.person(seat).identity
         signature = sign_detached(report.body, who.certificate, who.key, chain=who.chain)
-        await kit.run("sign_report", kit.person(seat).actor,
-                      {"sha256": report.sha256, "signature": b64url(signature)})  # fmt: skip
+        await kit.run(
+            "sign_report",
+            kit.person(seat).actor,
+            {"sha256": report.sha256, "signature": b64url(signature)},
+        )
 
 
 async def status(conn: asyncpg.Connection, tender_id: UUID) -> str:

@@ -31,8 +31,11 @@ async def signed_by_all(kit: Kit, seats: range = range(1, 7)) -> queries.StoredR
     for seat in seats:
         who = kit.person(seat).identity
         signature = sign_detached(report.body, who.certificate, who.key, chain=who.chain)
-        await kit.run("sign_report", kit.person(seat).actor,
-                      {"sha256": report.sha256, "signature": b64url(signature)})  # fmt: skip
+        await kit.run(
+            "sign_report",
+            kit.person(seat).actor,
+            {"sha256": report.sha256, "signature": b64url(signature)},
+        )
     return report
 
 
@@ -71,8 +74,11 @@ async def test_the_agency_reads_only_after_the_session_closed_and_sees_no_names(
     report = await queries.current_report(kit.conn, kit.state.id)
     assert report is not None
     signature = sign_detached(report.body, who.certificate, who.key, chain=who.chain)
-    await kit.run("sign_report", kit.person(6).actor,
-                  {"sha256": report.sha256, "signature": b64url(signature)})  # fmt: skip
+    await kit.run(
+        "sign_report",
+        kit.person(6).actor,
+        {"sha256": report.sha256, "signature": b64url(signature)},
+    )
     for actor in (kit.world.agency, kit.world.tenderer):
         seen = await service.report_json(kit.conn, actor, kit.state.id)
         assert seen["view"] == "public"
@@ -105,9 +111,13 @@ async def test_verify_report_rechecks_every_signature(kit: Kit) -> None:
         kit.conn, kit.world.staff, kit.state.id, kit.world.ca.trust_store()
     )
     assert [(c.seat, c.status, c.valid) for c in checks] == [
-        (1, "signed", True), (2, "signed", True), (3, "signed", True), (4, "signed", True),
-        (5, "refused", None), (6, "pending", None),
-    ]  # fmt: skip
+        (1, "signed", True),
+        (2, "signed", True),
+        (3, "signed", True),
+        (4, "signed", True),
+        (5, "refused", None),
+        (6, "pending", None),
+    ]
 
 
 async def test_verify_report_finds_a_signature_the_database_was_made_to_hold(
@@ -122,8 +132,9 @@ async def test_verify_report_finds_a_signature_the_database_was_made_to_hold(
     await owner_conn.execute("ALTER TABLE evaluation_report_signatures DISABLE TRIGGER USER")
     await owner_conn.execute(
         "UPDATE evaluation_report_signatures SET signature = $2 WHERE session_id = $1 AND seat = 1",
-        kit.state.id, other,
-    )  # fmt: skip
+        kit.state.id,
+        other,
+    )
     await owner_conn.execute("ALTER TABLE evaluation_report_signatures ENABLE TRIGGER USER")
     checks = await service.verify_report(
         kit.conn, kit.world.staff, kit.state.id, kit.world.ca.trust_store()
@@ -171,8 +182,11 @@ async def test_the_staff_pdf_carries_the_sealed_name_list(kit: Kit, tmp_path: Pa
 
 def pdftotext(tmp_path: Path, pdf: bytes) -> str:
     (tmp_path / "report.pdf").write_bytes(pdf)
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "report.pdf"), "-"],
-                            capture_output=True, check=True)  # fmt: skip
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(tmp_path / "report.pdf"), "-"],
+        capture_output=True,
+        check=True,
+    )
     return result.stdout.decode()
 
 

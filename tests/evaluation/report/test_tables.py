@@ -24,8 +24,11 @@ async def signed(kit: Kit) -> queries.StoredReport:
     assert report is not None
     who = kit.person(2).identity
     signature = sign_detached(report.body, who.certificate, who.key, chain=who.chain)
-    await kit.run("sign_report", kit.person(2).actor,
-                  {"sha256": report.sha256, "signature": b64url(signature)})  # fmt: skip
+    await kit.run(
+        "sign_report",
+        kit.person(2).actor,
+        {"sha256": report.sha256, "signature": b64url(signature)},
+    )
     await kit.run("refuse_report", kit.person(3).actor, {})
     await kit.run("dissent", kit.person(4).actor, {"text": "不同意"})
     return report
@@ -54,13 +57,16 @@ async def test_the_app_role_cannot_change_or_delete_report_records(
         await kit.conn.execute(statement)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE evaluation_report_signatures SET signature = '\\x00'",
-    "DELETE FROM evaluation_dissents",
-    "UPDATE evaluation_reports SET current = true",
-    "UPDATE evaluation_reports SET body = body || '\\x00'::bytea, current = false",
-    "DELETE FROM evaluation_reports",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE evaluation_report_signatures SET signature = '\\x00'",
+        "DELETE FROM evaluation_dissents",
+        "UPDATE evaluation_reports SET current = true",
+        "UPDATE evaluation_reports SET body = body || '\\x00'::bytea, current = false",
+        "DELETE FROM evaluation_reports",
+    ],
+)
 async def test_even_the_owner_cannot_rewrite_a_report_record(
     kit: Kit, owner_conn: asyncpg.Connection, statement: str
 ) -> None:
@@ -77,16 +83,18 @@ async def test_a_body_whose_hash_is_not_its_sha256_is_refused(kit: Kit) -> None:
     with pytest.raises(asyncpg.CheckViolationError):
         await kit.conn.execute(
             "INSERT INTO evaluation_reports (session_id, version, body, sha256, drafted_at) "
-            "VALUES ($1, 9, 'x', repeat('0', 64), now())", kit.state.id,
-        )  # fmt: skip
+            "VALUES ($1, 9, 'x', repeat('0', 64), now())",
+            kit.state.id,
+        )
 
 
 async def test_a_seat_answers_a_version_once_in_the_database_too(kit: Kit) -> None:
     """Signing after refusing (or the reverse) is refused by the trigger as well."""
     await signed(kit)
     now = await kit.conn.fetchval("SELECT clock_timestamp()")
-    answer = Answer(seat=3, generation=1, signature=b"\x30", reason=None,
-                    counted_as_agreement=True, at=now)  # fmt: skip
+    answer = Answer(
+        seat=3, generation=1, signature=b"\x30", reason=None, counted_as_agreement=True, at=now
+    )
     with pytest.raises(ReportAnswered):
         async with kit.conn.transaction():
             await queries.insert_answer(kit.conn, kit.state.id, 1, answer)
