@@ -8,6 +8,8 @@ anyone else is told there is none.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import subprocess
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from accounts.errors import PermissionDenied
 from accounts.model import Role
 from evaluation.report import queries, service
 from evaluation.report.errors import ReportNotFound
+from signing.canonical import canonical_json
+from signing.certs import dump_pem_certificate
 from signing.cms import sign_detached
 from tests.accounts.factory import actor_for, make_user
 from tests.evaluation.report.kit import Kit, b64url
@@ -193,3 +197,75 @@ def pdftotext(tmp_path: Path, pdf: bytes) -> str:
 async def test_report_body_is_the_signed_bytes(kit: Kit) -> None:
     report = await signed_by_all(kit, range(1, 2))
     assert await service.report_body(kit.conn, kit.person(2).actor, kit.state.id) == report.body
+
+
+async def test_a_closed_report_verifies_step_by_step_as_the_docs_say(
+    kit: Kit, tmp_path: Path
+) -> None:
+    """docs/formats/evaluation-report.md §11, run literally: hash, decode, openssl with
+    -signer, then the seat's commitment recomputed from the signer's certificate."""
+    await signed_by_all(kit)
+    seen = await service.report_json(kit.conn, kit.world.staff, kit.state.id)
+    body = canonical_json(seen["report"])
+    (tmp_path / "report.json").write_bytes(body)
+    (tmp_path / "ca.pem").write_bytes(dump_pem_certificate(kit.world.ca.root_cert))
+    assert run("sha256sum", "report.json", cwd=tmp_path).split()[0] == seen["sha256"]
+    decode, commitment = shell_lines(DOC_STEPS)
+    for answer, sealed in zip(seen["answers"], seen["sealed_members"], strict=True):
+        der = subprocess.run(
+            ["python3", "-c", decode, answer["signature"]], capture_output=True, check=True
+        ).stdout
+        (tmp_path / "seat.p7s").write_bytes(der)
+        run(
+            "openssl",
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "seat.p7s",
+            "-content",
+            "report.json",
+            "-CAfile",
+            "ca.pem",
+            "-purpose",
+            "any",
+            "-signer",
+            "seat.pem",
+            "-out",
+            "/dev/null",
+            cwd=tmp_path,
+        )
+        der_cert = subprocess.run(
+            ["openssl", "x509", "-in", str(tmp_path / "seat.pem"), "-outform", "DER"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        digest = hashlib.sha256(der_cert).hexdigest()
+        assert digest == sealed["cert_sha256"]
+        out = subprocess.run(
+            ["python3", "-c", commitment, sealed["salt"], digest],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout.strip()
+        assert out == seen["report"]["members"][answer["seat"] - 1]["certificate"]
+
+
+DOC_STEPS = (Path(__file__).parents[3] / "docs/formats/evaluation-report.md").read_text(
+    encoding="utf-8"
+)
+
+
+def shell_lines(doc: str) -> tuple[str, str]:
+    """The two python3 -c programs of §11 (decoding a signature, the commitment)."""
+    programs = re.findall(r"python3 -c '([^']+)'", doc)
+    assert len(programs) == 2
+    return programs[0], programs[1]
+
+
+def run(*args: str, cwd: Path) -> str:
+    result = subprocess.run(list(args), capture_output=True, check=False, cwd=cwd, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
