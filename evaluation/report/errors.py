@@ -13,7 +13,8 @@
     ├── ReportSignerMismatch            evaluation_report_signer_mismatch             422
     ├── ReportCertificateChanged        evaluation_report_certificate_changed_conflict 409
     ├── ReportMalformed                 evaluation_report_malformed                   422
-    └── ReportFontMissing               evaluation_report_font_missing                503
+    ├── ReportFontMissing               evaluation_report_font_missing                503
+    └── QualificationPending            evaluation_qualification_pending_conflict     409
 
 Codes are part of the public interface (docs/formats/evaluation-report.md §8): never
 change one, add new ones instead. Reading a report one may not read is accounts'
@@ -112,3 +113,10 @@ class ReportFontMissing(EvaluationError):
 
     code = "evaluation_report_font_missing"
     status = 503
+
+
+class QualificationPending(EvaluationError):
+    """Two envelopes: no commercial part opens before the committee's qualification result."""
+
+    code = "evaluation_qualification_pending_conflict"
+    status = 409

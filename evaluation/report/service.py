@@ -23,10 +23,11 @@ import asyncpg
 
 from accounts.keys import queries as key_queries
 from evaluation.handlers import Ctx
-from evaluation.model import Member, SessionState
+from evaluation.model import Member, Phase, SessionState
 from evaluation.report import _clarifications_bridge, _sessions_bridge, _sheets_bridge, queries
 from evaluation.report.errors import (
     MemberCertificateMissing,
+    QualificationPending,
     RankingChanged,
     RankingDone,
     RankingNotDone,
@@ -300,8 +301,39 @@ async def passed_bids(
     return passed_of(state, sheets)
 
 
+async def commercial_bids(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> frozenset[UUID]:
+    """The bids whose commercial parts the opening may open now (issue 11, item 6).
+
+    Only in the session's commercial_opening phase, and only those that passed
+    qualification: what the opening's commercial stage receives (§9 of the format).
+    """
+    state = await _sessions_bridge.latest_session(conn, tender_id, lot)
+    if state is None or state.phase is not Phase.COMMERCIAL_OPENING:
+        raise QualificationPending(
+            "the commercial parts open in the evaluation's commercial_opening phase, once the "
+            "committee's qualification result is announced",
+            details={"phase": None if state is None else str(state.phase)},
+        )
+    passed = passed_of(state, await _sheets_bridge.revealed_sheets(conn, state.id))
+    assert passed is not None  # the commercial opening follows the qualification reveal
+    return passed
+
+
 __all__ = [
-    "announce_ranking", "candidates_status", "close", "current", "draft", "everyone_answered",
-    "hand_over", "passed_bids", "record_dissent", "refuse", "report_body", "report_json",
-    "report_pdf", "sign", "verify_report",
-]  # fmt: skip
+    "announce_ranking",
+    "candidates_status",
+    "close",
+    "commercial_bids",
+    "current",
+    "draft",
+    "everyone_answered",
+    "hand_over",
+    "passed_bids",
+    "record_dissent",
+    "refuse",
+    "report_body",
+    "report_json",
+    "report_pdf",
+    "sign",
+    "verify_report",
+]

@@ -16,6 +16,7 @@ import pytest
 
 from evaluation.model import Phase, SessionState
 from evaluation.report import _sessions_bridge, queries, service
+from evaluation.report.errors import QualificationPending
 from signing.cms import sign_detached
 from tests.evaluation.report.kit import Kit, b64url, build_kit, standard_sheets
 from tests.tender.world import World
@@ -100,3 +101,24 @@ async def test_passed_bids_are_those_a_majority_did_not_fail(
     )
     passed = await service.passed_bids(kit.conn, kit.tender.id, "1")
     assert passed == frozenset({kit.bid(0), kit.bid(1), kit.bid(2)})
+
+
+async def test_commercial_bids_are_the_passed_ones_in_the_commercial_opening_phase(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the opening's commercial stage is given: bids 0–2; bid 3's part stays sealed."""
+    latest(
+        monkeypatch,
+        dataclasses.replace(kit.state, phase=Phase.COMMERCIAL_OPENING, two_envelope=True),
+    )
+    found = await service.commercial_bids(kit.conn, kit.tender.id, "1")
+    assert found == frozenset({kit.bid(0), kit.bid(1), kit.bid(2)})
+
+
+@pytest.mark.parametrize("phase", [Phase.QUALIFICATION_REVEAL, Phase.RANKING, None], ids=str)
+async def test_commercial_bids_outside_the_commercial_opening_phase_are_refused(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch, phase: Phase | None
+) -> None:
+    latest(monkeypatch, None if phase is None else dataclasses.replace(kit.state, phase=phase))
+    with pytest.raises(QualificationPending):
+        await service.commercial_bids(kit.conn, kit.tender.id, "1")
