@@ -1,10 +1,11 @@
 """The clarification minutes the report lists, until evaluation/clarifications lands.
 
-TODO(integrator): the WEB helper builds evaluation/clarifications in parallel (the chair's
-written questions, each bidder's signed answer; Reg. 52). Wire ``clarification_minutes``
-to its read function: every question of the session, oldest first, with its answer if
-there is one, as the plain values of evaluation/report/inputs.py (the report lists them
-as docs/formats/evaluation-report.md §3 ``clarifications`` says, and nothing else of them).
+TODO(integrator): the WEB helper's evaluation/clarifications (branch ``web``) has them:
+``evaluation.clarifications.queries.of_session(conn, session_id)``, each converted to
+inputs.Clarification(bid=c.bid_id, question=c.question, answer=c.answer,
+asked_at=c.asked_at, answered_at=c.answered_at, refusal=c.refusal,
+refused_at=c.refused_at). The report lists them as docs/formats/evaluation-report.md §3
+``clarifications`` says, and nothing else of them (not the bidder's signature).
 """
 
 from __future__ import annotations

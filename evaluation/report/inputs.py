@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -30,7 +31,9 @@ class RevealedSheet:
     body: bytes  # the sheet's canonical JSON (docs/formats/evaluation-sheet.md)
     signature: bytes  # the member's CMS detached signature over ``body``
     revealed_at: datetime  # when this version was revealed (or its revision accepted)
-    reasons: str | None = None  # a revision's written reasons (None for version 1)
+    # A revision's written reason per changed entry, [{"bid", "item", "reason"}]
+    # (docs/formats/evaluation-sheet.md, ``revise``); None for a revealed sealed sheet.
+    reasons: tuple[Mapping[str, str], ...] | None = None
 
     @property
     def entries(self) -> list[dict[str, Any]]:
@@ -62,3 +65,6 @@ class Clarification:
     answer: str | None
     asked_at: datetime
     answered_at: datetime | None
+    # Reg. 52: the chair refused the answer because it would change the substance.
+    refusal: str | None = None
+    refused_at: datetime | None = None

@@ -186,7 +186,7 @@ def _sheet_versions(sheets: Iterable[RevealedSheet]) -> list[dict[str, Any]]:
             "version": s.version,
             "sha256": s.sha256,
             "revealed_at": format_time(s.revealed_at),
-            "reasons": s.reasons,
+            "reasons": None if s.reasons is None else [dict(r) for r in s.reasons],
         }
         for s in ordered
     ]
@@ -240,6 +240,8 @@ def _clarifications(items: Iterable[Clarification]) -> list[dict[str, Any]]:
             "answer": c.answer,
             "asked_at": format_time(c.asked_at),
             "answered_at": None if c.answered_at is None else format_time(c.answered_at),
+            "refusal": c.refusal,
+            "refused_at": None if c.refused_at is None else format_time(c.refused_at),
         }
         for c in sorted(items, key=lambda c: (c.asked_at, str(c.bid)))
     ]

@@ -189,7 +189,7 @@ def _rejected(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
 
 
 def _clarifications(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
-    rows: list[Sequence[object]] = [("投标人", "问题", "答复", "提出时间", "答复时间")]
+    rows: list[Sequence[object]] = [("投标人", "问题", "答复", "提出时间", "答复时间", "不予采纳")]
     rows += [
         (
             name(c["bid"]),
@@ -197,6 +197,7 @@ def _clarifications(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
             c["answer"] or "（未答复）",
             c["asked_at"],
             c["answered_at"] or "—",
+            c["refusal"] or "",
         )
         for c in report["clarifications"]
     ]
@@ -221,7 +222,7 @@ def _values(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
             seat_label(s["seat"]),
             s["version"],
             s["sha256"],
-            s["reasons"] or "",
+            _reasons(s["reasons"], name),
         )
         for s in report["sheets"]
     ]
@@ -230,6 +231,11 @@ def _values(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
         + (_section("价格调整（最新版本）", adjust) if report["adjustments"] else [])
         + _section("评审表及修改记录", versions)
     )
+
+
+def _reasons(reasons: Sequence[Mapping[str, str]] | None, name: _Names) -> str:
+    """A revision's reasons, one line per changed entry."""
+    return "\n".join(f"{name(r['bid'])} {r['item']}：{r['reason']}" for r in reasons or ())
 
 
 def _deviations(report: Mapping[str, Any], name: _Names) -> list[Flowable]:

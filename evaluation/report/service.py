@@ -60,7 +60,7 @@ async def announce_ranking(ctx: Ctx) -> Outcome:
     """Compute the outcome from the revealed sheets and store it (once)."""
     if await queries.ranking(ctx.conn, ctx.state.id) is not None:
         raise RankingDone("the ranking is already announced")
-    sheets = await _sheets_bridge.revealed_sheets(ctx.conn, ctx.state.id)
+    sheets = await _sheets_bridge.revealed_sheets(ctx.conn, ctx.state)
     outcome = outcome_of(ctx.state, sheets, ctx.policy, await lot_facts(ctx.conn, ctx.state))
     body = canonical_json(outcome_json(ctx.state, outcome))
     await queries.insert_ranking(ctx.conn, ctx.state.id, body, sha256_hex(body), ctx.now)
@@ -89,7 +89,7 @@ async def draft(ctx: Ctx) -> StoredReport:
     announced = await queries.ranking(conn, state.id)
     if announced is None:
         raise RankingNotDone("announce the ranking before drafting the report")
-    sheets = await _sheets_bridge.revealed_sheets(conn, state.id)
+    sheets = await _sheets_bridge.revealed_sheets(conn, state)
     outcome = outcome_of(state, sheets, ctx.policy, await lot_facts(conn, state))
     if canonical_json(outcome_json(state, outcome)) != announced:
         raise RankingChanged("the sheets no longer give the announced ranking")
@@ -106,7 +106,7 @@ async def draft(ctx: Ctx) -> StoredReport:
         opening_records=await _opening_records(conn, state.tender_id, tender.lot_id(state.lot)),
         members=members,
         sheets=tuple(sheets),
-        explanations=await _sheets_bridge.explanations(conn, state.id),
+        explanations=await _sheets_bridge.explanations(conn, state),
         clarifications=await _clarifications_bridge.clarification_minutes(conn, state.id),
         dissents=tuple(await queries.dissents(conn, state.id)),
         policy=ctx.policy,
@@ -297,7 +297,7 @@ async def passed_bids(
     state = await _sessions_bridge.latest_session(conn, tender_id, lot)
     if state is None:
         return None
-    sheets = await _sheets_bridge.revealed_sheets(conn, state.id)
+    sheets = await _sheets_bridge.revealed_sheets(conn, state)
     return passed_of(state, sheets)
 
 
@@ -314,7 +314,7 @@ async def commercial_bids(conn: asyncpg.Connection, tender_id: UUID, lot: str) -
             "committee's qualification result is announced",
             details={"phase": None if state is None else str(state.phase)},
         )
-    passed = passed_of(state, await _sheets_bridge.revealed_sheets(conn, state.id))
+    passed = passed_of(state, await _sheets_bridge.revealed_sheets(conn, state))
     assert passed is not None  # the commercial opening follows the qualification reveal
     return passed
 

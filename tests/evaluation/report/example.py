@@ -90,7 +90,7 @@ def sheet(
     entries: Sequence[Mapping[str, Any]],
     *,
     version: int = 1,
-    reasons: str | None = None,
+    reasons: tuple[dict[str, str], ...] | None = None,
 ) -> RevealedSheet:
     body = canonical_json(
         {
@@ -144,7 +144,9 @@ def sheets() -> list[RevealedSheet]:
             SheetPhase.SCORING,
             scores(revised),
             version=2,
-            reasons="按记录的事实错误更正：漏看了乙工程有限公司的业绩证明。",
+            reasons=(
+                {"bid": str(B), "item": "2.1", "reason": "按记录的事实错误更正：漏看了业绩证明。"},
+            ),
         )
     )
     return out

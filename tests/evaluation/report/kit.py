@@ -139,11 +139,13 @@ Sources = dict[UUID, SheetSource]  # by session id
 def install(monkeypatch: pytest.MonkeyPatch, sources: Sources) -> None:
     """Serve each session's sources in place of the bridges' loaders."""
 
-    async def sheets(conn: asyncpg.Connection, session_id: UUID) -> tuple[RevealedSheet, ...]:
-        return tuple(sources[session_id].sheets)
+    async def sheets(conn: asyncpg.Connection, state: SessionState) -> tuple[RevealedSheet, ...]:
+        return tuple(sources[state.id].sheets)
 
-    async def explanations(conn: asyncpg.Connection, session_id: UUID) -> tuple[Explanation, ...]:
-        return tuple(sources[session_id].explanations)
+    async def explanations(
+        conn: asyncpg.Connection, state: SessionState
+    ) -> tuple[Explanation, ...]:
+        return tuple(sources[state.id].explanations)
 
     async def minutes(conn: asyncpg.Connection, session_id: UUID) -> tuple[Clarification, ...]:
         return tuple(sources[session_id].clarifications)
@@ -205,7 +207,7 @@ class Kit:
         entries: Sequence[Mapping[str, Any]],
         *,
         version: int = 1,
-        reasons: str | None = None,
+        reasons: tuple[dict[str, str], ...] | None = None,
         at: dt.datetime | None = None,
     ) -> RevealedSheet:
         """A sheet in the format, signed by the seat's member, added to the source."""
@@ -275,7 +277,13 @@ def standard_sheets(kit: Kit) -> None:
         SheetPhase.SCORING,
         scoring_entries(kit, 4, tuple(revised)),
         version=2,
-        reasons="复核后更正：误读了商务部分的业绩证明。",
+        reasons=(
+            {
+                "bid": str(kit.bid(1)),
+                "item": "2.1",
+                "reason": "复核后更正：误读了商务部分的业绩证明。",
+            },
+        ),
         at=at,
     )
     kit.source.clarifications.append(

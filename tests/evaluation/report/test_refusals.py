@@ -99,7 +99,11 @@ async def test_a_draft_whose_sheets_no_longer_give_the_ranking_is_refused(kit: K
     await kit.run("rank", kit.person(1).actor)
     points = tuple((3000, 1000) for _ in range(3))
     kit.sheet(
-        2, SheetPhase.SCORING, scoring_entries(kit, 2, points), version=2, reasons="晚到的修改"
+        2,
+        SheetPhase.SCORING,
+        scoring_entries(kit, 2, points),
+        version=2,
+        reasons=({"bid": str(kit.bid(0)), "item": "1.1", "reason": "晚到的修改"},),
     )
     code = "evaluation_ranking_changed_conflict"
     await refused(kit, "draft_report", kit.person(1).actor, None, code)
