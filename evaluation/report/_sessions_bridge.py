@@ -1,10 +1,10 @@
 """The one read of the session core the report needs, until evaluation/sessions lands.
 
-TODO(integrator): the CORE helper builds evaluation/sessions in parallel. Wire
-``latest_session`` to its queries: the session of (tender, lot) with the highest attempt
-(a sealed attempt is followed by a new committee's), loaded without the row lock
-(``evaluation.sessions.service.load(conn, session_id, lock=False)``), or None when the
-lot has none. Only ``evaluation.report.service.passed_bids`` calls it: every command
+TODO(integrator): the CORE helper's evaluation/sessions (branch ``core``) has it: of
+``evaluation.sessions.service.sessions_of_tender(conn, tender_id)`` the one of ``lot``
+with the highest ``attempt`` (a sealed attempt is followed by a new committee's), then
+``evaluation.sessions.service.load(conn, that.id, lock=False)``; None when the lot has
+no session. Only ``evaluation.report.service.passed_bids`` calls it: every command
 receives its state in ``Ctx``.
 """
 

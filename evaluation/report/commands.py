@@ -3,8 +3,9 @@
 docs/formats/evaluation-report.md §7 has each command's data, events and refusals. Each
 handler checks who may do what before it writes anything (a refusal rolls the command's
 transaction back), then calls one use case of evaluation/report/service.py. Audiences
-(EVAL_PLAN.md): ``all`` sees seats and hashes only; the ranking's figures and the words
-of a dissent go to ``committee`` and ``staff``.
+(EVAL_PLAN.md; evaluation/room): ``all`` sees seats and hashes only; the ranking's
+figures and a member's own words (a dissent, a refusal's reason) go to ``role:panel``,
+the committee and staff alike, as one event.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from evaluation.report.ranking import outcome_json
 from live.model import EVERYONE, Emit
 from signing.canonical import canonical_json, sha256_hex
 
-# The room's named audiences (EVAL_PLAN.md, "Audiences"; evaluation/room declares them).
-COMMITTEE = "committee"
-STAFF = "staff"
-PANEL = (COMMITTEE, STAFF)  # results go to both (emitted once for each)
+# The committee and staff alike (evaluation/room declares it; live_events accepts the
+# ``role:`` prefix, migration 0003). TODO(integrator): import PANEL from
+# evaluation.sessions.views (branch ``core``) instead of spelling it here.
+PANEL = "role:panel"
 
 TEXT_LIMIT = 4000  # a dissent or a refusal's reason (0059: length 1–4000)
 SIGNATURE_LIMIT = 65536  # bytes of a CMS signature (0059)
@@ -37,7 +38,7 @@ _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 def _panel(kind: str, data: dict[str, Any]) -> list[Emit]:
-    return [Emit(kind=kind, data=data, audience=audience) for audience in PANEL]
+    return [Emit(kind=kind, data=data, audience=PANEL)]
 
 
 def _drafted(report: StoredReport, cause: str) -> Emit:

@@ -98,7 +98,7 @@ async def sign_all(kit: Kit, seats: range) -> list[list[Emit]]:
 async def test_the_ranking_equals_an_independent_recomputation_from_the_sheets(kit: Kit) -> None:
     """Rank: bid 3 rejected (Reg. 51), bids 0–2 ranked as the sheets give them."""
     emits = await kit.run("rank", kit.person(1).actor)
-    assert [e.audience for e in emits] == ["committee", "staff"]
+    assert [e.audience for e in emits] == ["role:panel"]
     ranking = emits[0].data["ranking"]
     assert [(UUID(r["bid"]), r["total"]) for r in ranking] == recompute(kit)
     assert [c["bid"] for c in emits[0].data["candidates"]] == [r["bid"] for r in ranking][:3]
