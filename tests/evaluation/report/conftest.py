@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from tests.evaluation.report.kit import Kit, build_kit, standard_sheets
+from tests.evaluation.report.kit import Kit, build_kit
+from tests.evaluation.report.standard import standard_sheets
 from tests.tender.world import World
 
 

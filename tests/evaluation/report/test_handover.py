@@ -18,7 +18,8 @@ from evaluation.model import Phase, SessionState
 from evaluation.report import _sessions_bridge, queries, service
 from evaluation.report.errors import QualificationPending
 from signing.cms import sign_detached
-from tests.evaluation.report.kit import Kit, b64url, build_kit, standard_sheets
+from tests.evaluation.report.kit import Kit, b64url, build_kit
+from tests.evaluation.report.standard import standard_sheets
 from tests.tender.world import World
 
 

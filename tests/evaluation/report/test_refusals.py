@@ -20,7 +20,8 @@ from evaluation.model import Phase, SheetPhase
 from evaluation.report import queries
 from signing.cms import sign_detached
 from signing.demo_ca import issue_identity
-from tests.evaluation.report.kit import Kit, b64url, counts, scoring_entries
+from tests.evaluation.report.kit import Kit, b64url, counts
+from tests.evaluation.report.standard import scoring_entries
 from tests.tender.world import register_certificate
 
 
