@@ -138,16 +138,23 @@ def _members(experts: tuple[User, ...], now: dt.datetime) -> tuple[Member, ...]:
 
 
 async def session_world(
-    conn: asyncpg.Connection, world: World, *, phase: Phase = Phase.QUALIFICATION
+    conn: asyncpg.Connection,
+    world: World,
+    *,
+    phase: Phase = Phase.QUALIFICATION,
+    name: str = "expert",
 ) -> SessionWorld:
-    """A draft tender's lot 1 under evaluation by five experts; bids of the three bidders."""
+    """A draft tender's lot 1 under evaluation by five experts (``<name>1``…``<name>5``,
+    who log in with the factory's password); bids of the world's three bidders. A second
+    session in one test needs another ``name``; the venues are made once."""
     tender = await tender_service.create_draft(conn, world.agency, await fast_draft(conn, world))
     employer = await make_organisation(conn, OrgKind.EXPERT_EMPLOYER, name="专家工作单位")
     experts = tuple(
-        [await make_user(conn, employer, Role.EXPERT, username=f"expert{n}", password=PASSWORD)
+        [await make_user(conn, employer, Role.EXPERT, username=f"{name}{n}", password=PASSWORD)
          for n in range(1, SEATS + 1)]
     )  # fmt: skip
-    await make_venues(conn, world.staff)
+    if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM venues WHERE id = $1)", MAIN_VENUE):
+        await make_venues(conn, world.staff)
     supervisor = issue_identity(
         world.ca, name="监督员", now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     )
