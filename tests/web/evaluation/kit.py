@@ -3,7 +3,7 @@
 Until the core (evaluation/sessions, evaluation/room; branch ``core``) is integrated,
 a session is built here the way EVAL_PLAN.md's addendum says: a real live session row
 (``live.queries.open_session(conn, "evaluation", subject)``), real users, organisations,
-certificates, venues and a real draft tender, and a :class:`SessionState` made
+certificates, venues and a real published tender, and a :class:`SessionState` made
 directly. :class:`RecordingOps` stands in for the core's SessionOps (its ``log`` appends
 real log entries, as the core's does); :class:`SessionStandIn` stands in for the core's
 reader and listings behind web/evaluation/core.py. The integrator replaces both with
@@ -44,10 +44,9 @@ from signing.demo_ca import issue_identity
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject
 from tender import queries as tender_queries
-from tender import service as tender_service
 from tender.model import Tender
 from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
-from tests.tender.world import World, fast_draft, register_certificate
+from tests.tender.world import World, published_tender, register_certificate
 
 MAIN_VENUE = "V-MAIN"
 ASSISTING = ("V-HF", "V-WH")
@@ -93,7 +92,7 @@ class RecordingOps:
 
 @dataclasses.dataclass
 class SessionWorld:
-    """A session of lot 1 of a draft tender, its committee, bidders and venues."""
+    """A session of lot 1 of a published tender, its committee, bidders and venues."""
 
     world: World
     tender: Tender
@@ -101,6 +100,7 @@ class SessionWorld:
     experts: tuple[User, ...]  # seat n is experts[n - 1]
     supervisor_identity: Identity
     ops: RecordingOps
+    stand_in: SessionStandIn | None = None  # the app's view of the session, if any
 
     def expert(self, seat: int) -> User:
         return self.experts[seat - 1]
@@ -108,6 +108,8 @@ class SessionWorld:
     def with_phase(self, phase: Phase, **changes: Any) -> SessionState:
         """The session in another phase (what the core's transitions would leave)."""
         self.state = dataclasses.replace(self.state, phase=phase, **changes)
+        if self.stand_in is not None:
+            self.stand_in.add(self.state)
         return self.state
 
 
@@ -144,10 +146,11 @@ async def session_world(
     phase: Phase = Phase.QUALIFICATION,
     name: str = "expert",
 ) -> SessionWorld:
-    """A draft tender's lot 1 under evaluation by five experts (``<name>1``…``<name>5``,
+    """A published tender's lot 1 under evaluation by five experts (``<name>1``…``<name>5``,
     who log in with the factory's password); bids of the world's three bidders. A second
     session in one test needs another ``name``; the venues are made once."""
-    tender = await tender_service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    # Published, so that the bidders may read it (what a real session's tender is).
+    tender = await published_tender(conn, world)
     employer = await make_organisation(conn, OrgKind.EXPERT_EMPLOYER, name="专家工作单位")
     experts = tuple(
         [await make_user(conn, employer, Role.EXPERT, username=f"{name}{n}", password=PASSWORD)
