@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
@@ -24,6 +24,7 @@ from evaluation.clarifications.parties import Standing, Viewer
 from evaluation.model import Member, SessionState
 from evaluation.notes.model import Note
 from evaluation.venues.model import Handover
+from live.model import LiveEvent
 from web.errors import RequestInvalid
 
 # The documented limits (docs/api-evaluation.md); the domain checks the text itself.
@@ -126,6 +127,35 @@ def session_body(
         seats=seats,
         main_venue_id=state.main_venue_id if viewer.standing is Standing.OVERSEER else None,
     )
+
+
+class EventBody(msgspec.Struct, frozen=True, kw_only=True):
+    """One event of the session as the live engine stored it (docs/live-sessions.md)."""
+
+    seq: int
+    kind: str
+    audience: str
+    data: dict[str, Any]
+    at: str
+
+
+class EventList(msgspec.Struct, frozen=True, kw_only=True):
+    """The events after ``after`` that the viewer's audiences see; ``last_seq`` is the
+    last one read (ask again with it for more)."""
+
+    items: list[EventBody]
+    last_seq: int
+
+
+def events_body(events: Sequence[LiveEvent], audiences: frozenset[str], after: int) -> EventList:
+    """The events the viewer may see, as the socket would send them."""
+    items = [
+        EventBody(seq=e.seq, kind=e.kind, audience=e.audience, data=e.data,
+                  at=e.created_at.isoformat())
+        for e in events
+        if e.audience in audiences
+    ]  # fmt: skip
+    return EventList(items=items, last_seq=events[-1].seq if events else after)
 
 
 class AnswerBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

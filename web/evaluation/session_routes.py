@@ -19,14 +19,29 @@ from accounts.model import Actor
 from accounts.users import queries as users
 from evaluation.clarifications.parties import Standing, Viewer, viewer
 from evaluation.model import SessionState
+from live import queries as live
+from live import service as live_service
+from live.model import MAX_SEQ, parse_after
 from tender.errors import LotNotFound
 from tender.service import get_tender
 from web.auth import signed_in
+from web.errors import RequestInvalid
 from web.evaluation import core
-from web.evaluation.bodies import ScheduleBody, SessionBody, SessionList, session_body
+from web.evaluation.bodies import (
+    EventList,
+    ScheduleBody,
+    SessionBody,
+    SessionList,
+    events_body,
+    session_body,
+)
 from web.evaluation.common import TAG, load_session, session_id
 from web.http import ApiRoute, Handler, json_response, read_json
+from web.services import services
 from web.tender.common import lot_number, tender_id
+
+EVENTS_PAGE = 500  # events per request; ask again with the last seq for more
+_AFTER = f"'after' is a whole number from 0 to {MAX_SEQ}"
 
 
 def _refused(what: str) -> PermissionDenied:
@@ -97,6 +112,23 @@ async def lot_sessions(request: Request) -> SessionList:
     return SessionList(items=items)
 
 
+async def session_events(request: Request) -> EventList:
+    which = session_id(request)
+    raw = request.query_params.get("after", "0")
+    try:
+        after = parse_after(raw)
+    except ValueError:
+        raise RequestInvalid(str(_AFTER), details={"param": "after"}) from None
+    kinds = services(request).live.kinds
+    async with signed_in(request) as (conn, actor):
+        await load_session(conn, which)
+        session, audiences = await live_service.enter(conn, kinds, which, actor)
+        if audiences is None:
+            raise _refused("a session's events")
+        found = await live.events_after(conn, session.id, after, EVENTS_PAGE)
+    return events_body(found, audiences, after)
+
+
 async def _report(request: Request, pdf: bool) -> bytes:
     which = session_id(request)
     async with signed_in(request) as (conn, actor):
@@ -130,6 +162,10 @@ ROUTES = [
            response=SessionBody),
     _route("GET", "/tenders/{tender_id}/lots/{lot}/evaluations", lot_sessions,
            "A lot's evaluation sessions (attempts) the viewer may see", response=SessionList),
+    _route("GET", f"{E}/events", session_events,
+           "The session's events so far that the viewer's audiences see (read-only)",
+           response=EventList,
+           query=(("after", int, "the last seq seen (default 0)", False),)),
     _route("GET", f"{E}/report", report_json,
            "The session's evaluation report (RFC 8785 JSON) for whoever may read it"),
     _route("GET", f"{E}/report.pdf", report_pdf, "The evaluation report as PDF",

@@ -23,6 +23,7 @@ import asyncpg
 
 from accounts.model import Actor, OrgKind, Role, User
 from audit import service as audit
+from evaluation.clarifications.parties import Standing, viewer
 from evaluation.events import EvaluationEvent
 from evaluation.handlers import Ctx
 from evaluation.model import (
@@ -38,7 +39,7 @@ from evaluation.model import (
 from expert_pool.venues import service as venues
 from expert_pool.venues.model import Venue
 from live import queries as live
-from live.model import Emit
+from live.model import Command, Emit, LiveSession, user_audience
 from signing.certs import Identity
 from signing.demo_ca import issue_identity
 from signing.log.entry import Actor as LogActor
@@ -253,3 +254,36 @@ class SessionStandIn:
 
     async def of_member(self, conn: asyncpg.Connection, user_id: UUID) -> list[SessionState]:
         return [s for s in self.sessions.values() if any(m.user_id == user_id for m in s.members)]
+
+
+class StandInKind:
+    """The core's ``evaluation`` LiveKind as far as reading events goes: audiences by
+    the viewer's standing (EVAL_PLAN.md, "Audiences"); it accepts no command."""
+
+    name = "evaluation"
+    commands: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+    # live_events.audience is 'all', 'user:<id>' or 'role:<name>' (0003).
+    audiences_named = frozenset({"role:committee", "role:staff", "role:supervisor"})
+
+    def __init__(self, stand_in: SessionStandIn) -> None:
+        self.stand_in = stand_in
+
+    async def audiences(
+        self, conn: asyncpg.Connection, actor: Actor, session: LiveSession
+    ) -> frozenset[str] | None:
+        state = await self.stand_in.load(conn, session.id)
+        seen = await viewer(conn, actor, state)
+        own = {"all", user_audience(actor.user_id)}
+        if seen.standing is Standing.OVERSEER:
+            supervisor = state.department_id in actor.acting_for(Role.SUPERVISOR)
+            extra = {"role:staff"} | ({"role:supervisor"} if supervisor else set())
+            return frozenset(own | extra)
+        if seen.standing is Standing.MEMBER:
+            return frozenset(own | {"role:committee"})
+        return frozenset(own) if seen.standing is Standing.PARTY else None
+
+    async def handle(
+        self, conn: asyncpg.Connection, actor: Actor, session: LiveSession, command: Command
+    ) -> list[Emit]:
+        raise NotImplementedError("the stand-in takes no command")

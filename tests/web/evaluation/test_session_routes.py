@@ -10,12 +10,21 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from live import queries as live
 from tests.tender.world import World
 from tests.web.evaluation.http import code, fixture_conn, fixture_stand_in, fixture_sw, login
-from tests.web.evaluation.kit import ASSISTING, MAIN_VENUE, SessionWorld, counts
+from tests.web.evaluation.kit import (
+    ASSISTING,
+    MAIN_VENUE,
+    SessionStandIn,
+    SessionWorld,
+    StandInKind,
+    counts,
+)
 from tests.web.tender.http_kit import fixture_http_ca, fixture_settings, fixture_web_world
+from web.services import services
 
 __all__ = [
     "fixture_conn",
@@ -157,3 +166,43 @@ async def test_the_world_is_unchanged_by_reads(
     response = await client.get(f"/api/v1/evaluations/{sw.state.id}", headers=headers)
     assert response.status_code == 200
     assert await counts(conn) == before
+
+
+async def test_events_so_far_are_filtered_by_the_viewers_audiences(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    conn: asyncpg.Connection,
+    sw: SessionWorld,
+    stand_in: SessionStandIn,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Read-only: each viewer gets the events of its audiences as the socket would send
+    them (the kind decides the audiences); a bidder is no participant (403)."""
+    url = f"/api/v1/evaluations/{sw.state.id}/events"
+    staff = await login(client, "staff")
+    assert code(await client.get(url, headers=staff)) == (404, "live_session_not_found")
+    monkeypatch.setitem(services(app).live.kinds, "evaluation", StandInKind(stand_in))
+    expert = sw.expert(1).id
+    for kind, audience in (
+        ("session.phase", "all"),
+        ("sheet.revealed", "role:committee"),
+        ("member.identity", "role:staff"),
+        ("supervisor.note", "role:supervisor"),
+        ("snapshot", f"user:{expert}"),
+    ):
+        await live.append_event(conn, sw.state.id, kind=kind, data={"n": 1}, audience=audience)
+    seen = {
+        username: [e["kind"] for e in (await _get(client, url, username)).json()["items"]]
+        for username in ("staff", "supervisor", "expert1", "expert2", "agent")
+    }
+    assert seen == {
+        "staff": ["session.phase", "member.identity"],
+        "supervisor": ["session.phase", "member.identity", "supervisor.note"],
+        "expert1": ["session.phase", "sheet.revealed", "snapshot"],
+        "expert2": ["session.phase", "sheet.revealed"],
+        "agent": ["session.phase"],
+    }
+    later = (await client.get(f"{url}?after=2", headers=staff)).json()
+    assert ([e["seq"] for e in later["items"]], later["last_seq"]) == ([3], 5)
+    assert code(await client.get(f"{url}?after=-1", headers=staff)) == (422, "request_invalid")
+    assert code(await _get(client, url, "bidder1")) == (403, "permission_denied")
