@@ -19,6 +19,7 @@ from web.background import Job
 from web.draws import pages as draw_pages
 from web.draws import routes as draws
 from web.evaluation import jobs as evaluation_jobs
+from web.evaluation import pages as evaluation_pages
 from web.evaluation import record_routes as evaluation_records
 from web.evaluation import routes as evaluation
 from web.evaluation import session_routes as evaluation_sessions
@@ -68,6 +69,7 @@ def page_routes() -> list[BaseRoute]:
         *draw_pages.routes(),
         *tender_pages.routes(),
         *opening_pages.routes(),
+        *evaluation_pages.routes(),
     ]
 
 
