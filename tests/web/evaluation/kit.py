@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -45,6 +45,7 @@ from signing.demo_ca import issue_identity
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject
 from tender import queries as tender_queries
+from tender.lifecycle import load
 from tender.model import Tender
 from tests.accounts.factory import PASSWORD, actor_for, make_organisation, make_user
 from tests.tender.world import World, published_tender, register_certificate
@@ -254,6 +255,34 @@ class SessionStandIn:
 
     async def of_member(self, conn: asyncpg.Connection, user_id: UUID) -> list[SessionState]:
         return [s for s in self.sessions.values() if any(m.user_id == user_id for m in s.members)]
+
+    async def schedule(
+        self,
+        conn: asyncpg.Connection,
+        actor: Actor,
+        tender_id: UUID,
+        lot: str,
+        *,
+        main_venue_id: str,
+        representatives: Sequence[UUID],
+        starts_at: dt.datetime,
+    ) -> SessionState:
+        """Records the call; a scheduled session with no seats yet (the core seats them)."""
+        self.scheduled.append({"actor": actor.username, "tender_id": tender_id, "lot": lot,
+                               "main_venue_id": main_venue_id,
+                               "representatives": list(representatives),
+                               "starts_at": starts_at})  # fmt: skip
+        tender = await load(conn, tender_id)
+        session = await live.open_session(conn, "evaluation", f"{tender_id}/{lot}/1")
+        state = SessionState(
+            id=session.id, tender_id=tender_id, lot=lot, attempt=1, draw_id="",
+            department_id=tender.content.department_id, phase=Phase.SCHEDULED,
+            phase_deadline=None, paused_at=None, chair_seat=None,
+            method=tender.content.lots[0].evaluation, two_envelope=False,
+            main_venue_id=main_venue_id, members=(), bids=(),
+        )  # fmt: skip
+        self.add(state)
+        return state
 
 
 class StandInKind:
