@@ -9,6 +9,7 @@
 CREATE TABLE evaluation_clarifications (
     id uuid PRIMARY KEY,
     session_id uuid NOT NULL REFERENCES live_sessions (id),
+    -- A bid of the session's list (the session core's, from the lot's opening).
     bid_id uuid NOT NULL,
     -- The bid's bidder (unified social credit code): who may read and answer.
     bidder text NOT NULL CHECK (credit_code_valid(bidder)),
