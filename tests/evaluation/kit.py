@@ -41,6 +41,7 @@ from live import service as live
 from live.model import Command, LiveEvent, LiveSession
 from signing.certs import Identity
 from signing.demo_ca import DemoCA, issue_identity
+from signing.errors import EtenderError
 from tests.accounts.factory import actor_for, log_size, make_user
 from tests.conftest import TEMPLATE, CloneDatabase, PgServer
 from tests.evaluation.scenario import Scenario, opened_lot
@@ -219,17 +220,22 @@ async def load(conn: asyncpg.Connection, w: SessionWorld) -> SessionState:
 # --- driving a session to a phase ------------------------------------------------------
 
 
-async def sign_in_all(conn: asyncpg.Connection, w: SessionWorld) -> None:
+async def sign_in_all(
+    conn: asyncpg.Connection, w: SessionWorld, *, open_sign_in: bool = True
+) -> None:
     """Open the sign-in; every member signs in at the main venue and is confirmed."""
-    await send(conn, w, w.staff, "open_sign_in")
+    if open_sign_in:
+        await send(conn, w, w.staff, "open_sign_in")
     for seat, member in enumerate(w.members, start=1):
         await send(conn, w, member, "sign_in", {"venue": MAIN_VENUE.id})
         await send(conn, w, w.staff, "confirm_identity", {"seat": seat})
 
 
-async def to_conflicts(conn: asyncpg.Connection, w: SessionWorld) -> None:
+async def to_conflicts(
+    conn: asyncpg.Connection, w: SessionWorld, *, open_sign_in: bool = True
+) -> None:
     """Everyone present, the host starts: the committee sees the bidders."""
-    await sign_in_all(conn, w)
+    await sign_in_all(conn, w, open_sign_in=open_sign_in)
     await send(conn, w, w.staff, "start")
 
 
@@ -265,7 +271,7 @@ async def footprint(conn: asyncpg.Connection, w: SessionWorld) -> dict[str, Any]
     out: dict[str, Any] = {"log": await log_size(conn)}
     for table in _TABLES:
         column = "id" if table == "evaluation_sessions" else "session_id"
-        rows = await conn.fetch(f"SELECT * FROM {table} WHERE {column} = $1", w.state.id)  # noqa: S608
+        rows = await conn.fetch(f"SELECT * FROM {table} WHERE {column} = $1", w.state.id)
         out[table] = sorted(tuple(r.values()) for r in rows)
     out["events"] = [(e.seq, e.kind) for e in await events(conn, w)]
     return out
@@ -284,7 +290,8 @@ async def confirm_in_draw(conn: asyncpg.Connection, w: SessionWorld) -> Actor:
         " ORDER BY e.id LIMIT 1",
         w.state.draw_id,
     )
-    assert row is not None and row["user_id"] not in seated
+    assert row is not None
+    assert row["user_id"] not in seated
     await conn.execute(
         "INSERT INTO draw_members (draw_id, expert_id, label, r, i, status, salt, deadline,"
         " responded_at, statement, signature)"
@@ -295,3 +302,19 @@ async def confirm_in_draw(conn: asyncpg.Connection, w: SessionWorld) -> Actor:
         secrets.token_bytes(32),
     )
     return await actor_for(conn, await get_user(conn, row["user_id"]))
+
+
+async def refuse(
+    conn: asyncpg.Connection,
+    w: SessionWorld,
+    actor: Actor,
+    kind: str,
+    data: Mapping[str, Any] | None,
+    error: type[EtenderError],
+) -> EtenderError:
+    """Send a command that must be refused with ``error``: nothing may change."""
+    before = await footprint(conn, w)
+    with pytest.raises(error) as caught:
+        await send(conn, w, actor, kind, data)
+    assert await footprint(conn, w) == before
+    return caught.value

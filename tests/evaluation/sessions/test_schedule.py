@@ -40,12 +40,11 @@ async def test_the_committee_is_the_draws_confirmed_experts_in_draw_order(
         (MemberKind.EXPERT, MemberStatus.SEATED, 1)
     }
     assert all(m.signed_in_at is None for m in w.state.members)
-    assert sorted(b.bidder for b in w.state.bids) == sorted(
-        b.org.credit_code for b in s.bidders
-    )
+    assert sorted(b.bidder for b in w.state.bids) == sorted(b.org.credit_code for b in s.bidders)
     assert {b.name for b in w.state.bids} == {o.name for o in s.world.bidder_orgs}
     assert all(b.price_fen is None for b in w.state.bids)
-    assert w.state.two_envelope and w.state.attempt == 1
+    assert w.state.two_envelope
+    assert w.state.attempt == 1
 
 
 async def test_scheduling_moves_the_tender_into_evaluation_and_is_logged_without_names(
@@ -58,8 +57,10 @@ async def test_scheduling_moves_the_tender_into_evaluation_and_is_logged_without
     assert tender.status is TenderStatus.EVALUATION
     [entry] = await entries(conn, "evaluation.scheduled")
     assert entry.actor.user_id == str(w.staff.user_id)
-    assert entry.subject is not None and entry.subject.id == str(w.state.id)
-    assert entry.data["experts"] == 5 and entry.data["representatives"] == 0
+    assert entry.subject is not None
+    assert entry.subject.id == str(w.state.id)
+    assert entry.data["experts"] == 5
+    assert entry.data["representatives"] == 0
     text = repr(entry.data)
     assert all(str(m.user_id) not in text for m in w.state.members)
     [first] = await events(conn, w)
