@@ -114,6 +114,14 @@ async def sessions_of_user(conn: asyncpg.Connection, user_id: UUID) -> list[Stor
     return [_session(r) for r in await conn.fetch(SESSIONS_OF_USER, user_id)]
 
 
+LOT_DRAWS = "SELECT DISTINCT draw_id FROM evaluation_sessions WHERE tender_id = $1 AND lot = $2"
+
+
+async def lot_draws(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> set[str]:
+    """The draws whose committees sat for the lot already."""
+    return {r["draw_id"] for r in await conn.fetch(LOT_DRAWS, tender_id, lot)}
+
+
 LOT_ATTEMPTS = """
 SELECT coalesce(max(attempt), 0) AS last, coalesce(bool_or(phase <> 'sealed'), false) AS busy
 FROM evaluation_sessions WHERE tender_id = $1 AND lot = $2

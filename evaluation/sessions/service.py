@@ -165,6 +165,11 @@ async def _committee(
     draw_id = await queries.complete_draw_id(conn, tender_id, lot)
     if draw_id is None:
         raise EvaluationDrawIncomplete(f"lot {lot}'s evaluation draw is not complete")
+    if draw_id in await queries.lot_draws(conn, tender_id, lot):
+        # DOMAIN.md: past the fault limit everything is sealed and a new committee formed.
+        raise EvaluationDrawIncomplete(
+            f"lot {lot}'s committee sat in a sealed session: a new draw forms a new one"
+        )
     draw = await get_draw(conn, draw_id)
     assert draw.transcript is not None  # a complete draw is committed
     seated = set(seated_experts(draw.transcript))

@@ -31,9 +31,11 @@ import pytest
 
 from accounts.model import Actor, Role
 from accounts.users.service import get_user
+from evaluation.handlers import Ctx
 from evaluation.model import DEFAULT_POLICY, EvaluationPolicy, SessionState
 from evaluation.room.session import EvaluationRoom
 from evaluation.sessions import service as sessions
+from evaluation.sessions.ops import Ops
 from expert_pool.venues import service as venues
 from expert_pool.venues.model import Venue
 from live import queries as live_queries
@@ -42,6 +44,7 @@ from live.model import Command, LiveEvent, LiveSession
 from signing.certs import Identity
 from signing.demo_ca import DemoCA, issue_identity
 from signing.errors import EtenderError
+from tender.queries import database_now
 from tests.accounts.factory import actor_for, log_size, make_user
 from tests.conftest import TEMPLATE, CloneDatabase, PgServer
 from tests.evaluation.scenario import Scenario, opened_lot
@@ -318,3 +321,19 @@ async def refuse(
         await send(conn, w, actor, kind, data)
     assert await footprint(conn, w) == before
     return caught.value
+
+
+async def context(
+    conn: asyncpg.Connection,
+    w: SessionWorld,
+    actor: Actor,
+    data: Mapping[str, Any] | None = None,
+) -> Ctx:
+    """The context the room would build for a command (call inside a transaction: the
+    session's row lock is taken), for tests that call a handler or the Ops directly."""
+    loaded = await sessions.load_session(conn, w.state.id, lock=True)
+    return Ctx(
+        conn=conn, actor=actor, state=loaded.state, data=dict(data or {}),
+        now=await database_now(conn), policy=loaded.stored.policy,
+        trust=w.template.scenario.world.ca.trust_store(), ops=Ops(),
+    )  # fmt: skip
