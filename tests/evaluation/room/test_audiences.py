@@ -30,13 +30,13 @@ async def test_each_role_belongs_to_its_audiences(
         found = audiences_for(actor, w.state, tender)
         return None if found is None else found - {EVERYONE, user_audience(actor.user_id)}
 
-    assert of(w.member(3)) == {COMMITTEE, PANEL}
-    assert of(w.staff) == {STAFF, PANEL}
-    assert of(w.supervisor) == {STAFF, SUPERVISOR, PANEL}
+    assert of(w.member(3)) == frozenset({COMMITTEE, PANEL})
+    assert of(w.staff) == frozenset({STAFF, PANEL})
+    assert of(w.supervisor) == frozenset({STAFF, SUPERVISOR, PANEL})
     assert of(w.agency) == frozenset()
     assert of(w.tenderer) == frozenset()
     everyone = audiences_for(w.agency, w.state, tender)
-    assert everyone == {EVERYONE, user_audience(w.agency.user_id)}
+    assert everyone == frozenset({EVERYONE, user_audience(w.agency.user_id)})
 
 
 async def test_everyone_else_is_refused(
