@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import cast
+
 import asyncpg
 
 from evaluation.errors import (
@@ -159,3 +162,24 @@ async def test_the_chairs_holder_leaving_calls_a_new_election(
     state = await load(conn, w)
     assert (state.chair_seat, state.phase) == (None, Phase.QUALIFICATION)
     await refuse(conn, w, w.member(2), "vote_chair", {"seat": 2}, EvaluationSeatVacant)
+
+
+async def test_the_last_two_declarations_raced_on_two_connections_advance_once(
+    pool: asyncpg.Pool, evaluation_template: Template
+) -> None:
+    """Commands of a session serialise on its row lock: two members declaring at once
+    from two nodes both count, and the election begins exactly once."""
+    async with pool.acquire() as one, pool.acquire() as two:
+        c1, c2 = cast(asyncpg.Connection, one), cast(asyncpg.Connection, two)
+        w = await session_world(c1, evaluation_template)
+        await to_conflicts(c1, w)
+        for seat in (1, 2, 3):
+            await send(c1, w, w.member(seat), "declare", {"conflict": False})
+        await asyncio.gather(
+            send(c1, w, w.member(4), "declare", {"conflict": False}),
+            send(c2, w, w.member(5), "declare", {"conflict": False}),
+        )
+        phases = [e for e in await events(c1, w) if e.kind == "session.phase"]
+        assert [e.data["phase"] for e in phases][-1] == "chair_election"
+        assert [e.data["phase"] for e in phases].count("chair_election") == 1
+        assert await c1.fetchval("SELECT count(*) FROM evaluation_declarations") == 5
