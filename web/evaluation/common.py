@@ -36,7 +36,7 @@ async def load_session(
     found = await live.get_session(conn, which)
     if found is None or found.kind != KIND:
         raise LiveSessionNotFound("no evaluation session has this id")
-    return await core.CORE.load(conn, which, lock=lock)
+    return await core.load(conn, which, lock=lock)
 
 
 def path_uuid(request: Request, name: str, missing: Exception) -> UUID:

@@ -1,133 +1,62 @@
-"""The session core's and the report's use cases, as the evaluation routes reach them.
+"""The session core's and the report's use cases as the evaluation routes reach them.
 
-Issue 11 builds the session (``evaluation.sessions.service``: schedule, load, the
-listings) and the report (``evaluation.report.service``) beside this web layer. The
-routes call them only through :data:`CORE` and :data:`REPORTS`, typed by the protocols
-below, so the contract sits in one place; the modules are imported when first called.
-Tests of the routes hand in their own sessions (tests/web/evaluation/kit.py) until
-the core's test world replaces them.
+The routes call the domain (evaluation.sessions.service, evaluation.report.reading)
+through these few functions, so that what a route shows of a session list is decided
+in one place: a lot's attempts, and the sessions a member holds a seat in.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
 from uuid import UUID
 
 import asyncpg
 
 from accounts.model import Actor
 from evaluation.model import SessionState
+from evaluation.report import reading
+from evaluation.sessions import service as sessions
 
 
-class SessionCore(Protocol):
-    """What the routes need of evaluation/sessions (EVAL_PLAN.md, "The session")."""
-
-    async def load(
-        self, conn: asyncpg.Connection, session_id: UUID, *, lock: bool = False
-    ) -> SessionState:
-        """The session (``lock``: under its row lock, to the transaction's end)."""
-
-    async def for_lot(
-        self, conn: asyncpg.Connection, tender_id: UUID, lot: str
-    ) -> list[SessionState]:
-        """Every session (attempt) of a tender's lot, first attempt first."""
-
-    async def of_member(self, conn: asyncpg.Connection, user_id: UUID) -> list[SessionState]:
-        """The sessions in which the user holds or held a seat."""
-
-    async def schedule(
-        self,
-        conn: asyncpg.Connection,
-        actor: Actor,
-        tender_id: UUID,
-        lot: str,
-        *,
-        main_venue_id: str,
-        representatives: Sequence[UUID],
-        starts_at: datetime,
-    ) -> SessionState:
-        """Centre staff schedule the lot's session (its draw complete, record published)."""
+async def load(conn: asyncpg.Connection, session_id: UUID, *, lock: bool = False) -> SessionState:
+    """The session (``lock``: under its row lock, to the transaction's end)."""
+    return await sessions.load(conn, session_id, lock=lock)
 
 
-class Reports(Protocol):
-    """What the routes need of evaluation/report: the report's bytes for a reader."""
-
-    async def report_json(
-        self, conn: asyncpg.Connection, actor: Actor, state: SessionState
-    ) -> bytes:
-        """The report as RFC 8785 JSON (docs/formats/evaluation-report.md)."""
-
-    async def report_pdf(
-        self, conn: asyncpg.Connection, actor: Actor, state: SessionState
-    ) -> bytes:
-        """The report as the Chinese PDF."""
+async def for_lot(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> list[SessionState]:
+    """Every session (attempt) of a tender's lot, first attempt first."""
+    found = [s for s in await sessions.sessions_of_tender(conn, tender_id) if s.lot == lot]
+    return [await load(conn, s.id) for s in sorted(found, key=lambda s: s.attempt)]
 
 
-def _module(name: str) -> Any:
-    return importlib.import_module(name)
+async def of_member(conn: asyncpg.Connection, user_id: UUID) -> list[SessionState]:
+    """The sessions in which the user holds a seat now."""
+    return [await load(conn, s.id) for s in await sessions.sessions_of_user(conn, user_id)]
 
 
-class _Core:
-    """evaluation.sessions.service."""
-
-    async def load(
-        self, conn: asyncpg.Connection, session_id: UUID, *, lock: bool = False
-    ) -> SessionState:
-        found: SessionState = await _module("evaluation.sessions.service").load(
-            conn, session_id, lock=lock
-        )
-        return found
-
-    async def for_lot(
-        self, conn: asyncpg.Connection, tender_id: UUID, lot: str
-    ) -> list[SessionState]:
-        found: list[SessionState] = await _module("evaluation.sessions.service").for_lot(
-            conn, tender_id, lot
-        )
-        return found
-
-    async def of_member(self, conn: asyncpg.Connection, user_id: UUID) -> list[SessionState]:
-        found: list[SessionState] = await _module("evaluation.sessions.service").of_member(
-            conn, user_id
-        )
-        return found
-
-    async def schedule(
-        self,
-        conn: asyncpg.Connection,
-        actor: Actor,
-        tender_id: UUID,
-        lot: str,
-        *,
-        main_venue_id: str,
-        representatives: Sequence[UUID],
-        starts_at: datetime,
-    ) -> SessionState:
-        found: SessionState = await _module("evaluation.sessions.service").schedule(
-            conn, actor, tender_id, lot, main_venue_id=main_venue_id,
-            representatives=list(representatives), starts_at=starts_at,
-        )  # fmt: skip
-        return found
+async def schedule(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    lot: str,
+    *,
+    main_venue_id: str,
+    representatives: Sequence[UUID],
+    starts_at: datetime,
+) -> SessionState:
+    """Centre staff schedule the lot's session (its draw complete, record published)."""
+    return await sessions.schedule(
+        conn, actor, tender_id, lot, main_venue_id=main_venue_id,
+        representatives=list(representatives), starts_at=starts_at,
+    )  # fmt: skip
 
 
-class _Reports:
-    """evaluation.report.service."""
-
-    async def report_json(
-        self, conn: asyncpg.Connection, actor: Actor, state: SessionState
-    ) -> bytes:
-        body: bytes = await _module("evaluation.report.service").report_json(conn, actor, state)
-        return body
-
-    async def report_pdf(
-        self, conn: asyncpg.Connection, actor: Actor, state: SessionState
-    ) -> bytes:
-        body: bytes = await _module("evaluation.report.service").report_pdf(conn, actor, state)
-        return body
+async def report_json(conn: asyncpg.Connection, actor: Actor, state: SessionState) -> bytes:
+    """The report's exact signed bytes, RFC 8785 JSON (docs/formats/evaluation-report.md)."""
+    return await reading.report_body(conn, actor, state.id)
 
 
-CORE: SessionCore = _Core()
-REPORTS: Reports = _Reports()
+async def report_pdf(conn: asyncpg.Connection, actor: Actor, state: SessionState) -> bytes:
+    """The report as the Chinese PDF."""
+    return await reading.report_pdf(conn, actor, state.id)

@@ -153,7 +153,7 @@ async def load_demo(
     starts_at = (now + dt.timedelta(hours=2)).replace(second=0, microsecond=0)
     draw_id, committee = await _draw(conn, opened.tender, starts_at, ca=ca, log=log,
                                      identities=experts)  # fmt: skip
-    state = await core.CORE.schedule(
+    state = await core.schedule(
         conn, await actor(conn, "centre.staff"), opened.tender.id, "1",
         main_venue_id=MAIN_VENUE, representatives=[], starts_at=starts_at,
     )  # fmt: skip

@@ -87,7 +87,7 @@ async def my_sessions(request: Request) -> Response:
         actor = await _actor(request, conn)
         if actor is None:
             return RedirectResponse("/login", status_code=303)
-        found = await core.CORE.of_member(conn, actor.user_id)
+        found = await core.of_member(conn, actor.user_id)
         rows = [await _row(conn, actor, s) for s in found]
     return _render(request, "sessions.html", actor=actor, rows=rows)
 

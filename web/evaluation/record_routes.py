@@ -58,7 +58,7 @@ async def answer_clarification(request: Request) -> ClarificationBody:
         await load_session(conn, which)  # an unknown session is not found before anything
         done = await clarifications.answer_clarification(
             conn, actor, which, asked, answer=body.answer, signature=signature, trust=trust,
-            load=core.CORE.load,
+            load=core.load,
         )  # fmt: skip
     return clarification_body(done)
 

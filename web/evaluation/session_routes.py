@@ -80,7 +80,7 @@ async def schedule(request: Request) -> Response:
     body = await read_json(request, ScheduleBody)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, body.tender_id)
-        state = await core.CORE.schedule(
+        state = await core.schedule(
             conn, actor, body.tender_id, body.lot, main_venue_id=body.main_venue_id,
             representatives=body.representatives, starts_at=body.starts_at,
         )  # fmt: skip
@@ -105,7 +105,7 @@ async def lot_sessions(request: Request) -> SessionList:
         tender = await get_tender(conn, actor, which)  # a hidden draft is not found
         if tender.lot_id(lot) is None:
             raise LotNotFound(f"the tender has no lot {lot!r}")
-        found = await core.CORE.for_lot(conn, which, lot)
+        found = await core.for_lot(conn, which, lot)
         items = [d for s in found if (d := await describe(conn, actor, s)) is not None]
         if found and not items:
             raise _refused("a lot's evaluation sessions")
@@ -134,8 +134,8 @@ async def _report(request: Request, pdf: bool) -> bytes:
     async with signed_in(request) as (conn, actor):
         state = await load_session(conn, which)
         if pdf:
-            return await core.REPORTS.report_pdf(conn, actor, state)
-        return await core.REPORTS.report_json(conn, actor, state)
+            return await core.report_pdf(conn, actor, state)
+        return await core.report_json(conn, actor, state)
 
 
 async def report_json(request: Request) -> Response:
