@@ -26,14 +26,18 @@ from collections.abc import Callable, Iterable
 import asyncpg
 
 from accounts.model import Actor, Role
+from evaluation.clarifications import commands as clarifications
 from evaluation.errors import EvaluationCommandUnknown
 from evaluation.handlers import Ctx, Handler, Handlers
 from evaluation.model import KIND, SessionState
+from evaluation.notes import commands as notes
+from evaluation.report import commands as report
 from evaluation.sessions import commands as sessions
 from evaluation.sessions.errors import EvaluationNotParticipant
 from evaluation.sessions.ops import Ops
 from evaluation.sessions.service import load_session
 from evaluation.sessions.views import COMMITTEE, PANEL, STAFF, SUPERVISOR
+from evaluation.sheets import commands as sheets
 from live.model import EVERYONE, Command, Emit, LiveSession, user_audience
 from signing.trust import TrustStore
 from tender import access
@@ -42,12 +46,14 @@ from tender.queries import database_now
 
 Feature = tuple[Handlers, frozenset[str]]
 
-# Every feature's commands and events. INTEGRATOR: add each feature as it merges —
-#   (sheets.HANDLERS, sheets.EVENTS)                 evaluation/sheets/commands.py
-#   (report.HANDLERS, report.EVENTS)                 evaluation/report/commands.py
-#   (clarifications.HANDLERS, clarifications.EVENTS) evaluation/clarifications/commands.py
-#   (notes.HANDLERS, notes.EVENTS)                   evaluation/notes/commands.py
-FEATURES: tuple[Feature, ...] = ((sessions.HANDLERS, sessions.EVENTS),)
+# Every feature's commands and events (each command owned by one feature).
+FEATURES: tuple[Feature, ...] = (
+    (sessions.HANDLERS, sessions.EVENTS),
+    (sheets.HANDLERS, sheets.EVENTS),
+    (report.HANDLERS, report.EVENTS),
+    (clarifications.HANDLERS, frozenset(clarifications.EVENTS)),
+    (notes.HANDLERS, frozenset(notes.EVENTS)),
+)
 
 NAMED = frozenset({COMMITTEE, STAFF, SUPERVISOR, PANEL})
 

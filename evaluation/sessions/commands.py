@@ -30,6 +30,7 @@ from evaluation.model import MemberStatus, Phase
 from evaluation.sessions import chair, member_queries, queries, replacements, views
 from evaluation.sessions.checks import require_complete, require_present, require_running
 from evaluation.sessions.errors import (
+    EvaluationCommercialRecordMissing,
     EvaluationDeadlineInvalid,
     EvaluationDeclared,
     EvaluationIdentityConfirmed,
@@ -218,6 +219,19 @@ async def resume(ctx: Ctx) -> list[Emit]:
     return [Emit(kind="session.resumed", data={"deadline": when(deadline)})]
 
 
+async def commercial_opened(ctx: Ctx) -> list[Emit]:
+    """Two envelopes (issue 11, item 6): the host goes on once the opening hall has
+    published the commercial record of the bids that passed; their prices are read from
+    it (never typed) and the session moves to its next phase."""
+    require_host(ctx)
+    require_phase(ctx, Phase.COMMERCIAL_OPENING)
+    if not any(b.price_fen is not None for b in ctx.state.bids):
+        raise EvaluationCommercialRecordMissing(
+            "the commercial record of the bids that passed is not published yet"
+        )
+    return await ctx.ops.advance(ctx)
+
+
 async def seal_if_expired(ctx: Ctx) -> list[Emit] | None:
     """A pause past its limit seals the session at the next command, whatever it is
     (DOMAIN.md: resume within the limit, else seal everything and form a new committee).
@@ -281,6 +295,7 @@ HANDLERS: Handlers = {
     "pause": pause,
     "resume": resume,
     "time_short": report_time_short,
+    "commercial_opened": commercial_opened,
 }
 
 # Every event the core's commands (and schedule, and Ops) emit.

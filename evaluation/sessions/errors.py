@@ -175,3 +175,11 @@ class EvaluationNotParticipant(EvaluationError):
 
     code = "evaluation_not_participant"
     status = 403
+
+
+class EvaluationCommercialRecordMissing(EvaluationError):
+    """Two envelopes: the scoring goes on only once the commercial record of the bids
+    that passed is published (their prices are what the price score is computed from)."""
+
+    code = "evaluation_commercial_record_missing_conflict"
+    status = 409

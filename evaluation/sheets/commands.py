@@ -177,3 +177,17 @@ HANDLERS: Handlers = {
     "revise": review.revise,
     "record_error": review.record_error,
 }
+
+# Every event kind the handlers emit (the room declares them: live/kinds.py).
+EVENTS = frozenset(
+    {
+        "sheet.submitted",
+        "sheet.revealed",
+        "sheet.opened",
+        "sheet.revised",
+        "qualification.result",
+        "deviation.flagged",
+        "deviation.explained",
+        "factual_error.recorded",
+    }
+)
