@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from uuid import UUID
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -122,9 +123,12 @@ async def open_commercial(request: Request) -> ProgressBody:
     opening = services(request).opening()
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
-        # Issue 11, item 6: only the bids that passed the technical evaluation, and only
-        # once the lot's session is in its commercial_opening phase (else 409).
-        passed = await evaluation_results.commercial_bids(conn, which, lot)
+
+        async def passed() -> frozenset[UUID]:
+            # Issue 11, item 6: only the bids that passed the technical evaluation, and
+            # only once the lot's session is in its commercial_opening phase (else 409).
+            return await evaluation_results.commercial_bids(conn, which, lot)
+
         done = await open_commercial_stage(conn, actor, which, lot, opening=opening, passed=passed)
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)

@@ -47,6 +47,7 @@ from evaluation.model import (
     next_phase,
 )
 from evaluation.report import service
+from evaluation.report import sources as report_sources
 from evaluation.report.commands import HANDLERS
 from evaluation.report.inputs import Clarification
 from evaluation.report.ranking import LotFacts
@@ -155,7 +156,7 @@ def install(monkeypatch: pytest.MonkeyPatch, sources: Sources) -> None:
         received = {**sources[state.id].received, **found.submitted_at}
         return dataclasses.replace(found, submitted_at=received)
 
-    monkeypatch.setattr(sources, "clarification_minutes", minutes)
+    monkeypatch.setattr(report_sources, "clarification_minutes", minutes)
     monkeypatch.setattr(service, "lot_facts", lot_facts)
 
 
