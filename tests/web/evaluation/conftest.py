@@ -4,7 +4,6 @@ the template's (blobs, opened bid files) trusting the template's CA."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import cast
@@ -18,6 +17,7 @@ from tests.conftest import CloneDatabase
 from tests.evaluation import kit
 from tests.evaluation.kit import SessionWorld, Template, session_world
 from tests.tender.world import FAST, live_ca
+from tests.web.evaluation.closing import copy_data
 from web.settings import Settings
 
 # The opened lot built once, and the ``database`` fixture replaced by a clone of it.
@@ -42,9 +42,7 @@ async def conn(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
 def settings(tmp_path: Path, database: CloneDatabase, evaluation_template: Template) -> Settings:
     """The app on the clone: the template's blobs and opened parts (``<data>/opened``,
     where the app's opening looks) copied, its CA trusted, fast tender policies."""
-    data_dir = tmp_path / "data"
-    shutil.copytree(evaluation_template.data_dir, data_dir)
-    shutil.copytree(evaluation_template.output_root, data_dir / "opened")
+    data_dir = copy_data(evaluation_template, tmp_path)
     trust = data_dir / "trust"
     trust.mkdir(exist_ok=True)
     ca = evaluation_template.scenario.world.ca
