@@ -19,6 +19,8 @@ from evaluation.clarifications.model import Clarification, answer_form
 from evaluation.model import DEFAULT_POLICY
 from evaluation.venues.service import open_handovers
 from live import queries as live
+from live import service as live_service
+from live.model import Command
 from signing.certs import Identity
 from signing.cms import sign_detached
 from tests.evaluation.kit import MAIN_VENUE, SessionWorld, Template, context, send, session_world
@@ -26,12 +28,14 @@ from tests.web.evaluation.http import code, login
 from tests.web.evaluation.kit import (
     ASSISTING,
     ask,
+    bid_of,
     counts,
     in_qualification,
     signed_note,
     supervisor_identity,
 )
 from web.evaluation.jobs import alert_late_handovers
+from web.services import services
 
 ANSWER = "工期按365日历天计。"
 BUNDLE = "ab" * 32
@@ -44,6 +48,24 @@ def _signed(w: SessionWorld, asked: Clarification, answer: str, who: Identity) -
 
 def _bidder_identity(w: SessionWorld, n: int) -> Identity:
     return w.scenario.world.bidder_identities[n]
+
+
+async def test_the_apps_room_takes_the_questions_and_notes(
+    app: Starlette, conn: asyncpg.Connection, w: SessionWorld
+) -> None:
+    """The evaluation kind the application registers (web/app.py) is the room with
+    these features' commands: a question and a note through it, as a socket sends them."""
+    room = services(app).live.kinds["evaluation"]
+    assert {"ask_clarification", "refuse_clarification", "note"} <= room.commands
+    await in_qualification(conn, w)
+    question = {"bid": str(bid_of(w, 0).bid_id), "question": "工期依据？"}
+    note = signed_note(w.state.id, await supervisor_identity(conn, w))
+    for who, kind, data in ((w.member(1), "ask_clarification", question),
+                            (w.supervisor, "note", note)):  # fmt: skip
+        command = Command(id=f"app-{kind}", type=kind, data=data)
+        assert await live_service.apply(conn, room, w.live, who, command) is not None
+    kinds = [e.kind for e in await live.events_after(conn, w.state.id, 0)][-2:]
+    assert kinds == ["clarification.asked", "supervisor.note"]
 
 
 async def test_a_bidder_reads_its_questions_and_answers_once(
