@@ -10,6 +10,7 @@ written around the services.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import asyncpg
 from evaluation.model import Phase
 from evaluation.report import queries as reports
 from evaluation.report.queries import StoredReport
+from evaluation.report.service import commercial_bids
 from signing import sheets
 from signing.cms import sign_detached
 from tender.opening.progress import open_commercial_stage
@@ -66,11 +68,12 @@ async def _sheet_phase(
 
 async def _open_commercial_parts(conn: asyncpg.Connection, w: SessionWorld, data_dir: Path) -> None:
     """Two envelopes: the centre opens the commercial stage of the bids that passed
-    (all of them here) and two officials release their commercial shares."""
+    (as the evaluation announced them: all of them here) and two officials release
+    their commercial shares."""
     world, tender = w.scenario.world, w.scenario.tender
     sub = make_submission(world, data_dir)
     opening = opening_for(world, sub, data_dir, data_dir / "opened")
-    passed = frozenset(b.bid_id for b in w.state.bids)
+    passed = functools.partial(commercial_bids, conn, tender.id, "1")
     await open_commercial_stage(conn, w.staff, tender.id, "1", opening=opening, passed=passed)
     for x in (1, 2):
         official = await actor_for(conn, world.officials[x - 1].user)

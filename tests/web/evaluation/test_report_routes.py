@@ -8,24 +8,12 @@ import hashlib
 
 import asyncpg
 import httpx
-import pytest
 
-from live.kinds import UndeclaredEmit
 from tests.evaluation.kit import SessionWorld
 from tests.web.evaluation.closing import to_closed, to_signing
 from tests.web.evaluation.http import code, get
 from tests.web.evaluation.kit import in_qualification
 from web.settings import Settings
-
-# evaluation/sheets/checks.py emits revealed sheets to "committee" and "staff", audiences
-# the room does not declare (its are "role:committee", "role:staff", "role:panel"): the
-# first reveal through the room is refused. INTEGRATOR: remove this mark with that fix
-# (the drive then closes the session: checked with the two constants corrected).
-SHEETS_AUDIENCES = pytest.mark.xfail(
-    strict=True,
-    raises=UndeclaredEmit,
-    reason="evaluation/sheets emits to undeclared audiences 'committee'/'staff'",
-)
 
 READERS_BEFORE_A_REPORT = ("staff", "supervisor", "agent", "owner", "bidder1", "otheragent")
 
@@ -45,7 +33,6 @@ async def test_before_a_draft_nobody_is_told_of_a_report(
             assert code(await get(client, url, None)) == (401, "unauthenticated")
 
 
-@SHEETS_AUDIENCES
 async def test_the_closed_sessions_report_is_the_signed_bytes_and_its_pdf(
     client: httpx.AsyncClient,
     conn: asyncpg.Connection,
@@ -71,7 +58,6 @@ async def test_the_closed_sessions_report_is_the_signed_bytes_and_its_pdf(
         assert code(await get(client, url, who)) == (404, "evaluation_report_not_found")
 
 
-@SHEETS_AUDIENCES
 async def test_while_signing_the_agency_and_tenderer_wait_for_the_close(
     client: httpx.AsyncClient,
     conn: asyncpg.Connection,
