@@ -28,6 +28,7 @@ from evaluation.sheets.checks import (
 from evaluation.sheets.errors import (
     SheetAlreadyRevealed,
     SheetDeadlineNotReached,
+    SheetNoneCounted,
     SheetNotSubmitted,
     SheetPhaseClosed,
     SheetSignerMismatch,
@@ -78,7 +79,8 @@ async def submit_sheet(ctx: Ctx) -> list[Emit]:
 
 async def close_phase(ctx: Ctx) -> list[Emit]:
     """{}: the chair, after the deadline: members without a sheet (or without a reveal)
-    are handled as absent (their findings void), and the phase moves on."""
+    are handled as absent (their findings void), and the phase moves on — unless no
+    member's sheet would be left to count (sheet_none_counted_conflict)."""
     require_chair(ctx)
     require_phase(ctx, *SEALING.values(), *REVEALING.values())
     deadline = ctx.state.phase_deadline
@@ -87,21 +89,30 @@ async def close_phase(ctx: Ctx) -> list[Emit]:
     sealing = ctx.state.phase in SEALING.values()
     phase = _sheet_phase_of(ctx.state.phase)
     found = await _member_rows(ctx, phase)
+    missing = [m for m in ctx.state.seated if not _holds(found.get(m.seat, []), sealing)]
+    if len(missing) == len(ctx.state.seated):
+        # The committee decides on the sheets that count; with none it has found nothing,
+        # and marking everyone absent would leave a phase nobody can finish. The host
+        # pauses instead (docs/formats/evaluation-session.md §2: resume, or the seal).
+        raise SheetNoneCounted(
+            f"no member has {'submitted' if sealing else 'revealed'} a {phase} sheet: "
+            "closing would leave none to count",
+            details={"phase": str(phase)},
+        )
     emits: list[Emit] = []
-    gone: set[int] = set()
-    for member in ctx.state.seated:
-        rows = found.get(member.seat, [])
-        if sealing and rows:
-            continue
-        if not sealing and any(r.revealed for r in rows):
-            continue
-        gone.add(member.seat)
+    for member in missing:
         await queries.void_member(ctx.conn, ctx.state.id, member.seat, member.generation)
         reason = "no sheet" if sealing else "sheet not revealed"
         emits += await ctx.ops.mark_absent(ctx, member.seat, reason)
     if sealing:
         return emits + await ctx.ops.advance(ctx)
-    return emits + await progress.settle(ctx, phase, gone=frozenset(gone), flag=bool(gone))
+    gone = frozenset(m.seat for m in missing)
+    return emits + await progress.settle(ctx, phase, gone=gone, flag=bool(gone))
+
+
+def _holds(rows: list[SheetRow], sealing: bool) -> bool:
+    """The member has what the phase needs: a sealed sheet, or (reveal) a revealed one."""
+    return bool(rows) if sealing else any(r.revealed for r in rows)
 
 
 def _sheet_phase_of(phase: Phase) -> SheetPhase:

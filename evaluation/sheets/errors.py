@@ -12,7 +12,9 @@
     ├── SheetItemNotFlagged                sheet_item_not_flagged               422
     ├── SheetAlreadyExplained              sheet_already_explained_conflict     409
     ├── SheetErrorAlreadyRecorded          sheet_error_already_recorded_conflict 409
-    └── SheetRevisionInvalid               sheet_revision_invalid               422
+    ├── SheetRevisionInvalid               sheet_revision_invalid               422
+    ├── SheetNoneCounted                   sheet_none_counted_conflict          409
+    └── QualificationNotAnnounced          sheet_qualification_not_announced_conflict 409
 
 Entries the lot's method refuses are the method's ``evaluation_sheet_invalid``
 (evaluation/method/errors.py ``MethodSheetInvalid``): one code wherever they are checked.
@@ -106,3 +108,20 @@ class SheetRevisionInvalid(EvaluationError):
     written reason, and keeps every other entry (DESIGN.md, "Blind scoring")."""
 
     code = "sheet_revision_invalid"
+
+
+class SheetNoneCounted(EvaluationError):
+    """A phase ends on the sheets that count: with none, the committee has found nothing
+    (the host pauses; past the pause limit the session is sealed and a new committee
+    evaluates: docs/formats/evaluation-session.md §2)."""
+
+    code = "sheet_none_counted_conflict"
+    status = 409
+
+
+class QualificationNotAnnounced(EvaluationError):
+    """Scoring, adjustment and the report follow the committee's announced qualification
+    result, never a recomputation: there is none yet for this session."""
+
+    code = "sheet_qualification_not_announced_conflict"
+    status = 409

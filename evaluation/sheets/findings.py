@@ -2,22 +2,26 @@
 
 evaluation/method decides every rule (docs/formats/evaluation-method.md §2, §3.2, §3.4);
 this module only hands it the sheets, so that the sheets feature (the reveal's check,
-the qualification result, the deviation flags) and the report (its verdicts, its
-ranking) apply the same rules to the same entries and cannot disagree:
+the qualification result, the deviation flags) and the report apply the same rules to
+the same entries and cannot disagree:
 
 - :func:`check_entries` — one sheet's entries against the method and the bids the sheet
   evaluates (``evaluation_sheet_invalid``, evaluation/method/errors.py);
 - :func:`bids_evaluated` — which bids a phase's sheets cover: every bid of the session
-  in qualification; in scoring and adjustment the bids the committee's qualification
-  passed (§2.2, §2.3);
-- :func:`qualification` — the committee's majority on each bid (§3.2), and
-  :func:`result_json`, its one JSON form (the ``qualification.result`` event, its log
-  entry and the report's ``qualification.result``);
+  in qualification; in scoring and adjustment the bids the committee's **announced**
+  qualification result passed (§2.2, §2.3);
+- :func:`qualification` — the committee's majority on each bid (§3.2), computed once, at
+  the end of the qualification reveal, and :func:`result_json`, its one JSON form (the
+  ``qualification.result`` event, its log entry, the stored result of migration 0063 and
+  the report's ``qualification.result``); :func:`parse_result` reads the stored form
+  back. The result is a finding fixed when announced: nothing recomputes it later, so a
+  member voided afterwards cannot change it (docs/formats/evaluation-sheet.md §5);
 - :func:`deviations` — the scores the deviation review flags (§3.4).
 
 Entries come as the sheet carries them (its JSON ``entries``), so a stored sheet is read
 by the same strict code that checked it at the reveal. Sheets come by seat: those of the
-seated members whose findings count (evaluation/sheets/service.py).
+seated members whose findings count (evaluation/sheets/service.py); a phase's findings
+need at least one (``sheet_none_counted_conflict``, never the method's ValueError).
 """
 
 from __future__ import annotations
@@ -28,16 +32,18 @@ from typing import Any
 from uuid import UUID
 
 from evaluation.method import committee
-from evaluation.method.committee import BidQualification, Deviation
+from evaluation.method.committee import BidQualification, Deviation, ItemVerdict
 from evaluation.method.model import (
     AdjustmentEntry,
     QualificationEntry,
+    RejectionReason,
     ScoreEntry,
     validate_adjustments,
     validate_qualification,
     validate_scores,
 )
 from evaluation.model import SheetPhase
+from evaluation.sheets.errors import SheetNoneCounted
 from tender.model import Evaluation
 
 Entry = QualificationEntry | ScoreEntry | AdjustmentEntry
@@ -69,6 +75,7 @@ def qualification(
     method: Evaluation, bids: Collection[UUID], sheets: RawSheets
 ) -> tuple[BidQualification, ...]:
     """The committee's majority on every bid of the session (§3.2), sorted by bid id."""
+    require_counted(SheetPhase.QUALIFICATION, sheets)
     typed = {seat: validate_qualification(method, bids, raw) for seat, raw in sheets.items()}
     return committee.qualification_majority(method, bids, typed)
 
@@ -79,19 +86,32 @@ def passed(result: Iterable[BidQualification]) -> frozenset[UUID]:
 
 
 def bids_evaluated(
-    method: Evaluation, phase: SheetPhase, bids: Collection[UUID], qualified: RawSheets
+    phase: SheetPhase, bids: Collection[UUID], announced: Iterable[BidQualification]
 ) -> frozenset[UUID]:
-    """The bids a sheet of ``phase`` covers; ``qualified``: the qualification sheets."""
+    """The bids a sheet of ``phase`` covers; ``announced``: the committee's qualification
+    result as announced (unused in qualification)."""
     if phase is SheetPhase.QUALIFICATION:
         return frozenset(bids)
-    # §2.2, §2.3: only the bids that passed qualification are scored or adjusted.
-    return passed(qualification(method, bids, qualified))
+    # §2.2, §2.3: only the bids that passed qualification are scored or adjusted — as the
+    # committee announced it, whoever has left the committee since.
+    return passed(announced)
+
+
+def require_counted(phase: SheetPhase, sheets: RawSheets) -> None:
+    """A phase's findings need at least one counted sheet (the method cannot combine
+    none: refused with ``sheet_none_counted_conflict``)."""
+    if not sheets:
+        raise SheetNoneCounted(
+            f"no member's {phase} sheet counts: the committee has found nothing",
+            details={"phase": str(phase)},
+        )
 
 
 def deviations(
     method: Evaluation, bids: Collection[UUID], sheets: RawSheets, percent: int
 ) -> tuple[Deviation, ...]:
     """The scores more than ``percent`` % from the other members' mean (§3.4)."""
+    require_counted(SheetPhase.SCORING, sheets)
     typed = {seat: validate_scores(method, bids, raw) for seat, raw in sheets.items()}
     return committee.deviations(method, typed, percent)
 
@@ -117,3 +137,27 @@ def result_json(result: Iterable[BidQualification]) -> list[dict[str, Any]]:
         }
         for q in result
     ]
+
+
+def parse_result(bids: Sequence[Mapping[str, Any]]) -> tuple[BidQualification, ...]:
+    """The announced result (:func:`result_json`'s form, as stored) as verdicts, read
+    as stated: the counts and reasons are the announcement's, not recomputed."""
+    found = tuple(
+        BidQualification(
+            bid=UUID(b["bid"]),
+            items=tuple(
+                ItemVerdict(
+                    item=v["item"],
+                    passes=v["passes"],
+                    fails=v["fails"],
+                    reasons=tuple(RejectionReason(r) for r in v["reasons"]),
+                )
+                for v in b["items"]
+            ),
+        )
+        for b in bids
+    )
+    # The stored form is written by result_json only: reading it back must give it again.
+    if result_json(found) != list(bids):
+        raise ValueError("the stored qualification result is not in its announced form")
+    return found

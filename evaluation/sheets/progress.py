@@ -4,7 +4,9 @@ Issue 11, items 4–5: sealing closes when every seated member has submitted (or
 chair closes it after the deadline); the reveal phase ends when every seated member's
 sheet is revealed and, for scoring, every item the deviation review flagged is
 explained or revised and no recorded factual error is open. The qualification's
-result is the committee's majority, announced to the committee and staff.
+result is the committee's majority, announced to the committee and staff and fixed
+then: stored with its event and log entry (migration 0063), it is what the scoring,
+the adjustment and the report follow, whoever leaves the committee afterwards.
 """
 
 from __future__ import annotations
@@ -59,14 +61,22 @@ async def settle(
     if still_open:
         return emits
     if phase is SheetPhase.QUALIFICATION:
-        # Reg. 51 / evaluation-method.md §3.2: the committee decides by majority; the
-        # report states this same result (findings.py is the one place it is computed).
-        bids = [b.bid_id for b in ctx.state.bids]
-        result = findings.qualification(ctx.state.method, bids, current)
-        data = {"phase": str(phase), "bids": findings.result_json(result)}
-        await ctx.ops.log(ctx, EvaluationEvent.QUALIFICATION_RESULT, data)
-        emits += panel("qualification.result", data)
+        emits += await _announce_qualification(ctx, current)
     return emits + await ctx.ops.advance(ctx)
+
+
+async def _announce_qualification(ctx: Ctx, current: RawSheets) -> list[Emit]:
+    # Reg. 51 / evaluation-method.md §3.2: the committee decides by majority, computed
+    # here once (findings.py). Announced, it is a finding of the committee: stored in this
+    # transaction with its event and log entry, never recomputed from the sheets later.
+    bids = [b.bid_id for b in ctx.state.bids]
+    result = findings.qualification(ctx.state.method, bids, current)
+    data = {"phase": str(SheetPhase.QUALIFICATION), "bids": findings.result_json(result)}
+    index = await ctx.ops.log(ctx, EvaluationEvent.QUALIFICATION_RESULT, data)
+    await service.store_qualification_result(
+        ctx.conn, ctx.state.id, data, at=ctx.now, log_index=index
+    )
+    return panel("qualification.result", data)
 
 
 async def _flag_deviations(ctx: Ctx, phase: SheetPhase, current: RawSheets) -> list[Emit]:

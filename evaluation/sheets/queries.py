@@ -1,7 +1,10 @@
-"""All SQL of evaluation sheets, deviations, explanations and factual errors (0058).
+"""All SQL of evaluation sheets, deviations, explanations and factual errors (0058) and
+of the committee's announced qualification result (0063).
 
 Rows are read for a session and phase and filtered on each seat's current generation
-by the service: a replaced or absent member's findings are void everywhere.
+by the service: a replaced or absent member's findings are void everywhere. The
+qualification result is the exception by design: stored when announced, it is read as
+stored, whoever leaves the committee afterwards.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -152,6 +156,22 @@ async def reveal(
     )  # fmt: skip
 
 
+SELECT_SESSION_SHEETS = """
+SELECT session_id, phase, seat, generation, version, kind, commitment, nonce,
+ciphertext, signature, signer_cert_sha256, submitted_at, revealed_key, plaintext,
+revealed_at, void, reasons::text AS reasons
+FROM evaluation_sheets
+WHERE session_id = $1
+ORDER BY seat, generation, phase, version
+"""
+
+
+async def session_sheets(conn: asyncpg.Connection, session_id: UUID) -> list[SheetRow]:
+    """Every version of every holder's sheets, void ones too (the record of a holder
+    whose findings are void), by seat, generation, phase and version."""
+    return [_sheet(r) for r in await conn.fetch(SELECT_SESSION_SHEETS, session_id)]
+
+
 VOID = """
 UPDATE evaluation_sheets SET void = true
 WHERE session_id = $1 AND seat = $2 AND generation = $3 AND NOT void
@@ -286,3 +306,55 @@ async def resolve_factual_error(
         RESOLVE_FACTUAL_ERROR, session_id, note.phase, note.seat, note.generation,
         note.bid, note.item, version,
     )  # fmt: skip
+
+
+# --- the committee's qualification result, as announced (0063) ---
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class QualificationResult:
+    """The committee's qualification result as the session announced it, fixed."""
+
+    session_id: UUID
+    result: dict[str, Any]  # the qualification.result event's data: {"phase", "bids"}
+    sha256: str  # hex SHA-256 of the canonical JSON of ``result``
+    announced_at: datetime
+    log_index: int  # the evaluation.qualification_result entry
+
+    @property
+    def bids(self) -> list[dict[str, Any]]:
+        """Per bid ``{"bid", "passed", "reasons", "items"}``, sorted by bid id."""
+        bids: list[dict[str, Any]] = self.result["bids"]
+        return bids
+
+
+INSERT_QUALIFICATION_RESULT = """
+INSERT INTO evaluation_qualification_results (session_id, result, sha256, announced_at,
+    log_index)
+VALUES ($1, $2::jsonb, $3, $4, $5)
+"""
+
+
+async def insert_qualification_result(conn: asyncpg.Connection, found: QualificationResult) -> None:
+    """Store the announced result (once per session: the primary key refuses a second)."""
+    await conn.execute(
+        INSERT_QUALIFICATION_RESULT, found.session_id,
+        json.dumps(found.result, ensure_ascii=False), found.sha256, found.announced_at,
+        found.log_index,
+    )  # fmt: skip
+
+
+SELECT_QUALIFICATION_RESULT = """
+SELECT session_id, result::text AS result, sha256, announced_at, log_index
+FROM evaluation_qualification_results WHERE session_id = $1
+"""
+
+
+async def qualification_result(
+    conn: asyncpg.Connection, session_id: UUID
+) -> QualificationResult | None:
+    """The session's announced qualification result, if announced."""
+    row = await conn.fetchrow(SELECT_QUALIFICATION_RESULT, session_id)
+    if row is None:
+        return None
+    return QualificationResult(**{**dict(row), "result": json.loads(row["result"])})

@@ -2,20 +2,30 @@
 
 Only the current holder of each seat counts: rows of another generation (a replaced or
 absent member) and void rows are left out everywhere (DOMAIN.md, "Evaluation": a
-replaced member's findings are void). The commands (evaluation/sheets/commands.py) run
-in the session's transaction; these reads take the same connection.
+replaced member's findings are void). The one exception is a finding of the committee
+already announced: its qualification result is stored when the qualification reveal
+completes (migration 0063) and read as stored — a member voided afterwards has its own
+sheets void, not the committee's announced result (docs/formats/evaluation-sheet.md §5).
+The commands (evaluation/sheets/commands.py) run in the session's transaction; these
+reads take the same connection.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from evaluation.method.committee import BidQualification
 from evaluation.model import SessionState, SheetPhase
 from evaluation.sheets import findings, queries
-from evaluation.sheets.queries import ItemNote, SheetRow
+from evaluation.sheets.errors import QualificationNotAnnounced
+from evaluation.sheets.queries import ItemNote, QualificationResult, SheetRow
+from signing.canonical import canonical_json, sha256_hex
 from signing.sheets import Sheet, parse_sheet
 
 
@@ -85,28 +95,66 @@ async def current_sheets(
     return result
 
 
-async def current_entries(
-    conn: asyncpg.Connection, state: SessionState, phase: str
-) -> dict[int, object]:
-    """The ``entries`` of each current sheet (seat → the sheet's JSON entries, unchecked):
-    what evaluation/sheets/findings.py hands the method."""
-    return {
-        seat: findings.entries_of(member.current.plaintext)
-        for seat, member in (await member_sheets(conn, state, phase)).items()
-        if member.current is not None and member.current.plaintext is not None
+async def void_sheets(conn: asyncpg.Connection, state: SessionState) -> tuple[SheetRow, ...]:
+    """Every version of the sheets of each holder no longer seated (recused, absent,
+    replaced): its findings are void and count nowhere; the report lists them as void."""
+    gone = {(m.seat, m.generation) for m in state.members} - {
+        (m.seat, m.generation) for m in state.seated
     }
+    rows = await queries.session_sheets(conn, state.id)
+    return tuple(r for r in rows if (r.seat, r.generation) in gone)
+
+
+async def store_qualification_result(
+    conn: asyncpg.Connection,
+    session_id: UUID,
+    data: Mapping[str, Any],
+    *,
+    at: datetime,
+    log_index: int,
+) -> QualificationResult:
+    """Fix the announced result (``data``: the qualification.result event's) with the
+    index of its log entry, in the announcing command's transaction."""
+    found = QualificationResult(
+        session_id=session_id,
+        result=dict(data),
+        sha256=sha256_hex(canonical_json(dict(data))),
+        announced_at=at,
+        log_index=log_index,
+    )
+    await queries.insert_qualification_result(conn, found)
+    return found
+
+
+async def qualification_result(
+    conn: asyncpg.Connection, session_id: UUID
+) -> QualificationResult | None:
+    """The committee's qualification result as announced, or None before the announcement."""
+    return await queries.qualification_result(conn, session_id)
+
+
+async def announced_verdicts(
+    conn: asyncpg.Connection, state: SessionState
+) -> tuple[BidQualification, ...]:
+    """The announced result's verdicts, one per bid (refused before the announcement)."""
+    found = await queries.qualification_result(conn, state.id)
+    if found is None:
+        raise QualificationNotAnnounced(
+            "the committee's qualification result is not announced yet",
+            details={"phase": str(state.phase)},
+        )
+    return findings.parse_result(found.bids)
 
 
 async def bids_evaluated(
     conn: asyncpg.Connection, state: SessionState, phase: SheetPhase
 ) -> frozenset[UUID]:
     """The bids a sheet of ``phase`` covers: every bid, or (scoring, adjustment) the bids
-    the committee's majority passed on the current qualification sheets."""
+    the committee's announced qualification result passed."""
     bids = [b.bid_id for b in state.bids]
-    qualified: dict[int, object] = {}
-    if phase is not SheetPhase.QUALIFICATION:
-        qualified = await current_entries(conn, state, SheetPhase.QUALIFICATION)
-    return findings.bids_evaluated(state.method, phase, bids, qualified)
+    if phase is SheetPhase.QUALIFICATION:
+        return frozenset(bids)
+    return findings.bids_evaluated(phase, bids, await announced_verdicts(conn, state))
 
 
 async def review(conn: asyncpg.Connection, state: SessionState, phase: str) -> Review:

@@ -1,10 +1,11 @@
 """A session for the sheets tests: a real live session row, real members with registered
 certificates, a SessionState built directly, and a recording SessionOps.
 
-The recording Ops stands in for the session core's (evaluation/sessions/ops.py, on
-another branch; the integrator swaps it): ``advance`` moves the test's state to the
-next phase, ``mark_absent`` marks the member absent, ``log`` keeps the entry — all
-applied only when the command's transaction commits, as the room would.
+The recording Ops stands in for the session core's (evaluation/sessions/ops.py):
+``advance`` moves the test's state to the next phase, ``mark_absent`` marks the member
+absent, ``log`` appends a real log entry in the command's transaction (its index is what
+the announced qualification result stores) and keeps it — all applied to the test's
+state only when the command's transaction commits, as the room would.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from accounts.model import Actor, Role
+from audit import service as audit
 from evaluation.events import EvaluationEvent
 from evaluation.handlers import Ctx
 from evaluation.model import (
@@ -36,6 +38,8 @@ from live.model import Emit
 from signing import sheets
 from signing.certs import Identity
 from signing.demo_ca import issue_identity
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
 from tender.model import Criterion, Evaluation, EvaluationMethod, QualificationItem, SubItem
 from tests.accounts.factory import actor_for, make_user
 from tests.tender.world import World, register_certificate
@@ -88,7 +92,13 @@ class RecordingOps:
 
     async def log(self, ctx: Ctx, kind: EvaluationEvent, data: Mapping[str, Any]) -> int:
         self.pending.append(("log", (kind, dict(data))))
-        return len(self.logs) + len(self.pending)
+        actor = LogActor(user_id=None, role="expert")
+        subject = Subject(type="evaluation", id=str(ctx.state.id))
+        entry = LogEntry(
+            kind=str(kind), time=ctx.now, actor=actor, address=None, subject=subject,
+            data=dict(data),
+        )  # fmt: skip
+        return await audit.append(ctx.conn, entry)
 
     async def mark_absent(self, ctx: Ctx, seat: int, reason: str) -> list[Emit]:
         self.pending.append(("absent", (seat, reason)))
