@@ -46,6 +46,21 @@ class RevealedSheet:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class VoidSheet:
+    """One version of a sheet of a holder no longer seated (recused, absent, replaced):
+    void, counted nowhere in the report, listed under its holder. Its commitment is the
+    one logged at submission; a sheet revealed before the holder left may have counted in
+    a result the committee had announced by then (its qualification result stands)."""
+
+    phase: SheetPhase
+    seat: int
+    generation: int
+    version: int
+    sha256: str  # the commitment: hex SHA-256 of the sheet bytes
+    revealed_at: datetime | None  # None: sealed, never revealed
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class Flag:
     """An item the deviation review flagged for a member when the sheets were revealed
     (the session announced it: the report lists exactly these)."""

@@ -28,7 +28,7 @@ from uuid import UUID
 from evaluation.method.rounding import div_half_up
 from evaluation.model import EvaluationPolicy, MemberStatus, SessionState, SheetPhase, seat_label
 from evaluation.report.errors import ReportMalformed
-from evaluation.report.inputs import Clarification, Explanation, Flag, RevealedSheet
+from evaluation.report.inputs import Clarification, Explanation, Flag, RevealedSheet, VoidSheet
 from evaluation.report.ranking import (
     Outcome,
     as_revealed,
@@ -91,6 +91,7 @@ class ReportInputs:
     opening_records: Mapping[str, str]  # part (main/technical/commercial) → record SHA-256
     members: Mapping[int, SealedMember]  # seat → its current holder's sealed line
     sheets: tuple[RevealedSheet, ...]
+    void_sheets: tuple[VoidSheet, ...]  # of the holders whose findings are void
     flags: tuple[Flag, ...]  # the deviation review's, as the session announced them
     explanations: tuple[Explanation, ...]
     clarifications: tuple[Clarification, ...]
@@ -121,11 +122,7 @@ def build_report(inputs: ReportInputs) -> dict[str, Any]:
         ],
         "members": _members(inputs),
         "chair": state.chair_seat,
-        "void": [
-            {"seat": m.seat, "generation": m.generation, "status": str(m.status)}
-            for m in sorted(state.members, key=lambda m: (m.seat, m.generation))
-            if m.status is not MemberStatus.SEATED
-        ],
+        "void": _void(inputs),
         "bids": [
             {"bid": str(b.bid_id), "bidder": b.bidder, "name": b.name, "price_fen": b.price_fen}
             for b in sorted(state.bids, key=lambda b: str(b.bid_id))
@@ -177,6 +174,30 @@ def _members(inputs: ReportInputs) -> list[dict[str, Any]]:
     ]
 
 
+def _void(inputs: ReportInputs) -> list[dict[str, Any]]:
+    """The holders whose findings are void, each with every version of its sheets (void
+    in the record: they count nowhere in this report)."""
+    return [
+        {
+            "seat": m.seat,
+            "generation": m.generation,
+            "status": str(m.status),
+            "sheets": [
+                {
+                    "phase": str(v.phase),
+                    "version": v.version,
+                    "sha256": v.sha256,
+                    "revealed_at": None if v.revealed_at is None else format_time(v.revealed_at),
+                }
+                for v in sorted(inputs.void_sheets, key=lambda v: (SHEET_ORDER[v.phase], v.version))
+                if (v.seat, v.generation) == (m.seat, m.generation)
+            ],
+        }
+        for m in sorted(inputs.state.members, key=lambda m: (m.seat, m.generation))
+        if m.status is not MemberStatus.SEATED
+    ]
+
+
 def _sheet_versions(sheets: Iterable[RevealedSheet]) -> list[dict[str, Any]]:
     """Every counted version: the revisions are listed with their written reasons."""
     ordered = sorted(sheets, key=lambda s: (SHEET_ORDER[s.phase], s.seat, s.version))
@@ -199,7 +220,8 @@ def _qualification(sheets: list[RevealedSheet], outcome: Outcome) -> dict[str, A
     for seat, sheet in sorted(latest(sheets, SheetPhase.QUALIFICATION).items()):
         for entry in sheet.entries:
             written.append({"seat": seat, **entry})
-    # The session's own announcement (evaluation/sheets/findings.py), word for word.
+    # The committee's result as announced and stored (0063), word for word: the outcome's
+    # verdicts were read from it (findings.parse_result gives back exactly that JSON).
     result = findings.result_json(sorted(outcome.verdicts.values(), key=lambda q: str(q.bid)))
     return {"findings": sorted(written, key=_entry_key), "result": result}
 

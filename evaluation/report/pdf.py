@@ -158,11 +158,17 @@ def _members(report: Mapping[str, Any]) -> list[Flowable]:
             seat_label(v["seat"]),
             STATUSES.get(v["status"], v["status"]),
             v["generation"],
-            "其评审结论作废",
+            "\n".join(["其评审结论作废", *(_void_sheet(x) for x in v["sheets"])]),
         )
         for v in report["void"]
     ]
     return _section("评标委员会（姓名密封至定标）", rows)
+
+
+def _void_sheet(sheet: Mapping[str, Any]) -> str:
+    phase = PHASES.get(sheet["phase"], sheet["phase"])
+    state = "未揭示" if sheet["revealed_at"] is None else "已揭示"
+    return f"{phase}评审表第{sheet['version']}版（{state}）{sheet['sha256']}"
 
 
 def _qualification(report: Mapping[str, Any], name: _Names) -> list[Flowable]:

@@ -1,23 +1,24 @@
-"""The committee's outcome from the revealed sheets: qualification, totals, ranking (pure).
+"""The committee's outcome: its announced qualification, totals, ranking (pure).
 
 DOMAIN.md, "Evaluation": only the method in the tender documents is used (Reg. 49); a bid
 a majority of the members failed on a qualification item is rejected with its Reg. 51
 reasons; the others are aggregated by the lot's rule and ranked, at most
-``policy.max_candidates`` (3) of them candidates. Only the sheets of each seat's current
-holder count: a replaced member's findings are void (Reg. 48 / DOMAIN.md).
+``policy.max_candidates`` (3) of them candidates. Only the value sheets of each seat's
+current holder count: a replaced member's findings are void (Reg. 48 / DOMAIN.md).
 
-Every rule is evaluation/method's (docs/formats/evaluation-method.md §3): the
-qualification majority through evaluation/sheets/findings.py — the very code whose result
-the session announced at the qualification reveal — and the price scores, the
-aggregation or the evaluated prices, and the ranking with the lot's tie rule from
-evaluation.method.price, committee and rank. This module only picks the sheets that count
-and shapes the results for the report.
+The qualification is not computed here: it is the committee's result as the session
+announced it at the end of the qualification reveal and stored then (evaluation/sheets,
+migration 0063), given to :func:`outcome_of` as ``announced``. A member voided after the
+announcement does not change it (docs/formats/evaluation-sheet.md §5). The price scores,
+the aggregation or the evaluated prices, and the ranking with the lot's tie rule are
+evaluation/method's (docs/formats/evaluation-method.md §3); this module only picks the
+sheets that count and shapes the results for the report.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -105,14 +106,6 @@ def value_phase(state: SessionState) -> SheetPhase:
     return sheet_phases(state.method.method)[1]
 
 
-def verdicts(state: SessionState, sheets: Iterable[RevealedSheet]) -> dict[UUID, BidQualification]:
-    """Each bid's qualification: the committee's majority on every item (§3.2)."""
-    found = latest(counted(state, sheets), SheetPhase.QUALIFICATION)
-    bids = [b.bid_id for b in state.bids]
-    result = findings.qualification(state.method, bids, entries_by_seat(found))
-    return {q.bid: q for q in result}
-
-
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class LotFacts:
     """What the method needs of the lot beyond the session: its ceiling, the receipts."""
@@ -124,14 +117,18 @@ class LotFacts:
 def outcome_of(
     state: SessionState,
     sheets: Iterable[RevealedSheet],
+    announced: Sequence[BidQualification],
     policy: EvaluationPolicy,
     lot: LotFacts,
 ) -> Outcome:
-    """Qualification, price scores, totals, ranking and candidates of the session."""
+    """Price scores, totals, ranking and candidates of the session, on the bids the
+    committee's ``announced`` qualification result passed."""
     mine = counted(state, sheets)
-    results = verdicts(state, mine)
-    prices = _opened_prices(state, findings.passed(results.values()))
+    results = {q.bid: q for q in announced}
+    prices = _opened_prices(state, findings.passed(announced))
     values = entries_by_seat(latest(mine, value_phase(state)))
+    if prices:  # a bid passed: its scores or adjustments are the counted sheets'
+        findings.require_counted(value_phase(state), values)
     if state.method.method is EvaluationMethod.COMPREHENSIVE:
         scored, scores, rejected = _comprehensive(state, prices, values, lot)
         totals = {s.bid: _score_total(s) for s in scored}
@@ -256,25 +253,14 @@ def _candidate(state: SessionState, ranked: rank.Ranked) -> dict[str, Any]:
     return {"rank": ranked.rank, "bid": str(ranked.bid), "bidder": found.bidder, "name": found.name}
 
 
-def passed_bids(state: SessionState, sheets: Iterable[RevealedSheet]) -> frozenset[UUID] | None:
-    """The bids that passed qualification, or None before the committee's result exists.
+def passed_bids(
+    state: SessionState, announced: Sequence[BidQualification] | None
+) -> frozenset[UUID] | None:
+    """The bids the committee's announced qualification result passed, or None while
+    there is none (before the qualification reveal ends) or the session is sealed.
 
-    The result exists once the qualification reveal is over (issue 11, item 6: only these
-    bids' commercial parts are opened in a two-envelope lot).
+    Issue 11, item 6: only these bids' commercial parts are opened in a two-envelope lot.
     """
-    if state.phase in _BEFORE_RESULT:
+    if announced is None or state.phase is Phase.SEALED:
         return None
-    return findings.passed(verdicts(state, sheets).values())
-
-
-_BEFORE_RESULT = frozenset(
-    {
-        Phase.SCHEDULED,
-        Phase.SIGN_IN,
-        Phase.CONFLICTS,
-        Phase.CHAIR_ELECTION,
-        Phase.QUALIFICATION,
-        Phase.QUALIFICATION_REVEAL,
-        Phase.SEALED,
-    }
-)
+    return findings.passed(announced)

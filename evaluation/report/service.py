@@ -7,10 +7,13 @@ current version's exact bytes with its own registered certificate or refuses (wi
 written reason a refusal counts as agreement); once every seated member has answered, the
 session's result is handed to the tender, which moves on once every lot has one.
 
-``passed_bids`` is what a two-envelope lot's opening needs (issue 11, item 6): the bids
-whose commercial parts may be opened. Reading the report (``report_json``, ``report_body``,
-``report_pdf``, ``verify_report``) is evaluation/report/reading.py, re-exported here: the
-web's routes call this module only.
+The qualification is the committee's result as announced at the end of the qualification
+reveal and stored then (evaluation/sheets, migration 0063): the ranking, the report and
+``passed_bids`` read it, never recompute it, so a member voided after the announcement
+cannot change it. ``passed_bids`` is what a two-envelope lot's opening needs (issue 11,
+item 6): the bids whose commercial parts may be opened. Reading the report
+(``report_json``, ``report_body``, ``report_pdf``, ``verify_report``) is
+evaluation/report/reading.py, re-exported here: the web's routes call this module only.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import asyncpg
 
 from accounts.keys import queries as key_queries
 from evaluation.handlers import Ctx
+from evaluation.method.committee import BidQualification
 from evaluation.model import Member, Phase, SessionState
 from evaluation.report import queries, sources
 from evaluation.report.errors import (
@@ -43,6 +47,8 @@ from evaluation.report.queries import Answer, Result, StoredReport
 from evaluation.report.ranking import LotFacts, Outcome, outcome_json, outcome_of
 from evaluation.report.ranking import passed_bids as passed_of
 from evaluation.report.reading import report_body, report_json, report_pdf, verify_report
+from evaluation.sheets import findings
+from evaluation.sheets import service as sheets_service
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import cert_sha256
 from signing.cms import verify_detached
@@ -57,11 +63,14 @@ PARTS = ("main", "technical", "commercial")  # the opening's record parts (recor
 
 
 async def announce_ranking(ctx: Ctx) -> Outcome:
-    """Compute the outcome from the revealed sheets and store it (once)."""
+    """Compute the outcome from the announced qualification and the revealed value sheets,
+    and store it (once)."""
     if await queries.ranking(ctx.conn, ctx.state.id) is not None:
         raise RankingDone("the ranking is already announced")
     sheets = await sources.revealed_sheets(ctx.conn, ctx.state)
-    outcome = outcome_of(ctx.state, sheets, ctx.policy, await lot_facts(ctx.conn, ctx.state))
+    announced = await sheets_service.announced_verdicts(ctx.conn, ctx.state)
+    facts = await lot_facts(ctx.conn, ctx.state)
+    outcome = outcome_of(ctx.state, sheets, announced, ctx.policy, facts)
     body = canonical_json(outcome_json(ctx.state, outcome))
     await queries.insert_ranking(ctx.conn, ctx.state.id, body, sha256_hex(body), ctx.now)
     return outcome
@@ -90,7 +99,8 @@ async def draft(ctx: Ctx) -> StoredReport:
     if announced is None:
         raise RankingNotDone("announce the ranking before drafting the report")
     sheets = await sources.revealed_sheets(conn, state)
-    outcome = outcome_of(state, sheets, ctx.policy, await lot_facts(conn, state))
+    verdicts = await sheets_service.announced_verdicts(conn, state)
+    outcome = outcome_of(state, sheets, verdicts, ctx.policy, await lot_facts(conn, state))
     if canonical_json(outcome_json(state, outcome)) != announced:
         raise RankingChanged("the sheets no longer give the announced ranking")
     current = await queries.current_report(conn, state.id)
@@ -107,6 +117,7 @@ async def draft(ctx: Ctx) -> StoredReport:
         opening_records=await _opening_records(conn, state.tender_id, tender.lot_id(state.lot)),
         members=members,
         sheets=tuple(sheets),
+        void_sheets=await sources.void_sheets(conn, state),
         flags=flags,
         explanations=explanations,
         clarifications=await sources.clarification_minutes(conn, state.id),
@@ -282,32 +293,39 @@ async def passed_bids(
     """The bids of the lot that passed qualification; None while there is no result yet.
 
     Issue 11, item 6: a two-envelope lot's opening opens only these bids' commercial parts
-    (the failed ones stay sealed). The opening must not import evaluation (layers), so
-    the caller that composes both — the commercial_opening phase's command — passes it
-    on (docs/formats/evaluation-report.md §9).
+    (the failed ones stay sealed). The result is the committee's as announced (stored).
+    The opening must not import evaluation (layers), so the caller that composes both —
+    the commercial_opening phase's command — passes it on
+    (docs/formats/evaluation-report.md §9).
     """
     state = await sources.latest_session(conn, tender_id, lot)
     if state is None:
         return None
-    sheets = await sources.revealed_sheets(conn, state)
-    return passed_of(state, sheets)
+    return passed_of(state, await _announced(conn, state.id))
+
+
+async def _announced(
+    conn: asyncpg.Connection, session_id: UUID
+) -> tuple[BidQualification, ...] | None:
+    found = await sheets_service.qualification_result(conn, session_id)
+    return None if found is None else findings.parse_result(found.bids)
 
 
 async def commercial_bids(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> frozenset[UUID]:
     """The bids whose commercial parts the opening may open now (issue 11, item 6).
 
-    Only in the session's commercial_opening phase, and only those that passed
-    qualification: what the opening's commercial stage receives (§9 of the format).
+    Only in the session's commercial_opening phase, and only those the committee's
+    announced qualification result passed: what the opening's commercial stage receives
+    (§9 of the format).
     """
     state = await sources.latest_session(conn, tender_id, lot)
-    if state is None or state.phase is not Phase.COMMERCIAL_OPENING:
+    passed = None if state is None else passed_of(state, await _announced(conn, state.id))
+    if state is None or state.phase is not Phase.COMMERCIAL_OPENING or passed is None:
         raise QualificationPending(
             "the commercial parts open in the evaluation's commercial_opening phase, once the "
             "committee's qualification result is announced",
             details={"phase": None if state is None else str(state.phase)},
         )
-    passed = passed_of(state, await sources.revealed_sheets(conn, state))
-    assert passed is not None  # the commercial opening follows the qualification reveal
     return passed
 
 

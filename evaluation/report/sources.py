@@ -16,7 +16,7 @@ import asyncpg
 
 from evaluation.clarifications import queries as clarifications
 from evaluation.model import SessionState, SheetPhase, sheet_phases
-from evaluation.report.inputs import Clarification, Explanation, Flag, RevealedSheet
+from evaluation.report.inputs import Clarification, Explanation, Flag, RevealedSheet, VoidSheet
 from evaluation.sessions import service as sessions
 from evaluation.sheets import service as sheets
 
@@ -46,6 +46,21 @@ async def revealed_sheets(
                     )
                 )
     return tuple(found)
+
+
+async def void_sheets(conn: asyncpg.Connection, state: SessionState) -> tuple[VoidSheet, ...]:
+    """Every version of the sheets of the holders whose findings are void (not seated)."""
+    return tuple(
+        VoidSheet(
+            phase=SheetPhase(row.phase),
+            seat=row.seat,
+            generation=row.generation,
+            version=row.version,
+            sha256=row.commitment.hex(),
+            revealed_at=row.revealed_at,
+        )
+        for row in await sheets.void_sheets(conn, state)
+    )
 
 
 async def review(

@@ -26,7 +26,8 @@ from evaluation.model import (
 )
 from evaluation.report.inputs import Clarification, Explanation, Flag, RevealedSheet
 from evaluation.report.model import Dissent, ReportInputs, SealedMember
-from evaluation.report.ranking import LotFacts, outcome_of
+from evaluation.report.ranking import LotFacts, entries_by_seat, latest, outcome_of
+from evaluation.sheets import findings
 from signing.canonical import canonical_json, sha256_hex
 from signing.sheets import b64url_encode
 from tender.model import QualificationItem
@@ -179,9 +180,12 @@ def inputs() -> ReportInputs:
     s = state()
     found = sheets()
     facts = LotFacts(ceiling_fen=9_500_000_00 * 2, submitted_at=RECEIVED)
+    # The result the session announced at the end of the qualification reveal.
+    qualified = entries_by_seat(latest(found, SheetPhase.QUALIFICATION))
+    announced = findings.qualification(s.method, [b.bid_id for b in s.bids], qualified)
     return ReportInputs(
         state=s,
-        outcome=outcome_of(s, found, DEFAULT_POLICY, facts),
+        outcome=outcome_of(s, found, announced, DEFAULT_POLICY, facts),
         version=2,
         drafted_at=AT + dt.timedelta(hours=1),
         tender_code="XC-2026-GC-000123",
@@ -198,6 +202,7 @@ def inputs() -> ReportInputs:
             for n in (1, 2, 3)
         },
         sheets=tuple(found),
+        void_sheets=(),
         flags=(Flag(phase=SheetPhase.SCORING, seat=3, generation=1, bid=A, item="c1.1"),),
         explanations=(
             Explanation(

@@ -69,13 +69,25 @@ def latest(monkeypatch: pytest.MonkeyPatch, state: SessionState | None) -> None:
     monkeypatch.setattr(sources, "latest_session", found)
 
 
-@pytest.mark.parametrize(
-    "phase", [Phase.QUALIFICATION, Phase.QUALIFICATION_REVEAL, Phase.SEALED], ids=str
-)
+@pytest.mark.parametrize("phase", [Phase.QUALIFICATION, Phase.QUALIFICATION_REVEAL], ids=str)
 async def test_passed_bids_is_none_before_the_committees_qualification_result(
-    kit: Kit, monkeypatch: pytest.MonkeyPatch, phase: Phase
+    conn: asyncpg.Connection, world: World, monkeypatch: pytest.MonkeyPatch, phase: Phase
 ) -> None:
-    latest(monkeypatch, dataclasses.replace(kit.state, phase=phase))
+    """Nothing announced yet: no bid has passed, and no commercial part opens (even in a
+    state that claims the commercial_opening phase)."""
+    fresh = await build_kit(conn, world, monkeypatch, phase=phase)
+    latest(monkeypatch, fresh.state)
+    assert await service.passed_bids(conn, fresh.tender.id, "1") is None
+    latest(monkeypatch, dataclasses.replace(fresh.state, phase=Phase.COMMERCIAL_OPENING))
+    with pytest.raises(QualificationPending):
+        await service.commercial_bids(conn, fresh.tender.id, "1")
+
+
+async def test_passed_bids_is_none_for_a_sealed_session(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sealed session's lot is evaluated again by a new committee."""
+    latest(monkeypatch, dataclasses.replace(kit.state, phase=Phase.SEALED))
     assert await service.passed_bids(kit.conn, kit.tender.id, "1") is None
 
 

@@ -2,8 +2,11 @@
 
 DOMAIN.md, "Evaluation": a bid is rejected when a majority fails it (Reg. 51), a
 replaced member's findings are void, a price above the ceiling is rejected, the highest
-and lowest are dropped when the lot says so, at most 3 candidates (Reg. 53). Expected
-numbers are worked out here by docs/formats/evaluation-method.md §3, not by the code.
+and lowest are dropped when the lot says so, at most 3 candidates (Reg. 53). The
+qualification is the committee's announced result (``announce`` computes it as the
+session does at the end of the qualification reveal); the outcome follows it and never
+recomputes it. Expected numbers are worked out here by docs/formats/evaluation-method.md
+§3, not by the code.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from evaluation.method.committee import BidQualification
 from evaluation.model import (
     DEFAULT_POLICY,
     BidRef,
@@ -28,7 +32,17 @@ from evaluation.model import (
 )
 from evaluation.report.errors import PricesSealed
 from evaluation.report.inputs import RevealedSheet
-from evaluation.report.ranking import LotFacts, outcome_of, passed_bids, verdicts
+from evaluation.report.ranking import (
+    LotFacts,
+    Outcome,
+    counted,
+    entries_by_seat,
+    latest,
+    outcome_of,
+    passed_bids,
+)
+from evaluation.sheets import findings
+from evaluation.sheets.errors import SheetNoneCounted
 from signing.canonical import canonical_json, sha256_hex
 from tender.model import AdjustmentItem, Evaluation, EvaluationMethod, QualificationItem, TieRule
 from tests.tender.kit import scoring
@@ -51,6 +65,22 @@ def facts(s: SessionState, ceiling: int = 480_000_000, **received: dt.datetime) 
         b.bid_id: received.get(f"b{n}", AT + dt.timedelta(minutes=n)) for n, b in enumerate(s.bids)
     }
     return LotFacts(ceiling_fen=ceiling, submitted_at=times)
+
+
+def announce(s: SessionState, sheets: Sequence[RevealedSheet]) -> tuple[BidQualification, ...]:
+    """The result the session announces when the qualification reveal completes: the
+    majority of the current holders' latest sheets (evaluation/sheets/progress.py)."""
+    found = latest(counted(s, sheets), SheetPhase.QUALIFICATION)
+    return findings.qualification(s.method, [b.bid_id for b in s.bids], entries_by_seat(found))
+
+
+def verdicts(s: SessionState, sheets: Sequence[RevealedSheet]) -> dict[UUID, BidQualification]:
+    return {q.bid: q for q in announce(s, sheets)}
+
+
+def outcome(s: SessionState, sheets: Sequence[RevealedSheet], lot: LotFacts) -> Outcome:
+    """The outcome on the result announced from ``sheets``' qualification sheets."""
+    return outcome_of(s, sheets, announce(s, sheets), DEFAULT_POLICY, lot)
 
 
 def state(
@@ -162,7 +192,8 @@ def test_a_bid_a_majority_fails_is_rejected_and_a_tie_fails_too() -> None:
 
 
 def test_a_replaced_members_findings_are_void() -> None:
-    """Seat 2's first holder failed every bid; only its replacement's sheet counts."""
+    """Seat 2's first holder failed every bid and scored 0; only its replacement's
+    sheets count (before the announcement, and in the ranking)."""
     s = state()
     members = list(s.members)
     members[1] = dataclasses.replace(members[1], status=MemberStatus.REPLACED)
@@ -194,6 +225,13 @@ def test_a_replaced_members_findings_are_void() -> None:
     )
     others = qualification(s, {1: {0}, 3: {0}})  # two of five fail bid 0: it passes
     assert all(v.passed for v in verdicts(s, [void, *others]).values())
+    # Its scores are void too: the ranking counts the replacement's.
+    points = {"bid": str(s.bids[0].bid_id), "item": "c1.1"}
+    void_scores = sheet(s, 2, SheetPhase.SCORING, [{**points, "points": 0}], generation=1)
+    mine = sheet(s, 2, SheetPhase.SCORING, [{**points, "points": 1000}], generation=2)
+    values = [*scores(s, {n: (1000,) for n in (1, 3, 4, 5)}, bids=[0]), void_scores, mine]
+    failed = qualification(s, {n: {1, 2} for n in range(1, 6)})  # only bid 0 is scored
+    assert outcome(s, failed + values, facts(s)).totals[s.bids[0].bid_id].technical == 1000
 
 
 def test_the_ranking_uses_each_members_latest_version_and_at_most_three_candidates() -> None:
@@ -211,7 +249,7 @@ def test_the_ranking_uses_each_members_latest_version_and_at_most_three_candidat
             version=2,
         )
     )
-    out = outcome_of(s, sheets, DEFAULT_POLICY, facts(s))
+    out = outcome(s, sheets, facts(s))
     assert out.totals[s.bids[3].bid_id].technical == (2 * (4 * 3900 + 100) + 5) // (2 * 5)
     assert len(out.candidates) == 3
     assert out.candidates == out.ranking[:3]
@@ -223,13 +261,13 @@ def test_the_highest_and_lowest_are_dropped_from_five_members_when_the_lot_says_
     sheets = qualification(s, {}) + scores(
         s, {1: (0, 0), 2: (10, 0), 3: (20, 0), 4: (30, 0), 5: (1000, 0)}
     )
-    out = outcome_of(s, sheets, DEFAULT_POLICY, facts(s))
+    out = outcome(s, sheets, facts(s))
     assert out.totals[s.bids[0].bid_id].technical == 20  # (10 + 20 + 30) / 3
     assert out.totals[s.bids[0].bid_id].dropped == (1, 5)  # the lowest, the highest
     four = state(members=4, method=method, prices=(100,))
     sheets = qualification(four, {}) + scores(four, {1: (0,), 2: (10,), 3: (20,), 4: (1000,)})
     assert (
-        outcome_of(four, sheets, DEFAULT_POLICY, facts(four)).totals[four.bids[0].bid_id].technical
+        outcome(four, sheets, facts(four)).totals[four.bids[0].bid_id].technical
         == 258  # 1030 / 4 = 257.5, a half up: fewer than five members, nothing dropped
     )
 
@@ -237,7 +275,7 @@ def test_the_highest_and_lowest_are_dropped_from_five_members_when_the_lot_says_
 def test_a_price_above_the_ceiling_is_rejected_and_takes_no_part_in_the_base() -> None:
     s = state(prices=(500, 200, 100))
     sheets = qualification(s, {}) + scores(s, {n: (1000, 1000, 1000) for n in range(1, 6)})
-    out = outcome_of(s, sheets, DEFAULT_POLICY, facts(s, ceiling=400))
+    out = outcome(s, sheets, facts(s, ceiling=400))
     assert out.price_rejected == {s.bids[0].bid_id: "price_above_ceiling"}
     assert s.bids[0].bid_id not in out.ranking
     assert out.price_scores[s.bids[2].bid_id] == 6000  # the lowest valid price: full marks
@@ -257,7 +295,7 @@ def test_lowest_evaluated_price_ranks_by_price_plus_the_mean_adjustment() -> Non
         )
         for seat in range(1, 6)
     ]
-    out = outcome_of(s, qualification(s, {}) + adjust, DEFAULT_POLICY, facts(s))
+    out = outcome(s, qualification(s, {}) + adjust, facts(s))
     assert [out.totals[b].evaluated_price_fen for b in out.ranking] == [1050, 1300]
     assert out.ranking == (s.bids[1].bid_id, s.bids[0].bid_id)
 
@@ -268,14 +306,12 @@ def test_equal_totals_go_to_the_lower_price_then_the_earlier_submission() -> Non
     sheets = qualification(s, {}) + scores(s, {n: (600, 500, 0) for n in range(1, 6)})
     # price scores 5400, 5400, 6000 → totals 6000, 5900, 6000: bid 2 (cheaper) first.
     late = facts(s, ceiling=1000, b2=AT + dt.timedelta(days=1))
-    out = outcome_of(s, sheets, DEFAULT_POLICY, late)
+    out = outcome(s, sheets, late)
     assert out.ranking == (s.bids[2].bid_id, s.bids[0].bid_id, s.bids[1].bid_id)
     assert [str(r.decided_by) for r in out.ranked[1:]] == ["tie_rule", "result"]
     s = state(prices=(100, 100))
     sheets = qualification(s, {}) + scores(s, {n: (500, 500) for n in range(1, 6)})
-    out = outcome_of(
-        s, sheets, DEFAULT_POLICY, facts(s, ceiling=1000, b1=AT, b0=AT + dt.timedelta(hours=1))
-    )
+    out = outcome(s, sheets, facts(s, ceiling=1000, b1=AT, b0=AT + dt.timedelta(hours=1)))
     assert out.ranking == (s.bids[1].bid_id, s.bids[0].bid_id)
     assert str(out.ranked[1].decided_by) == "submission"
 
@@ -288,7 +324,7 @@ def test_the_lots_tie_rule_decides_equal_totals() -> None:
     # price scores 6000 and 5400: technical 0 and 600 → both total 6000.
     sheets = qualification(s, {}) + scores(s, {n: (0, 600) for n in range(1, 6)})
     later = facts(s, ceiling=1000, b0=AT + dt.timedelta(hours=1))
-    out = outcome_of(s, sheets, DEFAULT_POLICY, later)
+    out = outcome(s, sheets, later)
     assert out.ranking == (s.bids[1].bid_id, s.bids[0].bid_id)
     assert str(out.ranked[1].decided_by) == "tie_rule"
 
@@ -296,18 +332,46 @@ def test_the_lots_tie_rule_decides_equal_totals() -> None:
 def test_ranking_a_passed_bid_without_its_price_is_refused() -> None:
     s = state(prices=(100, None))
     with pytest.raises(PricesSealed):
-        outcome_of(s, qualification(s, {}), DEFAULT_POLICY, facts(s))
+        outcome(s, qualification(s, {}), facts(s))
     failed = qualification(s, {n: {1} for n in range(1, 6)})
     scored = scores(s, {n: (100,) for n in range(1, 6)}, bids=[0])  # the passed bid only
-    rejected_unpriced = outcome_of(s, failed + scored, DEFAULT_POLICY, facts(s))
+    rejected_unpriced = outcome(s, failed + scored, facts(s))
     assert rejected_unpriced.ranking == (s.bids[0].bid_id,)  # a failed bid needs no price
 
 
-def test_passed_bids_exist_once_the_qualification_reveal_is_over() -> None:
-    s = state(two_envelope=True, prices=(None, None, None))
-    sheets = qualification(s, {n: {2} for n in range(1, 6)})
-    for phase in (Phase.QUALIFICATION, Phase.QUALIFICATION_REVEAL, Phase.SEALED):
-        assert passed_bids(dataclasses.replace(s, phase=phase), sheets) is None
-    found = passed_bids(dataclasses.replace(s, phase=Phase.COMMERCIAL_OPENING), sheets)
+def test_passed_bids_exist_once_the_result_is_announced_and_not_in_a_sealed_session() -> None:
+    s = state(two_envelope=True, prices=(None, None, None), phase=Phase.COMMERCIAL_OPENING)
+    announced = announce(s, qualification(s, {n: {2} for n in range(1, 6)}))
+    assert passed_bids(s, None) is None  # nothing announced yet
+    assert passed_bids(dataclasses.replace(s, phase=Phase.SEALED), announced) is None
+    found = passed_bids(s, announced)
     assert found == frozenset(b.bid_id for b in s.bids[:2])
     assert isinstance(next(iter(found or {UUID(int=0)})), UUID)
+
+
+def test_the_outcome_follows_the_announced_result_not_the_sheets_that_count_now() -> None:
+    """Bid 0 passed 3–2 when announced; seat 1, who passed it, is absent since: the sheets
+    still counted would tie it 2–2 (a fail), the outcome still ranks it."""
+    s = state()
+    sheets = qualification(s, {4: {0}, 5: {0}})
+    announced = announce(s, sheets)
+    members = tuple(
+        dataclasses.replace(m, status=MemberStatus.ABSENT) if m.seat == 1 else m for m in s.members
+    )
+    later = dataclasses.replace(s, members=members)
+    assert not verdicts(later, sheets)[s.bids[0].bid_id].passed  # what a recount would say
+    values = scores(later, {n: (1000, 1000, 1000) for n in range(2, 6)})
+    out = outcome_of(later, sheets + values, announced, DEFAULT_POLICY, facts(s))
+    assert out.verdicts == {q.bid: q for q in announced}
+    assert s.bids[0].bid_id in out.ranking
+
+
+def test_ranking_passed_bids_without_a_counted_value_sheet_is_refused() -> None:
+    """Every scoring member left after the reveal: a refusal with its code, not the
+    method's ValueError."""
+    s = state()
+    announced = announce(s, qualification(s, {}))
+    with pytest.raises(SheetNoneCounted) as refused:
+        outcome_of(s, qualification(s, {}), announced, DEFAULT_POLICY, facts(s))
+    assert refused.value.code == "sheet_none_counted_conflict"
+    assert refused.value.details == {"phase": "scoring"}
