@@ -8,7 +8,8 @@ feature's own commands (evaluation/sheets: sealed, signed, revealed, reviewed), 
 the report then reads. Stand-ins until integration, each named:
 
 - ``RecordingOps``: the session core's SessionOps (CORE builds evaluation/sessions/ops.py)
-  — it appends real log entries in the command's transaction and records the phases.
+  — it appends real log entries in the command's transaction and records the phases and
+  the members marked absent (the kit's state follows both once the command commits).
 - ``Source``: the clarification minutes (installed over
   evaluation/report/sources.py), and the receipt times of the kit's bids,
   which have no bid rows of their own (added to what ``service.lot_facts`` reads from
@@ -103,6 +104,7 @@ class RecordingOps:
 
     def __init__(self) -> None:
         self.advanced: list[Phase] = []
+        self.absent: list[int] = []
         self.logged: list[tuple[EvaluationEvent, dict[str, Any]]] = []
 
     async def advance(self, ctx: Ctx) -> list[Emit]:
@@ -130,7 +132,9 @@ class RecordingOps:
         return await audit.append(ctx.conn, entry)
 
     async def mark_absent(self, ctx: Ctx, seat: int, reason: str) -> list[Emit]:
-        raise AssertionError("the report never marks a member absent")
+        """The sheets' close_phase marks a member absent (the report itself never does)."""
+        self.absent.append(seat)
+        return [Emit(kind="member.absent", data={"seat": seat})]
 
 
 class Source:
@@ -198,7 +202,7 @@ class Kit:
     async def _run(
         self, handler: Handler, actor: Actor, data: Mapping[str, Any] | None
     ) -> list[Emit]:
-        before = len(self.ops.advanced)
+        before, absent = len(self.ops.advanced), len(self.ops.absent)
         async with self.conn.transaction():
             ctx = Ctx(
                 conn=self.conn,
@@ -212,6 +216,12 @@ class Kit:
             )
             emits = await handler(ctx)
         self.emitted += emits
+        gone = set(self.ops.absent[absent:])
+        members = tuple(
+            dataclasses.replace(m, status=MemberStatus.ABSENT) if m.seat in gone else m
+            for m in self.state.members
+        )
+        self.state = dataclasses.replace(self.state, members=members)
         for phase in self.ops.advanced[before:]:
             self.state = dataclasses.replace(self.state, phase=phase)
         return emits
@@ -329,18 +339,22 @@ async def build_kit(
     tender: Tender | None = None,
     phase: Phase = Phase.RANKING,
     sources: Sources | None = None,
+    experts: int = EXPERTS,
+    representative: bool = True,
 ) -> Kit:
-    """A comprehensive-scoring session of ``lot`` in ``phase``, chaired by seat 1."""
+    """A comprehensive-scoring session of ``lot`` in ``phase``, chaired by seat 1: seats
+    1…``experts`` are experts, the next the tenderer's representative (if any)."""
     tender = tender or await tender_in_evaluation(conn, world)
-    people = [await person(conn, world, f"expert{lot}{n}") for n in range(1, EXPERTS + 1)]
-    people.append(await person(conn, world, f"rep{lot}", tenderer=True))
+    people = [await person(conn, world, f"expert{lot}{n}") for n in range(1, experts + 1)]
+    if representative:
+        people.append(await person(conn, world, f"rep{lot}", tenderer=True))
     live = await live_queries.open_session(conn, KIND, f"{tender.id}/{lot}/1")
     members = tuple(
         Member(
             seat=n,
             user_id=p.user.id,
             status=MemberStatus.SEATED,
-            kind=MemberKind.EXPERT if n <= EXPERTS else MemberKind.REPRESENTATIVE,
+            kind=MemberKind.EXPERT if n <= experts else MemberKind.REPRESENTATIVE,
             venue_id="main",
             signed_in_at=None,
             identity_confirmed_at=None,
