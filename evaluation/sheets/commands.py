@@ -8,8 +8,6 @@ the reveal carries a score, a finding or an adjustment.
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from evaluation.events import EvaluationEvent
 from evaluation.guards import require_chair, require_member, require_phase
 from evaluation.handlers import Ctx, Handlers
@@ -146,8 +144,11 @@ async def reveal(ctx: Ctx) -> list[Emit]:
     if any(r.revealed for r in rows):
         raise SheetAlreadyRevealed(f"this member's {phase} sheet is already revealed")
     row = sealed[-1]  # the latest version submitted is the one that counts
+    data = _check_reveal(ctx, member, phase, row, key)
+    # §6 step 11: the method's entries, on the bids this sheet evaluates — in scoring and
+    # adjustment those the committee's announced qualification result passed.
     bids = await service.bids_evaluated(ctx.conn, ctx.state, phase)
-    data = _check_reveal(ctx, member, phase, row, key, bids)
+    findings.check_entries(ctx.state.method, phase, bids, findings.entries_of(data))
     await queries.reveal(ctx.conn, row, key, data, ctx.now)
     await ctx.ops.log(
         ctx, EvaluationEvent.SHEET_REVEALED, {**announce(row), "generation": row.generation}
@@ -163,11 +164,9 @@ async def reveal(ctx: Ctx) -> list[Emit]:
     return emits + await progress.settle(ctx, phase, flag=True)
 
 
-def _check_reveal(
-    ctx: Ctx, member: Member, phase: SheetPhase, row: SheetRow, key: bytes, bids: frozenset[UUID]
-) -> bytes:
-    """docs/formats/evaluation-sheet.md §6: open, hash, signature, format, place, method
-    (``bids``: those the sheet evaluates)."""
+def _check_reveal(ctx: Ctx, member: Member, phase: SheetPhase, row: SheetRow, key: bytes) -> bytes:
+    """docs/formats/evaluation-sheet.md §6, steps 5–10: open, hash, signature, format,
+    place; the sheet's bytes."""
     # A sealed row has both (0058's CHECK).
     assert row.ciphertext is not None
     assert row.nonce is not None
@@ -181,7 +180,6 @@ def _check_reveal(
         )
     sheet = fmt.parse_sheet(data)
     check_place(ctx, sheet, phase, member, row.version)
-    findings.check_entries(ctx.state.method, phase, bids, findings.entries_of(data))
     return data
 
 
