@@ -65,6 +65,13 @@ async def _next(ws: ClientConnection, *types: str) -> dict[str, Any]:
             return frame
 
 
+async def _drain(ws: ClientConnection) -> None:
+    """Read frames (those already on their way) until the socket closes."""
+    async with asyncio.timeout(FRAME_SECONDS):
+        while True:
+            await ws.recv()
+
+
 async def _status(ws: ClientConnection, msg_id: str) -> dict[str, Any]:
     """Ask the hall for its status; the ack (or error)."""
     await ws.send(json.dumps({"id": msg_id, "type": "status", "data": {}}))
@@ -102,10 +109,8 @@ async def test_after_kill_9_a_client_resumes_on_the_other_node_with_nothing_lost
         acks = [await _status(ws, f"ask-{n}") for n in range(3)]
         assert [ack["type"] for ack in acks] == ["ack"] * 3
         a.kill()
-        with pytest.raises(ConnectionClosed):  # after the frames already on their way
-            async with asyncio.timeout(FRAME_SECONDS):
-                while True:
-                    await ws.recv()
+        with pytest.raises(ConnectionClosed):
+            await _drain(ws)
         assert not a.running
         async with await _join(b, session, token, after=0) as again:
             replayed = [(await _next(again, "event"))["seq"] for _ in acks]
