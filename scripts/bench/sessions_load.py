@@ -9,9 +9,10 @@ one period, so nobody exceeds the socket's token bucket (live/limits.py: 10 burs
 to the socket to reading its ``ack`` (the server sends it after the commit). Every
 wait is bounded (``CONNECT_SECONDS``, ``DRAIN_SECONDS``).
 
-Protocol with the parent (a multiprocessing pipe, one message each way per step):
-``("connect",)`` → ``("connected", count, failures)``; ``("go", start, end, warm)`` →
-``("done", Result)``. Times are ``time.monotonic()`` (one clock for every process).
+The parent drives its children through :class:`Load` (a multiprocessing pipe each, one
+message each way per step): ``("connect",)`` → ``("connected", count, failures)``;
+``("go", start, end, warm)`` → ``("done", Result)``. Times are ``time.monotonic()``
+(CLOCK_MONOTONIC: one clock for every process of the machine).
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import multiprocessing
+import os
 import time
 from collections import Counter
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -46,6 +50,7 @@ class SocketPlan:
     offset: float  # seconds after the start of its first command
     command: str
     data: dict[str, Any]
+    compression: str | None = "deflate"  # what the client offers (browsers: deflate)
 
 
 @dataclasses.dataclass(kw_only=True, slots=True)
@@ -82,6 +87,7 @@ class Participant:
             additional_headers={"Authorization": f"Bearer {self.plan.token}"},
             open_timeout=CONNECT_SECONDS,
             max_queue=None,
+            compression=self.plan.compression,
         )
         hello = json.loads(await asyncio.wait_for(ws.recv(), CONNECT_SECONDS))
         if hello.get("type") != "hello":
@@ -185,10 +191,72 @@ async def _serve(pipe: Connection, plans: list[SocketPlan], rate: float) -> None
 
 def worker(pipe: Connection, plans: list[SocketPlan], rate: float, nice: int) -> None:
     """The child process's entry point."""
-    import os
-
     import uvloop
 
     if nice:
         os.nice(nice)
     uvloop.run(_serve(pipe, plans, rate))
+
+
+CONNECT_PHASE_SECONDS = 600.0  # every socket of a load process connected
+
+
+def _recv(pipe: Connection, timeout: float) -> Any:
+    if not pipe.poll(timeout):
+        raise TimeoutError(f"a load process did not answer within {timeout:.0f} s")
+    return pipe.recv()
+
+
+class Load:
+    """The parent's handle on ``processes`` load processes sharing ``plans`` (spawned: a
+    fresh interpreter each, nothing inherited from the parent's event loop)."""
+
+    def __init__(self, plans: Sequence[SocketPlan], processes: int, rate: float, nice: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.pipes: list[Connection] = []
+        self.procs: list[multiprocessing.process.BaseProcess] = []
+        for j in range(processes):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=worker, args=(child, list(plans[j::processes]), rate, nice))
+            proc.start()
+            self.pipes.append(parent)
+            self.procs.append(proc)
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.procs if p.pid is not None]
+
+    async def _answers(self, within: float) -> list[Any]:
+        loop = asyncio.get_running_loop()
+        return await asyncio.gather(
+            *(loop.run_in_executor(None, _recv, p, within) for p in self.pipes)
+        )
+
+    async def connect(self) -> tuple[int, Counter[str]]:
+        """Connect every socket; how many did, and the failures by exception."""
+        for pipe in self.pipes:
+            pipe.send(("connect",))
+        failures: Counter[str] = Counter()
+        connected = 0
+        for _, count, failed in await self._answers(CONNECT_PHASE_SECONDS):
+            connected += count
+            failures.update(failed)
+        return connected, failures
+
+    def go(self, start: float, end: float, warm: float) -> None:
+        """Members send from ``start`` to ``end``; latencies count from ``warm``."""
+        for pipe in self.pipes:
+            pipe.send(("go", start, end, warm))
+
+    async def results(self, seconds_left: float) -> list[Result]:
+        """Each process's result, once its members are done, answered and closed."""
+        bound = seconds_left + DRAIN_SECONDS + 2 * CLOSE_SECONDS + 60
+        return [answer[1] for answer in await self._answers(bound)]
+
+    def close(self) -> None:
+        """Reap the processes (killed if one outlives ``CLOSE_SECONDS``)."""
+        for proc in self.procs:
+            proc.join(timeout=CLOSE_SECONDS)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=CLOSE_SECONDS)
