@@ -23,12 +23,18 @@ every node's log to the exception (``add_note``: pytest prints it under the fail
     async with Servers(database.app_dsn, tmp_path, count=2, ca=ca) as nodes:
         a, b = nodes
         ...                      # a.url, a.ws_url, b.kill(), await b.start(), …
+
+and the client side of a test: :func:`bearer_token` (a token without a password
+login), :func:`join` (a socket once its ``hello`` arrived), :func:`command` (send, then
+the ack or error), :func:`next_frame` (the next ack, error or event), each bounded by
+``FRAME_SECONDS``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -38,10 +44,13 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 import httpx
+import websockets
+from websockets.asyncio.client import ClientConnection
 
 from accounts.model import User
 from accounts.sessions import service as sessions
@@ -63,6 +72,7 @@ STOP_SECONDS = 20.0  # graceful stop (uvicorn's own graceful shutdown is 10 s)
 KILL_SECONDS = 10.0  # reaping a killed process
 POLL_SECONDS = 0.1  # between two /readyz probes
 LOG_TAIL_BYTES = 8_000  # of each node's log, attached to a failure
+FRAME_SECONDS = 20.0  # one frame on a socket (loopback: milliseconds when all is well)
 
 SHARED = ("blobs", "opened")  # one directory for every node (the cluster's storage)
 ROOT = Path(__file__).resolve().parents[2]
@@ -272,3 +282,35 @@ async def bearer_token(conn: asyncpg.Connection, who: User | UUID) -> str:
 def auth_header(token: str) -> dict[str, str]:
     """The header a command-line client authenticates its socket with."""
     return {"Authorization": f"Bearer {token}"}
+
+
+async def join(node: Node, session_id: object, token: str, after: int = 0) -> ClientConnection:
+    """A participant's socket on ``node`` (bearer token), once its ``hello`` arrived;
+    ``after``: the last seq the client saw (docs/live-sessions.md)."""
+    ws = await websockets.connect(
+        node.live_url(session_id, after),
+        additional_headers=auth_header(token),
+        open_timeout=FRAME_SECONDS,
+    )
+    hello = json.loads(await asyncio.wait_for(ws.recv(), FRAME_SECONDS))
+    if hello.get("type") != "hello":
+        await ws.close()
+        raise AssertionError(f"expected hello, got {hello}")
+    return ws
+
+
+async def next_frame(ws: ClientConnection, *types: str) -> dict[str, Any]:
+    """The next frame of one of ``types`` (``ack``, ``error``, ``event``); the others
+    are skipped. Bounded by ``FRAME_SECONDS`` per frame."""
+    while True:
+        frame: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), FRAME_SECONDS))
+        if frame["type"] in types:
+            return frame
+
+
+async def command(
+    ws: ClientConnection, msg_id: str, kind: str, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Send one command; its ``ack`` or ``error`` (events in between are skipped)."""
+    await ws.send(json.dumps({"id": msg_id, "type": kind, "data": data or {}}))
+    return await next_frame(ws, "ack", "error")

@@ -11,26 +11,28 @@ evaluation kind, whose end-to-end and kill -9 tests use the same harness.
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
 import pytest
-import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from live import queries
 from signing.demo_ca import DemoCA
 from tests.conftest import CloneDatabase
-from tests.evaluation.servers import Node, NodeFailed, Servers, auth_header, bearer_token
+from tests.evaluation.servers import (
+    FRAME_SECONDS,
+    NodeFailed,
+    Servers,
+    bearer_token,
+    command,
+    join,
+    next_frame,
+)
 from tests.tender.world import World, published_tender
-
-# Bounds of every wait on a socket (seconds): a frame on an idle loopback arrives in
-# milliseconds; the bound only ends a test that would otherwise hang.
-FRAME_SECONDS = 20.0
 
 pytestmark = pytest.mark.slow
 
@@ -48,23 +50,6 @@ async def _token(pool: asyncpg.Pool, user_id: UUID) -> str:
         return await bearer_token(cast(asyncpg.Connection, proxy), user_id)
 
 
-async def _join(node: Node, session: UUID, token: str, after: int = 0) -> ClientConnection:
-    ws = await websockets.connect(
-        node.live_url(session, after), additional_headers=auth_header(token)
-    )
-    hello = json.loads(await asyncio.wait_for(ws.recv(), FRAME_SECONDS))
-    assert hello["type"] == "hello", hello
-    return ws
-
-
-async def _next(ws: ClientConnection, *types: str) -> dict[str, Any]:
-    """The next frame of one of ``types`` (others are skipped)."""
-    while True:
-        frame: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), FRAME_SECONDS))
-        if frame["type"] in types:
-            return frame
-
-
 async def _drain(ws: ClientConnection) -> None:
     """Read frames (those already on their way) until the socket closes."""
     async with asyncio.timeout(FRAME_SECONDS):
@@ -74,8 +59,7 @@ async def _drain(ws: ClientConnection) -> None:
 
 async def _status(ws: ClientConnection, msg_id: str) -> dict[str, Any]:
     """Ask the hall for its status; the ack (or error)."""
-    await ws.send(json.dumps({"id": msg_id, "type": "status", "data": {}}))
-    return await _next(ws, "ack", "error")
+    return await command(ws, msg_id, "status")
 
 
 async def test_an_event_committed_through_one_node_reaches_a_socket_on_the_other(
@@ -86,11 +70,11 @@ async def test_an_event_committed_through_one_node_reaches_a_socket_on_the_other
     session = await _hall(pool, world)
     token = await _token(pool, world.agency.user_id)
     async with Servers(database.app_dsn, tmp_path, count=2, ca=ca) as (a, b):
-        far = await _join(b, session, token)
-        near = await _join(a, session, token)
+        far = await join(b, session, token)
+        near = await join(a, session, token)
         ack = await _status(near, "ask-1")
         assert ack["type"] == "ack", ack
-        event = await _next(far, "event")
+        event = await next_frame(far, "event")
         assert (event["seq"], event["kind"]) == (ack["seq"], "hall.status")
         assert event["data"]["lot"] == "1"
         await near.close()
@@ -105,15 +89,15 @@ async def test_after_kill_9_a_client_resumes_on_the_other_node_with_nothing_lost
     session = await _hall(pool, world)
     token = await _token(pool, world.agency.user_id)
     async with Servers(database.app_dsn, tmp_path, count=2, ca=ca) as (a, b):
-        ws = await _join(a, session, token)
+        ws = await join(a, session, token)
         acks = [await _status(ws, f"ask-{n}") for n in range(3)]
         assert [ack["type"] for ack in acks] == ["ack"] * 3
         a.kill()
         with pytest.raises(ConnectionClosed):
             await _drain(ws)
         assert not a.running
-        async with await _join(b, session, token, after=0) as again:
-            replayed = [(await _next(again, "event"))["seq"] for _ in acks]
+        async with await join(b, session, token, after=0) as again:
+            replayed = [(await next_frame(again, "event"))["seq"] for _ in acks]
             retried = await _status(again, "ask-2")
         assert replayed == [ack["seq"] for ack in acks]
         assert retried["seq"] == acks[2]["seq"]
@@ -133,7 +117,7 @@ async def test_a_killed_node_starts_again_on_its_port_and_serves(
         node.kill()
         await node.start()
         assert node.port == port
-        async with await _join(node, session, token) as ws:
+        async with await join(node, session, token) as ws:
             assert (await _status(ws, "after-restart"))["type"] == "ack"
 
 
