@@ -39,7 +39,9 @@ TRANSITIONS: Mapping[TenderStatus, frozenset[TenderStatus]] = {
     TenderStatus.SUSPENDED: frozenset({TenderStatus.PUBLISHED, TenderStatus.CANCELLED}),
     TenderStatus.BIDDING_CLOSED: frozenset({TenderStatus.OPENING, TenderStatus.FAILED}),
     TenderStatus.OPENING: frozenset({TenderStatus.EVALUATION, TenderStatus.FAILED}),
-    TenderStatus.EVALUATION: frozenset({TenderStatus.CANDIDATES_PUBLICISED, TenderStatus.FAILED}),
+    # The evaluation hands its candidates over (Reg. 53) before they are publicised.
+    TenderStatus.EVALUATION: frozenset({TenderStatus.CANDIDATES, TenderStatus.FAILED}),
+    TenderStatus.CANDIDATES: frozenset({TenderStatus.CANDIDATES_PUBLICISED, TenderStatus.FAILED}),
     TenderStatus.CANDIDATES_PUBLICISED: frozenset({TenderStatus.AWARDED, TenderStatus.FAILED}),
     TenderStatus.AWARDED: frozenset({TenderStatus.CONTRACT}),
     TenderStatus.CONTRACT: frozenset({TenderStatus.PERFORMANCE}),

@@ -1,10 +1,12 @@
-"""Tenders, lots, evaluation methods and opening-form fields (no I/O, time passed in).
+"""Tenders, lots and opening-form fields (no I/O, time passed in).
 
 A draft is edited as a whole (:class:`TenderDraft`) by its agency; the format of every
 field is checked here when it is saved (``tender_input_invalid``), while the rules of
 DOMAIN.md — periods, bond limit, thresholds, the committee — are checked together
 before publication (rules.py), so an agency sees every broken rule at once.
-Amounts are integers in fen (1 CNY = 100 fen); days are whole days.
+Amounts are integers in fen (1 CNY = 100 fen); days are whole days. A lot's evaluation
+method is method.py's (re-exported here with the shared checks of checks.py, so that
+``tender.model`` stays the one place to import the tender's values from).
 """
 
 from __future__ import annotations
@@ -12,15 +14,26 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from tender.checks import MAX_AMOUNT_FEN as MAX_AMOUNT_FEN
+from tender.checks import check_amount as check_amount
+from tender.checks import check_text as check_text
 from tender.errors import TenderInputInvalid
+from tender.method import FULL_MARKS as FULL_MARKS
+from tender.method import AdjustmentItem as AdjustmentItem
+from tender.method import Criterion as Criterion
+from tender.method import Evaluation as Evaluation
+from tender.method import EvaluationMethod as EvaluationMethod
+from tender.method import PriceFormula as PriceFormula
+from tender.method import PriceScore as PriceScore
+from tender.method import QualificationItem as QualificationItem
+from tender.method import SubItem as SubItem
+from tender.method import TieRule as TieRule
 
-MAX_AMOUNT_FEN = 2**53 - 1  # JSON-safe integers (manifest fields use the same bound)
 MAX_LOTS = 99
 _LOT_NUMBER = re.compile(r"[1-9][0-9]{0,1}")
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")  # docs/formats/sealed-bid.md §7
@@ -58,6 +71,7 @@ class TenderStatus(enum.StrEnum):
     BIDDING_CLOSED = "bidding_closed"
     OPENING = "opening"
     EVALUATION = "evaluation"
+    CANDIDATES = "candidates"  # the evaluation handed over its candidates, not yet publicised
     CANDIDATES_PUBLICISED = "candidates_publicised"
     AWARDED = "awarded"
     CONTRACT = "contract"
@@ -80,22 +94,6 @@ class OpeningPolicy(enum.StrEnum):
     LENIENT = "lenient"
 
 
-class EvaluationMethod(enum.StrEnum):
-    """The two methods of Reg. 49 / DOMAIN.md "Evaluation"."""
-
-    COMPREHENSIVE = "comprehensive_scoring"  # 综合评估法
-    LOWEST_PRICE = "lowest_evaluated_price"  # 经评审的最低投标价法
-
-
-class PriceFormula(enum.StrEnum):
-    """How the price score of comprehensive scoring is computed."""
-
-    # score = points × lowest valid price / price (低价优先法)
-    LOWEST_PRICE_BASE = "lowest_price_base"
-    # benchmark = mean of the valid prices; points lost per 1 % above / below it (基准价法)
-    BENCHMARK_DEVIATION = "benchmark_deviation"
-
-
 class FieldKind(enum.StrEnum):
     """Types of the opening-form fields bidders fill (read back at the opening)."""
 
@@ -107,73 +105,6 @@ class FieldKind(enum.StrEnum):
 
 # The manifest requires these names to carry integers (sealed-bid.md §7).
 REQUIRED_KINDS: Mapping[str, FieldKind] = {"price": FieldKind.FEN, "duration": FieldKind.DAYS}
-
-
-def check_text(value: str, *, name: str, limit: int, allow_empty: bool = False) -> str:
-    """Printable text without surrounding spaces, at most ``limit`` characters."""
-    stripped = value.strip()
-    printable = all(unicodedata.category(ch)[0] != "C" or ch in "\n\t" for ch in value)
-    if value != stripped or not printable or len(value) > limit:
-        raise TenderInputInvalid(f"{name} is printable text of at most {limit} characters")
-    if not value and not allow_empty:
-        raise TenderInputInvalid(f"{name} must not be empty")
-    return value
-
-
-def check_amount(value: int, *, name: str) -> int:
-    """An amount in fen: a whole number from 0 to 2^53 − 1."""
-    if type(value) is not int or not 0 <= value <= MAX_AMOUNT_FEN:
-        raise TenderInputInvalid(f"{name} is a whole number of fen from 0 to 2^53 − 1")
-    return value
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class Criterion:
-    """One scored item of comprehensive scoring (technical, commercial, …)."""
-
-    name: str
-    max_points: int
-
-    def __post_init__(self) -> None:
-        check_text(self.name, name="a criterion name", limit=100)
-        if not 1 <= self.max_points <= 100:
-            raise TenderInputInvalid("a criterion's maximum points are 1–100")
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class PriceScore:
-    """The price part of comprehensive scoring: its points and formula."""
-
-    points: int
-    formula: PriceFormula
-    # Hundredths of a point lost per 1 % above / below the benchmark (benchmark formula).
-    above_per_percent: int = 0
-    below_per_percent: int = 0
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.points <= 100:
-            raise TenderInputInvalid("the price score has 1–100 points")
-        if not (0 <= self.above_per_percent <= 10_000 and 0 <= self.below_per_percent <= 10_000):
-            raise TenderInputInvalid("points lost per percent are 0–10000 hundredths")
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class Evaluation:
-    """A lot's evaluation method (Reg. 49: only what the documents state may be used)."""
-
-    method: EvaluationMethod
-    criteria: tuple[Criterion, ...] = ()
-    price: PriceScore | None = None
-    drop_extremes: bool = False  # drop the highest and lowest score (per tender)
-
-    def __post_init__(self) -> None:
-        if len({c.name for c in self.criteria}) != len(self.criteria):
-            raise TenderInputInvalid("criterion names are unique within a lot")
-
-    @property
-    def total_points(self) -> int:
-        """Criteria points plus price points."""
-        return sum(c.max_points for c in self.criteria) + (self.price.points if self.price else 0)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -18,7 +18,16 @@ from tender.calendar import local_clock, local_date, opening_slot, require_utc
 from tender.committee.model import Roster
 from tender.committee.rules import check_committees
 from tender.errors import CalendarNotCovered, TenderRuleBroken
-from tender.model import EvaluationMethod, FieldKind, Procedure, Tender
+from tender.model import (
+    FULL_MARKS,
+    Evaluation,
+    EvaluationMethod,
+    FieldKind,
+    PriceFormula,
+    Procedure,
+    Tender,
+    TieRule,
+)
 from tender.setup import Context
 
 # --- one class per rule -----------------------------------------------------------
@@ -115,6 +124,14 @@ class EvaluationPointsInvalid(TenderRuleBroken):
     """Comprehensive scoring totals 100 points with a price score; lowest price has none."""
 
     code = "evaluation_points_invalid"
+    rule = "Reg. 49"
+
+
+class EvaluationMethodInconsistent(TenderRuleBroken):
+    """The method's parts fit its kind: adjustments and no technical tie rule for lowest
+    price, a benchmark formula that loses points off the benchmark."""
+
+    code = "evaluation_method_inconsistent"
     rule = "Reg. 49"
 
 
@@ -219,12 +236,7 @@ def _lots(tender: Tender, _: Mapping[str, Roster], ctx: Context) -> Iterator[Ten
                 f"the bond exceeds {p.bond_max_basis_points / 100:g} % of the estimated price",
                 lot=lot.number,
             )
-        yield from _evaluation(
-            lot.number,
-            lot.evaluation.method,
-            lot.evaluation.total_points,
-            lot.evaluation.price is not None,
-        )
+        yield from _evaluation(lot.number, lot.evaluation)
     mandatory = content.estimated_total_fen >= p.threshold_fen(content.category)
     if mandatory and content.procedure is Procedure.INVITED and not content.invitation_approval:
         yield InvitedTenderNeedsApproval(
@@ -234,15 +246,43 @@ def _lots(tender: Tender, _: Mapping[str, Roster], ctx: Context) -> Iterator[Ten
         yield PriceFieldMissing("the opening form needs the price field (fen)")
 
 
-def _evaluation(
-    lot: str, method: EvaluationMethod, total: int, has_price: bool
-) -> Iterator[TenderRuleBroken]:
-    if method is EvaluationMethod.COMPREHENSIVE and (total != 100 or not has_price):
+def _evaluation(lot: str, evaluation: Evaluation) -> Iterator[TenderRuleBroken]:
+    # No qualification items is allowed: the Reg. 51 reasons apply to every bid anyway.
+    if evaluation.method is EvaluationMethod.COMPREHENSIVE:
+        yield from _comprehensive(lot, evaluation)
+    else:
+        yield from _lowest_price(lot, evaluation)
+
+
+def _comprehensive(lot: str, evaluation: Evaluation) -> Iterator[TenderRuleBroken]:
+    total, price = evaluation.total_hundredths, evaluation.price
+    if total != FULL_MARKS or price is None:
         yield EvaluationPointsInvalid(
-            f"comprehensive scoring totals 100 points with a price score (now {total})", lot=lot
+            f"comprehensive scoring totals 100 points with a price score (now {total / 100:g})",
+            lot=lot,
         )
-    if method is EvaluationMethod.LOWEST_PRICE and total != 0:
+    if evaluation.adjustments:
+        yield EvaluationMethodInconsistent(
+            "evaluated-price adjustments belong to lowest evaluated price", lot=lot
+        )
+    if (
+        price is not None
+        and price.formula is PriceFormula.BENCHMARK_DEVIATION
+        and price.above_per_percent == price.below_per_percent == 0
+    ):
+        yield EvaluationMethodInconsistent(
+            "the benchmark formula loses points per percent above or below the benchmark",
+            lot=lot,
+        )
+
+
+def _lowest_price(lot: str, evaluation: Evaluation) -> Iterator[TenderRuleBroken]:
+    if evaluation.criteria or evaluation.price is not None:
         yield EvaluationPointsInvalid("lowest evaluated price has no scored criteria", lot=lot)
+    if evaluation.tie_rule is TieRule.HIGHER_TECHNICAL:
+        yield EvaluationMethodInconsistent(
+            "lowest evaluated price scores nothing technical: choose another tie rule", lot=lot
+        )
 
 
 CHECKS: tuple[Check, ...] = (_schedule, _periods, _lots, check_committees)

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from evaluation.room.session import EvaluationRoom
 from live.kinds import registry
 from tender.opening.session import OpeningHall
 from web import background, features
@@ -205,10 +206,15 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
         exception_handlers={HTTPException: http_exception},
     )
     # Every service is built here, before the first request (web/services.py). Kinds of
-    # live session (the opening hall now, evaluation next) are listed with them.
-    built = build_services(
-        settings, kinds=registry([OpeningHall(opening=lambda: services(app).opening())]), pool=pool
+    # live session (the opening hall, the evaluation room) are listed with them; each
+    # takes what it needs of the services as of each use (the trust store's refresh).
+    kinds = registry(
+        [
+            OpeningHall(opening=lambda: services(app).opening()),
+            EvaluationRoom(trust=lambda: services(app).trust_required()),
+        ]
     )
+    built = build_services(settings, kinds=kinds, pool=pool)
     app.state.services = built
     # Inner to outer: NUL refused in any text (it reads the body as replayed by the
     # next); a form body arrives in full before any handler takes a pooled connection

@@ -18,7 +18,11 @@ from web.audit import routes as audit
 from web.background import Job
 from web.draws import pages as draw_pages
 from web.draws import routes as draws
+from web.evaluation import jobs as evaluation_jobs
+from web.evaluation import pages as evaluation_pages
+from web.evaluation import record_routes as evaluation_records
 from web.evaluation import routes as evaluation
+from web.evaluation import session_routes as evaluation_sessions
 from web.expert_pool import jobs as expert_pool_jobs
 from web.expert_pool import pages as expert_pool_pages
 from web.expert_pool import routes as expert_pool
@@ -52,6 +56,8 @@ def api_routes() -> list[ApiRoute]:
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,
+        *evaluation_sessions.ROUTES,
+        *evaluation_records.ROUTES,
     ]
 
 
@@ -63,6 +69,7 @@ def page_routes() -> list[BaseRoute]:
         *draw_pages.routes(),
         *tender_pages.routes(),
         *opening_pages.routes(),
+        *evaluation_pages.routes(),
     ]
 
 
@@ -78,6 +85,7 @@ def all_routes() -> list[BaseRoute]:
 
 JOBS: tuple[Job, ...] = (
     *audit_jobs.JOBS,
+    *evaluation_jobs.JOBS,
     *expert_pool_jobs.JOBS,
     *opening_jobs.JOBS,
     *submission_jobs.JOBS,

@@ -59,6 +59,7 @@ class Settings:
     opening_job_seconds: float = 10.0
     draw_job_seconds: float = 5.0
     tender_alerts_job_seconds: float = 60.0
+    evaluation_handover_job_seconds: float = 300.0  # late venue records (web/evaluation/jobs.py)
     policy_overrides: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -113,6 +114,9 @@ class Settings:
             draw_job_seconds=_job_seconds(environ, "DRAW", d.draw_job_seconds),
             tender_alerts_job_seconds=_job_seconds(
                 environ, "TENDER_ALERTS", d.tender_alerts_job_seconds
+            ),
+            evaluation_handover_job_seconds=_job_seconds(
+                environ, "EVALUATION_HANDOVER", d.evaluation_handover_job_seconds
             ),
             policy_overrides={
                 key.removeprefix(POLICY_PREFIX).lower(): value

@@ -122,7 +122,7 @@ async def _decisions(
     keys = await opening_queries.self_keys(conn, lot.lot_id)
     decisions: dict[PartKey, KeyDecision] = {}
     for entry in lot.frozen:
-        for label, sha256 in stage_parts(entry, stage):
+        for label, sha256 in stage_parts(lot, entry, stage):
             if (entry.bid_id, label) in done:
                 continue
             mine = [r for r in releases if (r.bid_id, r.part) == (entry.bid_id, label)]

@@ -101,6 +101,9 @@ class OpeningLot:
     freeze_sha256: str
     now: dt.datetime
     commercial_from: dt.datetime | None = None
+    # Two envelopes: the bids whose commercial part opens (those that passed the
+    # technical evaluation, issue 11 item 6); None: every frozen bid (an older stage).
+    commercial_bids: frozenset[UUID] | None = None
 
 
 async def locked_lot(
@@ -124,6 +127,7 @@ async def locked_lot(
     if head is None:
         raise LotNotFrozen(f"lot {lot} is not frozen yet")
     committee = roster.committee(tender_code=tender.code, deadline=tender.deadline)
+    commercial_from, commercial_bids = await opening_queries.commercial_stage(conn, lot_id)
     return OpeningLot(
         tender=tender,
         lot=lot,
@@ -133,7 +137,8 @@ async def locked_lot(
         frozen=tuple(entries),
         freeze_sha256=head["list_sha256"],
         now=locked.now,
-        commercial_from=await opening_queries.commercial_from(conn, lot_id),
+        commercial_from=commercial_from,
+        commercial_bids=commercial_bids,
     )
 
 
@@ -169,13 +174,38 @@ def current_stage(lot: OpeningLot) -> str:
     return "commercial" if lot.commercial_from is not None else stage_of(lot)
 
 
-def stage_parts(entry: FreezeEntry, stage: str) -> list[tuple[str, str]]:
-    """(label, sha256) of the entry's parts opened at ``stage`` (main/technical/commercial)."""
+def stage_parts(lot: OpeningLot, entry: FreezeEntry, stage: str) -> list[tuple[str, str]]:
+    """(label, sha256) of the entry's parts opened at ``stage`` (main/technical/commercial).
+
+    A bid that failed the technical evaluation has no commercial part to open: it stays
+    sealed (issue 11, item 6), so it is in no decision, status or record of that stage.
+    """
+    if stage == "commercial" and not commercial_opens(lot, entry.bid_id):
+        return []
     return [(p.label, p.sha256) for p in entry.parts if p.label == stage]
 
 
+def commercial_opens(lot: OpeningLot, bid_id: UUID) -> bool:
+    """Whether the bid's commercial part is opened (the stage was opened, for this bid)."""
+    if lot.commercial_from is None:
+        return False
+    return lot.commercial_bids is None or bid_id in lot.commercial_bids
+
+
 def frozen_sha256(lot: OpeningLot, bid_id: UUID, part: str) -> str:
-    """The SHA-256 the freeze list holds for one part (refused if it holds none)."""
+    """The SHA-256 the freeze list holds for one part (refused if it holds none).
+
+    A failed bid's commercial part is refused too: no share, key or download of it is
+    ever taken (issue 11, item 6).
+    """
+    if (
+        part == "commercial"
+        and lot.commercial_from is not None
+        and not commercial_opens(lot, bid_id)
+    ):
+        raise CommercialPartSealed(
+            f"bid {bid_id} did not pass the technical evaluation: its commercial part stays sealed"
+        )
     for entry in lot.frozen:
         for p in entry.parts:
             if entry.bid_id == bid_id and p.label == part:

@@ -91,7 +91,7 @@ def _statuses(
 ) -> tuple[PartStatus, ...]:
     out = []
     for entry in lot.frozen:
-        for label, _ in stage_parts(entry, stage):
+        for label, _ in stage_parts(lot, entry, stage):
             result = results.get((entry.bid_id, label))
             out.append(
                 PartStatus(
@@ -125,18 +125,31 @@ async def frozen_bidders(conn: asyncpg.Connection, tender_id: UUID, lot: str) ->
 
 
 async def open_commercial_stage(
-    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str, *, opening: Opening
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    lot: str,
+    *,
+    opening: Opening,
+    passed: frozenset[UUID],
 ) -> LotProgress:
-    """Two envelopes: the host opens the commercial parts once the technical record is
-    published (the evaluation of the technical parts is the host's to confirm)."""
+    """Two envelopes: the host opens the commercial parts of the bids in ``passed`` once
+    the technical record is published and the evaluation has announced which bids passed
+    (issue 11, item 6: the others stay sealed). The caller (the web layer, which may ask
+    the evaluation) names them; a bid not in the lot's freeze list is refused."""
     require(actor, Action.HOST_OPENING, Resource(kind=ResourceKind.OPENING, id=str(tender_id)))
     async with conn.transaction():
         found = await locked_lot(conn, tender_id, lot)
         if stage_of(found) != "technical":
             raise CommercialPartSealed("only a two-envelope tender has a commercial stage")
         await published_record(conn, found, "technical")
+        frozen = {e.bid_id for e in found.frozen}
+        if not passed or not passed <= frozen:
+            raise CommercialPartSealed(
+                "name the bids that passed the technical evaluation, from the lot's freeze list"
+            )
         await opening_queries.open_commercial(
-            conn, found.lot_id, tender_id, actor.user_id, found.now
+            conn, found.lot_id, tender_id, actor.user_id, found.now, passed
         )
         await log_event(
             conn,
@@ -144,6 +157,6 @@ async def open_commercial_stage(
             found,
             actor=log_actor(actor, "centre_staff"),
             address=actor.address,
-            data={"lot": lot},
+            data={"lot": lot, "bids": sorted(str(b) for b in passed)},
         )
     return await advance(conn, tender_id, lot, opening=opening)

@@ -117,7 +117,7 @@ async def _build_record(
     stage: str,
     results: dict[tuple[UUID, str], StoredResult],
 ) -> OpeningRecord | None:
-    keys = [(e, label) for e in lot.frozen for label, _ in stage_parts(e, stage)]
+    keys = [(e, label) for e in lot.frozen for label, _ in stage_parts(lot, e, stage)]
     enough = len(lot.frozen) >= MIN_BIDS_TO_OPEN
     outcomes = [
         Outcome(results[(e.bid_id, p)].outcome) if (e.bid_id, p) in results else Outcome.PENDING

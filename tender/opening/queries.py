@@ -287,28 +287,39 @@ class CommercialStageOpen(OpeningError):
 
 
 INSERT_STAGE = """
-INSERT INTO opening_stages (lot_id, tender_id, stage, requested_by, requested_at)
-VALUES ($1, $2, 'commercial', $3, $4)
+INSERT INTO opening_stages (lot_id, tender_id, stage, requested_by, requested_at, bids)
+VALUES ($1, $2, 'commercial', $3, $4, $5)
 """
 
 
 async def open_commercial(
-    conn: asyncpg.Connection, lot_id: UUID, tender_id: UUID, by: UUID, at: datetime
+    conn: asyncpg.Connection,
+    lot_id: UUID,
+    tender_id: UUID,
+    by: UUID,
+    at: datetime,
+    bids: frozenset[UUID],
 ) -> None:
-    """Record that the lot's commercial parts may now be opened."""
+    """Record that the commercial parts of ``bids`` (those that passed) may now be opened."""
     try:
-        await conn.execute(INSERT_STAGE, lot_id, tender_id, by, at)
+        await conn.execute(INSERT_STAGE, lot_id, tender_id, by, at, sorted(bids))
     except asyncpg.UniqueViolationError as exc:
         raise CommercialStageOpen("the commercial parts are already being opened") from exc
 
 
-SELECT_STAGE = "SELECT requested_at FROM opening_stages WHERE lot_id = $1 AND stage = 'commercial'"
+SELECT_STAGE = """
+SELECT requested_at, bids FROM opening_stages WHERE lot_id = $1 AND stage = 'commercial'
+"""
 
 
-async def commercial_from(conn: asyncpg.Connection, lot_id: UUID) -> datetime | None:
-    """When the commercial stage was opened, if it was."""
-    value: datetime | None = await conn.fetchval(SELECT_STAGE, lot_id)
-    return value
+async def commercial_stage(
+    conn: asyncpg.Connection, lot_id: UUID
+) -> tuple[datetime | None, frozenset[UUID] | None]:
+    """When the commercial stage was opened and for which bids (None: every bid), if it was."""
+    row = await conn.fetchrow(SELECT_STAGE, lot_id)
+    if row is None:
+        return None, None
+    return row["requested_at"], None if row["bids"] is None else frozenset(row["bids"])
 
 
 # Frozen lots whose current stage (main/technical, or commercial once requested) has no

@@ -66,6 +66,7 @@ class ReleaseBatch:
     committee: Committee
     entries: tuple[FreezeEntry, ...]
     commercial_open: bool = False
+    commercial_bids: frozenset[UUID] | None = None  # None: every bid's (see OpeningLot)
 
 
 def _seat_x(lot: OpeningLot, actor: Actor) -> int:
@@ -177,6 +178,7 @@ async def release_batch(
         committee=found.committee,
         entries=found.frozen,
         commercial_open=found.commercial_from is not None,
+        commercial_bids=found.commercial_bids,
     )
 
 

@@ -102,7 +102,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     Role.EXPERT: (
         _open("section.availability", "/expert/record"),
         _open("section.invitations", "/expert/invitations"),
-        Section(key="section.evaluation"),
+        _open("section.evaluation", "/expert/evaluations"),
     ),
     Role.SUPERVISOR: (
         _open("section.entropy", "/draws"),

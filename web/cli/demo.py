@@ -11,6 +11,7 @@ from pathlib import Path
 import asyncpg
 
 from signing.certs import dump_pem_certificate, dump_pem_private_key
+from signing.demo_ca import DemoCA
 from tender.trust import TRUST_DIR
 from web import logkey
 from web.accounts.demo import DemoResult, load_demo, reset_passwords
@@ -18,6 +19,10 @@ from web.cli.ca import init_ca
 from web.cli.common import guarded, run_with_database
 from web.cli.common import settings as cli_settings
 from web.cli.users import operator
+from web.evaluation.demo import DemoEvaluation
+from web.evaluation.demo import load_for_console as load_evaluation_demo
+from web.evaluation.demo import summary as evaluation_summary
+from web.expert_pool.demo import DemoPoolResult
 from web.expert_pool.demo import load_demo as load_pool_demo
 from web.services import load_id_card_key
 from web.settings import Settings
@@ -30,8 +35,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="load demo organisations and accounts (idempotent)",
         description="Create the city centre and its six county sub-centres, an industry "
         "department, an agency, a tenderer, five bidders, officials, supervisors, a witness, "
-        "the three administrators and 30 experts. Passwords are generated and printed once; "
-        "a second run changes nothing.",
+        "the three administrators and 30 experts, and one tender in evaluation: a lot opened "
+        "from three sealed bids (the demo waits about 25 s for its bid deadline), its "
+        "committee drawn and confirmed, the session scheduled. Passwords are generated and "
+        "printed once; a second run changes nothing.",
     )
     parser.add_argument(
         "--reset-passwords",
@@ -51,17 +58,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the demo and print its logins, or say it was loaded already."""
 
+    evaluation: list[DemoEvaluation] = []
+
     async def work(conn: asyncpg.Connection, settings: Settings) -> DemoResult:
         if args.reset_passwords:
             return await reset_passwords(conn, operator())
         result = await load_demo(conn, operator())
         if result.created:
-            await _load_expert_pool(conn, settings, args.client_dir)
+            ca, pool = await _load_expert_pool(conn, settings, args.client_dir)
+            evaluation.append(await load_evaluation_demo(
+                conn, settings, args.client_dir, ca=ca, experts=pool.identities))  # fmt: skip
         return result
 
     def call() -> int:
         result = run_with_database(work)
         print_result(result, public_url=cli_settings().public_url)
+        for done in evaluation:
+            print("\n" + "\n".join(evaluation_summary(done, cli_settings().public_url)))
         if result.created and not args.reset_passwords:
             print(f"\ndemo CA and the experts' signing keys (DEMO ONLY): {args.client_dir}/")
         return 0
@@ -69,7 +82,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return guarded(call)
 
 
-async def _load_expert_pool(conn: asyncpg.Connection, settings: Settings, client: Path) -> None:
+async def _load_expert_pool(
+    conn: asyncpg.Connection, settings: Settings, client: Path
+) -> tuple[DemoCA, DemoPoolResult]:
     """A demo CA the server trusts, the experts' profiles and keys, one verifiable draw.
 
     The CA's and users' private keys go to the client folder, never the data dir: the
@@ -94,6 +109,7 @@ async def _load_expert_pool(conn: asyncpg.Connection, settings: Settings, client
             handle.write(dump_pem_private_key(identity.key))
         chain = [identity.certificate, *identity.chain]
         (keys / f"{name}.crt").write_bytes(b"".join(dump_pem_certificate(c) for c in chain))
+    return ca, pool
 
 
 def print_result(result: DemoResult, *, public_url: str) -> None:

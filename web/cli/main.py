@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "client.opening",
     "client.draw",
     "web.cli.audit",
+    "client.session.commands.cli",
 )
 
 

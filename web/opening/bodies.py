@@ -120,7 +120,12 @@ def batch_json(batch: ReleaseBatch) -> dict[str, Any]:
             }
             for e in batch.entries
             for p in e.parts
-            if p.label != "commercial" or batch.commercial_open  # opened later, on request
+            # Opened later, on request, and only for the bids that passed (issue 11, item 6).
+            if p.label != "commercial"
+            or (
+                batch.commercial_open
+                and (batch.commercial_bids is None or e.bid_id in batch.commercial_bids)
+            )
         ],
     }
 

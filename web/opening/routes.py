@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from accounts.errors import PermissionDenied
+from evaluation.report import service as evaluation_results
 from signing.cms import sign_detached
 from tender.opening import progress as opening_progress
 from tender.opening import release as opening_release
@@ -121,7 +122,10 @@ async def open_commercial(request: Request) -> ProgressBody:
     opening = services(request).opening()
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
-        done = await open_commercial_stage(conn, actor, which, lot, opening=opening)
+        # Issue 11, item 6: only the bids that passed the technical evaluation, and only
+        # once the lot's session is in its commercial_opening phase (else 409).
+        passed = await evaluation_results.commercial_bids(conn, which, lot)
+        done = await open_commercial_stage(conn, actor, which, lot, opening=opening, passed=passed)
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)
 

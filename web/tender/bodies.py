@@ -15,12 +15,12 @@ from uuid import UUID
 import msgspec
 
 from signing.statements.base import SignedStatement
+from tender.codec import evaluation_from_json, evaluation_to_json
 from tender.committee.model import Roster
 from tender.committee.service import OfficialInput
 from tender.model import (
     DEFAULT_OPENING_FIELDS,
     Category,
-    Criterion,
     Evaluation,
     EvaluationMethod,
     FieldKind,
@@ -28,12 +28,12 @@ from tender.model import (
     OpeningField,
     OpeningPolicy,
     PriceFormula,
-    PriceScore,
     Procedure,
     Schedule,
     Tender,
     TenderDraft,
     TenderStatus,
+    TieRule,
 )
 from web.errors import RequestInvalid
 
@@ -57,9 +57,37 @@ class TenderScheduleBody(Model, frozen=True, kw_only=True):
     decryption_minutes: int = 30
 
 
+# The lot's evaluation method: the JSON of docs/formats/evaluation-method.md §1, typed
+# here for the OpenAPI document and parsed by tender.codec (one parser, one set of rules).
+Id32 = Annotated[str, msgspec.Meta(max_length=32)]
+Name100 = Annotated[str, msgspec.Meta(max_length=100)]
+Guidance = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class TenderQualificationItemBody(Model, frozen=True, kw_only=True):
+    id: Id32
+    name: Name100
+    guidance: Guidance = ""
+
+
+class TenderSubItemBody(Model, frozen=True, kw_only=True):
+    """A range (min_hundredths and max_hundredths) or discrete steps, in hundredths."""
+
+    id: Id32
+    name: Name100
+    guidance: Guidance = ""
+    min_hundredths: int | msgspec.UnsetType = msgspec.UNSET
+    max_hundredths: int | msgspec.UnsetType = msgspec.UNSET
+    steps: list[int] | msgspec.UnsetType = msgspec.UNSET
+
+
 class TenderCriterionBody(Model, frozen=True, kw_only=True):
-    name: Annotated[str, msgspec.Meta(max_length=100)]
-    max_points: int
+    """Sub-items, or (the form before issue 11) whole max_points; no id: c<n>."""
+
+    id: Id32 | msgspec.UnsetType = msgspec.UNSET
+    name: Name100
+    items: list[TenderSubItemBody] | msgspec.UnsetType = msgspec.UNSET
+    max_points: int | msgspec.UnsetType = msgspec.UNSET
 
 
 class TenderPriceScoreBody(Model, frozen=True, kw_only=True):
@@ -69,10 +97,21 @@ class TenderPriceScoreBody(Model, frozen=True, kw_only=True):
     below_per_percent: int = 0
 
 
+class TenderAdjustmentBody(Model, frozen=True, kw_only=True):
+    id: Id32
+    name: Name100
+    guidance: Guidance = ""
+    min_fen: int
+    max_fen: int
+
+
 class TenderEvaluationBody(Model, frozen=True, kw_only=True):
     method: EvaluationMethod
+    qualification: list[TenderQualificationItemBody] = []
     criteria: list[TenderCriterionBody] = []
     price: TenderPriceScoreBody | None = None
+    adjustments: list[TenderAdjustmentBody] = []
+    tie_rule: TieRule = TieRule.LOWER_PRICE
     drop_extremes: bool = False
 
 
@@ -111,20 +150,7 @@ class TenderDraftBody(Model, frozen=True, kw_only=True):
 
 
 def _evaluation(body: TenderEvaluationBody) -> Evaluation:
-    price = body.price
-    return Evaluation(
-        method=body.method,
-        criteria=tuple(Criterion(name=c.name, max_points=c.max_points) for c in body.criteria),
-        price=None
-        if price is None
-        else PriceScore(
-            points=price.points,
-            formula=price.formula,
-            above_per_percent=price.above_per_percent,
-            below_per_percent=price.below_per_percent,
-        ),
-        drop_extremes=body.drop_extremes,
-    )
+    return evaluation_from_json(msgspec.to_builtins(body))
 
 
 def draft_from_body(body: TenderDraftBody) -> TenderDraft:
@@ -198,28 +224,13 @@ class TenderBody(Model, frozen=True, kw_only=True):
 
 
 def _lot_body(lot: Lot) -> TenderLotBody:
-    e = lot.evaluation
     return TenderLotBody(
         number=lot.number,
         title=lot.title,
         estimated_price_fen=lot.estimated_price_fen,
         price_ceiling_fen=lot.price_ceiling_fen,
         bond_fen=lot.bond_fen,
-        evaluation=TenderEvaluationBody(
-            method=e.method,
-            criteria=[
-                TenderCriterionBody(name=c.name, max_points=c.max_points) for c in e.criteria
-            ],
-            price=None
-            if e.price is None
-            else TenderPriceScoreBody(
-                points=e.price.points,
-                formula=e.price.formula,
-                above_per_percent=e.price.above_per_percent,
-                below_per_percent=e.price.below_per_percent,
-            ),
-            drop_extremes=e.drop_extremes,
-        ),
+        evaluation=msgspec.convert(evaluation_to_json(lot.evaluation), TenderEvaluationBody),
     )
 
 

@@ -35,6 +35,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "td.status.bidding_closed": ("投标截止", "Bidding closed"),
     "td.status.opening": ("开标中", "Opening"),
     "td.status.evaluation": ("评标中", "Evaluation"),
+    "td.status.candidates": ("候选人已产生", "Candidates"),
     "td.status.candidates_publicised": ("中标候选人公示", "Candidates publicised"),
     "td.status.awarded": ("已定标", "Awarded"),
     "td.status.contract": ("合同签订", "Contract"),

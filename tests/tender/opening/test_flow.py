@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from uuid import uuid4
 
 import asyncpg
 import pytest
@@ -19,7 +20,7 @@ from signing.trust import TrustStore
 from tender.model import Tender
 from tender.opening.lot import CommercialPartSealed, Opening
 from tender.opening.model import LotBelowMinimumBids, Outcome, ShareReleaseBeforeDeadline
-from tender.opening.progress import LotProgress, advance, open_commercial_stage
+from tender.opening.progress import LotProgress, advance, frozen_bidders, open_commercial_stage
 from tender.opening.publication import opening_record
 from tender.opening.queries import ShareAlreadyReleased
 from tender.opening.record import parse_record, verify_record
@@ -232,12 +233,17 @@ async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
         done = await release_shares(conn, official, tender.id, "1", technical, opening=opening)
     assert done.record is not None
     assert parse_record(done.record.body)["part"] == "technical"
+    every = await frozen_bidders(conn, tender.id, "1")
     await respond(
         conn, bidders[1].actor, tender.id, "1", objection="技术标记录有误", opening=opening
     )
     with pytest.raises(PermissionDenied):
-        await open_commercial_stage(conn, officials[0], tender.id, "1", opening=opening)
-    staff_open = await open_commercial_stage(conn, world.staff, tender.id, "1", opening=opening)
+        await open_commercial_stage(
+            conn, officials[0], tender.id, "1", opening=opening, passed=frozenset(every)
+        )
+    staff_open = await open_commercial_stage(
+        conn, world.staff, tender.id, "1", opening=opening, passed=frozenset(every)
+    )
     assert {s.part for s in staff_open.statuses} == {"commercial"}
     for x, official in zip((1, 2), officials, strict=True):
         shares = await share_releases(conn, tender, world, sub, x, "commercial")
@@ -254,3 +260,48 @@ async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
         ("technical", "技术标记录有误"),
         ("commercial", "报价记录有误"),
     ]
+
+
+async def test_only_the_bids_that_passed_have_their_commercial_part_opened(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """Issue 11, item 6: the commercial parts of bids that failed the technical
+    evaluation stay sealed — no share of them is taken, none is decrypted, and the
+    commercial record lists only the bids that passed."""
+    sub = make_submission(world, tmp_path)
+    tender = await two_envelope_tender(conn, world, deadline_in=SOON_DEADLINE)
+    bidders = [make_bidder(world, i) for i in range(3)]
+    for who, price in zip(bidders, PRICES, strict=True):
+        await submit_two_parts(conn, pool, sub, world, tender, who, price)
+    opening = _opening(sub, tmp_path, world, revoke=bidders[0])
+    officials = [await actor_for(conn, world.officials[i].user) for i in (0, 1)]
+    assert tender.deadline is not None
+    await wait_until(conn, tender.deadline)
+    for x, official in zip((1, 2), officials, strict=True):
+        technical = await share_releases(conn, tender, world, sub, x, "technical")
+        await release_shares(conn, official, tender.id, "1", technical, opening=opening)
+    every = await frozen_bidders(conn, tender.id, "1")
+    failed = next(b for b, org in every.items() if org == bidders[0].org.id)
+    passed = frozenset(every) - {failed}
+    with pytest.raises(CommercialPartSealed):  # a bid outside the freeze list
+        await open_commercial_stage(
+            conn, world.staff, tender.id, "1", opening=opening, passed=passed | {uuid4()}
+        )
+    opened = await open_commercial_stage(
+        conn, world.staff, tender.id, "1", opening=opening, passed=passed
+    )
+    assert {s.bid_id for s in opened.statuses} == passed
+    for x, official in zip((1, 2), officials, strict=True):
+        shares = await share_releases(conn, tender, world, sub, x, "commercial")
+        with pytest.raises(CommercialPartSealed):  # the failed bid's share is refused
+            await release_shares(conn, official, tender.id, "1", shares, opening=opening)
+        mine = [r for r in shares if r.bid_id != failed]
+        done = await release_shares(conn, official, tender.id, "1", mine, opening=opening)
+    assert done.record is not None
+    body = parse_record(done.record.body)
+    assert body["part"] == "commercial"
+    assert sorted(e["fields"]["price"] for e in body["entries"]) == sorted(PRICES[1:])
+    stored = await conn.fetchval(
+        "SELECT count(*) FROM opening_results WHERE bid_id = $1 AND part = 'commercial'", failed
+    )
+    assert stored == 0

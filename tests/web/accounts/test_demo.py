@@ -12,6 +12,7 @@ from accounts.model import ConsoleOperator, Role
 from accounts.sessions import service as sessions
 from accounts.sessions.model import LoginPolicy, SessionKind
 from expert_pool.regions import DEFAULT_REGIONS
+from tender.submission.receipts import RECEIPT_DIR
 from tests.accounts.factory import count_rows, log_size
 from tests.conftest import TestDatabase as Database
 from web.accounts.demo import load_demo
@@ -128,7 +129,10 @@ def test_the_command_prints_the_logins_once(
         "demo-issuing.crt",
         "demo-root.crt",
     ]
-    assert not [p for p in (tmp_path / "data").rglob("*") if b"PRIVATE KEY" in _head(p)]
+    # The platform's own receipt key is the only private key there (the evaluation
+    # demo's bids got receipts: tender/submission/receipts.py); no user's key.
+    held = [p for p in (tmp_path / "data").rglob("*") if b"PRIVATE KEY" in _head(p)]
+    assert held == [tmp_path / "data" / RECEIPT_DIR / "receipt.key"]
     assert main(["demo"]) == 0
     second = capsys.readouterr().out
     assert "nothing changed" in second

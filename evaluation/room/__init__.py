@@ -1,0 +1,1 @@
+"""The ``evaluation`` live-session kind: audiences and the dispatch to every feature."""

@@ -1,0 +1,1 @@
+"""Sealed evaluation sheets: submission, reveal, review (DESIGN.md, "Blind scoring")."""

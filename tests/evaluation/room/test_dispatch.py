@@ -1,0 +1,112 @@
+"""The room's dispatch through the engine: unknown commands, participants, client ids.
+
+docs/live-sessions.md: a command sent again with the same id is not applied twice —
+the server answers with the first time's seq. live/service.apply looks the id up
+before anything else, so the first answer wins even when the retry's body differs
+(docs/formats/evaluation-session.md §6); a refused command stores nothing, so its id
+is free to be used again.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from evaluation.errors import EvaluationCommandUnknown, EvaluationPhaseInvalid
+from evaluation.room.session import FEATURES, EvaluationRoom, merge
+from evaluation.sessions import commands
+from evaluation.sessions.errors import EvaluationNotParticipant
+from tests.evaluation.kit import (
+    MAIN_VENUE,
+    Template,
+    events,
+    footprint,
+    load,
+    refuse,
+    send,
+    session_world,
+)
+
+
+def test_the_room_offers_every_features_commands_and_events() -> None:
+    """The kind's commands and events are the merged tables (the core's for now)."""
+    room = EvaluationRoom(trust=lambda: pytest.fail("no trust needed"))
+    assert room.commands == frozenset(commands.HANDLERS)
+    assert room.events >= commands.EVENTS
+    assert room.name == "evaluation"
+    assert room.audiences_named == {"role:committee", "role:staff", "role:supervisor", "role:panel"}
+    assert len(FEATURES) >= 1
+
+
+def test_two_features_may_not_claim_one_command() -> None:
+    """A command is one feature's: merging two tables that both name it fails at once."""
+    twice = {"snapshot": commands.snapshot}
+    with pytest.raises(ValueError, match="snapshot"):
+        merge([(commands.HANDLERS, commands.EVENTS), (twice, frozenset())])
+
+
+async def test_an_unknown_command_is_refused_with_its_code(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """evaluation_command_unknown, nothing written."""
+    w = await session_world(conn, evaluation_template)
+    error = await refuse(conn, w, w.member(1), "score_everyone_10", {}, EvaluationCommandUnknown)
+    assert error.details == {"type": "score_everyone_10"}
+
+
+async def test_a_non_participant_is_refused_even_through_the_engine(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """The room admits again at every command (membership may have changed)."""
+    w = await session_world(conn, evaluation_template)
+    await refuse(conn, w, w.bidder, "snapshot", {}, EvaluationNotParticipant)
+
+
+async def test_a_replayed_id_is_answered_with_the_first_seq_and_applied_once(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """Same id, same body: the first ack's seq again, no new event, no new row."""
+    w = await session_world(conn, evaluation_template)
+    first = await send(conn, w, w.staff, "open_sign_in", msg_id="host-1")
+    before = await footprint(conn, w)
+    again = await send(conn, w, w.staff, "open_sign_in", msg_id="host-1")
+    assert again == first
+    assert await footprint(conn, w) == before
+
+
+async def test_a_replayed_id_with_another_body_gets_the_first_answer(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """The first answer wins: a retry that changed its body is not applied."""
+    w = await session_world(conn, evaluation_template)
+    await send(conn, w, w.staff, "open_sign_in")
+    first = await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id}, msg_id="m-1")
+    before = await footprint(conn, w)
+    again = await send(conn, w, w.member(1), "declare", {"conflict": True}, msg_id="m-1")
+    assert again == first
+    assert await footprint(conn, w) == before
+
+
+async def test_ids_are_per_participant(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """Two members may both use id "1": each is its own command."""
+    w = await session_world(conn, evaluation_template)
+    await send(conn, w, w.staff, "open_sign_in")
+    one = await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id}, msg_id="1")
+    two = await send(conn, w, w.member(2), "sign_in", {"venue": MAIN_VENUE.id}, msg_id="1")
+    assert one != two
+    assert all(m.signed_in_at for m in (await load(conn, w)).seated if m.seat in (1, 2))
+
+
+async def test_a_refused_id_may_be_used_again(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """A refusal stores nothing: the same id, sent when the command is allowed, applies."""
+    w = await session_world(conn, evaluation_template)
+    with pytest.raises(EvaluationPhaseInvalid):
+        await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id}, msg_id="m-1")
+    await send(conn, w, w.staff, "open_sign_in")
+    seq = await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id}, msg_id="m-1")
+    [event] = [e for e in await events(conn, w) if e.seq == seq]
+    assert (event.kind, event.client_msg_id) == ("member.signed_in", "m-1")

@@ -1,0 +1,114 @@
+"""The evaluation room on a real server: registered in the app, admitted by role,
+events fanned out to each socket's audiences only (docs/live-sessions.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+from signing.demo_ca import DemoCA
+from tests.accounts.factory import PASSWORD
+from tests.conftest import CloneDatabase, LiveServer
+from tests.evaluation.kit import MAIN_VENUE, Template, session_world
+from tests.web.trust_dir import trust_ca
+from web.settings import Settings
+
+
+@pytest.fixture(name="settings")
+def fixture_settings(tmp_path: Path, database: CloneDatabase, ca: DemoCA) -> Settings:
+    """The app on the test's clone, trusting the CA that issued the members' certificates."""
+    data_dir = tmp_path / "data"
+    trust_ca(data_dir, ca)
+    return Settings(database_url=database.app_dsn, data_dir=data_dir)
+
+
+async def _connect(
+    server: LiveServer, client: httpx.AsyncClient, session: object, username: str
+) -> ClientConnection:
+    login = {"username": username, "password": PASSWORD}
+    response = await client.post("/api/v1/auth/login", json=login)
+    assert response.status_code == 200, response.text
+    return await websockets.connect(
+        f"{server.ws_url}/api/v1/live/{session}",
+        additional_headers={"Authorization": f"Bearer {response.json()['token']}"},
+    )
+
+
+async def _until(ws: ClientConnection, found: Any) -> list[dict[str, Any]]:
+    """Messages up to and including the first for which ``found`` is true."""
+    seen = []
+    while True:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 20))
+        seen.append(message)
+        if found(message):
+            return seen
+
+
+def _ack(msg_id: str) -> Any:
+    return lambda m: m["type"] in ("ack", "error") and m["id"] == msg_id
+
+
+async def _command(ws: ClientConnection, msg_id: str, kind: str, **data: Any) -> None:
+    await ws.send(json.dumps({"id": msg_id, "type": kind, "data": data}))
+
+
+async def test_members_staff_and_the_agency_each_see_their_own(
+    pool: asyncpg.Pool,
+    evaluation_template: Template,
+    live_server: LiveServer,
+    client: httpx.AsyncClient,
+) -> None:
+    """A member's hello names no project; the host opens the sign-in and everyone sees
+    it; the member signs in: everyone sees seat 1, only staff see who and where."""
+    async with pool.acquire() as conn:
+        w = await session_world(conn, evaluation_template)  # type: ignore[arg-type]
+    member_user = w.scenario.committee[0]
+    member = await _connect(live_server, client, w.state.id, member_user.username)
+    hello = json.loads(await member.recv())
+    assert hello["kind"] == "evaluation"
+    assert str(w.state.tender_id) not in json.dumps(hello)
+    host = await _connect(live_server, client, w.state.id, "staff")
+    agency = await _connect(live_server, client, w.state.id, "agent")
+    for ws in (host, agency):
+        assert json.loads(await ws.recv())["type"] == "hello"
+    await _command(host, "h-1", "open_sign_in")
+    acked = (await _until(host, _ack("h-1")))[-1]
+    assert acked["type"] == "ack"
+    seen = await _until(member, lambda m: m.get("seq") == acked["seq"])
+    assert seen[-1]["kind"] == "session.phase"
+    await _command(member, "m-1", "sign_in", venue=MAIN_VENUE.id)
+    signed = (await _until(member, _ack("m-1")))[-1]
+    assert signed["type"] == "ack", signed
+    staff_view = await _until(host, lambda m: m.get("kind") == "member.detail")
+    assert member_user.display_name in json.dumps(staff_view[-1], ensure_ascii=False)
+    # The agency's own snapshot comes after every earlier event it may see, in order.
+    await _command(agency, "a-1", "snapshot")
+    for message in await _until(agency, _ack("a-1")):
+        assert message.get("kind") != "member.detail"
+        assert member_user.display_name not in json.dumps(message, ensure_ascii=False)
+    for ws in (member, host, agency):
+        await ws.close()
+
+
+async def test_a_bidder_of_the_lot_is_not_admitted(
+    pool: asyncpg.Pool,
+    evaluation_template: Template,
+    live_server: LiveServer,
+    client: httpx.AsyncClient,
+) -> None:
+    """Not a participant: the socket is closed with 4403 right after the handshake."""
+    async with pool.acquire() as conn:
+        w = await session_world(conn, evaluation_template)  # type: ignore[arg-type]
+    ws = await _connect(live_server, client, w.state.id, "bidder1")
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await asyncio.wait_for(ws.recv(), 20)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403

@@ -1,0 +1,95 @@
+"""The demo's tender in evaluation: a lot opened the honest way (sealed bids, a real
+deadline, the officials' shares), its evaluation draw complete, the session scheduled
+(issue 11, item 12)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from accounts.model import ConsoleOperator
+from expert_pool.draws import queries as queries_draws
+from signing.demo_ca import DemoCA
+from tender.opening.publication import opening_record
+from tender.submission.receipts import RECEIPT_DIR
+from tests.conftest import CloneDatabase
+from tests.expert_pool import fixtures
+from tests.expert_pool.world import TEST_LOG
+from tests.web.evaluation.http import fixture_stand_in
+from tests.web.evaluation.kit import SessionStandIn
+from web.accounts import demo as accounts_demo
+from web.cli.main import main
+from web.evaluation.demo import MAIN_VENUE, load_demo
+from web.expert_pool.demo import load_demo as load_pool_demo
+
+pool_ca = fixtures.pool_ca
+__all__ = ["fixture_stand_in", "pool_ca"]
+
+
+async def test_the_demo_has_one_tender_in_evaluation_with_its_committee(
+    pool: asyncpg.Pool, pool_ca: DemoCA, stand_in: SessionStandIn, tmp_path: Path
+) -> None:
+    """Three bids opened and recorded; five experts drawn and confirmed; the centre
+    scheduled the session at the main venue; no private key in the data dir."""
+    data_dir = tmp_path / "data"
+    async with pool.acquire() as proxy:
+        conn: asyncpg.Connection = proxy  # type: ignore[assignment]
+        await accounts_demo.load_demo(conn, ConsoleOperator(name="test"))
+        experts = await load_pool_demo(conn, id_card_key=b"d" * 32, ca=pool_ca, log=TEST_LOG)
+        result = await load_demo(
+            conn, pool, data_dir=data_dir, ca=pool_ca, log=TEST_LOG, experts=experts.identities
+        )
+        record = json.loads((await opening_record(conn, result.tender_id, "1")).body)
+        assert sorted(e["outcome"] for e in record["entries"]) == ["opened"] * 3
+        draw = await queries_draws.draw(conn, result.draw_id)
+        assert draw is not None
+        assert draw.status == "complete"
+    assert len(result.committee) == 5
+    assert all(name.startswith("expert") for name in result.committee)
+    (scheduled,) = stand_in.scheduled
+    assert (scheduled["actor"], scheduled["tender_id"], scheduled["lot"]) == (
+        "centre.staff",
+        result.tender_id,
+        "1",
+    )
+    assert scheduled["main_venue_id"] == MAIN_VENUE
+    assert scheduled["starts_at"].tzinfo is not None
+    assert result.session_id in stand_in.sessions
+    assert set(result.keys) == {
+        "official1",
+        "official2",
+        "official3",
+        "bidder1",
+        "bidder2",
+        "bidder3",
+    }
+    # Only the platform's own receipt key (tender/submission/receipts.py): no user's.
+    keys = [p for p in data_dir.rglob("*") if p.is_file() and b"PRIVATE KEY" in p.read_bytes()]
+    assert keys == [data_dir / RECEIPT_DIR / "receipt.key"]
+
+
+def test_etender_demo_prints_the_committees_logins(
+    database: CloneDatabase,
+    stand_in: SessionStandIn,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """The command's summary names the tender in evaluation and each seat's login; the
+    bidders' and officials' demo keys go to the client folder (0600)."""
+    monkeypatch.setenv("DATABASE_URL", database.owner_dsn)
+    monkeypatch.setenv("ETENDER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.strip().startswith("committee (seat, login):"))
+    seats = re.findall(r"专家(\d) (expert\d\d)", line)
+    assert [int(n) for n, _ in seats] == [1, 2, 3, 4, 5]
+    assert "tender in evaluation: 宣城市敬亭山路拓宽改造工程" in out
+    assert str(next(iter(stand_in.sessions))) in out
+    key = tmp_path / "demo-client" / "keys" / "bidder1.key"
+    assert key.stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,263 @@
+"""Clarifications, supervisors' notes and venue handovers over HTTP: per object and per
+role, every bad input refused with a stable code and nothing written."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import uuid
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from evaluation.clarifications import queries as clarification_queries
+from evaluation.clarifications.commands import ask_clarification
+from evaluation.clarifications.model import Clarification, answer_form
+from evaluation.model import DEFAULT_POLICY, Phase
+from evaluation.notes.commands import note
+from evaluation.venues.service import open_handovers
+from live import queries as live
+from signing.certs import Identity
+from signing.cms import sign_detached
+from tests.evaluation.notes.test_notes import signed_note
+from tests.web.evaluation.http import code, fixture_conn, fixture_stand_in, fixture_sw, login
+from tests.web.evaluation.kit import ASSISTING, MAIN_VENUE, SessionWorld, context, counts
+from tests.web.tender.http_kit import fixture_http_ca, fixture_settings, fixture_web_world
+from web.evaluation.jobs import alert_late_handovers
+
+__all__ = [
+    "fixture_conn",
+    "fixture_http_ca",
+    "fixture_settings",
+    "fixture_stand_in",
+    "fixture_sw",
+    "fixture_web_world",
+]
+
+ANSWER = "工期按365日历天计。"
+BUNDLE = "ab" * 32
+
+
+async def _asked(conn: asyncpg.Connection, sw: SessionWorld, bid: int = 0) -> Clarification:
+    """The chair asks through the session's command (as the room would run it)."""
+    data = {"bid": str(sw.state.bids[bid].bid_id), "question": "工期依据？"}
+    async with conn.transaction():
+        emits = await ask_clarification(await context(conn, sw, sw.expert(1), data))
+    found = await clarification_queries.clarification(
+        conn, sw.state.id, uuid.UUID(emits[0].data["id"])
+    )
+    assert found is not None
+    return found
+
+
+def _signed(sw: SessionWorld, asked: Clarification, answer: str, who: Identity) -> str:
+    form = answer_form(sw.state.id, asked, answer)
+    return base64.b64encode(sign_detached(form, who.certificate, who.key, chain=who.chain)).decode()
+
+
+async def test_a_bidder_reads_its_questions_and_answers_once(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+) -> None:
+    """Bidder 1 sees its question only and answers it with its signature; the session
+    hears clarification.answered; a second answer is a conflict."""
+    mine, other = await _asked(conn, sw, 0), await _asked(conn, sw, 1)
+    base = f"/api/v1/evaluations/{sw.state.id}/clarifications"
+    bidder = await login(client, "bidder1")
+    listed = (await client.get(base, headers=bidder)).json()["items"]
+    assert [c["id"] for c in listed] == [str(mine.id)]
+    staff = (await client.get(base, headers=await login(client, "staff"))).json()["items"]
+    assert [c["id"] for c in staff] == [str(mine.id), str(other.id)]
+    body = {"answer": ANSWER, "signature": _signed(sw, mine, ANSWER, sw.world.bidder_identities[0])}
+    done = await client.post(f"{base}/{mine.id}/answer", json=body, headers=bidder)
+    assert done.status_code == 200, done.text
+    assert (done.json()["status"], done.json()["answer"]) == ("answered", ANSWER)
+    events = await live.events_after(conn, sw.state.id, 0)
+    assert [e.kind for e in events] == ["clarification.answered"]
+    again = await client.post(f"{base}/{mine.id}/answer", json=body, headers=bidder)
+    assert code(again) == (409, "evaluation_clarification_answered_conflict")
+
+
+async def test_another_bidders_clarification_is_not_found(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+) -> None:
+    """Per object: bidder 2 answering bidder 1's question gets 404, as for a random or
+    malformed id; nothing written."""
+    mine = await _asked(conn, sw, 0)
+    base = f"/api/v1/evaluations/{sw.state.id}/clarifications"
+    body = {"answer": ANSWER, "signature": _signed(sw, mine, ANSWER, sw.world.bidder_identities[1])}
+    other = await login(client, "bidder2")
+    before = await counts(conn)
+    for which in (str(mine.id), str(uuid.uuid4()), "not-a-uuid"):
+        refused = await client.post(f"{base}/{which}/answer", json=body, headers=other)
+        assert code(refused) == (404, "evaluation_clarification_not_found")
+    assert await counts(conn) == before
+
+
+def _bad_answers(sw: SessionWorld, asked: Clarification) -> list[tuple[Any, tuple[int, str]]]:
+    mine, theirs = sw.world.bidder_identities[0], sw.world.bidder_identities[1]
+    good = {"answer": ANSWER, "signature": _signed(sw, asked, ANSWER, mine)}
+    return [
+        (
+            {**good, "signature": _signed(sw, asked, "别的答复", mine)},
+            (422, "content_digest_mismatch"),
+        ),
+        (
+            {**good, "signature": _signed(sw, asked, ANSWER, theirs)},
+            (422, "evaluation_clarification_signer_mismatch"),
+        ),
+        ({**good, "signature": "not base64!"}, (422, "request_invalid")),
+        (
+            {**good, "signature": base64.b64encode(b"\x30\x03\x02\x01\x00").decode()},
+            (422, "signature_malformed"),
+        ),
+        ({**good, "answer": "含\u0000空"}, (400, "text_contains_nul")),
+        ({**good, "answer": "长" * 4001}, (422, "request_invalid")),
+        ({**good, "answer": "   "}, (422, "evaluation_clarification_text_invalid")),
+        ({**good, "answer": 7}, (422, "request_invalid")),
+        ({"answer": ANSWER}, (422, "request_invalid")),
+        ({**good, "extra": True}, (422, "request_invalid")),
+        (b"{", (400, "malformed_json")),
+        (b'"' + b"a" * (2 << 20) + b'"', (413, "body_too_large")),
+    ]
+
+
+async def test_bad_answers_are_refused_with_stable_codes(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+) -> None:
+    """Forged, foreign, malformed or oversized: each its code, nothing written."""
+    asked = await _asked(conn, sw)
+    url = f"/api/v1/evaluations/{sw.state.id}/clarifications/{asked.id}/answer"
+    bidder = await login(client, "bidder1")
+    before = await counts(conn)
+    for body, expected in _bad_answers(sw, asked):
+        if isinstance(body, bytes):
+            headers = {**bidder, "content-type": "application/json"}
+            response = await client.post(url, content=body, headers=headers)
+        else:
+            response = await client.post(url, json=body, headers=bidder)
+        assert code(response) == expected, json.dumps(body if isinstance(body, dict) else "raw")
+    assert await counts(conn) == before
+
+
+async def test_notes_are_read_by_supervisors_and_centre_staff_only(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+) -> None:
+    """The members, the agency, the tenderer and bidders are refused (403)."""
+    data = signed_note(sw)
+    async with conn.transaction():
+        await note(await context(conn, sw, sw.world.supervisor, data))
+    url = f"/api/v1/evaluations/{sw.state.id}/notes"
+    for username in ("supervisor", "staff"):
+        (item,) = (await client.get(url, headers=await login(client, username))).json()["items"]
+        assert (item["id"], item["text"]) == (data["id"], data["text"])
+        assert base64.b64decode(item["signature"]) == base64.urlsafe_b64decode(
+            data["signature"] + "=" * (-len(data["signature"]) % 4)
+        )
+    for username in ("expert1", "agent", "owner", "bidder1"):
+        refused = await client.get(url, headers=await login(client, username))
+        assert code(refused) == (403, "permission_denied")
+
+
+async def _close(conn: asyncpg.Connection, sw: SessionWorld, working_days: int = 5) -> None:
+    sw.with_phase(Phase.CLOSED)
+    policy = dataclasses.replace(DEFAULT_POLICY, records_handover_working_days=working_days)
+    async with conn.transaction():
+        await open_handovers(await context(conn, sw, sw.world.staff, {}, policy=policy))
+
+
+async def test_staff_record_handovers_and_only_overseers_see_them(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+) -> None:
+    """201 once, 409 again; listed for staff and supervisors; refused to everyone else."""
+    url = f"/api/v1/evaluations/{sw.state.id}/venues"
+    staff = await login(client, "staff")
+    early = await client.post(
+        f"{url}/{ASSISTING[0]}/handover", json={"records_sha256": BUNDLE}, headers=staff
+    )
+    assert code(early) == (409, "evaluation_handover_early_conflict")
+    await _close(conn, sw)
+    done = await client.post(
+        f"{url}/{ASSISTING[0]}/handover",
+        json={"records_sha256": BUNDLE, "note": "光盘1张"},
+        headers=staff,
+    )
+    assert done.status_code == 201, done.text
+    assert (done.json()["handed_over"], done.json()["late"]) == (True, False)
+    again = await client.post(
+        f"{url}/{ASSISTING[0]}/handover", json={"records_sha256": BUNDLE}, headers=staff
+    )
+    assert code(again) == (409, "evaluation_handover_recorded_conflict")
+    for username in ("staff", "supervisor"):
+        listed = await client.get(f"{url}/handovers", headers=await login(client, username))
+        assert [(h["venue_id"], h["handed_over"]) for h in listed.json()["items"]] == [
+            (ASSISTING[0], True),
+            (ASSISTING[1], False),
+        ]
+    for username in ("agent", "owner", "bidder1", "expert4"):
+        headers = await login(client, username)
+        assert code(await client.get(f"{url}/handovers", headers=headers)) == (
+            403,
+            "permission_denied",
+        )
+        posted = await client.post(
+            f"{url}/{ASSISTING[1]}/handover", json={"records_sha256": BUNDLE}, headers=headers
+        )
+        assert code(posted) == (403, "permission_denied")
+
+
+@pytest.mark.parametrize(
+    ("venue", "body", "expected"),
+    [
+        (MAIN_VENUE, {"records_sha256": BUNDLE}, (404, "evaluation_venue_not_found")),
+        ("V-NOWHERE", {"records_sha256": BUNDLE}, (404, "evaluation_venue_not_found")),
+        ("bad%20id", {"records_sha256": BUNDLE}, (404, "evaluation_venue_not_found")),
+        (ASSISTING[0], {"records_sha256": BUNDLE.upper()}, (422, "request_invalid")),
+        (ASSISTING[0], {"records_sha256": 7}, (422, "request_invalid")),
+        (ASSISTING[0], {"records_sha256": BUNDLE, "note": "含\u0000"}, (400, "text_contains_nul")),
+        (ASSISTING[0], {"records_sha256": BUNDLE, "note": "长" * 1001}, (422, "request_invalid")),
+        (
+            ASSISTING[0],
+            {"records_sha256": BUNDLE, "note": " "},
+            (422, "evaluation_handover_invalid"),
+        ),
+        (ASSISTING[0], {}, (422, "request_invalid")),
+    ],
+)
+async def test_bad_handovers_are_refused_with_stable_codes(
+    client: httpx.AsyncClient,
+    conn: asyncpg.Connection,
+    sw: SessionWorld,
+    venue: str,
+    body: dict[str, Any],
+    expected: tuple[int, str],
+) -> None:
+    """Unknown or main venue: 404; malformed hash or note: 422 or 400; nothing written."""
+    await _close(conn, sw)
+    staff = await login(client, "staff")
+    before = await counts(conn)
+    url = f"/api/v1/evaluations/{sw.state.id}/venues/{venue}/handover"
+    assert code(await client.post(url, json=body, headers=staff)) == expected
+    assert await counts(conn) == before
+
+
+async def test_the_job_alerts_the_centre_of_late_records(
+    app: Starlette, client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+) -> None:
+    """Due at the close (0 working days): the job raises one alert per missing venue,
+    read by the centre and the department through the tender's alerts, once."""
+    await _close(conn, sw, working_days=0)
+    await alert_late_handovers(app)
+    await alert_late_handovers(app)
+    url = f"/api/v1/tenders/{sw.tender.id}/alerts"
+    for username in ("staff", "supervisor"):
+        items = (await client.get(url, headers=await login(client, username))).json()["items"]
+        late = sorted(i["data"]["venue_id"] for i in items if i["kind"] == "venue_records_overdue")
+        assert late == list(ASSISTING)
+    assert code(await client.get(url, headers=await login(client, "agent"))) == (
+        403,
+        "permission_denied",
+    )

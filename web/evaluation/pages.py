@@ -1,0 +1,127 @@
+"""The expert's evaluation pages: the list of its sessions, and one session read-only.
+
+Issue 11 builds the session and the command-line client; the scoring room in the
+browser is the next issue. Until then the expert's workspace links here: its sessions
+(the project named only once the evaluation has started, 两随机、四不知) and, for each,
+a read-only page whose script reads the JSON API (GET /api/v1/evaluations/{id} and its
+events) — nothing is sent to the session from a page.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from accounts.errors import Unauthenticated
+from accounts.model import Actor
+from evaluation.model import Phase, SessionState
+from tender.lifecycle import load
+from web import i18n
+from web.auth import csrf_token_for, current_actor, session_token
+from web.db.database import acquire
+from web.evaluation import core
+from web.evaluation import i18n as texts
+from web.http import SECURITY_HEADERS
+from web.services import services
+
+SESSION_JS = Path(__file__).parents[1] / "templates" / "evaluation" / "session.js"
+# 两随机、四不知: the committee learns the project when the host starts the session.
+SEALED_PROJECT = frozenset({Phase.SCHEDULED, Phase.SIGN_IN})
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("web", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    lang = i18n.negotiate(request)
+    token = session_token(request)
+    html = _ENV.get_template(f"evaluation/{template}").render(
+        t=lambda key, **params: texts.translate(lang, key, **params),
+        lang=lang,
+        languages=i18n.LANGUAGES,
+        path=request.url.path,
+        csrf_token=csrf_token_for(token) if token else None,
+        **context,
+    )
+    return HTMLResponse(html, headers=SECURITY_HEADERS)
+
+
+async def _actor(request: Request, conn: asyncpg.Connection) -> Actor | None:
+    try:
+        return await current_actor(request, conn)
+    except Unauthenticated:
+        return None
+
+
+async def _row(conn: asyncpg.Connection, actor: Actor, state: SessionState) -> dict[str, Any]:
+    member = next((m for m in state.members if m.user_id == actor.user_id), None)
+    project = None
+    if state.phase not in SEALED_PROJECT:
+        tender = await load(conn, state.tender_id)
+        project = f"{tender.content.title} · {state.lot}"
+    return {
+        "id": str(state.id),
+        "attempt": state.attempt,
+        "phase": str(state.phase),
+        "project": project,
+        "seat": None if member is None else member.label,
+    }
+
+
+async def my_sessions(request: Request) -> Response:
+    """The signed-in expert's sessions, newest attempt last."""
+    async with acquire(services(request).pools.main) as conn:
+        actor = await _actor(request, conn)
+        if actor is None:
+            return RedirectResponse("/login", status_code=303)
+        found = await core.of_member(conn, actor.user_id)
+        rows = [await _row(conn, actor, s) for s in found]
+    return _render(request, "sessions.html", actor=actor, rows=rows)
+
+
+async def session_page(request: Request) -> Response:
+    """One session, read-only; the script asks the API (which decides who may see it)."""
+    async with acquire(services(request).pools.main) as conn:
+        actor = await _actor(request, conn)
+    if actor is None:
+        return RedirectResponse("/login", status_code=303)
+    try:
+        which = str(UUID(request.path_params["session_id"]))
+    except ValueError:
+        which = ""
+    lang = i18n.negotiate(request)
+    phases = json.dumps(
+        {str(p): texts.translate(lang, f"ev.phase.{p}") for p in Phase}, ensure_ascii=False
+    )
+    return _render(request, "session.html", actor=actor, session_id=which, phases=phases)
+
+
+async def session_js(request: Request) -> Response:
+    """The read-only page's script (no inline script: the CSP forbids it)."""
+    return Response(
+        SESSION_JS.read_text(encoding="utf-8"),
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def routes() -> list[BaseRoute]:
+    """The evaluation pages."""
+    return [
+        Route("/expert/evaluations", my_sessions, methods=["GET"]),
+        Route("/evaluations/{session_id}", session_page, methods=["GET"]),
+        Route("/evaluation/session.js", session_js, methods=["GET"]),
+    ]
