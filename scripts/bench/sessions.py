@@ -389,7 +389,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         started = time.monotonic()
         conn = await asyncpg.connect(db.owner_dsn)
         try:
-            sessions = await kind.set_up(conn, ca, args.sessions, args.members, args.observers)
+            sessions = await kind.set_up(
+                conn, db.owner_dsn, ca, args.sessions, args.members, args.observers
+            )
             users = [u for s in sessions for u in (*s.members, *s.observers)]
             tokens = {u: await bearer_token(conn, u) for u in users}
         finally:
@@ -421,7 +423,7 @@ def _counts(value: str) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
-    add("--kind", choices=sorted(KINDS), default="opening")
+    add("--kind", choices=sorted(KINDS), default="evaluation")
     add("--sessions", type=int, default=200)
     add("--members", type=int, default=9)
     add("--observers", type=int, default=2)
