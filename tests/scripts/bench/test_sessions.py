@@ -1,8 +1,8 @@
 """scripts/bench/sessions.py runs end to end, tiny (a smoke test: it asserts nothing
 about time; the figures are the benchmark's, recorded in docs/performance.md).
 
-Two sessions × (3 members + 1 observer), three seconds, on one and then two real
-`etender serve` processes sharing the test's database: every command sent is
+Two evaluation sessions × (3 members + 1 observer), three seconds, on one and then two
+real `etender serve` processes sharing the test's database: every ``snapshot`` sent is
 acknowledged once, nothing is refused, every socket connects.
 """
 
@@ -29,7 +29,8 @@ def test_the_sessions_benchmark_runs_on_one_and_two_processes(
     """Each member of each run sends one command a second for 3 s: 3 each, all acked."""
     out = tmp_path / "figures.json"
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--sessions", "2", "--members", "3", "--observers", "1",
+        [sys.executable, str(BENCH), "--kind", "evaluation", "--sessions", "2",
+         "--members", "3", "--observers", "1",
          "--seconds", "3", "--warmup", "1", "--processes", "1,2", "--load-procs", "1",
          "--commits", "50", "--database-url", database.owner_dsn,
          "--app-database-url", database.app_dsn, "--json", str(out)],
