@@ -28,6 +28,9 @@ of 10 burst / 1 per second). Reported, measured in the same run:
     .venv/bin/python scripts/bench/sessions.py                              # 200 × (9 + 2)
 
 ``--compression none`` makes the clients not offer permessage-deflate (browsers do).
+``--command presence --data '{"state": "active"}'`` measures the socket's round trip
+through the whole stack without a commit: the engine acknowledges a presence that does
+not change without touching the database (web/live/endpoint.py).
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ from sessions_limits import (  # noqa: E402
     bare_socket_kib,
     commit_latencies,
     percentile,
+    socket_round_trips,
     tree_cpu_seconds,
 )
 from sessions_load import Load, Result, SocketPlan  # noqa: E402
@@ -76,6 +80,7 @@ from web.db.migrate import migrate  # noqa: E402
 
 SAMPLE_SECONDS = 1.0  # memory sampling during the load
 LOADED_COMMITS = 200  # the commit-latency series taken half-way through the load
+ROUND_TRIP_SOCKETS = 10  # sockets of the presence round-trip series (sessions' first members)
 LAST_SEQS = "SELECT id, last_seq FROM live_sessions WHERE id = ANY($1::uuid[])"
 
 
@@ -149,8 +154,8 @@ def plans_for(
                     name=f"r{run}.s{s}u{i}",
                     member=member,
                     offset=(m / members) / args.rate if member else 0.0,
-                    command=kind.command,
-                    data=kind.data,
+                    command=args.command or kind.command,
+                    data=json.loads(args.data) if args.command else kind.data,
                     compression=args.compression,
                 )
             )
@@ -200,14 +205,24 @@ async def scenario(
         async with Servers(db.app_dsn, root, count=processes, ca=ca) as servers:
             nodes = list(servers)
             limit = await commit_latencies(db.owner_dsn, args.commits)
+            probes = [
+                (nodes[i % len(nodes)].live_url(s.id, last_seqs[s.id]), tokens[s.members[0]])
+                for i, s in enumerate(sessions[:ROUND_TRIP_SOCKETS])
+            ]
+            round_trips = await socket_round_trips(probes)
             await asyncio.sleep(SETTLE_SECONDS)
             rss_before = [n.rss_kib() for n in nodes]
             plans = plans_for(sessions, last_seqs, tokens, nodes, kind, args)
             load = Load(plans, args.load_procs, args.rate, args.client_nice)
             try:
-                return await _drive(nodes, load, db, limit, rss_before, args)
+                figures = await _drive(nodes, load, db, limit, rss_before, args)
             finally:
                 load.close()
+            figures["socket_round_trip_ms"] = {
+                "p50": percentile(round_trips, 50),
+                "p99": percentile(round_trips, 99),
+            }
+            return figures
     finally:
         if args.logs is not None:
             args.logs.mkdir(parents=True, exist_ok=True)
@@ -354,6 +369,8 @@ def report(f: dict[str, Any], bare_kib: float) -> None:
         f"{f['connect_seconds']} s; failures {f['connect_failures'] or 0})",
         f"bare commit (limit)     p50 {c['p50']:.2f} ms  p99 {c['p99']:.2f} ms  "
         f"(under the load: p50 {load['p50']:.2f}  p99 {load['p99']:.2f})",
+        f"socket round trip       p50 {f['socket_round_trip_ms']['p50']:.2f} ms  "
+        f"p99 {f['socket_round_trip_ms']['p99']:.2f} ms  (presence, no commit; limit)",
         f"ack latency             p50 {a['p50']:.2f} ms  p95 {a['p95']:.2f} ms  "
         f"p99 {a['p99']:.2f} ms",
         f"ack ÷ commit            p50/p50 {f['ack_p50_over_commit_p50']:.1f} ×  "
@@ -434,6 +451,8 @@ def main() -> None:
     add("--load-procs", type=int, default=2, help="load generator processes")
     add("--client-nice", type=int, default=0, help="the load generators' nice value")
     add("--compression", choices=["deflate", "none"], default="deflate")
+    add("--command", help="send this command instead of the kind's (e.g. presence)")
+    add("--data", default="{}", help="the --command's data, JSON")
     add("--commits", type=int, default=2000, help="commits in the limit's series")
     add("--database-url", help="a migrated database's owner DSN (default: throwaway cluster)")
     add("--app-database-url", help="the servers' DSN (default: --database-url)")

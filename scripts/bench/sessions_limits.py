@@ -3,6 +3,9 @@
 - the bare single-connection commit latency on the run's own PostgreSQL: one asyncpg
   connection, a one-row INSERT in autocommit (one round trip, one WAL flush) on a real,
   WAL-logged table — the least any acknowledged command can cost;
+- the socket's round trip through etender's whole stack without a commit: one socket,
+  ``presence`` frames that change nothing, which the engine acknowledges without
+  touching the database (web/live/endpoint.py), one after another;
 - the bare WebSocket's memory: a Starlette endpoint under uvicorn with the protocol
   `etender serve` uses (uvloop, httptools, websockets-sansio, uvicorn's defaults),
   that accepts, says hello and waits; the same number of sockets, connected by the same
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +26,7 @@ import time
 from pathlib import Path
 
 import asyncpg
+import websockets
 from limits import free_port, wait_for_port
 from sessions_load import Load, SocketPlan
 
@@ -70,6 +75,30 @@ async def commit_latencies(dsn: str, count: int) -> list[float]:
         return found
     finally:
         await conn.close()
+
+
+ROUND_TRIPS_PER_SOCKET = 8  # within the token bucket's burst of 10 (live/limits.py)
+
+
+async def socket_round_trips(sockets: list[tuple[str, str]]) -> list[float]:
+    """On each (url, token) in turn, ``presence`` frames that change nothing (no database)
+    sent and acknowledged one after another, ms each."""
+    found = []
+    for url, token in sockets:
+        async with websockets.connect(
+            url, additional_headers={"Authorization": f"Bearer {token}"}, max_queue=None
+        ) as ws:
+            await asyncio.wait_for(ws.recv(), 30)  # hello
+            for i in range(ROUND_TRIPS_PER_SOCKET):
+                data = {"state": "active"}
+                frame = json.dumps({"id": f"rtt{i}", "type": "presence", "data": data})
+                started = time.perf_counter()
+                await ws.send(frame)
+                while json.loads(await asyncio.wait_for(ws.recv(), 30)).get("type") != "ack":
+                    pass
+                found.append((time.perf_counter() - started) * 1000)
+                await asyncio.sleep(0.02)
+    return found
 
 
 def rss_kib(pid: int) -> int:
