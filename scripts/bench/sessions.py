@@ -336,7 +336,7 @@ def _figures(
         "sent": sum(r.sent for r in results),
         "acks": sum(r.acks for r in results),
         "acks_measured": len(latencies),
-        "acks_per_second": len(latencies) / window,
+        "acks_per_second": sum(r.acks_in_window for r in results) / window,
         "events_per_second": sum(r.events for r in results) / window,
         "errors": dict(errors),
         "live_rate_limited": errors.get("live_rate_limited", 0),
@@ -377,7 +377,7 @@ def report(f: dict[str, Any], bare_kib: float) -> None:
         f"p99/p99 {f['ack_p99_over_commit_p99']:.1f} ×  "
         f"p99/p50 {f['ack_p99_over_commit_p50']:.1f} ×  (aim p99 ≤ 3 ×)",
         f"commands                sent {f['sent']}  acked {f['acks']}  "
-        f"{f['acks_per_second']:.0f} acks/s measured  unanswered {f['unanswered']}",
+        f"{f['acks_per_second']:.0f} acks/s received  unanswered {f['unanswered']}",
         f"events delivered        {f['events_per_second']:.0f} /s",
         f"errors                  {f['errors'] or 'none'}  (live_rate_limited "
         f"{f['live_rate_limited']}); closed by the server {f['closed_by_server'] or 'none'}",

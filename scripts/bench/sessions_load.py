@@ -62,6 +62,7 @@ class Result:
     acks: int = 0
     latencies_ms: list[float] = dataclasses.field(default_factory=list)  # after the warm-up
     events: int = 0  # event frames received between the warm-up's end and the end
+    acks_in_window: int = 0  # acks received in that window (the server's throughput)
     errors: Counter[str] = dataclasses.field(default_factory=Counter)  # by code
     connect_failures: Counter[str] = dataclasses.field(default_factory=Counter)
     closed_early: Counter[str] = dataclasses.field(default_factory=Counter)  # by close code
@@ -108,6 +109,8 @@ class Participant:
                     if self.window[0] <= now <= self.window[1]:
                         result.events += 1
                 elif kind == "ack":
+                    if self.window[0] <= now <= self.window[1]:
+                        result.acks_in_window += 1
                     sent = self.pending.pop(frame["id"], None)
                     if sent is not None:
                         result.acks += 1
