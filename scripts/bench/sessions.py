@@ -68,6 +68,7 @@ from sessions_limits import (  # noqa: E402
     percentile,
     socket_round_trips,
     tree_cpu_seconds,
+    waiting_seconds,
 )
 from sessions_load import Load, Result, SocketPlan  # noqa: E402
 
@@ -292,6 +293,7 @@ def _profiler(
 def _cpu(nodes: list[Node], load: Load, db: Database) -> dict[str, float]:
     found = {
         "servers": sum(cpu_seconds(n.pid) for n in nodes),
+        "servers_waiting": sum(waiting_seconds(n.pid) for n in nodes),
         "load": sum(cpu_seconds(pid) for pid in load.pids),
     }
     if db.postmaster is not None:
@@ -386,7 +388,7 @@ def report(f: dict[str, Any], bare_kib: float) -> None:
         f"{f['kib_per_socket_at_end']:.1f} at the end",
         f"                        RSS MiB before {_mib(rss['before'])} connected "
         f"{_mib(rss['connected'])} peak {_mib(rss['peak'])}",
-        f"cores used              {cores}",
+        f"cores used              {cores}  (servers_waiting: runnable, no core free)",
     ]
     print("\n".join(lines), flush=True)
 

@@ -109,6 +109,16 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def waiting_seconds(pid: int) -> float:
+    """Seconds the process's threads spent runnable but waiting for a core (schedstat's
+    run-queue delay): what it lost to everything else running on the machine."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int((task / "schedstat").read_text().split()[1])
+    return total / 1e9
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """CPU seconds of a process and its direct children (PostgreSQL's backends)."""
     total = 0.0
