@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
 )
 """
+TABLE_EXISTS = "SELECT to_regclass('schema_migrations') IS NOT NULL"
 SELECT_APPLIED = "SELECT version, name, sha256 FROM schema_migrations ORDER BY version"
 INSERT_APPLIED = "INSERT INTO schema_migrations (version, name, sha256) VALUES ($1, $2, $3)"
 
@@ -69,7 +70,7 @@ def load_migrations() -> tuple[Migration, ...]:
 
 async def pending(conn: asyncpg.Connection) -> tuple[Migration, ...]:
     """Migrations not yet applied; a changed applied migration is an error."""
-    exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+    exists = await conn.fetchval(TABLE_EXISTS)
     applied = {r["version"]: r for r in await conn.fetch(SELECT_APPLIED)} if exists else {}
     result = []
     newest = max(applied, default=0)
@@ -96,7 +97,11 @@ async def migrate(conn: asyncpg.Connection) -> list[str]:
     """Apply every pending migration; return the names applied (empty: nothing to do)."""
     await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
     try:
-        await conn.execute(CREATE_MIGRATIONS_TABLE)
+        # Only when missing: a server that runs as the application role (DATABASE_URL
+        # naming etender_app, migrations applied by the owner) may not create tables,
+        # and `CREATE TABLE IF NOT EXISTS` checks that privilege even when it exists.
+        if not await conn.fetchval(TABLE_EXISTS):
+            await conn.execute(CREATE_MIGRATIONS_TABLE)
         done = []
         for migration in await pending(conn):
             async with conn.transaction():
