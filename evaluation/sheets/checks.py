@@ -24,20 +24,18 @@ from live.model import Emit
 from signing.certs import cert_sha256
 from signing.sheets import Sheet, b64url_decode, b64url_encode
 
-# Audiences (EVAL_PLAN.md, "Audiences"): revealed contents go to the committee AND to
-# centre staff and supervisors; everyone admitted sees only that something happened.
+# Audiences (docs/formats/evaluation-session.md §6): revealed contents go to the panel —
+# the committee, centre staff and supervisors alike, one event all of them see (the room
+# declares ``role:panel``; live.kinds.check_emits refuses any audience it did not
+# declare); everyone admitted sees only that something happened.
 EVERYONE = "all"
-COMMITTEE = "committee"
-STAFF = "staff"
+PANEL = "role:panel"
 _ITEM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 
 
 def panel(kind: str, data: Mapping[str, Any]) -> list[Emit]:
-    """An event for the committee and the same for staff (sealed from everyone else)."""
-    return [
-        Emit(kind=kind, data=data, audience=COMMITTEE),
-        Emit(kind=kind, data=data, audience=STAFF),
-    ]
+    """One event for the committee and staff alike (sealed from everyone else)."""
+    return [Emit(kind=kind, data=data, audience=PANEL)]
 
 
 def sheet_phase(ctx: Ctx) -> SheetPhase:

@@ -39,7 +39,7 @@ async def test_a_reveal_opens_the_sheet_to_the_committee_and_staff_only(ev: Sess
     assert bytes(row["plaintext"]) == data[1]
     assert bytes(row["revealed_key"]) == key(1)
     assert [(e.kind, e.audience) for e in emits] == [
-        ("sheet.revealed", "all"), ("sheet.opened", "committee"), ("sheet.opened", "staff"),
+        ("sheet.revealed", "all"), ("sheet.opened", "role:panel"),
     ]  # fmt: skip
     assert emits[0].data == {"phase": "scoring", "seat": 1}
     opened = emits[1].data
@@ -166,7 +166,7 @@ async def test_the_last_reveal_flags_deviations_and_waits_for_them(ev: Session) 
         await ev.reveal(seat)
     emits = await ev.reveal(3)
     flagged = [e for e in emits if e.kind == "deviation.flagged"]
-    assert [e.audience for e in flagged] == ["committee", "staff"]
+    assert [e.audience for e in flagged] == ["role:panel"]
     bid = str(ev.bids[0])
     assert flagged[0].data == {
         "phase": "scoring",
