@@ -27,12 +27,13 @@ import httpx
 from client.session.commands.reveal import latest_sent, reveal_purpose
 from client.session.entries import Findings
 from client.session.sealing import Signer, seal_findings
-from live.model import EVERYONE, user_audience
+from live import queries as live_queries
+from live.model import EVERYONE, LiveEvent, user_audience
 from signing import sheets
 from signing.demo_ca import DemoCA
 from tests.conftest import CloneDatabase
 from tests.evaluation.e2e import findings
-from tests.evaluation.e2e.participants import WAIT_SECONDS, Participant
+from tests.evaluation.e2e.participants import WAIT_SECONDS, Participant, seen_seqs
 from tests.evaluation.e2e.scenario import MAIN, CrossCity
 from tests.evaluation.servers import Node, Servers, bearer_token
 from tests.tender.opening.kit import share_releases
@@ -43,7 +44,7 @@ COMMITTEE = "role:committee"
 STAFF = "role:staff"
 SUPERVISOR = "role:supervisor"
 PANEL = "role:panel"
-Homes = Callable[[str], Node]  # participant name → its home node
+Homes = Callable[[str], tuple[str, ...]]  # participant name → its server URLs, home first
 
 
 def member_name(seat: int) -> str:
@@ -52,13 +53,15 @@ def member_name(seat: int) -> str:
 
 def default_homes(nodes: Servers) -> Homes:
     """Members alternate between the nodes (odd seats on node 0); staff and the agency on
-    node 0, the supervisor and the tenderer on node 1."""
+    node 0, the supervisor and the tenderer on node 1; each lists the other node second."""
     fixed = {"staff": 0, "agency": 0, "supervisor": 1, "tenderer": 1}
 
-    def home(name: str) -> Node:
+    def home(name: str) -> tuple[str, ...]:
         if name in fixed:
-            return nodes[fixed[name]]
-        return nodes[(int(name.removeprefix("专家")) + 1) % 2]
+            first = nodes[fixed[name]]
+        else:
+            first = nodes[(int(name.removeprefix("专家")) + 1) % 2]
+        return (first.url, *(n.url for n in nodes if n is not first))
 
     return home
 
@@ -124,15 +127,13 @@ async def open_run(
     async def participant(
         name: str, user: UUID, audiences: set[str], seat: int | None = None
     ) -> Participant:
-        first = home(name)
-        others = [n.url for n in nodes if n is not first]
         signer = None
         if seat is not None:
             identity = lot.identities[user]
             signer = Signer(cert=identity.certificate, key=identity.key, chain=identity.chain)
         return Participant(
             name=name, user_id=user, audiences=frozenset(audiences | {EVERYONE,
-            user_audience(user)}), servers=(first.url, *others), token=await _token(pool, user),
+            user_audience(user)}), servers=home(name), token=await _token(pool, user),
             state_dir=root / f"state-{user}", session=session, seat=seat, signer=signer,
         )  # fmt: skip
 
@@ -290,3 +291,21 @@ async def cluster(
     shutil.copytree(lot.data_dir / "blobs", servers.seed / "blobs", dirs_exist_ok=True)
     async with servers:
         yield servers
+
+
+async def stored_events(run: Run) -> list[LiveEvent]:
+    """Every event of the session the database holds, in seq order."""
+    async with run.pool.acquire() as proxy:
+        return await live_queries.events_after(cast(asyncpg.Connection, proxy), run.session, 0)
+
+
+async def check_deliveries(run: Run) -> None:
+    """Every participant received every event of its audiences exactly once and in seq
+    order — on the wire (every event frame of every connection it had) and as the
+    client delivered them — and nothing else."""
+    stored = await stored_events(run)
+    for p in run.everyone:
+        entitled = [e.seq for e in stored if e.audience in p.audiences]
+        await p.until_seq(entitled[-1])
+        assert seen_seqs(p.frames) == entitled, p.name
+        assert [e.seq for e in p.events] == entitled, p.name
