@@ -1,10 +1,12 @@
-"""What the report is built from besides the session: sheets, explanations, clarifications.
+"""What the report is built from besides the session: sheets, the deviation review,
+clarifications.
 
-Plain values, no I/O. The loaders that produce them belong to the features that own the
-data (evaluation/sheets, evaluation/clarifications); until those land they are reached
-through ``_sheets_bridge`` and ``_clarifications_bridge`` (TODO(integrator) there). The
-report consumes sheets in the format of docs/formats/evaluation-sheet.md: ``body`` is the
-revealed sheet's canonical JSON, exactly the bytes the member signed.
+Plain values, no I/O. They are read from the features that own the data:
+evaluation/report/sources.py reads the sheets feature's (evaluation.sheets.service);
+clarifications are reached through ``_clarifications_bridge`` until that feature lands
+(TODO(integrator) there). The report consumes sheets in the format of
+docs/formats/evaluation-sheet.md: ``body`` is the revealed sheet's canonical JSON, exactly
+the bytes the member signed.
 """
 
 from __future__ import annotations
@@ -41,6 +43,18 @@ class RevealedSheet:
         value = json.loads(self.body)
         entries: list[dict[str, Any]] = value["entries"]
         return entries
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Flag:
+    """An item the deviation review flagged for a member when the sheets were revealed
+    (the session announced it: the report lists exactly these)."""
+
+    phase: SheetPhase
+    seat: int
+    generation: int
+    bid: UUID
+    item: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -25,19 +25,20 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from evaluation.method.rounding import div_half_up
 from evaluation.model import EvaluationPolicy, MemberStatus, SessionState, SheetPhase, seat_label
-from evaluation.report import _method_bridge as method
 from evaluation.report.errors import ReportMalformed
-from evaluation.report.inputs import Clarification, Explanation, RevealedSheet
+from evaluation.report.inputs import Clarification, Explanation, Flag, RevealedSheet
 from evaluation.report.ranking import (
     Outcome,
+    as_revealed,
     counted,
     entries_by_seat,
-    first,
     latest,
     outcome_json,
     value_phase,
 )
+from evaluation.sheets import findings
 from signing.canonical import canonical_json
 from signing.log.entry import commit, format_time
 from tender.codec import evaluation_to_json
@@ -90,6 +91,7 @@ class ReportInputs:
     opening_records: Mapping[str, str]  # part (main/technical/commercial) → record SHA-256
     members: Mapping[int, SealedMember]  # seat → its current holder's sealed line
     sheets: tuple[RevealedSheet, ...]
+    flags: tuple[Flag, ...]  # the deviation review's, as the session announced them
     explanations: tuple[Explanation, ...]
     clarifications: tuple[Clarification, ...]
     dissents: tuple[Dissent, ...]
@@ -193,28 +195,28 @@ def _sheet_versions(sheets: Iterable[RevealedSheet]) -> list[dict[str, Any]]:
 
 
 def _qualification(sheets: list[RevealedSheet], outcome: Outcome) -> dict[str, Any]:
-    findings = []
+    written = []
     for seat, sheet in sorted(latest(sheets, SheetPhase.QUALIFICATION).items()):
         for entry in sheet.entries:
-            findings.append({"seat": seat, **entry})
-    result = [
-        {"bid": str(bid), "pass": v.passed, "reasons": list(v.reasons)}
-        for bid, v in sorted(outcome.verdicts.items(), key=lambda kv: str(kv[0]))
-    ]
-    return {"findings": sorted(findings, key=_entry_key), "result": result}
+            written.append({"seat": seat, **entry})
+    # The session's own announcement (evaluation/sheets/findings.py), word for word.
+    result = findings.result_json(sorted(outcome.verdicts.values(), key=lambda q: str(q.bid)))
+    return {"findings": sorted(written, key=_entry_key), "result": result}
 
 
 def _rejected(sheets: list[RevealedSheet], outcome: Outcome) -> list[dict[str, Any]]:
-    """Each rejected bid, its Reg. 51 reasons and every member's written explanation (a
-    price above the ceiling is the method's finding, not a member's: no explanation)."""
+    """Each rejected bid, its Reg. 51 reasons and the written explanations of the members
+    who refused the items it failed (a price above the ceiling is the method's finding,
+    not a member's: no explanation)."""
     found = latest(sheets, SheetPhase.QUALIFICATION)
     rejected: list[dict[str, Any]] = [
-        {"bid": str(bid), "reasons": [reason], "explanations": []}
+        {"bid": str(bid), "reasons": [str(reason)], "explanations": []}
         for bid, reason in outcome.price_rejected.items()
     ]
     for bid, verdict in outcome.verdicts.items():
         if verdict.passed:
             continue
+        failed = {v.item for v in verdict.items if not v.passed}
         explanations = [
             {
                 "seat": seat,
@@ -224,10 +226,14 @@ def _rejected(sheets: list[RevealedSheet], outcome: Outcome) -> list[dict[str, A
             }
             for seat, sheet in sorted(found.items())
             for e in sheet.entries
-            if e["bid"] == str(bid) and not e["pass"] and e["reason"] in verdict.reasons
+            if e["bid"] == str(bid) and not e["pass"] and e["item"] in failed
         ]
         rejected.append(
-            {"bid": str(bid), "reasons": list(verdict.reasons), "explanations": explanations}
+            {
+                "bid": str(bid),
+                "reasons": [str(r) for r in verdict.reasons],
+                "explanations": explanations,
+            }
         )
     return sorted(rejected, key=lambda r: r["bid"])
 
@@ -258,30 +264,32 @@ def _values(sheets: list[RevealedSheet], phase: SheetPhase, key: str) -> list[di
 
 
 def deviation_rows(inputs: ReportInputs, sheets: list[RevealedSheet]) -> list[dict[str, Any]]:
-    """Scores the deviation review flagged at the reveal, with the explanation or revision
+    """The scores the deviation review flagged when the sheets were revealed, as the
+    session announced them (evaluation/sheets), with the explanation or the revision
     (comprehensive scoring: lowest evaluated price has no scores to review)."""
-    state = inputs.state
-    phase = value_phase(state)
+    phase = value_phase(inputs.state)
     if phase is not SheetPhase.SCORING:
         return []
     key = "points"
-    revealed = entries_by_seat(first(sheets, phase))
+    revealed = entries_by_seat(as_revealed(sheets, phase))
     final = entries_by_seat(latest(sheets, phase))
-    flagged = method.deviations(state.method, revealed, inputs.policy.deviation_percent)
     rows = []
-    for seat, bid, item in sorted(flagged, key=lambda f: (f[0], str(f[1]), f[2])):
-        others = [_value(v, bid, item, key) for s, v in revealed.items() if s != seat]
+    for flag in sorted(inputs.flags, key=lambda f: (f.seat, str(f.bid), f.item)):
+        others = [
+            _value(v, flag.bid, flag.item, key) for s, v in revealed.items() if s != flag.seat
+        ]
         known = [v for v in others if v is not None]
         rows.append(
             {
                 "phase": str(phase),
-                "seat": seat,
-                "bid": str(bid),
-                "item": item,
-                "value": _value(revealed[seat], bid, item, key),
-                "others_mean": method.divide(sum(known), len(known)),
-                "final": _value(final.get(seat, []), bid, item, key),
-                "explanation": _explanation(inputs, phase, seat, bid, item),
+                "seat": flag.seat,
+                "bid": str(flag.bid),
+                "item": flag.item,
+                "value": _value(revealed.get(flag.seat, []), flag.bid, flag.item, key),
+                # evaluation-method.md §3.4: the others' mean shown as ½↑(S / k).
+                "others_mean": div_half_up(sum(known), len(known)) if known else None,
+                "final": _value(final.get(flag.seat, []), flag.bid, flag.item, key),
+                "explanation": _explanation(inputs, phase, flag.seat, flag.bid, flag.item),
             }
         )
     return rows

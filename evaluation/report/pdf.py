@@ -35,6 +35,13 @@ METHODS = {"comprehensive_scoring": "综合评估法", "lowest_evaluated_price":
 KINDS = {"expert": "评标专家", "representative": "招标人代表"}
 PHASES = {"qualification": "资格审查", "scoring": "详细评审", "adjustment": "价格调整"}
 STATUSES = {"recused": "回避", "absent": "缺席", "replaced": "已更换"}
+# What put a bid below the one above it (docs/formats/evaluation-method.md §3.7).
+DECIDED_BY = {
+    "result": "得分/评审价",
+    "tie_rule": "同分规则",
+    "submission": "递交时间",
+    "bid_id": "未能区分，由委员会按招标文件确定",
+}
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -172,9 +179,14 @@ def _qualification(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
         )
         for f in q["findings"]
     ]
-    result: list[Sequence[object]] = [("投标人", "委员会结论", "理由")]
+    result: list[Sequence[object]] = [("投标人", "委员会结论", "理由", "各项表决（通过/不通过）")]
     result += [
-        (name(r["bid"]), "通过" if r["pass"] else "否决", "、".join(r["reasons"]))
+        (
+            name(r["bid"]),
+            "通过" if r["passed"] else "否决",
+            "、".join(r["reasons"]),
+            "\n".join(f"{i['item']}：{i['passes']}/{i['fails']}" for i in r["items"]),
+        )
         for r in q["result"]
     ]
     return _section("资格审查（各成员意见）", rows) + _section("资格审查结论", result)
@@ -261,21 +273,30 @@ def _deviations(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
 
 def _outcome(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
     outcome = report["outcome"]
-    totals: list[Sequence[object]] = [("投标人", "报价", "技术/商务分", "价格分", "总分", "评审价")]
+    totals: list[Sequence[object]] = [
+        ("投标人", "报价", "技术/商务分", "剔除", "价格分", "总分", "评审价")
+    ]
     totals += [
         (
             name(t["bid"]),
             yuan(t["price_fen"]),
             points(t["technical"]),
+            "、".join(seat_label(seat) for seat in t["dropped"]),
             points(t["price_score"]),
             points(t["total"]),
             yuan(t["evaluated_price_fen"]),
         )
         for t in outcome["totals"]
     ]
-    ranking: list[Sequence[object]] = [("名次", "投标人", "总分", "评审价")]
+    ranking: list[Sequence[object]] = [("名次", "投标人", "总分", "评审价", "排序依据")]
     ranking += [
-        (r["rank"], name(r["bid"]), points(r["total"]), yuan(r["evaluated_price_fen"]))
+        (
+            r["rank"],
+            name(r["bid"]),
+            points(r["total"]),
+            yuan(r["evaluated_price_fen"]),
+            DECIDED_BY.get(r["decided_by"], "—"),
+        )
         for r in outcome["ranking"]
     ]
     candidates: list[Sequence[object]] = [("名次", "中标候选人", "统一社会信用代码")]

@@ -4,8 +4,14 @@ DOMAIN.md, "Evaluation": only the method in the tender documents is used (Reg. 4
 a majority of the members failed on a qualification item is rejected with its Reg. 51
 reasons; the others are aggregated by the lot's rule and ranked, at most
 ``policy.max_candidates`` (3) of them candidates. Only the sheets of each seat's current
-holder count: a replaced member's findings are void (Reg. 48 / DOMAIN.md). The arithmetic
-is the method's (evaluation/report/_method_bridge.py until evaluation/method lands).
+holder count: a replaced member's findings are void (Reg. 48 / DOMAIN.md).
+
+Every rule is evaluation/method's (docs/formats/evaluation-method.md §3): the
+qualification majority through evaluation/sheets/findings.py — the very code whose result
+the session announced at the qualification reveal — and the price scores, the
+aggregation or the evaluated prices, and the ranking with the lot's tie rule from
+evaluation.method.price, committee and rank. This module only picks the sheets that count
+and shapes the results for the report.
 """
 
 from __future__ import annotations
@@ -16,28 +22,54 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from evaluation.method import committee, price, rank
+from evaluation.method.committee import BidQualification, BidScore
+from evaluation.method.model import RejectionReason, validate_adjustments, validate_scores
+from evaluation.method.price import EvaluatedPrice
 from evaluation.model import EvaluationPolicy, Phase, SessionState, SheetPhase, sheet_phases
-from evaluation.report import _method_bridge as method
-from evaluation.report._method_bridge import Total, Verdict
 from evaluation.report.errors import PricesSealed
 from evaluation.report.inputs import RevealedSheet
+from evaluation.sheets import findings
+from tender.model import EvaluationMethod
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Total:
+    """One ranked bid's figures as the report states them (the method computed them)."""
+
+    bid: UUID
+    price_fen: int  # as opened
+    technical: int | None = None  # comprehensive: the committee's technical score
+    price_score: int | None = None  # comprehensive: hundredths, from the opened price
+    total: int | None = None  # comprehensive: technical + price score
+    dropped: tuple[int, ...] = ()  # comprehensive: the seats left out of the mean
+    evaluated_price_fen: int | None = None  # lowest price: price + the adjustments
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class Outcome:
     """What the committee decided, bid by bid."""
 
-    verdicts: Mapping[UUID, Verdict]  # every bid of the session: qualification
-    price_rejected: Mapping[UUID, str]  # passed bids rejected for their price (Reg. 51)
-    price_scores: Mapping[UUID, int]  # passed bids (comprehensive scoring)
-    totals: Mapping[UUID, Total]  # passed bids
-    ranking: tuple[UUID, ...]  # passed bids, best first
-    candidates: tuple[UUID, ...]  # the first ≤ max_candidates of the ranking
+    verdicts: Mapping[UUID, BidQualification]  # every bid of the session: qualification
+    price_rejected: Mapping[UUID, RejectionReason]  # passed bids above the ceiling (Reg. 51)
+    price_scores: Mapping[UUID, int]  # valid passed bids (comprehensive scoring)
+    totals: Mapping[UUID, Total]  # the ranked bids
+    ranked: tuple[rank.Ranked, ...]  # best first, each with what decided its place
 
     @property
     def passed(self) -> frozenset[UUID]:
         """The bids that passed qualification."""
-        return frozenset(bid for bid, v in self.verdicts.items() if v.passed)
+        return findings.passed(self.verdicts.values())
+
+    @property
+    def ranking(self) -> tuple[UUID, ...]:
+        """The ranked bids, best first."""
+        return tuple(r.bid for r in self.ranked)
+
+    @property
+    def candidates(self) -> tuple[UUID, ...]:
+        """The candidates (Reg. 53: at most three), best first."""
+        return tuple(r.bid for r in self.ranked if r.candidate)
 
 
 def counted(state: SessionState, sheets: Iterable[RevealedSheet]) -> list[RevealedSheet]:
@@ -57,13 +89,14 @@ def latest(sheets: Iterable[RevealedSheet], phase: SheetPhase) -> dict[int, Reve
     return found
 
 
-def first(sheets: Iterable[RevealedSheet], phase: SheetPhase) -> dict[int, RevealedSheet]:
-    """Each seat's sheet of ``phase`` as revealed (version 1): the deviation review's input."""
-    return {s.seat: s for s in sheets if s.phase is phase and s.version == 1}
+def as_revealed(sheets: Iterable[RevealedSheet], phase: SheetPhase) -> dict[int, RevealedSheet]:
+    """Each seat's sheet of ``phase`` as revealed (the sealed version opened at the
+    reveal, not a revision): what the deviation review judged."""
+    return {s.seat: s for s in sheets if s.phase is phase and s.reasons is None}
 
 
 def entries_by_seat(found: Mapping[int, RevealedSheet]) -> dict[int, list[dict[str, Any]]]:
-    """seat → entries of its sheet."""
+    """seat → entries of its sheet, as written."""
     return {seat: sheet.entries for seat, sheet in found.items()}
 
 
@@ -72,14 +105,12 @@ def value_phase(state: SessionState) -> SheetPhase:
     return sheet_phases(state.method.method)[1]
 
 
-def verdicts(state: SessionState, sheets: Iterable[RevealedSheet]) -> dict[UUID, Verdict]:
-    """Each bid's qualification result: passed unless a majority failed one of its items."""
-    mine = counted(state, sheets)
-    found = method.qualification_majority(entries_by_seat(latest(mine, SheetPhase.QUALIFICATION)))
-    return {
-        b.bid_id: found.get(b.bid_id, Verdict(bid=b.bid_id, passed=True, reasons=()))
-        for b in state.bids
-    }
+def verdicts(state: SessionState, sheets: Iterable[RevealedSheet]) -> dict[UUID, BidQualification]:
+    """Each bid's qualification: the committee's majority on every item (§3.2)."""
+    found = latest(counted(state, sheets), SheetPhase.QUALIFICATION)
+    bids = [b.bid_id for b in state.bids]
+    result = findings.qualification(state.method, bids, entries_by_seat(found))
+    return {q.bid: q for q in result}
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -99,9 +130,35 @@ def outcome_of(
     """Qualification, price scores, totals, ranking and candidates of the session."""
     mine = counted(state, sheets)
     results = verdicts(state, mine)
+    prices = _opened_prices(state, findings.passed(results.values()))
+    values = entries_by_seat(latest(mine, value_phase(state)))
+    if state.method.method is EvaluationMethod.COMPREHENSIVE:
+        scored, scores, rejected = _comprehensive(state, prices, values, lot)
+        totals = {s.bid: _score_total(s) for s in scored}
+        ranked = rank.rank(
+            state.method, scored, lot.submitted_at, max_candidates=policy.max_candidates
+        )
+    else:
+        evaluated, rejected = _lowest_price(state, prices, values, lot)
+        scores = {}
+        totals = {e.bid: _price_total(e) for e in evaluated}
+        ranked = rank.rank(
+            state.method, evaluated, lot.submitted_at, max_candidates=policy.max_candidates
+        )
+    return Outcome(
+        verdicts=results,
+        price_rejected=rejected,
+        price_scores=scores,
+        totals=totals,
+        ranked=ranked.order,
+    )
+
+
+def _opened_prices(state: SessionState, passed: frozenset[UUID]) -> dict[UUID, int]:
+    """The opened price of each bid that passed (two envelopes: opened only for them)."""
     prices: dict[UUID, int] = {}
     for bid in state.bids:
-        if not results[bid.bid_id].passed:
+        if bid.bid_id not in passed:
             continue
         if bid.price_fen is None:
             raise PricesSealed(
@@ -109,20 +166,48 @@ def outcome_of(
                 details={"bid": str(bid.bid_id)},
             )
         prices[bid.bid_id] = bid.price_fen
-    scores, rejected = method.price_scores(state.method, prices, lot.ceiling_fen)
-    valid = {bid: price for bid, price in prices.items() if bid not in rejected}
-    values = entries_by_seat(latest(mine, value_phase(state)))
-    totals = method.aggregate(
-        state.method, values, scores, state.method.drop_extremes, prices=valid
+    return prices
+
+
+def _comprehensive(
+    state: SessionState, prices: dict[UUID, int], values: Mapping[int, object], lot: LotFacts
+) -> tuple[tuple[BidScore, ...], dict[UUID, int], dict[UUID, RejectionReason]]:
+    """§3.3 and §3.5: price scores from the opened prices, the members' sheets aggregated."""
+    scores = price.price_scores(state.method, prices, lot.ceiling_fen)
+    if not prices:  # no bid passed: nothing is scored
+        return (), {}, dict(scores.rejected)
+    typed = {seat: validate_scores(state.method, prices, raw) for seat, raw in values.items()}
+    scored = committee.aggregate(state.method, prices, typed, scores)
+    return scored, dict(scores.scores), dict(scores.rejected)
+
+
+def _lowest_price(
+    state: SessionState, prices: dict[UUID, int], values: Mapping[int, object], lot: LotFacts
+) -> tuple[tuple[EvaluatedPrice, ...], dict[UUID, RejectionReason]]:
+    """§3.6: the opened prices with the committee's adjustments."""
+    if not prices:  # no bid passed: nothing is adjusted
+        return (), {}
+    typed = {seat: validate_adjustments(state.method, prices, raw) for seat, raw in values.items()}
+    found = price.evaluated_prices(state.method, prices, typed, prices, lot.ceiling_fen)
+    return found.prices, dict(found.rejected)
+
+
+def _score_total(score: BidScore) -> Total:
+    return Total(
+        bid=score.bid,
+        price_fen=score.price_fen,
+        technical=score.technical,
+        price_score=score.price,
+        total=score.total,
+        dropped=score.dropped,
     )
-    ranking = tuple(method.rank(state.method, totals, prices=valid, submitted_at=lot.submitted_at))
-    return Outcome(
-        verdicts=results,
-        price_rejected=rejected,
-        price_scores=scores,
-        totals=totals,
-        ranking=ranking,
-        candidates=ranking[: policy.max_candidates],
+
+
+def _price_total(evaluated: EvaluatedPrice) -> Total:
+    return Total(
+        bid=evaluated.bid,
+        price_fen=evaluated.price_fen,
+        evaluated_price_fen=evaluated.evaluated_fen,
     )
 
 
@@ -133,17 +218,18 @@ def outcome_json(state: SessionState, outcome: Outcome) -> dict[str, Any]:
             {"bid": str(bid), "price_fen": _price(state, bid), "points": points}
             for bid, points in sorted(outcome.price_scores.items(), key=lambda kv: str(kv[0]))
         ],
-        "totals": [_total(state, outcome.totals[bid]) for bid in sorted(outcome.totals, key=str)],
+        "totals": [_total(outcome.totals[bid]) for bid in sorted(outcome.totals, key=str)],
         "ranking": [
             {
-                "rank": n,
-                "bid": str(bid),
-                "total": outcome.totals[bid].total,
-                "evaluated_price_fen": outcome.totals[bid].evaluated_price_fen,
+                "rank": r.rank,
+                "bid": str(r.bid),
+                "total": r.total,
+                "evaluated_price_fen": r.evaluated_fen,
+                "decided_by": None if r.decided_by is None else str(r.decided_by),
             }
-            for n, bid in enumerate(outcome.ranking, start=1)
+            for r in outcome.ranked
         ],
-        "candidates": [_candidate(state, n, bid) for n, bid in enumerate(outcome.candidates, 1)],
+        "candidates": [_candidate(state, r) for r in outcome.ranked if r.candidate],
     }
 
 
@@ -152,21 +238,22 @@ def _price(state: SessionState, bid: UUID) -> int | None:
     return None if found is None else found.price_fen
 
 
-def _total(state: SessionState, total: Total) -> dict[str, Any]:
+def _total(total: Total) -> dict[str, Any]:
     return {
         "bid": str(total.bid),
-        "price_fen": _price(state, total.bid),
+        "price_fen": total.price_fen,
         "technical": total.technical,
         "price_score": total.price_score,
         "total": total.total,
+        "dropped": list(total.dropped),
         "evaluated_price_fen": total.evaluated_price_fen,
     }
 
 
-def _candidate(state: SessionState, rank: int, bid: UUID) -> dict[str, Any]:
-    found = state.bid(bid)
+def _candidate(state: SessionState, ranked: rank.Ranked) -> dict[str, Any]:
+    found = state.bid(ranked.bid)
     assert found is not None  # the ranking holds only the session's bids
-    return {"rank": rank, "bid": str(bid), "bidder": found.bidder, "name": found.name}
+    return {"rank": ranked.rank, "bid": str(ranked.bid), "bidder": found.bidder, "name": found.name}
 
 
 def passed_bids(state: SessionState, sheets: Iterable[RevealedSheet]) -> frozenset[UUID] | None:
@@ -177,7 +264,7 @@ def passed_bids(state: SessionState, sheets: Iterable[RevealedSheet]) -> frozens
     """
     if state.phase in _BEFORE_RESULT:
         return None
-    return frozenset(bid for bid, v in verdicts(state, sheets).items() if v.passed)
+    return findings.passed(verdicts(state, sheets).values())
 
 
 _BEFORE_RESULT = frozenset(

@@ -24,7 +24,7 @@ import asyncpg
 from accounts.keys import queries as key_queries
 from evaluation.handlers import Ctx
 from evaluation.model import Member, Phase, SessionState
-from evaluation.report import _clarifications_bridge, _sessions_bridge, _sheets_bridge, queries
+from evaluation.report import _clarifications_bridge, _sessions_bridge, queries, sources
 from evaluation.report.errors import (
     MemberCertificateMissing,
     QualificationPending,
@@ -60,7 +60,7 @@ async def announce_ranking(ctx: Ctx) -> Outcome:
     """Compute the outcome from the revealed sheets and store it (once)."""
     if await queries.ranking(ctx.conn, ctx.state.id) is not None:
         raise RankingDone("the ranking is already announced")
-    sheets = await _sheets_bridge.revealed_sheets(ctx.conn, ctx.state)
+    sheets = await sources.revealed_sheets(ctx.conn, ctx.state)
     outcome = outcome_of(ctx.state, sheets, ctx.policy, await lot_facts(ctx.conn, ctx.state))
     body = canonical_json(outcome_json(ctx.state, outcome))
     await queries.insert_ranking(ctx.conn, ctx.state.id, body, sha256_hex(body), ctx.now)
@@ -89,13 +89,14 @@ async def draft(ctx: Ctx) -> StoredReport:
     announced = await queries.ranking(conn, state.id)
     if announced is None:
         raise RankingNotDone("announce the ranking before drafting the report")
-    sheets = await _sheets_bridge.revealed_sheets(conn, state)
+    sheets = await sources.revealed_sheets(conn, state)
     outcome = outcome_of(state, sheets, ctx.policy, await lot_facts(conn, state))
     if canonical_json(outcome_json(state, outcome)) != announced:
         raise RankingChanged("the sheets no longer give the announced ranking")
     current = await queries.current_report(conn, state.id)
     members = {m.seat: await _sealed(conn, m) for m in state.seated}
     tender = await load(conn, state.tender_id)
+    flags, explanations = await sources.review(conn, state)
     inputs = ReportInputs(
         state=state,
         outcome=outcome,
@@ -106,7 +107,8 @@ async def draft(ctx: Ctx) -> StoredReport:
         opening_records=await _opening_records(conn, state.tender_id, tender.lot_id(state.lot)),
         members=members,
         sheets=tuple(sheets),
-        explanations=await _sheets_bridge.explanations(conn, state),
+        flags=flags,
+        explanations=explanations,
         clarifications=await _clarifications_bridge.clarification_minutes(conn, state.id),
         dissents=tuple(await queries.dissents(conn, state.id)),
         policy=ctx.policy,
@@ -263,16 +265,6 @@ async def close(ctx: Ctx, report: StoredReport) -> Result:
     return result
 
 
-def candidates_status() -> TenderStatus:
-    """The tender status "candidates" (list handed over, not yet publicised).
-
-    TODO(integrator): TenderStatus.CANDIDATES arrives with the METHOD helper's branch
-    (tender/model.py, tender/lifecycle.py: evaluation → candidates); until then this
-    raises ValueError, so a tender whose every lot closed cannot move on.
-    """
-    return TenderStatus("candidates")
-
-
 async def hand_over(conn: asyncpg.Connection, tender_id: UUID) -> bool:
     """Move the tender to "candidates" once every lot has a closed session's result."""
     tender = await load(conn, tender_id)
@@ -280,7 +272,7 @@ async def hand_over(conn: asyncpg.Connection, tender_id: UUID) -> bool:
     if not {lot.number for lot in tender.content.lots} <= done:
         return False
     reason = "every lot's evaluation closed: the candidates are handed over"
-    await change_status(conn, tender_id, candidates_status(), actor=PLATFORM, reason=reason)
+    await change_status(conn, tender_id, TenderStatus.CANDIDATES, actor=PLATFORM, reason=reason)
     return True
 
 
@@ -297,7 +289,7 @@ async def passed_bids(
     state = await _sessions_bridge.latest_session(conn, tender_id, lot)
     if state is None:
         return None
-    sheets = await _sheets_bridge.revealed_sheets(conn, state)
+    sheets = await sources.revealed_sheets(conn, state)
     return passed_of(state, sheets)
 
 
@@ -314,14 +306,13 @@ async def commercial_bids(conn: asyncpg.Connection, tender_id: UUID, lot: str) -
             "committee's qualification result is announced",
             details={"phase": None if state is None else str(state.phase)},
         )
-    passed = passed_of(state, await _sheets_bridge.revealed_sheets(conn, state))
+    passed = passed_of(state, await sources.revealed_sheets(conn, state))
     assert passed is not None  # the commercial opening follows the qualification reveal
     return passed
 
 
 __all__ = [
     "announce_ranking",
-    "candidates_status",
     "close",
     "commercial_bids",
     "current",

@@ -8,12 +8,13 @@ the reveal carries a score, a finding or an adjustment.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from evaluation.events import EvaluationEvent
 from evaluation.guards import require_chair, require_member, require_phase
 from evaluation.handlers import Ctx, Handlers
 from evaluation.model import REVEALING, SEALING, Member, Phase, SheetPhase
-from evaluation.sheets import _method_bridge as method
-from evaluation.sheets import progress, queries, review
+from evaluation.sheets import findings, progress, queries, review, service
 from evaluation.sheets.checks import (
     EVERYONE,
     announce,
@@ -134,7 +135,8 @@ async def reveal(ctx: Ctx) -> list[Emit]:
     if any(r.revealed for r in rows):
         raise SheetAlreadyRevealed(f"this member's {phase} sheet is already revealed")
     row = sealed[-1]  # the latest version submitted is the one that counts
-    data = _check_reveal(ctx, member, phase, row, key)
+    bids = await service.bids_evaluated(ctx.conn, ctx.state, phase)
+    data = _check_reveal(ctx, member, phase, row, key, bids)
     await queries.reveal(ctx.conn, row, key, data, ctx.now)
     await ctx.ops.log(
         ctx, EvaluationEvent.SHEET_REVEALED, {**announce(row), "generation": row.generation}
@@ -150,8 +152,11 @@ async def reveal(ctx: Ctx) -> list[Emit]:
     return emits + await progress.settle(ctx, phase, flag=True)
 
 
-def _check_reveal(ctx: Ctx, member: Member, phase: SheetPhase, row: SheetRow, key: bytes) -> bytes:
-    """docs/formats/evaluation-sheet.md §6: open, hash, signature, format, place, method."""
+def _check_reveal(
+    ctx: Ctx, member: Member, phase: SheetPhase, row: SheetRow, key: bytes, bids: frozenset[UUID]
+) -> bytes:
+    """docs/formats/evaluation-sheet.md §6: open, hash, signature, format, place, method
+    (``bids``: those the sheet evaluates)."""
     # A sealed row has both (0058's CHECK).
     assert row.ciphertext is not None
     assert row.nonce is not None
@@ -165,7 +170,7 @@ def _check_reveal(ctx: Ctx, member: Member, phase: SheetPhase, row: SheetRow, ke
         )
     sheet = fmt.parse_sheet(data)
     check_place(ctx, sheet, phase, member, row.version)
-    method.validate_sheet(ctx.state.method, str(phase), ctx.state.bids, sheet.entries)
+    findings.check_entries(ctx.state.method, phase, bids, findings.entries_of(data))
     return data
 
 

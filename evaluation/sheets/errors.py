@@ -8,13 +8,14 @@
     ├── SheetAlreadyRevealed               sheet_already_revealed_conflict      409
     ├── SheetNotRevealed                   sheet_not_revealed_conflict          409
     ├── SheetContextMismatch               sheet_context_mismatch               422
-    ├── SheetEntriesInvalid                sheet_entries_invalid                422
     ├── SheetItemUnknown                   sheet_item_unknown                   422
     ├── SheetItemNotFlagged                sheet_item_not_flagged               422
     ├── SheetAlreadyExplained              sheet_already_explained_conflict     409
     ├── SheetErrorAlreadyRecorded          sheet_error_already_recorded_conflict 409
     └── SheetRevisionInvalid               sheet_revision_invalid               422
 
+Entries the lot's method refuses are the method's ``evaluation_sheet_invalid``
+(evaluation/method/errors.py ``MethodSheetInvalid``): one code wherever they are checked.
 The format's own refusals (sheet_malformed, sheet_too_large, sheet_encoding_invalid,
 sheet_decryption_failed, sheet_commitment_mismatch, sheet_signature_mismatch) are
 signing's (signing/errors.py); the CMS ones (signature_invalid, …) too.
@@ -73,14 +74,9 @@ class SheetContextMismatch(EvaluationError):
     code = "sheet_context_mismatch"
 
 
-class SheetEntriesInvalid(EvaluationError):
-    """The entries break the lot's method: unknown bid or item, out of range, incomplete."""
-
-    code = "sheet_entries_invalid"
-
-
 class SheetItemUnknown(EvaluationError):
-    """The member's sheet has no entry for this bid and item."""
+    """The chair's factual error names a bid and item the member's revealed sheet has no
+    entry for (the sheet itself is valid: that is the method's evaluation_sheet_invalid)."""
 
     code = "sheet_item_unknown"
 

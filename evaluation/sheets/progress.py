@@ -12,12 +12,11 @@ from __future__ import annotations
 from evaluation.events import EvaluationEvent
 from evaluation.handlers import Ctx
 from evaluation.model import SheetPhase
-from evaluation.sheets import _method_bridge as method
-from evaluation.sheets import queries, service
+from evaluation.sheets import findings, queries, service
 from evaluation.sheets.checks import panel
+from evaluation.sheets.findings import RawSheets
 from evaluation.sheets.queries import ItemNote
 from live.model import Emit
-from signing.sheets import Sheet
 
 
 async def all_submitted(ctx: Ctx, phase: SheetPhase) -> bool:
@@ -42,10 +41,14 @@ async def settle(
         if seat not in gone
     }
     if not seated or any(
-        sheets.get(m.seat) is None or sheets[m.seat].sheet is None for m in seated
+        sheets.get(m.seat) is None or sheets[m.seat].current is None for m in seated
     ):
         return []
-    current = {seat: member.sheet for seat, member in sheets.items() if member.sheet is not None}
+    current = {
+        seat: findings.entries_of(member.current.plaintext)
+        for seat, member in sheets.items()
+        if member.current is not None and member.current.plaintext is not None
+    }
     emits: list[Emit] = []
     if flag and phase is SheetPhase.SCORING:
         emits += await _flag_deviations(ctx, phase, current)
@@ -56,26 +59,29 @@ async def settle(
     if still_open:
         return emits
     if phase is SheetPhase.QUALIFICATION:
-        result = method.qualification_majority(ctx.state.method, current)
-        data = {"phase": str(phase), "bids": result}
+        # Reg. 51 / evaluation-method.md §3.2: the committee decides by majority; the
+        # report states this same result (findings.py is the one place it is computed).
+        bids = [b.bid_id for b in ctx.state.bids]
+        result = findings.qualification(ctx.state.method, bids, current)
+        data = {"phase": str(phase), "bids": findings.result_json(result)}
         await ctx.ops.log(ctx, EvaluationEvent.QUALIFICATION_RESULT, data)
         emits += panel("qualification.result", data)
     return emits + await ctx.ops.advance(ctx)
 
 
-async def _flag_deviations(ctx: Ctx, phase: SheetPhase, current: dict[int, Sheet]) -> list[Emit]:
+async def _flag_deviations(ctx: Ctx, phase: SheetPhase, current: RawSheets) -> list[Emit]:
     # DOMAIN.md, "Evaluation": a score more than the policy's percentage from the mean
     # of the others for the same item is explained in writing (or revised).
-    flagged = method.deviations(ctx.state.method, current, ctx.policy.deviation_percent)
+    bids = await service.bids_evaluated(ctx.conn, ctx.state, phase)
+    flagged = findings.deviations(ctx.state.method, bids, current, ctx.policy.deviation_percent)
     if not flagged:
         return []
     generation = {m.seat: m.generation for m in ctx.state.seated}
     notes = [
-        ItemNote(
-            phase=str(phase), seat=seat, generation=generation[seat], bid=bid, item=item, at=ctx.now
-        )
-        for seat, bid, item in sorted(flagged, key=lambda f: (f[0], str(f[1]), f[2]))
-    ]
+        ItemNote(phase=str(phase), seat=d.seat, generation=generation[d.seat], bid=d.bid,
+                 item=d.item, at=ctx.now)
+        for d in sorted(flagged, key=lambda d: (d.seat, str(d.bid), d.item))
+    ]  # fmt: skip
     await queries.insert_deviations(ctx.conn, ctx.state.id, notes)
     items = [{"seat": n.seat, "bid": str(n.bid), "item": n.item} for n in notes]
     return panel("deviation.flagged", {"phase": str(phase), "items": items})

@@ -17,8 +17,7 @@ from evaluation.events import EvaluationEvent
 from evaluation.guards import field, require_chair, require_member, require_phase, text
 from evaluation.handlers import Ctx
 from evaluation.model import REVEALING, Member, SheetPhase
-from evaluation.sheets import _method_bridge as method
-from evaluation.sheets import progress, queries, service
+from evaluation.sheets import findings, progress, queries, service
 from evaluation.sheets.checks import (
     EVERYONE,
     announce,
@@ -101,7 +100,8 @@ async def revise(ctx: Ctx) -> list[Emit]:
     signer_sha256 = await require_current_certificate(ctx, member, signer.certificate)
     changed = _changes(fmt.parse_sheet(latest.plaintext), sheet)
     errors = await _check_allowed(ctx, phase, member, changed, reasons)
-    method.validate_sheet(ctx.state.method, str(phase), ctx.state.bids, sheet.entries)
+    bids = await service.bids_evaluated(ctx.conn, ctx.state, phase)
+    findings.check_entries(ctx.state.method, phase, bids, findings.entries_of(data))
     row = SheetRow(
         session_id=ctx.state.id, phase=str(phase), seat=member.seat, generation=member.generation,
         version=latest.version + 1, kind="revision", commitment=fmt.commitment(data), nonce=None,

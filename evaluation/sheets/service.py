@@ -13,8 +13,8 @@ from uuid import UUID
 
 import asyncpg
 
-from evaluation.model import SessionState
-from evaluation.sheets import queries
+from evaluation.model import SessionState, SheetPhase
+from evaluation.sheets import findings, queries
 from evaluation.sheets.queries import ItemNote, SheetRow
 from signing.sheets import Sheet, parse_sheet
 
@@ -83,6 +83,30 @@ async def current_sheets(
         if sheet is not None:
             result[seat] = sheet
     return result
+
+
+async def current_entries(
+    conn: asyncpg.Connection, state: SessionState, phase: str
+) -> dict[int, object]:
+    """The ``entries`` of each current sheet (seat → the sheet's JSON entries, unchecked):
+    what evaluation/sheets/findings.py hands the method."""
+    return {
+        seat: findings.entries_of(member.current.plaintext)
+        for seat, member in (await member_sheets(conn, state, phase)).items()
+        if member.current is not None and member.current.plaintext is not None
+    }
+
+
+async def bids_evaluated(
+    conn: asyncpg.Connection, state: SessionState, phase: SheetPhase
+) -> frozenset[UUID]:
+    """The bids a sheet of ``phase`` covers: every bid, or (scoring, adjustment) the bids
+    the committee's majority passed on the current qualification sheets."""
+    bids = [b.bid_id for b in state.bids]
+    qualified: dict[int, object] = {}
+    if phase is not SheetPhase.QUALIFICATION:
+        qualified = await current_entries(conn, state, SheetPhase.QUALIFICATION)
+    return findings.bids_evaluated(state.method, phase, bids, qualified)
 
 
 async def review(conn: asyncpg.Connection, state: SessionState, phase: str) -> Review:

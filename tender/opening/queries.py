@@ -293,13 +293,9 @@ VALUES ($1, $2, 'commercial', $3, $4, $5)
 
 
 async def open_commercial(
-    conn: asyncpg.Connection,
-    lot_id: UUID,
-    tender_id: UUID,
-    by: UUID,
-    at: datetime,
+    conn: asyncpg.Connection, lot_id: UUID, tender_id: UUID, by: UUID, at: datetime,
     bids: frozenset[UUID],
-) -> None:
+) -> None:  # fmt: skip
     """Record that the commercial parts of ``bids`` (those that passed) may now be opened."""
     try:
         await conn.execute(INSERT_STAGE, lot_id, tender_id, by, at, sorted(bids))
@@ -307,9 +303,9 @@ async def open_commercial(
         raise CommercialStageOpen("the commercial parts are already being opened") from exc
 
 
-SELECT_STAGE = """
-SELECT requested_at, bids FROM opening_stages WHERE lot_id = $1 AND stage = 'commercial'
-"""
+SELECT_STAGE = (
+    "SELECT requested_at, bids FROM opening_stages WHERE lot_id = $1 AND stage = 'commercial'"
+)
 
 
 async def commercial_stage(
@@ -317,9 +313,8 @@ async def commercial_stage(
 ) -> tuple[datetime | None, frozenset[UUID] | None]:
     """When the commercial stage was opened and for which bids (None: every bid), if it was."""
     row = await conn.fetchrow(SELECT_STAGE, lot_id)
-    if row is None:
-        return None, None
-    return row["requested_at"], None if row["bids"] is None else frozenset(row["bids"])
+    bids = None if row is None or row["bids"] is None else frozenset(row["bids"])
+    return (None if row is None else row["requested_at"]), bids
 
 
 # Frozen lots whose current stage (main/technical, or commercial once requested) has no

@@ -14,5 +14,5 @@ from tests.tender.world import World
 async def kit(conn: asyncpg.Connection, world: World, monkeypatch: pytest.MonkeyPatch) -> Kit:
     """Lot 1 of a two-lot tender in evaluation, ranking phase, the standard sheets."""
     built = await build_kit(conn, world, monkeypatch)
-    standard_sheets(built)
+    await standard_sheets(built)
     return built

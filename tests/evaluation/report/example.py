@@ -8,6 +8,7 @@ certificates and times are fixed so the bytes are.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -23,10 +24,12 @@ from evaluation.model import (
     SessionState,
     SheetPhase,
 )
-from evaluation.report.inputs import Clarification, Explanation, RevealedSheet
+from evaluation.report.inputs import Clarification, Explanation, Flag, RevealedSheet
 from evaluation.report.model import Dissent, ReportInputs, SealedMember
 from evaluation.report.ranking import LotFacts, outcome_of
 from signing.canonical import canonical_json, sha256_hex
+from signing.sheets import b64url_encode
+from tender.model import QualificationItem
 from tests.tender.kit import scoring
 
 SESSION = UUID("00000000-0000-4000-8000-000000000001")
@@ -36,6 +39,18 @@ B = UUID("00000000-0000-4000-8000-00000000000b")
 C = UUID("00000000-0000-4000-8000-00000000000c")
 USERS = [UUID(f"00000000-0000-4000-8000-0000000001{n:02d}") for n in (1, 2, 3)]
 AT = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
+# One qualification item; 技术 (30 points) and 商务 (10 points) as stored before issue 11,
+# read as criteria c1 and c2 of one sub-item "1" each (evaluation-method.md §1.2): items
+# c1.1 and c2.1; 60 points of price, lowest price as the base.
+METHOD = dataclasses.replace(
+    scoring(60, ("技术", 30), ("商务", 10)),
+    qualification=(QualificationItem(id="q1", name="资格审查", guidance="营业执照、工期响应"),),
+)
+RECEIVED = {  # when each bid was received (the tie rule may need it)
+    A: dt.datetime(2026, 3, 31, 1, 5, tzinfo=dt.UTC),
+    B: dt.datetime(2026, 3, 31, 1, 10, tzinfo=dt.UTC),
+    C: dt.datetime(2026, 3, 31, 1, 1, tzinfo=dt.UTC),
+}
 POINTS = {
     1: ((2500, 800), (2000, 700)),
     2: ((2600, 900), (2100, 600)),
@@ -60,7 +75,7 @@ def state() -> SessionState:
         phase_deadline=None,
         paused_at=None,
         chair_seat=1,
-        method=scoring(60, ("技术", 30), ("商务", 10)),
+        method=METHOD,
         two_envelope=False,
         main_venue_id="main",
         members=tuple(
@@ -100,7 +115,7 @@ def sheet(
             "seat": seat,
             "generation": 1,
             "version": version,
-            "salt": "AAAA",
+            "salt": b64url_encode(bytes([seat * 16 + version]) * 32),
             "entries": list(entries),
         }
     )
@@ -145,7 +160,7 @@ def sheets() -> list[RevealedSheet]:
             scores(revised),
             version=2,
             reasons=(
-                {"bid": str(B), "item": "2.1", "reason": "按记录的事实错误更正：漏看了业绩证明。"},
+                {"bid": str(B), "item": "c2.1", "reason": "按记录的事实错误更正：漏看了业绩证明。"},
             ),
         )
     )
@@ -156,14 +171,14 @@ def scores(points: tuple[tuple[int, int], ...]) -> list[dict[str, Any]]:
     return [
         {"bid": str(bid), "item": item, "points": value}
         for bid, pair in zip((A, B), points, strict=True)
-        for item, value in zip(("1.1", "2.1"), pair, strict=True)
+        for item, value in zip(("c1.1", "c2.1"), pair, strict=True)
     ]
 
 
 def inputs() -> ReportInputs:
     s = state()
     found = sheets()
-    facts = LotFacts(ceiling_fen=9_500_000_00 * 2, submitted_at={})
+    facts = LotFacts(ceiling_fen=9_500_000_00 * 2, submitted_at=RECEIVED)
     return ReportInputs(
         state=s,
         outcome=outcome_of(s, found, DEFAULT_POLICY, facts),
@@ -183,13 +198,14 @@ def inputs() -> ReportInputs:
             for n in (1, 2, 3)
         },
         sheets=tuple(found),
+        flags=(Flag(phase=SheetPhase.SCORING, seat=3, generation=1, bid=A, item="c1.1"),),
         explanations=(
             Explanation(
                 phase=SheetPhase.SCORING,
                 seat=3,
                 generation=1,
                 bid=A,
-                item="1.1",
+                item="c1.1",
                 text="施工组织设计缺少冬季施工措施，故评分较低。",
                 at=AT + dt.timedelta(minutes=15),
             ),

@@ -2,14 +2,17 @@
 
 A published two-lot tender moved to evaluation (tender lifecycle), a real live session
 row of kind 'evaluation', five experts and one tenderer's representative with signing
-certificates from the demo CA registered on the platform, three bids, and the state
-built directly (EVAL_PLAN.md, addendum). Two stand-ins until integration, both named:
+certificates from the demo CA registered on the platform, four bids, and the state
+built directly (EVAL_PLAN.md, addendum). The members' sheets go through the sheets
+feature's own commands (evaluation/sheets: sealed, signed, revealed, reviewed), which
+the report then reads. Stand-ins until integration, each named:
 
 - ``RecordingOps``: the session core's SessionOps (CORE builds evaluation/sessions/ops.py)
   — it appends real log entries in the command's transaction and records the phases.
-- ``SheetSource``: the revealed sheets and explanations that evaluation/sheets will
-  serve (installed over evaluation/report/_sheets_bridge.py). Every sheet in it is the
-  format's canonical JSON, signed by its member's own key.
+- ``Source``: the clarification minutes (installed over
+  evaluation/report/_clarifications_bridge.py), and the receipt times of the kit's bids,
+  which have no bid rows of their own (added to what ``service.lot_facts`` reads from
+  the lot's freeze list: the tie rule and the ranking need one per ranked bid).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -28,7 +32,7 @@ import pytest
 from accounts.model import Actor, Role, User
 from audit import service as audit
 from evaluation.events import EvaluationEvent
-from evaluation.handlers import Ctx
+from evaluation.handlers import Ctx, Handler
 from evaluation.model import (
     DEFAULT_POLICY,
     KIND,
@@ -42,25 +46,41 @@ from evaluation.model import (
     SheetPhase,
     next_phase,
 )
-from evaluation.report import _clarifications_bridge, _sheets_bridge
+from evaluation.report import _clarifications_bridge, service
 from evaluation.report.commands import HANDLERS
-from evaluation.report.inputs import Clarification, Explanation, RevealedSheet
+from evaluation.report.inputs import Clarification
+from evaluation.report.ranking import LotFacts
+from evaluation.sheets import commands as sheet_commands
+from evaluation.sheets import queries as sheet_queries
+from evaluation.sheets.queries import SheetRow
 from live import queries as live_queries
 from live.model import Emit
-from signing.canonical import canonical_json, sha256_hex
-from signing.certs import Identity
-from signing.cms import sign_detached
+from signing import sheets
+from signing.canonical import canonical_json
+from signing.certs import Identity, cert_sha256
 from signing.demo_ca import issue_identity
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject
 from tender import queries as tender_queries
+from tender import service as tender_service
 from tender.lifecycle import change_status
-from tender.model import Tender, TenderStatus
+from tender.model import Evaluation, QualificationItem, Tender, TenderStatus
 from tests.accounts.factory import actor_for, make_user, new_credit_code
-from tests.tender.world import World, published_tender, register_certificate
+from tests.tender.kit import scoring
+from tests.tender.world import World, appoint, fast_draft, register_certificate
 
 PRICES = (100_000_00, 90_000_00, 80_000_00, 70_000_00)  # fen, bids 0–3
 EXPERTS = 5
+# Each lot's method: two qualification items; 技术 (30 points) and 商务 (10 points), each
+# one sub-item (c1.1 and c2.1, evaluation-method.md §1.2); 60 points of price.
+METHOD: Evaluation = dataclasses.replace(
+    scoring(),
+    qualification=(
+        QualificationItem(id="q1", name="营业执照"),
+        QualificationItem(id="q2", name="工期响应"),
+    ),
+)
+RECEIVED = dt.datetime(2026, 3, 31, 1, 0, tzinfo=dt.UTC)  # bid n received n minutes later
 
 
 def b64url(data: bytes) -> str:
@@ -112,35 +132,31 @@ class RecordingOps:
         raise AssertionError("the report never marks a member absent")
 
 
-class SheetSource:
-    """Revealed sheets, explanations and clarification minutes served to the report."""
+class Source:
+    """What the report reads that no feature of this branch serves yet (see the module)."""
 
     def __init__(self) -> None:
-        self.sheets: list[RevealedSheet] = []
-        self.explanations: list[Explanation] = []
         self.clarifications: list[Clarification] = []
+        self.received: dict[UUID, dt.datetime] = {}
 
 
-Sources = dict[UUID, SheetSource]  # by session id
+Sources = dict[UUID, Source]  # by session id
 
 
 def install(monkeypatch: pytest.MonkeyPatch, sources: Sources) -> None:
-    """Serve each session's sources in place of the bridges' loaders."""
-
-    async def sheets(conn: asyncpg.Connection, state: SessionState) -> tuple[RevealedSheet, ...]:
-        return tuple(sources[state.id].sheets)
-
-    async def explanations(
-        conn: asyncpg.Connection, state: SessionState
-    ) -> tuple[Explanation, ...]:
-        return tuple(sources[state.id].explanations)
+    """Serve each session's clarification minutes, and its bids' receipt times."""
+    real_lot_facts = service.lot_facts
 
     async def minutes(conn: asyncpg.Connection, session_id: UUID) -> tuple[Clarification, ...]:
         return tuple(sources[session_id].clarifications)
 
-    monkeypatch.setattr(_sheets_bridge, "revealed_sheets", sheets)
-    monkeypatch.setattr(_sheets_bridge, "explanations", explanations)
+    async def lot_facts(conn: asyncpg.Connection, state: SessionState) -> LotFacts:
+        found = await real_lot_facts(conn, state)
+        received = {**sources[state.id].received, **found.submitted_at}
+        return dataclasses.replace(found, submitted_at=received)
+
     monkeypatch.setattr(_clarifications_bridge, "clarification_minutes", minutes)
+    monkeypatch.setattr(service, "lot_facts", lot_facts)
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -153,9 +169,10 @@ class Kit:
     people: tuple[Person, ...]  # seat n is people[n - 1]
     state: SessionState
     ops: RecordingOps
-    source: SheetSource
+    source: Source
     sources: Sources
     policy: EvaluationPolicy = DEFAULT_POLICY
+    emitted: list[Emit] = dataclasses.field(default_factory=list)  # every command's events
 
     def phase_now(self) -> Phase:
         """The session's phase now (after the phases the ops advanced to)."""
@@ -170,7 +187,16 @@ class Kit:
     async def run(
         self, command: str, actor: Actor, data: Mapping[str, Any] | None = None
     ) -> list[Emit]:
-        """One command in its own transaction, as the room runs it."""
+        """One report command in its own transaction, as the room runs it."""
+        return await self._run(HANDLERS[command], actor, data)
+
+    async def run_sheet(self, command: str, seat: int, data: Mapping[str, Any]) -> list[Emit]:
+        """One sheets command (evaluation/sheets) of the seat's member."""
+        return await self._run(sheet_commands.HANDLERS[command], self.person(seat).actor, data)
+
+    async def _run(
+        self, handler: Handler, actor: Actor, data: Mapping[str, Any] | None
+    ) -> list[Emit]:
         before = len(self.ops.advanced)
         async with self.conn.transaction():
             ctx = Ctx(
@@ -183,7 +209,8 @@ class Kit:
                 trust=self.world.ca.trust_store(),
                 ops=self.ops,
             )
-            emits = await HANDLERS[command](ctx)
+            emits = await handler(ctx)
+        self.emitted += emits
         for phase in self.ops.advanced[before:]:
             self.state = dataclasses.replace(self.state, phase=phase)
         return emits
@@ -195,14 +222,12 @@ class Kit:
         entries: Sequence[Mapping[str, Any]],
         *,
         version: int = 1,
-        reasons: tuple[dict[str, str], ...] | None = None,
-        at: dt.datetime | None = None,
-    ) -> RevealedSheet:
-        """A sheet in the format, signed by the seat's member, added to the source."""
+    ) -> bytes:
+        """The seat's sheet of ``phase`` in the format (docs/formats/evaluation-sheet.md)."""
         member = next(m for m in self.state.seated if m.seat == seat)
-        body = canonical_json(
+        return canonical_json(
             {
-                "format": "etender-sheet-v1",
+                "format": sheets.FORMAT,
                 "session": str(self.state.id),
                 "phase": str(phase),
                 "seat": seat,
@@ -212,25 +237,69 @@ class Kit:
                 "entries": sorted(entries, key=lambda e: (e["bid"], e["item"])),
             }
         )
+
+    def signature(self, seat: int, data: bytes) -> bytes:
+        """The seat's member's CMS signature over ``data``."""
         who = self.person(seat).identity
-        sheet = RevealedSheet(
-            phase=phase,
-            seat=seat,
-            generation=member.generation,
-            version=version,
-            sha256=sha256_hex(body),
-            body=body,
-            signature=sign_detached(body, who.certificate, who.key, chain=who.chain),
-            revealed_at=at or dt.datetime(2026, 3, 31, 3, 0, tzinfo=dt.UTC),
-            reasons=reasons,
+        return sheets.sign_sheet(data, who.certificate, who.key, chain=who.chain)
+
+    async def submit(self, seat: int, phase: SheetPhase, data: bytes) -> None:
+        """The member seals and signs its sheet and submits it (its key kept for the reveal)."""
+        who = self.person(seat).identity
+        sealed = sheets.seal_and_sign(
+            data, key(seat, phase), nonce(seat, phase), who.certificate, who.key, chain=who.chain
         )
-        self.source.sheets.append(sheet)
-        return sheet
+        await self.run_sheet("submit_sheet", seat, sealed.submit_data())
+
+    async def reveal(self, seat: int, phase: SheetPhase) -> list[Emit]:
+        data = sheets.reveal_data(str(phase), key(seat, phase))
+        return await self.run_sheet("reveal", seat, data)
+
+    async def revise(
+        self, seat: int, phase: SheetPhase, data: bytes, reasons: list[dict[str, str]]
+    ) -> None:
+        """A revision of a flagged item or a recorded factual error, signed, with reasons."""
+        revised = sheets.revise_data(data, self.signature(seat, data), reasons)
+        await self.run_sheet("revise", seat, revised)
+
+    async def late_revision(
+        self, seat: int, phase: SheetPhase, data: bytes, reasons: list[dict[str, str]]
+    ) -> None:
+        """A version stored outside the sheets' commands (as a bug or a race would):
+        what the report must catch rather than state (sheets queries, not the commands)."""
+        rows = await sheet_queries.member_sheets(self.conn, self.state.id, phase, seat, 1)
+        now = await tender_queries.database_now(self.conn)
+        who = self.person(seat).identity
+        row = SheetRow(
+            session_id=self.state.id, phase=str(phase), seat=seat, generation=1,
+            version=rows[-1].version + 1, kind="revision", commitment=sheets.commitment(data),
+            nonce=None, ciphertext=None, signature=self.signature(seat, data),
+            signer_cert_sha256=cert_sha256(who.certificate), submitted_at=now,
+            revealed_key=None, plaintext=data, revealed_at=now, void=False, reasons=reasons,
+        )  # fmt: skip
+        await sheet_queries.insert_revision(self.conn, row)
+
+
+def key(seat: int, phase: SheetPhase) -> bytes:
+    """The seat's client's key for its sheet of ``phase`` (fresh per sheet in a client)."""
+    return hashlib.sha256(f"key {seat} {phase}".encode()).digest()[: sheets.KEY_SIZE]
+
+
+def nonce(seat: int, phase: SheetPhase) -> bytes:
+    return hashlib.sha256(f"nonce {seat} {phase}".encode()).digest()[: sheets.NONCE_SIZE]
 
 
 async def tender_in_evaluation(conn: asyncpg.Connection, world: World, *, lots: int = 2) -> Tender:
-    """A published tender moved along its lifecycle to evaluation (as scheduling does)."""
-    tender = await published_tender(conn, world, lots=lots)
+    """A published tender (every lot evaluated by METHOD) moved along its lifecycle to
+    evaluation, as scheduling does."""
+    draft = await fast_draft(conn, world, lots=lots)
+    draft = dataclasses.replace(
+        draft, lots=tuple(dataclasses.replace(lot, evaluation=METHOD) for lot in draft.lots)
+    )
+    tender = await tender_service.create_draft(conn, world.agency, draft)
+    for lot in draft.lots:
+        await appoint(conn, world, tender, lot.number)
+    tender = await tender_service.publish(conn, world.agency, tender.id, world.setup())
     for status in (TenderStatus.BIDDING_CLOSED, TenderStatus.OPENING, TenderStatus.EVALUATION):
         tender = await change_status(conn, tender.id, status)
     return tender
@@ -305,7 +374,10 @@ async def build_kit(
     if sources is None:
         sources = {}
         install(monkeypatch, sources)
-    source = sources[state.id] = SheetSource()
+    source = sources[state.id] = Source()
+    source.received = {
+        b.bid_id: RECEIVED + dt.timedelta(minutes=n) for n, b in enumerate(bids, start=1)
+    }
     return Kit(
         conn=conn,
         world=world,

@@ -7,8 +7,10 @@ import json
 import re
 
 from evaluation.errors import EvaluationError
+from evaluation.model import SheetPhase
 from evaluation.report import errors
 from evaluation.report.model import certificate_commitment, parse_report, report_bytes
+from evaluation.sheets import findings
 from signing.canonical import canonical_json, sha256_hex
 from tests.docs.markdown import code_blocks, found, read, section
 from tests.evaluation.report.example import cert_sha256, inputs
@@ -25,6 +27,22 @@ def test_the_worked_example_is_the_report_the_code_builds() -> None:
     match = found(r"canonical bytes are (\d+) bytes with SHA-256\n?\s*`([0-9a-f]{64})`", example)
     assert (int(match[1]), match[2]) == (len(built), sha256_hex(built))
     assert parse_report(built)["version"] == 2
+
+
+def test_the_examples_flag_is_the_one_the_deviation_review_sets() -> None:
+    """§12's one flagged score (seat 3, bid A) is what evaluation-method.md §3.4 flags on
+    the example's revealed scoring sheets, and nothing else is."""
+    given = inputs()
+    revealed = {
+        s.seat: s.entries
+        for s in given.sheets
+        if s.phase is SheetPhase.SCORING and s.reasons is None
+    }
+    percent = given.policy.deviation_percent
+    flagged = findings.deviations(given.state.method, given.outcome.passed, revealed, percent)
+    assert [(d.seat, d.bid, d.item) for d in flagged] == [
+        (f.seat, f.bid, f.item) for f in given.flags
+    ]
 
 
 def test_the_commitment_example_opens_to_seat_ones_certificate() -> None:

@@ -23,19 +23,23 @@ from live.model import Emit
 from signing.certs import dump_pem_certificate
 from signing.cms import sign_detached
 from tests.evaluation.report.kit import Kit, b64url
+from tests.evaluation.report.standard import EXPLAINED
 
 
-def recompute(kit: Kit) -> list[tuple[UUID, int]]:
-    """Rank bids 0–2 from the sheets' own bytes: each member's sum over the items of its
-    latest version, their mean rounded half up, plus 60 × lowest price / price."""
+async def recompute(kit: Kit) -> list[tuple[UUID, int]]:
+    """Rank bids 0–2 from the signed sheet bytes as stored, by evaluation-method.md alone
+    (§3.3, §3.5, §3.7): each member's sum over the items of its latest revealed version,
+    their mean rounded half up, plus ½↑(6000 × lowest price / price); equal totals go to
+    the lower price (the lot's tie rule)."""
+    rows = await kit.conn.fetch(
+        "SELECT seat, version, plaintext FROM evaluation_sheets"
+        " WHERE session_id = $1 AND phase = 'scoring' AND plaintext IS NOT NULL AND NOT void",
+        kit.state.id,
+    )
     latest: dict[int, Any] = {}
-    for sheet in kit.source.sheets:
-        body = json.loads(sheet.body)
-        if (
-            body["phase"] == "scoring"
-            and body["version"] > latest.get(sheet.seat, {"version": 0})["version"]
-        ):
-            latest[sheet.seat] = body
+    for row in rows:
+        if row["version"] > latest.get(row["seat"], {"version": 0})["version"]:
+            latest[row["seat"]] = json.loads(bytes(row["plaintext"]))
     prices = {kit.bid(n): kit.state.bids[n].price_fen for n in range(3)}
     lowest = min(p for p in prices.values() if p is not None)
     totals = []
@@ -47,8 +51,8 @@ def recompute(kit: Kit) -> list[tuple[UUID, int]]:
         ]
         technical = (2 * sum(sums) + len(sums)) // (2 * len(sums))
         price_score = (2 * 6000 * lowest + price) // (2 * price)
-        totals.append((bid, technical + price_score))
-    return sorted(totals, key=lambda t: -t[1])
+        totals.append((bid, technical + price_score, price))
+    return [(bid, total) for bid, total, _ in sorted(totals, key=lambda t: (-t[1], t[2]))]
 
 
 def openssl_verifies(tmp_path: Path, kit: Kit, body: bytes, signature: bytes) -> bool:
@@ -100,7 +104,7 @@ async def test_the_ranking_equals_an_independent_recomputation_from_the_sheets(k
     emits = await kit.run("rank", kit.person(1).actor)
     assert [e.audience for e in emits] == ["role:panel"]
     ranking = emits[0].data["ranking"]
-    assert [(UUID(r["bid"]), r["total"]) for r in ranking] == recompute(kit)
+    assert [(UUID(r["bid"]), r["total"]) for r in ranking] == await recompute(kit)
     assert [c["bid"] for c in emits[0].data["candidates"]] == [r["bid"] for r in ranking][:3]
     assert str(kit.bid(3)) not in {r["bid"] for r in ranking}
     assert kit.ops.logged[-1][0] is EvaluationEvent.RANKED
@@ -119,6 +123,31 @@ async def test_the_chair_drafts_the_report_and_the_session_moves_to_signing(kit:
     assert kit.state.phase is Phase.SIGNING
     body = json.loads(report.body)
     assert [m["seat"] for m in body["members"]] == [1, 2, 3, 4, 5, 6]
+
+
+async def test_the_report_states_what_the_session_announced(kit: Kit) -> None:
+    """One set of rules: the report's qualification result is the one the session logged
+    at the qualification reveal, word for word, and its deviations are exactly the items
+    the review flagged (seat 3's bid 0 c1.1 explained, seat 4's bid 1 c2.1 revised)."""
+    await kit.run("rank", kit.person(1).actor)
+    await kit.run("draft_report", kit.person(1).actor)
+    report = await queries.current_report(kit.conn, kit.state.id)
+    assert report is not None
+    body = json.loads(report.body)
+    (announced,) = [d for k, d in kit.ops.logged if k is EvaluationEvent.QUALIFICATION_RESULT]
+    assert body["qualification"]["result"] == announced["bids"]
+    failed = [b["bid"] for b in announced["bids"] if not b["passed"]]
+    assert failed == [str(kit.bid(3))]
+    (flagged,) = [e.data["items"] for e in kit.emitted if e.kind == "deviation.flagged"][:1]
+    rows = body["deviations"]
+    assert [{"seat": r["seat"], "bid": r["bid"], "item": r["item"]} for r in rows] == flagged
+    assert [(r["seat"], r["item"], r["value"], r["final"]) for r in rows] == [
+        (3, "c1.1", 1000, 1000),
+        (4, "c2.1", 200, 700),
+    ]
+    assert [r["explanation"] for r in rows] == [EXPLAINED, None]  # seat 4 revised instead
+    # evaluation-method.md §3.4: the others' mean, a half up: 12600 / 5 and 3850 / 5.
+    assert [r["others_mean"] for r in rows] == [2520, 770]
 
 
 async def test_every_member_signs_and_openssl_verifies_each_signature(
@@ -140,7 +169,7 @@ async def test_every_member_signs_and_openssl_verifies_each_signature(
     kinds = [e.kind for e in events[-1]]
     assert kinds == ["report.signed", "session.phase", "session.closed"]
     closed = events[-1][-1].data
-    expected = [str(bid) for bid, _ in recompute(kit)]
+    expected = [str(bid) for bid, _ in await recompute(kit)]
     assert closed == {"report_sha256": report.sha256, "candidates": expected}
     assert kit.state.phase is Phase.CLOSED
     result = await queries.result(conn, kit.state.id)

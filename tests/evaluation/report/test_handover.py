@@ -50,19 +50,13 @@ async def test_closing_one_lot_of_two_leaves_the_tender_in_evaluation(kit: Kit) 
     assert [(r.lot, len(r.candidates)) for r in results] == [("1", 3)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="TenderStatus.CANDIDATES arrives with the METHOD branch (service.candidates_status): "
-    "remove this mark at integration",
-)
 async def test_the_tender_moves_to_candidates_when_every_lot_has_closed(
     kit: Kit, conn: asyncpg.Connection, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = await build_kit(
         conn, world, monkeypatch, lot="2", tender=kit.tender, sources=kit.sources
     )
-    standard_sheets(other)
+    await standard_sheets(other)
     await close(kit)
     await close(other)
     assert await status(conn, kit.tender.id) == "candidates"

@@ -99,13 +99,9 @@ async def test_a_draft_whose_sheets_no_longer_give_the_ranking_is_refused(kit: K
     """Nothing changes after the ranking: a sheet that did is caught, not reported."""
     await kit.run("rank", kit.person(1).actor)
     points = tuple((3000, 1000) for _ in range(3))
-    kit.sheet(
-        2,
-        SheetPhase.SCORING,
-        scoring_entries(kit, 2, points),
-        version=2,
-        reasons=({"bid": str(kit.bid(0)), "item": "1.1", "reason": "晚到的修改"},),
-    )
+    data = kit.sheet(2, SheetPhase.SCORING, scoring_entries(kit, 2, points), version=2)
+    reason = {"bid": str(kit.bid(0)), "item": "c1.1", "reason": "晚到的修改"}
+    await kit.late_revision(2, SheetPhase.SCORING, data, [reason])
     code = "evaluation_ranking_changed_conflict"
     await refused(kit, "draft_report", kit.person(1).actor, None, code)
 

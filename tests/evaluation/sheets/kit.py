@@ -36,13 +36,22 @@ from live.model import Emit
 from signing import sheets
 from signing.certs import Identity
 from signing.demo_ca import issue_identity
-from tender.model import Criterion, Evaluation, EvaluationMethod
+from tender.model import Criterion, Evaluation, EvaluationMethod, QualificationItem, SubItem
 from tests.accounts.factory import actor_for, make_user
 from tests.tender.world import World, register_certificate
 
 METHOD = Evaluation(
     method=EvaluationMethod.COMPREHENSIVE,
-    criteria=(Criterion(name="技术方案", max_points=40), Criterion(name="施工组织", max_points=30)),
+    qualification=(QualificationItem(id="q1", name="资格"),),
+    # Criteria "1" and "2", each one range sub-item "1": items 1.1 (0–40 points), 2.1 (0–30).
+    criteria=(
+        Criterion(
+            id="1", name="技术方案", items=(SubItem(id="1", name="技术方案", max_hundredths=4000),)
+        ),
+        Criterion(
+            id="2", name="施工组织", items=(SubItem(id="1", name="施工组织", max_hundredths=3000),)
+        ),
+    ),
 )
 ITEMS = ("1.1", "2.1")
 TABLES = (
@@ -234,7 +243,25 @@ async def make_session(
             for i in range(2)
         ),
     )  # fmt: skip
-    return Session(conn, world, state, tuple(seats), now)
+    session = Session(conn, world, state, tuple(seats), now)
+    if phase in (Phase.SCORING, Phase.SCORING_REVEAL):
+        await qualified(session)
+        session.at(phase)
+    return session
+
+
+async def qualified(ev: Session) -> None:
+    """The qualification phase run through its commands, every member passing every
+    bid: scoring sheets cover the bids the committee passed (evaluation-method.md §2.2).
+    The test then starts from a clean record of events, log entries and phase moves."""
+    ev.at(Phase.QUALIFICATION)
+    for seat in range(1, len(ev.seats) + 1):
+        await ev.submit(seat, ev.qualification(seat))
+    for seat in range(1, len(ev.seats) + 1):
+        await ev.send(seat, "reveal", sheets.reveal_data("qualification", key(seat)))
+    assert ev.state.phase is Phase.SCORING, ev.state.phase
+    ev.ops = RecordingOps()
+    ev.emitted = []
 
 
 async def revise(

@@ -63,7 +63,9 @@ async def test_after_every_member_submitted_no_row_event_or_log_holds_a_score(
                     assert not any(data in raw for data in submitted.values()), (table, column)
                 else:
                     assert value not in SCORE_VALUES, (table, column)
-    stored = await ev.conn.fetch("SELECT plaintext, revealed_key FROM evaluation_sheets")
+    stored = await ev.conn.fetch(
+        "SELECT plaintext, revealed_key FROM evaluation_sheets WHERE phase = 'scoring'"
+    )
     assert len(stored) == 3
     assert all(r["plaintext"] is None and r["revealed_key"] is None for r in stored)
     seen = [*(e.data for e in ev.emitted), *(data for _, data in ev.ops.logs)]
@@ -92,7 +94,8 @@ async def test_the_database_refuses_a_plaintext_that_is_not_the_committed_sheet(
     other = ev.sheet(1, BLIND_SCORES[2])
     with pytest.raises(asyncpg.CheckViolationError):
         await ev.conn.execute(
-            "UPDATE evaluation_sheets SET plaintext = $1, revealed_key = $2, revealed_at = now()",
+            "UPDATE evaluation_sheets SET plaintext = $1, revealed_key = $2, revealed_at = now()"
+            " WHERE phase = 'scoring'",
             other, bytes(32),
         )  # fmt: skip
 
@@ -100,13 +103,16 @@ async def test_the_database_refuses_a_plaintext_that_is_not_the_committed_sheet(
 async def test_a_revealed_sheet_is_never_revealed_again_nor_un_voided(ev: Session) -> None:
     """The trigger: revealed once, void stays void, the sealed columns never change."""
     data = await _one_sealed(ev)
-    reveal = "UPDATE evaluation_sheets SET plaintext = $1, revealed_key = $2, revealed_at = now()"
+    reveal = (
+        "UPDATE evaluation_sheets SET plaintext = $1, revealed_key = $2, revealed_at = now()"
+        " WHERE phase = 'scoring'"
+    )
     await ev.conn.execute(reveal, data, bytes(32))
     with pytest.raises(asyncpg.CheckViolationError, match="revealed once"):
         await ev.conn.execute(reveal, data, bytes([1]) * 32)
-    await ev.conn.execute("UPDATE evaluation_sheets SET void = true")
+    await ev.conn.execute("UPDATE evaluation_sheets SET void = true WHERE phase = 'scoring'")
     with pytest.raises(asyncpg.CheckViolationError, match="stay void"):
-        await ev.conn.execute("UPDATE evaluation_sheets SET void = false")
+        await ev.conn.execute("UPDATE evaluation_sheets SET void = false WHERE phase = 'scoring'")
 
 
 async def test_the_application_role_can_neither_delete_nor_rewrite_a_sheet(ev: Session) -> None:

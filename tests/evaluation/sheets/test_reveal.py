@@ -6,15 +6,27 @@ from __future__ import annotations
 import json
 from uuid import uuid4
 
+import asyncpg
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from evaluation.events import EvaluationEvent
+from evaluation.method.errors import MethodSheetInvalid
 from evaluation.model import Phase
-from evaluation.sheets import _method_bridge as method
 from signing import sheets
 from signing.canonical import canonical_json
-from tests.evaluation.sheets.kit import Session, key, nonce
+from signing.errors import EtenderError
+from tests.evaluation.sheets.kit import Session, key, make_session, nonce
 from tests.evaluation.sheets.test_submit import SCORES, refused
+from tests.tender.world import World
+
+INVALID = "evaluation_sheet_invalid"  # the method's one code (evaluation/method/errors.py)
+
+
+def pointer(error: EtenderError) -> tuple[object, object, object]:
+    """(field, bid, item) of the method's details (evaluation-method.md §2.4)."""
+    details = error.details
+    assert isinstance(details, dict)
+    return details["field"], details["bid"], details["item"]
 
 
 async def sealed_by_all(
@@ -33,7 +45,8 @@ async def test_a_reveal_opens_the_sheet_to_the_committee_and_staff_only(ev: Sess
     data = await sealed_by_all(ev)
     emits = await ev.reveal(1)
     row = await ev.conn.fetchrow(
-        "SELECT plaintext, revealed_key, revealed_at FROM evaluation_sheets WHERE seat = 1"
+        "SELECT plaintext, revealed_key, revealed_at FROM evaluation_sheets"
+        " WHERE seat = 1 AND phase = 'scoring'"
     )
     assert row is not None
     assert bytes(row["plaintext"]) == data[1]
@@ -44,7 +57,9 @@ async def test_a_reveal_opens_the_sheet_to_the_committee_and_staff_only(ev: Sess
     assert emits[0].data == {"phase": "scoring", "seat": 1}
     opened = emits[1].data
     assert canonical_json(opened["sheet"]) == data[1]
-    stored = await ev.conn.fetchval("SELECT signature FROM evaluation_sheets WHERE seat = 1")
+    stored = await ev.conn.fetchval(
+        "SELECT signature FROM evaluation_sheets WHERE seat = 1 AND phase = 'scoring'"
+    )
     assert opened["signature"] == sheets.b64url_encode(bytes(stored))
     assert ev.ops.logs[-1][0] is EvaluationEvent.SHEET_REVEALED
 
@@ -92,34 +107,62 @@ async def test_a_sheet_of_another_session_is_refused_at_the_reveal(ev: Session) 
 
 
 async def test_a_score_for_an_unknown_bid_is_refused_at_the_reveal(ev: Session) -> None:
-    """Bad input: a score for an unknown bid → the method's refusal."""
+    """Bad input: a score for an unknown bid → the method's evaluation_sheet_invalid,
+    pointing at the entry (evaluation-method.md §2.4)."""
     entries = ev.sheet(1, SCORES)
     body = json.loads(entries)
-    body["entries"][0]["bid"] = str(uuid4())
+    stranger = str(uuid4())
+    body["entries"][0]["bid"] = stranger
     body["entries"].sort(key=lambda e: (e["bid"], e["item"]))
     await ev.submit(1, canonical_json(body))
     ev.at(Phase.SCORING_REVEAL)
-    await refused(
-        ev, method.ENTRIES_INVALID_CODE, 1, "reveal", sheets.reveal_data("scoring", key(1))
-    )
+    error = await refused(ev, INVALID, 1, "reveal", sheets.reveal_data("scoring", key(1)))
+    assert isinstance(error, MethodSheetInvalid)
+    assert pointer(error)[:2] == ("bid", stranger)
 
 
 async def test_a_score_for_an_unknown_item_is_refused_at_the_reveal(ev: Session) -> None:
     """Bad input: a score for an item the method does not have."""
     await ev.submit(1, ev.sheet(1, {**SCORES, (0, "3.1"): 100}))
     ev.at(Phase.SCORING_REVEAL)
-    await refused(
-        ev, method.ENTRIES_INVALID_CODE, 1, "reveal", sheets.reveal_data("scoring", key(1))
-    )
+    error = await refused(ev, INVALID, 1, "reveal", sheets.reveal_data("scoring", key(1)))
+    assert pointer(error)[::2] == ("item", "3.1")
 
 
 async def test_an_out_of_range_score_is_refused_at_the_reveal(ev: Session) -> None:
     """Bad input: 40.01 points on a 40-point item."""
     await ev.submit(1, ev.sheet(1, {**SCORES, (0, "1.1"): 4001}))
     ev.at(Phase.SCORING_REVEAL)
-    await refused(
-        ev, method.ENTRIES_INVALID_CODE, 1, "reveal", sheets.reveal_data("scoring", key(1))
-    )
+    error = await refused(ev, INVALID, 1, "reveal", sheets.reveal_data("scoring", key(1)))
+    assert pointer(error)[::2] == ("points", "1.1")
+
+
+async def test_an_incomplete_sheet_is_refused_at_the_reveal(ev: Session) -> None:
+    """Every bid under evaluation on every item, exactly once: a missing pair is named."""
+    await ev.submit(1, ev.sheet(1, {k: v for k, v in SCORES.items() if k != (1, "2.1")}))
+    ev.at(Phase.SCORING_REVEAL)
+    error = await refused(ev, INVALID, 1, "reveal", sheets.reveal_data("scoring", key(1)))
+    assert error.details == {"entry": None, "field": None, "bid": str(ev.bids[1]), "item": "2.1"}
+
+
+async def test_only_the_bids_the_committee_passed_are_scored(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """Evaluation-method.md §2.2: the committee failed bid 1 at qualification, so a
+    scoring sheet that scores it is refused, and one scoring bid 0 alone is revealed."""
+    ev = await make_session(conn, world, phase=Phase.QUALIFICATION)
+    for seat in (1, 2, 3):
+        await ev.submit(seat, ev.qualification(seat, failed=(1,)))
+    for seat in (1, 2, 3):
+        await ev.send(seat, "reveal", sheets.reveal_data("qualification", key(seat)))
+    assert ev.state.phase is Phase.SCORING
+    await ev.submit(1, ev.sheet(1, SCORES))
+    only_bid_0 = {k: v for k, v in SCORES.items() if k[0] == 0}
+    await ev.submit(2, ev.sheet(2, only_bid_0))
+    ev.at(Phase.SCORING_REVEAL)
+    error = await refused(ev, INVALID, 1, "reveal", sheets.reveal_data("scoring", key(1)))
+    assert pointer(error)[:2] == ("bid", str(ev.bids[1]))
+    await ev.send(2, "reveal", sheets.reveal_data("scoring", key(2)))
 
 
 async def test_a_sheet_is_revealed_once(ev: Session) -> None:
@@ -185,5 +228,7 @@ async def test_closing_the_reveal_marks_members_who_did_not_reveal_absent(ev: Se
     emits = await ev.send(1, "close_phase", {}, now=ev.state.phase_deadline)
     assert ev.ops.absent == [(3, "sheet not revealed")]
     assert [e.kind for e in emits] == ["member.absent", "session.phase"]
-    void = await ev.conn.fetch("SELECT seat FROM evaluation_sheets WHERE void")
+    void = await ev.conn.fetch(
+        "SELECT seat FROM evaluation_sheets WHERE void AND phase = 'scoring'"
+    )
     assert [r["seat"] for r in void] == [3]

@@ -3,13 +3,16 @@ qualification majority (issue 11 items 4–5; DESIGN.md, "Blind scoring")."""
 
 from __future__ import annotations
 
+import asyncpg
+
 from evaluation.events import EvaluationEvent
 from evaluation.model import Phase
 from evaluation.sheets import service
 from signing import sheets
-from tests.evaluation.sheets.kit import Session, key, revise
+from tests.evaluation.sheets.kit import Session, key, make_session, revise
 from tests.evaluation.sheets.test_reveal import sealed_by_all
 from tests.evaluation.sheets.test_submit import SCORES, refused
+from tests.tender.world import World
 
 # Seat 3 scores bid 0 item 1.1 at 20.00 against 30.00 and 30.00: more than 30 % below
 # the others' mean (30.00), while seats 1 and 2 stay within 30 % of theirs (25.00).
@@ -68,7 +71,7 @@ async def test_a_revision_of_the_flagged_item_is_a_new_signed_version(ev: Sessio
     assert emits[1].data["reasons"] == [reason]
     rows = await ev.conn.fetch(
         "SELECT version, kind, reasons IS NOT NULL AS reasoned FROM evaluation_sheets"
-        " WHERE seat = 3 ORDER BY version"
+        " WHERE seat = 3 AND phase = 'scoring' ORDER BY version"
     )
     assert [tuple(r) for r in rows] == [(1, "sealed", False), (2, "revision", True)]
     current = await service.current_sheets(ev.conn, ev.state, "scoring")
@@ -178,10 +181,13 @@ async def test_a_factual_error_names_a_revealed_entry_once(ev: Session) -> None:
 # --- qualification ---
 
 
-async def test_the_qualification_result_is_the_committees_majority(ev: Session) -> None:
-    """Two of three fail bid 1: it fails with their Reg. 51 reason; the result goes to
-    committee and staff, is logged, and scoring follows."""
-    ev.at(Phase.QUALIFICATION)
+async def test_the_qualification_result_is_the_committees_majority(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """Two of three fail bid 1: it fails with their Reg. 51 reason, the third member's
+    pass shown beside it (evaluation-method.md §3.2); the result goes to committee and
+    staff, is logged, and scoring follows."""
+    ev = await make_session(conn, world, phase=Phase.QUALIFICATION)
     for seat in (1, 2, 3):
         await ev.submit(seat, ev.qualification(seat, failed=(1,) if seat != 3 else ()))
     assert ev.state.phase is Phase.QUALIFICATION_REVEAL
@@ -190,9 +196,28 @@ async def test_the_qualification_result_is_the_committees_majority(ev: Session) 
     emits = await ev.send(3, "reveal", sheets.reveal_data("qualification", key(3)))
     result = [e for e in emits if e.kind == "qualification.result"]
     assert [e.audience for e in result] == ["role:panel"]
+
+    def verdict(i: int) -> dict[str, object]:
+        reasons = [] if i == 0 else ["not_responsive"]
+        item = {"item": "q1", "passes": 3 if i == 0 else 1, "fails": 0 if i == 0 else 2}
+        return {"passed": i == 0, "reasons": reasons, "items": [{**item, "reasons": reasons}]}
+
     assert result[0].data["bids"] == [
-        {"bid": str(b), "passed": i == 0, "reasons": [] if i == 0 else ["not_responsive"]}
+        {"bid": str(b), **verdict(i)}
         for i, b in sorted(enumerate(ev.bids), key=lambda p: str(p[1]))
     ]
     assert (EvaluationEvent.QUALIFICATION_RESULT, dict(result[0].data)) in ev.ops.logs
     assert ev.ops.advanced[-1:] == [Phase.SCORING]
+
+
+async def test_a_tie_fails_a_bid(conn: asyncpg.Connection, world: World) -> None:
+    """Four members, two fail bid 0: a bid must be found qualified, so a tie fails it."""
+    ev = await make_session(conn, world, members=4, phase=Phase.QUALIFICATION)
+    for seat in (1, 2, 3, 4):
+        await ev.submit(seat, ev.qualification(seat, failed=(0,) if seat <= 2 else ()))
+    for seat in (1, 2, 3):
+        await ev.send(seat, "reveal", sheets.reveal_data("qualification", key(seat)))
+    emits = await ev.send(4, "reveal", sheets.reveal_data("qualification", key(4)))
+    (result, _) = [e for e in emits if e.kind == "qualification.result"]
+    passed = {b["bid"]: b["passed"] for b in result.data["bids"]}
+    assert passed == {str(ev.bids[0]): False, str(ev.bids[1]): True}
