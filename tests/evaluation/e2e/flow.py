@@ -15,6 +15,7 @@ import base64
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import shutil
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
@@ -25,11 +26,14 @@ import asyncpg
 import httpx
 
 from client.session.commands.reveal import latest_sent, reveal_purpose
+from client.session.commands.sign import ReportFetcher
 from client.session.entries import Findings
+from client.session.records import save_report
 from client.session.sealing import Signer, seal_findings
 from live import queries as live_queries
 from live.model import EVERYONE, LiveEvent, user_audience
 from signing import sheets
+from signing.cms import sign_detached
 from signing.demo_ca import DemoCA
 from tests.conftest import CloneDatabase
 from tests.evaluation.e2e import findings
@@ -309,3 +313,21 @@ async def check_deliveries(run: Run) -> None:
         await p.until_seq(entitled[-1])
         assert seen_seqs(p.frames) == entitled, p.name
         assert [e.seq for e in p.events] == entitled, p.name
+
+
+async def sign_report(run: Run, sha256: str) -> None:
+    """Each member's client fetches the report's bytes from its server, signs them only
+    if they hash to the announced SHA-256 (CMS detached, its own key), keeps bytes and
+    signature (client/session/records.py) and sends sign_report."""
+
+    async def one(member: Participant) -> None:
+        assert member.signer is not None
+        body = await ReportFetcher(list(member.servers), member.token)(run.session)
+        assert hashlib.sha256(body).hexdigest() == sha256, member.name
+        signer = member.signer
+        signature = sign_detached(body, signer.cert, signer.key, chain=signer.chain)
+        save_report(member.store, sha256, body, signature)
+        data = {"sha256": sha256, "signature": sheets.b64url_encode(signature)}
+        await member.command("sign_report", data, purpose=f"sign_report:{sha256}")
+
+    await asyncio.gather(*(one(m) for m in run.members))

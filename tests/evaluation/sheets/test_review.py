@@ -218,6 +218,6 @@ async def test_a_tie_fails_a_bid(conn: asyncpg.Connection, world: World) -> None
     for seat in (1, 2, 3):
         await ev.send(seat, "reveal", sheets.reveal_data("qualification", key(seat)))
     emits = await ev.send(4, "reveal", sheets.reveal_data("qualification", key(4)))
-    (result, _) = [e for e in emits if e.kind == "qualification.result"]
+    (result,) = [e for e in emits if e.kind == "qualification.result"]
     passed = {b["bid"]: b["passed"] for b in result.data["bids"]}
     assert passed == {str(ev.bids[0]): False, str(ev.bids[1]): True}
