@@ -29,7 +29,7 @@ from signing.certs import cert_sha256
 from signing.cms import verify_detached
 
 NOTED = "supervisor.note"
-SUPERVISOR = "role:supervisor"  # the audience of supervisors only (the room declares it)
+SUPERVISOR = "supervisor"  # the audience of supervisors only
 EVENTS = {NOTED: SUPERVISOR}
 SIGNATURE_MAX = 65536  # a CMS signature with its chain is a few KiB
 

@@ -58,7 +58,7 @@ async def test_a_supervisor_notes_signed_kept_logged_by_hash_and_told_to_supervi
     emits = await _note(conn, sw, world.supervisor, data)
     sha256 = sha256_hex(note_form(sw.state.id, uuid.UUID(data["id"]), TEXT))
     assert [(e.kind, dict(e.data), e.audience) for e in emits] == [
-        ("supervisor.note", {"id": data["id"], "sha256": sha256}, "role:supervisor")
+        ("supervisor.note", {"id": data["id"], "sha256": sha256}, "supervisor")
     ]
     (entry,) = await entries(conn, "evaluation.supervisor_note")
     assert entry.data["sha256"] == sha256
