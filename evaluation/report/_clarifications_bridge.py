@@ -1,11 +1,7 @@
-"""The clarification minutes the report lists, until evaluation/clarifications lands.
-
-TODO(integrator): the WEB helper's evaluation/clarifications (branch ``web``) has them:
-``evaluation.clarifications.queries.of_session(conn, session_id)``, each converted to
-inputs.Clarification(bid=c.bid_id, question=c.question, answer=c.answer,
-asked_at=c.asked_at, answered_at=c.answered_at, refusal=c.refusal,
-refused_at=c.refused_at). The report lists them as docs/formats/evaluation-report.md §3
-``clarifications`` says, and nothing else of them (not the bidder's signature).
+"""The clarification minutes the report lists (evaluation/clarifications): each as
+inputs.Clarification — the question, the answer, the chair's refusal and their times,
+and nothing else of them (not the bidder's signature), docs/formats/evaluation-report.md
+§3 ``clarifications``.
 """
 
 from __future__ import annotations
@@ -14,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from evaluation.clarifications import queries
 from evaluation.report.inputs import Clarification
 
 
@@ -21,4 +18,15 @@ async def clarification_minutes(
     conn: asyncpg.Connection, session_id: UUID
 ) -> tuple[Clarification, ...]:
     """Every clarification of the session, oldest first."""
-    raise NotImplementedError("TODO(integrator): evaluation.clarifications' minutes")
+    return tuple(
+        Clarification(
+            bid=c.bid_id,
+            question=c.question,
+            answer=c.answer,
+            asked_at=c.asked_at,
+            answered_at=c.answered_at,
+            refusal=c.refusal,
+            refused_at=c.refused_at,
+        )
+        for c in await queries.of_session(conn, session_id)
+    )

@@ -1,11 +1,7 @@
-"""The one read of the session core the report needs, until evaluation/sessions lands.
-
-TODO(integrator): the CORE helper's evaluation/sessions (branch ``core``) has it: of
-``evaluation.sessions.service.sessions_of_tender(conn, tender_id)`` the one of ``lot``
-with the highest ``attempt`` (a sealed attempt is followed by a new committee's), then
-``evaluation.sessions.service.load(conn, that.id, lock=False)``; None when the lot has
-no session. Only ``evaluation.report.service.passed_bids`` calls it: every command
-receives its state in ``Ctx``.
+"""The one read of the session core the report needs outside a command: the latest
+session of a lot (``evaluation.report.service.passed_bids`` and ``commercial_bids``, which
+the opening hall's commercial stage calls over HTTP). Every command receives its state
+in ``Ctx``.
 """
 
 from __future__ import annotations
@@ -15,10 +11,16 @@ from uuid import UUID
 import asyncpg
 
 from evaluation.model import SessionState
+from evaluation.sessions import service as sessions
 
 
 async def latest_session(
     conn: asyncpg.Connection, tender_id: UUID, lot: str
 ) -> SessionState | None:
-    """The lot's session of the highest attempt, if it has one."""
-    raise NotImplementedError("TODO(integrator): evaluation.sessions' latest session of a lot")
+    """The lot's session of the highest attempt (a sealed attempt is followed by a new
+    committee's), if it has one."""
+    found = [s for s in await sessions.sessions_of_tender(conn, tender_id) if s.lot == lot]
+    if not found:
+        return None
+    latest = max(found, key=lambda s: s.attempt)
+    return await sessions.load(conn, latest.id, lock=False)
