@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import cast
 from uuid import UUID
@@ -25,6 +25,7 @@ import asyncpg
 import pytest
 
 from client.session.entries import Findings
+from client.session.protocol import Event
 from client.session.records import sheet_purpose
 from client.session.sealing import seal_findings
 from signing import sheets
@@ -192,11 +193,20 @@ async def test_kill_9_mid_scoring_loses_and_doubles_no_acknowledged_sheet(
             # Each member's client reveals its latest sheet: the one B holds as latest.
             await reveal(run, "scoring")
             latest = {seat: max(x.version for x in acked if x.seat == seat) for seat in range(1, 8)}
-            opened = [e for e in run.staff.events if e.kind == "sheet.opened"]
-            assert {e.data["seat"]: e.data["version"] for e in opened} == latest
+            for seat, version in latest.items():
+                event = await run.staff.until(_opened(seat), f"seat {seat}'s scoring sheet")
+                assert event.data["version"] == version, seat
             await check_deliveries(run)
         finally:
             await run.close()
+
+
+def _opened(seat: int) -> Callable[[Event], bool]:
+    def found(event: Event) -> bool:
+        data = event.data
+        return event.kind == "sheet.opened" and (data["phase"], data["seat"]) == ("scoring", seat)
+
+    return found
 
 
 async def _check_stored(run: Run, acked: Sequence[Acked]) -> None:
