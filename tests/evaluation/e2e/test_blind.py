@@ -105,10 +105,13 @@ async def test_no_score_is_in_any_frame_row_or_log_until_the_reveal(
                 *findings.SEATS
             ]
             # The search finds them once revealed, where the protocol puts them: the
-            # panel (committee, staff, supervisors) — and still not the agency's or
-            # the tenderer's frames.
+            # revealed rows, the panel's frames (committee, staff, supervisors) — and
+            # still not the agency's or the tenderer's frames.
             await reveal(run, "scoring")
             await run.staff.until(lambda e: e.kind == "deviation.flagged", "deviation.flagged")
+            revealed = await _everything(run, database)
+            hits = find(scores, [(w, t) for w, t in revealed if "evaluation_sheets" in w])
+            assert len(hits) == len(scores)  # each in the plaintext of one sheet
             for p in (run.member(findings.DEVIANT[0]), run.staff, run.supervisor):
                 await p.until(lambda e: e.kind == "deviation.flagged", "deviation.flagged")
                 assert frame_numbers(p.frames) >= values, p.name
