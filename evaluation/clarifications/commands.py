@@ -4,9 +4,14 @@ Reg. 52 (evaluation/clarifications/model.py). ``ask_clarification`` {bid, questi
 puts a written question to the bidder of one bid while the committee reviews and
 scores; ``refuse_clarification`` {id, reason} records that an answer would change the
 substance of the bid, which takes the answer out of the evaluation. Both are the
-chair's, both are logged and both are events to everyone admitted (``all``): the
-chair appears by its seat, never by name. The answer itself comes over HTTP
-(evaluation/clarifications/service.py).
+chair's and both are logged (the texts by their hashes). The answer itself comes over
+HTTP (evaluation/clarifications/service.py).
+
+Audience: ``role:panel``, the committee and staff alike (docs/formats/evaluation-session.md
+§6). A question names a bid and says what the committee doubts in it — a finding, and
+nothing before the result carries one to ``all``, which holds the tender's agency and
+tenderer and carries seats only (§3). The bidder asked reads its own questions over
+HTTP; the chair appears by its seat, never by name.
 """
 
 from __future__ import annotations
@@ -33,14 +38,15 @@ from evaluation.clarifications.model import (
 from evaluation.errors import EvaluationCommandInvalid
 from evaluation.events import EvaluationEvent
 from evaluation.handlers import Ctx, Handlers
-from live.model import EVERYONE, Emit
+from evaluation.sessions.views import PANEL
+from live.model import Emit
 from signing.canonical import sha256_hex
 
 ASKED = "clarification.asked"
 ANSWERED = "clarification.answered"
 REFUSED = "clarification.refused"
 # Every event of the feature and its audience (the room declares them).
-EVENTS = {ASKED: EVERYONE, ANSWERED: EVERYONE, REFUSED: EVERYONE}
+EVENTS = {ASKED: PANEL, ANSWERED: PANEL, REFUSED: PANEL}
 
 
 def _uuid(ctx: Ctx, name: str) -> UUID:

@@ -5,8 +5,9 @@ open, paused or not (a fault is when a note matters most). The signature is CMS
 detached over the note's signed form (evaluation/notes/model.py), base64url without
 padding as every binary field of a frame, by the supervisor's current registered
 certificate. The note is stored, logged by its hash (the log is public; the text is
-the supervisor's record) and told to the supervisors only (audience ``supervisor``):
-the members never see it and never sign it.
+the supervisor's record) and told to the supervisors only (audience
+``role:supervisor``, evaluation.sessions.views): the members never see it and never
+sign it.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from evaluation.handlers import Ctx, Handlers
 from evaluation.notes import queries
 from evaluation.notes.errors import NoteReplayed, NoteSignerMismatch
 from evaluation.notes.model import TEXT_MAX, Note, note_form
+from evaluation.sessions.views import SUPERVISOR
 from live.model import Emit
 from signing.canonical import sha256_hex
 from signing.certs import cert_sha256
 from signing.cms import verify_detached
 
 NOTED = "supervisor.note"
-SUPERVISOR = "supervisor"  # the audience of supervisors only
+# Every event of the feature and its audience (the room declares them).
 EVENTS = {NOTED: SUPERVISOR}
 SIGNATURE_MAX = 65536  # a CMS signature with its chain is a few KiB
 
@@ -88,7 +90,7 @@ async def note(ctx: Ctx) -> list[Emit]:
     )
     await queries.insert(ctx.conn, stored, index)
     return [Emit(kind=NOTED, data={"id": str(note_id), "sha256": stored.sha256},
-                 audience=SUPERVISOR)]  # fmt: skip
+                 audience=EVENTS[NOTED])]  # fmt: skip
 
 
 HANDLERS: Handlers = {"note": note}

@@ -23,6 +23,7 @@ from evaluation.model import Phase
 from evaluation.report import service
 from evaluation.report.queries import StoredReport
 from evaluation.report.ranking import outcome_json
+from evaluation.venues.service import open_handovers
 from live.model import EVERYONE, Emit
 from signing.canonical import canonical_json, sha256_hex
 
@@ -152,6 +153,9 @@ async def _close_if_done(ctx: Ctx, report: StoredReport) -> list[Emit]:
         return []
     emits = await ctx.ops.advance(ctx)
     result = await service.close(ctx, report)
+    # DOMAIN.md, "Remote cross-city evaluation": each assisting venue hands its records
+    # over within the policy's working days of this close, expected from now.
+    await open_handovers(ctx)
     candidates = [str(c) for c in result.candidates]
     data = {"report_sha256": report.sha256, "version": report.version, "candidates": candidates}
     await ctx.ops.log(ctx, EvaluationEvent.CLOSED, data)

@@ -3,7 +3,7 @@ clarifications.
 
 Plain values, no I/O. They are read from the features that own the data:
 evaluation/report/sources.py reads the sheets feature's (evaluation.sheets.service);
-clarifications are reached through ``_clarifications_bridge`` until that feature lands
+clarifications are read by sources.clarification_minutes
 (TODO(integrator) there). The report consumes sheets in the format of
 docs/formats/evaluation-sheet.md: ``body`` is the revealed sheet's canonical JSON, exactly
 the bytes the member signed.

@@ -24,7 +24,7 @@ import asyncpg
 from accounts.keys import queries as key_queries
 from evaluation.handlers import Ctx
 from evaluation.model import Member, Phase, SessionState
-from evaluation.report import _clarifications_bridge, _sessions_bridge, queries, sources
+from evaluation.report import queries, sources
 from evaluation.report.errors import (
     MemberCertificateMissing,
     QualificationPending,
@@ -109,7 +109,7 @@ async def draft(ctx: Ctx) -> StoredReport:
         sheets=tuple(sheets),
         flags=flags,
         explanations=explanations,
-        clarifications=await _clarifications_bridge.clarification_minutes(conn, state.id),
+        clarifications=await sources.clarification_minutes(conn, state.id),
         dissents=tuple(await queries.dissents(conn, state.id)),
         policy=ctx.policy,
     )
@@ -286,7 +286,7 @@ async def passed_bids(
     the caller that composes both — the commercial_opening phase's command — passes it
     on (docs/formats/evaluation-report.md §9).
     """
-    state = await _sessions_bridge.latest_session(conn, tender_id, lot)
+    state = await sources.latest_session(conn, tender_id, lot)
     if state is None:
         return None
     sheets = await sources.revealed_sheets(conn, state)
@@ -299,7 +299,7 @@ async def commercial_bids(conn: asyncpg.Connection, tender_id: UUID, lot: str) -
     Only in the session's commercial_opening phase, and only those that passed
     qualification: what the opening's commercial stage receives (§9 of the format).
     """
-    state = await _sessions_bridge.latest_session(conn, tender_id, lot)
+    state = await sources.latest_session(conn, tender_id, lot)
     if state is None or state.phase is not Phase.COMMERCIAL_OPENING:
         raise QualificationPending(
             "the commercial parts open in the evaluation's commercial_opening phase, once the "

@@ -27,7 +27,7 @@ from evaluation.guards import (
 )
 from evaluation.handlers import Ctx, Handlers
 from evaluation.model import MemberStatus, Phase
-from evaluation.sessions import chair, member_queries, queries, replacements, views
+from evaluation.sessions import attendance, chair, member_queries, queries, replacements, views
 from evaluation.sessions.checks import require_complete, require_present, require_running
 from evaluation.sessions.errors import (
     EvaluationCommercialRecordMissing,
@@ -120,6 +120,7 @@ async def confirm_identity(ctx: Ctx) -> list[Emit]:
         ctx, EvaluationEvent.IDENTITY_CONFIRMED,
         {"member_seat": holder.seat, "generation": holder.generation},
     )  # fmt: skip
+    await attendance.signed_in(ctx, holder)  # the pool's 考勤, in this transaction
     return [
         Emit(kind="member.present", data={"seat": holder.seat}),
         await detail_emit(ctx.conn, ctx.state, holder.seat),

@@ -16,7 +16,7 @@ from evaluation.events import EvaluationEvent
 from evaluation.guards import is_supervisor
 from evaluation.handlers import Ctx
 from evaluation.model import Member, MemberStatus, Phase, next_phase
-from evaluation.sessions import member_queries, queries
+from evaluation.sessions import attendance, member_queries, queries
 from evaluation.sessions.errors import EvaluationSeatNotFound
 from evaluation.sessions.journal import append_entry, member_actor, staff_actor
 from evaluation.sessions.model import BEFORE_START, phase_deadline
@@ -90,7 +90,9 @@ class Ops:
     async def mark_absent(self, ctx: Ctx, seat: int, reason: str) -> list[Emit]:
         """The seat's holder is absent: it leaves (findings void), a replacement is due."""
         holder = seated_holder(ctx, seat)
-        return await leave_seat(ctx, holder, MemberStatus.ABSENT, cause="absent", reason=reason)
+        emits = await leave_seat(ctx, holder, MemberStatus.ABSENT, cause="absent", reason=reason)
+        await attendance.absent(ctx, holder)  # the pool's 考勤, in this transaction
+        return emits
 
 
 def seated_holder(ctx: Ctx, seat: int) -> Member:

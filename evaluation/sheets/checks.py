@@ -25,16 +25,15 @@ from signing.certs import cert_sha256
 from signing.sheets import Sheet, b64url_decode, b64url_encode
 
 # Audiences (docs/formats/evaluation-session.md §6): revealed contents go to the panel —
-# the committee, centre staff and supervisors alike, one event all of them see (the room
-# declares ``role:panel``; live.kinds.check_emits refuses any audience it did not
-# declare); everyone admitted sees only that something happened.
+# the committee and centre staff and supervisors alike, one event both see; everyone
+# admitted sees only that something happened.
 EVERYONE = "all"
 PANEL = "role:panel"
 _ITEM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 
 
 def panel(kind: str, data: Mapping[str, Any]) -> list[Emit]:
-    """One event for the committee and staff alike (sealed from everyone else)."""
+    """One event for the committee and staff (sealed from everyone else)."""
     return [Emit(kind=kind, data=data, audience=PANEL)]
 
 

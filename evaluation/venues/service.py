@@ -107,7 +107,10 @@ async def record_handover(
     async with conn.transaction():
         found = await queries.locked(conn, state.id, venue_id)
         if found is None:
-            if state.phase is not Phase.CLOSED:
+            # The close writes the expected handovers in its own transaction: rows mean
+            # the session has closed, whatever phase the caller read before.
+            closed = state.phase is Phase.CLOSED or bool(await queries.of_session(conn, state.id))
+            if not closed:
                 raise HandoverEarly("records are handed over once the session has closed")
             raise VenueNotFound("the venue is no assisting venue of this session")
         if found.handed_over_at is not None:

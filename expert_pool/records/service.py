@@ -1,11 +1,13 @@
-"""Attendance, assessment and the yearly record, with automatic suspension.
+"""Attendance, assessment and the yearly record.
 
 DOMAIN.md, "Attendance and assessment": late over 15 minutes, unable to operate,
 absent, leaving early and hiding a conflict cost points by the deduction table (policy
 data); 8 points in a year is reported and published; late 3 times, absent twice, or
-attending fewer than 1/3 of accepted draws suspends. The live sessions will feed
-attendance events; this is their API. Each change recomputes the expert's yearly
-record with the policy in force and applies any new sanction at once.
+attending fewer than 1/3 of accepted draws suspends. Centre staff and supervisors
+record attendance here (an expert its own sign-in); a live evaluation session feeds
+its members' sign-ins and absences through expert_pool.records.session. Each change
+recomputes the expert's yearly record (expert_pool.records.year) and applies any new
+sanction at once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import enum
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 import asyncpg
 
@@ -40,13 +43,13 @@ from expert_pool.errors import (
 )
 from expert_pool.events import PoolEvent
 from expert_pool.experts import queries as queries_experts
-from expert_pool.model import AlertKind, ExpertStatus, require_aware, validate_id
+from expert_pool.model import require_aware, validate_id
 from expert_pool.policy import Offence
 from expert_pool.records import queries as queries_records
-from expert_pool.records.model import Incident, Sanction, assess_year, late_offence, year_record
+from expert_pool.records.model import Incident, Sanction, late_offence, year_record
 from expert_pool.records.queries import Assessment, StoredYearRecord
 from expert_pool.records.sealed_access import require_sealed
-from expert_pool.service import load_policy
+from expert_pool.records.year import refresh_year
 
 
 def _attendance_of(draw: StoredDraw) -> Resource:
@@ -93,7 +96,10 @@ async def _own_expert_id(conn: asyncpg.Connection, actor: Actor) -> str | None:
     return None if profile is None else profile.expert.id
 
 
-async def _confirmed_member(conn: asyncpg.Connection, draw: StoredDraw, expert_id: str) -> None:
+async def require_confirmed_member(
+    conn: asyncpg.Connection, draw: StoredDraw, expert_id: str
+) -> None:
+    """Attendance is of a confirmed member of a complete committee (AttendanceInvalid)."""
     if draw.status is not DrawStatus.COMPLETE:
         raise AttendanceInvalid("attendance is recorded for a complete committee only")
     member = await queries_members.member(conn, draw.id, validate_id(expert_id))
@@ -107,12 +113,17 @@ async def _moment(
     now = await queries.database_now(conn)
     # An expert signs in now: nobody backdates their own sign-in.
     moment = now if by_self or at is None else require_aware(at, what="occurred_at")
-    if moment > now:
-        raise AttendanceInvalid("an attendance event cannot be in the future")
+    require_past(moment, now)
     opens = draw.spec.session_start.timestamp() - draw.policy.sign_in_opens_minutes * 60
     if moment.timestamp() < opens:
         raise AttendanceInvalid("sign-in to this session has not opened yet")
     return moment
+
+
+def require_past(moment: datetime, now: datetime) -> None:
+    """An attendance event happened by ``now`` (AttendanceInvalid)."""
+    if moment > now:
+        raise AttendanceInvalid("an attendance event cannot be in the future")
 
 
 async def record_attendance(
@@ -131,16 +142,9 @@ async def record_attendance(
         role = require_role(actor, Action.RECORD_ATTENDANCE, _attendance_of(draw))
     async with conn.transaction():
         draw = await get_draw(conn, draw_id, lock=True)
-        await _confirmed_member(conn, draw, expert_id)
+        await require_confirmed_member(conn, draw, expert_id)
         moment = await _moment(conn, draw, occurred_at, by_self)
-        await queries_records.insert_attendance(
-            conn, draw.id, expert_id, str(event), moment, actor.user_id
-        )
-        offences = _offences(draw, event, moment)
-        for offence in offences:
-            incident = Incident(expert_id=expert_id, offence=offence, occurred_at=moment)
-            if not await _add_incident(conn, actor, draw, incident, "attendance"):
-                raise AttendanceConflict(f"{offence} is already recorded for this session")
+        offences = await write_attendance(conn, draw, expert_id, event, moment, actor.user_id)
         await _log_member_event(
             conn,
             actor,
@@ -161,6 +165,24 @@ async def record_attendance(
     )
 
 
+async def write_attendance(
+    conn: asyncpg.Connection,
+    draw: StoredDraw,
+    expert_id: str,
+    event: AttendanceEvent,
+    moment: datetime,
+    by: UUID,
+) -> tuple[Offence, ...]:
+    """The event's row and its offences' incidents (each once per session)."""
+    await queries_records.insert_attendance(conn, draw.id, expert_id, str(event), moment, by)
+    offences = _offences(draw, event, moment)
+    for offence in offences:
+        incident = Incident(expert_id=expert_id, offence=offence, occurred_at=moment)
+        if not await _add_incident(conn, by, draw, incident, "attendance"):
+            raise AttendanceConflict(f"{offence} is already recorded for this session")
+    return offences
+
+
 def _offences(draw: StoredDraw, event: AttendanceEvent, moment: datetime) -> tuple[Offence, ...]:
     if event is AttendanceEvent.SIGNED_IN:
         table = draw.policy.assessment.deductions
@@ -170,11 +192,11 @@ def _offences(draw: StoredDraw, event: AttendanceEvent, moment: datetime) -> tup
 
 
 async def _add_incident(
-    conn: asyncpg.Connection, actor: Actor, draw: StoredDraw, incident: Incident, source: str
+    conn: asyncpg.Connection, by: UUID, draw: StoredDraw, incident: Incident, source: str
 ) -> bool:
     points = draw.policy.assessment.deductions.points[incident.offence]
     return await queries_records.insert_incident(
-        conn, incident, draw_id=draw.id, points=points, source=source, by=actor.user_id
+        conn, incident, draw_id=draw.id, points=points, source=source, by=by
     )
 
 
@@ -224,7 +246,7 @@ async def record_assessment(
     if not 0 <= score <= 100 or len(comment) > 1000 or len(set(offences)) != len(offences):
         raise ExpertRecordInvalid("a score is 0-100, a comment at most 1000 characters")
     async with conn.transaction():
-        await _confirmed_member(conn, draw, expert_id)
+        await require_confirmed_member(conn, draw, expert_id)
         now = await queries.database_now(conn)
         assessment = Assessment(
             draw_id=draw.id,
@@ -238,75 +260,14 @@ async def record_assessment(
         await queries_records.insert_assessment(conn, assessment)
         for offence in offences:
             incident = Incident(expert_id=expert_id, offence=offence, occurred_at=now)
-            await _add_incident(conn, actor, draw, incident, "assessment")
+            await _add_incident(conn, actor.user_id, draw, incident, "assessment")
         data: dict[str, object] = {"score": score, "offences": [str(o) for o in offences]}
         assert role is not None
         await _log_member_event(conn, actor, role, draw, expert_id, PoolEvent.EXPERT_ASSESSED, data)
         return await refresh_year(conn, expert_id, now)
 
 
-# --- the yearly record and automatic sanctions ------------------------------------------
-
-
-async def refresh_year(
-    conn: asyncpg.Connection, expert_id: str, moment: datetime
-) -> tuple[Sanction, ...]:
-    """Recompute the expert's record for the year of `moment`; apply new sanctions."""
-    policy = await load_policy(conn)
-    year = Incident(expert_id=expert_id, offence=Offence.LATE, occurred_at=moment).year
-    accepted, attended = await queries_records.accepted_attended(conn, expert_id, year)
-    record = year_record(
-        expert_id,
-        year,
-        await queries_records.incidents(conn, expert_id, year),
-        accepted=accepted,
-        attended=attended,
-        table=policy.assessment.deductions,
-    )
-    decision = assess_year(record, policy.assessment)
-    before = await queries_records.year_records(conn, year, expert_id)
-    had = set(before[0].sanctions) if before else set()
-    await queries_records.save_year_record(conn, record, tuple(decision.sanctions))
-    new = tuple(sorted(decision.sanctions - had))
-    details = "; ".join(f.detail for f in decision.findings)
-    if Sanction.SUSPEND in new:
-        await _suspend(conn, expert_id, details)
-    if Sanction.REPORT_AND_PUBLISH in new:
-        await queries.insert_alert(
-            conn,
-            AlertKind.EXPERT_REPORTED,
-            draw_id=None,
-            expert_id=expert_id,
-            for_agency=False,
-            data={"year": year, "points": record.points},
-        )
-    return new
-
-
-async def _suspend(conn: asyncpg.Connection, expert_id: str, details: str) -> None:
-    profile = await queries_experts.expert(conn, expert_id)
-    if profile is None or profile.expert.status is not ExpertStatus.ACTIVE:
-        return
-    reason = f"automatic: {details}"[:500]
-    await queries_experts.set_status(
-        conn, expert_id, ExpertStatus.SUSPENDED, reason=reason, by=None
-    )
-    await journal.append(
-        conn,
-        PoolEvent.EXPERT_STATUS_CHANGED,
-        actor=None,
-        role="platform",
-        subject=("expert", expert_id),
-        data={"status": str(ExpertStatus.SUSPENDED), "automatic": True},
-    )
-    await queries.insert_alert(
-        conn,
-        AlertKind.EXPERT_SUSPENDED,
-        draw_id=None,
-        expert_id=expert_id,
-        for_agency=False,
-        data={"reason": reason},
-    )
+# --- the yearly record ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

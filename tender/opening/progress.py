@@ -10,6 +10,7 @@ cause, never a price until the record exists.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from uuid import UUID
 
 import asyncpg
@@ -34,6 +35,9 @@ from tender.opening.model import MIN_BIDS_TO_OPEN, Cause, Outcome
 from tender.opening.publication import publish_if_settled, published_record, stored_record
 from tender.opening.queries import StoredResult
 from tender.opening.record import SignedRecord
+
+# The bids whose commercial parts open, as the evaluation announced them (issue 11, item 6).
+PassedBids = Callable[[], Awaitable[frozenset[UUID]]]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -131,12 +135,13 @@ async def open_commercial_stage(
     lot: str,
     *,
     opening: Opening,
-    passed: frozenset[UUID],
+    passed: PassedBids,
 ) -> LotProgress:
-    """Two envelopes: the host opens the commercial parts of the bids in ``passed`` once
-    the technical record is published and the evaluation has announced which bids passed
-    (issue 11, item 6: the others stay sealed). The caller (the web layer, which may ask
-    the evaluation) names them; a bid not in the lot's freeze list is refused."""
+    """Two envelopes: the host opens the commercial parts of the bids that passed once
+    the technical record is published and the evaluation has announced them (issue 11,
+    item 6: the others stay sealed). ``passed`` asks the evaluation (tender does not
+    import it; the web layer composes both) after the host, lot and stage are checked;
+    a bid not in the lot's freeze list is refused."""
     require(actor, Action.HOST_OPENING, Resource(kind=ResourceKind.OPENING, id=str(tender_id)))
     async with conn.transaction():
         found = await locked_lot(conn, tender_id, lot)
@@ -144,12 +149,13 @@ async def open_commercial_stage(
             raise CommercialPartSealed("only a two-envelope tender has a commercial stage")
         await published_record(conn, found, "technical")
         frozen = {e.bid_id for e in found.frozen}
-        if not passed or not passed <= frozen:
+        bids = await passed()
+        if not bids or not bids <= frozen:
             raise CommercialPartSealed(
                 "name the bids that passed the technical evaluation, from the lot's freeze list"
             )
         await opening_queries.open_commercial(
-            conn, found.lot_id, tender_id, actor.user_id, found.now, passed
+            conn, found.lot_id, tender_id, actor.user_id, found.now, bids
         )
         await log_event(
             conn,
@@ -157,6 +163,6 @@ async def open_commercial_stage(
             found,
             actor=log_actor(actor, "centre_staff"),
             address=actor.address,
-            data={"lot": lot, "bids": sorted(str(b) for b in passed)},
+            data={"lot": lot, "bids": sorted(str(b) for b in bids)},
         )
     return await advance(conn, tender_id, lot, opening=opening)

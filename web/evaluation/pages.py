@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from accounts.errors import Unauthenticated
 from accounts.model import Actor
 from evaluation.model import Phase, SessionState
+from evaluation.sessions.views import started
 from tender.lifecycle import load
 from web import i18n
 from web.auth import csrf_token_for, current_actor, session_token
@@ -33,8 +34,6 @@ from web.http import SECURITY_HEADERS
 from web.services import services
 
 SESSION_JS = Path(__file__).parents[1] / "templates" / "evaluation" / "session.js"
-# 两随机、四不知: the committee learns the project when the host starts the session.
-SEALED_PROJECT = frozenset({Phase.SCHEDULED, Phase.SIGN_IN})
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("web", "templates"),
@@ -69,7 +68,9 @@ async def _actor(request: Request, conn: asyncpg.Connection) -> Actor | None:
 async def _row(conn: asyncpg.Connection, actor: Actor, state: SessionState) -> dict[str, Any]:
     member = next((m for m in state.members if m.user_id == actor.user_id), None)
     project = None
-    if state.phase not in SEALED_PROJECT:
+    # 两随机、四不知: the committee learns the project when the host starts the session,
+    # as the core's snapshot decides it (never in a sealed session).
+    if started(state.phase):
         tender = await load(conn, state.tender_id)
         project = f"{tender.content.title} · {state.lot}"
     return {

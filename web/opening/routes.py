@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from uuid import UUID
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -13,7 +14,6 @@ from starlette.responses import Response, StreamingResponse
 from accounts.errors import PermissionDenied
 from evaluation.report import service as evaluation_results
 from signing.cms import sign_detached
-from tender.errors import LotNotFound
 from tender.opening import progress as opening_progress
 from tender.opening import release as opening_release
 from tender.opening import session as live_opening
@@ -122,12 +122,13 @@ async def open_commercial(request: Request) -> ProgressBody:
     which, lot = tender_id(request), lot_number(request)
     opening = services(request).opening()
     async with signed_in(request) as (conn, actor):
-        tender = await get_tender(conn, actor, which)
-        if tender.lot_id(lot) is None:  # before asking the evaluation about a lot that is not
-            raise LotNotFound(f"the tender has no lot {lot!r}")
-        # Issue 11, item 6: only the bids that passed the technical evaluation, and only
-        # once the lot's session is in its commercial_opening phase (else 409).
-        passed = await evaluation_results.commercial_bids(conn, which, lot)
+        await get_tender(conn, actor, which)
+
+        async def passed() -> frozenset[UUID]:
+            # Issue 11, item 6: only the bids that passed the technical evaluation, and
+            # only once the lot's session is in its commercial_opening phase (else 409).
+            return await evaluation_results.commercial_bids(conn, which, lot)
+
         done = await open_commercial_stage(conn, actor, which, lot, opening=opening, passed=passed)
         await live_opening.publish(conn, which, lot, done)
     return progress_body(done)

@@ -1,103 +1,165 @@
-"""The chair's clarification commands against PostgreSQL: asked by seat, logged by hash,
-refused out of phase or by anyone but the chair, nothing written on a refusal (Reg. 52)."""
+"""The chair's clarification commands through the real room: asked by seat, told to the
+committee and staff, logged by hash, refused out of phase or by anyone but the chair,
+nothing written on a refusal (Reg. 52)."""
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import datetime as dt
 import uuid
 from typing import Any
 
 import asyncpg
 import pytest
 
+from accounts.model import Actor
 from evaluation.clarifications import queries
-from evaluation.clarifications.commands import ask_clarification, refuse_clarification
-from evaluation.clarifications.errors import (
-    ClarificationBidUnknown,
-    ClarificationNotFound,
-    ClarificationRefused,
-    ClarificationUnanswered,
-)
-from evaluation.clarifications.model import question_sha256
-from evaluation.model import Phase
+from evaluation.clarifications.commands import ask_clarification
+from evaluation.clarifications.model import Clarification, answer_form, question_sha256
+from evaluation.clarifications.service import answer_clarification
+from evaluation.model import DEFAULT_POLICY, Phase
+from evaluation.sessions import service as sessions
+from signing.cms import sign_detached
 from signing.errors import EtenderError
-from tests.tender.world import World, entries
-from tests.web.evaluation.kit import SessionWorld, context, counts, session_world
+from tests.evaluation.kit import (
+    SessionWorld,
+    Template,
+    context,
+    events,
+    load,
+    send,
+    session_world,
+    to_conflicts,
+)
+from tests.tender.world import entries
+from tests.web.evaluation.kit import QUESTION, ask, everything, in_qualification
 
-QUESTION = "请澄清投标文件第12页施工组织设计中的工期计算依据。"
+REASON = "该答复改变了投标报价，属于实质性内容变更。"
 
 
-async def _ask(conn: asyncpg.Connection, sw: SessionWorld, seat: int, data: dict[str, Any]) -> Any:
-    async with conn.transaction():
-        ctx = await context(conn, sw, sw.expert(seat), data)
-        return await ask_clarification(ctx)
+async def _refused(
+    conn: asyncpg.Connection, w: SessionWorld, actor: Actor, kind: str, data: dict[str, Any]
+) -> str:
+    """Send a command that must be refused: its code; nothing written."""
+    before = await everything(conn, w)
+    with pytest.raises(EtenderError) as refused:
+        await send(conn, w, actor, kind, data)
+    assert await everything(conn, w) == before
+    return refused.value.code
 
 
-async def test_the_chair_asks_and_everyone_hears_the_question_by_seat(
-    conn: asyncpg.Connection, world: World
+def _question(w: SessionWorld, bid: int = 0) -> dict[str, Any]:
+    return {"bid": str(w.state.bids[bid].bid_id), "question": QUESTION}
+
+
+async def test_the_chair_asks_and_the_panel_hears_the_question_by_seat(
+    conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
     """Reg. 52: the question is stored, logged by its hash with the chair's seat (never a
-    name), and told to everyone admitted as clarification.asked {id, bid, question}."""
-    sw = await session_world(conn, world)
-    bid = sw.state.bids[0]
-    emits = await _ask(conn, sw, 1, {"bid": str(bid.bid_id), "question": QUESTION})
-    assert [(e.kind, e.audience) for e in emits] == [("clarification.asked", "all")]
-    data = dict(emits[0].data)
-    assert data == {"id": data["id"], "bid": str(bid.bid_id), "question": QUESTION}
-    stored = await queries.clarification(conn, sw.state.id, uuid.UUID(data["id"]))
+    name), and told to the committee and staff (role:panel) as clarification.asked."""
+    w = await session_world(conn, evaluation_template)
+    await in_qualification(conn, w)
+    bid = w.state.bids[0]
+    seq = await send(conn, w, w.member(1), "ask_clarification", _question(w))
+    (event,) = [e for e in await events(conn, w) if e.seq == seq]
+    assert (event.kind, event.audience) == ("clarification.asked", "role:panel")
+    assert event.data == {"id": event.data["id"], "bid": str(bid.bid_id), "question": QUESTION}
+    stored = await queries.clarification(conn, w.state.id, uuid.UUID(event.data["id"]))
     assert stored is not None
     assert (stored.bidder, stored.asked_seat, stored.status) == (bid.bidder, 1, "asked")
     (entry,) = await entries(conn, "evaluation.clarification_asked")
-    assert entry.actor.user_id is None
+    assert (entry.actor.user_id, entry.data["seat"]) == (None, 1)
     assert entry.data["question_sha256"] == question_sha256(QUESTION)
-    assert entry.data["seat"] == 1
-    assert QUESTION not in entry.to_bytes().decode()
-    assert sw.expert(1).username not in entry.to_bytes().decode()
+    text = entry.to_bytes().decode()
+    assert QUESTION not in text
+    assert w.member(1).username not in text
+    assert str(w.member(1).user_id) not in text
 
 
-@pytest.mark.parametrize(
-    ("phase", "code"),
-    [
-        (Phase.CONFLICTS, "evaluation_phase_conflict"),
-        (Phase.RANKING, "evaluation_phase_conflict"),
-        (Phase.SIGNING, "evaluation_phase_conflict"),
-        (Phase.CLOSED, "evaluation_session_over_conflict"),
-    ],
-)
-async def test_no_question_outside_review_and_scoring(
-    conn: asyncpg.Connection, world: World, phase: Phase, code: str
+async def test_no_question_before_the_review(
+    conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
-    """Once the committee ranks (or before it reviews), no new question; nothing written."""
-    sw = await session_world(conn, world)
-    sw.with_phase(phase)
-    before = await counts(conn)
-    with pytest.raises(EtenderError) as refused:
-        await _ask(conn, sw, 1, {"bid": str(sw.state.bids[0].bid_id), "question": QUESTION})
-    assert refused.value.code == code
-    assert await counts(conn) == before
+    """Scheduled, signing in, declaring, electing the chair: the committee does not
+    review yet (evaluation_phase_conflict); nothing written."""
+    w = await session_world(conn, evaluation_template)
+    member = w.member(1)
+    assert await _refused(conn, w, member, "ask_clarification", _question(w)) == (
+        "evaluation_phase_conflict"
+    )
+    await to_conflicts(conn, w)
+    assert await _refused(conn, w, member, "ask_clarification", _question(w)) == (
+        "evaluation_phase_conflict"
+    )
+    for declaring in w.members:
+        await send(conn, w, declaring, "declare", {"conflict": False})
+    assert (await load(conn, w)).phase is Phase.CHAIR_ELECTION
+    assert await _refused(conn, w, member, "ask_clarification", _question(w)) == (
+        "evaluation_phase_conflict"
+    )
 
 
-async def test_a_paused_session_takes_no_question(conn: asyncpg.Connection, world: World) -> None:
-    """A fault pauses everything but the host's resume (evaluation_paused_conflict)."""
-    sw = await session_world(conn, world)
-    sw.with_phase(Phase.SCORING, paused_at=sw.state.members[0].signed_in_at)
-    with pytest.raises(EtenderError) as refused:
-        await _ask(conn, sw, 1, {"bid": str(sw.state.bids[0].bid_id), "question": QUESTION})
-    assert refused.value.code == "evaluation_paused_conflict"
-
-
-async def test_only_the_chair_asks(conn: asyncpg.Connection, world: World) -> None:
-    """Another member, the supervisor or centre staff: refused, nothing written."""
-    sw = await session_world(conn, world)
-    data = {"bid": str(sw.state.bids[0].bid_id), "question": QUESTION}
-    before = await counts(conn)
-    for who, code in ((sw.expert(2), "evaluation_chair_only"),
-                      (world.supervisor, "evaluation_not_member"),
-                      (world.staff, "evaluation_not_member")):  # fmt: skip
+@pytest.mark.parametrize("phase", [Phase.RANKING, Phase.SIGNING])
+async def test_no_new_question_once_the_committee_ranks(
+    conn: asyncpg.Connection, evaluation_template: Template, phase: Phase
+) -> None:
+    """Reg. 52 questions belong to the review and scoring: in ``phase`` (as the sheets and
+    the report leave the session) the chair's question is refused by the phase rule."""
+    w = await session_world(conn, evaluation_template)
+    await in_qualification(conn, w)
+    before = await everything(conn, w)
+    async with conn.transaction():
+        ctx = await context(conn, w, w.member(1), _question(w))
+        moved = dataclasses.replace(ctx, state=dataclasses.replace(ctx.state, phase=phase))
         with pytest.raises(EtenderError) as refused:
-            async with conn.transaction():
-                await ask_clarification(await context(conn, sw, who, data))
-        assert refused.value.code == code
-    assert await counts(conn) == before
+            await ask_clarification(moved)
+    assert refused.value.code == "evaluation_phase_conflict"
+    assert await everything(conn, w) == before
+
+
+async def test_a_paused_or_sealed_session_takes_no_question(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """A fault pauses everything but the host's resume (evaluation_paused_conflict);
+    past the pause's limit the session is sealed and over."""
+    policy = dataclasses.replace(DEFAULT_POLICY, pause_during=dt.timedelta(0))
+    w = await session_world(conn, evaluation_template, policy=policy)
+    await in_qualification(conn, w)
+    await send(conn, w, w.staff, "pause", {"reason": "主场停电"})
+    # The limit is zero: the question is the first command after it, and seals instead.
+    await send(conn, w, w.member(1), "ask_clarification", _question(w))
+    assert (await load(conn, w)).phase is Phase.SEALED
+    assert await queries.of_session(conn, w.state.id) == []
+    assert await _refused(conn, w, w.member(1), "ask_clarification", _question(w)) == (
+        "evaluation_session_over_conflict"
+    )
+
+
+async def test_a_paused_session_within_its_limit_takes_no_question(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """Paused (the default four hours): evaluation_paused_conflict, nothing written."""
+    w = await session_world(conn, evaluation_template)
+    await in_qualification(conn, w)
+    await send(conn, w, w.staff, "pause", {"reason": "合肥副场断网"})
+    assert await _refused(conn, w, w.member(1), "ask_clarification", _question(w)) == (
+        "evaluation_paused_conflict"
+    )
+
+
+async def test_only_the_chair_asks(conn: asyncpg.Connection, evaluation_template: Template) -> None:
+    """Another member, the supervisor, centre staff, the agency: refused; a bidder is no
+    participant. Nothing written."""
+    w = await session_world(conn, evaluation_template)
+    await in_qualification(conn, w)
+    for who, expected in (
+        (w.member(2), "evaluation_chair_only"),
+        (w.supervisor, "evaluation_not_member"),
+        (w.staff, "evaluation_not_member"),
+        (w.agency, "evaluation_not_member"),
+        (w.bidder, "evaluation_not_participant"),
+    ):
+        assert await _refused(conn, w, who, "ask_clarification", _question(w)) == expected
 
 
 BAD_QUESTIONS: list[tuple[dict[str, Any], str]] = [
@@ -113,66 +175,65 @@ BAD_QUESTIONS: list[tuple[dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("data", "code"), BAD_QUESTIONS)
 async def test_bad_questions_are_refused_with_stable_codes(
-    conn: asyncpg.Connection, world: World, data: dict[str, Any], code: str
+    conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
     """Missing or mistyped fields, an unknown bid, NUL, blank or oversized text."""
-    sw = await session_world(conn, world)
-    if data.get("bid") == "BID":
-        data = {**data, "bid": str(sw.state.bids[0].bid_id)}
-    before = await counts(conn)
-    with pytest.raises(EtenderError) as refused:
-        await _ask(conn, sw, 1, data)
-    assert refused.value.code == code
-    assert isinstance(refused.value, ClarificationBidUnknown) == (
-        code == "evaluation_clarification_bid_unknown"
+    w = await session_world(conn, evaluation_template)
+    await in_qualification(conn, w)
+    for data, expected in BAD_QUESTIONS:
+        if data.get("bid") == "BID":
+            data = {**data, "bid": str(w.state.bids[0].bid_id)}
+        assert await _refused(conn, w, w.member(1), "ask_clarification", data) == expected, data
+
+
+async def _answered(conn: asyncpg.Connection, w: SessionWorld, asked: Clarification) -> None:
+    """Bidder 1 answers, signed with its registered certificate (the HTTP use case)."""
+    who = w.scenario.world.bidder_identities[0]
+    answer = "工期按365日历天计。"
+    signature = sign_detached(
+        answer_form(w.state.id, asked, answer), who.certificate, who.key, chain=who.chain
     )
-    assert await counts(conn) == before
-
-
-async def _refuse(
-    conn: asyncpg.Connection, sw: SessionWorld, seat: int, data: dict[str, Any]
-) -> Any:
-    async with conn.transaction():
-        return await refuse_clarification(await context(conn, sw, sw.expert(seat), data))
+    await answer_clarification(
+        conn, w.bidder, w.state.id, asked.id, answer=answer, signature=signature,
+        trust=w.scenario.world.ca.trust_store(), load=sessions.load,
+    )  # fmt: skip
 
 
 async def test_only_an_answer_is_refused_and_only_once(
-    conn: asyncpg.Connection, world: World
+    conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
-    """Refusing an unanswered question is a conflict; an answered one is refused once
-    (clarification.refused to all, logged by the reason's hash); again: a conflict."""
-    sw = await session_world(conn, world)
-    emits = await _ask(conn, sw, 1, {"bid": str(sw.state.bids[0].bid_id), "question": QUESTION})
-    cid = uuid.UUID(emits[0].data["id"])
-    reason = "该答复改变了投标报价，属于实质性内容变更。"
-    with pytest.raises(ClarificationUnanswered):
-        await _refuse(conn, sw, 1, {"id": str(cid), "reason": reason})
-    stored = await queries.clarification(conn, sw.state.id, cid)
-    assert stored is not None
-    await queries.record_answer(
-        conn, stored, answer="工期按365日历天计。", signature=b"sig", signer_cert_sha256="0" * 64,
-        answered_by=world.bidders[0].user_id, at=stored.asked_at, log_index=0,
-    )  # fmt: skip
-    with pytest.raises(EtenderError) as not_chair:
-        await _refuse(conn, sw, 2, {"id": str(cid), "reason": reason})
-    assert not_chair.value.code == "evaluation_chair_only"
-    done = await _refuse(conn, sw, 1, {"id": str(cid), "reason": reason})
-    assert [(e.kind, dict(e.data)) for e in done] == [
-        ("clarification.refused", {"id": str(cid), "bid": str(stored.bid_id), "reason": reason})
-    ]
-    refused = await queries.clarification(conn, sw.state.id, cid)
+    """Refusing an unanswered question is a conflict; an answered one is refused once by
+    the chair (clarification.refused to the panel, logged by the reason's hash); again:
+    a conflict; an unknown id: not found."""
+    w = await session_world(conn, evaluation_template)
+    await in_qualification(conn, w)
+    asked = await ask(conn, w)
+    refusal = {"id": str(asked.id), "reason": REASON}
+    chair = w.member(1)
+    assert await _refused(conn, w, chair, "refuse_clarification", refusal) == (
+        "evaluation_clarification_unanswered_conflict"
+    )
+    await _answered(conn, w, asked)
+    assert await _refused(conn, w, w.member(2), "refuse_clarification", refusal) == (
+        "evaluation_chair_only"
+    )
+    seq = await send(conn, w, chair, "refuse_clarification", refusal)
+    (event,) = [e for e in await events(conn, w) if e.seq == seq]
+    assert (event.kind, event.audience, event.data) == (
+        "clarification.refused",
+        "role:panel",
+        {"id": str(asked.id), "bid": str(asked.bid_id), "reason": REASON},
+    )
+    refused = await queries.clarification(conn, w.state.id, asked.id)
     assert refused is not None
     assert (refused.status, refused.refused_seat) == ("refused", 1)
     (entry,) = await entries(conn, "evaluation.clarification_refused")
-    assert reason not in entry.to_bytes().decode()
-    before = await counts(conn)
-    with pytest.raises(ClarificationRefused):
-        await _refuse(conn, sw, 1, {"id": str(cid), "reason": reason})
-    with pytest.raises(ClarificationNotFound):
-        await _refuse(conn, sw, 1, {"id": str(uuid.uuid4()), "reason": reason})
-    with pytest.raises(EtenderError) as bad:
-        await _refuse(conn, sw, 1, {"id": str(cid), "reason": ""})
-    assert bad.value.code == "evaluation_command_invalid"
-    assert await counts(conn) == before
+    assert REASON not in entry.to_bytes().decode()
+    for data, expected in (
+        (refusal, "evaluation_clarification_refused_conflict"),
+        ({"id": str(uuid.uuid4()), "reason": REASON}, "evaluation_clarification_not_found"),
+        ({"id": str(asked.id), "reason": ""}, "evaluation_command_invalid"),
+        ({"id": base64.b64encode(b"x").decode(), "reason": REASON}, "evaluation_command_invalid"),
+    ):
+        assert await _refused(conn, w, chair, "refuse_clarification", data) == expected

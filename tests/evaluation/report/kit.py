@@ -10,7 +10,7 @@ the report then reads. Stand-ins until integration, each named:
 - ``RecordingOps``: the session core's SessionOps (CORE builds evaluation/sessions/ops.py)
   — it appends real log entries in the command's transaction and records the phases.
 - ``Source``: the clarification minutes (installed over
-  evaluation/report/_clarifications_bridge.py), and the receipt times of the kit's bids,
+  evaluation/report/sources.py), and the receipt times of the kit's bids,
   which have no bid rows of their own (added to what ``service.lot_facts`` reads from
   the lot's freeze list: the tie rule and the ranking need one per ranked bid).
 """
@@ -46,7 +46,8 @@ from evaluation.model import (
     SheetPhase,
     next_phase,
 )
-from evaluation.report import _clarifications_bridge, service
+from evaluation.report import service
+from evaluation.report import sources as report_sources
 from evaluation.report.commands import HANDLERS
 from evaluation.report.inputs import Clarification
 from evaluation.report.ranking import LotFacts
@@ -155,7 +156,7 @@ def install(monkeypatch: pytest.MonkeyPatch, sources: Sources) -> None:
         received = {**sources[state.id].received, **found.submitted_at}
         return dataclasses.replace(found, submitted_at=received)
 
-    monkeypatch.setattr(_clarifications_bridge, "clarification_minutes", minutes)
+    monkeypatch.setattr(report_sources, "clarification_minutes", minutes)
     monkeypatch.setattr(service, "lot_facts", lot_facts)
 
 

@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 
 from evaluation.model import Phase, SessionState
-from evaluation.report import _sessions_bridge, queries, service
+from evaluation.report import queries, service, sources
 from evaluation.report.errors import QualificationPending
 from signing.cms import sign_detached
 from tests.evaluation.report.kit import Kit, b64url, build_kit
@@ -66,7 +66,7 @@ def latest(monkeypatch: pytest.MonkeyPatch, state: SessionState | None) -> None:
     async def found(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> SessionState | None:
         return state
 
-    monkeypatch.setattr(_sessions_bridge, "latest_session", found)
+    monkeypatch.setattr(sources, "latest_session", found)
 
 
 @pytest.mark.parametrize(

@@ -29,13 +29,25 @@ from tests.evaluation.kit import (
 
 
 def test_the_room_offers_every_features_commands_and_events() -> None:
-    """The kind's commands and events are the merged tables (the core's for now)."""
+    """The kind's commands and events are the merged tables of every feature: the core,
+    sheets, report, clarifications and notes, each command owned by one of them."""
     room = EvaluationRoom(trust=lambda: pytest.fail("no trust needed"))
-    assert room.commands == frozenset(commands.HANDLERS)
-    assert room.events >= commands.EVENTS
+    tables = [table for table, _ in FEATURES]
+    assert room.commands == frozenset().union(*tables)
+    assert sum(len(t) for t in tables) == len(room.commands)  # no command in two features
+    assert room.events == frozenset().union(*(kinds for _, kinds in FEATURES))
+    assert room.commands >= {"snapshot", "submit_sheet", "reveal", "sign_report", "note",
+                             "ask_clarification", "commercial_opened"}  # fmt: skip
     assert room.name == "evaluation"
     assert room.audiences_named == {"role:committee", "role:staff", "role:supervisor", "role:panel"}
-    assert len(FEATURES) >= 1
+
+
+def test_two_features_claiming_one_command_is_refused_when_the_room_is_built() -> None:
+    """merge(): a command has one owner, else the room does not start."""
+    with pytest.raises(ValueError, match="two features handle the command 'snapshot'"):
+        merge(
+            [(commands.HANDLERS, commands.EVENTS), ({"snapshot": commands.snapshot}, frozenset())]
+        )
 
 
 def test_two_features_may_not_claim_one_command() -> None:

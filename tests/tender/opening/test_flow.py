@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
@@ -20,7 +20,13 @@ from signing.trust import TrustStore
 from tender.model import Tender
 from tender.opening.lot import CommercialPartSealed, Opening
 from tender.opening.model import LotBelowMinimumBids, Outcome, ShareReleaseBeforeDeadline
-from tender.opening.progress import LotProgress, advance, frozen_bidders, open_commercial_stage
+from tender.opening.progress import (
+    LotProgress,
+    PassedBids,
+    advance,
+    frozen_bidders,
+    open_commercial_stage,
+)
 from tender.opening.publication import opening_record
 from tender.opening.queries import ShareAlreadyReleased
 from tender.opening.record import parse_record, verify_record
@@ -239,10 +245,10 @@ async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
     )
     with pytest.raises(PermissionDenied):
         await open_commercial_stage(
-            conn, officials[0], tender.id, "1", opening=opening, passed=frozenset(every)
+            conn, officials[0], tender.id, "1", opening=opening, passed=_these(frozenset(every))
         )
     staff_open = await open_commercial_stage(
-        conn, world.staff, tender.id, "1", opening=opening, passed=frozenset(every)
+        conn, world.staff, tender.id, "1", opening=opening, passed=_these(frozenset(every))
     )
     assert {s.part for s in staff_open.statuses} == {"commercial"}
     for x, official in zip((1, 2), officials, strict=True):
@@ -260,6 +266,15 @@ async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
         ("technical", "技术标记录有误"),
         ("commercial", "报价记录有误"),
     ]
+
+
+def _these(bids: frozenset[UUID]) -> PassedBids:
+    """The evaluation's answer, as the web layer hands it to the opening."""
+
+    async def passed() -> frozenset[UUID]:
+        return bids
+
+    return passed
 
 
 async def test_only_the_bids_that_passed_have_their_commercial_part_opened(
@@ -285,10 +300,10 @@ async def test_only_the_bids_that_passed_have_their_commercial_part_opened(
     passed = frozenset(every) - {failed}
     with pytest.raises(CommercialPartSealed):  # a bid outside the freeze list
         await open_commercial_stage(
-            conn, world.staff, tender.id, "1", opening=opening, passed=passed | {uuid4()}
+            conn, world.staff, tender.id, "1", opening=opening, passed=_these(passed | {uuid4()})
         )
     opened = await open_commercial_stage(
-        conn, world.staff, tender.id, "1", opening=opening, passed=passed
+        conn, world.staff, tender.id, "1", opening=opening, passed=_these(passed)
     )
     assert {s.bid_id for s in opened.statuses} == passed
     for x, official in zip((1, 2), officials, strict=True):

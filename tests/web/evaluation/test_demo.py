@@ -1,37 +1,43 @@
 """The demo's tender in evaluation: a lot opened the honest way (sealed bids, a real
 deadline, the officials' shares), its evaluation draw complete, the session scheduled
-(issue 11, item 12)."""
+(issue 11, item 12) — through the real session core, on an empty database."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import uuid
 from pathlib import Path
 
 import asyncpg
 import pytest
 
 from accounts.model import ConsoleOperator
+from evaluation.model import Phase
+from evaluation.sessions import service as sessions
 from expert_pool.draws import queries as queries_draws
 from signing.demo_ca import DemoCA
+from tender.lifecycle import load
 from tender.opening.publication import opening_record
 from tender.submission.receipts import RECEIPT_DIR
 from tests.conftest import CloneDatabase
+from tests.conftest import database as empty_database
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import TEST_LOG
-from tests.web.evaluation.http import fixture_stand_in
-from tests.web.evaluation.kit import SessionStandIn
 from web.accounts import demo as accounts_demo
 from web.cli.main import main
 from web.evaluation.demo import MAIN_VENUE, load_demo
 from web.expert_pool.demo import load_demo as load_pool_demo
 
 pool_ca = fixtures.pool_ca
-__all__ = ["fixture_stand_in", "pool_ca"]
+# The demo loads into an empty database, not the evaluation template this folder uses.
+database = empty_database
+__all__ = ["database", "pool_ca"]
 
 
 async def test_the_demo_has_one_tender_in_evaluation_with_its_committee(
-    pool: asyncpg.Pool, pool_ca: DemoCA, stand_in: SessionStandIn, tmp_path: Path
+    pool: asyncpg.Pool, pool_ca: DemoCA, tmp_path: Path
 ) -> None:
     """Three bids opened and recorded; five experts drawn and confirmed; the centre
     scheduled the session at the main venue; no private key in the data dir."""
@@ -48,17 +54,16 @@ async def test_the_demo_has_one_tender_in_evaluation_with_its_committee(
         draw = await queries_draws.draw(conn, result.draw_id)
         assert draw is not None
         assert draw.status == "complete"
+        # The core seated the draw's five in draw order; the tender is in evaluation.
+        state = await sessions.load(conn, result.session_id, lock=False)
+        assert (state.phase, state.lot, state.main_venue_id) == (Phase.SCHEDULED, "1", MAIN_VENUE)
+        assert [m.seat for m in state.seated] == [1, 2, 3, 4, 5]
+        seated = [await conn.fetchval("SELECT username FROM users WHERE id = $1", m.user_id)
+                  for m in state.seated]  # fmt: skip
+        assert seated == list(result.committee)
+        assert (await load(conn, result.tender_id)).status == "evaluation"
     assert len(result.committee) == 5
     assert all(name.startswith("expert") for name in result.committee)
-    (scheduled,) = stand_in.scheduled
-    assert (scheduled["actor"], scheduled["tender_id"], scheduled["lot"]) == (
-        "centre.staff",
-        result.tender_id,
-        "1",
-    )
-    assert scheduled["main_venue_id"] == MAIN_VENUE
-    assert scheduled["starts_at"].tzinfo is not None
-    assert result.session_id in stand_in.sessions
     assert set(result.keys) == {
         "official1",
         "official2",
@@ -72,9 +77,19 @@ async def test_the_demo_has_one_tender_in_evaluation_with_its_committee(
     assert keys == [data_dir / RECEIPT_DIR / "receipt.key"]
 
 
+async def _phase(database: CloneDatabase, session_id: str) -> str:
+    conn = await asyncpg.connect(database.app_dsn)
+    try:
+        phase: str = await conn.fetchval(
+            "SELECT phase FROM evaluation_sessions WHERE id = $1", uuid.UUID(session_id)
+        )
+    finally:
+        await conn.close()
+    return phase
+
+
 def test_etender_demo_prints_the_committees_logins(
     database: CloneDatabase,
-    stand_in: SessionStandIn,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
@@ -90,6 +105,8 @@ def test_etender_demo_prints_the_committees_logins(
     seats = re.findall(r"专家(\d) (expert\d\d)", line)
     assert [int(n) for n, _ in seats] == [1, 2, 3, 4, 5]
     assert "tender in evaluation: 宣城市敬亭山路拓宽改造工程" in out
-    assert str(next(iter(stand_in.sessions))) in out
+    session = re.search(r"session ([0-9a-f-]{36})", out)
+    assert session is not None
+    assert asyncio.run(_phase(database, session.group(1))) == "scheduled"
     key = tmp_path / "demo-client" / "keys" / "bidder1.key"
     assert key.stat().st_mode & 0o777 == 0o600

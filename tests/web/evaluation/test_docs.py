@@ -23,7 +23,7 @@ SESSION = uuid.UUID("00000000-0000-4000-8000-000000000001")
 def _block_starting(prefix: str) -> bytes:
     found = re.findall(r"```\n(" + re.escape(prefix) + r"[^\n]*)\n```", DOC)
     (line,) = [f for f in found if "<" not in f]
-    return line.encode("utf-8")
+    return str(line).encode("utf-8")
 
 
 def _example_clarification() -> Clarification:

@@ -4,39 +4,34 @@ read-only and reads the API (in Chromium: phase, seats present, events)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from evaluation.model import Phase
-from live import queries as live
+from evaluation.model import DEFAULT_POLICY
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
+from tests.evaluation.kit import (
+    SessionWorld,
+    Template,
+    send,
+    session_world,
+    to_conflicts,
+    to_qualification,
+)
 from tests.web.accounts.test_pages import sign_in
-from tests.web.evaluation.http import fixture_conn, fixture_stand_in, fixture_sw
-from tests.web.evaluation.kit import SessionStandIn, SessionWorld, StandInKind
-from tests.web.tender.http_kit import fixture_http_ca, fixture_settings, fixture_web_world
-from web.services import services
-
-__all__ = [
-    "fixture_conn",
-    "fixture_http_ca",
-    "fixture_settings",
-    "fixture_stand_in",
-    "fixture_sw",
-    "fixture_web_world",
-]
 
 
 async def test_the_expert_workspace_links_to_its_evaluations(
-    client: httpx.AsyncClient, sw: SessionWorld
+    client: httpx.AsyncClient, w: SessionWorld
 ) -> None:
     """在线评标 is no longer "coming soon": it links to the expert's sessions."""
-    assert (await sign_in(client, "expert1")).status_code == 303
+    assert (await sign_in(client, w.member(1).username)).status_code == 303
     home = await client.get("/home")
     card = re.search(r'<a href="/expert/evaluations">在线评标</a>.*?</article>', home.text, re.S)
     assert card is not None
@@ -44,38 +39,54 @@ async def test_the_expert_workspace_links_to_its_evaluations(
 
 
 async def test_the_list_names_the_project_only_once_the_evaluation_started(
-    client: httpx.AsyncClient, sw: SessionWorld
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
-    """Signed-in experts see their sessions; in sign-in the project stays hidden."""
+    """Signed-in experts see their sessions; until the start the project stays hidden
+    (四不知), from then on it is named and the session linked."""
     assert (await client.get("/expert/evaluations")).headers["location"] == "/login"
-    await sign_in(client, "expert4")
-    sw.with_phase(Phase.SIGN_IN)
+    await sign_in(client, w.member(4).username)
+    await send(conn, w, w.staff, "open_sign_in")
     page = (await client.get("/expert/evaluations")).text
-    assert f'data-session="{sw.state.id}"' in page
-    assert sw.tender.content.title not in page
+    assert f'data-session="{w.state.id}"' in page
+    assert w.scenario.tender.content.title not in page
     assert "评标开始时公开" in page
     assert "专家4" in page
-    sw.with_phase(Phase.QUALIFICATION)
+    await to_conflicts(conn, w, open_sign_in=False)
     page = (await client.get("/expert/evaluations")).text
-    assert sw.tender.content.title in page
-    assert f'href="/evaluations/{sw.state.id}"' in page
+    assert w.scenario.tender.content.title in page
+    assert f'href="/evaluations/{w.state.id}"' in page
 
 
-async def test_others_have_no_sessions_listed(client: httpx.AsyncClient, sw: SessionWorld) -> None:
+async def test_a_session_sealed_before_its_start_never_names_the_project(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """A pause before the start past its limit seals the session: its committee never
+    learned the project, and the list does not tell it now."""
+    limit = dataclasses.replace(DEFAULT_POLICY, pause_before_start=dt.timedelta(0))
+    w = await session_world(conn, evaluation_template, policy=limit)
+    await send(conn, w, w.staff, "pause", {"reason": "主场停电"})
+    await send(conn, w, w.staff, "snapshot")  # past the limit: seals instead
+    await sign_in(client, w.member(2).username)
+    page = (await client.get("/expert/evaluations")).text
+    assert f'data-session="{w.state.id}"' in page
+    assert w.scenario.tender.content.title not in page
+
+
+async def test_others_have_no_sessions_listed(client: httpx.AsyncClient, w: SessionWorld) -> None:
     """A bidder (or anyone off the committee) sees none."""
     await sign_in(client, "bidder1")
     assert 'id="no-sessions"' in (await client.get("/expert/evaluations")).text
 
 
 async def test_the_session_page_is_a_read_only_shell(
-    client: httpx.AsyncClient, sw: SessionWorld
+    client: httpx.AsyncClient, w: SessionWorld
 ) -> None:
     """No form, no command: the script only reads the API."""
-    assert (await client.get(f"/evaluations/{sw.state.id}")).headers["location"] == "/login"
-    await sign_in(client, "expert2")
-    page = await client.get(f"/evaluations/{sw.state.id}")
+    assert (await client.get(f"/evaluations/{w.state.id}")).headers["location"] == "/login"
+    await sign_in(client, w.member(2).username)
+    page = await client.get(f"/evaluations/{w.state.id}")
     assert page.status_code == 200
-    assert f'data-session="{sw.state.id}"' in page.text
+    assert f'data-session="{w.state.id}"' in page.text
     assert "<form" not in page.text.split("<main", 1)[1]
     script = await client.get("/evaluation/session.js")
     assert script.headers["content-type"].startswith("text/javascript")
@@ -85,28 +96,20 @@ async def test_the_session_page_is_a_read_only_shell(
 
 @pytest.mark.browser
 async def test_the_session_page_shows_phase_seats_and_events_in_chromium(
-    browser: Any,
-    app: Starlette,
-    conn: asyncpg.Connection,
-    sw: SessionWorld,
-    stand_in: SessionStandIn,
-    live_server: LiveServer,
-    monkeypatch: pytest.MonkeyPatch,
+    browser: Any, conn: asyncpg.Connection, w: SessionWorld, live_server: LiveServer
 ) -> None:
-    """A member opens the page: the phase in Chinese, 5 / 5 seats, the chair, one event."""
-    monkeypatch.setitem(services(app).live.kinds, "evaluation", StandInKind(stand_in))
-    await live.append_event(
-        conn, sw.state.id, kind="session.phase", data={"phase": "qualification"}
-    )
+    """A member opens the page of its session in qualification: the phase in Chinese,
+    5 / 5 seats present, the chair, the events it may see."""
+    await to_qualification(conn, w)
     context = await browser.new_context()
     page = await context.new_page()
     await page.goto(f"{live_server.url}/login")
-    await page.fill("#username", "expert3")
+    await page.fill("#username", w.member(3).username)
     await page.fill("#password", PASSWORD)
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{live_server.url}/home")
-    await page.goto(f"{live_server.url}/evaluations/{sw.state.id}")
-    await page.wait_for_selector("#events tbody tr[data-kind='session.phase']")
+    await page.goto(f"{live_server.url}/evaluations/{w.state.id}")
+    await page.wait_for_selector("#events tbody tr[data-kind='chair.elected']")
     assert await page.inner_text("#phase") == "资格评审"
     assert await page.inner_text("#present") == "5 / 5"
     assert await page.inner_text("#chair") == "专家1"

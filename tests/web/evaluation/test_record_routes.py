@@ -1,5 +1,6 @@
-"""Clarifications, supervisors' notes and venue handovers over HTTP: per object and per
-role, every bad input refused with a stable code and nothing written."""
+"""Clarifications, supervisors' notes and venue handovers over HTTP, on a real session:
+questions and notes go through the room, answers and handovers over HTTP — per object
+and per role, every bad input refused with a stable code and nothing written."""
 
 from __future__ import annotations
 
@@ -14,81 +15,93 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from evaluation.clarifications import queries as clarification_queries
-from evaluation.clarifications.commands import ask_clarification
 from evaluation.clarifications.model import Clarification, answer_form
-from evaluation.model import DEFAULT_POLICY, Phase
-from evaluation.notes.commands import note
+from evaluation.model import DEFAULT_POLICY
 from evaluation.venues.service import open_handovers
 from live import queries as live
+from live import service as live_service
+from live.model import Command
 from signing.certs import Identity
 from signing.cms import sign_detached
-from tests.evaluation.notes.test_notes import signed_note
-from tests.web.evaluation.http import code, fixture_conn, fixture_stand_in, fixture_sw, login
-from tests.web.evaluation.kit import ASSISTING, MAIN_VENUE, SessionWorld, context, counts
-from tests.web.tender.http_kit import fixture_http_ca, fixture_settings, fixture_web_world
+from tests.evaluation.kit import MAIN_VENUE, SessionWorld, Template, context, send, session_world
+from tests.web.evaluation.http import code, login
+from tests.web.evaluation.kit import (
+    ASSISTING,
+    ask,
+    bid_of,
+    counts,
+    in_qualification,
+    signed_note,
+    supervisor_identity,
+)
 from web.evaluation.jobs import alert_late_handovers
-
-__all__ = [
-    "fixture_conn",
-    "fixture_http_ca",
-    "fixture_settings",
-    "fixture_stand_in",
-    "fixture_sw",
-    "fixture_web_world",
-]
+from web.services import services
 
 ANSWER = "工期按365日历天计。"
 BUNDLE = "ab" * 32
 
 
-async def _asked(conn: asyncpg.Connection, sw: SessionWorld, bid: int = 0) -> Clarification:
-    """The chair asks through the session's command (as the room would run it)."""
-    data = {"bid": str(sw.state.bids[bid].bid_id), "question": "工期依据？"}
-    async with conn.transaction():
-        emits = await ask_clarification(await context(conn, sw, sw.expert(1), data))
-    found = await clarification_queries.clarification(
-        conn, sw.state.id, uuid.UUID(emits[0].data["id"])
-    )
-    assert found is not None
-    return found
-
-
-def _signed(sw: SessionWorld, asked: Clarification, answer: str, who: Identity) -> str:
-    form = answer_form(sw.state.id, asked, answer)
+def _signed(w: SessionWorld, asked: Clarification, answer: str, who: Identity) -> str:
+    form = answer_form(w.state.id, asked, answer)
     return base64.b64encode(sign_detached(form, who.certificate, who.key, chain=who.chain)).decode()
 
 
+def _bidder_identity(w: SessionWorld, n: int) -> Identity:
+    return w.scenario.world.bidder_identities[n]
+
+
+async def test_the_apps_room_takes_the_questions_and_notes(
+    app: Starlette, conn: asyncpg.Connection, w: SessionWorld
+) -> None:
+    """The evaluation kind the application registers (web/app.py) is the room with
+    these features' commands: a question and a note through it, as a socket sends them."""
+    room = services(app).live.kinds["evaluation"]
+    assert {"ask_clarification", "refuse_clarification", "note"} <= room.commands
+    await in_qualification(conn, w)
+    question = {"bid": str(bid_of(w, 0).bid_id), "question": "工期依据？"}
+    note = signed_note(w.state.id, await supervisor_identity(conn, w))
+    for who, kind, data in ((w.member(1), "ask_clarification", question),
+                            (w.supervisor, "note", note)):  # fmt: skip
+        command = Command(id=f"app-{kind}", type=kind, data=data)
+        assert await live_service.apply(conn, room, w.live, who, command) is not None
+    kinds = [e.kind for e in await live.events_after(conn, w.state.id, 0)][-2:]
+    assert kinds == ["clarification.asked", "supervisor.note"]
+
+
 async def test_a_bidder_reads_its_questions_and_answers_once(
-    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
     """Bidder 1 sees its question only and answers it with its signature; the session
-    hears clarification.answered; a second answer is a conflict."""
-    mine, other = await _asked(conn, sw, 0), await _asked(conn, sw, 1)
-    base = f"/api/v1/evaluations/{sw.state.id}/clarifications"
+    hears clarification.answered (the committee and staff); a second answer is a
+    conflict."""
+    await in_qualification(conn, w)
+    mine, other = await ask(conn, w, 0), await ask(conn, w, 1)
+    base = f"/api/v1/evaluations/{w.state.id}/clarifications"
     bidder = await login(client, "bidder1")
     listed = (await client.get(base, headers=bidder)).json()["items"]
     assert [c["id"] for c in listed] == [str(mine.id)]
     staff = (await client.get(base, headers=await login(client, "staff"))).json()["items"]
     assert [c["id"] for c in staff] == [str(mine.id), str(other.id)]
-    body = {"answer": ANSWER, "signature": _signed(sw, mine, ANSWER, sw.world.bidder_identities[0])}
+    body = {"answer": ANSWER, "signature": _signed(w, mine, ANSWER, _bidder_identity(w, 0))}
     done = await client.post(f"{base}/{mine.id}/answer", json=body, headers=bidder)
     assert done.status_code == 200, done.text
     assert (done.json()["status"], done.json()["answer"]) == ("answered", ANSWER)
-    events = await live.events_after(conn, sw.state.id, 0)
-    assert [e.kind for e in events] == ["clarification.answered"]
+    last = (await live.events_after(conn, w.state.id, 0))[-1]
+    assert (last.kind, last.audience) == ("clarification.answered", "role:panel")
+    assert last.data == {"id": str(mine.id), "bid": str(mine.bid_id), "answer": ANSWER}
     again = await client.post(f"{base}/{mine.id}/answer", json=body, headers=bidder)
     assert code(again) == (409, "evaluation_clarification_answered_conflict")
 
 
 async def test_another_bidders_clarification_is_not_found(
-    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
     """Per object: bidder 2 answering bidder 1's question gets 404, as for a random or
     malformed id; nothing written."""
-    mine = await _asked(conn, sw, 0)
-    base = f"/api/v1/evaluations/{sw.state.id}/clarifications"
-    body = {"answer": ANSWER, "signature": _signed(sw, mine, ANSWER, sw.world.bidder_identities[1])}
+    await in_qualification(conn, w)
+    mine = await ask(conn, w, 0)
+    base = f"/api/v1/evaluations/{w.state.id}/clarifications"
+    body = {"answer": ANSWER, "signature": _signed(w, mine, ANSWER, _bidder_identity(w, 1))}
     other = await login(client, "bidder2")
     before = await counts(conn)
     for which in (str(mine.id), str(uuid.uuid4()), "not-a-uuid"):
@@ -97,16 +110,16 @@ async def test_another_bidders_clarification_is_not_found(
     assert await counts(conn) == before
 
 
-def _bad_answers(sw: SessionWorld, asked: Clarification) -> list[tuple[Any, tuple[int, str]]]:
-    mine, theirs = sw.world.bidder_identities[0], sw.world.bidder_identities[1]
-    good = {"answer": ANSWER, "signature": _signed(sw, asked, ANSWER, mine)}
+def _bad_answers(w: SessionWorld, asked: Clarification) -> list[tuple[Any, tuple[int, str]]]:
+    mine, theirs = _bidder_identity(w, 0), _bidder_identity(w, 1)
+    good = {"answer": ANSWER, "signature": _signed(w, asked, ANSWER, mine)}
     return [
         (
-            {**good, "signature": _signed(sw, asked, "别的答复", mine)},
+            {**good, "signature": _signed(w, asked, "别的答复", mine)},
             (422, "content_digest_mismatch"),
         ),
         (
-            {**good, "signature": _signed(sw, asked, ANSWER, theirs)},
+            {**good, "signature": _signed(w, asked, ANSWER, theirs)},
             (422, "evaluation_clarification_signer_mismatch"),
         ),
         ({**good, "signature": "not base64!"}, (422, "request_invalid")),
@@ -126,14 +139,15 @@ def _bad_answers(sw: SessionWorld, asked: Clarification) -> list[tuple[Any, tupl
 
 
 async def test_bad_answers_are_refused_with_stable_codes(
-    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
     """Forged, foreign, malformed or oversized: each its code, nothing written."""
-    asked = await _asked(conn, sw)
-    url = f"/api/v1/evaluations/{sw.state.id}/clarifications/{asked.id}/answer"
+    await in_qualification(conn, w)
+    asked = await ask(conn, w)
+    url = f"/api/v1/evaluations/{w.state.id}/clarifications/{asked.id}/answer"
     bidder = await login(client, "bidder1")
     before = await counts(conn)
-    for body, expected in _bad_answers(sw, asked):
+    for body, expected in _bad_answers(w, asked):
         if isinstance(body, bytes):
             headers = {**bidder, "content-type": "application/json"}
             response = await client.post(url, content=body, headers=headers)
@@ -144,42 +158,44 @@ async def test_bad_answers_are_refused_with_stable_codes(
 
 
 async def test_notes_are_read_by_supervisors_and_centre_staff_only(
-    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
-    """The members, the agency, the tenderer and bidders are refused (403)."""
-    data = signed_note(sw)
-    async with conn.transaction():
-        await note(await context(conn, sw, sw.world.supervisor, data))
-    url = f"/api/v1/evaluations/{sw.state.id}/notes"
+    """The note is taken through the room; the members, the agency, the tenderer and
+    bidders are refused its reading (403)."""
+    data = signed_note(w.state.id, await supervisor_identity(conn, w))
+    await send(conn, w, w.supervisor, "note", data)
+    url = f"/api/v1/evaluations/{w.state.id}/notes"
     for username in ("supervisor", "staff"):
         (item,) = (await client.get(url, headers=await login(client, username))).json()["items"]
         assert (item["id"], item["text"]) == (data["id"], data["text"])
         assert base64.b64decode(item["signature"]) == base64.urlsafe_b64decode(
             data["signature"] + "=" * (-len(data["signature"]) % 4)
         )
-    for username in ("expert1", "agent", "owner", "bidder1"):
-        refused = await client.get(url, headers=await login(client, username))
+    for who in (w.member(1), "agent", "owner", "bidder1", w.other_supervisor):
+        refused = await client.get(url, headers=await login(client, who))
         assert code(refused) == (403, "permission_denied")
 
 
-async def _close(conn: asyncpg.Connection, sw: SessionWorld, working_days: int = 5) -> None:
-    sw.with_phase(Phase.CLOSED)
-    policy = dataclasses.replace(DEFAULT_POLICY, records_handover_working_days=working_days)
+async def _close(conn: asyncpg.Connection, w: SessionWorld) -> None:
+    """What the session's close does for the venues (evaluation/venues/service.py,
+    ``open_handovers``, in the closing command's transaction)."""
     async with conn.transaction():
-        await open_handovers(await context(conn, sw, sw.world.staff, {}, policy=policy))
+        assert await open_handovers(await context(conn, w, w.member(1))) == list(ASSISTING)
 
 
 async def test_staff_record_handovers_and_only_overseers_see_them(
-    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
-    """201 once, 409 again; listed for staff and supervisors; refused to everyone else."""
-    url = f"/api/v1/evaluations/{sw.state.id}/venues"
+    """409 before the close; then 201 once, 409 again; listed for staff and
+    supervisors; refused to everyone else."""
+    await in_qualification(conn, w)
+    url = f"/api/v1/evaluations/{w.state.id}/venues"
     staff = await login(client, "staff")
     early = await client.post(
         f"{url}/{ASSISTING[0]}/handover", json={"records_sha256": BUNDLE}, headers=staff
     )
     assert code(early) == (409, "evaluation_handover_early_conflict")
-    await _close(conn, sw)
+    await _close(conn, w)
     done = await client.post(
         f"{url}/{ASSISTING[0]}/handover",
         json={"records_sha256": BUNDLE, "note": "光盘1张"},
@@ -197,8 +213,8 @@ async def test_staff_record_handovers_and_only_overseers_see_them(
             (ASSISTING[0], True),
             (ASSISTING[1], False),
         ]
-    for username in ("agent", "owner", "bidder1", "expert4"):
-        headers = await login(client, username)
+    for who in ("agent", "owner", "bidder1", w.member(4)):
+        headers = await login(client, who)
         assert code(await client.get(f"{url}/handovers", headers=headers)) == (
             403,
             "permission_denied",
@@ -212,7 +228,7 @@ async def test_staff_record_handovers_and_only_overseers_see_them(
 @pytest.mark.parametrize(
     ("venue", "body", "expected"),
     [
-        (MAIN_VENUE, {"records_sha256": BUNDLE}, (404, "evaluation_venue_not_found")),
+        (MAIN_VENUE.id, {"records_sha256": BUNDLE}, (404, "evaluation_venue_not_found")),
         ("V-NOWHERE", {"records_sha256": BUNDLE}, (404, "evaluation_venue_not_found")),
         ("bad%20id", {"records_sha256": BUNDLE}, (404, "evaluation_venue_not_found")),
         (ASSISTING[0], {"records_sha256": BUNDLE.upper()}, (422, "request_invalid")),
@@ -230,29 +246,37 @@ async def test_staff_record_handovers_and_only_overseers_see_them(
 async def test_bad_handovers_are_refused_with_stable_codes(
     client: httpx.AsyncClient,
     conn: asyncpg.Connection,
-    sw: SessionWorld,
+    w: SessionWorld,
     venue: str,
     body: dict[str, Any],
     expected: tuple[int, str],
 ) -> None:
     """Unknown or main venue: 404; malformed hash or note: 422 or 400; nothing written."""
-    await _close(conn, sw)
+    await in_qualification(conn, w)
+    await _close(conn, w)
     staff = await login(client, "staff")
     before = await counts(conn)
-    url = f"/api/v1/evaluations/{sw.state.id}/venues/{venue}/handover"
+    url = f"/api/v1/evaluations/{w.state.id}/venues/{venue}/handover"
     assert code(await client.post(url, json=body, headers=staff)) == expected
     assert await counts(conn) == before
 
 
 async def test_the_job_alerts_the_centre_of_late_records(
-    app: Starlette, client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+    app: Starlette,
+    client: httpx.AsyncClient,
+    conn: asyncpg.Connection,
+    evaluation_template: Template,
 ) -> None:
-    """Due at the close (0 working days): the job raises one alert per missing venue,
-    read by the centre and the department through the tender's alerts, once."""
-    await _close(conn, sw, working_days=0)
+    """Due at the close (the session's policy: 0 working days): the job raises one
+    alert per missing venue, read by the centre and the department through the tender's
+    alerts, once."""
+    policy = dataclasses.replace(DEFAULT_POLICY, records_handover_working_days=0)
+    w = await session_world(conn, evaluation_template, policy=policy)
+    await in_qualification(conn, w)
+    await _close(conn, w)
     await alert_late_handovers(app)
     await alert_late_handovers(app)
-    url = f"/api/v1/tenders/{sw.tender.id}/alerts"
+    url = f"/api/v1/tenders/{w.state.tender_id}/alerts"
     for username in ("staff", "supervisor"):
         items = (await client.get(url, headers=await login(client, username))).json()["items"]
         late = sorted(i["data"]["venue_id"] for i in items if i["kind"] == "venue_records_overdue")

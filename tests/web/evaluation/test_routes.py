@@ -1,5 +1,7 @@
 """Opened bid files over HTTP: the committee and supervisors read, everyone else is
-refused with a stable code, and every read is in the transparency log."""
+refused with a stable code, and every read is in the transparency log. The lot is the
+evaluation template's (tests/evaluation/kit.py): its technical parts opened, in the
+app's own copy of the opened files."""
 
 from __future__ import annotations
 
@@ -12,39 +14,15 @@ from urllib.parse import quote
 
 import asyncpg
 import httpx
-from starlette.applications import Starlette
 
-from tests.accounts.factory import PASSWORD
-from tests.evaluation.scenario import FILE_NAME, Scenario, opened_lot
-from tests.tender.world import World, entries
-from tests.web.tender.http_kit import bearer, fixture_http_ca, fixture_settings, fixture_web_world
-from web.services import services
+from tests.evaluation.kit import Template
+from tests.evaluation.scenario import FILE_NAME, Scenario
+from tests.tender.world import entries
+from tests.web.evaluation.http import code as _code
+from tests.web.evaluation.http import login as _headers
 from web.settings import Settings
 
-__all__ = ["fixture_http_ca", "fixture_settings", "fixture_web_world"]
-
 KIND = "evaluation.bid_file_read"
-
-
-async def _headers(client: httpx.AsyncClient, username: str) -> dict[str, str]:
-    response = await client.post(
-        "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return bearer(response.json()["token"])
-
-
-def _code(response: httpx.Response) -> tuple[int, str]:
-    return response.status_code, response.json()["error"]["code"]
-
-
-async def _scenario(
-    pool: asyncpg.Pool, world: World, settings: Settings, app: Starlette
-) -> Scenario:
-    output_root = services(app).opening().output_root  # where the app looks
-    async with pool.acquire() as proxy:
-        conn = cast(asyncpg.Connection, proxy)
-        return await opened_lot(conn, pool, world, settings.data_dir, output_root)
 
 
 async def _logged(pool: asyncpg.Pool) -> list[str]:
@@ -55,15 +33,11 @@ async def _logged(pool: asyncpg.Pool) -> list[str]:
 
 
 async def test_committee_and_supervisor_read_others_are_refused_and_reads_are_logged(
-    pool: asyncpg.Pool,
-    web_world: World,
-    settings: Settings,
-    app: Starlette,
-    client: httpx.AsyncClient,
+    pool: asyncpg.Pool, evaluation_template: Template, client: httpx.AsyncClient
 ) -> None:
     """200 for a committee member and the supervisor (bytes match the listed sha256,
     one log entry each); 401/403 for everyone else, even the bidder for its own bid."""
-    s = await _scenario(pool, web_world, settings, app)
+    s = evaluation_template.scenario
     base = f"/api/v1/tenders/{s.tender.id}/lots/1"
     assert _code(await client.get(f"{base}/bid-files")) == (401, "unauthenticated")
     member = await _headers(client, s.committee[0].username)
@@ -96,14 +70,13 @@ async def test_committee_and_supervisor_read_others_are_refused_and_reads_are_lo
 
 async def test_sealed_parts_traversals_links_and_unknowns_are_refused_with_their_codes(
     pool: asyncpg.Pool,
-    web_world: World,
+    evaluation_template: Template,
     settings: Settings,
-    app: Starlette,
     client: httpx.AsyncClient,
 ) -> None:
     """409 for a sealed commercial part or a planted link, 422 for a traversal or an
     absolute path, 404 for an unlisted file or an unknown tender, lot or bid."""
-    s = await _scenario(pool, web_world, settings, app)
+    s = evaluation_template.scenario
     base = f"/api/v1/tenders/{s.tender.id}/lots/1"
     member = await _headers(client, s.committee[2].username)
     items = (await client.get(f"{base}/bid-files", headers=member)).json()["items"]
@@ -124,7 +97,7 @@ async def test_sealed_parts_traversals_links_and_unknowns_are_refused_with_their
     }
     for url, answer in expected.items():
         assert _code(await client.get(url, headers=member)) == answer, url
-    planted = _part_dir(s, uuid.UUID(bid)) / "files" / FILE_NAME
+    planted = _part_dir(settings, s, uuid.UUID(bid)) / "files" / FILE_NAME
     secret = Path(settings.data_dir) / "secret.txt"
     secret.write_bytes(b"s" * items[0]["size"])
     planted.unlink()
@@ -134,5 +107,6 @@ async def test_sealed_parts_traversals_links_and_unknowns_are_refused_with_their
     assert await _logged(pool) == []
 
 
-def _part_dir(s: Scenario, bid: uuid.UUID) -> Path:
-    return s.output_root / str(s.tender.id) / "1" / str(bid) / "technical"
+def _part_dir(settings: Settings, s: Scenario, bid: uuid.UUID) -> Path:
+    """Where the app's opening put the part (``<data dir>/opened``)."""
+    return settings.data_dir / "opened" / str(s.tender.id) / "1" / str(bid) / "technical"

@@ -1,6 +1,7 @@
-"""Evaluation sessions over HTTP: each role sees what the rules allow (names and venues
-only to centre staff, supervisors and the member itself), a lot's sessions per object,
-and every malformed request refused with a stable code before anything is written."""
+"""Evaluation sessions over HTTP, on the real session core: scheduling through the
+core, each role sees what the rules allow (names and venues only to centre staff,
+supervisors and the member itself), a lot's sessions per object, and every malformed
+request refused with a stable code before anything is written."""
 
 from __future__ import annotations
 
@@ -10,101 +11,167 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from starlette.applications import Starlette
 
+from evaluation.sessions import service as sessions
 from live import queries as live
-from tests.tender.world import World
-from tests.web.evaluation.http import code, fixture_conn, fixture_stand_in, fixture_sw, login
-from tests.web.evaluation.kit import (
-    ASSISTING,
-    MAIN_VENUE,
-    SessionStandIn,
-    SessionWorld,
-    StandInKind,
-    counts,
-)
-from tests.web.tender.http_kit import fixture_http_ca, fixture_settings, fixture_web_world
-from web.services import services
-
-__all__ = [
-    "fixture_conn",
-    "fixture_http_ca",
-    "fixture_settings",
-    "fixture_stand_in",
-    "fixture_sw",
-    "fixture_web_world",
-]
+from tender.lifecycle import load
+from tests.evaluation.kit import MAIN_VENUE, SessionWorld, Template, footprint, tenderer_user
+from tests.web.evaluation.http import code, get, login
+from tests.web.evaluation.kit import ASSISTING, counts, in_qualification
 
 
-async def _get(client: httpx.AsyncClient, url: str, username: str | None) -> httpx.Response:
-    headers = await login(client, username) if username else {}
-    return await client.get(url, headers=headers)
+def _schedule_body(template: Template, **changes: Any) -> dict[str, Any]:
+    return {
+        "tender_id": str(template.scenario.tender.id),
+        "lot": "1",
+        "main_venue_id": MAIN_VENUE.id,
+        "representatives": [],
+        "starts_at": "2026-12-08T01:00:00Z",
+        **changes,
+    }
+
+
+async def test_centre_staff_schedule_the_lots_session_through_the_core(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """201: the draw's five confirmed experts in seats 1–5 in draw order, the tenderer's
+    two representatives in seats 6–7 (Law 37), named for the staff who scheduled; the
+    tender is in evaluation; the session is the core's."""
+    reps = [await tenderer_user(conn, evaluation_template, f"rep{n}") for n in (1, 2)]
+    body = _schedule_body(evaluation_template, representatives=[str(r) for r in reps])
+    done = await client.post("/api/v1/evaluations", json=body, headers=await login(client, "staff"))
+    assert done.status_code == 201, done.text
+    described = done.json()
+    assert (described["phase"], described["attempt"], described["lot"]) == ("scheduled", 1, "1")
+    assert described["websocket"] == f"/api/v1/live/{described['id']}"
+    assert described["main_venue_id"] == MAIN_VENUE.id
+    seats = described["seats"]
+    assert [(s["seat"], s["kind"]) for s in seats] == [
+        *((n, "expert") for n in range(1, 6)),
+        (6, "representative"),
+        (7, "representative"),
+    ]
+    committee = [str(u.id) for u in evaluation_template.scenario.committee]
+    assert sorted(s["user_id"] for s in seats[:5]) == sorted(committee)
+    assert [s["user_id"] for s in seats[5:]] == [str(r) for r in reps]
+    state = await sessions.load(conn, uuid.UUID(described["id"]), lock=False)
+    assert [m.user_id for m in state.seated][5:] == reps
+    tender = await load(conn, evaluation_template.scenario.tender.id)
+    assert tender.status == "evaluation"
+
+
+async def _scheduled_rows(conn: asyncpg.Connection) -> dict[str, Any]:
+    """What a scheduling writes: sessions, seats, live sessions, the tender's status."""
+    found: dict[str, Any] = await counts(conn)
+    for table in ("evaluation_sessions", "evaluation_members", "live_sessions"):
+        found[table] = await conn.fetchval(f"SELECT count(*) FROM {table}")
+    found["statuses"] = sorted(await conn.fetch("SELECT id, status FROM tenders"))
+    return found
+
+
+async def test_scheduling_is_refused_with_the_cores_codes_and_nothing_written(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """An unknown main venue (422), an agency user (403, the core's host rule), an
+    unknown lot (404), a tenderer's representative who is no user of the tenderer (422):
+    each its code, nothing written."""
+    staff, agent = await login(client, "staff"), await login(client, "agent")
+    template = evaluation_template
+    stranger = str(template.scenario.world.agency.user_id)
+    before = await _scheduled_rows(conn)
+    for body, headers, expected in (
+        (_schedule_body(template, main_venue_id="V-NOWHERE"), staff,
+         (422, "evaluation_venue_invalid")),
+        (_schedule_body(template), agent, (403, "evaluation_host_only")),
+        (_schedule_body(template, lot="7"), staff, (404, "tender_lot_not_found")),
+        (_schedule_body(template, representatives=[stranger, stranger]), staff,
+         (422, "evaluation_representative_invalid")),
+    ):  # fmt: skip
+        refused = await client.post("/api/v1/evaluations", json=body, headers=headers)
+        assert code(refused) == expected, body
+    assert await _scheduled_rows(conn) == before
+
+
+async def test_a_second_session_while_the_first_is_open_is_a_conflict(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
+) -> None:
+    """One session per lot until it is sealed: 409, nothing written."""
+    staff = await login(client, "staff")
+    before = await footprint(conn, w), await _scheduled_rows(conn)
+    refused = await client.post(
+        "/api/v1/evaluations", json=_schedule_body(w.template), headers=staff
+    )
+    assert code(refused) == (409, "evaluation_session_exists_conflict")
+    assert (await footprint(conn, w), await _scheduled_rows(conn)) == before
 
 
 async def test_each_role_sees_what_the_rules_allow(
-    client: httpx.AsyncClient, sw: SessionWorld
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
     """两随机、四不知: overseers see names and venues; a member its own name; the agency
-    and tenderer seats only; a bidder the phase only."""
-    url = f"/api/v1/evaluations/{sw.state.id}"
-    staff = (await _get(client, url, "staff")).json()
+    and tenderer seats only; a bidder the phase only; anyone else nothing."""
+    await in_qualification(conn, w)
+    url = f"/api/v1/evaluations/{w.state.id}"
+    staff = (await get(client, url, "staff")).json()
     assert staff["phase"] == "qualification"
-    assert staff["websocket"] == f"/api/v1/live/{sw.state.id}"
-    assert staff["main_venue_id"] == MAIN_VENUE
+    assert staff["websocket"] == f"/api/v1/live/{w.state.id}"
+    assert staff["main_venue_id"] == MAIN_VENUE.id
     assert [s["label"] for s in staff["seats"]] == [f"专家{n}" for n in range(1, 6)]
-    assert [s["venue_id"] for s in staff["seats"]][3:] == list(ASSISTING)
-    assert all(s["name"] == "测试用户" and s["user_id"] for s in staff["seats"])
+    assert [s["venue_id"] for s in staff["seats"]] == [MAIN_VENUE.id] * 3 + list(ASSISTING)
+    assert [s["name"] for s in staff["seats"]] == [m.display_name for m in w.members]
     assert (staff["seats_present"], staff["chair_seat"]) == (5, 1)
-    assert (await _get(client, url, "supervisor")).json() == staff
-    member = (await _get(client, url, "expert3")).json()
-    named = [s["seat"] for s in member["seats"] if s["name"] is not None]
-    assert named == [3]
-    assert member["seats"][2]["user_id"] == str(sw.expert(3).id)
+    assert (await get(client, url, "supervisor")).json() == staff
+    member = (await get(client, url, w.member(3))).json()
+    assert [s["seat"] for s in member["seats"] if s["name"] is not None] == [3]
+    assert member["seats"][2]["user_id"] == str(w.member(3).user_id)
     assert member["main_venue_id"] is None
     for party in ("agent", "owner"):
-        seen = (await _get(client, url, party)).json()
+        seen = (await get(client, url, party)).json()
         assert all(s["name"] is s["user_id"] is s["venue_id"] is None for s in seen["seats"])
         assert seen["main_venue_id"] is None
-    bidder = (await _get(client, url, "bidder1")).json()
+    bidder = (await get(client, url, "bidder1")).json()
     assert (bidder["phase"], bidder["seats"], bidder["seats_present"]) == (
         "qualification",
         None,
         None,
     )
-    assert code(await _get(client, url, "otheragent")) == (403, "permission_denied")
-    assert code(await _get(client, url, None)) == (401, "unauthenticated")
+    assert code(await get(client, url, "otheragent")) == (403, "permission_denied")
+    assert code(await get(client, url, None)) == (401, "unauthenticated")
 
 
 async def test_unknown_and_malformed_sessions_are_not_found(
-    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
     """A malformed id, an unknown one, or another kind's live session: 404 alike."""
-    hall = await live.open_session(conn, "opening", f"{sw.tender.id}/1")
+    hall = await live.open_session(conn, "opening", f"{uuid.uuid4()}/1")
     for which in ("not-a-uuid", str(uuid.uuid4()), str(hall.id), "%00"):
-        response = await _get(client, f"/api/v1/evaluations/{which}", "staff")
+        response = await get(client, f"/api/v1/evaluations/{which}", "staff")
         expected = (400, "text_contains_nul") if which == "%00" else (404, "live_session_not_found")
         assert code(response) == expected
-        for tail in ("clarifications", "notes", "venues/handovers", "report", "report.pdf"):
+        for tail in ("clarifications", "notes", "venues/handovers", "report", "report.pdf",
+                     "events"):  # fmt: skip
             if which != "%00":
-                refused = await _get(client, f"/api/v1/evaluations/{which}/{tail}", "staff")
+                refused = await get(client, f"/api/v1/evaluations/{which}/{tail}", "staff")
                 assert code(refused) == (404, "live_session_not_found"), tail
 
 
-async def test_a_lots_sessions_per_object(client: httpx.AsyncClient, sw: SessionWorld) -> None:
+async def test_a_lots_sessions_per_object(client: httpx.AsyncClient, w: SessionWorld) -> None:
     """Listed for its participants (as each may see it); refused to strangers; an unknown
     or malformed tender or lot is not found."""
-    url = f"/api/v1/tenders/{sw.tender.id}/lots/1/evaluations"
-    listed = await _get(client, url, "staff")
+    tender_id = w.state.tender_id
+    url = f"/api/v1/tenders/{tender_id}/lots/1/evaluations"
+    listed = await get(client, url, "staff")
     assert listed.status_code == 200, listed.text
     (item,) = listed.json()["items"]
-    assert item["id"] == str(sw.state.id)
-    (seen,) = (await _get(client, url, "bidder1")).json()["items"]
+    assert (item["id"], item["phase"]) == (str(w.state.id), "scheduled")
+    (seen,) = (await get(client, url, "bidder1")).json()["items"]
     assert seen["seats"] is None
-    assert code(await _get(client, url, "otheragent")) == (403, "permission_denied")
-    assert code(
-        await _get(client, f"/api/v1/tenders/{sw.tender.id}/lots/7/evaluations", "staff")
-    ) == (404, "tender_lot_not_found")
-    assert code(await _get(client, "/api/v1/tenders/nope/lots/1/evaluations", "staff")) == (
+    assert code(await get(client, url, "otheragent")) == (403, "permission_denied")
+    assert code(await get(client, f"/api/v1/tenders/{tender_id}/lots/7/evaluations", "staff")) == (
+        404,
+        "tender_lot_not_found",
+    )
+    assert code(await get(client, "/api/v1/tenders/nope/lots/1/evaluations", "staff")) == (
         404,
         "tender_not_found",
     )
@@ -113,7 +180,7 @@ async def test_a_lots_sessions_per_object(client: httpx.AsyncClient, sw: Session
 GOOD: dict[str, Any] = {
     "tender_id": str(uuid.uuid4()),
     "lot": "1",
-    "main_venue_id": MAIN_VENUE,
+    "main_venue_id": MAIN_VENUE.id,
     "representatives": [],
     "starts_at": "2026-12-08T01:00:00Z",
 }
@@ -138,7 +205,6 @@ BAD_SCHEDULES: list[tuple[Any, tuple[int, str]]] = [
 async def test_malformed_schedules_are_refused_and_nothing_is_written(
     client: httpx.AsyncClient,
     conn: asyncpg.Connection,
-    web_world: World,
     body: Any,
     expected: tuple[int, str],
 ) -> None:
@@ -158,51 +224,12 @@ async def test_malformed_schedules_are_refused_and_nothing_is_written(
 
 
 async def test_the_world_is_unchanged_by_reads(
-    client: httpx.AsyncClient, conn: asyncpg.Connection, sw: SessionWorld
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
-    """Reading a session writes nothing (no log entry, no event)."""
+    """Reading a session, its list and its events writes nothing (no log, no event)."""
     headers = await login(client, "staff")
-    before = await counts(conn)
-    response = await client.get(f"/api/v1/evaluations/{sw.state.id}", headers=headers)
-    assert response.status_code == 200
-    assert await counts(conn) == before
-
-
-async def test_events_so_far_are_filtered_by_the_viewers_audiences(
-    app: Starlette,
-    client: httpx.AsyncClient,
-    conn: asyncpg.Connection,
-    sw: SessionWorld,
-    stand_in: SessionStandIn,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Read-only: each viewer gets the events of its audiences as the socket would send
-    them (the kind decides the audiences); a bidder is no participant (403)."""
-    url = f"/api/v1/evaluations/{sw.state.id}/events"
-    staff = await login(client, "staff")
-    assert code(await client.get(url, headers=staff)) == (404, "live_session_not_found")
-    monkeypatch.setitem(services(app).live.kinds, "evaluation", StandInKind(stand_in))
-    expert = sw.expert(1).id
-    for kind, audience in (
-        ("session.phase", "all"),
-        ("sheet.revealed", "role:committee"),
-        ("member.identity", "role:staff"),
-        ("supervisor.note", "role:supervisor"),
-        ("snapshot", f"user:{expert}"),
-    ):
-        await live.append_event(conn, sw.state.id, kind=kind, data={"n": 1}, audience=audience)
-    seen = {
-        username: [e["kind"] for e in (await _get(client, url, username)).json()["items"]]
-        for username in ("staff", "supervisor", "expert1", "expert2", "agent")
-    }
-    assert seen == {
-        "staff": ["session.phase", "member.identity"],
-        "supervisor": ["session.phase", "member.identity", "supervisor.note"],
-        "expert1": ["session.phase", "sheet.revealed", "snapshot"],
-        "expert2": ["session.phase", "sheet.revealed"],
-        "agent": ["session.phase"],
-    }
-    later = (await client.get(f"{url}?after=2", headers=staff)).json()
-    assert ([e["seq"] for e in later["items"]], later["last_seq"]) == ([3], 5)
-    assert code(await client.get(f"{url}?after=-1", headers=staff)) == (422, "request_invalid")
-    assert code(await _get(client, url, "bidder1")) == (403, "permission_denied")
+    before = await footprint(conn, w), await counts(conn)
+    for tail in ("", "/events", "/clarifications", "/notes", "/venues/handovers"):
+        response = await client.get(f"/api/v1/evaluations/{w.state.id}{tail}", headers=headers)
+        assert response.status_code == 200, (tail, response.text)
+    assert (await footprint(conn, w), await counts(conn)) == before

@@ -79,6 +79,5 @@ async def test_bad_input_gets_its_own_code_and_stores_nothing(
         "opening_record_not_found",
         "permission_denied",
         "opening_objection_not_found",
-        "evaluation_qualification_pending_conflict",  # commercial: no session in that phase
     )
     assert await _rows(pool) == before

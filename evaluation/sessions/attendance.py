@@ -1,0 +1,75 @@
+"""The session's members as the expert pool's attendance record (考勤; issue 11, item 9).
+
+DOMAIN.md, "Attendance and assessment": late over 15 minutes, absent and leaving early
+cost points in the pool's record. Two facts of a session are attendance facts, and each
+enters that record (expert_pool.records.session.record_session_attendance) in the
+command's own transaction: the session's change, its log entry, the pool's row and the
+pool's entry commit together or not at all.
+
+- A member's sign-in counts (venue staff confirm its identity, ``confirm_identity``):
+  ``signed_in`` at the moment the member signed in. Later than the grace period after
+  the draw's session start, it is the pool's LATE offence with its deduction.
+- A member is marked absent (``ops.mark_absent``: no sheet by the phase's deadline, a
+  sheet its client could not reveal in time): ``absent`` with its deduction.
+
+Nothing else is recorded, on purpose. A recusal for a declared conflict is what the law
+asks (Reg. 46), not an offence. A replacement the host requests and a supervisor
+approves (illness, absence) is no ``left_early`` by itself: its reason is free text,
+and only a person can tell an excused illness from leaving the post — the agency or a
+supervisor records that offence in the member's assessment. A socket's join, leave and
+idle (live presence) are a network's, not a member's: the session keeps them as
+evidence. Representatives are the tenderer's staff, not in the pool: nothing of theirs
+is recorded. When the pool holds the fact already (an expert recorded its own sign-in
+through the pool's API), the first record stands and the session goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+
+from evaluation.guards import is_supervisor
+from evaluation.handlers import Ctx
+from evaluation.model import Member, MemberKind
+from evaluation.sessions import member_queries
+from evaluation.sessions.journal import member_actor, staff_actor
+from expert_pool.errors import AttendanceConflict
+from expert_pool.records.service import AttendanceEvent
+from expert_pool.records.session import SessionRecorder, record_session_attendance
+from tender.lifecycle import log_address
+
+
+async def signed_in(ctx: Ctx, member: Member) -> None:
+    """The member's sign-in counts: the pool records it at the time it signed in."""
+    assert member.signed_in_at is not None  # confirm_identity checked it
+    await _record(ctx, member, AttendanceEvent.SIGNED_IN, member.signed_in_at)
+
+
+async def absent(ctx: Ctx, member: Member) -> None:
+    """The member is handled as absent: the pool records the absence now."""
+    await _record(ctx, member, AttendanceEvent.ABSENT, ctx.now)
+
+
+async def _record(ctx: Ctx, member: Member, event: AttendanceEvent, at: datetime) -> None:
+    if member.kind is not MemberKind.EXPERT:
+        return  # the tenderer's representative is in no pool
+    # Already in the pool's record (its savepoint rolled back): the first one stands.
+    with contextlib.suppress(AttendanceConflict):
+        await record_session_attendance(
+            ctx.conn, draw_id=ctx.state.draw_id, user_id=member.user_id, event=event,
+            occurred_at=at, recorded_by=await recorder(ctx),
+        )  # fmt: skip
+
+
+async def recorder(ctx: Ctx) -> SessionRecorder:
+    """The command's actor as the session's log names it (Ops.log): staff by name, a
+    member (the chair closing a phase) by its salted commitment."""
+    member = next((m for m in ctx.state.members if m.user_id == ctx.actor.user_id), None)
+    if member is None:
+        named = staff_actor(ctx.actor, supervisor=is_supervisor(ctx))
+        address = log_address(ctx.actor.address)
+        return SessionRecorder(user_id=ctx.actor.user_id, log_actor=named, address=address)
+    salt = await member_queries.member_salt(ctx.conn, ctx.state.id, member.user_id)
+    assert salt is not None  # every member row has its salt
+    hidden_as, hidden = member_actor(member.user_id, member.kind, salt)
+    return SessionRecorder(user_id=ctx.actor.user_id, log_actor=hidden_as, hidden=hidden)
