@@ -34,6 +34,12 @@ class LiveKind(Protocol):
         """The event kinds its commands may emit."""
 
     @property
+    def regroup_on(self) -> frozenset[str]:
+        """Event kinds after which each socket's audiences are decided again (a member
+        who recused, was marked absent or replaced stops seeing the committee's events
+        at once, not at its next reconnect; refused: the socket closes with 4403)."""
+
+    @property
     def audiences_named(self) -> frozenset[str]:
         """Its named audiences besides ``all`` and ``user:<id>`` (e.g. the hall's ``host``)."""
 

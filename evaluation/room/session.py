@@ -56,6 +56,7 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 NAMED = frozenset({COMMITTEE, STAFF, SUPERVISOR, PANEL})
+REGROUP_ON = frozenset({"member.declared", "member.absent", "member.replaced"})
 
 
 def merge(features: Iterable[Feature]) -> tuple[dict[str, Handler], frozenset[str]]:
@@ -100,6 +101,9 @@ class EvaluationRoom:
 
     name = KIND
     audiences_named = NAMED
+    # A member leaving its seat (a declared conflict, absence, replacement) must stop
+    # seeing the committee's events at once (DESIGN.md "Blind scoring"; 回避).
+    regroup_on = REGROUP_ON
 
     def __init__(
         self, trust: Callable[[], TrustStore], features: Iterable[Feature] = FEATURES

@@ -171,6 +171,7 @@ class OpeningHall:
     commands = frozenset(COMMANDS)
     events = EVENTS
     audiences_named = frozenset({HOST})
+    regroup_on: frozenset[str] = frozenset()  # the hall's watchers never change
 
     def __init__(self, opening: Callable[[], Opening]) -> None:
         self._opening = opening

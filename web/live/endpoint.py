@@ -166,8 +166,21 @@ class LiveConnection:
     async def _send_events(self, sub: Subscription) -> None:
         while True:
             event = await sub.queue.get()
+            if event.kind in self.kind.regroup_on and not await self._regroup():
+                return
             if event.audience in self.audiences:
                 await self.ws.send_json(_event_message(event))
+
+    async def _regroup(self) -> bool:
+        """Decide the socket's audiences again after a change of who sits where (the
+        kind's ``regroup_on``); False: no longer a participant, the socket is closed."""
+        async with acquire(self.pool) as conn:
+            found = await self.kind.audiences(conn, self.actor, self.session)
+        if found is None:
+            await self.ws.close(4403, "no longer a participant of this session")
+            return False
+        self.audiences = found
+        return True
 
     async def _receive_commands(self) -> None:
         while True:

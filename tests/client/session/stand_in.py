@@ -44,6 +44,7 @@ class StandInEvaluation:
          "report.signed", "report.refused", "report.dissent"}
     )  # fmt: skip
     audiences_named: frozenset[str] = frozenset()
+    regroup_on: frozenset[str] = frozenset()
 
     def __init__(self, trust: TrustStore, at: dt.datetime) -> None:
         self.trust, self.at = trust, at

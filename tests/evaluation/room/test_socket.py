@@ -17,7 +17,7 @@ from websockets.asyncio.client import ClientConnection
 from signing.demo_ca import DemoCA
 from tests.accounts.factory import PASSWORD
 from tests.conftest import CloneDatabase, LiveServer
-from tests.evaluation.kit import MAIN_VENUE, Template, session_world
+from tests.evaluation.kit import MAIN_VENUE, Template, session_world, to_conflicts
 from tests.web.trust_dir import trust_ca
 from web.settings import Settings
 
@@ -50,6 +50,16 @@ async def _until(ws: ClientConnection, found: Any) -> list[dict[str, Any]]:
         seen.append(message)
         if found(message):
             return seen
+
+
+async def _drain(ws: ClientConnection) -> tuple[list[dict[str, Any]], int | None]:
+    """Every message until the server closes the socket, and the close code."""
+    seen: list[dict[str, Any]] = []
+    try:
+        while True:
+            seen.append(json.loads(await asyncio.wait_for(ws.recv(), 20)))
+    except websockets.ConnectionClosed as closed:
+        return seen, None if closed.rcvd is None else closed.rcvd.code
 
 
 def _ack(msg_id: str) -> Any:
@@ -112,3 +122,40 @@ async def test_a_bidder_of_the_lot_is_not_admitted(
         await asyncio.wait_for(ws.recv(), 20)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4403
+
+
+async def test_a_member_who_declares_a_conflict_stops_seeing_the_committee_at_once(
+    pool: asyncpg.Pool,
+    evaluation_template: Template,
+    live_server: LiveServer,
+    client: httpx.AsyncClient,
+) -> None:
+    """回避 (DESIGN.md "Blind scoring"): the socket of a member who recused is decided
+    again as the declaration reaches it (the kind's regroup_on) — it is closed with
+    4403, so no later committee event reaches it, not even before it reconnects; a
+    member who declares no conflict keeps its socket."""
+    async with pool.acquire() as proxy:
+        conn: asyncpg.Connection = proxy  # type: ignore[assignment]
+        w = await session_world(conn, evaluation_template)
+        await to_conflicts(conn, w)
+    leaving, staying = w.scenario.committee[0], w.scenario.committee[1]
+    gone = await _connect(live_server, client, w.state.id, leaving.username)
+    kept = await _connect(live_server, client, w.state.id, staying.username)
+    for ws in (gone, kept):
+        assert json.loads(await ws.recv())["type"] == "hello"
+    await _command(kept, "k-1", "declare", conflict=False)
+    assert (await _until(kept, _ack("k-1")))[-1]["type"] == "ack"
+    await _command(gone, "g-1", "declare", conflict=True, explanation="曾在投标人处任职")
+    received, code = await _drain(gone)
+    assert code == 4403, received
+    acked = [m for m in received if m.get("type") == "ack" and m["id"] == "g-1"]
+    assert len(acked) == 1  # its own declaration was applied and acknowledged
+    later = [m for m in received if m.get("type") == "event" and m["seq"] > acked[0]["seq"]]
+    assert later == []  # and nothing after it reached the recused member
+    # The member who stays still hears the committee: the declaration's event reached it.
+    seen = await _until(kept, lambda m: m.get("seq") == acked[0]["seq"])
+    assert (seen[-1]["kind"], seen[-1]["data"]) == (
+        "member.declared",
+        {"seat": 1, "conflict": True},
+    )
+    await kept.close()

@@ -42,6 +42,7 @@ class EchoKind:
     commands = frozenset({"say", "whisper"})
     events = frozenset({"said", "whispered"})
     audiences_named: frozenset[str] = frozenset()
+    regroup_on: frozenset[str] = frozenset()
 
     async def audiences(
         self, conn: asyncpg.Connection, actor: Actor, session: LiveSession
