@@ -40,7 +40,7 @@ from evaluation.clarifications.model import (
 from evaluation.clarifications.parties import Standing, bidder_codes, viewer
 from evaluation.errors import EvaluationSessionOver
 from evaluation.events import EvaluationEvent
-from evaluation.model import SessionState
+from evaluation.model import Phase, SessionState
 from live import queries as live
 from signing.canonical import sha256_hex
 from signing.certs import cert_sha256, subject_credit_code
@@ -63,10 +63,13 @@ class LoadSession(Protocol):
 async def list_clarifications(
     conn: asyncpg.Connection, actor: Actor, state: SessionState
 ) -> list[Clarification]:
-    """Every clarification for overseers, members and the tender's parties; a bidder's
-    own for a bidder; ``permission_denied`` for anyone else."""
+    """Every clarification for overseers and members, and for the tender's parties once
+    the session has closed (a question is a finding of the committee: nothing carries one
+    to the agency and the tenderer before the result); a bidder's own for a bidder;
+    ``permission_denied`` for anyone else."""
     seen = await viewer(conn, actor, state)
-    if seen.standing is Standing.NONE:
+    early = seen.standing is Standing.PARTY and state.phase is not Phase.CLOSED
+    if seen.standing is Standing.NONE or early:
         raise PermissionDenied(
             "clarifications are read by the session's participants and the bidder asked",
             details={"action": "read_clarifications", "resource": "evaluation"},

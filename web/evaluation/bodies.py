@@ -23,6 +23,7 @@ from evaluation.clarifications.model import Clarification
 from evaluation.clarifications.parties import Standing, Viewer
 from evaluation.model import Member, SessionState
 from evaluation.notes.model import Note
+from evaluation.sessions.views import started
 from evaluation.venues.model import Handover
 from live.model import LiveEvent
 from web.errors import RequestInvalid
@@ -68,8 +69,8 @@ class SessionBody(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     live_session_id: str
     websocket: str
-    tender_id: str
-    lot: str
+    tender_id: str | None  # None to a member before the start (四不知: the project unknown)
+    lot: str | None
     attempt: int
     phase: str
     phase_deadline: str | None
@@ -110,14 +111,16 @@ def session_body(
 ) -> SessionBody:
     """The session for one viewer (``names``: display names of the members it may see)."""
     seats = None
+    # 四不知 (DOMAIN.md): the committee learns the project only at the start.
+    hidden = viewer.standing is Standing.MEMBER and not started(state.phase)
     if viewer.standing is not Standing.BIDDER:
         seats = [_seat(m, viewer, m.user_id == viewer_id, names) for m in state.seated]
     return SessionBody(
         id=str(state.id),
         live_session_id=str(state.id),
         websocket=f"/api/v1/live/{state.id}",
-        tender_id=str(state.tender_id),
-        lot=state.lot,
+        tender_id=None if hidden else str(state.tender_id),
+        lot=None if hidden else state.lot,
         attempt=state.attempt,
         phase=str(state.phase),
         phase_deadline=_iso(state.phase_deadline),

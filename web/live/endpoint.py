@@ -27,6 +27,7 @@ import dataclasses
 import logging
 import socket
 import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -119,6 +120,17 @@ def _decode(raw: str) -> Command | RequestInvalid:
         return RequestInvalid(f"bad message: {exc}")
 
 
+def _decode_frame(frame: Mapping[str, Any]) -> Command | RequestInvalid:
+    """A received frame: a text frame decoded, a binary one refused (the protocol is JSON
+    text frames: docs/live-sessions.md), a disconnect raised as the endpoint expects."""
+    if frame["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(frame.get("code", 1000), frame.get("reason"))
+    text = frame.get("text")
+    if text is None:
+        return RequestInvalid("frames are JSON text, never binary")
+    return _decode(text)
+
+
 class LiveConnection:
     """One participant's socket in one session."""
 
@@ -184,7 +196,7 @@ class LiveConnection:
 
     async def _receive_commands(self) -> None:
         while True:
-            message = _decode(await self.ws.receive_text())
+            message = _decode_frame(await self.ws.receive())
             wait = self.bucket.take(time.monotonic())
             if wait > 0:
                 if self.bucket.exhausted:

@@ -88,6 +88,12 @@ async def test_a_domain_refusal_is_an_error_message_and_stores_nothing(
         malformed = await receive(ws, "error")
         await ws.send(json.dumps({"id": "x" * 65, "type": "say"}))
         bad_id = await receive(ws, "error")
+        await ws.send(b"\x00\x01{}")  # a binary frame: refused, the socket stays open
+        binary = await receive(ws, "error")
+        await ws.send(json.dumps({"id": "after", "type": "shout", "data": {}}))
+        still_open = await receive(ws, "error")
+    assert (binary["id"], binary["error"]["code"]) == (None, "request_invalid")
+    assert still_open["id"] == "after"
     assert (error["id"], error["error"]["code"]) == ("bad", "echo_rule_broken")
     assert malformed["error"]["code"] == "request_invalid"
     assert bad_id["error"]["code"] == "request_invalid"
