@@ -197,15 +197,23 @@ async def test_a_sealed_session_takes_no_answer(
 async def test_who_reads_which_clarifications(
     conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
-    """Participants read all; a bidder its own; anyone else is refused (403)."""
+    """Overseers and members read all; the tender's agency and tenderer only after the
+    close (a question is a committee finding: nothing carries one to them before the
+    result); a bidder its own; anyone else is refused (403)."""
     w = await session_world(conn, evaluation_template)
     await in_qualification(conn, w)
     first, second = await ask(conn, w, 0), await ask(conn, w, 1)
     world = w.scenario.world
     state = await load(conn, w)
     everything = [first.id, second.id]
-    for actor in (w.staff, w.supervisor, w.agency, w.tenderer, w.member(3)):
+    for actor in (w.staff, w.supervisor, w.member(3)):
         assert [c.id for c in await list_clarifications(conn, actor, state)] == everything
+    for actor in (w.agency, w.tenderer):  # before the result
+        with pytest.raises(PermissionDenied):
+            await list_clarifications(conn, actor, state)
+    closed = dataclasses.replace(state, phase=Phase.CLOSED)  # the same rule once closed
+    for actor in (w.agency, w.tenderer):
+        assert [c.id for c in await list_clarifications(conn, actor, closed)] == everything
     assert [c.id for c in await list_clarifications(conn, world.bidders[0], state)] == [first.id]
     assert [c.id for c in await list_clarifications(conn, world.bidders[1], state)] == [second.id]
     assert await list_clarifications(conn, world.bidders[2], state) == []

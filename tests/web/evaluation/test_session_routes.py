@@ -108,10 +108,14 @@ async def test_a_second_session_while_the_first_is_open_is_a_conflict(
 async def test_each_role_sees_what_the_rules_allow(
     client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
-    """两随机、四不知: overseers see names and venues; a member its own name; the agency
-    and tenderer seats only; a bidder the phase only; anyone else nothing."""
-    await in_qualification(conn, w)
+    """两随机、四不知: overseers see names and venues; a member its own name, and the
+    project only from the start; the agency and tenderer seats only; a bidder the phase
+    only; anyone else nothing."""
     url = f"/api/v1/evaluations/{w.state.id}"
+    early = (await get(client, url, w.member(3))).json()  # scheduled: before the start
+    assert (early["phase"], early["tender_id"], early["lot"]) == ("scheduled", None, None)
+    assert (await get(client, url, "staff")).json()["tender_id"] == str(w.state.tender_id)
+    await in_qualification(conn, w)
     staff = (await get(client, url, "staff")).json()
     assert staff["phase"] == "qualification"
     assert staff["websocket"] == f"/api/v1/live/{w.state.id}"
@@ -122,6 +126,7 @@ async def test_each_role_sees_what_the_rules_allow(
     assert (staff["seats_present"], staff["chair_seat"]) == (5, 1)
     assert (await get(client, url, "supervisor")).json() == staff
     member = (await get(client, url, w.member(3))).json()
+    assert (member["tender_id"], member["lot"]) == (str(w.state.tender_id), "1")
     assert [s["seat"] for s in member["seats"] if s["name"] is not None] == [3]
     assert member["seats"][2]["user_id"] == str(w.member(3).user_id)
     assert member["main_venue_id"] is None
