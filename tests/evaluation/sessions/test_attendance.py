@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from uuid import UUID
 
 import asyncpg
 
+from accounts.model import Actor
 from evaluation.errors import EvaluationHostOnly
 from evaluation.model import DEFAULT_POLICY
 from expert_pool.answers import queries as draw_members
@@ -23,6 +25,7 @@ from tests.evaluation.kit import (
     MAIN_VENUE,
     SessionWorld,
     Template,
+    context,
     load,
     refuse,
     send,
@@ -127,18 +130,30 @@ async def test_a_late_sign_in_costs_the_late_deduction(
     assert [str(s) for s in year.record.sanctions] == ["report_and_publish"]
 
 
+async def _marked_absent(
+    conn: asyncpg.Connection, w: SessionWorld, chair: Actor, seats: Iterable[int]
+) -> None:
+    """What the chair's close_phase does for each member without a sheet, through the
+    core's real Ops in the chair's context (closing with no sheet at all is refused:
+    sheet_none_counted_conflict, so the tests call the Ops as close_phase does)."""
+    async with conn.transaction():
+        ctx = await context(conn, w, chair)
+        for seat in seats:
+            await ctx.ops.mark_absent(ctx, seat, "no sheet")
+
+
 async def test_an_absent_member_is_recorded_absent_with_its_deduction(
     conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
-    """The chair closes the qualification after its deadline with no sheet in: every
-    member is absent (ops.mark_absent); each expert's record gains ABSENT (20 points),
-    the representatives' nothing. The chair here is a representative: the pool's entry
-    hides it as the session's log does."""
+    """The chair closes the qualification after its deadline and the experts have no
+    sheet in: each is absent (ops.mark_absent, as close_phase calls it); each expert's
+    record gains ABSENT (20 points), the representatives' nothing. The chair here is a
+    representative: the pool's entry hides it as the session's log does."""
     reps = [await tenderer_user(conn, evaluation_template, n) for n in ("rep1", "rep2")]
     policy = dataclasses.replace(DEFAULT_POLICY, qualification_minutes=0)
     w = await session_world(conn, evaluation_template, representatives=reps, policy=policy)
     await to_qualification(conn, w, chair=6)
-    await send(conn, w, w.member(6), "close_phase")
+    await _marked_absent(conn, w, w.member(6), range(1, 6))
     expert_ids = [await _expert_id(conn, w.member(s).user_id) for s in range(1, 6)]
     absent = [x for x, event, _ in await _attendance(conn, w) if event == "absent"]
     assert absent == expert_ids
@@ -168,7 +183,7 @@ async def test_an_expert_chair_marking_absent_is_hidden_by_its_draw_commitment(
     policy = dataclasses.replace(DEFAULT_POLICY, qualification_minutes=0)
     w = await session_world(conn, evaluation_template, policy=policy)
     await to_qualification(conn, w, chair=3)
-    await send(conn, w, w.member(3), "close_phase")
+    await _marked_absent(conn, w, w.member(3), range(1, 6))
     chair = await _expert_id(conn, w.member(3).user_id)
     salt = (await draw_members.member_salts(conn, w.state.draw_id))[chair]
     logged = [(e, raw) for e, raw in await _pool_entries(conn) if e.data["event"] == "absent"]
