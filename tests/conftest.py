@@ -36,6 +36,10 @@ from web.settings import Settings
 
 TEMPLATE = "etender_template"
 
+# The opened evaluation lot (a real bid deadline to wait for) is one fixture for the
+# whole tree, built at most once per test process: tests/evaluation/template.py.
+pytest_plugins = ("tests.evaluation.template",)
+
 
 def _raise_logging_error(record: logging.LogRecord) -> None:
     raise  # the error the handler is handling: a test that logs it fails

@@ -1,16 +1,15 @@
 """A real evaluation session world for every evaluation test (issue 11).
 
-Opening a lot honestly takes real time (the bid deadline binds every sealed part:
-tests/evaluation/scenario.py waits for it), so the opened lot is built once per test
-run into a database of its own, ``evaluation_template``, and each test gets a fresh
-clone of it (``scenario_database``, registered as the ``database`` fixture wherever
-it is imported). A test then schedules its session (:func:`session_world`) through
-the real service and drives it through ``live.service.apply`` — the engine — with real
-commands (:func:`send`).
+The opened lot is built once per test process (``evaluation_template``,
+tests/evaluation/template.py, registered for the whole tree by tests/conftest.py), and
+each test gets a fresh clone of it (``scenario_database``, registered as the
+``database`` fixture wherever it is imported). A test then schedules its session
+(:func:`session_world`) through the real service and drives it through
+``live.service.apply`` — the engine — with real commands (:func:`send`).
 
 In a test folder's conftest.py::
 
-    from tests.evaluation.kit import evaluation_template, scenario_database  # noqa: F401
+    from tests.evaluation.kit import scenario_database  # noqa: F401
 
 then ``pool``, ``conn`` and ``owner_conn`` are the clone's.
 """
@@ -22,8 +21,7 @@ import datetime as dt
 import itertools
 import secrets
 from collections.abc import AsyncIterator, Mapping, Sequence
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -36,78 +34,17 @@ from evaluation.model import DEFAULT_POLICY, EvaluationPolicy, SessionState
 from evaluation.room.session import EvaluationRoom
 from evaluation.sessions import service as sessions
 from evaluation.sessions.ops import Ops
-from expert_pool.venues import service as venues
-from expert_pool.venues.model import Venue
 from live import queries as live_queries
 from live import service as live
 from live.model import Command, LiveEvent, LiveSession
-from signing.certs import Identity
-from signing.demo_ca import DemoCA, issue_identity
 from signing.errors import EtenderError
 from tender.queries import database_now
 from tests.accounts.factory import actor_for, log_size, make_user
-from tests.conftest import TEMPLATE, CloneDatabase, PgServer
-from tests.evaluation.scenario import Scenario, opened_lot
-from tests.tender.world import build_world, register_certificate
-from web.db.database import open_pool
+from tests.conftest import CloneDatabase, PgServer
+from tests.evaluation.scenario import Scenario
+from tests.evaluation.template import MAIN_VENUE, OTHER_VENUE, Template
 
-MAIN_VENUE = Venue(id="V-MAIN", name="宣城市公共资源交易中心评标室", region="341802", seats=20)
-OTHER_VENUE = Venue(id="V-OTHER", name="合肥市公共资源交易中心评标室", region="340100", seats=20)
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class Template:
-    """The opened lot, built once, in a database each test clones."""
-
-    name: str
-    scenario: Scenario
-    member_identities: Mapping[UUID, Identity]  # each drawn expert's signing identity
-    data_dir: Path
-    output_root: Path
-
-
-async def _build(conn: asyncpg.Connection, pool: asyncpg.Pool, ca: DemoCA, root: Path) -> Template:
-    world = await build_world(conn, ca, passwords=True)
-    scenario = await opened_lot(conn, pool, world, root / "data", root / "opened")
-    for venue in (MAIN_VENUE, OTHER_VENUE):
-        await venues.create_venue(conn, world.staff, venue)
-    identities = {}
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
-    for user in scenario.committee:
-        # A certificate registered in accounts/keys: members sign their sheets with it.
-        identity = issue_identity(ca, name=user.display_name, now=now)
-        await register_certificate(conn, user.id, identity)
-        identities[user.id] = identity
-    return Template(
-        name="", scenario=scenario, member_identities=identities,
-        data_dir=root / "data", output_root=root / "opened",
-    )  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-async def evaluation_template(
-    pg_server: PgServer, ca: DemoCA, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Template]:
-    """The opened lot of tests/evaluation/scenario.py in a database of its own (once)."""
-    name = f"etender_eval_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(pg_server.dsn("postgres"))
-    try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
-    finally:
-        await admin.close()
-    pool = await open_pool(CloneDatabase(pg_server, name).app_dsn, min_size=1, max_size=4)
-    try:
-        async with pool.acquire() as conn:
-            root = tmp_path_factory.mktemp("evaluation")
-            built = await _build(cast(asyncpg.Connection, conn), pool, ca, root)
-    finally:
-        await pool.close()  # a template database has no connection when it is cloned
-    yield dataclasses.replace(built, name=name)
-    admin = await asyncpg.connect(pg_server.dsn("postgres"))
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
+__all__ = ["MAIN_VENUE", "OTHER_VENUE", "Template"]
 
 
 @pytest.fixture(name="database")

@@ -9,8 +9,6 @@ name drawn experts, and the experts who act, only by salted commitments
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import asyncpg
 
 from accounts.sessions import service as sessions
@@ -19,8 +17,8 @@ from audit import service as audit
 from evaluation.bid_files.service import list_bid_files, open_bid_file, read_chunks
 from signing.log.entry import LogEntry, commit
 from tests.accounts.factory import PASSWORD, actor_for
-from tests.evaluation.scenario import expert_address, opened_lot
-from tests.tender.world import World
+from tests.evaluation.scenario import expert_address
+from tests.evaluation.template import Template
 
 
 async def _every_entry(conn: asyncpg.Connection) -> list[bytes]:
@@ -54,9 +52,9 @@ async def _secrets_of(conn: asyncpg.Connection, user_ids: list[str]) -> dict[str
 
 
 async def test_a_witness_reading_every_entry_finds_no_drawn_expert_before_the_award(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+    conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
-    s = await opened_lot(conn, pool, world, tmp_path / "data", tmp_path / "opened")
+    s = evaluation_template.scenario  # reads only: its opened parts are not copied
     first_draw = await conn.fetchval(
         "SELECT min(idx) FROM log_entries WHERE kind = 'draw.requested'"
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -24,16 +26,18 @@ from evaluation.errors import (
 from signing.log.entry import LogEntry
 from tender.errors import LotNotFound, TenderNotFound
 from tests.accounts.factory import actor_for, log_size
-from tests.evaluation.scenario import FILE_NAME, Scenario, opened_lot
-from tests.tender.world import World, entries
+from tests.evaluation.scenario import FILE_NAME, Scenario
+from tests.evaluation.template import Template
+from tests.tender.world import entries
 
 KIND = "evaluation.bid_file_read"
 
 
-async def _scenario(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
-) -> Scenario:
-    return await opened_lot(conn, pool, world, tmp_path / "data", tmp_path / "opened")
+def _scenario(template: Template, tmp_path: Path) -> Scenario:
+    """The template's opened lot (this test's clone), its opened parts copied: a test
+    may plant links in them."""
+    output_root = shutil.copytree(template.output_root, tmp_path / "opened", symlinks=True)
+    return dataclasses.replace(template.scenario, output_root=output_root)
 
 
 async def _bytes(opened: OpenedBidFile) -> bytes:
@@ -57,11 +61,12 @@ async def _bid_of(conn: asyncpg.Connection, s: Scenario, index: int) -> uuid.UUI
 
 
 async def test_the_committee_and_supervisors_read_opened_files_and_each_read_is_logged(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+    conn: asyncpg.Connection, evaluation_template: Template, tmp_path: Path
 ) -> None:
     """A confirmed committee member and the department's supervisor list and read the
     technical files (bytes hash to the manifest's sha256); each read is one log entry."""
-    s = await _scenario(conn, pool, world, tmp_path)
+    s = _scenario(evaluation_template, tmp_path)
+    world = s.world
     member = await actor_for(conn, s.committee[0])
     listed = await list_bid_files(conn, member, s.tender.id, "1", output_root=s.output_root)
     codes = sorted(b.org.credit_code for b in s.bidders)
@@ -157,11 +162,11 @@ async def _only_opened_listed_files_are_read(conn: asyncpg.Connection, s: Scenar
 
 
 async def test_links_and_changed_files_in_the_output_are_refused(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+    conn: asyncpg.Connection, evaluation_template: Template, tmp_path: Path
 ) -> None:
     """A symlink planted for a listed file or a part directory, a resized file and an
     edited manifest are refused as bid_file_integrity_conflict, and nothing is logged."""
-    s = await _scenario(conn, pool, world, tmp_path)
+    s = _scenario(evaluation_template, tmp_path)
     member = await actor_for(conn, s.committee[1])
     bids = [await _bid_of(conn, s, i) for i in range(3)]
     lot_dir = s.output_root / str(s.tender.id) / "1"

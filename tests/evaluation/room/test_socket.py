@@ -14,7 +14,6 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from signing.demo_ca import DemoCA
 from tests.accounts.factory import PASSWORD
 from tests.conftest import CloneDatabase, LiveServer
 from tests.evaluation.kit import MAIN_VENUE, Template, session_world, to_conflicts
@@ -23,10 +22,12 @@ from web.settings import Settings
 
 
 @pytest.fixture(name="settings")
-def fixture_settings(tmp_path: Path, database: CloneDatabase, ca: DemoCA) -> Settings:
+def fixture_settings(
+    tmp_path: Path, database: CloneDatabase, evaluation_template: Template
+) -> Settings:
     """The app on the test's clone, trusting the CA that issued the members' certificates."""
     data_dir = tmp_path / "data"
-    trust_ca(data_dir, ca)
+    trust_ca(data_dir, evaluation_template.scenario.world.ca)
     return Settings(database_url=database.app_dsn, data_dir=data_dir)
 
 

@@ -16,19 +16,18 @@ from signing.demo_ca import DemoCA
 from tests.conftest import CloneDatabase
 from tests.evaluation import kit
 from tests.evaluation.kit import SessionWorld, Template, session_world
-from tests.tender.world import FAST, live_ca
+from tests.tender.world import FAST
 from tests.web.evaluation.closing import copy_data
 from web.settings import Settings
 
 # The opened lot built once, and the ``database`` fixture replaced by a clone of it.
-evaluation_template = kit.evaluation_template
 scenario_database = kit.scenario_database
 
 
 @pytest.fixture(scope="session")
-def ca() -> DemoCA:
+def ca(evaluation_template: Template) -> DemoCA:
     """The CA of the template's world: its users' certificates, the app's trust root."""
-    return live_ca()
+    return evaluation_template.scenario.world.ca
 
 
 @pytest.fixture

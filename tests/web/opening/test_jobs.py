@@ -20,16 +20,14 @@ from signing.demo_ca import DemoCA
 from tender import queries, service
 from tender.model import Tender
 from tender.opening import session as live_opening
-from tender.opening.publication import opening_record
 from tender.submission import freeze
 from tests.conftest import CloneDatabase
-from tests.evaluation.scenario import opened_lot
 from tests.tender.clock import fast_forward
 from tests.tender.kit import a_draft, a_lot, a_schedule
 from tests.tender.submission.kit import bidder, make_submission, submit_sealed
-from tests.tender.world import SOON, World, appoint, build_world, live_ca
+from tests.tender.world import SOON, World, appoint, build_world
 from tests.web.tender.http_kit import fixture_http_ca
-from web.opening.jobs import announce_missed, closed_lots, settle_closed_windows
+from web.opening.jobs import closed_lots, settle_closed_windows
 from web.settings import Settings
 
 __all__ = ["fixture_http_ca"]
@@ -130,27 +128,6 @@ async def _hall_when_announced(conn: asyncpg.Connection, tender: Tender) -> list
             return events
         await asyncio.sleep(0.1)
     raise AssertionError("the settle job announced no record")
-
-
-async def test_a_record_the_hall_never_heard_of_is_announced_once(
-    pool: asyncpg.Pool, tmp_path: Path
-) -> None:
-    """A process that stops between publishing a record and announcing it (唱标): the next
-    run of the job announces it, once; the runs after change nothing."""
-    async with pool.acquire() as proxy:
-        conn = cast(asyncpg.Connection, proxy)
-        world = await build_world(conn, live_ca())
-        # Officials release through the service, as a route would before its announcement.
-        done = await opened_lot(conn, pool, world, tmp_path / "data", tmp_path / "opened")
-        record = await opening_record(conn, done.tender.id, "1", "technical")
-        assert await hall_events(conn, done.tender) == []
-        assert await announce_missed(conn) == [f"{done.tender.id}/1"]
-        events = await hall_events(conn, done.tender)
-        assert [(e.kind, e.data["record"]) for e in events] == [
-            ("record.announced", record.body.decode())
-        ]
-        assert await announce_missed(conn) == []
-        assert len(await hall_events(conn, done.tender)) == 1
 
 
 async def _record_when_published(client: httpx.AsyncClient, tender: Tender) -> bytes:
