@@ -198,8 +198,13 @@ async def _receive(
             details={"offset": upload.committed_offset},
         )
     path = sub.store.staging_dir / upload.staging_id
-    if offset == upload.declared_size and not path.exists():
-        return await _finish_installed(lease, sub)  # a crash after the rename
+    if not path.exists() and sub.store.path_of(upload.declared_sha256).exists():
+        # A writer that crashed after moving the checked part into the blob store and
+        # before marking it complete: the committed offset is recorded only when a
+        # writer releases its lease, so it may be anything up to the size. The staged
+        # file is gone only by that move (or the cleanup, which abandons the upload
+        # first), and the blob is the declared bytes by its name (upload.md §2.3).
+        return await _finish_installed(lease, sub)
     try:
         sink = await asyncio.to_thread(_Staged, path, offset)
     except FileNotFoundError:

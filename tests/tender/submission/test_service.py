@@ -252,6 +252,33 @@ async def test_an_interrupted_upload_resumes_at_its_committed_offset(
     assert sub.store.path_of(done.declared_sha256).read_bytes() == data
 
 
+async def test_a_part_moved_into_the_store_by_a_writer_that_crashed_completes_on_resume(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
+) -> None:
+    """A writer killed after moving the checked part into the blob store and before
+    marking it complete leaves the upload open at its last committed offset (0 for a
+    part sent in one request): the next PUT at that offset completes it (upload.md
+    §2.3); it no longer answers "the staged bytes are gone" for ever."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    who = bidder(world, 0)
+    data = seal_for(world, await sealed_committee(conn, tender), who)
+    digest = hashlib.sha256(data).hexdigest()
+    created = await create_upload(
+        conn, who.actor, tender.id, "1", part="main", size=len(data), sha256=digest, sub=sub
+    )
+    # What the killed writer did before its last step: every byte staged, then moved.
+    staged = sub.store.staging_dir / created.staging_id
+    staged.write_bytes(data)
+    sub.store.install(staged, digest)
+    before = await get_upload(conn, who.actor, created.id)
+    assert (before.committed_offset, before.status) == (0, UploadStatus.OPEN)
+    done = await write_chunk(pool, who.actor, created.id, offset=0, chunks=stream(data), sub=sub)
+    assert (done.status, done.committed_offset) == (UploadStatus.COMPLETE, len(data))
+    assert sub.store.path_of(digest).read_bytes() == data
+    assert _staged(sub) == []
+
+
 async def test_submit_statements_are_verified_against_the_bidder_and_its_parts(
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
 ) -> None:
