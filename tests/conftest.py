@@ -41,6 +41,19 @@ TEMPLATE = "etender_template"
 pytest_plugins = ("tests.evaluation.template",)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first (a stable sort: the rest keep their order). Most of a slow
+    test's time is a real wait (a bid deadline, a server's restart): started first, it
+    overlaps the other workers' tests instead of being the last one left running;
+    ``@pytest.mark.slow(wait=seconds)`` puts the longest waits first of all."""
+
+    def order(item: pytest.Item) -> tuple[bool, float]:
+        slow = item.get_closest_marker("slow")
+        return slow is None, -float(slow.kwargs.get("wait", 0) if slow else 0)
+
+    items.sort(key=order)
+
+
 def _raise_logging_error(record: logging.LogRecord) -> None:
     raise  # the error the handler is handling: a test that logs it fails
 

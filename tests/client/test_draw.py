@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 import rfc8785
 
 from signing.certs import cert_sha256, dump_pem_certificate, dump_pem_private_key
@@ -174,6 +175,7 @@ def _etender(*args: str, stdin: str | None = None) -> subprocess.CompletedProces
     )
 
 
+@pytest.mark.slow
 def test_entropy_is_generated_on_this_machine_as_lowercase_hex() -> None:
     """256 bits by default, different every time; fewer than 128 bits is refused."""
     first, second = _etender("entropy"), _etender("entropy")

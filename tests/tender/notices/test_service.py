@@ -215,6 +215,7 @@ async def test_an_objection_pauses_the_tender_until_answered(
     assert await notices.list_objections(conn, world.bidders[1], tender.id) == []
 
 
+@pytest.mark.slow
 async def test_a_clarification_racing_the_deadline_is_refused_when_it_gets_the_lock_late(
     pool: asyncpg.Pool, conn: asyncpg.Connection, world: World, owner_conn: asyncpg.Connection
 ) -> None:

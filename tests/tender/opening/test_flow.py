@@ -120,6 +120,7 @@ def _by_bidder(progress: LotProgress) -> dict[str, Outcome]:
     return {s.bidder: s.outcome for s in progress.statuses}
 
 
+@pytest.mark.slow
 async def test_two_of_three_officials_open_the_lot_and_the_record_is_signed(
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
 ) -> None:
@@ -195,6 +196,7 @@ async def _frozen_sha(conn: asyncpg.Connection, tender: Tender, who: Bidder) -> 
     return next(e for e in lists[0].entries if e.bidder_id == who.org.id).parts[0].sha256
 
 
+@pytest.mark.slow
 async def test_a_lot_with_two_bids_does_not_open_and_says_why(
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
 ) -> None:
@@ -217,6 +219,7 @@ async def test_a_lot_with_two_bids_does_not_open_and_says_why(
     assert (body["not_opened_reason"], body["entries"]) == ("opening_too_few_bids", [])
 
 
+@pytest.mark.slow
 async def test_commercial_parts_stay_sealed_until_the_host_opens_them(
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
 ) -> None:
@@ -277,6 +280,7 @@ def _these(bids: frozenset[UUID]) -> PassedBids:
     return passed
 
 
+@pytest.mark.slow
 async def test_only_the_bids_that_passed_have_their_commercial_part_opened(
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
 ) -> None:

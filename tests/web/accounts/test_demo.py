@@ -106,6 +106,7 @@ async def test_a_second_load_changes_nothing(pool: asyncpg.Pool) -> None:
         assert await log_size(conn) == size
 
 
+@pytest.mark.slow
 def test_the_command_prints_the_logins_once(
     database: Database,
     monkeypatch: pytest.MonkeyPatch,

@@ -48,6 +48,7 @@ def b64(hashes: list[bytes]) -> list[str]:
     return [base64.b64encode(h).decode() for h in hashes]
 
 
+@pytest.mark.slow
 async def test_every_proof_for_sizes_1_to_64_matches_rfc_9162(
     client: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:

@@ -36,6 +36,7 @@ database = empty_database
 __all__ = ["database", "pool_ca"]
 
 
+@pytest.mark.slow
 async def test_the_demo_has_one_tender_in_evaluation_with_its_committee(
     pool: asyncpg.Pool, pool_ca: DemoCA, tmp_path: Path
 ) -> None:
@@ -88,6 +89,7 @@ async def _phase(database: CloneDatabase, session_id: str) -> str:
     return phase
 
 
+@pytest.mark.slow
 def test_etender_demo_prints_the_committees_logins(
     database: CloneDatabase,
     monkeypatch: pytest.MonkeyPatch,

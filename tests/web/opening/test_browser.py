@@ -37,6 +37,7 @@ async def _login(browser: Any, server: LiveServer, username: str) -> Any:
     return page
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 async def test_the_hall_shows_each_status_live_and_the_prices_only_in_the_record(
     browser: Any,

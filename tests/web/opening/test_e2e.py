@@ -269,7 +269,7 @@ async def events_until_record(ws: ClientConnection) -> tuple[list[dict[str, Any]
         seen.append(message)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(wait=180)  # the deadline, three minutes after the clarification
 async def test_the_whole_opening_through_server_websocket_and_command_line(
     pool: asyncpg.Pool, web_world: World, settings: Settings, live_server: LiveServer,
     client: httpx.AsyncClient, http_ca: DemoCA, tmp_path: Path, owner_conn: asyncpg.Connection,

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import asyncpg
 import httpx
+import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
@@ -64,6 +65,7 @@ def _release(server: LiveServer, token: str, key: Path, tender: str) -> int:
     return main(argv)
 
 
+@pytest.mark.slow
 async def test_officials_release_with_the_client_and_the_record_verifies_with_openssl(
     pool: asyncpg.Pool,
     web_world: World,

@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
 from tender import service
 from tender.model import Tender
@@ -195,6 +196,7 @@ async def test_bad_input_gets_its_own_error_and_stores_nothing(
         assert await conn.fetchval("SELECT count(*) FROM bids") == 0
 
 
+@pytest.mark.slow
 async def test_after_the_deadline_each_bidder_sees_its_own_freeze_line(
     client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str],
     tmp_path: Path,
