@@ -77,6 +77,14 @@ class PgServer:
         self.admin_dsn = admin_dsn
         self.cluster = cluster
 
+    async def admin(self, sql: str) -> None:
+        """Run one statement (CREATE or DROP DATABASE) on the server's admin database."""
+        admin = await asyncpg.connect(self.dsn("postgres"))
+        try:
+            await admin.execute(sql)
+        finally:
+            await admin.close()
+
     def dsn(self, database: str, *, user: str | None = None) -> str:
         """The admin DSN pointed at another database (and optionally another user)."""
         if self.cluster is not None:
@@ -110,12 +118,8 @@ async def pg_server() -> AsyncIterator[PgServer]:
         server = PgServer(cluster.dsn(user=SUPERUSER, database="postgres"), cluster)
     else:
         server = PgServer(external, None)
-    admin = await asyncpg.connect(server.dsn("postgres"))
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE {TEMPLATE}")
-    finally:
-        await admin.close()
+    await server.admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+    await server.admin(f"CREATE DATABASE {TEMPLATE}")
     conn = await asyncpg.connect(server.dsn(TEMPLATE))
     try:
         await migrate(conn)
@@ -148,17 +152,9 @@ class CloneDatabase:
 async def database(pg_server: PgServer) -> AsyncIterator[CloneDatabase]:
     """A fresh database cloned from the migrated template."""
     name = f"t_{secrets.token_hex(6)}"
-    admin = await asyncpg.connect(pg_server.dsn("postgres"))
-    try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
-    finally:
-        await admin.close()
+    await pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
     yield CloneDatabase(pg_server, name)
-    admin = await asyncpg.connect(pg_server.dsn("postgres"))
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
+    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture

@@ -53,19 +53,11 @@ async def scenario_database(
 ) -> AsyncIterator[CloneDatabase]:
     """The test's own clone of the opened lot (replaces the empty ``database``)."""
     name = f"t_{secrets.token_hex(6)}"
-    admin = await asyncpg.connect(pg_server.dsn("postgres"))
-    try:
-        await admin.execute(
-            f"CREATE DATABASE {name} TEMPLATE {evaluation_template.name} STRATEGY WAL_LOG"
-        )
-    finally:
-        await admin.close()
+    await pg_server.admin(
+        f"CREATE DATABASE {name} TEMPLATE {evaluation_template.name} STRATEGY WAL_LOG"
+    )
     yield CloneDatabase(pg_server, name)
-    admin = await asyncpg.connect(pg_server.dsn("postgres"))
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
+    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -71,11 +71,7 @@ async def evaluation_template(
     """The opened lot of tests/evaluation/scenario.py in a database of its own (once)."""
     ca = live_ca()  # its own: the folders' ``ca`` fixtures differ, this is built once
     name = f"etender_eval_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(pg_server.dsn("postgres"))
-    try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
-    finally:
-        await admin.close()
+    await pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
     pool = await open_pool(CloneDatabase(pg_server, name).app_dsn, min_size=1, max_size=4)
     try:
         async with pool.acquire() as conn:
@@ -84,8 +80,4 @@ async def evaluation_template(
     finally:
         await pool.close()  # a template database has no connection when it is cloned
     yield dataclasses.replace(built, name=name)
-    admin = await asyncpg.connect(pg_server.dsn("postgres"))
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
+    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

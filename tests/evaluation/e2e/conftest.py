@@ -27,21 +27,13 @@ class Template:
     lot: CrossCity
 
 
-async def _admin(pg_server: PgServer, sql: str) -> None:
-    admin = await asyncpg.connect(pg_server.dsn("postgres"))
-    try:
-        await admin.execute(sql)
-    finally:
-        await admin.close()
-
-
 @pytest.fixture(scope="session")
 async def cross_city_template(
     pg_server: PgServer, ca: DemoCA, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Template]:
     """The cross-city lot in a database of its own (built once)."""
     name = f"etender_e2e_{secrets.token_hex(4)}"
-    await _admin(pg_server, f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
+    await pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
     pool = await open_pool(CloneDatabase(pg_server, name).app_dsn, min_size=1, max_size=4)
     try:
         async with pool.acquire() as proxy:
@@ -52,7 +44,7 @@ async def cross_city_template(
     finally:
         await pool.close()  # a template database has no connection when it is cloned
     yield Template(name=name, lot=lot)
-    await _admin(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(name="database")
@@ -61,11 +53,11 @@ async def cross_city_database(
 ) -> AsyncIterator[CloneDatabase]:
     """The test's own clone of the cross-city lot (replaces the empty ``database``)."""
     name = f"t_{secrets.token_hex(6)}"
-    await _admin(
-        pg_server, f"CREATE DATABASE {name} TEMPLATE {cross_city_template.name} STRATEGY WAL_LOG"
+    await pg_server.admin(
+        f"CREATE DATABASE {name} TEMPLATE {cross_city_template.name} STRATEGY WAL_LOG"
     )
     yield CloneDatabase(pg_server, name)
-    await _admin(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
