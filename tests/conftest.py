@@ -21,6 +21,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import asyncpg
 import httpx
+import hypothesis
 import pytest
 import uvicorn
 from starlette.applications import Starlette
@@ -39,6 +40,15 @@ TEMPLATE = "etender_template"
 # The opened evaluation lot (a real bid deadline to wait for) is one fixture for the
 # whole tree, built at most once per test process: tests/evaluation/template.py.
 pytest_plugins = ("tests.evaluation.template",)
+
+
+# Hypothesis's deadline and "too slow" health check time each example by the wall
+# clock: on a busy machine they fail tests that are right (CI, stop 20's rerun). No
+# test races the wall clock, these included; the examples themselves stay random.
+hypothesis.settings.register_profile(
+    "etender", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("etender")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
