@@ -49,6 +49,7 @@ from evaluation.sessions.model import (
     time_short,
 )
 from evaluation.sessions.model import vacant_seats as vacant
+from evaluation.sessions.no_shows import mark_no_show
 from evaluation.sessions.ops import Ops, leave_seat, seated_holder, text_sha256
 from evaluation.sessions.service import load
 from evaluation.sessions.views import COMMITTEE, STAFF, detail_emit, when
@@ -287,6 +288,7 @@ HANDLERS: Handlers = {
     "open_sign_in": open_sign_in,
     "sign_in": sign_in,
     "confirm_identity": confirm_identity,
+    "mark_no_show": mark_no_show,
     "start": start,
     "declare": declare,
     "request_replacement": replacements.request_replacement,
