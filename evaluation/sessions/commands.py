@@ -114,6 +114,7 @@ async def confirm_identity(ctx: Ctx) -> list[Emit]:
         raise EvaluationNotSignedIn(f"seat {holder.seat} has not signed in")
     if holder.identity_confirmed_at is not None:
         raise EvaluationIdentityConfirmed(f"seat {holder.seat}'s identity is confirmed already")
+    await attendance.require_venue_staff(ctx, holder)  # 副场: that venue's staff only
     await member_queries.confirm_identity(
         ctx.conn, ctx.state.id, holder, ctx.actor.user_id, ctx.now
     )
