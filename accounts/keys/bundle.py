@@ -37,7 +37,8 @@ def _labels(pem: bytes) -> list[bytes]:
 def check_blocks(pem: bytes) -> None:
     """Refuse a bundle with a block that is not a certificate (a private key first)."""
     labels = _labels(pem)
-    if any(b"PRIVATE KEY" in label for label in labels):
+    # Any spelling of a key block (encrypted, PKCS#1, SEC 1, a mangled boundary) counts.
+    if b"PRIVATE KEY" in pem.upper():
         raise CertificateBundlePrivateKey(
             "the upload contains a private key: it was not stored — send only the "
             "certificate and its chain, and keep the key on your own machine"

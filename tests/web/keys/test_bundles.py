@@ -68,6 +68,7 @@ async def test_a_private_key_in_the_bundle_is_refused_and_never_stored_or_logged
         for pem in (
             _bundle(dump_pem_certificate(alice.certificate), key),
             _bundle(key, dump_pem_certificate(alice.certificate)),
+            _bundle(dump_pem_certificate(alice.certificate), key.lower()),  # mangled
         ):
             refused = await _post(client, bidder, alice, pem)
             assert refused.status_code == 422
