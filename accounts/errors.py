@@ -284,6 +284,18 @@ class CertificateUnacceptable(AccountsError):
     code = "certificate_invalid"
 
 
+class CertificateBundleInvalid(AccountsError):
+    """A PEM bundle with something other than the leaf and the certificates of its chain."""
+
+    code = "certificate_bundle_invalid"
+
+
+class CertificateBundlePrivateKey(AccountsError):
+    """A private key sent with a certificate: keys never leave the user's machine."""
+
+    code = "certificate_private_key_refused"
+
+
 class CertificateOrganisationMismatch(AccountsError):
     """The certificate names another organisation, or a bidder's names none (Reg. credit code)."""
 

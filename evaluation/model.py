@@ -177,6 +177,7 @@ class EvaluationPolicy:
     reveal_minutes: int = 30
     extension_minutes: int = 60  # Reg. 48: added when more than 1/3 say too short
     records_handover_working_days: int = 5
+    no_show_minutes: int = 30  # after the start, a seat not signed in may be marked absent
     max_candidates: int = 3
 
 

@@ -22,6 +22,8 @@
     ├── UnavailabilityNotFound            unavailability_not_found
     ├── VenueNotFound                     venue_not_found
     ├── VenueExists                       venue_exists
+    ├── VenueStaffInvalid                 venue_staff_invalid
+    ├── VenueStaffNotFound                venue_staff_not_found
     ├── DrawNotFound                      draw_not_found
     ├── DrawExists                        draw_exists
     ├── DrawRequestInvalid                draw_request_invalid
@@ -221,6 +223,19 @@ class VenueExists(ExpertPoolError):
 
     code = "venue_exists"
     status = 409
+
+
+class VenueStaffInvalid(ExpertPoolError):
+    """Only active centre staff users are assigned to venues (they confirm identities)."""
+
+    code = "venue_staff_invalid"
+
+
+class VenueStaffNotFound(ExpertPoolError):
+    """The user is not assigned to this venue."""
+
+    code = "venue_staff_not_found"
+    status = 404
 
 
 # --- the draw's lifecycle (expert_pool.service_draws) ---

@@ -25,6 +25,8 @@ class PoolEvent(enum.StrEnum):
     EXPERT_ATTENDANCE = "expert.attendance_recorded"
     EXPERT_ASSESSED = "expert.assessed"
     VENUE_CREATED = "venue.created"
+    VENUE_STAFF_ASSIGNED = "venue.staff_assigned"
+    VENUE_STAFF_UNASSIGNED = "venue.staff_unassigned"
     POLICY_CHANGED = "expert_pool.policy_changed"
     DRAW_REQUESTED = "draw.requested"
     DRAW_PREPARED = "draw.prepared"

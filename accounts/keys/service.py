@@ -22,12 +22,12 @@ from accounts.errors import (
     CertificateAlreadyRegistered,
     CertificateOrganisationMismatch,
     CertificateRequired,
-    CertificateUnacceptable,
     CredentialsInvalid,
     KeyProofInvalid,
     LoginChallengeInvalid,
 )
 from accounts.keys import queries
+from accounts.keys.bundle import trusted_leaf
 from accounts.model import Actor, Role, UserStatus
 from accounts.organisations import queries as organisation_queries
 from accounts.queries import database_now
@@ -35,7 +35,7 @@ from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
 from accounts.sessions.service import open_session
 from accounts.users.service import get_user
 from audit import service as audit
-from signing.certs import cert_sha256, load_pem_certificate, subject_credit_code, subject_name
+from signing.certs import cert_sha256, subject_credit_code, subject_name
 from signing.cms import read_signer, verify_detached
 from signing.errors import SigningError
 from signing.log.entry import Actor as LogActor
@@ -43,7 +43,7 @@ from signing.log.entry import LogEntry, Subject
 from signing.statements.base import SignedStatement
 from signing.statements.login import LoginChallenge, verify_login_response
 from signing.statements.recipient import verify_recipient_statement
-from signing.trust import TrustStore, verify_chain
+from signing.trust import TrustStore
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ async def register_certificate(
     """Register (or rotate to) a signing certificate proven by a signed challenge."""
     challenge = await _use_challenge(conn, nonce)
     now: datetime = await database_now(conn)
-    certificate = _trusted_certificate(certificate_pem, trust, now)
+    certificate = trusted_leaf(certificate_pem, trust, now)  # a bundle: the leaf only
     await _check_organisation(conn, actor, certificate)
     try:
         signer = verify_detached(challenge.to_bytes(), signature, trust, now)
@@ -140,15 +140,6 @@ async def _already_current(conn: asyncpg.Connection, actor: Actor, digest: str) 
     raise CertificateAlreadyRegistered(
         "this certificate is already registered (to another user, or retired by a rotation)"
     )
-
-
-def _trusted_certificate(pem: bytes, trust: TrustStore, now: datetime) -> x509.Certificate:
-    try:
-        certificate = load_pem_certificate(pem)
-        verify_chain(certificate, trust, now)
-    except SigningError as exc:
-        raise CertificateUnacceptable(f"certificate refused ({exc.code}): {exc.message}") from None
-    return certificate
 
 
 async def _check_organisation(

@@ -6,11 +6,14 @@ enters that record (expert_pool.records.session.record_session_attendance) in th
 command's own transaction: the session's change, its log entry, the pool's row and the
 pool's entry commit together or not at all.
 
-- A member's sign-in counts (venue staff confirm its identity, ``confirm_identity``):
-  ``signed_in`` at the moment the member signed in. Later than the grace period after
-  the draw's session start, it is the pool's LATE offence with its deduction.
+- A member's sign-in counts (venue staff confirm its identity, ``confirm_identity``:
+  the host at the main venue, staff assigned to the venue at an assisting one,
+  ``require_venue_staff``): ``signed_in`` at the moment the member signed in. Later
+  than the grace period after the draw's session start, it is the pool's LATE offence
+  with its deduction.
 - A member is marked absent (``ops.mark_absent``: no sheet by the phase's deadline, a
-  sheet its client could not reveal in time): ``absent`` with its deduction.
+  sheet its client could not reveal in time, no sign-in past the start's grace —
+  evaluation/sessions/no_shows.py): ``absent`` with its deduction.
 
 Nothing else is recorded, on purpose. A recusal for a declared conflict is what the law
 asks (Reg. 46), not an offence. A replacement the host requests and a supervisor
@@ -32,10 +35,12 @@ from evaluation.guards import is_supervisor
 from evaluation.handlers import Ctx
 from evaluation.model import Member, MemberKind
 from evaluation.sessions import member_queries
+from evaluation.sessions.errors import EvaluationVenueStaffOnly
 from evaluation.sessions.journal import member_actor, staff_actor
 from expert_pool.errors import AttendanceConflict
 from expert_pool.records.service import AttendanceEvent
 from expert_pool.records.session import SessionRecorder, record_session_attendance
+from expert_pool.venues.staff import is_venue_staff
 from tender.lifecycle import log_address
 
 
@@ -43,6 +48,21 @@ async def signed_in(ctx: Ctx, member: Member) -> None:
     """The member's sign-in counts: the pool records it at the time it signed in."""
     assert member.signed_in_at is not None  # confirm_identity checked it
     await _record(ctx, member, AttendanceEvent.SIGNED_IN, member.signed_in_at)
+
+
+async def require_venue_staff(ctx: Ctx, member: Member) -> None:
+    """Who may confirm the member's identity where it signed in (confirm_identity; the
+    caller checked the actor is centre staff): at the main venue the host, at an
+    assisting venue (副场) only staff assigned to that venue — the ones who see the
+    member there (expert_pool/venues/staff.py)."""
+    venue = member.venue_id
+    if venue is None or venue == ctx.state.main_venue_id:
+        return
+    if not await is_venue_staff(ctx.conn, venue, ctx.actor.user_id):
+        raise EvaluationVenueStaffOnly(
+            f"seat {member.seat} signed in at an assisting venue: its staff confirm the identity",
+            details={"seat": member.seat},
+        )
 
 
 async def absent(ctx: Ctx, member: Member) -> None:

@@ -49,6 +49,7 @@ from evaluation.sessions.model import (
     time_short,
 )
 from evaluation.sessions.model import vacant_seats as vacant
+from evaluation.sessions.no_shows import mark_no_show
 from evaluation.sessions.ops import Ops, leave_seat, seated_holder, text_sha256
 from evaluation.sessions.service import load
 from evaluation.sessions.views import COMMITTEE, STAFF, detail_emit, when
@@ -113,6 +114,7 @@ async def confirm_identity(ctx: Ctx) -> list[Emit]:
         raise EvaluationNotSignedIn(f"seat {holder.seat} has not signed in")
     if holder.identity_confirmed_at is not None:
         raise EvaluationIdentityConfirmed(f"seat {holder.seat}'s identity is confirmed already")
+    await attendance.require_venue_staff(ctx, holder)  # 副场: that venue's staff only
     await member_queries.confirm_identity(
         ctx.conn, ctx.state.id, holder, ctx.actor.user_id, ctx.now
     )
@@ -287,6 +289,7 @@ HANDLERS: Handlers = {
     "open_sign_in": open_sign_in,
     "sign_in": sign_in,
     "confirm_identity": confirm_identity,
+    "mark_no_show": mark_no_show,
     "start": start,
     "declare": declare,
     "request_replacement": replacements.request_replacement,

@@ -21,6 +21,8 @@
     ├── EvaluationReplacementIneligible  evaluation_replacement_ineligible        422
     ├── EvaluationNotPaused              evaluation_not_paused_conflict           409
     ├── EvaluationDeadlineInvalid        evaluation_deadline_conflict             409
+    ├── EvaluationNoShowEarly            evaluation_no_show_early_conflict        409
+    ├── EvaluationVenueStaffOnly         evaluation_venue_staff_only              403
     └── EvaluationNotParticipant         evaluation_not_participant               403
 
 Codes are public (docs/formats/evaluation-session.md §8): never change one.
@@ -167,6 +169,20 @@ class EvaluationDeadlineInvalid(EvaluationError):
 
     code = "evaluation_deadline_conflict"
     status = 409
+
+
+class EvaluationNoShowEarly(EvaluationError):
+    """A seat marked absent for not signing in before the start plus the policy's grace."""
+
+    code = "evaluation_no_show_early_conflict"
+    status = 409
+
+
+class EvaluationVenueStaffOnly(EvaluationError):
+    """An assisting venue's sign-in confirmed by someone not assigned to that venue."""
+
+    code = "evaluation_venue_staff_only"
+    status = 403
 
 
 class EvaluationNotParticipant(EvaluationError):

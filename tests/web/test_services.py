@@ -143,7 +143,8 @@ def test_every_service_is_built_by_create_app_before_the_lifespan(tmp_path: Path
 def test_the_jobs_are_listed_not_registered_on_import() -> None:
     """web/features.py lists every feature's jobs, each with its interval setting."""
     assert [job.name for job in features.JOBS] == [
-        "checkpoint", "security-summary", "evaluation-handover-alerts", "draw-timeouts",
+        "checkpoint", "security-summary", "evaluation-handover-alerts", "evaluation-sign-in-alerts",
+        "draw-timeouts",
         "draw-notices", "opening-settle", "bid-freeze", "upload-cleanup", "tender-overdue-alerts",
     ]  # fmt: skip
     settings = Settings(opening_job_seconds=0.3, freeze_job_seconds=0.4)

@@ -74,7 +74,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         result = run_with_database(work)
         print_result(result, public_url=cli_settings().public_url)
         for done in evaluation:
-            print("\n" + "\n".join(evaluation_summary(done, cli_settings().public_url)))
+            print(
+                "\n"
+                + "\n".join(evaluation_summary(done, cli_settings().public_url, args.client_dir))
+            )
         if result.created and not args.reset_passwords:
             print(f"\ndemo CA and the experts' signing keys (DEMO ONLY): {args.client_dir}/")
         return 0

@@ -11,8 +11,12 @@ three local construction experts, two remote cost engineers and one assisting ve
 drawn with ``etender-draw-v1`` like every draw — which the supervisor's entropy runs and
 every drawn expert confirms with its signature, and has the centre schedule the
 session (the session core's ``schedule``: the confirmed experts take seats 1…5 in draw
-order, the tender moves to evaluation). DEMO ONLY: the loader plays the users' own
-clients with their demo keys, as the pool's demo does.
+order, the tender moves to evaluation). Each demo expert's certificate is registered to
+its account too (accounts/keys, by a signed challenge), as a member's own client does
+before a session: sheets and the report are checked against the member's current
+registered certificate, so the demo's members can score, reveal and sign with
+``etender session`` and the files ``etender demo`` writes. DEMO ONLY: the loader plays
+the users' own clients with their demo keys, as the pool's demo does.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ from tender.model import Tender
 from web import logkey
 from web.db.database import open_pool, target_for
 from web.evaluation import core
-from web.evaluation.demo_opening import actor, open_demo_lot
+from web.evaluation.demo_opening import actor, open_demo_lot, register
 from web.settings import Settings
 
 CATEGORIES = (("A08@local", 3), ("C01@remote", 2), ("venue@remote", 1))
@@ -66,6 +70,7 @@ class DemoEvaluation:
     title: str
     draw_id: str
     committee: tuple[str, ...]  # the confirmed experts' usernames, seat 1 first
+    expert_ids: tuple[str, ...]  # their pool ids (their key files' names), seat 1 first
     session_id: UUID
     keys: Mapping[str, Identity] = dataclasses.field(repr=False)  # bidders', officials'
 
@@ -98,6 +103,18 @@ async def _confirm(
     return who.username
 
 
+async def _register_experts(
+    conn: asyncpg.Connection, identities: Mapping[str, Identity], ca: DemoCA
+) -> None:
+    """Each demo expert's client registers its certificate to its account."""
+    for expert_id, identity in identities.items():
+        profile = await experts.expert(conn, expert_id)
+        assert profile is not None
+        assert profile.user_id is not None
+        who = await actor(conn, (await users.get_user(conn, profile.user_id)).username)
+        await register(conn, who, identity, ca)
+
+
 async def _draw(
     conn: asyncpg.Connection,
     tender: Tender,
@@ -106,8 +123,9 @@ async def _draw(
     ca: DemoCA,
     log: LogIdentity,
     identities: Mapping[str, Identity],
-) -> tuple[str, tuple[str, ...]]:
-    """The lot's evaluation draw, run and confirmed; its id and the committee's usernames."""
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The lot's evaluation draw, run and confirmed: its id, the committee's usernames
+    and expert ids."""
     agency, centre = await actor(conn, "agency"), await actor(conn, "centre.staff")
     supervisor = await actor(conn, "supervisor1")
     tenderer = await organisations.get_organisation(conn, tender.content.tenderer_id)
@@ -131,9 +149,10 @@ async def _draw(
     await _contribute(conn, supervisor, draw.id, log)
     done = await draws.get_draw(conn, draw.id)
     assert done.transcript is not None
+    seated = tuple(seated_experts(done.transcript))
     committee = tuple([await _confirm(conn, draw.id, expert_id, identities[expert_id], ca)
-                       for expert_id in seated_experts(done.transcript)])  # fmt: skip
-    return draw.id, committee
+                       for expert_id in seated])  # fmt: skip
+    return draw.id, committee, seated
 
 
 async def load_demo(
@@ -151,8 +170,9 @@ async def load_demo(
                                  deadline_in=deadline_in)  # fmt: skip
     now = await tender_queries.database_now(conn)
     starts_at = (now + dt.timedelta(hours=2)).replace(second=0, microsecond=0)
-    draw_id, committee = await _draw(conn, opened.tender, starts_at, ca=ca, log=log,
-                                     identities=experts)  # fmt: skip
+    await _register_experts(conn, experts, ca)
+    draw_id, committee, expert_ids = await _draw(conn, opened.tender, starts_at, ca=ca,
+                                                 log=log, identities=experts)  # fmt: skip
     state = await core.schedule(
         conn, await actor(conn, "centre.staff"), opened.tender.id, "1",
         main_venue_id=MAIN_VENUE, representatives=[], starts_at=starts_at,
@@ -162,6 +182,7 @@ async def load_demo(
         title=opened.tender.content.title,
         draw_id=draw_id,
         committee=committee,
+        expert_ids=expert_ids,
         session_id=state.id,
         keys=opened.keys,
     )
@@ -194,11 +215,18 @@ async def load_for_console(
     return result
 
 
-def summary(result: DemoEvaluation, public_url: str) -> list[str]:
+def summary(result: DemoEvaluation, public_url: str, client_dir: Path) -> list[str]:
     """The lines ``etender demo`` prints about the tender in evaluation."""
     seats = ", ".join(f"{seat_label(n)} {name}" for n, name in enumerate(result.committee, 1))
+    files = ", ".join(
+        f"{name} {expert}" for name, expert in zip(result.committee, result.expert_ids, strict=True)
+    )
     return [
         f"tender in evaluation: {result.title} (lot 1, {public_url}/tenders/{result.tender_id})",
         f"  session {result.session_id} — the experts see it at {public_url}/expert/evaluations",
         f"  committee (seat, login): {seats}",
+        f"  their certificates are registered; each member's key files: "
+        f"{client_dir}/keys/<pool id>.crt|.key ({files})",
+        f"  a member scores, reveals and signs with: etender session join|score|reveal|sign "
+        f"--server {public_url} --session {result.session_id} --cert …crt --key …key",
     ]

@@ -107,7 +107,7 @@ async def actor(conn: asyncpg.Connection, username: str) -> Actor:
     )
 
 
-async def _register(conn: asyncpg.Connection, who: Actor, identity: Identity, ca: DemoCA) -> None:
+async def register(conn: asyncpg.Connection, who: Actor, identity: Identity, ca: DemoCA) -> None:
     """The user's client registers its certificate by signing a fresh challenge."""
     challenge = await keys.issue_challenge(conn, origin="etender-demo")
     proof = sign_detached(challenge.to_bytes(), identity.certificate, identity.key,
@@ -158,7 +158,7 @@ async def _officials(
     for name in ("official1", "official2", "official3"):
         who = await actor(conn, name)
         identity, age = _identity(ca, who), X25519Identity.generate()
-        await _register(conn, who, identity, ca)
+        await register(conn, who, identity, ca)
         recipient = age.recipient().encode()
         statement = RecipientStatement.for_certificate(recipient, identity.certificate, now)
         inputs.append(OfficialInput(
@@ -274,7 +274,7 @@ async def open_demo_lot(
     for n, price in enumerate(PRICES, start=1):
         who = await actor(conn, f"bidder{n}")
         identity = _identity(ca, who, await _credit_code(conn, who))
-        await _register(conn, who, identity, ca)
+        await register(conn, who, identity, ca)
         identities[who.username] = identity
         await _bid(conn, pool, sub, tender, who, identity, price, ca)
     assert tender.deadline is not None

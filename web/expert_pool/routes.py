@@ -25,6 +25,7 @@ from expert_pool.model import (
 )
 from web.auth import signed_in
 from web.errors import RequestInvalid
+from web.expert_pool import venue_routes
 from web.expert_pool.bodies import (
     AccountLink,
     AlertList,
@@ -373,4 +374,5 @@ ROUTES = [
         body=PolicyBody,
         response=PolicyBody,
     ),
+    *venue_routes.ROUTES,  # web/expert_pool/venue_routes.py: venue staff
 ]

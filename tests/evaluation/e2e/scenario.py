@@ -27,6 +27,7 @@ from expert_pool.draws import access as draws
 from expert_pool.draws.model import DrawStatus, Purpose
 from expert_pool.pools import service as pools
 from expert_pool.requests import service as requests
+from expert_pool.venues import queries as venue_queries
 from expert_pool.venues import service as venues
 from expert_pool.venues.model import Venue
 from expert_pool.views.service import evaluation_committee
@@ -163,6 +164,10 @@ async def cross_city_lot(
     picked = tuple(v[0] for v in await draw_members.venue_picks(conn, draw_id))
     assert len(picked) == ASSISTING
     assert set(picked) <= {v.id for v in REMOTE}
+    for venue_id in picked:
+        # Test setup: the assisting venues' own centres assigned the staff who confirm
+        # identities there (expert_pool/venues/staff.py); here the host's staff user.
+        await venue_queries.assign_staff(conn, venue_id, world.staff.user_id, world.staff.user_id)
     identities = {}
     now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     for user in committee:

@@ -23,6 +23,7 @@ from evaluation.clarifications.model import Clarification
 from evaluation.model import BidRef
 from evaluation.notes.model import note_form
 from expert_pool.answers import queries as draw_answers
+from expert_pool.venues import queries as venue_queries
 from expert_pool.venues import service as venues
 from expert_pool.venues.model import Venue
 from signing.certs import Identity
@@ -58,6 +59,10 @@ async def pick_assisting_venues(conn: asyncpg.Connection, w: SessionWorld) -> No
     await venues.create_venue(conn, w.staff, WUHU)
     picks = [(venue_id, "venue@remote", i) for i, venue_id in enumerate(ASSISTING)]
     await draw_answers.insert_venue_picks(conn, w.state.draw_id, 90, picks)
+    for venue_id in ASSISTING:
+        # Test setup: the assisting venues' own centres assigned the staff who confirm
+        # identities there (expert_pool/venues/staff.py); here the host's staff user.
+        await venue_queries.assign_staff(conn, venue_id, w.staff.user_id, w.staff.user_id)
 
 
 async def sign_in_at_venues(conn: asyncpg.Connection, w: SessionWorld) -> None:
