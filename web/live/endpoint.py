@@ -59,6 +59,7 @@ from web.auth import client_address, presented_token
 from web.db.database import acquire
 from web.errormap import close_code_for
 from web.errors import CsrfTokenInvalid, RequestInvalid
+from web.http import refuse_duplicate_keys
 from web.services import services
 
 log = logging.getLogger(__name__)
@@ -115,9 +116,15 @@ def _reply_id(message: Command | RequestInvalid) -> str | None:
 def _decode(raw: str) -> Command | RequestInvalid:
     """A client frame as a command, or the refusal of a frame that is not one."""
     try:
-        return msgspec.json.decode(raw, type=Command)
+        command = msgspec.json.decode(raw, type=Command)
+        # A name twice in one object (``{"id": "a", "id": "b"}``, or twice in ``data``)
+        # is refused, never resolved: which value counts would be this parser's choice.
+        refuse_duplicate_keys(raw)
     except msgspec.DecodeError as exc:
         return RequestInvalid(f"bad message: {exc}")
+    except RequestInvalid as exc:
+        return exc
+    return command
 
 
 def _decode_frame(frame: Mapping[str, Any]) -> Command | RequestInvalid:
