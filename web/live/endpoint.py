@@ -44,7 +44,14 @@ from accounts.sessions.model import SessionKind
 from live import service as live
 from live.hub import Hub, Subscription
 from live.kinds import Kinds, LiveKind
-from live.limits import CLOSE_RATE_LIMITED, LiveLimits, TokenBucket, rate_limited
+from live.limits import (
+    CLOSE_FRAME_TOO_BIG,
+    CLOSE_RATE_LIMITED,
+    MAX_FRAME_BYTES,
+    LiveLimits,
+    TokenBucket,
+    rate_limited,
+)
 from live.model import (
     PRESENCE,
     PRESENCE_STATES,
@@ -138,6 +145,16 @@ def _decode_frame(frame: Mapping[str, Any]) -> Command | RequestInvalid:
     return _decode(text)
 
 
+def _too_big(frame: Mapping[str, Any]) -> bool:
+    """Larger than MAX_FRAME_BYTES (the server's ``ws_max_size`` already stops such a frame
+    before it is read whole: web/cli/server.py; this holds under any other server too)."""
+    text, data = frame.get("text"), frame.get("bytes")
+    if text is not None:
+        # A character is at most 4 bytes of UTF-8: count them only when that could matter.
+        return len(text) * 4 > MAX_FRAME_BYTES and len(text.encode("utf-8")) > MAX_FRAME_BYTES
+    return data is not None and len(data) > MAX_FRAME_BYTES
+
+
 class LiveConnection:
     """One participant's socket in one session."""
 
@@ -203,7 +220,13 @@ class LiveConnection:
 
     async def _receive_commands(self) -> None:
         while True:
-            message = _decode_frame(await self.ws.receive())
+            frame = await self.ws.receive()
+            if _too_big(frame):
+                await self.ws.close(
+                    CLOSE_FRAME_TOO_BIG, f"a frame is at most {MAX_FRAME_BYTES} bytes"
+                )
+                return
+            message = _decode_frame(frame)
             wait = self.bucket.take(time.monotonic())
             if wait > 0:
                 if self.bucket.exhausted:
