@@ -35,7 +35,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 from starlette.routing import WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from accounts.errors import Unauthenticated
 from accounts.model import Actor
@@ -175,6 +175,7 @@ class LiveConnection:
         self.audiences = audiences
         self.bucket: TokenBucket = engine.limits.bucket(time.monotonic())
         self.state = "active"  # after the join; presence changes it
+        self.undelivered = False  # a send found the socket closed (logged once)
 
     async def run(self, after: int) -> None:
         hub = self.hub
@@ -184,7 +185,7 @@ class LiveConnection:
         try:
             await self._presence("join")
             sender = asyncio.create_task(self._send_events(sub))
-            await self.ws.send_json(
+            await self._send(
                 {"type": "hello", "session": str(self.session.id), "kind": self.session.kind,
                  "subject": self.session.subject_id, "after": after}
             )  # fmt: skip
@@ -199,13 +200,47 @@ class LiveConnection:
                     await sender
             await self._presence("leave")
 
+    async def _send(self, message: dict[str, Any]) -> None:
+        """Send a frame; a socket that closed meanwhile ends the connection quietly.
+
+        Under load a client may close (or time out) while its command commits: the ack
+        then has nowhere to go. That is no fault of ours — the command is committed and a
+        retry of its id is answered the same (docs/live-sessions.md, "Reconnecting") —
+        so it is one log line, not a traceback (docs/performance.md, "Under overload"):
+        starlette raises WebSocketDisconnect for the first failed send and
+        WebSocketDisconnected (a RuntimeError) for every later one, on either task.
+        """
+        try:
+            await self.ws.send_json(message)
+        except (WebSocketDisconnect, WebSocketDisconnected, OSError):
+            self._gone(message)
+            raise WebSocketDisconnect(1006) from None
+
+    async def _close(self, code: int, reason: str) -> None:
+        try:
+            await self.ws.close(code, reason)
+        except (WebSocketDisconnect, WebSocketDisconnected, OSError):
+            self._gone({"type": "close", "code": code})
+            raise WebSocketDisconnect(1006) from None
+
+    def _gone(self, message: dict[str, Any]) -> None:
+        """One line per socket, whichever of its sends found it closed first."""
+        if self.undelivered:
+            return
+        self.undelivered = True
+        log.info(
+            "live.socket_closed_before_send",
+            extra={"session": str(self.session.id), "frame_type": message.get("type"),
+                   "command_id": message.get("id"), "event_seq": message.get("seq")},
+        )  # fmt: skip
+
     async def _send_events(self, sub: Subscription) -> None:
         while True:
             event = await sub.queue.get()
             if event.kind in self.kind.regroup_on and not await self._regroup():
                 return
             if event.audience in self.audiences:
-                await self.ws.send_json(_event_message(event))
+                await self._send(_event_message(event))
 
     async def _regroup(self) -> bool:
         """Decide the socket's audiences again after a change of who sits where (the
@@ -213,7 +248,7 @@ class LiveConnection:
         async with acquire(self.pool) as conn:
             found = await self.kind.audiences(conn, self.actor, self.session)
         if found is None:
-            await self.ws.close(4403, "no longer a participant of this session")
+            await self._close(4403, "no longer a participant of this session")
             return False
         self.audiences = found
         return True
@@ -222,7 +257,7 @@ class LiveConnection:
         while True:
             frame = await self.ws.receive()
             if _too_big(frame):
-                await self.ws.close(
+                await self._close(
                     CLOSE_FRAME_TOO_BIG, f"a frame is at most {MAX_FRAME_BYTES} bytes"
                 )
                 return
@@ -230,18 +265,18 @@ class LiveConnection:
             wait = self.bucket.take(time.monotonic())
             if wait > 0:
                 if self.bucket.exhausted:
-                    await self.ws.close(CLOSE_RATE_LIMITED, "rate limit exceeded")
+                    await self._close(CLOSE_RATE_LIMITED, "rate limit exceeded")
                     return
-                await self.ws.send_json(_error_message(_reply_id(message), rate_limited(wait)))
+                await self._send(_error_message(_reply_id(message), rate_limited(wait)))
             elif isinstance(message, RequestInvalid):
-                await self.ws.send_json(_error_message(None, message))
+                await self._send(_error_message(None, message))
             else:
                 await self._apply(message)
 
     async def _apply(self, command: Command) -> None:
         if not valid_msg_id(command.id):
             refusal = RequestInvalid("a message id is 1–64 of A-Z a-z 0-9 _ . : -")
-            await self.ws.send_json(_error_message(None, refusal))
+            await self._send(_error_message(None, refusal))
             return
         if command.type == PRESENCE:
             await self._change_presence(command)
@@ -249,25 +284,25 @@ class LiveConnection:
         try:
             seq = await self._commit(command)
         except EtenderError as exc:  # a refusal, with its code
-            await self.ws.send_json(_error_message(command.id, exc))
+            await self._send(_error_message(command.id, exc))
             return
         except Exception as exc:  # anything else is ours
             log.exception("live.command_failed", extra={"session": str(self.session.id)})
-            await self.ws.send_json(_error_message(command.id, exc))
+            await self._send(_error_message(command.id, exc))
             return
-        await self.ws.send_json({"type": "ack", "id": command.id, "seq": seq})
+        await self._send({"type": "ack", "id": command.id, "seq": seq})
 
     async def _change_presence(self, command: Command) -> None:
         """Record idle/active only on a change: the attendance record, not a message log."""
         state = command.data.get("state")
         if state not in PRESENCE_STATES:
             refusal = RequestInvalid("presence 'state' is 'idle' or 'active'")
-            await self.ws.send_json(_error_message(command.id, refusal))
+            await self._send(_error_message(command.id, refusal))
             return
         if state != self.state:
             self.state = state
             await self._presence(state)
-        await self.ws.send_json({"type": "ack", "id": command.id, "seq": None})
+        await self._send({"type": "ack", "id": command.id, "seq": None})
 
     async def _commit(self, command: Command) -> int | None:
         async with acquire(self.pool) as conn:
