@@ -40,7 +40,7 @@ from expert_pool.venues import service as venues
 from expert_pool.venues.model import Venue
 from live import queries as live_queries
 from live import service as live
-from live.model import Command, LiveEvent, LiveSession
+from live.model import Command, LiveEvent, LiveSession, Reply
 from signing.certs import Identity
 from signing.demo_ca import DemoCA, issue_identity
 from signing.errors import EtenderError
@@ -204,8 +204,9 @@ async def send(
     data: Mapping[str, Any] | None = None,
     *,
     msg_id: str | None = None,
-) -> int | None:
-    """One command through the engine, as a socket would send it; the ack's seq."""
+) -> int | Reply | None:
+    """One command through the engine, as a socket would send it; the ack's seq (a
+    query's Reply: ``snapshot`` is answered, never stored)."""
     command = Command(id=msg_id or f"c-{next(_ids)}", type=kind, data=dict(data or {}))
     return await live.apply(conn, w.room, w.live, actor, command)
 

@@ -58,6 +58,7 @@ from live.model import (
     Command,
     LiveEvent,
     LiveSession,
+    Reply,
     parse_after,
     valid_msg_id,
 )
@@ -111,6 +112,11 @@ def _error_message(msg_id: str | None, exc: Exception) -> dict[str, Any]:
             "details": getattr(exc, "details", None),
         },
     }
+
+
+def _answer_message(msg_id: str, reply: Reply) -> dict[str, Any]:
+    return {"type": "answer", "id": msg_id, "kind": reply.kind, "data": reply.data,
+            "seq": reply.after}  # fmt: skip
 
 
 def _reply_id(message: Command | RequestInvalid) -> str | None:
@@ -181,6 +187,7 @@ class LiveConnection:
         hub = self.hub
         # subscribe() registers nothing if it fails; from here on, finally unregisters.
         sub = await hub.subscribe(self.session.id, after)
+        self.sub = sub
         sender: asyncio.Task[None] | None = None
         try:
             await self._presence("join")
@@ -237,6 +244,9 @@ class LiveConnection:
     async def _send_events(self, sub: Subscription) -> None:
         while True:
             event = await sub.queue.get()
+            if not isinstance(event, LiveEvent):  # a query's answer, in its place
+                await self._send(event)
+                continue
             if event.kind in self.kind.regroup_on and not await self._regroup():
                 return
             if event.audience in self.audiences:
@@ -282,7 +292,7 @@ class LiveConnection:
             await self._change_presence(command)
             return
         try:
-            seq = await self._commit(command)
+            result = await self._commit(command)
         except EtenderError as exc:  # a refusal, with its code
             await self._send(_error_message(command.id, exc))
             return
@@ -290,7 +300,11 @@ class LiveConnection:
             log.exception("live.command_failed", extra={"session": str(self.session.id)})
             await self._send(_error_message(command.id, exc))
             return
-        await self._send({"type": "ack", "id": command.id, "seq": seq})
+        if isinstance(result, Reply):
+            # After every event up to the seq the view was read at (live/hub.py).
+            self.sub.answer(result.after, _answer_message(command.id, result))
+            return
+        await self._send({"type": "ack", "id": command.id, "seq": result})
 
     async def _change_presence(self, command: Command) -> None:
         """Record idle/active only on a change: the attendance record, not a message log."""
@@ -304,7 +318,7 @@ class LiveConnection:
             await self._presence(state)
         await self._send({"type": "ack", "id": command.id, "seq": None})
 
-    async def _commit(self, command: Command) -> int | None:
+    async def _commit(self, command: Command) -> int | Reply | None:
         async with acquire(self.pool) as conn:
             return await live.apply(conn, self.kind, self.session, self.actor, command)
 
