@@ -6,7 +6,9 @@ is cheap to keep open. Tokens come back at a steady rate up to the bucket's size
 client may burst a few commands and then keep a sustained pace. A frame without a
 token is refused with ``live_rate_limited`` and nothing is written; a client that
 keeps sending regardless is disconnected with close code 4429 (docs/live-sessions.md,
-"Limits"). Time is an argument (STYLE.md 3): the caller passes a monotonic clock.
+"Limits"). Time is an argument (STYLE.md 3): the caller passes a monotonic clock — the
+endpoint takes a token as each frame is received, not when its command is applied
+(web/live/endpoint.py), so a slow commit never counts against the client.
 """
 
 from __future__ import annotations

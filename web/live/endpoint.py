@@ -27,13 +27,11 @@ import dataclasses
 import logging
 import socket
 import time
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
 import asyncpg
-import msgspec
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
@@ -67,12 +65,22 @@ from web.auth import client_address, presented_token
 from web.db.database import acquire
 from web.errormap import close_code_for
 from web.errors import CsrfTokenInvalid, RequestInvalid
-from web.http import refuse_duplicate_keys
+from web.live.frames import (
+    answer_message,
+    decode_frame,
+    error_message,
+    event_message,
+    reply_id,
+    too_big,
+)
 from web.services import services
 
 log = logging.getLogger(__name__)
 
 NODE = socket.gethostname()
+# Accepted frames waiting for the worker (tokens spent): beyond this the socket is not
+# read until the worker catches up; the bucket's burst plus a minute at its rate.
+PENDING = 64
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -90,75 +98,6 @@ class LiveEngine:
         built = services(websocket)
         parts = built.live
         return cls(pool=built.pools.main, hub=parts.hub, kinds=parts.kinds, limits=parts.limits)
-
-
-def _event_message(event: LiveEvent) -> dict[str, Any]:
-    return {
-        "type": "event",
-        "seq": event.seq,
-        "kind": event.kind,
-        "data": event.data,
-        "at": event.created_at.isoformat(),
-    }
-
-
-def _error_message(msg_id: str | None, exc: Exception) -> dict[str, Any]:
-    return {
-        "type": "error",
-        "id": msg_id,
-        "error": {
-            "code": getattr(exc, "code", "internal_error"),
-            "message": getattr(exc, "message", None) or "an internal error occurred",
-            "details": getattr(exc, "details", None),
-        },
-    }
-
-
-def _answer_message(msg_id: str, reply: Reply) -> dict[str, Any]:
-    return {"type": "answer", "id": msg_id, "kind": reply.kind, "data": reply.data,
-            "seq": reply.after}  # fmt: skip
-
-
-def _reply_id(message: Command | RequestInvalid) -> str | None:
-    """The id an answer names: the command's own, unless it had no valid one."""
-    if isinstance(message, Command) and valid_msg_id(message.id):
-        return message.id
-    return None
-
-
-def _decode(raw: str) -> Command | RequestInvalid:
-    """A client frame as a command, or the refusal of a frame that is not one."""
-    try:
-        command = msgspec.json.decode(raw, type=Command)
-        # A name twice in one object (``{"id": "a", "id": "b"}``, or twice in ``data``)
-        # is refused, never resolved: which value counts would be this parser's choice.
-        refuse_duplicate_keys(raw)
-    except msgspec.DecodeError as exc:
-        return RequestInvalid(f"bad message: {exc}")
-    except RequestInvalid as exc:
-        return exc
-    return command
-
-
-def _decode_frame(frame: Mapping[str, Any]) -> Command | RequestInvalid:
-    """A received frame: a text frame decoded, a binary one refused (the protocol is JSON
-    text frames: docs/live-sessions.md), a disconnect raised as the endpoint expects."""
-    if frame["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(frame.get("code", 1000), frame.get("reason"))
-    text = frame.get("text")
-    if text is None:
-        return RequestInvalid("frames are JSON text, never binary")
-    return _decode(text)
-
-
-def _too_big(frame: Mapping[str, Any]) -> bool:
-    """Larger than MAX_FRAME_BYTES (the server's ``ws_max_size`` already stops such a frame
-    before it is read whole: web/cli/server.py; this holds under any other server too)."""
-    text, data = frame.get("text"), frame.get("bytes")
-    if text is not None:
-        # A character is at most 4 bytes of UTF-8: count them only when that could matter.
-        return len(text) * 4 > MAX_FRAME_BYTES and len(text.encode("utf-8")) > MAX_FRAME_BYTES
-    return data is not None and len(data) > MAX_FRAME_BYTES
 
 
 class LiveConnection:
@@ -250,7 +189,7 @@ class LiveConnection:
             if event.kind in self.kind.regroup_on and not await self._regroup():
                 return
             if event.audience in self.audiences:
-                await self._send(_event_message(event))
+                await self._send(event_message(event))
 
     async def _regroup(self) -> bool:
         """Decide the socket's audiences again after a change of who sits where (the
@@ -264,29 +203,72 @@ class LiveConnection:
         return True
 
     async def _receive_commands(self) -> None:
-        while True:
-            frame = await self.ws.receive()
-            if _too_big(frame):
-                await self._close(
-                    CLOSE_FRAME_TOO_BIG, f"a frame is at most {MAX_FRAME_BYTES} bytes"
-                )
-                return
-            message = _decode_frame(frame)
-            wait = self.bucket.take(time.monotonic())
-            if wait > 0:
-                if self.bucket.exhausted:
-                    await self._close(CLOSE_RATE_LIMITED, "rate limit exceeded")
+        """Read each frame as it arrives and count it against the bucket then; apply the
+        accepted ones, in order, on a worker. A slow commit delays answers, never the
+        count: a server that fell behind does not read a backlog in one burst and refuse
+        a client that kept to the limit (docs/live-sessions.md, "Limits")."""
+        accepted: asyncio.Queue[Command | RequestInvalid | None] = asyncio.Queue(PENDING)
+        worker = asyncio.create_task(self._work(accepted))
+        stopping = False
+        try:
+            while True:
+                frame = await self.ws.receive()
+                if too_big(frame):
+                    await self._close(
+                        CLOSE_FRAME_TOO_BIG, f"a frame is at most {MAX_FRAME_BYTES} bytes"
+                    )
                     return
-                await self._send(_error_message(_reply_id(message), rate_limited(wait)))
-            elif isinstance(message, RequestInvalid):
-                await self._send(_error_message(None, message))
-            else:
-                await self._apply(message)
+                message = decode_frame(frame)
+                wait = self.bucket.take(time.monotonic())
+                if wait > 0:
+                    if self.bucket.exhausted:
+                        await self._close(CLOSE_RATE_LIMITED, "rate limit exceeded")
+                        return
+                    await self._send(error_message(reply_id(message), rate_limited(wait)))
+                elif worker.done():  # its send found the socket gone: nothing more to do
+                    return
+                else:
+                    await accepted.put(message)  # PENDING full: the reader waits (backpressure)
+        except asyncio.CancelledError:
+            stopping = True  # the server is stopping: nothing waits for the worker
+            raise
+        finally:
+            await self._finish(worker, accepted, cancel=stopping)
+
+    async def _finish(
+        self,
+        worker: asyncio.Task[None],
+        accepted: asyncio.Queue[Command | RequestInvalid | None],
+        *,
+        cancel: bool,
+    ) -> None:
+        """The command being applied completes (a commit is never cut off because its
+        socket closed: its id answers a retry); the worker stops at its first send that
+        finds the socket gone, leaving later frames unapplied, as the client expects of
+        frames it holds no answer for."""
+        if cancel:
+            worker.cancel()
+        else:
+            with contextlib.suppress(asyncio.QueueFull):
+                accepted.put_nowait(None)
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+            await worker
+
+    async def _work(self, accepted: asyncio.Queue[Command | RequestInvalid | None]) -> None:
+        try:
+            while (message := await accepted.get()) is not None:
+                if isinstance(message, RequestInvalid):
+                    await self._send(error_message(None, message))
+                else:
+                    await self._apply(message)
+        finally:
+            while not accepted.empty():  # a reader waiting to put goes on, and sees us gone
+                accepted.get_nowait()
 
     async def _apply(self, command: Command) -> None:
         if not valid_msg_id(command.id):
             refusal = RequestInvalid("a message id is 1–64 of A-Z a-z 0-9 _ . : -")
-            await self._send(_error_message(None, refusal))
+            await self._send(error_message(None, refusal))
             return
         if command.type == PRESENCE:
             await self._change_presence(command)
@@ -294,15 +276,15 @@ class LiveConnection:
         try:
             result = await self._commit(command)
         except EtenderError as exc:  # a refusal, with its code
-            await self._send(_error_message(command.id, exc))
+            await self._send(error_message(command.id, exc))
             return
         except Exception as exc:  # anything else is ours
             log.exception("live.command_failed", extra={"session": str(self.session.id)})
-            await self._send(_error_message(command.id, exc))
+            await self._send(error_message(command.id, exc))
             return
         if isinstance(result, Reply):
             # After every event up to the seq the view was read at (live/hub.py).
-            self.sub.answer(result.after, _answer_message(command.id, result))
+            self.sub.answer(result.after, answer_message(command.id, result))
             return
         await self._send({"type": "ack", "id": command.id, "seq": result})
 
@@ -311,7 +293,7 @@ class LiveConnection:
         state = command.data.get("state")
         if state not in PRESENCE_STATES:
             refusal = RequestInvalid("presence 'state' is 'idle' or 'active'")
-            await self._send(_error_message(command.id, refusal))
+            await self._send(error_message(command.id, refusal))
             return
         if state != self.state:
             self.state = state

@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 
 from accounts.model import Actor
 from live import queries
+from live.limits import LiveLimits
 from live.model import Command, Emit, LiveSession
 from tests.conftest import LiveServer
 from tests.web.live.echo import connect, receive, tokens
@@ -145,3 +146,36 @@ async def test_an_ack_for_a_socket_that_closed_is_one_log_line_and_no_traceback(
     assert len(gone) == 1
     assert gone[0].levelno == logging.INFO
     assert gone[0].__dict__["session"] == str(gate_session)
+
+
+async def test_frames_are_counted_as_they_arrive_not_when_a_slow_commit_lets_them_be_read(
+    live_server: LiveServer, gate_session: UUID, tokens: list[str], pool: asyncpg.Pool
+) -> None:
+    """docs/live-sessions.md, "Limits": while a command is held in its transaction, the
+    frames sent after it are counted at once — the one past the bucket is refused right
+    then, before the held command's ack — and the accepted ones are applied after it, in
+    order. Before, nothing after the held command was read (or counted) until it ended,
+    so a stalled server later read a backlog in one burst. No refill (per_second 0): the
+    count does not depend on any clock."""
+    services(live_server.server.config.app).live.limits = LiveLimits(  # type: ignore[arg-type]
+        burst=3, per_second=0.0, close_after_refused=10
+    )
+    holder = await pool.acquire()
+    try:
+        await holder.execute("SELECT pg_advisory_lock($1)", GATE)
+        async with await connect(live_server, gate_session, tokens[0]) as ws:
+            await ws.send(json.dumps({"id": "held", "type": "wait", "data": {}}))
+            for n in range(3):  # tokens: held, s0, s1 — s2 finds none
+                await ws.send(json.dumps({"id": f"s{n}", "type": "say", "data": {}}))
+            refused = await receive(ws, "error")  # while "held" still waits for the gate
+            async with pool.acquire() as conn:
+                assert await queries.events_after(conn, gate_session, 0) == []
+            await holder.execute("SELECT pg_advisory_unlock($1)", GATE)
+            acks = [(await receive(ws, "ack"))["id"] for _ in range(3)]
+    finally:
+        await pool.release(holder)
+    assert (refused["id"], refused["error"]["code"]) == ("s2", "live_rate_limited")
+    assert acks == ["held", "s0", "s1"]
+    async with pool.acquire() as conn:
+        kinds = [e.kind for e in await queries.events_after(conn, gate_session, 0)]
+    assert kinds == ["waited", "said", "said"]

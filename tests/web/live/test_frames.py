@@ -19,6 +19,7 @@ from live.limits import CLOSE_FRAME_TOO_BIG, MAX_FRAME_BYTES
 from tests.conftest import LiveServer
 from tests.docs.markdown import read, section
 from tests.web.live.echo import connect, echo, receive, session_id, tokens
+from web.live.endpoint import PENDING
 
 __all__ = ["echo", "session_id", "tokens"]
 
@@ -98,3 +99,4 @@ def test_the_documented_maximum_is_the_code_s() -> None:
     limits = section(read("live-sessions.md"), "## Limits")
     assert f"**{MAX_FRAME_BYTES:,}** bytes".replace(",", " ") in limits
     assert "**1009**" in limits
+    assert f"at most **{PENDING}** accepted frames" in limits  # counted on arrival
