@@ -3,6 +3,7 @@ say the same, and a key a command does not take is refused before anything is re
 
 from __future__ import annotations
 
+import json
 import re
 
 import asyncpg
@@ -11,7 +12,7 @@ import pytest
 from evaluation.errors import EvaluationCommandInvalid
 from evaluation.room.session import EvaluationRoom
 from evaluation.room.shapes import DATA_KEYS
-from tests.docs.markdown import read, section
+from tests.docs.markdown import code_blocks, read, section
 from tests.evaluation.kit import Template, refuse, session_world
 
 DOC = read("formats/evaluation-session.md")
@@ -72,3 +73,23 @@ async def test_a_declaration_with_a_misspelt_explanation_is_not_stored_without_i
     data = {"conflict": False, "explaination": "I advised bidder 2 last year"}
     error = await refuse(conn, w, w.member(1), "declare", data, EvaluationCommandInvalid)
     assert error.details == {"field": "explaination"}
+
+
+def test_the_sheet_and_report_docs_show_the_same_keys() -> None:
+    """docs/formats/evaluation-sheet.md §5 (each command's example frame data) and
+    docs/formats/evaluation-report.md §7 (its table) agree with the one table."""
+    sheet = read("formats/evaluation-sheet.md")
+    for command in ("submit_sheet", "reveal", "explain", "revise", "record_error"):
+        part = section(sheet, f"### `{command}`")
+        [block] = code_blocks(part, "json")
+        shown = json.loads(re.sub(r'"<[^"]*>"', '""', block))
+        assert set(shown) == DATA_KEYS[command], command
+    assert "`{}`" in section(sheet, "### `close_phase`")
+    assert not DATA_KEYS["close_phase"]
+    report = read("formats/evaluation-report.md")
+    for line in section(report, "## 7. Commands, events and log entries").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if len(cells) > 1 and cells[0].startswith("`") and cells[1].startswith("`{"):
+            command = cells[0].split("`")[1]
+            keys = set(re.findall(r'"([a-z_0-9]+)"', cells[1]))
+            assert keys == DATA_KEYS[command], command
