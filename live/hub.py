@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
@@ -24,19 +24,35 @@ from live.model import LiveEvent
 log = logging.getLogger(__name__)
 
 
+Answer = dict[str, Any]  # a query's answer frame (web/live/endpoint.py builds it)
+
+
 class Subscription:
-    """One socket's view of one session: a queue of events after ``last_seq``."""
+    """One socket's view of one session: a queue of events after ``last_seq``, and the
+    answers to its queries, each queued only once every event up to the seq it was read
+    at is queued (so a client reads everything it may see up to a view, then the view)."""
 
     def __init__(self, session_id: UUID, last_seq: int) -> None:
         self.session_id = session_id
         self.last_seq = last_seq
-        self.queue: asyncio.Queue[LiveEvent] = asyncio.Queue()
+        self.queue: asyncio.Queue[LiveEvent | Answer] = asyncio.Queue()
+        self._answers: list[tuple[int, Answer]] = []
 
     def offer(self, event: LiveEvent) -> None:
         """Queue an event unless this subscriber has had it already."""
         if event.seq > self.last_seq:
             self.last_seq = event.seq
             self.queue.put_nowait(event)
+            self._release()
+
+    def answer(self, after: int, message: Answer) -> None:
+        """Queue a query's answer behind every event up to ``after``."""
+        self._answers.append((after, message))
+        self._release()
+
+    def _release(self) -> None:
+        while self._answers and self._answers[0][0] <= self.last_seq:
+            self.queue.put_nowait(self._answers.pop(0)[1])
 
 
 class Hub:

@@ -6,7 +6,9 @@ is cheap to keep open. Tokens come back at a steady rate up to the bucket's size
 client may burst a few commands and then keep a sustained pace. A frame without a
 token is refused with ``live_rate_limited`` and nothing is written; a client that
 keeps sending regardless is disconnected with close code 4429 (docs/live-sessions.md,
-"Limits"). Time is an argument (STYLE.md 3): the caller passes a monotonic clock.
+"Limits"). Time is an argument (STYLE.md 3): the caller passes a monotonic clock — the
+endpoint takes a token as each frame is received, not when its command is applied
+(web/live/endpoint.py), so a slow commit never counts against the client.
 """
 
 from __future__ import annotations
@@ -21,6 +23,17 @@ BURST = 10
 PER_SECOND = 1.0
 CLOSE_AFTER_REFUSED = 10
 CLOSE_RATE_LIMITED = 4429  # 4000 + HTTP 429, as every other refusal (web/errormap.py)
+
+# The largest frame a client may send, in bytes of its UTF-8 text. The largest
+# legitimate command is a `submit_sheet` at the sheet format's maximum: a 1 MiB
+# ciphertext (signing/sheets/format.py MAX_CIPHERTEXT) is 1 398 102 base64url
+# characters, its CMS signature with the member's certificate and chain 1 582 bytes
+# measured (P-256; 3 204 with RSA-3072: 4 272 characters) — about 1.41 MB in all, and a
+# realistic sheet (30 bids × 40 items) makes a 124 KB frame. 2 MiB leaves a margin of
+# about 690 KB (a `revise` carries its reasons besides the sheet). Above it the socket
+# is closed with 1009 (RFC 6455 §7.4.1, "message too big"): nothing is read or applied.
+MAX_FRAME_BYTES = 2 << 20
+CLOSE_FRAME_TOO_BIG = 1009
 
 
 def rate_limited(wait: float) -> LiveRateLimited:

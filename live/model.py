@@ -65,11 +65,28 @@ class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class Emit:
-    """An event a command handler asks to append (in the handler's transaction)."""
+    """An event a command handler asks to append (in the handler's transaction).
+
+    ``reply``: an answer for the sender alone (a query such as the evaluation session's
+    ``snapshot``): sent on the sender's socket as an ``answer`` frame, never stored,
+    numbered or fanned out — asking for a view must not grow the session's log
+    (docs/live-sessions.md, "Answers to queries"). Its audience is the sender's own.
+    """
 
     kind: str
     data: Mapping[str, Any]
     audience: str = EVERYONE
+    reply: bool = False
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Reply:
+    """A query's answer: what a handler replied, and the session's last seq as it read it
+    (every event up to ``after`` that the asker may see reaches it before the answer)."""
+
+    kind: str
+    data: Mapping[str, Any]
+    after: int
 
 
 def parse_after(raw: str) -> int:

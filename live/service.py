@@ -13,8 +13,8 @@ import asyncpg
 from accounts.model import Actor
 from live import queries
 from live.errors import LiveSessionNotFound
-from live.kinds import Kinds, LiveKind, check_emits
-from live.model import Command, LiveSession
+from live.kinds import Kinds, LiveKind, UndeclaredEmit, check_emits
+from live.model import Command, Emit, LiveSession, Reply, user_audience
 
 
 async def enter(
@@ -29,8 +29,9 @@ async def enter(
 
 async def apply(
     conn: asyncpg.Connection, kind: LiveKind, session: LiveSession, actor: Actor, command: Command
-) -> int | None:
-    """Apply the command once; a retried id returns the seq of its first event."""
+) -> int | Reply | None:
+    """Apply the command once; a retried id returns the seq of its first event. A query
+    (the handler replied: model.Emit.reply) stores nothing and returns its Reply."""
     earlier = await queries.event_by_client_msg(conn, session.id, actor.user_id, command.id)
     if earlier is not None:
         return earlier.seq
@@ -38,6 +39,8 @@ async def apply(
         async with conn.transaction():
             emits = await kind.handle(conn, actor, session, command)
             check_emits(kind, emits)
+            if any(emit.reply for emit in emits):
+                return await _reply(conn, kind, session, actor, emits)
             first = None
             for n, emit in enumerate(emits):
                 event = await queries.append_event(
@@ -51,6 +54,19 @@ async def apply(
         # The same id raced in on another socket and won: answer as it did.
         again = await queries.event_by_client_msg(conn, session.id, actor.user_id, command.id)
         return again.seq if again else None
+
+
+async def _reply(
+    conn: asyncpg.Connection, kind: LiveKind, session: LiveSession, actor: Actor, emits: list[Emit]
+) -> Reply:
+    """A query's one reply, to its sender, with the session's last seq read in its
+    transaction (the view it replied is as of that seq)."""
+    if len(emits) != 1 or emits[0].audience != user_audience(actor.user_id):
+        raise UndeclaredEmit(f"{kind.name}: a reply is one emit, to its sender alone")
+    emit = emits[0]
+    current = await queries.get_session(conn, session.id)
+    assert current is not None  # the session row is never deleted
+    return Reply(kind=emit.kind, data=emit.data, after=current.last_seq)
 
 
 async def record_presence(

@@ -115,10 +115,16 @@ class Event:
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class Ack:
-    """A command applied and committed; ``seq`` its first event (None: it caused none)."""
+    """A command applied and committed; ``seq`` its first event (None: it caused none).
+
+    ``reply``: a query's answer (an ``answer`` frame: ``snapshot``), as an event of its
+    kind whose ``seq`` is the session's seq the view was read at; it is no event of the
+    session (never stored, never numbered) and every event up to that seq came first.
+    """
 
     id: str
     seq: int | None
+    reply: Event | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -154,6 +160,8 @@ def parse_frame(text: str | bytes) -> Frame:
             return _event(body)
         if kind == "ack":
             return Ack(id=_id(body["id"]), seq=_seq_or_none(body["seq"]))
+        if kind == "answer":
+            return Ack(id=_id(body["id"]), seq=None, reply=_answer(body))
         if kind == "error":
             error = body["error"]
             found = body["id"]
@@ -172,6 +180,15 @@ def _event(body: dict[str, Any]) -> Event:
     seq, data = body["seq"], body["data"]
     if _seq_or_none(seq) is None or not isinstance(data, dict):
         raise ValueError("an event needs an integer seq and an object data")
+    return Event(seq=seq, kind=str(body["kind"]), data=data, raw=body)
+
+
+def _answer(body: dict[str, Any]) -> Event:
+    """A query's answer as an event of its kind; ``seq`` the session's seq it was read at
+    (0 for a session without events yet)."""
+    seq, data = body["seq"], body["data"]
+    if type(seq) is not int or not 0 <= seq <= MAX_SEQ or not isinstance(data, dict):
+        raise ValueError("an answer needs a whole seq from 0 and an object data")
     return Event(seq=seq, kind=str(body["kind"]), data=data, raw=body)
 
 

@@ -32,6 +32,7 @@ from evaluation.handlers import Ctx, Handler, Handlers
 from evaluation.model import KIND, SessionState
 from evaluation.notes import commands as notes
 from evaluation.report import commands as report
+from evaluation.room.shapes import DATA_KEYS, check_keys
 from evaluation.sessions import commands as sessions
 from evaluation.sessions.errors import EvaluationNotParticipant
 from evaluation.sessions.ops import Ops
@@ -111,6 +112,9 @@ class EvaluationRoom:
         self._trust = trust
         self._handlers, self.events = merge(features)
         self.commands = frozenset(self._handlers)
+        if not self.commands <= DATA_KEYS.keys():
+            missing = sorted(self.commands - DATA_KEYS.keys())
+            raise ValueError(f"commands without their data keys in room/shapes.py: {missing}")
 
     async def audiences(
         self, conn: asyncpg.Connection, actor: Actor, session: LiveSession
@@ -129,6 +133,7 @@ class EvaluationRoom:
                 f"the evaluation session has no command {command.type!r}",
                 details={"type": command.type},
             )
+        check_keys(command.type, command.data)
         loaded = await load_session(conn, session.id, lock=True)
         # Membership may have changed since the socket opened: admit again, now.
         if audiences_for(actor, loaded.state, loaded.tender) is None:

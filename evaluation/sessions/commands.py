@@ -63,9 +63,11 @@ VENUE_LIMIT = 64
 
 
 async def snapshot(ctx: Ctx) -> list[Emit]:
-    """The session now, for the asker alone, filtered by what its roles may see."""
+    """The session now, for the asker alone, filtered by what its roles may see: a
+    reply (an ``answer`` frame), never a stored event or a log entry — asking for a view
+    changes nothing (docs/formats/evaluation-session.md §5, "snapshot")."""
     data = await views.snapshot(ctx, staff=is_host(ctx) or is_supervisor(ctx))
-    return [Emit(kind="snapshot", data=data, audience=user_audience(ctx.actor.user_id))]
+    return [Emit(kind="snapshot", data=data, audience=user_audience(ctx.actor.user_id), reply=True)]
 
 
 async def open_sign_in(ctx: Ctx) -> list[Emit]:

@@ -10,8 +10,8 @@ service; the bench gives each a bearer token (tests/evaluation/servers.bearer_to
   qualification phase, each with its seated members and, watching, one centre staff
   member and one supervisor of the tender's department. A member sends ``snapshot``
   (docs/formats/evaluation-session.md): the room locks and reads the session, and the
-  answer — the member's role-filtered view with the briefing — is committed as an event
-  to the asker alone, acknowledged after the commit.
+  answer — the member's role-filtered view with the briefing — is sent to the asker
+  alone as an ``answer`` frame (nothing is stored: a query grows no log).
 - ``opening``: the opening hall (tender/opening/session.py). One published tender per
   session (lot 1, deadline hours away: the hall shows the countdown); the members are
   agency staff of the tender's agency (parties may ask for the ``status``: each answer

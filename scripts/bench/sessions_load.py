@@ -108,7 +108,7 @@ class Participant:
                 if kind == "event":
                     if self.window[0] <= now <= self.window[1]:
                         result.events += 1
-                elif kind == "ack":
+                elif kind in ("ack", "answer"):  # a query (snapshot) is answered, not acked
                     if self.window[0] <= now <= self.window[1]:
                         result.acks_in_window += 1
                     sent = self.pending.pop(frame["id"], None)

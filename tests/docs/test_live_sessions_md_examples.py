@@ -19,7 +19,7 @@ import pytest
 from live import limits, model, queries
 from tests.docs.markdown import code_blocks, found, read, section
 from web.errors import RequestInvalid
-from web.live import endpoint
+from web.live import frames
 
 DOC = read("live-sessions.md")
 
@@ -46,14 +46,14 @@ def test_live_sessions_md_event_frame_is_recomputed() -> None:
         client_msg_id=None,
         created_at=at,
     )
-    assert endpoint._event_message(event) == stated
-    assert list(endpoint._event_message(event)) == list(stated)
+    assert frames.event_message(event) == stated
+    assert list(frames.event_message(event)) == list(stated)
 
 
 def test_live_sessions_md_error_frame_and_rate_limit_details_are_the_codes() -> None:
     stated = next(f for f in _frames("## Server → client") if f["type"] == "error")
     error = RequestInvalid("…")
-    built = endpoint._error_message(stated["id"], error)
+    built = frames.error_message(stated["id"], error)
     assert list(built) == list(stated)
     assert list(built["error"]) == list(stated["error"])
     assert built["error"]["details"] is stated["error"]["details"] is None
@@ -62,6 +62,14 @@ def test_live_sessions_md_error_frame_and_rate_limit_details_are_the_codes() -> 
     assert details is not None
     assert re.findall(r'"(\w+)"', row) == list(details)
     assert details["retry_after_ms"] == 250  # whole milliseconds
+
+
+def test_live_sessions_md_answer_frame_is_the_codes() -> None:
+    """A query's answer (### Answers to queries) has exactly the members the code sends."""
+    stated = next(f for f in _frames("## Server → client") if f["type"] == "answer")
+    reply = model.Reply(kind=stated["kind"], data=stated["data"], after=stated["seq"])
+    assert frames.answer_message(stated["id"], reply) == stated
+    assert list(frames.answer_message(stated["id"], reply)) == list(stated)
 
 
 def test_live_sessions_md_command_frame_is_the_codes() -> None:

@@ -36,7 +36,7 @@ from evaluation.sessions import service as sessions
 from evaluation.sessions.ops import Ops
 from live import queries as live_queries
 from live import service as live
-from live.model import Command, LiveEvent, LiveSession
+from live.model import Command, LiveEvent, LiveSession, Reply
 from signing.errors import EtenderError
 from tender.queries import database_now
 from tests.accounts.factory import actor_for, log_size, make_user
@@ -133,8 +133,9 @@ async def send(
     data: Mapping[str, Any] | None = None,
     *,
     msg_id: str | None = None,
-) -> int | None:
-    """One command through the engine, as a socket would send it; the ack's seq."""
+) -> int | Reply | None:
+    """One command through the engine, as a socket would send it; the ack's seq (a
+    query's Reply: ``snapshot`` is answered, never stored)."""
     command = Command(id=msg_id or f"c-{next(_ids)}", type=kind, data=dict(data or {}))
     return await live.apply(conn, w.room, w.live, actor, command)
 

@@ -284,3 +284,21 @@ async def test_protected_endpoints_need_credentials(
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
     assert await snapshot(pool) == before
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+async def test_a_name_twice_in_one_json_object_is_refused(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, token: str, endpoint: str
+) -> None:
+    """422 request_invalid naming the key (web/http.py decode_json, every JSON body):
+    parsers disagree on which value counts, so none does. Before, the last one won."""
+    body = ENDPOINTS[endpoint][2]
+    first = next(iter(body))
+    twice = encode({first: body[first]})[:-1] + b", " + encode(body)[1:]
+    assert json.loads(twice) == body  # a parser keeping the last value would accept it
+    before = await snapshot(pool)
+    response = await send(client, endpoint, token, twice)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert (error["code"], error["details"]) == ("request_invalid", {"key": first})
+    assert await snapshot(pool) == before

@@ -13,6 +13,7 @@ import sys
 import uvicorn
 
 from client.console import fail
+from live.limits import MAX_FRAME_BYTES
 from web import logs
 from web.cli.common import guarded, settings
 from web.db.database import prepare, target_for
@@ -79,6 +80,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     loop="uvloop",
                     http=http_protocol(config),  # httptools, its head bounded
                     ws="websockets-sansio",
+                    ws_max_size=MAX_FRAME_BYTES,  # docs/live-sessions.md, "Limits": 1009
                     proxy_headers=False,
                     log_config=None,
                     access_log=False,

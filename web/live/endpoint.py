@@ -27,15 +27,13 @@ import dataclasses
 import logging
 import socket
 import time
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
 import asyncpg
-import msgspec
 from starlette.routing import WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from accounts.errors import Unauthenticated
 from accounts.model import Actor
@@ -44,13 +42,21 @@ from accounts.sessions.model import SessionKind
 from live import service as live
 from live.hub import Hub, Subscription
 from live.kinds import Kinds, LiveKind
-from live.limits import CLOSE_RATE_LIMITED, LiveLimits, TokenBucket, rate_limited
+from live.limits import (
+    CLOSE_FRAME_TOO_BIG,
+    CLOSE_RATE_LIMITED,
+    MAX_FRAME_BYTES,
+    LiveLimits,
+    TokenBucket,
+    rate_limited,
+)
 from live.model import (
     PRESENCE,
     PRESENCE_STATES,
     Command,
     LiveEvent,
     LiveSession,
+    Reply,
     parse_after,
     valid_msg_id,
 )
@@ -59,11 +65,22 @@ from web.auth import client_address, presented_token
 from web.db.database import acquire
 from web.errormap import close_code_for
 from web.errors import CsrfTokenInvalid, RequestInvalid
+from web.live.frames import (
+    answer_message,
+    decode_frame,
+    error_message,
+    event_message,
+    reply_id,
+    too_big,
+)
 from web.services import services
 
 log = logging.getLogger(__name__)
 
 NODE = socket.gethostname()
+# Accepted frames waiting for the worker (tokens spent): beyond this the socket is not
+# read until the worker catches up; the bucket's burst plus a minute at its rate.
+PENDING = 64
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -81,54 +98,6 @@ class LiveEngine:
         built = services(websocket)
         parts = built.live
         return cls(pool=built.pools.main, hub=parts.hub, kinds=parts.kinds, limits=parts.limits)
-
-
-def _event_message(event: LiveEvent) -> dict[str, Any]:
-    return {
-        "type": "event",
-        "seq": event.seq,
-        "kind": event.kind,
-        "data": event.data,
-        "at": event.created_at.isoformat(),
-    }
-
-
-def _error_message(msg_id: str | None, exc: Exception) -> dict[str, Any]:
-    return {
-        "type": "error",
-        "id": msg_id,
-        "error": {
-            "code": getattr(exc, "code", "internal_error"),
-            "message": getattr(exc, "message", None) or "an internal error occurred",
-            "details": getattr(exc, "details", None),
-        },
-    }
-
-
-def _reply_id(message: Command | RequestInvalid) -> str | None:
-    """The id an answer names: the command's own, unless it had no valid one."""
-    if isinstance(message, Command) and valid_msg_id(message.id):
-        return message.id
-    return None
-
-
-def _decode(raw: str) -> Command | RequestInvalid:
-    """A client frame as a command, or the refusal of a frame that is not one."""
-    try:
-        return msgspec.json.decode(raw, type=Command)
-    except msgspec.DecodeError as exc:
-        return RequestInvalid(f"bad message: {exc}")
-
-
-def _decode_frame(frame: Mapping[str, Any]) -> Command | RequestInvalid:
-    """A received frame: a text frame decoded, a binary one refused (the protocol is JSON
-    text frames: docs/live-sessions.md), a disconnect raised as the endpoint expects."""
-    if frame["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(frame.get("code", 1000), frame.get("reason"))
-    text = frame.get("text")
-    if text is None:
-        return RequestInvalid("frames are JSON text, never binary")
-    return _decode(text)
 
 
 class LiveConnection:
@@ -151,16 +120,18 @@ class LiveConnection:
         self.audiences = audiences
         self.bucket: TokenBucket = engine.limits.bucket(time.monotonic())
         self.state = "active"  # after the join; presence changes it
+        self.undelivered = False  # a send found the socket closed (logged once)
 
     async def run(self, after: int) -> None:
         hub = self.hub
         # subscribe() registers nothing if it fails; from here on, finally unregisters.
         sub = await hub.subscribe(self.session.id, after)
+        self.sub = sub
         sender: asyncio.Task[None] | None = None
         try:
             await self._presence("join")
             sender = asyncio.create_task(self._send_events(sub))
-            await self.ws.send_json(
+            await self._send(
                 {"type": "hello", "session": str(self.session.id), "kind": self.session.kind,
                  "subject": self.session.subject_id, "after": after}
             )  # fmt: skip
@@ -175,13 +146,50 @@ class LiveConnection:
                     await sender
             await self._presence("leave")
 
+    async def _send(self, message: dict[str, Any]) -> None:
+        """Send a frame; a socket that closed meanwhile ends the connection quietly.
+
+        Under load a client may close (or time out) while its command commits: the ack
+        then has nowhere to go. That is no fault of ours — the command is committed and a
+        retry of its id is answered the same (docs/live-sessions.md, "Reconnecting") —
+        so it is one log line, not a traceback (docs/performance.md, "Under overload"):
+        starlette raises WebSocketDisconnect for the first failed send and
+        WebSocketDisconnected (a RuntimeError) for every later one, on either task.
+        """
+        try:
+            await self.ws.send_json(message)
+        except (WebSocketDisconnect, WebSocketDisconnected, OSError):
+            self._gone(message)
+            raise WebSocketDisconnect(1006) from None
+
+    async def _close(self, code: int, reason: str) -> None:
+        try:
+            await self.ws.close(code, reason)
+        except (WebSocketDisconnect, WebSocketDisconnected, OSError):
+            self._gone({"type": "close", "code": code})
+            raise WebSocketDisconnect(1006) from None
+
+    def _gone(self, message: dict[str, Any]) -> None:
+        """One line per socket, whichever of its sends found it closed first."""
+        if self.undelivered:
+            return
+        self.undelivered = True
+        log.info(
+            "live.socket_closed_before_send",
+            extra={"session": str(self.session.id), "frame_type": message.get("type"),
+                   "command_id": message.get("id"), "event_seq": message.get("seq")},
+        )  # fmt: skip
+
     async def _send_events(self, sub: Subscription) -> None:
         while True:
             event = await sub.queue.get()
+            if not isinstance(event, LiveEvent):  # a query's answer, in its place
+                await self._send(event)
+                continue
             if event.kind in self.kind.regroup_on and not await self._regroup():
                 return
             if event.audience in self.audiences:
-                await self.ws.send_json(_event_message(event))
+                await self._send(event_message(event))
 
     async def _regroup(self) -> bool:
         """Decide the socket's audiences again after a change of who sits where (the
@@ -189,57 +197,110 @@ class LiveConnection:
         async with acquire(self.pool) as conn:
             found = await self.kind.audiences(conn, self.actor, self.session)
         if found is None:
-            await self.ws.close(4403, "no longer a participant of this session")
+            await self._close(4403, "no longer a participant of this session")
             return False
         self.audiences = found
         return True
 
     async def _receive_commands(self) -> None:
-        while True:
-            message = _decode_frame(await self.ws.receive())
-            wait = self.bucket.take(time.monotonic())
-            if wait > 0:
-                if self.bucket.exhausted:
-                    await self.ws.close(CLOSE_RATE_LIMITED, "rate limit exceeded")
+        """Read each frame as it arrives and count it against the bucket then; apply the
+        accepted ones, in order, on a worker. A slow commit delays answers, never the
+        count: a server that fell behind does not read a backlog in one burst and refuse
+        a client that kept to the limit (docs/live-sessions.md, "Limits")."""
+        accepted: asyncio.Queue[Command | RequestInvalid | None] = asyncio.Queue(PENDING)
+        worker = asyncio.create_task(self._work(accepted))
+        stopping = False
+        try:
+            while True:
+                frame = await self.ws.receive()
+                if too_big(frame):
+                    await self._close(
+                        CLOSE_FRAME_TOO_BIG, f"a frame is at most {MAX_FRAME_BYTES} bytes"
+                    )
                     return
-                await self.ws.send_json(_error_message(_reply_id(message), rate_limited(wait)))
-            elif isinstance(message, RequestInvalid):
-                await self.ws.send_json(_error_message(None, message))
-            else:
-                await self._apply(message)
+                message = decode_frame(frame)
+                wait = self.bucket.take(time.monotonic())
+                if wait > 0:
+                    if self.bucket.exhausted:
+                        await self._close(CLOSE_RATE_LIMITED, "rate limit exceeded")
+                        return
+                    await self._send(error_message(reply_id(message), rate_limited(wait)))
+                elif worker.done():  # its send found the socket gone: nothing more to do
+                    return
+                else:
+                    await accepted.put(message)  # PENDING full: the reader waits (backpressure)
+        except asyncio.CancelledError:
+            stopping = True  # the server is stopping: nothing waits for the worker
+            raise
+        finally:
+            await self._finish(worker, accepted, cancel=stopping)
+
+    async def _finish(
+        self,
+        worker: asyncio.Task[None],
+        accepted: asyncio.Queue[Command | RequestInvalid | None],
+        *,
+        cancel: bool,
+    ) -> None:
+        """The command being applied completes (a commit is never cut off because its
+        socket closed: its id answers a retry); the worker stops at its first send that
+        finds the socket gone, leaving later frames unapplied, as the client expects of
+        frames it holds no answer for."""
+        if cancel:
+            worker.cancel()
+        else:
+            with contextlib.suppress(asyncio.QueueFull):
+                accepted.put_nowait(None)
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+            await worker
+
+    async def _work(self, accepted: asyncio.Queue[Command | RequestInvalid | None]) -> None:
+        try:
+            while (message := await accepted.get()) is not None:
+                if isinstance(message, RequestInvalid):
+                    await self._send(error_message(None, message))
+                else:
+                    await self._apply(message)
+        finally:
+            while not accepted.empty():  # a reader waiting to put goes on, and sees us gone
+                accepted.get_nowait()
 
     async def _apply(self, command: Command) -> None:
         if not valid_msg_id(command.id):
             refusal = RequestInvalid("a message id is 1–64 of A-Z a-z 0-9 _ . : -")
-            await self.ws.send_json(_error_message(None, refusal))
+            await self._send(error_message(None, refusal))
             return
         if command.type == PRESENCE:
             await self._change_presence(command)
             return
         try:
-            seq = await self._commit(command)
+            result = await self._commit(command)
         except EtenderError as exc:  # a refusal, with its code
-            await self.ws.send_json(_error_message(command.id, exc))
+            await self._send(error_message(command.id, exc))
             return
         except Exception as exc:  # anything else is ours
             log.exception("live.command_failed", extra={"session": str(self.session.id)})
-            await self.ws.send_json(_error_message(command.id, exc))
+            await self._send(error_message(command.id, exc))
             return
-        await self.ws.send_json({"type": "ack", "id": command.id, "seq": seq})
+        if isinstance(result, Reply):
+            # After every event up to the seq the view was read at (live/hub.py).
+            self.sub.answer(result.after, answer_message(command.id, result))
+            return
+        await self._send({"type": "ack", "id": command.id, "seq": result})
 
     async def _change_presence(self, command: Command) -> None:
         """Record idle/active only on a change: the attendance record, not a message log."""
         state = command.data.get("state")
         if state not in PRESENCE_STATES:
             refusal = RequestInvalid("presence 'state' is 'idle' or 'active'")
-            await self.ws.send_json(_error_message(command.id, refusal))
+            await self._send(error_message(command.id, refusal))
             return
         if state != self.state:
             self.state = state
             await self._presence(state)
-        await self.ws.send_json({"type": "ack", "id": command.id, "seq": None})
+        await self._send({"type": "ack", "id": command.id, "seq": None})
 
-    async def _commit(self, command: Command) -> int | None:
+    async def _commit(self, command: Command) -> int | Reply | None:
         async with acquire(self.pool) as conn:
             return await live.apply(conn, self.kind, self.session, self.actor, command)
 

@@ -92,14 +92,21 @@ def emit(result: dict[str, Any]) -> None:
 async def through(sock: SessionSocket, command: StoredCommand) -> AsyncIterator[Event]:
     """Send ``command`` and yield every event up to and including the one it caused
     (its ack's seq): the server sends a socket's events in seq order, so once that one
-    is here everything before it that this member may see is too."""
+    is here everything before it that this member may see is too. A query's answer
+    (``snapshot``) comes after every event up to the seq it was read at: the events
+    received before it, then the answer itself (as an event of its kind), end the run."""
     answer = asyncio.ensure_future(sock.call(command))
     last = 0
     try:
         while True:
             if answer.done():
-                seq = answer.result().seq
-                if seq is None or last >= seq:
+                ack = answer.result()
+                if ack.reply is not None:
+                    while (queued := await sock.next_event_unless(answer)) is not None:
+                        yield queued
+                    yield ack.reply
+                    return
+                if ack.seq is None or last >= ack.seq:
                     return
             event = await sock.next_event_unless(None if answer.done() else answer)
             if event is not None:

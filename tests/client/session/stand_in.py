@@ -71,7 +71,7 @@ class StandInEvaluation:
     def _snapshot(self, user: str, data: dict[str, Any]) -> list[Emit]:
         seat = self.seats.setdefault(user, len(self.seats) + 1)
         view = {"phase": self.phase, "you": {"seat": seat, "generation": 1}}
-        return [Emit(kind="snapshot", data=view, audience=f"user:{user}")]
+        return [Emit(kind="snapshot", data=view, audience=f"user:{user}", reply=True)]
 
     def _advance(self, user: str, data: dict[str, Any]) -> list[Emit]:
         self.phase = str(data["phase"])

@@ -57,12 +57,13 @@ def member_socket(
 async def lever(
     server: LiveServer, session: uuid.UUID, token: str, command: str, **data: object
 ) -> None:
-    """The test moves the session (the host's or the chair's commands, in the stand-in)."""
+    """The test moves the session (the host's or the chair's commands, in the stand-in);
+    a query (``snapshot``) is answered instead of acknowledged."""
     async with await connect(server, session, token) as ws:
         await ws.send(
             json.dumps({"id": f"lever-{uuid.uuid4().hex[:8]}", "type": command, "data": data})
         )
-        await receive(ws, "ack")
+        await receive(ws, "answer" if command == "snapshot" else "ack")
 
 
 def signer_of(member: Identity) -> Signer:
@@ -81,21 +82,24 @@ async def test_join_prints_the_events_up_to_a_snapshot_and_the_next_run_only_new
     tokens: list[str],
     tmp_path: Path,
 ) -> None:
-    """JSON lines as received; the state's seq advances per line: no line twice."""
+    """JSON lines as received, the snapshot's answer last (its seq: the session's, as
+    the view was read; it is no event); the state's seq is the last event's: no line
+    twice."""
     await lever(live_server, evaluation_id, tokens[1], "advance", phase="scoring")
     store = StateStore(tmp_path / "state", evaluation_id)
     out = io.StringIO()
     await join(member_socket(store, live_server, tokens[0], store.load().seq), store, out=out)
     first = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [(e["seq"], e["kind"]) for e in first] == [(1, "session.phase"), (2, "snapshot")]
-    assert store.load().seq == 2
+    assert [(e["seq"], e["kind"]) for e in first] == [(1, "session.phase"), (1, "snapshot")]
+    assert first[1]["type"] == "answer"
+    assert store.load().seq == 1
     await lever(live_server, evaluation_id, tokens[1], "advance", phase="scoring_reveal")
     out = io.StringIO()
     await join(member_socket(store, live_server, tokens[0], store.load().seq), store, out=out)
     again = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [(e["seq"], e["kind"], e["data"]) for e in again] == [
-        (3, "session.phase", {"phase": "scoring_reveal"}),
-        (4, "snapshot", {"phase": "scoring_reveal", "you": {"seat": 1, "generation": 1}}),
+        (2, "session.phase", {"phase": "scoring_reveal"}),
+        (2, "snapshot", {"phase": "scoring_reveal", "you": {"seat": 1, "generation": 1}}),
     ]
 
 

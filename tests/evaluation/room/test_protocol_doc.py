@@ -99,3 +99,21 @@ async def test_each_event_goes_to_the_documented_audience(
         else:
             assert audiences == {expected}, kind
     assert len(seen) >= 15
+
+
+def test_the_docs_say_one_thing_about_who_knows_whom() -> None:
+    """Issue 11, item 3 and the one-room rule: committee members may know each other
+    (revealed signatures embed certificates, to role:panel only); the names are kept
+    from the bidders, the agency, the tenderer and the public — both docs say so."""
+    rule = " ".join(section(DOC, "## 3. Seats, members and who sees names").split())
+    assert "its members may know each other" in rule
+    assert "the bidders, the agency, the tenderer and the public, not from one another" in rule
+    assert "never `all`, a log entry or the report's public view" in rule
+    sheet = read("formats/evaluation-sheet.md")
+    signature = " ".join(section(sheet, "## 4. Signature").split())
+    assert "Members of the committee may therefore know each other" in signature
+    assert "`sheet.opened`, to `role:panel`" in signature
+    assert '"Who knows whom"' in signature
+    report = read("formats/evaluation-report.md")
+    public = next(line for line in report.splitlines() if line.startswith("| the tender's agency"))
+    assert "no signature, no name" in public

@@ -16,7 +16,14 @@ from websockets.asyncio.client import ClientConnection
 
 from tests.accounts.factory import PASSWORD
 from tests.conftest import CloneDatabase, LiveServer
-from tests.evaluation.kit import MAIN_VENUE, Template, session_world, to_conflicts
+from tests.evaluation.kit import (
+    MAIN_VENUE,
+    Template,
+    events,
+    footprint,
+    session_world,
+    to_conflicts,
+)
 from tests.web.trust_dir import trust_ca
 from web.settings import Settings
 
@@ -64,7 +71,7 @@ async def _drain(ws: ClientConnection) -> tuple[list[dict[str, Any]], int | None
 
 
 def _ack(msg_id: str) -> Any:
-    return lambda m: m["type"] in ("ack", "error") and m["id"] == msg_id
+    return lambda m: m["type"] in ("ack", "answer", "error") and m["id"] == msg_id
 
 
 async def _command(ws: ClientConnection, msg_id: str, kind: str, **data: Any) -> None:
@@ -160,3 +167,61 @@ async def test_a_member_who_declares_a_conflict_stops_seeing_the_committee_at_on
         {"seat": 1, "conflict": True},
     )
     await kept.close()
+
+
+async def test_a_snapshot_is_answered_to_its_asker_and_grows_no_log(
+    pool: asyncpg.Pool,
+    evaluation_template: Template,
+    live_server: LiveServer,
+    client: httpx.AsyncClient,
+) -> None:
+    """docs/live-sessions.md, "Answers to queries": an ``answer`` frame with the client's
+    id, the view and the seq it was read at, after every event up to that seq; nothing
+    stored — no event, no log entry — however often it is asked, the same id included."""
+    async with pool.acquire() as conn:
+        w = await session_world(conn, evaluation_template)  # type: ignore[arg-type]
+    host = await _connect(live_server, client, w.state.id, "staff")
+    assert json.loads(await host.recv())["type"] == "hello"
+    await _command(host, "h-1", "open_sign_in")
+    opened = (await _until(host, _ack("h-1")))[-1]
+    async with pool.acquire() as conn:
+        before = await footprint(conn, w)  # type: ignore[arg-type]
+    answers = []
+    for msg_id in ("s-1", "s-2", "s-1"):
+        await _command(host, msg_id, "snapshot")
+        seen = await _until(host, _ack(msg_id))
+        answers.append(seen[-1])
+        assert seen[-1]["type"] == "answer", seen[-1]
+    first = answers[0]
+    assert (first["id"], first["kind"], first["seq"]) == ("s-1", "snapshot", opened["seq"])
+    assert first["data"]["phase"] == "sign_in"
+    assert first["data"]["staff"]["main_venue"] == MAIN_VENUE.id
+    assert [a["id"] for a in answers] == ["s-1", "s-2", "s-1"]
+    async with pool.acquire() as conn:
+        assert await footprint(conn, w) == before  # type: ignore[arg-type]
+    await host.close()
+
+
+async def test_a_snapshot_comes_after_every_event_it_reflects(
+    pool: asyncpg.Pool,
+    evaluation_template: Template,
+    live_server: LiveServer,
+    client: httpx.AsyncClient,
+) -> None:
+    """The member's answer names the last seq; every event up to it the member may see
+    reached it before the answer (a client reads the session up to its view)."""
+    async with pool.acquire() as conn:
+        w = await session_world(conn, evaluation_template)  # type: ignore[arg-type]
+        await to_conflicts(conn, w)  # type: ignore[arg-type]
+        last = (await events(conn, w))[-1].seq  # type: ignore[arg-type]
+    member = await _connect(live_server, client, w.state.id, w.scenario.committee[0].username)
+    assert json.loads(await member.recv())["type"] == "hello"
+    await _command(member, "m-1", "snapshot")
+    seen = await _until(member, _ack("m-1"))
+    answer = seen[-1]
+    assert (answer["type"], answer["seq"]) == ("answer", last)
+    got = [m["seq"] for m in seen[:-1]]
+    assert got == sorted(got)
+    assert got[-1] == last  # bids.listed, the start's, is the last
+    assert answer["data"]["briefing"]["tender"] == str(w.state.tender_id)
+    await member.close()

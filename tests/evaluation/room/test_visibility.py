@@ -9,13 +9,14 @@ import asyncpg
 
 from accounts.model import Actor
 from evaluation.model import seat_label
-from live.model import EVERYONE
+from live.model import EVERYONE, Reply
 from tests.evaluation.kit import (
     MAIN_VENUE,
     SessionWorld,
     Template,
     confirm_in_draw,
     events,
+    footprint,
     send,
     session_world,
     tenderer_user,
@@ -49,6 +50,16 @@ async def _busy_session(conn: asyncpg.Connection, template: Template) -> Session
     for member in seated[:3]:
         await send(conn, w, member, "time_short")
     return w
+
+
+async def _snapshot(conn: asyncpg.Connection, w: SessionWorld, actor: Actor) -> Reply:
+    """The actor's snapshot: answered to it alone, no event stored, no log entry."""
+    before = await footprint(conn, w)
+    reply = await send(conn, w, actor, "snapshot")
+    assert isinstance(reply, Reply)
+    assert reply.kind == "snapshot"
+    assert await footprint(conn, w) == before
+    return reply
 
 
 def _secrets(w: SessionWorld, extra: list[Actor]) -> list[str]:
@@ -100,16 +111,13 @@ async def test_a_members_snapshot_shows_the_project_only_after_the_start(
 ) -> None:
     """Before the start: its own seat and everyone's seats; after: the briefing too."""
     w = await session_world(conn, evaluation_template)
-    await send(conn, w, w.member(1), "snapshot")
-    before = (await events(conn, w))[-1]
-    assert before.audience == f"user:{w.member(1).user_id}"
+    before = await _snapshot(conn, w, w.member(1))
     assert before.data["you"]["label"] == seat_label(1)
     assert "briefing" not in before.data
     assert "staff" not in before.data
     assert str(w.state.tender_id) not in json.dumps(before.data)
     await to_qualification(conn, w)
-    await send(conn, w, w.member(1), "snapshot")
-    after = (await events(conn, w))[-1]
+    after = await _snapshot(conn, w, w.member(1))
     assert after.data["briefing"]["tender"] == str(w.state.tender_id)
     assert after.data["phase"] == "qualification"
     assert after.data["chair_seat"] == 1
@@ -122,12 +130,10 @@ async def test_staff_see_names_and_venues_the_agency_sees_seats(
     w = await session_world(conn, evaluation_template)
     await send(conn, w, w.staff, "open_sign_in")
     await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id})
-    await send(conn, w, w.staff, "snapshot")
-    host = (await events(conn, w))[-1].data
+    host = (await _snapshot(conn, w, w.staff)).data
     first = host["staff"]["members"][0]
     assert (first["name"], first["venue"]) == (w.member(1).display_name, MAIN_VENUE.id)
-    await send(conn, w, w.agency, "snapshot")
-    agency = (await events(conn, w))[-1].data
+    agency = (await _snapshot(conn, w, w.agency)).data
     assert set(agency) == {
         "now", "session", "attempt", "phase", "phase_deadline", "paused_at", "chair_seat",
         "seats", "vacant",

@@ -183,3 +183,29 @@ async def test_the_last_two_declarations_raced_on_two_connections_advance_once(
         assert [e.data["phase"] for e in phases][-1] == "chair_election"
         assert [e.data["phase"] for e in phases].count("chair_election") == 1
         assert await c1.fetchval("SELECT count(*) FROM evaluation_declarations") == 5
+
+
+async def test_a_chair_votes_log_entry_names_seats_never_a_member(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """Issue 11, item 3: until the result members are seats in every log entry. A vote's
+    entry holds the voter's seat and salted commitment and the candidate's seat — no
+    user id, name or username of any member in any entry of the election."""
+    w = await session_world(conn, evaluation_template)
+    await to_chair_election(conn, w)
+    for seat, candidate in zip(range(1, 6), (3, 3, 3, 1, 2), strict=True):
+        await send(conn, w, w.member(seat), "vote_chair", {"seat": candidate})
+    votes = await entries(conn, "evaluation.chair_vote")
+    assert [(e.data["seat"], e.data["candidate"]) for e in votes] == [
+        (1, 3), (2, 3), (3, 3), (4, 1), (5, 2)
+    ]  # fmt: skip
+    for entry in votes:
+        assert set(entry.data) == {"generation", "round", "candidate", "seat", "actor"}
+        assert entry.actor.user_id is None
+        assert entry.commitments == ("actor",)
+    rows = await conn.fetch("SELECT entry FROM log_entries WHERE kind LIKE 'evaluation.%'")
+    logged = b"".join(r["entry"] for r in rows)
+    for member in w.members:
+        user = next(u for u in w.scenario.committee if u.id == member.user_id)
+        for secret in (str(user.id), user.display_name, user.username):
+            assert secret.encode() not in logged, secret

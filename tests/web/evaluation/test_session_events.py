@@ -25,12 +25,13 @@ from tests.web.evaluation.kit import (
 
 async def _busy(conn: asyncpg.Connection, w: SessionWorld) -> None:
     """Sign-in at three venues, the start (the bidders to the committee), the election,
-    a question to a bidder, a supervisor's note and the first member's snapshot."""
+    a question to a bidder, the first member's snapshot (answered to it, never an
+    event) and a supervisor's note."""
     await in_qualification(conn, w)
     await ask(conn, w)
     identity = await supervisor_identity(conn, w)
-    await send(conn, w, w.supervisor, "note", signed_note(w.state.id, identity))
     await send(conn, w, w.member(1), "snapshot")
+    await send(conn, w, w.supervisor, "note", signed_note(w.state.id, identity))
 
 
 async def _kinds(client: httpx.AsyncClient, url: str, who: str | Actor) -> list[str]:
@@ -76,9 +77,9 @@ async def test_the_public_sees_seats_only_and_nothing_sealed(
 async def test_each_participant_sees_its_audiences(
     client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
 ) -> None:
-    """Members: all, committee and panel (the bidders, the questions) and their own
-    snapshot; staff: all, staff and panel (names and venues); the department's
-    supervisor: the staff's and its notes; nobody gets another's snapshot."""
+    """Members: all, committee and panel (the bidders, the questions); staff: all, staff
+    and panel (names and venues); the department's supervisor: the staff's and its
+    notes; a snapshot is nobody's event (it was answered to its asker alone)."""
     await _busy(conn, w)
     url = f"/api/v1/evaluations/{w.state.id}/events"
     seen = {
@@ -90,8 +91,7 @@ async def test_each_participant_sees_its_audiences(
     for who in ("expert1", "expert2"):
         assert {"bids.listed", "clarification.asked", "session.phase"} <= set(seen[who])
         assert not {"member.detail", "supervisor.note"} & set(seen[who])
-    assert seen["expert1"][-1] == "snapshot"
-    assert "snapshot" not in seen["expert2"]
+    assert all("snapshot" not in kinds for kinds in seen.values())
     for who in ("staff", "supervisor"):
         assert {"member.detail", "clarification.asked", "session.phase"} <= set(seen[who])
         assert not {"bids.listed", "snapshot"} & set(seen[who])
@@ -118,7 +118,7 @@ async def test_events_page_after_the_last_seq_seen(
         e["seq"] for e in everything["items"] if e["seq"] > middle
     ]
     assert later["last_seq"] == everything["last_seq"]
-    assert everything["last_seq"] > everything["items"][-1]["seq"]  # the snapshot was last
+    assert everything["last_seq"] > everything["items"][-1]["seq"]  # the note was last
     none = (await client.get(f"{url}?after={everything['last_seq']}", headers=headers)).json()
     assert none == {"items": [], "last_seq": everything["last_seq"]}
     for after in ("-1", "x", "9223372036854775808"):
