@@ -18,6 +18,7 @@ from starlette.responses import Response
 from expert_pool.draws.model import DrawSpec
 from expert_pool.pools import service as service_pools
 from expert_pool.requests import close as service_close
+from expert_pool.requests import reopen as service_reopen
 from expert_pool.requests import service as service_draws
 from expert_pool.rounds import service as service_rounds
 from expert_pool.views import service as service_views
@@ -44,6 +45,8 @@ from web.draws.bodies import (
     PoolsDoc,
     PoolSummaryBody,
     ReasonBody,
+    ReplacementRoundIn,
+    ReplacementRoundOut,
     SanctionsBody,
     StatusBody,
     TranscriptDoc,
@@ -206,6 +209,16 @@ async def approve_redraw(request: Request) -> StatusBody:
     return StatusBody(status="approved")
 
 
+async def replacement_round(request: Request) -> Response:
+    body = await read_json(request, ReplacementRoundIn)
+    async with signed_in(request) as (conn, actor):
+        opened = await service_reopen.open_replacement_round(
+            conn, actor, request.path_params["id"], body.session_id, body.seats
+        )
+    out = ReplacementRoundOut(draw_id=opened.draw_id, round=opened.r, places=opened.places)
+    return json_response(out, 201)
+
+
 async def cancel(request: Request) -> StatusBody:
     body = await read_json(request, ReasonBody)
     async with signed_in(request) as (conn, actor):
@@ -324,6 +337,15 @@ ROUTES = [
         "Approve one cancel-and-redraw (supervisor)",
         body=ReasonBody,
         response=StatusBody,
+    ),
+    _route(
+        "POST",
+        f"{_D}/replacement-round",
+        replacement_round,
+        "Open a complete evaluation draw's replacement round (centre staff)",
+        body=ReplacementRoundIn,
+        response=ReplacementRoundOut,
+        status=201,
     ),
     _route("POST", f"{_D}/cancel", cancel, "Cancel the draw", body=ReasonBody, response=StatusBody),
     _route(
