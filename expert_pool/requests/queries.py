@@ -113,3 +113,15 @@ async def replacement_candidates(
     """Accounts the draw's replacement round confirmed for this session replacement."""
     rows = await conn.fetch(REPLACEMENT_CANDIDATES, session_id, seat, generation)
     return frozenset(r["user_id"] for r in rows)
+
+
+SEALED_SESSION = """
+SELECT EXISTS (SELECT FROM evaluation_sessions WHERE draw_id = $1 AND phase = 'sealed')
+"""
+
+
+async def sat_in_sealed_session(conn: asyncpg.Connection, draw_id: str) -> bool:
+    """Whether the draw's committee sat in an evaluation session sealed past the fault
+    limits (DOMAIN.md: then a new committee is formed)."""
+    found: bool = await conn.fetchval(SEALED_SESSION, draw_id)
+    return found

@@ -310,7 +310,12 @@ async def confirm_in_draw(conn: asyncpg.Connection, w: SessionWorld) -> Actor:
 
 
 async def answer_pick(
-    conn: asyncpg.Connection, w: SessionWorld, expert_id: str, decision: Decision = Decision.CONFIRM
+    conn: asyncpg.Connection,
+    w: SessionWorld,
+    expert_id: str,
+    decision: Decision = Decision.CONFIRM,
+    *,
+    draw_id: str | None = None,
 ) -> Actor:
     """A drawn expert answers with a statement signed by its own certificate (registered
     now by a supervisor, as the pool's administration does)."""
@@ -323,12 +328,12 @@ async def answer_pick(
     actor = await actor_for(conn, await get_user(conn, user_id))
     reason = "另有安排" if decision is Decision.DECLINE else ""
     statement = DrawResponse(
-        draw_id=w.state.draw_id, expert_id=expert_id, decision=decision,
+        draw_id=draw_id or w.state.draw_id, expert_id=expert_id, decision=decision,
         issued_at=dt.datetime.now(dt.UTC), reason=reason,
     )  # fmt: skip
     signature = statement.sign(identity.certificate, identity.key, identity.chain)
     await answers.respond(
-        conn, actor, w.state.draw_id, statement.to_bytes(), signature, trust=ca.trust_store()
+        conn, actor, statement.draw_id, statement.to_bytes(), signature, trust=ca.trust_store()
     )
     return actor
 

@@ -18,7 +18,6 @@ from starlette.responses import Response
 from expert_pool.draws.model import DrawSpec
 from expert_pool.pools import service as service_pools
 from expert_pool.requests import close as service_close
-from expert_pool.requests import reopen as service_reopen
 from expert_pool.requests import service as service_draws
 from expert_pool.rounds import service as service_rounds
 from expert_pool.views import service as service_views
@@ -42,6 +41,7 @@ from web.draws.bodies import (
     ExclusionsBody,
     InvitationList,
     MembersBody,
+    NewCommitteeIn,
     PoolsDoc,
     PoolSummaryBody,
     ReasonBody,
@@ -51,6 +51,7 @@ from web.draws.bodies import (
     StatusBody,
     TranscriptDoc,
 )
+from web.draws.committee_routes import new_committee, replacement_round
 from web.draws.common import (
     decode_b64,
     draw_body,
@@ -209,16 +210,6 @@ async def approve_redraw(request: Request) -> StatusBody:
     return StatusBody(status="approved")
 
 
-async def replacement_round(request: Request) -> Response:
-    body = await read_json(request, ReplacementRoundIn)
-    async with signed_in(request) as (conn, actor):
-        opened = await service_reopen.open_replacement_round(
-            conn, actor, request.path_params["id"], body.session_id, body.seats
-        )
-    out = ReplacementRoundOut(draw_id=opened.draw_id, round=opened.r, places=opened.places)
-    return json_response(out, 201)
-
-
 async def cancel(request: Request) -> StatusBody:
     body = await read_json(request, ReasonBody)
     async with signed_in(request) as (conn, actor):
@@ -345,6 +336,15 @@ ROUTES = [
         "Open a complete evaluation draw's replacement round (centre staff)",
         body=ReplacementRoundIn,
         response=ReplacementRoundOut,
+        status=201,
+    ),
+    _route(
+        "POST",
+        f"{_D}/new-committee",
+        new_committee,
+        "Cancel a sealed session's draw and request the committee's next (centre staff)",
+        body=NewCommitteeIn,
+        response=DrawBody,
         status=201,
     ),
     _route("POST", f"{_D}/cancel", cancel, "Cancel the draw", body=ReasonBody, response=StatusBody),
