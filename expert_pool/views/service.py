@@ -93,7 +93,11 @@ def _seats(draw: StoredDraw, members: list[Member]) -> tuple[SeatCount, ...]:
             SeatCount(
                 label=c.label,
                 places=c.count,
-                confirmed=sum(m.status is MemberStatus.CONFIRMED for m in mine),
+                # A member released for an evaluation replacement (requests.reopen) is
+                # confirmed but no longer seated: its place is counted once, refilled.
+                confirmed=sum(
+                    m.status is MemberStatus.CONFIRMED and m.expert_id in seated for m in mine
+                ),
                 waiting=sum(
                     m.status is MemberStatus.NOTIFIED and m.expert_id in seated for m in mine
                 ),

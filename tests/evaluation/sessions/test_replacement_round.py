@@ -80,6 +80,8 @@ async def test_a_declared_conflict_is_replaced_through_the_draws_replacement_rou
     assert draw.status is DrawStatus.COMPLETE
     newcomer = await answer_pick(conn, w, pick)
     assert newcomer.user_id in await _committee(conn, w)
+    status = await views.draw_status(conn, w.staff, w.state.draw_id)
+    assert [(s.places, s.confirmed, s.waiting) for s in status.seats] == [(5, 5, 0)]
     await send(conn, w, w.staff, "seat_replacement", {"seat": 3, "user_id": str(newcomer.user_id)})
     await send(conn, w, newcomer, "sign_in", {"venue": MAIN_VENUE.id})
     await send(conn, w, w.staff, "confirm_identity", {"seat": 3})
