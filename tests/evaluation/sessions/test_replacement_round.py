@@ -4,12 +4,16 @@ expert_pool.requests.reopen; docs/formats/draw.md §4.1)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+from pathlib import Path
 from uuid import UUID
 
 import asyncpg
 import pytest
 
 from accounts.errors import PermissionDenied
+from audit import service as audit
 from evaluation.model import MemberStatus, Phase
 from evaluation.sessions.errors import EvaluationReplacementIneligible
 from expert_pool.draws import access as draw_access
@@ -39,6 +43,7 @@ from tests.evaluation.kit import (
 from tests.expert_pool import world as pool_world
 from tests.tender.world import entries
 
+ROOT = Path(__file__).resolve().parents[3]
 CONFLICT = {"conflict": True, "explanation": "曾在投标人1任职"}
 
 
@@ -62,7 +67,7 @@ async def _committee(conn: asyncpg.Connection, w: SessionWorld) -> frozenset[UUI
 
 
 async def test_a_declared_conflict_is_replaced_through_the_draws_replacement_round(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, evaluation_template: Template, tmp_path: Path
 ) -> None:
     """Seat 3 declares a conflict, a supervisor approves, centre staff open the round,
     the supervisor's entropy draws it, the pick confirms, the host seats it; it signs
@@ -95,13 +100,28 @@ async def test_a_declared_conflict_is_replaced_through_the_draws_replacement_rou
         (1, leaving, MemberStatus.RECUSED),
         (2, newcomer.user_id, MemberStatus.SEATED),
     ]
-    # Anyone holding the revealed seed and the pools recomputes the extended draw.
+    # Anyone holding the revealed seed and the pools recomputes the extended draw, with
+    # the command-line verifier too (docs/formats/draw.md §8).
     transcript = await views.transcript(conn, w.supervisor, w.state.draw_id)
     assert transcript.platform_seed is not None
-    assert (
-        verify_transcript(transcript, await views.pools(conn, w.supervisor, w.state.draw_id)) == []
-    )
     assert transcript.rounds[0].declined == (await _expert_of(conn, leaving),)
+    pools = await views.pools(conn, w.supervisor, w.state.draw_id)
+    assert verify_transcript(transcript, pools) == []
+    assert draw.commit_log_index is not None
+    [(_, entry)] = await audit.entries(conn, draw.commit_log_index, draw.commit_log_index + 1)
+    files = {"t.json": transcript.to_json().encode(), "pools.json": json.dumps(pools).encode(),
+             "commit.bin": entry}  # fmt: skip
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    verified = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "web.cli.main", "draw", "verify",
+         str(tmp_path / "t.json"), str(tmp_path / "pools.json"),
+         "--commit-entry", str(tmp_path / "commit.bin")],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "2 round(s)" in verified.stdout
+    assert "all match" in verified.stdout
 
 
 async def _expert_of(conn: asyncpg.Connection, user_id: UUID) -> str:
