@@ -20,6 +20,7 @@ from expert_pool.errors import DrawApprovalMissing, DrawStateInvalid
 from expert_pool.pools import service as pools
 from expert_pool.requests import close, renew
 from expert_pool.requests import service as requests
+from expert_pool.views import service as views
 from tests.evaluation.kit import (
     MAIN_VENUE,
     SessionWorld,
@@ -69,9 +70,14 @@ async def test_a_sealed_sessions_lot_gets_a_new_committee_and_attempt_two(
     new = await draw_access.get_draw(conn, new_id)
     assert (new.status, new.attempt, new.parties) == (DrawStatus.REQUESTED, 2, old.parties)
     assert new.spec.categories == old.spec.categories
+    assert old.transcript is not None
     [entry] = [e for e in await entries(conn, "draw.requested") if e.data["draw_id"] == new_id]
     assert entry.data["after_sealed_draw"] == old.id
     summary = await pools.prepare_draw(conn, w.staff, new_id)
+    # The sealed committee served this tenderer days ago: the cool-off keeps it out.
+    _, excluded = await views.exclusions(conn, w.supervisor, new_id)
+    sat = {x for x, _, reasons in excluded if "cool_off_same_tenderer" in reasons}
+    assert {p.expert_id for p in old.transcript.rounds[0].picks} <= sat
     if summary.below_ratio:
         await pools.approve_small_pool(conn, w.supervisor, new_id, "池小，批准")
     await requests.commit_draw(conn, w.staff, new_id)
@@ -87,6 +93,7 @@ async def test_a_sealed_sessions_lot_gets_a_new_committee_and_attempt_two(
     )  # fmt: skip
     assert (state.attempt, state.draw_id) == (2, new_id)
     assert len(state.seated) == 5
+    assert not {m.user_id for m in state.seated} & {m.user_id for m in w.state.seated}
 
 
 async def test_a_new_committee_needs_a_sealed_session_an_approval_and_centre_staff(
