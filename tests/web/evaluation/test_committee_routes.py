@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import asyncpg
 import httpx
 
+from accounts.model import Actor
 from evaluation.model import DEFAULT_POLICY
 from expert_pool.requests import close
+from tests.accounts.factory import PASSWORD
 from tests.evaluation.kit import SessionWorld, Template, send, session_world, to_conflicts
 from tests.web.evaluation.http import code, login
 
@@ -83,3 +86,50 @@ async def test_centre_staff_request_a_sealed_sessions_next_committee(
     assert (draw["attempt"], draw["status"], draw["lot"]) == (2, "requested", "1")
     assert draw["id"] != w.state.draw_id
     assert code(await client.post(url, json=body, headers=staff)) == (422, "draw_closed")
+
+
+HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+async def _sign_in(client: httpx.AsyncClient, actor: Actor) -> str:
+    """The page login (a fresh browser: no cookie); the session's CSRF token."""
+    client.cookies.clear()
+    form = await client.get("/login")
+    token = HIDDEN_CSRF.search(form.text)
+    assert token is not None
+    data = {"csrf_token": token.group(1), "username": actor.username, "password": PASSWORD}
+    assert (await client.post("/login", data=data)).status_code == 303
+    page = await client.get("/home")
+    found = HIDDEN_CSRF.search(page.text)
+    assert found is not None
+    return found.group(1)
+
+
+async def test_the_draw_page_offers_staff_the_round_and_supervisors_its_entropy(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, w: SessionWorld
+) -> None:
+    """Centre staff open the round from the complete draw's page (seats as typed, a
+    refusal shown on the page); the supervisor's page then offers the entropy form."""
+    page = f"/draws/{w.state.draw_id}"
+    await to_conflicts(conn, w)
+    await send(conn, w, w.member(5), "declare", {"conflict": True, "explanation": "近亲属"})
+    csrf = await _sign_in(client, w.staff)
+    shown = await client.get(page)
+    assert 'id="replacement-round"' in shown.text
+    form = {"csrf_token": csrf, "session_id": str(w.state.id), "seats": "5"}
+    refused = await client.post(f"{page}/do/replacement-round", data=form)
+    assert refused.status_code == 409
+    assert 'id="draw-error"' in refused.text
+    bad = await client.post(f"{page}/do/replacement-round", data={**form, "seats": "五"})
+    assert bad.status_code == 422
+    await send(conn, w, w.supervisor, "approve_replacement", {"seat": 5})
+    supervisor = await _sign_in(client, w.supervisor)
+    assert supervisor
+    assert 'id="entropy"' not in (await client.get(page)).text
+    csrf = await _sign_in(client, w.staff)
+    opened = await client.post(
+        f"{page}/do/replacement-round", data={**form, "csrf_token": csrf, "seats": "5，"}
+    )
+    assert opened.status_code == 303, opened.text
+    await _sign_in(client, w.supervisor)
+    assert 'id="entropy"' in (await client.get(page)).text
