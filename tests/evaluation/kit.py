@@ -36,24 +36,18 @@ from evaluation.model import DEFAULT_POLICY, EvaluationPolicy, SessionState
 from evaluation.room.session import EvaluationRoom
 from evaluation.sessions import service as sessions
 from evaluation.sessions.ops import Ops
-from expert_pool.answers import service as answers
-from expert_pool.draws import access as draw_access
-from expert_pool.experts import service as experts_service
-from expert_pool.requests import reopen
 from expert_pool.venues import service as venues
 from expert_pool.venues.model import Venue
 from live import queries as live_queries
 from live import service as live
 from live.model import Command, LiveEvent, LiveSession
-from signing.certs import Identity, dump_pem_certificate
+from signing.certs import Identity
 from signing.demo_ca import DemoCA, issue_identity
-from signing.draw.response import Decision, DrawResponse
 from signing.errors import EtenderError
 from tender.queries import database_now
 from tests.accounts.factory import actor_for, log_size, make_user
 from tests.conftest import TEMPLATE, CloneDatabase, PgServer
 from tests.evaluation.scenario import Scenario, opened_lot
-from tests.expert_pool import world as pool_world
 from tests.tender.world import build_world, register_certificate
 from web.db.database import open_pool
 
@@ -288,54 +282,12 @@ async def footprint(conn: asyncpg.Connection, w: SessionWorld) -> dict[str, Any]
 
 async def confirm_in_draw(conn: asyncpg.Connection, w: SessionWorld) -> Actor:
     """The draw's replacement round (补抽) for the session's approved expert
-    replacements, run for real: centre staff open it, the supervisor's fresh entropy
-    draws it, each pick registers its certificate and confirms with its own signed
-    statement. Returns the first pick's actor (the one to seat)."""
-    draw_id = w.state.draw_id
-    seats = [
-        r["seat"]
-        for r in await conn.fetch(
-            "SELECT r.seat FROM evaluation_replacements r JOIN evaluation_members m USING"
-            " (session_id, seat, generation) WHERE r.session_id = $1 AND m.kind = 'expert'"
-            " AND r.approved_at IS NOT NULL AND r.seated_at IS NULL ORDER BY r.seat",
-            w.state.id,
-        )
-    ]
-    opened = await reopen.open_replacement_round(conn, w.staff, draw_id, w.state.id, seats)
-    await pool_world.contribute(conn, w.supervisor, draw_id, opened.r, pool_world.fresh_entropy())
-    draw = await draw_access.get_draw(conn, draw_id)
-    assert draw.transcript is not None
-    actors = [await answer_pick(conn, w, p.expert_id) for p in draw.transcript.rounds[-1].picks]
-    return actors[0]
+    replacements, run for real (tests/evaluation/replacement_round.py): the first
+    pick, confirmed, for the host to seat."""
+    # Imported here: that module builds on this kit.
+    from tests.evaluation.replacement_round import replacement_round
 
-
-async def answer_pick(
-    conn: asyncpg.Connection,
-    w: SessionWorld,
-    expert_id: str,
-    decision: Decision = Decision.CONFIRM,
-    *,
-    draw_id: str | None = None,
-) -> Actor:
-    """A drawn expert answers with a statement signed by its own certificate (registered
-    now by a supervisor, as the pool's administration does)."""
-    ca = w.scenario.world.ca
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
-    identity = issue_identity(ca, name=f"专家{expert_id}", now=now)
-    pem = dump_pem_certificate(identity.certificate)
-    await experts_service.register_certificate(conn, w.supervisor, expert_id, pem)
-    user_id = await conn.fetchval("SELECT user_id FROM experts WHERE id = $1", expert_id)
-    actor = await actor_for(conn, await get_user(conn, user_id))
-    reason = "另有安排" if decision is Decision.DECLINE else ""
-    statement = DrawResponse(
-        draw_id=draw_id or w.state.draw_id, expert_id=expert_id, decision=decision,
-        issued_at=dt.datetime.now(dt.UTC), reason=reason,
-    )  # fmt: skip
-    signature = statement.sign(identity.certificate, identity.key, identity.chain)
-    await answers.respond(
-        conn, actor, statement.draw_id, statement.to_bytes(), signature, trust=ca.trust_store()
-    )
-    return actor
+    return await replacement_round(conn, w)
 
 
 async def refuse(

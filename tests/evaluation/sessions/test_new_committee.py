@@ -25,11 +25,11 @@ from tests.evaluation.kit import (
     MAIN_VENUE,
     SessionWorld,
     Template,
-    answer_pick,
     load,
     send,
     session_world,
 )
+from tests.evaluation.replacement_round import answer_pick
 from tests.expert_pool import world as pool_world
 from tests.tender.world import entries
 

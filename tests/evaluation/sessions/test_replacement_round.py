@@ -32,7 +32,6 @@ from tests.evaluation.kit import (
     MAIN_VENUE,
     SessionWorld,
     Template,
-    answer_pick,
     load,
     refuse,
     send,
@@ -40,6 +39,7 @@ from tests.evaluation.kit import (
     tenderer_user,
     to_conflicts,
 )
+from tests.evaluation.replacement_round import answer_pick
 from tests.expert_pool import world as pool_world
 from tests.tender.world import entries
 
