@@ -16,6 +16,7 @@ from accounts.errors import PermissionDenied
 from audit import service as audit
 from evaluation.model import MemberStatus, Phase
 from evaluation.sessions.errors import EvaluationReplacementIneligible
+from expert_pool.answers import service as answers
 from expert_pool.draws import access as draw_access
 from expert_pool.draws.model import DrawStatus
 from expert_pool.errors import (
@@ -219,3 +220,29 @@ async def test_a_complete_draw_takes_no_entropy_without_a_release(
         await pool_world.contribute(
             conn, w.supervisor, w.state.draw_id, 1, pool_world.fresh_entropy()
         )
+
+
+async def test_a_replacement_pick_that_does_not_answer_times_out_and_is_drawn_again(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """The timeout job covers a complete draw's replacement round: a pick whose
+    delivered notice went unanswered past its deadline is timed out, recorded in the
+    transcript, and the next round draws its place."""
+    w = await session_world(conn, evaluation_template)
+    await _recused_and_approved(conn, w, 2)
+    await reopen.open_replacement_round(conn, w.staff, w.state.draw_id, w.state.id, [2])
+    [silent] = await _draw_round(conn, w, 1)
+    # The deadline passed (the database's clock decides; moved here, not waited for).
+    await conn.execute(
+        "UPDATE draw_members SET deadline = clock_timestamp() - interval '1 second'"
+        " WHERE draw_id = $1 AND expert_id = $2",
+        w.state.draw_id,
+        silent,
+    )
+    assert await answers.process_timeouts(conn) == 1
+    draw = await draw_access.get_draw(conn, w.state.draw_id)
+    assert draw.status is DrawStatus.COMPLETE
+    assert draw.transcript is not None
+    assert draw.transcript.rounds[1].declined == (silent,)
+    [again] = await _draw_round(conn, w, 2)
+    assert again != silent
