@@ -41,6 +41,8 @@
     ├── DrawResponseForbidden             draw_response_forbidden
     ├── DrawResponseConflict              draw_response_conflict
     ├── DrawResponseTooLate               draw_response_too_late
+    ├── DrawReplacementNotApproved        draw_replacement_not_approved
+    ├── DrawReplacementExcess             draw_replacement_excess
     ├── AttendanceInvalid                 attendance_invalid
     ├── AttendanceConflict                attendance_conflict
     └── AssessmentExists                  assessment_exists
@@ -357,6 +359,22 @@ class DrawResponseTooLate(ExpertPoolError):
     """The answer arrived after the confirmation deadline (database clock)."""
 
     code = "draw_response_too_late"
+
+
+class DrawReplacementNotApproved(ExpertPoolError):
+    """A replacement round without a session replacement a supervisor approved for an
+    expert of this draw and nobody seated yet (DOMAIN.md, "Evaluation")."""
+
+    code = "draw_replacement_not_approved"
+    status = 409
+
+
+class DrawReplacementExcess(ExpertPoolError):
+    """More experts than the open replacements need: the seat's place is already
+    being refilled (its replacement round was opened before)."""
+
+    code = "draw_replacement_excess"
+    status = 409
 
 
 # --- attendance and assessment ---

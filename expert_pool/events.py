@@ -37,6 +37,7 @@ class PoolEvent(enum.StrEnum):
     DRAW_CONFIRMED = "draw.member_confirmed"
     DRAW_DECLINED = "draw.member_declined"
     DRAW_TIMED_OUT = "draw.member_timed_out"
+    DRAW_RELEASED = "draw.member_released"  # left a complete committee (a replacement)
     DRAW_COMPLETED = "draw.completed"
     DRAW_REDRAW_APPROVED = "draw.redraw_approved"
     DRAW_CANCELLED = "draw.cancelled"

@@ -32,9 +32,23 @@ CONFIRM_IDENTITY = """
 UPDATE evaluation_members SET identity_confirmed_by = $4, identity_confirmed_at = $5
 WHERE session_id = $1 AND seat = $2 AND generation = $3
 """
+# A holder who leaves (recused, absent, replaced) has every sheet voided in the same
+# statement (DOMAIN.md, "Evaluation": a replaced member's findings are void): whatever
+# path a member leaves by, its rows are flagged in the record, not only left out of
+# what is read. The count is the holders that left (1, or 0 if not seated).
 LEAVE = """
-UPDATE evaluation_members SET status = $4, left_at = $5, left_reason = $6
-WHERE session_id = $1 AND seat = $2 AND generation = $3 AND status = 'seated'
+WITH gone AS (
+    UPDATE evaluation_members SET status = $4, left_at = $5, left_reason = $6
+    WHERE session_id = $1 AND seat = $2 AND generation = $3 AND status = 'seated'
+    RETURNING session_id, seat, generation
+), voided AS (
+    UPDATE evaluation_sheets s SET void = true
+    FROM gone
+    WHERE s.session_id = gone.session_id AND s.seat = gone.seat
+      AND s.generation = gone.generation AND NOT s.void
+    RETURNING s.version
+)
+SELECT count(*) FROM gone
 """
 
 
@@ -96,11 +110,12 @@ async def leave(
     at: datetime,
     reason: str,
 ) -> bool:
-    """A seated holder leaves its seat (recused, absent, replaced); False if not seated."""
-    done = await conn.execute(
+    """A seated holder leaves its seat (recused, absent, replaced) and its sheets are
+    void; False if not seated."""
+    left: int = await conn.fetchval(
         LEAVE, session_id, member.seat, member.generation, str(status), at, reason
     )
-    return bool(done == "UPDATE 1")
+    return left == 1
 
 
 # --- declarations and votes ---------------------------------------------------------------

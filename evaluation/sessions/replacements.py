@@ -9,10 +9,13 @@ Three steps, each a command and a log entry:
 2. approved — by a supervisor of the tender's department (``approve_replacement``); a
    host-requested holder leaves now, status ``replaced``;
 3. seated — the host names the replacement (``seat_replacement``): for an expert seat,
-   an expert the lot's draw confirmed who holds no seat of this session
-   (expert_pool.views.service.evaluation_committee: the draw's replacement round); for
-   a representative seat, another active user of the tenderer. It holds the seat as
-   the next generation, signs in and declares like everyone.
+   the expert the draw's replacement round confirmed for this replacement (centre
+   staff open the round on the approved replacement, a supervisor's entropy draws it,
+   the pick confirms: expert_pool.requests.reopen,
+   expert_pool.views.service.replacement_candidates) — never the recused, replaced or
+   absent holder, nor a declined pick; for a representative seat, another active user
+   of the tenderer. It holds the seat as the next generation, signs in and declares
+   like everyone.
 
 Replacement commands are accepted while the session is paused: a fault is often why.
 """
@@ -37,7 +40,7 @@ from evaluation.sessions.model import Replacement
 from evaluation.sessions.ops import seated_holder, text_sha256, vacate_chair
 from evaluation.sessions.service import is_tenderer_user
 from evaluation.sessions.views import STAFF, detail_emit
-from expert_pool.views.service import committee_member_salt, evaluation_committee
+from expert_pool.views.service import committee_member_salt, replacement_candidates
 from live.model import Emit
 from tender import lifecycle
 
@@ -133,7 +136,7 @@ async def seat_replacement(ctx: Ctx) -> list[Emit]:
     if not holders:
         raise EvaluationSeatNotFound(f"the session has no seat {seat}", details={"seat": seat})
     last = max(holders, key=lambda m: m.generation)
-    salt = await _eligible(ctx, last.kind, user_id)
+    salt = await _eligible(ctx, last.kind, user_id, found)
     member = Member(
         seat=seat, user_id=user_id, kind=last.kind, status=MemberStatus.SEATED,
         generation=last.generation + 1,
@@ -149,16 +152,18 @@ async def seat_replacement(ctx: Ctx) -> list[Emit]:
     ]
 
 
-async def _eligible(ctx: Ctx, kind: MemberKind, user_id: UUID) -> bytes:
+async def _eligible(ctx: Ctx, kind: MemberKind, user_id: UUID, found: Replacement) -> bytes:
     """Refuse a user who may not take the seat; the salt that will name it in the log."""
     if any(m.user_id == user_id for m in ctx.state.members):
         raise EvaluationReplacementIneligible("the user holds or held a seat of this session")
     tender_id, lot = str(ctx.state.tender_id), ctx.state.lot
     if kind is MemberKind.EXPERT:
-        # Reg. 46: replacements are drawn like everyone (the draw's replacement round).
-        if user_id not in await evaluation_committee(ctx.conn, tender_id, lot):
+        # Reg. 46: replacements are drawn like everyone — the draw's replacement round
+        # opened for this very replacement, its pick confirmed.
+        drawn = await replacement_candidates(ctx.conn, ctx.state.id, found.seat, found.generation)
+        if user_id not in drawn:
             raise EvaluationReplacementIneligible(
-                "an expert seat goes to an expert the lot's draw confirmed"
+                "an expert seat goes to the expert the draw's replacement round confirmed for it"
             )
         salt = await committee_member_salt(ctx.conn, tender_id, lot, user_id)
         assert salt is not None  # confirmed in the complete draw

@@ -139,7 +139,8 @@ async def time_out_member(
 
 EXPIRED_DRAWS = """
 SELECT DISTINCT m.draw_id FROM draw_members m JOIN draws d ON d.id = m.draw_id
-WHERE m.status = 'notified' AND m.deadline < clock_timestamp() AND d.status = 'drawing'
+WHERE m.status = 'notified' AND m.deadline < clock_timestamp() AND d.awarded_at IS NULL
+  AND d.status IN ('drawing', 'complete')
 LIMIT $1
 """
 EXPIRED_MEMBERS = """
@@ -149,7 +150,8 @@ WHERE draw_id = $1 AND status = 'notified' AND deadline < clock_timestamp() ORDE
 
 
 async def draws_with_expired_members(conn: asyncpg.Connection, limit: int = 50) -> list[str]:
-    """Draws in progress with a member whose deadline passed unanswered."""
+    """Draws in progress (or a complete one's replacement round) with a member whose
+    deadline passed unanswered."""
     return [r["draw_id"] for r in await conn.fetch(EXPIRED_DRAWS, limit)]
 
 
@@ -226,13 +228,16 @@ JOIN draw_members m ON m.draw_id = d.id
 JOIN experts e ON e.id = m.expert_id
 WHERE d.tender_id = $1 AND d.lot = $2 AND d.purpose = $3
   AND d.status = 'complete' AND m.status = 'confirmed' AND e.user_id IS NOT NULL
+  AND NOT EXISTS (SELECT FROM draw_releases x WHERE x.draw_id = m.draw_id
+                  AND x.expert_id = m.expert_id)
 """
 
 
 async def committee_users(
     conn: asyncpg.Connection, tender_id: str, lot: str, purpose: Purpose
 ) -> frozenset[UUID]:
-    """Accounts of the experts who confirmed a seat in the lot's completed draw."""
+    """Accounts of the experts who confirmed a seat in the lot's completed draw and were
+    not released from it (an evaluation replacement, expert_pool.requests.reopen)."""
     rows = await conn.fetch(COMMITTEE_USERS, tender_id, lot, str(purpose))
     return frozenset(row["user_id"] for row in rows)
 
@@ -244,6 +249,8 @@ JOIN draw_members m ON m.draw_id = d.id
 JOIN experts e ON e.id = m.expert_id
 WHERE d.tender_id = $1 AND d.lot = $2 AND d.purpose = $3
   AND d.status = 'complete' AND m.status = 'confirmed' AND e.user_id = $4
+  AND NOT EXISTS (SELECT FROM draw_releases x WHERE x.draw_id = m.draw_id
+                  AND x.expert_id = m.expert_id)
 """
 
 

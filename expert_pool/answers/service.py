@@ -97,7 +97,9 @@ async def respond(
     response = await _verified(conn, expert.id, draw_id, statement, signature, trust)
     async with conn.transaction():
         draw = await get_draw(conn, draw_id, lock=True)
-        if draw.status in (DrawStatus.COMPLETE, DrawStatus.CANCELLED):
+        # A complete draw still takes the answers of its replacement round's picks
+        # (expert_pool.requests.reopen): only a waiting member can answer at all.
+        if draw.status is DrawStatus.CANCELLED or draw.awarded_at is not None:
             raise DrawClosed(f"the draw is {draw.status}")
         status = (
             MemberStatus.CONFIRMED
@@ -166,7 +168,7 @@ async def _confirmed(
     await queries_members.record_service(conn, expert_id, draw, draw.spec.session_date)
     await _log_answer(conn, PoolEvent.DRAW_CONFIRMED, actor, draw, expert_id, response.sha256)
     members = await queries_members.members(conn, draw.id)
-    if committee_complete(draw, members):
+    if draw.status is DrawStatus.DRAWING and committee_complete(draw, members):
         await queries_draws.set_complete(conn, draw.id)
         await journal.append(
             conn,
@@ -210,7 +212,11 @@ async def _replacement_needed(
 
 async def _time_out_draw(conn: asyncpg.Connection, draw_id: str) -> int:
     draw = await get_draw(conn, draw_id, lock=True)
-    if draw.status is not DrawStatus.DRAWING or draw.transcript is None:
+    if (
+        draw.status not in (DrawStatus.DRAWING, DrawStatus.COMPLETE)
+        or draw.awarded_at is not None
+        or draw.transcript is None
+    ):
         return 0
     expired = []
     for expert_id in await queries_members.expired_members(conn, draw.id):

@@ -9,7 +9,9 @@ DESIGN.md, "Verifiable expert draw", trust model 4 ("nobody steers the expert dr
   centre) must contribute before it (`draw_entropy_out_of_order`). So the last input
   is always an honest supervisor's fresh value, and a party who learnt the platform
   seed cannot grind its own contribution after seeing everyone else's;
-- a replacement round needs fresh supervisor entropy, is capped and counted.
+- a replacement round needs fresh supervisor entropy, is capped and counted; a complete
+  evaluation draw has one only for members released for an approved replacement
+  (expert_pool.requests.reopen), and stays complete meanwhile.
 
 Every change runs under the draw's row lock (draws.queries.draw(lock=True)).
 """
@@ -53,7 +55,7 @@ from expert_pool.rounds.contribution import FixedCommit as FixedCommit
 from expert_pool.rounds.contribution import SignedStatement as SignedStatement
 from expert_pool.rounds.contribution import fixed_commit, verified_statement
 from signing.canonical import canonical_json
-from signing.draw.algorithm import draw_first_round, draw_replacement_round
+from signing.draw.algorithm import draw_first_round, draw_replacement_round, refill_places
 from signing.draw.entropy_statement import EntropyStatement
 from signing.draw.errors import DrawEntropyMissing
 from signing.draw.rules import ContributorRole, EntropyContribution, validate_entropy
@@ -78,8 +80,14 @@ def contributor_role(actor: Actor, draw: StoredDraw) -> tuple[ContributorRole, R
 def _check_open(draw: StoredDraw, r: int) -> Transcript:
     if draw.status in (DrawStatus.REQUESTED, DrawStatus.PREPARED) or draw.transcript is None:
         raise DrawNotCommitted("entropy is taken only after the commit is logged")
-    if draw.status in (DrawStatus.COMPLETE, DrawStatus.CANCELLED):
+    if draw.status is DrawStatus.CANCELLED or draw.awarded_at is not None:
         raise DrawClosed(f"the draw is {draw.status}: it takes no more entropy")
+    # A complete committee takes entropy only for the replacement round of members
+    # released for an approved evaluation replacement (expert_pool.requests.reopen).
+    if draw.status is DrawStatus.COMPLETE and not refill_places(
+        draw.transcript.categories, draw.transcript.rounds
+    ):
+        raise DrawClosed("the draw is complete: no member waits to be replaced")
     open_round = len(draw.transcript.rounds)
     if r != open_round:
         raise DrawRoundConflict(f"round {open_round} is the open round, not round {r}")
@@ -258,7 +266,10 @@ async def _after_round(
     )
     await queries_rounds.insert_round(conn, draw.id, rd.r, salt, index)
     await _seat(conn, draw, drawn)
-    await queries_draws.save_transcript(conn, draw.id, drawn, DrawStatus.DRAWING)
+    # A complete draw's replacement round leaves it complete: the committee that is
+    # seated keeps its access while the new pick answers (expert_pool.requests.reopen).
+    status = DrawStatus.COMPLETE if draw.status is DrawStatus.COMPLETE else DrawStatus.DRAWING
+    await queries_draws.save_transcript(conn, draw.id, drawn, status)
     for gap in gaps:
         # Never a crash, never a silently smaller committee: the agency and supervisors know.
         await queries.insert_alert(

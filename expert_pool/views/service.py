@@ -35,6 +35,7 @@ from expert_pool.draws.model import (
 from expert_pool.errors import DrawNotCommitted
 from expert_pool.pools import queries as queries_pools
 from expert_pool.records.sealed_access import require_sealed
+from expert_pool.requests import queries as queries_releases
 from expert_pool.rounds import queries as queries_rounds
 from signing.draw.algorithm import reveal_seed
 from signing.draw.rules import ContributorRole
@@ -92,7 +93,11 @@ def _seats(draw: StoredDraw, members: list[Member]) -> tuple[SeatCount, ...]:
             SeatCount(
                 label=c.label,
                 places=c.count,
-                confirmed=sum(m.status is MemberStatus.CONFIRMED for m in mine),
+                # A member released for an evaluation replacement (requests.reopen) is
+                # confirmed but no longer seated: its place is counted once, refilled.
+                confirmed=sum(
+                    m.status is MemberStatus.CONFIRMED and m.expert_id in seated for m in mine
+                ),
                 waiting=sum(
                     m.status is MemberStatus.NOTIFIED and m.expert_id in seated for m in mine
                 ),
@@ -320,3 +325,12 @@ async def committee_member_salt(
     return await queries_members.committee_member_salt(
         conn, tender_id, lot, Purpose.EVALUATION, user_id
     )
+
+
+async def replacement_candidates(
+    conn: asyncpg.Connection, session_id: UUID, seat: int, generation: int
+) -> frozenset[UUID]:
+    """Accounts the draw's replacement round confirmed for a session's replacement of
+    the seat's holder of ``generation`` (expert_pool.requests.reopen); empty until the
+    round is opened, drawn and answered."""
+    return await queries_releases.replacement_candidates(conn, session_id, seat, generation)

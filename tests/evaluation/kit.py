@@ -211,30 +211,13 @@ async def footprint(conn: asyncpg.Connection, w: SessionWorld) -> dict[str, Any]
 
 
 async def confirm_in_draw(conn: asyncpg.Connection, w: SessionWorld) -> Actor:
-    """An expert of the pool confirmed in lot 1's draw who holds no seat: what the
-    draw's replacement round yields. expert_pool runs no round once a draw is
-    complete (issue 11 asks for one at the session), so this stands in for it by
-    writing the confirmed seat the round would write (statement bytes are placeholders:
-    nothing here verifies them)."""
-    seated = {m.user_id for m in w.state.members}
-    row = await conn.fetchrow(
-        "SELECT e.id, e.user_id FROM experts e WHERE e.user_id IS NOT NULL AND e.id LIKE 'A%'"
-        " AND e.id NOT IN (SELECT expert_id FROM draw_members WHERE draw_id = $1)"
-        " ORDER BY e.id LIMIT 1",
-        w.state.draw_id,
-    )
-    assert row is not None
-    assert row["user_id"] not in seated
-    await conn.execute(
-        "INSERT INTO draw_members (draw_id, expert_id, label, r, i, status, salt, deadline,"
-        " responded_at, statement, signature)"
-        " VALUES ($1, $2, 'A08@local', 99, 0, 'confirmed', $3, clock_timestamp(),"
-        " clock_timestamp(), '\\x00', '\\x00')",
-        w.state.draw_id,
-        row["id"],
-        secrets.token_bytes(32),
-    )
-    return await actor_for(conn, await get_user(conn, row["user_id"]))
+    """The draw's replacement round (补抽) for the session's approved expert
+    replacements, run for real (tests/evaluation/replacement_round.py): the first
+    pick, confirmed, for the host to seat."""
+    # Imported here: that module builds on this kit.
+    from tests.evaluation.replacement_round import replacement_round
+
+    return await replacement_round(conn, w)
 
 
 async def refuse(

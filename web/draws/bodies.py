@@ -109,6 +109,27 @@ class ReasonBody(Model, frozen=True, kw_only=True):
     reason: Text
 
 
+class ReplacementRoundIn(Model, frozen=True, kw_only=True):
+    """The session seats whose approved replacement the round serves (draw.md §4.1)."""
+
+    session_id: UUID
+    seats: Annotated[list[int], msgspec.Meta(min_length=1, max_length=99)]
+
+
+class NewCommitteeIn(Model, frozen=True, kw_only=True):
+    """A sealed session's lot: the next draw's session times and why (renew)."""
+
+    reason: Text
+    session_start: datetime
+    session_end: datetime
+
+
+class ReplacementRoundOut(Model, frozen=True, kw_only=True):
+    draw_id: str
+    round: int  # the round a supervisor's entropy draws next
+    places: int
+
+
 class CommitBody(Model, frozen=True, kw_only=True):
     draw_id: str
     commit_hash: str

@@ -25,10 +25,12 @@ from expert_pool.pools import service as service_pools
 from expert_pool.records import service as service_records
 from expert_pool.records.service import AttendanceEvent
 from expert_pool.requests import close as service_close
+from expert_pool.requests import reopen as service_reopen
 from expert_pool.requests import service as service_draws
 from expert_pool.rounds import service as service_rounds
 from expert_pool.specialties import default_specialties
 from expert_pool.views import service as service_views
+from signing.draw.algorithm import refill_places
 from signing.draw.errors import DrawError
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category
@@ -207,6 +209,13 @@ async def draw_page(
         excluded=extra.get("excluded"),
         proof=proof,
         committed=draw.transcript is not None,
+        # A complete evaluation draw: its replacement round for approved session
+        # replacements (docs/formats/draw.md §4.1), and the entropy a release waits for.
+        reopenable=draw.parties.purpose is Purpose.EVALUATION
+        and draw.status is DrawStatus.COMPLETE,
+        release_waiting=draw.status is DrawStatus.COMPLETE
+        and draw.transcript is not None
+        and bool(refill_places(draw.transcript.categories, draw.transcript.rounds)),
         sealed=extra.get("sealed"),
         attendance=extra.get("attendance"),
         assessments=extra.get("assessments"),
@@ -237,6 +246,10 @@ async def _act(
             )
         case "approve-pool":
             await service_pools.approve_small_pool(conn, actor, draw_id, reason)
+        case "replacement-round":
+            await service_reopen.open_replacement_round(
+                conn, actor, draw_id, _session_id(form), _seats(form.get("seats", ""))
+            )
         case "approve-redraw":
             await service_close.approve_redraw(conn, actor, draw_id, reason)
         case "cancel":
@@ -260,6 +273,21 @@ async def _act(
             )
         case _:
             raise RequestInvalid(f"unknown action {action!r}")
+
+
+def _session_id(form: dict[str, str]) -> UUID:
+    try:
+        return UUID(form.get("session_id", "").strip())
+    except ValueError:
+        raise RequestInvalid("the session is an evaluation session's id") from None
+
+
+def _seats(text: str) -> list[int]:
+    """Seats as the staff type them: "3" or "3, 4" (either comma)."""
+    parts = [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and len(p) <= 2 for p in parts):
+        raise RequestInvalid("name the seats as numbers, e.g. 3 or 3, 4")
+    return [int(p) for p in parts]
 
 
 async def draw_action(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:

@@ -41,13 +41,17 @@ from web.draws.bodies import (
     ExclusionsBody,
     InvitationList,
     MembersBody,
+    NewCommitteeIn,
     PoolsDoc,
     PoolSummaryBody,
     ReasonBody,
+    ReplacementRoundIn,
+    ReplacementRoundOut,
     SanctionsBody,
     StatusBody,
     TranscriptDoc,
 )
+from web.draws.committee_routes import new_committee, replacement_round
 from web.draws.common import (
     decode_b64,
     draw_body,
@@ -324,6 +328,24 @@ ROUTES = [
         "Approve one cancel-and-redraw (supervisor)",
         body=ReasonBody,
         response=StatusBody,
+    ),
+    _route(
+        "POST",
+        f"{_D}/replacement-round",
+        replacement_round,
+        "Open a complete evaluation draw's replacement round (centre staff)",
+        body=ReplacementRoundIn,
+        response=ReplacementRoundOut,
+        status=201,
+    ),
+    _route(
+        "POST",
+        f"{_D}/new-committee",
+        new_committee,
+        "Cancel a sealed session's draw and request the committee's next (centre staff)",
+        body=NewCommitteeIn,
+        response=DrawBody,
+        status=201,
     ),
     _route("POST", f"{_D}/cancel", cancel, "Cancel the draw", body=ReasonBody, response=StatusBody),
     _route(

@@ -88,6 +88,16 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ep.action.approve_pool": ("批准库容不足的抽取", "Approve pools below the ratio"),
     "ep.action.approve_redraw": ("批准取消并重新抽取", "Approve cancel-and-redraw"),
     "ep.action.cancel": ("取消本次抽取", "Cancel this draw"),
+    "ep.reopen.title": ("补抽（评标专家更换）", "Replacement round (evaluation replacement)"),
+    "ep.reopen.hint": (
+        "监督人员批准评标会议中的更换后，为该席位补抽专家：原专家退出本次抽取，"
+        "监督人员提交新的熵值后抽取补位专家。",
+        "Once a supervisor approved a session's replacement, draw the seat's place again: "
+        "the leaving expert is released and a supervisor's fresh entropy draws the new one.",
+    ),
+    "ep.reopen.session": ("评标会议编号", "Evaluation session id"),
+    "ep.reopen.seats": ("席位（如 3 或 3, 4）", "Seats (e.g. 3 or 3, 4)"),
+    "ep.reopen.submit": ("开始补抽", "Open the replacement round"),
     "ep.done": ("操作已完成。", "Done."),
     "ep.error": ("操作未完成：{message}", "Not done: {message}"),
     "ep.pools.below": (

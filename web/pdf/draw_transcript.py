@@ -55,7 +55,9 @@ def _rounds(t: Transcript) -> list[Section]:
             logged = ", ".join(str(x) for x in rd.entropy_log_indexes)
             paragraphs.append(f"日志序号 Log indexes: {logged}")
         if rd.declined:
-            paragraphs.append(f"拒绝或超时 Declined or timed out: {', '.join(rd.declined)}")
+            paragraphs.append(
+                f"拒绝、超时或退出 Declined, timed out or released: {', '.join(rd.declined)}"
+            )
         sections.append(
             Section(heading=f"第 {rd.r} 轮 Round {rd.r}", table=rows, paragraphs=paragraphs)
         )

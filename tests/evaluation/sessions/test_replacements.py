@@ -142,7 +142,7 @@ async def test_a_representatives_seat_goes_to_another_user_of_the_tenderer(
     w = await session_world(conn, evaluation_template, representatives=reps)
     await send(conn, w, w.staff, "request_replacement", {"seat": 7, "reason": "另有公务"})
     await send(conn, w, w.supervisor, "approve_replacement", {"seat": 7})
-    expert = await confirm_in_draw(conn, w)
+    expert = await actor_for(conn, w.scenario.other_lot_expert)
     wrong = {"seat": 7, "user_id": str(expert.user_id)}
     await refuse(conn, w, w.staff, "seat_replacement", wrong, EvaluationReplacementIneligible)
     third = await tenderer_user(conn, evaluation_template, "rep3")
