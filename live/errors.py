@@ -2,6 +2,7 @@
 
     LiveError                      live_error                    422
     ├── LiveSessionNotFound        live_session_not_found        404
+    ├── LiveCommandIdReused        live_command_id_conflict      409
     └── LiveRateLimited            live_rate_limited             429
 
 A refusal of the protocol itself (a bad frame) is the web layer's ``request_invalid``;
@@ -25,6 +26,15 @@ class LiveSessionNotFound(LiveError):
 
     code = "live_session_not_found"
     status = 404
+
+
+class LiveCommandIdReused(LiveError):
+    """The participant already used this client id in the session for another command
+    (another type or data): a retry must resend the same body, a new command takes a
+    new id (docs/live-sessions.md, "Commands")."""
+
+    code = "live_command_id_conflict"
+    status = 409
 
 
 class LiveRateLimited(LiveError):

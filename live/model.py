@@ -7,6 +7,8 @@ docs/live-sessions.md has the exact shapes. Every command carries the client's o
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -61,6 +63,14 @@ class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     id: str = msgspec.field()
     type: str
     data: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+def command_digest(command: Command) -> str:
+    """Hex SHA-256 of the command's type and data as read (compact JSON, keys sorted,
+    UTF-8): what a client id stands for, so a replay with another body is refused."""
+    body = {"type": command.type, "data": command.data}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -64,8 +64,9 @@ async def get_session(conn: asyncpg.Connection, session_id: UUID) -> LiveSession
 NEXT_SEQ = "UPDATE live_sessions SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq"
 
 INSERT_EVENT = """
-INSERT INTO live_events (session_id, seq, kind, data, audience, actor_id, client_msg_id)
-VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
+INSERT INTO live_events
+    (session_id, seq, kind, data, audience, actor_id, client_msg_id, command_sha256)
+VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)
 RETURNING session_id, seq, kind, data::text AS data, audience, actor_id, client_msg_id, created_at
 """
 
@@ -81,12 +82,14 @@ async def append_event(
     audience: str = EVERYONE,
     actor_id: UUID | None = None,
     client_msg_id: str | None = None,
+    command_sha256: str | None = None,
 ) -> LiveEvent:
-    """Add an event in the caller's transaction; every node hears of it at commit."""
+    """Add an event in the caller's transaction; every node hears of it at commit.
+    A command's first event carries the client's id and its command's digest."""
     seq: int = await conn.fetchval(NEXT_SEQ, session_id)
     row = await conn.fetchrow(
         INSERT_EVENT, session_id, seq, kind, json.dumps(data, ensure_ascii=False),
-        audience, actor_id, client_msg_id,
+        audience, actor_id, client_msg_id, command_sha256,
     )  # fmt: skip
     assert row is not None
     # NOTIFY is transactional: delivered at commit, never for a rolled-back event.
@@ -145,17 +148,18 @@ async def events_after(
 
 
 SELECT_BY_CLIENT_MSG = """
-SELECT session_id, seq, kind, data::text AS data, audience, actor_id, client_msg_id, created_at
-FROM live_events WHERE session_id = $1 AND actor_id = $2 AND client_msg_id = $3
+SELECT seq, command_sha256 FROM live_events
+WHERE session_id = $1 AND actor_id = $2 AND client_msg_id = $3
 """
 
 
-async def event_by_client_msg(
+async def command_by_client_msg(
     conn: asyncpg.Connection, session_id: UUID, actor_id: UUID, client_msg_id: str
-) -> LiveEvent | None:
-    """The event a client message already caused, if any (idempotent retries)."""
+) -> tuple[int, str | None] | None:
+    """The first event a client message already caused and the digest of that
+    command (None for events stored before migration 0065), if any."""
     row = await conn.fetchrow(SELECT_BY_CLIENT_MSG, session_id, actor_id, client_msg_id)
-    return _event(row) if row else None
+    return (row["seq"], row["command_sha256"]) if row else None
 
 
 INSERT_PRESENCE = """

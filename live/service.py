@@ -12,9 +12,9 @@ import asyncpg
 
 from accounts.model import Actor
 from live import queries
-from live.errors import LiveSessionNotFound
+from live.errors import LiveCommandIdReused, LiveSessionNotFound
 from live.kinds import Kinds, LiveKind, UndeclaredEmit, check_emits
-from live.model import Command, Emit, LiveSession, Reply, user_audience
+from live.model import Command, Emit, LiveSession, Reply, command_digest, user_audience
 
 
 async def enter(
@@ -30,11 +30,13 @@ async def enter(
 async def apply(
     conn: asyncpg.Connection, kind: LiveKind, session: LiveSession, actor: Actor, command: Command
 ) -> int | Reply | None:
-    """Apply the command once; a retried id returns the seq of its first event. A query
-    (the handler replied: model.Emit.reply) stores nothing and returns its Reply."""
-    earlier = await queries.event_by_client_msg(conn, session.id, actor.user_id, command.id)
+    """Apply the command once; a retried id returns the seq of its first event, and an
+    id used before for another body is refused (LiveCommandIdReused). A query (the
+    handler replied: model.Emit.reply) stores nothing and returns its Reply."""
+    digest = command_digest(command)
+    earlier = await queries.command_by_client_msg(conn, session.id, actor.user_id, command.id)
     if earlier is not None:
-        return earlier.seq
+        return _same(earlier, digest, command)
     try:
         async with conn.transaction():
             emits = await kind.handle(conn, actor, session, command)
@@ -47,13 +49,26 @@ async def apply(
                     conn, session.id, kind=emit.kind, data=dict(emit.data),
                     audience=emit.audience, actor_id=actor.user_id,
                     client_msg_id=command.id if n == 0 else None,
+                    command_sha256=digest if n == 0 else None,
                 )  # fmt: skip
                 first = first or event.seq
             return first
     except asyncpg.UniqueViolationError:
         # The same id raced in on another socket and won: answer as it did.
-        again = await queries.event_by_client_msg(conn, session.id, actor.user_id, command.id)
-        return again.seq if again else None
+        again = await queries.command_by_client_msg(conn, session.id, actor.user_id, command.id)
+        return _same(again, digest, command) if again else None
+
+
+def _same(earlier: tuple[int, str | None], digest: str, command: Command) -> int:
+    """The first event's seq, if the retry is the command the id was first used for."""
+    seq, first = earlier
+    if first is not None and first != digest:  # None: stored before migration 0065
+        raise LiveCommandIdReused(
+            f"the id {command.id!r} was used for another command in this session: "
+            "send a retry with the same type and data, a new command with a new id",
+            details={"id": command.id, "seq": seq},
+        )
+    return seq
 
 
 async def _reply(

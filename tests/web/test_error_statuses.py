@@ -269,6 +269,7 @@ STATUS: dict[str, int] = {
     "internal_error": 500,
     "invited_tender_needs_approval": 422,
     "key_proof_invalid": 422,
+    "live_command_id_conflict": 409,
     "live_error": 422,
     "live_rate_limited": 429,
     "live_session_not_found": 404,

@@ -1,9 +1,9 @@
 """The room's dispatch through the engine: unknown commands, participants, client ids.
 
 docs/live-sessions.md: a command sent again with the same id is not applied twice —
-the server answers with the first time's seq. live/service.apply looks the id up
-before anything else, so the first answer wins even when the retry's body differs
-(docs/formats/evaluation-session.md §6); a refused command stores nothing, so its id
+the server answers with the first time's seq; the same id with another type or data
+is refused (live_command_id_conflict) and changes nothing (issue 11, "Bad input";
+docs/formats/evaluation-session.md §6); a refused command stores nothing, so its id
 is free to be used again.
 """
 
@@ -16,6 +16,7 @@ from evaluation.errors import EvaluationCommandUnknown, EvaluationPhaseInvalid
 from evaluation.room.session import FEATURES, EvaluationRoom, merge
 from evaluation.sessions import commands
 from evaluation.sessions.errors import EvaluationNotParticipant
+from live.errors import LiveCommandIdReused
 from tests.evaluation.kit import (
     MAIN_VENUE,
     Template,
@@ -86,15 +87,23 @@ async def test_a_replayed_id_is_answered_with_the_first_seq_and_applied_once(
     assert await footprint(conn, w) == before
 
 
-async def test_a_replayed_id_with_another_body_gets_the_first_answer(
+async def test_a_replayed_id_with_another_body_is_refused_and_changes_nothing(
     conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
-    """The first answer wins: a retry that changed its body is not applied."""
+    """The id stands for its first body: another type, or the same type with other
+    data, is live_command_id_conflict (naming the first seq); nothing is written, and
+    the first body sent again is still answered with its seq."""
     w = await session_world(conn, evaluation_template)
     await send(conn, w, w.staff, "open_sign_in")
     first = await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id}, msg_id="m-1")
     before = await footprint(conn, w)
-    again = await send(conn, w, w.member(1), "declare", {"conflict": True}, msg_id="m-1")
+    for kind, data in (("declare", {"conflict": True}), ("sign_in", {"venue": "V-OTHER"})):
+        with pytest.raises(LiveCommandIdReused) as refused:
+            await send(conn, w, w.member(1), kind, data, msg_id="m-1")
+        assert refused.value.code == "live_command_id_conflict"
+        assert refused.value.details == {"id": "m-1", "seq": first}
+    assert await footprint(conn, w) == before
+    again = await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id}, msg_id="m-1")
     assert again == first
     assert await footprint(conn, w) == before
 

@@ -202,6 +202,36 @@ async def test_a_snapshot_is_answered_to_its_asker_and_grows_no_log(
     await host.close()
 
 
+async def test_a_replayed_id_with_another_body_gets_an_error_frame_and_changes_nothing(
+    pool: asyncpg.Pool,
+    evaluation_template: Template,
+    live_server: LiveServer,
+    client: httpx.AsyncClient,
+) -> None:
+    """Over a real socket: the same id with another body is an ``error`` frame with
+    the stable code ``live_command_id_conflict`` and the client's id; no event, row or
+    log entry; the first body again is its first ``ack``."""
+    async with pool.acquire() as conn:
+        w = await session_world(conn, evaluation_template)  # type: ignore[arg-type]
+    host = await _connect(live_server, client, w.state.id, "staff")
+    assert json.loads(await host.recv())["type"] == "hello"
+    await _command(host, "h-1", "open_sign_in")
+    opened = (await _until(host, _ack("h-1")))[-1]
+    assert opened["type"] == "ack", opened
+    async with pool.acquire() as conn:
+        before = await footprint(conn, w)  # type: ignore[arg-type]
+    await _command(host, "h-1", "pause", reason="网络故障")
+    refused = (await _until(host, _ack("h-1")))[-1]
+    assert refused["type"] == "error", refused
+    assert refused["error"]["code"] == "live_command_id_conflict"
+    assert refused["error"]["details"] == {"id": "h-1", "seq": opened["seq"]}
+    await _command(host, "h-1", "open_sign_in")
+    assert (await _until(host, _ack("h-1")))[-1] == opened
+    async with pool.acquire() as conn:
+        assert await footprint(conn, w) == before  # type: ignore[arg-type]
+    await host.close()
+
+
 async def test_a_snapshot_comes_after_every_event_it_reflects(
     pool: asyncpg.Pool,
     evaluation_template: Template,
