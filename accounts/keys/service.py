@@ -78,6 +78,16 @@ async def _use_challenge(conn: asyncpg.Connection, nonce: str) -> LoginChallenge
 
 
 def _log_entry(kind: str, actor: Actor, now: datetime, data: dict[str, str]) -> LogEntry:
+    """A registration's entry. An account holding the expert role registers the
+    certificate it signs sheets with after being drawn: naming it would tell a witness
+    who was drawn before the result opens the list, so it is written like an expert's
+    login (docs/audit-log.md §1.3): actor ``{"user_id": null, "role": "expert"}``, no
+    address, no subject; the key table (not the log) keeps whose it is."""
+    if Role.EXPERT in actor.roles:
+        return LogEntry(
+            kind=kind, time=now, actor=LogActor(user_id=None, role=Role.EXPERT.value),
+            address=None, subject=None, data=data,
+        )  # fmt: skip
     return LogEntry(
         kind=kind,
         time=now,

@@ -16,6 +16,7 @@ from signing.age import X25519Identity
 from signing.certs import Identity, dump_pem_certificate
 from signing.cms import sign_detached
 from signing.demo_ca import DemoCA, create_demo_ca, issue_identity
+from signing.log.entry import LogEntry
 from signing.statements.recipient import RecipientStatement
 from tests.accounts import factory
 from web.settings import Settings
@@ -291,3 +292,29 @@ async def test_a_bidder_certificate_must_carry_the_credit_code_but_an_agencys_ne
     agent = await _member(pool, client, OrgKind.AGENCY, Role.AGENCY)
     accepted = await _register(client, agent.headers, personal)
     assert accepted.status_code == 200, accepted.text
+
+
+async def test_an_experts_registrations_are_logged_without_naming_the_expert(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, ca: DemoCA
+) -> None:
+    """A drawn expert registers the certificate it signs its sheets with: the entry names
+    nobody — actor ``{"user_id": null, "role": "expert"}``, no address, no subject —
+    as an expert's login (docs/audit-log.md §1.3); a bidder's names the bidder."""
+    expert = await _member(pool, client, OrgKind.CITY_CENTRE, Role.EXPERT)
+    async with pool.acquire() as conn:
+        user_id = await conn.fetchval(
+            "SELECT user_id FROM sessions ORDER BY created_at DESC LIMIT 1"
+        )
+    who = issue_identity(ca, name="评标专家甲", now=NOW - dt.timedelta(hours=1))
+    registered = await _register(client, expert.headers, who)
+    assert registered.status_code == 200, registered.text
+    async with pool.acquire() as conn:
+        raw = await conn.fetchval(
+            "SELECT entry FROM log_entries WHERE kind = 'account.certificate_registered'"
+            " ORDER BY idx DESC LIMIT 1"
+        )
+    entry = LogEntry.from_bytes(raw)
+    assert (entry.actor.user_id, entry.actor.role) == (None, "expert")
+    assert (entry.address, entry.subject) == (None, None)
+    assert entry.data == {"cert_sha256": registered.json()["value"]}
+    assert str(user_id) not in raw.decode()
