@@ -37,6 +37,7 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "bid_id": _UUID,
     "item": _UUID,
     "session_id": _UUID,
+    "user_id": _UUID,
     "clarification_id": _UUID,
     "venue_id": _POOL_ID,
     "lot": {"type": "string", "pattern": "^[0-9]{1,2}$"},
