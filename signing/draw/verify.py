@@ -1,7 +1,7 @@
 """Verification of an etender-draw-v1 transcript by anyone holding the pools.
 
 `verify_transcript` recomputes every pick of every round from the pools, the revealed
-seed and the recorded entropy, and returns every difference it finds as a
+seed (and each release round's own revealed seed) and the recorded entropy, and returns every difference it finds as a
 `Discrepancy` (docs/formats/draw.md §8); `etender draw verify` prints them.
 """
 
@@ -238,7 +238,10 @@ def _verify_log_order(transcript: Transcript, found: _Findings) -> None:
 
     With ``commit_log_index`` null (a transcript kept outside a log) no round may carry
     log indexes; otherwise each round has one index per entropy value, every index is
-    above the commit's and they increase through the rounds. Anyone holding a published
+    above the commit's and they increase through the rounds; a release round's
+    ``seed_log_index`` (its draw.round_committed entry) lies above every earlier index
+    and below its own contribution's, so its seed was fixed before its entropy was
+    known (docs/formats/draw.md §4.2). Anyone holding a published
     transcript then checks each entry's inclusion against a checkpoint by its index.
     """
     last = transcript.commit_log_index
