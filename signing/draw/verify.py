@@ -1,8 +1,9 @@
 """Verification of an etender-draw-v1 transcript by anyone holding the pools.
 
 `verify_transcript` recomputes every pick of every round from the pools, the revealed
-seed (and each release round's own revealed seed) and the recorded entropy, and returns every difference it finds as a
-`Discrepancy` (docs/formats/draw.md §8); `etender draw verify` prints them.
+seed (and each release round's own revealed seed) and the recorded entropy, and
+returns every difference it finds as a `Discrepancy` (docs/formats/draw.md §8);
+`etender draw verify` prints them.
 """
 
 from __future__ import annotations
