@@ -28,7 +28,7 @@ from expert_pool.errors import (
     DrawReplacementNotApproved,
     DrawRequestInvalid,
 )
-from expert_pool.requests import reopen
+from expert_pool.requests import close, reopen
 from expert_pool.rounds import service as rounds
 from expert_pool.views import service as views
 from signing.draw.response import Decision
@@ -263,6 +263,8 @@ async def test_a_replacement_pick_that_does_not_answer_times_out_and_is_drawn_ag
     assert draw.transcript is not None
     assert draw.transcript.rounds[1].declined == (silent,)
     [again] = await _draw_round(conn, w, 2)
+    # The timeout opened a release round: its own seed was committed then (§4.2).
+    assert [e.data["r"] for e in await entries(conn, "draw.round_committed")] == [1, 2]
     assert again != silent
 
 
@@ -303,6 +305,10 @@ async def test_a_release_round_takes_entropy_only_once_a_checkpoint_covers_its_o
     assert seed is not None
     assert hashlib.sha256(bytes.fromhex(seed)).hexdigest() == entry.data["seed_commitment"]
     assert verify_transcript(shown, await views.pools(conn, w.supervisor, w.state.draw_id)) == []
+    # The result opens the list: draw.published lists the round's seed beside the others.
+    await close.publish_after_award(conn, None, w.state.draw_id)
+    [published] = await entries(conn, "draw.published")
+    assert published.data["round_seeds"] == {"1": seed}
 
 
 async def test_a_declined_release_pick_is_refilled_by_another_release_round(
