@@ -38,6 +38,7 @@ class PoolEvent(enum.StrEnum):
     DRAW_DECLINED = "draw.member_declined"
     DRAW_TIMED_OUT = "draw.member_timed_out"
     DRAW_RELEASED = "draw.member_released"  # left a complete committee (a replacement)
+    DRAW_ROUND_COMMITTED = "draw.round_committed"  # a release round's own seed commitment
     DRAW_COMPLETED = "draw.completed"
     DRAW_REDRAW_APPROVED = "draw.redraw_approved"
     DRAW_CANCELLED = "draw.cancelled"

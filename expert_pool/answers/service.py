@@ -35,6 +35,7 @@ from expert_pool.experts import queries as queries_experts
 from expert_pool.experts.model import ExpertProfile
 from expert_pool.model import AlertKind
 from expert_pool.notices import queries as queries_notices
+from expert_pool.rounds.release import commit_round_seed, opens_release_round
 from signing.draw.algorithm import record_declines
 from signing.draw.errors import DrawResponseInvalid
 from signing.draw.response import Decision, DrawResponse, verify_response
@@ -192,7 +193,16 @@ async def _declined(
     transcript = record_declines(draw.transcript, [expert_id])
     await queries_draws.save_transcript(conn, draw.id, transcript, draw.status)
     await _log_answer(conn, PoolEvent.DRAW_DECLINED, actor, draw, expert_id, response.sha256)
+    await _open_round(conn, draw, len(transcript.rounds))
     await _replacement_needed(conn, draw, transcript.rounds[-1].r + 1, 1)
+
+
+async def _open_round(conn: asyncpg.Connection, draw: StoredDraw, r: int) -> None:
+    # A refill of a complete committee is a release round: its own seed is committed
+    # before any entropy for it exists (docs/formats/draw.md §4.2). By the platform:
+    # the entry must not name the member who declined.
+    if opens_release_round(draw):
+        await commit_round_seed(conn, draw, r, actor=None, role="platform")
 
 
 async def _replacement_needed(
@@ -251,6 +261,7 @@ async def _time_out_draw(conn: asyncpg.Connection, draw_id: str) -> int:
     if expired:
         transcript = record_declines(draw.transcript, expired)
         await queries_draws.save_transcript(conn, draw.id, transcript, draw.status)
+        await _open_round(conn, draw, len(transcript.rounds))
         await _replacement_needed(conn, draw, len(transcript.rounds), len(expired))
     return len(expired)
 

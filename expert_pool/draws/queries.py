@@ -220,6 +220,8 @@ async def save_transcript(
 ) -> None:
     """Store the transcript after a step (its platform_seed stays null here)."""
     assert transcript.platform_seed is None, "the seed is kept in its own column"
+    # Release rounds' own seeds too (expert_pool.rounds.release): shown only once revealed.
+    assert all(rd.round_seed is None for rd in transcript.rounds), "round seeds are kept apart"
     await conn.execute(SAVE_TRANSCRIPT, draw_id, transcript.to_json(), str(status))
 
 

@@ -135,6 +135,9 @@ async def _reveals(conn: asyncpg.Connection, draw: StoredDraw) -> dict[str, obje
     data["platform_seed"] = seed.hex()
     data["round_salts"] = {str(r): salt.hex() for r, salt in rounds.items()}
     data["member_salts"] = {x: salt.hex() for x, salt in salts.items()}
+    # Release rounds' own seeds (docs/formats/draw.md §4.2), only when there were any.
+    if own := await queries_rounds.round_seeds(conn, draw.id):
+        data["round_seeds"] = {str(r): s.seed.hex() for r, s in own.items()}
     # Opens the `actor` commitments of entries a drawn expert made (audit-log.md §1.3).
     users = await queries_members.member_users(conn, draw.id)
     data["member_users"] = {x: str(u) for x, u in users.items()}

@@ -7,8 +7,10 @@ leaving expert is *released*: recorded in the transcript's latest ``declined`` l
 (docs/formats/draw.md §4.1), so `etender-draw-v1`'s refill rule gives the next round
 exactly those places under the labels they were drawn for, and a verifier recomputes the
 extended draw from the transcript alone. The round itself is drawn like every
-replacement round (expert_pool.rounds.service): a signed checkpoint covers the commit and
-a supervisor's fresh entropy draws it; the picks are notified and answer with signed
+replacement round (expert_pool.rounds.service), but as a *release round*
+(expert_pool.rounds.release): the platform seed is revealed by now, so the round gets
+its own seed, committed here before any entropy exists; a signed checkpoint covers that
+commitment and a supervisor's fresh entropy draws it; the picks are notified and answer with signed
 statements; the draw stays complete meanwhile, so the rest of the committee keeps its
 seats. The host then seats the expert the round confirmed
 (evaluation.sessions.replacements; REPLACEMENT_CANDIDATES).
@@ -45,6 +47,7 @@ from expert_pool.events import PoolEvent
 from expert_pool.model import AlertKind
 from expert_pool.requests import queries as queries_releases
 from expert_pool.requests.queries import OpenReplacement
+from expert_pool.rounds.release import commit_round_seed
 from signing.draw.algorithm import record_declines
 from signing.draw.errors import DrawRoundCapReached
 
@@ -150,6 +153,9 @@ async def open_replacement_round(
             await queries_releases.insert_release(
                 conn, draw.id, expert_id, r, replacement, actor.user_id, index
             )
+        # platform_seed is revealed (the committee was complete): the round gets its own
+        # seed, committed before any entropy for it exists (docs/formats/draw.md §4.2).
+        await commit_round_seed(conn, draw, r, actor=actor, role=role)
         # The supervisors know a round waits for their entropy.
         await queries.insert_alert(
             conn,

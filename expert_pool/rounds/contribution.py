@@ -18,8 +18,9 @@ from accounts.model import Actor
 from expert_pool import queries
 from expert_pool.draws.access import not_checkpointed
 from expert_pool.draws.model import StoredDraw
-from expert_pool.errors import DrawCommitHashMismatch
+from expert_pool.errors import DrawCommitHashMismatch, DrawCommitNotCheckpointed
 from expert_pool.rounds import queries as queries_rounds
+from expert_pool.rounds.queries import RoundSeed
 from signing.draw.entropy_statement import EntropyStatement, VerifiedStatement, verify_statement
 from signing.draw.errors import DrawEntropyStatementInvalid
 from signing.draw.transcript import Transcript
@@ -42,18 +43,31 @@ class FixedCommit:
 
 
 async def fixed_commit(
-    conn: asyncpg.Connection, draw: StoredDraw, transcript: Transcript, named: FixedCommit
+    conn: asyncpg.Connection,
+    draw: StoredDraw,
+    transcript: Transcript,
+    named: FixedCommit,
+    *,
+    round_seed: RoundSeed | None = None,
 ) -> FixedCommit:
-    """Refuse entropy unless a signed (and witnessed) checkpoint covers the commit."""
+    """Refuse entropy unless a signed (and witnessed) checkpoint covers the commit —
+    and, for a release round, its own seed's ``draw.round_committed`` entry too
+    (docs/formats/draw.md §4.2: the seed is fixed before the entropy is taken)."""
     if named.commit_hash != transcript.commit_hash:
         raise DrawCommitHashMismatch(
             f"the contribution names commit {named.commit_hash[:64]!r}; this draw's commit "
             f"is {transcript.commit_hash}"
         )
     assert draw.commit_log_index is not None
+    index = draw.commit_log_index if round_seed is None else round_seed.log_index
     found = await queries_rounds.covering_checkpoint(
-        conn, draw.commit_log_index, draw.policy.commit_witnesses, size=named.checkpoint_size
+        conn, index, draw.policy.commit_witnesses, size=named.checkpoint_size
     )
+    if found is None and round_seed is not None:
+        raise DrawCommitNotCheckpointed(
+            f"no signed checkpoint covers round {round_seed.r}'s seed commitment (log index "
+            f"{index}) yet: wait for the next checkpoint and try again"
+        )
     if found is None:
         raise not_checkpointed(draw)
     root = base64.b64encode(found[1]).decode()

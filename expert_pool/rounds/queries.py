@@ -6,6 +6,7 @@ Every change runs under the draw's row lock (expert_pool.draws.queries.draw(lock
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import asyncpg
 
@@ -78,6 +79,41 @@ async def insert_round(
 async def round_salts(conn: asyncpg.Connection, draw_id: str) -> dict[int, bytes]:
     """Round → salt, for the reveal after the award."""
     return {r["r"]: r["salt"] for r in await conn.fetch(SELECT_ROUND_SALTS, draw_id)}
+
+
+# --- the own seed of a release round (docs/formats/draw.md §4.2) ----------------------------
+
+INSERT_ROUND_SEED = """
+INSERT INTO draw_round_seeds (draw_id, r, round_seed, seed_commitment, log_index)
+VALUES ($1, $2, $3, $4, $5)
+"""
+SELECT_ROUND_SEEDS = """
+SELECT r, round_seed, log_index FROM draw_round_seeds WHERE draw_id = $1 ORDER BY r
+"""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RoundSeed:
+    """A release round's secret seed and where its commitment was logged."""
+
+    r: int
+    seed: bytes
+    log_index: int
+
+
+async def insert_round_seed(
+    conn: asyncpg.Connection, draw_id: str, r: int, seed: bytes, commitment: str, index: int
+) -> None:
+    """Keep the secret seed of release round r (its commitment is logged at ``index``)."""
+    await conn.execute(INSERT_ROUND_SEED, draw_id, r, seed, commitment, index)
+
+
+async def round_seeds(conn: asyncpg.Connection, draw_id: str) -> dict[int, RoundSeed]:
+    """Round → its own seed, for the draw step and for the reveal."""
+    return {
+        row["r"]: RoundSeed(r=row["r"], seed=bytes(row["round_seed"]), log_index=row["log_index"])
+        for row in await conn.fetch(SELECT_ROUND_SEEDS, draw_id)
+    }
 
 
 # --- the checkpoint that fixes the commit (issue 9, item 2) ---------------------------------

@@ -11,7 +11,10 @@ DESIGN.md, "Verifiable expert draw", trust model 4 ("nobody steers the expert dr
   seed cannot grind its own contribution after seeing everyone else's;
 - a replacement round needs fresh supervisor entropy, is capped and counted; a complete
   evaluation draw has one only for members released for an approved replacement
-  (expert_pool.requests.reopen), and stays complete meanwhile.
+  (expert_pool.requests.reopen), and stays complete meanwhile;
+- a round of a draw whose platform seed is revealed is a release round: its own seed,
+  committed when it opened, must be covered by the checkpoint too
+  (expert_pool.rounds.release).
 
 Every change runs under the draw's row lock (draws.queries.draw(lock=True)).
 """
@@ -54,6 +57,8 @@ from expert_pool.rounds import queries as queries_rounds
 from expert_pool.rounds.contribution import FixedCommit as FixedCommit
 from expert_pool.rounds.contribution import SignedStatement as SignedStatement
 from expert_pool.rounds.contribution import fixed_commit, verified_statement
+from expert_pool.rounds.queries import RoundSeed
+from expert_pool.rounds.release import opens_release_round
 from signing.canonical import canonical_json
 from signing.draw.algorithm import draw_first_round, draw_replacement_round, refill_places
 from signing.draw.entropy_statement import EntropyStatement
@@ -94,6 +99,20 @@ def _check_open(draw: StoredDraw, r: int) -> Transcript:
     return draw.transcript
 
 
+async def _release_seed(conn: asyncpg.Connection, draw: StoredDraw, r: int) -> RoundSeed | None:
+    """A release round's own seed (docs/formats/draw.md §4.2); None for other rounds.
+
+    The platform seed is revealed once the committee is complete, so every round of a
+    complete draw is a release round; its seed was committed when the round opened.
+    """
+    if r == 0 or not opens_release_round(draw):
+        return None
+    found = (await queries_rounds.round_seeds(conn, draw.id)).get(r)
+    if found is None:
+        raise DrawNotCommitted(f"round {r}'s own seed is not committed: no entropy is taken")
+    return found
+
+
 async def contribute_entropy(
     conn: asyncpg.Connection,
     actor: Actor,
@@ -115,7 +134,8 @@ async def contribute_entropy(
     async with conn.transaction():
         draw = await get_draw(conn, draw_id, lock=True)
         transcript = _check_open(draw, r)
-        fixed = await fixed_commit(conn, draw, transcript, fixed)
+        round_seed = await _release_seed(conn, draw, r)
+        fixed = await fixed_commit(conn, draw, transcript, fixed, round_seed=round_seed)
         if signed is not None:
             expected = EntropyStatement(
                 draw_id=draw.id,
@@ -131,7 +151,7 @@ async def contribute_entropy(
         if r == 0:
             await _round_zero(conn, actor, role, draw, transcript, record, fixed)
         else:
-            await _replacement(conn, actor, role, draw, transcript, record, fixed)
+            await _replacement(conn, actor, role, draw, transcript, record, fixed, round_seed)
         draw = await get_draw(conn, draw_id)
     await dispatch_notifications(conn)
     return draw
@@ -219,6 +239,7 @@ async def _replacement(
     transcript: Transcript,
     record: EntropyRecord,
     fixed: FixedCommit,
+    round_seed: RoundSeed | None,
 ) -> None:
     # DESIGN.md: a replacement round needs fresh supervisor entropy e_r.
     if record.role is not ContributorRole.SUPERVISOR:
@@ -229,6 +250,8 @@ async def _replacement(
         platform_seed=await queries_draws.platform_seed(conn, draw.id),
         contribution=EntropyContribution(role=record.role, entropy=record.entropy),
         policy=draw.policy.draw,
+        round_seed=None if round_seed is None else round_seed.seed,
+        seed_log_index=None if round_seed is None else round_seed.log_index,
     )
     await _log_entropy(conn, actor, role, draw, record, fixed)
     await _after_round(conn, actor, role, draw, drawn)

@@ -37,6 +37,7 @@ from expert_pool.pools import queries as queries_pools
 from expert_pool.records.sealed_access import require_sealed
 from expert_pool.requests import queries as queries_releases
 from expert_pool.rounds import queries as queries_rounds
+from expert_pool.rounds.release import reveal_round_seeds
 from signing.draw.algorithm import reveal_seed
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category, Transcript
@@ -175,7 +176,10 @@ async def transcript(conn: asyncpg.Connection, actor: Actor | None, draw_id: str
         raise DrawNotCommitted("the draw is not committed yet: there is no transcript")
     if draw.seed_revealed_at is None:
         return draw.transcript
-    return reveal_seed(draw.transcript, await queries_draws.platform_seed(conn, draw.id))
+    shown = reveal_seed(draw.transcript, await queries_draws.platform_seed(conn, draw.id))
+    # A release round's own seed is shown with its result (docs/formats/draw.md §4.2).
+    members = await queries_members.members(conn, draw.id)
+    return await reveal_round_seeds(conn, draw, members, shown)
 
 
 async def pools(

@@ -13,6 +13,8 @@ Byte rules (docs/formats/draw.md is the normative copy):
     key_0  = SHA-256(lp("etender-draw-v1") ‖ lp(draw_id) ‖ lp(commit_hash)
                      ‖ lp(hex(platform_seed)) ‖ lp(e_1) ‖ lp(e_2) ‖ …)
     key_r  = SHA-256(lp("etender-draw-v1/round") ‖ lp(key_0) ‖ lp(str(r)) ‖ lp(e_r))
+    key_r  = SHA-256(lp("etender-draw-v1/release-round") ‖ lp(key_0) ‖ lp(str(r))
+                     ‖ lp(hex(round_seed)) ‖ lp(e_r))   a release round (seed revealed)
     h      = SHA-256(key_r ‖ i as 4-byte big-endian), i from 0 in every round
     pick   = remaining[int.from_bytes(h, "big") mod len(remaining)]
 
@@ -35,6 +37,7 @@ from signing.draw.derive import (
     SEED_BYTES,
     derive_key_0,
     derive_key_r,
+    derive_release_key_r,
     index_hash,
     pool_digest,
     seed_commitment,
@@ -292,8 +295,15 @@ def draw_replacement_round(
     platform_seed: bytes,
     contribution: EntropyContribution | None,
     policy: DrawPolicy = DEFAULT_POLICY,
+    round_seed: bytes | None = None,
+    seed_log_index: int | None = None,
 ) -> Transcript:
-    """Round r >= 1: refill the last round's declines with key_r from fresh entropy."""
+    """Round r >= 1: refill the last round's declines with key_r from fresh entropy.
+
+    With ``round_seed`` it is a release round (docs/formats/draw.md §4.2): the caller
+    committed that seed before any entropy for the round existed, because platform_seed
+    is already revealed; the key mixes it in and the round records its commitment.
+    """
     if not transcript.rounds:
         raise DrawRoundInvalid("round 0 comes first")
     r = len(transcript.rounds)
@@ -312,13 +322,37 @@ def draw_replacement_round(
         entropy=transcript.rounds[0].entropy,
     )
     taken = [p.expert_id for rd in transcript.rounds for p in rd.picks]
-    picks, shortfalls = select(derive_key_r(key_0, r, entropy), places, checked, taken=taken, r=r)
-    new_round = Round(r=r, entropy=(entropy,), picks=picks)
+    if round_seed is None:
+        key, new_round = derive_key_r(key_0, r, entropy), Round(r=r, entropy=(entropy,), picks=())
+    else:
+        _check_seed_bytes(round_seed)
+        key = derive_release_key_r(key_0, r, round_seed, entropy)
+        new_round = Round(
+            r=r,
+            entropy=(entropy,),
+            picks=(),
+            seed_commitment=seed_commitment(round_seed),
+            seed_log_index=seed_log_index,
+        )
+    picks, shortfalls = select(key, places, checked, taken=taken, r=r)
+    new_round = replace(new_round, picks=picks)
     return replace(
         transcript,
         rounds=(*transcript.rounds, new_round),
         shortfalls=transcript.shortfalls + shortfalls,
     )
+
+
+def reveal_round_seed(transcript: Transcript, r: int, round_seed: bytes) -> Transcript:
+    """Publish release round r's own seed in the transcript (with the round's result)."""
+    rounds = list(transcript.rounds)
+    if not 1 <= r < len(rounds) or not rounds[r].is_release:
+        raise DrawRoundInvalid(f"round {r} is not a release round of this draw")
+    _check_seed_bytes(round_seed)
+    if seed_commitment(round_seed) != rounds[r].seed_commitment:
+        raise DrawSeedMismatch(f"round_seed does not match round {r}'s seed commitment")
+    rounds[r] = replace(rounds[r], round_seed=round_seed.hex())
+    return replace(transcript, rounds=tuple(rounds))
 
 
 def reveal_seed(transcript: Transcript, platform_seed: bytes) -> Transcript:

@@ -4,6 +4,8 @@ lp(x)  = 4-byte big-endian length ‖ x; text is UTF-8; hex is lowercase
 key_0  = SHA-256(lp("etender-draw-v1") ‖ lp(draw_id) ‖ lp(commit_hash)
                  ‖ lp(hex(platform_seed)) ‖ lp(e_1) ‖ lp(e_2) ‖ …)
 key_r  = SHA-256(lp("etender-draw-v1/round") ‖ lp(key_0) ‖ lp(str(r)) ‖ lp(e_r))
+key_r  = SHA-256(lp("etender-draw-v1/release-round") ‖ lp(key_0) ‖ lp(str(r))
+                 ‖ lp(hex(round_seed)) ‖ lp(e_r))     a release round (§4.2)
 h      = SHA-256(key_r ‖ i as 4-byte big-endian), i from 0 in every round
 """
 
@@ -17,6 +19,7 @@ from signing.draw.transcript import (
 )
 
 ROUND_DOMAIN = "etender-draw-v1/round"
+RELEASE_ROUND_DOMAIN = "etender-draw-v1/release-round"
 SEED_BYTES = 32
 
 
@@ -59,6 +62,23 @@ def derive_key_0(
 def derive_key_r(key_0: bytes, r: int, entropy: str) -> bytes:
     """key_r of replacement round r >= 1 from key_0 and that round's fresh entropy."""
     data = lp_text(ROUND_DOMAIN) + lp(key_0) + lp_text(str(r)) + lp_text(entropy)
+    return hashlib.sha256(data).digest()
+
+
+def derive_release_key_r(key_0: bytes, r: int, round_seed: bytes, entropy: str) -> bytes:
+    """key_r of a release round: a round opened after platform_seed was revealed.
+
+    Supervisors know key_0 then, so key_0 and e_r alone would let the one who supplies
+    e_r grind it offline and choose the pick; the round's own seed, committed before any
+    entropy for it exists and revealed only with its result, closes that (§4.2).
+    """
+    data = (
+        lp_text(RELEASE_ROUND_DOMAIN)
+        + lp(key_0)
+        + lp_text(str(r))
+        + lp_text(round_seed.hex())
+        + lp_text(entropy)
+    )
     return hashlib.sha256(data).digest()
 
 

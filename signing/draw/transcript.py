@@ -64,6 +64,17 @@ class Round:
     # Log index of each contribution's draw.entropy_contributed entry, in entropy order;
     # empty for a transcript kept outside a log (docs/formats/draw.md §7).
     entropy_log_indexes: tuple[int, ...] = ()
+    # A release round (docs/formats/draw.md §4.2) — opened after platform_seed was
+    # revealed — carries its own seed's commitment, where that was logged (null outside
+    # a log) and, once its result is known, the seed itself; all None in other rounds.
+    seed_commitment: str | None = None
+    seed_log_index: int | None = None
+    round_seed: str | None = None
+
+    @property
+    def is_release(self) -> bool:
+        """Whether the round's key is the release-round key (it has its own seed)."""
+        return self.seed_commitment is not None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -119,13 +130,18 @@ class Transcript:
 
 
 def _round_to_dict(rd: Round) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "r": rd.r,
         "entropy": list(rd.entropy),
         "entropy_log_indexes": list(rd.entropy_log_indexes),
         "picks": [{"i": p.i, "label": p.label, "expert_id": p.expert_id} for p in rd.picks],
         "declined": list(rd.declined),
     }
+    if rd.is_release:  # ordinary rounds keep their five members: old transcripts unchanged
+        doc["seed_commitment"] = rd.seed_commitment
+        doc["seed_log_index"] = rd.seed_log_index
+        doc["round_seed"] = rd.round_seed
+    return doc
 
 
 # --- strict JSON reading ---
@@ -221,8 +237,24 @@ def _category_from_doc(value: Any) -> Category:
     return Category(label=label, count=_int(pair[1], f"count of {label}", 1))
 
 
+_ROUND_KEYS = ("r", "entropy", "entropy_log_indexes", "picks", "declined")
+_RELEASE_KEYS = (*_ROUND_KEYS, "seed_commitment", "seed_log_index", "round_seed")
+
+
+def _release_fields(rd: dict[str, Any], r: int) -> dict[str, Any]:
+    if set(rd) == set(_ROUND_KEYS):
+        return {}
+    index, seed = rd["seed_log_index"], rd["round_seed"]
+    return {
+        "seed_commitment": _str(rd["seed_commitment"], f"round {r} seed_commitment", HEX64),
+        "seed_log_index": None if index is None else _int(index, f"round {r} seed_log_index"),
+        "round_seed": None if seed is None else _str(seed, f"round {r} round_seed", HEX64),
+    }
+
+
 def _round_from_doc(value: Any) -> Round:
-    rd = _obj(value, ("r", "entropy", "entropy_log_indexes", "picks", "declined"), "a round")
+    release = isinstance(value, dict) and set(value) == set(_RELEASE_KEYS)
+    rd = _obj(value, _RELEASE_KEYS if release else _ROUND_KEYS, "a round")
     r = _int(rd["r"], "round r")
     indexes = _list(rd["entropy_log_indexes"], f"round {r} entropy_log_indexes")
     picks = tuple(_pick_from_doc(p, r) for p in _list(rd["picks"], f"round {r} picks"))
@@ -235,6 +267,7 @@ def _round_from_doc(value: Any) -> Round:
             _str(e, f"round {r} declined id", ID_PATTERN)
             for e in _list(rd["declined"], f"round {r} declined")
         ),
+        **_release_fields(rd, r),
     )
 
 

@@ -1,8 +1,9 @@
 """Verification of an etender-draw-v1 transcript by anyone holding the pools.
 
 `verify_transcript` recomputes every pick of every round from the pools, the revealed
-seed and the recorded entropy, and returns every difference it finds as a
-`Discrepancy` (docs/formats/draw.md §8); `etender draw verify` prints them.
+seed (and each release round's own revealed seed) and the recorded entropy, and
+returns every difference it finds as a `Discrepancy` (docs/formats/draw.md §8);
+`etender draw verify` prints them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from signing.draw.algorithm import refill_places, select
-from signing.draw.derive import derive_key_0, derive_key_r, leaf_hash, pool_digest, seed_commitment
+from signing.draw.derive import (
+    derive_key_0,
+    derive_key_r,
+    derive_release_key_r,
+    leaf_hash,
+    pool_digest,
+    seed_commitment,
+)
 from signing.draw.errors import DrawError, DrawPoolInvalid
 from signing.draw.rules import check_pool, validate_entropy
 from signing.draw.transcript import ALGORITHM, HEX64, Pick, Round, Shortfall, Transcript
@@ -34,6 +42,8 @@ class DiscrepancyKind(enum.StrEnum):
     COMMIT_HASH_MISMATCH = "commit_hash_mismatch"
     SEED_NOT_REVEALED = "seed_not_revealed"
     SEED_COMMITMENT_MISMATCH = "seed_commitment_mismatch"
+    ROUND_SEED_NOT_REVEALED = "round_seed_not_revealed"
+    ROUND_SEED_COMMITMENT_MISMATCH = "round_seed_commitment_mismatch"
     ROUND_NUMBER_MISMATCH = "round_number_mismatch"
     ENTROPY_INVALID = "entropy_invalid"
     ENTROPY_REUSED = "entropy_reused"
@@ -170,11 +180,37 @@ def _recompute_round(
         found.add(Kind.NOTHING_TO_REFILL, "no decline before this round", r=index)
     if index and len(rd.entropy) != 1:
         return ()  # no key_r without exactly one entropy (reported above)
-    key = key_0 if index == 0 else derive_key_r(key_0, index, rd.entropy[0])
+    if index == 0:
+        key = key_0
+        if rd.is_release:
+            found.add(Kind.ROUND_NUMBER_MISMATCH, "round 0 is never a release round", r=0)
+    elif rd.is_release:
+        round_seed = _release_seed(rd, found)
+        if round_seed is None:
+            return ()  # no key_r without the round's own seed (reported)
+        key = derive_release_key_r(key_0, index, round_seed, rd.entropy[0])
+    else:
+        key = derive_key_r(key_0, index, rd.entropy[0])
     taken = [p.expert_id for past in rounds[:index] for p in past.picks]
     picks, shortfalls = select(key, places, pools, taken=taken, r=index)
     _compare_picks(index, picks, rd.picks, found)
     return shortfalls
+
+
+def _release_seed(rd: Round, found: _Findings) -> bytes | None:
+    """The release round's own seed, checked against the commitment logged before its
+    entropy existed (docs/formats/draw.md §4.2)."""
+    if rd.round_seed is None:
+        found.add(
+            Kind.ROUND_SEED_NOT_REVEALED, "round_seed not revealed: picks not recomputed", rd.r
+        )
+        return None
+    seed = bytes.fromhex(rd.round_seed) if HEX64.fullmatch(rd.round_seed) else b""
+    if seed_commitment(seed) != rd.seed_commitment:
+        text = "SHA-256(round_seed) is not the round's seed_commitment"
+        found.add(Kind.ROUND_SEED_COMMITMENT_MISMATCH, text, r=rd.r)
+        return None
+    return seed
 
 
 def _verify_rounds(
@@ -203,15 +239,25 @@ def _verify_log_order(transcript: Transcript, found: _Findings) -> None:
 
     With ``commit_log_index`` null (a transcript kept outside a log) no round may carry
     log indexes; otherwise each round has one index per entropy value, every index is
-    above the commit's and they increase through the rounds. Anyone holding a published
+    above the commit's and they increase through the rounds; a release round's
+    ``seed_log_index`` (its draw.round_committed entry) lies above every earlier index
+    and below its own contribution's, so its seed was fixed before its entropy was
+    known (docs/formats/draw.md §4.2). Anyone holding a published
     transcript then checks each entry's inclusion against a checkpoint by its index.
     """
     last = transcript.commit_log_index
     for rd in transcript.rounds:
         if last is None:
-            if rd.entropy_log_indexes:
+            if rd.entropy_log_indexes or rd.seed_log_index is not None:
                 found.add(Kind.LOG_ORDER_INVALID, "log indexes without the commit's", r=rd.r)
             continue
+        if rd.is_release:
+            # The round's seed was committed after everything before it, before its entropy.
+            if rd.seed_log_index is None or rd.seed_log_index <= last:
+                text = f"round seed committed at {rd.seed_log_index}, not after {last}"
+                found.add(Kind.LOG_ORDER_INVALID, text, r=rd.r)
+            else:
+                last = rd.seed_log_index
         if len(rd.entropy_log_indexes) != len(rd.entropy):
             found.add(Kind.LOG_ORDER_INVALID, "one log index per entropy value", r=rd.r)
             continue

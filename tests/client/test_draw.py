@@ -20,6 +20,7 @@ from signing.draw.algorithm import (
     draw_first_round,
     draw_replacement_round,
     record_declines,
+    reveal_round_seed,
     reveal_seed,
 )
 from signing.draw.response import Decision, DrawResponse, verify_response
@@ -230,3 +231,52 @@ def test_respond_signs_the_statement_with_the_experts_own_key(
     assert piped.returncode == 0
     (tmp_path / "bad.json").write_text('{"type":"other"}')
     assert _etender("respond", "--statement", str(tmp_path / "bad.json"), *keys).returncode == 2
+
+
+def test_a_release_round_verifies_and_a_forged_round_seed_exits_1(
+    tmp_path: Path, fresh_draw: DrawInputs
+) -> None:
+    """A round drawn after the seed was revealed recomputes with its own round seed
+    (docs/formats/draw.md §4.2); a round seed other than the committed one is printed
+    as round_seed_commitment_mismatch, and without the round seed nothing is guessed."""
+    round_seed = bytes(range(32, 64))
+    contributions = [supervisor(SUPERVISOR_E), supervisor(TENDERER_E)]
+    t = draw_first_round(
+        fresh_draw.transcript, pools=POOLS, platform_seed=SEED, contributions=contributions
+    )
+    t = record_declines(t, [t.rounds[0].picks[1].expert_id])
+    t = draw_replacement_round(
+        t,
+        pools=POOLS,
+        platform_seed=SEED,
+        contribution=supervisor(ROUND_E[0]),
+        round_seed=round_seed,
+    )
+    revealed = reveal_round_seed(reveal_seed(t, SEED), 1, round_seed)
+    result = _verify(*_files(tmp_path, revealed))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 round(s), 6 pick(s)" in result.stdout
+    forged = replace(revealed.rounds[1], round_seed=bytes(range(64, 96)).hex())
+    result = _verify(*_files(tmp_path, replace(revealed, rounds=(revealed.rounds[0], forged))))
+    assert result.returncode == 1
+    assert result.stdout.startswith("round_seed_commitment_mismatch round 1:")
+    result = _verify(*_files(tmp_path, reveal_seed(t, SEED)))
+    assert result.returncode == 1
+    assert result.stdout.startswith("round_seed_not_revealed round 1:")
+
+
+def test_an_ordinary_transcript_published_before_release_rounds_verifies_unchanged(
+    tmp_path: Path,
+) -> None:
+    """draw.md §10's transcript, exactly as published (ordinary rounds only, five
+    members each), still reads, re-serialises byte for byte and verifies."""
+    doc = (ROOT / "docs" / "formats" / "draw.md").read_text(encoding="utf-8")
+    block = doc.split("<!-- worked-example-transcript -->", 1)[1].split("```json\n", 1)[1]
+    text = block.split("\n```", 1)[0]
+    parsed = Transcript.from_json(text)
+    assert parsed.to_json() == json.dumps(json.loads(text), separators=(",", ":"))
+    transcript = tmp_path / "published.json"
+    transcript.write_text(text, encoding="utf-8")
+    _, pools = _files(tmp_path, parsed)
+    result = _verify(transcript, pools)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -174,6 +174,10 @@ class RoundDoc(Model, frozen=True, kw_only=True):
     entropy_log_indexes: list[int]
     picks: list[PickDoc]
     declined: list[str]
+    # Only in a release round (docs/formats/draw.md §4.2); absent from every other round.
+    seed_commitment: str | None = None
+    seed_log_index: int | None = None
+    round_seed: str | None = None
 
 
 class ShortfallDoc(Model, frozen=True, kw_only=True):

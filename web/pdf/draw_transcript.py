@@ -54,6 +54,14 @@ def _rounds(t: Transcript) -> list[Section]:
         if rd.entropy_log_indexes:
             logged = ", ".join(str(x) for x in rd.entropy_log_indexes)
             paragraphs.append(f"日志序号 Log indexes: {logged}")
+        if rd.is_release:  # docs/formats/draw.md §4.2
+            seed = _chunks(rd.round_seed) if rd.round_seed else "未公开 not revealed"
+            paragraphs.append(
+                f"本轮种子承诺 Round seed commitment: {_chunks(rd.seed_commitment or '')}"
+            )
+            paragraphs.append(f"本轮种子 Round seed: {seed}")
+            if rd.seed_log_index is not None:
+                paragraphs.append(f"承诺日志序号 Commitment log index: {rd.seed_log_index}")
         if rd.declined:
             paragraphs.append(
                 f"拒绝、超时或退出 Declined, timed out or released: {', '.join(rd.declined)}"

@@ -4,8 +4,10 @@ expert_pool.requests.reopen; docs/formats/draw.md §4.1)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from uuid import UUID
 
@@ -21,11 +23,13 @@ from expert_pool.draws import access as draw_access
 from expert_pool.draws.model import DrawStatus
 from expert_pool.errors import (
     DrawClosed,
+    DrawCommitNotCheckpointed,
     DrawReplacementExcess,
     DrawReplacementNotApproved,
     DrawRequestInvalid,
 )
-from expert_pool.requests import reopen
+from expert_pool.requests import close, reopen
+from expert_pool.rounds import service as rounds
 from expert_pool.views import service as views
 from signing.draw.response import Decision
 from signing.draw.verify import verify_transcript
@@ -123,6 +127,20 @@ async def test_a_declared_conflict_is_replaced_through_the_draws_replacement_rou
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "2 round(s)" in verified.stdout
     assert "all match" in verified.stdout
+    # Round 1 came after platform_seed was revealed: a release round, keyed with its own
+    # seed (docs/formats/draw.md §4.2). A forged round seed fails the same command.
+    assert transcript.rounds[1].is_release
+    assert transcript.rounds[1].round_seed is not None
+    forged = replace(transcript.rounds[1], round_seed="ab" * 32)
+    tampered = replace(transcript, rounds=(transcript.rounds[0], forged))
+    (tmp_path / "t.json").write_text(tampered.to_json())
+    refused = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "web.cli.main", "draw", "verify",
+         str(tmp_path / "t.json"), str(tmp_path / "pools.json")],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "round_seed_commitment_mismatch round 1" in refused.stdout
 
 
 async def _expert_of(conn: asyncpg.Connection, user_id: UUID) -> str:
@@ -245,4 +263,69 @@ async def test_a_replacement_pick_that_does_not_answer_times_out_and_is_drawn_ag
     assert draw.transcript is not None
     assert draw.transcript.rounds[1].declined == (silent,)
     [again] = await _draw_round(conn, w, 2)
+    # The timeout opened a release round: its own seed was committed then (§4.2).
+    assert [e.data["r"] for e in await entries(conn, "draw.round_committed")] == [1, 2]
     assert again != silent
+
+
+async def test_a_release_round_takes_entropy_only_once_a_checkpoint_covers_its_own_seed(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """After the committee was complete supervisors know platform_seed, so the round's
+    own seed is committed (draw.round_committed) when centre staff open it; entropy
+    naming a checkpoint from before that commitment is refused (it could have been
+    ground against a seed chosen later); the seed stays hidden until the pick answers,
+    then the transcript shows it and it matches the logged commitment."""
+    w = await session_world(conn, evaluation_template)
+    await _recused_and_approved(conn, w, 4)
+    await pool_world.sign_checkpoint(conn)  # covers the draw's commit, not the round's
+    before = await conn.fetchval("SELECT max(size) FROM log_checkpoints")
+    await reopen.open_replacement_round(conn, w.staff, w.state.draw_id, w.state.id, [4])
+    [entry] = await entries(conn, "draw.round_committed")
+    assert entry.subject.id == w.state.draw_id
+    assert (entry.data["draw_id"], entry.data["r"]) == (w.state.draw_id, 1)
+    draw = await draw_access.get_draw(conn, w.state.draw_id)
+    assert draw.transcript is not None
+    fixed = rounds.FixedCommit(commit_hash=draw.transcript.commit_hash, checkpoint_size=before)
+    with pytest.raises(DrawCommitNotCheckpointed, match="round 1's seed commitment"):
+        await rounds.contribute_entropy(
+            conn, w.supervisor, w.state.draw_id, 1, pool_world.fresh_entropy(), fixed=fixed
+        )
+    [pick] = await _draw_round(conn, w, 1)
+    shown = await views.transcript(conn, w.supervisor, w.state.draw_id)
+    assert shown.platform_seed is not None  # what the supervisor knew all along
+    rd = shown.rounds[1]
+    assert rd.seed_commitment == entry.data["seed_commitment"]
+    assert rd.round_seed is None  # not before the round's result
+    assert rd.seed_log_index is not None
+    assert rd.seed_log_index < rd.entropy_log_indexes[0]
+    await answer_pick(conn, w, pick)
+    shown = await views.transcript(conn, w.supervisor, w.state.draw_id)
+    seed = shown.rounds[1].round_seed
+    assert seed is not None
+    assert hashlib.sha256(bytes.fromhex(seed)).hexdigest() == entry.data["seed_commitment"]
+    assert verify_transcript(shown, await views.pools(conn, w.supervisor, w.state.draw_id)) == []
+    # The result opens the list: draw.published lists the round's seed beside the others.
+    await close.publish_after_award(conn, None, w.state.draw_id)
+    [published] = await entries(conn, "draw.published")
+    assert published.data["round_seeds"] == {"1": seed}
+
+
+async def test_a_declined_release_pick_is_refilled_by_another_release_round(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """The refill of a complete committee's declined pick is a release round too, with
+    a seed of its own committed when the decline opened it."""
+    w = await session_world(conn, evaluation_template)
+    await _recused_and_approved(conn, w, 5)
+    await reopen.open_replacement_round(conn, w.staff, w.state.draw_id, w.state.id, [5])
+    [first] = await _draw_round(conn, w, 1)
+    await answer_pick(conn, w, first, Decision.DECLINE)
+    committed = await entries(conn, "draw.round_committed")
+    assert [e.data["r"] for e in committed] == [1, 2]
+    [second] = await _draw_round(conn, w, 2)
+    await answer_pick(conn, w, second)
+    shown = await views.transcript(conn, w.supervisor, w.state.draw_id)
+    assert [rd.is_release for rd in shown.rounds] == [False, True, True]
+    assert shown.rounds[1].round_seed != shown.rounds[2].round_seed
+    assert verify_transcript(shown, await views.pools(conn, w.supervisor, w.state.draw_id)) == []
