@@ -131,6 +131,8 @@ def decode_json(raw: bytes, model: type[T]) -> T:
         raise RequestInvalid(f"the request does not match the expected shape: {exc}") from None
     except msgspec.DecodeError as exc:
         raise MalformedJson(f"the request body is not valid JSON: {exc}") from None
+    except RecursionError:  # the parser's own limit: a refusal, never a crash
+        raise RequestInvalid("the request nests objects and arrays too deeply") from None
     refuse_duplicate_keys(raw)
     return value
 

@@ -57,7 +57,10 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 NAMED = frozenset({COMMITTEE, STAFF, SUPERVISOR, PANEL})
-REGROUP_ON = frozenset({"member.declared", "member.absent", "member.replaced"})
+# replacement.approved: a holder the host asked to replace leaves at the approval.
+REGROUP_ON = frozenset(
+    {"member.declared", "member.absent", "member.replaced", "replacement.approved"}
+)
 
 
 def merge(features: Iterable[Feature]) -> tuple[dict[str, Handler], frozenset[str]]:

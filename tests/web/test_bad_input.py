@@ -302,3 +302,17 @@ async def test_a_name_twice_in_one_json_object_is_refused(
     error = response.json()["error"]
     assert (error["code"], error["details"]) == ("request_invalid", {"key": first})
     assert await snapshot(pool) == before
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+async def test_a_body_nested_beyond_the_parsers_depth_is_refused_not_crashed(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, token: str, endpoint: str
+) -> None:
+    """422 request_invalid, nothing stored, for 5,000 nested arrays: a parser's depth is
+    a refusal, never an internal error (web/http.py decode_json; the live frames' limit
+    is tests/web/live/test_frames.py's)."""
+    before = await snapshot(pool)
+    response = await send(client, endpoint, token, b"[" * 5000 + b"]" * 5000)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "request_invalid"
+    assert await snapshot(pool) == before

@@ -49,6 +49,12 @@ def reply_id(message: Command | RequestInvalid) -> str | None:
     return None
 
 
+# Objects and arrays nested deeper than this in a frame are refused (docs/live-sessions.md,
+# "Errors"): no command's data goes past 4 levels, and a parser's recursion must never
+# be what ends a socket.
+MAX_DEPTH = 32
+
+
 def decode(raw: str) -> Command | RequestInvalid:
     """A client frame as a command, or the refusal of a frame that is not one."""
     try:
@@ -58,9 +64,36 @@ def decode(raw: str) -> Command | RequestInvalid:
         refuse_duplicate_keys(raw)
     except msgspec.DecodeError as exc:
         return RequestInvalid(f"bad message: {exc}")
+    except RecursionError:
+        return _too_deep()
     except RequestInvalid as exc:
         return exc
+    if _depth(command.data) > MAX_DEPTH - 1:  # the frame's own object is the first level
+        return _too_deep()
     return command
+
+
+def _too_deep() -> RequestInvalid:
+    return RequestInvalid(
+        f"objects and arrays are nested more than {MAX_DEPTH} levels deep",
+        details={"max_depth": MAX_DEPTH},
+    )
+
+
+def _depth(value: object) -> int:
+    """How many levels of objects and arrays ``value`` holds (iteratively: no recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: list[object] = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def decode_frame(frame: Mapping[str, Any]) -> Command | RequestInvalid:

@@ -21,6 +21,7 @@ from tests.evaluation.kit import (
     Template,
     events,
     footprint,
+    send,
     session_world,
     to_conflicts,
 )
@@ -167,6 +168,34 @@ async def test_a_member_who_declares_a_conflict_stops_seeing_the_committee_at_on
         {"seat": 1, "conflict": True},
     )
     await kept.close()
+
+
+async def test_a_holder_whose_replacement_is_approved_stops_hearing_the_committee_at_once(
+    pool: asyncpg.Pool,
+    evaluation_template: Template,
+    live_server: LiveServer,
+    client: httpx.AsyncClient,
+) -> None:
+    """A holder the host asked to replace (absence, illness) leaves at the supervisor's
+    approval (replacements.py): its open socket is closed with 4403 as the approval
+    reaches it, and no later event — a clarification, a revealed sheet — reaches it
+    while the seat waits for its successor (the outside test found it still listening)."""
+    async with pool.acquire() as proxy:
+        conn: asyncpg.Connection = proxy  # type: ignore[assignment]
+        w = await session_world(conn, evaluation_template)
+        await to_conflicts(conn, w)
+        await send(conn, w, w.staff, "request_replacement", {"seat": 1, "reason": "突发疾病"})
+    leaving = w.scenario.committee[0]
+    gone = await _connect(live_server, client, w.state.id, leaving.username)
+    assert json.loads(await gone.recv())["type"] == "hello"
+    async with pool.acquire() as proxy:
+        conn = proxy  # type: ignore[assignment]
+        approved = await send(conn, w, w.supervisor, "approve_replacement", {"seat": 1})
+        await send(conn, w, w.staff, "pause", {"reason": "等待替补专家"})  # not a regroup
+    received, code = await _drain(gone)
+    assert code == 4403, received
+    assert isinstance(approved, int)
+    assert [m for m in received if m.get("type") == "event" and m["seq"] > approved] == []
 
 
 async def test_a_snapshot_is_answered_to_its_asker_and_grows_no_log(

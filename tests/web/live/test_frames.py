@@ -20,6 +20,7 @@ from tests.conftest import LiveServer
 from tests.docs.markdown import read, section
 from tests.web.live.echo import connect, echo, receive, session_id, tokens
 from web.live.endpoint import PENDING
+from web.live.frames import MAX_DEPTH
 
 __all__ = ["echo", "session_id", "tokens"]
 
@@ -54,6 +55,32 @@ async def test_a_name_twice_in_one_object_is_refused_and_nothing_is_applied(
         stored = await queries.events_after(conn, session_id, 0)
     assert [e.data for e in stored] == [{"text": "still open"}]
     assert stored[0].seq == ack["seq"]
+
+
+@pytest.mark.parametrize("depth", [33, 1500])
+async def test_a_frame_nested_too_deeply_is_refused_and_the_socket_stays_open(
+    live_server: LiveServer, session_id: UUID, tokens: list[str], pool: asyncpg.Pool, depth: int
+) -> None:
+    """More than MAX_DEPTH levels of objects (the frame's own the first) is request_invalid
+    naming the limit — 1,500 levels used to end the socket with 1006 on the parser's
+    RecursionError (the outside test); 32 levels is a frame like any other."""
+    nested = '{"a":' * (depth - 1) + "1" + "}" * (depth - 1)  # the frame: ``depth`` levels
+    async with await connect(live_server, session_id, tokens[0]) as ws:
+        await ws.send('{"id":"deep","type":"shout","data":' + nested + "}")
+        error = await receive(ws, "error")
+        fits = '{"a":' * (MAX_DEPTH - 1) + "1" + "}" * (MAX_DEPTH - 1)
+        await ws.send('{"id":"fits","type":"shout","data":' + fits + "}")
+        kind_refused = await receive(ws, "error")
+        await ws.send(SAY)
+        ack = await receive(ws, "ack")
+    assert (error["error"]["code"], error["error"]["details"]) == (
+        "request_invalid",
+        {"max_depth": MAX_DEPTH},
+    )
+    assert (kind_refused["id"], kind_refused["error"]["code"]) == ("fits", "echo_rule_broken")
+    async with pool.acquire() as conn:
+        stored = await queries.events_after(conn, session_id, 0)
+    assert [e.seq for e in stored] == [ack["seq"]]
 
 
 def _padded(msg_id: str, size: int) -> str:
