@@ -291,8 +291,8 @@ class LiveConnection:
     async def _change_presence(self, command: Command) -> None:
         """Record idle/active only on a change: the attendance record, not a message log."""
         state = command.data.get("state")
-        if state not in PRESENCE_STATES:
-            refusal = RequestInvalid("presence 'state' is 'idle' or 'active'")
+        if state not in PRESENCE_STATES or set(command.data) != {"state"}:
+            refusal = RequestInvalid("presence's data is exactly {'state': 'idle' | 'active'}")
             await self._send(error_message(command.id, refusal))
             return
         if state != self.state:

@@ -125,8 +125,12 @@ async def test_presence_is_recorded_only_when_it_changes(
         acks = [await receive(ws, "ack") for _ in states]
         await ws.send(json.dumps({"id": "bad", "type": "presence", "data": {"state": "away"}}))
         refused = await receive(ws, "error")
+        extra = {"state": "active", "pad": "x" * 1000}  # only "state" (the outside test)
+        await ws.send(json.dumps({"id": "pad", "type": "presence", "data": extra}))
+        padded = await receive(ws, "error")
     assert [a["seq"] for a in acks] == [None] * len(states)
     assert (refused["id"], refused["error"]["code"]) == ("bad", "request_invalid")
+    assert (padded["id"], padded["error"]["code"]) == ("pad", "request_invalid")
     records = await _presence_records(pool, session_id, until="leave")
     assert records == ["join", "idle", "active", "idle", "leave"]
 
