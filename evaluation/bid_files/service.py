@@ -7,9 +7,11 @@ cases serve, from there, only the files the part's signed manifest lists, and on
 parts whose stored outcome is ``opened`` — a commercial part of a two-envelope tender
 stays out of reach until its own stage opened it. Who may read is
 ``accounts.permissions.Action.READ_BID_FILES``: the lot's evaluation committee (the
-experts who confirmed their seat in the lot's completed evaluation draw) and the
-supervisors of the tender's industry department. Nobody else — not the agency, the
-tenderer, the centre, nor a bidder, not even for its own bid.
+experts who confirmed their seat in the lot's completed evaluation draw; once the lot
+has a session, only those seated in its latest attempt, after its start —
+evaluation.bid_files.readers) and the supervisors of the tender's industry department.
+Nobody else — not the agency, the tenderer, the centre, nor a bidder, not even for its
+own bid.
 
 Every read is a log entry (``evaluation.bid_file_read``: who, which file, its hash)
 appended in the transaction that checked the permission, so a supervisor can later
@@ -38,6 +40,7 @@ from accounts.model import Actor
 from accounts.permissions import Action, Resource, ResourceKind, require
 from audit import service as audit
 from evaluation.bid_files.model import BidFileEntry, PartLocation, check_file_path
+from evaluation.bid_files.readers import seated_readers
 from evaluation.errors import (
     BidFileIntegrityBroken,
     BidFileNotFound,
@@ -165,7 +168,8 @@ async def _lot(conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str
     lot_id = tender.lot_id(lot)
     if lot_id is None:
         raise LotNotFound(f"the tender has no lot {lot!r}")
-    committee = await evaluation_committee(conn, str(tender.id), lot)
+    drawn = await evaluation_committee(conn, str(tender.id), lot)
+    committee = await seated_readers(conn, tender.id, lot, drawn)
     role = require(actor, Action.READ_BID_FILES, resource(tender, lot, committee))
     _, entries = await bid_queries.freeze_list(conn, lot_id)
     return _Lot(

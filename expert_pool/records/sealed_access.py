@@ -20,10 +20,12 @@ from expert_pool.draws.access import resource
 from expert_pool.draws.model import MemberStatus, StoredDraw
 from expert_pool.experts import queries as queries_experts
 from expert_pool.records import queries as queries_records
+from expert_pool.requests import queries as queries_releases
 
 
 async def _in_committee(conn: asyncpg.Connection, actor: Actor, draw: StoredDraw) -> bool:
-    """A confirmed member who has signed in to the session (names at sign-in)."""
+    """A confirmed member, not released (docs/formats/draw.md §4.1), who has signed in to
+    the session (names at sign-in)."""
     if not actor.has_role(Role.EXPERT):
         return False
     profile = await queries_experts.expert_of_user(conn, actor.user_id)
@@ -32,6 +34,8 @@ async def _in_committee(conn: asyncpg.Connection, actor: Actor, draw: StoredDraw
     member = await queries_members.member(conn, draw.id, profile.expert.id)
     if member is None or member.status is not MemberStatus.CONFIRMED:
         return False
+    if member.expert_id in await queries_releases.released_experts(conn, draw.id):
+        return False  # released for an evaluation replacement: no longer the committee (§4.1)
     return await queries_records.has_signed_in(conn, draw.id, profile.expert.id)
 
 

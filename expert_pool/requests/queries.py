@@ -64,6 +64,14 @@ async def confirmed_expert_of_user(
     return found
 
 
+RELEASED_EXPERTS = "SELECT expert_id FROM draw_releases WHERE draw_id = $1"
+
+
+async def released_experts(conn: asyncpg.Connection, draw_id: str) -> frozenset[str]:
+    """The draw's experts released from its complete committee (docs/formats/draw.md §4.1)."""
+    return frozenset(r["expert_id"] for r in await conn.fetch(RELEASED_EXPERTS, draw_id))
+
+
 INSERT_RELEASE = """
 INSERT INTO draw_releases (draw_id, expert_id, r, session_id, seat, generation, released_by,
                            log_index)

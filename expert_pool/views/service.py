@@ -193,6 +193,11 @@ async def pools(
     return await queries_pools.pools(conn, draw.id)
 
 
+# A confirmed expert the replacement round released from the complete committee: listed
+# so, never as confirmed, though its signed answer stays a confirmation (draw.md §4.1).
+RELEASED = "released"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NamedMember:
     """A drawn expert with its name (the sealed list)."""
@@ -201,7 +206,7 @@ class NamedMember:
     name: str
     label: str
     r: int
-    status: MemberStatus
+    status: str  # a MemberStatus, or RELEASED
     seated: bool
 
 
@@ -221,6 +226,7 @@ async def sealed_list(conn: asyncpg.Connection, actor: Actor | None, draw_id: st
     members = await queries_members.members(conn, draw.id)
     names = await queries_members.expert_names(conn, [m.expert_id for m in members])
     seated = set(seated_experts(draw.transcript)) if draw.transcript else set()
+    released = await queries_releases.released_experts(conn, draw.id)
     return SealedList(
         draw_id=draw.id,
         members=tuple(
@@ -229,7 +235,7 @@ async def sealed_list(conn: asyncpg.Connection, actor: Actor | None, draw_id: st
                 name=names.get(m.expert_id, ""),
                 label=m.label,
                 r=m.r,
-                status=m.status,
+                status=RELEASED if m.expert_id in released else str(m.status),
                 seated=m.expert_id in seated,
             )
             for m in members

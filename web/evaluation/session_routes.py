@@ -19,6 +19,7 @@ from accounts.model import Actor
 from accounts.users import queries as users
 from evaluation.clarifications.parties import Standing, Viewer, viewer
 from evaluation.model import SessionState
+from evaluation.sessions.views import started
 from live import queries as live
 from live import service as live_service
 from live.model import MAX_SEQ, parse_after
@@ -99,6 +100,21 @@ async def get_session(request: Request) -> SessionBody:
     return described
 
 
+async def listed(conn: asyncpg.Connection, actor: Actor, state: SessionState) -> SessionBody | None:
+    """The session as a lot's list shows it to this actor; None: left out.
+
+    A member is listed its session only once it started: the list is asked by project,
+    so answering before the start would tie the anonymous session to the project the
+    committee learns only at the start (DESIGN.md, "Live sessions"; 四不知).
+    """
+    seen = await viewer(conn, actor, state)
+    if seen.standing is Standing.NONE:
+        return None
+    if seen.standing is Standing.MEMBER and not started(state.phase):
+        return None
+    return session_body(state, seen, actor.user_id, await _names(conn, state, seen, actor))
+
+
 async def lot_sessions(request: Request) -> SessionList:
     which, lot = tender_id(request), lot_number(request)
     async with signed_in(request) as (conn, actor):
@@ -106,7 +122,7 @@ async def lot_sessions(request: Request) -> SessionList:
         if tender.lot_id(lot) is None:
             raise LotNotFound(f"the tender has no lot {lot!r}")
         found = await core.for_lot(conn, which, lot)
-        items = [d for s in found if (d := await describe(conn, actor, s)) is not None]
+        items = [d for s in found if (d := await listed(conn, actor, s)) is not None]
         if found and not items:
             raise _refused("a lot's evaluation sessions")
     return SessionList(items=items)

@@ -61,6 +61,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ep.member.confirmed": ("已确认", "Confirmed"),
     "ep.member.declined": ("已拒绝", "Declined"),
     "ep.member.timed_out": ("超时未答复", "Timed out"),
+    "ep.member.released": ("已替换释放", "Released (replaced)"),
     "ep.draw.title": ("抽取 {id}", "Draw {id}"),
     "ep.draw.status": ("状态", "Status"),
     "ep.draw.attempt": ("第 {n} 次抽取", "Attempt {n}"),
