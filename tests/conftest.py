@@ -52,16 +52,34 @@ hypothesis.settings.load_profile("etender")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first (a stable sort: the rest keep their order). Most of a slow
-    test's time is a real wait (a bid deadline, a server's restart): started first, it
-    overlaps the other workers' tests instead of being the last one left running;
-    ``@pytest.mark.slow(wait=seconds)`` puts the longest waits first of all."""
+    """Slow tests spread over the first quarter of the run, the longest wait first.
 
-    def order(item: pytest.Item) -> tuple[bool, float]:
+    Most of a slow test's time is a real wait (a bid deadline, a server's restart):
+    started early, it overlaps the other workers' tests instead of being the last one
+    left running. pytest-xdist hands each worker a batch of *consecutive* tests, the
+    first quarter of the run at once: slow tests all first would all land in one
+    worker's batch and run one after another (seen: eight minutes of them on one of
+    three workers), so they are spaced evenly through that quarter instead, each
+    worker's batch holding its share. ``@pytest.mark.slow(wait=seconds)`` orders them.
+    """
+
+    def wait(item: pytest.Item) -> float:
         slow = item.get_closest_marker("slow")
-        return slow is None, -float(slow.kwargs.get("wait", 0) if slow else 0)
+        return float(slow.kwargs.get("wait", 0)) if slow else 0.0
 
-    items.sort(key=order)
+    slow = sorted((i for i in items if i.get_closest_marker("slow")), key=wait, reverse=True)
+    if not slow:
+        return
+    marked = {id(i) for i in slow}
+    rest = [i for i in items if id(i) not in marked]
+    step = max(len(items) // 4, len(slow)) / len(slow)
+    spread: list[pytest.Item] = []
+    for n, item in enumerate(slow):
+        spread += rest[len(spread) - n : max(len(spread) - n, round(n * step) - n)]
+        spread.append(item)
+    spread += rest[len(spread) - len(slow) :]
+    assert len(spread) == len(items)
+    items[:] = spread
 
 
 def _raise_logging_error(record: logging.LogRecord) -> None:
