@@ -9,6 +9,7 @@ transaction would not fit (procrastinate and asyncpg do the same).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -176,13 +177,20 @@ class CloneDatabase:
         return self.server.dsn(self.name)
 
 
+@contextlib.asynccontextmanager
+async def clone(pg_server: PgServer, source: str) -> AsyncIterator[CloneDatabase]:
+    """A test's own copy of the database ``source``, dropped after the test."""
+    name = f"t_{secrets.token_hex(6)}"
+    await pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {source} STRATEGY WAL_LOG")
+    yield CloneDatabase(pg_server, name)
+    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
 async def database(pg_server: PgServer) -> AsyncIterator[CloneDatabase]:
     """A fresh database cloned from the migrated template."""
-    name = f"t_{secrets.token_hex(6)}"
-    await pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY WAL_LOG")
-    yield CloneDatabase(pg_server, name)
-    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    async with clone(pg_server, TEMPLATE) as cloned:
+        yield cloned
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-import secrets
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 from uuid import UUID
@@ -40,7 +39,7 @@ from live.model import Command, LiveEvent, LiveSession, Reply
 from signing.errors import EtenderError
 from tender.queries import database_now
 from tests.accounts.factory import actor_for, log_size, make_user
-from tests.conftest import CloneDatabase, PgServer
+from tests.conftest import CloneDatabase, PgServer, clone
 from tests.evaluation.scenario import Scenario
 from tests.evaluation.template import MAIN_VENUE, OTHER_VENUE, Template
 
@@ -52,12 +51,8 @@ async def scenario_database(
     pg_server: PgServer, evaluation_template: Template
 ) -> AsyncIterator[CloneDatabase]:
     """The test's own clone of the opened lot (replaces the empty ``database``)."""
-    name = f"t_{secrets.token_hex(6)}"
-    await pg_server.admin(
-        f"CREATE DATABASE {name} TEMPLATE {evaluation_template.name} STRATEGY WAL_LOG"
-    )
-    yield CloneDatabase(pg_server, name)
-    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    async with clone(pg_server, evaluation_template.name) as cloned:
+        yield cloned
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

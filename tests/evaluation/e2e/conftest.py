@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 
 from signing.demo_ca import DemoCA
-from tests.conftest import TEMPLATE, CloneDatabase, PgServer
+from tests.conftest import TEMPLATE, CloneDatabase, PgServer, clone
 from tests.evaluation.e2e.scenario import CrossCity, cross_city_lot
 from tests.tender.world import build_world
 from web.db.database import open_pool
@@ -52,12 +52,8 @@ async def cross_city_database(
     pg_server: PgServer, cross_city_template: Template
 ) -> AsyncIterator[CloneDatabase]:
     """The test's own clone of the cross-city lot (replaces the empty ``database``)."""
-    name = f"t_{secrets.token_hex(6)}"
-    await pg_server.admin(
-        f"CREATE DATABASE {name} TEMPLATE {cross_city_template.name} STRATEGY WAL_LOG"
-    )
-    yield CloneDatabase(pg_server, name)
-    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    async with clone(pg_server, cross_city_template.name) as cloned:
+        yield cloned
 
 
 @pytest.fixture
