@@ -167,6 +167,14 @@ async def to_conflicts(
     await send(conn, w, w.staff, "start")
 
 
+async def started(conn: asyncpg.Connection, template: Template) -> SessionWorld:
+    """Lot 1's session scheduled and started: its seated members read the opened bids
+    (evaluation/bid_files/readers.py; nobody of the committee reads before)."""
+    w = await session_world(conn, template)
+    await to_conflicts(conn, w)
+    return w
+
+
 async def to_chair_election(conn: asyncpg.Connection, w: SessionWorld) -> None:
     """Nobody declares a conflict."""
     await to_conflicts(conn, w)

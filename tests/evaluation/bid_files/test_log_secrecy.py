@@ -17,6 +17,7 @@ from audit import service as audit
 from evaluation.bid_files.service import list_bid_files, open_bid_file, read_chunks
 from signing.log.entry import LogEntry, commit
 from tests.accounts.factory import PASSWORD, actor_for
+from tests.evaluation.kit import started
 from tests.evaluation.scenario import expert_address
 from tests.evaluation.template import Template
 
@@ -55,6 +56,7 @@ async def test_a_witness_reading_every_entry_finds_no_drawn_expert_before_the_aw
     conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
     s = evaluation_template.scenario  # reads only: its opened parts are not copied
+    await started(conn, evaluation_template)  # the committee reads in its started session
     first_draw = await conn.fetchval(
         "SELECT min(idx) FROM log_entries WHERE kind = 'draw.requested'"
     )

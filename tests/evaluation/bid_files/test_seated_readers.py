@@ -1,5 +1,6 @@
 """Opened bid files follow the seated holders of the lot's session (issue 11;
-evaluation/bid_files/readers.py): before the start no member reads, and a member who
+evaluation/bid_files/readers.py): before a session is scheduled and started no member
+reads, and a member who
 recused, or whose replacement a supervisor approved, stops reading at once — not only
 when centre staff release it through the draw's replacement round."""
 
@@ -13,6 +14,7 @@ import pytest
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
 from evaluation.bid_files.service import list_bid_files, open_bid_file, read_chunks
+from tests.accounts.factory import actor_for
 from tests.evaluation.kit import (
     SessionWorld,
     Template,
@@ -45,6 +47,19 @@ async def _reads(conn: asyncpg.Connection, w: SessionWorld, actor: Actor) -> boo
     )  # fmt: skip
     assert len(b"".join([c async for c in read_chunks(opened)])) == first.size
     return True
+
+
+async def test_a_confirmed_committee_reads_nothing_before_any_session_is_scheduled(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """两随机、四不知 (DOMAIN.md): the draw is complete and every expert confirmed, but no
+    session exists — no member may learn the project from its bids; the supervisor may."""
+    s = evaluation_template.scenario
+    member = await actor_for(conn, s.committee[0])
+    with pytest.raises(PermissionDenied):
+        await list_bid_files(conn, member, s.tender.id, "1", output_root=s.output_root)
+    supervisor = s.world.supervisor
+    assert await list_bid_files(conn, supervisor, s.tender.id, "1", output_root=s.output_root)
 
 
 async def test_members_read_opened_bids_only_while_seated_in_a_started_session(

@@ -26,6 +26,7 @@ from evaluation.errors import (
 from signing.log.entry import LogEntry
 from tender.errors import LotNotFound, TenderNotFound
 from tests.accounts.factory import actor_for, log_size
+from tests.evaluation.kit import started
 from tests.evaluation.scenario import FILE_NAME, Scenario
 from tests.evaluation.template import Template
 from tests.tender.world import entries
@@ -66,6 +67,7 @@ async def test_the_committee_and_supervisors_read_opened_files_and_each_read_is_
     """A confirmed committee member and the department's supervisor list and read the
     technical files (bytes hash to the manifest's sha256); each read is one log entry."""
     s = _scenario(evaluation_template, tmp_path)
+    await started(conn, evaluation_template)  # members read only in a started session
     world = s.world
     member = await actor_for(conn, s.committee[0])
     listed = await list_bid_files(conn, member, s.tender.id, "1", output_root=s.output_root)
@@ -167,6 +169,7 @@ async def test_links_and_changed_files_in_the_output_are_refused(
     """A symlink planted for a listed file or a part directory, a resized file and an
     edited manifest are refused as bid_file_integrity_conflict, and nothing is logged."""
     s = _scenario(evaluation_template, tmp_path)
+    await started(conn, evaluation_template)
     member = await actor_for(conn, s.committee[1])
     bids = [await _bid_of(conn, s, i) for i in range(3)]
     lot_dir = s.output_root / str(s.tender.id) / "1"

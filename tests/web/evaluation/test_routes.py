@@ -15,7 +15,7 @@ from urllib.parse import quote
 import asyncpg
 import httpx
 
-from tests.evaluation.kit import Template
+from tests.evaluation.kit import Template, started
 from tests.evaluation.scenario import FILE_NAME, Scenario
 from tests.tender.world import entries
 from tests.web.evaluation.http import code as _code
@@ -32,6 +32,12 @@ async def _logged(pool: asyncpg.Pool) -> list[str]:
     return [f"{e.actor.role}:{e.data['path']}" for e in found]
 
 
+async def _start(pool: asyncpg.Pool, template: Template) -> None:
+    """The lot's session scheduled and started: its seated members read from then on."""
+    async with pool.acquire() as proxy:
+        await started(cast(asyncpg.Connection, proxy), template)
+
+
 async def test_committee_and_supervisor_read_others_are_refused_and_reads_are_logged(
     pool: asyncpg.Pool, evaluation_template: Template, client: httpx.AsyncClient
 ) -> None:
@@ -41,6 +47,12 @@ async def test_committee_and_supervisor_read_others_are_refused_and_reads_are_lo
     base = f"/api/v1/tenders/{s.tender.id}/lots/1"
     assert _code(await client.get(f"{base}/bid-files")) == (401, "unauthenticated")
     member = await _headers(client, s.committee[0].username)
+    # Confirmed in the draw, but no session yet: the committee knows nothing (四不知).
+    assert _code(await client.get(f"{base}/bid-files", headers=member)) == (
+        403,
+        "permission_denied",
+    )
+    await _start(pool, evaluation_template)
     listing = await client.get(f"{base}/bid-files", headers=member)
     assert listing.status_code == 200, listing.text
     items = listing.json()["items"]
@@ -78,6 +90,7 @@ async def test_sealed_parts_traversals_links_and_unknowns_are_refused_with_their
     absolute path, 404 for an unlisted file or an unknown tender, lot or bid."""
     s = evaluation_template.scenario
     base = f"/api/v1/tenders/{s.tender.id}/lots/1"
+    await _start(pool, evaluation_template)
     member = await _headers(client, s.committee[2].username)
     items = (await client.get(f"{base}/bid-files", headers=member)).json()["items"]
     bid = items[0]["bid_id"]
