@@ -316,7 +316,7 @@ async def test_an_experts_registrations_are_logged_without_naming_the_expert(
     entry = LogEntry.from_bytes(raw)
     assert (entry.actor.user_id, entry.actor.role) == (None, "expert")
     assert (entry.address, entry.subject) == (None, None)
-    assert entry.data == {"cert_sha256": registered.json()["value"]}
+    assert entry.data == {"cert_sha256": registered.json()["value"], "device_kind": None}
     assert str(user_id) not in raw.decode()
 
 
