@@ -28,7 +28,9 @@ from web.expert_pool import pages as expert_pool_pages
 from web.expert_pool import routes as expert_pool
 from web.health import routes as health
 from web.http import ApiRoute
+from web.keys import demo_ca as keys_demo_ca
 from web.keys import routes as keys
+from web.keys import signatures as keys_signatures
 from web.live import endpoint as live
 from web.openapi import routes as openapi
 from web.opening import jobs as opening_jobs
@@ -48,6 +50,8 @@ def api_routes() -> list[ApiRoute]:
         *health.ROUTES,
         *accounts.ROUTES,
         *keys.ROUTES,
+        *keys_demo_ca.ROUTES,
+        *keys_signatures.ROUTES,
         *audit.ROUTES,
         *expert_pool.ROUTES,
         *draws.ROUTES,
