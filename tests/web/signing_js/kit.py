@@ -57,13 +57,15 @@ def pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-def issue_from_csr(ca: DemoCA, csr_pem: str, name: str = "专家 张三") -> str:
+def issue_from_csr(
+    ca: DemoCA, csr_pem: str, name: str = "专家 张三", now: dt.datetime = NOW
+) -> str:
     """The demo CA's certificate for a browser's request: leaf, issuing CA, root (the
     module must leave the root out of its signatures)."""
     csr = x509.load_pem_x509_csr(csr_pem.encode())
     assert csr.is_signature_valid
     public_key = csr.public_key()
-    cert = issue_certificate(ca, name=name, public_key=public_key, now=NOW)  # type: ignore[arg-type]
+    cert = issue_certificate(ca, name=name, public_key=public_key, now=now)  # type: ignore[arg-type]
     return pem(cert) + pem(ca.issuing_cert) + pem(ca.root_cert)
 
 
