@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from web import jsbundle_routes
+from web.accounts import keys_page
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
@@ -48,6 +50,7 @@ def api_routes() -> list[ApiRoute]:
     """Every typed JSON route, in the order the OpenAPI document lists them."""
     return [
         *health.ROUTES,
+        *jsbundle_routes.ROUTES,
         *accounts.ROUTES,
         *keys.ROUTES,
         *keys_demo_ca.ROUTES,
@@ -69,6 +72,7 @@ def page_routes() -> list[BaseRoute]:
     """Every HTML page (and its scripts)."""
     return [
         *account_pages.routes(),
+        *keys_page.routes(),
         *expert_pool_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),
