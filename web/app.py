@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from evaluation.room.session import EvaluationRoom
 from live.kinds import registry
 from tender.opening.session import OpeningHall
-from web import background, features
+from web import background, features, jsbundle
 from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
 from web.http import (
@@ -184,6 +184,8 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
         built = services(app)
         await built.pools.open(settings)
         try:
+            # Issue 12 item 3: the signing bundle served is logged and published.
+            await jsbundle.publish(built.pools.main)
             await built.live.start(built.pools.main)
             try:
                 tasks = background.start(app, features.JOBS)
