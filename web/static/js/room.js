@@ -152,6 +152,7 @@ function logEvent(event) {
 
 function render() {
   renderStatus();
+  tick();
   renderSteps();
   renderBriefing(room);
   renderSheet(room);

@@ -33,7 +33,7 @@ async def member_page(browser: Any, server: LiveServer, w: SessionWorld, seat: i
 async def open_room(page: Any, server: LiveServer, w: SessionWorld) -> None:
     """The room, loaded and past its first snapshot."""
     await page.goto(f"{server.url}/evaluations/{w.state.id}/room")
-    await page.wait_for_function("document.getElementById('room').dataset.phase !== ''")
+    await page.wait_for_selector("#room:not([data-phase=''])", state="attached")
 
 
 async def import_key(page: Any, w: SessionWorld, seat: int) -> None:
@@ -58,8 +58,6 @@ async def text_of(page: Any, selector: str) -> str:
 
 
 async def wait_text(page: Any, selector: str, text: str) -> None:
-    """Until the element's text contains ``text`` (the page updates from its socket)."""
-    await page.wait_for_function(
-        "([s, t]) => (document.querySelector(s)?.textContent || '').includes(t)",
-        arg=[selector, text],
-    )
+    """Until the element's text contains ``text`` (the page updates from its socket).
+    Locators, not wait_for_function: the page's CSP forbids evaluating strings."""
+    await page.locator(selector).filter(has_text=text).wait_for(state="attached")

@@ -67,12 +67,13 @@ async def test_a_member_signs_in_declares_votes_and_reads_the_briefing_and_a_fil
         await page.wait_for_selector("#files tbody tr .open-file")
         before = await _reads(conn)
         await page.locator(".open-file").first.click()
-        await page.wait_for_function("document.getElementById('file-text').textContent.length > 0")
+        await page.wait_for_selector("#file-text:not(:empty)")
         assert not await page.is_hidden("#file-text")
         await wait_text(page, "#file-meta", "SHA-256")
         assert "不符" not in await page.inner_text("#file-meta")
         assert await _reads(conn) == before + 1  # each read is logged, as over the API
-        assert await page.inner_text("#countdown") != ""  # the qualification's deadline
+        await page.wait_for_selector("#countdown:not(:empty)")  # the qualification's deadline
+        assert await page.inner_text("#deadline") != "—"
     finally:
         await page.context.close()
 
@@ -95,9 +96,7 @@ async def test_the_room_says_when_the_connection_is_lost_and_when_it_resumed(
         live_server.server.should_exit = False
         live_server.server.started = False
         await live_server.start()
-        await page.wait_for_function(
-            "document.getElementById('conn-banner').dataset.live === 'resumed'"
-        )
+        await page.wait_for_selector("#conn-banner[data-live=resumed]")
         assert "恢复" in await page.inner_text("#conn-banner")
         await page.wait_for_selector("#events li[data-kind='member.signed_in']")
     finally:
