@@ -64,7 +64,7 @@ async def _row(conn: asyncpg.Connection, w: SessionWorld, phase: str) -> asyncpg
     return row
 
 
-def _openssl_verifies(tmp_path: Path, w: SessionWorld, body: bytes, signature: bytes) -> bool:
+def openssl_verifies(tmp_path: Path, w: SessionWorld, body: bytes, signature: bytes) -> bool:
     (tmp_path / "sheet.json").write_bytes(body)
     (tmp_path / "sheet.p7s").write_bytes(signature)
     (tmp_path / "root.pem").write_bytes(dump_pem_certificate(w.scenario.world.ca.root_cert))
@@ -120,7 +120,7 @@ async def test_a_sheet_survives_a_closed_tab_is_sealed_in_the_page_and_revealed_
         await wait_text(page, "#phase", "详细评审打分")
         qualification = await _row(conn, w, "qualification")
         assert qualification["plaintext"] is not None
-        assert _openssl_verifies(
+        assert openssl_verifies(
             tmp_path, w, bytes(qualification["plaintext"]), bytes(qualification["signature"])
         )
 
@@ -177,7 +177,7 @@ async def test_a_sheet_survives_a_closed_tab_is_sealed_in_the_page_and_revealed_
         revealed = await _row(conn, w, "scoring")
         assert revealed["revealed_key"] is not None
         body = bytes(revealed["plaintext"])
-        assert _openssl_verifies(tmp_path, w, body, bytes(revealed["signature"]))
+        assert openssl_verifies(tmp_path, w, body, bytes(revealed["signature"]))
         parsed = sheets.parse_sheet(body)
         assert {(str(e.bid), e.item): e.points for e in parsed.entries} == {
             (str(b.bid_id), item): points[i]
