@@ -85,8 +85,13 @@ async def test_flags_are_explained_or_revised_and_the_chair_records_an_error(
         await page.click(f"{first} button.explain")
         await page.wait_for_selector(f"{first} .explained")
 
-        # The chair: a factual error on seat 2's entry, and a clarification.
+        # The chair: closing before the deadline is refused, and the page says why.
         assert await page.is_visible("#chair-controls")
+        await page.click("#close-phase")
+        await page.wait_for_selector(
+            "#error[data-code=sheet_deadline_not_reached_conflict]:not([hidden])"
+        )
+        # A factual error on seat 2's entry, and a clarification.
         await page.select_option("#error-seat", "2")
         await page.select_option("#error-bid", bid[2])
         await page.fill("#error-item", "c2.1")
