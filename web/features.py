@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from web import jsbundle_routes
+from web.accounts import keys_page
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
@@ -30,6 +31,7 @@ from web.expert_pool import pages as expert_pool_pages
 from web.expert_pool import routes as expert_pool
 from web.health import routes as health
 from web.http import ApiRoute
+from web.keys import demo_ca as keys_demo_ca
 from web.keys import routes as keys
 from web.live import endpoint as live
 from web.openapi import routes as openapi
@@ -51,6 +53,7 @@ def api_routes() -> list[ApiRoute]:
         *jsbundle_routes.ROUTES,
         *accounts.ROUTES,
         *keys.ROUTES,
+        *keys_demo_ca.ROUTES,
         *audit.ROUTES,
         *expert_pool.ROUTES,
         *draws.ROUTES,
@@ -68,6 +71,7 @@ def page_routes() -> list[BaseRoute]:
     """Every HTML page (and its scripts)."""
     return [
         *account_pages.routes(),
+        *keys_page.routes(),
         *expert_pool_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),

@@ -256,7 +256,13 @@ export async function readPkcs12(bytes, password) {
       safeContents: safe.safeContents.map((c) => (c.contentType === ENCRYPTED_DATA ? { password: pass } : {})),
     });
   } catch (err) {
-    throw new SignError("pkcs12_algorithm_unsupported", `the file's encryption is not supported: ${err && err.message}`);
+    // pkijs reads PBES2 (PBKDF2 + AES-CBC), OpenSSL 3's default; the legacy
+    // pbeWithSHAAnd3-KeyTripleDES-CBC has no WebCrypto cipher to decrypt it.
+    throw new SignError(
+      "pkcs12_algorithm_unsupported",
+      `the file's encryption is not supported (${err && err.message}): export it again with ` +
+        "OpenSSL 3's default (openssl pkcs12 -export: PBES2, AES-256-CBC)",
+    );
   }
   const keys = [];
   const certs = [];

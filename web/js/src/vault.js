@@ -21,7 +21,8 @@ export async function loadDraft(userId, sessionId, phase) {
   return row ? row.draft : null;
 }
 
-export async function putSealed(userId, sessionId, phase, { version, sheetBytes, key, nonce, commitment }) {
+// `ciphertext` is optional (kept when given, so a page can resend the same submission).
+export async function putSealed(userId, sessionId, phase, { version, sheetBytes, key, nonce, commitment, ciphertext }) {
   const [u, s, p] = slot(userId, sessionId, phase);
   if (!Number.isSafeInteger(version) || version < 1) throw new SignError("vault_key_invalid", "'version' is an integer ≥ 1");
   await put("sealed", {
@@ -33,14 +34,15 @@ export async function putSealed(userId, sessionId, phase, { version, sheetBytes,
     key: toBytes(key),
     nonce: toBytes(nonce),
     commitment: toBytes(commitment),
+    ciphertext: ciphertext ? toBytes(ciphertext) : null,
     sealedAt: new Date().toISOString(),
     revealedAt: null,
   });
 }
 
 function publicSealed(row) {
-  const { version, sheetBytes, key, nonce, commitment, sealedAt, revealedAt } = row;
-  return { version, sheetBytes, key, nonce, commitment, sealedAt, revealedAt };
+  const { version, sheetBytes, key, nonce, commitment, ciphertext, sealedAt, revealedAt } = row;
+  return { version, sheetBytes, key, nonce, commitment, ciphertext, sealedAt, revealedAt };
 }
 
 /** The latest sealed version of the slot, or null. */

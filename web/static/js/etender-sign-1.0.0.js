@@ -24377,7 +24377,10 @@ async function readPkcs12(bytes, password) {
       safeContents: safe.safeContents.map((c) => c.contentType === ENCRYPTED_DATA2 ? { password: pass } : {})
     });
   } catch (err) {
-    throw new SignError("pkcs12_algorithm_unsupported", `the file's encryption is not supported: ${err && err.message}`);
+    throw new SignError(
+      "pkcs12_algorithm_unsupported",
+      `the file's encryption is not supported (${err && err.message}): export it again with OpenSSL 3's default (openssl pkcs12 -export: PBES2, AES-256-CBC)`
+    );
   }
   const keys2 = [];
   const certs = [];
@@ -25321,7 +25324,7 @@ async function loadDraft(userId, sessionId, phase) {
   const row = await get("drafts", slot(userId, sessionId, phase));
   return row ? row.draft : null;
 }
-async function putSealed(userId, sessionId, phase, { version: version2, sheetBytes, key, nonce, commitment: commitment2 }) {
+async function putSealed(userId, sessionId, phase, { version: version2, sheetBytes, key, nonce, commitment: commitment2, ciphertext }) {
   const [u, s, p] = slot(userId, sessionId, phase);
   if (!Number.isSafeInteger(version2) || version2 < 1) throw new SignError("vault_key_invalid", "'version' is an integer ≥ 1");
   await put("sealed", {
@@ -25333,13 +25336,14 @@ async function putSealed(userId, sessionId, phase, { version: version2, sheetByt
     key: toBytes2(key),
     nonce: toBytes2(nonce),
     commitment: toBytes2(commitment2),
+    ciphertext: ciphertext ? toBytes2(ciphertext) : null,
     sealedAt: (/* @__PURE__ */ new Date()).toISOString(),
     revealedAt: null
   });
 }
 function publicSealed(row) {
-  const { version: version2, sheetBytes, key, nonce, commitment: commitment2, sealedAt, revealedAt } = row;
-  return { version: version2, sheetBytes, key, nonce, commitment: commitment2, sealedAt, revealedAt };
+  const { version: version2, sheetBytes, key, nonce, commitment: commitment2, ciphertext, sealedAt, revealedAt } = row;
+  return { version: version2, sheetBytes, key, nonce, commitment: commitment2, ciphertext, sealedAt, revealedAt };
 }
 async function getSealed(userId, sessionId, phase) {
   const rows = await byIndex("sealed", "slot", slot(userId, sessionId, phase));
