@@ -251,6 +251,11 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "Version {version} sealed and submitted, commitment {commitment}. The key stays on "
         "this device until the reveal.",
     ),
+    "js.resent": (
+        "本机保存的第 {version} 版密封评审表此前未送达，现已提交。",
+        "Sealed version {version}, kept on this device, had not reached the session: it is "
+        "submitted now.",
+    ),
     "js.resubmit": (
         "截止前可修改后重新提交（新版本）。",
         "Until the deadline you may resubmit (a new version).",
