@@ -171,6 +171,11 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "连接已恢复，错过的事件已补齐。",
         "Connection resumed: missed events caught up.",
     ),
+    "js.conn_closed": (
+        "连接已关闭：您已不是本评标会议的参与者（回避、缺席或被替换），或会话已失效。",
+        "Connection closed: you are no longer a participant of this session (recused, absent "
+        "or replaced), or your sign-in has expired.",
+    ),
     "js.connecting": ("正在连接…", "Connecting…"),
     "js.paused": (
         "会议已暂停，须在 {at} 前恢复。",

@@ -294,7 +294,7 @@ async function main() {
       if (status === "resumed" || status === "open") refresh();
     },
     banner: $("conn-banner"),
-    texts: { lost: T("lost"), resumed: T("resumed"), connecting: T("connecting") },
+    texts: { lost: T("lost"), resumed: T("resumed"), connecting: T("connecting"), closed: T("conn_closed") },
   });
   await room.live.ready;
   await refresh();

@@ -113,8 +113,14 @@ export function renderClarifications(room) {
     room.T("clar_asked", { bid: bidName(room, c.bid), question: c.question || "" }),
     c.answer ? el("div", { text: room.T("clar_answer", { answer: c.answer }) }) : null,
     c.reason ? el("div", { text: room.T("clar_refused", { reason: c.reason }) }) : null)));
-  if (all.some((c) => c.status === "clarification.answered" && !c.answer)) answers(room);
+  const missing = all.filter((c) => c.status === "clarification.answered" && !c.answer && !asked.has(c.id));
+  if (missing.length) {
+    for (const c of missing) asked.add(c.id); // once per answer: the list is read, not polled
+    answers(room);
+  }
 }
+
+const asked = new Set();
 
 async function answers(room) {
   const response = await fetch("/api/v1/evaluations/" + room.sessionId + "/clarifications", { credentials: "same-origin" });
