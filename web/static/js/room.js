@@ -95,7 +95,7 @@ const REFRESHING = new Set([
   "session.resumed", "session.sealed", "session.closed",
 ]);
 
-function onEvent(event) {
+function onEvent(event, { quiet = false } = {}) {
   const d = event.data || {};
   const mine = room.view && room.view.you && d.seat === room.view.you.seat;
   switch (event.kind) {
@@ -128,6 +128,7 @@ function onEvent(event) {
     default: break;
   }
   logEvent(event);
+  if (quiet) return; // replaying what happened before this page: rendered once, at the end
   if (REFRESHING.has(event.kind) && room.live) refresh();
   render();
 }
@@ -299,7 +300,7 @@ async function main() {
   await room.live.ready;
   await refresh();
   // Events that arrived before the first snapshot: folded now that "you" is known.
-  for (const event of pending.splice(0)) { noteDeclared(event); onEvent(event); }
+  for (const event of pending.splice(0)) { noteDeclared(event); onEvent(event, { quiet: true }); }
   room.folding = true;
   render();
   setInterval(tick, 1000);

@@ -290,6 +290,10 @@ export async function autoReveal(room, { manual = false } = {}) {
   room.autoRevealTried = base;
   revealing.add(base);
   try {
+    // Events may arrive in a burst after a reconnect: reveal only in the phase the
+    // session is in now, as the server says.
+    const view = await room.live.snapshot();
+    if (view.phase !== phase || view.paused_at) { room.autoRevealTried = null; return; }
     const stored = await room.sign.vault.getSealed(room.userId, room.sessionId, base);
     if (!stored) { room.fail({ code: "sheet_key_missing", message: room.T("no_sealed") }); return; }
     if (hexOf(room, stored.commitment) !== server.commitment || stored.version !== server.version) {
