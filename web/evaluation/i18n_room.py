@@ -317,6 +317,13 @@ _SCRIPT: dict[str, tuple[str, str]] = {
     "js.column.item": ("项目", "Item"),
     "js.column.value": ("结论/分值", "Finding / value"),
     "js.column.version": ("版本", "Version"),
+    "js.decided.result": ("得分/评审价", "Result"),
+    "js.decided.tie_rule": ("同分规则", "Tie rule"),
+    "js.decided.submission": ("递交时间", "Submission time"),
+    "js.decided.bid_id": ("投标编号（委员会按招标文件确定）", "Bid id (the committee settles it)"),
+    "js.member_sums": ("各成员技术评分合计", "Each member's technical sum"),
+    "js.rejected": ("否决投标", "Rejected bids"),
+    "js.deviations": ("偏离复核", "Deviation review"),
     "js.no_items": (
         "本评标办法在这一阶段没有评审项：评审表为空，仍须密封提交。",
         "The method has no items in this phase: the sheet is empty and is still sealed and "

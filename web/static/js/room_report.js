@@ -55,15 +55,36 @@ function readable(room, r) {
   out.push(el("h3", { text: T("rank") }));
   out.push(table([T("rank"), T("column.bid"), T("total"), T("evaluated_price"), T("decided_by")],
     r.outcome.ranking.map((x) => [String(x.rank), name(x.bid), x.total === null ? "—" : showPoints(x.total),
-      x.evaluated_price_fen === null ? "—" : yuan(x.evaluated_price_fen), x.decided_by || "—"])));
+      x.evaluated_price_fen === null ? "—" : yuan(x.evaluated_price_fen),
+      x.decided_by ? T("decided." + x.decided_by) : "—"])));
   out.push(el("h3", { text: T("candidates") }));
   out.push(el("ol", { id: "report-candidates" }, ...r.outcome.candidates.map((c) => el("li", { text: c.name }))));
   out.push(el("h3", { text: T("qualification") }));
   out.push(el("ul", {}, ...r.qualification.result.map((b) => el("li", {
     text: name(b.bid) + "：" + (b.passed ? T("passed") : T("failed") + " · " + b.reasons.map((x) => T("reason." + x)).join("、")),
   }))));
+  if (r.scores.length) {
+    // Each member's technical sum per bid (evaluation-method.md §3.5), from its latest points.
+    const sums = new Map();
+    for (const x of r.scores) {
+      const key = x.seat + "|" + x.bid;
+      sums.set(key, (sums.get(key) || 0) + x.points);
+    }
+    out.push(el("h3", { text: T("member_sums") }));
+    out.push(table([T("column.seat"), T("column.bid"), T("total")],
+      [...sums.entries()].map(([key, sum]) => {
+        const [seat, bid] = key.split("|");
+        return [T("seat", { seat }), name(bid), showPoints(sum)];
+      })));
+  }
+  if (r.rejected.length) {
+    out.push(el("h3", { text: T("rejected") }));
+    out.push(el("ul", {}, ...r.rejected.map((x) => el("li", {
+      text: name(x.bid) + "：" + x.reasons.map((c) => T("reason." + c)).join("、"),
+    }))));
+  }
   if (r.deviations.length) {
-    out.push(el("h3", { text: T("column.value") }));
+    out.push(el("h3", { text: T("deviations") }));
     out.push(table([T("column.seat"), T("column.bid"), T("column.item"), T("column.value")],
       r.deviations.map((d) => [T("seat", { seat: d.seat }), name(d.bid), d.item,
         showPoints(d.value) + " → " + showPoints(d.final) + (d.explanation ? " · " + d.explanation : "")])));
