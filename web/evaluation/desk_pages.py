@@ -41,6 +41,7 @@ from web.db.database import acquire
 from web.evaluation import core
 from web.evaluation import i18n_desk as texts
 from web.http import SECURITY_HEADERS
+from web.jsbundle import template_context as bundle_context
 from web.services import services
 
 _ENV = jinja2.Environment(
@@ -50,16 +51,6 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def _bundle_context() -> dict[str, Any]:
-    """The signing bundle's context (CONTRACTS.md §1) once web/jsbundle.py exists;
-    until then the observer view says signing is not available."""
-    try:
-        from web import jsbundle  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return {"bundle": None}
-    return dict(jsbundle.template_context())
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -152,7 +143,7 @@ async def observe_page(request: Request) -> Response:
         return RedirectResponse(f"/evaluations/{state.id}", status_code=303)
     return _render(
         request, "observe.html", actor=actor, session_id=str(state.id),
-        user_id=str(actor.user_id), **_bundle_context(),
+        user_id=str(actor.user_id), **bundle_context(),
     )  # fmt: skip
 
 
