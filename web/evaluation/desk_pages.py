@@ -143,7 +143,7 @@ async def observe_page(request: Request) -> Response:
         return RedirectResponse(f"/evaluations/{state.id}", status_code=303)
     return _render(
         request, "observe.html", actor=actor, session_id=str(state.id),
-        user_id=str(actor.user_id), **bundle_context(),
+        user_id=str(actor.user_id), bundle=bundle_context()["bundle"],
     )  # fmt: skip
 
 
