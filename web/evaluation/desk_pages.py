@@ -123,9 +123,10 @@ async def desk_page(request: Request) -> Response:
     async with acquire(services(request).pools.main) as conn:
         venues = await _venues(conn, actor, state)
     mine = [v for v in venues if v["mine"]]
-    # A user assigned to one of this session's assisting venues works that venue's desk;
-    # anyone else of the centre's staff hosts (the main venue's identity checks).
-    mode = "venue" if mine else "host"
+    # A user assigned to one of this session's assisting venues works that venue's desk
+    # (``?view=host`` for the host's: any centre staff user hosts, §3); anyone else of
+    # the centre's staff hosts.
+    mode = "venue" if mine and request.query_params.get("view") != "host" else "host"
     return _render(
         request, "desk.html", actor=actor, session_id=str(state.id), user_id=str(actor.user_id),
         mode=mode, venues=venues, my_venues=mine,

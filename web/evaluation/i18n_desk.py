@@ -71,6 +71,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "see who is present here, and report faults.",
     ),
     "desk.your_venues": ("您负责的副场", "Your assisting venues"),
+    "desk.to_host": ("切换到主持人工作台", "Switch to the host's desk"),
+    "desk.to_venue": ("切换到副场工作台", "Switch to the venue desk"),
     "desk.host": ("主持人操作", "Host's actions"),
     "desk.open_sign_in": ("开启签到", "Open the sign-in"),
     "desk.start": ("开始评标", "Start the session"),
