@@ -1,0 +1,63 @@
+"""web/static/js/live.js in Chromium, on the host's desk (CONTRACTS.md §3;
+docs/live-sessions.md "Reconnecting"): the server goes away and comes back; the banner
+(role=status) says the connection is lost, then resumed; events committed meanwhile
+arrive through ?after=<last seq>, none missed and none twice; a command given while
+the connection was down is sent once it is back and applied once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tests.conftest import LiveServer
+from tests.evaluation.kit import MAIN_VENUE, SessionWorld, events, send
+from tests.web.evaluation.desk.browser import signed_in
+
+STAFF_SEES = {"all", "role:staff", "role:panel"}  # the host's audiences (no user events)
+
+
+@pytest.mark.browser
+async def test_the_desk_says_lost_then_resumed_and_misses_no_event_nor_doubles_one(
+    browser: Any, conn: asyncpg.Connection, w: SessionWorld, live_server: LiveServer
+) -> None:
+    await send(conn, w, w.staff, "open_sign_in")
+    await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id})
+    async with signed_in(browser, live_server, w.staff.username) as page:
+        await page.goto(f"{live_server.url}/evaluations/{w.state.id}/desk")
+        await page.wait_for_selector("#members tr[data-seat='1'][data-signed-in=true]")
+        banner = page.locator("#live-banner")
+        assert await banner.get_attribute("role") == "status"
+        assert await banner.is_hidden()
+
+        await live_server.stop()
+        await page.wait_for_selector("#live-banner[data-live=lost]")
+        assert await banner.inner_text() == "连接已断开，正在重新连接…"
+        # Committed while the page is away; and the host confirms seat 1 meanwhile.
+        await send(conn, w, w.member(2), "sign_in", {"venue": MAIN_VENUE.id})
+        await send(conn, w, w.member(3), "sign_in", {"venue": MAIN_VENUE.id})
+        await page.check("#id-checked-1")
+        await page.click("#confirm-1")
+
+        live_server.server.should_exit = False
+        live_server.server.started = False
+        await live_server.start()
+        await page.wait_for_selector("#live-banner[data-live=resumed]")
+        assert "连接已恢复" in await banner.inner_text()
+        await page.wait_for_selector("#members tr[data-seat='1'][data-present=true]")
+        await page.wait_for_selector("#members tr[data-seat='3'][data-signed-in=true]")
+
+        expected = [e.seq for e in await events(conn, w) if e.audience in STAFF_SEES]
+        await page.wait_for_function(
+            f"document.querySelectorAll('#events li[data-seq]').length >= {len(expected)}"
+        )
+        shown = await page.eval_on_selector_all(
+            "#events li[data-seq]", "items => items.map(i => Number(i.dataset.seq))"
+        )
+        assert sorted(shown) == expected  # every one, once
+        assert shown == sorted(shown, reverse=True)  # in order (newest first)
+        assert await page.is_hidden("#desk-error")
+        assert page.errors == []
+    present = [e for e in await events(conn, w) if e.kind == "member.present"]
+    assert [e.data["seat"] for e in present] == [1]  # the queued command applied once
