@@ -56,6 +56,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "desk.loading": ("加载中…", "Loading…"),
     "desk.error": ("操作被拒绝：", "Refused: "),
     "desk.done": ("已完成。", "Done."),
+    # --- the overseers' list (/evaluations) ---
+    "desk.list.title": ("评标会议", "Evaluation sessions"),
+    "desk.list.hint": (
+        "交易中心工作人员主持或协助的评标会议、监督人员所监督部门的评标会议，进行中的在前。",
+        "The sessions the centre's staff host or assist, and those of the departments a "
+        "supervisor oversees; sessions under way first.",
+    ),
     # --- the desk ---
     "desk.title": ("评标会议 · 主持人工作台", "Evaluation session · host's desk"),
     "desk.title.venue": ("评标会议 · 副场工作台", "Evaluation session · venue desk"),

@@ -87,3 +87,23 @@ async def test_an_unknown_session_is_404_and_a_stranger_must_sign_in(
         page = await client.get(f"/evaluations/{which}/desk")
         assert page.status_code == 404
         assert "evaluation_session_not_found" in page.text
+
+
+async def test_the_workspaces_of_staff_and_supervisors_lead_to_their_sessions(
+    client: httpx.AsyncClient, w: SessionWorld
+) -> None:
+    """Centre staff's and supervisors' workspaces link to /evaluations, which lists the
+    session with the staff's desk or the supervisor's observer view; another
+    department's supervisor does not see it; a member is sent to its workspace."""
+    await _as(client, w.staff.username)
+    assert 'href="/evaluations"' in (await client.get("/home")).text
+    listed = (await client.get("/evaluations")).text
+    assert f'href="/evaluations/{w.state.id}/desk"' in listed
+    assert w.scenario.tender.content.title in listed
+    await _as(client, w.supervisor.username)
+    assert 'href="/evaluations"' in (await client.get("/home")).text
+    assert f'href="/evaluations/{w.state.id}/observe"' in (await client.get("/evaluations")).text
+    await _as(client, w.other_supervisor.username)
+    assert str(w.state.id) not in (await client.get("/evaluations")).text
+    await _as(client, w.member(1).username)
+    assert (await client.get("/evaluations")).headers["location"] == "/home"
