@@ -107,3 +107,20 @@ async def test_the_workspaces_of_staff_and_supervisors_lead_to_their_sessions(
     assert str(w.state.id) not in (await client.get("/evaluations")).text
     await _as(client, w.member(1).username)
     assert (await client.get("/evaluations")).headers["location"] == "/home"
+
+
+async def test_the_desk_and_the_observer_view_speak_english_on_asking(
+    client: httpx.AsyncClient, w: SessionWorld
+) -> None:
+    """Chinese first; with the language cookie English, scripts' strings included."""
+    await _as(client, w.staff.username)
+    assert "主持人工作台" in (await client.get(f"/evaluations/{w.state.id}/desk")).text
+    client.cookies.set("lang", "en")
+    page = (await client.get(f"/evaluations/{w.state.id}/desk")).text
+    assert "host&#39;s desk" in page
+    assert "Connection lost" in page  # the banner's text, in data-texts
+    await _as(client, w.supervisor.username)
+    client.cookies.set("lang", "en")
+    page = (await client.get(f"/evaluations/{w.state.id}/observe")).text
+    assert "Signing script SHA-256: " in page
+    assert "Sign and send" in page
