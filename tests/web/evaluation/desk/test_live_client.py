@@ -61,3 +61,56 @@ async def test_the_desk_says_lost_then_resumed_and_misses_no_event_nor_doubles_o
         assert page.errors == []
     present = [e for e in await events(conn, w) if e.kind == "member.present"]
     assert [e.data["seat"] for e in present] == [1]  # the queued command applied once
+
+
+CLIENT = """async (arg) => {
+  const { connect } = await import("/static/js/live.js");
+  const statuses = [];
+  const seen = [];
+  const live = connect(arg.session, { onStatus: (s) => statuses.push(s),
+                                      onEvent: (e) => seen.push(e.seq) });
+  const out = { statuses, seen };
+  try { out.hello = await live.ready; } catch (e) { out.readyError = e; }
+  if (out.hello) {
+    out.view = await live.snapshot();
+    out.snapshotSeq = live.snapshotSeq;
+    try { await live.send("confirm_identity", { seat: 99 }); } catch (e) { out.refused = e; }
+    out.ackSeq = await live.send("pause", { reason: "主场网络检修" });
+    out.lastSeq = live.lastSeq;
+  }
+  out.status = live.status;
+  out.closeCode = live.closeCode;
+  live.close();
+  try { await live.send("snapshot", {}); } catch (e) { out.afterClose = e; }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+async def test_the_client_answers_queries_acks_and_refusals_and_stops_at_a_final_close(
+    browser: Any, conn: asyncpg.Connection, w: SessionWorld, live_server: LiveServer
+) -> None:
+    """For the host: ready says hello; snapshot() is the answer's data; a refusal
+    rejects with the error body; an ack resolves with the first event's seq. For a
+    bidder (no participant): close 4403 is final — ready rejects, status "closed"."""
+    async with signed_in(browser, live_server, w.staff.username) as page:
+        out = await page.evaluate(CLIENT, {"session": str(w.state.id)})
+    assert out["hello"]["kind"] == "evaluation"
+    assert out["view"]["phase"] == "scheduled"
+    assert out["view"]["session"] == str(w.state.id)
+    assert out["refused"]["code"] == "evaluation_phase_conflict"  # not in sign_in yet
+    assert out["refused"]["details"]["phase"] == "scheduled"
+    assert out["refused"]["message"]
+    paused = [e for e in await events(conn, w) if e.kind == "session.paused"]
+    assert out["ackSeq"] == paused[0].seq
+    assert out["statuses"][:2] == ["connecting", "open"]
+    assert out["seen"] == sorted(set(out["seen"]))
+    assert out["afterClose"]["code"] == "live_closed"  # closed by the page: nothing is sent
+
+    async with signed_in(browser, live_server, w.bidder.username) as page:
+        out = await page.evaluate(CLIENT, {"session": str(w.state.id)})
+    assert out["readyError"]["details"]["close_code"] == 4403
+    assert out["status"] == "closed"
+    assert out["closeCode"] == 4403
+    assert out["statuses"] == ["connecting", "closed"]
+    assert out["afterClose"]["code"] == "live_closed"
