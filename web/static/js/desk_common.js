@@ -7,6 +7,7 @@ export function pageTexts(root) {
   const texts = JSON.parse(root.dataset.texts);
   const t = (key) => (key in texts ? texts[key] : key);
   t.lang = root.dataset.lang;
+  if (root.dataset.bids) rememberBids(JSON.parse(root.dataset.bids));
   return { texts, t };
 }
 
