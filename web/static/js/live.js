@@ -62,6 +62,7 @@ export function connect(sessionId, options = {}) {
   let beat = null;      // the heartbeat's interval
   let beatWait = null;  // waiting for the heartbeat's answer
   let beatId = null;
+  let lastHeard = 0;    // when the current socket last sent anything
   let readyResolve;
   let readyReject;
 
@@ -132,6 +133,7 @@ export function connect(sessionId, options = {}) {
 
   function heartbeat() {
     if (!helloed || beatId !== null || socket.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - lastHeard < (options.heartbeatMs || HEARTBEAT_MS)) return; // not quiet
     beatId = clientId();
     socket.send(JSON.stringify({ id: beatId, type: "presence", data: { state: "active" } }));
     beatWait = setTimeout(abandon, options.heartbeatTimeoutMs || HEARTBEAT_TIMEOUT_MS);
@@ -148,6 +150,7 @@ export function connect(sessionId, options = {}) {
 
   function onMessage(message) {
     alive(); // any frame is a sign of life
+    lastHeard = Date.now();
     let frame;
     try { frame = JSON.parse(message.data); } catch (e) { return; }
     if (frame.type === "hello") {
