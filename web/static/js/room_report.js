@@ -4,7 +4,7 @@
 // clarifications (docs/api-evaluation.md, "Clarifications").
 import { $, el, showPoints, yuan, shortHex } from "/static/js/room_util.js";
 import { bidName, errorOf } from "/static/js/room_briefing.js";
-import { sheetPhaseOf, mySeat } from "/static/js/room_sheet.js";
+import { sheetPhaseOf, mySeat, itemsOf } from "/static/js/room_sheet.js";
 
 let fetched = null;    // {version, sha256, bytes, report}
 let fetching = null;
@@ -116,6 +116,14 @@ export function renderChair(room) {
   if (select.options.length !== seats.length) {
     select.replaceChildren(...seats.map((s) => el("option", { value: String(s.seat), text: s.label })));
   }
+  // The items of the phase under review: a factual error names one of them.
+  const phase = sheetPhaseOf(room.phase);
+  const items = phase && room.briefing ? itemsOf(room.briefing.method, phase) : [];
+  const itemSelect = $("error-item");
+  if (itemSelect.dataset.items !== items.map((i) => i.id).join(",")) {
+    itemSelect.dataset.items = items.map((i) => i.id).join(",");
+    itemSelect.replaceChildren(...items.map((i) => el("option", { value: i.id, text: i.name })));
+  }
   const answered = [...room.clarifications.values()].filter((c) => c.status === "clarification.answered");
   const ids = $("clar-id");
   if (ids.dataset.ids !== answered.map((c) => c.id).join(",")) {
@@ -168,7 +176,7 @@ export function wireReport(room) {
   $("close-phase").addEventListener("click", () => room.send("close_phase", {}).then(done, ignore));
   $("record-error").addEventListener("click", () => room.send("record_error", {
     phase: sheetPhaseOf(room.phase), seat: Number($("error-seat").value), bid: $("error-bid").value,
-    item: $("error-item").value.trim(), text: $("error-text").value.trim(),
+    item: $("error-item").value, text: $("error-text").value.trim(),
   }).then(done, ignore));
   $("ask-clarification").addEventListener("click", () => room.send("ask_clarification", {
     bid: $("clar-bid").value, question: $("clar-question").value.trim(),
