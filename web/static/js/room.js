@@ -204,8 +204,8 @@ function renderSteps() {
   const v = room.view;
   const you = v && v.you;
   const running = !room.sealed && room.phase !== "closed" && room.phase !== "scheduled";
-  // Sign-in: from sign_in on, until signed in.
   // Each step stays on screen while it is the session's business, then steps aside.
+  // Sign-in: during the sign-in, and later until the member's sign-in counts.
   const signIn = $("step-sign-in");
   signIn.hidden = !(you && running && room.phase !== null && (room.phase === "sign_in" || !you.present));
   if (you) {
