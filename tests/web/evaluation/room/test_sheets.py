@@ -107,6 +107,8 @@ async def test_a_sheet_survives_a_closed_tab_is_sealed_in_the_page_and_revealed_
         await page.wait_for_selector("#draft-state[data-saved-at]", state="attached")
         await page.close()
         page = await context.new_page()
+        frames: list[str] = []  # everything this tab sends on its sockets
+        page.on("websocket", lambda ws: ws.on("framesent", lambda f: frames.append(str(f))))
         await open_room(page, live_server, w)
         await page.wait_for_selector("#draft-state[data-restored=true]", state="attached")
         for selector, value in first:
@@ -123,6 +125,19 @@ async def test_a_sheet_survives_a_closed_tab_is_sealed_in_the_page_and_revealed_
             == 1
         )  # sent once
         sealed = await _row(conn, w, "scoring")
+        kept_key = await page.evaluate(
+            """async (sessionId) => {
+                const root = document.getElementById("room");
+                const sign = await import(root.dataset.signBundle);
+                const r = await sign.vault.getSealed(root.dataset.user, sessionId, "scoring");
+                return sign.b64url.encode(r.key);
+            }""",
+            str(w.state.id),
+        )
+        sent = "".join(frames)
+        assert "submit_sheet" in sent
+        assert kept_key not in sent  # the key never left before the reveal
+        assert '"points"' not in sent  # nor a score
         assert sealed["revealed_key"] is None
         assert sealed["plaintext"] is None
         assert sealed["ciphertext"] is not None
