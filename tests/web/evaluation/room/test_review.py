@@ -1,7 +1,7 @@
 """The review after the scoring reveal, in Chromium (issue 12, items 1–2): the member's
 deviation flags, one explained and one revised through the page (a new version signed
 in the browser, a reason per changed entry), and the chair's controls — a factual error
-recorded on another member's entry, a clarification asked."""
+recorded on another member's entry, a clarification asked and its answer refused."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ from typing import Any
 import asyncpg
 import pytest
 
+from evaluation.clarifications import queries as clarification_queries
+from evaluation.clarifications.model import answer_form
+from evaluation.clarifications.service import answer_clarification
 from evaluation.model import Phase
+from evaluation.sessions import service as sessions
 from signing import sheets
+from signing.cms import sign_detached
 from tests.conftest import LiveServer
 from tests.evaluation.kit import SessionWorld, load, send
 from tests.web.evaluation.closing import POINTS
-from tests.web.evaluation.kit import in_qualification
+from tests.web.evaluation.kit import bid_of, in_qualification
 from tests.web.evaluation.room.browser_kit import (
     import_key,
     member_page,
@@ -98,10 +103,29 @@ async def test_flags_are_explained_or_revised_and_the_chair_records_an_error(
         await page.fill("#error-text", "此项应按业绩证明计分。")
         await page.click("#record-error")
         await page.wait_for_selector(f"#factual-errors li[data-seat='2'][data-bid='{bid[2]}']")
-        await page.select_option("#clar-bid", bid[0])
+        asked_bid = str(bid_of(w, 0).bid_id)
+        await page.select_option("#clar-bid", asked_bid)
         await page.fill("#clar-question", "请澄清工期计算依据。")
         await page.click("#ask-clarification")
         await wait_text(page, "#clarifications", "请澄清工期计算依据。")
+        # The bidder answers (signed, over HTTP's use case); the chair refuses the answer.
+        asked = (await clarification_queries.of_session(conn, w.state.id))[-1]
+        who = w.scenario.world.bidder_identities[0]
+        answer = "工期按365日历天计。"
+        await answer_clarification(
+            conn, w.bidder, w.state.id, asked.id, answer=answer,
+            signature=sign_detached(
+                answer_form(w.state.id, asked, answer), who.certificate, who.key, chain=who.chain
+            ),
+            trust=w.scenario.world.ca.trust_store(), load=sessions.load,
+        )  # fmt: skip
+        await wait_text(page, "#clarifications", answer)
+        await page.select_option("#clar-id", str(asked.id))
+        await page.fill("#clar-reason", "答复改变了投标文件的实质内容。")
+        await page.click("#refuse-clarification")
+        await page.wait_for_selector(
+            f"#clarifications li[data-id='{asked.id}'][data-status='clarification.refused']"
+        )
 
         # The second flag revised: version 2 signed in the page, one reason.
         second = f".sheet-row[data-bid='{bid[1]}'][data-item='c1.1']"
