@@ -177,7 +177,9 @@ function renderStatus() {
     const seats = v.seats || [];
     setText("present", seats.filter((s) => s.present).length + " / " + seats.length);
     const you = v.you;
-    setText("you", you ? you.label + (room.chair === you.seat ? " · " + T("chair_you") : "") : null);
+    const venue = you && you.venue ? venues.find((x) => x.id === you.venue) : null;
+    setText("you", you ? you.label + (venue ? " · " + (venue.name || venue.id) : "") +
+      (room.chair === you.seat ? " · " + T("chair_you") : "") : null);
   }
   const banner = $("state-banner");
   let text = "";

@@ -22,6 +22,12 @@ export function renderReview(room) {
   renderFlags(room, inReveal ? base : null);
   renderErrors(room);
   renderRevise(room, inReveal ? base : null);
+  // A part with nothing in it steps aside (its heading with it).
+  for (const [id, empty] of [["qual-result", !room.qualification], ["flags", !$("flags").children.length],
+    ["factual-errors", !$("factual-errors").children.length], ["revise-form", !$("revise-form").children.length],
+    ["opened", !$("opened").tBodies[0].children.length]]) {
+    $(id).closest(".review-part").hidden = empty;
+  }
 }
 
 function value(room, entry) {
