@@ -303,6 +303,9 @@ async function main() {
   await refresh();
   // Events that arrived before the first snapshot: folded now that "you" is known.
   for (const event of pending.splice(0)) { noteDeclared(event); onEvent(event, { quiet: true }); }
+  // The snapshot's briefing is the session's now (the prices opened since included); the
+  // replayed bids.listed is the one of the start.
+  if (room.view && room.view.briefing) room.briefing = room.view.briefing;
   room.folding = true;
   render();
   setInterval(tick, 1000);

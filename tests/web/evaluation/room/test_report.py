@@ -38,6 +38,8 @@ async def test_a_member_dissents_and_signs_the_new_version_another_refuses_it(
         await page.wait_for_selector("#report[data-version='1']", state="attached")
         # The session's past replayed on load (reveal phases included) asks nothing again.
         assert await page.is_hidden("#error")
+        # The briefing as it stands now: the commercial parts opened, their prices shown.
+        assert "¥" in await page.inner_text("#bids")
         ranked = page.locator("#report-body table").first.locator("tbody tr")
         assert await ranked.count() == len(w.state.bids)  # every bid passed and is ranked
         assert await page.is_hidden("#chair-controls")  # seat 1 chairs
