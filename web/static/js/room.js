@@ -93,6 +93,7 @@ const REFRESHING = new Set([
   "member.signed_in", "member.present", "member.declared", "member.absent",
   "member.replaced", "replacement.approved", "chair.elected", "chair.vacant",
   "session.resumed", "session.sealed", "session.closed",
+  "session.phase", // the briefing's prices once the commercial parts are opened
 ]);
 
 function onEvent(event, { quiet = false } = {}) {
