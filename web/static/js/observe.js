@@ -14,6 +14,13 @@ const lang = root.dataset.lang;
 const sessionId = root.dataset.session;
 const userId = root.dataset.user;
 const errorBox = document.getElementById("desk-error");
+const venues = JSON.parse(root.dataset.venues);
+
+function venueName(id) {
+  if (!id) return null;
+  const venue = venues.find((v) => v.id === id);
+  return venue ? venue.name + "（" + id + "）" : id;
+}
 const declared = new Map();
 const sheets = new Map(); // "phase/seat/version" -> sheet event data
 let view = null;
@@ -33,7 +40,7 @@ function renderStatus() {
   document.getElementById("paused").hidden = !view.paused_at;
   document.getElementById("deadline").textContent = when(view.phase_deadline, lang);
   document.getElementById("starts-at").textContent = when(view.staff.starts_at, lang);
-  document.getElementById("main-venue").textContent = view.staff.main_venue || "—";
+  document.getElementById("main-venue").textContent = venueName(view.staff.main_venue) || "—";
   document.getElementById("chair").textContent = view.chair_seat ? seatLabel(view.chair_seat) : "—";
   const reason = view.staff.pause_reason;
   for (const id of ["pause-reason", "pause-reason-label"]) {
@@ -54,7 +61,7 @@ function renderMembers() {
     cell(row, seatLabel(h.seat));
     const name = cell(row, h.name);
     if (h.status !== "seated") name.appendChild(el("span", { className: "badge" }, t("desk.status." + h.status)));
-    cell(row, h.venue);
+    cell(row, venueName(h.venue));
     cell(row, h.signed_in_at ? when(h.signed_in_at, lang) : yesNo(false));
     cell(row, h.identity_confirmed_at ? when(h.identity_confirmed_at, lang) : yesNo(false));
     cell(row, yesNo(present));

@@ -66,6 +66,8 @@ async def test_the_supervisor_follows_the_session_approves_and_writes_a_signed_n
         await page.wait_for_selector("#phase[data-phase=sign_in]")
         row = page.locator("#members tr[data-seat='1']")
         assert w.member(1).display_name in await row.inner_text()
+        assert MAIN_VENUE.name in await row.inner_text()
+        assert MAIN_VENUE.name in await page.inner_text("#main-venue")
 
         await send(conn, w, w.staff, "request_replacement", {"seat": 2, "reason": "突发疾病"})
         await page.click("#approve-2")
