@@ -5,7 +5,8 @@
 // signing module (CONTRACTS.md §1) over the exact bytes of docs/api-evaluation.md
 // "Supervisors' notes", sent as the `note` command, listed from GET …/notes.
 import { connect } from "/static/js/live.js";
-import { cell, command, el, eventItem, pageTexts, refresher, rememberBids, seatLabel, when }
+import { cell, command, el, eventItem, pageTexts, refresher, refusal, rememberBids, seatLabel,
+         when }
   from "/static/js/desk_common.js";
 
 const root = document.getElementById("observe");
@@ -192,7 +193,7 @@ async function signAndSend(event) {
       await loadNotes();
     }
   } catch (error) {
-    errorBox.textContent = t("desk.error") + (error.message || "") + " (" + (error.code || "?") + ")";
+    errorBox.textContent = refusal(error, t);
     errorBox.dataset.code = error.code || "";
     errorBox.hidden = false;
   } finally {
