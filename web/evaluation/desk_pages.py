@@ -151,8 +151,11 @@ async def observe_page(request: Request) -> Response:
     actor, state = loaded
     if not is_supervisor_of(actor, state):
         return RedirectResponse(f"/evaluations/{state.id}", status_code=303)
+    async with acquire(services(request).pools.main) as conn:
+        venues = await _venues(conn, actor, state)
     return _render(
         request, "observe.html", actor=actor, session_id=str(state.id),
+        venues_json=json.dumps(venues, ensure_ascii=False),
         user_id=str(actor.user_id), bundle=bundle_context()["bundle"],
         bids_json=_bids_json(state),
     )  # fmt: skip

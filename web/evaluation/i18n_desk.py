@@ -154,6 +154,45 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Only supervisors of the tender's department use the observer view.",
     ),
 }
+# Refusals the desk and the observer view meet most, said in the page's language (the
+# server's message, in English, follows; docs/formats/evaluation-session.md §8).
+_CATALOGUE.update(
+    {
+        "err.evaluation_members_not_present_conflict": (
+            "仍有席位未到场（未签到或身份未核验），不能开始。",
+            "Some seats are not present (not signed in or not confirmed): cannot start.",
+        ),
+        "err.evaluation_seat_vacant_conflict": (
+            "仍有席位待补，不能开始。",
+            "A seat waits for its replacement: cannot start.",
+        ),
+        "err.evaluation_venue_staff_only": (
+            "该成员在其他场地签到，须由该场地的工作人员核验。",
+            "The member signed in at another venue: its staff confirm there.",
+        ),
+        "err.evaluation_phase_conflict": (
+            "当前阶段不能进行此操作。",
+            "Not in this phase.",
+        ),
+        "err.evaluation_no_show_early_conflict": (
+            "尚未到可记为缺席的时间。",
+            "Too early to mark a no-show.",
+        ),
+        "err.evaluation_paused_conflict": (
+            "会议已暂停，请先恢复。",
+            "The session is paused: resume it first.",
+        ),
+        "err.evaluation_replacement_conflict": (
+            "该席位的更换不在此步骤。",
+            "The seat's replacement is not at this step.",
+        ),
+        "err.evaluation_replacement_ineligible": (
+            "此用户不能补入该席位（须为补抽确认的专家）。",
+            "This user may not take the seat (the replacement round's confirmed expert).",
+        ),
+        "err.live_closed": ("连接已关闭。", "The connection is closed."),
+    }
+)
 CATALOGUE: Mapping[str, tuple[str, str]] = MappingProxyType(_CATALOGUE)
 
 # Event kinds as the pages name them (docs/formats/evaluation-session.md §5, the sheet,

@@ -148,6 +148,12 @@ export function eventItem(event, t) {
 
 // A command from a control: the button waits, a refusal shows in the page's alert
 // (the server's message and code), success clears it. Resolves true when acknowledged.
+export function refusal(error, t) {
+  const known = t("err." + error.code);
+  const said = known === "err." + error.code ? "" : known + " ";
+  return t("desk.error") + said + (error.message || "") + " (" + (error.code || "?") + ")";
+}
+
 export async function command(live, type, data, { button, errorBox, t }) {
   if (button) button.disabled = true;
   try {
@@ -157,7 +163,7 @@ export async function command(live, type, data, { button, errorBox, t }) {
     delete errorBox.dataset.code;
     return true;
   } catch (error) {
-    errorBox.textContent = t("desk.error") + (error.message || "") + " (" + (error.code || "?") + ")";
+    errorBox.textContent = refusal(error, t);
     errorBox.dataset.code = error.code || "";
     errorBox.hidden = false;
     return false;

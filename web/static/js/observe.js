@@ -5,7 +5,8 @@
 // signing module (CONTRACTS.md §1) over the exact bytes of docs/api-evaluation.md
 // "Supervisors' notes", sent as the `note` command, listed from GET …/notes.
 import { connect } from "/static/js/live.js";
-import { cell, command, el, eventItem, pageTexts, refresher, rememberBids, seatLabel, when }
+import { cell, command, el, eventItem, pageTexts, refresher, refusal, rememberBids, seatLabel,
+         when }
   from "/static/js/desk_common.js";
 
 const root = document.getElementById("observe");
@@ -14,6 +15,13 @@ const lang = root.dataset.lang;
 const sessionId = root.dataset.session;
 const userId = root.dataset.user;
 const errorBox = document.getElementById("desk-error");
+const venues = JSON.parse(root.dataset.venues);
+
+function venueName(id) {
+  if (!id) return null;
+  const venue = venues.find((v) => v.id === id);
+  return venue ? venue.name + "（" + id + "）" : id;
+}
 const declared = new Map();
 const sheets = new Map(); // "phase/seat/version" -> sheet event data
 let view = null;
@@ -33,7 +41,7 @@ function renderStatus() {
   document.getElementById("paused").hidden = !view.paused_at;
   document.getElementById("deadline").textContent = when(view.phase_deadline, lang);
   document.getElementById("starts-at").textContent = when(view.staff.starts_at, lang);
-  document.getElementById("main-venue").textContent = view.staff.main_venue || "—";
+  document.getElementById("main-venue").textContent = venueName(view.staff.main_venue) || "—";
   document.getElementById("chair").textContent = view.chair_seat ? seatLabel(view.chair_seat) : "—";
   const reason = view.staff.pause_reason;
   for (const id of ["pause-reason", "pause-reason-label"]) {
@@ -54,7 +62,7 @@ function renderMembers() {
     cell(row, seatLabel(h.seat));
     const name = cell(row, h.name);
     if (h.status !== "seated") name.appendChild(el("span", { className: "badge" }, t("desk.status." + h.status)));
-    cell(row, h.venue);
+    cell(row, venueName(h.venue));
     cell(row, h.signed_in_at ? when(h.signed_in_at, lang) : yesNo(false));
     cell(row, h.identity_confirmed_at ? when(h.identity_confirmed_at, lang) : yesNo(false));
     cell(row, yesNo(present));
@@ -185,7 +193,7 @@ async function signAndSend(event) {
       await loadNotes();
     }
   } catch (error) {
-    errorBox.textContent = t("desk.error") + (error.message || "") + " (" + (error.code || "?") + ")";
+    errorBox.textContent = refusal(error, t);
     errorBox.dataset.code = error.code || "";
     errorBox.hidden = false;
   } finally {

@@ -6,6 +6,8 @@ the connection was down is sent once it is back and applied once."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 from typing import Any
 
@@ -159,3 +161,57 @@ async def test_a_socket_gone_silent_is_given_up_and_resumed(
     assert len(sockets) == 2
     expected = [e.seq for e in await events(conn, w) if e.audience in STAFF_SEES]
     assert seen == expected
+
+
+SEND_PAUSE = """async (arg) => {
+  const { connect } = await import("/static/js/live.js");
+  window.statuses = [];
+  const live = connect(arg.session, { onStatus: (s) => window.statuses.push(s) });
+  await live.ready;
+  const seq = await live.send("pause", { reason: "副场网络中断" });
+  live.close();
+  return seq;
+}"""
+
+
+@pytest.mark.browser
+async def test_a_command_whose_ack_was_lost_is_resent_with_its_id_and_applied_once(
+    browser: Any, conn: asyncpg.Connection, w: SessionWorld, live_server: LiveServer
+) -> None:
+    """The first socket carries `pause` to the server, but its ack never reaches the
+    page and the socket drops: the client reconnects, sends `pause` again with the same
+    id, and the server answers with the first time's ack — one pause, one seq."""
+    sent: list[dict[str, Any]] = []
+    sockets: list[Any] = []
+
+    async def route(ws: Any) -> None:
+        first = not sockets
+        sockets.append(ws)
+        server = ws.connect_to_server()
+
+        def upstream(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if frame.get("type") == "pause":
+                sent.append(frame)
+            server.send(message)
+
+        def downstream(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if first and frame.get("type") == "ack" and sent and frame["id"] == sent[0]["id"]:
+                asyncio.get_running_loop().create_task(ws.close(code=1012))  # ack lost
+                return
+            ws.send(message)
+
+        ws.on_message(upstream)
+        server.on_message(downstream)
+
+    async with signed_in(browser, live_server, w.staff.username) as page:
+        await page.route_web_socket(re.compile(r".*/api/v1/live/.*"), route)
+        seq = await page.evaluate(SEND_PAUSE, {"session": str(w.state.id)})
+        statuses = await page.evaluate("window.statuses")
+    paused = [e for e in await events(conn, w) if e.kind == "session.paused"]
+    assert len(paused) == 1
+    assert seq == paused[0].seq
+    assert len(sent) == 2
+    assert sent[0]["id"] == sent[1]["id"]
+    assert statuses == ["connecting", "open", "lost", "resumed"]
