@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from evaluation.room.session import EvaluationRoom
 from live.kinds import registry
 from tender.opening.session import OpeningHall
-from web import background, features
+from web import background, features, jsbundle
 from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
 from web.http import (
@@ -184,6 +184,11 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
         built = services(app)
         await built.pools.open(settings)
         try:
+            if pool is None:
+                # Issue 12 item 3: a started platform logs the signing bundle it serves
+                # and publishes its SHA-256. An app handed a pool (the tests' own,
+                # on a log they inspect) does not; tests call publish themselves.
+                await jsbundle.publish(built.pools.main)
             await built.live.start(built.pools.main)
             try:
                 tasks = background.start(app, features.JOBS)

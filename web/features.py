@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from web import jsbundle_routes
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
@@ -46,6 +47,7 @@ def api_routes() -> list[ApiRoute]:
     """Every typed JSON route, in the order the OpenAPI document lists them."""
     return [
         *health.ROUTES,
+        *jsbundle_routes.ROUTES,
         *accounts.ROUTES,
         *keys.ROUTES,
         *audit.ROUTES,

@@ -1,0 +1,108 @@
+"""Helpers of the browser signing module's tests: run code against the served bundle in a
+real Chromium page, issue certificates from the browser's requests with a demo CA, and
+check signatures with our verifier and with OpenSSL."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from signing import cms
+from signing.demo_ca import DemoCA, issue_certificate
+
+# Every test issues and verifies as of this fixed time: no test reads the wall clock for
+# the certificates; the browser's own signingTime is informational (signatures.md §3).
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+USER = "11111111-2222-4333-8444-555555555555"
+
+# The body is pasted into the evaluated function (Playwright evaluates it through the
+# DevTools protocol): the page's CSP forbids eval and new Function, as it should.
+_RUN = """async (arg) => {
+  const sign = await import(%s);
+  try { return { ok: await (async () => { %s })() }; }
+  catch (err) { return { error: { code: err.code || null, message: String(err.message || err) } }; }
+}"""
+
+
+def bundle_url() -> str:
+    from web.jsbundle import BUNDLE
+
+    return BUNDLE.url
+
+
+async def run_js(page: Any, body: str, arg: object = None) -> Any:
+    """Run ``body`` (an async function body with ``sign`` and ``arg``) in the page."""
+    result = await page.evaluate(_RUN % (json.dumps(bundle_url()), body), arg)
+    if "error" in result:
+        raise JsError(result["error"]["code"], result["error"]["message"])
+    return result["ok"]
+
+
+class JsError(Exception):
+    """A SignError (or any error) thrown by the module in the page."""
+
+    def __init__(self, code: str | None, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
+def pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def issue_from_csr(ca: DemoCA, csr_pem: str, name: str = "专家 张三") -> str:
+    """The demo CA's certificate for a browser's request: leaf, issuing CA, root (the
+    module must leave the root out of its signatures)."""
+    csr = x509.load_pem_x509_csr(csr_pem.encode())
+    assert csr.is_signature_valid
+    public_key = csr.public_key()
+    cert = issue_certificate(ca, name=name, public_key=public_key, now=NOW)  # type: ignore[arg-type]
+    return pem(cert) + pem(ca.issuing_cert) + pem(ca.root_cert)
+
+
+def verify_both(ca: DemoCA, content: bytes, der: bytes, tmp: Path) -> cms.SignerInfo:
+    """The signature verifies with signing.cms and with `openssl cms -verify`."""
+    signer = cms.verify_detached(content, der, ca.trust_store(), NOW + dt.timedelta(days=1))
+    (tmp / "root.pem").write_text(pem(ca.root_cert))
+    (tmp / "content.bin").write_bytes(content)
+    (tmp / "sig.p7s").write_bytes(der)
+    subprocess.run(
+        [
+            "openssl",
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            str(tmp / "sig.p7s"),
+            "-content",
+            str(tmp / "content.bin"),
+            "-CAfile",
+            str(tmp / "root.pem"),
+            "-purpose",
+            "any",
+            "-attime",
+            str(int((NOW + dt.timedelta(days=1)).timestamp())),
+            "-out",
+            "/dev/null",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return signer
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text)

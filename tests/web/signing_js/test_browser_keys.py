@@ -1,0 +1,110 @@
+"""A key made in the browser: its request, its certificate, its signatures (issue 12 item 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from signing.demo_ca import create_demo_ca
+from tests.conftest import LiveServer
+from tests.web.signing_js.kit import NOW, USER, issue_from_csr, run_js, unb64, verify_both
+
+CONTENT = "评标报告 — report bytes\n".encode()
+
+SIGN_WITH_CURRENT = """
+  const record = await sign.keys.current(arg.user);
+  const der = await sign.cms.signDetached(record, sign.b64.decode(arg.content), {purpose: "test"});
+  return {der: sign.b64.encode(der), journal: await sign.journal.list(arg.user), record};
+"""
+
+
+@pytest.mark.browser
+async def test_a_browser_key_signs_what_our_verifier_and_openssl_accept_and_never_leaves(
+    browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """WebCrypto P-256, not extractable: its CSR makes a certificate, its CMS verifies with
+    signing.cms and `openssl cms -verify`; the key survives a closed page and is offered
+    to its member only."""
+    ca = create_demo_ca(now=NOW)
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.goto(f"{live_server.url}/login")
+        made = await run_js(
+            page,
+            """
+            const made = await sign.keys.create(arg.user, {label: "venue PC 3"});
+            return made;
+            """,
+            {"user": USER},
+        )
+        assert made["record"]["kind"] == "browser"
+        assert made["record"]["algorithm"] == "ECDSA-P256"
+        assert made["record"]["certificatePem"] is None
+        bundle = issue_from_csr(ca, made["csrPem"])
+        attached = await run_js(
+            page,
+            "return await sign.keys.attachCertificate(arg.user, arg.id, arg.pem);",
+            {"user": USER, "id": made["record"]["id"], "pem": bundle},
+        )
+        assert attached["certSha256"] is not None
+        assert attached["certificatePem"].count("BEGIN CERTIFICATE") == 3
+        await page.close()
+
+        # A new page of the same context (the same device): the key is still there.
+        page = await context.new_page()
+        await page.goto(f"{live_server.url}/login")
+        from tests.web.signing_js.kit import b64
+
+        signed = await run_js(page, SIGN_WITH_CURRENT, {"user": USER, "content": b64(CONTENT)})
+        der = unb64(signed["der"])
+        signer = verify_both(ca, CONTENT, der, tmp_path)
+        assert isinstance(signer.certificate.public_key(), ec.EllipticCurvePublicKey)
+        assert signer.signature_algorithm
+        # The root is the verifier's anchor: the signature carries leaf + issuing CA only.
+        assert der.count(ca.root_cert.public_bytes(_der())) == 0
+        assert der.count(ca.issuing_cert.public_bytes(_der())) == 1
+        assert [(e["purpose"], e["certSha256"]) for e in signed["journal"]] == [
+            ("test", attached["certSha256"])
+        ]
+
+        refusals = await run_js(
+            page,
+            """
+            const stored = await new Promise((resolve, reject) => {
+              const open = indexedDB.open("etender-sign");
+              open.onsuccess = () => {
+                const get = open.result.transaction("keys").objectStore("keys").get(arg.id);
+                get.onsuccess = () => resolve(get.result);
+                get.onerror = () => reject(get.error);
+              };
+            });
+            let exported = "exported";
+            try { await crypto.subtle.exportKey("pkcs8", stored.privateKey); }
+            catch (err) { exported = err.name; }
+            let other = null;
+            try { await sign.cms.signDetached({...arg.record, userId: "someone-else"},
+                                              new Uint8Array([1]), {purpose: "test"}); }
+            catch (err) { other = err.code; }
+            return {extractable: stored.privateKey.extractable, exported, other,
+                    othersKeys: await sign.keys.list("someone-else")};
+            """,
+            {"id": made["record"]["id"], "record": signed["record"]},
+        )
+        assert refusals == {
+            "extractable": False,
+            "exported": "InvalidAccessError",
+            "other": "key_not_found",
+            "othersKeys": [],
+        }
+    finally:
+        await context.close()
+
+
+def _der() -> Any:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding.DER
