@@ -278,6 +278,13 @@ class CertificateAlreadyRegistered(AccountsError):
     status = 409
 
 
+class CertificateDeviceMismatch(AccountsError):
+    """The certificate is registered already with another device answer (issue 12)."""
+
+    code = "certificate_device_conflict"
+    status = 409
+
+
 class CertificateUnacceptable(AccountsError):
     """A certificate that does not parse, chain to a trusted CA, or belong to the user."""
 

@@ -33,6 +33,7 @@ class EvaluationEvent(enum.StrEnum):
     TIME_SHORT_VOTE = "evaluation.time_short_vote"
     TIME_EXTENDED = "evaluation.time_extended"
     VENUE_RECORDS_HANDED_OVER = "evaluation.venue_records_handed_over"
+    FAULT_REPORTED = "evaluation.fault_reported"
     # Sheets (evaluation/sheets).
     SHEET_SUBMITTED = "evaluation.sheet_submitted"
     SHEET_REVEALED = "evaluation.sheet_revealed"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from signing.certs import (
@@ -25,7 +26,7 @@ from signing.certs import (
     require_aware,
     validate_credit_code,
 )
-from signing.errors import CertificateMalformed
+from signing.errors import AlgorithmUnsupported, CertificateMalformed, CsrInvalid
 from signing.trust import TrustStore
 
 DEMO_LABEL = "DEMO ONLY - NOT FOR PRODUCTION"
@@ -187,6 +188,33 @@ def issue_identity(
         valid_for=valid_for,
     )
     return Identity(certificate=cert, key=key, chain=(ca.issuing_cert,))
+
+
+def csr_public_key(pem: bytes) -> SigningPublicKey:
+    """The public key of a PEM PKCS#10 request whose self-signature verifies.
+
+    Only the key is taken: the subject is the platform's to write from the account
+    (docs/api-auth.md, "The demo CA"), never the request's. The self-signature proves the
+    requester holds the key the certificate will name.
+    """
+    try:
+        csr = x509.load_pem_x509_csr(pem)
+    except ValueError as exc:
+        raise CsrInvalid(f"not a PEM certificate request (PKCS#10): {exc}") from None
+    try:
+        public_key = csr.public_key()
+        valid = csr.is_signature_valid
+    except (ValueError, TypeError) as exc:
+        raise CsrInvalid(f"the request's key or signature cannot be read: {exc}") from None
+    if not valid:
+        raise CsrInvalid("the request's self-signature does not verify")
+    if not isinstance(public_key, (ec.EllipticCurvePublicKey, rsa.RSAPublicKey)):
+        raise AlgorithmUnsupported("signer keys must be RSA (>= 2048 bits) or ECDSA P-256")
+    try:
+        check_public_key(public_key)
+    except CertificateMalformed as exc:
+        raise AlgorithmUnsupported(exc.message) from None
+    return public_key
 
 
 # --- revocation ---

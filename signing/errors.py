@@ -96,6 +96,12 @@ class CertificateMalformed(CertificateError):
     code = "certificate_malformed"
 
 
+class CsrInvalid(CertificateError):
+    """Bytes that are not a PEM PKCS#10 certificate request whose self-signature verifies."""
+
+    code = "csr_invalid"
+
+
 class CreditCodeInvalid(CertificateError):
     """Not a unified social credit code (GB 32100-2015: 18 characters, valid check character)."""
 

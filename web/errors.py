@@ -6,6 +6,7 @@ with stable codes; the root of the tree is signing/errors.py.
     ├── RequestInvalid                  request_invalid (422), and what a body breaks
     ├── CsrfTokenInvalid, MetricsForbidden, WebSocketRefused (403)
     ├── TrustStoreUnavailable           trust_store_unavailable (503)
+    ├── DemoCaDisabled                  demo_ca_disabled (404)
 """
 
 from __future__ import annotations
@@ -150,6 +151,13 @@ class TrustStoreUnavailable(WebError):
 
     code = "trust_store_unavailable"
     status = 503
+
+
+class DemoCaDisabled(WebError):
+    """The demo CA issues nothing here: ``ETENDER_DEMO_CA_DIR`` names no demo CA folder."""
+
+    code = "demo_ca_disabled"
+    status = 404
 
 
 class FontMissing(WebError):

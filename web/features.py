@@ -29,6 +29,7 @@ from web.expert_pool import pages as expert_pool_pages
 from web.expert_pool import routes as expert_pool
 from web.health import routes as health
 from web.http import ApiRoute
+from web.keys import demo_ca as keys_demo_ca
 from web.keys import routes as keys
 from web.live import endpoint as live
 from web.openapi import routes as openapi
@@ -50,6 +51,7 @@ def api_routes() -> list[ApiRoute]:
         *jsbundle_routes.ROUTES,
         *accounts.ROUTES,
         *keys.ROUTES,
+        *keys_demo_ca.ROUTES,
         *audit.ROUTES,
         *expert_pool.ROUTES,
         *draws.ROUTES,

@@ -60,6 +60,10 @@ class Settings:
     draw_job_seconds: float = 5.0
     tender_alerts_job_seconds: float = 60.0
     evaluation_handover_job_seconds: float = 300.0  # late venue records (web/evaluation/jobs.py)
+    # DEMO ONLY: a demo CA folder (`etender ca init`, `etender demo`'s <client dir>/ca)
+    # that POST /api/v1/demo/ca/certificates issues from; None: the platform issues no
+    # certificates (docs/api-auth.md, "The demo CA").
+    demo_ca_dir: Path | None = None
     policy_overrides: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -118,6 +122,7 @@ class Settings:
             evaluation_handover_job_seconds=_job_seconds(
                 environ, "EVALUATION_HANDOVER", d.evaluation_handover_job_seconds
             ),
+            demo_ca_dir=_path(environ, "ETENDER_DEMO_CA_DIR"),
             policy_overrides={
                 key.removeprefix(POLICY_PREFIX).lower(): value
                 for key, value in environ.items()
@@ -134,6 +139,11 @@ def _job_seconds(environ: Mapping[str, str], job: str, default: float) -> float:
         return max(0.2, float(raw)) if raw else default
     except ValueError:
         return default
+
+
+def _path(environ: Mapping[str, str], name: str) -> Path | None:
+    raw = environ.get(name)
+    return Path(raw).absolute() if raw else None
 
 
 def _positive(environ: Mapping[str, str], name: str, default: int) -> int:

@@ -1,10 +1,25 @@
-"""A user's registered signing certificate, as stored (no I/O)."""
+"""A user's registered signing certificate and the device holding its key, as stored (no I/O)."""
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 from datetime import datetime
 from uuid import UUID
+
+
+class DeviceKind(enum.StrEnum):
+    """Where a certificate's key lives, when the registration binds it to a device."""
+
+    BROWSER = "browser"  # WebCrypto, not extractable: the key never leaves that browser
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Device:
+    """The one device a certificate's key is bound to (issue 12), as its member named it."""
+
+    kind: DeviceKind
+    label: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -17,3 +32,4 @@ class StoredCertificate:
     subject: str
     registered_at: datetime
     retired_at: datetime | None
+    device: Device | None = None

@@ -8,10 +8,11 @@ from uuid import UUID
 import asyncpg
 
 from accounts.errors import CertificateAlreadyRegistered
-from accounts.keys.model import StoredCertificate
+from accounts.keys.model import Device, DeviceKind, StoredCertificate
 
 
 def _certificate(row: asyncpg.Record) -> StoredCertificate:
+    kind, label = row["device_kind"], row["device_label"]
     return StoredCertificate(
         user_id=row["user_id"],
         cert_sha256=row["cert_sha256"],
@@ -19,6 +20,7 @@ def _certificate(row: asyncpg.Record) -> StoredCertificate:
         subject=row["subject"],
         registered_at=row["registered_at"],
         retired_at=row["retired_at"],
+        device=None if kind is None else Device(kind=DeviceKind(kind), label=label),
     )
 
 
@@ -28,19 +30,29 @@ WHERE user_id = $1 AND retired_at IS NULL
 """
 
 INSERT_CERTIFICATE = """
-INSERT INTO user_certificates (user_id, cert_sha256, certificate, subject)
-VALUES ($1, $2, $3, $4)
-RETURNING user_id, cert_sha256, certificate, subject, registered_at, retired_at
+INSERT INTO user_certificates
+    (user_id, cert_sha256, certificate, subject, device_kind, device_label)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING user_id, cert_sha256, certificate, subject, registered_at, retired_at,
+          device_kind, device_label
 """
 
 
 async def replace_certificate(
-    conn: asyncpg.Connection, user_id: UUID, cert_sha256: str, der: bytes, subject: str
+    conn: asyncpg.Connection,
+    user_id: UUID,
+    cert_sha256: str,
+    der: bytes,
+    subject: str,
+    device: Device | None = None,
 ) -> StoredCertificate:
     """Retire the user's current certificate (kept) and register a new one."""
     await conn.execute(RETIRE_CERTIFICATES, user_id)
+    kind, label = (None, None) if device is None else (device.kind.value, device.label)
     try:
-        row = await conn.fetchrow(INSERT_CERTIFICATE, user_id, cert_sha256, der, subject)
+        row = await conn.fetchrow(
+            INSERT_CERTIFICATE, user_id, cert_sha256, der, subject, kind, label
+        )
     except asyncpg.UniqueViolationError:  # registered meanwhile by a concurrent request
         raise CertificateAlreadyRegistered("this certificate is already registered") from None
     assert row is not None
@@ -48,7 +60,8 @@ async def replace_certificate(
 
 
 SELECT_CERTIFICATES = """
-SELECT user_id, cert_sha256, certificate, subject, registered_at, retired_at
+SELECT user_id, cert_sha256, certificate, subject, registered_at, retired_at,
+       device_kind, device_label
 FROM user_certificates WHERE user_id = $1 ORDER BY registered_at
 """
 
@@ -59,7 +72,8 @@ async def certificates(conn: asyncpg.Connection, user_id: UUID) -> list[StoredCe
 
 
 SELECT_CERTIFICATE = """
-SELECT user_id, cert_sha256, certificate, subject, registered_at, retired_at
+SELECT user_id, cert_sha256, certificate, subject, registered_at, retired_at,
+       device_kind, device_label
 FROM user_certificates WHERE cert_sha256 = $1
 """
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 import asyncpg
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from accounts.errors import (
     CertificateAlreadyRegistered,
+    CertificateDeviceMismatch,
     CertificateOrganisationMismatch,
     CertificateRequired,
     CredentialsInvalid,
@@ -28,6 +30,7 @@ from accounts.errors import (
 )
 from accounts.keys import queries
 from accounts.keys.bundle import trusted_leaf
+from accounts.keys.model import Device
 from accounts.model import Actor, Role, UserStatus
 from accounts.organisations import queries as organisation_queries
 from accounts.queries import database_now
@@ -77,7 +80,7 @@ async def _use_challenge(conn: asyncpg.Connection, nonce: str) -> LoginChallenge
     return LoginChallenge(nonce=nonce, origin=origin, issued_at=issued_at)
 
 
-def _log_entry(kind: str, actor: Actor, now: datetime, data: dict[str, str]) -> LogEntry:
+def _log_entry(kind: str, actor: Actor, now: datetime, data: Mapping[str, str | None]) -> LogEntry:
     """A registration's entry. An account holding the expert role registers the
     certificate it signs sheets with after being drawn: naming it would tell a witness
     who was drawn before the result opens the list, so it is written like an expert's
@@ -106,8 +109,14 @@ async def register_certificate(
     nonce: str,
     signature: bytes,
     trust: TrustStore,
+    device: Device | None = None,
 ) -> str:
-    """Register (or rotate to) a signing certificate proven by a signed challenge."""
+    """Register (or rotate to) a signing certificate proven by a signed challenge.
+
+    ``device``: the key was made on that device and cannot leave it (a browser's
+    non-extractable WebCrypto key, issue 12) — the certificate is then bound to this
+    member and this device, and a tender may refuse it (signing_keys "ca").
+    """
     challenge = await _use_challenge(conn, nonce)
     now: datetime = await database_now(conn)
     certificate = trusted_leaf(certificate_pem, trust, now)  # a bundle: the leaf only
@@ -119,7 +128,7 @@ async def register_certificate(
     digest = cert_sha256(certificate)
     if cert_sha256(signer.certificate) != digest:
         raise KeyProofInvalid("the challenge is not signed by the certificate presented")
-    if await _already_current(conn, actor, digest):
+    if await _already_current(conn, actor, digest, device):
         return digest  # the same certificate again: nothing to rotate, nothing to log
     async with conn.transaction():
         await queries.replace_certificate(
@@ -128,28 +137,46 @@ async def register_certificate(
             digest,
             certificate.public_bytes(Encoding.DER),
             subject_name(certificate),
+            device,
         )
-        entry = _log_entry(CERTIFICATE_REGISTERED, actor, now, {"cert_sha256": digest})
+        data = {
+            "cert_sha256": digest,
+            "device_kind": None if device is None else device.kind.value,
+        }
+        entry = _log_entry(CERTIFICATE_REGISTERED, actor, now, data)
         await audit.append(conn, entry)
     log.info("accounts.certificate_registered", extra={"user_id": str(actor.user_id)})
     return digest
 
 
-async def _already_current(conn: asyncpg.Connection, actor: Actor, digest: str) -> bool:
+async def _already_current(
+    conn: asyncpg.Connection, actor: Actor, digest: str, device: Device | None
+) -> bool:
     """Whether ``digest`` is the actor's current certificate; refused if anyone else's.
 
     A certificate speaks for one user (its registration is what a submit statement's
     signer is checked against, docs/formats/signatures.md §6), and a rotation is
-    forward-only: a retired certificate is not brought back.
+    forward-only: a retired certificate is not brought back. Its device answer is part
+    of the registration: the same again changes nothing, another one is refused (a key
+    does not move between devices, nor become a CA-held key by saying so).
     """
     found = await queries.certificate_by_hash(conn, digest)
     if found is None:
         return False
     if found.user_id == actor.user_id and found.retired_at is None:
+        if found.device != device:
+            raise CertificateDeviceMismatch(
+                "this certificate is registered already with another device answer",
+                details={"device": _device_body(found.device)},
+            )
         return True
     raise CertificateAlreadyRegistered(
         "this certificate is already registered (to another user, or retired by a rotation)"
     )
+
+
+def _device_body(device: Device | None) -> dict[str, str] | None:
+    return None if device is None else {"kind": device.kind.value, "label": device.label}
 
 
 async def _check_organisation(

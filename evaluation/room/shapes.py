@@ -32,6 +32,7 @@ DATA_KEYS: Mapping[str, frozenset[str]] = {
     "resume": frozenset(),
     "time_short": frozenset(),
     "commercial_opened": frozenset(),
+    "report_fault": frozenset({"venue", "text"}),
     # Sheets (evaluation/sheets): §9, docs/formats/evaluation-sheet.md §5.
     "submit_sheet": frozenset({"phase", "commitment", "ciphertext", "nonce", "signature"}),
     "close_phase": frozenset(),

@@ -27,7 +27,15 @@ from evaluation.guards import (
 )
 from evaluation.handlers import Ctx, Handlers
 from evaluation.model import MemberStatus, Phase
-from evaluation.sessions import attendance, chair, member_queries, queries, replacements, views
+from evaluation.sessions import (
+    attendance,
+    chair,
+    faults,
+    member_queries,
+    queries,
+    replacements,
+    views,
+)
 from evaluation.sessions.checks import require_complete, require_present, require_running
 from evaluation.sessions.errors import (
     EvaluationCommercialRecordMissing,
@@ -302,6 +310,7 @@ HANDLERS: Handlers = {
     "resume": resume,
     "time_short": report_time_short,
     "commercial_opened": commercial_opened,
+    "report_fault": faults.report_fault,
 }
 
 # Every event the core's commands (and schedule, and Ops) emit.
@@ -330,5 +339,6 @@ EVENTS = frozenset(
         "chair.vacant",
         "time.short_vote",
         "time.extended",
+        faults.REPORTED,
     }
 )

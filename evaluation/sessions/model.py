@@ -149,3 +149,30 @@ class Replacement:
     requested_at: datetime
     approved_at: datetime | None
     seated_at: datetime | None
+
+
+FAULT_TEXT_MAX = 500
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Fault:
+    """A fault centre staff reported at a venue (report_fault; insert-only, 0069)."""
+
+    id: UUID
+    session_id: UUID
+    venue_id: str
+    text: str
+    text_sha256: str
+    reported_by: UUID
+    reporter_name: str  # staff act by name (the staff snapshot, the event)
+    reported_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of ``fault.reported`` and of ``staff.faults`` (evaluation-session.md §5)."""
+        return {
+            "id": str(self.id),
+            "venue": self.venue_id,
+            "text": self.text,
+            "by": {"user_id": str(self.reported_by), "name": self.reporter_name},
+            "at": self.reported_at.isoformat(),
+        }

@@ -17,7 +17,7 @@ import asyncpg
 from accounts.users import queries as user_queries
 from evaluation.handlers import Ctx
 from evaluation.model import Member, Phase, SessionState, seat_label
-from evaluation.sessions import member_queries, queries
+from evaluation.sessions import fault_queries, member_queries, queries
 from evaluation.sessions.model import BEFORE_START, vacant_seats
 from live.model import Emit
 from tender import lifecycle
@@ -113,7 +113,8 @@ async def detail_emit(conn: asyncpg.Connection, state: SessionState, seat: int) 
 
 
 async def staff_view(conn: asyncpg.Connection, state: SessionState) -> dict[str, Any]:
-    """Names, venues, identity checks, pause reason and replacements (staff)."""
+    """Names, venues, identity checks, pause reason, replacements and the venues' fault
+    reports, oldest first (staff)."""
     stored = await queries.session(conn, state.id)
     assert stored is not None
     return {
@@ -133,6 +134,7 @@ async def staff_view(conn: asyncpg.Connection, state: SessionState) -> dict[str,
             }
             for r in await member_queries.replacements(conn, state.id)
         ],
+        "faults": [f.to_json() for f in await fault_queries.of_session(conn, state.id)],
     }
 
 

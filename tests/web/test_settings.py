@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from web.errors import SettingsInvalid
@@ -16,6 +18,13 @@ def test_the_database_pools_default_to_20_and_a_bulkhead_of_10() -> None:
 def test_the_pool_sizes_are_read_from_the_environment() -> None:
     settings = Settings.from_env({"ETENDER_DB_POOL_SIZE": "40", "ETENDER_DB_UPLOAD_POOL_SIZE": "4"})
     assert (settings.db_pool_size, settings.db_upload_pool_size) == (40, 4)
+
+
+def test_the_demo_ca_folder_is_off_unless_set(tmp_path: Path) -> None:
+    """DEMO ONLY (issue 12): no ETENDER_DEMO_CA_DIR, no issuing; set, an absolute path."""
+    assert Settings.from_env({}).demo_ca_dir is None
+    set_ = Settings.from_env({"ETENDER_DEMO_CA_DIR": str(tmp_path / "ca")})
+    assert set_.demo_ca_dir == tmp_path / "ca"
 
 
 @pytest.mark.parametrize(

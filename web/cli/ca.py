@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from cryptography import x509
 
 from signing.certs import (
     KeyAlgorithm,
@@ -138,17 +141,30 @@ def cmd_issue(args: argparse.Namespace) -> int:
     prefix.with_name(prefix.name + ".crt").write_bytes(dump_pem_certificate(cert))
     chain = b"".join(dump_pem_certificate(c) for c in identity.chain)
     prefix.with_name(prefix.name + ".chain.crt").write_bytes(chain)
-    issued = _read_json(args.dir / "issued.json")
-    issued[f"{cert.serial_number:x}"] = {
-        "name": args.name,
-        "org_credit_code": args.org,
-        "cert_sha256": cert_sha256(cert),
-        "not_after": cert.not_valid_after_utc.isoformat(),
-    }
-    _write_json(args.dir / "issued.json", issued)
+    record_issued(args.dir, cert, name=args.name, org_credit_code=args.org)
     print(f"serial {cert.serial_number:x}")
     print(f"sha256 {cert_sha256(cert)}")
     return 0
+
+
+def record_issued(
+    directory: Path, cert: x509.Certificate, *, name: str, org_credit_code: str | None
+) -> None:
+    """Add an issued certificate to ``issued.json`` (what `revoke` checks a serial against).
+
+    The server's demo issuing (web/keys/demo_ca.py) and this command may write at once:
+    an exclusive lock on the folder's lock file keeps each read-modify-write whole.
+    """
+    with open(directory / "issued.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        issued = _read_json(directory / "issued.json")
+        issued[f"{cert.serial_number:x}"] = {
+            "name": name,
+            "org_credit_code": org_credit_code,
+            "cert_sha256": cert_sha256(cert),
+            "not_after": cert.not_valid_after_utc.isoformat(),
+        }
+        _write_json(directory / "issued.json", issued)
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:

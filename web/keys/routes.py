@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
+from typing import Annotated, Literal
 
+import msgspec
 from starlette.requests import Request
 
 from accounts.keys import queries as key_queries
 from accounts.keys import service as keys
+from accounts.keys.model import Device, DeviceKind
 from signing.trust import TrustStore
 from web.accounts.bodies import Model, TokenResponse
 from web.auth import client_address, login_policy, signed_in
@@ -30,10 +33,21 @@ class CertificateLogin(Model, frozen=True, kw_only=True):
     signature: str  # base64 DER CMS detached signature over the challenge bytes
 
 
+# A device's name as its member gives it: 1–64 characters, not only blanks.
+DeviceLabel = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"\S")]
+
+
+class DeviceBody(Model, frozen=True, kw_only=True):
+    kind: Literal["browser"]
+    label: DeviceLabel
+
+
 class CertificateRegistration(Model, frozen=True, kw_only=True):
     certificate: str  # PEM
     nonce: str
     signature: str
+    # The key was made on this device and cannot leave it (issue 12): bound to it.
+    device: DeviceBody | None = None
 
 
 class RecipientRegistration(Model, frozen=True, kw_only=True):
@@ -50,9 +64,20 @@ class KeyEntry(Model, frozen=True, kw_only=True):
     current: bool
 
 
+class CertificateEntry(Model, frozen=True, kw_only=True):
+    value: str
+    current: bool
+    device: DeviceBody | None
+
+
 class MyKeys(Model, frozen=True, kw_only=True):
-    certificates: list[KeyEntry]
+    certificates: list[CertificateEntry]
     recipients: list[KeyEntry]
+
+
+def device_body(device: Device | None) -> DeviceBody | None:
+    """The API's shape of a certificate's device (None: not bound to one)."""
+    return None if device is None else DeviceBody(kind="browser", label=device.label)
 
 
 def _trust(request: Request) -> TrustStore:
@@ -108,6 +133,9 @@ async def post_certificate(request: Request) -> Registered:
             nonce=body.nonce,
             signature=_b64(body.signature, "signature"),
             trust=trust,
+            device=None
+            if body.device is None
+            else Device(kind=DeviceKind(body.device.kind), label=body.device.label),
         )
     return Registered(value=digest)
 
@@ -134,7 +162,10 @@ async def get_my_keys(request: Request) -> MyKeys:
         recipients = await key_queries.recipients(conn, actor.user_id)
     return MyKeys(
         certificates=[
-            KeyEntry(value=c.cert_sha256, current=c.retired_at is None) for c in certificates
+            CertificateEntry(
+                value=c.cert_sha256, current=c.retired_at is None, device=device_body(c.device)
+            )
+            for c in certificates
         ],
         recipients=[KeyEntry(value=r, current=current) for r, current in recipients],
     )

@@ -49,7 +49,9 @@ async def test_a_bundle_of_the_leaf_and_its_chain_registers_the_leaf_only(
     assert registered.status_code == 200, registered.text
     assert registered.json()["value"] == cert_sha256(alice.certificate)
     keys = (await client.get("/api/v1/me/keys", headers=bidder.headers)).json()
-    assert keys["certificates"] == [{"value": cert_sha256(alice.certificate), "current": True}]
+    assert keys["certificates"] == [
+        {"value": cert_sha256(alice.certificate), "current": True, "device": None}
+    ]
 
 
 async def test_a_private_key_in_the_bundle_is_refused_and_never_stored_or_logged(

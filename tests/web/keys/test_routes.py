@@ -316,5 +316,17 @@ async def test_an_experts_registrations_are_logged_without_naming_the_expert(
     entry = LogEntry.from_bytes(raw)
     assert (entry.actor.user_id, entry.actor.role) == (None, "expert")
     assert (entry.address, entry.subject) == (None, None)
-    assert entry.data == {"cert_sha256": registered.json()["value"]}
+    assert entry.data == {"cert_sha256": registered.json()["value"], "device_kind": None}
     assert str(user_id) not in raw.decode()
+
+
+async def test_the_demo_ca_is_disabled_unless_its_folder_is_set(
+    client: httpx.AsyncClient, bidder: Member
+) -> None:
+    """Without ETENDER_DEMO_CA_DIR the platform issues no certificates: 404
+    demo_ca_disabled, whatever the request (issue 12: outside the demo, ask your CA)."""
+    answer = await client.post(
+        "/api/v1/demo/ca/certificates", json={"csr": "anything"}, headers=bidder.headers
+    )
+    assert (answer.status_code, answer.json()["error"]["code"]) == (404, "demo_ca_disabled")
+    assert "ask your CA" in answer.json()["error"]["message"]
