@@ -19,6 +19,7 @@ from web.audit import routes as audit
 from web.background import Job
 from web.draws import pages as draw_pages
 from web.draws import routes as draws
+from web.evaluation import desk_pages as evaluation_desk
 from web.evaluation import jobs as evaluation_jobs
 from web.evaluation import pages as evaluation_pages
 from web.evaluation import record_routes as evaluation_records
@@ -74,6 +75,7 @@ def page_routes() -> list[BaseRoute]:
         *tender_pages.routes(),
         *opening_pages.routes(),
         *evaluation_pages.routes(),
+        *evaluation_desk.routes(),
     ]
 
 

@@ -34,11 +34,11 @@ PHASES: Mapping[Phase, tuple[str, str]] = MappingProxyType(
 _CATALOGUE: dict[str, tuple[str, str]] = {
     "ev.list.title": ("我的评标", "My evaluations"),
     "ev.list.hint": (
-        "评标项目在评标开始时才向评标委员会公开（两随机、四不知）。在线评分请使用评标客户端"
-        "（etender session）；网页评标室即将推出。",
+        "评标项目在评标开始时才向评标委员会公开（两随机、四不知）。点击“查看”进入网页评标室评审、"
+        "揭示和签署；也可使用评标客户端（etender session）。",
         "The project is shown to the committee only when the evaluation starts (两随机、四不知). "
-        "Score with the evaluation client (etender session); the scoring room in the browser "
-        "is coming soon.",
+        "Open a session to score, reveal and sign in the browser's scoring room, or use the "
+        "evaluation client (etender session).",
     ),
     "ev.list.none": ("目前没有您参加的评标。", "You are on no evaluation committee now."),
     "ev.session": ("评标会议", "Evaluation session"),
@@ -50,9 +50,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ev.open": ("查看", "View"),
     "ev.page.title": ("评标会议（只读）", "Evaluation session (read-only)"),
     "ev.page.hint": (
-        "本页只读：显示阶段、到场席位和会议事件。评分、签署请使用评标客户端。",
-        "This page is read-only: phase, seats present and the session's events. Score and "
-        "sign with the evaluation client.",
+        "本页只读：显示阶段、到场席位和会议事件。",
+        "This page is read-only: phase, seats present and the session's events.",
     ),
     "ev.seats_present": ("已签到并核验身份的席位", "Seats signed in and confirmed"),
     "ev.chair": ("评标委员会组长", "Chair"),

@@ -1,10 +1,12 @@
-"""The expert's evaluation pages: the list of its sessions, and one session read-only.
+"""The evaluation pages: the expert's list of its sessions, and one session.
 
-Issue 11 builds the session and the command-line client; the scoring room in the
-browser is the next issue. Until then the expert's workspace links here: its sessions
-(the project named only once the evaluation has started, 两随机、四不知) and, for each,
-a read-only page whose script reads the JSON API (GET /api/v1/evaluations/{id} and its
-events) — nothing is sent to the session from a page.
+``/evaluations/{id}`` sends each user to its own view of the session (issue 12): a
+seated member to the scoring room (``/room``), centre staff to the desk (``/desk``),
+a supervisor of the tender's department to the observer view (``/observe``). Anyone
+else with standing — the agency, the tenderer — keeps the read-only page, whose script
+reads the JSON API (GET /api/v1/evaluations/{id} and its events); nothing is sent to
+the session from it. The expert's list names the project only once the evaluation has
+started (两随机、四不知).
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accounts.errors import Unauthenticated
-from accounts.model import Actor
+from accounts.model import Actor, Role
 from evaluation.model import Phase, SessionState
+from evaluation.sessions.errors import EvaluationSessionNotFound
 from evaluation.sessions.views import started
 from tender.lifecycle import load
 from web import i18n
@@ -93,16 +96,35 @@ async def my_sessions(request: Request) -> Response:
     return _render(request, "sessions.html", actor=actor, rows=rows)
 
 
+def own_view(actor: Actor, state: SessionState) -> str | None:
+    """The page of the session made for this user, if any (issue 12): the room for a
+    seated member, the desk for centre staff, the observer view for a supervisor of
+    the tender's department."""
+    if state.member_of(actor.user_id) is not None:
+        return "room"
+    if actor.has_role(Role.CENTRE_STAFF):
+        return "desk"
+    if state.department_id in actor.acting_for(Role.SUPERVISOR):
+        return "observe"
+    return None
+
+
 async def session_page(request: Request) -> Response:
-    """One session, read-only; the script asks the API (which decides who may see it)."""
+    """One session: each user's own view, else read-only (the script asks the API,
+    which decides who may see it)."""
     async with acquire(services(request).pools.main) as conn:
         actor = await _actor(request, conn)
-    if actor is None:
-        return RedirectResponse("/login", status_code=303)
-    try:
-        which = str(UUID(request.path_params["session_id"]))
-    except ValueError:
-        which = ""
+        if actor is None:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            state: SessionState | None = await core.load(
+                conn, UUID(request.path_params["session_id"])
+            )
+        except (ValueError, EvaluationSessionNotFound):
+            state = None
+    if state is not None and (view := own_view(actor, state)) is not None:
+        return RedirectResponse(f"/evaluations/{state.id}/{view}", status_code=303)
+    which = "" if state is None else str(state.id)
     lang = i18n.negotiate(request)
     phases = json.dumps(
         {str(p): texts.translate(lang, f"ev.phase.{p}") for p in Phase}, ensure_ascii=False

@@ -1,6 +1,7 @@
 """The expert's evaluation pages: the workspace links to its sessions; the list names
-the project only once the evaluation has started (四不知); the session page is
-read-only and reads the API (in Chromium: phase, seats present, events)."""
+the project only once the evaluation has started (四不知); the session page sends each
+user to its own view (the room, the desk, the observer view) and is read-only for the
+others, reading the API (in Chromium: phase, seats present, events)."""
 
 from __future__ import annotations
 
@@ -78,12 +79,39 @@ async def test_others_have_no_sessions_listed(client: httpx.AsyncClient, w: Sess
     assert 'id="no-sessions"' in (await client.get("/expert/evaluations")).text
 
 
+@pytest.mark.parametrize(
+    ("who", "view"),
+    [("member", "room"), ("staff", "desk"), ("supervisor", "observe")],
+)
+async def test_the_session_page_sends_each_user_to_its_own_view(
+    client: httpx.AsyncClient, w: SessionWorld, who: str, view: str
+) -> None:
+    """A seated member to the scoring room, centre staff to the desk, a supervisor of
+    the tender's department to the observer view (issue 12)."""
+    user = {"member": w.member(2), "staff": w.staff, "supervisor": w.supervisor}[who]
+    await sign_in(client, user.username)
+    page = await client.get(f"/evaluations/{w.state.id}")
+    assert page.status_code == 303
+    assert page.headers["location"] == f"/evaluations/{w.state.id}/{view}"
+
+
+async def test_others_with_standing_keep_the_read_only_page(
+    client: httpx.AsyncClient, w: SessionWorld
+) -> None:
+    """The agency follows by seats; another department's supervisor is sent nowhere
+    (the API refuses it the session)."""
+    for user in (w.agency, w.other_supervisor):
+        client.cookies.clear()
+        await sign_in(client, user.username)
+        assert (await client.get(f"/evaluations/{w.state.id}")).status_code == 200
+
+
 async def test_the_session_page_is_a_read_only_shell(
     client: httpx.AsyncClient, w: SessionWorld
 ) -> None:
     """No form, no command: the script only reads the API."""
     assert (await client.get(f"/evaluations/{w.state.id}")).headers["location"] == "/login"
-    await sign_in(client, w.member(2).username)
+    await sign_in(client, w.agency.username)
     page = await client.get(f"/evaluations/{w.state.id}")
     assert page.status_code == 200
     assert f'data-session="{w.state.id}"' in page.text
@@ -98,13 +126,13 @@ async def test_the_session_page_is_a_read_only_shell(
 async def test_the_session_page_shows_phase_seats_and_events_in_chromium(
     browser: Any, conn: asyncpg.Connection, w: SessionWorld, live_server: LiveServer
 ) -> None:
-    """A member opens the page of its session in qualification: the phase in Chinese,
+    """The agency opens the page of the session in qualification: the phase in Chinese,
     5 / 5 seats present, the chair, the events it may see."""
     await to_qualification(conn, w)
     context = await browser.new_context()
     page = await context.new_page()
     await page.goto(f"{live_server.url}/login")
-    await page.fill("#username", w.member(3).username)
+    await page.fill("#username", w.agency.username)
     await page.fill("#password", PASSWORD)
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{live_server.url}/home")

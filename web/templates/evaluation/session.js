@@ -1,7 +1,8 @@
 // The read-only evaluation session page (docs/api-evaluation.md, "Sessions"): reads the
 // session and its events through the JSON API with the session cookie, every few
-// seconds, and renders them. It sends nothing to the session: scoring and signing are
-// the evaluation client's (etender session), the browser's scoring room is to come.
+// seconds, and renders them. It sends nothing to the session: it is the page of those
+// who follow a session by seats (the agency, the tenderer); members, staff and
+// supervisors are sent to their own views (web/evaluation/pages.py, own_view).
 "use strict";
 (function () {
   const root = document.getElementById("session");

@@ -1,0 +1,68 @@
+"""The host's desk in Chromium (issue 12, item 2): the session page sends centre staff
+to it; the host opens the sign-in and confirms a member's identity at the main venue
+from the page — after ticking that the ID card was checked — and the server records
+the host as the one who confirmed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tests.conftest import LiveServer
+from tests.evaluation.kit import MAIN_VENUE, SessionWorld, send
+from tests.web.evaluation.desk.browser import signed_in
+
+
+@pytest.mark.browser
+async def test_the_host_opens_the_sign_in_and_confirms_an_identity_from_the_desk(
+    browser: Any, conn: asyncpg.Connection, w: SessionWorld, live_server: LiveServer
+) -> None:
+    """Open the sign-in by button; seat 1 signs in at the main venue; its row shows its
+    name and ID details, the confirm button waits for the ID-card tick; confirmed, the
+    row says present and the database names the host."""
+    async with signed_in(browser, live_server, w.staff.username) as page:
+        await page.goto(f"{live_server.url}/evaluations/{w.state.id}")
+        assert page.url.endswith(f"/evaluations/{w.state.id}/desk")
+        await page.wait_for_selector("#desk[data-ready=true] #phase[data-phase=scheduled]")
+        await page.click("#cmd-open-sign-in")
+        await page.wait_for_selector("#phase[data-phase=sign_in]")
+        assert await page.inner_text("#phase") == "签到"
+
+        await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id})
+        await page.wait_for_selector("#members tr[data-seat='1'][data-signed-in=true]")
+        identity = await page.inner_text("[data-identity='1']")
+        assert w.member(1).display_name in identity
+        assert str(w.member(1).user_id) in identity
+        assert await page.is_disabled("#confirm-1")
+        await page.check("#id-checked-1")
+        await page.click("#confirm-1")
+        await page.wait_for_selector("#members tr[data-seat='1'][data-present=true]")
+        assert await page.is_hidden("#desk-error")
+        assert page.errors == []
+    confirmed_by = await conn.fetchval(
+        "SELECT identity_confirmed_by FROM evaluation_members WHERE session_id = $1 AND seat = 1",
+        w.state.id,
+    )
+    assert confirmed_by == w.staff.user_id
+
+
+@pytest.mark.browser
+async def test_a_refused_command_shows_the_servers_reason_on_the_desk(
+    browser: Any, w: SessionWorld, live_server: LiveServer
+) -> None:
+    """Starting with nobody signed in is refused: the alert shows the code."""
+    async with signed_in(browser, live_server, w.staff.username) as page:
+        await page.goto(f"{live_server.url}/evaluations/{w.state.id}/desk")
+        await page.wait_for_selector("#desk[data-ready=true] #phase[data-phase=scheduled]")
+        assert await page.is_hidden("#cmd-start")
+        await page.click("#cmd-open-sign-in")
+        await page.wait_for_selector("#phase[data-phase=sign_in]")
+        await page.wait_for_selector("#cmd-start:visible")
+        assert await page.is_hidden("#cmd-open-sign-in")
+        await page.click("#cmd-start")
+        await page.wait_for_selector(
+            "#desk-error[data-code=evaluation_members_not_present_conflict]"
+        )
+        assert await page.inner_text("#phase") == "签到"

@@ -1,0 +1,155 @@
+"""The host's and venue staff's desk, and the supervisor's observer view (issue 12, item 2).
+
+``/evaluations/{id}/desk`` — centre staff. The host (any centre staff user: they host
+the main venue, docs/formats/evaluation-session.md §3) opens the sign-in, confirms
+identities at the main venue, starts, pauses and resumes, and handles replacements;
+a staff user assigned to one of the session's assisting venues (副场, docs/api-expert-
+pool.md "Venue staff") gets that venue's desk: who signed in there, the identity check,
+who is present there, fault reports. The server decides every command anyway
+(``evaluation_venue_staff_only``); the page only offers what the user may do.
+
+``/evaluations/{id}/observe`` — a supervisor of the tender's department: the session
+live (nothing sealed reaches a supervisor: commitments only), the approval of
+replacements, and its own signed notes (docs/api-evaluation.md "Supervisors' notes").
+
+Both pages are HTML shells; their scripts (web/static/js/desk.js, observe.js) open the
+live session through web/static/js/live.js with the session cookie and render what it
+sends. Strings reach the scripts as a data attribute (the CSP forbids inline script).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from accounts.errors import Unauthenticated
+from accounts.model import Actor, Role
+from evaluation.model import SessionState
+from evaluation.sessions.errors import EvaluationSessionNotFound
+from expert_pool.answers import queries as draw_members
+from expert_pool.venues import queries as venue_queries
+from web import i18n
+from web.auth import csrf_token_for, current_actor, session_token
+from web.db.database import acquire
+from web.evaluation import core
+from web.evaluation import i18n_desk as texts
+from web.http import SECURITY_HEADERS
+from web.jsbundle import template_context as bundle_context
+from web.services import services
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("web", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = i18n.negotiate(request)
+    token = session_token(request)
+    html = _ENV.get_template(f"evaluation/{template}").render(
+        t=lambda key, **params: texts.translate(lang, key, **params),
+        lang=lang,
+        languages=i18n.LANGUAGES,
+        path=request.url.path,
+        csrf_token=csrf_token_for(token) if token else None,
+        script_texts=json.dumps(texts.script_texts(lang), ensure_ascii=False),
+        **context,
+    )
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def is_supervisor_of(actor: Actor, state: SessionState) -> bool:
+    """A supervisor whose grant covers the tender's department (the observer)."""
+    return state.department_id in actor.acting_for(Role.SUPERVISOR)
+
+
+async def _venues(
+    conn: asyncpg.Connection, actor: Actor, state: SessionState
+) -> list[dict[str, Any]]:
+    """The session's venues — the main venue, then the assisting venues the lot's draw
+    picked — each with whether the actor confirms identities there: the host at the
+    main venue, a venue's own assigned staff at an assisting venue (§3)."""
+    main = await venue_queries.venue(conn, state.main_venue_id)
+    out = [
+        {
+            "id": state.main_venue_id,
+            "name": main.name if main is not None else state.main_venue_id,
+            "main": True,
+            "mine": False,
+        }
+    ]
+    for venue_id, name, _region, _label in await draw_members.venue_picks(conn, state.draw_id):
+        mine = await venue_queries.is_staff(conn, venue_id, actor.user_id)
+        out.append({"id": venue_id, "name": name, "main": False, "mine": mine})
+    return out
+
+
+async def _load(request: Request) -> tuple[Actor, SessionState] | Response:
+    """The signed-in actor and the session, or the response that replaces the page."""
+    async with acquire(services(request).pools.main) as conn:
+        try:
+            actor = await current_actor(request, conn)
+        except Unauthenticated:
+            actor = None
+        if actor is None:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            state = await core.load(conn, UUID(request.path_params["session_id"]))
+        except (ValueError, EvaluationSessionNotFound):
+            return _render(request, "desk_error.html", 404, actor=actor,
+                           code="evaluation_session_not_found")  # fmt: skip
+    return actor, state
+
+
+async def desk_page(request: Request) -> Response:
+    """The host's desk, or a venue's desk for staff assigned to an assisting venue."""
+    loaded = await _load(request)
+    if isinstance(loaded, Response):
+        return loaded
+    actor, state = loaded
+    if not actor.has_role(Role.CENTRE_STAFF):
+        # Not centre staff: the session page sends each user to its own view.
+        return RedirectResponse(f"/evaluations/{state.id}", status_code=303)
+    async with acquire(services(request).pools.main) as conn:
+        venues = await _venues(conn, actor, state)
+    mine = [v for v in venues if v["mine"]]
+    # A user assigned to one of this session's assisting venues works that venue's desk;
+    # anyone else of the centre's staff hosts (the main venue's identity checks).
+    mode = "venue" if mine else "host"
+    return _render(
+        request, "desk.html", actor=actor, session_id=str(state.id), user_id=str(actor.user_id),
+        mode=mode, venues=venues, my_venues=mine,
+        venues_json=json.dumps(venues, ensure_ascii=False),
+    )  # fmt: skip
+
+
+async def observe_page(request: Request) -> Response:
+    """The supervisor's observer view of the session."""
+    loaded = await _load(request)
+    if isinstance(loaded, Response):
+        return loaded
+    actor, state = loaded
+    if not is_supervisor_of(actor, state):
+        return RedirectResponse(f"/evaluations/{state.id}", status_code=303)
+    return _render(
+        request, "observe.html", actor=actor, session_id=str(state.id),
+        user_id=str(actor.user_id), bundle=bundle_context()["bundle"],
+    )  # fmt: skip
+
+
+def routes() -> list[BaseRoute]:
+    """The desk and the observer view."""
+    return [
+        Route("/evaluations/{session_id}/desk", desk_page, methods=["GET"]),
+        Route("/evaluations/{session_id}/observe", observe_page, methods=["GET"]),
+    ]
