@@ -23,6 +23,7 @@ from web.evaluation import desk_pages as evaluation_desk
 from web.evaluation import jobs as evaluation_jobs
 from web.evaluation import pages as evaluation_pages
 from web.evaluation import record_routes as evaluation_records
+from web.evaluation import room_pages as evaluation_room
 from web.evaluation import routes as evaluation
 from web.evaluation import session_routes as evaluation_sessions
 from web.expert_pool import jobs as expert_pool_jobs
@@ -76,6 +77,7 @@ def page_routes() -> list[BaseRoute]:
         *opening_pages.routes(),
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),
+        *evaluation_room.routes(),
     ]
 
 

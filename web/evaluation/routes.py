@@ -79,17 +79,24 @@ async def read_bid_file(request: Request) -> StreamingResponse:
             conn, actor, which, lot, bid, part, path, output_root=_output_root(request)
         )
     entry = opened.entry
+    name = entry.path.rsplit("/", 1)[-1]
     headers = {
         "Content-Length": str(entry.size),
-        "Content-Disposition": attachment(entry.path.rsplit("/", 1)[-1]),
+        "Content-Disposition": attachment(name),
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
         "X-Content-SHA256": entry.sha256,
         "X-Log-Index": str(opened.log_index),
     }
-    return StreamingResponse(
-        bid_files.read_chunks(opened), media_type="application/octet-stream", headers=headers
-    )
+    media_type = "application/octet-stream"
+    if name.lower().endswith(".pdf"):
+        # The scoring room shows a PDF in a frame of its own page (issue 12): inline, and
+        # framed by this origin only; anything else stays an attachment, never rendered.
+        media_type = "application/pdf"
+        headers["Content-Disposition"] = "inline" + headers["Content-Disposition"][10:]
+        headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+        headers["X-Frame-Options"] = "SAMEORIGIN"
+    return StreamingResponse(bid_files.read_chunks(opened), media_type=media_type, headers=headers)
 
 
 def _route(method: str, path: str, handler: Handler, summary: str, **extra: Any) -> ApiRoute:

@@ -1,0 +1,56 @@
+"""The report in the scoring room, in Chromium (issue 12, item 1): read as the exact
+bytes the members sign, a dissent written into a new version, that version signed in
+the browser — the signature verifies with ``openssl cms -verify`` over the stored bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tests.conftest import LiveServer
+from tests.evaluation.kit import SessionWorld
+from tests.web.evaluation.closing import to_signing
+from tests.web.evaluation.room.browser_kit import import_key, member_page, open_room, wait_text
+from tests.web.evaluation.room.test_sheets import openssl_verifies
+from web.settings import Settings
+
+
+@pytest.mark.browser
+async def test_a_member_dissents_then_signs_the_new_version_in_the_browser(
+    browser: Any,
+    live_server: LiveServer,
+    conn: asyncpg.Connection,
+    w: SessionWorld,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    """Seat 2 reads the ranking, writes a dissent (version 2), signs version 2."""
+    await to_signing(conn, w, settings.data_dir)
+    page = await member_page(browser, live_server, w, 2)
+    try:
+        await import_key(page, w, 2)
+        await open_room(page, live_server, w)
+        await page.wait_for_selector("#report[data-version='1']", state="attached")
+        ranked = page.locator("#report-body table").first.locator("tbody tr")
+        assert await ranked.count() == len(w.state.bids)  # every bid passed and is ranked
+        assert await page.is_hidden("#chair-controls")  # seat 1 chairs
+        await page.fill("#dissent-text", "第二名的施工方案评分偏高。")
+        await page.click("#dissent")
+        await page.wait_for_selector("#report[data-version='2']", state="attached")
+        assert "第二名的施工方案评分偏高。" in await page.inner_text("#report-body")
+        await page.click("#sign-report")
+        await page.wait_for_selector("#report-state[data-answer='report.signed']", state="attached")
+        await wait_text(page, "#report-state", "第 2 版")
+        row = await conn.fetchrow(
+            "SELECT r.body, s.signature FROM evaluation_report_signatures s"
+            " JOIN evaluation_reports r USING (session_id, version)"
+            " WHERE s.session_id = $1 AND s.seat = 2 AND s.version = 2",
+            w.state.id,
+        )
+        assert row is not None
+        assert openssl_verifies(tmp_path, w, bytes(row["body"]), bytes(row["signature"]))
+    finally:
+        await page.context.close()
