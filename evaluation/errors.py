@@ -15,7 +15,8 @@
     ├── EvaluationSupervisorOnly        evaluation_supervisor_only        403
     ├── EvaluationPhaseInvalid          evaluation_phase_conflict         409
     ├── EvaluationPaused                evaluation_paused_conflict        409
-    └── EvaluationSessionOver           evaluation_session_over_conflict  409
+    ├── EvaluationSessionOver           evaluation_session_over_conflict  409
+    └── SigningDeviceKeyRefused         signing_device_key_refused        422
 
 Each feature (sessions, sheets, report, clarifications, notes) adds its own classes
 under this root in its own ``errors.py``.
@@ -139,3 +140,10 @@ class EvaluationSessionOver(EvaluationError):
 
     code = "evaluation_session_over_conflict"
     status = 409
+
+
+class SigningDeviceKeyRefused(EvaluationError):
+    """The tender requires the member's own CA key (signing_keys "ca"): a certificate
+    registered as a browser device key signs no sheet, revision or report (issue 12)."""
+
+    code = "signing_device_key_refused"

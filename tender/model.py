@@ -94,6 +94,18 @@ class OpeningPolicy(enum.StrEnum):
     LENIENT = "lenient"
 
 
+class SigningKeys(enum.StrEnum):
+    """Which keys may sign the committee's findings of the tender's evaluation (issue 12).
+
+    ``any``: every registered certificate, a browser device key's too; ``ca``: the
+    member's own CA-held key only — a certificate registered as a browser device key
+    (docs/api-auth.md, "Device keys") signs no sheet, revision or report signature.
+    """
+
+    ANY = "any"
+    CA = "ca"
+
+
 class FieldKind(enum.StrEnum):
     """Types of the opening-form fields bidders fill (read back at the opening)."""
 
@@ -192,6 +204,7 @@ class TenderDraft:
     schedule: Schedule = Schedule()
     lots: tuple[Lot, ...] = ()
     opening_fields: tuple[OpeningField, ...] = DEFAULT_OPENING_FIELDS
+    signing_keys: SigningKeys = SigningKeys.ANY
 
     def __post_init__(self) -> None:
         check_text(self.title, name="the title", limit=200)

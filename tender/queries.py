@@ -26,6 +26,7 @@ from tender.model import (
     OpeningPolicy,
     Procedure,
     Schedule,
+    SigningKeys,
     Tender,
     TenderDraft,
     TenderStatus,
@@ -47,7 +48,8 @@ _TENDER_COLUMNS = """
     t.title, t.description, t.category, t.procedure, t.envelopes, t.consortia_allowed,
     t.opening_policy, t.invitation_approval, t.documents_from, t.documents_until,
     t.clarification_cutoff, t.deadline, t.decryption_minutes, t.opening_fields::text,
-    t.policies::text, t.created_at, t.updated_at, t.published_at, t.result_published_at,
+    t.policies::text, t.signing_keys, t.created_at, t.updated_at, t.published_at,
+    t.result_published_at,
     coalesce((SELECT json_agg(json_build_object(
         'id', l.id, 'number', l.number, 'title', l.title,
         'estimated_price_fen', l.estimated_price_fen, 'price_ceiling_fen', l.price_ceiling_fen,
@@ -89,6 +91,7 @@ def _tender(row: asyncpg.Record) -> Tender:
         ),
         lots=tuple(_lot(item) for item in lots),
         opening_fields=fields_from_json(json.loads(row["opening_fields"])),
+        signing_keys=SigningKeys(row["signing_keys"]),
     )
     return Tender(
         id=row["id"],
@@ -125,6 +128,7 @@ def _draft_args(draft: TenderDraft) -> tuple[Any, ...]:
         s.deadline,
         s.decryption_minutes,
         json.dumps(fields_to_json(draft.opening_fields), ensure_ascii=False),
+        str(draft.signing_keys),
     )
 
 
@@ -132,8 +136,9 @@ INSERT_TENDER = """
 INSERT INTO tenders (agency_id, created_by, tenderer_id, department_id, title, description,
     category, procedure, envelopes, consortia_allowed, opening_policy, invitation_approval,
     documents_from, documents_until, clarification_cutoff, deadline, decryption_minutes,
-    opening_fields)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb)
+    opening_fields, signing_keys)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb,
+    $19)
 RETURNING id
 """
 
@@ -151,7 +156,8 @@ UPDATE tenders SET tenderer_id = $2, department_id = $3, title = $4, description
     category = $6, procedure = $7, envelopes = $8, consortia_allowed = $9,
     opening_policy = $10, invitation_approval = $11, documents_from = $12,
     documents_until = $13, clarification_cutoff = $14, deadline = $15,
-    decryption_minutes = $16, opening_fields = $17::jsonb, updated_at = clock_timestamp()
+    decryption_minutes = $16, opening_fields = $17::jsonb, signing_keys = $18,
+    updated_at = clock_timestamp()
 WHERE id = $1 AND status = 'draft'
 """
 
@@ -161,6 +167,15 @@ async def update_draft(conn: asyncpg.Connection, tender_id: UUID, draft: TenderD
     result = await conn.execute(UPDATE_DRAFT, tender_id, *_draft_args(draft))
     if result != "UPDATE 1":
         raise TenderNotDraft("only a draft can be edited")
+
+
+SELECT_SIGNING_KEYS = "SELECT signing_keys FROM tenders WHERE id = $1"
+
+
+async def signing_keys(conn: asyncpg.Connection, tender_id: UUID) -> SigningKeys:
+    """Which keys sign the tender's evaluation (``any`` for an unknown id: nothing to bind)."""
+    found = await conn.fetchval(SELECT_SIGNING_KEYS, tender_id)
+    return SigningKeys.ANY if found is None else SigningKeys(found)
 
 
 DELETE_OTHER_LOTS = "DELETE FROM tender_lots WHERE tender_id = $1 AND NOT (number = ANY($2))"

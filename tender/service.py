@@ -91,6 +91,7 @@ def draft_json(draft: TenderDraft) -> dict[str, Any]:
         "tenderer_id": str(draft.tenderer_id),
         "department_id": str(draft.department_id),
         "invitation_approval": draft.invitation_approval,
+        "signing_keys": str(draft.signing_keys),
         "schedule": dates | {"decryption_minutes": s.decryption_minutes},
         "lots": [
             {

@@ -12,6 +12,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from web import jsbundle_routes
+from web.accounts import keys_page
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
@@ -71,6 +72,7 @@ def page_routes() -> list[BaseRoute]:
     """Every HTML page (and its scripts)."""
     return [
         *account_pages.routes(),
+        *keys_page.routes(),
         *expert_pool_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),

@@ -173,6 +173,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "签到、回避声明、独立评分并签署评标报告。",
         "Sign in, declare conflicts, score independently and sign the report.",
     ),
+    "section.signing_keys": ("签名密钥", "Signing keys"),
+    "section.signing_keys.body": (
+        "在本浏览器中创建或导入签名密钥，登记证书，查看签名记录。",
+        "Make or import a signing key in this browser, register its certificate, see its "
+        "signatures.",
+    ),
     "section.entropy": ("抽取随机数", "Draw entropy"),
     "section.entropy.body": (
         "为本部门监督的项目提供抽取随机数，核验抽取结果。",

@@ -49,6 +49,7 @@ from evaluation.report.ranking import passed_bids as passed_of
 from evaluation.report.reading import report_body, report_json, report_pdf, verify_report
 from evaluation.sheets import findings
 from evaluation.sheets import service as sheets_service
+from evaluation.signing_keys import require_allowed_key
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import cert_sha256
 from signing.cms import verify_detached
@@ -217,6 +218,7 @@ async def sign(ctx: Ctx, member: Member, sha256: str, signature: bytes) -> Store
         raise ReportSignerMismatch(
             f"the report must be signed with {member.label}'s own current registered certificate"
         )
+    await require_allowed_key(ctx, registered)  # the tender's signing_keys (issue 12)
     sealed = {
         m.seat: m for m in await queries.sealed_members(ctx.conn, ctx.state.id, report.version)
     }

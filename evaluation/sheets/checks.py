@@ -20,6 +20,7 @@ from evaluation.handlers import Ctx
 from evaluation.model import Member, SheetPhase, sheet_phases
 from evaluation.sheets.errors import SheetContextMismatch, SheetSignerMismatch
 from evaluation.sheets.queries import SheetRow
+from evaluation.signing_keys import require_allowed_key
 from live.model import Emit
 from signing.certs import cert_sha256
 from signing.sheets import Sheet, b64url_decode, b64url_encode
@@ -88,6 +89,7 @@ async def require_current_certificate(ctx: Ctx, member: Member, signer: x509.Cer
             "the sheet is not signed with this member's registered certificate",
             details={"seat": member.seat},
         )
+    await require_allowed_key(ctx, digest)  # the tender's signing_keys (issue 12)
     return digest
 
 

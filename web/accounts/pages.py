@@ -103,12 +103,14 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         _open("section.availability", "/expert/record"),
         _open("section.invitations", "/expert/invitations"),
         _open("section.evaluation", "/expert/evaluations"),
+        _open("section.signing_keys", "/me/keys"),
     ),
     Role.SUPERVISOR: (
         _open("section.entropy", "/draws"),
         _open("section.pool", "/expert-pool"),
         Section(key="section.watch"),
         Section(key="section.records"),
+        _open("section.signing_keys", "/me/keys"),
     ),
     Role.WITNESS: (
         Section(key="section.cosign", status="available", href="/api/v1/log/checkpoint"),

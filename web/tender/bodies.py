@@ -30,6 +30,7 @@ from tender.model import (
     PriceFormula,
     Procedure,
     Schedule,
+    SigningKeys,
     Tender,
     TenderDraft,
     TenderStatus,
@@ -147,6 +148,8 @@ class TenderDraftBody(Model, frozen=True, kw_only=True):
     schedule: TenderScheduleBody = TenderScheduleBody()
     lots: list[TenderLotBody] = []
     opening_fields: list[TenderOpeningFieldBody] | None = None
+    # Issue 12: "ca" refuses members' signatures made with a browser device key.
+    signing_keys: SigningKeys = SigningKeys.ANY
 
 
 def _evaluation(body: TenderEvaluationBody) -> Evaluation:
@@ -168,6 +171,7 @@ def draft_from_body(body: TenderDraftBody) -> TenderDraft:
         tenderer_id=body.tenderer_id,
         department_id=body.department_id,
         invitation_approval=body.invitation_approval,
+        signing_keys=body.signing_keys,
         schedule=Schedule(
             documents_from=s.documents_from,
             documents_until=s.documents_until,
@@ -216,6 +220,7 @@ class TenderBody(Model, frozen=True, kw_only=True):
     schedule: TenderScheduleBody
     lots: list[TenderLotBody]
     opening_fields: list[TenderOpeningFieldBody]
+    signing_keys: SigningKeys
     estimated_total_fen: int
     policies: dict[str, Any] | None
     published_at: datetime | None
@@ -253,6 +258,7 @@ def tender_body(tender: Tender) -> TenderBody:
         consortia_allowed=c.consortia_allowed,
         opening_policy=c.opening_policy,
         invitation_approval=c.invitation_approval,
+        signing_keys=c.signing_keys,
         schedule=TenderScheduleBody(
             documents_from=s.documents_from,
             documents_until=s.documents_until,

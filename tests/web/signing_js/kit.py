@@ -57,13 +57,15 @@ def pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-def issue_from_csr(ca: DemoCA, csr_pem: str, name: str = "专家 张三") -> str:
+def issue_from_csr(
+    ca: DemoCA, csr_pem: str, name: str = "专家 张三", now: dt.datetime = NOW
+) -> str:
     """The demo CA's certificate for a browser's request: leaf, issuing CA, root (the
     module must leave the root out of its signatures)."""
     csr = x509.load_pem_x509_csr(csr_pem.encode())
     assert csr.is_signature_valid
     public_key = csr.public_key()
-    cert = issue_certificate(ca, name=name, public_key=public_key, now=NOW)  # type: ignore[arg-type]
+    cert = issue_certificate(ca, name=name, public_key=public_key, now=now)  # type: ignore[arg-type]
     return pem(cert) + pem(ca.issuing_cert) + pem(ca.root_cert)
 
 
@@ -98,6 +100,33 @@ def verify_both(ca: DemoCA, content: bytes, der: bytes, tmp: Path) -> cms.Signer
         capture_output=True,
     )
     return signer
+
+
+def assert_cms_profile(der: bytes, certificates: int, signature_algorithm: str) -> None:
+    """The DER is exactly docs/formats/signatures.md §3's profile, field by field."""
+    from asn1crypto import cms as asn1_cms
+
+    info = asn1_cms.ContentInfo.load(der)
+    assert info.dump() == der  # DER, nothing trailing
+    assert info["content_type"].native == "signed_data"
+    signed = info["content"]
+    assert signed["version"].native == "v1"
+    assert [a["algorithm"].native for a in signed["digest_algorithms"]] == ["sha256"]
+    assert signed["encap_content_info"]["content_type"].native == "data"
+    assert signed["encap_content_info"]["content"].native is None
+    assert len(signed["certificates"]) == certificates
+    (signer,) = signed["signer_infos"]
+    assert signer["version"].native == "v1"
+    assert signer["sid"].name == "issuer_and_serial_number"
+    assert signer["digest_algorithm"]["algorithm"].native == "sha256"
+    attrs = [a["type"].native for a in signer["signed_attrs"]]
+    assert sorted(attrs) == ["content_type", "message_digest", "signing_time"]
+    assert signer["signature_algorithm"]["algorithm"].dotted == signature_algorithm
+    assert signer["unsigned_attrs"].native is None
+
+
+ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2"
+SHA256_WITH_RSA = "1.2.840.113549.1.1.11"
 
 
 def b64(data: bytes) -> str:

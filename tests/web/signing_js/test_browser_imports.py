@@ -13,7 +13,18 @@ from cryptography.hazmat.primitives import serialization
 from signing.certs import KeyAlgorithm
 from signing.demo_ca import create_demo_ca, issue_identity
 from tests.conftest import LiveServer
-from tests.web.signing_js.kit import NOW, USER, JsError, b64, pem, run_js, unb64, verify_both
+from tests.web.signing_js.kit import (
+    NOW,
+    SHA256_WITH_RSA,
+    USER,
+    JsError,
+    assert_cms_profile,
+    b64,
+    pem,
+    run_js,
+    unb64,
+    verify_both,
+)
 
 CONTENT = b"sheet bytes to sign"
 
@@ -93,6 +104,7 @@ async def test_pkcs12_and_pkcs8_imports_sign_verifiably_and_a_wrong_password_is_
         assert made["record"]["algorithm"] == "RSA"
         signer = verify_both(ca, CONTENT, unb64(made["der"]), tmp_path)
         assert signer.certificate == rsa_identity.certificate
+        assert_cms_profile(unb64(made["der"]), certificates=2, signature_algorithm=SHA256_WITH_RSA)
 
         key_pem = (tmp_path / "modern.key").read_text()
         cert_pem = pem(ec_identity.certificate) + pem(ca.issuing_cert)

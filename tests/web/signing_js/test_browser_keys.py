@@ -10,7 +10,16 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from signing.demo_ca import create_demo_ca
 from tests.conftest import LiveServer
-from tests.web.signing_js.kit import NOW, USER, issue_from_csr, run_js, unb64, verify_both
+from tests.web.signing_js.kit import (
+    ECDSA_WITH_SHA256,
+    NOW,
+    USER,
+    assert_cms_profile,
+    issue_from_csr,
+    run_js,
+    unb64,
+    verify_both,
+)
 
 CONTENT = "评标报告 — report bytes\n".encode()
 
@@ -62,6 +71,7 @@ async def test_a_browser_key_signs_what_our_verifier_and_openssl_accept_and_neve
         signed = await run_js(page, SIGN_WITH_CURRENT, {"user": USER, "content": b64(CONTENT)})
         der = unb64(signed["der"])
         signer = verify_both(ca, CONTENT, der, tmp_path)
+        assert_cms_profile(der, certificates=2, signature_algorithm=ECDSA_WITH_SHA256)
         assert isinstance(signer.certificate.public_key(), ec.EllipticCurvePublicKey)
         assert signer.signature_algorithm
         # The root is the verifier's anchor: the signature carries leaf + issuing CA only.

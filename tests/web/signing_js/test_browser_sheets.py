@@ -8,6 +8,7 @@ from uuid import UUID
 
 import pytest
 
+from signing.canonical import canonical_json
 from signing.sheets import b64url_decode, build_sheet, open_sheet, parse_sheet
 from signing.sheets.format import ScoreEntry
 from tests.conftest import LiveServer
@@ -98,3 +99,45 @@ async def test_a_sheet_sealed_in_the_page_opens_in_python_and_survives_a_closed_
         assert unb64(kept["opened"]) == sheet_bytes
     finally:
         await context.close()
+
+
+# RFC 8785 corners: key order by UTF-16 code units (an emoji's surrogates sort before
+# U+FFFF), control characters, U+2028, quotes and backslashes, the largest safe integer.
+TRICKY = {
+    "\uffff": 1,
+    "\U0001f600": [True, False, None],
+    "a": '\x00\x1f\u2028"\\/é中',
+    "": {"z": -(2**53 - 1), "b": 2**53 - 1, "a": []},
+}
+
+SALT = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"  # 00 01 … 1f (evaluation-sheet.md §9)
+ENCODINGS = """
+  const SALT = "@SALT@";
+  const refused = [];
+  for (const text of ["AA=", "AB", "A", "A+"]) {
+    try { sign.b64url.decode(text); refused.push(null); } catch (err) { refused.push(err.code); }
+  }
+  let fraction = null;
+  try { sign.canonicalJson({x: 1.5}); } catch (err) { fraction = err.code; }
+  return {canonical: sign.b64.encode(sign.canonicalJson(arg)), refused, fraction,
+          roundTrip: sign.b64url.encode(sign.b64url.decode(SALT)),
+          sha: sign.hex(sign.sha256(new TextEncoder().encode("abc")))};
+""".replace("@SALT@", SALT)
+
+
+@pytest.mark.browser
+async def test_canonical_json_and_base64url_in_the_page_match_the_python_side(
+    browser: Any, live_server: LiveServer
+) -> None:
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.goto(f"{live_server.url}/login")
+        got = await run_js(page, ENCODINGS, TRICKY)
+    finally:
+        await context.close()
+    assert unb64(got["canonical"]) == canonical_json(TRICKY)
+    assert got["refused"] == ["encoding_invalid"] * 4
+    assert got["fraction"] == "canonical_json_invalid"
+    assert got["roundTrip"] == SALT
+    assert got["sha"] == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
