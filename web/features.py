@@ -34,6 +34,7 @@ from web.health import routes as health
 from web.http import ApiRoute
 from web.keys import demo_ca as keys_demo_ca
 from web.keys import routes as keys
+from web.keys import signatures as keys_signatures
 from web.live import endpoint as live
 from web.openapi import routes as openapi
 from web.opening import jobs as opening_jobs
@@ -55,6 +56,7 @@ def api_routes() -> list[ApiRoute]:
         *accounts.ROUTES,
         *keys.ROUTES,
         *keys_demo_ca.ROUTES,
+        *keys_signatures.ROUTES,
         *audit.ROUTES,
         *expert_pool.ROUTES,
         *draws.ROUTES,

@@ -33,3 +33,25 @@ class StoredCertificate:
     registered_at: datetime
     retired_at: datetime | None
     device: Device | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class SignatureRecord:
+    """One signature the platform holds, made with one of a member's certificates."""
+
+    at: datetime
+    purpose: str  # evaluation.sheet, bid.submit, … (docs/api-auth.md, "Signatures")
+    cert_sha256: str
+    device: Device | None
+    content_sha256: str
+    subject_type: str
+    subject_id: str
+    key: str  # unique across every purpose: the page's tiebreak
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class SignaturePage:
+    """One page of a member's signatures, newest first, and the cursor of the next."""
+
+    items: tuple[SignatureRecord, ...]
+    next_cursor: str | None

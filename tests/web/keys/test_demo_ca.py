@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -16,10 +17,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from accounts.model import OrgKind, Role
+from accounts.sessions import service as sessions
+from accounts.sessions.model import LoginPolicy, SessionKind
 from signing.certs import SigningKey, cert_sha256, load_pem_certificates
 from signing.cms import sign_detached
 from tests.accounts import factory
 from tests.conftest import CloneDatabase
+from web.auth import SESSION_COOKIE, csrf_token_for
 from web.cli.ca import init_ca
 from web.settings import Settings
 
@@ -56,10 +60,13 @@ async def _signed_in(pool: asyncpg.Pool, client: httpx.AsyncClient) -> tuple[dic
 
 
 async def test_the_demo_ca_issues_the_accounts_subject_and_the_key_then_registers(
-    client: httpx.AsyncClient, pool: asyncpg.Pool, settings: Settings
-) -> None:
+    client: httpx.AsyncClient, pool: asyncpg.Pool, settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
     """The certificate names the account (display name, credit code), never the request's
-    subject; it is recorded in issued.json, not registered, and registers by proof."""
+    subject; it is recorded in issued.json and the log, not registered, and registers by
+    proof."""
+    caplog.set_level(logging.INFO, logger="web.keys.demo_ca")
     headers, code = await _signed_in(pool, client)
     key = ec.generate_private_key(ec.SECP256R1())
     answer = await client.post(
@@ -76,6 +83,8 @@ async def test_the_demo_ca_issues_the_accounts_subject_and_the_key_then_register
     issued = json.loads((settings.demo_ca_dir / "issued.json").read_text())
     assert issued[f"{leaf.serial_number:x}"]["cert_sha256"] == cert_sha256(leaf)
     assert (await client.get("/api/v1/me/keys", headers=headers)).json()["certificates"] == []
+    (line,) = [r for r in caplog.records if r.getMessage() == "keys.demo_certificate_issued"]
+    assert line.__dict__["cert_sha256"] == cert_sha256(leaf)
 
     challenge = (await client.post("/api/v1/auth/challenge")).json()
     signature = sign_detached(base64.b64decode(challenge["challenge"]), leaf, key, chain=(issuing,))
@@ -119,8 +128,23 @@ async def test_a_key_outside_the_profile_is_refused(
         assert answer.json()["error"]["code"] == "algorithm_unsupported", answer.text
 
 
-async def test_only_a_signed_in_user_gets_a_certificate(client: httpx.AsyncClient) -> None:
-    """Anonymous: 401, whatever the request."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    answer = await client.post("/api/v1/demo/ca/certificates", json={"csr": _csr(key)})
+async def test_only_a_signed_in_user_gets_a_certificate(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    """Anonymous: 401; a cookie session without its CSRF token: 403 (as every POST)."""
+    csr = {"csr": _csr(ec.generate_private_key(ec.SECP256R1()))}
+    answer = await client.post("/api/v1/demo/ca/certificates", json=csr)
     assert answer.status_code == 401
+    async with pool.acquire() as conn:
+        org = await factory.make_organisation(conn, OrgKind.BIDDER)
+        user = await factory.make_user(conn, org, Role.BIDDER)
+        issued = await sessions.login(
+            conn, username=user.username, password=factory.PASSWORD, address="192.0.2.10",
+            kind=SessionKind.COOKIE, policy=LoginPolicy(),
+        )  # fmt: skip
+    client.cookies.set(SESSION_COOKIE, issued.token)
+    forged = await client.post("/api/v1/demo/ca/certificates", json=csr)
+    assert (forged.status_code, forged.json()["error"]["code"]) == (403, "csrf_token_invalid")
+    token = {"X-CSRF-Token": csrf_token_for(issued.token)}
+    done = await client.post("/api/v1/demo/ca/certificates", json=csr, headers=token)
+    assert done.status_code == 201, done.text

@@ -1,0 +1,65 @@
+"""Every signature made with a member's certificates, listed to that member (issue 12).
+
+A key made in a browser is bound to one member and one device; whatever it signs is
+listed to its member, so a member sees at once a signature it does not remember making
+(docs/api-auth.md, "Signatures"). The list is the platform's record, newest first, a
+page at a time by an opaque keyset cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+import asyncpg
+
+from accounts.errors import CursorInvalid
+from accounts.keys import signature_queries as queries
+from accounts.keys.model import Device, DeviceKind, SignaturePage, SignatureRecord
+from accounts.model import Actor
+
+
+def encode_cursor(at: datetime, key: str) -> str:
+    """The position after which the next page starts (opaque to clients)."""
+    raw = f"{at.isoformat()}|{key}".encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The position a cursor names; anything this server did not issue is refused."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, sep, key = raw.partition("|")
+        at = datetime.fromisoformat(stamp)
+    except ValueError:  # bad base64, UTF-8 or timestamp alike
+        raise CursorInvalid("the cursor is not one this server issued") from None
+    if not sep or not key or at.tzinfo is None:
+        raise CursorInvalid("the cursor is not one this server issued")
+    return at, key
+
+
+def _record(row: asyncpg.Record) -> SignatureRecord:
+    kind = row["device_kind"]
+    return SignatureRecord(
+        at=row["at"],
+        purpose=row["purpose"],
+        cert_sha256=row["cert_sha256"],
+        device=None if kind is None else Device(kind=DeviceKind(kind), label=row["device_label"]),
+        content_sha256=row["content_sha256"],
+        subject_type=row["subject_type"],
+        subject_id=row["subject_id"],
+        key=row["key"],
+    )
+
+
+async def list_signatures(
+    conn: asyncpg.Connection, actor: Actor, *, cursor: str | None, limit: int
+) -> SignaturePage:
+    """A page of the actor's own signatures, newest first (only its own: by user id)."""
+    before = decode_cursor(cursor) if cursor else None
+    rows = await queries.signatures(conn, actor.user_id, before=before, limit=limit + 1)
+    items = tuple(_record(r) for r in rows[:limit])
+    more = len(rows) > limit
+    last = items[-1] if items else None
+    next_cursor = encode_cursor(last.at, last.key) if more and last is not None else None
+    return SignaturePage(items=items, next_cursor=next_cursor)
