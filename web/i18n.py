@@ -107,6 +107,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "主持在线开标，实时查看每份投标的解密状态。",
         "Host online openings and watch every bid's decryption live.",
     ),
+    "section.evaluation_desk": ("评标会议", "Evaluation sessions"),
+    "section.evaluation_desk.body": (
+        "主持评标会议：签到与身份核验、开始、暂停与更换；副场核验身份并报告故障。",
+        "Host evaluation sessions: sign-in and identity checks, start, pauses and "
+        "replacements; assisting venues check identities and report faults.",
+    ),
     "section.draw_operate": ("专家抽取", "Expert draws"),
     "section.draw_operate.body": (
         "按代理机构的申请设定条件并执行抽取；操作人员无法浏览专家库。",

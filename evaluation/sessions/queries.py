@@ -114,6 +114,26 @@ async def sessions_of_user(conn: asyncpg.Connection, user_id: UUID) -> list[Stor
     return [_session(r) for r in await conn.fetch(SESSIONS_OF_USER, user_id)]
 
 
+RECENT_SESSIONS = """
+SELECT id, tender_id, lot, attempt, draw_id, department_id, main_venue_id, starts_at,
+policy::text AS policy, phase, phase_deadline, paused_at, pause_reason, started_at,
+chair_seat, sealed_at, closed_at
+FROM evaluation_sessions
+WHERE department_id = ANY($1::uuid[]) OR $2
+ORDER BY (phase IN ('closed', 'sealed')), starts_at DESC, id
+LIMIT $3
+"""
+
+
+async def recent_sessions(
+    conn: asyncpg.Connection, departments: Sequence[UUID] | None, limit: int
+) -> list[StoredSession]:
+    """Sessions of these departments (``None``: of every department), open ones first,
+    then the newest start first; at most ``limit``."""
+    rows = await conn.fetch(RECENT_SESSIONS, list(departments or ()), departments is None, limit)
+    return [_session(r) for r in rows]
+
+
 LOT_DRAWS = "SELECT DISTINCT draw_id FROM evaluation_sessions WHERE tender_id = $1 AND lot = $2"
 
 

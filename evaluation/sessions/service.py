@@ -322,3 +322,11 @@ async def sessions_of_tender(conn: asyncpg.Connection, tender_id: UUID) -> list[
 async def sessions_of_user(conn: asyncpg.Connection, user_id: UUID) -> list[StoredSession]:
     """The sessions in which the user holds a seat now (a member's own list)."""
     return await queries.sessions_of_user(conn, user_id)
+
+
+async def recent_sessions(
+    conn: asyncpg.Connection, departments: Sequence[UUID] | None, limit: int = 200
+) -> list[StoredSession]:
+    """The sessions overseers follow (centre staff: every department, ``None``; a
+    supervisor: its departments), open ones first (WEB decides who may list them)."""
+    return await queries.recent_sessions(conn, departments, limit)

@@ -83,6 +83,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     Role.CENTRE_STAFF: (
         _open("section.opening_hall", "/tenders"),
         _open("section.draw_operate", "/draws"),
+        _open("section.evaluation_desk", "/evaluations"),
         Section(key="section.venues", status="api_only", href="/api/v1/openapi.json"),
     ),
     Role.AGENCY: (
@@ -108,7 +109,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     Role.SUPERVISOR: (
         _open("section.entropy", "/draws"),
         _open("section.pool", "/expert-pool"),
-        Section(key="section.watch"),
+        _open("section.watch", "/evaluations"),
         Section(key="section.records"),
         _open("section.signing_keys", "/me/keys"),
     ),

@@ -32,9 +32,11 @@ from starlette.routing import BaseRoute, Route
 from accounts.errors import Unauthenticated
 from accounts.model import Actor, Role
 from evaluation.model import SessionState
+from evaluation.sessions import service as sessions
 from evaluation.sessions.errors import EvaluationSessionNotFound
 from expert_pool.answers import queries as draw_members
 from expert_pool.venues import queries as venue_queries
+from tender.lifecycle import load as load_tender
 from web import i18n
 from web.auth import csrf_token_for, current_actor, session_token
 from web.db.database import acquire
@@ -123,9 +125,10 @@ async def desk_page(request: Request) -> Response:
     async with acquire(services(request).pools.main) as conn:
         venues = await _venues(conn, actor, state)
     mine = [v for v in venues if v["mine"]]
-    # A user assigned to one of this session's assisting venues works that venue's desk;
-    # anyone else of the centre's staff hosts (the main venue's identity checks).
-    mode = "venue" if mine else "host"
+    # A user assigned to one of this session's assisting venues works that venue's desk
+    # (``?view=host`` for the host's: any centre staff user hosts, §3); anyone else of
+    # the centre's staff hosts.
+    mode = "venue" if mine and request.query_params.get("view") != "host" else "host"
     return _render(
         request, "desk.html", actor=actor, session_id=str(state.id), user_id=str(actor.user_id),
         mode=mode, venues=venues, my_venues=mine,
@@ -147,9 +150,37 @@ async def observe_page(request: Request) -> Response:
     )  # fmt: skip
 
 
+async def overseen_page(request: Request) -> Response:
+    """The sessions centre staff (every department's) and supervisors (their
+    departments') follow, open ones first: the workspace links here."""
+    async with acquire(services(request).pools.main) as conn:
+        try:
+            actor = await current_actor(request, conn)
+        except Unauthenticated:
+            actor = None
+        if actor is None:
+            return RedirectResponse("/login", status_code=303)
+        departments: list[UUID] | None = None
+        if not actor.has_role(Role.CENTRE_STAFF):
+            departments = sorted(actor.acting_for(Role.SUPERVISOR))
+            if not departments:
+                return RedirectResponse("/home", status_code=303)
+        rows = []
+        for found in await sessions.recent_sessions(conn, departments):
+            tender = await load_tender(conn, found.tender_id)
+            rows.append(
+                {"id": str(found.id), "project": f"{tender.content.title} · {found.lot}",
+                 "code": tender.code, "attempt": found.attempt,
+                 "phase": str(found.phase), "starts_at": found.starts_at}
+            )  # fmt: skip
+    view = "desk" if departments is None else "observe"
+    return _render(request, "desk_sessions.html", actor=actor, rows=rows, view=view)
+
+
 def routes() -> list[BaseRoute]:
-    """The desk and the observer view."""
+    """The desk and the observer view, and the list that leads to them."""
     return [
+        Route("/evaluations", overseen_page, methods=["GET"]),
         Route("/evaluations/{session_id}/desk", desk_page, methods=["GET"]),
         Route("/evaluations/{session_id}/observe", observe_page, methods=["GET"]),
     ]

@@ -56,6 +56,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "desk.loading": ("加载中…", "Loading…"),
     "desk.error": ("操作被拒绝：", "Refused: "),
     "desk.done": ("已完成。", "Done."),
+    # --- the overseers' list (/evaluations) ---
+    "desk.list.title": ("评标会议", "Evaluation sessions"),
+    "desk.list.hint": (
+        "交易中心工作人员主持或协助的评标会议、监督人员所监督部门的评标会议，进行中的在前。",
+        "The sessions the centre's staff host or assist, and those of the departments a "
+        "supervisor oversees; sessions under way first.",
+    ),
     # --- the desk ---
     "desk.title": ("评标会议 · 主持人工作台", "Evaluation session · host's desk"),
     "desk.title.venue": ("评标会议 · 副场工作台", "Evaluation session · venue desk"),
@@ -71,6 +78,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "see who is present here, and report faults.",
     ),
     "desk.your_venues": ("您负责的副场", "Your assisting venues"),
+    "desk.to_host": ("切换到主持人工作台", "Switch to the host's desk"),
+    "desk.to_venue": ("切换到副场工作台", "Switch to the venue desk"),
     "desk.host": ("主持人操作", "Host's actions"),
     "desk.open_sign_in": ("开启签到", "Open the sign-in"),
     "desk.start": ("开始评标", "Start the session"),
