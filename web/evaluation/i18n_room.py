@@ -121,6 +121,47 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "room.back": ("返回我的评标", "Back to my evaluations"),
 }
 
+# The session's events, as the room's log names them (docs/formats/evaluation-session.md
+# §5, evaluation-sheet.md §5, evaluation-report.md §7); an unlisted kind shows as sent.
+_KINDS: dict[str, tuple[str, str]] = {
+    "session.scheduled": ("会议已排期", "Session scheduled"),
+    "session.phase": ("阶段变更", "Phase changed"),
+    "session.paused": ("会议暂停", "Session paused"),
+    "session.resumed": ("会议恢复", "Session resumed"),
+    "session.sealed": ("会议封存", "Session sealed"),
+    "session.closed": ("评标结束", "Evaluation closed"),
+    "member.signed_in": ("签到", "Signed in"),
+    "member.present": ("身份已核验", "Identity confirmed"),
+    "member.declared": ("回避声明", "Declaration"),
+    "member.absent": ("缺席", "Absent"),
+    "member.replaced": ("已替换", "Replaced"),
+    "replacement.requested": ("申请替换", "Replacement requested"),
+    "replacement.approved": ("替换已批准", "Replacement approved"),
+    "bids.listed": ("公布项目与投标", "Project and bids shown"),
+    "chair.voted": ("组长投票", "Chair vote"),
+    "chair.revote": ("重新投票", "New round"),
+    "chair.elected": ("组长当选", "Chair elected"),
+    "chair.vacant": ("组长空缺", "Chair vacant"),
+    "time.short_vote": ("时间不足表决", "Time-short vote"),
+    "time.extended": ("截止时间延长", "Deadline extended"),
+    "sheet.submitted": ("评审表已密封提交", "Sheet sealed and submitted"),
+    "sheet.revealed": ("评审表已揭示", "Sheet revealed"),
+    "sheet.opened": ("评审表内容公开", "Sheet opened"),
+    "sheet.revised": ("评审表已修改", "Sheet revised"),
+    "qualification.result": ("资格评审结论", "Qualification result"),
+    "deviation.flagged": ("偏离标记", "Deviations flagged"),
+    "deviation.explained": ("偏离说明", "Deviation explained"),
+    "factual_error.recorded": ("记录事实性错误", "Factual error recorded"),
+    "clarification.asked": ("书面澄清", "Clarification asked"),
+    "clarification.answered": ("澄清已答复", "Clarification answered"),
+    "clarification.refused": ("澄清不予采纳", "Clarification refused"),
+    "ranking": ("汇总排序", "Ranking"),
+    "report.drafted": ("评标报告生成", "Report drafted"),
+    "report.dissent": ("不同意见", "Dissent"),
+    "report.signed": ("签署报告", "Report signed"),
+    "report.refused": ("拒绝签署", "Report refused"),
+}
+
 _SCRIPT: dict[str, tuple[str, str]] = {
     "js.lost": (
         "与评标会议的连接已断开，正在重新连接…",
@@ -266,6 +307,15 @@ _SCRIPT: dict[str, tuple[str, str]] = {
     "js.column.item": ("项目", "Item"),
     "js.column.value": ("结论/分值", "Finding / value"),
     "js.column.version": ("版本", "Version"),
+    "js.no_items": (
+        "本评标办法在这一阶段没有评审项：评审表为空，仍须密封提交。",
+        "The method has no items in this phase: the sheet is empty and is still sealed and "
+        "submitted.",
+    ),
+    "js.part.main": ("投标文件", "Bid"),
+    "js.part.technical": ("技术标", "Technical part"),
+    "js.part.commercial": ("商务标", "Commercial part"),
+    **{f"js.kind.{kind}": pair for kind, pair in _KINDS.items()},
 }
 
 CATALOGUE: Mapping[str, tuple[str, str]] = MappingProxyType({**_CATALOGUE, **_SCRIPT})

@@ -79,24 +79,32 @@ async def read_bid_file(request: Request) -> StreamingResponse:
             conn, actor, which, lot, bid, part, path, output_root=_output_root(request)
         )
     entry = opened.entry
-    name = entry.path.rsplit("/", 1)[-1]
+    media_type, delivery = file_delivery(entry.path.rsplit("/", 1)[-1])
     headers = {
         "Content-Length": str(entry.size),
-        "Content-Disposition": attachment(name),
+        **delivery,
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
         "X-Content-SHA256": entry.sha256,
         "X-Log-Index": str(opened.log_index),
     }
-    media_type = "application/octet-stream"
-    if name.lower().endswith(".pdf"):
-        # The scoring room shows a PDF in a frame of its own page (issue 12): inline, and
-        # framed by this origin only; anything else stays an attachment, never rendered.
-        media_type = "application/pdf"
-        headers["Content-Disposition"] = "inline" + headers["Content-Disposition"][10:]
-        headers["Content-Security-Policy"] = "frame-ancestors 'self'"
-        headers["X-Frame-Options"] = "SAMEORIGIN"
     return StreamingResponse(bid_files.read_chunks(opened), media_type=media_type, headers=headers)
+
+
+def file_delivery(name: str) -> tuple[str, dict[str, str]]:
+    """The media type and headers a bid file is served with, by its name.
+
+    The scoring room shows a PDF in a frame of its own page (issue 12): inline, framed
+    by this origin only. Anything else stays an attachment of no type, never rendered.
+    """
+    disposition = attachment(name)
+    if not name.lower().endswith(".pdf"):
+        return "application/octet-stream", {"Content-Disposition": disposition}
+    return "application/pdf", {
+        "Content-Disposition": "inline" + disposition.removeprefix("attachment"),
+        "Content-Security-Policy": "frame-ancestors 'self'",
+        "X-Frame-Options": "SAMEORIGIN",
+    }
 
 
 def _route(method: str, path: str, handler: Handler, summary: str, **extra: Any) -> ApiRoute:

@@ -142,8 +142,11 @@ function put(table, phase, seat, value) {
 
 function logEvent(event) {
   const list = $("events");
+  const known = "kind." + event.kind;
+  const name = T(known) === known ? event.kind : T(known);
+  const seat = typeof (event.data || {}).seat === "number" ? " · " + T("seat", { seat: event.data.seat }) : "";
   const item = el("li", { "data-kind": event.kind, "data-seq": event.seq },
-    localTime(event.at) + " · " + event.kind);
+    localTime(event.at) + " · " + name + seat);
   list.insertBefore(item, list.firstChild);
   while (list.children.length > 200) list.removeChild(list.lastChild);
 }
@@ -201,8 +204,9 @@ function renderSteps() {
   const you = v && v.you;
   const running = !room.sealed && room.phase !== "closed" && room.phase !== "scheduled";
   // Sign-in: from sign_in on, until signed in.
+  // Each step stays on screen while it is the session's business, then steps aside.
   const signIn = $("step-sign-in");
-  signIn.hidden = !(you && running && room.phase !== null);
+  signIn.hidden = !(you && running && room.phase !== null && (room.phase === "sign_in" || !you.present));
   if (you) {
     $("sign-in").disabled = you.signed_in;
     $("venue").disabled = you.signed_in;
@@ -212,7 +216,7 @@ function renderSteps() {
   const started = room.phase && !["scheduled", "sign_in", "sealed"].includes(room.phase);
   // Declaration: a present member, from conflicts on, once.
   const declared = you && room.declaredSeat === you.seat;
-  $("step-declare").hidden = !(you && you.present && started && running);
+  $("step-declare").hidden = !(you && you.present && started && running && (room.phase === "conflicts" || !declared));
   $("declare").disabled = Boolean(declared);
   setText("declare-state", declared ? T("declared") : "");
   // Chair vote: while electing, or the chair is vacant later.

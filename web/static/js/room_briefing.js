@@ -70,9 +70,14 @@ async function listFiles(room, b) {
       "data-path": f.path, "data-bid": f.bid_id, text: room.T("open") });
     button.addEventListener("click", () => openFile(room, b, f));
     return el("tr", { "data-bid": f.bid_id, "data-part": f.part, "data-path": f.path },
-      el("td", { text: names.get(f.bid_id) || f.bidder }), el("td", { text: f.part }),
+      el("td", { text: names.get(f.bid_id) || f.bidder }), el("td", { text: partName(room, f.part) }),
       el("td", { text: f.path }), el("td", { text: String(f.size) }), el("td", {}, button));
   }));
+}
+
+function partName(room, part) {
+  const key = "part." + part;
+  return room.T(key) === key ? part : room.T(key);
 }
 
 function fileUrl(b, f) {

@@ -66,6 +66,13 @@ function buildForm(room, phase, bids) {
   form.dataset.phase = phase;
   $("sheet-phase").textContent = room.phases[phase] || phase;
   const items = itemsOf(room.briefing.method, phase);
+  if (items.length === 0) {
+    // A method without items of this phase: the sheet has no entries, and is still
+    // sealed and submitted (Reg. 51's reasons apply whatever the documents list).
+    form.replaceChildren(el("p", { class: "no-items", text: T("no_items") }));
+    restoreDraft(room, phase);
+    return;
+  }
   form.replaceChildren(...bids.map((bid) => el("fieldset", { class: "sheet-bid", "data-bid": bid },
     el("legend", { text: bidName(room, bid) }),
     ...items.map((item) => row(T, bid, item)))));
@@ -118,7 +125,7 @@ async function saveDraft(room, phase) {
   try {
     await room.sign.vault.saveDraft(room.userId, room.sessionId, phase, { values: formValues(), savedAt });
     const state = $("draft-state");
-    state.textContent = room.T("draft_saved", { at: new Date(savedAt).toLocaleTimeString() });
+    state.textContent = room.T("draft_saved", { at: new Date(savedAt).toLocaleTimeString(document.documentElement.lang || undefined) });
     state.dataset.savedAt = savedAt;
   } catch (error) {
     room.fail(error);

@@ -75,8 +75,9 @@ export function shortHex(hex) {
   return typeof hex === "string" ? hex.slice(0, 16) + "…" : "—";
 }
 
+// In the page's language (zh-CN or en), in this device's time zone.
 export function localTime(iso) {
   if (!iso) return "—";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString(document.documentElement.lang || undefined);
 }

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from signing import sheets
 from signing.certs import dump_pem_certificate
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
-from tests.evaluation.kit import SessionWorld
+from tests.evaluation.kit import SessionWorld, send
 
 TIMEOUT_MS = 30_000
 
@@ -61,3 +63,38 @@ async def wait_text(page: Any, selector: str, text: str) -> None:
     """Until the element's text contains ``text`` (the page updates from its socket).
     Locators, not wait_for_function: the page's CSP forbids evaluating strings."""
     await page.locator(selector).filter(has_text=text).wait_for(state="attached")
+
+
+async def seal_others(
+    conn: asyncpg.Connection, w: SessionWorld, phase: str, entries: tuple[sheets.Entry, ...]
+) -> dict[int, bytes]:
+    """Every member but seat 1 seals and submits ``entries`` (as the client does);
+    their keys, for :func:`reveal_others`."""
+    keys = {}
+    for seat in range(2, len(w.members) + 1):
+        member = w.member(seat)
+        body = sheets.build_sheet(
+            sheets.Sheet(
+                session=w.state.id,
+                phase=phase,
+                seat=seat,
+                generation=1,
+                version=1,
+                salt=sheets.new_salt(),
+                entries=entries,
+            )
+        )
+        who = w.template.member_identities[member.user_id]
+        keys[seat] = sheets.new_key()
+        sealed = sheets.seal_and_sign(
+            body, keys[seat], sheets.new_nonce(), who.certificate, who.key, chain=who.chain
+        )
+        await send(conn, w, member, "submit_sheet", sealed.submit_data())
+    return keys
+
+
+async def reveal_others(
+    conn: asyncpg.Connection, w: SessionWorld, phase: str, keys: dict[int, bytes]
+) -> None:
+    for seat, key in keys.items():
+        await send(conn, w, w.member(seat), "reveal", sheets.reveal_data(phase, key))

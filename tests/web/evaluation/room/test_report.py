@@ -19,7 +19,7 @@ from web.settings import Settings
 
 
 @pytest.mark.browser
-async def test_a_member_dissents_then_signs_the_new_version_in_the_browser(
+async def test_a_member_dissents_and_signs_the_new_version_another_refuses_it(
     browser: Any,
     live_server: LiveServer,
     conn: asyncpg.Connection,
@@ -27,7 +27,8 @@ async def test_a_member_dissents_then_signs_the_new_version_in_the_browser(
     settings: Settings,
     tmp_path: Path,
 ) -> None:
-    """Seat 2 reads the ranking, writes a dissent (version 2), signs version 2."""
+    """Seat 2 reads the ranking, writes a dissent (version 2), signs version 2; seat 3
+    refuses it with a reason."""
     await to_signing(conn, w, settings.data_dir)
     page = await member_page(browser, live_server, w, 2)
     try:
@@ -52,5 +53,22 @@ async def test_a_member_dissents_then_signs_the_new_version_in_the_browser(
         )
         assert row is not None
         assert openssl_verifies(tmp_path, w, bytes(row["body"]), bytes(row["signature"]))
+    finally:
+        await page.context.close()
+    # Seat 3 refuses version 2 with a reason (Reg. 53: a refusal, not an agreement).
+    page = await member_page(browser, live_server, w, 3)
+    try:
+        await page.wait_for_selector("#report[data-version='2']", state="attached")
+        await page.fill("#refuse-reason", "不同意排序结果。")
+        await page.click("#refuse-report")
+        await page.wait_for_selector(
+            "#report-state[data-answer='report.refused']", state="attached"
+        )
+        counted = await conn.fetchval(
+            "SELECT counted_as_agreement FROM evaluation_report_refusals"
+            " WHERE session_id = $1 AND seat = 3 AND version = 2",
+            w.state.id,
+        )
+        assert counted is False
     finally:
         await page.context.close()

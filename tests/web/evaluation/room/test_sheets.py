@@ -16,44 +16,17 @@ from evaluation.model import Phase
 from signing import sheets
 from signing.certs import dump_pem_certificate
 from tests.conftest import LiveServer
-from tests.evaluation.kit import SessionWorld, load, send
+from tests.evaluation.kit import SessionWorld, load
 from tests.web.evaluation.closing import POINTS
 from tests.web.evaluation.kit import in_qualification
-from tests.web.evaluation.room.browser_kit import import_key, member_page, open_room, wait_text
-
-
-async def _seal_others(
-    conn: asyncpg.Connection, w: SessionWorld, phase: str, entries: tuple[sheets.Entry, ...]
-) -> dict[int, bytes]:
-    """Every member but seat 1 seals and submits ``entries`` (as the client does)."""
-    keys = {}
-    for seat in range(2, len(w.members) + 1):
-        member = w.member(seat)
-        body = sheets.build_sheet(
-            sheets.Sheet(
-                session=w.state.id,
-                phase=phase,
-                seat=seat,
-                generation=1,
-                version=1,
-                salt=sheets.new_salt(),
-                entries=entries,
-            )
-        )
-        who = w.template.member_identities[member.user_id]
-        keys[seat] = sheets.new_key()
-        sealed = sheets.seal_and_sign(
-            body, keys[seat], sheets.new_nonce(), who.certificate, who.key, chain=who.chain
-        )
-        await send(conn, w, member, "submit_sheet", sealed.submit_data())
-    return keys
-
-
-async def _reveal_others(
-    conn: asyncpg.Connection, w: SessionWorld, phase: str, keys: dict[int, bytes]
-) -> None:
-    for seat, key in keys.items():
-        await send(conn, w, w.member(seat), "reveal", sheets.reveal_data(phase, key))
+from tests.web.evaluation.room.browser_kit import (
+    import_key,
+    member_page,
+    open_room,
+    reveal_others,
+    seal_others,
+    wait_text,
+)
 
 
 async def _row(conn: asyncpg.Connection, w: SessionWorld, phase: str) -> asyncpg.Record:
@@ -114,9 +87,9 @@ async def test_a_sheet_survives_a_closed_tab_is_sealed_in_the_page_and_revealed_
         await page.wait_for_selector("#sheet:not([hidden])")
         await page.click("#submit-sheet")
         await page.wait_for_selector("#sealed-state[data-version='1']")
-        keys = await _seal_others(conn, w, "qualification", ())
+        keys = await seal_others(conn, w, "qualification", ())
         await wait_text(page, "#reveal-state", "已揭示第 1 版")
-        await _reveal_others(conn, w, "qualification", keys)
+        await reveal_others(conn, w, "qualification", keys)
         await wait_text(page, "#phase", "详细评审打分")
         qualification = await _row(conn, w, "qualification")
         assert qualification["plaintext"] is not None
@@ -169,9 +142,9 @@ async def test_a_sheet_survives_a_closed_tab_is_sealed_in_the_page_and_revealed_
             for item, points in POINTS.items()
             for i, b in enumerate(w.state.bids)
         )
-        keys = await _seal_others(conn, w, "scoring", entries)
+        keys = await seal_others(conn, w, "scoring", entries)
         await wait_text(page, "#reveal-state", "已揭示第 1 版")
-        await _reveal_others(conn, w, "scoring", keys)
+        await reveal_others(conn, w, "scoring", keys)
         await wait_text(page, "#phase", "商务标开启")
         assert (await load(conn, w)).phase is Phase.COMMERCIAL_OPENING
         revealed = await _row(conn, w, "scoring")

@@ -74,6 +74,8 @@ async def test_a_member_signs_in_declares_votes_and_reads_the_briefing_and_a_fil
         assert await _reads(conn) == before + 1  # each read is logged, as over the API
         await page.wait_for_selector("#countdown:not(:empty)")  # the qualification's deadline
         assert await page.inner_text("#deadline") != "—"
+        await page.click("#time-short")
+        await wait_text(page, "#time-short-state", f"1/{len(w.members)}")
     finally:
         await page.context.close()
 
