@@ -45,6 +45,8 @@ SHOTS = {
     "room-report": "main",
 }
 LANGS = ("zh-CN", "en")
+# Where the pages show a refused command (room: #error; desk and observer: #desk-error).
+ERROR_BOXES = "#error:visible, #desk-error:visible"
 
 
 @dataclasses.dataclass(eq=False)
@@ -139,3 +141,13 @@ class Shots:
         await who.reload()
         if settle is not None:
             await settle(who)
+
+
+async def alerts(people: list[Person]) -> str:
+    """Every page's visible error box (a refused command) and its uncaught errors."""
+    out = []
+    for who in people:
+        for text in await who.page.locator(ERROR_BOXES).all_inner_texts():
+            out.append(f"{who.name}: {text.strip()}")
+        out += [f"{who.name}: uncaught {e}" for e in who.errors]
+    return "\n".join(out)
