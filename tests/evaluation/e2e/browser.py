@@ -31,18 +31,18 @@ GUIDE_IMAGES = ROOT / "docs" / "guide" / "evaluation"
 # otherwise into the test's own folder, and the guide's list of them is checked.
 UPDATE_GUIDE = os.environ.get("ETENDER_GUIDE_SHOTS") == "1"
 
-# Each screenshot of the guide: name → the page's element to capture.
+# Each screenshot of the guide: name → the part of the page it shows.
 SHOTS = {
     "keys": "main",
-    "room-sign-in": "main",
-    "desk-host": "main",
+    "room-sign-in": "#room",
     "desk-venue": "main",
-    "room-qualification": "main",
-    "room-scoring": "main",
-    "room-review": "main",
-    "room-chair": "main",
+    "desk-host": "main",
+    "room-qualification": "#sheet",
+    "room-scoring": "#sheet",
+    "room-review": "#reveal",
+    "room-chair": "#chair-controls",
     "observe": "main",
-    "room-report": "main",
+    "room-report": "#report",
 }
 LANGS = ("zh-CN", "en")
 # Where the pages show a refused command (room: #error; desk and observer: #desk-error).
@@ -123,12 +123,14 @@ class Shots:
     async def take(
         self, who: Person, name: str, settle: Callable[[Person], Awaitable[None]] | None = None
     ) -> None:
-        """``name``-zh-CN.png and ``name``-en.png of ``who``'s page as it is now; the page
+        """``name``-zh-CN.jpg and ``name``-en.jpg of ``who``'s page as it is now; the page
         is left in Chinese."""
         for lang in LANGS:
             await self._show(who, lang, settle)
-            target = self.folder / f"{name}-{lang}.png"
-            await who.page.locator(SHOTS[name]).first.screenshot(path=str(target))
+            target = self.folder / f"{name}-{lang}.jpg"
+            # JPEG: the guide's pictures are read, not measured, and a tenth the size.
+            part = who.page.locator(SHOTS[name]).first
+            await part.screenshot(path=str(target), type="jpeg", quality=70)
             self.taken.append(target.name)
         await self._show(who, LANGS[0], settle)
 

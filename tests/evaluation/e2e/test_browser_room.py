@@ -345,7 +345,7 @@ async def test_seven_members_at_three_venues_evaluate_and_sign_in_their_browsers
     device_of = {r["user_id"]: r["device_kind"] for r in devices}
     for user_id in (*(u.id for u in lot.committee), lot.world.supervisor.user_id):
         assert device_of[user_id] == "browser"
-    assert sorted(shots.taken) == sorted(f"{n}-{lang}.png" for n in SHOTS for lang in LANGS)
+    assert sorted(shots.taken) == sorted(f"{n}-{lang}.jpg" for n in SHOTS for lang in LANGS)
 
 
 async def _token(pool: asyncpg.Pool, user: UUID) -> str:
