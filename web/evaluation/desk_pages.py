@@ -70,6 +70,13 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
 
+def _bids_json(state: SessionState) -> str:
+    """The session's bids by id with their bidders' names, for the scripts to name the
+    bids results speak of: staff and supervisors see the briefing anyway (§5)."""
+    bids = [{"bid": str(b.bid_id), "bidder": b.bidder, "name": b.name} for b in state.bids]
+    return json.dumps({"bids": bids}, ensure_ascii=False)
+
+
 def is_supervisor_of(actor: Actor, state: SessionState) -> bool:
     """A supervisor whose grant covers the tender's department (the observer)."""
     return state.department_id in actor.acting_for(Role.SUPERVISOR)
@@ -132,7 +139,7 @@ async def desk_page(request: Request) -> Response:
     return _render(
         request, "desk.html", actor=actor, session_id=str(state.id), user_id=str(actor.user_id),
         mode=mode, venues=venues, my_venues=mine,
-        venues_json=json.dumps(venues, ensure_ascii=False),
+        venues_json=json.dumps(venues, ensure_ascii=False), bids_json=_bids_json(state),
     )  # fmt: skip
 
 
@@ -147,6 +154,7 @@ async def observe_page(request: Request) -> Response:
     return _render(
         request, "observe.html", actor=actor, session_id=str(state.id),
         user_id=str(actor.user_id), bundle=bundle_context()["bundle"],
+        bids_json=_bids_json(state),
     )  # fmt: skip
 
 

@@ -5,7 +5,8 @@
 // a venue's own staff at an assisting venue), and the faults venues report.
 // The server decides every command; the page offers only what this user may do.
 import { connect } from "/static/js/live.js";
-import { cell, command, el, eventItem, keepInputs, pageTexts, refresher, seatLabel, when }
+import { cell, command, el, eventItem, keepInputs, pageTexts, refresher, rememberBids, seatLabel,
+         when }
   from "/static/js/desk_common.js";
 
 const root = document.getElementById("desk");
@@ -230,6 +231,7 @@ function renderStatus() {
 
 function render(snapshot) {
   view = snapshot;
+  rememberBids(view.briefing);
   if (!view.staff) return; // not staff after all: the server decided
   for (const f of view.staff.faults || []) faults.set(f.id, f);
   renderStatus();

@@ -7,6 +7,7 @@ export function pageTexts(root) {
   const texts = JSON.parse(root.dataset.texts);
   const t = (key) => (key in texts ? texts[key] : key);
   t.lang = root.dataset.lang;
+  if (root.dataset.bids) rememberBids(JSON.parse(root.dataset.bids));
   return { texts, t };
 }
 
@@ -47,6 +48,18 @@ export function seatLabel(seat) {
   return "专家" + seat;
 }
 
+// Bids by id, from the briefing (bids.listed, or the snapshot's): results name bids by
+// id only, a person reads the bidder's name.
+const bidNames = new Map();
+
+export function rememberBids(briefing) {
+  for (const b of (briefing && briefing.bids) || []) bidNames.set(b.bid, b.name || b.bidder);
+}
+
+function bidName(id) {
+  return bidNames.get(id) || String(id).slice(0, 8);
+}
+
 // One readable line per event (docs/formats/evaluation-session.md §5 and the sheet,
 // report, clarification and note formats). Sealed content never reaches staff or
 // supervisors; a sheet's submission carries its commitment only, shown as such.
@@ -76,6 +89,7 @@ export function describe(event, t) {
     case "replacement.detail":
       return seat + " · " + t("desk.cause." + d.cause) + " · " + d.reason;
     case "bids.listed":
+      rememberBids(d);
       return (d.title || "") + " · " + (d.lot_title || d.lot || "") + " · " + (d.bids || []).length;
     case "chair.voted":
       return seat + " · #" + d.round;
@@ -95,15 +109,18 @@ export function describe(event, t) {
               d.sheet && d.sheet.entries ? d.sheet.entries.length + " entries" : null]
         .filter(Boolean).join(" · ");
     case "deviation.flagged":
-      return (d.items || []).map((i) => seatLabel(i.seat) + " " + i.item).join("、");
+      return (d.items || []).map((i) => seatLabel(i.seat) + " " + bidName(i.bid) + " " + i.item)
+        .join("、");
     case "deviation.explained":
-      return seat + " · " + d.item + " · " + d.text;
+      return seat + " · " + bidName(d.bid) + " · " + d.item + " · " + d.text;
     case "qualification.result":
-      return (d.bids || []).map((b) => (b.name || b.bidder || String(b.bid).slice(0, 8)) +
-        (b.passed ? " ✓" : " ✗")).join("、");
+      return (d.bids || []).map((b) => bidName(b.bid) + (b.passed ? " ✓" : " ✗" +
+        (b.reasons && b.reasons.length ? " (" + b.reasons.join(", ") + ")" : ""))).join("、");
     case "ranking":
-      return (d.ranking || d.items || []).map((r) => "#" + r.rank + " " +
-        (r.name || r.bidder || String(r.bid).slice(0, 8))).join("、");
+      return (d.ranking || []).map((r) => "#" + r.rank + " " + bidName(r.bid) +
+        (r.total !== null && r.total !== undefined ? " " + r.total : "")).join("、");
+    case "clarification.asked":
+      return bidName(d.bid) + " · " + (d.question || "");
     case "supervisor.note":
       return String(d.id).slice(0, 8) + " · sha256 " + String(d.sha256).slice(0, 16) + "…";
     case "fault.reported":

@@ -13,6 +13,12 @@
 const FINAL_CLOSES = new Set([4401, 4403, 4404, 4422]); // refusals: reconnecting cannot help
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15000;
+// A venue PC whose network dies may not see its socket close for minutes (no FIN ever
+// arrives): a quiet socket is asked for a sign of life — a `presence` repeating the
+// current state, acknowledged and recorded nowhere (docs/live-sessions.md) — and one
+// that stays silent is given up and reconnected, so the banner tells the truth.
+const HEARTBEAT_MS = 30000;
+const HEARTBEAT_TIMEOUT_MS = 15000;
 const DEFAULT_TEXTS = {
   connecting: "Connecting…",
   lost: "Connection lost — reconnecting…",
@@ -37,7 +43,7 @@ function closedError(code) {
 /**
  * Connect to the live session `sessionId`.
  * options: {onEvent(event), onStatus(status, info), banner: Element, texts: {...},
- *           after: seq to start from (default 0)}
+ *           after: seq to start from (default 0), heartbeatMs, heartbeatTimeoutMs}
  */
 export function connect(sessionId, options = {}) {
   const texts = Object.assign({}, DEFAULT_TEXTS, options.texts || {});
@@ -53,6 +59,10 @@ export function connect(sessionId, options = {}) {
   let attempt = 0;
   let timer = null;
   let bannerTimer = null;
+  let beat = null;      // the heartbeat's interval
+  let beatWait = null;  // waiting for the heartbeat's answer
+  let beatId = null;
+  let lastHeard = 0;    // when the current socket last sent anything
   let readyResolve;
   let readyReject;
 
@@ -115,7 +125,32 @@ export function connect(sessionId, options = {}) {
     if (ok) entry.resolve(value); else entry.reject(value);
   }
 
+  function alive() {
+    clearTimeout(beatWait);
+    beatWait = null;
+    beatId = null;
+  }
+
+  function heartbeat() {
+    if (!helloed || beatId !== null || socket.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - lastHeard < (options.heartbeatMs || HEARTBEAT_MS)) return; // not quiet
+    beatId = clientId();
+    socket.send(JSON.stringify({ id: beatId, type: "presence", data: { state: "active" } }));
+    beatWait = setTimeout(abandon, options.heartbeatTimeoutMs || HEARTBEAT_TIMEOUT_MS);
+  }
+
+  function abandon() {
+    // The socket said nothing: treat it as dropped now rather than when TCP gives up.
+    const dead = socket;
+    dead.onmessage = null;
+    dead.onclose = null;
+    try { dead.close(); } catch (e) { /* closing a dead socket may throw: it is gone */ }
+    onClose({ target: dead, code: 1006 });
+  }
+
   function onMessage(message) {
+    alive(); // any frame is a sign of life
+    lastHeard = Date.now();
     let frame;
     try { frame = JSON.parse(message.data); } catch (e) { return; }
     if (frame.type === "hello") {
@@ -169,6 +204,8 @@ export function connect(sessionId, options = {}) {
   function onClose(event) {
     if (event.target !== socket) return;
     helloed = false;
+    alive();
+    clearInterval(beat);
     if (closed) return;
     if (FINAL_CLOSES.has(event.code)) {
       closed = true;
@@ -199,6 +236,8 @@ export function connect(sessionId, options = {}) {
     socket = new WebSocket(url);
     socket.onmessage = onMessage;
     socket.onclose = onClose;
+    clearInterval(beat);
+    beat = setInterval(heartbeat, options.heartbeatMs || HEARTBEAT_MS);
   }
 
   /** Send a command; resolves with ack.seq (or the answer frame of a query). */
@@ -225,6 +264,8 @@ export function connect(sessionId, options = {}) {
     closed = true;
     clearTimeout(timer);
     clearTimeout(bannerTimer);
+    clearInterval(beat);
+    alive();
     if (socket) socket.close(1000);
     for (const id of Array.from(pending.keys())) settle(id, false, closedError(1000));
   }

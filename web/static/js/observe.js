@@ -5,7 +5,7 @@
 // signing module (CONTRACTS.md §1) over the exact bytes of docs/api-evaluation.md
 // "Supervisors' notes", sent as the `note` command, listed from GET …/notes.
 import { connect } from "/static/js/live.js";
-import { cell, command, el, eventItem, pageTexts, refresher, seatLabel, when }
+import { cell, command, el, eventItem, pageTexts, refresher, rememberBids, seatLabel, when }
   from "/static/js/desk_common.js";
 
 const root = document.getElementById("observe");
@@ -107,6 +107,7 @@ function renderSheets() {
 
 function render(snapshot) {
   view = snapshot;
+  rememberBids(view.briefing);
   if (!view.staff) return;
   renderStatus();
   renderMembers();

@@ -6,6 +6,7 @@ the connection was down is sent once it is back and applied once."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import asyncpg
@@ -50,7 +51,7 @@ async def test_the_desk_says_lost_then_resumed_and_misses_no_event_nor_doubles_o
 
         expected = [e.seq for e in await events(conn, w) if e.audience in STAFF_SEES]
         await page.wait_for_function(
-            f"document.querySelectorAll('#events li[data-seq]').length >= {len(expected)}"
+            f"() => document.querySelectorAll('#events li[data-seq]').length >= {len(expected)}"
         )
         shown = await page.eval_on_selector_all(
             "#events li[data-seq]", "items => items.map(i => Number(i.dataset.seq))"
@@ -114,3 +115,47 @@ async def test_the_client_answers_queries_acks_and_refusals_and_stops_at_a_final
     assert out["closeCode"] == 4403
     assert out["statuses"] == ["connecting", "closed"]
     assert out["afterClose"]["code"] == "live_closed"
+
+
+WATCH = """async (arg) => {
+  const { connect } = await import("/static/js/live.js");
+  window.statuses = [];
+  window.seen = [];
+  window.live = connect(arg.session, {
+    onStatus: (s) => window.statuses.push(s), onEvent: (e) => window.seen.push(e.seq),
+    heartbeatMs: 300, heartbeatTimeoutMs: 1000 });
+  await window.live.ready;
+}"""
+
+
+@pytest.mark.browser
+async def test_a_socket_gone_silent_is_given_up_and_resumed(
+    browser: Any, conn: asyncpg.Connection, w: SessionWorld, live_server: LiveServer
+) -> None:
+    """The network swallows everything but closes nothing (a dead venue link): the
+    heartbeat goes unanswered, the client says lost, reconnects and resumes, and the
+    event committed meanwhile arrives once."""
+    sockets: list[dict[str, bool]] = []
+
+    async def route(ws: Any) -> None:
+        state = {"dead": False}
+        sockets.append(state)
+        server = ws.connect_to_server()
+        ws.on_message(lambda m: None if state["dead"] else server.send(m))
+        server.on_message(lambda m: None if state["dead"] else ws.send(m))
+
+    async with signed_in(browser, live_server, w.staff.username) as page:
+        await page.route_web_socket(re.compile(r".*/api/v1/live/.*"), route)
+        await page.evaluate(WATCH, {"session": str(w.state.id)})
+        for state in sockets:
+            state["dead"] = True
+        await send(conn, w, w.staff, "open_sign_in")
+        await page.wait_for_function("() => window.statuses.includes('resumed')")
+        await page.wait_for_function("() => window.live.lastSeq >= 2")
+        statuses = await page.evaluate("window.statuses")
+        seen = await page.evaluate("window.seen")
+        await page.evaluate("window.live.close()")
+    assert statuses == ["connecting", "open", "lost", "resumed"]
+    assert len(sockets) == 2
+    expected = [e.seq for e in await events(conn, w) if e.audience in STAFF_SEES]
+    assert seen == expected

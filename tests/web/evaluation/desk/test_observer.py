@@ -40,8 +40,9 @@ async def test_the_supervisor_follows_the_session_approves_and_writes_a_signed_n
     tmp_path: Path,
 ) -> None:
     """Live: the sign-in and the member's name appear without a reload; the host asks
-    to replace seat 2, the supervisor approves from the page; a note signed in the
-    browser is listed and verifies with openssl over the documented bytes."""
+    to replace seat 2, the supervisor approves from the page; without a key the page
+    points to the keys page; a note signed in the browser is listed and verifies with
+    openssl over the documented bytes."""
     identity = await supervisor_identity(conn, w)
     ca = w.scenario.world.ca
     key_pem = identity.key.private_bytes(
@@ -71,15 +72,24 @@ async def test_the_supervisor_follows_the_session_approves_and_writes_a_signed_n
         await page.wait_for_selector("#events li[data-kind='replacement.approved']")
         assert await page.is_hidden("#desk-error")
 
+        # No key in this browser yet: the page says where to get one, nothing is sent.
+        await page.fill("#note-text", NOTE)
+        await page.click("#sign-note")
+        await page.wait_for_selector("#no-key:visible")
+        assert await page.locator("#no-key a[href='/me/keys']").count() == 1
+
         await page.evaluate(IMPORT_KEY, {"user": str(w.supervisor.user_id), "key": key_pem,
                                          "cert": cert_pem})  # fmt: skip
         await page.fill("#note-text", NOTE)
         await page.click("#sign-note")
         await page.wait_for_selector("#notes tbody tr[data-note]")
+        assert await page.is_hidden("#no-key")
         await page.wait_for_selector("#events li[data-kind='supervisor.note']")
         assert NOTE.split("\n")[0] in await page.inner_text("#notes")
         assert page.errors == []
 
+    count = "SELECT count(*) FROM evaluation_notes WHERE session_id = $1"
+    assert await conn.fetchval(count, w.state.id) == 1  # the keyless try sent nothing
     stored = await conn.fetchrow(
         "SELECT id, text, signature FROM evaluation_notes WHERE session_id = $1", w.state.id
     )
