@@ -171,6 +171,11 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "连接已恢复，错过的事件已补齐。",
         "Connection resumed: missed events caught up.",
     ),
+    "js.conn_closed": (
+        "连接已关闭：您已不是本评标会议的参与者（回避、缺席或被替换），或会话已失效。",
+        "Connection closed: you are no longer a participant of this session (recused, absent "
+        "or replaced), or your sign-in has expired.",
+    ),
     "js.connecting": ("正在连接…", "Connecting…"),
     "js.paused": (
         "会议已暂停，须在 {at} 前恢复。",
@@ -251,6 +256,11 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "Version {version} sealed and submitted, commitment {commitment}. The key stays on "
         "this device until the reveal.",
     ),
+    "js.resent": (
+        "本机保存的第 {version} 版密封评审表此前未送达，现已提交。",
+        "Sealed version {version}, kept on this device, had not reached the session: it is "
+        "submitted now.",
+    ),
     "js.resubmit": (
         "截止前可修改后重新提交（新版本）。",
         "Until the deadline you may resubmit (a new version).",
@@ -307,6 +317,13 @@ _SCRIPT: dict[str, tuple[str, str]] = {
     "js.column.item": ("项目", "Item"),
     "js.column.value": ("结论/分值", "Finding / value"),
     "js.column.version": ("版本", "Version"),
+    "js.decided.result": ("得分/评审价", "Result"),
+    "js.decided.tie_rule": ("同分规则", "Tie rule"),
+    "js.decided.submission": ("递交时间", "Submission time"),
+    "js.decided.bid_id": ("投标编号（委员会按招标文件确定）", "Bid id (the committee settles it)"),
+    "js.member_sums": ("各成员技术评分合计", "Each member's technical sum"),
+    "js.rejected": ("否决投标", "Rejected bids"),
+    "js.deviations": ("偏离复核", "Deviation review"),
     "js.no_items": (
         "本评标办法在这一阶段没有评审项：评审表为空，仍须密封提交。",
         "The method has no items in this phase: the sheet is empty and is still sealed and "

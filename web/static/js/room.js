@@ -95,7 +95,7 @@ const REFRESHING = new Set([
   "session.resumed", "session.sealed", "session.closed",
 ]);
 
-function onEvent(event) {
+function onEvent(event, { quiet = false } = {}) {
   const d = event.data || {};
   const mine = room.view && room.view.you && d.seat === room.view.you.seat;
   switch (event.kind) {
@@ -128,6 +128,7 @@ function onEvent(event) {
     default: break;
   }
   logEvent(event);
+  if (quiet) return; // replaying what happened before this page: rendered once, at the end
   if (REFRESHING.has(event.kind) && room.live) refresh();
   render();
 }
@@ -203,8 +204,8 @@ function renderSteps() {
   const v = room.view;
   const you = v && v.you;
   const running = !room.sealed && room.phase !== "closed" && room.phase !== "scheduled";
-  // Sign-in: from sign_in on, until signed in.
   // Each step stays on screen while it is the session's business, then steps aside.
+  // Sign-in: during the sign-in, and later until the member's sign-in counts.
   const signIn = $("step-sign-in");
   signIn.hidden = !(you && running && room.phase !== null && (room.phase === "sign_in" || !you.present));
   if (you) {
@@ -294,12 +295,12 @@ async function main() {
       if (status === "resumed" || status === "open") refresh();
     },
     banner: $("conn-banner"),
-    texts: { lost: T("lost"), resumed: T("resumed"), connecting: T("connecting") },
+    texts: { lost: T("lost"), resumed: T("resumed"), connecting: T("connecting"), closed: T("conn_closed") },
   });
   await room.live.ready;
   await refresh();
   // Events that arrived before the first snapshot: folded now that "you" is known.
-  for (const event of pending.splice(0)) { noteDeclared(event); onEvent(event); }
+  for (const event of pending.splice(0)) { noteDeclared(event); onEvent(event, { quiet: true }); }
   room.folding = true;
   render();
   setInterval(tick, 1000);

@@ -4,7 +4,7 @@
 // clarifications (docs/api-evaluation.md, "Clarifications").
 import { $, el, showPoints, yuan, shortHex } from "/static/js/room_util.js";
 import { bidName, errorOf } from "/static/js/room_briefing.js";
-import { sheetPhaseOf, mySeat } from "/static/js/room_sheet.js";
+import { sheetPhaseOf, mySeat, itemsOf } from "/static/js/room_sheet.js";
 
 let fetched = null;    // {version, sha256, bytes, report}
 let fetching = null;
@@ -55,15 +55,36 @@ function readable(room, r) {
   out.push(el("h3", { text: T("rank") }));
   out.push(table([T("rank"), T("column.bid"), T("total"), T("evaluated_price"), T("decided_by")],
     r.outcome.ranking.map((x) => [String(x.rank), name(x.bid), x.total === null ? "—" : showPoints(x.total),
-      x.evaluated_price_fen === null ? "—" : yuan(x.evaluated_price_fen), x.decided_by || "—"])));
+      x.evaluated_price_fen === null ? "—" : yuan(x.evaluated_price_fen),
+      x.decided_by ? T("decided." + x.decided_by) : "—"])));
   out.push(el("h3", { text: T("candidates") }));
   out.push(el("ol", { id: "report-candidates" }, ...r.outcome.candidates.map((c) => el("li", { text: c.name }))));
   out.push(el("h3", { text: T("qualification") }));
   out.push(el("ul", {}, ...r.qualification.result.map((b) => el("li", {
     text: name(b.bid) + "：" + (b.passed ? T("passed") : T("failed") + " · " + b.reasons.map((x) => T("reason." + x)).join("、")),
   }))));
+  if (r.scores.length) {
+    // Each member's technical sum per bid (evaluation-method.md §3.5), from its latest points.
+    const sums = new Map();
+    for (const x of r.scores) {
+      const key = x.seat + "|" + x.bid;
+      sums.set(key, (sums.get(key) || 0) + x.points);
+    }
+    out.push(el("h3", { text: T("member_sums") }));
+    out.push(table([T("column.seat"), T("column.bid"), T("total")],
+      [...sums.entries()].map(([key, sum]) => {
+        const [seat, bid] = key.split("|");
+        return [T("seat", { seat }), name(bid), showPoints(sum)];
+      })));
+  }
+  if (r.rejected.length) {
+    out.push(el("h3", { text: T("rejected") }));
+    out.push(el("ul", {}, ...r.rejected.map((x) => el("li", {
+      text: name(x.bid) + "：" + x.reasons.map((c) => T("reason." + c)).join("、"),
+    }))));
+  }
   if (r.deviations.length) {
-    out.push(el("h3", { text: T("column.value") }));
+    out.push(el("h3", { text: T("deviations") }));
     out.push(table([T("column.seat"), T("column.bid"), T("column.item"), T("column.value")],
       r.deviations.map((d) => [T("seat", { seat: d.seat }), name(d.bid), d.item,
         showPoints(d.value) + " → " + showPoints(d.final) + (d.explanation ? " · " + d.explanation : "")])));
@@ -95,6 +116,14 @@ export function renderChair(room) {
   if (select.options.length !== seats.length) {
     select.replaceChildren(...seats.map((s) => el("option", { value: String(s.seat), text: s.label })));
   }
+  // The items of the phase under review: a factual error names one of them.
+  const phase = sheetPhaseOf(room.phase);
+  const items = phase && room.briefing ? itemsOf(room.briefing.method, phase) : [];
+  const itemSelect = $("error-item");
+  if (itemSelect.dataset.items !== items.map((i) => i.id).join(",")) {
+    itemSelect.dataset.items = items.map((i) => i.id).join(",");
+    itemSelect.replaceChildren(...items.map((i) => el("option", { value: i.id, text: i.name })));
+  }
   const answered = [...room.clarifications.values()].filter((c) => c.status === "clarification.answered");
   const ids = $("clar-id");
   if (ids.dataset.ids !== answered.map((c) => c.id).join(",")) {
@@ -113,8 +142,14 @@ export function renderClarifications(room) {
     room.T("clar_asked", { bid: bidName(room, c.bid), question: c.question || "" }),
     c.answer ? el("div", { text: room.T("clar_answer", { answer: c.answer }) }) : null,
     c.reason ? el("div", { text: room.T("clar_refused", { reason: c.reason }) }) : null)));
-  if (all.some((c) => c.status === "clarification.answered" && !c.answer)) answers(room);
+  const missing = all.filter((c) => c.status === "clarification.answered" && !c.answer && !asked.has(c.id));
+  if (missing.length) {
+    for (const c of missing) asked.add(c.id); // once per answer: the list is read, not polled
+    answers(room);
+  }
 }
+
+const asked = new Set();
 
 async function answers(room) {
   const response = await fetch("/api/v1/evaluations/" + room.sessionId + "/clarifications", { credentials: "same-origin" });
@@ -141,7 +176,7 @@ export function wireReport(room) {
   $("close-phase").addEventListener("click", () => room.send("close_phase", {}).then(done, ignore));
   $("record-error").addEventListener("click", () => room.send("record_error", {
     phase: sheetPhaseOf(room.phase), seat: Number($("error-seat").value), bid: $("error-bid").value,
-    item: $("error-item").value.trim(), text: $("error-text").value.trim(),
+    item: $("error-item").value, text: $("error-text").value.trim(),
   }).then(done, ignore));
   $("ask-clarification").addEventListener("click", () => room.send("ask_clarification", {
     bid: $("clar-bid").value, question: $("clar-question").value.trim(),

@@ -13,6 +13,8 @@ export const REASONS = ["no_signature", "not_qualified", "two_bids", "price_abov
 let built = null;      // "<phase>|<bids>" of the form on the page
 let sealedShown = null;
 const revealing = new Set();
+const resent = new Set();   // "<phase>|<version>" sent by this page: resend() leaves them
+const acked = {};           // phase → the latest version this page's submission was acknowledged
 
 export function sheetPhaseOf(phase) {
   if (!phase) return null;
@@ -207,9 +209,11 @@ async function submit(room) {
   $("submit-sheet").disabled = true;
   try {
     const { sign } = room;
-    const stored = await sign.vault.getSealed(room.userId, room.sessionId, phase);
+    // The server numbers a seat's submissions 1, 2, … (evaluation-sheet.md §5) and the
+    // sheet must name the number it gets: the latest the session announced, plus one.
+    // (or the latest this page had acknowledged, when its event is still on the way).
     const server = (room.submitted[phase] || {})[you.seat];
-    const version = Math.max(stored ? stored.version : 0, server ? server.version : 0) + 1;
+    const version = Math.max(server ? server.version : 0, acked[phase] || 0) + 1;
     const sheetBytes = sign.sheets.build({ session: room.sessionId, phase, seat: you.seat,
       generation: you.generation, version, entries });
     const bytes = sheetBytes instanceof Promise ? await sheetBytes : sheetBytes;
@@ -217,8 +221,11 @@ async function submit(room) {
     const signature = await sign.cms.signDetached(room.key, bytes, { purpose: "sheet" });
     // The key is kept before anything is sent: a closed tab after the send loses nothing.
     await sign.vault.putSealed(room.userId, room.sessionId, phase, { version, sheetBytes: bytes,
-      key: sealed.key, nonce: sealed.nonce, commitment: sealed.commitment });
+      key: sealed.key, nonce: sealed.nonce, commitment: sealed.commitment, ciphertext: sealed.ciphertext });
+    // This page sends it itself (live.js resends it after a reconnect): never resend() it.
+    resent.add(phase + "|" + version);
     await room.send("submit_sheet", await sign.sheets.submitData(sealed, signature, phase));
+    acked[phase] = version;
     sealedShown = null;
   } catch (error) {
     room.fail(error && error.code ? error : { code: "error", message: String(error) });
@@ -235,12 +242,36 @@ async function showSealed(room, phase) {
   if (sealedShown === key) return;
   sealedShown = key;
   const stored = await room.sign.vault.getSealed(room.userId, room.sessionId, phase);
+  if (stored && stored.ciphertext && stored.version === (server ? server.version : 0) + 1) {
+    // Sealed and kept here, never acknowledged (the tab closed right after sealing):
+    // sent now, signed again over the same bytes — the same commitment, key and nonce.
+    sealedShown = null;
+    await resend(room, phase, stored);
+    return;
+  }
   const box = $("sealed-state");
   if (!stored || !server) { box.textContent = ""; delete box.dataset.version; return; }
   box.dataset.version = String(server.version);
   box.dataset.commitment = server.commitment;
   box.textContent = room.T("submitted", { version: server.version, commitment: shortHex(server.commitment) }) +
     " " + room.T("resubmit");
+}
+
+async function resend(room, phase, stored) {
+  const key = phase + "|" + stored.version;
+  if (resent.has(key) || room.submitting || !room.key) return;
+  resent.add(key);
+  room.submitting = true;
+  try {
+    const signature = await room.sign.cms.signDetached(room.key, stored.sheetBytes, { purpose: "sheet" });
+    await room.send("submit_sheet", room.sign.sheets.submitData(stored, signature, phase));
+    room.say(room.T("resent", { version: stored.version }));
+  } catch (error) {
+    room.fail(error && error.code ? error : { code: "error", message: String(error) });
+  } finally {
+    room.submitting = false;
+    room.render();
+  }
 }
 
 // The reveal: in a reveal phase, send the vault's key for this member's latest sealed
@@ -259,6 +290,10 @@ export async function autoReveal(room, { manual = false } = {}) {
   room.autoRevealTried = base;
   revealing.add(base);
   try {
+    // Events may arrive in a burst after a reconnect: reveal only in the phase the
+    // session is in now, as the server says.
+    const view = await room.live.snapshot();
+    if (view.phase !== phase || view.paused_at) { room.autoRevealTried = null; return; }
     const stored = await room.sign.vault.getSealed(room.userId, room.sessionId, base);
     if (!stored) { room.fail({ code: "sheet_key_missing", message: room.T("no_sealed") }); return; }
     if (hexOf(room, stored.commitment) !== server.commitment || stored.version !== server.version) {

@@ -10,9 +10,10 @@ from typing import Any
 import asyncpg
 import pytest
 
+from evaluation.model import Phase
 from tests.conftest import LiveServer
-from tests.evaluation.kit import SessionWorld
-from tests.web.evaluation.closing import to_signing
+from tests.evaluation.kit import SessionWorld, load
+from tests.web.evaluation.closing import to_ranking, to_signing
 from tests.web.evaluation.room.browser_kit import import_key, member_page, open_room, wait_text
 from tests.web.evaluation.room.test_sheets import openssl_verifies
 from web.settings import Settings
@@ -35,6 +36,8 @@ async def test_a_member_dissents_and_signs_the_new_version_another_refuses_it(
         await import_key(page, w, 2)
         await open_room(page, live_server, w)
         await page.wait_for_selector("#report[data-version='1']", state="attached")
+        # The session's past replayed on load (reveal phases included) asks nothing again.
+        assert await page.is_hidden("#error")
         ranked = page.locator("#report-body table").first.locator("tbody tr")
         assert await ranked.count() == len(w.state.bids)  # every bid passed and is ranked
         assert await page.is_hidden("#chair-controls")  # seat 1 chairs
@@ -70,5 +73,33 @@ async def test_a_member_dissents_and_signs_the_new_version_another_refuses_it(
             w.state.id,
         )
         assert counted is False
+    finally:
+        await page.context.close()
+
+
+@pytest.mark.browser
+async def test_the_chair_ranks_and_drafts_the_report_from_the_page(
+    browser: Any,
+    live_server: LiveServer,
+    conn: asyncpg.Connection,
+    w: SessionWorld,
+    settings: Settings,
+) -> None:
+    """Seat 1, elected chair: "Rank", then "Draft the report"; the room shows version 1."""
+    await to_ranking(conn, w, settings.data_dir)
+    page = await member_page(browser, live_server, w, 1)
+    try:
+        await wait_text(page, "#phase", "汇总排序")
+        await page.click("#rank")
+        await page.wait_for_selector("#events li[data-kind=ranking]", state="attached")
+        await page.click("#draft-report")
+        await wait_text(page, "#phase", "签署评标报告")
+        await page.wait_for_selector("#report[data-version='1']", state="attached")
+        assert (await load(conn, w)).phase is Phase.SIGNING
+        sha = await page.get_attribute("#report", "data-sha256")
+        stored = await conn.fetchval(
+            "SELECT sha256 FROM evaluation_reports WHERE session_id = $1 AND current", w.state.id
+        )
+        assert sha == stored  # the page hashed the very bytes the members sign
     finally:
         await page.context.close()

@@ -94,7 +94,7 @@ async def test_flags_are_explained_or_revised_and_the_chair_records_an_error(
         # A factual error on seat 2's entry, and a clarification.
         await page.select_option("#error-seat", "2")
         await page.select_option("#error-bid", bid[2])
-        await page.fill("#error-item", "c2.1")
+        await page.select_option("#error-item", "c2.1")
         await page.fill("#error-text", "此项应按业绩证明计分。")
         await page.click("#record-error")
         await page.wait_for_selector(f"#factual-errors li[data-seat='2'][data-bid='{bid[2]}']")

@@ -115,6 +115,13 @@ async def test_a_sheet_survives_a_closed_tab_is_sealed_in_the_page_and_revealed_
             await page.fill(selector, value)
         await page.click("#submit-sheet")
         await page.wait_for_selector("#sealed-state[data-version='1']")
+        assert (
+            await conn.fetchval(
+                "SELECT max(version) FROM evaluation_sheets WHERE session_id = $1 AND seat = 1",
+                w.state.id,
+            )
+            == 1
+        )  # sent once
         sealed = await _row(conn, w, "scoring")
         assert sealed["revealed_key"] is None
         assert sealed["plaintext"] is None
@@ -159,5 +166,44 @@ async def test_a_sheet_survives_a_closed_tab_is_sealed_in_the_page_and_revealed_
         }
         # The page shows every revealed sheet (panel sheet.opened).
         await page.wait_for_selector("#opened tbody tr[data-phase=scoring][data-seat='1']")
+    finally:
+        await context.close()
+
+
+@pytest.mark.browser
+async def test_a_sheet_sealed_but_never_sent_is_sent_when_the_room_reopens(
+    browser: Any, live_server: LiveServer, conn: asyncpg.Connection, w: SessionWorld
+) -> None:
+    """The tab closed between keeping the sealed sheet and sending it: the reopened room
+    sends that very submission (its commitment), and reveals it later — nothing lost."""
+    await in_qualification(conn, w)
+    page = await member_page(browser, live_server, w, 1)
+    context = page.context
+    try:
+        await import_key(page, w, 1)
+        commitment = await page.evaluate(
+            """async (sessionId) => {
+                const root = document.getElementById("room");
+                const sign = await import(root.dataset.signBundle);
+                const bytes = sign.sheets.build({session: sessionId, phase: "qualification",
+                    seat: 1, generation: 1, version: 1, entries: []});
+                const sealed = sign.sheets.seal(bytes);
+                await sign.vault.putSealed(root.dataset.user, sessionId, "qualification",
+                    {version: 1, sheetBytes: bytes, key: sealed.key, nonce: sealed.nonce,
+                     commitment: sealed.commitment, ciphertext: sealed.ciphertext});
+                return sign.hex(sealed.commitment);
+            }""",
+            str(w.state.id),
+        )
+        await page.close()
+        assert await _row(conn, w, "qualification") is None  # nothing was sent
+        page = await context.new_page()
+        await open_room(page, live_server, w)
+        await page.wait_for_selector("#sealed-state[data-version='1']")
+        assert bytes((await _row(conn, w, "qualification"))["commitment"]).hex() == commitment
+        keys = await seal_others(conn, w, "qualification", ())
+        await wait_text(page, "#reveal-state", "已揭示第 1 版")
+        await reveal_others(conn, w, "qualification", keys)
+        await wait_text(page, "#phase", "详细评审打分")
     finally:
         await context.close()

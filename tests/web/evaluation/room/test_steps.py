@@ -103,3 +103,31 @@ async def test_the_room_says_when_the_connection_is_lost_and_when_it_resumed(
         await page.wait_for_selector("#events li[data-kind='member.signed_in']")
     finally:
         await page.context.close()
+
+
+@pytest.mark.browser
+async def test_a_member_who_declares_a_conflict_leaves_and_the_room_says_so(
+    browser: Any, live_server: LiveServer, conn: asyncpg.Connection, w: SessionWorld
+) -> None:
+    """A conflict, explained, recuses the member: the session closes its socket (4403)
+    and the room says it is no longer a participant."""
+    await send(conn, w, w.staff, "open_sign_in")
+    for seat, member in enumerate(w.members, start=1):
+        await send(conn, w, member, "sign_in", {"venue": MAIN_VENUE.id})
+        await send(conn, w, w.staff, "confirm_identity", {"seat": seat})
+    await send(conn, w, w.staff, "start")
+    page = await member_page(browser, live_server, w, 3)
+    try:
+        await page.check("#conflict-yes")
+        await page.fill("#conflict-explanation", "本人曾在投标人处任职。")
+        await page.click("#declare")
+        await page.wait_for_selector("#conn-banner[data-live=closed]")
+        assert "已不是本评标会议的参与者" in await page.inner_text("#conn-banner")
+        declared = await conn.fetchrow(
+            "SELECT conflict, explanation FROM evaluation_declarations"
+            " WHERE session_id = $1 AND seat = 3",
+            w.state.id,
+        )
+        assert (declared["conflict"], declared["explanation"]) == (True, "本人曾在投标人处任职。")
+    finally:
+        await page.context.close()
