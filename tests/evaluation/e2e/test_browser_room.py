@@ -44,7 +44,7 @@ from signing.demo_ca import DemoCA
 from tests.accounts.factory import CONSOLE, PASSWORD, actor_for, make_organisation, make_user
 from tests.conftest import CloneDatabase
 from tests.evaluation.e2e import findings
-from tests.evaluation.e2e.browser import LANGS, alerts, SHOTS, Person, Shots, browser_key, person
+from tests.evaluation.e2e.browser import LANGS, SHOTS, Person, Shots, alerts, browser_key, person
 from tests.evaluation.e2e.flow import VOTES, open_commercial_parts, schedule, venue_plan
 from tests.evaluation.e2e.scenario import MAIN, REMOTE, CrossCity
 from tests.evaluation.servers import Servers
