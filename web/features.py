@@ -80,8 +80,8 @@ def page_routes() -> list[BaseRoute]:
         *tender_pages.routes(),
         *opening_pages.routes(),
         *evaluation_pages.routes(),
-        *evaluation_room.routes(),
         *evaluation_desk.routes(),
+        *evaluation_room.routes(),
     ]
 
 
