@@ -10,49 +10,28 @@ from __future__ import annotations
 
 import json
 
-import jinja2
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.errors import Unauthenticated
-from web import i18n, jsbundle
+from web import i18n, jsbundle, pages
 from web.accounts import i18n_keys as texts
-from web.auth import csrf_token_for, current_actor, session_token
 from web.db.database import acquire
-from web.http import SECURITY_HEADERS
 from web.services import services
-
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 async def keys_page(request: Request) -> Response:
     async with acquire(services(request).pools.main) as conn:
-        try:
-            actor = await current_actor(request, conn)
-        except Unauthenticated:
-            actor = None
+        actor = await pages.signed_in(request, conn)
     if actor is None:
         return RedirectResponse("/login", status_code=303, headers={"Cache-Control": "no-store"})
     lang = i18n.negotiate(request)
-    token = session_token(request)
-    html = _ENV.get_template("keys/keys.html").render(
-        t=lambda key, **params: texts.translate(lang, key, **params),
-        lang=lang,
-        languages=i18n.LANGUAGES,
-        path=request.url.path,
-        actor=actor,
-        csrf_token=csrf_token_for(token) if token else None,
-        script_texts=json.dumps(texts.script_texts(lang), ensure_ascii=False),
+    context = {
+        "actor": actor,
+        "script_texts": json.dumps(texts.script_texts(lang), ensure_ascii=False),
         **jsbundle.template_context(),
-    )
-    return HTMLResponse(html, headers=SECURITY_HEADERS)
+    }
+    return pages.render(request, "keys/keys.html", texts.translate, context)
 
 
 def routes() -> list[BaseRoute]:

@@ -24,12 +24,10 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.errors import Unauthenticated
 from accounts.model import Actor, Role
 from evaluation.model import SessionState
 from evaluation.sessions import service as sessions
@@ -37,37 +35,19 @@ from evaluation.sessions.errors import EvaluationSessionNotFound
 from expert_pool.answers import queries as draw_members
 from expert_pool.venues import queries as venue_queries
 from tender.lifecycle import load as load_tender
-from web import i18n
-from web.auth import csrf_token_for, current_actor, session_token
+from web import i18n, pages
 from web.db.database import acquire
 from web.evaluation import core
 from web.evaluation import i18n_desk as texts
-from web.http import SECURITY_HEADERS
 from web.jsbundle import template_context as bundle_context
 from web.services import services
-
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     lang = i18n.negotiate(request)
-    token = session_token(request)
-    html = _ENV.get_template(f"evaluation/{template}").render(
-        t=lambda key, **params: texts.translate(lang, key, **params),
-        lang=lang,
-        languages=i18n.LANGUAGES,
-        path=request.url.path,
-        csrf_token=csrf_token_for(token) if token else None,
-        script_texts=json.dumps(texts.script_texts(lang), ensure_ascii=False),
-        **context,
-    )
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    script_texts = json.dumps(texts.script_texts(lang), ensure_ascii=False)
+    context = {"script_texts": script_texts, **context}
+    return pages.render(request, f"evaluation/{template}", texts.translate, context, status=status)
 
 
 def _bids_json(state: SessionState) -> str:
@@ -106,10 +86,7 @@ async def _venues(
 async def _load(request: Request) -> tuple[Actor, SessionState] | Response:
     """The signed-in actor and the session, or the response that replaces the page."""
     async with acquire(services(request).pools.main) as conn:
-        try:
-            actor = await current_actor(request, conn)
-        except Unauthenticated:
-            actor = None
+        actor = await pages.signed_in(request, conn)
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         try:
@@ -165,10 +142,7 @@ async def overseen_page(request: Request) -> Response:
     """The sessions centre staff (every department's) and supervisors (their
     departments') follow, open ones first: the workspace links here."""
     async with acquire(services(request).pools.main) as conn:
-        try:
-            actor = await current_actor(request, conn)
-        except Unauthenticated:
-            actor = None
+        actor = await pages.signed_in(request, conn)
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         departments: list[UUID] | None = None

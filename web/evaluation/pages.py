@@ -17,55 +17,26 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.errors import Unauthenticated
 from accounts.model import Actor, Role
 from evaluation.model import Phase, SessionState
 from evaluation.sessions.errors import EvaluationSessionNotFound
 from evaluation.sessions.views import started
 from tender.lifecycle import load
-from web import i18n
-from web.auth import csrf_token_for, current_actor, session_token
+from web import i18n, pages
 from web.db.database import acquire
 from web.evaluation import core
 from web.evaluation import i18n as texts
-from web.http import SECURITY_HEADERS
 from web.services import services
 
 SESSION_JS = Path(__file__).parents[1] / "templates" / "evaluation" / "session.js"
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
 
 def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
-    lang = i18n.negotiate(request)
-    token = session_token(request)
-    html = _ENV.get_template(f"evaluation/{template}").render(
-        t=lambda key, **params: texts.translate(lang, key, **params),
-        lang=lang,
-        languages=i18n.LANGUAGES,
-        path=request.url.path,
-        csrf_token=csrf_token_for(token) if token else None,
-        **context,
-    )
-    return HTMLResponse(html, headers=SECURITY_HEADERS)
-
-
-async def _actor(request: Request, conn: asyncpg.Connection) -> Actor | None:
-    try:
-        return await current_actor(request, conn)
-    except Unauthenticated:
-        return None
+    return pages.render(request, f"evaluation/{template}", texts.translate, context)
 
 
 async def _row(conn: asyncpg.Connection, actor: Actor, state: SessionState) -> dict[str, Any]:
@@ -88,7 +59,7 @@ async def _row(conn: asyncpg.Connection, actor: Actor, state: SessionState) -> d
 async def my_sessions(request: Request) -> Response:
     """The signed-in expert's sessions, newest attempt last."""
     async with acquire(services(request).pools.main) as conn:
-        actor = await _actor(request, conn)
+        actor = await pages.signed_in(request, conn)
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         found = await core.of_member(conn, actor.user_id)
@@ -113,7 +84,7 @@ async def session_page(request: Request) -> Response:
     """One session: each user's own view, else read-only (the script asks the API,
     which decides who may see it)."""
     async with acquire(services(request).pools.main) as conn:
-        actor = await _actor(request, conn)
+        actor = await pages.signed_in(request, conn)
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         try:

@@ -21,54 +21,24 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.errors import Unauthenticated
-from accounts.model import Actor
 from evaluation.model import Phase, SessionState
 from evaluation.sessions.errors import EvaluationSessionNotFound
 from expert_pool.answers import queries as draw_venues
 from expert_pool.venues import queries as venue_catalogue
-from web import i18n, jsbundle
-from web.auth import csrf_token_for, current_actor, session_token
+from web import i18n, jsbundle, pages
 from web.db.database import acquire
 from web.evaluation import core
 from web.evaluation import i18n_room as texts
-from web.http import SECURITY_HEADERS
 from web.services import services
-
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = i18n.negotiate(request)
-    token = session_token(request)
-    html = _ENV.get_template(f"evaluation/{template}").render(
-        t=lambda key, **params: texts.translate(lang, key, **params),
-        lang=lang,
-        languages=i18n.LANGUAGES,
-        path=request.url.path,
-        csrf_token=csrf_token_for(token) if token else None,
-        **jsbundle.template_context(),
-        **context,
-    )
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
-
-
-async def _actor(request: Request, conn: asyncpg.Connection) -> Actor | None:
-    try:
-        return await current_actor(request, conn)
-    except Unauthenticated:
-        return None
+    context = {**jsbundle.template_context(), **context}
+    return pages.render(request, f"evaluation/{template}", texts.translate, context, status=status)
 
 
 async def _session(conn: asyncpg.Connection, raw: str) -> SessionState | None:
@@ -95,7 +65,7 @@ def _json(value: Any) -> str:
 async def room_page(request: Request) -> Response:
     """The room for a seated member; anyone else a refusal page (403/404)."""
     async with acquire(services(request).pools.main) as conn:
-        actor = await _actor(request, conn)
+        actor = await pages.signed_in(request, conn)
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         state = await _session(conn, request.path_params["session_id"])

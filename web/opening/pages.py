@@ -15,21 +15,17 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.errors import Unauthenticated
 from accounts.model import Role
 from tender.errors import TenderError, TenderNotFound
 from tender.lifecycle import load
 from tender.opening import session as live_opening
-from web import i18n
-from web.auth import csrf_token_for, current_actor, session_token
+from web import i18n, pages
 from web.db.database import acquire
 from web.errormap import status_for
-from web.http import SECURITY_HEADERS
 from web.services import services
 
 HALL_JS = Path(__file__).parents[1] / "templates" / "opening" / "hall.js"
@@ -69,36 +65,17 @@ def translate(lang: str, key: str) -> str:
     return entry[0] if lang == "zh-CN" else entry[1]
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = i18n.negotiate(request)
-    token = session_token(request)
-    html = _ENV.get_template(f"opening/{template}").render(
-        t=lambda key: translate(lang, key),
-        lang=lang,
-        languages=i18n.LANGUAGES,
-        path=request.url.path,
-        csrf_token=csrf_token_for(token) if token else None,
-        **context,
-    )
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    return pages.render(
+        request, f"opening/{template}", lambda lang, key: translate(lang, key), context,
+        status=status,
+    )  # fmt: skip
 
 
 async def hall_page(request: Request) -> Response:
     """The hall of one lot; signing in is required (attendance is recorded)."""
     async with acquire(services(request).pools.main) as conn:
-        try:
-            actor = await current_actor(request, conn)
-        except Unauthenticated:
-            actor = None
+        actor = await pages.signed_in(request, conn)
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         try:
