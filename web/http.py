@@ -67,7 +67,12 @@ class ApiRoute:
     # (name, type, description[, required]); required unless a fourth item says False.
     query: Sequence[tuple[str, type, str] | tuple[str, type, str, bool]] = ()
     auth: bool = True
+    # The success answer's media type, and any other it may take (an opened bid file is
+    # application/pdf when it is a PDF, octet-stream otherwise).
     content_type: str = JSON_TYPE
+    other_content_types: tuple[str, ...] = ()
+    # A raw request body (an upload's bytes) instead of JSON ``body``: its media type.
+    request_type: str | None = None
     # The status of success: 201 for a created resource, 204 for no content; the
     # OpenAPI document states it, so it must be what the handler answers.
     status: int = 200

@@ -120,5 +120,5 @@ ROUTES = [
            response=BidFileList),
     _route("GET", f"{L}/bids/{{bid_id}}/files/{{part}}/{{path:path}}", read_bid_file,
            "One opened bid file's bytes; every read is logged (evaluation.bid_file_read)",
-           content_type="application/octet-stream"),
+           content_type="application/octet-stream", other_content_types=("application/pdf",)),
 ]  # fmt: skip

@@ -96,7 +96,10 @@ def _operation(route: ApiRoute, ref: dict[type, Any]) -> dict[str, Any]:
     elif route.response is not None:
         ok["content"] = {route.content_type: {"schema": ref[route.response]}}
     elif route.content_type != JSON_TYPE:
-        ok["content"] = {route.content_type: {"schema": {"type": "string"}}}
+        ok["content"] = {
+            media: {"schema": {"type": "string"}}
+            for media in (route.content_type, *route.other_content_types)
+        }
     error = {"description": "Error", "content": {JSON_TYPE: {"schema": ref[ErrorBody]}}}
     op: dict[str, Any] = {
         "summary": route.summary,
@@ -128,6 +131,9 @@ def _operation(route: ApiRoute, ref: dict[type, Any]) -> dict[str, Any]:
             "required": True,
             "content": {JSON_TYPE: {"schema": ref[route.body]}},
         }
+    elif route.request_type is not None:
+        binary = {"type": "string", "contentMediaType": route.request_type}
+        op["requestBody"] = {"required": True, "content": {route.request_type: {"schema": binary}}}
     op["security"] = [{"bearer": []}, {"cookie": []}] if route.auth else []
     return op
 

@@ -331,7 +331,7 @@ ROUTES = [
     _route("PUT", "/uploads/{upload_id}", put_chunk,
            "Append bytes at the committed offset (the last byte completes the part)",
            response=UploadBody, query=(("offset", int, "the committed offset"),),
-           content_type="application/octet-stream"),
+           request_type="application/octet-stream"),
     _route("POST", f"{LOT}/bid", submit_bid, "Submit (or replace) a bid by a signed statement",
            body=StatementBody, response=ReceiptBody, status=201),
     _route("POST", f"{LOT}/bid/withdraw", withdraw_bid, "Withdraw a bid by a signed statement",

@@ -57,3 +57,15 @@ def test_path_parameters_have_formats() -> None:
     assert bare == []
     tender = doc["paths"]["/api/v1/tenders/{tender_id}"]["get"]["parameters"][0]
     assert tender["schema"] == {"type": "string", "format": "uuid"}
+
+
+def test_raw_bodies_and_answers_are_documented_with_their_own_media_types() -> None:
+    """An upload's PUT sends octet-stream and answers JSON (the fuzzer found the answer
+    documented as octet-stream); an opened bid file answers octet-stream, or PDF."""
+    paths = _document()["paths"]
+    put = paths["/api/v1/uploads/{upload_id}"]["put"]
+    assert list(put["requestBody"]["content"]) == ["application/octet-stream"]
+    assert list(put["responses"]["200"]["content"]) == ["application/json"]
+    read = "/api/v1/tenders/{tender_id}/lots/{lot}/bids/{bid_id}/files/{part}/{path}"
+    answers = paths[read]["get"]["responses"]["200"]["content"]
+    assert sorted(answers) == ["application/octet-stream", "application/pdf"]
