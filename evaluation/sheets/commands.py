@@ -29,6 +29,7 @@ from evaluation.sheets.errors import (
     SheetNoneCounted,
     SheetNotSubmitted,
     SheetPhaseClosed,
+    SheetReviewOpen,
     SheetSignerMismatch,
 )
 from evaluation.sheets.queries import SheetRow
@@ -105,7 +106,24 @@ async def close_phase(ctx: Ctx) -> list[Emit]:
     if sealing:
         return emits + await ctx.ops.advance(ctx)
     gone = frozenset(m.seat for m in missing)
-    return emits + await progress.settle(ctx, phase, gone=gone, flag=bool(gone))
+    emits += await progress.settle(ctx, phase, gone=gone, flag=bool(gone))
+    if not emits:
+        # Everyone revealed; what holds the phase is its review, which only the members
+        # (explain, revise) can finish: say what is open rather than ack a no-op.
+        raise SheetReviewOpen(
+            f"the {phase} review is not done: the items listed wait for an explanation "
+            "or a revision",
+            details={"phase": str(phase), "items": await _open_items(ctx, phase)},
+        )
+    return emits
+
+
+async def _open_items(ctx: Ctx, phase: SheetPhase) -> list[dict[str, object]]:
+    """(seat, bid, item) of each flagged item or factual error the review still waits for."""
+    sheets = await service.member_sheets(ctx.conn, ctx.state, phase)
+    review = await service.review(ctx.conn, ctx.state, phase)
+    open_notes = service.open_items(review, service.revised_items(sheets))
+    return [{"seat": n.seat, "bid": str(n.bid), "item": n.item} for n in open_notes]
 
 
 def _holds(rows: list[SheetRow], sealing: bool) -> bool:

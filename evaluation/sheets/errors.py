@@ -14,6 +14,7 @@
     ├── SheetErrorAlreadyRecorded          sheet_error_already_recorded_conflict 409
     ├── SheetRevisionInvalid               sheet_revision_invalid               422
     ├── SheetNoneCounted                   sheet_none_counted_conflict          409
+    ├── SheetReviewOpen                    sheet_review_open_conflict           409
     └── QualificationNotAnnounced          sheet_qualification_not_announced_conflict 409
 
 Entries the lot's method refuses are the method's ``evaluation_sheet_invalid``
@@ -116,6 +117,17 @@ class SheetNoneCounted(EvaluationError):
     evaluates: docs/formats/evaluation-session.md §2)."""
 
     code = "sheet_none_counted_conflict"
+    status = 409
+
+
+class SheetReviewOpen(EvaluationError):
+    """Closing a reveal phase when every seated member revealed but the review is not
+    done: flagged deviations unexplained and unrevised, or factual errors unresolved.
+    Nobody is absent to mark, and the phase moves on only once the review is complete
+    (evaluation-method.md §3.4): the command would change nothing, so it is refused —
+    every accepted command causes an event (evaluation-session.md §4)."""
+
+    code = "sheet_review_open_conflict"
     status = 409
 
 

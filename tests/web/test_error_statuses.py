@@ -422,6 +422,7 @@ STATUS: dict[str, int] = {
     "sheet_not_submitted_conflict": 409,
     "sheet_phase_closed_conflict": 409,
     "sheet_qualification_not_announced_conflict": 409,
+    "sheet_review_open_conflict": 409,
     "sheet_revision_invalid": 422,
     "sheet_signature_mismatch": 422,
     "sheet_signer_mismatch": 422,

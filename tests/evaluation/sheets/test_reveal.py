@@ -218,6 +218,27 @@ async def test_the_last_reveal_flags_deviations_and_waits_for_them(ev: Session) 
     assert ev.ops.advanced == [Phase.SCORING_REVEAL]
 
 
+async def test_closing_a_reveal_whose_review_is_still_open_is_refused_with_its_items(
+    ev: Session,
+) -> None:
+    """Everyone revealed, seat 3's deviation unexplained: past the deadline the chair's
+    close_phase has nobody to mark absent and the review holds the phase — refused with
+    sheet_review_open_conflict naming the open item, nothing written (an outside tester
+    saw it acknowledged with no event: every accepted command causes one)."""
+    await sealed_by_all(ev, scores={3: {**SCORES, (0, "1.1"): 2000}})
+    for seat in (1, 2, 3):
+        await ev.reveal(seat)
+    assert ev.state.phase_deadline is not None
+    error = await refused(
+        ev, "sheet_review_open_conflict", 1, "close_phase", {}, now=ev.state.phase_deadline
+    )
+    assert error.details == {
+        "phase": "scoring",
+        "items": [{"seat": 3, "bid": str(ev.bids[0]), "item": "1.1"}],
+    }
+    assert ev.ops.absent == []
+
+
 async def test_closing_the_reveal_marks_members_who_did_not_reveal_absent(ev: Session) -> None:
     """A member whose client cannot reveal in time is handled as absent: its sheets void,
     the others' review goes on."""
