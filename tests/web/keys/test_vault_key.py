@@ -49,3 +49,18 @@ async def test_a_member_gets_the_same_key_every_time_and_another_member_another(
         assert base64.urlsafe_b64encode(secret).rstrip(b"=").decode() not in caplog.text
         assert secret.hex() not in caplog.text
     assert await _log_size(pool) == before
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE user_vault_keys SET key = key", "DELETE FROM user_vault_keys"],
+)
+async def test_the_app_role_only_makes_and_reads_vault_keys(
+    pool: asyncpg.Pool, statement: str
+) -> None:
+    """Migration 0070: a changed or deleted vault key would make a member's sealed sheets
+    in the browser unreadable before the reveal; the application may insert and select."""
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT current_user") == "etender_app"
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="user_vault_keys"):
+            await conn.execute(statement)
