@@ -166,3 +166,60 @@ async def test_the_next_member_on_a_shared_browser_reads_nothing_of_the_previous
         assert back["keys"] == 1
     finally:
         await context.close()
+
+
+# A record as 1.0.0 kept it, in the clear, written straight into IndexedDB.
+PUT_LEGACY = """async (arg) => {
+  const db = await new Promise((ok, ko) => {
+    const r = indexedDB.open("etender-sign"); r.onsuccess = () => ok(r.result);
+    r.onerror = () => ko(r.error);
+  });
+  const bytes = (text) => new TextEncoder().encode(text);
+  const write = (store, value) => new Promise((ok, ko) => {
+    const tx = db.transaction(store, "readwrite"); tx.objectStore(store).put(value);
+    tx.oncomplete = () => ok(); tx.onerror = () => ko(tx.error);
+  });
+  await write("sealed", {userId: arg.user, sessionId: arg.session, phase: "scoring", version: 1,
+    sheetBytes: bytes(arg.sheet), key: bytes("k".repeat(32)), nonce: bytes("n".repeat(12)),
+    commitment: bytes("c".repeat(32)), ciphertext: null, sealedAt: "2026-01-01T00:00:00Z",
+    revealedAt: null});
+  await write("drafts", {userId: arg.user, sessionId: arg.session, phase: "scoring",
+    draft: {values: {mark: arg.sheet}}, savedAt: "2026-01-01T00:00:00Z"});
+  db.close();
+}"""
+
+
+@pytest.mark.browser
+async def test_a_record_kept_in_the_clear_by_1_0_0_is_sealed_when_its_member_reads_it(
+    browser: Any, live_server: LiveServer, pool: asyncpg.Pool
+) -> None:
+    """Its own member reads it back as it was, and from then on IndexedDB holds it only
+    encrypted under that member's vault key."""
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        user = await signed_in_member(pool, page, live_server.url, "expert-a")
+        arg = {"user": user, "session": SESSION, "sheet": f'{{"points":{SCORE}}}'}
+        # The module opens (and creates) the database first, as 1.0.0 did.
+        await run_js(page, "await sign.vault.loadDraft(arg.user, arg.session, 'x'); return 1;", arg)
+        await page.evaluate(PUT_LEGACY, arg)
+        read = await run_js(
+            page,
+            """
+            const kept = await sign.vault.getSealed(arg.user, arg.session, "scoring");
+            return {sheet: new TextDecoder().decode(kept.sheetBytes), ciphertext: kept.ciphertext,
+                    draft: await sign.vault.loadDraft(arg.user, arg.session, "scoring")};
+            """,
+            arg,
+        )
+        assert read == {
+            "sheet": arg["sheet"],
+            "ciphertext": None,
+            "draft": {"values": {"mark": arg["sheet"]}},
+        }
+        scan = await page.evaluate(RAW_SCAN)
+        assert str(SCORE) not in "\n".join(scan["strings"])
+        for blob in scan["blobs"]:
+            assert not _holds(blob, arg["sheet"].encode())
+    finally:
+        await context.close()
