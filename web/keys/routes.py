@@ -9,17 +9,23 @@ from typing import Annotated, Literal
 
 import msgspec
 from starlette.requests import Request
+from starlette.responses import Response
 
 from accounts.keys import queries as key_queries
 from accounts.keys import service as keys
+from accounts.keys import vault
 from accounts.keys.model import Device, DeviceKind
 from signing.trust import TrustStore
 from web.accounts.bodies import Model, TokenResponse
 from web.auth import client_address, login_policy, signed_in
 from web.db.database import acquire
 from web.errors import RequestInvalid, TrustStoreUnavailable
-from web.http import ApiRoute, read_json
+from web.http import ApiRoute, json_response, read_json
 from web.services import services
+
+
+class VaultKey(Model, frozen=True, kw_only=True):
+    key: str  # base64url (no padding) of the member's 32-byte vault key
 
 
 class ChallengeResponse(Model, frozen=True, kw_only=True):
@@ -171,6 +177,16 @@ async def get_my_keys(request: Request) -> MyKeys:
     )
 
 
+async def get_vault_key(request: Request) -> Response:
+    """The caller's vault key (docs/browser-signing.md §3): only the signed-in member gets
+    it, never cached, never logged (it unlocks that member's sealed sheets in a browser)."""
+    async with signed_in(request) as (conn, actor):
+        key = await vault.vault_key(conn, actor.user_id)
+    response = json_response(VaultKey(key=base64.urlsafe_b64encode(key).rstrip(b"=").decode()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 ROUTES = [
     ApiRoute(method="POST", path="/api/v1/auth/challenge", handler=post_challenge, tag="auth",
              summary="A single-use challenge to sign", response=ChallengeResponse, auth=False),
@@ -185,4 +201,6 @@ ROUTES = [
              response=Registered),
     ApiRoute(method="GET", path="/api/v1/me/keys", handler=get_my_keys, tag="auth",
              summary="My certificates and recipients", response=MyKeys),
+    ApiRoute(method="GET", path="/api/v1/me/vault-key", handler=get_vault_key, tag="auth",
+             summary="My browser vault key", response=VaultKey),
 ]  # fmt: skip

@@ -14,13 +14,15 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from accounts.model import OrgKind, Role
 from signing import cms
 from signing.demo_ca import DemoCA, issue_certificate
+from tests.accounts.factory import PASSWORD, make_organisation, make_user
 
 # Every test issues and verifies as of this fixed time: no test reads the wall clock for
 # the certificates; the browser's own signingTime is informational (signatures.md §3).
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-USER = "11111111-2222-4333-8444-555555555555"
+
 
 # The body is pasted into the evaluated function (Playwright evaluates it through the
 # DevTools protocol): the page's CSP forbids eval and new Function, as it should.
@@ -29,6 +31,44 @@ _RUN = """async (arg) => {
   try { return { ok: await (async () => { %s })() }; }
   catch (err) { return { error: { code: err.code || null, message: String(err.message || err) } }; }
 }"""
+
+
+async def make_member(pool: Any, username: str) -> str:
+    """An expert in the database (the module serves the signed-in member only): its id."""
+    async with pool.acquire() as conn:
+        org = await make_organisation(conn, OrgKind.EXPERT_EMPLOYER)
+        user = await make_user(conn, org, Role.EXPERT, username=username)
+    return str(user.id)
+
+
+async def sign_in(page: Any, url: str, username: str) -> None:
+    """Signs in through the login form (the cookie session the module's fetches carry)."""
+    await page.goto(f"{url}/login")
+    await page.fill("#username", username)
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{url}/home")
+
+
+async def signed_in_member(pool: Any, page: Any, url: str, username: str = "expert1") -> str:
+    """A new expert signed in on ``page``: its user id."""
+    user_id = await make_member(pool, username)
+    await sign_in(page, url, username)
+    return user_id
+
+
+async def sign_out(page: Any) -> None:
+    """Ends the page's session as its sign-out does (POST /api/v1/auth/logout)."""
+    status = await page.evaluate(
+        """async () => {
+          const me = await (await fetch("/api/v1/me", {credentials: "same-origin"})).json();
+          const out = await fetch("/api/v1/auth/logout", {method: "POST",
+            credentials: "same-origin", headers: {"X-CSRF-Token": me.csrf_token || ""}});
+          const after = await fetch("/api/v1/me", {credentials: "same-origin"});
+          return [out.status, after.status];
+        }"""
+    )
+    assert status[1] == 401, status
 
 
 def bundle_url() -> str:

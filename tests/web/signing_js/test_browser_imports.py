@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from cryptography.hazmat.primitives import serialization
 
@@ -16,12 +17,12 @@ from tests.conftest import LiveServer
 from tests.web.signing_js.kit import (
     NOW,
     SHA256_WITH_RSA,
-    USER,
     JsError,
     assert_cms_profile,
     b64,
     pem,
     run_js,
+    signed_in_member,
     unb64,
     verify_both,
 )
@@ -66,7 +67,7 @@ def _export(tmp: Path, identity: Any, ca: Any, name: str, *options: str) -> byte
 
 @pytest.mark.browser
 async def test_pkcs12_and_pkcs8_imports_sign_verifiably_and_a_wrong_password_is_named(
-    browser: Any, live_server: LiveServer, tmp_path: Path
+    browser: Any, live_server: LiveServer, pool: asyncpg.Pool, tmp_path: Path
 ) -> None:
     """OpenSSL 3's default PKCS#12 (PBES2/AES-256-CBC, HMAC-SHA256) imports and signs with
     a P-256 key and with an RSA key; a wrong password is pkcs12_password_invalid; the
@@ -84,8 +85,8 @@ async def test_pkcs12_and_pkcs8_imports_sign_verifiably_and_a_wrong_password_is_
     context = await browser.new_context()
     try:
         page = await context.new_page()
-        await page.goto(f"{live_server.url}/login")
-        base = {"user": USER, "content": b64(CONTENT), "password": "Sesame-9"}
+        user = await signed_in_member(pool, page, live_server.url)
+        base = {"user": user, "content": b64(CONTENT), "password": "Sesame-9"}
         with pytest.raises(JsError) as refused:
             await run_js(page, IMPORT_P12, {**base, "p12": b64(modern), "password": "wrong"})
         assert refused.value.code == "pkcs12_password_invalid"

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import pytest
 
 from signing.canonical import canonical_json
 from signing.sheets import b64url_decode, build_sheet, open_sheet, parse_sheet
 from signing.sheets.format import ScoreEntry
 from tests.conftest import LiveServer
-from tests.web.signing_js.kit import USER, b64, run_js, unb64
+from tests.web.signing_js.kit import b64, run_js, signed_in_member, unb64
 
 SESSION = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
 BID_A = "22222222-2222-4222-8222-222222222222"
@@ -38,7 +39,8 @@ READ_BACK = """
           key: sign.b64.encode(kept.key), nonce: sign.b64.encode(kept.nonce),
           revealedAt: revealed.revealedAt,
           draft: await sign.vault.loadDraft(arg.user, arg.session, "scoring"),
-          otherMember: await sign.vault.getSealed("someone-else", arg.session, "scoring"),
+          otherMember: await sign.vault.getSealed("someone-else", arg.session, "scoring")
+            .then(() => "returned", (err) => err.code),
           canonical: new TextDecoder().decode(sign.canonicalJson({b: [1, "é\\n"], a: null})),
           opened: sign.b64.encode(sign.sheets.open({...kept}))};
 """
@@ -46,7 +48,7 @@ READ_BACK = """
 
 @pytest.mark.browser
 async def test_a_sheet_sealed_in_the_page_opens_in_python_and_survives_a_closed_tab(
-    browser: Any, live_server: LiveServer
+    browser: Any, live_server: LiveServer, pool: asyncpg.Pool
 ) -> None:
     """Canonical bytes with a fresh salt that signing.sheets parses and rebuilds to the
     same bytes; submit_sheet data whose ciphertext opens with the vault's key under the
@@ -60,8 +62,8 @@ async def test_a_sheet_sealed_in_the_page_opens_in_python_and_survives_a_closed_
     context = await browser.new_context()
     try:
         page = await context.new_page()
-        await page.goto(f"{live_server.url}/login")
-        arg = {"user": USER, "session": SESSION, "entries": entries}
+        user = await signed_in_member(pool, page, live_server.url)
+        arg = {"user": user, "session": SESSION, "entries": entries}
         made = await run_js(page, BUILD_AND_KEEP, arg)
         await page.close()
 
@@ -94,7 +96,7 @@ async def test_a_sheet_sealed_in_the_page_opens_in_python_and_survives_a_closed_
         assert unb64(kept["nonce"]) == nonce
         assert kept["revealedAt"] is not None
         assert kept["draft"] == {"points": {"1.1": 3250}}
-        assert kept["otherMember"] is None
+        assert kept["otherMember"] == "vault_record_unreadable"
         assert kept["canonical"] == '{"a":null,"b":[1,"é\\n"]}'
         assert unb64(kept["opened"]) == sheet_bytes
     finally:

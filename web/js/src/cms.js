@@ -6,6 +6,7 @@ import * as pkijs from "pkijs";
 import { SignError, hex, sha256, toBytes } from "./bytes.js";
 import { byIndex, put } from "./db.js";
 import { loadKey } from "./keys.js";
+import { requireSignedIn } from "./session.js";
 import { buffer, certificatesFromPem, isSelfIssued, parseCertificate } from "./pem.js";
 
 const ID_DATA = "1.2.840.113549.1.7.1";
@@ -71,6 +72,7 @@ export async function signDetached(record, contentBytes, { purpose } = {}) {
 
 /** Every signature this device made for `userId`, oldest first. */
 export async function journalList(userId) {
+  await requireSignedIn(userId, "key_not_found");
   const rows = await byIndex("journal", "userId", userId);
   return rows.map(({ at, keyId, certSha256, purpose, contentSha256 }) => ({ at, keyId, certSha256, purpose, contentSha256 }));
 }

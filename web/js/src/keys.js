@@ -5,6 +5,7 @@ import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { SignError, equalBytes, randomBytes, toBytes } from "./bytes.js";
 import { byIndex, del, get, put } from "./db.js";
+import { requireSignedIn } from "./session.js";
 import { buffer, certSha256, certificatesFromPem, orderChain, parseCertificate, pemBlocks, spkiDer, toPem } from "./pem.js";
 
 const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
@@ -19,20 +20,20 @@ export function publicRecord(stored) {
   return { id, userId, kind, algorithm, certificatePem, certSha256, createdAt, label };
 }
 
-function requireUser(userId) {
-  if (typeof userId !== "string" || userId === "") throw new SignError("user_invalid", "a user id is required");
-}
+// Only the signed-in member's keys are listed, made, used or removed (a shared browser
+// profile: docs/browser-signing.md §4); any other user is as if this device held nothing.
+const requireUser = (userId) => requireSignedIn(userId, "key_not_found");
 
 /** The stored key `keyId` of `userId`: a key made for one member is never offered for another. */
 export async function loadKey(userId, keyId) {
-  requireUser(userId);
+  await requireUser(userId);
   const stored = await get("keys", keyId);
   if (!stored || stored.userId !== userId) throw new SignError("key_not_found", "no such key for this user on this device");
   return stored;
 }
 
 export async function list(userId) {
-  requireUser(userId);
+  await requireUser(userId);
   const all = await byIndex("keys", "userId", userId);
   all.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   return all.map(publicRecord);
@@ -61,7 +62,7 @@ function checkLabel(label) {
 }
 
 export async function create(userId, { label } = {}) {
-  requireUser(userId);
+  await requireUser(userId);
   const text = checkLabel(label);
   let pair;
   try {
@@ -214,7 +215,7 @@ async function findLeaf(privateKey, algorithm, certs) {
 }
 
 export async function importPkcs8(userId, keyPem, certPem, { label } = {}) {
-  requireUser(userId);
+  await requireUser(userId);
   const blocks = pemBlocks(keyPem);
   if (blocks.some((b) => b.label === "ENCRYPTED PRIVATE KEY")) {
     throw new SignError("pkcs8_encrypted_unsupported", "decrypt the key first, or import a PKCS#12 file");
@@ -287,7 +288,7 @@ export async function readPkcs12(bytes, password) {
 }
 
 export async function importPkcs12(userId, bytes, password, { label } = {}) {
-  requireUser(userId);
+  await requireUser(userId);
   const { pkcs8, certs } = await readPkcs12(bytes, password);
   const { privateKey, algorithm } = await importPrivate(pkcs8);
   pkcs8.fill(0);

@@ -1,4 +1,4 @@
-// etender-sign 1.0.0: built by scripts/build-js from web/js (see docs/browser-signing.md).
+// etender-sign 1.1.0: built by scripts/build-js from web/js (see docs/browser-signing.md).
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
@@ -24081,6 +24081,72 @@ var put = (store, value) => run(store, "readwrite", (s) => s.put(value));
 var del = (store, key) => run(store, "readwrite", (s) => s.delete(key));
 var byIndex = (store, index, key) => run(store, "readonly", (s) => s.index(index).getAll(key));
 
+// src/session.js
+var me = null;
+var vaultKey = null;
+async function getJson(url) {
+  let response;
+  try {
+    response = await fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
+  } catch (err) {
+    throw new SignError("network_failed", `the server cannot be reached: ${err && err.message}`);
+  }
+  if (response.status === 401) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = data && data.error || {};
+    const failure = new SignError(error.code || `http_${response.status}`, error.message || `HTTP ${response.status}`);
+    failure.status = response.status;
+    throw failure;
+  }
+  return data;
+}
+function signedInUser() {
+  if (!me) {
+    me = getJson("/api/v1/me").then((data) => data && typeof data.user_id === "string" ? data.user_id : null);
+    me.catch(() => {
+      me = null;
+    });
+  }
+  return me;
+}
+async function requireSignedIn(userId, code) {
+  if (typeof userId !== "string" || userId === "") throw new SignError("user_invalid", "a user id is required");
+  const current2 = await signedInUser();
+  if (current2 === null || current2 !== userId) {
+    throw new SignError(code, "this device holds nothing of this user for the member signed in");
+  }
+  return userId;
+}
+function vaultCryptoKey() {
+  if (!vaultKey) {
+    vaultKey = (async () => {
+      const data = await getJson("/api/v1/me/vault-key");
+      if (!data || typeof data.key !== "string") {
+        throw new SignError("vault_record_unreadable", "the vault key is given to the signed-in member only");
+      }
+      const raw = b64url.decode(data.key);
+      if (raw.length !== 32) throw new SignError("vault_record_unreadable", "the server's vault key is not 32 bytes");
+      try {
+        return await crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+      } catch (err) {
+        throw new SignError("webcrypto_unavailable", `WebCrypto could not take the vault key: ${err && err.message}`);
+      } finally {
+        raw.fill(0);
+      }
+    })();
+    vaultKey.catch(() => {
+      vaultKey = null;
+    });
+  }
+  return vaultKey;
+}
+
 // src/pem.js
 function buffer(bytes) {
   const view = toBytes2(bytes);
@@ -24164,17 +24230,15 @@ function publicRecord(stored) {
   const { id, userId, kind, algorithm, certificatePem, certSha256: certSha2562, createdAt, label } = stored;
   return { id, userId, kind, algorithm, certificatePem, certSha256: certSha2562, createdAt, label };
 }
-function requireUser(userId) {
-  if (typeof userId !== "string" || userId === "") throw new SignError("user_invalid", "a user id is required");
-}
+var requireUser = (userId) => requireSignedIn(userId, "key_not_found");
 async function loadKey(userId, keyId) {
-  requireUser(userId);
+  await requireUser(userId);
   const stored = await get("keys", keyId);
   if (!stored || stored.userId !== userId) throw new SignError("key_not_found", "no such key for this user on this device");
   return stored;
 }
 async function list(userId) {
-  requireUser(userId);
+  await requireUser(userId);
   const all = await byIndex("keys", "userId", userId);
   all.sort((a, b) => a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0);
   return all.map(publicRecord);
@@ -24196,7 +24260,7 @@ function checkLabel(label) {
   return text;
 }
 async function create(userId, { label } = {}) {
-  requireUser(userId);
+  await requireUser(userId);
   const text = checkLabel(label);
   let pair;
   try {
@@ -24338,7 +24402,7 @@ async function findLeaf(privateKey, algorithm, certs) {
   throw new SignError("certificate_key_mismatch", "no certificate of the file is for its key");
 }
 async function importPkcs8(userId, keyPem, certPem, { label } = {}) {
-  requireUser(userId);
+  await requireUser(userId);
   const blocks = pemBlocks(keyPem);
   if (blocks.some((b) => b.label === "ENCRYPTED PRIVATE KEY")) {
     throw new SignError("pkcs8_encrypted_unsupported", "decrypt the key first, or import a PKCS#12 file");
@@ -24404,7 +24468,7 @@ async function readPkcs12(bytes, password) {
   return { pkcs8: keys2[0], certs };
 }
 async function importPkcs12(userId, bytes, password, { label } = {}) {
-  requireUser(userId);
+  await requireUser(userId);
   const { pkcs8, certs } = await readPkcs12(bytes, password);
   const { privateKey, algorithm } = await importPrivate(pkcs8);
   pkcs8.fill(0);
@@ -24473,6 +24537,7 @@ async function signDetached(record, contentBytes, { purpose } = {}) {
   return der;
 }
 async function journalList(userId) {
+  await requireSignedIn(userId, "key_not_found");
   const rows = await byIndex("journal", "userId", userId);
   return rows.map(({ at, keyId, certSha256: certSha2562, purpose, contentSha256 }) => ({ at, keyId, certSha256: certSha2562, purpose, contentSha256 }));
 }
@@ -25310,56 +25375,106 @@ function revealData(phase, key) {
 }
 
 // src/vault.js
-function slot(userId, sessionId, phase) {
+var UNREADABLE = "vault_record_unreadable";
+async function slot(userId, sessionId, phase) {
   for (const [name, value] of [["userId", userId], ["sessionId", sessionId], ["phase", phase]]) {
     if (typeof value !== "string" || value === "") throw new SignError("vault_key_invalid", `'${name}' is required`);
   }
+  await requireSignedIn(userId, UNREADABLE);
   return [userId, sessionId, phase];
 }
+function boundTo(userId, sessionId, phase, version2) {
+  return canonicalJson(["etender-vault-v1", userId, sessionId, phase, version2]);
+}
+async function seal2(payload, where) {
+  const iv = randomBytes(12);
+  const plain = new TextEncoder().encode(JSON.stringify(payload));
+  const box = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: boundTo(...where) },
+    await vaultCryptoKey(),
+    plain
+  );
+  plain.fill(0);
+  return { iv, box: new Uint8Array(box) };
+}
+async function unseal(row, where) {
+  let plain;
+  try {
+    plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: toBytes2(row.iv), additionalData: boundTo(...where) },
+      await vaultCryptoKey(),
+      toBytes2(row.box)
+    );
+  } catch (err) {
+    if (err instanceof SignError) throw err;
+    throw new SignError(UNREADABLE, "this vault record does not open with the signed-in member's vault key");
+  }
+  try {
+    return JSON.parse(new TextDecoder().decode(plain));
+  } catch {
+    throw new SignError(UNREADABLE, "this vault record is damaged");
+  }
+}
 async function saveDraft(userId, sessionId, phase, draft) {
-  const [u, s, p] = slot(userId, sessionId, phase);
-  await put("drafts", { userId: u, sessionId: s, phase: p, draft, savedAt: (/* @__PURE__ */ new Date()).toISOString() });
+  const [u, s, p] = await slot(userId, sessionId, phase);
+  const { iv, box } = await seal2({ draft: draft === void 0 ? null : draft }, [u, s, p, "draft"]);
+  await put("drafts", { userId: u, sessionId: s, phase: p, iv, box, savedAt: (/* @__PURE__ */ new Date()).toISOString() });
 }
 async function loadDraft(userId, sessionId, phase) {
-  const row = await get("drafts", slot(userId, sessionId, phase));
-  return row ? row.draft : null;
+  const [u, s, p] = await slot(userId, sessionId, phase);
+  const row = await get("drafts", [u, s, p]);
+  if (!row) return null;
+  if (!row.box) return legacyDraft(row);
+  return (await unseal(row, [u, s, p, "draft"])).draft;
 }
+var SECRET = ["sheetBytes", "key", "nonce", "commitment", "ciphertext"];
 async function putSealed(userId, sessionId, phase, { version: version2, sheetBytes, key, nonce, commitment: commitment2, ciphertext }) {
-  const [u, s, p] = slot(userId, sessionId, phase);
+  const [u, s, p] = await slot(userId, sessionId, phase);
   if (!Number.isSafeInteger(version2) || version2 < 1) throw new SignError("vault_key_invalid", "'version' is an integer ≥ 1");
-  await put("sealed", {
-    userId: u,
-    sessionId: s,
-    phase: p,
-    version: version2,
-    sheetBytes: toBytes2(sheetBytes),
-    key: toBytes2(key),
-    nonce: toBytes2(nonce),
-    commitment: toBytes2(commitment2),
-    ciphertext: ciphertext ? toBytes2(ciphertext) : null,
-    sealedAt: (/* @__PURE__ */ new Date()).toISOString(),
-    revealedAt: null
-  });
+  const values = { sheetBytes, key, nonce, commitment: commitment2, ciphertext: ciphertext || null };
+  await writeSealed([u, s, p, version2], values, (/* @__PURE__ */ new Date()).toISOString(), null);
 }
-function publicSealed(row) {
-  const { version: version2, sheetBytes, key, nonce, commitment: commitment2, ciphertext, sealedAt, revealedAt } = row;
-  return { version: version2, sheetBytes, key, nonce, commitment: commitment2, ciphertext, sealedAt, revealedAt };
+async function writeSealed([u, s, p, version2], values, sealedAt, revealedAt) {
+  const payload = {};
+  for (const name of SECRET) payload[name] = values[name] ? b64url.encode(toBytes2(values[name])) : null;
+  const { iv, box } = await seal2(payload, [u, s, p, version2]);
+  await put("sealed", { userId: u, sessionId: s, phase: p, version: version2, iv, box, sealedAt, revealedAt });
+}
+async function openSealed(row) {
+  const where = [row.userId, row.sessionId, row.phase, row.version];
+  let values;
+  if (row.box) {
+    const payload = await unseal(row, where);
+    values = {};
+    for (const name of SECRET) values[name] = payload[name] === null ? null : b64url.decode(payload[name]);
+  } else {
+    values = {};
+    for (const name of SECRET) values[name] = row[name] ? toBytes2(row[name]) : null;
+    await writeSealed(where, values, row.sealedAt, row.revealedAt);
+  }
+  const { version: version2, sealedAt, revealedAt } = row;
+  return { version: version2, ...values, sealedAt, revealedAt };
+}
+async function legacyDraft(row) {
+  await saveDraft(row.userId, row.sessionId, row.phase, row.draft);
+  return row.draft === void 0 ? null : row.draft;
 }
 async function getSealed(userId, sessionId, phase) {
-  const rows = await byIndex("sealed", "slot", slot(userId, sessionId, phase));
+  const rows = await byIndex("sealed", "slot", await slot(userId, sessionId, phase));
   if (rows.length === 0) return null;
   rows.sort((a, b) => a.version - b.version);
-  return publicSealed(rows[rows.length - 1]);
+  return openSealed(rows[rows.length - 1]);
 }
 async function markRevealed(userId, sessionId, phase, version2) {
-  const [u, s, p] = slot(userId, sessionId, phase);
+  const [u, s, p] = await slot(userId, sessionId, phase);
   const row = await get("sealed", [u, s, p, version2]);
   if (!row) throw new SignError("vault_sheet_not_found", "no sealed sheet of this version on this device");
-  await put("sealed", { ...row, revealedAt: row.revealedAt || (/* @__PURE__ */ new Date()).toISOString() });
+  const opened = await openSealed(row);
+  await put("sealed", { ...await get("sealed", [u, s, p, version2]), revealedAt: opened.revealedAt || (/* @__PURE__ */ new Date()).toISOString() });
 }
 
 // src/index.js
-var version = "1.0.0";
+var version = "1.1.0";
 var keys = {
   list,
   current,
