@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from signing.certs import (
+    BROWSER_KEY_POLICY,
     Identity,
     KeyAlgorithm,
     SigningKey,
@@ -153,8 +154,14 @@ def issue_certificate(
     now: dt.datetime,
     org_credit_code: str | None = None,
     valid_for: dt.timedelta = USER_VALIDITY,
+    browser_key: bool = False,
 ) -> x509.Certificate:
-    """Issue a signing certificate (digitalSignature + nonRepudiation) for ``public_key``."""
+    """Issue a signing certificate (digitalSignature + nonRepudiation) for ``public_key``.
+
+    ``browser_key``: the key was made in a browser (issued from its request): the
+    certificate carries the browser-key policy, so its registration must name the device
+    (docs/formats/signatures.md §2) — the platform need not take the client's word.
+    """
     now = require_aware(now)
     check_public_key(public_key)
     subject = _user_subject(name, org_credit_code)
@@ -165,6 +172,9 @@ def issue_certificate(
         .add_extension(_key_usage(signing=True), critical=True)
         .add_extension(_authority_key_id(ca.issuing_cert), critical=False)
     )
+    if browser_key:
+        policy = x509.PolicyInformation(BROWSER_KEY_POLICY, None)
+        builder = builder.add_extension(x509.CertificatePolicies([policy]), critical=False)
     return _sign(builder, ca.issuing_key)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.x509.oid import NameOID
 
-from signing.demo_ca import csr_public_key
+from signing.certs import has_browser_key_policy
+from signing.demo_ca import create_demo_ca, csr_public_key, issue_certificate
 from signing.errors import AlgorithmUnsupported, CsrInvalid
+from signing.trust import verify_chain
 
 NAME = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "anyone")])
 
@@ -34,3 +38,17 @@ def test_an_ed25519_key_is_outside_the_profile() -> None:
     """Only ECDSA P-256 and RSA >= 2048 sign (docs/formats/signatures.md)."""
     with pytest.raises(AlgorithmUnsupported):
         csr_public_key(_pem(ed25519.Ed25519PrivateKey.generate()))
+
+
+def test_a_certificate_for_a_browser_key_carries_the_browser_key_policy_and_verifies() -> None:
+    """Issued from a browser's request: the policy marks it (docs/formats/signatures.md
+    §2) and the chain still verifies; the default issue carries no policy."""
+    now = dt.datetime.now(dt.UTC)
+    ca = create_demo_ca(now=now - dt.timedelta(days=1))
+    key = ec.generate_private_key(ec.SECP256R1())
+    marked = issue_certificate(ca, name="甲", public_key=key.public_key(), now=now,
+                               browser_key=True)  # fmt: skip
+    plain = issue_certificate(ca, name="甲", public_key=key.public_key(), now=now)
+    assert has_browser_key_policy(marked)
+    assert not has_browser_key_policy(plain)
+    verify_chain(marked, ca.trust_store(), now)
