@@ -147,7 +147,9 @@ def load_pem_certificates(data: bytes) -> tuple[x509.Certificate, ...]:
     try:
         return tuple(x509.load_pem_x509_certificates(data))
     except ValueError as exc:
-        raise CertificateMalformed(f"not a PEM certificate: {exc}") from exc
+        raise CertificateMalformed(
+            "not a PEM certificate: a CERTIFICATE block is damaged or holds no X.509 certificate"
+        ) from exc
 
 
 def load_pem_certificate(data: bytes) -> x509.Certificate:
