@@ -285,6 +285,12 @@ class CertificateDeviceMismatch(AccountsError):
     status = 409
 
 
+class CertificateDeviceRequired(AccountsError):
+    """A certificate issued for a browser-made key registered without its device (issue 12)."""
+
+    code = "certificate_device_required"
+
+
 class CertificateUnacceptable(AccountsError):
     """A certificate that does not parse, chain to a trusted CA, or belong to the user."""
 

@@ -201,7 +201,12 @@ def check_username(username: str) -> str:
     return username
 
 
-def _check_text(value: str, limit: int) -> bool:
+def is_one_line_text(value: str, limit: int) -> bool:
+    """The platform's rule for one-line names (display and organisation names, device
+    labels): 1–``limit`` characters counted in code points, no surrounding white space
+    (so not only spaces), and nothing of Unicode category C — no control character (Cc:
+    C0, DEL, C1), no format character (Cf: bidi overrides and isolates U+202A–U+202E,
+    U+2066–U+2069, zero-width spaces: nothing invisible), no unassigned or private-use."""
     text = value.strip()
     printable = all(unicodedata.category(ch)[0] != "C" for ch in text)
     return 1 <= len(text) <= limit and printable and text == value
@@ -209,14 +214,14 @@ def _check_text(value: str, limit: int) -> bool:
 
 def check_display_name(name: str) -> str:
     """A display name: 1–100 printable characters without surrounding spaces."""
-    if not _check_text(name, 100):
+    if not is_one_line_text(name, 100):
         raise DisplayNameInvalid("a display name is 1–100 printable characters")
     return name
 
 
 def check_organisation_name(name: str) -> str:
     """An organisation name: 1–200 printable characters without surrounding spaces."""
-    if not _check_text(name, 200):
+    if not is_one_line_text(name, 200):
         raise OrganisationNameInvalid("an organisation name is 1–200 printable characters")
     return name
 

@@ -23,7 +23,7 @@ from evaluation.errors import (
     EvaluationSupervisorOnly,
 )
 from evaluation.handlers import Ctx
-from evaluation.model import Member, Phase
+from evaluation.model import Member, Phase, printable_text
 
 
 def require_open(ctx: Ctx, *, paused_ok: bool = False) -> None:
@@ -100,15 +100,11 @@ def field(data: Mapping[str, Any], name: str, kind: type, *, optional: bool = Fa
 
 
 def text(data: Mapping[str, Any], name: str, *, limit: int, optional: bool = False) -> str | None:
-    """Printable text of 1–``limit`` characters (newlines and tabs allowed), no NUL."""
+    """The session's *text* of 1–``limit`` characters (:func:`printable_text`)."""
     value = field(data, name, str, optional=optional)
     if value is None:
         return None
-    if (
-        not value.strip()
-        or len(value) > limit
-        or any((ord(c) < 32 and c not in "\n\t") or c == "\x7f" for c in value)
-    ):
+    if not printable_text(value, limit):
         raise EvaluationCommandInvalid(
             f"'{name}' is printable text of 1–{limit} characters", details={"field": name}
         )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import unicodedata
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -224,3 +225,14 @@ class SessionState:
     def terminal(self) -> bool:
         """Closed or sealed: nothing changes any more."""
         return self.phase in TERMINAL
+
+
+def printable_text(value: str, limit: int) -> bool:
+    """The live session's *text* (docs/formats/evaluation-session.md §4): 1–``limit``
+    characters (code points), not only spaces, and no control character — Unicode
+    category Cc: C0, DEL and C1 (U+0080–U+009F) alike — but newline and tab."""
+    return (
+        bool(value.strip())
+        and len(value) <= limit
+        and not any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value)
+    )

@@ -112,6 +112,21 @@ class Identity:
     chain: tuple[x509.Certificate, ...] = ()
 
 
+# The mark a CA puts on a certificate it issued for a key made in a browser (issue 12;
+# docs/formats/signatures.md §2): a certificate policy under the UUID arc (2.25, ITU-T
+# X.667), minted for etender. A registration of such a certificate must name its device.
+BROWSER_KEY_POLICY = x509.ObjectIdentifier("2.25.180331464767678780793261036699394470107")
+
+
+def has_browser_key_policy(cert: x509.Certificate) -> bool:
+    """Whether ``cert`` carries :data:`BROWSER_KEY_POLICY` in its certificatePolicies."""
+    try:
+        policies = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    except x509.ExtensionNotFound:
+        return False
+    return any(p.policy_identifier == BROWSER_KEY_POLICY for p in policies)
+
+
 def check_public_key(public_key: object) -> None:
     """Refuse a key outside the profile: ECDSA P-256, or RSA of at least 2048 bits."""
     if isinstance(public_key, ec.EllipticCurvePublicKey):
@@ -132,7 +147,9 @@ def load_pem_certificates(data: bytes) -> tuple[x509.Certificate, ...]:
     try:
         return tuple(x509.load_pem_x509_certificates(data))
     except ValueError as exc:
-        raise CertificateMalformed(f"not a PEM certificate: {exc}") from exc
+        raise CertificateMalformed(
+            "not a PEM certificate: a CERTIFICATE block is damaged or holds no X.509 certificate"
+        ) from exc
 
 
 def load_pem_certificate(data: bytes) -> x509.Certificate:

@@ -8,15 +8,18 @@ Its certificates follow docs/formats/signatures.md, "Certificate profile".
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from signing.certs import (
+    BROWSER_KEY_POLICY,
     Identity,
     KeyAlgorithm,
     SigningKey,
@@ -153,8 +156,14 @@ def issue_certificate(
     now: dt.datetime,
     org_credit_code: str | None = None,
     valid_for: dt.timedelta = USER_VALIDITY,
+    browser_key: bool = False,
 ) -> x509.Certificate:
-    """Issue a signing certificate (digitalSignature + nonRepudiation) for ``public_key``."""
+    """Issue a signing certificate (digitalSignature + nonRepudiation) for ``public_key``.
+
+    ``browser_key``: the key was made in a browser (issued from its request): the
+    certificate carries the browser-key policy, so its registration must name the device
+    (docs/formats/signatures.md §2) — the platform need not take the client's word.
+    """
     now = require_aware(now)
     check_public_key(public_key)
     subject = _user_subject(name, org_credit_code)
@@ -165,6 +174,9 @@ def issue_certificate(
         .add_extension(_key_usage(signing=True), critical=True)
         .add_extension(_authority_key_id(ca.issuing_cert), critical=False)
     )
+    if browser_key:
+        policy = x509.PolicyInformation(BROWSER_KEY_POLICY, None)
+        builder = builder.add_extension(x509.CertificatePolicies([policy]), critical=False)
     return _sign(builder, ca.issuing_key)
 
 
@@ -190,6 +202,17 @@ def issue_identity(
     return Identity(certificate=cert, key=key, chain=(ca.issuing_cert,))
 
 
+# Exactly one PEM request and nothing else but white space (RFC 7468 §2): a second
+# block or trailing text would be ignored by the parser, and what is ignored is not
+# what the user meant to send.
+_CSR_PEM = re.compile(
+    rb"\s*(-----BEGIN CERTIFICATE REQUEST-----[A-Za-z0-9+/=\s]+"
+    rb"-----END CERTIFICATE REQUEST-----)\s*"
+)
+# The digests the profile signs with (docs/formats/signatures.md §3): SHA-1 is broken.
+_CSR_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
+
+
 def csr_public_key(pem: bytes) -> SigningPublicKey:
     """The public key of a PEM PKCS#10 request whose self-signature verifies.
 
@@ -197,15 +220,32 @@ def csr_public_key(pem: bytes) -> SigningPublicKey:
     (docs/api-auth.md, "The demo CA"), never the request's. The self-signature proves the
     requester holds the key the certificate will name.
     """
+    block = _CSR_PEM.fullmatch(pem)
+    if block is None:
+        raise CsrInvalid(
+            "send exactly one PEM certificate request (PKCS#10, a CERTIFICATE REQUEST "
+            "block) and nothing else"
+        )
     try:
-        csr = x509.load_pem_x509_csr(pem)
-    except ValueError as exc:
-        raise CsrInvalid(f"not a PEM certificate request (PKCS#10): {exc}") from None
+        csr = x509.load_pem_x509_csr(block.group(1))
+    except ValueError:
+        raise CsrInvalid(
+            "the CERTIFICATE REQUEST block is damaged: not a PKCS#10 request"
+        ) from None
+    try:
+        digest = csr.signature_hash_algorithm
+    except UnsupportedAlgorithm:
+        digest = None
+    if not isinstance(digest, _CSR_HASHES):
+        raise AlgorithmUnsupported(
+            "the request must be signed with SHA-256, SHA-384 or SHA-512 "
+            "(ECDSA P-256 or RSA of at least 2048 bits)"
+        )
     try:
         public_key = csr.public_key()
         valid = csr.is_signature_valid
-    except (ValueError, TypeError) as exc:
-        raise CsrInvalid(f"the request's key or signature cannot be read: {exc}") from None
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise CsrInvalid("the request's key or signature cannot be read") from None
     if not valid:
         raise CsrInvalid("the request's self-signature does not verify")
     if not isinstance(public_key, (ec.EllipticCurvePublicKey, rsa.RSAPublicKey)):

@@ -97,7 +97,7 @@ class CertificateMalformed(CertificateError):
 
 
 class CsrInvalid(CertificateError):
-    """Bytes that are not a PEM PKCS#10 certificate request whose self-signature verifies."""
+    """Not exactly one PEM PKCS#10 certificate request whose self-signature verifies."""
 
     code = "csr_invalid"
 

@@ -83,6 +83,38 @@ def _signing_ee_policy() -> ExtensionPolicy:
     )
 
 
+def _check_signing_leaf(cert: x509.Certificate) -> None:
+    """The profile's end-entity rules, checked before the verifier so that a refusal
+    says which one in plain words (the verifier's own validators remain the backstop)."""
+    try:
+        extensions = cert.extensions
+    except ValueError:  # a duplicate or undecodable extension
+        raise ChainUntrusted(
+            f"the certificate {subject_name(cert)!r} has an extension that cannot be read"
+        ) from None
+    try:
+        constraints = extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        constraints = None
+    if constraints is not None and constraints.ca:
+        raise ChainUntrusted(
+            f"the certificate {subject_name(cert)!r} is a CA certificate: a CA certificate "
+            "signs no documents"
+        )
+    try:
+        usage = extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        raise ChainUntrusted(
+            f"the certificate {subject_name(cert)!r} has no keyUsage: it is not a signing "
+            "certificate (digitalSignature or nonRepudiation)"
+        ) from None
+    if not (usage.digital_signature or usage.content_commitment):
+        raise ChainUntrusted(
+            f"the certificate {subject_name(cert)!r} is not for signing: its keyUsage "
+            "allows neither digitalSignature nor nonRepudiation"
+        )
+
+
 def check_validity_period(cert: x509.Certificate, at: dt.datetime) -> None:
     """Raise if ``cert`` is not yet valid or has expired at ``at``."""
     at = require_aware(at)
@@ -106,6 +138,7 @@ def verify_chain(
     """Validate ``cert`` up to a trusted root at ``at``; return the chain, leaf first."""
     at = require_aware(at)
     check_validity_period(cert, at)
+    _check_signing_leaf(cert)
     verifier = (
         PolicyBuilder()
         .store(Store(list(trust.roots)))
@@ -118,8 +151,12 @@ def verify_chain(
     try:
         verified = verifier.verify(cert, [*untrusted_intermediates, *trust.intermediates])
     except (VerificationError, UnsupportedAlgorithm) as exc:
+        # The library's text names its internals (Rust validators, Python exceptions):
+        # the message says what is wrong in words a person acts on, never that text.
         raise ChainUntrusted(
-            f"no trusted chain for {subject_name(cert)!r} at {at.isoformat()}: {exc}"
+            f"no trusted chain for {subject_name(cert)!r} at {at.isoformat()}: it is not "
+            "issued by a CA this platform trusts, or a CA certificate on its way is not "
+            "valid then or not fit to issue it"
         ) from exc
     chain = tuple(verified.chain)
     check_revocation(chain, trust, at)

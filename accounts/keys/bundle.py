@@ -62,11 +62,20 @@ def trusted_leaf(pem: bytes, trust: TrustStore, now: datetime) -> x509.Certifica
         chain = verify_chain(leaf, trust, now, untrusted_intermediates=rest)
     except SigningError as exc:
         raise CertificateUnacceptable(f"certificate refused ({exc.code}): {exc.message}") from None
-    on_chain = {cert_sha256(c) for c in chain}
-    stray = [n for n, cert in enumerate(rest, start=2) if cert_sha256(cert) not in on_chain]
+    # After the leaf: each certificate of its chain above it, once. The leaf again (or
+    # any certificate twice) is no part of a chain: refused as a stray, by position.
+    above = {cert_sha256(c) for c in chain[1:]}
+    seen = {cert_sha256(leaf)}
+    stray = []
+    for n, cert in enumerate(rest, start=2):
+        digest = cert_sha256(cert)
+        if digest not in above or digest in seen:
+            stray.append(n)
+        seen.add(digest)
     if stray:
         raise CertificateBundleInvalid(
-            "certificates after the first must be its chain to a trusted CA; these are not",
+            "certificates after the first must be its chain to a trusted CA, each once; "
+            "these are not",
             details={"positions": stray},
         )
     return leaf

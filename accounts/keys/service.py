@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from accounts.errors import (
     CertificateAlreadyRegistered,
     CertificateDeviceMismatch,
+    CertificateDeviceRequired,
     CertificateOrganisationMismatch,
     CertificateRequired,
     CredentialsInvalid,
@@ -38,7 +39,12 @@ from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
 from accounts.sessions.service import open_session
 from accounts.users.service import get_user
 from audit import service as audit
-from signing.certs import cert_sha256, subject_credit_code, subject_name
+from signing.certs import (
+    cert_sha256,
+    has_browser_key_policy,
+    subject_credit_code,
+    subject_name,
+)
 from signing.cms import read_signer, verify_detached
 from signing.errors import SigningError
 from signing.log.entry import Actor as LogActor
@@ -120,6 +126,12 @@ async def register_certificate(
     challenge = await _use_challenge(conn, nonce)
     now: datetime = await database_now(conn)
     certificate = trusted_leaf(certificate_pem, trust, now)  # a bundle: the leaf only
+    if device is None and has_browser_key_policy(certificate):
+        # Its CA says the key was made in a browser: a tender's "ca" rule must not rest
+        # on the client's word that it is not (docs/api-auth.md, "Device keys").
+        raise CertificateDeviceRequired(
+            "this certificate was issued for a key made in a browser: register it with its device"
+        )
     await _check_organisation(conn, actor, certificate)
     try:
         signer = verify_detached(challenge.to_bytes(), signature, trust, now)

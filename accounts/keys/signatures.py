@@ -9,7 +9,8 @@ page at a time by an opaque keyset cursor.
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 
 import asyncpg
 
@@ -18,23 +19,44 @@ from accounts.keys import signature_queries as queries
 from accounts.keys.model import Device, DeviceKind, SignaturePage, SignatureRecord
 from accounts.model import Actor
 
+# A cursor is exactly what encode_cursor writes: base64url (no padding) of
+# "<at>|<key>", ``at`` the row's time as isoformat() in UTC and ``key`` one of the list's
+# keys (signature_queries.SIGNATURES). Anything else — a NUL or control character
+# PostgreSQL would choke on above all — is refused before a query sees it.
+_B64URL = re.compile(r"[A-Za-z0-9_-]+")
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?\+00:00")
+_U = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_N = "(?:0|[1-9][0-9]{0,9})"
+_KEY = re.compile(
+    rf"sheet/{_U}/(?:qualification|scoring|adjustment)/{_N}/{_N}/{_N}"
+    rf"|report/{_U}/{_N}/{_N}|bid/{_U}/{_N}|(?:note|clarification|recipient)/{_U}"
+)
+
 
 def encode_cursor(at: datetime, key: str) -> str:
     """The position after which the next page starts (opaque to clients)."""
-    raw = f"{at.isoformat()}|{key}".encode()
+    raw = f"{at.astimezone(UTC).isoformat()}|{key}".encode()
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
     """The position a cursor names; anything this server did not issue is refused."""
+    invalid = CursorInvalid("the cursor is not one this server issued")
+    if not _B64URL.fullmatch(cursor) or len(cursor) % 4 == 1:
+        raise invalid
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, sep, key = raw.partition("|")
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):  # bad base64, or not ASCII as we write it
+        raise invalid from None
+    stamp, sep, key = raw.partition("|")
+    if not (sep and _STAMP.fullmatch(stamp) and _KEY.fullmatch(key)):
+        raise invalid
+    try:
         at = datetime.fromisoformat(stamp)
-    except ValueError:  # bad base64, UTF-8 or timestamp alike
-        raise CursorInvalid("the cursor is not one this server issued") from None
-    if not sep or not key or at.tzinfo is None:
-        raise CursorInvalid("the cursor is not one this server issued")
+    except ValueError:  # the right shape, not a real time (month 13)
+        raise invalid from None
+    if encode_cursor(at, key) != cursor:  # the one spelling the server writes
+        raise invalid
     return at, key
 
 

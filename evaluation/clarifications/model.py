@@ -15,7 +15,7 @@ import dataclasses
 from datetime import datetime
 from uuid import UUID
 
-from evaluation.model import Phase
+from evaluation.model import Phase, printable_text
 from signing.canonical import canonical_json, sha256_hex
 
 ANSWER_FORMAT = "etender-clarification-answer-v1"
@@ -87,8 +87,4 @@ def answer_form(session_id: UUID, clarification: Clarification, answer: str) -> 
 
 def printable(value: str, limit: int) -> bool:
     """1–``limit`` characters, not blank, no control character but newline and tab."""
-    return (
-        bool(value.strip())
-        and len(value) <= limit
-        and not any((ord(c) < 32 and c not in "\n\t") or c == "\x7f" for c in value)
-    )
+    return printable_text(value, limit)  # the session's one text rule

@@ -21,7 +21,7 @@ from accounts.model import Actor, Role
 from audit import service as audit
 from evaluation.events import EvaluationEvent
 from evaluation.handlers import Ctx
-from evaluation.model import Phase, SessionState
+from evaluation.model import Phase, SessionState, printable_text
 from evaluation.venues import queries
 from evaluation.venues.errors import (
     HandoverEarly,
@@ -81,11 +81,7 @@ def _check_input(venue_id: str, records_sha256: str, note: str | None) -> None:
         raise HandoverInvalid(
             "'records_sha256' is 64 lowercase hex digits", details={"field": "records_sha256"}
         )
-    if note is not None and (
-        not note.strip()
-        or len(note) > NOTE_MAX
-        or any((ord(c) < 32 and c not in "\n\t") or c == "\x7f" for c in note)
-    ):
+    if note is not None and not printable_text(note, NOTE_MAX):  # the session's text rule
         raise HandoverInvalid(
             f"'note' is printable text of 1–{NOTE_MAX} characters", details={"field": "note"}
         )

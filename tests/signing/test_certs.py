@@ -385,3 +385,21 @@ def test_a_subject_with_two_credit_codes_speaks_for_no_organisation() -> None:
         .sign(key, hashes.SHA256())
     )
     assert subject_credit_code(cert) is None
+
+
+def test_a_refused_chain_says_why_in_words_never_the_library_text(
+    demo_ca: DemoCA, trust: TrustStore, valid_time: dt.datetime
+) -> None:
+    """A CA certificate as a signer, or one from an untrusted CA: the message names the
+    rule, not the verifier's internals."""
+    with pytest.raises(errors.ChainUntrusted) as caught:
+        verify_chain(demo_ca.issuing_cert, trust, valid_time)
+    assert "CA certificate" in caught.value.message
+    stranger = create_demo_ca(now=valid_time - dt.timedelta(days=1))
+    leaf = issue_identity(stranger, name="丙", now=valid_time - dt.timedelta(hours=1))
+    with pytest.raises(errors.ChainUntrusted) as untrusted:
+        verify_chain(leaf.certificate, trust, valid_time)
+    assert "not issued by a CA this platform trusts" in untrusted.value.message
+    for message in (caught.value.message, untrusted.value.message):
+        assert "validator" not in message
+        assert "Python" not in message

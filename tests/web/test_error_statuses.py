@@ -120,6 +120,7 @@ STATUS: dict[str, int] = {
     "category_label_invalid": 422,
     "certificate_bundle_invalid": 422,
     "certificate_device_conflict": 409,
+    "certificate_device_required": 422,
     "certificate_error": 422,
     "certificate_expired": 422,
     "certificate_invalid": 422,

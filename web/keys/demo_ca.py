@@ -64,8 +64,9 @@ async def post_demo_certificate(request: Request) -> IssuedCertificate:
     # subject serialNumber, docs/formats/signatures.md "Certificate profile").
     name = actor.display_name
     code = org.credit_code if org is not None else None
+    # Issued from a browser's request: marked so, its registration must name the device.
     certificate = issue_certificate(
-        ca, name=name, public_key=public_key, now=now, org_credit_code=code
+        ca, name=name, public_key=public_key, now=now, org_credit_code=code, browser_key=True
     )
     assert directory is not None  # _demo_ca refused otherwise
     await asyncio.to_thread(record_issued, directory, certificate, name=name, org_credit_code=code)

@@ -15,6 +15,7 @@ from accounts.keys import queries as key_queries
 from accounts.keys import service as keys
 from accounts.keys import vault
 from accounts.keys.model import Device, DeviceKind
+from accounts.model import is_one_line_text
 from signing.trust import TrustStore
 from web.accounts.bodies import Model, TokenResponse
 from web.auth import client_address, login_policy, signed_in
@@ -39,8 +40,10 @@ class CertificateLogin(Model, frozen=True, kw_only=True):
     signature: str  # base64 DER CMS detached signature over the challenge bytes
 
 
-# A device's name as its member gives it: 1–64 characters, not only blanks.
-DeviceLabel = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"\S")]
+# A device's name as its member gives it: 1–64 code points, the platform's one-line text
+# rule on top (is_one_line_text, checked by _device: the shape alone cannot say it).
+LABEL_MAX = 64
+DeviceLabel = Annotated[str, msgspec.Meta(min_length=1, max_length=LABEL_MAX)]
 
 
 class DeviceBody(Model, frozen=True, kw_only=True):
@@ -93,6 +96,21 @@ def _trust(request: Request) -> TrustStore:
     return trust
 
 
+def _device(body: DeviceBody | None) -> Device | None:
+    """The registration's device; its label follows the one-line text rule: a label is
+    shown to its member beside every signature, so no control, bidi or invisible
+    character may make it read as another (accounts.model.is_one_line_text)."""
+    if body is None:
+        return None
+    if not is_one_line_text(body.label, LABEL_MAX):
+        raise RequestInvalid(
+            f"a device label is 1–{LABEL_MAX} printable characters without surrounding "
+            "spaces, control, bidi or invisible characters",
+            details={"field": "device.label"},
+        )
+    return Device(kind=DeviceKind(body.kind), label=body.label)
+
+
 def _b64(value: str, field: str) -> bytes:
     try:
         return base64.b64decode(value, validate=True)
@@ -139,9 +157,7 @@ async def post_certificate(request: Request) -> Registered:
             nonce=body.nonce,
             signature=_b64(body.signature, "signature"),
             trust=trust,
-            device=None
-            if body.device is None
-            else Device(kind=DeviceKind(body.device.kind), label=body.device.label),
+            device=_device(body.device),
         )
     return Registered(value=digest)
 

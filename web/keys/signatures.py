@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC
 
 from starlette.requests import Request
 
 from accounts.keys import signatures
 from web.accounts.bodies import Model
 from web.auth import signed_in
-from web.errors import RequestInvalid
-from web.http import ApiRoute
+from web.http import ApiRoute, query_int
 from web.keys.routes import DeviceBody, device_body
 
 DEFAULT_LIMIT = 50
@@ -23,7 +22,7 @@ class SignatureSubject(Model, frozen=True, kw_only=True):
 
 
 class SignatureEntry(Model, frozen=True, kw_only=True):
-    at: datetime
+    at: str  # ISO 8601 in UTC with "+00:00", as the API's other times (docs/api-auth.md)
     purpose: str
     cert_sha256: str
     device: DeviceBody | None
@@ -37,14 +36,12 @@ class SignatureList(Model, frozen=True, kw_only=True):
 
 
 def _limit(request: Request) -> int:
-    raw = request.query_params.get("limit")
-    if raw is None:
+    # The platform's one reading of a number in the query (ASCII digits only: "²" is a
+    # digit to str.isdigit, not to int); a repeated parameter counts as its last value,
+    # as on every route (Starlette's query_params).
+    if "limit" not in request.query_params:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise RequestInvalid(
-            f"'limit' must be a whole number from 1 to {MAX_LIMIT}", details={"param": "limit"}
-        )
-    return int(raw)
+    return query_int(request, "limit", minimum=1, maximum=MAX_LIMIT)
 
 
 async def get_my_signatures(request: Request) -> SignatureList:
@@ -56,7 +53,7 @@ async def get_my_signatures(request: Request) -> SignatureList:
     return SignatureList(
         items=[
             SignatureEntry(
-                at=s.at,
+                at=s.at.astimezone(UTC).isoformat(),
                 purpose=s.purpose,
                 cert_sha256=s.cert_sha256,
                 device=device_body(s.device),

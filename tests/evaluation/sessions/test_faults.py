@@ -156,3 +156,20 @@ async def test_a_fault_report_is_never_changed_or_deleted(
         with pytest.raises(asyncpg.CheckViolationError):
             await owner_conn.execute(statement)
     assert await _faults(conn, w) == 1
+
+
+async def test_session_text_refuses_c1_controls_as_c0_ones(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """*Text* holds no control character but newline and tab (docs/formats/
+    evaluation-session.md §4): C1 (U+0080–U+009F) is refused as C0 and DEL are — in a
+    fault report and in a pause's reason alike — and nothing is written; newline and
+    tab still pass."""
+    w, _, _ = await _world(conn, evaluation_template)
+    for bad in ("故障\x85", "\x9b31m故障", "故障\x80", "故障\x1b", "故障\x7f"):
+        await refuse(conn, w, w.staff, "report_fault", {"venue": MAIN_VENUE.id, "text": bad},
+                     EvaluationCommandInvalid)  # fmt: skip
+        await refuse(conn, w, w.staff, "pause", {"reason": bad}, EvaluationCommandInvalid)
+    assert await _faults(conn, w) == 0
+    await send(conn, w, w.staff, "report_fault", {"venue": MAIN_VENUE.id, "text": "一\n\t二"})
+    assert await _faults(conn, w) == 1

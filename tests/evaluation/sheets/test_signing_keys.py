@@ -5,18 +5,21 @@ refused, nothing written; under "any" (the default) the same key signs."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from evaluation.errors import SigningDeviceKeyRefused
 from evaluation.model import Phase
-from signing.certs import cert_sha256
+from signing.certs import Identity, cert_sha256
+from signing.demo_ca import issue_certificate
 from tender import service as tender_service
 from tender.model import SigningKeys
 from tests.evaluation.sheets.kit import Session, revise
 from tests.evaluation.sheets.test_review import LOW, revealed_by_all
 from tests.evaluation.sheets.test_submit import SCORES, refused
-from tests.tender.world import World, fast_draft
+from tests.tender.world import World, fast_draft, register_certificate
 
 REFUSED = "signing_device_key_refused"
 
@@ -74,3 +77,20 @@ async def test_a_ca_tender_refuses_a_revision_signed_with_a_browser_key(
     with pytest.raises(SigningDeviceKeyRefused):
         await revise(ev, 3, data, reason)
     assert await ev.counts() == before
+
+
+async def test_a_ca_tender_refuses_a_certificate_its_ca_marked_as_a_browser_key(
+    ev: Session, world: World
+) -> None:
+    """Registered with ``device: null`` (as before the registration refused it), a
+    certificate carrying the browser-key policy is still a device key under "ca"."""
+    await _tender(ev, world, SigningKeys.CA)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = issue_certificate(world.ca, name="专家1", public_key=key.public_key(),
+                             now=ev.now - dt.timedelta(hours=1), browser_key=True)  # fmt: skip
+    marked = Identity(certificate=cert, key=key, chain=(world.ca.issuing_cert,))
+    await register_certificate(ev.conn, ev.seats[0].actor.user_id, marked)
+    ev.seats = (dataclasses.replace(ev.seats[0], identity=marked), *ev.seats[1:])
+    error = await refused(ev, REFUSED, 1, "submit_sheet", ev.sealed(1, ev.sheet(1, SCORES))
+                          .submit_data())  # fmt: skip
+    assert error.details == {"cert_sha256": cert_sha256(cert)}

@@ -10,6 +10,10 @@ import logging
 import asyncpg
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from signing.certs import Identity, cert_sha256, dump_pem_certificate, dump_pem_private_key
 from signing.demo_ca import DemoCA, create_demo_ca, issue_identity
@@ -108,3 +112,55 @@ async def test_anything_off_the_leafs_chain_is_refused(
     assert untrusted.json()["error"]["code"] == "certificate_invalid"
     keys = (await client.get("/api/v1/me/keys", headers=bidder.headers)).json()
     assert keys["certificates"] == []
+
+
+async def test_a_certificate_twice_in_the_bundle_is_refused_by_position(
+    client: httpx.AsyncClient, ca: DemoCA, bidder: Member
+) -> None:
+    """The leaf repeated (cert+cert), or a chain certificate given twice, is no part of
+    the leaf's chain: certificate_bundle_invalid with the repeats' positions, nothing
+    stored."""
+    alice = _alice(ca, bidder)
+    leaf = dump_pem_certificate(alice.certificate)
+    issuing = dump_pem_certificate(ca.issuing_cert)
+    twice = await _post(client, bidder, alice, _bundle(leaf, leaf))
+    assert twice.json()["error"]["code"] == "certificate_bundle_invalid", twice.text
+    assert twice.json()["error"]["details"] == {"positions": [2]}
+    again = await _post(client, bidder, alice, _bundle(leaf, issuing, leaf, issuing))
+    assert again.json()["error"]["details"] == {"positions": [3, 4]}
+    keys = (await client.get("/api/v1/me/keys", headers=bidder.headers)).json()
+    assert keys["certificates"] == []
+
+
+async def test_a_refused_certificate_is_explained_in_words_not_an_exception(
+    client: httpx.AsyncClient, ca: DemoCA, bidder: Member
+) -> None:
+    """A certificate whose keyUsage does not sign: certificate_invalid saying so, never
+    the library's exception text ("Python extension validator failed: ValueError…")."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    usage = x509.KeyUsage(
+        digital_signature=False, content_commitment=False, key_encipherment=True,
+        data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+        encipher_only=False, decipher_only=False,
+    )  # fmt: skip
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "投标人甲"),
+                         x509.NameAttribute(NameOID.SERIAL_NUMBER, bidder.code)])  # fmt: skip
+    cert = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(ca.issuing_cert.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - dt.timedelta(hours=1))
+        .not_valid_after(NOW + dt.timedelta(days=30))
+        .add_extension(usage, critical=True).sign(ca.issuing_key, hashes.SHA256())
+    )  # fmt: skip
+    who = Identity(certificate=cert, key=key, chain=(ca.issuing_cert,))
+    answer = await _post(client, bidder, who, dump_pem_certificate(cert).decode())
+    error = answer.json()["error"]
+    assert error["code"] == "certificate_invalid", answer.text
+    assert "not for signing" in error["message"]
+    for leak in ("Python", "ValueError", "validator", "Other("):
+        assert leak not in error["message"]
+    broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+    damaged = (await _post(client, bidder, who, broken)).json()["error"]
+    assert damaged["code"] == "certificate_invalid"
+    assert "See https" not in damaged["message"]
+    assert "Unable to load" not in damaged["message"]

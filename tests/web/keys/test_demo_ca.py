@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 from accounts.model import OrgKind, Role
 from accounts.sessions import service as sessions
 from accounts.sessions.model import LoginPolicy, SessionKind
-from signing.certs import SigningKey, cert_sha256, load_pem_certificates
+from signing.certs import BROWSER_KEY_POLICY, SigningKey, cert_sha256, load_pem_certificates
 from signing.cms import sign_detached
 from tests.accounts import factory
 from tests.conftest import CloneDatabase
@@ -86,12 +86,50 @@ async def test_the_demo_ca_issues_the_accounts_subject_and_the_key_then_register
     (line,) = [r for r in caplog.records if r.getMessage() == "keys.demo_certificate_issued"]
     assert line.__dict__["cert_sha256"] == cert_sha256(leaf)
 
-    challenge = (await client.post("/api/v1/auth/challenge")).json()
-    signature = sign_detached(base64.b64decode(challenge["challenge"]), leaf, key, chain=(issuing,))
-    registered = await client.post("/api/v1/me/certificates", headers=headers, json={
-        "certificate": answer.json()["certificate"], "nonce": challenge["nonce"],
-        "signature": base64.b64encode(signature).decode()})  # fmt: skip
+    registered = await _register(client, headers, answer.json()["certificate"], key, BROWSER)
     assert registered.json() == {"value": cert_sha256(leaf)}
+
+
+BROWSER = {"kind": "browser", "label": "评标室 3 号机"}
+
+
+async def _register(
+    client: httpx.AsyncClient, headers: dict[str, str], bundle: str, key: SigningKey,
+    device: object,
+) -> httpx.Response:  # fmt: skip
+    leaf, *chain = load_pem_certificates(bundle.encode())
+    challenge = (await client.post("/api/v1/auth/challenge")).json()
+    signature = sign_detached(base64.b64decode(challenge["challenge"]), leaf, key, chain=chain)
+    body = {"certificate": bundle, "nonce": challenge["nonce"],
+            "signature": base64.b64encode(signature).decode()}  # fmt: skip
+    if device is not None:
+        body["device"] = device
+    return await client.post("/api/v1/me/certificates", headers=headers, json=body)
+
+
+async def test_a_certificate_issued_from_a_request_registers_only_with_its_device(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    """The demo CA marks what it issues from a browser's request with the browser-key
+    policy; registered without ``device`` it is certificate_device_required, nothing
+    stored — a tender's signing_keys "ca" does not rest on the client's word."""
+    headers, _ = await _signed_in(pool, client)
+    key = ec.generate_private_key(ec.SECP256R1())
+    answer = await client.post(
+        "/api/v1/demo/ca/certificates", json={"csr": _csr(key)}, headers=headers
+    )
+    bundle = answer.json()["certificate"]
+    leaf, _ = load_pem_certificates(bundle.encode())
+    policies = leaf.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    assert [p.policy_identifier for p in policies] == [BROWSER_KEY_POLICY]
+    assert BROWSER_KEY_POLICY.dotted_string == "2.25.180331464767678780793261036699394470107"
+    refused = await _register(client, headers, bundle, key, None)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (
+        422,
+        "certificate_device_required",
+    )
+    assert (await client.get("/api/v1/me/keys", headers=headers)).json()["certificates"] == []
+    assert (await _register(client, headers, bundle, key, BROWSER)).status_code == 200
 
 
 async def test_a_request_that_does_not_parse_or_verify_is_csr_invalid(

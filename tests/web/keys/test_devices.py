@@ -124,6 +124,34 @@ async def test_a_device_outside_its_shape_is_request_invalid(
     assert (await client.get("/api/v1/me/keys", headers=headers)).json()["certificates"] == []
 
 
+@pytest.mark.parametrize(
+    "label",
+    ["机\x07", "\x1b[31m机", "评标室\n3号", "机\x85", "机\x7f", "\u202e机3号", "机\u2066x\u2069",
+     "\u200b\u200b\u200b", " 机", "机\u3000"],
+)  # fmt: skip
+async def test_a_device_label_follows_the_one_line_text_rule(
+    client: httpx.AsyncClient, headers: dict[str, str], ca: DemoCA, label: str
+) -> None:
+    """No control character (C0, DEL, C1), no bidi override or isolate, not only
+    invisible characters, no surrounding spaces: request_invalid, nothing stored."""
+    who = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
+    answer = await register(client, headers, who, {"kind": "browser", "label": label})
+    assert (answer.status_code, answer.json()["error"]["code"]) == (422, "request_invalid")
+    assert answer.json()["error"]["details"] == {"field": "device.label"}
+    assert (await client.get("/api/v1/me/keys", headers=headers)).json()["certificates"] == []
+
+
+async def test_a_device_label_of_64_code_points_is_accepted(
+    client: httpx.AsyncClient, headers: dict[str, str], ca: DemoCA
+) -> None:
+    """64 characters counted in code points (each of these is 3 bytes in UTF-8, and the
+    emoji outside the BMP counts one, not two UTF-16 units)."""
+    who = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
+    label = "评" * 63 + "\U0001f5a5"
+    answer = await register(client, headers, who, {"kind": "browser", "label": label})
+    assert answer.status_code == 200, answer.text
+
+
 async def test_the_database_refuses_half_a_device(
     client: httpx.AsyncClient, headers: dict[str, str], ca: DemoCA,
     owner_conn: asyncpg.Connection,
