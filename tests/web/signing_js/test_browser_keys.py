@@ -120,3 +120,41 @@ def _der() -> Any:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     return Encoding.DER
+
+
+@pytest.mark.browser
+async def test_a_label_the_server_would_refuse_is_refused_before_a_key_is_made(
+    browser: Any, live_server: LiveServer, pool: asyncpg.Pool
+) -> None:
+    """The server's one-line rule for device labels (docs/api-auth.md, "Device keys"),
+    checked in the page first: an outside tester made a key and got a certificate for a
+    label the registration then refused. 64 code points pass; controls, a bidi override,
+    a zero-width space, surrounding spaces and 65 code points do not, and no key is kept."""
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        user = await signed_in_member(pool, page, live_server.url)
+        codes = await run_js(
+            page,
+            """
+            const out = [];
+            for (const label of arg.labels) {
+              try { await sign.keys.create(arg.user, {label}); out.push("made"); }
+              catch (e) { out.push(e.code); }
+            }
+            return {out, kept: (await sign.keys.list(arg.user)).length};
+            """,
+            {
+                "user": user,
+                "labels": ["a\u0007b", "\u001b[31m", "a\u202eb", "\u200b", " 机", "机" * 65],
+            },
+        )
+        assert codes == {"out": ["label_invalid"] * 6, "kept": 0}
+        fine = await run_js(
+            page,
+            "return (await sign.keys.create(arg.user, {label: arg.label})).record.label;",
+            {"user": user, "label": "😀" * 64},
+        )
+        assert fine == "😀" * 64
+    finally:
+        await context.close()

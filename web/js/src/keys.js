@@ -57,7 +57,13 @@ function subjectName(label) {
 
 function checkLabel(label) {
   const text = label === undefined || label === null ? "browser key" : String(label);
-  if (text.length < 1 || text.length > 64) throw new SignError("label_invalid", "a key label is 1–64 characters");
+  // The server's one-line rule (accounts.model.is_one_line_text): 1–64 code points, no
+  // surrounding white space, nothing of Unicode category C (controls, bidi overrides,
+  // zero-width characters) — refused here, before a key is made and a certificate issued.
+  const points = [...text].length;
+  if (points < 1 || points > 64 || text.trim() !== text || /\p{C}/u.test(text)) {
+    throw new SignError("label_invalid", "a key label is 1–64 printable characters without surrounding spaces");
+  }
   return text;
 }
 

@@ -24256,7 +24256,10 @@ function subjectName(label) {
 }
 function checkLabel(label) {
   const text = label === void 0 || label === null ? "browser key" : String(label);
-  if (text.length < 1 || text.length > 64) throw new SignError("label_invalid", "a key label is 1–64 characters");
+  const points = [...text].length;
+  if (points < 1 || points > 64 || text.trim() !== text || /\p{C}/u.test(text)) {
+    throw new SignError("label_invalid", "a key label is 1–64 printable characters without surrounding spaces");
+  }
   return text;
 }
 async function create(userId, { label } = {}) {
