@@ -19,6 +19,7 @@ from pathlib import Path
 
 import asyncpg
 
+from audit import queries as audit_queries
 from audit import service as audit
 from signing.log.entry import LogEntry
 from web import jsbundle_queries as queries
@@ -94,6 +95,6 @@ async def publish(pool: asyncpg.Pool, bundles: tuple[Bundle, ...] = BUNDLES) -> 
             await queries.lock_publication(conn)
             if await queries.bundle_published(conn, PUBLISHED, bundle.sha256):
                 continue
-            now = await queries.database_now(conn)
+            now = await audit_queries.database_now(conn)
             appended.append(await audit.append(conn, published_entry(bundle, now)))
     return appended

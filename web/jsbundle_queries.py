@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import asyncpg
 
 LOCK_PUBLICATION = "SELECT pg_advisory_xact_lock(hashtext('web.script_bundle_published'))"
@@ -26,11 +24,3 @@ SELECT EXISTS (
 async def bundle_published(conn: asyncpg.Connection, kind: str, sha256: str) -> bool:
     published: bool = await conn.fetchval(BUNDLE_PUBLISHED, kind, sha256)
     return published
-
-
-DATABASE_NOW = "SELECT clock_timestamp()"
-
-
-async def database_now(conn: asyncpg.Connection) -> datetime:
-    now: datetime = await conn.fetchval(DATABASE_NOW)
-    return now

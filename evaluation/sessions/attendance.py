@@ -37,6 +37,7 @@ from evaluation.model import Member, MemberKind
 from evaluation.sessions import member_queries
 from evaluation.sessions.errors import EvaluationVenueStaffOnly
 from evaluation.sessions.journal import member_actor, staff_actor
+from expert_pool.answers import queries as draw_members
 from expert_pool.errors import AttendanceConflict
 from expert_pool.records.service import AttendanceEvent
 from expert_pool.records.session import SessionRecorder, record_session_attendance
@@ -55,14 +56,30 @@ async def require_venue_staff(ctx: Ctx, member: Member) -> None:
     caller checked the actor is centre staff): at the main venue the host, at an
     assisting venue (副场) only staff assigned to that venue — the ones who see the
     member there (expert_pool/venues/staff.py)."""
-    venue = member.venue_id
+    await require_staff_at(
+        ctx, member.venue_id,
+        f"seat {member.seat} signed in at an assisting venue: its staff confirm the identity",
+        details={"seat": member.seat},
+    )  # fmt: skip
+
+
+async def require_staff_at(
+    ctx: Ctx, venue: str | None, message: str, *, details: dict[str, object]
+) -> None:
+    """The one rule of who acts at a venue (confirm_identity, report_fault): at the main
+    venue the host (the caller checked centre staff), at an assisting venue only the
+    staff assigned to it."""
     if venue is None or venue == ctx.state.main_venue_id:
         return
     if not await is_venue_staff(ctx.conn, venue, ctx.actor.user_id):
-        raise EvaluationVenueStaffOnly(
-            f"seat {member.seat} signed in at an assisting venue: its staff confirm the identity",
-            details={"seat": member.seat},
-        )
+        raise EvaluationVenueStaffOnly(message, details=details)
+
+
+async def session_venues(ctx: Ctx) -> frozenset[str]:
+    """The session's venues: its main venue and the assisting venues its draw picked
+    (where a member signs in, where a fault is reported)."""
+    picked = await draw_members.venue_picks(ctx.conn, ctx.state.draw_id)
+    return frozenset({ctx.state.main_venue_id, *(v[0] for v in picked)})
 
 
 async def absent(ctx: Ctx, member: Member) -> None:

@@ -61,7 +61,6 @@ from evaluation.sessions.no_shows import mark_no_show
 from evaluation.sessions.ops import Ops, leave_seat, seated_holder, text_sha256
 from evaluation.sessions.service import load
 from evaluation.sessions.views import COMMITTEE, STAFF, detail_emit, when
-from expert_pool.answers import queries as draw_members
 from live.model import Emit, user_audience
 from signing.log.entry import commit
 
@@ -96,8 +95,7 @@ async def sign_in(ctx: Ctx) -> list[Emit]:
     assert venue is not None
     if member.signed_in_at is not None:
         raise EvaluationSignedIn("you have signed in already")
-    picked = {v[0] for v in await draw_members.venue_picks(ctx.conn, ctx.state.draw_id)}
-    if venue != ctx.state.main_venue_id and venue not in picked:
+    if venue not in await attendance.session_venues(ctx):
         raise EvaluationVenueInvalid("sign in at the main venue or an assisting venue of the draw")
     await member_queries.sign_in(ctx.conn, ctx.state.id, member, venue, ctx.now)
     salt = await member_queries.member_salt(ctx.conn, ctx.state.id, member.user_id)

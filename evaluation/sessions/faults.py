@@ -19,13 +19,11 @@ import uuid
 from evaluation.events import EvaluationEvent
 from evaluation.guards import require_host, require_open, text
 from evaluation.handlers import Ctx
-from evaluation.sessions import fault_queries
-from evaluation.sessions.errors import EvaluationVenueInvalid, EvaluationVenueStaffOnly
+from evaluation.sessions import attendance, fault_queries
+from evaluation.sessions.errors import EvaluationVenueInvalid
 from evaluation.sessions.model import FAULT_TEXT_MAX, Fault
 from evaluation.sessions.ops import Ops, text_sha256
 from evaluation.sessions.views import STAFF
-from expert_pool.answers import queries as draw_members
-from expert_pool.venues.staff import is_venue_staff
 from live.model import Emit
 from signing.log.entry import commit
 
@@ -41,18 +39,15 @@ async def report_fault(ctx: Ctx) -> list[Emit]:
     said = text(ctx.data, "text", limit=FAULT_TEXT_MAX)
     assert venue is not None
     assert said is not None
-    if venue != ctx.state.main_venue_id:
-        picked = {v[0] for v in await draw_members.venue_picks(ctx.conn, ctx.state.draw_id)}
-        if venue not in picked:
-            raise EvaluationVenueInvalid(
-                "report a fault at the main venue or an assisting venue of the draw",
-                details={"venue": venue},
-            )
-        if not await is_venue_staff(ctx.conn, venue, ctx.actor.user_id):
-            raise EvaluationVenueStaffOnly(
-                "only staff assigned to this assisting venue report its faults",
-                details={"venue": venue},
-            )
+    if venue not in await attendance.session_venues(ctx):
+        raise EvaluationVenueInvalid(
+            "report a fault at the main venue or an assisting venue of the draw",
+            details={"venue": venue},
+        )
+    await attendance.require_staff_at(
+        ctx, venue, "only staff assigned to this assisting venue report its faults",
+        details={"venue": venue},
+    )  # fmt: skip
     fault = Fault(
         id=uuid.uuid4(), session_id=ctx.state.id, venue_id=venue, text=said,
         text_sha256=text_sha256(said), reported_by=ctx.actor.user_id,
