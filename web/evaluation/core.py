@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -17,11 +18,26 @@ from accounts.model import Actor
 from evaluation.model import SessionState
 from evaluation.report import reading
 from evaluation.sessions import service as sessions
+from expert_pool.answers import queries as draw_venues
+from expert_pool.venues import queries as venue_catalogue
 
 
 async def load(conn: asyncpg.Connection, session_id: UUID, *, lock: bool = False) -> SessionState:
     """The session (``lock``: under its row lock, to the transaction's end)."""
     return await sessions.load(conn, session_id, lock=lock)
+
+
+async def venues(conn: asyncpg.Connection, state: SessionState) -> list[dict[str, Any]]:
+    """The session's venues as the pages show them: the main venue, then the assisting
+    venues the lot's draw picked — ``{"id", "name", "main"}`` (the name is the id when
+    the catalogue has none)."""
+    main = await venue_catalogue.venue(conn, state.main_venue_id)
+    name = main.name if main is not None else state.main_venue_id
+    out: list[dict[str, Any]] = [{"id": state.main_venue_id, "name": name, "main": True}]
+    for venue_id, picked, _region, _label in await draw_venues.venue_picks(conn, state.draw_id):
+        if venue_id != state.main_venue_id:
+            out.append({"id": venue_id, "name": picked, "main": False})
+    return out
 
 
 async def for_lot(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> list[SessionState]:

@@ -32,7 +32,6 @@ from accounts.model import Actor, Role
 from evaluation.model import SessionState
 from evaluation.sessions import service as sessions
 from evaluation.sessions.errors import EvaluationSessionNotFound
-from expert_pool.answers import queries as draw_members
 from expert_pool.venues import queries as venue_queries
 from tender.lifecycle import load as load_tender
 from web import i18n, pages
@@ -65,21 +64,14 @@ def is_supervisor_of(actor: Actor, state: SessionState) -> bool:
 async def _venues(
     conn: asyncpg.Connection, actor: Actor, state: SessionState
 ) -> list[dict[str, Any]]:
-    """The session's venues — the main venue, then the assisting venues the lot's draw
-    picked — each with whether the actor confirms identities there: the host at the
-    main venue, a venue's own assigned staff at an assisting venue (§3)."""
-    main = await venue_queries.venue(conn, state.main_venue_id)
-    out = [
-        {
-            "id": state.main_venue_id,
-            "name": main.name if main is not None else state.main_venue_id,
-            "main": True,
-            "mine": False,
-        }
-    ]
-    for venue_id, name, _region, _label in await draw_members.venue_picks(conn, state.draw_id):
-        mine = await venue_queries.is_staff(conn, venue_id, actor.user_id)
-        out.append({"id": venue_id, "name": name, "main": False, "mine": mine})
+    """The session's venues (core.venues), each with whether the actor confirms
+    identities there: a venue's own assigned staff at an assisting venue (§3); the main
+    venue is the host's."""
+    out = await core.venues(conn, state)
+    for venue in out:
+        venue["mine"] = not venue["main"] and await venue_queries.is_staff(
+            conn, venue["id"], actor.user_id
+        )
     return out
 
 

@@ -27,8 +27,6 @@ from starlette.routing import BaseRoute, Route
 
 from evaluation.model import Phase, SessionState
 from evaluation.sessions.errors import EvaluationSessionNotFound
-from expert_pool.answers import queries as draw_venues
-from expert_pool.venues import queries as venue_catalogue
 from web import i18n, jsbundle, pages
 from web.db.database import acquire
 from web.evaluation import core
@@ -48,16 +46,6 @@ async def _session(conn: asyncpg.Connection, raw: str) -> SessionState | None:
         return None
 
 
-async def _venues(conn: asyncpg.Connection, state: SessionState) -> list[dict[str, Any]]:
-    """The main venue, then the draw's assisting venues (the sign-in's choices)."""
-    main = await venue_catalogue.venue(conn, state.main_venue_id)
-    out = [{"id": state.main_venue_id, "name": main.name if main else "", "main": True}]
-    for venue_id, name, _region, _label in await draw_venues.venue_picks(conn, state.draw_id):
-        if venue_id != state.main_venue_id:
-            out.append({"id": venue_id, "name": name, "main": False})
-    return out
-
-
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -70,7 +58,7 @@ async def room_page(request: Request) -> Response:
             return RedirectResponse("/login", status_code=303)
         state = await _session(conn, request.path_params["session_id"])
         member = None if state is None else state.member_of(actor.user_id)
-        venues = [] if state is None or member is None else await _venues(conn, state)
+        venues = [] if state is None or member is None else await core.venues(conn, state)
     if state is None:
         return _render(request, "room_refused.html", 404, actor=actor, reason="room.not_found")
     if member is None:
