@@ -68,8 +68,8 @@ async def test_an_expert_makes_a_browser_key_gets_the_demo_certificate_and_regis
         row = await page.inner_text("#keys tbody tr")
         assert "评标室 3 号电脑" in row
         assert "浏览器密钥" in row
-        journal = await page.inner_text("#journal tbody")
-        assert "certificate_registration" in journal
+        # The journal renders after the key table in the same refresh: wait for it.
+        await expect(page.locator("#journal tbody")).to_contain_text("certificate_registration")
         assert await page.is_hidden("#csr-box")
         assert await page.is_hidden("#error")
 

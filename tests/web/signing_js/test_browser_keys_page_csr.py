@@ -57,7 +57,7 @@ async def test_without_a_demo_ca_the_page_gives_the_csr_and_takes_the_issued_cer
         csr = await page.input_value("#csr-pem")
         assert csr.startswith("-----BEGIN CERTIFICATE REQUEST-----")
         assert await page.get_attribute("#csr-download", "href")
-        assert "待附加证书" in await page.inner_text("#keys tbody")
+        await expect(page.locator("#keys tbody")).to_contain_text("待附加证书")
 
         await page.fill("#cert-pem", issue_from_csr(own_ca, csr, now=CA_NOW))
         await page.click("#attach-form button[type=submit]")

@@ -168,7 +168,10 @@ document.getElementById("create-form").addEventListener("submit", (event) => {
       // issues the certificate from the request.
       if (!(err && (err.status === 404 || err.code === "demo_ca_disabled"))) throw err;
       pendingKeyId = record.id;
+      // The table first, then the box: whoever waits for the box sees the new row too.
+      await refresh();
       showCsr(csrPem);
+      return;
     }
     await refresh();
   });
@@ -180,9 +183,9 @@ document.getElementById("attach-form").addEventListener("submit", (event) => {
     const file = document.getElementById("cert-file").files[0];
     const pem = file ? await file.text() : document.getElementById("cert-pem").value;
     await sign.keys.attachCertificate(userId, pendingKeyId, pem);
-    document.getElementById("csr-box").hidden = true;
     say(text("done.attached"));
     await refresh();
+    document.getElementById("csr-box").hidden = true;
   });
 });
 
