@@ -34,6 +34,16 @@ class TenderEvent(enum.StrEnum):
     BOND_REFUNDED = "tender.bond_refunded"
     ALERT_RAISED = "tender.alert_raised"
     COMMITMENTS_REVEALED = "tender.commitments_revealed"
+    # Issue 13 (Reg. 54–55, Law 47): the results (tender/results).
+    CANDIDATES_PUBLICISED = "tender.candidates_publicised"
+    CANDIDATE_OBJECTION_FILED = "tender.candidate_objection_filed"
+    CANDIDATE_OBJECTION_ANSWERED = "tender.candidate_objection_answered"
+    FUNDING_DECLARED = "tender.funding_declared"
+    AWARD_DECIDED = "tender.award_decided"
+    RESULT_ANNOUNCED = "tender.result_announced"
+    PROCEDURE_REPORT_SUBMITTED = "tender.procedure_report_submitted"
+    TENDER_FAILED = "tender.failed"
+    TENDER_CANCELLED = "tender.cancelled"
 
 
 class AlertKind(enum.StrEnum):
@@ -44,3 +54,6 @@ class AlertKind(enum.StrEnum):
     OBJECTION_ANSWER_OVERDUE = "objection_answer_overdue"  # Reg. 22: answer within 3 days
     BID_PARTS_IDENTICAL = "bid_parts_identical"  # Reg. 40: bidders with identical parts
     ORGANISATION_IN_TWO_BIDS = "organisation_in_two_bids"  # Reg. 37: both bids invalid
+    CANDIDATES_PUBLICITY_OVERDUE = "candidates_publicity_overdue"  # Reg. 54: within 3 days
+    CANDIDATE_OBJECTION_ANSWER_OVERDUE = "candidate_objection_answer_overdue"  # Reg. 54: 3 days
+    PROCEDURE_REPORT_OVERDUE = "procedure_report_overdue"  # Law 47: within 15 days

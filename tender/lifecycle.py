@@ -37,13 +37,25 @@ TRANSITIONS: Mapping[TenderStatus, frozenset[TenderStatus]] = {
         {TenderStatus.SUSPENDED, TenderStatus.BIDDING_CLOSED, TenderStatus.CANCELLED}
     ),
     TenderStatus.SUSPENDED: frozenset({TenderStatus.PUBLISHED, TenderStatus.CANCELLED}),
-    TenderStatus.BIDDING_CLOSED: frozenset({TenderStatus.OPENING, TenderStatus.FAILED}),
-    TenderStatus.OPENING: frozenset({TenderStatus.EVALUATION, TenderStatus.FAILED}),
+    # The agency may cancel a tender until its award (issue 13, item 6), with a reason.
+    TenderStatus.BIDDING_CLOSED: frozenset(
+        {TenderStatus.OPENING, TenderStatus.FAILED, TenderStatus.CANCELLED}
+    ),
+    TenderStatus.OPENING: frozenset(
+        {TenderStatus.EVALUATION, TenderStatus.FAILED, TenderStatus.CANCELLED}
+    ),
     # The evaluation hands its candidates over (Reg. 53) before they are publicised.
-    TenderStatus.EVALUATION: frozenset({TenderStatus.CANDIDATES, TenderStatus.FAILED}),
-    TenderStatus.CANDIDATES: frozenset({TenderStatus.CANDIDATES_PUBLICISED, TenderStatus.FAILED}),
-    TenderStatus.CANDIDATES_PUBLICISED: frozenset({TenderStatus.AWARDED, TenderStatus.FAILED}),
-    TenderStatus.AWARDED: frozenset({TenderStatus.CONTRACT}),
+    TenderStatus.EVALUATION: frozenset(
+        {TenderStatus.CANDIDATES, TenderStatus.FAILED, TenderStatus.CANCELLED}
+    ),
+    TenderStatus.CANDIDATES: frozenset(
+        {TenderStatus.CANDIDATES_PUBLICISED, TenderStatus.FAILED, TenderStatus.CANCELLED}
+    ),
+    TenderStatus.CANDIDATES_PUBLICISED: frozenset(
+        {TenderStatus.AWARDED, TenderStatus.FAILED, TenderStatus.CANCELLED}
+    ),
+    # Reg. 55: winners may drop out after the award until every lot is re-tendered.
+    TenderStatus.AWARDED: frozenset({TenderStatus.CONTRACT, TenderStatus.FAILED}),
     TenderStatus.CONTRACT: frozenset({TenderStatus.PERFORMANCE}),
     TenderStatus.PERFORMANCE: frozenset({TenderStatus.ARCHIVED}),
     TenderStatus.CANCELLED: frozenset({TenderStatus.ARCHIVED}),

@@ -98,6 +98,10 @@ class Policies:
     committee_min_organisations: int = 2  # DESIGN.md, "Opening committee"
     document_max_bytes: int = 200 * 1024 * 1024
     centre_code: str = "XC"  # first part of the transaction code
+    candidates_publicity_within: Period = _3D  # Reg. 54: publicised within 3 days of the report
+    candidates_publicity_days: Period = _3D  # Reg. 54: publicised for at least 3 days
+    candidate_objection_answer: Period = _3D  # Reg. 54: objections answered within 3 days
+    procedure_report_within: Period = _15D  # Law 47: written report within 15 days of the award
 
     def threshold_fen(self, category: str) -> int:
         """The mandatory-tender threshold of a category (works, goods, services), in fen."""

@@ -18,11 +18,17 @@ from tests.tender.world import World, entries, fast_draft, published_tender
 
 
 def test_candidates_lie_between_evaluation_and_their_publicity() -> None:
-    """evaluation → candidates → candidates_publicised; each may also fail."""
-    assert TRANSITIONS[TenderStatus.EVALUATION] == {TenderStatus.CANDIDATES, TenderStatus.FAILED}
+    """evaluation → candidates → candidates_publicised; each may also fail or be
+    cancelled (issue 13, item 6)."""
+    assert TRANSITIONS[TenderStatus.EVALUATION] == {
+        TenderStatus.CANDIDATES,
+        TenderStatus.FAILED,
+        TenderStatus.CANCELLED,
+    }
     assert TRANSITIONS[TenderStatus.CANDIDATES] == {
         TenderStatus.CANDIDATES_PUBLICISED,
         TenderStatus.FAILED,
+        TenderStatus.CANCELLED,
     }
     assert set(TRANSITIONS) == set(TenderStatus)
 
