@@ -184,17 +184,19 @@ def result_body(
     tender: Mapping[str, str],
     lot: str,
     decision: AwardDecision,
-    winner_name: str | None,
-    winner_code: str | None,
+    candidate_name: str | None,
+    candidate_code: str | None,
     state_funded: bool,
 ) -> dict[str, Any]:
-    """The result announcement of a lot's award or re-tender (中标结果公告)."""
-    winner = None
-    if decision.kind is AwardKind.AWARD:
-        winner = {
+    """The result announcement of one award decision of a lot (中标结果公告): the
+    winner and its price for an award, the candidate for a drop-out, none for a
+    re-tender (docs/api-results.md, "Result")."""
+    candidate = None
+    if decision.bid_id is not None:
+        candidate = {
             "bid": str(decision.bid_id),
-            "bidder": winner_code,
-            "name": winner_name,
+            "bidder": candidate_code,
+            "name": candidate_name,
             "rank": decision.rank,
             "price_fen": decision.price_fen,
         }
@@ -204,7 +206,7 @@ def result_body(
         "lot": lot,
         "step": decision.step,
         "kind": str(decision.kind),
-        "winner": winner,
+        "candidate": candidate,
         "reason": decision.reason,
         "state_funded": state_funded,
         "decided_at": format_time(decision.decided_at),
