@@ -46,6 +46,8 @@ from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
 from web.tender.records import routes as tender_records
+from web.tender.results import jobs as tender_results_jobs
+from web.tender.results import routes as tender_results
 
 
 def api_routes() -> list[ApiRoute]:
@@ -62,6 +64,7 @@ def api_routes() -> list[ApiRoute]:
         *draws.ROUTES,
         *tender.ROUTES,
         *tender_records.ROUTES,
+        *tender_results.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,
@@ -102,4 +105,5 @@ JOBS: tuple[Job, ...] = (
     *opening_jobs.JOBS,
     *submission_jobs.JOBS,
     *tender_jobs.JOBS,
+    *tender_results_jobs.JOBS,
 )

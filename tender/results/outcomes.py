@@ -33,7 +33,7 @@ from tender.results import common
 from tender.results import outcome_queries as outcome_db
 from tender.results import queries as results_queries
 from tender.results import source_queries as sources
-from tender.results.errors import TenderCancelRefused, TenderFailureUnfounded
+from tender.results.errors import ResultNotFound, TenderCancelRefused, TenderFailureUnfounded
 from tender.results.model import (
     AwardDecision,
     AwardKind,
@@ -229,3 +229,17 @@ async def public_closure(conn: asyncpg.Connection, tender_id: UUID) -> outcome_d
     tender = await load(conn, tender_id)
     common.require_public(tender)
     return await outcome_db.closure(conn, tender_id)
+
+
+async def public_result(
+    conn: asyncpg.Connection, tender_id: UUID
+) -> tuple[list[outcome_db.Announcement], outcome_db.Closure | None]:
+    """A public tender's result announcements and closure notice; before either,
+    ``tender_result_not_found`` (nothing is shown before it is published)."""
+    tender = await load(conn, tender_id)
+    common.require_public(tender)
+    found = await outcome_db.announcements(conn, tender_id)
+    closure = await outcome_db.closure(conn, tender_id)
+    if not found and closure is None:
+        raise ResultNotFound("the tender's result is not announced")
+    return found, closure
