@@ -9,7 +9,7 @@
     ├── PublicityLateReasonRequired         candidates_publicity_late_reason_required 422
     ├── PublicityRunning                    candidates_publicity_running_conflict 409
     ├── ObjectionWindowClosed               objection_window_closed             409
-    ├── ObjectionNotACandidateBidder        objection_not_a_bidder              403
+    ├── ObjectionNotABidder                 objection_not_a_bidder              403
     ├── ObjectionStatementInvalid           objection_statement_invalid         422
     ├── ObjectionSignatureInvalid           objection_signature_invalid         422
     ├── ObjectionSignerNotRegistered        objection_signer_not_registered     422
