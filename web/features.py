@@ -47,6 +47,7 @@ from web.tender import pages as tender_pages
 from web.tender import routes as tender
 from web.tender.records import routes as tender_records
 from web.tender.results import jobs as tender_results_jobs
+from web.tender.results import pages as tender_results_pages
 from web.tender.results import routes as tender_results
 
 
@@ -81,6 +82,7 @@ def page_routes() -> list[BaseRoute]:
         *expert_pool_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),
+        *tender_results_pages.routes(),
         *opening_pages.routes(),
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),
