@@ -3,10 +3,15 @@ result and a closure notice, in Chinese first and English; every key translated.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import asyncpg
 import httpx
 
+import web
 from tender.results import outcomes
+from tender.results.model import AwardKind
 from tests.tender.results.kit import Closed
 from tests.tender.results.steps import publicise
 from web import i18n
@@ -14,7 +19,19 @@ from web.tender.results import i18n as i18n_results
 
 
 def test_every_message_of_the_page_has_both_languages() -> None:
-    """zh-CN and English, none empty."""
+    """Every key the template uses (the dynamic ones for every kind and cause) is in the
+    catalogue, in zh-CN and English, none empty."""
+    template = Path(web.__file__).parent / "templates" / "tender" / "results.html"
+    used = set(re.findall(r't\("((?:rs|td)\.[a-z0-9_.]+)"', template.read_text(encoding="utf-8")))
+    dynamic = {
+        "rs.kind.": list(AwardKind),
+        "rs.closure.": ["failed", "cancelled"],
+        "rs.cause.": ["too_few_bids", "all_bids_rejected", "every_lot_retendered", "cancelled"],
+    }
+    keys = {key for key in used if not key.endswith(".")}
+    keys |= {prefix + str(value) for prefix in used & set(dynamic) for value in dynamic[prefix]}
+    assert {key for key in used if key.endswith(".")} <= set(dynamic)
+    assert sorted(key for key in keys if not i18n_results.has(key)) == []
     assert all(len(texts) == 2 and all(texts) for texts in i18n_results.catalogue().values())
 
 
