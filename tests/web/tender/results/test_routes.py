@@ -168,3 +168,37 @@ async def test_the_agency_cancels_with_a_public_notice(
     assert result["closure"]["body"]["reason"] == "项目取消"
     again = await post(client, f"{base}/cancel", closed.agency, {"reason": "再次"})
     assert code(again) == (409, "tender_cancel_refused_conflict")
+
+
+async def test_funding_drop_out_retender_and_failure_are_the_agencys_alone(
+    client: httpx.AsyncClient,
+    conn: asyncpg.Connection,
+    owner_conn: asyncpg.Connection,
+    closed: Closed,
+) -> None:
+    """Each refused to a bidder or another agency (403); the agency's answers in order:
+    funding once, a drop-out of the winner, a re-tender that fails the tender; an
+    unfounded failure is 409."""
+    base = f"/api/v1/tenders/{closed.tender_id}"
+    funding = {"state_funded": False, "reason": "企业自筹"}
+    for who in (closed.bidder(1), closed.other_agency):
+        assert code(await post(client, f"{base}/funding", who, funding))[0] == 403
+        assert code(await post(client, f"{base}/fail", who, {"reason": "x"}))[0] == 403
+    assert (await post(client, f"{base}/funding", closed.agency, funding)).json() == {
+        "state_funded": False
+    }
+    unfounded = await post(client, f"{base}/fail", closed.agency, {"reason": "流标"})
+    assert code(unfounded) == (409, "tender_failure_unfounded_conflict")
+    await publicise_briefly(conn, owner_conn, closed)
+    winner = {"bid": str(closed.candidates[2].bid_id), "reason": "非国有资金项目"}
+    assert (await post(client, f"{base}/lots/1/award", closed.agency, winner)).status_code == 201
+    for who in (closed.bidder(3), closed.other_agency):
+        assert code(await post(client, f"{base}/lots/1/drop-out", who, winner))[0] == 403
+    dropped = await post(client, f"{base}/lots/1/drop-out", closed.agency, winner)
+    assert (dropped.json()["kind"], dropped.json()["step"]) == ("drop_out", 2)
+    again = await post(client, f"{base}/lots/1/drop-out", closed.agency, winner)
+    assert code(again) == (409, "award_not_current_conflict")
+    done = await post(client, f"{base}/lots/1/retender", closed.agency, {"reason": "重新招标"})
+    assert done.json()["kind"] == "retender"
+    closure = (await get(client, f"{base}/result", None)).json()["closure"]
+    assert (closure["kind"], closure["cause"]) == ("failed", "every_lot_retendered")
