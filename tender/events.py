@@ -34,6 +34,8 @@ class TenderEvent(enum.StrEnum):
     BOND_REFUNDED = "tender.bond_refunded"
     ALERT_RAISED = "tender.alert_raised"
     COMMITMENTS_REVEALED = "tender.commitments_revealed"
+    # Law 45: the award and result notices of one award, by SHA-256 (award_notices).
+    AWARD_NOTICES_ISSUED = "tender.award_notices_issued"
 
 
 class AlertKind(enum.StrEnum):

@@ -26,6 +26,19 @@ class NoticeKind(enum.StrEnum):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class CurrentAward:
+    """The lot's current award decision (award_decisions, 0071), as the notices need it."""
+
+    id: UUID
+    step: int
+    bid_id: UUID
+    bidder_id: UUID
+    rank: int
+    reason: str
+    decided_at: datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class OpenedBid:
     """A bid of the lot that was opened: its bidder and its opening-form fields."""
 
