@@ -110,7 +110,7 @@ async def test_issuing_again_for_the_same_award_changes_nothing(
             lot=closed.lot,
             decided_at=DECIDED,
             signer=_signer(closed),
-        )  # fmt: skip
+        )
         for _ in range(2)
     ]
     assert sorted(n.id for n in first) == sorted(n.id for n in again)
