@@ -90,6 +90,8 @@ async def test_the_award_publishes_seed_picks_digests_and_the_seated_names(
     bidder = evaluation_template.scenario.world.bidders[0]
     assert (await get(client, f"/api/v1/draws/{draw_id}/pools", bidder)).status_code == 403
     assert (await get(client, f"/api/v1/draws/{draw_id}/members", bidder)).status_code == 403
+    # Attendance (who was late, who was absent) is not part of what the award publishes.
+    assert (await get(client, f"/api/v1/draws/{draw_id}/attendance", bidder)).status_code == 403
     assert (await client.get(f"/api/v1/draws/{draw_id}/transcript")).status_code == 200
 
 
