@@ -109,3 +109,27 @@ class AwardNoticeData:
     winning_fields: Mapping[str, int | str]  # the winning bid's opening-form values
     decided_at: datetime
     reason: str  # the award decision's recorded reason (Reg. 55)
+
+
+class FailureKind(enum.StrEnum):
+    """Why a tender (or some of its lots) ends without a winner (issue 13, item 6)."""
+
+    FAILED = "failed"  # too few bids, every bid rejected, every lot re-tendered
+    CANCELLED = "cancelled"  # the tenderer ended the procedure, with its reason
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class FailureNoticeData:
+    """A failed or cancelled tender's notice to one bidder (or, addressee None, to all)."""
+
+    notice_id: str
+    kind: FailureKind
+    tender_code: str
+    tender_title: str
+    lots: Sequence[str]  # the lots it concerns
+    tenderer: str
+    agency: str
+    centre: str
+    addressee: Party | None
+    reason: str
+    decided_at: datetime

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from tender.award_notices.model import AwardNoticeData, NoticeKind
+from tender.award_notices.model import AwardNoticeData, FailureKind, FailureNoticeData, NoticeKind
 from tender.calendar import SHANGHAI
 from tender.model import FieldKind, OpeningField
 from web.pdf.base import Document, Field, Section, render
@@ -123,3 +123,55 @@ def notice_document(data: AwardNoticeData) -> Document:
 def render_award_notice(data: AwardNoticeData) -> bytes:
     """The notice as PDF bytes (the same data, the same bytes)."""
     return render(notice_document(data))
+
+
+FAILURE_TITLES: Mapping[FailureKind, str] = {
+    FailureKind.FAILED: "招标失败通知书 Notice of a failed tender",
+    FailureKind.CANCELLED: "终止招标通知书 Notice of a cancelled tender",
+}
+
+
+def failure_document(data: FailureNoticeData) -> Document:
+    """A failed or cancelled tender's notice: what ended, why and when (issue 13, item 6)."""
+    lots = "、".join(data.lots) or "—"
+    to = data.addressee.name if data.addressee is not None else "各投标人 All bidders"
+    ended = "招标失败" if data.kind is FailureKind.FAILED else "终止招标"
+    fields = [
+        Field(label="通知书编号 Notice no.", value=data.notice_id),
+        Field(label="交易编号 Code", value=data.tender_code),
+        Field(label="项目名称 Title", value=data.tender_title),
+        Field(label="标段 Lots", value=lots),
+        Field(label="招标人 Tenderer", value=data.tenderer),
+        Field(label="招标代理机构 Agency", value=data.agency),
+        Field(label="收件人 Addressee", value=to),
+    ]
+    if data.addressee is not None:
+        fields.append(
+            Field(label="收件人信用代码 Addressee's credit code", value=data.addressee.credit_code)
+        )
+    decision = [
+        Field(label="原因 Reason", value=data.reason),
+        Field(
+            label="决定时间（北京时间）Decided at (Beijing time)", value=beijing(data.decided_at)
+        ),
+    ]
+    text = [
+        f"{to}：《{data.tender_title}》第 {lots} 标段{ended}，原因见下。投标保证金依法退还。",
+        "This tender (or the lots named) ended without a winner for the reason below;"
+        " bid bonds are refunded as the rules require.",
+    ]
+    return Document(
+        title=FAILURE_TITLES[data.kind],
+        subtitle=f"{data.centre} · {data.tender_code}",
+        sections=[
+            Section(heading="通知 Notice", paragraphs=text),
+            Section(heading="一、项目 Tender", fields=fields),
+            Section(heading="二、决定 Decision", fields=decision),
+        ],
+        footer=FOOTER,
+    )
+
+
+def render_failure_notice(data: FailureNoticeData) -> bytes:
+    """A failed or cancelled tender's notice as PDF bytes (the same data, the same bytes)."""
+    return render(failure_document(data))

@@ -12,9 +12,15 @@ from uuid import UUID
 from signing.certs import dump_pem_certificate
 from signing.cms import sign_detached
 from signing.demo_ca import create_demo_ca, issue_identity
-from tender.award_notices.model import AwardNoticeData, NoticeKind, Party
+from tender.award_notices.model import (
+    AwardNoticeData,
+    FailureKind,
+    FailureNoticeData,
+    NoticeKind,
+    Party,
+)
 from tender.model import DEFAULT_OPENING_FIELDS
-from web.pdf.award_notice import render_award_notice
+from web.pdf.award_notice import render_award_notice, render_failure_notice
 
 WINNER = Party(name="宣城市建工集团有限公司", credit_code="91341800MA2N0WIN01")
 OTHER = Party(name="安徽路桥有限公司", credit_code="91341800MA2N0OTH02")
@@ -107,3 +113,35 @@ def test_the_signed_notice_verifies_with_openssl(tmp_path: Path) -> None:
     assert subprocess.run(args, capture_output=True, check=False).returncode == 0
     (tmp_path / "n.pdf").write_bytes(pdf[:-1] + b" ")
     assert subprocess.run(args, capture_output=True, check=False).returncode != 0
+
+
+FAILURE = FailureNoticeData(
+    notice_id=str(UUID(int=9)),
+    kind=FailureKind.FAILED,
+    tender_code="XC-2026-0042",
+    tender_title="宣城市道路改造工程",
+    lots=["1", "2"],
+    tenderer="宣城市城建投资有限公司",
+    agency="宣城招标代理有限公司",
+    centre="宣城市公共资源交易中心",
+    addressee=OTHER,
+    reason="投标人少于3个（条例第四十四条）",
+    decided_at=dt.datetime(2026, 12, 7, 1, 30, tzinfo=dt.UTC),
+)
+
+
+def test_a_failed_tenders_notice_says_why_and_when(tmp_path: Path) -> None:
+    """Item 6: the reason, the lots and Beijing time, under their labels; deterministic."""
+    text = _text(render_failure_notice(FAILURE), tmp_path)
+    for shown in ("招标失败通知书", "投标人少于3个", "安徽路桥有限公司", "1、2",
+                  "2026-12-07 09:30:00（北京时间）", "原因 Reason"):  # fmt: skip
+        assert shown in text, shown
+    assert render_failure_notice(FAILURE) == render_failure_notice(FAILURE)
+
+
+def test_a_cancelled_tenders_public_notice_is_addressed_to_all_bidders(tmp_path: Path) -> None:
+    """Without an addressee the notice goes to every bidder, under the cancellation title."""
+    public = dataclasses.replace(FAILURE, kind=FailureKind.CANCELLED, addressee=None)
+    text = _text(render_failure_notice(public), tmp_path)
+    assert "终止招标通知书" in text
+    assert "各投标人" in text
