@@ -16,14 +16,18 @@ import asyncpg
 
 from tender.award_notices.model import CurrentAward, Notice, NoticeKind, OpenedBid
 
+# FOR UPDATE: two issues of one award wait for each other; the second finds the first's
+# notices (service.issue is idempotent) instead of failing on UNIQUE (award_id, organisation).
 SELECT_CURRENT_AWARD = """
 SELECT id, step, bid_id, bidder_id, rank, reason, decided_at FROM award_decisions
 WHERE tender_id = $1 AND lot = $2 AND current AND kind = 'award'
+FOR UPDATE
 """
 
 
 async def current_award(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> CurrentAward | None:
-    """The lot's current award (Reg. 55: the one a drop-out has not undone), if any."""
+    """The lot's current award (Reg. 55: the one a drop-out has not undone), if any,
+    locked until the caller's transaction ends."""
     row = await conn.fetchrow(SELECT_CURRENT_AWARD, tender_id, lot)
     if row is None:
         return None

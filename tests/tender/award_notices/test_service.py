@@ -4,6 +4,7 @@ the SHA-256s logged, a later award superseding the first set."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import subprocess
@@ -169,3 +170,23 @@ async def test_a_stored_notice_is_never_changed_or_deleted(
         with pytest.raises(asyncpg.PostgresError):
             async with conn.transaction():
                 await conn.execute(sql, notice.id)
+
+
+async def test_two_issues_of_one_award_at_once_give_one_set(
+    pool: asyncpg.Pool, conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """Two connections racing to issue the same award's notices: one set, one log entry."""
+    await award(conn, closed, 1, 1, DECIDED)
+
+    async def issue_once() -> list[object]:
+        async with pool.acquire() as mine, mine.transaction():
+            found = await service.issue(
+                mine, tender_id=closed.tender_id, lot=closed.lot, decided_at=DECIDED,
+                signer=_signer(closed),
+            )  # fmt: skip
+            return sorted(n.id for n in found)
+
+    first, second = await asyncio.gather(issue_once(), issue_once())
+    assert first == second
+    assert await conn.fetchval("SELECT count(*) FROM award_notices") == len(first)
+    assert len(await entries(conn, "tender.award_notices_issued")) == 1
