@@ -91,10 +91,63 @@ async def _data(
     return build
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class _Made:
+    """One notice rendered and signed, not yet stored."""
+
+    id: UUID
+    to: OpenedBid
+    kind: NoticeKind
+    pdf: bytes
+    signature: bytes
+
+
 def _signed(signer: NoticeSigner, data: AwardNoticeData) -> tuple[bytes, bytes]:
     pdf = signer.render(data)
     identity = signer.identity
     return pdf, sign_detached(pdf, identity.certificate, identity.key, chain=identity.chain)
+
+
+async def _log(
+    conn: asyncpg.Connection,
+    tender_id: UUID,
+    lot: str,
+    award: CurrentAward,
+    made: list[_Made],
+    superseded: list[UUID],
+) -> int:
+    """One entry for the award's set: each notice by the SHA-256 of its PDF and signature."""
+    notices = [
+        {"id": str(m.id), "kind": str(m.kind), "bidder": m.to.credit_code,
+         "pdf_sha256": sha256_hex(m.pdf), "signature_sha256": sha256_hex(m.signature)}
+        for m in made
+    ]  # fmt: skip
+    data = {
+        "lot": lot,
+        "award_id": str(award.id),
+        "award_step": award.step,
+        "notices": notices,
+        "superseded": [str(x) for x in superseded],
+    }
+    return await append(
+        conn, TenderEvent.AWARD_NOTICES_ISSUED, tender_id, actor=PLATFORM, data=data
+    )
+
+
+async def _store(
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, award: CurrentAward, made: list[_Made],
+    decided_at: datetime, index: int,
+) -> list[Notice]:  # fmt: skip
+    notices = []
+    for m in made:
+        notice = Notice(
+            id=m.id, tender_id=tender_id, lot=lot, award_id=award.id, kind=m.kind,
+            bid_id=m.to.bid_id, organisation_id=m.to.organisation_id,
+            pdf_sha256=sha256_hex(m.pdf), issued_at=decided_at, log_index=index,
+        )  # fmt: skip
+        await queries.insert(conn, notice, m.pdf, m.signature)
+        notices.append(notice)
+    return notices
 
 
 async def issue(
@@ -117,41 +170,21 @@ async def issue(
             raise AwardNoticeNoCurrentAward(f"lot {lot} has no current award")
         if done := await queries.of_award(conn, award.id):
             return done
-        tender = await load(conn, tender_id)
         opened = await queries.opened_bids(conn, tender_id, lot)
         winner = next((b for b in opened if b.bid_id == award.bid_id), None)
         if winner is None:
             raise AwardNoticeNoCurrentAward("the awarded bid was not opened in this lot")
+        tender = await load(conn, tender_id)
         build = await _data(conn, tender, lot, award, decided_at, signer.issuer)
         made = []
         for to, kind in addressees(award.bid_id, opened):
             notice_id = uuid.uuid4()
-            data = build(notice_id, to, kind, winner)
             # STYLE.md 4: rendering and signing are CPU work, off the event loop.
-            pdf, signature = await asyncio.to_thread(_signed, signer, data)
-            made.append((notice_id, to, kind, pdf, signature))
+            pdf, sig = await asyncio.to_thread(_signed, signer, build(notice_id, to, kind, winner))
+            made.append(_Made(id=notice_id, to=to, kind=kind, pdf=pdf, signature=sig))
         superseded = await queries.supersede(conn, tender_id, lot, decided_at, award.id)
-        index = await append(
-            conn, TenderEvent.AWARD_NOTICES_ISSUED, tender_id, actor=PLATFORM,
-            data={
-                "lot": lot, "award_id": str(award.id), "award_step": award.step,
-                "notices": [
-                    {"id": str(n), "kind": str(k), "bidder": to.credit_code,
-                     "pdf_sha256": sha256_hex(pdf), "signature_sha256": sha256_hex(sig)}
-                    for n, to, k, pdf, sig in made
-                ],
-                "superseded": [str(x) for x in superseded],
-            },
-        )  # fmt: skip
-        notices = []
-        for notice_id, to, kind, pdf, signature in made:
-            notice = Notice(
-                id=notice_id, tender_id=tender_id, lot=lot, award_id=award.id, kind=kind,
-                bid_id=to.bid_id, organisation_id=to.organisation_id,
-                pdf_sha256=sha256_hex(pdf), issued_at=decided_at, log_index=index,
-            )  # fmt: skip
-            await queries.insert(conn, notice, pdf, signature)
-            notices.append(notice)
+        index = await _log(conn, tender_id, lot, award, made, superseded)
+        notices = await _store(conn, tender_id, lot, award, made, decided_at, index)
     log.info("tender.award_notices_issued tender=%s lot=%s count=%d", tender_id, lot, len(notices))
     return notices
 
