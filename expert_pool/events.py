@@ -43,3 +43,5 @@ class PoolEvent(enum.StrEnum):
     DRAW_REDRAW_APPROVED = "draw.redraw_approved"
     DRAW_CANCELLED = "draw.cancelled"
     DRAW_PUBLISHED = "draw.published"
+    # The public document of a published draw: its SHA-256 (docs/formats/draw.md §13).
+    DRAW_PUBLICATION_STORED = "draw.publication_stored"

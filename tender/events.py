@@ -44,6 +44,8 @@ class TenderEvent(enum.StrEnum):
     PROCEDURE_REPORT_SUBMITTED = "tender.procedure_report_submitted"
     TENDER_FAILED = "tender.failed"
     TENDER_CANCELLED = "tender.cancelled"
+    # Law 45: the award and result notices of one award, by SHA-256 (award_notices).
+    AWARD_NOTICES_ISSUED = "tender.award_notices_issued"
 
 
 class AlertKind(enum.StrEnum):

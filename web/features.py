@@ -45,6 +45,7 @@ from web.submission import routes as submission
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
+from web.tender.award_notices import routes as award_notices
 from web.tender.records import routes as tender_records
 from web.tender.results import jobs as tender_results_jobs
 from web.tender.results import pages as tender_results_pages
@@ -66,6 +67,7 @@ def api_routes() -> list[ApiRoute]:
         *tender.ROUTES,
         *tender_records.ROUTES,
         *tender_results.ROUTES,
+        *award_notices.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,

@@ -40,11 +40,11 @@ async def _in_committee(conn: asyncpg.Connection, actor: Actor, draw: StoredDraw
 
 
 async def _entitled_after_award(
-    conn: asyncpg.Connection, actor: Actor | None, draw: StoredDraw
+    conn: asyncpg.Connection, actor: Actor | None, draw: StoredDraw, public: bool
 ) -> bool:
     if draw.awarded_at is None:
         return False
-    if draw.policy.public_after_award:
+    if public and draw.policy.public_after_award:
         return True
     if actor is None:
         return False
@@ -60,11 +60,19 @@ async def require_sealed(
     action: Action,
     *,
     committee_at_sign_in: bool = False,
+    public_after_award: bool = False,
 ) -> None:
-    """Let through supervisors, the entitled after the award, and (names) the committee."""
+    """Let through supervisors, the entitled after the award, and (names) the committee.
+
+    ``public_after_award``: the view is one the award publishes to everyone (the
+    transcript) when the draw's policy says so. The sealed list with the names of
+    those who declined, the attendance and the pools never are: the public reads the
+    seated members' names in the draw's publication (expert_pool.publication; issue
+    13, item 3: "the pools themselves go to supervisors only").
+    """
     if actor is not None and is_allowed(actor, action, resource(draw)):
         return
-    if await _entitled_after_award(conn, actor, draw):
+    if await _entitled_after_award(conn, actor, draw, public_after_award):
         return
     if actor is None:
         raise Unauthenticated("sign in first: the committee list is sealed until the award")

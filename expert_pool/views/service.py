@@ -17,6 +17,7 @@ from uuid import UUID
 
 import asyncpg
 
+from accounts.errors import Unauthenticated
 from accounts.model import Actor, Role
 from accounts.permissions import Action, is_allowed, require
 from audit import service as audit
@@ -171,7 +172,7 @@ async def list_draws(conn: asyncpg.Connection, actor: Actor) -> list[DrawSummary
 async def transcript(conn: asyncpg.Connection, actor: Actor | None, draw_id: str) -> Transcript:
     """The transcript; its platform_seed is set once the committee is complete."""
     draw = await get_draw(conn, draw_id)
-    await require_sealed(conn, actor, draw, Action.VIEW_DRAW_NAMES)
+    await require_sealed(conn, actor, draw, Action.VIEW_DRAW_NAMES, public_after_award=True)
     if draw.transcript is None:
         raise DrawNotCommitted("the draw is not committed yet: there is no transcript")
     if draw.seed_revealed_at is None:
@@ -185,9 +186,12 @@ async def transcript(conn: asyncpg.Connection, actor: Actor | None, draw_id: str
 async def pools(
     conn: asyncpg.Connection, actor: Actor | None, draw_id: str
 ) -> dict[str, tuple[str, ...]]:
-    """The committed pools, label → ids (supervisors; the entitled after the award)."""
+    """The committed pools, label → ids: supervisors of the draw's department only, also
+    after the award (issue 13, item 3: the pools go to supervisors only)."""
     draw = await get_draw(conn, draw_id)
-    await require_sealed(conn, actor, draw, Action.VIEW_DRAW_POOLS)
+    if actor is None:
+        raise Unauthenticated("sign in first: the pools are a supervisor's read")
+    require(actor, Action.VIEW_DRAW_POOLS, resource(draw))
     if draw.transcript is None:
         raise DrawNotCommitted("the draw is not committed yet: its pools are not fixed")
     return await queries_pools.pools(conn, draw.id)

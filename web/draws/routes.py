@@ -65,6 +65,7 @@ from web.draws.expert_routes import (
     record_assessment,
     record_attendance,
 )
+from web.draws.publication_routes import ROUTES as PUBLICATION_ROUTES
 from web.draws.transcript_routes import (
     members,
     pools,
@@ -305,6 +306,7 @@ ROUTES = [
     _route(
         "GET", f"{_D}/pools", pools, "Committed pools (supervisors)", response=PoolsDoc, auth=False
     ),
+    *PUBLICATION_ROUTES,
     _route(
         "GET",
         f"{_D}/members",

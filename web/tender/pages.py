@@ -26,6 +26,7 @@ from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
 from tender import access, service
+from tender.award_notices import service as award_notices
 from tender.committee import service as committee
 from tender.documents import service as documents
 from tender.errors import TenderError, TenderInputInvalid, TenderNotFound
@@ -180,6 +181,11 @@ async def notice_page(request: Request) -> Response:
         versions = await documents.list_documents(conn, actor, tender.id)
         names = await _names(conn, tender)
         clarifications = await notices.list_clarifications(conn, tender.id)
+        # Law 45: the bidder's own award or result notice; the agency, centre and
+        # department see every one (tender.award_notices decides, per notice).
+        awarded = (
+            [] if actor is None else await award_notices.tender_notices(conn, actor, tender.id)
+        )
     insider = actor is not None and access.may_read_draft(actor, tender)
     bidder = actor is not None and actor.has_role(Role.BIDDER)
     return render(
@@ -193,6 +199,7 @@ async def notice_page(request: Request) -> Response:
         insider=insider,
         manage=actor is not None and access.is_agency(actor, tender),
         bidder=bidder,
+        award_notices=awarded,
     )
 
 

@@ -376,8 +376,13 @@ async def test_the_list_is_sealed_until_the_award(api: Api, world: World) -> Non
     for view in ("members", "transcript", "pools"):
         assert (await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", None)).status_code == 401
     await service_close.publish_after_award(api.conn, None, draw_id)  # the result's use case
-    for view in ("members", "transcript", "pools"):
-        assert (await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", None)).status_code == 200
+    assert (await api.call("GET", f"/api/v1/draws/{draw_id}/transcript", None)).status_code == 200
+    # Issue 13, item 3: the pools stay with the supervisors and the public reads the
+    # seated members' names in the draw's publication, never the whole sealed list.
+    for view in ("members", "pools"):
+        assert (await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", None)).status_code == 401
+        after = await api.call("GET", f"/api/v1/draws/{draw_id}/{view}", world.bidder)
+        assert after.status_code == 403
     pdf = await api.call("GET", f"/api/v1/draws/{draw_id}/transcript.pdf", None)
     assert pdf.content.startswith(b"%PDF")
 

@@ -1,0 +1,1 @@
+"""HTTP of the award and result notices (docs/formats/award-notice.md)."""
