@@ -34,6 +34,13 @@ class TenderEvent(enum.StrEnum):
     BOND_REFUNDED = "tender.bond_refunded"
     ALERT_RAISED = "tender.alert_raised"
     COMMITMENTS_REVEALED = "tender.commitments_revealed"
+    # Issue 13, items 4-5 (tender/contracts, tender/suspensions).
+    SUSPENSION_STARTED = "tender.suspension_started"  # a complaint's: the clocks stop
+    SUSPENSION_ENDED = "tender.suspension_ended"
+    CONTRACT_RECORDED = "tender.contract_recorded"
+    CONTRACT_CHANGED = "tender.contract_changed"
+    PERFORMANCE_RECORDED = "tender.performance_recorded"
+    BONDS_DUE = "tender.bonds_due"  # Reg. 57: a lot's bonds fall due at its contract
 
 
 class AlertKind(enum.StrEnum):
@@ -44,3 +51,4 @@ class AlertKind(enum.StrEnum):
     OBJECTION_ANSWER_OVERDUE = "objection_answer_overdue"  # Reg. 22: answer within 3 days
     BID_PARTS_IDENTICAL = "bid_parts_identical"  # Reg. 40: bidders with identical parts
     ORGANISATION_IN_TWO_BIDS = "organisation_in_two_bids"  # Reg. 37: both bids invalid
+    CONTRACT_OVERDUE = "contract_overdue"  # Law 46: no contract 30 days after the award

@@ -98,6 +98,10 @@ class Policies:
     committee_min_organisations: int = 2  # DESIGN.md, "Opening committee"
     document_max_bytes: int = 200 * 1024 * 1024
     centre_code: str = "XC"  # first part of the transaction code
+    contract_period: Period = Period(count=30, unit=_DAYS)  # Law 46: contract within 30 days
+    # Reg. 57: bonds refunded "with the bank's deposit interest of the same period": the
+    # annual rate in basis points (35 = 0.35 %, the PBoC demand-deposit benchmark rate).
+    bond_interest_basis_points: int = 35
 
     def threshold_fen(self, category: str) -> int:
         """The mandatory-tender threshold of a category (works, goods, services), in fen."""
@@ -148,6 +152,8 @@ def _checked(policies: Policies) -> Policies:
         raise PolicyInvalid("decryption_minutes_min is above decryption_minutes_max")
     if policies.committee_min_organisations < 1 or policies.bond_max_basis_points > 10_000:
         raise PolicyInvalid("committee_min_organisations ≥ 1 and bond_max_basis_points ≤ 10000")
+    if policies.bond_interest_basis_points > 10_000:
+        raise PolicyInvalid("bond_interest_basis_points ≤ 10000 (100 % a year)")
     return policies
 
 
