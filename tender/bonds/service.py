@@ -26,7 +26,7 @@ from accounts.organisations import service as organisations
 from signing.canonical import sha256_hex
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import commit, format_time, new_salt
-from tender import access, queries, rules
+from tender import access, queries
 from tender.bonds import queries as bond_queries
 from tender.bonds.model import (
     Alert,
@@ -54,8 +54,9 @@ from tender.model import BIDDING_STATUSES, Tender, TenderStatus, check_amount, c
 from tender.notices import queries as notice_queries
 from tender.policy import Policies
 from tender.queries import database_now
-from tender.setup import Context, Setup
+from tender.setup import Setup
 from tender.suspensions import service as suspensions
+from tender.suspensions.model import calendar_end
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +279,10 @@ async def record_result(
         locked = await lock_tender(conn, tender_id)
         if locked.tender.published_at is None:
             raise TenderStateConflict("an unpublished tender has no result")
-        due = rules.refund_due(locked.now, setup.context(locked.tender, locked.now))
+        policies = setup.policies_of(locked.tender)
+        due, _ = calendar_end(
+            locked.now, policies.bond_refund, setup.calendar, extend=policies.extend_over_rest_days
+        )
         if not await queries.set_result_published(conn, tender_id, locked.now):
             raise TenderStateConflict("the result was recorded already")
         count = await bond_queries.set_refund_due(conn, tender_id, due, locked.now)
@@ -293,13 +297,18 @@ async def record_result(
 
 
 async def contract_signed(
-    conn: asyncpg.Connection, tender: Tender, lot: str, *, at: datetime, ctx: Context
+    conn: asyncpg.Connection, tender: Tender, lot: str, *, at: datetime, setup: Setup
 ) -> datetime:
     """Reg. 57: the lot's contract is recorded at ``at``; its bonds fall due 5 days later.
 
-    Runs in the contract's transaction; returns the due time (before suspensions).
+    Runs in the contract's transaction; returns the due time (before suspensions). If
+    the calendar does not cover the due day's year yet, the due time is the earliest it
+    can be (no rest-day extension): the refund is asked for no later than the rule says.
     """
-    due = rules.refund_due(at, ctx)
+    policies = setup.policies_of(tender)
+    due, _ = calendar_end(
+        at, policies.bond_refund, setup.calendar, extend=policies.extend_over_rest_days
+    )
     count = await bond_queries.set_lot_refund_due(conn, tender.id, _lot_id(tender, lot), due, at)
     await append(
         conn,

@@ -40,13 +40,14 @@ from tender.contracts.model import (
     term_differences,
 )
 from tender.contracts.queries import CurrentAward
-from tender.errors import LotNotFound
+from tender.errors import CalendarNotCovered, LotNotFound
 from tender.events import AlertKind, TenderEvent
 from tender.lifecycle import append, change_status, load, lock_tender
 from tender.model import Tender, TenderStatus
 from tender.queries import database_now
 from tender.setup import Setup
 from tender.suspensions import service as suspensions
+from tender.suspensions.model import calendar_end
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,24 @@ async def contract_deadline(
     conn: asyncpg.Connection, tender: Tender, award: CurrentAward, setup: Setup, now: datetime
 ) -> datetime | None:
     """Law 46: 30 days (policy ``contract_period``) from the award notice, by the
-    calendar, pushed later by the suspended time within; None while a suspension runs."""
-    ctx = setup.context(tender, now)
-    base = ctx.end(award.decided_at, ctx.policies.contract_period)
-    return await suspensions.clock_end(conn, tender.id, award.decided_at, base)
+    calendar, pushed later by the suspended time within; None while a suspension runs.
+
+    If the calendar does not cover the deadline's year yet, the earliest possible
+    deadline stands in while ``now`` is before it (certainly in time); past it the
+    question needs the calendar (``calendar_not_covered``).
+    """
+    policies = setup.policies_of(tender)
+    base, exact = calendar_end(
+        award.decided_at, policies.contract_period, setup.calendar,
+        extend=policies.extend_over_rest_days,
+    )  # fmt: skip
+    deadline = await suspensions.clock_end(conn, tender.id, award.decided_at, base)
+    if not exact and deadline is not None and now > deadline:
+        raise CalendarNotCovered(
+            "the holiday calendar does not cover the contract deadline's year yet",
+            details={"earliest_deadline": format_time(deadline)},
+        )
+    return deadline
 
 
 async def record_contract(
@@ -125,7 +140,7 @@ async def record_contract(
         )  # fmt: skip
         if late:
             await _overdue_alert(conn, award, deadline)
-        await bonds.contract_signed(conn, tender, terms.lot, at=now, ctx=setup.context(tender, now))
+        await bonds.contract_signed(conn, tender, terms.lot, at=now, setup=setup)
         await _maybe_contracted(conn, tender)
     log.info("tender.contract_recorded", extra={"tender_id": str(tender_id), "lot": terms.lot})
     return contract
@@ -173,7 +188,11 @@ async def raise_contract_alerts(conn: asyncpg.Connection, setup: Setup) -> int:
             tender = await load(conn, award.tender_id)
             if tender.status in CLOSED:
                 continue
-            deadline = await contract_deadline(conn, tender, award, setup, now)
+            try:
+                deadline = await contract_deadline(conn, tender, award, setup, now)
+            except CalendarNotCovered:
+                log.warning("tender.calendar_not_covered", extra={"tender_id": str(tender.id)})
+                continue
             if deadline is not None and now > deadline:
                 raised += await _overdue_alert(conn, award, deadline)
     return raised

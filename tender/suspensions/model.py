@@ -14,6 +14,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from tender.calendar import HolidayCalendar, period_end
+from tender.errors import CalendarNotCovered
+from tender.policy import Period
+
 _ZERO = timedelta(0)
 
 
@@ -72,3 +76,19 @@ def clock_end(start: datetime, end: datetime, spans: Sequence[Span]) -> datetime
             return None
         at = max(at, e)
     return at + remaining
+
+
+def calendar_end(
+    start: datetime, period: Period, calendar: HolidayCalendar, *, extend: bool
+) -> tuple[datetime, bool]:
+    """The end of ``period`` from ``start`` and whether it is exact.
+
+    When the holiday calendar does not cover the year of the period's last day yet
+    (next year's holidays are announced late in the year), the end without the rest-day
+    extension (Civil Code Art. 203) is returned, marked inexact: it is the earliest the
+    end can be, so a time before it is certainly in time.
+    """
+    try:
+        return period_end(start, period, calendar, extend=extend), True
+    except CalendarNotCovered:
+        return period_end(start, period, calendar, extend=False), False
