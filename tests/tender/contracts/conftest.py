@@ -1,3 +1,5 @@
-"""Every test here runs on its own clone of the opened lot (tests/evaluation/kit.py)."""
+"""The contract tests run on a clone of the closed tender (tests/tender/results/kit.py)."""
 
-from tests.evaluation.kit import scenario_database  # noqa: F401
+from __future__ import annotations
+
+from tests.tender.results.kit import closed, results_database  # noqa: F401

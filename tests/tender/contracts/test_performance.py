@@ -16,9 +16,9 @@ from tender.contracts.model import ChangeInput, PerformanceInput, PerformanceKin
 from tender.errors import TenderNotFound
 from tender.lifecycle import load
 from tender.model import TenderStatus
-from tests.evaluation.template import Template
 from tests.tender.contracts.factory import Awarded, awarded
 from tests.tender.contracts.test_service import count, terms
+from tests.tender.results.kit import Closed
 
 PAYMENT = PerformanceInput(
     kind=PerformanceKind.PAYMENT,
@@ -35,8 +35,8 @@ CHANGE = ChangeInput(
 )
 
 
-async def contracted(conn: asyncpg.Connection, template: Template) -> Awarded:
-    w = await awarded(conn, template)
+async def contracted(conn: asyncpg.Connection, closed: Closed) -> Awarded:
+    w = await awarded(conn, closed)
     await service.record_contract(
         conn, w.world.agency, w.tender.id, terms(w), setup=w.world.setup()
     )
@@ -44,9 +44,9 @@ async def contracted(conn: asyncpg.Connection, template: Template) -> Awarded:
 
 
 async def test_nothing_is_recorded_or_published_before_the_contract(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, closed: Closed
 ) -> None:
-    w = await awarded(conn, evaluation_template)
+    w = await awarded(conn, closed)
     with pytest.raises(ContractNotFound):
         await performance.record_performance(conn, w.world.agency, w.tender.id, "1", PAYMENT)
     with pytest.raises(ContractNotFound):
@@ -56,10 +56,10 @@ async def test_nothing_is_recorded_or_published_before_the_contract(
 
 
 async def test_performance_records_are_published_and_the_first_starts_performance(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, closed: Closed
 ) -> None:
     """CONTRACT → PERFORMANCE at the first record; each is public, amounts in fen."""
-    w = await contracted(conn, evaluation_template)
+    w = await contracted(conn, closed)
     milestone = dataclasses.replace(
         PAYMENT, kind=PerformanceKind.MILESTONE, title="开工", amount_fen=None
     )
@@ -76,9 +76,9 @@ async def test_performance_records_are_published_and_the_first_starts_performanc
 
 
 async def test_only_the_agency_records_performance_and_bad_input_writes_nothing(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, closed: Closed
 ) -> None:
-    w = await contracted(conn, evaluation_template)
+    w = await contracted(conn, closed)
     world = w.world
     for who in (world.other_agency, world.staff, world.supervisor, world.bidders[0]):
         with pytest.raises(PermissionDenied):
@@ -101,8 +101,6 @@ async def test_only_the_agency_records_performance_and_bad_input_writes_nothing(
     assert (await load(conn, w.tender.id)).status is TenderStatus.CONTRACT
 
 
-async def test_an_unknown_tender_is_not_found(
-    conn: asyncpg.Connection, evaluation_template: Template
-) -> None:
+async def test_an_unknown_tender_is_not_found(conn: asyncpg.Connection, closed: Closed) -> None:
     with pytest.raises(TenderNotFound):
         await performance.published(conn, None, uuid4())
