@@ -45,6 +45,7 @@ from web.submission import routes as submission
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
+from web.tender.contracts import routes as tender_contracts
 from web.tender.records import routes as tender_records
 
 
@@ -62,6 +63,7 @@ def api_routes() -> list[ApiRoute]:
         *draws.ROUTES,
         *tender.ROUTES,
         *tender_records.ROUTES,
+        *tender_contracts.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,
