@@ -45,6 +45,7 @@ from web.submission import routes as submission
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
+from web.tender.contracts import pages as tender_contract_pages
 from web.tender.contracts import routes as tender_contracts
 from web.tender.records import routes as tender_records
 
@@ -80,6 +81,7 @@ def page_routes() -> list[BaseRoute]:
         *expert_pool_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),
+        *tender_contract_pages.routes(),
         *opening_pages.routes(),
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),
