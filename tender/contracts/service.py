@@ -141,7 +141,7 @@ async def record_contract(
         if late:
             await _overdue_alert(conn, award, deadline)
         await bonds.contract_signed(conn, tender, terms.lot, at=now, setup=setup)
-        await _maybe_contracted(conn, tender)
+        await move_if_contracted(conn, tender)
     log.info("tender.contract_recorded", extra={"tender_id": str(tender_id), "lot": terms.lot})
     return contract
 
@@ -157,8 +157,12 @@ def _require_same_terms(terms: ContractInput, expected: ExpectedTerms) -> None:
         )
 
 
-async def _maybe_contracted(conn: asyncpg.Connection, tender: Tender) -> None:
-    """AWARDED → CONTRACT once every lot with a winner has its contract."""
+async def move_if_contracted(conn: asyncpg.Connection, tender: Tender) -> None:
+    """AWARDED → CONTRACT once every lot with a winner has its contract.
+
+    Called by each contract; the award work may call it too when the tender becomes
+    AWARDED after some lots were contracted already (their contracts came first).
+    """
     if tender.status is not TenderStatus.AWARDED:
         return
     if not await contract_queries.uncontracted_awards(conn, tender.id, limit=1):
