@@ -38,6 +38,7 @@ class TenderEvent(enum.StrEnum):
     SUSPENSION_STARTED = "tender.suspension_started"  # a complaint's: the clocks stop
     SUSPENSION_ENDED = "tender.suspension_ended"
     CONTRACT_RECORDED = "tender.contract_recorded"
+    CONTRACT_DOCUMENT_UPLOADED = "tender.contract_document_uploaded"
     CONTRACT_CHANGED = "tender.contract_changed"
     PERFORMANCE_RECORDED = "tender.performance_recorded"
     BONDS_DUE = "tender.bonds_due"  # Reg. 57: a lot's bonds fall due at its contract

@@ -6,9 +6,11 @@
         ├── SuspensionNotFound              suspension_not_found               404
         ├── ContractInputInvalid            contract_input_invalid             422
         ├── ContractTermsDiffer             contract_terms_differ              422
+        ├── ContractDocumentMismatch        contract_document_mismatch         422
         ├── ContractBeforeAward             contract_before_award              409
         ├── ContractDeadlinePassed          contract_deadline_passed           409
         ├── ContractExists                  contract_exists_conflict           409
+        │   └── ContractDocumentExists      contract_document_exists_conflict  409
         ├── ContractStateConflict           contract_state_conflict            409
         └── SuspensionConflict              suspension_conflict                409
 
@@ -52,6 +54,12 @@ class ContractTermsDiffer(ContractError):
     code = "contract_terms_differ"
 
 
+class ContractDocumentMismatch(ContractError):
+    """The uploaded document is not the one whose SHA-256 the contract recorded."""
+
+    code = "contract_document_mismatch"
+
+
 class ContractBeforeAward(ContractError):
     """Law 46: a contract only follows the award (the lot has no current award)."""
 
@@ -71,6 +79,12 @@ class ContractExists(ContractError):
 
     code = "contract_exists_conflict"
     status = 409
+
+
+class ContractDocumentExists(ContractExists):
+    """The contract's document is uploaded already (it is never replaced)."""
+
+    code = "contract_document_exists_conflict"
 
 
 class ContractStateConflict(ContractError):

@@ -12,7 +12,7 @@ from uuid import UUID
 
 import asyncpg
 
-from tender.contracts.errors import ContractExists
+from tender.contracts.errors import ContractDocumentExists, ContractExists
 from tender.contracts.model import (
     ChangeInput,
     Contract,
@@ -214,3 +214,55 @@ async def performance(conn: asyncpg.Connection, tender_id: UUID) -> list[Perform
     return [
         PerformanceRecord(**{**dict(row), "kind": PerformanceKind(row["kind"])}) for row in rows
     ]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ContractDocument:
+    """The signed contract document's blob (0074 ``tender_contract_documents``)."""
+
+    contract_id: UUID
+    lot: str
+    sha256: str
+    size: int
+    media_type: str
+    uploaded_at: datetime
+
+
+INSERT_DOCUMENT = """
+INSERT INTO tender_contract_documents (contract_id, tender_id, sha256, size, media_type,
+    uploaded_by, uploaded_at, log_index)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+"""
+
+
+async def insert_document(
+    conn: asyncpg.Connection,
+    contract: Contract,
+    *,
+    size: int,
+    media_type: str,
+    by: UUID,
+    at: datetime,
+    log_index: int,
+) -> None:
+    """Record the contract's document (once: a second is refused)."""
+    try:
+        await conn.execute(
+            INSERT_DOCUMENT, contract.id, contract.tender_id, contract.document_sha256, size,
+            media_type, by, at, log_index,
+        )  # fmt: skip
+    except asyncpg.UniqueViolationError:
+        raise ContractDocumentExists("the contract's document is uploaded already") from None
+
+
+SELECT_DOCUMENT = """
+SELECT d.contract_id, c.lot, d.sha256, d.size, d.media_type, d.uploaded_at
+FROM tender_contract_documents d JOIN tender_contracts c ON c.id = d.contract_id
+WHERE d.contract_id = $1
+"""
+
+
+async def document(conn: asyncpg.Connection, contract_id: UUID) -> ContractDocument | None:
+    """The contract's uploaded document, if any."""
+    row = await conn.fetchrow(SELECT_DOCUMENT, contract_id)
+    return None if row is None else ContractDocument(**dict(row))

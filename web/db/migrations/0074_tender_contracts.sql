@@ -111,6 +111,22 @@ CREATE TABLE tender_performance (
 );
 CREATE INDEX tender_performance_idx ON tender_performance (tender_id, occurred_on, recorded_at);
 
+-- The signed contract document itself, uploaded once: its bytes are a blob of the tender
+-- blob store (named by their SHA-256, which must be the contract's ``document_sha256``).
+CREATE TABLE tender_contract_documents (
+    contract_id uuid PRIMARY KEY REFERENCES tender_contracts (id),
+    tender_id uuid NOT NULL REFERENCES tenders (id),
+    sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    size bigint NOT NULL CHECK (size BETWEEN 0 AND 9007199254740991),
+    media_type text NOT NULL CHECK (length(media_type) BETWEEN 1 AND 200),
+    uploaded_by uuid NOT NULL REFERENCES users (id),
+    uploaded_at timestamptz NOT NULL,
+    log_index bigint NOT NULL CHECK (log_index >= 0)
+);
+CREATE INDEX tender_contract_documents_sha_idx ON tender_contract_documents (sha256);
+
+CREATE TRIGGER tender_contract_documents_append_only BEFORE UPDATE OR DELETE
+    ON tender_contract_documents FOR EACH ROW EXECUTE FUNCTION tender_contracts_append_only();
 CREATE TRIGGER tender_contracts_append_only BEFORE UPDATE OR DELETE
     ON tender_contracts FOR EACH ROW EXECUTE FUNCTION tender_contracts_append_only();
 CREATE TRIGGER tender_contract_changes_append_only BEFORE UPDATE OR DELETE
@@ -122,7 +138,7 @@ DO $$
 BEGIN
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'etender_app') THEN
         EXECUTE 'REVOKE UPDATE, DELETE, TRUNCATE ON tender_contracts, tender_contract_changes, '
-                'tender_performance FROM etender_app';
+                'tender_performance, tender_contract_documents FROM etender_app';
         EXECUTE 'REVOKE DELETE, TRUNCATE ON tender_suspensions FROM etender_app';
     END IF;
 END

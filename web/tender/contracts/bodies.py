@@ -14,6 +14,7 @@ from tender.contracts.model import (
     PerformanceKind,
     PerformanceRecord,
 )
+from tender.contracts.queries import ContractDocument
 from tender.suspensions.model import Suspension
 from web.http import struct_from
 from web.tender.bodies import Model, Text200
@@ -99,6 +100,15 @@ class ContractsPublished(Model, frozen=True, kw_only=True):
     performance: list[PerformanceBody]
 
 
+class ContractDocumentBody(Model, frozen=True, kw_only=True):
+    contract_id: UUID
+    lot: str
+    sha256: str
+    size: int
+    media_type: str
+    uploaded_at: datetime
+
+
 class SuspensionCreate(Model, frozen=True, kw_only=True):
     reason: Text2000
     source: Annotated[str, msgspec.Meta(max_length=32)] = "complaint"
@@ -135,3 +145,8 @@ def performance_body(p: PerformanceRecord) -> PerformanceBody:
 def suspension_body(s: Suspension) -> SuspensionBody:
     """A suspension of the tender's clocks."""
     return struct_from(SuspensionBody, s)
+
+
+def document_body(d: ContractDocument) -> ContractDocumentBody:
+    """The signed contract document's record."""
+    return struct_from(ContractDocumentBody, d)

@@ -4,15 +4,22 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
-from tender.contracts import performance, service
+from tender.contracts import documents, performance, service
 from tender.contracts.model import ChangeInput, ContractInput, PerformanceInput
 from tender.suspensions import service as suspensions
 from web.auth import signed_in
 from web.http import json_response, read_json
 from web.services import services
-from web.tender.common import lot_number, maybe_signed_in, path_uuid, route, tender_id
+from web.tender.common import (
+    attachment,
+    lot_number,
+    maybe_signed_in,
+    path_uuid,
+    route,
+    tender_id,
+)
 from web.tender.contracts import bodies as b
 
 
@@ -67,6 +74,35 @@ async def record_performance(request: Request) -> Response:
     return json_response(b.performance_body(stored), 201)
 
 
+async def upload_document(request: Request) -> Response:
+    which, lot = tender_id(request), lot_number(request)
+    setup = services(request).tender_setup()
+    async with signed_in(request) as (conn, actor):
+        limit = await documents.admit_document(conn, actor, which, lot, setup=setup)
+    # No pooled connection is held while the body arrives (as for tender documents).
+    blobs = services(request).blobs
+    blob = await documents.store(blobs, request.stream(), limit)
+    media_type = request.headers.get("content-type", "application/octet-stream")
+    async with signed_in(request) as (conn, actor):
+        stored = await documents.record_document(
+            conn, actor, which, lot, blob=blob, media_type=media_type, blobs=blobs
+        )
+    return json_response(b.document_body(stored), 201)
+
+
+async def download_document(request: Request) -> Response:
+    which, lot = tender_id(request), lot_number(request)
+    async with signed_in(request) as (conn, actor):
+        found = await documents.read_document(conn, actor, which, lot)
+    headers = {
+        "Content-Disposition": attachment(f"contract-{lot}"),
+        "X-Content-SHA256": found.sha256,
+        "Content-Length": str(found.size),
+    }
+    chunks = services(request).blobs.read(found.sha256)
+    return StreamingResponse(chunks, media_type=found.media_type, headers=headers)
+
+
 async def suspend(request: Request) -> Response:
     which = tender_id(request)
     body = await read_json(request, b.SuspensionCreate)
@@ -111,6 +147,16 @@ ROUTES = [
         "POST", f"{_T}/contracts/{{lot}}/performance", record_performance,
         "Record a milestone, acceptance, payment or change of performance (the agency)",
         body=b.PerformanceCreate, response=b.PerformanceBody, status=201,
+    ),
+    route(
+        "POST", f"{_T}/contracts/{{lot}}/document", upload_document,
+        "Upload the signed contract document (raw body; its SHA-256 must be the recorded one)",
+        response=b.ContractDocumentBody, status=201,
+    ),
+    route(
+        "GET", f"{_T}/contracts/{{lot}}/document", download_document,
+        "The signed contract document (its parties and the overseers)",
+        content_type="application/octet-stream",
     ),
     route(
         "POST", f"{_T}/suspensions", suspend,
