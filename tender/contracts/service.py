@@ -98,38 +98,14 @@ async def record_contract(
             raise ContractBeforeAward(
                 f"lot {terms.lot} has no award yet: a contract follows the award (Law 46)"
             )
-        deadline = await contract_deadline(conn, tender, award, setup, now)
-        if deadline is None:
-            raise ContractStateConflict("the procedure is suspended: no contract meanwhile")
-        late = now > deadline
-        if late and terms.late_reason is None:
-            raise ContractDeadlinePassed(
-                "30 days from the award notice have passed: record the reason for the delay",
-                details={
-                    "deadline": format_time(deadline),
-                    "awarded_at": format_time(award.decided_at),
-                },
-            )
+        deadline, late = await _deadline(conn, tender, award, terms, setup, now)
         fields = bid_fields(await contract_queries.opened_fields(conn, award.bid_id))
         expected = expected_terms(
             supplier_id=award.bidder_id, award_price_fen=award.price_fen, fields=fields,
             scope=lot.title,
         )  # fmt: skip
         _require_same_terms(terms, expected)
-        data = {
-            "lot": terms.lot,
-            "award_id": str(award.id),
-            "supplier_id": str(award.bidder_id),
-            "price_fen": terms.price_fen,
-            "duration_days": terms.duration_days,
-            "quality": terms.quality,
-            "project_manager": terms.project_manager,
-            "scope": terms.scope,
-            "document_sha256": terms.document_sha256,
-            "signed_on": terms.signed_on.isoformat(),
-            "deadline": format_time(deadline),
-            "late": late,
-        }
+        data = _log_data(terms, award, deadline, late)
         index = await append(
             conn, TenderEvent.CONTRACT_RECORDED, tender_id, actor=log_actor,
             address=actor.address, data=data,
@@ -144,6 +120,51 @@ async def record_contract(
         await move_if_contracted(conn, tender)
     log.info("tender.contract_recorded", extra={"tender_id": str(tender_id), "lot": terms.lot})
     return contract
+
+
+async def _deadline(
+    conn: asyncpg.Connection,
+    tender: Tender,
+    award: CurrentAward,
+    terms: ContractInput,
+    setup: Setup,
+    now: datetime,
+) -> tuple[datetime, bool]:
+    """The contract's deadline and whether ``now`` is past it (then a reason is needed)."""
+    deadline = await contract_deadline(conn, tender, award, setup, now)
+    if deadline is None:
+        raise ContractStateConflict("the procedure is suspended: no contract meanwhile")
+    late = now > deadline
+    if late and terms.late_reason is None:
+        raise ContractDeadlinePassed(
+            "30 days from the award notice have passed: record the reason for the delay",
+            details={
+                "deadline": format_time(deadline),
+                "awarded_at": format_time(award.decided_at),
+            },
+        )
+    return deadline, late
+
+
+def _log_data(
+    terms: ContractInput, award: CurrentAward, deadline: datetime, late: bool
+) -> dict[str, object]:
+    """The log entry of a contract: every key term, the document's hash, the deadline."""
+    return {
+        "lot": terms.lot,
+        "award_id": str(award.id),
+        "supplier_id": str(award.bidder_id),
+        "price_fen": terms.price_fen,
+        "duration_days": terms.duration_days,
+        "quality": terms.quality,
+        "project_manager": terms.project_manager,
+        "scope": terms.scope,
+        "document_sha256": terms.document_sha256,
+        "signed_on": terms.signed_on.isoformat(),
+        "deadline": format_time(deadline),
+        "late": late,
+        "late_reason": terms.late_reason if late else None,
+    }
 
 
 def _require_same_terms(terms: ContractInput, expected: ExpectedTerms) -> None:
