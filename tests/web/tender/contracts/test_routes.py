@@ -202,8 +202,13 @@ async def test_centre_staff_suspend_and_resume_and_anyone_reads_suspensions(
     w = await awarded(conn, closed)
     agency = await login(client, closed.agency)
     staff = await login(client, closed.staff)
-    refused = await client.post(url(w, "suspensions"), json={"reason": "投诉"}, headers=agency)
-    assert code(refused) == (403, "permission_denied")
+    for who in (closed.agency, closed.other_supervisor, closed.bidder(1), closed.tenderer):
+        headers = await login(client, who)
+        refused = await client.post(url(w, "suspensions"), json={"reason": "投诉"}, headers=headers)
+        assert code(refused) == (403, "permission_denied"), who.username
+    assert await rows(conn, "tender_suspensions") == 0
+    supervisor = await login(client, closed.supervisor)
+    other = await login(client, closed.other_supervisor)
     started = await client.post(url(w, "suspensions"), json={"reason": "投诉"}, headers=staff)
     assert started.status_code == 201, started.text
     again = await client.post(url(w, "suspensions"), json={"reason": "投诉"}, headers=staff)
@@ -211,9 +216,14 @@ async def test_centre_staff_suspend_and_resume_and_anyone_reads_suspensions(
     # A contract waits while the procedure is suspended.
     blocked = await client.post(url(w), json=contract_json(w), headers=agency)
     assert code(blocked) == (409, "contract_state_conflict")
-    ended = await client.post(url(w, f"suspensions/{started.json()['id']}/end"), headers=staff)
+    end = url(w, f"suspensions/{started.json()['id']}/end")
+    assert code(await client.post(end, headers=other)) == (403, "permission_denied")
+    ended = await client.post(end, headers=supervisor)
     assert ended.status_code == 200, ended.text
     assert ended.json()["ends_at"] is not None
+    assert code(await client.post(end, headers=staff)) == (409, "suspension_conflict")
+    missing = url(w, f"suspensions/{uuid4()}/end")
+    assert code(await client.post(missing, headers=staff)) == (404, "suspension_not_found")
     listed = (await client.get(url(w, "suspensions"))).json()["items"]
     assert [s["id"] for s in listed] == [started.json()["id"]]
     bad = await client.post(url(w, "suspensions"), json={"reason": "x", "source": "Bad!"},
