@@ -229,3 +229,30 @@ async def test_centre_staff_suspend_and_resume_and_anyone_reads_suspensions(
     bad = await client.post(url(w, "suspensions"), json={"reason": "x", "source": "Bad!"},
                             headers=staff)  # fmt: skip
     assert code(bad) == (422, "contract_input_invalid")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"reason": None}, (422, "request_invalid")),
+        ({"what": ""}, (422, "contract_input_invalid")),
+        ({"reason": " 理由"}, (422, "contract_input_invalid")),
+        ({"effective_on": "2026-02-30"}, (422, "request_invalid")),
+        ({"extra": True}, (422, "request_invalid")),
+    ],
+)
+async def test_bad_changes_are_refused_and_nothing_is_written(
+    client: httpx.AsyncClient,
+    conn: asyncpg.Connection,
+    closed: Closed,
+    change: dict[str, Any],
+    expected: tuple[int, str],
+) -> None:
+    w = await awarded(conn, closed)
+    agency = await login(client, closed.agency)
+    assert (await client.post(url(w), json=contract_json(w), headers=agency)).status_code == 201
+    body = {"what": "工期", "description": "延长 10 日", "reason": "设计变更",
+            "effective_on": "2026-04-01"} | change  # fmt: skip
+    answer = await client.post(url(w, "contracts/1/changes"), json=body, headers=agency)
+    assert code(answer) == expected, answer.text
+    assert await rows(conn, "tender_contract_changes") == 0
