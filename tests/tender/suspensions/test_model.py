@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tender.suspensions.model import clock_end, merged, suspended_within
+from tender.calendar import HolidayCalendar
+from tender.policy import Period
+from tender.suspensions.model import calendar_end, clock_end, merged, suspended_within
 
 T0 = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
 
@@ -47,3 +49,17 @@ def test_suspensions_outside_the_clock_change_nothing() -> None:
 def test_a_running_suspension_stops_the_clock_with_no_end() -> None:
     assert clock_end(day(0), day(30), [(day(10), None)]) is None
     assert clock_end(day(0), day(30), [(day(31), None)]) == day(30)
+
+
+def test_a_period_ending_in_a_year_the_calendar_lacks_ends_at_its_earliest_marked_inexact() -> None:
+    """Without next year's holidays the rest-day extension cannot be known: the end
+    without it (the earliest possible) stands in, marked inexact."""
+    calendar = HolidayCalendar(years={})
+    start = dt.datetime(2026, 12, 20, 2, tzinfo=dt.UTC)  # 10:00 Beijing time
+    end, exact = calendar_end(start, Period.parse("30d"), calendar, extend=True)
+    assert exact is False
+    assert end == dt.datetime(2027, 1, 19, 16, tzinfo=dt.UTC)  # 24:00 Beijing, 19 January
+    assert calendar_end(start, Period.parse("2h"), calendar, extend=True) == (
+        start + dt.timedelta(hours=2),
+        True,
+    )
