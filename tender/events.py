@@ -46,6 +46,14 @@ class TenderEvent(enum.StrEnum):
     TENDER_CANCELLED = "tender.cancelled"
     # Law 45: the award and result notices of one award, by SHA-256 (award_notices).
     AWARD_NOTICES_ISSUED = "tender.award_notices_issued"
+    # Issue 13, items 4-5 (tender/contracts, tender/suspensions).
+    SUSPENSION_STARTED = "tender.suspension_started"  # a complaint's: the clocks stop
+    SUSPENSION_ENDED = "tender.suspension_ended"
+    CONTRACT_RECORDED = "tender.contract_recorded"
+    CONTRACT_DOCUMENT_UPLOADED = "tender.contract_document_uploaded"
+    CONTRACT_CHANGED = "tender.contract_changed"
+    PERFORMANCE_RECORDED = "tender.performance_recorded"
+    BONDS_DUE = "tender.bonds_due"  # Reg. 57: a lot's bonds fall due at its contract
 
 
 class AlertKind(enum.StrEnum):
@@ -59,3 +67,4 @@ class AlertKind(enum.StrEnum):
     CANDIDATES_PUBLICITY_OVERDUE = "candidates_publicity_overdue"  # Reg. 54: within 3 days
     CANDIDATE_OBJECTION_ANSWER_OVERDUE = "candidate_objection_answer_overdue"  # Reg. 54: 3 days
     PROCEDURE_REPORT_OVERDUE = "procedure_report_overdue"  # Law 47: within 15 days
+    CONTRACT_OVERDUE = "contract_overdue"  # Law 46: no contract 30 days after the award

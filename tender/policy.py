@@ -102,6 +102,10 @@ class Policies:
     candidates_publicity_days: Period = _3D  # Reg. 54: publicised for at least 3 days
     candidate_objection_answer: Period = _3D  # Reg. 54: objections answered within 3 days
     procedure_report_within: Period = _15D  # Law 47: written report within 15 days of the award
+    contract_period: Period = Period(count=30, unit=_DAYS)  # Law 46: contract within 30 days
+    # Reg. 57: bonds refunded "with the bank's deposit interest of the same period": the
+    # annual rate in basis points (35 = 0.35 %, the PBoC demand-deposit benchmark rate).
+    bond_interest_basis_points: int = 35
 
     def threshold_fen(self, category: str) -> int:
         """The mandatory-tender threshold of a category (works, goods, services), in fen."""
@@ -152,6 +156,8 @@ def _checked(policies: Policies) -> Policies:
         raise PolicyInvalid("decryption_minutes_min is above decryption_minutes_max")
     if policies.committee_min_organisations < 1 or policies.bond_max_basis_points > 10_000:
         raise PolicyInvalid("committee_min_organisations ≥ 1 and bond_max_basis_points ≤ 10000")
+    if policies.bond_interest_basis_points > 10_000:
+        raise PolicyInvalid("bond_interest_basis_points ≤ 10000 (100 % a year)")
     return policies
 
 

@@ -46,6 +46,8 @@ from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
 from web.tender.award_notices import routes as award_notices
+from web.tender.contracts import pages as tender_contract_pages
+from web.tender.contracts import routes as tender_contracts
 from web.tender.records import routes as tender_records
 from web.tender.results import jobs as tender_results_jobs
 from web.tender.results import pages as tender_results_pages
@@ -68,6 +70,7 @@ def api_routes() -> list[ApiRoute]:
         *tender_records.ROUTES,
         *tender_results.ROUTES,
         *award_notices.ROUTES,
+        *tender_contracts.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,
@@ -85,6 +88,7 @@ def page_routes() -> list[BaseRoute]:
         *draw_pages.routes(),
         *tender_pages.routes(),
         *tender_results_pages.routes(),
+        *tender_contract_pages.routes(),
         *opening_pages.routes(),
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from tender.calendar import local_date
 from tender.errors import TenderInputInvalid
 
 _ACCOUNT = re.compile(r"[0-9]{8,34}")
@@ -59,6 +60,32 @@ class Bond:
     refund_due: datetime | None = None
     refunded_at: datetime | None = None
     refund_reference: str | None = None
+    refund_interest_fen: int | None = None
+    refund_clock_from: datetime | None = None  # when the 5-day clock started (Reg. 57)
+
+
+DAYS_PER_YEAR = 365  # the banks' convention for a deposit's daily interest (actual/365)
+
+
+def days_held(paid_at: datetime, refunded_at: datetime) -> int:
+    """Whole days a transfer was held: Beijing calendar dates, the first day counted and
+    the last not (算头不算尾, the banks' rule); never negative."""
+    return max((local_date(refunded_at) - local_date(paid_at)).days, 0)
+
+
+def refund_interest(
+    kind: BondKind, amount_fen: int, basis_points: int, paid_at: datetime, refunded_at: datetime
+) -> int:
+    """Reg. 57: the bank interest refunded with a bond, in whole fen.
+
+    ``amount_fen × basis_points × days / (10000 × 365)``, rounded half up to the fen
+    (docs/api-contracts.md, "Bond interest"). A guarantee letter holds no money: 0.
+    """
+    if kind is BondKind.GUARANTEE:
+        return 0
+    numerator = amount_fen * basis_points * days_held(paid_at, refunded_at)
+    denominator = 10_000 * DAYS_PER_YEAR
+    return (2 * numerator + denominator) // (2 * denominator)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

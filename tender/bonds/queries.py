@@ -15,7 +15,7 @@ from tender.errors import BondDuplicate
 _BOND_COLUMNS = """
     b.id, b.tender_id, l.number AS lot, b.bidder_id, b.kind, b.amount_fen, b.paid_at,
     b.paying_account, b.guarantee_no, b.issuer, b.status, b.recorded_at, b.refund_due,
-    b.refunded_at, b.refund_reference
+    b.refunded_at, b.refund_reference, b.refund_interest_fen, b.refund_clock_from
 """
 
 
@@ -111,7 +111,7 @@ async def same_account(
 
 REFUND_BOND = """
 UPDATE tender_bonds SET status = 'refunded', refunded_at = $3, refunded_by = $4,
-    refund_reference = $5
+    refund_reference = $5, refund_interest_fen = $6
 WHERE tender_id = $1 AND id = $2 AND status = 'held'
 """
 
@@ -124,19 +124,43 @@ async def refund(
     at: datetime,
     by: UUID,
     reference: str,
+    interest_fen: int,
 ) -> bool:
-    """Mark a held bond refunded; False if it is not held (or not this tender's)."""
-    return await conn.execute(REFUND_BOND, tender_id, bond_id, at, by, reference) == "UPDATE 1"
+    """Mark a held bond refunded with its interest; False if it is not held (or not this
+    tender's)."""
+    done = await conn.execute(REFUND_BOND, tender_id, bond_id, at, by, reference, interest_fen)
+    return bool(done == "UPDATE 1")
 
 
-SET_REFUND_DUE = """
-UPDATE tender_bonds SET refund_due = $2 WHERE tender_id = $1 AND status = 'held'
+# Reg. 57: a lot with a current award (0071) refunds after its contract, not the result.
+SET_REFUND_DUE_UNAWARDED = """
+UPDATE tender_bonds b SET refund_due = $2, refund_clock_from = $3
+FROM tender_lots l
+WHERE l.id = b.lot_id AND b.tender_id = $1 AND b.status = 'held' AND b.refund_due IS NULL
+  AND NOT EXISTS (SELECT FROM award_decisions a
+                  WHERE a.tender_id = b.tender_id AND a.lot = l.number AND a.current)
 """
 
 
-async def set_refund_due(conn: asyncpg.Connection, tender_id: UUID, due: datetime) -> int:
-    """Set the refund due date of every held bond of the tender; how many."""
-    result: str = await conn.execute(SET_REFUND_DUE, tender_id, due)
+async def set_refund_due(
+    conn: asyncpg.Connection, tender_id: UUID, due: datetime, clock_from: datetime
+) -> int:
+    """At the result: the refund due of every held bond of a lot without a winner; how many."""
+    result: str = await conn.execute(SET_REFUND_DUE_UNAWARDED, tender_id, due, clock_from)
+    return int(result.rsplit(" ", 1)[-1])
+
+
+SET_LOT_REFUND_DUE = """
+UPDATE tender_bonds SET refund_due = $3, refund_clock_from = $4
+WHERE tender_id = $1 AND lot_id = $2 AND status = 'held'
+"""
+
+
+async def set_lot_refund_due(
+    conn: asyncpg.Connection, tender_id: UUID, lot_id: UUID, due: datetime, clock_from: datetime
+) -> int:
+    """At a lot's contract: the refund due of every held bond of the lot; how many."""
+    result: str = await conn.execute(SET_LOT_REFUND_DUE, tender_id, lot_id, due, clock_from)
     return int(result.rsplit(" ", 1)[-1])
 
 

@@ -2,8 +2,11 @@
 
 Centre staff record each bidder's bond for a lot — a bank transfer (paying account,
 amount, time of arrival) or an electronic guarantee letter (电子保函: number, issuer).
-The opening calls :func:`check_bond` for every bid; the result starts the 5-day refund
-clock (:func:`record_result`, Reg. 57), and overdue refunds and overdue objection
+The opening calls :func:`check_bond` for every bid. Reg. 57: bonds are refunded within
+5 days of the contract, with the bank's interest: a lot's contract starts its bonds'
+clock (:func:`contract_signed`); a lot without a winner (a failed or cancelled tender, a
+re-tendered lot) starts it at the result (:func:`record_result`). The clock skips the
+tender's suspended time (tender/suspensions). Overdue refunds and overdue objection
 answers become alerts (:func:`raise_overdue_alerts`, run by a background job). Two
 bidders paying from one account raise an alert at once (Reg. 40).
 """
@@ -23,9 +26,18 @@ from accounts.organisations import service as organisations
 from signing.canonical import sha256_hex
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import commit, format_time, new_salt
-from tender import access, queries, rules
+from tender import access, queries
 from tender.bonds import queries as bond_queries
-from tender.bonds.model import Alert, Bond, BondCheck, BondKind, BondStatus, normalise_account
+from tender.bonds.model import (
+    Alert,
+    Bond,
+    BondCheck,
+    BondKind,
+    BondStatus,
+    days_held,
+    normalise_account,
+    refund_interest,
+)
 from tender.calendar import require_utc
 from tender.errors import (
     BondAlreadyRefunded,
@@ -40,7 +52,11 @@ from tender.events import AlertKind, TenderEvent
 from tender.lifecycle import PLATFORM, append, load, lock_tender
 from tender.model import BIDDING_STATUSES, Tender, TenderStatus, check_amount, check_text
 from tender.notices import queries as notice_queries
+from tender.policy import Policies
+from tender.queries import database_now
 from tender.setup import Setup
+from tender.suspensions import service as suspensions
+from tender.suspensions.model import calendar_end
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +232,11 @@ async def refund_bond(
         found = await bond_queries.bonds(conn, tender_id, bond_id=bond_id)
         if not found:
             raise BondNotFound("no such bond of this tender")
+        # Reg. 57: the bank interest of the period the money was held (the tender's
+        # policy snapshot holds the rate).
+        rate = Policies.from_json(locked.tender.policies or {}).bond_interest_basis_points
+        bond = found[0]
+        interest = refund_interest(bond.kind, bond.amount_fen, rate, bond.paid_at, locked.now)
         done = await bond_queries.refund(
             conn,
             tender_id=tender_id,
@@ -223,17 +244,24 @@ async def refund_bond(
             at=locked.now,
             by=actor.user_id,
             reference=reference,
+            interest_fen=interest,
         )
         if not done:
             raise BondAlreadyRefunded("this bond was refunded already")
-        late = found[0].refund_due is not None and locked.now > found[0].refund_due
+        late = await _overdue(conn, found[0], locked.now)
+        data = {
+            "bond_id": str(bond_id),
+            "late": late,
+            "interest_fen": interest,
+            "days_held": days_held(found[0].paid_at, locked.now),
+        }
         await append(
             conn,
             TenderEvent.BOND_REFUNDED,
             tender_id,
             actor=log_actor,
             address=actor.address,
-            data={"bond_id": str(bond_id), "late": late},
+            data=data,
         )
     return (await bond_queries.bonds(conn, tender_id, bond_id=bond_id))[0]
 
@@ -241,18 +269,23 @@ async def refund_bond(
 async def record_result(
     conn: asyncpg.Connection, tender_id: UUID, *, setup: Setup, actor: LogActor = PLATFORM
 ) -> datetime:
-    """The result is published: bonds fall due for refund within 5 days (Reg. 57).
+    """The result is published: bonds of lots without a winner fall due within 5 days.
 
-    Called by the award work (in its transaction or this one); returns the due time.
+    Reg. 57: a lot with a current award refunds within 5 days of its contract instead
+    (:func:`contract_signed`). Called by the award work (in its transaction or this
+    one) for failed and cancelled tenders; returns the due time.
     """
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
         if locked.tender.published_at is None:
             raise TenderStateConflict("an unpublished tender has no result")
-        due = rules.refund_due(locked.now, setup.context(locked.tender, locked.now))
+        policies = setup.policies_of(locked.tender)
+        due, _ = calendar_end(
+            locked.now, policies.bond_refund, setup.calendar, extend=policies.extend_over_rest_days
+        )
         if not await queries.set_result_published(conn, tender_id, locked.now):
             raise TenderStateConflict("the result was recorded already")
-        count = await bond_queries.set_refund_due(conn, tender_id, due)
+        count = await bond_queries.set_refund_due(conn, tender_id, due, locked.now)
         await append(
             conn,
             TenderEvent.RESULT_PUBLISHED,
@@ -263,14 +296,50 @@ async def record_result(
     return due
 
 
+async def contract_signed(
+    conn: asyncpg.Connection, tender: Tender, lot: str, *, at: datetime, setup: Setup
+) -> datetime:
+    """Reg. 57: the lot's contract is recorded at ``at``; its bonds fall due 5 days later.
+
+    Runs in the contract's transaction; returns the due time (before suspensions). If
+    the calendar does not cover the due day's year yet, the due time is the earliest it
+    can be (no rest-day extension): the refund is asked for no later than the rule says.
+    """
+    policies = setup.policies_of(tender)
+    due, _ = calendar_end(
+        at, policies.bond_refund, setup.calendar, extend=policies.extend_over_rest_days
+    )
+    count = await bond_queries.set_lot_refund_due(conn, tender.id, _lot_id(tender, lot), due, at)
+    await append(
+        conn,
+        TenderEvent.BONDS_DUE,
+        tender.id,
+        actor=PLATFORM,
+        data={"lot": lot, "refund_due": format_time(due), "bonds_held": count},
+    )
+    return due
+
+
+async def _overdue(conn: asyncpg.Connection, bond: Bond, now: datetime) -> bool:
+    """Whether the refund clock ran out before ``now``, skipping suspended time."""
+    if bond.refund_due is None:
+        return False
+    start = bond.refund_clock_from or bond.refund_due
+    end = await suspensions.clock_end(conn, bond.tender_id, start, bond.refund_due)
+    return end is not None and now > end
+
+
 async def raise_overdue_alerts(conn: asyncpg.Connection) -> int:
     """Alert once for each overdue refund and each overdue objection answer; how many."""
     raised = 0
     async with conn.transaction():
+        now = await database_now(conn)
         for bond in await bond_queries.overdue_refunds(conn):
             assert bond.refund_due is not None
+            if not await _overdue(conn, bond, now):
+                continue  # a suspension stopped the clock (Reg. 57, CONTRACTS.md)
             data = {"bond_id": str(bond.id), "refund_due": format_time(bond.refund_due)}
-            raised += await _alert_once(
+            raised += await alert_once(
                 conn, bond.tender_id, AlertKind.BOND_REFUND_OVERDUE, str(bond.id), data
             )
         for objection in await notice_queries.overdue_objections(conn):
@@ -278,7 +347,7 @@ async def raise_overdue_alerts(conn: asyncpg.Connection) -> int:
                 "objection_id": str(objection.id),
                 "answer_due": format_time(objection.answer_due),
             }
-            raised += await _alert_once(
+            raised += await alert_once(
                 conn,
                 objection.tender_id,
                 AlertKind.OBJECTION_ANSWER_OVERDUE,
@@ -288,9 +357,10 @@ async def raise_overdue_alerts(conn: asyncpg.Connection) -> int:
     return raised
 
 
-async def _alert_once(
+async def alert_once(
     conn: asyncpg.Connection, tender_id: UUID, kind: AlertKind, subject: str, data: dict[str, str]
 ) -> int:
+    """Raise an alert once per (tender, kind, subject), logged; 1 if raised now, else 0."""
     alert = await bond_queries.insert_alert(conn, tender_id, kind, subject, data)
     if alert is None:
         return 0

@@ -171,6 +171,7 @@ class TenderBondBody(Model, frozen=True, kw_only=True):
     refund_due: datetime | None
     refunded_at: datetime | None
     refund_reference: str | None
+    refund_interest_fen: int | None  # Reg. 57: the bank interest paid with the refund
 
 
 class TenderBondList(Model, frozen=True, kw_only=True):

@@ -1,0 +1,1 @@
+"""JSON API of contracts, performance and suspensions (docs/api-contracts.md)."""
