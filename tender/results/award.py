@@ -22,13 +22,13 @@ department is due within 15 days, Law 47) or, with none awarded, ``failed``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
 from accounts.model import Actor
-from signing.certs import Identity
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import format_time
 from tender.errors import TenderStateConflict
@@ -54,6 +54,11 @@ from tender.results.model import (
     check_retender,
 )
 from tender.setup import Setup
+
+# What the award's transaction runs once its decision is written (tender/results may not
+# import expert_pool, nor web's renderer): the app composes the award notices and the
+# draw's publication (web/tender/results/after_award.py).
+AfterAward = Callable[[asyncpg.Connection, UUID, str, datetime], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +131,7 @@ async def award(
     bid_id: UUID,
     reason: str,
     setup: Setup,
-    signer: Identity | None = None,
+    after: AfterAward | None = None,
 ) -> AwardDecision:
     """Award the lot to a publicised candidate (Reg. 55's order for state-funded ones)."""
     check_text(reason, name="the reason", limit=2000)
@@ -141,9 +146,10 @@ async def award(
         )  # fmt: skip
         await _record(conn, locked.tender, decision, chosen, log_actor, actor, funded)
         await outcomes.settle_award(conn, tender_id, setup=setup, actor=log_actor)
-        await after_award(
-            conn, tender_id=tender_id, lot=lot, decided_at=decision.decided_at, signer=signer
-        )
+        if after is not None:
+            # The award's notices and the draw's publication (CONTRACTS.md), in this
+            # transaction: an error there rolls the award back, nothing half-written.
+            await after(conn, tender_id, lot, decision.decided_at)
     log.info("results.awarded", extra={"tender_id": str(tender_id), "lot": lot})
     return decision
 
@@ -243,25 +249,3 @@ async def _record(
         data=data,
     )  # fmt: skip
     await outcomes.announce(conn, tender, decision, candidate, funded)
-
-
-async def after_award(
-    conn: asyncpg.Connection,
-    *,
-    tender_id: UUID,
-    lot: str,
-    decided_at: datetime,
-    signer: Identity | None,
-) -> None:
-    """INTEGRATOR HOOK (CONTRACTS.md, "award → everyone"): called once in the award's
-    transaction, after the decision and the result announcement are written.
-
-    Wire here, in this transaction:
-      await award_notices.service.issue(conn, tender_id=tender_id, lot=lot,
-                                        decided_at=decided_at, signer=signer)
-      await <expert_pool draw publication>.publish_draws(conn, tender_id, decided_at)
-    (the notices and the draws are the "notices" helper's; an error there rolls the
-    award back: nothing half-written). ``signer`` is the platform's signing identity
-    (web/tender/results/routes.py passes ``services(request).opening().signer``).
-    """
-    return None

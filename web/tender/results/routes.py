@@ -16,6 +16,7 @@ from web.http import JSON_TYPE, json_response, read_json
 from web.services import services
 from web.tender.common import lot_number, maybe_signed_in, path_uuid, route, tender_id
 from web.tender.results import bodies as b
+from web.tender.results.after_award import after_award
 
 # --- the candidates' publicity (Reg. 54) -----------------------------------------------
 
@@ -113,7 +114,7 @@ async def award_lot(request: Request) -> Response:
     async with signed_in(request) as (conn, actor):
         done = await award.award(
             conn, actor, which, lot, bid_id=body.bid, reason=body.reason,
-            setup=built.tender_setup(), signer=built.receipt_signer.identity,
+            setup=built.tender_setup(), after=after_award(built),
         )  # fmt: skip
     return json_response(b.decision_body(done), 201)
 
