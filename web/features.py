@@ -18,6 +18,8 @@ from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
 from web.audit import routes as audit
 from web.background import Job
+from web.disclosure import pages as disclosure_pages
+from web.disclosure import routes as disclosure
 from web.draws import pages as draw_pages
 from web.draws import routes as draws
 from web.evaluation import desk_pages as evaluation_desk
@@ -62,6 +64,7 @@ def api_routes() -> list[ApiRoute]:
         *draws.ROUTES,
         *tender.ROUTES,
         *tender_records.ROUTES,
+        *disclosure.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,
@@ -78,6 +81,7 @@ def page_routes() -> list[BaseRoute]:
         *expert_pool_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),
+        *disclosure_pages.routes(),
         *opening_pages.routes(),
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),
