@@ -35,7 +35,7 @@ def _stamp(at: datetime) -> str:
 
 
 def stages(d: Disclosure) -> list[Stage]:
-    """Every release of the tender, oldest first (ties keep the stages' order)."""
+    """Every release of the tender, oldest first (equal dates: by id)."""
     t = d.tender
     assert t.published_at is not None
     found = [Stage(suffix="tender", date=t.published_at, tag=("tender",))]
@@ -83,8 +83,8 @@ def stages(d: Disclosure) -> list[Stage]:
         Stage(suffix=f"transaction-{x.id}", date=x.recorded_at, tag=("implementation",))
         for x in d.contracts.transactions
     ]
-    order = {id(s): n for n, s in enumerate(found)}
-    return sorted(found, key=lambda s: (s.date, order[id(s)]))
+    # The feed's order too (service.feed_page): by date, then by id for equal dates.
+    return sorted(found, key=lambda s: (s.date, s.suffix))
 
 
 def release_id(d: Disclosure, stage: Stage) -> str:

@@ -113,8 +113,8 @@ def test_the_opening_record_discloses_bids_tenderers_and_prices() -> None:
 def test_the_candidates_are_pending_awards_with_the_qualification_results() -> None:
     """Reg. 54: the publicity's candidates are awards ``pending``; rejected bids disqualified."""
     package = _package(PUBLICISED)
-    assert _ids(package)[-2:] == [f"{CODE}-qualification-1", f"{CODE}-candidates-1"]
-    release = package["releases"][-1]
+    assert _ids(package)[-2:] == [f"{CODE}-candidates-1", f"{CODE}-qualification-1"]
+    release = package["releases"][-2]
     assert release["tag"] == ["award"]
     assert [(a["id"], a["status"]) for a in release["awards"]] == [
         (f"1-{b}", "pending") for b in BIDS[:3]
