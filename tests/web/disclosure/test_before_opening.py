@@ -1,0 +1,71 @@
+"""Before the opening record, a tender with a submitted bid shows nothing of it: not on
+the disclosure page, the disclosure API, the OCDS package or record, nor the feed
+(Reg. 44; DESIGN.md trust model 1). The home page lists the notice as current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from signing.demo_ca import DemoCA
+from tender import service
+from tests.tender.disclosure import ocds_schema
+from tests.tender.submission.kit import bidder, make_submission, submit_sealed
+from tests.tender.world import World, build_world, fast_draft, live_ca, published_tender
+
+
+@pytest.fixture(scope="module")
+def ca() -> DemoCA:
+    return live_ca()
+
+
+@pytest.fixture
+async def world(conn: asyncpg.Connection, ca: DemoCA) -> World:
+    return await build_world(conn, ca)
+
+
+async def test_a_submitted_bid_is_nowhere_before_the_opening_record(
+    client: httpx.AsyncClient,
+    conn: asyncpg.Connection,
+    pool: asyncpg.Pool,
+    world: World,
+    tmp_path: Path,
+) -> None:
+    """The bidder's name, credit code, bid id and the count of tenderers stay secret."""
+    tender = await published_tender(conn, world)
+    who = bidder(world, 0)
+    receipt = await submit_sealed(conn, pool, make_submission(world, tmp_path), world, tender, who)
+    secrets = [who.org.name, who.org.credit_code, str(receipt.version.bid_id)]
+    base = f"/api/v1/tenders/{tender.id}"
+    answers = {}
+    for path in (f"{base}/ocds", f"{base}/ocds/record", f"{base}/disclosure"):
+        answers[path] = await client.get(path)
+    answers["feed"] = await client.get("/api/v1/ocds/releases")
+    answers["page"] = await client.get(f"/tenders/{tender.id}/disclosure")
+    for where, answer in answers.items():
+        assert answer.status_code == 200, where
+        for secret in [*secrets, "numberOfTenderers", '"bids"', 'tenderer"']:
+            assert secret not in answer.text, (where, secret)
+    ocds_schema.assert_release_package(answers[f"{base}/ocds"].json())
+    ocds_schema.assert_record_package(answers[f"{base}/ocds/record"].json())
+    ocds_schema.assert_release_package(answers["feed"].json())
+    assert answers[f"{base}/disclosure"].json()["opening"] == []
+    home = await client.get("/")
+    assert f'data-code="{tender.code}"' in home.text
+    assert str(tender.id) in home.text
+
+
+async def test_a_draft_is_not_disclosed(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, world: World
+) -> None:
+    """tender_not_found on the API; the page says so (404); the feed has nothing (204)."""
+    draft = await service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    api = await client.get(f"/api/v1/tenders/{draft.id}/disclosure")
+    assert api.status_code == 404
+    assert api.json()["error"]["code"] == "tender_not_found"
+    assert (await client.get(f"/api/v1/tenders/{draft.id}/ocds/record")).status_code == 404
+    assert (await client.get(f"/tenders/{draft.id}/disclosure")).status_code == 404
+    assert (await client.get("/api/v1/ocds/releases")).status_code == 204
