@@ -61,7 +61,10 @@ async def disclosure_page(request: Request) -> Response:
         actor = await pages.signed_in(request, conn)
         try:
             found = await service.load_disclosure(
-                conn, _tender_id(request), await database_now(conn)
+                conn,
+                _tender_id(request),
+                await database_now(conn),
+                contracts=services(request).contract_facts,
             )
         except TenderNotFound:
             context: dict[str, Any] = {"actor": actor, "facts": None}

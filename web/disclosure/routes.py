@@ -8,11 +8,13 @@ same facts as the pages (tender/disclosure/service.py). Handlers are thin.
 from __future__ import annotations
 
 from urllib.parse import urlencode
+from uuid import UUID
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from tender.disclosure import service
+from tender.disclosure.facts import Disclosure
 from tender.disclosure.ocds import Site
 from tender.disclosure.ocds_packages import record_package
 from tender.disclosure.public import public_facts
@@ -42,7 +44,14 @@ async def ocds_releases(request: Request) -> Response:
     where = site(request)
     async with acquire(services(request).pools.main) as conn:
         now = await database_now(conn)
-        page = await service.feed_page(conn, now, where, cursor=cursor, limit=limit)
+        page = await service.feed_page(
+            conn,
+            now,
+            where,
+            cursor=cursor,
+            limit=limit,
+            contracts=services(request).contract_facts,
+        )
     if page is None:  # nothing after this cursor (yet): ask again later with the same one
         return Response(status_code=204)
     query = urlencode({"cursor": page.next_cursor, "limit": limit})
@@ -50,17 +59,22 @@ async def ocds_releases(request: Request) -> Response:
     return json_response(page.package | {"links": links})
 
 
-async def tender_ocds_record(request: Request) -> Response:
-    which = tender_id(request)
+async def disclosure_now(request: Request, which: UUID) -> Disclosure:
+    """The tender's facts as public at the database clock (pages and routes alike)."""
     async with acquire(services(request).pools.main) as conn:
-        found = await service.load_disclosure(conn, which, await database_now(conn))
+        now = await database_now(conn)
+        return await service.load_disclosure(
+            conn, which, now, contracts=services(request).contract_facts
+        )
+
+
+async def tender_ocds_record(request: Request) -> Response:
+    found = await disclosure_now(request, tender_id(request))
     return json_response(record_package(found, site(request)))
 
 
 async def tender_disclosure(request: Request) -> Response:
-    which = tender_id(request)
-    async with acquire(services(request).pools.main) as conn:
-        found = await service.load_disclosure(conn, which, await database_now(conn))
+    found = await disclosure_now(request, tender_id(request))
     return json_response(public_facts(found))
 
 

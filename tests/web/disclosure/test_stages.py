@@ -8,12 +8,16 @@ yet): the server decides by its own clock, as it does for every deadline.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import httpx
+from starlette.applications import Starlette
 
+from tender.disclosure.facts import ContractFact, ContractFacts, MilestoneFact, TransactionFact
 from tender.lifecycle import change_status
 from tender.model import TenderStatus
 from tender.queries import database_now
@@ -51,6 +55,14 @@ async def _everything(client: httpx.AsyncClient, closed: Closed) -> dict[str, An
         "record": record,
         "feed": feed,
     }
+
+
+async def _opened(conn: asyncpg.Connection, closed: Closed) -> dt.datetime:
+    """When the lot's last opening record was published (the later stages follow it)."""
+    found: dt.datetime = await conn.fetchval(
+        "SELECT max(published_at) FROM opening_records WHERE tender_id = $1", closed.tender_id
+    )
+    return found
 
 
 def _section(page: str, stage: str, following: str) -> str:
@@ -116,7 +128,7 @@ async def test_the_result_once_decided_and_the_home_page_lists_it(
 ) -> None:
     """The award: active in the record and the feed, on the page and the home page."""
     now = await database_now(conn)
-    await publicise(conn, closed, now - HOUR)
+    await publicise(conn, closed, now - (now - await _opened(conn, closed)) / 2)
     await decide(conn, closed, now)
     seen = await _everything(client, closed)
     assert seen["api"]["result"][0]["kind"] == "award"
@@ -151,3 +163,77 @@ async def test_a_forged_feed_cursor_is_refused_with_a_clear_error(
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "ocds_cursor_invalid"
     assert "cursor" in answer.json()["error"]["message"]
+
+
+def _contract_loader(
+    app: Starlette, closed: Closed, winner: UUID, at: dt.datetime, step: dt.timedelta = HOUR
+) -> tuple[ContractFact, MilestoneFact, TransactionFact]:
+    """Point the app's contract facts (the contract work's, once merged) at these."""
+    contract = ContractFact(
+        id=UUID(int=0xC0),
+        lot=closed.lot,
+        bid_id=winner,
+        supplier_id=closed.candidates[0].bidder_id,
+        title="施工合同（测试）",
+        value_fen=closed.candidates[0].price_fen,
+        signed_at=at,
+        recorded_at=at,
+    )
+    milestone = MilestoneFact(
+        id=UUID(int=0xC1),
+        contract_id=contract.id,
+        title="竣工验收（测试）",
+        due=None,
+        status="met",
+        met_at=at + step,
+        recorded_at=at + step,
+    )
+    payment = TransactionFact(
+        id=UUID(int=0xC2),
+        contract_id=contract.id,
+        amount_fen=1_000_00,
+        paid_at=at + 2 * step,
+        recorded_at=at + 2 * step,
+    )
+
+    async def loader(conn: asyncpg.Connection, tender_id: UUID) -> ContractFacts:
+        facts = (contract,) if tender_id == closed.tender_id else ()
+        return ContractFacts(
+            contracts=facts,
+            milestones=(milestone,) if facts else (),
+            transactions=(payment,) if facts else (),
+        )
+
+    app.state.services = dataclasses.replace(app.state.services, contract_facts=loader)
+    return contract, milestone, payment
+
+
+async def test_the_contract_and_performance_before_and_once_recorded(
+    app: Starlette, client: httpx.AsyncClient, conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """Law 46: a contract recorded an hour ahead, its milestone and payment later still,
+    show nowhere; recorded in the past, they show on the page, the API and the feed."""
+    now = await database_now(conn)
+    opened = await _opened(conn, closed)
+    step = (now - opened) / 10  # every later stage between the opening and now, in order
+    await publicise(conn, closed, opened + step)
+    winner = await decide(conn, closed, opened + 2 * step)
+    assert winner is not None
+    _contract_loader(app, closed, winner, now + HOUR)
+    early = await _everything(client, closed)
+    assert early["api"]["contracts"] == []
+    assert early["api"]["performance"] == {"milestones": [], "payments": []}
+    assert not any(r.get("contracts") for r in early["feed"])
+    assert "施工合同（测试）" not in early["page"]
+    assert "竣工验收（测试）" not in early["page"]
+    contract, milestone, payment = _contract_loader(app, closed, winner, opened + 3 * step, step)
+    seen = await _everything(client, closed)
+    assert seen["api"]["contracts"][0]["id"] == str(contract.id)
+    assert seen["api"]["performance"]["payments"][0]["amount_fen"] == payment.amount_fen
+    tags = [r["tag"] for r in seen["feed"]][-3:]
+    assert tags == [["contract"], ["implementation"], ["implementation"]]
+    compiled = seen["record"]["records"][0]["compiledRelease"]
+    (implemented,) = compiled["contracts"]
+    assert implemented["implementation"]["milestones"][0]["title"] == milestone.title
+    assert "施工合同（测试）" in _section(seen["page"], "contracts", "performance")
+    assert "竣工验收（测试）" in seen["page"].split('id="stage-performance"')[1]

@@ -17,15 +17,14 @@ from tender import access, service
 from tender.bonds import service as bonds
 from tender.bonds.service import BondInput
 from tender.disclosure import ocds_packages
-from tender.disclosure import service as disclosure
 from tender.documents import service as documents
 from tender.errors import TenderNotFound
 from tender.lifecycle import load
 from tender.model import Tender
 from tender.notices import service as notices
-from tender.queries import database_now
 from web.auth import signed_in
 from web.db.database import acquire
+from web.disclosure.routes import disclosure_now
 from web.disclosure.routes import site as disclosure_site
 from web.errors import RequestInvalid
 from web.http import json_response, read_json
@@ -241,9 +240,7 @@ async def notice_pdf(request: Request) -> Response:
 
 
 async def tender_ocds(request: Request) -> Response:
-    which = tender_id(request)
-    async with acquire(services(request).pools.main) as conn:
-        found = await disclosure.load_disclosure(conn, which, await database_now(conn))
+    found = await disclosure_now(request, tender_id(request))
     return json_response(ocds_packages.release_package(found, disclosure_site(request)))
 
 

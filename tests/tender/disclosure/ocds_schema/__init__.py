@@ -93,18 +93,23 @@ def errors(package: dict[str, Any], name: str) -> list[str]:
     return sorted(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in found)
 
 
+def _check(value: dict[str, Any], name: str) -> None:
+    found = errors(value, name)
+    assert not found, f"{name}: {found}"  # this module is not assertion-rewritten
+
+
 def assert_release_package(package: dict[str, Any]) -> None:
     """The package validates against the release package schema (core + lots + bids)."""
-    assert errors(package, "release-package-schema.json") == []
+    _check(package, "release-package-schema.json")
     for release in package["releases"]:
-        assert errors(release, "release-schema.json") == []
+        _check(release, "release-schema.json")
 
 
 def assert_record_package(package: dict[str, Any]) -> None:
     """The package validates against the record package schema; so does each release."""
-    assert errors(package, "record-package-schema.json") == []
+    _check(package, "record-package-schema.json")
     for record in package["records"]:
-        assert errors(record["compiledRelease"], "release-schema.json") == []
+        _check(record["compiledRelease"], "release-schema.json")
         for release in record["releases"]:
             if "ocid" in release:  # embedded, not linked
-                assert errors(release, "release-schema.json") == []
+                _check(release, "release-schema.json")
