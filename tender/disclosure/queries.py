@@ -30,6 +30,32 @@ async def public_tenders(conn: asyncpg.Connection, now: datetime) -> list[UUID]:
     return [r["id"] for r in await conn.fetch(PUBLIC_TENDERS, now)]
 
 
+# The tenders that may have a release dated at or after $1 (a superset: the feed then
+# builds their releases and keeps those after the cursor). A status change is logged
+# just after tenders.updated_at moves, hence the minute's margin; a tender that may have
+# contracts (awarded onwards, or a lot with a current award) is always a candidate, its
+# contracts being read elsewhere (service.load_contracts).
+ACTIVE_SINCE = """
+SELECT t.id FROM tenders t
+WHERE t.status <> 'draft' AND t.published_at <= $2 AND (
+    t.published_at >= $1
+    OR t.updated_at >= $1 - interval '1 minute'
+    OR t.status IN ('awarded', 'contract', 'performance', 'archived')
+    OR EXISTS (SELECT FROM award_decisions w WHERE w.tender_id = t.id AND w.current)
+    OR EXISTS (SELECT FROM tender_clarifications c WHERE c.tender_id = t.id AND c.issued_at >= $1)
+    OR EXISTS (SELECT FROM opening_records r WHERE r.tender_id = t.id AND r.published_at >= $1)
+    OR EXISTS (
+        SELECT FROM candidate_publicities p WHERE p.tender_id = t.id AND p.published_at >= $1)
+    OR EXISTS (SELECT FROM award_decisions a WHERE a.tender_id = t.id AND a.decided_at >= $1))
+ORDER BY t.published_at, t.id
+"""
+
+
+async def active_since(conn: asyncpg.Connection, since: datetime, now: datetime) -> list[UUID]:
+    """The public tenders that may have a release dated ``since`` or later."""
+    return [r["id"] for r in await conn.fetch(ACTIVE_SINCE, since, now)]
+
+
 OPENING_RECORDS = """
 SELECT l.number AS lot, r.part, r.body, r.published_at
 FROM opening_records r JOIN tender_lots l ON l.id = r.lot_id

@@ -49,6 +49,8 @@ async def load_contracts(conn: asyncpg.Connection, tender_id: UUID) -> ContractF
     ``tender.contracts.service.contracts(conn, tender_id)`` onto ``ContractFact`` (and its
     changes onto ``ContractChangeFact``) and ``performance(conn, tender_id)`` onto
     ``MilestoneFact`` / ``TransactionFact`` (facts.py). Until then no tender has any.
+    The feed looks for new contracts only in tenders with a current award
+    (queries.ACTIVE_SINCE): a contract follows an award (Law 46).
     """
     return ContractFacts()
 
@@ -168,7 +170,12 @@ async def feed_page(
     """The releases after ``cursor`` in (date, id) order, at most ``limit`` (None: none)."""
     after = decode_cursor(cursor) if cursor else None
     keyed: list[tuple[tuple[datetime, str], Disclosure, Any]] = []
-    for tender_id in await queries.public_tenders(conn, now):
+    candidates = (
+        await queries.public_tenders(conn, now)
+        if after is None
+        else await queries.active_since(conn, after[0], now)
+    )
+    for tender_id in candidates:
         d = await load_disclosure(conn, tender_id, now, contracts=contracts)
         for stage in stages(d):
             key = (stage.date, release_id(d, stage))

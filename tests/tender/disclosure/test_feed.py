@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from uuid import UUID
 
 import asyncpg
 import pytest
@@ -13,6 +14,7 @@ from signing.log.entry import format_time
 from tender.disclosure import service
 from tender.disclosure.cursor import decode_cursor, encode_cursor
 from tender.disclosure.errors import FeedCursorInvalid
+from tender.disclosure.facts import ContractFact, ContractFacts
 from tender.disclosure.ocds_packages import release_package
 from tender.queries import database_now
 from tests.tender.disclosure import ocds_schema
@@ -79,3 +81,38 @@ async def test_the_feed_pages_through_every_release_in_order(
     (award,) = later.package["releases"]
     assert award["id"].endswith(f"-award-{closed.lot}-1")
     assert award["date"] == format_time(decided)
+
+
+async def test_a_contract_recorded_after_the_cursor_is_in_the_next_page(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """The feed looks for contracts in every tender with a current award (Law 46)."""
+    now = await database_now(conn)
+    await publicise(conn, closed, now)
+    winner = await decide(conn, closed, now + dt.timedelta(days=3))
+    assert winner is not None
+    awarded = now + dt.timedelta(days=4)
+    # A cursor past every fact of this tender (as another tender's later release gives).
+    code = await conn.fetchval("SELECT code FROM tenders WHERE id = $1", closed.tender_id)
+    cursor = encode_cursor(awarded, f"{code}-tender")
+    assert await service.feed_page(conn, awarded, SITE, cursor=cursor, limit=5) is None
+    recorded = awarded + dt.timedelta(days=1)
+    contract = ContractFact(
+        id=closed.tender_id,
+        lot=closed.lot,
+        bid_id=winner,
+        supplier_id=closed.candidates[0].bidder_id,
+        title="施工合同",
+        value_fen=closed.candidates[0].price_fen,
+        signed_at=recorded,
+        recorded_at=recorded,
+    )
+
+    async def loader(conn: asyncpg.Connection, tender_id: UUID) -> ContractFacts:
+        return ContractFacts(contracts=(contract,) if tender_id == closed.tender_id else ())
+
+    page = await service.feed_page(conn, recorded, SITE, cursor=cursor, limit=5, contracts=loader)
+    assert page is not None
+    (release,) = page.package["releases"]
+    assert release["tag"] == ["contract"]
+    ocds_schema.assert_release_package(page.package)
