@@ -18,6 +18,7 @@ from web.disclosure import i18n as texts
 TEMPLATES = Path(__file__).parents[3] / "web" / "templates"
 DYNAMIC = {
     "dc.kind.": ["award", "drop_out", "retender"],
+    "dc.part.": ["main", "technical", "commercial"],
     "dc.status.": ["failed", "cancelled"],
     "dc.milestone.": ["scheduled", "met", "notMet", "partiallyMet"],
     "public.stage.": ["candidates", "result", "failed", "cancelled"],
@@ -62,6 +63,8 @@ async def test_the_disclosure_page_is_in_chinese_and_in_english(
     assert "Not public yet." in en.text
     home = await client.get("/")
     assert "Current notices" in home.text
+    notice = await client.get(f"/tenders/{tender.id}")
+    assert f'href="/tenders/{tender.id}/disclosure"' in notice.text
 
 
 @pytest.mark.parametrize("limit", ["0", "101", "x", "²"])
