@@ -101,7 +101,7 @@ CANDIDATES = CandidatesFact(
     ends_at=PUBLICISED + dt.timedelta(days=3),
     candidates=BIDS[:3],
     qualification=QualificationFact(
-        lot="1", passed=frozenset(BIDS[:3]), rejected={BIDS[3]: ("未按要求签章",)}
+        lot="1", passed=frozenset(BIDS[:3]), rejected={BIDS[3]: ("no_signature",)}
     ),
 )
 AWARD = AwardFact(

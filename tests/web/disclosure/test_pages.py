@@ -10,6 +10,7 @@ import asyncpg
 import httpx
 import pytest
 
+from evaluation.method.model import RejectionReason
 from signing.demo_ca import DemoCA
 from tests.tender.world import World, build_world, live_ca, published_tender
 from web import i18n
@@ -19,6 +20,7 @@ TEMPLATES = Path(__file__).parents[3] / "web" / "templates"
 DYNAMIC = {
     "dc.kind.": ["award", "drop_out", "retender"],
     "dc.part.": ["main", "technical", "commercial"],
+    "dc.reason.": list(RejectionReason),
     "dc.status.": ["failed", "cancelled"],
     "dc.milestone.": ["scheduled", "met", "notMet", "partiallyMet"],
     "public.stage.": ["candidates", "result", "failed", "cancelled"],
