@@ -1,10 +1,12 @@
-"""Before the opening record, a tender with a submitted bid shows nothing of it: not on
-the disclosure page, the disclosure API, the OCDS package or record, nor the feed
-(Reg. 44; DESIGN.md trust model 1). The home page lists the notice as current."""
+"""The stages before the opening: a draft shows nothing; a clarification shows once
+issued; a submitted bid shows nowhere before the opening record — not on the disclosure
+page, the disclosure API, the OCDS package or record, nor the feed (Reg. 21, 44; DESIGN.md
+trust model 1). The home page lists the notice as current."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -12,6 +14,8 @@ import pytest
 
 from signing.demo_ca import DemoCA
 from tender import service
+from tender.notices import service as notices
+from tender.notices.model import ClarificationKind
 from tests.tender.disclosure import ocds_schema
 from tests.tender.submission.kit import bidder, make_submission, submit_sealed
 from tests.tender.world import World, build_world, fast_draft, live_ca, published_tender
@@ -69,3 +73,36 @@ async def test_a_draft_is_not_disclosed(
     assert (await client.get(f"/api/v1/tenders/{draft.id}/ocds/record")).status_code == 404
     assert (await client.get(f"/tenders/{draft.id}/disclosure")).status_code == 404
     assert (await client.get("/api/v1/ocds/releases")).status_code == 204
+
+
+async def test_a_clarification_is_public_once_issued_and_not_before(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, world: World
+) -> None:
+    """Reg. 21: before it is issued no page, API or release has it; then all do."""
+    tender = await published_tender(conn, world)
+    title = "第1号澄清（测试）"
+
+    async def seen() -> tuple[str, dict[str, Any], list[str]]:
+        page = (await client.get(f"/tenders/{tender.id}/disclosure")).text
+        api = (await client.get(f"/api/v1/tenders/{tender.id}/disclosure")).json()
+        feed = (await client.get("/api/v1/ocds/releases")).json()
+        ocds_schema.assert_release_package(feed)
+        return page, api, [r["id"] for r in feed["releases"]]
+
+    page, api, feed = await seen()
+    assert title not in page
+    assert api["clarifications"] == []
+    assert f"{tender.code}-amendment-1" not in feed
+    await notices.issue_clarification(
+        conn,
+        world.agency,
+        tender.id,
+        kind=ClarificationKind.CLARIFICATION,
+        title=title,
+        body="评分办法第2条的说明。",
+        setup=world.setup(),
+    )
+    page, api, feed = await seen()
+    assert title in page
+    assert api["clarifications"][0]["title"] == title
+    assert f"{tender.code}-amendment-1" in feed
