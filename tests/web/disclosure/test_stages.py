@@ -15,12 +15,14 @@ from uuid import UUID
 
 import asyncpg
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from tender.disclosure.facts import ContractFact, ContractFacts, MilestoneFact, TransactionFact
 from tender.lifecycle import change_status
 from tender.model import TenderStatus
 from tender.queries import database_now
+from tests.conftest import LiveServer
 from tests.tender.disclosure import ocds_schema
 from tests.tender.disclosure.factory import decide, publicise
 from tests.tender.results import kit
@@ -237,3 +239,22 @@ async def test_the_contract_and_performance_before_and_once_recorded(
     assert implemented["implementation"]["milestones"][0]["title"] == milestone.title
     assert "施工合同（测试）" in _section(seen["page"], "contracts", "performance")
     assert "竣工验收（测试）" in seen["page"].split('id="stage-performance"')[1]
+
+
+@pytest.mark.browser
+async def test_the_public_follows_a_result_from_the_home_page_in_chromium(
+    browser: Any, live_server: LiveServer, conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """Home → the result → the tender's disclosure page, in a real browser, no script."""
+    now = await database_now(conn)
+    await publicise(conn, closed, now - (now - await _opened(conn, closed)) / 2)
+    await decide(conn, closed, now)
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/")
+    await page.click("#recent-results li[data-stage=result] a")
+    await page.wait_for_url(f"{live_server.url}/tenders/{closed.tender_id}/disclosure")
+    candidates = page.locator("#stage-candidates tbody tr")
+    assert await candidates.count() == 3
+    assert await page.locator("#stage-result article[data-step='1']").count() == 1
+    await context.close()
