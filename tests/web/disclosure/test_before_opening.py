@@ -14,6 +14,8 @@ import pytest
 
 from signing.demo_ca import DemoCA
 from tender import service
+from tender.lifecycle import change_status
+from tender.model import TenderStatus
 from tender.notices import service as notices
 from tender.notices.model import ClarificationKind
 from tests.tender.disclosure import ocds_schema
@@ -72,6 +74,19 @@ async def test_a_draft_is_not_disclosed(
     assert api.json()["error"]["code"] == "tender_not_found"
     assert (await client.get(f"/api/v1/tenders/{draft.id}/ocds/record")).status_code == 404
     assert (await client.get(f"/tenders/{draft.id}/disclosure")).status_code == 404
+    assert (await client.get("/api/v1/ocds/releases")).status_code == 204
+
+
+async def test_a_draft_cancelled_before_its_notice_has_no_open_data(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, world: World
+) -> None:
+    """Never published, it has no code and no notice: 404, not a server error."""
+    draft = await service.create_draft(conn, world.agency, await fast_draft(conn, world))
+    await change_status(conn, draft.id, TenderStatus.CANCELLED, reason="项目取消")
+    for path in ("ocds", "ocds/record", "disclosure"):
+        answer = await client.get(f"/api/v1/tenders/{draft.id}/{path}")
+        assert answer.status_code == 404, path
+        assert answer.json()["error"]["code"] == "tender_not_found"
     assert (await client.get("/api/v1/ocds/releases")).status_code == 204
 
 
