@@ -45,12 +45,18 @@ FEED_MAX = 100
 async def load_contracts(conn: asyncpg.Connection, tender_id: UUID) -> ContractFacts:
     """The tender's contracts, milestones and payments.
 
-    INTEGRATOR: map the contract work's read functions here —
-    ``tender.contracts.service.contracts(conn, tender_id)`` onto ``ContractFact`` (and its
-    changes onto ``ContractChangeFact``) and ``performance(conn, tender_id)`` onto
-    ``MilestoneFact`` / ``TransactionFact`` (facts.py). Until then no tender has any.
-    The feed looks for new contracts only in tenders with a current award
-    (queries.ACTIVE_SINCE): a contract follows an award (Law 46).
+    INTEGRATOR: once the contract work is merged, this body becomes (its read functions
+    are in tender/contracts/performance.py; contract_facts.py maps their records)::
+
+        from tender.contracts import performance as work
+        return facts_from_contract_work(
+            await work.contracts(conn, tender_id),
+            await work.changes(conn, tender_id),
+            await work.performance(conn, tender_id),
+        )
+
+    Until then no tender has any. The feed looks for new contracts only in tenders with a
+    current award (queries.ACTIVE_SINCE): a contract follows an award (Law 46).
     """
     return ContractFacts()
 
