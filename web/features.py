@@ -18,6 +18,8 @@ from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
 from web.audit import routes as audit
 from web.background import Job
+from web.disclosure import pages as disclosure_pages
+from web.disclosure import routes as disclosure
 from web.draws import pages as draw_pages
 from web.draws import routes as draws
 from web.evaluation import desk_pages as evaluation_desk
@@ -71,6 +73,7 @@ def api_routes() -> list[ApiRoute]:
         *tender_results.ROUTES,
         *award_notices.ROUTES,
         *tender_contracts.ROUTES,
+        *disclosure.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,
@@ -89,6 +92,7 @@ def page_routes() -> list[BaseRoute]:
         *tender_pages.routes(),
         *tender_results_pages.routes(),
         *tender_contract_pages.routes(),
+        *disclosure_pages.routes(),
         *opening_pages.routes(),
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),

@@ -31,14 +31,28 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.language": ("语言", "Language"),
     "public.notices": ("交易公告", "Notices"),
     "public.notices.body": (
-        "招标公告、开标记录、中标候选人公示和结果公告将在此公开发布。",
-        "Tender notices, opening records, candidate publicity and award notices will be "
+        "招标公告、开标记录、中标候选人公示和结果公告在此公开发布。",
+        "Tender notices, opening records, candidate publicity and award notices are "
         "published here.",
     ),
+    "public.notices.current": ("最新招标公告", "Current notices"),
+    "public.results": ("最新结果公示", "Recent results"),
+    "public.none": ("暂无。", "None yet."),
+    "public.notices.all": ("全部公告", "All notices"),
+    "public.deadline": ("投标截止", "Deadline"),
+    "public.disclosure": ("信息公开", "Disclosure"),
+    "public.stage.candidates": ("中标候选人公示", "Candidates publicised"),
+    "public.stage.result": ("中标结果", "Result"),
+    "public.stage.failed": ("流标", "Failed"),
+    "public.stage.cancelled": ("终止", "Cancelled"),
     "public.open_data": ("开放数据", "Open data"),
     "public.open_data.body": (
         "每个项目的 OCDS 1.1 开放数据，任何人均可下载。",
         "OCDS 1.1 open data for every tender, downloadable by anyone.",
+    ),
+    "public.open_data.feed": (
+        "全部项目的发布信息流（OCDS 发布包）",
+        "The feed of every tender's releases (OCDS release packages)",
     ),
     "public.log": ("透明日志", "Transparency log"),
     "public.log.body": (

@@ -33,6 +33,7 @@ from live.limits import LiveLimits
 from signing.trust import TrustStore
 from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
+from tender.disclosure.service import ContractLoader, load_contracts
 from tender.errors import TrustStoreMissing
 from tender.opening.lot import Opening
 from tender.policy import UploadLimits, platform_policies, upload_limits
@@ -152,6 +153,9 @@ class Services:
     submit_gate: asyncio.Semaphore  # submissions holding a connection at once
     password_checks: asyncio.Semaphore  # password checks at once (PASSWORD_CHECKS)
     live: Live
+    # Where the disclosure reads contracts and performance (docs/open-data.md); tests
+    # replace it to feed facts before the contract tables exist.
+    contract_facts: ContractLoader = load_contracts
 
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""

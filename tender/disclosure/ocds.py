@@ -1,95 +1,63 @@
-"""Open data: an OCDS 1.1 release package for one tender, with the lots and bids
-extensions (DESIGN.md, "Interfaces"; standard.open-contracting.org/1.1).
+"""Open data: the OCDS 1.1 release of a tender as it stood at one moment, with the lots
+and bids extensions (DESIGN.md, "Interfaces"; standard.open-contracting.org/1.1).
 
-One release for the notice (tag ``tender``, the state at publication) and one per
-clarification or amendment (tag ``tenderAmendment``: the tender as it stood after it,
-with its ``amendments``). Amounts are CNY (fen / 100). The opening work adds bids
-through :class:`BidSummary` once they may be disclosed; until then ``bids`` is empty —
-who bid is secret before the deadline.
+A release is built from :class:`~tender.disclosure.facts.Disclosure` filtered to its
+date (``Disclosure.as_of``), so it carries exactly what was public then: no bids,
+``numberOfTenderers`` or tenderer parties before a lot's opening record is published
+(Reg. 44; who bid is secret before the deadline), no awards before the candidates'
+publicity (Reg. 54). ocds_sections.py builds the bids, awards and contracts;
+ocds_packages.py the release ids, packages and records. Amounts are CNY (fen / 100).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from signing.log.entry import format_time
-from tender.documents.model import DocumentVersion
-from tender.model import EvaluationMethod, Procedure, Tender, TenderStatus
-from tender.notices.model import Clarification
+from tender.disclosure import ocds_sections as sections
+from tender.disclosure.facts import Disclosure
+from tender.model import EvaluationMethod, Procedure, Tender
 
 OCDS_VERSION = "1.1"
+# The order matters to whoever merges the patches: lots, then bids (docs/open-data.md).
 EXTENSIONS = (
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
 )
 DEFAULT_OCID_PREFIX = "ocds-etendr"  # replace with the prefix registered with OCP
 
-_TENDER_STATUS = {
-    TenderStatus.CANCELLED: "cancelled",
-    TenderStatus.FAILED: "unsuccessful",
-    TenderStatus.AWARDED: "complete",
-    TenderStatus.CONTRACT: "complete",
-    TenderStatus.PERFORMANCE: "complete",
-    TenderStatus.ARCHIVED: "complete",
-}
 _METHOD_DETAILS = {Procedure.OPEN: "公开招标 Open tendering", Procedure.INVITED: "邀请招标 Invited"}
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class BidSummary:
-    """One bid as disclosed after the opening (bids extension ``Bid``)."""
+class Site:
+    """Who publishes the data and where (the package's publisher, URLs, ocid prefix)."""
 
-    id: str
-    lot: str
-    date: datetime
-    status: str  # bidStatus codelist: pending, valid, disqualified, withdrawn
-    tenderers: Sequence[tuple[str, str]]  # (organisation id, name)
-    value_fen: int | None = None
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class Publication:
-    """What a release package is built from."""
-
-    tender: Tender
-    parties: Mapping[UUID, str]  # organisation id → name (agency, tenderer, department)
-    documents: Sequence[DocumentVersion]
-    clarifications: Sequence[Clarification]
     base_url: str
     publisher: str
-    bids: Sequence[BidSummary] = ()
     ocid_prefix: str = DEFAULT_OCID_PREFIX
 
 
-def _value(fen: int) -> dict[str, Any]:
-    return {"amount": fen / 100, "currency": "CNY"}
+def ocid(site: Site, tender: Tender) -> str:
+    """The tender's Open Contracting ID: the prefix and the tender's code."""
+    return f"{site.ocid_prefix}-{tender.code}"
 
 
-def _party(pub: Publication, organisation_id: UUID, role: str) -> dict[str, Any]:
-    return {
-        "id": str(organisation_id),
-        "name": pub.parties.get(organisation_id, ""),
-        "roles": [role],
-    }
-
-
-def _documents(pub: Publication, until: datetime) -> list[dict[str, Any]]:
-    tender_id = pub.tender.id
+def _documents(d: Disclosure, site: Site) -> list[dict[str, Any]]:
     return [
         {
             "id": str(v.id),
             "documentType": "clarifications" if v.clarification_id else "biddingDocuments",
             "title": f"{v.name} (v{v.version})",
-            "url": f"{pub.base_url}/api/v1/tenders/{tender_id}/documents/{v.id}",
+            "url": f"{site.base_url}/api/v1/tenders/{d.tender.id}/documents/{v.id}",
             "datePublished": format_time(v.published_at),
             "format": v.media_type,
         }
-        for v in pub.documents
-        if v.published_at is not None and v.published_at <= until
+        for v in d.documents
+        if v.published_at is not None
     ]
 
 
@@ -98,19 +66,37 @@ def _award_criteria(tender: Tender) -> str:
     return "priceOnly" if methods == {EvaluationMethod.LOWEST_PRICE} else "ratedCriteria"
 
 
-def _tender_block(
-    pub: Publication, deadline: datetime, until: datetime, amendments: Sequence[Clarification]
-) -> dict[str, Any]:
-    t, s = pub.tender, pub.tender.content.schedule
+def _deadline(d: Disclosure) -> datetime:
+    """The deadline as it stood: moved by the last public clarification (Reg. 21)."""
+    if d.clarifications:
+        return d.clarifications[-1].deadline_after
+    assert d.tender.deadline is not None
+    return d.tender.deadline
+
+
+def _amendments(d: Disclosure) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(c.number),
+            "date": format_time(c.issued_at),
+            "rationale": c.title,
+            "description": c.body,
+        }
+        for c in d.clarifications
+    ]
+
+
+def _tender_block(d: Disclosure, site: Site) -> dict[str, Any]:
+    t, s = d.tender, d.tender.content.schedule
     assert s.documents_from is not None
     assert s.clarification_cutoff is not None
     block: dict[str, Any] = {
         "id": t.code,
         "title": t.content.title,
         "description": t.content.description,
-        "status": _TENDER_STATUS.get(t.status, "active"),
-        "procuringEntity": {"id": str(t.agency_id), "name": pub.parties.get(t.agency_id, "")},
-        "value": _value(t.content.estimated_total_fen),
+        "status": sections.tender_status(d),
+        "procuringEntity": {"id": str(t.agency_id), "name": d.parties.get(t.agency_id, "")},
+        "value": sections.value(t.content.estimated_total_fen),
         "procurementMethod": "open" if t.content.procedure is Procedure.OPEN else "selective",
         "procurementMethodDetails": _METHOD_DETAILS[t.content.procedure],
         "mainProcurementCategory": str(t.content.category),
@@ -118,7 +104,7 @@ def _tender_block(
         "submissionMethod": ["electronicSubmission"],
         "tenderPeriod": {
             "startDate": format_time(s.documents_from),
-            "endDate": format_time(deadline),
+            "endDate": format_time(_deadline(d)),
         },
         "enquiryPeriod": {
             "startDate": format_time(s.documents_from),
@@ -128,118 +114,54 @@ def _tender_block(
             {
                 "id": lot.number,
                 "title": lot.title,
-                "status": "active",
-                "value": _value(lot.estimated_price_fen),
+                "status": sections.lot_status(d, lot.number),
+                "value": sections.value(lot.estimated_price_fen),
             }
             for lot in t.content.lots
         ],
-        "documents": _documents(pub, until),
+        "documents": _documents(d, site),
     }
-    if amendments:
-        block["amendments"] = [
-            {
-                "id": str(c.number),
-                "date": format_time(c.issued_at),
-                "rationale": c.title,
-                "description": c.body,
-            }
-            for c in amendments
-        ]
-    return block
+    if d.clarifications:
+        block["amendments"] = _amendments(d)
+    return block | sections.tenderers(d)
 
 
-def _release(
-    pub: Publication,
-    *,
-    tag: str,
-    suffix: str,
-    date: datetime,
-    deadline: datetime,
-    amendments: Sequence[Clarification],
-) -> dict[str, Any]:
-    t = pub.tender
-    release: dict[str, Any] = {
-        "ocid": f"{pub.ocid_prefix}-{t.code}",
-        "id": f"{t.code}-{suffix}",
-        "date": format_time(date),
-        "tag": [tag],
+def _party(d: Disclosure, organisation_id: UUID, roles: list[str]) -> dict[str, Any]:
+    return {"id": str(organisation_id), "name": d.parties.get(organisation_id, ""), "roles": roles}
+
+
+def _parties(d: Disclosure) -> list[dict[str, Any]]:
+    t = d.tender
+    fixed = [
+        _party(d, t.content.tenderer_id, ["buyer"]),
+        _party(d, t.agency_id, ["procuringEntity"]),
+        _party(d, t.content.department_id, ["reviewBody"]),
+    ]
+    seen = {UUID(p["id"]) for p in fixed}
+    # Reg. 44: tenderers are parties only once an opening record names them.
+    return fixed + [p for p in sections.bidder_parties(d) if UUID(p["id"]) not in seen]
+
+
+def release_body(d: Disclosure, site: Site) -> dict[str, Any]:
+    """Every section of the release of ``d`` (already filtered to the release's date)."""
+    t = d.tender
+    body: dict[str, Any] = {
+        "ocid": ocid(site, t),
         "initiationType": "tender",
         "language": "zh",
-        "parties": [
-            _party(pub, t.content.tenderer_id, "buyer"),
-            _party(pub, t.agency_id, "procuringEntity"),
-            _party(pub, t.content.department_id, "reviewBody"),
-        ],
+        "parties": _parties(d),
         "buyer": {
             "id": str(t.content.tenderer_id),
-            "name": pub.parties.get(t.content.tenderer_id, ""),
+            "name": d.parties.get(t.content.tenderer_id, ""),
         },
-        "tender": _tender_block(pub, deadline, date, amendments),
+        "tender": _tender_block(d, site),
     }
-    return release
-
-
-def _bids(pub: Publication) -> dict[str, Any]:
-    lots = sorted({bid.lot for bid in pub.bids}, key=int)
-    return {
-        "statistics": [
-            {
-                "id": f"bids-{lot}",
-                "measure": "bids",
-                "relatedLot": lot,
-                "value": sum(1 for bid in pub.bids if bid.lot == lot),
-            }
-            for lot in lots
-        ],
-        "details": [
-            {
-                "id": bid.id,
-                "date": format_time(bid.date),
-                "status": bid.status,
-                "relatedLots": [bid.lot],
-                "tenderers": [{"id": oid, "name": name} for oid, name in bid.tenderers],
-            }
-            | ({"value": _value(bid.value_fen)} if bid.value_fen is not None else {})
-            for bid in pub.bids
-        ],
-    }
-
-
-def release_package(pub: Publication) -> dict[str, Any]:
-    """The OCDS 1.1 release package of a published tender."""
-    t = pub.tender
-    assert t.code is not None
-    assert t.published_at is not None
-    assert t.deadline is not None
-    first_deadline = pub.clarifications[0].deadline_before if pub.clarifications else t.deadline
-    releases = [
-        _release(
-            pub,
-            tag="tender",
-            suffix="tender",
-            date=t.published_at,
-            deadline=first_deadline,
-            amendments=(),
-        )
-    ]
-    for index, clarification in enumerate(pub.clarifications):
-        releases.append(
-            _release(
-                pub,
-                tag="tenderAmendment",
-                suffix=f"amendment-{clarification.number}",
-                date=clarification.issued_at,
-                deadline=clarification.deadline_after,
-                amendments=pub.clarifications[: index + 1],
-            )
-        )
-    if pub.bids:
-        releases[-1]["bids"] = _bids(pub)
-    return {
-        "uri": f"{pub.base_url}/api/v1/tenders/{t.id}/ocds",
-        "version": OCDS_VERSION,
-        "extensions": list(EXTENSIONS),
-        "publishedDate": releases[-1]["date"],
-        "publisher": {"name": pub.publisher},
-        "releases": releases,
-    }
+    if d.openings:
+        body["bids"] = sections.bids(d)
+    awards = sections.awards(d)
+    if awards:
+        body["awards"] = awards
+    contracts = sections.contracts(d)
+    if contracts:
+        body["contracts"] = contracts
+    return body

@@ -46,6 +46,7 @@ from web.auth import (
     set_session_cookie,
 )
 from web.db.database import acquire
+from web.disclosure import pages as disclosure_pages
 from web.errors import CsrfTokenInvalid, RequestInvalid, WebError
 from web.http import SECURITY_HEADERS, read_body
 from web.services import services
@@ -176,7 +177,15 @@ def _session_csrf(request: Request) -> str | None:
 async def public_home(request: Request) -> Response:
     async with acquire(services(request).pools.main) as conn:
         actor = await _page_actor(request, conn)
-    return render(request, "public.html", actor=actor, csrf_token=_session_csrf(request))
+        lists = await disclosure_pages.home_lists(conn)  # current notices and results
+    return render(
+        request,
+        "public.html",
+        actor=actor,
+        csrf_token=_session_csrf(request),
+        notices=lists["notices"],
+        results=lists["results"],
+    )
 
 
 def _login_page(

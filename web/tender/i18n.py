@@ -160,6 +160,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "td.no": ("否", "No"),
     # The contract and performance page (issue 13, items 4-5; web/tender/contracts/pages.py).
     "td.contract.link": ("合同与履约", "Contract and performance"),
+    "td.results.link": ("中标候选人与结果", "Candidates and result"),
     "td.contract.title": ("合同与履约信息", "Contract and performance"),
     "td.contract.none": ("尚未订立合同。", "No contract has been signed yet."),
     "td.contract.supplier": ("中标人", "Winning bidder"),

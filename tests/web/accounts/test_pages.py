@@ -57,11 +57,12 @@ async def sign_in(
 async def test_the_public_home_is_in_chinese_with_a_sign_in_link(
     client: httpx.AsyncClient,
 ) -> None:
-    """Anonymous visitors see the notices area (coming soon) and a sign-in link."""
+    """Anonymous visitors see the current notices and results and a sign-in link."""
     response = await client.get("/")
     assert response.status_code == 200
     assert '<html lang="zh-CN">' in response.text
-    assert "即将推出" in response.text
+    assert "最新招标公告" in response.text
+    assert "即将推出" not in response.text
     assert 'href="/login"' in response.text
     assert response.headers["x-frame-options"] == "DENY"
     assert "default-src 'self'" in response.headers["content-security-policy"]

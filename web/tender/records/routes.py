@@ -16,7 +16,7 @@ from accounts.organisations import service as organisations
 from tender import access, service
 from tender.bonds import service as bonds
 from tender.bonds.service import BondInput
-from tender.disclosure import ocds
+from tender.disclosure import ocds_packages
 from tender.documents import service as documents
 from tender.errors import TenderNotFound
 from tender.lifecycle import load
@@ -24,6 +24,8 @@ from tender.model import Tender
 from tender.notices import service as notices
 from web.auth import signed_in
 from web.db.database import acquire
+from web.disclosure.routes import disclosure_now
+from web.disclosure.routes import site as disclosure_site
 from web.errors import RequestInvalid
 from web.http import json_response, read_json
 from web.pdf.tender_notice import NoticeData, render_notice
@@ -238,18 +240,8 @@ async def notice_pdf(request: Request) -> Response:
 
 
 async def tender_ocds(request: Request) -> Response:
-    which = tender_id(request)
-    async with acquire(services(request).pools.main) as conn:
-        found = await _published(conn, which)
-        publication = ocds.Publication(
-            tender=found,
-            parties=await party_names(conn, found),
-            documents=await documents.list_documents(conn, None, which),
-            clarifications=await notices.list_clarifications(conn, which),
-            base_url=services(request).settings.public_url,
-            publisher=CENTRE_NAME,
-        )
-    return json_response(ocds.release_package(publication))
+    found = await disclosure_now(request, tender_id(request))
+    return json_response(ocds_packages.release_package(found, disclosure_site(request)))
 
 
 _T = "/tenders/{tender_id}"

@@ -1,0 +1,80 @@
+"""Public pages of the disclosure: one tender's facts stage by stage, and the home
+page's lists of current notices and results (DOMAIN.md, "Results and disclosure").
+
+The page shows exactly what the disclosure API returns (tender/disclosure/public.py),
+so a stage that is not public yet shows as such on both. No script; Chinese first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from tender.disclosure import service
+from tender.disclosure.facts import Listed
+from tender.disclosure.public import public_facts
+from tender.errors import TenderNotFound
+from tender.queries import database_now
+from web import pages
+from web.db.database import acquire
+from web.disclosure import i18n as texts
+from web.pdf.tender_notice import local, yuan
+from web.services import services
+
+ENV = pages.environment()
+ENV.filters["yuan"] = yuan
+ENV.filters["when"] = lambda text: local(datetime.fromisoformat(text)) if text else "—"
+
+
+def _listed(x: Listed) -> dict[str, Any]:
+    return {
+        "id": str(x.id),
+        "code": x.code,
+        "title": x.title,
+        "stage": x.stage,
+        "at": local(x.at),
+        "deadline": local(x.deadline),
+    }
+
+
+async def home_lists(conn: asyncpg.Connection) -> dict[str, list[dict[str, Any]]]:
+    """The home page's current notices and recent results (public now)."""
+    notices, results = await service.home_lists(conn, await database_now(conn))
+    return {"notices": [_listed(x) for x in notices], "results": [_listed(x) for x in results]}
+
+
+def _tender_id(request: Request) -> UUID:
+    try:
+        return UUID(request.path_params["tender_id"])
+    except ValueError:
+        raise TenderNotFound("no tender has this id") from None
+
+
+async def disclosure_page(request: Request) -> Response:
+    async with acquire(services(request).pools.main) as conn:
+        actor = await pages.signed_in(request, conn)
+        try:
+            found = await service.load_disclosure(
+                conn,
+                _tender_id(request),
+                await database_now(conn),
+                contracts=services(request).contract_facts,
+            )
+        except TenderNotFound:
+            context: dict[str, Any] = {"actor": actor, "facts": None}
+            return pages.render(
+                request, "disclosure/tender.html", texts.translate, context, status=404, env=ENV
+            )
+    context = {"actor": actor, "facts": public_facts(found)}  # the disclosure API's body
+    return pages.render(request, "disclosure/tender.html", texts.translate, context, env=ENV)
+
+
+def routes() -> list[BaseRoute]:
+    """The disclosure's pages."""
+    return [Route("/tenders/{tender_id}/disclosure", disclosure_page, methods=["GET"])]
