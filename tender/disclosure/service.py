@@ -19,7 +19,9 @@ from uuid import UUID
 import asyncpg
 
 from accounts.organisations import service as organisations
+from tender.contracts import performance as work
 from tender.disclosure import queries
+from tender.disclosure.contract_facts import facts_from_contract_work
 from tender.disclosure.cursor import decode_cursor, encode_cursor
 from tender.disclosure.facts import (
     CandidatesFact,
@@ -43,22 +45,13 @@ FEED_MAX = 100
 
 
 async def load_contracts(conn: asyncpg.Connection, tender_id: UUID) -> ContractFacts:
-    """The tender's contracts, milestones and payments.
-
-    INTEGRATOR: once the contract work is merged, this body becomes (its read functions
-    are in tender/contracts/performance.py; contract_facts.py maps their records)::
-
-        from tender.contracts import performance as work
-        return facts_from_contract_work(
-            await work.contracts(conn, tender_id),
-            await work.changes(conn, tender_id),
-            await work.performance(conn, tender_id),
-        )
-
-    Until then no tender has any. The feed looks for new contracts only in tenders with a
-    current award (queries.ACTIVE_SINCE): a contract follows an award (Law 46).
-    """
-    return ContractFacts()
+    """The tender's contracts, their changes, milestones and payments: the contract
+    work's records (tender/contracts/performance.py) as the disclosure's facts."""
+    return facts_from_contract_work(
+        await work.contracts(conn, tender_id),
+        await work.changes(conn, tender_id),
+        await work.performance(conn, tender_id),
+    )
 
 
 def _opened_bid(
