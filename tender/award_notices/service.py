@@ -227,5 +227,6 @@ async def tender_notices(conn: asyncpg.Connection, actor: Actor, tender_id: UUID
     """Every notice of a tender: its agency, centre staff and the supervising department
     see all; a bidder sees its own; anyone else none (a tender's notices are not public)."""
     tender = await load(conn, tender_id)
+    access.hide_draft(actor, tender)  # a draft answers outsiders like an unknown id
     found = await queries.of_tender(conn, tender_id)
     return [n for n in found if _entitled(actor, tender, n)]
