@@ -34,6 +34,8 @@ class TenderEvent(enum.StrEnum):
     BOND_REFUNDED = "tender.bond_refunded"
     ALERT_RAISED = "tender.alert_raised"
     COMMITMENTS_REVEALED = "tender.commitments_revealed"
+    ARCHIVED = "tender.archived"  # DOMAIN.md "Records": the package's SHA-256 (一项一档)
+    ARCHIVE_SUPPLEMENTED = "tender.archive_supplemented"  # performance records, later
 
 
 class AlertKind(enum.StrEnum):
