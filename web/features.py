@@ -45,6 +45,8 @@ from web.submission import routes as submission
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
+from web.tender.archive import jobs as archive_jobs
+from web.tender.archive import routes as tender_archive
 from web.tender.records import routes as tender_records
 
 
@@ -62,6 +64,7 @@ def api_routes() -> list[ApiRoute]:
         *draws.ROUTES,
         *tender.ROUTES,
         *tender_records.ROUTES,
+        *tender_archive.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,
@@ -102,4 +105,5 @@ JOBS: tuple[Job, ...] = (
     *opening_jobs.JOBS,
     *submission_jobs.JOBS,
     *tender_jobs.JOBS,
+    *archive_jobs.JOBS,
 )

@@ -23,6 +23,7 @@ from uuid import UUID
 import asyncpg
 from cryptography import x509
 
+from accounts.model import Actor
 from audit import service as audit
 from audit.queries import witnesses as log_witnesses
 from signing.archive.errors import ArchiveInvalid
@@ -36,7 +37,7 @@ from signing.log.errors import AuditError
 from signing.log.note import Note, parse_note, parse_signature_line
 from signing.trust import TrustStore
 from tender import lifecycle
-from tender.archive import collect, queries
+from tender.archive import access, collect, queries
 from tender.archive.errors import (
     ArchiveExists,
     ArchiveLogUncovered,
@@ -54,7 +55,6 @@ from tender.archive.model import (
     package_files,
 )
 from tender.blobs.store import LocalBlobStore
-from tender.errors import TenderNotFound
 from tender.events import TenderEvent
 from tender.model import Tender, TenderStatus
 from tender.submission.receipts import ReceiptSigner
@@ -185,6 +185,33 @@ async def _signed_checkpoints(
     return found
 
 
+async def build_on_demand(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    ctx: Archiving,
+    *,
+    address: str | None = None,
+) -> Archive:
+    """Centre staff make the package now (the job would, within the 30 days)."""
+    who = access.require_builder(actor, await lifecycle.load(conn, tender_id))
+    return await build(conn, tender_id, ctx, actor=who, built_by=actor.user_id, address=address)
+
+
+async def download(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> Archive:
+    """The package, for the centre, the supervising department and the agency."""
+    access.require_reader(actor, await lifecycle.load(conn, tender_id))
+    return await stored(conn, tender_id)
+
+
+async def download_supplement(
+    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, number: int
+) -> bytes:
+    """A supplement, for the package's readers."""
+    access.require_reader(actor, await lifecycle.load(conn, tender_id))
+    return await supplement(conn, tender_id, number)
+
+
 async def stored(conn: asyncpg.Connection, tender_id: UUID) -> Archive:
     """The tender's stored package (``tender_archive_not_found`` before it is made)."""
     row = await queries.archive(conn, tender_id)
@@ -232,6 +259,3 @@ async def supplement(conn: asyncpg.Connection, tender_id: UUID, number: int) -> 
 async def due(conn: asyncpg.Connection, limit: int = 10) -> list[UUID]:
     """Tenders whose procedure ended and that have no package yet (the job's work)."""
     return await queries.due(conn, ENDED, limit)
-
-
-__all__ = ["Archive", "Archiving", "TenderNotFound", "add_supplement", "build", "due", "stored"]
