@@ -85,6 +85,10 @@ def read_package(data: bytes, head: tuple[str, str] = HEAD) -> dict[str, bytes]:
         raise ArchiveUnreadable(f"not a ustar package: {exc}") from None
     if tuple(members)[:2] != head:
         raise ArchiveUnreadable(f"a package starts with {head[0]} and {head[1]}")
+    # One set of files, one byte string: a package re-packed with other headers, order
+    # or padding is refused, so its SHA-256 names its contents.
+    if write_package(members, head) != data:
+        raise ArchiveUnreadable("the package is not in the canonical layout (headers, order)")
     return members
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
+import tarfile
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -179,3 +181,18 @@ def test_a_certificate_revoked_after_it_signed_does_not_undo_the_signature(
 def test_bytes_that_are_not_a_package_are_unreadable() -> None:
     with pytest.raises(ArchiveUnreadable):
         verify_package(b"PK\x03\x04 not a tar")
+
+
+def test_a_package_repacked_with_other_headers_is_unreadable(archived: Archived) -> None:
+    """One set of files, one byte string: the package's SHA-256 names its contents."""
+    out = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(archived.package)) as source,
+        tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as target,
+    ):
+        for info in source:
+            data = source.extractfile(info)
+            info.mtime = 1_700_000_000
+            target.addfile(info, data)
+    with pytest.raises(ArchiveUnreadable, match="canonical layout"):
+        verify_package(out.getvalue())
