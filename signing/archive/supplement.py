@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from signing.archive.errors import ArchiveUnreadable
-from signing.archive.package import read_package, write_package
+from signing.archive.package import MANIFEST, parse_manifest, read_package, write_package
 from signing.archive.verify import Problem, invalid, platform_store
 from signing.canonical import canonical_json, sha256_hex
 from signing.cms import verify_detached
@@ -67,6 +67,9 @@ def verify_supplement(package: bytes, supplement: bytes, name: str) -> dict[str,
     if value["package_sha256"] != sha256_hex(package):
         problems.append(Problem(name, "names another package (package_sha256 differs)"))
     try:
+        tender = parse_manifest(read_package(package)[MANIFEST]).tender.get("id")
+        if value["tender_id"] != tender:
+            problems.append(Problem(name, f"is about tender {value['tender_id']}, not {tender}"))
         store = platform_store(package)
         verify_detached(body, members[SUPPLEMENT_SIGNATURE], store, parse_time(value["added_at"]))
     except EtenderError as exc:

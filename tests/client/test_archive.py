@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from pathlib import Path
 
+from signing.archive.supplement import supplement_bytes
 from tests.signing.archive.forge import first, flip, members, raw
 from tests.tender.archive.kit import Archived
 from tests.tender.archive.kit import archived as archived  # the fixture
@@ -63,3 +65,29 @@ def test_the_verifier_runs_without_the_server_code(archived: Archived, tmp_path:
     done = subprocess.run([str(PYTHON), "-c", script, str(path)], capture_output=True,
                           text=True, timeout=120, check=False)  # fmt: skip
     assert done.stdout.strip().endswith("LOADED [] EXIT 0"), done.stdout + done.stderr
+
+
+def _supplement(archived: Archived, tmp_path: Path, package_sha256: str) -> list[Path]:
+    body = supplement_bytes(
+        tender_id=str(archived.archive.tender_id), package_sha256=package_sha256,
+        added_at=dt.datetime.now(dt.UTC), records={"payments": []}, sign=archived.signer.sign,
+    )  # fmt: skip
+    package, supplement = tmp_path / "archive.tar", tmp_path / "supplement-1.tar"
+    package.write_bytes(archived.package)
+    supplement.write_bytes(body)
+    return [package, Path("--supplement"), supplement]
+
+
+def test_a_supplement_naming_the_package_verifies(archived: Archived, tmp_path: Path) -> None:
+    done = verify(*_supplement(archived, tmp_path, archived.archive.sha256))
+    assert done.returncode == 0, done.stderr
+    assert "supplement supplement-1.tar: names this package, platform signature ok" in done.stdout
+
+
+def test_a_supplement_of_another_package_exits_1_naming_it(
+    archived: Archived, tmp_path: Path
+) -> None:
+    """A supplement names the package's SHA-256; one naming another fails, by name."""
+    done = verify(*_supplement(archived, tmp_path, "0" * 64))
+    assert done.returncode == 1
+    assert "FAILED supplement-1.tar: names another package" in done.stderr

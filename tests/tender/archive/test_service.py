@@ -8,7 +8,9 @@ from uuid import UUID
 import asyncpg
 import pytest
 
+from signing.archive.errors import ArchiveInvalid
 from signing.archive.package import parse_manifest, read_package
+from signing.archive.supplement import verify_supplement
 from signing.archive.verify import verify_package
 from tender.archive import service
 from tender.archive.errors import ArchiveExists, ArchiveNotEnded, ArchiveNotFound
@@ -79,3 +81,35 @@ async def test_a_tender_whose_procedure_has_not_ended_is_not_archived(
     assert await conn.fetchval("SELECT count(*) FROM tender_archives") == 0
     with pytest.raises(ArchiveNotFound):
         await service.stored(conn, tender_id)
+
+
+async def test_performance_records_are_added_as_a_signed_supplement_naming_the_package(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """Issue 13, item 7: later records are a second, signed file that names the package."""
+    built = await archive_opened_lot(conn, evaluation_template)
+    tender_id = evaluation_template.scenario.tender.id
+    records = {"milestones": [{"name": "竣工验收", "accepted_at": "2027-03-01"}]}
+    signer = archiving(evaluation_template).platform
+    number, body = await service.add_supplement(conn, tender_id, records, signer)
+    assert number == 1
+    assert await service.supplement(conn, tender_id, 1) == body
+    checked = verify_supplement(built.package, body, "supplement-1.tar")
+    assert (checked["package_sha256"], checked["records"]) == (built.sha256, records)
+    assert await status(conn, tender_id) == "archived"
+
+
+async def test_a_supplement_of_another_package_fails_naming_it(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    built = await archive_opened_lot(conn, evaluation_template)
+    tender_id = evaluation_template.scenario.tender.id
+    signer = archiving(evaluation_template).platform
+    _, body = await service.add_supplement(conn, tender_id, {"payments": []}, signer)
+    other = built.package[:-1] + b"\x01"  # not this package's bytes
+    with pytest.raises(ArchiveInvalid) as caught:
+        verify_supplement(other, body, "supplement-1.tar")
+    assert caught.value.details[0] == {
+        "file": "supplement-1.tar",
+        "what": "names another package (package_sha256 differs)",
+    }
