@@ -37,6 +37,14 @@ _PATH = re.compile(rf"{_SEGMENT}(/{_SEGMENT})*")
 TRUST_PARTIES = "parties"  # signed by users: checked against trust/ (the platform's CAs)
 TRUST_PLATFORM = "platform"  # signed by the platform: checked against platform/ only
 TRUSTS = (TRUST_PARTIES, TRUST_PLATFORM)
+# What a member may be (docs/formats/archive.md §4 lists each with its path).
+KINDS = (
+    "notice", "tender", "document", "document_index", "submit_statement",
+    "withdraw_statement", "receipt", "official_statement", "opening_record",
+    "recipient_statement", "evaluation_report", "evaluation_records", "supervisor_note",
+    "cms_signature", "table_rows", "log_entry", "inclusion_proof", "checkpoint",
+    "consistency_proof", "log_key", "witness_key", "ca_certificate", "crl", "platform_ca",
+)  # fmt: skip
 
 
 def check_path(path: str) -> str:

@@ -6,14 +6,15 @@ so a certificate revoked later does not undo it):
 
 - the notice: the published draft as canonical JSON (its SHA-256 is the
   ``notice_sha256`` the ``tender.published`` entry logged);
-- every published version of every tender document, and the clarifications;
+- every published version of every tender document;
 - bid submit and withdraw statements (as of their receipt time) and the platform's
   receipts; the opening officials' recipient statements (as of publication) and the
   recipient statements of everyone who signed;
 - the opening records (platform, as of their publication);
 - per evaluation session: every report version, each member's signature (as of its
   signing), who signed, refusals, dissents, the hand-over, supervisors' notes;
-- the later stages' tables that exist (queries.STAGE_TABLES), as rows;
+- clarifications, objections and the later stages' tables that exist
+  (queries.STAGE_TABLES), as rows;
 - the trust: the platform's CA roots, intermediates and CRLs, and the platform's own CA.
 """
 
@@ -58,7 +59,7 @@ async def _blob(store: LocalBlobStore, sha256: str) -> bytes:
 async def add_documents(
     conn: asyncpg.Connection, contents: Contents, tender_id: UUID, store: LocalBlobStore
 ) -> None:
-    """Every published document version (bytes from the blob store) and clarification."""
+    """Every published document version (bytes from the blob store) and an index."""
     listing = []
     for row in await queries.documents(conn, tender_id):
         path = f"documents/{row['document_id']}/v{row['version']:03d}"

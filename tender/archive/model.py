@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from signing.archive.package import (
+    KINDS,
     MANIFEST,
     MANIFEST_SIGNATURE,
     TRUST_PARTIES,
@@ -44,8 +45,8 @@ class Contents:
 
     def add(self, path: str, data: bytes, kind: str, about: str) -> str:
         """Add one file (the same bytes twice at one path are one file)."""
-        if path in self.files and self.files[path] != data:
-            raise ValueError(f"two different files at {path}")  # the builder's bug
+        if (path in self.files and self.files[path] != data) or kind not in KINDS:
+            raise ValueError(f"two different files at {path}, or kind {kind}")  # our bug
         self.files[path] = data
         self.entries[path] = FileEntry.of(path, data, kind, about)
         return path

@@ -141,9 +141,12 @@ async def session_rows(conn: asyncpg.Connection, session_id: UUID) -> dict[str, 
     return found
 
 
-# The later stages' tables, read by name when they exist (the award, its notices, the
-# contract and the complaints' suspensions belong to other features; CONTRACTS.md).
+# The tender's clarifications and objections, and the later stages' tables, read by
+# name when they exist (the award, its notices, the contract and the complaints'
+# suspensions belong to other features; CONTRACTS.md).
 STAGE_TABLES = (
+    "tender_clarifications",
+    "tender_objections",
     "candidate_publicities",
     "candidate_objections",
     "award_decisions",
