@@ -39,8 +39,9 @@ from web.settings import Settings
 TEMPLATE = "etender_template"
 
 # The opened evaluation lot (a real bid deadline to wait for) is one fixture for the
-# whole tree, built at most once per test process: tests/evaluation/template.py.
-pytest_plugins = ("tests.evaluation.template",)
+# whole tree, built at most once per test process: tests/evaluation/template.py; so is
+# the tender whose evaluation closed on it (issue 13: tests/tender/results/template.py).
+pytest_plugins = ("tests.evaluation.template", "tests.tender.results.template")
 
 
 # Hypothesis's deadline and "too slow" health check time each example by the wall
