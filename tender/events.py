@@ -46,3 +46,4 @@ class AlertKind(enum.StrEnum):
     OBJECTION_ANSWER_OVERDUE = "objection_answer_overdue"  # Reg. 22: answer within 3 days
     BID_PARTS_IDENTICAL = "bid_parts_identical"  # Reg. 40: bidders with identical parts
     ORGANISATION_IN_TWO_BIDS = "organisation_in_two_bids"  # Reg. 37: both bids invalid
+    ARCHIVE_OVERDUE = "archive_overdue"  # DOMAIN.md "Records": within 30 days of the end

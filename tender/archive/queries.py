@@ -246,17 +246,20 @@ async def archive(conn: asyncpg.Connection, tender_id: UUID) -> asyncpg.Record |
     return await conn.fetchrow(SELECT_ARCHIVE, tender_id)
 
 
-SELECT_DUE = """
-SELECT t.id FROM tenders t
-WHERE t.status = ANY($1::text[])
+# A tender's last status change sets updated_at; once ended, nothing else changes it.
+SELECT_ENDED = """
+SELECT t.id, t.updated_at AS ended_at FROM tenders t
+WHERE t.status = ANY($1::text[]) AND t.updated_at <= $2
   AND NOT EXISTS (SELECT FROM tender_archives a WHERE a.tender_id = t.id)
-ORDER BY t.updated_at LIMIT $2
+ORDER BY t.updated_at LIMIT $3
 """
 
 
-async def due(conn: asyncpg.Connection, statuses: Sequence[str], limit: int) -> list[UUID]:
-    """Ended tenders without a package yet (the job builds them)."""
-    return [r["id"] for r in await conn.fetch(SELECT_DUE, list(statuses), limit)]
+async def ended_before(
+    conn: asyncpg.Connection, statuses: Sequence[str], before: datetime, limit: int
+) -> list[asyncpg.Record]:
+    """Tenders that ended before ``before`` and have no package yet, oldest first."""
+    return list(await conn.fetch(SELECT_ENDED, list(statuses), before, limit))
 
 
 INSERT_SUPPLEMENT = """

@@ -16,7 +16,7 @@ import dataclasses
 import itertools
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +33,7 @@ from signing.archive.verify import verify_package
 from signing.canonical import sha256_hex
 from signing.log.checkpoint import open_checkpoint
 from signing.log.entry import Actor as LogActor
+from signing.log.entry import format_time
 from signing.log.errors import AuditError
 from signing.log.note import Note, parse_note, parse_signature_line
 from signing.trust import TrustStore
@@ -55,8 +56,10 @@ from tender.archive.model import (
     package_files,
 )
 from tender.blobs.store import LocalBlobStore
-from tender.events import TenderEvent
+from tender.bonds.queries import insert_alert
+from tender.events import AlertKind, TenderEvent
 from tender.model import Tender, TenderStatus
+from tender.policy import Period, Policies
 from tender.submission.receipts import ReceiptSigner
 
 log = logging.getLogger(__name__)
@@ -256,6 +259,28 @@ async def supplement(conn: asyncpg.Connection, tender_id: UUID, number: int) -> 
     return found
 
 
-async def due(conn: asyncpg.Connection, limit: int = 10) -> list[UUID]:
-    """Tenders whose procedure ended and that have no package yet (the job's work)."""
-    return await queries.due(conn, ENDED, limit)
+def _length(period: Period) -> timedelta:
+    return period.exact or timedelta(days=period.count)  # calendar days (tender/policy.py)
+
+
+async def due(conn: asyncpg.Connection, policies: Policies, limit: int = 10) -> list[UUID]:
+    """Tenders ended at least ``archive_after`` ago without a package (the job's work)."""
+    before = await queries.database_now(conn) - _length(policies.archive_after)
+    return [r["id"] for r in await queries.ended_before(conn, ENDED, before, limit)]
+
+
+async def raise_overdue(conn: asyncpg.Connection, policies: Policies) -> int:
+    """Alert once for each tender ended ``archive_within`` ago still without a package."""
+    before = await queries.database_now(conn) - _length(policies.archive_within)
+    raised = 0
+    async with conn.transaction():
+        for row in await queries.ended_before(conn, ENDED, before, 100):
+            data = {"ended_at": format_time(row["ended_at"])}
+            alert = await insert_alert(conn, row["id"], AlertKind.ARCHIVE_OVERDUE, "archive", data)
+            if alert is not None:
+                raised += 1
+                await lifecycle.append(
+                    conn, TenderEvent.ALERT_RAISED, row["id"], actor=lifecycle.PLATFORM,
+                    data={"alert_id": str(alert.id), "kind": str(AlertKind.ARCHIVE_OVERDUE)} | data,
+                )  # fmt: skip
+    return raised
