@@ -150,11 +150,19 @@ STAGE_TABLES = (
     "candidate_publicities",
     "candidate_objections",
     "award_decisions",
+    "result_announcements",
     "award_notices",
-    "tender_contracts",
-    "contracts",
+    "draw_publications",
+    "procedure_reports",
+    "tender_closures",
     "tender_suspensions",
+    "tender_funding",
+    "tender_contracts",
+    "tender_contract_changes",
+    "tender_performance",
 )
+# What a supplement adds after the package (issue 13, item 7: performance records).
+SUPPLEMENT_TABLES = ("tender_contract_changes", "tender_performance")
 TABLE_HAS_TENDER = """
 SELECT EXISTS (SELECT FROM information_schema.columns
                WHERE table_schema = current_schema() AND table_name = $1
@@ -163,18 +171,20 @@ SELECT EXISTS (SELECT FROM information_schema.columns
 # The f-string only splices in the constant table names above, never input.
 STAGE_ROWS = {
     table: f"""SELECT jsonb_agg(to_jsonb(t) ORDER BY to_jsonb(t)::text)::text FROM {table} t
-WHERE tender_id = $1"""  # noqa: S608
+WHERE tender_id::text = $1::text"""  # noqa: S608 (tender_id is uuid or text)
     for table in STAGE_TABLES
 }
 
 
-async def stage_rows(conn: asyncpg.Connection, tender_id: UUID) -> dict[str, Any]:
-    """Rows of each later-stage table that exists and has rows for the tender."""
+async def stage_rows(
+    conn: asyncpg.Connection, tender_id: UUID, tables: Sequence[str] = STAGE_TABLES
+) -> dict[str, Any]:
+    """Rows of each of ``tables`` that exists and has rows for the tender."""
     found = {}
-    for table in STAGE_TABLES:
+    for table in tables:
         if not await conn.fetchval(TABLE_HAS_TENDER, table):
             continue
-        text = await conn.fetchval(STAGE_ROWS[table], tender_id)
+        text = await conn.fetchval(STAGE_ROWS[table], str(tender_id))
         if text is not None:
             found[table] = json.loads(text)
     return found

@@ -251,6 +251,18 @@ async def add_supplement(
     return number, body
 
 
+async def add_performance_supplement(
+    conn: asyncpg.Connection,
+    tender_id: UUID,
+    signer: ReceiptSigner,
+    *,
+    actor: LogActor = lifecycle.PLATFORM,
+) -> tuple[int, bytes]:
+    """A supplement of the contract's changes and performance as they stand now."""
+    records = await queries.stage_rows(conn, tender_id, queries.SUPPLEMENT_TABLES)
+    return await add_supplement(conn, tender_id, records, signer, actor=actor)
+
+
 async def supplement(conn: asyncpg.Connection, tender_id: UUID, number: int) -> bytes:
     """A stored supplement's bytes."""
     found = await queries.supplement(conn, tender_id, number)

@@ -113,3 +113,18 @@ async def test_a_supplement_of_another_package_fails_naming_it(
         "file": "supplement-1.tar",
         "what": "names another package (package_sha256 differs)",
     }
+
+
+async def test_a_performance_supplement_holds_the_contract_tables_that_exist(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """Without the contract's tables (another feature's), the records are empty: {}."""
+    built = await archive_opened_lot(conn, evaluation_template)
+    tender_id = evaluation_template.scenario.tender.id
+    signer = archiving(evaluation_template).platform
+    _, body = await service.add_performance_supplement(conn, tender_id, signer)
+    checked = verify_supplement(built.package, body, "supplement-1.tar")
+    tables = await conn.fetchval(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'tender_performance'"
+    )
+    assert (checked["records"] == {}) == (tables == 0)
