@@ -13,9 +13,11 @@ docs/formats/archive.md, "Verification":
 5. every checkpoint's signature with the package's log key and each cosignature with a
    witness key of the package (C2SP signed note, tlog-checkpoint, tlog-cosignature);
 6. the consistency proof between each two successive checkpoints (RFC 9162 2.1.4.2);
-7. every log entry's inclusion proof to the checkpoint it leads to (RFC 9162 2.1.3.2).
+7. every log entry's inclusion proof to the checkpoint it leads to (RFC 9162 2.1.3.2);
+8. the notice is the one published: its SHA-256 is the ``notice_sha256`` of the
+   package's ``tender.published`` entry.
 
-Steps 1-3 stop at the first failing step (nothing later can be trusted); steps 4-7
+Steps 1-3 stop at the first failing step (nothing later can be trusted); steps 4-8
 report every failure, each naming the file and what failed.
 """
 
@@ -56,6 +58,8 @@ from signing.trust import TrustStore
 KIND_CA = "ca_certificate"
 KIND_CRL = "crl"
 KIND_PLATFORM_CA = "platform_ca"
+KIND_NOTICE = "notice"
+PUBLISHED_KIND = "tender.published"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,7 @@ def verify_package(data: bytes) -> Verified:
     checkpoints = _check_checkpoints(run)
     _check_consistency(run, checkpoints)
     _check_entries(run, checkpoints)
+    _check_notice(run)
     run.stop_if_failed()
     return Verified(
         manifest=run.manifest,
@@ -334,6 +339,22 @@ def _check_entries(run: _Run, checkpoints: Mapping[str, Checkpoint]) -> None:
             leaf, ref.index, checkpoint.size, hashes, checkpoint.root_hash
         )):  # fmt: skip
             run.fail(ref.proof, f"does not lead from entry {ref.index} to {ref.checkpoint}")
+
+
+def _check_notice(run: _Run) -> None:
+    """The notice is the one published: its SHA-256 is the ``notice_sha256`` of the
+    package's ``tender.published`` log entry (tender/service.py, publish)."""
+    published = set()
+    for ref in run.manifest.log.entries:
+        try:
+            entry = LogEntry.from_bytes(run.members.get(ref.path, b""))
+        except EtenderError:
+            continue  # reported by the entries' check
+        if entry.kind == PUBLISHED_KIND:
+            published.add(str(entry.data.get("notice_sha256")))
+    for item in run.manifest.files:
+        if item.kind == KIND_NOTICE and sha256_hex(run.members[item.path]) not in published:
+            run.fail(item.path, "not the notice the tender.published log entry names")
 
 
 def platform_store(data: bytes) -> TrustStore:

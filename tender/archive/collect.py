@@ -20,6 +20,7 @@ so a certificate revoked later does not undo it):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -41,9 +42,15 @@ from tender.service import draft_json
 NOTE_FORMAT = "etender-supervision-note-v1"
 
 
-def add_notice(contents: Contents, tender: Tender) -> None:
-    """The notice as published: canonical JSON of the draft (tender/service.draft_json)."""
-    contents.add_json("notice/notice.json", draft_json(tender.content), "notice",
+async def add_notice(conn: asyncpg.Connection, contents: Contents, tender: Tender) -> None:
+    """The notice as published: canonical JSON of the draft (tender/service.draft_json),
+    with the deadline it had then if a clarification has moved it since (Reg. 21)."""
+    draft = tender.content
+    published = await queries.published_deadline(conn, tender.id)
+    if published is not None:
+        schedule = dataclasses.replace(draft.schedule, deadline=published)
+        draft = dataclasses.replace(draft, schedule=schedule)
+    contents.add_json("notice/notice.json", draft_json(draft), "notice",
                       "the published tender notice (canonical JSON; its SHA-256 is the "
                       "notice_sha256 of the tender.published log entry)")  # fmt: skip
     contents.add_json("notice/tender.json", {

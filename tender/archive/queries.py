@@ -17,6 +17,20 @@ import asyncpg
 
 from tender.archive.errors import ArchiveExists
 
+# The deadline as published: a clarification that moved it kept the one before
+# (tender_clarifications.deadline_before); the earliest move's is the published one.
+SELECT_PUBLISHED_DEADLINE = """
+SELECT deadline_before FROM tender_clarifications
+WHERE tender_id = $1 AND deadline_after <> deadline_before ORDER BY number LIMIT 1
+"""
+
+
+async def published_deadline(conn: asyncpg.Connection, tender_id: UUID) -> datetime | None:
+    """The deadline at publication if a clarification moved it since, else None."""
+    found: datetime | None = await conn.fetchval(SELECT_PUBLISHED_DEADLINE, tender_id)
+    return found
+
+
 SELECT_DOCUMENTS = """
 SELECT d.name, v.document_id, v.version, v.sha256, v.size, v.media_type, v.published_at
 FROM tender_document_versions v JOIN tender_documents d ON d.id = v.document_id

@@ -136,7 +136,7 @@ async def build(
 
 async def _contents(conn: asyncpg.Connection, tender: Tender, ctx: Archiving) -> Contents:
     contents = Contents()
-    collect.add_notice(contents, tender)
+    await collect.add_notice(conn, contents, tender)
     await collect.add_documents(conn, contents, tender.id, ctx.blobs)
     await collect.add_statements(conn, contents, tender)
     await collect.add_opening(conn, contents, tender.id)

@@ -47,6 +47,19 @@ def test_a_changed_byte_in_the_notice_fails_naming_it(archived: Archived) -> Non
     ]
 
 
+def test_another_notice_fails_against_the_published_notices_hash(archived: Archived) -> None:
+    """Even listed consistently, a notice other than the published one is caught: its
+    SHA-256 is not the tender.published entry's notice_sha256."""
+    notice = json.loads(members(archived.package)["notice/notice.json"])
+    notice["title"] = "另一个项目"
+    tampered = forge(
+        archived.package, archived.signer, change={"notice/notice.json": canonical_json(notice)}
+    )
+    assert failures(tampered) == [
+        ("notice/notice.json", "not the notice the tender.published log entry names")
+    ]
+
+
 def test_a_changed_byte_in_a_signed_statement_fails_its_signature(archived: Archived) -> None:
     """Even listed consistently in a re-signed manifest, the bidder's signature fails."""
     path = first(archived.package, "bids/", ".submit.json")
