@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import serialization
 
 from signing.canonical import canonical_json, sha256_hex
 from signing.certs import cert_sha256, dump_pem_certificate
+from signing.log.entry import format_time
 from signing.trust import TrustStore
 from tender.archive import queries
 from tender.archive.model import Contents
@@ -110,12 +111,30 @@ async def add_statements(conn: asyncpg.Connection, contents: Contents, tender: T
 
 
 async def add_opening(conn: asyncpg.Connection, contents: Contents, tender_id: UUID) -> None:
-    """The opening records the platform signed, per lot and part."""
+    """The opening records the platform signed, the bidders' signed confirmations of
+    them (as of their time) and their objections with the answers."""
     for row in await queries.opening_records(conn, tender_id):
         contents.add_signed(f"opening/lot-{row['lot']}/record-{row['part']}.json",
                             bytes(row["body"]), bytes(row["signature"]), kind="opening_record",
                             about=f"opening record of lot {row['lot']}, {row['part']} part",
                             at=row["published_at"], platform=True)  # fmt: skip
+    listed: dict[str, list[dict[str, object]]] = {}
+    for row in await queries.opening_responses(conn, tender_id):
+        record = f"opening/lot-{row['lot']}/record-{row['part']}.json"
+        signature = None
+        if row["signature"] is not None:
+            signature = f"{record}.confirm-{row['id']}.p7s"
+            contents.add_signature(signature, record, bytes(row["signature"]),
+                                   at=row["created_at"])  # fmt: skip
+        listed.setdefault(f"opening/lot-{row['lot']}/responses-{row['part']}.json", []).append({
+            "id": str(row["id"]), "bidder_id": str(row["bidder_id"]), "kind": row["kind"],
+            "signature": signature, "objection": row["objection"], "answer": row["answer"],
+            "created_at": format_time(row["created_at"]),
+            "answered_at": row["answered_at"] and format_time(row["answered_at"]),
+        })  # fmt: skip
+    for path, responses in listed.items():
+        contents.add_json(path, responses, "opening_responses",
+                          "bidders' confirmations (signature files) and objections")  # fmt: skip
 
 
 async def add_evaluation(

@@ -93,6 +93,19 @@ async def opening_records(conn: asyncpg.Connection, tender_id: UUID) -> list[asy
     return list(await conn.fetch(SELECT_OPENING_RECORDS, tender_id))
 
 
+SELECT_RESPONSES = """
+SELECT r.id, l.number AS lot, r.part, r.bidder_id, r.kind, r.signature, r.objection, r.answer,
+       r.created_at, r.answered_at
+FROM opening_responses r JOIN tender_lots l ON l.id = r.lot_id
+WHERE l.tender_id = $1 ORDER BY l.number, r.part, r.created_at, r.id
+"""
+
+
+async def opening_responses(conn: asyncpg.Connection, tender_id: UUID) -> list[asyncpg.Record]:
+    """Bidders' signed confirmations of the opening records, and their objections."""
+    return list(await conn.fetch(SELECT_RESPONSES, tender_id))
+
+
 SELECT_SESSIONS = """
 SELECT id, lot, attempt, draw_id FROM evaluation_sessions WHERE tender_id = $1
 ORDER BY lot, attempt

@@ -1,10 +1,11 @@
 """A real tender's archive package: the opened lot of tests/evaluation/template.py, ended.
 
 The opened lot (bids, receipts, officials' statements, the opening record, its log
-entries) is cloned, a witness is registered and cosigns a checkpoint signed by the
-test's log key, the tender fails (evaluation → failed: an ended procedure) and the
-package is built through the real service — so the package has two checkpoints of
-that key, a consistency proof between them and a cosignature.
+entries) is cloned; one bidder confirms the record with its signature and another
+objects (tender/opening/responses.py); a witness is registered and cosigns a
+checkpoint signed by the test's log key; the tender fails (evaluation → failed: an
+ended procedure) and the package is built through the real service — so the package
+has two checkpoints of that key, a consistency proof between them and a cosignature.
 
 ``archived`` builds it once per test process (the tampering tests only change bytes);
 :func:`archive_opened_lot` is the same path for tests that need the database after.
@@ -20,6 +21,7 @@ import pytest
 
 from audit import queries as audit_queries
 from audit import service as audit
+from signing.cms import sign_detached
 from signing.demo_ca import DemoCA
 from signing.log.checkpoint import Cosigner, generate_private_key, open_checkpoint
 from signing.log.note import Ed25519Signer
@@ -27,6 +29,9 @@ from tender import lifecycle
 from tender.archive import service
 from tender.blobs.store import LocalBlobStore
 from tender.model import TenderStatus
+from tender.opening.lot import Opening
+from tender.opening.publication import opening_record
+from tender.opening.responses import respond
 from tender.queries import database_now
 from tender.submission.receipts import ReceiptSigner, load_or_create
 from tests.conftest import PgServer, clone
@@ -79,9 +84,27 @@ async def witness_cosigns(conn: asyncpg.Connection) -> int:
     return size
 
 
+async def respond_to_record(conn: asyncpg.Connection, template: Template) -> None:
+    """One bidder confirms the technical record (its CMS signature), another objects."""
+    tender, world = template.scenario.tender, template.scenario.world
+    record = await opening_record(conn, tender.id, "1", "technical")
+    assert record is not None
+    first, second = template.scenario.bidders[:2]
+    ident = first.identity
+    signature = sign_detached(record.body, ident.certificate, ident.key, chain=ident.chain)
+    opening = Opening(
+        store=LocalBlobStore(template.data_dir / "blobs"), trust=world.ca.trust_store(),
+        signer=load_or_create(template.data_dir / "platform").identity,
+        output_root=template.output_root,
+    )  # fmt: skip
+    await respond(conn, first.actor, tender.id, "1", confirmation=signature, opening=opening)
+    await respond(conn, second.actor, tender.id, "1", objection="唱标记录有误", opening=opening)
+
+
 async def archive_opened_lot(conn: asyncpg.Connection, template: Template) -> service.Archive:
-    """Cosign, end the tender (failed), build its package through the service."""
+    """Respond to the record, cosign, end the tender (failed), build its package."""
     tender = template.scenario.tender
+    await respond_to_record(conn, template)
     await witness_cosigns(conn)
     await lifecycle.change_status(conn, tender.id, TenderStatus.FAILED, reason="测试：流标")
     return await service.build(conn, tender.id, archiving(template))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from uuid import UUID
 
 import asyncpg
@@ -128,3 +129,18 @@ async def test_a_performance_supplement_holds_the_contract_tables_that_exist(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'tender_performance'"
     )
     assert (checked["records"] == {}) == (tables == 0)
+
+
+def test_the_bidders_confirmation_and_objection_of_the_record_are_archived(
+    archived: Archived,
+) -> None:
+    """A confirmation is a CMS signature over the record bytes, checked as of its time."""
+    members = read_package(archived.package)
+    manifest = parse_manifest(members["manifest.json"])
+    confirms = [s for s in manifest.signatures if ".confirm-" in s.signature]
+    assert [s.content for s in confirms] == ["opening/lot-1/record-technical.json"]
+    listed = json.loads(members["opening/lot-1/responses-technical.json"])
+    assert [(r["kind"], r["signature"], r["objection"]) for r in listed] == sorted(
+        [("confirm", confirms[0].signature, None), ("object", None, "唱标记录有误")],
+        key=lambda r: [x["kind"] for x in listed].index(r[0]),
+    )
