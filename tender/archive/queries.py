@@ -146,8 +146,22 @@ async def notes(conn: asyncpg.Connection, session_id: UUID) -> list[asyncpg.Reco
 
 
 # Records kept as rows (JSON, PostgreSQL's jsonb text of each row, in a stable order):
-# who signed the report, who refused and why, the dissents, the hand-over.
+# the members, their conflict declarations (回避), replacements, faults, the
+# qualification result, the ranking, who signed the report, who refused and why, the
+# dissents, the hand-over.
 SESSION_ROWS = {
+    "members": "SELECT jsonb_agg(to_jsonb(t) ORDER BY seat, generation)::text "
+    "FROM evaluation_members t WHERE session_id = $1",
+    "declarations": "SELECT jsonb_agg(to_jsonb(t) ORDER BY seat, generation)::text "
+    "FROM evaluation_declarations t WHERE session_id = $1",
+    "replacements": "SELECT jsonb_agg(to_jsonb(t) ORDER BY requested_at, seat)::text "
+    "FROM evaluation_replacements t WHERE session_id = $1",
+    "faults": "SELECT jsonb_agg(to_jsonb(t) - 'venue_salt' ORDER BY to_jsonb(t)::text)::text "
+    "FROM evaluation_faults t WHERE session_id = $1",
+    "qualification_result": "SELECT jsonb_agg(to_jsonb(t))::text "
+    "FROM evaluation_qualification_results t WHERE session_id = $1",
+    "ranking": "SELECT jsonb_agg(to_jsonb(t))::text "
+    "FROM evaluation_rankings t WHERE session_id = $1",
     "report_members": "SELECT jsonb_agg(to_jsonb(t) - 'salt' ORDER BY version, seat)::text "
     "FROM evaluation_report_members t WHERE session_id = $1",
     "report_refusals": "SELECT jsonb_agg(to_jsonb(t) ORDER BY version, seat)::text "

@@ -4,8 +4,11 @@ and the opening records of both envelopes (issue 13, item 7)."""
 
 from __future__ import annotations
 
+import json
+
 import asyncpg
 
+from signing.archive.package import read_package
 from signing.archive.verify import verify_package
 from tender import lifecycle
 from tender.archive import service
@@ -36,5 +39,8 @@ async def test_a_closed_evaluations_record_is_archived_and_verifies(
     signed = await conn.fetchval("SELECT count(*) FROM evaluation_report_signatures")
     assert len(seats) == signed > 0
     assert {"evaluation_records", "opening_record"} <= {f.kind for f in files.values()}
+    [records] = [p for p, f in files.items() if f.kind == "evaluation_records"]
+    session = json.loads(read_package(built.package)[records])
+    assert {"members", "declarations", "ranking", "report_members", "result"} <= set(session)
     parts = {p.rsplit("record-", 1)[1] for p, f in files.items() if f.kind == "opening_record"}
     assert parts == {"technical.json", "commercial.json"}
