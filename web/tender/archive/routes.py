@@ -56,7 +56,7 @@ async def download_archive(request: Request) -> Response:
 async def download_supplement(request: Request) -> Response:
     which = tender_id(request)
     raw = request.path_params["number"]
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or int(raw) < 1:
         raise ArchiveNotFound("supplements are numbered 1, 2, …")
     async with signed_in(request) as (conn, actor):
         body = await service.download_supplement(conn, actor, which, int(raw))

@@ -8,11 +8,15 @@ import hashlib
 import asyncpg
 import httpx
 
+from signing.archive.supplement import verify_supplement
 from signing.archive.verify import verify_package
 from tender import lifecycle
+from tender.archive import service
 from tender.model import TenderStatus
+from tender.submission.receipts import load_or_create
 from tests.evaluation.kit import Template
 from tests.web.evaluation.http import code, get, login
+from web.settings import Settings
 
 
 def url(template: Template) -> str:
@@ -69,3 +73,29 @@ async def test_only_centre_staff_make_it_and_only_at_the_end(
         404,
         "tender_archive_not_found",
     )
+
+
+async def test_a_supplement_is_served_to_the_packages_readers(
+    client: httpx.AsyncClient,
+    conn: asyncpg.Connection,
+    evaluation_template: Template,
+    settings: Settings,
+) -> None:
+    await end(conn, evaluation_template)
+    made = await client.post(url(evaluation_template), headers=await login(client, "staff"))
+    assert made.status_code == 201, made.text
+    tender_id = evaluation_template.scenario.tender.id
+    signer = load_or_create(settings.data_dir)  # the app's platform identity
+    _, body = await service.add_supplement(conn, tender_id, {"payments": []}, signer)
+    first = await get(client, f"{url(evaluation_template)}/supplements/1", "supervisor")
+    assert first.status_code == 200, first.text
+    assert first.content == body
+    package = (await get(client, url(evaluation_template), "staff")).content
+    assert hashlib.sha256(package).hexdigest() == made.json()["sha256"]
+    verify_supplement(package, first.content, "supplement-1.tar")
+    for missing in ("2", "0", "x"):
+        answer = await get(client, f"{url(evaluation_template)}/supplements/{missing}", "staff")
+        assert code(answer) == (404, "tender_archive_not_found")
+    bidder = evaluation_template.scenario.bidders[0].actor
+    refused = await get(client, f"{url(evaluation_template)}/supplements/1", bidder)
+    assert code(refused) == (403, "permission_denied")
