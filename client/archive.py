@@ -83,6 +83,10 @@ def run_verify(args: argparse.Namespace) -> int:
     except ArchiveUnreadable as exc:
         print(f"etender archive verify: unreadable: {exc.message}", file=sys.stderr)
         return EXIT_UNREADABLE
+    except (ValueError, TypeError, KeyError, UnicodeError, RecursionError) as exc:
+        # Untrusted bytes a check did not foresee: still an answer, never a traceback.
+        print(f"etender archive verify: unreadable: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
     except ArchiveInvalid as exc:
         _report(exc.details)
         return EXIT_INVALID

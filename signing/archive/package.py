@@ -19,7 +19,7 @@ import io
 import json
 import re
 import tarfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,14 +198,22 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+# Each manifest record's members and their JSON types (an auditor's input is untrusted).
+_TYPES: dict[str, dict[str, type]] = {
+    "FileEntry": {"path": str, "sha256": str, "size": int, "kind": str, "about": str},
+    "SignatureEntry": {"signature": str, "content": str, "at": str, "trust": str},
+    "EntryRef": {"path": str, "index": int, "proof": str, "checkpoint": str},
+}
+
+
 def _build(cls: type[Any], value: object, where: str) -> Any:
-    names: Sequence[str] = cls.__slots__
-    if not isinstance(value, dict) or set(value) != set(names):
-        raise ArchiveUnreadable(f"manifest.json: each of {where} has exactly {sorted(names)}")
-    try:
-        return cls(**value)
-    except (TypeError, ArchiveUnreadable) as exc:
-        raise ArchiveUnreadable(f"manifest.json: {where}: {exc}") from None
+    types = _TYPES[cls.__name__]
+    if not isinstance(value, dict) or set(value) != set(types):
+        raise ArchiveUnreadable(f"manifest.json: each of {where} has exactly {sorted(types)}")
+    for name, kind in types.items():
+        if not isinstance(value[name], kind) or isinstance(value[name], bool):
+            raise ArchiveUnreadable(f"manifest.json: {where}: {name} is a {kind.__name__}")
+    return cls(**value)
 
 
 def parse_manifest(data: bytes) -> Manifest:
@@ -225,6 +233,12 @@ def parse_manifest(data: bytes) -> Manifest:
         raise ArchiveUnreadable("manifest.json: log or files malformed")
     if not isinstance(obj["signatures"], list) or not isinstance(log["entries"], list):
         raise ArchiveUnreadable("manifest.json: signatures or log entries malformed")
+    tender = obj["tender"]
+    texts = (obj["built_at"], log["origin"], log["key"])
+    if not isinstance(tender, dict) or not all(
+        isinstance(v, str) for v in (*tender.values(), *texts)
+    ):
+        raise ArchiveUnreadable("manifest.json: tender, built_at, log.origin or log.key malformed")
     return Manifest(
         tender=obj["tender"],
         built_at=obj["built_at"],
