@@ -169,7 +169,13 @@ async def add_evaluation(
 
 
 async def add_stages(conn: asyncpg.Connection, contents: Contents, tender_id: UUID) -> None:
-    """The later stages' records (publicity, objections, award, notices, contract) as rows."""
+    """The later stages' records (publicity, objections, award, notices, contract) as
+    rows, and each award or result notice's PDF with the platform's signature."""
+    for row in await queries.award_notices(conn, tender_id):
+        contents.add_signed(f"notices/lot-{row['lot']}/{row['kind']}-{row['id']}.pdf",
+                            bytes(row["pdf"]), bytes(row["signature"]), kind="award_notice",
+                            about=f"the {row['kind']} notice of lot {row['lot']} (PDF)",
+                            at=row["issued_at"], platform=True)  # fmt: skip
     for table, rows in (await queries.stage_rows(conn, tender_id)).items():
         contents.add_json(f"records/{table.replace('_', '-')}.json", rows, "table_rows",
                           f"the tender's rows of table {table}")  # fmt: skip

@@ -210,9 +210,12 @@ SELECT EXISTS (SELECT FROM information_schema.columns
                AND column_name = 'tender_id')
 """
 # The f-string only splices in the constant table names above, never input.
+# Members kept as files of their own, not repeated in the rows (the notices' PDFs).
+STAGE_OMIT = {"award_notices": " - 'pdf' - 'signature'"}
 STAGE_ROWS = {
-    table: f"""SELECT jsonb_agg(to_jsonb(t) ORDER BY to_jsonb(t)::text)::text FROM {table} t
-WHERE tender_id::text = $1::text"""  # noqa: S608 (tender_id is uuid or text)
+    table: f"""SELECT jsonb_agg(to_jsonb(t){STAGE_OMIT.get(table, "")}
+                 ORDER BY to_jsonb(t)::text)::text
+FROM {table} t WHERE tender_id::text = $1::text"""  # noqa: S608 (tender_id is uuid or text)
     for table in STAGE_TABLES
 }
 
@@ -229,6 +232,23 @@ async def stage_rows(
         if text is not None:
             found[table] = json.loads(text)
     return found
+
+
+# Award and result notices (中标通知书 / 中标结果通知书) are another feature's table
+# (award_notices, migration 0073): read by name when it exists, each PDF with the
+# platform's CMS signature over it, as of its issue.
+HAS_AWARD_NOTICES = "SELECT to_regclass('award_notices') IS NOT NULL"
+SELECT_AWARD_NOTICES = """
+SELECT id, lot, kind, pdf, signature, issued_at FROM award_notices
+WHERE tender_id = $1 ORDER BY lot, issued_at, id
+"""
+
+
+async def award_notices(conn: asyncpg.Connection, tender_id: UUID) -> list[asyncpg.Record]:
+    """The tender's award and result notices, when that table exists."""
+    if not await conn.fetchval(HAS_AWARD_NOTICES):
+        return []
+    return list(await conn.fetch(SELECT_AWARD_NOTICES, tender_id))
 
 
 SELECT_DRAWS = "SELECT id FROM draws WHERE tender_id = $1::text OR tender_id = $2 ORDER BY id"
