@@ -11,6 +11,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+import pytest
+
+from signing.archive.errors import ArchiveInvalid
 from signing.archive.package import (
     MANIFEST,
     MANIFEST_SIGNATURE,
@@ -20,6 +23,7 @@ from signing.archive.package import (
     read_package,
     write_package,
 )
+from signing.archive.verify import verify_package
 from tender.submission.receipts import ReceiptSigner
 
 
@@ -68,6 +72,13 @@ def forge(
     body = dataclasses.replace(old, files=tuple(entries.values())).to_bytes()
     files[MANIFEST], files[MANIFEST_SIGNATURE] = body, signer.sign(body)
     return write_package(files)
+
+
+def failures(package: bytes) -> list[tuple[str, str]]:
+    """Each (file, what) the verifier reports; the package must fail."""
+    with pytest.raises(ArchiveInvalid) as caught:
+        verify_package(package)
+    return [(item["file"], item["what"]) for item in caught.value.details]
 
 
 def first(package: bytes, prefix: str, suffix: str = "") -> str:

@@ -12,22 +12,15 @@ import tarfile
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from signing.archive.errors import ArchiveInvalid, ArchiveUnreadable
+from signing.archive.errors import ArchiveUnreadable
 from signing.archive.verify import verify_package
 from signing.canonical import canonical_json
 from signing.cms import read_signer
 from signing.demo_ca import Revocation, issue_crl
 from signing.log.entry import parse_time
 from signing.log.note import Note, encode_base64, parse_note
-from tests.signing.archive.forge import first, flip, forge, manifest, members, raw
+from tests.signing.archive.forge import failures, first, flip, forge, manifest, members, raw
 from tests.tender.archive.kit import LOG_SIGNER, WITNESS, Archived
-
-
-def failures(package: bytes) -> list[tuple[str, str]]:
-    """Each (file, what) the verifier reports; the package must fail."""
-    with pytest.raises(ArchiveInvalid) as caught:
-        verify_package(package)
-    return [(item["file"], item["what"]) for item in caught.value.details]
 
 
 def files(package: bytes) -> set[str]:
