@@ -15,7 +15,7 @@ import asyncio
 import dataclasses
 import itertools
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -27,7 +27,7 @@ from accounts.model import Actor
 from audit import service as audit
 from audit.queries import witnesses as log_witnesses
 from signing.archive.errors import ArchiveInvalid
-from signing.archive.package import write_package
+from signing.archive.package import LogSection, write_package
 from signing.archive.supplement import supplement_bytes
 from signing.archive.verify import verify_package
 from signing.canonical import sha256_hex
@@ -108,8 +108,8 @@ async def build(
             raise ArchiveNotEnded(
                 f"a {tender.status} tender is not archived yet: the procedure has not ended"
             )
-        contents = await _contents(conn, tender, ctx)
-        section = await _log(conn, contents, tender, ctx)
+        contents, sessions = await _contents(conn, tender, ctx)
+        section = await _log(conn, contents, tender, sessions, ctx)
         facts = {"id": tender.id, "code": tender.code or "", "title": tender.content.title,
                  "status": tender.status}  # fmt: skip
         manifest = manifest_for(contents, tender=facts, built_at=now, log=section).to_bytes()
@@ -134,19 +134,30 @@ async def build(
                    built_at=now)  # fmt: skip
 
 
-async def _contents(conn: asyncpg.Connection, tender: Tender, ctx: Archiving) -> Contents:
+async def _contents(
+    conn: asyncpg.Connection, tender: Tender, ctx: Archiving
+) -> tuple[Contents, list[str]]:
+    """Every record of the procedure (collect.py); also the evaluation sessions' ids."""
     contents = Contents()
     await collect.add_notice(conn, contents, tender)
     await collect.add_documents(conn, contents, tender.id, ctx.blobs)
     await collect.add_statements(conn, contents, tender)
     await collect.add_opening(conn, contents, tender.id)
+    sessions = await collect.add_evaluation(conn, contents, tender.id)
     await collect.add_stages(conn, contents, tender.id)
     collect.add_trust(contents, ctx.trust, [ctx.platform.root, *ctx.platform_roots])
-    return contents
+    return contents, sessions
 
 
-async def _log(conn: asyncpg.Connection, contents: Contents, tender: Tender, ctx: Archiving) -> Any:
-    sessions = await collect.add_evaluation(conn, contents, tender.id)
+async def _log(
+    conn: asyncpg.Connection,
+    contents: Contents,
+    tender: Tender,
+    sessions: Sequence[str],
+    ctx: Archiving,
+) -> LogSection:
+    """The entries about the tender, its sessions and draws, with their proofs to the
+    log key's checkpoints (docs/formats/archive.md §6)."""
     draws = await queries.draw_ids(conn, tender.id, tender.code or "")
     entries = await queries.entries_about(conn, [str(tender.id), *sessions, *draws])
     if not entries:
