@@ -123,7 +123,7 @@ def verify_package(data: bytes) -> Verified:
     for entry in run.manifest.signatures:
         store = stores.get(entry.trust)
         if store is None:
-            run.fail(entry.signature, f"unknown trust {entry.trust!r}")
+            run.fail(entry.signature, f"no {entry.trust!r} CA in the package to check it against")
             continue
         _check_signature(run, entry.signature, entry.content, entry.at, store)
     checkpoints = _check_checkpoints(run)
