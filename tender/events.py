@@ -54,6 +54,8 @@ class TenderEvent(enum.StrEnum):
     CONTRACT_CHANGED = "tender.contract_changed"
     PERFORMANCE_RECORDED = "tender.performance_recorded"
     BONDS_DUE = "tender.bonds_due"  # Reg. 57: a lot's bonds fall due at its contract
+    ARCHIVED = "tender.archived"  # DOMAIN.md "Records": the package's SHA-256 (一项一档)
+    ARCHIVE_SUPPLEMENTED = "tender.archive_supplemented"  # performance records, later
 
 
 class AlertKind(enum.StrEnum):
@@ -68,3 +70,4 @@ class AlertKind(enum.StrEnum):
     CANDIDATE_OBJECTION_ANSWER_OVERDUE = "candidate_objection_answer_overdue"  # Reg. 54: 3 days
     PROCEDURE_REPORT_OVERDUE = "procedure_report_overdue"  # Law 47: within 15 days
     CONTRACT_OVERDUE = "contract_overdue"  # Law 46: no contract 30 days after the award
+    ARCHIVE_OVERDUE = "archive_overdue"  # DOMAIN.md "Records": within 30 days of the end

@@ -106,6 +106,11 @@ class Policies:
     # Reg. 57: bonds refunded "with the bank's deposit interest of the same period": the
     # annual rate in basis points (35 = 0.35 %, the PBoC demand-deposit benchmark rate).
     bond_interest_basis_points: int = 35
+    # DOMAIN.md "Records": one file per project within 30 days of the end; it is made
+    # once the complaint window has passed (Reg. 60: 10 days of knowing), so a
+    # complaint's records are in it. Calendar days or exact units only.
+    archive_after: Period = _15D
+    archive_within: Period = Period(count=30, unit=_DAYS)
 
     def threshold_fen(self, category: str) -> int:
         """The mandatory-tender threshold of a category (works, goods, services), in fen."""
@@ -154,6 +159,8 @@ def _parse_value(name: str, current: object, raw: str) -> object:
 def _checked(policies: Policies) -> Policies:
     if policies.decryption_minutes_min > policies.decryption_minutes_max:
         raise PolicyInvalid("decryption_minutes_min is above decryption_minutes_max")
+    if PeriodUnit.WORKING_DAYS in (policies.archive_after.unit, policies.archive_within.unit):
+        raise PolicyInvalid("archive_after and archive_within are calendar days or exact")
     if policies.committee_min_organisations < 1 or policies.bond_max_basis_points > 10_000:
         raise PolicyInvalid("committee_min_organisations ≥ 1 and bond_max_basis_points ≤ 10000")
     if policies.bond_interest_basis_points > 10_000:

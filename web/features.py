@@ -50,6 +50,8 @@ from web.tender import routes as tender
 from web.tender.award_notices import routes as award_notices
 from web.tender.contracts import pages as tender_contract_pages
 from web.tender.contracts import routes as tender_contracts
+from web.tender.archive import jobs as archive_jobs
+from web.tender.archive import routes as tender_archive
 from web.tender.records import routes as tender_records
 from web.tender.results import jobs as tender_results_jobs
 from web.tender.results import pages as tender_results_pages
@@ -74,6 +76,7 @@ def api_routes() -> list[ApiRoute]:
         *award_notices.ROUTES,
         *tender_contracts.ROUTES,
         *disclosure.ROUTES,
+        *tender_archive.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,
@@ -118,4 +121,5 @@ JOBS: tuple[Job, ...] = (
     *submission_jobs.JOBS,
     *tender_jobs.JOBS,
     *tender_results_jobs.JOBS,
+    *archive_jobs.JOBS,
 )

@@ -30,7 +30,9 @@ from audit.service import LogIdentity
 from live.hub import Hub
 from live.kinds import LiveKind
 from live.limits import LiveLimits
+from signing.certs import load_pem_certificates
 from signing.trust import TrustStore
+from tender.archive.service import Archiving
 from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
 from tender.disclosure.service import ContractLoader, load_contracts
@@ -56,6 +58,7 @@ PASSWORD_CHECKS = 2
 # database connection is taken, keeps the pool free for light requests in a rush.
 SUBMIT_CONCURRENCY = 4
 ID_CARD_KEY_FILE = Path("keys") / "id_card.key"
+PREVIOUS_PLATFORM_CAS = Path("keys") / "receipts" / "previous"
 
 
 class Pools:
@@ -182,6 +185,24 @@ class Services:
             log_identity=self.log_identity,
             max_part_bytes=self.settings.max_part_bytes,
             upload_limits=self.upload_limits,
+        )
+
+    def archiving(self) -> Archiving:
+        """The archive build's composition: trust as of now, the platform's keys, blobs.
+
+        ``<data dir>/keys/receipts/previous/*.pem`` holds the CA certificates of earlier
+        platform identities (a rotated receipt or opening key): what they signed goes
+        into packages with them, so it verifies as of its time.
+        """
+        previous = sorted((self.settings.data_dir / PREVIOUS_PLATFORM_CAS).glob("*.pem"))
+        return Archiving(
+            trust=self.trust_now(),
+            platform=self.receipt_signer,
+            log=self.log_identity,
+            blobs=self.blobs,
+            platform_roots=tuple(
+                cert for path in previous for cert in load_pem_certificates(path.read_bytes())
+            ),
         )
 
     def opening(self) -> Opening:

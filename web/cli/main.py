@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "client.bid.command",
     "client.opening",
     "client.draw",
+    "client.archive",
     "web.cli.audit",
     "client.session.commands.cli",
 )

@@ -43,6 +43,7 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "venue_id": _POOL_ID,
     "lot": {"type": "string", "pattern": "^[0-9]{1,2}$"},
     "version": {"type": "string", "pattern": "^[0-9]{1,8}$"},
+    "number": {"type": "string", "pattern": "^[0-9]{1,6}$"},  # an archive supplement's
     "part_id": {"type": "string", "pattern": "^[0-9]{1,2}[.][0-9a-fA-F-]{36}[.][a-z]+$"},
     "part": {"type": "string", "enum": ["main", "technical", "commercial"]},
     "role": {"type": "string", "enum": sorted(str(r) for r in Role)},

@@ -1,0 +1,93 @@
+"""`etender archive verify` run as a separate process, as an auditor would: offline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+from signing.archive.supplement import supplement_bytes
+from tests.signing.archive.forge import first, flip, members, raw
+from tests.tender.archive.kit import Archived
+from tests.tender.archive.kit import archived as archived  # the fixture
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def verify(*args: object, module: str = "web.cli.main") -> subprocess.CompletedProcess[str]:
+    command = [str(PYTHON), "-m", module]
+    command += ["archive", "verify"] if module == "web.cli.main" else ["verify"]
+    return subprocess.run(
+        [*command, *map(str, args)], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_a_fresh_package_verifies_with_exit_0(archived: Archived, tmp_path: Path) -> None:
+    path = tmp_path / "archive.tar"
+    path.write_bytes(archived.package)
+    done = verify(path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"OK {archived.archive.sha256}\n")
+
+
+def test_a_tampered_package_exits_1_naming_the_file(archived: Archived, tmp_path: Path) -> None:
+    target = first(archived.package, "bids/", ".receipt.json")
+    data = members(archived.package)[target]
+    path = tmp_path / "archive.tar"
+    path.write_bytes(raw(archived.package, change={target: flip(data)}))
+    done = verify(path)
+    assert done.returncode == 1
+    assert f"FAILED {target}: its SHA-256 or size differs from the manifest's" in done.stderr
+
+
+def test_a_file_that_is_no_package_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "archive.tar"
+    path.write_bytes(b"not a package")
+    done = verify(path)
+    assert done.returncode == 2
+    assert "unreadable" in done.stderr
+
+
+def test_the_verifier_runs_without_the_server_code(archived: Archived, tmp_path: Path) -> None:
+    """An auditor's program: it loads no database, web or server module (STYLE.md 1)."""
+    path = tmp_path / "archive.tar"
+    path.write_bytes(archived.package)
+    script = (
+        "import sys, runpy; sys.argv = ['x', 'verify', sys.argv[1]]\n"
+        "try:\n    runpy.run_module('client.archive', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    loaded = {m.split('.')[0] for m in sys.modules}\n"
+        "    bad = loaded & {'asyncpg', 'starlette', 'uvicorn', 'httpx', 'web', 'tender',"
+        " 'audit', 'accounts', 'evaluation'}\n"
+        "    print('LOADED', sorted(bad), 'EXIT', exit.code)\n"
+    )
+    done = subprocess.run([str(PYTHON), "-c", script, str(path)], capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+    assert done.stdout.strip().endswith("LOADED [] EXIT 0"), done.stdout + done.stderr
+
+
+def _supplement(archived: Archived, tmp_path: Path, package_sha256: str) -> list[Path]:
+    body = supplement_bytes(
+        tender_id=str(archived.archive.tender_id), package_sha256=package_sha256,
+        added_at=dt.datetime.now(dt.UTC), records={"payments": []}, sign=archived.signer.sign,
+    )  # fmt: skip
+    package, supplement = tmp_path / "archive.tar", tmp_path / "supplement-1.tar"
+    package.write_bytes(archived.package)
+    supplement.write_bytes(body)
+    return [package, Path("--supplement"), supplement]
+
+
+def test_a_supplement_naming_the_package_verifies(archived: Archived, tmp_path: Path) -> None:
+    done = verify(*_supplement(archived, tmp_path, archived.archive.sha256))
+    assert done.returncode == 0, done.stderr
+    assert "supplement supplement-1.tar: names this package, platform signature ok" in done.stdout
+
+
+def test_a_supplement_of_another_package_exits_1_naming_it(
+    archived: Archived, tmp_path: Path
+) -> None:
+    """A supplement names the package's SHA-256; one naming another fails, by name."""
+    done = verify(*_supplement(archived, tmp_path, "0" * 64))
+    assert done.returncode == 1
+    assert "FAILED supplement-1.tar: names another package" in done.stderr

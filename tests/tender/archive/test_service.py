@@ -1,0 +1,146 @@
+"""Building a tender's archive package (一项一档; DOMAIN.md "Records")."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from uuid import UUID
+
+import asyncpg
+import pytest
+
+from signing.archive.errors import ArchiveInvalid
+from signing.archive.package import parse_manifest, read_package
+from signing.archive.supplement import verify_supplement
+from signing.archive.verify import verify_package
+from tender.archive import service
+from tender.archive.errors import ArchiveExists, ArchiveNotEnded, ArchiveNotFound
+from tests.evaluation.template import Template
+from tests.tender.archive.kit import Archived, archive_opened_lot, archiving
+
+
+def test_a_fresh_archive_of_a_real_tender_verifies(archived: Archived) -> None:
+    """Every hash, signature, checkpoint, cosignature and proof of a fresh package holds."""
+    verified = verify_package(archived.package)
+    assert verified.sha256 == archived.archive.sha256
+    assert verified.checkpoints == 2  # the cosigned one and the one the build signed
+    kinds = {f.kind for f in verified.manifest.files}
+    assert {"notice", "submit_statement", "receipt", "official_statement", "opening_record",
+            "log_entry", "inclusion_proof", "checkpoint",
+            "consistency_proof", "log_key", "witness_key", "ca_certificate",
+            "platform_ca"} <= kinds  # fmt: skip
+
+
+def test_the_package_holds_the_witness_cosignature(archived: Archived) -> None:
+    members = read_package(archived.package)
+    manifest = parse_manifest(members["manifest.json"])
+    first = members[manifest.log.checkpoints[0]].decode()
+    assert "— witness.test/department " in first
+
+
+async def status(conn: asyncpg.Connection, tender_id: UUID) -> str:
+    found: str = await conn.fetchval("SELECT status FROM tenders WHERE id = $1", tender_id)
+    return found
+
+
+async def test_the_package_is_stored_logged_and_the_tender_archived(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """The build stores the package with its hash, logs the hash and archives the tender."""
+    built = await archive_opened_lot(conn, evaluation_template)
+    tender_id = evaluation_template.scenario.tender.id
+    assert await status(conn, tender_id) == "archived"
+    kept = await service.stored(conn, tender_id)
+    assert (kept.sha256, kept.package) == (built.sha256, built.package)
+    assert kept.sha256 == hashlib.sha256(kept.package).hexdigest()
+    logged = await conn.fetchval(
+        "SELECT convert_from(entry, 'UTF8')::jsonb -> 'data' ->> 'package_sha256' "
+        "FROM log_entries WHERE kind = 'tender.archived'"
+    )
+    assert logged == built.sha256
+
+
+async def test_one_package_per_project_a_second_build_is_refused(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """一项一档: the package is never rebuilt (supplements add to it)."""
+    await archive_opened_lot(conn, evaluation_template)
+    tender_id = evaluation_template.scenario.tender.id
+    with pytest.raises(ArchiveExists):
+        await service.build(conn, tender_id, archiving(evaluation_template))
+
+
+async def test_a_tender_whose_procedure_has_not_ended_is_not_archived(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """DOMAIN.md "Records": the archive is made at the end; before it, nothing is stored."""
+    tender_id = evaluation_template.scenario.tender.id
+    before = await status(conn, tender_id)
+    with pytest.raises(ArchiveNotEnded):
+        await service.build(conn, tender_id, archiving(evaluation_template))
+    assert await status(conn, tender_id) == before
+    assert await conn.fetchval("SELECT count(*) FROM tender_archives") == 0
+    with pytest.raises(ArchiveNotFound):
+        await service.stored(conn, tender_id)
+
+
+async def test_performance_records_are_added_as_a_signed_supplement_naming_the_package(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """Issue 13, item 7: later records are a second, signed file that names the package."""
+    built = await archive_opened_lot(conn, evaluation_template)
+    tender_id = evaluation_template.scenario.tender.id
+    records = {"milestones": [{"name": "竣工验收", "accepted_at": "2027-03-01"}]}
+    signer = archiving(evaluation_template).platform
+    number, body = await service.add_supplement(conn, tender_id, records, signer)
+    assert number == 1
+    assert await service.supplement(conn, tender_id, 1) == body
+    checked = verify_supplement(built.package, body, "supplement-1.tar")
+    assert (checked["package_sha256"], checked["records"]) == (built.sha256, records)
+    assert await status(conn, tender_id) == "archived"
+
+
+async def test_a_supplement_of_another_package_fails_naming_it(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    built = await archive_opened_lot(conn, evaluation_template)
+    tender_id = evaluation_template.scenario.tender.id
+    signer = archiving(evaluation_template).platform
+    _, body = await service.add_supplement(conn, tender_id, {"payments": []}, signer)
+    other = built.package[:-1] + b"\x01"  # not this package's bytes
+    with pytest.raises(ArchiveInvalid) as caught:
+        verify_supplement(other, body, "supplement-1.tar")
+    assert caught.value.details[0] == {
+        "file": "supplement-1.tar",
+        "what": "names another package (package_sha256 differs)",
+    }
+
+
+async def test_a_performance_supplement_holds_the_contract_tables_that_exist(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """Without the contract's tables (another feature's), the records are empty: {}."""
+    built = await archive_opened_lot(conn, evaluation_template)
+    tender_id = evaluation_template.scenario.tender.id
+    signer = archiving(evaluation_template).platform
+    _, body = await service.add_performance_supplement(conn, tender_id, signer)
+    checked = verify_supplement(built.package, body, "supplement-1.tar")
+    tables = await conn.fetchval(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'tender_performance'"
+    )
+    assert (checked["records"] == {}) == (tables == 0)
+
+
+def test_the_bidders_confirmation_and_objection_of_the_record_are_archived(
+    archived: Archived,
+) -> None:
+    """A confirmation is a CMS signature over the record bytes, checked as of its time."""
+    members = read_package(archived.package)
+    manifest = parse_manifest(members["manifest.json"])
+    confirms = [s for s in manifest.signatures if ".confirm-" in s.signature]
+    assert [s.content for s in confirms] == ["opening/lot-1/record-technical.json"]
+    listed = json.loads(members["opening/lot-1/responses-technical.json"])
+    assert [(r["kind"], r["signature"], r["objection"]) for r in listed] == sorted(
+        [("confirm", confirms[0].signature, None), ("object", None, "唱标记录有误")],
+        key=lambda r: [x["kind"] for x in listed].index(r[0]),
+    )
