@@ -47,11 +47,11 @@ from web.submission import routes as submission
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
+from web.tender.archive import jobs as archive_jobs
+from web.tender.archive import routes as tender_archive
 from web.tender.award_notices import routes as award_notices
 from web.tender.contracts import pages as tender_contract_pages
 from web.tender.contracts import routes as tender_contracts
-from web.tender.archive import jobs as archive_jobs
-from web.tender.archive import routes as tender_archive
 from web.tender.records import routes as tender_records
 from web.tender.results import jobs as tender_results_jobs
 from web.tender.results import pages as tender_results_pages
