@@ -274,6 +274,15 @@ async def add_performance_supplement(
     return await add_supplement(conn, tender_id, records, signer, actor=actor)
 
 
+async def supplement_on_demand(
+    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, ctx: Archiving
+) -> tuple[int, bytes]:
+    """Centre staff add the performance recorded since the package (DOMAIN.md "Records":
+    the project's file grows with its performance; the package itself never changes)."""
+    who = access.require_builder(actor, await lifecycle.load(conn, tender_id))
+    return await add_performance_supplement(conn, tender_id, ctx.platform, actor=who)
+
+
 async def supplement(conn: asyncpg.Connection, tender_id: UUID, number: int) -> bytes:
     """A stored supplement's bytes."""
     found = await queries.supplement(conn, tender_id, number)

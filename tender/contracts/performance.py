@@ -33,7 +33,10 @@ from tender.lifecycle import append, change_status, load, lock_tender
 from tender.model import Tender, TenderStatus
 
 # After the archive nothing is added (performance joins it as a signed supplement).
-_CLOSED = frozenset({TenderStatus.FAILED, TenderStatus.CANCELLED, TenderStatus.ARCHIVED})
+# An archived tender keeps its contract's changes and performance (they go into the
+# archive's signed supplements: docs/formats/archive.md); an ended one without a
+# contract takes none.
+_CLOSED = frozenset({TenderStatus.FAILED, TenderStatus.CANCELLED})
 
 
 async def _lot_contract(conn: asyncpg.Connection, tender: Tender, lot: str) -> Contract:

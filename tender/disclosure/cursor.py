@@ -20,7 +20,8 @@ from tender.disclosure.errors import FeedCursorInvalid
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 _CODE = r"[A-Z]{2,8}-[0-9]{4}-(?:GC|HW|FW)-[0-9]{6}"
-_ID = re.compile(rf"{_CODE}-[a-z][a-z0-9-]{{0,200}}")
+# A milestone's id ends in its recording time, e.g. "…-20261207T031646504126Z".
+_ID = re.compile(rf"{_CODE}-[a-z][A-Za-z0-9-]{{0,200}}")
 MAX_CURSOR = 400
 
 

@@ -121,7 +121,7 @@ async def test_a_performance_supplement_of_a_tender_without_a_contract_holds_no_
 ) -> None:
     """Only the tender's own rows of the contract's tables go in: none here (the whole
     lifecycle's supplement, with its contract and performance, is in
-    tests/tender/test_lifecycle_to_performance.py)."""
+    tests/web/tender/results/test_to_performance.py)."""
     built = await archive_opened_lot(conn, evaluation_template)
     tender_id = evaluation_template.scenario.tender.id
     signer = archiving(evaluation_template).platform

@@ -31,6 +31,16 @@ def test_a_cursor_names_the_date_and_release_it_was_written_for() -> None:
     assert decode_cursor(cursor) == (WHEN, "XC-2026-GC-000007-opening-1-main")
 
 
+def test_a_cursor_after_a_milestone_comes_back() -> None:
+    """A milestone's release id ends in its recording time (T and Z in capitals): the
+    feed's next page after one was refused as a forged cursor (found by the lifecycle
+    test, tests/web/tender/results/test_to_performance.py)."""
+    milestone = (
+        "XC-2026-GC-000001-milestone-9ce700ca-c4ad-4f1b-9833-2da00455bb59-20261207T031646504126Z"
+    )
+    assert decode_cursor(encode_cursor(WHEN, milestone)) == (WHEN, milestone)
+
+
 def _b64(raw: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 

@@ -23,40 +23,17 @@ from tender.lifecycle import change_status
 from tender.model import TenderStatus
 from tender.queries import database_now
 from tests.conftest import LiveServer
-from tests.tender.disclosure import ocds_schema
 from tests.tender.disclosure.factory import decide, publicise
 from tests.tender.results import kit
 from tests.tender.results.kit import Closed
+from tests.web.disclosure.surfaces import awards as _awards
+from tests.web.disclosure.surfaces import everything as _everything
 
 # This module runs on a clone of the closed tender (tests/tender/results/kit.py).
 database = kit.results_database
 closed = kit.closed
 
 HOUR = dt.timedelta(hours=1)
-
-
-async def _everything(client: httpx.AsyncClient, closed: Closed) -> dict[str, Any]:
-    """The page, the disclosure API, the tender's package and record, the whole feed."""
-    base = f"/api/v1/tenders/{closed.tender_id}"
-    package = (await client.get(f"{base}/ocds")).json()
-    ocds_schema.assert_release_package(package)
-    record = (await client.get(f"{base}/ocds/record")).json()
-    ocds_schema.assert_record_package(record)
-    feed: list[dict[str, Any]] = []
-    url = "/api/v1/ocds/releases?limit=3"
-    while (page := await client.get(url)).status_code == 200:
-        ocds_schema.assert_release_package(page.json())
-        feed += page.json()["releases"]
-        url = page.json()["links"]["next"].removeprefix("http://testserver")
-        url = url[url.index("/api/") :]
-    assert page.status_code == 204
-    return {
-        "page": (await client.get(f"/tenders/{closed.tender_id}/disclosure")).text,
-        "api": (await client.get(f"{base}/disclosure")).json(),
-        "package": package,
-        "record": record,
-        "feed": feed,
-    }
 
 
 async def _opened(conn: asyncpg.Connection, closed: Closed) -> dt.datetime:
@@ -70,11 +47,6 @@ async def _opened(conn: asyncpg.Connection, closed: Closed) -> dt.datetime:
 def _section(page: str, stage: str, following: str) -> str:
     """The page's section of ``stage`` (up to the next one)."""
     return page.split(f'id="stage-{stage}"')[1].split(f'id="stage-{following}"')[0]
-
-
-def _awards(seen: dict[str, Any]) -> list[Any]:
-    compiled = seen["record"]["records"][0]["compiledRelease"]
-    return [*compiled.get("awards", []), *(a for r in seen["feed"] for a in r.get("awards", []))]
 
 
 async def test_the_candidates_and_qualification_results_before_their_publicity(

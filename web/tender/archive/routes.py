@@ -41,6 +41,22 @@ async def build_archive(request: Request) -> Response:
     return json_response(body, 201)
 
 
+class SupplementBody(Model, frozen=True, kw_only=True):
+    number: int
+    sha256: str
+
+
+async def add_supplement(request: Request) -> Response:
+    which = tender_id(request)
+    async with signed_in(request) as (conn, actor):
+        number, body = await service.supplement_on_demand(
+            conn, actor, which, services(request).archiving()
+        )
+    return json_response(
+        SupplementBody(number=number, sha256=hashlib.sha256(body).hexdigest()), 201
+    )
+
+
 def _tar(data: bytes, name: str, sha256: str) -> Response:
     headers = {"Content-Disposition": attachment(name), "X-Archive-SHA256": sha256}
     return Response(data, media_type=TAR, headers=headers)
@@ -79,6 +95,14 @@ ROUTES = [
         download_archive,
         "The archive package (centre, supervising department, agency)",
         content_type=TAR,
+    ),
+    route(
+        "POST",
+        f"{_T}/archive/supplements",
+        add_supplement,
+        "Add a signed supplement of the performance recorded since (centre staff)",
+        response=SupplementBody,
+        status=201,
     ),
     route(
         "GET",
