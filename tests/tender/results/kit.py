@@ -29,12 +29,13 @@ from uuid import UUID
 import pytest
 
 from accounts.model import Actor
-from signing.certs import Identity
+from signing.certs import Identity, dump_pem_certificate
 from signing.demo_ca import DemoCA
 from tender.setup import Setup
 from tests.conftest import CloneDatabase, PgServer, clone
 from tests.tender.results.template import Candidate, ResultsTemplate
-from tests.tender.world import World
+from tests.tender.world import FAST, World
+from web.settings import Settings
 
 __all__ = ["Candidate", "Closed", "ResultsTemplate", "closed", "copy_results_data"]
 
@@ -116,3 +117,16 @@ def copy_results_data(template: ResultsTemplate, where: Path) -> Path:
     data_dir = where / "data"
     shutil.copytree(template.data_dir, data_dir)
     return data_dir
+
+
+def app_settings(tmp_path: Path, database: CloneDatabase, template: ResultsTemplate) -> Settings:
+    """An app on the clone: the kit's data directory copied, the world's CA trusted,
+    the fast policies of tests/tender/world.py."""
+    data_dir = copy_results_data(template, tmp_path)
+    trust = data_dir / "trust"
+    trust.mkdir(exist_ok=True)
+    ca = template.evaluation.scenario.world.ca
+    (trust / "demo-root.pem").write_bytes(dump_pem_certificate(ca.root_cert))
+    (trust / "demo-issuing.pem").write_bytes(dump_pem_certificate(ca.issuing_cert))
+    overrides = {f"tender_{key}": str(value) for key, value in FAST.to_json().items()}
+    return Settings(database_url=database.app_dsn, data_dir=data_dir, policy_overrides=overrides)

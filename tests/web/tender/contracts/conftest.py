@@ -10,10 +10,8 @@ from typing import cast
 import asyncpg
 import pytest
 
-from signing.certs import dump_pem_certificate
 from tests.conftest import CloneDatabase
-from tests.tender.results.kit import ResultsTemplate, closed, copy_results_data, results_database
-from tests.tender.world import FAST
+from tests.tender.results.kit import ResultsTemplate, app_settings, closed, results_database
 from web.settings import Settings
 
 __all__ = ["closed", "results_database"]
@@ -30,12 +28,5 @@ async def conn(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
 def settings(
     tmp_path: Path, database: CloneDatabase, results_template: ResultsTemplate
 ) -> Settings:
-    """The app on the clone: the kit's data directory copied, its CA trusted."""
-    data_dir = copy_results_data(results_template, tmp_path)
-    trust = data_dir / "trust"
-    trust.mkdir(exist_ok=True)
-    ca = results_template.evaluation.scenario.world.ca
-    (trust / "demo-root.pem").write_bytes(dump_pem_certificate(ca.root_cert))
-    (trust / "demo-issuing.pem").write_bytes(dump_pem_certificate(ca.issuing_cert))
-    overrides = {f"tender_{key}": str(value) for key, value in FAST.to_json().items()}
-    return Settings(database_url=database.app_dsn, data_dir=data_dir, policy_overrides=overrides)
+    """The app on the clone (tests/tender/results/kit.py, ``app_settings``)."""
+    return app_settings(tmp_path, database, results_template)
