@@ -1,12 +1,15 @@
-"""One tender, from its closed evaluation to performance and its archive, through the
-HTTP API its parties use (issue 13, "Must show"): at every stage the public page, the
-disclosure API and the OCDS feed show exactly what the rules allow and nothing of the
-next stage; every package served validates against the official schemas.
+"""One tender from its notice to performance and its archive (issue 13, "Must show"):
+at every stage the public page, the disclosure API and the OCDS feed show exactly what
+the rules allow and nothing of the next stage; every package validates against the
+official schemas.
 
-The stages before (the notice, clarifications, the opening record, the sealed bids
-before it) are asked for early in tests/web/disclosure/test_before_opening.py; this
-tender's own notice → opening → evaluation is the kit's real build
-(tests/tender/results/template.py), checked here as the public saw it once opened.
+The tender's notice, sealed bids, opening and evaluation are the kit's real build
+(tests/tender/results/template.py): the disclosure keeps each fact's publication time,
+so what the public could see at the notice, just before the opening record and at it is
+asked of the same service the pages use, as of those instants. From the candidates on,
+each stage happens here, through the HTTP API its parties use, and is asked for live
+before and after. (Each earlier stage asked for live: tests/web/disclosure/
+test_before_opening.py.)
 """
 
 from __future__ import annotations
@@ -24,9 +27,13 @@ import httpx
 
 from signing.certs import dump_pem_certificate
 from tender.calendar import SHANGHAI
+from tender.disclosure.ocds import Site
+from tender.disclosure.ocds_packages import release_package
+from tender.disclosure.service import load_disclosure
 from tender.lifecycle import load
 from tender.queries import database_now
 from tender.submission.receipts import load_or_create
+from tests.tender.disclosure import ocds_schema
 from tests.tender.results.kit import Closed
 from tests.tender.results.steps import set_policies
 from tests.tender.world import wait_until
@@ -72,13 +79,51 @@ async def _verify_archive(tmp_path: Path, package: bytes, *supplements: bytes) -
     return proc.returncode
 
 
-async def test_a_tender_goes_from_its_candidates_to_performance_and_each_stage_is_public_on_time(
+def _no_bidder_in(package: dict[str, Any], closed: Closed) -> None:
+    """Reg. 44: who bid is secret until the opening record is published."""
+    ocds_schema.assert_release_package(package)
+    for release in package["releases"]:
+        assert "bids" not in release
+        assert "numberOfTenderers" not in release["tender"]
+        assert all(p["roles"] != ["tenderer"] for p in release["parties"])
+    text = repr(package)
+    assert all(c.bidder_name not in text and str(c.bid_id) not in text for c in closed.candidates)
+
+
+async def _public_before_the_candidates(conn: asyncpg.Connection, closed: Closed) -> None:
+    """As of the notice, a microsecond before the first opening record, and at it."""
+    site = Site(base_url="http://testserver", publisher="测试中心")
+    tender = await load(conn, closed.tender_id)
+    assert tender.published_at is not None
+    opened: dt.datetime = await conn.fetchval(
+        "SELECT min(published_at) FROM opening_records WHERE tender_id = $1", closed.tender_id
+    )
+    submitted: dt.datetime = await conn.fetchval(
+        "SELECT max(v.received_at) FROM bid_versions v JOIN bids b ON b.id = v.bid_id"
+        " WHERE b.tender_id = $1",
+        closed.tender_id,
+    )
+    assert tender.published_at < submitted < opened
+    for at in (tender.published_at, submitted, opened - dt.timedelta(microseconds=1)):
+        seen = await load_disclosure(conn, closed.tender_id, at)
+        _no_bidder_in(release_package(seen, site), closed)
+        assert not seen.candidates
+        assert not seen.awards
+    at_opening = release_package(await load_disclosure(conn, closed.tender_id, opened), site)
+    ocds_schema.assert_release_package(at_opening)
+    assert at_opening["releases"][-1]["tag"] == ["tenderUpdate"]
+    assert at_opening["releases"][-1]["tender"]["numberOfTenderers"] >= len(closed.candidates)
+    assert not any("awards" in r for r in at_opening["releases"])
+
+
+async def test_a_tender_goes_from_its_notice_to_performance_and_each_stage_is_public_on_time(
     client: httpx.AsyncClient,
     conn: asyncpg.Connection,
     owner_conn: asyncpg.Connection,
     closed: Closed,
     tmp_path: Path,
 ) -> None:
+    await _public_before_the_candidates(conn, closed)
     base = f"/api/v1/tenders/{closed.tender_id}"
     first = closed.candidates[0]
     # Opened and evaluated: the bids are public (the opening record), nothing later is.
