@@ -71,6 +71,20 @@ async def state_funded(conn: asyncpg.Connection, tender_id: UUID) -> bool:
     return True if found is None else bool(found["state_funded"])
 
 
+# From the notice to the award: an awarded, failed, cancelled or archived tender takes none.
+_FUNDING_STATUSES = frozenset(
+    {
+        TenderStatus.PUBLISHED,
+        TenderStatus.SUSPENDED,
+        TenderStatus.BIDDING_CLOSED,
+        TenderStatus.OPENING,
+        TenderStatus.EVALUATION,
+        TenderStatus.CANDIDATES,
+        TenderStatus.CANDIDATES_PUBLICISED,
+    }
+)
+
+
 async def declare_funding(
     conn: asyncpg.Connection, actor: Actor, tender_id: UUID, *, state_funded: bool, reason: str
 ) -> bool:
@@ -80,6 +94,11 @@ async def declare_funding(
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
         log_actor = common.require_agency(actor, locked.tender)
+        if locked.tender.status not in _FUNDING_STATUSES:
+            # Declared for the award (Reg. 55); a tender past it, or ended, takes none.
+            raise AwardStatusConflict(
+                f"the funding is declared before the award, not on a {locked.tender.status} tender"
+            )
         if await results_queries.decisions(conn, tender_id) or not await outcome_db.insert_funding(
             conn, tender_id, state_funded, reason, locked.now, actor.user_id
         ):

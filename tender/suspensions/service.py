@@ -25,7 +25,7 @@ from tender.contracts.errors import ContractInputInvalid, SuspensionConflict, Su
 from tender.errors import TenderInputInvalid, TenderNotFound
 from tender.events import TenderEvent
 from tender.lifecycle import append, load, lock_tender
-from tender.model import Tender, check_text
+from tender.model import Tender, TenderStatus, check_text
 from tender.suspensions import model
 from tender.suspensions import queries as suspension_queries
 from tender.suspensions.model import Suspension
@@ -75,6 +75,10 @@ async def suspend(
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
         log_actor = _overseer(actor, locked.tender)
+        if locked.tender.status is TenderStatus.ARCHIVED:
+            # Its file is closed (docs/formats/archive.md): no clock of it runs any more,
+            # and a record made now would be in no package.
+            raise SuspensionConflict("an archived tender has no clock to suspend")
         stored = await suspension_queries.insert_suspension(
             conn,
             tender_id=tender_id,

@@ -14,10 +14,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from expert_pool.publication import service as publication
+from tender import service as tenders
 from web.db.database import acquire
 from web.draws.bodies import Model, TranscriptDoc
 from web.http import JSON_TYPE, ApiRoute
 from web.services import services
+from web.tender.common import tender_id
 
 
 class PublishedMember(Model, frozen=True, kw_only=True):
@@ -51,9 +53,11 @@ class PublishedDraws(Model, frozen=True, kw_only=True):
 
 
 async def tender_draws(request: Request) -> PublishedDraws:
-    tender_id = str(request.path_params["tender_id"])[:64]
+    which = tender_id(request)
     async with acquire(services(request).pools.main) as conn:
-        found = await publication.publications(conn, tender_id)
+        # An unknown tender (or a draft) answers tender_not_found, as on every tender route.
+        await tenders.get_tender(conn, None, which)
+        found = await publication.publications(conn, str(which))
     return PublishedDraws(
         items=[
             PublishedDraw(draw_id=p.draw_id, sha256=p.sha256, published_at=p.published_at)

@@ -11,14 +11,16 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from signing.canonical import canonical_json, sha256_hex
-from tender.lifecycle import load
+from tender.contracts.errors import SuspensionConflict
+from tender.lifecycle import change_status, load
 from tender.model import TenderStatus
 from tender.opening.progress import advance
 from tender.results import award
 from tender.results import outcomes as service
 from tender.results import service as reads
-from tender.results.errors import TenderCancelRefused, TenderFailureUnfounded
+from tender.results.errors import AwardStatusConflict, TenderCancelRefused, TenderFailureUnfounded
 from tender.submission import freeze
+from tender.suspensions import service as suspensions
 from tests.evaluation.scenario import opening_for
 from tests.tender.results.kit import Closed
 from tests.tender.results.steps import footprint, publicise_briefly
@@ -113,3 +115,26 @@ async def test_a_tender_whose_lots_had_too_few_bids_fails_with_its_notice(
     assert failed.status is TenderStatus.FAILED
     assert failed.result_published_at is not None
     assert (await entries(conn, "tender.failed"))[-1].data["cause"] == "too_few_bids"
+
+
+async def test_a_cancelled_or_archived_tender_takes_no_funding_nor_suspension(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """Found by the outside tester: the funding (declared for the award, Reg. 55) and a
+    suspension (clocks that no longer run) were stored on an archived tender, in no
+    package. Both are refused, nothing written."""
+    await service.cancel(
+        conn, closed.agency, closed.tender_id, reason="项目取消", setup=closed.setup()
+    )
+    before = await footprint(conn, closed)
+    with pytest.raises(AwardStatusConflict):
+        await award.declare_funding(
+            conn, closed.agency, closed.tender_id, state_funded=False, reason="自筹资金"
+        )
+    assert await footprint(conn, closed) == before
+    await change_status(conn, closed.tender_id, TenderStatus.ARCHIVED, reason="归档")
+    with pytest.raises(SuspensionConflict):
+        await suspensions.suspend(
+            conn, closed.staff, closed.tender_id, reason="投诉", source="complaint"
+        )
+    assert await conn.fetchval("SELECT count(*) FROM tender_suspensions") == 0

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import subprocess
+import uuid
 from pathlib import Path
 
 import asyncpg
@@ -43,6 +44,8 @@ async def test_nothing_of_the_draw_is_public_before_the_award(
     listed = await client.get(f"/api/v1/tenders/{tender.id}/draw-publications")
     assert listed.status_code == 200
     assert listed.json() == {"items": []}
+    unknown = await client.get(f"/api/v1/tenders/{uuid.uuid4()}/draw-publications")
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "tender_not_found")
     one = await client.get(f"/api/v1/draws/{draw_id}/publication")
     assert one.status_code == 404
     assert one.json()["error"]["code"] == "draw_not_found"
