@@ -25,6 +25,13 @@ _ID = re.compile(rf"{_CODE}-[a-z][A-Za-z0-9-]{{0,200}}")
 MAX_CURSOR = 400
 
 
+def release_code(release_id: str) -> str:
+    """The tender's transaction code a (decoded, hence well-formed) release id starts with."""
+    found = re.match(_CODE, release_id)
+    assert found is not None  # decode_cursor checked the id against _ID
+    return found.group(0)
+
+
 def encode_cursor(date: datetime, release_id: str) -> str:
     """The position after which the next page starts."""
     raw = f"{format_time(date)}|{release_id}".encode("ascii")

@@ -30,6 +30,17 @@ async def public_tenders(conn: asyncpg.Connection, now: datetime) -> list[UUID]:
     return [r["id"] for r in await conn.fetch(PUBLIC_TENDERS, now)]
 
 
+PUBLIC_TENDER_BY_CODE = """
+SELECT id FROM tenders WHERE code = $1 AND status <> 'draft' AND published_at <= $2
+"""
+
+
+async def public_tender_by_code(conn: asyncpg.Connection, code: str, now: datetime) -> UUID | None:
+    """The public tender with this transaction code, if any."""
+    found: UUID | None = await conn.fetchval(PUBLIC_TENDER_BY_CODE, code, now)
+    return found
+
+
 # The tenders that may have a release dated at or after $1 (a superset: the feed then
 # builds their releases and keeps those after the cursor). A status change is logged
 # just after tenders.updated_at moves, hence the minute's margin; a tender that may have

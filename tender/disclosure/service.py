@@ -22,7 +22,8 @@ from accounts.organisations import service as organisations
 from tender.contracts import performance as work
 from tender.disclosure import queries
 from tender.disclosure.contract_facts import facts_from_contract_work
-from tender.disclosure.cursor import decode_cursor, encode_cursor
+from tender.disclosure.cursor import decode_cursor, encode_cursor, release_code
+from tender.disclosure.errors import FeedCursorInvalid
 from tender.disclosure.facts import (
     CandidatesFact,
     ContractFacts,
@@ -157,6 +158,22 @@ class FeedPage:
     next_cursor: str
 
 
+async def _require_release(
+    conn: asyncpg.Connection, after: tuple[datetime, str], now: datetime, contracts: ContractLoader
+) -> None:
+    """A cursor names a release the feed served: its tender's, at that date (a made-up
+    id or date, even well spelled, is refused: docs/open-data.md, "The feed")."""
+    found = await queries.public_tender_by_code(conn, release_code(after[1]), now)
+    if found is not None:
+        d = await load_disclosure(conn, found, now, contracts=contracts)
+        if after in {(stage.date, release_id(d, stage)) for stage in stages(d)}:
+            return
+    raise FeedCursorInvalid(
+        "the cursor is not one this server issued: start again without it",
+        details={"param": "cursor"},
+    )
+
+
 async def feed_page(
     conn: asyncpg.Connection,
     now: datetime,
@@ -168,6 +185,8 @@ async def feed_page(
 ) -> FeedPage | None:
     """The releases after ``cursor`` in (date, id) order, at most ``limit`` (None: none)."""
     after = decode_cursor(cursor) if cursor else None
+    if after is not None:
+        await _require_release(conn, after, now, contracts)
     keyed: list[tuple[tuple[datetime, str], Disclosure, Any]] = []
     candidates = (
         await queries.public_tenders(conn, now)

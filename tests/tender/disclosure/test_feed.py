@@ -93,6 +93,29 @@ async def test_the_feed_pages_through_every_release_in_order(
     assert award["date"] == format_time(decided)
 
 
+async def test_a_well_spelled_cursor_naming_no_release_is_refused(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """Found by the outside tester: a made-up release id, another date of a real release,
+    a tender that does not exist, a date far ahead (which would skip every later release)
+    were all served; only the position of a release the feed served is taken."""
+    now = await database_now(conn)
+    page = await service.feed_page(conn, now, SITE, cursor=None, limit=1)
+    assert page is not None
+    first = page.package["releases"][0]
+    code = first["id"].removesuffix("-tender")
+    real = (dt.datetime.fromisoformat(first["date"]), first["id"])
+    assert await service.feed_page(conn, now, SITE, cursor=encode_cursor(*real), limit=1)
+    for date, release in (
+        (real[0], f"{code}-foo"),
+        (real[0] - dt.timedelta(microseconds=1), real[1]),
+        (dt.datetime(2099, 1, 1, tzinfo=dt.UTC), real[1]),
+        (real[0], "XC-2026-GC-999999-tender"),
+    ):
+        with pytest.raises(FeedCursorInvalid):
+            await service.feed_page(conn, now, SITE, cursor=encode_cursor(date, release), limit=1)
+
+
 async def test_a_contract_recorded_after_the_cursor_is_in_the_next_page(
     conn: asyncpg.Connection, closed: Closed
 ) -> None:
@@ -102,9 +125,11 @@ async def test_a_contract_recorded_after_the_cursor_is_in_the_next_page(
     winner = await decide(conn, closed, now + dt.timedelta(days=3))
     assert winner is not None
     awarded = now + dt.timedelta(days=4)
-    # A cursor past every fact of this tender (as another tender's later release gives).
-    code = await conn.fetchval("SELECT code FROM tenders WHERE id = $1", closed.tender_id)
-    cursor = encode_cursor(awarded, f"{code}-tender")
+    # The cursor a client holds once it has read the whole feed (its last: the award).
+    cursor = None
+    while page := await service.feed_page(conn, awarded, SITE, cursor=cursor, limit=5):
+        cursor = page.next_cursor
+    assert cursor is not None
     assert await service.feed_page(conn, awarded, SITE, cursor=cursor, limit=5) is None
     recorded = awarded + dt.timedelta(days=1)
     contract = ContractFact(
