@@ -77,7 +77,7 @@ class BodyTooLarge(RequestInvalid):
 
 
 class BodyReadTimeout(RequestInvalid):
-    """The body did not arrive within its time limit (web/form_body.py)."""
+    """The body did not arrive within its time limit (web/form_body.py, web/http.py)."""
 
     code = "body_read_timeout"
     status = 408

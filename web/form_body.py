@@ -39,13 +39,12 @@ from accounts.sessions.model import SessionKind
 from web.auth import SESSION_COOKIE
 from web.db.database import acquire
 from web.errors import BodyReadTimeout, BodyTooLarge, WebError
-from web.http import error_response
+from web.http import MIN_RATE, error_response
 from web.services import services
 from web.settings import Settings
 
 URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
-MIN_RATE = 64 * 1024  # bytes per second that earn one more second (≈ 0.5 Mbit/s)
 SPOOL_BYTES = 1 << 20  # kept in memory below this, as Starlette's UploadFile does
 REPLAY_CHUNK = 64 * 1024
 

@@ -7,6 +7,7 @@ leaves as ``{"error": {"code", "message", "details", "request_id"}}``.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -24,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from signing.errors import EtenderError
 from web.errormap import status_for
 from web.errors import (
+    BodyReadTimeout,
     BodyTooLarge,
     MalformedJson,
     RequestInvalid,
@@ -97,19 +99,40 @@ def json_response(value: object, status: int = 200) -> Response:
     return Response(msgspec.json.encode(value), status_code=status, media_type=JSON_TYPE)
 
 
+# One more second of time per this many bytes received (Apache's mod_reqtimeout MinRate:
+# a slow but steady body keeps going, a stalled one does not; web/form_body.py too).
+MIN_RATE = 64 * 1024
+
+
 async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing more than ``limit`` bytes without reading it all."""
+    """The request body, refusing more than ``limit`` bytes without reading it all, and a
+    body not complete ``form_read_timeout_seconds`` after the headers plus a second per
+    :data:`MIN_RATE` bytes received: ``body_read_timeout`` (408). A stalled JSON body
+    held its socket and task for good (the outside tester, issue 13)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge(f"the request body is larger than {limit} bytes")
+    allowed = services(request).settings.form_read_timeout_seconds
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            async with asyncio.timeout_at(started + allowed + size / MIN_RATE):
+                chunk = await anext(stream)
+        except StopAsyncIteration:
+            return b"".join(chunks)
+        except TimeoutError:
+            raise BodyReadTimeout(
+                "the request body did not arrive in time: send it again",
+                details={"received_bytes": size},
+            ) from None
         size += len(chunk)
         if size > limit:
             raise BodyTooLarge(f"the request body is larger than {limit} bytes")
         chunks.append(chunk)
-    return b"".join(chunks)
 
 
 async def read_json(request: Request, model: type[T]) -> T:

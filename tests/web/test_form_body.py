@@ -261,3 +261,24 @@ async def test_a_bearer_api_call_with_a_form_type_streams_to_its_handler(
         },
     )
     assert answer.json()["error"]["code"] == "token_invalid"
+
+
+async def test_a_stalled_json_body_is_refused_408_too(
+    settings: Settings, pool: asyncpg.Pool
+) -> None:
+    """The outside tester (issue 13) held 400 JSON posts open for good by sending part of
+    the body: a JSON body has the form's time too (web/http.py read_body)."""
+    quick = dataclasses.replace(settings, form_read_timeout_seconds=0.2)
+    async with serve(quick, pool) as server:
+        client = await RawClient.open(server.port)
+        await client.send(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+            b'{"user'
+        )
+        status, headers, body = await client.response()
+        assert status == 408
+        assert json.loads(body)["error"]["code"] == "body_read_timeout"
+        assert json.loads(body)["error"]["details"] == {"received_bytes": 6}
+        assert json.loads(body)["error"]["request_id"] == headers["x-request-id"]
+        await client.close()
