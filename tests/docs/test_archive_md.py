@@ -13,6 +13,7 @@ from client import archive as command
 from signing.archive import errors as format_errors
 from signing.archive.package import KINDS, write_package
 from tender.archive import errors as build_errors
+from tender.archive.queries import SEALED_OMIT, SESSION_TABLES
 from tests.docs.markdown import code_blocks, found, read, section
 
 DOC = read("formats/archive.md")
@@ -70,7 +71,8 @@ def test_the_worked_example_is_the_codes() -> None:
 
 
 def test_the_kinds_are_the_codes() -> None:
-    listed = {cell for row in _rows(section(DOC, "## 4. Members")) for cell in [row[1]]}
+    members = section(DOC, "## 4. Members").split("**The committee until the award.**")[0]
+    listed = {cell for row in _rows(members) for cell in [row[1]]}
     assert {k.strip("`") for k in listed} == set(KINDS)
 
 
@@ -103,3 +105,18 @@ def test_the_error_codes_are_the_codes() -> None:
         build_errors.ArchiveSelfCheckFailed,
     ]  # fmt: skip
     assert documented == {(c.code, c.status) for c in classes}
+
+
+def test_what_the_package_leaves_out_until_the_draw_is_published_is_the_codes() -> None:
+    """§4, "The committee until the award": the table is queries.SEALED_OMIT, and the
+    columns always left out are the ones named after it."""
+    text = section(DOC, "## 4. Members").split("**The committee until the award.**")[1]
+    table = {}
+    for file, left_out in _rows(text):
+        if file.startswith("`session.json` "):
+            name = file.split("`")[3]
+            table[name] = tuple(c.strip("`") for c in left_out.split(", "))
+    assert table == SEALED_OMIT
+    always = {(n, c) for n, (_, _, omit) in SESSION_TABLES.items() for c in omit}
+    named = set(re.findall(r"`(\w+)\.(\w+)`", found(r"always left out \((.*?)\)", text).group(1)))
+    assert named == always
