@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from pathlib import Path
 
@@ -15,11 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
-def verify(*args: object, module: str = "web.cli.main") -> subprocess.CompletedProcess[str]:
+def verify(
+    *args: object, module: str = "web.cli.main", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     command = [str(PYTHON), "-m", module]
     command += ["archive", "verify"] if module == "web.cli.main" else ["verify"]
     return subprocess.run(
-        [*command, *map(str, args)], capture_output=True, text=True, timeout=120, check=False
+        [*command, *map(str, args)], capture_output=True, text=True, timeout=timeout, check=False
     )
 
 
@@ -91,3 +94,57 @@ def test_a_supplement_of_another_package_exits_1_naming_it(
     done = verify(*_supplement(archived, tmp_path, "0" * 64))
     assert done.returncode == 1
     assert "FAILED supplement-1.tar: names another package" in done.stderr
+
+
+# --- what the verifier reads: regular files, at most --max-mib (archive.md §8) -------
+
+
+def test_a_named_pipe_is_refused_unread_with_exit_2(tmp_path: Path) -> None:
+    """A FIFO is never read: the verifier would wait for a writer forever."""
+    pipe = tmp_path / "archive.tar"
+    os.mkfifo(pipe)
+    done = verify(pipe, timeout=30)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"etender archive verify: cannot read {pipe}: not a regular file (a named pipe)\n"
+    )
+
+
+def test_a_device_is_refused_unread_with_exit_2() -> None:
+    """A device (/dev/zero never ends) is refused before a byte is read."""
+    done = verify("/dev/null", timeout=30)
+    assert done.returncode == 2
+    assert "cannot read /dev/null: not a regular file (a character device)" in done.stderr
+
+
+def test_a_supplement_that_is_a_named_pipe_is_refused_by_name(
+    archived: Archived, tmp_path: Path
+) -> None:
+    package, pipe = tmp_path / "archive.tar", tmp_path / "supplement-1.tar"
+    package.write_bytes(archived.package)
+    os.mkfifo(pipe)
+    done = verify(package, "--supplement", pipe, timeout=30)
+    assert done.returncode == 2
+    assert f"cannot read {pipe}: not a regular file (a named pipe)" in done.stderr
+
+
+def test_a_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    """The limit is --max-mib MiB; a (sparse) file one byte over is refused unread."""
+    path = tmp_path / "archive.tar"
+    with path.open("wb") as handle:
+        handle.truncate((1 << 20) + 1)
+    done = verify(path, "--max-mib", 1, timeout=30)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"etender archive verify: cannot read {path}: larger than the limit of 1 MiB "
+        "(raise it with --max-mib)\n"
+    )
+
+
+def test_the_default_limit_is_2048_mib(tmp_path: Path) -> None:
+    path = tmp_path / "archive.tar"
+    with path.open("wb") as handle:
+        handle.truncate((2048 << 20) + 1)
+    done = verify(path, timeout=30)
+    assert done.returncode == 2
+    assert "larger than the limit of 2048 MiB" in done.stderr

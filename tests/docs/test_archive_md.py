@@ -120,3 +120,10 @@ def test_what_the_package_leaves_out_until_the_draw_is_published_is_the_codes() 
     always = {(n, c) for n, (_, _, omit) in SESSION_TABLES.items() for c in omit}
     named = set(re.findall(r"`(\w+)\.(\w+)`", found(r"always left out \((.*?)\)", text).group(1)))
     assert named == always
+
+
+def test_the_size_limit_is_the_codes() -> None:
+    """§8: the default --max-mib and the wording of a refused file are the command's."""
+    text = section(DOC, "## 8. Verification").replace("\n", " ")
+    assert int(found(r"at most N MiB \(\*\*(\d+)\*\* by", text).group(1)) == command.DEFAULT_MAX_MIB
+    assert f"limit of {command.DEFAULT_MAX_MIB} MiB (raise it with --max-mib)" in text
