@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from signing.archive.errors import ArchiveInvalid, ArchiveUnreadable
+from signing.archive.package import shown
 from signing.archive.supplement import verify_supplement
 from signing.archive.verify import Verified, verify_package
 
@@ -75,15 +76,6 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def shown(text: object, limit: int = 300) -> str:
-    """``text`` safe to print: each character that is not printable (newlines, ANSI
-    escapes, bidirectional overrides) written as a Python escape, and at most ``limit``
-    characters — what the package says can never pose as the verifier's own output."""
-    value = str(text)
-    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value[:limit])
-    return out + (f"… ({len(value)} characters)" if len(value) > limit else "")
-
-
 class _Unreadable(Exception):
     """A file named on the command line that is not read (not regular, too large)."""
 
@@ -96,14 +88,14 @@ def read_file(path: Path, limit: int) -> bytes:
         mode = os.fstat(fd).st_mode
         for test, what in _NOT_REGULAR:
             if test(mode):
-                raise _Unreadable(f"{shown(path)}: not a regular file ({what})")
+                raise _Unreadable(f"{shown(path, 300)}: not a regular file ({what})")
         if not stat.S_ISREG(mode):
-            raise _Unreadable(f"{shown(path)}: not a regular file")
+            raise _Unreadable(f"{shown(path, 300)}: not a regular file")
         size = os.fstat(fd).st_size
         data = handle.read(limit + 1) if size <= limit else b""
         if size > limit or len(data) > limit:
             raise _Unreadable(
-                f"{shown(path)}: larger than the limit of {limit // (1 << 20)} MiB "
+                f"{shown(path, 300)}: larger than the limit of {limit // (1 << 20)} MiB "
                 "(raise it with --max-mib)"
             )
     return data
@@ -111,7 +103,7 @@ def read_file(path: Path, limit: int) -> bytes:
 
 def _report(problems: object) -> None:
     for item in problems if isinstance(problems, list) else []:
-        print(f"FAILED {shown(item['file'])}: {shown(item['what'])}", file=sys.stderr)
+        print(f"FAILED {shown(item['file'], 300)}: {shown(item['what'], 300)}", file=sys.stderr)
 
 
 def _summary(verified: Verified) -> str:
@@ -134,7 +126,7 @@ def run_verify(args: argparse.Namespace) -> int:
         data = read_file(args.package, limit)
         supplements = [(path, read_file(path, limit)) for path in args.supplement]
     except OSError as exc:
-        print(f"etender archive verify: cannot read {shown(exc.filename)}: {exc.strerror}",
+        print(f"etender archive verify: cannot read {shown(exc.filename, 300)}: {exc.strerror}",
               file=sys.stderr)  # fmt: skip
         return EXIT_UNREADABLE
     except _Unreadable as exc:
@@ -145,7 +137,7 @@ def run_verify(args: argparse.Namespace) -> int:
         for path, body in supplements:
             verify_supplement(data, body, path.name)
     except ArchiveUnreadable as exc:
-        print(f"etender archive verify: unreadable: {shown(exc.message)}", file=sys.stderr)
+        print(f"etender archive verify: unreadable: {shown(exc.message, 300)}", file=sys.stderr)
         return EXIT_UNREADABLE
     except (ValueError, TypeError, KeyError, AttributeError, UnicodeError, RecursionError):
         # Untrusted bytes a check did not foresee: still an answer in words, never a
@@ -158,7 +150,7 @@ def run_verify(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print(_summary(verified))
     for path, _ in supplements:
-        print(f"supplement {shown(path.name)}: names this package, platform signature ok")
+        print(f"supplement {shown(path.name, 300)}: names this package, platform signature ok")
     return EXIT_OK
 
 

@@ -7,8 +7,14 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from client import archive as command
+from signing.archive.package import write_package
 from signing.archive.supplement import supplement_bytes
+from signing.canonical import canonical_json
 from tests.signing.archive.forge import first, flip, members, raw
+from tests.signing.archive.test_manifest import FORGED, VALID, changed
 from tests.tender.archive.kit import Archived
 from tests.tender.archive.kit import archived as archived  # the fixture
 
@@ -148,3 +154,56 @@ def test_the_default_limit_is_2048_mib(tmp_path: Path) -> None:
     done = verify(path, timeout=30)
     assert done.returncode == 2
     assert "larger than the limit of 2048 MiB" in done.stderr
+
+
+# --- what the verifier prints: escaped, worded, exit 2 for malformations (§8) ---------
+
+
+def _manifest_package(tmp_path: Path, manifest: bytes) -> Path:
+    path = tmp_path / "archive.tar"
+    path.write_bytes(write_package({"manifest.json": manifest, "manifest.json.p7s": b"x"}))
+    return path
+
+
+def test_a_manifest_path_cannot_forge_an_ok_line(tmp_path: Path) -> None:
+    """A path "zz\\nOK <hash>" is malformed (§3's rule, step 1): exit 2, one line, no OK."""
+    path = _manifest_package(tmp_path, changed(("files", 0, "path"), FORGED))
+    done = verify(path, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "OK" not in done.stderr.replace("\\nOK", "")
+
+
+def test_an_escape_sequence_in_the_manifest_never_reaches_the_terminal(tmp_path: Path) -> None:
+    path = _manifest_package(tmp_path, changed(("files", 0, "kind"), "\x1b[2J\x1b[31mok"))
+    done = verify(path, timeout=60)
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr
+    assert "files[0].kind: '\\x1b[2J\\x1b[31mok' is not one of" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("manifest", "said"),
+    [
+        (changed(("built_at",), "yesterday"), "built_at: 'yesterday' is not a time"),
+        (changed(("files", 0, "size"), 1e308), "files[0].size: expected an integer, got a number"),
+        (canonical_json(VALID).replace(b'"size":2', b'"size":' + b"9" * 400, 1),
+         "is not RFC 8785 canonical JSON (a number outside"),
+        (canonical_json(VALID).replace(b'"size":2', b'"size":NaN', 1), "NaN is not a JSON number"),
+    ],
+)  # fmt: skip
+def test_a_malformed_manifest_exits_2_in_words(tmp_path: Path, manifest: bytes, said: str) -> None:
+    done = verify(_manifest_package(tmp_path, manifest), timeout=60)
+    assert done.returncode == 2
+    assert said in done.stderr
+    assert "Error" not in done.stderr
+
+
+def test_every_failure_line_is_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    command._report([{"file": "a\nOK " + "0" * 64, "what": "\x1b[2J" + "x" * 1000}])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "\x1b" not in err
+    assert err.startswith("FAILED a\\nOK 000")
+    assert err.rstrip().endswith("… (1004 characters)")

@@ -9,12 +9,16 @@ import hashlib
 import json
 import re
 
+import pytest
+
 from client import archive as command
 from signing.archive import errors as format_errors
-from signing.archive.package import KINDS, write_package
+from signing.archive.errors import ArchiveUnreadable
+from signing.archive.package import KINDS, parse_manifest, write_package
 from tender.archive import errors as build_errors
 from tender.archive.queries import SEALED_OMIT, SESSION_TABLES
 from tests.docs.markdown import code_blocks, found, read, section
+from tests.signing.archive.test_manifest import changed
 
 DOC = read("formats/archive.md")
 EXAMPLE = {"manifest.json": b"{}", "manifest.json.p7s": b"x", "notice/notice.json": b'{"a":1}'}
@@ -127,3 +131,13 @@ def test_the_size_limit_is_the_codes() -> None:
     text = section(DOC, "## 8. Verification").replace("\n", " ")
     assert int(found(r"at most N MiB \(\*\*(\d+)\*\* by", text).group(1)) == command.DEFAULT_MAX_MIB
     assert f"limit of {command.DEFAULT_MAX_MIB} MiB (raise it with --max-mib)" in text
+
+
+def test_the_worded_malformation_example_is_the_codes() -> None:
+    """§8's example message is what the library says for a size that is a number."""
+    text = section(DOC, "## 8. Verification").replace("\n", " ")
+    example = found(r"in words: `etender archive verify: unreadable: (.*?)`", text).group(1)
+    manifest = changed(("files", 0, "size"), 1e308)
+    with pytest.raises(ArchiveUnreadable) as caught:
+        parse_manifest(manifest)
+    assert example == caught.value.message.replace("files[0]", "files[3]")
