@@ -376,6 +376,17 @@ async def insert_supplement(
                                    added_at, log_index))  # fmt: skip
 
 
+SELECT_LAST_SUPPLEMENT = """
+SELECT body FROM tender_archive_supplements WHERE tender_id = $1 ORDER BY number DESC LIMIT 1
+"""
+
+
+async def last_supplement(conn: asyncpg.Connection, tender_id: UUID) -> bytes | None:
+    """The newest supplement's bytes, if any."""
+    found = await conn.fetchval(SELECT_LAST_SUPPLEMENT, tender_id)
+    return bytes(found) if found is not None else None
+
+
 SELECT_SUPPLEMENT = """
 SELECT body FROM tender_archive_supplements WHERE tender_id = $1 AND number = $2
 """
