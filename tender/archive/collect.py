@@ -33,7 +33,7 @@ from signing.canonical import canonical_json, sha256_hex
 from signing.certs import cert_sha256, dump_pem_certificate
 from signing.log.entry import format_time
 from signing.trust import TrustStore
-from tender.archive import queries
+from tender.archive import queries, session_queries
 from tender.archive.model import Contents
 from tender.blobs.store import LocalBlobStore
 from tender.model import Tender
@@ -154,12 +154,12 @@ async def add_evaluation(
         # Until the award publishes the draw its committee is secret (docs/formats/
         # draw.md §13) and the agency reads the package: a member's signature carries
         # the certificate that names the expert, so the seats' signatures wait for it.
-        sealed = not await queries.draw_published(conn, session["draw_id"])
+        sealed = not await session_queries.draw_published(conn, session["draw_id"])
         for sig in [] if sealed else await queries.report_signatures(conn, sid):
             content = f"{base}/report-v{sig['version']:03d}.json"
             contents.add_signature(f"{content}.seat-{sig['seat']:02d}.p7s", content,
                                    bytes(sig["signature"]), at=sig["signed_at"])  # fmt: skip
-        rows = await queries.session_rows(conn, sid, sealed=sealed)
+        rows = await session_queries.session_rows(conn, sid, sealed=sealed)
         contents.add_json(f"{base}/session.json",
                           {"session": str(sid), "draw": session["draw_id"], **rows},
                           "evaluation_records", "who signed each report version, refusals, "

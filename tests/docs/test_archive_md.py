@@ -16,7 +16,7 @@ from signing.archive import errors as format_errors
 from signing.archive.errors import ArchiveUnreadable
 from signing.archive.package import KINDS, parse_manifest, write_package
 from tender.archive import errors as build_errors
-from tender.archive.queries import SEALED_OMIT, SESSION_TABLES
+from tender.archive.session_queries import SEALED_OMIT, SESSION_TABLES
 from tests.docs.markdown import code_blocks, found, read, section
 from tests.signing.archive.test_manifest import changed
 
