@@ -10,21 +10,36 @@ package's SHA-256 and carry the platform's signature.
 
 Exit status: 0 everything verifies; 1 a check failed (each failure printed as
 ``FAILED <file>: <what>``); 2 the package or a supplement cannot be read as one.
+
+It reads regular files only, each at most ``--max-mib`` MiB (2048 by default): a
+named pipe, a device or an endless stream is refused before a byte is read, so the
+verifier never waits for input or grows without bound (docs/formats/archive.md §8).
+Every message escapes what is not printable: the package is untrusted, and a path or
+value in it must never forge an ``OK`` line or reach the terminal as a control code.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from pathlib import Path
 
 from signing.archive.errors import ArchiveInvalid, ArchiveUnreadable
+from signing.archive.package import shown
 from signing.archive.supplement import verify_supplement
 from signing.archive.verify import Verified, verify_package
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
+# The largest package (and supplement) read by default, in MiB; ``--max-mib`` raises it.
+DEFAULT_MAX_MIB = 2048
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket"),
+)  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,54 +60,97 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=[],
         help="a signed supplement of this package (performance records); repeatable",
     )
+    verify.add_argument(
+        "--max-mib",
+        type=_positive,
+        default=DEFAULT_MAX_MIB,
+        metavar="N",
+        help=f"refuse a file larger than N MiB (default {DEFAULT_MAX_MIB})",
+    )
     verify.set_defaults(func=run_verify)
+
+
+def _positive(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 0 < int(text) < 1 << 32):
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number of MiB")
+    return int(text)
+
+
+class _Unreadable(Exception):
+    """A file named on the command line that is not read (not regular, too large)."""
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit``; anything else is refused unread."""
+    # O_NONBLOCK: opening a named pipe must not wait for a writer (it is refused next).
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        for test, what in _NOT_REGULAR:
+            if test(mode):
+                raise _Unreadable(f"{shown(path, 300)}: not a regular file ({what})")
+        if not stat.S_ISREG(mode):
+            raise _Unreadable(f"{shown(path, 300)}: not a regular file")
+        size = os.fstat(fd).st_size
+        data = handle.read(limit + 1) if size <= limit else b""
+        if size > limit or len(data) > limit:
+            raise _Unreadable(
+                f"{shown(path, 300)}: larger than the limit of {limit // (1 << 20)} MiB "
+                "(raise it with --max-mib)"
+            )
+    return data
 
 
 def _report(problems: object) -> None:
     for item in problems if isinstance(problems, list) else []:
-        print(f"FAILED {item['file']}: {item['what']}", file=sys.stderr)
+        print(f"FAILED {shown(item['file'], 300)}: {shown(item['what'], 300)}", file=sys.stderr)
 
 
 def _summary(verified: Verified) -> str:
     tender = verified.manifest.tender
     return (
         f"OK {verified.sha256}\n"
-        f"tender {tender.get('code', '')} ({tender.get('id', '')}), built "
-        f"{verified.manifest.built_at}\n"
+        f"tender {shown(tender.get('code', ''), 100)} ({shown(tender.get('id', ''), 100)}), "
+        f"built {shown(verified.manifest.built_at, 40)}\n"
         f"{verified.files} files, {verified.signatures} signatures, "
         f"{verified.checkpoints} checkpoints, {verified.entries} log entries verified\n"
         "platform CA SHA-256 (compare with the one the platform publishes): "
-        + ", ".join(verified.platform_ca_sha256)
+        + ", ".join(shown(h, 64) for h in verified.platform_ca_sha256)
     )
 
 
 def run_verify(args: argparse.Namespace) -> int:
     """Verify the package, then each supplement against it."""
+    limit = args.max_mib << 20
     try:
-        data = args.package.read_bytes()
-        supplements = [(path, path.read_bytes()) for path in args.supplement]
+        data = read_file(args.package, limit)
+        supplements = [(path, read_file(path, limit)) for path in args.supplement]
     except OSError as exc:
-        print(
-            f"etender archive verify: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr
-        )
+        print(f"etender archive verify: cannot read {shown(exc.filename, 300)}: {exc.strerror}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_UNREADABLE
+    except _Unreadable as exc:
+        print(f"etender archive verify: cannot read {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     try:
         verified = verify_package(data)
         for path, body in supplements:
             verify_supplement(data, body, path.name)
     except ArchiveUnreadable as exc:
-        print(f"etender archive verify: unreadable: {exc.message}", file=sys.stderr)
+        print(f"etender archive verify: unreadable: {shown(exc.message, 300)}", file=sys.stderr)
         return EXIT_UNREADABLE
-    except (ValueError, TypeError, KeyError, UnicodeError, RecursionError) as exc:
-        # Untrusted bytes a check did not foresee: still an answer, never a traceback.
-        print(f"etender archive verify: unreadable: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeError, RecursionError):
+        # Untrusted bytes a check did not foresee: still an answer in words, never a
+        # traceback or the name of a Python exception.
+        print("etender archive verify: unreadable: a malformed value the checks could not "
+              "interpret", file=sys.stderr)  # fmt: skip
         return EXIT_UNREADABLE
     except ArchiveInvalid as exc:
         _report(exc.details)
         return EXIT_INVALID
     print(_summary(verified))
     for path, _ in supplements:
-        print(f"supplement {path.name}: names this package, platform signature ok")
+        print(f"supplement {shown(path.name, 300)}: names this package, platform signature ok")
     return EXIT_OK
 
 

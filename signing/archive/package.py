@@ -25,6 +25,8 @@ from typing import Any
 
 from signing.archive.errors import ArchiveUnreadable
 from signing.canonical import canonical_json, sha256_hex
+from signing.errors import EtenderError
+from signing.log.entry import parse_time
 
 FORMAT = "etender-archive-v1"
 MANIFEST = "manifest.json"
@@ -48,10 +50,27 @@ KINDS = (
 )  # fmt: skip
 
 
+def shown(text: object, limit: int = 60) -> str:
+    """``text`` safe to print: each character that is not printable (a newline, an ANSI
+    escape, a bidirectional override) as a Python escape, at most ``limit`` characters
+    — a value from an untrusted package can never pose as the verifier's own output."""
+    value = str(text)
+    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value[:limit])
+    return out + (f"… ({len(value)} characters)" if len(value) > limit else "")
+
+
+PATH_RULE = "1–100 bytes of segments [a-z0-9][a-z0-9._-]* joined by /"
+
+
+def is_path(path: str) -> bool:
+    """A member path (docs/formats/archive.md §3): lowercase ASCII segments, no ``..``."""
+    return bool(_PATH.fullmatch(path)) and len(path) <= MAX_PATH and ".." not in path.split("/")
+
+
 def check_path(path: str) -> str:
-    """A member path: lowercase ASCII segments, no ``..``, at most 100 bytes."""
-    if not _PATH.fullmatch(path) or len(path) > MAX_PATH or ".." in path.split("/"):
-        raise ArchiveUnreadable(f"{path[:120]!r} is not a member path of an archive package")
+    """A member path, or ``archive_unreadable``."""
+    if not is_path(path):
+        raise ArchiveUnreadable(f"'{shown(path)}' is not a member path ({PATH_RULE})")
     return path
 
 
@@ -83,7 +102,7 @@ def read_package(data: bytes, head: tuple[str, str] = HEAD) -> dict[str, bytes]:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
             for info in tar:
                 if not info.isreg():
-                    raise ArchiveUnreadable(f"{info.name[:120]!r}: only regular files belong")
+                    raise ArchiveUnreadable(f"'{shown(info.name)}': only regular files belong")
                 path = check_path(info.name)
                 if path in members:
                     raise ArchiveUnreadable(f"{path}: appears twice in the package")
@@ -192,64 +211,149 @@ def _fields(item: Any) -> dict[str, Any]:
     return {name: getattr(item, name) for name in item.__slots__}
 
 
-def _strings(value: object, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ArchiveUnreadable(f"manifest.json: {where} is a list of strings")
-    return tuple(value)
+# The largest integer RFC 8785 writes exactly (an IEEE 754 double's): sizes and indexes.
+MAX_INTEGER = (1 << 53) - 1
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_EXPECTED = {str: "a string", int: "an integer", list: "a list", dict: "an object"}
 
 
-# Each manifest record's members and their JSON types (an auditor's input is untrusted).
-_TYPES: dict[str, dict[str, type]] = {
-    "FileEntry": {"path": str, "sha256": str, "size": int, "kind": str, "about": str},
-    "SignatureEntry": {"signature": str, "content": str, "at": str, "trust": str},
-    "EntryRef": {"path": str, "index": int, "proof": str, "checkpoint": str},
-}
+def _got(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "an integer" if isinstance(value, int) else "a number"
+    return "a string" if isinstance(value, str) else "a list" if isinstance(value, list) else (
+        "an object"
+    )  # fmt: skip
+
+
+def malformed(where: str, what: str) -> ArchiveUnreadable:
+    """A manifest member that is not what the format says (exit 2: unreadable)."""
+    return ArchiveUnreadable(f"manifest.json: {where}: {what}")
+
+
+def _typed(value: object, kind: type, where: str) -> Any:
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise malformed(where, f"expected {_EXPECTED[kind]}, got {_got(value)}")
+    return value
+
+
+def _path(value: object, where: str) -> str:
+    path: str = _typed(value, str, where)
+    if not is_path(path):
+        raise malformed(where, f"'{shown(path)}' is not a member path ({PATH_RULE})")
+    return path
+
+
+def _time(value: object, where: str) -> str:
+    text: str = _typed(value, str, where)
+    try:
+        parse_time(text)
+    except EtenderError:
+        raise malformed(
+            where, f"'{shown(text)}' is not a time YYYY-MM-DDTHH:MM:SS.ffffffZ"
+        ) from None
+    return text
+
+
+def _member(value: object, where: str, kind: str) -> Any:
+    """One field of a record, checked as §5 says (``kind``: how to check it)."""
+    if kind == "path":
+        return _path(value, where)
+    if kind == "time":
+        return _time(value, where)
+    if kind == "count":
+        number: int = _typed(value, int, where)
+        if not 0 <= number <= MAX_INTEGER:
+            raise malformed(where, f"expected an integer from 0 to 2^53 − 1, got {shown(number)}")
+        return number
+    text: str = _typed(value, str, where)
+    allowed = {"kind": KINDS, "trust": TRUSTS}.get(kind)
+    if allowed is not None and text not in allowed:
+        raise malformed(where, f"'{shown(text)}' is not one of {', '.join(allowed)}")
+    if kind == "sha256" and not _SHA256.fullmatch(text):
+        raise malformed(where, "expected 64 lowercase hex digits (a SHA-256)")
+    return text
+
+
+def _paths(value: object, where: str) -> tuple[str, ...]:
+    items: list[object] = _typed(value, list, where)
+    return tuple(_path(item, f"{where}[{n}]") for n, item in enumerate(items))
+
+
+# Each manifest record's members and how each is checked (an auditor's input is untrusted).
+_FIELDS: dict[str, dict[str, str]] = {
+    "FileEntry": {"path": "path", "sha256": "sha256", "size": "count", "kind": "kind",
+                  "about": "text"},
+    "SignatureEntry": {"signature": "path", "content": "path", "at": "time", "trust": "trust"},
+    "EntryRef": {"path": "path", "index": "count", "proof": "path", "checkpoint": "path"},
+}  # fmt: skip
 
 
 def _build(cls: type[Any], value: object, where: str) -> Any:
-    types = _TYPES[cls.__name__]
-    if not isinstance(value, dict) or set(value) != set(types):
-        raise ArchiveUnreadable(f"manifest.json: each of {where} has exactly {sorted(types)}")
-    for name, kind in types.items():
-        if not isinstance(value[name], kind) or isinstance(value[name], bool):
-            raise ArchiveUnreadable(f"manifest.json: {where}: {name} is a {kind.__name__}")
-    return cls(**value)
+    fields = _FIELDS[cls.__name__]
+    record: dict[str, object] = _typed(value, dict, where)
+    if set(record) != set(fields):
+        raise malformed(where, f"expected exactly the members {', '.join(sorted(fields))}")
+    return cls(**{name: _member(record[name], f"{where}.{name}", how)
+                  for name, how in fields.items()})  # fmt: skip
+
+
+def _records(cls: type[Any], value: object, where: str) -> tuple[Any, ...]:
+    items: list[object] = _typed(value, list, where)
+    return tuple(_build(cls, item, f"{where}[{n}]") for n, item in enumerate(items))
+
+
+def load_json(data: bytes, name: str) -> object:
+    """Parse untrusted JSON: not NaN or Infinity, not nested past Python's limit."""
+
+    def constant(text: str) -> object:
+        raise ArchiveUnreadable(f"{name}: {text} is not a JSON number")
+
+    try:
+        return json.loads(data, parse_constant=constant)
+    except RecursionError:
+        raise ArchiveUnreadable(f"{name} is nested too deeply to be read") from None
+    except (ValueError, UnicodeDecodeError):
+        raise ArchiveUnreadable(f"{name} is not JSON") from None
 
 
 def parse_manifest(data: bytes) -> Manifest:
-    """Parse manifest bytes strictly: canonical JSON of this format, every key present."""
-    try:
-        obj = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise ArchiveUnreadable("manifest.json is not JSON") from None
+    """Parse manifest bytes strictly: canonical JSON of this format, every key present,
+    every member of its type, every path a member path (§3), every time in the format."""
+    obj = load_json(data, MANIFEST)
     keys = {"format", "tender", "built_at", "files", "signatures", "log"}
     if not isinstance(obj, dict) or set(obj) != keys or obj["format"] != FORMAT:
         raise ArchiveUnreadable(f"manifest.json is not an {FORMAT} manifest")
-    if canonical_json(obj) != data:
+    try:
+        canonical = canonical_json(obj)
+    except (ValueError, RecursionError):  # rfc8785: a number it cannot write exactly
+        raise ArchiveUnreadable(
+            "manifest.json is not RFC 8785 canonical JSON (a number outside ±2^53 or "
+            "not exactly representable)"
+        ) from None
+    if canonical != data:
         raise ArchiveUnreadable("manifest.json is not RFC 8785 canonical JSON")
-    log = obj["log"]
+    log: dict[str, object] = _typed(obj["log"], dict, "log")
     log_keys = {"origin", "key", "witnesses", "checkpoints", "consistency", "entries"}
-    if not isinstance(log, dict) or set(log) != log_keys or not isinstance(obj["files"], list):
-        raise ArchiveUnreadable("manifest.json: log or files malformed")
-    if not isinstance(obj["signatures"], list) or not isinstance(log["entries"], list):
-        raise ArchiveUnreadable("manifest.json: signatures or log entries malformed")
-    tender = obj["tender"]
-    texts = (obj["built_at"], log["origin"], log["key"])
-    if not isinstance(tender, dict) or not all(
-        isinstance(v, str) for v in (*tender.values(), *texts)
-    ):
-        raise ArchiveUnreadable("manifest.json: tender, built_at, log.origin or log.key malformed")
+    if set(log) != log_keys:
+        raise malformed("log", f"expected exactly the members {', '.join(sorted(log_keys))}")
+    tender: dict[str, object] = _typed(obj["tender"], dict, "tender")
+    for key, value in tender.items():
+        _typed(value, str, f"tender.{shown(key)}")
     return Manifest(
-        tender=obj["tender"],
-        built_at=obj["built_at"],
-        files=tuple(_build(FileEntry, f, "files") for f in obj["files"]),
-        signatures=tuple(_build(SignatureEntry, s, "signatures") for s in obj["signatures"]),
+        tender=tender,  # type: ignore[arg-type]  # every value checked a string above
+        built_at=_time(obj["built_at"], "built_at"),
+        files=_records(FileEntry, obj["files"], "files"),
+        signatures=_records(SignatureEntry, obj["signatures"], "signatures"),
         log=LogSection(
-            origin=log["origin"],
-            key=log["key"],
-            witnesses=_strings(log["witnesses"], "log.witnesses"),
-            checkpoints=_strings(log["checkpoints"], "log.checkpoints"),
-            consistency=_strings(log["consistency"], "log.consistency"),
-            entries=tuple(_build(EntryRef, e, "log.entries") for e in log["entries"]),
+            origin=_typed(log["origin"], str, "log.origin"),
+            key=_path(log["key"], "log.key"),
+            witnesses=_paths(log["witnesses"], "log.witnesses"),
+            checkpoints=_paths(log["checkpoints"], "log.checkpoints"),
+            consistency=_paths(log["consistency"], "log.consistency"),
+            entries=_records(EntryRef, log["entries"], "log.entries"),
         ),
     )

@@ -15,13 +15,19 @@ of ``added_at`` against the package's platform CA (docs/formats/archive.md).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from signing.archive.errors import ArchiveUnreadable
-from signing.archive.package import MANIFEST, parse_manifest, read_package, write_package
+from signing.archive.package import (
+    MANIFEST,
+    load_json,
+    parse_manifest,
+    read_package,
+    shown,
+    write_package,
+)
 from signing.archive.verify import Problem, invalid, platform_store
 from signing.canonical import canonical_json, sha256_hex
 from signing.cms import verify_detached
@@ -57,19 +63,30 @@ def verify_supplement(package: bytes, supplement: bytes, name: str) -> dict[str,
     if set(members) != set(HEAD):
         raise invalid([Problem(name, f"a supplement holds exactly {SUPPLEMENT} and its .p7s")])
     body = members[SUPPLEMENT]
-    try:
-        value = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise ArchiveUnreadable(f"{name}: {SUPPLEMENT} is not JSON") from None
+    value = load_json(body, f"{name}: {SUPPLEMENT}")
     if not isinstance(value, dict) or set(value) != _KEYS or value["format"] != SUPPLEMENT_FORMAT:
         raise invalid([Problem(name, f"{SUPPLEMENT} is not an {SUPPLEMENT_FORMAT} document")])
+    for key in ("tender_id", "package_sha256", "added_at"):
+        if not isinstance(value[key], str):
+            raise ArchiveUnreadable(f"{name}: {SUPPLEMENT}: {key}: expected a string")
+    if not isinstance(value["records"], dict):
+        raise ArchiveUnreadable(f"{name}: {SUPPLEMENT}: records: expected an object")
+    try:
+        parse_time(value["added_at"])
+    except EtenderError:
+        raise ArchiveUnreadable(
+            f"{name}: {SUPPLEMENT}: added_at: '{shown(value['added_at'])}' is not a time "
+            "YYYY-MM-DDTHH:MM:SS.ffffffZ"
+        ) from None
     problems = []
     if value["package_sha256"] != sha256_hex(package):
         problems.append(Problem(name, "names another package (package_sha256 differs)"))
     try:
         tender = parse_manifest(read_package(package)[MANIFEST]).tender.get("id")
         if value["tender_id"] != tender:
-            problems.append(Problem(name, f"is about tender {value['tender_id']}, not {tender}"))
+            problems.append(
+                Problem(name, f"is about tender {shown(value['tender_id'])}, not {tender}")
+            )
         store = platform_store(package)
         verify_detached(body, members[SUPPLEMENT_SIGNATURE], store, parse_time(value["added_at"]))
     except EtenderError as exc:

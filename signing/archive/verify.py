@@ -210,7 +210,7 @@ def _json(run: _Run, path: str) -> dict[str, object] | None:
     except KeyError:
         run.fail(path, "named by the manifest but not in the package")
         return None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         run.fail(path, "not JSON")
         return None
     if not isinstance(value, dict):
@@ -224,7 +224,7 @@ def _hashes(run: _Run, path: str, value: object) -> list[bytes] | None:
         if not isinstance(value, list):
             raise ValueError
         return [decode_base64(h) for h in value]
-    except (ValueError, EtenderError):
+    except (ValueError, TypeError, AttributeError, EtenderError):
         run.fail(path, "hashes is not a list of base64 SHA-256 values")
         return None
 
@@ -322,6 +322,9 @@ def _check_entries(run: _Run, checkpoints: Mapping[str, Checkpoint]) -> None:
         except EtenderError as exc:
             run.fail(ref.path, f"not a canonical log entry: {exc.message}")
             continue
+        except (ValueError, TypeError, RecursionError):
+            run.fail(ref.path, "not a canonical log entry")
+            continue
         checkpoint = checkpoints.get(ref.checkpoint)
         proof = _json(run, ref.proof)
         if checkpoint is None or proof is None:
@@ -348,7 +351,7 @@ def _check_notice(run: _Run) -> None:
     for ref in run.manifest.log.entries:
         try:
             entry = LogEntry.from_bytes(run.members.get(ref.path, b""))
-        except EtenderError:
+        except (EtenderError, ValueError, TypeError, RecursionError):
             continue  # reported by the entries' check
         if entry.kind == PUBLISHED_KIND:
             published.add(str(entry.data.get("notice_sha256")))

@@ -12,7 +12,8 @@ so a certificate revoked later does not undo it):
   recipient statements of everyone who signed;
 - the opening records (platform, as of their publication);
 - per evaluation session: every report version, each member's signature (as of its
-  signing), who signed, refusals, dissents, the hand-over, supervisors' notes;
+  signing), who signed, refusals, dissents, the hand-over, supervisors' notes — what
+  identifies the committee only once the award published the session's draw;
 - clarifications, objections and the later stages' tables that exist
   (queries.STAGE_TABLES), as rows;
 - the trust: the platform's CA roots, intermediates and CRLs, and the platform's own CA.
@@ -32,7 +33,7 @@ from signing.canonical import canonical_json, sha256_hex
 from signing.certs import cert_sha256, dump_pem_certificate
 from signing.log.entry import format_time
 from signing.trust import TrustStore
-from tender.archive import queries
+from tender.archive import queries, session_queries
 from tender.archive.model import Contents
 from tender.blobs.store import LocalBlobStore
 from tender.model import Tender
@@ -150,11 +151,15 @@ async def add_evaluation(
             version = report["version"]
             contents.add(f"{base}/report-v{version:03d}.json", bytes(report["body"]),
                          "evaluation_report", f"evaluation report version {version}")  # fmt: skip
-        for sig in await queries.report_signatures(conn, sid):
+        # Until the award publishes the draw its committee is secret (docs/formats/
+        # draw.md §13) and the agency reads the package: a member's signature carries
+        # the certificate that names the expert, so the seats' signatures wait for it.
+        sealed = not await session_queries.draw_published(conn, session["draw_id"])
+        for sig in [] if sealed else await queries.report_signatures(conn, sid):
             content = f"{base}/report-v{sig['version']:03d}.json"
             contents.add_signature(f"{content}.seat-{sig['seat']:02d}.p7s", content,
                                    bytes(sig["signature"]), at=sig["signed_at"])  # fmt: skip
-        rows = await queries.session_rows(conn, sid)
+        rows = await session_queries.session_rows(conn, sid, sealed=sealed)
         contents.add_json(f"{base}/session.json",
                           {"session": str(sid), "draw": session["draw_id"], **rows},
                           "evaluation_records", "who signed each report version, refusals, "

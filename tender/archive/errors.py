@@ -6,6 +6,7 @@
         ├── ArchiveNotEnded                 tender_archive_not_ended (409)
         ├── ArchiveExists                   tender_archive_exists_conflict (409)
         ├── ArchiveLogUncovered             tender_archive_log_uncovered (409)
+        ├── ArchiveSupplementUnchanged      tender_archive_supplement_unchanged_conflict (409)
         └── ArchiveSelfCheckFailed          tender_archive_self_check_failed (500)
 
 The package format's own errors (a package that does not verify) are
@@ -48,6 +49,14 @@ class ArchiveLogUncovered(ArchiveError):
     """No checkpoint signed by the log key covers the tender's entries yet: try later."""
 
     code = "tender_archive_log_uncovered"
+    status = 409
+
+
+class ArchiveSupplementUnchanged(ArchiveError):
+    """Nothing was recorded since the package or the last supplement: a supplement would
+    repeat it (each is signed, logged and kept for ever, so none is made in vain)."""
+
+    code = "tender_archive_supplement_unchanged_conflict"
     status = 409
 
 

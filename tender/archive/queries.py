@@ -145,43 +145,6 @@ async def notes(conn: asyncpg.Connection, session_id: UUID) -> list[asyncpg.Reco
     return list(await conn.fetch(SELECT_NOTES, session_id))
 
 
-# Records kept as rows (JSON, PostgreSQL's jsonb text of each row, in a stable order):
-# the members, their conflict declarations (回避), replacements, faults, the
-# qualification result, the ranking, who signed the report, who refused and why, the
-# dissents, the hand-over.
-SESSION_ROWS = {
-    "members": "SELECT jsonb_agg(to_jsonb(t) ORDER BY seat, generation)::text "
-    "FROM evaluation_members t WHERE session_id = $1",
-    "declarations": "SELECT jsonb_agg(to_jsonb(t) ORDER BY seat, generation)::text "
-    "FROM evaluation_declarations t WHERE session_id = $1",
-    "replacements": "SELECT jsonb_agg(to_jsonb(t) ORDER BY requested_at, seat)::text "
-    "FROM evaluation_replacements t WHERE session_id = $1",
-    "faults": "SELECT jsonb_agg(to_jsonb(t) - 'venue_salt' ORDER BY to_jsonb(t)::text)::text "
-    "FROM evaluation_faults t WHERE session_id = $1",
-    "qualification_result": "SELECT jsonb_agg(to_jsonb(t))::text "
-    "FROM evaluation_qualification_results t WHERE session_id = $1",
-    "ranking": "SELECT jsonb_agg(to_jsonb(t))::text "
-    "FROM evaluation_rankings t WHERE session_id = $1",
-    "report_members": "SELECT jsonb_agg(to_jsonb(t) - 'salt' ORDER BY version, seat)::text "
-    "FROM evaluation_report_members t WHERE session_id = $1",
-    "report_refusals": "SELECT jsonb_agg(to_jsonb(t) ORDER BY version, seat)::text "
-    "FROM evaluation_report_refusals t WHERE session_id = $1",
-    "dissents": "SELECT jsonb_agg(to_jsonb(t) ORDER BY at, seat)::text "
-    "FROM evaluation_dissents t WHERE session_id = $1",
-    "result": "SELECT jsonb_agg(to_jsonb(t))::text FROM evaluation_results t WHERE session_id = $1",
-}
-
-
-async def session_rows(conn: asyncpg.Connection, session_id: UUID) -> dict[str, Any]:
-    """The session's records kept as rows, by name (absent when there are none)."""
-    found = {}
-    for name, sql in SESSION_ROWS.items():
-        text = await conn.fetchval(sql, session_id)
-        if text is not None:
-            found[name] = json.loads(text)
-    return found
-
-
 # The tender's clarifications and objections, and the later stages' tables, read by
 # name when they exist (the award, its notices, the contract and the complaints'
 # suspensions belong to other features; CONTRACTS.md).
@@ -349,6 +312,17 @@ async def insert_supplement(
     """Store a signed supplement; returns its number (1, 2, …)."""
     return int(await conn.fetchval(INSERT_SUPPLEMENT, tender_id, package_sha256, sha256, body,
                                    added_at, log_index))  # fmt: skip
+
+
+SELECT_LAST_SUPPLEMENT = """
+SELECT body FROM tender_archive_supplements WHERE tender_id = $1 ORDER BY number DESC LIMIT 1
+"""
+
+
+async def last_supplement(conn: asyncpg.Connection, tender_id: UUID) -> bytes | None:
+    """The newest supplement's bytes, if any."""
+    found = await conn.fetchval(SELECT_LAST_SUPPLEMENT, tender_id)
+    return bytes(found) if found is not None else None
 
 
 SELECT_SUPPLEMENT = """

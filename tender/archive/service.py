@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import itertools
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
@@ -27,10 +28,11 @@ from accounts.model import Actor
 from audit import service as audit
 from audit.queries import witnesses as log_witnesses
 from signing.archive.errors import ArchiveInvalid
-from signing.archive.package import LogSection, write_package
-from signing.archive.supplement import supplement_bytes
+from signing.archive.package import LogSection, read_package, write_package
+from signing.archive.supplement import HEAD as SUPPLEMENT_HEAD
+from signing.archive.supplement import SUPPLEMENT, supplement_bytes
 from signing.archive.verify import verify_package
-from signing.canonical import sha256_hex
+from signing.canonical import canonical_json, sha256_hex
 from signing.log.checkpoint import open_checkpoint
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import format_time
@@ -45,6 +47,7 @@ from tender.archive.errors import (
     ArchiveNotEnded,
     ArchiveNotFound,
     ArchiveSelfCheckFailed,
+    ArchiveSupplementUnchanged,
 )
 from tender.archive.model import (
     ENDED,
@@ -269,9 +272,35 @@ async def add_performance_supplement(
     *,
     actor: LogActor = lifecycle.PLATFORM,
 ) -> tuple[int, bytes]:
-    """A supplement of the contract's changes and performance as they stand now."""
-    records = await queries.stage_rows(conn, tender_id, queries.SUPPLEMENT_TABLES)
-    return await add_supplement(conn, tender_id, records, signer, actor=actor)
+    """A supplement of the contract's changes and performance as they stand now;
+    ``tender_archive_supplement_unchanged_conflict`` when they are as the package or the
+    last supplement holds them (a supplement is signed, logged and kept for ever)."""
+    async with conn.transaction():
+        await lifecycle.lock_tender(conn, tender_id)
+        records = await queries.stage_rows(conn, tender_id, queries.SUPPLEMENT_TABLES)
+        if canonical_json(records) == canonical_json(await _recorded(conn, tender_id)):
+            raise ArchiveSupplementUnchanged(
+                "nothing about the contract's changes or performance was recorded since the "
+                "archive package or its last supplement"
+            )
+        return await add_supplement(conn, tender_id, records, signer, actor=actor)
+
+
+async def _recorded(conn: asyncpg.Connection, tender_id: UUID) -> dict[str, Any]:
+    """The supplement tables' rows as the last supplement, or else the package, holds them."""
+    last = await queries.last_supplement(conn, tender_id)
+    if last is not None:
+        records: dict[str, Any] = json.loads(read_package(last, SUPPLEMENT_HEAD)[SUPPLEMENT])[
+            "records"
+        ]
+        return records
+    members = read_package((await stored(conn, tender_id)).package)
+    found = {}
+    for table in queries.SUPPLEMENT_TABLES:
+        path = f"records/{table.replace('_', '-')}.json"
+        if path in members:
+            found[table] = json.loads(members[path])
+    return found
 
 
 async def supplement_on_demand(

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from client import archive as command
+from signing.archive.package import write_package
 from signing.archive.supplement import supplement_bytes
+from signing.canonical import canonical_json
 from tests.signing.archive.forge import first, flip, members, raw
+from tests.signing.archive.test_manifest import FORGED, VALID, changed
 from tests.tender.archive.kit import Archived
 from tests.tender.archive.kit import archived as archived  # the fixture
 
@@ -15,11 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
-def verify(*args: object, module: str = "web.cli.main") -> subprocess.CompletedProcess[str]:
+def verify(
+    *args: object, module: str = "web.cli.main", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     command = [str(PYTHON), "-m", module]
     command += ["archive", "verify"] if module == "web.cli.main" else ["verify"]
     return subprocess.run(
-        [*command, *map(str, args)], capture_output=True, text=True, timeout=120, check=False
+        [*command, *map(str, args)], capture_output=True, text=True, timeout=timeout, check=False
     )
 
 
@@ -91,3 +100,110 @@ def test_a_supplement_of_another_package_exits_1_naming_it(
     done = verify(*_supplement(archived, tmp_path, "0" * 64))
     assert done.returncode == 1
     assert "FAILED supplement-1.tar: names another package" in done.stderr
+
+
+# --- what the verifier reads: regular files, at most --max-mib (archive.md §8) -------
+
+
+def test_a_named_pipe_is_refused_unread_with_exit_2(tmp_path: Path) -> None:
+    """A FIFO is never read: the verifier would wait for a writer forever."""
+    pipe = tmp_path / "archive.tar"
+    os.mkfifo(pipe)
+    done = verify(pipe, timeout=30)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"etender archive verify: cannot read {pipe}: not a regular file (a named pipe)\n"
+    )
+
+
+def test_a_device_is_refused_unread_with_exit_2() -> None:
+    """A device (/dev/zero never ends) is refused before a byte is read."""
+    done = verify("/dev/null", timeout=30)
+    assert done.returncode == 2
+    assert "cannot read /dev/null: not a regular file (a character device)" in done.stderr
+
+
+def test_a_supplement_that_is_a_named_pipe_is_refused_by_name(
+    archived: Archived, tmp_path: Path
+) -> None:
+    package, pipe = tmp_path / "archive.tar", tmp_path / "supplement-1.tar"
+    package.write_bytes(archived.package)
+    os.mkfifo(pipe)
+    done = verify(package, "--supplement", pipe, timeout=30)
+    assert done.returncode == 2
+    assert f"cannot read {pipe}: not a regular file (a named pipe)" in done.stderr
+
+
+def test_a_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    """The limit is --max-mib MiB; a (sparse) file one byte over is refused unread."""
+    path = tmp_path / "archive.tar"
+    with path.open("wb") as handle:
+        handle.truncate((1 << 20) + 1)
+    done = verify(path, "--max-mib", 1, timeout=30)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"etender archive verify: cannot read {path}: larger than the limit of 1 MiB "
+        "(raise it with --max-mib)\n"
+    )
+
+
+def test_the_default_limit_is_2048_mib(tmp_path: Path) -> None:
+    path = tmp_path / "archive.tar"
+    with path.open("wb") as handle:
+        handle.truncate((2048 << 20) + 1)
+    done = verify(path, timeout=30)
+    assert done.returncode == 2
+    assert "larger than the limit of 2048 MiB" in done.stderr
+
+
+# --- what the verifier prints: escaped, worded, exit 2 for malformations (§8) ---------
+
+
+def _manifest_package(tmp_path: Path, manifest: bytes) -> Path:
+    path = tmp_path / "archive.tar"
+    path.write_bytes(write_package({"manifest.json": manifest, "manifest.json.p7s": b"x"}))
+    return path
+
+
+def test_a_manifest_path_cannot_forge_an_ok_line(tmp_path: Path) -> None:
+    """A path "zz\\nOK <hash>" is malformed (§3's rule, step 1): exit 2, one line, no OK."""
+    path = _manifest_package(tmp_path, changed(("files", 0, "path"), FORGED))
+    done = verify(path, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "OK" not in done.stderr.replace("\\nOK", "")
+
+
+def test_an_escape_sequence_in_the_manifest_never_reaches_the_terminal(tmp_path: Path) -> None:
+    path = _manifest_package(tmp_path, changed(("files", 0, "kind"), "\x1b[2J\x1b[31mok"))
+    done = verify(path, timeout=60)
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr
+    assert "files[0].kind: '\\x1b[2J\\x1b[31mok' is not one of" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("manifest", "said"),
+    [
+        (changed(("built_at",), "yesterday"), "built_at: 'yesterday' is not a time"),
+        (changed(("files", 0, "size"), 1e308), "files[0].size: expected an integer, got a number"),
+        (canonical_json(VALID).replace(b'"size":2', b'"size":' + b"9" * 400, 1),
+         "is not RFC 8785 canonical JSON (a number outside"),
+        (canonical_json(VALID).replace(b'"size":2', b'"size":NaN', 1), "NaN is not a JSON number"),
+    ],
+)  # fmt: skip
+def test_a_malformed_manifest_exits_2_in_words(tmp_path: Path, manifest: bytes, said: str) -> None:
+    done = verify(_manifest_package(tmp_path, manifest), timeout=60)
+    assert done.returncode == 2
+    assert said in done.stderr
+    assert "Error" not in done.stderr
+
+
+def test_every_failure_line_is_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    command._report([{"file": "a\nOK " + "0" * 64, "what": "\x1b[2J" + "x" * 1000}])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "\x1b" not in err
+    assert err.startswith("FAILED a\\nOK 000")
+    assert err.rstrip().endswith("… (1004 characters)")

@@ -9,11 +9,16 @@ import hashlib
 import json
 import re
 
+import pytest
+
 from client import archive as command
 from signing.archive import errors as format_errors
-from signing.archive.package import KINDS, write_package
+from signing.archive.errors import ArchiveUnreadable
+from signing.archive.package import KINDS, parse_manifest, write_package
 from tender.archive import errors as build_errors
+from tender.archive.session_queries import SEALED_OMIT, SESSION_TABLES
 from tests.docs.markdown import code_blocks, found, read, section
+from tests.signing.archive.test_manifest import changed
 
 DOC = read("formats/archive.md")
 EXAMPLE = {"manifest.json": b"{}", "manifest.json.p7s": b"x", "notice/notice.json": b'{"a":1}'}
@@ -70,7 +75,8 @@ def test_the_worked_example_is_the_codes() -> None:
 
 
 def test_the_kinds_are_the_codes() -> None:
-    listed = {cell for row in _rows(section(DOC, "## 4. Members")) for cell in [row[1]]}
+    members = section(DOC, "## 4. Members").split("**The committee until the award.**")[0]
+    listed = {cell for row in _rows(members) for cell in [row[1]]}
     assert {k.strip("`") for k in listed} == set(KINDS)
 
 
@@ -100,6 +106,38 @@ def test_the_error_codes_are_the_codes() -> None:
         format_errors.ArchiveUnreadable, format_errors.ArchiveInvalid,
         build_errors.ArchiveNotFound, build_errors.ArchiveNotEnded,
         build_errors.ArchiveExists, build_errors.ArchiveLogUncovered,
-        build_errors.ArchiveSelfCheckFailed,
+        build_errors.ArchiveSelfCheckFailed, build_errors.ArchiveSupplementUnchanged,
     ]  # fmt: skip
     assert documented == {(c.code, c.status) for c in classes}
+
+
+def test_what_the_package_leaves_out_until_the_draw_is_published_is_the_codes() -> None:
+    """§4, "The committee until the award": the table is queries.SEALED_OMIT, and the
+    columns always left out are the ones named after it."""
+    text = section(DOC, "## 4. Members").split("**The committee until the award.**")[1]
+    table = {}
+    for file, left_out in _rows(text):
+        if file.startswith("`session.json` "):
+            name = file.split("`")[3]
+            table[name] = tuple(c.strip("`") for c in left_out.split(", "))
+    assert table == SEALED_OMIT
+    always = {(n, c) for n, (_, _, omit) in SESSION_TABLES.items() for c in omit}
+    named = set(re.findall(r"`(\w+)\.(\w+)`", found(r"always left out \((.*?)\)", text).group(1)))
+    assert named == always
+
+
+def test_the_size_limit_is_the_codes() -> None:
+    """§8: the default --max-mib and the wording of a refused file are the command's."""
+    text = section(DOC, "## 8. Verification").replace("\n", " ")
+    assert int(found(r"at most N MiB \(\*\*(\d+)\*\* by", text).group(1)) == command.DEFAULT_MAX_MIB
+    assert f"limit of {command.DEFAULT_MAX_MIB} MiB (raise it with --max-mib)" in text
+
+
+def test_the_worded_malformation_example_is_the_codes() -> None:
+    """§8's example message is what the library says for a size that is a number."""
+    text = section(DOC, "## 8. Verification").replace("\n", " ")
+    example = found(r"in words: `etender archive verify: unreadable: (.*?)`", text).group(1)
+    manifest = changed(("files", 0, "size"), 1e308)
+    with pytest.raises(ArchiveUnreadable) as caught:
+        parse_manifest(manifest)
+    assert example == caught.value.message.replace("files[0]", "files[3]")

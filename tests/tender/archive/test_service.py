@@ -14,7 +14,12 @@ from signing.archive.package import parse_manifest, read_package
 from signing.archive.supplement import verify_supplement
 from signing.archive.verify import verify_package
 from tender.archive import service
-from tender.archive.errors import ArchiveExists, ArchiveNotEnded, ArchiveNotFound
+from tender.archive.errors import (
+    ArchiveExists,
+    ArchiveNotEnded,
+    ArchiveNotFound,
+    ArchiveSupplementUnchanged,
+)
 from tests.evaluation.template import Template
 from tests.tender.archive.kit import Archived, archive_opened_lot, archiving
 
@@ -116,18 +121,36 @@ async def test_a_supplement_of_another_package_fails_naming_it(
     }
 
 
-async def test_a_performance_supplement_of_a_tender_without_a_contract_holds_no_records(
+async def test_a_performance_supplement_with_nothing_new_since_the_package_is_refused(
     conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
-    """Only the tender's own rows of the contract's tables go in: none here (the whole
-    lifecycle's supplement, with its contract and performance, is in
-    tests/web/tender/results/test_to_performance.py)."""
+    """A tender without a contract has no performance to add: no empty supplement is
+    signed, logged and stored (the whole lifecycle's supplement, with its contract and
+    performance, is in tests/web/tender/results/test_to_performance.py)."""
+    await archive_opened_lot(conn, evaluation_template)
+    tender_id = evaluation_template.scenario.tender.id
+    signer = archiving(evaluation_template).platform
+    with pytest.raises(ArchiveSupplementUnchanged):
+        await service.add_performance_supplement(conn, tender_id, signer)
+    assert await conn.fetchval("SELECT count(*) FROM tender_archive_supplements") == 0
+    logged = "SELECT count(*) FROM log_entries WHERE kind = 'tender.archive_supplemented'"
+    assert await conn.fetchval(logged) == 0
+
+
+async def test_a_performance_supplement_is_compared_with_the_last_supplement(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """Records as the last supplement holds them are refused; records that differ from
+    it (here: none, after one that held a row) make the next supplement."""
     built = await archive_opened_lot(conn, evaluation_template)
     tender_id = evaluation_template.scenario.tender.id
     signer = archiving(evaluation_template).platform
-    _, body = await service.add_performance_supplement(conn, tender_id, signer)
-    checked = verify_supplement(built.package, body, "supplement-1.tar")
-    assert checked["records"] == {}
+    await service.add_supplement(conn, tender_id, {"tender_performance": [{"x": 1}]}, signer)
+    number, body = await service.add_performance_supplement(conn, tender_id, signer)
+    assert number == 2
+    assert verify_supplement(built.package, body, "supplement-2.tar")["records"] == {}
+    with pytest.raises(ArchiveSupplementUnchanged):
+        await service.add_performance_supplement(conn, tender_id, signer)
 
 
 def test_the_bidders_confirmation_and_objection_of_the_record_are_archived(

@@ -8,12 +8,14 @@ import json
 
 import asyncpg
 
+from expert_pool.publication.service import publish_draws
 from signing.archive.package import read_package
 from signing.archive.verify import verify_package
 from tender import lifecycle
 from tender.archive import service
 from tender.blobs.store import LocalBlobStore
 from tender.model import TenderStatus
+from tender.queries import database_now
 from tender.submission.receipts import load_or_create
 from tests.tender.archive.kit import LOG, witness_cosigns
 from tests.tender.results.kit import Closed
@@ -28,6 +30,9 @@ async def test_a_closed_evaluations_record_is_archived_and_verifies(
         blobs=LocalBlobStore(data / "blobs"),
         platform_roots=(load_or_create(data / "platform").root,),
     )  # fmt: skip
+    # The award publishes the draw (docs/formats/draw.md §13): only then do the members'
+    # signatures, which name them, go in (test_sealed_committee.py has the other case).
+    await publish_draws(conn, closed.tender_id, await database_now(conn))
     await witness_cosigns(conn)
     await lifecycle.change_status(conn, closed.tender_id, TenderStatus.FAILED, reason="测试")
     built = await service.build(conn, closed.tender_id, ctx)

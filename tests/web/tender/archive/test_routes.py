@@ -99,3 +99,15 @@ async def test_a_supplement_is_served_to_the_packages_readers(
     bidder = evaluation_template.scenario.bidders[0].actor
     refused = await get(client, f"{url(evaluation_template)}/supplements/1", bidder)
     assert code(refused) == (403, "permission_denied")
+
+
+async def test_a_supplement_with_nothing_new_since_the_package_is_refused_409(
+    client: httpx.AsyncClient, conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """No contract, no performance: POST …/supplements makes no empty supplement."""
+    await end(conn, evaluation_template)
+    staff = await login(client, "staff")
+    assert (await client.post(url(evaluation_template), headers=staff)).status_code == 201
+    again = await client.post(f"{url(evaluation_template)}/supplements", headers=staff)
+    assert code(again) == (409, "tender_archive_supplement_unchanged_conflict")
+    assert await conn.fetchval("SELECT count(*) FROM tender_archive_supplements") == 0
