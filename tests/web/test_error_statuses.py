@@ -485,6 +485,7 @@ STATUS: dict[str, int] = {
     "tender_archive_not_ended": 409,
     "tender_archive_not_found": 404,
     "tender_archive_self_check_failed": 500,
+    "tender_archive_supplement_unchanged_conflict": 409,
     "tender_bond_duplicate": 409,
     "tender_bond_not_found": 404,
     "tender_bond_refunded_conflict": 409,

@@ -157,10 +157,19 @@ def test_a_changed_cosignature_fails_naming_the_checkpoint(archived: Archived) -
 
 
 def _with_revocation(archived: Archived, minutes: int) -> tuple[bytes, str]:
-    """The package with a CRL revoking a bidder's certificate ``minutes`` after it signed."""
-    entry = next(s for s in manifest(archived.package).signatures if ".submit." in s.content)
+    """The package with a CRL revoking a bidder's certificate ``minutes`` before its first
+    signature (negative) or after its last one (positive): the bidder signs its bid and,
+    later by however long the machine took, its confirmation of the opening record, so a
+    time counted from the first alone raced the build (a CI failure)."""
+    found = manifest(archived.package).signatures
+    entry = next(s for s in found if ".submit." in s.content)
     signer = read_signer(members(archived.package)[entry.signature])
-    at = parse_time(entry.at) + dt.timedelta(minutes=minutes)
+    times = [
+        parse_time(s.at)
+        for s in found
+        if read_signer(members(archived.package)[s.signature]).serial_number == signer.serial_number
+    ]
+    at = (min(times) if minutes < 0 else max(times)) + dt.timedelta(minutes=minutes)
     revoked = Revocation(serial=signer.serial_number, revoked_at=at)
     crl = issue_crl(archived.ca, revocations=[revoked], now=parse_time(entry.at))
     der = crl.public_bytes(serialization.Encoding.DER)
