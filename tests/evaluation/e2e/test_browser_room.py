@@ -121,9 +121,17 @@ async def _phase(who: Person, root: str, phase: str) -> None:
     await who.page.wait_for_selector(f"{root}[data-phase='{phase}']", state="attached")
 
 
+async def _form_ready(who: Person, phase: str) -> None:
+    """The sheet of ``phase`` is built and its draft read back: typing now is never undone."""
+    await who.page.wait_for_selector(
+        f"#sheet-form[data-phase='{phase}'][data-ready=true] .sheet-row", state="attached"
+    )
+
+
 async def _qualify(who: Person, seat: int, bids: dict[int, UUID]) -> None:
     """The member's qualification findings typed into its sheet."""
     page = who.page
+    await _form_ready(who, "qualification")
     for entry in findings.qualification(seat, bids):
         row = _row(entry.bid, entry.item)
         await page.select_option(f"{row} [data-field=pass]", "pass" if entry.passed else "fail")
@@ -135,6 +143,7 @@ async def _qualify(who: Person, seat: int, bids: dict[int, UUID]) -> None:
 
 
 async def _score(who: Person, seat: int, bids: dict[int, UUID]) -> None:
+    await _form_ready(who, "scoring")
     for entry in findings.scoring(seat, bids):
         await who.page.fill(
             f"{_row(entry.bid, entry.item)} [data-field=points]", _points(entry.points)
@@ -142,8 +151,14 @@ async def _score(who: Person, seat: int, bids: dict[int, UUID]) -> None:
 
 
 async def _submit(who: Person) -> None:
+    await who.page.locator("#error").evaluate("e => { e.hidden = true; }")  # only this send's
     await who.page.click("#submit-sheet")
-    await who.page.wait_for_selector("#sealed-state[data-version='1']", state="attached")
+    # Sealed, or refused with the page's error shown: the failure then says which.
+    await who.page.wait_for_selector(
+        "#sealed-state[data-version='1'], #error:not([hidden])", state="attached"
+    )
+    error = await who.page.locator("#error").evaluate("e => e.hidden ? '' : e.textContent")
+    assert not error, f"{who.name}: the sheet was refused: {error}"
 
 
 def _verifies(workdir: Path, ca: DemoCA, content: bytes, signature: bytes, n: int) -> bool:

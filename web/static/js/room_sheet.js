@@ -66,6 +66,9 @@ function buildForm(room, phase, bids) {
   const T = room.T;
   const form = $("sheet-form");
   form.dataset.phase = phase;
+  // A new form: nothing typed in it yet, its draft not yet read back (restoreDraft).
+  delete form.dataset.touched;
+  delete form.dataset.ready;
   $("sheet-phase").textContent = room.phases[phase] || phase;
   const items = itemsOf(room.briefing.method, phase);
   if (items.length === 0) {
@@ -78,8 +81,8 @@ function buildForm(room, phase, bids) {
   form.replaceChildren(...bids.map((bid) => el("fieldset", { class: "sheet-bid", "data-bid": bid },
     el("legend", { text: bidName(room, bid) }),
     ...items.map((item) => row(T, bid, item)))));
-  form.oninput = () => saveDraft(room, phase);
-  form.onchange = () => saveDraft(room, phase);
+  form.oninput = () => { form.dataset.touched = "true"; saveDraft(room, phase); };
+  form.onchange = () => { form.dataset.touched = "true"; saveDraft(room, phase); };
   restoreDraft(room, phase);
 }
 
@@ -135,16 +138,21 @@ async function saveDraft(room, phase) {
 }
 
 async function restoreDraft(room, phase) {
-  if (!room.sign) return;
+  const form = $("sheet-form");
+  const ready = () => { if (form.dataset.phase === phase) form.dataset.ready = "true"; };
+  if (!room.sign) { ready(); return; }
   const draft = await room.sign.vault.loadDraft(room.userId, room.sessionId, phase);
-  if (!draft || !draft.values) return;
-  for (const field of $("sheet-form").querySelectorAll("[data-field]")) {
+  // The vault answers asynchronously: what the member typed meanwhile is newer than any
+  // draft (and a draft saved meanwhile holds only part of it), so it is never overwritten.
+  if (!draft || !draft.values || form.dataset.touched || form.dataset.phase !== phase) { ready(); return; }
+  for (const field of form.querySelectorAll("[data-field]")) {
     const r = field.closest(".sheet-row");
     const saved = draft.values[r.dataset.bid + "|" + r.dataset.item];
     if (saved && typeof saved[field.dataset.field] === "string") field.value = saved[field.dataset.field];
   }
   $("draft-state").textContent = room.T("draft_restored");
   $("draft-state").dataset.restored = "true";
+  ready();
 }
 
 // The entries of the form, checked as the method checks them (the server checks again

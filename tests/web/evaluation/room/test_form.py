@@ -109,3 +109,50 @@ async def test_typed_values_become_exact_entries_and_gaps_are_named(
         assert beyond["code"] == "sheet_value_invalid"
     finally:
         await context.close()
+
+
+# The room's sheet on a bare page, with a vault whose draft arrives when the test says:
+# the member types while the vault is still answering (a loaded venue PC).
+LATE_DRAFT = """async ([method, bid, field]) => {
+    const sheet = await import("/static/js/room_sheet.js");
+    for (const [tag, id] of [["section", "sheet"], ["h3", "sheet-phase"], ["form", "sheet-form"],
+                             ["button", "submit-sheet"], ["p", "draft-state"],
+                             ["p", "sealed-state"]]) {
+        const node = document.createElement(tag);
+        node.id = id;
+        document.body.appendChild(node);
+    }
+    let answer;
+    const vault = {
+        loadDraft: () => new Promise((resolve) => { answer = resolve; }),
+        saveDraft: async () => {},
+        getSealed: async () => null,
+    };
+    const room = {phase: "qualification", sealed: false, view: {you: {seat: 1}}, key: {},
+                  briefing: {method, bids: [{bid, name: "投标人A"}]}, submitted: {},
+                  phases: {}, T: (k) => k, sign: {vault}, userId: "u", sessionId: "s",
+                  fail: (e) => { throw e; }};
+    sheet.renderSheet(room);
+    const form = document.getElementById("sheet-form");
+    const before = form.dataset.ready || null;
+    const select = form.querySelector(field);
+    select.value = "pass";
+    select.dispatchEvent(new Event("change", {bubbles: true}));
+    answer({values: {[bid + "|licence"]: {pass: "", reason: "", explanation: ""}}});
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return {before, after: form.dataset.ready || null, value: select.value};
+}"""
+
+
+@pytest.mark.browser
+async def test_a_draft_read_back_late_never_undoes_what_the_member_typed_meanwhile(
+    browser: Any, live_server: LiveServer
+) -> None:
+    context = await browser.new_context()
+    page = await context.new_page()
+    try:
+        await page.goto(f"{live_server.url}/login")
+        seen = await page.evaluate(LATE_DRAFT, [METHOD, BID, _at("licence", "pass")])
+        assert seen == {"before": None, "after": "true", "value": "pass"}
+    finally:
+        await context.close()

@@ -70,7 +70,7 @@ async def test_flags_are_explained_or_revised_and_the_chair_records_an_error(
         await open_room(page, live_server, w)
         await _to_scoring(page, conn, w)
         bid = [str(b.bid_id) for b in w.state.bids]
-        await page.wait_for_selector("#sheet-form .sheet-row")
+        await page.wait_for_selector("#sheet-form[data-ready=true] .sheet-row")
         for item, points in POINTS.items():
             for i, b in enumerate(bid):
                 value = LOW if item == "c1.1" and i < 2 else points[i]

@@ -101,7 +101,7 @@ async def test_a_sheet_survives_a_closed_tab_is_sealed_in_the_page_and_revealed_
         bids = [str(b.bid_id) for b in w.state.bids]
         fields = _fields(bids)
         first = list(fields.items())[:3]
-        await page.wait_for_selector("#sheet-form .sheet-row")
+        await page.wait_for_selector("#sheet-form[data-ready=true] .sheet-row")
         for selector, value in first:
             await page.fill(selector, value)
         await page.wait_for_selector("#draft-state[data-saved-at]", state="attached")
