@@ -142,6 +142,14 @@ class EvaluationSessionOver(EvaluationError):
     status = 409
 
 
+class EvaluationTenderClosed(EvaluationError):
+    """The tender was cancelled or failed: its evaluation ends with it (Reg. 51, 55) and
+    the session takes no command but the snapshot."""
+
+    code = "evaluation_tender_closed_conflict"
+    status = 409
+
+
 class SigningDeviceKeyRefused(EvaluationError):
     """The tender requires the member's own CA key (signing_keys "ca"): a certificate
     registered as a browser device key signs no sheet, revision or report (issue 12)."""

@@ -27,7 +27,7 @@ import asyncpg
 
 from accounts.model import Actor, Role
 from evaluation.clarifications import commands as clarifications
-from evaluation.errors import EvaluationCommandUnknown
+from evaluation.errors import EvaluationCommandUnknown, EvaluationTenderClosed
 from evaluation.handlers import Ctx, Handler, Handlers
 from evaluation.model import KIND, SessionState
 from evaluation.notes import commands as notes
@@ -42,7 +42,7 @@ from evaluation.sheets import commands as sheets
 from live.model import EVERYONE, Command, Emit, LiveSession, user_audience
 from signing.trust import TrustStore
 from tender import access
-from tender.model import Tender
+from tender.model import Tender, TenderStatus
 from tender.queries import database_now
 
 Feature = tuple[Handlers, frozenset[str]]
@@ -96,6 +96,9 @@ def audiences_for(actor: Actor, state: SessionState, tender: Tender) -> frozense
     return frozenset(found | {EVERYONE, user_audience(actor.user_id)})
 
 
+CLOSED = frozenset({TenderStatus.CANCELLED, TenderStatus.FAILED})
+
+
 class EvaluationRoom:
     """The ``evaluation`` session kind.
 
@@ -141,6 +144,13 @@ class EvaluationRoom:
         # Membership may have changed since the socket opened: admit again, now.
         if audiences_for(actor, loaded.state, loaded.tender) is None:
             raise EvaluationNotParticipant("you are not a participant of this session")
+        if loaded.tender.status in CLOSED and command.type != "snapshot":
+            # A cancelled or failed tender has nothing left to evaluate: whatever the
+            # session's phase, no sheet, vote or signature is taken any more.
+            raise EvaluationTenderClosed(
+                f"the tender is {loaded.tender.status}: its evaluation takes no more commands",
+                details={"status": str(loaded.tender.status)},
+            )
         ctx = Ctx(
             conn=conn, actor=actor, state=loaded.state, data=command.data,
             now=await database_now(conn), policy=loaded.stored.policy, trust=self._trust(),

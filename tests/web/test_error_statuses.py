@@ -290,6 +290,7 @@ STATUS: dict[str, int] = {
     "evaluation_sheet_invalid": 422,
     "evaluation_signed_in_conflict": 409,
     "evaluation_supervisor_only": 403,
+    "evaluation_tender_closed_conflict": 409,
     "evaluation_venue_invalid": 422,
     "evaluation_venue_not_found": 404,
     "evaluation_venue_staff_only": 403,

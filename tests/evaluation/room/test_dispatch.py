@@ -12,11 +12,16 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from evaluation.errors import EvaluationCommandUnknown, EvaluationPhaseInvalid
+from evaluation.errors import (
+    EvaluationCommandUnknown,
+    EvaluationPhaseInvalid,
+    EvaluationTenderClosed,
+)
 from evaluation.room.session import FEATURES, EvaluationRoom, merge
 from evaluation.sessions import commands
 from evaluation.sessions.errors import EvaluationNotParticipant
 from live.errors import LiveCommandIdReused
+from tender.results import outcomes
 from tests.evaluation.kit import (
     MAIN_VENUE,
     Template,
@@ -131,3 +136,22 @@ async def test_a_refused_id_may_be_used_again(
     seq = await send(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id}, msg_id="m-1")
     [event] = [e for e in await events(conn, w) if e.seq == seq]
     assert (event.kind, event.client_msg_id) == ("member.signed_in", "m-1")
+
+
+async def test_a_cancelled_tenders_session_refuses_every_command_but_the_snapshot(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """The agency cancels the tender during the evaluation (Reg. 51, 55): the session
+    takes no sign-in, declaration or sheet any more — evaluation_tender_closed_conflict,
+    nothing written — and still answers the snapshot, so the pages can say why."""
+    w = await session_world(conn, evaluation_template)
+    world = evaluation_template.scenario.world
+    await outcomes.cancel(
+        conn, w.agency, evaluation_template.scenario.tender.id, reason="资金未落实",
+        setup=world.setup(),
+    )  # fmt: skip
+    error = await refuse(conn, w, w.staff, "open_sign_in", {}, EvaluationTenderClosed)
+    assert error.details == {"status": "cancelled"}
+    await refuse(conn, w, w.member(1), "sign_in", {"venue": MAIN_VENUE.id}, EvaluationTenderClosed)
+    view = await send(conn, w, w.member(1), "snapshot", {})
+    assert view is not None
