@@ -86,6 +86,7 @@ class Relation(enum.StrEnum):
     OWNER = "owner"  # the role acts for the object's owning organisation
     TENDER_AGENCY = "tender_agency"  # the role acts for the tender's agency
     DEPARTMENT = "department"  # the role acts for the tender's industry department
+    CENTRE = "centre"  # the role acts for the centre hosting the tender, or the city above it
     OPENING_COMMITTEE = "opening_committee"  # the user is on the opening committee
     EVALUATION_COMMITTEE = "evaluation_committee"  # the user is on the evaluation committee
 
@@ -101,6 +102,7 @@ class Resource:
     agency_id: UUID | None = None
     tenderer_id: UUID | None = None
     department_id: UUID | None = None
+    centres: frozenset[UUID] = frozenset()  # the hosting centre and the city centre above it
     opening_committee: frozenset[UUID] = frozenset()
     evaluation_committee: frozenset[UUID] = frozenset()
 
@@ -123,7 +125,7 @@ def _rules(*pairs: tuple[Role | None, Relation]) -> tuple[Rule, ...]:
 
 
 _ANY, _OWNER, _AGENCY = Relation.ANY, Relation.OWNER, Relation.TENDER_AGENCY
-_DEPT = Relation.DEPARTMENT
+_DEPT, _CENTRE = Relation.DEPARTMENT, Relation.CENTRE
 
 RULES: Mapping[Action, tuple[Rule, ...]] = {
     # 三员分立: accounts and configuration / permissions and keys / reading the logs.
@@ -147,13 +149,15 @@ RULES: Mapping[Action, tuple[Rule, ...]] = {
     Action.SUBMIT_BID: _rules((Role.BIDDER, _OWNER)),
     # Only an official on that tender's committee holds a share of its bids' keys.
     Action.RELEASE_SHARE: _rules((Role.OPENING_OFFICIAL, Relation.OPENING_COMMITTEE)),
-    Action.HOST_OPENING: _rules((Role.CENTRE_STAFF, _ANY)),
+    # A tender's own centre hosts it (and the city centre above a county sub-centre):
+    # never another county's or another city's staff (migration 0083).
+    Action.HOST_OPENING: _rules((Role.CENTRE_STAFF, _CENTRE)),
     # The opening committee is appointed by the centre and approved by the supervising
     # department, never by the agency (DESIGN.md, "Opening committee").
-    Action.APPOINT_COMMITTEE: _rules((Role.CENTRE_STAFF, _ANY)),
+    Action.APPOINT_COMMITTEE: _rules((Role.CENTRE_STAFF, _CENTRE)),
     Action.APPROVE_COMMITTEE: _rules((Role.SUPERVISOR, _DEPT)),
     # Bonds reveal who means to bid: the centre's staff keep them, not the agency.
-    Action.MANAGE_BONDS: _rules((Role.CENTRE_STAFF, _ANY)),
+    Action.MANAGE_BONDS: _rules((Role.CENTRE_STAFF, _CENTRE)),
     Action.SUPERVISE_TENDER: _rules((Role.SUPERVISOR, _DEPT)),
     # The draw operator sets conditions but cannot browse the pool (DOMAIN.md).
     Action.REQUEST_DRAW: _rules((Role.AGENCY, _AGENCY)),
@@ -196,6 +200,8 @@ def _relates(actor: Actor, rule: Rule, resource: Resource) -> bool:
             return resource.agency_id in acting
         case Relation.DEPARTMENT:
             return resource.department_id in acting
+        case Relation.CENTRE:
+            return not resource.centres.isdisjoint(acting)
         case Relation.OPENING_COMMITTEE:
             return actor.user_id in resource.opening_committee
         case Relation.EVALUATION_COMMITTEE:

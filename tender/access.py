@@ -3,9 +3,9 @@
 Each tender operation maps onto an action of ``accounts.permissions.RULES`` and a
 :class:`Resource` describing the tender (its agency, tenderer and department):
 
-- appointing an opening committee: centre staff (``APPOINT_COMMITTEE``);
+- appointing an opening committee: staff of the tender's centre (``APPOINT_COMMITTEE``);
 - approving it: a supervisor of the tender's department (``APPROVE_COMMITTEE``);
-- bonds: recorded and refunded by centre staff (``MANAGE_BONDS``);
+- bonds: recorded and refunded by the tender's centre (``MANAGE_BONDS``);
 - overseeing a tender: a supervisor of its department (``SUPERVISE_TENDER``).
 
 The tenderer (招标人) may read its tenders and their downloaders; the table has no
@@ -37,6 +37,7 @@ def resource(tender: Tender) -> Resource:
         agency_id=tender.agency_id,
         tenderer_id=tender.content.tenderer_id,
         department_id=tender.content.department_id,
+        centres=tender.centres,
     )
 
 
@@ -69,10 +70,15 @@ def is_agency(actor: Actor, tender: Tender) -> bool:
     return is_allowed(actor, Action.PUBLISH_TENDER, resource(tender))
 
 
+def is_host(actor: Actor, tender: Tender) -> bool:
+    """Staff of the centre hosting the tender (or of the city centre above it)."""
+    return is_allowed(actor, Action.HOST_OPENING, resource(tender))
+
+
 def is_overseer(actor: Actor, tender: Tender) -> bool:
-    """Centre staff, or a supervisor of the tender's department."""
+    """Staff of the tender's centre, or a supervisor of the tender's department."""
     where = resource(tender)
-    return is_allowed(actor, Action.HOST_OPENING, where) or is_allowed(actor, SUPERVISE, where)
+    return is_host(actor, tender) or is_allowed(actor, SUPERVISE, where)
 
 
 def may_read_draft(actor: Actor, tender: Tender) -> bool:

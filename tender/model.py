@@ -249,6 +249,9 @@ class Tender:
     updated_at: datetime
     published_at: datetime | None = None
     result_published_at: datetime | None = None
+    # The centre hosting the tender and the city centre above it, if it is a county
+    # sub-centre: their staff act on it (accounts/permissions.py, relation ``centre``).
+    centres: frozenset[UUID] = frozenset()
 
     @property
     def deadline(self) -> datetime | None:

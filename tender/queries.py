@@ -49,7 +49,8 @@ _TENDER_COLUMNS = """
     t.opening_policy, t.invitation_approval, t.documents_from, t.documents_until,
     t.clarification_cutoff, t.deadline, t.decryption_minutes, t.opening_fields::text,
     t.policies::text, t.signing_keys, t.created_at, t.updated_at, t.published_at,
-    t.result_published_at,
+    t.result_published_at, t.centre_id,
+    (SELECT o.parent_id FROM organisations o WHERE o.id = t.centre_id) AS centre_parent_id,
     coalesce((SELECT json_agg(json_build_object(
         'id', l.id, 'number', l.number, 'title', l.title,
         'estimated_price_fen', l.estimated_price_fen, 'price_ceiling_fen', l.price_ceiling_fen,
@@ -106,6 +107,7 @@ def _tender(row: asyncpg.Record) -> Tender:
         updated_at=row["updated_at"],
         published_at=row["published_at"],
         result_published_at=row["result_published_at"],
+        centres=frozenset(c for c in (row["centre_id"], row["centre_parent_id"]) if c is not None),
     )
 
 

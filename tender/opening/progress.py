@@ -16,7 +16,9 @@ from uuid import UUID
 import asyncpg
 
 from accounts.model import Actor
-from accounts.permissions import Action, Resource, ResourceKind, require
+from accounts.permissions import Action, require
+from tender import access
+from tender.lifecycle import load
 from tender.opening import queries as opening_queries
 from tender.opening.decrypt import settle_parts
 from tender.opening.lot import (
@@ -142,7 +144,7 @@ async def open_commercial_stage(
     item 6: the others stay sealed). ``passed`` asks the evaluation (tender does not
     import it; the web layer composes both) after the host, lot and stage are checked;
     a bid not in the lot's freeze list is refused."""
-    require(actor, Action.HOST_OPENING, Resource(kind=ResourceKind.OPENING, id=str(tender_id)))
+    require(actor, Action.HOST_OPENING, access.resource(await load(conn, tender_id)))
     async with conn.transaction():
         found = await locked_lot(conn, tender_id, lot)
         if stage_of(found) != "technical":

@@ -15,9 +15,10 @@ from uuid import UUID
 import asyncpg
 
 from accounts.model import Actor
-from accounts.permissions import Action, Resource, ResourceKind, require
+from accounts.permissions import Action, require
 from signing.certs import subject_credit_code
 from signing.trust import TrustStore
+from tender import access
 from tender.errors import LotNotFound
 from tender.lifecycle import load
 from tender.opening import queries as opening_queries
@@ -130,8 +131,8 @@ async def answer_objection(
     conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str, objection_id: UUID, text: str
 ) -> Response:
     """The host answers an objection at the opening; the answer is recorded and logged."""
-    require(actor, Action.HOST_OPENING, Resource(kind=ResourceKind.OPENING, id=str(tender_id)))
     text = _text(text, "an answer")
+    require(actor, Action.HOST_OPENING, access.resource(await load(conn, tender_id)))
     async with conn.transaction():
         found = await locked_lot(conn, tender_id, lot)
         answered = await opening_queries.answer(

@@ -54,23 +54,25 @@ EVENTS = frozenset(
 )
 
 
-def hall_audiences(actor: Actor) -> frozenset[str]:
-    """Everyone signed in sees the hall's public events and their own answers; centre
-    staff also see the host's (the opening is public, Law 34)."""
+def hall_audiences(actor: Actor, *, host: bool) -> frozenset[str]:
+    """Everyone signed in sees the hall's public events and their own answers; the host
+    (staff of the tender's centre, ``access.is_host``) also sees the host's — the bond
+    checks say who bid (the opening is public, Law 34; the bonds are not)."""
     found = {EVERYONE, user_audience(actor.user_id)}
-    if actor.has_role(Role.CENTRE_STAFF):
+    if host:
         found.add(HOST)
     return frozenset(found)
 
 
-def refuse_unless_allowed(actor: Actor, command: str, *, party: bool) -> None:
-    """Refuse a command the actor may not give; ``party``: a party to this lot's opening."""
+def refuse_unless_allowed(actor: Actor, command: str, *, party: bool, host: bool) -> None:
+    """Refuse a command the actor may not give; ``party``: a party to this lot's opening;
+    ``host``: staff of the tender's centre (``access.is_host``)."""
     if COMMANDS[command] == PARTIES and not party:
         raise HallCommandRefused(
             "only the lot's bidders, its opening officials, the tender's agency and "
             "tenderer, its supervisors and the host may ask for the status"
         )
-    if COMMANDS[command] == HOST and not actor.has_role(Role.CENTRE_STAFF):
+    if COMMANDS[command] == HOST and not host:
         raise HallCommandRefused(f"only the host may {command!r}")
 
 
@@ -180,7 +182,8 @@ class OpeningHall:
         self, conn: asyncpg.Connection, actor: Actor, session: LiveSession
     ) -> frozenset[str] | None:
         """Everyone signed in watches (hall_audiences)."""
-        return hall_audiences(actor)
+        tender_id, _ = parse_subject(session.subject_id)
+        return hall_audiences(actor, host=access.is_host(actor, await load(conn, tender_id)))
 
     async def handle(
         self, conn: asyncpg.Connection, actor: Actor, session: LiveSession, command: Command
@@ -189,12 +192,14 @@ class OpeningHall:
         tender_id, lot = parse_subject(session.subject_id)
         if command.type not in COMMANDS:
             raise HallCommandRefused(f"the opening hall has no command {command.type!r}")
+        tender = await load(conn, tender_id)
+        host = access.is_host(actor, tender)
         if command.type == STATUS:
-            party = await may_ask_status(conn, actor, await load(conn, tender_id), lot)
-            refuse_unless_allowed(actor, STATUS, party=party)
+            party = await may_ask_status(conn, actor, tender, lot)
+            refuse_unless_allowed(actor, STATUS, party=party, host=host)
             data = await snapshot(conn, tender_id, lot, self._opening())
             return [Emit(kind="hall.status", data=data, audience=user_audience(actor.user_id))]
-        refuse_unless_allowed(actor, command.type, party=False)
+        refuse_unless_allowed(actor, command.type, party=False, host=host)
         if command.type == "bond_check":
             return [Emit(kind="bonds.checked", data=await self._bonds(conn, tender_id, lot))]
         done = await opening_progress.advance(conn, tender_id, lot, opening=self._opening())

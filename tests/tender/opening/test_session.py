@@ -17,7 +17,7 @@ import pytest
 
 from accounts.model import Actor, Role, RoleGrant
 from live.kinds import LiveKind, UndeclaredEmit, check_emits, registry
-from live.model import Emit, LiveSession
+from live.model import Emit
 from tender.errors import HallCommandRefused, TenderNotFound
 from tender.opening import session as hall
 from tender.opening.lot import Opening
@@ -44,39 +44,31 @@ def test_everyone_signed_in_watches_and_sees_their_own_answers() -> None:
     """A bidder, an expert, an official: the public events and their own answers."""
     for role in (Role.BIDDER, Role.EXPERT, Role.OPENING_OFFICIAL, Role.SUPERVISOR):
         who = actor(role)
-        assert hall.hall_audiences(who) == {"all", f"user:{who.user_id}"}, role
+        assert hall.hall_audiences(who, host=False) == {"all", f"user:{who.user_id}"}, role
 
 
-def test_centre_staff_also_see_the_hosts_events() -> None:
+def test_the_host_also_sees_the_hosts_events() -> None:
+    """The tender's centre's staff (tests/tender/test_access.py: who that is)."""
     staff = actor(Role.CENTRE_STAFF)
-    assert hall.hall_audiences(staff) == {"all", f"user:{staff.user_id}", hall.HOST}
-
-
-async def test_the_kind_answers_with_the_halls_audiences() -> None:
-    """The kind's audiences are the rule's, for any session of the hall (no query)."""
-    staff = actor(Role.CENTRE_STAFF)
-    session = LiveSession(
-        id=uuid4(), kind=hall.KIND, subject_id=f"{uuid4()}/1", last_seq=0, closed_at=None
-    )
-    conn = cast(asyncpg.Connection, None)
-    assert await KIND.audiences(conn, staff, session) == hall.hall_audiences(staff)
+    assert hall.hall_audiences(staff, host=True) == {"all", f"user:{staff.user_id}", hall.HOST}
 
 
 def test_only_the_openings_parties_ask_for_the_status() -> None:
     """A watcher who is not a party is refused; a party (whatever its role) is not."""
     with pytest.raises(HallCommandRefused) as refused:
-        hall.refuse_unless_allowed(actor(Role.BIDDER), "status", party=False)
+        hall.refuse_unless_allowed(actor(Role.BIDDER), "status", party=False, host=False)
     assert refused.value.code == "opening_hall_command_refused"
-    hall.refuse_unless_allowed(actor(Role.BIDDER), "status", party=True)
+    hall.refuse_unless_allowed(actor(Role.BIDDER), "status", party=True, host=False)
 
 
 @pytest.mark.parametrize("command", ["bond_check", "advance"])
 def test_only_the_host_checks_bonds_and_moves_the_opening_on(command: str) -> None:
-    """Being a party is not enough: only centre staff host."""
-    for role in (Role.BIDDER, Role.OPENING_OFFICIAL, Role.SUPERVISOR, Role.AGENCY):
+    """Being a party is not enough, nor holding the centre staff role: only the host."""
+    for role in (Role.BIDDER, Role.OPENING_OFFICIAL, Role.SUPERVISOR, Role.AGENCY,
+                 Role.CENTRE_STAFF):  # fmt: skip
         with pytest.raises(HallCommandRefused):
-            hall.refuse_unless_allowed(actor(role), command, party=True)
-    hall.refuse_unless_allowed(actor(Role.CENTRE_STAFF), command, party=False)
+            hall.refuse_unless_allowed(actor(role), command, party=True, host=False)
+    hall.refuse_unless_allowed(actor(Role.CENTRE_STAFF), command, party=False, host=True)
 
 
 def test_the_hall_declares_its_commands_events_and_audiences() -> None:
