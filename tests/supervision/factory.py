@@ -198,11 +198,12 @@ async def a_venue(conn: asyncpg.Connection, venue_id: str, region: str) -> str:
 
 async def evaluation_draw(
     conn: asyncpg.Connection, people: People, made: Made, *, starts: dt.datetime,
-    venues: tuple[str, ...],
+    venues: tuple[str, ...], department: Organisation | None = None,
 ) -> str:  # fmt: skip
     """A completed evaluation draw of the lot with its drawn venues."""
     draw_id = f"d{next(_codes)}"
     code = new_credit_code()
+    department = department or people.department
     await conn.execute(
         "INSERT INTO draws (id, tender_id, lot, purpose, project_id, agency_id, department_id,"
         " tenderer, agency_code, department_code, session_start, session_end, categories,"
@@ -210,7 +211,7 @@ async def evaluation_draw(
         " VALUES ($1, $2, '1', 'evaluation', $2, $3, $4, $5, $5, $5, $6::timestamptz,"
         " $6::timestamptz + interval '4 hours',"
         " '[]', ARRAY['supervisor'], '{}', 'complete', $7, $8, '{}')",
-        draw_id, str(made.id).replace("-", ""), people.agency.id, people.department.id, code,
+        draw_id, str(made.id).replace("-", ""), people.agency.id, department.id, code,
         starts, people.staff.user_id, os.urandom(32),
     )  # fmt: skip
     for i, venue in enumerate(venues):
@@ -223,9 +224,9 @@ async def evaluation_draw(
 
 
 async def expert_service(
-    conn: asyncpg.Connection, expert_id: str, region: str, served_on: dt.date
+    conn: asyncpg.Connection, expert_id: str, region: str, served_on: dt.date, draw_id: str
 ) -> None:
-    """An expert of ``region`` who served on a committee on ``served_on``."""
+    """An expert of ``region`` who served on the committee of ``draw_id`` on ``served_on``."""
     exists = await conn.fetchval("SELECT 1 FROM experts WHERE id = $1", expert_id)
     if not exists:
         await conn.execute(
@@ -237,5 +238,5 @@ async def expert_service(
     await conn.execute(
         "INSERT INTO expert_services (expert_id, draw_id, tenderer, served_on)"
         " VALUES ($1, $2, $3, $4)",
-        expert_id, f"s{next(_codes)}", new_credit_code(), served_on,
+        expert_id, draw_id, new_credit_code(), served_on,
     )  # fmt: skip
