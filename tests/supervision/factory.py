@@ -13,15 +13,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import json
 import os
 from uuid import UUID
 
 import asyncpg
 
 from accounts.model import Actor, Organisation, OrgKind, Role
+from tender.codec import evaluation_to_json
 from tests.accounts.factory import actor_for, make_organisation, make_user, new_credit_code
+from tests.tender.kit import lowest_price
 
 _codes = itertools.count(1)
+# A valid evaluation method (tender/codec.py), so the platform's jobs read these lots.
+LOWEST_PRICE = json.dumps(evaluation_to_json(lowest_price()))
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -84,7 +89,7 @@ VALUES ($1, $2, $3, $4, $5, $6, 'open') RETURNING id
 INSERT_LOT = """
 INSERT INTO tender_lots (tender_id, number, title, estimated_price_fen, price_ceiling_fen,
     bond_fen, evaluation)
-VALUES ($1, '1', '标段1', $2, $2, 0, '{}') RETURNING id
+VALUES ($1, '1', '标段1', $2, $2, 0, $3::jsonb) RETURNING id
 """
 PUBLISH = """
 UPDATE tenders SET status = $2, code = $3, published_at = $4::timestamptz, policies = '{}',
@@ -114,7 +119,7 @@ async def a_tender(
         INSERT_DRAFT, (agency or people.agency).id, (tenderer or people.tenderer).id,
         (department or people.department).id, people.staff.user_id, title, category,
     )  # fmt: skip
-    lot_id = await conn.fetchval(INSERT_LOT, tender_id, estimate_fen)
+    lot_id = await conn.fetchval(INSERT_LOT, tender_id, estimate_fen, LOWEST_PRICE)
     kind = {"works": "GC", "goods": "HW", "services": "FW"}[category]
     code = f"XC-{published_at.year}-{kind}-{next(_codes) + 900000:06d}"
     await conn.execute(PUBLISH, tender_id, status, code, published_at.replace(microsecond=0))

@@ -24,10 +24,13 @@ async def demo_history(conn: asyncpg.Connection, people: People) -> None:
     main = await f.a_venue(conn, "xc-main", "341802")
     langxi = await f.a_venue(conn, "xc-langxi", "341821")
     hefei = await f.a_venue(conn, "hf-1", "340102")
-    a = await f.a_tender(conn, people, published_at=cst(2026, 3, 2), estimate_fen=1_000_000 * YUAN)
+    a = await f.a_tender(
+        conn, people, published_at=cst(2026, 3, 2), estimate_fen=1_000_000 * YUAN,
+        status="awarded",
+    )  # fmt: skip
     b = await f.a_tender(
         conn, people, published_at=cst(2026, 3, 10), category="goods",
-        tenderer=people.county_tenderer, estimate_fen=500_000 * YUAN,
+        tenderer=people.county_tenderer, estimate_fen=500_000 * YUAN, status="awarded",
     )  # fmt: skip
     c = await f.a_tender(
         conn, people, published_at=cst(2026, 3, 20), category="services",
@@ -36,7 +39,7 @@ async def demo_history(conn: asyncpg.Connection, people: People) -> None:
     d = await f.a_tender(
         conn, people, published_at=cst(2026, 5, 5), department=people.other_department,
         tenderer=people.county_tenderer, estimate_fen=2_000_000 * YUAN,
-        agency=people.other_agency,
+        agency=people.other_agency, status="awarded",
     )  # fmt: skip
     await f.award(conn, people, a, price_fen=900_000 * YUAN, decided_at=cst(2026, 4, 11))
     await f.award(conn, people, b, price_fen=475_000 * YUAN, decided_at=cst(2026, 4, 9))
