@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -43,6 +44,7 @@ PER = ("count", "tender")
 SHIPPED = Path(__file__).with_name("assessment.json")
 _TOP = {"version", "base", "min", "max", "terms", "grades"}
 _CENT = Decimal("0.01")
+_VERSION = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -134,8 +136,8 @@ def parse_formula(raw: Any) -> Formula:
         unknown = sorted(set(raw) - _TOP) or sorted(_TOP - set(raw))
         raise _invalid(f"the formula has exactly {', '.join(sorted(_TOP))}", field=unknown[0])
     version = raw["version"]
-    if not isinstance(version, str) or not 1 <= len(version) <= 64:
-        raise _invalid("version is 1-64 characters", field="version")
+    if not isinstance(version, str) or not _VERSION.fullmatch(version):
+        raise _invalid("version is 1-64 of A-Z a-z 0-9 . _ -", field="version")
     base, low, high = (_number(raw[k], k) for k in ("base", "min", "max"))
     if low > high:
         raise _invalid("min is at most max", field="min")

@@ -46,6 +46,7 @@ def test_a_formula_with_an_unknown_term_is_refused_naming_it() -> None:
         (lambda r: r["grades"].pop(), "grades"),
         (lambda r: r["terms"].append(dict(r["terms"][0])), "terms"),
         (lambda r: r.update(min=200), "min"),
+        (lambda r: r.update(version="评价 v1"), "version"),
     ],
 )
 def test_a_formula_breaking_its_shape_is_refused(change: Any, field: str) -> None:
