@@ -9,6 +9,7 @@ import pytest
 
 from tests.accounts.factory import PASSWORD
 from tests.supervision.factory import People, make_people
+from tests.web.test_auth import bearer, login
 
 
 @pytest.fixture(name="people")
@@ -20,8 +21,4 @@ async def fixture_people(pool: asyncpg.Pool) -> People:
 
 async def token(client: httpx.AsyncClient, username: str) -> dict[str, str]:
     """The Authorization header of a fresh session of ``username``."""
-    response = await client.post(
-        "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+    return bearer(await login(client, username))

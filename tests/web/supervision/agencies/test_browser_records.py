@@ -9,22 +9,18 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.supervision.factory import People
+from tests.web.signing_js.kit import sign_in as sign_in_page
 from tests.web.supervision.kit import fixture_people
 
 __all__ = ["fixture_people"]
 
 
 async def sign_in(browser: Any, server: LiveServer, username: str) -> Any:
-    context = await browser.new_context()
-    page = await context.new_page()
-    await page.goto(f"{server.url}/login")
-    await page.fill("#username", username)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{server.url}/home")
+    """A page of a new browser context, signed in as ``username``."""
+    page = await (await browser.new_context()).new_page()
+    await sign_in_page(page, server.url, username)
     return page
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.supervision.factory import People
 from tests.supervision.statistics.kit import demo_history
+from tests.web.signing_js.kit import sign_in
 from tests.web.supervision.kit import fixture_people
 
 __all__ = ["fixture_people"]
@@ -41,11 +41,7 @@ async def test_the_centre_reads_the_dashboard_with_charts_and_csv_exports(
         lambda r: failures.append(r.url) if r.status >= 400 and "favicon" not in r.url else None,
     )
     try:
-        await page.goto(f"{live_server.url}/login")
-        await page.fill("#username", people.staff.username)
-        await page.fill("#password", PASSWORD)
-        await page.click("button[type=submit]")
-        await page.wait_for_url(f"{live_server.url}/home")
+        await sign_in(page, live_server.url, people.staff.username)
         await page.goto(f"{live_server.url}/supervision/statistics?from=2026-01-01&to=2026-06-30")
         assert await page.get_attribute("html", "lang") == "zh-CN"
         assert "全部行业监督部门" in await page.inner_text("#scope")

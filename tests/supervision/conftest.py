@@ -1,4 +1,4 @@
-"""Fixtures of the agency records tests: a connection and the people (factory.py)."""
+"""Fixtures of the supervision tests: a connection and the people (factory.py)."""
 
 from __future__ import annotations
 
