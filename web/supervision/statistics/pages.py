@@ -34,7 +34,9 @@ def labeller(lang: str) -> Callable[[str], str]:
         if kind == "evaluation":
             return i18n_sv.translate(lang, f"sv.evaluation.{value}")
         if kind == "region":
-            region = DEFAULT_REGIONS.regions.get(value)
+            # A district of another city is named by its city (the shared pool's cities).
+            regions = DEFAULT_REGIONS.regions
+            region = regions.get(value) or regions.get(value[:4] + "00")
             if region is not None:
                 return region.name_zh if lang == i18n.DEFAULT_LANG else region.name_en
             return i18n_sv.translate(lang, "sv.region.unknown") if value == "unknown" else value

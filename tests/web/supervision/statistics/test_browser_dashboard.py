@@ -54,6 +54,12 @@ async def test_the_centre_reads_the_dashboard_with_charts_and_csv_exports(
             ("远程异地评标", "33.33"),
         ]
         assert (await bars(page, "agency-scores"))[0] == ("宣州项目管理有限公司", "100")
+        # A district of another city (340102, Hefei) is named by its city.
+        assert await bars(page, "expert-usage") == [
+            ("郎溪县", "3"),
+            ("宁国市", "2"),
+            ("合肥市", "1"),
+        ]
         box = await page.locator("section[data-chart='savings'] svg").bounding_box()
         assert box is not None
         assert box["width"] > 600
