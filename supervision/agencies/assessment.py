@@ -53,7 +53,9 @@ async def publish(
 ) -> list[db.Assessment]:
     """Score every registered agency for the period and publish the results at once."""
     start, end = period_bounds(first, last)
-    async with conn.transaction(isolation="serializable"):
+    # One snapshot for every fact; a second publication of the period meets the UNIQUE
+    # constraint (agency_assessment_published_conflict), whichever commits first.
+    async with conn.transaction(isolation="repeatable_read"):
         now = await database_now(conn)
         if end > now:
             raise AssessmentPeriodInvalid(

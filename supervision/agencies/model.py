@@ -310,6 +310,15 @@ def require_reader(actor: Actor, organisation_id: UUID) -> None:
         )
 
 
+def require_registry_reader(actor: Actor) -> None:
+    """The registry as a whole is read by centre staff and supervisors."""
+    if not (is_centre_staff(actor) or supervised_departments(actor)):
+        raise AgencyRecordForbidden(
+            "the agency registry is read by centre staff and supervisors",
+            details={"action": "list_agencies"},
+        )
+
+
 def inspecting_department(actor: Actor, wanted: UUID | None) -> UUID:
     """The department an inspection is opened for: ``wanted``, else the actor's only one."""
     departments = supervised_departments(actor)

@@ -44,6 +44,7 @@ from supervision.agencies.model import (
     inspecting_department,
     require_inspector,
     require_reader,
+    require_registry_reader,
     require_staff,
 )
 from tender.queries import database_now
@@ -185,7 +186,7 @@ async def record_finding(
 
 async def list_agencies(conn: asyncpg.Connection, actor: Actor) -> list[Registration]:
     """The registry (centre staff and supervisors)."""
-    require_reader(actor, UUID(int=0))
+    require_registry_reader(actor)
     return await queries.list_registrations(conn)
 
 

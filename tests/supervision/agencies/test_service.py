@@ -209,3 +209,15 @@ async def test_findings_are_recorded_and_the_record_shows_them_with_the_projects
         await service.agency_record(conn, people.bidder_user, agency)
     with pytest.raises(asyncpg.CheckViolationError):
         await conn.execute("UPDATE agency_inspection_findings SET severity = 'observation'")
+
+
+async def test_the_registry_is_read_by_centre_staff_and_supervisors_only(
+    conn: asyncpg.Connection, people: People
+) -> None:
+    """An agency reads its own record, never the whole registry."""
+    agency = await registered(conn, people)
+    for reader in (people.staff, people.supervisor, people.other_supervisor):
+        assert [r.organisation_id for r in await service.list_agencies(conn, reader)] == [agency]
+    for outsider in (people.agent, people.bidder_user):
+        with pytest.raises(AgencyRecordForbidden):
+            await service.list_agencies(conn, outsider)

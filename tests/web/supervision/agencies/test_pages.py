@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from supervision.agencies.errors import AssessmentFormulaInvalid
-from supervision.agencies.formula import SHIPPED
+from supervision.agencies.formula import FACTS, SHIPPED
 from supervision.agencies.model import InspectionKind, Severity, StaffRole
+from supervision.statistics.model import CHARTS
 from tender.model import Category
 from tests.supervision.factory import People
 from tests.web.supervision.kit import fixture_people, token
@@ -35,14 +36,20 @@ def test_every_message_key_of_the_templates_is_translated() -> None:
         "sv.staff.role.": list(StaffRole),
         "sv.inspection.kind.": list(InspectionKind),
         "sv.finding.severity.": list(Severity),
-        "sv.fact.": [],
-        "sv.chart.": [],
+        "sv.fact.": list(FACTS),
+        "sv.chart.": list(CHARTS),
     }
     keys = {key for key in used if not key.endswith(".")}
     keys |= {prefix + str(v) for prefix in used & set(dynamic) for v in dynamic[prefix]}
     assert {key for key in used if key.endswith(".")} <= set(dynamic)
     assert sorted(k for k in keys if k not in i18n.catalogue()) == []
     assert all(i18n.has(f"td.category.{c}") for c in Category)
+    # Keys the statistics page builds in Python: units, evaluation kinds, the empty chart.
+    units = {"tenders", "percent", "days", "services", "score"}
+    built = {f"sv.unit.{u}" for u in units} | {"sv.evaluation.local", "sv.evaluation.remote"}
+    assert (
+        sorted(k for k in built | {"sv.stats.empty", "sv.region.unknown"} if not i18n.has(k)) == []
+    )
     assert all(len(texts) == 2 and all(texts) for texts in i18n.catalogue().values())
 
 
