@@ -19,17 +19,12 @@ import asyncpg
 
 from supervision.agencies.errors import AssessmentPublished
 
-# The platform's facts per registered agency. Alerts: every kind ending in "_overdue"
-# is a time limit not kept (tender/events.py AlertKind).
-# TODO(integrator, issue 14 merge): alerts move to supervision_alerts (CONTRACTS.md §1:
-# columns rule, tender_id, raised_at): read "supervision_alerts a ... a.rule LIKE" there.
-FACTS = r"""
+# The platform's facts per registered agency (overdue alerts and complaints upheld are
+# read apart: their tables come with issue 14's other helpers).
+FACTS = """
 SELECT r.organisation_id,
     (SELECT count(*) FROM tenders t WHERE t.agency_id = r.organisation_id
         AND t.published_at >= $1 AND t.published_at < $2) AS tenders_handled,
-    (SELECT count(*) FROM tender_alerts a JOIN tenders t ON t.id = a.tender_id
-        WHERE t.agency_id = r.organisation_id AND a.kind LIKE '%\_overdue'
-        AND a.raised_at >= $1 AND a.raised_at < $2) AS overdue_alerts,
     (SELECT count(*) FROM candidate_objections o JOIN tenders t ON t.id = o.tender_id
         WHERE t.agency_id = r.organisation_id AND o.upheld
         AND o.answered_at >= $1 AND o.answered_at < $2) AS objections_upheld,
@@ -65,6 +60,29 @@ WHERE c.decision = 'upheld' AND c.decided_at >= $1 AND c.decided_at < $2
 GROUP BY t.agency_id
 """
 
+# Time limits not kept: every alert kind ending in "_overdue" (tender/events.py
+# AlertKind). Alerts move from tender_alerts to supervision_alerts (CONTRACTS.md §1:
+# rule, tender_id, raised_at); whichever table the database has is read.
+# TODO(integrator, issue 14 merge): keep only OVERDUE_ALERTS_SUPERVISION once
+# supervision_alerts replaces tender_alerts on main.
+SUPERVISION_ALERTS_PRESENT = "SELECT to_regclass('supervision_alerts') IS NOT NULL"
+OVERDUE_ALERTS_SUPERVISION = r"""
+SELECT t.agency_id, count(*) AS n FROM supervision_alerts a JOIN tenders t ON t.id = a.tender_id
+WHERE a.rule LIKE '%\_overdue' AND a.raised_at >= $1 AND a.raised_at < $2
+GROUP BY t.agency_id
+"""
+OVERDUE_ALERTS_TENDER = r"""
+SELECT t.agency_id, count(*) AS n FROM tender_alerts a JOIN tenders t ON t.id = a.tender_id
+WHERE a.kind LIKE '%\_overdue' AND a.raised_at >= $1 AND a.raised_at < $2
+GROUP BY t.agency_id
+"""
+
+
+async def _per_agency(
+    conn: asyncpg.Connection, query: str, start: datetime, end: datetime
+) -> dict[UUID, int]:
+    return {r["agency_id"]: int(r["n"]) for r in await conn.fetch(query, start, end)}
+
 
 async def facts(
     conn: asyncpg.Connection, start: datetime, end: datetime, first: date, last: date
@@ -76,10 +94,12 @@ async def facts(
     }
     upheld: dict[UUID, int] = {}
     if await conn.fetchval(COMPLAINTS_PRESENT):
-        upheld = {
-            r["agency_id"]: int(r["n"]) for r in await conn.fetch(COMPLAINTS_UPHELD, start, end)
-        }
+        upheld = await _per_agency(conn, COMPLAINTS_UPHELD, start, end)
+    moved = await conn.fetchval(SUPERVISION_ALERTS_PRESENT)
+    alerts = OVERDUE_ALERTS_SUPERVISION if moved else OVERDUE_ALERTS_TENDER
+    overdue = await _per_agency(conn, alerts, start, end)
     for agency, values in found.items():
+        values["overdue_alerts"] = overdue.get(agency, 0)
         values["complaints_upheld"] = upheld.get(agency, 0)
     return found
 
