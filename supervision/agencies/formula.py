@@ -79,6 +79,21 @@ class Formula:
         clamped = min(max(total, self.minimum), self.maximum)
         return clamped.quantize(_CENT, rounding=ROUND_HALF_UP)
 
+    def as_json(self) -> dict[str, Any]:
+        """The formula in its JSON shape (numbers as JSON numbers), as published."""
+
+        def number(value: Decimal) -> int | float:
+            return int(value) if value == value.to_integral_value() else float(value)
+
+        return {
+            "version": self.version, "base": number(self.base),
+            "min": number(self.minimum), "max": number(self.maximum),
+            "terms": [
+                {"fact": t.fact, "weight": number(t.weight), "per": t.per} for t in self.terms
+            ],
+            "grades": [{"at_least": number(a), "grade": g} for a, g in self.grades],
+        }  # fmt: skip
+
     def grade(self, score: Decimal) -> str:
         """The grade of a score (the grades cover every score from ``minimum``)."""
         return next(grade for at_least, grade in self.grades if score >= at_least)

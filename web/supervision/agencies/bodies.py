@@ -131,6 +131,26 @@ class AssessmentList(Model, frozen=True, kw_only=True):
     items: list[AssessmentBody]
 
 
+class FormulaTerm(Model, frozen=True, kw_only=True):
+    fact: str
+    weight: int | float
+    per: str
+
+
+class FormulaGrade(Model, frozen=True, kw_only=True):
+    at_least: int | float
+    grade: str
+
+
+class FormulaBody(Model, frozen=True, kw_only=True):
+    version: str
+    base: int | float
+    min: int | float
+    max: int | float
+    terms: list[FormulaTerm]
+    grades: list[FormulaGrade]
+
+
 class AssessmentCreate(Model, frozen=True, kw_only=True):
     period_start: date
     period_end: date

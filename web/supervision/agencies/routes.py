@@ -103,6 +103,10 @@ async def published_assessments(request: Request) -> b.AssessmentList:
     return b.AssessmentList(items=[b.assessment_body(a) for a in found])
 
 
+async def formula(request: Request) -> Response:
+    return json_response(services(request).agency_formula.as_json())
+
+
 def route(method: str, path: str, handler: Handler, summary: str, **extra: Any) -> ApiRoute:
     """An ApiRoute of the supervision tag under /api/v1."""
     return ApiRoute(
@@ -144,6 +148,11 @@ ROUTES = [
         "POST", "/agency-assessments", publish_assessments,
         "Compute and publish a period's assessments (centre staff)",
         body=b.AssessmentCreate, response=b.AssessmentList, status=201,
+    ),
+    route(
+        "GET", "/agency-assessment-formula", formula,
+        "The assessment formula in force (public: results can be recomputed)", auth=False,
+        response=b.FormulaBody,
     ),
     route(
         "GET", "/agency-assessments", published_assessments,

@@ -3,9 +3,12 @@ nothing (docs/api-agencies.md)."""
 
 from __future__ import annotations
 
+import json
+
 import asyncpg
 import httpx
 
+from supervision.agencies.formula import SHIPPED
 from tests.supervision.factory import People
 from tests.web.supervision.kit import fixture_people, token
 
@@ -132,3 +135,10 @@ async def test_assessments_are_published_by_the_centre_and_read_by_anyone(
     assert page.status_code == 200
     assert "皖南招标代理有限公司" in page.text
     assert "代理机构服务质量评价结果" in page.text
+
+
+async def test_the_formula_in_force_is_public(client: httpx.AsyncClient) -> None:
+    """Anyone reads the formula the results were computed with: the shipped file."""
+    found = await client.get("/api/v1/agency-assessment-formula")
+    assert found.status_code == 200
+    assert found.json() == json.loads(SHIPPED.read_text(encoding="utf-8"))
