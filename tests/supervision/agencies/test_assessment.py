@@ -3,6 +3,7 @@ scored by the formula, published once for every registered agency (issue 14, ite
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 
@@ -153,3 +154,22 @@ async def test_overdue_alerts_are_read_from_supervision_alerts_once_they_move(
     results = await service.publish_assessments(conn, people.staff, FIRST, LAST, FORMULA)
     mine = next(a for a in results if a.organisation_id == people.agency.id)
     assert mine.facts["overdue_alerts"] == 2
+
+
+async def test_two_centre_staff_publishing_one_period_at_once_publish_it_once(
+    conn: asyncpg.Connection, people: People, pool: asyncpg.Pool
+) -> None:
+    """Two real connections race: one publishes, the other gets the 409 conflict."""
+    await register(conn, people)
+    async with pool.acquire() as first, pool.acquire() as second:
+
+        async def publish(c: asyncpg.Connection) -> object:
+            try:
+                return await service.publish_assessments(c, people.staff, FIRST, LAST, FORMULA)
+            except AssessmentPublished as refused:
+                return refused
+
+        outcomes = await asyncio.gather(publish(first), publish(second))
+    assert sorted(type(o).__name__ for o in outcomes) == ["AssessmentPublished", "list"]
+    assert await conn.fetchval("SELECT count(*) FROM agency_assessments") == 2
+    assert len(await entries(conn, "agency.assessments_published")) == 1
