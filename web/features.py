@@ -44,6 +44,10 @@ from web.opening import pages as opening_pages
 from web.opening import routes as opening
 from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
+from web.supervision.agencies import pages as agency_pages
+from web.supervision.agencies import routes as agencies
+from web.supervision.statistics import pages as statistics_pages
+from web.supervision.statistics import routes as statistics
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
@@ -82,6 +86,8 @@ def api_routes() -> list[ApiRoute]:
         *evaluation.ROUTES,
         *evaluation_sessions.ROUTES,
         *evaluation_records.ROUTES,
+        *agencies.ROUTES,
+        *statistics.ROUTES,
     ]
 
 
@@ -100,6 +106,8 @@ def page_routes() -> list[BaseRoute]:
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),
         *evaluation_room.routes(),
+        *agency_pages.routes(),
+        *statistics_pages.routes(),
     ]
 
 

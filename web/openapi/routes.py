@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from accounts.model import Role
+from supervision.statistics.model import CHARTS
 from web.http import JSON_TYPE, ApiRoute, ErrorBody, json_response
 
 PATH_PARAM = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::[a-z]+)?}")
@@ -47,6 +48,9 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "part_id": {"type": "string", "pattern": "^[0-9]{1,2}[.][0-9a-fA-F-]{36}[.][a-z]+$"},
     "part": {"type": "string", "enum": ["main", "technical", "commercial"]},
     "role": {"type": "string", "enum": sorted(str(r) for r in Role)},
+    "organisation_id": _UUID,  # issue 14: an agency's record
+    "inspection_id": _UUID,
+    "chart": {"type": "string", "enum": list(CHARTS)},  # docs/statistics.md
 }
 ID_SCHEMAS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("/api/v1/users/", _UUID),

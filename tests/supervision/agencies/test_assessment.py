@@ -1,0 +1,175 @@
+"""The service-quality assessment: platform facts of the period plus inspection findings,
+scored by the formula, published once for every registered agency (issue 14, item 1)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from decimal import Decimal
+
+import asyncpg
+import pytest
+
+from supervision.agencies import service
+from supervision.agencies.errors import (
+    AgencyRecordForbidden,
+    AssessmentPeriodInvalid,
+    AssessmentPublished,
+)
+from supervision.agencies.formula import SHIPPED, load_formula
+from supervision.agencies.model import FindingInput, InspectionInput, RegistrationInput
+from tests.supervision import factory as f
+from tests.supervision.factory import People, cst
+from tests.tender.world import entries
+
+FORMULA = load_formula(SHIPPED.read_text(encoding="utf-8"))
+FIRST, LAST = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+
+# The complaints table of issue 14's complaints helper, with the columns CONTRACTS.md §2
+# fixes, as a temporary table of this connection until that table is merged.
+COMPLAINTS = """
+CREATE TEMP TABLE complaints (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(), tender_id uuid NOT NULL,
+    complainant_id uuid NOT NULL, respondent_id uuid, matter text NOT NULL,
+    status text NOT NULL, decision text, decided_at timestamptz)
+"""
+
+
+async def register(conn: asyncpg.Connection, people: People) -> None:
+    for number, org in (("AH-001", people.agency), ("AH-002", people.other_agency)):
+        await service.register_agency(
+            conn, people.staff,
+            RegistrationInput(organisation_id=org.id, registration_number=number,
+                              registered_on=dt.date(2025, 1, 1)),
+        )  # fmt: skip
+
+
+async def history(conn: asyncpg.Connection, people: People) -> None:
+    """Agency A: two tenders, one amended, one overdue alert, one upheld objection, one
+    failed, one upheld complaint, a minor and a major finding; agency B one clean tender.
+    One more alert falls after the period and is not counted."""
+    one = await f.a_tender(conn, people, published_at=cst(2026, 3, 2))
+    two = await f.a_tender(conn, people, published_at=cst(2026, 3, 9), category="goods")
+    await f.a_tender(conn, people, published_at=cst(2026, 2, 1), agency=people.other_agency)
+    await f.amendment(conn, people, one, cst(2026, 3, 12))
+    await f.overdue_alert(conn, one, "candidates_publicity_overdue", cst(2026, 4, 20))
+    await f.overdue_alert(conn, one, "contract_overdue", cst(2026, 7, 20))
+    await f.upheld_objection(conn, people, one, cst(2026, 4, 25))
+    await f.failed(conn, two, cst(2026, 5, 6))
+    await conn.execute(COMPLAINTS)
+    await conn.execute(
+        "INSERT INTO complaints (tender_id, complainant_id, matter, status, decision, decided_at)"
+        " VALUES ($1, $2, 'other', 'decided', 'upheld', $3),"
+        " ($1, $2, 'other', 'decided', 'dismissed', $3)",
+        one.id, people.bidder.id, cst(2026, 5, 20),
+    )  # fmt: skip
+    inspection = await service.open_inspection(
+        conn, people.supervisor, people.agency.id,
+        InspectionInput(kind="planned", scheduled_on=dt.date(2026, 5, 10), subject="年度检查"),
+    )  # fmt: skip
+    for severity in ("minor", "major"):
+        await service.record_finding(
+            conn, people.supervisor, inspection.id,
+            FindingInput(severity=severity, description="问题", found_on=dt.date(2026, 5, 11)),
+        )  # fmt: skip
+
+
+async def test_the_assessment_scores_platform_facts_and_findings(
+    conn: asyncpg.Connection, people: People
+) -> None:
+    """Facts of the period are counted per agency and scored by the formula."""
+    await register(conn, people)
+    await history(conn, people)
+    results = await service.publish_assessments(conn, people.staff, FIRST, LAST, FORMULA)
+    by_name = {a.name: a for a in results}
+    a, b = by_name["皖南招标代理有限公司"], by_name["宣州项目管理有限公司"]
+    assert dict(a.facts) == {
+        "tenders_handled": 2, "overdue_alerts": 1, "objections_upheld": 1,
+        "complaints_upheld": 1, "documents_amended": 1, "failed_tenders": 1,
+        "findings_observation": 0, "findings_minor": 1, "findings_major": 1,
+    }  # fmt: skip
+    # 100 - 4 - 3 - 6 - 10 × 1/2 - 20 × 1/2 - 5 - 15 = 52
+    assert (a.score, a.grade) == (Decimal("52.00"), "D")
+    assert (b.score, b.grade) == (Decimal("100.00"), "A")
+    assert [x.name for x in results] == ["宣州项目管理有限公司", "皖南招标代理有限公司"]
+    [entry] = await entries(conn, "agency.assessments_published")
+    assert entry.data["formula_version"] == FORMULA.version
+    assert entry.data["scores"] == {
+        str(people.agency.id): "52.00",
+        str(people.other_agency.id): "100.00",
+    }
+    public = await service.published_assessments(conn, None, None, 10)
+    assert [x.score for x in public] == [Decimal("100.00"), Decimal("52.00")]
+
+
+async def test_a_period_is_published_once(conn: asyncpg.Connection, people: People) -> None:
+    """A second publication of the same period is a conflict; the first stands."""
+    await register(conn, people)
+    await service.publish_assessments(conn, people.staff, FIRST, LAST, FORMULA)
+    with pytest.raises(AssessmentPublished):
+        await service.publish_assessments(conn, people.staff, FIRST, LAST, FORMULA)
+    assert len(await entries(conn, "agency.assessments_published")) == 1
+
+
+async def test_a_period_not_yet_ended_or_reversed_is_refused(
+    conn: asyncpg.Connection, people: People
+) -> None:
+    """Only an ended period of at most 366 days is assessed; nothing is written."""
+    await register(conn, people)
+    today = dt.datetime.now(dt.UTC).date()
+    for first, last in ((today, today), (LAST, FIRST), (dt.date(2024, 1, 1), LAST)):
+        with pytest.raises(AssessmentPeriodInvalid):
+            await service.publish_assessments(conn, people.staff, first, last, FORMULA)
+    assert await conn.fetchval("SELECT count(*) FROM agency_assessments") == 0
+
+
+@pytest.mark.parametrize("who", ["supervisor", "agent"])
+async def test_only_centre_staff_publish_assessments(
+    conn: asyncpg.Connection, people: People, who: str
+) -> None:
+    """The centre publishes; others are refused before anything is read."""
+    await register(conn, people)
+    with pytest.raises(AgencyRecordForbidden):
+        await service.publish_assessments(conn, getattr(people, who), FIRST, LAST, FORMULA)
+
+
+async def test_overdue_alerts_are_read_from_supervision_alerts_once_they_move(
+    conn: asyncpg.Connection, people: People
+) -> None:
+    """With supervision_alerts present (CONTRACTS.md §1: rule, tender_id, raised_at), the
+    assessment counts its *_overdue rules; until then tender_alerts' kinds."""
+    await register(conn, people)
+    made = await f.a_tender(conn, people, published_at=cst(2026, 3, 2))
+    await f.overdue_alert(conn, made, "contract_overdue", cst(2026, 4, 1))
+    await conn.execute(
+        "CREATE TEMP TABLE supervision_alerts (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),"
+        " rule text NOT NULL, subject text NOT NULL, tender_id uuid, raised_at timestamptz)"
+    )
+    await conn.execute(
+        "INSERT INTO supervision_alerts (rule, subject, tender_id, raised_at) VALUES"
+        " ('archive_overdue', 'a', $1, $2), ('procedure_report_overdue', 'b', $1, $2),"
+        " ('bond_account_shared', 'c', $1, $2)",
+        made.id, cst(2026, 5, 1),
+    )  # fmt: skip
+    results = await service.publish_assessments(conn, people.staff, FIRST, LAST, FORMULA)
+    mine = next(a for a in results if a.organisation_id == people.agency.id)
+    assert mine.facts["overdue_alerts"] == 2
+
+
+async def test_two_centre_staff_publishing_one_period_at_once_publish_it_once(
+    conn: asyncpg.Connection, people: People, pool: asyncpg.Pool
+) -> None:
+    """Two real connections race: one publishes, the other gets the 409 conflict."""
+    await register(conn, people)
+    async with pool.acquire() as first, pool.acquire() as second:
+
+        async def publish(c: asyncpg.Connection) -> object:
+            try:
+                return await service.publish_assessments(c, people.staff, FIRST, LAST, FORMULA)
+            except AssessmentPublished as refused:
+                return refused
+
+        outcomes = await asyncio.gather(publish(first), publish(second))
+    assert sorted(type(o).__name__ for o in outcomes) == ["AssessmentPublished", "list"]
+    assert await conn.fetchval("SELECT count(*) FROM agency_assessments") == 2
+    assert len(await entries(conn, "agency.assessments_published")) == 1

@@ -1,0 +1,137 @@
+"""Rendering of the supervision pages (agencies, assessments, statistics): templates
+under web/templates/supervision/, Chinese first, English through the switch, forms
+posted with the session's CSRF token (web/auth.py); a refusal renders its code and
+message. No inline script or style (the CSP)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import jinja2
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from accounts.errors import Unauthenticated
+from accounts.model import Actor
+from signing.errors import EtenderError
+from web import i18n
+from web.auth import csrf_token_for, current_actor, session_token
+from web.db.database import acquire
+from web.errormap import status_for
+from web.errors import RequestInvalid
+from web.http import SECURITY_HEADERS, refuse_nul_fields
+from web.pdf.tender_notice import local
+from web.services import services
+from web.supervision.agencies import i18n as i18n_sv
+
+Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("web", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENV.filters["local"] = local
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a supervision page in the request's language, with security headers."""
+    lang = i18n.negotiate(request)
+
+    def translate(key: str, **params: Any) -> str:
+        return i18n_sv.translate(lang, key, **{k: str(v) for k, v in params.items()})
+
+    token = session_token(request)
+    actor: Actor | None = context.setdefault("actor", None)
+    html = _ENV.get_template(f"supervision/{template}").render(
+        roles={str(r) for r in actor.roles} if actor is not None else set(),
+        t=translate, has=i18n_sv.has, lang=lang, languages=i18n.LANGUAGES,
+        path=request.url.path, csrf_token=csrf_token_for(token) if token else None,
+        **context,
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:
+    """The error page of a refused request (its code, message and status)."""
+    return render(
+        request, "error.html", status_for(error), actor=actor, code=error.code,
+        message=error.message, back=request.headers.get("referer", "/home"),
+    )  # fmt: skip
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+async def public_actor(request: Request, conn: asyncpg.Connection) -> Actor | None:
+    """The signed-in actor if any (public pages show the same to everyone)."""
+    try:
+        return await current_actor(request, conn)
+    except Unauthenticated:
+        return None
+
+
+def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
+    """Sign-in required; a refused operation renders its error, nothing changed."""
+
+    async def endpoint(request: Request) -> Response:
+        async with acquire(services(request).pools.main) as conn:
+            try:
+                actor = await current_actor(request, conn)
+            except EtenderError as bad:  # a form without the session's CSRF token
+                return refused(request, None, bad)
+            if actor is None:
+                return redirect("/login")
+            try:
+                return await handler(request, conn, actor)
+            except EtenderError as bad:
+                return refused(request, actor, bad)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+async def form_of(request: Request) -> FormData:
+    return await refuse_nul_fields(await request.form())
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def date_field(form: FormData, name: str) -> date:
+    try:
+        return date.fromisoformat(text(form, name))
+    except ValueError:
+        raise RequestInvalid(f"'{name}' is a date, YYYY-MM-DD", details={"field": name}) from None
+
+
+def optional_uuid(form: FormData, name: str) -> UUID | None:
+    raw = text(form, name)
+    try:
+        return UUID(raw) if raw else None
+    except ValueError:
+        raise RequestInvalid(f"'{name}' must be a UUID", details={"field": name}) from None
+
+
+def required_uuid(form: FormData, name: str) -> UUID:
+    found = optional_uuid(form, name)
+    if found is None:
+        raise RequestInvalid(f"'{name}' is required", details={"field": name})
+    return found
+
+
+def path_id(request: Request, name: str) -> UUID:
+    try:
+        return UUID(request.path_params[name])
+    except ValueError:
+        raise RequestInvalid(f"'{name}' must be a UUID", details={"param": name}) from None
