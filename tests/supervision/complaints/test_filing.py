@@ -1,0 +1,168 @@
+"""Filing a complaint (Reg. 60): by a party, a matter named, an objection first for the
+matters of Reg. 22/44/54, signed by the complainant's registered certificate, logged;
+a later one filed but marked late. Refusals change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import asyncpg
+import pytest
+
+from signing.cms import sign_detached
+from supervision.complaints import service
+from supervision.complaints.errors import (
+    ComplaintMatterRequired,
+    ComplaintNotAParty,
+    ComplaintObjectionPending,
+    ComplaintObjectionRequired,
+    ComplaintSignerNotRegistered,
+    ComplaintStatementInvalid,
+)
+from supervision.complaints.model import Matter, Status
+from supervision.complaints.statements import complaint_statement
+from tests.supervision.complaints.kit import (
+    POLICY,
+    complaint_body,
+    file,
+    filed_complaint,
+    footprint,
+    objected,
+    today,
+)
+from tests.tender.results.kit import Closed
+from tests.tender.world import entries
+
+
+async def test_a_candidate_complains_after_its_answered_objection(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """Stored with the exact signed bytes, in time, against the agency; logged."""
+    filed = await filed_complaint(conn, closed, 2)
+    assert filed.matter is Matter.CANDIDATES
+    assert filed.status is Status.FILED
+    assert (filed.late, filed.decision) == (False, None)
+    assert filed.complainant_id == closed.candidates[1].bidder_id
+    assert filed.respondent_id == closed.world.agency_org.id
+    assert filed.department_id == closed.department_id
+    assert filed.filing_due > filed.filed_at
+    [entry] = await entries(conn, "complaint.filed")
+    assert entry.data["complaint_id"] == str(filed.id)
+    assert (entry.data["matter"], entry.data["regulation"]) == ("candidates", "Reg. 54")
+    assert (entry.data["party"], entry.data["late"]) == ("bid", False)
+    signed, _ = await service.signed_statement(conn, closed.bidder(2), filed.id, 0)
+    assert signed.startswith(b'{"complainant":')
+
+
+async def test_a_complaint_after_the_10_days_is_filed_but_marked_late(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    objection, _ = await objected(conn, closed, 2)
+    known = await today(conn) - dt.timedelta(days=40)
+    body = complaint_body(
+        closed, 2, matter="candidates", objection_id=str(objection.id), known_on=known
+    )
+    filed = await file(conn, closed, 2, body)
+    assert filed.late is True
+    assert filed.filed_at > filed.filing_due
+    [entry] = await entries(conn, "complaint.filed")
+    assert entry.data["late"] is True
+
+
+async def test_another_matter_needs_no_objection(conn: asyncpg.Connection, closed: Closed) -> None:
+    signed = complaint_body(closed, 3, matter="other", objection_id="", known_on=await today(conn))
+    filed = await file(conn, closed, 3, signed)
+    assert (filed.matter, filed.objection_id, filed.respondent_id) == (Matter.OTHER, None, None)
+
+
+async def test_someone_not_a_party_is_refused_and_nothing_changes(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """The other agency neither downloaded the documents nor bid."""
+    before = await footprint(conn)
+    actor = closed.other_agency
+    body = complaint_statement(
+        tender=str(closed.tender_id), complainant="91341800MA2TEST00X",
+        department=closed.world.department.credit_code, matter="other", objection="",
+        known_on=(await today(conn)).isoformat(), text="不是当事人",
+    )  # fmt: skip
+    who = closed.agency_identity
+    with pytest.raises(ComplaintNotAParty) as raised:
+        await service.file_complaint(
+            conn, actor, closed.tender_id, statement=body,
+            signature=sign_detached(body, who.certificate, who.key), setup=closed.setup(),
+            policy=POLICY,
+        )  # fmt: skip
+    assert raised.value.status == 403
+    assert await footprint(conn) == before
+
+
+@pytest.mark.parametrize("matter", ["", "price", None])
+async def test_no_matter_named_is_refused_and_nothing_changes(
+    conn: asyncpg.Connection, closed: Closed, matter: str | None
+) -> None:
+    before = await footprint(conn)
+    body = complaint_body(
+        closed, 2, matter=matter or "", objection_id="", known_on=await today(conn)
+    )
+    if matter is None:  # the key is missing altogether
+        body["statement"] = body["statement"].replace(b'"matter":"",', b"")
+    with pytest.raises(ComplaintMatterRequired) as raised:
+        await file(conn, closed, 2, body)
+    assert raised.value.code == "complaint_matter_required"
+    assert await footprint(conn) == before
+
+
+@pytest.mark.parametrize("matter", ["documents", "opening", "candidates"])
+async def test_a_reg_22_44_54_matter_without_an_objection_first_is_refused(
+    conn: asyncpg.Connection, closed: Closed, matter: str
+) -> None:
+    before = await footprint(conn)
+    body = complaint_body(closed, 2, matter=matter, objection_id="", known_on=await today(conn))
+    with pytest.raises(ComplaintObjectionRequired) as raised:
+        await file(conn, closed, 2, body)
+    assert raised.value.details["matter"] == matter  # type: ignore[index]
+    assert await footprint(conn) == before
+
+
+async def test_an_objection_of_another_matter_or_bidder_does_not_count(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """Rank 2's objection to the candidates is neither a documents objection nor rank 3's."""
+    objection, _ = await objected(conn, closed, 2)
+    before = await footprint(conn)
+    for rank, matter in ((2, "documents"), (3, "candidates")):
+        body = complaint_body(
+            closed, rank, matter=matter, objection_id=str(objection.id), known_on=await today(conn)
+        )
+        with pytest.raises(ComplaintObjectionRequired):
+            await file(conn, closed, rank, body)
+    assert await footprint(conn) == before
+
+
+async def test_a_complaint_waits_for_the_objections_answer(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    objection, _ = await objected(conn, closed, 2, answered=False)
+    before = await footprint(conn)
+    body = complaint_body(
+        closed, 2, matter="candidates", objection_id=str(objection.id), known_on=await today(conn)
+    )
+    with pytest.raises(ComplaintObjectionPending) as raised:
+        await file(conn, closed, 2, body)
+    assert raised.value.status == 409
+    assert await footprint(conn) == before
+
+
+async def test_a_statement_signed_by_another_organisation_is_refused(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    body = complaint_body(closed, 2, matter="other", objection_id="", known_on=await today(conn))
+    other = closed.bidder_identity(3)
+    body["signature"] = sign_detached(body["statement"], other.certificate, other.key)
+    before = await footprint(conn)
+    with pytest.raises(ComplaintSignerNotRegistered):
+        await file(conn, closed, 2, body)
+    with pytest.raises(ComplaintStatementInvalid):  # names rank 2, filed by rank 3
+        await file(conn, closed, 3, body)
+    assert await footprint(conn) == before
