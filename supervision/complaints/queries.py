@@ -158,10 +158,10 @@ async def open_complaints(conn: asyncpg.Connection) -> list[Complaint]:
 
 
 MOVE_COMPLAINT = f"""
-UPDATE complaints SET status = $2, decision = $3,
-    decided_at = CASE WHEN $3::text IS NULL THEN NULL ELSE $4 END,
-    accepted_at = CASE WHEN $2 = 'accepted' THEN $4 ELSE accepted_at END
-WHERE id = $1 AND status = $5
+UPDATE complaints SET status = $2::text, decision = $3::text,
+    decided_at = CASE WHEN $3::text IS NULL THEN NULL ELSE $4::timestamptz END,
+    accepted_at = CASE WHEN $2::text = 'accepted' THEN $4::timestamptz ELSE accepted_at END
+WHERE id = $1 AND status = $5::text
 RETURNING {_COLUMNS}
 """  # noqa: S608 (a constant column list)
 

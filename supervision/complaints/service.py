@@ -231,8 +231,6 @@ async def take_step(
         tender, now = locked.tender, locked.now
         complaint = await db.complaint(conn, complaint_id, lock=True)
         assert complaint is not None
-        if not _may_read(actor, tender, complaint):
-            raise ComplaintNotFound("no complaint has this id")
         step = _peek_step(statement)
         log_actor = _authorise(actor, tender, complaint, step)
         steps = await db.steps(conn, complaint_id)
