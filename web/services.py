@@ -32,6 +32,8 @@ from live.kinds import LiveKind
 from live.limits import LiveLimits
 from signing.certs import load_pem_certificates
 from signing.trust import TrustStore
+from supervision.complaints.model import ComplaintPolicy
+from supervision.complaints.model import load_policy as load_complaint_policy
 from tender.archive.service import Archiving
 from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
@@ -159,6 +161,8 @@ class Services:
     # Where the disclosure reads contracts and performance (docs/open-data.md); tests
     # replace it to feed facts before the contract tables exist.
     contract_facts: ContractLoader = load_contracts
+    # Reg. 60-61: the complaints' periods (supervision/complaints/policy.json), read once.
+    complaint_policy: ComplaintPolicy = dataclasses.field(default_factory=load_complaint_policy)
 
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""
