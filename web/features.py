@@ -45,6 +45,7 @@ from web.opening import routes as opening
 from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
 from web.supervision.complaints import jobs as complaint_jobs
+from web.supervision.complaints import pages as complaint_pages
 from web.supervision.complaints import routes as complaints
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
@@ -103,6 +104,7 @@ def page_routes() -> list[BaseRoute]:
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),
         *evaluation_room.routes(),
+        *complaint_pages.routes(),
     ]
 
 
