@@ -113,8 +113,9 @@ async def file_complaint(
         locked = await lock_tender(conn, tender_id)
         tender, now = locked.tender, locked.now
         common.require_public(tender)
-        how = await db.party(conn, tender_id, actor.organisation_id)
-        if how is None:
+        # Who bid stays secret until the deadline (DESIGN.md, "Transparency log"): how
+        # the complainant is a party is checked, never logged.
+        if await db.party(conn, tender_id, actor.organisation_id) is None:
             raise ComplaintNotAParty(
                 "only a party of the tender complains: an organisation that downloaded its "
                 "documents or bid",
@@ -144,7 +145,7 @@ async def file_complaint(
         )  # fmt: skip
         data = {
             "complaint_id": str(filed.id), "matter": str(matter),
-            "regulation": model.REGULATION[matter], "party": how, "late": filed.late,
+            "regulation": model.REGULATION[matter], "late": filed.late,
             "filing_due": format_time(due), "statement_sha256": sha256_hex(statement),
             "cert_sha256": cert,
         }  # fmt: skip

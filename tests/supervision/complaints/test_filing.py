@@ -49,7 +49,8 @@ async def test_a_candidate_complains_after_its_answered_objection(
     [entry] = await entries(conn, "complaint.filed")
     assert entry.data["complaint_id"] == str(filed.id)
     assert (entry.data["matter"], entry.data["regulation"]) == ("candidates", "Reg. 54")
-    assert (entry.data["party"], entry.data["late"]) == ("bid", False)
+    assert entry.data["late"] is False
+    assert "party" not in entry.data  # who bid stays secret until the deadline
     signed, _ = await service.signed_statement(conn, closed.bidder(2), filed.id, 0)
     assert signed.startswith(b'{"complainant":')
 
