@@ -167,3 +167,40 @@ async def test_a_statement_signed_by_another_organisation_is_refused(
     with pytest.raises(ComplaintStatementInvalid):  # names rank 2, filed by rank 3
         await file(conn, closed, 3, body)
     assert await footprint(conn) == before
+
+
+async def test_objections_to_the_documents_and_at_the_opening_count_first(
+    conn: asyncpg.Connection, owner_conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """A factory inserts the answered objections (real rows of 0021 and 0035: the closed
+    kit is past both stages); their days are skipped from the 10 days (Reg. 60)."""
+    org, user = closed.candidates[1].bidder_id, closed.bidder(2).user_id
+    now = await conn.fetchval("SELECT clock_timestamp()")
+    filed_at, answered_at = now - dt.timedelta(days=5), now - dt.timedelta(days=3)
+    documents = await owner_conn.fetchval(
+        "INSERT INTO tender_objections (tender_id, organisation_id, filed_by, text, filed_at,"
+        " answer_due, answer, answered_at, answered_by, salt)"
+        " VALUES ($1, $2, $3, '工期不合理', $4, $5, '已澄清', $5, $6, $7) RETURNING id",
+        closed.tender_id, org, user, filed_at, answered_at, closed.agency.user_id, bytes(32),
+    )  # fmt: skip
+    lot_id, part = await owner_conn.fetchrow(
+        "SELECT r.lot_id, r.part FROM opening_records r JOIN tender_lots l ON l.id = r.lot_id"
+        " WHERE l.tender_id = $1 LIMIT 1",
+        closed.tender_id,
+    )
+    opening = await owner_conn.fetchval(
+        "INSERT INTO opening_responses (lot_id, part, bidder_id, kind, objection, answer,"
+        " answered_by, created_at, answered_at)"
+        " VALUES ($1, $2, $3, 'object', '唱标价格有误', '已当场核对', $4, $5, $6) RETURNING id",
+        lot_id, part, org, closed.staff.user_id, filed_at, answered_at,
+    )  # fmt: skip
+    known = await today(conn) - dt.timedelta(days=12)
+    for matter, objection_id in (("documents", documents), ("opening", opening)):
+        body = complaint_body(
+            closed, 2, matter=matter, objection_id=str(objection_id), known_on=known
+        )
+        filed = await file(conn, closed, 2, body)
+        assert (filed.matter, filed.objection_id) == (Matter(matter), objection_id)
+        assert filed.respondent_id == closed.world.agency_org.id
+        # 12 days ago + 10 days would have passed; the objection's three days did not count.
+        assert filed.late is False

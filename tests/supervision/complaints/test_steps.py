@@ -70,6 +70,13 @@ async def test_the_department_takes_every_step_signed_and_logged(
     )  # fmt: skip
     _, resumed = await _step(conn, closed, accepted, "resume", dept)
     assert resumed.suspension_id == suspended.suspension_id
+    # The results' clocks (contract, refund) skip the complaint's suspension.
+    [ended] = await suspensions.list_suspensions(conn, closed.supervisor, closed.tender_id)
+    assert ended.ends_at is not None
+    stood_still = await suspensions.suspended_between(
+        conn, closed.tender_id, suspended.at, resumed.at + dt.timedelta(seconds=1)
+    )
+    assert stood_still == ended.ends_at - ended.starts_at > dt.timedelta(0)
     decided, _ = await _step(conn, closed, accepted, "uphold", dept)
     assert (decided.status, decided.decision) == (Status.DECIDED, "upheld")
     assert decided.decided_at is not None
