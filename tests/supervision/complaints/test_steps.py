@@ -182,3 +182,19 @@ async def test_overdue_acceptance_and_decision_raise_one_alert_each(
         ("complaint_decision_overdue", str(filed.id)),
     ]
     assert accepted.status is Status.ACCEPTED
+
+
+async def test_a_refusal_closes_the_complaint_without_a_decision(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    dept = await department_identity(conn, closed)
+    filed = await filed_complaint(conn, closed)
+    refused, record = await _step(conn, closed, filed, "refuse", dept)
+    assert (refused.status, refused.decision, refused.decided_at) == (Status.REFUSED, None, None)
+    assert record.due is not None
+    before = await footprint(conn)
+    with pytest.raises(ComplaintStepConflict) as raised:
+        await _step(conn, closed, refused, "accept", dept)
+    assert raised.value.details == {"status": "refused", "step": "accept"}
+    assert await footprint(conn) == before
+    assert len(await entries(conn, "complaint.refused")) == 1
