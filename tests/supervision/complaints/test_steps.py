@@ -198,3 +198,20 @@ async def test_a_refusal_closes_the_complaint_without_a_decision(
     assert raised.value.details == {"status": "refused", "step": "accept"}
     assert await footprint(conn) == before
     assert len(await entries(conn, "complaint.refused")) == 1
+
+
+async def test_the_database_keeps_complaints_moving_forward_and_steps_unchanged(
+    conn: asyncpg.Connection, owner_conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """0078's triggers: no status goes back, no filing is rewritten, no step is edited."""
+    dept = await department_identity(conn, closed)
+    filed = await filed_complaint(conn, closed)
+    await _step(conn, closed, filed, "accept", dept)
+    for sql in (
+        "UPDATE complaints SET status = 'filed' WHERE id = $1",
+        "UPDATE complaints SET text = '改写' WHERE id = $1",
+        "UPDATE complaint_steps SET text = '改写' WHERE complaint_id = $1",
+        "DELETE FROM complaint_steps WHERE complaint_id = $1",
+    ):
+        with pytest.raises(asyncpg.CheckViolationError):
+            await owner_conn.execute(sql, filed.id)
