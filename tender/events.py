@@ -71,3 +71,5 @@ class AlertKind(enum.StrEnum):
     PROCEDURE_REPORT_OVERDUE = "procedure_report_overdue"  # Law 47: within 15 days
     CONTRACT_OVERDUE = "contract_overdue"  # Law 46: no contract 30 days after the award
     ARCHIVE_OVERDUE = "archive_overdue"  # DOMAIN.md "Records": within 30 days of the end
+    COMPLAINT_ACCEPTANCE_OVERDUE = "complaint_acceptance_overdue"  # Reg. 61: 3 working days
+    COMPLAINT_DECISION_OVERDUE = "complaint_decision_overdue"  # Reg. 61: 30 working days

@@ -85,7 +85,7 @@ def log_address(address: str | None) -> str | None:
 
 async def append(
     conn: asyncpg.Connection,
-    kind: TenderEvent,
+    kind: TenderEvent | str,  # or another package's kind about the tender (complaints)
     tender_id: UUID,
     *,
     actor: LogActor,

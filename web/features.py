@@ -48,6 +48,9 @@ from web.supervision.agencies import pages as agency_pages
 from web.supervision.agencies import routes as agencies
 from web.supervision.statistics import pages as statistics_pages
 from web.supervision.statistics import routes as statistics
+from web.supervision.complaints import jobs as complaint_jobs
+from web.supervision.complaints import pages as complaint_pages
+from web.supervision.complaints import routes as complaints
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
@@ -88,6 +91,7 @@ def api_routes() -> list[ApiRoute]:
         *evaluation_records.ROUTES,
         *agencies.ROUTES,
         *statistics.ROUTES,
+        *complaints.ROUTES,
     ]
 
 
@@ -108,6 +112,7 @@ def page_routes() -> list[BaseRoute]:
         *evaluation_room.routes(),
         *agency_pages.routes(),
         *statistics_pages.routes(),
+        *complaint_pages.routes(),
     ]
 
 
@@ -130,4 +135,5 @@ JOBS: tuple[Job, ...] = (
     *tender_jobs.JOBS,
     *tender_results_jobs.JOBS,
     *archive_jobs.JOBS,
+    *complaint_jobs.JOBS,
 )

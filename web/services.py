@@ -34,6 +34,8 @@ from signing.certs import load_pem_certificates
 from signing.trust import TrustStore
 from supervision.agencies.formula import Formula
 from supervision.agencies.service import read_formula
+from supervision.complaints.model import ComplaintPolicy
+from supervision.complaints.model import load_policy as load_complaint_policy
 from tender.archive.service import Archiving
 from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
@@ -163,6 +165,8 @@ class Services:
     contract_facts: ContractLoader = load_contracts
     # The agencies' assessment formula (policy data, checked when loaded: issue 14).
     agency_formula: Formula = dataclasses.field(default_factory=read_formula)
+    # Reg. 60-61: the complaints' periods (supervision/complaints/policy.json), read once.
+    complaint_policy: ComplaintPolicy = dataclasses.field(default_factory=load_complaint_policy)
 
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""

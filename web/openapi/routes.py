@@ -41,6 +41,8 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "user_id": _UUID,
     "clarification_id": _UUID,
     "suspension_id": _UUID,
+    "complaint_id": _UUID,
+    "seq": {"type": "string", "pattern": "^[0-9]{1,4}$"},  # a complaint's step (0: filing)
     "venue_id": _POOL_ID,
     "lot": {"type": "string", "pattern": "^[0-9]{1,2}$"},
     "version": {"type": "string", "pattern": "^[0-9]{1,8}$"},
