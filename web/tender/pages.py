@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
+from supervision.credit.model import Gate
 from tender import access, service
 from tender.award_notices import service as award_notices
 from tender.committee import service as committee
@@ -41,6 +42,7 @@ from web.errors import WebError
 from web.http import SECURITY_HEADERS, refuse_nul_fields
 from web.pdf.tender_notice import local, yuan
 from web.services import services
+from web.supervision.credit.gate import refuse_blacklisted_bidder
 from web.tender import i18n as i18n_tender
 from web.tender.common import attachment
 from web.tender.forms import (
@@ -211,6 +213,7 @@ async def _names(conn: asyncpg.Connection, tender: Tender) -> dict[UUID, str]:
 @page
 async def download_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     version_id = UUID(request.path_params["version_id"])
+    await refuse_blacklisted_bidder(conn, actor, Gate.DOWNLOAD_DOCUMENTS)  # issue 14
     version = await documents.download_document(conn, actor, _tender_id(request), version_id)
     headers = {"Content-Disposition": attachment(version.name), "X-Content-SHA256": version.sha256}
     chunks = services(request).blobs.read(version.sha256)
