@@ -303,24 +303,3 @@ async def count_facts(
         upheld = int(await conn.fetchval(COUNT_COMPLAINTS_UPHELD, organisation_id, since))
     facts["complaints_upheld"] = upheld
     return facts
-
-
-# --- projects (a party's record) -----------------------------------------------------------
-
-SELECT_PROJECTS = """
-SELECT a.tender_id, t.title, a.lot, a.price_fen, a.decided_at AS won_at,
-       c.signed_on, c.price_fen AS contract_fen,
-       EXISTS (SELECT 1 FROM tender_performance p WHERE p.contract_id = c.id
-               AND p.kind = 'acceptance') AS performed
-FROM award_decisions a
-JOIN tenders t ON t.id = a.tender_id
-LEFT JOIN tender_contracts c ON c.award_id = a.id
-WHERE a.bidder_id = $1 AND a.current
-ORDER BY a.decided_at DESC
-LIMIT 200
-"""
-
-
-async def projects(conn: asyncpg.Connection, organisation_id: UUID) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(SELECT_PROJECTS, organisation_id)
-    return rows

@@ -84,6 +84,20 @@ class Relation:
     recorded_at: datetime
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Project:
+    """A lot the party won (the current award) and, if so, its contract and acceptance."""
+
+    tender_id: UUID
+    title: str
+    lot: str
+    price_fen: int | None
+    won_at: datetime
+    signed_on: date | None
+    contract_fen: int | None
+    performed: bool
+
+
 def text(
     name: str,
     value: str,

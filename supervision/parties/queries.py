@@ -14,6 +14,7 @@ from supervision.parties.model import (
     Party,
     Person,
     PersonRole,
+    Project,
     Qualification,
     Relation,
     RelationKind,
@@ -212,3 +213,35 @@ async def relations_of(conn: asyncpg.Connection, organisation_id: UUID) -> list[
 async def related(conn: asyncpg.Connection, org_ids: list[UUID]) -> list[tuple[UUID, UUID, str]]:
     rows = await conn.fetch(SELECT_RELATED, org_ids)
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+# --- projects won and performed (the results and contracts of tender/, 0071 and 0074) -----
+
+SELECT_PROJECTS = """
+SELECT a.tender_id, t.title, a.lot, a.price_fen, a.decided_at AS won_at,
+       c.signed_on, c.price_fen AS contract_fen,
+       EXISTS (SELECT 1 FROM tender_performance p WHERE p.contract_id = c.id
+               AND p.kind = 'acceptance') AS performed
+FROM award_decisions a
+JOIN tenders t ON t.id = a.tender_id
+LEFT JOIN tender_contracts c ON c.award_id = a.id
+WHERE a.bidder_id = $1 AND a.current
+ORDER BY a.decided_at DESC, a.tender_id, a.lot
+LIMIT 200
+"""
+
+
+async def projects(conn: asyncpg.Connection, organisation_id: UUID) -> list[Project]:
+    return [
+        Project(
+            tender_id=r["tender_id"],
+            title=r["title"],
+            lot=r["lot"],
+            price_fen=r["price_fen"],
+            won_at=r["won_at"],
+            signed_on=r["signed_on"],
+            contract_fen=r["contract_fen"],
+            performed=r["performed"],
+        )
+        for r in await conn.fetch(SELECT_PROJECTS, organisation_id)
+    ]
