@@ -32,6 +32,8 @@ from live.kinds import LiveKind
 from live.limits import LiveLimits
 from signing.certs import load_pem_certificates
 from signing.trust import TrustStore
+from supervision.credit.model import CreditPolicy
+from supervision.credit.records import load_default_policy
 from tender.archive.service import Archiving
 from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
@@ -159,6 +161,8 @@ class Services:
     # Where the disclosure reads contracts and performance (docs/open-data.md); tests
     # replace it to feed facts before the contract tables exist.
     contract_facts: ContractLoader = load_contracts
+    # The credit formula (supervision/credit/policy.json), loaded and validated once.
+    credit_policy: CreditPolicy = dataclasses.field(default_factory=load_default_policy)
 
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""
@@ -241,6 +245,7 @@ def build_services(
         submit_gate=asyncio.Semaphore(SUBMIT_CONCURRENCY),
         password_checks=asyncio.Semaphore(PASSWORD_CHECKS),
         live=Live(LiveLimits(), kinds),
+        credit_policy=load_default_policy(),
     )
 
 
