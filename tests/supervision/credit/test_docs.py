@@ -16,7 +16,7 @@ from supervision.credit.events import CreditEvent
 from supervision.credit.records import load_default_policy
 from supervision.parties import errors as party_errors
 from supervision.parties.events import PartyEvent
-from web.supervision.credit import bodies
+from web.supervision.credit import bodies, pages
 from web.supervision.credit.routes import ROUTES
 
 DOC = (Path(__file__).parents[3] / "docs" / "api-credit.md").read_text(encoding="utf-8")
@@ -79,3 +79,9 @@ def test_the_described_formula_is_the_shipped_one() -> None:
         120,
         1095,
     )
+
+
+def test_the_pages_are_the_page_routes() -> None:
+    rows = re.findall(r"^\| `(/[^`]*)` \|", _section("Pages"), re.MULTILINE)
+    served = [r.path for r in pages.routes() if "GET" in (getattr(r, "methods", None) or ())]
+    assert rows == served

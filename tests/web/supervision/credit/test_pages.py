@@ -1,0 +1,96 @@
+"""The credit pages over HTTP, per role: the public lists (Chinese first, English), the
+registry and a record for supervisors and the centre, a party's own record with its
+appeal form, refusals rendered as pages; the ID number never on a page."""
+
+from __future__ import annotations
+
+import asyncpg
+import httpx
+
+from supervision.parties import service as parties
+from tender.queries import database_now
+from tests.supervision.credit.kit import BASIS, blacklist
+from tests.tender.world import World
+from tests.web.supervision.credit.test_routes import ID_NUMBER
+from tests.web.tender.http_kit import (
+    bearer,
+    fixture_http_ca,  # noqa: F401
+    fixture_settings,  # noqa: F401
+    fixture_tokens,  # noqa: F401
+    fixture_web_world,  # noqa: F401
+)
+
+
+async def test_the_public_credit_page_lists_the_black_list_in_both_languages(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World
+) -> None:
+    async with pool.acquire() as conn:
+        await blacklist(conn, web_world.supervisor, web_world.bidder_orgs[0].id)
+    page = await client.get("/credit")
+    assert page.status_code == 200
+    assert "黑名单（失信主体）" in page.text
+    assert BASIS in page.text
+    assert web_world.bidder_orgs[0].credit_code in page.text
+    assert "/supervision/parties/" not in page.text  # the record is not linked to the public
+    client.cookies.set("lang", "en")
+    english = await client.get("/credit")
+    assert "Black list" in english.text
+
+
+async def test_supervisors_and_the_centre_read_the_registry_and_a_record(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
+) -> None:
+    org = web_world.bidder_orgs[0]
+    async with pool.acquire() as conn:
+        await blacklist(conn, web_world.supervisor, org.id)
+        await parties.record_person(
+            conn, web_world.staff, org.id, role="legal_representative", name="张三",
+            id_number=ID_NUMBER, id_key=b"k" * 32, now=await database_now(conn),
+        )  # fmt: skip
+    for who in ("supervisor", "staff"):
+        registry = await client.get("/supervision/parties", headers=bearer(tokens[who]))
+        assert org.name in registry.text
+        record = await client.get(f"/supervision/parties/{org.id}", headers=bearer(tokens[who]))
+        assert record.status_code == 200
+        assert "张三" in record.text
+        assert ID_NUMBER not in record.text
+        assert BASIS in record.text
+        assert 'id="grade">D<' in record.text  # 100 − 10 − 40
+        assert "appeal-form" not in record.text  # the party appeals, not the supervisor
+    entries = await client.get("/supervision/credit/entries", headers=bearer(tokens["staff"]))
+    assert BASIS in entries.text
+
+
+async def test_a_party_reads_its_own_record_appeals_and_a_supervisor_decides_by_the_forms(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
+) -> None:
+    org = web_world.bidder_orgs[0]
+    async with pool.acquire() as conn:
+        entry = await blacklist(conn, web_world.supervisor, org.id)
+    mine = await client.get(f"/supervision/parties/{org.id}", headers=bearer(tokens["bidder1"]))
+    assert "appeal-form" in mine.text
+    other = await client.get(f"/supervision/parties/{org.id}", headers=bearer(tokens["bidder2"]))
+    assert other.status_code == 403
+    assert 'data-code="permission_denied"' in other.text
+    stolen = await client.post(
+        f"/supervision/credit/entries/{entry.id}/appeal", data={"grounds": "与我无关"},
+        headers=bearer(tokens["bidder2"]),
+    )  # fmt: skip
+    assert stolen.status_code == 403
+    assert 'data-code="credit_appeal_not_yours"' in stolen.text
+    filed = await client.post(
+        f"/supervision/credit/entries/{entry.id}/appeal", data={"grounds": "处罚决定已撤销"},
+        headers=bearer(tokens["bidder1"]),
+    )  # fmt: skip
+    assert filed.status_code == 303
+    desk = await client.get("/supervision/credit/appeals", headers=bearer(tokens["supervisor"]))
+    assert "处罚决定已撤销" in desk.text
+    async with pool.acquire() as conn:
+        appeal_id = await conn.fetchval("SELECT id FROM credit_appeals")
+    decided = await client.post(
+        f"/supervision/credit/appeals/{appeal_id}/decision",
+        data={"decision": "upheld", "reasons": "决定已撤销"}, headers=bearer(tokens["supervisor"]),
+    )  # fmt: skip
+    assert decided.status_code == 303
+    public = await client.get("/credit")
+    assert BASIS not in public.text  # revoked: off the public list
