@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
+from supervision.credit.errors import CreditError
 from supervision.credit.model import Gate
 from tender import access, service
 from tender.award_notices import service as award_notices
@@ -138,7 +139,7 @@ def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
                 return _redirect("/login")
             try:
                 return await handler(request, conn, actor)
-            except (TenderError, AccountsError, WebError) as refused:
+            except (TenderError, AccountsError, WebError, CreditError) as refused:
                 return _refused(request, actor, refused)
 
     endpoint.__name__ = handler.__name__

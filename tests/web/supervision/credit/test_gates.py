@@ -144,3 +144,22 @@ async def test_a_party_on_an_authoritys_black_list_is_refused_when_it_registers(
     assert [e["data"]["action"] for e in refusals] == ["register"]
     other = {"credit_code": new_credit_code(), "name": "守信建设有限公司", "kind": "bidder"}
     assert (await client.post("/api/v1/organisations", json=other, headers=auth)).status_code == 201
+
+
+async def test_the_notice_pages_download_refuses_a_blacklisted_bidder_with_a_page(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
+) -> None:
+    """The notice page's download button (a form) is refused too: a 403 page naming the
+    code, no download recorded."""
+    async with pool.acquire() as conn:
+        tender = await published_tender(conn, web_world)
+        await blacklist(conn, web_world.supervisor, web_world.bidder_orgs[0].id)
+    refused = await client.post(
+        f"/tenders/{tender.id}/documents/{uuid.uuid4()}/download",
+        headers=bearer(tokens["bidder1"]),
+    )
+    assert refused.status_code == 403
+    assert 'data-code="party_blacklisted"' in refused.text
+    assert BASIS in refused.text
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM tender_downloads") == 0
