@@ -4,10 +4,16 @@ appeal form, refusals rendered as pages; the ID number never on a page."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import asyncpg
 import httpx
 
+import web
+from supervision.credit.model import FACTS, AppealState, FindingSource, ListKind, SanctionKind
 from supervision.parties import service as parties
+from supervision.parties.model import PersonRole, RelationKind
 from tender.queries import database_now
 from tests.supervision.credit.kit import BASIS, blacklist
 from tests.tender.world import World
@@ -19,6 +25,7 @@ from tests.web.tender.http_kit import (
     fixture_tokens,  # noqa: F401
     fixture_web_world,  # noqa: F401
 )
+from web.supervision.credit import i18n as i18n_credit
 
 
 async def test_the_public_credit_page_lists_the_black_list_in_both_languages(
@@ -94,3 +101,27 @@ async def test_a_party_reads_its_own_record_appeals_and_a_supervisor_decides_by_
     assert decided.status_code == 303
     public = await client.get("/credit")
     assert BASIS not in public.text  # revoked: off the public list
+
+
+def test_every_message_of_the_pages_has_both_languages() -> None:
+    """Every key the templates use (the dynamic ones for every value) is in the catalogue,
+    in zh-CN and English, none empty."""
+    folder = Path(web.__file__).parent / "templates" / "supervision" / "credit"
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html")))
+    used = set(re.findall(r't\("(cr\.[a-z0-9_.]+)"', text))
+    dynamic = {
+        "cr.list.": [f"{k}.short" for k in ListKind] + list(ListKind),
+        "cr.source.": list(FindingSource),
+        "cr.appeal.": list(AppealState),
+        "cr.kind.": ["bidder", "agency", "tenderer", "expert_employer"],
+        "cr.fact.": sorted(FACTS),
+        "cr.role.": list(PersonRole),
+        "cr.relation.": list(RelationKind),
+        "cr.sanction.kind.": list(SanctionKind),
+        "cr.error.": [],  # shown when translated (has), else the error's message
+    }
+    keys = {key for key in used if not key.endswith(".")}
+    keys |= {prefix + str(value) for prefix in used & set(dynamic) for value in dynamic[prefix]}
+    assert {key for key in used if key.endswith(".")} <= set(dynamic)
+    assert sorted(key for key in keys if not i18n_credit.has(key)) == []
+    assert all(len(texts) == 2 and all(texts) for texts in i18n_credit.catalogue().values())
