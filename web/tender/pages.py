@@ -25,8 +25,6 @@ from starlette.routing import BaseRoute, Route
 from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
-from supervision.credit.errors import CreditError
-from supervision.credit.model import Gate
 from tender import access, service
 from tender.award_notices import service as award_notices
 from tender.committee import service as committee
@@ -43,7 +41,7 @@ from web.errors import WebError
 from web.http import SECURITY_HEADERS, refuse_nul_fields
 from web.pdf.tender_notice import local, yuan
 from web.services import services
-from web.supervision.credit.gate import refuse_blacklisted_bidder
+from web.supervision.credit.gate import CreditError, Gate, refuse_blacklisted_bidder
 from web.tender import i18n as i18n_tender
 from web.tender.common import attachment
 from web.tender.forms import (

@@ -12,8 +12,12 @@ import asyncpg
 
 from accounts.model import Actor, Role
 from supervision.credit import service as credit
+from supervision.credit.errors import CreditError
 from supervision.credit.model import Gate
 from tender.queries import database_now
+
+# The pages that call the gate render its refusal (CreditError) like their own errors.
+__all__ = ["CreditError", "Gate", "refuse_blacklisted_bidder", "refuse_blacklisted_registration"]
 
 
 async def refuse_blacklisted_bidder(conn: asyncpg.Connection, actor: Actor, action: Gate) -> None:
