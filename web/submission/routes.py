@@ -31,7 +31,7 @@ from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler, json_response, query_int, read_json
 from web.pdf.receipt import render_receipt
 from web.services import services
-from web.supervision.credit.gate import refuse_blacklisted_bidder
+from web.supervision.credit.gate import refuse_blacklisted_bidder, refuse_blacklisted_consortium
 from web.tender.common import lot_number, tender_id
 
 TAG = "bids"
@@ -238,6 +238,7 @@ async def submit_bid(request: Request) -> Response:
     ):
         await service.get_tender(conn, actor, which)
         await refuse_blacklisted_bidder(conn, actor, Gate.SUBMIT_BID)  # 失信惩戒 (issue 14)
+        await refuse_blacklisted_consortium(conn, actor, signed.body)
         receipt = await submissions.submit_bid(
             conn, actor, which, lot, signed,
             consortium=body.consortium, countersignatures=countersignatures, sub=sub,

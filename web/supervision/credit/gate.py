@@ -11,13 +11,21 @@ from __future__ import annotations
 import asyncpg
 
 from accounts.model import Actor, Role
+from signing.errors import SigningError
+from signing.statements.bid import SubmitStatement
 from supervision.credit import service as credit
 from supervision.credit.errors import CreditError
 from supervision.credit.model import Gate
 from tender.queries import database_now
 
 # The pages that call the gate render its refusal (CreditError) like their own errors.
-__all__ = ["CreditError", "Gate", "refuse_blacklisted_bidder", "refuse_blacklisted_registration"]
+__all__ = [
+    "CreditError",
+    "Gate",
+    "refuse_blacklisted_bidder",
+    "refuse_blacklisted_consortium",
+    "refuse_blacklisted_registration",
+]
 
 
 async def refuse_blacklisted_bidder(conn: asyncpg.Connection, actor: Actor, action: Gate) -> None:
@@ -28,6 +36,21 @@ async def refuse_blacklisted_bidder(conn: asyncpg.Connection, actor: Actor, acti
     now = await database_now(conn)
     for organisation_id in bidders:
         await credit.require_not_blacklisted(conn, organisation_id, action, now, actor=actor)
+
+
+async def refuse_blacklisted_consortium(
+    conn: asyncpg.Connection, actor: Actor, statement: bytes
+) -> None:
+    """Refuse a bid whose submit statement names a blacklisted consortium member (联合体:
+    each member is a party to the bid). A statement that does not parse is left to the
+    submission, which refuses it with its own error."""
+    try:
+        members = SubmitStatement.from_bytes(statement).consortium
+    except SigningError:
+        return
+    now = await database_now(conn)
+    for code in members:
+        await credit.require_code_not_blacklisted(conn, code, Gate.SUBMIT_BID, now, actor=actor)
 
 
 async def refuse_blacklisted_registration(

@@ -16,6 +16,7 @@ from supervision.credit import service as credit
 from tender.queries import database_now
 from tests.accounts.factory import PASSWORD, make_user, new_credit_code
 from tests.supervision.credit.kit import BASIS, blacklist, logged
+from tests.tender.submission.kit import bidder, sign_submit
 from tests.tender.world import World, published_tender
 from tests.web.tender.http_kit import (
     bearer,
@@ -163,3 +164,27 @@ async def test_the_notice_pages_download_refuses_a_blacklisted_bidder_with_a_pag
     assert BASIS in refused.text
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM tender_downloads") == 0
+
+
+async def test_a_bid_naming_a_blacklisted_consortium_member_is_refused(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
+) -> None:
+    """A consortium member is a party to the bid: the lead's bid is refused, naming the
+    member's entry; nothing written."""
+    member = web_world.bidder_orgs[1]
+    async with pool.acquire() as conn:
+        tender = await published_tender(conn, web_world)
+        entry = await blacklist(conn, web_world.supervisor, member.id)
+    signed = sign_submit(tender, bidder(web_world, 0), {"main": "0" * 64},
+                         consortium=(member.credit_code,))  # fmt: skip
+    body = {
+        "statement": base64.b64encode(signed.body).decode(),
+        "signature": base64.b64encode(signed.signature).decode(),
+    }
+    refused = await client.post(
+        f"/api/v1/tenders/{tender.id}/lots/1/bid", json=body, headers=bearer(tokens["bidder1"])
+    )
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"]["details"]["entry_id"] == str(entry.id)
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM bids") == 0
