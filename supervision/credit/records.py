@@ -112,7 +112,7 @@ async def public_lists(
     return {kind: [e for e in running if e.list is kind] for kind in ListKind}
 
 
-async def all_entries(conn: asyncpg.Connection, actor: Actor, limit: int = 200) -> list[ListEntry]:
+async def all_entries(conn: asyncpg.Connection, actor: Actor, limit: int = 100) -> list[ListEntry]:
     """Every entry, ended and revoked too (supervisors and the centre)."""
     access.require_reader(actor)
     return await queries.all_entries(conn, limit)

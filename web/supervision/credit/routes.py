@@ -33,7 +33,7 @@ async def public_lists(request: Request) -> b.PublicLists:
 
 
 async def list_entries(request: Request) -> b.EntryList:
-    limit = limit_param(request, 200)
+    limit = limit_param(request, 100)
     async with signed_in(request) as (conn, actor):
         found = await records.all_entries(conn, actor, limit)
     return b.EntryList(items=[b.entry_body(e) for e in found])
@@ -163,7 +163,7 @@ def _route(method: str, path: str, handler: Handler, summary: str, **extra: Any)
     )  # fmt: skip
 
 
-_LIMIT = ("limit", int, "at most this many (1–100 for parties, default 100; entries 200)", False)
+_LIMIT = ("limit", int, "at most this many, 1–100 (default 100)", False)
 ROUTES = [
     _route("GET", "/credit/lists", public_lists,
            "The red and black lists in force (public)", auth=False, response=b.PublicLists),
