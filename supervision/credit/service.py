@@ -74,19 +74,25 @@ async def require_code_not_blacklisted(
     now: datetime,
     *,
     actor: Actor | None = None,
+    role: str = "party",
 ) -> None:
-    """The same, for a party known only by its credit code (it is registering)."""
+    """The same, for a party known only by its credit code (it is registering: the actor
+    is the one registering it, in ``role``)."""
     try:
         code = credit_codes.normalise(credit_code)
     except AccountsError:
         return  # not a credit code: the registration refuses it itself
     found = blocking(await queries.entries_by_code(conn, code), require_aware(now))
     if found is not None:
-        await _refuse(conn, found, Gate(action), actor)
+        await _refuse(conn, found, Gate(action), actor, role)
 
 
 async def _refuse(
-    conn: asyncpg.Connection, entry: ListEntry, action: Gate, actor: Actor | None
+    conn: asyncpg.Connection,
+    entry: ListEntry,
+    action: Gate,
+    actor: Actor | None,
+    role: str = "party",
 ) -> None:
     # The tender a refused download or bid was for is not logged: who means to bid stays
     # secret until the deadline (DESIGN.md, "Transparency log").
@@ -98,7 +104,7 @@ async def _refuse(
     }
     async with conn.transaction():
         await journal.append(
-            conn, CreditEvent.REFUSED, actor=actor, role="party",
+            conn, CreditEvent.REFUSED, actor=actor, role=role,
             subject=("credit_list_entry", str(entry.id)), data=data,
         )  # fmt: skip
     raise PartyBlacklisted(

@@ -58,4 +58,6 @@ async def refuse_blacklisted_registration(
 ) -> None:
     """Refuse registering an organisation whose credit code is on the black list."""
     now = await database_now(conn)
-    await credit.require_code_not_blacklisted(conn, credit_code, Gate.REGISTER, now, actor=actor)
+    await credit.require_code_not_blacklisted(
+        conn, credit_code, Gate.REGISTER, now, actor=actor, role=str(Role.SYSTEM_ADMIN)
+    )

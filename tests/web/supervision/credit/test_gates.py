@@ -142,7 +142,9 @@ async def test_a_party_on_an_authoritys_black_list_is_refused_when_it_registers(
             == 0
         )
         refusals = await logged(conn, "credit.blacklisted_refused")
-    assert [e["data"]["action"] for e in refusals] == ["register"]
+    assert [(e["data"]["action"], e["actor"]["role"]) for e in refusals] == [
+        ("register", "system_admin")
+    ]
     other = {"credit_code": new_credit_code(), "name": "守信建设有限公司", "kind": "bidder"}
     assert (await client.post("/api/v1/organisations", json=other, headers=auth)).status_code == 201
 
