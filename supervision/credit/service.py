@@ -59,12 +59,13 @@ async def require_not_blacklisted(
     now: datetime,
     *,
     actor: Actor | None = None,
+    role: str = "party",
 ) -> None:
     """Refuse a party on the black list now: ``party_blacklisted`` (403) with the reason
     and the entry it rests on; the refusal is logged (and commits) first."""
     found = blocking(await queries.entries_of(conn, organisation_id), require_aware(now))
     if found is not None:
-        await _refuse(conn, found, Gate(action), actor)
+        await _refuse(conn, found, Gate(action), actor, role)
 
 
 async def require_code_not_blacklisted(

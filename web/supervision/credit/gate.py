@@ -35,7 +35,9 @@ async def refuse_blacklisted_bidder(conn: asyncpg.Connection, actor: Actor, acti
         return  # the agency, tenderer, centre and department read documents as before
     now = await database_now(conn)
     for organisation_id in bidders:
-        await credit.require_not_blacklisted(conn, organisation_id, action, now, actor=actor)
+        await credit.require_not_blacklisted(
+            conn, organisation_id, action, now, actor=actor, role=str(Role.BIDDER)
+        )
 
 
 async def refuse_blacklisted_consortium(
@@ -50,7 +52,9 @@ async def refuse_blacklisted_consortium(
         return
     now = await database_now(conn)
     for code in members:
-        await credit.require_code_not_blacklisted(conn, code, Gate.SUBMIT_BID, now, actor=actor)
+        await credit.require_code_not_blacklisted(
+            conn, code, Gate.SUBMIT_BID, now, actor=actor, role=str(Role.BIDDER)
+        )
 
 
 async def refuse_blacklisted_registration(

@@ -60,7 +60,7 @@ async def test_a_blacklisted_bidder_is_refused_at_submission_with_the_reason_and
     assert [(e["subject"]["id"], e["data"]["action"]) for e in refusals] == [
         (str(entry.id), "submit_bid")
     ]
-    assert refusals[0]["actor"]["user_id"] == str(web_world.bidders[0].user_id)
+    assert refusals[0]["actor"] == {"user_id": str(web_world.bidders[0].user_id), "role": "bidder"}
     # The other bidder, on no list, is not refused by the gate (its statement is bad).
     other = await client.post(
         f"/api/v1/tenders/{tender.id}/lots/1/bid", json=_BODY, headers=bearer(tokens["bidder2"])
