@@ -6,11 +6,13 @@ and appeals an entry from it. Chinese first, English through the switch; no scri
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 import jinja2
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -20,7 +22,8 @@ from accounts.model import Actor
 from signing.errors import EtenderError
 from supervision.credit import records
 from supervision.credit import service as credit
-from supervision.credit.model import ListKind
+from supervision.credit.errors import CreditInputInvalid
+from supervision.credit.model import FindingSource, ListKind
 from supervision.parties.errors import PartyNotFound
 from tender.queries import database_now
 from web import i18n
@@ -31,6 +34,7 @@ from web.http import SECURITY_HEADERS
 from web.pdf.tender_notice import local, yuan
 from web.services import services
 from web.supervision.credit import i18n as i18n_credit
+from web.tender.forms import local_input, parse_local, text
 
 Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 
@@ -125,7 +129,10 @@ async def record_page(request: Request, conn: asyncpg.Connection, actor: Actor) 
     policy = services(request).credit_policy
     found = await records.party_record(conn, actor, which, policy, await database_now(conn))
     own = actor.organisation_id == which
-    return _render(request, "record.html", actor=actor, record=found, own=own)
+    return _render(
+        request, "record.html", actor=actor, record=found, own=own, lists=list(ListKind),
+        sources=list(FindingSource), now_input=local_input(await database_now(conn)),
+    )  # fmt: skip
 
 
 @_page
@@ -160,6 +167,50 @@ async def decide_form(request: Request, conn: asyncpg.Connection, actor: Actor) 
     return RedirectResponse("/supervision/credit/appeals", status_code=303)
 
 
+@_page
+async def violation_form(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    which = _uuid(request, "organisation_id")
+    form = await request.form(max_files=0, max_fields=10)
+    await credit.record_violation(
+        conn, actor, organisation_id=which, kind=text(form, "kind"),
+        description=text(form, "description"),
+        finding_source=text(form, "finding_source") or None,
+        finding_ref=text(form, "finding_ref") or None,
+        found_at=_moment(form, "found_at"), now=await database_now(conn),
+    )  # fmt: skip
+    return RedirectResponse(f"/supervision/parties/{which}", status_code=303)
+
+
+@_page
+async def entry_form(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    which = _uuid(request, "organisation_id")
+    form = await request.form(max_files=0, max_fields=12)
+    violation = _optional_uuid(text(form, "violation_id"), "violation_id")
+    await credit.enter_list(
+        conn, actor, organisation_id=which, list_kind=text(form, "list"),
+        violation_id=violation,
+        source=text(form, "source") or None, basis=text(form, "basis"),
+        basis_ref=text(form, "basis_ref"), starts_at=_moment(form, "starts_at"),
+        ends_at=_moment(form, "ends_at"), now=await database_now(conn),
+    )  # fmt: skip
+    return RedirectResponse(f"/supervision/parties/{which}", status_code=303)
+
+
+def _optional_uuid(raw: str, name: str) -> UUID | None:
+    try:
+        return UUID(raw) if raw else None
+    except ValueError:
+        raise CreditInputInvalid(f"choose the {name}", details={"field": name}) from None
+
+
+def _moment(form: FormData, name: str) -> datetime:
+    """A ``datetime-local`` field in Beijing time, required."""
+    found = parse_local(text(form, name), name)
+    if found is None:
+        raise CreditInputInvalid(f"{name} is a date and time", details={"field": name})
+    return found
+
+
 def routes() -> list[BaseRoute]:
     """The credit pages, for the one route list."""
     return [
@@ -170,4 +221,8 @@ def routes() -> list[BaseRoute]:
         Route("/supervision/credit/appeals", appeals_page, methods=["GET"]),
         Route("/supervision/credit/entries/{entry_id}/appeal", appeal_form, methods=["POST"]),
         Route("/supervision/credit/appeals/{appeal_id}/decision", decide_form, methods=["POST"]),
+        Route(
+            "/supervision/parties/{organisation_id}/violations", violation_form, methods=["POST"]
+        ),
+        Route("/supervision/parties/{organisation_id}/entries", entry_form, methods=["POST"]),
     ]

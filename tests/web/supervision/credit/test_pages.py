@@ -125,3 +125,40 @@ def test_every_message_of_the_pages_has_both_languages() -> None:
     assert {key for key in used if key.endswith(".")} <= set(dynamic)
     assert sorted(key for key in keys if not i18n_credit.has(key)) == []
     assert all(len(texts) == 2 and all(texts) for texts in i18n_credit.catalogue().values())
+
+
+async def test_a_supervisor_records_a_violation_and_a_black_entry_by_the_record_forms(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
+) -> None:
+    """The forms (Beijing time) record a violation and an entry resting on it; a violation
+    without a finding is refused with a page naming the code, nothing written; a bidder
+    sees no form and may not post one."""
+    org, auth = web_world.bidder_orgs[1], bearer(tokens["supervisor"])
+    url = f"/supervision/parties/{org.id}"
+    form = await client.get(url, headers=auth)
+    assert 'id="violation-form"' in form.text
+    bare = {"kind": "collusion", "description": "串通投标", "found_at": "2026-12-01T09:00"}
+    refused = await client.post(f"{url}/violations", data=bare, headers=auth)
+    assert refused.status_code == 422
+    assert 'data-code="violation_finding_missing"' in refused.text
+    found = {**bare, "finding_source": "inspection", "finding_ref": "检查〔2026〕7号"}
+    stolen = await client.post(f"{url}/violations", data=found, headers=bearer(tokens["bidder1"]))
+    assert stolen.status_code == 403
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM violations") == 0
+    assert (await client.post(f"{url}/violations", data=found, headers=auth)).status_code == 303
+    async with pool.acquire() as conn:
+        violation = await conn.fetchrow("SELECT id, found_at FROM violations")
+    assert violation["found_at"].isoformat() == "2026-12-01T01:00:00+00:00"  # 09:00 Beijing
+    entry = {
+        "list": "black", "violation_id": str(violation["id"]), "basis": "串通投标",
+        "basis_ref": "宣建罚〔2026〕12号", "starts_at": "2026-12-01T00:00",
+        "ends_at": "2027-12-01T00:00",
+    }  # fmt: skip
+    assert (await client.post(f"{url}/entries", data=entry, headers=auth)).status_code == 303
+    backwards = {**entry, "ends_at": "2026-11-01T00:00"}
+    late = await client.post(f"{url}/entries", data=backwards, headers=auth)
+    assert 'data-code="credit_entry_term_invalid"' in late.text
+    mine = await client.get(url, headers=bearer(tokens["bidder2"]))
+    assert 'id="violation-form"' not in mine.text
+    assert "宣建罚〔2026〕12号" in (await client.get("/credit")).text
