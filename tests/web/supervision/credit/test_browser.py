@@ -74,3 +74,38 @@ async def test_a_party_appeals_its_black_entry_and_the_supervisor_upholds_it(
         assert BASIS not in await page.inner_text("main")
     finally:
         await desk.close()
+
+
+@pytest.mark.browser
+async def test_a_supervisor_blacklists_a_party_from_its_record_and_the_public_sees_it(
+    browser: Any, live_server: LiveServer, web_world: World
+) -> None:
+    org, url = web_world.bidder_orgs[1], live_server.url
+    desk, page = await _sign_in(browser, url, "supervisor")
+    try:
+        await page.goto(f"{url}/supervision/parties")
+        await page.fill("#q", org.name)
+        await page.click("form.search button[type=submit]")
+        await page.click(f"tr[data-party='{org.id}'] a")
+        await page.wait_for_url(f"{url}/supervision/parties/{org.id}")
+        await page.fill("#v-kind", "collusion")
+        await page.fill("#v-description", "与其他投标人串通投标")
+        await page.select_option("#v-source", "inspection")
+        await page.fill("#v-ref", "检查〔2026〕7号")
+        await page.click("#violation-form button[type=submit]")
+        await page.wait_for_url(f"{url}/supervision/parties/{org.id}")
+        assert "检查〔2026〕7号" in await page.inner_text("main")
+        await page.select_option("#e-list", "black")
+        await page.select_option("#e-violation", index=1)
+        await page.fill("#e-basis", "串通投标，列入黑名单")
+        await page.fill("#e-ref", "宣建罚〔2026〕12号")
+        await page.fill("#e-ends", "2030-01-01T00:00")
+        await page.click("#entry-form button[type=submit]")
+        await page.wait_for_url(f"{url}/supervision/parties/{org.id}")
+        assert await page.inner_text("#grade") == "D"
+        await page.goto(f"{url}/credit")
+        black = await page.inner_text("#black-list")
+        assert "宣建罚〔2026〕12号" in black
+        assert org.name in black
+    finally:
+        await desk.close()
