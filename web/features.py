@@ -46,11 +46,13 @@ from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
 from web.supervision.agencies import pages as agency_pages
 from web.supervision.agencies import routes as agencies
-from web.supervision.statistics import pages as statistics_pages
-from web.supervision.statistics import routes as statistics
 from web.supervision.complaints import jobs as complaint_jobs
 from web.supervision.complaints import pages as complaint_pages
 from web.supervision.complaints import routes as complaints
+from web.supervision.credit import pages as credit_pages
+from web.supervision.credit import routes as credit
+from web.supervision.statistics import pages as statistics_pages
+from web.supervision.statistics import routes as statistics
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
@@ -92,6 +94,7 @@ def api_routes() -> list[ApiRoute]:
         *agencies.ROUTES,
         *statistics.ROUTES,
         *complaints.ROUTES,
+        *credit.ROUTES,
     ]
 
 
@@ -113,6 +116,7 @@ def page_routes() -> list[BaseRoute]:
         *agency_pages.routes(),
         *statistics_pages.routes(),
         *complaint_pages.routes(),
+        *credit_pages.routes(),
     ]
 
 

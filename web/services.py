@@ -36,6 +36,8 @@ from supervision.agencies.formula import Formula
 from supervision.agencies.service import read_formula
 from supervision.complaints.model import ComplaintPolicy
 from supervision.complaints.model import load_policy as load_complaint_policy
+from supervision.credit.model import CreditPolicy
+from supervision.credit.records import load_default_policy
 from tender.archive.service import Archiving
 from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
@@ -167,6 +169,8 @@ class Services:
     agency_formula: Formula = dataclasses.field(default_factory=read_formula)
     # Reg. 60-61: the complaints' periods (supervision/complaints/policy.json), read once.
     complaint_policy: ComplaintPolicy = dataclasses.field(default_factory=load_complaint_policy)
+    # The credit formula (supervision/credit/policy.json), loaded and validated once.
+    credit_policy: CreditPolicy = dataclasses.field(default_factory=load_default_policy)
 
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""
@@ -250,6 +254,7 @@ def build_services(
         password_checks=asyncio.Semaphore(PASSWORD_CHECKS),
         live=Live(LiveLimits(), kinds),
         agency_formula=read_formula(settings.data_dir),
+        credit_policy=load_default_policy(),
     )
 
 

@@ -49,6 +49,7 @@ from web.db.database import acquire
 from web.errors import RequestInvalid
 from web.http import ApiRoute, json_response, read_json
 from web.services import services
+from web.supervision.credit.gate import refuse_blacklisted_registration
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -118,6 +119,7 @@ async def me(request: Request) -> MeResponse:
 async def create_organisation(request: Request) -> Response:
     body = await read_json(request, OrganisationCreate)
     async with signed_in(request) as (conn, actor):
+        await refuse_blacklisted_registration(conn, body.credit_code, actor)  # issue 14
         org = await organisations.create_organisation(
             conn,
             actor,

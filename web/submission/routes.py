@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from signing.certs import dump_pem_certificate
 from signing.statements.base import SignedStatement
+from supervision.credit.model import Gate
 from tender import service
 from tender.submission import freeze, uploads
 from tender.submission import service as submissions
@@ -30,6 +31,7 @@ from web.errors import RequestInvalid
 from web.http import ApiRoute, Handler, json_response, query_int, read_json
 from web.pdf.receipt import render_receipt
 from web.services import services
+from web.supervision.credit.gate import refuse_blacklisted_bidder, refuse_blacklisted_consortium
 from web.tender.common import lot_number, tender_id
 
 TAG = "bids"
@@ -235,6 +237,8 @@ async def submit_bid(request: Request) -> Response:
         signed_in(request, services(request).pools.upload) as (conn, actor),
     ):
         await service.get_tender(conn, actor, which)
+        await refuse_blacklisted_bidder(conn, actor, Gate.SUBMIT_BID)  # 失信惩戒 (issue 14)
+        await refuse_blacklisted_consortium(conn, actor, signed.body)
         receipt = await submissions.submit_bid(
             conn, actor, which, lot, signed,
             consortium=body.consortium, countersignatures=countersignatures, sub=sub,

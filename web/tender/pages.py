@@ -41,6 +41,7 @@ from web.errors import WebError
 from web.http import SECURITY_HEADERS, refuse_nul_fields
 from web.pdf.tender_notice import local, yuan
 from web.services import services
+from web.supervision.credit.gate import CreditError, Gate, refuse_blacklisted_bidder
 from web.tender import i18n as i18n_tender
 from web.tender.common import attachment
 from web.tender.forms import (
@@ -136,7 +137,7 @@ def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
                 return _redirect("/login")
             try:
                 return await handler(request, conn, actor)
-            except (TenderError, AccountsError, WebError) as refused:
+            except (TenderError, AccountsError, WebError, CreditError) as refused:
                 return _refused(request, actor, refused)
 
     endpoint.__name__ = handler.__name__
@@ -211,6 +212,7 @@ async def _names(conn: asyncpg.Connection, tender: Tender) -> dict[UUID, str]:
 @page
 async def download_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     version_id = UUID(request.path_params["version_id"])
+    await refuse_blacklisted_bidder(conn, actor, Gate.DOWNLOAD_DOCUMENTS)  # issue 14
     version = await documents.download_document(conn, actor, _tender_id(request), version_id)
     headers = {"Content-Disposition": attachment(version.name), "X-Content-SHA256": version.sha256}
     chunks = services(request).blobs.read(version.sha256)

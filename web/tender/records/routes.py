@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from accounts.organisations import service as organisations
+from supervision.credit.model import Gate
 from tender import access, service
 from tender.bonds import service as bonds
 from tender.bonds.service import BondInput
@@ -30,6 +31,7 @@ from web.errors import RequestInvalid
 from web.http import json_response, read_json
 from web.pdf.tender_notice import NoticeData, render_notice
 from web.services import services
+from web.supervision.credit.gate import refuse_blacklisted_bidder
 from web.tender.common import (
     CENTRE_NAME,
     attachment,
@@ -78,6 +80,7 @@ async def list_documents(request: Request) -> r.TenderDocumentList:
 async def download_document(request: Request) -> Response:
     which, version_id = tender_id(request), path_uuid(request, "version_id")
     async with signed_in(request) as (conn, actor):
+        await refuse_blacklisted_bidder(conn, actor, Gate.DOWNLOAD_DOCUMENTS)  # issue 14
         version = await documents.download_document(conn, actor, which, version_id)
     headers = {
         "Content-Disposition": attachment(version.name),
