@@ -96,14 +96,14 @@ class BondAccount:
 
 @dataclass(frozen=True, slots=True)
 class ExpertScore:
-    """One expert's score of one bid and the median of the other members' scores."""
+    """How far one expert's score of one bid lies from the rest of the committee, in
+    percent of the item's points (the evaluation's deviation review measures the same)."""
 
     tender: str
     lot: str
     expert: str
     bidder: str
-    score: float
-    median: float
+    deviation: float
     at: datetime
 
 

@@ -21,14 +21,14 @@ from supervision.monitoring.rules import Rule
 
 
 def deviation_frequency(rule: Rule, facts: Facts) -> list[Finding]:
-    """An expert whose share of scores ≥ ``deviation`` away from the others' median is
-    at least ``share`` over at least ``min_scores`` scores."""
+    """An expert whose share of scores ≥ ``deviation`` percent away from the rest of the
+    committee is at least ``share`` over at least ``min_scores`` scores."""
     by_expert: dict[str, list[Any]] = defaultdict(list)
     for score in facts.expert_scores:
         by_expert[score.expert].append(score)
     findings = []
     for expert, scores in sorted(by_expert.items()):
-        large = [s for s in scores if abs(s.score - s.median) >= rule.params["deviation"]]
+        large = [s for s in scores if s.deviation >= rule.params["deviation"]]
         share = len(large) / len(scores)
         if len(scores) < rule.params["min_scores"] or share < rule.params["share"]:
             continue

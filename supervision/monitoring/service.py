@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -21,8 +23,9 @@ from accounts.model import Actor, Role
 from signing.canonical import canonical_json, sha256_hex
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import Subject
-from supervision.monitoring import rule_queries
+from supervision.monitoring import file_meta, queries, rule_queries
 from supervision.monitoring.defaults import default_rules
+from supervision.monitoring.detectors import evaluate
 from supervision.monitoring.errors import (
     MonitoringRuleForbidden,
     MonitoringRuleInvalid,
@@ -30,7 +33,12 @@ from supervision.monitoring.errors import (
     MonitoringRuleVersionConflict,
 )
 from supervision.monitoring.events import MonitoringEvent
+from supervision.monitoring.model import Facts, Finding, PartHash, TenderParties
 from supervision.monitoring.rules import Rule, parse_rule
+from tender.events import AlertKind
+from tender.lifecycle import load
+from tender.results.common import alert_once
+from tender.submission import queries as bid_queries
 
 log = logging.getLogger(__name__)
 
@@ -137,3 +145,59 @@ async def set_rule(
             },
         )  # fmt: skip
     return RuleInForce(rule, stored.version, str(actor.user_id), stored.changed_at, stored.note)
+
+
+# --- the runner -------------------------------------------------------------------------
+
+
+async def gather(
+    conn: asyncpg.Connection, tender_id: UUID, *, output_root: Path, experts_since: datetime
+) -> Facts:
+    """The facts of a tender's frozen lots, its parties, and the experts' history."""
+    tender = await load(conn, tender_id)
+    tid = str(tender_id)
+    bidders, origins, hashes, bonds, prices, people, metas = [], [], [], [], [], [], []
+    for lot in await queries.frozen_lots(conn, tender_id):
+        number, lot_id = lot["number"], lot["id"]
+        bidders += await queries.lot_bidders(conn, tid, number, lot_id)
+        origins += await queries.upload_origins(conn, tid, number, lot_id)
+        hashes += [
+            PartHash(tid, number, str(bidder), sha256)
+            for sha256, bidder, _ in await bid_queries.lot_part_hashes(conn, lot_id)
+        ]
+        bonds += await queries.bond_accounts(conn, tid, number, lot_id)
+        lot_prices, lot_people = await queries.opened_fields(
+            conn, tid, number, lot_id, lot["price_ceiling_fen"]
+        )
+        prices += lot_prices
+        people += lot_people
+        metas += await file_meta.file_metas(conn, output_root, tender_id, number, lot_id)
+    parties = TenderParties(tid, str(tender.agency_id), str(tender.content.tenderer_id))
+    orgs = sorted({b.bidder for b in bidders} | {parties.agency, parties.tenderer})
+    relations, party_people = await queries.party_facts(conn, orgs)
+    return Facts(
+        lot_bidders=bidders, upload_origins=origins, part_hashes=hashes, file_metas=metas,
+        bid_people=people, bid_prices=prices, bond_accounts=bonds,
+        expert_scores=await queries.expert_scores(conn, experts_since),
+        sittings=await queries.sittings(conn, experts_since),
+        party_relations=relations, party_people=party_people, tender_parties=(parties,),
+    )  # fmt: skip
+
+
+async def run_tender(
+    conn: asyncpg.Connection, tender_id: UUID, *, output_root: Path, experts_since: datetime
+) -> list[Finding]:
+    """Evaluate the rules in force over a tender's facts; raise each new finding once as
+    an alert with its evidence (tender.results.common.alert_once: once per tender, kind
+    and subject, logged). Returns the findings that raised a new alert."""
+    async with conn.transaction():
+        facts = await gather(conn, tender_id, output_root=output_root, experts_since=experts_since)
+        rules = [found.rule for found in (await rules_in_force(conn)).values()]
+        raised = []
+        for finding in evaluate(rules, facts):
+            evidence = {"rule": finding.rule, "parties": list(finding.parties)}
+            evidence |= dict(finding.evidence)
+            kind = AlertKind(finding.alert)
+            if await alert_once(conn, UUID(finding.tender), kind, finding.subject, evidence):
+                raised.append(finding)
+    return raised

@@ -1,0 +1,60 @@
+"""The runner over the real tables of an opened lot: facts gathered, findings raised once
+as alerts with their evidence (tests/evaluation/kit.py's opened lot, cloned)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import asyncpg
+
+from supervision.monitoring import service
+from tests.evaluation.kit import Template, scenario_database  # noqa: F401
+from tests.supervision.alerts_kit import alerts_of
+
+SINCE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+async def test_the_opened_lots_facts_are_gathered_from_the_real_tables(
+    pool: asyncpg.Pool, evaluation_template: Template
+) -> None:
+    scenario = evaluation_template.scenario
+    async with pool.acquire() as conn:
+        facts = await service.gather(
+            conn, scenario.tender.id, output_root=scenario.output_root, experts_since=SINCE
+        )
+    bidders = {str(b.org.id) for b in scenario.bidders}
+    assert {b.bidder for b in facts.lot_bidders} == bidders
+    assert {p.bidder for p in facts.part_hashes} == bidders
+    assert {o.bidder for o in facts.upload_origins} == bidders
+    assert sorted(p.price_fen for p in facts.bid_prices) == [80_000_00, 90_000_00, 100_000_00]
+    assert facts.tender_parties[0].agency == str(scenario.tender.agency_id)
+
+
+async def test_prices_in_a_progression_and_one_upload_address_raise_alerts_once(
+    pool: asyncpg.Pool, evaluation_template: Template
+) -> None:
+    scenario = evaluation_template.scenario
+    first, second = (str(b.org.id) for b in scenario.bidders[:2])
+    async with pool.acquire() as conn:
+        # Two bidders' parts came from one address within minutes (Reg. 40).
+        await conn.execute(
+            "UPDATE bid_uploads SET client_address = '203.0.113.7',"
+            " created_at = $2 WHERE bidder_id = ANY($1::uuid[])",
+            [first, second], dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC),
+        )  # fmt: skip
+        raised = await service.run_tender(
+            conn, scenario.tender.id, output_root=scenario.output_root, experts_since=SINCE
+        )
+        again = await service.run_tender(
+            conn, scenario.tender.id, output_root=scenario.output_root, experts_since=SINCE
+        )
+        alerts = await alerts_of(conn, scenario.tender.id)
+    kinds = [kind for kind, _ in alerts]
+    assert "bid_prices_progression" in kinds  # the scenario's 100 000, 90 000, 80 000 yuan
+    assert "bids_same_network" in kinds
+    assert {f.alert for f in raised} >= {"bid_prices_progression", "bids_same_network"}
+    assert again == []
+    [network] = [f for f in raised if f.alert == "bids_same_network"]
+    assert (network.subject, "bids_same_network") in [(s, k) for k, s in alerts]
+    assert network.evidence["value"] == "203.0.113.7"
+    assert network.parties == tuple(sorted((first, second)))
