@@ -83,3 +83,4 @@ class AlertKind(enum.StrEnum):
     EXPERT_COUNTERPART_REPEATED = "expert_counterpart_repeated"  # one agency/tenderer again
     BIDDERS_RELATED = "bidders_related"  # Reg. 34: related bidders in one lot
     AGENCY_CONFLICT = "agency_conflict"  # Reg. 34/Law 50: agency bidding on its own project
+    AGENCY_EXCEPTIONS_FREQUENT = "agency_exceptions_frequent"  # approved exceptions, often

@@ -24,6 +24,7 @@ DETECTORS: Mapping[str, Detector] = {
     "repeat_counterpart": outliers.repeat_counterpart,
     "related_parties": outliers.related_parties,
     "agency_conflict": outliers.agency_conflict,
+    "repeated_exceptions": outliers.repeated_exceptions,
 }
 
 

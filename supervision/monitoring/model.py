@@ -109,12 +109,15 @@ class ExpertScore:
 
 @dataclass(frozen=True, slots=True)
 class Sitting:
-    """An expert sat on a tender's evaluation, run by ``agency`` for ``tenderer``."""
+    """An expert sat on a tender's evaluation, run by ``agency`` for ``tenderer``;
+    ``pool`` is what the expert was drawn for (the tender's category): experts of a small
+    speciality meet often by construction, so chance is measured within a pool."""
 
     tender: str
     expert: str
     agency: str
     tenderer: str
+    pool: str
     at: datetime
 
 
@@ -146,6 +149,18 @@ class TenderParties:
 
 
 @dataclass(frozen=True, slots=True)
+class ProcedureException:
+    """An exception a supervisor approved (a draw from a small pool, a redraw, a member
+    replaced at the host's request): allowed one by one, a warning when one agency keeps
+    needing them."""
+
+    tender: str
+    kind: str
+    agency: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """Everything one run reads: one tender's facts, or a whole (synthetic) history."""
 
@@ -161,6 +176,7 @@ class Facts:
     party_relations: Sequence[PartyRelation] = ()
     party_people: Sequence[PartyPerson] = ()
     tender_parties: Sequence[TenderParties] = ()
+    procedure_exceptions: Sequence[ProcedureException] = ()
 
 
 # The fact catalogue: the names a rule may use, each a field of Facts and its row type.
@@ -177,6 +193,7 @@ FACT_TYPES: Mapping[str, type] = {
     "party_relations": PartyRelation,
     "party_people": PartyPerson,
     "tender_parties": TenderParties,
+    "procedure_exceptions": ProcedureException,
 }
 
 

@@ -43,30 +43,33 @@ def deviation_frequency(rule: Rule, facts: Facts) -> list[Finding]:
 
 
 def pair_frequency(rule: Rule, facts: Facts) -> list[Finding]:
-    """Two experts together on at least ``min_together`` tenders, ``min_lift`` times
-    more often than their separate frequencies make likely (a random draw)."""
+    """Two experts together on at least ``min_together`` tenders, ``min_lift`` times more
+    often than their separate frequencies in their pool make likely (a random draw)."""
     panels: dict[str, set[str]] = defaultdict(set)
+    pool_of: dict[str, str] = {}
     last: dict[str, Any] = {}
     for sitting in facts.sittings:
         panels[sitting.tender].add(sitting.expert)
+        pool_of[sitting.tender] = sitting.pool
         last[sitting.tender] = max(last.get(sitting.tender, sitting.at), sitting.at)
-    total = len(panels)
-    seats = Counter(e for panel in panels.values() for e in panel)
-    together: dict[tuple[str, str], list[str]] = defaultdict(list)
+    totals = Counter(pool_of.values())
+    seats = Counter((pool_of[t], e) for t, panel in panels.items() for e in panel)
+    together: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for tender, panel in panels.items():
-        for pair in combinations(sorted(panel), 2):
-            together[pair].append(tender)
+        for a, b in combinations(sorted(panel), 2):
+            together[(pool_of[tender], a, b)].append(tender)
     findings = []
-    for (a, b), tenders in sorted(together.items()):
+    for (pool, a, b), tenders in sorted(together.items()):
         if len(tenders) < rule.params["min_together"]:
             continue
-        lift = len(tenders) * total / (seats[a] * seats[b])
+        lift = len(tenders) * totals[pool] / (seats[(pool, a)] * seats[(pool, b)])
         if lift < rule.params["min_lift"]:
             continue
         latest = max(tenders, key=lambda t: (last[t], t))
         evidence = {
-            "experts": [a, b], "together": len(tenders), "seats": [seats[a], seats[b]],
-            "tenders_total": total, "lift": round(lift, 3), "tenders": sorted(tenders),
+            "experts": [a, b], "pool": pool, "together": len(tenders),
+            "seats": [seats[(pool, a)], seats[(pool, b)]], "tenders_in_pool": totals[pool],
+            "lift": round(lift, 3), "tenders": sorted(tenders),
         }  # fmt: skip
         findings.append(Finding(rule.name, rule.alert, latest, f"pair|{a}|{b}", evidence))
     return findings
@@ -74,27 +77,28 @@ def pair_frequency(rule: Rule, facts: Facts) -> list[Finding]:
 
 def repeat_counterpart(rule: Rule, facts: Facts) -> list[Finding]:
     """An expert meeting one agency (or tenderer) at least ``min_times``, ``min_lift``
-    times more often than that counterpart's share of all sittings."""
+    times more often than that counterpart's share of its pool's sittings makes likely."""
     key = rule.params["counterpart"]
-    per_expert: dict[str, list[Any]] = defaultdict(list)
+    per_expert: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for sitting in facts.sittings:
-        per_expert[sitting.expert].append(sitting)
-    overall = Counter(getattr(s, key) for s in facts.sittings)
-    total = len(facts.sittings)
+        per_expert[(sitting.pool, sitting.expert)].append(sitting)
+    overall = Counter((s.pool, getattr(s, key)) for s in facts.sittings)
+    totals = Counter(s.pool for s in facts.sittings)
     findings = []
-    for expert, sittings in sorted(per_expert.items()):
+    for (pool, expert), sittings in sorted(per_expert.items()):
         counts = Counter(getattr(s, key) for s in sittings)
         for party, times in sorted(counts.items()):
             if times < rule.params["min_times"]:
                 continue
-            lift = (times / len(sittings)) / (overall[party] / total)
+            lift = (times / len(sittings)) / (overall[(pool, party)] / totals[pool])
             if lift < rule.params["min_lift"]:
                 continue
             met = [s for s in sittings if getattr(s, key) == party]
             latest = max(met, key=lambda s: (s.at, s.tender))
             evidence = {
-                "expert": expert, key: party, "times": times, "sittings": len(sittings),
-                "lift": round(lift, 3), "tenders": sorted(s.tender for s in met),
+                "expert": expert, key: party, "pool": pool, "times": times,
+                "sittings": len(sittings), "lift": round(lift, 3),
+                "tenders": sorted(s.tender for s in met),
             }  # fmt: skip
             subject = f"{key}|{expert}|{party}"
             findings.append(
@@ -141,15 +145,11 @@ def related_parties(rule: Rule, facts: Facts) -> list[Finding]:
 
 
 def agency_conflict(rule: Rule, facts: Facts) -> list[Finding]:
-    """An agency bidding in a tender it runs, related to a bidder (advising, control),
-    or sharing a person with a bidder's people or with a bid's named staff."""
+    """An agency bidding in a tender it runs, or related to one of its bidders (advising,
+    control, one legal representative, one of its staff at the bidder)."""
     bidders: dict[str, set[str]] = defaultdict(set)
     for bid in facts.lot_bidders:
         bidders[bid.tender].add(bid.bidder)
-    staff: dict[str, set[str]] = defaultdict(set)
-    for person in facts.party_people:
-        if person.role in rule.params["roles"]:
-            staff[person.organisation].add(person.id_hash)
     findings = []
     for run in sorted(facts.tender_parties, key=lambda t: t.tender):
         agency = run.agency
@@ -159,16 +159,9 @@ def agency_conflict(rule: Rule, facts: Facts) -> list[Finding]:
                 reasons.append({"bidder": bidder, "reason": "agency_bids"})
                 continue
             a, b = sorted((agency, bidder))
-            pair_links = _links(rule, facts, {agency, bidder}).get((a, b))
-            if pair_links:
-                reasons.append({"bidder": bidder, "reason": "related", "links": pair_links})
-            named = {
-                p.id_hash for p in facts.bid_people if p.tender == run.tender and p.bidder == bidder
-            }
-            shared = staff[agency] & named  # party_people links are in _links
-            if shared:
-                reasons.append({"bidder": bidder, "reason": "agency_staff",
-                                "people": sorted(h[:12] for h in shared)})  # fmt: skip
+            links = _links(rule, facts, {agency, bidder}).get((a, b))
+            if links:
+                reasons.append({"bidder": bidder, "reason": "related", "links": links})
         if not reasons:
             continue
         involved = sorted({agency} | {r["bidder"] for r in reasons})
@@ -176,5 +169,32 @@ def agency_conflict(rule: Rule, facts: Facts) -> list[Finding]:
         subject = "agency|" + sha256_hex("|".join(involved).encode())
         findings.append(
             Finding(rule.name, rule.alert, run.tender, subject, evidence, tuple(involved))
+        )
+    return findings
+
+
+def repeated_exceptions(rule: Rule, facts: Facts) -> list[Finding]:
+    """An agency whose tenders needed an approved exception (of the rule's kinds) at
+    least ``min_count`` times and in at least ``min_share`` of its tenders."""
+    runs = Counter(t.agency for t in facts.tender_parties)
+    tenders: dict[str, set[str]] = defaultdict(set)
+    latest: dict[str, Any] = {}
+    for e in facts.procedure_exceptions:
+        if e.kind in rule.params["kinds"]:
+            tenders[e.agency].add(e.tender)
+            latest[e.agency] = max(latest.get(e.agency, (e.at, e.tender)), (e.at, e.tender))
+    findings = []
+    for agency, hit in sorted(tenders.items()):
+        share = len(hit) / max(runs[agency], len(hit))
+        if len(hit) < rule.params["min_count"] or share < rule.params["min_share"]:
+            continue
+        evidence = {
+            "agency": agency, "tenders_with_exceptions": len(hit),
+            "tenders": max(runs[agency], len(hit)), "share": round(share, 4),
+            "kinds": sorted(rule.params["kinds"]), "examples": sorted(hit)[-10:],
+        }  # fmt: skip
+        tender = latest[agency][1]
+        findings.append(
+            Finding(rule.name, rule.alert, tender, f"exceptions|{agency}", evidence, (agency,))
         )
     return findings

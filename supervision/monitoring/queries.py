@@ -26,7 +26,9 @@ from supervision.monitoring.model import (
     LotBidder,
     PartyPerson,
     PartyRelation,
+    ProcedureException,
     Sitting,
+    TenderParties,
     UploadOrigin,
 )
 
@@ -59,7 +61,7 @@ WHERE b.lot_id = $1 AND r.outcome = 'opened' ORDER BY b.bidder_id, r.part
 # Each expert who sat (signed in) on an evaluation session since $1, with the tender's
 # agency and tenderer.
 SITTINGS = """
-SELECT s.tender_id, m.user_id, t.agency_id, t.tenderer_id, s.starts_at
+SELECT s.tender_id, m.user_id, t.agency_id, t.tenderer_id, t.category, s.starts_at
 FROM evaluation_members m
 JOIN evaluation_sessions s ON s.id = m.session_id
 JOIN tenders t ON t.id = s.tender_id
@@ -94,6 +96,28 @@ SELECT b.id AS bid_id, b.bidder_id, r.part, r.manifest_sha256
 FROM opening_results r JOIN bids b ON b.id = r.bid_id
 WHERE b.lot_id = $1 AND r.outcome = 'opened' AND r.manifest_sha256 IS NOT NULL
 ORDER BY b.bidder_id, r.part
+"""
+
+# Every public tender since $1 with its agency and tenderer: how many tenders an agency
+# runs is what its exceptions are measured against.
+TENDER_PARTIES = """
+SELECT id, agency_id, tenderer_id FROM tenders
+WHERE status <> 'draft' AND created_at >= $1 ORDER BY created_at, id
+"""
+
+# Approved exceptions since $1: draws from a small pool or redrawn (draw_approvals), and
+# members replaced at the host's request (evaluation_replacements, cause 'host').
+PROCEDURE_EXCEPTIONS = """
+SELECT d.tender_id, a.kind, d.agency_id, a.approved_at
+FROM draw_approvals a JOIN draws d ON d.id = a.draw_id
+WHERE a.approved_at >= $1
+UNION ALL
+SELECT s.tender_id::text, 'replacement', t.agency_id, r.approved_at
+FROM evaluation_replacements r
+JOIN evaluation_sessions s ON s.id = r.session_id
+JOIN tenders t ON t.id = s.tender_id
+WHERE r.cause = 'host' AND r.approved_at >= $1
+ORDER BY 4, 1
 """
 
 TABLE_EXISTS = "SELECT to_regclass($1) IS NOT NULL"
@@ -179,6 +203,7 @@ async def sittings(conn: asyncpg.Connection, since: datetime) -> list[Sitting]:
             str(r["user_id"]),
             str(r["agency_id"]),
             str(r["tenderer_id"]),
+            r["category"],
             r["starts_at"],
         )
         for r in await conn.fetch(SITTINGS, since)
@@ -196,6 +221,22 @@ async def expert_scores(conn: asyncpg.Connection, since: datetime) -> list[Exper
             r["revealed_at"],
         )
         for r in await conn.fetch(EXPERT_SCORES, since)
+    ]
+
+
+async def tender_parties(conn: asyncpg.Connection, since: datetime) -> list[TenderParties]:
+    return [
+        TenderParties(str(r["id"]), str(r["agency_id"]), str(r["tenderer_id"]))
+        for r in await conn.fetch(TENDER_PARTIES, since)
+    ]
+
+
+async def procedure_exceptions(
+    conn: asyncpg.Connection, since: datetime
+) -> list[ProcedureException]:
+    return [
+        ProcedureException(r["tender_id"], r["kind"], str(r["agency_id"]), r["approved_at"])
+        for r in await conn.fetch(PROCEDURE_EXCEPTIONS, since)
     ]
 
 

@@ -60,6 +60,7 @@ def _op(name: str, fact_sets: list[list[str]], **params: Param) -> Operator:
 
 
 _ID = ("legal_representative", "principal", "project_manager", "staff")
+_EXCEPTIONS = ("small_pool", "redraw", "replacement")
 _KINDS = ("controlling", "managed_by", "shared_legal_representative", "advising")
 
 OPERATORS: Mapping[str, Operator] = {
@@ -124,9 +125,16 @@ OPERATORS: Mapping[str, Operator] = {
         ),
         _op(
             "agency_conflict",
-            [["tender_parties", "lot_bidders", "party_relations", "party_people", "bid_people"]],
+            [["tender_parties", "lot_bidders", "party_relations", "party_people"]],
             kinds=Param("choices", _KINDS, choices=_KINDS),
             roles=Param("choices", _ID, choices=_ID),
+        ),
+        _op(
+            "repeated_exceptions",
+            [["procedure_exceptions", "tender_parties"]],
+            kinds=Param("choices", _EXCEPTIONS, choices=_EXCEPTIONS),
+            min_count=Param("int", 3, 1, 10000),
+            min_share=Param("float", 0.2, 0.0, 1.0),
         ),
     )
 }
@@ -148,6 +156,7 @@ ALERTS: frozenset[str] = frozenset(
         AlertKind.EXPERT_COUNTERPART_REPEATED,
         AlertKind.BIDDERS_RELATED,
         AlertKind.AGENCY_CONFLICT,
+        AlertKind.AGENCY_EXCEPTIONS_FREQUENT,
     }
 )
 

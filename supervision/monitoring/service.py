@@ -151,7 +151,7 @@ async def set_rule(
 
 
 async def gather(
-    conn: asyncpg.Connection, tender_id: UUID, *, output_root: Path, experts_since: datetime
+    conn: asyncpg.Connection, tender_id: UUID, *, output_root: Path, history_since: datetime
 ) -> Facts:
     """The facts of a tender's frozen lots, its parties, and the experts' history."""
     tender = await load(conn, tender_id)
@@ -173,31 +173,45 @@ async def gather(
         people += lot_people
         metas += await file_meta.file_metas(conn, output_root, tender_id, number, lot_id)
     parties = TenderParties(tid, str(tender.agency_id), str(tender.content.tenderer_id))
+    others = [t for t in await queries.tender_parties(conn, history_since) if t.tender != tid]
     orgs = sorted({b.bidder for b in bidders} | {parties.agency, parties.tenderer})
     relations, party_people = await queries.party_facts(conn, orgs)
     return Facts(
         lot_bidders=bidders, upload_origins=origins, part_hashes=hashes, file_metas=metas,
         bid_people=people, bid_prices=prices, bond_accounts=bonds,
-        expert_scores=await queries.expert_scores(conn, experts_since),
-        sittings=await queries.sittings(conn, experts_since),
-        party_relations=relations, party_people=party_people, tender_parties=(parties,),
+        expert_scores=await queries.expert_scores(conn, history_since),
+        sittings=await queries.sittings(conn, history_since),
+        party_relations=relations, party_people=party_people,
+        tender_parties=(parties, *others),
+        procedure_exceptions=await queries.procedure_exceptions(conn, history_since),
     )  # fmt: skip
 
 
 async def run_tender(
-    conn: asyncpg.Connection, tender_id: UUID, *, output_root: Path, experts_since: datetime
+    conn: asyncpg.Connection, tender_id: UUID, *, output_root: Path, history_since: datetime
 ) -> list[Finding]:
     """Evaluate the rules in force over a tender's facts; raise each new finding once as
     an alert with its evidence (tender.results.common.alert_once: once per tender, kind
     and subject, logged). Returns the findings that raised a new alert."""
     async with conn.transaction():
-        facts = await gather(conn, tender_id, output_root=output_root, experts_since=experts_since)
+        facts = await gather(conn, tender_id, output_root=output_root, history_since=history_since)
         rules = [found.rule for found in (await rules_in_force(conn)).values()]
         raised = []
         for finding in evaluate(rules, facts):
             evidence = {"rule": finding.rule, "parties": list(finding.parties)}
             evidence |= dict(finding.evidence)
             kind = AlertKind(finding.alert)
-            if await alert_once(conn, UUID(finding.tender), kind, finding.subject, evidence):
+            filed = _tender_uuid(finding.tender)
+            if filed is None:  # a draw names its tender in text: not a tender of ours
+                log.warning("monitoring.finding_unfiled", extra={"rule": finding.rule})
+                continue
+            if await alert_once(conn, filed, kind, finding.subject, evidence):
                 raised.append(finding)
     return raised
+
+
+def _tender_uuid(text: str) -> UUID | None:
+    try:
+        return UUID(text)
+    except ValueError:
+        return None

@@ -20,7 +20,7 @@ async def test_the_opened_lots_facts_are_gathered_from_the_real_tables(
     scenario = evaluation_template.scenario
     async with pool.acquire() as conn:
         facts = await service.gather(
-            conn, scenario.tender.id, output_root=scenario.output_root, experts_since=SINCE
+            conn, scenario.tender.id, output_root=scenario.output_root, history_since=SINCE
         )
     bidders = {str(b.org.id) for b in scenario.bidders}
     assert {b.bidder for b in facts.lot_bidders} == bidders
@@ -43,10 +43,10 @@ async def test_prices_in_a_progression_and_one_upload_address_raise_alerts_once(
             [first, second], dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC),
         )  # fmt: skip
         raised = await service.run_tender(
-            conn, scenario.tender.id, output_root=scenario.output_root, experts_since=SINCE
+            conn, scenario.tender.id, output_root=scenario.output_root, history_since=SINCE
         )
         again = await service.run_tender(
-            conn, scenario.tender.id, output_root=scenario.output_root, experts_since=SINCE
+            conn, scenario.tender.id, output_root=scenario.output_root, history_since=SINCE
         )
         alerts = await alerts_of(conn, scenario.tender.id)
     kinds = [kind for kind, _ in alerts]
