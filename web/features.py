@@ -44,6 +44,8 @@ from web.opening import pages as opening_pages
 from web.opening import routes as opening
 from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
+from web.supervision.monitoring import jobs as monitoring_jobs
+from web.supervision.monitoring import routes as monitoring
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
@@ -82,6 +84,7 @@ def api_routes() -> list[ApiRoute]:
         *evaluation.ROUTES,
         *evaluation_sessions.ROUTES,
         *evaluation_records.ROUTES,
+        *monitoring.ROUTES,
     ]
 
 
@@ -122,4 +125,5 @@ JOBS: tuple[Job, ...] = (
     *tender_jobs.JOBS,
     *tender_results_jobs.JOBS,
     *archive_jobs.JOBS,
+    *monitoring_jobs.JOBS,
 )

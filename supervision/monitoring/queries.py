@@ -120,6 +120,16 @@ WHERE r.cause = 'host' AND r.approved_at >= $1
 ORDER BY 4, 1
 """
 
+# Tenders whose bids froze since $1, latest first, not archived or cancelled: what the
+# monitoring job re-checks (a new opening, score or relation may change a finding).
+RECENT_TENDERS = """
+SELECT l.tender_id FROM bid_freeze_lists f
+JOIN tender_lots l ON l.id = f.lot_id
+JOIN tenders t ON t.id = l.tender_id
+WHERE f.frozen_at >= $1 AND t.status NOT IN ('archived', 'cancelled')
+GROUP BY l.tender_id ORDER BY max(f.frozen_at) DESC LIMIT $2
+"""
+
 TABLE_EXISTS = "SELECT to_regclass($1) IS NOT NULL"
 
 # Contract of supervision/parties (CONTRACTS.md §3): party_relations (from_org, to_org,
@@ -222,6 +232,10 @@ async def expert_scores(conn: asyncpg.Connection, since: datetime) -> list[Exper
         )
         for r in await conn.fetch(EXPERT_SCORES, since)
     ]
+
+
+async def recent_tenders(conn: asyncpg.Connection, since: datetime, limit: int) -> list[UUID]:
+    return [row["tender_id"] for row in await conn.fetch(RECENT_TENDERS, since, limit)]
 
 
 async def tender_parties(conn: asyncpg.Connection, since: datetime) -> list[TenderParties]:

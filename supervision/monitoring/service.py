@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -24,7 +24,7 @@ from signing.canonical import canonical_json, sha256_hex
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import Subject
 from supervision.monitoring import file_meta, queries, rule_queries
-from supervision.monitoring.defaults import default_rules
+from supervision.monitoring.defaults import default_rules, policy
 from supervision.monitoring.detectors import evaluate
 from supervision.monitoring.errors import (
     MonitoringRuleForbidden,
@@ -215,3 +215,15 @@ def _tender_uuid(text: str) -> UUID | None:
         return UUID(text)
     except ValueError:
         return None
+
+
+async def run_recent(conn: asyncpg.Connection, *, output_root: Path, now: datetime) -> int:
+    """One monitoring pass over the tenders frozen within the history window (policy.json),
+    latest first; how many new alerts it raised. Safe in several processes: an alert is
+    raised once per (tender, kind, subject)."""
+    since = now - timedelta(days=policy().history_days)
+    raised = 0
+    for tender_id in await queries.recent_tenders(conn, since, policy().tenders_per_run):
+        found = await run_tender(conn, tender_id, output_root=output_root, history_since=since)
+        raised += len(found)
+    return raised

@@ -47,6 +47,7 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "part_id": {"type": "string", "pattern": "^[0-9]{1,2}[.][0-9a-fA-F-]{36}[.][a-z]+$"},
     "part": {"type": "string", "enum": ["main", "technical", "commercial"]},
     "role": {"type": "string", "enum": sorted(str(r) for r in Role)},
+    "rule": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},  # a monitoring rule's name
 }
 ID_SCHEMAS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("/api/v1/users/", _UUID),

@@ -8,6 +8,8 @@ import datetime as dt
 import asyncpg
 
 from supervision.monitoring import service
+from supervision.monitoring.defaults import policy
+from tender.queries import database_now
 from tests.evaluation.kit import Template, scenario_database  # noqa: F401
 from tests.supervision.alerts_kit import alerts_of
 
@@ -58,3 +60,19 @@ async def test_prices_in_a_progression_and_one_upload_address_raise_alerts_once(
     assert (network.subject, "bids_same_network") in [(s, k) for k, s in alerts]
     assert network.evidence["value"] == "203.0.113.7"
     assert network.parties == tuple(sorted((first, second)))
+
+
+async def test_the_jobs_pass_checks_recently_frozen_tenders(
+    pool: asyncpg.Pool, evaluation_template: Template
+) -> None:
+    scenario = evaluation_template.scenario
+    async with pool.acquire() as conn:
+        now = await database_now(conn)
+        raised = await service.run_recent(conn, output_root=scenario.output_root, now=now)
+        alerts = await alerts_of(conn, scenario.tender.id)
+        again = await service.run_recent(conn, output_root=scenario.output_root, now=now)
+        later = now + dt.timedelta(days=policy().history_days + 1)
+        outside = await service.run_recent(conn, output_root=scenario.output_root, now=later)
+    assert raised >= 1
+    assert ("bid_prices_progression" in [kind for kind, _ in alerts]) is True
+    assert (again, outside) == (0, 0)
