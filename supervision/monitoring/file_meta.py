@@ -25,6 +25,7 @@ from evaluation.bid_files.model import PartLocation
 from evaluation.bid_files.service import platform_files
 from supervision.monitoring import queries
 from supervision.monitoring.model import FileMeta
+from tender.blobs.store import LocalBlobStore
 
 log = logging.getLogger(__name__)
 
@@ -93,4 +94,26 @@ async def file_metas(
                 row["manifest_sha256"],
             )
         )
+    return metas
+
+
+def _blob_meta(path: Path) -> tuple[str | None, str | None, str | None, datetime | None] | None:
+    try:
+        with path.open("rb") as source:
+            return pdf_metadata(source)
+    except OSError:
+        return None  # a blob gone missing is the archive's concern, not monitoring's
+
+
+async def template_metas(
+    conn: asyncpg.Connection, blobs: LocalBlobStore, tender_id: UUID
+) -> list[FileMeta]:
+    """Metadata of the tender's published PDF documents: the template (bidder None)
+    whose author, organisation and software bidders inherit without colluding."""
+    metas: list[FileMeta] = []
+    for row in await conn.fetch(queries.TENDER_DOCUMENTS, tender_id):
+        meta = await asyncio.to_thread(_blob_meta, blobs.path_of(row["sha256"]))
+        if meta is not None:
+            name = f"documents/{row['name']}@{row['version']}"
+            metas.append(FileMeta(str(tender_id), "", None, name, *meta))
     return metas

@@ -130,6 +130,13 @@ WHERE f.frozen_at >= $1 AND t.status NOT IN ('archived', 'cancelled')
 GROUP BY l.tender_id ORDER BY max(f.frozen_at) DESC LIMIT $2
 """
 
+# The tender's published documents (every version): the template bidders start from.
+TENDER_DOCUMENTS = """
+SELECT d.name, v.version, v.sha256 FROM tender_document_versions v
+JOIN tender_documents d ON d.id = v.document_id
+WHERE v.tender_id = $1 AND v.published_at IS NOT NULL ORDER BY d.name, v.version
+"""
+
 TABLE_EXISTS = "SELECT to_regclass($1) IS NOT NULL"
 
 # Contract of supervision/parties (CONTRACTS.md §3): party_relations (from_org, to_org,

@@ -35,6 +35,7 @@ from supervision.monitoring.errors import (
 from supervision.monitoring.events import MonitoringEvent
 from supervision.monitoring.model import Facts, Finding, PartHash, TenderParties
 from supervision.monitoring.rules import Rule, parse_rule
+from tender.blobs.store import LocalBlobStore
 from tender.events import AlertKind
 from tender.lifecycle import load
 from tender.results.common import alert_once
@@ -151,9 +152,15 @@ async def set_rule(
 
 
 async def gather(
-    conn: asyncpg.Connection, tender_id: UUID, *, output_root: Path, history_since: datetime
+    conn: asyncpg.Connection,
+    tender_id: UUID,
+    *,
+    output_root: Path,
+    history_since: datetime,
+    blobs: LocalBlobStore | None = None,
 ) -> Facts:
-    """The facts of a tender's frozen lots, its parties, and the experts' history."""
+    """The facts of a tender's frozen lots, its parties, and the experts' history; with
+    ``blobs``, the metadata of its published documents (the template)."""
     tender = await load(conn, tender_id)
     tid = str(tender_id)
     bidders, origins, hashes, bonds, prices, people, metas = [], [], [], [], [], [], []
@@ -172,6 +179,8 @@ async def gather(
         prices += lot_prices
         people += lot_people
         metas += await file_meta.file_metas(conn, output_root, tender_id, number, lot_id)
+    if blobs is not None and metas:
+        metas += await file_meta.template_metas(conn, blobs, tender_id)
     parties = TenderParties(tid, str(tender.agency_id), str(tender.content.tenderer_id))
     others = [t for t in await queries.tender_parties(conn, history_since) if t.tender != tid]
     orgs = sorted({b.bidder for b in bidders} | {parties.agency, parties.tenderer})
@@ -188,7 +197,12 @@ async def gather(
 
 
 async def run_tender(
-    conn: asyncpg.Connection, tender_id: UUID, *, output_root: Path, history_since: datetime
+    conn: asyncpg.Connection,
+    tender_id: UUID,
+    *,
+    output_root: Path,
+    history_since: datetime,
+    blobs: LocalBlobStore | None = None,
 ) -> list[Finding]:
     """Evaluate the rules in force over a tender's facts; raise each new finding once as
     an alert with its evidence (tender.results.common.alert_once: once per tender, kind
@@ -217,13 +231,21 @@ def _tender_uuid(text: str) -> UUID | None:
         return None
 
 
-async def run_recent(conn: asyncpg.Connection, *, output_root: Path, now: datetime) -> int:
+async def run_recent(
+    conn: asyncpg.Connection,
+    *,
+    output_root: Path,
+    now: datetime,
+    blobs: LocalBlobStore | None = None,
+) -> int:
     """One monitoring pass over the tenders frozen within the history window (policy.json),
     latest first; how many new alerts it raised. Safe in several processes: an alert is
     raised once per (tender, kind, subject)."""
     since = now - timedelta(days=policy().history_days)
     raised = 0
     for tender_id in await queries.recent_tenders(conn, since, policy().tenders_per_run):
-        found = await run_tender(conn, tender_id, output_root=output_root, history_since=since)
+        found = await run_tender(
+            conn, tender_id, output_root=output_root, history_since=since, blobs=blobs
+        )
         raised += len(found)
     return raised

@@ -4,11 +4,16 @@ as alerts with their evidence (tests/evaluation/kit.py's opened lot, cloned)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
+from pathlib import Path
 
 import asyncpg
+from pypdf import PdfWriter
 
-from supervision.monitoring import service
+from supervision.monitoring import file_meta, service
 from supervision.monitoring.defaults import policy
+from tender.blobs.store import LocalBlobStore
 from tender.queries import database_now
 from tests.evaluation.kit import Template, scenario_database  # noqa: F401
 from tests.supervision.alerts_kit import alerts_of
@@ -76,3 +81,36 @@ async def test_the_jobs_pass_checks_recently_frozen_tenders(
     assert raised >= 1
     assert ("bid_prices_progression" in [kind for kind, _ in alerts]) is True
     assert (again, outside) == (0, 0)
+
+
+async def test_the_tenders_published_pdf_documents_give_the_template_metadata(
+    pool: asyncpg.Pool, evaluation_template: Template, tmp_path: Path
+) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.add_metadata({"/Author": "招标文件模板", "/Company": "某代理公司", "/Producer": "WPS"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    blobs = LocalBlobStore(tmp_path / "blobs")
+    blobs.path_of(digest).parent.mkdir(parents=True, exist_ok=True)
+    blobs.path_of(digest).write_bytes(data)
+    tender_id = evaluation_template.scenario.tender.id
+    async with pool.acquire() as conn:
+        document = await conn.fetchval(
+            "INSERT INTO tender_documents (tender_id, name) VALUES ($1, '投标文件格式.pdf')"
+            " RETURNING id",
+            tender_id,
+        )
+        await conn.execute(
+            "INSERT INTO tender_document_versions (tender_id, document_id, version, sha256,"
+            " size, media_type, uploaded_by, published_at)"
+            " SELECT $1, $2, 1, $3, $4, 'application/pdf', id, clock_timestamp()"
+            " FROM users ORDER BY created_at LIMIT 1",
+            tender_id, document, digest, len(data),
+        )  # fmt: skip
+        [meta] = await file_meta.template_metas(conn, blobs, tender_id)
+    assert meta.bidder is None
+    assert (meta.author, meta.organisation, meta.software) == ("招标文件模板", "某代理公司", "WPS")
+    assert meta.file == "documents/投标文件格式.pdf@1"

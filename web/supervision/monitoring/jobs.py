@@ -25,7 +25,9 @@ async def monitor(app: Starlette) -> None:
     built = services(app)
     async with acquire(built.pools.main) as conn:
         now = await database_now(conn)
-        raised = await run_recent(conn, output_root=built.settings.data_dir / "opened", now=now)
+        raised = await run_recent(
+            conn, output_root=built.settings.data_dir / "opened", now=now, blobs=built.blobs
+        )
     if raised:
         log.warning("monitoring.alerts_raised", extra={"count": raised})
 
