@@ -36,9 +36,9 @@ from supervision.monitoring.events import MonitoringEvent
 from supervision.monitoring.model import Facts, Finding, PartHash, TenderParties
 from supervision.monitoring.rules import Rule, parse_rule
 from tender.blobs.store import LocalBlobStore
-from tender.events import AlertKind
-from tender.lifecycle import load
-from tender.results.common import alert_once
+from tender.bonds import queries as bond_queries
+from tender.events import AlertKind, TenderEvent
+from tender.lifecycle import PLATFORM, append, load
 from tender.submission import queries as bid_queries
 
 log = logging.getLogger(__name__)
@@ -205,8 +205,8 @@ async def run_tender(
     blobs: LocalBlobStore | None = None,
 ) -> list[Finding]:
     """Evaluate the rules in force over a tender's facts; raise each new finding once as
-    an alert with its evidence (tender.results.common.alert_once: once per tender, kind
-    and subject, logged). Returns the findings that raised a new alert."""
+    an alert with its evidence (once per tender, kind and subject, logged). Returns the
+    findings that raised a new alert."""
     async with conn.transaction():
         facts = await gather(conn, tender_id, output_root=output_root, history_since=history_since)
         rules = [found.rule for found in (await rules_in_force(conn)).values()]
@@ -219,7 +219,7 @@ async def run_tender(
             if filed is None:  # a draw names its tender in text: not a tender of ours
                 log.warning("monitoring.finding_unfiled", extra={"rule": finding.rule})
                 continue
-            if await alert_once(conn, filed, kind, finding.subject, evidence):
+            if await _raise(conn, filed, kind, finding, evidence):
                 raised.append(finding)
     return raised
 
@@ -229,6 +229,26 @@ def _tender_uuid(text: str) -> UUID | None:
         return UUID(text)
     except ValueError:
         return None
+
+
+async def _raise(
+    conn: asyncpg.Connection, tender_id: UUID, kind: AlertKind, finding: Finding,
+    evidence: dict[str, Any],
+) -> bool:  # fmt: skip
+    """The alert, once per (tender, kind, subject), holds the evidence; its log entry —
+    read by witnesses too — names no bidder, expert or address: the rule, the subject's
+    hash and how many parties (DESIGN.md "Transparency log": experts are seats until the
+    result; tender/submission/freeze_alerts.py does the same for identical parts).
+    tender.results.common.alert_once would log the evidence itself."""
+    alert = await bond_queries.insert_alert(conn, tender_id, kind, finding.subject, evidence)
+    if alert is None:
+        return False
+    logged = {
+        "alert_id": str(alert.id), "kind": str(kind), "rule": finding.rule,
+        "subject_sha256": sha256_hex(finding.subject.encode()), "parties": len(finding.parties),
+    }  # fmt: skip
+    await append(conn, TenderEvent.ALERT_RAISED, tender_id, actor=PLATFORM, data=logged)
+    return True
 
 
 async def run_recent(

@@ -114,3 +114,25 @@ async def test_the_tenders_published_pdf_documents_give_the_template_metadata(
     assert meta.bidder is None
     assert (meta.author, meta.organisation, meta.software) == ("招标文件模板", "某代理公司", "WPS")
     assert meta.file == "documents/投标文件格式.pdf@1"
+
+
+async def test_the_log_of_a_raised_alert_names_no_bidder_or_address(
+    pool: asyncpg.Pool, evaluation_template: Template
+) -> None:
+    scenario = evaluation_template.scenario
+    bidders = [str(b.org.id) for b in scenario.bidders]
+    async with pool.acquire() as conn:
+        await conn.execute("UPDATE bid_uploads SET client_address = '203.0.113.9'")
+        before = await conn.fetchval("SELECT coalesce(max(idx) + 1, 0) FROM log_entries")
+        raised = await service.run_tender(
+            conn, scenario.tender.id, output_root=scenario.output_root, history_since=SINCE
+        )
+        rows = await conn.fetch(
+            "SELECT convert_from(entry, 'UTF8') AS text FROM log_entries WHERE idx >= $1",
+            before,
+        )
+    assert raised
+    logged = "".join(row["text"] for row in rows)
+    assert "tender.alert_raised" in logged
+    assert "203.0.113.9" not in logged
+    assert not any(b in logged for b in bidders)
