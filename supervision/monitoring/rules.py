@@ -197,7 +197,7 @@ def parse_rule(raw: object) -> Rule:
         if key not in KEYS:
             raise _invalid(name, key, f"unknown key {key!r} in rule {name}", unknown=key)
     alert = raw.get("alert")
-    if alert not in ALERTS:
+    if not isinstance(alert, str) or alert not in ALERTS:
         raise _invalid(name, "alert", f"unknown alert {alert!r}", unknown=alert)
     op_name = raw.get("operator")
     operator = OPERATORS.get(op_name) if isinstance(op_name, str) else None

@@ -96,6 +96,15 @@ def test_an_unknown_alert_key_or_bad_value_is_refused() -> None:
     )
 
 
+def test_values_of_any_json_type_are_refused_not_crashed_on() -> None:
+    changes: list[dict[str, Any]] = [
+        {"alert": {"a": 1}}, {"operator": [1]}, {"facts": [{"x": 1}]},
+        {"params": {"field": {"a": 1}}}, {"params": [1]}, {"enabled": "yes"},
+    ]  # fmt: skip
+    for change in changes:
+        _refused(change)
+
+
 def test_a_rule_set_naming_one_rule_twice_is_refused() -> None:
     with pytest.raises(MonitoringRuleInvalid):
         parse_rules([RULE, RULE])
