@@ -158,9 +158,11 @@ async def gather(
     output_root: Path,
     history_since: datetime,
     blobs: LocalBlobStore | None = None,
+    history: bool = True,
 ) -> Facts:
-    """The facts of a tender's frozen lots, its parties, and the experts' history; with
-    ``blobs``, the metadata of its published documents (the template)."""
+    """The facts of a tender's frozen lots and its parties; with ``history``, the
+    patterns' history across tenders since ``history_since`` too (:func:`history_facts`);
+    with ``blobs``, the metadata of its published documents (the template)."""
     tender = await load(conn, tender_id)
     tid = str(tender_id)
     bidders, origins, hashes, bonds, prices, people, metas = [], [], [], [], [], [], []
@@ -182,18 +184,28 @@ async def gather(
     if blobs is not None and metas:
         metas += await file_meta.template_metas(conn, blobs, tender_id)
     parties = TenderParties(tid, str(tender.agency_id), str(tender.content.tenderer_id))
-    others = [t for t in await queries.tender_parties(conn, history_since) if t.tender != tid]
+    past = await history_facts(conn, history_since) if history else Facts()
+    others = [t for t in past.tender_parties if t.tender != tid]
     orgs = sorted({b.bidder for b in bidders} | {parties.agency, parties.tenderer})
     relations, party_people = await queries.party_facts(conn, orgs)
     return Facts(
         lot_bidders=bidders, upload_origins=origins, part_hashes=hashes, file_metas=metas,
         bid_people=people, bid_prices=prices, bond_accounts=bonds,
-        expert_scores=await queries.expert_scores(conn, history_since),
-        sittings=await queries.sittings(conn, history_since),
+        expert_scores=past.expert_scores, sittings=past.sittings,
         party_relations=relations, party_people=party_people,
-        tender_parties=(parties, *others),
-        procedure_exceptions=await queries.procedure_exceptions(conn, history_since),
+        tender_parties=(parties, *others), procedure_exceptions=past.procedure_exceptions,
     )  # fmt: skip
+
+
+async def history_facts(conn: asyncpg.Connection, since: datetime) -> Facts:
+    """What patterns across tenders read: experts' scores and sittings, approved
+    exceptions, and every public tender's parties since ``since``."""
+    return Facts(
+        expert_scores=await queries.expert_scores(conn, since),
+        sittings=await queries.sittings(conn, since),
+        tender_parties=await queries.tender_parties(conn, since),
+        procedure_exceptions=await queries.procedure_exceptions(conn, since),
+    )
 
 
 async def run_tender(
@@ -203,24 +215,37 @@ async def run_tender(
     output_root: Path,
     history_since: datetime,
     blobs: LocalBlobStore | None = None,
+    history: bool = True,
 ) -> list[Finding]:
     """Evaluate the rules in force over a tender's facts; raise each new finding once as
     an alert with its evidence (once per tender, kind and subject, logged). Returns the
     findings that raised a new alert."""
     async with conn.transaction():
-        facts = await gather(conn, tender_id, output_root=output_root, history_since=history_since)
-        rules = [found.rule for found in (await rules_in_force(conn)).values()]
-        raised = []
-        for finding in evaluate(rules, facts):
-            evidence = {"rule": finding.rule, "parties": list(finding.parties)}
-            evidence |= dict(finding.evidence)
-            kind = AlertKind(finding.alert)
-            filed = _tender_uuid(finding.tender)
-            if filed is None:  # a draw names its tender in text: not a tender of ours
-                log.warning("monitoring.finding_unfiled", extra={"rule": finding.rule})
-                continue
-            if await _raise(conn, filed, kind, finding, evidence):
-                raised.append(finding)
+        facts = await gather(
+            conn, tender_id, output_root=output_root, history_since=history_since,
+            blobs=blobs, history=history,
+        )  # fmt: skip
+        return await _raise_findings(conn, facts)
+
+
+async def run_history(conn: asyncpg.Connection, since: datetime) -> list[Finding]:
+    """The patterns across tenders alone (experts, exceptions), evaluated once."""
+    async with conn.transaction():
+        return await _raise_findings(conn, await history_facts(conn, since))
+
+
+async def _raise_findings(conn: asyncpg.Connection, facts: Facts) -> list[Finding]:
+    rules = [found.rule for found in (await rules_in_force(conn)).values()]
+    raised = []
+    for finding in evaluate(rules, facts):
+        evidence = {"rule": finding.rule, "parties": list(finding.parties)}
+        evidence |= dict(finding.evidence)
+        filed = _tender_uuid(finding.tender)
+        if filed is None:  # a draw names its tender in text: not a tender of ours
+            log.warning("monitoring.finding_unfiled", extra={"rule": finding.rule})
+            continue
+        if await _raise(conn, filed, AlertKind(finding.alert), finding, evidence):
+            raised.append(finding)
     return raised
 
 
@@ -258,14 +283,16 @@ async def run_recent(
     now: datetime,
     blobs: LocalBlobStore | None = None,
 ) -> int:
-    """One monitoring pass over the tenders frozen within the history window (policy.json),
-    latest first; how many new alerts it raised. Safe in several processes: an alert is
-    raised once per (tender, kind, subject)."""
+    """One monitoring pass: the tenders frozen within the history window (policy.json),
+    latest first, each over its own facts, then the patterns across tenders once; how
+    many new alerts it raised. Safe in several processes: an alert is raised once per
+    (tender, kind, subject)."""
     since = now - timedelta(days=policy().history_days)
     raised = 0
     for tender_id in await queries.recent_tenders(conn, since, policy().tenders_per_run):
         found = await run_tender(
-            conn, tender_id, output_root=output_root, history_since=since, blobs=blobs
-        )
+            conn, tender_id, output_root=output_root, history_since=since, blobs=blobs,
+            history=False,
+        )  # fmt: skip
         raised += len(found)
-    return raised
+    return raised + len(await run_history(conn, since))
