@@ -73,3 +73,16 @@ class AlertKind(enum.StrEnum):
     ARCHIVE_OVERDUE = "archive_overdue"  # DOMAIN.md "Records": within 30 days of the end
     COMPLAINT_ACCEPTANCE_OVERDUE = "complaint_acceptance_overdue"  # Reg. 61: 3 working days
     COMPLAINT_DECISION_OVERDUE = "complaint_decision_overdue"  # Reg. 61: 30 working days
+    # Issue 14, item 5: early warning (supervision/monitoring, docs/monitoring.md).
+    BIDS_SAME_NETWORK = "bids_same_network"  # Reg. 40: parts uploaded from one address
+    BIDS_SAME_INSTALLATION = "bids_same_installation"  # Reg. 40: one client installation
+    BID_FILES_METADATA_IDENTICAL = "bid_files_metadata_identical"  # Reg. 40: one author
+    BID_PEOPLE_SHARED = "bid_people_shared"  # Reg. 40: one project manager in two bids
+    BID_PRICES_PROGRESSION = "bid_prices_progression"  # Reg. 40: prices in a progression
+    BID_PRICES_BAND = "bid_prices_band"  # Reg. 40: all prices in a narrow band
+    EXPERT_DEVIATIONS_FREQUENT = "expert_deviations_frequent"  # scores far from the rest
+    EXPERT_PAIR_FREQUENT = "expert_pair_frequent"  # two experts sit together unusually often
+    EXPERT_COUNTERPART_REPEATED = "expert_counterpart_repeated"  # one agency/tenderer again
+    BIDDERS_RELATED = "bidders_related"  # Reg. 34: related bidders in one lot
+    AGENCY_CONFLICT = "agency_conflict"  # Reg. 34/Law 50: agency bidding on its own project
+    AGENCY_EXCEPTIONS_FREQUENT = "agency_exceptions_frequent"  # approved exceptions, often

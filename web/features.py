@@ -51,6 +51,8 @@ from web.supervision.complaints import pages as complaint_pages
 from web.supervision.complaints import routes as complaints
 from web.supervision.credit import pages as credit_pages
 from web.supervision.credit import routes as credit
+from web.supervision.monitoring import jobs as monitoring_jobs
+from web.supervision.monitoring import routes as monitoring
 from web.supervision.statistics import pages as statistics_pages
 from web.supervision.statistics import routes as statistics
 from web.tender import jobs as tender_jobs
@@ -95,6 +97,7 @@ def api_routes() -> list[ApiRoute]:
         *statistics.ROUTES,
         *complaints.ROUTES,
         *credit.ROUTES,
+        *monitoring.ROUTES,
     ]
 
 
@@ -140,4 +143,5 @@ JOBS: tuple[Job, ...] = (
     *tender_results_jobs.JOBS,
     *archive_jobs.JOBS,
     *complaint_jobs.JOBS,
+    *monitoring_jobs.JOBS,
 )

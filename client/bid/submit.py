@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import secrets
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -89,6 +90,18 @@ def _retry_after(exc: Exception) -> float | None:
     return float(seconds) if isinstance(seconds, int) and 0 < seconds <= 3600 else None
 
 
+def installation_id(state: Path) -> str:
+    """This installation's random id, made once and kept in the state directory: the
+    platform records it with each upload (docs/formats/upload.md §2.1, Reg. 40)."""
+    marker = state / "installation"
+    if marker.exists():
+        return marker.read_text(encoding="ascii").strip()
+    state.mkdir(parents=True, exist_ok=True)
+    made = secrets.token_urlsafe(24)  # 32 characters of [A-Za-z0-9_-]
+    marker.write_text(made, encoding="ascii")
+    return made
+
+
 def _open_upload(api: Api, lot_path: str, label: str, path: Path, state: Path) -> dict[str, object]:
     size, digest = _hash_file(path)
     marker = state / f"{digest}.{label}.upload"
@@ -100,7 +113,7 @@ def _open_upload(api: Api, lot_path: str, label: str, path: Path, state: Path) -
         except ApiError as exc:
             if exc.status != 404:
                 raise
-    body = {"part": label, "size": size, "sha256": digest}
+    body = {"part": label, "size": size, "sha256": digest, "installation": installation_id(state)}
     created = api.retrying("POST", f"{lot_path}/uploads", json=body)
     state.mkdir(parents=True, exist_ok=True)
     marker.write_text(str(created["id"]))

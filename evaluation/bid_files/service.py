@@ -29,7 +29,7 @@ import dataclasses
 import hashlib
 import os
 import stat
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 from uuid import UUID
@@ -145,6 +145,17 @@ def _open_listed(root: Path, location: PartLocation, listed: ManifestFile) -> Bi
             "the file's size differs from the manifest's", details={"path": listed.name}
         )
     return opened
+
+
+def platform_files(
+    root: Path, location: PartLocation, manifest_sha256: str
+) -> Iterator[tuple[ManifestFile, BinaryIO]]:
+    """The platform's own read of an opened part's files, with the same checks (manifest
+    hash, no links, sizes): early warning reads their metadata (supervision/monitoring,
+    Reg. 40). No person reads, so no read entry is logged; the caller closes nothing."""
+    for listed in _read_manifest(root, location, manifest_sha256).files:
+        with _open_listed(root, location, listed) as opened:
+            yield listed, opened
 
 
 # --- who may read ---------------------------------------------------------------------

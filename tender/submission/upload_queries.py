@@ -26,13 +26,14 @@ def _upload(row: asyncpg.Record) -> Upload:
 
 INSERT_UPLOAD = f"""
 INSERT INTO bid_uploads (tender_id, lot_id, bidder_id, created_by, part, declared_size,
-    declared_sha256, staging_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_UPLOAD_COLUMNS}
+    declared_sha256, staging_id, client_address, client_installation)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::inet, $10) RETURNING {_UPLOAD_COLUMNS}
 """  # noqa: S608
 
 
 async def insert_upload(conn: asyncpg.Connection, *args: Any) -> Upload:
-    """Record a new upload (tender, lot, bidder, user, part, size, sha256, staging id)."""
+    """Record a new upload (tender, lot, bidder, user, part, size, sha256, staging id, and
+    where it came from: the client's address and installation id, Reg. 40 monitoring)."""
     row = await conn.fetchrow(INSERT_UPLOAD, *args)
     assert row is not None
     return _upload(row)

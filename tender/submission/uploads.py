@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import hashlib
 import os
+import re
 import secrets
 from collections.abc import AsyncIterable
 from pathlib import Path
@@ -34,7 +35,7 @@ from signing.sealed_bid import inspect_header
 from tender import queries
 from tender.blobs.store import READ_SIZE, LocalBlobStore
 from tender.committee import service as committee
-from tender.lifecycle import load
+from tender.lifecycle import load, log_address
 from tender.submission import upload_queries
 from tender.submission.context import Submission, acquire, bidder_of, lot_id_of, require_open
 from tender.submission.lease import Lease, refuse_closed
@@ -55,6 +56,7 @@ from tender.submission.model import (
     check_part_label,
 )
 
+INSTALLATION = re.compile(r"[A-Za-z0-9_-]{16,64}")  # a client installation's random id
 HEADER_LIMIT = 64 * 1024  # an age header of 32 share stanzas is about 10 KiB
 BATCH = 1 << 20  # bytes handed to the worker thread at once
 
@@ -69,8 +71,15 @@ async def create_upload(
     size: int,
     sha256: str,
     sub: Submission,
+    installation: str | None = None,
 ) -> Upload:
-    """Open a resumable upload of one sealed part (nothing is a bid yet)."""
+    """Open a resumable upload of one sealed part (nothing is a bid yet).
+
+    Where it comes from is recorded — the request's address and the client's
+    installation id (docs/formats/upload.md §2.1) — for the Reg. 40 collusion
+    indicators (supervision/monitoring): parts of different bidders sent from one
+    machine. Neither is shown to other bidders.
+    """
     org = bidder_of(actor)
     tender = await load(conn, tender_id)
     lot_id = lot_id_of(tender, lot)
@@ -78,6 +87,8 @@ async def create_upload(
     await committee.lot_committee(conn, tender_id, lot)  # refused unless approved
     check_part_label(part, tender.content.parts)
     check_hex64(sha256, name="sha256")
+    if installation is not None and not INSTALLATION.fullmatch(installation):
+        raise UploadInputInvalid("installation is 16 to 64 letters, digits, _ or -")
     if type(size) is not int or size < 1:
         raise UploadInputInvalid("size is a whole number of bytes ≥ 1")
     if size > sub.max_part_bytes:
@@ -87,7 +98,8 @@ async def create_upload(
         await check_upload_limits(conn, sub.upload_limits, lot_id=lot_id, bidder_id=org, size=size)
         staging_id = await _new_staging(sub.store)
         args = (tender_id, lot_id, org, actor.user_id, part, size, sha256, staging_id)
-        return await upload_queries.insert_upload(conn, *args)
+        origin = (log_address(actor.address), installation)
+        return await upload_queries.insert_upload(conn, *args, *origin)
 
 
 async def get_upload(conn: asyncpg.Connection, actor: Actor, upload_id: UUID) -> Upload:

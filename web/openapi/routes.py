@@ -55,6 +55,7 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "organisation_id": _UUID,  # issue 14: an agency's record
     "inspection_id": _UUID,
     "chart": {"type": "string", "enum": list(CHARTS)},  # docs/statistics.md
+    "rule": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},  # a monitoring rule's name
 }
 ID_SCHEMAS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("/api/v1/users/", _UUID),

@@ -41,11 +41,13 @@ TAG = "bids"
 
 
 class CreateUploadBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A new upload: the part label, its exact size and SHA-256."""
+    """A new upload: the part label, its exact size and SHA-256, and the client's
+    installation id (optional; docs/formats/upload.md §2.1)."""
 
     part: str
     size: int
     sha256: str
+    installation: str | None = None
 
 
 class UploadBody(msgspec.Struct, frozen=True, kw_only=True):
@@ -188,8 +190,9 @@ async def create_upload(request: Request) -> Response:
     async with signed_in(request, services(request).pools.upload) as (conn, actor):
         await service.get_tender(conn, actor, which)
         created = await uploads.create_upload(
-            conn, actor, which, lot, part=body.part, size=body.size, sha256=body.sha256, sub=sub
-        )
+            conn, actor, which, lot, part=body.part, size=body.size, sha256=body.sha256, sub=sub,
+            installation=body.installation,
+        )  # fmt: skip
     return json_response(upload_body(created), 201)
 
 

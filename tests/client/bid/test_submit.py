@@ -130,6 +130,11 @@ async def test_the_client_submits_and_replaces_a_bid_and_saves_verifiable_receip
         stem = tmp_path / "out" / f"receipt-{tender.code}-1-v{version}"
         assert _openssl_verifies(stem, tmp_path / "out" / "receipt-ca.pem")
         assert hashlib.sha256(sealed).hexdigest() in stem.with_suffix(".json").read_text()
+    # Both uploads name this installation (docs/formats/upload.md §2.1, Reg. 40).
+    installation = (tmp_path / "out" / "state" / "installation").read_text()
+    async with pool.acquire() as conn:
+        sent = await conn.fetch("SELECT DISTINCT client_installation FROM bid_uploads")
+    assert [row["client_installation"] for row in sent] == [installation]
 
 
 async def test_a_consortium_submits_after_each_member_countersigns_with_the_client(
