@@ -48,12 +48,7 @@ LEFT JOIN LATERAL (
 ORDER BY r.organisation_id
 """
 
-# Complaints upheld (Reg. 60-62) come from the complaints of issue 14's complaints
-# helper: CONTRACTS.md §2 fixes the columns read here (id, tender_id, complainant_id,
-# respondent_id, matter, status, decision, decided_at). Until that table exists the
-# fact is 0; once merged the same query reads it.
-# TODO(integrator, issue 14 merge): drop COMPLAINTS_PRESENT once `complaints` is on main.
-COMPLAINTS_PRESENT = "SELECT to_regclass('complaints') IS NOT NULL"
+# Complaints upheld (Reg. 60-62; supervision/complaints, 0078) in the period.
 COMPLAINTS_UPHELD = """
 SELECT t.agency_id, count(*) AS n FROM complaints c JOIN tenders t ON t.id = c.tender_id
 WHERE c.decision = 'upheld' AND c.decided_at >= $1 AND c.decided_at < $2
@@ -92,9 +87,7 @@ async def facts(
         row["organisation_id"]: {k: int(v) for k, v in row.items() if k != "organisation_id"}
         for row in await conn.fetch(FACTS, start, end, first, last)
     }
-    upheld: dict[UUID, int] = {}
-    if await conn.fetchval(COMPLAINTS_PRESENT):
-        upheld = await _per_agency(conn, COMPLAINTS_UPHELD, start, end)
+    upheld = await _per_agency(conn, COMPLAINTS_UPHELD, start, end)
     moved = await conn.fetchval(SUPERVISION_ALERTS_PRESENT)
     alerts = OVERDUE_ALERTS_SUPERVISION if moved else OVERDUE_ALERTS_TENDER
     overdue = await _per_agency(conn, alerts, start, end)

@@ -20,10 +20,10 @@ Codes are part of the public interface (docs/api-agencies.md lists them).
 
 from __future__ import annotations
 
-from signing.errors import EtenderError
+from supervision.errors import SupervisionError
 
 
-class AgencyError(EtenderError):
+class AgencyError(SupervisionError):
     """Root of every error raised by supervision/agencies/."""
 
     code = "agency_error"

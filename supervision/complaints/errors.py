@@ -21,10 +21,10 @@ details. Codes are part of the public interface (docs/api-complaints.md lists th
 
 from __future__ import annotations
 
-from signing.errors import EtenderError
+from supervision.errors import SupervisionError
 
 
-class ComplaintError(EtenderError):
+class ComplaintError(SupervisionError):
     """Root of every error raised by supervision/complaints/."""
 
     code = "complaint_error"

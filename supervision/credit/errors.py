@@ -20,10 +20,10 @@ Codes are part of the public interface (docs/api-credit.md lists them).
 
 from __future__ import annotations
 
-from signing.errors import EtenderError
+from supervision.errors import SupervisionError
 
 
-class CreditError(EtenderError):
+class CreditError(SupervisionError):
     """Root of every error raised by supervision/credit/."""
 
     code = "credit_error"

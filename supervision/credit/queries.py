@@ -282,12 +282,9 @@ SELECT
     ON p.contract_id = c.id AND p.kind = 'acceptance'
     WHERE c.supplier_id = $1 AND p.recorded_at > $2) AS projects_performed
 """
-COMPLAINTS_TABLE = "SELECT to_regclass('public.complaints') IS NOT NULL"
-# ``complaints`` comes with 0078 (the complaints branch of issue 14); until both are
-# merged it may be missing, so this query runs only when COMPLAINTS_TABLE finds it, and
-# its leading comment keeps the schema test (tests/web/test_migrations.py) from preparing
-# it before then. The integrator may drop the comment and the guard once 0078 is in.
-COUNT_COMPLAINTS_UPHELD = """-- complaints of 0078
+# Complaints upheld against the party (supervision/complaints, 0078): the respondent
+# is the tender's agency for the matters of Reg. 22, 44 and 54.
+COUNT_COMPLAINTS_UPHELD = """
 SELECT count(*) FROM complaints
 WHERE respondent_id = $1 AND decision = 'upheld' AND decided_at > $2
 """
@@ -298,8 +295,7 @@ async def count_facts(
 ) -> dict[str, int]:
     row = await _returned(conn, COUNT_FACTS, organisation_id, since, now, "red", "black")
     facts = {key: int(row[key]) for key in row.keys()}  # noqa: SIM118 (a Record)
-    upheld = 0
-    if await conn.fetchval(COMPLAINTS_TABLE):
-        upheld = int(await conn.fetchval(COUNT_COMPLAINTS_UPHELD, organisation_id, since))
-    facts["complaints_upheld"] = upheld
+    facts["complaints_upheld"] = int(
+        await conn.fetchval(COUNT_COMPLAINTS_UPHELD, organisation_id, since)
+    )
     return facts

@@ -12,10 +12,10 @@ Codes are part of the public interface (docs/monitoring.md lists them).
 
 from __future__ import annotations
 
-from signing.errors import EtenderError
+from supervision.errors import SupervisionError
 
 
-class MonitoringError(EtenderError):
+class MonitoringError(SupervisionError):
     """Root of every error raised by supervision/monitoring/."""
 
     code = "monitoring_error"

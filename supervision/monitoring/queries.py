@@ -137,11 +137,8 @@ JOIN tender_documents d ON d.id = v.document_id
 WHERE v.tender_id = $1 AND v.published_at IS NOT NULL ORDER BY d.name, v.version
 """
 
-TABLE_EXISTS = "SELECT to_regclass($1) IS NOT NULL"
-
-# Contract of supervision/parties (CONTRACTS.md §3): party_relations (from_org, to_org,
-# kind), party_people (organisation_id, role, id_hash). SEAM for the integrator: tested
-# against those tables after the merge.
+# The party registry of supervision/parties (migration 0079): relations between parties
+# and their people by the hash of the ID number (Reg. 34).
 PARTY_RELATIONS = """
 SELECT from_org, to_org, kind FROM party_relations
 WHERE from_org = ANY($1::uuid[]) OR to_org = ANY($1::uuid[])
@@ -264,18 +261,14 @@ async def procedure_exceptions(
 async def party_facts(
     conn: asyncpg.Connection, orgs: Sequence[str]
 ) -> tuple[list[PartyRelation], list[PartyPerson]]:
-    """Relations and people of ``orgs`` from the party registry, if it is there yet."""
+    """Relations and people of ``orgs`` from the party registry (supervision/parties)."""
     ids = [UUID(o) for o in orgs]
-    relations: list[PartyRelation] = []
-    people: list[PartyPerson] = []
-    if await conn.fetchval(TABLE_EXISTS, "party_relations"):
-        relations = [
-            PartyRelation(str(r["from_org"]), str(r["to_org"]), r["kind"])
-            for r in await conn.fetch(PARTY_RELATIONS, ids)
-        ]
-    if await conn.fetchval(TABLE_EXISTS, "party_people"):
-        people = [
-            PartyPerson(str(r["organisation_id"]), r["role"], r["id_hash"])
-            for r in await conn.fetch(PARTY_PEOPLE, ids)
-        ]
+    relations = [
+        PartyRelation(str(r["from_org"]), str(r["to_org"]), r["kind"])
+        for r in await conn.fetch(PARTY_RELATIONS, ids)
+    ]
+    people = [
+        PartyPerson(str(r["organisation_id"]), r["role"], r["id_hash"])
+        for r in await conn.fetch(PARTY_PEOPLE, ids)
+    ]
     return relations, people

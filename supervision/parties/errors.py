@@ -10,10 +10,10 @@ Codes are part of the public interface (docs/api-credit.md lists them).
 
 from __future__ import annotations
 
-from signing.errors import EtenderError
+from supervision.errors import SupervisionError
 
 
-class PartiesError(EtenderError):
+class PartiesError(SupervisionError):
     """Root of every error raised by supervision/parties/."""
 
     code = "parties_error"

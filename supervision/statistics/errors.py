@@ -10,10 +10,10 @@ Codes are part of the public interface (docs/statistics.md lists them).
 
 from __future__ import annotations
 
-from signing.errors import EtenderError
+from supervision.errors import SupervisionError
 
 
-class StatisticsError(EtenderError):
+class StatisticsError(SupervisionError):
     """Root of every error raised by supervision/statistics/."""
 
     code = "statistics_error"

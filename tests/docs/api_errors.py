@@ -17,13 +17,14 @@ from expert_pool.errors import ExpertPoolError
 from live.errors import LiveError
 from signing.errors import EtenderError, SigningError
 from signing.log.errors import AuditError
+from supervision.errors import SupervisionError
 from tender.errors import TenderError
 from tests.web.error_tree import dotted, error_classes
 from web.errors import WebError
 
 ROOTS: tuple[type[EtenderError], ...] = (
     SigningError, AuditError, AccountsError, LiveError, TenderError, ExpertPoolError,
-    EvaluationError, WebError, ClientError,
+    EvaluationError, SupervisionError, WebError, ClientError,
 )  # fmt: skip
 
 HEAD = """\

@@ -245,3 +245,21 @@ async def expert_service(
         " VALUES ($1, $2, $3, $4)",
         expert_id, draw_id, new_credit_code(), served_on,
     )  # fmt: skip
+
+
+async def decided_complaint(
+    conn: asyncpg.Connection, people: People, made: Made, *, decision: str,
+    decided_at: dt.datetime,
+) -> None:  # fmt: skip
+    """A complaint of another matter (Reg. 60) by ``people.bidder`` against the tender,
+    decided (0078's columns; its signed filing and steps are the complaints tests')."""
+    filed = decided_at - dt.timedelta(days=20)
+    await conn.execute(
+        "INSERT INTO complaints (tender_id, department_id, complainant_id, matter, known_on,"
+        " text, statement, signature, cert_sha256, filed_by, filed_at, filing_due, late,"
+        " status, decision, accepted_at, decided_at)"
+        " VALUES ($1, $2, $3, 'other', $4, '投诉', '\\x7b7d', '\\x30', $5, $6, $7, $8, false,"
+        " 'decided', $9, $7, $10)",
+        made.id, people.department.id, people.bidder.id, filed.date(), "0" * 64,
+        people.bidder_user.user_id, filed, filed + dt.timedelta(days=1), decision, decided_at,
+    )  # fmt: skip

@@ -64,7 +64,6 @@ def test_there_are_queries_to_check() -> None:
 # brings, chosen at run time by the table's presence. Each is checked as soon as its table
 # exists; the integrator empties this once those branches are merged.
 AWAITING_TABLE = {
-    "supervision.agencies.assessment_queries.COMPLAINTS_UPHELD": "complaints",
     "supervision.agencies.assessment_queries.OVERDUE_ALERTS_SUPERVISION": "supervision_alerts",
 }
 

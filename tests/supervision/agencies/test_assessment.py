@@ -25,15 +25,6 @@ from tests.tender.world import entries
 FORMULA = load_formula(SHIPPED.read_text(encoding="utf-8"))
 FIRST, LAST = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
 
-# The complaints table of issue 14's complaints helper, with the columns CONTRACTS.md §2
-# fixes, as a temporary table of this connection until that table is merged.
-COMPLAINTS = """
-CREATE TEMP TABLE complaints (
-    id uuid PRIMARY KEY DEFAULT gen_random_uuid(), tender_id uuid NOT NULL,
-    complainant_id uuid NOT NULL, respondent_id uuid, matter text NOT NULL,
-    status text NOT NULL, decision text, decided_at timestamptz)
-"""
-
 
 async def register(conn: asyncpg.Connection, people: People) -> None:
     for number, org in (("AH-001", people.agency), ("AH-002", people.other_agency)):
@@ -56,13 +47,8 @@ async def history(conn: asyncpg.Connection, people: People) -> None:
     await f.overdue_alert(conn, one, "contract_overdue", cst(2026, 7, 20))
     await f.upheld_objection(conn, people, one, cst(2026, 4, 25))
     await f.failed(conn, two, cst(2026, 5, 6))
-    await conn.execute(COMPLAINTS)
-    await conn.execute(
-        "INSERT INTO complaints (tender_id, complainant_id, matter, status, decision, decided_at)"
-        " VALUES ($1, $2, 'other', 'decided', 'upheld', $3),"
-        " ($1, $2, 'other', 'decided', 'dismissed', $3)",
-        one.id, people.bidder.id, cst(2026, 5, 20),
-    )  # fmt: skip
+    for decision in ("upheld", "dismissed"):
+        await f.decided_complaint(conn, people, one, decision=decision, decided_at=cst(2026, 5, 20))
     inspection = await service.open_inspection(
         conn, people.supervisor, people.agency.id,
         InspectionInput(kind="planned", scheduled_on=dt.date(2026, 5, 10), subject="年度检查"),

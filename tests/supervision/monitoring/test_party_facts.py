@@ -1,50 +1,41 @@
-"""The Reg. 34 fact query reads supervision/parties' tables by the column names
-CONTRACTS.md §3 fixes, and nothing while they are not there.
-
-SEAM for the integrator: until the credit branch is merged, this test creates the two
-tables with exactly the contract's columns; after the merge, drop the CREATE TABLEs and
-let the migration's tables answer (the query must not change).
-"""
+"""The Reg. 34 fact query reads supervision/parties' registry (CONTRACTS.md §3's
+columns): the relations among the given parties and their people's ID hashes."""
 
 from __future__ import annotations
 
 import asyncpg
 
-from accounts.model import OrgKind
+from expert_pool.id_card import check_character
 from supervision.monitoring import queries
 from supervision.monitoring.model import PartyPerson, PartyRelation
-from tests.accounts import factory
+from supervision.parties import service as parties
+from tender.queries import database_now
+from tests.supervision.factory import People
+
+KEY = b"k" * 32
 
 
-async def test_party_facts_are_empty_until_the_registry_exists(pool: asyncpg.Pool) -> None:
-    async with pool.acquire() as conn:
-        org = await factory.make_organisation(conn, OrgKind.BIDDER)
-        exists = await conn.fetchval("SELECT to_regclass('party_relations') IS NOT NULL")
-        if not exists:
-            assert await queries.party_facts(conn, [str(org.id)]) == ([], [])
+def _number(first17: str) -> str:
+    return first17 + check_character(first17)
 
 
 async def test_party_facts_read_relations_and_people_of_the_given_parties(
-    owner_conn: asyncpg.Connection,
+    conn: asyncpg.Connection, people: People
 ) -> None:
-    # The owner creates the stand-in tables (the app's role may not create tables).
-    conn = owner_conn
-    a, b, c = [await factory.make_organisation(conn, OrgKind.BIDDER) for _ in range(3)]
-    if not await conn.fetchval("SELECT to_regclass('party_relations') IS NOT NULL"):
-        await conn.execute(
-            "CREATE TABLE party_relations (from_org uuid, to_org uuid, kind text);"
-            "CREATE TABLE party_people (organisation_id uuid, role text, name text,"
-            " id_hash text)"
-        )
-    await conn.execute(
-        "INSERT INTO party_relations (from_org, to_org, kind) VALUES ($1, $2, 'controlling')",
-        a.id, b.id,
+    """Recorded through the registry's service; a party outside the lot is not read."""
+    now = await database_now(conn)
+    a, b, c = people.bidder.id, people.agency.id, people.other_agency.id
+    await parties.record_relation(
+        conn, people.staff, from_org=a, to_org=b, kind="controlling", basis="持股 60%", now=now
+    )
+    zhang = await parties.record_person(
+        conn, people.staff, a, role="legal_representative", name="张伟",
+        id_number=_number("34180019800101001"), id_key=KEY, now=now,
     )  # fmt: skip
-    await conn.execute(
-        "INSERT INTO party_people (organisation_id, role, name, id_hash)"
-        " VALUES ($1, 'legal_representative', '张伟', $2), ($3, 'staff', '李娜', $2)",
-        a.id, "ab" * 32, c.id,
+    await parties.record_person(
+        conn, people.staff, c, role="staff", name="李娜",
+        id_number=_number("34180019800101001"), id_key=KEY, now=now,
     )  # fmt: skip
-    relations, people = await queries.party_facts(conn, [str(a.id), str(b.id)])
-    assert relations == [PartyRelation(str(a.id), str(b.id), "controlling")]
-    assert people == [PartyPerson(str(a.id), "legal_representative", "ab" * 32)]
+    relations, found = await queries.party_facts(conn, [str(a), str(b)])
+    assert relations == [PartyRelation(str(a), str(b), "controlling")]
+    assert found == [PartyPerson(str(a), "legal_representative", zhang.id_hash)]
