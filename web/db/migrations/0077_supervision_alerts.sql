@@ -97,3 +97,12 @@ FROM expert_pool_alerts a LEFT JOIN draws d ON d.id = a.draw_id;
 
 DROP TABLE tender_alerts;
 DROP TABLE expert_pool_alerts;
+
+-- The application moves alerts forward; it never deletes one.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'etender_app') THEN
+        EXECUTE 'REVOKE DELETE, TRUNCATE ON supervision_alerts FROM etender_app';
+    END IF;
+END
+$$;
