@@ -44,6 +44,7 @@ from web.opening import pages as opening_pages
 from web.opening import routes as opening
 from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
+from web.supervision.alerts import routes as supervision_alerts
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
@@ -82,6 +83,7 @@ def api_routes() -> list[ApiRoute]:
         *evaluation.ROUTES,
         *evaluation_sessions.ROUTES,
         *evaluation_records.ROUTES,
+        *supervision_alerts.ROUTES,
     ]
 
 
