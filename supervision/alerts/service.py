@@ -19,8 +19,8 @@ from uuid import UUID
 
 import asyncpg
 
+from accounts import journal
 from accounts.errors import PermissionDenied
-from accounts.journal import log_address
 from accounts.model import Actor
 from audit import service as audit
 from audit.queries import database_now
@@ -89,28 +89,12 @@ async def raise_alert(
         kind, about = AlertEvent.TENDER_ALERT_RAISED, Subject(type="tender", id=str(tender_id))
     else:
         kind, about = AlertEvent.RAISED, Subject(type="alert", id=str(alert_id))
-    await _append(conn, kind, about, PLATFORM, None, data)
+    entry = LogEntry(
+        kind=str(kind), time=await database_now(conn), actor=PLATFORM, subject=about, data=data
+    )
+    await audit.append(conn, entry)
     log.warning("alert.raised", extra={"rule": rule, "alert_id": str(alert_id)})
     return alert_id
-
-
-async def _append(
-    conn: asyncpg.Connection,
-    kind: AlertEvent,
-    about: Subject,
-    actor: LogActor,
-    address: str | None,
-    data: Mapping[str, Any],
-) -> int:
-    entry = LogEntry(
-        kind=str(kind),
-        time=await database_now(conn),
-        actor=actor,
-        address=log_address(address),
-        subject=about,
-        data=data,
-    )
-    return await audit.append(conn, entry)
 
 
 # --- reading -----------------------------------------------------------------------
@@ -223,13 +207,13 @@ async def take_step(
         data: dict[str, Any] = {"state": str(target), "rule": found.rule}
         if text is not None:
             data["note_sha256"] = sha256_hex(text.encode())
-        await _append(
+        await journal.append(
             conn,
-            _EVENT[step],
-            Subject(type="alert", id=str(alert_id)),
-            LogActor(user_id=str(actor.user_id), role=str(role)),
-            actor.address,
-            data,
+            str(_EVENT[step]),
+            actor=LogActor(user_id=str(actor.user_id), role=str(role)),
+            by=actor,
+            subject=Subject(type="alert", id=str(alert_id)),
+            data=data,
         )
         stored = await queries.alert(conn, alert_id)
     assert stored is not None

@@ -1,26 +1,16 @@
-"""Fixtures of the alert tests (see kit.py)."""
+"""Fixtures of the alert tests (see kit.py); ``ca`` and ``conn`` are the tender
+tests' own."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
 
 from signing.demo_ca import DemoCA
 from tests.supervision.alerts.kit import AlertsWorld, build
-from tests.tender.world import live_ca
+from tests.tender.conftest import ca, conn
 
-
-@pytest.fixture(scope="session")
-def ca() -> DemoCA:
-    return live_ca()
-
-
-@pytest.fixture
-async def conn(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    async with pool.acquire() as connection:
-        yield connection
+__all__ = ["aw", "ca", "conn"]
 
 
 @pytest.fixture

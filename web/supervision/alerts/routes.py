@@ -33,28 +33,25 @@ async def get_alert(request: Request) -> b.AlertBody:
         return b.alert_body(await service.get_alert(conn, actor, which))
 
 
-async def acknowledge(request: Request) -> b.AlertBody:
+async def _take(request: Request, step: AlertStep, note: str | None) -> b.AlertBody:
     which = _alert_id(request)
-    body = await read_json(request, b.AlertAcknowledge)
     async with signed_in(request) as (conn, actor):
-        done = await service.take_step(conn, actor, which, AlertStep.ACKNOWLEDGE, note=body.note)
-    return b.alert_body(done)
+        return b.alert_body(await service.take_step(conn, actor, which, step, note=note))
+
+
+async def acknowledge(request: Request) -> b.AlertBody:
+    body = await read_json(request, b.AlertAcknowledge)
+    return await _take(request, AlertStep.ACKNOWLEDGE, body.note)
 
 
 async def escalate(request: Request) -> b.AlertBody:
-    which = _alert_id(request)
     body = await read_json(request, b.AlertEscalate)
-    async with signed_in(request) as (conn, actor):
-        done = await service.take_step(conn, actor, which, AlertStep.ESCALATE, note=body.note)
-    return b.alert_body(done)
+    return await _take(request, AlertStep.ESCALATE, body.note)
 
 
 async def resolve(request: Request) -> b.AlertBody:
-    which = _alert_id(request)
     body = await read_json(request, b.AlertResolve)
-    async with signed_in(request) as (conn, actor):
-        done = await service.take_step(conn, actor, which, AlertStep.RESOLVE, note=body.resolution)
-    return b.alert_body(done)
+    return await _take(request, AlertStep.RESOLVE, body.resolution)
 
 
 def _route(method: str, path: str, handler: Handler, summary: str, **extra: Any) -> ApiRoute:

@@ -9,14 +9,11 @@ import pytest
 from signing.demo_ca import DemoCA
 from tests.accounts.factory import PASSWORD
 from tests.supervision.alerts.kit import AlertsWorld, build
-from tests.tender.world import live_ca
+from tests.tender.conftest import ca
+
+__all__ = ["aw", "ca", "tokens"]
 
 USERS = ("supervisor", "othersupervisor", "staff", "agent", "bidder1")
-
-
-@pytest.fixture(scope="session")
-def ca() -> DemoCA:
-    return live_ca()
 
 
 @pytest.fixture

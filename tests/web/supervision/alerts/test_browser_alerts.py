@@ -7,17 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.supervision.alerts.kit import AlertsWorld
-
-
-async def _log_in(page: Any, url: str, username: str) -> None:
-    await page.goto(f"{url}/login")
-    await page.fill("#username", username)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{url}/home")
+from tests.web.signing_js.kit import sign_in
 
 
 @pytest.mark.browser
@@ -28,7 +20,7 @@ async def test_an_alert_is_acknowledged_escalated_and_resolved_in_the_browser(
     context = await browser.new_context()
     page = await context.new_page()
     try:
-        await _log_in(page, url, "supervisor")
+        await sign_in(page, url, "supervisor")
         await page.goto(f"{url}/supervision/alerts")
         assert await page.get_attribute("html", "lang") == "zh-CN"
         assert await page.locator("tr[data-alert]").count() == 2
@@ -47,7 +39,7 @@ async def test_an_alert_is_acknowledged_escalated_and_resolved_in_the_browser(
         await page.wait_for_selector("#state[data-state=escalated]")
         assert await page.locator("#no-action").count() == 1  # the centre acts now
         await page.click("button:has-text('退出')")
-        await _log_in(page, url, "staff")
+        await sign_in(page, url, "staff")
         await page.goto(f"{url}/supervision/alerts/{aw.same_account}")
         await page.fill("#resolve-resolution", "已移送调查，另案处理")
         await page.click("#resolve button")

@@ -9,32 +9,12 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from tests.accounts.factory import PASSWORD
 from tests.supervision.alerts.kit import AlertsWorld, alert_row, log_count
+from tests.web.tender.test_pages import sign_in
 from web import i18n
 from web.supervision.alerts import i18n as i18n_alerts
 
-HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TEMPLATES = Path(__file__).parents[4] / "web" / "templates" / "supervision" / "alerts"
-
-
-async def log_in(client: httpx.AsyncClient, username: str) -> None:
-    """Log in through the form."""
-    form = await client.get("/login")
-    match = HIDDEN_CSRF.search(form.text)
-    assert match is not None
-    response = await client.post(
-        "/login", data={"csrf_token": match.group(1), "username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 303
-
-
-async def sign_in(client: httpx.AsyncClient, username: str) -> str:
-    """Log in; the session's CSRF token for later forms."""
-    await log_in(client, username)
-    token = HIDDEN_CSRF.search((await client.get("/supervision/alerts")).text)
-    assert token is not None
-    return token.group(1)
 
 
 def test_every_message_key_of_the_templates_is_translated() -> None:
@@ -101,7 +81,7 @@ async def test_a_bidder_and_the_anonymous_get_no_alert_page(
 ) -> None:
     anonymous = await client.get(f"/supervision/alerts/{aw.overdue}")
     assert anonymous.status_code == 303
-    await log_in(client, "bidder1")
+    await sign_in(client, "bidder1")
     page = await client.get(f"/supervision/alerts/{aw.overdue}")
     assert page.status_code == 404
     assert 'data-code="alert_not_found"' in page.text
