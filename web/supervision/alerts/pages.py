@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor
+from accounts.organisations import service as organisations
 from supervision.alerts import service
 from supervision.alerts.errors import AlertError, AlertNotFound
 from supervision.alerts.model import FROM, AlertState, AlertStep, acting_role
@@ -120,7 +121,12 @@ async def alert_page(request: Request, conn: asyncpg.Connection, actor: Actor) -
     actions = [name for name, step in STEPS.items() if may and found.state in FROM[step]]
     if found.department_id is None and "escalate" in actions:
         actions.remove("escalate")  # the centre's own alert has no one above it
-    return render(request, "alert.html", actor=actor, alert=found, actions=actions)
+    department = None
+    if found.department_id is not None:
+        department = (await organisations.get_organisation(conn, found.department_id)).name
+    return render(
+        request, "alert.html", actor=actor, alert=found, actions=actions, department=department
+    )
 
 
 @_page

@@ -41,6 +41,7 @@ async def test_the_supervisor_filters_opens_and_acknowledges_an_alert(
     assert f'data-alert="{aw.overdue}"' not in only.text
     page = await client.get(f"/supervision/alerts/{aw.same_account}")
     assert "62220012345678" in page.text  # the evidence
+    assert "宣城市住建局" in page.text  # the department acting on it
     assert 'id="acknowledge"' in page.text
     assert 'id="escalate"' in page.text
     done = await client.post(
