@@ -20,9 +20,10 @@ from typing import Any
 
 import asyncpg
 
-from accounts.model import Actor, Role
+from accounts.model import Actor
 from accounts.permissions import EXPERT_POOL, Action, require_role
 from expert_pool import journal, queries
+from expert_pool.alerting import list_pool_alerts
 from expert_pool.events import PoolEvent
 from expert_pool.model import Alert
 from expert_pool.policy import PoolPolicy, policy_from_json
@@ -59,8 +60,4 @@ async def set_policy(
 
 async def list_alerts(conn: asyncpg.Connection, actor: Actor) -> list[Alert]:
     """Alerts for the caller: a supervisor's departments' draws, an agency's own draws."""
-    return await queries.alerts(
-        conn,
-        departments=sorted(actor.acting_for(Role.SUPERVISOR)),
-        agencies=sorted(actor.acting_for(Role.AGENCY)),
-    )
+    return await list_pool_alerts(conn, actor)

@@ -46,6 +46,8 @@ from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
 from web.supervision.agencies import pages as agency_pages
 from web.supervision.agencies import routes as agencies
+from web.supervision.alerts import pages as supervision_alert_pages
+from web.supervision.alerts import routes as supervision_alerts
 from web.supervision.complaints import jobs as complaint_jobs
 from web.supervision.complaints import pages as complaint_pages
 from web.supervision.complaints import routes as complaints
@@ -98,6 +100,7 @@ def api_routes() -> list[ApiRoute]:
         *complaints.ROUTES,
         *credit.ROUTES,
         *monitoring.ROUTES,
+        *supervision_alerts.ROUTES,
     ]
 
 
@@ -120,6 +123,7 @@ def page_routes() -> list[BaseRoute]:
         *statistics_pages.routes(),
         *complaint_pages.routes(),
         *credit_pages.routes(),
+        *supervision_alert_pages.routes(),
     ]
 
 

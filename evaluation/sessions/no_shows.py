@@ -29,12 +29,10 @@ from evaluation.sessions.errors import EvaluationNoShowEarly, EvaluationSignedIn
 from evaluation.sessions.ops import seated_holder
 from live.model import Emit
 from signing.log.entry import format_time
-from tender.bonds import queries as alerts
-from tender.events import TenderEvent
-from tender.lifecycle import PLATFORM, append
+from tender.alerting import raise_tender_alert
 from tender.queries import database_now
 
-SIGN_IN_ALERT = "evaluation_sign_in_missing"  # the tender alert's kind (tender_alerts)
+SIGN_IN_ALERT = "evaluation_sign_in_missing"  # the tender alert's kind (supervision_alerts)
 
 
 def absent_from(starts_at: datetime, policy: EvaluationPolicy) -> datetime:
@@ -79,11 +77,9 @@ async def raise_sign_in_alerts(conn: asyncpg.Connection) -> int:
 async def _alert(conn: asyncpg.Connection, found: no_show_queries.MissingSignIns) -> int:
     data = {"session": str(found.session_id), "starts_at": format_time(found.starts_at),
             "seats": list(found.seats)}  # fmt: skip
-    alert = await alerts.insert_alert(
-        conn, found.tender_id, SIGN_IN_ALERT, str(found.session_id), data
+    alert = await raise_tender_alert(
+        conn, found.tender_id, SIGN_IN_ALERT, str(found.session_id), data, logged=data
     )
     if alert is None:  # raised before: once per session
         return 0
-    await append(conn, TenderEvent.ALERT_RAISED, found.tender_id, actor=PLATFORM,
-                 data={"alert_id": str(alert.id), "kind": SIGN_IN_ALERT, **data})  # fmt: skip
     return 1

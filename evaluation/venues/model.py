@@ -21,7 +21,7 @@ from tender.policy import Period, PeriodUnit
 SHA256 = re.compile(r"[0-9a-f]{64}")
 VENUE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # expert_pool.model.validate_id
 NOTE_MAX = 1000
-OVERDUE_ALERT = "venue_records_overdue"  # the tender alert's kind (tender_alerts)
+OVERDUE_ALERT = "venue_records_overdue"  # the tender alert's kind (supervision_alerts)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

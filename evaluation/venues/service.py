@@ -39,11 +39,10 @@ from evaluation.venues.model import (
 )
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject, commit, format_time
-from tender.bonds import queries as alerts
+from tender.alerting import raise_tender_alert
 from tender.calendar import HolidayCalendar
 from tender.errors import CalendarNotCovered
-from tender.events import TenderEvent
-from tender.lifecycle import PLATFORM, append, log_address
+from tender.lifecycle import log_address
 from tender.queries import database_now
 
 log = logging.getLogger(__name__)
@@ -197,16 +196,11 @@ async def _alert(conn: asyncpg.Connection, found: Handover, due_at: datetime) ->
     due = format_time(due_at)
     data = {"session": str(found.session_id), "venue_id": found.venue_id, "due": due}
     subject = f"{found.session_id}|{found.venue_id}"
-    alert = await alerts.insert_alert(conn, found.tender_id, OVERDUE_ALERT, subject, data)
+    # The public log names the session and the due time, never the venue.
+    logged = {"session": str(found.session_id), "due": due}
+    alert = await raise_tender_alert(
+        conn, found.tender_id, OVERDUE_ALERT, subject, data, logged=logged
+    )
     if alert is None:  # raised before
         return 0
-    # The public log names the session and the due time, never the venue.
-    await append(
-        conn,
-        TenderEvent.ALERT_RAISED,
-        found.tender_id,
-        actor=PLATFORM,
-        data={"alert_id": str(alert.id), "kind": OVERDUE_ALERT, "session": str(found.session_id),
-              "due": due},
-    )  # fmt: skip
     return 1

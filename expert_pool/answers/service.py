@@ -19,6 +19,7 @@ import asyncpg
 from accounts.errors import PermissionDenied
 from accounts.model import Actor, Role
 from expert_pool import journal, queries
+from expert_pool.alerting import raise_pool_alert
 from expert_pool.answers import queries as queries_members
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.access import get_draw
@@ -208,7 +209,7 @@ async def _open_round(conn: asyncpg.Connection, draw: StoredDraw, r: int) -> Non
 async def _replacement_needed(
     conn: asyncpg.Connection, draw: StoredDraw, next_round: int, places: int
 ) -> None:
-    await queries.insert_alert(
+    await raise_pool_alert(
         conn,
         AlertKind.REPLACEMENT_NEEDED,
         draw_id=draw.id,

@@ -13,7 +13,8 @@ from datetime import datetime
 
 import asyncpg
 
-from expert_pool import journal, queries
+from expert_pool import journal
+from expert_pool.alerting import raise_pool_alert
 from expert_pool.events import PoolEvent
 from expert_pool.experts import queries as queries_experts
 from expert_pool.model import AlertKind, ExpertStatus
@@ -47,7 +48,7 @@ async def refresh_year(
     if Sanction.SUSPEND in new:
         await _suspend(conn, expert_id, details)
     if Sanction.REPORT_AND_PUBLISH in new:
-        await queries.insert_alert(
+        await raise_pool_alert(
             conn,
             AlertKind.EXPERT_REPORTED,
             draw_id=None,
@@ -74,7 +75,7 @@ async def _suspend(conn: asyncpg.Connection, expert_id: str, details: str) -> No
         subject=("expert", expert_id),
         data={"status": str(ExpertStatus.SUSPENDED), "automatic": True},
     )
-    await queries.insert_alert(
+    await raise_pool_alert(
         conn,
         AlertKind.EXPERT_SUSPENDED,
         draw_id=None,

@@ -32,7 +32,8 @@ import asyncpg
 
 from accounts.model import Actor
 from accounts.permissions import Action, require
-from expert_pool import journal, queries
+from expert_pool import journal
+from expert_pool.alerting import raise_pool_alert
 from expert_pool.answers import queries as queries_members
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.access import get_draw, resource
@@ -157,7 +158,7 @@ async def open_replacement_round(
         # seed, committed before any entropy for it exists (docs/formats/draw.md §4.2).
         await commit_round_seed(conn, draw, r, actor=actor, role=role)
         # The supervisors know a round waits for their entropy.
-        await queries.insert_alert(
+        await raise_pool_alert(
             conn,
             AlertKind.REPLACEMENT_NEEDED,
             draw_id=draw.id,

@@ -27,7 +27,8 @@ import asyncpg
 
 from accounts.model import Actor, Role
 from accounts.permissions import Action, is_allowed, require
-from expert_pool import journal, queries
+from expert_pool import journal
+from expert_pool.alerting import raise_pool_alert
 from expert_pool.answers import queries as queries_members
 from expert_pool.draws import queries as queries_draws
 from expert_pool.draws.access import get_draw, resource
@@ -295,7 +296,7 @@ async def _after_round(
     await queries_draws.save_transcript(conn, draw.id, drawn, status)
     for gap in gaps:
         # Never a crash, never a silently smaller committee: the agency and supervisors know.
-        await queries.insert_alert(
+        await raise_pool_alert(
             conn,
             AlertKind.SHORTFALL,
             draw_id=draw.id,

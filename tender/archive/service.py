@@ -40,6 +40,7 @@ from signing.log.errors import AuditError
 from signing.log.note import Note, parse_note, parse_signature_line
 from signing.trust import TrustStore
 from tender import lifecycle
+from tender.alerting import raise_tender_alert
 from tender.archive import access, collect, queries
 from tender.archive.errors import (
     ArchiveExists,
@@ -59,7 +60,6 @@ from tender.archive.model import (
     package_files,
 )
 from tender.blobs.store import LocalBlobStore
-from tender.bonds.queries import insert_alert
 from tender.events import AlertKind, TenderEvent
 from tender.model import Tender, TenderStatus
 from tender.policy import Period, Policies
@@ -337,11 +337,8 @@ async def raise_overdue(conn: asyncpg.Connection, policies: Policies) -> int:
     async with conn.transaction():
         for row in await queries.ended_before(conn, ENDED, before, 100):
             data = {"ended_at": format_time(row["ended_at"])}
-            alert = await insert_alert(conn, row["id"], AlertKind.ARCHIVE_OVERDUE, "archive", data)
-            if alert is not None:
-                raised += 1
-                await lifecycle.append(
-                    conn, TenderEvent.ALERT_RAISED, row["id"], actor=lifecycle.PLATFORM,
-                    data={"alert_id": str(alert.id), "kind": str(AlertKind.ARCHIVE_OVERDUE)} | data,
-                )  # fmt: skip
+            alert = await raise_tender_alert(
+                conn, row["id"], AlertKind.ARCHIVE_OVERDUE, "archive", data, logged=data
+            )
+            raised += alert is not None
     return raised

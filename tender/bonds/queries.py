@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from tender.bonds.model import Alert, Bond, BondKind, BondStatus
+from tender.bonds.model import Bond, BondKind, BondStatus
 from tender.errors import BondDuplicate
 
 _BOND_COLUMNS = """
@@ -186,41 +184,3 @@ SELECT id, bidder_id, bidder_salt FROM tender_bonds WHERE tender_id = $1 ORDER B
 async def bond_salts(conn: asyncpg.Connection, tender_id: UUID) -> list[asyncpg.Record]:
     """(id, bidder_id, bidder_salt) of every bond, to reveal the commitments."""
     return list(await conn.fetch(SELECT_BOND_SALTS, tender_id))
-
-
-# --- alerts -------------------------------------------------------------------------
-
-INSERT_ALERT = """
-INSERT INTO tender_alerts (tender_id, kind, subject, data) VALUES ($1, $2, $3, $4::jsonb)
-ON CONFLICT (tender_id, kind, subject) DO NOTHING
-RETURNING id, tender_id, kind, data::text, raised_at
-"""
-
-
-def _alert(row: asyncpg.Record) -> Alert:
-    return Alert(
-        id=row["id"],
-        tender_id=row["tender_id"],
-        kind=row["kind"],
-        data=json.loads(row["data"]),
-        raised_at=row["raised_at"],
-    )
-
-
-async def insert_alert(
-    conn: asyncpg.Connection, tender_id: UUID, kind: str, subject: str, data: dict[str, Any]
-) -> Alert | None:
-    """Raise an alert once per (tender, kind, subject); None if it was raised before."""
-    row = await conn.fetchrow(INSERT_ALERT, tender_id, kind, subject, json.dumps(data))
-    return None if row is None else _alert(row)
-
-
-SELECT_ALERTS = """
-SELECT id, tender_id, kind, data::text, raised_at FROM tender_alerts
-WHERE tender_id = $1 ORDER BY raised_at, id
-"""
-
-
-async def alerts(conn: asyncpg.Connection, tender_id: UUID) -> list[Alert]:
-    """A tender's alerts, oldest first."""
-    return [_alert(row) for row in await conn.fetch(SELECT_ALERTS, tender_id)]

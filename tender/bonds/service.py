@@ -26,7 +26,9 @@ from accounts.organisations import service as organisations
 from signing.canonical import sha256_hex
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import commit, format_time, new_salt
+from supervision.alerts import service as supervision_alerts
 from tender import access, queries
+from tender.alerting import raise_tender_alert
 from tender.bonds import queries as bond_queries
 from tender.bonds.model import (
     Alert,
@@ -154,11 +156,11 @@ async def record_bond(
             commitments=("bidder",),
         )
         stored = (await bond_queries.bonds(conn, tender_id, bond_id=bond_id))[0]
-        raised = await _same_account_alert(conn, stored, log_actor)
+        raised = await _same_account_alert(conn, stored)
     return stored, raised
 
 
-async def _same_account_alert(conn: asyncpg.Connection, bond: Bond, actor: LogActor) -> list[Alert]:
+async def _same_account_alert(conn: asyncpg.Connection, bond: Bond) -> list[Alert]:
     # Reg. 40 (DOMAIN.md "Monitoring"): bonds of different bidders paid from one account.
     if bond.paying_account is None:
         return []
@@ -171,20 +173,18 @@ async def _same_account_alert(conn: asyncpg.Connection, bond: Bond, actor: LogAc
     bond_ids = sorted({str(b.id) for b in others} | {str(bond.id)})
     subject = sha256_hex(f"{bond.paying_account}|{'|'.join(involved)}".encode())
     data = {"paying_account": bond.paying_account, "bidder_ids": involved, "bond_ids": bond_ids}
-    alert = await bond_queries.insert_alert(
-        conn, bond.tender_id, AlertKind.BOND_SAME_ACCOUNT, subject, data
+    # The log names bonds, not bidders: who bids stays secret until the deadline.
+    alert = await raise_tender_alert(
+        conn,
+        bond.tender_id,
+        AlertKind.BOND_SAME_ACCOUNT,
+        subject,
+        data,
+        logged={"bond_ids": bond_ids},
+        parties=[UUID(b) for b in involved],
     )
     if alert is None:
         return []
-    # The log names bonds, not bidders: who bids stays secret until the deadline.
-    await append(
-        conn,
-        TenderEvent.ALERT_RAISED,
-        bond.tender_id,
-        actor=actor,
-        data={"alert_id": str(alert.id), "kind": alert.kind, "bond_ids": bond_ids},
-    )
-    log.warning("tender.alert_raised", extra={"kind": alert.kind, "tender_id": str(bond.tender_id)})
     return [alert]
 
 
@@ -361,17 +361,8 @@ async def alert_once(
     conn: asyncpg.Connection, tender_id: UUID, kind: AlertKind, subject: str, data: dict[str, str]
 ) -> int:
     """Raise an alert once per (tender, kind, subject), logged; 1 if raised now, else 0."""
-    alert = await bond_queries.insert_alert(conn, tender_id, kind, subject, data)
-    if alert is None:
-        return 0
-    await append(
-        conn,
-        TenderEvent.ALERT_RAISED,
-        tender_id,
-        actor=PLATFORM,
-        data={"alert_id": str(alert.id), "kind": str(kind)} | data,
-    )
-    return 1
+    alert = await raise_tender_alert(conn, tender_id, kind, subject, data, logged=data)
+    return 0 if alert is None else 1
 
 
 async def list_alerts(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> list[Alert]:
@@ -383,4 +374,7 @@ async def list_alerts(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -
             "alerts are read by the centre and the supervising department",
             details={"action": "view_alerts", "resource": "tender"},
         )
-    return await bond_queries.alerts(conn, tender_id)
+    return [
+        Alert(id=a.id, tender_id=tender_id, kind=a.rule, data=a.evidence, raised_at=a.raised_at)
+        for a in await supervision_alerts.tender_alerts(conn, tender_id)
+    ]

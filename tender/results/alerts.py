@@ -8,7 +8,7 @@
   the award (Law 47).
 
 What is overdue is decided by the database clock; an alert is raised once per
-(tender, kind, subject) (0022 ``tender_alerts`` UNIQUE), so concurrent runs cannot
+(tender, kind, subject) (0077 ``supervision_alerts`` UNIQUE), so concurrent runs cannot
 double it.
 """
 

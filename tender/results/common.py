@@ -19,10 +19,9 @@ from signing.errors import SigningError
 from signing.log.entry import Actor as LogActor
 from signing.trust import TrustStore
 from tender import access
-from tender.bonds import queries as bond_queries
+from tender.alerting import raise_tender_alert
 from tender.errors import LotNotFound, TenderError, TenderNotFound
-from tender.events import AlertKind, TenderEvent
-from tender.lifecycle import PLATFORM, append
+from tender.events import AlertKind
 from tender.model import Tender
 from tender.opening.record import parse_record
 from tender.results import source_queries as sources
@@ -181,14 +180,8 @@ async def alert_once(
     data: Mapping[str, Any],
 ) -> int:
     """Raise an alert once per (tender, kind, subject), logged; 1 if it is new."""
-    alert = await bond_queries.insert_alert(conn, tender_id, kind, subject, dict(data))
-    if alert is None:
-        return 0
-    await append(
-        conn, TenderEvent.ALERT_RAISED, tender_id, actor=PLATFORM,
-        data={"alert_id": str(alert.id), "kind": str(kind)} | dict(data),
-    )  # fmt: skip
-    return 1
+    alert = await raise_tender_alert(conn, tender_id, kind, subject, data, logged=data)
+    return 0 if alert is None else 1
 
 
 def lots_of(tender: Tender) -> Sequence[str]:

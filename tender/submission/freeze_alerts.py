@@ -2,7 +2,7 @@
 two bids of a lot (Reg. 37).
 
 DOMAIN.md, "Monitoring and supervision": collusion signs go to the tender's alerts
-(``tender_alerts``, read by the centre and the supervising department) and the log.
+(``supervision_alerts``, read by the centre and the supervising department) and the log.
 Both are raised in the freeze's transaction, when who bid is revealed anyway, so the
 alert may name the bidders. Identical part hashes are looked for across everything the
 lot has seen — any upload, any version, replaced ones included — because a bidder who
@@ -21,10 +21,9 @@ from uuid import UUID
 import asyncpg
 
 from signing.canonical import sha256_hex
-from tender.bonds import queries as bond_queries
+from tender.alerting import raise_tender_alert
 from tender.bonds.model import Alert
-from tender.events import AlertKind, TenderEvent
-from tender.lifecycle import PLATFORM, append
+from tender.events import AlertKind
 from tender.submission import queries as bid_queries
 from tender.submission.model import FreezeEntry, identical_hashes, organisations_in_two_bids
 
@@ -39,21 +38,10 @@ async def _raise(
     data: dict[str, Any],
     logged: dict[str, Any],
 ) -> Alert | None:
-    alert = await bond_queries.insert_alert(conn, tender_id, kind, subject, data)
-    if alert is None:  # raised before (the same lot frozen by two racing callers)
-        return None
     # The log names no bidder: an upload or a withdrawn version may belong to an
     # organisation the freeze list does not reveal (the alert itself, read by the centre
-    # and the department, names them).
-    await append(
-        conn,
-        TenderEvent.ALERT_RAISED,
-        tender_id,
-        actor=PLATFORM,
-        data={"alert_id": str(alert.id), "kind": str(kind)} | logged,
-    )
-    log.warning("tender.alert_raised", extra={"kind": str(kind), "tender_id": str(tender_id)})
-    return alert
+    # and the department, names them). None if raised before (two racing freezes).
+    return await raise_tender_alert(conn, tender_id, kind, subject, data, logged=logged)
 
 
 async def identical_part_alerts(

@@ -45,6 +45,7 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "seq": {"type": "string", "pattern": "^[0-9]{1,4}$"},  # a complaint's step (0: filing)
     "entry_id": _UUID,  # issue 14: credit (docs/api-credit.md)
     "appeal_id": _UUID,
+    "alert_id": _UUID,
     "venue_id": _POOL_ID,
     "lot": {"type": "string", "pattern": "^[0-9]{1,2}$"},
     "version": {"type": "string", "pattern": "^[0-9]{1,8}$"},

@@ -2,7 +2,7 @@
 contracts (Law 46: a lot without a contract 30 days after its award).
 
 Safe in several processes at once: an alert is raised once per (tender, kind, subject)
-(0022, ``tender_alerts`` UNIQUE), so two runs cannot double it. The interval is
+(0077, ``supervision_alerts`` UNIQUE), so two runs cannot double it. The interval is
 ``ETENDER_POLICY_TENDER_ALERTS_JOB_SECONDS`` (default 60); what is overdue is decided
 by the database clock.
 """

@@ -25,7 +25,6 @@ from expert_pool.experts import queries as experts
 from expert_pool.policy import Offence
 from expert_pool.records import service as records
 from signing.errors import EtenderError
-from tender.bonds import queries as alerts
 from tests.evaluation.kit import (
     MAIN_VENUE,
     SessionWorld,
@@ -36,6 +35,7 @@ from tests.evaluation.kit import (
     send,
     session_world,
 )
+from tests.supervision.alerts_kit import alert_details
 
 GRACE = dataclasses.replace(DEFAULT_POLICY, no_show_minutes=30)
 
@@ -151,7 +151,7 @@ async def test_the_job_alerts_once_per_started_session_with_seats_not_signed_in(
     await _started_ago(conn, w, 1)
     assert await raise_sign_in_alerts(conn) == 1
     assert await raise_sign_in_alerts(conn) == 0
-    raised = [a for a in await alerts.alerts(conn, w.state.tender_id) if a.kind == SIGN_IN_ALERT]
+    raised = [a for a in await alert_details(conn, w.state.tender_id) if a.kind == SIGN_IN_ALERT]
     assert len(raised) == 1
     assert raised[0].data["session"] == str(w.state.id)
     assert raised[0].data["seats"] == [1, 3]

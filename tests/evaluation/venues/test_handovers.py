@@ -24,7 +24,6 @@ from evaluation.venues.service import (
     record_handover,
 )
 from signing.log.entry import commit
-from tender.bonds import queries as alert_queries
 from tests.evaluation.kit import (
     MAIN_VENUE,
     SessionWorld,
@@ -34,6 +33,7 @@ from tests.evaluation.kit import (
     session_world,
     to_qualification,
 )
+from tests.supervision.alerts_kit import alert_details
 from tests.tender.world import CALENDAR, entries
 from tests.web.evaluation.kit import ASSISTING, counts, in_qualification
 
@@ -192,7 +192,7 @@ async def test_a_late_handover_raises_one_alert_that_names_no_venue_in_the_log(
     await _record(conn, late, ASSISTING[0])
     assert await raise_overdue_alerts(conn, CALENDAR) == 1
     assert await raise_overdue_alerts(conn, CALENDAR) == 0
-    (alert,) = await alert_queries.alerts(conn, late.state.tender_id)
+    (alert,) = await alert_details(conn, late.state.tender_id)
     assert alert.kind == "venue_records_overdue"
     assert alert.data["venue_id"] == ASSISTING[1]
     (row,) = [
@@ -210,7 +210,7 @@ async def test_handovers_not_yet_due_raise_no_alert(
     """Five working days from now have not passed: nothing raised, nothing marked."""
     w = await _closed(conn, evaluation_template)
     assert await raise_overdue_alerts(conn, CALENDAR) == 0
-    assert await alert_queries.alerts(conn, w.state.tender_id) == []
+    assert await alert_details(conn, w.state.tender_id) == []
 
 
 def test_the_due_time_counts_working_days_after_the_close() -> None:

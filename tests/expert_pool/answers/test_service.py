@@ -27,6 +27,7 @@ from tests.expert_pool.world import (
     seated,
     signed,
 )
+from tests.supervision.alerts_kit import pool_alerts_of
 
 CATEGORIES = [("A08@local", 5)]
 
@@ -119,8 +120,7 @@ async def test_notices_never_name_the_project_and_keep_delivery_records(world: W
     assert [(i.draw_id, i.status) for i in invitations] == [(draw_id, MemberStatus.NOTIFIED)]
     await answer(world, draw_id, expert_id, Decision.DECLINE)
     assert expert_id not in await pending(world, draw_id)
-    alerts = await world.conn.fetch("SELECT kind, for_agency FROM expert_pool_alerts")
-    assert [tuple(a) for a in alerts] == [("replacement_needed", False)]
+    assert await pool_alerts_of(world.conn) == [("replacement_needed", False)]
 
 
 async def test_cancel_and_redraw_is_counted_and_each_needs_an_approval(world: World) -> None:

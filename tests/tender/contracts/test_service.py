@@ -22,6 +22,7 @@ from tender.contracts.model import ContractInput
 from tender.errors import LotNotFound
 from tender.lifecycle import load
 from tender.model import TenderStatus
+from tests.supervision.alerts_kit import alert_details
 from tests.tender.contracts.factory import Awarded, awarded
 from tests.tender.results.kit import Closed
 
@@ -95,7 +96,7 @@ async def test_a_contract_after_the_deadline_needs_a_reason_and_is_then_flagged_
     contract = await service.record_contract(conn, w.world.agency, w.tender.id, late, setup=setup)
     assert contract.late
     assert contract.late_reason == late.late_reason
-    alerts = await bond_queries.alerts(conn, w.tender.id)
+    alerts = await alert_details(conn, w.tender.id)
     assert [a.kind for a in alerts] == ["contract_overdue"]
 
 
@@ -204,7 +205,7 @@ async def test_an_award_past_its_30_days_without_a_contract_raises_one_alert(
     setup = w.world.setup()
     assert await service.raise_contract_alerts(conn, setup) == 1
     assert await service.raise_contract_alerts(conn, setup) == 0
-    (alert,) = await bond_queries.alerts(conn, w.tender.id)
+    (alert,) = await alert_details(conn, w.tender.id)
     assert alert.kind == "contract_overdue"
     assert alert.data["award_id"] == str(w.award_id)
 

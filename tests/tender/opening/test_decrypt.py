@@ -15,7 +15,6 @@ import asyncpg
 
 from tender import service
 from tender.blobs import store as blobs
-from tender.bonds import queries as bond_queries
 from tender.events import AlertKind
 from tender.model import Tender
 from tender.opening.lot import Opening
@@ -28,6 +27,7 @@ from tender.submission.context import Submission
 from tender.submission.receipts import load_or_create
 from tender.submission.service import submit_bid
 from tests.accounts.factory import actor_for
+from tests.supervision.alerts_kit import alert_details
 from tests.tender.kit import replace
 from tests.tender.opening.kit import share_releases
 from tests.tender.submission.kit import (
@@ -111,7 +111,7 @@ async def test_a_copy_of_another_bidders_sealed_file_fails_at_the_opening_and_th
     assert tender.deadline is not None
     await wait_until(conn, tender.deadline)
     await freeze.freeze_tender(conn, tender.id)
-    alerts = await bond_queries.alerts(conn, tender.id)
+    alerts = await alert_details(conn, tender.id)
     identical = [x for x in alerts if x.kind == AlertKind.BID_PARTS_IDENTICAL]
     assert [(x.data["sha256"], x.data["bidders"]) for x in identical] == [
         (sha256, sorted([a.org.credit_code, b.org.credit_code]))
@@ -211,7 +211,7 @@ async def test_an_organisation_in_two_bids_of_a_lot_invalidates_both(
     bid_of = {e.bidder_id: str(e.bid_id) for e in frozen}
     alerts = [
         x
-        for x in await bond_queries.alerts(conn, tender.id)
+        for x in await alert_details(conn, tender.id)
         if x.kind == AlertKind.ORGANISATION_IN_TWO_BIDS
     ]
     assert len(alerts) == 1

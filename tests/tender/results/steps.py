@@ -23,7 +23,7 @@ RESULT_TABLES = (
     "result_announcements",
     "procedure_reports",
     "tender_closures",
-    "tender_alerts",
+    "supervision_alerts",
     "log_entries",
 )
 

@@ -9,17 +9,14 @@ import asyncpg
 from tender.results import award
 from tender.results import service as reads
 from tender.results.alerts import raise_results_alerts
+from tests.supervision.alerts_kit import alerts_of
 from tests.tender.results.kit import Closed
 from tests.tender.results.steps import publicise, publicise_briefly, set_policies
 from tests.tender.world import wait_until
 
 
 async def _alerts(conn: asyncpg.Connection, closed: Closed) -> list[tuple[str, str]]:
-    rows = await conn.fetch(
-        "SELECT kind, subject FROM tender_alerts WHERE tender_id = $1 ORDER BY raised_at",
-        closed.tender_id,
-    )
-    return [(r["kind"], r["subject"]) for r in rows]
+    return await alerts_of(conn, closed.tender_id)
 
 
 async def test_candidates_not_publicised_in_time_are_alerted_once(

@@ -27,6 +27,7 @@ from tender.results.errors import (
 )
 from tender.results.model import CandidateObjection
 from tender.results.statements import objection_statement
+from tests.supervision.alerts_kit import alerts_of
 from tests.tender.results.kit import Closed
 from tests.tender.results.steps import (
     answer,
@@ -175,9 +176,5 @@ async def test_an_answer_overdue_raises_one_alert(
     await wait_until(conn, filed.answer_due)
     assert await raise_results_alerts(conn, closed.setup()) == 1
     assert await raise_results_alerts(conn, closed.setup()) == 0
-    kinds = await conn.fetch(
-        "SELECT kind, subject FROM tender_alerts WHERE tender_id = $1", closed.tender_id
-    )
-    assert [(r["kind"], r["subject"]) for r in kinds] == [
-        ("candidate_objection_answer_overdue", str(filed.id))
-    ]
+    kinds = await alerts_of(conn, closed.tender_id)
+    assert kinds == [("candidate_objection_answer_overdue", str(filed.id))]

@@ -21,6 +21,7 @@ from tender.results.errors import (
     PublicityLateReasonRequired,
     PublicityNotFound,
 )
+from tests.supervision.alerts_kit import alerts_of
 from tests.tender.results.kit import Closed
 from tests.tender.results.steps import footprint, publicise, set_policies
 from tests.tender.world import entries, wait_until
@@ -114,7 +115,5 @@ async def test_a_late_publication_needs_a_reason_and_raises_an_alert(
         late_reason="评标报告复核延误",
     )  # fmt: skip
     assert p.body["late_reason"] == "评标报告复核延误"
-    kinds = await conn.fetch(
-        "SELECT kind, subject FROM tender_alerts WHERE tender_id = $1", closed.tender_id
-    )
-    assert [(r["kind"], r["subject"]) for r in kinds] == [("candidates_publicity_overdue", "lot 1")]
+    kinds = await alerts_of(conn, closed.tender_id)
+    assert kinds == [("candidates_publicity_overdue", "lot 1")]

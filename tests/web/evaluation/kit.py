@@ -45,7 +45,7 @@ _TABLES = (
     "evaluation_venue_handovers",
     "log_entries",
     "live_events",
-    "tender_alerts",
+    "supervision_alerts",
 )
 
 

@@ -198,7 +198,7 @@ async def count_rows(pool: asyncpg.Pool) -> tuple[int, ...]:
         "tender_notifications",
         "tender_objections",
         "tender_bonds",
-        "tender_alerts",
+        "supervision_alerts",
         "log_entries",
     )
     async with pool.acquire() as conn:

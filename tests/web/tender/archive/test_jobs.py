@@ -16,6 +16,7 @@ from tender import lifecycle
 from tender.archive import service
 from tender.model import TenderStatus
 from tests.evaluation.kit import Template
+from tests.supervision.alerts_kit import rules_raised
 from web.app import create_app
 from web.settings import Settings
 from web.tender.archive.jobs import archive_ended
@@ -74,5 +75,4 @@ async def test_a_tender_without_a_package_past_archive_within_is_alerted_once(
     async with app_with(settings, pool, late) as app:
         await archive_ended(app)
         await archive_ended(app)
-    alerts = await conn.fetch("SELECT kind FROM tender_alerts WHERE kind = 'archive_overdue'")
-    assert len(alerts) == 1
+    assert await rules_raised(conn, "archive_overdue") == 1

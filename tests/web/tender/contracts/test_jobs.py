@@ -7,7 +7,7 @@ import datetime as dt
 import asyncpg
 from starlette.applications import Starlette
 
-from tender.bonds import queries as bond_queries
+from tests.supervision.alerts_kit import alert_details
 from tests.tender.contracts.factory import awarded
 from tests.tender.results.kit import Closed
 from web.tender.jobs import alert_overdue
@@ -19,5 +19,5 @@ async def test_the_alerts_job_flags_an_award_without_a_contract_after_30_days(
     w = await awarded(conn, closed, decided_ago=dt.timedelta(days=40))
     await alert_overdue(app)
     await alert_overdue(app)  # once only
-    kinds = [a.kind for a in await bond_queries.alerts(conn, w.tender.id)]
+    kinds = [a.kind for a in await alert_details(conn, w.tender.id)]
     assert kinds == ["contract_overdue"]
