@@ -55,20 +55,11 @@ WHERE c.decision = 'upheld' AND c.decided_at >= $1 AND c.decided_at < $2
 GROUP BY t.agency_id
 """
 
-# Time limits not kept: every alert kind ending in "_overdue" (tender/events.py
-# AlertKind). Alerts move from tender_alerts to supervision_alerts (CONTRACTS.md §1:
-# rule, tender_id, raised_at); whichever table the database has is read.
-# TODO(integrator, issue 14 merge): keep only OVERDUE_ALERTS_SUPERVISION once
-# supervision_alerts replaces tender_alerts on main.
-SUPERVISION_ALERTS_PRESENT = "SELECT to_regclass('supervision_alerts') IS NOT NULL"
-OVERDUE_ALERTS_SUPERVISION = r"""
+# Time limits not kept: every alert rule ending in "_overdue" (tender/events.py
+# AlertKind), from the one alert store (supervision/alerts, 0077).
+OVERDUE_ALERTS = r"""
 SELECT t.agency_id, count(*) AS n FROM supervision_alerts a JOIN tenders t ON t.id = a.tender_id
 WHERE a.rule LIKE '%\_overdue' AND a.raised_at >= $1 AND a.raised_at < $2
-GROUP BY t.agency_id
-"""
-OVERDUE_ALERTS_TENDER = r"""
-SELECT t.agency_id, count(*) AS n FROM tender_alerts a JOIN tenders t ON t.id = a.tender_id
-WHERE a.kind LIKE '%\_overdue' AND a.raised_at >= $1 AND a.raised_at < $2
 GROUP BY t.agency_id
 """
 
@@ -88,9 +79,7 @@ async def facts(
         for row in await conn.fetch(FACTS, start, end, first, last)
     }
     upheld = await _per_agency(conn, COMPLAINTS_UPHELD, start, end)
-    moved = await conn.fetchval(SUPERVISION_ALERTS_PRESENT)
-    alerts = OVERDUE_ALERTS_SUPERVISION if moved else OVERDUE_ALERTS_TENDER
-    overdue = await _per_agency(conn, alerts, start, end)
+    overdue = await _per_agency(conn, OVERDUE_ALERTS, start, end)
     for agency, values in found.items():
         values["overdue_alerts"] = overdue.get(agency, 0)
         values["complaints_upheld"] = upheld.get(agency, 0)

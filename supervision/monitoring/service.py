@@ -35,10 +35,10 @@ from supervision.monitoring.errors import (
 from supervision.monitoring.events import MonitoringEvent
 from supervision.monitoring.model import Facts, Finding, PartHash, TenderParties
 from supervision.monitoring.rules import Rule, parse_rule
+from tender.alerting import raise_tender_alert
 from tender.blobs.store import LocalBlobStore
-from tender.bonds import queries as bond_queries
-from tender.events import AlertKind, TenderEvent
-from tender.lifecycle import PLATFORM, append, load
+from tender.events import AlertKind
+from tender.lifecycle import load
 from tender.submission import queries as bid_queries
 
 log = logging.getLogger(__name__)
@@ -264,16 +264,16 @@ async def _raise(
     read by witnesses too — names no bidder, expert or address: the rule, the subject's
     hash and how many parties (DESIGN.md "Transparency log": experts are seats until the
     result; tender/submission/freeze_alerts.py does the same for identical parts).
-    tender.results.common.alert_once would log the evidence itself."""
-    alert = await bond_queries.insert_alert(conn, tender_id, kind, finding.subject, evidence)
-    if alert is None:
-        return False
+    The evidence stays in the alert (supervision/alerts), never in the log."""
     logged = {
-        "alert_id": str(alert.id), "kind": str(kind), "rule": finding.rule,
-        "subject_sha256": sha256_hex(finding.subject.encode()), "parties": len(finding.parties),
+        "rule": finding.rule, "subject_sha256": sha256_hex(finding.subject.encode()),
+        "parties": len(finding.parties),
     }  # fmt: skip
-    await append(conn, TenderEvent.ALERT_RAISED, tender_id, actor=PLATFORM, data=logged)
-    return True
+    alert = await raise_tender_alert(
+        conn, tender_id, kind, finding.subject, evidence, logged=logged,
+        parties=[party for party in map(_tender_uuid, finding.parties) if party is not None],
+    )  # fmt: skip
+    return alert is not None
 
 
 async def run_recent(

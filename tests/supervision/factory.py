@@ -20,6 +20,7 @@ from uuid import UUID
 import asyncpg
 
 from accounts.model import Actor, Organisation, OrgKind, Role
+from supervision.alerts.service import raise_alert
 from tender.codec import evaluation_to_json
 from tests.accounts.factory import actor_for, make_organisation, make_user, new_credit_code
 from tests.tender.kit import lowest_price
@@ -168,11 +169,10 @@ async def failed(conn: asyncpg.Connection, made: Made, at: dt.datetime) -> None:
 
 
 async def overdue_alert(conn: asyncpg.Connection, made: Made, kind: str, at: dt.datetime) -> None:
-    """An alert of a time limit not kept (read by the assessment's facts)."""
-    await conn.execute(
-        "INSERT INTO tender_alerts (tender_id, kind, subject, data, raised_at)"
-        " VALUES ($1, $2, $3, '{}', $4)",
-        made.id, kind, f"{kind}:{at.isoformat()}", at,
+    """An alert raised at ``at`` (the assessment's facts count the *_overdue ones)."""
+    await raise_alert(
+        conn, rule=kind, subject=f"{kind}:{at.isoformat()}", evidence={}, tender_id=made.id,
+        now=at,
     )  # fmt: skip
 
 

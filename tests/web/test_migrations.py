@@ -60,22 +60,11 @@ def test_there_are_queries_to_check() -> None:
     assert "audit.queries.APPEND" in names
 
 
-# Issue 14 seams (CONTRACTS.md): queries of a table that another branch's migration
-# brings, chosen at run time by the table's presence. Each is checked as soon as its table
-# exists; the integrator empties this once those branches are merged.
-AWAITING_TABLE = {
-    "supervision.agencies.assessment_queries.OVERDUE_ALERTS_SUPERVISION": "supervision_alerts",
-}
-
-
 async def test_every_query_prepares_against_the_migrated_schema(pool: asyncpg.Pool) -> None:
     """Every SQL constant the code holds is valid against the schema migrations build."""
     failures = []
     async with pool.acquire() as conn:
         for name, sql in sql_constants():
-            table = AWAITING_TABLE.get(name)
-            if table and not await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table):
-                continue
             try:
                 await conn.prepare(sql)
             except asyncpg.PostgresError as exc:

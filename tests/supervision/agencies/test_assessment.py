@@ -119,27 +119,19 @@ async def test_only_centre_staff_publish_assessments(
         await service.publish_assessments(conn, getattr(people, who), FIRST, LAST, FORMULA)
 
 
-async def test_overdue_alerts_are_read_from_supervision_alerts_once_they_move(
+async def test_only_the_time_limits_not_kept_count_as_overdue(
     conn: asyncpg.Connection, people: People
 ) -> None:
-    """With supervision_alerts present (CONTRACTS.md §1: rule, tender_id, raised_at), the
-    assessment counts its *_overdue rules; until then tender_alerts' kinds."""
+    """The assessment counts the agency's tenders' *_overdue alerts of the period
+    (supervision/alerts), not the other rules (a shared bond account is no time limit)."""
     await register(conn, people)
     made = await f.a_tender(conn, people, published_at=cst(2026, 3, 2))
     await f.overdue_alert(conn, made, "contract_overdue", cst(2026, 4, 1))
-    await conn.execute(
-        "CREATE TEMP TABLE supervision_alerts (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),"
-        " rule text NOT NULL, subject text NOT NULL, tender_id uuid, raised_at timestamptz)"
-    )
-    await conn.execute(
-        "INSERT INTO supervision_alerts (rule, subject, tender_id, raised_at) VALUES"
-        " ('archive_overdue', 'a', $1, $2), ('procedure_report_overdue', 'b', $1, $2),"
-        " ('bond_account_shared', 'c', $1, $2)",
-        made.id, cst(2026, 5, 1),
-    )  # fmt: skip
+    for kind in ("archive_overdue", "procedure_report_overdue", "bond_same_account"):
+        await f.overdue_alert(conn, made, kind, cst(2026, 5, 1))
     results = await service.publish_assessments(conn, people.staff, FIRST, LAST, FORMULA)
     mine = next(a for a in results if a.organisation_id == people.agency.id)
-    assert mine.facts["overdue_alerts"] == 2
+    assert mine.facts["overdue_alerts"] == 3
 
 
 async def test_two_centre_staff_publishing_one_period_at_once_publish_it_once(
