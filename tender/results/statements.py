@@ -104,16 +104,20 @@ def report_statement(*, tender: str, code: str, agency: str, department: str, te
     )
 
 
-def parse(body: bytes, fmt: str, expected: Mapping[str, Any]) -> Statement:
-    """``body`` as a canonical statement of ``fmt`` whose fields equal ``expected``."""
+def parse(
+    body: bytes, fmt: str, expected: Mapping[str, Any], keys: frozenset[str] | None = None
+) -> Statement:
+    """``body`` as a canonical statement of ``fmt`` whose fields equal ``expected``;
+    ``keys``: the format's keys when it is another package's (supervision records)."""
+    wanted = _KEYS[fmt] if keys is None else keys
     try:
         fields = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise ObjectionStatementInvalid("the statement is not JSON") from None
-    if not isinstance(fields, dict) or set(fields) != _KEYS[fmt]:
+    if not isinstance(fields, dict) or set(fields) != wanted:
         raise ObjectionStatementInvalid(
             f"the statement is an object with exactly the keys of {fmt}",
-            details={"keys": sorted(_KEYS[fmt])},
+            details={"keys": sorted(wanted)},
         )
     if canonical_json(fields) != body:
         raise ObjectionStatementInvalid("the statement is not canonical JSON (RFC 8785)")
