@@ -44,6 +44,7 @@ from web.opening import pages as opening_pages
 from web.opening import routes as opening
 from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
+from web.supervision.records import routes as supervision_records
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
@@ -77,6 +78,7 @@ def api_routes() -> list[ApiRoute]:
         *tender_contracts.ROUTES,
         *disclosure.ROUTES,
         *tender_archive.ROUTES,
+        *supervision_records.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,

@@ -40,6 +40,7 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "user_id": _UUID,
     "clarification_id": _UUID,
     "suspension_id": _UUID,
+    "record_id": _UUID,  # a supervision record's
     "venue_id": _POOL_ID,
     "lot": {"type": "string", "pattern": "^[0-9]{1,2}$"},
     "version": {"type": "string", "pattern": "^[0-9]{1,8}$"},

@@ -164,6 +164,7 @@ async def test_an_unsigned_a_forged_or_a_non_canonical_statement_is_refused(
     unsigned = {**good, "signature": b""}
     refused = await _refused(conn, w, w.supervisor, _session(w), unsigned)
     assert refused.code == "supervision_record_signature_invalid"
+    assert refused.details == {"cause": "signature_malformed"}
     # The signature of other bytes: the text was changed after signing.
     forged = {**good, "statement": good["statement"].replace(TEXT.encode(), "一切正常".encode())}
     refused = await _refused(conn, w, w.supervisor, _session(w), forged)
