@@ -44,6 +44,7 @@ from web.opening import pages as opening_pages
 from web.opening import routes as opening
 from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
+from web.supervision.records import pages as supervision_record_pages
 from web.supervision.records import routes as supervision_records
 from web.tender import jobs as tender_jobs
 from web.tender import pages as tender_pages
@@ -102,6 +103,7 @@ def page_routes() -> list[BaseRoute]:
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),
         *evaluation_room.routes(),
+        *supervision_record_pages.routes(),
     ]
 
 
