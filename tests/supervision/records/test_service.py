@@ -16,6 +16,7 @@ import pytest
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
 from signing.canonical import sha256_hex
+from signing.certs import Identity
 from signing.cms import sign_detached
 from signing.errors import EtenderError
 from supervision.records import service
@@ -24,6 +25,18 @@ from tender.queries import database_now
 from tests.evaluation.kit import SessionWorld, Template, session_world
 from tests.supervision.records.kit import TEXT, footprint, signed, supervisor_key
 from tests.tender.world import entries
+
+
+@pytest.fixture
+async def w(conn: asyncpg.Connection, evaluation_template: Template) -> SessionWorld:
+    """Lot 1's session, scheduled through the core."""
+    return await session_world(conn, evaluation_template)
+
+
+@pytest.fixture
+async def key(conn: asyncpg.Connection, w: SessionWorld) -> Identity:
+    """The department's supervisor's registered signing certificate."""
+    return await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
 
 
 def _session(w: SessionWorld) -> Attachment:
@@ -58,10 +71,8 @@ async def _refused(
 
 
 async def test_a_supervisor_files_a_signed_record_on_the_session_stored_and_logged_by_hash(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     data = _statement(w, w.supervisor, _session(w), key)
     record = await _file(conn, w, w.supervisor, _session(w), data)
     assert (record.text, record.author, record.attachment) == (
@@ -83,10 +94,8 @@ async def test_a_supervisor_files_a_signed_record_on_the_session_stored_and_logg
 
 
 async def test_records_attach_to_the_tender_and_to_a_lots_opening(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     for at in (
         Attachment(attached=Attached.TENDER),
         Attachment(attached=Attached.OPENING, lot="1"),
@@ -96,11 +105,9 @@ async def test_records_attach_to_the_tender_and_to_a_lots_opening(
 
 
 async def test_the_record_is_not_inside_what_others_sign(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
     """A record of its own: the opening records' bytes do not change when one is filed."""
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     query = "SELECT body FROM opening_records ORDER BY lot_id, part"
     before = [bytes(r["body"]) for r in await conn.fetch(query)]
     at = Attachment(attached=Attached.OPENING, lot="1")
@@ -110,18 +117,18 @@ async def test_the_record_is_not_inside_what_others_sign(
 
 
 async def test_a_supervisor_of_another_department_is_refused_with_details(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.other_supervisor.user_id)
-    data = _statement(w, w.other_supervisor, _session(w), key)
+    theirs = await supervisor_key(conn, w.scenario.world.ca, w.other_supervisor.user_id)
+    data = _statement(w, w.other_supervisor, _session(w), theirs)
     refused = await _refused(conn, w, w.other_supervisor, _session(w), data)
     assert isinstance(refused, PermissionDenied)
     assert refused.details == {"action": "supervise_tender", "resource": "tender"}
 
 
-async def test_a_bidder_is_refused(conn: asyncpg.Connection, evaluation_template: Template) -> None:
-    w = await session_world(conn, evaluation_template)
+async def test_a_bidder_is_refused(
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
+) -> None:
     bidder = w.scenario.bidders[0]
     data = _statement(w, bidder.actor, _session(w), bidder.identity)
     refused = await _refused(conn, w, bidder.actor, _session(w), data)
@@ -129,10 +136,8 @@ async def test_a_bidder_is_refused(conn: asyncpg.Connection, evaluation_template
 
 
 async def test_an_unknown_session_or_lot_is_not_found(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     unknown = Attachment(attached=Attached.EVALUATION, lot="1", session_id=uuid.uuid4())
     data = _statement(w, w.supervisor, unknown, key)
     refused = await _refused(conn, w, w.supervisor, unknown, data)
@@ -144,10 +149,8 @@ async def test_an_unknown_session_or_lot_is_not_found(
 
 
 async def test_a_statement_naming_another_session_is_refused_naming_the_field(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     other = Attachment(attached=Attached.EVALUATION, lot="1", session_id=uuid.uuid4())
     data = _statement(w, w.supervisor, other, key)  # signed for another session
     refused = await _refused(conn, w, w.supervisor, _session(w), data)
@@ -156,10 +159,8 @@ async def test_a_statement_naming_another_session_is_refused_naming_the_field(
 
 
 async def test_an_unsigned_a_forged_or_a_non_canonical_statement_is_refused(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     good = _statement(w, w.supervisor, _session(w), key)
     unsigned = {**good, "signature": b""}
     refused = await _refused(conn, w, w.supervisor, _session(w), unsigned)
@@ -177,11 +178,9 @@ async def test_an_unsigned_a_forged_or_a_non_canonical_statement_is_refused(
 
 
 async def test_another_persons_certificate_is_refused(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
     """A valid signature by a certificate that is not the filing supervisor's own."""
-    w = await session_world(conn, evaluation_template)
-    await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     other = await supervisor_key(conn, w.scenario.world.ca, w.other_supervisor.user_id)
     data = _statement(w, w.supervisor, _session(w), other)
     refused = await _refused(conn, w, w.supervisor, _session(w), data)
@@ -189,10 +188,8 @@ async def test_another_persons_certificate_is_refused(
 
 
 async def test_the_same_signed_record_counts_once(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     data = _statement(w, w.supervisor, _session(w), key)
     await _file(conn, w, w.supervisor, _session(w), data)
     refused = await _refused(conn, w, w.supervisor, _session(w), data)
@@ -200,10 +197,8 @@ async def test_the_same_signed_record_counts_once(
 
 
 async def test_records_are_read_by_the_department_and_the_centre_only(
-    conn: asyncpg.Connection, evaluation_template: Template
+    conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     record = await _file(
         conn, w, w.supervisor, _session(w), _statement(w, w.supervisor, _session(w), key)
     )
@@ -218,11 +213,9 @@ async def test_records_are_read_by_the_department_and_the_centre_only(
 
 
 async def test_the_table_keeps_records_unchanged(
-    owner_conn: asyncpg.Connection, conn: asyncpg.Connection, evaluation_template: Template
+    owner_conn: asyncpg.Connection, conn: asyncpg.Connection, w: SessionWorld, key: Identity
 ) -> None:
     """The database refuses to rewrite or delete a record (constraints in the DB too)."""
-    w = await session_world(conn, evaluation_template)
-    key = await supervisor_key(conn, w.scenario.world.ca, w.supervisor.user_id)
     record = await _file(
         conn, w, w.supervisor, _session(w), _statement(w, w.supervisor, _session(w), key)
     )

@@ -21,13 +21,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accounts.model import Actor, Role
-from tender.errors import TenderError, TenderNotFound
-from tender.lifecycle import load
-from tender.opening import session as live_opening
+from tender.errors import TenderError
 from web import i18n, pages
 from web.db.database import acquire
 from web.errormap import status_for
 from web.jsbundle import template_context as bundle_context
+from web.opening import pages as opening_pages
 from web.services import services
 from web.supervision.records import i18n as texts
 
@@ -65,19 +64,14 @@ async def opening_observe_page(request: Request) -> Response:
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         try:
-            tender_id = UUID(request.path_params["tender_id"])
-            lot = request.path_params["lot"]
-            tender = await load(conn, tender_id)
-            department = tender.content.department_id
-            if department is None or department not in actor.acting_for(Role.SUPERVISOR):
-                return _render(request, "refused.html", 403, actor=actor,
-                               message=texts.translate(i18n.negotiate(request),
-                                                       "obs.opening.refused"))  # fmt: skip
-            session = await live_opening.hall_session(conn, tender_id, lot)
-        except (ValueError, TenderError) as exc:
-            refused = exc if isinstance(exc, TenderError) else TenderNotFound("no such tender")
+            tender, lot, session = await opening_pages.hall_of(conn, request)
+        except TenderError as refused:
             return _render(request, "refused.html", status_for(refused), actor=actor,
                            message=refused.message)  # fmt: skip
+        department = tender.content.department_id
+        if department is None or department not in actor.acting_for(Role.SUPERVISOR):
+            message = texts.translate(i18n.negotiate(request), "obs.opening.refused")
+            return _render(request, "refused.html", 403, actor=actor, message=message)
     panel = record_panel(
         i18n.negotiate(request), actor, tender_id=tender.id, department_id=department,
         attached="opening", lot=lot,

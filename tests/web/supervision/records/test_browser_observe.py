@@ -10,17 +10,15 @@ from typing import Any
 
 import asyncpg
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from signing.archive.package import read_package
 from signing.archive.verify import verify_package
-from signing.certs import dump_pem_certificate
 from supervision.records.statements import RECORD_FORMAT
 from tests.conftest import LiveServer
 from tests.evaluation.kit import MAIN_VENUE, SessionWorld, Template, send
 from tests.tender.archive.kit import archive_opened_lot
 from tests.web.evaluation.desk.browser import signed_in
-from tests.web.evaluation.kit import supervisor_identity
+from tests.web.evaluation.kit import key_to_import, supervisor_identity
 
 ON_OPENING = "开标准时进行，技术标全部解密成功。"
 ON_SESSION = "14:05 主持人开启签到，专家1在主场签到；评标秩序正常。"
@@ -31,18 +29,6 @@ IMPORT_KEY = """async (arg) => {
   const record = await sign.keys.importPkcs8(arg.user, arg.key, arg.cert, {label: "supervisor"});
   return record.certSha256;
 }"""
-
-
-async def _key_args(conn: asyncpg.Connection, w: SessionWorld) -> dict[str, str]:
-    identity = await supervisor_identity(conn, w)
-    ca = w.scenario.world.ca
-    key_pem = identity.key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()  # fmt: skip
-    chain = (identity.certificate, ca.issuing_cert, ca.root_cert)
-    cert_pem = b"".join(dump_pem_certificate(c) for c in chain).decode()
-    return {"user": str(w.supervisor.user_id), "key": key_pem, "cert": cert_pem}
 
 
 async def _file(page: Any, text: str) -> None:
@@ -65,7 +51,8 @@ async def test_a_supervisor_watches_the_opening_and_the_session_files_a_record_a
     evaluation_template: Template,
 ) -> None:
     tender = w.scenario.tender
-    key = await _key_args(conn, w)
+    identity = await supervisor_identity(conn, w)
+    key = key_to_import(identity, w.scenario.world.ca, w.supervisor.user_id)
     async with signed_in(browser, live_server, w.supervisor.username) as page:
         # The opening, live: the hall's status over the socket (each part's decryption
         # status and the announced record), then the host's bond check as it happens.
