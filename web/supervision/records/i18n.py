@@ -20,6 +20,16 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Record what you saw and did in this evaluation session. You sign it; it is kept on "
         "its own and never written into the evaluation report.",
     ),
+    "rec.hint.tender": (
+        "记录您对本项目整体看到和做了什么（开标、评标以外的监督事项）。记录由您本人签名，单独保存。",
+        "Record what you saw and did about this tender as a whole (beyond its opening and "
+        "evaluation). You sign it; it is kept on its own.",
+    ),
+    "rec.page_title": ("项目监督记录", "The tender's supervision records"),
+    "rec.refused": (
+        "只有本项目监督部门的监督人员查看和提交监督记录。",
+        "Only supervisors of the tender's department read and file supervision records here.",
+    ),
     "rec.text": ("记录内容", "What you saw and did"),
     "rec.file": ("签名并提交记录", "Sign and file the record"),
     "rec.no_key": ("本浏览器没有您的签名密钥：", "This browser holds no signing key of yours: "),

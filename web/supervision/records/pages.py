@@ -1,6 +1,9 @@
 """The supervisor's observer view of a lot's opening, and the "file a record" panel
 of the observer pages (issue 14, item 3; docs/api-supervision-records.md "Pages").
 
+``/tenders/{tender_id}/supervision-records`` — the records attached to the tender as a
+whole and "file a record" on it (same panel, attached to the tender).
+
 ``/tenders/{tender_id}/lots/{lot}/opening-observe`` — a supervisor of the tender's
 department: the opening hall live through the hall's own page body and script
 (web/templates/opening/hall_body.html, /opening/hall.js — nothing sealed reaches it:
@@ -21,7 +24,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accounts.model import Actor, Role
-from tender.errors import TenderError
+from tender.errors import TenderError, TenderNotFound
+from tender.lifecycle import load
 from web import i18n, pages
 from web.db.database import acquire
 from web.errormap import status_for
@@ -80,9 +84,35 @@ async def opening_observe_page(request: Request) -> Response:
                    session_id=str(session), host=False, panel=panel)  # fmt: skip
 
 
+async def tender_records_page(request: Request) -> Response:
+    """A tender's records page: the records attached to the tender and "file a record"
+    on it, for the department's supervisors (else 403; an unknown tender 404)."""
+    lang = i18n.negotiate(request)
+    async with acquire(services(request).pools.main) as conn:
+        actor = await pages.signed_in(request, conn)
+        if actor is None:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            tender = await load(conn, UUID(request.path_params["tender_id"]))
+        except (ValueError, TenderError):
+            refused = TenderNotFound("no tender has this id")
+            return _render(request, "refused.html", 404, actor=actor, message=refused.message)
+        department = tender.content.department_id
+        if department is None or department not in actor.acting_for(Role.SUPERVISOR):
+            message = texts.translate(lang, "rec.refused")
+            return _render(request, "refused.html", 403, actor=actor, message=message)
+    panel = record_panel(
+        lang, actor, tender_id=tender.id, department_id=department, attached="tender"
+    )
+    return _render(request, "tender_records.html", actor=actor, tender=tender, panel=panel)
+
+
 def routes() -> list[BaseRoute]:
-    """The opening's observer view."""
+    """The opening's observer view and a tender's records page."""
     return [
+        Route(
+            "/tenders/{tender_id}/supervision-records", tender_records_page, methods=["GET"]
+        ),
         Route(
             "/tenders/{tender_id}/lots/{lot}/opening-observe", opening_observe_page,
             methods=["GET"],

@@ -6,6 +6,9 @@ passes on it. Opening and session are the opened-lot template's (tests/evaluatio
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -21,6 +24,7 @@ from tests.web.evaluation.desk.browser import signed_in
 from tests.web.evaluation.kit import key_to_import, supervisor_identity
 
 ON_OPENING = "开标准时进行，技术标全部解密成功。"
+ON_TENDER = "抽查代理机构项目档案，资料齐全。"
 ON_SESSION = "14:05 主持人开启签到，专家1在主场签到；评标秩序正常。"
 
 IMPORT_KEY = """async (arg) => {
@@ -49,6 +53,7 @@ async def test_a_supervisor_watches_the_opening_and_the_session_files_a_record_a
     w: SessionWorld,
     live_server: LiveServer,
     evaluation_template: Template,
+    tmp_path: Path,
 ) -> None:
     tender = w.scenario.tender
     identity = await supervisor_identity(conn, w)
@@ -68,6 +73,12 @@ async def test_a_supervisor_watches_the_opening_and_the_session_files_a_record_a
         await page.evaluate(IMPORT_KEY, key)
         await _file(page, ON_OPENING)
 
+        # The tender as a whole: its records page files a record attached to it.
+        await page.goto(f"{live_server.url}/tenders/{tender.id}/supervision-records")
+        await page.wait_for_selector("#supervision-records[data-ready=true]")
+        assert await page.locator("#records tbody tr").count() == 0  # the opening's is not here
+        await _file(page, ON_TENDER)
+
         # The evaluation session, live: the host opens the sign-in, a member signs in.
         await page.goto(f"{live_server.url}/evaluations/{w.state.id}/observe")
         await page.wait_for_selector("#observe[data-ready=true] #phase[data-phase=scheduled]")
@@ -86,8 +97,9 @@ async def test_a_supervisor_watches_the_opening_and_the_session_files_a_record_a
         "ORDER BY recorded_at"
     )
     assert [(r["attached"], r["lot"], r["session_id"]) for r in rows] == [
-        ("opening", "1", None), ("evaluation", "1", w.state.id),
+        ("opening", "1", None), ("tender", None, None), ("evaluation", "1", w.state.id),
     ]  # fmt: skip
+    rows = [rows[0], rows[2], rows[1]]  # opening, session, tender
     statement = json.loads(bytes(rows[1]["statement"]))
     assert (statement["format"], statement["session"], statement["text"]) == (
         RECORD_FORMAT, str(w.state.id), ON_SESSION,
@@ -100,6 +112,12 @@ async def test_a_supervisor_watches_the_opening_and_the_session_files_a_record_a
     session_path = f"evaluation/lot-1-{w.state.attempt:02d}/supervision/{rows[1]['id']}.json"
     opening_path = f"opening/lot-1/supervision/{rows[0]['id']}.json"
     kinds = {f.path: f.kind for f in verified.manifest.files}
-    assert kinds[session_path] == kinds[opening_path] == "supervision_record"
+    tender_path = f"supervision/{rows[2]['id']}.json"
+    assert kinds[session_path] == kinds[opening_path] == kinds[tender_path] == "supervision_record"
     assert members[session_path] == bytes(rows[1]["statement"])
     assert session_path in {s.content for s in verified.manifest.signatures}
+    # `etender archive verify` as an auditor runs it, offline in another process.
+    (tmp_path / "archive.tar").write_bytes(built.package)
+    argv = [sys.executable, "-m", "client.archive", "verify", str(tmp_path / "archive.tar")]
+    run = subprocess.run(argv, capture_output=True, check=False, timeout=300)
+    assert run.returncode == 0, run.stdout.decode() + run.stderr.decode()

@@ -68,3 +68,22 @@ async def test_anyone_else_is_refused_and_unknown_is_not_found(
     assert (await client.get(f"/tenders/{uuid.uuid4()}/lots/1/opening-observe")).status_code == 404
     assert (await client.get(_url(w, "9"))).status_code == 404
     assert (await client.get("/tenders/not-a-uuid/lots/1/opening-observe")).status_code == 404
+
+
+async def test_the_tenders_records_page_files_records_attached_to_the_tender(
+    client: httpx.AsyncClient, w: SessionWorld
+) -> None:
+    url = f"/tenders/{w.scenario.tender.id}/supervision-records"
+    await _as(client, w.supervisor.username)
+    page = await client.get(url)
+    assert page.status_code == 200
+    assert 'data-attached="tender"' in page.text
+    assert 'data-lot=""' in page.text
+    assert "项目监督记录" in page.text
+    for who in (w.other_supervisor, w.agency, w.bidder):
+        await _as(client, who.username)
+        refused = await client.get(url)
+        assert refused.status_code == 403
+        assert 'id="supervision-records"' not in refused.text
+    await _as(client, w.supervisor.username)
+    assert (await client.get(f"/tenders/{uuid.uuid4()}/supervision-records")).status_code == 404
