@@ -55,6 +55,8 @@ from web.supervision.credit import pages as credit_pages
 from web.supervision.credit import routes as credit
 from web.supervision.monitoring import jobs as monitoring_jobs
 from web.supervision.monitoring import routes as monitoring
+from web.supervision.records import pages as supervision_record_pages
+from web.supervision.records import routes as supervision_records
 from web.supervision.statistics import pages as statistics_pages
 from web.supervision.statistics import routes as statistics
 from web.tender import jobs as tender_jobs
@@ -90,6 +92,7 @@ def api_routes() -> list[ApiRoute]:
         *tender_contracts.ROUTES,
         *disclosure.ROUTES,
         *tender_archive.ROUTES,
+        *supervision_records.ROUTES,
         *submission.ROUTES,
         *opening.ROUTES,
         *evaluation.ROUTES,
@@ -124,6 +127,7 @@ def page_routes() -> list[BaseRoute]:
         *complaint_pages.routes(),
         *credit_pages.routes(),
         *supervision_alert_pages.routes(),
+        *supervision_record_pages.routes(),
     ]
 
 

@@ -45,6 +45,7 @@ KINDS = (
     "withdraw_statement", "receipt", "official_statement", "opening_record",
     "opening_responses",
     "recipient_statement", "evaluation_report", "evaluation_records", "supervisor_note",
+    "supervision_record",
     "cms_signature", "award_notice", "table_rows", "log_entry", "inclusion_proof", "checkpoint",
     "consistency_proof", "log_key", "witness_key", "ca_certificate", "crl", "platform_ca",
 )  # fmt: skip

@@ -14,6 +14,8 @@ so a certificate revoked later does not undo it):
 - per evaluation session: every report version, each member's signature (as of its
   signing), who signed, refusals, dissents, the hand-over, supervisors' notes — what
   identifies the committee only once the award published the session's draw;
+- supervision records, each in the folder of the tender, opening or session it is
+  attached to (docs/api-supervision-records.md);
 - clarifications, objections and the later stages' tables that exist
   (queries.STAGE_TABLES), as rows;
 - the trust: the platform's CA roots, intermediates and CRLs, and the platform's own CA.
@@ -171,6 +173,23 @@ async def add_evaluation(
                                 kind="supervisor_note", about="a supervisor's signed note",
                                 at=note["noted_at"])  # fmt: skip
     return ids
+
+
+async def add_supervision(conn: asyncpg.Connection, contents: Contents, tender_id: UUID) -> None:
+    """Each supervision record (监督记录) as its supervisor signed it, in the folder of
+    what it is attached to: its own file, never inside another party's signed one."""
+    for row in await queries.supervision_records(conn, tender_id):
+        attached, lot = row["attached"], row["lot"]
+        if attached == "evaluation":
+            folder = f"evaluation/lot-{lot}-{row['attempt']:02d}/supervision"
+        elif attached == "opening":
+            folder = f"opening/lot-{lot}/supervision"
+        else:
+            folder = "supervision"
+        contents.add_signed(f"{folder}/{row['id']}.json", bytes(row["statement"]),
+                            bytes(row["signature"]), kind="supervision_record",
+                            about=f"a supervisor's signed record on the {row['attached']}",
+                            at=row["recorded_at"])  # fmt: skip
 
 
 async def add_stages(conn: asyncpg.Connection, contents: Contents, tender_id: UUID) -> None:

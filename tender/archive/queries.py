@@ -145,6 +145,20 @@ async def notes(conn: asyncpg.Connection, session_id: UUID) -> list[asyncpg.Reco
     return list(await conn.fetch(SELECT_NOTES, session_id))
 
 
+# Supervision records (0081, docs/api-supervision-records.md): the supervisor's exact
+# signed bytes; a session's with its lot and attempt (the session's archive folder).
+SELECT_SUPERVISION_RECORDS = """
+SELECT r.id, r.attached, r.lot, s.attempt, r.statement, r.signature, r.recorded_at
+FROM supervision_records r LEFT JOIN evaluation_sessions s ON s.id = r.session_id
+WHERE r.tender_id = $1 ORDER BY r.recorded_at, r.id
+"""
+
+
+async def supervision_records(conn: asyncpg.Connection, tender_id: UUID) -> list[asyncpg.Record]:
+    """The tender's supervision records, oldest first."""
+    return list(await conn.fetch(SELECT_SUPERVISION_RECORDS, tender_id))
+
+
 # The tender's clarifications and objections, and the later stages' tables, read by
 # name when they exist (the award, its notices, the contract and the complaints'
 # suspensions belong to other features; CONTRACTS.md).

@@ -147,6 +147,7 @@ async def _contents(
     await collect.add_statements(conn, contents, tender)
     await collect.add_opening(conn, contents, tender.id)
     sessions = await collect.add_evaluation(conn, contents, tender.id)
+    await collect.add_supervision(conn, contents, tender.id)
     await collect.add_stages(conn, contents, tender.id)
     collect.add_trust(contents, ctx.trust, [ctx.platform.root, *ctx.platform_roots])
     return contents, sessions

@@ -108,7 +108,7 @@ def parse(
     body: bytes, fmt: str, expected: Mapping[str, Any], keys: frozenset[str] | None = None
 ) -> Statement:
     """``body`` as a canonical statement of ``fmt`` whose fields equal ``expected``;
-    ``keys`` for a format of another package (supervision/complaints/statements.py)."""
+    ``keys`` for a format of another package (supervision complaints and records)."""
     allowed = _KEYS[fmt] if keys is None else keys
     try:
         fields = json.loads(body.decode("utf-8"))

@@ -40,6 +40,7 @@ from web.evaluation import core
 from web.evaluation import i18n_desk as texts
 from web.jsbundle import template_context as bundle_context
 from web.services import services
+from web.supervision.records.pages import record_panel
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -122,11 +123,17 @@ async def observe_page(request: Request) -> Response:
         return RedirectResponse(f"/evaluations/{state.id}", status_code=303)
     async with acquire(services(request).pools.main) as conn:
         venues = await _venues(conn, actor, state)
+    # Supervision records attached to the session (web/supervision/records/pages.py).
+    panel = record_panel(
+        i18n.negotiate(request), actor, tender_id=state.tender_id,
+        department_id=state.department_id, attached="evaluation", lot=state.lot,
+        session=state.id,
+    )  # fmt: skip
     return _render(
         request, "observe.html", actor=actor, session_id=str(state.id),
         venues_json=json.dumps(venues, ensure_ascii=False),
         user_id=str(actor.user_id), bundle=bundle_context()["bundle"],
-        bids_json=_bids_json(state),
+        bids_json=_bids_json(state), panel=panel,
     )  # fmt: skip
 
 

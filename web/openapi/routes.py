@@ -46,6 +46,7 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "entry_id": _UUID,  # issue 14: credit (docs/api-credit.md)
     "appeal_id": _UUID,
     "alert_id": _UUID,
+    "record_id": _UUID,  # a supervision record's
     "venue_id": _POOL_ID,
     "lot": {"type": "string", "pattern": "^[0-9]{1,2}$"},
     "version": {"type": "string", "pattern": "^[0-9]{1,8}$"},

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -22,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from accounts.model import Role
 from tender.errors import TenderError, TenderNotFound
 from tender.lifecycle import load
+from tender.model import Tender
 from tender.opening import session as live_opening
 from web import i18n, pages
 from web.db.database import acquire
@@ -72,6 +74,18 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     )  # fmt: skip
 
 
+async def hall_of(conn: asyncpg.Connection, request: Request) -> tuple[Tender, str, UUID]:
+    """The path's tender, lot and the hall's live session id; a malformed id is an
+    unknown tender (the hall page and the supervisor's observer view of the opening)."""
+    try:
+        tender_id = UUID(request.path_params["tender_id"])
+    except ValueError:
+        raise TenderNotFound("no such tender") from None
+    lot = request.path_params["lot"]
+    tender = await load(conn, tender_id)
+    return tender, lot, await live_opening.hall_session(conn, tender_id, lot)
+
+
 async def hall_page(request: Request) -> Response:
     """The hall of one lot; signing in is required (attendance is recorded)."""
     async with acquire(services(request).pools.main) as conn:
@@ -79,12 +93,8 @@ async def hall_page(request: Request) -> Response:
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         try:
-            tender_id = UUID(request.path_params["tender_id"])
-            lot = request.path_params["lot"]
-            tender = await load(conn, tender_id)
-            session = await live_opening.hall_session(conn, tender_id, lot)
-        except (ValueError, TenderError) as exc:
-            refused = exc if isinstance(exc, TenderError) else TenderNotFound("no such tender")
+            tender, lot, session = await hall_of(conn, request)
+        except TenderError as refused:
             return _render(request, "error.html", status_for(refused), actor=actor,
                            code=refused.code, message=refused.message)  # fmt: skip
     return _render(

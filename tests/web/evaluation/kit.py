@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
+from cryptography.hazmat.primitives import serialization
 
 from evaluation.clarifications import queries as clarification_queries
 from evaluation.clarifications.model import Clarification
@@ -26,9 +27,9 @@ from expert_pool.answers import queries as draw_answers
 from expert_pool.venues import queries as venue_queries
 from expert_pool.venues import service as venues
 from expert_pool.venues.model import Venue
-from signing.certs import Identity
+from signing.certs import Identity, dump_pem_certificate
 from signing.cms import sign_detached
-from signing.demo_ca import issue_identity
+from signing.demo_ca import DemoCA, issue_identity
 from tests.evaluation.kit import MAIN_VENUE, OTHER_VENUE, SessionWorld, footprint, send
 from tests.tender.world import register_certificate
 
@@ -94,6 +95,18 @@ async def supervisor_identity(conn: asyncpg.Connection, w: SessionWorld) -> Iden
     )
     await register_certificate(conn, w.supervisor.user_id, identity)
     return identity
+
+
+def key_to_import(identity: Identity, ca: DemoCA, user_id: uuid.UUID) -> dict[str, str]:
+    """The arguments of the signing module's ``keys.importPkcs8`` for ``identity``: the
+    user, its PKCS#8 key and its chain as PEM (a supervisor's key in a browser test)."""
+    key_pem = identity.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()  # fmt: skip
+    chain = (identity.certificate, ca.issuing_cert, ca.root_cert)
+    cert_pem = b"".join(dump_pem_certificate(c) for c in chain).decode()
+    return {"user": str(user_id), "key": key_pem, "cert": cert_pem}
 
 
 def b64url(data: bytes) -> str:

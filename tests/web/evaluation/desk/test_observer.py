@@ -13,14 +13,13 @@ from typing import Any
 
 import asyncpg
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from evaluation.notes.model import note_form
 from signing.certs import dump_pem_certificate
 from tests.conftest import LiveServer
 from tests.evaluation.kit import MAIN_VENUE, SessionWorld, send
 from tests.web.evaluation.desk.browser import signed_in
-from tests.web.evaluation.kit import supervisor_identity
+from tests.web.evaluation.kit import key_to_import, supervisor_identity
 
 NOTE = "23:40 主场专家1签到正常；副场网络稳定。\nNo issue seen."
 
@@ -45,13 +44,7 @@ async def test_the_supervisor_follows_the_session_approves_and_writes_a_signed_n
     openssl over the documented bytes."""
     identity = await supervisor_identity(conn, w)
     ca = w.scenario.world.ca
-    key_pem = identity.key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()  # fmt: skip
-    cert_pem = b"".join(
-        dump_pem_certificate(c) for c in (identity.certificate, ca.issuing_cert, ca.root_cert)
-    ).decode()
+    key = key_to_import(identity, ca, w.supervisor.user_id)
     async with signed_in(browser, live_server, w.supervisor.username) as page:
         await page.goto(f"{live_server.url}/evaluations/{w.state.id}")
         assert page.url.endswith(f"/evaluations/{w.state.id}/observe")
@@ -80,8 +73,7 @@ async def test_the_supervisor_follows_the_session_approves_and_writes_a_signed_n
         await page.wait_for_selector("#no-key:visible")
         assert await page.locator("#no-key a[href='/me/keys']").count() == 1
 
-        await page.evaluate(IMPORT_KEY, {"user": str(w.supervisor.user_id), "key": key_pem,
-                                         "cert": cert_pem})  # fmt: skip
+        await page.evaluate(IMPORT_KEY, key)
         await page.fill("#note-text", NOTE)
         await page.click("#sign-note")
         await page.wait_for_selector("#notes tbody tr[data-note]")
