@@ -42,8 +42,9 @@ LAYER = {
     "web": 4,
 }
 # A sub-package on a floor of its own: the platform's alert store, below every domain
-# package that raises alerts (issue 14), above accounts and audit.
-SUBFLOOR = {"supervision.alerts": 2.5}
+# package that raises alerts (issue 14), above accounts and audit; with it the root of
+# supervision's errors, which its errors derive from.
+SUBFLOOR = {"supervision.alerts": 2.5, "supervision.errors": 2.5}
 CLIENT = "client"  # beside the floors: imports signing/ only, imported by web/ only
 # A domain package may use these peers' services (DESIGN.md: through their service or
 # query functions, never their tables); anything else on the same floor is refused.

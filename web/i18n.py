@@ -54,6 +54,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "全部项目的发布信息流（OCDS 发布包）",
         "The feed of every tender's releases (OCDS release packages)",
     ),
+    "public.credit": ("信用信息", "Credit"),
+    "public.credit.body": (
+        "市场主体红黑名单（含依据与期限）及代理机构服务质量考核结果。",
+        "The red and black lists of market parties, with their basis and term, and the "
+        "agencies' service-quality assessments.",
+    ),
+    "public.credit.link": ("红黑名单", "Red and black lists"),
+    "public.assessments.link": ("代理机构考核结果", "Agency assessments"),
     "public.log": ("透明日志", "Transparency log"),
     "public.log.body": (
         "平台的每一次状态变更都记入可验证的 Merkle 日志，由独立见证方联署。",
@@ -211,13 +219,44 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "section.watch": ("实时监督", "Live supervision"),
     "section.watch.body": (
-        "旁听开标与评标，处理预警。",
-        "Watch openings and evaluation sessions live; act on alerts.",
+        "旁听开标与评标，提交监督记录。",
+        "Watch openings and evaluation sessions live and file supervision records.",
     ),
-    "section.records": ("代理机构与专家记录", "Agency and expert records"),
+    "section.records": ("代理机构记录", "Agency records"),
     "section.records.body": (
-        "维护代理机构和评标专家的考核记录。",
-        "Keep assessment records of agencies and experts.",
+        "代理机构登记、从业人员、检查与发现问题、服务质量考核结果。",
+        "Agency registrations, staff, inspections and findings, service-quality assessments.",
+    ),
+    "section.alerts": ("预警", "Alerts"),
+    "section.alerts.body": (
+        "串通投标迹象、程序时限与专家异常预警：确认、升级、处理。",
+        "Collusion indicators, deadlines and expert outliers: acknowledge, escalate, resolve.",
+    ),
+    "section.complaints": ("投诉处理", "Complaints"),
+    "section.complaints.body": (
+        "受理或不予受理投诉，暂停程序，在法定工作日内作出处理决定。",
+        "Accept or refuse complaints, suspend the procedure, decide within the working days "
+        "the rules allow.",
+    ),
+    "section.credit": ("市场主体与信用", "Market parties and credit"),
+    "section.credit.body": (
+        "市场主体信息库、违法违规记录、红黑名单及其申诉。",
+        "The registry of market parties, violations, red and black lists and their appeals.",
+    ),
+    "section.statistics": ("统计分析", "Statistics"),
+    "section.statistics.body": (
+        "交易量、节资率、招标周期、远程评标占比、专家使用与代理机构得分。",
+        "Volumes, savings, durations, remote evaluation, expert usage and agency scores.",
+    ),
+    "section.agencies_register": ("代理机构登记", "Agency register"),
+    "section.agencies_register.body": (
+        "登记代理机构及其从业人员，发布服务质量考核结果。",
+        "Register agencies and their staff; publish service-quality assessments.",
+    ),
+    "section.my_complaints": ("我的投诉", "My complaints"),
+    "section.my_complaints.body": (
+        "异议答复后仍有争议的，可向行政监督部门投诉并跟踪处理进度。",
+        "After an objection's answer, complain to the supervising department and follow it.",
     ),
     "section.cosign": ("联署检查点", "Cosign checkpoints"),
     "section.cosign.body": (

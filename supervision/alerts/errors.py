@@ -13,10 +13,10 @@ Codes are part of the public interface (docs/api-alerts.md lists them).
 
 from __future__ import annotations
 
-from signing.errors import EtenderError
+from supervision.errors import SupervisionError
 
 
-class AlertError(EtenderError):
+class AlertError(SupervisionError):
     """Root of every error of supervision/alerts."""
 
     code = "alert_error"

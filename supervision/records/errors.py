@@ -16,10 +16,10 @@ the public interface (docs/api-supervision-records.md lists them).
 
 from __future__ import annotations
 
-from signing.errors import EtenderError
+from supervision.errors import SupervisionError
 
 
-class SupervisionRecordError(EtenderError):
+class SupervisionRecordError(SupervisionError):
     """Root of every error raised by supervision/records/."""
 
     code = "supervision_record_error"

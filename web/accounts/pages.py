@@ -85,6 +85,8 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         _open("section.opening_hall", "/tenders"),
         _open("section.draw_operate", "/draws"),
         _open("section.evaluation_desk", "/evaluations"),
+        _open("section.statistics", "/supervision/statistics"),
+        _open("section.agencies_register", "/supervision/agencies"),
         Section(key="section.venues", status="api_only", href="/api/v1/openapi.json"),
     ),
     Role.AGENCY: (
@@ -97,6 +99,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         _open("section.documents", "/tenders"),
         Section(key="section.bids", status="api_only", href="/api/v1/openapi.json"),
         Section(key="section.results"),
+        _open("section.my_complaints", "/complaints"),
     ),
     Role.OPENING_OFFICIAL: (
         Section(key="section.shares", status="api_only", href="/api/v1/openapi.json"),
@@ -108,10 +111,14 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         _open("section.signing_keys", "/me/keys"),
     ),
     Role.SUPERVISOR: (
+        _open("section.alerts", "/supervision/alerts"),
+        _open("section.complaints", "/complaints"),
+        _open("section.watch", "/evaluations"),
+        _open("section.records", "/supervision/agencies"),
+        _open("section.credit", "/supervision/parties"),
+        _open("section.statistics", "/supervision/statistics"),
         _open("section.entropy", "/draws"),
         _open("section.pool", "/expert-pool"),
-        _open("section.watch", "/evaluations"),
-        Section(key="section.records"),
         _open("section.signing_keys", "/me/keys"),
     ),
     Role.WITNESS: (

@@ -25,7 +25,13 @@ from tests.tender.results.steps import answer, objection, publicise
 from tests.tender.world import bidder_identity, register_certificate
 
 POLICY = load_policy()
-TABLES = ("complaints", "complaint_steps", "tender_suspensions", "supervision_alerts", "log_entries")
+TABLES = (
+    "complaints",
+    "complaint_steps",
+    "tender_suspensions",
+    "supervision_alerts",
+    "log_entries",
+)
 
 
 async def today(conn: asyncpg.Connection) -> date:

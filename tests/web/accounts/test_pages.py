@@ -64,6 +64,9 @@ async def test_the_public_home_is_in_chinese_with_a_sign_in_link(
     assert "最新招标公告" in response.text
     assert "即将推出" not in response.text
     assert 'href="/login"' in response.text
+    # The public credit lists and agency assessments (issue 14: published as the rules say).
+    assert 'href="/credit"' in response.text
+    assert 'href="/agency-assessments"' in response.text
     assert response.headers["x-frame-options"] == "DENY"
     assert "default-src 'self'" in response.headers["content-security-policy"]
 
