@@ -62,14 +62,22 @@ def require_chair(ctx: Ctx) -> Member:
 
 
 def is_host(ctx: Ctx) -> bool:
-    """Centre staff host the session (the main venue's and the assisting venues')."""
-    return ctx.actor.has_role(Role.CENTRE_STAFF)
+    """Staff of the centre hosting the tender (or of the city centre above it) host the
+    session; another county's or another city's staff do not (migration 0083)."""
+    return not ctx.state.host_centres.isdisjoint(ctx.actor.acting_for(Role.CENTRE_STAFF))
 
 
 def require_host(ctx: Ctx) -> None:
-    """The actor is centre staff."""
+    """The actor is staff of the tender's centre."""
     if not is_host(ctx):
-        raise EvaluationHostOnly("only centre staff host the session")
+        raise EvaluationHostOnly("only the staff of the tender's centre host the session")
+
+
+def require_centre_staff(ctx: Ctx) -> None:
+    """The actor is centre staff of some centre: at an assisting venue, the staff assigned
+    to it act there (evaluation/sessions/attendance.py ``require_staff_at``)."""
+    if not ctx.actor.has_role(Role.CENTRE_STAFF):
+        raise EvaluationHostOnly("only centre staff act at a venue")
 
 
 def is_supervisor(ctx: Ctx) -> bool:

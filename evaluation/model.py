@@ -204,6 +204,10 @@ class SessionState:
     main_venue_id: str
     members: tuple[Member, ...]  # every holder of every seat, replaced ones too
     bids: tuple[BidRef, ...]
+    # The centre hosting the tender and the city centre above it (tender/access.py): their
+    # staff host the session at the main venue; an assisting venue's assigned staff act
+    # there only (evaluation/sessions/attendance.py).
+    host_centres: frozenset[UUID] = frozenset()
 
     @property
     def seated(self) -> tuple[Member, ...]:

@@ -33,6 +33,7 @@ from evaluation.model import KIND, SessionState
 from evaluation.notes import commands as notes
 from evaluation.report import commands as report
 from evaluation.room.shapes import DATA_KEYS, check_keys
+from evaluation.sessions import attendance
 from evaluation.sessions import commands as sessions
 from evaluation.sessions.errors import EvaluationNotParticipant
 from evaluation.sessions.ops import Ops
@@ -76,7 +77,9 @@ def merge(features: Iterable[Feature]) -> tuple[dict[str, Handler], frozenset[st
     return handlers, frozenset(events)
 
 
-def audiences_for(actor: Actor, state: SessionState, tender: Tender) -> frozenset[str] | None:
+def audiences_for(
+    actor: Actor, state: SessionState, tender: Tender, *, venue_staff: bool = False
+) -> frozenset[str] | None:
     """The audiences an actor belongs to in a session; None: not a participant (4403).
 
     Seated members see the committee's events; centre staff and the department's
@@ -87,7 +90,9 @@ def audiences_for(actor: Actor, state: SessionState, tender: Tender) -> frozense
     found: set[str] = set()
     if state.member_of(actor.user_id) is not None:
         found |= {COMMITTEE, PANEL}
-    if actor.has_role(Role.CENTRE_STAFF):
+    if access.is_host(actor, tender) or venue_staff:
+        # The tender's centre hosts; an assisting venue's assigned staff (another
+        # county's or city's) work the desk there (attendance.staffs_a_venue).
         found |= {STAFF, PANEL}
     if state.department_id in actor.acting_for(Role.SUPERVISOR):
         found |= {STAFF, SUPERVISOR, PANEL}
@@ -127,7 +132,8 @@ class EvaluationRoom:
     ) -> frozenset[str] | None:
         """Decided when the socket opens (audiences_for)."""
         loaded = await load_session(conn, session.id, lock=False)
-        return audiences_for(actor, loaded.state, loaded.tender)
+        venue_staff = await attendance.staffs_a_venue(conn, actor, loaded.state)
+        return audiences_for(actor, loaded.state, loaded.tender, venue_staff=venue_staff)
 
     async def handle(
         self, conn: asyncpg.Connection, actor: Actor, session: LiveSession, command: Command
@@ -142,7 +148,8 @@ class EvaluationRoom:
         check_keys(command.type, command.data)
         loaded = await load_session(conn, session.id, lock=True)
         # Membership may have changed since the socket opened: admit again, now.
-        if audiences_for(actor, loaded.state, loaded.tender) is None:
+        venue_staff = await attendance.staffs_a_venue(conn, actor, loaded.state)
+        if audiences_for(actor, loaded.state, loaded.tender, venue_staff=venue_staff) is None:
             raise EvaluationNotParticipant("you are not a participant of this session")
         if loaded.tender.status in CLOSED and command.type != "snapshot":
             # A cancelled or failed tender has nothing left to evaluate: whatever the

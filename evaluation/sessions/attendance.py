@@ -31,9 +31,12 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime
 
-from evaluation.guards import is_supervisor
+import asyncpg
+
+from accounts.model import Actor, Role
+from evaluation.guards import is_supervisor, require_host
 from evaluation.handlers import Ctx
-from evaluation.model import Member, MemberKind
+from evaluation.model import Member, MemberKind, SessionState
 from evaluation.sessions import member_queries
 from evaluation.sessions.errors import EvaluationVenueStaffOnly
 from evaluation.sessions.journal import member_actor, staff_actor
@@ -67,9 +70,10 @@ async def require_staff_at(
     ctx: Ctx, venue: str | None, message: str, *, details: dict[str, object]
 ) -> None:
     """The one rule of who acts at a venue (confirm_identity, report_fault): at the main
-    venue the host (the caller checked centre staff), at an assisting venue only the
-    staff assigned to it."""
+    venue the host (staff of the tender's centre), at an assisting venue only the staff
+    assigned to it (the caller checked centre staff)."""
     if venue is None or venue == ctx.state.main_venue_id:
+        require_host(ctx)
         return
     if not await is_venue_staff(ctx.conn, venue, ctx.actor.user_id):
         raise EvaluationVenueStaffOnly(message, details=details)
@@ -80,6 +84,17 @@ async def session_venues(ctx: Ctx) -> frozenset[str]:
     (where a member signs in, where a fault is reported)."""
     picked = await draw_members.venue_picks(ctx.conn, ctx.state.draw_id)
     return frozenset({ctx.state.main_venue_id, *(v[0] for v in picked)})
+
+
+async def staffs_a_venue(conn: asyncpg.Connection, actor: Actor, state: SessionState) -> bool:
+    """Whether the actor is centre staff assigned to one of the session's assisting
+    venues (they see the staff's events and act at their venue, not as its host)."""
+    if not actor.has_role(Role.CENTRE_STAFF):
+        return False
+    for venue, *_ in await draw_members.venue_picks(conn, state.draw_id):
+        if venue != state.main_venue_id and await is_venue_staff(conn, venue, actor.user_id):
+            return True
+    return False
 
 
 async def absent(ctx: Ctx, member: Member) -> None:

@@ -19,6 +19,7 @@ from evaluation.guards import (
     field,
     is_host,
     is_supervisor,
+    require_centre_staff,
     require_host,
     require_member,
     require_open,
@@ -73,7 +74,12 @@ async def snapshot(ctx: Ctx) -> list[Emit]:
     """The session now, for the asker alone, filtered by what its roles may see: a
     reply (an ``answer`` frame), never a stored event or a log entry — asking for a view
     changes nothing (docs/formats/evaluation-session.md §5, "snapshot")."""
-    data = await views.snapshot(ctx, staff=is_host(ctx) or is_supervisor(ctx))
+    staff = (
+        is_host(ctx)
+        or is_supervisor(ctx)
+        or await attendance.staffs_a_venue(ctx.conn, ctx.actor, ctx.state)
+    )
+    data = await views.snapshot(ctx, staff=staff)
     return [Emit(kind="snapshot", data=data, audience=user_audience(ctx.actor.user_id), reply=True)]
 
 
@@ -115,7 +121,7 @@ async def sign_in(ctx: Ctx) -> list[Emit]:
 
 async def confirm_identity(ctx: Ctx) -> list[Emit]:
     """Venue staff confirm a signed-in member's identity: its sign-in counts."""
-    require_host(ctx)
+    require_centre_staff(ctx)
     require_running(ctx)
     holder = seated_holder(ctx, field(ctx.data, "seat", int))
     if holder.signed_in_at is None:

@@ -17,7 +17,7 @@ import secrets
 import uuid
 
 from evaluation.events import EvaluationEvent
-from evaluation.guards import require_host, require_open, text
+from evaluation.guards import require_centre_staff, require_open, text
 from evaluation.handlers import Ctx
 from evaluation.sessions import attendance, fault_queries
 from evaluation.sessions.errors import EvaluationVenueInvalid
@@ -34,7 +34,7 @@ VENUE_LIMIT = 64
 async def report_fault(ctx: Ctx) -> list[Emit]:
     """Centre staff at the venue report a fault there: stored, logged, told to staff."""
     require_open(ctx, paused_ok=True)
-    require_host(ctx)
+    require_centre_staff(ctx)
     venue = text(ctx.data, "venue", limit=VENUE_LIMIT)
     said = text(ctx.data, "text", limit=FAULT_TEXT_MAX)
     assert venue is not None

@@ -290,6 +290,7 @@ async def load_session(conn: asyncpg.Connection, session_id: UUID, *, lock: bool
         chair_seat=stored.chair_seat, method=lot.evaluation,
         two_envelope=tender.content.envelopes == 2, main_venue_id=stored.main_venue_id,
         members=tuple(await member_queries.members(conn, session_id)), bids=tuple(bids),
+        host_centres=tender.centres,
     )  # fmt: skip
     return Loaded(stored=stored, state=state, tender=tender)
 

@@ -59,6 +59,13 @@ async def _world(
     return w, hefei, wuhu, hefei_manager
 
 
+async def room_audiences(
+    conn: asyncpg.Connection, w: SessionWorld, actor: Actor
+) -> frozenset[str] | None:
+    """What the room admits ``actor`` to when its socket opens (None: not at all)."""
+    return await w.room.audiences(conn, actor, w.live)
+
+
 async def _confirmed(conn: asyncpg.Connection, w: SessionWorld, seat: int) -> bool:
     member = next(m for m in (await load(conn, w)).seated if m.seat == seat)
     return member.identity_confirmed_at is not None
@@ -108,7 +115,25 @@ async def test_no_one_else_confirms_at_an_assisting_venue(
 async def test_staff_unassigned_from_the_venue_no_longer_confirm_there(
     conn: asyncpg.Connection, evaluation_template: Template
 ) -> None:
-    """An ended assignment counts for nothing: evaluation_venue_staff_only."""
+    """An ended assignment counts for nothing: another city's staff assigned to no venue
+    of the session is no participant of it any more (evaluation_not_participant)."""
     w, hefei, _, manager = await _world(conn, evaluation_template)
     await venue_staff.unassign_staff(conn, manager, OTHER_VENUE.id, hefei.user_id)
-    await refuse(conn, w, hefei, "confirm_identity", {"seat": 1}, EvaluationVenueStaffOnly)
+    await refuse(conn, w, hefei, "confirm_identity", {"seat": 1}, EvaluationNotParticipant)
+
+
+async def test_an_assisting_venues_staff_act_there_only_and_another_citys_staff_not_at_all(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """The tender's centre hosts (migration 0083): Hefei's staff see the staff's events
+    and confirm at Hefei, but neither confirm at the main venue nor host (open, pause);
+    a centre's staff assigned to no venue of the session is no participant at all."""
+    w, hefei, _, _ = await _world(conn, evaluation_template)
+    assert "role:staff" in (await room_audiences(conn, w, hefei) or ())
+    await refuse(conn, w, hefei, "confirm_identity", {"seat": 2}, EvaluationHostOnly)
+    await refuse(conn, w, hefei, "pause", {"reason": "断网"}, EvaluationHostOnly)
+    _, stranger = await _centre_staff(conn, "340800", "anqing")
+    assert await room_audiences(conn, w, stranger) is None
+    await refuse(conn, w, stranger, "snapshot", {}, EvaluationNotParticipant)
+    await send(conn, w, w.staff, "confirm_identity", {"seat": 2})  # the host still does
+    assert await _confirmed(conn, w, 2)
