@@ -4,6 +4,9 @@ each pattern found, its benign look-alike not."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from math import comb
+
+import pytest
 
 from supervision.monitoring import outliers
 from supervision.monitoring.defaults import default_rules
@@ -68,6 +71,25 @@ def test_an_expert_tied_to_one_agency_is_found_and_the_dominant_agency_is_not() 
             sittings.append(Sitting(f"t{i}", e, agency, "P", "works", T0 + timedelta(days=i)))
     found = outliers.repeat_counterpart(RULES["expert_agency"], Facts(sittings=sittings))
     assert [(f.evidence["expert"], f.evidence["agency"]) for f in found] == [("tied", "a3")]
+
+
+def test_the_chance_of_a_meeting_count_is_the_hypergeometric_tail() -> None:
+    def exact(times: int, tenders: int, runs: int, sittings: int) -> float:
+        hits = range(times, min(runs, sittings) + 1)
+        ways = sum(comb(runs, i) * comb(tenders - runs, sittings - i) for i in hits)
+        return ways / comb(tenders, sittings)
+
+    for args in [(3, 100, 10, 20), (0, 50, 5, 5), (6, 476, 12, 42), (13, 40, 13, 30)]:
+        assert outliers.upper_tail(*args) == pytest.approx(exact(*args), rel=1e-9)
+    assert outliers.upper_tail(11, 100, 10, 20) == 0.0
+
+
+def test_the_false_discovery_rate_of_a_finding_is_benjamini_hochberg_over_every_pair() -> None:
+    assert outliers._q_values([0.01, 0.04, 0.03, 0.5], 4) == pytest.approx(
+        [0.04, 0.04 / 0.75, 0.04 / 0.75, 0.5]
+    )
+    # Pairs that never met are hypotheses too (p = 1): twice the pairs, twice the rate.
+    assert outliers._q_values([0.01, 0.04, 0.03, 0.5], 8)[0] == pytest.approx(0.08)
 
 
 def test_bidders_of_one_lot_under_one_control_or_legal_representative_are_related() -> None:
