@@ -2,9 +2,11 @@
 
 Experts (DOMAIN.md "Monitoring and supervision"): one who often scores far from the
 rest of the committee, two who sit together far more often than the draw makes likely,
-one who keeps meeting the same agency or tenderer. A pattern across tenders is filed on
-the latest tender of its evidence. Related bidders (Reg. 34): bidders of one lot under
-one legal representative or principal, or in a controlling or management relation.
+one who keeps meeting the same agency or tenderer more often than a random draw from
+the pool explains (a hypergeometric tail, Benjamini–Hochberg over every pair). A pattern
+across tenders is filed on the latest tender of its evidence. Related bidders (Reg. 34):
+bidders of one lot under one legal representative or principal, or in a controlling or
+management relation.
 Agency conflicts (Law 50, Reg. 34): an agency, or its staff, bidding on or advising a
 bidder in a project it runs.
 """
