@@ -45,9 +45,17 @@ GRID: Mapping[str, Mapping[str, tuple[Any, ...]]] = {
     },
     "expert_deviations": {"deviation": (10.0, 15.0, 20.0), "share": (0.15, 0.2, 0.25, 0.3, 0.35)},
     "expert_pairs": {"min_together": (3, 4, 5, 6, 8), "min_lift": (1.5, 2.0, 3.0, 4.0, 6.0)},
-    "expert_agency": {"min_times": (3, 4, 5, 6, 8), "min_lift": (1.5, 2.0, 3.0, 4.0, 6.0)},
+    "expert_agency": {
+        "min_times": (3, 4, 5, 6, 8),
+        "min_lift": (1.0, 1.5, 2.0, 3.0),
+        "false_discovery_rate": (0.01, 0.05, 0.1, 0.2, 0.3),
+    },
     "agency_exceptions": {"min_count": (2, 3, 4, 5), "min_share": (0.1, 0.15, 0.2, 0.25, 0.3)},
-    "expert_tenderer": {"min_times": (3, 4, 5, 6, 8), "min_lift": (1.5, 2.0, 3.0, 4.0, 6.0)},
+    "expert_tenderer": {
+        "min_times": (3, 4, 5, 6, 8),
+        "min_lift": (1.0, 1.5, 2.0, 3.0),
+        "false_discovery_rate": (0.01, 0.05, 0.1, 0.2, 0.3),
+    },
 }
 
 

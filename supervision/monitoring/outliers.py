@@ -2,16 +2,20 @@
 
 Experts (DOMAIN.md "Monitoring and supervision"): one who often scores far from the
 rest of the committee, two who sit together far more often than the draw makes likely,
-one who keeps meeting the same agency or tenderer. A pattern across tenders is filed on
-the latest tender of its evidence. Related bidders (Reg. 34): bidders of one lot under
-one legal representative or principal, or in a controlling or management relation.
+one who keeps meeting the same agency or tenderer more often than a random draw from
+the pool explains (a hypergeometric tail, Benjamini–Hochberg over every pair). A pattern
+across tenders is filed on the latest tender of its evidence. Related bidders (Reg. 34):
+bidders of one lot under one legal representative or principal, or in a controlling or
+management relation.
 Agency conflicts (Law 50, Reg. 34): an agency, or its staff, bidding on or advising a
 bidder in a project it runs.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -75,36 +79,112 @@ def pair_frequency(rule: Rule, facts: Facts) -> list[Finding]:
     return findings
 
 
+@dataclass(frozen=True, slots=True)
+class _Meeting:
+    """One expert's meetings with one counterpart in a pool, against a random draw."""
+
+    pool: str
+    expert: str
+    party: str
+    met: tuple[Any, ...]  # the sittings at the counterpart's tenders
+    sittings: int  # the expert's tenders in the pool
+    tenders: int  # the pool's tenders
+    runs: int  # the counterpart's tenders in the pool
+    p_value: float
+
+
 def repeat_counterpart(rule: Rule, facts: Facts) -> list[Finding]:
     """An expert meeting one agency (or tenderer) at least ``min_times``, ``min_lift``
-    times more often than that counterpart's share of its pool's sittings makes likely."""
+    times more often than a random draw from the expert's pool makes likely, and among
+    the discoveries at ``false_discovery_rate`` (Benjamini–Hochberg over every
+    expert–counterpart pair the pools hold): chance explains at most that share of
+    the findings, whatever the pool's size or the counterpart's share of it."""
     key = rule.params["counterpart"]
-    per_expert: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for sitting in facts.sittings:
-        per_expert[(sitting.pool, sitting.expert)].append(sitting)
-    overall = Counter((s.pool, getattr(s, key)) for s in facts.sittings)
-    totals = Counter(s.pool for s in facts.sittings)
+    meetings, pairs = _meetings(facts, key)
+    q_values = _q_values([m.p_value for m in meetings], pairs)
     findings = []
-    for (pool, expert), sittings in sorted(per_expert.items()):
-        counts = Counter(getattr(s, key) for s in sittings)
-        for party, times in sorted(counts.items()):
-            if times < rule.params["min_times"]:
-                continue
-            lift = (times / len(sittings)) / (overall[(pool, party)] / totals[pool])
-            if lift < rule.params["min_lift"]:
-                continue
-            met = [s for s in sittings if getattr(s, key) == party]
-            latest = max(met, key=lambda s: (s.at, s.tender))
-            evidence = {
-                "expert": expert, key: party, "pool": pool, "times": times,
-                "sittings": len(sittings), "lift": round(lift, 3),
-                "tenders": sorted(s.tender for s in met),
-            }  # fmt: skip
-            subject = f"{key}|{expert}|{party}"
-            findings.append(
-                Finding(rule.name, rule.alert, latest.tender, subject, evidence, (party,))
-            )
+    for meeting, q_value in zip(meetings, q_values, strict=True):
+        times = len(meeting.met)
+        expected = meeting.sittings * meeting.runs / meeting.tenders
+        rate = rule.params["false_discovery_rate"]
+        if (
+            times < rule.params["min_times"]
+            or times < rule.params["min_lift"] * expected
+            or (rate is not None and q_value > rate)
+        ):
+            continue
+        latest = max(meeting.met, key=lambda s: (s.at, s.tender))
+        evidence = {
+            "expert": meeting.expert, key: meeting.party, "pool": meeting.pool,
+            "times": times, "sittings": meeting.sittings,
+            "tenders_in_pool": meeting.tenders, f"{key}_tenders": meeting.runs,
+            "expected": round(expected, 3), "lift": round(times / expected, 3),
+            "p_value": float(f"{meeting.p_value:.4g}"), "q_value": float(f"{q_value:.4g}"),
+            "pairs_tested": pairs, "tenders": sorted(s.tender for s in meeting.met),
+        }  # fmt: skip
+        subject = f"{key}|{meeting.expert}|{meeting.party}"
+        findings.append(
+            Finding(rule.name, rule.alert, latest.tender, subject, evidence, (meeting.party,))
+        )
     return findings
+
+
+def _meetings(facts: Facts, key: str) -> tuple[list[_Meeting], int]:
+    """Every expert–counterpart pair that met at least once, by pool, expert and party,
+    and the number of pairs the pools hold (experts × counterparts of each pool)."""
+    seats: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    runs: dict[str, tuple[str, str]] = {}
+    for sitting in facts.sittings:
+        seats[(sitting.pool, sitting.expert)][sitting.tender] = sitting
+        runs[sitting.tender] = (sitting.pool, getattr(sitting, key))
+    pool_tenders = Counter(pool for pool, _ in runs.values())
+    party_tenders = Counter(runs.values())
+    parties = Counter(pool for pool, _ in party_tenders)
+    experts = Counter(pool for pool, _ in seats)
+    meetings = []
+    for (pool, expert), sat in sorted(seats.items()):
+        by_party: dict[str, list[Any]] = defaultdict(list)
+        for s in sat.values():
+            by_party[getattr(s, key)].append(s)
+        for party, met in sorted(by_party.items()):
+            tenders, party_runs = pool_tenders[pool], party_tenders[(pool, party)]
+            p_value = upper_tail(len(met), tenders, party_runs, len(sat))
+            meetings.append(
+                _Meeting(pool, expert, party, tuple(met), len(sat), tenders, party_runs, p_value)
+            )
+    return meetings, sum(experts[pool] * parties[pool] for pool in experts)
+
+
+def _q_values(p_values: list[float], tests: int) -> list[float]:
+    """Benjamini–Hochberg adjusted p-values over ``tests`` hypotheses (those not listed
+    have p = 1): a finding with q ≤ α is among the discoveries at false discovery rate α."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    q_values = [1.0] * len(p_values)
+    running = 1.0
+    for rank in range(len(order), 0, -1):
+        i = order[rank - 1]
+        running = min(running, p_values[i] * tests / rank)
+        q_values[i] = running
+    return q_values
+
+
+def upper_tail(times: int, tenders: int, runs: int, sittings: int) -> float:
+    """P(X ≥ ``times``), X hypergeometric: an expert seated on ``sittings`` of a pool's
+    ``tenders`` regardless of who runs them meets X of the ``runs`` tenders one
+    counterpart runs (the null of a random draw from the pool)."""
+    top = min(runs, sittings)
+    base = _log_comb(tenders, sittings)
+    tail = sum(
+        math.exp(_log_comb(runs, i) + _log_comb(tenders - runs, sittings - i) - base)
+        for i in range(max(times, 0), top + 1)
+    )
+    return min(1.0, tail)
+
+
+def _log_comb(n: int, k: int) -> float:
+    if k < 0 or k > n:
+        return -math.inf
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
 def _links(rule: Rule, facts: Facts, orgs: set[str]) -> dict[tuple[str, str], list[str]]:

@@ -116,6 +116,7 @@ OPERATORS: Mapping[str, Operator] = {
             counterpart=Param("choice", "agency", choices=("agency", "tenderer")),
             min_times=Param("int", 4, 2, 10000),
             min_lift=Param("float", 3.0, 1.0, 1000.0),
+            false_discovery_rate=Param("float", None, 0.0, 1.0, optional=True),
         ),
         _op(
             "related_parties",

@@ -3,7 +3,11 @@ each pattern found, its benign look-alike not."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
+from math import comb
+
+import pytest
 
 from supervision.monitoring import outliers
 from supervision.monitoring.defaults import default_rules
@@ -59,15 +63,59 @@ def test_a_small_speciality_whose_members_always_meet_is_not_a_pair() -> None:
     assert outliers.pair_frequency(RULES["expert_pairs"], Facts(sittings=_sittings(panels))) == []
 
 
-def test_an_expert_tied_to_one_agency_is_found_and_the_dominant_agency_is_not() -> None:
-    runs = [("a3", "tied")] * 6 + [("big", "tied")] * 6 + [("big", "regular")] * 30
-    runs += [("big", None)] * 64 + [(f"a{i % 9}", None) for i in range(27)]
+def _drawn(pool: str, experts: int, seats: int, runs: list[tuple[str, str]],
+           tied: dict[str, str] | None = None) -> list[Sitting]:  # fmt: skip
+    """Panels drawn at random from a pool for ``runs`` (agency, tenderer) in turn; an
+    expert of ``tied`` (expert → agency or tenderer) is brought to its counterpart's."""
+    rng = random.Random(f"{pool}{experts}")
+    members = [f"{pool}{i:02d}" for i in range(experts)]
     sittings = []
-    for i, (agency, expert) in enumerate(runs):
-        for e in ([expert] if expert else []) + [f"x{i}"]:
-            sittings.append(Sitting(f"t{i}", e, agency, "P", "works", T0 + timedelta(days=i)))
+    for i, (agency, tenderer) in enumerate(runs):
+        panel = rng.sample(members, seats)
+        for expert, party in (tied or {}).items():
+            if party in (agency, tenderer) and expert not in panel:
+                panel[0] = expert
+        at = T0 + timedelta(days=i)
+        sittings += [Sitting(f"{pool}{i}", e, agency, tenderer, pool, at) for e in panel]
+    return sittings
+
+
+def test_an_expert_tied_to_one_agency_is_found_and_the_dominant_agency_is_not() -> None:
+    runs = [("big" if i % 4 else f"a{i % 5}", "P") for i in range(200)]  # big: 75 %
+    sittings = _drawn("works", 20, 3, runs, {"works07": "a3"})
     found = outliers.repeat_counterpart(RULES["expert_agency"], Facts(sittings=sittings))
-    assert [(f.evidence["expert"], f.evidence["agency"]) for f in found] == [("tied", "a3")]
+    assert [(f.evidence["expert"], f.evidence["agency"]) for f in found] == [("works07", "a3")]
+    assert found[0].evidence["times"] == 10
+    assert found[0].evidence["q_value"] <= 0.01
+
+
+def test_a_small_speciality_meeting_a_busy_tenderer_by_construction_is_not_tied() -> None:
+    special = _drawn("special", 5, 4, [("A", "T1" if i % 2 else f"T{i}") for i in range(40)])
+    works = _drawn("works", 30, 5, [("A", f"T{i % 30}") for i in range(300)], {"works03": "T7"})
+    facts = Facts(sittings=[*special, *works])
+    found = outliers.repeat_counterpart(RULES["expert_tenderer"], facts)
+    assert [(f.evidence["expert"], f.evidence["tenderer"]) for f in found] == [("works03", "T7")]
+    special_meets = [s for s in special if s.tenderer == "T1" and s.expert == "special00"]
+    assert len(special_meets) >= RULES["expert_tenderer"].params["min_times"]
+
+
+def test_the_chance_of_a_meeting_count_is_the_hypergeometric_tail() -> None:
+    def exact(times: int, tenders: int, runs: int, sittings: int) -> float:
+        hits = range(times, min(runs, sittings) + 1)
+        ways = sum(comb(runs, i) * comb(tenders - runs, sittings - i) for i in hits)
+        return ways / comb(tenders, sittings)
+
+    for args in [(3, 100, 10, 20), (0, 50, 5, 5), (6, 476, 12, 42), (13, 40, 13, 30)]:
+        assert outliers.upper_tail(*args) == pytest.approx(exact(*args), rel=1e-9)
+    assert outliers.upper_tail(11, 100, 10, 20) == 0.0
+
+
+def test_the_false_discovery_rate_of_a_finding_is_benjamini_hochberg_over_every_pair() -> None:
+    assert outliers._q_values([0.01, 0.04, 0.03, 0.5], 4) == pytest.approx(
+        [0.04, 0.04 / 0.75, 0.04 / 0.75, 0.5]
+    )
+    # Pairs that never met are hypotheses too (p = 1): twice the pairs, twice the rate.
+    assert outliers._q_values([0.01, 0.04, 0.03, 0.5], 8)[0] == pytest.approx(0.08)
 
 
 def test_bidders_of_one_lot_under_one_control_or_legal_representative_are_related() -> None:
