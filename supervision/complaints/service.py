@@ -54,6 +54,9 @@ from tender.suspensions import service as suspensions
 from tender.suspensions.model import Span
 
 log = logging.getLogger(__name__)
+# The complainant in the log: a party of the tender, never named (who downloaded or bid
+# stays secret until the deadline; tender/submission's HIDDEN_BIDDER does the same).
+HIDDEN_COMPLAINANT = LogActor(user_id=None, role="complainant")
 
 
 async def _credit_code(conn: asyncpg.Connection, org_id: UUID) -> str:
@@ -147,11 +150,13 @@ async def file_complaint(
             "complaint_id": str(filed.id), "matter": str(matter),
             "regulation": model.REGULATION[matter], "late": filed.late,
             "filing_due": format_time(due), "statement_sha256": sha256_hex(statement),
-            "cert_sha256": cert,
         }  # fmt: skip
+        # Only a party complains — a downloader or a bidder, who stay secret until the
+        # deadline (and the certificate's hash names its user): the log says a complaint
+        # was filed and what it rests on, never by whom (the department reads that).
         await append(
-            conn, ComplaintEvent.FILED, tender_id, actor=access.log_actor(actor, None),
-            address=actor.address, data=data,
+            conn, ComplaintEvent.FILED, tender_id, actor=HIDDEN_COMPLAINANT, address=None,
+            data=data,
         )  # fmt: skip
     log.info("complaints.filed", extra={"tender_id": str(tender_id), "late": filed.late})
     return filed
@@ -265,15 +270,19 @@ async def take_step(
             complaint = moved
         data: dict[str, Any] = {
             "complaint_id": str(complaint_id), "step": str(step), "status": str(complaint.status),
-            "late": late, "statement_sha256": sha256_hex(statement), "cert_sha256": cert,
+            "late": late, "statement_sha256": sha256_hex(statement),
         }  # fmt: skip
+        if step is not Step.WITHDRAW:
+            data["cert_sha256"] = cert  # the department's: public officials act by name
         if due is not None:
             data["due"] = format_time(due)
         if suspension_id is not None:
             data["suspension_id"] = str(suspension_id)
+        withdrawn = step is Step.WITHDRAW  # the complainant, hidden as at its filing
         await append(
-            conn, OF_STEP[step], tender.id, actor=log_actor, address=actor.address, data=data
-        )
+            conn, OF_STEP[step], tender.id, actor=HIDDEN_COMPLAINANT if withdrawn else log_actor,
+            address=None if withdrawn else actor.address, data=data,
+        )  # fmt: skip
     log.info("complaints.step", extra={"complaint_id": str(complaint_id), "step": str(step)})
     return complaint, record
 

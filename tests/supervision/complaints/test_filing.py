@@ -51,6 +51,9 @@ async def test_a_candidate_complains_after_its_answered_objection(
     assert (entry.data["matter"], entry.data["regulation"]) == ("candidates", "Reg. 54")
     assert entry.data["late"] is False
     assert "party" not in entry.data  # who bid stays secret until the deadline
+    # Nor who complained: no user, no address, no certificate hash (it names the user).
+    assert (entry.actor.user_id, entry.actor.role, entry.address) == (None, "complainant", None)
+    assert "cert_sha256" not in entry.data
     signed, _ = await service.signed_statement(conn, closed.bidder(2), filed.id, 0)
     assert signed.startswith(b'{"complainant":')
 

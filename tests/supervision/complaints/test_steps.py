@@ -144,7 +144,9 @@ async def test_the_complainant_withdraws_and_no_one_else(
         conn, closed.bidder(2), filed.id, setup=closed.setup(), policy=POLICY, **body
     )
     assert (withdrawn.status, withdrawn.decision) == (Status.WITHDRAWN, "withdrawn")
-    assert len(await entries(conn, "complaint.withdrawn")) == 1
+    [entry] = await entries(conn, "complaint.withdrawn")
+    assert (entry.actor.user_id, entry.address) == (None, None)  # hidden as at the filing
+    assert "cert_sha256" not in entry.data
 
 
 async def test_a_department_step_signed_as_the_complainant_is_refused(
