@@ -83,6 +83,8 @@ class Alert:
     acknowledged: Step | None = None
     escalated: Step | None = None
     resolved: Step | None = None
+    # The centres whose staff read and act on it (its tender's host and the city above).
+    centres: frozenset[UUID] = frozenset()
 
     def history(self) -> list[Step]:
         """Raised, then every step taken, in time order."""
@@ -131,6 +133,12 @@ def is_centre_staff(actor: Actor) -> bool:
     return actor.has_role(Role.CENTRE_STAFF)
 
 
+def staffs(actor: Actor, alert: Alert) -> bool:
+    """Staff of a centre the alert belongs to: another county's or another city's staff
+    neither read nor act on it (docs/api-auth.md, relation ``centre``)."""
+    return not alert.centres.isdisjoint(actor.acting_for(Role.CENTRE_STAFF))
+
+
 def supervises(actor: Actor, alert: Alert) -> bool:
     """A supervisor of the alert's department (any supervisor for a centre alert)."""
     departments = actor.acting_for(Role.SUPERVISOR)
@@ -140,14 +148,14 @@ def supervises(actor: Actor, alert: Alert) -> bool:
 
 
 def may_read(actor: Actor, alert: Alert) -> bool:
-    """Centre staff read every alert; a supervisor those of their departments."""
-    return is_centre_staff(actor) or supervises(actor, alert)
+    """The centre's staff read its alerts; a supervisor those of their departments."""
+    return staffs(actor, alert) or supervises(actor, alert)
 
 
 def acting_role(actor: Actor, alert: Alert) -> Role | None:
     """The role in which ``actor`` may take a step on ``alert`` now, if any."""
     if alert.department_id is None or alert.state is AlertState.ESCALATED:
-        return Role.CENTRE_STAFF if is_centre_staff(actor) else None
+        return Role.CENTRE_STAFF if staffs(actor, alert) else None
     if alert.department_id in actor.acting_for(Role.SUPERVISOR):
         return Role.SUPERVISOR
     return None

@@ -12,11 +12,22 @@ import asyncpg
 
 from supervision.alerts.model import Alert, AlertFilter, AlertState, Step
 
-_COLUMNS = """
+# The centres whose staff read and act on an alert: its tender's hosting centre and the
+# city centre above it (migration 0083); the platform's own centre for an alert of no
+# tender (a draw's, an expert's).
+_CENTRES = """coalesce(
+    (SELECT array_remove(ARRAY[t.centre_id, o.parent_id], NULL) FROM tenders t
+     JOIN organisations o ON o.id = t.centre_id WHERE t.id = supervision_alerts.tender_id),
+    ARRAY[home_centre()])"""
+_COLUMNS = (
+    """
 id, rule, subject, tender_id, draw_id, department_id, agency_id, parties::text,
 evidence::text, raised_at, state, acknowledged_by, acknowledged_at, acknowledge_note,
-escalated_by, escalated_at, escalation_note, resolved_by, resolved_at, resolution
+escalated_by, escalated_at, escalation_note, resolved_by, resolved_at, resolution,
 """
+    + _CENTRES
+    + " AS centres"
+)
 
 
 def _step(row: asyncpg.Record, state: AlertState, prefix: str, note: str) -> Step | None:
@@ -42,6 +53,7 @@ def _alert(row: asyncpg.Record) -> Alert:
         acknowledged=_step(row, AlertState.ACKNOWLEDGED, "acknowledged", "acknowledge_note"),
         escalated=_step(row, AlertState.ESCALATED, "escalated", "escalation_note"),
         resolved=_step(row, AlertState.RESOLVED, "resolved", "resolution"),
+        centres=frozenset(row["centres"]),
     )
 
 
@@ -99,6 +111,7 @@ WHERE ($1::uuid[] IS NULL OR department_id = ANY($1::uuid[]) OR department_id IS
   AND ($2::text IS NULL OR state = $2)
   AND ($3::text IS NULL OR rule = $3)
   AND ($4::uuid IS NULL OR tender_id = $4)
+  AND ($6::uuid[] IS NULL OR {_CENTRES} && $6::uuid[])
 ORDER BY raised_at DESC, id
 LIMIT $5
 """  # noqa: S608 (a constant column list)
@@ -109,8 +122,11 @@ async def alerts(
     departments: Sequence[UUID] | None,
     which: AlertFilter,
     limit: int = 200,
+    *,
+    centres: Sequence[UUID] | None = None,
 ) -> list[Alert]:
-    """The newest alerts matching ``which`` within ``departments`` (None: all)."""
+    """The newest alerts matching ``which`` within ``departments`` (None: all) and, for
+    centre staff, of the ``centres`` they work for (None: any)."""
     rows = await conn.fetch(
         SELECT_ALERTS,
         None if departments is None else list(departments),
@@ -118,6 +134,7 @@ async def alerts(
         which.rule,
         which.tender_id,
         limit,
+        None if centres is None else list(centres),
     )
     return [_alert(row) for row in rows]
 

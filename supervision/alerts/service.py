@@ -21,7 +21,7 @@ import asyncpg
 
 from accounts import journal
 from accounts.errors import PermissionDenied
-from accounts.model import Actor
+from accounts.model import Actor, Role
 from audit import service as audit
 from audit.queries import database_now
 from signing.canonical import sha256_hex
@@ -41,6 +41,7 @@ from supervision.alerts.model import (
     may_read,
     next_state,
     scope_of,
+    staffs,
 )
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,8 @@ async def list_alerts(
             "alerts are read by the centre's staff and the supervisors",
             details={"action": "view_alerts", "resource": "alert"},
         )
-    return await queries.alerts(conn, scope_of(actor), which, limit)
+    centres = sorted(actor.acting_for(Role.CENTRE_STAFF)) if is_centre_staff(actor) else None
+    return await queries.alerts(conn, scope_of(actor), which, limit, centres=centres)
 
 
 async def tender_alerts(conn: asyncpg.Connection, tender_id: UUID) -> list[Alert]:
@@ -162,7 +164,7 @@ async def pool_alerts(
 def _refuse_step(actor: Actor, alert: Alert, step: AlertStep) -> None:
     """Why ``actor`` may not take a step on ``alert`` now (always raises)."""
     details = {"action": str(step), "resource": "alert", "alert_id": str(alert.id)}
-    if is_centre_staff(actor) and alert.department_id is not None:
+    if staffs(actor, alert) and alert.department_id is not None:
         raise PermissionDenied(
             "the supervising department acts on this alert until it is escalated",
             details=details,

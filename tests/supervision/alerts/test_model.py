@@ -46,7 +46,7 @@ def alert(state: AlertState = AlertState.OPEN, department: uuid.UUID | None = DE
     return Alert(
         id=uuid.uuid4(), rule="bond_same_account", subject="s", tender_id=None, draw_id=None,
         department_id=department, agency_id=None, parties=(), evidence={}, raised_at=NOW,
-        state=state,
+        state=state, centres=frozenset({STAFF.organisation_id}),
     )  # fmt: skip
 
 
@@ -108,7 +108,9 @@ def test_the_department_acts_until_it_escalates_then_the_centre() -> None:
 
 
 def test_staff_read_every_alert_a_supervisor_their_departments() -> None:
+    """Every alert of their centre (another centre's staff: tests of the service)."""
     assert may_read(STAFF, alert())
+    assert not may_read(actor(RoleGrant(role=Role.CENTRE_STAFF)), alert())
     assert may_read(SUPERVISOR, alert())
     assert not may_read(OTHER_SUPERVISOR, alert())
     assert may_read(OTHER_SUPERVISOR, alert(department=None))

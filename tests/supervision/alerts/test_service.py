@@ -11,9 +11,11 @@ import asyncpg
 import pytest
 
 from accounts.errors import PermissionDenied
+from accounts.model import OrgKind, Role
 from supervision.alerts import service
 from supervision.alerts.errors import AlertNoteInvalid, AlertNotFound, AlertStateConflict
 from supervision.alerts.model import AlertFilter, AlertState, AlertStep
+from tests.accounts.factory import actor_for, make_organisation, make_user
 from tests.supervision.alerts.kit import AlertsWorld, alert_row, log_count
 from tests.tender.world import entries
 
@@ -210,3 +212,29 @@ async def test_the_database_keeps_alerts_forward_only_with_their_evidence(
             aw.same_account,
             aw.supervisor.user_id,
         )
+
+
+async def test_another_countys_or_citys_centre_staff_neither_read_list_nor_act(
+    conn: asyncpg.Connection, aw: AlertsWorld
+) -> None:
+    """An alert of a tender the city centre hosts is the city's: a county sub-centre's
+    staff (and another city's) are refused it, find nothing in the list and cannot
+    resolve it once escalated, nothing written (outside tester, H2)."""
+    county = await make_organisation(
+        conn, OrgKind.COUNTY_CENTRE, parent=aw.world.centre, name="郎溪县交易分中心"
+    )
+    other_city = await make_organisation(conn, OrgKind.CITY_CENTRE, name="芜湖市交易中心")
+    outsiders = [
+        await actor_for(conn, await make_user(conn, org, Role.CENTRE_STAFF))
+        for org in (county, other_city)
+    ]
+    await service.take_step(conn, aw.supervisor, aw.overdue, AlertStep.ESCALATE, note="请中心处理")
+    before = (await alert_row(conn, aw.overdue), await log_count(conn))
+    for outsider in outsiders:
+        with pytest.raises(PermissionDenied):
+            await service.get_alert(conn, outsider, aw.overdue)
+        assert await service.list_alerts(conn, outsider, AlertFilter()) == []
+        with pytest.raises(PermissionDenied):
+            await service.take_step(conn, outsider, aw.overdue, AlertStep.RESOLVE, note="关闭")
+    assert (await alert_row(conn, aw.overdue), await log_count(conn)) == before
+    await service.take_step(conn, aw.staff, aw.overdue, AlertStep.RESOLVE, note="已督办")
