@@ -44,7 +44,7 @@ LAYER = {
 # A sub-package on a floor of its own: the platform's alert store, below every domain
 # package that raises alerts (issue 14), above accounts and audit; with it the root of
 # supervision's errors, which its errors derive from.
-SUBFLOOR = {"supervision.alerts": 2.5, "supervision.errors": 2.5}
+SUBFLOOR = {"supervision.alerts": 2.5, "supervision.errors": 2.4}
 CLIENT = "client"  # beside the floors: imports signing/ only, imported by web/ only
 # A domain package may use these peers' services (DESIGN.md: through their service or
 # query functions, never their tables); anything else on the same floor is refused.

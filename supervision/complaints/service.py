@@ -299,13 +299,16 @@ async def _suspension(
     if step is Step.SUSPEND:
         reason = f"投诉处理期间暂停（Reg. 62）：complaint {complaint.id}"
         started = await suspensions.suspend(
-            conn, actor, complaint.tender_id, reason=reason, source="complaint"
-        )
+            conn, actor, complaint.tender_id, reason=reason, source=suspensions.COMPLAINT,
+            by_complaint=True,
+        )  # fmt: skip
         return started.id
     if step is Step.RESUME:
         running = model.running_suspension(steps)
         assert running is not None  # step_refusal
-        ended = await suspensions.resume(conn, actor, complaint.tender_id, running)
+        ended = await suspensions.resume(
+            conn, actor, complaint.tender_id, running, by_complaint=True
+        )
         return ended.id
     return None
 

@@ -62,8 +62,20 @@ def _overseer(actor: Actor, tender: Tender) -> LogActor:
     return access.log_actor(actor, None)
 
 
+# A complaint's suspension (Reg. 62) is the supervising department's signed step of that
+# complaint (supervision/complaints): only that step starts and ends it, never the plain
+# endpoint, or the complaint would believe a suspension runs that someone else ended.
+COMPLAINT = "complaint"
+
+
 async def suspend(
-    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, *, reason: str, source: str
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    *,
+    reason: str,
+    source: str,
+    by_complaint: bool = False,
 ) -> Suspension:
     """Start a suspension now (the database clock); its clocks stand still from then."""
     try:
@@ -72,6 +84,12 @@ async def suspend(
         raise ContractInputInvalid(error.message, details={"field": "reason"}) from None
     if not _SOURCE.fullmatch(source):
         raise ContractInputInvalid("source is [a-z_]{1,32}", details={"field": "source"})
+    if (source == COMPLAINT) != by_complaint:
+        raise ContractInputInvalid(
+            "a complaint's suspension is its department's signed step of the complaint "
+            "(docs/api-complaints.md); other suspensions name another source",
+            details={"field": "source"},
+        )
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
         log_actor = _overseer(actor, locked.tender)
@@ -101,15 +119,27 @@ async def suspend(
 
 
 async def resume(
-    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, suspension_id: UUID
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    suspension_id: UUID,
+    *,
+    by_complaint: bool = False,
 ) -> Suspension:
     """End a running suspension now; the clocks run again."""
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
         log_actor = _overseer(actor, locked.tender)
         found = await suspension_queries.suspensions(conn, tender_id)
-        if not any(s.id == suspension_id for s in found):
+        this = next((s for s in found if s.id == suspension_id), None)
+        if this is None:
             raise SuspensionNotFound("no such suspension of this tender")
+        if (this.source == COMPLAINT) != by_complaint:
+            raise SuspensionConflict(
+                "a complaint's suspension ends with its department's signed resume step "
+                "(docs/api-complaints.md)",
+                details={"source": this.source},
+            )
         ended = await suspension_queries.end_suspension(
             conn, tender_id=tender_id, suspension_id=suspension_id, at=locked.now, by=actor.user_id
         )

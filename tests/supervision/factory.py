@@ -170,10 +170,11 @@ async def failed(conn: asyncpg.Connection, made: Made, at: dt.datetime) -> None:
 
 async def overdue_alert(conn: asyncpg.Connection, made: Made, kind: str, at: dt.datetime) -> None:
     """An alert raised at ``at`` (the assessment's facts count the *_overdue ones)."""
-    await raise_alert(
-        conn, rule=kind, subject=f"{kind}:{at.isoformat()}", evidence={}, tender_id=made.id,
-        now=at,
-    )  # fmt: skip
+    async with conn.transaction():  # the alert and its log entry, together
+        await raise_alert(
+            conn, rule=kind, subject=f"{kind}:{at.isoformat()}", evidence={},
+            tender_id=made.id, now=at,
+        )  # fmt: skip
 
 
 async def upheld_objection(

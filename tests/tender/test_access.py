@@ -81,11 +81,11 @@ async def test_only_the_hosting_centres_staff_oversee_host_and_suspend(
             hall.refuse_unless_allowed(who, "bond_check", party=False, host=False)
         before = await conn.fetchval("SELECT count(*) FROM log_entries")
         with pytest.raises(PermissionDenied):
-            await suspensions.suspend(conn, who, tender.id, reason="越权", source="complaint")
+            await suspensions.suspend(conn, who, tender.id, reason="越权", source="supervision")
         assert await conn.fetchval("SELECT count(*) FROM log_entries") == before
         assert await conn.fetchval("SELECT count(*) FROM tender_suspensions") == 0
     done = await suspensions.suspend(
-        conn, world.staff, tender.id, reason="投诉处理", source="complaint"
+        conn, world.staff, tender.id, reason="投诉处理", source="supervision"
     )
     assert done.tender_id == tender.id
 

@@ -19,6 +19,7 @@ from supervision.complaints.errors import (
     ComplaintStepConflict,
 )
 from supervision.complaints.model import Complaint, ComplaintPolicy, Status, StepRecord
+from tender.contracts.errors import ContractInputInvalid, SuspensionConflict
 from tender.suspensions import service as suspensions
 from tests.supervision.alerts_kit import alerts_of
 from tests.supervision.complaints.kit import (
@@ -68,6 +69,16 @@ async def test_the_department_takes_every_step_signed_and_logged(
     assert (running.id, running.source, running.ends_at) == (
         suspended.suspension_id, "complaint", None,
     )  # fmt: skip
+    # Only the complaint's own signed step ends it: not the centre through the plain
+    # endpoint (outside tester, H3), nor may anyone start a "complaint" suspension there.
+    before = await footprint(conn)
+    with pytest.raises(SuspensionConflict):
+        await suspensions.resume(conn, closed.staff, closed.tender_id, running.id)
+    with pytest.raises(ContractInputInvalid):
+        await suspensions.suspend(
+            conn, closed.staff, closed.tender_id, reason="投诉", source="complaint"
+        )
+    assert await footprint(conn) == before
     _, resumed = await _step(conn, closed, accepted, "resume", dept)
     assert resumed.suspension_id == suspended.suspension_id
     # The results' clocks (contract, refund) skip the complaint's suspension.

@@ -135,6 +135,6 @@ async def test_a_cancelled_or_archived_tender_takes_no_funding_nor_suspension(
     await change_status(conn, closed.tender_id, TenderStatus.ARCHIVED, reason="归档")
     with pytest.raises(SuspensionConflict):
         await suspensions.suspend(
-            conn, closed.staff, closed.tender_id, reason="投诉", source="complaint"
+            conn, closed.staff, closed.tender_id, reason="投诉", source="supervision"
         )
     assert await conn.fetchval("SELECT count(*) FROM tender_suspensions") == 0

@@ -111,7 +111,7 @@ class ContractDocumentBody(Model, frozen=True, kw_only=True):
 
 class SuspensionCreate(Model, frozen=True, kw_only=True):
     reason: Text2000
-    source: Annotated[str, msgspec.Meta(max_length=32)] = "complaint"
+    source: Annotated[str, msgspec.Meta(max_length=32)] = "supervision"
 
 
 class SuspensionBody(Model, frozen=True, kw_only=True):

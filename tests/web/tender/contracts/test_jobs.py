@@ -20,4 +20,5 @@ async def test_the_alerts_job_flags_an_award_without_a_contract_after_30_days(
     await alert_overdue(app)
     await alert_overdue(app)  # once only
     kinds = [a.kind for a in await alert_details(conn, w.tender.id)]
-    assert kinds == ["contract_overdue"]
+    # Deadlines only: the kit's bids all came from one address, which monitoring flags.
+    assert [k for k in kinds if k.endswith("_overdue")] == ["contract_overdue"]
