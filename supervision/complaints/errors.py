@@ -1,6 +1,6 @@
 """Errors of complaints to the supervising department (Reg. 60-62).
 
-    EtenderError (signing/errors.py)
+    SupervisionError (supervision/errors.py)
     └── ComplaintError                       complaint_error                      422
         ├── ComplaintNotFound                complaint_not_found                  404
         ├── ComplaintNotAParty               complaint_not_a_party                403
@@ -11,6 +11,7 @@
         ├── ComplaintStatementInvalid        complaint_statement_invalid          422
         ├── ComplaintSignatureInvalid        complaint_signature_invalid          422
         ├── ComplaintSignerNotRegistered     complaint_signer_not_registered      422
+        ├── ComplaintReplayed                complaint_replayed_conflict          409
         ├── ComplaintStepConflict            complaint_step_conflict              409
         └── ComplaintLateReasonRequired      complaint_late_reason_required       422
 
@@ -85,6 +86,13 @@ class ComplaintSignerNotRegistered(ComplaintError):
     """The certificate is not the organisation's, registered by its active user."""
 
     code = "complaint_signer_not_registered"
+
+
+class ComplaintReplayed(ComplaintError):
+    """The same signed statement was filed already: one statement, one complaint."""
+
+    code = "complaint_replayed_conflict"
+    status = 409
 
 
 class ComplaintStepConflict(ComplaintError):

@@ -66,6 +66,7 @@ INSERT INTO complaints (
     text, statement, signature, cert_sha256, filed_by, filed_at, filing_due, late)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::timestamptz, $14::timestamptz,
         $13::timestamptz > $14::timestamptz)
+ON CONFLICT (sha256(statement)) DO NOTHING
 RETURNING {_COLUMNS}
 """  # noqa: S608 (a constant column list)
 
@@ -94,14 +95,13 @@ async def insert_complaint(
     filed_by: UUID,
     filed_at: datetime,
     filing_due: datetime,
-) -> Complaint:
+) -> Complaint | None:
     row = await conn.fetchrow(
         INSERT_COMPLAINT, tender_id, department_id, complainant_id, respondent_id, str(matter),
         objection_id, known_on, text, statement, signature, cert_sha256, filed_by, filed_at,
         filing_due,
     )  # fmt: skip
-    assert row is not None  # RETURNING of an INSERT
-    return _complaint(row)
+    return None if row is None else _complaint(row)  # None: this statement filed already
 
 
 SELECT_COMPLAINT = f"SELECT {_COLUMNS} FROM complaints WHERE id = $1"  # noqa: S608

@@ -36,6 +36,7 @@ from supervision.complaints.errors import (
     ComplaintNotFound,
     ComplaintObjectionPending,
     ComplaintObjectionRequired,
+    ComplaintReplayed,
     ComplaintStatementInvalid,
     ComplaintStepConflict,
 )
@@ -146,6 +147,10 @@ async def file_complaint(
             statement=statement, signature=signature, cert_sha256=cert, filed_by=actor.user_id,
             filed_at=now, filing_due=due,
         )  # fmt: skip
+        if filed is None:
+            raise ComplaintReplayed(
+                "this signed statement filed a complaint already: sign a new one to complain again"
+            )
         data = {
             "complaint_id": str(filed.id), "matter": str(matter),
             "regulation": model.REGULATION[matter], "late": filed.late,
@@ -167,7 +172,7 @@ def _peek_step(body: bytes) -> Step:
     try:
         fields = json.loads(body.decode("utf-8"))
         return Step(fields["step"])
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
         raise ComplaintStatementInvalid(
             "the statement names one of a complaint's steps",
             details={"steps": [str(s) for s in Step]},

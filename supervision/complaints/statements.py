@@ -100,10 +100,10 @@ def _matter(body: bytes) -> Matter:
     """The matter the statement names: none, or an unknown one, is refused first."""
     try:
         fields = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise ComplaintStatementInvalid("the statement is not JSON") from None
     named = fields.get("matter") if isinstance(fields, dict) else None
-    if named not in set(Matter):
+    if not isinstance(named, str) or named not in set(Matter):
         raise ComplaintMatterRequired(
             "name the complaint's matter: documents (Reg. 22), opening (Reg. 44), "
             "candidates (Reg. 54) or other",

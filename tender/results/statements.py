@@ -104,6 +104,15 @@ def report_statement(*, tender: str, code: str, agency: str, department: str, te
     )
 
 
+def _storable(value: object) -> bool:
+    """A field a statement may hold: a scalar whose text the database stores as it is
+    (PostgreSQL text holds no NUL; UTF-8 has no unpaired surrogate: "\u0000" and
+    "\ud800" parse as JSON, then fail where they are stored or encoded)."""
+    if isinstance(value, str):
+        return "\x00" not in value and not any("\ud800" <= c <= "\udfff" for c in value)
+    return value is None or isinstance(value, bool | int | float)
+
+
 def parse(
     body: bytes, fmt: str, expected: Mapping[str, Any], keys: frozenset[str] | None = None
 ) -> Statement:
@@ -112,12 +121,18 @@ def parse(
     allowed = _KEYS[fmt] if keys is None else keys
     try:
         fields = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: nesting deeper than the parser goes is no statement either.
         raise ObjectionStatementInvalid("the statement is not JSON") from None
     if not isinstance(fields, dict) or set(fields) != allowed:
         raise ObjectionStatementInvalid(
             f"the statement is an object with exactly the keys of {fmt}",
             details={"keys": sorted(allowed)},
+        )
+    if not all(_storable(value) for value in fields.values()):
+        raise ObjectionStatementInvalid(
+            "the statement's fields are flat text, numbers, true/false or null, without "
+            "NUL characters or unpaired surrogates"
         )
     if canonical_json(fields) != body:
         raise ObjectionStatementInvalid("the statement is not canonical JSON (RFC 8785)")

@@ -189,6 +189,7 @@ STATUS: dict[str, int] = {
     "complaint_not_found": 404,
     "complaint_objection_pending_conflict": 409,
     "complaint_objection_required": 422,
+    "complaint_replayed_conflict": 409,
     "complaint_signature_invalid": 422,
     "complaint_signer_not_registered": 422,
     "complaint_statement_invalid": 422,

@@ -16,6 +16,7 @@ from supervision.complaints.errors import (
     ComplaintNotAParty,
     ComplaintObjectionPending,
     ComplaintObjectionRequired,
+    ComplaintReplayed,
     ComplaintSignerNotRegistered,
     ComplaintStatementInvalid,
 )
@@ -207,3 +208,19 @@ async def test_objections_to_the_documents_and_at_the_opening_count_first(
         assert filed.respondent_id == closed.world.agency_org.id
         # 12 days ago + 10 days would have passed; the objection's three days did not count.
         assert filed.late is False
+
+
+async def test_the_same_signed_statement_sent_again_files_nothing(
+    conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """One statement, one complaint: a replay is complaint_replayed_conflict and writes
+    nothing (outside tester, M6: it filed a second complaint)."""
+    objection, _ = await objected(conn, closed, 2)
+    signed = complaint_body(
+        closed, 2, matter="candidates", objection_id=str(objection.id), known_on=await today(conn)
+    )
+    await file(conn, closed, 2, signed)
+    before = await footprint(conn)
+    with pytest.raises(ComplaintReplayed):
+        await file(conn, closed, 2, signed)
+    assert await footprint(conn) == before

@@ -43,3 +43,24 @@ def test_a_statement_naming_another_field_value_is_refused(field: str) -> None:
 def test_malformed_statements_are_refused(body: bytes) -> None:
     with pytest.raises(ObjectionStatementInvalid):
         parse(body, OBJECTION_FORMAT, FIELDS)
+
+
+def _with_text(raw_text: str) -> bytes:
+    """The objection's bytes with ``raw_text`` as the text's JSON source, as sent."""
+    return _statement("X").replace(b'"text":"X"', b'"text":' + raw_text.encode())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _with_text('"a\\u0000b"'),  # NUL: PostgreSQL text cannot hold it
+        _with_text('"a\\ud800b"'),  # an unpaired surrogate: no UTF-8 for it
+        _with_text('["异议"]'),  # not flat
+        b"[" * 30000 + b"]" * 30000,  # deeper than the parser goes
+    ],
+    ids=["nul", "surrogate", "nested", "deep"],
+)
+def test_statements_the_database_could_not_store_are_refused_not_a_500(body: bytes) -> None:
+    """Outside tester, M3: these parsed as JSON and failed later as internal errors."""
+    with pytest.raises(ObjectionStatementInvalid):
+        parse(body, OBJECTION_FORMAT, FIELDS)

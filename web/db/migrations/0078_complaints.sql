@@ -42,6 +42,8 @@ CREATE TABLE complaints (
     CHECK (status NOT IN ('accepted', 'decided') OR accepted_at IS NOT NULL)
 );
 CREATE INDEX complaints_tender_idx ON complaints (tender_id, filed_at);
+-- One signed statement files one complaint: the same bytes sent again are a replay.
+CREATE UNIQUE INDEX complaints_statement_idx ON complaints (sha256(statement));
 CREATE INDEX complaints_complainant_idx ON complaints (complainant_id, filed_at);
 CREATE INDEX complaints_open_idx ON complaints (department_id)
     WHERE status IN ('filed', 'accepted');
