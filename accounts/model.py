@@ -87,8 +87,11 @@ PARENT_REQUIRED: frozenset[OrgKind] = frozenset({OrgKind.COUNTY_CENTRE})
 
 _CENTRES = frozenset({OrgKind.CITY_CENTRE, OrgKind.COUNTY_CENTRE})
 # Roles that act for the user's own organisation, which must be of these kinds.
-# Roles not listed (officials, experts, witnesses, supervisors) may come from anywhere.
+# Roles not listed (officials, experts, witnesses) may come from anywhere. A supervisor
+# is a civil servant of an industry department (行政监督): never a user of a bidder, an
+# agency or a tenderer, who would read its competitors' alerts and bids (outside tester).
 ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
+    Role.SUPERVISOR: frozenset({OrgKind.INDUSTRY_DEPARTMENT}),
     Role.CENTRE_STAFF: _CENTRES,
     Role.AGENCY: frozenset({OrgKind.AGENCY}),
     Role.TENDERER: frozenset({OrgKind.TENDERER}),

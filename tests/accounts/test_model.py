@@ -183,3 +183,13 @@ def test_a_cursor_round_trips_and_forgeries_are_refused() -> None:
     for forged in ["", "!!!", "bm90IGEgY3Vyc29y", encode_cursor(NOW, row_id)[:-3]]:
         with pytest.raises(errors.CursorInvalid):
             decode_cursor(forged)
+
+
+def test_a_supervisor_is_a_user_of_an_industry_department() -> None:
+    """A bidder's user made the supervisor of the department over its own tender read
+    its competitors' alerts and bids (outside tester): refused, whatever the scope."""
+    department = org(OrgKind.INDUSTRY_DEPARTMENT)
+    check_grant(Role.SUPERVISOR, user_org=department, scope=department, held=[])
+    for kind in (OrgKind.BIDDER, OrgKind.AGENCY, OrgKind.TENDERER, OrgKind.CITY_CENTRE):
+        with pytest.raises(errors.RoleOrganisationMismatch):
+            check_grant(Role.SUPERVISOR, user_org=org(kind), scope=department, held=[])
