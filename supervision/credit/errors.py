@@ -103,6 +103,14 @@ class CreditAppealPending(CreditError):
     status = 409
 
 
+class CreditEntryExists(CreditError):
+    """The violation has an entry on this list already: running, or revoked by an upheld
+    appeal (the appeal's decision stands; a new finding needs a new violation)."""
+
+    code = "credit_entry_exists_conflict"
+    status = 409
+
+
 class CreditAppealDecided(CreditError):
     """The appeal is decided (a decision is never changed), or the entry was revoked."""
 

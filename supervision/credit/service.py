@@ -21,6 +21,7 @@ from supervision.credit.errors import (
     CreditAppealNotFound,
     CreditAppealNotYours,
     CreditAppealPending,
+    CreditEntryExists,
     CreditEntryNotFound,
     CreditInputInvalid,
     PartyBlacklisted,
@@ -47,6 +48,7 @@ from supervision.credit.model import (
     text,
 )
 from supervision.parties import access, journal
+from supervision.parties.queries import party_by_code
 from supervision.parties.service import require_party
 
 # --- the refusal (trust first) --------------------------------------------------------
@@ -249,6 +251,13 @@ async def enter_list(
         entry_source = violation.finding_source if violation else _source(source)
         entry_basis(kind, entry_source, violation_id)
         code = await _code(conn, organisation_id, credit_code, entry_source)
+        if organisation_id is None:
+            # An authority's list naming a registered party's code is that party's entry:
+            # it sees it, appeals it, and its credit counts it (outside tester, M2).
+            named = await party_by_code(conn, code)
+            organisation_id = named.id if named is not None else None
+        if violation_id is not None:
+            await _one_entry_per_violation(conn, violation_id, kind, code)
         entry_id = await queries.insert_entry(
             conn, organisation_id, code, str(kind), str(entry_source), violation_id, basis,
             basis_ref, starts_at, ends_at, department, actor.user_id, require_aware(now),
@@ -265,6 +274,20 @@ async def enter_list(
         created = await queries.entry(conn, entry_id)
     assert created is not None  # just inserted, in this transaction
     return created
+
+
+async def _one_entry_per_violation(
+    conn: asyncpg.Connection, violation_id: UUID, kind: ListKind, code: str
+) -> None:
+    """One entry per violation and list: a second would stack the same finding, and one
+    after an upheld appeal would undo the appeal (outside tester, M1)."""
+    for entry in await queries.entries_by_code(conn, code):
+        if entry.violation_id == violation_id and entry.list is kind:
+            raise CreditEntryExists(
+                "this violation has its entry on this list already"
+                + (" — revoked by an upheld appeal, which stands" if entry.revoked_at else ""),
+                details={"entry_id": str(entry.id)},
+            )
 
 
 def _source(source: str | None) -> FindingSource:

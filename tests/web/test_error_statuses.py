@@ -213,6 +213,7 @@ STATUS: dict[str, int] = {
     "credit_code_exists": 409,
     "credit_code_invalid": 422,
     "credit_entry_basis_missing": 422,
+    "credit_entry_exists_conflict": 409,
     "credit_entry_not_found": 404,
     "credit_entry_term_invalid": 422,
     "credit_error": 422,

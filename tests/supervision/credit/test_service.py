@@ -17,6 +17,7 @@ from supervision.credit.errors import (
     CreditAppealNotYours,
     CreditAppealPending,
     CreditEntryBasisMissing,
+    CreditEntryExists,
     CreditEntryTermInvalid,
     PartyBlacklisted,
     SanctionFindingMissing,
@@ -190,3 +191,47 @@ async def test_the_database_refuses_rewriting_a_violation_or_an_entry(
         )
     with pytest.raises(asyncpg.CheckViolationError):
         await conn.execute("DELETE FROM credit_list_entries WHERE id = $1", entry.id)
+
+
+async def test_a_violation_has_one_entry_per_list_and_an_upheld_appeal_stands(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """Outside tester, M1: a second black entry on the same violation stacked it, and one
+    entered again after the upheld appeal undid the appeal. Both are refused now."""
+    entry = await blacklist(conn, world.supervisor, world.bidder_orgs[0].id)
+    now = await database_now(conn)
+
+    async def again() -> None:
+        await credit.enter_list(
+            conn, world.supervisor, list_kind="black", violation_id=entry.violation_id,
+            basis="再次列入", basis_ref="宣建罚〔2026〕13号", starts_at=now,
+            ends_at=now + dt.timedelta(days=30), now=now,
+        )  # fmt: skip
+
+    before = await _counts(conn)
+    with pytest.raises(CreditEntryExists):
+        await again()
+    appeal = await credit.file_appeal(conn, world.bidders[0], entry.id, "决定已撤销", now)
+    await credit.decide_appeal(conn, world.supervisor, appeal.id, "upheld", "同意", now)
+    before = await _counts(conn)
+    with pytest.raises(CreditEntryExists) as refused:
+        await again()
+    assert refused.value.details == {"entry_id": str(entry.id)}
+    assert await _counts(conn) == before
+
+
+async def test_an_authoritys_entry_on_a_registered_partys_code_is_that_partys(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """Outside tester, M2: the party could neither read nor appeal it. Named by its code,
+    the entry is bound to the registered party, which appeals it."""
+    now = await database_now(conn)
+    party = world.bidder_orgs[1]
+    entry = await credit.enter_list(
+        conn, world.supervisor, list_kind="black", source="authority",
+        credit_code=party.credit_code.lower(), basis="省厅失信名单", basis_ref="皖建〔2026〕1号",
+        starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(days=30), now=now,
+    )  # fmt: skip
+    assert (entry.organisation_id, entry.credit_code) == (party.id, party.credit_code)
+    appeal = await credit.file_appeal(conn, world.bidders[1], entry.id, "已移出名单", now)
+    assert appeal.entry_id == entry.id
