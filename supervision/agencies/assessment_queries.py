@@ -148,9 +148,12 @@ async def insert_assessments(
             INSERT_ASSESSMENT,
             [_assessment_args(a, published_by) for a in rows],
         )
-    except asyncpg.UniqueViolationError:
+    except (asyncpg.UniqueViolationError, asyncpg.ExclusionViolationError):
+        # The same period, or one overlapping it (0084): an agency is assessed once for
+        # any day, so no finding is hidden behind a re-cut period.
         raise AssessmentPublished(
-            "this period's assessments are published already", details={}
+            "assessments of this period, or of one overlapping it, are published already",
+            details={},
         ) from None
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import uuid
 from uuid import UUID
 
 import asyncpg
@@ -259,8 +260,9 @@ async def decided_complaint(
         "INSERT INTO complaints (tender_id, department_id, complainant_id, matter, known_on,"
         " text, statement, signature, cert_sha256, filed_by, filed_at, filing_due, late,"
         " status, decision, accepted_at, decided_at)"
-        " VALUES ($1, $2, $3, 'other', $4, '投诉', '\\x7b7d', '\\x30', $5, $6, $7, $8, false,"
+        " VALUES ($1, $2, $3, 'other', $4, '投诉', $11, '\\x30', $5, $6, $7, $8, false,"
         " 'decided', $9, $7, $10)",
         made.id, people.department.id, people.bidder.id, filed.date(), "0" * 64,
         people.bidder_user.user_id, filed, filed + dt.timedelta(days=1), decision, decided_at,
+        f'{{"complaint":"{uuid.uuid4()}"}}'.encode(),  # each statement its own (0078)
     )  # fmt: skip

@@ -151,3 +151,21 @@ async def test_two_centre_staff_publishing_one_period_at_once_publish_it_once(
     assert sorted(type(o).__name__ for o in outcomes) == ["AssessmentPublished", "list"]
     assert await conn.fetchval("SELECT count(*) FROM agency_assessments") == 2
     assert len(await entries(conn, "agency.assessments_published")) == 1
+
+
+async def test_a_period_overlapping_a_published_one_is_refused(
+    conn: asyncpg.Connection, people: People
+) -> None:
+    """May, then May without its first two days (outside tester, M5: a finding of those
+    days disappeared behind the second, better score): 409, nothing written."""
+    await register(conn, people)
+    await service.publish_assessments(
+        conn, people.staff, dt.date(2026, 5, 1), dt.date(2026, 5, 31), FORMULA
+    )
+    before = await conn.fetchval("SELECT count(*) FROM agency_assessments")
+    with pytest.raises(AssessmentPublished):
+        await service.publish_assessments(
+            conn, people.staff, dt.date(2026, 5, 3), dt.date(2026, 5, 31), FORMULA
+        )
+    assert await conn.fetchval("SELECT count(*) FROM agency_assessments") == before
+    assert len(await entries(conn, "agency.assessments_published")) == 1
