@@ -212,8 +212,9 @@ async def _names(conn: asyncpg.Connection, tender: Tender) -> dict[UUID, str]:
 @page
 async def download_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     version_id = UUID(request.path_params["version_id"])
-    await refuse_blacklisted_bidder(conn, actor, Gate.DOWNLOAD_DOCUMENTS)  # issue 14
-    version = await documents.download_document(conn, actor, _tender_id(request), version_id)
+    which = _tender_id(request)
+    await refuse_blacklisted_bidder(conn, actor, Gate.DOWNLOAD_DOCUMENTS, which)  # issue 14
+    version = await documents.download_document(conn, actor, which, version_id)
     headers = {"Content-Disposition": attachment(version.name), "X-Content-SHA256": version.sha256}
     chunks = services(request).blobs.read(version.sha256)
     return StreamingResponse(chunks, media_type=version.media_type, headers=headers)

@@ -8,6 +8,8 @@ The time is the database clock (DESIGN.md, "Time").
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import asyncpg
 
 from accounts.model import Actor, Role
@@ -16,6 +18,8 @@ from signing.statements.bid import SubmitStatement
 from supervision.credit import service as credit
 from supervision.credit.errors import CreditError
 from supervision.credit.model import Gate
+from tender import access
+from tender.lifecycle import load
 from tender.queries import database_now
 
 # The pages that call the gate render its refusal (CreditError) like their own errors.
@@ -28,8 +32,15 @@ __all__ = [
 ]
 
 
-async def refuse_blacklisted_bidder(conn: asyncpg.Connection, actor: Actor, action: Gate) -> None:
-    """Refuse a user acting for a bidder organisation that is on the black list."""
+async def refuse_blacklisted_bidder(
+    conn: asyncpg.Connection, actor: Actor, action: Gate, tender_id: UUID | None = None
+) -> None:
+    """Refuse a user acting for a bidder organisation that is on the black list.
+
+    ``tender_id``: the tender acted on is looked at first — one the actor may not see
+    (a draft, an unknown id) is not found, before any refusal says it exists."""
+    if tender_id is not None:
+        access.hide_draft(actor, await load(conn, tender_id))
     bidders = sorted(actor.acting_for(Role.BIDDER))
     if not bidders:
         return  # the agency, tenderer, centre and department read documents as before

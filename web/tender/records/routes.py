@@ -80,7 +80,7 @@ async def list_documents(request: Request) -> r.TenderDocumentList:
 async def download_document(request: Request) -> Response:
     which, version_id = tender_id(request), path_uuid(request, "version_id")
     async with signed_in(request) as (conn, actor):
-        await refuse_blacklisted_bidder(conn, actor, Gate.DOWNLOAD_DOCUMENTS)  # issue 14
+        await refuse_blacklisted_bidder(conn, actor, Gate.DOWNLOAD_DOCUMENTS, which)  # issue 14
         version = await documents.download_document(conn, actor, which, version_id)
     headers = {
         "Content-Disposition": attachment(version.name),

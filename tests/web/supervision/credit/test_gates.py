@@ -13,11 +13,12 @@ import httpx
 
 from accounts.model import Role
 from supervision.credit import service as credit
+from tender import service
 from tender.queries import database_now
 from tests.accounts.factory import PASSWORD, make_user, new_credit_code
 from tests.supervision.credit.kit import BASIS, blacklist, logged
 from tests.tender.submission.kit import bidder, sign_submit
-from tests.tender.world import World, published_tender
+from tests.tender.world import World, fast_draft, published_tender
 from tests.web.tender.http_kit import (
     bearer,
     fixture_http_ca,  # noqa: F401
@@ -190,3 +191,22 @@ async def test_a_bid_naming_a_blacklisted_consortium_member_is_refused(
     assert refused.json()["error"]["details"]["entry_id"] == str(entry.id)
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM bids") == 0
+
+
+async def test_a_blacklisted_bidder_learns_nothing_of_a_draft_tender(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
+) -> None:
+    """A draft's documents: 404 as for an unknown id, before any refusal says the tender
+    exists (outside tester: party_blacklisted answered for a draft); nothing logged."""
+    async with pool.acquire() as conn:
+        draft = await service.create_draft(
+            conn, web_world.agency, await fast_draft(conn, web_world)
+        )
+        await blacklist(conn, web_world.supervisor, web_world.bidder_orgs[0].id)
+    answer = await client.post(
+        f"/api/v1/tenders/{draft.id}/documents/{uuid.uuid4()}/download",
+        headers=bearer(tokens["bidder1"]),
+    )
+    assert (answer.status_code, answer.json()["error"]["code"]) == (404, "tender_not_found")
+    async with pool.acquire() as conn:
+        assert await logged(conn, "credit.blacklisted_refused") == []
