@@ -10,7 +10,7 @@ its own texts and passes its ``translate``; the rest is here, once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import jinja2
@@ -62,6 +62,42 @@ def render(
         **context,
     )
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+class FeatureTexts(Protocol):
+    """A feature's catalogue (web/<feature>/i18n.py): its texts, falling back on the site's."""
+
+    def translate(self, lang: str, key: str, **params: str) -> str: ...
+
+    def has(self, key: str) -> bool: ...
+
+
+FeaturePage = Callable[..., HTMLResponse]
+
+
+def feature_renderer(
+    folder: str, texts: FeatureTexts, filters: Mapping[str, Callable[..., Any]]
+) -> FeaturePage:
+    """``render(request, template, status=200, **context)`` for a feature's pages: its
+    templates under ``folder``, its texts (``t`` and ``has``), its Jinja filters, and the
+    actor's ``roles`` for the forms a role may use — the rest as :func:`render`."""
+    env = environment()
+    env.filters.update(filters)
+
+    def translate(lang: str, key: str, **params: Any) -> str:
+        return texts.translate(lang, key, **{k: str(v) for k, v in params.items()})
+
+    def render_page(
+        request: Request, template: str, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        actor: Actor | None = context.setdefault("actor", None)
+        roles = {str(r) for r in actor.roles} if actor is not None else set()
+        return render(
+            request, f"{folder}/{template}", translate,
+            {"roles": roles, "has": texts.has, **context}, status=status, env=env,
+        )  # fmt: skip
+
+    return render_page
 
 
 async def signed_in(request: Request, conn: asyncpg.Connection) -> Actor | None:

@@ -7,56 +7,30 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 import asyncpg
-import jinja2
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from accounts.errors import Unauthenticated
 from accounts.model import Actor
 from signing.errors import EtenderError
-from web import i18n
-from web.auth import csrf_token_for, current_actor, session_token
+from web import pages
+from web.auth import current_actor
 from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import RequestInvalid
-from web.http import SECURITY_HEADERS, refuse_nul_fields
+from web.http import refuse_nul_fields
 from web.pdf.tender_notice import local
 from web.services import services
 from web.supervision.agencies import i18n as i18n_sv
 
 Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENV.filters["local"] = local
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render a supervision page in the request's language, with security headers."""
-    lang = i18n.negotiate(request)
-
-    def translate(key: str, **params: Any) -> str:
-        return i18n_sv.translate(lang, key, **{k: str(v) for k, v in params.items()})
-
-    token = session_token(request)
-    actor: Actor | None = context.setdefault("actor", None)
-    html = _ENV.get_template(f"supervision/{template}").render(
-        roles={str(r) for r in actor.roles} if actor is not None else set(),
-        t=translate, has=i18n_sv.has, lang=lang, languages=i18n.LANGUAGES,
-        path=request.url.path, csrf_token=csrf_token_for(token) if token else None,
-        **context,
-    )  # fmt: skip
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+# The supervision pages of agencies and statistics (issue 14): their texts, Beijing time.
+render = pages.feature_renderer("supervision", i18n_sv, {"local": local})
 
 
 def refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:

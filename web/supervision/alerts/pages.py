@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
 from uuid import UUID
 
 import asyncpg
-import jinja2
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accounts.errors import AccountsError, Unauthenticated
@@ -21,49 +19,26 @@ from accounts.organisations import service as organisations
 from supervision.alerts import service
 from supervision.alerts.errors import AlertError, AlertNotFound
 from supervision.alerts.model import FROM, AlertState, AlertStep, acting_role
-from web import i18n
-from web.auth import csrf_token_for, current_actor, session_token
+from web import pages
+from web.auth import current_actor
 from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import WebError
-from web.http import SECURITY_HEADERS, refuse_nul_fields
+from web.http import refuse_nul_fields
 from web.pdf.tender_notice import local
 from web.services import services
 from web.supervision.alerts import i18n as i18n_alerts
 from web.supervision.alerts.bodies import alert_filter
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENV.filters["local"] = local
-_ENV.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
-
 Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
+# Alerts' pages (issue 14): their texts, Beijing time and the evidence as JSON.
+render = pages.feature_renderer(
+    "supervision/alerts", i18n_alerts,
+    {"local": local, "json": lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)},
+)  # fmt: skip
 STEPS = {"acknowledge": AlertStep.ACKNOWLEDGE, "escalate": AlertStep.ESCALATE,
          "resolve": AlertStep.RESOLVE}  # fmt: skip
 NOTE_FIELD = {"acknowledge": "note", "escalate": "note", "resolve": "resolution"}
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render an alert page in the request's language, with security headers."""
-    lang = i18n.negotiate(request)
-
-    def translate(key: str, **params: Any) -> str:
-        return i18n_alerts.translate(lang, key, **{k: str(v) for k, v in params.items()})
-
-    token = session_token(request)
-    actor: Actor | None = context.setdefault("actor", None)
-    html = _ENV.get_template(f"supervision/alerts/{template}").render(
-        roles={str(r) for r in actor.roles} if actor is not None else set(),
-        t=translate, has=i18n_alerts.has, lang=lang, languages=i18n.LANGUAGES,
-        path=request.url.path, csrf_token=csrf_token_for(token) if token else None,
-        **context,
-    )  # fmt: skip
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
 
 def _page(handler: Page) -> Callable[[Request], Awaitable[Response]]:

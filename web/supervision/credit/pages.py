@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import asyncpg
-import jinja2
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accounts.errors import Unauthenticated
@@ -26,11 +24,10 @@ from supervision.credit.errors import CreditInputInvalid
 from supervision.credit.model import FindingSource, ListKind
 from supervision.parties.errors import PartyNotFound
 from tender.queries import database_now
-from web import i18n
-from web.auth import csrf_token_for, current_actor, session_token
+from web import pages
+from web.auth import current_actor
 from web.db.database import acquire
 from web.errormap import status_for
-from web.http import SECURITY_HEADERS
 from web.pdf.tender_notice import local, yuan
 from web.services import services
 from web.supervision.credit import i18n as i18n_credit
@@ -38,32 +35,8 @@ from web.tender.forms import local_input, parse_local, text
 
 Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENV.filters["local"] = local
-_ENV.filters["yuan"] = yuan
-
-
-def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = i18n.negotiate(request)
-
-    def translate(key: str, **params: Any) -> str:
-        return i18n_credit.translate(lang, key, **{k: str(v) for k, v in params.items()})
-
-    token = session_token(request)
-    actor: Actor | None = context.setdefault("actor", None)
-    html = _ENV.get_template(f"supervision/credit/{template}").render(
-        roles={str(r) for r in actor.roles} if actor is not None else set(),
-        t=translate, has=i18n_credit.has, lang=lang, languages=i18n.LANGUAGES,
-        path=request.url.path, csrf_token=csrf_token_for(token) if token else None,
-        **context,
-    )  # fmt: skip
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+# The credit pages (issue 14): their texts, Beijing time and yuan.
+_render = pages.feature_renderer("supervision/credit", i18n_credit, {"local": local, "yuan": yuan})
 
 
 def _refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:
