@@ -29,14 +29,37 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command tree."""
+# Which module adds each top-level command. A run of one command imports that module
+# only: importing every area costs about a second per run (the server's modules, PDF
+# and archive code), paid by every bidder's `etender bid` and by the many runs in the
+# tests. A command not named here (or --help, or a typo) builds the whole tree, as
+# before; tests/web/test_cli_main.py checks this table against the modules.
+COMMANDS: dict[str, str] = {
+    "serve": "web.cli.server",
+    "migrate": "web.cli.server",
+    "db": "web.cli.server",
+    "users": "web.cli.users",
+    "demo": "web.cli.demo",
+    "witness": "client.witness",
+    "ca": "web.cli.ca",
+    "bid": "client.bid.command",
+    "opening": "client.opening",
+    "draw": "client.draw",
+    "archive": "client.archive",
+    "audit": "web.cli.audit",
+    "session": "client.session.commands.cli",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command tree, or only the module adding ``command`` if it is known."""
     parser = argparse.ArgumentParser(
         prog="etender",
         description="etender: electronic tendering and remote bid evaluation.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    owner = COMMANDS.get(command) if command is not None else None
+    for name in COMMAND_MODULES if owner is None else (owner,):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -49,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -14,11 +16,46 @@ from accounts.sessions.model import LoginPolicy, SessionKind
 from expert_pool.regions import DEFAULT_REGIONS
 from tender.submission.receipts import RECEIPT_DIR
 from tests.accounts.factory import count_rows, log_size
+from tests.conftest import TEMPLATE, PgServer, clone
 from tests.conftest import TestDatabase as Database
-from web.accounts.demo import load_demo
+from web.accounts.demo import DemoResult, load_demo
 from web.cli.main import main
+from web.db.database import open_pool
 
 CONSOLE = ConsoleOperator(name="test")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Loaded:
+    """The demo's first load, in a database of its own, and what it returned."""
+
+    name: str
+    result: DemoResult
+
+
+@pytest.fixture(scope="module", name="loaded")
+async def fixture_loaded(pg_server: PgServer) -> AsyncIterator[Loaded]:
+    """The demo loaded once for the module: its ~50 scrypt hashes are most of a load's
+    time, and the tests below only read the first load or act on their own clone."""
+    async with clone(pg_server, TEMPLATE) as first:
+        pool = await open_pool(first.app_dsn, min_size=1, max_size=1)
+        try:
+            async with pool.acquire() as conn:
+                result = await load_demo(conn, CONSOLE)
+        finally:
+            await pool.close()  # a database to clone has no connection
+        yield Loaded(name=first.name, result=result)
+
+
+@pytest.fixture(name="demo_pool")
+async def fixture_demo_pool(pg_server: PgServer, loaded: Loaded) -> AsyncIterator[asyncpg.Pool]:
+    """The application's pool on the test's own clone of the loaded demo."""
+    async with clone(pg_server, loaded.name) as database:
+        pool = await open_pool(database.app_dsn, min_size=1, max_size=10)
+        try:
+            yield pool
+        finally:
+            await pool.close()
 
 
 async def role_holders(conn: asyncpg.Connection, role: Role) -> list[asyncpg.Record]:
@@ -33,11 +70,12 @@ async def role_holders(conn: asyncpg.Connection, role: Role) -> list[asyncpg.Rec
     )
 
 
-async def test_the_demo_has_every_party_the_design_names(pool: asyncpg.Pool) -> None:
+async def test_the_demo_has_every_party_the_design_names(
+    loaded: Loaded, demo_pool: asyncpg.Pool
+) -> None:
     """1+6 centres, officials from two organisations, scoped supervisors, 30 experts."""
-    async with pool.acquire() as conn:
-        result = await load_demo(conn, CONSOLE)
-        assert result.created
+    assert loaded.result.created
+    async with demo_pool.acquire() as conn:
         counties = await conn.fetch(
             "SELECT c.region, p.kind AS parent_kind FROM organisations c "
             "JOIN organisations p ON p.id = c.parent_id WHERE c.kind = 'county_centre'"
@@ -68,10 +106,12 @@ async def test_the_demo_has_every_party_the_design_names(pool: asyncpg.Pool) -> 
         assert all(credit_code.is_valid(code) for code in codes)
 
 
-async def test_the_printed_passwords_work_and_are_stored_only_hashed(pool: asyncpg.Pool) -> None:
+async def test_the_printed_passwords_work_and_are_stored_only_hashed(
+    loaded: Loaded, demo_pool: asyncpg.Pool
+) -> None:
     """Every printed password logs in; none appears in the database."""
-    async with pool.acquire() as conn:
-        result = await load_demo(conn, CONSOLE)
+    result = loaded.result
+    async with demo_pool.acquire() as conn:
         assert len(result.logins) == await count_rows(conn, "users")
         dump = str(await conn.fetch("SELECT * FROM users")) + str(
             await conn.fetch("SELECT entry FROM log_entries")
@@ -92,10 +132,10 @@ async def test_the_printed_passwords_work_and_are_stored_only_hashed(pool: async
             assert actor.roles == set(login.roles)
 
 
-async def test_a_second_load_changes_nothing(pool: asyncpg.Pool) -> None:
+async def test_a_second_load_changes_nothing(loaded: Loaded, demo_pool: asyncpg.Pool) -> None:
     """Idempotent: same rows, same log size, and it says so."""
-    async with pool.acquire() as conn:
-        assert (await load_demo(conn, CONSOLE)).created
+    assert loaded.result.created  # the first load, in the database this one cloned
+    async with demo_pool.acquire() as conn:
         before = [await count_rows(conn, t) for t in ("organisations", "users", "role_grants")]
         size = await log_size(conn)
         again = await load_demo(conn, CONSOLE)
@@ -144,13 +184,15 @@ def _head(path: Path) -> bytes:
     return path.read_bytes()[:200] if path.is_file() else b""
 
 
-async def test_reset_passwords_replaces_every_demo_password(pool: asyncpg.Pool) -> None:
+async def test_reset_passwords_replaces_every_demo_password(
+    loaded: Loaded, demo_pool: asyncpg.Pool
+) -> None:
     """A lost printout is recovered by new passwords; the old ones stop working."""
     from accounts.errors import CredentialsInvalid
     from web.accounts.demo import reset_passwords
 
-    async with pool.acquire() as conn:
-        first = await load_demo(conn, CONSOLE)
+    first = loaded.result
+    async with demo_pool.acquire() as conn:
         again = await reset_passwords(conn, CONSOLE)
         assert [x.username for x in again.logins] == [x.username for x in first.logins]
         old, new = first.logins[0], again.logins[0]

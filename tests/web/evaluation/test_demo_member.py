@@ -69,6 +69,7 @@ async def _to_qualification(conn: asyncpg.Connection, app: Starlette, session_id
         await live.apply(conn, room, session, who, Command(id=f"t{n}", type=kind, data=data))
 
 
+@pytest.mark.slow  # `etender demo` waits about 25 s for its bid deadline: run it early
 async def test_a_demo_member_scores_with_the_demos_key_files(
     database: CloneDatabase,
     app: Starlette,

@@ -1,0 +1,53 @@
+"""``etender``'s entry point: one command's run imports only the module adding it."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import subprocess
+import sys
+
+from web.cli.main import COMMAND_MODULES, COMMANDS, build_parser
+
+
+def _registered(module: str) -> list[str]:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command")
+    importlib.import_module(module).register(sub)
+    return list(sub.choices)
+
+
+def test_the_table_names_every_command_of_every_module() -> None:
+    """COMMANDS maps each top-level command to the module that adds it, and no other."""
+    added = {command: module for module in COMMAND_MODULES for command in _registered(module)}
+    assert added == COMMANDS
+
+
+def test_one_commands_parser_holds_that_command_only() -> None:
+    """A known command builds its module's parsers; anything else builds the whole tree."""
+    for command, module in COMMANDS.items():
+        sub = build_parser(command)._subparsers
+        assert sub is not None
+        [action] = [a for a in sub._group_actions if isinstance(a, argparse._SubParsersAction)]
+        assert list(action.choices) == _registered(module)
+    for other in (None, "-h", "--help", "no-such-command"):
+        whole = build_parser(other)._subparsers
+        assert whole is not None
+        [action] = [a for a in whole._group_actions if isinstance(a, argparse._SubParsersAction)]
+        assert set(action.choices) == set(COMMANDS)
+
+
+def test_a_client_command_does_not_load_the_server() -> None:
+    """`etender witness` in a fresh interpreter imports no web or database module."""
+    script = (
+        "import sys\n"
+        "from web.cli.main import main\n"
+        "try:\n    main(['witness', '--help'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'asyncpg', 'starlette',"
+        " 'uvicorn', 'reportlab', 'tender', 'evaluation'} or m.startswith('web.cli.demo')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
