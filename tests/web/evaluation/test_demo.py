@@ -9,6 +9,7 @@ import json
 import re
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -21,7 +22,7 @@ from signing.demo_ca import DemoCA
 from tender.lifecycle import load
 from tender.opening.publication import opening_record
 from tender.submission.receipts import RECEIPT_DIR
-from tests.conftest import CloneDatabase
+from tests.conftest import CloneDatabase, LiveServer
 from tests.conftest import database as empty_database
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import TEST_LOG
@@ -112,3 +113,47 @@ def test_etender_demo_prints_the_committees_logins(
     assert asyncio.run(_phase(database, session.group(1))) == "scheduled"
     key = tmp_path / "demo-client" / "keys" / "bidder1.key"
     assert key.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+async def test_the_centres_dashboard_draws_the_demos_data_in_chromium(
+    pool: asyncpg.Pool, pool_ca: DemoCA, tmp_path: Path, live_server: LiveServer, browser: Any
+) -> None:
+    """Issue 14, "Must show": the statistics dashboard in a real Chromium, its charts drawn
+    from what `etender demo` loads — the demo's works tender, its drawn experts by county."""
+    async with pool.acquire() as proxy:
+        conn: asyncpg.Connection = proxy  # type: ignore[assignment]
+        accounts = await accounts_demo.load_demo(conn, ConsoleOperator(name="test"))
+        experts = await load_pool_demo(conn, id_card_key=b"d" * 32, ca=pool_ca, log=TEST_LOG)
+        await load_demo(
+            conn, pool, data_dir=tmp_path / "data", ca=pool_ca, log=TEST_LOG,
+            experts=experts.identities,
+        )  # fmt: skip
+        drawn = await conn.fetchval("SELECT count(*) FROM evaluation_members")
+    password = next(x.password for x in accounts.logins if x.username == "centre.staff")
+    context = await browser.new_context()
+    page = await context.new_page()
+    try:
+        await page.goto(f"{live_server.url}/login")
+        await page.fill("#username", "centre.staff")
+        await page.fill("#password", password)
+        await page.click("button[type=submit]")
+        await page.wait_for_url(f"{live_server.url}/home")
+        await page.click("a[href='/supervision/statistics']")  # the centre's home links it
+        await page.wait_for_selector("section[data-chart='volume-category'] svg")
+        assert await page.locator("section.chart-panel svg").count() == 7
+        volumes = dict(await _bars(page, "volume-category"))
+        assert volumes["工程"] == "1"  # the demo's one works tender
+        usage = await _bars(page, "expert-usage")
+        assert sum(int(value) for _, value in usage) == drawn  # every seated expert, by county
+    finally:
+        await context.close()
+
+
+async def _bars(page: Any, chart: str) -> list[tuple[str, str]]:
+    found = await page.eval_on_selector_all(
+        f"section[data-chart='{chart}'] svg rect.bar",
+        "els => els.map(e => [e.getAttribute('data-label'), e.getAttribute('data-value')])",
+    )
+    return [(label, value) for label, value in found]
