@@ -173,6 +173,13 @@ async def _log(
             raise ArchiveLogUncovered("the log is being checkpointed: build again in a moment")
         await audit.sign_new_checkpoint(conn, ctx.log)
         checkpoints = await _signed_checkpoints(conn, min(entries), ctx)
+    if not checkpoints or checkpoints[-1].size <= max(entries):
+        # The newest checkpoint covering them is another key's (a key being rotated):
+        # none of this key's can be signed at that size. Refused, never a half package.
+        raise ArchiveLogUncovered(
+            "no checkpoint of the log key covers the tender's entries yet: build again once "
+            "the next checkpoint is signed"
+        )
     sizes = [c.size for c in checkpoints]
     chosen = sorted({checkpoint_for(i, sizes) for i in entries} | {sizes[-1]})
     kept = [c for c in checkpoints if c.size in chosen]

@@ -101,13 +101,17 @@ async def respond_to_record(conn: asyncpg.Connection, template: Template) -> Non
     await respond(conn, second.actor, tender.id, "1", objection="唱标记录有误", opening=opening)
 
 
-async def archive_opened_lot(conn: asyncpg.Connection, template: Template) -> service.Archive:
-    """Respond to the record, cosign, end the tender (failed), build its package."""
+async def archive_opened_lot(
+    conn: asyncpg.Connection, template: Template, log: audit.LogIdentity = LOG
+) -> service.Archive:
+    """Respond to the record, cosign, end the tender (failed), build its package.
+    ``log``: the log key of the app serving the test, when one runs (its checkpoint job
+    signs with that key, and the package's checkpoints must be that key's)."""
     tender = template.scenario.tender
     await respond_to_record(conn, template)
     await witness_cosigns(conn)
     await lifecycle.change_status(conn, tender.id, TenderStatus.FAILED, reason="测试：流标")
-    return await service.build(conn, tender.id, archiving(template))
+    return await service.build(conn, tender.id, dataclasses.replace(archiving(template), log=log))
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from uuid import UUID
@@ -9,19 +10,32 @@ from uuid import UUID
 import asyncpg
 import pytest
 
+from audit import service as audit
 from signing.archive.errors import ArchiveInvalid
 from signing.archive.package import parse_manifest, read_package
 from signing.archive.supplement import verify_supplement
 from signing.archive.verify import verify_package
+from signing.log.checkpoint import generate_private_key
+from signing.log.note import Ed25519Signer
+from tender import lifecycle
 from tender.archive import service
 from tender.archive.errors import (
     ArchiveExists,
+    ArchiveLogUncovered,
     ArchiveNotEnded,
     ArchiveNotFound,
     ArchiveSupplementUnchanged,
 )
+from tender.model import TenderStatus
 from tests.evaluation.template import Template
-from tests.tender.archive.kit import Archived, archive_opened_lot, archiving
+from tests.tender.archive.kit import (
+    LOG,
+    Archived,
+    archive_opened_lot,
+    archiving,
+    respond_to_record,
+    witness_cosigns,
+)
 
 
 def test_a_fresh_archive_of_a_real_tender_verifies(archived: Archived) -> None:
@@ -166,3 +180,23 @@ def test_the_bidders_confirmation_and_objection_of_the_record_are_archived(
         [("confirm", confirms[0].signature, None), ("object", None, "唱标记录有误")],
         key=lambda r: [x["kind"] for x in listed].index(r[0]),
     )
+
+
+async def test_entries_covered_only_by_another_keys_checkpoint_are_refused_not_a_500(
+    conn: asyncpg.Connection, evaluation_template: Template
+) -> None:
+    """The newest checkpoint is another key's (a key being rotated, or a second process
+    with its own key): none of this key's can be signed at its size, so the build says
+    so (tender_archive_log_uncovered) and stores nothing — it raised a bare ValueError."""
+    tender = evaluation_template.scenario.tender
+    await respond_to_record(conn, evaluation_template)
+    await witness_cosigns(conn)
+    await lifecycle.change_status(conn, tender.id, TenderStatus.FAILED, reason="测试：流标")
+    await audit.sign_new_checkpoint(conn, LOG)  # the other key covers everything
+    signer = Ed25519Signer(name="etender.test/rotated", private_key=generate_private_key())
+    rotated = audit.LogIdentity(origin=signer.name, signer=signer)
+    with pytest.raises(ArchiveLogUncovered):
+        await service.build(
+            conn, tender.id, dataclasses.replace(archiving(evaluation_template), log=rotated)
+        )
+    assert await conn.fetchval("SELECT count(*) FROM tender_archives") == 0

@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from starlette.applications import Starlette
 
 from signing.archive.package import read_package
 from signing.archive.verify import verify_package
@@ -22,6 +23,7 @@ from tests.evaluation.kit import MAIN_VENUE, SessionWorld, Template, send
 from tests.tender.archive.kit import archive_opened_lot
 from tests.web.evaluation.desk.browser import signed_in
 from tests.web.evaluation.kit import key_to_import, supervisor_identity
+from web.services import services
 
 ON_OPENING = "开标准时进行，技术标全部解密成功。"
 ON_TENDER = "抽查代理机构项目档案，资料齐全。"
@@ -52,6 +54,7 @@ async def test_a_supervisor_watches_the_opening_and_the_session_files_a_record_a
     conn: asyncpg.Connection,
     w: SessionWorld,
     live_server: LiveServer,
+    app: Starlette,
     evaluation_template: Template,
     tmp_path: Path,
 ) -> None:
@@ -106,7 +109,8 @@ async def test_a_supervisor_watches_the_opening_and_the_session_files_a_record_a
     )  # fmt: skip
 
     # The archive: the tender ends, its package holds both records where attached.
-    built = await archive_opened_lot(conn, evaluation_template)
+    # With the serving app's log key: its checkpoint job signs the log meanwhile.
+    built = await archive_opened_lot(conn, evaluation_template, services(app).log_identity)
     verified = verify_package(built.package)
     members = read_package(built.package)
     session_path = f"evaluation/lot-1-{w.state.attempt:02d}/supervision/{rows[1]['id']}.json"
