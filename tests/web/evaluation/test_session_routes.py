@@ -5,6 +5,7 @@ request refused with a stable code before anything is written."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -18,6 +19,15 @@ from tender.lifecycle import load
 from tests.evaluation.kit import MAIN_VENUE, SessionWorld, Template, footprint, tenderer_user
 from tests.web.evaluation.http import code, get, login
 from tests.web.evaluation.kit import ASSISTING, counts, in_qualification
+from web.settings import Settings
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """No background jobs: this module counts every row the platform writes, and a job
+    ticking on its own clock (a tender alert on the template's lot, CI stop 21) raced
+    the count. A test of a job calls the job itself."""
+    return dataclasses.replace(settings, run_background=False)
 
 
 def _schedule_body(template: Template, **changes: Any) -> dict[str, Any]:
