@@ -10,7 +10,9 @@ its own texts and passes its ``translate``; the rest is here, once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import jinja2
@@ -27,15 +29,44 @@ from web.http import SECURITY_HEADERS
 Translate = Callable[..., str]
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Issue 15 item 4: every time a page shows is Beijing time and says so, in the page's
+# language (a bidder abroad must not read a deadline in its own zone unlabelled).
+BEIJING_LABEL: Mapping[str, str] = {"zh-CN": "（北京时间）", "en": " (Beijing time)"}
+
+
+def beijing_text(moment: datetime | None, lang: str, *, seconds: bool = False) -> str:
+    """``2026-12-07 16:30（北京时间）``; "—" for no moment. A naive moment is refused:
+    it would be read in whatever zone the server runs in."""
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        raise ValueError("a naive datetime has no zone to show in Beijing time")
+    shown = moment.astimezone(SHANGHAI).strftime(
+        "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    )
+    return shown + BEIJING_LABEL.get(lang, BEIJING_LABEL["zh-CN"])
+
+
+@jinja2.pass_context
+def _beijing_filter(
+    context: jinja2.runtime.Context, moment: datetime | None, seconds: bool = False
+) -> str:
+    return beijing_text(moment, str(context.get("lang", i18n.DEFAULT_LANG)), seconds=seconds)
+
+
 def environment() -> jinja2.Environment:
-    """A template environment over web/templates: escaping on, unknown names an error."""
-    return jinja2.Environment(
+    """A template environment over web/templates: escaping on, unknown names an error,
+    and ``{{ moment | beijing }}`` (``beijing(seconds=True)``) for every time shown."""
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("web", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["beijing"] = _beijing_filter
+    return env
 
 
 ENV = environment()

@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import asyncpg
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -49,6 +48,7 @@ from web.db.database import acquire
 from web.disclosure import pages as disclosure_pages
 from web.errors import CsrfTokenInvalid, RequestInvalid, WebError
 from web.http import SECURITY_HEADERS, read_body
+from web.pages import environment
 from web.services import services
 
 # The refusals the login page explains, by code (its message keys); any other reads as
@@ -136,13 +136,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     ),
 }
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_ENV = environment()
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -26,6 +25,7 @@ from web.errormap import status_for
 from web.errors import RequestInvalid, WebError
 from web.expert_pool import i18n as i18n_expert_pool
 from web.http import SECURITY_HEADERS
+from web.pages import environment
 from web.services import services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,13 +37,7 @@ ENTROPY_JS = Path(__file__).parents[1] / "templates" / "expert_pool" / "entropy.
 Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_ENV = environment()
 
 
 def _local(moment: datetime | None) -> str:

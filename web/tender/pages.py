@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 import asyncpg
-import jinja2
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -39,6 +38,7 @@ from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import WebError
 from web.http import SECURITY_HEADERS, refuse_nul_fields
+from web.pages import environment
 from web.pdf.tender_notice import local, yuan
 from web.services import services
 from web.supervision.credit.gate import CreditError, Gate, refuse_blacklisted_bidder
@@ -57,13 +57,7 @@ from web.tender.forms import (
 Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 UPLOAD_CHUNK = 256 * 1024
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_ENV = environment()
 _ENV.filters["local"] = local
 _ENV.filters["yuan"] = yuan
 _ENV.filters["local_input"] = local_input

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -23,17 +22,12 @@ from web import i18n
 from web.auth import current_actor
 from web.db.database import acquire
 from web.http import SECURITY_HEADERS
+from web.pages import environment
 from web.pdf.tender_notice import local, yuan
 from web.services import services
 from web.tender.results import i18n as i18n_results
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("web", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_ENV = environment()
 _ENV.filters["local"] = local
 _ENV.filters["yuan"] = yuan
 
