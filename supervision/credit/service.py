@@ -148,6 +148,12 @@ async def record_violation(
     if not kind.replace("_", "").isalpha() or not kind.islower():
         raise CreditInputInvalid("kind is lower-case letters and _", details={"field": "kind"})
     description = text("description", description, most=2000)
+    if require_aware(found_at) > require_aware(now):
+        # A finding is a fact already established: one dated in the future would count
+        # against the party's credit before it happened (and outlive its window).
+        raise CreditInputInvalid(
+            "a violation cannot be found in the future", details={"field": "found_at"}
+        )
     async with conn.transaction():
         await require_party(conn, organisation_id)
         found = await queries.insert_violation(

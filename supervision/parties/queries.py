@@ -28,9 +28,11 @@ SELECT {_PARTY} FROM organisations WHERE id = $1 AND kind = ANY($2::text[])
 SELECT_PARTY_BY_CODE = f"""
 SELECT {_PARTY} FROM organisations WHERE credit_code = $1 AND kind = ANY($2::text[])
 """  # noqa: S608
+# The search is a plain substring (strpos), never a LIKE pattern: "%" or "_" typed into
+# the search box match themselves, not every name.
 SELECT_PARTIES = f"""
 SELECT {_PARTY} FROM organisations WHERE kind = ANY($1::text[])
-  AND ($2 = '' OR name ILIKE '%' || $2 || '%' OR credit_code = upper($2))
+  AND ($2 = '' OR strpos(lower(name), lower($2)) > 0 OR credit_code = upper($2))
 ORDER BY name, id LIMIT $3
 """  # noqa: S608
 

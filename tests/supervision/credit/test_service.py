@@ -11,6 +11,7 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
+from supervision.credit import records
 from supervision.credit import service as credit
 from supervision.credit.errors import (
     CreditAppealDecided,
@@ -19,6 +20,7 @@ from supervision.credit.errors import (
     CreditEntryBasisMissing,
     CreditEntryExists,
     CreditEntryTermInvalid,
+    CreditInputInvalid,
     PartyBlacklisted,
     SanctionFindingMissing,
     ViolationFindingMissing,
@@ -235,3 +237,28 @@ async def test_an_authoritys_entry_on_a_registered_partys_code_is_that_partys(
     assert (entry.organisation_id, entry.credit_code) == (party.id, party.credit_code)
     appeal = await credit.file_appeal(conn, world.bidders[1], entry.id, "已移出名单", now)
     assert appeal.entry_id == entry.id
+
+
+async def test_a_violation_found_in_the_future_is_refused_and_nothing_is_written(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    before, now = await _counts(conn), await database_now(conn)
+    with pytest.raises(CreditInputInvalid) as refused:
+        await credit.record_violation(
+            conn, world.supervisor, organisation_id=world.bidder_orgs[0].id,
+            kind="collusion", description="串通", finding_source="inspection",
+            finding_ref="检查〔2026〕1号", found_at=now + dt.timedelta(days=1), now=now,
+        )  # fmt: skip
+    assert refused.value.details == {"field": "found_at"}
+    assert await _counts(conn) == before
+
+
+async def test_the_party_search_is_a_plain_substring_not_a_like_pattern(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """ "%" and "_" match themselves: typing them lists no one, a name part finds its party."""
+    for pattern in ("%", "_", "%%"):
+        assert await records.registry(conn, world.supervisor, search=pattern) == []
+    name = world.bidder_orgs[0].name
+    found = await records.registry(conn, world.supervisor, search=name[1:4])
+    assert world.bidder_orgs[0].id in {p.id for p in found}
