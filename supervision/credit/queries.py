@@ -223,6 +223,14 @@ DECIDE_APPEAL = f"""
 UPDATE credit_appeals SET decision = $2, reasons = $3, decided_by = $4, decided_at = $5
 WHERE id = $1 RETURNING {_APPEAL}
 """  # noqa: S608
+# Counts a refusal; ``first`` says whether it is the day's first (the one logged).
+COUNT_REFUSAL = """
+INSERT INTO credit_refusals (entry_id, action, actor_id, day, last_at)
+VALUES ($1, $2, $3, ($4::timestamptz AT TIME ZONE 'Asia/Shanghai')::date, $4)
+ON CONFLICT ON CONSTRAINT credit_refusals_one_per_day
+DO UPDATE SET attempts = credit_refusals.attempts + 1, last_at = EXCLUDED.last_at
+RETURNING attempts = 1 AS first
+"""
 LOCK_ENTRY = "SELECT id FROM credit_list_entries WHERE id = $1 FOR UPDATE"
 
 
@@ -299,3 +307,11 @@ async def count_facts(
         await conn.fetchval(COUNT_COMPLAINTS_UPHELD, organisation_id, since)
     )
     return facts
+
+
+async def count_refusal(
+    conn: asyncpg.Connection, entry_id: UUID, action: str, actor_id: UUID | None, at: datetime
+) -> bool:
+    """Count a refusal of the entry's party; True for the first of its Beijing day."""
+    first: bool = await conn.fetchval(COUNT_REFUSAL, entry_id, action, actor_id, at)
+    return first

@@ -67,7 +67,7 @@ async def require_not_blacklisted(
     and the entry it rests on; the refusal is logged (and commits) first."""
     found = blocking(await queries.entries_of(conn, organisation_id), require_aware(now))
     if found is not None:
-        await _refuse(conn, found, Gate(action), actor, role)
+        await _refuse(conn, found, Gate(action), actor, role, require_aware(now))
 
 
 async def require_code_not_blacklisted(
@@ -87,7 +87,7 @@ async def require_code_not_blacklisted(
         return  # not a credit code: the registration refuses it itself
     found = blocking(await queries.entries_by_code(conn, code), require_aware(now))
     if found is not None:
-        await _refuse(conn, found, Gate(action), actor, role)
+        await _refuse(conn, found, Gate(action), actor, role, require_aware(now))
 
 
 async def _refuse(
@@ -95,7 +95,8 @@ async def _refuse(
     entry: ListEntry,
     action: Gate,
     actor: Actor | None,
-    role: str = "party",
+    role: str,
+    now: datetime,
 ) -> None:
     # The tender a refused download or bid was for is not logged: who means to bid stays
     # secret until the deadline (DESIGN.md, "Transparency log").
@@ -106,10 +107,14 @@ async def _refuse(
         "credit_code": entry.credit_code,
     }
     async with conn.transaction():
-        await journal.append(
-            conn, CreditEvent.REFUSED, actor=actor, role=role,
-            subject=("credit_list_entry", str(entry.id)), data=data,
-        )  # fmt: skip
+        # Logged once per (entry, action, actor, Beijing day), counted every time: a
+        # party retrying in a loop must not grow the transparency log without bound.
+        actor_id = actor.user_id if actor is not None else None
+        if await queries.count_refusal(conn, entry.id, str(action), actor_id, now):
+            await journal.append(
+                conn, CreditEvent.REFUSED, actor=actor, role=role,
+                subject=("credit_list_entry", str(entry.id)), data=data,
+            )  # fmt: skip
     raise PartyBlacklisted(
         f"the party is on the black list until {entry.ends_at.date().isoformat()}"
         f" (entry {entry.id}): {entry.basis}",

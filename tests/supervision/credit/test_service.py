@@ -262,3 +262,28 @@ async def test_the_party_search_is_a_plain_substring_not_a_like_pattern(
     name = world.bidder_orgs[0].name
     found = await records.registry(conn, world.supervisor, search=name[1:4])
     assert world.bidder_orgs[0].id in {p.id for p in found}
+
+
+async def test_a_refused_party_retrying_is_logged_once_a_day_and_counted_every_time(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """The log grows by one entry per (entry, action, actor, Beijing day), not per try."""
+    party, bidder = world.bidder_orgs[0].id, world.bidders[0]
+    entry = await blacklist(conn, world.supervisor, party)
+    now = await database_now(conn)
+    tries = [
+        (Gate.SUBMIT_BID, now), (Gate.SUBMIT_BID, now), (Gate.SUBMIT_BID, now),
+        (Gate.DOWNLOAD_DOCUMENTS, now), (Gate.SUBMIT_BID, now + dt.timedelta(days=1)),
+    ]  # fmt: skip
+    for action, at in tries:
+        with pytest.raises(PartyBlacklisted):
+            await credit.require_not_blacklisted(conn, party, action, at, actor=bidder)
+    logged_actions = [e["data"]["action"] for e in await logged(conn, "credit.blacklisted_refused")]
+    assert logged_actions == ["submit_bid", "download_documents", "submit_bid"]
+    attempts = await conn.fetch(
+        "SELECT action, attempts FROM credit_refusals WHERE entry_id = $1 ORDER BY day, action",
+        entry.id,
+    )
+    assert [(r["action"], r["attempts"]) for r in attempts] == [
+        ("download_documents", 1), ("submit_bid", 3), ("submit_bid", 1),
+    ]  # fmt: skip
