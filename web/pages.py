@@ -23,7 +23,7 @@ from accounts.errors import Unauthenticated
 from accounts.model import Actor
 from web import i18n
 from web.auth import csrf_token_for, current_actor, session_token
-from web.http import SECURITY_HEADERS
+from web.http import SECURITY_HEADERS, request_id_of
 
 # (language, key, parameters) → the text in that language.
 Translate = Callable[..., str]
@@ -90,6 +90,8 @@ def render(
         languages=i18n.LANGUAGES,
         path=request.url.path,
         csrf_token=csrf_token_for(token) if token else None,
+        # What a person quotes to support when a page shows an error (issue 15 item 4).
+        request_id=request_id_of(request),
         **context,
     )
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)

@@ -1,0 +1,80 @@
+"""Errors as pages for a browser, JSON for everything else (issue 15, item 4).
+
+A person who follows a dead link or meets a server fault gets a page in the page's
+language, with the message written for people (web/errortext/), the code small for
+support and the request id to quote; the API (every path under ``/api/``) and any
+client that does not ask for HTML keep the one documented error body (docs/api-errors.md,
+web/http.py). The 500 page says nothing of the fault: its cause is in the log under the
+same request id.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from web import errortext, i18n
+from web.errormap import status_for
+from web.http import error_detail, error_headers, error_response
+from web.pages import render
+
+API_PREFIX = "/api/"
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+# The heading of the page by status; any other status is "something went wrong".
+HEADINGS = {
+    401: "errorpage.heading.401",
+    403: "errorpage.heading.403",
+    404: "errorpage.heading.404",
+    405: "errorpage.heading.405",
+}
+
+
+def wants_html(request: Request) -> bool:
+    """A browser's navigation: ``Accept`` names HTML (with a q above 0) and the path is
+    not the API's. ``fetch`` from a page's script sends ``*/*`` and so gets JSON."""
+    path = request.url.path
+    if path == API_PREFIX.rstrip("/") or path.startswith(API_PREFIX):
+        return False
+    for item in request.headers.get("accept", "").split(","):
+        media, *params = (p.strip().lower() for p in item.split(";"))
+        if media in HTML_TYPES and not any(p.replace(" ", "") in ("q=0", "q=0.0") for p in params):
+            return True
+    return False
+
+
+def heading_key(status: int) -> str:
+    """The i18n key of the page's heading for ``status``."""
+    if status >= 500:
+        return "errorpage.heading.500"
+    return HEADINGS.get(status, "error.title")
+
+
+def error_page(request: Request, code: str, status: int, *, message: str | None = None) -> Response:
+    """The site's error page for ``code`` (its message in the page's language unless
+    ``message`` gives one already translated)."""
+    lang = i18n.negotiate(request)
+    return render(
+        request,
+        "error.html",
+        i18n.translate,
+        {
+            "actor": getattr(request.state, "actor", None),
+            "status": status,
+            "code": code,
+            "heading": i18n.translate(lang, heading_key(status)),
+            "message": message if message is not None else errortext.text(code, lang),
+        },
+        status=status,
+    )
+
+
+def error_answer(request: Request, exc: Exception) -> Response:
+    """Any failure: a page for a browser, the one error body for the rest."""
+    if not wants_html(request):
+        return error_response(request, exc)
+    status = status_for(exc)
+    detail = error_detail(request, exc)  # logs a fault not raised on purpose
+    response = error_page(request, detail.code, status)
+    response.headers.update(error_headers(status, detail.details))
+    return response
