@@ -10,13 +10,15 @@ same request id.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from web import errortext, i18n
 from web.errormap import status_for
 from web.http import error_detail, error_headers, error_response
-from web.pages import render
+from web.pages import beijing_text, render
 
 API_PREFIX = "/api/"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -28,6 +30,33 @@ HEADINGS = {
     404: "errorpage.heading.404",
     405: "errorpage.heading.405",
 }
+
+
+# What of an error's ``details`` a person needs to act on, in the page's language: a
+# black-list refusal's basis and term (Reg. 71: the party learns why and until when).
+FACT_LABELS = {
+    "basis": {"zh-CN": "依据：", "en": "Basis: "},
+    "ends_at": {"zh-CN": "期限至：", "en": "Until: "},
+}
+
+
+def facts(details: object, lang: str) -> list[tuple[str, str]]:
+    """(label, value) of the details a page shows under an error's message; times in
+    Beijing time with their label. Anything else of the details stays in the API body."""
+    if not isinstance(details, dict):
+        return []
+    shown: list[tuple[str, str]] = []
+    for key, labels in FACT_LABELS.items():
+        value = details.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        if key.endswith("_at"):
+            try:
+                value = beijing_text(datetime.fromisoformat(value), lang)
+            except ValueError:
+                continue
+        shown.append((labels.get(lang, labels["zh-CN"]), value))
+    return shown
 
 
 def wants_html(request: Request) -> bool:
