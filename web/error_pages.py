@@ -13,10 +13,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from web import errortext, i18n
 from web.errormap import status_for
+from web.errors import NotFound
 from web.http import error_detail, error_headers, error_response
 from web.pages import beijing_text, render
 
@@ -107,3 +109,21 @@ def error_answer(request: Request, exc: Exception) -> Response:
     response = error_page(request, detail.code, status)
     response.headers.update(error_headers(status, detail.details))
     return response
+
+
+async def texts_json(request: Request) -> Response:
+    """``GET /errortext/{lang}.json``: every code's message in ``lang``, for a page's
+    script to show a refusal of the API in the page's language (web/static/js/
+    errortext.js). Public and the same for everyone, so a browser may keep it an hour."""
+    lang = request.path_params["lang"]
+    if lang not in errortext.LANGS:
+        raise NotFound(f"no error texts in the language {lang[:20]!r}")
+    return JSONResponse(
+        errortext.table(lang),
+        headers={"Cache-Control": "public, max-age=3600", "Content-Language": lang},
+    )
+
+
+def routes() -> list[BaseRoute]:
+    """The error texts for pages' scripts."""
+    return [Route("/errortext/{lang}.json", texts_json, methods=["GET"])]

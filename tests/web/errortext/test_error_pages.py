@@ -88,3 +88,12 @@ async def test_a_browser_gets_a_500_page_that_leaks_nothing_but_the_request_id(
     assert api.status_code == 500
     assert api.json()["error"]["code"] == "internal_error"
     assert SECRET not in api.text
+
+
+async def test_pages_scripts_get_the_catalogue_in_each_language(client: httpx.AsyncClient) -> None:
+    for lang in errortext.LANGS:
+        answer = await client.get(f"/errortext/{lang}.json")
+        assert answer.status_code == 200
+        assert answer.json() == dict(errortext.table(lang))
+        assert answer.headers["cache-control"] == "public, max-age=3600"
+    assert (await client.get("/errortext/fr.json")).status_code == 404
