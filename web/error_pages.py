@@ -10,8 +10,10 @@ same request id.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -19,8 +21,10 @@ from starlette.routing import BaseRoute, Route
 from web import errortext, i18n
 from web.errormap import status_for
 from web.errors import NotFound
-from web.http import error_detail, error_headers, error_response
+from web.http import JSON_TYPE, ErrorBody, error_detail, error_headers, error_response
 from web.pages import beijing_text, render
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -106,8 +110,14 @@ def error_answer(request: Request, exc: Exception) -> Response:
         return error_response(request, exc)
     status = status_for(exc)
     detail = error_detail(request, exc)  # logs a fault not raised on purpose
-    response = error_page(request, detail.code, status)
-    response.headers.update(error_headers(status, detail.details))
+    headers = error_headers(status, detail.details)
+    try:
+        response = error_page(request, detail.code, status)
+    except Exception:  # the page itself failed: the one error body still answers
+        log.exception("http.error_page_failed", extra={"request_id": detail.request_id})
+        body = msgspec.json.encode(ErrorBody(error=detail))
+        return Response(body, status, headers=headers, media_type=JSON_TYPE)
+    response.headers.update(headers)
     return response
 
 
