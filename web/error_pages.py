@@ -94,7 +94,8 @@ def error_page(request: Request, code: str, status: int, *, message: str | None 
         "error.html",
         i18n.translate,
         {
-            "actor": getattr(request.state, "actor", None),
+            # Who is signed in, if the failing handler got as far as knowing (web/auth.py).
+            "actor": (request.scope.get("state") or {}).get("actor"),
             "status": status,
             "code": code,
             "heading": i18n.translate(lang, heading_key(status)),
