@@ -90,7 +90,6 @@ def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
                     status_for(refused),
                     actor=actor,
                     code=refused.code,
-                    message=refused.message,
                 )
 
     endpoint.__name__ = handler.__name__

@@ -107,7 +107,6 @@ def _refused(request: Request, actor: Actor | None, error: Exception) -> Respons
         status_for(error),
         actor=actor,
         code=code,
-        message=getattr(error, "message", str(error)),
         facts=error_pages.facts(details, i18n.negotiate(request)),
         violations=violations,
         back=request.headers.get("referer", "/tenders"),

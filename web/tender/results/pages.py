@@ -69,7 +69,7 @@ async def results_page(request: Request) -> Response:
         except TenderNotFound as missing:
             return _render(
                 request, "error.html", 404, actor=actor, code=missing.code,
-                message=missing.message, violations=[], back="/tenders",
+                violations=[], back="/tenders",
             )  # fmt: skip
     return _render(
         request, "results.html", 200, actor=actor, tender=tender, tender_id=which,
