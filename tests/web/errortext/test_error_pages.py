@@ -3,7 +3,10 @@ scripts (issue 15, item 4: "404 is raw JSON")."""
 
 from __future__ import annotations
 
+import logging
+
 import httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -72,10 +75,15 @@ async def test_a_browser_gets_a_405_page_that_still_says_what_is_allowed(
 
 
 async def test_a_browser_gets_a_500_page_that_leaks_nothing_but_the_request_id(
-    app: Starlette, client: httpx.AsyncClient
+    app: Starlette, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     _add_faulty_routes(app)
-    answer = await client.get("/faulty-page", headers=BROWSER)
+    with caplog.at_level(logging.ERROR, logger="web.http"):
+        answer = await client.get("/faulty-page", headers=BROWSER)
+    # The cause is in the log, under the request id the page shows.
+    logged = [r for r in caplog.records if r.getMessage() == "http.internal_error"]
+    assert [getattr(r, "request_id", None) for r in logged] == [answer.headers["x-request-id"]]
+    assert logged[0].exc_info is not None
     assert answer.status_code == 500
     assert answer.headers["content-type"].startswith("text/html")
     assert "服务暂时出错" in answer.text

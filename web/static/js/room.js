@@ -52,8 +52,9 @@ async function send(type, data) {
 function fail(error) {
   const box = $("error");
   box.textContent = T("error", {
-    // The page's language (issue 15): the catalogue's words for a server refusal.
-    message: refusalText(error, (error && error.message) || String(error)),
+    // The page's language (issue 15): the catalogue's words for a server refusal; a
+    // refusal the page made itself (``local``) is in the page's words already.
+    message: error && error.local ? error.message : refusalText(error, (error && error.message) || String(error)),
     code: (error && error.code) || "error",
   });
   box.dataset.code = (error && error.code) || "error";
