@@ -65,3 +65,13 @@ def test_a_subclass_newer_than_the_catalogue_reads_as_its_family_error() -> None
 
     assert errortext.text_for(Newer("x"), "en") == errortext.text("not_found", "en")
     assert errortext.text_for(ValueError("x"), "en") == errortext.GENERIC["en"]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_message_is_a_finished_sentence_in_its_own_script(code: str) -> None:
+    """A page puts the message after its own words ("操作未完成：…"): each is a whole
+    sentence, English in ASCII, Chinese with its own full stop."""
+    zh, en = errortext.MESSAGES[code]["zh-CN"], errortext.MESSAGES[code]["en"]
+    assert en.isascii(), f"{code}: {en!r}"
+    assert en.endswith((".", ")")), f"{code}: {en!r}"
+    assert zh.endswith(("。", "）")), f"{code}: {zh!r}"
