@@ -24,15 +24,10 @@ from evaluation.room.session import EvaluationRoom
 from live.kinds import registry
 from tender.opening.session import OpeningHall
 from web import background, features, jsbundle
+from web.error_pages import error_answer
 from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
-from web.http import (
-    JSON_TYPE,
-    ErrorBody,
-    ErrorDetail,
-    RefuseNul,
-    error_response,
-)
+from web.http import JSON_TYPE, ErrorBody, ErrorDetail, RefuseNul
 from web.metrics import Metrics
 from web.services import build_services, services
 from web.settings import Settings
@@ -79,7 +74,7 @@ class RequestContextMiddleware:
         except Exception as exc:
             if scope["type"] != "http" or response_started:
                 raise
-            response = error_response(Request(scope), exc)
+            response = error_answer(Request(scope), exc)
             await response(scope, receive, send_wrapper)
         finally:
             if scope["type"] == "http":
@@ -162,17 +157,18 @@ def allowed_methods(request: Request) -> list[str]:
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:
-    """Starlette's own 404/405 in the one error body; a 405 says what is allowed."""
+    """Starlette's own 404/405 in the one error body (a page for a browser,
+    web/error_pages.py); a 405 says what is allowed."""
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
         allowed = allowed_methods(request)
         refused = MethodNotAllowed(
             f"{request.method} is not allowed here", details={"allowed": allowed}
         )
-        response = error_response(request, refused)
+        response = error_answer(request, refused)
         response.headers["Allow"] = ", ".join(allowed)
         return response
-    return error_response(request, NotFound(f"no such resource: {request.url.path}"))
+    return error_answer(request, NotFound(f"no such resource: {request.url.path}"))
 
 
 def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlette:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from web import jsbundle_routes
+from web import error_pages, jsbundle_routes
 from web.accounts import keys_page
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
@@ -128,6 +128,7 @@ def page_routes() -> list[BaseRoute]:
         *credit_pages.routes(),
         *supervision_alert_pages.routes(),
         *supervision_record_pages.routes(),
+        *error_pages.routes(),
     ]
 
 

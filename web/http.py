@@ -300,24 +300,35 @@ def request_id_of(conn: HTTPConnection) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def error_response(request: Request, exc: Exception) -> Response:
-    """The one error body for every failure, with the status the error map gives."""
+def error_detail(request: Request, exc: Exception) -> ErrorDetail:
+    """What a failure says: its code, message and details, and the request id; anything
+    not raised on purpose is logged here and says only ``internal_error``."""
     request_id = request_id_of(request)
-    status = status_for(exc)
     if isinstance(exc, EtenderError):
         code, message, details = exc.code, exc.message or str(exc), exc.details
     else:
         code, details = WebError.code, None
         message = "an internal error occurred; quote the request id when reporting it"
         log.exception("http.internal_error", extra={"request_id": request_id})
-    body = ErrorBody(
-        error=ErrorDetail(code=code, message=message, details=details, request_id=request_id)
-    )
+    return ErrorDetail(code=code, message=message, details=details, request_id=request_id)
+
+
+def error_headers(status: int, details: object) -> dict[str, str]:
+    """The headers an error answer carries whatever its media type."""
     # The request-id header itself is added by the middleware on every response.
     headers = {"WWW-Authenticate": 'Bearer realm="etender"'} if status == 401 else {}
     if isinstance(details, dict) and isinstance(details.get("retry_after_seconds"), int):
         headers["Retry-After"] = str(details["retry_after_seconds"])  # RFC 9110 §10.2.3
-    return Response(msgspec.json.encode(body), status, headers=headers, media_type=JSON_TYPE)
+    return headers
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    """The one error body for every failure, with the status the error map gives."""
+    status = status_for(exc)
+    detail = error_detail(request, exc)
+    headers = error_headers(status, detail.details)
+    body = msgspec.json.encode(ErrorBody(error=detail))
+    return Response(body, status, headers=headers, media_type=JSON_TYPE)
 
 
 def plain_json(status: int, body: dict[str, Any]) -> JSONResponse:

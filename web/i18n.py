@@ -89,6 +89,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "each time.",
     ),
     "error.title": ("出错了", "Something went wrong"),
+    "errorpage.heading.401": ("请先登录", "Please sign in"),
+    "errorpage.heading.403": ("没有权限", "Not allowed"),
+    "errorpage.heading.404": ("找不到页面", "Page not found"),
+    "errorpage.heading.405": ("无法以这种方式访问", "Not available this way"),
+    "errorpage.heading.500": ("服务暂时出错", "Something went wrong on our side"),
+    "errorpage.code": ("错误代码", "Error code"),
+    "errorpage.request_id": ("请求编号", "Request id"),
     "error.credentials_invalid": ("用户名或密码错误。", "The username or password is wrong."),
     "error.login_throttled": (
         "该用户名在您所在网络地址的密码错误次数过多，请稍候再试。",

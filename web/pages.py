@@ -21,9 +21,9 @@ from starlette.responses import HTMLResponse
 
 from accounts.errors import Unauthenticated
 from accounts.model import Actor
-from web import i18n
+from web import errortext, i18n
 from web.auth import csrf_token_for, current_actor, session_token
-from web.http import SECURITY_HEADERS
+from web.http import SECURITY_HEADERS, request_id_of
 
 # (language, key, parameters) → the text in that language.
 Translate = Callable[..., str]
@@ -55,9 +55,15 @@ def _beijing_filter(
     return beijing_text(moment, str(context.get("lang", i18n.DEFAULT_LANG)), seconds=seconds)
 
 
+@jinja2.pass_context
+def _errortext_filter(context: jinja2.runtime.Context, code: str | None) -> str:
+    return errortext.text(code, str(context.get("lang", i18n.DEFAULT_LANG)))
+
+
 def environment() -> jinja2.Environment:
     """A template environment over web/templates: escaping on, unknown names an error,
-    and ``{{ moment | beijing }}`` (``beijing(seconds=True)``) for every time shown."""
+    ``{{ moment | beijing }}`` (``beijing(seconds=True)``) for every time shown, and
+    ``{{ code | errortext }}``: an error code's message in the page's language."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("web", "templates"),
         autoescape=True,
@@ -66,6 +72,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["beijing"] = _beijing_filter
+    env.filters["errortext"] = _errortext_filter
     return env
 
 
@@ -90,6 +97,8 @@ def render(
         languages=i18n.LANGUAGES,
         path=request.url.path,
         csrf_token=csrf_token_for(token) if token else None,
+        # What a person quotes to support when a page shows an error (issue 15 item 4).
+        request_id=request_id_of(request),
         **context,
     )
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)

@@ -46,6 +46,7 @@ from web.auth import (
 )
 from web.db.database import acquire
 from web.disclosure import pages as disclosure_pages
+from web.error_pages import error_page
 from web.errors import CsrfTokenInvalid, RequestInvalid, WebError
 from web.http import SECURITY_HEADERS, read_body
 from web.pages import environment
@@ -275,7 +276,7 @@ async def logout_submit(request: Request) -> Response:
         try:
             actor = await _page_actor(request, conn)
         except CsrfTokenInvalid:
-            return render(request, "error.html", 403, message="error.csrf_token_invalid")
+            return error_page(request, CsrfTokenInvalid.code, CsrfTokenInvalid.status)
         if actor is not None:
             await sessions.logout(conn, actor)
     response = _redirect("/")

@@ -34,6 +34,7 @@ from signing.draw.algorithm import refill_places
 from signing.draw.errors import DrawError
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category
+from web import errortext, i18n
 from web.errormap import status_for
 from web.errors import RequestInvalid, WebError
 from web.expert_pool.page_common import (
@@ -296,7 +297,7 @@ async def draw_action(request: Request, conn: asyncpg.Connection, actor: Actor) 
     try:
         await _act(conn, actor, draw_id, action, form)
     except (ExpertPoolError, DrawError, AccountsError, WebError, ValueError) as refused:
-        text = getattr(refused, "message", str(refused))
+        text = errortext.text_for(refused, i18n.negotiate(request))  # the page's language
         return await draw_page(request, conn, actor, message=text, status=status_for(refused))
     return _redirect(f"/draws/{draw_id}?done={action}")
 

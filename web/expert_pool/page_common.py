@@ -24,7 +24,7 @@ from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import RequestInvalid, WebError
 from web.expert_pool import i18n as i18n_expert_pool
-from web.http import SECURITY_HEADERS
+from web.http import SECURITY_HEADERS, request_id_of
 from web.pages import environment
 from web.services import services
 
@@ -60,6 +60,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         languages=i18n.LANGUAGES,
         path=request.url.path,
         csrf_token=csrf_token_for(token) if token else None,
+        request_id=request_id_of(request),  # quoted to support from an error page
         **context,
     )
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
@@ -89,7 +90,6 @@ def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
                     status_for(refused),
                     actor=actor,
                     code=refused.code,
-                    message=refused.message,
                 )
 
     endpoint.__name__ = handler.__name__

@@ -30,6 +30,7 @@ from expert_pool.records import service as service_records
 from expert_pool.regions import DEFAULT_REGIONS
 from expert_pool.specialties import default_specialties
 from signing.draw.response import Decision
+from web import errortext, i18n
 from web.expert_pool.page_common import (
     _ENV,
     ENTROPY_JS,
@@ -108,9 +109,8 @@ async def answer_submit(request: Request, conn: asyncpg.Connection, actor: Actor
             conn, actor, draw_id, statement, signature, trust=services(request).trust_required()
         )
     except (ExpertPoolError, binascii.Error, ValueError) as refused:
-        return await invitations_page(
-            request, conn, actor, getattr(refused, "message", str(refused))
-        )
+        lang = i18n.negotiate(request)  # the message in the page's language (issue 15)
+        return await invitations_page(request, conn, actor, errortext.text_for(refused, lang))
     return _redirect("/expert/invitations?done=1")
 
 

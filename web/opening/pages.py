@@ -96,7 +96,7 @@ async def hall_page(request: Request) -> Response:
             tender, lot, session = await hall_of(conn, request)
         except TenderError as refused:
             return _render(request, "error.html", status_for(refused), actor=actor,
-                           code=refused.code, message=refused.message)  # fmt: skip
+                           code=refused.code)  # fmt: skip
     return _render(
         request,
         "hall.html",

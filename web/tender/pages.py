@@ -32,12 +32,12 @@ from tender.errors import TenderError, TenderInputInvalid, TenderNotFound
 from tender.model import Category, Procedure, Tender
 from tender.notices import service as notices
 from tender.notices.model import ClarificationKind
-from web import i18n
+from web import error_pages, i18n
 from web.auth import csrf_token_for, current_actor, session_token
 from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import WebError
-from web.http import SECURITY_HEADERS, refuse_nul_fields
+from web.http import SECURITY_HEADERS, refuse_nul_fields, request_id_of
 from web.pages import environment
 from web.pdf.tender_notice import local, yuan
 from web.services import services
@@ -80,6 +80,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         languages=i18n.LANGUAGES,
         path=request.url.path,
         csrf_token=csrf_token_for(token) if token else None,
+        request_id=request_id_of(request),  # quoted to support from an error page
         **context,
     )
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
@@ -106,7 +107,7 @@ def _refused(request: Request, actor: Actor | None, error: Exception) -> Respons
         status_for(error),
         actor=actor,
         code=code,
-        message=getattr(error, "message", str(error)),
+        facts=error_pages.facts(details, i18n.negotiate(request)),
         violations=violations,
         back=request.headers.get("referer", "/tenders"),
     )

@@ -4,6 +4,8 @@
 // Server data arrives in data attributes; refusals are shown with textContent only.
 "use strict";
 
+import { refusalText } from "/static/js/errortext.js";
+
 const root = document.getElementById("complaint-page");
 const texts = JSON.parse(root.dataset.texts);
 const t = (key) => (key in texts ? texts[key] : key);
@@ -11,7 +13,8 @@ const errorBox = document.getElementById("form-error");
 const noKey = document.getElementById("no-key");
 
 function showError(code, message) {
-  errorBox.textContent = t("cp.js.failed") + (message || code);
+  // The page's language (issue 15): the catalogue's words, else what the refusal said.
+  errorBox.textContent = t("cp.js.failed") + refusalText({ code }, message || code);
   errorBox.dataset.code = code || "";
   errorBox.hidden = false;
 }

@@ -3,6 +3,8 @@
 // shown in the page's alert, and a snapshot refresh that one burst of events asks once.
 // Everything from the server is untrusted: textContent and createElement only.
 
+import { errorText } from "/static/js/errortext.js";
+
 export function pageTexts(root) {
   const texts = JSON.parse(root.dataset.texts);
   const t = (key) => (key in texts ? texts[key] : key);
@@ -147,11 +149,12 @@ export function eventItem(event, t) {
 }
 
 // A command from a control: the button waits, a refusal shows in the page's alert
-// (the server's message and code), success clears it. Resolves true when acknowledged.
+// (in the page's language: the desk's own words, else the error catalogue's; the code
+// small for support), success clears it. Resolves true when acknowledged.
 export function refusal(error, t) {
-  const known = t("err." + error.code);
-  const said = known === "err." + error.code ? "" : known + " ";
-  return t("desk.error") + said + (error.message || "") + " (" + (error.code || "?") + ")";
+  const own = t("err." + error.code);
+  const said = own !== "err." + error.code ? own : errorText(error.code) || error.message || "";
+  return t("desk.error") + said + " (" + (error.code || "?") + ")";
 }
 
 export async function command(live, type, data, { button, errorBox, t }) {

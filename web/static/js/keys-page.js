@@ -2,6 +2,8 @@
 // bundle, get or attach their certificates, register them, list keys and signatures.
 // No inline script (the CSP forbids it); data from the server or a file is only ever
 // written with textContent.
+import { refusalText } from "/static/js/errortext.js";
+
 const root = document.getElementById("keys-page");
 const userId = root.dataset.user;
 const csrf = root.dataset.csrf;
@@ -24,7 +26,9 @@ function say(message) {
 function fail(err) {
   const code = err && err.code;
   const known = code && texts[`error.${code}`];
-  errorBox.textContent = known ? text(`error.${code}`) : text("error.generic", { message: (err && err.message) || String(err) });
+  // The page's language (issue 15): the page's own words, else the error catalogue's.
+  const said = refusalText(err, (err && err.message) || String(err));
+  errorBox.textContent = known ? text(`error.${code}`) : text("error.generic", { message: said });
   if (code) errorBox.dataset.code = code;
   errorBox.hidden = false;
 }

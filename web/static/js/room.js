@@ -6,6 +6,7 @@
 // from the first on every load) plus the latest snapshot; the server decides
 // everything, the page only shows and asks.
 import { connect } from "/static/js/live.js";
+import { refusalText } from "/static/js/errortext.js";
 import { $, el, setText, translator, localTime } from "/static/js/room_util.js";
 import { renderBriefing } from "/static/js/room_briefing.js";
 import { renderSheet, autoReveal, wireSheet } from "/static/js/room_sheet.js";
@@ -51,7 +52,9 @@ async function send(type, data) {
 function fail(error) {
   const box = $("error");
   box.textContent = T("error", {
-    message: (error && error.message) || String(error),
+    // The page's language (issue 15): the catalogue's words for a server refusal; a
+    // refusal the page made itself (``local``) is in the page's words already.
+    message: error && error.local ? error.message : refusalText(error, (error && error.message) || String(error)),
     code: (error && error.code) || "error",
   });
   box.dataset.code = (error && error.code) || "error";

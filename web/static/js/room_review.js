@@ -163,7 +163,7 @@ async function revise(room) {
     reasons.push({ bid: old.bid, item: old.item, reason });
     return now;
   });
-  if (reasons.length === 0) { room.fail({ code: "sheet_revision_invalid", message: room.T("nothing_to_revise") }); return; }
+  if (reasons.length === 0) { room.fail({ code: "sheet_revision_invalid", message: room.T("nothing_to_revise"), local: true }); return; }
   try {
     const { sign } = room;
     const you = room.view.you;

@@ -34,10 +34,11 @@ render = pages.feature_renderer("supervision", i18n_sv, {"local": local})
 
 
 def refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:
-    """The error page of a refused request (its code, message and status)."""
+    """The error page of a refused request: its code's message in the page's language
+    (web/errortext/, never the API's English developer message) and its status."""
     return render(
         request, "error.html", status_for(error), actor=actor, code=error.code,
-        message=error.message, back=request.headers.get("referer", "/home"),
+        back=request.headers.get("referer", "/home"),
     )  # fmt: skip
 
 

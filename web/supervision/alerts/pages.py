@@ -68,7 +68,6 @@ def _refused(
 ) -> Response:
     return render(
         request, "error.html", status_for(error), actor=actor, code=error.code,
-        message=error.message,
     )  # fmt: skip
 
 

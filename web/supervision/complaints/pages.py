@@ -52,8 +52,9 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     )
 
 
-def _error(request: Request, actor: Any, code: str, message: str) -> HTMLResponse:
-    return _render(request, "error.html", 404, actor=actor, code=code, message=message)
+def _error(request: Request, actor: Any, code: str) -> HTMLResponse:
+    """The code's message in the page's language (web/errortext/)."""
+    return _render(request, "error.html", 404, actor=actor, code=code)
 
 
 async def list_page(request: Request) -> Response:
@@ -75,7 +76,7 @@ async def new_page(request: Request) -> Response:
             tender = await load(conn, UUID(request.path_params["tender_id"]))
             common.require_public(tender)
         except (ValueError, TenderNotFound):
-            return _error(request, actor, "tender_not_found", "no tender has this id")
+            return _error(request, actor, "tender_not_found")
         mine = await sources.organisation(conn, actor.organisation_id)
         department = await sources.organisation(conn, tender.content.department_id)
     assert mine is not None
@@ -98,7 +99,7 @@ async def detail_page(request: Request) -> Response:
             complaint, steps = await service.get_complaint(conn, actor, which)
             statement, _ = await service.signed_statement(conn, actor, which, 0)
         except (ValueError, ComplaintError):
-            return _error(request, actor, "complaint_not_found", "no complaint has this id")
+            return _error(request, actor, "complaint_not_found")
         tender = await load(conn, complaint.tender_id)
         department = await sources.organisation(conn, complaint.department_id)
         complainant = await sources.organisation(conn, complaint.complainant_id)

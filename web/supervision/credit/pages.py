@@ -42,7 +42,7 @@ _render = pages.feature_renderer("supervision/credit", i18n_credit, {"local": lo
 def _refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:
     return _render(
         request, "error.html", status_for(error), actor=actor, code=error.code,
-        message=error.message, back=request.headers.get("referer", "/credit"),
+        back=request.headers.get("referer", "/credit"),
     )  # fmt: skip
 
 

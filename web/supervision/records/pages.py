@@ -26,7 +26,7 @@ from starlette.routing import BaseRoute, Route
 from accounts.model import Actor, Role
 from tender.errors import TenderError, TenderNotFound
 from tender.lifecycle import load
-from web import i18n, pages
+from web import errortext, i18n, pages
 from web.db.database import acquire
 from web.errormap import status_for
 from web.jsbundle import template_context as bundle_context
@@ -70,8 +70,9 @@ async def opening_observe_page(request: Request) -> Response:
         try:
             tender, lot, session = await opening_pages.hall_of(conn, request)
         except TenderError as refused:
+            message = errortext.text_for(refused, i18n.negotiate(request))
             return _render(request, "refused.html", status_for(refused), actor=actor,
-                           message=refused.message)  # fmt: skip
+                           message=message)  # fmt: skip
         department = tender.content.department_id
         if department is None or department not in actor.acting_for(Role.SUPERVISOR):
             message = texts.translate(i18n.negotiate(request), "obs.opening.refused")
@@ -96,7 +97,8 @@ async def tender_records_page(request: Request) -> Response:
             tender = await load(conn, UUID(request.path_params["tender_id"]))
         except (ValueError, TenderError):
             refused = TenderNotFound("no tender has this id")
-            return _render(request, "refused.html", 404, actor=actor, message=refused.message)
+            message = errortext.text_for(refused, lang)
+            return _render(request, "refused.html", 404, actor=actor, message=message)
         department = tender.content.department_id
         if department is None or department not in actor.acting_for(Role.SUPERVISOR):
             message = texts.translate(lang, "rec.refused")

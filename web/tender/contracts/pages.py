@@ -32,7 +32,7 @@ async def contract_page(request: Request) -> Response:
     except TenderNotFound as missing:
         return render(
             request, "error.html", status_for(missing), code=missing.code,
-            message=missing.message, violations=[], back="/tenders",
+            violations=[], back="/tenders",
         )  # fmt: skip
     return render(
         request, "contract.html", tender=tender, contracts=contracts, changes=changes,

@@ -21,7 +21,7 @@ from tender.results.outcomes import public_result
 from web import i18n
 from web.auth import current_actor
 from web.db.database import acquire
-from web.http import SECURITY_HEADERS
+from web.http import SECURITY_HEADERS, request_id_of
 from web.pages import environment
 from web.pdf.tender_notice import local, yuan
 from web.services import services
@@ -42,7 +42,7 @@ def _render(request: Request, template: str, status: int, **context: Any) -> HTM
     html = _ENV.get_template(f"tender/{template}").render(
         roles={str(r) for r in actor.roles} if actor is not None else set(),
         t=translate, has=i18n_results.has, lang=lang, languages=i18n.LANGUAGES,
-        path=request.url.path, csrf_token=None, **context,
+        path=request.url.path, csrf_token=None, request_id=request_id_of(request), **context,
     )  # fmt: skip
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
@@ -69,7 +69,7 @@ async def results_page(request: Request) -> Response:
         except TenderNotFound as missing:
             return _render(
                 request, "error.html", 404, actor=actor, code=missing.code,
-                message=missing.message, violations=[], back="/tenders",
+                violations=[], back="/tenders",
             )  # fmt: skip
     return _render(
         request, "results.html", 200, actor=actor, tender=tender, tender_id=which,
