@@ -73,3 +73,40 @@ ORDER BY w.name
 async def witness_rows(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     """Every registered witness with how many checkpoints it cosigned and the newest."""
     return list(await conn.fetch(SELECT_WITNESS_ROWS))
+
+
+# The checkpoint an entry is verified against by default: the newest one that covers
+# it and that a witness cosigned (docs/audit-log.md §6.1 step 4), else the newest.
+SELECT_PROOF_CHECKPOINT = """
+SELECT coalesce(
+    (SELECT c.size FROM log_checkpoints c
+     WHERE c.size > $1 AND EXISTS (SELECT 1 FROM log_cosignatures s WHERE s.size = c.size)
+     ORDER BY c.size DESC LIMIT 1),
+    (SELECT max(size) FROM log_checkpoints))
+"""
+
+
+async def proof_checkpoint(conn: asyncpg.Connection, index: int) -> int | None:
+    """The size of the checkpoint to verify entry ``index`` against (None: none yet)."""
+    size: int | None = await conn.fetchval(SELECT_PROOF_CHECKPOINT, index)
+    return size
+
+
+SELECT_NOTE_WITH_COSIGNATURES = """
+SELECT c.note, coalesce(array_agg(s.line ORDER BY s.witness)
+                        FILTER (WHERE s.line IS NOT NULL), '{}') AS lines
+FROM log_checkpoints c
+LEFT JOIN log_cosignatures s ON s.size = c.size
+WHERE c.size = $1
+GROUP BY c.note
+"""
+
+
+async def note_with_cosignatures(
+    conn: asyncpg.Connection, size: int
+) -> tuple[str, list[str]] | None:
+    """The checkpoint note of ``size`` and its witnesses' lines (None: never signed)."""
+    row = await conn.fetchrow(SELECT_NOTE_WITH_COSIGNATURES, size)
+    if row is None:
+        return None
+    return row["note"], list(row["lines"])

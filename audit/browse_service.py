@@ -15,8 +15,9 @@ from datetime import datetime
 
 import asyncpg
 
-from audit import browse_queries, queries
+from audit import browse_queries, queries, service
 from audit.browse import PAGE_SIZE, SCAN_WINDOW, DecodedEntry, LogFilter, decode
+from audit.errors import CheckpointMissing
 from signing.errors import EtenderError
 from signing.log.checkpoint import (
     Checkpoint,
@@ -78,6 +79,34 @@ async def entry(conn: asyncpg.Connection, index: int) -> DecodedEntry:
     if not rows:
         raise ProofRangeInvalid(f"the log holds no entry {index}")
     return decode(*rows[0])
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ProofTarget:
+    """The checkpoint an entry page verifies against: its size, its note with every
+    cosignature (verified again in the browser), and the newest size for a link."""
+
+    size: int
+    note: str
+    newest: int
+
+
+async def proof_target(
+    conn: asyncpg.Connection, index: int, wanted: int | None
+) -> ProofTarget | None:
+    """The checkpoint of size ``wanted``, or by default the newest witnessed one that
+    covers ``index`` (else the newest); None when no checkpoint is signed yet.
+    A ``wanted`` size never signed is ``log_checkpoint_not_found``."""
+    newest = await queries.latest_checkpoint(conn)
+    if newest is None:
+        return None
+    size = wanted
+    if size is None:
+        size = await browse_queries.proof_checkpoint(conn, index) or newest.size
+    found = await browse_queries.note_with_cosignatures(conn, size)
+    if found is None:
+        raise CheckpointMissing(f"no checkpoint of size {size} was signed")
+    return ProofTarget(size=size, note=service.with_cosignatures(*found), newest=newest.size)
 
 
 async def kinds(conn: asyncpg.Connection) -> list[str]:

@@ -73,6 +73,12 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "carry a valid signature by the log's key; each witness's cosignature is checked.",
     ),
     "al.proof.log_key": ("日志验证密钥", "The log's verifier key"),
+    "al.proof.against": (
+        "验证所依据的检查点：大小 {size}（默认取覆盖本条目、已有见证方联署的最新检查点）",
+        "Verified against the checkpoint of size {size} (by default the newest one that "
+        "covers this entry and that a witness cosigned)",
+    ),
+    "al.proof.newest": ("改用最新检查点（大小 {size}）", "Use the newest checkpoint (size {size})"),
     "al.proof.noscript": ("验证需要启用 JavaScript。", "Verifying needs JavaScript."),
     "al.cp.title": ("检查点与联署", "Checkpoints and cosignatures"),
     "al.cp.lead": (
@@ -141,6 +147,10 @@ VERIFIER: Mapping[str, tuple[str, str]] = {
     "witness_ok": ("{name}：联署已验证（{time}）", "{name}: cosignature verified ({time})"),
     "witness_bad": ("{name}：联署未通过验证", "{name}: cosignature NOT verified"),
     "witness_missing": ("{name}：未联署此检查点", "{name}: has not cosigned this checkpoint"),
+    "no_checkpoint": (
+        "尚未签署检查点；签署后即可验证。",
+        "No checkpoint has been signed yet; the entry can be verified once one is.",
+    ),
     "failed": ("无法完成验证：", "Could not verify: "),
     "no_ed25519": (
         "此浏览器不支持 Ed25519，无法验证签名。",

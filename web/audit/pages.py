@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Route
 
 from accounts.model import Actor, Role
 from audit import browse, browse_service
-from audit.errors import LogFilterInvalid
+from audit.errors import CheckpointMissing, LogFilterInvalid
 from signing.errors import EtenderError
 from signing.log.errors import ProofRangeInvalid
 from signing.log.note import NamedEd25519Key
@@ -92,15 +92,19 @@ async def entry_page(request: Request) -> Response:
             # The route's segment is never empty, so a position is always parsed.
             index = browse.parse_position(request.path_params["index"], "index") or 0
             leaf = await browse_service.entry(conn, index)
+            wanted = browse.parse_position(request.query_params.get("checkpoint", ""),
+                                           "checkpoint")  # fmt: skip
+            target = await browse_service.proof_target(conn, index, wanted)
         except EtenderError as refused:
-            # An index the log does not (yet) hold is a page that does not exist.
-            status = 404 if isinstance(refused, ProofRangeInvalid) else status_for(refused)
+            # An index (or a checkpoint) the log does not hold is a page that does not exist.
+            missing = isinstance(refused, ProofRangeInvalid | CheckpointMissing)
+            status = 404 if missing else status_for(refused)
             return _render(request, "refused.html", status, actor=actor,
                            message=refused.message)  # fmt: skip
         witnesses = await browse_service.witnesses(conn)
     log_key: NamedEd25519Key = services(request).log_identity.signer.verifier()
     return _render(
-        request, "entry.html", actor=actor, leaf=leaf, log_vkey=log_key.to_vkey(),
+        request, "entry.html", actor=actor, leaf=leaf, log_vkey=log_key.to_vkey(), target=target,
         entry_b64=base64.b64encode(leaf.raw).decode(),
         witness_vkeys=json.dumps([w.vkey for w in witnesses]),
         verifier_texts=texts.verifier_texts(lang),

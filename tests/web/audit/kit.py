@@ -17,7 +17,7 @@ import httpx
 from starlette.applications import Starlette
 
 from accounts.model import OrgKind, Role
-from audit import service
+from audit import queries, service
 from signing.log.checkpoint import Checkpoint, Cosigner, generate_private_key
 from signing.log.entry import Actor, LogEntry, Subject
 from tests.accounts.factory import PASSWORD, make_organisation, make_user
@@ -93,9 +93,7 @@ async def build(app: Starlette, pool: asyncpg.Pool) -> LogWorld:
             # any bytes through log_append; only the service checks entries).
             bad = await conn.fetchval("SELECT log_append($1::bytea[], $2::text[])",
                                       [b"not an entry"], ["test.raw"])  # fmt: skip
-        async with conn.transaction():
-            size = await service.sign_new_checkpoint(conn, identity)
-        assert size is not None
+        size = await sign(conn, identity)
         checkpoint = Checkpoint(origin=identity.origin, size=size,
                                 root_hash=await service.root_at(conn, size))  # fmt: skip
         line = witness.cosign(checkpoint, datetime.now(UTC)).to_line()
@@ -119,3 +117,21 @@ async def sign_in(client: httpx.AsyncClient, username: str) -> None:
         "/login", data={"csrf_token": match.group(1), "username": username, "password": PASSWORD}
     )
     assert answer.status_code == 303, answer.text
+
+
+async def grow_and_sign(app: Starlette, pool: asyncpg.Pool) -> int:
+    """One more entry and a checkpoint over it that no witness cosigned: its size."""
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            await service.append(conn, published(TENDER_A, MIDNIGHT))
+        return await sign(conn, services(app).log_identity)
+
+
+async def sign(conn: asyncpg.Connection, identity: service.LogIdentity) -> int:
+    """A checkpoint over the whole log: ours, or the one the app's checkpoint job
+    (every second) signed first."""
+    async with conn.transaction():
+        await service.sign_new_checkpoint(conn, identity)
+    latest = await queries.latest_checkpoint(conn)
+    assert latest is not None
+    return latest.size

@@ -180,3 +180,20 @@ async def test_the_witnesses_page_lists_keys_and_what_each_cosigned(
     assert f'data-witness="{world.witness}"' in page
     assert f"条目数 {world.checkpoint_size}" in page
     assert page.count("<tr data-witness=") == 2
+
+
+async def test_an_entry_is_verified_by_default_against_the_newest_witnessed_checkpoint(
+    app: Starlette, client: httpx.AsyncClient, pool: asyncpg.Pool, world: kit.LogWorld
+) -> None:
+    """docs/audit-log.md §6.1 step 4: a newer checkpoint no witness cosigned is offered
+    as a link, not taken by default; a size never signed is 404."""
+    newer = await kit.grow_and_sign(app, pool)
+    await kit.sign_in(client, "audit_admin")
+    page = (await client.get(f"/audit/log/{world.published_a}")).text
+    assert f"/log\n{world.checkpoint_size}\n" in page.split('data-checkpoint="')[1][:200]
+    assert f'href="/audit/log/{world.published_a}?checkpoint={newer}"' in page
+    chosen = (await client.get(f"/audit/log/{world.published_a}?checkpoint={newer}")).text
+    assert f"/log\n{newer}\n" in chosen.split('data-checkpoint="')[1][:200]
+    assert 'id="newest-checkpoint"' not in chosen
+    missing = await client.get(f"/audit/log/{world.published_a}?checkpoint={newer + 1000}")
+    assert missing.status_code == 404
