@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -14,6 +16,9 @@ from starlette.applications import Starlette
 
 from accounts.model import Role
 from tests.web.audit import kit
+from web.audit import i18n
+
+TEMPLATES = Path(__file__).parents[3] / "web" / "templates" / "audit"
 
 LOG_PAGES = ("/audit/log", "/audit/log/0")
 CHECKPOINT_PAGES = ("/audit/checkpoints", "/audit/witnesses")
@@ -197,3 +202,33 @@ async def test_an_entry_is_verified_by_default_against_the_newest_witnessed_chec
     assert 'id="newest-checkpoint"' not in chosen
     missing = await client.get(f"/audit/log/{world.published_a}?checkpoint={newer + 1000}")
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [(Role.AUDIT_ADMIN, ("/audit/log", "/audit/checkpoints")),
+     (Role.WITNESS, ("/audit/checkpoints",))],
+    ids=["audit_admin", "witness"],
+)  # fmt: skip
+async def test_the_home_cards_open_the_log_pages_not_raw_json(
+    client: httpx.AsyncClient, world: kit.LogWorld, role: Role, links: tuple[str, ...]
+) -> None:
+    """Issue 15: the audit administrator's and the witness's cards are pages now."""
+    await kit.sign_in(client, str(role))
+    home = (await client.get("/home")).text
+    for link in links:
+        assert f'<a href="{link}">' in home
+    assert "/api/v1/log/checkpoint" not in home
+
+
+def test_every_message_key_of_the_templates_is_translated_in_both_languages() -> None:
+    """A missing or untranslated string fails here, never as a blank page."""
+    used: set[str] = set()
+    for template in TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r't\(["\'](al\.[a-z0-9_.]+)', template.read_text(encoding="utf-8")))
+    assert "al.proof.title" in used
+    pairs = [(key, i18n.STRINGS[key]) for key in used | set(i18n.STRINGS)]
+    untranslated = [
+        key for key, (zh, en) in [*pairs, *i18n.VERIFIER.items()] if not zh or not en or zh == en
+    ]
+    assert untranslated == []
