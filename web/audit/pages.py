@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -35,6 +37,7 @@ from web.services import services
 
 LOG_READERS = frozenset({Role.AUDIT_ADMIN})
 CHECKPOINT_READERS = frozenset({Role.AUDIT_ADMIN, Role.WITNESS})
+PageHandler = Callable[[Request], Awaitable[Response]]
 
 
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -51,97 +54,91 @@ def _refused(request: Request, actor: Actor, key: str) -> HTMLResponse:
     return _render(request, "refused.html", 403, actor=actor, message=message)
 
 
-def _allowed(actor: Actor, readers: frozenset[Role]) -> bool:
-    return any(actor.has_role(role) for role in readers)
+Body = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 
 
-async def log_page(request: Request) -> Response:
+def _page(readers: frozenset[Role], refusal: str) -> Callable[[Body], PageHandler]:
+    """A page for ``readers``: no session → /login (303); another role → 403."""
+
+    def wrap(body: Body) -> PageHandler:
+        async def handler(request: Request) -> Response:
+            async with acquire(services(request).pools.main) as conn:
+                actor = await pages.signed_in(request, conn)
+                if actor is None:
+                    return RedirectResponse("/login", status_code=303)
+                if not any(actor.has_role(role) for role in readers):
+                    return _refused(request, actor, refusal)
+                return await body(request, conn, actor)
+
+        handler.__doc__ = body.__doc__
+        return handler
+
+    return wrap
+
+
+def _invalid(request: Request, refused: LogFilterInvalid) -> str:
+    return texts.translate(i18n.negotiate(request), "al.filter.invalid") + refused.message
+
+
+@_page(LOG_READERS, "al.refused")
+async def log_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     """The search and its page of entries (the audit administrator only)."""
-    lang = i18n.negotiate(request)
-    async with acquire(services(request).pools.main) as conn:
-        actor = await pages.signed_in(request, conn)
-        if actor is None:
-            return RedirectResponse("/login", status_code=303)
-        if not _allowed(actor, LOG_READERS):
-            return _refused(request, actor, "al.refused")
-        kinds = await browse_service.kinds(conn)
-        try:
-            wanted = browse.parse_filter(dict(request.query_params))
-            before = browse.parse_position(request.query_params.get("before", ""), "before")
-        except LogFilterInvalid as refused:
-            message = texts.translate(lang, "al.filter.invalid") + refused.message
-            return _render(request, "log.html", status_for(refused), actor=actor, kinds=kinds,
-                           wanted=browse.LogFilter(), found=None, error=message,
-                           form=dict(request.query_params))  # fmt: skip
-        found = await browse_service.search(conn, wanted, before)
-    return _render(request, "log.html", actor=actor, kinds=kinds, wanted=wanted, found=found,
-                   error=None, form=wanted.query(), window=browse.SCAN_WINDOW,
-                   before=before)  # fmt: skip
+    kinds = await browse_service.kinds(conn)
+    try:
+        wanted = browse.parse_filter(dict(request.query_params))
+        before = browse.parse_position(request.query_params.get("before", ""), "before")
+    except LogFilterInvalid as refused:
+        return _render(request, "log.html", status_for(refused), actor=actor, kinds=kinds,
+                       found=None, error=_invalid(request, refused),
+                       form=dict(request.query_params))  # fmt: skip
+    found = await browse_service.search(conn, wanted, before)
+    return _render(request, "log.html", actor=actor, kinds=kinds, found=found, error=None,
+                   form=wanted.query(), window=browse.SCAN_WINDOW, before=before)  # fmt: skip
 
 
-async def entry_page(request: Request) -> Response:
+@_page(LOG_READERS, "al.refused")
+async def entry_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     """One entry and its in-browser inclusion proof (the audit administrator only)."""
-    lang = i18n.negotiate(request)
-    async with acquire(services(request).pools.main) as conn:
-        actor = await pages.signed_in(request, conn)
-        if actor is None:
-            return RedirectResponse("/login", status_code=303)
-        if not _allowed(actor, LOG_READERS):
-            return _refused(request, actor, "al.refused")
-        try:
-            # The route's segment is never empty, so a position is always parsed.
-            index = browse.parse_position(request.path_params["index"], "index") or 0
-            leaf = await browse_service.entry(conn, index)
-            wanted = browse.parse_position(request.query_params.get("checkpoint", ""),
-                                           "checkpoint")  # fmt: skip
-            target = await browse_service.proof_target(conn, index, wanted)
-        except EtenderError as refused:
-            # An index (or a checkpoint) the log does not hold is a page that does not exist.
-            missing = isinstance(refused, ProofRangeInvalid | CheckpointMissing)
-            status = 404 if missing else status_for(refused)
-            return _render(request, "refused.html", status, actor=actor,
-                           message=refused.message)  # fmt: skip
-        witnesses = await browse_service.witnesses(conn)
+    try:
+        # The route's segment is never empty, so a position is always parsed.
+        index = browse.parse_position(request.path_params["index"], "index") or 0
+        leaf = await browse_service.entry(conn, index)
+        wanted = browse.parse_position(request.query_params.get("checkpoint", ""), "checkpoint")
+        target = await browse_service.proof_target(conn, index, wanted)
+    except EtenderError as refused:
+        # An index (or a checkpoint) the log does not hold is a page that does not exist.
+        missing = isinstance(refused, ProofRangeInvalid | CheckpointMissing)
+        status = 404 if missing else status_for(refused)
+        return _render(request, "refused.html", status, actor=actor, message=refused.message)
+    witnesses = await browse_service.witnesses(conn)
     log_key: NamedEd25519Key = services(request).log_identity.signer.verifier()
     return _render(
         request, "entry.html", actor=actor, leaf=leaf, log_vkey=log_key.to_vkey(), target=target,
         entry_b64=base64.b64encode(leaf.raw).decode(),
         witness_vkeys=json.dumps([w.vkey for w in witnesses]),
-        verifier_texts=texts.verifier_texts(lang),
+        verifier_texts=texts.verifier_texts(i18n.negotiate(request)),
     )  # fmt: skip
 
 
-async def checkpoints_page(request: Request) -> Response:
+@_page(CHECKPOINT_READERS, "al.refused.checkpoints")
+async def checkpoints_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     """The checkpoints, verified (the audit administrator and witnesses)."""
-    lang = i18n.negotiate(request)
-    async with acquire(services(request).pools.main) as conn:
-        actor = await pages.signed_in(request, conn)
-        if actor is None:
-            return RedirectResponse("/login", status_code=303)
-        if not _allowed(actor, CHECKPOINT_READERS):
-            return _refused(request, actor, "al.refused.checkpoints")
-        try:
-            below = browse.parse_position(request.query_params.get("below", ""), "below")
-        except LogFilterInvalid as refused:
-            message = texts.translate(lang, "al.filter.invalid") + refused.message
-            return _render(request, "refused.html", status_for(refused), actor=actor,
-                           message=message)  # fmt: skip
-        log_key = services(request).log_identity.signer.verifier()
-        shown = await browse_service.checkpoints(conn, log_key, below)
+    try:
+        below = browse.parse_position(request.query_params.get("below", ""), "below")
+    except LogFilterInvalid as refused:
+        return _render(request, "refused.html", status_for(refused), actor=actor,
+                       message=_invalid(request, refused))  # fmt: skip
+    log_key = services(request).log_identity.signer.verifier()
+    shown = await browse_service.checkpoints(conn, log_key, below)
     older = shown[-1].size if len(shown) == browse.PAGE_SIZE else None
     return _render(request, "checkpoints.html", actor=actor, checkpoints=shown, older=older,
                    log_vkey=log_key.to_vkey())  # fmt: skip
 
 
-async def witnesses_page(request: Request) -> Response:
+@_page(CHECKPOINT_READERS, "al.refused.checkpoints")
+async def witnesses_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     """The registered witnesses (the audit administrator and witnesses)."""
-    async with acquire(services(request).pools.main) as conn:
-        actor = await pages.signed_in(request, conn)
-        if actor is None:
-            return RedirectResponse("/login", status_code=303)
-        if not _allowed(actor, CHECKPOINT_READERS):
-            return _refused(request, actor, "al.refused.checkpoints")
-        shown = await browse_service.witnesses(conn)
+    shown = await browse_service.witnesses(conn)
     return _render(request, "witnesses.html", actor=actor, witnesses=shown)
 
 
