@@ -27,6 +27,11 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "al.filter.to": ("截止日（北京时间，含当日）", "Last day (Beijing time, included)"),
     "al.filter.search": ("查询", "Search"),
     "al.filter.clear": ("清除条件", "Clear"),
+    "al.jump.entry": (
+        "条目序号（如回执中的日志序号）",
+        "Entry number (e.g. a receipt's log index)",
+    ),
+    "al.jump.go": ("查看条目", "Show the entry"),
     "al.filter.invalid": ("查询条件有误：", "The search is not valid: "),
     "al.col.index": ("序号", "No."),
     "al.col.time": ("时间", "Time"),

@@ -85,6 +85,10 @@ async def log_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> 
     """The search and its page of entries (the audit administrator only)."""
     kinds = await browse_service.kinds(conn)
     try:
+        # "Go to entry #": a receipt names its log index (docs/audit-log.md §6.1 step 4).
+        jump = browse.parse_position(request.query_params.get("entry", "").strip(), "entry")
+        if jump is not None:
+            return RedirectResponse(f"/audit/log/{jump}", status_code=303)
         wanted = browse.parse_filter(dict(request.query_params))
         before = browse.parse_position(request.query_params.get("before", ""), "before")
     except LogFilterInvalid as refused:

@@ -127,6 +127,9 @@ async def test_the_search_filters_by_kind_tender_and_beijing_days(
     }
     assert await rows(tender=kit.TENDER_B, **{"from": "2026-03-02", "to": "2026-03-02"}) == by_b
     assert await rows(**{"to": "2026-02-28"}) == set()
+    jump = await client.get("/audit/log", params={"entry": str(world.opened_b)})
+    assert jump.status_code == 303
+    assert jump.headers["location"] == f"/audit/log/{world.opened_b}"
     empty = await client.get("/audit/log", params={"kind": "no.such_kind"})
     assert 'id="no-entries"' in empty.text
 
@@ -134,8 +137,8 @@ async def test_the_search_filters_by_kind_tender_and_beijing_days(
 @pytest.mark.parametrize(
     "params",
     [{"from": "2026-13-01"}, {"from": "2026-03-02", "to": "2026-03-01"}, {"before": "-1"},
-     {"tender": "x" * 129}],
-    ids=["bad-day", "first-after-last", "bad-position", "long-tender"],
+     {"tender": "x" * 129}, {"entry": "#3"}],
+    ids=["bad-day", "first-after-last", "bad-position", "long-tender", "bad-entry"],
 )  # fmt: skip
 async def test_a_bad_search_is_refused_with_a_message_in_the_pages_language(
     client: httpx.AsyncClient, world: kit.LogWorld, params: dict[str, str]
