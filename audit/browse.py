@@ -131,7 +131,7 @@ def _day(text: str, field: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise LogFilterInvalid(
-            f"{field} is not a date (YYYY-MM-DD)", details={"field": field}
+            f"{field} is not a date (YYYY-MM-DD)", details={"field": field, "problem": "not_a_date"}
         ) from None
 
 
@@ -142,12 +142,15 @@ def parse_filter(params: dict[str, Any]) -> LogFilter:
     for field, value in (("kind", kind), ("tender", tender)):
         if len(value) > MAX_TEXT:
             raise LogFilterInvalid(
-                f"{field} is longer than {MAX_TEXT} characters", details={"field": field}
+                f"{field} is longer than {MAX_TEXT} characters",
+                details={"field": field, "problem": "too_long"},
             )
     first = _day(str(params.get("from", "")).strip(), "from")
     last = _day(str(params.get("to", "")).strip(), "to")
     if first is not None and last is not None and first > last:
-        raise LogFilterInvalid("the first day is after the last day", details={"field": "from"})
+        raise LogFilterInvalid(
+            "the first day is after the last day", details={"field": "from", "problem": "order"}
+        )
     return LogFilter(kind=kind or None, tender=tender or None, first_day=first, last_day=last)
 
 
@@ -156,5 +159,7 @@ def parse_position(text: str, field: str) -> int | None:
     if not text:
         return None
     if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise LogFilterInvalid(f"{field} is not an entry number", details={"field": field})
+        raise LogFilterInvalid(
+            f"{field} is not an entry number", details={"field": field, "problem": "not_a_number"}
+        )
     return int(text)

@@ -122,7 +122,7 @@ class CosignatureView:
     signed: datetime | None  # the time the cosignature claims
     received: datetime
     verified: bool
-    problem: str | None
+    problem: str | None  # the error code of what failed
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -134,7 +134,7 @@ class CheckpointView:
     signed_at: datetime
     note: str
     log_verified: bool
-    problem: str | None
+    problem: str | None  # an error code, or "row_mismatch" (store damage)
     cosignatures: list[CosignatureView]
 
 
@@ -157,11 +157,11 @@ def _checkpoint_view(
         return CheckpointView(
             size=row["size"], root_b64=base64.b64encode(bytes(row["root"])).decode(),
             signed_at=row["signed_at"], note=row["note"], log_verified=False,
-            problem=error.message, cosignatures=[],
+            problem=error.code, cosignatures=[],
         )  # fmt: skip
     problem = None
     if checkpoint.size != row["size"] or checkpoint.root_hash != bytes(row["root"]):
-        problem = "the signed note's size or root differs from the stored row"
+        problem = "row_mismatch"  # the signed note's size or root is not the stored row's
     views = []
     for name, line, received in zip(row["witnesses"], row["lines"], row["received"], strict=True):
         # A cosignature's witness is always registered (a foreign key; witnesses are
@@ -183,7 +183,7 @@ def _cosignature_view(
         verify_cosignature(checkpoint, line, CosignatureVerifier.from_vkey(vkey))
     except EtenderError as error:
         return CosignatureView(witness=name, signed=signed, received=received, verified=False,
-                               problem=error.message)  # fmt: skip
+                               problem=error.code)  # fmt: skip
     return CosignatureView(witness=name, signed=signed, received=received, verified=True,
                            problem=None)  # fmt: skip
 

@@ -125,6 +125,53 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "只有审计管理员和见证方查看检查点与见证方。",
         "Only the audit administrator and witnesses read the checkpoints and witnesses.",
     ),
+    # Why something did not verify or was refused, by error code (docs/audit-log.md §7):
+    # the page's language, the code shown small beside it for support.
+    "al.why.log_cosignature_invalid": (
+        "联署签名不成立（与该检查点不符或时间无效）",
+        "the cosignature does not verify over this checkpoint (or its time is invalid)",
+    ),
+    "al.why.log_note_malformed": ("签名注记的格式不正确", "the signed note is malformed"),
+    "al.why.log_note_signature_invalid": (
+        "日志密钥的签名不成立",
+        "the log key's signature does not verify",
+    ),
+    "al.why.log_note_unverified": ("没有日志密钥的签名", "no signature by the log's key"),
+    "al.why.log_checkpoint_malformed": (
+        "检查点正文的格式不正确",
+        "the checkpoint text is malformed",
+    ),
+    "al.why.log_key_malformed": ("公钥的格式不正确", "a key is malformed"),
+    "al.why.log_entry_invalid": (
+        "这些字节不是规范编码的第 1 版条目（docs/audit-log.md §1）",
+        "these bytes are not a canonically encoded version 1 entry (docs/audit-log.md §1)",
+    ),
+    "al.why.row_mismatch": (
+        "签名的检查点与存储的大小或根不符（存储损坏）",
+        "the signed checkpoint's size or root differs from the stored row (store damage)",
+    ),
+    "al.why.other": ("验证失败", "verification failed"),
+    "al.err.not_a_date": ("{field}须为日期（年-月-日）。", "{field} must be a date (YYYY-MM-DD)."),
+    "al.err.too_long": ("{field}不能超过 128 个字符。", "{field} must be at most 128 characters."),
+    "al.err.order": ("起始日不能晚于截止日。", "The first day must not be after the last day."),
+    "al.err.not_a_number": (
+        "{field}须为不小于 0 的整数。",
+        "{field} must be a whole number, 0 or more.",
+    ),
+    "al.err.no_entry": ("日志中没有第 {index} 号条目。", "The log holds no entry #{index}."),
+    "al.err.no_checkpoint": (
+        "没有签署过这个大小的检查点。",
+        "No checkpoint of that size was signed.",
+    ),
+    "al.field.kind": ("类型", "Kind"),
+    "al.field.tender": ("项目", "Tender"),
+    "al.field.from": ("起始日", "First day"),
+    "al.field.to": ("截止日", "Last day"),
+    "al.field.before": ("查询起点", "The search position"),
+    "al.field.entry": ("条目序号", "The entry number"),
+    "al.field.index": ("条目序号", "The entry number"),
+    "al.field.checkpoint": ("检查点大小", "The checkpoint size"),
+    "al.field.below": ("检查点大小", "The checkpoint size"),
 }
 
 # What the in-page verifier (web/static/js/auditlog.js) says, in the page's language.
@@ -173,6 +220,20 @@ def translate(lang: str, key: str, **params: str) -> str:
         text = STRINGS[key][0 if lang == "zh-CN" else 1]
         return text.format(**params) if params else text
     return i18n.translate(lang, key, **params)
+
+
+def why(lang: str, code: str) -> str:
+    """Why a signature or an entry did not verify, by its error code, in ``lang``."""
+    key = f"al.why.{code}"
+    return translate(lang, key if key in STRINGS else "al.why.other")
+
+
+def filter_message(lang: str, details: object) -> str:
+    """A refused search (``log_filter_invalid``) in ``lang``: the field and the problem."""
+    found = details if isinstance(details, dict) else {}
+    field = translate(lang, f"al.field.{found.get('field', 'entry')}")
+    problem = translate(lang, f"al.err.{found.get('problem', 'not_a_number')}", field=field)
+    return translate(lang, "al.filter.invalid") + problem
 
 
 def verifier_texts(lang: str) -> str:

@@ -26,7 +26,6 @@ from starlette.routing import BaseRoute, Route
 from accounts.model import Actor, Role
 from audit import browse, browse_service
 from audit.errors import CheckpointMissing, LogFilterInvalid
-from signing.errors import EtenderError
 from signing.log.errors import ProofRangeInvalid
 from signing.log.note import NamedEd25519Key
 from web import i18n, pages
@@ -43,9 +42,10 @@ PageHandler = Callable[[Request], Awaitable[Response]]
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     actor: Actor | None = context.get("actor")
     roles = {str(r) for r in actor.roles} if actor is not None else set()
+    lang = i18n.negotiate(request)
     return pages.render(
-        request, f"audit/{template}", texts.translate, {"roles": roles, **context},
-        status=status,
+        request, f"audit/{template}", texts.translate,
+        {"roles": roles, "why": lambda code: texts.why(lang, code), **context}, status=status,
     )  # fmt: skip
 
 
@@ -77,7 +77,7 @@ def _page(readers: frozenset[Role], refusal: str) -> Callable[[Body], PageHandle
 
 
 def _invalid(request: Request, refused: LogFilterInvalid) -> str:
-    return texts.translate(i18n.negotiate(request), "al.filter.invalid") + refused.message
+    return texts.filter_message(i18n.negotiate(request), refused.details)
 
 
 @_page(LOG_READERS, "al.refused")
@@ -103,24 +103,32 @@ async def log_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> 
 @_page(LOG_READERS, "al.refused")
 async def entry_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     """One entry and its in-browser inclusion proof (the audit administrator only)."""
+    lang = i18n.negotiate(request)
     try:
         # The route's segment is never empty, so a position is always parsed.
         index = browse.parse_position(request.path_params["index"], "index") or 0
         leaf = await browse_service.entry(conn, index)
         wanted = browse.parse_position(request.query_params.get("checkpoint", ""), "checkpoint")
         target = await browse_service.proof_target(conn, index, wanted)
-    except EtenderError as refused:
-        # An index (or a checkpoint) the log does not hold is a page that does not exist.
-        missing = isinstance(refused, ProofRangeInvalid | CheckpointMissing)
-        status = 404 if missing else status_for(refused)
-        return _render(request, "refused.html", status, actor=actor, message=refused.message)
+    except LogFilterInvalid as refused:
+        return _render(request, "refused.html", status_for(refused), actor=actor,
+                       message=_invalid(request, refused), code=refused.code)  # fmt: skip
+    # An index (or a checkpoint) the log does not hold is a page that does not exist.
+    except ProofRangeInvalid as refused:
+        message = texts.translate(lang, "al.err.no_entry", index=request.path_params["index"])
+        return _render(request, "refused.html", 404, actor=actor, message=message,
+                       code=refused.code)  # fmt: skip
+    except CheckpointMissing as refused:
+        message = texts.translate(lang, "al.err.no_checkpoint")
+        return _render(request, "refused.html", 404, actor=actor, message=message,
+                       code=refused.code)  # fmt: skip
     witnesses = await browse_service.witnesses(conn)
     log_key: NamedEd25519Key = services(request).log_identity.signer.verifier()
     return _render(
         request, "entry.html", actor=actor, leaf=leaf, log_vkey=log_key.to_vkey(), target=target,
         entry_b64=base64.b64encode(leaf.raw).decode(),
         witness_vkeys=json.dumps([w.vkey for w in witnesses]),
-        verifier_texts=texts.verifier_texts(i18n.negotiate(request)),
+        verifier_texts=texts.verifier_texts(lang),
     )  # fmt: skip
 
 
@@ -131,7 +139,7 @@ async def checkpoints_page(request: Request, conn: asyncpg.Connection, actor: Ac
         below = browse.parse_position(request.query_params.get("below", ""), "below")
     except LogFilterInvalid as refused:
         return _render(request, "refused.html", status_for(refused), actor=actor,
-                       message=_invalid(request, refused))  # fmt: skip
+                       message=_invalid(request, refused), code=refused.code)  # fmt: skip
     log_key = services(request).log_identity.signer.verifier()
     shown = await browse_service.checkpoints(conn, log_key, below)
     older = shown[-1].size if len(shown) == browse.PAGE_SIZE else None

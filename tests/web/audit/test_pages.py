@@ -15,6 +15,8 @@ import pytest
 from starlette.applications import Starlette
 
 from accounts.model import Role
+from audit.browse import parse_filter, parse_position
+from audit.errors import LogFilterInvalid
 from tests.web.audit import kit
 from web.audit import i18n
 
@@ -149,6 +151,7 @@ async def test_a_bad_search_is_refused_with_a_message_in_the_pages_language(
     assert answer.status_code == 400
     assert 'id="filter-error"' in answer.text
     assert "查询条件有误" in answer.text
+    assert refused_in_english(params) not in answer.text  # the page's language, not the API's
     assert 'id="entries"' not in answer.text
 
 
@@ -162,6 +165,8 @@ async def test_an_entry_beyond_the_log_is_refused(
         answer = await client.get(path)
         assert answer.status_code == status, path
         assert 'id="refused"' in answer.text
+    assert "日志中没有第 999999 号条目。" in (await client.get("/audit/log/999999")).text
+    assert "条目序号须为不小于 0 的整数。" in (await client.get("/audit/log/abc")).text
 
 
 async def test_checkpoints_show_the_log_signature_and_each_cosignature_verified_or_not(
@@ -175,6 +180,9 @@ async def test_checkpoints_show_the_log_signature_and_each_cosignature_verified_
     assert f'<li data-witness="{world.witness}" class="ok">' in page
     assert f'<li data-witness="{world.forger}" class="bad">' in page
     assert "未通过验证" in page
+    assert "联署签名不成立" in page
+    assert "does not verify" not in page  # the page's language, the code shown beside it
+    assert "log_cosignature_invalid" in page
     assert "（北京时间）" in page
     assert 'href="/audit/log"' not in page  # a witness has no log browser link
 
@@ -235,3 +243,14 @@ def test_every_message_key_of_the_templates_is_translated_in_both_languages() ->
         key for key, (zh, en) in [*pairs, *i18n.VERIFIER.items()] if not zh or not en or zh == en
     ]
     assert untranslated == []
+
+
+def refused_in_english(params: dict[str, str]) -> str:
+    """The API message of a refused search (which a Chinese page must not show)."""
+    try:
+        parse_filter(params)
+        parse_position(params.get("before", ""), "before")
+        parse_position(params.get("entry", ""), "entry")
+    except LogFilterInvalid as refused:
+        return refused.message
+    raise AssertionError("the search was valid")
