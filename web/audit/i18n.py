@@ -43,6 +43,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "已查到第 {low} 号条目（共查看至多 {window} 个条目）。",
         "Searched down to entry {low} (at most {window} entries per page).",
     ),
+    "al.scanned_all": ("已查到日志的第一个条目。", "Searched down to the log's first entry."),
     "al.older": ("继续查询更早的条目", "Search older entries"),
     "al.newest": ("回到最新条目", "Back to the newest entries"),
     "al.platform": ("平台", "the platform"),
