@@ -97,6 +97,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "al.cp.signed_at": ("签署时间", "Signed"),
     "al.cp.log_signature": ("日志签名", "Log signature"),
     "al.cp.cosignatures": ("见证方联署", "Cosignatures"),
+    "al.cp.consistency": ("与下一个较早检查点", "Against the next older checkpoint"),
     "al.cp.none_cosigned": ("尚无见证方联署", "No witness has cosigned"),
     "al.cp.none": ("尚未签署检查点。", "No checkpoint has been signed yet."),
     "al.cp.cosigned_at": ("联署时间", "cosigned"),
@@ -208,6 +209,16 @@ VERIFIER: Mapping[str, tuple[str, str]] = {
     "no_ed25519": (
         "此浏览器不支持 Ed25519，无法验证签名。",
         "This browser has no Ed25519, so signatures cannot be verified here.",
+    ),
+    "consistent": (
+        "一致：本检查点是大小 {first} 的检查点的延续（浏览器已验证一致性证明）",
+        "Consistent: this checkpoint extends the one of size {first} (the consistency "
+        "proof verified in your browser)",
+    ),
+    "inconsistent": (
+        "不一致：与大小 {first} 的检查点的一致性证明未通过验证——日志历史被改写的证据",
+        "NOT consistent with the checkpoint of size {first}: evidence that the log's "
+        "history was rewritten",
     ),
     "checkpoint": ("检查点", "Checkpoint"),
     "root": ("根", "root"),

@@ -5,7 +5,8 @@ kind, tender and Beijing days; ``/audit/log/{index}`` — one entry, its exact b
 and its inclusion proof verified in the browser (web/static/js/auditlog.js) against
 the newest checkpoint, whose signatures the browser verifies too;
 ``/audit/checkpoints`` — the checkpoints with the log's signature and every witness's
-cosignature verified; ``/audit/witnesses`` — the registered witnesses.
+cosignature verified, and each one's consistency with the older one checked in the
+browser (web/static/js/auditlog-checkpoints.js); ``/audit/witnesses`` — the registered witnesses.
 
 Who: reading the log is the audit administrator's (三员分立, docs/audit-log.md §6); the
 checkpoints and witnesses, which are public facts, also the witnesses themselves.
@@ -144,7 +145,8 @@ async def checkpoints_page(request: Request, conn: asyncpg.Connection, actor: Ac
     shown = await browse_service.checkpoints(conn, log_key, below)
     older = shown[-1].size if len(shown) == browse.PAGE_SIZE else None
     return _render(request, "checkpoints.html", actor=actor, checkpoints=shown, older=older,
-                   log_vkey=log_key.to_vkey())  # fmt: skip
+                   log_vkey=log_key.to_vkey(),
+                   verifier_texts=texts.verifier_texts(i18n.negotiate(request)))  # fmt: skip
 
 
 @_page(CHECKPOINT_READERS, "al.refused.checkpoints")

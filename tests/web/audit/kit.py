@@ -86,6 +86,10 @@ async def build(app: Starlette, pool: asyncpg.Pool) -> LogWorld:
         async with conn.transaction():
             await service.add_witness(conn, witness.verifier().to_vkey())
             await service.add_witness(conn, forger.verifier().to_vkey())
+        # An earlier checkpoint over a non-empty log: the world's next one has an older
+        # one to prove consistency with over HTTP (from size 0 the proof is empty).
+        await sign(conn, identity)
+        async with conn.transaction():
             first = await service.append(conn, published(TENDER_A, LATE))
             second = await service.append(conn, opened(TENDER_B, MIDNIGHT))
             await service.append(conn, published(TENDER_B, MIDNIGHT))

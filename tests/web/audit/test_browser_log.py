@@ -56,6 +56,11 @@ async def test_the_audit_admin_finds_an_entry_and_the_page_verifies_its_proof(
         assert '"title": "道路"' in await page.inner_text("#entry-data")
         await page.click("a[href='/audit/checkpoints']")
         await page.wait_for_url(f"{live_server.url}/audit/checkpoints")
+        cards = await page.locator("article[data-size]").count()
+        # The script checks the pairs newest first: the last pair done, all are done.
+        last_pair = page.locator("article[data-size]").nth(cards - 2)
+        await last_pair.locator(".consistency[data-verified]").wait_for()
+        assert await page.locator(".consistency[data-verified='true']").count() == cards - 1
         card = page.locator(f"article[data-size='{world.checkpoint_size}']")
         assert "已验证" in await card.locator(f"li[data-witness='{world.witness}']").inner_text()
         assert "未通过验证" in await card.locator(f"li[data-witness='{world.forger}']").inner_text()
@@ -67,7 +72,8 @@ async def test_the_audit_admin_finds_an_entry_and_the_page_verifies_its_proof(
 async def test_a_proof_tampered_on_the_wire_shows_as_not_verified(
     browser: Any, live_server: LiveServer, world: kit.LogWorld
 ) -> None:
-    """One flipped bit in one proof hash: the page computes another root and says so."""
+    """One flipped bit in one proof hash: the entry page computes another root, the
+    checkpoints page another pair of roots, and each says NOT verified."""
     context = await browser.new_context()
 
     async def tamper(route: Any) -> None:
@@ -79,6 +85,7 @@ async def test_a_proof_tampered_on_the_wire_shows_as_not_verified(
         await route.fulfill(response=answer, body=json.dumps(body))
 
     await context.route("**/api/v1/log/proof/inclusion*", tamper)
+    await context.route("**/api/v1/log/proof/consistency*", tamper)
     page = await context.new_page()
     try:
         await sign_in(page, live_server.url, "audit_admin")
@@ -87,5 +94,10 @@ async def test_a_proof_tampered_on_the_wire_shows_as_not_verified(
         assert "未通过验证" in await page.inner_text("#proof-status")
         # The checkpoint itself is untouched: its signature still verifies.
         assert await page.get_attribute("#log-signature", "data-verified") == "true"
+        await page.goto(f"{live_server.url}/audit/checkpoints")
+        newest = page.locator(f"article[data-size='{world.checkpoint_size}'] .consistency")
+        await newest.and_(page.locator("[data-verified]")).wait_for()
+        assert await newest.get_attribute("data-verified") == "false"
+        assert "不一致" in await newest.inner_text()
     finally:
         await context.close()

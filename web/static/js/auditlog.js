@@ -12,7 +12,18 @@
 //   4. verify each registered witness's cosignature/v1 line over the checkpoint (§4).
 // Data is untrusted: text goes in with textContent only.
 
-const EM_DASH = "\u2014 ";
+import {
+  ed25519Verify,
+  equal,
+  fromBase64,
+  leafHash,
+  parseNote,
+  parseVkey,
+  rootFromInclusion,
+  signatureBy,
+  toBase64,
+} from "./auditlog-verify.js";
+
 const LABEL = { "zh-CN": "（北京时间）", en: " (Beijing time)" };
 
 const section = document.getElementById("proof");
@@ -21,106 +32,6 @@ const lang = section.dataset.lang;
 
 function say(template, params = {}) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
-}
-
-function fromBase64(text) {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function toBase64(bytes) {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
-
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function equal(a, b) {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-async function sha256(bytes) {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-}
-
-const leafHash = (entry) => sha256(concat(Uint8Array.of(0), entry));
-const nodeHash = (left, right) => sha256(concat(Uint8Array.of(1), left, right));
-
-// RFC 9162 §2.1.3.2, with BigInt-free integers (sizes stay below 2^53).
-async function rootFromInclusion(leaf, index, size, proof) {
-  if (index >= size) return null;
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of proof) {
-    if (p.length !== 32 || sn === 0) return null;
-    if (fn % 2 === 1 || fn === sn) {
-      r = await nodeHash(p, r);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = Math.floor(fn / 2);
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      r = await nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 ? r : null;
-}
-
-// C2SP signed-note: text up to the last blank line; then "— name base64" lines.
-function parseNote(note) {
-  const split = note.lastIndexOf("\n\n");
-  if (split < 0 || !note.endsWith("\n")) throw new Error("not a signed note");
-  const text = note.slice(0, split + 1);
-  const signatures = note
-    .slice(split + 2, -1)
-    .split("\n")
-    .map((line) => {
-      if (!line.startsWith(EM_DASH)) throw new Error("a malformed signature line");
-      const rest = line.slice(EM_DASH.length);
-      const space = rest.indexOf(" ");
-      const raw = fromBase64(rest.slice(space + 1));
-      return { name: rest.slice(0, space), keyId: raw.slice(0, 4), signature: raw.slice(4) };
-    });
-  return { text, signatures };
-}
-
-// A vkey: name+hex key ID+base64(type || 32-byte public key); the ID is recomputed.
-// Names hold no "+" but base64 may: split at the first two only.
-async function parseVkey(vkey) {
-  const first = vkey.indexOf("+");
-  const second = vkey.indexOf("+", first + 1);
-  if (first < 1 || second < 0) throw new Error("a bad vkey");
-  const name = vkey.slice(0, first);
-  const raw = fromBase64(vkey.slice(second + 1));
-  const id = (await sha256(concat(new TextEncoder().encode(`${name}\n`), raw))).slice(0, 4);
-  const hex = Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("");
-  if (hex !== vkey.slice(first + 1, second) || raw.length !== 33) throw new Error("a bad vkey");
-  return { name, keyId: id, type: raw[0], publicKey: raw.slice(1) };
-}
-
-async function ed25519Verify(publicKey, signature, message) {
-  const key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, [
-    "verify",
-  ]);
-  return crypto.subtle.verify({ name: "Ed25519" }, key, signature, message);
-}
-
-function signatureBy(note, key) {
-  return note.signatures.find((s) => s.name === key.name && equal(s.keyId, key.keyId));
 }
 
 function beijing(seconds) {
