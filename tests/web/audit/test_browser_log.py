@@ -101,3 +101,32 @@ async def test_a_proof_tampered_on_the_wire_shows_as_not_verified(
         assert "不一致" in await newest.inner_text()
     finally:
         await context.close()
+
+
+@pytest.mark.browser
+async def test_a_checkpoint_note_altered_in_the_page_fails_the_logs_signature(
+    browser: Any, live_server: LiveServer, world: kit.LogWorld
+) -> None:
+    """Another root in the note the page carries: the log's Ed25519 signature and every
+    cosignature fail in the browser, and the entry is NOT verified."""
+    context = await browser.new_context()
+
+    async def alter(route: Any) -> None:
+        answer = await route.fetch()
+        html = await answer.text()
+        note = html.split('data-checkpoint="')[1].split('"')[0]
+        root = note.split("\n")[2]
+        altered = ("B" if root[0] == "A" else "A") + root[1:]
+        await route.fulfill(response=answer, body=html.replace(root, altered))
+
+    page = await context.new_page()
+    try:
+        await sign_in(page, live_server.url, "audit_admin")
+        await context.route(f"**/audit/log/{world.published_a}", alter)
+        await page.goto(f"{live_server.url}/audit/log/{world.published_a}")
+        await page.wait_for_selector("#proof-status[data-verified='false']")
+        assert await page.get_attribute("#log-signature", "data-verified") == "false"
+        honest = page.locator(f"#cosignatures li[data-witness='{world.witness}']")
+        assert await honest.get_attribute("data-verified") == "false"
+    finally:
+        await context.close()
