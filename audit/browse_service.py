@@ -201,6 +201,12 @@ class WitnessView:
     last_received: datetime | None
 
 
+async def newest_checkpoint_size(conn: asyncpg.Connection) -> int | None:
+    """The size of the newest signed checkpoint (a witness behind it is lagging)."""
+    latest = await queries.latest_checkpoint(conn)
+    return None if latest is None else latest.size
+
+
 async def witnesses(conn: asyncpg.Connection) -> list[WitnessView]:
     """Every registered witness, by name."""
     return [

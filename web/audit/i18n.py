@@ -117,6 +117,11 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "al.w.cosigned": ("已联署检查点数", "Checkpoints cosigned"),
     "al.w.last": ("最近联署", "Latest cosigned"),
     "al.w.none": ("尚未登记见证方。", "No witness is registered."),
+    "al.w.newest": (
+        "平台最新签署的检查点：大小 {size}。",
+        "The newest checkpoint the platform signed: size {size}.",
+    ),
+    "al.w.behind": ("尚未联署最新检查点", "has not cosigned the newest checkpoint"),
     "al.w.never": ("从未联署", "never"),
     "al.refused": (
         "只有审计管理员查阅审计日志（三员分立）。",

@@ -153,7 +153,8 @@ async def checkpoints_page(request: Request, conn: asyncpg.Connection, actor: Ac
 async def witnesses_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     """The registered witnesses (the audit administrator and witnesses)."""
     shown = await browse_service.witnesses(conn)
-    return _render(request, "witnesses.html", actor=actor, witnesses=shown)
+    newest = await browse_service.newest_checkpoint_size(conn)
+    return _render(request, "witnesses.html", actor=actor, witnesses=shown, newest=newest)
 
 
 def routes() -> list[BaseRoute]:

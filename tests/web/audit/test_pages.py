@@ -188,14 +188,19 @@ async def test_checkpoints_show_the_log_signature_and_each_cosignature_verified_
 
 
 async def test_the_witnesses_page_lists_keys_and_what_each_cosigned(
-    client: httpx.AsyncClient, world: kit.LogWorld
+    app: Starlette, client: httpx.AsyncClient, pool: asyncpg.Pool, world: kit.LogWorld
 ) -> None:
-    """Name, vkey, key ID, registration time, count and newest cosigned size."""
+    """Name, vkey, key ID, registration time, count and newest cosigned size; a
+    witness that has not cosigned the newest checkpoint is marked as behind."""
     await kit.sign_in(client, "audit_admin")
     page = (await client.get("/audit/witnesses")).text
     assert f'data-witness="{world.witness}"' in page
     assert f"条目数 {world.checkpoint_size}" in page
     assert page.count("<tr data-witness=") == 2
+    await kit.grow_and_sign(app, pool)  # a checkpoint neither witness cosigned
+    behind = (await client.get("/audit/witnesses")).text
+    assert 'id="newest-size"' in behind
+    assert behind.count("尚未联署最新检查点") == 2
 
 
 async def test_an_entry_is_verified_by_default_against_the_newest_witnessed_checkpoint(
