@@ -94,9 +94,11 @@ async function verify() {
   const logKey = await parseVkey(section.dataset.logVkey);
   const logLine = signatureBy(note, logKey);
   const encoder = new TextEncoder();
+  // The log's key is named by the origin, the checkpoint's first line (§3.2).
   const logOk =
     logLine !== undefined &&
     logKey.type === 1 &&
+    note.text.split("\n")[0] === logKey.name &&
     (await ed25519Verify(logKey.publicKey, logLine.signature, encoder.encode(note.text)));
   show("log-signature", logOk ? texts.log_ok : texts.log_bad, logOk);
   const [, sizeLine, rootLine] = note.text.split("\n");
@@ -128,5 +130,7 @@ async function verify() {
 }
 
 verify().catch((error) => {
-  show("proof-status", texts.failed + error.message, false);
+  // A browser without Ed25519 in WebCrypto cannot check signatures: say so plainly.
+  const why = error.name === "NotSupportedError" ? texts.no_ed25519 : texts.failed + error.message;
+  show("proof-status", why, false);
 });
