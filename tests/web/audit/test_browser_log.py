@@ -64,6 +64,14 @@ async def test_the_audit_admin_finds_an_entry_and_the_page_verifies_its_proof(
         card = page.locator(f"article[data-size='{world.checkpoint_size}']")
         assert "已验证" in await card.locator(f"li[data-witness='{world.witness}']").inner_text()
         assert "未通过验证" in await card.locator(f"li[data-witness='{world.forger}']").inner_text()
+        await page.click("a[hreflang=en]")
+        await page.wait_for_url(f"{live_server.url}/audit/checkpoints")
+        await last_pair.locator(".consistency[data-verified]").wait_for()
+        assert "Consistent: this checkpoint extends" in await card.inner_text()
+        assert (
+            "NOT verified" in await card.locator(f"li[data-witness='{world.forger}']").inner_text()
+        )
+        assert "(Beijing time)" in await card.inner_text()
     finally:
         await context.close()
 
