@@ -15,6 +15,7 @@ import pytest
 from starlette.applications import Starlette
 
 from accounts.model import Role
+from audit import service
 from audit.browse import parse_filter, parse_position
 from audit.errors import LogFilterInvalid
 from tests.web.audit import kit
@@ -259,3 +260,26 @@ def refused_in_english(params: dict[str, str]) -> str:
     except LogFilterInvalid as refused:
         return refused.message
     raise AssertionError("the search was valid")
+
+
+async def test_the_older_link_continues_the_same_search(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, world: kit.LogWorld
+) -> None:
+    """More than a page of matches: the "older" link keeps the search and goes on
+    below the last one shown, and the second page has the rest."""
+    async with pool.acquire() as conn, conn.transaction():
+        await service.append_many(conn, [kit.published(kit.TENDER_A, kit.LATE)] * 60)
+    await kit.sign_in(client, "audit_admin")
+    first = await client.get("/audit/log", params={"tender": kit.TENDER_A})
+    rows = [int(i) for i in kit.ROW.findall(first.text)]
+    assert len(rows) == 50
+    older = re.search(r'id="older" href="([^"]+)"', first.text)
+    assert older is not None
+    link = older.group(1).replace("&amp;", "&")
+    assert f"tender={kit.TENDER_A}" in link
+    assert f"before={rows[-1]}" in link
+    second = await client.get(link)
+    rest = [int(i) for i in kit.ROW.findall(second.text)]
+    assert len(rest) == 11  # the other 10 of the 60, and the world's own
+    assert max(rest) < min(rows)
+    assert 'href="/audit/log?tender=' in second.text  # back to the newest
