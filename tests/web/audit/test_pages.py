@@ -283,3 +283,18 @@ async def test_the_older_link_continues_the_same_search(
     assert len(rest) == 11  # the other 10 of the 60, and the world's own
     assert max(rest) < min(rows)
     assert 'href="/audit/log?tender=' in second.text  # back to the newest
+
+
+async def test_checkpoints_page_below_a_size_and_a_bad_size(
+    client: httpx.AsyncClient, world: kit.LogWorld
+) -> None:
+    """``?below=N`` lists only smaller checkpoints; a size that is not a number is 400
+    in the page's language."""
+    await kit.sign_in(client, "audit_admin")
+    below = (await client.get(f"/audit/checkpoints?below={world.checkpoint_size}")).text
+    sizes = [int(s) for s in re.findall(r'<article [^>]*data-size="(\d+)"', below)]
+    assert sizes
+    assert max(sizes) < world.checkpoint_size
+    bad = await client.get("/audit/checkpoints?below=x")
+    assert bad.status_code == 400
+    assert "检查点大小须为不小于 0 的整数。" in bad.text
