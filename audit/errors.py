@@ -2,7 +2,8 @@
 
     AuditError (signing/log)            audit_error
     ├── CheckpointMissing               log_checkpoint_not_found
-    └── WitnessUnknown                  log_witness_not_found
+    ├── WitnessUnknown                  log_witness_not_found
+    └── LogFilterInvalid                log_filter_invalid
 
 The log's format errors (notes, checkpoints, proofs, entries, the witness step) live
 with those formats in signing/log/errors.py, under the same root.
@@ -30,3 +31,13 @@ class WitnessUnknown(AuditError):
 
     code = "log_witness_not_found"
     status = 404
+
+
+# --- the audit administrator's log browser (audit/browse.py) ---
+
+
+class LogFilterInvalid(AuditError):
+    """A search of the log browser with a bad kind, tender, day or position."""
+
+    code = "log_filter_invalid"
+    status = 400

@@ -180,8 +180,12 @@ async def current_checkpoint(conn: asyncpg.Connection) -> str:
     found = await queries.latest_checkpoint_with_cosignatures(conn)
     if found is None:
         raise CheckpointMissing("no checkpoint has been signed yet")
-    text, lines = found
-    note = parse_note(text)
+    return with_cosignatures(*found)
+
+
+def with_cosignatures(note_text: str, lines: Sequence[str]) -> str:
+    """A signed checkpoint note with its witnesses' lines after the log's signature."""
+    note = parse_note(note_text)
     extra = [parse_signature_line(line) for line in lines]
     return Note(text=note.text, signatures=(*note.signatures, *extra)).to_text()
 

@@ -16,6 +16,7 @@ from web.accounts import keys_page
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
+from web.audit import pages as audit_pages
 from web.audit import routes as audit
 from web.background import Job
 from web.disclosure import pages as disclosure_pages
@@ -129,6 +130,7 @@ def page_routes() -> list[BaseRoute]:
         *supervision_alert_pages.routes(),
         *supervision_record_pages.routes(),
         *error_pages.routes(),
+        *audit_pages.routes(),
     ]
 
 

@@ -290,6 +290,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "查阅透明日志与安全事件汇总。",
         "Read the transparency log and summaries of security events.",
     ),
+    "section.log_checkpoints": ("检查点与见证方", "Checkpoints and witnesses"),
+    "section.log_checkpoints.body": (
+        "查看日志检查点的签名、各见证方的联署及其验证结果。",
+        "See the log's checkpoints, their signatures and each witness's cosignature, verified.",
+    ),
 }
 
 _INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}

@@ -357,6 +357,7 @@ STATUS: dict[str, int] = {
     "log_checkpoint_signature_invalid": 422,
     "log_cosignature_invalid": 422,
     "log_entry_invalid": 422,
+    "log_filter_invalid": 400,
     "log_fork_detected": 422,
     "log_key_malformed": 422,
     "log_naive_datetime": 422,

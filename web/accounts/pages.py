@@ -122,9 +122,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         _open("section.pool", "/expert-pool"),
         _open("section.signing_keys", "/me/keys"),
     ),
-    Role.WITNESS: (
-        Section(key="section.cosign", status="available", href="/api/v1/log/checkpoint"),
-    ),
+    Role.WITNESS: (_open("section.cosign", "/audit/checkpoints"),),
     Role.SYSTEM_ADMIN: (
         Section(key="section.accounts", status="api_only", href="/api/v1/openapi.json"),
     ),
@@ -133,7 +131,8 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         Section(key="section.keys"),
     ),
     Role.AUDIT_ADMIN: (
-        Section(key="section.audit_log", status="api_only", href="/api/v1/log/checkpoint"),
+        _open("section.audit_log", "/audit/log"),
+        _open("section.log_checkpoints", "/audit/checkpoints"),
     ),
 }
 
