@@ -60,6 +60,7 @@ from web.supervision.records import routes as supervision_records
 from web.supervision.statistics import pages as statistics_pages
 from web.supervision.statistics import routes as statistics
 from web.tender import jobs as tender_jobs
+from web.tender import oversight_pages as tender_oversight_pages
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
 from web.tender.archive import jobs as archive_jobs
@@ -115,6 +116,7 @@ def page_routes() -> list[BaseRoute]:
         *expert_pool_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),
+        *tender_oversight_pages.routes(),
         *tender_results_pages.routes(),
         *tender_contract_pages.routes(),
         *disclosure_pages.routes(),
