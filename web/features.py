@@ -32,6 +32,7 @@ from web.evaluation import session_routes as evaluation_sessions
 from web.expert_pool import jobs as expert_pool_jobs
 from web.expert_pool import pages as expert_pool_pages
 from web.expert_pool import routes as expert_pool
+from web.expert_pool import venue_pages as expert_pool_venue_pages
 from web.health import routes as health
 from web.http import ApiRoute
 from web.keys import demo_ca as keys_demo_ca
@@ -114,6 +115,7 @@ def page_routes() -> list[BaseRoute]:
         *account_pages.routes(),
         *keys_page.routes(),
         *expert_pool_pages.routes(),
+        *expert_pool_venue_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),
         *tender_oversight_pages.routes(),
