@@ -80,4 +80,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "td.bonds.submit": ("登记", "Record"),
     "td.bonds.reference": ("银行退款流水号", "Bank refund reference"),
     "td.bonds.refund": ("退还", "Refund"),
+    "td.upload.progress": (
+        "已上传 {sent} / {total}（{percent}%）",
+        "Uploaded {sent} of {total} ({percent}%)",
+    ),
+    "td.upload.done": (
+        "已上传 {name}（{total}），正在刷新…",
+        "Uploaded {name} ({total}); reloading…",
+    ),
+    "td.upload.failed": ("上传未完成，请重试。", "The upload did not finish; try again."),
 }
