@@ -14,9 +14,9 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
 from tests.tender.world import World
+from tests.web.signing_js.kit import sign_in
 from tests.web.tender.http_kit import (  # noqa: F401  (fixtures)
     fixture_http_ca,
     fixture_settings,
@@ -41,14 +41,9 @@ WATCH_STATUS = """() => {
 
 
 async def _signed_in(browser: Any, server: LiveServer, username: str) -> Any:
-    context = await browser.new_context()
-    page = await context.new_page()
+    page = await (await browser.new_context()).new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    await page.goto(f"{server.url}/login")
-    await page.fill("#username", username)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{server.url}/home")
+    await sign_in(page, server.url, username)
     return page
 
 
