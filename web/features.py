@@ -61,6 +61,7 @@ from web.supervision.records import routes as supervision_records
 from web.supervision.statistics import pages as statistics_pages
 from web.supervision.statistics import routes as statistics
 from web.tender import jobs as tender_jobs
+from web.tender import objection_pages as tender_objection_pages
 from web.tender import oversight_pages as tender_oversight_pages
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
@@ -119,6 +120,7 @@ def page_routes() -> list[BaseRoute]:
         *draw_pages.routes(),
         *tender_pages.routes(),
         *tender_oversight_pages.routes(),
+        *tender_objection_pages.routes(),
         *tender_results_pages.routes(),
         *tender_contract_pages.routes(),
         *disclosure_pages.routes(),

@@ -93,7 +93,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     Role.AGENCY: (
         _open("section.tenders", "/agency/tenders"),
         _open("section.draw_request", "/draws/new"),
-        Section(key="section.objections", status="api_only", href="/api/v1/openapi.json"),
+        _open("section.objections", "/agency/objections"),
     ),
     Role.TENDERER: (_open("section.my_tenders", "/tenders"),),
     Role.BIDDER: (

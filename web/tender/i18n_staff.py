@@ -89,4 +89,28 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Uploaded {name} ({total}); reloading…",
     ),
     "td.upload.failed": ("上传未完成，请重试。", "The upload did not finish; try again."),
+    "td.objections.title": ("中标候选人异议答复", "Objections to the candidates"),
+    "td.objections.lead": (
+        "投标人对中标候选人提出的异议应在3日内答复；答复前该标段暂停定标。答复以本浏览器中的签名密钥签名。",
+        "Answer each objection to the candidates within 3 days; the lot's award waits "
+        "until then. Answers are signed with your signing key in this browser.",
+    ),
+    "td.objections.keys": ("管理签名密钥", "Manage signing keys"),
+    "td.objections.bundle": ("签名脚本 SHA-256：", "Signing script SHA-256:"),
+    "td.objections.none": ("暂无异议。", "No objection."),
+    "td.objections.filed_at": ("提出时间", "Filed"),
+    "td.objections.due": ("答复期限", "Answer due"),
+    "td.objections.answered_at": ("答复时间", "Answered"),
+    "td.objections.upheld": ("异议成立", "Upheld"),
+    "td.objections.rejected": ("异议不成立", "Not upheld"),
+    "td.objections.answer": ("答复内容", "Answer"),
+    "td.objections.upheld.check": ("异议成立", "The objection is founded"),
+    "td.objections.submit": ("签名并答复", "Sign and answer"),
+    "td.objections.no_key": (
+        "本浏览器中没有已登记证书的签名密钥：请先在“签名密钥”页面创建或导入。",
+        "This browser holds no signing key with a registered certificate: create or "
+        "import one on the signing keys page first.",
+    ),
+    "td.objections.signing": ("正在签名并提交…", "Signing and sending…"),
+    "td.objections.failed": ("答复未提交，请重试。", "The answer was not sent; try again."),
 }

@@ -45,11 +45,14 @@ CENTRE, SUPERVISION = "centre", "supervision"
 CHANGEABLE = BIDDING_STATUSES | {TenderStatus.DRAFT}
 
 
-def _require_role(actor: Actor, role: Role) -> None:
+_WHO = {Role.CENTRE_STAFF: "centre staff", Role.SUPERVISOR: "supervisors", Role.AGENCY: "agencies"}
+
+
+def require_role(actor: Actor, role: Role) -> None:
+    """A page of one role: anyone else is refused (403 permission_denied)."""
     if not actor.has_role(role):
         raise PermissionDenied(
-            "this page is for centre staff" if role is Role.CENTRE_STAFF else
-            "this page is for supervisors",
+            f"this page is for {_WHO.get(role, role)}",
             details={"action": "view_tenders", "resource": "tender"},
         )  # fmt: skip
 
@@ -63,7 +66,7 @@ def _overseen(actor: Actor, tender: Tender, where: str) -> Tender:
 
 
 async def _tender(conn: asyncpg.Connection, actor: Actor, request: Request, where: str) -> Tender:
-    _require_role(actor, Role.CENTRE_STAFF if where == CENTRE else Role.SUPERVISOR)
+    require_role(actor, Role.CENTRE_STAFF if where == CENTRE else Role.SUPERVISOR)
     return _overseen(actor, await service.get_tender(conn, actor, _tender_id(request)), where)
 
 
@@ -75,7 +78,7 @@ def _mine(actor: Actor, tender: Tender, where: str) -> bool:
 
 def _lister(where: str) -> Any:
     async def handler(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
-        _require_role(actor, Role.CENTRE_STAFF if where == CENTRE else Role.SUPERVISOR)
+        require_role(actor, Role.CENTRE_STAFF if where == CENTRE else Role.SUPERVISOR)
         found = [t for t in await service.list_overseen(conn, actor) if _mine(actor, t, where)]
         return render(request, "oversight_list.html", actor=actor, tenders=found, where=where)
 
