@@ -70,7 +70,8 @@ async def test_another_centres_staff_and_another_departments_supervisor_are_refu
     client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
 ) -> None:
     """A county sub-centre's staff and another department's supervisor neither see the
-    tender (404, like an unknown id) nor appoint or approve; nothing is written."""
+    tender (404, like an unknown id) nor appoint, record a bond or approve; nothing is
+    written."""
     await register_officials(pool, web_world)
     outsiders = await make_outsiders(pool, web_world)
     tender_id = await create_draft(client, pool, web_world, tokens["agent"])
@@ -84,6 +85,10 @@ async def test_another_centres_staff_and_another_departments_supervisor_are_refu
         data={"csrf_token": csrf, "k": "2", "officials": official_ids(web_world)},
     )
     assert refused.status_code == 404
+    bond = {"csrf_token": csrf, "lot": "1", "bidder_id": str(web_world.bidder_orgs[0].id),
+            "kind": "transfer", "amount": "100000", "paid_at": "2026-01-05T10:00",
+            "paying_account": "6222000011112222"}  # fmt: skip
+    assert (await client.post(f"/centre/tenders/{tender_id}/bonds", data=bond)).status_code == 404
     await client.post("/logout", data={"csrf_token": csrf})
     await sign_in(client, outsiders.supervisor)
     assert tender_id not in (await client.get("/supervision/tenders")).text
