@@ -16,6 +16,7 @@ every action is a form with the session's CSRF token, calling one use case.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +32,7 @@ from accounts.permissions import Action, is_allowed
 from accounts.users import service as users
 from tender import access, service
 from tender.bonds import service as bonds
+from tender.bonds.model import Bond
 from tender.committee import officials as appointing
 from tender.committee import service as committee
 from tender.committee.model import Roster
@@ -57,6 +59,13 @@ def require_role(actor: Actor, role: Role) -> None:
         )  # fmt: skip
 
 
+def _mine(actor: Actor, tender: Tender, where: str) -> bool:
+    """Staff of the centre hosting the tender, or a supervisor of its department."""
+    if where == CENTRE:
+        return access.is_host(actor, tender)
+    return is_allowed(actor, Action.SUPERVISE_TENDER, access.resource(tender))
+
+
 def _overseen(actor: Actor, tender: Tender, where: str) -> Tender:
     """The tender if the actor's centre hosts it (staff) or its department supervises
     it (supervisors); anyone else gets the unknown tender's 404 (tender/access.py)."""
@@ -70,13 +79,7 @@ async def _tender(conn: asyncpg.Connection, actor: Actor, request: Request, wher
     return _overseen(actor, await service.get_tender(conn, actor, _tender_id(request)), where)
 
 
-def _mine(actor: Actor, tender: Tender, where: str) -> bool:
-    if where == CENTRE:
-        return access.is_host(actor, tender)
-    return is_allowed(actor, Action.SUPERVISE_TENDER, access.resource(tender))
-
-
-def _lister(where: str) -> Any:
+def _lister(where: str) -> Callable[[Request], Awaitable[Response]]:
     async def handler(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
         require_role(actor, Role.CENTRE_STAFF if where == CENTRE else Role.SUPERVISOR)
         found = [t for t in await service.list_overseen(conn, actor) if _mine(actor, t, where)]
@@ -84,6 +87,16 @@ def _lister(where: str) -> Any:
 
     handler.__name__ = f"{where}_tenders_page"
     return page(handler)
+
+
+async def _bidder_names(conn: asyncpg.Connection, found: list[Bond]) -> dict[UUID, str]:
+    """The name of each bond's bidder (read one by one: the form's list is a page)."""
+    names: dict[UUID, str] = {}
+    for bond in found:
+        if bond.bidder_id not in names:
+            org = await organisations.get_organisation(conn, bond.bidder_id)
+            names[bond.bidder_id] = org.name
+    return names
 
 
 async def _people(conn: asyncpg.Connection, rosters: dict[str, Roster]) -> dict[UUID, str]:
@@ -104,9 +117,10 @@ async def _context(
     conn: asyncpg.Connection, actor: Actor, tender: Tender, where: str
 ) -> dict[str, Any]:
     rosters = await committee.read_rosters(conn, actor, tender.id)
-    bidders = await _organisations(conn, actor, OrgKind.BIDDER)
+    held = await bonds.list_bonds(conn, actor, tender.id)
     centre = where == CENTRE
     changeable = tender.status in CHANGEABLE
+    records = centre and tender.status in bonds.RECORDING_STATUSES
     return {
         "tender": tender,
         "names": await _names(conn, tender),
@@ -117,14 +131,14 @@ async def _context(
         if centre and changeable
         else [],
         "changeable": changeable,
-        "bonds": await bonds.list_bonds(conn, actor, tender.id),
-        "bidders": bidders,
-        "bidder_names": {org.id: org.name for org in bidders},
-        "records_bonds": centre and tender.status in bonds.RECORDING_STATUSES,
+        "bonds": held,
+        "bidder_names": await _bidder_names(conn, held),
+        "records_bonds": records,
+        "bidders": await _organisations(conn, actor, OrgKind.BIDDER) if records else [],
     }
 
 
-def _shower(where: str) -> Any:
+def _shower(where: str) -> Callable[[Request], Awaitable[Response]]:
     async def handler(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
         tender = await _tender(conn, actor, request, where)
         context = await _context(conn, actor, tender, where)
