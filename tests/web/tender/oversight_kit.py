@@ -5,38 +5,25 @@ form posting with the session's CSRF token."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from uuid import UUID
 
 import asyncpg
 import httpx
 
-from accounts.keys import service as keys
 from accounts.model import OrgKind, Role
-from signing.statements.recipient import RecipientStatement
-from tests.accounts.factory import actor_for, make_organisation, make_user
-from tests.tender.world import World, register_certificate
+from tests.accounts.factory import make_organisation, make_user
+from tests.tender.committee.registered import register_official_keys
+from tests.tender.world import World
 from tests.web.tender.http_kit import bearer, draft_json
 
 HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 async def register_officials(pool: asyncpg.Pool, world: World) -> None:
-    """Each official registers its certificate and its age recipient by a signed
-    recipient statement (accounts/keys/service.py checks the statement for real)."""
-    now = dt.datetime.now(dt.UTC)
+    """Each official registers its certificate and recipient (their own keys)."""
     async with pool.acquire() as conn:
-        for official in world.officials:
-            person = official.identity
-            await register_certificate(conn, official.user.id, person)
-            statement = RecipientStatement.for_certificate(
-                official.age.recipient().encode(), person.certificate, now
-            ).sign(person.certificate, person.key, chain=person.chain)
-            await keys.register_recipient(
-                conn, await actor_for(conn, official.user), statement=statement.body,
-                signature=statement.signature, trust=world.ca.trust_store(),
-            )  # fmt: skip
+        await register_official_keys(conn, world)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
