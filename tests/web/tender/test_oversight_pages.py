@@ -27,6 +27,7 @@ from tests.web.tender.oversight_kit import (
     roster_state,
 )
 from tests.web.tender.test_pages import sign_in
+from web.i18n import LANG_COOKIE
 
 
 async def test_staff_appoint_from_registered_keys_and_the_supervisor_approves_the_roster_shown(
@@ -64,6 +65,11 @@ async def test_staff_appoint_from_registered_keys_and_the_supervisor_approves_th
     assert approved.status_code == 303, approved.text
     assert await roster_state(pool, tender_id) == (1, 1)
     assert 'data-state="approved"' in (await client.get(f"/supervision/tenders/{tender_id}")).text
+    client.cookies.set(LANG_COOKIE, "en")
+    english = await client.get(f"/supervision/tenders/{tender_id}")
+    assert '<html lang="en">' in english.text
+    assert "Opening committees" in english.text
+    assert "(Beijing time)" in english.text
 
 
 async def test_another_centres_staff_and_another_departments_supervisor_are_refused(
