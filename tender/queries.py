@@ -273,6 +273,25 @@ async def list_for_organisations(
     return [_tender(row) for row in rows]
 
 
+LIST_OVERSEEN = f"""
+SELECT {_TENDER_COLUMNS} FROM tenders t
+WHERE t.centre_id = ANY($1::uuid[])
+   OR (SELECT o.parent_id FROM organisations o WHERE o.id = t.centre_id) = ANY($1::uuid[])
+   OR t.department_id = ANY($2::uuid[])
+ORDER BY t.created_at DESC
+LIMIT $3
+"""  # noqa: S608
+
+
+async def list_overseen(
+    conn: asyncpg.Connection, centres: Sequence[UUID], departments: Sequence[UUID], limit: int
+) -> list[Tender]:
+    """Tenders (drafts included) hosted by these centres (or a county centre under one)
+    or supervised by these departments, newest first."""
+    rows = await conn.fetch(LIST_OVERSEEN, list(centres), list(departments), limit)
+    return [_tender(row) for row in rows]
+
+
 NEXT_CODE = """
 INSERT INTO tender_code_counters (prefix, last_value) VALUES ($1, 1)
 ON CONFLICT (prefix) DO UPDATE SET last_value = tender_code_counters.last_value + 1

@@ -198,6 +198,16 @@ async def list_mine(conn: asyncpg.Connection, actor: Actor, limit: int = 100) ->
     return await queries.list_for_organisations(conn, sorted(orgs), limit) if orgs else []
 
 
+async def list_overseen(conn: asyncpg.Connection, actor: Actor, limit: int = 100) -> list[Tender]:
+    """The tenders (drafts included) the actor's centre hosts (access.is_host) or its
+    department supervises (access.SUPERVISE): the staff's and supervisors' worklist."""
+    centres = actor.acting_for(Role.CENTRE_STAFF)
+    departments = actor.acting_for(Role.SUPERVISOR)
+    if not centres and not departments:
+        return []
+    return await queries.list_overseen(conn, sorted(centres), sorted(departments), limit)
+
+
 async def check_draft(
     conn: asyncpg.Connection, actor: Actor, tender_id: UUID, setup: Setup
 ) -> list[TenderRuleBroken]:

@@ -33,6 +33,7 @@ from web.evaluation import session_routes as evaluation_sessions
 from web.expert_pool import jobs as expert_pool_jobs
 from web.expert_pool import pages as expert_pool_pages
 from web.expert_pool import routes as expert_pool
+from web.expert_pool import venue_pages as expert_pool_venue_pages
 from web.health import routes as health
 from web.http import ApiRoute
 from web.keys import demo_ca as keys_demo_ca
@@ -61,6 +62,8 @@ from web.supervision.records import routes as supervision_records
 from web.supervision.statistics import pages as statistics_pages
 from web.supervision.statistics import routes as statistics
 from web.tender import jobs as tender_jobs
+from web.tender import objection_pages as tender_objection_pages
+from web.tender import oversight_pages as tender_oversight_pages
 from web.tender import pages as tender_pages
 from web.tender import routes as tender
 from web.tender.archive import jobs as archive_jobs
@@ -114,8 +117,11 @@ def page_routes() -> list[BaseRoute]:
         *account_pages.routes(),
         *keys_page.routes(),
         *expert_pool_pages.routes(),
+        *expert_pool_venue_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),
+        *tender_oversight_pages.routes(),
+        *tender_objection_pages.routes(),
         *tender_results_pages.routes(),
         *tender_contract_pages.routes(),
         *disclosure_pages.routes(),

@@ -153,6 +153,17 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "安排主场与副场，支持远程异地评标。",
         "Arrange main and assisting venues for remote cross-city evaluation.",
     ),
+    "section.centre_tenders": ("开标委员会与保证金", "Committees and bonds"),
+    "section.centre_tenders.body": (
+        "为本中心项目委派开标委员会、登记和退还投标保证金，并进入各标段开标大厅。",
+        "Appoint the opening committees of your centre's tenders, record and refund bid "
+        "bonds, and enter each lot's opening hall.",
+    ),
+    "section.committee_approval": ("确认开标委员会", "Approve opening committees"),
+    "section.committee_approval.body": (
+        "核对交易中心委派的开标委员会名单并确认，查阅保证金，观看开标。",
+        "Check and approve the committees the centre appointed, read bonds, watch openings.",
+    ),
     "section.tenders": ("招标项目", "Tenders"),
     "section.tenders.body": (
         "创建并发布招标项目、招标文件、澄清与修改。",

@@ -55,3 +55,22 @@ class SignaturePage:
 
     items: tuple[SignatureRecord, ...]
     next_cursor: str | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class RegisteredOfficial:
+    """An active opening official's current keys, as the official registered them: the
+    signing certificate (DER), the age recipient and the signed recipient statement
+    binding the two (what the centre appoints to a committee, DESIGN.md "Opening
+    committee")."""
+
+    user_id: UUID
+    username: str
+    display_name: str
+    organisation_id: UUID
+    organisation_name: str
+    recipient: str
+    certificate: bytes
+    cert_sha256: str
+    statement: bytes
+    signature: bytes

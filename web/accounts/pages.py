@@ -83,17 +83,18 @@ def _open(key: str, href: str) -> Section:
 # What each role does on the platform (DESIGN.md, "Who uses it").
 ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     Role.CENTRE_STAFF: (
-        _open("section.opening_hall", "/tenders"),
+        _open("section.centre_tenders", "/centre/tenders"),
+        _open("section.opening_hall", "/centre/tenders"),
         _open("section.draw_operate", "/draws"),
         _open("section.evaluation_desk", "/evaluations"),
         _open("section.statistics", "/supervision/statistics"),
         _open("section.agencies_register", "/supervision/agencies"),
-        Section(key="section.venues", status="api_only", href="/api/v1/openapi.json"),
+        _open("section.venues", "/venues"),
     ),
     Role.AGENCY: (
         _open("section.tenders", "/agency/tenders"),
         _open("section.draw_request", "/draws/new"),
-        Section(key="section.objections", status="api_only", href="/api/v1/openapi.json"),
+        _open("section.objections", "/agency/objections"),
     ),
     Role.TENDERER: (_open("section.my_tenders", "/tenders"),),
     Role.BIDDER: (
@@ -112,6 +113,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         _open("section.signing_keys", "/me/keys"),
     ),
     Role.SUPERVISOR: (
+        _open("section.committee_approval", "/supervision/tenders"),
         _open("section.alerts", "/supervision/alerts"),
         _open("section.complaints", "/complaints"),
         _open("section.watch", "/evaluations"),

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from web import i18n
+from web.expert_pool.i18n_venues import STRINGS as VENUE_STRINGS
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
     # navigation
@@ -246,6 +247,7 @@ _REASONS: dict[str, tuple[str, str]] = {
     "unavailable": ("评标时间不可参加", "Unavailable at the session"),
 }
 _CATALOGUE.update({f"ep.reason.{k}": v for k, v in _REASONS.items()})
+_CATALOGUE.update(VENUE_STRINGS)  # the venue catalogue's page (issue 15)
 _INDEX = {lang: i for i, lang in enumerate(i18n.LANGUAGES)}
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from web import i18n
+from web.tender.i18n_staff import STRINGS as STAFF_STRINGS
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
     "td.nav.notices": ("交易公告", "Notices"),
@@ -187,6 +188,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "td.contract.kind.change": ("变更", "Change"),
     "td.contract.none_yet": ("暂无。", "None yet."),
 }
+_CATALOGUE.update(STAFF_STRINGS)  # the centre's and supervisor's pages (issue 15)
 _INDEX = {lang: i for i, lang in enumerate(i18n.LANGUAGES)}
 
 
