@@ -93,13 +93,13 @@ def bids_until(now: dt.datetime) -> dt.datetime:
 
 
 def opening_today(now: dt.datetime) -> dt.datetime:
-    """Two hours on, but before midnight Beijing time (at least ten minutes on: a demo
-    loaded at 23:50 opens just after midnight)."""
+    """Two hours on, but before midnight Beijing time: a demo loaded at 23:30 opens at
+    23:59 (and one loaded in the day's last minute, just after midnight)."""
     midnight = dt.datetime.combine(
         now.astimezone(BEIJING).date() + dt.timedelta(days=1), dt.time(0), BEIJING
     )
-    at = min(now + dt.timedelta(hours=2), midnight - dt.timedelta(minutes=15))
-    return max(at, now + dt.timedelta(minutes=10)).replace(second=0, microsecond=0)
+    at = min(now + dt.timedelta(hours=2), midnight - dt.timedelta(minutes=1))
+    return max(at, now + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)
 
 
 async def _owner(conn: asyncpg.Connection, key: str) -> UUID | None:
