@@ -18,17 +18,10 @@ from web.cli.common import settings as cli_settings
 from web.cli.users import operator
 from web.demo.load import DemoLoad, load_everything
 from web.demo.stages import DemoStages
+from web.disclosure.stage_links import stage_path
 from web.evaluation.demo import summary as evaluation_summary
+from web.i18n import translate
 from web.settings import Settings
-
-# Where each stage's tender is best seen (the public pages; the hall for today's opening).
-STAGE_PAGES = {
-    "open_for_bids": ("open for bids", "/tenders/{id}"),
-    "opening_today": ("opening today", "/tenders/{id}/lots/1/opening-hall"),
-    "evaluation": ("in evaluation", "/tenders/{id}/disclosure"),
-    "candidates": ("candidates published", "/tenders/{id}/results"),
-    "awarded": ("awarded", "/tenders/{id}/results"),
-}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -90,8 +83,8 @@ def stage_lines(stages: DemoStages, public_url: str) -> list[str]:
     """A tender at every stage, where to see it (the public home page lists them too)."""
     lines = [f"a tender at every stage (listed on {public_url}/):"]
     for stage in stages.stages:
-        name, path = STAGE_PAGES[stage.key]
-        url = public_url + path.format(id=stage.tender_id)
+        name = translate("en", f"public.stages.{stage.key}")
+        url = public_url + stage_path(stage.key, stage.tender_id)
         lines.append(f"  {name + ':':<22} {stage.title}  {url}")
     return lines
 

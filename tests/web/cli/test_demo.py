@@ -97,8 +97,8 @@ def test_a_rerun_with_the_ca_already_there_and_a_new_data_dir_finishes_the_job(
     )
     root = (tmp_path / "demo-client" / "ca" / "root.crt").read_bytes()
     assert (tmp_path / "second" / "trust" / "demo-root.crt").read_bytes() == root
-    for stage in ("open for bids:", "opening today:", "in evaluation:", "candidates published:",
-                  "awarded:"):  # fmt: skip
+    for stage in ("Open for bids:", "Opening today:", "In evaluation:", "Candidates published:",
+                  "Awarded:"):  # fmt: skip
         assert stage in out
     assert main(["demo"]) == 0
     assert "demo data already loaded" in capsys.readouterr().out
