@@ -63,7 +63,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     try:
         done = run_with_database(work)
-    except (EtenderError, CommandError, OSError) as exc:
+    except (EtenderError, CommandError, OSError, asyncpg.PostgresError) as exc:
         # One line, no traceback; the transaction rolled back, so nothing is half-loaded.
         message = exc.message if isinstance(exc, EtenderError) else str(exc)
         print(f"etender: demo not loaded: {message} (nothing was kept: fix this and run "
@@ -72,20 +72,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     public_url = cli_settings().public_url
     print_result(done.accounts, public_url=public_url)
     if done.stages is not None:
-        print("\n" + "\n".join(stage_lines(done.stages, public_url)))
+        print("\n" + "\n".join(stage_lines(done.stages, public_url, args.client_dir)))
         print("\n" + "\n".join(evaluation_summary(done.stages.evaluation, public_url,
                                                     args.client_dir)))  # fmt: skip
         print(f"\ndemo CA and the demo users' signing keys (DEMO ONLY): {args.client_dir}/")
     return 0
 
 
-def stage_lines(stages: DemoStages, public_url: str) -> list[str]:
-    """A tender at every stage, where to see it (the public home page lists them too)."""
+def stage_lines(stages: DemoStages, public_url: str, client_dir: Path) -> list[str]:
+    """A tender at every stage, where to see it (the public home page lists them too),
+    and how the officials open today's tender once its deadline has passed."""
     lines = [f"a tender at every stage (listed on {public_url}/):"]
     for stage in stages.stages:
         name = translate("en", f"public.stages.{stage.key}")
         url = public_url + stage_path(stage.key, stage.tender_id)
         lines.append(f"  {name + ':':<22} {stage.title}  {url}")
+    today = next(s for s in stages.stages if s.key == "opening_today")
+    lines += [
+        f"  after its deadline, two of official1..3 open it, each signed in (ETENDER_TOKEN): "
+        f"etender opening release --server {public_url} --tender {today.tender_id} "
+        f"--identity {client_dir}/keys/official1.agekey",
+    ]
     return lines
 
 

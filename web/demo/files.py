@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from signing.age import X25519Identity
 from signing.certs import Identity, dump_pem_certificate, dump_pem_private_key
 from signing.demo_ca import DemoCA
 from tender.trust import TRUST_DIR
@@ -48,3 +49,14 @@ def write_keys(client: Path, identities: Mapping[str, Identity]) -> None:
             handle.write(dump_pem_private_key(identity.key))
         chain = [identity.certificate, *identity.chain]
         (keys / f"{name}.crt").write_bytes(b"".join(dump_pem_certificate(c) for c in chain))
+
+
+def write_age_keys(client: Path, identities: Mapping[str, X25519Identity]) -> None:
+    """Each official's age identity (0600) as ``client/keys/<name>.agekey``: what
+    ``etender opening release --identity`` reads to release the official's shares."""
+    keys = client / "keys"
+    keys.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name, identity in identities.items():
+        fd = os.open(keys / f"{name}.agekey", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(f"# DEMO ONLY: {name}'s opening key\n{identity.encode()}\n")

@@ -21,7 +21,7 @@ import asyncpg
 from web import logkey
 from web.accounts.demo import DemoResult, load_demo
 from web.cli.users import operator
-from web.demo.files import demo_ca, trust_ca, write_keys
+from web.demo.files import demo_ca, trust_ca, write_age_keys, write_keys
 from web.demo.stages import DemoStages, load_stages
 from web.expert_pool.demo import load_demo as load_pool_demo
 from web.services import load_id_card_key
@@ -58,4 +58,5 @@ async def load_everything(
         stages = await load_stages(conn, data_dir=settings.data_dir, ca=ca, log=log,
                                    experts=pool.identities, deadline_in=deadline_in)  # fmt: skip
         write_keys(client, stages.keys)
+        write_age_keys(client, stages.ages)
     return DemoLoad(accounts=accounts, stages=stages)

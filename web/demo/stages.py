@@ -21,6 +21,7 @@ import asyncpg
 
 from accounts.organisations import queries as organisation_queries
 from audit.service import LogIdentity
+from signing.age import X25519Identity
 from signing.certs import Identity
 from signing.demo_ca import DemoCA
 from tender.award_notices.service import NoticeSigner
@@ -84,6 +85,7 @@ class DemoStages:
     stages: tuple[Stage, ...]
     evaluation: DemoEvaluation
     keys: Mapping[str, Identity] = dataclasses.field(repr=False)
+    ages: Mapping[str, X25519Identity] = dataclasses.field(repr=False)  # the officials'
 
 
 def bids_until(now: dt.datetime) -> dt.datetime:
@@ -182,4 +184,4 @@ async def load_stages(
     stages = tuple(Stage(key=key, tender_id=tenders[key].id, title=title)
                    for key, title in TITLES.items())  # fmt: skip
     evaluation = in_evaluation(tenders["evaluation"], scheduled, o.keys)
-    return DemoStages(stages=stages, evaluation=evaluation, keys=o.keys)
+    return DemoStages(stages=stages, evaluation=evaluation, keys=o.keys, ages=o.ages)

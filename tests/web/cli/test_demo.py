@@ -10,6 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from client.opening import read_identity
 from tests.conftest import CloneDatabase
 from web.cli.main import main
 
@@ -20,6 +21,14 @@ async def _counts(database: CloneDatabase) -> dict[str, int]:
     conn = await asyncpg.connect(database.owner_dsn)
     try:
         return {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in TABLES}
+    finally:
+        await conn.close()
+
+
+async def _recipients(database: CloneDatabase) -> set[str]:
+    conn = await asyncpg.connect(database.owner_dsn)
+    try:
+        return {r["recipient"] for r in await conn.fetch("SELECT recipient FROM opening_officials")}
     finally:
         await conn.close()
 
@@ -100,6 +109,14 @@ def test_a_rerun_with_the_ca_already_there_and_a_new_data_dir_finishes_the_job(
     for stage in ("Open for bids:", "Opening today:", "In evaluation:", "Candidates published:",
                   "Awarded:"):  # fmt: skip
         assert stage in out
+    # Each official's opening key, for `etender opening release` once today's deadline
+    # passes: 0600, the recipient its committee seats were sealed to.
+    recipients = asyncio.run(_recipients(database))
+    for name in ("official1", "official2", "official3"):
+        agekey = tmp_path / "demo-client" / "keys" / f"{name}.agekey"
+        assert agekey.stat().st_mode & 0o777 == 0o600
+        assert read_identity(agekey).recipient().encode() in recipients
+    assert "etender opening release --server" in out
     assert main(["demo"]) == 0
     assert "demo data already loaded" in capsys.readouterr().out
     assert asyncio.run(_counts(database)) == counts
