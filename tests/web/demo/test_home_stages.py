@@ -43,8 +43,10 @@ async def test_each_stages_link_shows_that_stages_tender(client: httpx.AsyncClie
     links = dict((stage, href) for stage, href, _ in STAGE_ITEM.findall(home.text))
     candidates = (await client.get(links["candidates"])).text
     awarded = (await client.get(links["awarded"])).text
-    assert "中标候选人" in candidates
-    assert "中标" in awarded
+    assert 'id="candidates-1"' in candidates  # the publicity, no award yet
+    assert 'id="result"' not in candidates
+    assert '<tr data-kind="award">' in awarded  # the award decision, published
+    assert "排名第一的中标候选人" in awarded  # its reason
 
 
 async def test_the_english_home_names_the_stages_in_english(client: httpx.AsyncClient) -> None:
