@@ -96,12 +96,14 @@ def bids_until(now: dt.datetime) -> dt.datetime:
 
 def opening_today(now: dt.datetime) -> dt.datetime:
     """Two hours on, but before midnight Beijing time: a demo loaded at 23:30 opens at
-    23:59 (and one loaded in the day's last minute, just after midnight)."""
+    23:59 (and one loaded in the day's last two minutes, just after midnight)."""
     midnight = dt.datetime.combine(
         now.astimezone(BEIJING).date() + dt.timedelta(days=1), dt.time(0), BEIJING
     )
     at = min(now + dt.timedelta(hours=2), midnight - dt.timedelta(minutes=1))
-    return max(at, now + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)
+    # At least a whole minute on: the demo's bids go in before it.
+    earliest = now + dt.timedelta(minutes=2)
+    return max(at.replace(second=0, microsecond=0), earliest.replace(second=0, microsecond=0))
 
 
 async def _owner(conn: asyncpg.Connection, key: str) -> UUID | None:
