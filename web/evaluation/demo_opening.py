@@ -7,6 +7,11 @@ seal real bids to the lot's committee, upload and submit them; the deadline pass
 real wait: sealed parts bind it); the lot freezes and two of the three officials release
 their shares, so every bid opens and the opening record is published.
 
+``open_demo_lot`` does it all for one tender; ``etender demo`` (web/demo/stages.py)
+uses the steps — ``opener`` once, ``publish_demo``, ``take_bids`` and
+``open_after_deadline`` per tender — so that the tenders it opens share one deadline
+wait, and tenders it does not open stay at their stage.
+
 Everything goes through the services, so each step has its log entry. The loader plays
 the users' own clients (it holds their demo keys, as the pool's demo does); their keys
 are handed back to go to the client folder, never the data dir.
