@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -60,25 +60,31 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-async def _sheets(
-    d: _Driver,
+Send = Callable[[Actor, str, Mapping[str, Any]], Awaitable[object]]
+
+
+async def sheet_phase(
+    send: Send,
+    session_id: UUID,
     phase: str,
     members: Sequence[tuple[Actor, Identity]],
     entries: tuple[sheets.Entry, ...],
 ) -> None:
-    """Every member seals and signs the same entries, then every member reveals."""
+    """Every member (seat 1 first) seals and signs the same entries with its key, then
+    every member reveals: ``send(actor, command, data)`` is the room's engine (the
+    tests' two-envelope closing, tests/web/evaluation/closing.py, uses it too)."""
     keys = {}
     for seat, (member, identity) in enumerate(members, start=1):
-        sheet = sheets.Sheet(session=d.session.id, phase=phase, seat=seat, generation=1,
+        sheet = sheets.Sheet(session=session_id, phase=phase, seat=seat, generation=1,
                              version=1, salt=sheets.new_salt(), entries=entries)  # fmt: skip
         keys[seat] = sheets.new_key()
         sealed = sheets.seal_and_sign(
             sheets.build_sheet(sheet), keys[seat], sheets.new_nonce(),
             identity.certificate, identity.key, chain=identity.chain,
         )  # fmt: skip
-        await d.send(member, "submit_sheet", sealed.submit_data())
+        await send(member, "submit_sheet", sealed.submit_data())
     for seat, (member, _) in enumerate(members, start=1):
-        await d.send(member, "reveal", sheets.reveal_data(phase, keys[seat]))
+        await send(member, "reveal", sheets.reveal_data(phase, keys[seat]))
 
 
 async def close_session(
@@ -106,7 +112,7 @@ async def close_session(
         await d.send(member, "declare", {"conflict": False})
     for member, _ in members:
         await d.send(member, "vote_chair", {"seat": 1})
-    await _sheets(d, "qualification", members, ())
+    await sheet_phase(d.send, session_id, "qualification", members, ())
     state = await sessions.load(conn, session_id, lock=False)
     bids = [b.bid_id for b in state.bids]
     entries = tuple(
@@ -114,7 +120,7 @@ async def close_session(
         for address, item in state.method.scored_items.items()
         for bid, share in zip(bids, SHARES, strict=False)
     )
-    await _sheets(d, "scoring", members, entries)
+    await sheet_phase(d.send, session_id, "scoring", members, entries)
     chair = members[0][0]
     await d.send(chair, "rank")
     await d.send(chair, "draft_report")
