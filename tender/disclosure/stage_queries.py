@@ -1,9 +1,11 @@
 """SQL of the public home page's stages list: the newest public tender at each stage.
 
 A stage is read from the tender's status and its bid deadline as of ``now`` (only a
-published notice: ``published_at`` set and not after ``now``). "Opening today" is a
-deadline on ``now``'s calendar day in Beijing time (DOMAIN.md: the platform's day is
-Asia/Shanghai's), whether the opening has begun or not.
+published notice: ``published_at`` set and not after ``now``), and a later stage only
+once its public fact is out at ``now`` (the candidates' publicity, an award decision:
+the disclosure's rule, queries.py). "Opening today" is a deadline on ``now``'s calendar
+day in Beijing time (DOMAIN.md: the platform's day is Asia/Shanghai's), whether the
+opening has begun or not.
 """
 
 from __future__ import annotations
@@ -22,8 +24,14 @@ FROM (
             THEN 'opening_today'
         WHEN status IN ('published', 'suspended') AND deadline > $1 THEN 'open_for_bids'
         WHEN status = 'evaluation' THEN 'evaluation'
-        WHEN status = 'candidates_publicised' THEN 'candidates'
-        WHEN status IN ('awarded', 'contract', 'performance') THEN 'awarded'
+        WHEN status = 'candidates_publicised' AND EXISTS (
+                SELECT 1 FROM candidate_publicities p
+                WHERE p.tender_id = tenders.id AND p.published_at <= $1)
+            THEN 'candidates'
+        WHEN status IN ('awarded', 'contract', 'performance') AND EXISTS (
+                SELECT 1 FROM award_decisions d
+                WHERE d.tender_id = tenders.id AND d.kind = 'award' AND d.decided_at <= $1)
+            THEN 'awarded'
     END AS stage
     FROM tenders
     WHERE status <> 'draft' AND published_at <= $1

@@ -38,3 +38,19 @@ async def test_nothing_is_listed_before_its_notice_was_published(pool: asyncpg.P
         listed = await stage_tenders(conn, await database_now(conn))
     assert drafts >= 1
     assert all(x.title in TITLES.values() for x in listed)
+
+
+async def test_a_later_stage_is_listed_only_once_its_fact_is_public(pool: asyncpg.Pool) -> None:
+    """The disclosure's rule: the candidates' stage from their publicity's time, the
+    award's from its decision's — a moment before, the page does not name them."""
+    moment = dt.timedelta(microseconds=1)
+    async with pool.acquire() as conn:
+        decided = await conn.fetchval("SELECT max(decided_at) FROM award_decisions")
+        publicised = await conn.fetchval("SELECT min(published_at) FROM candidate_publicities")
+        before_award = {x.stage for x in await stage_tenders(conn, decided - moment)}
+        before_publicity = {x.stage for x in await stage_tenders(conn, publicised - moment)}
+        after = {x.stage for x in await stage_tenders(conn, decided)}
+    assert "awarded" not in before_award
+    assert "candidates" in before_award
+    assert not {"candidates", "awarded"} & before_publicity
+    assert {"candidates", "awarded"} <= after
