@@ -27,6 +27,9 @@ async def test_the_public_home_links_a_tender_at_every_stage(
     listed = STAGE_ITEM.findall(home.text)
     assert [stage for stage, _, _ in listed] == list(STAGES)
     assert {stage: title for stage, _, title in listed} == dict(TITLES)
+    bidding = re.findall(r'<li data-stage="open[a-z_]*".*?</li>', home.text)
+    assert len(bidding) == 2
+    assert all("（北京时间）" in item for item in bidding)  # the deadline, in Beijing time
     assert "今日开标" in home.text
     assert "已定标" in home.text
     assert demo_template.loaded.stages is not None
@@ -56,3 +59,4 @@ async def test_the_english_home_names_the_stages_in_english(client: httpx.AsyncC
     for name in ("Open for bids", "Opening today", "In evaluation", "Candidates published",
                  "Awarded"):  # fmt: skip
         assert name in home.text
+    assert "(Beijing time)" in home.text
