@@ -170,9 +170,9 @@ async def load_stages(
         conn, tenders["evaluation"], in_two_hours(now), ca=ca, log=log, experts=experts,
         project_id="XCP-DEMO-002",
     )  # fmt: skip
-    # Each closed session is drawn for a window of its own, before the scheduled one's
-    # (a draw is for a future session, and an expert drawn for one window is busy in
-    # it: three overlapping draws would leave too few local experts), held now.
+    # A draw is for a future session: each closed session's draw names a window of its
+    # own starting in a couple of minutes and ending before the scheduled session's (so
+    # no expert's bookings overlap); the session itself is held at once.
     for n, key in enumerate(("candidates", "awarded")):
         window = (now + dt.timedelta(minutes=2 + 55 * n)).replace(second=0, microsecond=0)
         done = await committee_for(
