@@ -49,7 +49,7 @@ def _use(monkeypatch: pytest.MonkeyPatch, database: CloneDatabase, data_dir: Pat
 
 def _fail_at_the_key_files(cwd: Path) -> Path:
     """A file where the demo writes its key folder: the load fails after the accounts,
-    the CA and the expert pool were written (the point where it used to break)."""
+    the CA and the expert pool were written (past where a rerun used to break)."""
     blocker = cwd / "demo-client" / "keys"
     blocker.parent.mkdir(parents=True)
     blocker.write_text("not a folder")
