@@ -56,6 +56,7 @@ def _fail_at_the_key_files(cwd: Path) -> Path:
     return blocker
 
 
+@pytest.mark.slow
 def test_a_demo_load_that_fails_keeps_no_row_and_says_so_in_one_line(
     database: CloneDatabase,
     monkeypatch: pytest.MonkeyPatch,
