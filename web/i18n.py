@@ -45,6 +45,17 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "public.stage.result": ("中标结果", "Result"),
     "public.stage.failed": ("流标", "Failed"),
     "public.stage.cancelled": ("终止", "Cancelled"),
+    "public.stages": ("各阶段的项目", "A tender at every stage"),
+    "public.stages.body": (
+        "从发布公告到定标，每个阶段最新的一个项目：点开即可查看该阶段公开的信息。",
+        "From the notice to the award, the newest tender at each stage: open one to see "
+        "what that stage makes public.",
+    ),
+    "public.stages.open_for_bids": ("正在投标", "Open for bids"),
+    "public.stages.opening_today": ("今日开标", "Opening today"),
+    "public.stages.evaluation": ("评标中", "In evaluation"),
+    "public.stages.candidates": ("中标候选人公示中", "Candidates published"),
+    "public.stages.awarded": ("已定标", "Awarded"),
     "public.open_data": ("开放数据", "Open data"),
     "public.open_data.body": (
         "每个项目的 OCDS 1.1 开放数据，任何人均可下载。",

@@ -129,6 +129,17 @@ def organisation_specs() -> list[OrgSpec]:
             )
             for unit, suffix in employers
         ),
+        # Two more tenderers (no login: the agency acts for them), last so that every
+        # code above stays as it was. The demo's tenders evaluated for real are theirs:
+        # an expert serves the same tenderer once in 30 days (the pool's cool-off), so
+        # one tenderer's tenders would soon run out of local experts to draw.
+        *(
+            OrgSpec(key=key, name=name, kind=OrgKind.TENDERER)
+            for key, name in (
+                ("tenderer2", "宣城市交通投资集团有限公司"),
+                ("tenderer3", "宣城市水务集团有限公司"),
+            )
+        ),
     ]
 
 

@@ -188,6 +188,7 @@ async def public_home(request: Request) -> Response:
         csrf_token=_session_csrf(request),
         notices=lists["notices"],
         results=lists["results"],
+        stages=lists["stages"],
     )
 
 

@@ -1,30 +1,26 @@
-"""``etender demo``: load the demo organisations and accounts, once, and print the logins."""
+"""``etender demo``: load the demo (accounts, experts, a tender at every stage) once, all or
+nothing (web/demo/load.py), and print the logins."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
+import sys
 import unicodedata
 from pathlib import Path
 
 import asyncpg
 
-from signing.certs import dump_pem_certificate, dump_pem_private_key
-from signing.demo_ca import DemoCA
-from tender.trust import TRUST_DIR
-from web import logkey
-from web.accounts.demo import DemoResult, load_demo, reset_passwords
-from web.cli.ca import init_ca
-from web.cli.common import guarded, run_with_database
+from signing.errors import EtenderError
+from web.accounts.demo import DemoResult, reset_passwords
+from web.cli.ca import CommandError
+from web.cli.common import run_with_database
 from web.cli.common import settings as cli_settings
 from web.cli.users import operator
-from web.evaluation.demo import DemoEvaluation
-from web.evaluation.demo import load_for_console as load_evaluation_demo
+from web.demo.load import DemoLoad, load_everything
+from web.demo.stages import DemoStages
+from web.disclosure.stage_links import stage_path
 from web.evaluation.demo import summary as evaluation_summary
-from web.expert_pool.demo import DemoPoolResult
-from web.expert_pool.demo import load_demo as load_pool_demo
-from web.services import load_id_card_key
+from web.i18n import translate
 from web.settings import Settings
 
 
@@ -32,13 +28,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``etender demo``."""
     parser = sub.add_parser(
         "demo",
-        help="load demo organisations and accounts (idempotent)",
+        help="load demo organisations, accounts and a tender at every stage (idempotent)",
         description="Create the city centre and its six county sub-centres, an industry "
         "department, an agency, a tenderer, five bidders, officials, supervisors, a witness, "
-        "the three administrators and 30 experts, and one tender in evaluation: a lot opened "
-        "from three sealed bids (the demo waits about 25 s for its bid deadline), its "
-        "committee drawn and confirmed, the session scheduled. Passwords are generated and "
-        "printed once; a second run changes nothing.",
+        "the three administrators and 30 experts, and a tender at every stage: open for "
+        "bids, opening today, in evaluation (its committee drawn, the session scheduled), "
+        "candidates published and awarded (evaluated for real: the demo waits about 25 s "
+        "for their bid deadline). All or nothing: one transaction; after an error nothing "
+        "is kept and a rerun finishes the job. Passwords are generated and printed once; "
+        "a second run changes nothing.",
     )
     parser.add_argument(
         "--reset-passwords",
@@ -50,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=Path,
         default=Path("demo-client"),
         help="where the demo CA and the demo users' signing keys go: the users' side, "
-        "never the server's data dir (default ./demo-client)",
+        "never the server's data dir (default ./demo-client; a CA already there is used)",
     )
     parser.set_defaults(func=cmd_demo)
 
@@ -58,61 +56,44 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the demo and print its logins, or say it was loaded already."""
 
-    evaluation: list[DemoEvaluation] = []
-
-    async def work(conn: asyncpg.Connection, settings: Settings) -> DemoResult:
+    async def work(conn: asyncpg.Connection, settings: Settings) -> DemoLoad:
         if args.reset_passwords:
-            return await reset_passwords(conn, operator())
-        result = await load_demo(conn, operator())
-        if result.created:
-            ca, pool = await _load_expert_pool(conn, settings, args.client_dir)
-            evaluation.append(await load_evaluation_demo(
-                conn, settings, args.client_dir, ca=ca, experts=pool.identities))  # fmt: skip
-        return result
+            return DemoLoad(accounts=await reset_passwords(conn, operator()))
+        return await load_everything(conn, settings, args.client_dir)
 
-    def call() -> int:
-        result = run_with_database(work)
-        print_result(result, public_url=cli_settings().public_url)
-        for done in evaluation:
-            print(
-                "\n"
-                + "\n".join(evaluation_summary(done, cli_settings().public_url, args.client_dir))
-            )
-        if result.created and not args.reset_passwords:
-            print(f"\ndemo CA and the experts' signing keys (DEMO ONLY): {args.client_dir}/")
-        return 0
-
-    return guarded(call)
+    try:
+        done = run_with_database(work)
+    except (EtenderError, CommandError, OSError, asyncpg.PostgresError) as exc:
+        # One line, no traceback; the transaction rolled back, so nothing is half-loaded.
+        message = exc.message if isinstance(exc, EtenderError) else str(exc)
+        print(f"etender: demo not loaded: {message} (nothing was kept: fix this and run "
+              "`etender demo` again)", file=sys.stderr)  # fmt: skip
+        return 1
+    public_url = cli_settings().public_url
+    print_result(done.accounts, public_url=public_url)
+    if done.stages is not None:
+        print("\n" + "\n".join(stage_lines(done.stages, public_url, args.client_dir)))
+        print("\n" + "\n".join(evaluation_summary(done.stages.evaluation, public_url,
+                                                    args.client_dir)))  # fmt: skip
+        print(f"\ndemo CA and the demo users' signing keys (DEMO ONLY): {args.client_dir}/")
+    return 0
 
 
-async def _load_expert_pool(
-    conn: asyncpg.Connection, settings: Settings, client: Path
-) -> tuple[DemoCA, DemoPoolResult]:
-    """A demo CA the server trusts, the experts' profiles and keys, one verifiable draw.
-
-    The CA's and users' private keys go to the client folder, never the data dir: the
-    platform holds no one's private key (DESIGN.md, "Signatures").
-    """
-    ca = init_ca(client / "ca")
-    trust = settings.data_dir / TRUST_DIR
-    trust.mkdir(parents=True, exist_ok=True)
-    for name in ("root.crt", "issuing.crt"):
-        shutil.copyfile(client / "ca" / name, trust / f"demo-{name}")
-    pool = await load_pool_demo(
-        conn,
-        id_card_key=load_id_card_key(settings.data_dir),
-        ca=ca,
-        log=logkey.load_or_create(settings),
-    )
-    keys = client / "keys"
-    keys.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for name, identity in pool.identities.items():
-        fd = os.open(keys / f"{name}.key", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(dump_pem_private_key(identity.key))
-        chain = [identity.certificate, *identity.chain]
-        (keys / f"{name}.crt").write_bytes(b"".join(dump_pem_certificate(c) for c in chain))
-    return ca, pool
+def stage_lines(stages: DemoStages, public_url: str, client_dir: Path) -> list[str]:
+    """A tender at every stage, where to see it (the public home page lists them too),
+    and how the officials open today's tender once its deadline has passed."""
+    lines = [f"a tender at every stage (listed on {public_url}/):"]
+    for stage in stages.stages:
+        name = translate("en", f"public.stages.{stage.key}")
+        url = public_url + stage_path(stage.key, stage.tender_id)
+        lines.append(f"  {name + ':':<22} {stage.title}  {url}")
+    today = next(s for s in stages.stages if s.key == "opening_today")
+    lines += [
+        f"  after its deadline, two of official1..3 open it, each signed in (ETENDER_TOKEN): "
+        f"etender opening release --server {public_url} --tender {today.tender_id} "
+        f"--identity {client_dir}/keys/official1.agekey",
+    ]
+    return lines
 
 
 def print_result(result: DemoResult, *, public_url: str) -> None:

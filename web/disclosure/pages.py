@@ -19,11 +19,13 @@ from starlette.routing import BaseRoute, Route
 from tender.disclosure import service
 from tender.disclosure.facts import Listed
 from tender.disclosure.public import public_facts
+from tender.disclosure.stages import StageTender, stage_tenders
 from tender.errors import TenderNotFound
 from tender.queries import database_now
 from web import pages
 from web.db.database import acquire
 from web.disclosure import i18n as texts
+from web.disclosure.stage_links import stage_path
 from web.pdf.tender_notice import local, yuan
 from web.services import services
 
@@ -43,10 +45,27 @@ def _listed(x: Listed) -> dict[str, Any]:
     }
 
 
+def _staged(x: StageTender) -> dict[str, Any]:
+    return {
+        "stage": x.stage,
+        "id": str(x.id),
+        "code": x.code,
+        "title": x.title,
+        "deadline": x.deadline,  # shown through the page's ``beijing`` filter
+        "href": stage_path(x.stage, x.id),
+    }
+
+
 async def home_lists(conn: asyncpg.Connection) -> dict[str, list[dict[str, Any]]]:
-    """The home page's current notices and recent results (public now)."""
-    notices, results = await service.home_lists(conn, await database_now(conn))
-    return {"notices": [_listed(x) for x in notices], "results": [_listed(x) for x in results]}
+    """The home page's current notices, recent results and a tender at each stage
+    (public now)."""
+    now = await database_now(conn)
+    notices, results = await service.home_lists(conn, now)
+    return {
+        "notices": [_listed(x) for x in notices],
+        "results": [_listed(x) for x in results],
+        "stages": [_staged(x) for x in await stage_tenders(conn, now)],
+    }
 
 
 def _tender_id(request: Request) -> UUID:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,18 +44,15 @@ from expert_pool.pools import service as pools
 from expert_pool.requests import service as requests
 from expert_pool.rounds import service as rounds
 from expert_pool.views import service as views
-from signing.certs import Identity, dump_pem_certificate, dump_pem_private_key
+from signing.certs import Identity
 from signing.demo_ca import DemoCA
 from signing.draw.response import Decision, DrawResponse
 from signing.draw.rules import ContributorRole
 from signing.draw.transcript import Category
 from tender import queries as tender_queries
 from tender.model import Tender
-from web import logkey
-from web.db.database import open_pool, target_for
 from web.evaluation import core
 from web.evaluation.demo_opening import actor, open_demo_lot, register
-from web.settings import Settings
 
 CATEGORIES = (("A08@local", 3), ("C01@remote", 2), ("venue@remote", 1))
 MAIN_VENUE = "V-XC-MAIN"  # web/expert_pool/demo.py's main venue (主场)
@@ -103,7 +99,7 @@ async def _confirm(
     return who.username
 
 
-async def _register_experts(
+async def register_experts(
     conn: asyncpg.Connection, identities: Mapping[str, Identity], ca: DemoCA
 ) -> None:
     """Each demo expert's client registers its certificate to its account."""
@@ -123,6 +119,8 @@ async def _draw(
     ca: DemoCA,
     log: LogIdentity,
     identities: Mapping[str, Identity],
+    project_id: str,
+    length: dt.timedelta,
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """The lot's evaluation draw, run and confirmed: its id, the committee's usernames
     and expert ids."""
@@ -134,13 +132,13 @@ async def _draw(
              for b in bidders]  # fmt: skip
     spec = DrawSpec(
         session_start=starts_at,
-        session_end=starts_at + dt.timedelta(hours=8),
+        session_end=starts_at + length,
         categories=tuple(Category(label=label, count=n) for label, n in CATEGORIES),
         entropy_roles=(ContributorRole.SUPERVISOR,),
     )
     draw = await requests.request_draw(conn, agency, requests.DrawRequestInput(
         tender_id=str(tender.id), lot="1", purpose=Purpose.EVALUATION,
-        project_id="XCP-DEMO-002", agency_id=agency.organisation_id,
+        project_id=project_id, agency_id=agency.organisation_id,
         department_id=tender.content.department_id, tenderer=tenderer.credit_code,
         bidders=tuple(sorted(codes)), spec=spec,
     ))  # fmt: skip
@@ -153,6 +151,63 @@ async def _draw(
     committee = tuple([await _confirm(conn, draw.id, expert_id, identities[expert_id], ca)
                        for expert_id in seated])  # fmt: skip
     return draw.id, committee, seated
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Committee:
+    """A lot's completed evaluation draw and the session the centre scheduled."""
+
+    draw_id: str
+    committee: tuple[str, ...]  # the confirmed experts' usernames, seat 1 first
+    expert_ids: tuple[str, ...]  # their pool ids, seat 1 first
+    session_id: UUID
+
+
+async def committee_for(
+    conn: asyncpg.Connection,
+    tender: Tender,
+    starts_at: dt.datetime,
+    *,
+    ca: DemoCA,
+    log: LogIdentity,
+    experts: Mapping[str, Identity],
+    project_id: str,
+    scheduled_at: dt.datetime | None = None,
+    length: dt.timedelta = dt.timedelta(hours=8),
+) -> Committee:
+    """The opened lot's evaluation draw (for a session at ``starts_at``: the draw wants
+    it in the future), run and confirmed; its session scheduled at ``scheduled_at``
+    (default ``starts_at``; the experts' certificates registered first: register_experts)."""
+    draw_id, committee, expert_ids = await _draw(
+        conn,
+        tender,
+        starts_at,
+        ca=ca,
+        log=log,
+        identities=experts,
+        project_id=project_id,
+        length=length,
+    )
+    state = await core.schedule(
+        conn, await actor(conn, "centre.staff"), tender.id, "1",
+        main_venue_id=MAIN_VENUE, representatives=[], starts_at=scheduled_at or starts_at,
+    )  # fmt: skip
+    return Committee(draw_id=draw_id, committee=committee, expert_ids=expert_ids,
+                     session_id=state.id)  # fmt: skip
+
+
+def in_two_hours(now: dt.datetime) -> dt.datetime:
+    """The in-evaluation demo session's start: visible as scheduled, not yet begun."""
+    return (now + dt.timedelta(hours=2)).replace(second=0, microsecond=0)
+
+
+def in_evaluation(tender: Tender, done: Committee, keys: Mapping[str, Identity]) -> DemoEvaluation:
+    """What ``etender demo`` reports about the tender in evaluation."""
+    return DemoEvaluation(
+        tender_id=tender.id, title=tender.content.title, draw_id=done.draw_id,
+        committee=done.committee, expert_ids=done.expert_ids, session_id=done.session_id,
+        keys=keys,
+    )  # fmt: skip
 
 
 async def load_demo(
@@ -169,50 +224,10 @@ async def load_demo(
     opened = await open_demo_lot(conn, pool, data_dir=data_dir, ca=ca, log=log,
                                  deadline_in=deadline_in)  # fmt: skip
     now = await tender_queries.database_now(conn)
-    starts_at = (now + dt.timedelta(hours=2)).replace(second=0, microsecond=0)
-    await _register_experts(conn, experts, ca)
-    draw_id, committee, expert_ids = await _draw(conn, opened.tender, starts_at, ca=ca,
-                                                 log=log, identities=experts)  # fmt: skip
-    state = await core.schedule(
-        conn, await actor(conn, "centre.staff"), opened.tender.id, "1",
-        main_venue_id=MAIN_VENUE, representatives=[], starts_at=starts_at,
-    )  # fmt: skip
-    return DemoEvaluation(
-        tender_id=opened.tender.id,
-        title=opened.tender.content.title,
-        draw_id=draw_id,
-        committee=committee,
-        expert_ids=expert_ids,
-        session_id=state.id,
-        keys=opened.keys,
-    )
-
-
-async def load_for_console(
-    conn: asyncpg.Connection,
-    settings: Settings,
-    client_dir: Path,
-    *,
-    ca: DemoCA,
-    experts: Mapping[str, Identity],
-) -> DemoEvaluation:
-    """``etender demo``'s part: load on a small pool of its own (uploads take one), the
-    bidders' and officials' demo keys to ``client_dir/keys`` (never the data dir)."""
-    pool = await open_pool(target_for(settings).app_dsn, min_size=1, max_size=2)
-    try:
-        result = await load_demo(conn, pool, data_dir=settings.data_dir, ca=ca,
-                                 log=logkey.load_or_create(settings), experts=experts)  # fmt: skip
-    finally:
-        await pool.close()
-    keys = client_dir / "keys"
-    keys.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for name, identity in result.keys.items():
-        fd = os.open(keys / f"{name}.key", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(dump_pem_private_key(identity.key))
-        chain = [identity.certificate, *identity.chain]
-        (keys / f"{name}.crt").write_bytes(b"".join(dump_pem_certificate(c) for c in chain))
-    return result
+    await register_experts(conn, experts, ca)
+    done = await committee_for(conn, opened.tender, in_two_hours(now), ca=ca, log=log,
+                               experts=experts, project_id="XCP-DEMO-002")  # fmt: skip
+    return in_evaluation(opened.tender, done, opened.keys)
 
 
 def summary(result: DemoEvaluation, public_url: str, client_dir: Path) -> list[str]:

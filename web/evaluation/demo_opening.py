@@ -7,6 +7,11 @@ seal real bids to the lot's committee, upload and submit them; the deadline pass
 real wait: sealed parts bind it); the lot freezes and two of the three officials release
 their shares, so every bid opens and the opening record is published.
 
+``open_demo_lot`` does it all for one tender; ``etender demo`` (web/demo/stages.py)
+uses the steps — ``opener`` once, ``publish_demo``, ``take_bids`` and
+``open_after_deadline`` per tender — so that the tenders it opens share one deadline
+wait, and tenders it does not open stay at their stage.
+
 Everything goes through the services, so each step has its log entry. The loader plays
 the users' own clients (it holds their demo keys, as the pool's demo does); their keys
 are handed back to go to the client folder, never the data dir.
@@ -81,6 +86,7 @@ DEMO_POLICIES = Policies().with_values(
         "opening_on_working_day": "false",
     }
 )
+TITLE = "宣城市敬亭山路拓宽改造工程（远程异地评标演示）"
 PRICES = (4_350_000_00, 4_420_000_00, 4_280_000_00)  # fen, under the 4,800,000 CNY ceiling
 
 
@@ -123,16 +129,15 @@ def _identity(ca: DemoCA, who: Actor, credit_code: str | None = None) -> Identit
                           now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))  # fmt: skip
 
 
-def _draft(actors: Mapping[str, Actor], department: UUID, now: dt.datetime,
-           deadline: dt.datetime) -> TenderDraft:  # fmt: skip
-    tenderer = actors["tenderer"].organisation_id
+def _draft(tenderer: UUID, department: UUID, now: dt.datetime, deadline: dt.datetime,
+           title: str) -> TenderDraft:  # fmt: skip
     scoring = Evaluation(
         method=EvaluationMethod.COMPREHENSIVE,
         criteria=(Criterion(name="技术", max_points=30), Criterion(name="商务", max_points=10)),
         price=PriceScore(points=60, formula=PriceFormula.LOWEST_PRICE_BASE),
     )
     return TenderDraft(
-        title="宣城市敬亭山路拓宽改造工程（远程异地评标演示）",
+        title=title,
         description="道路拓宽、排水和照明改造。",
         category=Category.WORKS,
         procedure=Procedure.OPEN,
@@ -170,23 +175,66 @@ async def _officials(
     return inputs, identities, ages
 
 
-async def _published(
-    conn: asyncpg.Connection, actors: Mapping[str, Actor], setup: Setup, ca: DemoCA,
-    deadline_in: dt.timedelta,
-) -> tuple[Tender, dict[str, Identity], dict[str, X25519Identity]]:  # fmt: skip
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Opener:
+    """What every demo tender's publication, bids and opening share: the users (as
+    actors), the officials' committee inputs, the demo keys the loader plays with."""
+
+    actors: Mapping[str, Actor]
+    setup: Setup
+    sub: Submission
+    opening: Opening
+    ca: DemoCA
+    officials: tuple[OfficialInput, ...]
+    keys: Mapping[str, Identity] = dataclasses.field(repr=False)  # username → identity
+    ages: Mapping[str, X25519Identity] = dataclasses.field(repr=False)
+
+
+async def opener(
+    conn: asyncpg.Connection, *, data_dir: Path, ca: DemoCA, log: LogIdentity
+) -> Opener:
+    """The officials' and the bidders' certificates registered (once for every tender)."""
+    names = {"centre": "centre.staff", "agency": "agency", "tenderer": "tenderer",
+             "supervisor": "supervisor1"}  # fmt: skip
+    actors = {key: await actor(conn, name) for key, name in names.items()}
+    calendar = load_calendar([HOLIDAY_DIR, data_dir / "holidays"])
+    setup = Setup(policies=DEMO_POLICIES, calendar=calendar, trust=ca.trust_store())
     now = (await tender_queries.database_now(conn)).replace(microsecond=0)
-    supervisor = actors["supervisor"]
-    (department,) = supervisor.acting_for(Role.SUPERVISOR)
-    draft = _draft(actors, department, now, now + deadline_in)
-    tender = await tender_service.create_draft(conn, actors["agency"], draft)
     inputs, identities, ages = await _officials(conn, ca, now)
+    for n in range(1, len(PRICES) + 1):
+        who = await actor(conn, f"bidder{n}")
+        identity = _identity(ca, who, await _credit_code(conn, who))
+        await register(conn, who, identity, ca)
+        identities[who.username] = identity
+    signer = load_or_create(data_dir)
+    sub = Submission(setup=setup, store=LocalBlobStore(data_dir / "blobs"), signer=signer,
+                     log_identity=log)  # fmt: skip
+    opening = Opening(store=sub.store, trust=ca.trust_store(), signer=signer.identity,
+                      output_root=data_dir / "opened")  # fmt: skip
+    return Opener(actors=actors, setup=setup, sub=sub, opening=opening, ca=ca,
+                  officials=tuple(inputs), keys=identities, ages=ages)  # fmt: skip
+
+
+async def publish_demo(
+    conn: asyncpg.Connection, o: Opener, *, title: str, deadline: dt.datetime,
+    policies: Policies = DEMO_POLICIES,
+    tenderer: UUID | None = None,
+) -> Tender:  # fmt: skip
+    """A demo tender published with its committee appointed and approved (the demo
+    tenderer's, or ``tenderer``'s)."""
+    now = (await tender_queries.database_now(conn)).replace(microsecond=0)
+    supervisor = o.actors["supervisor"]
+    (department,) = supervisor.acting_for(Role.SUPERVISOR)
+    owner = tenderer or o.actors["tenderer"].organisation_id
+    draft = _draft(owner, department, now, deadline, title)
+    tender = await tender_service.create_draft(conn, o.actors["agency"], draft)
+    setup = dataclasses.replace(o.setup, policies=policies)
     roster = await committees.appoint_committee(
-        conn, actors["centre"], tender.id, "1", k=2, officials=inputs, setup=setup
+        conn, o.actors["centre"], tender.id, "1", k=2, officials=list(o.officials), setup=setup
     )
     await committees.approve_committee(conn, supervisor, tender.id, "1",
                                        roster_sha256=roster.sha256)  # fmt: skip
-    published = await tender_service.publish(conn, actors["agency"], tender.id, setup)
-    return published, identities, ages
+    return await tender_service.publish(conn, o.actors["agency"], tender.id, setup)
 
 
 async def _chunks(data: bytes) -> AsyncIterator[bytes]:
@@ -194,10 +242,11 @@ async def _chunks(data: bytes) -> AsyncIterator[bytes]:
 
 
 async def _bid(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, sub: Submission, tender: Tender,
-    who: Actor, identity: Identity, price: int, ca: DemoCA,
+    conn: asyncpg.Connection, pool: asyncpg.Pool, o: Opener, tender: Tender, who: Actor,
+    price: int,
 ) -> None:  # fmt: skip
     """The bidder's client seals, uploads and submits one bid (main part)."""
+    identity, ca, sub = o.keys[who.username], o.ca, o.sub
     assert tender.code is not None
     committee = await committees.lot_committee(conn, tender.id, "1")
     org = await _credit_code(conn, who)
@@ -228,15 +277,14 @@ async def _credit_code(conn: asyncpg.Connection, who: Actor) -> str:
     return (await organisations.get_organisation(conn, who.organisation_id)).credit_code
 
 
-async def _wait_for(conn: asyncpg.Connection, moment: dt.datetime) -> None:
+async def wait_until(conn: asyncpg.Connection, moment: dt.datetime) -> None:
     """Really wait until the database clock has passed ``moment`` (sealed bids bind it)."""
     remaining = (moment - await tender_queries.database_now(conn)).total_seconds()
     if remaining >= 0:
         await asyncio.sleep(remaining + 0.05)
 
 
-async def _open(conn: asyncpg.Connection, tender: Tender, opening: Opening,
-                ages: Mapping[str, X25519Identity]) -> None:  # fmt: skip
+async def _open(conn: asyncpg.Connection, tender: Tender, o: Opener) -> None:
     """Officials 1 and 2 (k = 2) release their shares of every frozen part."""
     committee = await committees.lot_committee(conn, tender.id, "1")
     (frozen,) = await freeze.freeze_tender(conn, tender.id)
@@ -244,12 +292,27 @@ async def _open(conn: asyncpg.Connection, tender: Tender, opening: Opening,
         releases = []
         for entry in frozen.entries:
             part = next(p for p in entry.parts if p.label == "main")
-            header = parse_header(opening.store.path_of(part.sha256).read_bytes())
+            header = parse_header(o.opening.store.path_of(part.sha256).read_bytes())
             stanza = header.stanzas_of_type(SHARE_TYPE)[x - 1]
-            share = unwrap_share(ages[name], stanza, committee.fingerprint, "main")
+            share = unwrap_share(o.ages[name], stanza, committee.fingerprint, "main")
             releases.append(ShareRelease(bid_id=entry.bid_id, part="main", share=share.value))
         await release_shares(conn, await actor(conn, name), tender.id, "1", releases,
-                             opening=opening)  # fmt: skip
+                             opening=o.opening)  # fmt: skip
+
+
+async def take_bids(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, o: Opener, tender: Tender
+) -> None:
+    """Each demo bidder seals, uploads and submits its bid to the lot."""
+    for n, price in enumerate(PRICES, start=1):
+        await _bid(conn, pool, o, tender, await actor(conn, f"bidder{n}"), price)
+
+
+async def open_after_deadline(conn: asyncpg.Connection, o: Opener, tender: Tender) -> None:
+    """Wait for the lot's deadline (a real wait: sealed parts bind it), then open it."""
+    assert tender.deadline is not None
+    await wait_until(conn, tender.deadline)
+    await _open(conn, tender, o)
 
 
 async def open_demo_lot(
@@ -260,26 +323,12 @@ async def open_demo_lot(
     ca: DemoCA,
     log: LogIdentity,
     deadline_in: dt.timedelta = dt.timedelta(seconds=25),
+    title: str = TITLE,
 ) -> OpenedLot:
     """Publish the demo tender, take three sealed bids, pass the deadline, open the lot."""
-    names = {"centre": "centre.staff", "agency": "agency", "tenderer": "tenderer",
-             "supervisor": "supervisor1"}  # fmt: skip
-    actors = {key: await actor(conn, name) for key, name in names.items()}
-    calendar = load_calendar([HOLIDAY_DIR, data_dir / "holidays"])
-    setup = Setup(policies=DEMO_POLICIES, calendar=calendar, trust=ca.trust_store())
-    tender, identities, ages = await _published(conn, actors, setup, ca, deadline_in)
-    signer = load_or_create(data_dir)
-    sub = Submission(setup=setup, store=LocalBlobStore(data_dir / "blobs"), signer=signer,
-                     log_identity=log)  # fmt: skip
-    for n, price in enumerate(PRICES, start=1):
-        who = await actor(conn, f"bidder{n}")
-        identity = _identity(ca, who, await _credit_code(conn, who))
-        await register(conn, who, identity, ca)
-        identities[who.username] = identity
-        await _bid(conn, pool, sub, tender, who, identity, price, ca)
-    assert tender.deadline is not None
-    await _wait_for(conn, tender.deadline)
-    opening = Opening(store=sub.store, trust=ca.trust_store(), signer=signer.identity,
-                      output_root=data_dir / "opened")  # fmt: skip
-    await _open(conn, tender, opening, ages)
-    return OpenedLot(tender=tender, keys=identities, ages=ages)
+    o = await opener(conn, data_dir=data_dir, ca=ca, log=log)
+    now = (await tender_queries.database_now(conn)).replace(microsecond=0)
+    tender = await publish_demo(conn, o, title=title, deadline=now + deadline_in)
+    await take_bids(conn, pool, o, tender)
+    await open_after_deadline(conn, o, tender)
+    return OpenedLot(tender=tender, keys=o.keys, ages=o.ages)

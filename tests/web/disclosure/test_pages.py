@@ -12,6 +12,7 @@ import pytest
 
 from evaluation.method.model import RejectionReason
 from signing.demo_ca import DemoCA
+from tender.disclosure.stages import STAGES
 from tests.tender.world import World, build_world, live_ca, published_tender
 from web import i18n
 from web.disclosure import i18n as texts
@@ -24,6 +25,7 @@ DYNAMIC = {
     "dc.status.": ["failed", "cancelled"],
     "dc.milestone.": ["scheduled", "met", "notMet", "partiallyMet"],
     "public.stage.": ["candidates", "result", "failed", "cancelled"],
+    "public.stages.": list(STAGES),
 }
 
 

@@ -30,6 +30,7 @@ from tests.evaluation.scenario import opening_for
 from tests.tender.opening.kit import share_releases
 from tests.tender.submission.kit import make_submission
 from tests.web.evaluation.kit import b64url, in_qualification
+from web.demo.closing import sheet_phase
 
 # Hundredths per scoring item ("c1.1" 0–3000, "c2.1" 0–1000): every member gives the same
 # (no deviation to review), bids told apart so that the ranking is not a tie.
@@ -49,21 +50,8 @@ async def _sheet_phase(
     conn: asyncpg.Connection, w: SessionWorld, phase: str, entries: tuple[sheets.Entry, ...]
 ) -> None:
     """Every member seals the same entries, then every member reveals its sheet."""
-    keys = {}
-    for seat, member in enumerate(w.members, start=1):
-        sheet = sheets.Sheet(
-            session=w.state.id, phase=phase, seat=seat, generation=1, version=1,
-            salt=sheets.new_salt(), entries=entries,
-        )  # fmt: skip
-        body = sheets.build_sheet(sheet)
-        who = w.template.member_identities[member.user_id]
-        keys[seat] = sheets.new_key()
-        sealed = sheets.seal_and_sign(
-            body, keys[seat], sheets.new_nonce(), who.certificate, who.key, chain=who.chain
-        )
-        await send(conn, w, member, "submit_sheet", sealed.submit_data())
-    for seat, member in enumerate(w.members, start=1):
-        await send(conn, w, member, "reveal", sheets.reveal_data(phase, keys[seat]))
+    members = [(m, w.template.member_identities[m.user_id]) for m in w.members]
+    await sheet_phase(functools.partial(send, conn, w), w.state.id, phase, members, entries)
 
 
 async def _open_commercial_parts(conn: asyncpg.Connection, w: SessionWorld, data_dir: Path) -> None:

@@ -16,6 +16,7 @@ import asyncpg
 
 from expert_pool.publication.service import publish_draws
 from tender.award_notices import service as award_notices
+from tender.award_notices.service import NoticeSigner
 from tender.results.award import AfterAward
 from web.services import Services
 from web.tender.award_notices.signer import notice_signer
@@ -23,7 +24,12 @@ from web.tender.award_notices.signer import notice_signer
 
 def after_award(services: Services) -> AfterAward:
     """The follow-ups of an award, with the platform's notice signer."""
-    signer = notice_signer(services)
+    return after_award_signed_by(notice_signer(services))
+
+
+def after_award_signed_by(signer: NoticeSigner) -> AfterAward:
+    """The follow-ups of an award with ``signer`` (``etender demo`` builds its own: it
+    runs without the app's services)."""
 
     async def run(
         conn: asyncpg.Connection, tender_id: UUID, lot: str, decided_at: datetime

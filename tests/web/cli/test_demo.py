@@ -1,0 +1,123 @@
+"""``etender demo`` is all or nothing (issue 15, item 6): an error leaves no demo row and
+one clear line, and the next run — the CA already in the client folder, even with a
+new data dir — finishes the job."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from client.opening import read_identity
+from tests.conftest import CloneDatabase
+from web.cli.main import main
+
+TABLES = ("organisations", "users", "experts", "tenders", "log_entries")
+
+
+async def _counts(database: CloneDatabase) -> dict[str, int]:
+    conn = await asyncpg.connect(database.owner_dsn)
+    try:
+        return {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in TABLES}
+    finally:
+        await conn.close()
+
+
+async def _recipients(database: CloneDatabase) -> set[str]:
+    conn = await asyncpg.connect(database.owner_dsn)
+    try:
+        return {r["recipient"] for r in await conn.fetch("SELECT recipient FROM opening_officials")}
+    finally:
+        await conn.close()
+
+
+async def _statuses(database: CloneDatabase) -> list[str]:
+    conn = await asyncpg.connect(database.owner_dsn)
+    try:
+        rows = await conn.fetch("SELECT status FROM tenders WHERE published_at IS NOT NULL")
+        return sorted(r["status"] for r in rows)
+    finally:
+        await conn.close()
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, database: CloneDatabase, data_dir: Path) -> None:
+    monkeypatch.setenv("DATABASE_URL", database.owner_dsn)
+    monkeypatch.setenv("ETENDER_DATA_DIR", str(data_dir))
+
+
+def _fail_at_the_key_files(cwd: Path) -> Path:
+    """A file where the demo writes its key folder: the load fails after the accounts,
+    the CA and the expert pool were written (past where a rerun used to break)."""
+    blocker = cwd / "demo-client" / "keys"
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("not a folder")
+    return blocker
+
+
+@pytest.mark.slow
+def test_a_demo_load_that_fails_keeps_no_row_and_says_so_in_one_line(
+    database: CloneDatabase,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """Nothing half-loaded: no organisation, user, expert, tender or log entry survives,
+    and the error is one line on stderr, not a traceback."""
+    _use(monkeypatch, database, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    _fail_at_the_key_files(tmp_path)
+    before = asyncio.run(_counts(database))
+    assert main(["demo"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("etender: demo not loaded: ")
+    assert "run `etender demo` again" in err
+    assert "Traceback" not in err
+    assert asyncio.run(_counts(database)) == before
+    assert before["organisations"] == 0
+
+
+@pytest.mark.slow
+def test_a_rerun_with_the_ca_already_there_and_a_new_data_dir_finishes_the_job(
+    database: CloneDatabase,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """The issue's case: a run left ./demo-client/ca behind (here: it failed after making
+    it); a run in the same working directory with a new data dir uses that CA, loads
+    everything — the expert pool too — and a third run changes nothing."""
+    monkeypatch.chdir(tmp_path)
+    blocker = _fail_at_the_key_files(tmp_path)
+    _use(monkeypatch, database, tmp_path / "first")
+    assert main(["demo"]) == 1
+    assert (tmp_path / "demo-client" / "ca" / "root.crt").exists()
+    blocker.unlink()
+    capsys.readouterr()
+    _use(monkeypatch, database, tmp_path / "second")
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "demo data loaded:" in out
+    counts = asyncio.run(_counts(database))
+    assert counts["experts"] == 30
+    assert asyncio.run(_statuses(database)) == sorted(
+        ["published", "published", "evaluation", "candidates_publicised", "awarded"]
+    )
+    root = (tmp_path / "demo-client" / "ca" / "root.crt").read_bytes()
+    assert (tmp_path / "second" / "trust" / "demo-root.crt").read_bytes() == root
+    for stage in ("Open for bids:", "Opening today:", "In evaluation:", "Candidates published:",
+                  "Awarded:"):  # fmt: skip
+        assert stage in out
+    # Each official's opening key, for `etender opening release` once today's deadline
+    # passes: 0600, the recipient its committee seats were sealed to.
+    recipients = asyncio.run(_recipients(database))
+    for name in ("official1", "official2", "official3"):
+        agekey = tmp_path / "demo-client" / "keys" / f"{name}.agekey"
+        assert agekey.stat().st_mode & 0o777 == 0o600
+        assert read_identity(agekey).recipient().encode() in recipients
+    assert "etender opening release --server" in out
+    assert main(["demo"]) == 0
+    assert "demo data already loaded" in capsys.readouterr().out
+    assert asyncio.run(_counts(database)) == counts

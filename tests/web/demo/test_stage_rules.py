@@ -1,0 +1,56 @@
+"""The stages list's rules (tender/disclosure/stages.py), with the time passed in: the
+same demo tenders a day later, and what is never listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import asyncpg
+import pytest
+
+from tender.disclosure.stages import STAGES, stage_tenders
+from tender.queries import database_now
+from web.demo.stages import TITLES
+
+pytestmark = pytest.mark.slow
+
+
+async def test_a_day_later_the_opening_is_no_longer_today(pool: asyncpg.Pool) -> None:
+    """Opening today is a deadline on today's Beijing calendar day: a day on, that
+    tender (its deadline passed, nobody opened it) leaves the list; the others stay."""
+    async with pool.acquire() as conn:
+        now = await database_now(conn)
+        today = [x.stage for x in await stage_tenders(conn, now)]
+        tomorrow = {x.stage: x.title for x in await stage_tenders(conn, now + dt.timedelta(days=1))}
+    assert today == list(STAGES)
+    assert "opening_today" not in tomorrow
+    assert tomorrow["open_for_bids"] == TITLES["open_for_bids"]
+    assert tomorrow["awarded"] == TITLES["awarded"]
+
+
+async def test_nothing_is_listed_before_its_notice_was_published(pool: asyncpg.Pool) -> None:
+    """An hour before the demo was loaded no tender was public; a draft (the pool's
+    demo tender) is never listed."""
+    async with pool.acquire() as conn:
+        first = await conn.fetchval("SELECT min(published_at) FROM tenders")
+        drafts = await conn.fetchval("SELECT count(*) FROM tenders WHERE status = 'draft'")
+        assert await stage_tenders(conn, first - dt.timedelta(hours=1)) == []
+        listed = await stage_tenders(conn, await database_now(conn))
+    assert drafts >= 1
+    assert all(x.title in TITLES.values() for x in listed)
+
+
+async def test_a_later_stage_is_listed_only_once_its_fact_is_public(pool: asyncpg.Pool) -> None:
+    """The disclosure's rule: the candidates' stage from their publicity's time, the
+    award's from its decision's — a moment before, the page does not name them."""
+    moment = dt.timedelta(microseconds=1)
+    async with pool.acquire() as conn:
+        decided = await conn.fetchval("SELECT max(decided_at) FROM award_decisions")
+        publicised = await conn.fetchval("SELECT min(published_at) FROM candidate_publicities")
+        before_award = {x.stage for x in await stage_tenders(conn, decided - moment)}
+        before_publicity = {x.stage for x in await stage_tenders(conn, publicised - moment)}
+        after = {x.stage for x in await stage_tenders(conn, decided)}
+    assert "awarded" not in before_award
+    assert "candidates" in before_award
+    assert not {"candidates", "awarded"} & before_publicity
+    assert {"candidates", "awarded"} <= after
