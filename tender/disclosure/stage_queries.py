@@ -5,7 +5,9 @@ published notice: ``published_at`` set and not after ``now``), and a later stage
 once its public fact is out at ``now`` (the candidates' publicity, an award decision:
 the disclosure's rule, queries.py). "Opening today" is a deadline on ``now``'s calendar
 day in Beijing time (DOMAIN.md: the platform's day is Asia/Shanghai's), whether the
-opening has begun or not.
+opening has begun or not — or a deadline within the next two hours (a demo loaded just
+before midnight), or one passed whose opening has not ended (yesterday's unopened lot is
+still waiting for its opening, not gone from the list at midnight).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ SELECT DISTINCT ON (stage) stage, id, code, title, deadline, published_at
 FROM (
     SELECT id, code, title, deadline, published_at, CASE
         WHEN status IN ('published', 'suspended', 'bidding_closed', 'opening')
-             AND (deadline AT TIME ZONE 'Asia/Shanghai')::date
-                 = ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+             AND ((deadline AT TIME ZONE 'Asia/Shanghai')::date
+                  = ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+                  OR deadline <= $1::timestamptz + interval '2 hours')
             THEN 'opening_today'
         WHEN status IN ('published', 'suspended') AND deadline > $1 THEN 'open_for_bids'
         WHEN status = 'evaluation' THEN 'evaluation'

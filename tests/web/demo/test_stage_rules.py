@@ -15,17 +15,37 @@ from web.demo.stages import TITLES
 pytestmark = pytest.mark.slow
 
 
-async def test_a_day_later_the_opening_is_no_longer_today(pool: asyncpg.Pool) -> None:
-    """Opening today is a deadline on today's Beijing calendar day: a day on, that
-    tender (its deadline passed, nobody opened it) leaves the list; the others stay."""
+async def test_an_unopened_lot_stays_at_its_opening_after_midnight(pool: asyncpg.Pool) -> None:
+    """Opening today: a deadline today (Beijing), within two hours, or passed with the
+    opening not done — a day on, the demo's lot (nobody opened it) is still listed as
+    waiting for its opening, and the others stay where they were."""
     async with pool.acquire() as conn:
         now = await database_now(conn)
         today = [x.stage for x in await stage_tenders(conn, now)]
         tomorrow = {x.stage: x.title for x in await stage_tenders(conn, now + dt.timedelta(days=1))}
     assert today == list(STAGES)
-    assert "opening_today" not in tomorrow
+    assert tomorrow["opening_today"] == TITLES["opening_today"]
     assert tomorrow["open_for_bids"] == TITLES["open_for_bids"]
     assert tomorrow["awarded"] == TITLES["awarded"]
+
+
+async def test_a_deadline_tomorrow_is_opening_today_only_within_two_hours(
+    pool: asyncpg.Pool,
+) -> None:
+    """The open-for-bids lot (its deadline days away) is not at its opening until the
+    deadline is on the day or two hours on: an hour before the deadline it has left
+    the open-for-bids stage."""
+    async with pool.acquire() as conn:
+        deadline = await conn.fetchval(
+            "SELECT deadline FROM tenders WHERE title = $1", TITLES["open_for_bids"]
+        )
+        at_load = {x.stage: x.title for x in await stage_tenders(conn, await database_now(conn))}
+        hour_before = {
+            x.stage: x.title for x in await stage_tenders(conn, deadline - dt.timedelta(hours=1))
+        }
+    assert at_load["open_for_bids"] == TITLES["open_for_bids"]
+    assert hour_before.get("open_for_bids") != TITLES["open_for_bids"]
+    assert "opening_today" in hour_before
 
 
 async def test_nothing_is_listed_before_its_notice_was_published(pool: asyncpg.Pool) -> None:
