@@ -164,8 +164,8 @@ class Failure:
 
 
 # Centre staff see the failures of tenders hosted by their centre or a county centre
-# under it (0083); draw invitations of draws whose tender is no platform tender are
-# seen by every centre's staff (the expert pool is the city's). No address, no name.
+# under it (0083); failures tied to no platform tender (a draw for a tender outside
+# the platform) are seen by every centre's staff. No address, no name.
 SELECT_FAILURES = """
 WITH mine AS (
     SELECT id FROM organisations WHERE id = ANY($1::uuid[]) OR parent_id = ANY($1::uuid[])
@@ -174,10 +174,10 @@ SELECT * FROM (
     SELECT 'notification' AS source, n.id::text AS id, n.kind, n.channel,
            coalesce(t.code, '') AS tender_code, n.attempts, a.detail, a.at
     FROM notifications n
-    JOIN tenders t ON t.id = n.tender_id
+    LEFT JOIN tenders t ON t.id = n.tender_id
     JOIN LATERAL (SELECT detail, at FROM notification_attempts x
                   WHERE x.notification_id = n.id ORDER BY x.id DESC LIMIT 1) a ON true
-    WHERE n.state = 'failed' AND t.centre_id IN (SELECT id FROM mine)
+    WHERE n.state = 'failed' AND (t.id IS NULL OR t.centre_id IN (SELECT id FROM mine))
     UNION ALL
     SELECT 'draw', d.id::text, 'draw_invitation', d.channel, coalesce(t.code, ''),
            d.attempts, a.detail, a.at

@@ -21,6 +21,8 @@ secret nor the token nor the OpenID is logged or stored in a delivery record.
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ DEFAULT_API = "https://api.weixin.qq.com"
 TOKEN_REJECTED = frozenset({40001, 40014, 42001})
 TRANSIENT = frozenset({-1, 45009})
 REFRESH_MARGIN_SECONDS = 300
+TOKEN_IN_URL = re.compile(r"access_token=[^&\s\"']*")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -45,6 +48,22 @@ class WeChatConfig:
     api: str = DEFAULT_API
     link: str = ""  # where tapping the message leads (the platform's sign-in), if set
     timeout_seconds: float = 10.0
+
+
+class _HideToken(logging.Filter):
+    """httpx logs each request's URL at INFO; the template call's URL holds the access
+    token (WeChat takes it in the query only), so it is blanked before any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                TOKEN_IN_URL.sub("access_token=…", str(a)) if "access_token=" in str(a) else a
+                for a in record.args
+            )
+        return True
+
+
+_HIDE_TOKEN = _HideToken()
 
 
 class WeChatError(Exception):
@@ -85,6 +104,7 @@ class WeChatTemplateChannel:
         self._transport = transport
         self._token: tuple[str, float] | None = None  # (token, when to fetch a new one)
         self._lock = asyncio.Lock()
+        logging.getLogger("httpx").addFilter(_HIDE_TOKEN)  # the same filter once
 
     def _client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=self._transport, timeout=self.config.timeout_seconds)
