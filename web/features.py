@@ -39,6 +39,7 @@ from web.keys import routes as keys
 from web.keys import signatures as keys_signatures
 from web.live import endpoint as live
 from web.notifications import jobs as notification_jobs
+from web.notifications import pages as notification_pages
 from web.notifications import routes as notifications
 from web.openapi import routes as openapi
 from web.opening import jobs as opening_jobs
@@ -131,6 +132,7 @@ def page_routes() -> list[BaseRoute]:
         *credit_pages.routes(),
         *supervision_alert_pages.routes(),
         *supervision_record_pages.routes(),
+        *notification_pages.routes(),
     ]
 
 

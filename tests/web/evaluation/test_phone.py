@@ -40,7 +40,7 @@ async def test_the_experts_pages_and_the_room_fit_a_phone(
     try:
         await sign_in(page, base, w.member(1).username)
         found = []
-        for path in ("/home", "/expert/invitations", "/expert/evaluations"):
+        for path in ("/home", "/expert/invitations", "/expert/evaluations", "/me/notifications"):
             found += await check(page, base + path)
         await open_room(page, live_server, w)
         found += [f"room at sign-in: {p}" for p in await problems(page)]

@@ -40,7 +40,7 @@ async def test_public_and_bidder_pages_fit_a_phone(
         for path in ("/", "/tenders", f"/tenders/{published.id}", "/login"):
             found += await check(page, base + path)
         await sign_in(page, base, "bidder1")
-        for path in ("/home", f"/tenders/{published.id}"):
+        for path in ("/home", "/me/notifications", f"/tenders/{published.id}"):
             found += await check(page, base + path)
         assert await page.locator("#document-list button[type=submit]").count() == 1
         await page.goto(f"{base}/lang/en?next=/home")
