@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from accounts.notifications.model import Delivery, DeliveryStatus, Message
 from tests.conftest import free_port
 
 UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
@@ -45,6 +46,19 @@ SMS_REQUIRED = [
     "Version",
     "Signature",
 ]
+
+
+class Failing:
+    """A channel whose gateway is down: every attempt is a transient failure."""
+
+    def __init__(self, name: str, detail: str = "gateway HTTP 503") -> None:
+        self.name = name
+        self.detail = detail
+        self.calls = 0
+
+    async def deliver(self, message: Message) -> Delivery:
+        self.calls += 1
+        return Delivery(status=DeliveryStatus.FAILED, detail=self.detail, retryable=True)
 
 
 def spec_encode(text: str) -> str:

@@ -22,29 +22,13 @@ from accounts.notifications.errors import (
 from accounts.notifications.model import (
     MAX_ATTEMPTS,
     Channel,
-    Delivery,
-    DeliveryStatus,
     Kind,
-    Message,
 )
 from tests.accounts.factory import actor_for, make_organisation, make_user
-from tests.accounts.notifications.doubles import SmsDouble, WeChatDouble, served
+from tests.accounts.notifications.doubles import Failing, SmsDouble, WeChatDouble, served
 
 NOW = datetime(2036, 12, 7, 8, 0, tzinfo=UTC)  # after the rows are queued
 OPENID = "oXyZ1234567890abcdefghijklmn"
-
-
-class Flaky:
-    """A channel whose gateway is down: every attempt is a transient failure."""
-
-    name = "flaky"
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    async def deliver(self, message: Message) -> Delivery:
-        self.calls += 1
-        return Delivery(status=DeliveryStatus.FAILED, detail="gateway HTTP 503", retryable=True)
 
 
 async def bidder(conn: asyncpg.Connection) -> Actor:
@@ -97,7 +81,11 @@ async def test_each_person_gets_every_configured_channel_they_gave_an_address_fo
     both, none = await bidder(conn), await bidder(conn)
     await service.set_contact(conn, both, "sms", "13912345678")
     await service.set_contact(conn, both, "wechat", OPENID)
-    available: dict[str, Channel] = {"log": LogChannel(), "sms": Flaky(), "wechat": Flaky()}
+    available: dict[str, Channel] = {
+        "log": LogChannel(),
+        "sms": Failing("flaky"),
+        "wechat": Failing("flaky"),
+    }
     assert await service.enqueue(conn, [wanted(both), wanted(none)], available) == 3
     rows = await conn.fetch("SELECT user_id, channel FROM notifications ORDER BY channel")
     assert sorted((r["user_id"], r["channel"]) for r in rows) == sorted(
@@ -111,7 +99,7 @@ async def test_a_transient_failure_is_retried_a_bounded_number_of_times_then_sho
     conn: asyncpg.Connection, centre: Organisation
 ) -> None:
     actor = await bidder(conn)
-    flaky = Flaky()
+    flaky = Failing("flaky")
     await service.set_contact(conn, actor, "sms", "13912345678")
     await service.enqueue(conn, [wanted(actor)], {"sms": flaky})
     at = NOW

@@ -12,12 +12,12 @@ import pytest
 
 from accounts.notifications.channels import register_channel, unregister_channel
 from accounts.notifications.channels.sms import AliyunSmsChannel, SmsConfig
-from accounts.notifications.model import MAX_ATTEMPTS, Delivery, DeliveryStatus, Message
+from accounts.notifications.model import MAX_ATTEMPTS, DeliveryStatus
 from expert_pool import service
 from expert_pool.draws import access as service_common
 from expert_pool.notices import queries as queries_notices
 from expert_pool.notices.service import dispatch_notifications
-from tests.accounts.notifications.doubles import SmsDouble, served
+from tests.accounts.notifications.doubles import Failing, SmsDouble, served
 from tests.expert_pool.world import (
     World,
     add_experts,
@@ -28,19 +28,6 @@ from tests.expert_pool.world import (
 )
 
 CATEGORIES = [("A08@local", 5)]
-
-
-class Down:
-    """The log channel with its disk full: every attempt a transient failure."""
-
-    name = "log"
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    async def deliver(self, message: Message) -> Delivery:
-        self.calls += 1
-        return Delivery(status=DeliveryStatus.FAILED, detail="disk full", retryable=True)
 
 
 @pytest.fixture
@@ -97,7 +84,7 @@ async def test_a_failed_invitation_is_retried_a_bounded_number_of_times(world: W
     await contribute(world.conn, world.supervisor, draw.id, 0, fresh_entropy())
     expert = (await seated(world, draw.id))[0]
     await queries_notices.queue_notifications(world.conn, draw.id, [(expert, "log", "again")])
-    down = Down()
+    down = Failing("log", "disk full")
     at = await world.conn.fetchval("SELECT clock_timestamp()") + timedelta(minutes=1)
     for _ in range(MAX_ATTEMPTS):
         assert await dispatch_notifications(world.conn, now=at, available={"log": down}) == 1

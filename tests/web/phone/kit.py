@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.accounts.factory import PASSWORD
+from tests.web.signing_js.kit import sign_in
+
+__all__ = ["PHONE", "check", "phone_context", "problems", "sign_in"]
 
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
@@ -72,12 +74,3 @@ async def check(page: Any, url: str) -> list[str]:
     assert answer is not None
     assert answer.status == 200, url
     return [f"{url}: {p}" for p in await problems(page)]
-
-
-async def sign_in(page: Any, base: str, username: str) -> None:
-    """Sign in through the login page (on the phone, like the person would)."""
-    await page.goto(f"{base}/login")
-    await page.fill("#username", username)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{base}/home")
