@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from accounts.notifications import service as notifications
 from accounts.notifications.channels import register_channel, unregister_channel
 from accounts.notifications.channels.sms import AliyunSmsChannel, SmsConfig
 from accounts.notifications.model import MAX_ATTEMPTS, DeliveryStatus
@@ -95,3 +96,6 @@ async def test_a_failed_invitation_is_retried_a_bounded_number_of_times(world: W
     last = await queries_notices.latest_delivery(world.conn, draw.id, expert)
     assert last is not None
     assert (last.status, last.detail) == (DeliveryStatus.FAILED, "disk full")
+    # The centre's staff see it among the undelivered notifications; no name, no number.
+    [failure] = await notifications.failures(world.conn, world.centre_staff)
+    assert (failure.source, failure.kind, failure.attempts) == ("draw", "draw_invitation", 5)
