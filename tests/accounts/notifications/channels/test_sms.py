@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accounts.notifications.channels.sms import AliyunSmsChannel, SmsConfig
+from accounts.notifications.channels.sms import AliyunSmsChannel, SmsConfig, signature
 from accounts.notifications.model import DeliveryStatus, Kind, Message
 from tests.accounts.notifications.doubles import SmsDouble, served
 from tests.conftest import free_port
@@ -138,3 +138,19 @@ async def test_the_secret_and_the_number_are_never_logged_nor_recorded(
     assert double.access_key_secret not in text
     assert PHONE not in text
     assert PHONE not in repr(message())
+
+
+def test_the_signature_reproduces_the_providers_published_example() -> None:
+    """Alibaba Cloud's documented RPC-signature example (the ECS DescribeRegions request
+    signed with AccessKeySecret "testsecret"), so the double is not the only judge."""
+    params = {
+        "AccessKeyId": "testid",
+        "Action": "DescribeRegions",
+        "Format": "XML",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+        "SignatureVersion": "1.0",
+        "Timestamp": "2016-02-23T12:46:24Z",
+        "Version": "2014-05-26",
+    }
+    assert signature(params, "testsecret", "GET") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
