@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from accounts.notifications import config, errors
+from accounts.notifications.channels.sms import signature
 from accounts.notifications.config import ChannelSettings
 from accounts.notifications.model import (
     BACKOFF_SECONDS,
@@ -95,3 +96,10 @@ def test_the_error_table_is_the_error_classes() -> None:
         and cls.__module__ == errors.__name__
     }
     assert {code: int(status) for code, status in rows} == classes
+
+
+def test_the_documented_signature_example_is_what_the_channel_computes() -> None:
+    [example] = code_blocks(section(DOC, "## SMS"), "text")
+    given, answer = example.split("\n→ Signature=")
+    params = dict(pair.split("=", 1) for pair in given.split())
+    assert signature(params, "testsecret", "GET") == answer.strip()
