@@ -8,6 +8,8 @@ lists every variable. Secrets live only in the frozen configs, hidden from repr.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -17,6 +19,7 @@ from accounts.notifications.errors import NotificationConfigInvalid
 from accounts.notifications.model import Kind
 
 SMS_PROVIDERS = ("aliyun",)
+KEYWORD = re.compile(r"^[a-z][a-z_]{0,31}[0-9]{0,3}$")  # a template keyword: thing1, time2
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -52,6 +55,28 @@ def _templates(environ: Mapping[str, str], name: str) -> dict[str, str]:
     return found
 
 
+def _fields(environ: Mapping[str, str], name: str) -> dict[str, dict[str, str]]:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        doc = None
+    kinds = {str(k) for k in Kind}
+    if not isinstance(doc, dict) or not all(
+        kind in kinds
+        and isinstance(names, dict)
+        and all(isinstance(v, str) and KEYWORD.match(v) for v in names.values())
+        for kind, names in doc.items()
+    ):
+        raise NotificationConfigInvalid(
+            f'{name} is JSON {{kind: {{parameter: keyword}}}}, e.g. {{"result": {{"code": '
+            f'"character_string1"}}}}, kinds {sorted(kinds)}'
+        )
+    return {kind: {str(k): v for k, v in names.items()} for kind, names in doc.items()}
+
+
 def _sms(environ: Mapping[str, str]) -> SmsConfig | None:
     provider = environ.get("ETENDER_SMS_PROVIDER", "").strip()
     if not provider:
@@ -76,6 +101,7 @@ def _wechat(environ: Mapping[str, str]) -> WeChatConfig | None:
         appid=appid,
         secret=_required(environ, "ETENDER_WECHAT_SECRET"),
         templates=_templates(environ, "ETENDER_WECHAT_TEMPLATES"),
+        fields=_fields(environ, "ETENDER_WECHAT_FIELDS"),
         api=environ.get("ETENDER_WECHAT_API", "").strip() or DEFAULT_API,
         link=environ.get("ETENDER_WECHAT_LINK", "").strip(),
     )

@@ -45,6 +45,9 @@ class WeChatConfig:
     appid: str
     secret: str = field(repr=False)
     templates: Mapping[str, str]  # notification kind -> template_id
+    # notification kind -> {our parameter: the template's keyword}: a template from
+    # WeChat's library names its fields itself (thing1, time2 …); unmapped keep ours.
+    fields: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     api: str = DEFAULT_API
     link: str = ""  # where tapping the message leads (the platform's sign-in), if set
     timeout_seconds: float = 10.0
@@ -76,11 +79,15 @@ class WeChatError(Exception):
 
 
 def template_body(config: WeChatConfig, message: Message, template_id: str) -> dict[str, object]:
-    """The JSON of one template message: each parameter is one data field."""
+    """The JSON of one template message: each parameter is one data field, under the
+    template's keyword for it when the settings map one."""
+    names = config.fields.get(str(message.kind), {})
     body: dict[str, object] = {
         "touser": message.recipient,
         "template_id": template_id,
-        "data": {key: {"value": value} for key, value in sorted(message.params.items())},
+        "data": {
+            names.get(key, key): {"value": value} for key, value in sorted(message.params.items())
+        },
     }
     if config.link:
         body["url"] = config.link

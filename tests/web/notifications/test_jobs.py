@@ -56,11 +56,19 @@ def test_an_incomplete_channel_setting_is_refused_and_secrets_stay_out_of_repr()
     with pytest.raises(SettingsInvalid, match="kind=template"):
         Settings.from_env({"ETENDER_WECHAT_APPID": "a", "ETENDER_WECHAT_SECRET": "s",
                            "ETENDER_WECHAT_TEMPLATES": "birthday=T"})  # fmt: skip
+    with pytest.raises(SettingsInvalid, match="ETENDER_WECHAT_FIELDS"):
+        Settings.from_env({"ETENDER_WECHAT_APPID": "a", "ETENDER_WECHAT_SECRET": "s",
+                           "ETENDER_WECHAT_TEMPLATES": "result=T",
+                           "ETENDER_WECHAT_FIELDS": '{"result": {"code": "1 bad"}}'})  # fmt: skip
     configured = Settings.from_env(
         {"ETENDER_WECHAT_APPID": "a", "ETENDER_WECHAT_SECRET": "very-secret",
-         "ETENDER_WECHAT_TEMPLATES": "result=T"}
+         "ETENDER_WECHAT_TEMPLATES": "result=T",
+         "ETENDER_WECHAT_FIELDS": '{"result": {"code": "character_string1"}}'}
     )  # fmt: skip
     assert configured.notification_channels.wechat is not None
+    assert configured.notification_channels.wechat.fields == {
+        "result": {"code": "character_string1"}
+    }
     assert "very-secret" not in repr(configured)
 
 

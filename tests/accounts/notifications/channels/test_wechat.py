@@ -134,3 +134,18 @@ async def test_neither_secret_nor_token_nor_openid_is_logged_or_recorded(
     assert double.secret not in text
     assert "TOKEN1" not in text
     assert OPENID not in text
+
+
+async def test_parameters_go_under_the_templates_own_keywords_when_mapped(
+    account: tuple[WeChatDouble, WeChatConfig],
+) -> None:
+    """A template from WeChat's library names its fields (character_string1, time2)."""
+    double, config = account
+    mapped = replace(
+        config, fields={"bid_deadline": {"code": "character_string1", "deadline": "time2"}}
+    )
+    await WeChatTemplateChannel(mapped).deliver(message())
+    assert double.sent[0]["data"] == {
+        "character_string1": {"value": "XC-2026-GC-000001"},
+        "time2": {"value": "2026-12-08 09:30"},
+    }
