@@ -1,7 +1,7 @@
 """On a phone (390×844, Chromium): the public home, the notices, a notice, and the
 bidder's own pages — sign-in, workspace, its notification addresses (given through the
-form), the tender with its download button — in Chinese and English, fit the screen and
-have thumb-sized controls."""
+form), the lot's opening hall, the tender with its download button — in Chinese and
+English, fit the screen and have thumb-sized controls."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ async def test_public_and_bidder_pages_fit_a_phone(
         for path in ("/", "/tenders", f"/tenders/{published.id}", "/login"):
             found += await check(page, base + path)
         await sign_in(page, base, "bidder1")
-        for path in ("/home", "/me/notifications", f"/tenders/{published.id}"):
+        hall = f"/tenders/{published.id}/lots/1/opening-hall"
+        for path in ("/home", "/me/notifications", hall, f"/tenders/{published.id}"):
             found += await check(page, base + path)
         assert await page.locator("#document-list button[type=submit]").count() == 1
         # The bidder gives its mobile number for reminders, on the phone.
