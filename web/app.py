@@ -29,6 +29,7 @@ from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
 from web.http import JSON_TYPE, ErrorBody, ErrorDetail, RefuseNul
 from web.metrics import Metrics
+from web.notifications import setup as notifications_setup
 from web.services import build_services, services
 from web.settings import Settings
 
@@ -217,6 +218,7 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
     )
     built = build_services(settings, kinds=kinds, pool=pool)
     app.state.services = built
+    notifications_setup.plug_in(settings)  # the SMS and WeChat channels (issue 15)
     # Inner to outer: NUL refused in any text (it reads the body as replayed by the
     # next); a form body arrives in full before any handler takes a pooled connection
     # (web/form_body.py); the request context wraps everything and gives refusals the

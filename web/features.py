@@ -40,6 +40,9 @@ from web.keys import demo_ca as keys_demo_ca
 from web.keys import routes as keys
 from web.keys import signatures as keys_signatures
 from web.live import endpoint as live
+from web.notifications import jobs as notification_jobs
+from web.notifications import pages as notification_pages
+from web.notifications import routes as notifications
 from web.openapi import routes as openapi
 from web.opening import jobs as opening_jobs
 from web.opening import pages as opening_pages
@@ -108,6 +111,7 @@ def api_routes() -> list[ApiRoute]:
         *credit.ROUTES,
         *monitoring.ROUTES,
         *supervision_alerts.ROUTES,
+        *notifications.ROUTES,
     ]
 
 
@@ -137,6 +141,7 @@ def page_routes() -> list[BaseRoute]:
         *supervision_record_pages.routes(),
         *error_pages.routes(),
         *audit_pages.routes(),
+        *notification_pages.routes(),
     ]
 
 
@@ -161,4 +166,5 @@ JOBS: tuple[Job, ...] = (
     *archive_jobs.JOBS,
     *complaint_jobs.JOBS,
     *monitoring_jobs.JOBS,
+    *notification_jobs.JOBS,
 )

@@ -25,6 +25,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "nav.home": ("首页", "Home"),
     "nav.workspace": ("我的工作台", "My workspace"),
+    "nav.notifications": ("通知设置", "Notifications"),
     "nav.login": ("登录", "Sign in"),
     "nav.logout": ("退出", "Sign out"),
     "nav.skip": ("跳到正文", "Skip to content"),

@@ -10,6 +10,8 @@ import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
+from accounts.notifications.config import ChannelSettings
+from accounts.notifications.errors import NotificationConfigInvalid
 from web.errors import SettingsInvalid
 
 POLICY_PREFIX = "ETENDER_POLICY_"
@@ -64,6 +66,12 @@ class Settings:
     # that POST /api/v1/demo/ca/certificates issues from; None: the platform issues no
     # certificates (docs/api-auth.md, "The demo CA").
     demo_ca_dir: Path | None = None
+    # Notifications (issue 15, docs/notifications.md): the SMS and WeChat channels and
+    # their credentials (ETENDER_SMS_*, ETENDER_WECHAT_*); the sending job's interval.
+    notification_channels: ChannelSettings = dataclasses.field(
+        default_factory=ChannelSettings, repr=False
+    )
+    notify_job_seconds: float = 10.0
     policy_overrides: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -74,6 +82,10 @@ class Settings:
         port = _int(environ, "ETENDER_PORT", d.port)
         public_url = environ.get("ETENDER_PUBLIC_URL", f"http://{host}:{port}")
         log_format = environ.get("ETENDER_LOG_FORMAT", d.log_format)
+        try:
+            notification_channels = ChannelSettings.from_env(environ)
+        except NotificationConfigInvalid as exc:
+            raise SettingsInvalid(exc.message) from None
         if log_format not in ("json", "text"):
             raise SettingsInvalid("ETENDER_LOG_FORMAT must be 'json' or 'text'")
         return cls(
@@ -123,6 +135,8 @@ class Settings:
                 environ, "EVALUATION_HANDOVER", d.evaluation_handover_job_seconds
             ),
             demo_ca_dir=_path(environ, "ETENDER_DEMO_CA_DIR"),
+            notification_channels=notification_channels,
+            notify_job_seconds=_job_seconds(environ, "NOTIFY", d.notify_job_seconds),
             policy_overrides={
                 key.removeprefix(POLICY_PREFIX).lower(): value
                 for key, value in environ.items()

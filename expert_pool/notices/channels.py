@@ -1,108 +1,86 @@
-"""Notifying drawn experts: the message, the channel interface, delivery records.
+"""Notifying drawn experts: the message and its parameters, through the channel plug-in point.
 
 DOMAIN.md: experts are notified and confirm (commonly within 60 minutes); DESIGN.md:
 "Notifications never name the project". A notice therefore says only when to serve,
 by when to answer and under which draw number — never the project, tender, tenderer
 or agency — so an intercepted message reveals nothing to approach the expert about.
+The SMS and WeChat templates get the same four parameters (`draw_params`) and nothing
+else.
 
-A `Channel` delivers one notice and returns a `Delivery` (its record is stored and a
-timeout carries it). The `log` channel is the default and always present; SMS,
-voice-call and e-mail adapters are plug-ins registered with `register_channel` by the
-deployment (they need the operator's gateway credentials, which are not ours).
+Channels are the platform's (accounts/notifications: the `log` channel always, `sms`
+and `wechat` when production settings configure them, any other plug-in registered
+with `register_channel`); a draw's policy names the channels its notices go through.
+Each delivery is a stored record, and a timeout carries the one it relied on.
 """
 
 from __future__ import annotations
 
-import enum
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
-from zoneinfo import ZoneInfo
 
+from accounts.notifications.channels import channels, register_channel
+from accounts.notifications.model import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Kind,
+    Message,
+    beijing,
+)
 from expert_pool.model import require_aware
 
-log = logging.getLogger(__name__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-class DeliveryStatus(enum.StrEnum):
-    """Outcome of one delivery attempt."""
-
-    DELIVERED = "delivered"
-    FAILED = "failed"
+__all__ = [
+    "Channel",
+    "Delivery",
+    "DeliveryStatus",
+    "Notice",
+    "channels",
+    "draw_notice",
+    "draw_params",
+    "register_channel",
+]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Notice:
-    """One message to one expert; `recipient` is channel-specific (a phone number)."""
+    """One message to one expert; `recipient` is the channel's address (a phone number)."""
 
     notification_id: str
     draw_id: str
     expert_id: str
     recipient: str = field(repr=False)
     body: str
+    params: dict[str, str] = field(default_factory=dict)
 
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Delivery:
-    """The record of one delivery attempt."""
-
-    status: DeliveryStatus
-    detail: str = ""
-
-
-class Channel(Protocol):
-    """Something that can deliver a notice: log, SMS gateway, voice call, e-mail."""
-
-    @property
-    def name(self) -> str: ...
-
-    async def deliver(self, notice: Notice) -> Delivery: ...
-
-
-class LogChannel:
-    """The default channel: writes the notice to the application log (no phone number)."""
-
-    name = "log"
-
-    async def deliver(self, notice: Notice) -> Delivery:
-        """Record the notice in the log; always delivered."""
-        log.info(
-            "expert_pool.notice",
-            extra={
-                "notification_id": notice.notification_id,
-                "draw_id": notice.draw_id,
-                "expert_id": notice.expert_id,
-                "body": notice.body,
-            },
+    def message(self) -> Message:
+        """The notice as the channels take it."""
+        return Message(
+            id=self.notification_id,
+            kind=Kind.DRAW_INVITATION,
+            recipient=self.recipient,
+            body=self.body,
+            params=self.params,
         )
-        return Delivery(status=DeliveryStatus.DELIVERED, detail="written to the application log")
 
 
-_CHANNELS: dict[str, Channel] = {"log": LogChannel()}
-
-
-def register_channel(channel: Channel) -> None:
-    """Plug in a channel (an SMS, voice-call or e-mail adapter) under its name."""
-    _CHANNELS[channel.name] = channel
-
-
-def channels() -> Mapping[str, Channel]:
-    """The channels available in this process."""
-    return dict(_CHANNELS)
-
-
-def _local(moment: datetime) -> str:
-    return require_aware(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def draw_notice(
+def draw_params(
     *, draw_id: str, session_start: datetime, session_end: datetime, deadline: datetime
-) -> str:
-    """The notice text (Chinese, then English); it names no project (DESIGN.md)."""
-    start, end, by = _local(session_start), _local(session_end), _local(deadline)
+) -> dict[str, str]:
+    """The template parameters of a draw invitation: the draw number and three times
+    (Beijing time) — nothing that names the project (DESIGN.md)."""
+    return {
+        "draw": draw_id,
+        "start": beijing(require_aware(session_start)),
+        "end": beijing(require_aware(session_end)),
+        "by": beijing(require_aware(deadline)),
+    }
+
+
+def draw_notice(params: Mapping[str, str]) -> str:
+    """The notice text (Chinese, then English) from `draw_params`; it names no project
+    (DESIGN.md)."""
+    draw_id, start, end, by = params["draw"], params["start"], params["end"], params["by"]
     return (
         f"【评标专家抽取通知】您已被随机抽取参加评标（抽取编号 {draw_id}），"
         f"时间 {start} 至 {end}（北京时间）。请于 {by} 前登录平台签名确认或拒绝，"

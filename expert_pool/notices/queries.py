@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -12,47 +13,63 @@ import asyncpg
 from expert_pool.notices.channels import Delivery, DeliveryStatus, Notice
 
 INSERT_NOTIFICATIONS = """
-INSERT INTO draw_notifications (draw_id, expert_id, channel, body)
-SELECT $1, x, c, b FROM unnest($2::text[], $3::text[], $4::text[]) AS t(x, c, b)
+INSERT INTO draw_notifications (draw_id, expert_id, channel, body, params)
+SELECT $1, x, c, b, $5::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS t(x, c, b)
 """
 
 
 async def queue_notifications(
-    conn: asyncpg.Connection, draw_id: str, notices: Sequence[tuple[str, str, str]]
+    conn: asyncpg.Connection,
+    draw_id: str,
+    notices: Sequence[tuple[str, str, str]],
+    params: Mapping[str, str] | None = None,
 ) -> None:
-    """Queue (expert id, channel, body) notices; they are sent after the commit."""
+    """Queue (expert id, channel, body) notices with the template parameters they share;
+    they are sent after the commit."""
     await conn.execute(
         INSERT_NOTIFICATIONS,
         draw_id,
         [n[0] for n in notices],
         [n[1] for n in notices],
         [n[2] for n in notices],
+        json.dumps(dict(params or {}), ensure_ascii=False),
     )
 
 
 # SKIP LOCKED: several processes may dispatch at once without sending a notice twice.
+# The address: the expert's own contact on the channel (accounts/notifications), else
+# for SMS the pool record's phone; read at sending time. A failed attempt the channel
+# calls transient is due again at next_attempt_at (bounded: model.MAX_ATTEMPTS).
 CLAIM_PENDING = """
-SELECT n.id, n.draw_id, n.expert_id, n.channel, n.body, e.phone
+SELECT n.id, n.draw_id, n.expert_id, n.channel, n.body, n.params, n.attempts,
+       coalesce(c.address, CASE WHEN n.channel = 'sms' THEN e.phone ELSE '' END) AS address
 FROM draw_notifications n JOIN experts e ON e.id = n.expert_id
+LEFT JOIN notification_contacts c ON c.user_id = e.user_id AND c.channel = n.channel
 WHERE n.dispatched_at IS NULL
+  AND (n.next_attempt_at IS NULL OR n.next_attempt_at <= coalesce($2, clock_timestamp()))
 ORDER BY n.created_at, n.id
 LIMIT $1
 FOR UPDATE OF n SKIP LOCKED
 """
 
 
-async def claim_pending(conn: asyncpg.Connection, limit: int) -> list[tuple[str, Notice]]:
-    """Lock up to `limit` unsent notices: (channel, notice)."""
-    rows = await conn.fetch(CLAIM_PENDING, limit)
+async def claim_pending(
+    conn: asyncpg.Connection, limit: int, now: datetime | None = None
+) -> list[tuple[str, int, Notice]]:
+    """Lock up to `limit` unsent notices due at `now` (the database clock when None):
+    (channel, attempts so far, notice)."""
+    rows = await conn.fetch(CLAIM_PENDING, limit, now)
     return [
         (
             r["channel"],
+            r["attempts"],
             Notice(
                 notification_id=str(r["id"]),
                 draw_id=r["draw_id"],
                 expert_id=r["expert_id"],
-                recipient=r["phone"],
+                recipient=r["address"],
                 body=r["body"],
+                params=json.loads(r["params"]),
             ),
         )
         for r in rows
@@ -63,15 +80,23 @@ INSERT_DELIVERIES = """
 INSERT INTO notification_deliveries (notification_id, channel, status, detail)
 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
 """
-MARK_DISPATCHED = """
-UPDATE draw_notifications SET dispatched_at = clock_timestamp() WHERE id = ANY($1::uuid[])
+# A notice is done (dispatched) when delivered or finally failed; else due again.
+MARK_ATTEMPTED = """
+UPDATE draw_notifications n SET attempts = n.attempts + 1,
+    dispatched_at = CASE WHEN t.retry_at IS NULL THEN clock_timestamp() END,
+    next_attempt_at = t.retry_at
+FROM unnest($1::uuid[], $2::timestamptz[]) AS t(id, retry_at)
+WHERE n.id = t.id
 """
 
 
 async def record_deliveries(
-    conn: asyncpg.Connection, attempts: Sequence[tuple[str, str, Delivery]]
+    conn: asyncpg.Connection,
+    attempts: Sequence[tuple[str, str, Delivery]],
+    retry_at: Sequence[datetime | None] | None = None,
 ) -> None:
-    """Store the delivery attempts (notice id, channel, outcome); mark the notices sent."""
+    """Store the delivery attempts (notice id, channel, outcome); each notice is marked
+    sent, or due again at its `retry_at` (None: done)."""
     ids = [UUID(n) for n, _, _ in attempts]
     await conn.execute(
         INSERT_DELIVERIES,
@@ -80,7 +105,7 @@ async def record_deliveries(
         [str(d.status) for _, _, d in attempts],
         [d.detail[:500] for _, _, d in attempts],
     )
-    await conn.execute(MARK_DISPATCHED, ids)
+    await conn.execute(MARK_ATTEMPTED, ids, list(retry_at or [None] * len(ids)))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

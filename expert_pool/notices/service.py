@@ -9,34 +9,38 @@ background job retries whatever a crash left unsent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from datetime import datetime
 
 import asyncpg
 
+from accounts.notifications.channels import deliver
+from accounts.notifications.model import Channel, next_attempt
 from expert_pool.notices import queries as queries_notices
-from expert_pool.notices.channels import Delivery, DeliveryStatus, Notice, channels
+from expert_pool.queries import database_now
 
 log = logging.getLogger(__name__)
 
 
-async def _deliver(channel_name: str, notice: Notice) -> Delivery:
-    channel = channels().get(channel_name)
-    if channel is None:
-        return Delivery(status=DeliveryStatus.FAILED, detail=f"no channel {channel_name!r}")
-    try:
-        return await channel.deliver(notice)
-    except Exception as exc:  # a gateway's failure is a delivery record, not a crash
-        log.warning("expert_pool.delivery_failed", extra={"channel": channel_name})
-        return Delivery(status=DeliveryStatus.FAILED, detail=type(exc).__name__)
-
-
-async def dispatch_notifications(conn: asyncpg.Connection, limit: int = 100) -> int:
-    """Send up to `limit` queued notices; returns how many were attempted."""
+async def dispatch_notifications(
+    conn: asyncpg.Connection,
+    limit: int = 100,
+    *,
+    now: datetime | None = None,
+    available: Mapping[str, Channel] | None = None,
+) -> int:
+    """Send up to `limit` queued notices due at `now` (the database clock when None)
+    through the platform's channels; returns how many were attempted. A transient
+    failure is tried again later, a bounded number of times (accounts/notifications)."""
     async with conn.transaction():
-        claimed = await queries_notices.claim_pending(conn, limit)
+        claimed = await queries_notices.claim_pending(conn, limit, now)
         if not claimed:
             return 0
-        attempts = [
-            (notice.notification_id, name, await _deliver(name, notice)) for name, notice in claimed
-        ]
-        await queries_notices.record_deliveries(conn, attempts)
+        at = now or await database_now(conn)
+        attempts, retry_at = [], []
+        for name, tried, notice in claimed:
+            delivery = await deliver(name, notice.message(), available)
+            attempts.append((notice.notification_id, name, delivery))
+            retry_at.append(next_attempt(tried + 1, delivery, at))
+        await queries_notices.record_deliveries(conn, attempts, retry_at)
     return len(claimed)

@@ -49,7 +49,7 @@ from expert_pool.errors import (
 from expert_pool.events import PoolEvent
 from expert_pool.model import AlertKind
 from expert_pool.notices import queries as queries_notices
-from expert_pool.notices.channels import draw_notice
+from expert_pool.notices.channels import draw_notice, draw_params
 from expert_pool.notices.service import dispatch_notifications
 from expert_pool.pools import queries as queries_pools
 from expert_pool.rounds import queries as queries_rounds
@@ -318,11 +318,12 @@ async def _seat(conn: asyncpg.Connection, draw: StoredDraw, drawn: Transcript) -
         return
     member = await queries_members.member(conn, draw.id, experts[0].expert_id)
     assert member is not None
-    body = draw_notice(
+    params = draw_params(
         draw_id=draw.id,
         session_start=draw.spec.session_start,
         session_end=draw.spec.session_end,
         deadline=member.deadline,
     )
+    body = draw_notice(params)
     notices = [(p.expert_id, channel, body) for p in experts for channel in draw.policy.channels]
-    await queries_notices.queue_notifications(conn, draw.id, notices)
+    await queries_notices.queue_notifications(conn, draw.id, notices, params)

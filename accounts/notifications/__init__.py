@@ -1,0 +1,1 @@
+"""Notifications: messages to people through channels (log, SMS, WeChat) (issue 15)."""

@@ -1,0 +1,1 @@
+"""The tender's notification triggers: bid-deadline reminders and result notices (issue 15)."""
