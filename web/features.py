@@ -40,6 +40,7 @@ from web.keys import signatures as keys_signatures
 from web.live import endpoint as live
 from web.openapi import routes as openapi
 from web.opening import jobs as opening_jobs
+from web.opening import official_pages as opening_official_pages
 from web.opening import pages as opening_pages
 from web.opening import routes as opening
 from web.submission import jobs as submission_jobs
@@ -119,6 +120,7 @@ def page_routes() -> list[BaseRoute]:
         *tender_contract_pages.routes(),
         *disclosure_pages.routes(),
         *opening_pages.routes(),
+        *opening_official_pages.routes(),
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),
         *evaluation_room.routes(),

@@ -101,9 +101,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         Section(key="section.results"),
         _open("section.my_complaints", "/complaints"),
     ),
-    Role.OPENING_OFFICIAL: (
-        Section(key="section.shares", status="api_only", href="/api/v1/openapi.json"),
-    ),
+    Role.OPENING_OFFICIAL: (_open("section.shares", "/opening/official"),),
     Role.EXPERT: (
         _open("section.availability", "/expert/record"),
         _open("section.invitations", "/expert/invitations"),
