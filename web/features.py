@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from web import jsbundle_routes
-from web.accounts import keys_page
+from web.accounts import admin_pages, keys_page
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
@@ -113,6 +113,7 @@ def page_routes() -> list[BaseRoute]:
     return [
         *account_pages.routes(),
         *keys_page.routes(),
+        *admin_pages.routes(),
         *expert_pool_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),

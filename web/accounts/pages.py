@@ -123,7 +123,8 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         Section(key="section.cosign", status="available", href="/api/v1/log/checkpoint"),
     ),
     Role.SYSTEM_ADMIN: (
-        Section(key="section.accounts", status="api_only", href="/api/v1/openapi.json"),
+        _open("section.accounts", "/admin/users"),
+        _open("section.role_approvals", "/admin/role-changes"),
     ),
     Role.SECURITY_ADMIN: (
         Section(key="section.permissions", status="api_only", href="/api/v1/openapi.json"),
