@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from web import jsbundle_routes
-from web.accounts import admin_pages, keys_page
+from web.accounts import admin_pages, keys_page, security_pages
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
@@ -114,6 +114,7 @@ def page_routes() -> list[BaseRoute]:
         *account_pages.routes(),
         *keys_page.routes(),
         *admin_pages.routes(),
+        *security_pages.routes(),
         *expert_pool_pages.routes(),
         *draw_pages.routes(),
         *tender_pages.routes(),

@@ -127,7 +127,8 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         _open("section.role_approvals", "/admin/role-changes"),
     ),
     Role.SECURITY_ADMIN: (
-        Section(key="section.permissions", status="api_only", href="/api/v1/openapi.json"),
+        _open("section.permissions", "/admin/roles"),
+        _open("section.security_events", "/admin/security-events"),
         Section(key="section.keys"),
     ),
     Role.AUDIT_ADMIN: (
