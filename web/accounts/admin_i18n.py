@@ -26,6 +26,34 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "effect only when another person — the system or the audit administrator — "
         "approves it.",
     ),
+    # organisations (system administrator)
+    "ad.nav.organisations": ("单位", "Organisations"),
+    "ad.orgs.title": ("单位", "Organisations"),
+    "ad.orgs.name": ("单位名称", "Name"),
+    "ad.orgs.credit_code": ("统一社会信用代码", "Unified social credit code"),
+    "ad.orgs.kind": ("类型", "Kind"),
+    "ad.orgs.parent": ("上级单位", "Parent"),
+    "ad.orgs.parent.none": ("无", "None"),
+    "ad.orgs.region": ("行政区划代码（六位，可空）", "Region code (six digits, optional)"),
+    "ad.orgs.created": ("登记时间", "Registered"),
+    "ad.orgs.create": ("登记单位", "Register an organisation"),
+    "ad.orgs.create.hint": (
+        "“1+6”：市交易中心无上级，县区分中心的上级是市交易中心；投标人、代理机构、专家"
+        "所在单位只能挂在同类单位下。列入黑名单的信用代码不能登记。",
+        "“1+6”: a city centre has no parent, a county sub-centre hangs under the "
+        "city centre; bidders, agencies and experts' employers only under their own kind. "
+        "A blacklisted credit code cannot be registered.",
+    ),
+    "ad.orgs.create.submit": ("登记", "Register"),
+    "ad.done.registered": ("单位已登记。", "The organisation is registered."),
+    "ad.orgkind.city_centre": ("市交易中心", "City trading centre"),
+    "ad.orgkind.county_centre": ("县区分中心", "County sub-centre"),
+    "ad.orgkind.industry_department": ("行业主管部门", "Industry department"),
+    "ad.orgkind.agency": ("招标代理机构", "Tendering agency"),
+    "ad.orgkind.tenderer": ("招标人", "Tenderer"),
+    "ad.orgkind.bidder": ("投标人", "Bidder"),
+    "ad.orgkind.expert_employer": ("专家所在单位", "Experts' employer"),
+    "ad.orgkind.other": ("其他", "Other"),
     # users (system administrator)
     "ad.users.title": ("用户账户", "User accounts"),
     "ad.users.filter": ("按用户名或姓名筛选", "Filter by username or name"),

@@ -1,5 +1,6 @@
-"""The system administrator's pages (issue 15, item 3): user accounts — open, disable,
-enable — and the approval of administrator role changes (the two-person rule).
+"""The system administrator's pages (issue 15, item 3): organisations registered, user
+accounts — open, disable, enable — and the approval of administrator role changes (the
+two-person rule).
 
 三员分立 (DESIGN.md, "Who uses it"; docs/api-auth.md, "Administrator role changes"):
 the system administrator opens and disables accounts but grants no role; a change of an
@@ -16,18 +17,61 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.model import ADMIN_ROLES, Actor, Role, UserStatus
+from accounts.model import ADMIN_ROLES, Actor, OrgKind, Role, UserStatus
+from accounts.organisations import service as organisations
 from accounts.permissions import PLATFORM, Action, is_allowed, require
 from accounts.role_changes import service as role_changes
 from accounts.users import service as users
 from web.accounts.admin_render import notice, organisations_by_id, page, people_of, render
-from web.supervision.agencies.render import form_of, path_id, redirect, required_uuid, text
+from web.errors import RequestInvalid
+from web.supervision.agencies.render import (
+    form_of,
+    optional_uuid,
+    path_id,
+    redirect,
+    required_uuid,
+    text,
+)
+from web.supervision.credit.gate import refuse_blacklisted_registration
 
 MAX_CHANGES = 100
 
 
 def _matches(query: str, *values: str) -> bool:
     return not query or any(query.casefold() in value.casefold() for value in values)
+
+
+def _kind(raw: str) -> OrgKind:
+    try:
+        return OrgKind(raw)
+    except ValueError:
+        raise RequestInvalid(
+            "'kind' is not a kind of organisation", details={"field": "kind"}
+        ) from None
+
+
+async def organisations_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    require(actor, Action.MANAGE_ORGANISATIONS, PLATFORM)
+    orgs = await organisations_by_id(conn, actor)
+    return render(
+        request, "organisations.html", actor=actor, orgs=orgs, kinds=list(OrgKind),
+        listed=sorted(orgs.values(), key=lambda org: (org.created_at, str(org.id))),
+        done=notice(request),
+    )  # fmt: skip
+
+
+async def register_organisation_page(
+    request: Request, conn: asyncpg.Connection, actor: Actor
+) -> Response:
+    require(actor, Action.MANAGE_ORGANISATIONS, PLATFORM)  # before the black list is read
+    form = await form_of(request)
+    code, kind = text(form, "credit_code"), _kind(text(form, "kind"))
+    await refuse_blacklisted_registration(conn, code, actor)  # issue 14, as the API does
+    await organisations.create_organisation(
+        conn, actor, credit_code=code, name=text(form, "name"), kind=kind,
+        parent_id=optional_uuid(form, "parent_id"), region=text(form, "region"),
+    )  # fmt: skip
+    return redirect("/admin/organisations?done=registered")
 
 
 async def users_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
@@ -93,6 +137,8 @@ async def reject_page(request: Request, conn: asyncpg.Connection, actor: Actor) 
 def routes() -> list[BaseRoute]:
     """The system administrator's pages, for the one route list."""
     return [
+        Route("/admin/organisations", page(organisations_page), methods=["GET"]),
+        Route("/admin/organisations", page(register_organisation_page), methods=["POST"]),
         Route("/admin/users", page(users_page), methods=["GET"]),
         Route("/admin/users", page(create_user_page), methods=["POST"]),
         Route("/admin/users/{user_id}/disable", page(disable_page), methods=["POST"]),

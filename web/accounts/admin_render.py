@@ -32,7 +32,17 @@ render = pages.feature_renderer("admin", admin_i18n, {})
 
 # The notices a page shows after a redirect (?done=…): their message keys, nothing else.
 NOTICES = frozenset(
-    {"created", "disabled", "enabled", "approved", "rejected", "granted", "revoked", "proposed"}
+    {
+        "created",
+        "disabled",
+        "enabled",
+        "approved",
+        "rejected",
+        "granted",
+        "revoked",
+        "proposed",
+        "registered",
+    }
 )
 MAX_ORGANISATIONS = 2000
 

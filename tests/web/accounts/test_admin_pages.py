@@ -13,7 +13,7 @@ from accounts.model import Role, UserStatus
 from accounts.role_changes import service as role_changes
 from accounts.role_changes.model import RoleChangeKind, RoleChangeStatus
 from accounts.users import service as users
-from tests.accounts.factory import CONSOLE, actor_for, count_rows
+from tests.accounts.factory import CONSOLE, actor_for, count_rows, new_credit_code
 from tests.web.accounts.page_kit import Admins, log_kinds, make_admins, signed_in, signed_out
 
 
@@ -195,3 +195,59 @@ async def test_neither_the_proposer_nor_the_user_concerned_approves_on_the_page(
     async with signed_in(app, "auditadmin") as auditor:
         await auditor.post(f"/admin/role-changes/{change}/reject")
     assert await _status(pool, change) is RoleChangeStatus.REJECTED
+
+
+async def test_the_system_administrator_registers_an_organisation_on_the_page(
+    app: Starlette, pool: asyncpg.Pool, admins: Admins
+) -> None:
+    """A bidder's organisation, logged; the list shows it with its kind in Chinese."""
+    code = new_credit_code()
+    async with signed_in(app, "sysadmin") as sysadmin:
+        answer = await sysadmin.post("/admin/organisations", {
+            "name": "宣城路桥有限公司", "credit_code": code, "kind": "bidder",
+            "parent_id": "", "region": "341800",
+        })  # fmt: skip
+        assert answer.headers["location"] == "/admin/organisations?done=registered"
+        listing = await sysadmin.get("/admin/organisations", done="registered")
+    assert f'data-credit-code="{code}"' in listing.text
+    assert "单位已登记。" in listing.text
+    async with pool.acquire() as conn:
+        assert (await log_kinds(conn))[-1] == "account.organisation_created"
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"credit_code": "12345", "kind": "bidder"}, "credit_code_invalid"),
+        ({"kind": "empire"}, "request_invalid"),
+        ({"kind": "county_centre"}, "organisation_parent_invalid"),
+    ],
+)
+async def test_a_bad_organisation_form_shows_why_and_registers_nothing(
+    app: Starlette, pool: asyncpg.Pool, admins: Admins, fields: dict[str, str], code: str
+) -> None:
+    """A wrong check character, an unknown kind, a county centre without its city."""
+    async with pool.acquire() as conn:
+        before = await count_rows(conn, "organisations")
+    form = {"name": "某单位", "credit_code": new_credit_code(), "parent_id": "", **fields}
+    async with signed_in(app, "sysadmin") as sysadmin:
+        answer = await sysadmin.post("/admin/organisations", form)
+    assert answer.status_code == 422
+    assert f'data-code="{code}"' in answer.text
+    async with pool.acquire() as conn:
+        assert await count_rows(conn, "organisations") == before
+
+
+async def test_only_the_system_administrator_registers_organisations(
+    app: Starlette, pool: asyncpg.Pool, admins: Admins
+) -> None:
+    async with pool.acquire() as conn:
+        before = await count_rows(conn, "organisations")
+    async with signed_in(app, "secadmin") as secadmin:
+        assert (await secadmin.get("/admin/organisations")).status_code == 403
+        answer = await secadmin.post("/admin/organisations", {
+            "name": "x", "credit_code": new_credit_code(), "kind": "bidder",
+        })  # fmt: skip
+    assert answer.status_code == 403
+    async with pool.acquire() as conn:
+        assert await count_rows(conn, "organisations") == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from accounts.model import Role, UserStatus
+from accounts.model import OrgKind, Role, UserStatus
 from accounts.permissions import Relation
 from accounts.role_changes.model import RoleChangeKind, RoleChangeStatus
 from accounts.security_report import ACCOUNT_CHANGE_KINDS, REFUSAL_KINDS
@@ -26,6 +26,7 @@ def test_every_message_key_of_the_admin_templates_is_translated() -> None:
     used = _used(sorted((TEMPLATES / "admin").glob("*.html")))
     dynamic = {
         "ad.status.": list(UserStatus),
+        "ad.orgkind.": list(OrgKind),
         "ad.changes.": list(RoleChangeKind),
         "ad.change.": list(RoleChangeStatus),
         "ad.kind.": [*REFUSAL_KINDS, *ACCOUNT_CHANGE_KINDS],
