@@ -63,32 +63,30 @@ async def roles_page(request: Request, conn: asyncpg.Connection, actor: Actor) -
     )  # fmt: skip
 
 
-async def grant_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
-    """Grant a role; an administrator role is proposed instead (two-person rule)."""
+async def _change_role(request: Request, conn: asyncpg.Connection, actor: Actor,
+                       change: RoleChangeKind) -> Response:  # fmt: skip
+    """Grant or remove a role; an administrator role is proposed instead (two-person rule)."""
     form = await form_of(request)
     user_id, role = required_uuid(form, "user_id"), _role(text(form, "role"))
     if role in ADMIN_ROLES:
         await role_changes.propose_role_change(
-            conn, actor, change=RoleChangeKind.GRANT, user_id=user_id, role=role
+            conn, actor, change=change, user_id=user_id, role=role
         )
         return redirect("/admin/roles?done=proposed")
     scope = optional_uuid(form, "scope_id")
-    await users.grant_role(conn, actor, user_id=user_id, role=role, scope_id=scope)
-    return redirect("/admin/roles?done=granted")
+    if change is RoleChangeKind.GRANT:
+        await users.grant_role(conn, actor, user_id=user_id, role=role, scope_id=scope)
+        return redirect("/admin/roles?done=granted")
+    await users.revoke_role(conn, actor, user_id=user_id, role=role, scope_id=scope)
+    return redirect("/admin/roles?done=revoked")
+
+
+async def grant_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    return await _change_role(request, conn, actor, RoleChangeKind.GRANT)
 
 
 async def revoke_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
-    """Remove a role; removing an administrator role is proposed instead."""
-    form = await form_of(request)
-    user_id, role = required_uuid(form, "user_id"), _role(text(form, "role"))
-    if role in ADMIN_ROLES:
-        await role_changes.propose_role_change(
-            conn, actor, change=RoleChangeKind.REVOKE, user_id=user_id, role=role
-        )
-        return redirect("/admin/roles?done=proposed")
-    scope = optional_uuid(form, "scope_id")
-    await users.revoke_role(conn, actor, user_id=user_id, role=role, scope_id=scope)
-    return redirect("/admin/roles?done=revoked")
+    return await _change_role(request, conn, actor, RoleChangeKind.REVOKE)
 
 
 async def permissions_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from accounts.model import Organisation, OrgKind, Role, User
@@ -81,6 +82,12 @@ async def make_admins(pool: asyncpg.Pool) -> Admins:
             auditadmin=await make_user(conn, centre, Role.AUDIT_ADMIN, username="auditadmin"),
             bidder=await make_user(conn, bidder_org, Role.BIDDER, username="bidder1"),
         )
+
+
+@pytest.fixture(name="admins")
+async def fixture_admins(pool: asyncpg.Pool) -> Admins:
+    """The administrators' world (test modules import this fixture by name)."""
+    return await make_admins(pool)
 
 
 async def log_kinds(conn: asyncpg.Connection) -> list[str]:

@@ -14,12 +14,15 @@ from accounts.role_changes import service as role_changes
 from accounts.role_changes.model import RoleChangeKind, RoleChangeStatus
 from accounts.users import service as users
 from tests.accounts.factory import CONSOLE, actor_for, count_rows, new_credit_code
-from tests.web.accounts.page_kit import Admins, log_kinds, make_admins, signed_in, signed_out
+from tests.web.accounts.page_kit import (
+    Admins,
+    fixture_admins,
+    log_kinds,
+    signed_in,
+    signed_out,
+)
 
-
-@pytest.fixture(name="admins")
-async def fixture_admins(pool: asyncpg.Pool) -> Admins:
-    return await make_admins(pool)
+__all__ = ["fixture_admins"]
 
 
 async def test_the_system_administrator_opens_an_account_through_the_page(

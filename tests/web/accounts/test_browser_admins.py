@@ -13,13 +13,13 @@ from accounts.model import Role
 from accounts.users import service as users
 from tests.accounts.factory import CONSOLE
 from tests.conftest import LiveServer
-from tests.web.accounts.page_kit import Admins, make_admins
+from tests.web.accounts.page_kit import (
+    Admins,
+    fixture_admins,
+)
+
+__all__ = ["fixture_admins"]
 from tests.web.signing_js.kit import sign_in
-
-
-@pytest.fixture(name="admins")
-async def fixture_admins(pool: asyncpg.Pool) -> Admins:
-    return await make_admins(pool)
 
 
 async def _page(browser: Any, server: LiveServer, username: str) -> tuple[Any, Any]:

@@ -13,12 +13,15 @@ from accounts.model import OrgKind, Role
 from accounts.permissions import RULES
 from accounts.users import service as users
 from tests.accounts.factory import CONSOLE, count_rows, make_organisation, make_user
-from tests.web.accounts.page_kit import Admins, log_kinds, make_admins, signed_in, signed_out
+from tests.web.accounts.page_kit import (
+    Admins,
+    fixture_admins,
+    log_kinds,
+    signed_in,
+    signed_out,
+)
 
-
-@pytest.fixture(name="admins")
-async def fixture_admins(pool: asyncpg.Pool) -> Admins:
-    return await make_admins(pool)
+__all__ = ["fixture_admins"]
 
 
 async def _roles(pool: asyncpg.Pool, username: str) -> set[Role]:

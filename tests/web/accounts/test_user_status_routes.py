@@ -10,13 +10,14 @@ import httpx
 import pytest
 
 from tests.accounts.factory import PASSWORD
-from tests.web.accounts.page_kit import Admins, log_kinds, make_admins
+from tests.web.accounts.page_kit import (
+    Admins,
+    fixture_admins,
+    log_kinds,
+)
+
+__all__ = ["fixture_admins"]
 from tests.web.test_auth import bearer, login
-
-
-@pytest.fixture(name="admins")
-async def fixture_admins(pool: asyncpg.Pool) -> Admins:
-    return await make_admins(pool)
 
 
 async def _token(client: httpx.AsyncClient, username: str) -> dict[str, str]:
