@@ -1,7 +1,8 @@
 """What the security administrator reads (issue 15, item 3), as data (no I/O): the
 counted refusals of the security-events table, and the account changes of the
 transparency log — role grants and their two-person proposals, accounts opened,
-disabled or enabled, passwords changed, certificates and recipients registered.
+disabled or enabled, passwords changed, certificates, recipients and the log's
+witnesses registered.
 
 Refusals are counted per minute, kind, address and subject (0001_foundation.sql), never
 one row per attempt, so a flood cannot stall anything; there is no lockout to show
@@ -26,7 +27,8 @@ REFUSAL_KINDS: tuple[str, ...] = (
     "auth.permission_denied",
     "auth.csrf_refused",
 )
-# The log entries that change who may do what (docs/api-auth.md, "What is logged").
+# The log entries that change who may do what, or which keys the platform trusts
+# (docs/api-auth.md, "What is logged"; docs/audit-log.md, witnesses).
 ACCOUNT_CHANGE_KINDS: tuple[str, ...] = (
     "auth.role_granted",
     "auth.role_revoked",
@@ -39,6 +41,7 @@ ACCOUNT_CHANGE_KINDS: tuple[str, ...] = (
     "account.password_changed",
     "account.certificate_registered",
     "account.recipient_registered",
+    "log.witness_added",
 )
 MAX_ROWS = 200
 

@@ -2,7 +2,8 @@
 
     AuditError (signing/log)            audit_error
     ├── CheckpointMissing               log_checkpoint_not_found
-    └── WitnessUnknown                  log_witness_not_found
+    ├── WitnessUnknown                  log_witness_not_found
+    └── WitnessExists                   log_witness_exists
 
 The log's format errors (notes, checkpoints, proofs, entries, the witness step) live
 with those formats in signing/log/errors.py, under the same root.
@@ -30,3 +31,10 @@ class WitnessUnknown(AuditError):
 
     code = "log_witness_not_found"
     status = 404
+
+
+class WitnessExists(AuditError):
+    """A witness of this name, or this very key, is registered already."""
+
+    code = "log_witness_exists"
+    status = 409

@@ -143,6 +143,23 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "已提出，待系统管理员或审计管理员批准后生效。",
         "Proposed: it takes effect when the system or the audit administrator approves it.",
     ),
+    # witnesses
+    "ad.nav.witnesses": ("日志见证方", "Log witnesses"),
+    "ad.wit.title": ("透明日志见证方", "Witnesses of the transparency log"),
+    "ad.wit.hint": (
+        "见证方用自己的 Ed25519 密钥联署日志检查点；平台只登记它的验证公钥（vkey，类型 0x04），"
+        "从不持有它的私钥。登记记入透明日志。",
+        "A witness cosigns the log's checkpoints with its own Ed25519 key; the platform "
+        "registers only its verifier key (vkey, type 0x04) and never holds its private "
+        "key. The registration is logged.",
+    ),
+    "ad.wit.none": ("尚未登记见证方。", "No witness is registered yet."),
+    "ad.wit.name": ("名称", "Name"),
+    "ad.wit.vkey": ("验证公钥（vkey）", "Verifier key (vkey)"),
+    "ad.wit.register": ("登记见证方", "Register a witness"),
+    "ad.wit.submit": ("登记", "Register"),
+    "ad.done.witness": ("见证方已登记。", "The witness is registered."),
+    "ad.kind.log.witness_added": ("登记日志见证方", "Log witness registered"),
     # permissions
     "ad.perm.title": ("权限表", "Permission matrix"),
     "ad.perm.hint": (

@@ -31,19 +31,10 @@ Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 render = pages.feature_renderer("admin", admin_i18n, {})
 
 # The notices a page shows after a redirect (?done=…): their message keys, nothing else.
-NOTICES = frozenset(
-    {
-        "created",
-        "disabled",
-        "enabled",
-        "approved",
-        "rejected",
-        "granted",
-        "revoked",
-        "proposed",
-        "registered",
-    }
-)
+NOTICES = frozenset({
+    "registered", "created", "disabled", "enabled", "approved", "rejected", "granted",
+    "revoked", "proposed", "witness",
+})  # fmt: skip
 MAX_ORGANISATIONS = 2000
 
 

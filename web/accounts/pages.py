@@ -129,7 +129,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     Role.SECURITY_ADMIN: (
         _open("section.permissions", "/admin/roles"),
         _open("section.security_events", "/admin/security-events"),
-        Section(key="section.keys"),
+        _open("section.keys", "/admin/witnesses"),
     ),
     Role.AUDIT_ADMIN: (
         Section(key="section.audit_log", status="api_only", href="/api/v1/log/checkpoint"),

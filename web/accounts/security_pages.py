@@ -1,5 +1,6 @@
-"""The security administrator's pages (issue 15, item 3): role grants, the permission
-matrix, and the security events — refusals and account changes — with filters.
+"""The security administrator's pages (issue 15, item 3): role grants, the log's
+witnesses, the permission matrix, and the security events — refusals and account
+changes — with filters.
 
 三员分立 (DESIGN.md, "Who uses it"): the security administrator grants and removes
 roles, but an administrator role only by proposing it: the system or the audit
@@ -19,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from accounts import security_events
+from accounts import security_events, witnesses
 from accounts.model import ADMIN_ROLES, Actor, OrgKind, Role
 from accounts.permissions import PLATFORM, RULES, Action, require
 from accounts.role_changes import service as role_changes
@@ -89,6 +90,21 @@ async def revoke_page(request: Request, conn: asyncpg.Connection, actor: Actor) 
     return await _change_role(request, conn, actor, RoleChangeKind.REVOKE)
 
 
+async def witnesses_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    found = await witnesses.list_witnesses(conn, actor)
+    return render(
+        request, "witnesses.html", actor=actor, witnesses=found, done=notice(request),
+    )  # fmt: skip
+
+
+async def register_witness_page(
+    request: Request, conn: asyncpg.Connection, actor: Actor
+) -> Response:
+    form = await form_of(request)
+    await witnesses.register_witness(conn, actor, text(form, "vkey"))
+    return redirect("/admin/witnesses?done=witness")
+
+
 async def permissions_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     require(actor, Action.GRANT_ROLES, PLATFORM)
     return render(request, "permissions.html", actor=actor, rules=RULES, done=None)
@@ -145,6 +161,8 @@ def routes() -> list[BaseRoute]:
         Route("/admin/roles", page(roles_page), methods=["GET"]),
         Route("/admin/roles/grant", page(grant_page), methods=["POST"]),
         Route("/admin/roles/revoke", page(revoke_page), methods=["POST"]),
+        Route("/admin/witnesses", page(witnesses_page), methods=["GET"]),
+        Route("/admin/witnesses", page(register_witness_page), methods=["POST"]),
         Route("/admin/permissions", page(permissions_page), methods=["GET"]),
         Route("/admin/security-events", page(events_page), methods=["GET"]),
     ]

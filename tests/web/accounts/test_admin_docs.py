@@ -37,5 +37,5 @@ def test_the_documented_notices_and_kinds_are_the_codes() -> None:
     assert set(re.findall(r"`([a-z]+)`", notices.group(1))) == NOTICES
     for kind in (*REFUSAL_KINDS, *ACCOUNT_CHANGE_KINDS):
         assert f"`{kind}`" in DOC
-    assert "seventeen" in DOC
-    assert len(REFUSAL_KINDS) + len(ACCOUNT_CHANGE_KINDS) == 17
+    assert "eighteen" in DOC
+    assert len(REFUSAL_KINDS) + len(ACCOUNT_CHANGE_KINDS) == 18

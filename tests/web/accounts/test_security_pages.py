@@ -12,6 +12,7 @@ from accounts import security_events
 from accounts.model import OrgKind, Role
 from accounts.permissions import RULES
 from accounts.users import service as users
+from signing.log.checkpoint import Cosigner, generate_private_key
 from tests.accounts.factory import CONSOLE, count_rows, make_organisation, make_user
 from tests.web.accounts.page_kit import (
     Admins,
@@ -206,3 +207,25 @@ async def test_signed_out_the_security_pages_send_to_the_login(app: Starlette) -
         for path in ("/admin/roles", "/admin/permissions", "/admin/security-events"):
             answer = await client.get(path)
             assert answer.headers["location"] == "/login"
+
+
+async def test_the_security_administrator_registers_a_witness_on_the_page(
+    app: Starlette, pool: asyncpg.Pool, admins: Admins
+) -> None:
+    """Registered and listed; the same name again shows log_witness_exists, nothing added."""
+    cosigner = Cosigner(name="witness.example/county", private_key=generate_private_key())
+    vkey = cosigner.verifier().to_vkey()
+    async with signed_in(app, "secadmin") as secadmin:
+        answer = await secadmin.post("/admin/witnesses", {"vkey": vkey})
+        assert answer.headers["location"] == "/admin/witnesses?done=witness"
+        listing = await secadmin.get("/admin/witnesses")
+        again = await secadmin.post("/admin/witnesses", {"vkey": vkey})
+        bad = await secadmin.post("/admin/witnesses", {"vkey": "nonsense"})
+    assert 'data-witness="witness.example/county"' in listing.text
+    assert again.status_code == 409
+    assert 'data-code="log_witness_exists"' in again.text
+    assert bad.status_code == 422
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM log_witnesses") == 1
+    async with signed_in(app, "auditadmin") as auditor:
+        assert (await auditor.post("/admin/witnesses", {"vkey": vkey})).status_code == 403
