@@ -39,6 +39,7 @@ from web.supervision.agencies.render import (
 )
 
 MAX_PENDING = 100
+FIRST_YEAR, LAST_YEAR = 1970, 9998
 
 
 def _role(raw: str) -> Role:
@@ -111,12 +112,20 @@ async def permissions_page(request: Request, conn: asyncpg.Connection, actor: Ac
 
 
 def _day(raw: str, name: str) -> date | None:
+    """A Beijing calendar day; years the platform never saw (and whose day after, or
+    whose midnight in UTC, no datetime holds) are refused too."""
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
-        raise RequestInvalid(f"'{name}' is a date, YYYY-MM-DD", details={"param": name}) from None
+        day = None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise RequestInvalid(
+            f"'{name}' is a date, YYYY-MM-DD, from {FIRST_YEAR} to {LAST_YEAR}",
+            details={"param": name},
+        )
+    return day
 
 
 def _beijing_midnight(day: date | None, *, after: bool = False) -> datetime | None:

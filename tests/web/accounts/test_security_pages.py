@@ -179,6 +179,8 @@ async def test_security_events_are_filtered_by_kind_address_and_beijing_day(
         future = await secadmin.get("/admin/security-events", since="2999-01-01")
         bad_kind = await secadmin.get("/admin/security-events", kind="auth.nothing")
         bad_day = await secadmin.get("/admin/security-events", until="yesterday")
+        last_day = await secadmin.get("/admin/security-events", until="9999-12-31")
+        first_day = await secadmin.get("/admin/security-events", since="0001-01-01")
     assert failed.text.count('<tr data-kind="auth.login_failed">') == 1
     assert '<td class="num">2</td>' in failed.text
     assert 'data-kind="auth.permission_denied"' not in failed.text
@@ -190,6 +192,8 @@ async def test_security_events_are_filtered_by_kind_address_and_beijing_day(
     assert 'id="no-changes"' in future.text
     assert bad_kind.status_code == 422
     assert bad_day.status_code == 422
+    assert last_day.status_code == 422  # no day after it: refused, not a server error
+    assert first_day.status_code == 422
 
 
 @pytest.mark.parametrize(("who", "status"), [("auditadmin", 200), ("sysadmin", 403),
