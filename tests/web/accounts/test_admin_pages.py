@@ -196,6 +196,9 @@ async def test_neither_the_proposer_nor_the_user_concerned_approves_on_the_page(
     assert 'data-code="role_change_self_approval_forbidden"' in refused.text
     assert await _status(pool, change) is RoleChangeStatus.PENDING
     async with signed_in(app, "auditadmin") as auditor:
+        page = await auditor.get("/admin/role-changes")  # the other approver's page too
+        assert 'name="approve"' in page.text
+        assert "sysadmin" in page.text  # the user concerned, by username
         await auditor.post(f"/admin/role-changes/{change}/reject")
     assert await _status(pool, change) is RoleChangeStatus.REJECTED
 
