@@ -13,6 +13,7 @@ import logging
 
 import asyncpg
 
+from accounts.journal import log_address
 from accounts.model import Actor
 from accounts.permissions import PLATFORM, Action, require_role
 from audit import service as audit
@@ -32,7 +33,8 @@ async def register_witness(conn: asyncpg.Connection, by: Actor, vkey: str) -> st
     role = require_role(by, Action.MANAGE_WITNESSES, PLATFORM)
     async with conn.transaction():
         name = await audit.add_witness(
-            conn, vkey.strip(), actor=LogActor(user_id=str(by.user_id), role=str(role))
-        )
+            conn, vkey.strip(), actor=LogActor(user_id=str(by.user_id), role=str(role)),
+            address=log_address(by.address),
+        )  # fmt: skip
     log.info("accounts.witness_registered", extra={"witness": name})
     return name

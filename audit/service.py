@@ -186,15 +186,19 @@ async def current_checkpoint(conn: asyncpg.Connection) -> str:
     return Note(text=note.text, signatures=(*note.signatures, *extra)).to_text()
 
 
-async def add_witness(conn: asyncpg.Connection, vkey: str, *, actor: Actor = PLATFORM) -> str:
+async def add_witness(
+    conn: asyncpg.Connection, vkey: str, *, actor: Actor = PLATFORM, address: str | None = None
+) -> str:
     """Register a witness's cosignature verifier key, inside the caller's transaction;
-    ``actor`` who did (the console acts as the platform); returns its name."""
+    ``actor`` who did it, from ``address`` (the console acts as the platform); returns
+    the witness's name."""
     verifier = CosignatureVerifier.from_vkey(vkey)
     await queries.insert_witness(conn, verifier.name, vkey)
     entry = LogEntry(
         kind="log.witness_added",
         time=await queries.database_now(conn),
         actor=actor,
+        address=address,
         data={"witness": verifier.name, "vkey": vkey},
     )
     await append(conn, entry)

@@ -29,6 +29,7 @@ async def test_the_security_administrator_registers_a_witness_logged_in_its_name
     entry = LogEntry.from_bytes(bytes(raw))
     assert entry.kind == "log.witness_added"
     assert (entry.actor.user_id, entry.actor.role) == (str(admin.user_id), "security_admin")
+    assert entry.address == admin.address
     assert await witnesses.list_witnesses(conn, admin) == [("witness.example/department", vkey)]
     size = await log_size(conn)
     with pytest.raises(WitnessExists):
