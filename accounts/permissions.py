@@ -9,7 +9,8 @@ of that tender's industry department. A role alone is enough only where the rule
 三员分立: the system, security and audit administrators each have their own actions and
 none of another's (DESIGN.md, "Who uses it"); the tests check the sets are disjoint but
 for one: the system and audit administrators both approve an administrator role change
-the security administrator proposed, each being the other's check (issue 9, item 16).
+the security administrator proposed, each being the other's check (issue 9, item 16),
+and the security and audit administrators both read the security events (issue 15).
 """
 
 from __future__ import annotations
@@ -140,7 +141,10 @@ RULES: Mapping[Action, tuple[Rule, ...]] = {
     Action.READ_LOG_ENTRIES: _rules(
         (Role.AUDIT_ADMIN, _ANY), (Role.SUPERVISOR, _ANY), (Role.WITNESS, _ANY)
     ),
-    Action.READ_SECURITY_EVENTS: _rules((Role.AUDIT_ADMIN, _ANY)),
+    # Refused logins, tokens, permissions and CSRF tokens: the security administrator
+    # watches them to keep permissions and keys safe (issue 15, item 3); the audit
+    # administrator reads them as it reads the log. Reading changes nothing.
+    Action.READ_SECURITY_EVENTS: _rules((Role.SECURITY_ADMIN, _ANY), (Role.AUDIT_ADMIN, _ANY)),
     Action.VIEW_OWN_ACCOUNT: _rules((None, Relation.SELF)),
     # Tenders belong to their agency; bids to their bidder.
     Action.CREATE_TENDER: _rules((Role.AGENCY, _AGENCY)),

@@ -3,13 +3,25 @@
 Refusals — failed and throttled logins, forged tokens, denied permissions, refused
 CSRF tokens — are not log entries: they are counted in the security-events table, in
 a transaction of their own that commits although the request fails (DESIGN.md,
-"Architecture").
+"Architecture"). The security and audit administrators read them, with the account
+changes of the log, through :func:`read_refusals` and :func:`read_account_changes`
+(accounts/security_report.py).
 """
 
 from __future__ import annotations
 
 import asyncpg
 
+from accounts import security_report_queries as report_queries
+from accounts.model import Actor
+from accounts.permissions import PLATFORM, Action, require
+from accounts.security_report import (
+    ACCOUNT_CHANGE_KINDS,
+    REFUSAL_KINDS,
+    AccountChange,
+    RefusalCount,
+    SecurityFilter,
+)
 from audit import service as audit
 
 # Security-event kinds (0001: ^[a-z_.]{1,64}$).
@@ -29,3 +41,23 @@ async def record_refusal(
         return await audit.record_security_event(
             conn, kind=kind, address=address or "", subject=subject
         )
+
+
+async def read_refusals(
+    conn: asyncpg.Connection, by: Actor, wanted: SecurityFilter
+) -> tuple[list[RefusalCount], dict[str, int]]:
+    """The counted refusals and their totals by kind (security or audit administrator)."""
+    require(by, Action.READ_SECURITY_EVENTS, PLATFORM)
+    kinds = wanted.kinds(REFUSAL_KINDS)
+    return (
+        await report_queries.refusals(conn, wanted, kinds),
+        await report_queries.refusal_totals(conn, wanted, kinds),
+    )
+
+
+async def read_account_changes(
+    conn: asyncpg.Connection, by: Actor, wanted: SecurityFilter
+) -> list[AccountChange]:
+    """Role, account and key changes from the log (security or audit administrator)."""
+    require(by, Action.READ_SECURITY_EVENTS, PLATFORM)
+    return await report_queries.account_changes(conn, wanted, wanted.kinds(ACCOUNT_CHANGE_KINDS))

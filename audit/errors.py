@@ -3,7 +3,8 @@
     AuditError (signing/log)            audit_error
     ├── CheckpointMissing               log_checkpoint_not_found
     ├── WitnessUnknown                  log_witness_not_found
-    └── LogFilterInvalid                log_filter_invalid
+    ├── LogFilterInvalid                log_filter_invalid
+    └── WitnessExists                   log_witness_exists
 
 The log's format errors (notes, checkpoints, proofs, entries, the witness step) live
 with those formats in signing/log/errors.py, under the same root.
@@ -41,3 +42,10 @@ class LogFilterInvalid(AuditError):
 
     code = "log_filter_invalid"
     status = 400
+
+
+class WitnessExists(AuditError):
+    """A witness of this name, or this very key, is registered already."""
+
+    code = "log_witness_exists"
+    status = 409

@@ -8,6 +8,8 @@ from datetime import datetime
 
 import asyncpg
 
+from audit.errors import WitnessExists
+
 APPEND = "SELECT log_append($1::bytea[], $2::text[])"
 
 
@@ -134,8 +136,11 @@ INSERT_WITNESS = "INSERT INTO log_witnesses (name, vkey) VALUES ($1, $2)"
 
 
 async def insert_witness(conn: asyncpg.Connection, name: str, vkey: str) -> None:
-    """Register a witness key."""
-    await conn.execute(INSERT_WITNESS, name, vkey)
+    """Register a witness key; a name or key registered already is ``log_witness_exists``."""
+    try:
+        await conn.execute(INSERT_WITNESS, name, vkey)
+    except asyncpg.UniqueViolationError:
+        raise WitnessExists(f"the witness {name!r} (or this key) is registered already") from None
 
 
 COUNT_SECURITY_EVENT = "SELECT security_event_count($1, $2, $3)"

@@ -190,18 +190,28 @@ def with_cosignatures(note_text: str, lines: Sequence[str]) -> str:
     return Note(text=note.text, signatures=(*note.signatures, *extra)).to_text()
 
 
-async def add_witness(conn: asyncpg.Connection, vkey: str) -> str:
-    """Register a witness's cosignature verifier key; returns its name."""
+async def add_witness(
+    conn: asyncpg.Connection, vkey: str, *, actor: Actor = PLATFORM, address: str | None = None
+) -> str:
+    """Register a witness's cosignature verifier key, inside the caller's transaction;
+    ``actor`` who did it, from ``address`` (the console acts as the platform); returns
+    the witness's name."""
     verifier = CosignatureVerifier.from_vkey(vkey)
     await queries.insert_witness(conn, verifier.name, vkey)
     entry = LogEntry(
         kind="log.witness_added",
         time=await queries.database_now(conn),
-        actor=PLATFORM,
+        actor=actor,
+        address=address,
         data={"witness": verifier.name, "vkey": vkey},
     )
     await append(conn, entry)
     return verifier.name
+
+
+async def registered_witnesses(conn: asyncpg.Connection) -> list[tuple[str, str]]:
+    """Every registered witness as (name, vkey), by name."""
+    return await queries.witnesses(conn)
 
 
 async def accept_cosignature(

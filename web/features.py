@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from web import error_pages, jsbundle_routes
-from web.accounts import keys_page
+from web.accounts import admin_pages, keys_page, security_pages
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
 from web.audit import jobs as audit_jobs
@@ -45,6 +45,7 @@ from web.notifications import pages as notification_pages
 from web.notifications import routes as notifications
 from web.openapi import routes as openapi
 from web.opening import jobs as opening_jobs
+from web.opening import official_pages as opening_official_pages
 from web.opening import pages as opening_pages
 from web.opening import routes as opening
 from web.submission import jobs as submission_jobs
@@ -120,6 +121,8 @@ def page_routes() -> list[BaseRoute]:
     return [
         *account_pages.routes(),
         *keys_page.routes(),
+        *admin_pages.routes(),
+        *security_pages.routes(),
         *expert_pool_pages.routes(),
         *expert_pool_venue_pages.routes(),
         *draw_pages.routes(),
@@ -130,6 +133,7 @@ def page_routes() -> list[BaseRoute]:
         *tender_contract_pages.routes(),
         *disclosure_pages.routes(),
         *opening_pages.routes(),
+        *opening_official_pages.routes(),
         *evaluation_pages.routes(),
         *evaluation_desk.routes(),
         *evaluation_room.routes(),

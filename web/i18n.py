@@ -318,6 +318,18 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "查看日志检查点的签名、各见证方的联署及其验证结果。",
         "See the log's checkpoints, their signatures and each witness's cosignature, verified.",
     ),
+    "section.role_approvals": ("管理员角色变更审批", "Administrator role approvals"),
+    "section.role_approvals.body": (
+        "批准或驳回安全管理员提出的管理员角色变更（双人规则）。",
+        "Approve or reject the administrator role changes the security administrator "
+        "proposed (two-person rule).",
+    ),
+    "section.security_events": ("安全事件", "Security events"),
+    "section.security_events.body": (
+        "按类型、地址和日期查看登录失败、限速、无权限等拒绝，以及角色、账户和证书的变更。",
+        "Failed and throttled logins, denied permissions and other refusals, and changes "
+        "of roles, accounts and certificates, filtered by kind, address and date.",
+    ),
 }
 
 _INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}

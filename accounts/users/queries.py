@@ -199,3 +199,17 @@ async def role_grants(conn: asyncpg.Connection, user_id: UUID) -> list[RoleGrant
     """A user's active role grants."""
     rows = await conn.fetch(SELECT_ROLE_GRANTS, user_id)
     return [RoleGrant(role=Role(row["role"]), scope_id=row["scope_id"]) for row in rows]
+
+
+# A disabled account logs in no more and its sessions end at once (0001: status).
+SET_USER_STATUS = """
+UPDATE users SET status = $2 WHERE id = $1
+RETURNING id, organisation_id, username, display_name, status, created_at
+"""
+
+
+async def set_user_status(conn: asyncpg.Connection, user_id: UUID, status: UserStatus) -> User:
+    """Set a (locked) user's status."""
+    row = await conn.fetchrow(SET_USER_STATUS, user_id, status)
+    assert row is not None, "set_user_status needs the user row locked first"
+    return user_from_row(row)

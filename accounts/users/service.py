@@ -27,6 +27,7 @@ from accounts.model import (
     Role,
     RoleGrant,
     User,
+    UserStatus,
     check_display_name,
     check_grant,
     check_username,
@@ -34,7 +35,7 @@ from accounts.model import (
 from accounts.organisations import queries as organisation_queries
 from accounts.organisations.service import get_organisation
 from accounts.passwords import check_password_policy, hash_password
-from accounts.permissions import PLATFORM, Action, Resource, ResourceKind
+from accounts.permissions import PLATFORM, Action, Resource, ResourceKind, is_allowed
 from accounts.users import queries
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import EntryKind, Subject
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 
 # Log entry kind of a password change (other kinds are audit.entry.EntryKind).
 PASSWORD_CHANGED = "account.password_changed"  # noqa: S105 (a log kind)
+USER_DISABLED = "account.user_disabled"
+USER_ENABLED = "account.user_enabled"
 
 
 async def create_user(
@@ -98,8 +101,10 @@ async def user_by_username(conn: asyncpg.Connection, username: str) -> User:
 
 
 async def list_users(conn: asyncpg.Connection, by: Principal) -> list[tuple[User, list[RoleGrant]]]:
-    """Every user with its active roles (system administrator or console)."""
-    authorise(by, Action.MANAGE_USERS, PLATFORM)
+    """Every user with its active roles: for the system administrator, who manages the
+    accounts, and the security administrator, who grants their roles (or console)."""
+    if not (isinstance(by, Actor) and is_allowed(by, Action.GRANT_ROLES, PLATFORM)):
+        authorise(by, Action.MANAGE_USERS, PLATFORM)
     users = await queries.list_users(conn)
     return [(user, await queries.role_grants(conn, user.id)) for user in users]
 
@@ -135,6 +140,36 @@ async def set_password(
         subject = Subject(type="user", id=str(user_id))
         await append(conn, PASSWORD_CHANGED, actor=actor, by=by, subject=subject, data={})
     log.info("accounts.password_changed", extra={"user_id": str(user_id)})
+
+
+async def set_user_status(
+    conn: asyncpg.Connection, by: Principal, *, user_id: UUID, status: UserStatus
+) -> User:
+    """Disable an account (its sessions end at once) or enable it again (system
+    administrator or console); logged as account.user_disabled / account.user_enabled.
+    Setting the status it has changes nothing and logs nothing."""
+    actor = authorise(by, Action.MANAGE_USERS, user_resource(user_id))
+    if isinstance(by, Actor) and by.user_id == user_id:
+        raise PermissionDenied("nobody disables or enables their own account")
+    async with conn.transaction():
+        target = await queries.lock_user(conn, user_id)
+        if target is None:
+            raise UserNotFound("no user has this id")
+        held = {grant.role for grant in await queries.role_grants(conn, user_id)}
+        # 三员分立: the system administrator must not lock the other two out (as it may
+        # not reset their passwords); only the console does (docs/api-auth.md).
+        if isinstance(by, Actor) and held & ADMIN_ROLES:
+            raise PermissionDenied("only the console disables or enables an administrator")
+        if target.status is status:
+            return target
+        changed = await queries.set_user_status(conn, user_id, status)
+        if status is UserStatus.DISABLED:
+            await queries.revoke_user_sessions(conn, user_id)
+        kind = USER_DISABLED if status is UserStatus.DISABLED else USER_ENABLED
+        subject = Subject(type="user", id=str(user_id))
+        await append(conn, kind, actor=actor, by=by, subject=subject, data={})
+    log.info("accounts.user_status_set", extra={"user_id": str(user_id), "status": str(status)})
+    return changed
 
 
 def _refuse_self_grant(by: Principal, user_id: UUID) -> None:

@@ -18,7 +18,7 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts.errors import UserNotFound
+from accounts.errors import PermissionDenied, UserNotFound
 from accounts.model import Actor, Role
 from accounts.users import service as users
 from signing.certs import cert_sha256, load_pem_certificate
@@ -27,8 +27,10 @@ from signing.errors import SigningError
 from signing.statements.base import SignedStatement
 from tender import access, queries
 from tender.committee import queries as committee_queries
+from tender.committee import served_queries
 from tender.committee.model import Roster, Seat, check_shape
 from tender.committee.rules import CommitteeSingleOrganisation, check_seats
+from tender.committee.served import ServedLot
 from tender.errors import (
     CommitteeNotApproved,
     CommitteeRefused,
@@ -46,6 +48,8 @@ from tender.model import BIDDING_STATUSES, Tender, TenderStatus
 from tender.setup import Setup
 
 log = logging.getLogger(__name__)
+
+MAX_SERVED = 200  # seats listed on the official's page
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -283,3 +287,13 @@ async def freeze_committee(conn: asyncpg.Connection, tender_id: UUID, lot: str) 
         data = {"lot": lot, "committee_fingerprint": committee.fingerprint_hex}
         await append(conn, TenderEvent.COMMITTEE_FROZEN, tender_id, actor=PLATFORM, data=data)
     return committee
+
+
+async def served_lots(conn: asyncpg.Connection, actor: Actor) -> list[ServedLot]:
+    """The actor's seats on opening committees, latest deadline first (issue 15, item 2)."""
+    if not actor.has_role(Role.OPENING_OFFICIAL):
+        raise PermissionDenied(
+            "only an opening official has seats on opening committees",
+            details={"role": str(Role.OPENING_OFFICIAL)},
+        )
+    return await served_queries.served_lots(conn, actor.user_id, MAX_SERVED)

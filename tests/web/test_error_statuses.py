@@ -369,6 +369,7 @@ STATUS: dict[str, int] = {
     "log_proof_range_invalid": 422,
     "log_rollback": 422,
     "log_subtree_missing": 422,
+    "log_witness_exists": 409,
     "log_witness_not_found": 404,
     "log_witness_refusal": 422,
     "login_challenge_expired": 422,

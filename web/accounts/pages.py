@@ -103,9 +103,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
         Section(key="section.results"),
         _open("section.my_complaints", "/complaints"),
     ),
-    Role.OPENING_OFFICIAL: (
-        Section(key="section.shares", status="api_only", href="/api/v1/openapi.json"),
-    ),
+    Role.OPENING_OFFICIAL: (_open("section.shares", "/opening/official"),),
     Role.EXPERT: (
         _open("section.availability", "/expert/record"),
         _open("section.invitations", "/expert/invitations"),
@@ -126,15 +124,19 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     ),
     Role.WITNESS: (_open("section.cosign", "/audit/checkpoints"),),
     Role.SYSTEM_ADMIN: (
-        Section(key="section.accounts", status="api_only", href="/api/v1/openapi.json"),
+        _open("section.accounts", "/admin/users"),
+        _open("section.role_approvals", "/admin/role-changes"),
     ),
     Role.SECURITY_ADMIN: (
-        Section(key="section.permissions", status="api_only", href="/api/v1/openapi.json"),
-        Section(key="section.keys"),
+        _open("section.permissions", "/admin/roles"),
+        _open("section.security_events", "/admin/security-events"),
+        _open("section.keys", "/admin/witnesses"),
     ),
     Role.AUDIT_ADMIN: (
         _open("section.audit_log", "/audit/log"),
         _open("section.log_checkpoints", "/audit/checkpoints"),
+        _open("section.role_approvals", "/admin/role-changes"),
+        _open("section.security_events", "/admin/security-events"),
     ),
 }
 

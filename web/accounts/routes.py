@@ -9,7 +9,7 @@ import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
 
-from accounts.model import Actor, Role
+from accounts.model import Actor, Role, UserStatus
 from accounts.organisations import service as organisations
 from accounts.role_changes import service as role_changes
 from accounts.role_changes.model import RoleChangeStatus
@@ -154,6 +154,20 @@ async def create_user(request: Request) -> Response:
     return json_response(user_body(user), 201)
 
 
+async def disable_user(request: Request) -> UserBody:
+    user_id = path_uuid(request, "id")
+    async with signed_in(request) as (conn, actor):
+        user = await users.set_user_status(conn, actor, user_id=user_id, status=UserStatus.DISABLED)
+    return user_body(user)
+
+
+async def enable_user(request: Request) -> UserBody:
+    user_id = path_uuid(request, "id")
+    async with signed_in(request) as (conn, actor):
+        user = await users.set_user_status(conn, actor, user_id=user_id, status=UserStatus.ACTIVE)
+    return user_body(user)
+
+
 async def grant_role(request: Request) -> Response:
     user_id = path_uuid(request, "id")
     body = await read_json(request, RoleGrantCreate)
@@ -277,6 +291,22 @@ ROUTES = [
         body=UserCreate,
         response=UserBody,
         status=201,
+    ),
+    ApiRoute(
+        method="POST",
+        path="/api/v1/users/{id}/disable",
+        handler=disable_user,
+        tag="accounts",
+        summary="Disable an account: its sessions end (system administrator)",
+        response=UserBody,
+    ),
+    ApiRoute(
+        method="POST",
+        path="/api/v1/users/{id}/enable",
+        handler=enable_user,
+        tag="accounts",
+        summary="Enable a disabled account again (system administrator)",
+        response=UserBody,
     ),
     ApiRoute(
         method="POST",

@@ -34,9 +34,7 @@ def cmd_add_witness(args: argparse.Namespace) -> int:
 
     try:
         name = run_with_database(add)
-    except AuditError as exc:
+    except AuditError as exc:  # a malformed key; log_witness_exists for one registered
         return fail(f"{exc.code}: {exc.message}", 1)
-    except asyncpg.UniqueViolationError:
-        return fail("that witness (or key) is registered already", 1)
     print(f"witness {name} registered")
     return 0
