@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from web.pdf.base import Document, Field, Section, render
+from web.pdf.base import Document, Field, Section, beijing, render
 
 
 def render_receipt(fields: Mapping[str, Any], signature_b64: str, checkpoint: str | None) -> bytes:
@@ -32,7 +32,7 @@ def render_receipt(fields: Mapping[str, Any], signature_b64: str, checkpoint: st
                     Field(label="标段 Lot", value=str(fields.get("lot", ""))),
                     Field(label="投标人 Bidder", value=str(fields.get("bidder", ""))),
                     Field(label="版本 Version", value=f"{fields.get('version')} ({kind})"),
-                    Field(label="接收时间 Received at", value=str(fields.get("received_at", ""))),
+                    Field(label="接收时间 Received at", value=beijing(fields.get("received_at"))),
                     Field(label="日志序号 Log index", value=str(fields.get("log_index", ""))),
                     Field(label="声明哈希 Statement", value=str(fields.get("statement_sha256"))),
                 ),

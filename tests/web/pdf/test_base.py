@@ -38,3 +38,14 @@ def test_chinese_text_is_embedded_and_extractable(tmp_path: Path) -> None:
 def test_same_document_gives_same_bytes() -> None:
     """Rendering is deterministic, so a PDF can be hashed and signed."""
     assert render(DOC) == render(DOC)
+
+
+def test_the_footers_moment_is_beijing_time_not_an_iso_string(tmp_path: Path) -> None:
+    """Issue 15 item 4: 2026-11-26 00:00 UTC is 08:00 in Beijing, labelled."""
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(render(DOC))
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "2026-11-26 08:00:00（北京时间）" in text
+    assert "+00:00" not in text
