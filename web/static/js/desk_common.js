@@ -3,6 +3,8 @@
 // shown in the page's alert, and a snapshot refresh that one burst of events asks once.
 // Everything from the server is untrusted: textContent and createElement only.
 
+import { beijing } from "/static/js/beijing.js";
+
 export function pageTexts(root) {
   const texts = JSON.parse(root.dataset.texts);
   const t = (key) => (key in texts ? texts[key] : key);
@@ -11,11 +13,10 @@ export function pageTexts(root) {
   return { texts, t };
 }
 
-export function when(iso, lang) {
-  if (!iso) return "—";
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return String(iso);
-  return at.toLocaleString(lang === "zh-CN" ? "zh-CN" : "en-GB", { hour12: false });
+// A time as the page shows every time: Beijing time with its label, in the page's
+// language (issue 15 item 4; web/static/js/beijing.js).
+export function when(iso, lang, options) {
+  return beijing(iso, lang, options);
 }
 
 export function cell(row, value) {

@@ -1,11 +1,15 @@
 // The opening hall client (docs/formats/opening.md §6, docs/live-sessions.md).
 // Connects with the session cookie, asks for the hall's status, renders each event.
 // Reconnects with ?after=<last seq> so nothing is missed; no price is ever rendered
-// except from the announced record.
+// except from the announced record. Times are Beijing time with their label, in the
+// page's language (issue 15 item 4), whatever the visitor's device zone is.
 "use strict";
+import { beijing, countdown, instant, pageLang } from "/static/js/beijing.js";
+
 (function () {
   const hall = document.getElementById("hall");
-  const zh = hall.dataset.lang === "zh-CN";
+  const lang = pageLang(hall);
+  const zh = lang === "zh-CN";
   const L = {
     pending: zh ? "解密中" : "decrypting",
     opened: zh ? "已解密" : "opened",
@@ -15,6 +19,28 @@
     reconnecting: zh ? "重新连接…" : "reconnecting…",
     started: zh ? "已开标" : "opening started",
   };
+  // The record's codes in words (tender/opening/model.py Cause, Party; Reg. 44), as the
+  // record's PDF names them (web/pdf/opening_record.py); an unknown code shows as is.
+  const WORDS = {
+    shares_inconsistent: zh ? "官员份额不一致" : "released shares are inconsistent",
+    key_fails_mac: zh ? "合成密钥无法打开文件" : "the combined key does not open the file",
+    share_not_as_committed: zh ? "份额与承诺不符" : "a share is not as committed",
+    opens_only_by_self_decryption: zh ? "仅能自行解密（严格规则）" : "opens only by self-decryption",
+    archive_invalid: zh ? "文件格式或清单无效" : "the archive or manifest does not check",
+    signature_invalid: zh ? "签名无效" : "the signature does not verify",
+    not_the_bidders_own: zh ? "非本投标人的文件" : "not the bidder's own sealed file",
+    organisation_in_two_bids: zh ? "同一单位参与两份投标" : "one organisation in two bids",
+    ciphertext_changed: zh ? "存储的密文已改变" : "the stored ciphertext changed",
+    too_few_officials: zh ? "开标官员份额不足" : "too few officials released shares",
+    dispute_unresolved: zh ? "争议未解决" : "a dispute was not settled",
+    bidder: zh ? "投标人" : "bidder",
+    official: zh ? "开标官员" : "official",
+    platform: zh ? "平台" : "platform",
+    none: zh ? "无责任方" : "no party",
+    opening_too_few_bids: zh ? "投标人少于3个，不得开标（《招标投标法实施条例》第四十四条）"
+      : "fewer than 3 bids: the lot does not open (Reg. 44)",
+  };
+  const words = (code) => (code ? WORDS[code] || code : null);
   let lastSeq = 0;
   let offset = 0; // server clock minus this browser's clock, from hall.status
   let deadline = null;
@@ -43,7 +69,7 @@
       cell(row, s.bidder);
       cell(row, s.part);
       cell(row, L[s.outcome] || s.outcome);
-      cell(row, s.cause);
+      cell(row, words(s.cause));
       body.appendChild(row);
     }
   }
@@ -60,11 +86,11 @@
       cell(row, e.bidder_name + " " + e.bidder);
       cell(row, L[e.outcome] || e.outcome);
       cell(row, yuan(e.fields.price));
-      cell(row, e.cause ? e.cause + " / " + e.party_at_fault : null);
+      cell(row, e.cause ? words(e.cause) + " / " + words(e.party_at_fault) : null);
       body.appendChild(row);
     }
     if (record.not_opened_reason) {
-      document.getElementById("no-price").textContent = record.not_opened_reason;
+      document.getElementById("no-price").textContent = words(record.not_opened_reason);
     } else {
       document.getElementById("no-price").hidden = true;
     }
@@ -84,20 +110,18 @@
   function tick() {
     if (!deadline) return;
     const left = Math.max(0, deadline - (Date.now() + offset));
-    const s = Math.floor(left / 1000);
-    const text = left === 0 ? L.started
-      : String(Math.floor(s / 3600)).padStart(2, "0") + ":" +
-        String(Math.floor(s / 60) % 60).padStart(2, "0") + ":" + String(s % 60).padStart(2, "0");
-    document.getElementById("countdown").textContent = text;
+    document.getElementById("countdown").textContent = left === 0 ? L.started : countdown(left);
   }
 
   function onEvent(event) {
     lastSeq = Math.max(lastSeq, event.seq);
     const data = event.data;
     if (event.kind === "hall.status") {
-      offset = Date.parse(data.now) - Date.now();
-      deadline = Date.parse(data.deadline);
-      document.getElementById("deadline").textContent = new Date(deadline).toLocaleString();
+      offset = instant(data.now) - Date.now();
+      deadline = instant(data.deadline);
+      const shown = document.getElementById("deadline");
+      shown.textContent = beijing(data.deadline, lang);
+      shown.dateTime = data.deadline;
       renderStatuses(data.statuses);
       renderRecord(data.record);
       tick();
