@@ -4,13 +4,45 @@ with its label in the page's language, whatever zone the visitor's device is in
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import LiveServer
 from web.pages import beijing_text
+
+WEB = Path(__file__).parents[3] / "web"
+# What shows a time in the device's zone or language instead of Beijing time: the
+# Date's own formatting (a number's toLocaleString("en-US") is money, not time).
+DEVICE_TIME = re.compile(
+    r"toLocale(Date|Time)String|toLocaleString\((?!\"en-US\"\))|\.get(Hours|Minutes|Date|Day)\(|"
+    r"timeZone\s*:"
+)
+
+
+def _scripts() -> list[Path]:
+    found = [*(WEB / "static" / "js").glob("*.js"), *(WEB / "templates").rglob("*.js")]
+    # The signing bundle is a build of web/js (third-party code); beijing.js is the one
+    # place that names the zone.
+    return sorted(
+        p for p in found if not p.name.startswith("etender-sign") and p.name != "beijing.js"
+    )
+
+
+def test_no_script_formats_a_time_but_through_beijing_js() -> None:
+    """Every script that shows a time imports web/static/js/beijing.js (issue 15 item 4)."""
+    problems = [
+        f"{path.name}:{n}: {line.strip()}"
+        for path in _scripts()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if DEVICE_TIME.search(line)
+    ]
+    assert problems == []
+    assert len(_scripts()) > 10
+
 
 SCRIPT = """async (cases) => {
     const m = await import("/static/js/beijing.js");
