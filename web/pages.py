@@ -78,6 +78,13 @@ def _beijing_filter(
 
 
 @jinja2.pass_context
+def _beijing_label(context: jinja2.runtime.Context) -> str:
+    # For a ``datetime-local`` input, read as Beijing time (web/tender/forms.py): its
+    # label says so, in the page's language.
+    return BEIJING_LABEL.get(_lang(context), BEIJING_LABEL["zh-CN"])
+
+
+@jinja2.pass_context
 def _finalize(context: jinja2.runtime.Context, value: object) -> object:
     # A datetime printed without the filter would show UTC with no label (issue 15
     # item 4): it is shown as the filter shows it. tests/web/test_templates_beijing.py
@@ -90,7 +97,8 @@ def _finalize(context: jinja2.runtime.Context, value: object) -> object:
 def environment() -> jinja2.Environment:
     """A template environment over web/templates: escaping on, unknown names an error,
     and ``{{ moment | beijing }}`` (``beijing(seconds=True)``, ``beijing(day_end=True)``
-    for a period ending at 24:00) for every time shown."""
+    for a period ending at 24:00) for every time shown; ``{{ beijing_label() }}`` after
+    the label of a ``datetime-local`` input."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("web", "templates"),
         autoescape=True,
@@ -103,6 +111,7 @@ def environment() -> jinja2.Environment:
     # The features' old name for it: a template is written with ``beijing`` (the guard
     # test refuses ``local``); the alias keeps a template still using it right.
     env.filters["local"] = _beijing_filter
+    env.globals["beijing_label"] = _beijing_label
     return env
 
 

@@ -117,3 +117,22 @@ def test_a_period_ending_at_24_00_shows_its_last_day_not_the_next_midnight() -> 
     assert template.render(at=end, text="2026-03-05T16:00:00Z", lang="en") == (
         "2026-03-05 24:00 (Beijing time)|2026-03-06 00:00 (Beijing time)"
     )
+
+
+def test_a_datetime_local_inputs_label_says_beijing_time_in_the_pages_language() -> None:
+    template = environment().from_string("<label>起始时间{{ beijing_label() }}</label>")
+    assert template.render(lang="zh-CN") == "<label>起始时间（北京时间）</label>"
+    assert template.render(lang="en") == "<label>起始时间 (Beijing time)</label>"
+
+
+def test_every_datetime_local_input_says_it_is_read_as_beijing_time() -> None:
+    """A form reads its ``datetime-local`` values as Beijing time (web/tender/forms.py):
+    the template says so, by ``beijing_label()`` or a label text naming it."""
+    unlabelled = [
+        path.name
+        for path in _templates()
+        if "datetime-local" in (text := path.read_text(encoding="utf-8"))
+        and "beijing_label()" not in text
+        and not re.search(r"beijing_time|ep\.new\.start|ep\.rec\.from", text)
+    ]
+    assert unlabelled == []
