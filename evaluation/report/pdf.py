@@ -27,7 +27,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from evaluation.model import seat_label
 from evaluation.report.errors import ReportFontMissing
-from evaluation.report.pdf_labels import Items, beijing
+from evaluation.report.pdf_labels import Items, beijing, reasons
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT = "WenQuanYiMicroHei"
@@ -182,7 +182,7 @@ def _qualification(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
             name(f["bid"]),
             name.item(f["item"]),
             "通过" if f["pass"] else "不通过",
-            f.get("reason", ""),
+            reasons(f.get("reason")),
             f.get("explanation", ""),
         )
         for f in q["findings"]
@@ -192,7 +192,7 @@ def _qualification(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
         (
             name(r["bid"]),
             "通过" if r["passed"] else "否决",
-            "、".join(r["reasons"]),
+            reasons(r["reasons"]),
             "\n".join(f"{name.item(i['item'])}：{i['passes']}/{i['fails']}" for i in r["items"]),
         )
         for r in q["result"]
@@ -204,7 +204,7 @@ def _rejected(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
     rows: list[Sequence[object]] = [("投标人", "否决理由（第五十一条）", "成员说明")]
     for r in report["rejected"]:
         said = "\n".join(f"{seat_label(e['seat'])}：{e['explanation']}" for e in r["explanations"])
-        rows.append((name(r["bid"]), "、".join(r["reasons"]), said))
+        rows.append((name(r["bid"]), reasons(r["reasons"]), said))
     return _section("否决投标", rows)
 
 

@@ -7,13 +7,32 @@ The JSON keeps the ids and UTC times the members sign; only the reading copy cha
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from evaluation.method.model import RejectionReason
 from tender.calendar import SHANGHAI
 
 BEIJING = "（北京时间）"
+# Reg. 51's reasons in words, as the scoring room names them (web/evaluation/i18n_room.py).
+REJECTION: Mapping[str, str] = {
+    RejectionReason.NO_SIGNATURE: "未按要求签字盖章",
+    RejectionReason.NOT_QUALIFIED: "不符合资格条件",
+    RejectionReason.TWO_BIDS: "提交两份以上投标或报价",
+    RejectionReason.PRICE_ABOVE_CEILING: "报价高于最高投标限价",
+    RejectionReason.PRICE_BELOW_COST: "报价低于成本",
+    RejectionReason.NOT_RESPONSIVE: "未实质性响应招标文件",
+    RejectionReason.COLLUSION_OR_FRAUD: "串通投标或弄虚作假",
+}
+
+
+def reasons(codes: str | Sequence[str] | None) -> str:
+    """Reg. 51 reason codes (one, or a list) in words, joined; an unknown code as is."""
+    if not codes:
+        return ""
+    listed = [codes] if isinstance(codes, str) else codes
+    return "、".join(REJECTION.get(str(c), str(c)) for c in listed)
 
 
 def beijing(at: object) -> str:

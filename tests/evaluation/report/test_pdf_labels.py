@@ -23,7 +23,7 @@ def _flat_text(tmp_path: Path, pdf: bytes) -> str:
     return "".join(text.split())  # narrow columns break words over lines
 
 
-def test_report_times_are_beijing_time_with_the_label_and_items_have_their_names(
+def test_report_times_are_beijing_time_and_items_and_reasons_have_their_names(
     tmp_path: Path,
 ) -> None:
     body = report_bytes(inputs())
@@ -35,6 +35,8 @@ def test_report_times_are_beijing_time_with_the_label_and_items_have_their_names
     drafted = datetime.fromisoformat(report["drafted_at"]).astimezone(SHANGHAI)
     assert drafted.strftime("%Y-%m-%d%H:%M:%S（北京时间）") in text
     assert ".000000Z" not in text  # no raw UTC time anywhere
+    assert "未实质性响应招标文件" in text  # Reg. 51's reason in words, not its code
+    assert "not_responsive" not in text
     method = report["method"]
     for q in method["qualification"]:
         assert f"{q['name']}（{q['id']}）" in text
