@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,12 @@ from web.pages import beijing_text
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT = "WenQuanYiMicroHei"
+# A sealed bid's parts (docs/formats/sealed-bid.md) as a reader knows them.
+PART_LABELS: Mapping[str, str] = {
+    "main": "投标文件 Bid",
+    "technical": "技术标 Technical envelope",
+    "commercial": "商务标 Commercial envelope",
+}
 
 
 def beijing(at: datetime | str | None) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tender.model import FieldKind, OpeningField
-from web.pdf.base import Document, Field, Section, beijing, field_value, render
+from web.pdf.base import PART_LABELS, Document, Field, Section, beijing, field_value, render
 
 OUTCOME_LABELS: Mapping[str, str] = {
     "opened": "已解密 opened",
@@ -31,11 +31,6 @@ PARTY_LABELS: Mapping[str, str] = {
 POLICY_LABELS: Mapping[str, str] = {
     "strict": "严格：须由开标官员份额解密 Strict: the officials' shares must open a bid",
     "lenient": "宽松：投标人自行解密亦可 Lenient: self-decryption counts",
-}
-PART_LABELS: Mapping[str, str] = {
-    "main": "投标文件 Bid",
-    "technical": "技术标 Technical envelope",
-    "commercial": "商务标 Commercial envelope",
 }
 # Officials' shares open a bid by default (DESIGN.md, "Opening"): only the other path is named.
 OPENED_BY_LABELS: Mapping[str, str] = {

@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from web.pdf.base import Document, Field, Section, beijing, render
+from web.pdf.base import PART_LABELS, Document, Field, Section, beijing, render
 
 
 def render_receipt(fields: Mapping[str, Any], signature_b64: str, checkpoint: str | None) -> bytes:
     """The receipt PDF for one bid version."""
     kind = "撤回 withdrawal" if fields.get("kind") == "withdraw" else "递交 submission"
     rows = [["部分 Part", "SHA-256", "字节 Bytes"]] + [
-        [p["label"], p["sha256"], str(p["size"])] for p in fields.get("parts", [])
+        [PART_LABELS.get(p["label"], p["label"]), p["sha256"], str(p["size"])]
+        for p in fields.get("parts", [])
     ]
     # Long base64 is cut into lines the page can wrap.
     signature = tuple(signature_b64[i : i + 76] for i in range(0, len(signature_b64), 76))

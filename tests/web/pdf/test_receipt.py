@@ -26,3 +26,4 @@ def test_the_receipt_time_is_beijing_time_not_the_signed_jsons_utc(tmp_path: Pat
     ).stdout
     assert "2026-03-02 01:30:05（北京时间）" in text
     assert "17:30" not in text
+    assert "投标文件" in text  # the part by its name, not its label key
