@@ -5,6 +5,7 @@
 // page's language (issue 15 item 4), whatever the visitor's device zone is.
 "use strict";
 import { beijing, countdown, instant, pageLang } from "/static/js/beijing.js";
+import { openingWords } from "/static/js/opening_words.js";
 
 (function () {
   const hall = document.getElementById("hall");
@@ -19,28 +20,7 @@ import { beijing, countdown, instant, pageLang } from "/static/js/beijing.js";
     reconnecting: zh ? "重新连接…" : "reconnecting…",
     started: zh ? "已开标" : "opening started",
   };
-  // The record's codes in words (tender/opening/model.py Cause, Party; Reg. 44), as the
-  // record's PDF names them (web/pdf/opening_record.py); an unknown code shows as is.
-  const WORDS = {
-    shares_inconsistent: zh ? "官员份额不一致" : "released shares are inconsistent",
-    key_fails_mac: zh ? "合成密钥无法打开文件" : "the combined key does not open the file",
-    share_not_as_committed: zh ? "份额与承诺不符" : "a share is not as committed",
-    opens_only_by_self_decryption: zh ? "仅能自行解密（严格规则）" : "opens only by self-decryption",
-    archive_invalid: zh ? "文件格式或清单无效" : "the archive or manifest does not check",
-    signature_invalid: zh ? "签名无效" : "the signature does not verify",
-    not_the_bidders_own: zh ? "非本投标人的文件" : "not the bidder's own sealed file",
-    organisation_in_two_bids: zh ? "同一单位参与两份投标" : "one organisation in two bids",
-    ciphertext_changed: zh ? "存储的密文已改变" : "the stored ciphertext changed",
-    too_few_officials: zh ? "开标官员份额不足" : "too few officials released shares",
-    dispute_unresolved: zh ? "争议未解决" : "a dispute was not settled",
-    bidder: zh ? "投标人" : "bidder",
-    official: zh ? "开标官员" : "official",
-    platform: zh ? "平台" : "platform",
-    none: zh ? "无责任方" : "no party",
-    opening_too_few_bids: zh ? "投标人少于3个，不得开标（《招标投标法实施条例》第四十四条）"
-      : "fewer than 3 bids: the lot does not open (Reg. 44)",
-  };
-  const words = (code) => (code ? WORDS[code] || code : null);
+  const words = (code) => openingWords(code, lang);
   let lastSeq = 0;
   let offset = 0; // server clock minus this browser's clock, from hall.status
   let deadline = null;
@@ -67,7 +47,7 @@ import { beijing, countdown, instant, pageLang } from "/static/js/beijing.js";
       row.dataset.bidder = s.bidder;
       row.dataset.outcome = s.outcome;
       cell(row, s.bidder);
-      cell(row, s.part);
+      cell(row, words(s.part));
       cell(row, L[s.outcome] || s.outcome);
       cell(row, words(s.cause));
       body.appendChild(row);
