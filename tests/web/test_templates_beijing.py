@@ -10,6 +10,7 @@ forgotten filter shows Beijing time, never UTC.
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ TEMPLATES = Path(__file__).parents[2] / "web" / "templates"
 PRINTED = re.compile(r"\{\{(.*?)\}\}", re.S)
 STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
 NAME = re.compile(r"[A-Za-z_][\w.]*")
+CONDITION = re.compile(r"\bif\b.*?(?=\belse\b|$)", re.S)
 # A name that holds a moment (datetime), by the platform's naming (…_at, deadline …).
 MOMENT = re.compile(r"(^|_)(at|deadline|due|until|start|end|starts|ends|time)$")
 # Calendar dates (no time of day, no zone) may print their ISO form.
@@ -48,7 +50,8 @@ def _violations(path: Path) -> list[str]:
             if not DATE.search(iso.group(1)):
                 found.append(f"{path.name}:{n}: {iso.group(1)}.isoformat() (use | beijing)")
     for match in PRINTED.finditer(text):
-        expr = STRING.sub('""', match.group(1))
+        # ``a if cond else b`` prints a or b, never cond (``x if roster.frozen_at else y``).
+        expr = CONDITION.sub(" ", STRING.sub('""', match.group(1)))
         if "beijing" in expr or any(f in expr for f in INPUT_FILTERS):
             continue
         head = expr.split("|")[0]
@@ -78,6 +81,8 @@ def test_every_time_a_template_prints_goes_through_the_beijing_filter() -> None:
         ('<td>{{ t("td.deadline") }}</td>', False),  # a label, not a time
         ('<input value="{{ s.deadline | local_input }}">', False),
         ('{{ t("td.moved", deadline=x.deadline_after | beijing) }}', False),
+        ("{{ 'frozen' if roster.frozen_at else 'pending' }}", False),  # a condition
+        ("{{ x.deadline if x.open else '—' }}", True),
     ],
 )
 def test_the_scan_catches_a_raw_time_and_lets_dates_labels_and_filtered_times_pass(
@@ -116,14 +121,31 @@ def test_a_datetime_local_inputs_label_says_beijing_time_in_the_pages_language()
     assert template.render(lang="en") == "<label>起始时间 (Beijing time)</label>"
 
 
+def _keys_naming_beijing_time() -> set[str]:
+    """The i18n keys (every web catalogue) whose Chinese text says 北京时间."""
+    found: set[str] = set()
+    for module in (TEMPLATES.parent).rglob("i18n*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and isinstance(key.value, str)
+                        and "北京时间" in ast.unparse(value)
+                    ):
+                        found.add(key.value)
+    return found
+
+
 def test_every_datetime_local_input_says_it_is_read_as_beijing_time() -> None:
     """A form reads its ``datetime-local`` values as Beijing time (web/tender/forms.py):
-    the template says so, by ``beijing_label()`` or a label text naming it."""
+    the page says so, by ``beijing_label()`` or a text of its catalogue naming it."""
+    naming = _keys_naming_beijing_time()
     unlabelled = [
         path.name
         for path in _templates()
         if "datetime-local" in (text := path.read_text(encoding="utf-8"))
         and "beijing_label()" not in text
-        and not re.search(r"beijing_time|ep\.new\.start|ep\.rec\.from", text)
+        and not set(re.findall(r"t\(\"([\w.]+)\"", text)) & naming
     ]
     assert unlabelled == []

@@ -16,10 +16,11 @@ from web.pages import beijing_text
 
 WEB = Path(__file__).parents[3] / "web"
 # What shows a time in the device's zone or language instead of Beijing time: the
-# Date's own formatting (a number's toLocaleString("en-US") is money, not time).
+# Date's own formatting (a number's toLocaleString("en-US") is money, not time), or an
+# Intl zone other than Beijing's.
 DEVICE_TIME = re.compile(
     r"toLocale(Date|Time)String|toLocaleString\((?!\"en-US\"\))|\.get(Hours|Minutes|Date|Day)\(|"
-    r"timeZone\s*:"
+    r"timeZone\s*:(?!\s*\"Asia/Shanghai\")"
 )
 
 
