@@ -27,6 +27,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from evaluation.model import seat_label
 from evaluation.report.errors import ReportFontMissing
+from evaluation.report.pdf_labels import Items, beijing, reasons
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT = "WenQuanYiMicroHei"
@@ -123,6 +124,7 @@ class _Names:
 
     def __init__(self, report: Mapping[str, Any]) -> None:
         self._names = {b["bid"]: b["name"] for b in report["bids"]}
+        self.item = Items(report["method"])  # item ids as the method names them
 
     def __call__(self, bid: str) -> str:
         return str(self._names.get(bid, bid))
@@ -138,7 +140,7 @@ def _summary(report: Mapping[str, Any], sha256: str) -> list[Flowable]:
         ("标段 / 评标次数", f"第{report['lot']}标段 / 第{report['attempt']}次"),
         ("评标方法", METHODS.get(report["method"]["method"], report["method"]["method"])),
         ("报告版本", str(report["version"])),
-        ("起草时间", report["drafted_at"]),
+        ("起草时间", beijing(report["drafted_at"])),
         ("评标会话", report["session"]),
         ("主任委员", chair),
         ("开标记录 SHA-256", records),
@@ -178,9 +180,9 @@ def _qualification(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
         (
             seat_label(f["seat"]),
             name(f["bid"]),
-            f["item"],
+            name.item(f["item"]),
             "通过" if f["pass"] else "不通过",
-            f.get("reason", ""),
+            reasons(f.get("reason")),
             f.get("explanation", ""),
         )
         for f in q["findings"]
@@ -190,8 +192,8 @@ def _qualification(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
         (
             name(r["bid"]),
             "通过" if r["passed"] else "否决",
-            "、".join(r["reasons"]),
-            "\n".join(f"{i['item']}：{i['passes']}/{i['fails']}" for i in r["items"]),
+            reasons(r["reasons"]),
+            "\n".join(f"{name.item(i['item'])}：{i['passes']}/{i['fails']}" for i in r["items"]),
         )
         for r in q["result"]
     ]
@@ -202,7 +204,7 @@ def _rejected(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
     rows: list[Sequence[object]] = [("投标人", "否决理由（第五十一条）", "成员说明")]
     for r in report["rejected"]:
         said = "\n".join(f"{seat_label(e['seat'])}：{e['explanation']}" for e in r["explanations"])
-        rows.append((name(r["bid"]), "、".join(r["reasons"]), said))
+        rows.append((name(r["bid"]), reasons(r["reasons"]), said))
     return _section("否决投标", rows)
 
 
@@ -213,8 +215,8 @@ def _clarifications(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
             name(c["bid"]),
             c["question"],
             c["answer"] or "（未答复）",
-            c["asked_at"],
-            c["answered_at"] or "—",
+            beijing(c["asked_at"]),
+            beijing(c["answered_at"]),
             c["refusal"] or "",
         )
         for c in report["clarifications"]
@@ -225,12 +227,18 @@ def _clarifications(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
 def _values(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
     rows: list[Sequence[object]] = [("专家", "投标人", "评分项", "分值", "版本")]
     rows += [
-        (seat_label(s["seat"]), name(s["bid"]), s["item"], points(s["points"]), s["version"])
+        (
+            seat_label(s["seat"]),
+            name(s["bid"]),
+            name.item(s["item"]),
+            points(s["points"]),
+            s["version"],
+        )
         for s in report["scores"]
     ]
     adjust: list[Sequence[object]] = [("专家", "投标人", "调整项", "金额", "版本")]
     adjust += [
-        (seat_label(a["seat"]), name(a["bid"]), a["item"], yuan(a["fen"]), a["version"])
+        (seat_label(a["seat"]), name(a["bid"]), name.item(a["item"]), yuan(a["fen"]), a["version"])
         for a in report["adjustments"]
     ]
     versions: list[Sequence[object]] = [("阶段", "专家", "版本", "SHA-256", "修改理由")]
@@ -253,7 +261,9 @@ def _values(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
 
 def _reasons(reasons: Sequence[Mapping[str, str]] | None, name: _Names) -> str:
     """A revision's reasons, one line per changed entry."""
-    return "\n".join(f"{name(r['bid'])} {r['item']}：{r['reason']}" for r in reasons or ())
+    return "\n".join(
+        f"{name(r['bid'])} {name.item(r['item'])}：{r['reason']}" for r in reasons or ()
+    )
 
 
 def _deviations(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
@@ -266,7 +276,7 @@ def _deviations(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
         (
             seat_label(d["seat"]),
             name(d["bid"]),
-            d["item"],
+            name.item(d["item"]),
             show(d["value"]),
             show(d["others_mean"]),
             show(d["final"]),
@@ -312,7 +322,7 @@ def _outcome(report: Mapping[str, Any], name: _Names) -> list[Flowable]:
 
 def _dissents(report: Mapping[str, Any]) -> list[Flowable]:
     rows: list[Sequence[object]] = [("专家", "不同意见（原文）", "时间")]
-    rows += [(seat_label(d["seat"]), d["text"], d["at"]) for d in report["dissents"]]
+    rows += [(seat_label(d["seat"]), d["text"], beijing(d["at"])) for d in report["dissents"]]
     return _section("不同意见", rows)
 
 
@@ -325,7 +335,7 @@ def _answers(answers: Sequence[SeatAnswer]) -> list[Flowable]:
         return "未签署"
 
     rows: list[Sequence[object]] = [("席位", "签署情况", "时间", "理由")]
-    rows += [(seat_label(a.seat), status(a), a.at or "—", a.reason or "") for a in answers]
+    rows += [(seat_label(a.seat), status(a), beijing(a.at), a.reason or "") for a in answers]
     return _section("签署", rows)
 
 

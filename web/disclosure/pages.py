@@ -7,7 +7,6 @@ so a stage that is not public yet shows as such on both. No script; Chinese firs
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -26,12 +25,12 @@ from web import pages
 from web.db.database import acquire
 from web.disclosure import i18n as texts
 from web.disclosure.stage_links import stage_path
-from web.pdf.tender_notice import local, yuan
+from web.pdf.tender_notice import yuan
 from web.services import services
 
 ENV = pages.environment()
 ENV.filters["yuan"] = yuan
-ENV.filters["when"] = lambda text: local(datetime.fromisoformat(text)) if text else "—"
+ENV.filters["when"] = ENV.filters["beijing"]  # the facts' JSON times, in the page's language
 
 
 def _listed(x: Listed) -> dict[str, Any]:
@@ -40,8 +39,8 @@ def _listed(x: Listed) -> dict[str, Any]:
         "code": x.code,
         "title": x.title,
         "stage": x.stage,
-        "at": local(x.at),
-        "deadline": local(x.deadline),
+        "at": x.at,  # shown with the beijing filter, in the page's language
+        "deadline": x.deadline,
     }
 
 

@@ -40,10 +40,6 @@ Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 _ENV = environment()
 
 
-def _local(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a page of this area in the request's language, with security headers."""
     lang = i18n.negotiate(request)

@@ -32,20 +32,15 @@ from expert_pool.specialties import default_specialties
 from signing.draw.response import Decision
 from web import errortext, i18n
 from web.expert_pool.page_common import (
-    _ENV,
     ENTROPY_JS,
     SHANGHAI,
     _form,
-    _local,
     _parse_local,
     _redirect,
     page,
     render,
 )
 from web.services import services
-
-_ENV.filters["local"] = _local
-
 
 # --- the pool ----------------------------------------------------------------------------
 

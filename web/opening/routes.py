@@ -5,6 +5,7 @@ share releases, self-decryption keys, the lot's status and the opening record.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from starlette.responses import Response, StreamingResponse
 from accounts.errors import PermissionDenied
 from evaluation.report import service as evaluation_results
 from signing.cms import sign_detached
+from tender.model import OpeningField
 from tender.opening import progress as opening_progress
 from tender.opening import release as opening_release
 from tender.opening import session as live_opening
@@ -195,12 +197,24 @@ async def hall(request: Request) -> HallBody:
 
 
 async def _record(request: Request) -> SignedRecord:
+    return (await _record_and_form(request))[0]
+
+
+async def _record_and_form(request: Request) -> tuple[SignedRecord, Sequence[OpeningField]]:
+    """The signed record and the tender's opening form (the PDF heads its columns with
+    the form's labels, not the record's keys: issue 15 item 4)."""
     which = tender_id(request)
     lot = request.query_params.get("lot", "1")
     part = request.query_params.get("part", "main")
     async with maybe_signed_in(request) as (conn, actor):
-        await get_tender(conn, actor, which)
-        return await opening_record(conn, which, lot, part)
+        tender = await get_tender(conn, actor, which)
+        record = await opening_record(conn, which, lot, part)
+        return record, tender.content.opening_fields
+
+
+async def _record_pdf(request: Request) -> bytes:
+    signed, form = await _record_and_form(request)
+    return render_record(json.loads(signed.body), form)
 
 
 async def record_json(request: Request) -> Response:
@@ -214,13 +228,11 @@ async def record_signature(request: Request) -> Response:
 
 
 async def record_pdf(request: Request) -> Response:
-    signed = await _record(request)
-    return Response(render_record(json.loads(signed.body)), media_type="application/pdf")
+    return Response(await _record_pdf(request), media_type="application/pdf")
 
 
 async def record_pdf_signature(request: Request) -> Response:
-    signed = await _record(request)
-    pdf = render_record(json.loads(signed.body))
+    pdf = await _record_pdf(request)
     identity = services(request).opening().signer
     signature = sign_detached(pdf, identity.certificate, identity.key, chain=identity.chain)
     return Response(signature, media_type="application/pkcs7-signature")

@@ -11,12 +11,9 @@ detached CMS signature over them is checked with ``openssl cms -verify``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
 from tender.award_notices.model import AwardNoticeData, FailureKind, FailureNoticeData, NoticeKind
-from tender.calendar import SHANGHAI
-from tender.model import FieldKind, OpeningField
-from web.pdf.base import Document, Field, Section, render
+from web.pdf.base import Document, Field, Section, beijing, field_value, render
 
 TITLES: Mapping[NoticeKind, str] = {
     NoticeKind.AWARD: "中标通知书 Award notice",
@@ -28,32 +25,10 @@ FOOTER = (
 )
 
 
-def yuan(fen: int) -> str:
-    """Fen as yuan with two decimals and thousands separators (¥1,234.00)."""
-    return f"¥{fen // 100:,}.{fen % 100:02d}"
-
-
-def beijing(at: datetime) -> str:
-    """A moment in Beijing time, to the second, with its label (Asia/Shanghai, UTC+8)."""
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("a notice's times carry a time zone")
-    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S（北京时间）")
-
-
-def _value(field: OpeningField, value: int | str | None) -> str:
-    if value is None:
-        return "—"
-    if field.kind is FieldKind.FEN and isinstance(value, int):
-        return yuan(value)
-    if field.kind is FieldKind.DAYS and isinstance(value, int):
-        return f"{value} 日历天 calendar days"
-    return str(value)
-
-
 def _terms(data: AwardNoticeData) -> Section:
     # The opening form's own labels (the tender's), never the manifest's keys.
     fields = [
-        Field(label=f.label, value=_value(f, data.winning_fields.get(f.name)))
+        Field(label=f.label, value=field_value(f, data.winning_fields.get(f.name)))
         for f in data.opening_fields
     ]
     return Section(heading="三、中标内容 Winning bid", fields=fields)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,10 +24,44 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from tender.model import FieldKind, OpeningField
 from web.errors import FontMissing
+from web.pages import beijing_text
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT = "WenQuanYiMicroHei"
+# A sealed bid's parts (docs/formats/sealed-bid.md) as a reader knows them.
+PART_LABELS: Mapping[str, str] = {
+    "main": "投标文件 Bid",
+    "technical": "技术标 Technical envelope",
+    "commercial": "商务标 Commercial envelope",
+}
+
+
+def beijing(at: datetime | str | None) -> str:
+    """A moment in Beijing time to the second, with its label (issue 15 item 4: no PDF
+    shows UTC or an ISO string); a record's ``…Z`` text is read as the moment it names."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return beijing_text(at, "zh-CN", seconds=True)
+
+
+def yuan(fen: object) -> str:
+    """Fen as yuan with two decimals and thousands separators (¥1,234.00); "—" if none."""
+    if type(fen) is not int:
+        return "—"
+    return f"¥{fen // 100:,}.{fen % 100:02d}"
+
+
+def field_value(field: OpeningField, value: object) -> str:
+    """An opening-form value as its kind reads: fen as yuan, days as calendar days."""
+    if value is None:
+        return "—"
+    if field.kind is FieldKind.FEN and type(value) is int:
+        return yuan(value)
+    if field.kind is FieldKind.DAYS and type(value) is int:
+        return f"{value} 日历天 calendar days"
+    return str(value)
 
 
 def _register_font() -> None:
@@ -115,7 +149,7 @@ def render(document: Document) -> bytes:
     story.append(Spacer(1, 8 * mm))
     footer = document.footer
     if document.generated_at is not None:
-        footer = f"{footer}  {document.generated_at.isoformat()}".strip()
+        footer = f"{footer}  {beijing(document.generated_at)}".strip()
     if footer:
         story.append(_p(footer, styles["small"]))
     buffer = io.BytesIO()

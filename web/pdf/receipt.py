@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from web.pdf.base import Document, Field, Section, render
+from web.pdf.base import PART_LABELS, Document, Field, Section, beijing, render
 
 
 def render_receipt(fields: Mapping[str, Any], signature_b64: str, checkpoint: str | None) -> bytes:
     """The receipt PDF for one bid version."""
     kind = "撤回 withdrawal" if fields.get("kind") == "withdraw" else "递交 submission"
     rows = [["部分 Part", "SHA-256", "字节 Bytes"]] + [
-        [p["label"], p["sha256"], str(p["size"])] for p in fields.get("parts", [])
+        [PART_LABELS.get(p["label"], p["label"]), p["sha256"], str(p["size"])]
+        for p in fields.get("parts", [])
     ]
     # Long base64 is cut into lines the page can wrap.
     signature = tuple(signature_b64[i : i + 76] for i in range(0, len(signature_b64), 76))
@@ -32,7 +33,7 @@ def render_receipt(fields: Mapping[str, Any], signature_b64: str, checkpoint: st
                     Field(label="标段 Lot", value=str(fields.get("lot", ""))),
                     Field(label="投标人 Bidder", value=str(fields.get("bidder", ""))),
                     Field(label="版本 Version", value=f"{fields.get('version')} ({kind})"),
-                    Field(label="接收时间 Received at", value=str(fields.get("received_at", ""))),
+                    Field(label="接收时间 Received at", value=beijing(fields.get("received_at"))),
                     Field(label="日志序号 Log index", value=str(fields.get("log_index", ""))),
                     Field(label="声明哈希 Statement", value=str(fields.get("statement_sha256"))),
                 ),

@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from tender.calendar import SHANGHAI
 from tender.documents.model import DocumentVersion
 from tender.model import Category, EvaluationMethod, Procedure, Tender
 from tender.notices.model import Clarification
+from web.pages import beijing_text
 from web.pdf.base import Document, Field, Section, render
 
 CATEGORY = {
@@ -36,8 +36,9 @@ def yuan(fen: int) -> str:
 
 
 def local(at: datetime | None) -> str:
-    """A moment as Beijing time, to the minute."""
-    return "—" if at is None else at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M（北京时间）")
+    """A moment as Beijing time, to the minute, with its Chinese label (the notice PDF;
+    a page uses the ``beijing`` filter, which labels in the page's language)."""
+    return beijing_text(at, "zh-CN")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -39,7 +39,7 @@ from web.errormap import status_for
 from web.errors import WebError
 from web.http import SECURITY_HEADERS, refuse_nul_fields, request_id_of
 from web.pages import environment
-from web.pdf.tender_notice import local, yuan
+from web.pdf.tender_notice import yuan
 from web.services import services
 from web.supervision.credit.gate import CreditError, Gate, refuse_blacklisted_bidder
 from web.tender import i18n as i18n_tender
@@ -58,7 +58,6 @@ Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 UPLOAD_CHUNK = 256 * 1024
 
 _ENV = environment()
-_ENV.filters["local"] = local
 _ENV.filters["yuan"] = yuan
 _ENV.filters["local_input"] = local_input
 

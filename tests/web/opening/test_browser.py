@@ -19,6 +19,7 @@ from tests.tender.submission.kit import make_submission, submit_sealed
 from tests.tender.world import SOON, World, published_tender, wait_until
 from tests.web.tender.http_kit import fixture_http_ca, fixture_settings, fixture_web_world
 from web.cli.main import main
+from web.pages import beijing_text
 from web.settings import Settings
 
 __all__ = ["fixture_http_ca", "fixture_settings", "fixture_web_world"]
@@ -27,7 +28,8 @@ PRICES = (300_000_00, 280_000_00, 310_000_00)
 
 
 async def _login(browser: Any, server: LiveServer, username: str) -> Any:
-    context = await browser.new_context()
+    # A device in another zone: the hall still shows Beijing time, labelled (issue 15).
+    context = await browser.new_context(timezone_id="Europe/Berlin")
     page = await context.new_page()
     await page.goto(f"{server.url}/login")
     await page.fill("#username", username)
@@ -68,6 +70,8 @@ async def test_the_hall_shows_each_status_live_and_the_prices_only_in_the_record
     await page.goto(f"{live_server.url}/tenders/{tender.id}/lots/1/opening-hall")
     assert "开标大厅" in await page.title()
     await page.wait_for_selector("#statuses tbody tr[data-outcome=pending]")
+    assert await page.inner_text("#deadline") == beijing_text(tender.deadline, "zh-CN")
+    assert (await page.inner_text("#deadline")).endswith("（北京时间）")
     assert await page.locator("#statuses tbody tr").count() == 3
     assert await page.locator("#record").is_hidden()
     assert "¥" not in await page.inner_text("main")

@@ -161,6 +161,8 @@ async def test_officials_release_with_the_client_and_the_record_verifies_with_op
         ["pdftotext", str(tmp_path / "record.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "¥300,000.00" in text
+    assert "投标报价" in "".join(text.split())  # the form's label heads the price column
+    assert "（北京时间）" in text
     lot_state = await client.get(f"/api/v1/tenders/{tender.id}/lots/1/opening")
     assert {s["outcome"] for s in lot_state.json()["statuses"]} == {"opened"}
     await _confirm_and_object(client, web_world, tender.id, record.content)

@@ -20,13 +20,18 @@ DOC = Document(
 )
 
 
-def test_chinese_text_is_embedded_and_extractable(tmp_path: Path) -> None:
-    """pdftotext reads the Chinese text back; the font is embedded."""
+def _pdftotext(tmp_path: Path, document: bytes) -> str:
     pdf = tmp_path / "doc.pdf"
-    pdf.write_bytes(render(DOC))
-    text = subprocess.run(
+    pdf.write_bytes(document)
+    return subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def test_chinese_text_is_embedded_and_extractable(tmp_path: Path) -> None:
+    """pdftotext reads the Chinese text back; the font is embedded."""
+    text = _pdftotext(tmp_path, render(DOC))
+    pdf = tmp_path / "doc.pdf"
     assert "开标记录" in text
     assert "道路改造工程" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
@@ -38,3 +43,10 @@ def test_chinese_text_is_embedded_and_extractable(tmp_path: Path) -> None:
 def test_same_document_gives_same_bytes() -> None:
     """Rendering is deterministic, so a PDF can be hashed and signed."""
     assert render(DOC) == render(DOC)
+
+
+def test_the_footers_moment_is_beijing_time_not_an_iso_string(tmp_path: Path) -> None:
+    """Issue 15 item 4: 2026-11-26 00:00 UTC is 08:00 in Beijing, labelled."""
+    text = _pdftotext(tmp_path, render(DOC))
+    assert "2026-11-26 08:00:00（北京时间）" in text
+    assert "+00:00" not in text

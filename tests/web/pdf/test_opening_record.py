@@ -6,9 +6,13 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
+from tender.model import DEFAULT_OPENING_FIELDS, FieldKind, OpeningField
 from tender.opening.model import Cause, Outcome
 from tender.opening.record import OpeningRecord, RecordEntry, parse_record
-from web.pdf.opening_record import render_record, yuan
+from web.pdf.base import yuan
+from web.pdf.opening_record import render_record
+
+FORM = DEFAULT_OPENING_FIELDS
 
 AT = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
 
@@ -19,6 +23,11 @@ def _text(pdf: bytes, tmp_path: Path) -> str:
     return subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def _flat(pdf: bytes, tmp_path: Path) -> str:
+    """The text without the line breaks a narrow table column puts inside a word."""
+    return "".join(_text(pdf, tmp_path).split())
 
 
 def _record(entries: tuple[RecordEntry, ...], reason: str | None = None) -> OpeningRecord:
@@ -70,20 +79,52 @@ def test_prices_failures_and_parties_appear_in_the_pdf(tmp_path: Path) -> None:
         )
     )
     body = parse_record(record.to_bytes())
-    text = _text(render_record(body), tmp_path)
+    text = _text(render_record(body, FORM), tmp_path)
     assert "开标记录" in text
     assert "甲建设有限公司" in text
     assert yuan(1_234_567_89) == "¥1,234,567.89"
     assert "¥1,234,567.89" in text
-    assert "key_fails_mac" in text
+    assert "合成密钥无法打开文件" in text  # the cause in words, not its key
+    assert "key_fails_mac" not in text
     assert "撤销" in text
     assert "9144030071526726XG" in text
-    assert render_record(body) == render_record(body)
+    assert render_record(body, FORM) == render_record(body, FORM)
 
 
 def test_a_lot_that_does_not_open_says_why(tmp_path: Path) -> None:
     """Reg. 44: the reason is printed and no bid table appears."""
     body = parse_record(_record((), reason="opening_too_few_bids").to_bytes())
-    text = _text(render_record(body), tmp_path)
-    assert "opening_too_few_bids" in text
+    text = _text(render_record(body, FORM), tmp_path)
+    assert "投标人少于3个" in text
+    assert "opening_too_few_bids" not in text
     assert "唱标" not in text
+
+
+def test_the_bid_table_is_headed_by_the_forms_labels_not_the_records_keys(
+    tmp_path: Path,
+) -> None:
+    """Issue 15 item 4: a reader sees 投标报价 and 工期（日历天）, never price or duration;
+    a tender's own field keeps its own label and kind."""
+    form = (*FORM, OpeningField(name="warranty_years", label="质保期（年）", kind=FieldKind.TEXT))
+    fields = {"price": 1_234_567_89, "duration": 180, "warranty_years": "5"}
+    body = parse_record(
+        _record((_entry("91350100M000100Y43", "甲公司", fields=fields),)).to_bytes()
+    )
+    text = _flat(render_record(body, form), tmp_path)
+    for label in ("投标报价", "工期（日历天）", "质量标准", "项目经理", "质保期（年）"):
+        assert label in text
+    for key in ("price", "duration", "warranty_years", "project_manager"):
+        assert key not in text
+    assert "180日历天" in text
+    assert "严格：须由开标官员份额解密" in text  # the policy in words
+
+
+def test_every_time_is_beijing_time_with_its_label_never_utc(tmp_path: Path) -> None:
+    """The deadline 02:00Z is 10:00 in Beijing; settled 40 minutes later; received 08:00."""
+    body = parse_record(_record((_entry("91350100M000100Y43", "甲公司"),)).to_bytes())
+    text = _flat(render_record(body, FORM), tmp_path)
+    assert "2026-03-0210:00:00（北京时间）" in text
+    assert "2026-03-0210:40:00（北京时间）" in text
+    assert "08:00:00（北京时间）" in text  # received, in the bidder cell
+    assert "T02:00" not in text
+    assert "00.000000Z" not in text

@@ -4,6 +4,7 @@
 // Everything from the server is untrusted: textContent and createElement only.
 
 import { errorText } from "/static/js/errortext.js";
+import { beijing } from "/static/js/beijing.js";
 
 export function pageTexts(root) {
   const texts = JSON.parse(root.dataset.texts);
@@ -13,11 +14,10 @@ export function pageTexts(root) {
   return { texts, t };
 }
 
-export function when(iso, lang) {
-  if (!iso) return "—";
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return String(iso);
-  return at.toLocaleString(lang === "zh-CN" ? "zh-CN" : "en-GB", { hour12: false });
+// A time as the page shows every time: Beijing time with its label, in the page's
+// language (issue 15 item 4; web/static/js/beijing.js).
+export function when(iso, lang, options) {
+  return beijing(iso, lang, options);
 }
 
 export function cell(row, value) {

@@ -1,10 +1,12 @@
 // The signing keys page (/me/keys): make or import keys in this browser with the signing
 // bundle, get or attach their certificates, register them, list keys and signatures.
 // No inline script (the CSP forbids it); data from the server or a file is only ever
-// written with textContent.
+// written with textContent. Times are Beijing time with their label (issue 15 item 4).
 import { refusalText } from "/static/js/errortext.js";
+import { beijing, pageLang } from "/static/js/beijing.js";
 
 const root = document.getElementById("keys-page");
+const lang = pageLang(root);
 const userId = root.dataset.user;
 const csrf = root.dataset.csrf;
 const texts = JSON.parse(root.dataset.texts);
@@ -87,7 +89,7 @@ async function showKeys() {
     cell(row, record.label);
     cell(row, text(`kind.${record.kind}`) + ` (${record.algorithm})`);
     cell(row, record.certSha256, "hash");
-    cell(row, record.createdAt);
+    cell(row, beijing(record.createdAt, lang));
     cell(row, keyStatus(record, registered), "key-status");
     const actions = cell(row, "");
     actions.textContent = "";
@@ -119,7 +121,7 @@ function signatureRows(selector, rows, pick) {
 
 async function showJournal() {
   const rows = (await sign.journal.list(userId)).slice().reverse();
-  signatureRows("#journal", rows, (e) => [e.at, e.purpose, e.certSha256, e.contentSha256]);
+  signatureRows("#journal", rows, (e) => [beijing(e.at, lang, { seconds: true }), e.purpose, e.certSha256, e.contentSha256]);
   document.getElementById("journal-none").hidden = rows.length > 0;
 }
 
@@ -133,7 +135,7 @@ async function showServer() {
     return;
   }
   const rows = data.items || [];
-  signatureRows("#server", rows, (e) => [e.at, e.purpose, e.cert_sha256, e.content_sha256]);
+  signatureRows("#server", rows, (e) => [beijing(e.at, lang, { seconds: true }), e.purpose, e.cert_sha256, e.content_sha256]);
   none.hidden = rows.length > 0;
 }
 

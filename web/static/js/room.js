@@ -7,7 +7,8 @@
 // everything, the page only shows and asks.
 import { connect } from "/static/js/live.js";
 import { refusalText } from "/static/js/errortext.js";
-import { $, el, setText, translator, localTime } from "/static/js/room_util.js";
+import { $, el, setText, translator, beijingTime } from "/static/js/room_util.js";
+import { instant } from "/static/js/beijing.js";
 import { renderBriefing } from "/static/js/room_briefing.js";
 import { renderSheet, autoReveal, wireSheet } from "/static/js/room_sheet.js";
 import { renderReview, wireReview } from "/static/js/room_review.js";
@@ -75,7 +76,7 @@ async function refresh() {
     try {
       const view = await room.live.snapshot();
       room.view = view;
-      room.offset = Date.parse(view.now) - Date.now();
+      room.offset = instant(view.now) - Date.now();
       room.phase = view.phase;
       room.deadline = view.phase_deadline;
       room.pausedAt = view.paused_at;
@@ -115,7 +116,7 @@ function onEvent(event, { quiet = false } = {}) {
     case "chair.revote": room.round = d.next_round; break;
     case "chair.voted": if (mine) room.votedRound = d.round; break;
     case "time.short_vote": room.timeVotes = d; break;
-    case "time.extended": room.deadline = d.deadline; say(T("time_extended", { deadline: localTime(d.deadline) })); break;
+    case "time.extended": room.deadline = d.deadline; say(T("time_extended", { deadline: beijingTime(d.deadline) })); break;
     case "sheet.submitted": put(room.submitted, d.phase, d.seat, d); break;
     case "sheet.revealed": put(room.revealed, d.phase, d.seat, true); break;
     case "sheet.opened": put(room.opened, d.phase, d.seat, d); break;
@@ -151,7 +152,7 @@ function logEvent(event) {
   const name = T(known) === known ? event.kind : T(known);
   const seat = typeof (event.data || {}).seat === "number" ? " · " + T("seat", { seat: event.data.seat }) : "";
   const item = el("li", { "data-kind": event.kind, "data-seq": event.seq },
-    localTime(event.at) + " · " + name + seat);
+    beijingTime(event.at, { seconds: true }) + " · " + name + seat);
   list.insertBefore(item, list.firstChild);
   while (list.children.length > 200) list.removeChild(list.lastChild);
 }
@@ -175,7 +176,7 @@ function renderStatus() {
   const v = room.view;
   root.dataset.phase = room.phase || "";
   setText("phase", room.phase ? phases[room.phase] || room.phase : null);
-  setText("deadline", room.deadline ? localTime(room.deadline) : null);
+  setText("deadline", room.deadline ? beijingTime(room.deadline) : null);
   setText("chair", room.chair ? T("seat", { seat: room.chair }) : null);
   if (v) {
     const seats = v.seats || [];
@@ -189,7 +190,7 @@ function renderStatus() {
   let text = "";
   if (room.sealed) text = T("sealed");
   else if (room.phase === "closed") text = T("closed");
-  else if (room.pausedAt) text = T("paused", { at: localTime(room.resumeBy) });
+  else if (room.pausedAt) text = T("paused", { at: beijingTime(room.resumeBy) });
   banner.textContent = text;
   banner.hidden = !text;
   banner.dataset.state = room.sealed ? "sealed" : room.pausedAt ? "paused" : "";
@@ -199,7 +200,7 @@ function renderStatus() {
 function tick() {
   const box = $("countdown");
   if (!room.deadline || room.pausedAt) { box.textContent = ""; return; }
-  const left = Date.parse(room.deadline) - (Date.now() + room.offset);
+  const left = instant(room.deadline) - (Date.now() + room.offset);
   if (left <= 0) { box.textContent = T("overdue"); box.dataset.overdue = "true"; return; }
   const s = Math.floor(left / 1000);
   box.dataset.overdue = "false";

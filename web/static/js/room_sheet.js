@@ -3,7 +3,7 @@
 // and the sealed submission — built, sealed and signed here; only the commitment,
 // ciphertext, nonce and signature leave before the reveal (CONTRACTS.md §1). At the
 // reveal the vault's key is sent, automatically and by a button as a fallback.
-import { $, el, parsePoints, parseFen, showPoints, shortHex } from "/static/js/room_util.js";
+import { $, el, parsePoints, parseFen, showPoints, shortHex, beijingTime } from "/static/js/room_util.js";
 import { bidName, rangeText } from "/static/js/room_briefing.js";
 
 const SEALING = ["qualification", "scoring", "adjustment"];
@@ -130,7 +130,7 @@ async function saveDraft(room, phase) {
   try {
     await room.sign.vault.saveDraft(room.userId, room.sessionId, phase, { values: formValues(), savedAt });
     const state = $("draft-state");
-    state.textContent = room.T("draft_saved", { at: new Date(savedAt).toLocaleTimeString(document.documentElement.lang || undefined) });
+    state.textContent = room.T("draft_saved", { at: beijingTime(savedAt, { seconds: true }) });
     state.dataset.savedAt = savedAt;
   } catch (error) {
     room.fail(error);

@@ -2,6 +2,8 @@
 // value shown is untrusted), the page's translated texts, points and money.
 "use strict";
 
+import { beijing, pageLang } from "/static/js/beijing.js";
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -75,9 +77,8 @@ export function shortHex(hex) {
   return typeof hex === "string" ? hex.slice(0, 16) + "…" : "—";
 }
 
-// In the page's language (zh-CN or en), in this device's time zone.
-export function localTime(iso) {
-  if (!iso) return "—";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString(document.documentElement.lang || undefined);
+// Beijing time with its label in the page's language, whatever this device's zone is
+// (issue 15 item 4; web/static/js/beijing.js).
+export function beijingTime(iso, options) {
+  return beijing(iso, pageLang(), options);
 }

@@ -23,14 +23,13 @@ from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import RequestInvalid
 from web.http import refuse_nul_fields
-from web.pdf.tender_notice import local
 from web.services import services
 from web.supervision.agencies import i18n as i18n_sv
 
 Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 
 # The supervision pages of agencies and statistics (issue 14): their texts, Beijing time.
-render = pages.feature_renderer("supervision", i18n_sv, {"local": local})
+render = pages.feature_renderer("supervision", i18n_sv, {})
 
 
 def refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:

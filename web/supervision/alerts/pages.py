@@ -25,7 +25,6 @@ from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import WebError
 from web.http import refuse_nul_fields
-from web.pdf.tender_notice import local
 from web.services import services
 from web.supervision.alerts import i18n as i18n_alerts
 from web.supervision.alerts.bodies import alert_filter
@@ -34,7 +33,7 @@ Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 # Alerts' pages (issue 14): their texts, Beijing time and the evidence as JSON.
 render = pages.feature_renderer(
     "supervision/alerts", i18n_alerts,
-    {"local": local, "json": lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)},
+    {"json": lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)},
 )  # fmt: skip
 STEPS = {"acknowledge": AlertStep.ACKNOWLEDGE, "escalate": AlertStep.ESCALATE,
          "resolve": AlertStep.RESOLVE}  # fmt: skip

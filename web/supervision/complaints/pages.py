@@ -36,7 +36,6 @@ from tender.results import source_queries as sources
 from web import i18n, pages
 from web.db.database import acquire
 from web.jsbundle import template_context as bundle_context
-from web.pdf.tender_notice import local
 from web.services import services
 from web.supervision.complaints import i18n as texts
 
@@ -45,7 +44,7 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     lang = i18n.negotiate(request)
     context = {
         "script_texts": json.dumps(texts.script_texts(lang), ensure_ascii=False),
-        "bundle": bundle_context()["bundle"], "local": local, **context,
+        "bundle": bundle_context()["bundle"], **context,
     }  # fmt: skip
     return pages.render(
         request, f"supervision/complaints/{template}", texts.translate, context, status=status
@@ -109,7 +108,7 @@ async def detail_page(request: Request) -> Response:
     is_complainant = actor.organisation_id == complaint.complainant_id
     served = service.deadlines(complaint, steps, built.complaint_policy, built.setup)
     deadlines = {
-        name: {"at": local(datetime.fromisoformat(due["at"])) if due["at"] else None,
+        name: {"at": datetime.fromisoformat(due["at"]) if due["at"] else None,
                "iso": due["at"] or "", "exact": due["exact"]}
         for name, due in served.items()
     }  # fmt: skip

@@ -28,7 +28,7 @@ from web import pages
 from web.auth import current_actor
 from web.db.database import acquire
 from web.errormap import status_for
-from web.pdf.tender_notice import local, yuan
+from web.pdf.tender_notice import yuan
 from web.services import services
 from web.supervision.credit import i18n as i18n_credit
 from web.tender.forms import local_input, parse_local, text
@@ -36,7 +36,7 @@ from web.tender.forms import local_input, parse_local, text
 Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 
 # The credit pages (issue 14): their texts, Beijing time and yuan.
-_render = pages.feature_renderer("supervision/credit", i18n_credit, {"local": local, "yuan": yuan})
+_render = pages.feature_renderer("supervision/credit", i18n_credit, {"yuan": yuan})
 
 
 def _refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:

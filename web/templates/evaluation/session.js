@@ -3,9 +3,13 @@
 // seconds, and renders them. It sends nothing to the session: it is the page of those
 // who follow a session by seats (the agency, the tenderer); members, staff and
 // supervisors are sent to their own views (web/evaluation/pages.py, own_view).
+// Times are Beijing time with their label, in the page's language (issue 15 item 4).
 "use strict";
+import { beijing, pageLang } from "/static/js/beijing.js";
+
 (function () {
   const root = document.getElementById("session");
+  const lang = pageLang(root);
   const id = root.dataset.session;
   const base = "/api/v1/evaluations/" + id;
   const phases = JSON.parse(root.dataset.phases);
@@ -34,7 +38,7 @@
     const s = await response.json();
     root.dataset.phase = s.phase;
     text("phase", phases[s.phase] || s.phase);
-    text("deadline", s.phase_deadline);
+    text("deadline", s.phase_deadline ? beijing(s.phase_deadline, lang) : null);
     text("present", s.seats_present === null ? null : s.seats_present + " / " + s.seats.length);
     text("chair", s.chair_seat === null ? null : "专家" + s.chair_seat);
     document.getElementById("paused").hidden = !s.paused;
@@ -50,7 +54,7 @@
       const row = document.createElement("tr");
       row.dataset.kind = e.kind;
       cell(row, e.seq);
-      cell(row, e.at);
+      cell(row, beijing(e.at, lang, { seconds: true }));
       cell(row, e.kind);
       cell(row, JSON.stringify(e.data));
       body.appendChild(row);

@@ -1,11 +1,16 @@
 // The opening hall client (docs/formats/opening.md §6, docs/live-sessions.md).
 // Connects with the session cookie, asks for the hall's status, renders each event.
 // Reconnects with ?after=<last seq> so nothing is missed; no price is ever rendered
-// except from the announced record.
+// except from the announced record. Times are Beijing time with their label, in the
+// page's language (issue 15 item 4), whatever the visitor's device zone is.
 "use strict";
+import { beijing, countdown, instant, pageLang } from "/static/js/beijing.js";
+import { openingWords } from "/static/js/opening_words.js";
+
 (function () {
   const hall = document.getElementById("hall");
-  const zh = hall.dataset.lang === "zh-CN";
+  const lang = pageLang(hall);
+  const zh = lang === "zh-CN";
   const L = {
     pending: zh ? "解密中" : "decrypting",
     opened: zh ? "已解密" : "opened",
@@ -15,6 +20,7 @@
     reconnecting: zh ? "重新连接…" : "reconnecting…",
     started: zh ? "已开标" : "opening started",
   };
+  const words = (code) => openingWords(code, lang);
   let lastSeq = 0;
   let offset = 0; // server clock minus this browser's clock, from hall.status
   let deadline = null;
@@ -41,9 +47,9 @@
       row.dataset.bidder = s.bidder;
       row.dataset.outcome = s.outcome;
       cell(row, s.bidder);
-      cell(row, s.part);
+      cell(row, words(s.part));
       cell(row, L[s.outcome] || s.outcome);
-      cell(row, s.cause);
+      cell(row, words(s.cause));
       body.appendChild(row);
     }
   }
@@ -60,11 +66,11 @@
       cell(row, e.bidder_name + " " + e.bidder);
       cell(row, L[e.outcome] || e.outcome);
       cell(row, yuan(e.fields.price));
-      cell(row, e.cause ? e.cause + " / " + e.party_at_fault : null);
+      cell(row, e.cause ? words(e.cause) + " / " + words(e.party_at_fault) : null);
       body.appendChild(row);
     }
     if (record.not_opened_reason) {
-      document.getElementById("no-price").textContent = record.not_opened_reason;
+      document.getElementById("no-price").textContent = words(record.not_opened_reason);
     } else {
       document.getElementById("no-price").hidden = true;
     }
@@ -84,20 +90,18 @@
   function tick() {
     if (!deadline) return;
     const left = Math.max(0, deadline - (Date.now() + offset));
-    const s = Math.floor(left / 1000);
-    const text = left === 0 ? L.started
-      : String(Math.floor(s / 3600)).padStart(2, "0") + ":" +
-        String(Math.floor(s / 60) % 60).padStart(2, "0") + ":" + String(s % 60).padStart(2, "0");
-    document.getElementById("countdown").textContent = text;
+    document.getElementById("countdown").textContent = left === 0 ? L.started : countdown(left);
   }
 
   function onEvent(event) {
     lastSeq = Math.max(lastSeq, event.seq);
     const data = event.data;
     if (event.kind === "hall.status") {
-      offset = Date.parse(data.now) - Date.now();
-      deadline = Date.parse(data.deadline);
-      document.getElementById("deadline").textContent = new Date(deadline).toLocaleString();
+      offset = instant(data.now) - Date.now();
+      deadline = instant(data.deadline);
+      const shown = document.getElementById("deadline");
+      shown.textContent = beijing(data.deadline, lang);
+      shown.dateTime = data.deadline;
       renderStatuses(data.statuses);
       renderRecord(data.record);
       tick();

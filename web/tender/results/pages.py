@@ -23,12 +23,11 @@ from web.auth import current_actor
 from web.db.database import acquire
 from web.http import SECURITY_HEADERS, request_id_of
 from web.pages import environment
-from web.pdf.tender_notice import local, yuan
+from web.pdf.tender_notice import yuan
 from web.services import services
 from web.tender.results import i18n as i18n_results
 
 _ENV = environment()
-_ENV.filters["local"] = local
 _ENV.filters["yuan"] = yuan
 
 

@@ -15,6 +15,7 @@ from evaluation.model import DEFAULT_POLICY
 from tests.conftest import LiveServer
 from tests.evaluation.kit import MAIN_VENUE, SessionWorld, Template, send, session_world
 from tests.web.evaluation.desk.browser import signed_in
+from web.pages import beijing_text
 
 
 @pytest.mark.browser
@@ -28,6 +29,11 @@ async def test_the_host_opens_the_sign_in_and_confirms_an_identity_from_the_desk
         await page.goto(f"{live_server.url}/evaluations/{w.state.id}")
         assert page.url.endswith(f"/evaluations/{w.state.id}/desk")
         await page.wait_for_selector("#desk[data-ready=true] #phase[data-phase=scheduled]")
+        # Beijing time with its label (issue 15 item 4), as the server prints it.
+        starts = await conn.fetchval(
+            "SELECT starts_at FROM evaluation_sessions WHERE id = $1", w.state.id
+        )
+        assert await page.inner_text("#starts-at") == beijing_text(starts, "zh-CN")
         await page.click("#cmd-open-sign-in")
         await page.wait_for_selector("#phase[data-phase=sign_in]")
         assert await page.inner_text("#phase") == "签到"

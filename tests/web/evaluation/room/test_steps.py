@@ -13,6 +13,7 @@ from tests.conftest import LiveServer
 from tests.evaluation.kit import MAIN_VENUE, SessionWorld, send
 from tests.web.evaluation.kit import pick_assisting_venues
 from tests.web.evaluation.room.browser_kit import member_page, wait_text
+from web.pages import beijing_text
 
 
 async def _reads(conn: asyncpg.Connection) -> int:
@@ -73,7 +74,11 @@ async def test_a_member_signs_in_declares_votes_and_reads_the_briefing_and_a_fil
         assert "不符" not in await page.inner_text("#file-meta")
         assert await _reads(conn) == before + 1  # each read is logged, as over the API
         await page.wait_for_selector("#countdown:not(:empty)")  # the qualification's deadline
-        assert await page.inner_text("#deadline") != "—"
+        deadline = await conn.fetchval(
+            "SELECT phase_deadline FROM evaluation_sessions WHERE id = $1", w.state.id
+        )
+        # Beijing time with its label, as the server prints it (issue 15 item 4).
+        assert await page.inner_text("#deadline") == beijing_text(deadline, "zh-CN")
         await page.click("#time-short")
         await wait_text(page, "#time-short-state", f"1/{len(w.members)}")
     finally:

@@ -50,9 +50,15 @@ async def test_the_page_shows_nothing_before_and_the_candidates_after_publicatio
     assert "中标候选人公示" in after.text
     for candidate in closed.candidates:
         assert candidate.bidder_name in after.text
+    # The publicity ends at 24:00 of its last day (api-results.md): shown so, not as the
+    # next day's 00:00, and every time labelled in the page's language (issue 15 item 4).
+    assert re.search(r"\d{4}-\d\d-\d\d 24:00（北京时间）", after.text)
+    assert " 00:00（北京时间）" not in after.text
     client.cookies.set(i18n.LANG_COOKIE, "en")
     english = await client.get(url)
     assert "Candidates publicised" in english.text
+    assert re.search(r"\d{4}-\d\d-\d\d 24:00 \(Beijing time\)", english.text)
+    assert "北京时间" not in english.text
 
 
 async def test_a_cancelled_tenders_page_shows_its_notice_and_an_unknown_id_is_not_found(
