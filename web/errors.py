@@ -69,6 +69,16 @@ class TextContainsNul(RequestInvalid):
     status = 400
 
 
+class TextContainsBidiControl(RequestInvalid):
+    """A bidirectional control character (U+202A–U+202E, U+2066–U+2069) in the path, a
+    query parameter, a JSON string or a form field: it makes text display in an order
+    other than the one it is stored, signed and compared in ("Trojan source",
+    CVE-2021-42574), and no text field of the platform needs one."""
+
+    code = "text_contains_bidi_control"
+    status = 400
+
+
 class BodyTooLarge(RequestInvalid):
     """The body is larger than ``max_body_bytes`` (or the route's own limit)."""
 

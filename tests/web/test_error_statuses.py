@@ -582,6 +582,7 @@ STATUS: dict[str, int] = {
     "tender_suspended_conflict": 409,
     "tender_trust_store_invalid": 422,
     "tender_trust_store_missing": 422,
+    "text_contains_bidi_control": 400,
     "text_contains_nul": 400,
     "time_not_aware": 422,
     "token_invalid": 401,
