@@ -18,9 +18,9 @@ from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import WebError
 from web.services import services
-from web.tender import my_results_i18n
+from web.tender.results import i18n as i18n_results
 
-render = pages.feature_renderer("tender", my_results_i18n, {})
+render = pages.feature_renderer("tender", i18n_results, {})
 PATH = "/bidder/results"
 
 

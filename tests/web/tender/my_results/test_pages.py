@@ -13,12 +13,11 @@ import httpx
 from tender.award_notices import service
 from tender.award_notices.model import Notice
 from tender.award_notices.service import NoticeSigner
-from tests.accounts.factory import PASSWORD
 from tests.tender.award_notices.factory import award
 from tests.tender.results.kit import Closed
+from tests.web.tender.test_pages import sign_in
 from web.pdf.award_notice import render_award_notice
 
-HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 DECIDED = dt.datetime(2026, 12, 7, 1, 30, tzinfo=dt.UTC)
 
 
@@ -32,20 +31,10 @@ async def _issued(conn: asyncpg.Connection, closed: Closed) -> list[Notice]:
     )
 
 
-async def _sign_in(client: httpx.AsyncClient, username: str) -> None:
-    form = await client.get("/login")
-    match = HIDDEN_CSRF.search(form.text)
-    assert match is not None
-    response = await client.post(
-        "/login", data={"csrf_token": match.group(1), "username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 303
-
-
 async def test_the_bidders_home_card_opens_its_results_page(
     client: httpx.AsyncClient, closed: Closed
 ) -> None:
-    await _sign_in(client, closed.bidder(1).username)
+    await sign_in(client, closed.bidder(1).username)
     home = await client.get("/home")
     assert 'href="/bidder/results"' in home.text
 
@@ -57,7 +46,7 @@ async def test_a_bidder_sees_its_own_bid_and_notice_and_no_one_elses(
     Beijing time; not the winner's notice nor the other bids."""
     notices = await _issued(conn, closed)
     mine = next(n for n in notices if n.organisation_id == closed.candidates[1].bidder_id)
-    await _sign_in(client, closed.bidder(2).username)
+    await sign_in(client, closed.bidder(2).username)
     page = await client.get("/bidder/results")
     assert page.status_code == 200
     assert re.findall(r'data-notice="([^"]+)"', page.text) == [str(mine.id)]
@@ -79,7 +68,7 @@ async def test_anyone_but_a_bidder_is_refused_and_a_visitor_sent_to_sign_in(
 ) -> None:
     visitor = await client.get("/bidder/results")
     assert (visitor.status_code, visitor.headers["location"]) == (303, "/login")
-    await _sign_in(client, closed.supervisor.username)
+    await sign_in(client, closed.supervisor.username)
     refused = await client.get("/bidder/results")
     assert refused.status_code == 403
     assert 'data-code="permission_denied"' in refused.text
