@@ -79,6 +79,15 @@ class TextContainsBidiControl(RequestInvalid):
     status = 400
 
 
+class ContentTypeUnsupported(RequestInvalid):
+    """A JSON endpoint given a body whose Content-Type is not ``application/json``:
+    refused before the body is read, so a cross-site form's ``text/plain`` (sent without
+    a CORS preflight) never reaches a handler as JSON."""
+
+    code = "content_type_unsupported"
+    status = 415
+
+
 class BodyTooLarge(RequestInvalid):
     """The body is larger than ``max_body_bytes`` (or the route's own limit)."""
 

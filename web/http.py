@@ -27,6 +27,7 @@ from web.errormap import status_for
 from web.errors import (
     BodyReadTimeout,
     BodyTooLarge,
+    ContentTypeUnsupported,
     MalformedJson,
     RequestInvalid,
     TextContainsBidiControl,
@@ -86,6 +87,8 @@ class ApiRoute:
 
 def _wrap(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
+        if route.body is not None:
+            require_json(request)  # before the handler reads or checks anything
         result = await route.handler(request)
         if isinstance(result, Response):
             return result
@@ -136,8 +139,29 @@ async def read_body(request: Request, limit: int) -> bytes:
         chunks.append(chunk)
 
 
+def require_json(request: Request) -> None:
+    """A body given to a JSON endpoint must say ``application/json`` (parameters such as
+    ``charset`` allowed): anything else is 415 ``content_type_unsupported`` before a
+    byte of it is read. A cross-site HTML form may POST ``text/plain`` (or a form
+    encoding) without a CORS preflight (Fetch standard, "CORS-safelisted request
+    header"); a JSON reader that ignored the type would take such a body as JSON."""
+    headers = request.headers
+    declared = headers.get("content-type")
+    has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+    if not has_body:
+        return  # no body at all: the shape check answers a required one
+    media = (declared or "").split(";", 1)[0].strip().lower()
+    if media != JSON_TYPE:
+        raise ContentTypeUnsupported(
+            f"this endpoint takes a JSON body with Content-Type {JSON_TYPE}",
+            details={"content_type": (declared or "")[:100]},
+        )
+
+
 async def read_json(request: Request, model: type[T]) -> T:
-    """Decode and validate a JSON body against ``model`` (unknown fields refused)."""
+    """Decode and validate a JSON body against ``model`` (unknown fields refused); a body
+    not declared ``application/json`` is refused unread (:func:`require_json`)."""
+    require_json(request)
     limit: int = services(request).settings.max_body_bytes
     raw = await read_body(request, limit)
     return decode_json(raw, model)

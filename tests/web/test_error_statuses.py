@@ -195,6 +195,7 @@ STATUS: dict[str, int] = {
     "complaint_statement_invalid": 422,
     "complaint_step_conflict": 409,
     "content_digest_mismatch": 422,
+    "content_type_unsupported": 415,
     "contract_before_award": 409,
     "contract_deadline_passed": 409,
     "contract_document_exists_conflict": 409,
