@@ -21,7 +21,7 @@ from web.pdf.award_notice import render_award_notice
 DECIDED = dt.datetime(2026, 12, 7, 1, 30, tzinfo=dt.UTC)
 
 
-async def _issued(conn: asyncpg.Connection, closed: Closed) -> list[Notice]:
+async def issued(conn: asyncpg.Connection, closed: Closed) -> list[Notice]:
     """Award rows as the award writes them (tests/tender/award_notices/factory.py) and
     the notices issued for them."""
     await award(conn, closed, 1, 1, DECIDED)
@@ -44,7 +44,7 @@ async def test_a_bidder_sees_its_own_bid_and_notice_and_no_one_elses(
 ) -> None:
     """Rank 2's page: its own lot (opened), its result notice with the PDF and .p7s in
     Beijing time; not the winner's notice nor the other bids."""
-    notices = await _issued(conn, closed)
+    notices = await issued(conn, closed)
     mine = next(n for n in notices if n.organisation_id == closed.candidates[1].bidder_id)
     await sign_in(client, closed.bidder(2).username)
     page = await client.get("/bidder/results")
