@@ -12,14 +12,10 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
-from starlette.types import Message
 
+from tests.web.text_kit import FORM, chunked, form_echo, multipart_echo
 from web.errors import TextContainsBidiControl
-from web.http import BIDI_CONTROLS, RefuseNul, _form_checked, decode_json, refuse_nul_fields
+from web.http import BIDI_CONTROLS, _form_checked, decode_json
 
 CONTROLS = sorted(BIDI_CONTROLS)
 TENDER = f"/api/v1/tenders/{uuid.UUID(int=7)}"
@@ -82,31 +78,16 @@ def test_an_escaped_backslash_before_u202e_is_ordinary_text() -> None:
 
 
 async def test_a_bidi_control_in_a_form_field_is_refused_raw_or_percent_encoded() -> None:
-    async def echo(request: Request) -> Response:
-        return PlainTextResponse(str(dict(await request.form())))
-
-    app = Starlette(routes=[Route("/f", echo, methods=["POST"])])
-    app.add_middleware(RefuseNul)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as raw_client:
-        form = {"Content-Type": "application/x-www-form-urlencoded"}
+    async with form_echo() as raw_client:
         for body in (b"note=a%E2%80%AEb", b"note=a%e2%81%a6b", "note=a\u2067b".encode()):
             with pytest.raises(TextContainsBidiControl):
-                await raw_client.post("/f", content=body, headers=form)
-        ok = await raw_client.post("/f", content=f"note={quote('标书')}%E2%80%94", headers=form)
+                await raw_client.post("/f", content=body, headers=FORM)
+        ok = await raw_client.post("/f", content=f"note={quote('标书')}%E2%80%94", headers=FORM)
     assert ok.text == "{'note': '标书\u2014'}"
 
 
 async def test_a_percent_encoded_control_split_across_two_chunks_is_found() -> None:
-    chunks: list[Message] = [
-        {"type": "http.request", "body": b"a=x%E2%8", "more_body": True},
-        {"type": "http.request", "body": b"0%AEy", "more_body": False},
-    ]
-
-    async def receive() -> Message:
-        return chunks.pop(0)
-
-    checked = _form_checked(receive)
+    checked = _form_checked(chunked(b"a=x%E2%8", b"0%AEy"))
     await checked()
     with pytest.raises(TextContainsBidiControl):
         await checked()
@@ -114,15 +95,7 @@ async def test_a_percent_encoded_control_split_across_two_chunks_is_found() -> N
 
 async def test_a_bidi_control_in_a_multipart_text_field_is_refused() -> None:
     """Files may hold any bytes; the text fields may not hold a control."""
-
-    async def echo(request: Request) -> Response:
-        async with request.form() as form:
-            checked = await refuse_nul_fields(form)
-            return PlainTextResponse(str(checked["title"]))
-
-    app = Starlette(routes=[Route("/f", echo, methods=["POST"])])
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as raw_client:
+    async with multipart_echo() as raw_client:
         upload = {"file": ("a.bin", "\u202e".encode(), "application/octet-stream")}
         ok = await raw_client.post("/f", data={"title": "标题"}, files=upload)
         assert ok.text == "标题"
