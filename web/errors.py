@@ -69,6 +69,25 @@ class TextContainsNul(RequestInvalid):
     status = 400
 
 
+class TextContainsBidiControl(RequestInvalid):
+    """A bidirectional control character (U+202A–U+202E, U+2066–U+2069) in the path, a
+    query parameter, a JSON string or a form field: it makes text display in an order
+    other than the one it is stored, signed and compared in ("Trojan source",
+    CVE-2021-42574), and no text field of the platform needs one."""
+
+    code = "text_contains_bidi_control"
+    status = 400
+
+
+class ContentTypeUnsupported(RequestInvalid):
+    """A JSON endpoint given a body whose Content-Type is not ``application/json``:
+    refused before the body is read, so a cross-site form's ``text/plain`` (sent without
+    a CORS preflight) never reaches a handler as JSON."""
+
+    code = "content_type_unsupported"
+    status = 415
+
+
 class BodyTooLarge(RequestInvalid):
     """The body is larger than ``max_body_bytes`` (or the route's own limit)."""
 

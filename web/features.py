@@ -66,6 +66,7 @@ from web.supervision.records import routes as supervision_records
 from web.supervision.statistics import pages as statistics_pages
 from web.supervision.statistics import routes as statistics
 from web.tender import jobs as tender_jobs
+from web.tender import my_results as tender_my_results
 from web.tender import objection_pages as tender_objection_pages
 from web.tender import oversight_pages as tender_oversight_pages
 from web.tender import pages as tender_pages
@@ -130,6 +131,7 @@ def page_routes() -> list[BaseRoute]:
         *tender_oversight_pages.routes(),
         *tender_objection_pages.routes(),
         *tender_results_pages.routes(),
+        *tender_my_results.routes(),
         *tender_contract_pages.routes(),
         *disclosure_pages.routes(),
         *opening_pages.routes(),

@@ -27,8 +27,10 @@ from web.errormap import status_for
 from web.errors import (
     BodyReadTimeout,
     BodyTooLarge,
+    ContentTypeUnsupported,
     MalformedJson,
     RequestInvalid,
+    TextContainsBidiControl,
     TextContainsNul,
     WebError,
 )
@@ -85,6 +87,8 @@ class ApiRoute:
 
 def _wrap(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
+        if route.body is not None:
+            require_json(request)  # before the handler reads or checks anything
         result = await route.handler(request)
         if isinstance(result, Response):
             return result
@@ -135,8 +139,29 @@ async def read_body(request: Request, limit: int) -> bytes:
         chunks.append(chunk)
 
 
+def require_json(request: Request) -> None:
+    """A body given to a JSON endpoint must say ``application/json`` (parameters such as
+    ``charset`` allowed): anything else is 415 ``content_type_unsupported`` before a
+    byte of it is read. A cross-site HTML form may POST ``text/plain`` (or a form
+    encoding) without a CORS preflight (Fetch standard, "CORS-safelisted request
+    header"); a JSON reader that ignored the type would take such a body as JSON."""
+    headers = request.headers
+    declared = headers.get("content-type")
+    has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+    if not has_body:
+        return  # no body at all: the shape check answers a required one
+    media = (declared or "").split(";", 1)[0].strip().lower()
+    if media != JSON_TYPE:
+        raise ContentTypeUnsupported(
+            f"this endpoint takes a JSON body with Content-Type {JSON_TYPE}",
+            details={"content_type": (declared or "")[:100]},
+        )
+
+
 async def read_json(request: Request, model: type[T]) -> T:
-    """Decode and validate a JSON body against ``model`` (unknown fields refused)."""
+    """Decode and validate a JSON body against ``model`` (unknown fields refused); a body
+    not declared ``application/json`` is refused unread (:func:`require_json`)."""
+    require_json(request)
     limit: int = services(request).settings.max_body_bytes
     raw = await read_body(request, limit)
     return decode_json(raw, model)
@@ -147,12 +172,34 @@ async def read_json(request: Request, model: type[T]) -> T:
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _NUL_MESSAGE = "text may not contain the NUL character (U+0000)"
 
+# Bidirectional controls (U+202A–U+202E embeddings and overrides, U+2066–U+2069
+# isolates): text holding one displays in another order than it is stored, signed and
+# compared in ("Trojan source", CVE-2021-42574), so a name or a note could read one way
+# on a page and mean another in a signed statement. Refused like NUL, in the same places.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_MESSAGE = (
+    "text may not contain bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)"
+)
+# Their UTF-8 bytes, raw or percent-encoded (any case), and a JSON escape of one after
+# an even number of backslashes (as for NUL).
+_BIDI_UTF8 = re.compile(rb"\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+_BIDI_PERCENT = re.compile(rb"%e2%80%a[a-e]|%e2%81%a[6-9]", re.IGNORECASE)
+_JSON_BIDI = re.compile(rb"(?<!\\)(?:\\\\)*\\u(?:202[a-e]|206[6-9])", re.IGNORECASE)
+# The longest of these (a percent-encoded one) less one: what may straddle two chunks.
+_BIDI_TAIL = 8
+
+
+def _has_bidi(raw: bytes) -> bool:
+    return bool(_BIDI_UTF8.search(raw) or _BIDI_PERCENT.search(raw))
+
 
 def decode_json(raw: bytes, model: type[T]) -> T:
     """Validate JSON bytes: malformed JSON and wrong shapes get distinct codes; a NUL in
     any string and a name twice in one object are refused here, once for every JSON body."""
     if _JSON_NUL.search(raw):
         raise TextContainsNul(_NUL_MESSAGE, details={"in": "body"})
+    if _BIDI_UTF8.search(raw) or _JSON_BIDI.search(raw):
+        raise TextContainsBidiControl(_BIDI_MESSAGE, details={"in": "body"})
     try:
         value = msgspec.json.decode(raw, type=model, strict=True)
     except msgspec.ValidationError as exc:
@@ -249,7 +296,8 @@ class RefuseNul:
     URL-encoded form bodies (JSON bodies: :func:`decode_json`). PostgreSQL text cannot
     hold U+0000, so a NUL that reached a query was a 500; now it is 400
     ``text_contains_nul`` before any handler runs. Form bodies are checked as they
-    stream, so nothing is buffered here (issue 9, item 6)."""
+    stream, so nothing is buffered here (issue 9, item 6). Bidirectional controls are
+    refused in the same places, 400 ``text_contains_bidi_control`` (issue 15)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -262,6 +310,10 @@ class RefuseNul:
             raise TextContainsNul(_NUL_MESSAGE, details={"in": "path"})
         if b"%00" in scope["query_string"]:
             raise TextContainsNul(_NUL_MESSAGE, details={"in": "query"})
+        if not BIDI_CONTROLS.isdisjoint(scope["path"]):
+            raise TextContainsBidiControl(_BIDI_MESSAGE, details={"in": "path"})
+        if _has_bidi(scope["query_string"]):
+            raise TextContainsBidiControl(_BIDI_MESSAGE, details={"in": "query"})
         content_type = dict(scope["headers"]).get(b"content-type", b"")
         if content_type.split(b";", 1)[0].strip().lower() == _FORM:
             receive = _form_checked(receive)
@@ -269,11 +321,16 @@ class RefuseNul:
 
 
 async def refuse_nul_fields(form: FormData) -> FormData:
-    """A multipart form's text fields checked for NUL like all other text (its files may
-    hold any bytes, so :class:`RefuseNul` cannot check multipart bodies as they stream)."""
-    if any(isinstance(v, str) and "\0" in v for _, v in form.multi_items()):
+    """A multipart form's text fields checked for NUL and bidirectional controls like all
+    other text (its files may hold any bytes, so :class:`RefuseNul` cannot check
+    multipart bodies as they stream)."""
+    texts = [v for _, v in form.multi_items() if isinstance(v, str)]
+    if any("\0" in v for v in texts):
         await form.close()  # its spooled files, before the refusal
         raise TextContainsNul(_NUL_MESSAGE, details={"in": "form"})
+    if any(not BIDI_CONTROLS.isdisjoint(v) for v in texts):
+        await form.close()
+        raise TextContainsBidiControl(_BIDI_MESSAGE, details={"in": "form"})
     return form
 
 
@@ -287,7 +344,10 @@ def _form_checked(receive: Receive) -> Receive:
             seen = tail + message.get("body", b"")
             if b"%00" in seen or b"\0" in seen:
                 raise TextContainsNul(_NUL_MESSAGE, details={"in": "form"})
-            tail = seen[-2:]  # "%0" | "0" may straddle two chunks
+            if _has_bidi(seen):
+                raise TextContainsBidiControl(_BIDI_MESSAGE, details={"in": "form"})
+            # "%0" | "0" of a NUL, or the start of a bidi control, may straddle two chunks
+            tail = seen[-_BIDI_TAIL:]
         return message
 
     return checked

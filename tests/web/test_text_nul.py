@@ -11,14 +11,10 @@ import uuid
 
 import httpx
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
-from starlette.types import Message
 
+from tests.web.text_kit import FORM, chunked, form_echo, multipart_echo
 from web.errors import TextContainsNul
-from web.http import RefuseNul, _form_checked, decode_json, refuse_nul_fields
+from web.http import _form_checked, decode_json
 
 TENDER = f"/api/v1/tenders/{uuid.UUID(int=7)}"
 
@@ -70,18 +66,10 @@ async def test_an_escaped_backslash_before_u0000_is_ordinary_text(
 async def test_nul_in_a_form_field_is_refused() -> None:
     """A URL-encoded form is checked as it streams, whoever reads it (a page, the CSRF
     check): RefuseNul in front of a form-reading endpoint, as create_app installs it."""
-
-    async def echo(request: Request) -> Response:
-        return PlainTextResponse(str(dict(await request.form())))
-
-    app = Starlette(routes=[Route("/f", echo, methods=["POST"])])
-    app.add_middleware(RefuseNul)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as raw_client:
-        form = {"Content-Type": "application/x-www-form-urlencoded"}
+    async with form_echo() as raw_client:
         with pytest.raises(TextContainsNul):
-            await raw_client.post("/f", content=b"username=a%00b&x=1", headers=form)
-        ok = await raw_client.post("/f", content=b"username=a%2500b", headers=form)
+            await raw_client.post("/f", content=b"username=a%00b&x=1", headers=FORM)
+        ok = await raw_client.post("/f", content=b"username=a%2500b", headers=FORM)
     assert ok.text == "{'username': 'a%00b'}"
 
 
@@ -97,15 +85,7 @@ def test_decode_json_refuses_every_escaped_nul(raw: bytes) -> None:
 
 async def test_a_form_nul_split_across_two_chunks_is_found() -> None:
     """ "%0" at the end of one chunk and "0" at the start of the next."""
-    chunks: list[Message] = [
-        {"type": "http.request", "body": b"a=%0", "more_body": True},
-        {"type": "http.request", "body": b"0b", "more_body": False},
-    ]
-
-    async def receive() -> Message:
-        return chunks.pop(0)
-
-    checked = _form_checked(receive)
+    checked = _form_checked(chunked(b"a=%0", b"0b"))
     await checked()
     with pytest.raises(TextContainsNul):
         await checked()
@@ -114,15 +94,7 @@ async def test_a_form_nul_split_across_two_chunks_is_found() -> None:
 async def test_nul_in_a_multipart_text_field_is_refused_and_a_file_may_hold_any_byte() -> None:
     """Multipart bodies carry files (any bytes): their text fields are checked once
     parsed, by refuse_nul_fields (the agency's tender form reads through it)."""
-
-    async def echo(request: Request) -> Response:
-        async with request.form() as form:
-            checked = await refuse_nul_fields(form)
-            return PlainTextResponse(str(checked["title"]))
-
-    app = Starlette(routes=[Route("/f", echo, methods=["POST"])])
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as raw_client:
+    async with multipart_echo() as raw_client:
         upload = {"file": ("a.bin", b"\x00\x01", "application/octet-stream")}
         ok = await raw_client.post("/f", data={"title": "标题"}, files=upload)
         assert ok.text == "标题"

@@ -100,7 +100,7 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     Role.BIDDER: (
         _open("section.documents", "/tenders"),
         Section(key="section.bids", status="api_only", href="/api/v1/openapi.json"),
-        Section(key="section.results"),
+        _open("section.results", "/bidder/results"),
         _open("section.my_complaints", "/complaints"),
     ),
     Role.OPENING_OFFICIAL: (_open("section.shares", "/opening/official"),),

@@ -126,7 +126,7 @@ async def test_a_device_outside_its_shape_is_request_invalid(
 
 @pytest.mark.parametrize(
     "label",
-    ["机\x07", "\x1b[31m机", "评标室\n3号", "机\x85", "机\x7f", "\u202e机3号", "机\u2066x\u2069",
+    ["机\x07", "\x1b[31m机", "评标室\n3号", "机\x85", "机\x7f",
      "\u200b\u200b\u200b", " 机", "机\u3000"],
 )  # fmt: skip
 async def test_a_device_label_follows_the_one_line_text_rule(
@@ -138,6 +138,21 @@ async def test_a_device_label_follows_the_one_line_text_rule(
     answer = await register(client, headers, who, {"kind": "browser", "label": label})
     assert (answer.status_code, answer.json()["error"]["code"]) == (422, "request_invalid")
     assert answer.json()["error"]["details"] == {"field": "device.label"}
+    assert (await client.get("/api/v1/me/keys", headers=headers)).json()["certificates"] == []
+
+
+@pytest.mark.parametrize("label", ["\u202e机3号", "机\u2066x\u2069"])
+async def test_a_device_label_with_a_bidi_control_is_refused_before_any_check(
+    client: httpx.AsyncClient, headers: dict[str, str], ca: DemoCA, label: str
+) -> None:
+    """A bidi override or isolate is refused for every JSON string (web/http.py, issue
+    15): text_contains_bidi_control, nothing stored."""
+    who = issue_identity(ca, name="甲", now=NOW - dt.timedelta(hours=1))
+    answer = await register(client, headers, who, {"kind": "browser", "label": label})
+    assert (answer.status_code, answer.json()["error"]["code"]) == (
+        400,
+        "text_contains_bidi_control",
+    )
     assert (await client.get("/api/v1/me/keys", headers=headers)).json()["certificates"] == []
 
 

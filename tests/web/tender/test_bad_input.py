@@ -361,7 +361,7 @@ async def test_domain_rules_come_back_as_their_own_codes(
     got = await client.put(
         f"/api/v1/tenders/{case.draft_id}/lots/1/committee",
         content=json.dumps(broken),
-        headers=bearer(tokens["staff"]),
+        headers=bearer(tokens["staff"]) | {"Content-Type": "application/json"},
     )
     assert error(got) == (422, "request_invalid")
     missing = await client.post(

@@ -83,7 +83,7 @@ async def list_page(request: Request, conn: asyncpg.Connection, actor: Actor) ->
     found = await service.list_alerts(conn, actor, which)
     return render(
         request, "list.html", actor=actor, alerts=found, which=which,
-        states=[str(s) for s in AlertState],
+        states=[str(s) for s in AlertState], rules=i18n_alerts.rules(),
     )  # fmt: skip
 
 

@@ -24,13 +24,16 @@ async def test_an_alert_is_acknowledged_escalated_and_resolved_in_the_browser(
         await page.goto(f"{url}/supervision/alerts")
         assert await page.get_attribute("html", "lang") == "zh-CN"
         assert await page.locator("tr[data-alert]").count() == 2
-        await page.fill("#rule", "bond_same_account")
+        await page.select_option("#rule", "bond_same_account")  # by its label (issue 15)
         await page.click("#filters button[type=submit]")
         await page.wait_for_url("**rule=bond_same_account**")
         assert await page.locator("tr[data-alert]").count() == 1
         await page.click(f"tr[data-alert='{aw.same_account}'] a:has-text('查看')")
         await page.wait_for_url(f"{url}/supervision/alerts/{aw.same_account}")
-        assert "62220012345678" in await page.inner_text("#evidence")
+        evidence = await page.inner_text("#evidence")
+        assert "62220012345678" in evidence
+        assert "缴纳账户" in evidence  # the key's label, never "paying_account"
+        assert "paying_account" not in evidence
         await page.fill("#acknowledge-note", "已通知开户行核查")
         await page.click("#acknowledge button")
         await page.wait_for_selector("#state[data-state=acknowledged]")
