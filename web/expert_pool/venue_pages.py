@@ -4,9 +4,10 @@ assign who confirms identities at each; supervisors read it.
 ``/venues`` lists every venue with its staff now; ``POST /venues`` adds one (centre
 staff of the venue's region, expert_pool/venues/service.py add_venue);
 ``POST /venues/{id}/staff`` assigns a centre staff user by username and
-``POST /venues/{id}/staff/{user_id}/remove`` ends an assignment — both only by centre staff of the venue's region (expert_pool/venues/
-staff.py decides; DOMAIN.md "Remote cross-city evaluation": the assisting venue's own
-staff confirm the members there). Forms carry the session's CSRF token; a refusal
+``POST /venues/{id}/staff/{user_id}/remove`` ends an assignment — both only by
+centre staff of the venue's region (expert_pool/venues/staff.py decides; DOMAIN.md
+"Remote cross-city evaluation": the assisting venue's own staff confirm the members
+there). Forms carry the session's CSRF token; a refusal
 renders its message and writes nothing.
 """
 
