@@ -75,7 +75,11 @@ def _overseen(actor: Actor, tender: Tender, where: str) -> Tender:
 
 
 async def _tender(conn: asyncpg.Connection, actor: Actor, request: Request, where: str) -> Tender:
-    require_role(actor, Role.CENTRE_STAFF if where == CENTRE else Role.SUPERVISOR)
+    # A tender's page answers whoever may not see it with the unknown tender's 404
+    # (docs/api-tenders.md, Permissions) — a role without this page too: a 403 here
+    # would differ from an unknown id's answer.
+    if not actor.has_role(Role.CENTRE_STAFF if where == CENTRE else Role.SUPERVISOR):
+        raise TenderNotFound("no tender you oversee has this id")
     return _overseen(actor, await service.get_tender(conn, actor, _tender_id(request)), where)
 
 
