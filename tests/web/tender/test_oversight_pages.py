@@ -254,3 +254,26 @@ async def test_every_tender_page_links_each_lots_opening_hall(
         assert hall in (await client.get(page)).text, page
         assert (await client.get(hall)).status_code == 200
         await client.post("/logout", data={"csrf_token": csrf})
+
+
+async def test_the_committee_form_explains_why_no_official_can_be_appointed(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
+) -> None:
+    """No official registered keys: the form says why (they register a certificate and
+    a recipient on their keys page) and its submit is disabled; with officials listed,
+    submitting none names the officials, not "a field of the tender"."""
+    tender_id = await create_draft(client, pool, web_world, tokens["agent"])
+    await sign_in(client, "staff")
+    page = await client.get(f"/centre/tenders/{tender_id}")
+    form = page.text.split('class="stack appoint-form"')[1].split("</form>")[0]
+    assert 'id="no-officials"' in form
+    assert "/me/keys" in form
+    assert "disabled" in form.split('type="submit"')[1].split(">")[0]
+    await register_officials(pool, web_world)
+    csrf = await csrf_of(client, f"/centre/tenders/{tender_id}")
+    refused = await client.post(
+        f"/centre/tenders/{tender_id}/lots/1/committee", data={"csrf_token": csrf, "k": "2"}
+    )
+    assert refused.status_code == 422
+    assert "请勾选要委派的开标人" in refused.text
+    assert (await roster_state(pool, tender_id)) == (0, 0)
