@@ -10,8 +10,7 @@
     │   ├── RegionRuleInvalid             region_rule_invalid
     │   ├── CategoryLabelInvalid          category_label_invalid
     │   ├── RelationshipPersonInvalid     relationship_person_invalid
-    │   ├── PenaltyAuthorityInvalid       penalty_authority_invalid
-    │   └── VenueInvalid                  venue_invalid
+    │   └── PenaltyAuthorityInvalid       penalty_authority_invalid
     ├── TimeNotAware                      time_not_aware
     ├── PolicyInvalid                     policy_invalid
     ├── CatalogueInvalid                  catalogue_invalid
@@ -76,13 +75,6 @@ class ExpertRecordInvalid(ExpertPoolError):
     """A field of an expert record breaks its format rule."""
 
     code = "expert_record_invalid"
-
-
-class VenueInvalid(ExpertRecordInvalid):
-    """A field of a venue breaks its bound (``details.field`` names it: id, name,
-    address, seats); the database keeps the same bounds (migration 0010)."""
-
-    code = "venue_invalid"
 
 
 class ExpertIdInvalid(ExpertRecordInvalid):

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from expert_pool.errors import ExpertIdInvalid, VenueInvalid
+from expert_pool.errors import ExpertIdInvalid
 from expert_pool.model import validate_id
+from expert_pool.venues.errors import VenueInvalid
 
 MAX_TEXT = 200  # a venue's name and address (migration 0010's CHECKs)
 MAX_SEATS = 1000

@@ -23,10 +23,11 @@ from starlette.routing import BaseRoute, Route
 from accounts.errors import UserNotFound
 from accounts.model import Actor, Role
 from accounts.users import service as users
-from expert_pool.errors import VenueInvalid, VenueStaffInvalid
+from expert_pool.errors import VenueStaffInvalid
 from expert_pool.regions import DEFAULT_REGIONS
 from expert_pool.venues import service as venues
 from expert_pool.venues import staff as venue_staff
+from expert_pool.venues.errors import VenueInvalid
 from expert_pool.venues.model import Venue
 from web.expert_pool.page_common import _form, _redirect, page, render
 
