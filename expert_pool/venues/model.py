@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from expert_pool.errors import ExpertRecordInvalid
+from expert_pool.errors import ExpertIdInvalid
 from expert_pool.model import validate_id
+from expert_pool.venues.errors import VenueInvalid
+
+MAX_TEXT = 200  # a venue's name and address (migration 0010's CHECKs)
+MAX_SEATS = 1000
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -22,9 +26,20 @@ class Venue:
     active: bool = True
 
     def __post_init__(self) -> None:
-        validate_id(self.id, what="venue id")
-        if not 1 <= len(self.name) <= 200 or not 1 <= self.seats <= 1000:
-            raise ExpertRecordInvalid("a venue has a 1-200 character name and 1-1000 seats")
+        # Every bound the venues table checks (migration 0010), named by field, so that
+        # a form can say which field is wrong and nothing reaches the database unchecked.
+        try:
+            validate_id(self.id, what="venue id")
+        except ExpertIdInvalid as bad:
+            raise VenueInvalid(bad.message, details={"field": "id"}) from None
+        if not 1 <= len(self.name) <= MAX_TEXT:
+            raise VenueInvalid("a venue's name is 1-200 characters", details={"field": "name"})
+        if len(self.address) > MAX_TEXT:
+            raise VenueInvalid(
+                "a venue's address is at most 200 characters", details={"field": "address"}
+            )
+        if not 1 <= self.seats <= MAX_SEATS:
+            raise VenueInvalid("a venue has 1-1000 seats", details={"field": "seats"})
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -34,16 +34,19 @@ async def _venue(conn: asyncpg.Connection, venue_id: str) -> Venue:
     return found
 
 
-async def _require_regional_staff(conn: asyncpg.Connection, actor: Actor, venue: Venue) -> None:
-    """Centre staff of the venue's region manage its staff (no one else, admins neither:
-    who confirms identities at a venue is the running centre's call)."""
+async def require_regional_staff(
+    conn: asyncpg.Connection, actor: Actor, venue: Venue, *, action: str = "manage_venue_staff"
+) -> None:
+    """Centre staff of the venue's region manage it and its staff (no one else, admins
+    neither: which venues a centre runs and who confirms identities there is the running
+    centre's call; docs/api-expert-pool.md, venues)."""
     org = await organisations.organisation(conn, actor.organisation_id)
     region = org.region if org is not None else ""
     city = DEFAULT_REGIONS.city_of(venue.region)
     if not actor.has_role(Role.CENTRE_STAFF) or not manages_region(region, venue.region, city):
         raise PermissionDenied(
-            "a venue's staff are assigned by centre staff of the venue's region",
-            details={"action": "manage_venue_staff", "resource": "expert_pool"},
+            "a venue and its staff are managed by centre staff of the venue's region",
+            details={"action": action, "resource": "expert_pool"},
         )
 
 
@@ -67,7 +70,7 @@ async def assign_staff(
     """Assign an active centre staff user to the venue (again: nothing changes); the
     venue's staff after it."""
     venue = await _venue(conn, venue_id)
-    await _require_regional_staff(conn, actor, venue)
+    await require_regional_staff(conn, actor, venue)
     await _require_centre_staff_user(conn, user_id)
     async with conn.transaction():
         if await queries.assign_staff(conn, venue.id, user_id, actor.user_id):
@@ -80,7 +83,7 @@ async def unassign_staff(
 ) -> list[VenueStaff]:
     """Close the user's assignment to the venue; the venue's staff after it."""
     venue = await _venue(conn, venue_id)
-    await _require_regional_staff(conn, actor, venue)
+    await require_regional_staff(conn, actor, venue)
     async with conn.transaction():
         if not await queries.unassign_staff(conn, venue.id, user_id, actor.user_id):
             raise VenueStaffNotFound(

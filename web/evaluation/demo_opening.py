@@ -166,10 +166,15 @@ async def _officials(
         await register(conn, who, identity, ca)
         recipient = age.recipient().encode()
         statement = RecipientStatement.for_certificate(recipient, identity.certificate, now)
+        signed = statement.sign(identity.certificate, identity.key, chain=identity.chain)
+        # Registered as /me/keys would: only officials with a certificate AND a
+        # recipient are offered on the staff's committee form (official_queries.py).
+        await keys.register_recipient(
+            conn, who, statement=signed.body, signature=signed.signature, trust=ca.trust_store()
+        )
         inputs.append(OfficialInput(
             user_id=who.user_id, recipient=recipient,
-            certificate_pem=dump_pem_certificate(identity.certificate),
-            statement=statement.sign(identity.certificate, identity.key, chain=identity.chain),
+            certificate_pem=dump_pem_certificate(identity.certificate), statement=signed,
         ))  # fmt: skip
         identities[name], ages[name] = identity, age
     return inputs, identities, ages

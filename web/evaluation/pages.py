@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from accounts.errors import PermissionDenied
 from accounts.model import Actor, Role
 from evaluation.model import Phase, SessionState
 from evaluation.sessions.errors import EvaluationSessionNotFound
@@ -62,6 +63,13 @@ async def my_sessions(request: Request) -> Response:
         actor = await pages.signed_in(request, conn)
         if actor is None:
             return RedirectResponse("/login", status_code=303)
+        if not actor.has_role(Role.EXPERT):
+            # Members are experts: another role has no evaluations (the error page,
+            # docs/error-texts.md), not an empty list that reads as "none yet".
+            raise PermissionDenied(
+                "this page is for experts",
+                details={"action": "view_evaluations", "resource": "evaluation"},
+            )
         found = await core.of_member(conn, actor.user_id)
         rows = [await _row(conn, actor, s) for s in found]
     return _render(request, "sessions.html", actor=actor, rows=rows)

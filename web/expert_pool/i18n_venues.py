@@ -32,5 +32,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "ep.venues.name": ("名称", "Name"),
     "ep.venues.create": ("新增", "Add"),
+    "ep.venues.field": ("请修改这一项：{field}", "The field to correct: {field}"),
     "ep.nav.venues": ("评标场地", "Venues"),
 }

@@ -73,8 +73,15 @@ def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
         async with acquire(services(request).pools.main) as conn:
             try:
                 actor = await current_actor(request, conn)
-            except (Unauthenticated, WebError):
+            except Unauthenticated:
                 actor = None
+            except WebError as refused:
+                # A form without the session's CSRF token, or with NUL in it: its own
+                # page (403/400, docs/api-auth.md), as the tender pages answer — never a
+                # redirect to the sign-in, which reads as a lost session.
+                return render(
+                    request, "error.html", status_for(refused), actor=None, code=refused.code
+                )
             if actor is None:
                 return _redirect("/login")
             try:

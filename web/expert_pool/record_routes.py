@@ -68,7 +68,7 @@ async def create_venue(request: Request) -> Response:
     body = await read_json(request, VenueBody)
     venue = Venue(**{f: getattr(body, f) for f in VenueBody.__struct_fields__})
     async with signed_in(request) as (conn, actor):
-        await service_venues.create_venue(conn, actor, venue)
+        await service_venues.add_venue(conn, actor, venue)
     return json_response(body, 201)
 
 

@@ -105,6 +105,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "td.size": ("大小（字节）", "Size (bytes)"),
     "td.published_at": ("发布时间", "Published"),
     "td.staged": ("待随澄清发布", "Awaiting a clarification"),
+    # A draft's uploads go out with the notice (docs/api-tenders.md, documents).
+    "td.staged.draft": ("待随公告发布", "Published with the notice"),
     "td.download": ("下载", "Download"),
     "td.download.sign_in": ("投标人登录后可下载招标文件。", "Bidders sign in to download."),
     "td.no_documents": ("尚无招标文件。", "No documents yet."),
@@ -127,6 +129,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "td.check": ("发布前检查", "Check before publishing"),
     "td.check.ok": ("已满足全部规则，可以发布。", "Every rule is kept: ready to publish."),
     "td.check.broken": ("以下规则尚未满足：", "These rules are broken:"),
+    "td.check.lot": ("标段 {lot}：", "Lot {lot}: "),
+    "td.check.field": ("（{field}）", " ({field})"),
     "td.publish": ("发布公告", "Publish the notice"),
     "td.committees": ("开标委员会", "Opening committees"),
     "td.committee.none": ("尚未由交易中心委派。", "Not appointed by the centre yet."),

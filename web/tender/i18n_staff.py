@@ -53,6 +53,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "尚无开标人登记证书和加密公钥。",
         "No opening official has registered a certificate and a recipient yet.",
     ),
+    "td.oversight.no_officials.why": (
+        "开标人须先在“我的密钥”页面登记签名证书和加密公钥（份额将加密给该公钥），之后才能被委派：",
+        "An official can be appointed once it has registered a signing certificate and a "
+        "recipient (its share is sealed to it) on its keys page:",
+    ),
+    # A committee form's refusal names the field to correct (the outside tester's
+    # finding 6), instead of "a field of the tender".
+    "td.oversight.field": ("请修改：", "To correct: "),
+    "td.oversight.field.officials": ("请勾选要委派的开标人", "choose the officials to seat"),
+    "td.oversight.field.k": ("解密门限 k（整数）", "the threshold k (a whole number)"),
     "td.oversight.k": ("解密门限 k", "Threshold k"),
     "td.oversight.k.hint": (
         "至少 k 名开标人释放份额方可开标；2 ≤ k < 开标人数。",

@@ -11,6 +11,8 @@ from uuid import UUID
 
 from starlette.datastructures import FormData
 
+from accounts.errors import PermissionDenied
+from accounts.model import Actor, Role
 from tender.bonds.model import BondKind
 from tender.bonds.service import BondInput
 from tender.errors import TenderInputInvalid
@@ -77,3 +79,14 @@ def refund_reference(form: FormData) -> str:
     if not reference:
         raise _field_error("enter the bank's refund reference", "reference")
     return reference
+
+
+def require_drafter(actor: Actor) -> None:
+    """The agency's pages are for agencies and tenderers (tender/service.py list_mine):
+    a bidder, an expert, a witness or an administrator is refused, not shown an empty
+    desk with a form it may not use."""
+    if not (actor.has_role(Role.AGENCY) or actor.has_role(Role.TENDERER)):
+        raise PermissionDenied(
+            "this page is for agencies and tenderers",
+            details={"action": "create_tender", "resource": "tender"},
+        )

@@ -36,9 +36,11 @@ from tender.bonds.model import Bond
 from tender.committee import officials as appointing
 from tender.committee import service as committee
 from tender.committee.model import Roster
-from tender.errors import TenderNotFound
+from tender.errors import TenderInputInvalid, TenderNotFound
 from tender.model import BIDDING_STATUSES, Tender, TenderStatus
+from web import i18n
 from web.services import services
+from web.tender.i18n import has, translate
 from web.tender.oversight_forms import bond_input, committee_choice, refund_reference, roster_choice
 from web.tender.pages import _form, _names, _organisations, _redirect, _tender_id, page, render
 
@@ -75,7 +77,11 @@ def _overseen(actor: Actor, tender: Tender, where: str) -> Tender:
 
 
 async def _tender(conn: asyncpg.Connection, actor: Actor, request: Request, where: str) -> Tender:
-    require_role(actor, Role.CENTRE_STAFF if where == CENTRE else Role.SUPERVISOR)
+    # A tender's page answers whoever may not see it with the unknown tender's 404
+    # (docs/api-tenders.md, Permissions) — a role without this page too: a 403 here
+    # would differ from an unknown id's answer.
+    if not actor.has_role(Role.CENTRE_STAFF if where == CENTRE else Role.SUPERVISOR):
+        raise TenderNotFound("no tender you oversee has this id")
     return _overseen(actor, await service.get_tender(conn, actor, _tender_id(request)), where)
 
 
@@ -152,10 +158,23 @@ def _back(where: str, tender_id: UUID, anchor: str) -> Response:
     return _redirect(f"/{where}/tenders/{tender_id}#{anchor}")
 
 
+def _field_refused(request: Request, actor: Actor, bad: TenderInputInvalid) -> Response:
+    """The committee form's refusal naming the field to correct, in the page's language."""
+    field = bad.details.get("field", "") if isinstance(bad.details, dict) else ""
+    lang = i18n.negotiate(request)
+    label = f"td.oversight.field.{field}"
+    facts = [(translate(lang, "td.oversight.field"), translate(lang, label))] if has(label) else []
+    return render(request, "error.html", 422, actor=actor, code=bad.code, facts=facts,
+                  violations=[], back=request.url.path.rsplit("/lots/", 1)[0])  # fmt: skip
+
+
 @page
 async def appoint_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     tender = await _tender(conn, actor, request, CENTRE)
-    k, chosen = committee_choice(await _form(request))
+    try:
+        k, chosen = committee_choice(await _form(request))
+    except TenderInputInvalid as bad:
+        return _field_refused(request, actor, bad)
     lot = str(request.path_params["lot"])
     await appointing.appoint_registered(
         conn, actor, tender.id, lot, k=k, user_ids=chosen, setup=services(request).tender_setup()

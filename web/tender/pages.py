@@ -53,6 +53,7 @@ from web.tender.forms import (
     local_input,
     new_draft,
 )
+from web.tender.oversight_forms import require_drafter
 
 Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 UPLOAD_CHUNK = 256 * 1024
@@ -224,6 +225,7 @@ async def _organisations(conn: asyncpg.Connection, actor: Actor, kind: OrgKind) 
 
 @page
 async def my_tenders_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    require_drafter(actor)
     return render(
         request,
         "mine.html",
@@ -242,6 +244,7 @@ async def _form(request: Request) -> FormData:
 
 @page
 async def create_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    require_drafter(actor)
     created = await service.create_draft(conn, actor, new_draft(await _form(request)))
     return _redirect(f"/agency/tenders/{created.id}")
 

@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+from accounts.keys import official_queries
 from accounts.model import ConsoleOperator
 from evaluation.model import Phase
 from evaluation.sessions import service as sessions
@@ -64,6 +65,10 @@ async def test_the_demo_has_one_tender_in_evaluation_with_its_committee(
                   for m in state.seated]  # fmt: skip
         assert seated == list(result.committee)
         assert (await load(conn, result.tender_id)).status == "evaluation"
+        # The officials registered their recipient too: the staff's committee form
+        # offers them for a new draft (the outside tester's finding 9).
+        offered = {o.username for o in await official_queries.registered_officials(conn)}
+        assert offered == {"official1", "official2", "official3"}
     assert len(result.committee) == 5
     assert all(name.startswith("expert") for name in result.committee)
     assert set(result.keys) == {

@@ -87,7 +87,8 @@ async def test_an_expert_keeps_the_calendar_and_reads_the_record(
     without = await client.post(
         "/expert/record", data={k: v for k, v in form.items() if k != "csrf_token"}
     )
-    assert without.headers.get("location") == "/login"  # refused: no CSRF token
+    assert without.status_code == 403  # refused: no CSRF token (docs/api-auth.md)
+    assert 'data-code="csrf_token_invalid"' in without.text
     added = await client.post("/expert/record", data=form)
     assert added.status_code == 303
     page = await client.get("/expert/record")

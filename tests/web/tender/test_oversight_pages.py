@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncpg
 import httpx
 
+from accounts.model import OrgKind, Role
+from tests.accounts.factory import make_organisation, make_user
 from tests.tender.world import World
 from tests.web.tender.http_kit import (  # noqa: F401  (fixtures)
     count_rows,
@@ -112,12 +114,56 @@ async def test_another_centres_staff_and_another_departments_supervisor_are_refu
 async def test_the_agency_and_a_bidder_get_no_centre_or_supervision_page(
     client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
 ) -> None:
-    """The agency never appoints its own committee (DESIGN.md): the pages refuse it."""
+    """The agency never appoints its own committee (DESIGN.md): the lists refuse it
+    (403); a tender's page is the unknown tender's 404 for whoever may not see it
+    (docs/api-tenders.md) — the agency, a bidder, an expert, and centre staff on the
+    supervisor's page."""
     tender_id = await create_draft(client, pool, web_world, tokens["agent"])
-    await sign_in(client, "agent")
+    async with pool.acquire() as conn:
+        org = await make_organisation(conn, OrgKind.BIDDER, name="某专家所在单位")
+        await make_user(conn, org, Role.EXPERT, username="some.expert")
+    csrf = await sign_in(client, "agent")
     assert (await client.get("/centre/tenders")).status_code == 403
-    assert (await client.get(f"/centre/tenders/{tender_id}")).status_code == 403
-    assert (await client.get(f"/supervision/tenders/{tender_id}")).status_code == 403
+    for username, pages in (
+        ("agent", ("centre", "supervision")),
+        ("bidder1", ("centre", "supervision")),
+        ("some.expert", ("centre", "supervision")),
+        ("staff", ("supervision",)),
+    ):
+        if username != "agent":
+            await client.post("/logout", data={"csrf_token": csrf})
+            csrf = await sign_in(client, username)
+        for where in pages:
+            shown = await client.get(f"/{where}/tenders/{tender_id}")
+            assert shown.status_code == 404, (username, where, shown.status_code)
+            assert 'data-code="tender_not_found"' in shown.text
+
+
+async def test_the_agency_and_expert_pages_refuse_roles_that_have_no_business_there(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World
+) -> None:
+    """/agency/tenders is the agency's and the tenderer's (403 for a bidder, an expert,
+    a witness, an administrator); /expert/evaluations is the expert's (403 for a
+    bidder); nothing is created through a refused form."""
+    async with pool.acquire() as conn:
+        org = await make_organisation(conn, OrgKind.BIDDER, name="某专家所在单位")
+        await make_user(conn, org, Role.EXPERT, username="some.expert")
+        await make_user(conn, web_world.centre, Role.WITNESS, username="some.witness")
+        await make_user(conn, web_world.centre, Role.SYSTEM_ADMIN, username="some.admin")
+    before = (await count_rows(pool))[:-1]
+    for username in ("bidder1", "some.expert", "some.witness", "some.admin"):
+        csrf = await sign_in(client, username)
+        listing = await client.get("/agency/tenders")
+        assert listing.status_code == 403, (username, listing.status_code)
+        created = await client.post("/agency/tenders", data={"csrf_token": csrf, "title": "x"})
+        assert created.status_code == 403, (username, created.status_code)
+        await client.post("/logout", data={"csrf_token": csrf})
+    csrf = await sign_in(client, "bidder1")
+    assert (await client.get("/expert/evaluations")).status_code == 403
+    assert (await count_rows(pool))[:-1] == before
+    await client.post("/logout", data={"csrf_token": csrf})
+    await sign_in(client, "owner")
+    assert (await client.get("/agency/tenders")).status_code == 200
 
 
 async def test_a_bad_committee_form_shows_its_message_and_writes_nothing(
@@ -208,3 +254,26 @@ async def test_every_tender_page_links_each_lots_opening_hall(
         assert hall in (await client.get(page)).text, page
         assert (await client.get(hall)).status_code == 200
         await client.post("/logout", data={"csrf_token": csrf})
+
+
+async def test_the_committee_form_explains_why_no_official_can_be_appointed(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World, tokens: dict[str, str]
+) -> None:
+    """No official registered keys: the form says why (they register a certificate and
+    a recipient on their keys page) and its submit is disabled; with officials listed,
+    submitting none names the officials, not "a field of the tender"."""
+    tender_id = await create_draft(client, pool, web_world, tokens["agent"])
+    await sign_in(client, "staff")
+    page = await client.get(f"/centre/tenders/{tender_id}")
+    form = page.text.split('class="stack appoint-form"')[1].split("</form>")[0]
+    assert 'id="no-officials"' in form
+    assert "/me/keys" in form
+    assert "disabled" in form.split('type="submit"')[1].split(">")[0]
+    await register_officials(pool, web_world)
+    csrf = await csrf_of(client, f"/centre/tenders/{tender_id}")
+    refused = await client.post(
+        f"/centre/tenders/{tender_id}/lots/1/committee", data={"csrf_token": csrf, "k": "2"}
+    )
+    assert refused.status_code == 422
+    assert "请勾选要委派的开标人" in refused.text
+    assert (await roster_state(pool, tender_id)) == (0, 0)

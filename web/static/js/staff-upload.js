@@ -7,7 +7,11 @@
 // (web/auth.py), through XMLHttpRequest: fetch() reports no upload progress. The bar
 // shows bytes sent, the total and the percentage; every text comes from the page's
 // data-* attributes (the i18n tables), and data is only ever set with textContent.
+// A refusal reads as the error catalogue's message in the page's language, the code
+// small for support (docs/error-texts.md): never the API's English developer message.
 "use strict";
+
+import { errorText } from "/static/js/errortext.js";
 
 const form = document.getElementById("upload-form");
 
@@ -21,16 +25,28 @@ function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => (key in values ? String(values[key]) : ""));
 }
 
-function errorText(xhr, fallback) {
+function refusalCode(xhr) {
   try {
     const body = JSON.parse(xhr.responseText);
-    if (body && body.error && body.error.message) {
-      return `${body.error.message} (${body.error.code})`;
-    }
+    return body && body.error && typeof body.error.code === "string" ? body.error.code : null;
   } catch (_) {
-    // Not JSON (a proxy's page): the generic message below.
+    return null; // Not JSON (a proxy's page): the generic message.
   }
-  return fallback;
+}
+
+// The status line of a refusal: the message, then the code apart (a <code> element).
+function showRefusal(status, xhr, fallback) {
+  const code = refusalCode(xhr);
+  const message = document.createElement("span");
+  message.className = "upload-message";
+  message.textContent = errorText(code) || fallback;
+  status.replaceChildren(message);
+  if (code) {
+    const small = document.createElement("code");
+    small.className = "hint";
+    small.textContent = code;
+    status.append(" ", small);
+  }
 }
 
 function upload(file) {
@@ -64,8 +80,8 @@ function upload(file) {
       return;
     }
     button.disabled = false;
+    showRefusal(status, xhr, d.tFailed);
     status.dataset.state = "failed";
-    status.textContent = errorText(xhr, d.tFailed);
   });
   xhr.addEventListener("error", () => {
     button.disabled = false;
