@@ -602,6 +602,7 @@ STATUS: dict[str, int] = {
     "username_exists": 409,
     "username_invalid": 422,
     "venue_exists": 409,
+    "venue_invalid": 422,
     "venue_not_found": 404,
     "venue_staff_invalid": 422,
     "venue_staff_not_found": 404,

@@ -147,6 +147,7 @@ def test_the_jobs_are_listed_not_registered_on_import() -> None:
         "draw-timeouts",
         "draw-notices", "opening-settle", "bid-freeze", "upload-cleanup", "tender-overdue-alerts",
         "tender-results-alerts", "tender-archive", "complaints-alerts", "monitoring",
+        "notifications",
     ]  # fmt: skip
     settings = Settings(opening_job_seconds=0.3, freeze_job_seconds=0.4)
     intervals = {job.name: job.interval(settings) for job in features.JOBS}
