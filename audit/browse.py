@@ -80,8 +80,9 @@ class LogFilter:
 
     @property
     def until(self) -> datetime | None:
-        """Exclusive: the Beijing midnight after the last day."""
-        if self.last_day is None:
+        """Exclusive: the Beijing midnight after the last day. The calendar's last day
+        (9999-12-31, which a date field accepts) has none: the search is open-ended."""
+        if self.last_day is None or self.last_day == date.max:
             return None
         return datetime.combine(self.last_day + timedelta(days=1), time(), SHANGHAI)
 

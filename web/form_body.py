@@ -16,10 +16,12 @@ yet — and hands the app a replay of it:
   mod_reqtimeout ``body=…,MinRate=…`` rule: a slow but steady upload keeps going, a
   stalled one does not); later is ``body_read_timeout`` (408, RFC 9110 §15.5.9).
 
-Both refusals close the connection (the rest of the body is never read). A bearer call
-on the JSON API is left alone: nothing there parses a form (see :func:`_bearer_api_call`). Multipart
-bodies past :data:`SPOOL_BYTES` wait in a temporary file under the data directory (on
-disk, where /tmp may be memory), not in memory.
+Both refusals are the error page for a browser (web/error_pages.py) and the one error
+body for anything else, and close the connection (the rest of the body is never read).
+A bearer call on the JSON API is left alone: nothing there parses a form (see
+:func:`_bearer_api_call`). Multipart bodies past :data:`SPOOL_BYTES` wait in a
+temporary file under the data directory (on disk, where /tmp may be memory), not in
+memory.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ from accounts.sessions import service as sessions
 from accounts.sessions.model import SessionKind
 from web.auth import SESSION_COOKIE
 from web.db.database import acquire
+from web.error_pages import error_answer
 from web.errors import BodyReadTimeout, BodyTooLarge, WebError
-from web.http import MIN_RATE, error_response
+from web.http import MIN_RATE
 from web.services import services
 from web.settings import Settings
 
@@ -181,7 +184,9 @@ def _replay(spool: IO[bytes], receive: Receive) -> Callable[[], Awaitable[Messag
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, refused: WebError) -> None:
-    """The one error body, and the connection closed: the rest of the body is unread."""
-    response = error_response(Request(scope), refused)
+    """The error page for a browser, the one error body for the rest (docs/error-texts.md:
+    any error the application answers), and the connection closed: the rest of the body
+    is unread."""
+    response = error_answer(Request(scope), refused)
     response.headers["Connection"] = "close"
     await response(scope, receive, send)

@@ -18,13 +18,18 @@ after its first byte (or after the connection opened): a client trickling one (t
 "slowloris" attack) would otherwise hold its socket for ever, and enough of them every
 socket the process may open; it gets 408 (RFC 9110 §15.5.9). A malformed request gets
 its 400 in the same body. All carry ``nosniff`` (issue 9, item 18), since the app's
-middleware never sees them.
+middleware never sees them, and a request id made here (the body's ``request_id`` and
+``X-Request-Id``, and the log line of the refusal), so a person has one to quote. They
+are JSON whatever the client: they are sent before the ``Accept`` header is read (often
+before it has arrived), so no page can be chosen (docs/error-texts.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+import secrets
 from typing import Any, cast
 
 import msgspec
@@ -39,6 +44,8 @@ from web.errors import (
 )
 from web.http import JSON_TYPE, ErrorBody, ErrorDetail
 from web.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class _Refused(Exception):
@@ -160,17 +167,20 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         status = error.status
         self._stop_head_timer()
         self._head_open = False
-        body = msgspec.json.encode(
-            ErrorBody(
-                error=ErrorDetail(code=error.code, message=error.message, details=error.details)
-            )
+        # As RequestContextMiddleware makes one (web/app.py): the app never sees this request.
+        request_id = secrets.token_hex(8)
+        log.warning("http.head_refused", extra={"request_id": request_id, "code": error.code})
+        detail = ErrorDetail(
+            code=error.code, message=error.message, details=error.details, request_id=request_id
         )
+        body = msgspec.json.encode(ErrorBody(error=detail))
         head = [STATUS_LINE[status]]
         for name, value in self.server_state.default_headers:
             head += [name, b": ", value, b"\r\n"]
         head.append(
             b"content-type: %s\r\ncontent-length: %d\r\nconnection: close\r\n"
-            b"x-content-type-options: nosniff\r\n\r\n" % (JSON_TYPE.encode(), len(body))
+            b"x-content-type-options: nosniff\r\nx-request-id: %s\r\n\r\n"
+            % (JSON_TYPE.encode(), len(body), request_id.encode())
         )
         self.transport.write(b"".join([*head, body]))
         self.transport.close()

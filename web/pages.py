@@ -57,6 +57,9 @@ def beijing_text(
     return shown + BEIJING_LABEL.get(lang, BEIJING_LABEL["zh-CN"])
 
 
+COLON = {"zh-CN": "：", "en": ": "}
+
+
 def _lang(context: jinja2.runtime.Context) -> str:
     return str(context.get("lang", i18n.DEFAULT_LANG))
 
@@ -85,6 +88,13 @@ def _beijing_label(context: jinja2.runtime.Context) -> str:
 
 
 @jinja2.pass_context
+def _colon(context: jinja2.runtime.Context) -> str:
+    # After a label: the full-width colon on a Chinese page, ": " on an English one (an
+    # English page showed "Code：", a Chinese one "状态:"; issue 15 item 4).
+    return COLON.get(_lang(context), COLON["zh-CN"])
+
+
+@jinja2.pass_context
 def _finalize(context: jinja2.runtime.Context, value: object) -> object:
     # A datetime printed without the filter would show UTC with no label (issue 15
     # item 4): it is shown as the filter shows it. tests/web/test_templates_beijing.py
@@ -104,7 +114,7 @@ def environment() -> jinja2.Environment:
     and ``{{ moment | beijing }}`` (``beijing(seconds=True)``, ``beijing(day_end=True)``
     for a period ending at 24:00) for every time shown; ``{{ beijing_label() }}`` after
     the label of a ``datetime-local`` input; ``{{ code | errortext }}``: an error code's
-    message in the page's language."""
+    message in the page's language; ``{{ colon() }}`` after a label, in its language."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("web", "templates"),
         autoescape=True,
@@ -119,6 +129,7 @@ def environment() -> jinja2.Environment:
     # test refuses ``local``); the alias keeps a template still using it right.
     env.filters["local"] = _beijing_filter
     env.globals["beijing_label"] = _beijing_label
+    env.globals["colon"] = _colon
     return env
 
 

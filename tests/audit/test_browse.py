@@ -88,3 +88,12 @@ def test_a_position_is_a_plain_decimal_number(text: str) -> None:
         parse_position(text, "before")
     assert parse_position("", "before") is None
     assert parse_position("42", "before") == 42
+
+
+def test_the_calendars_first_and_last_days_are_a_search_not_an_overflow() -> None:
+    """to=9999-12-31 has no Beijing midnight after it: the search is open-ended then."""
+    leaf = decode(0, entry(datetime(2026, 3, 1, tzinfo=UTC)).to_bytes())
+    assert LogFilter(last_day=date.max).matches(leaf)
+    assert LogFilter(first_day=date.min, last_day=date.max).matches(leaf)
+    assert not LogFilter(first_day=date.max, last_day=date.max).matches(leaf)
+    assert not LogFilter(first_day=date.min, last_day=date.min).matches(leaf)

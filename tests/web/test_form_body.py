@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import html
 import json
 from collections.abc import AsyncIterator
 
@@ -17,6 +18,7 @@ from accounts.model import Role
 from tests.conftest import LiveServer
 from tests.web.accounts.test_pages import user_with
 from tests.web.test_auth import cookie_session
+from web import errortext
 from web.app import create_app
 from web.auth import SESSION_COOKIE
 from web.settings import Settings
@@ -282,3 +284,44 @@ async def test_a_stalled_json_body_is_refused_408_too(
         assert json.loads(body)["error"]["details"] == {"received_bytes": 6}
         assert json.loads(body)["error"]["request_id"] == headers["x-request-id"]
         await client.close()
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_a_browsers_form_past_the_limit_gets_the_413_page_in_its_language(
+    client: httpx.AsyncClient, settings: Settings, lang: str
+) -> None:
+    """A browser's form over ``max_body_bytes`` (the login form, the venue form) is
+    answered with the error page, the catalogue's message in the page's language and
+    the request id (docs/error-texts.md) — never the API's English JSON."""
+    client.cookies.set("lang", lang)
+    for path in ("/login", "/venues"):
+        answer = await client.post(
+            path,
+            content=b"a=" + b"x" * settings.max_body_bytes,
+            headers={"Content-Type": "application/x-www-form-urlencoded", **BROWSER},
+        )
+        assert answer.status_code == 413, path
+        assert answer.headers["content-type"].startswith("text/html"), path
+        assert answer.headers["connection"] == "close"
+        page = html.unescape(answer.text)
+        assert f'<html lang="{lang}">' in page
+        assert errortext.text("body_too_large", lang) in page
+        assert answer.headers["x-request-id"] in page
+        assert "larger than" not in page  # the API's developer message
+
+
+async def test_a_scripts_form_past_the_limit_keeps_the_json_error_body(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """A page's fetch() (Accept: */*) gets the one error body, as the API does."""
+    answer = await client.post(
+        "/login",
+        content=b"a=" + b"x" * settings.max_body_bytes,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"},
+    )
+    assert answer.status_code == 413
+    assert answer.json()["error"]["code"] == "body_too_large"
+    assert answer.json()["error"]["request_id"] == answer.headers["x-request-id"]

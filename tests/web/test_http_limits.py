@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import logging
+import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -197,3 +199,21 @@ async def test_a_trickled_head_is_refused_408_when_its_time_is_up(
         assert answer.status == 408
         assert answer.headers["connection"] == "close"
         assert json.loads(answer.body)["error"]["code"] == "request_headers_timeout"
+
+
+async def test_a_refusal_before_the_app_carries_a_request_id_to_quote(
+    port: int, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A browser's 70,000-character path is refused by the protocol before any header is
+    parsed (so it cannot be an HTML page, docs/error-texts.md): the JSON body still
+    carries a request id, the same as X-Request-Id, and the log line has it."""
+    caplog.set_level(logging.INFO, logger="web.http_limits")
+    path = "/" + "a" * 70_000
+    head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n\r\n".encode()
+    for refused in (head, b"\x00\x01 nonsense\r\n\r\n"):
+        answer = await exchange(port, refused)
+        assert answer.status in (431, 400)
+        request_id = json.loads(answer.body)["error"]["request_id"]
+        assert re.fullmatch(r"[0-9a-f]{16}", request_id)
+        assert answer.headers["x-request-id"] == request_id
+        assert any(getattr(r, "request_id", None) == request_id for r in caplog.records)

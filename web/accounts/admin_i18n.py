@@ -40,7 +40,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ad.orgs.create.hint": (
         "“1+6”：市交易中心无上级，县区分中心的上级是市交易中心；投标人、代理机构、专家"
         "所在单位只能挂在同类单位下。列入黑名单的信用代码不能登记。",
-        "“1+6”: a city centre has no parent, a county sub-centre hangs under the "
+        "The 1+6 structure: a city centre has no parent, a county sub-centre hangs under the "
         "city centre; bidders, agencies and experts' employers only under their own kind. "
         "A blacklisted credit code cannot be registered.",
     ),

@@ -36,7 +36,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ev.list.hint": (
         "评标项目在评标开始时才向评标委员会公开（两随机、四不知）。点击“查看”进入网页评标室评审、"
         "揭示和签署；也可使用评标客户端（etender session）。",
-        "The project is shown to the committee only when the evaluation starts (两随机、四不知). "
+        "The project is shown to the committee only when the evaluation starts (experts are "
+        "drawn at random and do not know the project, or each other, beforehand). "
         "Open a session to score, reveal and sign in the browser's scoring room, or use the "
         "evaluation client (etender session).",
     ),

@@ -20,11 +20,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.model import Role
+from accounts.model import Actor, Role
 from tender.errors import TenderError, TenderNotFound
-from tender.lifecycle import load
 from tender.model import Tender
 from tender.opening import session as live_opening
+from tender.service import get_tender
 from web import i18n, pages
 from web.db.database import acquire
 from web.errormap import status_for
@@ -74,15 +74,19 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     )  # fmt: skip
 
 
-async def hall_of(conn: asyncpg.Connection, request: Request) -> tuple[Tender, str, UUID]:
+async def hall_of(
+    conn: asyncpg.Connection, request: Request, actor: Actor
+) -> tuple[Tender, str, UUID]:
     """The path's tender, lot and the hall's live session id; a malformed id is an
-    unknown tender (the hall page and the supervisor's observer view of the opening)."""
+    unknown tender (the hall page and the supervisor's observer view of the opening).
+    A draft the actor may not read is an unknown tender too, never an unknown lot: the
+    hall must not say that the id exists (docs/api-tenders.md, Permissions)."""
     try:
         tender_id = UUID(request.path_params["tender_id"])
     except ValueError:
         raise TenderNotFound("no such tender") from None
     lot = request.path_params["lot"]
-    tender = await load(conn, tender_id)
+    tender = await get_tender(conn, actor, tender_id)
     return tender, lot, await live_opening.hall_session(conn, tender_id, lot)
 
 
@@ -93,7 +97,7 @@ async def hall_page(request: Request) -> Response:
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         try:
-            tender, lot, session = await hall_of(conn, request)
+            tender, lot, session = await hall_of(conn, request, actor)
         except TenderError as refused:
             return _render(request, "error.html", status_for(refused), actor=actor,
                            code=refused.code)  # fmt: skip

@@ -166,6 +166,21 @@ async def test_a_bad_search_is_refused_with_a_message_in_the_pages_language(
     assert 'id="entries"' not in answer.text
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "listed"),
+    [("", "9999-12-31", True), ("0001-01-01", "9999-12-31", True),
+     ("9999-12-31", "9999-12-31", False), ("0001-01-01", "0001-01-01", False)],
+)  # fmt: skip
+async def test_the_calendars_first_and_last_days_search_rather_than_fail(
+    client: httpx.AsyncClient, world: kit.LogWorld, first: str, last: str, listed: bool
+) -> None:
+    """The widest days a date field takes are a search like any other: never a 500."""
+    await kit.sign_in(client, "audit_admin")
+    answer = await client.get("/audit/log", params={"from": first, "to": last})
+    assert answer.status_code == 200, answer.text
+    assert (world.published_a in {int(i) for i in kit.ROW.findall(answer.text)}) is listed
+
+
 async def test_an_entry_beyond_the_log_is_refused(
     client: httpx.AsyncClient, world: kit.LogWorld
 ) -> None:

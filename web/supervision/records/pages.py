@@ -68,7 +68,7 @@ async def opening_observe_page(request: Request) -> Response:
         if actor is None:
             return RedirectResponse("/login", status_code=303)
         try:
-            tender, lot, session = await opening_pages.hall_of(conn, request)
+            tender, lot, session = await opening_pages.hall_of(conn, request, actor)
         except TenderError as refused:
             message = errortext.text_for(refused, i18n.negotiate(request))
             return _render(request, "refused.html", status_for(refused), actor=actor,
