@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 import pytest
-from starlette.applications import Starlette
 
 from tests.conftest import LiveServer
 from tests.web.audit import kit
+from tests.web.audit.test_browser_log import world
 from tests.web.signing_js.kit import sign_in
 
-
-@pytest.fixture
-async def world(app: Starlette, pool: asyncpg.Pool) -> kit.LogWorld:
-    await kit.make_users(pool)
-    return await kit.build(app, pool)
+# The audit administrator's journey's log world (its users, entries and cosignatures).
+__all__ = ["world"]
 
 
 @pytest.mark.browser
