@@ -7,10 +7,7 @@ same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-
-from web import i18n
+from web.feature_texts import FeatureCatalogue
 from web.tender import i18n as i18n_tender
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
@@ -179,20 +176,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "You may not act on this alert: another department or the centre does.",
     ),
 }
-_INDEX = {lang: i for i, lang in enumerate(i18n.LANGUAGES)}
-
-
-def translate(lang: str, key: str, **params: str) -> str:
-    """The message in ``lang``; other keys come from the tender pages' catalogue."""
-    entry = _CATALOGUE.get(key)
-    if entry is None:
-        return i18n_tender.translate(lang, key, **params)
-    text = entry[_INDEX.get(lang, 0)]
-    return text.format(**params) if params else text
-
-
-def has(key: str) -> bool:
-    return key in _CATALOGUE or i18n_tender.has(key)
+_TEXTS = FeatureCatalogue(_CATALOGUE, fallback=i18n_tender)
+translate = _TEXTS.translate
+has = _TEXTS.has
 
 
 def rules() -> list[str]:
@@ -201,6 +187,4 @@ def rules() -> list[str]:
     return sorted(key.removeprefix("al.rule.") for key in _CATALOGUE if key.startswith("al.rule."))
 
 
-def catalogue() -> Mapping[str, tuple[str, str]]:
-    """This catalogue (for tests and translators)."""
-    return MappingProxyType(_CATALOGUE)
+catalogue = _TEXTS.catalogue

@@ -7,11 +7,9 @@ Keys start with ``cp.``; anything else comes from the tender pages' catalogue
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-
 from supervision.complaints.model import Matter, Status, Step
 from web import i18n
+from web.feature_texts import FeatureCatalogue
 from web.tender import i18n as i18n_tender
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
@@ -126,24 +124,12 @@ _CATALOGUE.update(
     }
 )
 _INDEX = {lang: i for i, lang in enumerate(i18n.LANGUAGES)}
+_TEXTS = FeatureCatalogue(_CATALOGUE, fallback=i18n_tender)
+translate = _TEXTS.translate
+has = _TEXTS.has
 
 
-def translate(lang: str, key: str, **params: str) -> str:
-    """The message in ``lang``; other keys come from the tender pages' catalogue."""
-    entry = _CATALOGUE.get(key)
-    if entry is None:
-        return i18n_tender.translate(lang, key, **params)
-    text = entry[_INDEX.get(lang, 0)]
-    return text.format(**params) if params else text
-
-
-def has(key: str) -> bool:
-    return key in _CATALOGUE or i18n_tender.has(key)
-
-
-def catalogue() -> Mapping[str, tuple[str, str]]:
-    """This catalogue (for tests and translators)."""
-    return MappingProxyType(_CATALOGUE)
+catalogue = _TEXTS.catalogue
 
 
 def script_texts(lang: str) -> dict[str, str]:

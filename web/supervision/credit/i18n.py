@@ -6,10 +6,8 @@ Error codes show as ``cr.error.<code>`` when a translation exists, else as the m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-
 from web import i18n
+from web.feature_texts import FeatureCatalogue
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
     "cr.public.title": ("信用信息公示", "Credit lists"),
@@ -129,23 +127,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "cr.error.title": ("操作未完成", "Not done"),
     "cr.error.back": ("返回", "Back"),
 }
-_INDEX = {lang: i for i, lang in enumerate(i18n.LANGUAGES)}
+_TEXTS = FeatureCatalogue(_CATALOGUE, fallback=i18n)
+translate = _TEXTS.translate
+has = _TEXTS.has
 
 
-def translate(lang: str, key: str, **params: str) -> str:
-    """The message in ``lang``; keys not of this catalogue come from web/i18n.py."""
-    entry = _CATALOGUE.get(key)
-    if entry is None:
-        return i18n.translate(lang, key, **params)
-    text = entry[_INDEX.get(lang, 0)]
-    return text.format(**params) if params else text
-
-
-def has(key: str) -> bool:
-    """Whether this catalogue or the site's holds ``key``."""
-    return key in _CATALOGUE or i18n.has(key)
-
-
-def catalogue() -> Mapping[str, tuple[str, str]]:
-    """This catalogue (for tests and translators)."""
-    return MappingProxyType(_CATALOGUE)
+catalogue = _TEXTS.catalogue

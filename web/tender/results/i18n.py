@@ -7,10 +7,7 @@ tender's words read the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-
-from web import i18n
+from web.feature_texts import FeatureCatalogue
 from web.tender import i18n as i18n_tender
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
@@ -85,22 +82,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "mr.notice.superseded": ("已被新的定标取代", "superseded by a later award"),
     "mr.notice.signature": ("平台签名（.p7s）", "Platform signature (.p7s)"),
 }
-_INDEX = {lang: i for i, lang in enumerate(i18n.LANGUAGES)}
+_TEXTS = FeatureCatalogue(_CATALOGUE, fallback=i18n_tender)
+translate = _TEXTS.translate
+has = _TEXTS.has
 
 
-def translate(lang: str, key: str, **params: str) -> str:
-    """The message in ``lang``; other keys come from the tender pages' catalogue."""
-    entry = _CATALOGUE.get(key)
-    if entry is None:
-        return i18n_tender.translate(lang, key, **params)
-    text = entry[_INDEX.get(lang, 0)]
-    return text.format(**params) if params else text
-
-
-def has(key: str) -> bool:
-    return key in _CATALOGUE or i18n_tender.has(key)
-
-
-def catalogue() -> Mapping[str, tuple[str, str]]:
-    """This catalogue (for tests and translators)."""
-    return MappingProxyType(_CATALOGUE)
+catalogue = _TEXTS.catalogue
