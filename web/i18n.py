@@ -208,8 +208,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "section.results": ("开标与结果", "Openings and results"),
     "section.results.body": (
-        "开标时解密本单位投标，确认开标记录，提出异议。",
-        "Decrypt your own bid at opening, confirm the opening record, object.",
+        "本单位每个标段的开标、中标候选人排名与中标（结果）通知书。",
+        "Each lot you bid on: its opening, your published rank, and your award or result notice.",
     ),
     "section.shares": ("释放密钥份额", "Release key shares"),
     "section.shares.body": (
