@@ -152,7 +152,8 @@ async def test_a_contract_with_another_supplier_is_refused(
     conn: asyncpg.Connection, closed: Closed
 ) -> None:
     w = await awarded(conn, closed)
-    other = w.world.bidder_orgs[1].id
+    # Any bidder but the winner (which bidder ranks first is the evaluation's outcome).
+    other = next(o.id for o in w.world.bidder_orgs if o.id != w.winner_id)
     with pytest.raises(ContractTermsDiffer) as refused:
         await service.record_contract(
             conn, w.world.agency, w.tender.id, terms(w, supplier_id=other), setup=w.world.setup()

@@ -42,7 +42,8 @@ async def test_signing_in_shows_the_roles_workspace_and_english_works(
         body = await page.inner_text("main")
         assert "Bidder" in body
         assert "My bids" in body
-        assert "Coming soon" in body
+        assert "Openings and results" in body  # the bidder's results card, now a page
+        assert "Available" in body
         await page.click("button:has-text('Sign out')")
         await page.wait_for_url(f"{live_server.url}/")
         await page.goto(f"{live_server.url}/home")
