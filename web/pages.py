@@ -9,7 +9,7 @@ its own texts and passes its ``translate``; the rest is here, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -17,13 +17,16 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import jinja2
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from accounts.errors import Unauthenticated
 from accounts.model import Actor
+from signing.errors import EtenderError
 from web import errortext, i18n
 from web.auth import csrf_token_for, current_actor, session_token
+from web.db.database import acquire
 from web.http import SECURITY_HEADERS, request_id_of
+from web.services import services
 
 # (language, key, parameters) → the text in that language.
 Translate = Callable[..., str]
@@ -203,3 +206,37 @@ async def signed_in(request: Request, conn: asyncpg.Connection) -> Actor | None:
         return await current_actor(request, conn)
     except Unauthenticated:
         return None
+
+
+# A signed-in page's handler, and how a feature shows a refusal (its error template).
+SignedInPage = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
+Refusal = Callable[[Request, Actor | None, EtenderError], Response]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def signed_in_page(refused: Refusal) -> Callable[[SignedInPage], Endpoint]:
+    """A decorator for a feature's pages: sign-in required (no session, or one that
+    ended, goes to the login page); a refusal — a form without the session's CSRF
+    token, a rule the operation breaks — renders through ``refused`` with its status,
+    in the page's language, nothing changed. One connection for the whole request."""
+
+    def wrap(handler: SignedInPage) -> Endpoint:
+        async def endpoint(request: Request) -> Response:
+            async with acquire(services(request).pools.main) as conn:
+                try:
+                    actor = await current_actor(request, conn)
+                except Unauthenticated:
+                    actor = None
+                except EtenderError as refusal:
+                    return refused(request, None, refusal)
+                if actor is None:
+                    return RedirectResponse("/login", status_code=303)
+                try:
+                    return await handler(request, conn, actor)
+                except EtenderError as refusal:
+                    return refused(request, actor, refusal)
+
+        endpoint.__name__ = handler.__name__
+        return endpoint
+
+    return wrap

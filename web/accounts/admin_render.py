@@ -7,7 +7,7 @@ redirects (303) to the page with a notice from a fixed list.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from uuid import UUID
 
 import asyncpg
@@ -20,13 +20,7 @@ from accounts.users import service as users
 from signing.errors import EtenderError
 from web import pages
 from web.accounts import admin_i18n
-from web.auth import current_actor
-from web.db.database import acquire
 from web.errormap import status_for
-from web.services import services
-from web.supervision.agencies.render import redirect
-
-Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 
 render = pages.feature_renderer("admin", admin_i18n, {})
 
@@ -53,24 +47,7 @@ def refused(request: Request, actor: Actor | None, error: EtenderError) -> Respo
     )  # fmt: skip
 
 
-def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
-    """Sign-in required (else the login page); a refusal renders its error page."""
-
-    async def endpoint(request: Request) -> Response:
-        async with acquire(services(request).pools.main) as conn:
-            try:
-                actor = await current_actor(request, conn)
-            except EtenderError as bad:  # a form without the session's CSRF token
-                return refused(request, None, bad)
-            if actor is None:
-                return redirect("/login")
-            try:
-                return await handler(request, conn, actor)
-            except EtenderError as bad:
-                return refused(request, actor, bad)
-
-    endpoint.__name__ = handler.__name__
-    return endpoint
+page = pages.signed_in_page(refused)
 
 
 async def organisations_by_id(conn: asyncpg.Connection, actor: Actor) -> dict[UUID, Organisation]:

@@ -4,26 +4,19 @@ not be delivered. Chinese first, English through the switch; no script; phone-si
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import asyncpg
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.errors import Unauthenticated
 from accounts.model import Actor, Role
 from accounts.notifications import service
 from accounts.notifications.service import ADDRESS_FORMS
 from signing.errors import EtenderError
 from web import pages
-from web.auth import current_actor
-from web.db.database import acquire
 from web.errormap import status_for
 from web.notifications import i18n as i18n_notifications
-from web.services import services
 
-Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 _render = pages.feature_renderer("notifications", i18n_notifications, {})
 CONTACTS = "/me/notifications"
 
@@ -34,26 +27,7 @@ def _refused(request: Request, actor: Actor | None, error: EtenderError) -> Resp
     )  # fmt: skip
 
 
-def _page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
-    """Sign-in required; a refused operation renders its message in the page's language."""
-
-    async def endpoint(request: Request) -> Response:
-        async with acquire(services(request).pools.main) as conn:
-            try:
-                actor = await current_actor(request, conn)
-            except Unauthenticated:
-                actor = None
-            except EtenderError as refused:  # a form without the session's CSRF token
-                return _refused(request, None, refused)
-            if actor is None:
-                return RedirectResponse("/login", status_code=303)
-            try:
-                return await handler(request, conn, actor)
-            except EtenderError as refused:
-                return _refused(request, actor, refused)
-
-    endpoint.__name__ = handler.__name__
-    return endpoint
+_page = pages.signed_in_page(_refused)
 
 
 async def _contacts(

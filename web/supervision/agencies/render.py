@@ -5,7 +5,6 @@ message. No inline script or style (the CSP)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from uuid import UUID
 
@@ -19,14 +18,10 @@ from accounts.model import Actor
 from signing.errors import EtenderError
 from web import pages
 from web.auth import current_actor
-from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import RequestInvalid
 from web.http import refuse_nul_fields
-from web.services import services
 from web.supervision.agencies import i18n as i18n_sv
-
-Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
 
 # The supervision pages of agencies and statistics (issue 14): their texts, Beijing time.
 render = pages.feature_renderer("supervision", i18n_sv, {})
@@ -53,24 +48,7 @@ async def public_actor(request: Request, conn: asyncpg.Connection) -> Actor | No
         return None
 
 
-def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
-    """Sign-in required; a refused operation renders its error, nothing changed."""
-
-    async def endpoint(request: Request) -> Response:
-        async with acquire(services(request).pools.main) as conn:
-            try:
-                actor = await current_actor(request, conn)
-            except EtenderError as bad:  # a form without the session's CSRF token
-                return refused(request, None, bad)
-            if actor is None:
-                return redirect("/login")
-            try:
-                return await handler(request, conn, actor)
-            except EtenderError as bad:
-                return refused(request, actor, bad)
-
-    endpoint.__name__ = handler.__name__
-    return endpoint
+page = pages.signed_in_page(refused)
 
 
 async def form_of(request: Request) -> FormData:

@@ -5,7 +5,6 @@ and appeals an entry from it. Chinese first, English through the switch; no scri
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -15,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.errors import Unauthenticated
 from accounts.model import Actor
 from signing.errors import EtenderError
 from supervision.credit import records
@@ -33,8 +31,6 @@ from web.services import services
 from web.supervision.credit import i18n as i18n_credit
 from web.tender.forms import local_input, parse_local, text
 
-Page = Callable[[Request, asyncpg.Connection, Actor], Awaitable[Response]]
-
 # The credit pages (issue 14): their texts, Beijing time and yuan.
 _render = pages.feature_renderer("supervision/credit", i18n_credit, {"yuan": yuan})
 
@@ -46,26 +42,7 @@ def _refused(request: Request, actor: Actor | None, error: EtenderError) -> Resp
     )  # fmt: skip
 
 
-def _page(handler: Page) -> Callable[[Request], Awaitable[Response]]:
-    """Sign-in required; a refused operation renders its error (code and message)."""
-
-    async def endpoint(request: Request) -> Response:
-        async with acquire(services(request).pools.main) as conn:
-            try:
-                actor = await current_actor(request, conn)
-            except Unauthenticated:
-                actor = None
-            except EtenderError as refused:  # a form without the session's CSRF token
-                return _refused(request, None, refused)
-            if actor is None:
-                return RedirectResponse("/login", status_code=303)
-            try:
-                return await handler(request, conn, actor)
-            except EtenderError as refused:
-                return _refused(request, actor, refused)
-
-    endpoint.__name__ = handler.__name__
-    return endpoint
+_page = pages.signed_in_page(_refused)
 
 
 def _uuid(request: Request, name: str) -> UUID:
