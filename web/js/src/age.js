@@ -316,8 +316,10 @@ export async function selfKey(headerSource, identity) {
 
 // --- the payload: ChaCha20-Poly1305 STREAM, 64 KiB chunks ---
 
-/** Sans-I/O STREAM encryptor: `update` returns the chunks known not to be the last
- * (the last 1…64 KiB fed are held back), `finish` the final chunk. */
+/** Sans-I/O STREAM encryptor. `update(data, output)` seals every chunk now known not to
+ * be the last (the last 1…64 KiB fed are held back), `finish(output)` the final chunk;
+ * each chunk is encrypted straight into `output.reserve(n)` (then `output.commit(n)`), so
+ * nothing is allocated per chunk. */
 export class PayloadEncryptor {
   static async create(fileKey) {
     const nonce = randomBytes(NONCE_SIZE);
@@ -333,8 +335,8 @@ export class PayloadEncryptor {
     this.chunkNonce = new Uint8Array(12);
   }
 
-  seal(plain, last) {
-    // nonce = counter as 11 bytes big endian || last flag; 2^53 chunks is far beyond 8 GiB.
+  seal(plain, last, output) {
+    // nonce = counter as 11 bytes big endian || last flag (§2).
     const n = this.chunkNonce;
     let c = this.counter++;
     for (let i = 10; i >= 0; i--) {
@@ -342,16 +344,16 @@ export class PayloadEncryptor {
       c = Math.floor(c / 256);
     }
     n[11] = last ? 1 : 0;
-    return chacha20poly1305(this.key, n).encrypt(plain);
+    const into = output.reserve(plain.length + 16);
+    chacha20poly1305(this.key, n).encrypt(plain, into);
+    output.commit(into.length);
   }
 
-  /** Feed plaintext; returns ciphertext chunks now final in their place. */
-  update(data) {
-    const out = [];
+  update(data, output) {
     let view = toBytes(data);
     while (view.length) {
       if (this.filled === CHUNK_SIZE) {
-        out.push(this.seal(this.buffer, false));
+        this.seal(this.buffer, false, output);
         this.filled = 0;
       }
       const take = Math.min(CHUNK_SIZE - this.filled, view.length);
@@ -359,13 +361,11 @@ export class PayloadEncryptor {
       this.filled += take;
       view = view.subarray(take);
     }
-    return out;
   }
 
-  finish() {
-    const last = this.seal(this.buffer.subarray(0, this.filled), true);
+  finish(output) {
+    this.seal(this.buffer.subarray(0, this.filled), true, output);
     this.key.fill(0);
     this.buffer.fill(0);
-    return last;
   }
 }

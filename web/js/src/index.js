@@ -3,6 +3,7 @@
 import * as accountImpl from "./account.js";
 import * as ageImpl from "./age.js";
 import * as committeeImpl from "./committee.js";
+import * as hasher from "./hasher.js";
 import * as sealImpl from "./seal.js";
 import * as sealedImpl from "./sealed.js";
 import * as sealWorker from "./sealworker.js";
@@ -68,4 +69,7 @@ export const bid = {
 // "etender-seal"})): serve seal jobs. Anywhere else this does nothing.
 if (typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope && globalThis.name === sealWorker.WORKER_NAME) {
   sealWorker.installWorker();
+}
+if (typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope && globalThis.name === hasher.HASHER_NAME) {
+  hasher.installHasher();
 }

@@ -4,15 +4,16 @@
 // whole age file as it goes, so a 500 MB bid never sits in memory. The manifest is signed
 // by the page (its key lives in the page's IndexedDB) and sent back by message.
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2";
-import { PayloadEncryptor, buildHeader, concat, wrapX25519 } from "./age.js";
+import { CHUNK_SIZE, PayloadEncryptor, buildHeader, concat, wrapX25519 } from "./age.js";
 import { END_OF_ARCHIVE, FILES_PREFIX, MANIFEST_NAME, SIGNATURE_NAME, entryHeader, paddingSize } from "./bidtar.js";
 import { SignError, hex, randomBytes } from "./bytes.js";
 import { manifestBytes, manifestJson } from "./manifest.js";
+import { fileHasher } from "./hasher.js";
 import { deriveShareStanzas } from "./shares.js";
 import { PARTIAL, sealedDirectory, sidecarName } from "./sealed.js";
 
 export const WORKER_NAME = "etender-seal";
-const READ_SIZE = 1024 * 1024;
+const READ_SIZE = 2 * 1024 * 1024;
 const PROGRESS_STEP = 4 * 1024 * 1024;
 
 let pendingSignature = null;
@@ -24,15 +25,38 @@ function signature(manifest) {
   });
 }
 
-/** The OPFS file being written, the age file's SHA-256 computed on the bytes written. */
+/** The OPFS file being written, through a staging buffer of 16 chunks (one write and one
+ * hash update per MiB); the age file's SHA-256 is computed on the bytes written. */
 class Output {
   constructor(handle) {
     this.handle = handle;
     this.offset = 0;
     this.hash = nobleSha256.create();
+    this.staging = new Uint8Array(16 * (CHUNK_SIZE + 16));
+    this.used = 0;
   }
 
+  reserve(size) {
+    if (this.used + size > this.staging.length) this.flush();
+    return this.staging.subarray(this.used, this.used + size);
+  }
+
+  commit(size) {
+    this.used += size;
+  }
+
+  /** Bytes written as they are (the header and the payload nonce). */
   write(bytes) {
+    this.flush();
+    this.put(bytes);
+  }
+
+  flush() {
+    if (this.used) this.put(this.staging.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  put(bytes) {
     let done = 0;
     while (done < bytes.length) {
       const wrote = this.handle.write(bytes.subarray(done), { at: this.offset + done });
@@ -53,7 +77,7 @@ async function readSlice(file, start, end, name) {
   }
 }
 
-async function run(job, output) {
+async function run(job, output, hasher) {
   const { committee, info, files, names } = job;
   const fileKey = randomBytes(16);
   let encryptor;
@@ -69,9 +93,7 @@ async function run(job, output) {
     fileKey.fill(0);
   }
   output.write(encryptor.nonce);
-  const push = (bytes) => {
-    for (const chunk of encryptor.update(bytes)) output.write(chunk);
-  };
+  const push = (bytes) => encryptor.update(bytes, output);
   const total = files.reduce((n, f) => n + f.size, 0);
   let done = 0;
   let reported = 0;
@@ -80,27 +102,28 @@ async function run(job, output) {
     const file = files[i];
     const size = file.size;
     push(entryHeader(FILES_PREFIX + names[i], size));
-    const digest = nobleSha256.create();
     for (let at = 0; at < size; at += READ_SIZE) {
       const block = await readSlice(file, at, Math.min(size, at + READ_SIZE), names[i]);
-      if (block.length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
-      digest.update(block);
+      const length = block.length;
+      if (length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
       push(block);
-      done += block.length;
+      await hasher.update(block); // gives the block away: not used after this
+      done += length;
       if (done - reported >= PROGRESS_STEP) {
         reported = done;
         self.postMessage({ type: "progress", done, total });
       }
     }
     push(new Uint8Array(paddingSize(size)));
-    listed.push({ name: names[i], size, sha256: hex(digest.digest()) });
+    listed.push({ name: names[i], size, sha256: await hasher.digest() });
   }
   const manifest = manifestBytes(info, committee.fingerprintHex, listed);
   push(concat(entryHeader(MANIFEST_NAME, manifest.length), manifest, new Uint8Array(paddingSize(manifest.length))));
   const der = await signature(manifest);
   push(concat(entryHeader(SIGNATURE_NAME, der.length), der, new Uint8Array(paddingSize(der.length))));
   push(END_OF_ARCHIVE);
-  output.write(encryptor.finish());
+  encryptor.finish(output);
+  output.flush();
   self.postMessage({ type: "progress", done, total });
   return { manifest: manifestJson(info, committee.fingerprintHex, listed) };
 }
@@ -118,7 +141,13 @@ async function seal(job) {
   try {
     access.truncate(0);
     const output = new Output(access);
-    const { manifest } = await run(job, output);
+    const hasher = fileHasher();
+    let manifest;
+    try {
+      ({ manifest } = await run(job, output, hasher));
+    } finally {
+      hasher.close();
+    }
     access.flush();
     access.close();
     access = null;

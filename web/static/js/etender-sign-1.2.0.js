@@ -25629,7 +25629,7 @@ var PayloadEncryptor = class _PayloadEncryptor {
     this.counter = 0;
     this.chunkNonce = new Uint8Array(12);
   }
-  seal(plain, last) {
+  seal(plain, last, output) {
     const n = this.chunkNonce;
     let c = this.counter++;
     for (let i = 10; i >= 0; i--) {
@@ -25637,15 +25637,15 @@ var PayloadEncryptor = class _PayloadEncryptor {
       c = Math.floor(c / 256);
     }
     n[11] = last ? 1 : 0;
-    return chacha20poly1305(this.key, n).encrypt(plain);
+    const into = output.reserve(plain.length + 16);
+    chacha20poly1305(this.key, n).encrypt(plain, into);
+    output.commit(into.length);
   }
-  /** Feed plaintext; returns ciphertext chunks now final in their place. */
-  update(data) {
-    const out = [];
+  update(data, output) {
     let view = toBytes2(data);
     while (view.length) {
       if (this.filled === CHUNK_SIZE) {
-        out.push(this.seal(this.buffer, false));
+        this.seal(this.buffer, false, output);
         this.filled = 0;
       }
       const take = Math.min(CHUNK_SIZE - this.filled, view.length);
@@ -25653,13 +25653,11 @@ var PayloadEncryptor = class _PayloadEncryptor {
       this.filled += take;
       view = view.subarray(take);
     }
-    return out;
   }
-  finish() {
-    const last = this.seal(this.buffer.subarray(0, this.filled), true);
+  finish(output) {
+    this.seal(this.buffer.subarray(0, this.filled), true, output);
     this.key.fill(0);
     this.buffer.fill(0);
-    return last;
   }
 };
 
@@ -25845,6 +25843,85 @@ async function checkStatements(committee, { roots, at } = {}) {
     }
   }
   return committee;
+}
+
+// src/hasher.js
+var HASHER_NAME = "etender-seal-hash";
+var MAX_PENDING = 16 * 1024 * 1024;
+var InlineHasher = class {
+  constructor() {
+    this.hash = sha256.create();
+  }
+  async update(block) {
+    this.hash.update(block);
+  }
+  async digest() {
+    const out = hex(this.hash.digest());
+    this.hash = sha256.create();
+    return out;
+  }
+  close() {
+  }
+};
+var WorkerHasher = class {
+  constructor(worker) {
+    this.worker = worker;
+    this.pending = 0;
+    this.waiters = [];
+    this.failure = null;
+    worker.onmessage = (event) => {
+      const m = event.data;
+      if (m.type === "hashed") this.pending -= m.size;
+      if (m.type === "digest") this.waiters.shift().resolve(m.hex);
+      this.wake();
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.failure = new SignError("worker_failed", `the hashing worker failed: ${event.message || "error"}`);
+      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+      this.wake();
+    };
+    this.wakers = [];
+  }
+  wake() {
+    for (const w of this.wakers.splice(0)) w();
+  }
+  async update(block) {
+    while (this.pending > MAX_PENDING && !this.failure) await new Promise((r) => this.wakers.push(r));
+    if (this.failure) throw this.failure;
+    this.pending += block.length;
+    this.worker.postMessage({ type: "block", block }, [block.buffer]);
+  }
+  digest() {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.worker.postMessage({ type: "digest" });
+    });
+  }
+  close() {
+    this.worker.terminate();
+  }
+};
+function fileHasher() {
+  try {
+    if (typeof Worker === "function") return new WorkerHasher(new Worker(import.meta.url, { type: "module", name: HASHER_NAME }));
+  } catch {
+  }
+  return new InlineHasher();
+}
+function installHasher() {
+  let hash = sha256.create();
+  self.onmessage = (event) => {
+    const m = event.data;
+    if (m.type === "block") {
+      hash.update(m.block);
+      self.postMessage({ type: "hashed", size: m.block.length });
+    } else if (m.type === "digest") {
+      self.postMessage({ type: "digest", hex: hex(hash.digest()) });
+      hash = sha256.create();
+    }
+  };
 }
 
 // src/bidtar.js
@@ -26158,7 +26235,7 @@ async function remove2(name) {
 
 // src/sealworker.js
 var WORKER_NAME = "etender-seal";
-var READ_SIZE = 1024 * 1024;
+var READ_SIZE = 2 * 1024 * 1024;
 var PROGRESS_STEP = 4 * 1024 * 1024;
 var pendingSignature = null;
 function signature(manifest) {
@@ -26172,8 +26249,26 @@ var Output = class {
     this.handle = handle;
     this.offset = 0;
     this.hash = sha256.create();
+    this.staging = new Uint8Array(16 * (CHUNK_SIZE + 16));
+    this.used = 0;
   }
+  reserve(size) {
+    if (this.used + size > this.staging.length) this.flush();
+    return this.staging.subarray(this.used, this.used + size);
+  }
+  commit(size) {
+    this.used += size;
+  }
+  /** Bytes written as they are (the header and the payload nonce). */
   write(bytes) {
+    this.flush();
+    this.put(bytes);
+  }
+  flush() {
+    if (this.used) this.put(this.staging.subarray(0, this.used));
+    this.used = 0;
+  }
+  put(bytes) {
     let done2 = 0;
     while (done2 < bytes.length) {
       const wrote = this.handle.write(bytes.subarray(done2), { at: this.offset + done2 });
@@ -26191,7 +26286,7 @@ async function readSlice(file2, start, end, name) {
     throw new SignError("bid_input_invalid", `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`);
   }
 }
-async function run2(job, output) {
+async function run2(job, output, hasher) {
   const { committee, info: info2, files, names } = job;
   const fileKey = randomBytes(16);
   let encryptor;
@@ -26206,9 +26301,7 @@ async function run2(job, output) {
     fileKey.fill(0);
   }
   output.write(encryptor.nonce);
-  const push = (bytes) => {
-    for (const chunk of encryptor.update(bytes)) output.write(chunk);
-  };
+  const push = (bytes) => encryptor.update(bytes, output);
   const total = files.reduce((n, f) => n + f.size, 0);
   let done2 = 0;
   let reported = 0;
@@ -26217,27 +26310,28 @@ async function run2(job, output) {
     const file2 = files[i];
     const size = file2.size;
     push(entryHeader(FILES_PREFIX + names[i], size));
-    const digest = sha256.create();
     for (let at = 0; at < size; at += READ_SIZE) {
       const block = await readSlice(file2, at, Math.min(size, at + READ_SIZE), names[i]);
-      if (block.length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
-      digest.update(block);
+      const length = block.length;
+      if (length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
       push(block);
-      done2 += block.length;
+      await hasher.update(block);
+      done2 += length;
       if (done2 - reported >= PROGRESS_STEP) {
         reported = done2;
         self.postMessage({ type: "progress", done: done2, total });
       }
     }
     push(new Uint8Array(paddingSize(size)));
-    listed.push({ name: names[i], size, sha256: hex(digest.digest()) });
+    listed.push({ name: names[i], size, sha256: await hasher.digest() });
   }
   const manifest = manifestBytes(info2, committee.fingerprintHex, listed);
   push(concat2(entryHeader(MANIFEST_NAME, manifest.length), manifest, new Uint8Array(paddingSize(manifest.length))));
   const der = await signature(manifest);
   push(concat2(entryHeader(SIGNATURE_NAME, der.length), der, new Uint8Array(paddingSize(der.length))));
   push(END_OF_ARCHIVE);
-  output.write(encryptor.finish());
+  encryptor.finish(output);
+  output.flush();
   self.postMessage({ type: "progress", done: done2, total });
   return { manifest: manifestJson(info2, committee.fingerprintHex, listed) };
 }
@@ -26253,7 +26347,13 @@ async function seal(job) {
   try {
     access.truncate(0);
     const output = new Output(access);
-    const { manifest } = await run2(job, output);
+    const hasher = fileHasher();
+    let manifest;
+    try {
+      ({ manifest } = await run2(job, output, hasher));
+    } finally {
+      hasher.close();
+    }
     access.flush();
     access.close();
     access = null;
@@ -26621,6 +26721,9 @@ var bid = {
 };
 if (typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope && globalThis.name === WORKER_NAME) {
   installWorker();
+}
+if (typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope && globalThis.name === HASHER_NAME) {
+  installHasher();
 }
 export {
   SignError,
