@@ -151,6 +151,11 @@ async def test_bad_inputs_are_refused_with_the_formats_codes_and_leave_no_file(
 
 
 SELF_KEY = """
+  // What a tab closed while sealing leaves: the next seal removes it.
+  const top = await (await navigator.storage.getDirectory())
+    .getDirectoryHandle("etender-sealed", {create: true});
+  const mine = await top.getDirectoryHandle(arg.user, {create: true});
+  await mine.getFileHandle("stale_main.age.partial", {create: true});
   const made = await sign.bid.identity.generate();
   const other = await sign.bid.identity.generate();
   const part = new File([new Uint8Array(1000)], "a.pdf");
@@ -178,6 +183,8 @@ SELF_KEY = """
     unsafeName: await code(sign.bid.sealed.file("../x.age")),
     list: await sign.bid.sealed.list(),
   };
+  result.left = [];
+  for await (const name of mine.keys()) result.left.push(name);
   return result;
 """
 
@@ -195,7 +202,9 @@ async def test_self_key_refuses_another_identity_and_a_tampered_header(
         user = await signed_in_member(pool, page, live_server.url, "bidder3")
         await browser_bidder_key(page, ca, user)
         out = await run_js(
-            page, SELF_KEY, {"committee": kit.file.decode(), "root": pem(ca.root_cert), "at": AT_JS}
+            page,
+            SELF_KEY,
+            {"committee": kit.file.decode(), "root": pem(ca.root_cert), "at": AT_JS, "user": user},
         )
     finally:
         await context.close()
@@ -212,3 +221,4 @@ async def test_self_key_refuses_another_identity_and_a_tampered_header(
     assert out["gone"] == "sealed_part_not_found"
     assert out["unsafeName"] == "sealed_part_not_found"
     assert out["list"] == []
+    assert out["left"] == []  # the stale .partial went at the next seal

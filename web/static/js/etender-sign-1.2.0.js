@@ -25847,10 +25847,25 @@ async function checkStatements(committee, { roots, at } = {}) {
 
 // src/hasher.js
 var HASHER_NAME = "etender-seal-hash";
-var MAX_PENDING = 16 * 1024 * 1024;
+var MAX_PENDING = 8 * 1024 * 1024;
 var InlineHasher = class {
   constructor() {
     this.hash = sha256.create();
+    this.spare = null;
+  }
+  give(buffer2, length) {
+    this.hash.update(buffer2.subarray(0, length));
+    this.spare = buffer2;
+  }
+  take(size) {
+    const buffer2 = this.spare && this.spare.length === size ? this.spare : new Uint8Array(size);
+    this.spare = null;
+    return buffer2;
+  }
+  send(block) {
+    this.hash.update(block);
+  }
+  async drain() {
   }
   async update(block) {
     this.hash.update(block);
@@ -25869,9 +25884,11 @@ var WorkerHasher = class {
     this.pending = 0;
     this.waiters = [];
     this.failure = null;
+    this.pool = [];
     worker.onmessage = (event) => {
       const m = event.data;
       if (m.type === "hashed") this.pending -= m.size;
+      if (m.type === "hashed" && m.block) this.pool.push(m.block);
       if (m.type === "digest") this.waiters.shift().resolve(m.hex);
       this.wake();
     };
@@ -25886,11 +25903,31 @@ var WorkerHasher = class {
   wake() {
     for (const w of this.wakers.splice(0)) w();
   }
-  async update(block) {
+  /** Waits until at most MAX_PENDING bytes are handed over and not yet hashed. */
+  async drain() {
     while (this.pending > MAX_PENDING && !this.failure) await new Promise((r) => this.wakers.push(r));
+    if (this.failure) throw this.failure;
+  }
+  /** Hands `block` over, transferred (not copied): the caller must not use it again. */
+  send(block) {
     if (this.failure) throw this.failure;
     this.pending += block.length;
     this.worker.postMessage({ type: "block", block }, [block.buffer]);
+  }
+  async update(block) {
+    await this.drain();
+    this.send(block);
+  }
+  /** Hands over the first `length` bytes of `buffer`, which comes back to the pool once
+   * hashed (`take`): buffers that cycle make no garbage, so memory stays flat. */
+  give(buffer2, length) {
+    if (this.failure) throw this.failure;
+    this.pending += length;
+    this.worker.postMessage({ type: "block", block: buffer2, length, back: true }, [buffer2.buffer]);
+  }
+  take(size) {
+    const found = this.pool.findIndex((b) => b.length === size);
+    return found >= 0 ? this.pool.splice(found, 1)[0] : new Uint8Array(size);
   }
   digest() {
     if (this.failure) return Promise.reject(this.failure);
@@ -25915,8 +25952,10 @@ function installHasher() {
   self.onmessage = (event) => {
     const m = event.data;
     if (m.type === "block") {
-      hash.update(m.block);
-      self.postMessage({ type: "hashed", size: m.block.length });
+      const size = m.length === void 0 ? m.block.length : m.length;
+      hash.update(m.block.subarray(0, size));
+      if (m.back) self.postMessage({ type: "hashed", size, block: m.block }, [m.block.buffer]);
+      else self.postMessage({ type: "hashed", size });
     } else if (m.type === "digest") {
       self.postMessage({ type: "digest", hex: hex(hash.digest()) });
       hash = sha256.create();
@@ -26237,6 +26276,7 @@ async function remove2(name) {
 var WORKER_NAME = "etender-seal";
 var READ_SIZE = 2 * 1024 * 1024;
 var PROGRESS_STEP = 4 * 1024 * 1024;
+var STAGE = 16 * (CHUNK_SIZE + 16);
 var pendingSignature = null;
 function signature(manifest) {
   return new Promise((resolve, reject) => {
@@ -26245,11 +26285,11 @@ function signature(manifest) {
   });
 }
 var Output = class {
-  constructor(handle) {
+  constructor(handle, hasher) {
     this.handle = handle;
     this.offset = 0;
-    this.hash = sha256.create();
-    this.staging = new Uint8Array(16 * (CHUNK_SIZE + 16));
+    this.hasher = hasher;
+    this.staging = new Uint8Array(STAGE);
     this.used = 0;
   }
   reserve(size) {
@@ -26259,13 +26299,18 @@ var Output = class {
   commit(size) {
     this.used += size;
   }
-  /** Bytes written as they are (the header and the payload nonce). */
+  /** Bytes written as they are (the header and the payload nonce: small). */
   write(bytes) {
     this.flush();
     this.put(bytes);
+    this.hasher.send(bytes.slice());
   }
+  /** Writes the staging buffer, gives it to the hasher and takes a hashed one back. */
   flush() {
-    if (this.used) this.put(this.staging.subarray(0, this.used));
+    if (!this.used) return;
+    this.put(this.staging.subarray(0, this.used));
+    this.hasher.give(this.staging, this.used);
+    this.staging = this.hasher.take(STAGE);
     this.used = 0;
   }
   put(bytes) {
@@ -26275,7 +26320,6 @@ var Output = class {
       if (!wrote) throw new SignError("opfs_write_failed", "the browser's storage took no more bytes (quota?)");
       done2 += wrote;
     }
-    this.hash.update(bytes);
     this.offset += bytes.length;
   }
 };
@@ -26316,6 +26360,7 @@ async function run2(job, output, hasher) {
       if (length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
       push(block);
       await hasher.update(block);
+      await output.hasher.drain();
       done2 += length;
       if (done2 - reported >= PROGRESS_STEP) {
         reported = done2;
@@ -26346,13 +26391,16 @@ async function seal(job) {
   let access = await fileHandle.createSyncAccessHandle();
   try {
     access.truncate(0);
-    const output = new Output(access);
     const hasher = fileHasher();
+    const output = new Output(access, fileHasher());
     let manifest;
+    let sha2563;
     try {
       ({ manifest } = await run2(job, output, hasher));
+      sha2563 = await output.hasher.digest();
     } finally {
       hasher.close();
+      output.hasher.close();
     }
     access.flush();
     access.close();
@@ -26360,7 +26408,7 @@ async function seal(job) {
     const result = {
       name: job.name,
       size: output.offset,
-      sha256: hex(output.hash.digest()),
+      sha256: sha2563,
       part: job.info.part,
       tender: job.info.tender,
       lot: job.info.lot,
