@@ -152,7 +152,12 @@ function checkStatementBody(body, o, cert) {
   if (statement.type !== STATEMENT_TYPE || statement.version !== 1 || statement.recipient_algorithm !== "age-x25519") {
     throw new Error("the statement is not an etender.recipient-statement v1 for age-x25519");
   }
-  if (statement.cert_sha256 !== o.certSha256 || statement.subject_name !== commonName(cert)) throw new Error("the statement names another certificate");
+  if (typeof statement.issued_at !== "string" || !DEADLINE.test(statement.issued_at)) {
+    throw new Error("the statement's issued_at is not RFC 3339 UTC");
+  }
+  if (statement.cert_sha256 !== o.certSha256 || statement.subject_name !== commonName(cert)) {
+    throw new Error("the statement names another certificate");
+  }
   if (statement.recipient !== o.recipient) throw new Error("the statement vouches for another recipient");
 }
 
@@ -173,9 +178,11 @@ async function verifyOfficial(o, trusted, at) {
   if (signed.signerInfos.length !== 1) throw new Error("the statement's signature has not exactly one signer");
   let result;
   try {
-    result = await signed.verify({ signer: 0, data: buffer(o.statement.body), trustedCerts: trusted, checkChain: true, checkDate: at, extendedMode: true });
+    const data = buffer(o.statement.body);
+    result = await signed.verify({ signer: 0, data, trustedCerts: trusted, checkChain: true, checkDate: at, extendedMode: true });
   } catch (err) {
-    throw new Error(`the statement's signature does not verify with a trusted chain at ${at.toISOString()}: ${(err && (err.message || err.resultMessage)) || err}`);
+    const why = (err && (err.message || err.resultMessage)) || err;
+    throw new Error(`the statement's signature does not verify with a trusted chain at ${at.toISOString()}: ${why}`);
   }
   if (!result.signatureVerified) throw new Error("the statement's signature does not verify");
   // Only the official's own certificate may vouch for its recipient (signing/statements/recipient.py).

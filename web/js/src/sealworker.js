@@ -77,7 +77,8 @@ async function readSlice(file, start, end, name) {
     return new Uint8Array(await file.slice(start, end).arrayBuffer());
   } catch (err) {
     // Chromium refuses to read a file changed on disk since it was picked.
-    throw new SignError("bid_input_invalid", `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`);
+    const why = `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`;
+    throw new SignError("bid_input_invalid", why);
   }
 }
 
@@ -89,7 +90,12 @@ async function run(job, output, hasher) {
     // §8 step 3: the bidder's X25519 stanza first, then the share stanzas in x order.
     const stanzas = [
       await wrapX25519(job.recipient, fileKey),
-      ...(await deriveShareStanzas(fileKey, { fingerprint: committee.fingerprint, part: info.part, k: committee.k, recipients: committee.recipients })),
+      ...(await deriveShareStanzas(fileKey, {
+        fingerprint: committee.fingerprint,
+        part: info.part,
+        k: committee.k,
+        recipients: committee.recipients,
+      })),
     ];
     output.write(await buildHeader(stanzas, fileKey));
     encryptor = await PayloadEncryptor.create(fileKey);
@@ -109,7 +115,9 @@ async function run(job, output, hasher) {
     for (let at = 0; at < size; at += READ_SIZE) {
       const block = await readSlice(file, at, Math.min(size, at + READ_SIZE), names[i]);
       const length = block.length;
-      if (length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
+      if (length !== Math.min(READ_SIZE, size - at)) {
+        throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
+      }
       push(block);
       await hasher.update(block); // gives the block away: not used after this
       await output.hasher.drain();
@@ -169,7 +177,16 @@ async function seal(job) {
       manifest,
     };
     // What list() shows without opening the part: never the fields (prices) or file names.
-    const side = { name: job.name, size: result.size, sha256: result.sha256, part: result.part, tender: result.tender, lot: result.lot, committee_fingerprint: job.committee.fingerprintHex, sealed_at: new Date().toISOString() };
+    const side = {
+      name: job.name,
+      size: result.size,
+      sha256: result.sha256,
+      part: result.part,
+      tender: result.tender,
+      lot: result.lot,
+      committee_fingerprint: job.committee.fingerprintHex,
+      sealed_at: new Date().toISOString(),
+    };
     const sideHandle = await dir.getFileHandle(sidecarName(job.name), { create: true });
     const sideAccess = await sideHandle.createSyncAccessHandle();
     try {

@@ -25449,7 +25449,9 @@ function encodeRecipient(publicKey) {
 }
 function parseIdentity(text2) {
   const [hrp, data] = decode(typeof text2 === "string" ? text2.trim() : text2);
-  if (hrp !== "age-secret-key-" || data.length !== 32) throw new SignError("age_key_invalid", "not an age X25519 identity (AGE-SECRET-KEY-1…)");
+  if (hrp !== "age-secret-key-" || data.length !== 32) {
+    throw new SignError("age_key_invalid", "not an age X25519 identity (AGE-SECRET-KEY-1…)");
+  }
   return data;
 }
 async function generateIdentity() {
@@ -25567,7 +25569,9 @@ async function wrapX25519(recipient, fileKey) {
 }
 async function unwrapX25519(secret, recipient, stanza) {
   if (stanza.args[0] !== X25519_TYPE) return null;
-  if (stanza.args.length !== 2 || stanza.body.length !== 32) throw new SignError("age_header_malformed", "an X25519 stanza needs 2 arguments and a 32-byte body");
+  if (stanza.args.length !== 2 || stanza.body.length !== 32) {
+    throw new SignError("age_header_malformed", "an X25519 stanza needs 2 arguments and a 32-byte body");
+  }
   const share = b64decode(stanza.args[1]);
   if (share.length !== 32) throw new SignError("age_header_malformed", "an X25519 ephemeral share must be 32 bytes");
   const shared = await x25519(secret, share);
@@ -25790,7 +25794,12 @@ function checkStatementBody(body, o, cert) {
   if (statement.type !== STATEMENT_TYPE || statement.version !== 1 || statement.recipient_algorithm !== "age-x25519") {
     throw new Error("the statement is not an etender.recipient-statement v1 for age-x25519");
   }
-  if (statement.cert_sha256 !== o.certSha256 || statement.subject_name !== commonName(cert)) throw new Error("the statement names another certificate");
+  if (typeof statement.issued_at !== "string" || !DEADLINE.test(statement.issued_at)) {
+    throw new Error("the statement's issued_at is not RFC 3339 UTC");
+  }
+  if (statement.cert_sha256 !== o.certSha256 || statement.subject_name !== commonName(cert)) {
+    throw new Error("the statement names another certificate");
+  }
   if (statement.recipient !== o.recipient) throw new Error("the statement vouches for another recipient");
 }
 var equal = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -25809,9 +25818,11 @@ async function verifyOfficial(o, trusted, at) {
   if (signed.signerInfos.length !== 1) throw new Error("the statement's signature has not exactly one signer");
   let result;
   try {
-    result = await signed.verify({ signer: 0, data: buffer(o.statement.body), trustedCerts: trusted, checkChain: true, checkDate: at, extendedMode: true });
+    const data = buffer(o.statement.body);
+    result = await signed.verify({ signer: 0, data, trustedCerts: trusted, checkChain: true, checkDate: at, extendedMode: true });
   } catch (err) {
-    throw new Error(`the statement's signature does not verify with a trusted chain at ${at.toISOString()}: ${err && (err.message || err.resultMessage) || err}`);
+    const why = err && (err.message || err.resultMessage) || err;
+    throw new Error(`the statement's signature does not verify with a trusted chain at ${at.toISOString()}: ${why}`);
   }
   if (!result.signatureVerified) throw new Error("the statement's signature does not verify");
   const signer = new Uint8Array(result.signerCertificate.toSchema(true).toBER(false));
@@ -26106,7 +26117,8 @@ async function wrapShare(fileKey, fingerprint, part, k, n, share, recipient) {
   secret.fill(0);
   const key = await hkdf(shared, concat2(ephemeral, recipient), info(LABEL.wrap, fingerprint, part, x));
   const body = chacha20poly1305(key, ZERO_NONCE).encrypt(value);
-  const args = [SHARE_TYPE, String(x), String(k), String(n), b64encode(salt), b64encode(commitment(fingerprint, part, x, salt, value)), b64encode(ephemeral), b64encode(fingerprint)];
+  const commit = commitment(fingerprint, part, x, salt, value);
+  const args = [SHARE_TYPE, String(x), String(k), String(n), ...[salt, commit, ephemeral, fingerprint].map(b64encode)];
   return { args, body };
 }
 async function deriveShareStanzas(fileKey, { fingerprint, part, k, recipients }) {
@@ -26118,10 +26130,14 @@ async function deriveShareStanzas(fileKey, { fingerprint, part, k, recipients })
   return stanzas;
 }
 async function shareStanzaLines({ fileKey, fingerprint, k, recipients, part }) {
-  if (typeof fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(fingerprint)) throw new SignError("committee_invalid", "the fingerprint is 64 lowercase hex");
+  if (typeof fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(fingerprint)) {
+    throw new SignError("committee_invalid", "the fingerprint is 64 lowercase hex");
+  }
+  if (!Array.isArray(recipients)) throw new SignError("committee_invalid", "recipients is the list of the officials' age1…");
   if (toBytes2(fileKey).length !== 16) throw new SignError("age_file_key_invalid", "a file key is 16 bytes");
   checkParameters(k, recipients.length);
-  const stanzas = await deriveShareStanzas(toBytes2(fileKey), { fingerprint: fromHex(fingerprint), part, k, recipients: recipients.map(parseRecipient) });
+  const parsed = recipients.map(parseRecipient);
+  const stanzas = await deriveShareStanzas(toBytes2(fileKey), { fingerprint: fromHex(fingerprint), part, k, recipients: parsed });
   return stanzas.map((s) => new TextDecoder().decode(encodeStanza(s)));
 }
 
@@ -26327,7 +26343,8 @@ async function readSlice(file2, start, end, name) {
   try {
     return new Uint8Array(await file2.slice(start, end).arrayBuffer());
   } catch (err) {
-    throw new SignError("bid_input_invalid", `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`);
+    const why = `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`;
+    throw new SignError("bid_input_invalid", why);
   }
 }
 async function run2(job, output, hasher) {
@@ -26337,7 +26354,12 @@ async function run2(job, output, hasher) {
   try {
     const stanzas = [
       await wrapX25519(job.recipient, fileKey),
-      ...await deriveShareStanzas(fileKey, { fingerprint: committee.fingerprint, part: info2.part, k: committee.k, recipients: committee.recipients })
+      ...await deriveShareStanzas(fileKey, {
+        fingerprint: committee.fingerprint,
+        part: info2.part,
+        k: committee.k,
+        recipients: committee.recipients
+      })
     ];
     output.write(await buildHeader(stanzas, fileKey));
     encryptor = await PayloadEncryptor.create(fileKey);
@@ -26357,7 +26379,9 @@ async function run2(job, output, hasher) {
     for (let at = 0; at < size; at += READ_SIZE) {
       const block = await readSlice(file2, at, Math.min(size, at + READ_SIZE), names[i]);
       const length = block.length;
-      if (length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
+      if (length !== Math.min(READ_SIZE, size - at)) {
+        throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
+      }
       push(block);
       await hasher.update(block);
       await output.hasher.drain();
@@ -26414,7 +26438,16 @@ async function seal(job) {
       lot: job.info.lot,
       manifest
     };
-    const side = { name: job.name, size: result.size, sha256: result.sha256, part: result.part, tender: result.tender, lot: result.lot, committee_fingerprint: job.committee.fingerprintHex, sealed_at: (/* @__PURE__ */ new Date()).toISOString() };
+    const side = {
+      name: job.name,
+      size: result.size,
+      sha256: result.sha256,
+      part: result.part,
+      tender: result.tender,
+      lot: result.lot,
+      committee_fingerprint: job.committee.fingerprintHex,
+      sealed_at: (/* @__PURE__ */ new Date()).toISOString()
+    };
     const sideHandle = await dir.getFileHandle(sidecarName(job.name), { create: true });
     const sideAccess = await sideHandle.createSyncAccessHandle();
     try {
@@ -26485,7 +26518,10 @@ async function seal2(options = {}) {
   const code = creditCode(record);
   const bidder = options.bidder === void 0 || options.bidder === null ? code : options.bidder;
   if (code !== null && bidder !== code) {
-    throw new SignError("bid_input_invalid", `the signing key's certificate is organisation ${code}'s, not ${bidder}'s: the part would not open as the bidder's own`);
+    throw new SignError(
+      "bid_input_invalid",
+      `the signing key's certificate is organisation ${code}'s, not ${bidder}'s: the part would not open as the bidder's own`
+    );
   }
   const info2 = bidInfo({ tender: parsed.tender, lot: parsed.lot, part, bidder, consortium, fields });
   const bidderRecipient = parseRecipient(recipient);
@@ -26501,7 +26537,12 @@ async function seal2(options = {}) {
     names,
     files,
     recipient: bidderRecipient,
-    committee: { fingerprint: parsed.fingerprint, fingerprintHex: parsed.fingerprintHex, k: parsed.k, recipients: parsed.officials.map((o) => o.publicKey) }
+    committee: {
+      fingerprint: parsed.fingerprint,
+      fingerprintHex: parsed.fingerprintHex,
+      k: parsed.k,
+      recipients: parsed.officials.map((o) => o.publicKey)
+    }
   };
   return runWorker(job, record, onProgress);
 }
