@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -271,3 +272,53 @@ async def test_another_member_on_the_same_browser_sees_none_of_the_sealed_parts(
         "remove": "sealed_part_not_found",
     }
     assert [p["name"] for p in mine] == [name]
+
+
+PICK = """
+  const input = document.createElement("input");
+  input.type = "file";
+  input.id = "pick";
+  document.body.append(input);
+  return (await sign.bid.sealed.list()).length;
+"""
+
+SEAL_PICKED = """
+  const made = await sign.bid.identity.generate();
+  const file = document.getElementById("pick").files[0];
+  const code = await sign.bid.seal({committee: arg.committee, part: "main", fields: {},
+    files: [file], recipient: made.recipient, roots: arg.root, at: arg.at})
+    .then((sealed) => "sealed " + sealed.size, (e) => e.code);
+  return {code, list: await sign.bid.sealed.list()};
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow(wait=60)
+async def test_a_file_changed_after_it_was_picked_is_refused_and_the_network_is_not_needed(
+    browser: Any, live_server: LiveServer, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    """Sealing reads the bidder's file from disk as it goes (sealed-bid.md §8 step 4): a
+    file changed on disk after it was picked is bid_input_invalid and leaves no partial
+    file. Offline, a page that knows its member still seals (nothing is sent)."""
+    ca = create_demo_ca(now=NOW)
+    kit = make_committee(ca, k=2, n=3)
+    source = tmp_path / "标书.pdf"
+    source.write_bytes(bytes(300_000))
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        user = await signed_in_member(pool, page, live_server.url, "bidder6")
+        await browser_bidder_key(page, ca, user)
+        assert await run_js(page, PICK) == 0
+        arg = {"committee": kit.file.decode(), "root": pem(ca.root_cert), "at": AT_JS}
+        await page.set_input_files("#pick", str(source))
+        source.write_bytes(bytes(200_000))  # changed on disk after it was picked
+        changed = await run_js(page, SEAL_PICKED, arg)
+        await page.set_input_files("#pick", str(source))
+        await context.set_offline(True)
+        offline = await run_js(page, SEAL_PICKED, arg)
+    finally:
+        await context.close()
+    assert changed == {"code": "bid_input_invalid", "list": []}
+    assert offline["code"].startswith("sealed ")
+    assert len(offline["list"]) == 1
