@@ -84,7 +84,11 @@ export function parseCommittee(input) {
   const lot = str(obj, "lot", "committee");
   if (!tender || !lot) throw invalid("tender and lot must be non-empty");
   const deadline = str(obj, "deadline", "committee");
-  if (!DEADLINE.test(deadline) || Number.isNaN(Date.parse(deadline))) throw invalid(`deadline ${deadline} is not RFC 3339 UTC (…Z)`);
+  // A real time (no 30 February), written exactly as the fingerprint hashes it.
+  const valid = DEADLINE.test(deadline) && !Number.isNaN(Date.parse(deadline));
+  if (!valid || new Date(deadline).toISOString().replace(".000Z", "Z") !== deadline) {
+    throw invalid(`deadline ${deadline} is not RFC 3339 UTC (…Z)`);
+  }
   const k = int(obj, "k", "committee");
   const n = int(obj, "n", "committee");
   if (!(2 <= k && k < n && n <= 32)) throw invalid(`need 2 <= k < n <= 32, got k=${k}, n=${n}`);
