@@ -33,8 +33,9 @@ def api_error(response: httpx.Response) -> ApiError:
 class Api:
     """The platform's JSON API over one HTTP client."""
 
-    def __init__(self, server: str, token: str) -> None:
-        headers = {"Authorization": f"Bearer {token}"}
+    def __init__(self, server: str, token: str = "") -> None:
+        # No token: public reads only (a published tender), no Authorization header at all.
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         timeout = httpx.Timeout(60.0, connect=10.0)
         self.client = httpx.Client(base_url=server.rstrip("/"), headers=headers, timeout=timeout)
 
