@@ -5,11 +5,8 @@ a refused login or logout leaves the file as it was."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import stat
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +17,7 @@ import httpx
 import pytest
 
 from tests.accounts.factory import PASSWORD
+from tests.client.cli_kit import etender, login
 from tests.conftest import LiveServer, free_port
 from tests.tender.world import World
 from tests.web.tender.http_kit import (
@@ -27,36 +25,6 @@ from tests.web.tender.http_kit import (
     fixture_settings,  # noqa: F401
     fixture_web_world,  # noqa: F401
 )
-
-
-async def etender(
-    *args: str, config: Path, stdin: bytes | None = None, umask: int | None = None
-) -> tuple[int, str, str]:
-    """``etender`` in a child process with its own XDG_CONFIG_HOME and no ETENDER_TOKEN;
-    stdin is a pipe (not a terminal) when given, else /dev/null."""
-    env = {k: v for k, v in os.environ.items() if k != "ETENDER_TOKEN"}
-    env["XDG_CONFIG_HOME"] = str(config)
-
-    def before() -> None:
-        if umask is not None:
-            os.umask(umask)
-
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "web.cli.main", *args, env=env,
-        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        preexec_fn=before if umask is not None else None,
-    )  # fmt: skip
-    out, err = await process.communicate(stdin)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
-async def login(server: str, config: Path, password: str = PASSWORD) -> tuple[int, str, str]:
-    return await etender(
-        "login", "--server", server, "--username", "bidder1", "--password-stdin",
-        config=config, stdin=f"{password}\n".encode(),
-    )  # fmt: skip
 
 
 async def me(server: str, token: str) -> int:
