@@ -39,6 +39,12 @@ class Api:
         timeout = httpx.Timeout(60.0, connect=10.0)
         self.client = httpx.Client(base_url=server.rstrip("/"), headers=headers, timeout=timeout)
 
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
     def call(
         self, method: str, path: str, *, raw: bool = False, **kwargs: object
     ) -> dict[str, object]:

@@ -26,7 +26,7 @@ from typing import TextIO
 import httpx
 
 from client import token_file
-from client.errors import ApiError, ClientError, LoginPasswordMissing
+from client.errors import ApiError, ClientError, LoginPasswordMissing, NotSignedIn
 from client.http import api_error
 from client.token_file import SavedToken
 
@@ -112,6 +112,8 @@ def cmd_login(args: argparse.Namespace) -> int:
 def cmd_logout(args: argparse.Namespace) -> int:
     """Revoke the saved token on its server, then delete the file."""
     path = _path(args)
+    if not path.exists() and not path.is_symlink():
+        raise NotSignedIn(f"no token file {path}: nothing to sign out of")
     saved = token_file.read(path)
     servers = [args.server] if args.server else []
     token = token_file.for_servers(saved, servers, path)

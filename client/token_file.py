@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,8 +147,9 @@ def write(path: Path, saved: SavedToken) -> None:
         "expires_at": saved.expires_at,
     }
     data = (json.dumps(body, ensure_ascii=True, sort_keys=True) + "\n").encode("ascii")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    # mkstemp: a fresh name, O_EXCL, mode 0600 — no stale file or other user in the way.
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), 0o600)  # whatever the umask said

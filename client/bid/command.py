@@ -38,6 +38,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+
 from client.bid import countersign, keys, seal, submit
 from client.errors import ApiError, ClientError, CommandError
 from signing.errors import SigningError
@@ -166,6 +168,9 @@ def _guarded(command: Command) -> Command:
             return EXIT_BAD_INPUT
         except ApiError as exc:  # the server refused (an upload's own refusals say so)
             print(f"etender bid: refused: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        except httpx.HTTPError as exc:  # seal's one lookup, or a retry budget spent
+            print(f"etender bid: the server could not be reached: {exc}", file=sys.stderr)
             return EXIT_FAILED
         except keys.RegistrationRefused as exc:
             print(f"etender bid: refused: {exc}", file=sys.stderr)

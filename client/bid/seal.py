@@ -92,7 +92,8 @@ def _tender_code(args: argparse.Namespace) -> str:
     is a code and no --server; else resolved through the API (an id needs --server)."""
     which = tender_ref.parse(args.tender)
     if args.server:
-        return tender_ref.resolve_tender(Api(args.server), args.tender).code
+        with Api(args.server) as api:
+            return tender_ref.resolve_tender(api, args.tender, retry=False).code
     if not isinstance(which, str):
         raise TenderIdentifierNeedsServer(
             f"--tender {which} is a tender id: give --server to resolve it to its "

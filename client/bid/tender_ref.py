@@ -54,15 +54,17 @@ def parse(text: str) -> uuid.UUID | str:
     return value.upper()
 
 
-def resolve_tender(api: Api, text: str) -> TenderRef:
+def resolve_tender(api: Api, text: str, *, retry: bool = True) -> TenderRef:
     """Both names of the published tender ``text`` names (GET /api/v1/tenders/{id}, or
     the list searched by code). Unknown, not yet published or not visible to this
     caller: ``tender_identifier_unknown``, the same for every case (another party's
-    draft is not told apart from no tender)."""
+    draft is not told apart from no tender). ``retry``: across dropped connections, as
+    an upload does (``submit``); ``seal`` asks once, a mistyped --server says so now."""
     which = parse(text)
+    get = api.retrying if retry else api.call
     if isinstance(which, uuid.UUID):
         try:
-            body = api.retrying("GET", f"/api/v1/tenders/{which}")
+            body = get("GET", f"/api/v1/tenders/{which}")
         except ApiError as exc:
             if exc.status == 404:
                 raise TenderIdentifierUnknown(f"no published tender has the id {which}") from exc
@@ -71,7 +73,7 @@ def resolve_tender(api: Api, text: str) -> TenderRef:
         if not isinstance(code, str) or not code:
             raise TenderIdentifierUnknown(f"the tender {which} is not published")
         return TenderRef(id=str(which), code=code)
-    found = api.retrying("GET", f"/api/v1/tenders?q={which}&limit={_PAGE}")
+    found = get("GET", f"/api/v1/tenders?q={which}&limit={_PAGE}")
     items = found.get("items")
     matches = [
         item

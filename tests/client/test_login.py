@@ -6,6 +6,7 @@ a refused login or logout leaves the file as it was."""
 from __future__ import annotations
 
 import json
+import os
 import stat
 import threading
 from collections.abc import Iterator
@@ -137,6 +138,10 @@ async def test_a_symbolic_link_or_a_file_without_a_token_is_refused(
     link.symlink_to(real)
     code, _, err = await etender("logout", "--token-file", str(link), config=config)
     assert (code, "error: token_file_insecure" in err) == (2, True)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo, 0o600)  # opened without blocking: refused, not waited on
+    code, _, err = await etender("logout", "--token-file", str(fifo), config=config)
+    assert (code, "error: token_file_insecure" in err) == (2, True)
     token = _saved(config)["token"]
     for content in (
         token.encode() + b"\x00",
@@ -243,3 +248,11 @@ async def test_logout_of_an_ended_session_deletes_the_file(
     assert code == 0, err
     assert "already ended" in out
     assert not (config / "etender" / "token").exists()
+
+
+async def test_logout_without_a_token_file_is_not_signed_in(
+    live_server: LiveServer, web_world: World, tmp_path: Path
+) -> None:
+    code, _, err = await etender("logout", config=tmp_path / "config")
+    assert code == 2
+    assert "error: not_signed_in" in err

@@ -19,7 +19,7 @@ from signing.committee import dump_committee
 from tender import service
 from tender.model import Tender
 from tests.client.cli_kit import etender, login
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port
 from tests.tender.submission.kit import sealed_committee
 from tests.tender.world import World, fast_draft, published_tender
 from tests.web.tender.http_kit import (
@@ -182,4 +182,15 @@ async def test_seal_names_what_it_cannot_resolve_or_does_not_match(
         )
         assert status == 2, err
         assert f"the committee file is for {bidder.tender.code}" in err
+    assert not (bidder.directory / "sealed").exists()
+
+
+async def test_seal_asks_an_unreachable_server_once_and_writes_nothing(bidder: Bidder) -> None:
+    """A mistyped --server is said at once (no retry budget of minutes, as an upload's)."""
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    status, _, err = await etender(
+        *bidder.seal(str(bidder.tender.id), "sealed", "--server", nowhere), config=bidder.config
+    )
+    assert status == 1
+    assert "the server could not be reached" in err
     assert not (bidder.directory / "sealed").exists()
