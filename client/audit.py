@@ -87,8 +87,8 @@ def _verify(http: httpx.Client, args: argparse.Namespace) -> int:
         print(f"consistent with the saved checkpoint of size {saved.size}")
     if args.entries:
         if not args.token:
-            return fail("--entries needs a token (--token-file, --token or ETENDER_TOKEN) of a "
-                        "supervisor or administrator")  # fmt: skip
+            return fail("--entries needs a token (--token-file, --token, ETENDER_TOKEN or "
+                        "`etender login`) of a supervisor or administrator")  # fmt: skip
         root = _rehash(http, current.size)
         if root != current.root_hash:
             return fail("FAILED: re-hashing every entry does not give the checkpoint's root", 1)

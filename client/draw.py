@@ -213,7 +213,8 @@ def _key(value: str) -> str:
 def _checked_commit(args: argparse.Namespace) -> CheckedCommit:
     """Fetch the commit proof (waiting for a covering checkpoint) and check it here."""
     server = args.server.rstrip("/")
-    headers = {"Authorization": f"Bearer {read_token(args, [args.server])}"}
+    token = read_token(args, [args.server])
+    headers = {"Authorization": f"Bearer {token}"} if token else {}  # "Bearer " is refused
     if args.log_key:
         log_vkey = _key(args.log_key)
     else:

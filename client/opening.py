@@ -207,7 +207,8 @@ def _client(args: argparse.Namespace) -> httpx.Client:
     token = read_token(args, [args.server])  # or the file `etender login` saved
     return httpx.Client(
         base_url=args.server.rstrip("/"),
-        headers={"Authorization": f"Bearer {token}"},
+        # No token: no header (an empty "Bearer " is refused by httpx itself, a traceback).
+        headers={"Authorization": f"Bearer {token}"} if token else {},
         timeout=httpx.Timeout(60.0),
     )
 

@@ -20,7 +20,7 @@ import pytest
 from tests.accounts.factory import PASSWORD
 from tests.client.cli_kit import etender, login
 from tests.conftest import LiveServer, free_port
-from tests.tender.world import World
+from tests.tender.world import World, published_tender
 from tests.web.tender.http_kit import (
     fixture_http_ca,  # noqa: F401
     fixture_settings,  # noqa: F401
@@ -92,6 +92,10 @@ async def test_a_refused_login_writes_nothing_and_keeps_the_old_file(
     assert "error: login_password_missing" in err
     code, _, err = await login(live_server.url, config, password="")
     assert (code, "login_password_missing" in err) == (2, True)
+    code, _, err = await login(live_server.url, config, password="pass\x00word")
+    assert code == 1, err  # the server's refusal, one line, no traceback
+    assert "refused: " in err
+    assert "Traceback" not in err
     assert (config / "etender" / "token").read_bytes() == before
     assert _names(config / "etender") == ["token"]
 
@@ -256,3 +260,25 @@ async def test_logout_without_a_token_file_is_not_signed_in(
     code, _, err = await etender("logout", config=tmp_path / "config")
     assert code == 2
     assert "error: not_signed_in" in err
+
+
+async def test_the_other_commands_send_the_saved_token(
+    live_server: LiveServer, pool: asyncpg.Pool, web_world: World, tmp_path: Path
+) -> None:
+    """`opening release` with no token option: signed out, the server says
+    ``unauthenticated`` (one line, where an empty token was a traceback before); after
+    `etender login` it answers bidder1: no lot to release."""
+    async with pool.acquire() as conn:
+        tender = await published_tender(conn, web_world)
+    config = tmp_path / "config"
+    identity = tmp_path / "official.agekey"
+    assert (await etender("bid", "keygen", "--out", str(identity), config=config))[0] == 0
+    release = ("opening", "release", "--server", live_server.url, "--identity", str(identity),
+               "--tender", str(tender.id))  # fmt: skip
+    code, _, signed_out = await etender(*release, config=config)
+    assert code == 1
+    assert '"unauthenticated"' in signed_out
+    assert (await login(live_server.url, config))[0] == 0
+    code, _, signed_in = await etender(*release, config=config)
+    assert code == 0, signed_in  # signed in: no lot of this tender is bidder1's to release
+    assert "unauthenticated" not in signed_in
