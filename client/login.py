@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -86,9 +87,21 @@ def read_password(args: argparse.Namespace, stdin: TextIO) -> str:
     return password
 
 
+def cleartext_warning(server: str) -> str | None:
+    """A warning for a password about to cross the network unencrypted: plain http to a
+    host that is not this machine (the demo's http://127.0.0.1 is fine)."""
+    parts = urlsplit(server)
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() != "http" or host in {"localhost", "::1"} or host.startswith("127."):
+        return None
+    return f"warning: {server} is plain http: your password and token cross the network unencrypted"
+
+
 def cmd_login(args: argparse.Namespace) -> int:
     """Sign in with the password; save the token (0600) only once the server issued it."""
     path = _path(args)
+    if warning := cleartext_warning(args.server):
+        print(warning, file=sys.stderr)
     password = read_password(args, sys.stdin)
     body = {"username": args.username, "password": password}
     with httpx.Client(base_url=args.server.rstrip("/"), timeout=TIMEOUT) as http:
