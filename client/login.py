@@ -116,10 +116,38 @@ def cmd_login(args: argparse.Namespace) -> int:
         username=args.username,
         expires_at=str(answer.get("expires_at", "")),
     )
+    previous = _previous_token(path, saved.server or "")
     token_file.write(path, saved)
     print(f"signed in as {args.username} at {saved.server}; token saved in {path} (mode 0600)")
     print(f"it expires at {saved.expires_at}; `etender logout` ends it sooner", file=sys.stderr)
+    if previous is not None and previous != saved.token:
+        _end_quietly(saved.server or "", previous)
     return 0
+
+
+def _previous_token(path: Path, server: str) -> str | None:
+    """The token the file held for this same server, if it was ours and safe to read."""
+    try:
+        old = token_file.read(path)
+    except (OSError, ClientError):
+        return None
+    same = old.server is not None and token_file.server_key(old.server) == (
+        token_file.server_key(server)
+    )
+    return old.token if same else None
+
+
+def _end_quietly(server: str, token: str) -> None:
+    """Revoke the token the new one replaced in the file: nobody can use it any more, so
+    it should not stay valid either. Best effort: a failure leaves it to expire."""
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        with httpx.Client(base_url=server, timeout=TIMEOUT, headers=headers) as http:
+            ended = http.post("/api/v1/auth/logout").status_code == 200
+    except httpx.HTTPError:
+        ended = False
+    if ended:
+        print("the token this file held before is revoked", file=sys.stderr)
 
 
 def cmd_logout(args: argparse.Namespace) -> int:

@@ -5,9 +5,13 @@ a refused login or logout leaves the file as it was."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import pty
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -282,3 +286,61 @@ async def test_the_other_commands_send_the_saved_token(
     code, _, signed_in = await etender(*release, config=config)
     assert code == 0, signed_in  # signed in: no lot of this tender is bidder1's to release
     assert "unauthenticated" not in signed_in
+
+
+def _login_on_a_terminal(server: str, config: Path, password: str) -> tuple[int, bytes]:
+    """`etender login` with a pseudo-terminal as its stdin and output: answers the
+    prompt once it is shown, returns the exit status and everything the terminal showed."""
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "ETENDER_TOKEN"}
+    env["XDG_CONFIG_HOME"] = str(config)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "web.cli.main", "login", "--server", server,
+         "--username", "bidder1"],
+        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    shown = b""
+    try:
+        while b"password for bidder1" not in shown:  # wait on the prompt, not on time
+            shown += os.read(master, 4096)
+        os.write(master, password.encode() + b"\n")
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+        status = process.wait(timeout=120)
+    return status, shown
+
+
+async def test_on_a_terminal_the_password_is_asked_without_echo(
+    live_server: LiveServer, web_world: World, tmp_path: Path
+) -> None:
+    config = tmp_path / "config"
+    status, shown = await asyncio.to_thread(_login_on_a_terminal, live_server.url, config, PASSWORD)
+    assert status == 0, shown
+    assert b"password for bidder1 at " in shown
+    assert PASSWORD.encode() not in shown  # the terminal never echoed it
+    assert b"signed in as bidder1" in shown
+    assert stat.S_IMODE((config / "etender" / "token").stat().st_mode) == 0o600
+
+
+async def test_a_second_login_revokes_the_token_it_replaces(
+    live_server: LiveServer, web_world: World, tmp_path: Path
+) -> None:
+    """The file holds one token: the one it held before ends at once (docs/cli.md)."""
+    config = tmp_path / "config"
+    assert (await login(live_server.url, config))[0] == 0
+    first = _saved(config)["token"]
+    code, _, err = await login(live_server.url, config)
+    assert code == 0, err
+    assert "the token this file held before is revoked" in err
+    second = _saved(config)["token"]
+    assert first != second
+    assert (await me(live_server.url, first), await me(live_server.url, second)) == (401, 200)
