@@ -130,3 +130,20 @@ def test_the_identifier_rule_is_the_documented_one(text: str, valid: bool) -> No
         assert not valid
     else:
         assert valid
+
+
+@pytest.mark.parametrize(
+    ("mode", "passes"),
+    [(0o600, True), (0o400, True), (0o700, True), (0o440, False), (0o602, False), (0o610, False)],
+)
+def test_the_owner_only_rule_is_the_documented_one(tmp_path: Path, mode: int, passes: bool) -> None:
+    assert "(0600 and 0400 pass)" in DOC
+    path = tmp_path / "token"
+    path.write_text("3p9ZgAswVl7DS2_lPdlk-4Dlnjm1bqLNKyqnbF6g9n0\n")
+    path.chmod(mode)
+    try:
+        assert token_file.read(path).token == "3p9ZgAswVl7DS2_lPdlk-4Dlnjm1bqLNKyqnbF6g9n0"
+    except errors.TokenFileInsecure:
+        assert not passes
+    else:
+        assert passes
