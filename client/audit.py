@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from client.console import add_token_arguments, fail, read_token
+from client.errors import ClientError
 from signing.log import merkle
 from signing.log.checkpoint import Checkpoint, open_checkpoint
 from signing.log.errors import AuditError
@@ -43,9 +44,11 @@ def _vkey(value: str) -> str:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Fetch, verify signature, consistency with the saved checkpoint, optionally re-hash."""
     try:
-        args.token = read_token(args)
+        args.token = read_token(args, [args.server])
     except (OSError, UnicodeDecodeError) as exc:
         return fail(f"cannot read the token file: {exc}")
+    except ClientError as exc:  # a token file others may read, or another server's
+        return fail(f"{exc.code}: {exc.message}")
     try:  # local inputs first: a file that cannot be read says so before any request
         args.saved_note = (
             args.checkpoint.read_text(encoding="utf-8") if args.checkpoint is not None else None
@@ -84,8 +87,8 @@ def _verify(http: httpx.Client, args: argparse.Namespace) -> int:
         print(f"consistent with the saved checkpoint of size {saved.size}")
     if args.entries:
         if not args.token:
-            return fail("--entries needs a token (--token-file, --token or ETENDER_TOKEN) of a "
-                        "supervisor or administrator")  # fmt: skip
+            return fail("--entries needs a token (--token-file, --token, ETENDER_TOKEN or "
+                        "`etender login`) of a supervisor or administrator")  # fmt: skip
         root = _rehash(http, current.size)
         if root != current.root_hash:
             return fail("FAILED: re-hashing every entry does not give the checkpoint's root", 1)

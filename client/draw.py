@@ -8,11 +8,12 @@ input.
 ``etender draw entropy [--bytes N] [--server URL --draw ID --round R] [--log-key VKEY]
 [--witness VKEY …] [--wait SECONDS]`` generates a contributor's entropy locally (the
 operating system's CSPRNG; the server never generates it), prints it, and with
-``--server`` submits it (bearer token from ``ETENDER_TOKEN``; with ``--cert --key``,
-signed as an entropy statement, signing.draw.entropy_statement) — only after checking,
-with the pinned log key and the witnesses' keys, that a signed checkpoint includes the
-draw's commit entry (signing.draw.commit_check; it waits up to ``--wait`` seconds for
-one). The contribution names that ``commit_hash`` and checkpoint (issue 9, item 2).
+``--server`` submits it (bearer token from ``ETENDER_TOKEN``, else the file ``etender
+login`` saved; with ``--cert --key``, signed as an entropy statement,
+signing.draw.entropy_statement) — only after checking, with the pinned log key and the
+witnesses' keys, that a signed checkpoint includes the draw's commit entry
+(signing.draw.commit_check; it waits up to ``--wait`` seconds for one). The contribution
+names that ``commit_hash`` and checkpoint (issue 9, item 2).
 
 ``etender draw respond --statement FILE --cert CERT --key KEY [--server URL --draw ID]``
 signs a draw-response statement (confirm or decline) with the expert's own key — which
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
 import secrets
 import sys
 import time
@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from client.console import read_token
 from signing.certs import load_pem_certificates, load_pem_private_key
 from signing.draw.commit_check import CheckedCommit, check_commit_proof
 from signing.draw.entropy_statement import EntropyStatement
@@ -143,9 +144,12 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def _submit(args: argparse.Namespace, path: str, body: dict[str, Any]) -> int:
     """POST to the server with the bearer token; print the outcome."""
-    token = os.environ.get("ETENDER_TOKEN", "")
+    token = read_token(args, [args.server])  # ETENDER_TOKEN, else the login file
     if not args.draw or not token:
-        print("etender draw: --server needs --draw and ETENDER_TOKEN", file=sys.stderr)
+        print(
+            "etender draw: --server needs --draw and a token (ETENDER_TOKEN or `etender login`)",
+            file=sys.stderr,
+        )
         return EXIT_UNREADABLE
     url = f"{args.server.rstrip('/')}/api/v1/draws/{args.draw}/{path}"
     response = httpx.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
@@ -209,7 +213,8 @@ def _key(value: str) -> str:
 def _checked_commit(args: argparse.Namespace) -> CheckedCommit:
     """Fetch the commit proof (waiting for a covering checkpoint) and check it here."""
     server = args.server.rstrip("/")
-    headers = {"Authorization": f"Bearer {os.environ.get('ETENDER_TOKEN', '')}"}
+    token = read_token(args, [args.server])
+    headers = {"Authorization": f"Bearer {token}"} if token else {}  # "Bearer " is refused
     if args.log_key:
         log_vkey = _key(args.log_key)
     else:

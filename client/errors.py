@@ -7,6 +7,14 @@ ClientError                     client_error
     ├── ReleaseNotFrozen        release_not_frozen
     ├── ReleaseHashMismatch     release_hash_mismatch
     └── ReleaseNotAnOfficial    release_not_an_official
+├── TokenFileInsecure           token_file_insecure
+├── TokenFileInvalid            token_file_invalid
+├── TokenServerMismatch         token_server_mismatch
+├── NotSignedIn                 not_signed_in
+├── LoginPasswordMissing        login_password_missing
+├── TenderIdentifierInvalid     tender_identifier_invalid
+├── TenderIdentifierUnknown     tender_identifier_unknown
+└── TenderIdentifierNeedsServer tender_identifier_needs_server
 ApiError                        the server's error body (its code and message)
 CommandError                    bad input to a bid command (exit status 2)
 """
@@ -60,6 +68,55 @@ class ReleaseNotAnOfficial(ReleaseRefused):
     """This identity is not an official of the lot's committee."""
 
     code = "release_not_an_official"
+
+
+class TokenFileInsecure(ClientError):
+    """The token file may be read or written by others, is not a regular file (a symbolic
+    link, a device) or belongs to another user: it is not read (docs/cli.md)."""
+
+    code = "token_file_insecure"
+
+
+class TokenFileInvalid(ClientError):
+    """The token file holds no bearer token (empty, not ASCII, bad JSON, too large)."""
+
+    code = "token_file_invalid"
+
+
+class TokenServerMismatch(ClientError):
+    """The saved token was issued by another server than the command's: never sent there."""
+
+    code = "token_server_mismatch"
+
+
+class NotSignedIn(ClientError):
+    """No token given and none saved: run `etender login` (or pass --token-file)."""
+
+    code = "not_signed_in"
+
+
+class LoginPasswordMissing(ClientError):
+    """No password: no terminal to ask on and no --password-stdin, or an empty one."""
+
+    code = "login_password_missing"
+
+
+class TenderIdentifierInvalid(ClientError):
+    """A tender is named by its transaction code (XC-2026-GC-000123) or its id (a UUID)."""
+
+    code = "tender_identifier_invalid"
+
+
+class TenderIdentifierUnknown(ClientError):
+    """No published tender you may see has this transaction code or id."""
+
+    code = "tender_identifier_unknown"
+
+
+class TenderIdentifierNeedsServer(ClientError):
+    """A tender id is resolved to its transaction code through the API: give --server."""
+
+    code = "tender_identifier_needs_server"
 
 
 class ApiError(Exception):

@@ -33,10 +33,17 @@ def api_error(response: httpx.Response) -> ApiError:
 class Api:
     """The platform's JSON API over one HTTP client."""
 
-    def __init__(self, server: str, token: str) -> None:
-        headers = {"Authorization": f"Bearer {token}"}
+    def __init__(self, server: str, token: str = "") -> None:
+        # No token: public reads only (a published tender), no Authorization header at all.
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         timeout = httpx.Timeout(60.0, connect=10.0)
         self.client = httpx.Client(base_url=server.rstrip("/"), headers=headers, timeout=timeout)
+
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
 
     def call(
         self, method: str, path: str, *, raw: bool = False, **kwargs: object

@@ -24,7 +24,6 @@ import base64
 import datetime as dt
 import hashlib
 import io
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Any
 
 import httpx
 
+from client.console import add_token_arguments, read_token
 from client.errors import (
     ClientError,
     ReleaseForeignPart,
@@ -191,7 +191,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "release", help="download the frozen headers, unwrap and submit this official's shares"
     )
     release.add_argument("--server", required=True, help="the etender base URL")
-    release.add_argument("--token", help="bearer token (default: ETENDER_TOKEN)")
+    add_token_arguments(release, "the official")
     release.add_argument("--identity", type=Path, required=True, help="official.agekey")
     release.add_argument("--tender", required=True, help="the tender id")
     release.add_argument("--lot", help="only this lot")
@@ -204,10 +204,11 @@ OPENING_TIMEOUT = httpx.Timeout(60.0, read=3600.0)
 
 
 def _client(args: argparse.Namespace) -> httpx.Client:
-    token = args.token or os.environ.get("ETENDER_TOKEN", "")
+    token = read_token(args, [args.server])  # or the file `etender login` saved
     return httpx.Client(
         base_url=args.server.rstrip("/"),
-        headers={"Authorization": f"Bearer {token}"},
+        # No token: no header (an empty "Bearer " is refused by httpx itself, a traceback).
+        headers={"Authorization": f"Bearer {token}"} if token else {},
         timeout=httpx.Timeout(60.0),
     )
 

@@ -106,6 +106,20 @@ class SigningKeys(enum.StrEnum):
     CA = "ca"
 
 
+class Sealing(enum.StrEnum):
+    """Where bidders may seal their parts (issue 16; docs/api-tenders.md, "Sealing").
+
+    ``any``: in the browser (the platform's sealing page) or with ``etender bid seal``;
+    ``client``: with ``etender bid seal`` on the bidder's machine only — the agency
+    does not accept the trust a page's bundle asks for (docs/browser-signing.md). The
+    sealed format is the same either way, so the server cannot tell the two apart:
+    the bidder's page enforces ``client`` by refusing to seal, and the notice states it.
+    """
+
+    ANY = "any"
+    CLIENT = "client"
+
+
 class FieldKind(enum.StrEnum):
     """Types of the opening-form fields bidders fill (read back at the opening)."""
 
@@ -205,6 +219,7 @@ class TenderDraft:
     lots: tuple[Lot, ...] = ()
     opening_fields: tuple[OpeningField, ...] = DEFAULT_OPENING_FIELDS
     signing_keys: SigningKeys = SigningKeys.ANY
+    sealing: Sealing = Sealing.ANY
 
     def __post_init__(self) -> None:
         check_text(self.title, name="the title", limit=200)

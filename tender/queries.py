@@ -26,6 +26,7 @@ from tender.model import (
     OpeningPolicy,
     Procedure,
     Schedule,
+    Sealing,
     SigningKeys,
     Tender,
     TenderDraft,
@@ -48,7 +49,7 @@ _TENDER_COLUMNS = """
     t.title, t.description, t.category, t.procedure, t.envelopes, t.consortia_allowed,
     t.opening_policy, t.invitation_approval, t.documents_from, t.documents_until,
     t.clarification_cutoff, t.deadline, t.decryption_minutes, t.opening_fields::text,
-    t.policies::text, t.signing_keys, t.created_at, t.updated_at, t.published_at,
+    t.policies::text, t.signing_keys, t.sealing, t.created_at, t.updated_at, t.published_at,
     t.result_published_at, t.centre_id,
     (SELECT o.parent_id FROM organisations o WHERE o.id = t.centre_id) AS centre_parent_id,
     coalesce((SELECT json_agg(json_build_object(
@@ -93,6 +94,7 @@ def _tender(row: asyncpg.Record) -> Tender:
         lots=tuple(_lot(item) for item in lots),
         opening_fields=fields_from_json(json.loads(row["opening_fields"])),
         signing_keys=SigningKeys(row["signing_keys"]),
+        sealing=Sealing(row["sealing"]),
     )
     return Tender(
         id=row["id"],
@@ -131,6 +133,7 @@ def _draft_args(draft: TenderDraft) -> tuple[Any, ...]:
         s.decryption_minutes,
         json.dumps(fields_to_json(draft.opening_fields), ensure_ascii=False),
         str(draft.signing_keys),
+        str(draft.sealing),
     )
 
 
@@ -138,9 +141,9 @@ INSERT_TENDER = """
 INSERT INTO tenders (agency_id, created_by, tenderer_id, department_id, title, description,
     category, procedure, envelopes, consortia_allowed, opening_policy, invitation_approval,
     documents_from, documents_until, clarification_cutoff, deadline, decryption_minutes,
-    opening_fields, signing_keys)
+    opening_fields, signing_keys, sealing)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb,
-    $19)
+    $19, $20)
 RETURNING id
 """
 
@@ -159,7 +162,7 @@ UPDATE tenders SET tenderer_id = $2, department_id = $3, title = $4, description
     opening_policy = $10, invitation_approval = $11, documents_from = $12,
     documents_until = $13, clarification_cutoff = $14, deadline = $15,
     decryption_minutes = $16, opening_fields = $17::jsonb, signing_keys = $18,
-    updated_at = clock_timestamp()
+    sealing = $19, updated_at = clock_timestamp()
 WHERE id = $1 AND status = 'draft'
 """
 

@@ -92,6 +92,7 @@ def draft_json(draft: TenderDraft) -> dict[str, Any]:
         "department_id": str(draft.department_id),
         "invitation_approval": draft.invitation_approval,
         "signing_keys": str(draft.signing_keys),
+        "sealing": str(draft.sealing),
         "schedule": dates | {"decryption_minutes": s.decryption_minutes},
         "lots": [
             {

@@ -55,8 +55,8 @@ class Message:
     """One message to one person on one channel.
 
     `recipient` is the channel's address (a mobile number, a WeChat OpenID): never
-    logged. `params` fill the provider's template; `body` is the whole text (the log
-    channel and the pages show it)."""
+    logged. `params` fill the provider's template; `body` is the whole text (the pages
+    show it; the log channel never writes it)."""
 
     id: str
     kind: Kind

@@ -6,13 +6,13 @@ committee whose recipient statements do not verify against the trusted CAs.
 
     etender bid keygen --out bidder.agekey
     etender bid seal --committee committee.json --trust root.crt --cert bidder.crt \\
-        --key bidder.key --identity bidder.agekey --tender T --lot L \\
+        --key bidder.key --identity bidder.agekey --tender XC-2026-GC-000123 --lot 1 \\
         --field price=123400 --field duration=90 --file bid.pdf --out-dir sealed/
     etender bid inspect --identity bidder.agekey --trust root.crt sealed/main.age
-    etender bid register-cert --server https://etender.example --token-file token.txt \\
-        --cert bidder.crt --key bidder.key
-    etender bid submit --server https://etender.example --token-file token.txt \\
-        --tender TENDER_ID --lot 1 --cert bidder.crt --key bidder.key sealed/main.age
+    etender login --server https://etender.example --username bidder1
+    etender bid register-cert --server https://etender.example --cert bidder.crt --key bidder.key
+    etender bid submit --server https://etender.example \\
+        --tender XC-2026-GC-000123 --lot 1 --cert bidder.crt --key bidder.key sealed/main.age
     etender bid countersign statement-T-1-v1.json --cert member.crt --key member.key \\
         --out member.p7s
 
@@ -20,6 +20,10 @@ Only a certificate registered on the platform by the organisation signs its stat
 (``register-cert``, docs/formats/signatures.md §6). A consortium's lead runs ``submit``
 with ``--consortium CODE``: it writes the statement and exits 3 until every member's
 ``countersign`` file is passed with ``--countersignature`` (docs/formats/upload.md §3.1).
+
+``seal`` and ``submit`` take the same ``--tender``: the transaction code or the tender's
+id (client/bid/tender_ref.py); ``seal`` needs ``--server`` only to resolve an id.
+``register-cert`` and ``submit`` read the token `etender login` saved when none is given.
 
 ``submit`` follows docs/formats/upload.md: it resumes an interrupted upload from the
 server's committed offset (also after a restart: the upload id is kept in
@@ -34,8 +38,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+
 from client.bid import countersign, keys, seal, submit
-from client.errors import CommandError
+from client.errors import ApiError, ClientError, CommandError
 from signing.errors import SigningError
 
 EXIT_FAILED = 1
@@ -112,7 +118,15 @@ def _add_seal_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chain", type=Path, help="intermediate certificates to embed")
     parser.add_argument("--key", required=True, help="your signing key (PEM), or -")
     parser.add_argument("--identity", required=True, help="your age identity file, or -")
-    parser.add_argument("--tender", required=True)
+    parser.add_argument(
+        "--tender",
+        required=True,
+        help="the tender's transaction code, or its id with --server (docs/cli.md)",
+    )
+    parser.add_argument(
+        "--server",
+        help="the platform's base URL: resolves --tender through the API (no token is sent)",
+    )
     parser.add_argument("--lot", required=True)
     parser.add_argument("--part", default="main", help="part label (main, technical, …)")
     parser.add_argument("--bidder", help="bidder id (default: the certificate's credit code)")
@@ -148,6 +162,15 @@ def _guarded(command: Command) -> Command:
             return command(args)
         except SigningError as exc:
             print(f"etender bid: error: {exc.code}: {exc.message}", file=sys.stderr)
+            return EXIT_FAILED
+        except ClientError as exc:  # a token file, a tender identifier: bad input
+            print(f"etender bid: error: {exc.code}: {exc.message}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except ApiError as exc:  # the server refused (an upload's own refusals say so)
+            print(f"etender bid: refused: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        except httpx.HTTPError as exc:  # seal's one lookup, or a retry budget spent
+            print(f"etender bid: the server could not be reached: {exc}", file=sys.stderr)
             return EXIT_FAILED
         except keys.RegistrationRefused as exc:
             print(f"etender bid: refused: {exc}", file=sys.stderr)

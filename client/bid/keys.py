@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from client.bid.tender_ref import bearer_token
+from client.console import add_token_arguments
 from client.http import api_error
 from signing.certs import (
     dump_pem_certificate,
@@ -33,9 +35,7 @@ class RegistrationRefused(Exception):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The register-cert command's arguments."""
     parser.add_argument("--server", required=True, help="the platform's base URL")
-    token = parser.add_mutually_exclusive_group(required=True)
-    token.add_argument("--token", help="a bearer token")
-    token.add_argument("--token-file", type=Path, help="a file holding the bearer token")
+    add_token_arguments(parser, "the bidder")
     parser.add_argument("--cert", required=True, type=Path, help="signing certificate (+chain)")
     parser.add_argument("--key", required=True, type=Path, help="its private key (PEM)")
 
@@ -50,7 +50,7 @@ def _post(client: httpx.Client, path: str, body: dict[str, str] | None = None) -
 
 def cmd_register_cert(args: argparse.Namespace) -> int:
     """Sign a server challenge with the key and register the certificate."""
-    token = args.token or args.token_file.read_text().strip()
+    token = bearer_token(args)
     certs = load_pem_certificates(args.cert.read_bytes())
     key = load_pem_private_key(args.key.read_bytes())
     headers = {"Authorization": f"Bearer {token}"}

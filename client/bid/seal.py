@@ -11,7 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO
 
-from client.bid import inputs
+from client.bid import inputs, tender_ref
 from client.bid.inputs import (
     parse_fields,
     progress_bar,
@@ -19,7 +19,8 @@ from client.bid.inputs import (
     read_input,
     trust_store,
 )
-from client.errors import CommandError
+from client.errors import CommandError, TenderIdentifierNeedsServer
+from client.http import Api
 from signing.age import X25519Identity
 from signing.certs import (
     load_pem_certificates,
@@ -86,17 +87,35 @@ def _write_atomically(target: Path, write: Callable[[BinaryIO], SealedPart]) -> 
     return sealed
 
 
+def _tender_code(args: argparse.Namespace) -> str:
+    """The transaction code the manifest names (sealed-bid.md §7): --tender as given if it
+    is a code and no --server; else resolved through the API (an id needs --server)."""
+    which = tender_ref.parse(args.tender)
+    if args.server:
+        with Api(args.server) as api:
+            return tender_ref.resolve_tender(api, args.tender, retry=False).code
+    if not isinstance(which, str):
+        raise TenderIdentifierNeedsServer(
+            f"--tender {which} is a tender id: give --server to resolve it to its "
+            "transaction code, or pass the code itself"
+        )
+    return which
+
+
 def cmd_seal(args: argparse.Namespace) -> int:
     """Seal one part: writes OUT_DIR/PART.age and prints its SHA-256."""
     if str(args.key) == "-" and str(args.identity) == "-":
         raise CommandError("only one of --key and --identity can be read from stdin")
+    tender = _tender_code(args)
     now = inputs.now()
     committee = load_committee(args.committee.read_bytes())
+    if tender != committee.tender:  # refused before a key is read or a file opened
+        raise CommandError(f"--tender names {tender}, the committee file is for {committee.tender}")
     trust = trust_store(args)
     sign, bidder = _signer(args, trust, now)
     recipient = read_identity(args.identity).recipient()
     info = BidInfo(
-        tender=args.tender,
+        tender=tender,
         lot=args.lot,
         part=args.part,
         bidder=bidder,

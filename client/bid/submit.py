@@ -15,6 +15,9 @@ from pathlib import Path
 import httpx
 
 from client.bid.inputs import ProgressBar, progress_bar, read_input
+from client.bid.tender_ref import bearer_token, resolve_tender
+from client.bid.tender_ref import parse as parse_identifier
+from client.console import add_token_arguments
 from client.errors import ApiError, CommandError
 from client.http import RETRY_SECONDS, Api, backoff
 from signing.certs import load_pem_certificates, load_pem_private_key, subject_credit_code
@@ -29,10 +32,10 @@ def add_arguments(submit: argparse.ArgumentParser) -> None:
     """The submit command's arguments."""
     submit.add_argument("parts", nargs="+", metavar="PART", help="LABEL=FILE, or FILE (main)")
     submit.add_argument("--server", required=True, help="the platform's base URL")
-    token = submit.add_mutually_exclusive_group(required=True)
-    token.add_argument("--token", help="a bearer token")
-    token.add_argument("--token-file", type=Path, help="a file holding the bearer token")
-    submit.add_argument("--tender", required=True, help="the tender's id")
+    add_token_arguments(submit, "the bidder")
+    submit.add_argument(
+        "--tender", required=True, help="the tender's transaction code or id (docs/cli.md)"
+    )
     submit.add_argument("--lot", required=True, help="the lot number")
     submit.add_argument("--cert", required=True, type=Path, help="signing certificate (+chain)")
     submit.add_argument("--key", required=True, help="its private key (PEM), or -")
@@ -225,20 +228,22 @@ def _await_countersignatures(out: Path, statement: SubmitStatement) -> int:
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """Upload every sealed part (resuming), sign the submit statement, save the receipt."""
-    token = args.token or args.token_file.read_text().strip()
-    api = Api(args.server, token)
-    lot_path = f"/api/v1/tenders/{args.tender}/lots/{args.lot}"
+    # Local inputs first: a bad identifier, token file or key says so before any request.
+    parse_identifier(args.tender)
+    api = Api(args.server, bearer_token(args))
     certs = load_pem_certificates(args.cert.read_bytes())
     key = load_pem_private_key(read_input(args.key))
     bidder = subject_credit_code(certs[0])
     if not bidder:
         raise CommandError("the certificate names no organisation credit code")
     try:
+        tender = resolve_tender(api, args.tender)
+        lot_path = f"/api/v1/tenders/{tender.id}/lots/{args.lot}"
         hashes = {}
         for label, path in sorted(_parse_parts(args.parts).items()):
             info = _open_upload(api, lot_path, label, path, args.state_dir)
             hashes[label] = _send(api, info, path, args.progress)
-        code = api.retrying("GET", f"/api/v1/tenders/{args.tender}")["code"]
+        code = tender.code
         version, previous = _chain(api, lot_path)
         statement = SubmitStatement(
             tender=str(code), lot=args.lot, bidder=bidder, bid_version=version,

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "client.archive",
     "web.cli.audit",
     "client.session.commands.cli",
+    "client.login",
 )
 
 
@@ -48,6 +49,8 @@ COMMANDS: dict[str, str] = {
     "archive": "client.archive",
     "audit": "web.cli.audit",
     "session": "client.session.commands.cli",
+    "login": "client.login",
+    "logout": "client.login",
 }
 
 

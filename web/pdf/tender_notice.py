@@ -13,7 +13,7 @@ from datetime import datetime
 from uuid import UUID
 
 from tender.documents.model import DocumentVersion
-from tender.model import Category, EvaluationMethod, Procedure, Tender
+from tender.model import Category, EvaluationMethod, Procedure, Sealing, Tender
 from tender.notices.model import Clarification
 from web.pages import beijing_text
 from web.pdf.base import Document, Field, Section, render
@@ -27,6 +27,19 @@ PROCEDURE = {Procedure.OPEN: "公开招标 Open", Procedure.INVITED: "邀请招�
 METHOD = {
     EvaluationMethod.COMPREHENSIVE: "综合评估法 Comprehensive scoring",
     EvaluationMethod.LOWEST_PRICE: "经评审的最低投标价法 Lowest evaluated price",
+}
+
+# How bids are sealed (issue 16; docs/api-tenders.md, "Sealing"): always on the bidder's
+# machine; ``client`` rules out the bid page's browser sealing.
+SEALING = {
+    Sealing.ANY: (
+        "在投标人本机加密：投标页面（浏览器）或 etender bid seal 客户端均可",
+        "sealed on the bidder's machine, in the bid page (browser) or with etender bid seal",
+    ),
+    Sealing.CLIENT: (
+        "仅限在投标人本机用 etender bid seal 客户端加密，投标页面不提供加密",
+        "sealed with etender bid seal on the bidder's machine only; the bid page will not seal",
+    ),
 }
 
 
@@ -99,7 +112,8 @@ def _lots(data: NoticeData) -> Section:
 
 
 def _schedule(data: NoticeData) -> Section:
-    s = data.tender.content.schedule
+    c = data.tender.content
+    s = c.schedule
     return Section(
         heading="三、时间安排 Schedule",
         fields=[
@@ -112,8 +126,10 @@ def _schedule(data: NoticeData) -> Section:
             Field(label="解密时限 Decryption window", value=f"{s.decryption_minutes} 分钟 minutes"),
         ],
         paragraphs=[
-            f"招标文件在本平台在线获取，投标文件须在本地加密后通过本平台在线递交：{data.platform_url}",
-            "Documents are obtained and sealed bids submitted online on this platform.",
+            f"招标文件在本平台在线获取，投标文件{SEALING[c.sealing][0]}，"
+            f"通过本平台在线递交：{data.platform_url}",
+            "Documents are obtained and sealed bids submitted online on this platform; bids are "
+            f"{SEALING[c.sealing][1]}.",
         ],
     )
 

@@ -33,6 +33,7 @@ from tender.model import (
     PriceScore,
     Procedure,
     Schedule,
+    Sealing,
     TenderDraft,
 )
 
@@ -129,6 +130,7 @@ def draft_with_general(draft: TenderDraft, form: FormData) -> TenderDraft:
         envelopes=_int(form, "envelopes", 1),
         consortia_allowed=text(form, "consortia_allowed") == "yes",
         opening_policy=_choice(form, "opening_policy", OpeningPolicy),
+        sealing=_choice(form, "sealing", Sealing),
         tenderer_id=_uuid(form, "tenderer_id"),
         department_id=_uuid(form, "department_id"),
         invitation_approval=text(form, "invitation_approval"),

@@ -63,6 +63,20 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Strict: officials' shares must open a bid",
     ),
     "td.opening_policy.lenient": ("宽松：投标人自行解密亦可", "Lenient: self-decryption counts"),
+    "td.sealing": ("投标文件加密方式", "Sealing of bids"),
+    "td.sealing.any": (
+        "在投标页面（浏览器）或用 etender bid seal 客户端加密均可",
+        "In the bid page (browser) or with the etender bid seal client",
+    ),
+    "td.sealing.client": (
+        "仅限在投标人本机用 etender bid seal 客户端加密，投标页面不提供加密",
+        "Only with the etender bid seal client on the bidder's machine; the bid page will not seal",
+    ),
+    "td.sealing.note": (
+        "两种方式加密的文件格式相同，平台无法区分：本要求由投标页面执行并在公告中载明。",
+        "Both ways make the same format and the platform cannot tell them apart: the bid "
+        "page enforces this choice and the notice states it.",
+    ),
     "td.approval": ("邀请招标核准文号", "Approval for invited tendering"),
     "td.schedule": ("时间安排", "Schedule"),
     "td.documents_from": ("招标文件获取开始", "Documents from"),

@@ -21,6 +21,7 @@ from web.db.database import acquire
 from web.http import JSON_TYPE, json_response, read_json
 from web.services import services
 from web.tender import bodies as b
+from web.tender import committee_bodies as cb
 from web.tender.common import (
     limit_param,
     lot_number,
@@ -99,9 +100,9 @@ async def publish_tender(request: Request) -> b.TenderBody:
 # --- committees -----------------------------------------------------------------------
 
 
-async def appoint_committee(request: Request) -> b.TenderCommitteeBody:
+async def appoint_committee(request: Request) -> cb.TenderCommitteeBody:
     which, lot = tender_id(request), lot_number(request)
-    body = await read_json(request, b.TenderCommitteeAppoint)
+    body = await read_json(request, cb.TenderCommitteeAppoint)
     async with signed_in(request) as (conn, actor):
         await committee.authorise_appointment(conn, actor, which)
         roster = await committee.appoint_committee(
@@ -110,20 +111,20 @@ async def appoint_committee(request: Request) -> b.TenderCommitteeBody:
             which,
             lot,
             k=body.k,
-            officials=b.officials_from_body(body),
+            officials=cb.officials_from_body(body),
             setup=services(request).tender_setup(),
         )
-    return b.committee_body(roster, None)
+    return cb.committee_body(roster, None)
 
 
-async def approve_committee(request: Request) -> b.TenderCommitteeBody:
+async def approve_committee(request: Request) -> cb.TenderCommitteeBody:
     which, lot = tender_id(request), lot_number(request)
-    body = await read_json(request, b.TenderCommitteeApprove)
+    body = await read_json(request, cb.TenderCommitteeApprove)
     async with signed_in(request) as (conn, actor):
         roster = await committee.approve_committee(
             conn, actor, which, lot, roster_sha256=body.roster_sha256
         )
-    return b.committee_body(roster, None)
+    return cb.committee_body(roster, None)
 
 
 def _fingerprint(tender: Tender, roster: Roster) -> str | None:
@@ -135,13 +136,13 @@ def _fingerprint(tender: Tender, roster: Roster) -> str | None:
     return fingerprint
 
 
-async def list_committees(request: Request) -> b.TenderCommitteeList:
+async def list_committees(request: Request) -> cb.TenderCommitteeList:
     which = tender_id(request)
     async with maybe_signed_in(request) as (conn, actor):
         rosters = await committee.read_rosters(conn, actor, which)
         found = await load(conn, which)
-    items = [b.committee_body(r, _fingerprint(found, r)) for _, r in sorted(rosters.items())]
-    return b.TenderCommitteeList(items=items)
+    items = [cb.committee_body(r, _fingerprint(found, r)) for _, r in sorted(rosters.items())]
+    return cb.TenderCommitteeList(items=items)
 
 
 async def committee_file(request: Request) -> Response:
@@ -214,23 +215,23 @@ ROUTES = [
         list_committees,
         "Each lot's opening committee",
         auth=False,
-        response=b.TenderCommitteeList,
+        response=cb.TenderCommitteeList,
     ),
     route(
         "PUT",
         f"{_T}/lots/{{lot}}/committee",
         appoint_committee,
         "Appoint a lot's opening committee (centre staff)",
-        body=b.TenderCommitteeAppoint,
-        response=b.TenderCommitteeBody,
+        body=cb.TenderCommitteeAppoint,
+        response=cb.TenderCommitteeBody,
     ),
     route(
         "POST",
         f"{_T}/lots/{{lot}}/committee/approve",
         approve_committee,
         "Approve the roster read (supervising department)",
-        body=b.TenderCommitteeApprove,
-        response=b.TenderCommitteeBody,
+        body=cb.TenderCommitteeApprove,
+        response=cb.TenderCommitteeBody,
     ),
     route(
         "GET",

@@ -17,16 +17,22 @@ log = logging.getLogger(__name__)
 
 
 class LogChannel:
-    """The default channel: writes the message to the application log, never the
-    recipient's address."""
+    """The default channel: writes that a message was sent to the application log —
+    its id and kind, never its body nor the recipient's address.
+
+    The body names the tender (a deadline reminder goes to everyone who downloaded its
+    documents: a count of reminder lines per tender would tell a log reader how many
+    parties took them, which Law 22 keeps secret) or the draw (the seated experts'
+    list is confidential, DOMAIN.md); the person reads the whole text on the pages
+    (docs/notifications.md, "Logs")."""
 
     name = "log"
 
     async def deliver(self, message: Message) -> Delivery:
-        """Record the message in the log; always delivered."""
+        """Record that the message was sent (id and kind only); always delivered."""
         log.info(
             "notifications.message",
-            extra={"notification_id": message.id, "kind": str(message.kind), "body": message.body},
+            extra={"notification_id": message.id, "kind": str(message.kind)},
         )
         return Delivery(status=DeliveryStatus.DELIVERED, detail="written to the application log")
 

@@ -62,10 +62,13 @@ def open_store(args: argparse.Namespace) -> StateStore:
 
 
 def token_of(args: argparse.Namespace) -> str:
-    """The bearer token (client/console.py: --token, --token-file or ETENDER_TOKEN)."""
-    token = read_token(args)
+    """The bearer token (client/console.py: --token, --token-file, ETENDER_TOKEN or the
+    file `etender login` saved, sent only to the servers named if the file names one)."""
+    token = read_token(args, args.server)
     if not token:
-        raise SessionUnauthenticated("no token: pass --token-file or --token, or set ETENDER_TOKEN")
+        raise SessionUnauthenticated(
+            "no token: run `etender login`, pass --token-file or --token, or set ETENDER_TOKEN"
+        )
     return token
 
 

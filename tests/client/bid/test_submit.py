@@ -60,6 +60,7 @@ def _client_files(directory: Path, ident: Identity, token: str, sealed: bytes) -
     files["cert"].write_bytes(chain)
     files["key"].write_bytes(dump_pem_private_key(ident.key))
     files["token"].write_text(token)
+    files["token"].chmod(0o600)  # a looser token file is refused (docs/cli.md)
     files["part"].write_bytes(sealed)
     return files
 

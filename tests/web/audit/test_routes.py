@@ -305,6 +305,7 @@ async def test_audit_verify_rehashes_entries_and_catches_a_rewritten_leaf(
     assert code == 2
     assert "ETENDER_TOKEN" in out
     (tmp_path / "token").write_text(token + "\n")
+    (tmp_path / "token").chmod(0o600)  # a looser token file is refused (docs/cli.md)
     code, out = await etender(*verify, "--token-file", str(tmp_path / "token"))
     assert code == 0, out
     assert "root matches" in out

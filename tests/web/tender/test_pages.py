@@ -17,7 +17,14 @@ import pytest
 from tender import queries
 from tender.calendar import SHANGHAI
 from tender.committee import service as committee
-from tender.model import Category, EvaluationMethod, OpeningPolicy, Procedure, TenderStatus
+from tender.model import (
+    Category,
+    EvaluationMethod,
+    OpeningPolicy,
+    Procedure,
+    Sealing,
+    TenderStatus,
+)
 from tender.notices.model import ClarificationKind
 from tests.accounts.factory import PASSWORD
 from tests.conftest import LiveServer
@@ -68,6 +75,7 @@ def test_every_message_key_of_the_templates_is_translated() -> None:
         "td.kind.": list(ClarificationKind),
         "td.envelopes.": ["1", "2"],
         "td.opening_policy.": list(OpeningPolicy),
+        "td.sealing.": list(Sealing),
         "td.error.": [],
     }
     keys = {key for key in used if not key.endswith(".")}
