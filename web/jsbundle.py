@@ -5,6 +5,12 @@ The member trusts the page it is served (docs/browser-signing.md, "Trust"; issue
 shown on every signing page, served by ``GET /api/v1/scripts``, and appended to the
 transparency log at start-up, once per new SHA-256 (``web.script_bundle_published``),
 so anyone can compare what they were served with what the platform published.
+
+The pages' own scripts run beside the bundle and see what it sees (a bid's files and
+fields, an age identity read for self-decryption: docs/browser-signing.md §4), so they
+are published the same way (issue 16 item 3): one canonical manifest of every other
+script under /static/js with its SHA-256, served at ``GET /api/v1/scripts/pages`` and
+logged as the item ``etender-pages`` once per new manifest.
 """
 
 from __future__ import annotations
@@ -15,12 +21,14 @@ import hashlib
 import json
 import logging
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 
 import asyncpg
 
 from audit import queries as audit_queries
 from audit import service as audit
+from signing.canonical import canonical_json
 from signing.log.entry import LogEntry
 from web import jsbundle_queries as queries
 from web.db.database import acquire
@@ -61,10 +69,59 @@ def load_bundle(package_json: Path = PACKAGE_JSON, static_js: Path = STATIC_JS) 
     )
 
 
+PAGES = "etender-pages"
+PAGES_URL = "/api/v1/scripts/pages"
+PAGES_FORMAT = "etender-page-scripts-v1"
+TEMPLATES = Path(__file__).parent / "templates"
+# Scripts a feature serves from its templates folder at its own URL (the same bytes).
+TEMPLATE_SCRIPTS = {
+    "/evaluation/session.js": "evaluation/session.js",
+    "/expert-pool/entropy.js": "expert_pool/entropy.js",
+    "/opening/hall.js": "opening/hall.js",
+}
+
+
+def page_manifest(static_js: Path = STATIC_JS, templates: Path = TEMPLATES) -> bytes:
+    """RFC 8785 JSON naming every script a page loads but the signing bundle, by URL,
+    with the SHA-256 of its bytes, in URL order (docs/browser-signing.md §4)."""
+    files = {
+        f"/static/js/{path.name}": path
+        for path in static_js.glob("*.js")
+        if not path.name.startswith(f"{NAME}-")
+    }
+    files.update({url: templates / name for url, name in TEMPLATE_SCRIPTS.items()})
+    scripts = [
+        {"url": url, "sha256": hashlib.sha256(files[url].read_bytes()).hexdigest()}
+        for url in sorted(files)
+    ]
+    return canonical_json({"format": PAGES_FORMAT, "scripts": scripts})
+
+
+def _platform_version() -> str:
+    try:
+        return metadata.version("etender")
+    except metadata.PackageNotFoundError:  # run from a source tree never installed
+        return "0"
+
+
+def load_pages(manifest: bytes) -> Bundle:
+    """The pages' scripts as one published item: the manifest's SHA-256."""
+    digest = hashlib.sha256(manifest).digest()
+    return Bundle(
+        name=PAGES,
+        version=_platform_version(),
+        url=PAGES_URL,
+        sha256=digest.hex(),
+        sri="sha256-" + base64.b64encode(digest).decode(),
+    )
+
+
 # Computed once, at import: the bytes served are the bytes hashed (the static files
 # are part of the release, never changed while the platform runs).
 BUNDLE = load_bundle()
-BUNDLES: tuple[Bundle, ...] = (BUNDLE,)
+PAGE_MANIFEST = page_manifest()
+PAGE_SCRIPTS = load_pages(PAGE_MANIFEST)
+BUNDLES: tuple[Bundle, ...] = (BUNDLE, PAGE_SCRIPTS)
 
 
 def template_context() -> dict[str, Bundle]:
