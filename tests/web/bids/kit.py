@@ -13,8 +13,8 @@ import hashlib
 import os
 import re
 import shutil
-from pathlib import Path
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
