@@ -1,6 +1,13 @@
 // etender's browser signing module (docs/browser-signing.md; CONTRACTS.md §1).
 // One bundle for every page that signs; its SHA-256 is in the transparency log.
 import * as accountImpl from "./account.js";
+import * as ageImpl from "./age.js";
+import * as committeeImpl from "./committee.js";
+import * as hasher from "./hasher.js";
+import * as sealImpl from "./seal.js";
+import * as sealedImpl from "./sealed.js";
+import * as sealWorker from "./sealworker.js";
+import * as sharesImpl from "./shares.js";
 import * as cmsImpl from "./cms.js";
 import * as keysImpl from "./keys.js";
 import * as sheetsImpl from "./sheets.js";
@@ -47,3 +54,22 @@ export const vault = {
   getSealed: vaultImpl.getSealed,
   markRevealed: vaultImpl.markRevealed,
 };
+
+// Sealing a part of a bid in the browser (docs/browser-signing.md §7; sealed-bid.md).
+export const bid = {
+  identity: { generate: ageImpl.generateIdentity, recipientOf: ageImpl.recipientOf },
+  committee: { verify: committeeImpl.verifyCommittee },
+  seal: sealImpl.seal,
+  sealed: { list: sealedImpl.list, file: sealedImpl.file, remove: sealedImpl.remove },
+  selfKey: ageImpl.selfKey,
+  shareStanzas: sharesImpl.shareStanzaLines,
+};
+
+// Loaded as the sealing Worker (new Worker(<this bundle>, {type: "module", name:
+// "etender-seal"})): serve seal jobs. Anywhere else this does nothing.
+if (typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope && globalThis.name === sealWorker.WORKER_NAME) {
+  sealWorker.installWorker();
+}
+if (typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope && globalThis.name === hasher.HASHER_NAME) {
+  hasher.installHasher();
+}

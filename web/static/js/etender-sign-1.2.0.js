@@ -1,4 +1,4 @@
-// etender-sign 1.1.0: built by scripts/build-js from web/js (see docs/browser-signing.md).
+// etender-sign 1.2.0: built by scripts/build-js from web/js (see docs/browser-signing.md).
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
@@ -143,8 +143,8 @@ var require_build = __commonJS({
     var BASE64_REGEX = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
     var BASE64URL_REGEX = /^[a-zA-Z0-9-_]+$/;
     var Utf8Converter = class {
-      static fromString(text) {
-        const s = unescape(encodeURIComponent(text));
+      static fromString(text2) {
+        const s = unescape(encodeURIComponent(text2));
         const uintArray = new Uint8Array(s.length);
         for (let i = 0; i < s.length; i++) {
           uintArray[i] = s.charCodeAt(i);
@@ -172,11 +172,11 @@ var require_build = __commonJS({
         }
         return res;
       }
-      static fromString(text, littleEndian = false) {
-        const res = new ArrayBuffer(text.length * 2);
+      static fromString(text2, littleEndian = false) {
+        const res = new ArrayBuffer(text2.length * 2);
         const dataView = new DataView(res);
-        for (let i = 0; i < text.length; i++) {
-          dataView.setUint16(i * 2, text.charCodeAt(i), littleEndian);
+        for (let i = 0; i < text2.length; i++) {
+          dataView.setUint16(i * 2, text2.charCodeAt(i), littleEndian);
         }
         return res;
       }
@@ -213,26 +213,26 @@ var require_build = __commonJS({
             throw new Error(`Unknown type of encoding '${enc}'`);
         }
       }
-      static FromString(str, enc = "utf8") {
-        if (!str) {
+      static FromString(str2, enc = "utf8") {
+        if (!str2) {
           return new ArrayBuffer(0);
         }
         switch (enc.toLowerCase()) {
           case "utf8":
-            return this.FromUtf8String(str);
+            return this.FromUtf8String(str2);
           case "binary":
-            return this.FromBinary(str);
+            return this.FromBinary(str2);
           case "hex":
-            return this.FromHex(str);
+            return this.FromHex(str2);
           case "base64":
-            return this.FromBase64(str);
+            return this.FromBase64(str2);
           case "base64url":
-            return this.FromBase64Url(str);
+            return this.FromBase64Url(str2);
           case "utf16le":
-            return Utf16Converter.fromString(str, true);
+            return Utf16Converter.fromString(str2, true);
           case "utf16":
           case "utf16be":
-            return Utf16Converter.fromString(str);
+            return Utf16Converter.fromString(str2);
           default:
             throw new Error(`Unknown type of encoding '${enc}'`);
         }
@@ -273,18 +273,18 @@ var require_build = __commonJS({
       static ToBase64Url(data) {
         return this.ToBase64(data).replace(/\+/g, "-").replace(/\//g, "_").replace(/\=/g, "");
       }
-      static FromUtf8String(text, encoding = _Convert.DEFAULT_UTF8_ENCODING) {
+      static FromUtf8String(text2, encoding = _Convert.DEFAULT_UTF8_ENCODING) {
         switch (encoding) {
           case "ascii":
-            return this.FromBinary(text);
+            return this.FromBinary(text2);
           case "utf8":
-            return Utf8Converter.fromString(text);
+            return Utf8Converter.fromString(text2);
           case "utf16":
           case "utf16be":
-            return Utf16Converter.fromString(text);
+            return Utf16Converter.fromString(text2);
           case "utf16le":
           case "usc2":
-            return Utf16Converter.fromString(text, true);
+            return Utf16Converter.fromString(text2, true);
           default:
             throw new Error(`Unknown type of encoding '${encoding}'`);
         }
@@ -305,11 +305,11 @@ var require_build = __commonJS({
             throw new Error(`Unknown type of encoding '${encoding}'`);
         }
       }
-      static FromBinary(text) {
-        const stringLength = text.length;
+      static FromBinary(text2) {
+        const stringLength = text2.length;
         const resultView = new Uint8Array(stringLength);
         for (let i = 0; i < stringLength; i++) {
-          resultView[i] = text.charCodeAt(i);
+          resultView[i] = text2.charCodeAt(i);
         }
         return resultView.buffer;
       }
@@ -355,8 +355,8 @@ var require_build = __commonJS({
       static ToUtf16String(buffer2, littleEndian = false) {
         return Utf16Converter.toString(buffer2, littleEndian);
       }
-      static FromUtf16String(text, littleEndian = false) {
-        return Utf16Converter.fromString(text, littleEndian);
+      static FromUtf16String(text2, littleEndian = false) {
+        return Utf16Converter.fromString(text2, littleEndian);
       }
       static Base64Padding(base64) {
         const padCount = 4 - base64.length % 4;
@@ -455,10 +455,10 @@ function rotr(word, shift) {
 function rotl(word, shift) {
   return word << shift | word >>> 32 - shift >>> 0;
 }
-function utf8ToBytes(str) {
-  if (typeof str !== "string")
+function utf8ToBytes(str2) {
+  if (typeof str2 !== "string")
     throw new Error("string expected");
-  return new Uint8Array(new TextEncoder().encode(str));
+  return new Uint8Array(new TextEncoder().encode(str2));
 }
 function toBytes(data) {
   if (typeof data === "string")
@@ -1055,9 +1055,9 @@ function encodeWith(alphabet, bytes, pad) {
   }
   return out;
 }
-function decodeWith(alphabet, text, padded) {
-  if (typeof text !== "string") throw new SignError("encoding_invalid", "not a string");
-  let body = text;
+function decodeWith(alphabet, text2, padded) {
+  if (typeof text2 !== "string") throw new SignError("encoding_invalid", "not a string");
+  let body = text2;
   if (padded) {
     if (body.length % 4 !== 0) throw new SignError("encoding_invalid", "base64 length is not a multiple of 4");
     body = body.replace(/={1,2}$/, "");
@@ -1084,11 +1084,11 @@ function decodeWith(alphabet, text, padded) {
 }
 var b64url = {
   encode: (bytes) => encodeWith(B64URL, toBytes2(bytes), false),
-  decode: (text) => decodeWith(B64URL, text, false)
+  decode: (text2) => decodeWith(B64URL, text2, false)
 };
 var b64 = {
   encode: (bytes) => encodeWith(B64, toBytes2(bytes), true),
-  decode: (text) => decodeWith(B64, text, true)
+  decode: (text2) => decodeWith(B64, text2, true)
 };
 function toBytes2(value) {
   if (value instanceof Uint8Array) return value;
@@ -1101,6 +1101,12 @@ function sha2562(bytes) {
 }
 function hex(bytes) {
   return Array.from(toBytes2(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+function fromHex(text2) {
+  if (!/^([0-9a-f]{2})*$/.test(text2)) throw new SignError("encoding_invalid", "not lowercase hex");
+  const out = new Uint8Array(text2.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(text2.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
 function equalBytes(a, b) {
   if (a.length !== b.length) return false;
@@ -1148,11 +1154,11 @@ function getParametersValue(parameters, name, defaultValue) {
 function bufferToHexCodes(inputBuffer, inputOffset = 0, inputLength = inputBuffer.byteLength - inputOffset, insertSpace = false) {
   let result = "";
   for (const item of new Uint8Array(inputBuffer, inputOffset, inputLength)) {
-    const str = item.toString(16).toUpperCase();
-    if (str.length === 1) {
+    const str2 = item.toString(16).toUpperCase();
+    if (str2.length === 1) {
       result += "0";
     }
-    result += str;
+    result += str2;
     if (insertSpace) {
       result += " ";
     }
@@ -1296,17 +1302,17 @@ function isEqualBuffer(inputBuffer1, inputBuffer2) {
   return true;
 }
 function padNumber(inputNumber, fullLength) {
-  const str = inputNumber.toString(10);
-  if (fullLength < str.length) {
+  const str2 = inputNumber.toString(10);
+  if (fullLength < str2.length) {
     return "";
   }
-  const dif = fullLength - str.length;
+  const dif = fullLength - str2.length;
   const padding = Array.from({ length: dif });
   for (let i = 0; i < dif; i++) {
     padding[i] = "0";
   }
   const paddingString = padding.join("");
-  return paddingString.concat(str);
+  return paddingString.concat(str2);
 }
 var base64Template = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 var base64UrlTemplate = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=";
@@ -1418,12 +1424,12 @@ function arrayBufferToString(buffer2) {
   }
   return resultString;
 }
-function stringToArrayBuffer(str) {
-  const stringLength = str.length;
+function stringToArrayBuffer(str2) {
+  const stringLength = str2.length;
   const resultBuffer = new ArrayBuffer(stringLength);
   const resultView = new Uint8Array(resultBuffer);
   for (let i = 0; i < stringLength; i++) {
-    resultView[i] = str.charCodeAt(i);
+    resultView[i] = str2.charCodeAt(i);
   }
   return resultBuffer;
 }
@@ -1434,9 +1440,9 @@ function nearestPowerOf2(length) {
   const round = Math.round(base);
   return floor === round ? floor : round;
 }
-function clearProps(object, propsArray) {
+function clearProps(object2, propsArray) {
   for (const prop of propsArray) {
-    delete object[prop];
+    delete object2[prop];
   }
 }
 
@@ -1938,7 +1944,7 @@ var BaseBlock = class extends LocalBaseBlock {
     return EMPTY_BUFFER;
   }
   toJSON() {
-    const object = {
+    const object2 = {
       ...super.toJSON(),
       idBlock: this.idBlock.toJSON(),
       lenBlock: this.lenBlock.toJSON(),
@@ -1947,8 +1953,8 @@ var BaseBlock = class extends LocalBaseBlock {
       optional: this.optional
     };
     if (this.primitiveSchema)
-      object.primitiveSchema = this.primitiveSchema.toJSON();
-    return object;
+      object2.primitiveSchema = this.primitiveSchema.toJSON();
+    return object2;
   }
   toString(encoding = "ascii") {
     if (encoding === "ascii") {
@@ -2374,15 +2380,15 @@ var LocalConstructedValueBlock = class extends ValueBlock {
     return EMPTY_BUFFER;
   }
   toJSON() {
-    const object = {
+    const object2 = {
       ...super.toJSON(),
       isIndefiniteForm: this.isIndefiniteForm,
       value: []
     };
     for (const value of this.value) {
-      object.value.push(value.toJSON());
+      object2.value.push(value.toJSON());
     }
-    return object;
+    return object2;
   }
 };
 LocalConstructedValueBlock.NAME = "ConstructedValueBlock";
@@ -3320,15 +3326,15 @@ var LocalObjectIdentifierValueBlock = class extends ValueBlock {
     return result;
   }
   toJSON() {
-    const object = {
+    const object2 = {
       ...super.toJSON(),
       value: this.toString(),
       sidArray: []
     };
     for (let i = 0; i < this.value.length; i++) {
-      object.sidArray.push(this.value[i].toJSON());
+      object2.sidArray.push(this.value[i].toJSON());
     }
-    return object;
+    return object2;
   }
 };
 LocalObjectIdentifierValueBlock.NAME = "ObjectIdentifierValueBlock";
@@ -3513,14 +3519,14 @@ var LocalRelativeObjectIdentifierValueBlock = class extends ValueBlock {
     return result;
   }
   toJSON() {
-    const object = {
+    const object2 = {
       ...super.toJSON(),
       value: this.toString(),
       sidArray: []
     };
     for (let i = 0; i < this.value.length; i++)
-      object.sidArray.push(this.value[i].toJSON());
-    return object;
+      object2.sidArray.push(this.value[i].toJSON());
+    return object2;
   }
 };
 LocalRelativeObjectIdentifierValueBlock.NAME = "RelativeObjectIdentifierValueBlock";
@@ -3566,18 +3572,18 @@ _a$k = Sequence;
 })();
 Sequence.NAME = "SEQUENCE";
 var _a$j;
-var Set = class extends Constructed {
+var Set2 = class extends Constructed {
   constructor(parameters = {}) {
     super(parameters);
     this.idBlock.tagClass = 1;
     this.idBlock.tagNumber = 17;
   }
 };
-_a$j = Set;
+_a$j = Set2;
 (() => {
   typeStore.Set = _a$j;
 })();
-Set.NAME = "SET";
+Set2.NAME = "SET";
 var LocalStringValueBlock = class extends HexBlock(ValueBlock) {
   constructor({ ...parameters } = {}) {
     super(parameters);
@@ -3849,11 +3855,11 @@ var UTCTime = class extends VisibleString {
     this.fromString(String.fromCharCode.apply(null, pvtsutils.BufferSourceConverter.toUint8Array(inputBuffer)));
   }
   toBuffer() {
-    const str = this.toString();
-    const buffer2 = new ArrayBuffer(str.length);
+    const str2 = this.toString();
+    const buffer2 = new ArrayBuffer(str2.length);
     const view = new Uint8Array(buffer2);
-    for (let i = 0; i < str.length; i++)
-      view[i] = str.charCodeAt(i);
+    for (let i = 0; i < str2.length; i++)
+      view[i] = str2.charCodeAt(i);
     return buffer2;
   }
   fromDate(inputDate) {
@@ -4625,8 +4631,8 @@ var ByteStream = class _ByteStream {
       length = this.view.length - start;
     }
     for (let i = start; i < start + length; i++) {
-      const str = this.view[i].toString(16).toUpperCase();
-      result = result + (str.length == 1 ? "0" : "") + str;
+      const str2 = this.view[i].toString(16).toUpperCase();
+      result = result + (str2.length == 1 ? "0" : "") + str2;
     }
     return result;
   }
@@ -4716,15 +4722,15 @@ var ByteStream = class _ByteStream {
     for (let i = 0; i < patternLength; i++)
       patternArray.push(pattern.view[i]);
     for (let i = 0; i <= length - patternLength; i++) {
-      let equal = true;
+      let equal2 = true;
       const equalStart = backward ? start - patternLength - i : start + i;
       for (let j = 0; j < patternLength; j++) {
         if (this.view[j + equalStart] != patternArray[j]) {
-          equal = false;
+          equal2 = false;
           break;
         }
       }
-      if (equal) {
+      if (equal2) {
         return backward ? start - patternLength - i : start + patternLength + i;
       }
     }
@@ -4788,15 +4794,15 @@ var ByteStream = class _ByteStream {
     }
     const patternArray = Array.from(pattern.view);
     for (let i = 0; i <= length - patternLength; i++) {
-      let equal = true;
+      let equal2 = true;
       const equalStart = start + i;
       for (let j = 0; j < patternLength; j++) {
         if (this.view[j + equalStart] != patternArray[j]) {
-          equal = false;
+          equal2 = false;
           break;
         }
       }
-      if (equal) {
+      if (equal2) {
         result.push(start + patternLength + i);
         i += patternLength - 1;
       }
@@ -5062,14 +5068,14 @@ var ByteStream = class _ByteStream {
     for (let k = 0; k < patterns.length; k++) {
       const patternLength = patterns[k].length;
       const equalStart = backward ? result - patternLength : result;
-      let equal = true;
+      let equal2 = true;
       for (let j = 0; j < patternLength; j++) {
         if (this.view[j + equalStart] != patterns[k].view[j]) {
-          equal = false;
+          equal2 = false;
           break;
         }
       }
-      if (equal) {
+      if (equal2) {
         k = -1;
         if (backward) {
           result -= patternLength;
@@ -5091,14 +5097,14 @@ var ByteStream = class _ByteStream {
       for (let k = 0; k < patterns.length; k++) {
         const patternLength = patterns[k].length;
         const equalStart = backward ? start - i - patternLength : start + i;
-        let equal = true;
+        let equal2 = true;
         for (let j = 0; j < patternLength; j++) {
           if (this.view[j + equalStart] != patterns[k].view[j]) {
-            equal = false;
+            equal2 = false;
             break;
           }
         }
-        if (equal) {
+        if (equal2) {
           result = backward ? start - i : start + i;
           break;
         }
@@ -5708,10 +5714,10 @@ var ParameterError = class _ParameterError extends TypeError {
       fields = args.slice(1);
     }
     ArgumentError.assert(params, "parameters", "object");
-    for (const field of fields) {
-      const value = params[field];
+    for (const field2 of fields) {
+      const value = params[field2];
       if (value === void 0 || value === null) {
-        throw new _ParameterError(field, target);
+        throw new _ParameterError(field2, target);
       }
     }
   }
@@ -5720,17 +5726,17 @@ var ParameterError = class _ParameterError extends TypeError {
       throw new _ParameterError(name, target);
     }
   }
-  constructor(field, target = null, message) {
+  constructor(field2, target = null, message) {
     super();
     this.name = _ParameterError.NAME;
-    this.field = field;
+    this.field = field2;
     if (target) {
       this.target = target;
     }
     if (message) {
       this.message = message;
     } else {
-      this.message = `Absent mandatory parameter '${field}' ${target ? ` in '${target}'` : EMPTY_STRING2}`;
+      this.message = `Absent mandatory parameter '${field2}' ${target ? ` in '${target}'` : EMPTY_STRING2}`;
     }
   }
 };
@@ -5947,7 +5953,7 @@ var RelativeDistinguishedNames = class _RelativeDistinguishedNames extends PkiOb
       value: [
         new Repeated({
           name: names.repeatedSequence || EMPTY_STRING2,
-          value: new Set({
+          value: new Set2({
             value: [
               new Repeated({
                 name: names.repeatedSet || EMPTY_STRING2,
@@ -5977,7 +5983,7 @@ var RelativeDistinguishedNames = class _RelativeDistinguishedNames extends PkiOb
     if (this.valueBeforeDecode.byteLength === 0) {
       return new Sequence({
         value: [
-          new Set({
+          new Set2({
             value: Array.from(this.typesAndValues, (o) => o.toSchema())
           })
         ]
@@ -6158,7 +6164,7 @@ function builtInDomainDefinedAttributes(optional = false) {
   });
 }
 function extensionAttributes(optional = false) {
-  return new Set({
+  return new Set2({
     optional,
     value: [
       new Primitive({
@@ -6700,13 +6706,13 @@ var AlgorithmIdentifier = class _AlgorithmIdentifier extends PkiObject {
     });
   }
   toJSON() {
-    const object = {
+    const object2 = {
       algorithmId: this.algorithmId
     };
     if (this.algorithmParams && !(this.algorithmParams instanceof Any)) {
-      object.algorithmParams = this.algorithmParams.toJSON();
+      object2.algorithmParams = this.algorithmParams.toJSON();
     }
-    return object;
+    return object2;
   }
   isEqual(algorithmIdentifier) {
     if (!(algorithmIdentifier instanceof _AlgorithmIdentifier)) {
@@ -6820,7 +6826,7 @@ var Attribute = class _Attribute extends PkiObject {
       name: names.blockName || EMPTY_STRING2,
       value: [
         new ObjectIdentifier({ name: names.type || EMPTY_STRING2 }),
-        new Set({
+        new Set2({
           name: names.setName || EMPTY_STRING2,
           value: [
             new Repeated({
@@ -6848,7 +6854,7 @@ var Attribute = class _Attribute extends PkiObject {
     return new Sequence({
       value: [
         new ObjectIdentifier({ value: this.type }),
-        new Set({
+        new Set2({
           value: this.values
         })
       ]
@@ -7137,17 +7143,17 @@ var AuthorityKeyIdentifier = class _AuthorityKeyIdentifier extends PkiObject {
     });
   }
   toJSON() {
-    const object = {};
+    const object2 = {};
     if (this.keyIdentifier) {
-      object.keyIdentifier = this.keyIdentifier.toJSON();
+      object2.keyIdentifier = this.keyIdentifier.toJSON();
     }
     if (this.authorityCertIssuer) {
-      object.authorityCertIssuer = Array.from(this.authorityCertIssuer, (o) => o.toJSON());
+      object2.authorityCertIssuer = Array.from(this.authorityCertIssuer, (o) => o.toJSON());
     }
     if (this.authorityCertSerialNumber) {
-      object.authorityCertSerialNumber = this.authorityCertSerialNumber.toJSON();
+      object2.authorityCertSerialNumber = this.authorityCertSerialNumber.toJSON();
     }
-    return object;
+    return object2;
   }
 };
 AuthorityKeyIdentifier.CLASS_NAME = "AuthorityKeyIdentifier";
@@ -7224,18 +7230,18 @@ var BasicConstraints = class _BasicConstraints extends PkiObject {
     });
   }
   toJSON() {
-    const object = {};
+    const object2 = {};
     if (this.cA !== _BasicConstraints.defaultValues(CA)) {
-      object.cA = this.cA;
+      object2.cA = this.cA;
     }
     if (PATH_LENGTH_CONSTRAINT in this) {
       if (this.pathLenConstraint instanceof Integer) {
-        object.pathLenConstraint = this.pathLenConstraint.toJSON();
+        object2.pathLenConstraint = this.pathLenConstraint.toJSON();
       } else {
-        object.pathLenConstraint = this.pathLenConstraint;
+        object2.pathLenConstraint = this.pathLenConstraint;
       }
     }
-    return object;
+    return object2;
   }
 };
 BasicConstraints.CLASS_NAME = "BasicConstraints";
@@ -7783,21 +7789,21 @@ var DistributionPoint = class _DistributionPoint extends PkiObject {
     });
   }
   toJSON() {
-    const object = {};
+    const object2 = {};
     if (this.distributionPoint) {
       if (this.distributionPoint instanceof Array) {
-        object.distributionPoint = Array.from(this.distributionPoint, (o) => o.toJSON());
+        object2.distributionPoint = Array.from(this.distributionPoint, (o) => o.toJSON());
       } else {
-        object.distributionPoint = this.distributionPoint.toJSON();
+        object2.distributionPoint = this.distributionPoint.toJSON();
       }
     }
     if (this.reasons) {
-      object.reasons = this.reasons.toJSON();
+      object2.reasons = this.reasons.toJSON();
     }
     if (this.cRLIssuer) {
-      object.cRLIssuer = Array.from(this.cRLIssuer, (o) => o.toJSON());
+      object2.cRLIssuer = Array.from(this.cRLIssuer, (o) => o.toJSON());
     }
-    return object;
+    return object2;
   }
 };
 DistributionPoint.CLASS_NAME = "DistributionPoint";
@@ -8479,14 +8485,14 @@ var NameConstraints = class _NameConstraints extends PkiObject {
     });
   }
   toJSON() {
-    const object = {};
+    const object2 = {};
     if (this.permittedSubtrees) {
-      object.permittedSubtrees = Array.from(this.permittedSubtrees, (o) => o.toJSON());
+      object2.permittedSubtrees = Array.from(this.permittedSubtrees, (o) => o.toJSON());
     }
     if (this.excludedSubtrees) {
-      object.excludedSubtrees = Array.from(this.excludedSubtrees, (o) => o.toJSON());
+      object2.excludedSubtrees = Array.from(this.excludedSubtrees, (o) => o.toJSON());
     }
-    return object;
+    return object2;
   }
 };
 NameConstraints.CLASS_NAME = "NameConstraints";
@@ -8883,13 +8889,13 @@ var QCStatement = class _QCStatement extends PkiObject {
     });
   }
   toJSON() {
-    const object = {
+    const object2 = {
       id: this.id
     };
     if (this.type) {
-      object.type = this.type.toJSON();
+      object2.type = this.type.toJSON();
     }
-    return object;
+    return object2;
   }
 };
 QCStatement.CLASS_NAME = "QCStatement";
@@ -9832,15 +9838,15 @@ var PrivateKeyInfo = class _PrivateKeyInfo extends PkiObject {
   }
   toJSON() {
     if (!this.parsedKey) {
-      const object = {
+      const object2 = {
         version: this.version,
         privateKeyAlgorithm: this.privateKeyAlgorithm.toJSON(),
         privateKey: this.privateKey.toJSON()
       };
       if (this.attributes) {
-        object.attributes = Array.from(this.attributes, (o) => o.toJSON());
+        object2.attributes = Array.from(this.attributes, (o) => o.toJSON());
       }
-      return object;
+      return object2;
     }
     const jwk = {};
     switch (this.privateKeyAlgorithm.algorithmId) {
@@ -11913,11 +11919,11 @@ var CryptoEngine = class extends AbstractCryptoEngine {
     };
   }
   async signWithPrivateKey(data, privateKey, parameters) {
-    const signature = await this.sign(parameters.algorithm, privateKey, data);
+    const signature2 = await this.sign(parameters.algorithm, privateKey, data);
     if (parameters.algorithm.name === "ECDSA") {
-      return createCMSECDSASignature(signature);
+      return createCMSECDSASignature(signature2);
     }
-    return signature;
+    return signature2;
   }
   fillPublicKeyParameters(publicKeyInfo, signatureAlgorithm) {
     const parameters = {};
@@ -11956,7 +11962,7 @@ var CryptoEngine = class extends AbstractCryptoEngine {
     const publicKeyInfoBuffer = publicKeyInfo.toSchema().toBER(false);
     return this.importKey("spki", publicKeyInfoBuffer, parameters.algorithm.algorithm, true, parameters.algorithm.usages);
   }
-  async verifyWithPublicKey(data, signature, publicKeyInfo, signatureAlgorithm, shaAlgorithm) {
+  async verifyWithPublicKey(data, signature2, publicKeyInfo, signatureAlgorithm, shaAlgorithm) {
     let publicKey;
     if (!shaAlgorithm) {
       shaAlgorithm = this.getHashAlgorithm(signatureAlgorithm);
@@ -11993,7 +11999,7 @@ var CryptoEngine = class extends AbstractCryptoEngine {
     const algorithm = this.getAlgorithmParameters(publicKey.algorithm.name, "verify");
     if ("hash" in algorithm.algorithm)
       algorithm.algorithm.hash.name = shaAlgorithm;
-    let signatureValue = signature.valueBlock.valueHexView;
+    let signatureValue = signature2.valueBlock.valueHexView;
     if (publicKey.algorithm.name === "ECDSA") {
       const namedCurve = ECNamedCurves.find(publicKey.algorithm.namedCurve);
       if (!namedCurve) {
@@ -12656,8 +12662,8 @@ var Certificate = class _Certificate extends PkiObject {
     this.signature = signatureParameters.signatureAlgorithm;
     this.signatureAlgorithm = signatureParameters.signatureAlgorithm;
     this.tbsView = new Uint8Array(this.encodeTBS().toBER());
-    const signature = await crypto2.signWithPrivateKey(this.tbsView, privateKey, parameters);
-    this.signatureValue = new BitString({ valueHex: signature });
+    const signature2 = await crypto2.signWithPrivateKey(this.tbsView, privateKey, parameters);
+    this.signatureValue = new BitString({ valueHex: signature2 });
   }
   async verify(issuerCertificate, crypto2 = getCrypto(true)) {
     let subjectPublicKeyInfo;
@@ -13190,17 +13196,17 @@ var Extension = class _Extension extends PkiObject {
     });
   }
   toJSON() {
-    const object = {
+    const object2 = {
       extnID: this.extnID,
       extnValue: this.extnValue.toJSON()
     };
     if (this.critical !== _Extension.defaultValues(CRITICAL)) {
-      object.critical = this.critical;
+      object2.critical = this.critical;
     }
     if (this.parsedValue && this.parsedValue.toJSON) {
-      object.parsedValue = this.parsedValue.toJSON();
+      object2.parsedValue = this.parsedValue.toJSON();
     }
-    return object;
+    return object2;
   }
 };
 Extension.CLASS_NAME = "Extension";
@@ -14353,13 +14359,13 @@ var ContentInfo = class _ContentInfo extends PkiObject {
     });
   }
   toJSON() {
-    const object = {
+    const object2 = {
       contentType: this.contentType
     };
     if (!(this.content instanceof Any)) {
-      object.content = this.content.toJSON();
+      object2.content = this.content.toJSON();
     }
-    return object;
+    return object2;
   }
 };
 ContentInfo.CLASS_NAME = "ContentInfo";
@@ -14853,8 +14859,8 @@ var CertificateRevocationList = class _CertificateRevocationList extends PkiObje
     this.signature = signatureParameters.signatureAlgorithm;
     this.signatureAlgorithm = signatureParameters.signatureAlgorithm;
     this.tbsView = new Uint8Array(this.encodeTBS().toBER());
-    const signature = await crypto2.signWithPrivateKey(this.tbsView, privateKey, parameters);
-    this.signatureValue = new BitString({ valueHex: signature });
+    const signature2 = await crypto2.signWithPrivateKey(this.tbsView, privateKey, parameters);
+    this.signatureValue = new BitString({ valueHex: signature2 });
   }
   async verify(parameters = {}, crypto2 = getCrypto(true)) {
     let subjectPublicKeyInfo;
@@ -15390,7 +15396,7 @@ var SafeBag = class _SafeBag extends PkiObject {
           },
           value: [new Any({ name: names.bagValue || BAG_VALUE })]
         }),
-        new Set({
+        new Set2({
           optional: true,
           value: [
             new Repeated({
@@ -15434,7 +15440,7 @@ var SafeBag = class _SafeBag extends PkiObject {
       })
     ];
     if (this.bagAttributes) {
-      outputArray.push(new Set({
+      outputArray.push(new Set2({
         value: Array.from(this.bagAttributes, (o) => o.toSchema())
       }));
     }
@@ -15584,7 +15590,7 @@ var CertificateSet = class _CertificateSet extends PkiObject {
   }
   static schema(parameters = {}) {
     const names = getParametersValue(parameters, "names", {});
-    return new Set({
+    return new Set2({
       name: names.blockName || EMPTY_STRING2,
       value: [
         new Repeated({
@@ -15653,7 +15659,7 @@ var CertificateSet = class _CertificateSet extends PkiObject {
     });
   }
   toSchema() {
-    return new Set({
+    return new Set2({
       value: Array.from(this.certificates, (element) => {
         switch (true) {
           case element instanceof Certificate:
@@ -15770,7 +15776,7 @@ var RevocationInfoChoices = class _RevocationInfoChoices extends PkiObject {
   }
   static schema(parameters = {}) {
     const names = getParametersValue(parameters, "names", {});
-    return new Set({
+    return new Set2({
       name: names.blockName || EMPTY_STRING2,
       value: [
         new Repeated({
@@ -15817,7 +15823,7 @@ var RevocationInfoChoices = class _RevocationInfoChoices extends PkiObject {
       schema.idBlock.tagNumber = 1;
       return schema;
     }));
-    return new Set({
+    return new Set2({
       value: outputArray
     });
   }
@@ -15897,14 +15903,14 @@ var OriginatorInfo = class _OriginatorInfo extends PkiObject {
     AsnError.assertSchema(asn1, this.className);
     if (CERTS$3 in asn1.result) {
       this.certs = new CertificateSet({
-        schema: new Set({
+        schema: new Set2({
           value: asn1.result.certs.valueBlock.value
         })
       });
     }
     if (CRLS$2 in asn1.result) {
       this.crls = new RevocationInfoChoices({
-        schema: new Set({
+        schema: new Set2({
           value: asn1.result.crls.valueBlock.value
         })
       });
@@ -17889,7 +17895,7 @@ var EnvelopedData = class _EnvelopedData extends PkiObject {
           },
           value: OriginatorInfo.schema().valueBlock.value
         }),
-        new Set({
+        new Set2({
           value: [
             new Repeated({
               name: names.recipientInfos || EMPTY_STRING2,
@@ -17958,7 +17964,7 @@ var EnvelopedData = class _EnvelopedData extends PkiObject {
         value: this.originatorInfo.toSchema().valueBlock.value
       }));
     }
-    outputArray.push(new Set({
+    outputArray.push(new Set2({
       value: Array.from(this.recipientInfos, (o) => o.toSchema())
     }));
     outputArray.push(this.encryptedContentInfo.toSchema());
@@ -20675,8 +20681,8 @@ var BasicOCSPResponse = class _BasicOCSPResponse extends PkiObject {
     }
     this.signatureAlgorithm = signatureParams.signatureAlgorithm;
     this.tbsResponseData.tbsView = new Uint8Array(this.tbsResponseData.toSchema(true).toBER());
-    const signature = await crypto2.signWithPrivateKey(this.tbsResponseData.tbsView, privateKey, { algorithm });
-    this.signature = new BitString({ valueHex: signature });
+    const signature2 = await crypto2.signWithPrivateKey(this.tbsResponseData.tbsView, privateKey, { algorithm });
+    this.signature = new BitString({ valueHex: signature2 });
   }
   async verify(params = {}, crypto2 = getCrypto(true)) {
     if (!this.certs || this.certs.length === 0) {
@@ -21081,7 +21087,7 @@ var CertificationRequest = class _CertificationRequest extends PkiObject {
     });
   }
   toJSON() {
-    const object = {
+    const object2 = {
       tbs: pvtsutils2.Convert.ToHex(this.tbsView),
       version: this.version,
       subject: this.subject.toJSON(),
@@ -21090,9 +21096,9 @@ var CertificationRequest = class _CertificationRequest extends PkiObject {
       signatureValue: this.signatureValue.toJSON()
     };
     if (ATTRIBUTES$1 in this) {
-      object.attributes = Array.from(this.attributes || [], (o) => o.toJSON());
+      object2.attributes = Array.from(this.attributes || [], (o) => o.toJSON());
     }
-    return object;
+    return object2;
   }
   async sign(privateKey, hashAlgorithm = "SHA-1", crypto2 = getCrypto(true)) {
     if (!privateKey) {
@@ -21102,8 +21108,8 @@ var CertificationRequest = class _CertificationRequest extends PkiObject {
     const parameters = signatureParams.parameters;
     this.signatureAlgorithm = signatureParams.signatureAlgorithm;
     this.tbsView = new Uint8Array(this.encodeTBS().toBER());
-    const signature = await crypto2.signWithPrivateKey(this.tbsView, privateKey, parameters);
-    this.signatureValue = new BitString({ valueHex: signature });
+    const signature2 = await crypto2.signWithPrivateKey(this.tbsView, privateKey, parameters);
+    this.signatureValue = new BitString({ valueHex: signature2 });
   }
   async verify(crypto2 = getCrypto(true)) {
     return crypto2.verifyWithPublicKey(this.tbsView, this.signatureValue, this.subjectPublicKeyInfo, this.signatureAlgorithm);
@@ -22028,8 +22034,8 @@ var OCSPRequest = class _OCSPRequest extends PkiObject {
     const parameters = signatureParams.parameters;
     this.optionalSignature.signatureAlgorithm = signatureParams.signatureAlgorithm;
     const tbs = this.tbsRequest.toSchema(true).toBER(false);
-    const signature = await crypto2.signWithPrivateKey(tbs, privateKey, parameters);
-    this.optionalSignature.signature = new BitString({ valueHex: signature });
+    const signature2 = await crypto2.signWithPrivateKey(tbs, privateKey, parameters);
+    this.optionalSignature.signature = new BitString({ valueHex: signature2 });
   }
   verify() {
   }
@@ -22899,7 +22905,7 @@ var SignedData = class _SignedData extends PkiObject {
       optional: names.optional,
       value: [
         new Integer({ name: names.version || SIGNED_DATA_VERSION }),
-        new Set({
+        new Set2({
           value: [
             new Repeated({
               name: names.digestAlgorithms || SIGNED_DATA_DIGEST_ALGORITHMS,
@@ -22933,7 +22939,7 @@ var SignedData = class _SignedData extends PkiObject {
             }
           }).valueBlock.value
         }),
-        new Set({
+        new Set2({
           value: [
             new Repeated({
               name: names.signerInfos || SIGNED_DATA_SIGNER_INFOS,
@@ -22956,7 +22962,7 @@ var SignedData = class _SignedData extends PkiObject {
     });
     if (SIGNED_DATA_CERTIFICATES in asn1.result) {
       const certificateSet = new CertificateSet({
-        schema: new Set({
+        schema: new Set2({
           value: asn1.result[SIGNED_DATA_CERTIFICATES].valueBlock.value
         })
       });
@@ -22986,7 +22992,7 @@ var SignedData = class _SignedData extends PkiObject {
       this.version = 1;
     }
     outputArray.push(new Integer({ value: this.version }));
-    outputArray.push(new Set({
+    outputArray.push(new Set2({
       value: Array.from(this.digestAlgorithms, (algorithm) => algorithm.toSchema())
     }));
     outputArray.push(this.encapContentInfo.toSchema());
@@ -23018,7 +23024,7 @@ var SignedData = class _SignedData extends PkiObject {
         })
       }));
     }
-    outputArray.push(new Set({
+    outputArray.push(new Set2({
       value: Array.from(this.signerInfos, (signerInfo) => signerInfo.toSchema())
     }));
     return new Sequence({
@@ -23339,8 +23345,8 @@ var SignedData = class _SignedData extends PkiObject {
           throw new Error("Missed detached data input array");
       }
     }
-    const signature = await crypto2.signWithPrivateKey(data, privateKey, parameters);
-    signerInfo.signature = new OctetString({ valueHex: signature });
+    const signature2 = await crypto2.signWithPrivateKey(data, privateKey, parameters);
+    signerInfo.signature = new OctetString({ valueHex: signature2 });
   }
 };
 SignedData.CLASS_NAME = "SignedData";
@@ -24152,12 +24158,12 @@ function buffer(bytes) {
   const view = toBytes2(bytes);
   return view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
 }
-function pemBlocks(text) {
-  if (typeof text !== "string") throw new SignError("pem_invalid", "PEM text expected");
+function pemBlocks(text2) {
+  if (typeof text2 !== "string") throw new SignError("pem_invalid", "PEM text expected");
   const blocks = [];
   const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
   let m;
-  while ((m = re.exec(text)) !== null) {
+  while ((m = re.exec(text2)) !== null) {
     const body = m[2].replace(/\s+/g, "");
     let der;
     try {
@@ -24185,8 +24191,8 @@ function parseCertificate(der) {
     throw new SignError("certificate_invalid", "not an X.509 certificate");
   }
 }
-function certificatesFromPem(text) {
-  const blocks = pemBlocks(text);
+function certificatesFromPem(text2) {
+  const blocks = pemBlocks(text2);
   if (blocks.some((b) => /PRIVATE KEY/.test(b.label))) {
     throw new SignError("certificate_private_key_refused", "a private key is not a certificate");
   }
@@ -24255,16 +24261,16 @@ function subjectName(label) {
   return name;
 }
 function checkLabel(label) {
-  const text = label === void 0 || label === null ? "browser key" : String(label);
-  const points = [...text].length;
-  if (points < 1 || points > 64 || text.trim() !== text || /\p{C}/u.test(text)) {
+  const text2 = label === void 0 || label === null ? "browser key" : String(label);
+  const points = [...text2].length;
+  if (points < 1 || points > 64 || text2.trim() !== text2 || /\p{C}/u.test(text2)) {
     throw new SignError("label_invalid", "a key label is 1–64 printable characters without surrounding spaces");
   }
-  return text;
+  return text2;
 }
 async function create(userId, { label } = {}) {
   await requireUser(userId);
-  const text = checkLabel(label);
+  const text2 = checkLabel(label);
   let pair;
   try {
     pair = await crypto.subtle.generateKey(ECDSA2, false, ["sign", "verify"]);
@@ -24274,7 +24280,7 @@ async function create(userId, { label } = {}) {
   const csr = new CertificationRequest();
   csr.version = 0;
   csr.attributes = [];
-  csr.subject = subjectName(text);
+  csr.subject = subjectName(text2);
   await csr.subjectPublicKeyInfo.importKey(pair.publicKey);
   await csr.sign(pair.privateKey, "SHA-256");
   const csrDer = new Uint8Array(csr.toSchema().toBER(false));
@@ -24286,7 +24292,7 @@ async function create(userId, { label } = {}) {
     certificatePem: null,
     certSha256: null,
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-    label: text,
+    label: text2,
     privateKey: pair.privateKey,
     publicKey: pair.publicKey,
     spki: new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey))
@@ -24295,10 +24301,10 @@ async function create(userId, { label } = {}) {
   return { record: publicRecord(stored), csrPem: toPem(csrDer, "CERTIFICATE REQUEST") };
 }
 function algorithmOfSpki(cert) {
-  const info = cert.subjectPublicKeyInfo;
-  const oid = info.algorithm.algorithmId;
+  const info2 = cert.subjectPublicKeyInfo;
+  const oid = info2.algorithm.algorithmId;
   if (oid === EC_PUBLIC_KEY) {
-    const params = info.algorithm.algorithmParams;
+    const params = info2.algorithm.algorithmParams;
     if (params && params.valueBlock && params.valueBlock.toString() === P256) return "ECDSA-P256";
   }
   if (oid === RSA2) return "RSA";
@@ -24318,8 +24324,8 @@ async function requireMatch(privateKey, algorithm, leafDer) {
     throw new SignError("key_algorithm_unsupported", "the certificate's public key cannot be used here");
   }
   const probe = randomBytes(32);
-  const signature = await crypto.subtle.sign(verifyParams, privateKey, probe);
-  if (!await crypto.subtle.verify(verifyParams, publicKey, signature, probe)) {
+  const signature2 = await crypto.subtle.sign(verifyParams, privateKey, probe);
+  if (!await crypto.subtle.verify(verifyParams, publicKey, signature2, probe)) {
     throw new SignError("certificate_key_mismatch", "the certificate is not for this key");
   }
   return leaf;
@@ -24340,11 +24346,11 @@ async function attachCertificate(userId, keyId, pemBundle) {
   await put("keys", updated);
   return publicRecord(updated);
 }
-function keyAlgorithm(info) {
-  const oid = info.privateKeyAlgorithm.algorithmId;
+function keyAlgorithm(info2) {
+  const oid = info2.privateKeyAlgorithm.algorithmId;
   if (oid === RSA2) return "RSA";
   if (oid === EC_PUBLIC_KEY) {
-    const params = info.privateKeyAlgorithm.algorithmParams;
+    const params = info2.privateKeyAlgorithm.algorithmParams;
     if (params && params.valueBlock && params.valueBlock.toString() === P256) return "ECDSA-P256";
   }
   throw new SignError("key_algorithm_unsupported", "only ECDSA P-256 and RSA keys are supported");
@@ -24352,13 +24358,13 @@ function keyAlgorithm(info) {
 async function importPrivate(pkcs8Der) {
   const asn = fromBER(buffer(pkcs8Der));
   if (asn.offset === -1) throw new SignError("pkcs8_invalid", "the key is not DER");
-  let info;
+  let info2;
   try {
-    info = new PrivateKeyInfo({ schema: asn.result });
+    info2 = new PrivateKeyInfo({ schema: asn.result });
   } catch {
     throw new SignError("pkcs8_invalid", "not a PKCS#8 private key");
   }
-  const algorithm = keyAlgorithm(info);
+  const algorithm = keyAlgorithm(info2);
   try {
     const privateKey = await crypto.subtle.importKey(
       "pkcs8",
@@ -24433,15 +24439,15 @@ async function readPkcs12(bytes, password) {
   try {
     await pfx.parseInternalValues({ password: pass, checkIntegrity: true });
   } catch (err) {
-    const text = String(err && err.message || err);
-    if (/integrity/i.test(text)) throw new SignError("pkcs12_password_invalid", "the password does not open this file");
-    throw new SignError("pkcs12_invalid", `the PKCS#12 file cannot be read: ${text}`);
+    const text2 = String(err && err.message || err);
+    if (/integrity/i.test(text2)) throw new SignError("pkcs12_password_invalid", "the password does not open this file");
+    throw new SignError("pkcs12_invalid", `the PKCS#12 file cannot be read: ${text2}`);
   }
-  const safe = pfx.parsedValue && pfx.parsedValue.authenticatedSafe;
-  if (!safe) throw new SignError("pkcs12_invalid", "the PKCS#12 file holds no content");
+  const safe2 = pfx.parsedValue && pfx.parsedValue.authenticatedSafe;
+  if (!safe2) throw new SignError("pkcs12_invalid", "the PKCS#12 file holds no content");
   try {
-    await safe.parseInternalValues({
-      safeContents: safe.safeContents.map((c) => c.contentType === ENCRYPTED_DATA2 ? { password: pass } : {})
+    await safe2.parseInternalValues({
+      safeContents: safe2.safeContents.map((c) => c.contentType === ENCRYPTED_DATA2 ? { password: pass } : {})
     });
   } catch (err) {
     throw new SignError(
@@ -24451,7 +24457,7 @@ async function readPkcs12(bytes, password) {
   }
   const keys2 = [];
   const certs = [];
-  for (const contents of safe.parsedValue.safeContents) {
+  for (const contents of safe2.parsedValue.safeContents) {
     for (const bag of contents.value.safeBags) {
       if (bag.bagId === SHROUDED_KEY_BAG) {
         try {
@@ -24527,8 +24533,8 @@ async function signDetached(record, contentBytes, { purpose } = {}) {
   } catch (err) {
     throw new SignError("signing_failed", `the key could not sign: ${err && err.message}`);
   }
-  const info = new ContentInfo({ contentType: ID_SIGNED_DATA, content: signedData.toSchema(true) });
-  const der = new Uint8Array(info.toSchema().toBER(false));
+  const info2 = new ContentInfo({ contentType: ID_SIGNED_DATA, content: signedData.toSchema(true) });
+  const der = new Uint8Array(info2.toSchema().toBER(false));
   await put("journal", {
     userId: stored.userId,
     at: (/* @__PURE__ */ new Date()).toISOString(),
@@ -24580,8 +24586,8 @@ async function requestDemoCertificate(csrPem, csrfToken) {
 async function registerCertificate(record, csrfToken, { device = record && record.kind === "browser" } = {}) {
   if (!record || !record.certificatePem) throw new SignError("certificate_missing", "this key has no certificate yet");
   const challenge = await postJson("/api/v1/auth/challenge", {}, csrfToken);
-  const signature = await signDetached(record, b64.decode(challenge.challenge), { purpose: "certificate_registration" });
-  const body = { certificate: record.certificatePem, nonce: challenge.nonce, signature: b64.encode(signature) };
+  const signature2 = await signDetached(record, b64.decode(challenge.challenge), { purpose: "certificate_registration" });
+  const body = { certificate: record.certificatePem, nonce: challenge.nonce, signature: b64.encode(signature2) };
   if (device) body.device = { kind: "browser", label: record.label };
   const data = await postJson("/api/v1/me/certificates", body, csrfToken);
   return data.value;
@@ -24767,7 +24773,7 @@ function copyBytes(bytes) {
 }
 
 // node_modules/@noble/ciphers/_arx.js
-var encodeStr = (str) => Uint8Array.from(str.split(""), (c) => c.charCodeAt(0));
+var encodeStr = (str2) => Uint8Array.from(str2.split(""), (c) => c.charCodeAt(0));
 var sigma16_32 = /* @__PURE__ */ (() => swap32IfBE(u32(encodeStr("expand 16-byte k"))))();
 var sigma32_32 = /* @__PURE__ */ (() => swap32IfBE(u32(encodeStr("expand 32-byte k"))))();
 function rotl2(a, b) {
@@ -25297,6 +25303,1203 @@ var chacha20poly1305 = /* @__PURE__ */ wrapCipher(
   /* @__PURE__ */ _poly1305_aead(chacha20)
 );
 
+// src/bech32.js
+var CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+var GENERATOR = [996825010, 642813549, 513874426, 1027748829, 705979059];
+function polymod(values) {
+  let checksum = 1;
+  for (const value of values) {
+    const top = checksum >>> 25;
+    checksum = ((checksum & 33554431) << 5 ^ value) >>> 0;
+    for (let i = 0; i < 5; i++) if (top >>> i & 1) checksum = (checksum ^ GENERATOR[i]) >>> 0;
+  }
+  return checksum;
+}
+function hrpExpand(hrp) {
+  const codes = Array.from(hrp, (c) => c.charCodeAt(0));
+  return [...codes.map((c) => c >> 5), 0, ...codes.map((c) => c & 31)];
+}
+function convertBits(data, from, to, pad) {
+  let acc = 0;
+  let bits = 0;
+  const out = [];
+  const mask = (1 << to) - 1;
+  for (const value of data) {
+    acc = (acc << from | value) & 16777215;
+    bits += from;
+    while (bits >= to) {
+      bits -= to;
+      out.push(acc >> bits & mask);
+    }
+  }
+  if (pad) {
+    if (bits) out.push(acc << to - bits & mask);
+  } else if (bits >= from || acc << to - bits & mask) {
+    throw new SignError("age_key_invalid", "bech32 data has non-zero or excess padding bits");
+  }
+  return out;
+}
+function encode(hrp, data) {
+  const lower = hrp.toLowerCase();
+  const values = convertBits(data, 8, 5, true);
+  const mod = polymod([...hrpExpand(lower), ...values, 0, 0, 0, 0, 0, 0]) ^ 1;
+  const checksum = [0, 1, 2, 3, 4, 5].map((i) => mod >>> 5 * (5 - i) & 31);
+  const text2 = lower + "1" + [...values, ...checksum].map((v) => CHARSET[v]).join("");
+  return hrp === hrp.toUpperCase() && hrp !== lower ? text2.toUpperCase() : text2;
+}
+function decode(text2) {
+  if (typeof text2 !== "string") throw new SignError("age_key_invalid", "an age key is a string");
+  if (text2.toLowerCase() !== text2 && text2.toUpperCase() !== text2) {
+    throw new SignError("age_key_invalid", "bech32 string mixes upper and lower case");
+  }
+  if (!/^[\x21-\x7e]*$/.test(text2)) throw new SignError("age_key_invalid", "bech32 string has characters outside US-ASCII 33..126");
+  const lower = text2.toLowerCase();
+  const sep = lower.lastIndexOf("1");
+  if (sep < 1 || sep + 7 > lower.length) throw new SignError("age_key_invalid", "bech32 string has no human-readable part or checksum");
+  const hrp = lower.slice(0, sep);
+  const values = [];
+  for (const c of lower.slice(sep + 1)) {
+    const v = CHARSET.indexOf(c);
+    if (v < 0) throw new SignError("age_key_invalid", "bech32 data part has characters outside the alphabet");
+    values.push(v);
+  }
+  if (polymod([...hrpExpand(hrp), ...values]) !== 1) throw new SignError("age_key_invalid", "bech32 checksum does not verify");
+  return [hrp, new Uint8Array(convertBits(values.slice(0, -6), 5, 8, false))];
+}
+
+// src/age.js
+var FILE_KEY_SIZE = 16;
+var NONCE_SIZE = 16;
+var CHUNK_SIZE = 64 * 1024;
+var X25519_TYPE = "X25519";
+var ZERO_NONCE = new Uint8Array(12);
+var X25519_INFO = ascii("age-encryption.org/v1/X25519");
+var VERSION_LINE = ascii("age-encryption.org/v1\n");
+var MAX_LINE = 4096;
+var MAX_STANZAS = 128;
+var COLUMNS = 64;
+var BASEPOINT = new Uint8Array(32);
+BASEPOINT[0] = 9;
+var PKCS8_X25519 = new Uint8Array([48, 46, 2, 1, 0, 48, 5, 6, 3, 43, 101, 110, 4, 34, 4, 32]);
+function ascii(text2) {
+  return new TextEncoder().encode(text2);
+}
+function concat2(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+function b64encode(bytes) {
+  return b64.encode(bytes).replace(/=+$/, "");
+}
+function b64decode(text2, code = "age_header_malformed") {
+  if (typeof text2 !== "string" || !/^[A-Za-z0-9+/]*$/.test(text2) || text2.length % 4 === 1) {
+    throw new SignError(code, "not unpadded base64");
+  }
+  try {
+    return b64.decode(text2 + "=".repeat((4 - text2.length % 4) % 4));
+  } catch {
+    throw new SignError(code, "non-canonical base64 (non-zero trailing bits)");
+  }
+}
+function subtle() {
+  if (!globalThis.crypto || !crypto.subtle) throw new SignError("webcrypto_unavailable", "WebCrypto is not available (not a secure context)");
+  return crypto.subtle;
+}
+async function hkdf(ikm, salt, info2, length = 32) {
+  const key = await subtle().importKey("raw", toBytes2(ikm), "HKDF", false, ["deriveBits"]);
+  const bits = await subtle().deriveBits({ name: "HKDF", hash: "SHA-256", salt: toBytes2(salt), info: toBytes2(info2) }, key, length * 8);
+  return new Uint8Array(bits);
+}
+async function hmacSha256(key, data) {
+  const k = await subtle().importKey("raw", toBytes2(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return new Uint8Array(await subtle().sign("HMAC", k, toBytes2(data)));
+}
+async function x25519(secret, publicKey) {
+  let priv;
+  let pub;
+  try {
+    priv = await subtle().importKey("pkcs8", concat2(PKCS8_X25519, toBytes2(secret)), { name: "X25519" }, false, ["deriveBits"]);
+    pub = await subtle().importKey("raw", toBytes2(publicKey), { name: "X25519" }, false, []);
+  } catch (err) {
+    if (err instanceof SignError) throw err;
+    throw new SignError("webcrypto_unavailable", `this browser's WebCrypto has no X25519 (Chromium ≥ 133 has): ${err && err.message}`);
+  }
+  try {
+    return new Uint8Array(await subtle().deriveBits({ name: "X25519", public: pub }, priv, 256));
+  } catch {
+    return new Uint8Array(32);
+  }
+}
+function x25519Base(secret) {
+  return x25519(secret, BASEPOINT);
+}
+var isZero = (bytes) => bytes.every((b) => b === 0);
+function parseRecipient(text2) {
+  const [hrp, data] = decode(text2);
+  if (hrp !== "age" || data.length !== 32) throw new SignError("age_key_invalid", "not an age X25519 recipient (age1…)");
+  return data;
+}
+function encodeRecipient(publicKey) {
+  return encode("age", publicKey);
+}
+function parseIdentity(text2) {
+  const [hrp, data] = decode(typeof text2 === "string" ? text2.trim() : text2);
+  if (hrp !== "age-secret-key-" || data.length !== 32) throw new SignError("age_key_invalid", "not an age X25519 identity (AGE-SECRET-KEY-1…)");
+  return data;
+}
+async function generateIdentity() {
+  const secret = randomBytes(32);
+  try {
+    const recipient = encodeRecipient(await x25519Base(secret));
+    return { identity: encode("AGE-SECRET-KEY-", secret), recipient };
+  } finally {
+    secret.fill(0);
+  }
+}
+async function recipientOf(identity) {
+  const secret = parseIdentity(identityLine(identity));
+  try {
+    return encodeRecipient(await x25519Base(secret));
+  } finally {
+    secret.fill(0);
+  }
+}
+function identityLine(text2) {
+  if (typeof text2 !== "string") throw new SignError("age_key_invalid", "an age identity is a string");
+  const lines = text2.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  if (lines.length !== 1) throw new SignError("age_key_invalid", "an identity file holds exactly one AGE-SECRET-KEY-1… line");
+  return lines[0];
+}
+var isArgument = (arg) => typeof arg === "string" && /^[\x21-\x7e]+$/.test(arg);
+function encodeStanza({ args, body }) {
+  if (!args.length || !args.every(isArgument)) throw new SignError("age_header_malformed", "stanza arguments must be 1*VCHAR each");
+  const text2 = b64encode(body);
+  const lines = [];
+  for (let i = 0; i < text2.length; i += COLUMNS) lines.push(text2.slice(i, i + COLUMNS));
+  if (text2.length % COLUMNS === 0) lines.push("");
+  return ascii("-> " + args.join(" ") + "\n" + lines.map((l) => l + "\n").join(""));
+}
+async function headerMac(fileKey, macInput) {
+  return hmacSha256(await hkdf(fileKey, new Uint8Array(0), ascii("header")), macInput);
+}
+async function buildHeader(stanzas, fileKey) {
+  const macInput = concat2(VERSION_LINE, ...stanzas.map(encodeStanza), ascii("---"));
+  return concat2(macInput, ascii(" " + b64encode(await headerMac(fileKey, macInput)) + "\n"));
+}
+var HeaderIncomplete = class extends SignError {
+  constructor() {
+    super("age_header_malformed", "the header ends before its MAC line");
+  }
+};
+function parseHeader(bytes, complete = true) {
+  const data = toBytes2(bytes);
+  let at = 0;
+  const line = () => {
+    const end = data.subarray(at, at + MAX_LINE + 1).indexOf(10);
+    if (end < 0) {
+      if (data.length - at > MAX_LINE) throw new SignError("age_header_malformed", `a header line is longer than ${MAX_LINE} bytes`);
+      if (!complete) throw new HeaderIncomplete();
+      throw new SignError("age_header_malformed", "the header ends before its MAC line");
+    }
+    const text2 = data.subarray(at, at + end);
+    at += end + 1;
+    return text2;
+  };
+  const decoder = new TextDecoder("latin1");
+  const first = line();
+  const firstText = decoder.decode(first);
+  if (firstText + "\n" !== "age-encryption.org/v1\n") {
+    const version2 = firstText.slice("age-encryption.org/".length);
+    if (firstText.startsWith("age-encryption.org/") && isArgument(version2)) {
+      throw new SignError("age_unsupported_version", `unsupported age version line ${firstText.slice(0, 64)}`);
+    }
+    throw new SignError("age_header_malformed", "not an age v1 file (armored files are not accepted)");
+  }
+  const stanzas = [];
+  for (; ; ) {
+    const start = at;
+    const text2 = decoder.decode(line());
+    if (text2.startsWith("-> ")) {
+      if (stanzas.length === MAX_STANZAS) throw new SignError("age_header_malformed", `more than ${MAX_STANZAS} stanzas`);
+      const args = text2.slice(3).split(" ");
+      if (!args.every(isArgument)) throw new SignError("age_header_malformed", "stanza arguments must be 1*VCHAR separated by single spaces");
+      let body = "";
+      for (; ; ) {
+        const bodyLine = decoder.decode(line());
+        if (bodyLine.length > COLUMNS || !/^[A-Za-z0-9+/]*$/.test(bodyLine)) {
+          throw new SignError("age_header_malformed", "a stanza body line is not base64 of at most 64 columns");
+        }
+        body += bodyLine;
+        if (bodyLine.length < COLUMNS) break;
+      }
+      stanzas.push({ args, body: b64decode(body) });
+    } else if (text2.startsWith("--- ") && stanzas.length) {
+      const encoded = text2.slice(4);
+      if (encoded.length !== 43) throw new SignError("age_header_malformed", "the header MAC is not 43 base64 characters");
+      return { stanzas, mac: b64decode(encoded), raw: data.slice(0, at), macInput: data.slice(0, start + 3) };
+    } else {
+      throw new SignError("age_header_malformed", "expected a stanza (-> ) or the MAC line (--- )");
+    }
+  }
+}
+async function checkFileKey(header, fileKey, code = "age_file_key_invalid") {
+  const key = toBytes2(fileKey);
+  if (key.length !== FILE_KEY_SIZE || !equalBytes(await headerMac(key, header.macInput), header.mac)) {
+    throw new SignError(code, "the file key does not verify the header MAC");
+  }
+}
+async function wrapX25519(recipient, fileKey) {
+  const secret = randomBytes(32);
+  try {
+    const share = await x25519Base(secret);
+    const shared = await x25519(secret, recipient);
+    const key = await hkdf(shared, concat2(share, recipient), X25519_INFO);
+    const body = chacha20poly1305(key, ZERO_NONCE).encrypt(fileKey);
+    return { args: [X25519_TYPE, b64encode(share)], body };
+  } finally {
+    secret.fill(0);
+  }
+}
+async function unwrapX25519(secret, recipient, stanza) {
+  if (stanza.args[0] !== X25519_TYPE) return null;
+  if (stanza.args.length !== 2 || stanza.body.length !== 32) throw new SignError("age_header_malformed", "an X25519 stanza needs 2 arguments and a 32-byte body");
+  const share = b64decode(stanza.args[1]);
+  if (share.length !== 32) throw new SignError("age_header_malformed", "an X25519 ephemeral share must be 32 bytes");
+  const shared = await x25519(secret, share);
+  if (isZero(shared)) throw new SignError("age_header_malformed", "X25519 shared secret is all zero (low-order share)");
+  const key = await hkdf(shared, concat2(share, recipient), X25519_INFO);
+  try {
+    return chacha20poly1305(key, ZERO_NONCE).decrypt(stanza.body);
+  } catch {
+    return null;
+  }
+}
+async function unwrapFileKey(header, identityText) {
+  if (header.stanzas.some((s) => s.args[0] === "scrypt") && header.stanzas.length > 1) {
+    throw new SignError("age_header_malformed", "an scrypt stanza must be the only stanza");
+  }
+  const secret = parseIdentity(identityLine(identityText));
+  try {
+    const recipient = await x25519Base(secret);
+    for (const stanza of header.stanzas) {
+      const fileKey = await unwrapX25519(secret, recipient, stanza);
+      if (fileKey === null) continue;
+      await checkFileKey(header, fileKey, "age_header_mac_mismatch");
+      return fileKey;
+    }
+  } finally {
+    secret.fill(0);
+  }
+  throw new SignError("age_no_matching_stanza", "no stanza opens with the given identity");
+}
+async function readHeader(source) {
+  if (typeof Blob !== "undefined" && source instanceof Blob) {
+    let size = 64 * 1024;
+    for (; ; ) {
+      const take = Math.min(size, source.size);
+      const bytes = new Uint8Array(await source.slice(0, take).arrayBuffer());
+      try {
+        return parseHeader(bytes, take === source.size);
+      } catch (err) {
+        if (!(err instanceof HeaderIncomplete)) throw err;
+      }
+      size *= 4;
+    }
+  }
+  return parseHeader(toBytes2(source));
+}
+async function selfKey(headerSource, identity) {
+  return unwrapFileKey(await readHeader(headerSource), identity);
+}
+var PayloadEncryptor = class _PayloadEncryptor {
+  static async create(fileKey) {
+    const nonce = randomBytes(NONCE_SIZE);
+    return new _PayloadEncryptor(await hkdf(fileKey, nonce, ascii("payload")), nonce);
+  }
+  constructor(key, nonce) {
+    this.nonce = nonce;
+    this.key = key;
+    this.buffer = new Uint8Array(CHUNK_SIZE);
+    this.filled = 0;
+    this.counter = 0;
+    this.chunkNonce = new Uint8Array(12);
+  }
+  seal(plain, last, output) {
+    const n = this.chunkNonce;
+    let c = this.counter++;
+    for (let i = 10; i >= 0; i--) {
+      n[i] = c % 256;
+      c = Math.floor(c / 256);
+    }
+    n[11] = last ? 1 : 0;
+    const into = output.reserve(plain.length + 16);
+    chacha20poly1305(this.key, n).encrypt(plain, into);
+    output.commit(into.length);
+  }
+  update(data, output) {
+    let view = toBytes2(data);
+    while (view.length) {
+      if (this.filled === CHUNK_SIZE) {
+        this.seal(this.buffer, false, output);
+        this.filled = 0;
+      }
+      const take = Math.min(CHUNK_SIZE - this.filled, view.length);
+      this.buffer.set(view.subarray(0, take), this.filled);
+      this.filled += take;
+      view = view.subarray(take);
+    }
+  }
+  finish(output) {
+    this.seal(this.buffer.subarray(0, this.filled), true, output);
+    this.key.fill(0);
+    this.buffer.fill(0);
+  }
+};
+
+// src/committee.js
+var FORMAT = "etender-committee-v1";
+var HEX64 = /^[0-9a-f]{64}$/;
+var DEADLINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+var STATEMENT_TYPE = "etender.recipient-statement";
+var invalid = (message) => new SignError("committee_invalid", message);
+function object(value) {
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) value = new TextDecoder("utf-8", { fatal: true }).decode(toBytes2(value));
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch (err) {
+      throw invalid(`the committee file is not JSON: ${err.message}`);
+    }
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value) || value.format !== FORMAT) throw invalid(`not an ${FORMAT} file`);
+  return value;
+}
+var str = (obj, key, where) => {
+  if (typeof obj[key] !== "string") throw invalid(`${where}: field ${key} must be a string`);
+  return obj[key];
+};
+var int = (obj, key, where) => {
+  if (!Number.isSafeInteger(obj[key])) throw invalid(`${where}: field ${key} must be an integer`);
+  return obj[key];
+};
+function official(item, index) {
+  if (item === null || typeof item !== "object" || Array.isArray(item)) throw invalid("each official is a JSON object");
+  const where = `official ${index + 1}`;
+  const x = int(item, "x", where);
+  const recipient = str(item, "recipient", where);
+  let publicKey;
+  try {
+    publicKey = parseRecipient(recipient);
+  } catch (err) {
+    throw invalid(`${where}: ${err.message}`);
+  }
+  if (encodeRecipient(publicKey) !== recipient) throw invalid(`${where}: recipient must be lower-case age1…`);
+  const certSha2562 = str(item, "cert_sha256", where);
+  if (!HEX64.test(certSha2562)) throw invalid(`${where}: cert_sha256 is 64 lowercase hex`);
+  const statement = item.statement;
+  if (statement === null || typeof statement !== "object") throw invalid(`${where}: statement must be an object`);
+  let body;
+  let signature2;
+  let certificate;
+  try {
+    body = b64.decode(str(statement, "body", where));
+    signature2 = b64.decode(str(statement, "signature", where));
+  } catch (err) {
+    if (err.code === "committee_invalid") throw err;
+    throw invalid(`${where}: the statement is not base64`);
+  }
+  try {
+    const blocks = pemBlocks(str(item, "certificate", where)).filter((b) => b.label === "CERTIFICATE");
+    if (blocks.length !== 1) throw new Error("one CERTIFICATE block");
+    certificate = blocks[0].der;
+    parseCertificate(certificate);
+  } catch (err) {
+    if (err.code === "committee_invalid") throw err;
+    throw invalid(`${where}: the certificate is not one PEM X.509 certificate`);
+  }
+  return { x, recipient, publicKey, certSha256: certSha2562, certificate, statement: { body, signature: signature2 } };
+}
+function parseCommittee(input) {
+  const obj = object(input);
+  const tender = str(obj, "tender", "committee");
+  const lot = str(obj, "lot", "committee");
+  if (!tender || !lot) throw invalid("tender and lot must be non-empty");
+  const deadline = str(obj, "deadline", "committee");
+  if (!DEADLINE.test(deadline) || Number.isNaN(Date.parse(deadline))) throw invalid(`deadline ${deadline} is not RFC 3339 UTC (…Z)`);
+  const k = int(obj, "k", "committee");
+  const n = int(obj, "n", "committee");
+  if (!(2 <= k && k < n && n <= 32)) throw invalid(`need 2 <= k < n <= 32, got k=${k}, n=${n}`);
+  if (!Array.isArray(obj.officials)) throw invalid("officials must be a list");
+  const officials = obj.officials.map(official);
+  if (officials.map((o) => o.x).join(",") !== Array.from({ length: n }, (_, i) => i + 1).join(",")) {
+    throw invalid("officials must be listed with x = 1…n in order");
+  }
+  if (new Set(officials.map((o) => o.recipient)).size !== n) throw invalid("two officials share one age recipient");
+  if (new Set(officials.map((o) => o.certSha256)).size !== n) throw invalid("two officials share one certificate");
+  const fingerprint = sha2562(
+    canonicalJson({
+      tender,
+      lot,
+      deadline,
+      k,
+      n,
+      officials: officials.map((o) => ({ x: o.x, recipient: o.recipient, cert_sha256: o.certSha256 }))
+    })
+  );
+  return { tender, lot, deadline, k, n, officials, fingerprint, fingerprintHex: hex(fingerprint) };
+}
+function rootCertificates(roots) {
+  const list3 = typeof roots === "string" ? [roots] : Array.isArray(roots) ? roots : [];
+  const certs = [];
+  for (const item of list3) {
+    if (typeof item === "string") certificatesFromPem(item).forEach((der) => certs.push(parseCertificate(der)));
+    else certs.push(parseCertificate(toBytes2(item)));
+  }
+  return certs;
+}
+function commonName(cert) {
+  const cn = cert.subject.typesAndValues.filter((tv) => tv.type === "2.5.4.3");
+  return cn.length === 1 ? String(cn[0].value.valueBlock.value) : "";
+}
+function checkSigningLeaf(cert) {
+  const ext = (oid) => (cert.extensions || []).find((e) => e.extnID === oid);
+  const constraints = ext("2.5.29.19");
+  if (constraints && constraints.parsedValue && constraints.parsedValue.cA) throw new Error("a CA certificate signs no documents");
+  const usage = ext("2.5.29.15");
+  if (!usage) throw new Error("the certificate has no keyUsage: it is not a signing certificate");
+  const bits = new Uint8Array(usage.parsedValue.valueBlock.valueHexView);
+  if (!bits.length || !(bits[0] & 192)) throw new Error("the certificate's keyUsage allows neither digitalSignature nor nonRepudiation");
+}
+function checkStatementBody(body, o, cert) {
+  let statement;
+  try {
+    statement = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch {
+    throw new Error("the statement is not UTF-8 JSON");
+  }
+  const keys2 = ["cert_sha256", "issued_at", "recipient", "recipient_algorithm", "subject_name", "type", "version"];
+  if (statement === null || typeof statement !== "object" || Object.keys(statement).sort().join() !== keys2.join()) {
+    throw new Error("the statement is not a recipient statement");
+  }
+  if (!equal(canonicalJson(statement), body)) throw new Error("the statement is not in RFC 8785 canonical form");
+  if (statement.type !== STATEMENT_TYPE || statement.version !== 1 || statement.recipient_algorithm !== "age-x25519") {
+    throw new Error("the statement is not an etender.recipient-statement v1 for age-x25519");
+  }
+  if (statement.cert_sha256 !== o.certSha256 || statement.subject_name !== commonName(cert)) throw new Error("the statement names another certificate");
+  if (statement.recipient !== o.recipient) throw new Error("the statement vouches for another recipient");
+}
+var equal = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+async function verifyOfficial(o, trusted, at) {
+  if (hex(sha2562(o.certificate)) !== o.certSha256) throw new Error("the certificate does not match cert_sha256");
+  const cert = parseCertificate(o.certificate);
+  const asn = fromBER(buffer(o.statement.signature));
+  let signed;
+  try {
+    const info2 = new ContentInfo({ schema: asn.result });
+    if (info2.contentType !== "1.2.840.113549.1.7.2") throw new Error();
+    signed = new SignedData({ schema: info2.content });
+  } catch {
+    throw new Error("the statement's signature is not a CMS SignedData");
+  }
+  if (signed.signerInfos.length !== 1) throw new Error("the statement's signature has not exactly one signer");
+  let result;
+  try {
+    result = await signed.verify({ signer: 0, data: buffer(o.statement.body), trustedCerts: trusted, checkChain: true, checkDate: at, extendedMode: true });
+  } catch (err) {
+    throw new Error(`the statement's signature does not verify with a trusted chain at ${at.toISOString()}: ${err && (err.message || err.resultMessage) || err}`);
+  }
+  if (!result.signatureVerified) throw new Error("the statement's signature does not verify");
+  const signer = new Uint8Array(result.signerCertificate.toSchema(true).toBER(false));
+  if (hex(sha2562(signer)) !== o.certSha256) throw new Error("the statement is not signed by the official's certificate");
+  if (at < cert.notBefore.value || at > cert.notAfter.value) throw new Error("the official's certificate is not valid at the sealing time");
+  checkSigningLeaf(cert);
+  checkStatementBody(o.statement.body, o, cert);
+}
+async function verifyCommittee(input, { roots, at } = {}) {
+  const committee = parseCommittee(input);
+  await checkStatements(committee, { roots, at });
+  return { fingerprint: committee.fingerprintHex };
+}
+async function checkStatements(committee, { roots, at } = {}) {
+  const when = at === void 0 ? /* @__PURE__ */ new Date() : at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(when.getTime())) throw invalid("`at` is not a time");
+  let trusted;
+  try {
+    trusted = rootCertificates(roots);
+  } catch (err) {
+    throw new SignError("committee_statement_invalid", `the trusted roots do not parse: ${err.message}`);
+  }
+  if (!trusted.length) throw new SignError("committee_statement_invalid", "no trusted root to check the committee's statements against");
+  for (const o of committee.officials) {
+    try {
+      await verifyOfficial(o, trusted, when);
+    } catch (err) {
+      throw new SignError("committee_statement_invalid", `official x=${o.x}: ${err.message}`);
+    }
+  }
+  return committee;
+}
+
+// src/hasher.js
+var HASHER_NAME = "etender-seal-hash";
+var MAX_PENDING = 16 * 1024 * 1024;
+var InlineHasher = class {
+  constructor() {
+    this.hash = sha256.create();
+  }
+  async update(block) {
+    this.hash.update(block);
+  }
+  async digest() {
+    const out = hex(this.hash.digest());
+    this.hash = sha256.create();
+    return out;
+  }
+  close() {
+  }
+};
+var WorkerHasher = class {
+  constructor(worker) {
+    this.worker = worker;
+    this.pending = 0;
+    this.waiters = [];
+    this.failure = null;
+    worker.onmessage = (event) => {
+      const m = event.data;
+      if (m.type === "hashed") this.pending -= m.size;
+      if (m.type === "digest") this.waiters.shift().resolve(m.hex);
+      this.wake();
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.failure = new SignError("worker_failed", `the hashing worker failed: ${event.message || "error"}`);
+      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+      this.wake();
+    };
+    this.wakers = [];
+  }
+  wake() {
+    for (const w of this.wakers.splice(0)) w();
+  }
+  async update(block) {
+    while (this.pending > MAX_PENDING && !this.failure) await new Promise((r) => this.wakers.push(r));
+    if (this.failure) throw this.failure;
+    this.pending += block.length;
+    this.worker.postMessage({ type: "block", block }, [block.buffer]);
+  }
+  digest() {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.worker.postMessage({ type: "digest" });
+    });
+  }
+  close() {
+    this.worker.terminate();
+  }
+};
+function fileHasher() {
+  try {
+    if (typeof Worker === "function") return new WorkerHasher(new Worker(import.meta.url, { type: "module", name: HASHER_NAME }));
+  } catch {
+  }
+  return new InlineHasher();
+}
+function installHasher() {
+  let hash = sha256.create();
+  self.onmessage = (event) => {
+    const m = event.data;
+    if (m.type === "block") {
+      hash.update(m.block);
+      self.postMessage({ type: "hashed", size: m.block.length });
+    } else if (m.type === "digest") {
+      self.postMessage({ type: "digest", hex: hex(hash.digest()) });
+      hash = sha256.create();
+    }
+  };
+}
+
+// src/bidtar.js
+var BLOCK = 512;
+var END_OF_ARCHIVE = new Uint8Array(2 * BLOCK);
+var MAX_FILE_SIZE = 8 ** 11 - 1;
+var FILES_PREFIX = "files/";
+var MANIFEST_NAME = "manifest.json";
+var SIGNATURE_NAME = "manifest.p7s";
+var utf8 = new TextEncoder();
+function checkEntryName(path, code = "bid_archive_unsafe_entry") {
+  const refuse = (why) => {
+    throw new SignError(code, `name ${JSON.stringify(path)} ${why}`);
+  };
+  if (typeof path !== "string") refuse("is not a string");
+  if (path.normalize("NFC") !== path) refuse("is not NFC-normalised");
+  if (/[\x00-\x1f\x7f\\]/.test(path)) refuse("has control characters or backslashes");
+  if (!path.isWellFormed()) refuse("is not valid Unicode");
+  const components = path.split("/");
+  if (utf8.encode(path).length > 1024 || components.some((c) => utf8.encode(c).length > 255)) refuse("is too long");
+  if (components.some((c) => c === "" || c === "." || c === "..")) refuse("is absolute or has empty, . or .. parts");
+  if (path !== MANIFEST_NAME && path !== SIGNATURE_NAME && !(path.startsWith(FILES_PREFIX) && components.length > 1)) {
+    refuse("is outside files/ and not the manifest");
+  }
+  return path;
+}
+function octal(value, width) {
+  return value.toString(8).padStart(width - 1, "0") + "\0";
+}
+function ustarBlock(name, size, typeflag) {
+  const block = new Uint8Array(BLOCK);
+  block.set(name, 0);
+  const put2 = (text2, at) => block.set(utf8.encode(text2), at);
+  put2(octal(420, 8), 100);
+  put2(octal(0, 8), 108);
+  put2(octal(0, 8), 116);
+  put2(octal(size, 12), 124);
+  put2(octal(0, 12), 136);
+  put2("        ", 148);
+  put2(typeflag, 156);
+  put2("ustar\x0000", 257);
+  put2(octal(0, 8), 329);
+  put2(octal(0, 8), 337);
+  const sum = block.reduce((a, b) => a + b, 0);
+  put2(sum.toString(8).padStart(6, "0") + "\0 ", 148);
+  return block;
+}
+function paxRecord(key, value) {
+  const body = utf8.encode(` ${key}=${value}
+`);
+  let length = body.length + 1;
+  while (String(length).length + body.length !== length) length = String(length).length + body.length;
+  const out = new Uint8Array(length);
+  out.set(utf8.encode(String(length)), 0);
+  out.set(body, length - body.length);
+  return out;
+}
+function paddingSize(size) {
+  return (BLOCK - size % BLOCK) % BLOCK;
+}
+function entryHeader(path, size) {
+  checkEntryName(path);
+  if (!Number.isSafeInteger(size) || size < 0 || size > MAX_FILE_SIZE) {
+    throw new SignError("bid_input_invalid", `entry ${JSON.stringify(path)} is larger than 8 GiB - 1`);
+  }
+  const record = paxRecord("path", path);
+  const encoded = utf8.encode(path);
+  const name = /^[\x00-\x7f]*$/.test(path) && encoded.length <= 100 ? encoded : utf8.encode(FILES_PREFIX + hex(sha2562(encoded)).slice(0, 32));
+  const pax = utf8.encode("././@PaxHeader");
+  const out = new Uint8Array(BLOCK + record.length + paddingSize(record.length) + BLOCK);
+  out.set(ustarBlock(pax, record.length, "x"), 0);
+  out.set(record, BLOCK);
+  out.set(ustarBlock(name, size, "0"), out.length - BLOCK);
+  return out;
+}
+
+// src/shares.js
+var SHARE_TYPE = "etender-share-v1";
+var PART_LABEL = /^[a-z][a-z0-9_-]{0,31}$/;
+var LABEL = {
+  coefficients: ascii("etender-share-v1/coefficients"),
+  ephemeral: ascii("etender-share-v1/ephemeral"),
+  salt: ascii("etender-share-v1/salt"),
+  commitment: ascii("etender-share-v1/commitment"),
+  wrap: ascii("etender-share-v1/wrap")
+};
+var EXP = new Uint8Array(510);
+var LOG = new Uint8Array(256);
+(() => {
+  let value = 1;
+  for (let power = 0; power < 255; power++) {
+    EXP[power] = value;
+    LOG[value] = power;
+    let doubled = value << 1;
+    if (doubled & 256) doubled ^= 283;
+    value ^= doubled;
+  }
+  for (let power = 255; power < 510; power++) EXP[power] = EXP[power - 255];
+})();
+function gfMul(a, b) {
+  return a === 0 || b === 0 ? 0 : EXP[LOG[a] + LOG[b]];
+}
+function checkParameters(k, n) {
+  if (!Number.isInteger(k) || !Number.isInteger(n) || !(2 <= k && k < n && n <= 32)) {
+    throw new SignError("shamir_parameters_invalid", `need 2 <= k < n <= 32, got k=${k}, n=${n}`);
+  }
+}
+function checkPartLabel(part) {
+  if (typeof part !== "string" || !PART_LABEL.test(part)) {
+    throw new SignError("shamir_parameters_invalid", "a part label is [a-z][a-z0-9_-]{0,31}");
+  }
+  return part;
+}
+function info(label, fingerprint, part, x = null) {
+  return concat2(label, new Uint8Array([0]), fingerprint, x === null ? new Uint8Array(0) : new Uint8Array([x]), ascii(checkPartLabel(part)));
+}
+async function split2(fileKey, k, n, fingerprint, part) {
+  checkParameters(k, n);
+  const width = fileKey.length;
+  const coefficients = await hkdf(fileKey, new Uint8Array(0), info(LABEL.coefficients, fingerprint, part), width * (k - 1));
+  const rows = [fileKey];
+  for (let c = 0; c < k - 1; c++) rows.push(coefficients.subarray(c * width, (c + 1) * width));
+  const shares = [];
+  for (let x = 1; x <= n; x++) {
+    const value = new Uint8Array(width);
+    for (let r = rows.length - 1; r >= 0; r--) {
+      for (let j = 0; j < width; j++) value[j] = gfMul(value[j], x) ^ rows[r][j];
+    }
+    shares.push({ x, value });
+  }
+  return shares;
+}
+function commitment(fingerprint, part, x, salt, share) {
+  return sha2562(concat2(LABEL.commitment, new Uint8Array([0]), fingerprint, new Uint8Array([x]), salt, share, ascii(checkPartLabel(part))));
+}
+async function wrapShare(fileKey, fingerprint, part, k, n, share, recipient) {
+  const { x, value } = share;
+  const none = new Uint8Array(0);
+  const secret = await hkdf(fileKey, none, info(LABEL.ephemeral, fingerprint, part, x));
+  const salt = await hkdf(fileKey, none, info(LABEL.salt, fingerprint, part, x), 16);
+  const ephemeral = await x25519Base(secret);
+  const shared = await x25519(secret, recipient);
+  secret.fill(0);
+  const key = await hkdf(shared, concat2(ephemeral, recipient), info(LABEL.wrap, fingerprint, part, x));
+  const body = chacha20poly1305(key, ZERO_NONCE).encrypt(value);
+  const args = [SHARE_TYPE, String(x), String(k), String(n), b64encode(salt), b64encode(commitment(fingerprint, part, x, salt, value)), b64encode(ephemeral), b64encode(fingerprint)];
+  return { args, body };
+}
+async function deriveShareStanzas(fileKey, { fingerprint, part, k, recipients }) {
+  const shares = await split2(fileKey, k, recipients.length, fingerprint, part);
+  const stanzas = [];
+  for (let i = 0; i < shares.length; i++) {
+    stanzas.push(await wrapShare(fileKey, fingerprint, part, k, recipients.length, shares[i], recipients[i]));
+  }
+  return stanzas;
+}
+async function shareStanzaLines({ fileKey, fingerprint, k, recipients, part }) {
+  if (typeof fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(fingerprint)) throw new SignError("committee_invalid", "the fingerprint is 64 lowercase hex");
+  if (toBytes2(fileKey).length !== 16) throw new SignError("age_file_key_invalid", "a file key is 16 bytes");
+  checkParameters(k, recipients.length);
+  const stanzas = await deriveShareStanzas(toBytes2(fileKey), { fingerprint: fromHex(fingerprint), part, k, recipients: recipients.map(parseRecipient) });
+  return stanzas.map((s) => new TextDecoder().decode(encodeStanza(s)));
+}
+
+// src/manifest.js
+var ALGORITHMS = Object.freeze({
+  bidder_stanza: "X25519",
+  container: "age-encryption.org/v1",
+  file_hash: "sha256",
+  share_stanza: "etender-share-v1",
+  signature: "cms-detached"
+});
+var INTEGER_FIELDS = ["price", "duration"];
+var MAX_TEXT = 4096;
+var FIELD_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+var invalid2 = (message) => new SignError("bid_input_invalid", message);
+function text(value, what) {
+  if (typeof value !== "string" || value === "" || [...value].length > MAX_TEXT || !value.isWellFormed()) {
+    throw invalid2(`${what} must be a non-empty string of at most ${MAX_TEXT} characters`);
+  }
+  return value;
+}
+function field(name, value) {
+  if (!FIELD_NAME.test(name)) throw invalid2(`field name ${JSON.stringify(name)} is not [a-z][a-z0-9_]{0,63}`);
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value) || value < 0) throw invalid2(`field ${name} must be an integer between 0 and 2^53 - 1`);
+    return value;
+  }
+  if (INTEGER_FIELDS.includes(name)) throw invalid2(`field ${name} must be an integer (${name === "price" ? "fen" : "days"})`);
+  return text(value, `field ${name}`);
+}
+function bidInfo({ tender, lot, part, bidder, consortium = [], fields = {} }) {
+  text(tender, "tender");
+  text(lot, "lot");
+  text(bidder, "bidder");
+  if (typeof part !== "string" || !PART_LABEL.test(part)) throw invalid2(`part label ${JSON.stringify(part)} is not [a-z][a-z0-9_-]{0,31}`);
+  if (!Array.isArray(consortium)) throw invalid2("consortium is a list of member ids");
+  consortium.forEach((m) => text(m, "consortium member"));
+  if (new Set(consortium).size !== consortium.length || consortium.includes(bidder)) {
+    throw invalid2("consortium members must be distinct and not the bidder");
+  }
+  if (fields === null || typeof fields !== "object" || Array.isArray(fields)) throw invalid2("fields is an object");
+  const checked = {};
+  for (const [name, value] of Object.entries(fields)) checked[name] = field(name, value);
+  return { tender, lot, part, bidder, consortium: [...consortium], fields: checked };
+}
+var fold = (name) => name.toUpperCase().toLowerCase();
+function fileNames(names) {
+  const out = names.map((n) => typeof n === "string" ? n.normalize("NFC") : n);
+  out.forEach((n) => checkEntryName(FILES_PREFIX + n, "bid_input_invalid"));
+  const folded = out.map(fold);
+  const lower = out.map((n) => n.toLowerCase());
+  if (new Set(folded).size !== folded.length || new Set(lower).size !== lower.length) {
+    throw invalid2("two files would share a name in the bid (names are compared case-insensitively)");
+  }
+  const all = new Set(folded);
+  for (const name of folded) {
+    const parts = name.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      if (all.has(parts.slice(0, i).join("/"))) throw invalid2(`a file name is a directory of ${JSON.stringify(name)}`);
+    }
+  }
+  return out;
+}
+function manifestBytes(info2, fingerprintHex, files) {
+  return canonicalJson(manifestJson(info2, fingerprintHex, files));
+}
+function manifestJson(info2, fingerprintHex, files) {
+  return {
+    format: "etender-bid-v1",
+    algorithms: { ...ALGORITHMS },
+    tender: info2.tender,
+    lot: info2.lot,
+    part: info2.part,
+    bidder: info2.bidder,
+    consortium: [...info2.consortium],
+    committee_fingerprint: fingerprintHex,
+    fields: { ...info2.fields },
+    files: files.map(({ name, size, sha256: sha2563 }) => ({ name, size, sha256: sha2563 }))
+  };
+}
+
+// src/sealed.js
+var PARTIAL = ".partial";
+var ROOT = "etender-sealed";
+var NAME2 = /^[A-Za-z0-9_-]{1,200}\.age$/;
+var sidecarName = (name) => `${name}.json`;
+async function sealedDirectory(userId, create2 = false) {
+  if (!globalThis.navigator || !navigator.storage || !navigator.storage.getDirectory) {
+    throw new SignError("opfs_unavailable", "this browser offers no Origin Private File System (a private window?)");
+  }
+  let root;
+  try {
+    root = await navigator.storage.getDirectory();
+  } catch (err) {
+    throw new SignError("opfs_unavailable", `the Origin Private File System is not available: ${err && err.message}`);
+  }
+  const top = await root.getDirectoryHandle(ROOT, { create: true });
+  return top.getDirectoryHandle(String(userId).replace(/[^A-Za-z0-9-]/g, "_"), { create: create2 });
+}
+async function directory() {
+  const userId = await signedInUser();
+  if (!userId) throw new SignError("sealed_part_not_found", "nobody is signed in on this page");
+  try {
+    return await sealedDirectory(userId, true);
+  } catch (err) {
+    if (err instanceof SignError) throw err;
+    throw new SignError("opfs_unavailable", `the Origin Private File System is not available: ${err && err.message}`);
+  }
+}
+function checkName(name) {
+  if (typeof name !== "string" || !NAME2.test(name)) throw new SignError("sealed_part_not_found", "no sealed part of that name");
+  return name;
+}
+async function list2() {
+  const dir = await directory();
+  const out = [];
+  for await (const [name, handle] of dir.entries()) {
+    if (handle.kind !== "file" || !NAME2.test(name)) continue;
+    const file2 = await handle.getFile();
+    let side = {};
+    try {
+      side = JSON.parse(await (await (await dir.getFileHandle(sidecarName(name))).getFile()).text());
+    } catch {
+      side = {};
+    }
+    out.push({ ...side, name, size: file2.size, sealed_at: side.sealed_at || new Date(file2.lastModified).toISOString() });
+  }
+  return out.sort((a, b) => a.sealed_at < b.sealed_at ? -1 : a.sealed_at > b.sealed_at ? 1 : 0);
+}
+async function file(name) {
+  const dir = await directory();
+  try {
+    return await (await dir.getFileHandle(checkName(name))).getFile();
+  } catch (err) {
+    if (err instanceof SignError) throw err;
+    throw new SignError("sealed_part_not_found", "no sealed part of that name");
+  }
+}
+async function remove2(name) {
+  const dir = await directory();
+  try {
+    await dir.removeEntry(checkName(name));
+  } catch (err) {
+    if (err instanceof SignError) throw err;
+    throw new SignError("sealed_part_not_found", "no sealed part of that name");
+  }
+  await dir.removeEntry(sidecarName(name)).catch(() => {
+  });
+}
+
+// src/sealworker.js
+var WORKER_NAME = "etender-seal";
+var READ_SIZE = 2 * 1024 * 1024;
+var PROGRESS_STEP = 4 * 1024 * 1024;
+var pendingSignature = null;
+function signature(manifest) {
+  return new Promise((resolve, reject) => {
+    pendingSignature = { resolve, reject };
+    self.postMessage({ type: "sign", manifest });
+  });
+}
+var Output = class {
+  constructor(handle) {
+    this.handle = handle;
+    this.offset = 0;
+    this.hash = sha256.create();
+    this.staging = new Uint8Array(16 * (CHUNK_SIZE + 16));
+    this.used = 0;
+  }
+  reserve(size) {
+    if (this.used + size > this.staging.length) this.flush();
+    return this.staging.subarray(this.used, this.used + size);
+  }
+  commit(size) {
+    this.used += size;
+  }
+  /** Bytes written as they are (the header and the payload nonce). */
+  write(bytes) {
+    this.flush();
+    this.put(bytes);
+  }
+  flush() {
+    if (this.used) this.put(this.staging.subarray(0, this.used));
+    this.used = 0;
+  }
+  put(bytes) {
+    let done2 = 0;
+    while (done2 < bytes.length) {
+      const wrote = this.handle.write(bytes.subarray(done2), { at: this.offset + done2 });
+      if (!wrote) throw new SignError("opfs_write_failed", "the browser's storage took no more bytes (quota?)");
+      done2 += wrote;
+    }
+    this.hash.update(bytes);
+    this.offset += bytes.length;
+  }
+};
+async function readSlice(file2, start, end, name) {
+  try {
+    return new Uint8Array(await file2.slice(start, end).arrayBuffer());
+  } catch (err) {
+    throw new SignError("bid_input_invalid", `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`);
+  }
+}
+async function run2(job, output, hasher) {
+  const { committee, info: info2, files, names } = job;
+  const fileKey = randomBytes(16);
+  let encryptor;
+  try {
+    const stanzas = [
+      await wrapX25519(job.recipient, fileKey),
+      ...await deriveShareStanzas(fileKey, { fingerprint: committee.fingerprint, part: info2.part, k: committee.k, recipients: committee.recipients })
+    ];
+    output.write(await buildHeader(stanzas, fileKey));
+    encryptor = await PayloadEncryptor.create(fileKey);
+  } finally {
+    fileKey.fill(0);
+  }
+  output.write(encryptor.nonce);
+  const push = (bytes) => encryptor.update(bytes, output);
+  const total = files.reduce((n, f) => n + f.size, 0);
+  let done2 = 0;
+  let reported = 0;
+  const listed = [];
+  for (let i = 0; i < files.length; i++) {
+    const file2 = files[i];
+    const size = file2.size;
+    push(entryHeader(FILES_PREFIX + names[i], size));
+    for (let at = 0; at < size; at += READ_SIZE) {
+      const block = await readSlice(file2, at, Math.min(size, at + READ_SIZE), names[i]);
+      const length = block.length;
+      if (length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
+      push(block);
+      await hasher.update(block);
+      done2 += length;
+      if (done2 - reported >= PROGRESS_STEP) {
+        reported = done2;
+        self.postMessage({ type: "progress", done: done2, total });
+      }
+    }
+    push(new Uint8Array(paddingSize(size)));
+    listed.push({ name: names[i], size, sha256: await hasher.digest() });
+  }
+  const manifest = manifestBytes(info2, committee.fingerprintHex, listed);
+  push(concat2(entryHeader(MANIFEST_NAME, manifest.length), manifest, new Uint8Array(paddingSize(manifest.length))));
+  const der = await signature(manifest);
+  push(concat2(entryHeader(SIGNATURE_NAME, der.length), der, new Uint8Array(paddingSize(der.length))));
+  push(END_OF_ARCHIVE);
+  encryptor.finish(output);
+  output.flush();
+  self.postMessage({ type: "progress", done: done2, total });
+  return { manifest: manifestJson(info2, committee.fingerprintHex, listed) };
+}
+async function seal(job) {
+  const dir = await sealedDirectory(job.userId, true);
+  const partial = job.name + PARTIAL;
+  for await (const name of dir.keys()) {
+    if (name.endsWith(PARTIAL)) await dir.removeEntry(name).catch(() => {
+    });
+  }
+  const fileHandle = await dir.getFileHandle(partial, { create: true });
+  let access = await fileHandle.createSyncAccessHandle();
+  try {
+    access.truncate(0);
+    const output = new Output(access);
+    const hasher = fileHasher();
+    let manifest;
+    try {
+      ({ manifest } = await run2(job, output, hasher));
+    } finally {
+      hasher.close();
+    }
+    access.flush();
+    access.close();
+    access = null;
+    const result = {
+      name: job.name,
+      size: output.offset,
+      sha256: hex(output.hash.digest()),
+      part: job.info.part,
+      tender: job.info.tender,
+      lot: job.info.lot,
+      manifest
+    };
+    const side = { name: job.name, size: result.size, sha256: result.sha256, part: result.part, tender: result.tender, lot: result.lot, committee_fingerprint: job.committee.fingerprintHex, sealed_at: (/* @__PURE__ */ new Date()).toISOString() };
+    const sideHandle = await dir.getFileHandle(sidecarName(job.name), { create: true });
+    const sideAccess = await sideHandle.createSyncAccessHandle();
+    try {
+      sideAccess.truncate(0);
+      sideAccess.write(new TextEncoder().encode(JSON.stringify(side)), { at: 0 });
+      sideAccess.flush();
+    } finally {
+      sideAccess.close();
+    }
+    await fileHandle.move(job.name);
+    return result;
+  } catch (err) {
+    if (access) access.close();
+    await dir.removeEntry(partial).catch(() => {
+    });
+    await dir.removeEntry(sidecarName(job.name)).catch(() => {
+    });
+    throw err;
+  }
+}
+function installWorker() {
+  self.onmessage = async (event) => {
+    const message = event.data || {};
+    if (message.type === "signature" && pendingSignature) {
+      pendingSignature.resolve(message.der);
+      pendingSignature = null;
+    } else if (message.type === "sign_failed" && pendingSignature) {
+      pendingSignature.reject(new SignError(message.code, message.message));
+      pendingSignature = null;
+    } else if (message.type === "seal") {
+      try {
+        self.postMessage({ type: "done", result: await seal(message.job) });
+      } catch (err) {
+        self.postMessage({ type: "error", code: err && err.code || "seal_failed", message: String(err && err.message || err) });
+      }
+    }
+  };
+}
+
+// src/seal.js
+function creditCode(record) {
+  const leaf = parseCertificate(certificatesFromPem(record.certificatePem)[0]);
+  const found = leaf.subject.typesAndValues.filter((tv) => tv.type === "2.5.4.5");
+  return found.length === 1 ? String(found[0].value.valueBlock.value) : null;
+}
+async function signingKey(userId, keyId) {
+  if (keyId === void 0) {
+    const record2 = await current(userId);
+    if (!record2) throw new SignError("certificate_missing", "no key with a certificate on this device: make or import one on the keys page");
+    return record2;
+  }
+  const record = (await list(userId)).find((r) => r.id === keyId);
+  if (!record) throw new SignError("key_not_found", "no such key of this member on this device");
+  if (!record.certificatePem) throw new SignError("certificate_missing", "this key has no certificate yet");
+  return record;
+}
+var safe = (text2) => text2.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40);
+function partName(info2) {
+  const stamp = (/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").slice(0, 15);
+  return `${safe(info2.tender)}_${safe(info2.lot)}_${info2.part}_${stamp}_${hex(randomBytes(4))}.age`;
+}
+async function seal2(options = {}) {
+  const { committee, part, consortium = [], fields = {}, files, recipient, onProgress, roots, at, keyId } = options;
+  const userId = await signedInUser();
+  if (!userId) throw new SignError("key_not_found", "nobody is signed in on this page");
+  const record = await signingKey(userId, keyId);
+  const parsed = await checkStatements(parseCommittee(committee), { roots, at });
+  const code = creditCode(record);
+  const bidder = options.bidder === void 0 || options.bidder === null ? code : options.bidder;
+  if (code !== null && bidder !== code) {
+    throw new SignError("bid_input_invalid", `the signing key's certificate is organisation ${code}'s, not ${bidder}'s: the part would not open as the bidder's own`);
+  }
+  const info2 = bidInfo({ tender: parsed.tender, lot: parsed.lot, part, bidder, consortium, fields });
+  const bidderRecipient = parseRecipient(recipient);
+  if (!Array.isArray(files) || !files.length || !files.every((f) => typeof Blob !== "undefined" && f instanceof Blob)) {
+    throw new SignError("bid_input_invalid", "files is a non-empty list of File objects");
+  }
+  if (files.some((f) => f.size > MAX_FILE_SIZE)) throw new SignError("bid_input_invalid", "a file is larger than 8 GiB - 1");
+  const names = fileNames(files.map((f) => f.name));
+  const job = {
+    userId,
+    name: partName(info2),
+    info: info2,
+    names,
+    files,
+    recipient: bidderRecipient,
+    committee: { fingerprint: parsed.fingerprint, fingerprintHex: parsed.fingerprintHex, k: parsed.k, recipients: parsed.officials.map((o) => o.publicKey) }
+  };
+  return runWorker(job, record, onProgress);
+}
+function runWorker(job, record, onProgress) {
+  return new Promise((resolve, reject) => {
+    let worker;
+    try {
+      worker = new Worker(import.meta.url, { type: "module", name: WORKER_NAME });
+    } catch (err) {
+      reject(new SignError("worker_failed", `the sealing worker could not start: ${err && err.message}`));
+      return;
+    }
+    const finish = (fn, value) => {
+      worker.terminate();
+      fn(value);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      finish(reject, new SignError("worker_failed", `the sealing worker failed: ${event.message || "error"}`));
+    };
+    worker.onmessage = async (event) => {
+      const message = event.data;
+      if (message.type === "progress") {
+        if (typeof onProgress === "function") {
+          try {
+            onProgress({ phase: "sealing", done: message.done, total: message.total });
+          } catch {
+          }
+        }
+      } else if (message.type === "sign") {
+        try {
+          const der = await signDetached(record, message.manifest, { purpose: "bid_manifest" });
+          worker.postMessage({ type: "signature", der });
+        } catch (err) {
+          worker.postMessage({ type: "sign_failed", code: err.code || "signing_failed", message: String(err.message || err) });
+        }
+      } else if (message.type === "done") {
+        finish(resolve, message.result);
+      } else if (message.type === "error") {
+        finish(reject, new SignError(message.code, message.message));
+      }
+    };
+    worker.postMessage({ type: "seal", job });
+  });
+}
+
 // src/sheets.js
 var PHASES = ["qualification", "scoring", "adjustment"];
 var MAX_SHEET = 1048560;
@@ -25339,12 +26542,12 @@ function build({ session, phase, seat, generation, version: version2, entries })
   if (bytes.length > MAX_SHEET) throw new SignError("sheet_too_large", `a sheet is at most ${MAX_SHEET} bytes`);
   return bytes;
 }
-function commitment(sheetBytes) {
+function commitment2(sheetBytes) {
   return sha2562(sheetBytes);
 }
-function seal(sheetBytes) {
+function seal3(sheetBytes) {
   const sheet = toBytes2(sheetBytes);
-  const committed = commitment(sheet);
+  const committed = commitment2(sheet);
   const key = randomBytes(32);
   const nonce = randomBytes(12);
   const ciphertext = chacha20poly1305(key, nonce, committed).encrypt(sheet);
@@ -25389,7 +26592,7 @@ async function slot(userId, sessionId, phase) {
 function boundTo(userId, sessionId, phase, version2) {
   return canonicalJson(["etender-vault-v1", userId, sessionId, phase, version2]);
 }
-async function seal2(payload, where) {
+async function seal4(payload, where) {
   const iv = randomBytes(12);
   const plain = new TextEncoder().encode(JSON.stringify(payload));
   const box = await crypto.subtle.encrypt(
@@ -25420,7 +26623,7 @@ async function unseal(row, where) {
 }
 async function saveDraft(userId, sessionId, phase, draft) {
   const [u, s, p] = await slot(userId, sessionId, phase);
-  const { iv, box } = await seal2({ draft: draft === void 0 ? null : draft }, [u, s, p, "draft"]);
+  const { iv, box } = await seal4({ draft: draft === void 0 ? null : draft }, [u, s, p, "draft"]);
   await put("drafts", { userId: u, sessionId: s, phase: p, iv, box, savedAt: (/* @__PURE__ */ new Date()).toISOString() });
 }
 async function loadDraft(userId, sessionId, phase) {
@@ -25431,16 +26634,16 @@ async function loadDraft(userId, sessionId, phase) {
   return (await unseal(row, [u, s, p, "draft"])).draft;
 }
 var SECRET = ["sheetBytes", "key", "nonce", "commitment", "ciphertext"];
-async function putSealed(userId, sessionId, phase, { version: version2, sheetBytes, key, nonce, commitment: commitment2, ciphertext }) {
+async function putSealed(userId, sessionId, phase, { version: version2, sheetBytes, key, nonce, commitment: commitment3, ciphertext }) {
   const [u, s, p] = await slot(userId, sessionId, phase);
   if (!Number.isSafeInteger(version2) || version2 < 1) throw new SignError("vault_key_invalid", "'version' is an integer ≥ 1");
-  const values = { sheetBytes, key, nonce, commitment: commitment2, ciphertext: ciphertext || null };
+  const values = { sheetBytes, key, nonce, commitment: commitment3, ciphertext: ciphertext || null };
   await writeSealed([u, s, p, version2], values, (/* @__PURE__ */ new Date()).toISOString(), null);
 }
 async function writeSealed([u, s, p, version2], values, sealedAt, revealedAt) {
   const payload = {};
   for (const name of SECRET) payload[name] = values[name] ? b64url.encode(toBytes2(values[name])) : null;
-  const { iv, box } = await seal2(payload, [u, s, p, version2]);
+  const { iv, box } = await seal4(payload, [u, s, p, version2]);
   await put("sealed", { userId: u, sessionId: s, phase: p, version: version2, iv, box, sealedAt, revealedAt });
 }
 async function openSealed(row) {
@@ -25477,7 +26680,7 @@ async function markRevealed(userId, sessionId, phase, version2) {
 }
 
 // src/index.js
-var version = "1.1.0";
+var version = "1.2.0";
 var keys = {
   list,
   current,
@@ -25495,9 +26698,9 @@ var account = {
 };
 var sheets = {
   build,
-  seal,
+  seal: seal3,
   open,
-  commitment,
+  commitment: commitment2,
   submitData,
   revealData
 };
@@ -25508,11 +26711,26 @@ var vault = {
   getSealed,
   markRevealed
 };
+var bid = {
+  identity: { generate: generateIdentity, recipientOf },
+  committee: { verify: verifyCommittee },
+  seal: seal2,
+  sealed: { list: list2, file, remove: remove2 },
+  selfKey,
+  shareStanzas: shareStanzaLines
+};
+if (typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope && globalThis.name === WORKER_NAME) {
+  installWorker();
+}
+if (typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope && globalThis.name === HASHER_NAME) {
+  installHasher();
+}
 export {
   SignError,
   account,
   b64,
   b64url,
+  bid,
   canonicalJson,
   cms,
   hex,
