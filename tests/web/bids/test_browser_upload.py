@@ -134,10 +134,14 @@ async def test_a_bidder_uploads_a_cli_sealed_part_resumes_twice_submits_and_with
     await page.set_input_files("#sealed-main", str(sealed))
     await page.wait_for_selector(f"fieldset.part[data-uploaded='{sha256}']")
     assert "从 4.0 MiB 处继续上传" in await page.inner_text("#upload-text-main")
-    await shots.take(page, url, "lot-upload", lot_ready)
-    # A reload forgets this visit's uploads: the part is picked again (already complete).
-    await page.set_input_files("#sealed-main", str(sealed))
-    await page.wait_for_selector(f"fieldset.part[data-uploaded='{sha256}']")
+
+    async def picked_again(page: Any) -> None:
+        # A reload forgets this visit's uploads: the part is picked again (complete now).
+        await lot_ready(page)
+        await page.set_input_files("#sealed-main", str(sealed))
+        await page.wait_for_selector(f"fieldset.part[data-uploaded='{sha256}']")
+
+    await shots.take(page, url, "lot-upload", picked_again)
 
     await page.click("#submit-button")
     await expect(page.locator("#bid-status")).to_have_attribute("data-status", "submitted")
