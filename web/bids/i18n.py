@@ -188,6 +188,10 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "Uploaded {done} of {total} ({percent}%), {rate}/s, about {left} left",
     ),
     "upload.resumed": ("从 {offset} 处继续上传。", "Resuming from {offset}."),
+    "upload.already": (
+        "平台已完整收到此文件（{total}）并通过核对。",
+        "The platform already has this whole file ({total}), checked.",
+    ),
     "upload.retrying": (
         "网络中断，{seconds} 秒后从平台确认的位置重试…",
         "The network dropped; retrying from the committed offset in {seconds} s…",

@@ -118,6 +118,10 @@ async function send(part, file, sha256, opfsName) {
     onProgress: ({ done: sent, total, rate, left, resumedFrom }) => {
       bar.value = total ? Math.floor((sent / total) * 100) : 100;
       bar.dataset.sent = String(sent);
+      if (resumedFrom === total) {
+        line.textContent = text("upload.already", { total: size(total) });
+        return;
+      }
       const resumed = resumedFrom > 0 ? `${text("upload.resumed", { offset: size(resumedFrom) })} ` : "";
       line.textContent = resumed + text("upload.progress", {
         done: size(sent), total: size(total), percent: bar.value, rate: size(rate), left: duration(left),

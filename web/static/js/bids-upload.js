@@ -121,7 +121,7 @@ function put(id, offset, blob, csrf, onBytes) {
 export function pace(startedAt, startOffset, done, total, now = performance.now()) {
   const seconds = Math.max((now - startedAt) / 1000, 0.001);
   const rate = Math.max(done - startOffset, 0) / seconds;
-  const left = rate > 0 ? (total - done) / rate : Infinity;
+  const left = done >= total ? 0 : rate > 0 ? (total - done) / rate : Infinity;
   return { rate, left };
 }
 
