@@ -122,7 +122,10 @@ _PAGE: dict[str, tuple[str, str]] = {
         "this page only and never sent.",
     ),
     "bp.selfkey.identity": ("age 身份文件", "age identity file"),
-    "bp.selfkey.sealed": ("已封装的投标文件（.age）", "The sealed part (.age)"),
+    "bp.selfkey.sealed": (
+        "已封装的投标文件（.age；在本浏览器中封装的可不选）",
+        "The sealed part (.age; not needed for one sealed in this browser)",
+    ),
     "bp.selfkey.button": ("解开并提交文件密钥", "Unwrap and send the file key"),
     "bp.record.title": ("开标记录", "Opening record"),
     "bp.record.none": ("开标记录尚未公布。", "The opening record is not published yet."),

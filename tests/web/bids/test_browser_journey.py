@@ -139,6 +139,10 @@ async def test_a_bidder_seals_uploads_and_submits_in_the_browser_and_it_opens_at
             await submit_sealed(conn, pool, sub, web_world, tender, make_bidder(web_world, i),
                                 price=price)  # fmt: skip
     page = await sign_in(browser, url, "bidder1")
+    sent: list[bytes] = []  # every request body the browser sends, but the part's bytes
+    page.context.on(
+        "request", lambda r: r.method != "PUT" and sent.append(r.post_data_buffer or b"")
+    )
     shots = Shots(tmp_path / "shots")
     await register_browser_key(page, url)
     recipient, identity_file = await make_age_identity(page, url, tmp_path)
@@ -216,6 +220,16 @@ async def test_a_bidder_seals_uploads_and_submits_in_the_browser_and_it_opens_at
         assert tender.deadline is not None
         await wait_until(conn, tender.deadline)
         await freeze.freeze_tender(conn, tender.id)
+    # Self-decryption in the page: the identity file is read there, the part found in
+    # OPFS by its hash, and only the file key is sent (checked against the header MAC).
+    await page.reload()
+    await lot_ready(page)
+    await page.set_input_files("#selfkey-identity", str(identity_file))
+    await page.click("#selfkey-form button[type=submit]")
+    await expect(page.locator("#selfkey")).to_have_attribute("data-sent", "true")
+    secret = identity_file.read_text().splitlines()[-1].encode()
+    assert sent
+    assert not any(secret in body or secret.lower() in body for body in sent)
     for x in (1, 3):
         official = web_world.officials[x - 1]
         key = tmp_path / f"official{x}.agekey"

@@ -29,14 +29,26 @@ async function sendSelfKey(event) {
   const sealedFile = document.getElementById("selfkey-sealed").files[0];
   const part = document.getElementById("selfkey-part").value;
   if (!bid) throw Object.assign(new Error(text("selfkey.unavailable")), { code: "sealing_unavailable" });
-  if (!identityFile || !sealedFile) throw Object.assign(new Error(text("selfkey.need_files")), { code: "bid_input_invalid" });
+  const sealed = sealedFile || (await sealedInBrowser(part));
+  if (!identityFile || !sealed) throw Object.assign(new Error(text("selfkey.need_files")), { code: "bid_input_invalid" });
   // The identity stays in this page: read, used for the unwrap, dropped.
-  const fileKey = await bid.selfKey(sealedFile, await identityFile.text());
+  const fileKey = await bid.selfKey(sealed, await identityFile.text());
   document.getElementById("selfkey-identity").value = "";
   await api("POST", `${lotBase}/opening/self-key`, { part, file_key: b64encode(fileKey) });
   fileKey.fill(0);
   say(text("selfkey.done"));
   document.getElementById("selfkey").dataset.sent = "true";
+}
+
+// The part sealed in this browser whose hash is the bid's standing one (OPFS keeps it):
+// the bidder need not find the file on disk.
+async function sealedInBrowser(part) {
+  const mine = await maybe(`${lotBase}/bid`);
+  const standing = mine && mine.versions.filter((v) => v.kind === "submit").pop();
+  const wanted = standing && standing.parts.find((p) => p.label === part);
+  if (!wanted) return null;
+  const kept = (await bid.sealed.list().catch(() => [])).find((f) => f.sha256 === wanted.sha256);
+  return kept ? bid.sealed.file(kept.name) : null;
 }
 
 async function confirmRecord(part) {
