@@ -147,3 +147,22 @@ async def test_another_bidders_bid_receipts_and_uploads_are_not_found_to_the_pag
     ):
         answer = await client.get(path)
         assert (answer.status_code, answer.json()["error"]["code"]) == (404, code), path
+
+
+async def test_the_keys_page_offers_the_age_identity_to_a_bidder_only(
+    client: httpx.AsyncClient, web_world: World
+) -> None:
+    """Issue 16 item 1: a bidder makes its age identity on /me/keys; the page is told the
+    subject of its current certificate (the recipient statement names it), nothing else."""
+    await sign_in(client, "bidder1")
+    page = await client.get("/me/keys")
+    assert 'id="age-section"' in page.text
+    assert "/static/js/keys-age.js" in page.text
+    subjects = re.search(r'data-subjects="([^"]+)"', page.text)
+    assert subjects is not None
+    assert list(json.loads(html.unescape(subjects.group(1))).values()) == ["投标人0"]
+    client.cookies.clear()
+    await sign_in(client, "agent")
+    other = await client.get("/me/keys")
+    assert 'id="age-section"' not in other.text
+    assert "keys-age.js" not in other.text
