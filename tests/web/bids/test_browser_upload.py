@@ -138,8 +138,10 @@ async def test_a_bidder_uploads_a_cli_sealed_part_resumes_twice_submits_and_with
     async def picked_again(page: Any) -> None:
         # A reload forgets this visit's uploads: the part is picked again (complete now).
         await lot_ready(page)
-        await page.set_input_files("#sealed-main", str(sealed))
+        # (After the reload the part shows as uploaded, ready to submit, already.)
         await page.wait_for_selector(f"fieldset.part[data-uploaded='{sha256}']")
+        await page.set_input_files("#sealed-main", str(sealed))
+        await expect(page.locator("#upload-text-main")).to_contain_text("4.3 MiB")
 
     await shots.take(page, url, "lot-upload", picked_again)
 

@@ -138,13 +138,29 @@ async function send(part, file, sha256, opfsName) {
 
 // Uploads this browser began and did not finish: a sealed file in OPFS resumes at a
 // click; one picked from disk is picked again (the browser cannot reopen it unasked).
+// A part this browser uploaded completely and no version names yet is ready to submit
+// after a reload too (the newest such upload of the part).
+function readyAfterReload(part, upload, submitted) {
+  if (submitted.has(upload.sha256) || uploaded.has(part)) return;
+  uploaded.set(part, upload.sha256);
+  document.querySelector(`fieldset.part[data-part="${part}"]`).dataset.uploaded = upload.sha256;
+  partStatus(part, text("upload.already", { total: size(upload.size) }) + ` SHA-256 ${upload.sha256}`);
+}
+
 async function showPending() {
   const list = document.getElementById("pending-uploads");
   if (!list) return;
   list.replaceChildren();
+  const mine = await maybe(`${lotBase}/bid`);
+  const submitted = new Set((mine ? mine.versions : []).flatMap((v) => v.parts.map((p) => p.sha256)));
+  const complete = [];
   for (const saved of remembered(userId, facts.tender_id, facts.lot)) {
     if (uploaded.get(saved.part) === saved.sha256) continue;
     const upload = await maybe(`/api/v1/uploads/${encodeURIComponent(saved.id)}`);
+    if (upload && upload.status === "complete") {
+      complete.push({ part: saved.part, upload });
+      continue;
+    }
     if (!upload || upload.status !== "open") continue;
     const item = document.createElement("li");
     item.dataset.upload = saved.id;
@@ -162,6 +178,8 @@ async function showPending() {
     }
     list.appendChild(item);
   }
+  complete.sort((a, b) => (a.upload.created_at < b.upload.created_at ? 1 : -1));
+  for (const { part, upload } of complete) readyAfterReload(part, upload, submitted);
 }
 
 // --- 5. submit, and the bid's versions ----------------------------------------------
