@@ -4,7 +4,7 @@
 // never sit whole in page memory). Checked against hashlib by tests/web/bids.
 "use strict";
 
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -19,10 +19,10 @@ export const SLICE = 4 * 1024 * 1024;
 
 export class Sha256 {
   constructor() {
-    this.h = new Uint32Array([
+    this.h = new Int32Array([
       0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]);
-    this.w = new Uint32Array(64);
+    this.w = new Int32Array(64);
     this.tail = new Uint8Array(64);
     this.tailLength = 0;
     this.length = 0;
@@ -31,6 +31,7 @@ export class Sha256 {
   // One 64-byte block at ``at`` of ``bytes`` (§6.2.2).
   block(bytes, at) {
     const w = this.w;
+    // w holds signed 32-bit words (Int32Array): V8 keeps them as small integers.
     for (let i = 0; i < 16; i += 1) {
       const j = at + i * 4;
       w[i] = (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) | bytes[j + 3];
@@ -43,7 +44,14 @@ export class Sha256 {
       w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
     }
     const h = this.h;
-    let [a, b, c, d, e, f, g, k] = h;
+    let a = h[0] | 0;
+    let b = h[1] | 0;
+    let c = h[2] | 0;
+    let d = h[3] | 0;
+    let e = h[4] | 0;
+    let f = h[5] | 0;
+    let g = h[6] | 0;
+    let k = h[7] | 0;
     for (let i = 0; i < 64; i += 1) {
       const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
       const t1 = (k + s1 + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
@@ -58,8 +66,14 @@ export class Sha256 {
       b = a;
       a = (t1 + t2) | 0;
     }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-    h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+    h[0] = (h[0] + a) | 0;
+    h[1] = (h[1] + b) | 0;
+    h[2] = (h[2] + c) | 0;
+    h[3] = (h[3] + d) | 0;
+    h[4] = (h[4] + e) | 0;
+    h[5] = (h[5] + f) | 0;
+    h[6] = (h[6] + g) | 0;
+    h[7] = (h[7] + k) | 0;
   }
 
   update(bytes) {
@@ -87,7 +101,7 @@ export class Sha256 {
     view.setUint32(pad.length - 8, Math.floor(bits / 2 ** 32));
     view.setUint32(pad.length - 4, bits >>> 0);
     this.update(pad);
-    return Array.from(this.h, (v) => v.toString(16).padStart(8, "0")).join("");
+    return Array.from(this.h, (v) => (v >>> 0).toString(16).padStart(8, "0")).join("");
   }
 }
 
