@@ -22,6 +22,7 @@ const vkey = root.dataset.logVkey;
 const roots = JSON.parse(root.dataset.roots || "[]");
 const uploaded = new Map(); // part → sha256 of its complete upload, this visit
 let committee = null;
+let committeeRefusal = null; // the check's error: sealing is refused with it
 
 // --- 1. the committee -------------------------------------------------------------
 
@@ -62,6 +63,7 @@ async function showCommittee() {
     box.className = "check ok";
     box.dataset.verified = "true";
   } catch (err) {
+    committeeRefusal = err;
     box.textContent = text("committee.bad", { message: err.message || err.code });
     box.className = "check bad";
     box.dataset.verified = "false";
@@ -84,6 +86,7 @@ async function currentRecipient() {
 async function sealInBrowser(part) {
   if (facts.sealing === "client") throw Object.assign(new Error(text("seal.client_only")), { code: "sealing_client_required" });
   if (!bid) throw Object.assign(new Error(text("committee.unavailable")), { code: "sealing_unavailable" });
+  if (committeeRefusal) throw committeeRefusal;
   const files = [...document.getElementById(`files-${part}`).files];
   if (!files.length) throw Object.assign(new Error(text("seal.no_files")), { code: "bid_input_invalid" });
   const fields = readFields();
