@@ -139,6 +139,11 @@ _SCRIPT: dict[str, tuple[str, str]] = {
     "error.generic": ("操作失败：{message}", "The operation failed: {message}"),
     "age.current": ("已登记的 age 公钥：{recipient}", "Registered age recipient: {recipient}"),
     "age.none": ("尚未登记 age 公钥。", "No age recipient registered yet."),
+    "age.replace_confirm": (
+        "新的身份将用于今后的投标；已用旧公钥封装的投标仍需旧身份文件解密，请继续保管。继续？",
+        "The new identity is for new bids; bids sealed to the old recipient still need the "
+        "old identity file, so keep it. Go on?",
+    ),
     "age.registered": (
         "age 公钥已登记：{recipient}",
         "The age recipient is registered: {recipient}",

@@ -91,6 +91,23 @@ async def register_browser_key(page: Any, url: str, label: str = "投标专用�
     await expect(status).to_have_text(re.compile(r"已登记（当前）|Registered \(current\)"))
 
 
+async def make_age_identity(page: Any, url: str, folder: Path) -> tuple[str, Path]:
+    """On /me/keys: make the identity, download it once, register its recipient."""
+    await page.goto(f"{url}/me/keys")
+    await page.wait_for_selector("#age-section[data-ready=true]")
+    await page.click("#age-generate")
+    recipient = await page.inner_text("#age-recipient")
+    async with page.expect_download() as got:
+        await page.click("#age-download")
+    path = folder / "bidder.agekey"
+    await (await got.value).save_as(path)
+    await page.check("#age-saved")
+    await page.click("#age-register")
+    await expect(page.locator("#age-current")).to_have_attribute("data-recipient", recipient)
+    assert await page.is_hidden("#age-made")
+    return recipient, path
+
+
 def sealed_part(
     world: World, tender: Tender, committee: Any, who: Bidder, files: dict[str, bytes], price: int
 ) -> bytes:

@@ -38,7 +38,13 @@ from tests.conftest import LiveServer
 from tests.tender.submission.kit import bidder as make_bidder
 from tests.tender.submission.kit import make_submission, submit_sealed
 from tests.tender.world import SOON, World, published_tender, wait_until
-from tests.web.bids.kit import Shots, fixture_settings, register_browser_key, sign_in
+from tests.web.bids.kit import (
+    Shots,
+    fixture_settings,
+    make_age_identity,
+    register_browser_key,
+    sign_in,
+)
 from tests.web.tender.http_kit import fixture_http_ca, fixture_web_world
 from web.cli.main import main
 from web.settings import Settings
@@ -58,23 +64,6 @@ FILES = {
     "投标函.pdf": hashlib.shake_256(b"bid letter").digest(BIG),
     "报价清单.xlsx": "报价 2986500.50 元".encode(),
 }
-
-
-async def make_age_identity(page: Any, url: str, folder: Path) -> tuple[str, Path]:
-    """On /me/keys: make the identity, download it once, register its recipient."""
-    await page.goto(f"{url}/me/keys")
-    await page.wait_for_selector("#age-section[data-ready=true]")
-    await page.click("#age-generate")
-    recipient = await page.inner_text("#age-recipient")
-    async with page.expect_download() as got:
-        await page.click("#age-download")
-    path = folder / "bidder.agekey"
-    await (await got.value).save_as(path)
-    await page.check("#age-saved")
-    await page.click("#age-register")
-    await expect(page.locator("#age-current")).to_have_attribute("data-recipient", recipient)
-    assert await page.is_hidden("#age-made")
-    return recipient, path
 
 
 async def lot_ready(page: Any) -> None:

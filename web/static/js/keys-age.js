@@ -60,6 +60,10 @@ function b64(bytes) {
 }
 
 async function generate() {
+  // A new identity replaces the registered recipient for new bids only: bids sealed to
+  // the old one still open with the old file (docs/api-auth.md, rotation).
+  const registered = document.getElementById("age-current").dataset.recipient;
+  if (registered && !window.confirm(text("age.replace_confirm"))) return;
   made = await bid.identity.generate();
   const created = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   // The file age-keygen writes: comments, then the identity line.
