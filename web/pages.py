@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, time, timedelta
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -240,3 +241,11 @@ def signed_in_page(refused: Refusal) -> Callable[[SignedInPage], Endpoint]:
         return endpoint
 
     return wrap
+
+
+def back_link(request: Request, default: str) -> str:
+    """Where an error page's "back" leads: the referring page's path on this site, else
+    ``default``. Never the Referer itself: a page elsewhere chooses it, and a link to
+    another site (or a ``javascript:`` URL) must not come out of ours."""
+    path = urlsplit(request.headers.get("referer", "")).path
+    return path if path.startswith("/") and not path.startswith("//") else default

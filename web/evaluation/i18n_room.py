@@ -291,6 +291,10 @@ _SCRIPT: dict[str, tuple[str, str]] = {
     "js.revised": ("已提交修改（第 {version} 版）。", "Revision submitted (version {version})."),
     "js.nothing_to_revise": ("没有可修改的项目。", "Nothing may be revised."),
     "js.passed": ("通过", "Passed"),
+    # A label and its text, and a list's separator, in the page's language (issue 15,
+    # item 4: the fixed "：" and "、" showed on English pages).
+    "js.labelled": ("{label}：{text}", "{label}: {text}"),
+    "js.list_sep": ("、", ", "),
     "js.failed": ("未通过", "Failed"),
     "js.rank": ("排名", "Rank"),
     "js.total": ("得分", "Score"),

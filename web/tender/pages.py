@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 from uuid import UUID
 
 import asyncpg
@@ -38,7 +37,7 @@ from web.db.database import acquire
 from web.errormap import status_for
 from web.errors import WebError
 from web.http import SECURITY_HEADERS, refuse_nul_fields, request_id_of
-from web.pages import environment
+from web.pages import back_link, environment
 from web.pdf.tender_notice import yuan
 from web.services import services
 from web.supervision.credit.gate import CreditError, Gate, refuse_blacklisted_bidder
@@ -109,14 +108,8 @@ def _refused(request: Request, actor: Actor | None, error: Exception) -> Respons
         code=code,
         facts=error_pages.facts(details, i18n.negotiate(request)),
         violations=violations,
-        back=request.headers.get("referer", "/tenders"),
+        back=back_link(request, "/tenders"),
     )
-
-
-def _back(request: Request) -> str:
-    """Where "back" leads: the referring page's path on this site, else the notices."""
-    path = urlsplit(request.headers.get("referer", "")).path
-    return path if path.startswith("/") and not path.startswith("//") else "/tenders"
 
 
 def page(handler: Page) -> Callable[[Request], Awaitable[Response]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import asyncpg
 import pytest
@@ -14,12 +13,9 @@ from accounts.model import ConsoleOperator, Role
 from accounts.sessions import service as sessions
 from accounts.sessions.model import LoginPolicy, SessionKind
 from expert_pool.regions import DEFAULT_REGIONS
-from tender.submission.receipts import RECEIPT_DIR
 from tests.accounts.factory import count_rows, log_size
 from tests.conftest import TEMPLATE, PgServer, clone
-from tests.conftest import TestDatabase as Database
 from web.accounts.demo import DemoResult, load_demo
-from web.cli.main import main
 from web.db.database import open_pool
 
 CONSOLE = ConsoleOperator(name="test")
@@ -144,44 +140,6 @@ async def test_a_second_load_changes_nothing(loaded: Loaded, demo_pool: asyncpg.
         after = [await count_rows(conn, t) for t in ("organisations", "users", "role_grants")]
         assert after == before
         assert await log_size(conn) == size
-
-
-@pytest.mark.slow
-def test_the_command_prints_the_logins_once(
-    database: Database,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> None:
-    """First run: a table of logins; second run: 'nothing changed'."""
-    monkeypatch.setenv("DATABASE_URL", database.owner_dsn)
-    monkeypatch.setenv("ETENDER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    assert main(["demo"]) == 0
-    first = capsys.readouterr().out
-    assert "expert30" in first
-    assert "sysadmin" in first
-    assert "ONCE" in first
-    # The experts' keys and the demo CA stay on the client side; the server only
-    # trusts the CA's certificates.
-    key = tmp_path / "demo-client" / "keys" / "E001.key"  # by expert id
-    assert key.stat().st_mode & 0o777 == 0o600
-    assert sorted(p.name for p in (tmp_path / "data" / "trust").iterdir()) == [
-        "demo-issuing.crt",
-        "demo-root.crt",
-    ]
-    # The platform's own receipt key is the only private key there (the evaluation
-    # demo's bids got receipts: tender/submission/receipts.py); no user's key.
-    held = [p for p in (tmp_path / "data").rglob("*") if b"PRIVATE KEY" in _head(p)]
-    assert held == [tmp_path / "data" / RECEIPT_DIR / "receipt.key"]
-    assert main(["demo"]) == 0
-    second = capsys.readouterr().out
-    assert "nothing changed" in second
-    assert "expert30" not in second
-
-
-def _head(path: Path) -> bytes:
-    return path.read_bytes()[:200] if path.is_file() else b""
 
 
 async def test_reset_passwords_replaces_every_demo_password(

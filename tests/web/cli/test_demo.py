@@ -1,16 +1,23 @@
 """``etender demo`` is all or nothing (issue 15, item 6): an error leaves no demo row and
 one clear line, and the next run — the CA already in the client folder, even with a
-new data dir — finishes the job."""
+new data dir — finishes the job, prints every login once, the committee's seats and the
+key files; a later run changes nothing.
+
+The command runs whole (its bid deadline a real 25-second wait) in one test only: what
+it loads is checked on a loaded copy in tests/web/demo."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+import uuid
 from pathlib import Path
 
 import asyncpg
 import pytest
 
 from client.opening import read_identity
+from tender.submission.receipts import RECEIPT_DIR
 from tests.conftest import CloneDatabase
 from web.cli.main import main
 
@@ -79,7 +86,22 @@ def test_a_demo_load_that_fails_keeps_no_row_and_says_so_in_one_line(
     assert before["organisations"] == 0
 
 
-@pytest.mark.slow
+async def _phase(database: CloneDatabase, session_id: str) -> str:
+    conn = await asyncpg.connect(database.owner_dsn)
+    try:
+        phase: str = await conn.fetchval(
+            "SELECT phase FROM evaluation_sessions WHERE id = $1", uuid.UUID(session_id)
+        )
+    finally:
+        await conn.close()
+    return phase
+
+
+def _head(path: Path) -> bytes:
+    return path.read_bytes()[:200] if path.is_file() else b""
+
+
+@pytest.mark.slow(wait=40)
 def test_a_rerun_with_the_ca_already_there_and_a_new_data_dir_finishes_the_job(
     database: CloneDatabase,
     monkeypatch: pytest.MonkeyPatch,
@@ -88,7 +110,8 @@ def test_a_rerun_with_the_ca_already_there_and_a_new_data_dir_finishes_the_job(
 ) -> None:
     """The issue's case: a run left ./demo-client/ca behind (here: it failed after making
     it); a run in the same working directory with a new data dir uses that CA, loads
-    everything — the expert pool too — and a third run changes nothing."""
+    everything — the expert pool too — and prints the logins once, the committee's seats
+    and their key files; a third run changes nothing and prints no password."""
     monkeypatch.chdir(tmp_path)
     blocker = _fail_at_the_key_files(tmp_path)
     _use(monkeypatch, database, tmp_path / "first")
@@ -110,14 +133,44 @@ def test_a_rerun_with_the_ca_already_there_and_a_new_data_dir_finishes_the_job(
     for stage in ("Open for bids:", "Opening today:", "In evaluation:", "Candidates published:",
                   "Awarded:"):  # fmt: skip
         assert stage in out
+    # The logins, printed this once (the accounts' demo).
+    assert "expert30" in out
+    assert "sysadmin" in out
+    assert "ONCE" in out
+    # The committee's seats and logins, the session scheduled (issue 11, item 12).
+    line = next(x for x in out.splitlines() if x.strip().startswith("committee (seat, login):"))
+    seats = re.findall(r"专家(\d) (expert\d\d)", line)
+    assert [int(n) for n, _ in seats] == [1, 2, 3, 4, 5]
+    assert "tender in evaluation: 宣城市敬亭山路拓宽改造工程" in out
+    session = re.search(r"session ([0-9a-f-]{36})", out)
+    assert session is not None
+    assert asyncio.run(_phase(database, session.group(1))) == "scheduled"
+    # Each seat's key files, by expert id, 0600 on the client side.
+    files = dict(re.findall(r"(expert\d\d) (E\d{3})", out.split("key files:")[1]))
+    assert list(files) == [login for _, login in seats]
+    keys = tmp_path / "demo-client" / "keys"
+    for expert_id in files.values():
+        assert (keys / f"{expert_id}.key").stat().st_mode & 0o777 == 0o600
+    assert (keys / "bidder1.key").stat().st_mode & 0o777 == 0o600
+    # The server trusts the CA's certificates; the platform's receipt key is the only
+    # private key in its data dir (tender/submission/receipts.py), no user's.
+    assert sorted(p.name for p in (tmp_path / "second" / "trust").iterdir()) == [
+        "demo-issuing.crt",
+        "demo-root.crt",
+    ]
+    held = [p for p in (tmp_path / "second").rglob("*") if b"PRIVATE KEY" in _head(p)]
+    assert held == [tmp_path / "second" / RECEIPT_DIR / "receipt.key"]
     # Each official's opening key, for `etender opening release` once today's deadline
     # passes: 0600, the recipient its committee seats were sealed to.
     recipients = asyncio.run(_recipients(database))
     for name in ("official1", "official2", "official3"):
-        agekey = tmp_path / "demo-client" / "keys" / f"{name}.agekey"
+        agekey = keys / f"{name}.agekey"
         assert agekey.stat().st_mode & 0o777 == 0o600
         assert read_identity(agekey).recipient().encode() in recipients
     assert "etender opening release --server" in out
     assert main(["demo"]) == 0
-    assert "demo data already loaded" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "demo data already loaded" in again
+    assert "nothing changed" in again
+    assert "expert30" not in again
     assert asyncio.run(_counts(database)) == counts

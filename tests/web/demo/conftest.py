@@ -25,6 +25,7 @@ class DemoTemplate:
 
     name: str
     data_dir: Path
+    client_dir: Path  # the demo's client folder: its CA and the users' key files
     loaded: DemoLoad
 
 
@@ -42,7 +43,9 @@ async def demo_template(
         loaded = await load_everything(conn, settings, root / "demo-client")
     finally:
         await conn.close()  # a template database has no connection when it is cloned
-    yield DemoTemplate(name=name, data_dir=settings.data_dir, loaded=loaded)
+    yield DemoTemplate(
+        name=name, data_dir=settings.data_dir, client_dir=root / "demo-client", loaded=loaded
+    )
     await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 

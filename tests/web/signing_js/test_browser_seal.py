@@ -51,7 +51,8 @@ SEAL = """
   const checked = await sign.bid.committee.verify(arg.committee, {roots: arg.root, at: arg.at});
   const files = [new File([pattern(arg.big, 7)], "技术标.pdf"),
                  new File([new TextEncoder().encode("abc")], "报价.xlsx"),
-                 new File([pattern(arg.exact, 3)], "exact-64k.bin")];
+                 new File([pattern(arg.exact, 3)], "exact-64k.bin"),
+                 new File([], "空文件.txt")];
   const progress = [];
   const sealed = await sign.bid.seal({committee: arg.committee, part: "main",
     consortium: [], fields: {price: 123400, duration: 90, note: "含税价"}, files,
@@ -131,6 +132,7 @@ async def test_a_part_sealed_in_the_page_is_the_format_byte_for_byte(
         "技术标.pdf": pattern(BIG, 7),
         "报价.xlsx": b"abc",
         "exact-64k.bin": pattern(EXACT, 3),
+        "空文件.txt": b"",
     }
     assert [f.name for f in opened.manifest.files] == list(expected)
     for name, content in expected.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -16,7 +17,7 @@ import pytest
 from signing.age import X25519Identity
 from signing.demo_ca import create_demo_ca
 from tests.conftest import LiveServer
-from tests.web.signing_js.kit import NOW, pem, run_js, signed_in_member
+from tests.web.signing_js.kit import NOW, pem, run_js, sign_in, sign_out, signed_in_member
 from tests.web.signing_js.seal_kit import AT_JS, browser_bidder_key, make_committee
 
 # Every case seals with `arg.base` changed by `case` and reports the error code; then
@@ -30,6 +31,7 @@ REFUSALS = """
     backslash: {files: [file("a\\\\b.pdf")]},
     dot_dot: {files: [file("..")]},
     control: {files: [file("a\\u0001.pdf")]},
+    nul: {files: [file("a\\u0000.pdf")]},
     case_fold: {files: [file("Bid.PDF"), file("bid.pdf")]},
     sharp_s: {files: [file("Straße.doc"), file("STRASSE.doc")]},
     nfc: {files: [file("e\\u0301.txt"), file("\\u00e9.txt")]},
@@ -127,6 +129,7 @@ async def test_bad_inputs_are_refused_with_the_formats_codes_and_leave_no_file(
         "backslash": "bid_input_invalid",
         "dot_dot": "bid_input_invalid",
         "control": "bid_input_invalid",
+        "nul": "bid_input_invalid",
         "case_fold": "bid_input_invalid",
         "sharp_s": "bid_input_invalid",
         "nfc": "bid_input_invalid",
@@ -151,6 +154,11 @@ async def test_bad_inputs_are_refused_with_the_formats_codes_and_leave_no_file(
 
 
 SELF_KEY = """
+  // What a tab closed while sealing leaves: the next seal removes it.
+  const top = await (await navigator.storage.getDirectory())
+    .getDirectoryHandle("etender-sealed", {create: true});
+  const mine = await top.getDirectoryHandle(arg.user, {create: true});
+  await mine.getFileHandle("stale_main.age.partial", {create: true});
   const made = await sign.bid.identity.generate();
   const other = await sign.bid.identity.generate();
   const part = new File([new Uint8Array(1000)], "a.pdf");
@@ -178,6 +186,8 @@ SELF_KEY = """
     unsafeName: await code(sign.bid.sealed.file("../x.age")),
     list: await sign.bid.sealed.list(),
   };
+  result.left = [];
+  for await (const name of mine.keys()) result.left.push(name);
   return result;
 """
 
@@ -195,7 +205,9 @@ async def test_self_key_refuses_another_identity_and_a_tampered_header(
         user = await signed_in_member(pool, page, live_server.url, "bidder3")
         await browser_bidder_key(page, ca, user)
         out = await run_js(
-            page, SELF_KEY, {"committee": kit.file.decode(), "root": pem(ca.root_cert), "at": AT_JS}
+            page,
+            SELF_KEY,
+            {"committee": kit.file.decode(), "root": pem(ca.root_cert), "at": AT_JS, "user": user},
         )
     finally:
         await context.close()
@@ -212,3 +224,101 @@ async def test_self_key_refuses_another_identity_and_a_tampered_header(
     assert out["gone"] == "sealed_part_not_found"
     assert out["unsafeName"] == "sealed_part_not_found"
     assert out["list"] == []
+    assert out["left"] == []  # the stale .partial went at the next seal
+
+
+MINE = """
+  const made = await sign.bid.identity.generate();
+  const sealed = await sign.bid.seal({committee: arg.committee, part: "main", fields: {},
+    files: [new File([new Uint8Array(10)], "a.pdf")], recipient: made.recipient,
+    roots: arg.root, at: arg.at});
+  return sealed.name;
+"""
+
+OTHERS = """
+  const code = (p) => p.then(() => "ok", (e) => e.code);
+  return {list: await sign.bid.sealed.list(), file: await code(sign.bid.sealed.file(arg)),
+          remove: await code(sign.bid.sealed.remove(arg))};
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow(wait=60)
+async def test_another_member_on_the_same_browser_sees_none_of_the_sealed_parts(
+    browser: Any, live_server: LiveServer, pool: asyncpg.Pool
+) -> None:
+    """Sealed parts are kept per member (docs/browser-signing.md §3): the next member
+    signed in on the profile lists none, reads none and removes none of them."""
+    ca = create_demo_ca(now=NOW)
+    kit = make_committee(ca, k=2, n=3)
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        user = await signed_in_member(pool, page, live_server.url, "bidder4")
+        await browser_bidder_key(page, ca, user)
+        arg = {"committee": kit.file.decode(), "root": pem(ca.root_cert), "at": AT_JS}
+        name = await run_js(page, MINE, arg)
+        await sign_out(page)
+        await signed_in_member(pool, page, live_server.url, "bidder5")
+        others = await run_js(page, OTHERS, name)
+        await sign_out(page)
+        await sign_in(page, live_server.url, "bidder4")
+        mine = await run_js(page, "return await sign.bid.sealed.list();")
+    finally:
+        await context.close()
+    assert others == {
+        "list": [],
+        "file": "sealed_part_not_found",
+        "remove": "sealed_part_not_found",
+    }
+    assert [p["name"] for p in mine] == [name]
+
+
+PICK = """
+  const input = document.createElement("input");
+  input.type = "file";
+  input.id = "pick";
+  document.body.append(input);
+  return (await sign.bid.sealed.list()).length;
+"""
+
+SEAL_PICKED = """
+  const made = await sign.bid.identity.generate();
+  const file = document.getElementById("pick").files[0];
+  const code = await sign.bid.seal({committee: arg.committee, part: "main", fields: {},
+    files: [file], recipient: made.recipient, roots: arg.root, at: arg.at})
+    .then((sealed) => "sealed " + sealed.size, (e) => e.code);
+  return {code, list: await sign.bid.sealed.list()};
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow(wait=60)
+async def test_a_file_changed_after_it_was_picked_is_refused_and_the_network_is_not_needed(
+    browser: Any, live_server: LiveServer, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    """Sealing reads the bidder's file from disk as it goes (sealed-bid.md §8 step 4): a
+    file changed on disk after it was picked is bid_input_invalid and leaves no partial
+    file. Offline, a page that knows its member still seals (nothing is sent)."""
+    ca = create_demo_ca(now=NOW)
+    kit = make_committee(ca, k=2, n=3)
+    source = tmp_path / "标书.pdf"
+    source.write_bytes(bytes(300_000))
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        user = await signed_in_member(pool, page, live_server.url, "bidder6")
+        await browser_bidder_key(page, ca, user)
+        assert await run_js(page, PICK) == 0
+        arg = {"committee": kit.file.decode(), "root": pem(ca.root_cert), "at": AT_JS}
+        await page.set_input_files("#pick", str(source))
+        source.write_bytes(bytes(200_000))  # changed on disk after it was picked
+        changed = await run_js(page, SEAL_PICKED, arg)
+        await page.set_input_files("#pick", str(source))
+        await context.set_offline(True)
+        offline = await run_js(page, SEAL_PICKED, arg)
+    finally:
+        await context.close()
+    assert changed == {"code": "bid_input_invalid", "list": []}
+    assert offline["code"].startswith("sealed ")
+    assert len(offline["list"]) == 1

@@ -114,7 +114,9 @@ export function encodeRecipient(publicKey) {
 /** An `AGE-SECRET-KEY-1…` identity: its 32 secret bytes (age_key_invalid otherwise). */
 export function parseIdentity(text) {
   const [hrp, data] = bech32Decode(typeof text === "string" ? text.trim() : text);
-  if (hrp !== "age-secret-key-" || data.length !== 32) throw new SignError("age_key_invalid", "not an age X25519 identity (AGE-SECRET-KEY-1…)");
+  if (hrp !== "age-secret-key-" || data.length !== 32) {
+    throw new SignError("age_key_invalid", "not an age X25519 identity (AGE-SECRET-KEY-1…)");
+  }
   return data;
 }
 
@@ -257,7 +259,9 @@ export async function wrapX25519(recipient, fileKey) {
 
 async function unwrapX25519(secret, recipient, stanza) {
   if (stanza.args[0] !== X25519_TYPE) return null;
-  if (stanza.args.length !== 2 || stanza.body.length !== 32) throw new SignError("age_header_malformed", "an X25519 stanza needs 2 arguments and a 32-byte body");
+  if (stanza.args.length !== 2 || stanza.body.length !== 32) {
+    throw new SignError("age_header_malformed", "an X25519 stanza needs 2 arguments and a 32-byte body");
+  }
   const share = b64decode(stanza.args[1]);
   if (share.length !== 32) throw new SignError("age_header_malformed", "an X25519 ephemeral share must be 32 bytes");
   const shared = await x25519(secret, share);

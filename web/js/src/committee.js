@@ -84,7 +84,11 @@ export function parseCommittee(input) {
   const lot = str(obj, "lot", "committee");
   if (!tender || !lot) throw invalid("tender and lot must be non-empty");
   const deadline = str(obj, "deadline", "committee");
-  if (!DEADLINE.test(deadline) || Number.isNaN(Date.parse(deadline))) throw invalid(`deadline ${deadline} is not RFC 3339 UTC (…Z)`);
+  // A real time (no 30 February), written exactly as the fingerprint hashes it.
+  const valid = DEADLINE.test(deadline) && !Number.isNaN(Date.parse(deadline));
+  if (!valid || new Date(deadline).toISOString().replace(".000Z", "Z") !== deadline) {
+    throw invalid(`deadline ${deadline} is not RFC 3339 UTC (…Z)`);
+  }
   const k = int(obj, "k", "committee");
   const n = int(obj, "n", "committee");
   if (!(2 <= k && k < n && n <= 32)) throw invalid(`need 2 <= k < n <= 32, got k=${k}, n=${n}`);
@@ -152,7 +156,12 @@ function checkStatementBody(body, o, cert) {
   if (statement.type !== STATEMENT_TYPE || statement.version !== 1 || statement.recipient_algorithm !== "age-x25519") {
     throw new Error("the statement is not an etender.recipient-statement v1 for age-x25519");
   }
-  if (statement.cert_sha256 !== o.certSha256 || statement.subject_name !== commonName(cert)) throw new Error("the statement names another certificate");
+  if (typeof statement.issued_at !== "string" || !DEADLINE.test(statement.issued_at)) {
+    throw new Error("the statement's issued_at is not RFC 3339 UTC");
+  }
+  if (statement.cert_sha256 !== o.certSha256 || statement.subject_name !== commonName(cert)) {
+    throw new Error("the statement names another certificate");
+  }
   if (statement.recipient !== o.recipient) throw new Error("the statement vouches for another recipient");
 }
 
@@ -173,9 +182,11 @@ async function verifyOfficial(o, trusted, at) {
   if (signed.signerInfos.length !== 1) throw new Error("the statement's signature has not exactly one signer");
   let result;
   try {
-    result = await signed.verify({ signer: 0, data: buffer(o.statement.body), trustedCerts: trusted, checkChain: true, checkDate: at, extendedMode: true });
+    const data = buffer(o.statement.body);
+    result = await signed.verify({ signer: 0, data, trustedCerts: trusted, checkChain: true, checkDate: at, extendedMode: true });
   } catch (err) {
-    throw new Error(`the statement's signature does not verify with a trusted chain at ${at.toISOString()}: ${(err && (err.message || err.resultMessage)) || err}`);
+    const why = (err && (err.message || err.resultMessage)) || err;
+    throw new Error(`the statement's signature does not verify with a trusted chain at ${at.toISOString()}: ${why}`);
   }
   if (!result.signatureVerified) throw new Error("the statement's signature does not verify");
   // Only the official's own certificate may vouch for its recipient (signing/statements/recipient.py).

@@ -1,18 +1,36 @@
-// Incremental SHA-256 of the bid's files beside the sealing Worker (docs/browser-signing.md
-// §7): the Worker hands each block it has read to a nested Worker (this same bundle, named
-// "etender-seal-hash"), transferring it rather than copying, so the file hashes run on a
-// second core while the first encrypts and hashes the ciphertext (as signing/pipe.py does
-// for `etender bid seal`). Without nested Workers the hashing stays inline.
+// Incremental SHA-256 beside the sealing Worker (docs/browser-signing.md §7): the Worker
+// hands each block to a nested Worker (this same bundle, named "etender-seal-hash"),
+// transferring it rather than copying. Two of them — the files' plaintext and the age
+// file's ciphertext — run on other cores while the sealing Worker encrypts (as
+// signing/pipe.py does for `etender bid seal`). Without nested Workers hashing is inline.
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2";
 import { SignError, hex } from "./bytes.js";
 
 export const HASHER_NAME = "etender-seal-hash";
-const MAX_PENDING = 16 * 1024 * 1024; // bytes handed over and not yet hashed: memory bound
+const MAX_PENDING = 8 * 1024 * 1024; // bytes handed over and not yet hashed: memory bound
 
 class InlineHasher {
   constructor() {
     this.hash = nobleSha256.create();
+    this.spare = null;
   }
+
+  give(buffer, length) {
+    this.hash.update(buffer.subarray(0, length));
+    this.spare = buffer;
+  }
+
+  take(size) {
+    const buffer = this.spare && this.spare.length === size ? this.spare : new Uint8Array(size);
+    this.spare = null;
+    return buffer;
+  }
+
+  send(block) {
+    this.hash.update(block);
+  }
+
+  async drain() {}
 
   async update(block) {
     this.hash.update(block);
@@ -33,9 +51,11 @@ class WorkerHasher {
     this.pending = 0;
     this.waiters = [];
     this.failure = null;
+    this.pool = [];
     worker.onmessage = (event) => {
       const m = event.data;
       if (m.type === "hashed") this.pending -= m.size;
+      if (m.type === "hashed" && m.block) this.pool.push(m.block);
       if (m.type === "digest") this.waiters.shift().resolve(m.hex);
       this.wake();
     };
@@ -52,13 +72,35 @@ class WorkerHasher {
     for (const w of this.wakers.splice(0)) w();
   }
 
-  async update(block) {
+  /** Waits until at most MAX_PENDING bytes are handed over and not yet hashed. */
+  async drain() {
     while (this.pending > MAX_PENDING && !this.failure) await new Promise((r) => this.wakers.push(r));
     if (this.failure) throw this.failure;
+  }
+
+  /** Hands `block` over, transferred (not copied): the caller must not use it again. */
+  send(block) {
+    if (this.failure) throw this.failure;
     this.pending += block.length;
-    // The block is the Worker's own fresh buffer (File.slice().arrayBuffer()), used up by
-    // then: transferred, not copied.
     this.worker.postMessage({ type: "block", block }, [block.buffer]);
+  }
+
+  async update(block) {
+    await this.drain();
+    this.send(block);
+  }
+
+  /** Hands over the first `length` bytes of `buffer`, which comes back to the pool once
+   * hashed (`take`): buffers that cycle make no garbage, so memory stays flat. */
+  give(buffer, length) {
+    if (this.failure) throw this.failure;
+    this.pending += length;
+    this.worker.postMessage({ type: "block", block: buffer, length, back: true }, [buffer.buffer]);
+  }
+
+  take(size) {
+    const found = this.pool.findIndex((b) => b.length === size);
+    return found >= 0 ? this.pool.splice(found, 1)[0] : new Uint8Array(size);
   }
 
   digest() {
@@ -74,7 +116,7 @@ class WorkerHasher {
   }
 }
 
-/** A hasher of successive files: `await update(block)` (the block is given away),
+/** A hasher of successive files (or of one stream): `await update(block)` (the block is given away),
  * `await digest()` -> hex of everything since the previous digest. */
 export function fileHasher() {
   try {
@@ -91,8 +133,10 @@ export function installHasher() {
   self.onmessage = (event) => {
     const m = event.data;
     if (m.type === "block") {
-      hash.update(m.block);
-      self.postMessage({ type: "hashed", size: m.block.length });
+      const size = m.length === undefined ? m.block.length : m.length;
+      hash.update(m.block.subarray(0, size));
+      if (m.back) self.postMessage({ type: "hashed", size, block: m.block }, [m.block.buffer]);
+      else self.postMessage({ type: "hashed", size });
     } else if (m.type === "digest") {
       self.postMessage({ type: "digest", hex: hex(hash.digest()) });
       hash = nobleSha256.create();

@@ -50,7 +50,10 @@ export async function seal(options = {}) {
   const code = creditCode(record);
   const bidder = options.bidder === undefined || options.bidder === null ? code : options.bidder;
   if (code !== null && bidder !== code) {
-    throw new SignError("bid_input_invalid", `the signing key's certificate is organisation ${code}'s, not ${bidder}'s: the part would not open as the bidder's own`);
+    throw new SignError(
+      "bid_input_invalid",
+      `the signing key's certificate is organisation ${code}'s, not ${bidder}'s: the part would not open as the bidder's own`,
+    );
   }
   const info = bidInfo({ tender: parsed.tender, lot: parsed.lot, part, bidder, consortium, fields });
   const bidderRecipient = parseRecipient(recipient);
@@ -66,7 +69,12 @@ export async function seal(options = {}) {
     names,
     files,
     recipient: bidderRecipient,
-    committee: { fingerprint: parsed.fingerprint, fingerprintHex: parsed.fingerprintHex, k: parsed.k, recipients: parsed.officials.map((o) => o.publicKey) },
+    committee: {
+      fingerprint: parsed.fingerprint,
+      fingerprintHex: parsed.fingerprintHex,
+      k: parsed.k,
+      recipients: parsed.officials.map((o) => o.publicKey),
+    },
   };
   return runWorker(job, record, onProgress);
 }

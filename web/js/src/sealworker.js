@@ -3,10 +3,9 @@
 // of the Origin Private File System (createSyncAccessHandle), hashing each file and the
 // whole age file as it goes, so a 500 MB bid never sits in memory. The manifest is signed
 // by the page (its key lives in the page's IndexedDB) and sent back by message.
-import { sha256 as nobleSha256 } from "@noble/hashes/sha2";
 import { CHUNK_SIZE, PayloadEncryptor, buildHeader, concat, wrapX25519 } from "./age.js";
 import { END_OF_ARCHIVE, FILES_PREFIX, MANIFEST_NAME, SIGNATURE_NAME, entryHeader, paddingSize } from "./bidtar.js";
-import { SignError, hex, randomBytes } from "./bytes.js";
+import { SignError, randomBytes } from "./bytes.js";
 import { manifestBytes, manifestJson } from "./manifest.js";
 import { fileHasher } from "./hasher.js";
 import { deriveShareStanzas } from "./shares.js";
@@ -15,6 +14,7 @@ import { PARTIAL, sealedDirectory, sidecarName } from "./sealed.js";
 export const WORKER_NAME = "etender-seal";
 const READ_SIZE = 2 * 1024 * 1024;
 const PROGRESS_STEP = 4 * 1024 * 1024;
+const STAGE = 16 * (CHUNK_SIZE + 16); // 16 sealed chunks: one OPFS write per MiB
 
 let pendingSignature = null;
 
@@ -25,14 +25,14 @@ function signature(manifest) {
   });
 }
 
-/** The OPFS file being written, through a staging buffer of 16 chunks (one write and one
- * hash update per MiB); the age file's SHA-256 is computed on the bytes written. */
+/** The OPFS file being written, through a staging buffer of 16 chunks (one write per
+ * MiB); the age file's SHA-256 is computed, by `hasher`, on the bytes written. */
 class Output {
-  constructor(handle) {
+  constructor(handle, hasher) {
     this.handle = handle;
     this.offset = 0;
-    this.hash = nobleSha256.create();
-    this.staging = new Uint8Array(16 * (CHUNK_SIZE + 16));
+    this.hasher = hasher;
+    this.staging = new Uint8Array(STAGE);
     this.used = 0;
   }
 
@@ -45,14 +45,19 @@ class Output {
     this.used += size;
   }
 
-  /** Bytes written as they are (the header and the payload nonce). */
+  /** Bytes written as they are (the header and the payload nonce: small). */
   write(bytes) {
     this.flush();
     this.put(bytes);
+    this.hasher.send(bytes.slice());
   }
 
+  /** Writes the staging buffer, gives it to the hasher and takes a hashed one back. */
   flush() {
-    if (this.used) this.put(this.staging.subarray(0, this.used));
+    if (!this.used) return;
+    this.put(this.staging.subarray(0, this.used));
+    this.hasher.give(this.staging, this.used);
+    this.staging = this.hasher.take(STAGE);
     this.used = 0;
   }
 
@@ -63,7 +68,6 @@ class Output {
       if (!wrote) throw new SignError("opfs_write_failed", "the browser's storage took no more bytes (quota?)");
       done += wrote;
     }
-    this.hash.update(bytes);
     this.offset += bytes.length;
   }
 }
@@ -73,7 +77,8 @@ async function readSlice(file, start, end, name) {
     return new Uint8Array(await file.slice(start, end).arrayBuffer());
   } catch (err) {
     // Chromium refuses to read a file changed on disk since it was picked.
-    throw new SignError("bid_input_invalid", `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`);
+    const why = `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`;
+    throw new SignError("bid_input_invalid", why);
   }
 }
 
@@ -85,7 +90,12 @@ async function run(job, output, hasher) {
     // §8 step 3: the bidder's X25519 stanza first, then the share stanzas in x order.
     const stanzas = [
       await wrapX25519(job.recipient, fileKey),
-      ...(await deriveShareStanzas(fileKey, { fingerprint: committee.fingerprint, part: info.part, k: committee.k, recipients: committee.recipients })),
+      ...(await deriveShareStanzas(fileKey, {
+        fingerprint: committee.fingerprint,
+        part: info.part,
+        k: committee.k,
+        recipients: committee.recipients,
+      })),
     ];
     output.write(await buildHeader(stanzas, fileKey));
     encryptor = await PayloadEncryptor.create(fileKey);
@@ -105,9 +115,12 @@ async function run(job, output, hasher) {
     for (let at = 0; at < size; at += READ_SIZE) {
       const block = await readSlice(file, at, Math.min(size, at + READ_SIZE), names[i]);
       const length = block.length;
-      if (length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
+      if (length !== Math.min(READ_SIZE, size - at)) {
+        throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
+      }
       push(block);
       await hasher.update(block); // gives the block away: not used after this
+      await output.hasher.drain();
       done += length;
       if (done - reported >= PROGRESS_STEP) {
         reported = done;
@@ -140,13 +153,16 @@ async function seal(job) {
   let access = await fileHandle.createSyncAccessHandle();
   try {
     access.truncate(0);
-    const output = new Output(access);
     const hasher = fileHasher();
+    const output = new Output(access, fileHasher());
     let manifest;
+    let sha256;
     try {
       ({ manifest } = await run(job, output, hasher));
+      sha256 = await output.hasher.digest();
     } finally {
       hasher.close();
+      output.hasher.close();
     }
     access.flush();
     access.close();
@@ -154,14 +170,23 @@ async function seal(job) {
     const result = {
       name: job.name,
       size: output.offset,
-      sha256: hex(output.hash.digest()),
+      sha256,
       part: job.info.part,
       tender: job.info.tender,
       lot: job.info.lot,
       manifest,
     };
     // What list() shows without opening the part: never the fields (prices) or file names.
-    const side = { name: job.name, size: result.size, sha256: result.sha256, part: result.part, tender: result.tender, lot: result.lot, committee_fingerprint: job.committee.fingerprintHex, sealed_at: new Date().toISOString() };
+    const side = {
+      name: job.name,
+      size: result.size,
+      sha256: result.sha256,
+      part: result.part,
+      tender: result.tender,
+      lot: result.lot,
+      committee_fingerprint: job.committee.fingerprintHex,
+      sealed_at: new Date().toISOString(),
+    };
     const sideHandle = await dir.getFileHandle(sidecarName(job.name), { create: true });
     const sideAccess = await sideHandle.createSyncAccessHandle();
     try {

@@ -88,7 +88,8 @@ async function wrapShare(fileKey, fingerprint, part, k, n, share, recipient) {
   secret.fill(0);
   const key = await hkdf(shared, concat(ephemeral, recipient), info(LABEL.wrap, fingerprint, part, x));
   const body = chacha20poly1305(key, ZERO_NONCE).encrypt(value);
-  const args = [SHARE_TYPE, String(x), String(k), String(n), b64encode(salt), b64encode(commitment(fingerprint, part, x, salt, value)), b64encode(ephemeral), b64encode(fingerprint)];
+  const commit = commitment(fingerprint, part, x, salt, value);
+  const args = [SHARE_TYPE, String(x), String(k), String(n), ...[salt, commit, ephemeral, fingerprint].map(b64encode)];
   return { args, body };
 }
 
@@ -106,9 +107,13 @@ export async function deriveShareStanzas(fileKey, { fingerprint, part, k, recipi
  * file key gives for a committee (fingerprint hex, k, recipients age1… in x order) and a
  * part — what a dispute recomputes; a bidder's own check of its header. */
 export async function shareStanzaLines({ fileKey, fingerprint, k, recipients, part }) {
-  if (typeof fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(fingerprint)) throw new SignError("committee_invalid", "the fingerprint is 64 lowercase hex");
+  if (typeof fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(fingerprint)) {
+    throw new SignError("committee_invalid", "the fingerprint is 64 lowercase hex");
+  }
+  if (!Array.isArray(recipients)) throw new SignError("committee_invalid", "recipients is the list of the officials' age1…");
   if (toBytes(fileKey).length !== 16) throw new SignError("age_file_key_invalid", "a file key is 16 bytes");
   checkParameters(k, recipients.length);
-  const stanzas = await deriveShareStanzas(toBytes(fileKey), { fingerprint: fromHex(fingerprint), part, k, recipients: recipients.map(parseRecipient) });
+  const parsed = recipients.map(parseRecipient);
+  const stanzas = await deriveShareStanzas(toBytes(fileKey), { fingerprint: fromHex(fingerprint), part, k, recipients: parsed });
   return stanzas.map((s) => new TextDecoder().decode(encodeStanza(s)));
 }

@@ -23,8 +23,7 @@ import {
   signatureBy,
   toBase64,
 } from "./auditlog-verify.js";
-
-const LABEL = { "zh-CN": "（北京时间）", en: " (Beijing time)" };
+import { beijing as beijingText } from "./beijing.js";
 
 const section = document.getElementById("proof");
 const texts = JSON.parse(section.dataset.texts);
@@ -34,18 +33,10 @@ function say(template, params = {}) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 }
 
+// A checkpoint's time (seconds since the epoch) in Beijing time, seconds shown: the
+// one formatting of every page (beijing.js).
 function beijing(seconds) {
-  const shown = new Intl.DateTimeFormat("sv-SE", {
-    timeZone: "Asia/Shanghai",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).format(new Date(seconds * 1000));
-  return shown + (LABEL[lang] ?? LABEL["zh-CN"]);
+  return beijingText(seconds * 1000, lang, { seconds: true });
 }
 
 function show(id, text, ok) {

@@ -25449,7 +25449,9 @@ function encodeRecipient(publicKey) {
 }
 function parseIdentity(text2) {
   const [hrp, data] = decode(typeof text2 === "string" ? text2.trim() : text2);
-  if (hrp !== "age-secret-key-" || data.length !== 32) throw new SignError("age_key_invalid", "not an age X25519 identity (AGE-SECRET-KEY-1…)");
+  if (hrp !== "age-secret-key-" || data.length !== 32) {
+    throw new SignError("age_key_invalid", "not an age X25519 identity (AGE-SECRET-KEY-1…)");
+  }
   return data;
 }
 async function generateIdentity() {
@@ -25567,7 +25569,9 @@ async function wrapX25519(recipient, fileKey) {
 }
 async function unwrapX25519(secret, recipient, stanza) {
   if (stanza.args[0] !== X25519_TYPE) return null;
-  if (stanza.args.length !== 2 || stanza.body.length !== 32) throw new SignError("age_header_malformed", "an X25519 stanza needs 2 arguments and a 32-byte body");
+  if (stanza.args.length !== 2 || stanza.body.length !== 32) {
+    throw new SignError("age_header_malformed", "an X25519 stanza needs 2 arguments and a 32-byte body");
+  }
   const share = b64decode(stanza.args[1]);
   if (share.length !== 32) throw new SignError("age_header_malformed", "an X25519 ephemeral share must be 32 bytes");
   const shared = await x25519(secret, share);
@@ -25730,7 +25734,10 @@ function parseCommittee(input) {
   const lot = str(obj, "lot", "committee");
   if (!tender || !lot) throw invalid("tender and lot must be non-empty");
   const deadline = str(obj, "deadline", "committee");
-  if (!DEADLINE.test(deadline) || Number.isNaN(Date.parse(deadline))) throw invalid(`deadline ${deadline} is not RFC 3339 UTC (…Z)`);
+  const valid = DEADLINE.test(deadline) && !Number.isNaN(Date.parse(deadline));
+  if (!valid || new Date(deadline).toISOString().replace(".000Z", "Z") !== deadline) {
+    throw invalid(`deadline ${deadline} is not RFC 3339 UTC (…Z)`);
+  }
   const k = int(obj, "k", "committee");
   const n = int(obj, "n", "committee");
   if (!(2 <= k && k < n && n <= 32)) throw invalid(`need 2 <= k < n <= 32, got k=${k}, n=${n}`);
@@ -25790,7 +25797,12 @@ function checkStatementBody(body, o, cert) {
   if (statement.type !== STATEMENT_TYPE || statement.version !== 1 || statement.recipient_algorithm !== "age-x25519") {
     throw new Error("the statement is not an etender.recipient-statement v1 for age-x25519");
   }
-  if (statement.cert_sha256 !== o.certSha256 || statement.subject_name !== commonName(cert)) throw new Error("the statement names another certificate");
+  if (typeof statement.issued_at !== "string" || !DEADLINE.test(statement.issued_at)) {
+    throw new Error("the statement's issued_at is not RFC 3339 UTC");
+  }
+  if (statement.cert_sha256 !== o.certSha256 || statement.subject_name !== commonName(cert)) {
+    throw new Error("the statement names another certificate");
+  }
   if (statement.recipient !== o.recipient) throw new Error("the statement vouches for another recipient");
 }
 var equal = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -25809,9 +25821,11 @@ async function verifyOfficial(o, trusted, at) {
   if (signed.signerInfos.length !== 1) throw new Error("the statement's signature has not exactly one signer");
   let result;
   try {
-    result = await signed.verify({ signer: 0, data: buffer(o.statement.body), trustedCerts: trusted, checkChain: true, checkDate: at, extendedMode: true });
+    const data = buffer(o.statement.body);
+    result = await signed.verify({ signer: 0, data, trustedCerts: trusted, checkChain: true, checkDate: at, extendedMode: true });
   } catch (err) {
-    throw new Error(`the statement's signature does not verify with a trusted chain at ${at.toISOString()}: ${err && (err.message || err.resultMessage) || err}`);
+    const why = err && (err.message || err.resultMessage) || err;
+    throw new Error(`the statement's signature does not verify with a trusted chain at ${at.toISOString()}: ${why}`);
   }
   if (!result.signatureVerified) throw new Error("the statement's signature does not verify");
   const signer = new Uint8Array(result.signerCertificate.toSchema(true).toBER(false));
@@ -25847,10 +25861,25 @@ async function checkStatements(committee, { roots, at } = {}) {
 
 // src/hasher.js
 var HASHER_NAME = "etender-seal-hash";
-var MAX_PENDING = 16 * 1024 * 1024;
+var MAX_PENDING = 8 * 1024 * 1024;
 var InlineHasher = class {
   constructor() {
     this.hash = sha256.create();
+    this.spare = null;
+  }
+  give(buffer2, length) {
+    this.hash.update(buffer2.subarray(0, length));
+    this.spare = buffer2;
+  }
+  take(size) {
+    const buffer2 = this.spare && this.spare.length === size ? this.spare : new Uint8Array(size);
+    this.spare = null;
+    return buffer2;
+  }
+  send(block) {
+    this.hash.update(block);
+  }
+  async drain() {
   }
   async update(block) {
     this.hash.update(block);
@@ -25869,9 +25898,11 @@ var WorkerHasher = class {
     this.pending = 0;
     this.waiters = [];
     this.failure = null;
+    this.pool = [];
     worker.onmessage = (event) => {
       const m = event.data;
       if (m.type === "hashed") this.pending -= m.size;
+      if (m.type === "hashed" && m.block) this.pool.push(m.block);
       if (m.type === "digest") this.waiters.shift().resolve(m.hex);
       this.wake();
     };
@@ -25886,11 +25917,31 @@ var WorkerHasher = class {
   wake() {
     for (const w of this.wakers.splice(0)) w();
   }
-  async update(block) {
+  /** Waits until at most MAX_PENDING bytes are handed over and not yet hashed. */
+  async drain() {
     while (this.pending > MAX_PENDING && !this.failure) await new Promise((r) => this.wakers.push(r));
+    if (this.failure) throw this.failure;
+  }
+  /** Hands `block` over, transferred (not copied): the caller must not use it again. */
+  send(block) {
     if (this.failure) throw this.failure;
     this.pending += block.length;
     this.worker.postMessage({ type: "block", block }, [block.buffer]);
+  }
+  async update(block) {
+    await this.drain();
+    this.send(block);
+  }
+  /** Hands over the first `length` bytes of `buffer`, which comes back to the pool once
+   * hashed (`take`): buffers that cycle make no garbage, so memory stays flat. */
+  give(buffer2, length) {
+    if (this.failure) throw this.failure;
+    this.pending += length;
+    this.worker.postMessage({ type: "block", block: buffer2, length, back: true }, [buffer2.buffer]);
+  }
+  take(size) {
+    const found = this.pool.findIndex((b) => b.length === size);
+    return found >= 0 ? this.pool.splice(found, 1)[0] : new Uint8Array(size);
   }
   digest() {
     if (this.failure) return Promise.reject(this.failure);
@@ -25915,8 +25966,10 @@ function installHasher() {
   self.onmessage = (event) => {
     const m = event.data;
     if (m.type === "block") {
-      hash.update(m.block);
-      self.postMessage({ type: "hashed", size: m.block.length });
+      const size = m.length === void 0 ? m.block.length : m.length;
+      hash.update(m.block.subarray(0, size));
+      if (m.back) self.postMessage({ type: "hashed", size, block: m.block }, [m.block.buffer]);
+      else self.postMessage({ type: "hashed", size });
     } else if (m.type === "digest") {
       self.postMessage({ type: "digest", hex: hex(hash.digest()) });
       hash = sha256.create();
@@ -26067,7 +26120,8 @@ async function wrapShare(fileKey, fingerprint, part, k, n, share, recipient) {
   secret.fill(0);
   const key = await hkdf(shared, concat2(ephemeral, recipient), info(LABEL.wrap, fingerprint, part, x));
   const body = chacha20poly1305(key, ZERO_NONCE).encrypt(value);
-  const args = [SHARE_TYPE, String(x), String(k), String(n), b64encode(salt), b64encode(commitment(fingerprint, part, x, salt, value)), b64encode(ephemeral), b64encode(fingerprint)];
+  const commit = commitment(fingerprint, part, x, salt, value);
+  const args = [SHARE_TYPE, String(x), String(k), String(n), ...[salt, commit, ephemeral, fingerprint].map(b64encode)];
   return { args, body };
 }
 async function deriveShareStanzas(fileKey, { fingerprint, part, k, recipients }) {
@@ -26079,10 +26133,14 @@ async function deriveShareStanzas(fileKey, { fingerprint, part, k, recipients })
   return stanzas;
 }
 async function shareStanzaLines({ fileKey, fingerprint, k, recipients, part }) {
-  if (typeof fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(fingerprint)) throw new SignError("committee_invalid", "the fingerprint is 64 lowercase hex");
+  if (typeof fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(fingerprint)) {
+    throw new SignError("committee_invalid", "the fingerprint is 64 lowercase hex");
+  }
+  if (!Array.isArray(recipients)) throw new SignError("committee_invalid", "recipients is the list of the officials' age1…");
   if (toBytes2(fileKey).length !== 16) throw new SignError("age_file_key_invalid", "a file key is 16 bytes");
   checkParameters(k, recipients.length);
-  const stanzas = await deriveShareStanzas(toBytes2(fileKey), { fingerprint: fromHex(fingerprint), part, k, recipients: recipients.map(parseRecipient) });
+  const parsed = recipients.map(parseRecipient);
+  const stanzas = await deriveShareStanzas(toBytes2(fileKey), { fingerprint: fromHex(fingerprint), part, k, recipients: parsed });
   return stanzas.map((s) => new TextDecoder().decode(encodeStanza(s)));
 }
 
@@ -26237,6 +26295,7 @@ async function remove2(name) {
 var WORKER_NAME = "etender-seal";
 var READ_SIZE = 2 * 1024 * 1024;
 var PROGRESS_STEP = 4 * 1024 * 1024;
+var STAGE = 16 * (CHUNK_SIZE + 16);
 var pendingSignature = null;
 function signature(manifest) {
   return new Promise((resolve, reject) => {
@@ -26245,11 +26304,11 @@ function signature(manifest) {
   });
 }
 var Output = class {
-  constructor(handle) {
+  constructor(handle, hasher) {
     this.handle = handle;
     this.offset = 0;
-    this.hash = sha256.create();
-    this.staging = new Uint8Array(16 * (CHUNK_SIZE + 16));
+    this.hasher = hasher;
+    this.staging = new Uint8Array(STAGE);
     this.used = 0;
   }
   reserve(size) {
@@ -26259,13 +26318,18 @@ var Output = class {
   commit(size) {
     this.used += size;
   }
-  /** Bytes written as they are (the header and the payload nonce). */
+  /** Bytes written as they are (the header and the payload nonce: small). */
   write(bytes) {
     this.flush();
     this.put(bytes);
+    this.hasher.send(bytes.slice());
   }
+  /** Writes the staging buffer, gives it to the hasher and takes a hashed one back. */
   flush() {
-    if (this.used) this.put(this.staging.subarray(0, this.used));
+    if (!this.used) return;
+    this.put(this.staging.subarray(0, this.used));
+    this.hasher.give(this.staging, this.used);
+    this.staging = this.hasher.take(STAGE);
     this.used = 0;
   }
   put(bytes) {
@@ -26275,7 +26339,6 @@ var Output = class {
       if (!wrote) throw new SignError("opfs_write_failed", "the browser's storage took no more bytes (quota?)");
       done2 += wrote;
     }
-    this.hash.update(bytes);
     this.offset += bytes.length;
   }
 };
@@ -26283,7 +26346,8 @@ async function readSlice(file2, start, end, name) {
   try {
     return new Uint8Array(await file2.slice(start, end).arrayBuffer());
   } catch (err) {
-    throw new SignError("bid_input_invalid", `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`);
+    const why = `${JSON.stringify(name)} could not be read (changed or removed since it was picked?): ${err && err.name}`;
+    throw new SignError("bid_input_invalid", why);
   }
 }
 async function run2(job, output, hasher) {
@@ -26293,7 +26357,12 @@ async function run2(job, output, hasher) {
   try {
     const stanzas = [
       await wrapX25519(job.recipient, fileKey),
-      ...await deriveShareStanzas(fileKey, { fingerprint: committee.fingerprint, part: info2.part, k: committee.k, recipients: committee.recipients })
+      ...await deriveShareStanzas(fileKey, {
+        fingerprint: committee.fingerprint,
+        part: info2.part,
+        k: committee.k,
+        recipients: committee.recipients
+      })
     ];
     output.write(await buildHeader(stanzas, fileKey));
     encryptor = await PayloadEncryptor.create(fileKey);
@@ -26313,9 +26382,12 @@ async function run2(job, output, hasher) {
     for (let at = 0; at < size; at += READ_SIZE) {
       const block = await readSlice(file2, at, Math.min(size, at + READ_SIZE), names[i]);
       const length = block.length;
-      if (length !== Math.min(READ_SIZE, size - at)) throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
+      if (length !== Math.min(READ_SIZE, size - at)) {
+        throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
+      }
       push(block);
       await hasher.update(block);
+      await output.hasher.drain();
       done2 += length;
       if (done2 - reported >= PROGRESS_STEP) {
         reported = done2;
@@ -26346,13 +26418,16 @@ async function seal(job) {
   let access = await fileHandle.createSyncAccessHandle();
   try {
     access.truncate(0);
-    const output = new Output(access);
     const hasher = fileHasher();
+    const output = new Output(access, fileHasher());
     let manifest;
+    let sha2563;
     try {
       ({ manifest } = await run2(job, output, hasher));
+      sha2563 = await output.hasher.digest();
     } finally {
       hasher.close();
+      output.hasher.close();
     }
     access.flush();
     access.close();
@@ -26360,13 +26435,22 @@ async function seal(job) {
     const result = {
       name: job.name,
       size: output.offset,
-      sha256: hex(output.hash.digest()),
+      sha256: sha2563,
       part: job.info.part,
       tender: job.info.tender,
       lot: job.info.lot,
       manifest
     };
-    const side = { name: job.name, size: result.size, sha256: result.sha256, part: result.part, tender: result.tender, lot: result.lot, committee_fingerprint: job.committee.fingerprintHex, sealed_at: (/* @__PURE__ */ new Date()).toISOString() };
+    const side = {
+      name: job.name,
+      size: result.size,
+      sha256: result.sha256,
+      part: result.part,
+      tender: result.tender,
+      lot: result.lot,
+      committee_fingerprint: job.committee.fingerprintHex,
+      sealed_at: (/* @__PURE__ */ new Date()).toISOString()
+    };
     const sideHandle = await dir.getFileHandle(sidecarName(job.name), { create: true });
     const sideAccess = await sideHandle.createSyncAccessHandle();
     try {
@@ -26437,7 +26521,10 @@ async function seal2(options = {}) {
   const code = creditCode(record);
   const bidder = options.bidder === void 0 || options.bidder === null ? code : options.bidder;
   if (code !== null && bidder !== code) {
-    throw new SignError("bid_input_invalid", `the signing key's certificate is organisation ${code}'s, not ${bidder}'s: the part would not open as the bidder's own`);
+    throw new SignError(
+      "bid_input_invalid",
+      `the signing key's certificate is organisation ${code}'s, not ${bidder}'s: the part would not open as the bidder's own`
+    );
   }
   const info2 = bidInfo({ tender: parsed.tender, lot: parsed.lot, part, bidder, consortium, fields });
   const bidderRecipient = parseRecipient(recipient);
@@ -26453,7 +26540,12 @@ async function seal2(options = {}) {
     names,
     files,
     recipient: bidderRecipient,
-    committee: { fingerprint: parsed.fingerprint, fingerprintHex: parsed.fingerprintHex, k: parsed.k, recipients: parsed.officials.map((o) => o.publicKey) }
+    committee: {
+      fingerprint: parsed.fingerprint,
+      fingerprintHex: parsed.fingerprintHex,
+      k: parsed.k,
+      recipients: parsed.officials.map((o) => o.publicKey)
+    }
   };
   return runWorker(job, record, onProgress);
 }

@@ -61,7 +61,7 @@ function readable(room, r) {
   out.push(el("ol", { id: "report-candidates" }, ...r.outcome.candidates.map((c) => el("li", { text: c.name }))));
   out.push(el("h3", { text: T("qualification") }));
   out.push(el("ul", {}, ...r.qualification.result.map((b) => el("li", {
-    text: name(b.bid) + "：" + (b.passed ? T("passed") : T("failed") + " · " + b.reasons.map((x) => T("reason." + x)).join("、")),
+    text: T("labelled", { label: name(b.bid), text: b.passed ? T("passed") : T("failed") + " · " + b.reasons.map((x) => T("reason." + x)).join(T("list_sep")) }),
   }))));
   if (r.scores.length) {
     // Each member's technical sum per bid (evaluation-method.md §3.5), from its latest points.
@@ -80,7 +80,7 @@ function readable(room, r) {
   if (r.rejected.length) {
     out.push(el("h3", { text: T("rejected") }));
     out.push(el("ul", {}, ...r.rejected.map((x) => el("li", {
-      text: name(x.bid) + "：" + x.reasons.map((c) => T("reason." + c)).join("、"),
+      text: T("labelled", { label: name(x.bid), text: x.reasons.map((c) => T("reason." + c)).join(T("list_sep")) }),
     }))));
   }
   if (r.deviations.length) {
@@ -91,7 +91,7 @@ function readable(room, r) {
   }
   if (r.dissents.length) {
     out.push(el("h3", { text: T("dissents") }));
-    out.push(el("ul", {}, ...r.dissents.map((d) => el("li", { text: T("seat", { seat: d.seat }) + "：" + d.text }))));
+    out.push(el("ul", {}, ...r.dissents.map((d) => el("li", { text: T("labelled", { label: T("seat", { seat: d.seat }), text: d.text }) }))));
   }
   return out;
 }

@@ -42,8 +42,8 @@ function renderQualification(room) {
   qualShown = q;
   $("qual-result").replaceChildren(el("ul", {}, ...q.bids.map((b) =>
     el("li", { "data-bid": b.bid, "data-passed": String(b.passed) },
-      bidName(room, b.bid) + "：" + (b.passed ? room.T("passed") : room.T("failed") + " · " +
-        b.reasons.map((r) => room.T("reason." + r)).join("、"))))));
+      room.T("labelled", { label: bidName(room, b.bid), text: b.passed ? room.T("passed") :
+        room.T("failed") + " · " + b.reasons.map((r) => room.T("reason." + r)).join(room.T("list_sep")) })))));
 }
 
 function renderOpened(room) {
@@ -79,7 +79,7 @@ function renderFlags(room, phase) {
     const item = el("li", { class: "flag", "data-bid": f.bid, "data-item": f.item },
       room.T("flag", { bid: bidName(room, f.bid), item: f.item }) + " ");
     if (id in room.explained) {
-      item.appendChild(el("span", { class: "explained", text: room.T("explained") + "：" + room.explained[id] }));
+      item.appendChild(el("span", { class: "explained", text: room.T("labelled", { label: room.T("explained"), text: room.explained[id] }) }));
       return item;
     }
     const text = el("textarea", { class: "explain-text", rows: "2", maxlength: "2000", "aria-label": room.T("explain") });

@@ -32,7 +32,7 @@ def refused(request: Request, actor: Actor | None, error: EtenderError) -> Respo
     (web/errortext/, never the API's English developer message) and its status."""
     return render(
         request, "error.html", status_for(error), actor=actor, code=error.code,
-        back=request.headers.get("referer", "/home"),
+        back=pages.back_link(request, "/home"),
     )  # fmt: skip
 
 

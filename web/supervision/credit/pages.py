@@ -38,7 +38,7 @@ _render = pages.feature_renderer("supervision/credit", i18n_credit, {"yuan": yua
 def _refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:
     return _render(
         request, "error.html", status_for(error), actor=actor, code=error.code,
-        back=request.headers.get("referer", "/credit"),
+        back=pages.back_link(request, "/credit"),
     )  # fmt: skip
 
 
