@@ -50,26 +50,20 @@ def _refused(request: Request, actor: Actor | None, refusal: EtenderError) -> HT
     return render(request, "error.html", status_for(refusal), actor=actor, code=refusal.code)
 
 
-async def _bidder_code(conn: asyncpg.Connection, actor: Actor) -> tuple[UUID, str, str]:
-    """The actor's bidder organisation (403 for anyone else): id, credit code, name."""
-    org_id = bidder_of(actor)
-    org = await organisations.get_organisation(conn, org_id)
-    return org_id, org.credit_code, org.name
+async def _bidder(conn: asyncpg.Connection, actor: Actor) -> tuple[str, str]:
+    """The actor's bidder organisation (403 for anyone else): credit code and name."""
+    org = await organisations.get_organisation(conn, bidder_of(actor))
+    return org.credit_code, org.name
 
 
 @pages.signed_in_page(_refused)
 async def my_bids_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
-    await _bidder_code(conn, actor)
+    await _bidder(conn, actor)
     mine = await results.my_results(conn, actor)
     now = await tender_queries.database_now(conn)
     listed = await tenders.list_public(conn, limit=100)
     taking = [f for t in listed for f in open_for_bids(t, now)]
     return render(request, "mine.html", actor=actor, mine=mine, taking=taking)
-
-
-def _lot_of(tender: Tender, number: str) -> None:
-    # A lot the tender does not have is as unknown as the API says (tender_lot_not_found).
-    lot_id_of(tender, number)
 
 
 async def _published(conn: asyncpg.Connection, actor: Actor, raw_id: str) -> Tender:
@@ -86,10 +80,11 @@ async def _published(conn: asyncpg.Connection, actor: Actor, raw_id: str) -> Ten
 
 @pages.signed_in_page(_refused)
 async def lot_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
-    _, credit_code, org_name = await _bidder_code(conn, actor)
+    credit_code, org_name = await _bidder(conn, actor)
     tender = await _published(conn, actor, request.path_params["tender_id"])
     number = request.path_params["lot"]
-    _lot_of(tender, number)
+    # A lot the tender does not have is as unknown as the API says (tender_lot_not_found).
+    lot_id_of(tender, number)
     now = await tender_queries.database_now(conn)
     facts = lot_facts(tender, number, now)
     lang = i18n.negotiate(request)
