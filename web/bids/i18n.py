@@ -190,6 +190,8 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "已上传 {done} / {total}（{percent}%），{rate}/秒，剩余约 {left}",
         "Uploaded {done} of {total} ({percent}%), {rate}/s, about {left} left",
     ),
+    "duration.seconds": ("{s} 秒", "{s} s"),
+    "duration.minutes": ("{m} 分 {s} 秒", "{m} min {s} s"),
     "upload.resumed": ("从 {offset} 处继续上传。", "Resuming from {offset}."),
     "upload.already": (
         "平台已完整收到此文件（{total}）并通过核对。",
@@ -270,6 +272,33 @@ _SCRIPT: dict[str, tuple[str, str]] = {
     "record.objected": ("异议已提交。", "Objection filed."),
     "record.responses": ("已有回应：{list}", "Responses so far: {list}"),
     "error.generic": ("操作未完成：{message}", "Not done: {message}"),
+    "error.opfs_unavailable": (
+        "此浏览器不提供私有文件存储（OPFS，例如隐私模式），无法在浏览器中封装；请用 etender bid "
+        "seal 封装后选取文件。",
+        "This browser offers no private file storage (OPFS, e.g. a private window), so it "
+        "cannot seal; seal with etender bid seal and pick the file.",
+    ),
+    "error.opfs_write_failed": (
+        "写入封装文件失败（磁盘空间不足？），未留下任何文件。",
+        "The sealed file could not be written (no disk space?); nothing was left.",
+    ),
+    "error.sealed_part_not_found": (
+        "本浏览器中已没有这个封装文件。",
+        "This browser no longer has that sealed part.",
+    ),
+    "error.worker_failed": (
+        "封装进程意外停止，未留下任何文件；请重试。",
+        "The sealing worker stopped; nothing was left. Please try again.",
+    ),
+    "error.certificate_missing": (
+        "本浏览器中没有带证书的签名密钥；请先到“签名密钥”页面创建或导入。",
+        "No signing key with a certificate in this browser; make or import one on the "
+        "signing keys page first.",
+    ),
+    "error.key_not_found": (
+        "本浏览器中找不到您的签名密钥（可能已删除，或已退出登录）。",
+        "Your signing key is not in this browser (removed, or you signed out).",
+    ),
     "error.network": (
         "网络不可用，请检查网络后重试。",
         "The network is unavailable; check it and try again.",

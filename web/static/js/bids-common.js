@@ -30,7 +30,10 @@ export function say(message) {
 export function fail(err) {
   const code = err && err.code;
   const network = err instanceof TypeError;
-  const said = network ? text("error.network") : refusalText(err, (err && err.message) || String(err));
+  // The page's own words for the signing module's browser-side codes, then the error
+  // catalogue's (issue 15 item 4), then the message (the page's own refusals are worded).
+  const own = code && Object.hasOwn(texts, `error.${code}`) ? text(`error.${code}`) : null;
+  const said = own || (network ? text("error.network") : refusalText(err, (err && err.message) || String(err)));
   errorBox.textContent = text("error.generic", { message: said });
   errorBox.dataset.code = code || (network ? "network_failed" : "");
   errorBox.hidden = false;
@@ -100,9 +103,8 @@ export function size(bytes) {
 export function duration(seconds) {
   if (!Number.isFinite(seconds)) return "—";
   const s = Math.ceil(seconds);
-  if (s < 60) return lang === "en" ? `${s} s` : `${s} 秒`;
-  const m = Math.floor(s / 60);
-  return lang === "en" ? `${m} min ${s % 60} s` : `${m} 分 ${s % 60} 秒`;
+  if (s < 60) return text("duration.seconds", { s });
+  return text("duration.minutes", { m: Math.floor(s / 60), s: s % 60 });
 }
 
 export function download(name, bytes, type) {
