@@ -19,6 +19,7 @@ from web.audit import jobs as audit_jobs
 from web.audit import pages as audit_pages
 from web.audit import routes as audit
 from web.background import Job
+from web.bids import pages as bid_pages
 from web.disclosure import pages as disclosure_pages
 from web.disclosure import routes as disclosure
 from web.draws import pages as draw_pages
@@ -132,6 +133,7 @@ def page_routes() -> list[BaseRoute]:
         *tender_objection_pages.routes(),
         *tender_results_pages.routes(),
         *tender_my_results.routes(),
+        *bid_pages.routes(),
         *tender_contract_pages.routes(),
         *disclosure_pages.routes(),
         *opening_pages.routes(),

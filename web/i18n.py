@@ -203,8 +203,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "section.bids": ("我的投标", "My bids"),
     "section.bids.body": (
-        "在本地加密封装投标文件并提交，获取签名回执。",
-        "Seal bids on your own machine, submit them and keep the signed receipts.",
+        "在您的浏览器中（或用命令行）加密封装投标文件，上传、签名提交并取得签名回执；"
+        "开标时自行解密，确认开标记录或提出异议。",
+        "Seal your bid in your browser (or with the command line), upload it, submit it "
+        "signed and keep the signed receipts; at the opening, decrypt your own bid and "
+        "confirm the record or object to it.",
     ),
     "section.results": ("开标与结果", "Openings and results"),
     "section.results.body": (

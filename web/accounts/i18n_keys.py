@@ -61,6 +61,29 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "The platform has recorded no signature of yours.",
     ),
     "keys.bundle": ("签名脚本 SHA-256：{sha256}", "Signing script SHA-256: {sha256}"),
+    "keys.age.title": ("投标用 age 身份", "Your age identity for bids"),
+    "keys.age.hint": (
+        "每份投标文件都另行加密给您自己的 age 公钥，以便您在开标时自行解密，或用任何 age "
+        "工具打开。身份（私钥）在本页面中生成，只下载一次，由您保管，从不发送给平台；平台"
+        "只登记其公钥，由您的签名证书签署的公钥声明绑定。",
+        "Every sealed part is also encrypted to your own age recipient, so that you can "
+        "decrypt it yourself at the opening, or open it with any age tool. The identity "
+        "(the private key) is made in this page, downloaded once and kept by you; it is "
+        "never sent. The platform registers only its recipient, bound by a recipient "
+        "statement your signing certificate signs.",
+    ),
+    "keys.age.generate": ("生成新的 age 身份", "Make a new age identity"),
+    "keys.age.recipient": ("age 公钥", "age recipient"),
+    "keys.age.download": ("下载身份文件", "Download the identity file"),
+    "keys.age.once": (
+        "身份文件只在此刻可下载：离开本页面后无法再次取得。请妥善保存（例如存入 U 盾或加密"
+        "U 盘），丢失后将无法自行解密。",
+        "The identity file can be downloaded now only: once you leave this page it is "
+        "gone. Keep it safe (e.g. on an encrypted USB drive); without it you cannot "
+        "decrypt your own bids.",
+    ),
+    "keys.age.saved": ("我已保存身份文件", "I have saved the identity file"),
+    "keys.age.register": ("签名并登记公钥", "Sign and register the recipient"),
     "keys.bundle.check": (
         "可与透明日志及 /api/v1/scripts 核对：curl -s {url} | sha256sum",
         "Compare with the transparency log and /api/v1/scripts: curl -s {url} | sha256sum",
@@ -114,6 +137,25 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "This browser cannot keep keys (no IndexedDB, e.g. a private window).",
     ),
     "error.generic": ("操作失败：{message}", "The operation failed: {message}"),
+    "age.current": ("已登记的 age 公钥：{recipient}", "Registered age recipient: {recipient}"),
+    "age.none": ("尚未登记 age 公钥。", "No age recipient registered yet."),
+    "age.replace_confirm": (
+        "新的身份将用于今后的投标；已用旧公钥封装的投标仍需旧身份文件解密，请继续保管。继续？",
+        "The new identity is for new bids; bids sealed to the old recipient still need the "
+        "old identity file, so keep it. Go on?",
+    ),
+    "age.registered": (
+        "age 公钥已登记：{recipient}",
+        "The age recipient is registered: {recipient}",
+    ),
+    "age.no_key": (
+        "请先在上方创建或导入签名密钥并登记证书。",
+        "Create or import a signing key above and register its certificate first.",
+    ),
+    "age.unavailable": (
+        "本页面的签名脚本尚不能生成 age 身份；请用 etender bid keygen 生成。",
+        "This page's signing script cannot make an age identity yet; use etender bid keygen.",
+    ),
 }
 
 CATALOGUE: Mapping[str, tuple[str, str]] = MappingProxyType(

@@ -4,6 +4,10 @@ The page itself holds nothing secret: its script (web/static/js/keys-page.js) us
 signing bundle (web/jsbundle.py) to make or import the member's keys in the browser,
 ask the demo CA or take an issued certificate, register it by proof of possession,
 and list the keys, this device's signatures and the platform's record of them.
+
+A bidder also makes its age identity here (issue 16 item 1; web/static/js/keys-age.js):
+made in the page, downloaded once, never sent; only its recipient is registered, by a
+recipient statement the page signs with the bidder's registered key.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from accounts.keys import queries as key_queries
+from accounts.model import Role
 from web import i18n, jsbundle, pages
 from web.accounts import i18n_keys as texts
 from web.db.database import acquire
@@ -23,11 +29,18 @@ from web.services import services
 async def keys_page(request: Request) -> Response:
     async with acquire(services(request).pools.main) as conn:
         actor = await pages.signed_in(request, conn)
+        registered = await key_queries.certificates(conn, actor.user_id) if actor else []
     if actor is None:
         return RedirectResponse("/login", status_code=303, headers={"Cache-Control": "no-store"})
     lang = i18n.negotiate(request)
+    # A recipient statement names its certificate's subject as the platform reads it
+    # (signing.certs.subject_name): the page is told it rather than parse certificates.
+    subjects = {c.cert_sha256: c.subject for c in registered if c.retired_at is None}
     context = {
         "actor": actor,
+        # Issue 16 item 1: a bidder makes its age identity here (sealed-bid.md §2).
+        "age_section": actor.has_role(Role.BIDDER),
+        "cert_subjects": json.dumps(subjects, ensure_ascii=False),
         "script_texts": json.dumps(texts.script_texts(lang), ensure_ascii=False),
         **jsbundle.template_context(),
     }

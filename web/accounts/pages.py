@@ -99,7 +99,8 @@ ROLE_SECTIONS: Mapping[Role, tuple[Section, ...]] = {
     Role.TENDERER: (_open("section.my_tenders", "/tenders"),),
     Role.BIDDER: (
         _open("section.documents", "/tenders"),
-        Section(key="section.bids", status="api_only", href="/api/v1/openapi.json"),
+        _open("section.bids", "/bidder/bids"),
+        _open("section.signing_keys", "/me/keys"),
         _open("section.results", "/bidder/results"),
         _open("section.my_complaints", "/complaints"),
     ),

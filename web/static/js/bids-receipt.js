@@ -1,0 +1,69 @@
+// A bid receipt checked in the page (docs/formats/upload.md §4.2): the checkpoint note
+// verifies with the log's key, the receipt's log entry is the submission (or
+// withdrawal) it names, and the RFC 9162 inclusion proof takes the entry's leaf to the
+// checkpoint's root. The primitives are the audit pages' (auditlog-verify.js,
+// WebCrypto only). The bidder commitment in the entry opens only with the salt the
+// freeze list reveals; it is not checked here.
+"use strict";
+
+import {
+  ed25519Verify,
+  equal,
+  fromBase64,
+  leafHash,
+  parseNote,
+  parseVkey,
+  rootFromInclusion,
+  signatureBy,
+} from "/static/js/auditlog-verify.js";
+
+const KINDS = { submit: "tender.bid_submitted", withdraw: "tender.bid_withdrawn" };
+
+function sameParts(a, b) {
+  const key = (p) => `${p.label}:${p.sha256}`;
+  const left = (a || []).map(key).sort();
+  const right = (b || []).map(key).sort();
+  return left.length === right.length && left.every((v, i) => v === right[i]);
+}
+
+// What the entry must say of the receipt: its kind, statement hash, version and parts.
+export function entryMatches(entry, receipt) {
+  const data = entry.data || {};
+  return (
+    entry.kind === KINDS[receipt.kind] &&
+    data.statement_sha256 === receipt.statement_sha256 &&
+    data.version === receipt.version &&
+    String(data.lot) === String(receipt.lot) &&
+    sameParts(data.parts, receipt.parts)
+  );
+}
+
+// {ok, why, index, size}: why is "checkpoint", "proof", "entry" or "uncovered".
+export async function checkReceipt(answer, vkey) {
+  const receipt = answer.receipt_json;
+  const index = answer.log_index;
+  if (!answer.checkpoint) return { ok: false, why: "uncovered", index, size: 0 };
+  const note = parseNote(answer.checkpoint);
+  const key = await parseVkey(vkey.trim());
+  const line = signatureBy(note, key);
+  const encoder = new TextEncoder();
+  // The log's key is named by the origin, the checkpoint's first line (audit-log.md §3.2).
+  const signed =
+    line !== undefined &&
+    key.type === 1 &&
+    note.text.split("\n")[0] === key.name &&
+    (await ed25519Verify(key.publicKey, line.signature, encoder.encode(note.text)));
+  const [, sizeLine, rootLine] = note.text.split("\n");
+  const size = Number(sizeLine);
+  if (!signed) return { ok: false, why: "checkpoint", index, size };
+  const entryBytes = fromBase64(answer.entry);
+  const entry = JSON.parse(new TextDecoder().decode(entryBytes));
+  if (receipt.log_index !== index || !entryMatches(entry, receipt)) {
+    return { ok: false, why: "entry", index, size };
+  }
+  if (answer.tree_size !== size || index >= size) return { ok: false, why: "proof", index, size };
+  const proof = answer.inclusion_proof.map(fromBase64);
+  const root = await rootFromInclusion(await leafHash(entryBytes), index, size, proof);
+  const included = root !== null && equal(root, fromBase64(rootLine));
+  return { ok: included, why: included ? null : "proof", index, size };
+}
