@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from client.errors import TokenFileInsecure, TokenFileInvalid, TokenServerMismatch
+from client.session.files import write_atomic
 
 FORMAT = "etender-token-v1"
 MAX_BYTES = 4096  # a token file is a few hundred bytes; refuse to slurp anything else
@@ -147,16 +147,4 @@ def write(path: Path, saved: SavedToken) -> None:
         "expires_at": saved.expires_at,
     }
     data = (json.dumps(body, ensure_ascii=True, sort_keys=True) + "\n").encode("ascii")
-    # mkstemp: a fresh name, O_EXCL, mode 0600 — no stale file or other user in the way.
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    temporary = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)  # whatever the umask said
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)

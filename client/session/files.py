@@ -58,11 +58,14 @@ def check_private(path: Path, *, directory: bool, info: os.stat_result | None = 
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temporary file, fsync, rename, fsync the directory."""
+    """Replace ``path`` with ``data``, mode 0600: temporary file (a fresh name, created
+    exclusively, no link followed), fsync, rename, fsync the directory. A failure leaves
+    the old file (or none), never half of it."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)  # 0600 whatever the umask took away
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
