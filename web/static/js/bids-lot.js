@@ -15,7 +15,8 @@ import { checkReceipt } from "/static/js/bids-receipt.js";
 import { remembered, uploadPart } from "/static/js/bids-upload.js";
 
 const sign = await import(root.dataset.signBundle);
-// Lane `seal`'s sealing API (bundle 1.2.0 on); an older bundle has none.
+// The `bid` API (bundle 1.2.0 on; the page is served with the one bundle the platform
+// serves): sealing, and `bid.hashBlob` for a part picked from disk. An older bundle has none.
 const bid = sign.bid || null;
 const vkey = root.dataset.logVkey;
 const roots = JSON.parse(root.dataset.roots || "[]");
