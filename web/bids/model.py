@@ -15,12 +15,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from tender.model import OpeningField, Tender, TenderStatus
-
-# Issue 16 item 3: a tender may require sealing with the command line; until the
-# tender carries the policy (lane `cli`), every tender is ``any``.
-SEALING_ANY = "any"
-SEALING_CLIENT = "client"
+from tender.model import OpeningField, Sealing, Tender, TenderStatus
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -47,12 +42,6 @@ def open_for_bids(tender: Tender, now: datetime) -> list[OpenLot]:
     ]  # fmt: skip
 
 
-def sealing_policy(tender: Tender) -> str:
-    """``any`` or ``client`` (the agency requires ``etender bid seal``)."""
-    value = getattr(tender.content, "sealing", SEALING_ANY)
-    return str(value) if str(value) in (SEALING_ANY, SEALING_CLIENT) else SEALING_ANY
-
-
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class LotFacts:
     """What the lot page and its script need of the tender."""
@@ -70,7 +59,7 @@ class LotFacts:
     fields: tuple[OpeningField, ...]
     consortia_allowed: bool
     policy: str
-    sealing: str
+    sealing: Sealing  # CLIENT: the page refuses to seal (tender.model.Sealing)
     taking_bids: bool
     status: str
 
@@ -91,7 +80,7 @@ class LotFacts:
             ],
             "consortia_allowed": self.consortia_allowed,
             "policy": self.policy,
-            "sealing": self.sealing,
+            "sealing": str(self.sealing),
             "taking_bids": self.taking_bids,
             "status": self.status,
             "bidder": credit_code,
@@ -119,7 +108,7 @@ def lot_facts(tender: Tender, number: str, now: datetime) -> LotFacts:
         fields=content.opening_fields,
         consortia_allowed=content.consortia_allowed,
         policy=str(content.opening_policy),
-        sealing=sealing_policy(tender),
+        sealing=content.sealing,
         taking_bids=bool(open_for_bids(tender, now)),
         status=str(tender.status),
     )

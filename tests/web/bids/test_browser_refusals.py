@@ -1,12 +1,14 @@
 """What the lot page refuses before anything is sealed or uploaded (issue 16 items 2–3):
 a committee whose recipient the platform substituted (the page checks every official's
 signed recipient statement: DESIGN.md "Opening committee"), and browser sealing for a
-tender that requires `etender bid seal` (the `sealing: client` policy) — where a part
-sealed on the bidder's machine may still be picked."""
+tender published as requiring `etender bid seal` (the `sealing: client` policy) — where a
+part sealed on the bidder's machine is still picked and uploaded."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any, cast
 
 import asyncpg
@@ -14,12 +16,25 @@ import pytest
 from playwright.async_api import expect
 
 from signing.age import X25519Identity
+from tender import service
+from tender.model import Sealing, Tender
 from tests.conftest import LiveServer
-from tests.tender.world import World, published_tender
-from tests.web.bids.kit import fixture_settings, register_browser_key, sign_in
+from tests.tender.kit import replace
+from tests.tender.submission.kit import bidder as make_bidder
+from tests.tender.world import World, appoint, fast_draft, published_tender
+from tests.web.bids.kit import fixture_settings, register_browser_key, sign_in, write_sealed
 from tests.web.tender.http_kit import fixture_http_ca, fixture_web_world
 
 __all__ = ["fixture_http_ca", "fixture_settings", "fixture_web_world"]
+
+
+async def uploaded(pool: asyncpg.Pool, sha256: str) -> int:
+    """The committed bytes of the upload declared with ``sha256``."""
+    async with pool.acquire() as conn:
+        found = await conn.fetchval(
+            "SELECT committed_offset FROM bid_uploads WHERE declared_sha256 = $1", sha256
+        )
+    return int(found or 0)
 
 
 async def uploads(pool: asyncpg.Pool) -> int:
@@ -64,30 +79,49 @@ async def test_a_substituted_recipient_fails_the_committee_check_and_nothing_is_
     assert await uploads(pool) == 0
 
 
+async def client_sealed_tender(conn: asyncpg.Connection, world: World) -> Tender:
+    """A tender its agency published with ``"sealing": "client"`` (tender.model.Sealing;
+    docs/api-tenders.md, "Sealing"), its committees appointed as published_tender does."""
+    draft = replace(await fast_draft(conn, world), sealing=Sealing.CLIENT)
+    created = await service.create_draft(conn, world.agency, draft)
+    for lot in draft.lots:
+        await appoint(conn, world, created, lot.number)
+    return await service.publish(conn, world.agency, created.id, world.setup())
+
+
 @pytest.mark.browser
 async def test_a_tender_requiring_the_command_line_gets_no_browser_sealing_and_says_why(
-    browser: Any, pool: asyncpg.Pool, web_world: World, live_server: LiveServer
+    browser: Any, pool: asyncpg.Pool, web_world: World, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    """The page as a `sealing: client` tender serves it (lane `cli`'s policy): the facts
-    say ``client``; the page refuses to seal and says why."""
+    """A tender published with `sealing: client`: the lot page's facts say so, sealing in
+    the page is refused with the reason in the page's language, and a part sealed by
+    `etender bid seal` (the Python sealer) is still picked from disk, hashed and uploaded."""
     async with pool.acquire() as proxy:
-        tender = await published_tender(cast(asyncpg.Connection, proxy), web_world)
+        conn = cast(asyncpg.Connection, proxy)
+        tender = await client_sealed_tender(conn, web_world)
+        sealed = await write_sealed(conn, web_world, tender, make_bidder(web_world, 0),
+                                    tmp_path / "b1", 100_000, price=300_000_00)  # fmt: skip
+    sha256 = hashlib.sha256(sealed.read_bytes()).hexdigest()
     page = await sign_in(browser, live_server.url, "bidder1")
-    address = f"{live_server.url}/bidder/bids/{tender.id}/lots/1"
-
-    async def client_policy(route: Any) -> None:
-        answer = await route.fetch()
-        body = (await answer.text()).replace(
-            "&#34;sealing&#34;: &#34;any&#34;", "&#34;sealing&#34;: &#34;client&#34;"
-        )
-        assert "&#34;sealing&#34;: &#34;client&#34;" in body
-        await route.fulfill(response=answer, body=body)
-
-    await page.route(address, client_policy)
-    await page.goto(address)
+    await page.goto(f"{live_server.url}/bidder/bids/{tender.id}/lots/1")
     await page.wait_for_selector("#bid-page[data-ready=true]")
+    facts = json.loads(await page.get_attribute("#bid-page", "data-facts") or "{}")
+    assert facts["sealing"] == "client"
     refused = page.locator("#seal-refused")
     await expect(refused).to_be_visible()
-    assert "etender bid seal" in await refused.inner_text()
+    assert "招标人要求用命令行 etender bid seal 封装" in await refused.inner_text()
     assert await page.is_disabled(".seal-button[data-part=main]")
-    assert await page.is_enabled("#sealed-main")  # a part sealed on the bidder's machine
+    assert await page.is_hidden("#progress-main")
+
+    await page.set_input_files("#sealed-main", str(sealed))
+    await page.wait_for_selector(f"fieldset.part[data-uploaded='{sha256}']")
+    assert await uploaded(pool, sha256) == sealed.stat().st_size
+
+    await page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
+    await page.reload()
+    await page.wait_for_selector("#bid-page[data-ready=true]")
+    await expect(refused).to_contain_text(
+        "The agency requires this tender's bids to be sealed with etender bid seal"
+    )
+    assert await page.is_disabled(".seal-button[data-part=main]")
+    assert await page.is_enabled("#sealed-main")

@@ -1,18 +1,18 @@
 """What the bidder's pages show of a tender (web/bids/model.py): a tender takes bids while
 published and before its deadline (tender/submission/context.py ``require_open``); a
 two-envelope tender has two parts; the facts carry the bidder's credit code, the ceiling
-and the opening form; a tender without the sealing policy is ``any``."""
+and the opening form; the tender's sealing policy (tender.model.Sealing, ``any`` unless
+the agency requires ``etender bid seal``) reaches the page's facts as it is."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
 
-from tender.model import TenderStatus
+from tender.model import Sealing, TenderStatus
 from tests.tender.kit import a_draft, a_lot, a_tender, cst, replace
-from web.bids.model import SEALING_ANY, SEALING_CLIENT, lot_facts, open_for_bids, sealing_policy
+from web.bids.model import lot_facts, open_for_bids
 
 DEADLINE = cst(2026, 3, 31, 9, 30)
 
@@ -61,15 +61,13 @@ def test_an_unknown_lot_has_no_facts() -> None:
         lot_facts(a_tender(), "9", DEADLINE)
 
 
-def test_the_sealing_policy_is_any_unless_the_tender_requires_the_command_line() -> None:
-    assert sealing_policy(a_tender()) == SEALING_ANY
+@pytest.mark.parametrize("sealing", list(Sealing))
+def test_the_facts_carry_the_tenders_sealing_policy(sealing: Sealing) -> None:
+    tender = a_tender(replace(a_draft(), sealing=sealing), status=TenderStatus.PUBLISHED)
+    facts = lot_facts(tender, "1", DEADLINE - dt.timedelta(hours=1))
+    assert facts.sealing is sealing
+    assert facts.to_json("91341800MA2N0X0X1Q")["sealing"] == sealing.value
 
-    @dataclasses.dataclass(frozen=True)
-    class WithPolicy:
-        content: object
 
-    # Lane `cli` adds ``sealing`` to the draft (tender.model.Sealing, a StrEnum).
-    draft = dataclasses.make_dataclass("Draft", [("sealing", str)])(sealing="client")
-    assert sealing_policy(WithPolicy(content=draft)) == SEALING_CLIENT  # type: ignore[arg-type]
-    other = dataclasses.make_dataclass("Draft", [("sealing", str)])(sealing="anything")
-    assert sealing_policy(WithPolicy(content=other)) == SEALING_ANY  # type: ignore[arg-type]
+def test_a_tender_says_nothing_of_sealing_it_is_any() -> None:
+    assert lot_facts(a_tender(), "1", DEADLINE).sealing is Sealing.ANY

@@ -3,11 +3,15 @@
 // transferring it rather than copying. Two of them — the files' plaintext and the age
 // file's ciphertext — run on other cores while the sealing Worker encrypts (as
 // signing/pipe.py does for `etender bid seal`). Without nested Workers hashing is inline.
+// `hashBlob` (the bundle's `bid.hashBlob`) uses the same hashers for a file picked from
+// disk on the lot page: a part sealed by `etender bid seal`, whose size and SHA-256 the
+// upload declares (docs/formats/upload.md; issue 16 item 4).
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2";
 import { SignError, hex } from "./bytes.js";
 
 export const HASHER_NAME = "etender-seal-hash";
 const MAX_PENDING = 8 * 1024 * 1024; // bytes handed over and not yet hashed: memory bound
+export const HASH_SLICE = 2 * 1024 * 1024; // hashBlob's reads, as the sealing Worker's
 
 class InlineHasher {
   constructor() {
@@ -125,6 +129,55 @@ export function fileHasher() {
     // no nested Workers here: hash inline
   }
   return new InlineHasher();
+}
+
+/** `bid.hashBlob(blob, {onProgress, signal})` -> the lowercase hex SHA-256 of a `Blob`
+ * (a `File`), as `sha256sum` prints it. The blob is read HASH_SLICE bytes at a time
+ * (`Blob.slice`), never whole: a 500 MB part must not sit in page memory (issue 16 item
+ * 2). Each slice goes to `fileHasher()` (a hashing Worker, else inline), which holds at
+ * most MAX_PENDING bytes not yet hashed, so memory stays under ~10 MiB whatever the size.
+ * Awaiting each read (and the hasher's drain) returns to the event loop between slices:
+ * the page keeps painting its progress. `onProgress({phase: "hashing", done, total})`
+ * after each slice; an aborted `signal` stops it (`aborted`); a file changed on disk
+ * since it was picked is `bid_input_invalid`. */
+export async function hashBlob(blob, { onProgress, signal } = {}) {
+  if (typeof Blob !== "function" || !(blob instanceof Blob)) {
+    throw new SignError("bytes_invalid", "bid.hashBlob takes a Blob (or a File)");
+  }
+  const stopped = () => {
+    if (signal && signal.aborted) throw new SignError("aborted", "the hashing was stopped");
+  };
+  stopped();
+  const total = blob.size;
+  const hasher = fileHasher();
+  try {
+    for (let at = 0; at < total; ) {
+      const end = Math.min(at + HASH_SLICE, total);
+      const block = await readSlice(blob, at, end);
+      stopped();
+      await hasher.update(block); // given away (transferred to the Worker)
+      at = end;
+      if (onProgress) onProgress({ phase: "hashing", done: at, total });
+    }
+    return await hasher.digest();
+  } finally {
+    hasher.close();
+  }
+}
+
+async function readSlice(blob, start, end) {
+  let block;
+  try {
+    block = new Uint8Array(await blob.slice(start, end).arrayBuffer());
+  } catch (err) {
+    // Chromium refuses to read a file changed on disk since it was picked.
+    const why = `${JSON.stringify(blob.name || "the blob")} could not be read (changed or removed since it was picked?): ${err && err.name}`;
+    throw new SignError("bid_input_invalid", why);
+  }
+  if (block.length !== end - start) {
+    throw new SignError("bid_input_invalid", `${JSON.stringify(blob.name || "the blob")} changed while it was read`);
+  }
+  return block;
 }
 
 /** Runs when this bundle is loaded as the hashing Worker. */

@@ -60,6 +60,7 @@ export const bid = {
   identity: { generate: ageImpl.generateIdentity, recipientOf: ageImpl.recipientOf },
   committee: { verify: committeeImpl.verifyCommittee },
   seal: sealImpl.seal,
+  hashBlob: hasher.hashBlob,
   sealed: { list: sealedImpl.list, file: sealedImpl.file, remove: sealedImpl.remove },
   selfKey: ageImpl.selfKey,
   shareStanzas: sharesImpl.shareStanzaLines,

@@ -12,11 +12,11 @@ import {
 import { readFields, watchFields } from "/static/js/bids-fields.js";
 import { showOpening } from "/static/js/bids-opening.js";
 import { checkReceipt } from "/static/js/bids-receipt.js";
-import { sha256OfBlob } from "/static/js/bids-sha256.js";
 import { remembered, uploadPart } from "/static/js/bids-upload.js";
 
 const sign = await import(root.dataset.signBundle);
-// Lane `seal`'s sealing API (bundle 1.2.0 on); an older bundle has none.
+// The `bid` API (bundle 1.2.0 on; the page is served with the one bundle the platform
+// serves): sealing, and `bid.hashBlob` for a part picked from disk. An older bundle has none.
 const bid = sign.bid || null;
 const vkey = root.dataset.logVkey;
 const roots = JSON.parse(root.dataset.roots || "[]");
@@ -102,9 +102,26 @@ async function sealInBrowser(part) {
   await send(part, file, sealed.sha256, sealed.name);
 }
 
+const hashing = new Map(); // part → the AbortController of its file's hashing
+
 async function pickSealed(part, file) {
-  const sha256 = await sha256OfBlob(file, (done, total) =>
-    partStatus(part, text("hash.progress", { done: size(done), total: size(total) })));
+  // The bundle's incremental SHA-256 (`bid.hashBlob`, @noble/hashes): read by slices,
+  // never whole. A file picked again replaces the one being hashed.
+  if (hashing.has(part)) hashing.get(part).abort();
+  const stop = new AbortController();
+  hashing.set(part, stop);
+  let sha256;
+  try {
+    sha256 = await bid.hashBlob(file, {
+      signal: stop.signal,
+      onProgress: ({ done, total }) => partStatus(part, text("hash.progress", { done: size(done), total: size(total) })),
+    });
+  } catch (err) {
+    if (err && err.code === "aborted") return; // the newer pick carries on
+    throw err;
+  } finally {
+    if (hashing.get(part) === stop) hashing.delete(part);
+  }
   partStatus(part, `${file.name}: ${size(file.size)}, SHA-256 ${sha256}`);
   await send(part, file, sha256, null);
 }

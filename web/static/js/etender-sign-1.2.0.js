@@ -25862,6 +25862,7 @@ async function checkStatements(committee, { roots, at } = {}) {
 // src/hasher.js
 var HASHER_NAME = "etender-seal-hash";
 var MAX_PENDING = 8 * 1024 * 1024;
+var HASH_SLICE = 2 * 1024 * 1024;
 var InlineHasher = class {
   constructor() {
     this.hash = sha256.create();
@@ -25960,6 +25961,43 @@ function fileHasher() {
   } catch {
   }
   return new InlineHasher();
+}
+async function hashBlob(blob, { onProgress, signal } = {}) {
+  if (typeof Blob !== "function" || !(blob instanceof Blob)) {
+    throw new SignError("bytes_invalid", "bid.hashBlob takes a Blob (or a File)");
+  }
+  const stopped = () => {
+    if (signal && signal.aborted) throw new SignError("aborted", "the hashing was stopped");
+  };
+  stopped();
+  const total = blob.size;
+  const hasher = fileHasher();
+  try {
+    for (let at = 0; at < total; ) {
+      const end = Math.min(at + HASH_SLICE, total);
+      const block = await readSlice(blob, at, end);
+      stopped();
+      await hasher.update(block);
+      at = end;
+      if (onProgress) onProgress({ phase: "hashing", done: at, total });
+    }
+    return await hasher.digest();
+  } finally {
+    hasher.close();
+  }
+}
+async function readSlice(blob, start, end) {
+  let block;
+  try {
+    block = new Uint8Array(await blob.slice(start, end).arrayBuffer());
+  } catch (err) {
+    const why = `${JSON.stringify(blob.name || "the blob")} could not be read (changed or removed since it was picked?): ${err && err.name}`;
+    throw new SignError("bid_input_invalid", why);
+  }
+  if (block.length !== end - start) {
+    throw new SignError("bid_input_invalid", `${JSON.stringify(blob.name || "the blob")} changed while it was read`);
+  }
+  return block;
 }
 function installHasher() {
   let hash = sha256.create();
@@ -26342,7 +26380,7 @@ var Output = class {
     this.offset += bytes.length;
   }
 };
-async function readSlice(file2, start, end, name) {
+async function readSlice2(file2, start, end, name) {
   try {
     return new Uint8Array(await file2.slice(start, end).arrayBuffer());
   } catch (err) {
@@ -26380,7 +26418,7 @@ async function run2(job, output, hasher) {
     const size = file2.size;
     push(entryHeader(FILES_PREFIX + names[i], size));
     for (let at = 0; at < size; at += READ_SIZE) {
-      const block = await readSlice(file2, at, Math.min(size, at + READ_SIZE), names[i]);
+      const block = await readSlice2(file2, at, Math.min(size, at + READ_SIZE), names[i]);
       const length = block.length;
       if (length !== Math.min(READ_SIZE, size - at)) {
         throw new SignError("bid_input_invalid", `${JSON.stringify(names[i])} changed size while it was being sealed`);
@@ -26807,6 +26845,7 @@ var bid = {
   identity: { generate: generateIdentity, recipientOf },
   committee: { verify: verifyCommittee },
   seal: seal2,
+  hashBlob,
   sealed: { list: list2, file, remove: remove2 },
   selfKey,
   shareStanzas: shareStanzaLines
