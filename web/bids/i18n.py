@@ -210,6 +210,10 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "{part} is not fully uploaded ({done} of {total}). Pick the same file to go on: "
         "SHA-256 {sha256}",
     ),
+    "upload.refused": (
+        "平台拒收此文件：{message}请重新封装后再上传。",
+        "The platform refused this file: {message} Seal the part again, then upload it.",
+    ),
     "upload.resume_sealed": ("继续上传", "Resume the upload"),
     "upload.need_all": ("请先上传所有部分：{parts}", "Upload every part first: {parts}"),
     "submit.done": (

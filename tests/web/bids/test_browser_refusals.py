@@ -63,6 +63,24 @@ async def test_a_substituted_recipient_fails_the_committee_check_and_nothing_is_
     assert await page.is_hidden("#progress-main")
     assert await uploads(pool) == 0
 
+    # A picked file the server refuses (its PUT answers 422 bid_part_not_age): said next
+    # to the part in the page's language with "seal again", not left at "uploaded 100%",
+    # and the failed upload forgotten by this browser (F1).
+    await page.set_input_files(
+        "#sealed-main", [{"name": "main.age", "mimeType": "application/octet-stream",
+                          "buffer": b"not an age file " * 64}]
+    )  # fmt: skip
+    await expect(page.locator("fieldset.part[data-part=main]")).to_have_attribute(
+        "data-refused", "bid_part_not_age"
+    )
+    said = await page.inner_text("#upload-text-main")
+    assert "该文件不是平台投标工具加密的文件" in said and "请重新封装" in said
+    assert "100%" not in said
+    assert await page.is_hidden("#progress-main")
+    stored = await page.evaluate("() => Object.keys(localStorage)")
+    assert not [key for key in stored if key.startswith("etender.upload.")]
+    assert await uploads(pool) == 1
+
 
 @pytest.mark.browser
 async def test_a_tender_requiring_the_command_line_gets_no_browser_sealing_and_says_why(

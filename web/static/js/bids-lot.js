@@ -13,7 +13,8 @@ import { readFields, watchFields } from "/static/js/bids-fields.js";
 import { showOpening } from "/static/js/bids-opening.js";
 import { checkReceipt } from "/static/js/bids-receipt.js";
 import { sha256OfBlob } from "/static/js/bids-sha256.js";
-import { remembered, uploadPart } from "/static/js/bids-upload.js";
+import { remembered, UploadRefused, uploadPart } from "/static/js/bids-upload.js";
+import { refusalText } from "/static/js/errortext.js";
 
 const sign = await import(root.dataset.signBundle);
 // Lane `seal`'s sealing API (bundle 1.2.0 on); an older bundle has none.
@@ -114,29 +115,51 @@ async function pickSealed(part, file) {
 async function send(part, file, sha256, opfsName) {
   const bar = document.getElementById(`progress-${part}`);
   const line = document.getElementById(`upload-text-${part}`);
-  bar.hidden = false;
-  const done = await uploadPart({
-    userId, csrf, tenderId: facts.tender_id, lot: facts.lot, part, file, sha256,
-    opfsName,
-    onProgress: ({ done: sent, total, rate, left, resumedFrom }) => {
-      bar.value = total ? Math.floor((sent / total) * 100) : 100;
-      bar.dataset.sent = String(sent);
-      if (resumedFrom === total) {
-        line.textContent = text("upload.already", { total: size(total) });
-        return;
-      }
-      const resumed = resumedFrom > 0 ? `${text("upload.resumed", { offset: size(resumedFrom) })} ` : "";
-      line.textContent = resumed + text("upload.progress", {
-        done: size(sent), total: size(total), percent: bar.value, rate: size(rate), left: duration(left),
-      });
-    },
-    onRetry: (ms) => { line.textContent = text("upload.retrying", { seconds: Math.ceil(ms / 1000) }); },
-  });
-  uploaded.set(part, done.sha256);
   const fieldset = document.querySelector(`fieldset.part[data-part="${part}"]`);
+  bar.hidden = false;
+  line.className = "upload-text";
+  delete fieldset.dataset.refused;
+  let done;
+  try {
+    done = await uploadPart({
+      userId, csrf, tenderId: facts.tender_id, lot: facts.lot, part, file, sha256,
+      opfsName,
+      onProgress: ({ done: sent, total, rate, left, resumedFrom }) => {
+        bar.value = total ? Math.floor((sent / total) * 100) : 100;
+        bar.dataset.sent = String(sent);
+        if (resumedFrom === total) {
+          line.textContent = text("upload.already", { total: size(total) });
+          return;
+        }
+        const resumed = resumedFrom > 0 ? `${text("upload.resumed", { offset: size(resumedFrom) })} ` : "";
+        line.textContent = resumed + text("upload.progress", {
+          done: size(sent), total: size(total), percent: bar.value, rate: size(rate), left: duration(left),
+        });
+      },
+      onRetry: (ms) => { line.textContent = text("upload.retrying", { seconds: Math.ceil(ms / 1000) }); },
+    });
+  } catch (err) {
+    if (err instanceof UploadRefused) refusedPart(part, fieldset, bar, line, err);
+    throw err;
+  }
+  uploaded.set(part, done.sha256);
   fieldset.dataset.uploaded = done.sha256;
   say(text("upload.complete", { part, sha256: done.sha256 }));
   await showPending();
+}
+
+// A part the server refused (its PUT answered bid_part_not_age,
+// bid_part_committee_mismatch, …; the upload is failed and this browser forgot it):
+// said next to the part in the page's language, the bar gone, the bidder told to seal
+// again — never left showing the bytes the browser sent as "uploaded".
+function refusedPart(part, fieldset, bar, line, err) {
+  uploaded.delete(part);
+  delete fieldset.dataset.uploaded;
+  fieldset.dataset.refused = err.code;
+  bar.hidden = true;
+  bar.value = 0;
+  line.className = "upload-text bad";
+  line.textContent = text("upload.refused", { message: refusalText(err, err.message || err.code) });
 }
 
 // Uploads this browser began and did not finish: a sealed file in OPFS resumes at a
