@@ -74,7 +74,8 @@ async def test_a_substituted_recipient_fails_the_committee_check_and_nothing_is_
         "data-refused", "bid_part_not_age"
     )
     said = await page.inner_text("#upload-text-main")
-    assert "该文件不是平台投标工具加密的文件" in said and "请重新封装" in said
+    assert "该文件不是平台投标工具加密的文件" in said
+    assert "请重新封装" in said
     assert "100%" not in said
     assert await page.is_hidden("#progress-main")
     stored = await page.evaluate("() => Object.keys(localStorage)")
