@@ -151,6 +151,10 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "开标委员会核对未通过：{message}",
         "The committee fails its check: {message}",
     ),
+    "committee.bad_seat": (
+        "开标委员会核对未通过：席位 {x}：{message}",
+        "The committee fails its check: seat {x}: {message}",
+    ),
     "committee.unavailable": (
         "本页面的签名脚本尚不能核对委员会与封装；请用 etender bid seal 封装后选取文件。",
         "This page's signing script cannot check the committee or seal yet; seal with "

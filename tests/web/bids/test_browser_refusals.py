@@ -50,6 +50,11 @@ async def test_a_substituted_recipient_fails_the_committee_check_and_nothing_is_
     check = page.locator("#committee-status")
     await expect(check).to_have_attribute("data-verified", "false")
     assert await check.get_attribute("data-code") == "committee_statement_invalid"
+    # The catalogue's words with the seat, in the page's language (F5), not the bundle's
+    # English developer message.
+    said = await check.inner_text()
+    assert "席位 1：开标委员会成员的密钥声明与其证书不对应。" in said
+    assert "official x=" not in said
     await page.fill("#field-price", "3000000")
     await page.fill("#field-duration", "90")
     await page.fill("#field-quality", "合格")

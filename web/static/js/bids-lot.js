@@ -65,7 +65,11 @@ async function showCommittee() {
     box.dataset.verified = "true";
   } catch (err) {
     committeeRefusal = err;
-    box.textContent = text("committee.bad", { message: err.message || err.code });
+    // The catalogue's words for the code in the page's language, never the bundle's
+    // English developer message; the official's seat from it ("official x=1: …").
+    const seat = /^official x=(\d+):/.exec(err.message || "");
+    const message = refusalText(err, err.message || err.code);
+    box.textContent = seat ? text("committee.bad_seat", { x: seat[1], message }) : text("committee.bad", { message });
     box.className = "check bad";
     box.dataset.verified = "false";
     box.dataset.code = err.code || "";
