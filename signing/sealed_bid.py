@@ -97,9 +97,11 @@ def _refuse_bidi(info: BidInfo, names: Sequence[str]) -> None:
 
 def _normalised_names(files: Sequence[BidFile]) -> list[str]:
     names = [unicodedata.normalize("NFC", f.name) for f in files]
-    folded = [n.casefold() for n in names]
-    if len(set(folded)) != len(folded):
-        raise BidInputInvalid("two files would share a name in the bid")
+    seen: dict[str, str] = {}
+    for name in names:
+        if (twin := seen.setdefault(name.casefold(), name)) is not name:
+            # Say which: the bidder has to rename one of them (F6).
+            raise BidInputInvalid(f"two files would share a name in the bid: '{twin}' and '{name}'")
     return names
 
 

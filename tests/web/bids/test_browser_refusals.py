@@ -55,13 +55,20 @@ async def test_a_substituted_recipient_fails_the_committee_check_and_nothing_is_
     said = await check.inner_text()
     assert "席位 1：开标委员会成员的密钥声明与其证书不对应。" in said
     assert "official x=" not in said
-    await page.fill("#field-price", "3000000")
+    await page.fill("#field-price", "abc")
     await page.fill("#field-duration", "90")
     await page.fill("#field-quality", "合格")
     await page.fill("#field-project_manager", "王工")
-    await page.set_input_files(
-        "#files-main", [{"name": "a.pdf", "mimeType": "application/pdf", "buffer": b"%PDF"}]
-    )
+    # The bidder's own mistakes first, each naming the file or field (F6).
+    pdf = {"mimeType": "application/pdf", "buffer": b"%PDF"}
+    await page.set_input_files("#files-main", [{"name": "A.pdf", **pdf}, {"name": "a.pdf", **pdf}])
+    await page.click(".seal-button[data-part=main]")
+    error = page.locator("#error")
+    await expect(error).to_contain_text("两个文件同名（不区分大小写）：A.pdf 与 a.pdf")
+    await page.set_input_files("#files-main", [{"name": "a.pdf", **pdf}])
+    await page.click(".seal-button[data-part=main]")
+    await expect(page.locator("#error")).to_contain_text("请填写正确的投标报价")
+    await page.fill("#field-price", "3000000")
     await page.click(".seal-button[data-part=main]")
     await expect(page.locator("#error")).to_be_visible()
     assert await page.get_attribute("#error", "data-code") == "committee_statement_invalid"

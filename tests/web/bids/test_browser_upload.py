@@ -131,6 +131,7 @@ async def test_a_bidder_uploads_a_cli_sealed_part_resumes_twice_submits_and_with
     await lot_ready(page)
     pending = page.locator("#pending-uploads li[data-part=main]")
     await expect(pending).to_contain_text(sha256)
+    await expect(pending).to_contain_text("请选取同一文件继续")  # picked from disk (F6)
     await page.set_input_files("#sealed-main", str(sealed))
     await page.wait_for_selector(f"fieldset.part[data-uploaded='{sha256}']")
     assert "从 4.0 MiB 处继续上传" in await page.inner_text("#upload-text-main")

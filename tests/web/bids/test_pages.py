@@ -75,6 +75,9 @@ async def test_a_bidder_sees_the_tenders_taking_bids_and_its_lot_page(
     assert [f["name"] for f in facts["fields"]][:2] == ["price", "duration"]
     assert "¥4,800,000.00" in page.text
     assert "（北京时间）" in page.text
+    # The steps are numbered without a gap (F6: 3 was followed by 5).
+    steps = re.findall(r'<h2 id="[a-z]+-title">(\d+)\. ', page.text)
+    assert steps == ["1", "2", "3", "4"]
     client.cookies.set("lang", "en")
     english = await client.get(f"/bidder/bids/{tender.id}/lots/1")
     assert "Price ceiling" in english.text

@@ -7,9 +7,9 @@
 import { beijing } from "/static/js/beijing.js";
 import {
   api, b64decode, b64encode, busy, csrf, download, duration, facts, lang, lotBase, maybe, root,
-  say, size, tenderBase, text, userId,
+  say, size, tenderBase, text, userId, worded,
 } from "/static/js/bids-common.js";
-import { readFields, watchFields } from "/static/js/bids-fields.js";
+import { BIDI, readFields, watchFields } from "/static/js/bids-fields.js";
 import { showOpening } from "/static/js/bids-opening.js";
 import { checkReceipt } from "/static/js/bids-receipt.js";
 import { sha256OfBlob } from "/static/js/bids-sha256.js";
@@ -20,6 +20,7 @@ const sign = await import(root.dataset.signBundle);
 // Lane `seal`'s sealing API (bundle 1.2.0 on); an older bundle has none.
 const bid = sign.bid || null;
 const vkey = root.dataset.logVkey;
+const BIDI_ALL = /[\u202a-\u202e\u2066-\u2069]/g;
 const roots = JSON.parse(root.dataset.roots || "[]");
 const uploaded = new Map(); // part → sha256 of its complete upload, this visit
 let committee = null;
@@ -88,13 +89,28 @@ async function currentRecipient() {
   return found ? found.value : null;
 }
 
+// sealed-bid.md §6: no two names equal case-folded (after NFC), no bidirectional control;
+// the bundle refuses both too, but in its own English — here the name is said.
+function checkNames(names) {
+  const seen = new Map();
+  for (const raw of names) {
+    const name = raw.normalize("NFC");
+    if (BIDI.test(name)) throw worded("bid_input_invalid", text("seal.bidi_name", { name: name.replace(BIDI_ALL, "�") }));
+    const key = name.toUpperCase().toLowerCase();
+    if (seen.has(key)) throw worded("bid_input_invalid", text("seal.duplicate_name", { a: seen.get(key), b: name }));
+    seen.set(key, name);
+  }
+}
+
 async function sealInBrowser(part) {
   if (facts.sealing === "client") throw Object.assign(new Error(text("seal.client_only")), { code: "sealing_client_required" });
   if (!bid) throw Object.assign(new Error(text("committee.unavailable")), { code: "sealing_unavailable" });
-  if (committeeRefusal) throw committeeRefusal;
+  // The bidder's own inputs first, each refusal naming the field or file (F6).
   const files = [...document.getElementById(`files-${part}`).files];
   if (!files.length) throw Object.assign(new Error(text("seal.no_files")), { code: "bid_input_invalid" });
+  checkNames(files.map((f) => f.name));
   const fields = readFields();
+  if (committeeRefusal) throw committeeRefusal;
   const recipient = await currentRecipient();
   if (!recipient) throw Object.assign(new Error(text("seal.no_recipient")), { code: "recipient_missing" });
   if (!(await sign.keys.current(userId))) throw Object.assign(new Error(text("seal.no_key")), { code: "certificate_missing" });
@@ -195,10 +211,13 @@ async function showPending() {
     const item = document.createElement("li");
     item.dataset.upload = saved.id;
     item.dataset.part = saved.part;
-    item.textContent = text("upload.pending", {
+    // Worded by case: a part sealed here resumes from OPFS at a click; one picked from
+    // disk must be picked again (the browser cannot reopen it unasked).
+    const sealedHere = Boolean(saved.opfs && bid);
+    item.textContent = text(sealedHere ? "upload.pending_sealed" : "upload.pending", {
       part: saved.part, done: size(upload.offset), total: size(upload.size), sha256: saved.sha256,
     });
-    if (saved.opfs && bid) {
+    if (sealedHere) {
       const resume = document.createElement("button");
       resume.type = "button";
       resume.textContent = text("upload.resume_sealed");
