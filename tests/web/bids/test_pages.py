@@ -65,6 +65,10 @@ async def test_a_bidder_sees_the_tenders_taking_bids_and_its_lot_page(
     assert page.status_code == 200
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert "<script>" not in page.text  # no inline script (the CSP forbids it)
+    # F6: the page names its icon (no /favicon.ico 404 in the console), and it is served.
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page.text
+    icon = await client.get("/static/favicon.svg")
+    assert (icon.status_code, icon.headers["content-type"]) == (200, "image/svg+xml")
     facts = facts_of(page.text)
     assert facts["bidder"] == web_world.bidder_orgs[0].credit_code
     assert facts["tender"] == tender.code
