@@ -313,6 +313,14 @@ function receiptCell(row, v) {
   });
 }
 
+// Each cell under its column's name on a phone (etender.css table.stack).
+function labelCells(table) {
+  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  for (const row of table.querySelectorAll("tbody tr")) {
+    [...row.children].forEach((td, i) => { td.dataset.label = heads[i] || ""; });
+  }
+}
+
 async function showBid() {
   const mine = await maybe(`${lotBase}/bid`);
   const table = document.getElementById("versions");
@@ -336,6 +344,7 @@ async function showBid() {
     receiptCell(row, v);
     body.appendChild(row);
   }
+  labelCells(table);
   await showBonds();
 }
 
