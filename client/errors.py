@@ -14,7 +14,8 @@ ClientError                     client_error
 ├── LoginPasswordMissing        login_password_missing
 ├── TenderIdentifierInvalid     tender_identifier_invalid
 ├── TenderIdentifierUnknown     tender_identifier_unknown
-└── TenderIdentifierNeedsServer tender_identifier_needs_server
+├── TenderIdentifierNeedsServer tender_identifier_needs_server
+└── TenderIdentifierCommitteeMismatch tender_identifier_committee_mismatch
 ApiError                        the server's error body (its code and message)
 CommandError                    bad input to a bid command (exit status 2)
 """
@@ -117,6 +118,12 @@ class TenderIdentifierNeedsServer(ClientError):
     """A tender id is resolved to its transaction code through the API: give --server."""
 
     code = "tender_identifier_needs_server"
+
+
+class TenderIdentifierCommitteeMismatch(ClientError):
+    """The tender named is not the one the committee file is for: the seal is refused."""
+
+    code = "tender_identifier_committee_mismatch"
 
 
 class ApiError(Exception):

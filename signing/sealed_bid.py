@@ -75,11 +75,33 @@ class SealedPart:
     manifest_bytes: bytes
 
 
+# Bidirectional controls (U+202A–U+202E embeddings and overrides, U+2066–U+2069
+# isolates) reorder the text they sit in: "大文件\u202efdp.exe" shows as "大文件exe.pdf".
+# The platform refuses them in every request (text_contains_bidi_control); a sealer MUST
+# refuse them in field values and file names (sealed-bid.md §6, §7). Readers accept
+# parts already sealed with them, so no bid is revoked for it: the check is here, not in
+# signing.manifest, which readers use too.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_WHAT = "a bidirectional control character (U+202A to U+202E, U+2066 to U+2069)"
+
+
+def _refuse_bidi(info: BidInfo, names: Sequence[str]) -> None:
+    for name, value in info.fields.items():
+        if isinstance(value, str) and not BIDI_CONTROLS.isdisjoint(value):
+            raise BidInputInvalid(f"field {name} contains {_BIDI_WHAT}")
+    for name in names:
+        if not BIDI_CONTROLS.isdisjoint(name):
+            shown = "".join(f"\\u{ord(c):04x}" if c in BIDI_CONTROLS else c for c in name)
+            raise BidInputInvalid(f"file name '{shown}' contains {_BIDI_WHAT}")
+
+
 def _normalised_names(files: Sequence[BidFile]) -> list[str]:
     names = [unicodedata.normalize("NFC", f.name) for f in files]
-    folded = [n.casefold() for n in names]
-    if len(set(folded)) != len(folded):
-        raise BidInputInvalid("two files would share a name in the bid")
+    seen: dict[str, str] = {}
+    for name in names:
+        if (twin := seen.setdefault(name.casefold(), name)) is not name:
+            # Say which: the bidder has to rename one of them (F6).
+            raise BidInputInvalid(f"two files would share a name in the bid: '{twin}' and '{name}'")
     return names
 
 
@@ -170,6 +192,7 @@ def seal_part(
     if (info.tender, info.lot) != (committee.tender, committee.lot):
         raise BidInputInvalid("the bid's tender and lot differ from the committee's")
     named = list(zip(_normalised_names(files), files, strict=True))
+    _refuse_bidi(info, [name for name, _ in named])
 
     def manifest_for(listed: tuple[ManifestFile, ...]) -> Manifest:
         return Manifest(info=info, committee_fingerprint=committee.fingerprint_hex, files=listed)

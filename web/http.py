@@ -158,6 +158,24 @@ def require_json(request: Request) -> None:
         )
 
 
+OCTETS_TYPE = "application/octet-stream"
+
+
+def require_octets(request: Request) -> None:
+    """A chunk of bytes (docs/formats/upload.md §2.2) is sent as
+    ``application/octet-stream`` or with no Content-Type: any other type is 415
+    ``content_type_unsupported`` before a byte is read — a form type would otherwise be
+    scanned as form text (:class:`RefuseNul`) and binary refused as NUL or bidi text."""
+    declared = request.headers.get("content-type")
+    if declared is None:
+        return
+    if declared.split(";", 1)[0].strip().lower() != OCTETS_TYPE:
+        raise ContentTypeUnsupported(
+            f"a chunk is sent with Content-Type {OCTETS_TYPE}",
+            details={"content_type": declared[:100]},
+        )
+
+
 async def read_json(request: Request, model: type[T]) -> T:
     """Decode and validate a JSON body against ``model`` (unknown fields refused); a body
     not declared ``application/json`` is refused unread (:func:`require_json`)."""

@@ -19,7 +19,11 @@ from client.bid.inputs import (
     read_input,
     trust_store,
 )
-from client.errors import CommandError, TenderIdentifierNeedsServer
+from client.errors import (
+    CommandError,
+    TenderIdentifierCommitteeMismatch,
+    TenderIdentifierNeedsServer,
+)
 from client.http import Api
 from signing.age import X25519Identity
 from signing.certs import (
@@ -110,7 +114,9 @@ def cmd_seal(args: argparse.Namespace) -> int:
     now = inputs.now()
     committee = load_committee(args.committee.read_bytes())
     if tender != committee.tender:  # refused before a key is read or a file opened
-        raise CommandError(f"--tender names {tender}, the committee file is for {committee.tender}")
+        raise TenderIdentifierCommitteeMismatch(
+            f"--tender names {tender}, the committee file is for {committee.tender}"
+        )
     trust = trust_store(args)
     sign, bidder = _signer(args, trust, now)
     recipient = read_identity(args.identity).recipient()

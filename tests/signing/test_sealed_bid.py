@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from signing import age, bidtar, shamir, shares
+from signing import age, bidtar, sealed_bid, shamir, shares
 from signing.age import X25519Identity
 from signing.canonical import canonical_json
 from signing.certs import Identity
@@ -855,3 +855,53 @@ def test_bidtar_refuses_names_outside_files() -> None:
     """The writer cannot produce an entry a reader would refuse."""
     with pytest.raises(BidArchiveUnsafeEntry):
         bidtar.entry_header("../x", 1)
+
+
+@pytest.mark.parametrize(
+    ("files", "fields", "said"),
+    [
+        ({"大文件\u202efdp.exe": b"x"}, None, "file name '大文件\\u202efdp.exe'"),
+        ({"a\u2066.pdf": b"x"}, None, "file name 'a\\u2066.pdf'"),
+        ({"a.pdf": b"x"}, {"price": 1, "quality": "合格\u202b"}, "field quality"),
+        ({"Bid.pdf": b"x", "bid.PDF": b"y"}, None, "'Bid.pdf' and 'bid.PDF'"),
+    ],
+)
+def test_a_sealer_refuses_bidi_controls_in_names_and_fields_and_says_which(
+    kit: CommitteeKit,
+    bidder: Identity,
+    bidder_age: X25519Identity,
+    trust: TrustStore,
+    valid_time: dt.datetime,
+    files: dict[str, bytes],
+    fields: dict[str, int | str] | None,
+    said: str,
+) -> None:
+    """sealed-bid.md §6, §7: a sealer MUST refuse U+202A–U+202E and U+2066–U+2069 (they
+    reorder shown text: "大文件\\u202efdp.exe" shows as "大文件exe.pdf"), naming which."""
+    with pytest.raises(BidInputInvalid) as refused:
+        seal_bytes(
+            kit.committee, bidder=bidder, bidder_age=bidder_age, trust=trust, at=valid_time,
+            files=files, info=bid_info(fields=fields),
+        )  # fmt: skip
+    assert said in str(refused.value)
+
+
+def test_a_reader_still_opens_a_part_sealed_with_a_bidi_control(
+    kit: CommitteeKit,
+    bidder: Identity,
+    bidder_age: X25519Identity,
+    trust: TrustStore,
+    valid_time: dt.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """§6, §7: a v1 part sealed before sealers refused them still opens — no bid is
+    revoked for it (the sealer's check bypassed here, as an older sealer had none)."""
+    monkeypatch.setattr(sealed_bid, "BIDI_CONTROLS", frozenset())
+    name = "大文件\u202efdp.exe"
+    data = seal_bytes(
+        kit.committee, bidder=bidder, bidder_age=bidder_age, trust=trust, at=valid_time,
+        files={name: b"x"}, info=bid_info(fields={"price": 1, "quality": "\u2067合格\u2069"}),
+    )  # fmt: skip
+    opened = open_bytes(data, kit.committee, trust=trust, at=valid_time, identities=[bidder_age])
+    assert opened.manifest.files[0].name == name
+    assert opened.manifest.info.fields["quality"] == "\u2067合格\u2069"

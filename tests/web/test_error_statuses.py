@@ -568,6 +568,7 @@ STATUS: dict[str, int] = {
     "tender_calendar_invalid": 422,
     "tender_cancel_refused_conflict": 409,
     "tender_clarification_not_found": 404,
+    "tender_identifier_committee_mismatch": 422,
     "tender_deadline_passed_conflict": 409,
     "tender_document_name_invalid": 422,
     "tender_document_not_found": 404,

@@ -18,7 +18,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.keys import queries as key_queries
 from accounts.model import Role
 from web import i18n, jsbundle, pages
 from web.accounts import i18n_keys as texts
@@ -29,18 +28,13 @@ from web.services import services
 async def keys_page(request: Request) -> Response:
     async with acquire(services(request).pools.main) as conn:
         actor = await pages.signed_in(request, conn)
-        registered = await key_queries.certificates(conn, actor.user_id) if actor else []
     if actor is None:
         return RedirectResponse("/login", status_code=303, headers={"Cache-Control": "no-store"})
     lang = i18n.negotiate(request)
-    # A recipient statement names its certificate's subject as the platform reads it
-    # (signing.certs.subject_name): the page is told it rather than parse certificates.
-    subjects = {c.cert_sha256: c.subject for c in registered if c.retired_at is None}
     context = {
         "actor": actor,
         # Issue 16 item 1: a bidder makes its age identity here (sealed-bid.md §2).
         "age_section": actor.has_role(Role.BIDDER),
-        "cert_subjects": json.dumps(subjects, ensure_ascii=False),
         "script_texts": json.dumps(texts.script_texts(lang), ensure_ascii=False),
         **jsbundle.template_context(),
     }

@@ -72,7 +72,7 @@ _PAGE: dict[str, tuple[str, str]] = {
         "这些内容封装在投标文件中，开标时公开唱出。金额以元填写（精确到分）。",
         "These are sealed in the bid and read out at the opening. Amounts in yuan (to the fen).",
     ),
-    "bp.step.seal": ("3. 封装投标文件", "3. Seal the bid"),
+    "bp.step.seal": ("3. 封装并上传投标文件", "3. Seal and upload the bid"),
     "bp.seal.files": ("投标文件（可多选）", "Bid files (several allowed)"),
     "bp.seal.button": ("在浏览器中封装", "Seal in the browser"),
     "bp.seal.or": (
@@ -88,13 +88,12 @@ _PAGE: dict[str, tuple[str, str]] = {
         "is at the foot of the page); if you do not want to trust the page, seal with "
         "etender bid seal and pick the file here.",
     ),
-    "bp.step.upload": ("4. 上传", "4. Upload"),
     "bp.upload.hint": (
         "上传可随时中断：关闭页面或网络中断后，重新打开本页面并选取同一文件，即从已上传处继续。",
         "An upload may stop at any time: after a closed tab or a dropped network, open "
         "this page again and pick the same file; it goes on from what was received.",
     ),
-    "bp.step.submit": ("5. 签名提交", "5. Sign and submit"),
+    "bp.step.submit": ("4. 签名提交", "4. Sign and submit"),
     "bp.submit.hint": (
         "用您在本浏览器中的签名密钥签署提交声明（项目、标段、版本、各部分 SHA-256、上一版本）。",
         "Sign the submit statement (tender, lot, version, each part's SHA-256, the "
@@ -151,6 +150,10 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "开标委员会核对未通过：{message}",
         "The committee fails its check: {message}",
     ),
+    "committee.bad_seat": (
+        "开标委员会核对未通过：席位 {x}：{message}",
+        "The committee fails its check: seat {x}: {message}",
+    ),
     "committee.unavailable": (
         "本页面的签名脚本尚不能核对委员会与封装；请用 etender bid seal 封装后选取文件。",
         "This page's signing script cannot check the committee or seal yet; seal with "
@@ -178,6 +181,16 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "本浏览器中没有您已登记证书的签名密钥；请先到“签名密钥”页面创建或导入。",
         "No signing key with a registered certificate in this browser; create or import "
         "one on the signing keys page first.",
+    ),
+    "seal.duplicate_name": (
+        "两个文件同名（不区分大小写）：{a} 与 {b}；请改名其中一个。",
+        "Two files share a name (case-insensitively): {a} and {b}; rename one.",
+    ),
+    "seal.bidi_name": (
+        "文件名 {name} 含有双向控制字符（U+202A–U+202E、U+2066–U+2069，此处以 � 显示），"
+        "会使文件名显示错乱；请改名。",
+        "The file name {name} contains a bidirectional control character (U+202A–U+202E, "
+        "U+2066–U+2069, shown here as �) that would garble how it reads; rename it.",
     ),
     "seal.no_files": ("请选择要封装的投标文件。", "Choose the files to seal."),
     "seal.progress": ("正在封装：{done} / {total}", "Sealing: {done} of {total}"),
@@ -209,6 +222,16 @@ _SCRIPT: dict[str, tuple[str, str]] = {
         "{part} 未上传完（{done} / {total}）。请选取同一文件继续：SHA-256 {sha256}",
         "{part} is not fully uploaded ({done} of {total}). Pick the same file to go on: "
         "SHA-256 {sha256}",
+    ),
+    "upload.refused": (
+        "平台拒收此文件：{message}请重新封装后再上传。",
+        "The platform refused this file: {message} Seal the part again, then upload it.",
+    ),
+    "upload.pending_sealed": (
+        "{part} 未上传完（{done} / {total}）。封装好的文件仍在本浏览器中：点“继续上传”即可，"
+        "无需重新选取：SHA-256 {sha256}",
+        "{part} is not fully uploaded ({done} of {total}). The sealed file is still in this "
+        "browser: click Resume the upload, no need to pick it: SHA-256 {sha256}",
     ),
     "upload.resume_sealed": ("继续上传", "Resume the upload"),
     "upload.need_all": ("请先上传所有部分：{parts}", "Upload every part first: {parts}"),

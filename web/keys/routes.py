@@ -77,6 +77,9 @@ class CertificateEntry(Model, frozen=True, kw_only=True):
     value: str
     current: bool
     device: DeviceBody | None
+    # The subject as the platform reads it (signing.certs.subject_name): a recipient
+    # statement names it, so a page that registered a key a moment ago signs one unreloaded.
+    subject: str
 
 
 class MyKeys(Model, frozen=True, kw_only=True):
@@ -185,7 +188,10 @@ async def get_my_keys(request: Request) -> MyKeys:
     return MyKeys(
         certificates=[
             CertificateEntry(
-                value=c.cert_sha256, current=c.retired_at is None, device=device_body(c.device)
+                value=c.cert_sha256,
+                current=c.retired_at is None,
+                device=device_body(c.device),
+                subject=c.subject,
             )
             for c in certificates
         ],

@@ -26,6 +26,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from tender.model import FieldKind, OpeningField
 from web.errors import FontMissing
+from web.http import BIDI_CONTROLS
 from web.pages import beijing_text
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -53,15 +54,23 @@ def yuan(fen: object) -> str:
     return f"¥{fen // 100:,}.{fen % 100:02d}"
 
 
+def unbidi(text: str) -> str:
+    """A sealed value as shown: each bidirectional control (U+202A–U+202E, U+2066–U+2069)
+    as a visible ``\\u`` escape, so none reorders the text — readers accept v1 parts
+    sealed with them (docs/formats/sealed-bid.md §6, §7)."""
+    return "".join(f"\\u{ord(c):04x}" if c in BIDI_CONTROLS else c for c in text)
+
+
 def field_value(field: OpeningField, value: object) -> str:
-    """An opening-form value as its kind reads: fen as yuan, days as calendar days."""
+    """An opening-form value as its kind reads: fen as yuan, days as calendar days; text
+    with any bidirectional control escaped (``unbidi``)."""
     if value is None:
         return "—"
     if field.kind is FieldKind.FEN and type(value) is int:
         return yuan(value)
     if field.kind is FieldKind.DAYS and type(value) is int:
         return f"{value} 日历天 calendar days"
-    return str(value)
+    return unbidi(str(value))
 
 
 def _register_font() -> None:

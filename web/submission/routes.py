@@ -28,7 +28,7 @@ from tender.submission.model import BidPart, BidVersion, FreezeTooEarly, Upload,
 from tender.submission.signers import MAX_CONSORTIUM
 from web.auth import signed_in
 from web.errors import RequestInvalid
-from web.http import ApiRoute, Handler, json_response, query_int, read_json
+from web.http import ApiRoute, Handler, json_response, query_int, read_json, require_octets
 from web.pdf.receipt import render_receipt
 from web.services import services
 from web.supervision.credit.gate import refuse_blacklisted_bidder, refuse_blacklisted_consortium
@@ -209,6 +209,7 @@ async def put_chunk(request: Request) -> UploadBody:
     sub, pool = built.submission(), built.pools.upload
     async with signed_in(request, pool) as (_conn, actor):
         pass  # authenticated; the connection goes back before the body streams
+    require_octets(request)
     done = await uploads.write_chunk(
         pool, actor, which, offset=offset, chunks=request.stream(), sub=sub
     )

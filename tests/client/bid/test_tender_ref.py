@@ -181,6 +181,8 @@ async def test_seal_names_what_it_cannot_resolve_or_does_not_match(
             *bidder.seal(str(other.code), "sealed", *extra), config=bidder.config
         )
         assert status == 2, err
+        # docs/cli.md: "error: CODE: message" like every refusal (F7).
+        assert "etender bid: error: tender_identifier_committee_mismatch: --tender names" in err
         assert f"the committee file is for {bidder.tender.code}" in err
     assert not (bidder.directory / "sealed").exists()
 

@@ -92,8 +92,10 @@ async def register_browser_key(page: Any, url: str, label: str = "投标专用�
 
 
 async def make_age_identity(page: Any, url: str, folder: Path) -> tuple[str, Path]:
-    """On /me/keys: make the identity, download it once, register its recipient."""
-    await page.goto(f"{url}/me/keys")
+    """On /me/keys: make the identity, download it once, register its recipient — without
+    a reload when the page is on /me/keys already (a key registered a moment ago counts)."""
+    if not page.url.endswith("/me/keys"):
+        await page.goto(f"{url}/me/keys")
     await page.wait_for_selector("#age-section[data-ready=true]")
     await page.click("#age-generate")
     recipient = await page.inner_text("#age-recipient")

@@ -151,6 +151,9 @@ async def test_a_bidder_seals_uploads_and_submits_in_the_browser_and_it_opens_at
     page = await context.new_page()
     await page.goto(f"{url}/bidder/bids/{tender.id}/lots/1")
     await lot_ready(page)
+    pending = await page.inner_text("#pending-uploads li[data-part=main]")
+    assert "无需重新选取" in pending  # sealed here: no pick asked for (F6)
+    assert "请选取同一文件" not in pending
     resume = page.locator("#pending-uploads li[data-part=main] button")
     await resume.click()
     await page.wait_for_selector("fieldset.part[data-part=main][data-uploaded]")

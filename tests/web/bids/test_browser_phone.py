@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import LiveServer
 from tests.tender.world import World, published_tender
-from tests.web.bids.kit import fixture_settings
+from tests.web.bids.kit import fixture_settings, register_browser_key
 from tests.web.phone.kit import phone_context, problems
 from tests.web.signing_js.kit import sign_in
 from tests.web.tender.http_kit import fixture_http_ca, fixture_web_world
@@ -33,6 +33,8 @@ async def test_the_bidders_pages_fit_a_phone_in_each_language(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     await sign_in(page, live_server.url, "bidder1")
+    # A key in the table, so its row (with its 删除 button) is on the page (F6).
+    await register_browser_key(page, live_server.url)
     found = []
     for path in ("/bidder/bids", f"/bidder/bids/{tender.id}/lots/1", "/me/keys"):
         await page.goto(f"{live_server.url}{path}")
@@ -43,6 +45,16 @@ async def test_the_bidders_pages_fit_a_phone_in_each_language(
         found += [f"{path}: {p}" for p in await problems(page)]
     assert found == []
     assert errors == []
+    # At 375 px the keys table is stacked, not scrolled: its buttons are in reach (F6).
+    await page.set_viewport_size({"width": 375, "height": 812})
+    await page.goto(f"{live_server.url}/me/keys")
+    await page.wait_for_selector("#keys tbody button")
+    rights = await page.eval_on_selector_all(
+        "#keys tbody button", "(bs) => bs.map((b) => b.getBoundingClientRect().right)"
+    )
+    assert rights
+    assert max(rights) <= 375
+    assert await problems(page) == []
     await page.goto(f"{live_server.url}/bidder/bids/{tender.id}/lots/1")
     await page.wait_for_selector("#bid-page[data-ready=true]")
     assert await page.get_attribute("#committee-status", "data-verified") in ("unavailable", "true")

@@ -65,18 +65,49 @@ async def test_a_substituted_recipient_fails_the_committee_check_and_nothing_is_
     check = page.locator("#committee-status")
     await expect(check).to_have_attribute("data-verified", "false")
     assert await check.get_attribute("data-code") == "committee_statement_invalid"
-    await page.fill("#field-price", "3000000")
+    # The catalogue's words with the seat, in the page's language (F5), not the bundle's
+    # English developer message.
+    said = await check.inner_text()
+    assert "席位 1：开标委员会成员的密钥声明与其证书不对应。" in said
+    assert "official x=" not in said
+    await page.fill("#field-price", "abc")
     await page.fill("#field-duration", "90")
     await page.fill("#field-quality", "合格")
     await page.fill("#field-project_manager", "王工")
-    await page.set_input_files(
-        "#files-main", [{"name": "a.pdf", "mimeType": "application/pdf", "buffer": b"%PDF"}]
-    )
+    # The bidder's own mistakes first, each naming the file or field (F6).
+    pdf = {"mimeType": "application/pdf", "buffer": b"%PDF"}
+    await page.set_input_files("#files-main", [{"name": "A.pdf", **pdf}, {"name": "a.pdf", **pdf}])
+    await page.click(".seal-button[data-part=main]")
+    error = page.locator("#error")
+    await expect(error).to_contain_text("两个文件同名（不区分大小写）：A.pdf 与 a.pdf")
+    await page.set_input_files("#files-main", [{"name": "a.pdf", **pdf}])
+    await page.click(".seal-button[data-part=main]")
+    await expect(page.locator("#error")).to_contain_text("请填写正确的投标报价")
+    await page.fill("#field-price", "3000000")
     await page.click(".seal-button[data-part=main]")
     await expect(page.locator("#error")).to_be_visible()
     assert await page.get_attribute("#error", "data-code") == "committee_statement_invalid"
     assert await page.is_hidden("#progress-main")
     assert await uploads(pool) == 0
+
+    # A picked file the server refuses (its PUT answers 422 bid_part_not_age): said next
+    # to the part in the page's language with "seal again", not left at "uploaded 100%",
+    # and the failed upload forgotten by this browser (F1).
+    await page.set_input_files(
+        "#sealed-main", [{"name": "main.age", "mimeType": "application/octet-stream",
+                          "buffer": b"not an age file " * 64}]
+    )  # fmt: skip
+    await expect(page.locator("fieldset.part[data-part=main]")).to_have_attribute(
+        "data-refused", "bid_part_not_age"
+    )
+    said = await page.inner_text("#upload-text-main")
+    assert "该文件不是平台投标工具加密的文件" in said
+    assert "请重新封装" in said
+    assert "100%" not in said
+    assert await page.is_hidden("#progress-main")
+    stored = await page.evaluate("() => Object.keys(localStorage)")
+    assert not [key for key in stored if key.startswith("etender.upload.")]
+    assert await uploads(pool) == 1
 
 
 async def client_sealed_tender(conn: asyncpg.Connection, world: World) -> Tender:

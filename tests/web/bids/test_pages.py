@@ -65,6 +65,10 @@ async def test_a_bidder_sees_the_tenders_taking_bids_and_its_lot_page(
     assert page.status_code == 200
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert "<script>" not in page.text  # no inline script (the CSP forbids it)
+    # F6: the page names its icon (no /favicon.ico 404 in the console), and it is served.
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page.text
+    icon = await client.get("/static/favicon.svg")
+    assert (icon.status_code, icon.headers["content-type"]) == (200, "image/svg+xml")
     facts = facts_of(page.text)
     assert facts["bidder"] == web_world.bidder_orgs[0].credit_code
     assert facts["tender"] == tender.code
@@ -75,6 +79,9 @@ async def test_a_bidder_sees_the_tenders_taking_bids_and_its_lot_page(
     assert [f["name"] for f in facts["fields"]][:2] == ["price", "duration"]
     assert "¥4,800,000.00" in page.text
     assert "（北京时间）" in page.text
+    # The steps are numbered without a gap (F6: 3 was followed by 5).
+    steps = re.findall(r'<h2 id="[a-z]+-title">(\d+)\. ', page.text)
+    assert steps == ["1", "2", "3", "4"]
     client.cookies.set("lang", "en")
     english = await client.get(f"/bidder/bids/{tender.id}/lots/1")
     assert "Price ceiling" in english.text
@@ -152,15 +159,16 @@ async def test_another_bidders_bid_receipts_and_uploads_are_not_found_to_the_pag
 async def test_the_keys_page_offers_the_age_identity_to_a_bidder_only(
     client: httpx.AsyncClient, web_world: World
 ) -> None:
-    """Issue 16 item 1: a bidder makes its age identity on /me/keys; the page is told the
-    subject of its current certificate (the recipient statement names it), nothing else."""
+    """Issue 16 item 1: a bidder makes its age identity on /me/keys; the subject of its
+    current certificate (the recipient statement names it) comes from GET /api/v1/me/keys
+    at the click, so a key registered on the page a moment ago counts (F3)."""
     await sign_in(client, "bidder1")
     page = await client.get("/me/keys")
     assert 'id="age-section"' in page.text
     assert "/static/js/keys-age.js" in page.text
-    subjects = re.search(r'data-subjects="([^"]+)"', page.text)
-    assert subjects is not None
-    assert list(json.loads(html.unescape(subjects.group(1))).values()) == ["投标人0"]
+    assert "data-subjects" not in page.text
+    keys = (await client.get("/api/v1/me/keys")).json()
+    assert [c["subject"] for c in keys["certificates"] if c["current"]] == ["投标人0"]
     client.cookies.clear()
     await sign_in(client, "agent")
     other = await client.get("/me/keys")

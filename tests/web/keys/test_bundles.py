@@ -54,7 +54,12 @@ async def test_a_bundle_of_the_leaf_and_its_chain_registers_the_leaf_only(
     assert registered.json()["value"] == cert_sha256(alice.certificate)
     keys = (await client.get("/api/v1/me/keys", headers=bidder.headers)).json()
     assert keys["certificates"] == [
-        {"value": cert_sha256(alice.certificate), "current": True, "device": None}
+        {
+            "value": cert_sha256(alice.certificate),
+            "current": True,
+            "device": None,
+            "subject": "投标人甲",
+        }
     ]
 
 

@@ -128,3 +128,17 @@ def test_every_time_is_beijing_time_with_its_label_never_utc(tmp_path: Path) -> 
     assert "08:00:00（北京时间）" in text  # received, in the bidder cell
     assert "T02:00" not in text
     assert "00.000000Z" not in text
+
+
+def test_a_bidi_control_in_a_sealed_value_is_shown_escaped_and_reorders_nothing(
+    tmp_path: Path,
+) -> None:
+    """docs/formats/sealed-bid.md §7: a v1 part sealed with a bidirectional control still
+    opens (no bid is revoked for it); the PDF shows the control as \\u202e, never acting."""
+    fields = {"price": 1_00, "duration": 90, "project_manager": "王工\u202e321"}
+    body = parse_record(
+        _record((_entry("91350100M000100Y43", "甲公司", fields=fields),)).to_bytes()
+    )
+    text = _flat(render_record(body, FORM), tmp_path)
+    assert "王工\\u202e321" in text
+    assert "\u202e" not in _text(render_record(body, FORM), tmp_path)

@@ -1,8 +1,9 @@
 """What the page refuses to seal, with the format's codes, leaving nothing in OPFS
 (docs/formats/sealed-bid.md §3, §6–8; docs/browser-signing.md §7): unsafe and colliding
-names, bad fields, a committee whose statement does not verify, a key substituted in the
-committee, an untrusted CA, a signing key of another organisation; a seal that fails in
-the Worker removes its partial file; selfKey's age_* codes."""
+names, bidi controls in names and field values (saying which), bad fields, a committee
+whose statement does not verify, a key substituted in the committee, an untrusted CA, a
+signing key of another organisation; a seal that fails in the Worker removes its partial
+file; selfKey's age_* codes."""
 
 from __future__ import annotations
 
@@ -49,10 +50,16 @@ REFUSALS = """
     expired: {at: "2040-01-01T00:00:00Z"},
     committee_shape: {committee: arg.badShape},
     other_bidder: {bidder: "91110000600037341L"},
+    bidi_name: {files: [file("大文件\\u202efdp.exe")]},
+    bidi_field: {fields: {price: 100, quality: "合格\\u2067"}},
   };
   const codes = {};
+  const messages = {};
   for (const [name, change] of Object.entries(cases)) {
-    codes[name] = await sign.bid.seal({...base, ...change}).then(() => "sealed", (e) => e.code);
+    codes[name] = await sign.bid.seal({...base, ...change}).then(() => "sealed", (e) => {
+      messages[name] = e.message;
+      return e.code;
+    });
   }
   // A failure inside the Worker: the key is removed while the files stream, so the
   // manifest cannot be signed; the partial file goes with it.
@@ -69,7 +76,7 @@ REFUSALS = """
     for await (const [user, sub] of dir.entries())
       for await (const name of sub.keys()) entries.push(dirName + "/" + user + "/" + name);
   }
-  return {codes, entries, list: await sign.bid.sealed.list()};
+  return {codes, messages, entries, list: await sign.bid.sealed.list()};
 """
 
 
@@ -147,8 +154,14 @@ async def test_bad_inputs_are_refused_with_the_formats_codes_and_leave_no_file(
         "expired": "committee_statement_invalid",
         "committee_shape": "committee_invalid",
         "other_bidder": "bid_input_invalid",
+        "bidi_name": "bid_input_invalid",
+        "bidi_field": "bid_input_invalid",
         "key_gone": "key_not_found",
     }
+    # sealed-bid.md §6, §7: a bidi control would reorder the shown name or value; the
+    # refusal says which name or field (the control itself escaped).
+    assert out["messages"]["bidi_name"].startswith("file name '大文件\\u202efdp.exe' contains")
+    assert out["messages"]["bidi_field"].startswith("field quality contains a bidirectional")
     assert out["list"] == []
     assert out["entries"] == []
 

@@ -74,11 +74,21 @@ async def test_a_bidder_uploads_in_chunks_submits_and_fetches_its_receipt(
     assert (first.status_code, first.json()["offset"]) == (200, 700)
     state = await client.get(upload, headers=auth)
     assert (state.json()["offset"], state.json()["status"]) == (700, "open")
+    # upload.md §2.2: bytes are application/octet-stream (or untyped); a form or text
+    # type is refused unread, never scanned as form text (F7).
+    for typed in ("application/x-www-form-urlencoded", "text/plain", "multipart/form-data"):
+        refused = await client.put(
+            f"{upload}?offset=700", content=data[700:], headers={**auth, "Content-Type": typed}
+        )
+        assert (refused.status_code, refused.json()["error"]["code"]) == (
+            415, "content_type_unsupported"
+        ), typed  # fmt: skip
+    typed_ok = {**auth, "Content-Type": "application/octet-stream"}
     wrong = await client.put(f"{upload}?offset=0", content=data, headers=auth)
     assert wrong.status_code == 409
     assert wrong.json()["error"]["code"] == "bid_upload_offset_conflict"
     assert wrong.json()["error"]["details"] == {"offset": 700}
-    rest = await client.put(f"{upload}?offset=700", content=data[700:], headers=auth)
+    rest = await client.put(f"{upload}?offset=700", content=data[700:], headers=typed_ok)
     assert rest.json()["status"] == "complete"
     signed = sign_submit(tender, who, {"main": digest})
     submitted = await client.post(f"{lot}/bid", json=_statement_json(signed), headers=auth)

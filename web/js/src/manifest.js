@@ -17,6 +17,11 @@ const MAX_TEXT = 4096;
 const FIELD_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 const invalid = (message) => new SignError("bid_input_invalid", message);
+// Bidirectional controls reorder shown text ("大文件\u202efdp.exe" shows as "大文件exe.pdf"):
+// a sealer MUST refuse them in field values and file names (§6, §7); readers accept them.
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
+const BIDI_WHAT = "a bidirectional control character (U+202A to U+202E, U+2066 to U+2069)";
+const shown = (name) => name.replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
 function text(value, what) {
   // Python counts code points: so do we (not UTF-16 units).
@@ -33,7 +38,9 @@ function field(name, value) {
     return value;
   }
   if (INTEGER_FIELDS.includes(name)) throw invalid(`field ${name} must be an integer (${name === "price" ? "fen" : "days"})`);
-  return text(value, `field ${name}`);
+  text(value, `field ${name}`);
+  if (BIDI.test(value)) throw invalid(`field ${name} contains ${BIDI_WHAT}`);
+  return value;
 }
 
 /** The checked {tender, lot, part, bidder, consortium, fields} of a part. */
@@ -62,6 +69,7 @@ const fold = (name) => name.toUpperCase().toLowerCase();
 export function fileNames(names) {
   const out = names.map((n) => (typeof n === "string" ? n.normalize("NFC") : n));
   out.forEach((n) => checkEntryName(FILES_PREFIX + n, "bid_input_invalid"));
+  for (const n of out) if (BIDI.test(n)) throw invalid(`file name '${shown(n)}' contains ${BIDI_WHAT}`);
   const folded = out.map(fold);
   const lower = out.map((n) => n.toLowerCase());
   if (new Set(folded).size !== folded.length || new Set(lower).size !== lower.length) {

@@ -33,7 +33,9 @@ export function fail(err) {
   // The page's own words for the signing module's browser-side codes, then the error
   // catalogue's (issue 15 item 4), then the message (the page's own refusals are worded).
   const own = code && Object.hasOwn(texts, `error.${code}`) ? text(`error.${code}`) : null;
-  const said = own || (network ? text("error.network") : refusalText(err, (err && err.message) || String(err)));
+  // A refusal the page worded itself (naming the field or file) is said as worded.
+  const worded = err && err.worded ? err.message : null;
+  const said = own || worded || (network ? text("error.network") : refusalText(err, (err && err.message) || String(err)));
   errorBox.textContent = text("error.generic", { message: said });
   errorBox.dataset.code = code || (network ? "network_failed" : "");
   errorBox.hidden = false;
@@ -45,6 +47,11 @@ export async function busy(fn) {
   } catch (err) {
     fail(err);
   }
+}
+
+// A refusal in the page's own words, naming what is wrong (a field, a file name).
+export function worded(code, message) {
+  return Object.assign(new Error(message), { code, worded: true });
 }
 
 export class ApiError extends Error {

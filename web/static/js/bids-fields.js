@@ -7,12 +7,14 @@
 import { facts, text, yuan } from "/static/js/bids-common.js";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+export const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
 
 export class FieldInvalid extends Error {
   constructor(name, message) {
     super(message);
     this.code = "bid_field_invalid";
     this.field = name;
+    this.worded = true; // the message names the field (bids-common.js fail)
   }
 }
 
@@ -36,6 +38,9 @@ function valueOf(field, raw) {
   if (field.kind === "fen") return fenOf(raw);
   if (field.kind === "days" || field.kind === "integer") return wholeOf(raw);
   const cleaned = raw.trim().normalize("NFC");
+  // A bidirectional control would reorder the value where it is shown: sealers refuse it
+  // (docs/formats/sealed-bid.md §7).
+  if (BIDI.test(cleaned)) return null;
   return cleaned.length >= 1 && [...cleaned].length <= 4096 ? cleaned : null;
 }
 

@@ -7,18 +7,20 @@
 import { beijing } from "/static/js/beijing.js";
 import {
   api, b64decode, b64encode, busy, csrf, download, duration, facts, lang, lotBase, maybe, root,
-  say, size, tenderBase, text, userId,
+  say, size, tenderBase, text, userId, worded,
 } from "/static/js/bids-common.js";
-import { readFields, watchFields } from "/static/js/bids-fields.js";
+import { BIDI, readFields, watchFields } from "/static/js/bids-fields.js";
 import { showOpening } from "/static/js/bids-opening.js";
 import { checkReceipt } from "/static/js/bids-receipt.js";
-import { remembered, uploadPart } from "/static/js/bids-upload.js";
+import { remembered, UploadRefused, uploadPart } from "/static/js/bids-upload.js";
+import { refusalText } from "/static/js/errortext.js";
 
 const sign = await import(root.dataset.signBundle);
 // The `bid` API (bundle 1.2.0 on; the page is served with the one bundle the platform
 // serves): sealing, and `bid.hashBlob` for a part picked from disk. An older bundle has none.
 const bid = sign.bid || null;
 const vkey = root.dataset.logVkey;
+const BIDI_ALL = /[\u202a-\u202e\u2066-\u2069]/g;
 const roots = JSON.parse(root.dataset.roots || "[]");
 const uploaded = new Map(); // part → sha256 of its complete upload, this visit
 let committee = null;
@@ -64,7 +66,11 @@ async function showCommittee() {
     box.dataset.verified = "true";
   } catch (err) {
     committeeRefusal = err;
-    box.textContent = text("committee.bad", { message: err.message || err.code });
+    // The catalogue's words for the code in the page's language, never the bundle's
+    // English developer message; the official's seat from it ("official x=1: …").
+    const seat = /^official x=(\d+):/.exec(err.message || "");
+    const message = refusalText(err, err.message || err.code);
+    box.textContent = seat ? text("committee.bad_seat", { x: seat[1], message }) : text("committee.bad", { message });
     box.className = "check bad";
     box.dataset.verified = "false";
     box.dataset.code = err.code || "";
@@ -83,13 +89,28 @@ async function currentRecipient() {
   return found ? found.value : null;
 }
 
+// sealed-bid.md §6: no two names equal case-folded (after NFC), no bidirectional control;
+// the bundle refuses both too, but in its own English — here the name is said.
+function checkNames(names) {
+  const seen = new Map();
+  for (const raw of names) {
+    const name = raw.normalize("NFC");
+    if (BIDI.test(name)) throw worded("bid_input_invalid", text("seal.bidi_name", { name: name.replace(BIDI_ALL, "�") }));
+    const key = name.toUpperCase().toLowerCase();
+    if (seen.has(key)) throw worded("bid_input_invalid", text("seal.duplicate_name", { a: seen.get(key), b: name }));
+    seen.set(key, name);
+  }
+}
+
 async function sealInBrowser(part) {
   if (facts.sealing === "client") throw Object.assign(new Error(text("seal.client_only")), { code: "sealing_client_required" });
   if (!bid) throw Object.assign(new Error(text("committee.unavailable")), { code: "sealing_unavailable" });
-  if (committeeRefusal) throw committeeRefusal;
+  // The bidder's own inputs first, each refusal naming the field or file (F6).
   const files = [...document.getElementById(`files-${part}`).files];
   if (!files.length) throw Object.assign(new Error(text("seal.no_files")), { code: "bid_input_invalid" });
+  checkNames(files.map((f) => f.name));
   const fields = readFields();
+  if (committeeRefusal) throw committeeRefusal;
   const recipient = await currentRecipient();
   if (!recipient) throw Object.assign(new Error(text("seal.no_recipient")), { code: "recipient_missing" });
   if (!(await sign.keys.current(userId))) throw Object.assign(new Error(text("seal.no_key")), { code: "certificate_missing" });
@@ -131,29 +152,51 @@ async function pickSealed(part, file) {
 async function send(part, file, sha256, opfsName) {
   const bar = document.getElementById(`progress-${part}`);
   const line = document.getElementById(`upload-text-${part}`);
-  bar.hidden = false;
-  const done = await uploadPart({
-    userId, csrf, tenderId: facts.tender_id, lot: facts.lot, part, file, sha256,
-    opfsName,
-    onProgress: ({ done: sent, total, rate, left, resumedFrom }) => {
-      bar.value = total ? Math.floor((sent / total) * 100) : 100;
-      bar.dataset.sent = String(sent);
-      if (resumedFrom === total) {
-        line.textContent = text("upload.already", { total: size(total) });
-        return;
-      }
-      const resumed = resumedFrom > 0 ? `${text("upload.resumed", { offset: size(resumedFrom) })} ` : "";
-      line.textContent = resumed + text("upload.progress", {
-        done: size(sent), total: size(total), percent: bar.value, rate: size(rate), left: duration(left),
-      });
-    },
-    onRetry: (ms) => { line.textContent = text("upload.retrying", { seconds: Math.ceil(ms / 1000) }); },
-  });
-  uploaded.set(part, done.sha256);
   const fieldset = document.querySelector(`fieldset.part[data-part="${part}"]`);
+  bar.hidden = false;
+  line.className = "upload-text";
+  delete fieldset.dataset.refused;
+  let done;
+  try {
+    done = await uploadPart({
+      userId, csrf, tenderId: facts.tender_id, lot: facts.lot, part, file, sha256,
+      opfsName,
+      onProgress: ({ done: sent, total, rate, left, resumedFrom }) => {
+        bar.value = total ? Math.floor((sent / total) * 100) : 100;
+        bar.dataset.sent = String(sent);
+        if (resumedFrom === total) {
+          line.textContent = text("upload.already", { total: size(total) });
+          return;
+        }
+        const resumed = resumedFrom > 0 ? `${text("upload.resumed", { offset: size(resumedFrom) })} ` : "";
+        line.textContent = resumed + text("upload.progress", {
+          done: size(sent), total: size(total), percent: bar.value, rate: size(rate), left: duration(left),
+        });
+      },
+      onRetry: (ms) => { line.textContent = text("upload.retrying", { seconds: Math.ceil(ms / 1000) }); },
+    });
+  } catch (err) {
+    if (err instanceof UploadRefused) refusedPart(part, fieldset, bar, line, err);
+    throw err;
+  }
+  uploaded.set(part, done.sha256);
   fieldset.dataset.uploaded = done.sha256;
   say(text("upload.complete", { part, sha256: done.sha256 }));
   await showPending();
+}
+
+// A part the server refused (its PUT answered bid_part_not_age,
+// bid_part_committee_mismatch, …; the upload is failed and this browser forgot it):
+// said next to the part in the page's language, the bar gone, the bidder told to seal
+// again — never left showing the bytes the browser sent as "uploaded".
+function refusedPart(part, fieldset, bar, line, err) {
+  uploaded.delete(part);
+  delete fieldset.dataset.uploaded;
+  fieldset.dataset.refused = err.code;
+  bar.hidden = true;
+  bar.value = 0;
+  line.className = "upload-text bad";
+  line.textContent = text("upload.refused", { message: refusalText(err, err.message || err.code) });
 }
 
 // Uploads this browser began and did not finish: a sealed file in OPFS resumes at a
@@ -185,10 +228,13 @@ async function showPending() {
     const item = document.createElement("li");
     item.dataset.upload = saved.id;
     item.dataset.part = saved.part;
-    item.textContent = text("upload.pending", {
+    // Worded by case: a part sealed here resumes from OPFS at a click; one picked from
+    // disk must be picked again (the browser cannot reopen it unasked).
+    const sealedHere = Boolean(saved.opfs && bid);
+    item.textContent = text(sealedHere ? "upload.pending_sealed" : "upload.pending", {
       part: saved.part, done: size(upload.offset), total: size(upload.size), sha256: saved.sha256,
     });
-    if (saved.opfs && bid) {
+    if (sealedHere) {
       const resume = document.createElement("button");
       resume.type = "button";
       resume.textContent = text("upload.resume_sealed");
@@ -284,6 +330,14 @@ function receiptCell(row, v) {
   });
 }
 
+// Each cell under its column's name on a phone (etender.css table.stack).
+function labelCells(table) {
+  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  for (const row of table.querySelectorAll("tbody tr")) {
+    [...row.children].forEach((td, i) => { td.dataset.label = heads[i] || ""; });
+  }
+}
+
 async function showBid() {
   const mine = await maybe(`${lotBase}/bid`);
   const table = document.getElementById("versions");
@@ -307,6 +361,7 @@ async function showBid() {
     receiptCell(row, v);
     body.appendChild(row);
   }
+  labelCells(table);
   await showBonds();
 }
 

@@ -155,7 +155,12 @@ export async function uploadPart({ userId, csrf, tenderId, lot, part, file, sha2
         continue;
       }
       const busy = err instanceof UploadRefused && err.code === "bid_upload_busy_conflict";
-      if (!(err instanceof TypeError) && !busy) throw err;
+      if (!(err instanceof TypeError) && !busy) {
+        // The server refused the part (bid_part_not_age, bid_part_committee_mismatch, …:
+        // the upload is failed, §2.1): this browser forgets it, a new seal starts anew.
+        forget(userId, tenderId, lot, part, sha256);
+        throw err;
+      }
       if (performance.now() - lastProgress > GIVE_UP_MS) throw err;
       const wait = busy ? Math.min(delay, (err.details.retry_after_seconds || 1) * 1000) : delay;
       if (onRetry) onRetry(wait);

@@ -26194,6 +26194,9 @@ var INTEGER_FIELDS = ["price", "duration"];
 var MAX_TEXT = 4096;
 var FIELD_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 var invalid2 = (message) => new SignError("bid_input_invalid", message);
+var BIDI = /[\u202a-\u202e\u2066-\u2069]/;
+var BIDI_WHAT = "a bidirectional control character (U+202A to U+202E, U+2066 to U+2069)";
+var shown = (name) => name.replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 function text(value, what) {
   if (typeof value !== "string" || value === "" || [...value].length > MAX_TEXT || !value.isWellFormed()) {
     throw invalid2(`${what} must be a non-empty string of at most ${MAX_TEXT} characters`);
@@ -26207,7 +26210,9 @@ function field(name, value) {
     return value;
   }
   if (INTEGER_FIELDS.includes(name)) throw invalid2(`field ${name} must be an integer (${name === "price" ? "fen" : "days"})`);
-  return text(value, `field ${name}`);
+  text(value, `field ${name}`);
+  if (BIDI.test(value)) throw invalid2(`field ${name} contains ${BIDI_WHAT}`);
+  return value;
 }
 function bidInfo({ tender, lot, part, bidder, consortium = [], fields = {} }) {
   text(tender, "tender");
@@ -26228,6 +26233,7 @@ var fold = (name) => name.toUpperCase().toLowerCase();
 function fileNames(names) {
   const out = names.map((n) => typeof n === "string" ? n.normalize("NFC") : n);
   out.forEach((n) => checkEntryName(FILES_PREFIX + n, "bid_input_invalid"));
+  for (const n of out) if (BIDI.test(n)) throw invalid2(`file name '${shown(n)}' contains ${BIDI_WHAT}`);
   const folded = out.map(fold);
   const lower = out.map((n) => n.toLowerCase());
   if (new Set(folded).size !== folded.length || new Set(lower).size !== lower.length) {

@@ -12,7 +12,6 @@ const section = document.getElementById("age-section");
 const userId = root.dataset.user;
 const csrf = root.dataset.csrf;
 const texts = JSON.parse(root.dataset.texts);
-const subjects = JSON.parse(section.dataset.subjects);
 const sign = await import(root.dataset.signBundle);
 const bid = sign.bid || null;
 const status = document.getElementById("status");
@@ -76,25 +75,29 @@ async function generate() {
   document.getElementById("age-register").disabled = true;
 }
 
-// The registered key whose certificate is the platform's current one for this user.
+// The registered key whose certificate is the platform's current one for this user,
+// asked of the API at the click: a key registered on this page a moment ago counts
+// (the page is not reloaded after the keys table registers one).
 async function registeredKey(keys) {
   const current = (keys.certificates || []).find((c) => c.current);
   if (!current) return null;
   const records = await sign.keys.list(userId);
-  return records.find((r) => r.certSha256 === current.value) || null;
+  const record = records.find((r) => r.certSha256 === current.value);
+  return record ? { record, subject: current.subject } : null;
 }
 
 async function register() {
   const keys = await json("GET", "/api/v1/me/keys");
-  const record = await registeredKey(keys);
-  if (!record || !(record.certSha256 in subjects)) {
+  const found = await registeredKey(keys);
+  if (!found) {
     throw Object.assign(new Error(text("age.no_key")), { code: "certificate_required" });
   }
+  const { record, subject } = found;
   const issuedAt = new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, "Z");
   // signing/statements/recipient.py, canonical JSON (RFC 8785).
   const statement = sign.canonicalJson({
     type: "etender.recipient-statement", version: 1, recipient_algorithm: "age-x25519",
-    recipient: made.recipient, cert_sha256: record.certSha256, subject_name: subjects[record.certSha256],
+    recipient: made.recipient, cert_sha256: record.certSha256, subject_name: subject,
     issued_at: issuedAt,
   });
   const signature = await sign.cms.signDetached(record, statement, { purpose: "recipient_registration" });

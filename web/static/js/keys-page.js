@@ -106,8 +106,18 @@ async function showKeys() {
     );
     body.appendChild(row);
   }
+  labelCells(document.getElementById("keys"));
   document.getElementById("keys-none").hidden = records.length > 0;
 }
+
+// Each cell under its column's name on a phone (etender.css table.stack).
+function labelCells(table) {
+  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  for (const row of table.querySelectorAll("tbody tr")) {
+    [...row.children].forEach((td, i) => { td.dataset.label = heads[i] || ""; });
+  }
+}
+
 
 function signatureRows(selector, rows, pick) {
   const body = document.querySelector(`${selector} tbody`);

@@ -2,7 +2,7 @@
 // files (docs/api-evaluation.md, "Opened bid files"): listed once, each opened on
 // request — every read is the server's logged read (evaluation.bid_file_read), a PDF
 // inline in a frame of this origin, text as text, nothing else rendered.
-import { $, el, showPoints, yuan } from "/static/js/room_util.js";
+import { $, el, showPoints, unbidi, yuan } from "/static/js/room_util.js";
 
 let shown = null; // the briefing rendered (it never changes within a session)
 
@@ -71,7 +71,7 @@ async function listFiles(room, b) {
     button.addEventListener("click", () => openFile(room, b, f));
     return el("tr", { "data-bid": f.bid_id, "data-part": f.part, "data-path": f.path },
       el("td", { text: names.get(f.bid_id) || f.bidder }), el("td", { text: partName(room, f.part) }),
-      el("td", { text: f.path }), el("td", { text: String(f.size) }), el("td", {}, button));
+      el("td", { text: unbidi(f.path) }), el("td", { text: String(f.size) }), el("td", {}, button));
   }));
 }
 

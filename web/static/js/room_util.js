@@ -73,6 +73,14 @@ export function yuan(fen) {
     String(abs % 100).padStart(2, "0");
 }
 
+// A sealed file name or field value as shown: each bidirectional control (U+202A–U+202E,
+// U+2066–U+2069) as a visible \u escape, so none can reorder the text — "大文件\u202efdp.exe"
+// never shows as "大文件exe.pdf" (docs/formats/sealed-bid.md §6, §7: readers accept v1 parts
+// sealed with them, so the page must not let them act).
+export function unbidi(text) {
+  return String(text).replace(/[\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
 export function shortHex(hex) {
   return typeof hex === "string" ? hex.slice(0, 16) + "…" : "—";
 }

@@ -66,6 +66,13 @@ async def test_typed_values_become_exact_entries_and_gaps_are_named(
     page = await context.new_page()
     try:
         await page.goto(f"{live_server.url}/login")
+        # A bid file's name as the room lists it (room_util.unbidi): a bidirectional
+        # control shows as its escape and reorders nothing (sealed-bid.md §6).
+        shown = await page.evaluate(
+            "async (name) => (await import('/static/js/room_util.js')).unbidi(name)",
+            "files/大文件\u202efdp.exe",
+        )
+        assert shown == "files/大文件\\u202efdp.exe"
         scoring = await _entries(
             page, "scoring", {_at("tech.plan", "points"): "24.55", _at("tech.team", "points"): "5"}
         )
