@@ -23,11 +23,12 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from signing.errors import EtenderError
+from web.content_types import JSON_TYPE as JSON_TYPE  # re-exported: routes import it from here
+from web.content_types import require_json
 from web.errormap import status_for
 from web.errors import (
     BodyReadTimeout,
     BodyTooLarge,
-    ContentTypeUnsupported,
     MalformedJson,
     RequestInvalid,
     TextContainsBidiControl,
@@ -40,8 +41,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Handler = Callable[[Request], Awaitable[Any]]
-
-JSON_TYPE = "application/json"
 
 
 class ErrorDetail(msgspec.Struct, frozen=True, kw_only=True):
@@ -137,43 +136,6 @@ async def read_body(request: Request, limit: int) -> bytes:
         if size > limit:
             raise BodyTooLarge(f"the request body is larger than {limit} bytes")
         chunks.append(chunk)
-
-
-def require_json(request: Request) -> None:
-    """A body given to a JSON endpoint must say ``application/json`` (parameters such as
-    ``charset`` allowed): anything else is 415 ``content_type_unsupported`` before a
-    byte of it is read. A cross-site HTML form may POST ``text/plain`` (or a form
-    encoding) without a CORS preflight (Fetch standard, "CORS-safelisted request
-    header"); a JSON reader that ignored the type would take such a body as JSON."""
-    headers = request.headers
-    declared = headers.get("content-type")
-    has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
-    if not has_body:
-        return  # no body at all: the shape check answers a required one
-    media = (declared or "").split(";", 1)[0].strip().lower()
-    if media != JSON_TYPE:
-        raise ContentTypeUnsupported(
-            f"this endpoint takes a JSON body with Content-Type {JSON_TYPE}",
-            details={"content_type": (declared or "")[:100]},
-        )
-
-
-OCTETS_TYPE = "application/octet-stream"
-
-
-def require_octets(request: Request) -> None:
-    """A chunk of bytes (docs/formats/upload.md §2.2) is sent as
-    ``application/octet-stream`` or with no Content-Type: any other type is 415
-    ``content_type_unsupported`` before a byte is read — a form type would otherwise be
-    scanned as form text (:class:`RefuseNul`) and binary refused as NUL or bidi text."""
-    declared = request.headers.get("content-type")
-    if declared is None:
-        return
-    if declared.split(";", 1)[0].strip().lower() != OCTETS_TYPE:
-        raise ContentTypeUnsupported(
-            f"a chunk is sent with Content-Type {OCTETS_TYPE}",
-            details={"content_type": declared[:100]},
-        )
 
 
 async def read_json(request: Request, model: type[T]) -> T:

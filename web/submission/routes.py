@@ -27,8 +27,9 @@ from tender.submission.context import Receipt
 from tender.submission.model import BidPart, BidVersion, FreezeTooEarly, Upload, UploadNotFound
 from tender.submission.signers import MAX_CONSORTIUM
 from web.auth import signed_in
+from web.content_types import require_octets
 from web.errors import RequestInvalid
-from web.http import ApiRoute, Handler, json_response, query_int, read_json, require_octets
+from web.http import ApiRoute, Handler, json_response, query_int, read_json
 from web.pdf.receipt import render_receipt
 from web.services import services
 from web.supervision.credit.gate import refuse_blacklisted_bidder, refuse_blacklisted_consortium
