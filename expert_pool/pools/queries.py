@@ -9,6 +9,7 @@ every rule. Pools leave sorted by bytes (signing.draw.rules.canonical_pool).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import asyncpg
 
@@ -18,70 +19,104 @@ from signing.draw.derive import pool_digest
 
 # --- exclusions and pools (DESIGN.md: pools after exclusions, sorted by bytes) --------
 
-# One row per candidate: an expert with a specialty under a label's code (a child code
-# is its parent's plus two digits, so "under" is a C-collation prefix range, read from
-# the code index per label) and a region the label's rule allows. The reasons are
-# expert_pool.pools.exclusions' draw-wide rules, in its order; tests check this SQL against
-# that pure model.
+# Candidates: the experts with a specialty under a label's code (a child code is its
+# parent's plus two digits, so "under" is a C-collation prefix range) registered in a
+# region the label's rule allows. Each label is one index-only range scan of
+# expert_specialties_candidates_idx (migration 0095): the specialty rows carry their
+# expert's region and the attributes the rules read, so no other table is joined per
+# candidate; tests/expert_pool/pools/test_candidates_plan.py checks the plan. The history
+# rules each read one small set per draw by its own index (hashed), the monthly cap from
+# the per-month counts. The reasons are expert_pool.pools.exclusions' draw-wide rules in
+# its order, joined by ',' (the stored form, migration 0096); tests check this SQL against
+# that pure model. Rows: one per label in category order with its eligible ids (ascending
+# by bytes), then one row with label NULL holding the excluded ids and their reasons.
 CANDIDATES = """
 WITH lab AS MATERIALIZED (
-    SELECT t.label, t.spec,
+    SELECT t.label, t.spec, t.n,
            ARRAY(SELECT r.region FROM unnest($3::text[], $4::text[]) AS r(label, region)
                  WHERE r.label = t.label) AS regions
-    FROM unnest($1::text[], $2::text[]) AS t(label, spec)
+    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(label, spec, n)
+),
+hit AS MATERIALIZED (
+    SELECT lab.label, es.*
+    FROM lab CROSS JOIN LATERAL (
+        SELECT s.expert_id, s.employer_credit_code, s.status, s.title, s.years_of_practice,
+               s.birth_date
+        FROM expert_specialties s
+        WHERE s.code >= lab.spec AND s.code < lab.spec || '~' AND s.region = ANY (lab.regions)
+    ) es
+),
+cand AS MATERIALIZED (
+    SELECT DISTINCT ON (x.expert_id) x.expert_id AS id, array_to_string(ARRAY[
+        CASE WHEN x.employer_credit_code = ANY($5::text[]) THEN 'works_for_bidder' END,
+        CASE WHEN x.employer_credit_code = $6 THEN 'works_for_tenderer' END,
+        CASE WHEN x.employer_credit_code = $7 THEN 'works_for_agency' END,
+        CASE WHEN x.employer_credit_code = $8 THEN 'supervising_department_staff' END,
+        CASE WHEN x.expert_id IN (
+            SELECT r.expert_id FROM expert_relationships r
+            WHERE r.credit_code = ANY($9::text[]) OR r.person_name = ANY($10::text[]))
+            THEN 'declared_relationship' END,
+        CASE WHEN x.expert_id IN (
+            SELECT p.expert_id FROM expert_penalties p WHERE p.imposed_on <= $11::date)
+            THEN 'penalised' END,
+        CASE WHEN x.status = 'suspended' THEN 'suspended' END,
+        CASE WHEN x.status = 'banned' THEN 'banned' END,
+        CASE WHEN x.status = 'retired' THEN 'retired' END,
+        CASE WHEN date_part('year', $11::date) - date_part('year', x.birth_date)
+                  - CASE WHEN (date_part('month', $11::date), date_part('day', $11::date))
+                              >= (date_part('month', x.birth_date), date_part('day', x.birth_date))
+                         THEN 0 ELSE 1 END >= $12
+            THEN 'over_age_limit' END,
+        CASE WHEN x.years_of_practice < $13 THEN 'under_min_years' END,
+        CASE WHEN x.title = 'intermediate' THEN 'title_not_senior' END,
+        CASE WHEN x.expert_id IN (
+            SELECT s.expert_id FROM expert_services s
+            WHERE s.tenderer = $6 AND s.served_on >= $11::date - $14::int)
+            THEN 'cool_off_same_tenderer' END,
+        CASE WHEN x.expert_id IN (
+            SELECT m.expert_id FROM expert_service_months m
+            WHERE m.month = date_trunc('month', $11::date)::date AND m.served >= $15)
+            THEN 'monthly_cap_reached' END,
+        CASE WHEN x.expert_id IN (
+            SELECT q.expert_id FROM expert_prequalifications q WHERE q.project_id = $16)
+            THEN 'took_part_in_prequalification' END,
+        CASE WHEN x.expert_id IN (
+            SELECT u.expert_id FROM expert_unavailability u
+            WHERE u.ends_at > $17 AND u.starts_at < $18)
+            THEN 'unavailable' END
+    ], ',') AS reasons
+    FROM hit x
+    ORDER BY x.expert_id
 )
-SELECT x.id, array_agg(DISTINCT lab.label) AS labels, array_remove(ARRAY[
-    CASE WHEN x.employer_credit_code = ANY($5::text[]) THEN 'works_for_bidder' END,
-    CASE WHEN x.employer_credit_code = $6 THEN 'works_for_tenderer' END,
-    CASE WHEN x.employer_credit_code = $7 THEN 'works_for_agency' END,
-    CASE WHEN x.employer_credit_code = $8 THEN 'supervising_department_staff' END,
-    CASE WHEN EXISTS (
-        SELECT 1 FROM expert_relationships r WHERE r.expert_id = x.id
-        AND (r.credit_code = ANY($9::text[]) OR r.person_name = ANY($10::text[])))
-        THEN 'declared_relationship' END,
-    CASE WHEN EXISTS (
-        SELECT 1 FROM expert_penalties p WHERE p.expert_id = x.id AND p.imposed_on <= $11::date)
-        THEN 'penalised' END,
-    CASE WHEN x.status = 'suspended' THEN 'suspended' END,
-    CASE WHEN x.status = 'banned' THEN 'banned' END,
-    CASE WHEN x.status = 'retired' THEN 'retired' END,
-    CASE WHEN date_part('year', $11::date) - date_part('year', x.birth_date)
-              - CASE WHEN (date_part('month', $11::date), date_part('day', $11::date))
-                          >= (date_part('month', x.birth_date), date_part('day', x.birth_date))
-                     THEN 0 ELSE 1 END >= $12
-        THEN 'over_age_limit' END,
-    CASE WHEN x.years_of_practice < $13 THEN 'under_min_years' END,
-    CASE WHEN x.title = 'intermediate' THEN 'title_not_senior' END,
-    CASE WHEN EXISTS (
-        SELECT 1 FROM expert_services s WHERE s.expert_id = x.id AND s.tenderer = $6
-        AND s.served_on >= $11::date - $14::int)
-        THEN 'cool_off_same_tenderer' END,
-    CASE WHEN (
-        SELECT count(*) FROM expert_services s WHERE s.expert_id = x.id
-        AND s.served_on >= date_trunc('month', $11::date)::date
-        AND s.served_on < (date_trunc('month', $11::date) + interval '1 month')::date) >= $15
-        THEN 'monthly_cap_reached' END,
-    CASE WHEN EXISTS (
-        SELECT 1 FROM expert_prequalifications q WHERE q.expert_id = x.id AND q.project_id = $16)
-        THEN 'took_part_in_prequalification' END,
-    CASE WHEN EXISTS (
-        SELECT 1 FROM expert_unavailability u WHERE u.expert_id = x.id
-        AND u.starts_at < $18 AND $17 < u.ends_at)
-        THEN 'unavailable' END
-], NULL) AS reasons
+SELECT lab.label, ARRAY(
+    SELECT DISTINCT h.expert_id COLLATE "C" FROM hit h JOIN cand c ON c.id = h.expert_id
+    WHERE h.label = lab.label AND c.reasons = '' ORDER BY 1
+) AS ids, NULL::text[] AS reasons
 FROM lab
-CROSS JOIN LATERAL (
-    SELECT es.expert_id FROM expert_specialties es
-    WHERE es.code >= lab.spec AND es.code < lab.spec || '~'
-) hit
-JOIN experts x ON x.id = hit.expert_id AND x.region = ANY (lab.regions)
-GROUP BY x.id
-ORDER BY x.id
+UNION ALL
+SELECT NULL, coalesce(array_agg(c.id ORDER BY c.id COLLATE "C"), '{}'),
+       coalesce(array_agg(c.reasons ORDER BY c.id COLLATE "C"), '{}')
+FROM cand c WHERE c.reasons <> ''
 """
 
 
-Candidate = tuple[str, tuple[str, ...], tuple[ExclusionReason, ...]]
 NO_JIT = "SET LOCAL jit = off"
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusions:
+    """A draw's excluded candidates as stored (migration 0096): parallel arrays, ids
+    ascending by bytes, each entry's reason codes joined by ','."""
+
+    expert_ids: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+    def experts(self) -> list[ExcludedExpert]:
+        """One ExcludedExpert per entry (for reviews and tests, not the prepare step)."""
+        return [
+            ExcludedExpert(expert_id=x, reasons=tuple(ExclusionReason(r) for r in codes.split(",")))
+            for x, codes in zip(self.expert_ids, self.reasons, strict=True)
+        ]
 
 
 async def candidates(
@@ -89,8 +124,8 @@ async def candidates(
     draw: StoredDraw,
     labels: Sequence[tuple[str, str]],
     regions: Mapping[str, Sequence[str]],
-) -> list[Candidate]:
-    """(expert id, labels it fits, reasons that exclude it) for every candidate."""
+) -> tuple[dict[str, tuple[str, ...]], Exclusions]:
+    """The eligible ids per label (ascending by bytes) and the excluded candidates."""
     p, rule = draw.parties, draw.policy.exclusion
     pairs = [(label, region) for label, codes in regions.items() for region in codes]
     # The estimate of this query crosses jit_above_cost, and compiling costs more than
@@ -117,9 +152,11 @@ async def candidates(
         draw.spec.session_start,
         draw.spec.session_end,
     )
-    return [
-        (r["id"], tuple(r["labels"]), tuple(ExclusionReason(x) for x in r["reasons"])) for r in rows
-    ]
+    # The ids come ordered by bytes and distinct (COLLATE "C", DISTINCT), each a valid
+    # id by experts' CHECK: they are canonical pools (docs/formats/draw.md §2) as read.
+    pools = {r["label"]: tuple(r["ids"]) for r in rows if r["label"] is not None}
+    (last,) = (r for r in rows if r["label"] is None)
+    return pools, Exclusions(expert_ids=tuple(last["ids"]), reasons=tuple(last["reasons"]))
 
 
 VENUE_POOL = """
@@ -133,18 +170,20 @@ async def venue_pool(conn: asyncpg.Connection, regions: Sequence[str]) -> tuple[
 
 
 DELETE_POOLS = "DELETE FROM draw_pools WHERE draw_id = $1"
-DELETE_EXCLUSIONS = "DELETE FROM draw_exclusions WHERE draw_id = $1"
+STORE_EXCLUSIONS = """
+INSERT INTO draw_exclusion_lists (draw_id, expert_ids, reasons) VALUES ($1, $2, $3)
+ON CONFLICT (draw_id) DO UPDATE SET expert_ids = EXCLUDED.expert_ids, reasons = EXCLUDED.reasons
+"""
 
 
 async def store_pools(
     conn: asyncpg.Connection,
     draw_id: str,
     pools: Mapping[str, Sequence[str]],
-    excluded: Sequence[ExcludedExpert],
+    excluded: Exclusions,
 ) -> None:
-    """Replace the draw's pools (in category order) and its recorded exclusions."""
+    """Replace the draw's pools (in category order) and its recorded exclusions (one row)."""
     await conn.execute(DELETE_POOLS, draw_id)
-    await conn.execute(DELETE_EXCLUSIONS, draw_id)
     rows = [
         (draw_id, label, n, list(ids), pool_digest(ids))
         for n, (label, ids) in enumerate(pools.items())
@@ -152,11 +191,7 @@ async def store_pools(
     await conn.copy_records_to_table(
         "draw_pools", records=rows, columns=("draw_id", "label", "position", "ids", "digest")
     )
-    await conn.copy_records_to_table(
-        "draw_exclusions",
-        records=[(draw_id, x.expert_id, [str(r) for r in x.reasons]) for x in excluded],
-        columns=("draw_id", "expert_id", "reasons"),
-    )
+    await conn.execute(STORE_EXCLUSIONS, draw_id, list(excluded.expert_ids), list(excluded.reasons))
 
 
 SELECT_POOLS = "SELECT label, ids FROM draw_pools WHERE draw_id = $1 ORDER BY position"
@@ -168,12 +203,15 @@ async def pools(conn: asyncpg.Connection, draw_id: str) -> dict[str, tuple[str, 
 
 
 SELECT_EXCLUSIONS = """
-SELECT x.expert_id, e.name, x.reasons FROM draw_exclusions x JOIN experts e ON e.id = x.expert_id
-WHERE x.draw_id = $1 ORDER BY x.expert_id
+SELECT u.expert_id, e.name, string_to_array(u.reasons, ',') AS reasons
+FROM draw_exclusion_lists l
+CROSS JOIN LATERAL unnest(l.expert_ids, l.reasons) WITH ORDINALITY AS u(expert_id, reasons, n)
+JOIN experts e ON e.id = u.expert_id
+WHERE l.draw_id = $1 ORDER BY u.n
 """
 
 
 async def exclusions(conn: asyncpg.Connection, draw_id: str) -> list[tuple[str, str, list[str]]]:
-    """(expert id, name, reasons) of every candidate kept out of the draw."""
+    """(expert id, name, reasons) of every candidate kept out of the draw, by id."""
     rows = await conn.fetch(SELECT_EXCLUSIONS, draw_id)
     return [(r["expert_id"], r["name"], list(r["reasons"])) for r in rows]

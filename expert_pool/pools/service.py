@@ -32,10 +32,8 @@ from expert_pool.errors import (
 )
 from expert_pool.events import PoolEvent
 from expert_pool.pools import queries as queries_pools
-from expert_pool.pools.exclusions import ExcludedExpert
 from expert_pool.regions import DEFAULT_REGIONS, parse_category_label, parse_region_rule
 from expert_pool.specialties import default_specialties
-from signing.draw.rules import canonical_pool
 
 # --- exclusions and pools -------------------------------------------------------------
 
@@ -58,32 +56,24 @@ def regions_for(rule_text: str) -> tuple[str, ...]:
 
 async def compute_pools(
     conn: asyncpg.Connection, draw: StoredDraw
-) -> tuple[dict[str, tuple[str, ...]], list[ExcludedExpert]]:
+) -> tuple[dict[str, tuple[str, ...]], queries_pools.Exclusions]:
     """The eligible ids per label (category order) and every excluded candidate."""
     tree = default_specialties()
     experts = expert_categories(draw.spec.categories)
     parsed = {c.label: parse_category_label(c.label, specialties=tree) for c in experts}
-    rows = await queries_pools.candidates(
+    eligible, excluded = await queries_pools.candidates(
         conn,
         draw,
         [(label, p.specialty) for label, p in parsed.items()],
         {label: regions_for(str(p.rule)) for label, p in parsed.items()},
     )
-    eligible: dict[str, list[str]] = {label: [] for label in parsed}
-    excluded: list[ExcludedExpert] = []
-    for expert_id, labels, reasons in rows:
-        if reasons:
-            excluded.append(ExcludedExpert(expert_id=expert_id, reasons=reasons))
-            continue
-        for label in labels:
-            eligible[label].append(expert_id)
     pools: dict[str, tuple[str, ...]] = {}
     for c in draw.spec.categories:
         if is_venue_label(c.label):
             regions = regions_for(c.label.removeprefix(VENUE_PREFIX))
             pools[c.label] = await queries_pools.venue_pool(conn, regions)
         else:
-            pools[c.label] = canonical_pool(eligible[c.label])
+            pools[c.label] = eligible[c.label]
     return pools, excluded
 
 
@@ -108,12 +98,16 @@ async def prepare_draw(conn: asyncpg.Connection, actor: Actor, draw_id: str) -> 
             actor=actor,
             role=role,
             subject=("draw", draw.id),
-            data={"pool_sizes": sizes, "excluded": len(excluded), "below_ratio": list(below)},
+            data={
+                "pool_sizes": sizes,
+                "excluded": len(excluded.expert_ids),
+                "below_ratio": list(below),
+            },
         )
     return PoolSummary(
         draw_id=draw.id,
         pool_sizes=MappingProxyType(sizes),
-        excluded=len(excluded),
+        excluded=len(excluded.expert_ids),
         below_ratio=below,
     )
 

@@ -24,10 +24,12 @@ import random
 import secrets
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -49,6 +51,10 @@ from signing.log.checkpoint import generate_private_key
 from signing.log.note import Ed25519Signer
 from web.db.embedded import SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tender.service import create_draft  # noqa: E402
+from tests.tender.kit import a_draft  # noqa: E402
 
 CONSOLE = ConsoleOperator(name="bench")
 # Entropy is taken only once a signed checkpoint covers the commit (issue 9, item 2).
@@ -188,7 +194,15 @@ async def make_actor(conn: asyncpg.Connection, kind: OrgKind, role: Role, n: int
     )
 
 
-def _request(n: int, actors: dict[str, Actor], tenderer: str, start: dt.datetime) -> Any:
+async def new_tender(conn: asyncpg.Connection, actors: dict[str, Actor], tenderer: UUID) -> str:
+    """A draft tender of the agency: a draw names a real tender lot (issue 9, item 4)."""
+    draft = a_draft(tenderer_id=tenderer, department_id=actors["supervisor"].organisation_id)
+    return str((await create_draft(conn, actors["agency"], draft)).id)
+
+
+def _request(
+    tender: str, n: int, actors: dict[str, Actor], tenderer: str, start: dt.datetime
+) -> Any:
     spec = DrawSpec(
         session_start=start,
         session_end=start + dt.timedelta(hours=6),
@@ -196,7 +210,7 @@ def _request(n: int, actors: dict[str, Actor], tenderer: str, start: dt.datetime
         entropy_roles=(ContributorRole.SUPERVISOR,),
     )
     return service_draws.DrawRequestInput(
-        tender_id=f"BENCH-{n}",
+        tender_id=tender,
         lot="1",
         purpose=Purpose.EVALUATION,
         project_id=f"BP-{n}",
@@ -208,12 +222,17 @@ def _request(n: int, actors: dict[str, Actor], tenderer: str, start: dt.datetime
 
 
 async def one_draw(
-    conn: asyncpg.Connection, n: int, actors: dict[str, Actor], tenderer: str, start: dt.datetime
+    conn: asyncpg.Connection,
+    n: int,
+    actors: dict[str, Actor],
+    tenderer: tuple[str, UUID],
+    start: dt.datetime,
 ) -> dict[str, float]:
     """One committee drawn end to end; the seconds of each step."""
+    tender = await new_tender(conn, actors, tenderer[1])  # not part of the draw
     marks = [time.perf_counter()]
     draw = await service_draws.request_draw(
-        conn, actors["agency"], _request(n, actors, tenderer, start)
+        conn, actors["agency"], _request(tender, n, actors, tenderer[0], start)
     )
     marks.append(time.perf_counter())
     await service_pools.prepare_draw(conn, actors["centre"], draw.id)
@@ -293,14 +312,18 @@ async def run(conn: asyncpg.Connection, experts: int, draws: int) -> None:
         "supervisor": await make_actor(conn, OrgKind.INDUSTRY_DEPARTMENT, Role.SUPERVISOR, 2),
         "centre": await make_actor(conn, OrgKind.CITY_CENTRE, Role.CENTRE_STAFF, 3),
     }
-    tenderer = credit_code.generate(random.Random(7))
+    code = credit_code.generate(random.Random(7))
+    org = await organisations.create_organisation(
+        conn, CONSOLE, credit_code=code, name="招标人 bench", kind=OrgKind.TENDERER
+    )
+    tenderer = (code, org.id)
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=5)
     loaded = time.perf_counter()
     codes = [
         (await organisations.get_organisation(conn, a.organisation_id)).credit_code
         for a in actors.values()
     ]
-    await load_pool(conn, experts, [tenderer, *codes], start.date())
+    await load_pool(conn, experts, [code, *codes], start.date())
     print(f"pool of {experts} experts loaded in {time.perf_counter() - loaded:.1f} s")
     for n in range(3):  # warm caches and plans
         await one_draw(conn, -1 - n, actors, tenderer, start)
