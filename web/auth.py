@@ -32,6 +32,7 @@ from accounts.sessions import service as sessions
 from accounts.sessions.model import LoginPolicy, SessionKind
 from web.db.database import acquire
 from web.errors import CsrfTokenInvalid
+from web.read_caches import read_caches
 from web.services import services
 from web.settings import Settings
 
@@ -107,6 +108,22 @@ async def check_csrf(request: Request, conn: asyncpg.Connection, session_token: 
         raise CsrfTokenInvalid("the CSRF token is missing or wrong: reload the page")
 
 
+async def _authenticate(
+    request: Request, conn: asyncpg.Connection, token: str, kind: SessionKind
+) -> Actor:
+    """The session's actor from this process's session cache (a bounded staleness,
+    web/read_caches.py), else from the database, which then refreshes the cache."""
+    cache = read_caches(request).sessions
+    digest = sessions.token_digest(token)  # malformed: TokenInvalid, counted by the caller
+    address = client_address(request)
+    actor = cache.get(digest, kind, address)
+    if actor is None:
+        read_at = cache.now()
+        actor = await sessions.authenticate(conn, token, address=address, kind=kind)
+        cache.put(digest, kind, actor, read_at)
+    return actor
+
+
 async def current_actor(request: Request, conn: asyncpg.Connection) -> Actor | None:
     """The signed-in actor, or None; forged tokens and missing CSRF tokens are refused."""
     try:
@@ -114,7 +131,7 @@ async def current_actor(request: Request, conn: asyncpg.Connection) -> Actor | N
         if presented is None:
             return None
         token, kind = presented
-        actor = await sessions.authenticate(conn, token, address=client_address(request), kind=kind)
+        actor = await _authenticate(request, conn, token, kind)
     except TokenInvalid:
         await security_events.record_refusal(
             conn, kind=security_events.FORGED_SESSION, address=client_address(request)

@@ -15,6 +15,9 @@ from accounts.notifications.errors import NotificationConfigInvalid
 from web.errors import SettingsInvalid
 
 POLICY_PREFIX = "ETENDER_POLICY_"
+# The read caches' bounds when the environment does not set them (web/read_caches.py).
+CHECKPOINT_CACHE_SECONDS = 1.0
+SESSION_CACHE_SECONDS = 2.0
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -43,6 +46,11 @@ class Settings:
     # The bearer token /metrics asks for (web/health/routes.py); None: loopback only.
     metrics_token: str | None = dataclasses.field(default=None, repr=False)
     checkpoint_interval_seconds: float = 1.0
+    # Per-process read caches and their staleness bounds (web/read_caches.py). Off (0)
+    # unless set: from_env turns them on with the documented defaults below, so tests
+    # see every change at once unless they test the caches.
+    checkpoint_cache_seconds: float = 0.0
+    session_cache_seconds: float = 0.0
     # The trust store's refresh bound (tender/trust.py): a change to <data dir>/trust the
     # directory listing cannot show applies at most this long after it.
     trust_refresh_seconds: float = 5.0
@@ -113,6 +121,12 @@ class Settings:
             checkpoint_interval_seconds=_float(
                 environ, "ETENDER_CHECKPOINT_INTERVAL", d.checkpoint_interval_seconds
             ),
+            checkpoint_cache_seconds=_cache_bound(
+                environ, "ETENDER_CHECKPOINT_CACHE_SECONDS", CHECKPOINT_CACHE_SECONDS
+            ),
+            session_cache_seconds=_cache_bound(
+                environ, "ETENDER_SESSION_CACHE_SECONDS", SESSION_CACHE_SECONDS
+            ),
             trust_refresh_seconds=_float(
                 environ, "ETENDER_TRUST_REFRESH_SECONDS", d.trust_refresh_seconds
             ),
@@ -153,6 +167,15 @@ def _job_seconds(environ: Mapping[str, str], job: str, default: float) -> float:
         return max(0.2, float(raw)) if raw else default
     except ValueError:
         return default
+
+
+def _cache_bound(environ: Mapping[str, str], name: str, default: float) -> float:
+    """A read cache's staleness bound: 0 (off) to 60 seconds, so that a revoked session
+    is never honoured for long (web/read_caches.py)."""
+    value = _float(environ, name, default)
+    if not 0 <= value <= 60:
+        raise SettingsInvalid(f"{name} must be 0 to 60 seconds, got {value}")
+    return value
 
 
 def _path(environ: Mapping[str, str], name: str) -> Path | None:

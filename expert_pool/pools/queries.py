@@ -119,20 +119,15 @@ class Exclusions:
         ]
 
 
-async def candidates(
-    conn: asyncpg.Connection,
+def candidate_args(
     draw: StoredDraw,
     labels: Sequence[tuple[str, str]],
     regions: Mapping[str, Sequence[str]],
-) -> tuple[dict[str, tuple[str, ...]], Exclusions]:
-    """The eligible ids per label (ascending by bytes) and the excluded candidates."""
+) -> tuple[object, ...]:
+    """CANDIDATES' parameters: (label, specialty) pairs, each label's region codes."""
     p, rule = draw.parties, draw.policy.exclusion
     pairs = [(label, region) for label, codes in regions.items() for region in codes]
-    # The estimate of this query crosses jit_above_cost, and compiling costs more than
-    # the query itself (measured: +100 ms on a pool of 100,000). Transaction-local.
-    await conn.execute(NO_JIT)
-    rows = await conn.fetch(
-        CANDIDATES,
+    return (
         [label for label, _ in labels],
         [spec for _, spec in labels],
         [label for label, _ in pairs],
@@ -152,6 +147,19 @@ async def candidates(
         draw.spec.session_start,
         draw.spec.session_end,
     )
+
+
+async def candidates(
+    conn: asyncpg.Connection,
+    draw: StoredDraw,
+    labels: Sequence[tuple[str, str]],
+    regions: Mapping[str, Sequence[str]],
+) -> tuple[dict[str, tuple[str, ...]], Exclusions]:
+    """The eligible ids per label (ascending by bytes) and the excluded candidates."""
+    # The estimate of this query crosses jit_above_cost, and compiling costs more than
+    # the query itself (measured: +100 ms on a pool of 100,000). Transaction-local.
+    await conn.execute(NO_JIT)
+    rows = await conn.fetch(CANDIDATES, *candidate_args(draw, labels, regions))
     # The ids come ordered by bytes and distinct (COLLATE "C", DISTINCT), each a valid
     # id by experts' CHECK: they are canonical pools (docs/formats/draw.md §2) as read.
     pools = {r["label"]: tuple(r["ids"]) for r in rows if r["label"] is not None}

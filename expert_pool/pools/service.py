@@ -54,19 +54,22 @@ def regions_for(rule_text: str) -> tuple[str, ...]:
     return tuple(code for code in DEFAULT_REGIONS.regions if DEFAULT_REGIONS.matches(rule, code))
 
 
+def expert_labels(
+    draw: StoredDraw,
+) -> tuple[list[tuple[str, str]], dict[str, tuple[str, ...]]]:
+    """The draw's expert labels with their specialty codes, and each label's regions."""
+    tree = default_specialties()
+    experts = expert_categories(draw.spec.categories)
+    parsed = {c.label: parse_category_label(c.label, specialties=tree) for c in experts}
+    labels = [(label, p.specialty) for label, p in parsed.items()]
+    return labels, {label: regions_for(str(p.rule)) for label, p in parsed.items()}
+
+
 async def compute_pools(
     conn: asyncpg.Connection, draw: StoredDraw
 ) -> tuple[dict[str, tuple[str, ...]], queries_pools.Exclusions]:
     """The eligible ids per label (category order) and every excluded candidate."""
-    tree = default_specialties()
-    experts = expert_categories(draw.spec.categories)
-    parsed = {c.label: parse_category_label(c.label, specialties=tree) for c in experts}
-    eligible, excluded = await queries_pools.candidates(
-        conn,
-        draw,
-        [(label, p.specialty) for label, p in parsed.items()],
-        {label: regions_for(str(p.rule)) for label, p in parsed.items()},
-    )
+    eligible, excluded = await queries_pools.candidates(conn, draw, *expert_labels(draw))
     pools: dict[str, tuple[str, ...]] = {}
     for c in draw.spec.categories:
         if is_venue_label(c.label):

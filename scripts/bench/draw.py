@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import logging
 import random
 import secrets
@@ -38,7 +39,9 @@ from accounts.model import Actor, ConsoleOperator, OrgKind, Role
 from accounts.organisations import service as organisations
 from accounts.users import service as users
 from audit import service as audit
+from expert_pool.draws.access import get_draw
 from expert_pool.draws.model import DrawSpec, Purpose
+from expert_pool.pools import queries as queries_pools
 from expert_pool.pools import service as service_pools
 from expert_pool.regions import DEFAULT_REGIONS
 from expert_pool.requests import service as service_draws
@@ -53,8 +56,8 @@ from web.db.embedded import SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tender.service import create_draft  # noqa: E402
-from tests.tender.kit import a_draft  # noqa: E402
+from tender.service import create_draft
+from tests.tender.kit import a_draft
 
 CONSOLE = ConsoleOperator(name="bench")
 # Entropy is taken only once a signed checkpoint covers the commit (issue 9, item 2).
@@ -257,7 +260,8 @@ async def one_draw(
     return result
 
 
-# The candidate discovery of the service's exclusion query, without any rule.
+# The bare index-only scan of the candidates: each label's range of the candidates' index
+# (migration 0095), region bound, no rule applied, nothing stored: the floor of prepare.
 BARE = """
 WITH lab AS MATERIALIZED (
     SELECT t.label, t.spec,
@@ -265,31 +269,51 @@ WITH lab AS MATERIALIZED (
                  WHERE r.label = t.label) AS regions
     FROM unnest($1::text[], $2::text[]) AS t(label, spec)
 )
-SELECT DISTINCT hit.expert_id
-FROM lab
-CROSS JOIN LATERAL (
-    SELECT es.expert_id FROM expert_specialties es
-    WHERE es.code >= lab.spec AND es.code < lab.spec || '~'
-) hit
-JOIN experts x ON x.id = hit.expert_id AND x.region = ANY (lab.regions)
+SELECT lab.label, s.expert_id
+FROM lab CROSS JOIN LATERAL (
+    SELECT s.expert_id FROM expert_specialties s
+    WHERE s.code >= lab.spec AND s.code < lab.spec || '~' AND s.region = ANY (lab.regions)
+) s
 """
 
 
-async def bare_query(conn: asyncpg.Connection) -> tuple[float, int]:
-    """The candidate ids of the three categories, one statement, no rule applied."""
+def _bare_args() -> tuple[list[str], ...]:
     labels = [c[0] for c in CATEGORIES]
     pairs = [
         (label, code) for label in labels for code in service_pools.regions_for(label.split("@")[1])
     ]
-    started = time.perf_counter()
-    rows = await conn.fetch(
-        BARE,
+    return (
         labels,
         [label.split("@")[0] for label in labels],
         [p[0] for p in pairs],
         [p[1] for p in pairs],
     )
-    return time.perf_counter() - started, len(rows)
+
+
+async def bare_query(conn: asyncpg.Connection) -> tuple[float, int]:
+    """The candidates of the three categories by the index alone: seconds, rows."""
+    args = _bare_args()
+    started = time.perf_counter()
+    rows = await conn.fetch(BARE, *args)
+    return time.perf_counter() - started, len({r["expert_id"] for r in rows})
+
+
+async def candidates_plan(conn: asyncpg.Connection, draw_id: str) -> str:
+    """How the service's exclusion query reads expert_specialties, default settings."""
+    draw = await get_draw(conn, draw_id)
+    args = queries_pools.candidate_args(draw, *service_pools.expert_labels(draw))
+    text = await conn.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + queries_pools.CANDIDATES, *args)
+    found = []
+    stack = [json.loads(text)[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.get("Plans", ()))
+        if node.get("Relation Name") in ("expert_specialties", "experts"):
+            found.append(
+                f"{node['Node Type']} on {node['Relation Name']}"
+                f" using {node.get('Index Name', '-')} x {node['Actual Loops']} loops"
+            )
+    return "; ".join(found)
 
 
 async def bare_commit(conn: asyncpg.Connection, count: int = 50) -> float:
@@ -338,7 +362,10 @@ async def run(conn: asyncpg.Connection, experts: int, draws: int) -> None:
     sizes = await conn.fetch(
         "SELECT label, cardinality(ids) FROM draw_pools WHERE draw_id = $1", last
     )
-    excluded = await conn.fetchval("SELECT count(*) FROM draw_exclusions WHERE draw_id = $1", last)
+    excluded = await conn.fetchval(
+        "SELECT cardinality(expert_ids) FROM draw_exclusion_lists WHERE draw_id = $1", last
+    )
+    print(f"plan of the exclusion query: {await candidates_plan(conn, last)}")
     report(runs, bares, [(r[0], r[1]) for r in sizes], excluded, commit)
 
 
@@ -355,12 +382,23 @@ def report(
     bare = statistics.median(b[0] for b in bares) * 1000
     pools = ", ".join(f"{label} {size}" for label, size in sizes)
     print(f"candidates {bares[0][1]}; pools {pools}; excluded candidates {excluded}")
+    print(f"load average before / after    : {LOAD_BEFORE} / {_load()}")
     print(f"bare commit (one-row INSERT)    : {commit * 1000:7.1f} ms (median)")
-    print(f"bare query of the eligible pool : {bare:7.1f} ms (median)")
+    print(f"bare index-only scan (limit)    : {bare:7.1f} ms (median)")
     for key in ("request", "prepare", "commit", "checkpoint", "round0"):
         print(f"  {key:<8}                     : {med[key]:7.1f} ms")
+    prepare_commit = statistics.median(r["prepare"] + r["commit"] for r in runs) * 1000
     print(f"draw end to end                 : {med['total']:7.1f} ms (median), {p90:.1f} ms (p90)")
-    print(f"ratio draw / bare query         : {med['total'] / bare:7.1f} x")
+    print(f"prepare -> commit / scan        : {prepare_commit / bare:7.2f} x  (aim <= 1.5)")
+    print(f"entropy -> picks / scan         : {med['round0'] / bare:7.2f} x  (aim <= 1.5)")
+    print(f"draw end to end / scan          : {med['total'] / bare:7.2f} x")
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+LOAD_BEFORE = _load()
 
 
 async def main(experts: int, draws: int) -> None:

@@ -16,6 +16,7 @@ from audit import service
 from web.auth import signed_in
 from web.db.database import acquire
 from web.http import ApiRoute, query_int, read_json
+from web.read_caches import read_caches
 from web.services import services
 
 TEXT = "text/plain; charset=utf-8"
@@ -59,9 +60,14 @@ def _b64(hashes: list[bytes]) -> list[str]:
 
 
 async def get_checkpoint(request: Request) -> Response:
-    """The newest signed checkpoint with its cosignatures (C2SP signed note)."""
-    async with acquire(services(request).pools.main) as conn:
-        text = await service.current_checkpoint(conn)
+    """The newest signed checkpoint with its cosignatures (C2SP signed note), read at
+    most once per ETENDER_CHECKPOINT_CACHE_SECONDS by this process (web/read_caches.py)."""
+
+    async def load() -> str:
+        async with acquire(services(request).pools.main) as conn:
+            return await service.current_checkpoint(conn)
+
+    text = await read_caches(request).checkpoint.get(load)
     return PlainTextResponse(text, media_type=TEXT, headers={"Cache-Control": "no-store"})
 
 
@@ -112,6 +118,7 @@ async def post_cosignature(request: Request) -> CosignatureAccepted:
             log_identity=services(request).log_identity,
             now=datetime.now(UTC),
         )
+    read_caches(request).checkpoint.clear()  # the witness reads its own line back at once
     return CosignatureAccepted(witness=name, checkpoint_size=body.checkpoint_size)
 
 
