@@ -37,7 +37,7 @@ WITH lab AS MATERIALIZED (
                  WHERE r.label = t.label) AS regions
     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(label, spec, n)
 ),
-hit AS MATERIALIZED (
+hit AS (
     SELECT lab.label, es.*
     FROM lab CROSS JOIN LATERAL (
         SELECT s.expert_id, s.employer_credit_code, s.status, s.title, s.years_of_practice,
@@ -46,17 +46,25 @@ hit AS MATERIALIZED (
         WHERE s.code >= lab.spec AND s.code < lab.spec || '~' AND s.region = ANY (lab.regions)
     ) es
 ),
+grouped AS (
+    -- The attributes are the expert's own on each of its rows (migration 0095's copies).
+    SELECT h.expert_id AS id, array_agg(DISTINCT h.label) AS labels,
+           min(h.employer_credit_code) AS employer_credit_code, min(h.status) AS status,
+           min(h.title) AS title, min(h.years_of_practice) AS years_of_practice,
+           min(h.birth_date) AS birth_date
+    FROM hit h GROUP BY h.expert_id
+),
 cand AS MATERIALIZED (
-    SELECT DISTINCT ON (x.expert_id) x.expert_id AS id, array_to_string(ARRAY[
+    SELECT x.id, x.labels, array_to_string(ARRAY[
         CASE WHEN x.employer_credit_code = ANY($5::text[]) THEN 'works_for_bidder' END,
         CASE WHEN x.employer_credit_code = $6 THEN 'works_for_tenderer' END,
         CASE WHEN x.employer_credit_code = $7 THEN 'works_for_agency' END,
         CASE WHEN x.employer_credit_code = $8 THEN 'supervising_department_staff' END,
-        CASE WHEN x.expert_id IN (
+        CASE WHEN x.id IN (
             SELECT r.expert_id FROM expert_relationships r
             WHERE r.credit_code = ANY($9::text[]) OR r.person_name = ANY($10::text[]))
             THEN 'declared_relationship' END,
-        CASE WHEN x.expert_id IN (
+        CASE WHEN x.id IN (
             SELECT p.expert_id FROM expert_penalties p WHERE p.imposed_on <= $11::date)
             THEN 'penalised' END,
         CASE WHEN x.status = 'suspended' THEN 'suspended' END,
@@ -69,28 +77,27 @@ cand AS MATERIALIZED (
             THEN 'over_age_limit' END,
         CASE WHEN x.years_of_practice < $13 THEN 'under_min_years' END,
         CASE WHEN x.title = 'intermediate' THEN 'title_not_senior' END,
-        CASE WHEN x.expert_id IN (
+        CASE WHEN x.id IN (
             SELECT s.expert_id FROM expert_services s
             WHERE s.tenderer = $6 AND s.served_on >= $11::date - $14::int)
             THEN 'cool_off_same_tenderer' END,
-        CASE WHEN x.expert_id IN (
+        CASE WHEN x.id IN (
             SELECT m.expert_id FROM expert_service_months m
             WHERE m.month = date_trunc('month', $11::date)::date AND m.served >= $15)
             THEN 'monthly_cap_reached' END,
-        CASE WHEN x.expert_id IN (
+        CASE WHEN x.id IN (
             SELECT q.expert_id FROM expert_prequalifications q WHERE q.project_id = $16)
             THEN 'took_part_in_prequalification' END,
-        CASE WHEN x.expert_id IN (
+        CASE WHEN x.id IN (
             SELECT u.expert_id FROM expert_unavailability u
             WHERE u.ends_at > $17 AND u.starts_at < $18)
             THEN 'unavailable' END
     ], ',') AS reasons
-    FROM hit x
-    ORDER BY x.expert_id
+    FROM grouped x
 )
 SELECT lab.label, ARRAY(
-    SELECT DISTINCT h.expert_id COLLATE "C" FROM hit h JOIN cand c ON c.id = h.expert_id
-    WHERE h.label = lab.label AND c.reasons = '' ORDER BY 1
+    SELECT c.id COLLATE "C" FROM cand c
+    WHERE c.reasons = '' AND lab.label = ANY (c.labels) ORDER BY 1
 ) AS ids, NULL::text[] AS reasons
 FROM lab
 UNION ALL
