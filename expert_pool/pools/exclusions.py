@@ -144,6 +144,17 @@ def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - (0 if birthday_passed else 1)
 
 
+def born_by(day: date, years: int) -> date:
+    """The last birth date that is `years` old or more on `day`: age_on(b, day) >= years
+    exactly when b <= born_by(day, years) (29 February falls back to the 28th, since one
+    born on the 29th is a year older only from 1 March in a common year)."""
+    year = day.year - years
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return date(year, 2, 28)
+
+
 def _conflict_reasons(expert: Expert, request: DrawRequest) -> list[ExclusionReason]:
     reasons: list[ExclusionReason] = []
     employer = expert.employer_credit_code

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from expert_pool.draws.model import StoredDraw
-from expert_pool.pools.exclusions import ExcludedExpert, ExclusionReason
+from expert_pool.pools.exclusions import ExcludedExpert, ExclusionReason, born_by
 from signing.draw.derive import pool_digest
 
 # --- exclusions and pools (DESIGN.md: pools after exclusions, sorted by bytes) --------
@@ -48,11 +48,11 @@ hit AS (
 ),
 grouped AS (
     -- The attributes are the expert's own on each of its rows (migration 0095's copies).
-    SELECT h.expert_id AS id, array_agg(DISTINCT h.label) AS labels,
+    SELECT h.expert_id COLLATE "C" AS id, array_agg(DISTINCT h.label) AS labels,
            min(h.employer_credit_code) AS employer_credit_code, min(h.status) AS status,
            min(h.title) AS title, min(h.years_of_practice) AS years_of_practice,
            min(h.birth_date) AS birth_date
-    FROM hit h GROUP BY h.expert_id
+    FROM hit h GROUP BY h.expert_id COLLATE "C"  -- bytes: a plain memcmp sort
 ),
 cand AS MATERIALIZED (
     SELECT x.id, x.labels, array_to_string(ARRAY[
@@ -61,35 +61,31 @@ cand AS MATERIALIZED (
         CASE WHEN x.employer_credit_code = $7 THEN 'works_for_agency' END,
         CASE WHEN x.employer_credit_code = $8 THEN 'supervising_department_staff' END,
         CASE WHEN x.id IN (
-            SELECT r.expert_id FROM expert_relationships r
+            SELECT r.expert_id COLLATE "C" FROM expert_relationships r
             WHERE r.credit_code = ANY($9::text[]) OR r.person_name = ANY($10::text[]))
             THEN 'declared_relationship' END,
         CASE WHEN x.id IN (
-            SELECT p.expert_id FROM expert_penalties p WHERE p.imposed_on <= $11::date)
+            SELECT p.expert_id COLLATE "C" FROM expert_penalties p WHERE p.imposed_on <= $11::date)
             THEN 'penalised' END,
         CASE WHEN x.status = 'suspended' THEN 'suspended' END,
         CASE WHEN x.status = 'banned' THEN 'banned' END,
         CASE WHEN x.status = 'retired' THEN 'retired' END,
-        CASE WHEN date_part('year', $11::date) - date_part('year', x.birth_date)
-                  - CASE WHEN (date_part('month', $11::date), date_part('day', $11::date))
-                              >= (date_part('month', x.birth_date), date_part('day', x.birth_date))
-                         THEN 0 ELSE 1 END >= $12
-            THEN 'over_age_limit' END,
+        CASE WHEN x.birth_date <= $12::date THEN 'over_age_limit' END,
         CASE WHEN x.years_of_practice < $13 THEN 'under_min_years' END,
         CASE WHEN x.title = 'intermediate' THEN 'title_not_senior' END,
         CASE WHEN x.id IN (
-            SELECT s.expert_id FROM expert_services s
+            SELECT s.expert_id COLLATE "C" FROM expert_services s
             WHERE s.tenderer = $6 AND s.served_on >= $11::date - $14::int)
             THEN 'cool_off_same_tenderer' END,
         CASE WHEN x.id IN (
-            SELECT m.expert_id FROM expert_service_months m
+            SELECT m.expert_id COLLATE "C" FROM expert_service_months m
             WHERE m.month = date_trunc('month', $11::date)::date AND m.served >= $15)
             THEN 'monthly_cap_reached' END,
         CASE WHEN x.id IN (
-            SELECT q.expert_id FROM expert_prequalifications q WHERE q.project_id = $16)
+            SELECT q.expert_id COLLATE "C" FROM expert_prequalifications q WHERE q.project_id = $16)
             THEN 'took_part_in_prequalification' END,
         CASE WHEN x.id IN (
-            SELECT u.expert_id FROM expert_unavailability u
+            SELECT u.expert_id COLLATE "C" FROM expert_unavailability u
             WHERE u.ends_at > $17 AND u.starts_at < $18)
             THEN 'unavailable' END
     ], ',') AS reasons
@@ -146,7 +142,7 @@ def candidate_args(
         [p.tenderer, p.agency_code, *p.bidders],
         list(p.bidder_principals),
         draw.spec.session_date,
-        rule.age_limit,
+        born_by(draw.spec.session_date, rule.age_limit),  # over_age_limit: born by then
         rule.min_years,
         rule.cool_off_days,
         rule.monthly_cap,

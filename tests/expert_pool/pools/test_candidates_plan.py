@@ -43,9 +43,7 @@ async def test_the_candidates_are_read_by_an_index_only_scan_per_label(world: Wo
         # the default settings.
         await world.conn.execute("SET LOCAL enable_seqscan = off")
         await world.conn.execute("SET LOCAL enable_bitmapscan = off")
-        text = await world.conn.fetchval(
-            "EXPLAIN (FORMAT JSON) " + queries_pools.CANDIDATES, *args
-        )
+        text = await world.conn.fetchval("EXPLAIN (FORMAT JSON) " + queries_pools.CANDIDATES, *args)
     nodes = list(_nodes(json.loads(text)[0]["Plan"]))
     scans = [n for n in nodes if n.get("Relation Name") == "expert_specialties"]
     assert [(n["Node Type"], n["Index Name"]) for n in scans] == [("Index Only Scan", INDEX)]

@@ -33,6 +33,7 @@ from expert_pool.pools.exclusions import (
     ExpertFacts,
     ServiceRecord,
     age_on,
+    born_by,
     exclude,
 )
 from signing.draw.algorithm import draw_first_round, prepare_commit, start_transcript
@@ -341,3 +342,14 @@ def test_excluded_experts_are_never_drawn(rows: list[tuple[ExpertStatus, str, st
         assert chosen.status is ExpertStatus.ACTIVE
         assert chosen.employer_credit_code == OTHER_EMPLOYER
         assert chosen.years_of_practice >= 8
+
+
+def test_born_by_is_the_age_limit_as_a_date_including_29_february() -> None:
+    """over_age_limit in SQL compares the birth date with born_by (issue 17, item 3):
+    the same answer as age_on for every birth date around the limit, leap days too."""
+    days = [date(2028, 2, 29), date(2027, 2, 28), date(2027, 3, 1), date(2026, 12, 31)]
+    for day in days:
+        cutoff = born_by(day, 70)
+        for offset in range(-800, 800):
+            born = cutoff + timedelta(days=offset)
+            assert (age_on(born, day) >= 70) is (born <= cutoff), (day, born)
