@@ -28,78 +28,74 @@ from signing.draw.derive import pool_digest
 # rules each read one small set per draw by its own index (hashed), the monthly cap from
 # the per-month counts. The reasons are expert_pool.pools.exclusions' draw-wide rules in
 # its order, joined by ',' (the stored form, migration 0096); tests check this SQL against
-# that pure model. Rows: one per label in category order with its eligible ids (ascending
-# by bytes), then one row with label NULL holding the excluded ids and their reasons.
+# that pure model. Rows: one per label that has candidates, with its eligible ids
+# (ascending by bytes), and one row with label NULL holding the excluded ids (ascending
+# by bytes) and their reasons.
 CANDIDATES = """
 WITH lab AS MATERIALIZED (
-    SELECT t.label, t.spec, t.n,
+    SELECT t.label, t.spec,
            ARRAY(SELECT r.region FROM unnest($3::text[], $4::text[]) AS r(label, region)
                  WHERE r.label = t.label) AS regions
-    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(label, spec, n)
+    FROM unnest($1::text[], $2::text[]) AS t(label, spec)
 ),
-hit AS (
-    SELECT lab.label, es.*
-    FROM lab CROSS JOIN LATERAL (
-        SELECT s.expert_id, s.employer_credit_code, s.status, s.title, s.years_of_practice,
-               s.birth_date
-        FROM expert_specialties s
-        WHERE s.code >= lab.spec AND s.code < lab.spec || '~' AND s.region = ANY (lab.regions)
-    ) es
-),
-grouped AS (
-    -- The attributes are the expert's own on each of its rows (migration 0095's copies).
-    SELECT h.expert_id COLLATE "C" AS id, array_agg(DISTINCT h.label) AS labels,
-           min(h.employer_credit_code) AS employer_credit_code, min(h.status) AS status,
-           min(h.title) AS title, min(h.years_of_practice) AS years_of_practice,
-           min(h.birth_date) AS birth_date
-    FROM hit h GROUP BY h.expert_id COLLATE "C"  -- bytes: a plain memcmp sort
-),
-cand AS MATERIALIZED (
-    SELECT x.id, x.labels, array_to_string(ARRAY[
-        CASE WHEN x.employer_credit_code = ANY($5::text[]) THEN 'works_for_bidder' END,
-        CASE WHEN x.employer_credit_code = $6 THEN 'works_for_tenderer' END,
-        CASE WHEN x.employer_credit_code = $7 THEN 'works_for_agency' END,
-        CASE WHEN x.employer_credit_code = $8 THEN 'supervising_department_staff' END,
-        CASE WHEN x.id IN (
+hit AS MATERIALIZED (
+    -- Per specialty row: the attributes are its expert's own (migration 0095's copies),
+    -- so an expert found twice has the same reasons twice. Ids compare as bytes.
+    SELECT h.label, h.id, array_to_string(ARRAY[
+        CASE WHEN h.employer_credit_code = ANY($5::text[]) THEN 'works_for_bidder' END,
+        CASE WHEN h.employer_credit_code = $6 THEN 'works_for_tenderer' END,
+        CASE WHEN h.employer_credit_code = $7 THEN 'works_for_agency' END,
+        CASE WHEN h.employer_credit_code = $8 THEN 'supervising_department_staff' END,
+        CASE WHEN h.id IN (
             SELECT r.expert_id COLLATE "C" FROM expert_relationships r
             WHERE r.credit_code = ANY($9::text[]) OR r.person_name = ANY($10::text[]))
             THEN 'declared_relationship' END,
-        CASE WHEN x.id IN (
+        CASE WHEN h.id IN (
             SELECT p.expert_id COLLATE "C" FROM expert_penalties p WHERE p.imposed_on <= $11::date)
             THEN 'penalised' END,
-        CASE WHEN x.status = 'suspended' THEN 'suspended' END,
-        CASE WHEN x.status = 'banned' THEN 'banned' END,
-        CASE WHEN x.status = 'retired' THEN 'retired' END,
-        CASE WHEN x.birth_date <= $12::date THEN 'over_age_limit' END,
-        CASE WHEN x.years_of_practice < $13 THEN 'under_min_years' END,
-        CASE WHEN x.title = 'intermediate' THEN 'title_not_senior' END,
-        CASE WHEN x.id IN (
+        CASE WHEN h.status = 'suspended' THEN 'suspended' END,
+        CASE WHEN h.status = 'banned' THEN 'banned' END,
+        CASE WHEN h.status = 'retired' THEN 'retired' END,
+        CASE WHEN h.birth_date <= $12::date THEN 'over_age_limit' END,
+        CASE WHEN h.years_of_practice < $13 THEN 'under_min_years' END,
+        CASE WHEN h.title = 'intermediate' THEN 'title_not_senior' END,
+        CASE WHEN h.id IN (
             SELECT s.expert_id COLLATE "C" FROM expert_services s
             WHERE s.tenderer = $6 AND s.served_on >= $11::date - $14::int)
             THEN 'cool_off_same_tenderer' END,
-        CASE WHEN x.id IN (
+        CASE WHEN h.id IN (
             SELECT m.expert_id COLLATE "C" FROM expert_service_months m
             WHERE m.month = date_trunc('month', $11::date)::date AND m.served >= $15)
             THEN 'monthly_cap_reached' END,
-        CASE WHEN x.id IN (
+        CASE WHEN h.id IN (
             SELECT q.expert_id COLLATE "C" FROM expert_prequalifications q WHERE q.project_id = $16)
             THEN 'took_part_in_prequalification' END,
-        CASE WHEN x.id IN (
+        CASE WHEN h.id IN (
             SELECT u.expert_id COLLATE "C" FROM expert_unavailability u
             WHERE u.ends_at > $17 AND u.starts_at < $18)
             THEN 'unavailable' END
     ], ',') AS reasons
-    FROM grouped x
+    FROM (
+        SELECT lab.label, s.expert_id COLLATE "C" AS id, s.employer_credit_code, s.status,
+               s.title, s.years_of_practice, s.birth_date
+        FROM lab CROSS JOIN LATERAL (
+            SELECT s.expert_id, s.employer_credit_code, s.status, s.title,
+                   s.years_of_practice, s.birth_date
+            FROM expert_specialties s
+            WHERE s.code >= lab.spec AND s.code < lab.spec || '~'
+              AND s.region = ANY (lab.regions)
+        ) s
+    ) h
 )
-SELECT lab.label, ARRAY(
-    SELECT c.id COLLATE "C" FROM cand c
-    WHERE c.reasons = '' AND lab.label = ANY (c.labels) ORDER BY 1
-) AS ids, NULL::text[] AS reasons
-FROM lab
+SELECT h.label,
+       coalesce(array_agg(DISTINCT h.id ORDER BY h.id) FILTER (WHERE h.reasons = ''), '{}')
+           AS ids,
+       NULL::text[] AS reasons
+FROM hit h GROUP BY h.label
 UNION ALL
-SELECT NULL, coalesce(array_agg(c.id ORDER BY c.id COLLATE "C"), '{}'),
-       coalesce(array_agg(c.reasons ORDER BY c.id COLLATE "C"), '{}')
-FROM cand c WHERE c.reasons <> ''
+SELECT NULL, coalesce(array_agg(e.id ORDER BY e.id), '{}'),
+       coalesce(array_agg(e.reasons ORDER BY e.id), '{}')
+FROM (SELECT DISTINCT h.id, h.reasons FROM hit h WHERE h.reasons <> '') e
 """
 
 
@@ -165,7 +161,8 @@ async def candidates(
     rows = await conn.fetch(CANDIDATES, *candidate_args(draw, labels, regions))
     # The ids come ordered by bytes and distinct (COLLATE "C", DISTINCT), each a valid
     # id by experts' CHECK: they are canonical pools (docs/formats/draw.md §2) as read.
-    pools = {r["label"]: tuple(r["ids"]) for r in rows if r["label"] is not None}
+    found = {r["label"]: tuple(r["ids"]) for r in rows if r["label"] is not None}
+    pools = {label: found.get(label, ()) for label, _ in labels}  # a label with no candidate
     (last,) = (r for r in rows if r["label"] is None)
     return pools, Exclusions(expert_ids=tuple(last["ids"]), reasons=tuple(last["reasons"]))
 
