@@ -32,7 +32,6 @@ from accounts.sessions import service as sessions
 from accounts.sessions.model import LoginPolicy, SessionKind
 from web.db.database import acquire
 from web.errors import CsrfTokenInvalid
-from web.read_caches import read_caches
 from web.services import services
 from web.settings import Settings
 
@@ -113,7 +112,7 @@ async def _authenticate(
 ) -> Actor:
     """The session's actor from this process's session cache (a bounded staleness,
     web/read_caches.py), else from the database, which then refreshes the cache."""
-    cache = read_caches(request).sessions
+    cache = services(request).read_caches.sessions
     digest = sessions.token_digest(token)  # malformed: TokenInvalid, counted by the caller
     address = client_address(request)
     actor = cache.get(digest, kind, address)

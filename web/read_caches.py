@@ -29,11 +29,8 @@ import time
 from collections.abc import Awaitable, Callable
 from uuid import UUID
 
-from starlette.requests import HTTPConnection
-
 from accounts.model import Actor
 from accounts.sessions.model import SessionKind
-from web.services import services
 
 Clock = Callable[[], float]
 # Enough for every session active within a bound of a few seconds on a busy node; the
@@ -46,14 +43,14 @@ class NewestNote:
 
     def __init__(self, ttl: float, clock: Clock = time.monotonic) -> None:
         self.ttl = ttl
-        self._clock = clock
+        self.clock = clock  # tests move a fake one
         self._value: str | None = None
         self._read_at = 0.0
         self._generation = 0
         self._lock = asyncio.Lock()
 
     def _fresh(self) -> str | None:
-        if self._value is not None and self._clock() - self._read_at < self.ttl:
+        if self._value is not None and self.clock() - self._read_at < self.ttl:
             return self._value
         return None
 
@@ -68,7 +65,7 @@ class NewestNote:
             found = self._fresh()
             if found is not None:
                 return found
-            generation, started = self._generation, self._clock()
+            generation, started = self._generation, self.clock()
             value = await load()
             if generation == self._generation:  # not cleared while it was read
                 self._value, self._read_at = value, started
@@ -92,7 +89,7 @@ class SessionCache:
 
     def __init__(self, ttl: float, clock: Clock = time.monotonic) -> None:
         self.ttl = ttl
-        self._clock = clock
+        self.clock = clock  # tests move a fake one
         self._entries: dict[bytes, _Entry] = {}
 
     def get(self, digest: bytes, kind: SessionKind, address: str | None) -> Actor | None:
@@ -100,7 +97,7 @@ class SessionCache:
         entry = self._entries.get(digest)
         if entry is None:
             return None
-        if entry.kind is not kind or self._clock() - entry.read_at >= self.ttl:
+        if entry.kind is not kind or self.clock() - entry.read_at >= self.ttl:
             del self._entries[digest]  # the database decides again (and counts a refusal)
             return None
         return dataclasses.replace(entry.actor, address=address)
@@ -115,7 +112,7 @@ class SessionCache:
 
     def now(self) -> float:
         """This cache's clock, read before the database is asked."""
-        return self._clock()
+        return self.clock()
 
     def drop_session(self, session_id: UUID | None) -> None:
         """Forget a session this process ended (logout)."""
@@ -125,22 +122,19 @@ class SessionCache:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ReadCaches:
-    """The process's caches, made once per application from its settings."""
+    """The process's caches (web/services.py's Services.read_caches)."""
 
     checkpoint: NewestNote
     sessions: SessionCache
 
+    @classmethod
+    def from_bounds(cls, checkpoint_seconds: float, session_seconds: float) -> ReadCaches:
+        """Caches with these staleness bounds (settings' ETENDER_*_CACHE_SECONDS)."""
+        return cls(
+            checkpoint=NewestNote(checkpoint_seconds), sessions=SessionCache(session_seconds)
+        )
 
-def read_caches(where: HTTPConnection) -> ReadCaches:
-    """The application's caches (made on first use from its settings)."""
-    state = where.app.state
-    found = getattr(state, "read_caches", None)
-    if isinstance(found, ReadCaches):
-        return found
-    settings = services(where).settings
-    made = ReadCaches(
-        checkpoint=NewestNote(settings.checkpoint_cache_seconds),
-        sessions=SessionCache(settings.session_cache_seconds),
-    )
-    state.read_caches = made
-    return made
+    @classmethod
+    def off(cls) -> ReadCaches:
+        """Caches that keep nothing."""
+        return cls.from_bounds(0.0, 0.0)

@@ -53,6 +53,7 @@ from web import logkey
 from web.db.database import open_pool, target_for
 from web.errors import TrustStoreUnavailable
 from web.metrics import Metrics
+from web.read_caches import ReadCaches
 from web.settings import Settings
 
 # Password checks (scrypt, ~50 ms of a core each) that may hold a database connection at
@@ -162,6 +163,8 @@ class Services:
     submit_gate: asyncio.Semaphore  # submissions holding a connection at once
     password_checks: asyncio.Semaphore  # password checks at once (PASSWORD_CHECKS)
     live: Live
+    # Per-process caches of hot reads with documented staleness bounds (web/read_caches.py).
+    read_caches: ReadCaches = dataclasses.field(default_factory=ReadCaches.off)
     # Where the disclosure reads contracts and performance (docs/open-data.md); tests
     # replace it to feed facts before the contract tables exist.
     contract_facts: ContractLoader = load_contracts
@@ -253,6 +256,9 @@ def build_services(
         submit_gate=asyncio.Semaphore(SUBMIT_CONCURRENCY),
         password_checks=asyncio.Semaphore(PASSWORD_CHECKS),
         live=Live(LiveLimits(), kinds),
+        read_caches=ReadCaches.from_bounds(
+            settings.checkpoint_cache_seconds, settings.session_cache_seconds
+        ),
         agency_formula=read_formula(settings.data_dir),
         credit_policy=load_default_policy(),
     )

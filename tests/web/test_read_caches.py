@@ -22,7 +22,7 @@ from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry
 from tests.accounts.factory import PASSWORD, make_organisation, make_user
 from web.app import create_app
-from web.read_caches import NewestNote, ReadCaches, SessionCache
+from web.read_caches import NewestNote
 from web.services import services
 from web.settings import Settings
 
@@ -55,10 +55,8 @@ async def cached_app(
         session_cache_seconds=SESSION_BOUND,
     )
     application = create_app(on, pool=pool)
-    application.state.read_caches = ReadCaches(
-        checkpoint=NewestNote(on.checkpoint_cache_seconds, clock),
-        sessions=SessionCache(on.session_cache_seconds, clock),
-    )
+    caches = services(application).read_caches
+    caches.checkpoint.clock = caches.sessions.clock = clock
     async with application.router.lifespan_context(application):
         yield application
 

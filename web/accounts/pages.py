@@ -50,7 +50,6 @@ from web.error_pages import error_page
 from web.errors import CsrfTokenInvalid, RequestInvalid, WebError
 from web.http import SECURITY_HEADERS, read_body
 from web.pages import environment
-from web.read_caches import read_caches
 from web.services import services
 
 # The refusals the login page explains, by code (its message keys); any other reads as
@@ -285,7 +284,7 @@ async def logout_submit(request: Request) -> Response:
             return error_page(request, CsrfTokenInvalid.code, CsrfTokenInvalid.status)
         if actor is not None:
             await sessions.logout(conn, actor)
-            read_caches(request).sessions.drop_session(actor.session_id)
+            services(request).read_caches.sessions.drop_session(actor.session_id)
     response = _redirect("/")
     clear_session_cookie(response, settings)
     return response

@@ -48,7 +48,6 @@ from web.auth import (
 from web.db.database import acquire
 from web.errors import RequestInvalid
 from web.http import ApiRoute, json_response, read_json
-from web.read_caches import read_caches
 from web.services import services
 from web.supervision.credit.gate import refuse_blacklisted_registration
 
@@ -94,7 +93,7 @@ async def login(request: Request) -> TokenResponse:
 async def logout(request: Request) -> Response:
     async with signed_in(request) as (conn, actor):
         await sessions.logout(conn, actor)
-    read_caches(request).sessions.drop_session(actor.session_id)  # ended here at once
+    services(request).read_caches.sessions.drop_session(actor.session_id)  # ended here at once
     response = json_response(StatusResponse(status="logged_out"))
     clear_session_cookie(response, services(request).settings)
     return response

@@ -16,7 +16,6 @@ from audit import service
 from web.auth import signed_in
 from web.db.database import acquire
 from web.http import ApiRoute, query_int, read_json
-from web.read_caches import read_caches
 from web.services import services
 
 TEXT = "text/plain; charset=utf-8"
@@ -67,7 +66,7 @@ async def get_checkpoint(request: Request) -> Response:
         async with acquire(services(request).pools.main) as conn:
             return await service.current_checkpoint(conn)
 
-    text = await read_caches(request).checkpoint.get(load)
+    text = await services(request).read_caches.checkpoint.get(load)
     return PlainTextResponse(text, media_type=TEXT, headers={"Cache-Control": "no-store"})
 
 
@@ -118,7 +117,7 @@ async def post_cosignature(request: Request) -> CosignatureAccepted:
             log_identity=services(request).log_identity,
             now=datetime.now(UTC),
         )
-    read_caches(request).checkpoint.clear()  # the witness reads its own line back at once
+    services(request).read_caches.checkpoint.clear()  # the witness reads its own line back at once
     return CosignatureAccepted(witness=name, checkpoint_size=body.checkpoint_size)
 
 
