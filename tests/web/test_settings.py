@@ -63,3 +63,17 @@ def test_job_intervals_are_settings_read_from_their_policy_variables() -> None:
     assert settings.upload_cleanup_job_seconds == 30.0
     assert settings.tender_alerts_job_seconds == 60.0
     assert Settings.from_env({}).run_background is True
+
+
+def test_the_read_caches_default_to_1_and_2_seconds_and_stay_within_a_minute() -> None:
+    """web/read_caches.py's bounds: on by default in a served process, 0 turns them off,
+    and no session is honoured more than a minute after it ended elsewhere."""
+    served = Settings.from_env({})
+    assert (served.checkpoint_cache_seconds, served.session_cache_seconds) == (1.0, 2.0)
+    off = Settings.from_env(
+        {"ETENDER_CHECKPOINT_CACHE_SECONDS": "0", "ETENDER_SESSION_CACHE_SECONDS": "0"}
+    )
+    assert (off.checkpoint_cache_seconds, off.session_cache_seconds) == (0.0, 0.0)
+    for name in ("ETENDER_CHECKPOINT_CACHE_SECONDS", "ETENDER_SESSION_CACHE_SECONDS"):
+        with pytest.raises(SettingsInvalid, match=name):
+            Settings.from_env({name: "61"})
