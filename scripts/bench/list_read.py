@@ -45,7 +45,7 @@ from web.db.embedded import SUPERUSER, EmbeddedPostgres
 TENDERS = 50
 LIMIT = 100  # tender.service.list_mine's page
 BARE_APP = """
-import json, os, uuid
+import contextlib, json, os, uuid
 import asyncpg
 from starlette.applications import Starlette
 from starlette.responses import Response
@@ -55,9 +55,12 @@ SQL = open(os.environ["BARE_SQL"]).read()
 ORG = uuid.UUID(os.environ["BARE_ORG"])
 pool = None
 
-async def startup():
+@contextlib.asynccontextmanager
+async def lifespan(app):
     global pool
     pool = await asyncpg.create_pool(os.environ["BARE_DSN"], min_size=4, max_size=20)
+    yield
+    await pool.close()
 
 def plain(value):
     return value if isinstance(value, (int, str, bool, type(None))) else str(value)
@@ -68,7 +71,7 @@ async def mine(request):
     body = json.dumps({"items": [{k: plain(v) for k, v in r.items()} for r in rows]})
     return Response(body, media_type="application/json")
 
-app = Starlette(routes=[Route("/mine", mine)], on_startup=[startup])
+app = Starlette(routes=[Route("/mine", mine)], lifespan=lifespan)
 """
 
 
@@ -76,6 +79,7 @@ async def prepare(data: Path) -> tuple[str, str]:
     """An agency with TENDERS drafts and a user who can sign in; its organisation id."""
     conn = await asyncpg.connect(EmbeddedPostgres.in_data_dir(data).dsn(user=SUPERUSER))
     try:
+        await make_organisation(conn, OrgKind.CITY_CENTRE)  # a tender's host
         agency = await make_organisation(conn, OrgKind.AGENCY)
         tenderer = await make_organisation(conn, OrgKind.TENDERER)
         department = await make_organisation(conn, OrgKind.INDUSTRY_DEPARTMENT)
