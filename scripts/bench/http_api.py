@@ -4,16 +4,20 @@ Starts `etender serve` (one worker, embedded PostgreSQL with fsync on) in a temp
 data directory and drives it with wrk (one thread, 32 connections):
 
 - /healthz — the full middleware stack (request ids, metrics, error handling), no database;
-- /api/v1/log/checkpoint — one pooled database round trip and a signed note;
+- /api/v1/log/checkpoint — the newest signed note, read from the database at most once
+  per ETENDER_CHECKPOINT_CACHE_SECONDS (web/read_caches.py);
 
-each as a ratio to a bare Starlette JSON endpoint under the same uvicorn settings.
-Run: .venv/bin/python scripts/bench/http_api.py
+each as a ratio to a bare Starlette JSON endpoint under the same uvicorn settings, in
+interleaved rounds (bare, /healthz, checkpoint) so that a shared machine's drift cancels;
+medians of the rounds, and the load average beside them.
+Run: .venv/bin/python scripts/bench/http_api.py [rounds]
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,8 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from limits import bare_starlette_rate, free_port, load, wait_for_port
 
 
-def main(seconds: int = 5) -> None:
-    bare, bare_p99 = bare_starlette_rate(seconds)
+def main(seconds: int = 5, rounds: int = 3) -> None:
     port = free_port()
     data = Path(tempfile.mkdtemp(prefix="etender-bench-", dir="/var/tmp"))
     data.chmod(0o755)
@@ -32,22 +35,36 @@ def main(seconds: int = 5) -> None:
            "ETENDER_LOG_LEVEL": "WARNING"}  # fmt: skip
     env.pop("DATABASE_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "web.cli.main", "serve"], env=env)
+    runs: dict[str, list[tuple[float, float]]] = {"bare": [], "health": [], "checkpoint": []}
     try:
         wait_for_port(port, timeout=60)
         base = f"http://127.0.0.1:{port}"
         load(f"{base}/healthz", 1)  # warm up
-        health, health_p99 = load(f"{base}/healthz", seconds)
-        checkpoint, checkpoint_p99 = load(f"{base}/api/v1/log/checkpoint", seconds)
+        print(f"load average before: {_loadavg()}")
+        for _ in range(rounds):
+            runs["bare"].append(bare_starlette_rate(seconds))
+            runs["health"].append(load(f"{base}/healthz", seconds))
+            runs["checkpoint"].append(load(f"{base}/api/v1/log/checkpoint", seconds))
+            print("round: " + "  ".join(f"{k} {v[-1][0]:.0f} req/s" for k, v in runs.items()))
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
         subprocess.run(["rm", "-rf", str(data)], check=False)
-    print(f"bare Starlette endpoint      {bare:8.0f} req/s  p99 {bare_p99:6.1f} ms  (limit)")
-    print(f"/healthz (full stack)        {health:8.0f} req/s  p99 {health_p99:6.1f} ms  "
-          f"= {health / bare:.2f} x bare")  # fmt: skip
-    print(f"/api/v1/log/checkpoint (db)  {checkpoint:8.0f} req/s  p99 {checkpoint_p99:6.1f} ms  "
-          f"= {checkpoint / bare:.2f} x bare")  # fmt: skip
+    rate = {k: statistics.median(r for r, _ in v) for k, v in runs.items()}
+    p99 = {k: statistics.median(p for _, p in v) for k, v in runs.items()}
+    ratios = {k: statistics.median(r / b for (r, _), (b, _) in zip(v, runs["bare"], strict=True))
+              for k, v in runs.items()}  # fmt: skip
+    names = {"bare": "bare Starlette endpoint", "health": "/healthz (full stack)",
+             "checkpoint": "/api/v1/log/checkpoint"}  # fmt: skip
+    for key, name in names.items():
+        print(f"{name:<28} {rate[key]:8.0f} req/s  p99 {p99[key]:6.1f} ms  "
+              f"= {ratios[key]:.2f} x bare (median of the rounds' ratios)")  # fmt: skip
+    print(f"load average after: {_loadavg()}")
+
+
+def _loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 if __name__ == "__main__":
-    main()
+    main(rounds=int(sys.argv[1]) if len(sys.argv) > 1 else 3)
