@@ -48,14 +48,32 @@ class DerivedPart:
     manifest_sha256: str  # opening_results.manifest_sha256, verified with the signature
 
 
+# Files already hashed, by (device, inode) → (size, mtime, ctime, SHA-256) when they
+# matched: a file no write has touched since (any write moves its ctime) is not hashed
+# again, so the periodic metadata scan (supervision/monitoring) costs no full re-hash.
+# Serving a file to a person hashes it again as it streams (evaluation/bid_files).
+_VERIFIED: dict[tuple[int, int], tuple[int, int, int, str]] = {}
+_VERIFIED_MAX = 100_000
+
+
 def file_matches(file: BinaryIO, size: int, sha256: str) -> bool:
     """Whether an open file has ``size`` bytes hashing to ``sha256``; rewound after."""
+    status = os.fstat(file.fileno())
+    inode = (status.st_dev, status.st_ino)
+    stamp = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, sha256)
+    if status.st_size == size and _VERIFIED.get(inode) == stamp:
+        return True
     digest, total = hashlib.sha256(), 0
     while block := file.read(HASH_READ):
         digest.update(block)  # releases the GIL: other requests go on meanwhile
         total += len(block)
     file.seek(0)
-    return total == size and digest.hexdigest() == sha256
+    matches = total == size and digest.hexdigest() == sha256
+    if matches:
+        if len(_VERIFIED) >= _VERIFIED_MAX:
+            _VERIFIED.clear()
+        _VERIFIED[inode] = stamp
+    return matches
 
 
 def rederive(root: Path, part: DerivedPart, file_key: bytes, ciphertext: Any) -> bool:
