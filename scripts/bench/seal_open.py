@@ -26,6 +26,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
+from signing import pipe
 from signing.age import X25519Identity
 from signing.certs import (
     SigningKey,
@@ -250,6 +251,63 @@ def run(sizes: list[int], base: Path | None, repeat: int) -> None:
             shutil.rmtree(directory, ignore_errors=True)
 
 
+def cpu_limit(total: int = 256 * 1024 * 1024) -> float:
+    """The one-core limit by this thread's CPU time, not the wall clock: what a core
+    does when it runs, whatever else the machine runs (bytes per second)."""
+    buffer = memoryview(os.urandom(64 * 1024 * 1024))
+    pieces = [buffer[i : i + 65536] for i in range(0, len(buffer), 65536)]
+    rounds, digest = total // len(buffer), hashlib.sha256()
+    started = time.thread_time()
+    for _ in range(rounds):
+        for piece in pieces:
+            digest.update(piece)
+    sha = total / (time.thread_time() - started)
+    aead, nonce = ChaCha20Poly1305(os.urandom(32)), bytes(12)
+    started = time.thread_time()
+    for _ in range(rounds):
+        for piece in pieces:
+            aead.encrypt(nonce, piece, None)
+    return 1 / (1 / sha + 1 / (total / (time.thread_time() - started)))
+
+
+def cpu_ceiling(directory: Path, megabytes: int, repeat: int) -> None:
+    """Per-thread CPU seconds of in-process seals and opens, and the rate two free cores
+    would give: size over the busiest thread or half the total CPU, whichever is more.
+    Load-independent (CPU time, not wall time): the design's ceiling on this machine."""
+    spent: list[float] = []
+    original = pipe.Pipe._run
+
+    def timed(self: pipe.Pipe) -> None:
+        try:
+            original(self)
+        finally:
+            spent.append(time.thread_time())  # the worker's CPU when it ends
+
+    pipe.Pipe._run = timed  # type: ignore[method-assign]
+    size = megabytes * MB
+    directory.mkdir(parents=True, exist_ok=True)
+    prepare(directory)
+    _generate(directory / "input.bin", size)
+    for op in ("seal", "open") * repeat:
+        limit = cpu_limit()
+        spent.clear()
+        if op == "seal":
+            _fresh(directory)
+        else:
+            shutil.rmtree(directory / "opened", ignore_errors=True)
+        main = time.thread_time()
+        child_seal(directory, size) if op == "seal" else child_open(directory)
+        main = time.thread_time() - main
+        busiest = max([main, *spent, (main + sum(spent)) / 2])
+        print(
+            f"{megabytes} MB {op}: main thread {main:.2f} s, workers "
+            f"{', '.join(f'{w:.2f}' for w in sorted(spent, reverse=True)[:2])} s, total "
+            f"{main + sum(spent):.2f} s → two free cores: {size / busiest / MB:.0f} MB/s = "
+            f"{size / busiest / limit:.0%} of the one-core limit ({limit / MB:.0f} MB/s by CPU "
+            f"time); load {Path('/proc/loadavg').read_text().split()[0]}"
+        )
+
+
 def main() -> None:
     """Parse arguments; as ``--child`` run one timed operation and print JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -257,7 +315,17 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="where to put the files (default: system temp)")
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds per figure")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--cpu-ceiling", type=int, metavar="MB", help="per-thread CPU of in-process runs instead"
+    )
     args = parser.parse_args()
+    if args.cpu_ceiling:
+        directory = Path(tempfile.mkdtemp(prefix="seal-open-", dir=args.dir))
+        try:
+            cpu_ceiling(directory, args.cpu_ceiling, args.repeat)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        return
     if args.child:
         op, directory = args.child[0], Path(args.child[1])
         figures = (
