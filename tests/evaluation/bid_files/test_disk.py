@@ -99,11 +99,15 @@ async def test_a_tampered_opened_file_is_never_served_as_good(
     opened = await _read(conn, s, member, listed[0].bid_id, None)
     with path.open("r+b") as inode:  # the same inode the reader holds open
         inode.write(bytes(len(original)))
-    served = []
+    served: list[bytes] = []
     with pytest.raises(BidFileIntegrityBroken):
-        async for chunk in read_chunks(opened):
-            served.append(chunk)
+        await _drain(opened, served)
     assert len(b"".join(served)) < len(original)
+
+
+async def _drain(opened: OpenedBidFile, into: list[bytes]) -> None:
+    async for chunk in read_chunks(opened):
+        into.append(chunk)
 
 
 async def test_the_file_key_is_stored_never_listed_and_its_hash_is_logged(
@@ -116,7 +120,8 @@ async def test_the_file_key_is_stored_never_listed_and_its_hash_is_logged(
     lot_id = s.tender.lot_id("1")
     assert lot_id is not None
     results = await opening_queries.results(conn, lot_id)
-    assert results and all(r.file_key is None for r in results.values())
+    assert results
+    assert all(r.file_key is None for r in results.values())
     settled = {
         (e.data["bid_id"], e.data["part"]): e.data
         for e in await entries(conn, "tender.opening_part_settled")
