@@ -82,6 +82,8 @@ def rederive(root: Path, part: DerivedPart, file_key: bytes, ciphertext: Any) ->
     the stored manifest. Safe against a concurrent re-derivation: the last rename wins
     and both copies are the same bytes."""
     target = root.joinpath(*part.directory)
+    if not _real_directories(root, part.directory[:-1]):
+        return False  # a link planted above the part: never write plaintext through it
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.rederive-{secrets.token_hex(8)}"
     try:
@@ -106,6 +108,17 @@ def rederive(root: Path, part: DerivedPart, file_key: bytes, ciphertext: Any) ->
         shutil.rmtree(staging, ignore_errors=True)
         return False
     _replace(target, staging)
+    return True
+
+
+def _real_directories(root: Path, components: tuple[str, ...]) -> bool:
+    """Whether each existing component below ``root`` is a real directory, not a link
+    (the readers open with O_NOFOLLOW at every step: evaluation/bid_files/disk.py)."""
+    path = root
+    for name in components:
+        path = path / name
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            return False
     return True
 
 

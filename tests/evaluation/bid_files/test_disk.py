@@ -139,3 +139,22 @@ async def test_the_file_key_is_stored_never_listed_and_its_hash_is_logged(
         logged = settled[(str(row["bid_id"]), row["part"])]
         assert logged["file_key_sha256"] == hashlib.sha256(key).hexdigest()
         assert key.hex() not in str(logged)
+
+
+async def test_no_part_is_rederived_through_a_link_planted_above_it(
+    conn: asyncpg.Connection, evaluation_template: Template, tmp_path: Path
+) -> None:
+    """A bid directory replaced by a link elsewhere: the read is refused and no
+    plaintext is written where the link points (readers never follow links either)."""
+    s = _scenario(evaluation_template, tmp_path)
+    await started(conn, evaluation_template)
+    member = await actor_for(conn, s.committee[0])
+    listed = await list_bid_files(conn, member, s.tender.id, "1", output_root=s.output_root)
+    bid_dir = s.output_root / str(s.tender.id) / "1" / str(listed[0].bid_id)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(bid_dir)
+    bid_dir.symlink_to(elsewhere)
+    with pytest.raises(BidFileIntegrityBroken):
+        await _read(conn, s, member, listed[0].bid_id, _blobs(evaluation_template))
+    assert list(elsewhere.iterdir()) == []
