@@ -38,6 +38,7 @@ from signing.agestream import (
     Readable,
     Writable,
     decrypt_payload,
+    fill,
     hkdf_sha256,
     new_file_key,
 )
@@ -188,11 +189,15 @@ def unwrap_file_key(header: Header, identities: Iterable[X25519Identity]) -> byt
 
 
 class _HashingReader:
-    """Passes reads through; the bytes are hashed on a worker thread (signing.pipe)."""
+    """Passes reads through; the bytes are hashed on a worker thread (signing.pipe).
+
+    ``readinto`` fills the caller's Ring buffer in place and hands the same view to the
+    hashing thread: no copy. Each read is one Pipe item (``batch_bytes=1``).
+    """
 
     def __init__(self, source: Readable, update: Callable[[Buffer], object]) -> None:
         self._source = source
-        self._pipe = Pipe(update)
+        self._pipe = Pipe(update, batch_bytes=1)
         self.size = 0
 
     def read(self, size: int = -1, /) -> bytes:
@@ -200,6 +205,13 @@ class _HashingReader:
         self._pipe.put(data)
         self.size += len(data)
         return data
+
+    def readinto(self, buffer: memoryview, /) -> int:
+        filled = fill(self._source, buffer)
+        if filled:
+            self._pipe.put(filled)
+        self.size += len(filled)
+        return len(filled)
 
     def close(self) -> None:
         self._pipe.close()
@@ -234,8 +246,9 @@ class AgeReader:
         self._digest: bytes | None = None
         self.ciphertext_size = len(self.header.raw)
 
-    def chunks(self) -> Iterator[bytes]:
-        """Plaintext, one payload chunk at a time (call once)."""
+    def chunks(self) -> Iterator[memoryview]:
+        """Plaintext, a block of chunks at a time (call once): each a view of a reused
+        buffer (signing.agestream.decrypt_payload), to consume or copy at once."""
         sha256 = hashlib.sha256(self.header.raw)
         payload = _HashingReader(self._source, sha256.update)
         try:
@@ -274,7 +287,8 @@ class AgeWriter:
         self._sink = sink
         self._sha256 = hashlib.sha256()
         self._encryptor = PayloadEncryptor(file_key, nonce)
-        self._pipe = Pipe(self._consume)
+        # One queue item per Ring block (signing.pipe): the blocks are reused.
+        self._pipe = Pipe(self._consume, batch_bytes=1)
         self.size = 0
         self.sha256: bytes | None = None
         self._emit(build_header(stanzas, file_key))
@@ -284,20 +298,21 @@ class AgeWriter:
         self._sha256.update(data)
         self._sink.write(data)
 
-    def _emit(self, data: bytes) -> None:
+    def _emit(self, data: Buffer) -> None:
         self.size += len(data)
         self._pipe.put(data)
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         """Encrypt and write every complete chunk; the rest waits for more or ``close``."""
-        for sealed in self._encryptor.update(data):
+        for sealed in self._encryptor.update_into(data):
             self._emit(sealed)
         return len(data)
 
     def close(self) -> bytes:
         """Write the final chunk; return the SHA-256 of the whole age file."""
         if self.sha256 is None:
-            self._emit(self._encryptor.finish())
+            for sealed in self._encryptor.finish_into():
+                self._emit(sealed)
             self._pipe.close()
             self.sha256 = self._sha256.digest()
         return self.sha256
@@ -335,4 +350,4 @@ def decrypt(
 ) -> bytes:
     """The plaintext of a whole age file held in memory."""
     reader = AgeReader(io.BytesIO(data), identities=identities, file_key=file_key)
-    return b"".join(reader.chunks())
+    return b"".join([bytes(block) for block in reader.chunks()])  # copied: blocks are reused

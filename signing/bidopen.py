@@ -61,8 +61,9 @@ def _fsync_directory(path: Path) -> None:
 class Extraction:
     """A context manager: extract into a temporary directory, then commit or remove it."""
 
-    def __init__(self, output: Path | None) -> None:
+    def __init__(self, output: Path | None, *, durable: bool = True) -> None:
         self._output = output
+        self._durable = durable
         self._temporary: Path | None = None
 
     def __enter__(self) -> Extraction:
@@ -88,12 +89,17 @@ class Extraction:
         """Move the verified files to the output; returns it (None when discarding)."""
         if self._temporary is None or self._output is None:
             return None
-        # Durable before the caller records "opened" (DESIGN.md, "Opening"): the files
-        # were fsynced as they closed; their directories, then the rename, follow.
-        for directory, _, _ in os.walk(self._temporary):
-            _fsync_directory(Path(directory))
+        # Durable output (a bidder's own copy, the CLI): the files were fsynced as they
+        # closed; their directories, then the rename, follow. The platform's opening
+        # passes durable=False: its opened files are a derived copy, checked against
+        # the manifest when read and re-derived from ciphertext and file key
+        # (docs/formats/opening.md §5, tender/opening/opened.py).
+        if self._durable:
+            for directory, _, _ in os.walk(self._temporary):
+                _fsync_directory(Path(directory))
         self._temporary.rename(self._output)
-        _fsync_directory(self._output.parent)
+        if self._durable:
+            _fsync_directory(self._output.parent)
         self._temporary = None
         return self._output
 
@@ -119,15 +125,16 @@ class Extraction:
             if sink is not None:
                 sink.write(piece)
 
-        # Hashing and writing run beside decryption on another core (signing.pipe).
-        pipe = Pipe(consume, threaded=entry.size >= THREAD_MIN_BYTES)
+        # Hashing and writing run beside decryption on another core (signing.pipe); the
+        # pieces are views of reused blocks, so one Pipe item each (batch_bytes=1).
+        pipe = Pipe(consume, threaded=entry.size >= THREAD_MIN_BYTES, batch_bytes=1)
         try:
             for piece in tar.data(entry):
                 pipe.put(piece)
                 if progress is not None:
                     progress(len(piece))
             pipe.close()
-            if sink is not None:
+            if sink is not None and self._durable:
                 _sync(sink)
         except BaseException:
             pipe.abandon()
@@ -145,7 +152,8 @@ class Extraction:
         if sink is not None:
             with sink:
                 sink.write(data)
-                _sync(sink)
+                if self._durable:
+                    _sync(sink)
         return data
 
     def run(self, tar: bidtar.TarReader, progress: Progress | None = None) -> ArchiveContents:

@@ -120,7 +120,7 @@ class TarEntry:
 class _Pull:
     """Exact reads over an iterator of byte chunks, without copying big data."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(self, chunks: Iterator[bytes] | Iterator[memoryview]) -> None:
         self._chunks = chunks
         self._current = memoryview(b"")
 
@@ -198,7 +198,7 @@ def _parse_records(data: bytes) -> dict[str, str]:
 class TarReader:
     """Reads entries of a bid archive from plaintext chunks, refusing anything unsafe."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(self, chunks: Iterator[bytes] | Iterator[memoryview]) -> None:
         self._pull = _Pull(chunks)
 
     def _typeflag(self, block: bytes) -> bytes:

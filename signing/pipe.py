@@ -1,10 +1,17 @@
 """A bounded hand-off to one worker thread, so hashing and writing overlap encryption.
 
-hashlib and file writes release the GIL on large buffers, and so does ChaCha20-Poly1305
-in cryptography, so a seal or an opening can use a second core for the SHA-256 passes
-the format needs (docs/performance/seal_open.md). The queue is bounded: memory stays
-at ``depth`` batches of ``batch_bytes`` whatever the size of the bid. Errors in the
-worker surface in the caller at the next ``put`` or at ``close``.
+hashlib and file writes release the GIL on large buffers, and so does ChaCha20-Poly1305's
+``encrypt_into``/``decrypt_into`` in cryptography, so a seal or an opening can use a
+second core for the SHA-256 passes the format needs (docs/performance.md, "Sealing and
+opening bids"). The queue is bounded: memory stays at ``depth`` batches of
+``batch_bytes`` whatever the size of the bid. Errors in the worker surface in the
+caller at the next ``put`` or at ``close``.
+
+``Ring`` is the other half: a fixed set of reusable buffers, so a stream of any size
+allocates (and page-faults) nothing per block. A buffer handed to a Pipe is rewritten
+only ``RING_BLOCKS`` blocks later, which is safe while every Pipe it reaches has
+``depth`` ≤ ``PIPE_DEPTH`` and ``batch_bytes=1`` (each put is one queue item): at most
+``PIPE_DEPTH`` queued, one being consumed, one held by the reader and one being filled.
 """
 
 from __future__ import annotations
@@ -15,6 +22,22 @@ from collections.abc import Callable
 
 Buffer = bytes | memoryview
 _DONE = None
+PIPE_DEPTH = 3
+RING_BLOCKS = PIPE_DEPTH + 5  # the module docstring's count, with two to spare
+
+
+class Ring:
+    """``RING_BLOCKS`` buffers of ``size`` bytes, handed out in turn (see the docstring)."""
+
+    def __init__(self, size: int) -> None:
+        self._buffers = [memoryview(bytearray(size)) for _ in range(RING_BLOCKS)]
+        self._next = 0
+
+    def take(self) -> memoryview:
+        """The next buffer, whose previous contents nobody may still be reading."""
+        buffer = self._buffers[self._next]
+        self._next = (self._next + 1) % RING_BLOCKS
+        return buffer
 
 
 class Pipe:
@@ -25,7 +48,7 @@ class Pipe:
         consume: Callable[[Buffer], object],
         *,
         threaded: bool = True,
-        depth: int = 3,
+        depth: int = PIPE_DEPTH,
         batch_bytes: int = 1024 * 1024,
     ) -> None:
         self._consume = consume

@@ -32,7 +32,7 @@ from signing.age import (
     check_file_key,
     parse_header,
 )
-from signing.agestream import Readable, Writable, new_file_key
+from signing.agestream import BLOCK_SIZE, Readable, Writable, fill, new_file_key
 from signing.bidopen import Extraction, Progress
 from signing.committee import Committee, verify_committee
 from signing.errors import (
@@ -45,12 +45,12 @@ from signing.errors import (
     BidManifestWrongTender,
 )
 from signing.manifest import BidInfo, Manifest, ManifestFile
-from signing.pipe import Pipe
+from signing.pipe import Pipe, Ring
 from signing.shamir import Share, combine
 from signing.shares import SHARE_TYPE, ShareStanza, derive_share_stanzas
 from signing.trust import TrustStore
 
-READ_SIZE = 1024 * 1024
+READ_SIZE = BLOCK_SIZE
 THREAD_MIN_BYTES = 1024 * 1024
 S = TypeVar("S")
 
@@ -108,12 +108,14 @@ def _normalised_names(files: Sequence[BidFile]) -> list[str]:
 def _copy_file(writer: AgeWriter, bid_file: BidFile, progress: Progress | None) -> str:
     """Stream one file into the archive; its SHA-256 (hex). Refuses a file that changes size."""
     digest = hashlib.sha256()
-    # Hashing the file runs beside encryption on another core (signing.pipe).
-    pipe = Pipe(digest.update, threaded=bid_file.size >= THREAD_MIN_BYTES)
+    # Hashing the file runs beside encryption on another core (signing.pipe); blocks are
+    # read into reused buffers, one Pipe item each.
+    pipe = Pipe(digest.update, threaded=bid_file.size >= THREAD_MIN_BYTES, batch_bytes=1)
+    ring = Ring(READ_SIZE)
     try:
         left = bid_file.size
         while left:
-            block = bid_file.source.read(min(READ_SIZE, left))
+            block = fill(bid_file.source, ring.take()[: min(READ_SIZE, left)])
             if not block:
                 raise BidInputInvalid(f"{bid_file.name!r} is shorter than {bid_file.size} bytes")
             pipe.put(block)
@@ -260,6 +262,7 @@ def open_part(
     identities: Sequence[X25519Identity] = (),
     output: Path | None = None,
     progress: Progress | None = None,
+    durable: bool = True,
 ) -> OpenedPart[S]:
     """Decrypt, re-hash and verify one part; write its files to ``output`` on success only.
 
@@ -267,12 +270,13 @@ def open_part(
     ``identities``. ``verify(manifest_bytes, signature)`` checks manifest.p7s and
     returns the signer. ``output`` must not exist; None hashes and discards the files.
     ``committee=None`` skips the tender, lot, part and fingerprint checks: only for a
-    bidder looking at its own part, never for an opening.
+    bidder looking at its own part, never for an opening. ``durable=False`` skips the
+    fsyncs: for a derived copy that is re-derived when lost (tender/opening/opened.py).
     """
     if (file_key is None) == (not identities):
         raise BidInputInvalid("open with either a file key or identities, not both or neither")
     reader = AgeReader(source, identities=identities, file_key=file_key)
-    with Extraction(output) as extraction:
+    with Extraction(output, durable=durable) as extraction:
         found = extraction.run(bidtar.TarReader(reader.chunks()), progress)
         if committee is not None:
             _check_manifest(found.manifest, committee, part)

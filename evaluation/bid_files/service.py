@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
-import os
-import stat
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 from uuid import UUID
@@ -39,6 +38,7 @@ import asyncpg
 from accounts.model import Actor
 from accounts.permissions import Action, Resource, ResourceKind, require
 from audit import service as audit
+from evaluation.bid_files import disk
 from evaluation.bid_files.model import BidFileEntry, PartLocation, check_file_path
 from evaluation.bid_files.readers import seated_readers
 from evaluation.errors import (
@@ -51,12 +51,12 @@ from evaluation.errors import (
 from evaluation.events import EvaluationEvent
 from expert_pool.journal import hidden_actor
 from expert_pool.views.service import committee_member_salt, evaluation_committee
-from signing.errors import SigningError
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject
-from signing.manifest import Manifest, ManifestFile, parse_manifest
+from signing.manifest import ManifestFile
 from tender import queries as tender_queries
 from tender.access import log_actor
+from tender.blobs.store import BlobStore
 from tender.errors import LotNotFound
 from tender.lifecycle import load, log_address
 from tender.model import Tender
@@ -66,11 +66,7 @@ from tender.submission import queries as bid_queries
 from tender.submission.model import FreezeEntry
 
 OPENED = "opened"  # tender.opening.Outcome.OPENED, as opening_results stores it
-MAX_MANIFEST = 16 * 1024 * 1024  # signing/bidopen.py: the opening refuses larger ones
 CHUNK = 256 * 1024
-_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-# O_NONBLOCK: a FIFO planted in the output must not hang the open (it is refused after).
-_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -90,72 +86,6 @@ class _Lot:
     results: Mapping[tuple[UUID, str], StoredResult]
     actor: LogActor
     member_salt: bytes | None  # the reader is a seated expert: hidden in the log
-
-
-# --- the disk, read without following links -------------------------------------------
-
-
-def _open_below(root: Path, components: Sequence[str]) -> BinaryIO:
-    """Open the regular file at ``components`` below ``root``; no link is ever followed."""
-    try:
-        directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError as exc:
-        raise BidFileIntegrityBroken("the opened bids' directory is missing") from exc
-    try:
-        for name in components[:-1]:
-            inner = os.open(name, _DIRECTORY, dir_fd=directory)
-            os.close(directory)
-            directory = inner
-        fd = os.open(components[-1], _FILE, dir_fd=directory)
-    except OSError as exc:  # ELOOP (a link), ENOENT, ENOTDIR, ...
-        raise BidFileIntegrityBroken(
-            "the file is not where the opening left it, or is a link",
-            details={"path": "/".join(components[4:])},
-        ) from exc
-    finally:
-        os.close(directory)
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise BidFileIntegrityBroken("the opened file is not a regular file")
-    os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
-
-
-def _read_manifest(root: Path, location: PartLocation, sha256: str) -> Manifest:
-    """The part's manifest.json, if it still hashes to what the opening stored."""
-    with _open_below(root, location.manifest()) as source:
-        data = source.read(MAX_MANIFEST + 1)
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise BidFileIntegrityBroken(
-            "the part's manifest differs from the one the opening verified",
-            details={"bid_id": str(location.bid_id), "part": location.part},
-        )
-    try:
-        return parse_manifest(data)
-    except SigningError as exc:  # cannot happen for the bytes the opening verified
-        raise BidFileIntegrityBroken("the part's manifest does not parse") from exc
-
-
-def _open_listed(root: Path, location: PartLocation, listed: ManifestFile) -> BinaryIO:
-    """Open a file the manifest lists; refused unless it has the manifest's size."""
-    opened = _open_below(root, location.file(listed.name))
-    if os.fstat(opened.fileno()).st_size != listed.size:
-        opened.close()
-        raise BidFileIntegrityBroken(
-            "the file's size differs from the manifest's", details={"path": listed.name}
-        )
-    return opened
-
-
-def platform_files(
-    root: Path, location: PartLocation, manifest_sha256: str
-) -> Iterator[tuple[ManifestFile, BinaryIO]]:
-    """The platform's own read of an opened part's files, with the same checks (manifest
-    hash, no links, sizes): early warning reads their metadata (supervision/monitoring,
-    Reg. 40). No person reads, so no read entry is logged; the caller closes nothing."""
-    for listed in _read_manifest(root, location, manifest_sha256).files:
-        with _open_listed(root, location, listed) as opened:
-            yield listed, opened
 
 
 # --- who may read ---------------------------------------------------------------------
@@ -221,9 +151,17 @@ def _location(found: _Lot, bid_id: UUID, part: str) -> PartLocation:
 
 
 async def list_bid_files(
-    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str, *, output_root: Path
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    lot: str,
+    *,
+    output_root: Path,
+    blobs: BlobStore | None = None,
 ) -> list[BidFileEntry]:
-    """Every file of every opened part of the lot, by bidder, part and manifest order."""
+    """Every file of every opened part of the lot, by bidder, part and manifest order.
+
+    With ``blobs``, a part whose manifest is missing or damaged is re-derived first."""
     async with conn.transaction(isolation="repeatable_read", readonly=True):
         found = await _lot(conn, actor, tender_id, lot)
     listed: list[BidFileEntry] = []
@@ -233,9 +171,11 @@ async def list_bid_files(
             if result is None or result.outcome != OPENED or result.manifest_sha256 is None:
                 continue  # sealed, pending or failed: nothing to read
             location = _location(found, entry.bid_id, part.label)
-            manifest = await asyncio.to_thread(
-                _read_manifest, output_root, location, result.manifest_sha256
-            )
+            hashes = (part.sha256, result.manifest_sha256)
+            manifest = await disk.checked(
+                conn, blobs, output_root, location, hashes,
+                functools.partial(disk.read_manifest, output_root, location, hashes[1]),
+            )  # fmt: skip
             listed.extend(_entry(entry, part.label, f) for f in manifest.files)
     return listed
 
@@ -261,11 +201,15 @@ async def open_bid_file(
     path: str,
     *,
     output_root: Path,
+    blobs: BlobStore | None = None,
 ) -> OpenedBidFile:
     """Open one listed file of an opened part for ``actor``; the read is logged.
 
     Permission, the part's outcome, the manifest and the log entry are decided in one
     transaction: a read without its entry, or an entry without a read, cannot exist.
+    The manifest and the file are checked against their hashes first; with ``blobs``
+    a missing or damaged part is re-derived, else the read is refused
+    (``bid_file_integrity_broken``). ``read_chunks`` hashes again as it serves.
     """
     opened: BinaryIO | None = None
     try:
@@ -275,13 +219,19 @@ async def open_bid_file(
             entry, result = _opened_part(found, bid_id, part)
             location = _location(found, bid_id, part)
             assert result.manifest_sha256 is not None  # _opened_part checked it
-            manifest = await asyncio.to_thread(
-                _read_manifest, output_root, location, result.manifest_sha256
-            )
+            sealed = next(p.sha256 for p in entry.parts if p.label == part)
+            hashes = (sealed, result.manifest_sha256)
+            manifest = await disk.checked(
+                conn, blobs, output_root, location, hashes,
+                functools.partial(disk.read_manifest, output_root, location, hashes[1]),
+            )  # fmt: skip
             listed = next((f for f in manifest.files if f.name == path), None)
             if listed is None:
                 raise BidFileNotFound("the part's manifest lists no such file")
-            opened = await asyncio.to_thread(_open_listed, output_root, location, listed)
+            opened = await disk.checked(
+                conn, blobs, output_root, location, hashes,
+                functools.partial(disk.open_listed, output_root, location, listed),
+            )  # fmt: skip
             file_entry = _entry(entry, part, listed)
             index = await _log_read(conn, found, actor, file_entry, result.manifest_sha256)
     except BaseException:
@@ -326,9 +276,26 @@ async def _log_read(
 
 
 async def read_chunks(opened: OpenedBidFile) -> AsyncIterator[bytes]:
-    """The file's bytes in chunks, read off the event loop; closes the file at the end."""
+    """The file's bytes in chunks, read off the event loop; closes the file at the end.
+
+    Hashed as served: a file changed on disk after its check ends the stream with
+    ``bid_file_integrity_broken`` before its last chunk, so a client never receives a
+    complete response of altered bytes (tender/opening/opened.py)."""
+    digest, served = hashlib.sha256(), 0
     try:
         while block := await asyncio.to_thread(opened.file.read, CHUNK):
+            digest.update(block)
+            served += len(block)
+            if served >= opened.entry.size and (
+                served > opened.entry.size or digest.hexdigest() != opened.entry.sha256
+            ):
+                raise BidFileIntegrityBroken(
+                    "the file changed while it was served", details={"path": opened.entry.path}
+                )
             yield block
+        if served != opened.entry.size:
+            raise BidFileIntegrityBroken(
+                "the file changed while it was served", details={"path": opened.entry.path}
+            )
     finally:
         opened.file.close()

@@ -267,7 +267,7 @@ def _open_in_process(scene: Scene, bidders: list[Bidder], scratch: Path) -> Rate
     for i, bidder in enumerate(bidders):
         with bidder.sealed.open("rb") as source:
             open_part(source, committee=scene.sealed_to, part="main", verify=verify,
-                      identities=[bidder.age], output=scratch / str(i))  # fmt: skip
+                      identities=[bidder.age], output=scratch / str(i), durable=False)  # fmt: skip
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     shutil.rmtree(scratch)
     total = sum(b.size for b in bidders) / MB

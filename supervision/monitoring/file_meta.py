@@ -21,11 +21,11 @@ import asyncpg
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from evaluation.bid_files.disk import ensure_part, platform_files
 from evaluation.bid_files.model import PartLocation
-from evaluation.bid_files.service import platform_files
 from supervision.monitoring import queries
 from supervision.monitoring.model import FileMeta
-from tender.blobs.store import LocalBlobStore
+from tender.blobs.store import BlobStore, LocalBlobStore
 
 log = logging.getLogger(__name__)
 
@@ -75,14 +75,22 @@ def _part_metas(root: Path, tender: str, lot: str, location: PartLocation, bidde
 
 
 async def file_metas(
-    conn: asyncpg.Connection, output_root: Path, tender_id: UUID, lot: str, lot_id: UUID
+    conn: asyncpg.Connection,
+    output_root: Path,
+    tender_id: UUID,
+    lot: str,
+    lot_id: UUID,
+    blobs: BlobStore | None = None,
 ) -> list[FileMeta]:
-    """Metadata of every PDF of every opened part of the lot."""
+    """Metadata of every PDF of every opened part of the lot (a missing or damaged
+    part is re-derived first when ``blobs`` is given: tender/opening/opened.py)."""
     metas: list[FileMeta] = []
     for row in await conn.fetch(queries.OPENED_PARTS, lot_id):
         location = PartLocation(
             tender_id=tender_id, lot=lot, bid_id=row["bid_id"], part=row["part"]
         )
+        hashes = (row["ciphertext_sha256"], row["manifest_sha256"])
+        await ensure_part(conn, blobs, output_root, location, hashes)
         metas.extend(
             await asyncio.to_thread(
                 _part_metas,

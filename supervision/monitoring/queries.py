@@ -92,8 +92,10 @@ ORDER BY sh.revealed_at, m.user_id, eb.bid_id
 
 # The opened parts whose files monitoring reads metadata of (supervision/monitoring/file_meta.py).
 OPENED_PARTS = """
-SELECT b.id AS bid_id, b.bidder_id, r.part, r.manifest_sha256
+SELECT b.id AS bid_id, b.bidder_id, r.part, r.manifest_sha256, p.sha256 AS ciphertext_sha256
 FROM opening_results r JOIN bids b ON b.id = r.bid_id
+JOIN bid_freeze_entries f ON f.bid_id = r.bid_id
+JOIN bid_parts p ON (p.bid_id, p.version, p.part) = (f.bid_id, f.version, r.part)
 WHERE b.lot_id = $1 AND r.outcome = 'opened' AND r.manifest_sha256 IS NOT NULL
 ORDER BY b.bidder_id, r.part
 """

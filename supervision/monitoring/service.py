@@ -180,7 +180,7 @@ async def gather(
         )
         prices += lot_prices
         people += lot_people
-        metas += await file_meta.file_metas(conn, output_root, tender_id, number, lot_id)
+        metas += await file_meta.file_metas(conn, output_root, tender_id, number, lot_id, blobs)
     if blobs is not None and metas:
         metas += await file_meta.template_metas(conn, blobs, tender_id)
     parties = TenderParties(tid, str(tender.agency_id), str(tender.content.tenderer_id))

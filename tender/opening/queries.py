@@ -1,8 +1,7 @@
 """SQL of the opening: releases, self-decryption keys, results, records, the settle lock.
 
-Every statement is a named constant beside the function that runs it; unique
-violations become the opening's own errors here (CONVENTIONS: asyncpg errors are
-turned into domain errors in queries.py).
+Every statement is a named constant beside the function that runs it; unique violations
+become the opening's own errors here (CONVENTIONS: asyncpg errors become domain errors).
 """
 
 from __future__ import annotations
@@ -68,6 +67,7 @@ class StoredResult:
     opened_by: str | None
     fields: dict[str, Any]
     manifest_sha256: str | None = None
+    file_key: bytes | None = dataclasses.field(default=None, repr=False)  # never selected
 
 
 INSERT_RELEASE = """
@@ -136,8 +136,8 @@ async def self_keys(conn: asyncpg.Connection, lot_id: UUID) -> dict[tuple[UUID, 
 
 INSERT_RESULT = """
 INSERT INTO opening_results (bid_id, part, outcome, cause, party, opened_by, fields,
-    manifest_sha256, settled_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
+    manifest_sha256, settled_at, file_key)
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
 ON CONFLICT (bid_id, part) DO NOTHING
 """
 
@@ -161,6 +161,7 @@ async def insert_result(
         json.dumps(result.fields),
         result.manifest_sha256,
         at,
+        result.file_key,
     )
 
 
@@ -375,8 +376,7 @@ async def recent_records(conn: asyncpg.Connection, seconds: float) -> list[tuple
     return [(row["tender_id"], str(row["number"]), bytes(row["body"])) for row in rows]
 
 
-# Who takes part in a lot's opening hall: its committee, and bidders with a bid
-# (tender/opening/session.py decides the audiences from it).
+# Who takes part in a lot's opening hall (tender/opening/session.py decides audiences).
 HALL_PARTICIPATION = """
 SELECT
     EXISTS (SELECT 1 FROM opening_officials o WHERE o.lot_id = $1 AND o.user_id = $2)

@@ -8,6 +8,8 @@ both implementations do, so a bidder can always open its own bid with plain age.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import os
 import subprocess
 from pathlib import Path
@@ -15,9 +17,12 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from signing import age
+from signing import age, agestream
 from signing.age import X25519Identity
 from signing.certs import Identity
+from signing.cms import verify_detached
+from signing.pipe import RING_BLOCKS
+from signing.sealed_bid import open_part
 from signing.trust import TrustStore
 from tests.signing.bid_kit import CommitteeKit, make_committee, seal_bytes
 from tests.signing.conftest import IssueUser
@@ -141,3 +146,44 @@ def test_keys_from_age_keygen_work_with_our_code(tmp_path: Path) -> None:
     printed = next(line.split(": ")[1] for line in lines if line.startswith("# public key"))
     identity = X25519Identity.parse(next(line for line in lines if line.startswith("AGE-")))
     assert identity.recipient().encode() == printed
+
+
+def test_a_part_larger_than_the_buffer_ring_seals_and_opens_byte_for_byte(
+    kit: CommitteeKit,
+    bidder: Identity,
+    identity_file: tuple[X25519Identity, Path],
+    trust: TrustStore,
+    valid_time: dt.datetime,
+    tmp_path: Path,
+) -> None:
+    """Sealing and opening reuse a ring of block buffers (signing.pipe.Ring): a part of
+    several ring-fulls, files crossing block boundaries, is the same archive for rage,
+    and our opening writes every file back byte for byte (the hashes check too)."""
+    identity = identity_file[0]
+    block = agestream.BLOCK_SIZE
+    files = {
+        "a.bin": os.urandom(RING_BLOCKS * block + 12_345),
+        "b.bin": os.urandom(1),
+        "c.bin": os.urandom(3 * block - 7),
+    }
+    sealed = seal_bytes(
+        kit.committee, bidder=bidder, bidder_age=identity, trust=trust, at=valid_time,
+        files=files,
+    )  # fmt: skip
+    theirs = pyrage.decrypt(sealed, [pyrage.x25519.Identity.from_str(identity.encode())])
+    assert theirs == age.decrypt(sealed, identities=[identity])
+    output = tmp_path / "opened"
+    opened = open_part(
+        io.BytesIO(sealed),
+        committee=kit.committee,
+        part="main",
+        verify=lambda data, signature: verify_detached(data, signature, trust, valid_time),
+        identities=[identity],
+        output=output,
+        durable=False,
+    )
+    assert {f.name: f.sha256 for f in opened.manifest.files} == {
+        name: hashlib.sha256(data).hexdigest() for name, data in files.items()
+    }
+    for name, data in files.items():
+        assert (output / "files" / name).read_bytes() == data

@@ -16,6 +16,7 @@ from starlette.responses import StreamingResponse
 
 from evaluation.bid_files import service as bid_files
 from evaluation.bid_files.model import BidFileEntry
+from tender.blobs.store import BlobStore
 from tender.service import get_tender
 from web.auth import signed_in
 from web.http import ApiRoute, Handler
@@ -58,12 +59,17 @@ def _output_root(request: Request) -> Path:
     return services(request).opening().output_root
 
 
+def _blobs(request: Request) -> BlobStore:
+    """The frozen ciphertexts a missing or damaged opened part is re-derived from."""
+    return services(request).opening().store
+
+
 async def list_bid_files(request: Request) -> BidFileList:
     which, lot = tender_id(request), lot_number(request)
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft is not found
         found = await bid_files.list_bid_files(
-            conn, actor, which, lot, output_root=_output_root(request)
+            conn, actor, which, lot, output_root=_output_root(request), blobs=_blobs(request)
         )
     return BidFileList(items=[_body(entry) for entry in found])
 
@@ -76,8 +82,9 @@ async def read_bid_file(request: Request) -> StreamingResponse:
     async with signed_in(request) as (conn, actor):
         await get_tender(conn, actor, which)
         opened = await bid_files.open_bid_file(
-            conn, actor, which, lot, bid, part, path, output_root=_output_root(request)
-        )
+            conn, actor, which, lot, bid, part, path,
+            output_root=_output_root(request), blobs=_blobs(request),
+        )  # fmt: skip
     entry = opened.entry
     media_type, delivery = file_delivery(entry.path.rsplit("/", 1)[-1])
     headers = {
