@@ -68,9 +68,10 @@ async def running(task: asyncio.Task[bool]) -> AsyncIterator[asyncio.Task[bool]]
 
 
 async def until(check: Callable[[], Awaitable[bool]]) -> None:
-    """Wait for a state of the server another connection reaches (bounded, not a race)."""
+    """Wait for a state another connection reaches on the server: PostgreSQL gives no
+    event for "a backend began waiting on a lock", so look until it holds (bounded)."""
     async with asyncio.timeout(30):
-        while not await check():
+        while not await check():  # noqa: ASYNC110 - a server state, not a local event
             await asyncio.sleep(0.01)
 
 
@@ -127,7 +128,8 @@ async def test_racing_queues_and_appends_get_gap_free_indexes(pool: asyncpg.Pool
         assert await service.integrate(conn) == 4 * 27 + 10
         ids = [i for q in queued for i in q]
         found = await service.indexes_of(conn, ids)
-        assert len(found) == len(ids) and len(set(found.values())) == len(ids)
+        assert len(found) == len(ids)
+        assert len(set(found.values())) == len(ids)
         rows = await conn.fetch("SELECT idx, entry FROM log_entries ORDER BY idx")
         assert [r["idx"] for r in rows] == list(range(4 * 27 + 10))
         tree = merkle.MemoryTree()
