@@ -258,3 +258,11 @@ async def try_leader_lock(conn: asyncpg.Connection) -> bool:
     """Take the sequencer leader's session lock, if free (released when ``conn`` dies)."""
     taken: bool = await conn.fetchval(TRY_LEADER_LOCK, LEADER_LOCK_KEY)
     return taken
+
+
+LEADER_UNLOCK = "SELECT pg_advisory_unlock($1)"
+
+
+async def leader_unlock(conn: asyncpg.Connection) -> None:
+    """Give the leader's lock back (a stand-in's single round, audit.service.lead_once)."""
+    await conn.execute(LEADER_UNLOCK, LEADER_LOCK_KEY)

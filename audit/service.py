@@ -81,7 +81,12 @@ INTEGRATED_CHANNEL = "etender_log_integrated"
 
 
 async def wait_integrated(
-    conn: asyncpg.Connection, queued: Sequence[int] = (), *, within: float, covered: bool = False
+    conn: asyncpg.Connection,
+    queued: Sequence[int] = (),
+    *,
+    within: float,
+    covered: bool = False,
+    stand_in: LogIdentity | None = None,
 ) -> dict[int, int]:
     """Wait until the given queued entries (none given: every entry queued so far) are
     integrated — and, if ``covered``, a signed checkpoint covers them (the leader signs
@@ -90,7 +95,10 @@ async def wait_integrated(
 
     Waits by LISTEN/NOTIFY, never by polling: the listener is registered before the
     first look, so a batch committing in between still wakes us. PostgreSQL delivers
-    notifications only between transactions, hence ``conn`` must not be in one.
+    notifications only between transactions, hence ``conn`` must not be in one. With
+    ``stand_in`` (the log's identity), when no node leads at the moment — none started
+    yet, or the last one's connection just died — this session takes the leader's lock
+    for one round and integrates itself (``lead_once``): still one integrator at a time.
     """
     if conn.is_in_transaction():
         raise RuntimeError("wait_integrated must run outside a transaction (NOTIFY delivery)")
@@ -105,7 +113,8 @@ async def wait_integrated(
             tail = max(queued) if queued else await queries.queue_tail(conn)
             if tail is None:
                 return {}
-            await conn.execute("SELECT pg_notify($1, '')", WAKE_CHANNEL)
+            if stand_in is None or not await lead_once(conn, stand_in):
+                await conn.execute("SELECT pg_notify($1, '')", WAKE_CHANNEL)
             while True:
                 woken.clear()
                 if queued:
@@ -123,6 +132,22 @@ async def wait_integrated(
         ) from None
     finally:
         await conn.remove_listener(INTEGRATED_CHANNEL, on_integrated)
+
+
+async def lead_once(conn: asyncpg.Connection, identity: LogIdentity) -> bool:
+    """One leader's round — integrate, sign a checkpoint if the log grew — if no node
+    leads now; whether it ran. The session lock is released at once after."""
+    if not await queries.try_leader_lock(conn):
+        return False
+    try:
+        size = await integrate(conn)
+        latest = await queries.latest_checkpoint(conn)
+        if latest is None or latest.size < size:
+            async with conn.transaction():
+                await sign_new_checkpoint(conn, identity)
+        return True
+    finally:
+        await queries.leader_unlock(conn)
 
 
 async def _covered(conn: asyncpg.Connection, index: int) -> bool:
