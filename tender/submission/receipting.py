@@ -32,7 +32,7 @@ RECEIPT_WAIT_SECONDS = 10.0
 
 async def issue_pending(
     conn: asyncpg.Connection, sub: Submission, *, bid_id: UUID | None = None,
-    within: float = RECEIPT_WAIT_SECONDS,
+    within: float | None = None,
 ) -> int:  # fmt: skip
     """Issue the receipts of versions still without one (of one bid, or all) once their
     entries are integrated; returns how many were issued. Outside a transaction."""
@@ -40,8 +40,9 @@ async def issue_pending(
     if not rows:
         return 0
     found = await audit.wait_integrated(
-        conn, [r["log_queued"] for r in rows], within=within, stand_in=sub.log_identity
-    )
+        conn, [r["log_queued"] for r in rows], stand_in=sub.log_identity,
+        within=RECEIPT_WAIT_SECONDS if within is None else within,
+    )  # fmt: skip
     for row in rows:
         fields = receipt_json(
             tender_code=row["tender_code"], tender_id=str(row["tender_id"]), lot=row["lot"],
