@@ -198,6 +198,7 @@ async def main(count: int, every: int, rounds: int = 10) -> None:
     print(f"bare single-connection commit rate : {bare_mid:9.0f} commits/s (median of "
           f"{3 * rounds}; min {bare_min:.0f}, max {bare_max:.0f})")  # fmt: skip
     for name, pairs in (
+        ("bare INSERT in BEGIN/COMMIT (the shape's own ceiling)", shaped),
         ("queued (sequencer)", queued),
         (f"direct, checkpoint every {every}", direct),
     ):
