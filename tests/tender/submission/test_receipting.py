@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -14,12 +15,15 @@ import pytest
 from audit import leader
 from audit import service as audit
 from audit.errors import LogNotIntegrated
+from audit.service import PLATFORM
 from signing.log.checkpoint import open_checkpoint
-from tender.submission import receipting
+from signing.log.entry import LogEntry
+from tender.submission import freeze, receipting
 from tender.submission.service import my_bid, my_receipt
 from tests.conftest import CloneDatabase
+from tests.tender.clock import fast_forward
 from tests.tender.submission.kit import bidder, make_submission, submit_sealed, verify_inclusion
-from tests.tender.world import World, published_tender
+from tests.tender.world import SOON, World, published_tender
 
 
 async def test_a_receipt_names_the_index_the_leader_gave_and_proves_it(
@@ -80,6 +84,7 @@ async def test_a_recorded_version_waiting_for_the_log_gets_its_receipt_on_the_ne
         _, versions = await my_bid(conn, who.actor, tender.id, "1")
         assert versions == []
         row = await conn.fetchrow("SELECT bid_id, log_index, log_queued FROM bid_versions")
+        assert row is not None
         assert row["log_index"] is None
         await audit.integrate(conn)
         index = await conn.fetchval("SELECT idx FROM log_entries WHERE queued = $1",
@@ -97,3 +102,19 @@ async def test_a_recorded_version_waiting_for_the_log_gets_its_receipt_on_the_ne
     assert verify_inclusion(index, checkpoint.size, receipt.entry, proof, checkpoint.root_hash)
     with pytest.raises(asyncpg.CheckViolationError):
         await conn.execute("UPDATE bid_versions SET receipt = 'x'")
+
+
+async def test_the_freeze_integrates_what_was_queued_before_it_and_follows_it_in_the_log(
+    conn: asyncpg.Connection, owner_conn: asyncpg.Connection, world: World
+) -> None:
+    """An entry queued and committed before the freeze, with no leader running, gets a
+    smaller index than the freeze's own entry."""
+    tender = await published_tender(conn, world, setup=world.setup(SOON))
+    async with conn.transaction():
+        queued = await audit.queue(conn, LogEntry(
+            kind="test.before_freeze", time=datetime.now(UTC), actor=PLATFORM, data={},
+        ))  # fmt: skip
+    await fast_forward(owner_conn, tender.id, "deadline")
+    [frozen] = await freeze.freeze_tender(conn, tender.id)
+    before = await audit.indexes_of(conn, [queued])
+    assert before[queued] < frozen.log_index
