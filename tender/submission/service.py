@@ -2,8 +2,9 @@
 
 DESIGN.md, "Submission, receipt, freeze", and docs/formats/upload.md §3–§4: a bid
 version is recorded by the bidder's CMS-signed statement naming complete parts; the
-database clock under the tender's row lock decides lateness, and the receipt (signed,
-with its log index) is stored in the same transaction. Who bid stays secret until the
+database clock under the tender's row lock decides lateness; its log entry is queued in
+the same transaction, and the receipt (signed, with the log index the entry gets when
+the log integrates it) is issued right after (receipting.py). Who bid stays secret until the
 deadline: the log names the bidder by a salted commitment and no user id or address
 (the freeze list reveals it).
 """
