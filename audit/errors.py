@@ -4,7 +4,8 @@
     ├── CheckpointMissing               log_checkpoint_not_found
     ├── WitnessUnknown                  log_witness_not_found
     ├── LogFilterInvalid                log_filter_invalid
-    └── WitnessExists                   log_witness_exists
+    ├── WitnessExists                   log_witness_exists
+    └── LogNotIntegrated                log_not_integrated
 
 The log's format errors (notes, checkpoints, proofs, entries, the witness step) live
 with those formats in signing/log/errors.py, under the same root.
@@ -49,3 +50,13 @@ class WitnessExists(AuditError):
 
     code = "log_witness_exists"
     status = 409
+
+
+# --- the sequencer (audit/leader.py) ---
+
+
+class LogNotIntegrated(AuditError):
+    """Queued entries were not integrated in time: no leader is running, or it is behind."""
+
+    code = "log_not_integrated"
+    status = 503

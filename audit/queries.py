@@ -19,6 +19,59 @@ async def append_entries(conn: asyncpg.Connection, entries: Sequence[tuple[bytes
     return first
 
 
+# Queue entries for the sequencer (0092_log_sequencer.sql): a plain INSERT in the
+# caller's transaction, in the given order, taking no shared lock.
+QUEUE = """
+INSERT INTO log_queue (entry, kind)
+SELECT e, k FROM unnest($1::bytea[], $2::text[]) WITH ORDINALITY AS q(e, k, n) ORDER BY n
+RETURNING id
+"""
+
+
+async def queue_entries(
+    conn: asyncpg.Connection, entries: Sequence[tuple[bytes, str]]
+) -> list[int]:
+    """Queue leaves for integration; their queue ids, in order."""
+    rows = await conn.fetch(QUEUE, [e for e, _ in entries], [k for _, k in entries])
+    return sorted(r["id"] for r in rows)
+
+
+INTEGRATE = "SELECT log_integrate($1)"
+
+
+async def integrate(conn: asyncpg.Connection, batch: int) -> int:
+    """Integrate up to ``batch`` queued entries (one transaction); the new log size."""
+    size: int = await conn.fetchval(INTEGRATE, batch)
+    return size
+
+
+SELECT_INDEXES = "SELECT queued, idx FROM log_entries WHERE queued = ANY($1::bigint[])"
+
+
+async def indexes_of(conn: asyncpg.Connection, queued: Sequence[int]) -> dict[int, int]:
+    """The log index of each given queued entry integrated so far."""
+    rows = await conn.fetch(SELECT_INDEXES, list(queued))
+    return {r["queued"]: r["idx"] for r in rows}
+
+
+SELECT_QUEUE_TAIL = "SELECT max(id) FROM log_queue"
+
+
+async def queue_tail(conn: asyncpg.Connection) -> int | None:
+    """The newest queued id not yet integrated (None when the queue is empty)."""
+    tail: int | None = await conn.fetchval(SELECT_QUEUE_TAIL)
+    return tail
+
+
+SELECT_QUEUED_UP_TO = "SELECT EXISTS (SELECT FROM log_queue WHERE id <= $1)"
+
+
+async def queued_up_to(conn: asyncpg.Connection, tail: int) -> bool:
+    """Whether any entry queued with an id up to ``tail`` still waits for integration."""
+    waiting: bool = await conn.fetchval(SELECT_QUEUED_UP_TO, tail)
+    return waiting
+
+
 SELECT_SIZE = "SELECT size FROM log_head"
 
 
@@ -185,7 +238,8 @@ async def database_now(conn: asyncpg.Connection) -> datetime:
     return now
 
 
-# Only one process signs checkpoints at a time; the others skip that round.
+# Only one process signs checkpoints at a time; the others skip that round. The
+# sequencer's leader (audit/leader.py) holds LEADER_LOCK_KEY for its connection's life.
 CHECKPOINT_LOCK_KEY = 0x6C_6F_67_63_6B_70
 TRY_CHECKPOINT_LOCK = "SELECT pg_try_advisory_xact_lock($1)"
 
@@ -194,3 +248,21 @@ async def try_checkpoint_lock(conn: asyncpg.Connection) -> bool:
     """Take the checkpoint signer's lock for this transaction, if free."""
     taken: bool = await conn.fetchval(TRY_CHECKPOINT_LOCK, CHECKPOINT_LOCK_KEY)
     return taken
+
+
+LEADER_LOCK_KEY = 0x6C_6F_67_6C_64_72
+TRY_LEADER_LOCK = "SELECT pg_try_advisory_lock($1)"
+
+
+async def try_leader_lock(conn: asyncpg.Connection) -> bool:
+    """Take the sequencer leader's session lock, if free (released when ``conn`` dies)."""
+    taken: bool = await conn.fetchval(TRY_LEADER_LOCK, LEADER_LOCK_KEY)
+    return taken
+
+
+LEADER_UNLOCK = "SELECT pg_advisory_unlock($1)"
+
+
+async def leader_unlock(conn: asyncpg.Connection) -> None:
+    """Give the leader's lock back (a stand-in's single round, audit.service.lead_once)."""
+    await conn.execute(LEADER_UNLOCK, LEADER_LOCK_KEY)

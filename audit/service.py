@@ -1,12 +1,17 @@
 """Use cases of the transparency log: append, checkpoint, prove, cosign, count refusals.
 
-``append`` runs inside the caller's transaction, so a change and its log entry commit
-together or not at all (DESIGN.md, "Architecture"). Appends are serialised by the row
-lock on ``log_head``: callers append last, just before they commit.
+``append`` and ``queue`` run inside the caller's transaction, so a change and its log
+entry commit together or not at all (DESIGN.md, "Architecture"). ``append`` gives the
+entry its index at once and so is serialised by the row lock on ``log_head`` until the
+caller commits: callers append last, just before they commit. ``queue`` takes no shared
+lock: the sequencer's leader (audit/leader.py) gives queued entries their indexes when
+it integrates them, a moment after the commit; ``wait_integrated`` waits for that by
+notification (docs/audit-log.md, "Sequencer").
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Sequence
@@ -16,7 +21,7 @@ from typing import Protocol
 import asyncpg
 
 from audit import queries
-from audit.errors import CheckpointMissing, WitnessUnknown
+from audit.errors import CheckpointMissing, LogNotIntegrated, WitnessUnknown
 from signing.log import merkle
 from signing.log.checkpoint import (
     Checkpoint,
@@ -55,6 +60,117 @@ async def append_many(conn: asyncpg.Connection, entries: Sequence[Appendable]) -
         raise RuntimeError("audit.append must run inside the caller's transaction")
     first = await queries.append_entries(conn, [(e.to_bytes(), str(e.kind)) for e in entries])
     return list(range(first, first + len(entries)))
+
+
+async def queue(conn: asyncpg.Connection, entry: Appendable) -> int:
+    """Queue one entry inside the caller's transaction; returns its queue id (not an index)."""
+    return (await queue_many(conn, [entry]))[0]
+
+
+async def queue_many(conn: asyncpg.Connection, entries: Sequence[Appendable]) -> list[int]:
+    """Queue several entries in order inside the caller's transaction; their queue ids."""
+    if not conn.is_in_transaction():
+        raise RuntimeError("audit.queue must run inside the caller's transaction")
+    return await queries.queue_entries(conn, [(e.to_bytes(), str(e.kind)) for e in entries])
+
+
+# The leader integrates when woken on WAKE_CHANNEL (or every checkpoint interval) and
+# notifies INTEGRATED_CHANNEL when a batch commits (0092_log_sequencer.sql).
+WAKE_CHANNEL = "etender_log_queued"
+INTEGRATED_CHANNEL = "etender_log_integrated"
+
+
+async def wait_integrated(
+    conn: asyncpg.Connection,
+    queued: Sequence[int] = (),
+    *,
+    within: float,
+    covered: bool = False,
+    stand_in: LogIdentity | None = None,
+) -> dict[int, int]:
+    """Wait until the given queued entries (none given: every entry queued so far) are
+    integrated — and, if ``covered``, a signed checkpoint covers them (the leader signs
+    one at once when a waiter woke it); returns their log indexes.
+    ``log_not_integrated`` after ``within`` s.
+
+    Waits by LISTEN/NOTIFY, never by polling: the listener is registered before the
+    first look, so a batch committing in between still wakes us. PostgreSQL delivers
+    notifications only between transactions, hence ``conn`` must not be in one. With
+    ``stand_in`` (the log's identity), when no node leads at the moment — none started
+    yet, or the last one's connection just died — this session takes the leader's lock
+    for one round and integrates itself (``lead_once``): still one integrator at a time.
+    """
+    if conn.is_in_transaction():
+        raise RuntimeError("wait_integrated must run outside a transaction (NOTIFY delivery)")
+    woken = asyncio.Event()
+
+    def on_integrated(*_: object) -> None:
+        woken.set()
+
+    await conn.add_listener(INTEGRATED_CHANNEL, on_integrated)
+    try:
+        async with asyncio.timeout(within):
+            tail = max(queued) if queued else await queries.queue_tail(conn)
+            if tail is None:
+                return {}
+            if stand_in is None or not await lead_once(conn, stand_in):
+                await conn.execute("SELECT pg_notify($1, '')", WAKE_CHANNEL)
+            while True:
+                woken.clear()
+                if queued:
+                    found = await queries.indexes_of(conn, queued)
+                    if len(found) == len(set(queued)) and (
+                        not covered or await _covered(conn, max(found.values()))
+                    ):
+                        return found
+                elif not await queries.queued_up_to(conn, tail):
+                    return {}
+                await woken.wait()
+    except TimeoutError:
+        raise LogNotIntegrated(
+            f"the log's leader did not integrate the queued entries within {within:g} s"
+        ) from None
+    finally:
+        await conn.remove_listener(INTEGRATED_CHANNEL, on_integrated)
+
+
+async def lead_once(conn: asyncpg.Connection, identity: LogIdentity) -> bool:
+    """One leader's round — integrate, sign a checkpoint if the log grew — if no node
+    leads now; whether it ran. The session lock is released at once after."""
+    if not await queries.try_leader_lock(conn):
+        return False
+    try:
+        size = await integrate(conn)
+        latest = await queries.latest_checkpoint(conn)
+        if latest is None or latest.size < size:
+            async with conn.transaction():
+                await sign_new_checkpoint(conn, identity)
+        return True
+    finally:
+        await queries.leader_unlock(conn)
+
+
+async def _covered(conn: asyncpg.Connection, index: int) -> bool:
+    latest = await queries.latest_checkpoint(conn)
+    return latest is not None and latest.size > index
+
+
+async def integrate(conn: asyncpg.Connection, *, batch: int = 1000) -> int:
+    """Integrate queued entries, ``batch`` per transaction, until none is left; the size.
+
+    The leader's work (audit/leader.py); safe anywhere, since the head lock serialises
+    integrators, but one node at a time should do it.
+    """
+    while True:
+        before = await queries.log_size(conn)
+        size = await queries.integrate(conn, batch)
+        if size - before < batch:
+            return size
+
+
+async def indexes_of(conn: asyncpg.Connection, queued: Sequence[int]) -> dict[int, int]:
+    """The log indexes of the given queued entries integrated so far."""
+    return await queries.indexes_of(conn, queued)
 
 
 async def record_security_event(

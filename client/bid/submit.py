@@ -81,6 +81,8 @@ def _parse_parts(items: Sequence[str]) -> dict[str, Path]:
     return parts
 
 
+# The version is recorded but its receipt waits for the log's integration (upload.md §3.1).
+LOG_NOT_INTEGRATED = "log_not_integrated"
 RESUMABLE = frozenset({"bid_upload_offset_conflict", "bid_upload_busy_conflict"})
 BUSY_WAIT_LIMIT = 300.0  # seconds a part may wait, in all, for other writers' leases
 
@@ -180,19 +182,31 @@ def _chain(api: Api, lot_path: str) -> tuple[int, str | None]:
 def _submit(
     api: Api, lot_path: str, body: dict[str, object], statement: bytes
 ) -> dict[str, object]:
-    """POST the statement; after a dropped connection, find out whether it was recorded."""
+    """POST the statement; after a dropped connection, find out whether it was recorded.
+
+    The receipt is signed once the log has integrated the version's entry (upload.md
+    §3.1): a ``log_not_integrated`` answer means the version is recorded but not yet
+    receipted, so ask for it (the read waits for integration) rather than submit again.
+    """
     mine = hashlib.sha256(statement).hexdigest()
-    give_up, attempt = time.monotonic() + RETRY_SECONDS, 0
+    give_up, attempt, recorded = time.monotonic() + RETRY_SECONDS, 0, False
     while time.monotonic() < give_up:
-        try:
-            return api.call("POST", f"{lot_path}/bid", json=body)
-        except httpx.TransportError:
-            time.sleep(backoff(attempt))
-            attempt += 1
+        if not recorded:
+            try:
+                return api.call("POST", f"{lot_path}/bid", json=body)
+            except httpx.TransportError:
+                time.sleep(backoff(attempt))
+                attempt += 1
+            except ApiError as exc:
+                if exc.code != LOG_NOT_INTEGRATED:
+                    raise
+                recorded = True
         try:
             bid = api.retrying("GET", f"{lot_path}/bid")
-        except ApiError:
-            continue  # no bid yet: the statement was not recorded; send it again
+        except ApiError as exc:
+            if recorded and exc.code != LOG_NOT_INTEGRATED:
+                raise
+            continue  # the log still behind (the read waited), or no bid yet: not recorded
         versions = bid["versions"]
         assert isinstance(versions, list)
         if versions and versions[-1]["statement_sha256"] == mine:

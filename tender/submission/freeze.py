@@ -91,15 +91,19 @@ async def freeze_tender(conn: asyncpg.Connection, tender_id: UUID) -> list[Freez
     """Freeze every lot of a tender whose deadline has passed (database clock); idempotent.
 
     Runs under the tender's row lock, so no submission can commit in between: a
-    submission that took the lock first is in the list, one that waited finds the
-    deadline passed. A published tender becomes ``bidding_closed`` in the same
-    transaction.
+    submission that took the lock first is in the list (its log entry integrated before
+    the freeze's), one that waited finds the deadline passed. A published tender becomes
+    ``bidding_closed`` in the same transaction.
     """
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
         tender = locked.tender
         if tender.deadline is None or locked.now < tender.deadline:
             raise FreezeTooEarly("the lot freezes at its deadline")
+        # Entries queued for the sequencer (audit.service.queue) by changes that committed
+        # before this lock was ours are integrated first, under the head lock the freeze's
+        # own entry takes anyway: the freeze list follows every entry it closes off.
+        await audit.integrate(conn)
         for lot, lot_id in sorted(tender.lot_ids.items()):
             if await bid_queries.frozen_at(conn, lot_id) is None:
                 await _freeze_lot(conn, tender, lot, lot_id, locked.now)

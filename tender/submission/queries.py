@@ -26,6 +26,7 @@ from tender.submission.model import (
     FreezeEntry,
     VersionKind,
 )
+from tender.submission.receipts import PendingVersion
 
 # --- bids and versions ----------------------------------------------------------------
 
@@ -100,10 +101,12 @@ async def update_bid(
         raise _refusal(exc) from None
 
 
+# The receipt comes after integration (migration 0093): a version is written with its
+# queued entry's id and no log index, receipt or signature (fill_receipt adds them).
 INSERT_VERSION = """
 INSERT INTO bid_versions (bid_id, version, kind, statement, signature, statement_sha256,
-    signer_cert_sha256, submitted_by, received_at, log_index, receipt, receipt_signature)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    signer_cert_sha256, submitted_by, received_at, log_queued)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 """
 INSERT_PART = """
 INSERT INTO bid_parts (bid_id, version, part, sha256, size, upload_id)
@@ -113,20 +116,19 @@ VALUES ($1, $2, $3, $4, $5, $6)
 
 async def insert_version(
     conn: asyncpg.Connection,
-    version: BidVersion,
+    v: PendingVersion,
     *,
     signer_cert_sha256: str,
     submitted_by: UUID,
     upload_ids: Sequence[UUID],
 ) -> None:
-    """Store a version, its receipt and its parts (append-only, refused once frozen)."""
-    v = version
+    """Store a version awaiting its receipt, and its parts (append-only, refused once
+    frozen)."""
     try:
         await conn.execute(
             INSERT_VERSION,
             *(v.bid_id, v.version, str(v.kind), v.statement, v.signature, v.statement_sha256),
-            *(signer_cert_sha256, submitted_by, v.received_at, v.log_index, v.receipt),
-            v.receipt_signature,
+            *(signer_cert_sha256, submitted_by, v.received_at, v.log_queued),
         )
         for part, upload_id in zip(v.parts, upload_ids, strict=True):
             await conn.execute(
@@ -142,7 +144,7 @@ SELECT v.bid_id, v.version, v.kind, v.statement, v.signature, v.statement_sha256
     coalesce((SELECT json_agg(json_build_object('label', p.part, 'sha256', p.sha256,
         'size', p.size) ORDER BY p.part) FROM bid_parts p
       WHERE p.bid_id = v.bid_id AND p.version = v.version), '[]')::text AS parts
-FROM bid_versions v WHERE v.bid_id = $1 ORDER BY v.version
+FROM bid_versions v WHERE v.bid_id = $1 AND v.log_index IS NOT NULL ORDER BY v.version
 """
 
 
@@ -151,7 +153,7 @@ def _parts(raw: str) -> tuple[BidPart, ...]:
 
 
 async def versions(conn: asyncpg.Connection, bid_id: UUID) -> list[BidVersion]:
-    """Every version of a bid, oldest first."""
+    """Every version of a bid with its receipt issued, oldest first."""
     rows = await conn.fetch(SELECT_VERSIONS, bid_id)
     return [
         BidVersion(**{**dict(row), "kind": VersionKind(row["kind"]), "parts": _parts(row["parts"])})
@@ -309,3 +311,68 @@ LIMIT $1
 async def due_tenders(conn: asyncpg.Connection, limit: int = 50) -> list[UUID]:
     """Published tenders whose deadline has passed with a lot not yet frozen."""
     return [row["id"] for row in await conn.fetch(DUE_TENDERS, limit)]
+
+
+SELECT_CHAIN_HEAD = """
+SELECT statement_sha256 FROM bid_versions WHERE bid_id = $1 ORDER BY version DESC LIMIT 1
+"""
+
+
+async def chain_head(conn: asyncpg.Connection, bid_id: UUID) -> str | None:
+    """The newest version's statement hash, receipt issued or not (the chain's head)."""
+    head: str | None = await conn.fetchval(SELECT_CHAIN_HEAD, bid_id)
+    return head
+
+
+SELECT_PENDING = """
+SELECT v.bid_id, v.version, v.kind, v.statement_sha256, v.received_at, v.log_queued,
+    t.code AS tender_code, t.id AS tender_id, l.number AS lot, o.credit_code AS bidder,
+    coalesce((SELECT json_agg(json_build_object('label', p.part, 'sha256', p.sha256,
+        'size', p.size) ORDER BY p.part) FROM bid_parts p
+      WHERE p.bid_id = v.bid_id AND p.version = v.version), '[]')::text AS parts
+FROM bid_versions v JOIN bids b ON b.id = v.bid_id JOIN tenders t ON t.id = b.tender_id
+JOIN tender_lots l ON l.id = b.lot_id JOIN organisations o ON o.id = b.bidder_id
+WHERE v.log_index IS NULL AND ($1::uuid IS NULL OR v.bid_id = $1)
+ORDER BY v.log_queued LIMIT $2
+"""
+
+
+async def pending_receipts(
+    conn: asyncpg.Connection, bid_id: UUID | None, limit: int = 100
+) -> list[asyncpg.Record]:
+    """Versions whose receipt is not issued yet (of one bid, or all), with what the
+    receipt names besides the log index."""
+    return list(await conn.fetch(SELECT_PENDING, bid_id, limit))
+
+
+def parts_of(raw: str) -> tuple[BidPart, ...]:
+    """The parts column of SELECT_PENDING."""
+    return _parts(raw)
+
+
+FILL_RECEIPT = """
+UPDATE bid_versions SET log_index = $3, receipt = $4, receipt_signature = $5
+WHERE bid_id = $1 AND version = $2 AND log_index IS NULL
+"""
+
+
+async def fill_receipt(
+    conn: asyncpg.Connection,
+    bid_id: UUID,
+    version: int,
+    log_index: int,
+    receipt: bytes,
+    signature: bytes,
+) -> None:
+    """Issue a version's receipt once (trigger bid_versions_receipt_once checks the index
+    is its queued entry's); a no-op if another process issued it first."""
+    await conn.execute(FILL_RECEIPT, bid_id, version, log_index, receipt, signature)
+
+
+SELECT_LOG_QUEUED = "SELECT log_queued FROM bid_versions WHERE bid_id = $1 AND version = $2"
+
+
+async def log_queued(conn: asyncpg.Connection, bid_id: UUID, version: int) -> int | None:
+    """The queue id a version's log entry had (None for versions from before 0093)."""
+    queued: int | None = await conn.fetchval(SELECT_LOG_QUEUED, bid_id, version)
+    return queued

@@ -22,6 +22,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from cryptography import x509
 
@@ -84,6 +85,21 @@ def load_or_create(data_dir: Path, *, now: dt.datetime | None = None) -> Receipt
     root = load_pem_certificates(root_path.read_bytes())[0] if root_path.exists() else None
     identity = Identity(certificate=certificates[0], key=key, chain=tuple(certificates[1:]))
     return ReceiptSigner(identity=identity, root=root or certificates[-1])
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class PendingVersion:
+    """A version as recorded, before its receipt: its log entry queued (migration 0093)."""
+
+    bid_id: UUID
+    version: int
+    kind: VersionKind
+    statement: bytes
+    signature: bytes
+    statement_sha256: str
+    received_at: dt.datetime
+    log_queued: int
+    parts: tuple[BidPart, ...]
 
 
 def receipt_json(

@@ -2,8 +2,9 @@
 
 DESIGN.md, "Submission, receipt, freeze", and docs/formats/upload.md §3–§4: a bid
 version is recorded by the bidder's CMS-signed statement naming complete parts; the
-database clock under the tender's row lock decides lateness, and the receipt (signed,
-with its log index) is stored in the same transaction. Who bid stays secret until the
+database clock under the tender's row lock decides lateness; its log entry is queued in
+the same transaction, and the receipt (signed, with the log index the entry gets when
+the log integrates it) is issued right after (receipting.py). Who bid stays secret until the
 deadline: the log names the bidder by a salted commitment and no user id or address
 (the freeze list reveals it).
 """
@@ -21,7 +22,6 @@ import asyncpg
 
 from accounts.model import Actor
 from accounts.organisations import service as organisations
-from audit import queries as audit_queries
 from audit import service as audit
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject, commit, new_salt
@@ -32,7 +32,7 @@ from tender.committee import service as committee
 from tender.lifecycle import load, lock_tender
 from tender.model import Tender
 from tender.submission import queries as bid_queries
-from tender.submission import upload_queries
+from tender.submission import receipting, upload_queries
 from tender.submission.context import Receipt, Submission, bidder_of, lot_id_of, require_open
 from tender.submission.model import (
     Bid,
@@ -48,7 +48,8 @@ from tender.submission.model import (
     StatementMismatch,
     VersionKind,
 )
-from tender.submission.receipts import receipt_bytes, receipt_json
+from tender.submission.receipting import receipt_for
+from tender.submission.receipts import PendingVersion
 from tender.submission.signers import check_consortium, check_countersignatures, verify_signed
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ async def _parts(
 async def _chain_head(conn: asyncpg.Connection, existing: Bid | None) -> str | None:
     if existing is None:
         return None
-    return (await bid_queries.versions(conn, existing.id))[-1].statement_sha256
+    return await bid_queries.chain_head(conn, existing.id)
 
 
 # --- submit and withdraw ---------------------------------------------------------------------
@@ -158,7 +159,7 @@ async def submit_bid(
         )  # fmt: skip
         version = await _record(conn, actor, rec, locked.now, sub)
     log.info("bid.submitted", extra={"tender_id": str(tender_id), "lot": lot})
-    return await receipt_for(conn, version, sub)
+    return await _receipt_after_integration(conn, version, sub)
 
 
 async def withdraw_bid(
@@ -187,7 +188,7 @@ async def withdraw_bid(
             consortium=existing.consortium,
         )  # fmt: skip
         version = await _record(conn, actor, rec, locked.now, sub)
-    return await receipt_for(conn, version, sub)
+    return await _receipt_after_integration(conn, version, sub)
 
 
 async def _next_version(
@@ -220,29 +221,30 @@ async def _standing(
 
 
 async def _record(
-    conn: asyncpg.Connection, actor: Actor, rec: _Recording, now: object, sub: Submission
-) -> BidVersion:
+    conn: asyncpg.Connection, actor: Actor, rec: _Recording, now: datetime, sub: Submission
+) -> PendingVersion:
     bid = await _store_bid(conn, rec)
     statement_sha256 = _sha256(rec.signed.body)
-    index = await _log(conn, rec, bid, statement_sha256)
-    assert rec.tender.code is not None
-    fields = receipt_json(
-        tender_code=rec.tender.code, tender_id=str(rec.tender.id), lot=rec.lot,
-        bidder=rec.bidder, version=rec.version, kind=rec.kind, parts=rec.parts,
-        statement_sha256=statement_sha256, received_at=now, log_index=index,  # type: ignore[arg-type]
-    )  # fmt: skip
-    body = receipt_bytes(fields)
-    version = BidVersion(
+    version = PendingVersion(
         bid_id=bid.id, version=rec.version, kind=rec.kind, statement=rec.signed.body,
-        signature=rec.signed.signature, statement_sha256=statement_sha256,
-        received_at=now, log_index=index, receipt=body,  # type: ignore[arg-type]
-        receipt_signature=sub.signer.sign(body), parts=rec.parts,
+        signature=rec.signed.signature, statement_sha256=statement_sha256, received_at=now,
+        log_queued=await _log(conn, rec, bid, statement_sha256), parts=rec.parts,
     )  # fmt: skip
     await bid_queries.insert_version(
         conn, version, signer_cert_sha256=rec.signer_sha256,
         submitted_by=actor.user_id, upload_ids=rec.upload_ids,
     )  # fmt: skip
     return version
+
+
+async def _receipt_after_integration(
+    conn: asyncpg.Connection, version: PendingVersion, sub: Submission
+) -> Receipt:
+    """Wait for the version's entry to be integrated, then sign its receipt (receipting.py)."""
+    await receipting.issue_pending(conn, sub, bid_id=version.bid_id)
+    return await receipt_for(
+        conn, await receipting.issued(conn, version.bid_id, version.version), sub
+    )
 
 
 async def _store_bid(conn: asyncpg.Connection, rec: _Recording) -> Bid:
@@ -261,7 +263,8 @@ async def _store_bid(conn: asyncpg.Connection, rec: _Recording) -> Bid:
 
 
 async def _log(conn: asyncpg.Connection, rec: _Recording, bid: Bid, statement_sha256: str) -> int:
-    """The version's log entry: the bidder only as a salted commitment (§5)."""
+    """Queue the version's log entry (its queue id): the bidder only as a salted
+    commitment (§5)."""
     data = {
         "lot": rec.lot,
         "version": rec.version,
@@ -277,7 +280,7 @@ async def _log(conn: asyncpg.Connection, rec: _Recording, bid: Bid, statement_sh
         data=data,
         commitments=("bidder",),
     )
-    return await audit.append(conn, entry)
+    return await audit.queue(conn, entry)
 
 
 def _sha256(data: bytes) -> str:
@@ -285,29 +288,6 @@ def _sha256(data: bytes) -> str:
 
 
 # --- receipts and reads -----------------------------------------------------------------------
-
-
-async def receipt_for(conn: asyncpg.Connection, version: BidVersion, sub: Submission) -> Receipt:
-    """The receipt with a checkpoint covering its entry (signed now if none does yet)."""
-    latest = await audit_queries.latest_checkpoint(conn)
-    if latest is None or latest.size <= version.log_index:
-        async with conn.transaction():
-            await audit.sign_new_checkpoint(conn, sub.log_identity)
-        latest = await audit_queries.latest_checkpoint(conn)
-    entry = (await audit.entries(conn, version.log_index, version.log_index + 1))[0][1]
-    if latest is None or latest.size <= version.log_index:
-        return Receipt(
-            version=version, checkpoint=None, tree_size=None, inclusion_proof=(), entry=entry
-        )
-    proof = await audit.inclusion_proof(conn, version.log_index, latest.size)
-    note = await audit.current_checkpoint(conn)
-    return Receipt(
-        version=version,
-        checkpoint=note,
-        tree_size=latest.size,
-        inclusion_proof=tuple(proof),
-        entry=entry,
-    )
 
 
 async def my_bid(
@@ -322,11 +302,20 @@ async def my_bid(
     return found, await bid_queries.versions(conn, found.id)
 
 
+async def my_issued_bid(
+    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str, sub: Submission
+) -> tuple[Bid, list[BidVersion]]:
+    """``my_bid`` after issuing any receipt still waiting for its entry's integration."""
+    found, _ = await my_bid(conn, actor, tender_id, lot)
+    await receipting.issue_pending(conn, sub, bid_id=found.id)
+    return found, await bid_queries.versions(conn, found.id)
+
+
 async def my_receipt(
     conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str, version: int, sub: Submission
 ) -> Receipt:
     """One version's receipt, with a current checkpoint and proof."""
-    _, versions = await my_bid(conn, actor, tender_id, lot)
+    _, versions = await my_issued_bid(conn, actor, tender_id, lot, sub)
     chosen = next((v for v in versions if v.version == version), None)
     if chosen is None:
         raise BidNotFound(f"your bid has no version {version}")

@@ -5,7 +5,8 @@ written and logged. The deadline itself is enforced by the database clock under 
 tender's row lock at every submission, so the job's delay never admits a late bid; it
 only decides how soon the freeze list appears. Safe in several processes at once:
 :func:`tender.freeze.freeze_tender` runs under the row lock and skips frozen lots.
-Interval: ``ETENDER_POLICY_FREEZE_JOB_SECONDS`` (default 2).
+Interval: ``ETENDER_POLICY_FREEZE_JOB_SECONDS`` (default 2), also that of the job that
+signs receipts left waiting for the log's integration (their submitter went away).
 
 Uploads that can never become bids are abandoned and their staged bytes deleted
 (tender/submission/cleanup.py, docs/formats/upload.md §2.4); several processes share the
@@ -39,6 +40,7 @@ from tender.submission.cleanup import (
     sweep_orphans,
 )
 from tender.submission.freeze import freeze_due
+from tender.submission.receipting import issue_pending
 from web.background import Job
 from web.db.database import acquire
 from web.services import services
@@ -76,6 +78,15 @@ async def freeze_at_deadline(app: Starlette) -> None:
         log.info("bids.freeze_job", extra={"tenders": frozen})
 
 
+async def issue_pending_receipts(app: Starlette) -> None:
+    """Sign the receipts of versions whose submitter went away before the log integrated
+    their entries (tender/submission/receipting.py; docs/formats/upload.md §3.1)."""
+    async with acquire(services(app).pools.main) as conn:
+        issued = await issue_pending(conn, services(app).submission())
+    if issued:
+        log.info("bids.receipts_issued", extra={"versions": issued})
+
+
 async def clean_up_uploads(app: Starlette) -> None:
     """Abandon uploads past their deadline or idle too long; delete their staged bytes."""
     rules = cleanup_rules(services(app).settings.policy_overrides)
@@ -105,5 +116,6 @@ async def clean_up_uploads(app: Starlette) -> None:
 
 JOBS = (
     Job("bid-freeze", freeze_at_deadline, lambda settings: settings.freeze_job_seconds),
+    Job("bid-receipts", issue_pending_receipts, lambda settings: settings.freeze_job_seconds),
     Job("upload-cleanup", clean_up_uploads, lambda s: s.upload_cleanup_job_seconds),
 )

@@ -271,9 +271,10 @@ async def withdraw_bid(request: Request) -> Response:
 
 async def my_bid(request: Request) -> BidBody:
     which, lot = tender_id(request), lot_number(request)
+    sub = services(request).submission()
     async with signed_in(request, services(request).pools.upload) as (conn, actor):
         await service.get_tender(conn, actor, which)  # issue 9, item 15: a hidden draft: 404
-        bid, versions = await submissions.my_bid(conn, actor, which, lot)
+        bid, versions = await submissions.my_issued_bid(conn, actor, which, lot, sub)
     return BidBody(
         status=str(bid.status),
         version=bid.version,
