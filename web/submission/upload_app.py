@@ -23,6 +23,7 @@ import secrets
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
+import asyncpg
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -138,8 +139,9 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "role": "upload"})
 
 
-def create_upload_app(settings: Settings) -> Starlette:
-    """An upload worker's application: one pool of ``db_upload_pool_size`` connections."""
+def create_upload_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlette:
+    """An upload worker's application: one pool of ``db_upload_pool_size`` connections
+    (or the given one: a test's)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -156,7 +158,7 @@ def create_upload_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
         exception_handlers={HTTPException: _not_here},
     )
-    app.state.services = build_services(settings, kinds={})
+    app.state.services = build_services(settings, kinds={}, pool=pool)
     app.add_middleware(RefuseNul)
     app.add_middleware(ErrorBodies)
     app.add_middleware(UploadCors, origin=origin_of(settings.public_url))
