@@ -59,6 +59,9 @@ class Settings:
     upload_workers: int = 1
     upload_port: int = 8001
     upload_url: str | None = None
+    # The workers' CPU priority below the site's (nice(2) increment): on a machine short
+    # of cores, a light request of the site wakes ahead of upload bodies being hashed.
+    upload_worker_nice: int = 5
     # Background jobs (web/background.py): off for tests that count connections; each
     # job's interval in seconds (ETENDER_POLICY_<NAME>_JOB_SECONDS, at least 0.2; a
     # value that is no number keeps the default).
@@ -133,6 +136,7 @@ class Settings:
             upload_workers=_int(environ, "ETENDER_UPLOAD_WORKERS", d.upload_workers),
             upload_port=_int(environ, "ETENDER_UPLOAD_PORT", port + 1),
             upload_url=upload_url.rstrip("/") if upload_url else None,
+            upload_worker_nice=_int(environ, "ETENDER_UPLOAD_WORKER_NICE", d.upload_worker_nice),
             freeze_job_seconds=_job_seconds(environ, "FREEZE", d.freeze_job_seconds),
             upload_cleanup_job_seconds=_job_seconds(
                 environ, "UPLOAD_CLEANUP", d.upload_cleanup_job_seconds

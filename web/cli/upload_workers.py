@@ -143,6 +143,9 @@ def run_worker(listen_fd: int, alive_fd: int, slot: int) -> None:
 
     settings = Settings.from_env(os.environ)
     logs.configure(settings.log_level, settings.log_format)
+    # Issue 17 item 4: the site's light requests first when the cores are short; an
+    # idle core still serves uploads at full speed (nice only weighs contention).
+    os.nice(min(settings.upload_worker_nice, 19))
     _watch_parent(alive_fd)
     sock = socket.socket(fileno=listen_fd)
     config = uvicorn.Config(
