@@ -156,10 +156,25 @@ async def _bid(client: httpx.AsyncClient, tender: object, org: object, token: st
     signed = statement.sign(person.certificate, person.key, chain=person.chain)
     body = {"statement": base64.b64encode(signed.body).decode(),
             "signature": base64.b64encode(signed.signature).decode()}  # fmt: skip
-    done = await client.post(f"{lot}/bid", headers=auth, json=body)
-    done.raise_for_status()
-    receipt = done.json()
+    receipt = await _submit(client, auth, lot, body)
     return base64.b64decode(receipt["receipt"]) + b"\n" + base64.b64decode(receipt["signature"])
+
+
+async def _submit(client: httpx.AsyncClient, auth: dict[str, str], lot: str,
+                  body: dict[str, str]) -> Any:  # fmt: skip
+    """POST the statement; after a dropped connection (the site's idle keep-alive
+    connection closed while the part went to the upload workers), look it up first."""
+    for _ in range(20):
+        try:
+            done = await client.post(f"{lot}/bid", headers=auth, json=body)
+            done.raise_for_status()
+            return done.json()
+        except httpx.TransportError:
+            RESETS[0] += 1
+            mine = await client.get(f"{lot}/bid", headers=auth)
+            if mine.status_code == 200:
+                return (await client.get(f"{lot}/bid/receipts/1", headers=auth)).json()
+    raise AssertionError("the statement was not accepted")
 
 
 PROBE = """
