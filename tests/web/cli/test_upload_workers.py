@@ -149,3 +149,22 @@ async def test_upload_workers_take_uploads_restart_when_killed_and_stop_with_the
         assert _gone(worker)
     finally:
         server.kill()
+
+
+@pytest.mark.slow(wait=60)
+async def test_a_worker_exits_when_its_server_is_killed(
+    database: CloneDatabase, tmp_path: Path
+) -> None:
+    """`kill -9` of the server alone (not its group): the worker's end of the pipe reads
+    end-of-file and it shuts down — no worker outlives its server."""
+    server = Serve(tmp_path / "data", database.owner_dsn)
+    try:
+        [worker] = server.workers()
+        os.kill(server.proc.pid, signal.SIGKILL)
+        server.proc.wait(timeout=10)
+        deadline = time.monotonic() + WAIT
+        while not _gone(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(worker)
+    finally:
+        server.kill()
