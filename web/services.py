@@ -95,12 +95,16 @@ class Pools:
             raise RuntimeError("the database pools are open only while the application runs")
         return self._upload
 
-    async def open(self, settings: Settings) -> None:
-        """Open both pools (or take the given one); neither is left open on failure."""
+    async def open(self, settings: Settings, *, upload_only: bool = False) -> None:
+        """Open both pools (or take the given one); neither is left open on failure. An
+        upload worker (web/submission/upload_app.py) opens the upload pool only."""
         if self._given is not None:
             self._main = self._upload = self._given
             return
         dsn = target_for(settings).app_dsn
+        if upload_only:
+            self._upload = await open_pool(dsn, min_size=1, max_size=settings.db_upload_pool_size)
+            return
         main = await open_pool(dsn, max_size=settings.db_pool_size)
         try:
             upload = await open_pool(dsn, min_size=1, max_size=settings.db_upload_pool_size)
@@ -113,9 +117,10 @@ class Pools:
         """Close the pools this holder opened (a given pool belongs to its giver)."""
         main, upload = self._main, self._upload
         self._main = self._upload = None
-        if self._given is None and main is not None and upload is not None:
-            await upload.close()
-            await main.close()
+        if self._given is None:
+            for opened in (upload, main):
+                if opened is not None:
+                    await opened.close()
 
 
 class Live:

@@ -60,6 +60,16 @@ class Settings:
     # The bid-submission routes' own pool (web/submission/routes.py): a bulkhead, so a deadline
     # rush queues for these connections and never for the rest of the site's.
     db_upload_pool_size: int = 10
+    # Upload workers (web/cli/upload_workers.py, docs/formats/upload.md §2.2): processes
+    # `etender serve` starts to take upload bodies off the site's event loop (issue 17
+    # item 4), on their own port; ``upload_url`` is the address the API hands out for
+    # them (None: the site's own address as the request reached it — no workers).
+    upload_workers: int = 1
+    upload_port: int = 8001
+    upload_url: str | None = None
+    # The workers' CPU priority below the site's (nice(2) increment): on a machine short
+    # of cores, a light request of the site wakes ahead of upload bodies being hashed.
+    upload_worker_nice: int = 5
     # Background jobs (web/background.py): off for tests that count connections; each
     # job's interval in seconds (ETENDER_POLICY_<NAME>_JOB_SECONDS, at least 0.2; a
     # value that is no number keeps the default).
@@ -89,6 +99,7 @@ class Settings:
         host = environ.get("ETENDER_HOST", d.host)
         port = _int(environ, "ETENDER_PORT", d.port)
         public_url = environ.get("ETENDER_PUBLIC_URL", f"http://{host}:{port}")
+        upload_url = environ.get("ETENDER_UPLOAD_URL") or None
         log_format = environ.get("ETENDER_LOG_FORMAT", d.log_format)
         try:
             notification_channels = ChannelSettings.from_env(environ)
@@ -136,6 +147,10 @@ class Settings:
             db_upload_pool_size=_positive(
                 environ, "ETENDER_DB_UPLOAD_POOL_SIZE", d.db_upload_pool_size
             ),
+            upload_workers=_int(environ, "ETENDER_UPLOAD_WORKERS", d.upload_workers),
+            upload_port=_int(environ, "ETENDER_UPLOAD_PORT", port + 1),
+            upload_url=upload_url.rstrip("/") if upload_url else None,
+            upload_worker_nice=_int(environ, "ETENDER_UPLOAD_WORKER_NICE", d.upload_worker_nice),
             freeze_job_seconds=_job_seconds(environ, "FREEZE", d.freeze_job_seconds),
             upload_cleanup_job_seconds=_job_seconds(
                 environ, "UPLOAD_CLEANUP", d.upload_cleanup_job_seconds

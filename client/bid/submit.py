@@ -139,8 +139,12 @@ def _send(api: Api, info: dict[str, object], path: Path, progress: bool | None) 
         if offset > progress_at:  # bytes went in: a fresh budget for the rest
             give_up, progress_at, attempt = time.monotonic() + RETRY_SECONDS, offset, 0
         bar = progress_bar(progress, int(str(info["size"])) - offset, f"{path.name}@{offset}")
+        # The bytes go to the upload address the server names (its upload workers,
+        # docs/formats/upload.md §2.2); the site answers the GETs. A server without
+        # workers names itself; one from before names nothing: the site then.
+        target = str(info.get("upload_url") or upload)
         try:
-            info = api.call("PUT", f"{upload}?offset={offset}", content=_blocks(path, offset, bar))
+            info = api.call("PUT", f"{target}?offset={offset}", content=_blocks(path, offset, bar))
         except (httpx.TransportError, ApiError) as exc:
             # After a drop the server may still be finishing our previous request, which
             # holds the upload's writer lease until it notices (docs/formats/upload.md).

@@ -117,13 +117,14 @@ async def _body(base: bytes, tail: bytes, offset: int) -> AsyncIterator[bytes]:
 RESETS = [0]  # connections dropped during the rush (each resumed by the protocol)
 
 
-async def _send(client: httpx.AsyncClient, auth: dict[str, str], upload: str, base: bytes,
-                tail: bytes) -> None:  # fmt: skip
-    """One PUT of the whole part; after a dropped connection, resume at the committed offset."""
+async def _send(client: httpx.AsyncClient, auth: dict[str, str], target: str, upload: str,
+                base: bytes, tail: bytes) -> None:  # fmt: skip
+    """One PUT of the whole part to the upload address the server named; after a dropped
+    connection, resume at the committed offset (read from the site)."""
     offset = 0
     for _ in range(20):
         try:
-            put = await client.put(f"{upload}?offset={offset}", headers=auth,
+            put = await client.put(f"{target}?offset={offset}", headers=auth,
                                    content=_body(base, tail, offset))  # fmt: skip
             assert put.json()["status"] == "complete", put.text
             return
@@ -143,9 +144,10 @@ async def _bid(client: httpx.AsyncClient, tender: object, org: object, token: st
     sha = digest.hexdigest()
     lot = f"/api/v1/tenders/{tender.id}/lots/1"  # type: ignore[attr-defined]
     wanted = {"part": "main", "size": len(base), "sha256": sha}
-    created = await client.post(f"{lot}/uploads", headers=auth, json=wanted)
+    created = await _post_again(client, f"{lot}/uploads", headers=auth, json=wanted)
     created.raise_for_status()
-    await _send(client, auth, f"/api/v1/uploads/{created.json()['id']}", base, tail)
+    answer = created.json()
+    await _send(client, auth, answer["upload_url"], f"/api/v1/uploads/{answer['id']}", base, tail)
     person = PERSONS[org.credit_code]  # type: ignore[attr-defined]  # registered in _prepare
     statement = SubmitStatement(
         tender=tender.code, lot="1", bidder=org.credit_code, bid_version=1,  # type: ignore[attr-defined]
@@ -154,10 +156,37 @@ async def _bid(client: httpx.AsyncClient, tender: object, org: object, token: st
     signed = statement.sign(person.certificate, person.key, chain=person.chain)
     body = {"statement": base64.b64encode(signed.body).decode(),
             "signature": base64.b64encode(signed.signature).decode()}  # fmt: skip
-    done = await client.post(f"{lot}/bid", headers=auth, json=body)
-    done.raise_for_status()
-    receipt = done.json()
+    receipt = await _submit(client, auth, lot, body)
     return base64.b64decode(receipt["receipt"]) + b"\n" + base64.b64decode(receipt["signature"])
+
+
+async def _post_again(client: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Response:
+    """A POST sent again after a dropped connection: on a loaded machine the server closes
+    an idle keep-alive connection as the client reuses it (at worst a second upload is
+    opened, within the caps of upload.md §2.5)."""
+    for _ in range(5):
+        try:
+            return await client.post(url, **kwargs)
+        except httpx.TransportError:
+            RESETS[0] += 1
+    return await client.post(url, **kwargs)
+
+
+async def _submit(client: httpx.AsyncClient, auth: dict[str, str], lot: str,
+                  body: dict[str, str]) -> Any:  # fmt: skip
+    """POST the statement; after a dropped connection (the site's idle keep-alive
+    connection closed while the part went to the upload workers), look it up first."""
+    for _ in range(20):
+        try:
+            done = await client.post(f"{lot}/bid", headers=auth, json=body)
+            done.raise_for_status()
+            return done.json()
+        except httpx.TransportError:
+            RESETS[0] += 1
+            mine = await client.get(f"{lot}/bid", headers=auth)
+            if mine.status_code == 200:
+                return (await client.get(f"{lot}/bid/receipts/1", headers=auth)).json()
+    raise AssertionError("the statement was not accepted")
 
 
 PROBE = """
@@ -217,6 +246,16 @@ def _bucket_p99(before: dict[float, float], after: dict[float, float]) -> float:
     return float("nan")
 
 
+def _upload_workers(pid: int) -> list[int]:
+    """The server's upload worker processes (its children running web.cli.upload_workers)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():  # each keeper thread forks its own
+        for child in (task / "children").read_text().split():
+            if b"web.cli.upload_workers" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(int(child))
+    return found
+
+
 def _p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else float("nan")
 
@@ -227,6 +266,9 @@ async def rush(args: argparse.Namespace) -> None:
     sha = sha256_rate(256 * MB)
     raw = 1 / (1 / disk + 1 / sha)  # write + hash, serially, on one core
     port = free_port()
+    os.environ["ETENDER_UPLOAD_WORKERS"] = str(args.upload_workers)
+    os.environ["ETENDER_UPLOAD_PORT"] = str(free_port())
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
     proc = start_server(data, port)
     try:
         tender, sealed_to, people = await _prepare(data, args.bidders)
@@ -239,7 +281,7 @@ async def rush(args: argparse.Namespace) -> None:
             tokens = []
             for _, name in people:
                 who = {"username": name, "password": PASSWORD}
-                login = await client.post("/api/v1/auth/login", json=who)
+                login = await _post_again(client, "/api/v1/auth/login", json=who)
                 tokens.append(login.json()["token"])
             light = f"http://127.0.0.1:{port}/api/v1/tenders/{tender.id}"
             probe = _Probe(light, data)
@@ -263,6 +305,8 @@ async def rush(args: argparse.Namespace) -> None:
             handled = _bucket_p99(handled_before, await _handler_buckets(client))
             root = load_pem_certificate((await client.get("/api/v1/receipts/ca.pem")).content)
         peak = peak_kib(proc.pid)
+        workers = [peak_kib(pid) for pid in _upload_workers(proc.pid)]
+        load_after = Path("/proc/loadavg").read_text().split()[:3]
         trust = TrustStore(roots=(root,))
         for item in receipts:
             body, _, signature = item.partition(b"\n")
@@ -281,7 +325,11 @@ async def rush(args: argparse.Namespace) -> None:
     print(f"raw write+hash (serial)       {raw:8.0f} MB/s  (limit)")
     print(f"server throughput             {rate:8.0f} MB/s  = {rate / raw:.2f} x raw "
           f"({elapsed:.1f} s for {total:.0f} MB)")  # fmt: skip
-    print(f"server peak memory (VmHWM)    {peak / 1024:8.0f} MB")
+    print(f"site process peak (VmHWM)     {peak / 1024:8.0f} MB")
+    each = " + ".join(f"{w / 1024:.0f}" for w in workers) or "-"
+    print(f"upload workers' peaks         {each} MB  "
+          f"(sum with the site {(peak + sum(workers)) / 1024:.0f} MB)")  # fmt: skip
+    print(f"load average before / after   {' '.join(load_before)} / {' '.join(load_after)}")
     print(f"dropped connections resumed   {RESETS[0]}")
     print(f"load generator nice           {args.client_nice}")
     print(f"light p99 inside the handler  <= {handled:.0f} ms during the rush "
@@ -295,6 +343,10 @@ def main() -> None:
     parser.add_argument("--bidders", type=int, default=50)
     parser.add_argument("--size-mb", type=int, default=20)
     parser.add_argument("--idle-seconds", type=float, default=3.0)
+    parser.add_argument(
+        "--upload-workers", type=int, default=1,
+        help="ETENDER_UPLOAD_WORKERS for the server (0: the site takes the uploads itself)",
+    )  # fmt: skip
     parser.add_argument(
         "--client-nice", type=int, default=0,
         help="lower the load generator's priority once the server and probe run "

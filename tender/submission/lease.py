@@ -68,14 +68,11 @@ class Lease:
             )
         return cls(pool, claimed, token, seconds)
 
-    def _due(self) -> bool:
+    def due(self) -> bool:
+        """Whether the lease must be renewed before the next write (a plain call: it is
+        asked once per chunk received, issue 17 item 4)."""
         every = min(RENEW_SECONDS, self.seconds / 3)
         return time.monotonic() - self._renewed >= every
-
-    async def keep(self) -> None:
-        """Before writing: renew when due (refused if the lease was lost)."""
-        if self._due():
-            await self.renew()
 
     async def renew(self) -> None:
         """Extend the lease now; ``bid_upload_busy_conflict`` if another writer took it."""

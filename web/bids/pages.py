@@ -39,8 +39,10 @@ from web.bids import i18n as texts
 from web.bids.model import lot_facts, open_for_bids
 from web.errormap import status_for
 from web.errors import NotFound
+from web.http import SECURITY_HEADERS
 from web.pdf.base import yuan
 from web.services import services
+from web.submission.upload_app import origin_of
 
 render = pages.feature_renderer("bids", texts, {"yuan": yuan})
 MINE = "/bidder/bids"
@@ -100,7 +102,16 @@ async def lot_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> 
         **_roots(request),
         **jsbundle.template_context(),
     }
-    return render(request, "lot.html", **context)
+    page = render(request, "lot.html", **context)
+    upload_at = services(request).settings.upload_url
+    if upload_at is not None and origin_of(upload_at) != origin_of(str(request.base_url)):
+        # The page PUTs a part's bytes to the upload workers' address (docs/formats/
+        # upload.md §2.2): the one other origin it may connect to.
+        csp = SECURITY_HEADERS["Content-Security-Policy"]
+        page.headers["Content-Security-Policy"] = (
+            f"{csp}; connect-src 'self' {origin_of(upload_at)}"
+        )
+    return page
 
 
 def _roots(request: Request) -> dict[str, Any]:

@@ -16,9 +16,11 @@ from client.console import fail
 from live.limits import MAX_FRAME_BYTES
 from web import logs
 from web.cli.common import guarded, settings
+from web.cli.upload_workers import UploadWorkers, listen
 from web.db.database import prepare, target_for
 from web.db.embedded import DATABASE, SUPERUSER, find_bindir
 from web.http_limits import http_protocol
+from web.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,6 +29,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--host", help="listen address (default ETENDER_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="listen port (default ETENDER_PORT or 8000)")
     serve.add_argument("--workers", type=int, help="worker processes (default 1)")
+    serve.add_argument(
+        "--upload-workers", type=int,
+        help="upload worker processes (default ETENDER_UPLOAD_WORKERS or 1; 0: none)",
+    )  # fmt: skip
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="apply pending database migrations")
@@ -52,7 +58,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["ETENDER_HOST"] = args.host
     if args.port:
         os.environ["ETENDER_PORT"] = str(args.port)
+    if args.upload_workers is not None:
+        os.environ["ETENDER_UPLOAD_WORKERS"] = str(args.upload_workers)
     config = settings()
+    if config.upload_workers and config.upload_url is None:
+        # The address the API hands out for uploads (docs/formats/upload.md §2.2), in
+        # every site process: behind a proxy (ETENDER_PUBLIC_URL set) the public URL —
+        # the proxy routes PUT /api/v1/uploads/ to the upload port —, else the port.
+        behind_proxy = "ETENDER_PUBLIC_URL" in os.environ
+        url = config.public_url if behind_proxy else f"http://{config.host}:{config.upload_port}"
+        os.environ["ETENDER_UPLOAD_URL"] = url
+        config = settings()
     logs.configure(config.log_level, config.log_format)
     target = target_for(config)
 
@@ -69,6 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"etender: serving on {config.public_url}/ — Ctrl-C stops the server and the database",
             file=sys.stderr,
         )
+        uploads = _start_upload_workers(config)
         try:
             with contextlib.suppress(_Stopped):
                 uvicorn.run(
@@ -87,11 +104,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     timeout_graceful_shutdown=10,
                 )
         finally:
+            if uploads is not None:
+                uploads.stop()
             if target.cluster is not None:
                 target.cluster.stop()
         return 0
 
     return guarded(run)
+
+
+def _start_upload_workers(config: Settings) -> UploadWorkers | None:
+    """The upload workers on their port (none when ETENDER_UPLOAD_WORKERS is 0)."""
+    if not config.upload_workers:
+        return None
+    workers = UploadWorkers(listen(config.host, config.upload_port), config.upload_workers)
+    workers.start()
+    print(
+        f"etender: {config.upload_workers} upload worker(s) on port {config.upload_port}; "
+        f"uploads go to {config.upload_url}/",
+        file=sys.stderr,
+    )
+    return workers
 
 
 class _Stopped(Exception):

@@ -52,7 +52,8 @@ class CreateUploadBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown
 
 
 class UploadBody(msgspec.Struct, frozen=True, kw_only=True):
-    """An upload's state: resume at ``offset`` while ``status`` is open."""
+    """An upload's state: resume at ``offset`` while ``status`` is open, by PUTting to
+    ``upload_url`` (the upload workers' address, docs/formats/upload.md §2.2)."""
 
     id: str
     tender_id: str
@@ -64,6 +65,7 @@ class UploadBody(msgspec.Struct, frozen=True, kw_only=True):
     status: str
     failure: str | None
     created_at: str
+    upload_url: str
 
 
 class StatementBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -152,12 +154,20 @@ def _parts(parts: tuple[BidPart, ...]) -> list[PartBody]:
     return [PartBody(label=p.label, sha256=p.sha256, size=p.size) for p in parts]
 
 
-def upload_body(u: Upload) -> UploadBody:
+def upload_url(request: Request, upload_id: UUID) -> str:
+    """Where the upload's bytes go: the upload workers' address when `etender serve` runs
+    them (settings.upload_url), else this server as the request reached it (§2.2)."""
+    base = services(request).settings.upload_url or str(request.base_url).rstrip("/")
+    return f"{base}/api/v1/uploads/{upload_id}"
+
+
+def upload_body(request: Request, u: Upload) -> UploadBody:
     """An upload as JSON."""
     return UploadBody(
         id=str(u.id), tender_id=str(u.tender_id), lot_id=str(u.lot_id), part=u.part,
         size=u.declared_size, sha256=u.declared_sha256, offset=u.committed_offset,
         status=str(u.status), failure=u.failure, created_at=u.created_at.isoformat(),
+        upload_url=upload_url(request, u.id),
     )  # fmt: skip
 
 
@@ -194,13 +204,13 @@ async def create_upload(request: Request) -> Response:
             conn, actor, which, lot, part=body.part, size=body.size, sha256=body.sha256, sub=sub,
             installation=body.installation,
         )  # fmt: skip
-    return json_response(upload_body(created), 201)
+    return json_response(upload_body(request, created), 201)
 
 
 async def get_upload(request: Request) -> UploadBody:
     which = _upload_id(request)
     async with signed_in(request, services(request).pools.upload) as (conn, actor):
-        return upload_body(await uploads.get_upload(conn, actor, which))
+        return upload_body(request, await uploads.get_upload(conn, actor, which))
 
 
 async def put_chunk(request: Request) -> UploadBody:
@@ -214,7 +224,7 @@ async def put_chunk(request: Request) -> UploadBody:
     done = await uploads.write_chunk(
         pool, actor, which, offset=offset, chunks=request.stream(), sub=sub
     )
-    return upload_body(done)
+    return upload_body(request, done)
 
 
 def _signed(body: StatementBody) -> SignedStatement:

@@ -86,12 +86,19 @@ function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// Where the bytes go: the upload address the server names (its upload workers, §2.2;
+// another port of this host, so the page's CSP connect-src lists it and the session
+// cookie goes along), else — a server naming none — this site.
+export function putUrl(upload) {
+  return upload.upload_url || `/api/v1/uploads/${encodeURIComponent(upload.id)}`;
+}
+
 // One PUT of ``blob`` at ``offset``; resolves with the upload, rejects with an
 // UploadRefused (the server named it) or a TypeError (the network dropped).
-function put(id, offset, blob, csrf, onBytes) {
+function put(url, offset, blob, csrf, onBytes) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("PUT", `/api/v1/uploads/${encodeURIComponent(id)}?offset=${offset}`);
+    xhr.open("PUT", `${url}?offset=${offset}`);
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("X-CSRF-Token", csrf);
@@ -146,7 +153,7 @@ export async function uploadPart({ userId, csrf, tenderId, lot, part, file, sha2
     const report = (done) => onProgress({ done, total: file.size, resumedFrom, ...pace(startedAt, resumedFrom, done, file.size) });
     report(offset);
     try {
-      upload = await put(upload.id, offset, file.slice(offset, Math.min(offset + CHUNK, file.size)), csrf, report);
+      upload = await put(putUrl(upload), offset, file.slice(offset, Math.min(offset + CHUNK, file.size)), csrf, report);
       delay = BACKOFF_FIRST;
       lastProgress = performance.now();
     } catch (err) {
