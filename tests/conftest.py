@@ -38,6 +38,12 @@ from web.settings import Settings
 
 TEMPLATE = "etender_template"
 
+# `etender serve` started by a test runs no upload workers unless the test asks for them
+# (tests/web/cli/test_upload_workers.py, tests/client/bid/test_submit.py): a worker on
+# the site's port + 1 could meet another test's server there, and each one is another
+# interpreter to start on a busy machine.
+os.environ.setdefault("ETENDER_UPLOAD_WORKERS", "0")
+
 # The opened evaluation lot (a real bid deadline to wait for) is one fixture for the
 # whole tree, built at most once per test process: tests/evaluation/template.py; so is
 # the tender whose evaluation closed on it (issue 13: tests/tender/results/template.py).

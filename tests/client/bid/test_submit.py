@@ -217,6 +217,7 @@ class _Server:
 
     def __init__(self, data_dir: Path, dsn: str) -> None:
         self.data_dir, self.dsn, self.port = data_dir, dsn, free_port()
+        self.upload_port = free_port()  # kept across restarts, as an operator's would be
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -225,7 +226,8 @@ class _Server:
 
     def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": self.dsn, "ETENDER_DATA_DIR": str(self.data_dir),
-               "ETENDER_PORT": str(self.port), "ETENDER_LOG_LEVEL": "WARNING"}  # fmt: skip
+               "ETENDER_PORT": str(self.port), "ETENDER_LOG_LEVEL": "WARNING",
+               "ETENDER_UPLOAD_WORKERS": "1", "ETENDER_UPLOAD_PORT": str(self.upload_port)}  # fmt: skip
         with (self.data_dir.parent / "serve.log").open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "web.cli.main", "serve"], env=env,

@@ -42,7 +42,7 @@ class Serve:
         self.data_dir, self.port, self.upload_port = data_dir, free_port(), free_port()
         env = {**os.environ, "DATABASE_URL": dsn, "ETENDER_DATA_DIR": str(data_dir),
                "ETENDER_PORT": str(self.port), "ETENDER_UPLOAD_PORT": str(self.upload_port),
-               "ETENDER_LOG_LEVEL": "WARNING"}  # fmt: skip
+               "ETENDER_UPLOAD_WORKERS": "1", "ETENDER_LOG_LEVEL": "WARNING"}  # fmt: skip
         env.pop("ETENDER_UPLOAD_URL", None)
         self.log = data_dir.parent / "serve.log"
         with self.log.open("ab") as log:
