@@ -9,12 +9,20 @@ internal error (500) and never leaks its text.
 from __future__ import annotations
 
 from signing.errors import EtenderError
+from web.db.faults import as_unavailable
 
 INTERNAL_ERROR = 500
 
 
+def known(exc: BaseException) -> BaseException:
+    """``exc``, or the stable error it stands for: a lost or refused database
+    connection is ``database_unavailable`` (503, docs/faults.md), not a 500."""
+    return as_unavailable(exc) or exc
+
+
 def status_for(exc: BaseException) -> int:
     """HTTP status for an exception: the one its class declares, else 500."""
+    exc = known(exc)
     return exc.status if isinstance(exc, EtenderError) else INTERNAL_ERROR
 
 
