@@ -127,6 +127,7 @@ STATUS: dict[str, int] = {
     "bid_statement_mismatch": 422,
     "bid_upload_abandoned_conflict": 409,
     "bid_upload_busy_conflict": 409,
+    "bid_upload_storage_full": 507,
     "bid_upload_closed_conflict": 409,
     "bid_upload_hash_mismatch": 422,
     "bid_upload_input_invalid": 422,

@@ -18,6 +18,8 @@ was acknowledged; the client repeats the request (idempotent, or by its id).
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
 from web.errors import DatabaseUnavailable
@@ -50,14 +52,15 @@ def as_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
     return None
 
 
-async def connect(*args: object, **kwargs: object) -> asyncpg.Connection:
+async def connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
     """asyncpg's connect for the pool: a refused connection is ``database_unavailable``.
 
     Only here is a bare ``OSError`` known to be the database's (a missing socket, a
     refused port): elsewhere it may be a file's.
     """
     try:
-        return await asyncpg.connect(*args, **kwargs)  # type: ignore[arg-type]
+        connection: asyncpg.Connection = await asyncpg.connect(*args, **kwargs)
+        return connection
     except OSError as exc:
         raise unavailable(type(exc).__name__) from exc
     except asyncpg.PostgresError as exc:
