@@ -211,8 +211,8 @@ NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 def _storage_full(exc: OSError) -> UploadStorageFull:
     return UploadStorageFull(
-        "the platform's storage is full: nothing of this request was kept; "
-        "send the rest again later from the committed offset",
+        "the platform's storage is full: send the rest again later from the committed "
+        "offset (GET the upload)",
         details={"retry_after_seconds": STORAGE_FULL_RETRY_SECONDS},
     )
 
@@ -225,7 +225,7 @@ async def _receive(
     sub: Submission,
     sealed_to: Committee,
 ) -> Upload:
-    """Stream, then complete; a full disk keeps nothing of the request (docs/faults.md):
+    """Stream, then complete; a full disk keeps nothing unacknowledged (docs/faults.md):
     the staged file goes back to the committed offset and the lease is freed, so the
     same PUT works again once space returns."""
     try:
@@ -233,9 +233,11 @@ async def _receive(
     except OSError as exc:
         if exc.errno not in NO_SPACE:
             raise
-        path = sub.store.staging_dir / lease.upload.staging_id
-        await asyncio.shield(asyncio.to_thread(_cut_back, path, lease.upload.committed_offset))
-        await asyncio.shield(lease.release(lease.upload.committed_offset))
+        if not lease.lost:  # else what was fsynced is recorded already, or not ours
+            path = sub.store.staging_dir / lease.upload.staging_id
+            committed = lease.upload.committed_offset
+            await asyncio.shield(asyncio.to_thread(_cut_back, path, committed))
+            await asyncio.shield(lease.release(committed))
         raise _storage_full(exc) from exc
 
 
