@@ -115,7 +115,7 @@ class UploadBusy(SubmissionError):
 
 
 class UploadStorageFull(SubmissionError):
-    """The blob store's disk is full: nothing of this request was kept (docs/faults.md)."""
+    """The blob store's disk is full: nothing unacknowledged was kept (docs/faults.md)."""
 
     code = "bid_upload_storage_full"
     status = 507  # Insufficient Storage (RFC 4918 §11.5): the server's, not the bidder's

@@ -546,6 +546,7 @@ STATUS: dict[str, int] = {
     "statistics_error": 422,
     "statistics_forbidden": 403,
     "statistics_period_invalid": 422,
+    "storage_full": 507,
     "supervision_error": 422,
     "supervision_record_error": 422,
     "supervision_record_not_found": 404,

@@ -279,10 +279,11 @@ class LiveConnection:
         except EtenderError as exc:  # a refusal, with its code
             await self._send(error_message(command.id, exc))
             return
-        except Exception as exc:  # anything else is ours, but a lost database is told
-            if (down := as_unavailable(exc)) is None:  # as such (docs/faults.md): 503
+        except Exception as exc:  # anything else is ours, but a lost database or a full
+            told = known(exc)  # disk is told as such (docs/faults.md): 503, 507
+            if not isinstance(told, EtenderError):
                 log.exception("live.command_failed", extra={"session": str(self.session.id)})
-            await self._send(error_message(command.id, down or exc))
+            await self._send(error_message(command.id, told))
             return
         if isinstance(result, Reply):
             # After every event up to the seq the view was read at (live/hub.py).

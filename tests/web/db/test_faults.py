@@ -1,8 +1,10 @@
-"""web/db/faults.py: a lost or refused database connection is database_unavailable (503,
-Retry-After), anything else stays what it was (docs/faults.md)."""
+"""web/db/faults.py and web/errormap.py: a lost or refused database connection is
+database_unavailable (503, Retry-After), a full disk storage_full (507), anything else
+stays what it was (docs/faults.md)."""
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import asyncpg
@@ -10,8 +12,8 @@ import pytest
 
 from web.db.database import open_pool
 from web.db.faults import as_unavailable
-from web.errormap import status_for
-from web.errors import DatabaseUnavailable
+from web.errormap import known, status_for
+from web.errors import DatabaseUnavailable, StorageFull
 
 
 @pytest.mark.parametrize(
@@ -37,12 +39,28 @@ def test_a_lost_connection_is_503_with_retry_after(exc: Exception) -> None:
         asyncpg.UniqueViolationError("duplicate key"),
         asyncpg.QueryCanceledError("canceling statement due to statement timeout"),
         asyncpg.InterfaceError("cannot perform operation: another operation is in progress"),
-        OSError(28, "No space left on device"),  # a file's, not the database's
+        OSError(errno.EACCES, "Permission denied"),  # a file's, not the database's
     ],
 )
 def test_anything_else_is_left_alone(exc: Exception) -> None:
     assert as_unavailable(exc) is None
     assert status_for(exc) == 500
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        OSError(errno.ENOSPC, "No space left on device"),
+        OSError(errno.EDQUOT, "Disk quota exceeded"),
+        asyncpg.DiskFullError("could not extend file: No space left on device"),
+    ],
+)
+def test_a_full_disk_is_507_storage_full(exc: Exception) -> None:
+    """A file's or PostgreSQL's: the platform's storage, not a bug (docs/faults.md)."""
+    found = known(exc)
+    assert isinstance(found, StorageFull)
+    assert (found.code, status_for(exc)) == ("storage_full", 507)
+    assert as_unavailable(exc) is None
 
 
 async def test_a_pool_whose_database_is_gone_answers_database_unavailable(tmp_path: Path) -> None:
