@@ -280,8 +280,9 @@ class LiveConnection:
             await self._send(error_message(command.id, exc))
             return
         except Exception as exc:  # anything else is ours, but a lost database or a full
-            told = known(exc)  # disk is told as such (docs/faults.md): 503, 507
-            if not isinstance(told, EtenderError):
+            found = known(exc)  # disk is told as such (docs/faults.md): 503, 507
+            told = found if isinstance(found, EtenderError) else exc
+            if told is exc:
                 log.exception("live.command_failed", extra={"session": str(self.session.id)})
             await self._send(error_message(command.id, told))
             return
