@@ -331,9 +331,19 @@ async def registered_witnesses(conn: asyncpg.Connection) -> list[tuple[str, str]
 
 
 async def accept_cosignature(
-    conn: asyncpg.Connection, *, size: int, line: str, log_identity: LogIdentity, now: datetime
+    conn: asyncpg.Connection,
+    *,
+    size: int,
+    line: str,
+    log_identity: LogIdentity,
+    now: datetime | None = None,
 ) -> str:
-    """Verify a witness's cosignature of our checkpoint of ``size`` and store it."""
+    """Verify a witness's cosignature of our checkpoint of ``size`` and store it.
+
+    "Dated in the future" is judged by ``now``, the database's clock unless given: a
+    node whose own clock ran minutes behind refused fresh cosignatures (docs/faults.md).
+    """
+    now = now or await queries.database_now(conn)
     stored = await queries.checkpoint_at(conn, size)
     if stored is None:
         raise CheckpointMissing(f"no checkpoint of size {size} was signed")

@@ -14,6 +14,8 @@ from client.errors import ApiError
 # a busy machine must not make a bidder give up minutes before the deadline. Refusals
 # the server names (other than a busy or moved upload) are never retried.
 RETRY_SECONDS = 300.0
+# A server whose database is restarting says so (docs/faults.md): retried like a drop.
+UNAVAILABLE = "database_unavailable"
 
 
 def backoff(attempt: int) -> float:
@@ -65,7 +67,9 @@ class Api:
         while True:
             try:
                 return self.call(method, path, raw=raw, json=json)
-            except httpx.TransportError:
+            except (httpx.TransportError, ApiError) as exc:
+                if isinstance(exc, ApiError) and exc.code != UNAVAILABLE:
+                    raise
                 if time.monotonic() >= give_up:
                     raise
                 time.sleep(backoff(attempt))

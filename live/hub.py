@@ -20,6 +20,7 @@ import asyncpg
 
 from live import queries
 from live.model import LiveEvent
+from signing.errors import EtenderError
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class Hub:
         self._dirty: set[UUID] = set()
         self._wake = asyncio.Event()
         self._listener: asyncpg.Connection | None = None
+        self._lost = False  # the listening connection died (PostgreSQL restarted)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -121,7 +123,9 @@ class Hub:
             try:
                 await self._listen()
                 await self._dispatch_forever()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            # EtenderError: the pool's database_unavailable (web/db/faults.py), a refused
+            # connection while PostgreSQL restarts: listen again, as for the others.
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, EtenderError):
                 log.warning("live.listener_lost", exc_info=True)
                 await self._release()
                 # Everything may have been missed while reconnecting: read it all again.
@@ -132,6 +136,11 @@ class Hub:
         listener = cast(asyncpg.Connection, await self.pool.acquire())
         self._listener = listener
         await listener.add_listener(queries.CHANNEL, self._on_notify)  # type: ignore[arg-type]
+        # A listening connection that dies (PostgreSQL restarted) hears nothing more and
+        # says nothing either: wake the dispatcher, which sees it closed and listens
+        # again (docs/faults.md) — else no event reached a socket until the next restart.
+        self._lost = False
+        listener.add_termination_listener(self._on_lost)
         self._dirty.update(self.subscriptions)
         self._wake.set()
 
@@ -143,10 +152,16 @@ class Hub:
             with contextlib.suppress(Exception):
                 await self.pool.release(listener)  # type: ignore[arg-type]
 
+    def _on_lost(self, conn: object) -> None:
+        self._lost = True  # (the pool detaches a dead connection: ask nothing of it)
+        self._wake.set()
+
     async def _dispatch_forever(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
+            if self._lost:
+                raise asyncpg.InterfaceError("the listening connection was closed")
             dirty, self._dirty = self._dirty, set()
             if not dirty:
                 continue

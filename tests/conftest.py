@@ -27,6 +27,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from tests import dbreset
 from web import logs
 from web.app import create_app
 from web.db.database import open_pool
@@ -112,6 +113,7 @@ class PgServer:
     def __init__(self, admin_dsn: str, cluster: EmbeddedPostgres | None) -> None:
         self.admin_dsn = admin_dsn
         self.cluster = cluster
+        self.shelf = dbreset.Shelf()
 
     async def admin(self, sql: str) -> None:
         """Run one statement (CREATE or DROP DATABASE) on the server's admin database."""
@@ -186,16 +188,44 @@ class CloneDatabase:
 
 @contextlib.asynccontextmanager
 async def clone(pg_server: PgServer, source: str) -> AsyncIterator[CloneDatabase]:
-    """A test's own copy of the database ``source``, dropped after the test."""
-    name = f"t_{secrets.token_hex(6)}"
-    await pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {source} STRATEGY WAL_LOG")
-    yield CloneDatabase(pg_server, name)
-    await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    """A test's own copy of the database ``source``: a clone another test used, put back
+    to ``source``'s state (tests/dbreset.py), or a new one."""
+    shelf = pg_server.shelf
+    if source not in shelf.baselines:
+        conn = await asyncpg.connect(pg_server.dsn(source))
+        try:
+            shelf.baselines[source] = await dbreset.baseline(conn)
+        finally:
+            await conn.close()
+    name = shelf.take(source)
+    if name is None:
+        name = f"t_{secrets.token_hex(6)}"
+        await pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {source} STRATEGY WAL_LOG")
+    try:
+        yield CloneDatabase(pg_server, name)
+    finally:
+        await _put_back(pg_server, source, name)
+
+
+async def _put_back(pg_server: PgServer, source: str, name: str) -> None:
+    """Reset a used clone onto the shelf, or drop it when it cannot be trusted."""
+    shelf = pg_server.shelf
+    for orphan in shelf.orphans(name):  # clones of this one: it is about to change
+        await pg_server.admin(f"DROP DATABASE IF EXISTS {orphan} WITH (FORCE)")
+    conn = await asyncpg.connect(pg_server.dsn(name))
+    try:
+        reusable = await dbreset.reset(conn, shelf.baselines[source])
+    finally:
+        await conn.close()
+    if reusable:
+        shelf.put(source, name)
+    else:
+        await pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
 async def database(pg_server: PgServer) -> AsyncIterator[CloneDatabase]:
-    """A fresh database cloned from the migrated template."""
+    """A database in the migrated template's state, the test's own."""
     async with clone(pg_server, TEMPLATE) as cloned:
         yield cloned
 

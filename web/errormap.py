@@ -8,13 +8,35 @@ internal error (500) and never leaks its text.
 
 from __future__ import annotations
 
+import errno
+
+import asyncpg
+
 from signing.errors import EtenderError
+from web.db.faults import as_unavailable
+from web.errors import StorageFull
 
 INTERNAL_ERROR = 500
 
 
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+def known(exc: BaseException) -> BaseException:
+    """``exc``, or the stable error it stands for (docs/faults.md), not a 500: a lost or
+    refused database connection is ``database_unavailable`` (503); a full disk — a
+    file's write, or PostgreSQL's own (SQLSTATE 53100) — is ``storage_full`` (507)."""
+    if (down := as_unavailable(exc)) is not None:
+        return down
+    full = isinstance(exc, OSError) and exc.errno in NO_SPACE
+    if full or isinstance(exc, asyncpg.DiskFullError):
+        return StorageFull("the platform's storage is full: nothing was done; try again later")
+    return exc
+
+
 def status_for(exc: BaseException) -> int:
     """HTTP status for an exception: the one its class declares, else 500."""
+    exc = known(exc)
     return exc.status if isinstance(exc, EtenderError) else INTERNAL_ERROR
 
 

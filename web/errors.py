@@ -6,6 +6,7 @@ with stable codes; the root of the tree is signing/errors.py.
     ├── RequestInvalid                  request_invalid (422), and what a body breaks
     ├── CsrfTokenInvalid, MetricsForbidden, WebSocketRefused (403)
     ├── TrustStoreUnavailable           trust_store_unavailable (503)
+    ├── StorageFull                     storage_full (507)
     ├── DemoCaDisabled                  demo_ca_disabled (404)
 """
 
@@ -163,6 +164,13 @@ class CsrfTokenInvalid(WebError):
 
     code = "csrf_token_invalid"
     status = 403
+
+
+class StorageFull(WebError):
+    """A disk of the platform is full (its files, or PostgreSQL's): nothing was done."""
+
+    code = "storage_full"
+    status = 507  # Insufficient Storage (RFC 4918 §11.5)
 
 
 class TrustStoreUnavailable(WebError):

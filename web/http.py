@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import msgspec
 from starlette.datastructures import FormData
@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from signing.errors import EtenderError
 from web.content_types import JSON_TYPE as JSON_TYPE  # re-exported: routes import it from here
 from web.content_types import require_json
-from web.errormap import status_for
+from web.errormap import known, status_for
 from web.errors import (
     BodyReadTimeout,
     BodyTooLarge,
@@ -344,6 +344,7 @@ def error_detail(request: Request, exc: Exception) -> ErrorDetail:
     """What a failure says: its code, message and details, and the request id; anything
     not raised on purpose is logged here and says only ``internal_error``."""
     request_id = request_id_of(request)
+    exc = cast(Exception, known(exc))  # a lost database connection: 503 (docs/faults.md)
     if isinstance(exc, EtenderError):
         code, message, details = exc.code, exc.message or str(exc), exc.details
     else:

@@ -46,7 +46,7 @@ from tender.errors import TrustStoreMissing
 from tender.opening.lot import Opening
 from tender.policy import UploadLimits, platform_policies, upload_limits
 from tender.setup import Setup
-from tender.submission.context import Submission
+from tender.submission.context import Submission, lease_seconds
 from tender.submission.receipts import ReceiptSigner, load_or_create
 from tender.trust import PlatformTrust
 from web import logkey
@@ -164,6 +164,7 @@ class Services:
     receipt_signer: ReceiptSigner  # the platform's receipt and opening identity
     setup: Setup  # policies (settings) and calendar (shipped + data dir), no trust
     upload_limits: UploadLimits  # per bidder (settings' policy overrides)
+    lease_seconds: float  # the upload writer lease (ETENDER_POLICY_UPLOAD_LEASE_PERIOD)
     id_card_key: bytes  # the expert pool's identity-card matching key
     submit_gate: asyncio.Semaphore  # submissions holding a connection at once
     password_checks: asyncio.Semaphore  # password checks at once (PASSWORD_CHECKS)
@@ -205,6 +206,7 @@ class Services:
             log_identity=self.log_identity,
             max_part_bytes=self.settings.max_part_bytes,
             upload_limits=self.upload_limits,
+            lease_seconds=self.lease_seconds,
         )
 
     def archiving(self) -> Archiving:
@@ -257,6 +259,7 @@ def build_services(
         upload_limits=upload_limits(
             settings.policy_overrides, max_part_bytes=settings.max_part_bytes
         ),
+        lease_seconds=lease_seconds(settings.policy_overrides),
         id_card_key=load_id_card_key(settings.data_dir),
         submit_gate=asyncio.Semaphore(SUBMIT_CONCURRENCY),
         password_checks=asyncio.Semaphore(PASSWORD_CHECKS),

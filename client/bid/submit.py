@@ -83,7 +83,17 @@ def _parse_parts(items: Sequence[str]) -> dict[str, Path]:
 
 # The version is recorded but its receipt waits for the log's integration (upload.md §3.1).
 LOG_NOT_INTEGRATED = "log_not_integrated"
-RESUMABLE = frozenset({"bid_upload_offset_conflict", "bid_upload_busy_conflict"})
+# Also a restarting database and a full disk (docs/faults.md): nothing of the request
+# was kept, the same PUT works again later — from the committed offset, as after a drop.
+RESUMABLE = frozenset(
+    {"bid_upload_offset_conflict", "bid_upload_busy_conflict", "database_unavailable",
+     "bid_upload_storage_full"}
+)  # fmt: skip
+BUSY_WHY = {
+    "": "an interrupted transfer still holds the upload",
+    "bid_upload_storage_full": "the platform's storage is full",
+    "database_unavailable": "the platform's database is restarting",
+}
 BUSY_WAIT_LIMIT = 300.0  # seconds a part may wait, in all, for other writers' leases
 
 
@@ -156,8 +166,9 @@ def _send(api: Api, info: dict[str, object], path: Path, progress: bool | None) 
                 # latest (a crashed server's lasts its full period; a live one that lost
                 # our connection frees it sooner): poll up to then, spending no attempt.
                 if polls == 0 and told > 1:  # say why nothing moves for a while
-                    print(f"etender bid: {path.name}: an interrupted transfer still holds "
-                          f"the upload; resuming within {told:.0f} s", file=sys.stderr)  # fmt: skip
+                    why = BUSY_WHY.get(getattr(exc, "code", ""), BUSY_WHY[""])
+                    print(f"etender bid: {path.name}: {why}; resuming within {told:.0f} s",
+                          file=sys.stderr)  # fmt: skip
                 pause = min(told, 0.25 * 2**polls, 8.0)
                 polls, waited = polls + 1, waited + pause
                 time.sleep(pause)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import cast
 from uuid import UUID
@@ -22,9 +22,9 @@ from accounts.model import Actor, Role
 from accounts.permissions import Action, Resource, ResourceKind, require
 from audit import service as audit
 from tender.blobs.store import LocalBlobStore
-from tender.errors import LotNotFound, TenderNotOpenForBids, TenderSuspended
+from tender.errors import LotNotFound, PolicyInvalid, TenderNotOpenForBids, TenderSuspended
 from tender.model import Tender, TenderStatus
-from tender.policy import DEFAULT_UPLOAD_LIMITS, UploadLimits
+from tender.policy import DEFAULT_UPLOAD_LIMITS, Period, UploadLimits
 from tender.setup import Setup
 from tender.submission.model import DEFAULT_MAX_PART_BYTES, BidDeadlinePassed, BidVersion
 from tender.submission.receipts import ReceiptSigner
@@ -32,6 +32,21 @@ from tender.submission.receipts import ReceiptSigner
 # docs/formats/upload.md §2.2: a writer's lease lasts this long past its last renewal; a
 # crashed process's lease lapses after it and the next writer takes the upload over.
 DEFAULT_LEASE_SECONDS = 30.0
+LEASE_KEY = "upload_lease_period"  # ETENDER_POLICY_UPLOAD_LEASE_PERIOD, an exact period
+
+
+def lease_seconds(overrides: Mapping[str, str]) -> float:
+    """The writer lease period: how long a killed writer blocks its upload (docs/faults.md).
+
+    An exact period (``30s``, ``2m``) of 3 s to 10 min; a writer renews at a third of it.
+    """
+    raw = overrides.get(LEASE_KEY, "")
+    if not raw:
+        return DEFAULT_LEASE_SECONDS
+    exact = Period.parse(raw).exact
+    if exact is None or not 3 <= exact.total_seconds() <= 600:
+        raise PolicyInvalid(f"{LEASE_KEY} is an exact period of 3s to 10m, got {raw!r}")
+    return exact.total_seconds()
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -114,6 +114,13 @@ class UploadBusy(SubmissionError):
     status = 409
 
 
+class UploadStorageFull(SubmissionError):
+    """The blob store's disk is full: nothing unacknowledged was kept (docs/faults.md)."""
+
+    code = "bid_upload_storage_full"
+    status = 507  # Insufficient Storage (RFC 4918 §11.5): the server's, not the bidder's
+
+
 class UploadAbandoned(SubmissionError):
     """The upload was abandoned (deadline passed or idle too long): start a new one."""
 

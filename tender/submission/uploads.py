@@ -11,7 +11,9 @@ checked part is ``complete``. Nothing here is a bid yet (tender/submission/servi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import errno
 import hashlib
 import os
 import re
@@ -51,6 +53,7 @@ from tender.submission.model import (
     UploadNotFound,
     UploadOffsetWrong,
     UploadStatus,
+    UploadStorageFull,
     UploadTooLarge,
     check_hex64,
     check_part_label,
@@ -62,6 +65,7 @@ HEADER_LIMIT = 64 * 1024  # an age header of 32 share stanzas is about 10 KiB
 # (a rush of 200 uploads: 200 × BATCH in one worker process), so it is small; the hop
 # to the thread costs tens of microseconds, next to ~1 ms of hashing and writing.
 BATCH = 256 << 10
+STORAGE_FULL_RETRY_SECONDS = 60  # an operator frees space; the client's backoff is its own
 
 
 async def create_upload(
@@ -163,9 +167,12 @@ class _Staged:
             self.size += len(data)
 
     def sync_close(self) -> int:
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+        finally:
+            with contextlib.suppress(OSError):  # a failed flush (ENOSPC) still closes
+                self.file.close()
         return self.size
 
 
@@ -176,7 +183,12 @@ def _create_empty(path: Path) -> None:
 
 async def _new_staging(store: LocalBlobStore) -> str:
     staging_id = secrets.token_urlsafe(24)
-    await asyncio.to_thread(_create_empty, store.staging_dir / staging_id)
+    try:
+        await asyncio.to_thread(_create_empty, store.staging_dir / staging_id)
+    except OSError as exc:
+        if exc.errno not in NO_SPACE:
+            raise
+        raise _storage_full(exc) from exc
     return staging_id
 
 
@@ -200,7 +212,47 @@ async def _pump(sink: _Staged, chunks: AsyncIterable[bytes], limit: int, lease: 
             await asyncio.to_thread(sink.write, pending)
 
 
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _storage_full(exc: OSError) -> UploadStorageFull:
+    return UploadStorageFull(
+        "the platform's storage is full: send the rest again later from the committed "
+        "offset (GET the upload)",
+        details={"retry_after_seconds": STORAGE_FULL_RETRY_SECONDS},
+    )
+
+
 async def _receive(
+    lease: Lease,
+    *,
+    offset: int,
+    chunks: AsyncIterable[bytes],
+    sub: Submission,
+    sealed_to: Committee,
+) -> Upload:
+    """Stream, then complete; a full disk keeps nothing unacknowledged (docs/faults.md):
+    the staged file goes back to the committed offset and the lease is freed, so the
+    same PUT works again once space returns."""
+    try:
+        return await _stream(lease, offset=offset, chunks=chunks, sub=sub, sealed_to=sealed_to)
+    except OSError as exc:
+        if exc.errno not in NO_SPACE:
+            raise
+        if not lease.lost:  # else what was fsynced is recorded already, or not ours
+            path = sub.store.staging_dir / lease.upload.staging_id
+            committed = lease.upload.committed_offset
+            await asyncio.shield(asyncio.to_thread(_cut_back, path, committed))
+            await asyncio.shield(lease.release(committed))
+        raise _storage_full(exc) from exc
+
+
+def _cut_back(path: Path, offset: int) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.truncate(path, offset)  # frees what this request wrote; nothing was committed
+
+
+async def _stream(
     lease: Lease,
     *,
     offset: int,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
@@ -115,7 +114,6 @@ async def post_cosignature(request: Request) -> CosignatureAccepted:
             size=body.checkpoint_size,
             line=body.cosignature,
             log_identity=services(request).log_identity,
-            now=datetime.now(UTC),
         )
     services(request).read_caches.checkpoint.clear()  # the witness reads its own line back at once
     return CosignatureAccepted(witness=name, checkpoint_size=body.checkpoint_size)

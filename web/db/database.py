@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 import asyncpg
 
+from web.db import faults
 from web.db.embedded import APP_ROLE, DATABASE, SUPERUSER, EmbeddedPostgres
 from web.db.migrate import migrate
 from web.errors import DatabaseUnavailable
@@ -94,6 +95,9 @@ class Pool(_PoolBase):
             max_size=max_size,
             max_queries=50_000,
             max_inactive_connection_lifetime=300.0,
+            # A refused connection is database_unavailable (503), not a bare OSError
+            # that reads as a 500 (web/db/faults.py, docs/faults.md).
+            connect=faults.connect,
             loop=None,
             connection_class=asyncpg.Connection,
             record_class=asyncpg.Record,

@@ -63,8 +63,9 @@ from live.model import (
 from signing.errors import EtenderError
 from web.auth import client_address, presented_token
 from web.db.database import acquire
-from web.errormap import close_code_for
-from web.errors import CsrfTokenInvalid, RequestInvalid
+from web.db.faults import as_unavailable
+from web.errormap import close_code_for, known
+from web.errors import CsrfTokenInvalid, DatabaseUnavailable, RequestInvalid
 from web.live.frames import (
     answer_message,
     decode_frame,
@@ -278,9 +279,12 @@ class LiveConnection:
         except EtenderError as exc:  # a refusal, with its code
             await self._send(error_message(command.id, exc))
             return
-        except Exception as exc:  # anything else is ours
-            log.exception("live.command_failed", extra={"session": str(self.session.id)})
-            await self._send(error_message(command.id, exc))
+        except Exception as exc:  # anything else is ours, but a lost database or a full
+            found = known(exc)  # disk is told as such (docs/faults.md): 503, 507
+            told = found if isinstance(found, EtenderError) else exc
+            if told is exc:
+                log.exception("live.command_failed", extra={"session": str(self.session.id)})
+            await self._send(error_message(command.id, told))
             return
         if isinstance(result, Reply):
             # After every event up to the seq the view was read at (live/hub.py).
@@ -306,7 +310,9 @@ class LiveConnection:
 
     async def _presence(self, event: str) -> None:
         # Presence is best effort at shutdown: the pool may be closing under us.
-        with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        with contextlib.suppress(
+            asyncpg.PostgresError, asyncpg.InterfaceError, OSError, DatabaseUnavailable
+        ):
             async with acquire(self.pool) as conn:
                 await live.record_presence(conn, self.session, self.actor, event, node=NODE)
 
@@ -351,14 +357,23 @@ async def live_endpoint(websocket: WebSocket) -> None:
         async with acquire(engine.pool) as conn:
             actor = await _authenticate(websocket, conn)
             session, audiences = await live.enter(conn, engine.kinds, session_id, actor)
-    except EtenderError as exc:
-        await _refuse(websocket, close_code_for(exc), exc.message)
+    except Exception as exc:  # a refusal, or a lost database: 4503 (docs/faults.md)
+        refusal = known(exc)
+        if not isinstance(refusal, EtenderError):
+            raise
+        await _refuse(websocket, close_code_for(refusal), refusal.message)
         return
     if audiences is None:
         await _refuse(websocket, 4403, "not a participant of this session")
         return
     await websocket.accept()
-    await LiveConnection(websocket, engine, actor, session, audiences).run(after)
+    try:
+        await LiveConnection(websocket, engine, actor, session, audiences).run(after)
+    except Exception as exc:  # the database went away under the socket: say so, 4503
+        if (down := as_unavailable(exc)) is None:
+            raise
+        with contextlib.suppress(WebSocketDisconnect, WebSocketDisconnected, OSError):
+            await websocket.close(close_code_for(down), down.message[:120])
 
 
 ROUTES = [WebSocketRoute("/api/v1/live/{session_id}", live_endpoint)]
