@@ -70,7 +70,7 @@ def fingerprints(log: LogIdentity, id_card_key: bytes) -> dict[str, str]:
 
 async def pin(conn: asyncpg.Connection, found: dict[str, str]) -> None:
     """Record this platform's key fingerprints once; refuse a node whose keys differ."""
-    for name, fingerprint in sorted(found.items()):
+    for name, fingerprint in found.items():  # the log key first: the worse divergence
         recorded = await conn.fetchval(PIN, name, fingerprint)
         if recorded != fingerprint:
             raise SettingsInvalid(

@@ -16,7 +16,6 @@ import asyncio
 import base64
 import datetime as dt
 import hashlib
-import subprocess
 from pathlib import Path
 
 import asyncpg
@@ -24,65 +23,18 @@ import httpx
 import pytest
 
 from signing.demo_ca import DemoCA
-from tender.model import Tender
 from tender.submission import freeze
 from tests.conftest import CloneDatabase
-from tests.evaluation.servers import Node, Servers, bearer_token
-from tests.tender.submission.kit import Bidder, bidder, seal_for, sealed_committee, sign_submit
-from tests.tender.world import FAST, SOON, World, published_tender, wait_until
+from tests.evaluation.servers import Servers, bearer_token
+from tests.multinode.kit import fast_env, submit_on, verifies
+from tests.tender.submission.kit import bidder, seal_for, sealed_committee
+from tests.tender.world import SOON, World, published_tender, wait_until
 from web.cli.main import main
 
 PRICES = (300_000_00, 280_000_00, 310_000_00)
 # The parts are sealed to the deadline, so real time must reach it: a margin for three
 # uploads on a loaded machine (the nodes are started before the tender is published).
 DEADLINE_IN = dt.timedelta(seconds=12)
-
-
-def _env() -> dict[str, str]:
-    policies = {f"ETENDER_POLICY_TENDER_{k.upper()}": str(v) for k, v in FAST.to_json().items()}
-    return {**policies, "ETENDER_BLOB_STORE": "postgres"}
-
-
-async def _submit_on(node: Node, conn: asyncpg.Connection, tender: Tender, who: Bidder,
-                     data: bytes) -> dict[str, object]:  # fmt: skip
-    """Upload (two chunks) and submit one part over HTTP; the receipt's JSON."""
-    digest = hashlib.sha256(data).hexdigest()
-    auth = {"Authorization": f"Bearer {await bearer_token(conn, who.actor.user_id)}"}
-    lot = f"{node.url}/api/v1/tenders/{tender.id}/lots/1"
-    async with httpx.AsyncClient(timeout=30) as client:
-        created = await client.post(
-            f"{lot}/uploads", json={"part": "main", "size": len(data), "sha256": digest},
-            headers=auth,
-        )  # fmt: skip
-        assert created.status_code == 201, created.text
-        upload = f"{node.url}/api/v1/uploads/{created.json()['id']}"
-        half = len(data) // 2
-        assert (
-            await client.put(f"{upload}?offset=0", content=data[:half], headers=auth)
-        ).is_success
-        rest = await client.put(f"{upload}?offset={half}", content=data[half:], headers=auth)
-        assert rest.json()["status"] == "complete", rest.text
-        signed = sign_submit(tender, who, {"main": digest})
-        statement = {
-            "statement": base64.b64encode(signed.body).decode(),
-            "signature": base64.b64encode(signed.signature).decode(),
-        }
-        submitted = await client.post(f"{lot}/bid", json=statement, headers=auth)
-        assert submitted.status_code == 201, submitted.text
-        body: dict[str, object] = submitted.json()
-        return body
-
-
-def _verifies(root: Path, content: bytes, signature: bytes, where: Path) -> bool:
-    (where / "c.bin").write_bytes(content)
-    (where / "c.p7s").write_bytes(signature)
-    done = subprocess.run(
-        ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", str(where / "c.p7s"),
-         "-content", str(where / "c.bin"), "-CAfile", str(root), "-purpose", "any",
-         "-out", "/dev/null"],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    return done.returncode == 0
 
 
 @pytest.mark.slow(wait=20)
@@ -92,7 +44,7 @@ async def test_a_bid_uploaded_on_one_node_is_read_and_opened_on_the_other(
     """Upload on A, read the ciphertexts and open the lot on B: one database, no shared
     directory, one set of keys (the operator's), no key made in a data dir."""
     async with Servers(
-        database.app_dsn, tmp_path, 2, ca=ca, env=_env(), shared=(), keys_dir=True
+        database.app_dsn, tmp_path, 2, ca=ca, env=fast_env(), shared=(), keys_dir=True
     ) as nodes:
         a, b = nodes
         tender = await published_tender(
@@ -105,7 +57,7 @@ async def test_a_bid_uploaded_on_one_node_is_read_and_opened_on_the_other(
             seal_for(world, committee, w, price=p) for w, p in zip(bidders, PRICES, strict=True)
         ]
         receipts = [
-            await _submit_on(a, conn, tender, w, d) for w, d in zip(bidders, sealed, strict=True)
+            await submit_on(a, conn, tender, w, d) for w, d in zip(bidders, sealed, strict=True)
         ]
         assert tender.deadline is not None
         await wait_until(conn, tender.deadline)
@@ -139,9 +91,9 @@ async def test_a_bid_uploaded_on_one_node_is_read_and_opened_on_the_other(
     assert prices == dict(zip(codes, PRICES, strict=True))
     # One receipt identity for the platform: A's receipts and B's record, one root.
     root = tmp_path / "seed" / "keys" / "receipts" / "ca-root.pem"
-    assert _verifies(root, record.content, signature.content, tmp_path)
+    assert verifies(root, record.content, signature.content, tmp_path)
     for receipt in receipts:
-        assert _verifies(
+        assert verifies(
             root, base64.b64decode(str(receipt["receipt"])),
             base64.b64decode(str(receipt["signature"])), tmp_path,
         )  # fmt: skip
