@@ -5,12 +5,17 @@ whose keys are not the ones the database has seen refuses to start."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from signing.certs import dump_pem_certificate
 from tests.conftest import CloneDatabase
-from tests.evaluation.servers import seed_data_dir
+from tests.evaluation.servers import ROOT, seed_data_dir
+from tests.tender.world import live_ca
+from web import keysource
 from web.app import create_app
 from web.errors import SettingsInvalid
 from web.keysource import REQUIRED
@@ -63,3 +68,21 @@ async def test_a_node_with_keys_of_its_own_refuses_to_start(
     await start(dataclasses.replace(base, data_dir=tmp_path / "b", keys_dir=shared))
     with pytest.raises(SettingsInvalid, match="log key is not the platform's"):
         await start(dataclasses.replace(base, data_dir=tmp_path / "c"))
+
+
+def test_init_keys_makes_a_shared_dir_once_and_never_replaces_a_key(tmp_path: Path) -> None:
+    """scripts/ops/init-keys: every key a node requires, the trust store given; a second
+    run keeps the keys (the log's key and origin are fixed for life)."""
+    shared = tmp_path / "shared"
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(dump_pem_certificate(live_ca().root_cert))
+    argv = [sys.executable, str(ROOT / "scripts" / "ops" / "init-keys"), str(shared),
+            "--public-url", "https://etender.example.gov.cn", "--trust", str(ca)]  # fmt: skip
+    first = subprocess.run(argv, capture_output=True, text=True, check=True)
+    assert "etender.example.gov.cn/log" in first.stdout
+    keys = {name: (shared / name).read_bytes() for name in REQUIRED}
+    assert (shared / "trust" / "ca.pem").read_bytes() == ca.read_bytes()
+    assert shared.stat().st_mode & 0o077 == 0
+    subprocess.run(argv, capture_output=True, check=True)
+    assert {name: (shared / name).read_bytes() for name in REQUIRED} == keys
+    keysource.require_shared(Settings(data_dir=tmp_path / "data", keys_dir=shared))
