@@ -270,8 +270,13 @@ class PgBlobStore(LocalBlobStore):
     def install(self, staged: Path, sha256: str) -> None:
         """Write a synced staging file into PostgreSQL (committed before this returns),
         then keep it as this node's cached copy (blocking: called from a worker thread)."""
-        self._blocking(lambda conn: self._push(conn, staged, check_sha256(sha256)))
+        self.push_file(staged, sha256)
         super().install(staged, sha256)
+
+    def push_file(self, path: Path, sha256: str) -> None:
+        """Write a file whose SHA-256 is ``sha256`` into the database unless the blob is
+        there already; committed when this returns (blocking; scripts/ops/import_blobs.py)."""
+        self._blocking(lambda conn: self._push(conn, path, check_sha256(sha256)))
 
     async def _push(self, conn: asyncpg.Connection, staged: Path, sha256: str) -> None:
         async with conn.transaction():

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,6 +31,7 @@ from tender.errors import (
 )
 from tender.submission.uploads import create_upload
 from tests.conftest import CloneDatabase
+from tests.evaluation.servers import ROOT
 from tests.tender.submission.kit import bidder, make_submission
 from tests.tender.world import World, chunks, published_tender
 
@@ -315,3 +318,30 @@ async def test_postgres_a_blob_installed_on_one_node_is_a_checked_file_on_anothe
     finally:
         await a.close()
         await b.close()
+
+
+async def test_a_local_store_is_imported_into_postgres_once(
+    database: CloneDatabase, tmp_path: Path
+) -> None:
+    """scripts/ops/import_blobs.py (switching a platform to the PostgreSQL store): every
+    blob of a node's directory reaches the database; a file not named by its hash is
+    refused; a second run changes nothing."""
+    local = LocalBlobStore(tmp_path / "blobs")
+    blobs_in = [await local.put(chunks(data), max_size=100) for data in (b"one", b"two")]
+    forged = local.local_path("f" * 64)
+    forged.parent.mkdir(parents=True, exist_ok=True)
+    forged.write_bytes(b"not what the name says")
+    argv = [sys.executable, str(ROOT / "scripts" / "ops" / "import_blobs.py"),
+            "--database-url", database.app_dsn, "--data-dir", str(tmp_path)]  # fmt: skip
+    for _ in range(2):
+        done = await asyncio.to_thread(subprocess.run, argv, capture_output=True, text=True)
+        assert done.returncode == 1
+        assert "2 blob(s) in the database; 1 damaged" in done.stdout
+    other = PgBlobStore(tmp_path / "other", database.app_dsn)
+    try:
+        for blob in blobs_in:
+            assert await other.size(blob.sha256) == blob.size
+        with pytest.raises(BlobMissing):
+            await other.size("f" * 64)
+    finally:
+        await other.close()
