@@ -19,8 +19,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from tender.blobs import pg_queries
 from tender.blobs import store as blobs
-from tender.blobs.pgstore import PgBlobStore
+from tender.blobs.pgstore import PgBlobStore, name_content
 from tender.blobs.store import LocalBlobStore
 from tender.errors import (
     BlobHashMismatch,
@@ -345,3 +346,66 @@ async def test_a_local_store_is_imported_into_postgres_once(
             await other.size("f" * 64)
     finally:
         await other.close()
+
+
+async def test_postgres_a_deletion_and_a_writer_of_the_same_bytes_never_lose_the_blob(
+    conn: asyncpg.Connection, world: World, database: CloneDatabase, tmp_path: Path
+) -> None:
+    """The race of deletion with an upload of the same bytes, both orders forced with
+    row locks: a deleter that locked first deletes and the writer then names its own
+    copy; a writer that locked first makes the deleter wait, and the deleter then sees
+    the upload's row (created before the bytes, uploads.py) and keeps the blob."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    store = PgBlobStore(tmp_path / "a", database.app_dsn)
+    data = b"the same sealed bytes, twice"
+    digest = hashlib.sha256(data).hexdigest()
+    deleter = await asyncpg.connect(database.app_dsn)
+    writer = await asyncpg.connect(database.app_dsn)
+    try:
+        await store.put(chunks(data), max_size=100)
+        # 1. The deleter holds the blob (FOR UPDATE) when the writer comes.
+        async with deleter.transaction():
+            content = await deleter.fetchval(pg_queries.LOCK_OBJECT_FOR_DELETE, digest)
+            async with writer.transaction():
+                mine = await writer.fetchval(pg_queries.NEW_CONTENT)
+                await writer.execute(pg_queries.APPEND_CHUNK, mine, 0, data)
+            naming = asyncio.create_task(_name_in_transaction(writer, digest, mine, len(data)))
+            await _waiting_on_a_lock(conn, naming)
+            await deleter.execute(pg_queries.DELETE_OBJECT, digest)
+            await deleter.execute(pg_queries.DROP_CONTENT, content)
+        assert await naming  # the writer named its own copy after the deletion
+        assert await _read(store, digest) == data
+        # 2. The writer holds the blob (FOR KEY SHARE) while its upload's row commits.
+        async with writer.transaction():
+            assert await writer.fetchval(pg_queries.LOCK_OBJECT, digest)
+            deleting = asyncio.create_task(store.delete_if_unreferenced(deleter, digest))
+            await _waiting_on_a_lock(conn, deleting)
+            await create_upload(
+                conn, bidder(world, 0).actor, tender.id, "1", part="main", size=len(data),
+                sha256=digest, sub=sub,
+            )  # fmt: skip
+        assert not await deleting
+        assert await _read(store, digest) == data
+    finally:
+        await deleter.close()
+        await writer.close()
+        await store.close()
+
+
+async def _name_in_transaction(
+    conn: asyncpg.Connection, sha256: str, content: int, size: int
+) -> bool:
+    async with conn.transaction():
+        return await name_content(conn, sha256, content, size)
+
+
+async def _waiting_on_a_lock(conn: asyncpg.Connection, task: asyncio.Task[bool]) -> None:
+    """Until a session of this database waits on a lock (bounded); the task still runs."""
+    async with asyncio.timeout(30):
+        while not await conn.fetchval(
+            "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock')"
+        ):
+            assert not task.done(), task
+            await asyncio.sleep(0.02)
