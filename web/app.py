@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evaluation.room.session import EvaluationRoom
 from live.kinds import registry
+from tender.blobs.pgstore import PgBlobStore
 from tender.opening.session import OpeningHall
 from web import background, features, jsbundle
 from web.error_pages import error_answer
@@ -30,7 +31,7 @@ from web.form_body import FormBodyMiddleware
 from web.http import JSON_TYPE, ErrorBody, ErrorDetail, RefuseNul
 from web.metrics import Metrics
 from web.notifications import setup as notifications_setup
-from web.services import build_services, services
+from web.services import build_services, check_platform_keys, services
 from web.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,9 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
         await built.pools.open(settings)
         try:
             if pool is None:
+                # Issue 17 item 7: a node whose keys are not the platform's stops here
+                # (an app handed a pool is a test's, on keys of its own making).
+                await check_platform_keys(built)
                 # Issue 12 item 3: a started platform logs the signing bundle it serves
                 # and publishes its SHA-256. An app handed a pool (the tests' own,
                 # on a log they inspect) does not; tests call publish themselves.
@@ -197,6 +201,8 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
                 await built.live.stop()
         finally:
             await built.pools.close()
+            if isinstance(built.blobs, PgBlobStore):
+                await built.blobs.close()
 
     app_routes: list[BaseRoute] = [
         *features.all_routes(),

@@ -22,7 +22,7 @@ def default_origin(settings: Settings) -> str:
 
 def load_or_create(settings: Settings) -> LogIdentity:
     """Read the signer key, creating it (and its origin, fixed for life) on first start."""
-    path = settings.data_dir / KEY_FILE
+    path = settings.key_root / KEY_FILE  # the shared keys dir if given (web/keysource.py)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         signer = Ed25519Signer(name=default_origin(settings), private_key=generate_private_key())

@@ -21,6 +21,7 @@ import dataclasses
 import os
 import secrets
 from pathlib import Path
+from typing import cast
 
 import asyncpg
 from starlette.applications import Starlette
@@ -39,6 +40,7 @@ from supervision.complaints.model import load_policy as load_complaint_policy
 from supervision.credit.model import CreditPolicy
 from supervision.credit.records import load_default_policy
 from tender.archive.service import Archiving
+from tender.blobs.pgstore import PgBlobStore
 from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
 from tender.disclosure.service import ContractLoader, load_contracts
@@ -49,12 +51,12 @@ from tender.setup import Setup
 from tender.submission.context import Submission, lease_seconds
 from tender.submission.receipts import ReceiptSigner, load_or_create
 from tender.trust import PlatformTrust
-from web import logkey
+from web import keysource, logkey
 from web.db.database import open_pool, target_for
 from web.errors import TrustStoreUnavailable
 from web.metrics import Metrics
 from web.read_caches import ReadCaches
-from web.settings import Settings
+from web.settings import BlobBackend, Settings
 
 # Password checks (scrypt, ~50 ms of a core each) that may hold a database connection at
 # once: one per core of the two-core machine the platform is sized for. A login waits
@@ -160,7 +162,9 @@ class Services:
     metrics: Metrics
     log_identity: LogIdentity  # the transparency log's checkpoint signer (web/logkey.py)
     trust: PlatformTrust  # the one trust store; use cases take it as of each use
-    blobs: LocalBlobStore  # <data dir>/blobs: documents, bid ciphertexts
+    # Documents and bid ciphertexts: <data dir>/blobs, or the database with that
+    # directory as the node's cache (settings.blob_store, tender/blobs/pgstore.py).
+    blobs: LocalBlobStore
     receipt_signer: ReceiptSigner  # the platform's receipt and opening identity
     setup: Setup  # policies (settings) and calendar (shipped + data dir), no trust
     upload_limits: UploadLimits  # per bidder (settings' policy overrides)
@@ -212,11 +216,11 @@ class Services:
     def archiving(self) -> Archiving:
         """The archive build's composition: trust as of now, the platform's keys, blobs.
 
-        ``<data dir>/keys/receipts/previous/*.pem`` holds the CA certificates of earlier
+        ``<key root>/keys/receipts/previous/*.pem`` holds the CA certificates of earlier
         platform identities (a rotated receipt or opening key): what they signed goes
         into packages with them, so it verifies as of its time.
         """
-        previous = sorted((self.settings.data_dir / PREVIOUS_PLATFORM_CAS).glob("*.pem"))
+        previous = sorted((self.settings.key_root / PREVIOUS_PLATFORM_CAS).glob("*.pem"))
         return Archiving(
             trust=self.trust_now(),
             platform=self.receipt_signer,
@@ -243,15 +247,20 @@ class Services:
 def build_services(
     settings: Settings, kinds: dict[str, LiveKind], pool: asyncpg.Pool | None = None
 ) -> Services:
-    """Build every service of one application (pools and hub open later, in the lifespan)."""
+    """Build every service of one application (pools and hub open later, in the lifespan).
+
+    Keys and the trust store come from ``settings.key_root`` (web/keysource.py): an
+    operator-given directory shared by every node is only read, never added to.
+    """
+    keysource.require_shared(settings)
     return Services(
         settings=settings,
         pools=Pools(pool),
         metrics=Metrics(),
         log_identity=logkey.load_or_create(settings),
-        trust=PlatformTrust(settings.data_dir, refresh_seconds=settings.trust_refresh_seconds),
-        blobs=LocalBlobStore(settings.data_dir / "blobs"),
-        receipt_signer=load_or_create(settings.data_dir),
+        trust=PlatformTrust(settings.key_root, refresh_seconds=settings.trust_refresh_seconds),
+        blobs=blob_store(settings),
+        receipt_signer=load_or_create(settings.key_root),
         setup=Setup(
             policies=platform_policies(settings.policy_overrides),
             calendar=load_calendar([HOLIDAY_DIR, settings.data_dir / "holidays"]),
@@ -260,7 +269,7 @@ def build_services(
             settings.policy_overrides, max_part_bytes=settings.max_part_bytes
         ),
         lease_seconds=lease_seconds(settings.policy_overrides),
-        id_card_key=load_id_card_key(settings.data_dir),
+        id_card_key=load_id_card_key(settings.key_root),
         submit_gate=asyncio.Semaphore(SUBMIT_CONCURRENCY),
         password_checks=asyncio.Semaphore(PASSWORD_CHECKS),
         live=Live(LiveLimits(), kinds),
@@ -270,6 +279,21 @@ def build_services(
         agency_formula=read_formula(settings.data_dir),
         credit_policy=load_default_policy(),
     )
+
+
+def blob_store(settings: Settings) -> LocalBlobStore:
+    """The blob store the settings choose (ETENDER_BLOB_STORE; docs/deployment.md)."""
+    cache = settings.data_dir / "blobs"
+    if settings.blob_store is BlobBackend.POSTGRES:
+        return PgBlobStore(cache, target_for(settings).app_dsn)
+    return LocalBlobStore(cache)
+
+
+async def check_platform_keys(built: Services) -> None:
+    """At a real start: this node's keys are the ones the database has seen (0099)."""
+    async with built.pools.main.acquire() as conn:
+        found = keysource.fingerprints(built.log_identity, built.id_card_key)
+        await keysource.pin(cast(asyncpg.Connection, conn), found)
 
 
 def load_id_card_key(data_dir: Path) -> bytes:

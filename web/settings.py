@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
 
 from accounts.notifications.config import ChannelSettings
@@ -18,6 +19,13 @@ POLICY_PREFIX = "ETENDER_POLICY_"
 # The read caches' bounds when the environment does not set them (web/read_caches.py).
 CHECKPOINT_CACHE_SECONDS = 1.0
 SESSION_CACHE_SECONDS = 2.0
+
+
+class BlobBackend(StrEnum):
+    """Where blobs live (ETENDER_BLOB_STORE; issue 17, item 7, docs/deployment.md)."""
+
+    LOCAL = "local"  # <data dir>/blobs: one node, or a filesystem the nodes share
+    POSTGRES = "postgres"  # the database: every node reads every blob, one backup
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -91,6 +99,16 @@ class Settings:
     )
     notify_job_seconds: float = 10.0
     policy_overrides: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    blob_store: BlobBackend = BlobBackend.LOCAL
+    # The platform keys and trust store every node shares, given by the operator
+    # (docs/deployment.md, "Keys"): read from here, never created; None: the data dir's,
+    # created at first start (one node).
+    keys_dir: Path | None = None
+
+    @property
+    def key_root(self) -> Path:
+        """Where keys/ and trust/ are read: the shared keys dir, else the data dir."""
+        return self.keys_dir or self.data_dir
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -166,12 +184,24 @@ class Settings:
             demo_ca_dir=_path(environ, "ETENDER_DEMO_CA_DIR"),
             notification_channels=notification_channels,
             notify_job_seconds=_job_seconds(environ, "NOTIFY", d.notify_job_seconds),
+            blob_store=_blob_backend(environ),
+            keys_dir=_path(environ, "ETENDER_KEYS_DIR"),
             policy_overrides={
                 key.removeprefix(POLICY_PREFIX).lower(): value
                 for key, value in environ.items()
                 if key.startswith(POLICY_PREFIX)
             },
         )
+
+
+def _blob_backend(environ: Mapping[str, str]) -> BlobBackend:
+    raw = environ.get("ETENDER_BLOB_STORE") or BlobBackend.LOCAL.value
+    try:
+        return BlobBackend(raw)
+    except ValueError:
+        raise SettingsInvalid(
+            f"ETENDER_BLOB_STORE must be 'local' or 'postgres', got {raw!r}"
+        ) from None
 
 
 def _job_seconds(environ: Mapping[str, str], job: str, default: float) -> float:

@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from harness import data_dir, peak_kib, start_server, stop_server  # noqa: E402
 from limits import MB, disk_write_rate, free_port, sha256_rate  # noqa: E402
+from multinode import start_nodes, stop_nodes  # noqa: E402
 
 from accounts.model import OrgKind, Role  # noqa: E402
 from signing.age import X25519Identity  # noqa: E402
@@ -269,7 +270,9 @@ async def rush(args: argparse.Namespace) -> None:
     os.environ["ETENDER_UPLOAD_WORKERS"] = str(args.upload_workers)
     os.environ["ETENDER_UPLOAD_PORT"] = str(free_port())
     load_before = Path("/proc/loadavg").read_text().split()[:3]
+    os.environ["ETENDER_BLOB_STORE"] = args.blob_store  # every node (multinode.py)
     proc = start_server(data, port)
+    extra = start_nodes(data, args.nodes - 1)  # issue 17 item 7: bidders spread round-robin
     try:
         tender, sealed_to, people = await _prepare(data, args.bidders)
         base = _base_part(sealed_to, args.size_mb * MB)
@@ -296,11 +299,17 @@ async def rush(args: argparse.Namespace) -> None:
                 # as fast as the server reads, but yields a core to the server first.
                 os.nice(args.client_nice)
             started = time.perf_counter()
+            spread = [client] + [
+                httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", limits=limits, timeout=timeout)
+                for _, p, _ in extra
+            ]
             receipts = await asyncio.gather(*(
-                _bid(client, tender, org, token, base, prefix)
-                for (org, _), token in zip(people, tokens, strict=True)
+                _bid(spread[i % len(spread)], tender, org, token, base, prefix)
+                for i, ((org, _), token) in enumerate(zip(people, tokens, strict=True))
             ))  # fmt: skip
             elapsed = time.perf_counter() - started
+            for other in spread[1:]:
+                await other.aclose()
             busy = await probe.finish()
             handled = _bucket_p99(handled_before, await _handler_buckets(client))
             root = load_pem_certificate((await client.get("/api/v1/receipts/ca.pem")).content)
@@ -315,6 +324,7 @@ async def rush(args: argparse.Namespace) -> None:
         stored = await conn.fetchval("SELECT count(*) FROM bid_versions")
         await conn.close()
     finally:
+        stop_nodes(extra)
         stop_server(proc, data)
     total = args.bidders * len(base) / MB
     rate = total / elapsed
@@ -332,6 +342,7 @@ async def rush(args: argparse.Namespace) -> None:
     print(f"load average before / after   {' '.join(load_before)} / {' '.join(load_after)}")
     print(f"dropped connections resumed   {RESETS[0]}")
     print(f"load generator nice           {args.client_nice}")
+    print(f"nodes / blob store            {args.nodes} / {args.blob_store}")
     print(f"light p99 inside the handler  <= {handled:.0f} ms during the rush "
           "(server-side, /metrics buckets: excludes waiting for the event loop)")  # fmt: skip
     print(f"light API p99 idle / rush     {_p99(idle):6.1f} ms / {_p99(busy):6.1f} ms "
@@ -352,6 +363,9 @@ def main() -> None:
         help="lower the load generator's priority once the server and probe run "
         "(models bidders on their own machines)",
     )  # fmt: skip
+    # Issue 17 item 7 (multinode lane): N nodes on the one database, blobs in PostgreSQL.
+    parser.add_argument("--nodes", type=int, default=1, help="nodes sharing the database")
+    parser.add_argument("--blob-store", choices=("local", "postgres"), default="local")
     asyncio.run(rush(parser.parse_args()))
 
 

@@ -182,6 +182,10 @@ class LocalBlobStore:
 
     def path_of(self, sha256: str) -> Path:
         """Where a committed blob lives."""
+        return self.local_path(sha256)
+
+    def local_path(self, sha256: str) -> Path:
+        """Where a committed blob lives in this directory (never fetched from elsewhere)."""
         name = check_sha256(sha256)
         return self.objects_dir / name[:2] / name
 
@@ -243,7 +247,7 @@ class LocalBlobStore:
 
     def install(self, staged: Path, sha256: str) -> None:
         """Rename a synced staging file to its hash and sync both directories."""
-        target = self.path_of(sha256)
+        target = self.local_path(sha256)
         target.parent.mkdir(exist_ok=True)
         if target.exists():  # content-addressed: the same bytes are already durable
             staged.unlink()
@@ -256,7 +260,7 @@ class LocalBlobStore:
 
     async def read(self, sha256: str) -> AsyncIterator[bytes]:
         """The blob's bytes in chunks of at most 256 KiB."""
-        path = self.path_of(sha256)
+        path = self.local_path(sha256)
         try:
             file = await asyncio.to_thread(path.open, "rb")
         except FileNotFoundError:
@@ -270,13 +274,18 @@ class LocalBlobStore:
     async def size(self, sha256: str) -> int:
         """The blob's size; ``blob_not_found`` if there is none."""
         try:
-            return (await asyncio.to_thread(self.path_of(sha256).stat)).st_size
+            return (await asyncio.to_thread(self.local_path(sha256).stat)).st_size
         except FileNotFoundError:
             raise BlobMissing(f"no blob {sha256}") from None
 
+    async def delete_if_unreferenced(self, conn: asyncpg.Connection, sha256: str) -> bool:
+        """:func:`delete_unreferenced` for this directory (set aside, check again)."""
+        aside = await set_aside_unreferenced(conn, self, sha256)
+        return aside is not None and await settle_set_aside(conn, self, aside, sha256)
+
 
 def _to_trash(store: LocalBlobStore, sha256: str) -> Path | None:
-    target = store.path_of(sha256)
+    target = store.local_path(sha256)
     trashed = store.trash_dir / f"{sha256}.{secrets.token_hex(8)}"
     try:
         os.rename(target, trashed)
@@ -286,7 +295,7 @@ def _to_trash(store: LocalBlobStore, sha256: str) -> Path | None:
 
 
 def _restore(store: LocalBlobStore, trashed: Path, sha256: str) -> None:
-    target = store.path_of(sha256)
+    target = store.local_path(sha256)
     if target.exists():  # installed again meanwhile: the same bytes
         trashed.unlink()
     else:
@@ -302,8 +311,7 @@ async def delete_unreferenced(conn: asyncpg.Connection, store: LocalBlobStore, s
     installs them (tender/submission/uploads.py), so either the second check sees that row
     and the blob is put back, or the upload finds no blob and installs its own copy.
     """
-    aside = await set_aside_unreferenced(conn, store, sha256)
-    return aside is not None and await settle_set_aside(conn, store, aside, sha256)
+    return await store.delete_if_unreferenced(conn, sha256)
 
 
 async def set_aside_unreferenced(

@@ -200,7 +200,10 @@ class Servers:
     """``count`` nodes on ``database_url``, under ``root``; an async context manager.
 
     ``env`` adds variables to every node (``ETENDER_POLICY_*``, ``ETENDER_DB_POOL_SIZE``);
-    the nodes log at WARNING unless ``env`` says otherwise.
+    the nodes log at WARNING unless ``env`` says otherwise. ``shared``: the directories
+    linked to one (none with ``ETENDER_BLOB_STORE=postgres``); ``keys_dir``: the nodes
+    read the seed's keys and trust store as ``ETENDER_KEYS_DIR`` instead of copies
+    (tests/multinode, issue 17 item 7).
     """
 
     def __init__(
@@ -211,18 +214,24 @@ class Servers:
         *,
         ca: DemoCA | None = None,
         env: Mapping[str, str] | None = None,
+        shared: tuple[str, ...] = SHARED,
+        keys_dir: bool = False,
     ) -> None:
         self.root = root
         self.seed = root / "seed"
         self.seed.mkdir(parents=True, exist_ok=True)
         seed_data_dir(self.seed, ca)
         base = {"DATABASE_URL": database_url, "ETENDER_LOG_LEVEL": "WARNING", **(env or {})}
+        self._shared = shared
+        self._copied = SHARED + (("keys", "trust") if keys_dir else ())
+        if keys_dir:
+            base["ETENDER_KEYS_DIR"] = str(self.seed)
         self.nodes = [self._node(i, base) for i in range(count)]
 
     def _node(self, index: int, env: Mapping[str, str]) -> Node:
         data = self.root / f"node{index}" / "data"
-        shutil.copytree(self.seed, data, ignore=shutil.ignore_patterns(*SHARED))
-        for name in SHARED:
+        shutil.copytree(self.seed, data, ignore=shutil.ignore_patterns(*self._copied))
+        for name in self._shared:
             (data / name).symlink_to(self.seed / name, target_is_directory=True)
         return Node(index, data, {**env, "ETENDER_DATA_DIR": str(data)})
 

@@ -52,7 +52,7 @@ async def load_everything(
         trust_ca(client, settings.data_dir)
         log = logkey.load_or_create(settings)
         pool = await load_pool_demo(
-            conn, id_card_key=load_id_card_key(settings.data_dir), ca=ca, log=log
+            conn, id_card_key=load_id_card_key(settings.key_root), ca=ca, log=log
         )
         write_keys(client, pool.identities)
         stages = await load_stages(conn, data_dir=settings.data_dir, ca=ca, log=log,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from client.session.socket import RetryPolicy, SessionSocket
 from client.session.state import StateStore
 from tests.client.session.kit import stored_events, wait_for_events
 from tests.conftest import CloneDatabase, free_port
+from tests.evaluation.servers import seed_data_dir
 from tests.web.live.echo import token_for
 
 MEMBERS = 3
@@ -31,7 +33,15 @@ COMMANDS = 6  # per member
 async def node(
     database: CloneDatabase, tmp_path: Path, name: str
 ) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
-    """A server process; its URL once it listens. Killed (SIGKILL) when the test ends."""
+    """A server process; its URL once it listens. Killed (SIGKILL) when the test ends.
+
+    Every node starts with the platform's one set of keys (a node with keys of its own
+    refuses to start: web/keysource.py), copied from a seed as a cluster's operator would.
+    """
+    seed = tmp_path / "seed"
+    if not seed.exists():
+        seed_data_dir(seed, None)
+    shutil.copytree(seed, tmp_path / name)
     port = free_port()
     log = (tmp_path / f"{name}.log").open("wb")
     process = await asyncio.create_subprocess_exec(

@@ -1,0 +1,46 @@
+"""SQL of the blob store in PostgreSQL (tender/blobs/pgstore.py; tables: 0098_blob_store.sql)."""
+
+from __future__ import annotations
+
+NEW_CONTENT = "INSERT INTO blob_contents DEFAULT VALUES RETURNING id"
+
+STAGE = """
+INSERT INTO blob_staging (staging_id, content_id) VALUES ($1, $2)
+ON CONFLICT (staging_id) DO NOTHING
+RETURNING true
+"""
+
+STAGED_CONTENT = "SELECT content_id FROM blob_staging WHERE staging_id = $1"
+
+# The chunk and the staging row's touch in one statement (one commit per chunk).
+APPEND_CHUNK = """
+WITH touched AS (UPDATE blob_staging SET touched_at = now() WHERE content_id = $1)
+INSERT INTO blob_chunks (content_id, seq, data) VALUES ($1, $2, $3)
+"""
+
+CHUNK = "SELECT data FROM blob_chunks WHERE content_id = $1 AND seq = $2"
+
+UNSTAGE = "DELETE FROM blob_staging WHERE content_id = $1"
+
+# Deleting a content deletes its chunks and a staging row (ON DELETE CASCADE).
+DROP_CONTENT = "DELETE FROM blob_contents WHERE id = $1"
+
+DROP_STAGED = """
+DELETE FROM blob_contents
+WHERE id = (SELECT content_id FROM blob_staging WHERE staging_id = $1)
+RETURNING id
+"""
+
+OBJECT = "SELECT content_id, size FROM blob_objects WHERE sha256 = $1"
+
+LOCK_OBJECT = "SELECT true FROM blob_objects WHERE sha256 = $1 FOR KEY SHARE"
+
+LOCK_OBJECT_FOR_DELETE = "SELECT content_id FROM blob_objects WHERE sha256 = $1 FOR UPDATE"
+
+NAME_CONTENT = """
+INSERT INTO blob_objects (sha256, content_id, size) VALUES ($1, $2, $3)
+ON CONFLICT (sha256) DO NOTHING
+RETURNING true
+"""
+
+DELETE_OBJECT = "DELETE FROM blob_objects WHERE sha256 = $1"
