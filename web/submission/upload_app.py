@@ -31,6 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tender.blobs.pgstore import PgBlobStore
 from web.error_pages import error_answer
 from web.errors import MethodNotAllowed, NotFound
 from web.http import RefuseNul
@@ -151,6 +152,8 @@ def create_upload_app(settings: Settings, pool: asyncpg.Pool | None = None) -> S
             yield
         finally:
             await built.pools.close()
+            if isinstance(built.blobs, PgBlobStore):  # its own connections (issue 17 item 7)
+                await built.blobs.close()
 
     served = [r.to_starlette() for r in routes.ROUTES if r.path == UPLOAD_PATH]
     app = Starlette(

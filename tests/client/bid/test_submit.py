@@ -227,7 +227,8 @@ class _Server:
     def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": self.dsn, "ETENDER_DATA_DIR": str(self.data_dir),
                "ETENDER_PORT": str(self.port), "ETENDER_LOG_LEVEL": "WARNING",
-               "ETENDER_UPLOAD_WORKERS": "1", "ETENDER_UPLOAD_PORT": str(self.upload_port)}  # fmt: skip
+               "ETENDER_UPLOAD_WORKERS": "1",
+               "ETENDER_UPLOAD_PORT": str(self.upload_port)}  # fmt: skip
         with (self.data_dir.parent / "serve.log").open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "web.cli.main", "serve"], env=env,
