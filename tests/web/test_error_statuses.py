@@ -363,6 +363,7 @@ STATUS: dict[str, int] = {
     "log_fork_detected": 422,
     "log_key_malformed": 422,
     "log_naive_datetime": 422,
+    "log_not_integrated": 503,
     "log_note_error": 422,
     "log_note_malformed": 422,
     "log_note_signature_invalid": 422,
