@@ -95,13 +95,14 @@ async def wait_integrated(
 
     Waits by LISTEN/NOTIFY, never by polling: the listener is registered before the
     first look, so a batch committing in between still wakes us. PostgreSQL delivers
-    notifications only between transactions, hence ``conn`` must not be in one. With
+    notifications only between transactions: a ``conn`` inside one integrates the
+    entries itself instead (``_integrate_here``). With
     ``stand_in`` (the log's identity), when no node leads at the moment — none started
     yet, or the last one's connection just died — this session takes the leader's lock
     for one round and integrates itself (``lead_once``): still one integrator at a time.
     """
     if conn.is_in_transaction():
-        raise RuntimeError("wait_integrated must run outside a transaction (NOTIFY delivery)")
+        return await _integrate_here(conn, queued, covered=covered, identity=stand_in)
     woken = asyncio.Event()
 
     def on_integrated(*_: object) -> None:
@@ -132,6 +133,30 @@ async def wait_integrated(
         ) from None
     finally:
         await conn.remove_listener(INTEGRATED_CHANNEL, on_integrated)
+
+
+async def _integrate_here(
+    conn: asyncpg.Connection,
+    queued: Sequence[int],
+    *,
+    covered: bool,
+    identity: LogIdentity | None,
+) -> dict[int, int]:
+    """A caller inside a transaction of its own (the demo loader, a script that records
+    several steps at once): no notification reaches it before it commits, and the
+    leader cannot see its entries, so it integrates them itself under the head lock —
+    as the freeze does — and they commit or roll back with the rest of its work."""
+    await integrate(conn)
+    found = await queries.indexes_of(conn, queued) if queued else {}
+    if len(found) < len(set(queued)):
+        raise LogNotIntegrated("the queued entries are not in the log")
+    if covered and found:
+        if identity is None:
+            raise LogNotIntegrated("no checkpoint covers the entries yet")
+        latest = await queries.latest_checkpoint(conn)
+        if latest is None or latest.size <= max(found.values()):
+            await sign_new_checkpoint(conn, identity)
+    return found
 
 
 async def lead_once(conn: asyncpg.Connection, identity: LogIdentity) -> bool:

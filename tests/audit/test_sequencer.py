@@ -222,3 +222,23 @@ async def test_application_role_cannot_drop_or_rewrite_queued_entries(
                     "TRUNCATE log_queue"):  # fmt: skip
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
                 await conn.execute(sql)
+
+
+async def test_a_waiter_inside_its_own_transaction_integrates_with_it(
+    pool: asyncpg.Pool,
+) -> None:
+    """No notification reaches a transaction, and no leader sees its uncommitted entries:
+    a caller that records several steps in one transaction (the demo loader) integrates
+    them itself, covered by a checkpoint — and a rollback takes the integration back."""
+    async with pool.acquire() as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        queued = [await service.queue(conn, entry(n)) for n in range(2)]
+        found = await service.wait_integrated(
+            conn, queued, within=30, covered=True, stand_in=IDENTITY
+        )
+        assert sorted(found.values()) == [0, 1]
+        assert await conn.fetchval("SELECT max(size) FROM log_checkpoints") == 2
+        await transaction.rollback()
+        assert await conn.fetchval("SELECT count(*) FROM log_entries") == 0
+        assert await conn.fetchval("SELECT count(*) FROM log_queue") == 0

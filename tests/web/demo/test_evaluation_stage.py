@@ -6,6 +6,7 @@ centre's dashboard draws it; a member scores with the demo's key files."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import sys
@@ -89,7 +90,13 @@ async def test_the_centres_dashboard_draws_the_demos_data_in_chromium(
     """Issue 14, "Must show": the statistics dashboard in a real Chromium, its charts drawn
     from what `etender demo` loads — the demo's works tenders, its drawn experts by county."""
     async with pool.acquire() as conn:
-        drawn = await conn.fetchval("SELECT count(*) FROM evaluation_members")
+        # Every service of a drawn expert the demo records (a draw's 5, each session's).
+        drawn = await conn.fetchval("SELECT count(*) FROM expert_services")
+        # The demo seats experts for evaluations days ahead; the dashboard's default period
+        # is the year so far, so the test names a period that holds every day served.
+        first, last = await conn.fetchrow(
+            "SELECT min(served_on), max(served_on) FROM expert_services"
+        )
         works = await conn.fetchval(
             "SELECT count(*) FROM tenders WHERE category = 'works' AND published_at IS NOT NULL"
         )
@@ -106,11 +113,14 @@ async def test_the_centres_dashboard_draws_the_demos_data_in_chromium(
         await page.click("a[href='/supervision/statistics']")  # the centre's home links it
         await page.wait_for_selector("section[data-chart='volume-category'] svg")
         assert await page.locator("section.chart-panel svg").count() == 7
+        year = dt.date(first.year, 1, 1)
+        await page.goto(f"{live_server.url}/supervision/statistics?from={year}&to={last}")
+        await page.wait_for_selector("section[data-chart='volume-category'] svg")
         volumes = dict(await _bars(page, "volume-category"))
         assert drawn > 0
         assert volumes["工程"] == str(works)  # the demo's works tenders
         usage = await _bars(page, "expert-usage")
-        assert sum(int(value) for _, value in usage) == drawn  # every seated expert, by county
+        assert sum(int(value) for _, value in usage) == drawn  # every service, by county
     finally:
         await context.close()
 
