@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
-import secrets
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -28,7 +26,14 @@ from web import background, features, jsbundle
 from web.error_pages import error_answer
 from web.errors import MethodNotAllowed, NotFound, WebSocketRefused
 from web.form_body import FormBodyMiddleware
-from web.http import JSON_TYPE, ErrorBody, ErrorDetail, RefuseNul
+from web.http import (
+    JSON_TYPE,
+    ErrorBody,
+    ErrorDetail,
+    RefuseNul,
+    new_request_id,
+    with_request_headers,
+)
 from web.metrics import Metrics
 from web.notifications import setup as notifications_setup
 from web.services import build_services, check_platform_keys, services
@@ -37,7 +42,6 @@ from web.settings import Settings
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 class RequestContextMiddleware:
@@ -52,7 +56,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if REQUEST_ID.match(incoming) else secrets.token_hex(8)
+        request_id = new_request_id(incoming)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
@@ -68,7 +72,7 @@ class RequestContextMiddleware:
             if message["type"] in RESPONSE_STARTS:
                 response_started = True
                 status = message["status"]
-                message = {**message, "headers": _with_headers(message, request_id)}
+                message = {**message, "headers": with_request_headers(message, request_id)}
             await send(message)
 
         try:
@@ -114,16 +118,6 @@ def metric_route(template: str) -> str:
 RESPONSE_STARTS = ("http.response.start", "websocket.http.response.start")
 
 
-def _with_headers(message: Message, request_id: str) -> list[tuple[bytes, bytes]]:
-    """The response's headers plus the request id and ``nosniff`` (issue 9 item 18: a
-    browser never guesses another type than the one declared, on any response)."""
-    headers = list(message.get("headers", []))
-    headers.append((b"x-request-id", request_id.encode()))
-    if not any(name.lower() == b"x-content-type-options" for name, _ in headers):
-        headers.append((b"x-content-type-options", b"nosniff"))
-    return headers
-
-
 async def _deny_websocket(scope: Scope, send: Send, request_id: str, close: Message) -> None:
     """A WebSocket refused before its handshake: an HTTP 403 with our headers and the
     one error body where the server can send one (ASGI "websocket.http.response"),
@@ -139,7 +133,7 @@ async def _deny_websocket(scope: Scope, send: Send, request_id: str, close: Mess
         "status": refused.status,
         "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", b"%d" % len(body))],
     }
-    await send({**start, "headers": _with_headers(start, request_id)})
+    await send({**start, "headers": with_request_headers(start, request_id)})
     await send({"type": "websocket.http.response.body", "body": body, "more_body": False})
 
 

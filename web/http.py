@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import re
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar, cast
 
@@ -374,3 +375,21 @@ def error_response(request: Request, exc: Exception) -> Response:
 
 def plain_json(status: int, body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, status_code=status)
+
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def new_request_id(incoming: str) -> str:
+    """The client's ``X-Request-Id`` if well formed, else a new one."""
+    return incoming if REQUEST_ID.match(incoming) else secrets.token_hex(8)
+
+
+def with_request_headers(message: Message, request_id: str) -> list[tuple[bytes, bytes]]:
+    """The response's headers plus the request id and ``nosniff`` (issue 9 item 18: a
+    browser never guesses another type than the one declared, on any response)."""
+    headers = list(message.get("headers", []))
+    headers.append((b"x-request-id", request_id.encode()))
+    if not any(name.lower() == b"x-content-type-options" for name, _ in headers):
+        headers.append((b"x-content-type-options", b"nosniff"))
+    return headers

@@ -82,7 +82,7 @@ class Lease:
                     conn, self.upload.id, self.token, self.seconds
                 )
         if self.lost:
-            raise UploadBusy("the upload's writer lease lapsed and another writer took it")
+            raise self._taken_over()
         self._renewed = time.monotonic()
 
     async def still_held(self) -> bool:
@@ -110,8 +110,17 @@ class Lease:
             current = await upload_queries.upload(conn, uid, bidder)
         assert current is not None
         if not done and current.status is not UploadStatus.COMPLETE:
-            raise UploadBusy("the upload's writer lease lapsed and another writer took it")
+            raise self._taken_over()
         return current
+
+    def _taken_over(self) -> UploadBusy:
+        # The new writer holds a whole lease now: that is the soonest this one could
+        # write again (docs/formats/upload.md §2.2: every busy answer says when).
+        wait = max(1, math.ceil(self.seconds))
+        return UploadBusy(
+            "the upload's writer lease lapsed and another writer took it",
+            details={"retry_after_seconds": wait},
+        )
 
     async def fail(self, code: str) -> None:
         """Mark the upload failed with the error code that ended it."""

@@ -40,9 +40,9 @@ from web.bids.model import lot_facts, open_for_bids
 from web.errormap import status_for
 from web.errors import NotFound
 from web.http import SECURITY_HEADERS
+from web.origin import origin_of
 from web.pdf.base import yuan
 from web.services import services
-from web.submission.upload_app import origin_of
 
 render = pages.feature_renderer("bids", texts, {"yuan": yuan})
 MINE = "/bidder/bids"

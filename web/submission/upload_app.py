@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
 import asyncpg
 from starlette.applications import Starlette
@@ -34,7 +33,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tender.blobs.pgstore import PgBlobStore
 from web.error_pages import error_answer
 from web.errors import MethodNotAllowed, NotFound
-from web.http import RefuseNul
+from web.http import RefuseNul, new_request_id, with_request_headers
+from web.origin import origin_of
 from web.services import build_services, services
 from web.settings import Settings
 from web.submission import routes
@@ -44,12 +44,6 @@ ALLOWED_HEADERS = "accept, authorization, content-type, x-csrf-token, x-request-
 EXPOSED_HEADERS = "retry-after, x-request-id"
 PREFLIGHT_MAX_AGE = "600"
 UPLOAD_PATH = "/api/v1/uploads/{upload_id}"
-
-
-def origin_of(url: str) -> str:
-    """The web origin of a URL (RFC 6454 §4: scheme, host and port as written)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 class UploadCors:
@@ -121,6 +115,29 @@ class ErrorBodies:
             await error_answer(Request(scope), exc)(scope, receive, tracking)
 
 
+class RequestIds:
+    """The site's request id and ``nosniff`` on every answer (docs/api-auth.md, "Errors"),
+    the id also where the error body reads it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = new_request_id(incoming)
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def with_ids(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": with_request_headers(message, request_id)}
+            await send(message)
+
+        await self.app(scope, receive, with_ids)
+
+
 async def _not_here(request: Request, exc: Exception) -> Response:
     """Anything but an upload is the site's: 404 (405 for another method on an upload)."""
     assert isinstance(exc, HTTPException)
@@ -162,7 +179,11 @@ def create_upload_app(settings: Settings, pool: asyncpg.Pool | None = None) -> S
         exception_handlers={HTTPException: _not_here},
     )
     app.state.services = build_services(settings, kinds={}, pool=pool)
+    # A path with a trailing slash is no upload: 404, never a redirect built from the
+    # request's Host header (an outside tester's finding, session 13).
+    app.router.redirect_slashes = False
     app.add_middleware(RefuseNul)
     app.add_middleware(ErrorBodies)
     app.add_middleware(UploadCors, origin=origin_of(settings.public_url))
+    app.add_middleware(RequestIds)
     return app

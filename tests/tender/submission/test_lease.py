@@ -238,8 +238,10 @@ async def test_an_expired_lease_of_a_crashed_writer_is_taken_over(
     )
     assert done.status is UploadStatus.COMPLETE
     assert await crashed.release(5) is False
-    with pytest.raises(UploadBusy):
+    with pytest.raises(UploadBusy) as taken:
         await crashed.renew()
+    # Every busy answer says when to try again (upload.md §2.2): the new lease's length.
+    assert taken.value.details == {"retry_after_seconds": 600}
     state = await get_upload(conn, who.actor, created.id)
     assert (state.status, state.committed_offset) == (UploadStatus.COMPLETE, len(data))
 

@@ -121,3 +121,15 @@ async def test_the_worker_serves_uploads_only(worker: httpx.AsyncClient) -> None
     wrong = await worker.post("/api/v1/uploads/00000000-0000-0000-0000-000000000000")
     assert wrong.status_code == 405
     assert wrong.headers["allow"] == "GET, PUT"
+    # A trailing slash is no upload either: 404, never a redirect built from the Host
+    # header (an outside tester's finding); every answer has the site's request id and
+    # nosniff (docs/formats/upload.md §2.2).
+    slash = await worker.put(
+        "/api/v1/uploads/00000000-0000-0000-0000-000000000000/",
+        headers={"Host": "evil.example"},
+    )
+    assert (slash.status_code, slash.json()["error"]["code"]) == (404, "not_found")
+    assert "location" not in slash.headers
+    for answer in (other, wrong, slash, await worker.get("/healthz")):
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["x-request-id"]
