@@ -92,6 +92,7 @@ class Database:
     owner_dsn: str  # set-up, limits
     app_dsn: str  # the servers' DATABASE_URL
     postmaster: int | None  # its pid, when we run it (its CPU is counted)
+    keys: Path  # the platform's keys, the same for every run (the database pins them)
 
 
 @contextlib.asynccontextmanager
@@ -104,7 +105,8 @@ async def database(args: argparse.Namespace) -> AsyncIterator[Database]:
         finally:
             await conn.close()
         app_dsn = args.app_database_url or args.database_url
-        yield Database(owner_dsn=args.database_url, app_dsn=app_dsn, postmaster=None)
+        keys = Path(tempfile.mkdtemp(prefix="etender-bench-keys-", dir="/var/tmp"))
+        yield Database(owner_dsn=args.database_url, app_dsn=app_dsn, postmaster=None, keys=keys)
         return
     root = Path(tempfile.mkdtemp(prefix="etender-bench-sessions-", dir="/var/tmp"))
     root.chmod(0o755)
@@ -119,7 +121,7 @@ async def database(args: argparse.Namespace) -> AsyncIterator[Database]:
             await conn.close()
         pid = int((cluster.data / "postmaster.pid").read_text().split()[0])
         owner, app = cluster.dsn(user=SUPERUSER), cluster.dsn(user=APP_ROLE)
-        yield Database(owner_dsn=owner, app_dsn=app, postmaster=pid)
+        yield Database(owner_dsn=owner, app_dsn=app, postmaster=pid, keys=root / "keys")
     finally:
         cluster.destroy()
         shutil.rmtree(root, ignore_errors=True)
@@ -203,7 +205,8 @@ async def scenario(
     last_seqs = {r["id"]: r["last_seq"] for r in rows}  # reconnecting clients resume there
     root = Path(tempfile.mkdtemp(prefix="etender-bench-nodes-", dir="/var/tmp"))
     try:
-        async with Servers(db.app_dsn, root, count=processes, ca=ca) as servers:
+        seed = db.keys  # one set of platform keys for every run on this database
+        async with Servers(db.app_dsn, root, count=processes, ca=ca, seed=seed) as servers:
             nodes = list(servers)
             limit = await commit_latencies(db.owner_dsn, args.commits)
             probes = [

@@ -216,9 +216,12 @@ class Servers:
         env: Mapping[str, str] | None = None,
         shared: tuple[str, ...] = SHARED,
         keys_dir: bool = False,
+        seed: Path | None = None,
     ) -> None:
         self.root = root
-        self.seed = root / "seed"
+        # The keys every node shares; one seed kept across several runs on one database
+        # (a bench's one then two processes) keeps them the platform's (web/keysource.py).
+        self.seed = seed or root / "seed"
         self.seed.mkdir(parents=True, exist_ok=True)
         seed_data_dir(self.seed, ca)
         base = {"DATABASE_URL": database_url, "ETENDER_LOG_LEVEL": "WARNING", **(env or {})}

@@ -143,9 +143,10 @@ def test_every_service_is_built_by_create_app_before_the_lifespan(tmp_path: Path
 def test_the_jobs_are_listed_not_registered_on_import() -> None:
     """web/features.py lists every feature's jobs, each with its interval setting."""
     assert [job.name for job in features.JOBS] == [
-        "checkpoint", "security-summary", "evaluation-handover-alerts", "evaluation-sign-in-alerts",
+        "log-leader", "security-summary", "evaluation-handover-alerts", "evaluation-sign-in-alerts",
         "draw-timeouts",
-        "draw-notices", "opening-settle", "bid-freeze", "upload-cleanup", "tender-overdue-alerts",
+        "draw-notices", "opening-settle", "bid-freeze", "bid-receipts", "upload-cleanup",
+        "tender-overdue-alerts",
         "tender-results-alerts", "tender-archive", "complaints-alerts", "monitoring",
         "notifications",
     ]  # fmt: skip
