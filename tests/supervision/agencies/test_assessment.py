@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from supervision.agencies import service
+from supervision.agencies.assessment import CHINA
 from supervision.agencies.errors import (
     AgencyRecordForbidden,
     AssessmentPeriodInvalid,
@@ -18,6 +19,7 @@ from supervision.agencies.errors import (
 )
 from supervision.agencies.formula import SHIPPED, load_formula
 from supervision.agencies.model import FindingInput, InspectionInput, RegistrationInput
+from tender.queries import database_now
 from tests.supervision import factory as f
 from tests.supervision.factory import People, cst
 from tests.tender.world import entries
@@ -102,7 +104,9 @@ async def test_a_period_not_yet_ended_or_reversed_is_refused(
 ) -> None:
     """Only an ended period of at most 366 days is assessed; nothing is written."""
     await register(conn, people)
-    today = dt.datetime.now(dt.UTC).date()
+    # Today in Beijing by the database's clock, as the service judges it: the UTC date
+    # is already an ended period from 16:00 UTC on (it failed then).
+    today = (await database_now(conn)).astimezone(CHINA).date()
     for first, last in ((today, today), (LAST, FIRST), (dt.date(2024, 1, 1), LAST)):
         with pytest.raises(AssessmentPeriodInvalid):
             await service.publish_assessments(conn, people.staff, first, last, FORMULA)
