@@ -85,8 +85,15 @@ def _scrypt(password: str, salt: bytes, params: ScryptParams) -> bytes:
     )
 
 
-def hash_password_sync(password: str, params: ScryptParams = ScryptParams()) -> str:
-    """The PHC string for ``password`` with a fresh random salt (blocking)."""
+# The cost of every new hash. A stored hash names its own cost, so verification never
+# reads this; the tests lower it for the thousands of users they make (tests/conftest.py).
+COST = ScryptParams()
+
+
+def hash_password_sync(password: str, params: ScryptParams | None = None) -> str:
+    """The PHC string for ``password`` with a fresh random salt (blocking), at ``COST``
+    unless ``params`` are given."""
+    params = COST if params is None else params
     salt = secrets.token_bytes(SALT_BYTES)
     digest = _scrypt(password, salt, params)
     head = f"$scrypt$ln={params.log2_n},r={params.r},p={params.p}"

@@ -27,6 +27,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from accounts import passwords
 from tests import dbreset
 from web import logs
 from web.app import create_app
@@ -44,6 +45,24 @@ TEMPLATE = "etender_template"
 # the site's port + 1 could meet another test's server there, and each one is another
 # interpreter to start on a busy machine.
 os.environ.setdefault("ETENDER_UPLOAD_WORKERS", "0")
+
+# Test users' passwords are hashed at scrypt ln=4, not the production ln=14 (16 MiB,
+# ~50 ms each): the suite makes users by the thousand, and at the production cost their
+# hashes were about two thirds of the CPU of the tests that build a world (measured on
+# tests/web/accounts/test_permissions_http.py and tests/web/test_bad_input.py: 29 s of
+# CPU against 10 s). Nothing else changes: a stored hash names its own cost, so login
+# verifies through the same code; the production cost has its own tests
+# (``production_password_cost``: tests/accounts/test_passwords.py).
+TEST_PASSWORD_COST = passwords.ScryptParams(log2_n=4)
+passwords.COST = TEST_PASSWORD_COST
+
+
+@pytest.fixture
+def production_password_cost(monkeypatch: pytest.MonkeyPatch) -> passwords.ScryptParams:
+    """New hashes at the production cost, for the tests that check that cost."""
+    monkeypatch.setattr(passwords, "COST", passwords.ScryptParams())
+    return passwords.COST
+
 
 # The opened evaluation lot (a real bid deadline to wait for) is one fixture for the
 # whole tree, built at most once per test process: tests/evaluation/template.py; so is

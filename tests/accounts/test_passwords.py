@@ -10,6 +10,9 @@ from accounts import passwords
 from accounts.errors import PasswordTooWeak
 from tests.accounts.factory import PASSWORD
 
+# Every test here hashes at the production cost (the suite lowers it: tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("production_password_cost")
+
 PHC = re.compile(r"\$scrypt\$ln=14,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}")
 
 

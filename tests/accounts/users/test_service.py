@@ -78,10 +78,12 @@ async def test_a_weak_password_is_refused_before_anything_is_stored(
     assert await count_rows(conn, "users") == 0
 
 
+@pytest.mark.usefixtures("production_password_cost")
 async def test_the_stored_hash_is_scrypt_and_the_password_is_nowhere(
     conn: asyncpg.Connection, centre: Organisation
 ) -> None:
-    """Only the PHC string is stored; the log never sees the password."""
+    """Only the PHC string is stored, at the production cost; the log never sees the
+    password."""
     user = await make_user(conn, centre)
     stored = await conn.fetchval("SELECT password_hash FROM users WHERE id = $1", user.id)
     assert stored.startswith("$scrypt$ln=14,r=8,p=1$")
