@@ -32,6 +32,7 @@ import hashlib
 import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -204,6 +205,13 @@ class PgBlobStore(LocalBlobStore):
         local = await super().discard_staging(staging_id)
         dropped = await (await self.pool()).fetchval(q.DROP_STAGED, staging_id)
         return local or dropped is not None
+
+    async def sweep_staged_rows(
+        self, conn: asyncpg.Connection, older_than: timedelta, limit: int
+    ) -> int:
+        """Delete up to ``limit`` staged writes untouched for ``older_than`` (database
+        clock) that no open upload names, with their chunks; how many."""
+        return len(await conn.fetch(q.SWEEP_STAGED, older_than, limit))
 
     # --- committed blobs ----------------------------------------------------------------
 
