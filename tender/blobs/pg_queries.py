@@ -20,6 +20,15 @@ INSERT INTO blob_chunks (content_id, seq, data) VALUES ($1, $2, $3)
 
 CHUNK = "SELECT data FROM blob_chunks WHERE content_id = $1 AND seq = $2"
 
+# Resuming a staged upload at its committed offset (tender/blobs/pgrows.py).
+CHUNK_SIZES = """
+SELECT seq, octet_length(data) AS length FROM blob_chunks WHERE content_id = $1 ORDER BY seq
+"""
+CUT_CHUNK = """
+UPDATE blob_chunks SET data = substring(data FROM 1 FOR $3) WHERE content_id = $1 AND seq = $2
+"""
+DROP_CHUNKS_FROM = "DELETE FROM blob_chunks WHERE content_id = $1 AND seq >= $2"
+
 UNSTAGE = "DELETE FROM blob_staging WHERE content_id = $1"
 
 # Deleting a content deletes its chunks and a staging row (ON DELETE CASCADE).
