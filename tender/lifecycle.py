@@ -94,7 +94,32 @@ async def append(
     commitments: Sequence[str] = (),
 ) -> int:
     """Append a tender log entry in the caller's transaction (time: the database clock)."""
-    entry = LogEntry(
+    entry = await _entry(conn, kind, tender_id, actor, address, data, commitments)
+    return await audit.append(conn, entry)
+
+
+async def queue(
+    conn: asyncpg.Connection,
+    kind: TenderEvent | str,
+    tender_id: UUID,
+    *,
+    actor: LogActor,
+    address: str | None = None,
+    data: Mapping[str, Any],
+    commitments: Sequence[str] = (),
+) -> int:
+    """Queue a tender log entry for the sequencer in the caller's transaction (its queue
+    id: the index comes at integration, docs/audit-log.md §2.2) — for frequent changes
+    that need no index at once, so they do not wait on the log head's row lock."""
+    entry = await _entry(conn, kind, tender_id, actor, address, data, commitments)
+    return await audit.queue(conn, entry)
+
+
+async def _entry(
+    conn: asyncpg.Connection, kind: TenderEvent | str, tender_id: UUID, actor: LogActor,
+    address: str | None, data: Mapping[str, Any], commitments: Sequence[str],
+) -> LogEntry:  # fmt: skip
+    return LogEntry(
         kind=kind,
         time=await queries.database_now(conn),
         actor=actor,
@@ -103,7 +128,6 @@ async def append(
         data=data,
         commitments=tuple(commitments),
     )
-    return await audit.append(conn, entry)
 
 
 async def lock_tender(conn: asyncpg.Connection, tender_id: UUID) -> LockedTender:

@@ -52,6 +52,7 @@ from tender.submission.context import Submission, lease_seconds
 from tender.submission.receipts import ReceiptSigner, load_or_create
 from tender.trust import PlatformTrust
 from web import keysource, logkey
+from web.db import faults as db_faults
 from web.db.database import open_pool, target_for
 from web.errors import TrustStoreUnavailable
 from web.metrics import Metrics
@@ -285,7 +286,7 @@ def blob_store(settings: Settings) -> LocalBlobStore:
     """The blob store the settings choose (ETENDER_BLOB_STORE; docs/deployment.md)."""
     cache = settings.data_dir / "blobs"
     if settings.blob_store is BlobBackend.POSTGRES:
-        return PgBlobStore(cache, target_for(settings).app_dsn)
+        return PgBlobStore(cache, target_for(settings).app_dsn, connect=db_faults.connect)
     return LocalBlobStore(cache)
 
 

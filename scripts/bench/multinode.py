@@ -29,7 +29,9 @@ def start_nodes(first: Path, count: int) -> list[tuple[subprocess.Popen[bytes], 
     for _ in range(count):
         data = Path(tempfile.mkdtemp(prefix="etender-node-", dir="/var/tmp"))
         port = free_port()
+        # Its own upload workers' port too: the first node's, inherited, is taken.
         env = {**os.environ, "ETENDER_DATA_DIR": str(data), "ETENDER_PORT": str(port),
+               "ETENDER_UPLOAD_PORT": str(free_port()),
                "DATABASE_URL": dsn, "ETENDER_KEYS_DIR": str(first),
                "ETENDER_LOG_LEVEL": "WARNING"}  # fmt: skip
         proc = subprocess.Popen([sys.executable, "-m", "web.cli.main", "serve"], env=env)

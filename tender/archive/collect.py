@@ -36,6 +36,7 @@ from signing.certs import cert_sha256, dump_pem_certificate
 from signing.log.entry import format_time
 from signing.trust import TrustStore
 from tender.archive import queries, session_queries
+from tender.archive.errors import ArchiveReceiptsPending
 from tender.archive.model import Contents
 from tender.blobs.store import LocalBlobStore
 from tender.model import Tender
@@ -87,7 +88,14 @@ async def add_documents(
 async def add_statements(conn: asyncpg.Connection, contents: Contents, tender: Tender) -> None:
     """Bid statements with receipts, officials' statements, signers' recipient statements."""
     signers: set[UUID] = set()
-    for row in await queries.bid_versions(conn, tender.id):
+    versions = await queries.bid_versions(conn, tender.id)
+    pending = [r for r in versions if r["receipt"] is None]
+    if pending:  # signed after the entry's integration (upload.md §3.3): not yet
+        raise ArchiveReceiptsPending(
+            "a bid version's receipt is still being issued: build again in a moment",
+            details={"pending": len(pending)},
+        )
+    for row in versions:
         base = f"bids/lot-{row['lot']}/{row['bid_id']}/v{row['version']:03d}"
         signers.add(row["submitted_by"])
         contents.add_signed(f"{base}.{row['kind']}.json", bytes(row["statement"]),

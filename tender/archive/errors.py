@@ -6,6 +6,7 @@
         ├── ArchiveNotEnded                 tender_archive_not_ended (409)
         ├── ArchiveExists                   tender_archive_exists_conflict (409)
         ├── ArchiveLogUncovered             tender_archive_log_uncovered (409)
+        ├── ArchiveReceiptsPending          tender_archive_receipts_pending (409)
         ├── ArchiveSupplementUnchanged      tender_archive_supplement_unchanged_conflict (409)
         └── ArchiveSelfCheckFailed          tender_archive_self_check_failed (500)
 
@@ -49,6 +50,15 @@ class ArchiveLogUncovered(ArchiveError):
     """No checkpoint signed by the log key covers the tender's entries yet: try later."""
 
     code = "tender_archive_log_uncovered"
+    status = 409
+
+
+class ArchiveReceiptsPending(ArchiveError):
+    """A bid version's receipt is not signed yet: it is signed once the version's queued
+    log entry is integrated (docs/formats/upload.md §3.3), moments after the submission.
+    The package holds every receipt, so it is built at the next try, never with a gap."""
+
+    code = "tender_archive_receipts_pending"
     status = 409
 
 

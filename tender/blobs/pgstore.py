@@ -32,8 +32,9 @@ import hashlib
 import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import asyncpg
 
@@ -50,6 +51,7 @@ from tender.blobs.store import (
 from tender.errors import BlobHashMismatch, BlobMissing, BlobOffsetMismatch, BlobTooLarge
 
 T = TypeVar("T")
+Connect = Callable[..., Awaitable[asyncpg.Connection]]
 # Connections the store holds at once per process: chunk writes are short statements,
 # and the upload routes' own pool bounds how many uploads run (web/services.py).
 POOL_SIZE = 4
@@ -142,9 +144,14 @@ async def name_content(conn: asyncpg.Connection, sha256: str, content_id: int, s
 class PgBlobStore(LocalBlobStore):
     """The blob store in PostgreSQL, with ``root`` as this node's cache (module docstring)."""
 
-    def __init__(self, root: Path, dsn: str, *, chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(
+        self, root: Path, dsn: str, *, chunk_size: int = CHUNK_SIZE, connect: Connect | None = None
+    ) -> None:
         super().__init__(root, chunk_size=min(chunk_size, CHUNK_SIZE))
         self.dsn = dsn
+        # How the pool connects: the web layer's turns a refused connection (a bare
+        # OSError) into its 503 database_unavailable (web/db/faults.py, docs/faults.md).
+        self._connect = connect
         self._pool: asyncpg.Pool | None = None
         self._pool_loop: asyncio.AbstractEventLoop | None = None
         self._pool_lock: asyncio.Lock | None = None
@@ -158,7 +165,9 @@ class PgBlobStore(LocalBlobStore):
             self._pool_lock, self._pool_loop, self._pool = asyncio.Lock(), loop, None
         async with self._pool_lock:
             if self._pool is None:
-                self._pool = await asyncpg.create_pool(self.dsn, min_size=0, max_size=POOL_SIZE)
+                self._pool = await asyncpg.create_pool(
+                    self.dsn, min_size=0, max_size=POOL_SIZE, connect=cast(Any, self._connect)
+                )
         return self._pool
 
     async def close(self) -> None:
@@ -204,6 +213,13 @@ class PgBlobStore(LocalBlobStore):
         local = await super().discard_staging(staging_id)
         dropped = await (await self.pool()).fetchval(q.DROP_STAGED, staging_id)
         return local or dropped is not None
+
+    async def sweep_staged_rows(
+        self, conn: asyncpg.Connection, older_than: timedelta, limit: int
+    ) -> int:
+        """Delete up to ``limit`` staged writes untouched for ``older_than`` (database
+        clock) that no open upload names, with their chunks; how many."""
+        return len(await conn.fetch(q.SWEEP_STAGED, older_than, limit))
 
     # --- committed blobs ----------------------------------------------------------------
 

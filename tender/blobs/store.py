@@ -31,6 +31,7 @@ import os
 import re
 import secrets
 from collections.abc import AsyncIterable, AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -277,6 +278,13 @@ class LocalBlobStore:
             return (await asyncio.to_thread(self.local_path(sha256).stat)).st_size
         except FileNotFoundError:
             raise BlobMissing(f"no blob {sha256}") from None
+
+    async def sweep_staged_rows(
+        self, conn: asyncpg.Connection, older_than: timedelta, limit: int
+    ) -> int:
+        """Staged writes kept as database rows that nobody can resume: none here (this
+        store stages files, swept by their age; PgBlobStore overrides)."""
+        return 0
 
     async def delete_if_unreferenced(self, conn: asyncpg.Connection, sha256: str) -> bool:
         """:func:`delete_unreferenced` for this directory (set aside, check again)."""

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import asyncpg
 
+from audit import service as audit
 from tender.bonds import queries as bond_queries
 from tender.documents import queries as document_queries
 from tender.errors import TenderNotOpenForBids
@@ -31,6 +32,10 @@ async def reveal_commitments(conn: asyncpg.Connection, tender_id: UUID) -> int |
         deadline = locked.tender.deadline
         if deadline is None or locked.now < deadline:
             raise TenderNotOpenForBids("commitments are revealed only after the deadline")
+        # Download entries are queued (tender/documents/service.py): those committed
+        # before this lock get their indexes first, so the reveal follows every entry
+        # whose commitment it opens (docs/audit-log.md §2.2), as the freeze does.
+        await audit.integrate(conn)
         downloads = await document_queries.download_salts(conn, tender_id)
         objections = await notice_queries.objection_salts(conn, tender_id)
         bonds = await bond_queries.bond_salts(conn, tender_id)

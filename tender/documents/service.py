@@ -39,7 +39,7 @@ from tender.errors import (
     TenderNotOpenForBids,
 )
 from tender.events import TenderEvent
-from tender.lifecycle import LockedTender, append, load, lock_tender
+from tender.lifecycle import LockedTender, append, load, lock_tender, queue
 from tender.model import BIDDING_STATUSES, Tender, TenderStatus
 from tender.setup import Setup
 
@@ -230,7 +230,9 @@ async def _record_download(
         "sha256": version.sha256,
         "downloader": commit(f"{actor.organisation_id}/{actor.user_id}", salt),
     }
-    await append(
+    # Queued, not appended (docs/audit-log.md §2.2): downloads crowd before a deadline,
+    # and nothing waits for their index; the reveal after the deadline integrates first.
+    await queue(
         conn,
         TenderEvent.DOCUMENT_DOWNLOADED,
         tender.id,

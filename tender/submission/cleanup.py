@@ -15,7 +15,9 @@ already gone counts as deleted, and an abandoned row is never selected again.
 A staging file that no upload row names and nobody has written to for an hour is an
 orphan — a crash between creating the file and recording its upload, or during a
 document's one-request write — and is deleted too (``sweep_orphans``): nothing can
-ever resume it, since every resume goes through an upload row.
+ever resume it, since every resume goes through an upload row. A staged write kept as
+rows by the PostgreSQL blob store is swept by the same rule, by the database clock and
+for rows no open upload names (``LocalBlobStore.sweep_staged_rows``).
 
 A complete upload that no bid part names is abandoned too once its tender's deadline
 is past by ``unsubmitted_after`` (default an hour: it can never become a bid, and the
@@ -164,13 +166,17 @@ async def sweep_orphans(
     """
     cutoff = now - rules.orphan_age.total_seconds()
     names = await asyncio.to_thread(_untouched_since, store.staging_dir, cutoff)
-    if not names:
-        return CleanupReport()
-    known = await upload_queries.known_staging(conn, names)
     deleted = 0
+    known = await upload_queries.known_staging(conn, names) if names else set()
     for name in sorted(set(names) - known):
         try:
             deleted += await store.discard_staging(name)
         except BlobNameInvalid:
             continue  # not a staging id: a file the store never made is not ours to delete
+    # Staged writes kept in PostgreSQL (ETENDER_BLOB_STORE=postgres): the same rule by
+    # the database clock — untouched for the orphan age, and no open upload names them.
+    while (rows := await store.sweep_staged_rows(conn, rules.orphan_age, rules.batch)) > 0:
+        deleted += rows
+        if rows < rules.batch:
+            break
     return CleanupReport(orphans_deleted=deleted)

@@ -35,10 +35,13 @@ log = logging.getLogger(__name__)
 FREEZE_TYPE = "etender.freeze-list"
 
 
+Salts = list[tuple[int, bytes]]  # (version, salt) of each version of a bid, oldest first
+
+
 def freeze_json(
-    tender: Tender, lot: str, frozen_at: datetime, bids: list[tuple[FreezeEntry, bytes]]
+    tender: Tender, lot: str, frozen_at: datetime, bids: list[tuple[FreezeEntry, Salts]]
 ) -> dict[str, Any]:
-    """The logged freeze list (docs/formats/upload.md, "Freeze list")."""
+    """The logged freeze list (docs/formats/upload.md §5, "Freeze list")."""
     return {
         "type": FREEZE_TYPE,
         "tender": tender.code,
@@ -51,11 +54,25 @@ def freeze_json(
                 "consortium": list(e.consortium),
                 "version": e.version,
                 "parts": [{"label": p.label, "sha256": p.sha256, "size": p.size} for p in e.parts],
-                # The salt opens the commitment the submission entries carried.
-                "bidder_salt": salt.hex(),
-                "bidder_commitment": commit(e.bidder_credit_code, salt),
+                # The salts open the commitments the submission entries carried: each
+                # version has its own (docs/audit-log.md §1.2), the final one first.
+                **salt_fields(e.bidder_credit_code, e.version, salts),
             }
-            for e, salt in bids
+            for e, salts in bids
+        ],
+    }
+
+
+def salt_fields(bidder: str, version: int, salts: Salts) -> dict[str, Any]:
+    """``bidder_salt``/``bidder_commitment`` of the final version and ``version_salts`` of
+    every version (docs/formats/upload.md §5)."""
+    final = dict(salts)[version]
+    return {
+        "bidder_salt": final.hex(),
+        "bidder_commitment": commit(bidder, final),
+        "version_salts": [
+            {"version": v, "bidder_salt": salt.hex(), "bidder_commitment": commit(bidder, salt)}
+            for v, salt in salts
         ],
     }
 
@@ -143,13 +160,17 @@ async def freeze_list(conn: asyncpg.Connection, tender_id: UUID, lot: str) -> Fr
 
 async def my_freeze_entry(
     conn: asyncpg.Connection, actor: Actor, tender_id: UUID, lot: str
-) -> tuple[FreezeList, FreezeEntry | None] | None:
-    """The freeze list's facts and the actor's organisation's own entry (None if absent)."""
+) -> tuple[FreezeList, FreezeEntry | None, Salts] | None:
+    """The freeze list's facts and the actor's organisation's own entry (None if absent)
+    with its versions' salts, as the logged list reveals them (upload.md §3.3, §5)."""
     org = bidder_of(actor)
     found = await freeze_list(conn, tender_id, lot)
     if found is None:
         return None
-    return found, next((e for e in found.entries if e.bidder_id == org), None)
+    mine = next((e for e in found.entries if e.bidder_id == org), None)
+    if mine is None:
+        return found, None, []
+    return found, mine, await bid_queries.version_salts(conn, mine.bid_id, mine.version)
 
 
 async def freeze_due(conn: asyncpg.Connection) -> int:

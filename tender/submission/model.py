@@ -322,6 +322,9 @@ class BidVersion:
     receipt: bytes
     receipt_signature: bytes
     parts: tuple[BidPart, ...]
+    # The salt of this version's commitment data.bidder (the bid's own for versions
+    # from before migration 0120): its bidder checks the entry with it (upload.md §4.2).
+    bidder_salt: bytes
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -105,8 +105,8 @@ async def update_bid(
 # queued entry's id and no log index, receipt or signature (fill_receipt adds them).
 INSERT_VERSION = """
 INSERT INTO bid_versions (bid_id, version, kind, statement, signature, statement_sha256,
-    signer_cert_sha256, submitted_by, received_at, log_queued)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    signer_cert_sha256, submitted_by, received_at, log_queued, bidder_salt)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 """
 INSERT_PART = """
 INSERT INTO bid_parts (bid_id, version, part, sha256, size, upload_id)
@@ -128,7 +128,7 @@ async def insert_version(
         await conn.execute(
             INSERT_VERSION,
             *(v.bid_id, v.version, str(v.kind), v.statement, v.signature, v.statement_sha256),
-            *(signer_cert_sha256, submitted_by, v.received_at, v.log_queued),
+            *(signer_cert_sha256, submitted_by, v.received_at, v.log_queued, v.bidder_salt),
         )
         for part, upload_id in zip(v.parts, upload_ids, strict=True):
             await conn.execute(
@@ -141,10 +141,12 @@ async def insert_version(
 SELECT_VERSIONS = """
 SELECT v.bid_id, v.version, v.kind, v.statement, v.signature, v.statement_sha256,
     v.received_at, v.log_index, v.receipt, v.receipt_signature,
+    coalesce(v.bidder_salt, b.bidder_salt) AS bidder_salt,
     coalesce((SELECT json_agg(json_build_object('label', p.part, 'sha256', p.sha256,
         'size', p.size) ORDER BY p.part) FROM bid_parts p
       WHERE p.bid_id = v.bid_id AND p.version = v.version), '[]')::text AS parts
-FROM bid_versions v WHERE v.bid_id = $1 AND v.log_index IS NOT NULL ORDER BY v.version
+FROM bid_versions v JOIN bids b ON b.id = v.bid_id
+WHERE v.bid_id = $1 AND v.log_index IS NOT NULL ORDER BY v.version
 """
 
 
@@ -192,7 +194,10 @@ async def frozen_at(conn: asyncpg.Connection, lot_id: UUID) -> datetime | None:
 
 
 SUBMITTED_BIDS = """
-SELECT b.id, b.bidder_id, o.credit_code, b.version, b.bidder_salt, b.consortium,
+SELECT b.id, b.bidder_id, o.credit_code, b.version, b.consortium,
+    (SELECT json_agg(json_build_array(v.version,
+        encode(coalesce(v.bidder_salt, b.bidder_salt), 'hex')) ORDER BY v.version)
+      FROM bid_versions v WHERE v.bid_id = b.id)::text AS salts,
     coalesce((SELECT json_agg(json_build_object('label', p.part, 'sha256', p.sha256,
         'size', p.size) ORDER BY p.part) FROM bid_parts p
       WHERE p.bid_id = b.id AND p.version = b.version), '[]')::text AS parts
@@ -202,8 +207,11 @@ ORDER BY o.credit_code
 """
 
 
-async def submitted_bids(conn: asyncpg.Connection, lot_id: UUID) -> list[tuple[FreezeEntry, bytes]]:
-    """The lot's standing bids (final version, parts) with each bidder's salt."""
+async def submitted_bids(
+    conn: asyncpg.Connection, lot_id: UUID
+) -> list[tuple[FreezeEntry, list[tuple[int, bytes]]]]:
+    """The lot's standing bids (final version, parts), each with its versions' salts
+    (version, salt), oldest first: every commitment its log entries carry."""
     rows = await conn.fetch(SUBMITTED_BIDS, lot_id)
     return [
         (
@@ -215,10 +223,22 @@ async def submitted_bids(conn: asyncpg.Connection, lot_id: UUID) -> list[tuple[F
                 parts=_parts(row["parts"]),
                 consortium=tuple(row["consortium"]),
             ),
-            row["bidder_salt"],
+            [(int(v), bytes.fromhex(salt)) for v, salt in json.loads(row["salts"])],
         )
         for row in rows
     ]
+
+
+VERSION_SALTS = """
+SELECT v.version, coalesce(v.bidder_salt, b.bidder_salt) AS salt
+FROM bid_versions v JOIN bids b ON b.id = v.bid_id
+WHERE v.bid_id = $1 AND v.version <= $2 ORDER BY v.version
+"""
+
+
+async def version_salts(conn: asyncpg.Connection, bid: UUID, up_to: int) -> list[tuple[int, bytes]]:
+    """(version, salt) of a bid's versions up to ``up_to``, oldest first."""
+    return [(r["version"], bytes(r["salt"])) for r in await conn.fetch(VERSION_SALTS, bid, up_to)]
 
 
 INSERT_FREEZE_LIST = """

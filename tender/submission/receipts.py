@@ -100,6 +100,7 @@ class PendingVersion:
     received_at: dt.datetime
     log_queued: int
     parts: tuple[BidPart, ...]
+    bidder_salt: bytes  # this version's commitment's own salt (migration 0120)
 
 
 def receipt_json(

@@ -225,10 +225,14 @@ async def _record(
 ) -> PendingVersion:
     bid = await _store_bid(conn, rec)
     statement_sha256 = _sha256(rec.signed.body)
+    # A fresh salt for this version's commitment (docs/audit-log.md §1.2): the log does
+    # not tell which versions are one bidder's before the freeze reveals them (§5).
+    salt = new_salt()
     version = PendingVersion(
         bid_id=bid.id, version=rec.version, kind=rec.kind, statement=rec.signed.body,
         signature=rec.signed.signature, statement_sha256=statement_sha256, received_at=now,
-        log_queued=await _log(conn, rec, bid, statement_sha256), parts=rec.parts,
+        log_queued=await _log(conn, rec, salt, statement_sha256), parts=rec.parts,
+        bidder_salt=salt,
     )  # fmt: skip
     await bid_queries.insert_version(
         conn, version, signer_cert_sha256=rec.signer_sha256,
@@ -262,15 +266,17 @@ async def _store_bid(conn: asyncpg.Connection, rec: _Recording) -> Bid:
     return rec.existing
 
 
-async def _log(conn: asyncpg.Connection, rec: _Recording, bid: Bid, statement_sha256: str) -> int:
+async def _log(
+    conn: asyncpg.Connection, rec: _Recording, salt: bytes, statement_sha256: str
+) -> int:
     """Queue the version's log entry (its queue id): the bidder only as a salted
-    commitment (§5)."""
+    commitment (§5), under the version's own salt."""
     data = {
         "lot": rec.lot,
         "version": rec.version,
         "statement_sha256": statement_sha256,
         "parts": [{"label": p.label, "sha256": p.sha256, "size": p.size} for p in rec.parts],
-        "bidder": commit(rec.bidder, bid.bidder_salt),
+        "bidder": commit(rec.bidder, salt),
     }
     entry = LogEntry(
         kind=BidEvent.SUBMITTED if rec.kind is VersionKind.SUBMIT else BidEvent.WITHDRAWN,

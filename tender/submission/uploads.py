@@ -1,7 +1,8 @@
 """Use cases of resumable part uploads: open, read, and stream chunks into staging.
 
 DESIGN.md, "Submission, receipt, freeze", and docs/formats/upload.md §2: a part is
-uploaded in chunks at exact offsets, streamed to the blob store's staging directory and
+uploaded in chunks at exact offsets, streamed to the blob store's staging (a node's file,
+or rows in PostgreSQL that any node resumes: tender/submission/staging.py) and
 hashed while written, by one writer at a time (tender/submission/lease.py); the chunk that
 reaches the declared size makes it complete: fsync, size and SHA-256 checked, age header
 checked against the lot's committee, then moved under its hash — only a durable,
@@ -11,15 +12,9 @@ checked part is ``complete``. Nothing here is a bid yet (tender/submission/servi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
-import errno
-import hashlib
-import os
 import re
-import secrets
 from collections.abc import AsyncIterable
-from pathlib import Path
 from uuid import UUID
 
 import asyncpg
@@ -35,10 +30,10 @@ from signing.errors import (
 )
 from signing.sealed_bid import inspect_header
 from tender import queries
-from tender.blobs.store import READ_SIZE, LocalBlobStore
+from tender.blobs.store import LocalBlobStore
 from tender.committee import service as committee
 from tender.lifecycle import load, log_address
-from tender.submission import upload_queries
+from tender.submission import staging, upload_queries
 from tender.submission.context import Submission, acquire, bidder_of, lot_id_of, require_open
 from tender.submission.lease import Lease, refuse_closed
 from tender.submission.limits import check_upload_limits
@@ -58,6 +53,7 @@ from tender.submission.model import (
     check_hex64,
     check_part_label,
 )
+from tender.submission.staging import NO_SPACE, Sink
 
 INSTALLATION = re.compile(r"[A-Za-z0-9_-]{16,64}")  # a client installation's random id
 HEADER_LIMIT = 64 * 1024  # an age header of 32 share stanzas is about 10 KiB
@@ -103,7 +99,7 @@ async def create_upload(
     async with conn.transaction():  # caps per bidder, under its row lock (§2.5)
         await upload_queries.lock_bidder(conn, org)
         await check_upload_limits(conn, sub.upload_limits, lot_id=lot_id, bidder_id=org, size=size)
-        staging_id = await _new_staging(sub.store)
+        staging_id = await _new_staging(conn, sub.store)
         args = (tender_id, lot_id, org, actor.user_id, part, size, sha256, staging_id)
         origin = (log_address(actor.address), installation)
         return await upload_queries.insert_upload(conn, *args, *origin)
@@ -147,52 +143,16 @@ async def write_chunk(
 # --- streaming into staging (docs/formats/upload.md §2.2) -----------------------------------
 
 
-class _Staged:
-    """A staging file opened at an offset, hashing every byte written (worker thread)."""
-
-    def __init__(self, path: Path, offset: int) -> None:
-        self.path = path
-        self.hash = hashlib.sha256()
-        self.file = path.open("r+b")
-        self.file.truncate(offset)  # bytes past the committed offset were never acknowledged
-        while chunk := self.file.read(READ_SIZE):
-            self.hash.update(chunk)
-        self.size = self.file.tell()
-
-    def write(self, pieces: list[bytes]) -> None:
-        # Piece by piece as they arrived: no joined copy of the batch (issue 17 item 4).
-        for data in pieces:
-            self.hash.update(data)
-            self.file.write(data)
-            self.size += len(data)
-
-    def sync_close(self) -> int:
-        try:
-            self.file.flush()
-            os.fsync(self.file.fileno())
-        finally:
-            with contextlib.suppress(OSError):  # a failed flush (ENOSPC) still closes
-                self.file.close()
-        return self.size
-
-
-def _create_empty(path: Path) -> None:
-    with path.open("xb"):
-        pass
-
-
-async def _new_staging(store: LocalBlobStore) -> str:
-    staging_id = secrets.token_urlsafe(24)
+async def _new_staging(conn: asyncpg.Connection, store: LocalBlobStore) -> str:
     try:
-        await asyncio.to_thread(_create_empty, store.staging_dir / staging_id)
+        return await staging.new_staging(conn, store)
     except OSError as exc:
         if exc.errno not in NO_SPACE:
             raise
         raise _storage_full(exc) from exc
-    return staging_id
 
 
-async def _pump(sink: _Staged, chunks: AsyncIterable[bytes], limit: int, lease: Lease) -> None:
+async def _pump(sink: Sink, chunks: AsyncIterable[bytes], limit: int, lease: Lease) -> None:
     pending: list[bytes] = []
     held = 0
     try:
@@ -205,14 +165,11 @@ async def _pump(sink: _Staged, chunks: AsyncIterable[bytes], limit: int, lease: 
                 await lease.renew()
             if held >= BATCH:
                 batch, pending, held = pending, [], 0
-                await asyncio.to_thread(sink.write, batch)
+                await sink.write(batch)
     finally:
         # What arrived before a dropped connection is kept for resuming, by the holder only.
         if pending and await lease.still_held():
-            await asyncio.to_thread(sink.write, pending)
-
-
-NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+            await sink.write(pending)
 
 
 def _storage_full(exc: OSError) -> UploadStorageFull:
@@ -234,22 +191,20 @@ async def _receive(
     """Stream, then complete; a full disk keeps nothing unacknowledged (docs/faults.md):
     the staged file goes back to the committed offset and the lease is freed, so the
     same PUT works again once space returns."""
+    opened: list[Sink] = []
     try:
-        return await _stream(lease, offset=offset, chunks=chunks, sub=sub, sealed_to=sealed_to)
+        return await _stream(
+            lease, offset=offset, chunks=chunks, sub=sub, sealed_to=sealed_to, opened=opened
+        )
     except OSError as exc:
         if exc.errno not in NO_SPACE:
             raise
-        if not lease.lost:  # else what was fsynced is recorded already, or not ours
-            path = sub.store.staging_dir / lease.upload.staging_id
+        if not lease.lost and opened:  # else what was kept is recorded already, or not ours
             committed = lease.upload.committed_offset
-            await asyncio.shield(asyncio.to_thread(_cut_back, path, committed))
+            # Frees what this request wrote; nothing of it was committed.
+            await asyncio.shield(opened[0].cut_back(committed))
             await asyncio.shield(lease.release(committed))
         raise _storage_full(exc) from exc
-
-
-def _cut_back(path: Path, offset: int) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.truncate(path, offset)  # frees what this request wrote; nothing was committed
 
 
 async def _stream(
@@ -259,6 +214,7 @@ async def _stream(
     chunks: AsyncIterable[bytes],
     sub: Submission,
     sealed_to: Committee,
+    opened: list[Sink],
 ) -> Upload:
     upload = lease.upload  # as claimed: its committed offset is current
     if offset != upload.committed_offset:
@@ -267,25 +223,28 @@ async def _stream(
             f"the next chunk starts at {upload.committed_offset}, not {offset}",
             details={"offset": upload.committed_offset},
         )
-    path = sub.store.staging_dir / upload.staging_id
-    if not path.exists() and sub.store.path_of(upload.declared_sha256).exists():
+    store = sub.store
+    if not await staging.staged(store, upload.staging_id) and await staging.holds(
+        store, upload.declared_sha256
+    ):
         # A writer that crashed after moving the checked part into the blob store and
         # before marking it complete: the committed offset is recorded only when a
         # writer releases its lease, so it may be anything up to the size. The staged
-        # file is gone only by that move (or the cleanup, which abandons the upload
+        # bytes are gone only by that move (or the cleanup, which abandons the upload
         # first), and the blob is the declared bytes by its name (upload.md §2.3).
         return await _finish_installed(lease, sub)
     try:
-        sink = await asyncio.to_thread(_Staged, path, offset)
+        sink = await staging.open_sink(store, upload.staging_id, offset)
     except FileNotFoundError:
         await lease.release(upload.committed_offset)
         raise UploadOffsetWrong("the staged bytes are gone: start a new upload") from None
+    opened.append(sink)
     received = False
     try:
         await _pump(sink, chunks, upload.declared_size, lease)
         received = True
     finally:
-        size = await asyncio.shield(asyncio.to_thread(sink.sync_close))
+        size = await asyncio.shield(sink.close())
         if not received or size < upload.declared_size:
             await asyncio.shield(lease.release(size))
     if size < upload.declared_size:
@@ -294,15 +253,10 @@ async def _stream(
 
 
 async def _finish_installed(lease: Lease, sub: Submission) -> Upload:
-    if not sub.store.path_of(lease.upload.declared_sha256).exists():
+    if not await staging.holds(sub.store, lease.upload.declared_sha256):
         await lease.release(lease.upload.committed_offset)
         raise UploadOffsetWrong("the staged bytes are gone: start a new upload")
     return await lease.complete()
-
-
-def _read_head(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(HEADER_LIMIT)
 
 
 def _header_refusal(exc: SigningError) -> SubmissionError:
@@ -314,24 +268,24 @@ def _header_refusal(exc: SigningError) -> SubmissionError:
 
 
 async def _refusal(
-    sink: _Staged, declared_sha256: str, sealed_to: Committee
+    sink: Sink, declared_sha256: str, sealed_to: Committee
 ) -> SubmissionError | None:
     if sink.hash.hexdigest() != declared_sha256:
         return UploadHashMismatch("the bytes received do not have the declared SHA-256")
     try:
-        inspect_header(await asyncio.to_thread(_read_head, sink.path), sealed_to)
+        inspect_header(await sink.head(HEADER_LIMIT), sealed_to)
     except SigningError as exc:
         return _header_refusal(exc)
     return None
 
 
-async def _complete(lease: Lease, sink: _Staged, sub: Submission, sealed_to: Committee) -> Upload:
+async def _complete(lease: Lease, sink: Sink, sub: Submission, sealed_to: Committee) -> Upload:
     """Check hash and header of a fully received part; durable under its hash, or nothing."""
     refusal = await _refusal(sink, lease.upload.declared_sha256, sealed_to)
-    await lease.renew()  # still ours: nobody else renames or deletes the staged file
+    await lease.renew()  # still ours: nobody else installs or deletes the staged bytes
     if refusal is not None:
-        await asyncio.to_thread(sink.path.unlink, missing_ok=True)
+        await sink.discard()
         await lease.fail(refusal.code)
         raise refusal
-    await asyncio.to_thread(sub.store.install, sink.path, sink.hash.hexdigest())
+    await sink.install(sub.store, sink.hash.hexdigest())
     return await _finish_installed(lease, sub)

@@ -106,6 +106,7 @@ def test_the_error_codes_are_the_codes() -> None:
         format_errors.ArchiveUnreadable, format_errors.ArchiveInvalid,
         build_errors.ArchiveNotFound, build_errors.ArchiveNotEnded,
         build_errors.ArchiveExists, build_errors.ArchiveLogUncovered,
+        build_errors.ArchiveReceiptsPending,
         build_errors.ArchiveSelfCheckFailed, build_errors.ArchiveSupplementUnchanged,
     ]  # fmt: skip
     assert documented == {(c.code, c.status) for c in classes}

@@ -125,11 +125,12 @@ def test_upload_md_freeze_list_members_are_the_logged_ones() -> None:
     )
     tender: Any = SimpleNamespace(code="XC-2026-GC-000123", id=UUID(int=3))
     logged = freeze_json(
-        tender, "1", dt.datetime(2026, 11, 26, tzinfo=dt.UTC), [(entry, bytes(32))]
+        tender, "1", dt.datetime(2026, 11, 26, tzinfo=dt.UTC), [(entry, [(4, bytes(32))])]
     )
     bid = logged["bids"][0]
     expected = [*list(logged)[:-1], "bids", *bid]
     expected[expected.index("parts") + 1 : expected.index("parts") + 1] = list(bid["parts"][0])
+    expected += list(bid["version_salts"][0])
     assert _names(block) == expected
     assert logged["type"] == json.loads(block.split(",", 1)[0] + "}")["type"]
 

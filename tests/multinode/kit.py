@@ -23,8 +23,10 @@ def fast_env() -> dict[str, str]:
 
 
 async def submit_on(node: Node, conn: asyncpg.Connection, tender: Tender, who: Bidder,
-                     data: bytes) -> dict[str, object]:  # fmt: skip
-    """Upload (two chunks) and submit one part over HTTP; the receipt's JSON."""
+                    data: bytes, *, rest_on: Node | None = None) -> dict[str, object]:  # fmt: skip
+    """Upload (two chunks) and submit one part over HTTP; the receipt's JSON. With
+    ``rest_on`` the upload is resumed there after the first half (any node resumes an
+    upload staged in PostgreSQL: docs/formats/upload.md §2.3)."""
     digest = hashlib.sha256(data).hexdigest()
     auth = {"Authorization": f"Bearer {await bearer_token(conn, who.actor.user_id)}"}
     lot = f"{node.url}/api/v1/tenders/{tender.id}/lots/1"
@@ -39,6 +41,10 @@ async def submit_on(node: Node, conn: asyncpg.Connection, tender: Tender, who: B
         assert (
             await client.put(f"{upload}?offset=0", content=data[:half], headers=auth)
         ).is_success
+        if rest_on is not None:
+            upload = upload.replace(node.url, rest_on.url, 1)
+            seen = (await client.get(upload, headers=auth)).json()
+            assert (seen["status"], seen["offset"]) == ("open", half), seen
         rest = await client.put(f"{upload}?offset={half}", content=data[half:], headers=auth)
         assert rest.json()["status"] == "complete", rest.text
         signed = sign_submit(tender, who, {"main": digest})

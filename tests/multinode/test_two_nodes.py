@@ -4,10 +4,12 @@ shared engine.
 Two real `etender serve` processes (tests/evaluation/servers.py) with
 ``ETENDER_BLOB_STORE=postgres`` and the platform's keys and trust store from one
 operator-given ``ETENDER_KEYS_DIR``; nothing of their data dirs is shared. Three
-bidders upload and submit on node A; after the deadline node B serves the frozen
-ciphertexts byte for byte and opens the lot (two officials release their shares with
-`etender opening release` against B), reading the parts from the database; the record
-B signs verifies under the one receipt root, as do the receipts A signed.
+bidders upload and submit on node A — one upload, half sent to A, is resumed and
+completed on B from its committed offset (staged in PostgreSQL); after the deadline
+node B serves the frozen ciphertexts byte for byte and opens the lot (two officials
+release their shares with `etender opening release` against B), reading the parts from
+the database; the record B signs verifies under the one receipt root, as do the
+receipts A signed.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ async def test_a_bid_uploaded_on_one_node_is_read_and_opened_on_the_other(
             seal_for(world, committee, w, price=p) for w, p in zip(bidders, PRICES, strict=True)
         ]
         receipts = [
-            await submit_on(a, conn, tender, w, d) for w, d in zip(bidders, sealed, strict=True)
+            await submit_on(a, conn, tender, w, d, rest_on=b if i == 0 else None)
+            for i, (w, d) in enumerate(zip(bidders, sealed, strict=True))
         ]
         assert tender.deadline is not None
         await wait_until(conn, tender.deadline)

@@ -561,6 +561,7 @@ STATUS: dict[str, int] = {
     "tender_archive_error": 422,
     "tender_archive_exists_conflict": 409,
     "tender_archive_log_uncovered": 409,
+    "tender_archive_receipts_pending": 409,
     "tender_archive_not_ended": 409,
     "tender_archive_not_found": 404,
     "tender_archive_self_check_failed": 500,

@@ -97,6 +97,9 @@ class ReceiptBody(msgspec.Struct, frozen=True, kw_only=True):
     tree_size: int | None
     inclusion_proof: list[str]
     entry: str
+    # The salt of the entry's data.bidder commitment, for the bidder's own check
+    # (docs/formats/upload.md §4.2 step 2); not signed: the check verifies it.
+    bidder_salt: str
 
 
 class VersionBody(msgspec.Struct, frozen=True, kw_only=True):
@@ -124,6 +127,9 @@ class FreezeLineBody(msgspec.Struct, frozen=True, kw_only=True):
     consortium: list[str]
     version: int
     parts: list[PartBody]
+    bidder_salt: str
+    bidder_commitment: str
+    version_salts: list[dict[str, Any]]
 
 
 class FreezeEntryBody(msgspec.Struct, frozen=True, kw_only=True):
@@ -187,7 +193,7 @@ def receipt_body(r: Receipt) -> ReceiptBody:
         signature=base64.b64encode(v.receipt_signature).decode(), log_index=v.log_index,
         checkpoint=r.checkpoint, tree_size=r.tree_size,
         inclusion_proof=[base64.b64encode(h).decode() for h in r.inclusion_proof],
-        entry=base64.b64encode(r.entry).decode(),
+        entry=base64.b64encode(r.entry).decode(), bidder_salt=v.bidder_salt.hex(),
     )  # fmt: skip
 
 
@@ -320,13 +326,14 @@ async def my_freeze_entry(request: Request) -> FreezeEntryBody:
         found = await freeze.my_freeze_entry(conn, actor, which, lot)
     if found is None:
         raise FreezeTooEarly("the lot has not frozen yet")
-    frozen, entry = found
+    frozen, entry, salts = found
     return FreezeEntryBody(
         frozen_at=frozen.frozen_at.isoformat(), log_index=frozen.log_index,
         list_sha256=frozen.list_sha256, bids=len(frozen.entries),
         entry=None if entry is None else FreezeLineBody(
             bidder=entry.bidder_credit_code, consortium=list(entry.consortium),
             version=entry.version, parts=_parts(entry.parts),
+            **freeze.salt_fields(entry.bidder_credit_code, entry.version, salts),
         ),
     )  # fmt: skip
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -18,12 +19,14 @@ from signing.archive.verify import verify_package
 from signing.log.checkpoint import generate_private_key
 from signing.log.note import Ed25519Signer
 from tender import lifecycle
+from tender.archive import queries as archive_queries
 from tender.archive import service
 from tender.archive.errors import (
     ArchiveExists,
     ArchiveLogUncovered,
     ArchiveNotEnded,
     ArchiveNotFound,
+    ArchiveReceiptsPending,
     ArchiveSupplementUnchanged,
 )
 from tender.model import TenderStatus
@@ -200,3 +203,29 @@ async def test_entries_covered_only_by_another_keys_checkpoint_are_refused_not_a
             conn, tender.id, dataclasses.replace(archiving(evaluation_template), log=rotated)
         )
     assert await conn.fetchval("SELECT count(*) FROM tender_archives") == 0
+
+
+async def test_a_version_whose_receipt_is_not_signed_yet_defers_the_build_not_a_500(
+    conn: asyncpg.Connection, evaluation_template: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A receipt is signed after its entry's integration (upload.md §3.3): a build that
+    finds one still NULL answers tender_archive_receipts_pending and stores nothing — it
+    read the NULL as bytes (a TypeError, a 500)."""
+    tender = evaluation_template.scenario.tender
+    await respond_to_record(conn, evaluation_template)
+    await witness_cosigns(conn)
+    await lifecycle.change_status(conn, tender.id, TenderStatus.FAILED, reason="测试：流标")
+    real = archive_queries.bid_versions
+
+    async def one_pending(c: asyncpg.Connection, tender_id: UUID) -> list[Any]:
+        rows = [dict(r) for r in await real(c, tender_id)]
+        rows[-1].update(receipt=None, receipt_signature=None, log_index=None)
+        return rows
+
+    monkeypatch.setattr(archive_queries, "bid_versions", one_pending)
+    with pytest.raises(ArchiveReceiptsPending) as deferred:
+        await service.build(conn, tender.id, archiving(evaluation_template))
+    assert deferred.value.details == {"pending": 1}
+    assert await conn.fetchval("SELECT count(*) FROM tender_archives") == 0
+    monkeypatch.setattr(archive_queries, "bid_versions", real)
+    assert (await service.build(conn, tender.id, archiving(evaluation_template))).sha256

@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import asyncpg
@@ -19,6 +20,7 @@ from tender.blobs import store as blobs
 from tender.blobs.pgstore import PgBlobStore, name_content
 from tender.blobs.store import LocalBlobStore
 from tender.errors import BlobHashMismatch, BlobMissing
+from tender.submission.cleanup import CleanupReport, CleanupRules, sweep_orphans
 from tender.submission.uploads import create_upload
 from tests.conftest import CloneDatabase
 from tests.evaluation.servers import ROOT
@@ -189,3 +191,47 @@ async def _waiting_on_a_lock(conn: asyncpg.Connection, task: asyncio.Task[bool])
         ):
             assert not task.done(), task
             await asyncio.sleep(0.02)
+
+
+async def test_postgres_staged_writes_nobody_can_resume_are_swept_by_the_cleanup_job(
+    conn: asyncpg.Connection, world: World, database: CloneDatabase, tmp_path: Path
+) -> None:
+    """upload.md §2.4 "orphaned staging", for ETENDER_BLOB_STORE=postgres: a staged write
+    untouched for an hour (database clock) that no open upload names is deleted with its
+    chunks by the cleanup job's sweep; a fresh one, an open upload's and committed blobs
+    stay. They were never swept before."""
+    sub = make_submission(world, tmp_path)
+    tender = await published_tender(conn, world)
+    named = await create_upload(
+        conn, bidder(world, 0).actor, tender.id, "1", part="main", size=9,
+        sha256="a" * 64, sub=sub,
+    )  # fmt: skip
+    store = PgBlobStore(tmp_path / "a", database.app_dsn)
+    try:
+        kept = await store.put(chunks(b"a committed blob"), max_size=100)
+        writers = {}
+        for name in ("orphan-of-a-crash-01", "document-being-written", named.staging_id):
+            writers[name] = await store.writer(max_size=100, staging_id=name)
+            await writers[name].write(b"staged bytes")
+            await writers[name].suspend()
+        await conn.execute(
+            "UPDATE blob_staging SET touched_at = now() - interval '1 hour 1 second'"
+            " WHERE staging_id <> 'document-being-written'"
+        )
+        orphan = await conn.fetchval(
+            "SELECT content_id FROM blob_staging WHERE staging_id = 'orphan-of-a-crash-01'"
+        )
+        report = await sweep_orphans(conn, store, CleanupRules(), now=time.time())
+        assert report == CleanupReport(orphans_deleted=1)
+        left = await conn.fetch("SELECT staging_id FROM blob_staging ORDER BY staging_id")
+        assert sorted(r["staging_id"] for r in left) == sorted(
+            ["document-being-written", named.staging_id]
+        )
+        assert not await conn.fetchval(
+            "SELECT count(*) FROM blob_chunks WHERE content_id = $1", orphan
+        )
+        assert await _read(store, kept.sha256) == b"a committed blob"
+        again = await sweep_orphans(conn, store, CleanupRules(), now=time.time())
+        assert again == CleanupReport()
+    finally:
+        await store.close()

@@ -13,6 +13,7 @@ import pytest
 
 from accounts.errors import PermissionDenied
 from accounts.model import Actor
+from audit import service as audit
 from signing.log.entry import commit
 from tender import queries, service
 from tender.blobs.store import LocalBlobStore
@@ -170,6 +171,12 @@ async def test_a_bidder_download_is_recorded_and_committed_in_the_log(
     assert [(r.user_id, r.organisation_id, r.version, r.sha256) for r in records] == [
         (bidder.user_id, bidder.organisation_id, 1, version.sha256)
     ]
+    # Queued for the sequencer (docs/audit-log.md §2.2): no index until integrated.
+    assert await entries(conn, "tender.document_downloaded") == []
+    queued = await conn.fetchval("SELECT count(*) FROM log_queue WHERE kind = $1",
+                                 "tender.document_downloaded")  # fmt: skip
+    assert queued == 1
+    await audit.integrate(conn)
     entry = (await entries(conn, "tender.document_downloaded"))[0]
     assert entry.commitments == ("downloader",)
     assert str(bidder.organisation_id) not in entry.to_bytes().decode()

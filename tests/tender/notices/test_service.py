@@ -294,6 +294,12 @@ async def test_overdue_answers_raise_one_alert_and_commitments_are_revealed_afte
     assert await reveal_commitments(conn, tender.id) is not None
     revealed = (await entries(conn, "tender.commitments_revealed"))[0].data
     download = (await entries(conn, "tender.document_downloaded"))[0].data
+    # The queued download entry was integrated before the reveal that opens it.
+    order = await conn.fetchrow(
+        "SELECT max(idx) FILTER (WHERE kind = 'tender.document_downloaded') AS d,"
+        " min(idx) FILTER (WHERE kind = 'tender.commitments_revealed') AS r FROM log_entries"
+    )
+    assert order["d"] < order["r"]
     opened = revealed["downloads"][0]
     assert commit(opened["value"], bytes.fromhex(opened["salt"])) == download["downloader"]
     assert FAST.objection_answer != setup.policies.objection_answer

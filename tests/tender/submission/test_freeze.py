@@ -100,6 +100,9 @@ async def test_at_the_deadline_late_bids_are_refused_and_the_freeze_list_keeps_t
     for item in logged["bids"]:
         salt = bytes.fromhex(item["bidder_salt"])
         assert any(reveal_matches(e.data["bidder"], item["bidder"], salt) for e in submitted)
+        for each in item["version_salts"]:  # every version's own salt (upload.md §5)
+            salt = bytes.fromhex(each["bidder_salt"])
+            assert any(reveal_matches(e.data["bidder"], item["bidder"], salt) for e in submitted)
     assert (await load(conn, tender.id)).status is TenderStatus.BIDDING_CLOSED
 
 

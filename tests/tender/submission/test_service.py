@@ -116,8 +116,8 @@ async def test_a_submitted_bid_gets_a_signed_receipt_covered_by_a_checkpoint(
     assert entry.actor.user_id is None
     assert entry.address is None
     assert who.org.credit_code not in leaf.decode()
-    bid, _ = await my_bid(conn, who.actor, tender.id, "1")
-    assert reveal_matches(entry.data["bidder"], who.org.credit_code, bid.bidder_salt)
+    _, versions = await my_bid(conn, who.actor, tender.id, "1")
+    assert reveal_matches(entry.data["bidder"], who.org.credit_code, versions[0].bidder_salt)
     assert _staged(sub) == []
 
 
@@ -147,6 +147,17 @@ async def test_replace_withdraw_and_resubmit_keep_every_version_chained(
     assert [v.kind for v in versions][2] is VersionKind.WITHDRAW
     assert (bid.version, bid.status) == (4, "submitted")
     assert versions[3].parts == v4.version.parts
+    # docs/audit-log.md §1.2: a fresh salt for every commitment — each version's entry
+    # opens with its own salt only, so the log does not link one bidder's versions.
+    logged = [
+        LogEntry.from_bytes(
+            await conn.fetchval("SELECT entry FROM log_entries WHERE idx = $1", v.log_index)
+        ).data["bidder"]
+        for v in versions
+    ]
+    assert len(set(logged)) == len({v.bidder_salt for v in versions}) == 4
+    for v, commitment in zip(versions, logged, strict=True):
+        assert reveal_matches(commitment, who.org.credit_code, v.bidder_salt)
     rows = await conn.fetchval("SELECT count(*) FROM bids")
     assert rows == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,29 @@ async def _tender(pool: asyncpg.Pool, web_world: World) -> Tender:
 async def _sealed(pool: asyncpg.Pool, web_world: World, tender: Tender, who: Bidder) -> bytes:
     async with pool.acquire() as conn:
         return seal_for(web_world, await sealed_committee(conn, tender), who)
+
+
+def _docs_commit(value: str, salt_hex: str) -> str:
+    """commit(value, salt) as docs/audit-log.md §1.2 spells it, written from the page
+    (an outsider's check, not the platform's own function)."""
+
+    def lp(x: bytes) -> bytes:
+        return len(x).to_bytes(4, "big") + x
+
+    salt = bytes.fromhex(salt_hex)
+    return hashlib.sha256(lp(b"etender-commit-v1") + lp(salt) + lp(value.encode())).hexdigest()
+
+
+def _check_entry_as_upload_md_4_2(receipt: dict[str, Any], credit_code: str) -> str:
+    """Step 2 of docs/formats/upload.md §4.2 from the receipt alone; the commitment."""
+    entry = json.loads(base64.b64decode(receipt["entry"]))
+    kinds = {"submit": "tender.bid_submitted", "withdraw": "tender.bid_withdrawn"}
+    assert entry["kind"] == kinds[receipt["receipt_json"]["kind"]]
+    assert entry["data"]["statement_sha256"] == receipt["receipt_json"]["statement_sha256"]
+    assert entry["data"]["parts"] == receipt["receipt_json"]["parts"]
+    assert entry["commitments"] == ["bidder"]
+    assert entry["data"]["bidder"] == _docs_commit(credit_code, receipt["bidder_salt"])
+    return str(entry["data"]["bidder"])
 
 
 def _statement_json(signed: Any) -> dict[str, str]:
@@ -99,6 +123,10 @@ async def test_a_bidder_uploads_in_chunks_submits_and_fetches_its_receipt(
     assert [v["version"] for v in mine["versions"]] == [1]
     again = (await client.get(f"{lot}/bid/receipts/1", headers=auth)).json()
     assert again["signature"] == body["signature"]
+    # upload.md §4.2 step 2, with the salt the receipt carries (the outside tester's finding)
+    assert _check_entry_as_upload_md_4_2(body, who.org.credit_code) == (
+        _check_entry_as_upload_md_4_2(again, who.org.credit_code)
+    )
     assert again["tree_size"] > again["log_index"]
     root = await client.get("/api/v1/receipts/ca.pem")
     for name, content in (
@@ -231,6 +259,19 @@ async def test_after_the_deadline_each_bidder_sees_its_own_freeze_line(
     mine = (await client.get(lot, headers=bearer(tokens["bidder1"]))).json()
     assert mine["bids"] == 1
     assert mine["entry"]["bidder"] == who.org.credit_code
+    # upload.md §5: the freeze line reveals the salt that opens the receipt's entry
+    line = mine["entry"]
+    entry = json.loads(receipt.entry)
+    assert line["bidder_salt"] == receipt.version.bidder_salt.hex()
+    assert line["version_salts"] == [
+        {"version": 1, "bidder_salt": line["bidder_salt"],
+         "bidder_commitment": line["bidder_commitment"]}
+    ]  # fmt: skip
+    assert (
+        entry["data"]["bidder"]
+        == line["bidder_commitment"]
+        == _docs_commit(who.org.credit_code, line["bidder_salt"])
+    )
     assert mine["entry"]["parts"][0]["sha256"] == receipt.version.parts[0].sha256
     other = (await client.get(lot, headers=bearer(tokens["bidder2"]))).json()
     assert other["entry"] is None

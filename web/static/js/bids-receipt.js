@@ -2,8 +2,8 @@
 // verifies with the log's key, the receipt's log entry is the submission (or
 // withdrawal) it names, and the RFC 9162 inclusion proof takes the entry's leaf to the
 // checkpoint's root. The primitives are the audit pages' (auditlog-verify.js,
-// WebCrypto only). The bidder commitment in the entry opens only with the salt the
-// freeze list reveals; it is not checked here.
+// WebCrypto only). The entry's bidder commitment is opened with the salt the receipt
+// answer carries (upload.md §4.2 step 2; commit() of audit-log.md §1.2).
 "use strict";
 
 import {
@@ -38,6 +38,23 @@ export function entryMatches(entry, receipt) {
   );
 }
 
+// commit(value, salt) of docs/audit-log.md §1.2, as lowercase hex.
+export async function commitment(value, saltHex) {
+  const lp = (bytes) => {
+    const out = new Uint8Array(4 + bytes.length);
+    new DataView(out.buffer).setUint32(0, bytes.length);
+    out.set(bytes, 4);
+    return out;
+  };
+  const salt = new Uint8Array((saltHex.match(/../g) || []).map((h) => parseInt(h, 16)));
+  const parts = [lp(new TextEncoder().encode("etender-commit-v1")), lp(salt),
+    lp(new TextEncoder().encode(value))];
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 // {ok, why, index, size}: why is "checkpoint", "proof", "entry" or "uncovered".
 export async function checkReceipt(answer, vkey) {
   const receipt = answer.receipt_json;
@@ -59,6 +76,11 @@ export async function checkReceipt(answer, vkey) {
   const entryBytes = fromBase64(answer.entry);
   const entry = JSON.parse(new TextDecoder().decode(entryBytes));
   if (receipt.log_index !== index || !entryMatches(entry, receipt)) {
+    return { ok: false, why: "entry", index, size };
+  }
+  const bidder = (entry.data || {}).bidder;
+  if (typeof answer.bidder_salt !== "string" ||
+      bidder !== (await commitment(receipt.bidder, answer.bidder_salt))) {
     return { ok: false, why: "entry", index, size };
   }
   if (answer.tree_size !== size || index >= size) return { ok: false, why: "proof", index, size };
