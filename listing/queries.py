@@ -155,7 +155,7 @@ async def set_decision(
     await conn.execute(
         """UPDATE listings SET status = $2, outcome = $3, winner_number = $4, price_fen = $5,
                reserve_fen = $6, decided_at = $7,
-               concluded_at = CASE WHEN $2 = 'concluded' THEN $7 END
+               concluded_at = CASE WHEN $2::text = 'concluded' THEN $7::timestamptz END
            WHERE id = $1""",
         listing_id, str(status), str(outcome), number, price_fen, reserve_fen, at,
     )  # fmt: skip
