@@ -78,3 +78,8 @@ def sees_names(actor: Actor | None, listing: Listing) -> bool:
     return actor is not None and (
         actor.has_role(Role.CENTRE_STAFF) or actor.has_role(Role.SUPERVISOR)
     )
+
+
+def names_reader(actor: Actor) -> bool:
+    """The centre and supervisors read registrations with names at any time."""
+    return actor.has_role(Role.CENTRE_STAFF) or actor.has_role(Role.SUPERVISOR)

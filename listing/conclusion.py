@@ -297,3 +297,19 @@ async def refund_deposit(
         result = await queries.bidder(conn, listing.id, bidder_id)
         assert result is not None
         return result
+
+
+async def read_deal(
+    conn: asyncpg.Connection, actor: Actor, listing_id: UUID
+) -> tuple[bytes, list[Side]]:
+    """The confirmation's bytes and who signed: the operator, the seller, the winner."""
+    listing = await require(conn, listing_id)
+    winner = await _winner(conn, listing) if listing.winner_number else None
+    own = winner is not None and actor.organisation_id == winner.organisation_id
+    if not (own and actor.has_role(Role.BIDDER)) and (
+        listing.seller_id not in actor.acting_for(Role.TENDERER)
+    ):
+        access.operator(actor, listing, "read_listing_deal")
+    body = await deal(conn, listing)
+    signed = await queries.confirmations(conn, listing.id)
+    return body, sorted(signed)

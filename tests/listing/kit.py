@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import io
 import itertools
+from typing import Any
 from types import MappingProxyType
 from uuid import UUID
 
@@ -40,7 +41,8 @@ from signing.sealed_bid import BidFile, seal_part
 from signing.shares import SHARE_TYPE, unwrap_share
 from signing.statements.recipient import RecipientStatement
 from tender.calendar import HolidayCalendar, YearCalendar, load_calendar, period_end
-from tests.tender.world import World, actor_for, bidder_identity, register_certificate
+from tests.accounts.factory import actor_for
+from tests.tender.world import World, bidder_identity, register_certificate
 
 # The shipped calendar plus a plain next year (weekends only): the shipped data stops at
 # 2026 and a listing published in December runs into January.
@@ -189,7 +191,7 @@ async def official_actor(conn: asyncpg.Connection, world: World, x: int) -> Acto
 
 
 async def published(
-    conn: asyncpg.Connection, world: World, setup: ListingSetup, now: dt.datetime, **changes: object
+    conn: asyncpg.Connection, world: World, setup: ListingSetup, now: dt.datetime, **changes: Any
 ) -> Listing:
     """A listing published at ``now`` by the world's agency."""
     return await service.publish(

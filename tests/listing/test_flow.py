@@ -69,7 +69,8 @@ async def qualified_bidders(
         done = await service.qualify(
             conn, world.staff, listing.id, reg.id, qualified=True, reason=None, setup=setup, now=now
         )
-        assert done.qualification is Qualification.QUALIFIED and done.number is not None
+        assert done.qualification is Qualification.QUALIFIED
+        assert done.number is not None
         numbers.append(done.number)
     return numbers
 
@@ -79,11 +80,13 @@ async def test_a_listing_goes_from_notice_to_deal_with_the_reserve_opened_by_k_o
     bidding: StubBidding, now: dt.datetime,
 ) -> None:  # fmt: skip
     listing = await published(conn, world, setup, now)
-    assert listing.code.startswith("XC-GP-") and listing.status is Status.OPEN
+    assert listing.code.startswith("XC-GP-")
+    assert listing.status is Status.OPEN
     sealed = seal_reserve_bytes(world, listing, seller, 12_000_000_00, now)
     await service.seal_reserve(conn, world.tenderer, listing.id, sealed, now=now)
     numbers = await qualified_bidders(conn, world, listing, setup, now, 3)
-    assert len(set(numbers)) == 3 and all(len(n) == 6 for n in numbers)
+    assert len(set(numbers)) == 3
+    assert all(len(n) == 6 for n in numbers)
     during = listing.starts_at + HOUR
     # Rule: once the listing has started the seller cannot replace or withdraw the reserve.
     with pytest.raises(ListingReserveLocked):
@@ -107,7 +110,8 @@ async def test_a_listing_goes_from_notice_to_deal_with_the_reserve_opened_by_k_o
         numbers[1],
         12_500_000_00,
     )
-    assert decided.reserve_fen == 12_000_000_00 and decided.status is Status.DECIDED
+    assert decided.reserve_fen == 12_000_000_00
+    assert decided.status is Status.DECIDED
     deposits = {b.number: b.deposit for b in await queries.bidders(conn, listing.id)}
     assert deposits == {numbers[0]: DepositStatus.REFUND_DUE, numbers[1]: DepositStatus.APPLIED,
                         numbers[2]: DepositStatus.REFUND_DUE}  # fmt: skip
@@ -204,7 +208,8 @@ async def test_state_property_with_one_buyer_is_agreed_at_no_less_than_the_liste
     numbers = await qualified_bidders(conn, world, listing, setup, now, 1)
     after = listing.ends_at + HOUR
     closed = await conclusion.close(conn, world.staff, listing.id, setup, now=after)
-    assert closed.status is Status.AGREEMENT and bidding.went_on == {}
+    assert closed.status is Status.AGREEMENT
+    assert bidding.went_on == {}
     from listing.errors import ListingAgreementTooLow
 
     with pytest.raises(ListingAgreementTooLow):
@@ -228,7 +233,8 @@ async def test_state_property_with_two_buyers_goes_to_the_timed_auction(
     after = listing.ends_at + HOUR
     closed = await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     # Decree 32: every qualified buyer competes, whether or not it asked to go on.
-    assert closed.status is Status.AUCTION and bidding.went_on[1] == frozenset(numbers)
+    assert closed.status is Status.AUCTION
+    assert bidding.went_on[1] == frozenset(numbers)
 
 
 async def test_a_signature_by_another_certificate_is_refused(
