@@ -12,8 +12,8 @@ import dataclasses
 import datetime as dt
 import io
 import itertools
-from typing import Any
 from types import MappingProxyType
+from typing import Any
 from uuid import UUID
 
 import asyncpg
