@@ -44,7 +44,13 @@ async def conn(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
 async def world(conn: asyncpg.Connection, ca: DemoCA) -> World:
     built = await build_world(conn, ca)
     await register_official_keys(conn, built)
-    # Only the two users the tests log in as get a password: scrypt is slow on purpose.
-    for who in (built.agency, built.bidders[0]):
-        await users.set_password(conn, CONSOLE, user_id=who.user_id, password=PASSWORD)
     return built
+
+
+@pytest.fixture
+async def logins(conn: asyncpg.Connection, world: World) -> World:
+    """The world, with a password for the two users the API tests log in as (only
+    those: scrypt is slow on purpose)."""
+    for who in (world.agency, world.bidders[0]):
+        await users.set_password(conn, CONSOLE, user_id=who.user_id, password=PASSWORD)
+    return world

@@ -38,8 +38,9 @@ async def post(
 
 
 async def test_listings_over_http_refuse_bad_input_and_wrong_roles_and_publish(
-    client: httpx.AsyncClient, app: Starlette, conn: asyncpg.Connection, world: World
+    client: httpx.AsyncClient, app: Starlette, conn: asyncpg.Connection, logins: World
 ) -> None:
+    world = logins
     now = await conn.fetchval("SELECT date_trunc('second', now())")
     assert (await get(client, "/api/v1/listings", None)).json() == {"items": []}
     assert code(await post(client, "/api/v1/listings", {}, _body(world, now))) == (
