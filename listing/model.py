@@ -26,6 +26,7 @@ from listing.policy import ListingPolicies
 from signing.canonical import canonical_json
 from tender.bonds.model import BondKind, normalise_account
 from tender.calendar import HolidayCalendar, period_end, require_utc
+from tender.errors import TenderInputInvalid
 
 MAX_FEN = 10**15  # 10 trillion CNY: far above any listing, far below 2^53 (I-JSON)
 NUMBER = re.compile(r"[0-9]{6}")  # a bidder number: six digits, drawn at random
@@ -148,11 +149,6 @@ class Listing:
             return Phase.NOTICE
         return Phase.LISTING if now < self.ends_at else Phase.ENDED
 
-    @property
-    def committee_part(self) -> str:
-        """The sealed-bid part label of the reserve (docs/formats/sealed-bid.md)."""
-        return RESERVE_PART
-
 
 RESERVE_PART = "reserve"
 RESERVE_LOT = "reserve"
@@ -263,7 +259,7 @@ class DepositInput:
                 )
             try:
                 account = normalise_account(self.paying_account)
-            except Exception as exc:  # tender's input error, re-raised with our code
+            except TenderInputInvalid as exc:  # tender/bonds' rule, with this package's code
                 raise ListingInputInvalid(
                     "a paying account number is 8–34 digits", details={"field": "paying_account"}
                 ) from exc

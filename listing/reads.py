@@ -9,7 +9,6 @@ its own registration in full. The reserve is shown only once opened at the decis
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -79,10 +78,6 @@ async def own_registration(
 def reserve_shown(found: Listing) -> int | None:
     """The reserve once opened at the decision; never before."""
     return found.reserve_fen if found.decided_at is not None else None
-
-
-def phase_at(found: Listing, now: datetime) -> str:
-    return str(found.phase(now))
 
 
 async def registrations(

@@ -255,3 +255,25 @@ async def test_a_signature_by_another_certificate_is_refused(
             sign_detached(body, other.certificate, other.key, chain=other.chain), setup, now=after,
         )  # fmt: skip
     assert await queries.confirmations(conn, listing.id) == {}
+
+
+async def test_a_reserve_signed_by_another_than_the_seller_does_not_open(
+    conn: asyncpg.Connection, world: World, seller: Identity, setup: ListingSetup,
+    bidding: StubBidding, now: dt.datetime,
+) -> None:  # fmt: skip
+    listing = await published(conn, world, setup, now)
+    impostor = world.bidder_identities[0]  # a certificate of a bidder, not of the seller
+    sealed = seal_reserve_bytes(world, listing, impostor, 1, now)
+    await service.seal_reserve(conn, world.tenderer, listing.id, sealed, now=now)
+    numbers = await qualified_bidders(conn, world, listing, setup, now, 2)
+    after = listing.ends_at + HOUR
+    await conclusion.close(conn, world.staff, listing.id, setup, now=after)
+    for x in (2, 3):
+        official = await official_actor(conn, world, x)
+        share = share_of(world, listing, sealed, x)
+        await conclusion.release_share(conn, official, listing.id, share, now=after)
+    bidding.end(1, numbers[0], listing.start_price_fen)
+    with pytest.raises(ListingReserveUnopened) as refused:
+        await conclusion.decide_result(conn, world.staff, listing.id, setup, now=after)
+    assert refused.value.details == {"cause": "not_sellers"}
+    assert (await service.require(conn, listing.id)).decided_at is None

@@ -193,6 +193,9 @@ async def test_each_role_acts_only_on_its_own_part_of_a_listing(
         with pytest.raises(PermissionDenied):
             await service.publish(conn, who, data, setup, now=now)
     listing = await published(conn, world, setup, now)
+    for who in (world.tenderer, world.agency, world.staff):
+        with pytest.raises(PermissionDenied):
+            await service.register(conn, who, listing.id, now=now)
     reg = await service.register(conn, world.bidders[0], listing.id, now=now)
     deposit = DepositInput(
         kind=BondKind.TRANSFER, amount_fen=listing.deposit_fen, paid_at=now,

@@ -95,6 +95,12 @@ async def test_listings_over_http_refuse_bad_input_and_wrong_roles_and_publish(
         403,
         "permission_denied",
     )
+    not_b64 = {"sealed": "***"}
+    assert code(await client.put(f"{one}/reserve", json=not_b64, headers=agency)) == (
+        422, "request_invalid",
+    )  # fmt: skip
+    share = await post(client, f"{one}/reserve/shares", bidder, {"share": "%%"})
+    assert code(share) == (422, "listing_share_invalid")
     release = (await get(client, f"{one}/ocds", None)).json()
     assert (release["tag"], release["tender"]["status"]) == (["tender"], "active")
     assert "awards" not in release
