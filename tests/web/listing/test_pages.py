@@ -51,3 +51,13 @@ async def test_the_public_page_shows_numbers_until_the_decision_then_the_result(
     assert world.bidder_orgs[1].name in page.text
     assert 'id="outcome">成交<' in page.text
     assert (await client.get("/listings/not-an-id")).status_code == 404
+    # Item 5: the auction's result as an OCDS award to the winner.
+    release = (await client.get(f"/api/v1/listings/{listing.id}/ocds")).json()
+    assert release["tag"] == ["tender", "award"]
+    assert release["tender"]["status"] == "complete"
+    (award,) = release["awards"]
+    price = listing.start_price_fen + listing.increment_fen
+    assert award["value"] == {"amount": price / 100, "currency": "CNY"}
+    assert award["suppliers"] == [
+        {"id": str(world.bidder_orgs[1].id), "name": world.bidder_orgs[1].name}
+    ]
