@@ -3,8 +3,9 @@
 The auction lane builds ``listing.auction`` in parallel; until it is wired, the listing
 service is handed any object with these four coroutines (the app factory passes the
 ``AuctionService``; tests pass a stand-in). Everything runs in the caller's transaction.
-The one difference from PLAN.md's sketch: accounts and organisations are UUIDs here, as
-everywhere in the platform (accounts.model).
+As the auction lane builds it: accounts and organisations are UUIDs (as everywhere in the
+platform), the subject a whole number (``listings.serial``). Once ``listing.auction`` is
+merged these dataclasses are its own (listing.auction.model), imported here instead.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class AuctionSpec:
     """What the engine needs to run a listing's bidding."""
 
     subject_kind: str  # "listing"
-    subject_id: UUID  # listings.id
+    subject_id: int  # listings.serial (the engine's subject ids are whole numbers)
     start_price_fen: int
     increment_fen: int
     listing_ends_at: datetime
@@ -57,7 +58,7 @@ class AuctionState:
     phase: AuctionPhase
     standing_price_fen: int | None
     standing_number: str | None
-    ends_at: datetime | None
+    ends_at: datetime
     bids: int
 
 

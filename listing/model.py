@@ -115,6 +115,7 @@ class Listing:
     """A listing as stored."""
 
     id: UUID
+    serial: int  # what the bidding engine knows it by (auctions.subject_id)
     code: str
     kind: ListingKind
     title: str

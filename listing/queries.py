@@ -25,7 +25,7 @@ from listing.model import (
 from tender.bonds.model import BondKind
 
 _LISTING = """
-    id, code, kind, title, seller_id, agency_id, published_at, starts_at, ends_at,
+    id, serial, code, kind, title, seller_id, agency_id, published_at, starts_at, ends_at,
     start_price_fen, increment_fen, deposit_fen, countdown_seconds, has_reserve,
     committee_k, officials, committee, policies, status, auction_id, reserve_sha256,
     reserve_fen, outcome, winner_number, price_fen, decided_at, concluded_at
@@ -37,10 +37,10 @@ _BIDDER = """
 """
 
 _INSERT_LISTING = f"""
-    INSERT INTO listings (code, kind, title, seller_id, agency_id, created_by, published_at,
+    INSERT INTO listings (serial, code, kind, title, seller_id, agency_id, created_by, published_at,
         starts_at, ends_at, start_price_fen, increment_fen, deposit_fen, countdown_seconds,
         has_reserve, committee_k, officials, committee, policies)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+    VALUES ($19, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
     RETURNING {_LISTING}
 """  # noqa: S608 (a constant column list)
 _SELECT_LISTING = f"SELECT {_LISTING} FROM listings WHERE id = $1"  # noqa: S608 (constant)
@@ -58,7 +58,8 @@ _SELECT_BIDDERS = f"SELECT {_BIDDER} FROM listing_bidders WHERE listing_id = $1"
 
 def _listing(row: asyncpg.Record) -> Listing:
     return Listing(
-        id=row["id"], code=row["code"], kind=ListingKind(row["kind"]), title=row["title"],
+        id=row["id"], serial=row["serial"], code=row["code"], kind=ListingKind(row["kind"]),
+        title=row["title"],
         seller_id=row["seller_id"], agency_id=row["agency_id"],
         published_at=row["published_at"], starts_at=row["starts_at"], ends_at=row["ends_at"],
         start_price_fen=row["start_price_fen"], increment_fen=row["increment_fen"],
@@ -95,7 +96,7 @@ async def next_serial(conn: asyncpg.Connection) -> int:
 
 
 async def insert_listing(
-    conn: asyncpg.Connection, *, code: str, data: ListingInput, agency_id: UUID,
+    conn: asyncpg.Connection, *, serial: int, code: str, data: ListingInput, agency_id: UUID,
     created_by: UUID, published_at: datetime, committee: bytes, policies: Mapping[str, Any],
 ) -> Listing:  # fmt: skip
     """Store a published listing."""
@@ -104,7 +105,7 @@ async def insert_listing(
         code , str(data.kind), data.title, data.seller_id, agency_id, created_by, published_at,
         data.starts_at, data.ends_at, data.start_price_fen, data.increment_fen,
         data.deposit_fen, data.countdown_seconds, data.has_reserve, data.committee_k,
-        list(data.officials), committee, json.dumps(dict(policies)),
+        list(data.officials), committee, json.dumps(dict(policies)), serial,
     )  # fmt: skip
     assert row is not None
     return _listing(row)

@@ -110,11 +110,12 @@ async def publish(
             user_ids=data.officials, policies=policies, trust=setup.trust, now=now,
         )  # fmt: skip
         listing = await queries.insert_listing(
-            conn, code=code, data=data, agency_id=agency_id, created_by=actor.user_id,
-            published_at=require_utc(now), committee=committee, policies=policies.to_json(),
+            conn, serial=serial, code=code, data=data, agency_id=agency_id,
+            created_by=actor.user_id, published_at=require_utc(now), committee=committee,
+            policies=policies.to_json(),
         )  # fmt: skip
         spec = AuctionSpec(
-            subject_kind="listing", subject_id=listing.id, start_price_fen=data.start_price_fen,
+            subject_kind="listing", subject_id=listing.serial, start_price_fen=data.start_price_fen,
             increment_fen=data.increment_fen, listing_ends_at=data.ends_at,
             countdown_seconds=data.countdown_seconds, bidders=(),
         )  # fmt: skip

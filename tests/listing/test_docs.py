@@ -49,7 +49,7 @@ def test_the_policy_table_is_the_defaults() -> None:
 def test_the_documented_deal_statement_is_the_builders_bytes() -> None:
     at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     listing = Listing(
-        id=uuid.uuid4(), code="XC-GP-2026-0001", kind=ListingKind.LAND_USE,
+        id=uuid.uuid4(), serial=1, code="XC-GP-2026-0001", kind=ListingKind.LAND_USE,
         title="宣州区 2026-18 号地块", seller_id=uuid.uuid4(), agency_id=uuid.uuid4(),
         published_at=at, starts_at=at, ends_at=at, start_price_fen=1, increment_fen=1,
         deposit_fen=1, countdown_seconds=300, has_reserve=True, committee_k=2, officials=(),

@@ -7,6 +7,9 @@ CREATE SEQUENCE listing_code_seq;
 
 CREATE TABLE listings (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    -- The number the bidding engine knows the listing by (its auctions.subject_id is a
+    -- bigint, PLAN.md's contract); also the code's serial.
+    serial bigint NOT NULL UNIQUE,
     code text NOT NULL UNIQUE CHECK (code ~ '^[A-Z]{2,8}-GP-[0-9]{4}-[0-9]{4,}$'),
     kind text NOT NULL CHECK (kind IN ('land_use', 'mining', 'state_property')),
     title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
