@@ -144,8 +144,7 @@ async def register(
     async with conn.transaction():
         listing = await require(conn, listing_id, lock=True)
         require_phase(listing, now, Phase.NOTICE, Phase.LISTING)
-        if org == listing.seller_id or await relations.related(conn, [org, listing.seller_id]):
-            raise ListingBidderRelated("a bidder related to the seller is refused")
+        await _refuse_related(conn, org, listing.seller_id)
         found = await queries.insert_bidder(conn, listing.id, org, actor.user_id, require_utc(now))
         if found is None:
             raise ListingBidderExists("this organisation has registered already")
@@ -154,6 +153,12 @@ async def register(
             data={"registration_id": str(found.id)},
         )  # fmt: skip
     return found
+
+
+async def _refuse_related(conn: asyncpg.Connection, org: UUID, seller_id: UUID) -> None:
+    """``listing_bidder_related`` if the bidder is the seller or related to it (Reg. 34)."""
+    if org == seller_id or await relations.related(conn, [org, seller_id]):
+        raise ListingBidderRelated("a bidder related to the seller is refused")
 
 
 async def _registration(
@@ -218,6 +223,9 @@ async def qualify(
             return await _registration(conn, listing, bidder_id)
         if found.deposit is not DepositStatus.HELD:
             raise ListingDepositMissing("the bidder's deposit is not held")
+        # A relation recorded after registration counts too (issue 18: "a bidder related to
+        # the seller is refused"): checked again here, where the bidder joins the bidding.
+        await _refuse_related(conn, found.organisation_id, listing.seller_id)
         number = await _draw_number(conn, found, reason)
         assert listing.auction_id is not None
         await setup.bidding.add_bidder(

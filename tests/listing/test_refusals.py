@@ -165,6 +165,35 @@ async def test_a_bidder_related_to_the_seller_is_refused(
     assert await _count(conn, "listing_bidders") == 0
 
 
+async def test_a_relation_recorded_after_registration_refuses_at_qualification(
+    conn: asyncpg.Connection, world: World, setup: ListingSetup, bidding: StubBidding,
+    now: dt.datetime,
+) -> None:  # fmt: skip
+    """Rule: the relation to the seller is checked again where the bidder joins the bidding;
+    the qualification is refused and nothing changes (no number, no engine bidder)."""
+    listing = await published(conn, world, setup, now)
+    reg = await service.register(conn, world.bidders[1], listing.id, now=now)
+    deposit = DepositInput(
+        kind=BondKind.TRANSFER, amount_fen=listing.deposit_fen, paid_at=now,
+        paying_account="6222 0202 0011 2233",
+    )  # fmt: skip
+    await service.record_deposit(conn, world.staff, listing.id, reg.id, deposit, now=now)
+    await parties.record_relation(
+        conn, world.staff, from_org=world.bidder_orgs[1].id, to_org=world.tenderer_org.id,
+        kind="controlling", basis="竞买人控股出让人", now=now,
+    )  # fmt: skip
+    with pytest.raises(ListingBidderRelated):
+        await service.qualify(
+            conn, world.staff, listing.id, reg.id, qualified=True, reason=None, setup=setup,
+            now=now,
+        )  # fmt: skip
+    unchanged = await queries.bidder(conn, listing.id, reg.id)
+    assert unchanged is not None
+    assert (unchanged.qualification, unchanged.number) == (Qualification.PENDING, None)
+    assert listing.auction_id is not None
+    assert bidding.bidders[listing.auction_id] == []
+
+
 async def test_the_reserve_must_be_sealed_to_this_listings_committee(
     conn: asyncpg.Connection, world: World, seller: Identity, setup: ListingSetup,
     now: dt.datetime,
