@@ -40,6 +40,8 @@ from web.http import ApiRoute
 from web.keys import demo_ca as keys_demo_ca
 from web.keys import routes as keys
 from web.keys import signatures as keys_signatures
+from web.listing import pages as listing_pages
+from web.listing import routes as listings
 from web.live import endpoint as live
 from web.notifications import jobs as notification_jobs
 from web.notifications import pages as notification_pages
@@ -111,6 +113,7 @@ def api_routes() -> list[ApiRoute]:
         *agencies.ROUTES,
         *statistics.ROUTES,
         *complaints.ROUTES,
+        *listings.ROUTES,
         *credit.ROUTES,
         *monitoring.ROUTES,
         *supervision_alerts.ROUTES,
@@ -144,6 +147,7 @@ def page_routes() -> list[BaseRoute]:
         *agency_pages.routes(),
         *statistics_pages.routes(),
         *complaint_pages.routes(),
+        *listing_pages.routes(),
         *credit_pages.routes(),
         *supervision_alert_pages.routes(),
         *supervision_record_pages.routes(),

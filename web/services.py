@@ -28,6 +28,9 @@ from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
 from audit.service import LogIdentity
+from listing.bidding import Bidding, Unwired
+from listing.policy import ListingPolicies, platform_listing_policies
+from listing.service import ListingSetup
 from live.hub import Hub
 from live.kinds import LiveKind
 from live.limits import LiveLimits
@@ -185,6 +188,10 @@ class Services:
     complaint_policy: ComplaintPolicy = dataclasses.field(default_factory=load_complaint_policy)
     # The credit formula (supervision/credit/policy.json), loaded and validated once.
     credit_policy: CreditPolicy = dataclasses.field(default_factory=load_default_policy)
+    # Listings (issue 18): their policies (ETENDER_POLICY_LISTING_*) and the bidding
+    # engine; ``Unwired`` refuses until the app factory passes listing.auction's service.
+    listing_policies: ListingPolicies = dataclasses.field(default_factory=ListingPolicies)
+    listing_bidding: Bidding = dataclasses.field(default_factory=Unwired)
 
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""
@@ -201,6 +208,14 @@ class Services:
     def tender_setup(self) -> Setup:
         """The tender use cases' setup with the trust store as of now."""
         return dataclasses.replace(self.setup, trust=self.trust_now())
+
+    def listing_setup(self) -> ListingSetup:
+        """The listing use cases' setup: policies, calendar, trust as of now, the engine."""
+        return ListingSetup(
+            policies=self.listing_policies, calendar=self.setup.calendar,
+            trust=self.trust_now(), bidding=self.listing_bidding,
+            centre_code=self.setup.policies.centre_code,
+        )  # fmt: skip
 
     def submission(self) -> Submission:
         """The submission use cases' composition, the trust store as of now."""
@@ -279,6 +294,7 @@ def build_services(
         ),
         agency_formula=read_formula(settings.data_dir),
         credit_policy=load_default_policy(),
+        listing_policies=platform_listing_policies(settings.policy_overrides),
     )
 
 

@@ -47,6 +47,8 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "appeal_id": _UUID,
     "alert_id": _UUID,
     "record_id": _UUID,  # a supervision record's
+    "listing_id": _UUID,  # issue 18: listings (docs/api-listing.md)
+    "registration_id": _UUID,
     "venue_id": _POOL_ID,
     "lot": {"type": "string", "pattern": "^[0-9]{1,2}$"},
     "version": {"type": "string", "pattern": "^[0-9]{1,8}$"},

@@ -1,0 +1,63 @@
+"""Appending listings' entries to the transparency log, in the caller's transaction.
+
+DESIGN.md, "Architecture": a change and its log entry commit together or not at all.
+The entry's time is the database clock (DESIGN.md, "Time"). Bidders appear by number
+only until the decision (issue 18: nobody sees who bids until the end); the names behind
+the numbers are logged once, in ``listing.decided``. docs/audit-log.md lists the kinds.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+import asyncpg
+
+from accounts.model import Actor
+from audit import service as audit
+from signing.log.entry import Actor as LogActor
+from signing.log.entry import LogEntry, Subject
+from tender.lifecycle import PLATFORM, log_address
+from tender.queries import database_now
+
+
+class ListingEvent(enum.StrEnum):
+    """Log entry kinds of listings (docs/audit-log.md, "Listings")."""
+
+    PUBLISHED = "listing.published"
+    REGISTERED = "listing.bidder_registered"
+    DEPOSIT_RECORDED = "listing.deposit_recorded"
+    QUALIFIED = "listing.bidder_qualified"
+    REFUSED = "listing.bidder_refused"
+    RESERVE_SEALED = "listing.reserve_sealed"
+    GO_ON = "listing.go_on_requested"
+    CLOSED = "listing.closed"
+    SHARE_RELEASED = "listing.reserve_share_released"
+    DECIDED = "listing.decided"
+    CONFIRMED = "listing.confirmation_signed"
+    CONCLUDED = "listing.concluded"
+    DEPOSIT_REFUNDED = "listing.deposit_refunded"
+
+
+async def append(
+    conn: asyncpg.Connection,
+    kind: ListingEvent,
+    *,
+    actor: Actor | None,
+    role: object,
+    listing_id: object,
+    data: Mapping[str, Any],
+) -> int:
+    """Build and append one entry about a listing; returns its index."""
+    who = PLATFORM if actor is None else LogActor(user_id=str(actor.user_id), role=str(role))
+    entry = LogEntry(
+        kind=str(kind),
+        time=await database_now(conn),
+        actor=who,
+        address=log_address(actor.address if actor else None),
+        subject=Subject(type="listing", id=str(listing_id)),
+        data=data,
+        commitments=(),
+    )
+    return await audit.append(conn, entry)

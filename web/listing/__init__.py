@@ -1,0 +1,1 @@
+"""The listings' JSON API and public pages (issue 18, items 1, 3 and 5; docs/api-listing.md)."""

@@ -1,0 +1,74 @@
+"""Public pages of listings (issue 18, item 5): the list, and one listing's notice,
+bidders by number and result. They show exactly what the public API returns
+(docs/api-listing.md): numbers only until the decision, the reserve only once opened.
+No script; Chinese first; times in Beijing time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from accounts.organisations import service as organisations
+from listing import reads
+from listing.errors import ListingNotFound
+from tender.queries import database_now
+from web import pages
+from web.db.database import acquire
+from web.listing import bodies as b
+from web.listing import i18n as texts
+from web.pdf.tender_notice import yuan
+from web.services import services
+
+ENV = pages.environment()
+ENV.filters["yuan"] = yuan
+
+
+async def list_page(request: Request) -> Response:
+    async with acquire(services(request).pools.main) as conn:
+        actor = await pages.signed_in(request, conn)
+        now = await database_now(conn)
+        found = [b.listing_body(x, now) for x in await reads.public(conn)]
+    context: dict[str, Any] = {"actor": actor, "listings": found}
+    return pages.render(request, "listing/list.html", texts.translate, context, env=ENV)
+
+
+async def listing_page(request: Request) -> Response:
+    async with acquire(services(request).pools.main) as conn:
+        actor = await pages.signed_in(request, conn)
+        try:
+            which = UUID(request.path_params["listing_id"])
+            found = await reads.listing(conn, which)
+        except (ValueError, ListingNotFound):
+            context: dict[str, Any] = {"actor": actor, "listing": None}
+            return pages.render(
+                request, "listing/listing.html", texts.translate, context, status=404, env=ENV
+            )
+        now = await database_now(conn)
+        shown = await reads.bidders(conn, None, found.id)  # the public's view, whoever asks
+        names = {
+            v.organisation_id: (await organisations.get_organisation(conn, v.organisation_id)).name
+            for v in shown if v.organisation_id is not None
+        }  # fmt: skip
+    bidders = [
+        {"number": v.number, "name": names.get(v.organisation_id) if v.organisation_id else None}
+        for v in shown
+    ]
+    winner = next((x["name"] for x in bidders if x["number"] == found.winner_number), None)
+    context = {
+        "actor": actor, "listing": b.listing_body(found, now), "bidders": bidders,
+        "winner": winner,
+    }  # fmt: skip
+    return pages.render(request, "listing/listing.html", texts.translate, context, env=ENV)
+
+
+def routes() -> list[BaseRoute]:
+    """The listings' public pages."""
+    return [
+        Route("/listings", list_page, methods=["GET"]),
+        Route("/listings/{listing_id}", listing_page, methods=["GET"]),
+    ]
