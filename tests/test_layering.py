@@ -1,6 +1,6 @@
 """The architecture of DESIGN.md ("Architecture"), checked from the imports.
 
-    web  →  tender, evaluation, expert_pool, supervision  →  live, accounts  →  audit  →  signing
+    web  →  tender, evaluation, expert_pool, supervision, procurement  →  live, accounts  →  audit  →  signing
     supervision.alerts sits between: every domain package raises alerts through it, and
     it imports only accounts, audit and signing (issue 14: supervision owns every alert)
     client  →  signing   (the users' programs: never server code)
@@ -39,6 +39,7 @@ LAYER = {
     "evaluation": 3,
     "expert_pool": 3,
     "supervision": 3,
+    "procurement": 3,
     "web": 4,
 }
 # A sub-package on a floor of its own: the platform's alert store, below every domain
@@ -52,6 +53,8 @@ PEERS: dict[str, set[str]] = {
     "live": {"accounts"},  # the engine knows actors; accounts never imports live
     "evaluation": {"tender", "expert_pool"},
     "supervision": {"tender", "expert_pool", "evaluation"},
+    # issue 18: a procurement project is a tender with a method (notice, bids, opening).
+    "procurement": {"tender"},
 }
 IO_LIBRARIES = {"asyncpg", "starlette", "uvicorn", "httpx", "websockets", "web", "live"}
 PURE_ROLES = {"model.py", "rules.py"}
