@@ -20,7 +20,7 @@ from accounts.errors import OrganisationNotFound
 from accounts.model import Actor, OrgKind
 from accounts.organisations import service as organisations
 from accounts.permissions import Action
-from procurement import queries, rules
+from procurement import ocds, queries, rules
 from procurement.errors import (
     ProcurementInputInvalid,
     ProcurementRuleBroken,
@@ -37,9 +37,13 @@ from signing.log.entry import format_time
 from tender import access
 from tender import service as tenders
 from tender.calendar import period_end
+from tender.disclosure import ocds_packages as packages
+from tender.disclosure import service as disclosure
+from tender.disclosure.ocds import Site
 from tender.errors import TenderNotFound
 from tender.lifecycle import LockedTender, append, lock_tender
 from tender.model import Tender, TenderDraft, TenderStatus
+from tender.queries import database_now
 from tender.setup import Setup
 
 log = logging.getLogger(__name__)
@@ -221,3 +225,22 @@ def snapshot_of(project: Project, platform: ProcurementPolicies) -> ProcurementP
     if project.policies is None:
         return platform
     return ProcurementPolicies.from_json(project.policies)
+
+
+async def release_package(conn: asyncpg.Connection, tender_id: UUID, site: Site) -> dict[str, Any]:
+    """The project's compiled OCDS release, as public now, in a release package."""
+    project = await queries.project(conn, tender_id)
+    if project is None:
+        raise ProjectNotFound("no procurement project has this id")
+    now = await database_now(conn)
+    try:
+        facts = await disclosure.load_disclosure(conn, tender_id, now)
+    except TenderNotFound:
+        raise ProjectNotFound("no procurement project has this id") from None
+    award = await queries.award(conn, tender_id)
+    names = {}
+    if award is not None:
+        supplier = await organisations.get_organisation(conn, award.supplier_id)
+        names[award.supplier_id] = supplier.name
+    release = ocds.with_method(packages.compiled_release(facts, site), project, award, names)
+    return packages.package(packages.package_uri(facts, site), [release], site)

@@ -49,6 +49,7 @@ from web.opening import jobs as opening_jobs
 from web.opening import official_pages as opening_official_pages
 from web.opening import pages as opening_pages
 from web.opening import routes as opening
+from web.procurement import routes as procurement
 from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
 from web.supervision.agencies import pages as agency_pages
@@ -111,6 +112,7 @@ def api_routes() -> list[ApiRoute]:
         *agencies.ROUTES,
         *statistics.ROUTES,
         *complaints.ROUTES,
+        *procurement.ROUTES,
         *credit.ROUTES,
         *monitoring.ROUTES,
         *supervision_alerts.ROUTES,

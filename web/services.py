@@ -31,6 +31,8 @@ from audit.service import LogIdentity
 from live.hub import Hub
 from live.kinds import LiveKind
 from live.limits import LiveLimits
+from procurement.policy import ProcurementPolicies
+from procurement.policy import platform_policies as procurement_policies
 from signing.certs import load_pem_certificates
 from signing.trust import TrustStore
 from supervision.agencies.formula import Formula
@@ -184,6 +186,10 @@ class Services:
     complaint_policy: ComplaintPolicy = dataclasses.field(default_factory=load_complaint_policy)
     # The credit formula (supervision/credit/policy.json), loaded and validated once.
     credit_policy: CreditPolicy = dataclasses.field(default_factory=load_default_policy)
+    # Issue 18: the procurement methods' numbers (ETENDER_POLICY_PROCUREMENT_*), read once.
+    procurement_policies: ProcurementPolicies = dataclasses.field(
+        default_factory=ProcurementPolicies
+    )
 
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""
@@ -278,6 +284,7 @@ def build_services(
         ),
         agency_formula=read_formula(settings.data_dir),
         credit_policy=load_default_policy(),
+        procurement_policies=procurement_policies(settings.policy_overrides),
     )
 
 

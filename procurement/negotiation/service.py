@@ -149,15 +149,17 @@ async def submit_quotation(
     return quotation
 
 
-async def close_round(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> Round:
-    """Close the open round: its quotations and their salts enter the log."""
+async def close_round(
+    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, *, round: int
+) -> Round:
+    """Close the open round ``round``: its quotations and their salts enter the log."""
     async with conn.transaction():
         locked, rounds, log_actor = await _negotiation(
             conn, actor, tender_id, Action.PUBLISH_TENDER
         )
         current = next((r for r in rounds if r.is_open), None)
-        if current is None:
-            raise NoRoundOpen("no round is open")
+        if current is None or current.number != round:
+            raise NoRoundOpen(f"round {round} is not open")
         await q.close_round(conn, tender_id, current.number, locked.now)
         given = await q.quotations(conn, tender_id, round=current.number)
         await append(

@@ -15,6 +15,7 @@ from client.errors import ClientError
 from evaluation.errors import EvaluationError
 from expert_pool.errors import ExpertPoolError
 from live.errors import LiveError
+from procurement.errors import ProcurementError
 from signing.errors import EtenderError, SigningError
 from signing.log.errors import AuditError
 from supervision.errors import SupervisionError
@@ -24,7 +25,7 @@ from web.errors import WebError
 
 ROOTS: tuple[type[EtenderError], ...] = (
     SigningError, AuditError, AccountsError, LiveError, TenderError, ExpertPoolError,
-    EvaluationError, SupervisionError, WebError, ClientError,
+    EvaluationError, SupervisionError, ProcurementError, WebError, ClientError,
 )  # fmt: skip
 
 HEAD = """\
