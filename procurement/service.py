@@ -127,11 +127,11 @@ async def lock_project(
         locked = await lock_tender(conn, tender_id)
     except TenderNotFound:
         raise ProjectNotFound("no procurement project has this id") from None
-    if actor is None:
-        if not locked.tender.is_public:
-            raise ProjectNotFound("no procurement project has this id")
-    else:
-        access.hide_draft(actor, locked.tender)
+    hidden = not locked.tender.is_public and (
+        actor is None or not access.may_read_draft(actor, locked.tender)
+    )
+    if hidden:  # another party's draft does not exist for it (access.hide_draft)
+        raise ProjectNotFound("no procurement project has this id")
     return locked, await _project(conn, tender_id)
 
 

@@ -9,9 +9,10 @@ CREATE TABLE procurement_projects (
     method text NOT NULL CHECK (method IN (
         'competitive_negotiation', 'request_for_quotations', 'single_source',
         'competitive_consultation')),
-    -- Competitive negotiation: the negotiating group, 3+ members, odd, experts >= 2/3
-    -- (MOF Decree 74 Art. 7); stated before publication, checked again here.
-    group_members smallint CHECK (group_members BETWEEN 3 AND 99 AND group_members % 2 = 1),
+    -- Competitive negotiation: the negotiating group. A draft may hold any make-up (the
+    -- agency sees every broken rule at the check); a published project's is 3+ members,
+    -- odd, experts >= 2/3 (MOF Decree 74 Art. 7), refused here too.
+    group_members smallint CHECK (group_members BETWEEN 0 AND 99),
     group_experts smallint CHECK (group_experts BETWEEN 0 AND 99),
     -- Single source: why only one supplier can supply (Decree 74 Art. 38), published.
     reason text NOT NULL DEFAULT '' CHECK (length(reason) <= 2000),
@@ -25,7 +26,8 @@ CREATE TABLE procurement_projects (
     publicity_ends_at timestamptz CHECK (publicity_ends_at > checked_at),
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     CHECK ((group_members IS NULL) = (group_experts IS NULL)),
-    CHECK (group_members IS NULL OR 3 * group_experts >= 2 * group_members),
+    CHECK (checked_at IS NULL OR group_members IS NULL OR (group_members >= 3
+        AND group_members % 2 = 1 AND 3 * group_experts >= 2 * group_members)),
     CHECK (group_members IS NULL OR group_experts <= group_members),
     CHECK (group_members IS NULL OR method = 'competitive_negotiation'),
     CHECK ((checked_at IS NULL) = (policies IS NULL)),
