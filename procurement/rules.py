@@ -67,7 +67,7 @@ def _single_source(
     if publicity_ends_at is not None and (deadline is None or deadline < publicity_ends_at):
         broken.append(
             PublicityTooShort(
-                f"the deadline is at or after the publicity's end ({publicity_ends_at})"
+                f"the deadline comes before the publicity for objections ends ({publicity_ends_at})"
             )
         )
     return broken
