@@ -14,7 +14,8 @@ from tests.packages import OURS
 from tests.test_layering import GRAPH, MODULES, cycles
 
 FLOORS = (
-    "web", "tender", "evaluation", "expert_pool", "supervision", "live", "accounts", "audit",
+    "web", "tender", "evaluation", "expert_pool", "supervision", "procurement", "live",
+    "accounts", "audit",
     "signing", "client",
 )  # fmt: skip
 
