@@ -9,7 +9,9 @@ transaction that first checked the method's rules — the database refuses any o
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -151,8 +153,21 @@ async def get_project(
         tender = await tenders.get_tender(conn, actor, tender_id)
     except TenderNotFound:
         raise ProjectNotFound("no procurement project has this id") from None
-    project = await _project(conn, tender_id)
-    return tender, project, await queries.award(conn, tender_id)
+    project, award = await _project(conn, tender_id), await queries.award(conn, tender_id)
+    return tender, as_seen_by(actor, tender, project, award), award
+
+
+def as_seen_by(
+    actor: Actor | None, tender: Tender, project: Project, award: Award | None
+) -> Project:
+    """The project as the reader may see it: who was invited stays with the agency,
+    the tenderer and the overseers until the award (as who downloaded the documents
+    does, EBM), lest suppliers learn their competitors; single source publishes its
+    one supplier (Decree 74 Art. 38)."""
+    open_list = project.method is Method.SINGLE_SOURCE or award is not None
+    if open_list or (actor is not None and access.may_read_draft(actor, tender)):
+        return project
+    return dataclasses.replace(project, plan=dataclasses.replace(project.plan, suppliers=()))
 
 
 async def method_of(conn: asyncpg.Connection, tender_id: UUID) -> Method:
@@ -238,9 +253,11 @@ async def release_package(conn: asyncpg.Connection, tender_id: UUID, site: Site)
     except TenderNotFound:
         raise ProjectNotFound("no procurement project has this id") from None
     award = await queries.award(conn, tender_id)
-    names = {}
-    if award is not None:
-        supplier = await organisations.get_organisation(conn, award.supplier_id)
-        names[award.supplier_id] = supplier.name
+    names = await names_of(conn, [] if award is None else [award.supplier_id])
     release = ocds.with_method(packages.compiled_release(facts, site), project, award, names)
     return packages.package(packages.package_uri(facts, site), [release], site)
+
+
+async def names_of(conn: asyncpg.Connection, ids: Sequence[UUID]) -> dict[UUID, str]:
+    """Organisations' names, by id (through accounts' service)."""
+    return {i: (await organisations.get_organisation(conn, i)).name for i in set(ids)}

@@ -49,6 +49,7 @@ from web.opening import jobs as opening_jobs
 from web.opening import official_pages as opening_official_pages
 from web.opening import pages as opening_pages
 from web.opening import routes as opening
+from web.procurement import pages as procurement_pages
 from web.procurement import routes as procurement
 from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
@@ -138,6 +139,7 @@ def page_routes() -> list[BaseRoute]:
         *bid_pages.routes(),
         *tender_contract_pages.routes(),
         *disclosure_pages.routes(),
+        *procurement_pages.routes(),
         *opening_pages.routes(),
         *opening_official_pages.routes(),
         *evaluation_pages.routes(),

@@ -75,6 +75,7 @@ async def test_a_negotiation_is_published_through_its_checks_and_read_by_the_pub
     tender_id = await create(client, pool, web_world, tokens, plan)
     project = f"{API}/{tender_id}"
     assert (await client.get(project)).status_code == 404  # a draft: not the public's
+    assert (await client.get(f"/procurement/{tender_id}")).status_code == 404
     refused = await client.get(project, headers=bearer(tokens["otheragent"]))
     assert (refused.status_code, code(refused)) == (404, "procurement_project_not_found")
     checked = (await client.get(f"{project}/check", headers=agent)).json()
@@ -101,6 +102,23 @@ async def test_a_negotiation_is_published_through_its_checks_and_read_by_the_pub
     public = (await client.get(project)).json()
     assert public["plan"]["method"] == "competitive_negotiation"
     assert public["plan"]["group"] == {"members": 5, "experts": 4}
+    # Who was invited stays with the agency and the overseers until the award.
+    assert public["plan"]["suppliers"] == []
+    for who, seen in (("agent", 3), ("supervisor", 3), ("bidder1", 0)):
+        mine = (await client.get(project, headers=bearer(tokens[who]))).json()
+        assert len(mine["plan"]["suppliers"]) == seen, who
+    for lang, method, hidden in (
+        ("zh-CN", "竞争性谈判", "成交前不公开受邀供应商。"),
+        ("en", "Competitive negotiation", "Invited suppliers are shown after the award."),
+    ):
+        client.cookies.set("lang", lang)
+        page = await client.get(f"/procurement/{tender_id}")
+        assert page.status_code == 200
+        assert method in page.text
+        assert hidden in page.text
+        assert web_world.bidder_orgs[0].name not in page.text
+    client.cookies.delete("lang")
+    assert (await client.get(f"/procurement/{tender_id[:-1]}x")).status_code == 404
     release = (await client.get(f"{project}/ocds")).json()
     assert_release_package(release)
     tender = release["releases"][0]["tender"]
@@ -153,6 +171,10 @@ async def test_single_source_objections_over_http(
     assert (denied.status_code, code(denied)) == (403, "permission_denied")
     bad = await client.post(answer_url, json={**answer, "outcome": "maybe"}, headers=agent)
     assert (bad.status_code, code(bad)) == (422, "request_invalid")
+    page = await client.get(f"/procurement/{tender_id}")
+    assert "专利产品" in page.text
+    assert web_world.bidder_orgs[0].name in page.text  # Art. 38: the one supplier is public
+    assert "另有厂家可供货" in page.text
     early = await client.post(f"{project}/agreement", json={"price_fen": 100}, headers=agent)
     assert (early.status_code, code(early)) == (409, "single_source_publicity_running_conflict")
     release = (await client.get(f"{project}/ocds")).json()
