@@ -623,7 +623,8 @@ STATUS: dict[str, int] = {
     "violation_finding_missing": 422,
     "violation_not_found": 404,
     "websocket_refused": 403,
-    # issue 18, item 4: the procurement methods (procurement/)
+    # issue 18, item 4: the procurement methods (procurement/), and the tender's refusal
+    "tender_procurement_method_conflict": 409,
     "consultation_method_invalid": 422,
     "consultation_price_weight_out_of_range": 422,
     "negotiation_after_final_conflict": 409,
