@@ -4,6 +4,7 @@ every refused step changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from uuid import UUID
 
 import asyncpg
@@ -142,3 +143,37 @@ async def test_bad_steps_are_refused_with_stable_codes_and_change_nothing(
             conn, world.bidders[2], tender_id, round=1, price_fen=300_00
         )
     assert await quotation_count(conn) == before
+
+
+async def test_a_quotation_racing_the_close_is_in_the_round_or_refused(
+    pool: asyncpg.Pool, conn: asyncpg.Connection, world: World
+) -> None:
+    """The tender's row lock orders the two: a quotation committed before the close is
+    revealed by it; one after is refused (no round open) — never lost between them."""
+    tender_id = await started(conn, world)
+    await negotiation.open_round(conn, world.agency, tender_id, final=False)
+    await negotiation.exclude_supplier(
+        conn, world.agency, tender_id, world.bidder_orgs[2].id, "报价文件不符合要求"
+    )
+    with pytest.raises(SupplierNotInvited):  # an organisation not invited, by its id
+        await negotiation.exclude_supplier(conn, world.agency, tender_id, world.agency_org.id, "x")
+
+    async def quote() -> bool:
+        async with pool.acquire() as other:
+            try:
+                await negotiation.submit_quotation(
+                    other, world.bidders[0], tender_id, round=1, price_fen=123_00
+                )
+            except NoRoundOpen:
+                return False
+            return True
+
+    async def close() -> None:
+        async with pool.acquire() as other:
+            await negotiation.close_round(other, world.agency, tender_id, round=1)
+
+    quoted, _ = await asyncio.gather(quote(), close())
+    [closed] = await entries(conn, "negotiation.round_closed")
+    revealed = [q["price_fen"] for q in closed.data["quotations"]]
+    assert revealed == ([123_00] if quoted else [])
+    assert await quotation_count(conn) == len(revealed)

@@ -77,11 +77,16 @@ async def test_an_upheld_objection_ends_single_source(
     """Art. 39: upheld → no price is agreed (another method is needed); an unknown
     objection id is not found; nothing is stored."""
     tender_id = await published_project(conn, world, Method.SINGLE_SOURCE)
+    other = await published_project(conn, world, Method.SINGLE_SOURCE)
     filed = await single_source.file_objection(conn, world.bidders[1], tender_id, "另有厂家")
-    with pytest.raises(ObjectionNotFound):
-        await single_source.answer_objection(
-            conn, world.agency, tender_id, world.agency_org.id, outcome=Outcome.UPHELD, text="x"
-        )
+    elsewhere = await single_source.file_objection(conn, world.bidders[1], other, "另一项目")
+    for unknown in (world.agency_org.id, elsewhere.id):  # another project's objection too
+        with pytest.raises(ObjectionNotFound):
+            await single_source.answer_objection(
+                conn, world.agency, tender_id, unknown, outcome=Outcome.UPHELD, text="x"
+            )
+    with pytest.raises(ProcurementInputInvalid):
+        await single_source.file_objection(conn, world.bidders[1], tender_id, "空\x00字节")
     await single_source.answer_objection(
         conn, world.agency, tender_id, filed.id, outcome=Outcome.UPHELD, text="异议成立。"
     )
