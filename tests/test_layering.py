@@ -1,6 +1,7 @@
 """The architecture of DESIGN.md ("Architecture"), checked from the imports.
 
-    web  →  tender, evaluation, expert_pool, supervision, procurement  →  live, accounts  →  audit  →  signing
+    web  →  tender, evaluation, expert_pool, supervision, procurement
+         →  live, accounts  →  audit  →  signing
     supervision.alerts sits between: every domain package raises alerts through it, and
     it imports only accounts, audit and signing (issue 14: supervision owns every alert)
     client  →  signing   (the users' programs: never server code)
