@@ -1,7 +1,9 @@
 """The OCDS 1.1 release of a procurement project (no I/O; issue 18, item 5).
 
-A project is a tender, so its release is the tender's (tender/disclosure, unchanged)
-with the method stated as OCDS states it, and the method's own award:
+A project is a tender, so its release is the tender's (tender/disclosure): the
+composition root hands the disclosure :func:`method_fact` (Services.method_facts), so
+every release of the tender — its own, the feed's, the project's — states the method
+as OCDS states it; the project's release adds the method's own award:
 
 | method | ``procurementMethod`` | why (OCDS codelist "method") |
 |---|---|---|
@@ -23,6 +25,7 @@ from uuid import UUID
 
 from procurement.model import Award, Method, Project
 from signing.log.entry import format_time
+from tender.disclosure.facts import MethodFact
 
 METHOD_CODES: Mapping[Method, str] = {
     Method.NEGOTIATION: "selective",
@@ -38,20 +41,25 @@ METHOD_DETAILS: Mapping[Method, str] = {
 }
 
 
-def with_method(
+def method_fact(project: Project) -> MethodFact:
+    """The method as the tender's releases state it (tender/disclosure/ocds.py)."""
+    method = project.method
+    rationale = project.plan.reason if method is Method.SINGLE_SOURCE else None
+    return MethodFact(
+        code=METHOD_CODES[method], details=METHOD_DETAILS[method], rationale=rationale
+    )
+
+
+def with_award(
     release: Mapping[str, Any],
     project: Project,
     award: Award | None,
     supplier_names: Mapping[UUID, str],
 ) -> dict[str, Any]:
-    """The tender's release with the project's method and award."""
+    """The tender's release with the award of a method that awards itself."""
     out = copy.deepcopy(dict(release))
-    tender = out["tender"]
-    tender["procurementMethod"] = METHOD_CODES[project.method]
-    tender["procurementMethodDetails"] = METHOD_DETAILS[project.method]
-    if project.method is Method.SINGLE_SOURCE:
-        tender["procurementMethodRationale"] = project.plan.reason
     if award is not None:
+        tender = out["tender"]
         supplier = {"id": str(award.supplier_id), "name": supplier_names.get(award.supplier_id, "")}
         out["awards"] = [
             *out.get("awards", []),

@@ -41,6 +41,7 @@ from tender import service as tenders
 from tender.calendar import period_end
 from tender.disclosure import ocds_packages as packages
 from tender.disclosure import service as disclosure
+from tender.disclosure.facts import MethodFact
 from tender.disclosure.ocds import Site
 from tender.errors import TenderNotFound
 from tender.lifecycle import LockedTender, append, lock_tender
@@ -249,15 +250,22 @@ async def release_package(conn: asyncpg.Connection, tender_id: UUID, site: Site)
         raise ProjectNotFound("no procurement project has this id")
     now = await database_now(conn)
     try:
-        facts = await disclosure.load_disclosure(conn, tender_id, now)
+        facts = await disclosure.load_disclosure(conn, tender_id, now, methods=method_fact)
     except TenderNotFound:
         raise ProjectNotFound("no procurement project has this id") from None
     award = await queries.award(conn, tender_id)
     names = await names_of(conn, [] if award is None else [award.supplier_id])
-    release = ocds.with_method(packages.compiled_release(facts, site), project, award, names)
+    release = ocds.with_award(packages.compiled_release(facts, site), project, award, names)
     return packages.package(packages.package_uri(facts, site), [release], site)
 
 
 async def names_of(conn: asyncpg.Connection, ids: Sequence[UUID]) -> dict[UUID, str]:
     """Organisations' names, by id (through accounts' service)."""
     return {i: (await organisations.get_organisation(conn, i)).name for i in set(ids)}
+
+
+async def method_fact(conn: asyncpg.Connection, tender_id: UUID) -> MethodFact | None:
+    """A tender's method for its OCDS releases (tender.disclosure.service.MethodLoader):
+    its project's, or None for tendering."""
+    found = await queries.project(conn, tender_id)
+    return None if found is None else ocds.method_fact(found)

@@ -33,6 +33,7 @@ from live.kinds import LiveKind
 from live.limits import LiveLimits
 from procurement.policy import ProcurementPolicies
 from procurement.policy import platform_policies as procurement_policies
+from procurement.service import method_fact as procurement_method_fact
 from signing.certs import load_pem_certificates
 from signing.trust import TrustStore
 from supervision.agencies.formula import Formula
@@ -45,7 +46,7 @@ from tender.archive.service import Archiving
 from tender.blobs.pgstore import PgBlobStore
 from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
-from tender.disclosure.service import ContractLoader, load_contracts
+from tender.disclosure.service import ContractLoader, MethodLoader, load_contracts
 from tender.errors import TrustStoreMissing
 from tender.opening.lot import Opening
 from tender.policy import UploadLimits, platform_policies, upload_limits
@@ -186,7 +187,9 @@ class Services:
     complaint_policy: ComplaintPolicy = dataclasses.field(default_factory=load_complaint_policy)
     # The credit formula (supervision/credit/policy.json), loaded and validated once.
     credit_policy: CreditPolicy = dataclasses.field(default_factory=load_default_policy)
-    # Issue 18: the procurement methods' numbers (ETENDER_POLICY_PROCUREMENT_*), read once.
+    # Issue 18: a procurement project's method in the tender's OCDS releases (tender/
+    # cannot import procurement/), and the methods' numbers (ETENDER_POLICY_PROCUREMENT_*).
+    method_facts: MethodLoader = procurement_method_fact
     procurement_policies: ProcurementPolicies = dataclasses.field(
         default_factory=ProcurementPolicies
     )

@@ -126,6 +126,11 @@ async def test_a_negotiation_is_published_through_its_checks_and_read_by_the_pub
     tender = release["releases"][0]["tender"]
     assert tender["procurementMethod"] == "selective"
     assert tender["procurementMethodDetails"] == "竞争性谈判 Competitive negotiation"
+    # The tender's own releases and the feed state the method too, not "open".
+    own = (await client.get(f"/api/v1/tenders/{tender_id}/ocds/record")).json()
+    assert own["records"][0]["compiledRelease"]["tender"]["procurementMethod"] == "selective"
+    feed = (await client.get("/api/v1/ocds/releases")).json()["releases"]
+    assert {r["tender"]["procurementMethod"] for r in feed} == {"selective"}
 
     early = await client.post(f"{project}/rounds", json={}, headers=agent)
     assert (early.status_code, code(early)) == (409, "negotiation_not_started_conflict")
