@@ -44,7 +44,7 @@ from tender.disclosure import service as disclosure
 from tender.disclosure.facts import MethodFact
 from tender.disclosure.ocds import Site
 from tender.errors import TenderNotFound
-from tender.lifecycle import LockedTender, append, lock_tender
+from tender.lifecycle import LockedTender, append, load, lock_tender
 from tender.model import Tender, TenderDraft, TenderStatus
 from tender.queries import database_now
 from tender.setup import Setup
@@ -130,12 +130,27 @@ async def lock_project(
         locked = await lock_tender(conn, tender_id)
     except TenderNotFound:
         raise ProjectNotFound("no procurement project has this id") from None
-    hidden = not locked.tender.is_public and (
-        actor is None or not access.may_read_draft(actor, locked.tender)
-    )
+    _require_visible(actor, locked.tender)
+    return locked, await _project(conn, tender_id)
+
+
+def _require_visible(actor: Actor | None, tender: Tender) -> None:
+    hidden = not tender.is_public and (actor is None or not access.may_read_draft(actor, tender))
     if hidden:  # another party's draft does not exist for it (access.hide_draft)
         raise ProjectNotFound("no procurement project has this id")
-    return locked, await _project(conn, tender_id)
+
+
+async def read_project(
+    conn: asyncpg.Connection, actor: Actor | None, tender_id: UUID
+) -> tuple[Tender, Project]:
+    """The tender and its project for a read, without the row lock: a reader — the
+    public among them — never queues behind, nor holds up, the steps that take it."""
+    try:
+        tender = await load(conn, tender_id)
+    except TenderNotFound:
+        raise ProjectNotFound("no procurement project has this id") from None
+    _require_visible(actor, tender)
+    return tender, await _project(conn, tender_id)
 
 
 async def locked_for(

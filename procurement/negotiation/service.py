@@ -32,7 +32,7 @@ from procurement.negotiation.errors import (
     SupplierExcluded,
 )
 from procurement.negotiation.model import Quotation, Round
-from procurement.service import lock_project, locked_for
+from procurement.service import lock_project, locked_for, read_project
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import commit
 from tender import access
@@ -225,12 +225,12 @@ async def award(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> Awar
 
 
 async def view(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> NegotiationView:
-    """The rounds and what the reader may see of the quotations (model.visible)."""
-    async with conn.transaction():
-        locked, project = await lock_project(conn, actor, tender_id)
+    """The rounds and what the reader may see of the quotations (model.visible); read in
+    one snapshot, without the row lock."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        tender, project = await read_project(conn, actor, tender_id)
         if project.method is not Method.NEGOTIATION:
             raise ProjectStateConflict("the project is not a competitive negotiation")
-        tender = locked.tender
         everything = access.is_agency(actor, tender) or access.is_overseer(actor, tender)
         own = actor.acting_for(Role.BIDDER) & set(project.plan.suppliers)
         if not everything and not own:

@@ -17,7 +17,7 @@ from procurement import queries as project_queries
 from procurement.errors import ProjectStateConflict
 from procurement.events import ProcurementEvent
 from procurement.model import Award, Method, Project, check_price, check_reason
-from procurement.service import lock_project, locked_for
+from procurement.service import lock_project, locked_for, read_project
 from procurement.single_source import queries as q
 from procurement.single_source.errors import ObjectionAnswered, ObjectionNotFound, PublicityOver
 from procurement.single_source.model import Objection, Outcome, require_agreeable
@@ -90,10 +90,9 @@ async def objections(
     conn: asyncpg.Connection, actor: Actor | None, tender_id: UUID
 ) -> list[Objection]:
     """The objections and answers (public, as the publicity is)."""
-    async with conn.transaction():
-        _, project = await lock_project(conn, actor, tender_id)
-        _single_source(project)
-        return await q.objections(conn, tender_id)
+    _, project = await read_project(conn, actor, tender_id)
+    _single_source(project)
+    return await q.objections(conn, tender_id)
 
 
 async def agree(conn: asyncpg.Connection, actor: Actor, tender_id: UUID, price_fen: int) -> Award:
