@@ -17,6 +17,7 @@
     ├── TrustStoreInvalid                   tender_trust_store_invalid
     ├── TenderStateConflict                 tender_state_conflict
     │   ├── TenderNotDraft                  tender_not_draft_conflict
+    │   ├── PublishedThroughMethod          tender_procurement_method_conflict
     │   ├── TenderNotOpenForBids            tender_not_open_conflict
     │   ├── TenderSuspended                 tender_suspended_conflict
     │   └── DeadlinePassed                  tender_deadline_passed_conflict
@@ -162,6 +163,13 @@ class TenderNotDraft(TenderStateConflict):
     """Only a draft can be edited or published (two publishes: one wins)."""
 
     code = "tender_not_draft_conflict"
+
+
+class PublishedThroughMethod(TenderStateConflict):
+    """A procurement project's tender is published through its method's checks
+    (docs/api-procurement.md; the database's trigger, migration 0115)."""
+
+    code = "tender_procurement_method_conflict"
 
 
 class TenderNotOpenForBids(TenderStateConflict):

@@ -20,7 +20,7 @@ from uuid import UUID
 import asyncpg
 
 from tender.codec import evaluation_from_json, evaluation_to_json, fields_from_json, fields_to_json
-from tender.errors import TenderNotDraft
+from tender.errors import PublishedThroughMethod, TenderNotDraft
 from tender.model import (
     Category,
     Lot,
@@ -342,7 +342,15 @@ async def mark_published(
     Documents cannot be issued before the notice is public: a start in the past
     becomes the publication time (rules.documents_start).
     """
-    result = await conn.execute(MARK_PUBLISHED, tender_id, code, json.dumps(policies), at)
+    try:
+        result = await conn.execute(MARK_PUBLISHED, tender_id, code, json.dumps(policies), at)
+    except asyncpg.CheckViolationError as exc:
+        if exc.constraint_name == "procurement_publish_through_method":
+            raise PublishedThroughMethod(
+                "this tender is a procurement project: publish it through "
+                "POST /api/v1/procurement/projects/{id}/publish"
+            ) from None
+        raise
     if result != "UPDATE 1":
         raise TenderNotDraft("only a draft can be published")
 

@@ -1,6 +1,7 @@
 """The architecture of DESIGN.md ("Architecture"), checked from the imports.
 
-    web  →  tender, evaluation, expert_pool, supervision  →  live, accounts  →  audit  →  signing
+    web  →  tender, evaluation, expert_pool, supervision, procurement
+         →  live, accounts  →  audit  →  signing
     supervision.alerts sits between: every domain package raises alerts through it, and
     it imports only accounts, audit and signing (issue 14: supervision owns every alert)
     client  →  signing   (the users' programs: never server code)
@@ -40,6 +41,7 @@ LAYER = {
     "expert_pool": 3,
     "supervision": 3,
     "listing": 3,
+    "procurement": 3,
     "web": 4,
 }
 # A sub-package on a floor of its own: the platform's alert store, below every domain
@@ -54,6 +56,8 @@ PEERS: dict[str, set[str]] = {
     "evaluation": {"tender", "expert_pool"},
     "supervision": {"tender", "expert_pool", "evaluation"},
     "listing": {"tender", "supervision"},  # committees, sealed bids, parties (issue 18)
+    # issue 18: a procurement project is a tender with a method (notice, bids, opening).
+    "procurement": {"tender"},
 }
 IO_LIBRARIES = {"asyncpg", "starlette", "uvicorn", "httpx", "websockets", "web", "live"}
 PURE_ROLES = {"model.py", "rules.py"}

@@ -51,6 +51,8 @@ from web.opening import jobs as opening_jobs
 from web.opening import official_pages as opening_official_pages
 from web.opening import pages as opening_pages
 from web.opening import routes as opening
+from web.procurement import pages as procurement_pages
+from web.procurement import routes as procurement
 from web.submission import jobs as submission_jobs
 from web.submission import routes as submission
 from web.supervision.agencies import pages as agency_pages
@@ -114,6 +116,7 @@ def api_routes() -> list[ApiRoute]:
         *statistics.ROUTES,
         *complaints.ROUTES,
         *listings.ROUTES,
+        *procurement.ROUTES,
         *credit.ROUTES,
         *monitoring.ROUTES,
         *supervision_alerts.ROUTES,
@@ -139,6 +142,7 @@ def page_routes() -> list[BaseRoute]:
         *bid_pages.routes(),
         *tender_contract_pages.routes(),
         *disclosure_pages.routes(),
+        *procurement_pages.routes(),
         *opening_pages.routes(),
         *opening_official_pages.routes(),
         *evaluation_pages.routes(),

@@ -34,6 +34,9 @@ from listing.service import ListingSetup
 from live.hub import Hub
 from live.kinds import LiveKind
 from live.limits import LiveLimits
+from procurement.policy import ProcurementPolicies
+from procurement.policy import platform_policies as procurement_policies
+from procurement.service import method_fact as procurement_method_fact
 from signing.certs import load_pem_certificates
 from signing.trust import TrustStore
 from supervision.agencies.formula import Formula
@@ -46,7 +49,7 @@ from tender.archive.service import Archiving
 from tender.blobs.pgstore import PgBlobStore
 from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
-from tender.disclosure.service import ContractLoader, load_contracts
+from tender.disclosure.service import ContractLoader, MethodLoader, load_contracts
 from tender.errors import TrustStoreMissing
 from tender.opening.lot import Opening
 from tender.policy import UploadLimits, platform_policies, upload_limits
@@ -192,6 +195,12 @@ class Services:
     # engine; ``Unwired`` refuses until the app factory passes listing.auction's service.
     listing_policies: ListingPolicies = dataclasses.field(default_factory=ListingPolicies)
     listing_bidding: Bidding = dataclasses.field(default_factory=Unwired)
+    # Issue 18: a procurement project's method in the tender's OCDS releases (tender/
+    # cannot import procurement/), and the methods' numbers (ETENDER_POLICY_PROCUREMENT_*).
+    method_facts: MethodLoader = procurement_method_fact
+    procurement_policies: ProcurementPolicies = dataclasses.field(
+        default_factory=ProcurementPolicies
+    )
 
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""
@@ -295,6 +304,7 @@ def build_services(
         agency_formula=read_formula(settings.data_dir),
         credit_policy=load_default_policy(),
         listing_policies=platform_listing_policies(settings.policy_overrides),
+        procurement_policies=procurement_policies(settings.policy_overrides),
     )
 
 

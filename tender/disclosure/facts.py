@@ -158,6 +158,17 @@ class TransactionFact:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class MethodFact:
+    """How the tender's buyer procures, when not by tendering (issue 18: a procurement
+    project's method, handed in by the composition root): the OCDS method code, its
+    details and, for a direct award, the rationale."""
+
+    code: str  # OCDS codelist "method": open, selective, limited, direct
+    details: str
+    rationale: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class ContractFacts:
     """What the contract work records for a tender (its loader: service.load_contracts)."""
 
@@ -179,6 +190,7 @@ class Disclosure:
     awards: Sequence[AwardFact] = ()
     closure: ClosureFact | None = None
     contracts: ContractFacts = ContractFacts()
+    method: MethodFact | None = None  # None: tendering, stated by the tender's procedure
 
     def as_of(self, at: datetime) -> Disclosure:
         """What was public at ``at`` (every stage's rule, in one place)."""

@@ -86,6 +86,21 @@ def _amendments(d: Disclosure) -> list[dict[str, Any]]:
     ]
 
 
+def _method(d: Disclosure) -> dict[str, str]:
+    """How the buyer procures: a procurement project's method (issue 18), else the
+    tendering procedure (open, or invited: selective)."""
+    if d.method is not None:
+        stated = {"procurementMethod": d.method.code, "procurementMethodDetails": d.method.details}
+        if d.method.rationale is not None:
+            stated["procurementMethodRationale"] = d.method.rationale
+        return stated
+    procedure = d.tender.content.procedure
+    return {
+        "procurementMethod": "open" if procedure is Procedure.OPEN else "selective",
+        "procurementMethodDetails": _METHOD_DETAILS[procedure],
+    }
+
+
 def _tender_block(d: Disclosure, site: Site) -> dict[str, Any]:
     t, s = d.tender, d.tender.content.schedule
     assert s.documents_from is not None
@@ -97,8 +112,7 @@ def _tender_block(d: Disclosure, site: Site) -> dict[str, Any]:
         "status": sections.tender_status(d),
         "procuringEntity": {"id": str(t.agency_id), "name": d.parties.get(t.agency_id, "")},
         "value": sections.value(t.content.estimated_total_fen),
-        "procurementMethod": "open" if t.content.procedure is Procedure.OPEN else "selective",
-        "procurementMethodDetails": _METHOD_DETAILS[t.content.procedure],
+        **_method(d),
         "mainProcurementCategory": str(t.content.category),
         "awardCriteria": _award_criteria(t),
         "submissionMethod": ["electronicSubmission"],

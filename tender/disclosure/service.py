@@ -29,6 +29,7 @@ from tender.disclosure.facts import (
     ContractFacts,
     Disclosure,
     Listed,
+    MethodFact,
     OpenedBid,
     OpeningFact,
     Organisation,
@@ -42,6 +43,16 @@ from tender.lifecycle import load
 from tender.notices import service as notices
 
 ContractLoader = Callable[[asyncpg.Connection, UUID], Awaitable[ContractFacts]]
+# Issue 18: a procurement project's method (procurement/ sits above tender/, so the
+# composition root hands its lookup in: web/services.py, Services.method_facts).
+MethodLoader = Callable[[asyncpg.Connection, UUID], Awaitable[MethodFact | None]]
+
+
+async def tendering(conn: asyncpg.Connection, tender_id: UUID) -> MethodFact | None:
+    """No method fact: the tender's procedure states how it buys."""
+    return None
+
+
 FEED_MAX = 100
 
 
@@ -128,6 +139,7 @@ async def load_disclosure(
     now: datetime,
     *,
     contracts: ContractLoader = load_contracts,
+    methods: MethodLoader = tendering,
 ) -> Disclosure:
     """Every fact of the tender that is public at ``now`` (a draft: tender_not_found)."""
     tender = await load(conn, tender_id)
@@ -145,6 +157,7 @@ async def load_disclosure(
         awards=await queries.award_decisions(conn, tender_id, now),
         closure=await queries.closure(conn, tender_id, now),
         contracts=await contracts(conn, tender_id),
+        method=await methods(conn, tender_id),
     )
     return found.as_of(now)
 
@@ -159,13 +172,17 @@ class FeedPage:
 
 
 async def _require_release(
-    conn: asyncpg.Connection, after: tuple[datetime, str], now: datetime, contracts: ContractLoader
+    conn: asyncpg.Connection,
+    after: tuple[datetime, str],
+    now: datetime,
+    contracts: ContractLoader,
+    methods: MethodLoader,
 ) -> None:
     """A cursor names a release the feed served: its tender's, at that date (a made-up
     id or date, even well spelled, is refused: docs/open-data.md, "The feed")."""
     found = await queries.public_tender_by_code(conn, release_code(after[1]), now)
     if found is not None:
-        d = await load_disclosure(conn, found, now, contracts=contracts)
+        d = await load_disclosure(conn, found, now, contracts=contracts, methods=methods)
         if after in {(stage.date, release_id(d, stage)) for stage in stages(d)}:
             return
     raise FeedCursorInvalid(
@@ -182,11 +199,12 @@ async def feed_page(
     cursor: str | None,
     limit: int,
     contracts: ContractLoader = load_contracts,
+    methods: MethodLoader = tendering,
 ) -> FeedPage | None:
     """The releases after ``cursor`` in (date, id) order, at most ``limit`` (None: none)."""
     after = decode_cursor(cursor) if cursor else None
     if after is not None:
-        await _require_release(conn, after, now, contracts)
+        await _require_release(conn, after, now, contracts, methods)
     keyed: list[tuple[tuple[datetime, str], Disclosure, Any]] = []
     candidates = (
         await queries.public_tenders(conn, now)
@@ -194,7 +212,7 @@ async def feed_page(
         else await queries.active_since(conn, after[0], now)
     )
     for tender_id in candidates:
-        d = await load_disclosure(conn, tender_id, now, contracts=contracts)
+        d = await load_disclosure(conn, tender_id, now, contracts=contracts, methods=methods)
         for stage in stages(d):
             key = (stage.date, release_id(d, stage))
             if after is None or key > after:

@@ -16,6 +16,7 @@ from evaluation.errors import EvaluationError
 from expert_pool.errors import ExpertPoolError
 from listing.errors import ListingError
 from live.errors import LiveError
+from procurement.errors import ProcurementError
 from signing.errors import EtenderError, SigningError
 from signing.log.errors import AuditError
 from supervision.errors import SupervisionError
@@ -25,7 +26,7 @@ from web.errors import WebError
 
 ROOTS: tuple[type[EtenderError], ...] = (
     SigningError, AuditError, AccountsError, LiveError, TenderError, ExpertPoolError,
-    EvaluationError, SupervisionError, ListingError, WebError, ClientError,
+    EvaluationError, SupervisionError, ListingError, ProcurementError, WebError, ClientError,
 )  # fmt: skip
 
 HEAD = """\

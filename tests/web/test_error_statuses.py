@@ -16,6 +16,7 @@ from client.errors import ClientError
 from evaluation.errors import EvaluationError
 from expert_pool.errors import ExpertPoolError
 from live.errors import LiveError
+from procurement.errors import ProcurementError
 from signing.errors import EtenderError, SigningError
 from signing.log.errors import AuditError
 from tender.errors import TenderError
@@ -31,6 +32,7 @@ ROOTS = (
     TenderError,
     ExpertPoolError,
     EvaluationError,
+    ProcurementError,
     WebError,
     ClientError,
 )
@@ -640,6 +642,41 @@ STATUS: dict[str, int] = {
     "violation_finding_missing": 422,
     "violation_not_found": 404,
     "websocket_refused": 403,
+    # issue 18, item 4: the procurement methods (procurement/), and the tender's refusal
+    "tender_procurement_method_conflict": 409,
+    "consultation_method_invalid": 422,
+    "consultation_price_weight_out_of_range": 422,
+    "negotiation_after_final_conflict": 409,
+    "negotiation_error": 422,
+    "negotiation_final_missing_conflict": 409,
+    "negotiation_group_invalid": 422,
+    "negotiation_no_compliant_quotation": 422,
+    "negotiation_no_round_open_conflict": 409,
+    "negotiation_not_started_conflict": 409,
+    "negotiation_quotation_duplicate_conflict": 409,
+    "negotiation_round_open_conflict": 409,
+    "negotiation_supplier_excluded": 403,
+    "procurement_error": 422,
+    "procurement_input_invalid": 422,
+    "procurement_policy_invalid": 422,
+    "procurement_project_not_found": 404,
+    "procurement_rule_broken": 422,
+    "procurement_rules_broken": 422,
+    "procurement_state_conflict": 409,
+    "procurement_supplier_invalid": 422,
+    "procurement_supplier_not_invited": 403,
+    "procurement_too_few_suppliers": 422,
+    "quotation_method_invalid": 422,
+    "single_source_error": 422,
+    "single_source_objection_answered_conflict": 409,
+    "single_source_objection_not_found": 404,
+    "single_source_objection_upheld_conflict": 409,
+    "single_source_objections_pending_conflict": 409,
+    "single_source_one_supplier": 422,
+    "single_source_publicity_over_conflict": 409,
+    "single_source_publicity_running_conflict": 409,
+    "single_source_publicity_too_short": 422,
+    "single_source_reason_required": 422,
 }
 
 

@@ -83,6 +83,7 @@ async def disclosure_page(request: Request) -> Response:
                 _tender_id(request),
                 await database_now(conn),
                 contracts=services(request).contract_facts,
+                methods=services(request).method_facts,
             )
         except TenderNotFound:
             context: dict[str, Any] = {"actor": actor, "facts": None}

@@ -51,6 +51,7 @@ async def ocds_releases(request: Request) -> Response:
             cursor=cursor,
             limit=limit,
             contracts=services(request).contract_facts,
+            methods=services(request).method_facts,
         )
     if page is None:  # nothing after this cursor (yet): ask again later with the same one
         return Response(status_code=204)
@@ -64,8 +65,9 @@ async def disclosure_now(request: Request, which: UUID) -> Disclosure:
     async with acquire(services(request).pools.main) as conn:
         now = await database_now(conn)
         return await service.load_disclosure(
-            conn, which, now, contracts=services(request).contract_facts
-        )
+            conn, which, now, contracts=services(request).contract_facts,
+            methods=services(request).method_facts,
+        )  # fmt: skip
 
 
 async def tender_ocds_record(request: Request) -> Response:

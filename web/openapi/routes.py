@@ -60,6 +60,7 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "inspection_id": _UUID,
     "chart": {"type": "string", "enum": list(CHARTS)},  # docs/statistics.md
     "rule": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},  # a monitoring rule's name
+    "round": {"type": "string", "pattern": "^[1-9][0-9]?$"},  # a negotiation round (issue 18)
     "channel": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"},  # a notification channel
 }
 ID_SCHEMAS: tuple[tuple[str, dict[str, Any]], ...] = (

@@ -27,6 +27,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "td.procedure": ("招标方式", "Procedure"),
     "td.procedure.open": ("公开招标", "Open tendering"),
     "td.procedure.invited": ("邀请招标", "Invited tendering"),
+    # Issue 18: a procurement project's method instead (docs/api-procurement.md).
+    "td.procurement_method": ("采购方式", "Procurement method"),
+    "td.procurement_method.competitive_negotiation": ("竞争性谈判", "Competitive negotiation"),
+    "td.procurement_method.request_for_quotations": ("询价", "Request for quotations"),
+    "td.procurement_method.single_source": ("单一来源", "Single source"),
+    "td.procurement_method.competitive_consultation": ("竞争性磋商", "Competitive consultation"),
     "td.status": ("状态", "Status"),
     "td.status.draft": ("草稿", "Draft"),
     "td.status.published": ("已发布", "Published"),

@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from accounts.errors import AccountsError, Unauthenticated
 from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
+from procurement import service as procurement
 from tender import access, service
 from tender.award_notices import service as award_notices
 from tender.committee import service as committee
@@ -170,6 +171,7 @@ async def notice_page(request: Request) -> Response:
         versions = await documents.list_documents(conn, actor, tender.id)
         names = await _names(conn, tender)
         clarifications = await notices.list_clarifications(conn, tender.id)
+        method = await procurement.method_of(conn, tender.id)  # issue 18: not tendering?
         # Law 45: the bidder's own award or result notice; the agency, centre and
         # department see every one (tender.award_notices decides, per notice).
         awarded = (
@@ -189,6 +191,7 @@ async def notice_page(request: Request) -> Response:
         manage=actor is not None and access.is_agency(actor, tender),
         bidder=bidder,
         award_notices=awarded,
+        method=str(method),
     )
 
 

@@ -14,6 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
+from procurement.model import PROJECT_METHODS
 from tender import queries
 from tender.calendar import SHANGHAI
 from tender.committee import service as committee
@@ -72,6 +73,7 @@ def test_every_message_key_of_the_templates_is_translated() -> None:
         "td.procedure.": list(Procedure),
         "td.status.": list(TenderStatus),
         "td.method.": list(EvaluationMethod),
+        "td.procurement_method.": sorted(PROJECT_METHODS),  # issue 18
         "td.kind.": list(ClarificationKind),
         "td.envelopes.": ["1", "2"],
         "td.opening_policy.": list(OpeningPolicy),

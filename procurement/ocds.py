@@ -1,0 +1,75 @@
+"""The OCDS 1.1 release of a procurement project (no I/O; issue 18, item 5).
+
+A project is a tender, so its release is the tender's (tender/disclosure): the
+composition root hands the disclosure :func:`method_fact` (Services.method_facts), so
+every release of the tender — its own, the feed's, the project's — states the method
+as OCDS states it; the project's release adds the method's own award:
+
+| method | ``procurementMethod`` | why (OCDS codelist "method") |
+|---|---|---|
+| negotiation, RFQ, consultation | ``selective`` | only invited suppliers respond |
+| single source | ``direct`` | awarded to one supplier without competition |
+
+``procurementMethodDetails`` names the method in Chinese and English; single source's
+reason is ``procurementMethodRationale``. The award of negotiation or single source is
+an ``active`` award to the supplier at its price once made (RFQ and consultation award
+through the tender's own results, already in the tender's release).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from procurement.model import Award, Method, Project
+from signing.log.entry import format_time
+from tender.disclosure.facts import MethodFact
+
+METHOD_CODES: Mapping[Method, str] = {
+    Method.NEGOTIATION: "selective",
+    Method.QUOTATION: "selective",
+    Method.CONSULTATION: "selective",
+    Method.SINGLE_SOURCE: "direct",
+}
+METHOD_DETAILS: Mapping[Method, str] = {
+    Method.NEGOTIATION: "竞争性谈判 Competitive negotiation",
+    Method.QUOTATION: "询价 Request for quotations",
+    Method.CONSULTATION: "竞争性磋商 Competitive consultation",
+    Method.SINGLE_SOURCE: "单一来源 Single source",
+}
+
+
+def method_fact(project: Project) -> MethodFact:
+    """The method as the tender's releases state it (tender/disclosure/ocds.py)."""
+    method = project.method
+    rationale = project.plan.reason if method is Method.SINGLE_SOURCE else None
+    return MethodFact(
+        code=METHOD_CODES[method], details=METHOD_DETAILS[method], rationale=rationale
+    )
+
+
+def with_award(
+    release: Mapping[str, Any],
+    project: Project,
+    award: Award | None,
+    supplier_names: Mapping[UUID, str],
+) -> dict[str, Any]:
+    """The tender's release with the award of a method that awards itself."""
+    out = copy.deepcopy(dict(release))
+    if award is not None:
+        tender = out["tender"]
+        supplier = {"id": str(award.supplier_id), "name": supplier_names.get(award.supplier_id, "")}
+        out["awards"] = [
+            *out.get("awards", []),
+            {
+                "id": f"{tender['id']}-{project.method}",
+                "status": "active",
+                "date": format_time(award.awarded_at),
+                "value": {"amount": award.price_fen / 100, "currency": "CNY"},
+                "suppliers": [supplier],
+            },
+        ]
+        out["parties"] = [*out.get("parties", []), supplier | {"roles": ["supplier"]}]
+    return out

@@ -1,0 +1,124 @@
+"""All SQL of procurement projects, their suppliers and awards (0115)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from procurement.model import Award, Group, Method, Plan, Project
+
+PROJECT = """
+SELECT p.tender_id, p.method, p.group_members, p.group_experts, p.reason, p.policies,
+       p.checked_at, p.publicity_ends_at, p.created_at,
+       coalesce((SELECT array_agg(s.supplier_id ORDER BY s.position)
+                 FROM procurement_suppliers s WHERE s.tender_id = p.tender_id), '{}') AS suppliers
+FROM procurement_projects p WHERE p.tender_id = $1
+"""
+
+
+def _project(row: asyncpg.Record) -> Project:
+    members = row["group_members"]
+    group = None if members is None else Group(members=members, experts=row["group_experts"])
+    plan = Plan(
+        method=Method(row["method"]),
+        suppliers=tuple(row["suppliers"]),
+        group=group,
+        reason=row["reason"],
+    )
+    policies = row["policies"]
+    return Project(
+        tender_id=row["tender_id"],
+        plan=plan,
+        policies=None if policies is None else json.loads(policies),
+        checked_at=row["checked_at"],
+        publicity_ends_at=row["publicity_ends_at"],
+        created_at=row["created_at"],
+    )
+
+
+async def project(conn: asyncpg.Connection, tender_id: UUID) -> Project | None:
+    """The project of a tender, if it has one (public tendering has none)."""
+    row = await conn.fetchrow(PROJECT, tender_id)
+    return None if row is None else _project(row)
+
+
+INSERT_PROJECT = """
+INSERT INTO procurement_projects (tender_id, method, group_members, group_experts, reason)
+VALUES ($1, $2, $3, $4, $5)
+"""
+UPDATE_PROJECT = """
+UPDATE procurement_projects SET group_members = $2, group_experts = $3, reason = $4
+WHERE tender_id = $1
+"""
+DELETE_SUPPLIERS = "DELETE FROM procurement_suppliers WHERE tender_id = $1"
+INSERT_SUPPLIERS = """
+INSERT INTO procurement_suppliers (tender_id, supplier_id, position)
+SELECT $1, s, n FROM unnest($2::uuid[]) WITH ORDINALITY AS t (s, n)
+"""
+
+
+async def insert_project(conn: asyncpg.Connection, tender_id: UUID, plan: Plan) -> None:
+    """Store a new project's plan (in the caller's transaction)."""
+    group = plan.group
+    await conn.execute(
+        INSERT_PROJECT, tender_id, str(plan.method),
+        group and group.members, group and group.experts, plan.reason,
+    )  # fmt: skip
+    await conn.execute(INSERT_SUPPLIERS, tender_id, list(plan.suppliers))
+
+
+async def replace_plan(conn: asyncpg.Connection, tender_id: UUID, plan: Plan) -> None:
+    """Replace a draft project's group, reason and suppliers (the method stays)."""
+    group = plan.group
+    await conn.execute(
+        UPDATE_PROJECT, tender_id, group and group.members, group and group.experts, plan.reason
+    )
+    await conn.execute(DELETE_SUPPLIERS, tender_id)
+    await conn.execute(INSERT_SUPPLIERS, tender_id, list(plan.suppliers))
+
+
+MARK_CHECKED = """
+UPDATE procurement_projects SET checked_at = $2, policies = $3::jsonb, publicity_ends_at = $4
+WHERE tender_id = $1
+"""
+
+
+async def mark_checked(
+    conn: asyncpg.Connection,
+    tender_id: UUID,
+    *,
+    at: datetime,
+    policies: Mapping[str, Any],
+    publicity_ends_at: datetime | None,
+) -> None:
+    """The method's checks passed at ``at``: the snapshot and the publicity's end."""
+    await conn.execute(MARK_CHECKED, tender_id, at, json.dumps(policies), publicity_ends_at)
+
+
+AWARD = "SELECT supplier_id, price_fen, awarded_at FROM procurement_awards WHERE tender_id = $1"
+
+
+async def award(conn: asyncpg.Connection, tender_id: UUID) -> Award | None:
+    """The method's award, if made."""
+    row = await conn.fetchrow(AWARD, tender_id)
+    return None if row is None else Award(**dict(row))
+
+
+INSERT_AWARD = """
+INSERT INTO procurement_awards (tender_id, supplier_id, price_fen, awarded_by, awarded_at)
+VALUES ($1, $2, $3, $4, $5)
+"""
+
+
+async def insert_award(
+    conn: asyncpg.Connection, tender_id: UUID, award: Award, *, by: UUID
+) -> None:
+    """Record the award (the primary key refuses a second one)."""
+    await conn.execute(
+        INSERT_AWARD, tender_id, award.supplier_id, award.price_fen, by, award.awarded_at
+    )

@@ -1,0 +1,179 @@
+"""Competitive negotiation on a real PostgreSQL (Decree 74 Art. 31-35): rounds whose
+quotations stay sealed until they close, final quotations, the lowest compliant wins;
+every refused step changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import UUID
+
+import asyncpg
+import pytest
+
+from accounts.errors import PermissionDenied
+from procurement import queries
+from procurement.errors import ProcurementInputInvalid, SupplierNotInvited
+from procurement.model import Method
+from procurement.negotiation import service as negotiation
+from procurement.negotiation.errors import (
+    AfterFinalQuotations,
+    FinalRoundMissing,
+    NegotiationNotStarted,
+    NoRoundOpen,
+    QuotationDuplicate,
+    RoundOpen,
+    SupplierExcluded,
+)
+from signing.log.entry import commit
+from tender import queries as tender_queries
+from tests.procurement.kit import DEADLINE_IN, published_project
+from tests.tender.world import World, entries, wait_until
+
+
+async def started(conn: asyncpg.Connection, world: World) -> UUID:
+    """A published negotiation whose deadline for responses has passed."""
+    tender_id = await published_project(conn, world, Method.NEGOTIATION, deadline_in=DEADLINE_IN)
+    tender = await tender_queries.tender(conn, tender_id)
+    assert tender is not None
+    assert tender.deadline is not None
+    await wait_until(conn, tender.deadline)
+    return tender_id
+
+
+async def test_rounds_then_final_quotations_and_the_lowest_compliant_wins(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """Art. 31-35: a round's prices are sealed until it closes (the log holds commitments,
+    then the prices and salts that open them); the excluded lowest does not win."""
+    tender_id = await started(conn, world)
+    agency, (b1, b2, b3) = world.agency, world.bidders
+    await negotiation.open_round(conn, agency, tender_id, final=False)
+    for bidder, price in ((b1, 900_00), (b2, 800_00), (b3, 850_00)):
+        await negotiation.submit_quotation(conn, bidder, tender_id, round=1, price_fen=price)
+
+    sealed = await negotiation.view(conn, agency, tender_id)
+    assert sealed.quotations == ()  # the agency sees no price of an open round
+    own = await negotiation.view(conn, b1, tender_id)
+    assert [q.price_fen for q in own.quotations] == [900_00]  # a supplier its own only
+
+    await negotiation.close_round(conn, agency, tender_id, round=1)
+    opened = await negotiation.view(conn, agency, tender_id)
+    assert sorted(q.price_fen for q in opened.quotations) == [800_00, 850_00, 900_00]
+    assert [q.price_fen for q in (await negotiation.view(conn, b1, tender_id)).quotations] == [
+        900_00
+    ]
+
+    committed = await entries(conn, "negotiation.quotation_committed")
+    closed = (await entries(conn, "negotiation.round_closed"))[0].data
+    revealed = {q["supplier_id"]: q for q in closed["quotations"]}
+    for entry in committed:
+        q = revealed[entry.data["supplier_id"]]
+        assert entry.data["quotation"] == commit(str(q["price_fen"]), bytes.fromhex(q["salt"]))
+        assert "price_fen" not in entry.data
+
+    await negotiation.open_round(conn, agency, tender_id, final=True)
+    for bidder, price in ((b1, 780_00), (b2, 700_00), (b3, 760_00)):
+        await negotiation.submit_quotation(conn, bidder, tender_id, round=2, price_fen=price)
+    with pytest.raises(FinalRoundMissing):
+        await negotiation.award(conn, agency, tender_id)
+    await negotiation.close_round(conn, agency, tender_id, round=2)
+    with pytest.raises(AfterFinalQuotations):
+        await negotiation.open_round(conn, agency, tender_id, final=False)
+
+    await negotiation.exclude_supplier(
+        conn, agency, tender_id, world.bidder_orgs[1].id, "资格证明文件不符合要求"
+    )
+    made = await negotiation.award(conn, agency, tender_id)
+    assert (made.supplier_id, made.price_fen) == (world.bidder_orgs[2].id, 760_00)
+    [logged] = await entries(conn, "procurement.awarded")
+    assert logged.data["supplier_id"] == str(world.bidder_orgs[2].id)
+    with pytest.raises(AfterFinalQuotations):
+        await negotiation.award(conn, agency, tender_id)
+
+
+async def quotation_count(conn: asyncpg.Connection) -> int:
+    count: int = await conn.fetchval("SELECT count(*) FROM negotiation_quotations")
+    return count
+
+
+async def test_bad_steps_are_refused_with_stable_codes_and_change_nothing(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """Before the deadline, twice in a round, out of range, another round, not invited,
+    another agency: each refused, nothing stored."""
+    early = await published_project(conn, world, Method.NEGOTIATION)
+    with pytest.raises(NegotiationNotStarted):
+        await negotiation.open_round(conn, world.agency, early, final=False)
+
+    tender_id = await started(conn, world)
+    for outsider in (world.other_agency, world.bidders[0], world.staff, world.supervisor):
+        with pytest.raises(PermissionDenied):  # the project's agency runs the rounds
+            await negotiation.open_round(conn, outsider, tender_id, final=False)
+    await negotiation.open_round(conn, world.agency, tender_id, final=False)
+    with pytest.raises(RoundOpen):
+        await negotiation.open_round(conn, world.agency, tender_id, final=False)
+    b1 = world.bidders[0]
+    await negotiation.submit_quotation(conn, b1, tender_id, round=1, price_fen=500_00)
+    before = await quotation_count(conn)
+    with pytest.raises(QuotationDuplicate):
+        await negotiation.submit_quotation(conn, b1, tender_id, round=1, price_fen=400_00)
+    for price in (0, -1, 2**53, True):
+        with pytest.raises(ProcurementInputInvalid):
+            await negotiation.submit_quotation(conn, b1, tender_id, round=1, price_fen=price)
+    with pytest.raises(NoRoundOpen):
+        await negotiation.submit_quotation(
+            conn, world.bidders[1], tender_id, round=2, price_fen=500_00
+        )
+    with pytest.raises(SupplierNotInvited):  # a supplier may not quote for another
+        await negotiation.submit_quotation(
+            conn, b1, tender_id, round=1, price_fen=500_00, supplier_id=world.bidder_orgs[1].id
+        )
+    with pytest.raises(SupplierNotInvited):  # the agency is no supplier
+        await negotiation.submit_quotation(conn, world.agency, tender_id, round=1, price_fen=1)
+    with pytest.raises(NoRoundOpen):
+        await negotiation.close_round(conn, world.agency, tender_id, round=2)
+    assert await quotation_count(conn) == before
+    assert await queries.award(conn, tender_id) is None
+
+    await negotiation.exclude_supplier(
+        conn, world.agency, tender_id, world.bidder_orgs[2].id, "不符合"
+    )
+    with pytest.raises(SupplierExcluded):
+        await negotiation.submit_quotation(
+            conn, world.bidders[2], tender_id, round=1, price_fen=300_00
+        )
+    assert await quotation_count(conn) == before
+
+
+async def test_a_quotation_racing_the_close_is_in_the_round_or_refused(
+    pool: asyncpg.Pool, conn: asyncpg.Connection, world: World
+) -> None:
+    """The tender's row lock orders the two: a quotation committed before the close is
+    revealed by it; one after is refused (no round open) — never lost between them."""
+    tender_id = await started(conn, world)
+    await negotiation.open_round(conn, world.agency, tender_id, final=False)
+    await negotiation.exclude_supplier(
+        conn, world.agency, tender_id, world.bidder_orgs[2].id, "报价文件不符合要求"
+    )
+    with pytest.raises(SupplierNotInvited):  # an organisation not invited, by its id
+        await negotiation.exclude_supplier(conn, world.agency, tender_id, world.agency_org.id, "x")
+
+    async def quote() -> bool:
+        async with pool.acquire() as other:
+            try:
+                await negotiation.submit_quotation(
+                    other, world.bidders[0], tender_id, round=1, price_fen=123_00
+                )
+            except NoRoundOpen:
+                return False
+            return True
+
+    async def close() -> None:
+        async with pool.acquire() as other:
+            await negotiation.close_round(other, world.agency, tender_id, round=1)
+
+    quoted, _ = await asyncio.gather(quote(), close())
+    [closed] = await entries(conn, "negotiation.round_closed")
+    revealed = [q["price_fen"] for q in closed.data["quotations"]]
+    assert revealed == ([123_00] if quoted else [])
+    assert await quotation_count(conn) == len(revealed)
