@@ -18,7 +18,7 @@ import pytest
 from tender.blobs import pgrows
 from tender.blobs.pgstore import PgBlobStore
 from tender.submission.context import Submission
-from tender.submission.model import PartNotAge, UploadOffsetWrong, UploadStatus
+from tender.submission.model import PartNotAge, UploadOffsetWrong, UploadStatus, UploadStorageFull
 from tender.submission.uploads import create_upload, get_upload, write_chunk
 from tests.conftest import CloneDatabase
 from tests.tender.submission.kit import bidder, make_submission, seal_for, sealed_committee, stream
@@ -130,3 +130,36 @@ async def test_a_store_that_cannot_reach_the_database_says_database_unavailable(
             await pgrows.content_of(store, "an-upload-staging-id")
     finally:
         await store.close()
+
+
+async def test_the_databases_disk_full_mid_upload_is_507_and_the_same_put_works_later(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, database: CloneDatabase,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """docs/faults.md, the blob store's disk full, for staged rows: PostgreSQL's
+    disk_full (53100) on a row is bid_upload_storage_full; nothing unacknowledged is
+    kept, the lease is freed, and the same PUT completes once space returns."""
+    a = _node(world, tmp_path, database, "a")
+    try:
+        tender = await published_tender(conn, world)
+        who = bidder(world, 0)
+        data = seal_for(world, await sealed_committee(conn, tender), who)
+        created = await create_upload(
+            conn, who.actor, tender.id, "1", part="main", size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(), sub=a,
+        )  # fmt: skip
+        real = pgrows.append
+
+        async def full(*_: object) -> int:
+            raise asyncpg.DiskFullError("could not extend file: No space left on device")
+
+        monkeypatch.setattr(pgrows, "append", full)
+        with pytest.raises(UploadStorageFull):
+            await write_chunk(pool, who.actor, created.id, offset=0, chunks=stream(data), sub=a)
+        assert (await get_upload(conn, who.actor, created.id)).committed_offset == 0
+        monkeypatch.setattr(pgrows, "append", real)
+        done = await write_chunk(pool, who.actor, created.id, offset=0, chunks=stream(data), sub=a)
+        assert done.status is UploadStatus.COMPLETE
+    finally:
+        assert isinstance(a.store, PgBlobStore)
+        await a.store.close()
