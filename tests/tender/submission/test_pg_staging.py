@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -32,6 +33,11 @@ def _node(world: World, tmp_path: Path, database: CloneDatabase, name: str) -> S
     return dataclasses.replace(sub, store=PgBlobStore(tmp_path / name, database.app_dsn))
 
 
+async def _dropped(data: bytes, at: int) -> AsyncIterator[bytes]:
+    yield data[:at]
+    raise ConnectionResetError("the client went away")
+
+
 async def _staged_rows(conn: asyncpg.Connection, staging_id: str) -> int:
     return int(
         await conn.fetchval(
@@ -46,10 +52,10 @@ async def test_an_upload_staged_on_one_node_resumes_on_another_from_the_committe
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, database: CloneDatabase,
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    """Created and half sent on A; resumed on B — a wrong offset told where it stands,
-    bytes a crash left past the committed offset cut off — and completed there: the
-    part is one blob every node reads, no staging left, nothing in either node's
-    staging directory (it restarted at 0 before)."""
+    """Created on A, the connection dropped after 700 bytes; resumed on B — a wrong
+    offset told where it stands, bytes a crash left past the committed offset cut off —
+    and completed there: the part is one blob every node reads, no staging left,
+    nothing in either node's staging directory (it restarted at 0 before)."""
     a, b = _node(world, tmp_path, database, "a"), _node(world, tmp_path, database, "b")
     try:
         tender = await published_tender(conn, world)
@@ -59,10 +65,11 @@ async def test_an_upload_staged_on_one_node_resumes_on_another_from_the_committe
         created = await create_upload(
             conn, who.actor, tender.id, "1", part="main", size=len(data), sha256=digest, sub=a
         )
-        half = await write_chunk(
-            pool, who.actor, created.id, offset=0, chunks=stream(data[:700]), sub=a
-        )
-        assert half.committed_offset == 700
+        with pytest.raises(ConnectionResetError):  # the bidder's network drops on A
+            await write_chunk(
+                pool, who.actor, created.id, offset=0, chunks=_dropped(data, 700), sub=a
+            )
+        assert (await get_upload(conn, who.actor, created.id)).committed_offset == 700
         assert await _staged_rows(conn, created.staging_id) > 0
         # A crash after rows were written but before the writer recorded their offset.
         assert isinstance(a.store, PgBlobStore)
