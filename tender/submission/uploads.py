@@ -199,10 +199,10 @@ async def _receive(
     except OSError as exc:
         if exc.errno not in NO_SPACE:
             raise
-        if not lease.lost and opened:  # else what was kept is recorded already, or not ours
+        if not lease.lost:  # else what was kept is recorded already, or not ours
             committed = lease.upload.committed_offset
-            # Frees what this request wrote; nothing of it was committed.
-            await asyncio.shield(opened[0].cut_back(committed))
+            if opened:  # frees what this request wrote; nothing of it was committed
+                await asyncio.shield(opened[0].cut_back(committed))
             await asyncio.shield(lease.release(committed))
         raise _storage_full(exc) from exc
 

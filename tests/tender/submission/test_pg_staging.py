@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -18,7 +19,7 @@ import pytest
 from tender.blobs import pgrows
 from tender.blobs.pgstore import PgBlobStore
 from tender.submission.context import Submission
-from tender.submission.model import PartNotAge, UploadOffsetWrong, UploadStatus
+from tender.submission.model import PartNotAge, UploadOffsetWrong, UploadStatus, UploadStorageFull
 from tender.submission.uploads import create_upload, get_upload, write_chunk
 from tests.conftest import CloneDatabase
 from tests.tender.submission.kit import bidder, make_submission, seal_for, sealed_committee, stream
@@ -30,6 +31,11 @@ from web.errors import DatabaseUnavailable
 def _node(world: World, tmp_path: Path, database: CloneDatabase, name: str) -> Submission:
     sub = make_submission(world, tmp_path)  # one set of keys, as the nodes share
     return dataclasses.replace(sub, store=PgBlobStore(tmp_path / name, database.app_dsn))
+
+
+async def _dropped(data: bytes, at: int) -> AsyncIterator[bytes]:
+    yield data[:at]
+    raise ConnectionResetError("the client went away")
 
 
 async def _staged_rows(conn: asyncpg.Connection, staging_id: str) -> int:
@@ -46,10 +52,10 @@ async def test_an_upload_staged_on_one_node_resumes_on_another_from_the_committe
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, database: CloneDatabase,
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    """Created and half sent on A; resumed on B — a wrong offset told where it stands,
-    bytes a crash left past the committed offset cut off — and completed there: the
-    part is one blob every node reads, no staging left, nothing in either node's
-    staging directory (it restarted at 0 before)."""
+    """Created on A, the connection dropped after 700 bytes; resumed on B — a wrong
+    offset told where it stands, bytes a crash left past the committed offset cut off —
+    and completed there: the part is one blob every node reads, no staging left,
+    nothing in either node's staging directory (it restarted at 0 before)."""
     a, b = _node(world, tmp_path, database, "a"), _node(world, tmp_path, database, "b")
     try:
         tender = await published_tender(conn, world)
@@ -59,10 +65,11 @@ async def test_an_upload_staged_on_one_node_resumes_on_another_from_the_committe
         created = await create_upload(
             conn, who.actor, tender.id, "1", part="main", size=len(data), sha256=digest, sub=a
         )
-        half = await write_chunk(
-            pool, who.actor, created.id, offset=0, chunks=stream(data[:700]), sub=a
-        )
-        assert half.committed_offset == 700
+        with pytest.raises(ConnectionResetError):  # the bidder's network drops on A
+            await write_chunk(
+                pool, who.actor, created.id, offset=0, chunks=_dropped(data, 700), sub=a
+            )
+        assert (await get_upload(conn, who.actor, created.id)).committed_offset == 700
         assert await _staged_rows(conn, created.staging_id) > 0
         # A crash after rows were written but before the writer recorded their offset.
         assert isinstance(a.store, PgBlobStore)
@@ -130,3 +137,36 @@ async def test_a_store_that_cannot_reach_the_database_says_database_unavailable(
             await pgrows.content_of(store, "an-upload-staging-id")
     finally:
         await store.close()
+
+
+async def test_the_databases_disk_full_mid_upload_is_507_and_the_same_put_works_later(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, database: CloneDatabase,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """docs/faults.md, the blob store's disk full, for staged rows: PostgreSQL's
+    disk_full (53100) on a row is bid_upload_storage_full; nothing unacknowledged is
+    kept, the lease is freed, and the same PUT completes once space returns."""
+    a = _node(world, tmp_path, database, "a")
+    try:
+        tender = await published_tender(conn, world)
+        who = bidder(world, 0)
+        data = seal_for(world, await sealed_committee(conn, tender), who)
+        created = await create_upload(
+            conn, who.actor, tender.id, "1", part="main", size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(), sub=a,
+        )  # fmt: skip
+        real = pgrows.append
+
+        async def full(*_: object) -> int:
+            raise asyncpg.DiskFullError("could not extend file: No space left on device")
+
+        monkeypatch.setattr(pgrows, "append", full)
+        with pytest.raises(UploadStorageFull):
+            await write_chunk(pool, who.actor, created.id, offset=0, chunks=stream(data), sub=a)
+        assert (await get_upload(conn, who.actor, created.id)).committed_offset == 0
+        monkeypatch.setattr(pgrows, "append", real)
+        done = await write_chunk(pool, who.actor, created.id, offset=0, chunks=stream(data), sub=a)
+        assert done.status is UploadStatus.COMPLETE
+    finally:
+        assert isinstance(a.store, PgBlobStore)
+        await a.store.close()
