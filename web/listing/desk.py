@@ -116,8 +116,11 @@ async def deposit_form(request: Request, conn: asyncpg.Connection, actor: Actor)
 async def qualify_form(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, registration = _uuid(request, "listing_id"), _uuid(request, "registration_id")
     form = await request.form(max_files=0, max_fields=4)
+    decision = text(form, "decision")
+    if decision not in ("qualify", "refuse"):  # never a refusal by a missing choice
+        raise ListingInputInvalid("choose qualify or refuse", details={"field": "decision"})
     await service.qualify(
-        conn, actor, which, registration, qualified=text(form, "decision") == "qualify",
+        conn, actor, which, registration, qualified=decision == "qualify",
         reason=text(form, "reason") or None, setup=services(request).listing_setup(),
         now=await database_now(conn),
     )  # fmt: skip

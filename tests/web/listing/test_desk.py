@@ -78,6 +78,9 @@ async def test_a_bidder_registers_and_the_centre_qualifies_and_refunds_by_the_pa
     bad = await client.post(f"{base}/deposit", data={**deposit, "amount_fen": "1e9"},
                             headers=staff)  # fmt: skip
     assert (bad.status_code, 'data-code="listing_input_invalid"' in bad.text) == (422, True)
+    unchosen = await client.post(f"{base}/qualification", data={"reason": "材料不全"},
+                                 headers=staff)  # fmt: skip
+    assert unchosen.status_code == 422
     stolen = await client.post(f"{base}/deposit", data=deposit, headers=bidder)
     assert stolen.status_code == 403
     unchanged = await queries.bidder(conn, listing.id, reg.id)
