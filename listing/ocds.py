@@ -10,6 +10,7 @@ appears (numbers only until the end). Amounts are CNY (fen / 100). Pure: no I/O.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -91,3 +92,20 @@ def release(
     else:
         tender["status"] = "unsuccessful"
     return body
+
+
+def stage_releases(
+    found: Listing, *, names: Mapping[UUID, str], winner: UUID | None, ocid_prefix: str,
+    base_url: str,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The listing's releases for the platform's feed, each as it stood when its fact
+    became public, so that it never changes once out (docs/open-data.md, "The feed"): the
+    notice (``<code>-tender``, dated its publication) and, once decided, the result
+    (``<code>-award``, dated the decision)."""
+    notice = dataclasses.replace(found, decided_at=None)
+    out = [release(notice, names=names, winner=None, ocid_prefix=ocid_prefix, base_url=base_url)]
+    if found.decided_at is not None:
+        out.append(
+            release(found, names=names, winner=winner, ocid_prefix=ocid_prefix, base_url=base_url)
+        )
+    return out

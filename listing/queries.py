@@ -125,6 +125,12 @@ async def public_listings(conn: asyncpg.Connection, limit: int = 200) -> list[Li
     return [_listing(r) for r in rows]
 
 
+async def listings_for_feed(conn: asyncpg.Connection) -> list[Listing]:
+    """Every listing, oldest first (the OCDS feed: every one, not a page of the newest)."""
+    rows = await conn.fetch(f"SELECT {_LISTING} FROM listings ORDER BY published_at, id")  # noqa: S608
+    return [_listing(r) for r in rows]
+
+
 async def reserve(conn: asyncpg.Connection, listing_id: UUID) -> bytes | None:
     """The sealed reserve's bytes."""
     value = await conn.fetchval("SELECT reserve FROM listings WHERE id = $1", listing_id)

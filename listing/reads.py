@@ -9,14 +9,16 @@ its own registration in full. The reserve is shown only once opened at the decis
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
+from accounts.errors import PermissionDenied
 from accounts.model import Actor
 from listing import access, queries
 from listing.errors import ListingBidderNotFound
-from listing.model import Listing, Qualification, Registration
+from listing.model import Listing, Phase, Qualification, Registration
 from listing.service import require
 
 
@@ -98,3 +100,28 @@ async def winner_of(conn: asyncpg.Connection, found: Listing) -> UUID | None:
         if registration.number == found.winner_number:
             return registration.organisation_id
     return None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ReserveView:
+    """What the seller's and the officials' clients need: the committee file, and the
+    sealed reserve (the seller's own at any time; an official's once the listing ended)."""
+
+    committee: bytes
+    sealed: bytes | None
+
+
+async def reserve_for(
+    conn: asyncpg.Connection, actor: Actor, listing_id: UUID, *, now: datetime
+) -> ReserveView:
+    """The seller or an official of the listing's committee; anyone else is refused."""
+    found = await require(conn, listing_id)
+    try:
+        access.seller(actor, found, "read_listing_reserve")
+        ended = True  # the seller sealed it: it may read back what it sent
+    except PermissionDenied:
+        access.official_seat(actor, found, "read_listing_reserve")
+        # An official unwraps its share at the end only (docs/api-listing.md, step 7).
+        ended = found.phase(now) is Phase.ENDED
+    sealed = await queries.reserve(conn, found.id) if ended else None
+    return ReserveView(committee=found.committee, sealed=sealed)

@@ -20,16 +20,18 @@ from tender.disclosure.errors import FeedCursorInvalid
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 _CODE = r"[A-Z]{2,8}-[0-9]{4}-(?:GC|HW|FW)-[0-9]{6}"
+# Another transaction type's code (a listing's: "XC-GP-2026-0001"; docs/api-listing.md).
+_OTHER_CODE = r"[A-Z]{2,8}-[A-Z]{2}-[0-9]{4}-[0-9]{4,6}"
 # A milestone's id ends in its recording time, e.g. "…-20261207T031646504126Z".
-_ID = re.compile(rf"{_CODE}-[a-z][A-Za-z0-9-]{{0,200}}")
+_ID = re.compile(rf"(?:{_CODE}|{_OTHER_CODE})-[a-z][A-Za-z0-9-]{{0,200}}")
 MAX_CURSOR = 400
 
 
-def release_code(release_id: str) -> str:
-    """The tender's transaction code a (decoded, hence well-formed) release id starts with."""
+def release_code(release_id: str) -> str | None:
+    """The tender's transaction code a (decoded, hence well-formed) release id starts
+    with; None for another transaction type's release."""
     found = re.match(_CODE, release_id)
-    assert found is not None  # decode_cursor checked the id against _ID
-    return found.group(0)
+    return None if found is None else found.group(0)
 
 
 def encode_cursor(date: datetime, release_id: str) -> str:

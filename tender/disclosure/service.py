@@ -10,6 +10,7 @@ passes the database clock): the pages, the JSON API and the OCDS data all come f
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -171,16 +172,31 @@ class FeedPage:
     next_cursor: str
 
 
+# Releases of the centre's other transaction types (listings: listing/feed.py), given by
+# the composition root: each as ((date, release id), release), every one out by ``now``.
+# The feed interleaves them with the tenders' in (date, id) order; tender/ imports none
+# of those packages (tests/test_layering.py).
+FeedKey = tuple[datetime, str]
+MoreReleases = Callable[
+    [asyncpg.Connection, datetime], Awaitable[list[tuple[FeedKey, dict[str, Any]]]]
+]
+
+
+def _given(built: dict[str, Any]) -> dict[str, Any]:
+    return built
+
+
 async def _require_release(
     conn: asyncpg.Connection,
-    after: tuple[datetime, str],
+    after: FeedKey,
     now: datetime,
     contracts: ContractLoader,
     methods: MethodLoader,
 ) -> None:
     """A cursor names a release the feed served: its tender's, at that date (a made-up
     id or date, even well spelled, is refused: docs/open-data.md, "The feed")."""
-    found = await queries.public_tender_by_code(conn, release_code(after[1]), now)
+    code = release_code(after[1])
+    found = None if code is None else await queries.public_tender_by_code(conn, code, now)
     if found is not None:
         d = await load_disclosure(conn, found, now, contracts=contracts, methods=methods)
         if after in {(stage.date, release_id(d, stage)) for stage in stages(d)}:
@@ -200,12 +216,16 @@ async def feed_page(
     limit: int,
     contracts: ContractLoader = load_contracts,
     methods: MethodLoader = tendering,
+    more: MoreReleases | None = None,
 ) -> FeedPage | None:
     """The releases after ``cursor`` in (date, id) order, at most ``limit`` (None: none)."""
     after = decode_cursor(cursor) if cursor else None
-    if after is not None:
+    others = await more(conn, now) if more is not None else []
+    if after is not None and after not in {key for key, _ in others}:
         await _require_release(conn, after, now, contracts, methods)
-    keyed: list[tuple[tuple[datetime, str], Disclosure, Any]] = []
+    keyed: list[tuple[FeedKey, Callable[[], dict[str, Any]]]] = [
+        (key, functools.partial(_given, r)) for key, r in others if after is None or key > after
+    ]
     candidates = (
         await queries.public_tenders(conn, now)
         if after is None
@@ -216,12 +236,12 @@ async def feed_page(
         for stage in stages(d):
             key = (stage.date, release_id(d, stage))
             if after is None or key > after:
-                keyed.append((key, d, stage))
+                keyed.append((key, functools.partial(release, d, stage, site)))
     keyed.sort(key=lambda k: k[0])
     page = keyed[:limit]
     if not page:
         return None
-    releases = [release(d, stage, site) for _, d, stage in page]
+    releases = [build() for _, build in page]
     return FeedPage(
         package=package(f"{site.base_url}/api/v1/ocds/releases", releases, site),
         next_cursor=encode_cursor(*page[-1][0]),

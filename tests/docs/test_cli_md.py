@@ -147,3 +147,23 @@ def test_the_owner_only_rule_is_the_documented_one(tmp_path: Path, mode: int, pa
         assert not passes
     else:
         assert passes
+
+
+def test_the_listing_usage_lines_name_every_option_of_their_commands() -> None:
+    """docs/cli.md, "Listings: the reserve price": each usage line is its command's options."""
+    [usage] = code_blocks(section(DOC, "## Listings: the reserve price"))
+    parser = build_parser("listing")
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    listing = sub.choices["listing"]
+    [actions] = [a for a in listing._actions if isinstance(a, argparse._SubParsersAction)]
+    [steps] = [
+        a for a in actions.choices["reserve"]._actions
+        if isinstance(a, argparse._SubParsersAction)
+    ]  # fmt: skip
+    commands = {"reserve seal": steps.choices["seal"], "release": actions.choices["release"]}
+    lines = {line.removeprefix("etender listing ").split(" --", 1)[0]: line
+             for line in usage.splitlines()}  # fmt: skip
+    assert set(lines) == set(commands)
+    for name, command in commands.items():
+        options = {o for a in command._actions for o in a.option_strings} - {"-h", "--help"}
+        assert set(re.findall(r"--[a-z-]+", lines[name])) == options

@@ -7,12 +7,14 @@ same facts as the pages (tender/disclosure/service.py). Handlers are thin.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 from uuid import UUID
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from listing import feed as listing_feed
 from tender.disclosure import service
 from tender.disclosure.facts import Disclosure
 from tender.disclosure.ocds import Site
@@ -52,6 +54,10 @@ async def ocds_releases(request: Request) -> Response:
             limit=limit,
             contracts=services(request).contract_facts,
             methods=services(request).method_facts,
+            # Listings' releases too (docs/open-data.md, "The feed"; listing/feed.py).
+            more=functools.partial(
+                listing_feed.releases, base_url=where.base_url, ocid_prefix=where.ocid_prefix
+            ),
         )
     if page is None:  # nothing after this cursor (yet): ask again later with the same one
         return Response(status_code=204)
@@ -85,7 +91,7 @@ ROUTES = [
         method="GET",
         path="/api/v1/ocds/releases",
         handler=ocds_releases,
-        summary="Every tender's OCDS releases, oldest first, a page at a time (204: none yet)",
+        summary="Every tender's and listing's OCDS releases, oldest first, paged (204: none yet)",
         tag="open-data",
         auth=False,
         query=(

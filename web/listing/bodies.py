@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
@@ -131,6 +131,14 @@ class DealBody(Model, frozen=True, kw_only=True):
 
 class ShareReceipt(Model, frozen=True, kw_only=True):
     x: int
+
+
+class ReserveBody(Model, frozen=True, kw_only=True):
+    """The reserve's committee file (docs/formats/sealed-bid.md) and the sealed part."""
+
+    committee: dict[str, Any]
+    sealed: str | None
+    sha256: str | None
 
 
 def listing_body(found: Listing, now: datetime) -> ListingBody:

@@ -1,15 +1,15 @@
-"""Messages of the listings' public pages, Chinese first, with English.
+"""Messages of the listings' pages (public, the centre's desk, a bidder's own), Chinese
+first, with English.
 
 Keys start with ``ls.``; anything else falls back to the site catalogue (web/i18n.py).
+Error codes show as ``ls.error.<code>`` when a translation exists, else as the catalogue
+of errors has them (web/errortext/).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any
-
 from web import i18n
+from web.feature_texts import FeatureCatalogue
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
     "ls.title": ("挂牌交易", "Listings"),
@@ -54,19 +54,51 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ls.reserve_fen": ("底价（元）", "Reserve (CNY)"),
     "ls.decided_at": ("结果时间", "Decided"),
     "ls.ocds": ("开放数据（OCDS）", "Open data (OCDS)"),
+    # The centre's desk: registrations (names shown: the centre checks qualification).
+    "ls.desk.link": ("竞买申请审核", "Registrations"),
+    "ls.desk.title": ("竞买申请与保证金", "Registrations and deposits"),
+    "ls.desk.none": ("尚无竞买申请。", "No registrations yet."),
+    "ls.desk.registered_at": ("申请时间", "Registered"),
+    "ls.desk.credit_code": ("统一社会信用代码", "Credit code"),
+    "ls.desk.actions": ("操作", "Actions"),
+    "ls.qualification": ("资格审查", "Qualification"),
+    "ls.qualification.pending": ("待审查", "Pending"),
+    "ls.qualification.qualified": ("已确认竞买资格", "Qualified"),
+    "ls.qualification.refused": ("不予确认", "Refused"),
+    "ls.reason": ("理由", "Reason"),
+    "ls.qualify": ("确认竞买资格", "Qualify"),
+    "ls.refuse": ("不予确认", "Refuse"),
+    "ls.deposit.status": ("保证金", "Deposit"),
+    "ls.deposit.none": ("未缴纳", "Not paid"),
+    "ls.deposit.held": ("已到账", "Held"),
+    "ls.deposit.applied": ("已转作价款", "Applied to the price"),
+    "ls.deposit.refund_due": ("待退还", "To refund"),
+    "ls.deposit.refunded": ("已退还", "Refunded"),
+    "ls.deposit.record": ("登记保证金", "Record the deposit"),
+    "ls.deposit.kind": ("缴纳方式", "Kind"),
+    "ls.deposit.kind.transfer": ("银行转账", "Bank transfer"),
+    "ls.deposit.kind.guarantee": ("保函", "Guarantee letter"),
+    "ls.deposit.amount_fen": ("金额（分）", "Amount (fen)"),
+    "ls.deposit.paid_at": ("到账时间（北京时间）", "Paid at (Beijing time)"),
+    "ls.deposit.reference": ("付款账号或保函编号", "Paying account or guarantee number"),
+    "ls.refund": ("登记退还", "Record the refund"),
+    "ls.refund.reference": ("银行退款凭证号", "Bank reference"),
+    # A bidder's own registration.
+    "ls.mine.link": ("我的竞买申请", "My registration"),
+    "ls.mine.title": ("我的竞买申请", "My registration"),
+    "ls.mine.none": ("贵单位尚未申请竞买。", "Your organisation has not registered."),
+    "ls.mine.register": ("申请竞买", "Register to bid"),
+    "ls.mine.number_pending": ("资格确认后分配", "Given once qualified"),
+    "ls.mine.number_hint": (
+        "竞买号仅贵单位可见；结果公布前其他人只看到竞买号。",
+        "Only your organisation sees this number with your name until the result.",
+    ),
+    "ls.mine.go_on": ("申请参加限时竞价", "Go on to the timed auction"),
+    "ls.mine.going_on": ("已申请参加限时竞价", "Going on to the timed auction"),
+    "ls.error.title": ("操作未完成", "Not done"),
+    "ls.error.back": ("返回", "Back"),
 }
-_INDEX = {lang: i for i, lang in enumerate(i18n.LANGUAGES)}
-
-
-def translate(lang: str, key: str, **params: Any) -> str:
-    """The message in ``lang``; keys not of this catalogue come from web/i18n.py."""
-    entry = _CATALOGUE.get(key)
-    if entry is None:
-        return i18n.translate(lang, key, **params)
-    text = entry[_INDEX.get(lang, 0)]
-    return text.format(**params) if params else text
-
-
-def catalogue() -> Mapping[str, tuple[str, str]]:
-    """This catalogue (for tests and translators)."""
-    return MappingProxyType(_CATALOGUE)
+_TEXTS = FeatureCatalogue(_CATALOGUE, fallback=i18n)
+translate = _TEXTS.translate
+has = _TEXTS.has
+catalogue = _TEXTS.catalogue

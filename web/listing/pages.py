@@ -13,13 +13,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from accounts.model import Role
 from accounts.organisations import service as organisations
-from listing import reads
+from listing import access, reads
 from listing.errors import ListingNotFound
 from tender.queries import database_now
 from web import pages
 from web.db.database import acquire
 from web.listing import bodies as b
+from web.listing import desk
 from web.listing import i18n as texts
 from web.pdf.tender_notice import yuan
 from web.services import services
@@ -62,13 +64,17 @@ async def listing_page(request: Request) -> Response:
     context = {
         "actor": actor, "listing": b.listing_body(found, now), "bidders": bidders,
         "winner": winner,
+        # Links to the signed-in pages (web/listing/desk.py) for those who may use them.
+        "desk": actor is not None and access.names_reader(actor),
+        "bidder": actor is not None and actor.has_role(Role.BIDDER),
     }  # fmt: skip
     return pages.render(request, "listing/listing.html", texts.translate, context, env=ENV)
 
 
 def routes() -> list[BaseRoute]:
-    """The listings' public pages."""
+    """The listings' public pages, and the signed-in ones (web/listing/desk.py)."""
     return [
         Route("/listings", list_page, methods=["GET"]),
         Route("/listings/{listing_id}", listing_page, methods=["GET"]),
+        *desk.routes(),
     ]

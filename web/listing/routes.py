@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import json
 from typing import Any
 from uuid import UUID
 
@@ -136,6 +138,18 @@ async def seal_reserve(request: Request) -> b.ListingBody:
     return b.listing_body(found, now)
 
 
+async def read_reserve(request: Request) -> b.ReserveBody:
+    async with signed_in(request) as (conn, actor):
+        now = await database_now(conn)
+        view = await reads.reserve_for(conn, actor, _listing_id(request), now=now)
+    sealed = view.sealed
+    return b.ReserveBody(
+        committee=json.loads(view.committee),
+        sealed=None if sealed is None else base64.b64encode(sealed).decode("ascii"),
+        sha256=None if sealed is None else hashlib.sha256(sealed).hexdigest(),
+    )
+
+
 async def close(request: Request) -> b.ListingBody:
     async with signed_in(request) as (conn, actor):
         now = await database_now(conn)
@@ -260,6 +274,9 @@ ROUTES = [
            response=b.RegistrationBody),
     _route("PUT", _ID + "/reserve", seal_reserve, "Seal the reserve price (before the start)",
            body=b.SealedRequest, response=b.ListingBody),
+    _route("GET", _ID + "/reserve", read_reserve,
+           "The reserve's committee and sealed part (seller, officials)",
+           response=b.ReserveBody),
     _route("POST", _ID + "/reserve/shares", release_share, "Release a share of the reserve",
            body=b.ShareRequest, response=b.ShareReceipt, status=201),
     _route("POST", _ID + "/close", close, "End the listing period", response=b.ListingBody),

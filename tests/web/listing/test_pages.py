@@ -4,14 +4,19 @@ until the decision, then the result with names; an unknown id is 404."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import asyncpg
 import httpx
 
 from listing import conclusion, service
+from listing import feed as listing_feed
 from listing.model import DepositInput
 from tender.bonds.model import BondKind
+from tender.disclosure import service as disclosure
+from tender.disclosure.ocds import Site
 from tests.listing.kit import StubBidding, make_setup, published
+from tests.tender.disclosure import ocds_schema
 from tests.tender.world import World
 
 
@@ -61,3 +66,26 @@ async def test_the_public_page_shows_numbers_until_the_decision_then_the_result(
     assert award["suppliers"] == [
         {"id": str(world.bidder_orgs[1].id), "name": world.bidder_orgs[1].name}
     ]
+    # Item 5: the listing in the platform-wide feed — its notice at publication (no
+    # bidder), its result once decided (here an hour after the end: not out yet by the
+    # database clock), each valid OCDS; a cursor naming a listing's release works.
+    feed = await client.get("/api/v1/ocds/releases")
+    assert feed.status_code == 200
+    ocds_schema.assert_release_package(feed.json())
+    (notice,) = feed.json()["releases"]
+    assert (notice["id"], notice["tag"], notice["tender"]["status"], len(notice["parties"])) == (
+        f"{listing.code}-tender", ["tender"], "active", 1,
+    )  # fmt: skip
+    next_url = feed.json()["links"]["next"].removeprefix("http://testserver")
+    assert (await client.get(next_url)).status_code == 204
+    site = Site(base_url="http://testserver", publisher="centre")
+    more = functools.partial(listing_feed.releases, base_url=site.base_url, ocid_prefix="ocds-x")
+    later = await disclosure.feed_page(conn, after, site, cursor=None, limit=1, more=more)
+    assert later is not None
+    rest = await disclosure.feed_page(
+        conn, after, site, cursor=later.next_cursor, limit=10, more=more
+    )
+    assert rest is not None
+    ocds_schema.assert_release_package(rest.package)
+    (result,) = rest.package["releases"]
+    assert (result["id"], result["awards"]) == (f"{listing.code}-award", release["awards"])
