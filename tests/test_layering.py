@@ -39,6 +39,7 @@ LAYER = {
     "evaluation": 3,
     "expert_pool": 3,
     "supervision": 3,
+    "listing": 3,
     "web": 4,
 }
 # A sub-package on a floor of its own: the platform's alert store, below every domain
@@ -52,6 +53,7 @@ PEERS: dict[str, set[str]] = {
     "live": {"accounts"},  # the engine knows actors; accounts never imports live
     "evaluation": {"tender", "expert_pool"},
     "supervision": {"tender", "expert_pool", "evaluation"},
+    "listing": {"tender", "supervision"},  # committees, sealed bids, the parties registry
 }
 IO_LIBRARIES = {"asyncpg", "starlette", "uvicorn", "httpx", "websockets", "web", "live"}
 PURE_ROLES = {"model.py", "rules.py"}
