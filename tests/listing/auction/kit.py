@@ -118,7 +118,10 @@ async def make_world(
         spec = AuctionSpec(
             subject_kind="listing", subject_id=1, start_price_fen=start, increment_fen=increment,
             listing_ends_at=now + dt.timedelta(hours=1), countdown_seconds=countdown,
-            bidders=tuple(AuctionBidder(number=b.number, account_id=b.user_id, org_id=b.org_id) for b in bidders),
+            bidders=tuple(
+                AuctionBidder(number=b.number, account_id=b.user_id, org_id=b.org_id)
+                for b in bidders
+            ),
         )  # fmt: skip
         async with conn.transaction():
             auction_id = await service.create(conn, spec, now=now)

@@ -93,7 +93,8 @@ async def test_a_bid_is_acked_after_commit_ordered_and_told_without_identities(
     assert entry["kind"] == "auction.bid_placed"
     assert entry["data"]["placed_at"] == format_time(bids[1]["placed_at"])
     assert "A002" not in receipt.entry.decode()
-    assert receipt.checkpoint is not None and receipt.tree_size is not None
+    assert receipt.checkpoint is not None
+    assert receipt.tree_size is not None
     root = base64.b64decode(receipt.checkpoint.split("\n")[2])
     leaf = merkle.leaf_hash(receipt.entry)
     assert merkle.verify_inclusion(
