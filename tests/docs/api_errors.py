@@ -14,6 +14,7 @@ from accounts.errors import AccountsError
 from client.errors import ClientError
 from evaluation.errors import EvaluationError
 from expert_pool.errors import ExpertPoolError
+from listing.auction.errors import AuctionError
 from live.errors import LiveError
 from signing.errors import EtenderError, SigningError
 from signing.log.errors import AuditError
@@ -24,7 +25,7 @@ from web.errors import WebError
 
 ROOTS: tuple[type[EtenderError], ...] = (
     SigningError, AuditError, AccountsError, LiveError, TenderError, ExpertPoolError,
-    EvaluationError, SupervisionError, WebError, ClientError,
+    EvaluationError, SupervisionError, AuctionError, WebError, ClientError,
 )  # fmt: skip
 
 HEAD = """\
