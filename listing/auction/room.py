@@ -21,11 +21,11 @@ from typing import Any
 
 import asyncpg
 
-from accounts.model import Actor, Role
+from accounts.model import Actor
 from listing.auction import queries
 from listing.auction.errors import AuctionCommandInvalid, AuctionNotFound
-from listing.auction.model import MAX_PRICE_FEN, NUMBER, Auction, BidRequest, standing_of
-from listing.auction.service import KIND, place_bid, public_state, verify_bid
+from listing.auction.model import MAX_PRICE_FEN, NUMBER, Auction, BidRequest
+from listing.auction.service import KIND, admitted, place_bid, verify_bid, view
 from live.model import EVERYONE, Command, Emit, LiveSession, user_audience
 from signing.log.entry import format_time
 from signing.trust import TrustStore
@@ -104,8 +104,9 @@ class AuctionRoom:
         auction = await queries.auction_of_session(conn, session.id)
         if auction is None:
             return None
-        bidder = await queries.bidder_of_account(conn, auction.id, actor.user_id)
-        if bidder is None and not actor.has_role(Role.CENTRE_STAFF):
+        try:
+            await admitted(conn, actor, auction)
+        except AuctionNotFound:
             return None
         return frozenset({EVERYONE, user_audience(actor.user_id)})
 
@@ -148,16 +149,8 @@ class AuctionRoom:
         return emits
 
     async def _snapshot(self, conn: asyncpg.Connection, actor: Actor, auction: Auction) -> Emit:
-        """§6.2: the room as of the database clock now, and the asker's own status."""
-        now = await queries.clock(conn)
-        bidder = await queries.bidder_of_account(conn, auction.id, actor.user_id)
-        you = None
-        if bidder is not None:
-            you = {
-                "number": bidder.number, "status": str(standing_of(auction, bidder)),
-                "next_seq": bidder.bids + 1, "in_countdown": bidder.in_countdown,
-            }  # fmt: skip
-        data = public_state(auction, now) | {"now": format_time(now), "you": you}
+        """§6.2: the room now and the asker's own status, to the asker alone."""
+        data = await view(conn, actor, auction.id)
         return Emit(
             kind="auction.snapshot", data=data, audience=user_audience(actor.user_id), reply=True
         )

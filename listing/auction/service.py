@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 
 from accounts.keys import queries as keys
-from accounts.model import Actor
+from accounts.model import Actor, Role
 from audit import queries as audit_queries
 from audit import service as audit
 from audit.service import LogIdentity
@@ -46,6 +46,7 @@ from listing.auction.model import (
     check_spec,
     countdown_start,
     decide_bid,
+    standing_of,
 )
 from live import queries as live
 from signing.canonical import canonical_json
@@ -169,6 +170,33 @@ class AuctionService:
             ),
             entry=entry,
         )
+
+
+async def admitted(conn: asyncpg.Connection, actor: Actor, auction: Auction) -> BidderRow | None:
+    """§6: the auction's registered bidders and centre staff take part (staff watch);
+    anyone else is told there is no such auction (no existence leak)."""
+    bidder = await queries.bidder_of_account(conn, auction.id, actor.user_id)
+    if bidder is None and not actor.has_role(Role.CENTRE_STAFF):
+        raise AuctionNotFound("no such auction")
+    return bidder
+
+
+async def view(conn: asyncpg.Connection, actor: Actor, auction_id: int) -> dict[str, Any]:
+    """§6.2: the room as of the auction's clock now, with the asker's own status."""
+    auction = await queries.get_auction(conn, auction_id)
+    if auction is None:
+        raise AuctionNotFound("no such auction")
+    bidder = await admitted(conn, actor, auction)
+    now = await queries.clock(conn)
+    you = None
+    if bidder is not None:
+        you = {
+            "number": bidder.number, "status": str(standing_of(auction, bidder)),
+            "next_seq": bidder.bids + 1, "in_countdown": bidder.in_countdown,
+        }  # fmt: skip
+    return public_state(auction, now) | {
+        "live_session": str(auction.live_session_id), "now": format_time(now), "you": you,
+    }  # fmt: skip
 
 
 def _spec_of(auction: Auction) -> AuctionSpec:

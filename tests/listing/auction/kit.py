@@ -175,9 +175,16 @@ async def _next(ws: ClientConnection, wanted: Callable[[dict[str, Any]], bool]) 
         stash.append(message)
 
 
-async def set_clock(owner: asyncpg.Connection, at: dt.datetime | None) -> None:
-    """Fix the auction's clock at ``at`` (None: the database's own clock again)."""
-    body = "SELECT clock_timestamp()" if at is None else f"SELECT '{at.isoformat()}'::timestamptz"
+async def set_clock(
+    owner: asyncpg.Connection, at: dt.datetime | None, *, shift: dt.timedelta | None = None
+) -> None:
+    """Fix the auction's clock at ``at``, or run it ``shift`` from the database's own
+    (neither: the database's own clock again, the migration's body)."""
+    body = "SELECT clock_timestamp()"
+    if at is not None:
+        body = f"SELECT '{at.isoformat()}'::timestamptz"
+    elif shift is not None:
+        body = f"SELECT clock_timestamp() + interval '{shift.total_seconds()} seconds'"
     await owner.execute(
         f"CREATE OR REPLACE FUNCTION auction_clock() RETURNS timestamptz "
         f"LANGUAGE sql VOLATILE AS $$ {body} $$"
