@@ -14,8 +14,8 @@ from tests.packages import OURS
 from tests.test_layering import GRAPH, MODULES, cycles
 
 FLOORS = (
-    "web", "tender", "evaluation", "expert_pool", "supervision", "live", "accounts", "audit",
-    "signing", "client",
+    "web", "tender", "evaluation", "expert_pool", "supervision", "listing", "live", "accounts",
+    "audit", "signing", "client",
 )  # fmt: skip
 
 
