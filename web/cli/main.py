@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "web.cli.audit",
     "client.session.commands.cli",
     "client.login",
+    "client.auction",
 )
 
 
@@ -51,6 +52,7 @@ COMMANDS: dict[str, str] = {
     "session": "client.session.commands.cli",
     "login": "client.login",
     "logout": "client.login",
+    "auction": "client.auction",
 }
 
 
