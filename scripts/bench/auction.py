@@ -6,22 +6,24 @@ Starts a throwaway PostgreSQL (embedded, fsync on; or ``--database-url``) and on
 `etender serve` process (tests/evaluation/servers.py), creates N bidders (accounts,
 bearer tokens; the B who bid with registered certificates of a demo CA the server
 trusts) and one auction whose countdown runs among all of them, connects every bidder's
-socket (scripts/bench/sessions_load.py: open loop), then has B distinct bidders send one
-bid each, spread evenly over the last second before the countdown's end (by the
-database's clock, mapped to this machine's monotonic clock once). Bid k is signed in
-advance against the standing price bid k − 1 makes (docs/formats/auction.md §3), as a
-bidder following the room would: a bid that reaches the row lock before its predecessor
-committed is refused ``auction_bid_stale`` — an answer, counted by code.
+socket (sessions_load.py's sockets, in this process, uvloop: open loop), then has B
+distinct bidders send one bid each, spread evenly over the last second before the
+countdown's end (by the database's clock, mapped to this machine's monotonic clock
+once). Bid k is signed in advance against the standing price bid k − 1 makes
+(docs/formats/auction.md §3), as a bidder following the room would: a bid that reaches
+the row lock before its predecessor committed is refused ``auction_bid_stale`` — an
+answer, counted by code.
 
 Reported, measured in the same run: the bare single-connection commit latency (one
 asyncpg connection, one-row INSERT in autocommit) p50/p99 just before the burst; bid
-answer latency (send → ``ack`` or ``error``; an ``ack`` comes after the commit) p50/p99
-and p99 as a ratio to the commit p99 (aim ≤ 3 ×); answers by kind; **lost** bids
-(neither ack nor error within the drain time, or an ack without its row); whether the
-bids' order (``n``) is their commit order — the order of their ``bid.placed`` events'
-seq and of their database-clock times; events fanned out; the load average.
+ack latency (send → ``ack``, which comes after the commit) p50/p99 and p99 as a ratio
+to the commit p99 (aim ≤ 3 ×); the same for every answer (ack or refusal); answers by
+kind; **lost** bids (neither ack nor error within the drain time, or an ack without its
+row); whether the bids' order (``n``) is their commit order — the order of their
+``bid.placed`` events' seq and of their database-clock times; events received; the
+load average.
 
-    .venv/bin/python scripts/bench/auction.py --bidders 200 --burst 50   # a smoke run
+    .venv/bin/python scripts/bench/auction.py --bidders 100 --burst 50   # a smoke run
     .venv/bin/python scripts/bench/auction.py                            # 1,000 and 200
 """
 
@@ -47,7 +49,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sessions import database  # noqa: E402
 from sessions_limits import commit_latencies, percentile  # noqa: E402
-from sessions_load import Load, SocketPlan  # noqa: E402
+from sessions_load import DRAIN_SECONDS, Participant, Result, SocketPlan, _connect_all  # noqa: E402
+from websockets.exceptions import ConnectionClosed  # noqa: E402
 
 from accounts.model import OrgKind, Role  # noqa: E402
 from listing.auction.model import AuctionBidder, AuctionSpec, BidRequest, bid_form  # noqa: E402
@@ -60,6 +63,37 @@ from tests.evaluation.servers import Servers, bearer_token  # noqa: E402
 from tests.tender.world import live_ca, register_certificate  # noqa: E402
 
 START_FEN, INCREMENT_FEN = 100_000_00, 10_000  # 100,000 yuan; 100 yuan
+
+
+class Bidder(Participant):
+    """A socket of sessions_load that also times refusals: a refused bid is answered too,
+    and how fast a bidder learns its bid lost matters as much as an ack."""
+
+    refused_ms: list[float]
+
+    async def _read(self) -> None:
+        assert self.ws is not None
+        try:
+            async for raw in self.ws:
+                now, frame = time.monotonic(), json.loads(raw)
+                kind = frame["type"]
+                if kind == "event":
+                    self.result.events += 1
+                    continue
+                sent = self.pending.pop(frame.get("id") or "", None)
+                if kind == "ack" and sent is not None:
+                    self.result.acks += 1
+                    self.result.latencies_ms.append((now - sent[0]) * 1000)
+                elif kind == "error":
+                    self.result.errors[frame["error"]["code"]] += 1
+                    if sent is not None:
+                        self.refused_ms.append((now - sent[0]) * 1000)
+        except ConnectionClosed as exc:
+            if not self.closing:
+                code = exc.rcvd.code if exc.rcvd is not None else "none"
+                self.result.closed_early[str(code)] += 1
+
+
 ORDER = """
 SELECT b.n, b.placed_at, e.seq FROM auction_bids b
 JOIN live_events e ON e.session_id = $2 AND e.kind = 'bid.placed'
@@ -167,44 +201,41 @@ async def _burst(
     conn: asyncpg.Connection, owner_dsn: str, node: Any, world: dict[str, Any],
     bids: list[dict[str, Any]], args: argparse.Namespace,
 ) -> dict[str, Any]:  # fmt: skip
-    url = node.live_url(world["session"], 0)
-    plans = [
-        SocketPlan(
-            url=url,
-            token=token,
-            name=f"b{i}",
-            member=i < args.burst,
-            offset=i / args.burst if i < args.burst else 0.0,
-            command="bid",
+    """Every bidder's socket in this process (uvloop); the burst; its answers."""
+    url, result, refused = node.live_url(world["session"], 0), Result(), []
+    people = []
+    for i, token in enumerate(world["tokens"]):
+        plan = SocketPlan(
+            url=url, token=token, name=f"b{i}", member=i < args.burst,
+            offset=i / args.burst if i < args.burst else 0.0, command="bid",
             data=bids[i] if i < args.burst else {},
-        )
-        for i, token in enumerate(world["tokens"])
-    ]
-    load = Load(plans, args.load_procs, rate=0.5, nice=0)  # one bid each (period 2 s > 1 s)
-    try:
-        connected, failures = await load.connect()
-        limit = await commit_latencies(owner_dsn, args.commits)
-        ends_at, end_mono = await go_on(conn, world)
-        start = end_mono - 1.0  # the burst fills the countdown's last second
-        load.go(start, start + 1.0, start)
-        results = await load.results(max(0.0, start + 1.0 - time.monotonic()))
-    finally:
-        load.close()
-    latencies = [ms for r in results for ms in r.latencies_ms]
-    errors: dict[str, int] = {}
-    for r in results:
-        for code, n in r.errors.items():
-            errors[code] = errors.get(code, 0) + n
-    acks = sum(r.acks for r in results)
+        )  # fmt: skip
+        person = Bidder(plan, result, period=2.0)  # one bid each: the period outlasts the burst
+        person.refused_ms = refused
+        people.append(person)
+    connected = await _connect_all(people, result)
+    limit = await commit_latencies(owner_dsn, args.commits)
+    ends_at, end_mono = await go_on(conn, world)
+    start = end_mono - 1.0  # the burst fills the countdown's last second
+    await asyncio.gather(*(p.drive(start, start + 1.0, start) for p in connected))
+    drain_until = time.monotonic() + DRAIN_SECONDS
+    while any(p.pending for p in connected) and time.monotonic() < drain_until:  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    unanswered = sum(len(p.pending) for p in connected)
+    await asyncio.gather(*(p.close() for p in connected))
     order = await check_order(conn, world)
+    answers = result.latencies_ms + refused
     return {
-        "bidders": args.bidders, "connected": connected, "connect_failures": dict(failures),
-        "burst": args.burst, "sent": sum(r.sent for r in results), "acks": acks,
-        "errors": errors, "unanswered": sum(r.unanswered for r in results),
-        "acked_without_row": max(0, acks - order["rows"]), "order": order,
-        "events_received": sum(r.events for r in results),
+        "bidders": args.bidders, "connected": len(connected),
+        "connect_failures": dict(result.connect_failures), "burst": args.burst,
+        "sent": result.sent, "acks": result.acks, "errors": dict(result.errors),
+        "unanswered": unanswered, "acked_without_row": max(0, result.acks - order["rows"]),
+        "order": order, "events_received": result.events,
+        "closed_early": dict(result.closed_early),
         "commit_ms": {"p50": percentile(limit, 50), "p99": percentile(limit, 99)},
-        "ack_ms": {"p50": percentile(latencies, 50), "p99": percentile(latencies, 99)},
+        "ack_ms": {"p50": percentile(result.latencies_ms, 50),
+                   "p99": percentile(result.latencies_ms, 99)},
+        "answer_ms": {"p50": percentile(answers, 50), "p99": percentile(answers, 99)},
         "ends_at_before_burst": ends_at.isoformat(), "load_average": os.getloadavg(),
     }  # fmt: skip
 
@@ -218,6 +249,8 @@ def report(f: dict[str, Any]) -> None:
         f"commit (limit)  p50 {f['commit_ms']['p50']:.2f} ms  p99 {f['commit_ms']['p99']:.2f} ms\n"
         f"bid ack         p50 {f['ack_ms']['p50']:.2f} ms  p99 {f['ack_ms']['p99']:.2f} ms"
         f"  = {ratio:.1f} × commit p99 (aim ≤ 3 ×)\n"
+        f"any answer      p50 {f['answer_ms']['p50']:.2f} ms  p99 {f['answer_ms']['p99']:.2f} ms"
+        f"  = {f['answer_ms']['p99'] / f['commit_ms']['p99']:.1f} × commit p99\n"
         f"order: {f['order']}; events received {f['events_received']}; "
         f"load average {f['load_average'][0]:.2f}",
         flush=True,
@@ -230,7 +263,6 @@ def main() -> None:
     add("--bidders", type=int, default=1000, help="bidders connected to the auction")
     add("--burst", type=int, default=200, help="bids in the countdown's last second")
     add("--countdown", type=int, default=20, help="the countdown's seconds")
-    add("--load-procs", type=int, default=2, help="load generator processes")
     add("--commits", type=int, default=500, help="commits in the limit's series")
     add("--database-url", help="a migrated database's owner DSN (default: throwaway cluster)")
     add("--app-database-url", help="the servers' DSN (default: --database-url)")
@@ -238,7 +270,9 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.burst <= args.bidders:
         parser.error("--burst is 1 to --bidders")
-    figures = asyncio.run(run(args))
+    import uvloop
+
+    figures = uvloop.run(run(args))
     report(figures)
     if args.json is not None:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
