@@ -241,6 +241,18 @@ def decide_bid(auction: Auction, bidder: BidderRow, request: BidRequest, now: da
     )
 
 
+def refuse_if_stale(seen: Auction, request: BidRequest) -> None:
+    """§5, rule 9 before the lock: ``seen`` is the auction as read without it. The standing
+    price never falls (each bid raises it), so one below what was read is stale now too."""
+    if seen.standing_price_fen is not None and (
+        request.standing_fen is None or request.standing_fen < seen.standing_price_fen
+    ):
+        raise AuctionBidStale(
+            "the standing price changed since this bid was signed: sign again against it",
+            details={"standing_fen": seen.standing_price_fen},
+        )
+
+
 def _check_sequence(bidder: BidderRow, request: BidRequest) -> None:
     """§5.4: the k-th signed bid of a bidder carries seq k; anything else is a replay
     (seq already used) or out of order (an earlier one missing)."""

@@ -24,7 +24,13 @@ import asyncpg
 from accounts.model import Actor
 from listing.auction import queries
 from listing.auction.errors import AuctionCommandInvalid, AuctionNotFound
-from listing.auction.model import MAX_PRICE_FEN, NUMBER, Auction, BidRequest
+from listing.auction.model import (
+    MAX_PRICE_FEN,
+    NUMBER,
+    Auction,
+    BidRequest,
+    refuse_if_stale,
+)
 from listing.auction.service import KIND, admitted, place_bid, verify_bid, view
 from live.model import EVERYONE, Command, Emit, LiveSession, user_audience
 from signing.log.entry import format_time
@@ -125,6 +131,10 @@ class AuctionRoom:
         if command.type != "bid":
             raise AuctionCommandInvalid(f"the auction room has no command {command.type!r}")
         request = parse_bid(command.data)
+        # §5, rule 9's fast path: the standing price only rises, so a bid signed against
+        # a lower one than this read (unlocked) shows is stale whatever else it is —
+        # refused before its signature costs CPU or it queues for the row lock.
+        refuse_if_stale(auction, request)
         form = await verify_bid(
             conn, actor, auction.id, request, self._trust(), await queries.clock(conn)
         )

@@ -30,6 +30,7 @@ from listing.auction.model import (
     check_spec,
     countdown_start,
     decide_bid,
+    refuse_if_stale,
 )
 
 END = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
@@ -140,3 +141,13 @@ def test_terms_that_break_a_rule_are_refused() -> None:
     ):
         with pytest.raises(AuctionSpecInvalid):
             check_spec(bad)
+
+
+def test_a_bid_signed_below_the_standing_price_read_is_stale_before_the_lock() -> None:
+    """§5, rule 9's fast path: the standing price only rises; equal is for the lock to judge."""
+    seen = dataclasses.replace(AUCTION, standing_price_fen=101_000, standing_number="A002")
+    for standing in (None, 100_000):
+        with pytest.raises(AuctionBidStale):
+            refuse_if_stale(seen, _bid(102_000, standing))
+    refuse_if_stale(seen, _bid(102_000, 101_000))
+    refuse_if_stale(AUCTION, _bid(100_000))

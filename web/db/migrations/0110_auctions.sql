@@ -33,6 +33,22 @@ CREATE TABLE auctions (
     CHECK (phase = 'listing' OR ends_at >= listing_ends_at)
 );
 
+-- The standing price never falls nor goes away (each bid raises it): the room refuses a
+-- bid signed against a lower one before its signature is checked (auction.md §5).
+CREATE FUNCTION auctions_standing_rises() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.standing_price_fen IS NOT NULL AND (NEW.standing_price_fen IS NULL
+            OR NEW.standing_price_fen < OLD.standing_price_fen) THEN
+        RAISE EXCEPTION 'an auction''s standing price never falls'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'auctions_standing_rises';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER auctions_standing_rises BEFORE UPDATE ON auctions
+    FOR EACH ROW EXECUTE FUNCTION auctions_standing_rises();
+
 CREATE TABLE auction_bidders (
     auction_id bigint NOT NULL REFERENCES auctions (id),
     number text NOT NULL CHECK (number ~ '^[A-Za-z0-9-]{1,16}$'),
