@@ -100,6 +100,19 @@ async def make_bidder(
     return Bidder(number, user.id, org.id, identity, response.json()["token"])
 
 
+async def make_user_token(
+    conn: asyncpg.Connection, client: httpx.AsyncClient, kind: OrgKind, role: Role, name: str
+) -> str:
+    """A signed-in user of a new organisation of ``kind`` holding ``role``: its token."""
+    org = await factory.make_organisation(conn, kind)
+    user = await factory.make_user(conn, org, role, username=name)
+    response = await client.post(
+        "/api/v1/auth/login", json={"username": user.username, "password": factory.PASSWORD}
+    )
+    token: str = response.json()["token"]
+    return token
+
+
 @dataclasses.dataclass
 class World:
     auction_id: int

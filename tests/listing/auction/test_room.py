@@ -13,8 +13,10 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import websockets
 from starlette.applications import Starlette
 
+from accounts.model import OrgKind, Role
 from signing.demo_ca import DemoCA
 from signing.log import merkle
 from signing.log.entry import format_time
@@ -26,6 +28,7 @@ from tests.listing.auction.kit import (
     command,
     connect,
     event_of,
+    make_user_token,
     make_world,
     receive,
     set_clock,
@@ -220,3 +223,34 @@ def _signed_by(signer: Any, bidder: Any, auction: int) -> dict[str, Any]:
         return dict(bidder.bid(auction, 101_000, 100_000))
     finally:
         bidder.identity = saved
+
+
+async def test_only_the_auction_s_bidders_and_centre_staff_are_admitted(
+    live_server: LiveServer, world: World, pool: asyncpg.Pool, client: httpx.AsyncClient
+) -> None:
+    """An outsider's room is 404 (as no auction) and its socket is closed 4403; centre
+    staff watch: the room without a number of their own, and no bid."""
+    async with pool.acquire() as conn:
+        outsider = await make_user_token(conn, client, OrgKind.BIDDER, Role.BIDDER, "outsider1")
+        staff = await make_user_token(
+            conn, client, OrgKind.CITY_CENTRE, Role.CENTRE_STAFF, "staff1"
+        )
+    path = f"/api/v1/auctions/{world.auction_id}"
+    refused = await client.get(path, headers={"Authorization": f"Bearer {outsider}"})
+    missing = await client.get(
+        "/api/v1/auctions/999999", headers={"Authorization": f"Bearer {staff}"}
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (404, "auction_not_found")
+    assert missing.json()["error"]["code"] == "auction_not_found"
+    bad = await client.get("/api/v1/auctions/0x1", headers={"Authorization": f"Bearer {staff}"})
+    assert (bad.status_code, bad.json()["error"]["code"]) == (422, "request_invalid")
+    watched = (await client.get(path, headers={"Authorization": f"Bearer {staff}"})).json()
+    assert (watched["you"], watched["standing_fen"]) == (None, None)
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await connect(live_server, world.session_id, outsider)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+    async with await connect(live_server, world.session_id, staff) as watcher:
+        a = world.bidders[0]
+        answer = await command(watcher, "w1", "bid", _signed_by(a, a, world.auction_id))
+    assert answer["error"]["code"] in ("auction_signer_mismatch", "auction_bidder_unknown")
