@@ -172,6 +172,7 @@ class Bid:
     ends_at: datetime
     form: bytes
     signature: bytes
+    signer_cert_sha256: str
     log_queued: int
 
 

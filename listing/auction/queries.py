@@ -177,8 +177,8 @@ async def start_countdown(
 
 INSERT_BID = """
 INSERT INTO auction_bids (auction_id, n, number, bidder_seq, phase, price_fen, placed_at,
-                          ends_at, form, signature, log_queued)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                          ends_at, form, signature, signer_cert_sha256, log_queued)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 """
 RAISE_STANDING = """
 UPDATE auctions SET standing_price_fen = $2, standing_number = $3, bids = $4, ends_at = $5
@@ -191,7 +191,8 @@ async def record_bid(conn: asyncpg.Connection, bid: Bid, decision: Decision) -> 
     """Store the bid, make it the standing price, restart the end (under the row lock)."""
     await conn.execute(
         INSERT_BID, bid.auction_id, bid.n, bid.number, bid.bidder_seq, str(bid.phase),
-        bid.price_fen, bid.placed_at, bid.ends_at, bid.form, bid.signature, bid.log_queued,
+        bid.price_fen, bid.placed_at, bid.ends_at, bid.form, bid.signature,
+        bid.signer_cert_sha256, bid.log_queued,
     )  # fmt: skip
     await conn.execute(
         RAISE_STANDING, bid.auction_id, bid.price_fen, bid.number, bid.n, decision.ends_at
@@ -200,7 +201,8 @@ async def record_bid(conn: asyncpg.Connection, bid: Bid, decision: Decision) -> 
 
 
 _BID = """
-auction_id, n, number, bidder_seq, phase, price_fen, placed_at, ends_at, form, signature, log_queued
+auction_id, n, number, bidder_seq, phase, price_fen, placed_at, ends_at, form, signature,
+signer_cert_sha256, log_queued
 """
 SELECT_BIDS = f"SELECT {_BID} FROM auction_bids WHERE auction_id = $1 ORDER BY n"  # noqa: S608
 SELECT_BID = f"SELECT {_BID} FROM auction_bids WHERE auction_id = $1 AND n = $2"  # noqa: S608

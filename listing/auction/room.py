@@ -135,10 +135,10 @@ class AuctionRoom:
         # a lower one than this read (unlocked) shows is stale whatever else it is —
         # refused before its signature costs CPU or it queues for the row lock.
         refuse_if_stale(auction, request)
-        form = await verify_bid(
+        signed = await verify_bid(
             conn, actor, auction.id, request, self._trust(), await queries.clock(conn)
         )
-        before, bid, decision, _ = await place_bid(conn, actor, auction.id, request, form)
+        before, bid, decision, _ = await place_bid(conn, actor, auction.id, request, signed)
         public = {
             "bid": bid.n, "price_fen": bid.price_fen, "phase": str(bid.phase),
             "at": format_time(bid.placed_at), "ends_at": format_time(decision.ends_at),

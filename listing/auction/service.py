@@ -217,7 +217,7 @@ async def _locked(conn: asyncpg.Connection, auction_id: int) -> tuple[Auction, d
 async def verify_bid(
     conn: asyncpg.Connection, actor: Actor, auction_id: int, request: BidRequest,
     trust: TrustStore, now: datetime,
-) -> bytes:  # fmt: skip
+) -> tuple[bytes, str]:  # fmt: skip
     """§3: the signature over the bid's form, by the actor's own current certificate.
     Checked before the row lock is taken: a signature costs CPU, the lock is shared."""
     form = bid_form(auction_id, request)
@@ -230,12 +230,13 @@ async def verify_bid(
     mine = await keys.certificates(conn, actor.user_id)
     if cert_sha256(signer) not in {c.cert_sha256 for c in mine if c.retired_at is None}:
         raise AuctionSignerMismatch("sign the bid with your own current registered certificate")
-    return form
+    return form, cert_sha256(signer)
 
 
 async def place_bid(
-    conn: asyncpg.Connection, actor: Actor, auction_id: int, request: BidRequest, form: bytes
-) -> tuple[Auction, Bid, Decision, BidderRow]:
+    conn: asyncpg.Connection, actor: Actor, auction_id: int, request: BidRequest,
+    signed: tuple[bytes, str],
+) -> tuple[Auction, Bid, Decision, BidderRow]:  # fmt: skip
     """Lock, read the database clock, decide, log and record one bid (in the caller's tx).
 
     The order of bids is the order the row lock is granted, which is their commit order;
@@ -250,7 +251,8 @@ async def place_bid(
     bid = Bid(
         auction_id=auction_id, n=decision.n, number=bidder.number, bidder_seq=request.seq,
         phase=decision.phase, price_fen=request.price_fen, placed_at=now,
-        ends_at=decision.ends_at, form=form, signature=request.signature, log_queued=0,
+        ends_at=decision.ends_at, form=signed[0], signature=request.signature,
+        signer_cert_sha256=signed[1], log_queued=0,
     )  # fmt: skip
     bid = dataclasses.replace(bid, log_queued=await audit.queue(conn, log_entry(bid)))
     await queries.record_bid(conn, bid, decision)

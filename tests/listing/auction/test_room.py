@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 from typing import Any
 
@@ -17,6 +18,7 @@ import websockets
 from starlette.applications import Starlette
 
 from accounts.model import OrgKind, Role
+from listing.auction.model import BidRequest, bid_form
 from signing.demo_ca import DemoCA
 from signing.log import merkle
 from signing.log.entry import format_time
@@ -254,3 +256,24 @@ async def test_only_the_auction_s_bidders_and_centre_staff_are_admitted(
         a = world.bidders[0]
         answer = await command(watcher, "w1", "bid", _signed_by(a, a, world.auction_id))
     assert answer["error"]["code"] in ("auction_signer_mismatch", "auction_bidder_unknown")
+
+
+async def test_a_bid_s_signature_is_listed_to_its_signer_only(
+    live_server: LiveServer, world: World, client: httpx.AsyncClient
+) -> None:
+    """GET /api/v1/me/signatures: the bidder's own bid, by the SHA-256 of its form."""
+    a, b, _ = world.bidders
+    async with await connect(live_server, world.session_id, a.token) as wa:
+        data = a.bid(world.auction_id, 100_000, None)
+        assert (await command(wa, "a1", "bid", data))["type"] == "ack"
+    mine = await client.get("/api/v1/me/signatures", headers={"Authorization": f"Bearer {a.token}"})
+    theirs = await client.get(
+        "/api/v1/me/signatures", headers={"Authorization": f"Bearer {b.token}"}
+    )
+    (item,) = [i for i in mine.json()["items"] if i["purpose"] == "auction.bid"]
+    form = bid_form(world.auction_id, BidRequest(
+        number="A001", seq=1, price_fen=100_000, standing_fen=None, signature=b""
+    ))  # fmt: skip
+    assert item["content_sha256"] == hashlib.sha256(form).hexdigest()
+    assert item["subject"] == {"type": "auction", "id": str(world.auction_id)}
+    assert [i for i in theirs.json()["items"] if i["purpose"] == "auction.bid"] == []

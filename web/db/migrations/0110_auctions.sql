@@ -73,6 +73,8 @@ CREATE TABLE auction_bids (
     ends_at timestamptz NOT NULL,
     form bytea NOT NULL,
     signature bytea NOT NULL,
+    -- The bidder's registered certificate that signed it (GET /api/v1/me/signatures).
+    signer_cert_sha256 text NOT NULL CHECK (signer_cert_sha256 ~ '^[0-9a-f]{64}$'),
     log_queued bigint NOT NULL,
     PRIMARY KEY (auction_id, n),
     UNIQUE (auction_id, number, bidder_seq),
