@@ -148,14 +148,26 @@ async def numbers(conn: asyncpg.Connection, auction_id: int) -> frozenset[str]:
     return frozenset(r["number"] for r in await conn.fetch(SELECT_NUMBERS, auction_id))
 
 
-SELECT_ACCOUNT_OF_NUMBER = (
-    "SELECT account_id FROM auction_bidders WHERE auction_id = $1 AND number = $2"
-)
+# Read after the row lock is held (a statement of its own: READ COMMITTED sees what the
+# bids before it committed), with the account of the number holding the standing price.
+SELECT_BIDDER_AND_LEADER = f"""
+SELECT {_BIDDER},
+       (SELECT l.account_id FROM auction_bidders l
+        WHERE l.auction_id = $1 AND l.number = $3) AS leader_account
+FROM auction_bidders WHERE auction_id = $1 AND account_id = $2
+"""  # noqa: S608 (a constant column list)
 
 
-async def account_of_number(conn: asyncpg.Connection, auction_id: int, number: str) -> UUID | None:
-    found: UUID | None = await conn.fetchval(SELECT_ACCOUNT_OF_NUMBER, auction_id, number)
-    return found
+async def bidder_and_leader(
+    conn: asyncpg.Connection, auction_id: int, account_id: UUID, leader: str | None
+) -> tuple[BidderRow, UUID | None] | None:
+    """The actor's bidder row and the account of the standing price's number, if any."""
+    row = await conn.fetchrow(SELECT_BIDDER_AND_LEADER, auction_id, account_id, leader)
+    if row is None:
+        return None
+    fields = dict(row)
+    found: UUID | None = fields.pop("leader_account")
+    return BidderRow(**fields), found
 
 
 MARK_COUNTDOWN = """
@@ -175,29 +187,28 @@ async def start_countdown(
     await conn.execute(SET_PHASE, auction_id, str(phase), ends_at)
 
 
-INSERT_BID = """
-INSERT INTO auction_bids (auction_id, n, number, bidder_seq, phase, price_fen, placed_at,
-                          ends_at, form, signature, signer_cert_sha256, log_queued)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+# One statement (one round trip under the row lock): the bid, the standing price and the
+# end, the bidder's count (docs/performance.md, "The timed auction's last second").
+RECORD_BID = """
+WITH bid AS (
+    INSERT INTO auction_bids (auction_id, n, number, bidder_seq, phase, price_fen, placed_at,
+                              ends_at, form, signature, signer_cert_sha256, log_queued)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+), standing AS (
+    UPDATE auctions SET standing_price_fen = $6, standing_number = $3, bids = $2, ends_at = $13
+    WHERE id = $1
+)
+UPDATE auction_bidders SET bids = bids + 1 WHERE auction_id = $1 AND number = $3
 """
-RAISE_STANDING = """
-UPDATE auctions SET standing_price_fen = $2, standing_number = $3, bids = $4, ends_at = $5
-WHERE id = $1
-"""
-COUNT_BIDDER = "UPDATE auction_bidders SET bids = bids + 1 WHERE auction_id = $1 AND number = $2"
 
 
 async def record_bid(conn: asyncpg.Connection, bid: Bid, decision: Decision) -> None:
     """Store the bid, make it the standing price, restart the end (under the row lock)."""
     await conn.execute(
-        INSERT_BID, bid.auction_id, bid.n, bid.number, bid.bidder_seq, str(bid.phase),
+        RECORD_BID, bid.auction_id, bid.n, bid.number, bid.bidder_seq, str(bid.phase),
         bid.price_fen, bid.placed_at, bid.ends_at, bid.form, bid.signature,
-        bid.signer_cert_sha256, bid.log_queued,
+        bid.signer_cert_sha256, bid.log_queued, decision.ends_at,
     )  # fmt: skip
-    await conn.execute(
-        RAISE_STANDING, bid.auction_id, bid.price_fen, bid.number, bid.n, decision.ends_at
-    )
-    await conn.execute(COUNT_BIDDER, bid.auction_id, bid.number)
 
 
 _BID = """

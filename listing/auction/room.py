@@ -138,7 +138,7 @@ class AuctionRoom:
         signed = await verify_bid(
             conn, actor, auction.id, request, self._trust(), await queries.clock(conn)
         )
-        before, bid, decision, _ = await place_bid(conn, actor, auction.id, request, signed)
+        before, bid, decision, leader = await place_bid(conn, actor, auction.id, request, signed)
         public = {
             "bid": bid.n, "price_fen": bid.price_fen, "phase": str(bid.phase),
             "at": format_time(bid.placed_at), "ends_at": format_time(decision.ends_at),
@@ -152,10 +152,8 @@ class AuctionRoom:
                 data=public | {"number": bid.number, "seq": bid.bidder_seq},
             ),
         ]
-        if decision.previous_number is not None:
-            previous = await queries.account_of_number(conn, auction.id, decision.previous_number)
-            if previous is not None:
-                emits.append(Emit(kind="bid.outbid", audience=user_audience(previous), data=public))
+        if leader is not None:
+            emits.append(Emit(kind="bid.outbid", audience=user_audience(leader), data=public))
         return emits
 
     async def _snapshot(self, conn: asyncpg.Connection, actor: Actor, auction: Auction) -> Emit:

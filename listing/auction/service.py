@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -236,13 +237,17 @@ async def verify_bid(
 async def place_bid(
     conn: asyncpg.Connection, actor: Actor, auction_id: int, request: BidRequest,
     signed: tuple[bytes, str],
-) -> tuple[Auction, Bid, Decision, BidderRow]:  # fmt: skip
-    """Lock, read the database clock, decide, log and record one bid (in the caller's tx).
+) -> tuple[Auction, Bid, Decision, UUID | None]:  # fmt: skip
+    """Lock, read the database clock, decide, log and record one bid (in the caller's tx);
+    the bid, and the account that led before it (told it was outbid).
 
     The order of bids is the order the row lock is granted, which is their commit order;
     ``placed_at`` is ``clock_timestamp()`` read once the lock is held (§7)."""
     auction, now = await _locked(conn, auction_id)
-    bidder = await queries.bidder_of_account(conn, auction_id, actor.user_id)
+    found = await queries.bidder_and_leader(
+        conn, auction_id, actor.user_id, auction.standing_number
+    )
+    bidder, leader = found if found is not None else (None, None)
     if bidder is None or bidder.number != request.number:
         raise AuctionBidderUnknown(
             "you are not a registered bidder of this auction under that number"
@@ -256,7 +261,7 @@ async def place_bid(
     )  # fmt: skip
     bid = dataclasses.replace(bid, log_queued=await audit.queue(conn, log_entry(bid)))
     await queries.record_bid(conn, bid, decision)
-    return auction, bid, decision, bidder
+    return auction, bid, decision, leader
 
 
 def log_entry(bid: Bid) -> LogEntry:
