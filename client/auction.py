@@ -11,8 +11,9 @@ your key (CMS detached, signing.cms; the key never leaves the machine), sends th
 the bid is committed. It prints one JSON line — the bid's number in the auction, its
 price, its time and the auction's end after it (the ``bid.accepted`` event) — or the
 server's refusal on one line and exit status 1 (``auction_bid_stale``: the standing
-price moved, run again). The command id is the auction, number and sequence number, so a
-run repeated after a lost answer is answered as the first was and never bids twice.
+price moved, run again). A run repeated after a lost answer reads the room again: a bid
+that did commit shows there (your next sequence number has moved on, and while it leads
+a new bid is ``auction_already_leading``), so a retry never places the same bid twice.
 """
 
 from __future__ import annotations
