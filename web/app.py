@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evaluation.room.session import EvaluationRoom
+from listing.auction.room import AuctionRoom
 from live.kinds import registry
 from tender.blobs.pgstore import PgBlobStore
 from tender.opening.session import OpeningHall
@@ -214,6 +215,7 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
         [
             OpeningHall(opening=lambda: services(app).opening()),
             EvaluationRoom(trust=lambda: services(app).trust_required()),
+            AuctionRoom(trust=lambda: services(app).trust_required()),
         ]
     )
     built = build_services(settings, kinds=kinds, pool=pool)

@@ -15,6 +15,8 @@ from web import error_pages, jsbundle_routes
 from web.accounts import admin_pages, keys_page, security_pages
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
+from web.auction import pages as auction_pages
+from web.auction import routes as auctions
 from web.audit import jobs as audit_jobs
 from web.audit import pages as audit_pages
 from web.audit import routes as audit
@@ -121,6 +123,7 @@ def api_routes() -> list[ApiRoute]:
         *monitoring.ROUTES,
         *supervision_alerts.ROUTES,
         *notifications.ROUTES,
+        *auctions.ROUTES,
     ]
 
 
@@ -158,6 +161,7 @@ def page_routes() -> list[BaseRoute]:
         *error_pages.routes(),
         *audit_pages.routes(),
         *notification_pages.routes(),
+        *auction_pages.routes(),
     ]
 
 

@@ -28,6 +28,7 @@ from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
 from audit.service import LogIdentity
+from listing.auction.service import AuctionService
 from listing.bidding import Bidding, Unwired
 from listing.policy import ListingPolicies, platform_listing_policies
 from listing.service import ListingSetup
@@ -237,6 +238,11 @@ class Services:
             upload_limits=self.upload_limits,
             lease_seconds=self.lease_seconds,
         )
+
+    def auctions(self) -> AuctionService:
+        """The auction engine (listing/auction; issue 18, item 2): receipts signed by the
+        platform's receipt identity, proofs from the log."""
+        return AuctionService(signer=self.receipt_signer, log_identity=self.log_identity)
 
     def archiving(self) -> Archiving:
         """The archive build's composition: trust as of now, the platform's keys, blobs.

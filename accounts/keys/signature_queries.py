@@ -4,10 +4,11 @@ Every signature the platform holds made with one of the user's registered certif
 newest first: sealed sheets and revisions (evaluation_sheets), report signatures
 (evaluation_report_signatures, by the certificate the version commits the seat to),
 supervisors' notes (evaluation_notes), clarification answers (evaluation_clarifications),
-bids' submit and withdraw statements (bid_versions) and recipient statements
-(user_recipients). Read-only over those packages' tables: one UNION, keyset-paged by
-(at, key) where ``key`` is unique across the union. Certificate-registration proofs
-are not stored (the challenge is consumed, its signature dropped): nothing to list.
+bids' submit and withdraw statements (bid_versions), timed-auction bids (auction_bids)
+and recipient statements (user_recipients). Read-only over those packages' tables: one
+UNION, keyset-paged by (at, key) where ``key`` is unique across the union.
+Certificate-registration proofs are not stored (the challenge is consumed, its signature
+dropped): nothing to list.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ WITH mine AS (
     SELECT b.received_at, 'bid.' || b.kind, b.signer_cert_sha256, b.statement_sha256,
            'bid', b.bid_id::text, concat_ws('/', 'bid', b.bid_id, b.version)
     FROM bid_versions b JOIN mine m ON m.cert_sha256 = b.signer_cert_sha256
+  UNION ALL
+    SELECT a.placed_at, 'auction.bid', a.signer_cert_sha256, encode(sha256(a.form), 'hex'),
+           'auction', a.auction_id::text, concat_ws('/', 'auction', a.auction_id, a.n)
+    FROM auction_bids a JOIN mine m ON m.cert_sha256 = a.signer_cert_sha256
   UNION ALL
     SELECT u.registered_at, 'account.recipient_statement', u.cert_sha256,
            encode(sha256(u.statement), 'hex'), 'user', u.user_id::text,

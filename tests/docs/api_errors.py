@@ -14,6 +14,7 @@ from accounts.errors import AccountsError
 from client.errors import ClientError
 from evaluation.errors import EvaluationError
 from expert_pool.errors import ExpertPoolError
+from listing.auction.errors import AuctionError
 from listing.errors import ListingError
 from live.errors import LiveError
 from procurement.errors import ProcurementError
@@ -26,7 +27,8 @@ from web.errors import WebError
 
 ROOTS: tuple[type[EtenderError], ...] = (
     SigningError, AuditError, AccountsError, LiveError, TenderError, ExpertPoolError,
-    EvaluationError, SupervisionError, ListingError, ProcurementError, WebError, ClientError,
+    EvaluationError, SupervisionError, ListingError, AuctionError, ProcurementError, WebError,
+    ClientError,
 )  # fmt: skip
 
 HEAD = """\

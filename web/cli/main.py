@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "client.session.commands.cli",
     "client.login",
     "client.listing",
+    "client.auction",
 )
 
 
@@ -53,6 +54,7 @@ COMMANDS: dict[str, str] = {
     "login": "client.login",
     "logout": "client.login",
     "listing": "client.listing",
+    "auction": "client.auction",
 }
 
 

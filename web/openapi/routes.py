@@ -62,6 +62,8 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "rule": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},  # a monitoring rule's name
     "round": {"type": "string", "pattern": "^[1-9][0-9]?$"},  # a negotiation round (issue 18)
     "channel": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"},  # a notification channel
+    "auction_id": {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"},  # docs/formats/auction.md
+    "bid": {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"},  # an auction bid's number
 }
 ID_SCHEMAS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("/api/v1/users/", _UUID),

@@ -1,0 +1,289 @@
+"""The auction's rules as values, no I/O (docs/formats/auction.md; issue 18, item 2).
+
+Time is an argument (STYLE.md 3): ``now`` is the database clock read under the
+auction's row lock (queries.lock_auction), so two bids are decided in the order they
+commit and the end is the same for every node. Nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from listing.auction.errors import (
+    AuctionAlreadyLeading,
+    AuctionBidderNotInCountdown,
+    AuctionBidOutOfOrder,
+    AuctionBidReplayed,
+    AuctionBidStale,
+    AuctionBidTooLow,
+    AuctionEnded,
+    AuctionPhaseInvalid,
+    AuctionSpecInvalid,
+)
+from signing.canonical import canonical_json
+from signing.log.entry import format_time
+
+FORM_TYPE = "etender.auction-bid"
+FORM_FORMAT = 1
+NUMBER = re.compile(r"[A-Za-z0-9-]{1,16}")
+MAX_PRICE_FEN = 10**15  # ten trillion yuan: above any lot, and exact in a JS number
+MAX_COUNTDOWN_SECONDS = 3600
+
+
+class Phase(enum.StrEnum):
+    """§2: bids until a fixed end, then a countdown among those who go on, then ended."""
+
+    LISTING = "listing"
+    COUNTDOWN = "countdown"
+    ENDED = "ended"
+
+
+class Standing(enum.StrEnum):
+    """A bidder's own status, told to that bidder alone (§6)."""
+
+    NONE = "none"  # no bid of yours yet
+    LEADING = "leading"
+    OUTBID = "outbid"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class AuctionBidder:
+    """A registered bidder: the number (竞买号) the listing lane gave, and who bids under it."""
+
+    number: str
+    account_id: UUID
+    org_id: UUID
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class AuctionSpec:
+    """An auction's terms, as the listing lane creates it (PLAN.md, the contract)."""
+
+    subject_kind: str
+    subject_id: int
+    start_price_fen: int
+    increment_fen: int
+    listing_ends_at: datetime
+    countdown_seconds: int
+    bidders: tuple[AuctionBidder, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class AuctionState:
+    """What the listing lane reads; ``phase`` is as of the database clock of the read."""
+
+    phase: Phase
+    standing_price_fen: int | None
+    standing_number: str | None
+    ends_at: datetime
+    bids: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Auction:
+    """An auctions row."""
+
+    id: int
+    subject_kind: str
+    subject_id: int
+    start_price_fen: int
+    increment_fen: int
+    listing_ends_at: datetime
+    countdown_seconds: int
+    phase: Phase
+    ends_at: datetime
+    standing_price_fen: int | None
+    standing_number: str | None
+    bids: int
+    live_session_id: UUID
+
+    def phase_at(self, now: datetime) -> Phase:
+        """The phase as of ``now``: a countdown whose end has come is over (§5.2), even
+        before anyone wrote so; a listing period over waits for go_on."""
+        if self.phase is Phase.COUNTDOWN and now >= self.ends_at:
+            return Phase.ENDED
+        return self.phase
+
+    def minimum_fen(self) -> int:
+        """§5.3: the first bid at least the start price, each later one the standing
+        price plus the increment."""
+        if self.standing_price_fen is None:
+            return self.start_price_fen
+        return self.standing_price_fen + self.increment_fen
+
+    def state(self, now: datetime) -> AuctionState:
+        return AuctionState(
+            phase=self.phase_at(now),
+            standing_price_fen=self.standing_price_fen,
+            standing_number=self.standing_number,
+            ends_at=self.ends_at,
+            bids=self.bids,
+        )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class BidderRow:
+    """An auction_bidders row: the bidder and how many signed bids it has placed."""
+
+    number: str
+    account_id: UUID
+    org_id: UUID
+    in_countdown: bool
+    bids: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class BidRequest:
+    """A ``bid`` command's data (§4.1), its signature checked separately."""
+
+    number: str
+    seq: int
+    price_fen: int
+    standing_fen: int | None
+    signature: bytes
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Decision:
+    """An accepted bid: its number in the auction, phase, and the auction's new end."""
+
+    n: int
+    phase: Phase
+    ends_at: datetime
+    previous_number: str | None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Bid:
+    """An auction_bids row."""
+
+    auction_id: int
+    n: int
+    number: str
+    bidder_seq: int
+    phase: Phase
+    price_fen: int
+    placed_at: datetime
+    ends_at: datetime
+    form: bytes
+    signature: bytes
+    signer_cert_sha256: str
+    log_queued: int
+
+
+def check_spec(spec: AuctionSpec) -> None:
+    """Refuse terms the table would refuse too, with a clear message (STYLE.md 7)."""
+    if not 0 < spec.start_price_fen <= MAX_PRICE_FEN or spec.increment_fen <= 0:
+        raise AuctionSpecInvalid("the start price and the increment must be positive")
+    if not 1 <= spec.countdown_seconds <= MAX_COUNTDOWN_SECONDS:
+        raise AuctionSpecInvalid(f"a countdown is 1 to {MAX_COUNTDOWN_SECONDS} seconds")
+    if spec.listing_ends_at.tzinfo is None:
+        raise AuctionSpecInvalid("the listing's end must be timezone-aware")
+    numbers = [b.number for b in spec.bidders]
+    if len(set(numbers)) != len(numbers) or not all(map(NUMBER.fullmatch, numbers)):
+        raise AuctionSpecInvalid("bidder numbers are 1–16 of A-Z a-z 0-9 -, each once")
+
+
+def bid_form(auction_id: int, request: BidRequest) -> bytes:
+    """§3: the exact bytes a bidder signs — RFC 8785 JSON of the bid's terms."""
+    return canonical_json(form_fields(auction_id, request))
+
+
+def form_fields(auction_id: int, request: BidRequest) -> dict[str, Any]:
+    return {
+        "type": FORM_TYPE,
+        "format": FORM_FORMAT,
+        "auction": auction_id,
+        "number": request.number,
+        "seq": request.seq,
+        "price_fen": request.price_fen,
+        "standing_fen": request.standing_fen,
+    }
+
+
+def decide_bid(auction: Auction, bidder: BidderRow, request: BidRequest, now: datetime) -> Decision:
+    """Accept a bid or raise the rule it breaks (§5, checked in this order).
+
+    The end first: after it nothing else matters, and the error names the end (§5.2).
+    A bid committed before the end of a countdown restarts it from its own time.
+    """
+    phase = auction.phase_at(now)
+    if phase is Phase.ENDED or now >= auction.ends_at:
+        raise AuctionEnded(
+            f"the auction ended at {format_time(auction.ends_at)}",
+            details={"ends_at": format_time(auction.ends_at), "now": format_time(now)},
+        )
+    if phase is Phase.COUNTDOWN and not bidder.in_countdown:
+        raise AuctionBidderNotInCountdown("only the bidders who went on may bid in the countdown")
+    _check_sequence(bidder, request)
+    if request.standing_fen != auction.standing_price_fen:
+        raise AuctionBidStale(
+            "the standing price changed since this bid was signed: sign again against it",
+            details={"standing_fen": auction.standing_price_fen},
+        )
+    if auction.standing_number == bidder.number:
+        raise AuctionAlreadyLeading("the standing price is your own bid")
+    minimum = auction.minimum_fen()
+    if not minimum <= request.price_fen <= MAX_PRICE_FEN:
+        raise AuctionBidTooLow(
+            f"a bid must be at least {minimum} fen",
+            details={"minimum_fen": minimum, "standing_fen": auction.standing_price_fen},
+        )
+    ends_at = auction.ends_at
+    if phase is Phase.COUNTDOWN:
+        ends_at = now + timedelta(seconds=auction.countdown_seconds)
+    return Decision(
+        n=auction.bids + 1, phase=phase, ends_at=ends_at, previous_number=auction.standing_number
+    )
+
+
+def refuse_if_stale(seen: Auction, request: BidRequest) -> None:
+    """§5, rule 9 before the lock: ``seen`` is the auction as read without it. The standing
+    price never falls (each bid raises it), so one below what was read is stale now too."""
+    if seen.standing_price_fen is not None and (
+        request.standing_fen is None or request.standing_fen < seen.standing_price_fen
+    ):
+        raise AuctionBidStale(
+            "the standing price changed since this bid was signed: sign again against it",
+            details={"standing_fen": seen.standing_price_fen},
+        )
+
+
+def _check_sequence(bidder: BidderRow, request: BidRequest) -> None:
+    """§5.4: the k-th signed bid of a bidder carries seq k; anything else is a replay
+    (seq already used) or out of order (an earlier one missing)."""
+    expected = bidder.bids + 1
+    if request.seq < expected:
+        raise AuctionBidReplayed(
+            f"your bid {request.seq} was placed before: a signed bid counts once",
+            details={"next_seq": expected},
+        )
+    if request.seq > expected:
+        raise AuctionBidOutOfOrder(
+            f"your next bid is number {expected}", details={"next_seq": expected}
+        )
+
+
+def countdown_start(auction: Auction, numbers: frozenset[str], now: datetime) -> Phase:
+    """§2: after the listing period, a countdown among those going on — two at least;
+    with fewer there is no one to compete and the auction ends at the standing bid."""
+    if auction.phase is not Phase.LISTING:
+        raise AuctionPhaseInvalid(f"the auction is already in its {auction.phase} phase")
+    if now < auction.listing_ends_at:
+        raise AuctionPhaseInvalid(
+            "the listing period is not over yet",
+            details={"listing_ends_at": format_time(auction.listing_ends_at)},
+        )
+    return Phase.COUNTDOWN if len(numbers) >= 2 else Phase.ENDED
+
+
+def standing_of(auction: Auction, bidder: BidderRow) -> Standing:
+    """A bidder's own status: leading, outbid, or no bid yet."""
+    if bidder.bids == 0:
+        return Standing.NONE
+    return Standing.LEADING if auction.standing_number == bidder.number else Standing.OUTBID

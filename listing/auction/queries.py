@@ -1,0 +1,233 @@
+"""All SQL of auctions: the auction row (its lock decides), bidders, bids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from listing.auction.errors import AuctionSpecInvalid
+from listing.auction.model import (
+    Auction,
+    AuctionBidder,
+    AuctionSpec,
+    Bid,
+    BidderRow,
+    Decision,
+    Phase,
+)
+
+_AUCTION = """
+id, subject_kind, subject_id, start_price_fen, increment_fen, listing_ends_at,
+countdown_seconds, phase, ends_at, standing_price_fen, standing_number, bids, live_session_id
+"""
+
+
+def _auction(row: asyncpg.Record) -> Auction:
+    return Auction(**{**dict(row), "phase": Phase(row["phase"])})
+
+
+INSERT_AUCTION = f"""
+INSERT INTO auctions (subject_kind, subject_id, start_price_fen, increment_fen,
+                      listing_ends_at, countdown_seconds, ends_at, live_session_id)
+VALUES ($1, $2, $3, $4, $5, $6, $5, $7)
+RETURNING {_AUCTION}
+"""  # noqa: S608 (a constant column list)
+
+
+async def insert_auction(conn: asyncpg.Connection, spec: AuctionSpec, session_id: UUID) -> Auction:
+    """A new auction in its listing phase; one per subject."""
+    try:
+        row = await conn.fetchrow(
+            INSERT_AUCTION, spec.subject_kind, spec.subject_id, spec.start_price_fen,
+            spec.increment_fen, spec.listing_ends_at, spec.countdown_seconds, session_id,
+        )  # fmt: skip
+    except asyncpg.UniqueViolationError:
+        raise AuctionSpecInvalid("this subject has an auction already") from None
+    except asyncpg.CheckViolationError as exc:
+        raise AuctionSpecInvalid(
+            f"the auction's terms break a rule ({exc.constraint_name})"
+        ) from None
+    assert row is not None
+    return _auction(row)
+
+
+SELECT_AUCTION = f"SELECT {_AUCTION} FROM auctions WHERE id = $1"  # noqa: S608 (constant)
+# DESIGN.md, "Time": the decision and its time come from the database, under the lock.
+LOCK_AUCTION = f"""
+SELECT {_AUCTION}, auction_clock() AS now FROM auctions WHERE id = $1 FOR UPDATE
+"""  # noqa: S608 (a constant column list)
+
+
+CLOCK = "SELECT auction_clock()"
+
+
+async def clock(conn: asyncpg.Connection) -> datetime:
+    """The auction's clock: the database's (migration 0110, ``auction_clock``)."""
+    now: datetime = await conn.fetchval(CLOCK)
+    return now
+
+
+async def get_auction(conn: asyncpg.Connection, auction_id: int) -> Auction | None:
+    row = await conn.fetchrow(SELECT_AUCTION, auction_id)
+    return _auction(row) if row else None
+
+
+async def lock_auction(
+    conn: asyncpg.Connection, auction_id: int
+) -> tuple[Auction, datetime] | None:
+    """The auction under its row lock, and the database clock read once the lock is held:
+    bids are decided one at a time, in the order they will commit (§7)."""
+    row = await conn.fetchrow(LOCK_AUCTION, auction_id)
+    if row is None:
+        return None
+    fields = dict(row)
+    now: datetime = fields.pop("now")
+    return Auction(**{**fields, "phase": Phase(fields["phase"])}), now
+
+
+SELECT_BY_SESSION = f"""
+SELECT {_AUCTION} FROM auctions WHERE live_session_id = $1
+"""  # noqa: S608 (a constant column list)
+
+
+async def auction_of_session(conn: asyncpg.Connection, session_id: UUID) -> Auction | None:
+    row = await conn.fetchrow(SELECT_BY_SESSION, session_id)
+    return _auction(row) if row else None
+
+
+INSERT_BIDDERS = """
+INSERT INTO auction_bidders (auction_id, number, account_id, org_id)
+SELECT $1, * FROM unnest($2::text[], $3::uuid[], $4::uuid[])
+"""
+
+
+async def insert_bidders(
+    conn: asyncpg.Connection, auction_id: int, bidders: Iterable[AuctionBidder]
+) -> None:
+    listed = list(bidders)
+    try:
+        await conn.execute(
+            INSERT_BIDDERS, auction_id, [b.number for b in listed],
+            [b.account_id for b in listed], [b.org_id for b in listed],
+        )  # fmt: skip
+    except asyncpg.UniqueViolationError:
+        raise AuctionSpecInvalid(
+            "a bidder number, account or organisation is registered twice"
+        ) from None
+    except (asyncpg.CheckViolationError, asyncpg.ForeignKeyViolationError):
+        raise AuctionSpecInvalid("a bidder's number, account or organisation is invalid") from None
+
+
+_BIDDER = "number, account_id, org_id, in_countdown, bids"
+
+
+def _bidder(row: asyncpg.Record) -> BidderRow:
+    return BidderRow(**dict(row))
+
+
+SELECT_BIDDER_OF_ACCOUNT = f"""
+SELECT {_BIDDER} FROM auction_bidders WHERE auction_id = $1 AND account_id = $2
+"""  # noqa: S608 (a constant column list)
+
+
+async def bidder_of_account(
+    conn: asyncpg.Connection, auction_id: int, account_id: UUID
+) -> BidderRow | None:
+    """The number a user bids under in this auction, if any."""
+    row = await conn.fetchrow(SELECT_BIDDER_OF_ACCOUNT, auction_id, account_id)
+    return _bidder(row) if row else None
+
+
+SELECT_NUMBERS = "SELECT number FROM auction_bidders WHERE auction_id = $1"
+
+
+async def numbers(conn: asyncpg.Connection, auction_id: int) -> frozenset[str]:
+    return frozenset(r["number"] for r in await conn.fetch(SELECT_NUMBERS, auction_id))
+
+
+# Read after the row lock is held (a statement of its own: READ COMMITTED sees what the
+# bids before it committed), with the account of the number holding the standing price.
+SELECT_BIDDER_AND_LEADER = f"""
+SELECT {_BIDDER},
+       (SELECT l.account_id FROM auction_bidders l
+        WHERE l.auction_id = $1 AND l.number = $3) AS leader_account
+FROM auction_bidders WHERE auction_id = $1 AND account_id = $2
+"""  # noqa: S608 (a constant column list)
+
+
+async def bidder_and_leader(
+    conn: asyncpg.Connection, auction_id: int, account_id: UUID, leader: str | None
+) -> tuple[BidderRow, UUID | None] | None:
+    """The actor's bidder row and the account of the standing price's number, if any."""
+    row = await conn.fetchrow(SELECT_BIDDER_AND_LEADER, auction_id, account_id, leader)
+    if row is None:
+        return None
+    fields = dict(row)
+    found: UUID | None = fields.pop("leader_account")
+    return BidderRow(**fields), found
+
+
+MARK_COUNTDOWN = """
+UPDATE auction_bidders SET in_countdown = true WHERE auction_id = $1 AND number = ANY($2::text[])
+"""
+SET_PHASE = "UPDATE auctions SET phase = $2, ends_at = $3 WHERE id = $1"
+
+
+async def start_countdown(
+    conn: asyncpg.Connection,
+    auction_id: int,
+    numbers: frozenset[str],
+    phase: Phase,
+    ends_at: datetime,
+) -> None:
+    await conn.execute(MARK_COUNTDOWN, auction_id, sorted(numbers))
+    await conn.execute(SET_PHASE, auction_id, str(phase), ends_at)
+
+
+# One statement (one round trip under the row lock): the bid, the standing price and the
+# end, the bidder's count (docs/performance.md, "The timed auction's last second").
+RECORD_BID = """
+WITH bid AS (
+    INSERT INTO auction_bids (auction_id, n, number, bidder_seq, phase, price_fen, placed_at,
+                              ends_at, form, signature, signer_cert_sha256, log_queued)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+), standing AS (
+    UPDATE auctions SET standing_price_fen = $6, standing_number = $3, bids = $2, ends_at = $13
+    WHERE id = $1
+)
+UPDATE auction_bidders SET bids = bids + 1 WHERE auction_id = $1 AND number = $3
+"""
+
+
+async def record_bid(conn: asyncpg.Connection, bid: Bid, decision: Decision) -> None:
+    """Store the bid, make it the standing price, restart the end (under the row lock)."""
+    await conn.execute(
+        RECORD_BID, bid.auction_id, bid.n, bid.number, bid.bidder_seq, str(bid.phase),
+        bid.price_fen, bid.placed_at, bid.ends_at, bid.form, bid.signature,
+        bid.signer_cert_sha256, bid.log_queued, decision.ends_at,
+    )  # fmt: skip
+
+
+_BID = """
+auction_id, n, number, bidder_seq, phase, price_fen, placed_at, ends_at, form, signature,
+signer_cert_sha256, log_queued
+"""
+SELECT_BIDS = f"SELECT {_BID} FROM auction_bids WHERE auction_id = $1 ORDER BY n"  # noqa: S608
+SELECT_BID = f"SELECT {_BID} FROM auction_bids WHERE auction_id = $1 AND n = $2"  # noqa: S608
+
+
+def _bid(row: asyncpg.Record) -> Bid:
+    return Bid(**{**dict(row), "phase": Phase(row["phase"])})
+
+
+async def bids(conn: asyncpg.Connection, auction_id: int) -> list[Bid]:
+    """Every bid of an auction in commit order."""
+    return [_bid(r) for r in await conn.fetch(SELECT_BIDS, auction_id)]
+
+
+async def bid(conn: asyncpg.Connection, auction_id: int, n: int) -> Bid | None:
+    row = await conn.fetchrow(SELECT_BID, auction_id, n)
+    return _bid(row) if row else None
