@@ -32,12 +32,15 @@ from procurement.negotiation.errors import (
     SupplierExcluded,
 )
 from procurement.negotiation.model import Quotation, Round
-from procurement.service import lock_project, locked_for, read_project
+from procurement.service import lock_project, locked_for, only_lot, read_project
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import commit
 from tender import access
 from tender.lifecycle import LockedTender, append
 from tender.model import TenderStatus
+from tender.results import direct
+from tender.results.award import AfterAward
+from tender.setup import Setup
 
 AGENCY = Action.PUBLISH_TENDER  # the agency runs the rounds on the group's behalf
 SALT_BYTES = 32  # docs/audit-log.md §1.2: fresh, 32 bytes for every commitment
@@ -198,8 +201,17 @@ async def exclude_supplier(
             )  # fmt: skip
 
 
-async def award(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> Award:
-    """Art. 35: the lowest compliant final quotation wins, once the final round closed."""
+async def award(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    *,
+    setup: Setup,
+    after: AfterAward | None = None,
+) -> Award:
+    """Art. 35: the lowest compliant final quotation wins, once the final round closed;
+    the award goes through the tender's results (tender/results/direct.py): the
+    decision, its announcement, the tender ``awarded``, the notices and contract."""
     async with conn.transaction():
         locked, rounds, log_actor = await _negotiation(
             conn, actor, tender_id, Action.PUBLISH_TENDER
@@ -220,6 +232,13 @@ async def award(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> Awar
                 "price_fen": made.price_fen,
                 "round": final.number,
             },
+        )  # fmt: skip
+        await direct.award(
+            conn, locked, lot=only_lot(locked), bidder_id=made.supplier_id,
+            price_fen=made.price_fen, basis=direct.AwardBasis.NEGOTIATION_FINAL_QUOTATIONS,
+            reason=f"竞争性谈判最后报价最低（第{final.number}轮）: the lowest compliant final "
+            "quotation (Decree 74 Art. 35)",
+            by=actor.user_id, actor=log_actor, address=actor.address, setup=setup, after=after,
         )  # fmt: skip
     return made
 
