@@ -127,6 +127,7 @@ STATUS: dict[str, int] = {
     "bid_signer_not_registered": 422,
     "bid_statement_invalid": 422,
     "bid_statement_mismatch": 422,
+    "bid_supplier_not_invited": 403,
     "bid_upload_abandoned_conflict": 409,
     "bid_upload_busy_conflict": 409,
     "bid_upload_storage_full": 507,
