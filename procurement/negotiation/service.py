@@ -32,7 +32,8 @@ from procurement.negotiation.errors import (
     SupplierExcluded,
 )
 from procurement.negotiation.model import Quotation, Round
-from procurement.service import lock_project, locked_for, only_lot, read_project
+from procurement.policy import ProcurementPolicies
+from procurement.service import lock_project, locked_for, only_lot, read_project, snapshot_of
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import commit
 from tender import access
@@ -65,6 +66,15 @@ async def _negotiation(
     return locked, await q.rounds(conn, tender_id), log_actor
 
 
+async def _least(conn: asyncpg.Connection, tender_id: UUID) -> tuple[int, tuple[UUID, ...]]:
+    """The published project's least number of suppliers (its policy snapshot) and its
+    invited suppliers."""
+    project = await project_queries.project(conn, tender_id)
+    assert project is not None  # _negotiation found it under the row lock
+    policies = snapshot_of(project, ProcurementPolicies())
+    return policies.min_suppliers, project.plan.suppliers
+
+
 def _require_started(locked: LockedTender) -> None:
     # Art. 31: the group negotiates once the responses are in, i.e. after the deadline.
     deadline = locked.tender.deadline
@@ -92,6 +102,10 @@ async def open_round(
         if any(r.is_open for r in rounds):
             raise RoundOpen("close the open round first")
         await _require_not_awarded(conn, tender_id)
+        least, invited = await _least(conn, tender_id)
+        excluded = await q.excluded(conn, tender_id)
+        remaining = len(set(invited) - excluded)
+        model.require_enough(remaining, least, what="suppliers not excluded")
         number = len(rounds) + 1
         await q.insert_round(conn, tender_id, number, final=final, at=locked.now)
         await append(
@@ -220,8 +234,16 @@ async def award(
         if final is None or final.is_open:
             raise FinalRoundMissing("the final quotations are not all in: close the final round")
         await _require_not_awarded(conn, tender_id)
+        lot = only_lot(locked)
         finals = await q.quotations(conn, tender_id, round=final.number)
-        best = model.lowest_compliant(finals, await q.excluded(conn, tender_id))
+        excluded = await q.excluded(conn, tender_id)
+        # Art. 37 (3): the budget is the lot's price ceiling (最高限价), at most its
+        # estimated price: the stricter bound.
+        budget = locked.tender.content.lots[0].price_ceiling_fen
+        least, _ = await _least(conn, tender_id)
+        counted = model.within_budget(finals, excluded, budget)
+        model.require_enough(len(counted), least, what="compliant final quotations within budget")
+        best = model.lowest_compliant(counted, excluded)
         made = Award(supplier_id=best.supplier_id, price_fen=best.price_fen, awarded_at=locked.now)
         await project_queries.insert_award(conn, tender_id, made, by=actor.user_id)
         await append(
@@ -234,7 +256,7 @@ async def award(
             },
         )  # fmt: skip
         await direct.award(
-            conn, locked, lot=only_lot(locked), bidder_id=made.supplier_id,
+            conn, locked, lot=lot, bidder_id=made.supplier_id,
             price_fen=made.price_fen, basis=direct.AwardBasis.NEGOTIATION_FINAL_QUOTATIONS,
             reason=f"竞争性谈判最后报价最低（第{final.number}轮）: the lowest compliant final "
             "quotation (Decree 74 Art. 35)",

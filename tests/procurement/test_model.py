@@ -9,8 +9,16 @@ import pytest
 
 from procurement.errors import ProcurementInputInvalid, ProcurementPolicyInvalid
 from procurement.model import Group, Method, Plan, check_price
-from procurement.negotiation.errors import NoCompliantQuotation
-from procurement.negotiation.model import Quotation, Round, check_group, lowest_compliant, visible
+from procurement.negotiation.errors import NoCompliantQuotation, TooFewCompliant
+from procurement.negotiation.model import (
+    Quotation,
+    Round,
+    check_group,
+    lowest_compliant,
+    require_enough,
+    visible,
+    within_budget,
+)
 from procurement.policy import ProcurementPolicies, platform_policies
 from procurement.rules import check_project
 from procurement.single_source.errors import ObjectionsPending, ObjectionUpheld, PublicityRunning
@@ -193,3 +201,19 @@ def replace_outcome(objection: Objection, outcome: Outcome) -> Objection:
     import dataclasses
 
     return dataclasses.replace(objection, outcome=outcome, answer="答复", answered_at=NOW)
+
+
+def test_fewer_than_three_compliant_within_budget_is_no_award() -> None:
+    """Decree 74 Art. 37 (3): compliant and at or under the budget, at least 3."""
+    a, b, c = SUPPLIERS
+    at = NOW
+    finals = [
+        Quotation(round=2, supplier_id=s, price_fen=p, salt=b"\0" * 32, submitted_at=at)
+        for s, p in ((a, 100), (b, 200), (c, 301))
+    ]
+    assert [q.price_fen for q in within_budget(finals, set(), 300)] == [100, 200]
+    assert len(within_budget(finals, set(), 301)) == 3
+    assert [q.price_fen for q in within_budget(finals, {a}, 301)] == [200, 301]
+    require_enough(3, 3, what="x")
+    with pytest.raises(TooFewCompliant):
+        require_enough(2, 3, what="x")

@@ -638,6 +638,7 @@ STATUS: dict[str, int] = {
     "negotiation_quotation_duplicate_conflict": 409,
     "negotiation_round_open_conflict": 409,
     "negotiation_supplier_excluded": 403,
+    "negotiation_too_few_suppliers_conflict": 409,
     "procurement_error": 422,
     "procurement_input_invalid": 422,
     "procurement_policy_invalid": 422,
