@@ -11,20 +11,16 @@ as OCDS states it; the project's release adds the method's own award:
 | single source | ``direct`` | awarded to one supplier without competition |
 
 ``procurementMethodDetails`` names the method in Chinese and English; single source's
-reason is ``procurementMethodRationale``. The award of negotiation or single source is
-an ``active`` award to the supplier at its price once made (RFQ and consultation award
-through the tender's own results, already in the tender's release).
+reason is ``procurementMethodRationale``. Every method's award is the tender's own
+(tender/results; negotiation and single source through tender/results/direct.py), so
+it is in the tender's release, its record and the platform's feed as any award is.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
-from typing import Any
-from uuid import UUID
 
-from procurement.model import Award, Method, Project
-from signing.log.entry import format_time
+from procurement.model import Method, Project
 from tender.disclosure.facts import MethodFact
 
 METHOD_CODES: Mapping[Method, str] = {
@@ -48,28 +44,3 @@ def method_fact(project: Project) -> MethodFact:
     return MethodFact(
         code=METHOD_CODES[method], details=METHOD_DETAILS[method], rationale=rationale
     )
-
-
-def with_award(
-    release: Mapping[str, Any],
-    project: Project,
-    award: Award | None,
-    supplier_names: Mapping[UUID, str],
-) -> dict[str, Any]:
-    """The tender's release with the award of a method that awards itself."""
-    out = copy.deepcopy(dict(release))
-    if award is not None:
-        tender = out["tender"]
-        supplier = {"id": str(award.supplier_id), "name": supplier_names.get(award.supplier_id, "")}
-        out["awards"] = [
-            *out.get("awards", []),
-            {
-                "id": f"{tender['id']}-{project.method}",
-                "status": "active",
-                "date": format_time(award.awarded_at),
-                "value": {"amount": award.price_fen / 100, "currency": "CNY"},
-                "suppliers": [supplier],
-            },
-        ]
-        out["parties"] = [*out.get("parties", []), supplier | {"roles": ["supplier"]}]
-    return out

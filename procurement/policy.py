@@ -5,10 +5,12 @@ with its source; the platform's values are these defaults overridden by settings
 uses the snapshot (DESIGN.md, "Time"), as a tender does with tender/policy.py.
 
 DOMAIN.md asks to check each number against the province's current rules: that is why
-they are data. The consultation price weight follows DOMAIN.md (10–30 % for goods and
-services); 财库〔2014〕214号 Art. 24 as first issued says 30–60 % for goods, which a
-centre following it sets with ``ETENDER_POLICY_PROCUREMENT_CONSULTATION_GOODS_PRICE_MIN``
-and ``…_MAX``.
+they are data. The consultation price weight follows 财库〔2014〕214号 Art. 24, the more
+precise source than DOMAIN.md's summary ("10–30 % for goods and services"): goods
+30–60 %, services 10–30 %. Art. 24 names no range for works (a consultation of works
+outside the tendering law, Art. 3 (5)); a works project is checked against the weight
+lawful under either reading, the ranges' overlap (exactly 30 %): the safer check, which
+a province that sets a range for works overrides.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tender.errors import PolicyInvalid
 from tender.policy import Period, PeriodUnit
 
 OVERRIDE_PREFIX = "procurement_"
+CATEGORIES = ("goods", "services", "works")  # tender.model.Category's values
 _5WD = Period(count=5, unit=PeriodUnit.WORKING_DAYS)
 
 
@@ -37,15 +40,20 @@ class ProcurementPolicies:
     group_expert_denominator: int = 3
     # Decree 74 Art. 38: single source published at least 5 working days for objections.
     single_source_publicity: Period = _5WD
-    # 214号 Art. 24 / DOMAIN.md: the price's weight in consultation's scoring, percent.
-    consultation_goods_price_min: int = 10
-    consultation_goods_price_max: int = 30
+    # 财库〔2014〕214号 Art. 24: the price's weight in consultation's scoring, percent —
+    # goods 30–60, services 10–30 (DOMAIN.md's "10–30 % for goods and services" is the
+    # services figure). Works: Art. 24 is silent; the overlap of both ranges (30) is
+    # lawful whichever a reviewer applies, so it is the default check.
+    consultation_goods_price_min: int = 30
+    consultation_goods_price_max: int = 60
     consultation_services_price_min: int = 10
     consultation_services_price_max: int = 30
+    consultation_works_price_min: int = 30
+    consultation_works_price_max: int = 30
 
     def price_weight_range(self, category: str) -> tuple[int, int] | None:
         """The allowed price weight (percent) of a category; None: no rule for it."""
-        if category not in ("goods", "services"):
+        if category not in CATEGORIES:
             return None
         low: int = getattr(self, f"consultation_{category}_price_min")
         high: int = getattr(self, f"consultation_{category}_price_max")
@@ -92,7 +100,7 @@ def _checked(p: ProcurementPolicies) -> ProcurementPolicies:
     share = (p.group_expert_numerator, p.group_expert_denominator)
     if not 2 * share[1] <= 3 * share[0] <= 3 * share[1]:
         raise ProcurementPolicyInvalid("the experts' share is from 2/3 to 1")
-    for category in ("goods", "services"):
+    for category in CATEGORIES:
         low, high = p.price_weight_range(category) or (0, 0)
         if not 0 <= low <= high <= 100:
             raise ProcurementPolicyInvalid(f"the {category} price weight is 0 ≤ min ≤ max ≤ 100")

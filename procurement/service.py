@@ -161,6 +161,15 @@ async def locked_for(
     return locked, project, access.authorise(actor, action, locked.tender)
 
 
+def only_lot(locked: LockedTender) -> str:
+    """The lot a method's award covers: its quotations are the project's, so the
+    project is one lot (a project of several is refused the award, nothing changed)."""
+    lots = locked.tender.content.lots
+    if len(lots) != 1:
+        raise ProjectStateConflict("a method's award covers a project of one lot")
+    return lots[0].number
+
+
 async def get_project(
     conn: asyncpg.Connection, actor: Actor | None, tender_id: UUID
 ) -> tuple[Tender, Project, Award | None]:
@@ -268,9 +277,8 @@ async def release_package(conn: asyncpg.Connection, tender_id: UUID, site: Site)
         facts = await disclosure.load_disclosure(conn, tender_id, now, methods=method_fact)
     except TenderNotFound:
         raise ProjectNotFound("no procurement project has this id") from None
-    award = await queries.award(conn, tender_id)
-    names = await names_of(conn, [] if award is None else [award.supplier_id])
-    release = ocds.with_award(packages.compiled_release(facts, site), project, award, names)
+    # The award of every method is the tender's own (tender/results), in its release.
+    release = packages.compiled_release(facts, site)
     return packages.package(packages.package_uri(facts, site), [release], site)
 
 

@@ -2,8 +2,9 @@
 
 Consultation scores comprehensively (综合评分法), so every lot's method is comprehensive
 scoring with a price score; the price's weight — its points over the total — lies in
-the policy's range for goods and services (DOMAIN.md: 10–30 %). Works have no range
-here (their weight follows the construction rules).
+the policy's range for the project's category: 214号 Art. 24, goods 30–60 %, services
+10–30 %; works, of which Art. 24 says nothing, the overlap of both (30 %) by default
+(procurement/policy.py says why).
 """
 
 from __future__ import annotations

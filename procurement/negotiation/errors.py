@@ -9,7 +9,8 @@ ProcurementError (procurement/errors.py)
     ├── FinalRoundMissing                 negotiation_final_missing_conflict   409
     ├── QuotationDuplicate                negotiation_quotation_duplicate_conflict 409
     ├── SupplierExcluded                  negotiation_supplier_excluded        403
-    └── NoCompliantQuotation              negotiation_no_compliant_quotation   422
+    ├── NoCompliantQuotation              negotiation_no_compliant_quotation   422
+    └── TooFewCompliant                   negotiation_too_few_suppliers_conflict 409
 """
 
 from __future__ import annotations
@@ -76,3 +77,13 @@ class NoCompliantQuotation(NegotiationError):
     """Art. 35: no compliant supplier gave a final quotation: no award (the project fails)."""
 
     code = "negotiation_no_compliant_quotation"
+
+
+class TooFewCompliant(NegotiationError):
+    """Decree 74 Art. 37 (3): fewer than the least number of suppliers meet the
+    competition's requirements (or quote within the budget): the negotiation goes no
+    further; the agency terminates it (cancels the tender, with the reason) and
+    procures anew."""
+
+    code = "negotiation_too_few_suppliers_conflict"
+    status = 409

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from procurement.errors import GroupInvalid
 from procurement.model import Group
-from procurement.negotiation.errors import NoCompliantQuotation
+from procurement.negotiation.errors import NoCompliantQuotation, TooFewCompliant
 from procurement.policy import ProcurementPolicies
 
 
@@ -71,6 +71,28 @@ def lowest_compliant(finals: Sequence[Quotation], excluded: Collection[UUID]) ->
     if not compliant:
         raise NoCompliantQuotation("no compliant supplier gave a final quotation")
     return min(compliant, key=lambda q: (q.price_fen, q.submitted_at))
+
+
+def require_enough(count: int, least: int, *, what: str) -> None:
+    """MOF Decree 74 Art. 37 (3): when fewer than 3 (the policy's ``min_suppliers``)
+    suppliers meet the competition's requirements, or quote within the budget, the
+    agency ends the negotiation and procures anew. Art. 27 para. 2 lets a failed
+    public tender of goods or services negotiate with two, with the finance
+    department's approval, and 财库〔2015〕124号 lets some projects go on with two: the
+    platform records no such approval, so it takes the safer reading — never fewer."""
+    if count < least:
+        raise TooFewCompliant(
+            f"{what}: {count}, fewer than {least} (Decree 74 Art. 37): end the "
+            "negotiation (cancel the tender with the reason) and procure anew",
+            details={"count": count, "least": least},
+        )
+
+
+def within_budget(
+    finals: Sequence[Quotation], excluded: Collection[UUID], budget_fen: int
+) -> list[Quotation]:
+    """The final quotations of compliant suppliers at or under the budget (Art. 37 (3))."""
+    return [q for q in finals if q.supplier_id not in excluded and q.price_fen <= budget_fen]
 
 
 def visible(

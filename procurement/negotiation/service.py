@@ -32,12 +32,16 @@ from procurement.negotiation.errors import (
     SupplierExcluded,
 )
 from procurement.negotiation.model import Quotation, Round
-from procurement.service import lock_project, locked_for, read_project
+from procurement.policy import ProcurementPolicies
+from procurement.service import lock_project, locked_for, only_lot, read_project, snapshot_of
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import commit
 from tender import access
 from tender.lifecycle import LockedTender, append
 from tender.model import TenderStatus
+from tender.results import direct
+from tender.results.award import AfterAward
+from tender.setup import Setup
 
 AGENCY = Action.PUBLISH_TENDER  # the agency runs the rounds on the group's behalf
 SALT_BYTES = 32  # docs/audit-log.md §1.2: fresh, 32 bytes for every commitment
@@ -60,6 +64,15 @@ async def _negotiation(
     if project.method is not Method.NEGOTIATION:
         raise ProjectStateConflict("the project is not a competitive negotiation")
     return locked, await q.rounds(conn, tender_id), log_actor
+
+
+async def _least(conn: asyncpg.Connection, tender_id: UUID) -> tuple[int, tuple[UUID, ...]]:
+    """The published project's least number of suppliers (its policy snapshot) and its
+    invited suppliers."""
+    project = await project_queries.project(conn, tender_id)
+    assert project is not None  # _negotiation found it under the row lock
+    policies = snapshot_of(project, ProcurementPolicies())
+    return policies.min_suppliers, project.plan.suppliers
 
 
 def _require_started(locked: LockedTender) -> None:
@@ -89,6 +102,10 @@ async def open_round(
         if any(r.is_open for r in rounds):
             raise RoundOpen("close the open round first")
         await _require_not_awarded(conn, tender_id)
+        least, invited = await _least(conn, tender_id)
+        excluded = await q.excluded(conn, tender_id)
+        remaining = len(set(invited) - excluded)
+        model.require_enough(remaining, least, what="suppliers not excluded")
         number = len(rounds) + 1
         await q.insert_round(conn, tender_id, number, final=final, at=locked.now)
         await append(
@@ -198,8 +215,17 @@ async def exclude_supplier(
             )  # fmt: skip
 
 
-async def award(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> Award:
-    """Art. 35: the lowest compliant final quotation wins, once the final round closed."""
+async def award(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    *,
+    setup: Setup,
+    after: AfterAward | None = None,
+) -> Award:
+    """Art. 35: the lowest compliant final quotation wins, once the final round closed;
+    the award goes through the tender's results (tender/results/direct.py): the
+    decision, its announcement, the tender ``awarded``, the notices and contract."""
     async with conn.transaction():
         locked, rounds, log_actor = await _negotiation(
             conn, actor, tender_id, Action.PUBLISH_TENDER
@@ -208,8 +234,16 @@ async def award(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> Awar
         if final is None or final.is_open:
             raise FinalRoundMissing("the final quotations are not all in: close the final round")
         await _require_not_awarded(conn, tender_id)
+        lot = only_lot(locked)
         finals = await q.quotations(conn, tender_id, round=final.number)
-        best = model.lowest_compliant(finals, await q.excluded(conn, tender_id))
+        excluded = await q.excluded(conn, tender_id)
+        # Art. 37 (3): the budget is the lot's price ceiling (最高限价), at most its
+        # estimated price: the stricter bound.
+        budget = locked.tender.content.lots[0].price_ceiling_fen
+        least, _ = await _least(conn, tender_id)
+        counted = model.within_budget(finals, excluded, budget)
+        model.require_enough(len(counted), least, what="compliant final quotations within budget")
+        best = model.lowest_compliant(counted, excluded)
         made = Award(supplier_id=best.supplier_id, price_fen=best.price_fen, awarded_at=locked.now)
         await project_queries.insert_award(conn, tender_id, made, by=actor.user_id)
         await append(
@@ -220,6 +254,13 @@ async def award(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> Awar
                 "price_fen": made.price_fen,
                 "round": final.number,
             },
+        )  # fmt: skip
+        await direct.award(
+            conn, locked, lot=lot, bidder_id=made.supplier_id,
+            price_fen=made.price_fen, basis=direct.AwardBasis.NEGOTIATION_FINAL_QUOTATIONS,
+            reason=f"竞争性谈判最后报价最低（第{final.number}轮）: the lowest compliant final "
+            "quotation (Decree 74 Art. 35)",
+            by=actor.user_id, actor=log_actor, address=actor.address, setup=setup, after=after,
         )  # fmt: skip
     return made
 

@@ -17,12 +17,15 @@ from procurement import queries as project_queries
 from procurement.errors import ProjectStateConflict
 from procurement.events import ProcurementEvent
 from procurement.model import Award, Method, Project, check_price, check_reason
-from procurement.service import lock_project, locked_for, read_project
+from procurement.service import lock_project, locked_for, only_lot, read_project
 from procurement.single_source import queries as q
 from procurement.single_source.errors import ObjectionAnswered, ObjectionNotFound, PublicityOver
 from procurement.single_source.model import Objection, Outcome, require_agreeable
 from signing.log.entry import Actor as LogActor
 from tender.lifecycle import append
+from tender.results import direct
+from tender.results.award import AfterAward
+from tender.setup import Setup
 
 AGENCY = Action.PUBLISH_TENDER
 
@@ -95,8 +98,17 @@ async def objections(
     return await q.objections(conn, tender_id)
 
 
-async def agree(conn: asyncpg.Connection, actor: Actor, tender_id: UUID, price_fen: int) -> Award:
-    """Record the price agreed with the one supplier, once the publicity has passed."""
+async def agree(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    tender_id: UUID,
+    price_fen: int,
+    *,
+    setup: Setup,
+    after: AfterAward | None = None,
+) -> Award:
+    """Record the price agreed with the one supplier, once the publicity has passed; the
+    award goes through the tender's results (tender/results/direct.py)."""
     check_price(price_fen)
     async with conn.transaction():
         locked, project, log_actor = await locked_for(conn, actor, tender_id, AGENCY)
@@ -115,5 +127,11 @@ async def agree(conn: asyncpg.Connection, actor: Actor, tender_id: UUID, price_f
             conn, ProcurementEvent.AWARDED, tender_id, actor=log_actor, address=actor.address,
             data={"method": str(Method.SINGLE_SOURCE), "supplier_id": str(made.supplier_id),
                   "price_fen": price_fen},
+        )  # fmt: skip
+        await direct.award(
+            conn, locked, lot=only_lot(locked), bidder_id=made.supplier_id, price_fen=price_fen,
+            basis=direct.AwardBasis.SINGLE_SOURCE_AGREEMENT,
+            reason="单一来源协商价格: the price agreed with the single source (Decree 74 Art. 41)",
+            by=actor.user_id, actor=log_actor, address=actor.address, setup=setup, after=after,
         )  # fmt: skip
     return made

@@ -109,3 +109,20 @@ ORDER BY r.closed_at LIMIT $1
 async def unpublicised(conn: asyncpg.Connection, limit: int = 500) -> list[asyncpg.Record]:
     """Lots of tenders at ``candidates`` whose candidates are not publicised yet."""
     return list(await conn.fetch(SELECT_UNPUBLICISED, limit))
+
+
+SELECT_OPENED_BID = """
+SELECT b.id, o.credit_code, o.name FROM bids b
+JOIN organisations o ON o.id = b.bidder_id
+JOIN tender_lots l ON l.tender_id = b.tender_id AND l.id = b.lot_id
+WHERE b.tender_id = $1 AND l.number = $2 AND b.bidder_id = $3 AND b.status = 'submitted'
+  AND EXISTS (SELECT FROM opening_results r WHERE r.bid_id = b.id AND r.outcome = 'opened')
+"""
+
+
+async def opened_bid(
+    conn: asyncpg.Connection, tender_id: UUID, lot: str, bidder_id: UUID
+) -> asyncpg.Record | None:
+    """The bidder's submitted bid in the lot, if it was opened: (id, credit_code, name)."""
+    row: asyncpg.Record | None = await conn.fetchrow(SELECT_OPENED_BID, tender_id, lot, bidder_id)
+    return row

@@ -31,8 +31,8 @@ from tender import queries
 from tender.committee import service as committee
 from tender.lifecycle import load, lock_tender
 from tender.model import Tender
+from tender.submission import invited, receipting, upload_queries
 from tender.submission import queries as bid_queries
-from tender.submission import receipting, upload_queries
 from tender.submission.context import Receipt, Submission, bidder_of, lot_id_of, require_open
 from tender.submission.model import (
     Bid,
@@ -137,6 +137,7 @@ async def submit_bid(
     statement names; the signed statement decides.
     """
     org, bidder, tender, lot_id, now = await _who_and_where(conn, actor, tender_id, lot)
+    await invited.require_invited(conn, tender_id, org)  # procurement projects (issue 18)
     trust = sub.setup.trust
     stmt, signer_sha256 = await verify_signed(conn, signed, trust, now, SubmitStatement, bidder)
     _check_names(tender, lot, bidder, stmt)

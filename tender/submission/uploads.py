@@ -33,7 +33,7 @@ from tender import queries
 from tender.blobs.store import LocalBlobStore
 from tender.committee import service as committee
 from tender.lifecycle import load, log_address
-from tender.submission import staging, upload_queries
+from tender.submission import invited, staging, upload_queries
 from tender.submission.context import Submission, acquire, bidder_of, lot_id_of, require_open
 from tender.submission.lease import Lease, refuse_closed
 from tender.submission.limits import check_upload_limits
@@ -84,6 +84,7 @@ async def create_upload(
     machine. Neither is shown to other bidders.
     """
     org = bidder_of(actor)
+    await invited.require_invited(conn, tender_id, org)  # procurement projects (issue 18)
     tender = await load(conn, tender_id)
     lot_id = lot_id_of(tender, lot)
     require_open(tender, await queries.database_now(conn))

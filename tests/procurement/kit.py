@@ -42,11 +42,11 @@ def plan(world: World, method: Method, **changes: object) -> Plan:
 
 def fitting(draft: TenderDraft, method: Method) -> TenderDraft:
     """The draft with lots evaluated as the method asks (RFQ: lowest price; consultation:
-    comprehensive scoring with the price at 20 % of goods)."""
+    comprehensive scoring with the price at 40 % of goods, 214号 Art. 24's 30–60 %)."""
     if method is Method.QUOTATION:
         return replace(draft, lots=(a_lot(evaluation=lowest_price()),))
     if method is Method.CONSULTATION:
-        lot = a_lot(evaluation=scoring(20, ("技术", 60), ("商务", 20)))
+        lot = a_lot(evaluation=scoring(40, ("技术", 40), ("商务", 20)))
         return replace(draft, category=Category.GOODS, lots=(lot,))
     return draft
 

@@ -9,8 +9,16 @@ import pytest
 
 from procurement.errors import ProcurementInputInvalid, ProcurementPolicyInvalid
 from procurement.model import Group, Method, Plan, check_price
-from procurement.negotiation.errors import NoCompliantQuotation
-from procurement.negotiation.model import Quotation, Round, check_group, lowest_compliant, visible
+from procurement.negotiation.errors import NoCompliantQuotation, TooFewCompliant
+from procurement.negotiation.model import (
+    Quotation,
+    Round,
+    check_group,
+    lowest_compliant,
+    require_enough,
+    visible,
+    within_budget,
+)
 from procurement.policy import ProcurementPolicies, platform_policies
 from procurement.rules import check_project
 from procurement.single_source.errors import ObjectionsPending, ObjectionUpheld, PublicityRunning
@@ -36,7 +44,7 @@ def test_policies_are_data_and_bad_values_are_refused() -> None:
     for bad in (
         {"group_min_members": "1"},
         {"group_expert_numerator": "1"},
-        {"consultation_goods_price_min": "40"},
+        {"consultation_goods_price_min": "61"},
         {"consultation_services_price_max": "101"},
         {"min_suppliers": "-1"},
         {"single_source_publicity": "5 days"},
@@ -84,18 +92,31 @@ def test_rfq_is_one_envelope_lowest_price_without_adjustments() -> None:
 
 @pytest.mark.parametrize(
     ("category", "price", "ok"),
-    [("goods", 10, True), ("goods", 30, True), ("goods", 31, False), ("services", 9, False),
-     ("works", 60, True)],
+    [("goods", 29, False), ("goods", 30, True), ("goods", 60, True), ("goods", 61, False),
+     ("services", 9, False), ("services", 10, True), ("services", 30, True),
+     ("services", 31, False),
+     ("works", 29, False), ("works", 30, True), ("works", 31, False)],
 )  # fmt: skip
-def test_consultation_price_weight_is_ten_to_thirty_percent(
+def test_consultation_price_weight_follows_214_art_24_per_category(
     category: str, price: int, ok: bool
 ) -> None:
-    """214号 Art. 24 / DOMAIN.md: goods and services 10–30 %; works have no range here."""
+    """财库〔2014〕214号 Art. 24: goods 30–60 %, services 10–30 %, each bound inclusive;
+    works (Art. 24 silent): the overlap of both, 30 %, the safer check."""
     lot = a_lot(evaluation=scoring(price, ("技术", 100 - price)))
     plan = Plan(method=Method.CONSULTATION, suppliers=SUPPLIERS)
     found = codes(plan, category=Category(category), lots=(lot,))
     assert found == ([] if ok else ["consultation_price_weight_out_of_range"])
     assert codes(plan, lots=(a_lot(evaluation=lowest_price()),)) == ["consultation_method_invalid"]
+
+
+def test_a_province_may_set_its_own_works_range() -> None:
+    """Policies as data: a works range overrides the overlap; a reversed one is refused."""
+    looser = POLICIES.with_values(
+        {"consultation_works_price_min": "10", "consultation_works_price_max": "60"}
+    )
+    assert looser.price_weight_range("works") == (10, 60)
+    with pytest.raises(ProcurementPolicyInvalid):
+        POLICIES.with_values({"consultation_works_price_min": "31"})
 
 
 def test_single_source_names_one_supplier_a_reason_and_outlasts_the_publicity() -> None:
@@ -180,3 +201,19 @@ def replace_outcome(objection: Objection, outcome: Outcome) -> Objection:
     import dataclasses
 
     return dataclasses.replace(objection, outcome=outcome, answer="答复", answered_at=NOW)
+
+
+def test_fewer_than_three_compliant_within_budget_is_no_award() -> None:
+    """Decree 74 Art. 37 (3): compliant and at or under the budget, at least 3."""
+    a, b, c = SUPPLIERS
+    at = NOW
+    finals = [
+        Quotation(round=2, supplier_id=s, price_fen=p, salt=b"\0" * 32, submitted_at=at)
+        for s, p in ((a, 100), (b, 200), (c, 301))
+    ]
+    assert [q.price_fen for q in within_budget(finals, set(), 300)] == [100, 200]
+    assert len(within_budget(finals, set(), 301)) == 3
+    assert [q.price_fen for q in within_budget(finals, {a}, 301)] == [200, 301]
+    require_enough(3, 3, what="x")
+    with pytest.raises(TooFewCompliant):
+        require_enough(2, 3, what="x")

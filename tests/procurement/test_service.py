@@ -66,8 +66,8 @@ async def test_every_broken_rule_is_reported_at_once_and_nothing_is_published(
 async def test_consultation_price_weight_outside_the_policy_is_refused(
     conn: asyncpg.Connection, world: World
 ) -> None:
-    """财库〔2014〕214号 Art. 24 (DOMAIN.md: 10–30 %): 20 % passes the default, not 25–30 %."""
-    strict = ProcurementPolicies().with_values({"consultation_goods_price_min": "25"})
+    """财库〔2014〕214号 Art. 24 (goods 30–60 %): 40 % passes the default, not 45–60 %."""
+    strict = ProcurementPolicies().with_values({"consultation_goods_price_min": "45"})
     tender_id = await draft_project(conn, world, Method.CONSULTATION)
     broken = await service.check_project(conn, world.agency, tender_id, world.setup(SOON), strict)
     assert [v.code for v in broken] == ["consultation_price_weight_out_of_range"]

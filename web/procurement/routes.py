@@ -21,6 +21,7 @@ from web.procurement import bodies as b
 from web.services import services
 from web.tender.bodies import draft_from_body
 from web.tender.common import maybe_signed_in, path_uuid
+from web.tender.results.after_award import after_award
 
 
 def project_id(request: Request) -> UUID:
@@ -122,7 +123,10 @@ async def exclude_supplier(request: Request) -> Response:
 async def award_negotiation(request: Request) -> Response:
     which = project_id(request)
     async with signed_in(request) as (conn, actor):
-        made = await negotiation.award(conn, actor, which)
+        built = services(request)
+        made = await negotiation.award(
+            conn, actor, which, setup=built.tender_setup(), after=after_award(built)
+        )
     return json_response(b.award_body(made), 201)
 
 
@@ -155,7 +159,11 @@ async def agree_price(request: Request) -> Response:
     which = project_id(request)
     body = await read_json(request, b.AgreementRequest)
     async with signed_in(request) as (conn, actor):
-        made = await single_source.agree(conn, actor, which, body.price_fen)
+        built = services(request)
+        made = await single_source.agree(
+            conn, actor, which, body.price_fen, setup=built.tender_setup(),
+            after=after_award(built),
+        )  # fmt: skip
     return json_response(b.award_body(made), 201)
 
 

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import msgspec
 
+from procurement.model import Method
 from tender.codec import evaluation_from_json, evaluation_to_json
 from tender.model import (
     DEFAULT_OPENING_FIELDS,
@@ -226,6 +227,20 @@ class TenderBody(Model, frozen=True, kw_only=True):
     published_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+
+class TenderDetailBody(TenderBody, frozen=True, kw_only=True):
+    """``GET /tenders/{id}``: the tender and how it procures (issue 18, item 4):
+    ``public_tendering`` unless a procurement project names another method."""
+
+    procurement_method: Method
+
+
+def tender_detail_body(tender: Tender, method: Method) -> TenderDetailBody:
+    """The API's view of one tender with its procurement method."""
+    return TenderDetailBody(
+        **msgspec.structs.asdict(tender_body(tender)), procurement_method=method
+    )
 
 
 def _lot_body(lot: Lot) -> TenderLotBody:

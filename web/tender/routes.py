@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from accounts.model import decode_cursor, encode_cursor
+from procurement import service as procurement
 from tender import service
 from tender.committee import service as committee
 from tender.committee.model import Roster
@@ -49,10 +50,11 @@ async def update_tender(request: Request) -> b.TenderBody:
         )
 
 
-async def get_tender(request: Request) -> b.TenderBody:
+async def get_tender(request: Request) -> b.TenderDetailBody:
     which = tender_id(request)
     async with maybe_signed_in(request) as (conn, actor):
-        return b.tender_body(await service.get_tender(conn, actor, which))
+        tender = await service.get_tender(conn, actor, which)
+        return b.tender_detail_body(tender, await procurement.method_of(conn, which))
 
 
 async def list_tenders(request: Request) -> b.TenderList:
@@ -185,7 +187,12 @@ ROUTES = [
         response=b.TenderList,
     ),
     route(
-        "GET", _T, get_tender, "A published tender (or my draft)", auth=False, response=b.TenderBody
+        "GET",
+        _T,
+        get_tender,
+        "A published tender (or my draft), with its procurement method",
+        auth=False,
+        response=b.TenderDetailBody,
     ),
     route(
         "PUT",

@@ -23,9 +23,11 @@ from procurement.negotiation.errors import (
     QuotationDuplicate,
     RoundOpen,
     SupplierExcluded,
+    TooFewCompliant,
 )
 from signing.log.entry import commit
 from tender import queries as tender_queries
+from tender.results.errors import AwardStatusConflict
 from tests.procurement.kit import DEADLINE_IN, published_project
 from tests.tender.world import World, entries, wait_until
 
@@ -75,20 +77,40 @@ async def test_rounds_then_final_quotations_and_the_lowest_compliant_wins(
     for bidder, price in ((b1, 780_00), (b2, 700_00), (b3, 760_00)):
         await negotiation.submit_quotation(conn, bidder, tender_id, round=2, price_fen=price)
     with pytest.raises(FinalRoundMissing):
-        await negotiation.award(conn, agency, tender_id)
+        await negotiation.award(conn, agency, tender_id, setup=world.setup())
     await negotiation.close_round(conn, agency, tender_id, round=2)
     with pytest.raises(AfterFinalQuotations):
         await negotiation.open_round(conn, agency, tender_id, final=False)
 
+    # The award is the tender's (tender/results/direct.py): with no response opened,
+    # there is none, and nothing is recorded (the award on an opened tender:
+    # tests/procurement/award/).
+    with pytest.raises(AwardStatusConflict):
+        await negotiation.award(conn, agency, tender_id, setup=world.setup())
+    # Art. 37 (3): two compliant suppliers left of three: no award at all.
     await negotiation.exclude_supplier(
         conn, agency, tender_id, world.bidder_orgs[1].id, "资格证明文件不符合要求"
     )
-    made = await negotiation.award(conn, agency, tender_id)
-    assert (made.supplier_id, made.price_fen) == (world.bidder_orgs[2].id, 760_00)
-    [logged] = await entries(conn, "procurement.awarded")
-    assert logged.data["supplier_id"] == str(world.bidder_orgs[2].id)
-    with pytest.raises(AfterFinalQuotations):
-        await negotiation.award(conn, agency, tender_id)
+    with pytest.raises(TooFewCompliant) as few:
+        await negotiation.award(conn, agency, tender_id, setup=world.setup())
+    assert few.value.details == {"count": 2, "least": 3}
+    assert await queries.award(conn, tender_id) is None
+    assert await entries(conn, "procurement.awarded") == []
+
+
+async def test_fewer_than_three_suppliers_left_end_the_rounds(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """Decree 74 Art. 37 (3), the safer reading (no two-supplier exception): once the
+    group excluded a supplier of three, no further round opens; nothing is stored."""
+    tender_id = await started(conn, world)
+    await negotiation.exclude_supplier(
+        conn, world.agency, tender_id, world.bidder_orgs[0].id, "不符合实质性要求"
+    )
+    for final in (False, True):
+        with pytest.raises(TooFewCompliant):
+            await negotiation.open_round(conn, world.agency, tender_id, final=final)
+    assert (await negotiation.view(conn, world.agency, tender_id)).rounds == ()
 
 
 async def quotation_count(conn: asyncpg.Connection) -> int:

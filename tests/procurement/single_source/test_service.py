@@ -20,6 +20,7 @@ from procurement.single_source.errors import (
     PublicityRunning,
 )
 from procurement.single_source.model import Outcome
+from tender.results.errors import AwardStatusConflict
 from tests.procurement.kit import published_project
 from tests.tender.world import World, entries, wait_until
 
@@ -34,7 +35,7 @@ async def test_objections_are_answered_before_the_price_is_agreed(
     assert project.publicity_ends_at is not None
     filed = await single_source.file_objection(conn, world.bidders[1], tender_id, "该产品另有厂家")
     with pytest.raises(PublicityRunning):
-        await single_source.agree(conn, world.agency, tender_id, 120_000_00)
+        await single_source.agree(conn, world.agency, tender_id, 120_000_00, setup=world.setup())
     with pytest.raises(PermissionDenied):  # the agency answers, not another supplier
         await single_source.answer_objection(
             conn, world.bidders[2], tender_id, filed.id, outcome=Outcome.DISMISSED, text="否"
@@ -44,7 +45,7 @@ async def test_objections_are_answered_before_the_price_is_agreed(
     with pytest.raises(PublicityOver):
         await single_source.file_objection(conn, world.bidders[2], tender_id, "迟到的异议")
     with pytest.raises(ObjectionsPending):
-        await single_source.agree(conn, world.agency, tender_id, 120_000_00)
+        await single_source.agree(conn, world.agency, tender_id, 120_000_00, setup=world.setup())
     await single_source.answer_objection(
         conn, world.agency, tender_id, filed.id, outcome=Outcome.DISMISSED,
         text="经核实，其他厂家产品不满足专利要求。",
@@ -54,21 +55,17 @@ async def test_objections_are_answered_before_the_price_is_agreed(
             conn, world.agency, tender_id, filed.id, outcome=Outcome.UPHELD, text="改判"
         )
     with pytest.raises(ProcurementInputInvalid):
-        await single_source.agree(conn, world.agency, tender_id, 0)
-    made = await single_source.agree(conn, world.agency, tender_id, 120_000_00)
-    assert (made.supplier_id, made.price_fen) == (world.bidder_orgs[0].id, 120_000_00)
+        await single_source.agree(conn, world.agency, tender_id, 0, setup=world.setup())
+    with pytest.raises(AwardStatusConflict):  # its response was never opened: no award
+        await single_source.agree(conn, world.agency, tender_id, 120_000_00, setup=world.setup())
+    assert await queries.award(conn, tender_id) is None
     listed = await single_source.objections(conn, None, tender_id)
     assert [(o.outcome, o.objector_id) for o in listed] == [
         (Outcome.DISMISSED, world.bidder_orgs[1].id)
     ]
     assert len(await entries(conn, "single_source.objection_filed")) == 1
     assert len(await entries(conn, "single_source.objection_answered")) == 1
-    [awarded] = await entries(conn, "procurement.awarded")
-    assert awarded.data == {
-        "method": "single_source",
-        "supplier_id": str(world.bidder_orgs[0].id),
-        "price_fen": 120_000_00,
-    }
+    assert await entries(conn, "procurement.awarded") == []
 
 
 async def test_an_upheld_objection_ends_single_source(
@@ -94,5 +91,5 @@ async def test_an_upheld_objection_ends_single_source(
     assert project.publicity_ends_at is not None
     await wait_until(conn, project.publicity_ends_at)
     with pytest.raises(ObjectionUpheld):
-        await single_source.agree(conn, world.agency, tender_id, 100_00)
+        await single_source.agree(conn, world.agency, tender_id, 100_00, setup=world.setup())
     assert await queries.award(conn, tender_id) is None

@@ -119,6 +119,8 @@ async def test_a_negotiation_is_published_through_its_checks_and_read_by_the_pub
         assert web_world.bidder_orgs[0].name not in page.text
     client.cookies.delete("lang")
     notice = await client.get(f"/tenders/{tender_id}")  # the tender's own notice names it
+    shown = (await client.get(f"/api/v1/tenders/{tender_id}")).json()  # and its API answer
+    assert shown["procurement_method"] == "competitive_negotiation"
     assert f'<a href="/procurement/{tender_id}">竞争性谈判</a>' in notice.text
     assert (await client.get(f"/procurement/{tender_id[:-1]}x")).status_code == 404
     release = (await client.get(f"{project}/ocds")).json()

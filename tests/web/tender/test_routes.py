@@ -39,6 +39,7 @@ async def test_an_agency_drafts_and_publishes_and_the_public_reads_the_notice(
     notice = await client.get(f"/api/v1/tenders/{published.id}")
     assert notice.status_code == 200
     assert notice.json()["lots"][0]["bond_fen"] == 10_000_000
+    assert notice.json()["procurement_method"] == "public_tendering"  # no project: the default
     docs = (await client.get(f"/api/v1/tenders/{published.id}/documents")).json()["items"]
     assert [(d["name"], d["sha256"]) for d in docs] == [
         ("招标文件.pdf", hashlib.sha256(PDF).hexdigest())
