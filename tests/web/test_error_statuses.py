@@ -205,7 +205,6 @@ STATUS: dict[str, int] = {
     "listing_bidder_exists_conflict": 409,
     "listing_bidder_not_found": 404,
     "listing_bidder_related": 422,
-    "listing_bidding_unavailable": 503,
     "listing_deposit_missing": 422,
     "listing_error": 422,
     "listing_input_invalid": 422,
