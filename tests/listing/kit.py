@@ -29,9 +29,11 @@ from listing.model import (
     RESERVE_FIELD,
     RESERVE_LOT,
     RESERVE_PART,
+    DepositInput,
     Listing,
     ListingInput,
     ListingKind,
+    Qualification,
 )
 from listing.policy import ListingPolicies
 from listing.reserve import committee_of
@@ -45,6 +47,7 @@ from signing.manifest import BidInfo
 from signing.sealed_bid import BidFile, seal_part
 from signing.shares import SHARE_TYPE, unwrap_share
 from signing.statements.recipient import RecipientStatement
+from tender.bonds.model import BondKind
 from tender.calendar import HolidayCalendar, YearCalendar, load_calendar, period_end
 from tender.submission.receipts import load_or_create
 from tests.accounts.factory import actor_for
@@ -259,3 +262,31 @@ async def published(
 
 def ids(listing: Listing) -> UUID:
     return listing.id
+
+
+def deposit(listing: Listing, now: dt.datetime, account: str = "6222020200112233") -> DepositInput:
+    return DepositInput(
+        kind=BondKind.TRANSFER, amount_fen=listing.deposit_fen, paid_at=now,
+        paying_account=account,
+    )  # fmt: skip
+
+
+async def qualified_bidders(
+    conn: asyncpg.Connection, world: World, listing: Listing, setup: ListingSetup,
+    now: dt.datetime, count: int,
+) -> list[str]:  # fmt: skip
+    """``count`` of the world's bidders registered, paid and qualified; their numbers."""
+    numbers = []
+    for i, bidder in enumerate(world.bidders[:count]):
+        reg = await service.register(conn, bidder, listing.id, now=now)
+        await service.record_deposit(
+            conn, world.staff, listing.id, reg.id, deposit(listing, now, f"62220202001122{i:02d}"),
+            now=now,
+        )  # fmt: skip
+        done = await service.qualify(
+            conn, world.staff, listing.id, reg.id, qualified=True, reason=None, setup=setup, now=now
+        )
+        assert done.qualification is Qualification.QUALIFIED
+        assert done.number is not None
+        numbers.append(done.number)
+    return numbers

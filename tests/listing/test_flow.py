@@ -24,58 +24,27 @@ from listing.errors import (
     ListingStateConflict,
 )
 from listing.model import (
-    DepositInput,
     DepositStatus,
-    Listing,
     ListingKind,
     Outcome,
-    Qualification,
     Status,
 )
 from listing.service import ListingSetup
 from signing.certs import Identity
 from signing.cms import sign_detached
-from tender.bonds.model import BondKind
 from tests.listing.kit import (
     end_with,
     going_on,
     listing_bid,
     official_actor,
     published,
+    qualified_bidders,
     seal_reserve_bytes,
     share_of,
 )
 from tests.tender.world import World, entries
 
 HOUR = dt.timedelta(hours=1)
-
-
-def deposit(listing: Listing, now: dt.datetime, account: str = "6222020200112233") -> DepositInput:
-    return DepositInput(
-        kind=BondKind.TRANSFER, amount_fen=listing.deposit_fen, paid_at=now,
-        paying_account=account,
-    )  # fmt: skip
-
-
-async def qualified_bidders(
-    conn: asyncpg.Connection, world: World, listing: Listing, setup: ListingSetup,
-    now: dt.datetime, count: int,
-) -> list[str]:  # fmt: skip
-    """``count`` of the world's bidders registered, paid and qualified; their numbers."""
-    numbers = []
-    for i, bidder in enumerate(world.bidders[:count]):
-        reg = await service.register(conn, bidder, listing.id, now=now)
-        await service.record_deposit(
-            conn, world.staff, listing.id, reg.id, deposit(listing, now, f"62220202001122{i:02d}"),
-            now=now,
-        )  # fmt: skip
-        done = await service.qualify(
-            conn, world.staff, listing.id, reg.id, qualified=True, reason=None, setup=setup, now=now
-        )
-        assert done.qualification is Qualification.QUALIFIED
-        assert done.number is not None
-        numbers.append(done.number)
-    return numbers
 
 
 async def test_a_listing_goes_from_notice_to_deal_with_the_reserve_opened_by_k_officials(
