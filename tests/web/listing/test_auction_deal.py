@@ -137,6 +137,11 @@ async def test_a_listing_goes_to_a_deal_through_the_timed_auction_another_ends_u
         await set_clock(clock, after)
         closed = await conclusion.close(conn, world.agency, listing.id, setup, now=after)
         assert closed.status is Status.AUCTION
+        # The listing's page links its bidders to the room while the auction runs.
+        page = f"/listings/{listing.id}"
+        seen = await client.get(page, headers={"Authorization": f"Bearer {b.token}"})
+        assert f'href="/auctions/{auction}" id="room-link"' in seen.text
+        assert 'id="room-link"' not in (await client.get(page)).text  # the public: no room
         await set_clock(clock, after + dt.timedelta(seconds=10))
         for ws, who, price, standing, n in (
             (wb, b, start + step, start, "b1"), (wc, c, start + 2 * step, start + step, "c1"),
@@ -177,6 +182,8 @@ async def test_a_listing_goes_to_a_deal_through_the_timed_auction_another_ends_u
         sign_detached(body, buyer.certificate, buyer.key, chain=buyer.chain), setup, now=after,
     )  # fmt: skip
     assert done.status is Status.CONCLUDED
+    over = await client.get(page, headers={"Authorization": f"Bearer {b.token}"})
+    assert 'id="room-link"' not in over.text  # decided: the room is history
     # Every bid's receipt checks from the receipt alone, with the pinned keys (§8).
     log_key = (await client.get("/api/v1/log/key")).text.strip()
     root = services(app).receipt_signer.root

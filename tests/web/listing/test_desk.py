@@ -50,6 +50,7 @@ async def test_a_bidder_registers_and_the_centre_qualifies_and_refunds_by_the_pa
     public = await client.get(one, headers=bidder)
     assert 'id="mine-link"' in public.text
     assert 'id="desk-link"' not in public.text
+    assert 'id="room-link"' not in public.text  # the notice period: no bids taken yet
     empty = await client.get(f"{one}/registration", headers=bidder)
     assert 'id="register-form"' in empty.text
     assert (await client.post(f"{one}/registration", headers=bidder)).status_code == 303
