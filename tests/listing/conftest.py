@@ -3,6 +3,7 @@ CA, three officials) with the officials' keys registered, on a fresh clone per t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -51,3 +52,9 @@ def bidding(tmp_path_factory: pytest.TempPathFactory) -> AuctionService:
 @pytest.fixture
 def setup(world: World, bidding: AuctionService) -> ListingSetup:
     return make_setup(world, bidding)
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    """The publication time: the real clock, whole seconds (certificates are valid now)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
