@@ -15,7 +15,8 @@ ClientError                     client_error
 ├── TenderIdentifierInvalid     tender_identifier_invalid
 ├── TenderIdentifierUnknown     tender_identifier_unknown
 ├── TenderIdentifierNeedsServer tender_identifier_needs_server
-└── TenderIdentifierCommitteeMismatch tender_identifier_committee_mismatch
+├── TenderIdentifierCommitteeMismatch tender_identifier_committee_mismatch
+└── AuctionReceiptInvalid       auction_receipt_invalid
 ApiError                        the server's error body (its code and message)
 CommandError                    bad input to a bid command (exit status 2)
 """
@@ -136,3 +137,10 @@ class ApiError(Exception):
 
 class CommandError(Exception):
     """Bad input to a bid command: reported on one line, exit status 2."""
+
+
+class AuctionReceiptInvalid(ClientError):
+    """An auction bid's receipt fails a check of docs/formats/auction.md §8 (details:
+    ``check``, the step that failed)."""
+
+    code = "auction_receipt_invalid"

@@ -15,8 +15,7 @@
     ├── ListingReserveUnopened         listing_reserve_unopened_conflict     409
     ├── ListingShareInvalid            listing_share_invalid                 422
     ├── ListingAgreementTooLow         listing_agreement_too_low             422
-    ├── ListingSignatureInvalid        listing_signature_invalid             422
-    └── ListingBiddingUnavailable      listing_bidding_unavailable           503
+    └── ListingSignatureInvalid        listing_signature_invalid             422
 
 Someone who may not act on a listing at all gets accounts' ``permission_denied`` (403);
 a listing the reader may not see is ``listing_not_found`` (404), so its existence leaks
@@ -129,10 +128,3 @@ class ListingSignatureInvalid(ListingError):
     """The confirmation's signature does not verify, or not by the side's certificate."""
 
     code = "listing_signature_invalid"
-
-
-class ListingBiddingUnavailable(ListingError):
-    """The bidding engine (listing.auction) is not wired into this platform."""
-
-    code = "listing_bidding_unavailable"
-    status = 503

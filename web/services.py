@@ -29,7 +29,6 @@ from starlette.requests import HTTPConnection
 
 from audit.service import LogIdentity
 from listing.auction.service import AuctionService
-from listing.bidding import Bidding, Unwired
 from listing.policy import ListingPolicies, platform_listing_policies
 from listing.service import ListingSetup
 from live.hub import Hub
@@ -192,10 +191,9 @@ class Services:
     complaint_policy: ComplaintPolicy = dataclasses.field(default_factory=load_complaint_policy)
     # The credit formula (supervision/credit/policy.json), loaded and validated once.
     credit_policy: CreditPolicy = dataclasses.field(default_factory=load_default_policy)
-    # Listings (issue 18): their policies (ETENDER_POLICY_LISTING_*) and the bidding
-    # engine; ``Unwired`` refuses until the app factory passes listing.auction's service.
+    # Listings (issue 18): their policies (ETENDER_POLICY_LISTING_*); their bidding
+    # engine is ``auctions()``.
     listing_policies: ListingPolicies = dataclasses.field(default_factory=ListingPolicies)
-    listing_bidding: Bidding = dataclasses.field(default_factory=Unwired)
     # Issue 18: a procurement project's method in the tender's OCDS releases (tender/
     # cannot import procurement/), and the methods' numbers (ETENDER_POLICY_PROCUREMENT_*).
     method_facts: MethodLoader = procurement_method_fact
@@ -223,7 +221,7 @@ class Services:
         """The listing use cases' setup: policies, calendar, trust as of now, the engine."""
         return ListingSetup(
             policies=self.listing_policies, calendar=self.setup.calendar,
-            trust=self.trust_now(), bidding=self.listing_bidding,
+            trust=self.trust_now(), bidding=self.auctions(),
             centre_code=self.setup.policies.centre_code,
         )  # fmt: skip
 

@@ -9,11 +9,14 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
+from listing.auction.service import AuctionService
 from listing.service import ListingSetup
 from signing.certs import Identity
 from signing.demo_ca import DemoCA
-from tests.listing.kit import StubBidding, make_setup, register_official_keys, seller_identity
+from tests.listing.kit import clock, engine, make_setup, register_official_keys, seller_identity
 from tests.tender.world import World, build_world, live_ca
+
+__all__ = ["clock"]
 
 
 @pytest.fixture(scope="session")
@@ -40,13 +43,14 @@ async def seller(conn: asyncpg.Connection, world: World) -> Identity:
     return await seller_identity(conn, world)
 
 
-@pytest.fixture
-def bidding() -> StubBidding:
-    return StubBidding()
+@pytest.fixture(scope="session")
+def bidding(tmp_path_factory: pytest.TempPathFactory) -> AuctionService:
+    """The platform's bidding engine (one receipt identity for the session)."""
+    return engine(tmp_path_factory.mktemp("platform"))
 
 
 @pytest.fixture
-def setup(world: World, bidding: StubBidding) -> ListingSetup:
+def setup(world: World, bidding: AuctionService) -> ListingSetup:
     return make_setup(world, bidding)
 
 

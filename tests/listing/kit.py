@@ -1,9 +1,8 @@
-"""What the listing tests share: a stand-in for the bidding engine, the world's officials
-with registered keys, a seller with a certificate, a published listing, and the reserve
-sealed and released the way the seller's and the officials' clients do it.
-
-The stand-in implements PLAN.md's contract (listing/bidding.py) in memory: the auction
-lane's engine is built in parallel; the listing's own steps are what these tests prove.
+"""What the listing tests share: the platform's bidding engine (listing.auction) on the
+test's database, signed bids placed through it, its database clock set past a countdown's
+end (migration 0110's ``auction_clock``), the world's officials with registered keys, a
+seller with a certificate, a published listing, and the reserve sealed and released the
+way the seller's and the officials' clients do it.
 """
 
 from __future__ import annotations
@@ -11,24 +10,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import itertools
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+import pytest
 
 from accounts.keys import queries as key_queries
 from accounts.model import Actor
+from audit.service import LogIdentity
 from listing import service
-from listing.bidding import AuctionBidder, AuctionPhase, AuctionSpec, AuctionState
+from listing.auction.model import Bid, BidRequest, bid_form
+from listing.auction.service import AuctionService, place_bid, verify_bid
 from listing.model import (
     RESERVE_FIELD,
     RESERVE_LOT,
     RESERVE_PART,
+    DepositInput,
     Listing,
     ListingInput,
     ListingKind,
+    Qualification,
 )
 from listing.policy import ListingPolicies
 from listing.reserve import committee_of
@@ -36,11 +41,15 @@ from listing.service import ListingSetup
 from signing.age import X25519Identity, parse_header
 from signing.certs import Identity, cert_sha256
 from signing.cms import sign_detached
+from signing.log.checkpoint import generate_private_key
+from signing.log.note import Ed25519Signer
 from signing.manifest import BidInfo
 from signing.sealed_bid import BidFile, seal_part
 from signing.shares import SHARE_TYPE, unwrap_share
 from signing.statements.recipient import RecipientStatement
+from tender.bonds.model import BondKind
 from tender.calendar import HolidayCalendar, YearCalendar, load_calendar, period_end
+from tender.submission.receipts import load_or_create
 from tests.accounts.factory import actor_for
 from tests.tender.world import World, bidder_identity, register_certificate
 
@@ -56,51 +65,103 @@ CALENDAR = HolidayCalendar(
 POLICIES = ListingPolicies()
 
 
-@dataclasses.dataclass
-class StubBidding:
-    """PLAN.md's engine in memory: the test sets the standing bid and ends it."""
-
-    bidders: dict[int, list[AuctionBidder]] = dataclasses.field(default_factory=dict)
-    states: dict[int, AuctionState] = dataclasses.field(default_factory=dict)
-    went_on: dict[int, frozenset[str]] = dataclasses.field(default_factory=dict)
-    _ids: itertools.count[int] = dataclasses.field(default_factory=lambda: itertools.count(1))
-
-    async def create(self, conn: asyncpg.Connection, spec: AuctionSpec, *, now: dt.datetime) -> int:
-        auction_id = next(self._ids)
-        self.bidders[auction_id] = list(spec.bidders)
-        self.states[auction_id] = AuctionState(
-            phase=AuctionPhase.LISTING, standing_price_fen=None, standing_number=None,
-            ends_at=spec.listing_ends_at, bids=0,
-        )  # fmt: skip
-        return auction_id
-
-    async def add_bidder(
-        self, conn: asyncpg.Connection, auction_id: int, bidder: AuctionBidder
-    ) -> None:
-        self.bidders[auction_id].append(bidder)
-
-    async def go_on(
-        self, conn: asyncpg.Connection, auction_id: int, numbers: frozenset[str], *,
-        now: dt.datetime,
-    ) -> AuctionState:  # fmt: skip
-        self.went_on[auction_id] = numbers
-        phase = AuctionPhase.COUNTDOWN if len(numbers) >= 2 else AuctionPhase.ENDED
-        state = dataclasses.replace(self.states[auction_id], phase=phase)
-        self.states[auction_id] = state
-        return state
-
-    async def state(self, conn: asyncpg.Connection, auction_id: int) -> AuctionState:
-        return self.states[auction_id]
-
-    def end(self, auction_id: int, number: str | None, price_fen: int | None) -> None:
-        """The auction ended with this standing bid (None: nobody bid)."""
-        self.states[auction_id] = dataclasses.replace(
-            self.states[auction_id], phase=AuctionPhase.ENDED, standing_number=number,
-            standing_price_fen=price_fen, bids=0 if number is None else 1,
-        )  # fmt: skip
+# The log's checkpoint signer of these tests (the app has its own identity).
+_LOG_SIGNER = Ed25519Signer(name="etender.test/listing-log", private_key=generate_private_key())
+TEST_LOG = LogIdentity(origin=_LOG_SIGNER.name, signer=_LOG_SIGNER)
 
 
-def make_setup(world: World, bidding: StubBidding) -> ListingSetup:
+def engine(platform_dir: Path) -> AuctionService:
+    """The platform's bidding engine (listing.auction), its receipts signed by a platform
+    identity in ``platform_dir``."""
+    return AuctionService(signer=load_or_create(platform_dir), log_identity=TEST_LOG)
+
+
+async def set_clock(owner: asyncpg.Connection, at: dt.datetime | None) -> None:
+    """The auction's database clock fixed at ``at`` (None: the database's own again), as
+    migration 0110 allows a test to (never a sleep on the wall clock)."""
+    body = "SELECT clock_timestamp()" if at is None else f"SELECT '{at.isoformat()}'::timestamptz"
+    await owner.execute(
+        "CREATE OR REPLACE FUNCTION auction_clock() RETURNS timestamptz "
+        f"LANGUAGE sql VOLATILE AS $$ {body} $$"
+    )
+
+
+@pytest.fixture
+async def clock(owner_conn: asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
+    """The owner's connection for set_clock; the auction's clock is put back after the
+    test (the database's catalogs are the template's again: tests/dbreset.py reuses it)."""
+    try:
+        yield owner_conn
+    finally:
+        await set_clock(owner_conn, None)
+
+
+async def bid(
+    conn: asyncpg.Connection, world: World, auction_id: int, *, bidder: int, number: str,
+    price_fen: int,
+) -> Bid:  # fmt: skip
+    """World bidder ``bidder`` (0-based) places a signed bid in-process, as the room's
+    ``bid`` command does (verify, then lock, clock, decide, log; in one transaction)."""
+    actor, identity = world.bidders[bidder], world.bidder_identities[bidder]
+    seq = 1 + await conn.fetchval(
+        "SELECT bids FROM auction_bidders WHERE auction_id = $1 AND number = $2",
+        auction_id, number,
+    )  # fmt: skip
+    standing = await conn.fetchval(
+        "SELECT standing_price_fen FROM auctions WHERE id = $1", auction_id
+    )
+    request = BidRequest(
+        number=number, seq=seq, price_fen=price_fen, standing_fen=standing, signature=b""
+    )
+    form = bid_form(auction_id, request)
+    signature = sign_detached(form, identity.certificate, identity.key, chain=identity.chain)
+    request = dataclasses.replace(request, signature=signature)
+    async with conn.transaction():
+        signed = await verify_bid(
+            conn, actor, auction_id, request, world.ca.trust_store(), dt.datetime.now(dt.UTC)
+        )
+        _, placed, _, _ = await place_bid(conn, actor, auction_id, request, signed)
+    return placed
+
+
+async def listing_bid(
+    conn: asyncpg.Connection, owner: asyncpg.Connection, world: World, listing: Listing, *,
+    bidder: int, number: str, price_fen: int,
+) -> Bid:  # fmt: skip
+    """A bid in the listing period (挂牌期): the database clock an hour after its start."""
+    assert listing.auction_id is not None
+    await set_clock(owner, listing.starts_at + dt.timedelta(hours=1))
+    return await bid(
+        conn, world, listing.auction_id, bidder=bidder, number=number, price_fen=price_fen
+    )
+
+
+async def going_on(conn: asyncpg.Connection, listing: Listing) -> frozenset[str]:
+    """The numbers the engine let into the timed auction."""
+    rows = await conn.fetch(
+        "SELECT number FROM auction_bidders WHERE auction_id = $1 AND in_countdown",
+        listing.auction_id,
+    )
+    return frozenset(r["number"] for r in rows)
+
+
+async def end_with(
+    conn: asyncpg.Connection, owner: asyncpg.Connection, world: World, listing: Listing,
+    bids: Sequence[tuple[int, str, int]],
+) -> None:  # fmt: skip
+    """The listing's auction, after ``close``, runs its countdown with these bids (world
+    bidder, number, price) and ends: the database clock set inside the countdown for the
+    bids, then past its end."""
+    assert listing.auction_id is not None
+    ends_at = await conn.fetchval("SELECT ends_at FROM auctions WHERE id = $1", listing.auction_id)
+    await set_clock(owner, ends_at - dt.timedelta(seconds=1))
+    for bidder, number, price in bids:
+        await bid(conn, world, listing.auction_id, bidder=bidder, number=number, price_fen=price)
+    ends_at = await conn.fetchval("SELECT ends_at FROM auctions WHERE id = $1", listing.auction_id)
+    await set_clock(owner, ends_at)
+
+
+def make_setup(world: World, bidding: AuctionService) -> ListingSetup:
     """The listing use cases' setup: default policies, the calendar, the world's CA."""
     return ListingSetup(
         policies=POLICIES, calendar=CALENDAR, trust=world.ca.trust_store(), bidding=bidding
@@ -201,3 +262,31 @@ async def published(
 
 def ids(listing: Listing) -> UUID:
     return listing.id
+
+
+def deposit(listing: Listing, now: dt.datetime, account: str = "6222020200112233") -> DepositInput:
+    return DepositInput(
+        kind=BondKind.TRANSFER, amount_fen=listing.deposit_fen, paid_at=now,
+        paying_account=account,
+    )  # fmt: skip
+
+
+async def qualified_bidders(
+    conn: asyncpg.Connection, world: World, listing: Listing, setup: ListingSetup,
+    now: dt.datetime, count: int,
+) -> list[str]:  # fmt: skip
+    """``count`` of the world's bidders registered, paid and qualified; their numbers."""
+    numbers = []
+    for i, bidder in enumerate(world.bidders[:count]):
+        reg = await service.register(conn, bidder, listing.id, now=now)
+        await service.record_deposit(
+            conn, world.staff, listing.id, reg.id, deposit(listing, now, f"62220202001122{i:02d}"),
+            now=now,
+        )  # fmt: skip
+        done = await service.qualify(
+            conn, world.staff, listing.id, reg.id, qualified=True, reason=None, setup=setup, now=now
+        )
+        assert done.qualification is Qualification.QUALIFIED
+        assert done.number is not None
+        numbers.append(done.number)
+    return numbers

@@ -4,7 +4,8 @@ DOMAIN.md, "Other transaction types": notice ≥ 20 days before the start, listi
 working days, bidders with deposits and numbers, a reserve sealed before the start to a
 committee of k of n and opened at the end without the seller, below it no sale (流拍), the
 confirmation signed by both sides, deposits applied or refunded. The bidding engine is
-PLAN.md's contract, played by tests/listing/kit.StubBidding.
+the platform's (listing.auction) on the test's database: real signed bids, its clock set
+past the countdown's end (migration 0110's ``auction_clock``).
 """
 
 from __future__ import annotations
@@ -23,22 +24,21 @@ from listing.errors import (
     ListingStateConflict,
 )
 from listing.model import (
-    DepositInput,
     DepositStatus,
-    Listing,
     ListingKind,
     Outcome,
-    Qualification,
     Status,
 )
 from listing.service import ListingSetup
 from signing.certs import Identity
 from signing.cms import sign_detached
-from tender.bonds.model import BondKind
 from tests.listing.kit import (
-    StubBidding,
+    end_with,
+    going_on,
+    listing_bid,
     official_actor,
     published,
+    qualified_bidders,
     seal_reserve_bytes,
     share_of,
 )
@@ -47,37 +47,9 @@ from tests.tender.world import World, entries
 HOUR = dt.timedelta(hours=1)
 
 
-def deposit(listing: Listing, now: dt.datetime, account: str = "6222020200112233") -> DepositInput:
-    return DepositInput(
-        kind=BondKind.TRANSFER, amount_fen=listing.deposit_fen, paid_at=now,
-        paying_account=account,
-    )  # fmt: skip
-
-
-async def qualified_bidders(
-    conn: asyncpg.Connection, world: World, listing: Listing, setup: ListingSetup,
-    now: dt.datetime, count: int,
-) -> list[str]:  # fmt: skip
-    """``count`` of the world's bidders registered, paid and qualified; their numbers."""
-    numbers = []
-    for i, bidder in enumerate(world.bidders[:count]):
-        reg = await service.register(conn, bidder, listing.id, now=now)
-        await service.record_deposit(
-            conn, world.staff, listing.id, reg.id, deposit(listing, now, f"62220202001122{i:02d}"),
-            now=now,
-        )  # fmt: skip
-        done = await service.qualify(
-            conn, world.staff, listing.id, reg.id, qualified=True, reason=None, setup=setup, now=now
-        )
-        assert done.qualification is Qualification.QUALIFIED
-        assert done.number is not None
-        numbers.append(done.number)
-    return numbers
-
-
 async def test_a_listing_goes_from_notice_to_deal_with_the_reserve_opened_by_k_officials(
     conn: asyncpg.Connection, world: World, seller: Identity, setup: ListingSetup,
-    bidding: StubBidding, now: dt.datetime,
+    clock: asyncpg.Connection, now: dt.datetime,
 ) -> None:  # fmt: skip
     listing = await published(conn, world, setup, now)
     assert listing.code.startswith("XC-GP-")
@@ -96,14 +68,16 @@ async def test_a_listing_goes_from_notice_to_deal_with_the_reserve_opened_by_k_o
     after = listing.ends_at + HOUR
     closed = await conclusion.close(conn, world.agency, listing.id, setup, now=after)
     assert closed.status is Status.AUCTION
-    assert bidding.went_on[1] == frozenset(numbers[:2])
+    assert await going_on(conn, closed) == frozenset(numbers[:2])
     # The reserve opens at the end without the seller: any k = 2 of the 3 officials.
     for x in (1, 3):
         official = await official_actor(conn, world, x)
         await conclusion.release_share(
             conn, official, listing.id, share_of(world, listing, sealed, x), now=after
         )
-    bidding.end(1, numbers[1], 12_500_000_00)
+    await end_with(
+        conn, clock, world, closed, [(0, numbers[0], 12_400_000_00), (1, numbers[1], 12_500_000_00)]
+    )
     decided = await conclusion.decide_result(conn, world.agency, listing.id, setup, now=after)
     assert (decided.outcome, decided.winner_number, decided.price_fen) == (
         Outcome.SOLD,
@@ -139,12 +113,15 @@ async def test_a_listing_goes_from_notice_to_deal_with_the_reserve_opened_by_k_o
 
 async def test_a_highest_bid_under_the_reserve_ends_without_a_sale(
     conn: asyncpg.Connection, world: World, seller: Identity, setup: ListingSetup,
-    bidding: StubBidding, now: dt.datetime,
+    clock: asyncpg.Connection, now: dt.datetime,
 ) -> None:  # fmt: skip
     listing = await published(conn, world, setup, now)
     sealed = seal_reserve_bytes(world, listing, seller, 12_000_000_00, now)
     await service.seal_reserve(conn, world.tenderer, listing.id, sealed, now=now)
     numbers = await qualified_bidders(conn, world, listing, setup, now, 2)
+    await listing_bid(
+        conn, clock, world, listing, bidder=0, number=numbers[0], price_fen=11_999_999_99
+    )
     after = listing.ends_at + HOUR
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     for x in (1, 2):
@@ -152,7 +129,6 @@ async def test_a_highest_bid_under_the_reserve_ends_without_a_sale(
         await conclusion.release_share(
             conn, official, listing.id, share_of(world, listing, sealed, x), now=after
         )
-    bidding.end(1, numbers[0], 11_999_999_99)
     decided = await conclusion.decide_result(conn, world.staff, listing.id, setup, now=after)
     assert (decided.outcome, decided.winner_number, decided.status) == (
         Outcome.BELOW_RESERVE,
@@ -168,15 +144,17 @@ async def test_a_highest_bid_under_the_reserve_ends_without_a_sale(
 
 async def test_a_reserve_that_does_not_open_is_refused_and_nothing_is_decided(
     conn: asyncpg.Connection, world: World, seller: Identity, setup: ListingSetup,
-    bidding: StubBidding, now: dt.datetime,
+    clock: asyncpg.Connection, now: dt.datetime,
 ) -> None:  # fmt: skip
     listing = await published(conn, world, setup, now)
     sealed = seal_reserve_bytes(world, listing, seller, 12_000_000_00, now)
     await service.seal_reserve(conn, world.tenderer, listing.id, sealed, now=now)
     numbers = await qualified_bidders(conn, world, listing, setup, now, 2)
+    await listing_bid(
+        conn, clock, world, listing, bidder=0, number=numbers[0], price_fen=13_000_000_00
+    )
     after = listing.ends_at + HOUR
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
-    bidding.end(1, numbers[0], 13_000_000_00)
     official = await official_actor(conn, world, 1)
     # A share that is not official 1's is refused and not stored.
     with pytest.raises(ListingShareInvalid):
@@ -199,8 +177,7 @@ async def test_a_reserve_that_does_not_open_is_refused_and_nothing_is_decided(
 
 
 async def test_state_property_with_one_buyer_is_agreed_at_no_less_than_the_listed_price(
-    conn: asyncpg.Connection, world: World, setup: ListingSetup, bidding: StubBidding,
-    now: dt.datetime,
+    conn: asyncpg.Connection, world: World, setup: ListingSetup, now: dt.datetime,
 ) -> None:  # fmt: skip
     listing = await published(
         conn, world, setup, now, kind=ListingKind.STATE_PROPERTY, has_reserve=False
@@ -209,7 +186,10 @@ async def test_state_property_with_one_buyer_is_agreed_at_no_less_than_the_liste
     after = listing.ends_at + HOUR
     closed = await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     assert closed.status is Status.AGREEMENT
-    assert bidding.went_on == {}
+    assert (
+        await conn.fetchval("SELECT phase FROM auctions WHERE id = $1", listing.auction_id)
+        == "listing"
+    )
     from listing.errors import ListingAgreementTooLow
 
     with pytest.raises(ListingAgreementTooLow):
@@ -223,8 +203,7 @@ async def test_state_property_with_one_buyer_is_agreed_at_no_less_than_the_liste
 
 
 async def test_state_property_with_two_buyers_goes_to_the_timed_auction(
-    conn: asyncpg.Connection, world: World, setup: ListingSetup, bidding: StubBidding,
-    now: dt.datetime,
+    conn: asyncpg.Connection, world: World, setup: ListingSetup, now: dt.datetime,
 ) -> None:  # fmt: skip
     listing = await published(
         conn, world, setup, now, kind=ListingKind.STATE_PROPERTY, has_reserve=False
@@ -234,18 +213,20 @@ async def test_state_property_with_two_buyers_goes_to_the_timed_auction(
     closed = await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     # Decree 32: every qualified buyer competes, whether or not it asked to go on.
     assert closed.status is Status.AUCTION
-    assert bidding.went_on[1] == frozenset(numbers)
+    assert await going_on(conn, closed) == frozenset(numbers)
 
 
 async def test_a_signature_by_another_certificate_is_refused(
     conn: asyncpg.Connection, world: World, seller: Identity, setup: ListingSetup,
-    bidding: StubBidding, now: dt.datetime,
+    clock: asyncpg.Connection, now: dt.datetime,
 ) -> None:  # fmt: skip
     listing = await published(conn, world, setup, now, has_reserve=False)
     numbers = await qualified_bidders(conn, world, listing, setup, now, 2)
+    await listing_bid(
+        conn, clock, world, listing, bidder=0, number=numbers[0], price_fen=listing.start_price_fen
+    )
     after = listing.ends_at + HOUR
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
-    bidding.end(1, numbers[0], listing.start_price_fen)
     decided = await conclusion.decide_result(conn, world.staff, listing.id, setup, now=after)
     body = await conclusion.deal(conn, decided)
     other = world.bidder_identities[1]  # another bidder's certificate, not the seller's
@@ -259,20 +240,22 @@ async def test_a_signature_by_another_certificate_is_refused(
 
 async def test_a_reserve_signed_by_another_than_the_seller_does_not_open(
     conn: asyncpg.Connection, world: World, seller: Identity, setup: ListingSetup,
-    bidding: StubBidding, now: dt.datetime,
+    clock: asyncpg.Connection, now: dt.datetime,
 ) -> None:  # fmt: skip
     listing = await published(conn, world, setup, now)
     impostor = world.bidder_identities[0]  # a certificate of a bidder, not of the seller
     sealed = seal_reserve_bytes(world, listing, impostor, 1, now)
     await service.seal_reserve(conn, world.tenderer, listing.id, sealed, now=now)
     numbers = await qualified_bidders(conn, world, listing, setup, now, 2)
+    await listing_bid(
+        conn, clock, world, listing, bidder=0, number=numbers[0], price_fen=listing.start_price_fen
+    )
     after = listing.ends_at + HOUR
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     for x in (2, 3):
         official = await official_actor(conn, world, x)
         share = share_of(world, listing, sealed, x)
         await conclusion.release_share(conn, official, listing.id, share, now=after)
-    bidding.end(1, numbers[0], listing.start_price_fen)
     with pytest.raises(ListingReserveUnopened) as refused:
         await conclusion.decide_result(conn, world.staff, listing.id, setup, now=after)
     assert refused.value.details == {"cause": "not_sellers"}

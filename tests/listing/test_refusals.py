@@ -32,7 +32,7 @@ from signing.certs import Identity
 from supervision.parties import service as parties
 from tender.bonds.model import BondKind
 from tests.listing.kit import (
-    StubBidding,
+    listing_bid,
     listing_input,
     official_actor,
     published,
@@ -166,9 +166,11 @@ async def test_a_bidder_related_to_the_seller_is_refused(
 
 
 async def test_a_relation_recorded_after_registration_refuses_at_qualification(
-    conn: asyncpg.Connection, world: World, setup: ListingSetup, bidding: StubBidding,
+    conn: asyncpg.Connection,
+    world: World,
+    setup: ListingSetup,
     now: dt.datetime,
-) -> None:  # fmt: skip
+) -> None:
     """Rule: the relation to the seller is checked again where the bidder joins the bidding;
     the qualification is refused and nothing changes (no number, no engine bidder)."""
     listing = await published(conn, world, setup, now)
@@ -191,7 +193,8 @@ async def test_a_relation_recorded_after_registration_refuses_at_qualification(
     assert unchanged is not None
     assert (unchanged.qualification, unchanged.number) == (Qualification.PENDING, None)
     assert listing.auction_id is not None
-    assert bidding.bidders[listing.auction_id] == []
+    engine_bidders = "SELECT count(*) FROM auction_bidders WHERE auction_id = $1"
+    assert await conn.fetchval(engine_bidders, listing.auction_id) == 0
 
 
 async def test_the_reserve_must_be_sealed_to_this_listings_committee(
@@ -215,7 +218,7 @@ async def test_the_reserve_must_be_sealed_to_this_listings_committee(
 
 async def test_each_role_acts_only_on_its_own_part_of_a_listing(
     conn: asyncpg.Connection, world: World, seller: Identity, setup: ListingSetup,
-    bidding: StubBidding, now: dt.datetime,
+    clock: asyncpg.Connection, now: dt.datetime,
 ) -> None:  # fmt: skip
     data = listing_input(world, now)
     for who in (world.bidders[0], world.tenderer, world.supervisor):
@@ -246,6 +249,11 @@ async def test_each_role_acts_only_on_its_own_part_of_a_listing(
     done = await service.qualify(
         conn, world.staff, listing.id, reg.id, qualified=True, reason=None, setup=setup, now=now
     )
+    assert done.number is not None
+    await listing_bid(
+        conn, clock, world, listing, bidder=0, number=done.number,
+        price_fen=listing.start_price_fen,
+    )  # fmt: skip
     # Numbers only, to the public, another bidder, the seller and the agency; names to the
     # centre and supervisors.
     for who in (None, world.bidders[1], world.tenderer, world.agency):
@@ -274,8 +282,6 @@ async def test_each_role_acts_only_on_its_own_part_of_a_listing(
     for who in (world.other_agency, world.bidders[0]):
         with pytest.raises(PermissionDenied):
             await conclusion.decide_result(conn, who, listing.id, setup, now=after)
-    assert listing.auction_id is not None
-    bidding.end(listing.auction_id, done.number, listing.start_price_fen)
     await conclusion.decide_result(conn, world.agency, listing.id, setup, now=after)
     # After the decision the names are public.
     seen = await reads.bidders(conn, None, listing.id)

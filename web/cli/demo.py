@@ -93,7 +93,7 @@ def stage_lines(stages: DemoStages, public_url: str, client_dir: Path) -> list[s
         f"etender opening release --server {public_url} --tender {today.tender_id} "
         f"--identity {client_dir}/keys/official1.agekey",
     ]
-    if stages.listing_id is not None:  # web/demo/listing.py: once the engine is wired
+    if stages.listing_id is not None:  # web/demo/listing.py
         lines.append(f"a listing in its listing period:  {public_url}/listings/{stages.listing_id}")
     return lines
 

@@ -5,9 +5,9 @@ newcomer sees one at /listings, the centre's desk and a bidder's own page.
 Every step goes through the listing's use cases, as the users would. DEMO ONLY: the
 notice lasts a second (MLR Decree 39 wants 20 days; the listing's policy snapshot, shown
 in its log entry, says so), so that the listing is in its listing period at once; the
-period itself is the rule's 10 working days. The bidding engine is the platform's: while
-it is not wired (listing/bidding.py ``Unwired``) there is no demo listing, and nothing of
-one is left behind (its savepoint is rolled back).
+period itself is the rule's 10 working days. The bidding engine is the platform's own
+(listing.auction's ``AuctionService``, with the demo's receipt and log identities): the
+listing's auction is in its listing period, its room at /auctions/{id}.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from uuid import UUID
 import asyncpg
 
 from listing import service
-from listing.bidding import Bidding
-from listing.errors import ListingBiddingUnavailable
+from listing.auction.service import AuctionService
 from listing.model import DepositInput, ListingInput, ListingKind
 from listing.policy import ListingPolicies
 from listing.service import ListingSetup
@@ -34,13 +33,14 @@ DEMO_LISTING_POLICIES = ListingPolicies().with_values({"notice_period": "1s"})
 BIDDERS = ("bidder1", "bidder2")
 
 
-async def load_listing(conn: asyncpg.Connection, o: Opener, bidding: Bidding) -> UUID | None:
-    """Publish the demo listing, register, pay and qualify two bidders; None if the
-    bidding engine is not wired (call it inside the demo's one transaction)."""
+async def load_listing(conn: asyncpg.Connection, o: Opener) -> UUID:
+    """Publish the demo listing, register, pay and qualify two bidders (call it inside
+    the demo's one transaction)."""
     now = (await database_now(conn)).replace(microsecond=0)
     setup = ListingSetup(
         policies=DEMO_LISTING_POLICIES, calendar=o.setup.calendar, trust=o.ca.trust_store(),
-        bidding=bidding, centre_code=o.setup.policies.centre_code,
+        bidding=AuctionService(signer=o.sub.signer, log_identity=o.sub.log_identity),
+        centre_code=o.setup.policies.centre_code,
     )  # fmt: skip
     starts = now + dt.timedelta(seconds=2)
     data = ListingInput(
@@ -53,24 +53,16 @@ async def load_listing(conn: asyncpg.Connection, o: Opener, bidding: Bidding) ->
         officials=tuple(official.user_id for official in o.officials),
     )  # fmt: skip
     centre = o.actors["centre"]
-    try:
-        async with conn.transaction():  # a savepoint: an unwired engine leaves nothing
-            listing = await service.publish(conn, centre, data, setup, now=now)
-            for n, name in enumerate(BIDDERS, start=1):
-                registration = await service.register(
-                    conn, await actor(conn, name), listing.id, now=now
-                )
-                deposit = DepositInput(
-                    kind=BondKind.TRANSFER, amount_fen=listing.deposit_fen, paid_at=now,
-                    paying_account=f"6222 0202 0011 22{n:02d}",
-                )  # fmt: skip
-                await service.record_deposit(
-                    conn, centre, listing.id, registration.id, deposit, now=now
-                )
-                await service.qualify(
-                    conn, centre, listing.id, registration.id, qualified=True, reason=None,
-                    setup=setup, now=now,
-                )  # fmt: skip
-    except ListingBiddingUnavailable:
-        return None
+    listing = await service.publish(conn, centre, data, setup, now=now)
+    for n, name in enumerate(BIDDERS, start=1):
+        registration = await service.register(conn, await actor(conn, name), listing.id, now=now)
+        deposit = DepositInput(
+            kind=BondKind.TRANSFER, amount_fen=listing.deposit_fen, paid_at=now,
+            paying_account=f"6222 0202 0011 22{n:02d}",
+        )  # fmt: skip
+        await service.record_deposit(conn, centre, listing.id, registration.id, deposit, now=now)
+        await service.qualify(
+            conn, centre, listing.id, registration.id, qualified=True, reason=None,
+            setup=setup, now=now,
+        )  # fmt: skip
     return listing.id

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import asyncpg
 
-from listing.bidding import Bidding
 from web import logkey
 from web.accounts.demo import DemoResult, load_demo
 from web.cli.users import operator
@@ -43,7 +42,6 @@ async def load_everything(
     client: Path,
     *,
     deadline_in: dt.timedelta = dt.timedelta(seconds=25),
-    bidding: Bidding | None = None,  # the listings' engine; None: no demo listing
 ) -> DemoLoad:
     """Load the whole demo once, all or nothing; a second call changes nothing."""
     async with conn.transaction():
@@ -58,8 +56,7 @@ async def load_everything(
         )
         write_keys(client, pool.identities)
         stages = await load_stages(conn, data_dir=settings.data_dir, ca=ca, log=log,
-                                   experts=pool.identities, deadline_in=deadline_in,
-                                   bidding=bidding)  # fmt: skip
+                                   experts=pool.identities, deadline_in=deadline_in)  # fmt: skip
         write_keys(client, stages.keys)
         write_age_keys(client, stages.ages)
     return DemoLoad(accounts=accounts, stages=stages)

@@ -21,7 +21,6 @@ import asyncpg
 
 from accounts.organisations import queries as organisation_queries
 from audit.service import LogIdentity
-from listing.bidding import Bidding, Unwired
 from signing.age import X25519Identity
 from signing.certs import Identity
 from signing.demo_ca import DemoCA
@@ -88,7 +87,7 @@ class DemoStages:
     evaluation: DemoEvaluation
     keys: Mapping[str, Identity] = dataclasses.field(repr=False)
     ages: Mapping[str, X25519Identity] = dataclasses.field(repr=False)  # the officials'
-    listing_id: UUID | None = None  # the demo listing (web/demo/listing.py), if any
+    listing_id: UUID | None = None  # the demo listing (web/demo/listing.py)
 
 
 def bids_until(now: dt.datetime) -> dt.datetime:
@@ -145,10 +144,9 @@ async def load_stages(
     log: LogIdentity,
     experts: Mapping[str, Identity],
     deadline_in: dt.timedelta = dt.timedelta(seconds=25),
-    bidding: Bidding | None = None,
 ) -> DemoStages:
-    """A tender at every stage and a listing in its listing period when the bidding
-    engine is given (call it inside the demo's one transaction)."""
+    """A tender at every stage and a listing in its listing period (call it inside the
+    demo's one transaction)."""
     pool = OneConnection(conn).as_pool()
     o = await opener(conn, data_dir=data_dir, ca=ca, log=log)
     tenders: dict[str, Tender] = {}
@@ -191,6 +189,6 @@ async def load_stages(
     stages = tuple(Stage(key=key, tender_id=tenders[key].id, title=title)
                    for key, title in TITLES.items())  # fmt: skip
     evaluation = in_evaluation(tenders["evaluation"], scheduled, o.keys)
-    listing_id = await load_listing(conn, o, bidding or Unwired())
+    listing_id = await load_listing(conn, o)
     return DemoStages(stages=stages, evaluation=evaluation, keys=o.keys, ages=o.ages,
                       listing_id=listing_id)  # fmt: skip

@@ -87,6 +87,7 @@ class ListingBody(Model, frozen=True, kw_only=True):
     reserve_sealed: bool
     committee_k: int
     committee_n: int
+    auction_id: int | None
     phase: str
     status: str
     outcome: str | None
@@ -150,6 +151,7 @@ def listing_body(found: Listing, now: datetime) -> ListingBody:
         deposit_fen=found.deposit_fen, countdown_seconds=found.countdown_seconds,
         has_reserve=found.has_reserve, reserve_sealed=found.reserve_sha256 is not None,
         committee_k=found.committee_k, committee_n=len(found.officials),
+        auction_id=found.auction_id,
         phase=str(found.phase(now)), status=str(found.status),
         outcome=None if found.outcome is None else str(found.outcome),
         winner_number=found.winner_number, price_fen=found.price_fen,

@@ -54,6 +54,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ls.reserve_fen": ("底价（元）", "Reserve (CNY)"),
     "ls.decided_at": ("结果时间", "Decided"),
     "ls.ocds": ("开放数据（OCDS）", "Open data (OCDS)"),
+    "ls.room.link": ("竞价室", "Auction room"),
     # The centre's desk: registrations (names shown: the centre checks qualification).
     "ls.desk.link": ("竞买申请审核", "Registrations"),
     "ls.desk.title": ("竞买申请与保证金", "Registrations and deposits"),

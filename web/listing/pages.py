@@ -6,6 +6,7 @@ No script; Chinese first; times in Beijing time.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,10 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.model import Role
+from accounts.model import Actor, Role
 from accounts.organisations import service as organisations
 from listing import access, reads
 from listing.errors import ListingNotFound
+from listing.model import Listing, Phase, Status
 from tender.queries import database_now
 from web import pages
 from web.db.database import acquire
@@ -67,8 +69,22 @@ async def listing_page(request: Request) -> Response:
         # Links to the signed-in pages (web/listing/desk.py) for those who may use them.
         "desk": actor is not None and access.names_reader(actor),
         "bidder": actor is not None and actor.has_role(Role.BIDDER),
+        "room": room_link(found, now, actor),
     }  # fmt: skip
     return pages.render(request, "listing/listing.html", texts.translate, context, env=ENV)
+
+
+def room_link(found: Listing, now: datetime, actor: Actor | None) -> str | None:
+    """The auction room (/auctions/{id}, docs/formats/auction.md §1) while bids are taken:
+    the listing period and the timed auction. Only for those the room admits at all —
+    bidders and centre staff (§1); anyone else would meet its 404."""
+    bidding = found.phase(now) is Phase.LISTING or found.status is Status.AUCTION
+    may_enter = actor is not None and (
+        actor.has_role(Role.BIDDER) or actor.has_role(Role.CENTRE_STAFF)
+    )
+    if found.auction_id is None or not bidding or not may_enter:
+        return None
+    return f"/auctions/{found.auction_id}"
 
 
 def routes() -> list[BaseRoute]:

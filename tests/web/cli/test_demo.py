@@ -142,6 +142,8 @@ def test_a_rerun_with_the_ca_already_there_and_a_new_data_dir_finishes_the_job(
     seats = re.findall(r"专家(\d) (expert\d\d)", line)
     assert [int(n) for n, _ in seats] == [1, 2, 3, 4, 5]
     assert "tender in evaluation: 宣城市敬亭山路拓宽改造工程" in out
+    # The demo listing, on the platform's bidding engine (issue 18): its page is printed.
+    assert re.search(r"a listing in its listing period: +\S+/listings/[0-9a-f-]{36}", out)
     session = re.search(r"session ([0-9a-f-]{36})", out)
     assert session is not None
     assert asyncio.run(_phase(database, session.group(1))) == "scheduled"

@@ -15,7 +15,6 @@ import asyncpg
 import pytest
 
 from tests.conftest import TEMPLATE, CloneDatabase, PgServer, clone
-from tests.listing.kit import StubBidding
 from web.demo.load import DemoLoad, load_everything
 from web.settings import Settings
 
@@ -41,9 +40,7 @@ async def demo_template(
     settings = Settings(database_url=CloneDatabase(pg_server, name).app_dsn, data_dir=root / "data")
     conn = await asyncpg.connect(settings.database_url)
     try:
-        # The listings' engine in memory (tests/listing/kit.py) until the platform wires
-        # listing.auction: the demo listing's rows are real, the engine's state is not.
-        loaded = await load_everything(conn, settings, root / "demo-client", bidding=StubBidding())
+        loaded = await load_everything(conn, settings, root / "demo-client")
     finally:
         await conn.close()  # a template database has no connection when it is cloned
     yield DemoTemplate(

@@ -28,7 +28,12 @@ async def test_the_demo_shows_a_listing_in_its_listing_period_with_two_bidders(
         await wait_until(conn, found.starts_at)  # the one-second notice (DEMO ONLY)
         assert found.phase(await conn.fetchval("SELECT now()")) is Phase.LISTING
         registered = await queries.bidders(conn, listing_id)
+        # The platform's engine runs its auction, both bidders registered there by number.
+        engine = await conn.fetch(
+            "SELECT number FROM auction_bidders WHERE auction_id = $1", found.auction_id
+        )
     assert len(registered) == len(BIDDERS)
+    assert {r["number"] for r in engine} == {r.number for r in registered}
     assert {(r.qualification, r.deposit) for r in registered} == {
         (Qualification.QUALIFIED, DepositStatus.HELD)
     }

@@ -15,9 +15,11 @@ from accounts.users import service as users
 from signing.demo_ca import DemoCA
 from tests.accounts.factory import CONSOLE, PASSWORD
 from tests.conftest import CloneDatabase
-from tests.listing.kit import register_official_keys
+from tests.listing.kit import clock, register_official_keys
 from tests.tender.world import World, build_world, live_ca
 from web.settings import Settings
+
+__all__ = ["clock"]
 
 
 @pytest.fixture(scope="session")

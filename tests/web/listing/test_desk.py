@@ -6,7 +6,6 @@ No script on these pages: plain forms, so no browser test."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -21,7 +20,7 @@ from listing import conclusion, queries, service
 from listing.model import DepositInput, DepositStatus, Qualification
 from tender.bonds.model import BondKind
 from tests.accounts.factory import CONSOLE, PASSWORD
-from tests.listing.kit import StubBidding, make_setup, published
+from tests.listing.kit import listing_bid, make_setup, published
 from tests.tender.world import World
 from tests.web.evaluation.http import login
 from web.listing import i18n as texts
@@ -35,13 +34,12 @@ def _value(page: httpx.Response, element: str) -> str:
 
 
 async def test_a_bidder_registers_and_the_centre_qualifies_and_refunds_by_the_pages(
-    client: httpx.AsyncClient, app: Starlette, conn: asyncpg.Connection, logins: World
-) -> None:
+    client: httpx.AsyncClient, app: Starlette, conn: asyncpg.Connection, logins: World,
+    clock: asyncpg.Connection,
+) -> None:  # fmt: skip
     world = logins
     await users.set_password(conn, CONSOLE, user_id=world.staff.user_id, password=PASSWORD)
-    bidding = StubBidding()
-    app.state.services = dataclasses.replace(services(app), listing_bidding=bidding)
-    setup = make_setup(world, bidding)
+    setup = make_setup(world, services(app).auctions())
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     listing = await published(conn, world, setup, now, has_reserve=False)
     one = f"/listings/{listing.id}"
@@ -52,6 +50,7 @@ async def test_a_bidder_registers_and_the_centre_qualifies_and_refunds_by_the_pa
     public = await client.get(one, headers=bidder)
     assert 'id="mine-link"' in public.text
     assert 'id="desk-link"' not in public.text
+    assert 'id="room-link"' not in public.text  # the notice period: no bids taken yet
     empty = await client.get(f"{one}/registration", headers=bidder)
     assert 'id="register-form"' in empty.text
     assert (await client.post(f"{one}/registration", headers=bidder)).status_code == 303
@@ -114,10 +113,13 @@ async def test_a_bidder_registers_and_the_centre_qualifies_and_refunds_by_the_pa
     )  # fmt: skip
     won = await service.qualify(conn, world.staff, listing.id, other.id, qualified=True,
                                 reason=None, setup=setup, now=now)  # fmt: skip
+    assert won.number is not None
+    await listing_bid(
+        conn, clock, world, listing, bidder=1, number=won.number,
+        price_fen=listing.start_price_fen,
+    )  # fmt: skip
     after = listing.ends_at + dt.timedelta(hours=1)
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
-    assert listing.auction_id is not None
-    bidding.end(listing.auction_id, won.number, listing.start_price_fen)
     await conclusion.decide_result(conn, world.staff, listing.id, setup, now=after)
     desk = await client.get(f"{one}/registrations", headers=staff)
     assert desk.text.count('class="refund-form"') == 1

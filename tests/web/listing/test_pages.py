@@ -8,6 +8,7 @@ import functools
 
 import asyncpg
 import httpx
+from starlette.applications import Starlette
 
 from listing import conclusion, service
 from listing import feed as listing_feed
@@ -15,17 +16,18 @@ from listing.model import DepositInput
 from tender.bonds.model import BondKind
 from tender.disclosure import service as disclosure
 from tender.disclosure.ocds import Site
-from tests.listing.kit import StubBidding, make_setup, published
+from tests.listing.kit import listing_bid, make_setup, published
 from tests.tender.disclosure import ocds_schema
 from tests.tender.world import World
+from web.services import services
 
 
 async def test_the_public_page_shows_numbers_until_the_decision_then_the_result(
-    client: httpx.AsyncClient, conn: asyncpg.Connection, world: World
-) -> None:
+    client: httpx.AsyncClient, app: Starlette, conn: asyncpg.Connection, world: World,
+    clock: asyncpg.Connection,
+) -> None:  # fmt: skip
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    bidding = StubBidding()
-    setup = make_setup(world, bidding)
+    setup = make_setup(world, services(app).auctions())
     listing = await published(conn, world, setup, now, has_reserve=False)
     numbers = []
     for i, bidder in enumerate(world.bidders[:2]):
@@ -47,10 +49,11 @@ async def test_the_public_page_shows_numbers_until_the_decision_then_the_result(
     assert page.status_code == 200
     assert all(f'data-number="{n}"' in page.text for n in numbers)
     assert not any(org.name in page.text for org in world.bidder_orgs)
+    price = listing.start_price_fen + listing.increment_fen
+    assert numbers[1] is not None
+    await listing_bid(conn, clock, world, listing, bidder=1, number=numbers[1], price_fen=price)
     after = listing.ends_at + dt.timedelta(hours=1)
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
-    assert listing.auction_id is not None
-    bidding.end(listing.auction_id, numbers[1], listing.start_price_fen + listing.increment_fen)
     await conclusion.decide_result(conn, world.staff, listing.id, setup, now=after)
     page = await client.get(f"/listings/{listing.id}")
     assert world.bidder_orgs[1].name in page.text

@@ -3,7 +3,6 @@ its code and status, nothing stored on a refusal, another role's 403 (issue 18).
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from typing import Any
 
@@ -11,10 +10,9 @@ import asyncpg
 import httpx
 from starlette.applications import Starlette
 
-from tests.listing.kit import StubBidding, listing_input
+from tests.listing.kit import listing_input
 from tests.tender.world import World
 from tests.web.evaluation.http import code, get, login
-from web.services import services
 
 
 def _body(world: World, now: Any, **changes: object) -> dict[str, Any]:
@@ -47,11 +45,6 @@ async def test_listings_over_http_refuse_bad_input_and_wrong_roles_and_publish(
         401, "unauthenticated",
     )  # fmt: skip
     agency = await login(client, world.agency)
-    # The engine not wired yet: 503, and nothing is stored.
-    refused = await post(client, "/api/v1/listings", agency, _body(world, now))
-    assert code(refused) == (503, "listing_bidding_unavailable")
-    assert (await get(client, "/api/v1/listings", None)).json() == {"items": []}
-    app.state.services = dataclasses.replace(services(app), listing_bidding=StubBidding())
     bad: list[tuple[dict[str, object], tuple[int, str]]] = [
         ({"title": "地块\u0000"}, (400, "text_contains_nul")),
         ({"title": "地块\u007f"}, (422, "listing_input_invalid")),
@@ -75,6 +68,13 @@ async def test_listings_over_http_refuse_bad_input_and_wrong_roles_and_publish(
     assert made.status_code == 201, made.text
     listing = made.json()
     assert (listing["phase"], listing["status"], listing["reserve_fen"]) == ("notice", "open", None)
+    # The platform's engine holds the listing's auction, in its listing period.
+    auction = await conn.fetchrow(
+        "SELECT a.phase, a.start_price_fen FROM auctions a JOIN listings l"
+        " ON l.auction_id = a.id WHERE l.id = $1",
+        uuid.UUID(listing["id"]),
+    )
+    assert tuple(auction) == ("listing", listing["start_price_fen"])
     one = f"/api/v1/listings/{listing['id']}"
     assert code(await get(client, f"/api/v1/listings/{uuid.uuid4()}", None)) == (
         404,
