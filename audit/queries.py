@@ -157,6 +157,26 @@ GROUP BY c.size, c.note
 """
 
 
+SELECT_NOTE_WITH_COSIGNATURES = """
+SELECT c.note, coalesce(array_agg(w.line ORDER BY w.witness)
+                        FILTER (WHERE w.line IS NOT NULL), '{}') AS lines
+FROM log_checkpoints c
+LEFT JOIN log_cosignatures w ON w.size = c.size
+WHERE c.size = $1
+GROUP BY c.note
+"""
+
+
+async def checkpoint_with_cosignatures(
+    conn: asyncpg.Connection, size: int
+) -> tuple[str, list[str]] | None:
+    """The checkpoint note of exactly this size and its witnesses' lines."""
+    row = await conn.fetchrow(SELECT_NOTE_WITH_COSIGNATURES, size)
+    if row is None:
+        return None
+    return row["note"], list(row["lines"])
+
+
 async def latest_checkpoint_with_cosignatures(
     conn: asyncpg.Connection,
 ) -> tuple[str, list[str]] | None:

@@ -324,6 +324,19 @@ async def current_checkpoint(conn: asyncpg.Connection) -> str:
     return with_cosignatures(*found)
 
 
+async def checkpoint_note(conn: asyncpg.Connection, size: int) -> str:
+    """The checkpoint note of exactly ``size`` with every cosignature it has gathered.
+
+    A receipt's proof and its note must name one tree: reading "the newest" note after
+    computing a proof for a size read earlier races the leader, which may sign a newer
+    checkpoint in between (a proof for size n under a note of size n + k verifies against
+    nothing)."""
+    found = await queries.checkpoint_with_cosignatures(conn, size)
+    if found is None:
+        raise CheckpointMissing(f"no checkpoint of size {size} was signed")
+    return with_cosignatures(*found)
+
+
 def with_cosignatures(note_text: str, lines: Sequence[str]) -> str:
     """A signed checkpoint note with its witnesses' lines after the log's signature."""
     note = parse_note(note_text)

@@ -164,7 +164,10 @@ class AuctionService:
             body=body,
             signature=self.signer.sign(body),
             log_index=index,
-            checkpoint=await audit.current_checkpoint(conn) if covered else None,
+            # The note of the proof's own tree (a newer one may be signed meanwhile).
+            checkpoint=await audit.checkpoint_note(conn, latest.size)
+            if latest and covered
+            else None,
             tree_size=latest.size if latest is not None and covered else None,
             inclusion_proof=tuple(
                 await audit.inclusion_proof(conn, index, latest.size) if latest and covered else ()

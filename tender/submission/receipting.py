@@ -89,7 +89,7 @@ async def receipt_for(conn: asyncpg.Connection, version: BidVersion, sub: Submis
             version=version, checkpoint=None, tree_size=None, inclusion_proof=(), entry=entry
         )
     proof = await audit.inclusion_proof(conn, version.log_index, latest.size)
-    note = await audit.current_checkpoint(conn)
+    note = await audit.checkpoint_note(conn, latest.size)  # the proof's tree, not a newer
     return Receipt(
         version=version,
         checkpoint=note,

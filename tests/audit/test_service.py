@@ -8,6 +8,7 @@ import asyncpg
 import pytest
 
 from audit import service
+from audit.errors import CheckpointMissing
 from signing.log import merkle
 from signing.log.checkpoint import generate_private_key, open_checkpoint
 from signing.log.entry import Actor, LogEntry
@@ -121,6 +122,28 @@ async def test_checkpoint_signed_once_per_size(pool: asyncpg.Pool) -> None:
         checkpoint, _ = open_checkpoint(await service.current_checkpoint(conn), signer.verifier())
         assert checkpoint.size == 5
         assert checkpoint.root_hash == await service.root_at(conn, 5)
+
+
+async def test_a_proofs_note_is_its_own_trees_though_a_newer_one_exists(
+    pool: asyncpg.Pool,
+) -> None:
+    """A receipt names the note of the size its proof was made for: a checkpoint signed
+    meanwhile does not replace it (the auction receipt race), and a size never signed is
+    refused."""
+    signer = Ed25519Signer(name="etender.test/log", private_key=generate_private_key())
+    identity = service.LogIdentity(origin=signer.name, signer=signer)
+    await append_n(pool, 3)
+    async with pool.acquire() as conn:
+        assert await service.sign_new_checkpoint(conn, identity) == 3
+    await append_n(pool, 2)
+    async with pool.acquire() as conn:
+        assert await service.sign_new_checkpoint(conn, identity) == 5
+        older, _ = open_checkpoint(await service.checkpoint_note(conn, 3), signer.verifier())
+        newest, _ = open_checkpoint(await service.current_checkpoint(conn), signer.verifier())
+        assert (older.size, older.root_hash) == (3, await service.root_at(conn, 3))
+        assert newest.size == 5
+        with pytest.raises(CheckpointMissing):
+            await service.checkpoint_note(conn, 4)
 
 
 async def test_security_events_are_counted_then_summarised(
