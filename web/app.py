@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -194,6 +195,7 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
             finally:
                 await built.live.stop()
         finally:
+            await asyncio.to_thread(built.opening_workers.close)
             await built.pools.close()
             if isinstance(built.blobs, PgBlobStore):
                 await built.blobs.close()
