@@ -125,10 +125,13 @@ class OpeningWorkers:
         self._worker = worker
         self._lock = threading.Lock()
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._closed = False
 
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
-            if self._pool is None:  # workers start at the first part, not at startup
+            if self._closed:
+                raise RuntimeError("the opening's workers are stopped (the server is stopping)")
+            if self._pool is None:  # built at warm() (a server start) or the first part
                 self._pool = concurrent.futures.ProcessPoolExecutor(
                     self.processes, mp_context=_context()
                 )
@@ -148,10 +151,25 @@ class OpeningWorkers:
             log.warning("opening worker died during part %s; opening it on a thread", task.part)
             raise WorkerDied(task.part) from exc
 
+    def warm(self) -> None:
+        """Start every worker now (blocking; the server calls it on a thread at start),
+        so the first opening pays no process start: the fork server's imports and one
+        fork per core. A failure here only means they start at the first part."""
+        if self.processes <= 0:
+            return
+        pool = self._executor()
+        try:
+            # Each submit finds no idle worker yet and spawns one (concurrent.futures
+            # spawns on demand for a forkserver context), up to ``processes``.
+            futures = [pool.submit(os.getpid) for _ in range(self.processes)]
+            concurrent.futures.wait(futures)
+        except (BrokenProcessPool, RuntimeError):
+            log.warning("opening workers did not start ahead; they start at the first part")
+
     def close(self) -> None:
         """Stop the workers (the application's lifespan ends)."""
         with self._lock:
-            pool, self._pool = self._pool, None
+            pool, self._pool, self._closed = self._pool, None, True
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
