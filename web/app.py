@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -185,6 +186,13 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
                 # and publishes its SHA-256. An app handed a pool (the tests' own,
                 # on a log they inspect) does not; tests call publish themselves.
                 await jsbundle.publish(built.pools.main)
+                # The opening's workers start now, off the event loop, so the first
+                # opening pays no process start (tender/opening/workers.py). Tests' apps
+                # (handed a pool) start them at their first part instead.
+                warming = asyncio.get_running_loop().run_in_executor(
+                    None, built.opening_workers.warm
+                )
+                warming.add_done_callback(lambda done: done.exception())
             await built.live.start(built.pools.main)
             try:
                 tasks = background.start(app, features.JOBS)
@@ -195,6 +203,7 @@ def create_app(settings: Settings, pool: asyncpg.Pool | None = None) -> Starlett
             finally:
                 await built.live.stop()
         finally:
+            await asyncio.to_thread(built.opening_workers.close)
             await built.pools.close()
             if isinstance(built.blobs, PgBlobStore):
                 await built.blobs.close()

@@ -52,6 +52,7 @@ from tender.calendar import HOLIDAY_DIR, load_calendar
 from tender.disclosure.service import ContractLoader, MethodLoader, load_contracts
 from tender.errors import TrustStoreMissing
 from tender.opening.lot import Opening
+from tender.opening.workers import OpeningWorkers, default_processes
 from tender.policy import UploadLimits, platform_policies, upload_limits
 from tender.setup import Setup
 from tender.submission.context import Submission, lease_seconds
@@ -180,6 +181,8 @@ class Services:
     submit_gate: asyncio.Semaphore  # submissions holding a connection at once
     password_checks: asyncio.Semaphore  # password checks at once (PASSWORD_CHECKS)
     live: Live
+    # The opening's worker processes (ETENDER_OPENING_PROCESSES; stopped by the lifespan).
+    opening_workers: OpeningWorkers = dataclasses.field(default_factory=lambda: OpeningWorkers(0))
     # Per-process caches of hot reads with documented staleness bounds (web/read_caches.py).
     read_caches: ReadCaches = dataclasses.field(default_factory=ReadCaches.off)
     # Where the disclosure reads contracts and performance (docs/open-data.md); tests
@@ -270,6 +273,7 @@ class Services:
             trust=trust,
             signer=self.receipt_signer.identity,
             output_root=self.settings.data_dir / "opened",
+            workers=self.opening_workers,
         )
 
 
@@ -302,6 +306,11 @@ def build_services(
         submit_gate=asyncio.Semaphore(SUBMIT_CONCURRENCY),
         password_checks=asyncio.Semaphore(PASSWORD_CHECKS),
         live=Live(LiveLimits(), kinds),
+        opening_workers=OpeningWorkers(
+            default_processes()
+            if settings.opening_processes is None
+            else settings.opening_processes
+        ),
         read_caches=ReadCaches.from_bounds(
             settings.checkpoint_cache_seconds, settings.session_cache_seconds
         ),

@@ -78,6 +78,9 @@ class Settings:
     # The workers' CPU priority below the site's (nice(2) increment): on a machine short
     # of cores, a light request of the site wakes ahead of upload bodies being hashed.
     upload_worker_nice: int = 5
+    # The opening's worker processes (tender/opening/workers.py, issue 17 item 1): None
+    # is one per core; 0 opens parts on threads in the server process.
+    opening_processes: int | None = None
     # Background jobs (web/background.py): off for tests that count connections; each
     # job's interval in seconds (ETENDER_POLICY_<NAME>_JOB_SECONDS, at least 0.2; a
     # value that is no number keeps the default).
@@ -162,6 +165,7 @@ class Settings:
             secure_cookies=public_url.startswith("https://"),
             workers=_int(environ, "ETENDER_WORKERS", d.workers),
             db_pool_size=_positive(environ, "ETENDER_DB_POOL_SIZE", d.db_pool_size),
+            opening_processes=_optional_int(environ, "ETENDER_OPENING_PROCESSES"),
             db_upload_pool_size=_positive(
                 environ, "ETENDER_DB_UPLOAD_POOL_SIZE", d.db_upload_pool_size
             ),
@@ -240,6 +244,11 @@ def _positive_float(environ: Mapping[str, str], name: str, default: float) -> fl
     if not value > 0:
         raise SettingsInvalid(f"{name} must be more than 0, got {value}")
     return value
+
+
+def _optional_int(environ: Mapping[str, str], name: str) -> int | None:
+    """A whole number ≥ 0, or None when not set (the setting's own default applies)."""
+    return _int(environ, name, 0) if environ.get(name) else None
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:

@@ -28,7 +28,8 @@ id (client/bid/tender_ref.py); ``seal`` needs ``--server`` only to resolve an id
 ``submit`` follows docs/formats/upload.md: it resumes an interrupted upload from the
 server's committed offset (also after a restart: the upload id is kept in
 ``--state-dir``), signs the submit statement chained to the previous version, and
-writes the receipt (JSON, CMS signature, checkpoint, the receipt CA) to ``--out-dir``.
+writes the receipt (JSON, CMS signature, checkpoint, the receipt CA) to ``--out-dir``,
+with the receipt's ``bidder_salt`` once it opens the entry's commitment (docs/cli.md).
 """
 
 from __future__ import annotations

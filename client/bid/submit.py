@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from client.bid.commitment import check_receipt, save_salt
 from client.bid.inputs import ProgressBar, progress_bar, read_input
 from client.bid.tender_ref import bearer_token, resolve_tender
 from client.bid.tender_ref import parse as parse_identifier
@@ -295,5 +296,12 @@ def cmd_submit(args: argparse.Namespace) -> int:
         print(f"etender bid: refused: {exc}", file=sys.stderr)
         return EXIT_FAILED
     stem = _write_receipt(args.out_dir, receipt, root)
-    print(f"submitted version {version}; receipt {stem}.json (+ .p7s, .checkpoint)")
+    try:
+        # The receipt is kept either way (it is the platform's signed word); its salt
+        # only once it opens the entry's commitment to us (upload.md §4.2 step 2).
+        save_salt(stem, check_receipt(receipt, bidder))
+    except CommandError as exc:
+        print(f"etender bid: receipt {stem}.json kept, but {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"submitted version {version}; receipt {stem}.json (+ .p7s, .checkpoint, .salt)")
     return 0

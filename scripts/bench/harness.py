@@ -8,6 +8,7 @@ and opening.py.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -73,6 +74,34 @@ def peak_kib(pid: int) -> int:
 def reset_peak(pid: int) -> None:
     """Reset VmHWM to the current RSS (proc(5), clear_refs "5"), to measure one phase."""
     Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def tree_pids(pid: int) -> list[int]:
+    """The process and its living descendants (the opening's workers, the upload workers),
+    without the embedded PostgreSQL `etender serve` starts: the database is not the
+    server's work, and the figures before this counted the server process alone."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, _, rest = stat.read_text().rpartition(")")
+        except OSError:
+            continue  # ended meanwhile
+        if not name.endswith("(postgres"):
+            parents[int(stat.parent.name)] = int(rest.split()[1])
+    found, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process and its living descendants, seconds."""
+    total = 0.0
+    for one in tree_pids(pid):
+        with contextlib.suppress(OSError):  # ended meanwhile
+            total += cpu_seconds(one)
+    return total
 
 
 def cpu_seconds(pid: int) -> float:

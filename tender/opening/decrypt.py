@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import os
 import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from uuid import UUID
@@ -46,6 +47,7 @@ from tender.opening.lot import (
 )
 from tender.opening.model import Cause, Outcome, cause_of_open_failure, fault_of, outcome_of
 from tender.opening.queries import Release, StoredResult
+from tender.opening.workers import STAGED, PartDone, PartTask, WorkerDied, bare
 from tender.submission import queries as bid_queries
 from tender.submission.model import FreezeEntry, organisations_in_two_bids
 
@@ -79,9 +81,11 @@ async def settle_parts(
     return settled
 
 
-# Parts decrypted at once, each on its own thread: decryption (decrypt_into), hashing
-# and writing all release the GIL, so the parts share every core; each holds two Rings
-# of 4 MiB (signing.pipe). One more than the cores keeps them busy between parts.
+# Parts decrypted at once, each on its own thread or in a worker process
+# (tender/opening/workers.py): decryption (decrypt_into), hashing and writing release the
+# GIL, but the chunk loop around them does not, so processes share the cores better;
+# each part holds two Rings of 4 MiB (signing.pipe). One more than the cores keeps
+# them busy between parts.
 OPEN_WORKERS = max(2, min(4, (os.cpu_count() or 2) + 1))
 
 
@@ -90,9 +94,12 @@ async def _decrypt_all(
 ) -> dict[PartKey, StoredResult]:
     """Decrypt the parts that have a key, several at a time, off the event loop."""
     gate = asyncio.Semaphore(OPEN_WORKERS)
+    in_processes = opening.workers is not None and opening.workers.processes > 0
 
     async def one(job: _Job) -> StoredResult:
         async with gate:
+            if in_processes:
+                return await _in_worker(opening, lot, job)
             return await asyncio.to_thread(_decrypt, opening, lot, job)
 
     results = await asyncio.gather(*(one(job) for job in jobs.values()))
@@ -179,6 +186,51 @@ async def _job(conn: asyncpg.Connection, lot: OpeningLot, key: PartKey, d: KeyDe
     )
 
 
+async def _in_worker(opening: Opening, lot: OpeningLot, job: _Job) -> StoredResult:
+    """One part in a worker process: staged there, checked and placed here. A worker
+    that dies leaves only its staging directory, removed here; the part is then opened
+    again on a thread (docs/formats/opening.md §5: the files are derived)."""
+    assert opening.workers is not None
+    output = await asyncio.to_thread(_output_dir, opening, lot, job)
+    staging = Path(tempfile.mkdtemp(prefix=f".{job.part}.worker-", dir=output.parent))
+    try:
+        try:
+            ciphertext = await asyncio.to_thread(opening.store.path_of, job.sha256)
+            task = PartTask(ciphertext=ciphertext, staging=staging, part=job.part,
+                            file_key=job.key, committee=bare(lot.committee))  # fmt: skip
+            done = await opening.workers.run(task)
+        except WorkerDied:
+            await asyncio.to_thread(shutil.rmtree, staging, True)
+            return await asyncio.to_thread(_decrypt, opening, lot, job)
+        return await asyncio.to_thread(_place, opening, job, done, staging / STAGED, output)
+    finally:
+        await asyncio.to_thread(shutil.rmtree, staging, True)
+
+
+def _place(opening: Opening, job: _Job, done: PartDone, staged: Path, output: Path) -> StoredResult:
+    """A worker's part: the freeze list's hash and the signature as of the receipt
+    (both as on a thread, _decrypt/_open), then the staged files into place."""
+    if done.cause is not None:
+        return _failed(job.entry.bid_id, job.part, Cause(done.cause))
+    if done.ciphertext_sha256 != job.sha256:
+        return _failed(job.entry.bid_id, job.part, Cause.CIPHERTEXT_CHANGED)
+    try:
+        _verify(opening, job, done.manifest_bytes, done.signature)
+    except SigningError as exc:
+        return _failed(job.entry.bid_id, job.part, cause_of_open_failure(exc))
+    os.rename(staged, output)
+    return StoredResult(
+        bid_id=job.entry.bid_id,
+        part=job.part,
+        outcome=str(Outcome.OPENED),
+        cause=None,
+        opened_by=job.by,
+        fields=dict(parse_manifest(done.manifest_bytes).info.fields),
+        manifest_sha256=sha256_hex(done.manifest_bytes),
+        file_key=job.key,
+    )
+
+
 def _decrypt(opening: Opening, lot: OpeningLot, job: _Job) -> StoredResult:
     """Stream one part into its directory; signatures checked as of the receipt time."""
     output = _output_dir(opening, lot, job)
@@ -219,13 +271,7 @@ def _open(opening: Opening, lot: OpeningLot, job: _Job, output: Path) -> OpenedP
     """Decrypt the stored part with the job's key into ``output``."""
 
     def verify(data: bytes, signature: bytes) -> SignerInfo:
-        # The chain as of the receipt time, then whose bid it is (sealed-bid.md §7): a
-        # copy of another bidder's file fails here, before any file leaves the temporary
-        # directory, as not_the_bidders_own.
-        signer = verify_detached(data, signature, opening.trust, job.received_at)
-        identity = subject_credit_code(signer.certificate)
-        check_bid_identity(parse_manifest(data), identity, job.identity)
-        return signer
+        return _verify(opening, job, data, signature)
 
     with opening.store.path_of(job.sha256).open("rb") as source:
         return open_part(
@@ -239,6 +285,16 @@ def _open(opening: Opening, lot: OpeningLot, job: _Job, output: Path) -> OpenedP
             # the truth, and a lost or damaged file is re-derived when read (opened.py).
             durable=False,
         )
+
+
+def _verify(opening: Opening, job: _Job, data: bytes, signature: bytes) -> SignerInfo:
+    # The chain as of the receipt time, then whose bid it is (sealed-bid.md §7): a copy
+    # of another bidder's file fails here, before any file leaves the temporary (or
+    # worker's staging) directory, as not_the_bidders_own.
+    signer = verify_detached(data, signature, opening.trust, job.received_at)
+    identity = subject_credit_code(signer.certificate)
+    check_bid_identity(parse_manifest(data), identity, job.identity)
+    return signer
 
 
 def _failed(bid_id: UUID, part: str, cause: Cause) -> StoredResult:

@@ -42,6 +42,7 @@ from tender.opening.model import (
     ShareReleaseInvalid,
     check_release_time,
 )
+from tender.opening.workers import OpeningWorkers
 from tender.submission import queries as bid_queries
 from tender.submission.model import FreezeEntry
 
@@ -86,6 +87,9 @@ class Opening:
     trust: TrustStore
     signer: Identity
     output_root: Path
+    # Worker processes that open whole parts (tender/opening/workers.py); None or 0
+    # processes: threads in this process (ETENDER_OPENING_PROCESSES).
+    workers: OpeningWorkers | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -20,6 +20,13 @@ def test_the_pool_sizes_are_read_from_the_environment() -> None:
     assert (settings.db_pool_size, settings.db_upload_pool_size) == (40, 4)
 
 
+def test_the_opening_processes_default_to_one_per_core_and_0_means_threads() -> None:
+    """tender/opening/workers.py: unset is None (the services size it to the cores)."""
+    assert Settings.from_env({}).opening_processes is None
+    assert Settings.from_env({"ETENDER_OPENING_PROCESSES": "0"}).opening_processes == 0
+    assert Settings.from_env({"ETENDER_OPENING_PROCESSES": "3"}).opening_processes == 3
+
+
 def test_the_demo_ca_folder_is_off_unless_set(tmp_path: Path) -> None:
     """DEMO ONLY (issue 12): no ETENDER_DEMO_CA_DIR, no issuing; set, an absolute path."""
     assert Settings.from_env({}).demo_ca_dir is None
@@ -35,6 +42,8 @@ def test_the_demo_ca_folder_is_off_unless_set(tmp_path: Path) -> None:
         ("ETENDER_DB_UPLOAD_POOL_SIZE", "ten", "whole number"),
         ("ETENDER_PORT", "80a", "whole number"),
         ("ETENDER_LOG_FORMAT", "xml", "'json' or 'text'"),
+        ("ETENDER_OPENING_PROCESSES", "-1", "negative"),
+        ("ETENDER_OPENING_PROCESSES", "two", "whole number"),
     ],
 )
 def test_a_malformed_setting_is_refused_naming_the_variable(

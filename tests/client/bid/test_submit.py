@@ -118,6 +118,7 @@ async def test_the_client_submits_and_replaces_a_bid_and_saves_verifiable_receip
         tender = await published_tender(conn, web_world)
         committee = await sealed_committee(conn, tender)
     code = web_world.bidder_orgs[0].credit_code
+    salts: list[bytes] = []
     for version, price in ((1, 100), (2, 90)):
         sealed = _seal(web_world, committee, code, 300_000, price)
         files = _client_files(tmp_path / f"v{version}", web_world.bidder_identities[0],
@@ -131,6 +132,13 @@ async def test_the_client_submits_and_replaces_a_bid_and_saves_verifiable_receip
         stem = tmp_path / "out" / f"receipt-{tender.code}-1-v{version}"
         assert _openssl_verifies(stem, tmp_path / "out" / "receipt-ca.pem")
         assert hashlib.sha256(sealed).hexdigest() in stem.with_suffix(".json").read_text()
+        # The salt beside the receipt opens the version's own commitment (upload.md §4.2).
+        salt = bytes.fromhex(Path(f"{stem}.salt").read_text())
+        async with pool.acquire() as conn:
+            salts.append(await conn.fetchval(
+                "SELECT bidder_salt FROM bid_versions WHERE version = $1", version))  # fmt: skip
+        assert salts[-1] == salt
+    assert salts[0] != salts[1]  # a fresh salt per version (docs/audit-log.md §1.2)
     # Both uploads name this installation (docs/formats/upload.md §2.1, Reg. 40).
     installation = (tmp_path / "out" / "state" / "installation").read_text()
     async with pool.acquire() as conn:
