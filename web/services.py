@@ -52,7 +52,7 @@ from tender.calendar import HOLIDAY_DIR, load_calendar
 from tender.disclosure.service import ContractLoader, MethodLoader, load_contracts
 from tender.errors import TrustStoreMissing
 from tender.opening.lot import Opening
-from tender.opening.workers import OpeningWorkers, default_processes
+from tender.opening.workers import OpeningWorkers
 from tender.policy import UploadLimits, platform_policies, upload_limits
 from tender.setup import Setup
 from tender.submission.context import Submission, lease_seconds
@@ -306,11 +306,7 @@ def build_services(
         submit_gate=asyncio.Semaphore(SUBMIT_CONCURRENCY),
         password_checks=asyncio.Semaphore(PASSWORD_CHECKS),
         live=Live(LiveLimits(), kinds),
-        opening_workers=OpeningWorkers(
-            default_processes()
-            if settings.opening_processes is None
-            else settings.opening_processes
-        ),
+        opening_workers=OpeningWorkers(settings.opening_processes),
         read_caches=ReadCaches.from_bounds(
             settings.checkpoint_cache_seconds, settings.session_cache_seconds
         ),

@@ -78,9 +78,11 @@ class Settings:
     # The workers' CPU priority below the site's (nice(2) increment): on a machine short
     # of cores, a light request of the site wakes ahead of upload bodies being hashed.
     upload_worker_nice: int = 5
-    # The opening's worker processes (tender/opening/workers.py, issue 17 item 1): None
-    # is one per core; 0 opens parts on threads in the server process.
-    opening_processes: int | None = None
+    # The opening's worker processes (tender/opening/workers.py, issue 17 item 1); 0,
+    # the default, opens parts on threads in the server process. Processes were not
+    # faster than threads on two cores (docs/performance.md, "The opening") and hold
+    # about 150 MB more, against the rush's 200 MB aim.
+    opening_processes: int = 0
     # Background jobs (web/background.py): off for tests that count connections; each
     # job's interval in seconds (ETENDER_POLICY_<NAME>_JOB_SECONDS, at least 0.2; a
     # value that is no number keeps the default).
@@ -165,7 +167,7 @@ class Settings:
             secure_cookies=public_url.startswith("https://"),
             workers=_int(environ, "ETENDER_WORKERS", d.workers),
             db_pool_size=_positive(environ, "ETENDER_DB_POOL_SIZE", d.db_pool_size),
-            opening_processes=_optional_int(environ, "ETENDER_OPENING_PROCESSES"),
+            opening_processes=_optional_int(environ, "ETENDER_OPENING_PROCESSES") or 0,
             db_upload_pool_size=_positive(
                 environ, "ETENDER_DB_UPLOAD_POOL_SIZE", d.db_upload_pool_size
             ),

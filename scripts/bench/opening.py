@@ -545,7 +545,7 @@ def _report(args: argparse.Namespace, out: Outcome) -> None:
     print(f"load average before opening   {out.load}")
     print(
         f"opening worker processes      "
-        f"{os.environ.get('ETENDER_OPENING_PROCESSES', 'one per core')} (0: threads)"
+        f"{os.environ.get('ETENDER_OPENING_PROCESSES', '0')} (0: threads)"
     )
 
 

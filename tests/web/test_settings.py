@@ -20,9 +20,9 @@ def test_the_pool_sizes_are_read_from_the_environment() -> None:
     assert (settings.db_pool_size, settings.db_upload_pool_size) == (40, 4)
 
 
-def test_the_opening_processes_default_to_one_per_core_and_0_means_threads() -> None:
-    """tender/opening/workers.py: unset is None (the services size it to the cores)."""
-    assert Settings.from_env({}).opening_processes is None
+def test_the_opening_processes_default_to_0_which_means_threads() -> None:
+    """tender/opening/workers.py: unset is 0, threads in the server; N is N processes."""
+    assert Settings.from_env({}).opening_processes == 0
     assert Settings.from_env({"ETENDER_OPENING_PROCESSES": "0"}).opening_processes == 0
     assert Settings.from_env({"ETENDER_OPENING_PROCESSES": "3"}).opening_processes == 3
 
