@@ -20,8 +20,9 @@ from listing.auction.model import (
 )
 
 _AUCTION = """
-id, subject_kind, subject_id, start_price_fen, increment_fen, listing_ends_at,
-countdown_seconds, phase, ends_at, standing_price_fen, standing_number, bids, live_session_id
+id, subject_kind, subject_id, start_price_fen, increment_fen, listing_starts_at,
+listing_ends_at, countdown_seconds, phase, ends_at, standing_price_fen, standing_number, bids,
+live_session_id
 """
 
 
@@ -31,8 +32,9 @@ def _auction(row: asyncpg.Record) -> Auction:
 
 INSERT_AUCTION = f"""
 INSERT INTO auctions (subject_kind, subject_id, start_price_fen, increment_fen,
-                      listing_ends_at, countdown_seconds, ends_at, live_session_id)
-VALUES ($1, $2, $3, $4, $5, $6, $5, $7)
+                      listing_ends_at, countdown_seconds, ends_at, live_session_id,
+                      listing_starts_at)
+VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8)
 RETURNING {_AUCTION}
 """  # noqa: S608 (a constant column list)
 
@@ -43,6 +45,7 @@ async def insert_auction(conn: asyncpg.Connection, spec: AuctionSpec, session_id
         row = await conn.fetchrow(
             INSERT_AUCTION, spec.subject_kind, spec.subject_id, spec.start_price_fen,
             spec.increment_fen, spec.listing_ends_at, spec.countdown_seconds, session_id,
+            spec.listing_starts_at,
         )  # fmt: skip
     except asyncpg.UniqueViolationError:
         raise AuctionSpecInvalid("this subject has an auction already") from None

@@ -204,7 +204,8 @@ def _spec_of(auction: Auction) -> AuctionSpec:
     return AuctionSpec(
         subject_kind=auction.subject_kind, subject_id=auction.subject_id,
         start_price_fen=auction.start_price_fen, increment_fen=auction.increment_fen,
-        listing_ends_at=auction.listing_ends_at, countdown_seconds=auction.countdown_seconds,
+        listing_starts_at=auction.listing_starts_at, listing_ends_at=auction.listing_ends_at,
+        countdown_seconds=auction.countdown_seconds,
     )  # fmt: skip
 
 
@@ -303,6 +304,7 @@ def public_state(auction: Auction, now: datetime) -> dict[str, Any]:
         "minimum_fen": auction.minimum_fen(),
         "bids": auction.bids,
         "countdown_seconds": auction.countdown_seconds,
+        "starts_at": format_time(auction.listing_starts_at),
         "ends_at": format_time(auction.ends_at),
     }
 

@@ -130,7 +130,8 @@ async def make_world(
         now: dt.datetime = await conn.fetchval("SELECT clock_timestamp()")
         spec = AuctionSpec(
             subject_kind="listing", subject_id=1, start_price_fen=start, increment_fen=increment,
-            listing_ends_at=now + dt.timedelta(hours=1), countdown_seconds=countdown,
+            listing_starts_at=now, listing_ends_at=now + dt.timedelta(hours=1),
+            countdown_seconds=countdown,
             bidders=tuple(
                 AuctionBidder(number=b.number, account_id=b.user_id, org_id=b.org_id)
                 for b in bidders
