@@ -131,6 +131,11 @@ class AuctionService:
             )
         return started.state(now)
 
+    async def clock(self, conn: asyncpg.Connection) -> datetime:
+        """The auction's clock (§2): the database's, as a bid reads it. The listing lane
+        passes it to ``go_on`` so a close and the bids are judged by one clock."""
+        return await queries.clock(conn)
+
     async def state(self, conn: asyncpg.Connection, auction_id: int) -> AuctionState:
         """The auction as of the database clock now (a countdown past its end is ended)."""
         auction = await queries.get_auction(conn, auction_id)

@@ -9,7 +9,9 @@ import datetime as dt
 import asyncpg
 import pytest
 
-from listing.auction.errors import AuctionNotStarted
+from listing import conclusion, service
+from listing.auction.errors import AuctionNotStarted, AuctionPhaseInvalid
+from listing.model import Status
 from listing.service import ListingSetup
 from signing.log.entry import format_time
 from tests.listing.kit import bid, published, qualified_bidders, set_clock
@@ -49,3 +51,35 @@ async def test_a_bidder_qualified_in_the_notice_period_bids_from_the_listing_s_s
         price_fen=listing.start_price_fen,
     )
     assert (placed.n, placed.placed_at) == (1, listing.starts_at)
+
+
+async def test_the_close_starts_the_countdown_by_the_database_clock_not_the_node_s(
+    conn: asyncpg.Connection, world: World, setup: ListingSetup, clock: asyncpg.Connection,
+    now: dt.datetime,
+) -> None:  # fmt: skip
+    """§2: ``close`` hands the engine the clock a bid reads: a node whose own clock is past
+    the end while the database's is not closes nothing; once the database's is, the
+    countdown runs from the database's instant, not the node's."""
+    listing = await published(conn, world, setup, now)
+    numbers = await qualified_bidders(conn, world, listing, setup, now, 2)
+    for bidder in world.bidders[:2]:
+        await service.go_on(conn, bidder, listing.id, now=now)
+    node_now = listing.ends_at + dt.timedelta(hours=1)
+    await set_clock(clock, listing.ends_at - MICRO)
+    with pytest.raises(AuctionPhaseInvalid):
+        await conclusion.close(conn, world.agency, listing.id, setup, now=node_now)
+    assert (await service.require(conn, listing.id)).status is Status.OPEN
+    await set_clock(clock, listing.ends_at)
+    closed = await conclusion.close(conn, world.agency, listing.id, setup, now=node_now)
+    assert closed.status is Status.AUCTION
+    row = await conn.fetchrow(
+        "SELECT phase, ends_at, countdown_seconds FROM auctions WHERE id = $1", listing.auction_id
+    )
+    countdown = dt.timedelta(seconds=row["countdown_seconds"])
+    assert (row["phase"], row["ends_at"]) == ("countdown", listing.ends_at + countdown)
+    assert sorted(numbers) == sorted(
+        await conn.fetchval(
+            "SELECT array_agg(number) FROM auction_bidders WHERE auction_id = $1 AND in_countdown",
+            listing.auction_id,
+        )
+    )
