@@ -190,6 +190,23 @@ async def start_countdown(
     await conn.execute(SET_PHASE, auction_id, str(phase), ends_at)
 
 
+# Countdowns whose end has come by the auction's clock and that nobody has marked ended
+# yet (migration 0111's partial index): the end job's work (docs/formats/auction.md §2).
+SELECT_DUE = """
+SELECT id FROM auctions WHERE phase = 'countdown' AND ends_at <= auction_clock()
+ORDER BY ends_at, id LIMIT $1
+"""
+MARK_ENDED = "UPDATE auctions SET phase = 'ended' WHERE id = $1"
+
+
+async def due_ends(conn: asyncpg.Connection, limit: int) -> list[int]:
+    return [r["id"] for r in await conn.fetch(SELECT_DUE, limit)]
+
+
+async def mark_ended(conn: asyncpg.Connection, auction_id: int) -> None:
+    await conn.execute(MARK_ENDED, auction_id)
+
+
 # One statement (one round trip under the row lock): the bid, the standing price and the
 # end, the bidder's count (docs/performance.md, "The timed auction's last second").
 RECORD_BID = """

@@ -178,6 +178,28 @@ class AuctionService:
         )
 
 
+async def end_due(conn: asyncpg.Connection, *, limit: int = 50) -> list[int]:
+    """§2: the countdowns whose end has come, each ended and its room told; their ids."""
+    return [a for a in await queries.due_ends(conn, limit) if await end_if_due(conn, a)]
+
+
+async def end_if_due(conn: asyncpg.Connection, auction_id: int) -> bool:
+    """A countdown past its end is ``ended`` for every reader from that instant (§2); here
+    it is written so and ``auction.ended`` told to the room — once: under the row lock,
+    and only while the row still says ``countdown`` (a bid before the end restarts it and
+    holds the same lock, so the two are judged in one order by one clock)."""
+    async with conn.transaction():
+        auction, now = await _locked(conn, auction_id)
+        if auction.phase is not Phase.COUNTDOWN or now < auction.ends_at:
+            return False
+        await queries.mark_ended(conn, auction_id)
+        ended = dataclasses.replace(auction, phase=Phase.ENDED)
+        await live.append_event(
+            conn, auction.live_session_id, kind="auction.ended", data=public_state(ended, now)
+        )
+    return True
+
+
 async def admitted(conn: asyncpg.Connection, actor: Actor, auction: Auction) -> BidderRow | None:
     """§6: the auction's registered bidders and centre staff take part (staff watch);
     anyone else is told there is no such auction (no existence leak)."""

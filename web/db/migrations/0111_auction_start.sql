@@ -16,3 +16,7 @@ WHERE listing_starts_at IS NULL OR listing_starts_at >= listing_ends_at;
 ALTER TABLE auctions
     ALTER COLUMN listing_starts_at SET NOT NULL,
     ADD CONSTRAINT auctions_listing_starts_before_end CHECK (listing_starts_at < listing_ends_at);
+
+-- The end job (web/auction/jobs.py) looks for countdowns past their end often: only the
+-- rows counting down, by their end.
+CREATE INDEX auctions_counting_down ON auctions (ends_at) WHERE phase = 'countdown';
