@@ -1,7 +1,7 @@
 """The listing's view of the bidding engine (listing.auction), as PLAN.md's contract says.
 
 The contract's values are the engine's own (listing.auction.model); the listing service
-types its engine by the four coroutines it calls, which ``AuctionService`` has (the app
+types its engine by the coroutines it calls, which ``AuctionService`` has (the app
 factory passes it: web/services.py ``Services.listing_setup``). Everything runs in the
 caller's transaction.
 """
@@ -20,7 +20,11 @@ __all__ = ["AuctionBidder", "AuctionPhase", "AuctionSpec", "AuctionState", "Bidd
 
 
 class Bidding(Protocol):
-    """The four calls of PLAN.md's contract."""
+    """The four calls of PLAN.md's contract, and the engine's clock."""
+
+    async def clock(self, conn: asyncpg.Connection) -> datetime:
+        """The database clock the engine judges bids by (docs/formats/auction.md §2)."""
+        ...
 
     async def create(self, conn: asyncpg.Connection, spec: AuctionSpec, *, now: datetime) -> int:
         """A new auction for a listing; its id."""

@@ -83,7 +83,11 @@ async def close(
                 str(b.number) for b in qualified if state_property or b.wants_to_go_on
             )
             assert listing.auction_id is not None
-            state = await setup.bidding.go_on(conn, listing.auction_id, numbers, now=now)
+            # The engine's end and countdown are judged by the database clock, as every
+            # bid is (docs/formats/auction.md §2), never this node's: the clock the
+            # engine reads, not ``now``.
+            engine_now = await setup.bidding.clock(conn)
+            state = await setup.bidding.go_on(conn, listing.auction_id, numbers, now=engine_now)
             await queries.set_status(conn, listing.id, Status.AUCTION)
             data = {"mode": "auction", "numbers": sorted(numbers), "phase": str(state.phase)}
         await append(

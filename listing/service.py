@@ -116,7 +116,8 @@ async def publish(
         )  # fmt: skip
         spec = AuctionSpec(
             subject_kind="listing", subject_id=listing.serial, start_price_fen=data.start_price_fen,
-            increment_fen=data.increment_fen, listing_ends_at=data.ends_at,
+            increment_fen=data.increment_fen, listing_starts_at=data.starts_at,
+            listing_ends_at=data.ends_at,
             countdown_seconds=data.countdown_seconds, bidders=(),
         )  # fmt: skip
         auction_id = await setup.bidding.create(conn, spec, now=now)

@@ -15,6 +15,7 @@ from web import error_pages, jsbundle_routes
 from web.accounts import admin_pages, keys_page, security_pages
 from web.accounts import pages as account_pages
 from web.accounts import routes as accounts
+from web.auction import jobs as auction_jobs
 from web.auction import pages as auction_pages
 from web.auction import routes as auctions
 from web.audit import jobs as audit_jobs
@@ -180,6 +181,7 @@ JOBS: tuple[Job, ...] = (
     *evaluation_jobs.JOBS,
     *expert_pool_jobs.JOBS,
     *opening_jobs.JOBS,
+    *auction_jobs.JOBS,
     *submission_jobs.JOBS,
     *tender_jobs.JOBS,
     *tender_results_jobs.JOBS,

@@ -90,6 +90,7 @@ class Settings:
     freeze_job_seconds: float = 2.0
     upload_cleanup_job_seconds: float = 60.0
     opening_job_seconds: float = 10.0
+    auction_job_seconds: float = 1.0  # countdowns that ran out (web/auction/jobs.py)
     draw_job_seconds: float = 5.0
     tender_alerts_job_seconds: float = 60.0
     evaluation_handover_job_seconds: float = 300.0  # late venue records (web/evaluation/jobs.py)
@@ -180,6 +181,7 @@ class Settings:
                 environ, "UPLOAD_CLEANUP", d.upload_cleanup_job_seconds
             ),
             opening_job_seconds=_job_seconds(environ, "OPENING", d.opening_job_seconds),
+            auction_job_seconds=_job_seconds(environ, "AUCTION", d.auction_job_seconds),
             draw_job_seconds=_job_seconds(environ, "DRAW", d.draw_job_seconds),
             tender_alerts_job_seconds=_job_seconds(
                 environ, "TENDER_ALERTS", d.tender_alerts_job_seconds

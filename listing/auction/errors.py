@@ -10,6 +10,7 @@
     ├── AuctionSignatureInvalid       auction_signature_invalid        422
     ├── AuctionSignerMismatch         auction_signer_mismatch          403
     ├── AuctionPhaseInvalid           auction_phase_invalid            409
+    ├── AuctionNotStarted             auction_not_started              409
     ├── AuctionEnded                  auction_ended                    409
     ├── AuctionBidTooLow              auction_bid_too_low              409
     ├── AuctionBidStale               auction_bid_stale                409
@@ -89,6 +90,14 @@ class AuctionPhaseInvalid(AuctionError):
     """The step does not fit the auction's phase (go on twice, a bidder added too late)."""
 
     code = "auction_phase_invalid"
+    status = 409
+
+
+class AuctionNotStarted(AuctionError):
+    """The bid reached the lock before the listing period's start, by the database clock
+    (§5, rule 5); ``details.starts_at`` says when bids are taken from."""
+
+    code = "auction_not_started"
     status = 409
 
 

@@ -22,6 +22,7 @@ from listing.auction.errors import (
     AuctionBidStale,
     AuctionBidTooLow,
     AuctionEnded,
+    AuctionNotStarted,
     AuctionPhaseInvalid,
     AuctionSpecInvalid,
 )
@@ -68,6 +69,7 @@ class AuctionSpec:
     subject_id: int
     start_price_fen: int
     increment_fen: int
+    listing_starts_at: datetime  # bids are taken from here (a bidder may be added before)
     listing_ends_at: datetime
     countdown_seconds: int
     bidders: tuple[AuctionBidder, ...] = ()
@@ -93,6 +95,7 @@ class Auction:
     subject_id: int
     start_price_fen: int
     increment_fen: int
+    listing_starts_at: datetime
     listing_ends_at: datetime
     countdown_seconds: int
     phase: Phase
@@ -182,8 +185,10 @@ def check_spec(spec: AuctionSpec) -> None:
         raise AuctionSpecInvalid("the start price and the increment must be positive")
     if not 1 <= spec.countdown_seconds <= MAX_COUNTDOWN_SECONDS:
         raise AuctionSpecInvalid(f"a countdown is 1 to {MAX_COUNTDOWN_SECONDS} seconds")
-    if spec.listing_ends_at.tzinfo is None:
-        raise AuctionSpecInvalid("the listing's end must be timezone-aware")
+    if spec.listing_ends_at.tzinfo is None or spec.listing_starts_at.tzinfo is None:
+        raise AuctionSpecInvalid("the listing's start and end must be timezone-aware")
+    if spec.listing_starts_at >= spec.listing_ends_at:
+        raise AuctionSpecInvalid("the listing period must start before it ends")
     numbers = [b.number for b in spec.bidders]
     if len(set(numbers)) != len(numbers) or not all(map(NUMBER.fullmatch, numbers)):
         raise AuctionSpecInvalid("bidder numbers are 1–16 of A-Z a-z 0-9 -, each once")
@@ -209,10 +214,18 @@ def form_fields(auction_id: int, request: BidRequest) -> dict[str, Any]:
 def decide_bid(auction: Auction, bidder: BidderRow, request: BidRequest, now: datetime) -> Decision:
     """Accept a bid or raise the rule it breaks (§5, checked in this order).
 
-    The end first: after it nothing else matters, and the error names the end (§5.2).
-    A bid committed before the end of a countdown restarts it from its own time.
+    The start and the end first: outside them nothing else matters, and the error names
+    the instant (§5, rules 5 and 6). A bid committed before the end of a countdown
+    restarts it from its own time.
     """
     phase = auction.phase_at(now)
+    if phase is Phase.LISTING and now < auction.listing_starts_at:
+        # A bidder qualified in the notice period (公告期) is registered already, but the
+        # listing period has not begun: no bid is taken yet (§2).
+        raise AuctionNotStarted(
+            f"bids are taken from {format_time(auction.listing_starts_at)}",
+            details={"starts_at": format_time(auction.listing_starts_at), "now": format_time(now)},
+        )
     if phase is Phase.ENDED or now >= auction.ends_at:
         raise AuctionEnded(
             f"the auction ended at {format_time(auction.ends_at)}",
@@ -243,7 +256,7 @@ def decide_bid(auction: Auction, bidder: BidderRow, request: BidRequest, now: da
 
 
 def refuse_if_stale(seen: Auction, request: BidRequest) -> None:
-    """§5, rule 9 before the lock: ``seen`` is the auction as read without it. The standing
+    """§5, rule 10 before the lock: ``seen`` is the auction as read without it. The standing
     price never falls (each bid raises it), so one below what was read is stale now too."""
     if seen.standing_price_fen is not None and (
         request.standing_fen is None or request.standing_fen < seen.standing_price_fen

@@ -20,8 +20,9 @@ from listing.auction.model import (
 )
 
 _AUCTION = """
-id, subject_kind, subject_id, start_price_fen, increment_fen, listing_ends_at,
-countdown_seconds, phase, ends_at, standing_price_fen, standing_number, bids, live_session_id
+id, subject_kind, subject_id, start_price_fen, increment_fen, listing_starts_at,
+listing_ends_at, countdown_seconds, phase, ends_at, standing_price_fen, standing_number, bids,
+live_session_id
 """
 
 
@@ -31,8 +32,9 @@ def _auction(row: asyncpg.Record) -> Auction:
 
 INSERT_AUCTION = f"""
 INSERT INTO auctions (subject_kind, subject_id, start_price_fen, increment_fen,
-                      listing_ends_at, countdown_seconds, ends_at, live_session_id)
-VALUES ($1, $2, $3, $4, $5, $6, $5, $7)
+                      listing_ends_at, countdown_seconds, ends_at, live_session_id,
+                      listing_starts_at)
+VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8)
 RETURNING {_AUCTION}
 """  # noqa: S608 (a constant column list)
 
@@ -43,6 +45,7 @@ async def insert_auction(conn: asyncpg.Connection, spec: AuctionSpec, session_id
         row = await conn.fetchrow(
             INSERT_AUCTION, spec.subject_kind, spec.subject_id, spec.start_price_fen,
             spec.increment_fen, spec.listing_ends_at, spec.countdown_seconds, session_id,
+            spec.listing_starts_at,
         )  # fmt: skip
     except asyncpg.UniqueViolationError:
         raise AuctionSpecInvalid("this subject has an auction already") from None
@@ -185,6 +188,23 @@ async def start_countdown(
 ) -> None:
     await conn.execute(MARK_COUNTDOWN, auction_id, sorted(numbers))
     await conn.execute(SET_PHASE, auction_id, str(phase), ends_at)
+
+
+# Countdowns whose end has come by the auction's clock and that nobody has marked ended
+# yet (migration 0111's partial index): the end job's work (docs/formats/auction.md §2).
+SELECT_DUE = """
+SELECT id FROM auctions WHERE phase = 'countdown' AND ends_at <= auction_clock()
+ORDER BY ends_at, id LIMIT $1
+"""
+MARK_ENDED = "UPDATE auctions SET phase = 'ended' WHERE id = $1"
+
+
+async def due_ends(conn: asyncpg.Connection, limit: int) -> list[int]:
+    return [r["id"] for r in await conn.fetch(SELECT_DUE, limit)]
+
+
+async def mark_ended(conn: asyncpg.Connection, auction_id: int) -> None:
+    await conn.execute(MARK_ENDED, auction_id)
 
 
 # One statement (one round trip under the row lock): the bid, the standing price and the

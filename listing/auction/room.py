@@ -131,7 +131,7 @@ class AuctionRoom:
         if command.type != "bid":
             raise AuctionCommandInvalid(f"the auction room has no command {command.type!r}")
         request = parse_bid(command.data)
-        # §5, rule 9's fast path: the standing price only rises, so a bid signed against
+        # §5, rule 10's fast path: the standing price only rises, so a bid signed against
         # a lower one than this read (unlocked) shows is stale whatever else it is —
         # refused before its signature costs CPU or it queues for the row lock.
         refuse_if_stale(auction, request)

@@ -131,6 +131,11 @@ class AuctionService:
             )
         return started.state(now)
 
+    async def clock(self, conn: asyncpg.Connection) -> datetime:
+        """The auction's clock (§2): the database's, as a bid reads it. The listing lane
+        passes it to ``go_on`` so a close and the bids are judged by one clock."""
+        return await queries.clock(conn)
+
     async def state(self, conn: asyncpg.Connection, auction_id: int) -> AuctionState:
         """The auction as of the database clock now (a countdown past its end is ended)."""
         auction = await queries.get_auction(conn, auction_id)
@@ -176,6 +181,28 @@ class AuctionService:
         )
 
 
+async def end_due(conn: asyncpg.Connection, *, limit: int = 50) -> list[int]:
+    """§2: the countdowns whose end has come, each ended and its room told; their ids."""
+    return [a for a in await queries.due_ends(conn, limit) if await end_if_due(conn, a)]
+
+
+async def end_if_due(conn: asyncpg.Connection, auction_id: int) -> bool:
+    """A countdown past its end is ``ended`` for every reader from that instant (§2); here
+    it is written so and ``auction.ended`` told to the room — once: under the row lock,
+    and only while the row still says ``countdown`` (a bid before the end restarts it and
+    holds the same lock, so the two are judged in one order by one clock)."""
+    async with conn.transaction():
+        auction, now = await _locked(conn, auction_id)
+        if auction.phase is not Phase.COUNTDOWN or now < auction.ends_at:
+            return False
+        await queries.mark_ended(conn, auction_id)
+        ended = dataclasses.replace(auction, phase=Phase.ENDED)
+        await live.append_event(
+            conn, auction.live_session_id, kind="auction.ended", data=public_state(ended, now)
+        )
+    return True
+
+
 async def admitted(conn: asyncpg.Connection, actor: Actor, auction: Auction) -> BidderRow | None:
     """§6: the auction's registered bidders and centre staff take part (staff watch);
     anyone else is told there is no such auction (no existence leak)."""
@@ -207,7 +234,8 @@ def _spec_of(auction: Auction) -> AuctionSpec:
     return AuctionSpec(
         subject_kind=auction.subject_kind, subject_id=auction.subject_id,
         start_price_fen=auction.start_price_fen, increment_fen=auction.increment_fen,
-        listing_ends_at=auction.listing_ends_at, countdown_seconds=auction.countdown_seconds,
+        listing_starts_at=auction.listing_starts_at, listing_ends_at=auction.listing_ends_at,
+        countdown_seconds=auction.countdown_seconds,
     )  # fmt: skip
 
 
@@ -306,6 +334,7 @@ def public_state(auction: Auction, now: datetime) -> dict[str, Any]:
         "minimum_fen": auction.minimum_fen(),
         "bids": auction.bids,
         "countdown_seconds": auction.countdown_seconds,
+        "starts_at": format_time(auction.listing_starts_at),
         "ends_at": format_time(auction.ends_at),
     }
 

@@ -120,7 +120,8 @@ async def set_up(conn: asyncpg.Connection, ca: DemoCA, args: argparse.Namespace)
     now: dt.datetime = await conn.fetchval("SELECT clock_timestamp()")
     spec = AuctionSpec(
         subject_kind="listing", subject_id=1, start_price_fen=START_FEN,
-        increment_fen=INCREMENT_FEN, listing_ends_at=now + dt.timedelta(seconds=1),
+        increment_fen=INCREMENT_FEN, listing_starts_at=now,
+        listing_ends_at=now + dt.timedelta(seconds=1),
         countdown_seconds=args.countdown, bidders=tuple(bidders),
     )  # fmt: skip
     engine = AuctionService(signer=cast(Any, None), log_identity=cast(Any, None))

@@ -40,6 +40,7 @@ from tests.listing.kit import (
     published,
     qualified_bidders,
     seal_reserve_bytes,
+    set_clock,
     share_of,
 )
 from tests.tender.world import World, entries
@@ -66,6 +67,7 @@ async def test_a_listing_goes_from_notice_to_deal_with_the_reserve_opened_by_k_o
     for bidder in world.bidders[:2]:
         await service.go_on(conn, bidder, listing.id, now=during)
     after = listing.ends_at + HOUR
+    await set_clock(clock, after)  # the engine judges by the database clock
     closed = await conclusion.close(conn, world.agency, listing.id, setup, now=after)
     assert closed.status is Status.AUCTION
     assert await going_on(conn, closed) == frozenset(numbers[:2])
@@ -123,6 +125,7 @@ async def test_a_highest_bid_under_the_reserve_ends_without_a_sale(
         conn, clock, world, listing, bidder=0, number=numbers[0], price_fen=11_999_999_99
     )
     after = listing.ends_at + HOUR
+    await set_clock(clock, after)  # the engine judges by the database clock
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     for x in (1, 2):
         official = await official_actor(conn, world, x)
@@ -154,6 +157,7 @@ async def test_a_reserve_that_does_not_open_is_refused_and_nothing_is_decided(
         conn, clock, world, listing, bidder=0, number=numbers[0], price_fen=13_000_000_00
     )
     after = listing.ends_at + HOUR
+    await set_clock(clock, after)  # the engine judges by the database clock
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     official = await official_actor(conn, world, 1)
     # A share that is not official 1's is refused and not stored.
@@ -203,13 +207,15 @@ async def test_state_property_with_one_buyer_is_agreed_at_no_less_than_the_liste
 
 
 async def test_state_property_with_two_buyers_goes_to_the_timed_auction(
-    conn: asyncpg.Connection, world: World, setup: ListingSetup, now: dt.datetime,
+    conn: asyncpg.Connection, world: World, setup: ListingSetup, clock: asyncpg.Connection,
+    now: dt.datetime,
 ) -> None:  # fmt: skip
     listing = await published(
         conn, world, setup, now, kind=ListingKind.STATE_PROPERTY, has_reserve=False
     )
     numbers = await qualified_bidders(conn, world, listing, setup, now, 2)
     after = listing.ends_at + HOUR
+    await set_clock(clock, after)  # the engine judges by the database clock
     closed = await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     # Decree 32: every qualified buyer competes, whether or not it asked to go on.
     assert closed.status is Status.AUCTION
@@ -226,6 +232,7 @@ async def test_a_signature_by_another_certificate_is_refused(
         conn, clock, world, listing, bidder=0, number=numbers[0], price_fen=listing.start_price_fen
     )
     after = listing.ends_at + HOUR
+    await set_clock(clock, after)  # the engine judges by the database clock
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     decided = await conclusion.decide_result(conn, world.staff, listing.id, setup, now=after)
     body = await conclusion.deal(conn, decided)
@@ -251,6 +258,7 @@ async def test_a_reserve_signed_by_another_than_the_seller_does_not_open(
         conn, clock, world, listing, bidder=0, number=numbers[0], price_fen=listing.start_price_fen
     )
     after = listing.ends_at + HOUR
+    await set_clock(clock, after)  # the engine judges by the database clock
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     for x in (2, 3):
         official = await official_actor(conn, world, x)

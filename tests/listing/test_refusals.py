@@ -37,6 +37,7 @@ from tests.listing.kit import (
     official_actor,
     published,
     seal_reserve_bytes,
+    set_clock,
     times,
 )
 from tests.tender.world import World, entries
@@ -278,6 +279,7 @@ async def test_each_role_acts_only_on_its_own_part_of_a_listing(
     # An official of the committee, before the end or without a sealed reserve: refused.
     with pytest.raises(ListingStateConflict):
         await conclusion.release_share(conn, official, listing.id, b"\x01" * 16, now=now)
+    await set_clock(clock, after)  # the engine judges by the database clock
     await conclusion.close(conn, world.agency, listing.id, setup, now=after)
     for who in (world.other_agency, world.bidders[0]):
         with pytest.raises(PermissionDenied):

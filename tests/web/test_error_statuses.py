@@ -96,6 +96,7 @@ STATUS: dict[str, int] = {
     "auction_ended": 409,
     "auction_error": 422,
     "auction_not_found": 404,
+    "auction_not_started": 409,
     "auction_phase_invalid": 409,
     "auction_receipt_invalid": 422,
     "auction_signature_invalid": 422,

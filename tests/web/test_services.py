@@ -145,7 +145,8 @@ def test_the_jobs_are_listed_not_registered_on_import() -> None:
     assert [job.name for job in features.JOBS] == [
         "log-leader", "security-summary", "evaluation-handover-alerts", "evaluation-sign-in-alerts",
         "draw-timeouts",
-        "draw-notices", "opening-settle", "bid-freeze", "bid-receipts", "upload-cleanup",
+        "draw-notices", "opening-settle", "auction-end", "bid-freeze", "bid-receipts",
+        "upload-cleanup",
         "tender-overdue-alerts",
         "tender-results-alerts", "tender-archive", "complaints-alerts", "monitoring",
         "notifications",
@@ -153,3 +154,4 @@ def test_the_jobs_are_listed_not_registered_on_import() -> None:
     settings = Settings(opening_job_seconds=0.3, freeze_job_seconds=0.4)
     intervals = {job.name: job.interval(settings) for job in features.JOBS}
     assert (intervals["opening-settle"], intervals["bid-freeze"]) == (0.3, 0.4)
+    assert intervals["auction-end"] == 1.0  # a countdown's end told within a second

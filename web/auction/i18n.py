@@ -42,6 +42,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "No such auction, or you do not bid in it.",
     ),
     # --- the script's -----------------------------------------------------------------
+    "au.js.phase.pending": ("挂牌期未开始", "Listing period not started"),
     "au.js.phase.listing": ("挂牌期", "Listing period"),
     "au.js.phase.countdown": ("限时竞价", "Timed auction"),
     "au.js.phase.ended": ("已结束", "Ended"),

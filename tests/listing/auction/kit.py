@@ -124,12 +124,15 @@ async def make_world(
     pool: asyncpg.Pool, client: httpx.AsyncClient, ca: DemoCA, service: AuctionService,
     *, count: int = 3, start: int = 100_000, increment: int = 1_000, countdown: int = 60,
 ) -> World:  # fmt: skip
-    """An auction in its listing period (ending in an hour) with ``count`` bidders."""
+    """An auction in its listing period (started two hours ago, ending in an hour) with
+    ``count`` bidders."""
     async with pool.acquire() as conn:
         bidders = [await make_bidder(conn, client, ca, f"A{n:03d}") for n in range(1, count + 1)]
         now: dt.datetime = await conn.fetchval("SELECT clock_timestamp()")
         spec = AuctionSpec(
             subject_kind="listing", subject_id=1, start_price_fen=start, increment_fen=increment,
+            # Started two hours ago: a test may run the auction's clock an hour behind.
+            listing_starts_at=now - dt.timedelta(hours=2),
             listing_ends_at=now + dt.timedelta(hours=1), countdown_seconds=countdown,
             bidders=tuple(
                 AuctionBidder(number=b.number, account_id=b.user_id, org_id=b.org_id)

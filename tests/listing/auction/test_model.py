@@ -16,6 +16,7 @@ from listing.auction.errors import (
     AuctionBidStale,
     AuctionBidTooLow,
     AuctionEnded,
+    AuctionNotStarted,
     AuctionPhaseInvalid,
     AuctionSpecInvalid,
 )
@@ -36,9 +37,9 @@ from listing.auction.model import (
 END = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
 AUCTION = Auction(
     id=7, subject_kind="listing", subject_id=1, start_price_fen=100_000, increment_fen=1_000,
-    listing_ends_at=END - dt.timedelta(minutes=5), countdown_seconds=60,
-    phase=Phase.COUNTDOWN, ends_at=END, standing_price_fen=None, standing_number=None,
-    bids=0, live_session_id=uuid.UUID(int=1),
+    listing_starts_at=END - dt.timedelta(days=1), listing_ends_at=END - dt.timedelta(minutes=5),
+    countdown_seconds=60, phase=Phase.COUNTDOWN, ends_at=END, standing_price_fen=None,
+    standing_number=None, bids=0, live_session_id=uuid.UUID(int=1),
 )  # fmt: skip
 BIDDER = BidderRow(
     number="A001", account_id=uuid.UUID(int=2), org_id=uuid.UUID(int=3), in_countdown=True,
@@ -128,7 +129,7 @@ def test_terms_that_break_a_rule_are_refused() -> None:
     """A price or increment not positive, a countdown out of range, a number twice."""
     good = AuctionSpec(
         subject_kind="listing", subject_id=1, start_price_fen=1, increment_fen=1,
-        listing_ends_at=END, countdown_seconds=60,
+        listing_starts_at=END - dt.timedelta(days=1), listing_ends_at=END, countdown_seconds=60,
     )  # fmt: skip
     bidder = AuctionBidder(number="A001", account_id=uuid.UUID(int=1), org_id=uuid.UUID(int=2))
     check_spec(good)
@@ -138,13 +139,29 @@ def test_terms_that_break_a_rule_are_refused() -> None:
         dataclasses.replace(good, countdown_seconds=0),
         dataclasses.replace(good, bidders=(bidder, bidder)),
         dataclasses.replace(good, bidders=(dataclasses.replace(bidder, number="A 1"),)),
+        dataclasses.replace(good, listing_starts_at=END),
     ):
         with pytest.raises(AuctionSpecInvalid):
             check_spec(bad)
 
 
+def test_a_bid_before_the_listing_period_s_start_is_refused_with_the_start() -> None:
+    """§5, rule 5: a bidder registered in the notice period bids from the start, not before;
+    from the start on the bid is judged as any other."""
+    listing = dataclasses.replace(AUCTION, phase=Phase.LISTING, ends_at=AUCTION.listing_ends_at)
+    starts = listing.listing_starts_at
+    early = starts - dt.timedelta(microseconds=1)
+    with pytest.raises(AuctionNotStarted) as refused:
+        decide_bid(listing, OUTSIDE, _bid(100_000), early)
+    assert refused.value.details == {
+        "starts_at": "2026-12-06T02:00:00.000000Z",
+        "now": "2026-12-06T01:59:59.999999Z",
+    }
+    assert decide_bid(listing, OUTSIDE, _bid(100_000), starts).phase is Phase.LISTING
+
+
 def test_a_bid_signed_below_the_standing_price_read_is_stale_before_the_lock() -> None:
-    """§5, rule 9's fast path: the standing price only rises; equal is for the lock to judge."""
+    """§5, rule 10's fast path: the standing price only rises; equal is for the lock to judge."""
     seen = dataclasses.replace(AUCTION, standing_price_fen=101_000, standing_number="A002")
     for standing in (None, 100_000):
         with pytest.raises(AuctionBidStale):

@@ -30,7 +30,8 @@ async def _auction(
     now: dt.datetime = await conn.fetchval("SELECT clock_timestamp()")
     spec = AuctionSpec(
         subject_kind="listing", subject_id=subject, start_price_fen=100_000, increment_fen=1_000,
-        listing_ends_at=now + dt.timedelta(hours=1), countdown_seconds=60, bidders=bidders,
+        listing_starts_at=now, listing_ends_at=now + dt.timedelta(hours=1), countdown_seconds=60,
+        bidders=bidders,
     )  # fmt: skip
     async with conn.transaction():
         return await ENGINE.create(conn, spec, now=now), spec.listing_ends_at

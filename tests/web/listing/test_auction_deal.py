@@ -213,6 +213,7 @@ async def test_a_listing_goes_to_a_deal_through_the_timed_auction_another_ends_u
         await listing_bid(conn, clock, world, other, bidder=bidder, number=numbers[bidder],
                           price_fen=price)  # fmt: skip
     assert start + step < RESERVE_FEN
+    await set_clock(clock, after)  # the engine judges by the database clock
     await conclusion.close(conn, world.agency, other.id, setup, now=after)
     for x in (2, 3):
         official = await official_actor(conn, world, x)

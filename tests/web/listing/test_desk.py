@@ -20,7 +20,7 @@ from listing import conclusion, queries, service
 from listing.model import DepositInput, DepositStatus, Qualification
 from tender.bonds.model import BondKind
 from tests.accounts.factory import CONSOLE, PASSWORD
-from tests.listing.kit import listing_bid, make_setup, published
+from tests.listing.kit import listing_bid, make_setup, published, set_clock
 from tests.tender.world import World
 from tests.web.evaluation.http import login
 from web.listing import i18n as texts
@@ -119,6 +119,7 @@ async def test_a_bidder_registers_and_the_centre_qualifies_and_refunds_by_the_pa
         price_fen=listing.start_price_fen,
     )  # fmt: skip
     after = listing.ends_at + dt.timedelta(hours=1)
+    await set_clock(clock, after)  # the engine judges by the database clock
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     await conclusion.decide_result(conn, world.staff, listing.id, setup, now=after)
     desk = await client.get(f"{one}/registrations", headers=staff)

@@ -16,7 +16,7 @@ from listing.model import DepositInput
 from tender.bonds.model import BondKind
 from tender.disclosure import service as disclosure
 from tender.disclosure.ocds import Site
-from tests.listing.kit import listing_bid, make_setup, published
+from tests.listing.kit import listing_bid, make_setup, published, set_clock
 from tests.tender.disclosure import ocds_schema
 from tests.tender.world import World
 from web.services import services
@@ -53,6 +53,7 @@ async def test_the_public_page_shows_numbers_until_the_decision_then_the_result(
     assert numbers[1] is not None
     await listing_bid(conn, clock, world, listing, bidder=1, number=numbers[1], price_fen=price)
     after = listing.ends_at + dt.timedelta(hours=1)
+    await set_clock(clock, after)  # the engine judges by the database clock
     await conclusion.close(conn, world.staff, listing.id, setup, now=after)
     await conclusion.decide_result(conn, world.staff, listing.id, setup, now=after)
     page = await client.get(f"/listings/{listing.id}")

@@ -23,7 +23,7 @@ const room = {
   number: root.dataset.number || null,
   sign: null, key: null, live: null,
   offset: 0,           // the server's clock minus this browser's, in ms
-  phase: null, endsAt: null, standing: null, minimum: null, bids: 0,
+  phase: null, startsAt: null, endsAt: null, standing: null, minimum: null, bids: 0,
   nextSeq: 1, status: null, mine: 0,
 };
 
@@ -48,8 +48,13 @@ function serverNow() {
 }
 
 function render() {
-  const left = room.endsAt === null ? null : room.endsAt - serverNow();
-  const phase = room.phase === "countdown" && left !== null && left <= 0 ? "ended" : room.phase;
+  // docs/formats/auction.md §2: before the listing period's start no bid is taken; the
+  // page counts down to the start instead of the end (by the server's clock too).
+  const early = room.phase === "listing" && room.startsAt !== null && room.startsAt > serverNow();
+  const target = early ? room.startsAt : room.endsAt;
+  const left = target === null ? null : target - serverNow();
+  let phase = room.phase === "countdown" && left !== null && left <= 0 ? "ended" : room.phase;
+  if (early) phase = "pending";
   root.dataset.phase = phase || "";
   setText("phase", phase ? T("phase." + phase) : null);
   setText("standing", yuan(room.standing));
@@ -60,11 +65,12 @@ function render() {
   const status = room.number ? room.status || "none" : "watching";
   root.dataset.status = status;
   setText("status", T("status." + status));
-  $("bid").disabled = !room.number || room.key === null || phase === "ended";
+  $("bid").disabled = !room.number || room.key === null || phase === "ended" || early;
 }
 
 function apply(view) {
   room.phase = view.phase;
+  room.startsAt = instant(view.starts_at);
   room.endsAt = instant(view.ends_at);
   room.standing = view.standing_fen;
   room.minimum = view.minimum_fen;
