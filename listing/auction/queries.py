@@ -191,7 +191,7 @@ async def start_countdown(
 
 
 # Countdowns whose end has come by the auction's clock and that nobody has marked ended
-# yet (migration 0111's partial index): the end job's work (docs/formats/auction.md §2).
+# yet (migration 0121's partial index): the end job's work (docs/formats/auction.md §2).
 SELECT_DUE = """
 SELECT id FROM auctions WHERE phase = 'countdown' AND ends_at <= auction_clock()
 ORDER BY ends_at, id LIMIT $1

@@ -1,4 +1,4 @@
--- 0111 the listing period's start in the auction (issue 18, item 2; docs/formats/auction.md
+-- 0121 the listing period's start in the auction (issue 18, item 2; docs/formats/auction.md
 -- §2, §5 rule 5): a bidder qualified during the notice period (公告期) is registered with
 -- the engine before bids are taken, and the engine refuses a bid before the start
 -- (auction_not_started) by the same database clock it ends the auction by.
