@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 import secrets
 from pathlib import Path
 from typing import cast
@@ -51,6 +50,7 @@ from tender.blobs.store import LocalBlobStore
 from tender.calendar import HOLIDAY_DIR, load_calendar
 from tender.disclosure.service import ContractLoader, MethodLoader, load_contracts
 from tender.errors import TrustStoreMissing
+from tender.keyfiles import creating, write_new
 from tender.opening.lot import Opening
 from tender.opening.workers import OpeningWorkers
 from tender.policy import UploadLimits, platform_policies, upload_limits
@@ -336,14 +336,9 @@ def load_id_card_key(data_dir: Path) -> bytes:
     """The identity-card matching key of a data dir, created on first use (0600)."""
     path = Path(data_dir) / ID_CARD_KEY_FILE
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another worker created it first
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(secrets.token_hex(32) + "\n")
+        with creating(path.parent):  # another process may be creating it (tender/keyfiles.py)
+            if not path.exists():
+                write_new(path, (secrets.token_hex(32) + "\n").encode("ascii"))
     return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 

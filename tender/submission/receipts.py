@@ -37,6 +37,7 @@ from signing.certs import (
 from signing.cms import sign_detached
 from signing.demo_ca import create_demo_ca, issue_identity
 from signing.log.entry import format_time
+from tender.keyfiles import creating, write_new
 from tender.submission.model import BidPart, VersionKind
 
 RECEIPT_TYPE = "etender.bid-receipt"
@@ -71,14 +72,16 @@ def _create(directory: Path, now: dt.datetime) -> None:
     chain = b"".join(dump_pem_certificate(c) for c in (ident.certificate, *ident.chain))
     _write_private(directory / "receipt.key", dump_pem_private_key(ident.key))
     (directory / "ca-root.pem").write_bytes(dump_pem_certificate(ca.root_cert))
-    (directory / "receipt.pem").write_bytes(chain)
+    write_new(directory / "receipt.pem", chain)  # last, whole: its presence means done
 
 
 def load_or_create(data_dir: Path, *, now: dt.datetime | None = None) -> ReceiptSigner:
     """The configured receipt identity, or a demo one created at first start."""
     directory = data_dir / RECEIPT_DIR
-    if not (directory / "receipt.pem").exists():
-        _create(directory, now or dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
+    if not (directory / "receipt.pem").exists():  # locked only to create (tender/keyfiles.py)
+        with creating(directory):
+            if not (directory / "receipt.pem").exists():
+                _create(directory, now or dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
     certificates = load_pem_certificates((directory / "receipt.pem").read_bytes())
     key = load_pem_private_key((directory / "receipt.key").read_bytes())
     root_path = directory / "ca-root.pem"
