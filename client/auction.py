@@ -21,7 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -53,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     price.add_argument(
         "--price", type=to_fen, metavar="YUAN", help="the bid in yuan (at most 2 decimals)"
     )
-    price.add_argument("--price-fen", type=int, metavar="FEN", help="the bid in fen")
+    price.add_argument("--price-fen", type=fen_amount, metavar="FEN", help="the bid in fen")
     price.add_argument("--minimum", action="store_true", help="the lowest valid bid now")
     bid.add_argument("--cert", type=Path, required=True, help="your registered certificate, PEM")
     bid.add_argument("--key", type=Path, required=True, help="its private key, PEM (never sent)")
@@ -61,16 +62,33 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bid.set_defaults(func=cmd_bid)
 
 
+# A bid is binding once placed: only plain ASCII digits are read as money, so "1e9",
+# "1_000", "+390" or full-width digits are refused, never read as some other amount (an
+# outside tester placed a ¥1,000,000,000 bid with --price 1e9). The bound is the
+# engine's (docs/formats/auction.md: at most 10^15 fen).
+MAX_FEN = 10**15
+YUAN = re.compile(r"(0|[1-9][0-9]{0,12})(\.[0-9]{1,2})?")
+FEN = re.compile(r"[1-9][0-9]{0,15}")
+
+
 def to_fen(yuan: str) -> int:
-    """'12345.6' → 1234560; anything but a positive amount with ≤ 2 decimals is refused."""
-    try:
-        amount = Decimal(yuan)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{yuan!r} is not an amount") from None
-    fen = amount * 100
-    if not amount.is_finite() or fen != fen.to_integral_value() or fen <= 0:
-        raise argparse.ArgumentTypeError(f"{yuan!r}: yuan with at most two decimals")
-    return int(fen)
+    """'12345.6' → 1234560; anything but plain digits with ≤ 2 decimals, above 0 and at
+    most 10^15 fen, is refused."""
+    if not YUAN.fullmatch(yuan):
+        raise argparse.ArgumentTypeError(
+            f"{yuan!r}: yuan in plain digits with at most two decimals (e.g. 12345.60)"
+        )
+    fen = int(Decimal(yuan) * 100)
+    if not 0 < fen <= MAX_FEN:
+        raise argparse.ArgumentTypeError(f"{yuan!r}: above 0 and at most {MAX_FEN // 100} yuan")
+    return fen
+
+
+def fen_amount(text: str) -> int:
+    """A whole number of fen in plain digits, 1 … 10^15."""
+    if not FEN.fullmatch(text) or int(text) > MAX_FEN:
+        raise argparse.ArgumentTypeError(f"{text!r}: fen in plain digits, 1 to {MAX_FEN}")
+    return int(text)
 
 
 def bid_form(auction: int, number: str, seq: int, price_fen: int, standing: int | None) -> bytes:

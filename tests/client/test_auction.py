@@ -4,6 +4,7 @@ refusal on one line with exit status 1, bad input refused before anything is sen
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from starlette.applications import Starlette
 
+from client.auction import fen_amount, to_fen
 from signing.certs import dump_pem_certificate
 from signing.demo_ca import DemoCA
 from tests.conftest import LiveServer
@@ -54,3 +56,30 @@ async def test_a_scripted_bid_is_signed_placed_and_printed_and_a_refusal_exits_1
     assert bad.value.code == 2
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM auction_bids") == 2
+
+
+@pytest.mark.parametrize(
+    "price", ["1e9", "1_000", "+390", "390.000", "３９０", "٣٩٠", "0", "-1", "", " 1", "0.001",
+              "99999999999999", "inf", "NaN"],
+)  # fmt: skip
+def test_a_price_that_is_not_plain_yuan_is_refused_before_anything_is_signed(
+    price: str,
+) -> None:
+    """docs/cli.md: plain ASCII digits, at most two decimals, 0 < price ≤ 10^13 yuan (the
+    outside tester's --price 1e9 placed a binding ¥1,000,000,000 bid)."""
+    with pytest.raises(argparse.ArgumentTypeError):
+        to_fen(price)
+
+
+def test_yuan_and_fen_are_read_exactly() -> None:
+    assert [to_fen(p) for p in ("390", "390.5", "12345.60", "0.01", "9999999999999.99")] == [
+        39000,
+        39050,
+        1234560,
+        1,
+        999999999999999,
+    ]
+    assert fen_amount("1000000000000000") == 10**15
+    for fen in ("+5", "1_0", "0", "１", "1000000000000001", "05"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            fen_amount(fen)
