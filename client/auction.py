@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import re
+import secrets
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,13 @@ def fen_amount(text: str) -> int:
     return int(text)
 
 
-def bid_form(auction: int, number: str, seq: int, price_fen: int, standing: int | None) -> bytes:
-    """§3: the exact bytes signed (RFC 8785)."""
+def bid_form(
+    auction: int, number: str, seq: int, price_fen: int, standing: int | None, nonce: str
+) -> bytes:
+    """§3: the exact bytes signed (RFC 8785); ``nonce``: 32 hex digits, new for each bid."""
     return canonical_json(
         {"type": FORM_TYPE, "format": 1, "auction": auction, "number": number, "seq": seq,
-         "price_fen": price_fen, "standing_fen": standing}
+         "price_fen": price_fen, "standing_fen": standing, "nonce": nonce}
     )  # fmt: skip
 
 
@@ -113,10 +116,13 @@ def cmd_bid(args: argparse.Namespace) -> int:
         room["minimum_fen"] if args.minimum
         else args.price_fen if args.price_fen is not None else args.price
     )  # fmt: skip
-    form = bid_form(args.auction, you["number"], you["next_seq"], price, room["standing_fen"])
+    nonce = secrets.token_hex(16)  # §3: the logged form hash must not name the bidder
+    form = bid_form(
+        args.auction, you["number"], you["next_seq"], price, room["standing_fen"], nonce
+    )
     data = {
         "number": you["number"], "seq": you["next_seq"], "price_fen": price,
-        "standing_fen": room["standing_fen"],
+        "standing_fen": room["standing_fen"], "nonce": nonce,
         "signature": b64url_encode(sign_detached(form, certs[0], key, chain=certs[1:])),
     }  # fmt: skip
     result = asyncio.run(_place(args.server, UUID(room["live_session"]), token, args.auction, data))

@@ -32,6 +32,11 @@ from signing.log.entry import format_time
 FORM_TYPE = "etender.auction-bid"
 FORM_FORMAT = 1
 NUMBER = re.compile(r"[A-Za-z0-9-]{1,16}")
+# §3: a bid's form carries 128 random bits chosen by the bidder. The log publishes the
+# form's SHA-256 (§8); every other field of the form is public or guessable (a few bidder
+# numbers, a small seq, prices in the log), so without them the hash named the bidder of
+# every bid (an outside tester's finding).
+NONCE = re.compile(r"[0-9a-f]{32}")
 MAX_PRICE_FEN = 10**15  # ten trillion yuan: above any lot, and exact in a JS number
 MAX_COUNTDOWN_SECONDS = 3600
 
@@ -148,6 +153,7 @@ class BidRequest:
     seq: int
     price_fen: int
     standing_fen: int | None
+    nonce: str  # §3: 128 random bits of the bidder's, so the logged form hash names no one
     signature: bytes
 
 
@@ -208,6 +214,7 @@ def form_fields(auction_id: int, request: BidRequest) -> dict[str, Any]:
         "seq": request.seq,
         "price_fen": request.price_fen,
         "standing_fen": request.standing_fen,
+        "nonce": request.nonce,
     }
 
 

@@ -26,6 +26,7 @@ from listing.auction import queries
 from listing.auction.errors import AuctionCommandInvalid, AuctionNotFound
 from listing.auction.model import (
     MAX_PRICE_FEN,
+    NONCE,
     NUMBER,
     Auction,
     BidRequest,
@@ -36,7 +37,7 @@ from live.model import EVERYONE, Command, Emit, LiveSession, user_audience
 from signing.log.entry import format_time
 from signing.trust import TrustStore
 
-BID_KEYS = frozenset({"number", "seq", "price_fen", "standing_fen", "signature"})
+BID_KEYS = frozenset({"number", "seq", "price_fen", "standing_fen", "nonce", "signature"})
 SIGNATURE_MAX = 65536  # a CMS signature with its chain is a few KiB
 EVENTS = frozenset(
     {"bid.placed", "bid.accepted", "bid.outbid", "auction.countdown", "auction.ended",
@@ -81,12 +82,17 @@ def parse_bid(data: Mapping[str, Any]) -> BidRequest:
     number = data["number"]
     if not isinstance(number, str) or not NUMBER.fullmatch(number):
         raise AuctionCommandInvalid("'number' is your bidder number", details={"field": "number"})
+    nonce = data["nonce"]
+    if not isinstance(nonce, str) or not NONCE.fullmatch(nonce):
+        raise AuctionCommandInvalid(
+            "'nonce' is 32 lowercase hex digits, new for each bid", details={"field": "nonce"}
+        )
     seq, price = _int(data, "seq"), _int(data, "price_fen")
     assert seq is not None
     assert price is not None
     return BidRequest(
         number=number, seq=seq, price_fen=price,
-        standing_fen=_int(data, "standing_fen", nullable=True),
+        standing_fen=_int(data, "standing_fen", nullable=True), nonce=nonce,
         signature=_signature(data["signature"]),
     )  # fmt: skip
 

@@ -34,6 +34,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -139,14 +140,16 @@ def signed_bids(world: dict[str, Any], burst: int) -> list[dict[str, Any]]:
         standing = None if k == 1 else START_FEN + (k - 2) * INCREMENT_FEN
         request = BidRequest(
             number=world["bidders"][k - 1].number, seq=1,
-            price_fen=START_FEN + (k - 1) * INCREMENT_FEN, standing_fen=standing, signature=b"",
+            price_fen=START_FEN + (k - 1) * INCREMENT_FEN, standing_fen=standing,
+            nonce=secrets.token_hex(16), signature=b"",
         )  # fmt: skip
         ident = world["identities"][k - 1]
         form = bid_form(world["auction"], request)
         signature = sign_detached(form, ident.certificate, ident.key, chain=ident.chain)
         out.append(
             {"number": request.number, "seq": 1, "price_fen": request.price_fen,
-             "standing_fen": standing, "signature": b64url_encode(signature)}
+             "standing_fen": standing, "nonce": request.nonce,
+             "signature": b64url_encode(signature)}
         )  # fmt: skip
     return out
 

@@ -17,7 +17,10 @@ def test_the_signed_form_example_is_the_code_s_bytes() -> None:
     """§3: the example line is exactly what a bidder signs for those terms."""
     example = re.search(r"```json\n(\{\"auction\".*?)\n```", DOC, re.S)
     assert example is not None
-    request = BidRequest(number="A001", seq=1, price_fen=100000, standing_fen=None, signature=b"")
+    request = BidRequest(
+        number="A001", seq=1, price_fen=100000, standing_fen=None,
+        nonce="000102030405060708090a0b0c0d0e0f", signature=b"",
+    )  # fmt: skip
     assert example.group(1).encode() == bid_form(7, request)
 
 
@@ -38,7 +41,7 @@ def test_every_rule_s_code_and_status_is_the_error_class_s() -> None:
 
 
 def test_the_events_and_command_fields_are_the_room_s() -> None:
-    """§4.1 and §6.1: the bid's five keys and every event the room declares."""
+    """§4.1 and §6.1: the bid's six keys and every event the room declares."""
     listed = set(re.findall(r"^\| `([a-z]+\.[a-z]+)` \| ", DOC, re.M))
     assert listed == EVENTS - {"auction.snapshot"}
     assert "`auction.snapshot`" in DOC

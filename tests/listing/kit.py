@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import secrets
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -111,7 +112,12 @@ async def bid(
         "SELECT standing_price_fen FROM auctions WHERE id = $1", auction_id
     )
     request = BidRequest(
-        number=number, seq=seq, price_fen=price_fen, standing_fen=standing, signature=b""
+        number=number,
+        seq=seq,
+        price_fen=price_fen,
+        standing_fen=standing,
+        nonce=secrets.token_hex(16),
+        signature=b"",
     )
     form = bid_form(auction_id, request)
     signature = sign_detached(form, identity.certificate, identity.key, chain=identity.chain)

@@ -11,6 +11,7 @@ import base64
 import dataclasses
 import datetime as dt
 import json
+import secrets
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -68,14 +69,14 @@ class Bidder:
         seq = over.pop("seq", self.seq + 1)
         request = BidRequest(
             number=self.number, seq=seq, price_fen=price_fen, standing_fen=standing_fen,
-            signature=b"",
+            nonce=over.pop("nonce", secrets.token_hex(16)), signature=b"",
         )  # fmt: skip
         form = bid_form(auction_id, request)
         ident = self.identity
         signature = sign_detached(form, ident.certificate, ident.key, chain=ident.chain)
         data = {
             "number": self.number, "seq": seq, "price_fen": price_fen,
-            "standing_fen": standing_fen, "signature": b64url(signature),
+            "standing_fen": standing_fen, "nonce": request.nonce, "signature": b64url(signature),
         }  # fmt: skip
         return data | over
 

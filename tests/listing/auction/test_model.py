@@ -51,9 +51,17 @@ ONE_BID = dataclasses.replace(BIDDER, bids=1)
 OUTSIDE = dataclasses.replace(BIDDER, in_countdown=False)
 
 
+NONCE = "000102030405060708090a0b0c0d0e0f"
+
+
 def _bid(price: int, standing: int | None = None, seq: int = 1) -> BidRequest:
     return BidRequest(
-        number="A001", seq=seq, price_fen=price, standing_fen=standing, signature=b"s"
+        number="A001",
+        seq=seq,
+        price_fen=price,
+        standing_fen=standing,
+        nonce=NONCE,
+        signature=b"s",
     )
 
 
@@ -108,8 +116,8 @@ def test_each_rule_of_a_bid_is_refused_with_its_error(
 def test_the_signed_form_is_canonical_json_of_the_terms() -> None:
     """§3: RFC 8785 bytes, keys sorted, no spaces, null for no standing price."""
     assert bid_form(7, _bid(100_000)) == (
-        b'{"auction":7,"format":1,"number":"A001","price_fen":100000,"seq":1,'
-        b'"standing_fen":null,"type":"etender.auction-bid"}'
+        b'{"auction":7,"format":1,"nonce":"000102030405060708090a0b0c0d0e0f","number":"A001",'
+        b'"price_fen":100000,"seq":1,"standing_fen":null,"type":"etender.auction-bid"}'
     )
 
 

@@ -205,8 +205,14 @@ async def test_bad_bids_get_stable_codes_and_change_nothing(
             answer = await command(wa, f"bad{n}", "bid", data)
             codes[code] = answer["error"]["code"]
         extra = await command(wa, "extra", "bid", a.bid(auction, 102_000, 100_000) | {"who": "x"})
+        # §3: the nonce is 32 lowercase hex digits (one refusal: the socket's rate limit).
+        upper = await command(wa, "nonce", "bid", a.bid(auction, 102_000, 100_000, nonce="A" * 32))
     assert codes == {code: code for code in cases}
     assert extra["error"]["code"] == "auction_command_invalid"
+    assert (upper["error"]["code"], upper["error"]["details"]) == (
+        "auction_command_invalid",
+        {"field": "nonce"},
+    )
     assert await _rows(pool, auction) == before
     async with await connect(live_server, world.session_id, b.token) as wb:
         low = await command(wb, "low", "bid", b.bid(auction, 100_999, 100_000))
@@ -272,7 +278,8 @@ async def test_a_bid_s_signature_is_listed_to_its_signer_only(
     )
     (item,) = [i for i in mine.json()["items"] if i["purpose"] == "auction.bid"]
     form = bid_form(world.auction_id, BidRequest(
-        number="A001", seq=1, price_fen=100_000, standing_fen=None, signature=b""
+        number="A001", seq=1, price_fen=100_000, standing_fen=None,
+        nonce=data["nonce"], signature=b"",
     ))  # fmt: skip
     assert item["content_sha256"] == hashlib.sha256(form).hexdigest()
     assert item["subject"] == {"type": "auction", "id": str(world.auction_id)}

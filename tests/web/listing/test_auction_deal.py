@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from pathlib import Path
 
 import asyncpg
@@ -75,12 +76,14 @@ class Signer:
     def bid(self, auction: int, price_fen: int, standing_fen: int | None) -> dict[str, object]:
         """The next signed ``bid`` command's data (docs/formats/auction.md §3–§4)."""
         seq = len(self.forms) + 1
-        form = bid_form(auction, self.number, seq, price_fen, standing_fen)
+        nonce = secrets.token_hex(16)
+        form = bid_form(auction, self.number, seq, price_fen, standing_fen, nonce)
         self.forms[seq] = form
         ident = self.identity
         signature = sign_detached(form, ident.certificate, ident.key, chain=ident.chain)
         return {"number": self.number, "seq": seq, "price_fen": price_fen,
-                "standing_fen": standing_fen, "signature": b64url_encode(signature)}  # fmt: skip
+                "standing_fen": standing_fen, "nonce": nonce,
+                "signature": b64url_encode(signature)}  # fmt: skip
 
 
 async def _token(client: httpx.AsyncClient, username: str) -> str:

@@ -141,15 +141,19 @@ function fail(error) {
 
 // §3: the exact bytes signed (RFC 8785), built from what the page shows now.
 async function placeBid(priceFen) {
+  // §3: 128 random bits, new for each bid: the log shows the form's hash, and without
+  // them the hash would name the bidder.
+  const random = crypto.getRandomValues(new Uint8Array(16));
+  const nonce = Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("");
   const form = {
     type: "etender.auction-bid", format: 1, auction: room.auctionId, number: room.number,
-    seq: room.nextSeq, price_fen: priceFen, standing_fen: room.standing,
+    seq: room.nextSeq, price_fen: priceFen, standing_fen: room.standing, nonce,
   };
   const bytes = room.sign.canonicalJson(form);
   const signature = await room.sign.cms.signDetached(room.key, bytes, { purpose: "auction_bid" });
   const data = {
     number: form.number, seq: form.seq, price_fen: form.price_fen,
-    standing_fen: form.standing_fen, signature: room.sign.b64url.encode(signature),
+    standing_fen: form.standing_fen, nonce, signature: room.sign.b64url.encode(signature),
   };
   await room.live.send("bid", data);  // resolves on the ack: the bid is committed
   room.nextSeq = Math.max(room.nextSeq, form.seq + 1);
