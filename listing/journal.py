@@ -48,14 +48,25 @@ async def append(
     role: object,
     listing_id: object,
     data: Mapping[str, Any],
+    bidder_hidden: bool = False,
 ) -> int:
-    """Build and append one entry about a listing; returns its index."""
-    who = PLATFORM if actor is None else LogActor(user_id=str(actor.user_id), role=str(role))
+    """Build and append one entry about a listing; returns its index.
+
+    ``bidder_hidden``: a bidder's own act before the decision (registering, going on) is
+    logged with actor ``{"user_id": null, "role": "bidder"}`` and no address, as a drawn
+    expert's is (docs/audit-log.md §1.3): the user id, through ``account.user_created``,
+    names the organisation, and next to a registration or a number it told a log reader
+    who bids (an outside tester's finding). ``listing.decided`` names them all."""
+    if bidder_hidden:
+        who, address = LogActor(user_id=None, role="bidder"), None
+    else:
+        who = PLATFORM if actor is None else LogActor(user_id=str(actor.user_id), role=str(role))
+        address = log_address(actor.address if actor else None)
     entry = LogEntry(
         kind=str(kind),
         time=await database_now(conn),
         actor=who,
-        address=log_address(actor.address if actor else None),
+        address=address,
         subject=Subject(type="listing", id=str(listing_id)),
         data=data,
         commitments=(),

@@ -151,7 +151,7 @@ async def register(
             raise ListingBidderExists("this organisation has registered already")
         await append(
             conn, ListingEvent.REGISTERED, actor=actor, role=role, listing_id=listing.id,
-            data={"registration_id": str(found.id)},
+            data={"registration_id": str(found.id)}, bidder_hidden=True,
         )  # fmt: skip
     return found
 
@@ -288,6 +288,6 @@ async def go_on(
             await queries.set_go_on(conn, found.id)
             await append(
                 conn, ListingEvent.GO_ON, actor=actor, role=role, listing_id=listing.id,
-                data={"number": found.number},
+                data={"number": found.number}, bidder_hidden=True,
             )  # fmt: skip
         return await _registration(conn, listing, found.id)

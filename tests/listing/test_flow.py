@@ -105,6 +105,14 @@ async def test_a_listing_goes_from_notice_to_deal_with_the_reserve_opened_by_k_o
     assert done.status is Status.CONCLUDED
     kinds = [e.kind for e in await entries(conn, "listing.decided")]
     assert kinds == ["listing.decided"]
+    # A bidder's own acts name no user and no address in the log before the decision:
+    # a user id names its organisation (the outside tester's finding; api-listing.md).
+    own = [
+        *await entries(conn, "listing.bidder_registered"),
+        *await entries(conn, "listing.go_on_requested"),
+    ]
+    assert len(own) == 5  # three registrations, two who went on
+    assert {(e.actor.user_id, e.actor.role, e.address) for e in own} == {(None, "bidder", None)}
     reg = await queries.bidder_of(conn, listing.id, world.bidder_orgs[0].id)
     assert reg is not None
     refunded = await conclusion.refund_deposit(
