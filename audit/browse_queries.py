@@ -90,23 +90,3 @@ async def proof_checkpoint(conn: asyncpg.Connection, index: int) -> int | None:
     """The size of the checkpoint to verify entry ``index`` against (None: none yet)."""
     size: int | None = await conn.fetchval(SELECT_PROOF_CHECKPOINT, index)
     return size
-
-
-SELECT_NOTE_WITH_COSIGNATURES = """
-SELECT c.note, coalesce(array_agg(s.line ORDER BY s.witness)
-                        FILTER (WHERE s.line IS NOT NULL), '{}') AS lines
-FROM log_checkpoints c
-LEFT JOIN log_cosignatures s ON s.size = c.size
-WHERE c.size = $1
-GROUP BY c.note
-"""
-
-
-async def note_with_cosignatures(
-    conn: asyncpg.Connection, size: int
-) -> tuple[str, list[str]] | None:
-    """The checkpoint note of ``size`` and its witnesses' lines (None: never signed)."""
-    row = await conn.fetchrow(SELECT_NOTE_WITH_COSIGNATURES, size)
-    if row is None:
-        return None
-    return row["note"], list(row["lines"])

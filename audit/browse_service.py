@@ -17,7 +17,6 @@ import asyncpg
 
 from audit import browse_queries, queries, service
 from audit.browse import PAGE_SIZE, SCAN_WINDOW, DecodedEntry, LogFilter, decode
-from audit.errors import CheckpointMissing
 from signing.errors import EtenderError
 from signing.log.checkpoint import (
     Checkpoint,
@@ -103,10 +102,8 @@ async def proof_target(
     size = wanted
     if size is None:
         size = await browse_queries.proof_checkpoint(conn, index) or newest.size
-    found = await browse_queries.note_with_cosignatures(conn, size)
-    if found is None:
-        raise CheckpointMissing(f"no checkpoint of size {size} was signed")
-    return ProofTarget(size=size, note=service.with_cosignatures(*found), newest=newest.size)
+    note = await service.checkpoint_note(conn, size)
+    return ProofTarget(size=size, note=note, newest=newest.size)
 
 
 async def kinds(conn: asyncpg.Connection) -> list[str]:
