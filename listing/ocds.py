@@ -1,7 +1,8 @@
 """The OCDS 1.1 release of a listing (issue 18, item 5: the auction's result as an award).
 
 A listing is a sale, not a purchase; OCDS has no sale release, so the mapping is the
-nearest honest one (docs/api-listing.md, "OCDS"): the seller is the ``procuringEntity``,
+nearest honest one (docs/api-listing.md, "OCDS"): the seller is the ``buyer`` and the
+``procuringEntity`` (its party has both roles, as OCDS wants of every referenced party),
 the listing is the ``tender`` (method ``open``, the listing period as ``tenderPeriod``,
 the start price as ``value``), and once decided the deal is an ``award`` to the winner
 (``supplier``), or the tender is ``unsuccessful`` (流拍). Before the decision no bidder
@@ -39,13 +40,15 @@ def release(
 ) -> dict[str, Any]:  # fmt: skip
     """The listing's release as it stands: tender only, or tender and award once decided."""
     decided = found.decided_at is not None
-    parties = [_party(found.seller_id, names[found.seller_id], ["procuringEntity"])]
+    seller = {"id": str(found.seller_id), "name": names[found.seller_id]}
+    parties = [_party(found.seller_id, names[found.seller_id], ["buyer", "procuringEntity"])]
     tender: dict[str, Any] = {
         "id": found.code,
         "title": found.title,
         "status": "active",
         "procurementMethod": "open",
         "procurementMethodDetails": _METHOD_DETAILS[str(found.kind)],
+        "procuringEntity": dict(seller),
         "value": _value(found.start_price_fen),
         "minValue": _value(found.start_price_fen),
         "tenderPeriod": {
@@ -71,7 +74,7 @@ def release(
         "initiationType": "tender",
         "language": "zh",
         "parties": parties,
-        "buyer": {"id": str(found.seller_id), "name": names[found.seller_id]},
+        "buyer": dict(seller),
         "tender": tender,
     }
     if not decided:
