@@ -24,8 +24,9 @@ from web.auth import signed_in
 from web.db.database import acquire
 from web.http import ApiRoute, Handler, json_response, read_json
 from web.listing import bodies as b
+from web.no_body import read_no_body
 from web.services import services
-from web.tender.common import path_uuid
+from web.tender.common import maybe_signed_in, path_uuid
 from web.tender.results.bodies import b64
 
 
@@ -72,8 +73,11 @@ async def get_listing(request: Request) -> b.ListingBody:
 
 
 async def public_bidders(request: Request) -> b.BidderList:
-    async with acquire(services(request).pools.main) as conn:
-        found = await reads.bidders(conn, None, _listing_id(request))
+    # Signed in or not: the centre and supervisors see organisations behind the numbers
+    # (docs/api-listing.md, "Who may do what"); it always passed None (the outside
+    # tester's finding 11), so they saw numbers only.
+    async with maybe_signed_in(request) as (conn, actor):
+        found = await reads.bidders(conn, actor, _listing_id(request))
     return b.BidderList(items=[b.bidder_body(v) for v in found])
 
 
@@ -84,6 +88,7 @@ async def list_registrations(request: Request) -> Response:
 
 
 async def register(request: Request) -> Response:
+    await read_no_body(request)
     async with signed_in(request) as (conn, actor):
         found = await service.register(
             conn, actor, _listing_id(request), now=await database_now(conn)
@@ -124,6 +129,7 @@ async def qualify(request: Request) -> b.RegistrationBody:
 
 
 async def go_on(request: Request) -> b.RegistrationBody:
+    await read_no_body(request)
     async with signed_in(request) as (conn, actor):
         found = await service.go_on(conn, actor, _listing_id(request), now=await database_now(conn))
     return b.registration_body(found)
@@ -151,6 +157,7 @@ async def read_reserve(request: Request) -> b.ReserveBody:
 
 
 async def close(request: Request) -> b.ListingBody:
+    await read_no_body(request)
     async with signed_in(request) as (conn, actor):
         now = await database_now(conn)
         found = await conclusion.close(
@@ -173,6 +180,7 @@ async def release_share(request: Request) -> Response:
 
 
 async def decide(request: Request) -> b.ListingBody:
+    await read_no_body(request)
     async with signed_in(request) as (conn, actor):
         now = await database_now(conn)
         found = await conclusion.decide_result(
@@ -257,7 +265,8 @@ ROUTES = [
     _route("GET", _ID, get_listing, "A listing's notice and result", response=b.ListingBody,
            auth=False),
     _route("GET", _ID + "/bidders", public_bidders,
-           "The bidders by number (names once decided)", response=b.BidderList, auth=False),
+           "The bidders by number (names: the centre, supervisors; all once decided)",
+           response=b.BidderList, auth=False),
     _route("GET", _ID + "/registrations", list_registrations,
            "Every registration with its organisation (centre, supervisors)"),
     _route("POST", _ID + "/registrations", register, "Register as a bidder (竞买申请)",

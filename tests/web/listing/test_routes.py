@@ -10,9 +10,11 @@ import asyncpg
 import httpx
 from starlette.applications import Starlette
 
+from tests.evaluation.servers import bearer_token
 from tests.listing.kit import listing_input
 from tests.tender.world import World
 from tests.web.evaluation.http import code, get, login
+from tests.web.tender.http_kit import bearer
 
 
 def _body(world: World, now: Any, **changes: object) -> dict[str, Any]:
@@ -81,14 +83,37 @@ async def test_listings_over_http_refuse_bad_input_and_wrong_roles_and_publish(
         "listing_not_found",
     )
     assert code(await get(client, "/api/v1/listings/not-an-id", None)) == (422, "request_invalid")
-    registered = await post(client, f"{one}/registrations", bidder)
+    # Finding 9: an endpoint without a body takes none (or {} as JSON): a field, another
+    # type or bytes that are not JSON are refused before anything is done.
+    other = {"organisation_id": str(world.bidder_orgs[1].id)}
+    as_text = {**bidder, "Content-Type": "text/plain"}
+    as_json = {**bidder, "Content-Type": "application/json"}
+    for path, who in (("/registrations", bidder), ("/go-on", bidder), ("/close", agency),
+                      ("/decision", agency)):  # fmt: skip
+        url = f"{one}{path}"
+        assert code(await post(client, url, who, other)) == (422, "request_invalid"), path
+        text = await client.post(url, content=b"zzz", headers={**as_text, **who})
+        assert code(text) == (415, "content_type_unsupported"), path
+        bad = await client.post(url, content=b"zzz", headers={**as_json, **who})
+        assert code(bad) == (400, "malformed_json"), path
+    registered = await post(client, f"{one}/registrations", bidder, {})
     assert registered.status_code == 201, registered.text
+    assert registered.json()["organisation_id"] == str(world.bidder_orgs[0].id)
     assert code(await post(client, f"{one}/registrations", bidder)) == (
         409,
         "listing_bidder_exists_conflict",
     )
     # A pending registration shows no one to the public; the bidder sees its own.
     assert (await get(client, f"{one}/bidders", None)).json() == {"items": []}
+    # Finding 11: the centre and supervisors see the organisation and its qualification
+    # (pending ones too); a bidder and the seller see qualified numbers only.
+    pending = {"number": None, "organisation_id": str(world.bidder_orgs[0].id),
+               "qualification": "pending"}  # fmt: skip
+    for reader, seen in ((world.staff, [pending]), (world.supervisor, [pending]),
+                      (world.tenderer, []), (world.bidders[0], [])):  # fmt: skip
+        token = bearer(await bearer_token(conn, reader.user_id))
+        listed = await client.get(f"{one}/bidders", headers=token)
+        assert listed.json() == {"items": seen}, reader.username
     mine = await client.get(f"{one}/registration", headers=bidder)
     assert mine.json()["qualification"] == "pending"
     assert code(await client.get(f"{one}/registrations", headers=bidder)) == (
