@@ -10,6 +10,7 @@
     ├── ListingBidderRelated           listing_bidder_related                422
     ├── ListingBidderExists            listing_bidder_exists_conflict        409
     ├── ListingDepositMissing          listing_deposit_missing               422
+    ├── ListingDepositPaidAtInvalid    listing_deposit_paid_at_invalid       422
     ├── ListingReserveInvalid          listing_reserve_invalid               422
     ├── ListingReserveLocked           listing_reserve_locked_conflict       409
     ├── ListingReserveUnopened         listing_reserve_unopened_conflict     409
@@ -90,6 +91,14 @@ class ListingDepositMissing(ListingError):
     """A bidder is qualified only with its full deposit (竞买保证金) held."""
 
     code = "listing_deposit_missing"
+
+
+class ListingDepositPaidAtInvalid(ListingError):
+    """A deposit is paid after the listing's notice and not later than now: a ``paid_at``
+    in the future (2099 for 2026) is a clerk's typo, never a payment (details: field,
+    earliest, latest)."""
+
+    code = "listing_deposit_paid_at_invalid"
 
 
 class ListingReserveInvalid(ListingError):

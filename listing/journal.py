@@ -28,6 +28,7 @@ class ListingEvent(enum.StrEnum):
     PUBLISHED = "listing.published"
     REGISTERED = "listing.bidder_registered"
     DEPOSIT_RECORDED = "listing.deposit_recorded"
+    DEPOSIT_CORRECTED = "listing.deposit_corrected"
     QUALIFIED = "listing.bidder_qualified"
     REFUSED = "listing.bidder_refused"
     RESERVE_SEALED = "listing.reserve_sealed"

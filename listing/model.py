@@ -12,12 +12,13 @@ import dataclasses
 import enum
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from listing.errors import (
     ListingAgreementTooLow,
+    ListingDepositPaidAtInvalid,
     ListingInputInvalid,
     ListingNoticeTooShort,
     ListingPeriodTooShort,
@@ -31,6 +32,9 @@ from tender.errors import TenderInputInvalid
 MAX_FEN = 10**15  # 10 trillion CNY: far above any listing, far below 2^53 (I-JSON)
 NUMBER = re.compile(r"[0-9]{6}")  # a bidder number: six digits, drawn at random
 REASON_MAX = 2000
+# How far past the server's clock a deposit's paid_at may lie: a bank slip's time is read
+# off another clock, to the minute; more than this is a typo, not a payment.
+PAID_AT_SKEW = timedelta(minutes=5)
 
 
 class ListingKind(enum.StrEnum):
@@ -245,10 +249,17 @@ class DepositInput:
     paying_account: str | None = None
     guarantee_no: str | None = None
 
-    def checked(self, required_fen: int) -> DepositInput:
-        """A transfer names its account; a guarantee letter its number; the full amount."""
+    def checked(self, required_fen: int, *, published_at: datetime, now: datetime) -> DepositInput:
+        """A transfer names its account; a guarantee letter its number; the full amount;
+        paid between the listing's publication and now (:data:`PAID_AT_SKEW` allowed)."""
         check_fen(self.amount_fen, field="amount_fen", least=1)
-        require_utc(self.paid_at)
+        paid, latest = require_utc(self.paid_at), require_utc(now) + PAID_AT_SKEW
+        if not require_utc(published_at) <= paid <= latest:
+            raise ListingDepositPaidAtInvalid(
+                "paid_at lies between the listing's publication and now",
+                details={"field": "paid_at", "earliest": published_at.isoformat(),
+                         "latest": latest.isoformat()},
+            )  # fmt: skip
         if self.amount_fen < required_fen:
             raise ListingInputInvalid(
                 f"the deposit is at least {required_fen} fen", details={"field": "amount_fen"}

@@ -221,6 +221,22 @@ async def set_deposit(conn: asyncpg.Connection, bidder_id: UUID, deposit: Deposi
     )  # fmt: skip
 
 
+async def insert_deposit_correction(
+    conn: asyncpg.Connection, found: Registration, *, corrected_by: UUID, at: datetime,
+    reason: str,
+) -> None:  # fmt: skip
+    """Keep the record a correction replaces (migration 0128)."""
+    await conn.execute(
+        """INSERT INTO listing_deposit_corrections
+               (bidder_id, corrected_by, corrected_at, reason, deposit_kind, deposit_fen,
+                paid_at, paying_account, guarantee_no)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        found.id, corrected_by, at, reason,
+        None if found.deposit_kind is None else str(found.deposit_kind), found.deposit_fen,
+        found.paid_at, found.paying_account, found.guarantee_no,
+    )  # fmt: skip
+
+
 async def set_qualification(
     conn: asyncpg.Connection, bidder_id: UUID, verdict: Qualification, number: str | None,
     reason: str | None,

@@ -31,6 +31,7 @@ from listing.errors import (
 )
 from listing.journal import ListingEvent, append
 from listing.model import (
+    REASON_MAX,
     DepositInput,
     DepositStatus,
     Listing,
@@ -180,7 +181,7 @@ async def record_deposit(
     async with conn.transaction():
         listing = await require(conn, listing_id, lock=True)
         require_phase(listing, now, Phase.NOTICE, Phase.LISTING)
-        deposit = deposit.checked(listing.deposit_fen)
+        deposit = deposit.checked(listing.deposit_fen, published_at=listing.published_at, now=now)
         found = await _registration(conn, listing, bidder_id)
         if found.deposit is not DepositStatus.NONE:
             raise ListingStateConflict(
@@ -193,6 +194,65 @@ async def record_deposit(
                   "amount_fen": deposit.amount_fen, "paid_at": deposit.paid_at.isoformat()},
         )  # fmt: skip
         return await _registration(conn, listing, bidder_id)
+
+
+async def correct_deposit(
+    conn: asyncpg.Connection, actor: Actor, listing_id: UUID, bidder_id: UUID,
+    deposit: DepositInput, *, reason: str, now: datetime,
+) -> Registration:  # fmt: skip
+    """The centre corrects a recorded deposit (a clerk's typo), with a reason; the replaced
+    record is kept (listing_deposit_corrections) and the correction logged.
+
+    Only while the deposit is held and the registration pending, in the notice or listing
+    period: a qualification was judged on the record as it stood, and after the end the
+    deposit is applied or refunded on it (docs/api-listing.md, "Deposits")."""
+    role = access.centre(actor, "correct_listing_deposit")
+    check_text(reason, field="reason", most=REASON_MAX)
+    async with conn.transaction():
+        listing = await require(conn, listing_id, lock=True)
+        require_phase(listing, now, Phase.NOTICE, Phase.LISTING)
+        deposit = deposit.checked(listing.deposit_fen, published_at=listing.published_at, now=now)
+        found = await _registration(conn, listing, bidder_id)
+        if found.deposit is not DepositStatus.HELD or (
+            found.qualification is not Qualification.PENDING
+        ):
+            raise ListingStateConflict(
+                "a deposit is corrected while it is held and the registration pending",
+                details={"deposit": str(found.deposit),
+                         "qualification": str(found.qualification)},
+            )  # fmt: skip
+        before = _recorded(found)
+        if before == _recorded_input(deposit):
+            raise ListingInputInvalid(
+                "the correction changes nothing", details={"field": "deposit"}
+            )
+        await queries.insert_deposit_correction(
+            conn, found, corrected_by=actor.user_id, at=require_utc(now), reason=reason
+        )
+        await queries.set_deposit(conn, found.id, deposit)
+        await append(
+            conn, ListingEvent.DEPOSIT_CORRECTED, actor=actor, role=role, listing_id=listing.id,
+            data={"registration_id": str(found.id), "kind": str(deposit.kind),
+                  "amount_fen": deposit.amount_fen, "paid_at": deposit.paid_at.isoformat(),
+                  "reason": reason,
+                  "replaces": {"kind": before[0], "amount_fen": before[1],
+                               "paid_at": before[2]}},
+        )  # fmt: skip
+        return await _registration(conn, listing, bidder_id)
+
+
+def _recorded(found: Registration) -> tuple[str, int | None, str | None, str | None, str | None]:
+    paid = None if found.paid_at is None else require_utc(found.paid_at).isoformat()
+    kind = None if found.deposit_kind is None else str(found.deposit_kind)
+    return (kind or "", found.deposit_fen, paid, found.paying_account, found.guarantee_no)
+
+
+def _recorded_input(
+    deposit: DepositInput,
+) -> tuple[str, int | None, str | None, str | None, str | None]:
+    paid = require_utc(deposit.paid_at).isoformat()
+    return (str(deposit.kind), deposit.amount_fen, paid, deposit.paying_account,
+            deposit.guarantee_no)  # fmt: skip
 
 
 async def qualify(

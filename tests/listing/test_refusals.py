@@ -19,6 +19,7 @@ from listing.errors import (
     ListingBidderNotFound,
     ListingBidderRelated,
     ListingDepositMissing,
+    ListingDepositPaidAtInvalid,
     ListingError,
     ListingInputInvalid,
     ListingNoticeTooShort,
@@ -151,6 +152,71 @@ async def test_registration_deposit_and_qualification_refuse_bad_input(
     )  # fmt: skip
     with pytest.raises(ListingStateConflict):
         await service.register(conn, world.bidders[1], listing.id, now=listing.ends_at)
+    await _paid_at_and_corrections(conn, world, setup, now, listing.id, reg.id, good)
+
+
+async def _paid_at_and_corrections(
+    conn: asyncpg.Connection, world: World, setup: ListingSetup, now: dt.datetime,
+    listing_id: uuid.UUID, reg_id: uuid.UUID, good: DepositInput,
+) -> None:  # fmt: skip
+    """Finding 10: paid_at between the publication and now (+ 5 minutes); a recorded
+    deposit is corrected with a reason while held and pending, the old record kept."""
+    late = now + dt.timedelta(minutes=5, seconds=1)
+    for paid_at in (late, dt.datetime(2099, 12, 7, tzinfo=dt.UTC), now - SECOND):
+        with pytest.raises(ListingDepositPaidAtInvalid) as refused:
+            await service.record_deposit(
+                conn, world.staff, listing_id, reg_id,
+                dataclasses.replace(good, paid_at=paid_at), now=now,
+            )  # fmt: skip
+        assert refused.value.details["field"] == "paid_at"
+    fixed = dataclasses.replace(good, paid_at=now + dt.timedelta(minutes=1))
+    with pytest.raises(ListingStateConflict):  # nothing recorded yet: nothing to correct
+        await service.correct_deposit(
+            conn, world.staff, listing_id, reg_id, fixed, reason="录入错误", now=now
+        )
+    await service.record_deposit(conn, world.staff, listing_id, reg_id, good, now=now)
+    for who in (world.bidders[0], world.agency, world.supervisor):
+        with pytest.raises(PermissionDenied):
+            await service.correct_deposit(
+                conn, who, listing_id, reg_id, fixed, reason="录入错误", now=now
+            )
+    refusals: list[tuple[DepositInput, str, type[ListingError]]] = [
+        (fixed, "", ListingInputInvalid),
+        (fixed, "理由\x00", ListingInputInvalid),
+        (good, "录入错误", ListingInputInvalid),  # changes nothing
+        (dataclasses.replace(good, paid_at=now + HOUR), "录入错误", ListingDepositPaidAtInvalid),
+    ]
+    for deposit, reason, error in refusals:
+        with pytest.raises(error):
+            await service.correct_deposit(
+                conn, world.staff, listing_id, reg_id, deposit, reason=reason, now=now
+            )
+    done = await service.correct_deposit(
+        conn, world.staff, listing_id, reg_id, fixed, reason="银行回单时间录入错误", now=now
+    )
+    assert (done.deposit, done.paid_at) == (DepositStatus.HELD, fixed.paid_at)
+    kept = await conn.fetch(
+        "SELECT paid_at, reason, corrected_by FROM listing_deposit_corrections"
+        " WHERE bidder_id = $1",
+        reg_id,
+    )  # fmt: skip
+    assert [tuple(r) for r in kept] == [(now, "银行回单时间录入错误", world.staff.user_id)]
+    (entry,) = await entries(conn, "listing.deposit_corrected")
+    assert entry.data["replaces"] == {
+        "kind": "transfer", "amount_fen": good.amount_fen, "paid_at": now.isoformat()
+    }  # fmt: skip
+    assert (entry.data["paid_at"], entry.data["reason"]) == (
+        fixed.paid_at.isoformat(), "银行回单时间录入错误",
+    )  # fmt: skip
+    # Qualified on the record as it stands: no correction after.
+    await service.qualify(
+        conn, world.staff, listing_id, reg_id, qualified=True, reason=None, setup=setup, now=now
+    )
+    with pytest.raises(ListingStateConflict):
+        await service.correct_deposit(
+            conn, world.staff, listing_id, reg_id, good, reason="再改", now=now
+        )
+    assert await _count(conn, "listing_deposit_corrections") == 1
 
 
 async def test_a_bidder_related_to_the_seller_is_refused(

@@ -209,6 +209,7 @@ STATUS: dict[str, int] = {
     "listing_bidder_not_found": 404,
     "listing_bidder_related": 422,
     "listing_deposit_missing": 422,
+    "listing_deposit_paid_at_invalid": 422,
     "listing_error": 422,
     "listing_input_invalid": 422,
     "listing_not_found": 404,

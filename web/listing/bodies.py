@@ -44,6 +44,13 @@ class DepositRequest(Model, frozen=True, kw_only=True):
     guarantee_no: Annotated[str, msgspec.Meta(max_length=64)] | None = None
 
 
+class DepositCorrection(Model, frozen=True, kw_only=True):
+    """A recorded deposit as it should have been recorded, and why (the log keeps both)."""
+
+    deposit: DepositRequest
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
 class QualifyRequest(Model, frozen=True, kw_only=True):
     qualified: bool
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)] | None = None

@@ -102,17 +102,31 @@ async def own_registration(request: Request) -> b.RegistrationBody:
     return b.registration_body(found)
 
 
-async def record_deposit(request: Request) -> b.RegistrationBody:
-    body = await read_json(request, b.DepositRequest)
-    deposit = DepositInput(
+def _deposit(body: b.DepositRequest) -> DepositInput:
+    return DepositInput(
         kind=_choice(BondKind, body.kind, "kind"), amount_fen=body.amount_fen,
         paid_at=body.paid_at, paying_account=body.paying_account, guarantee_no=body.guarantee_no,
     )  # fmt: skip
+
+
+async def record_deposit(request: Request) -> b.RegistrationBody:
+    deposit = _deposit(await read_json(request, b.DepositRequest))
     which = path_uuid(request, "registration_id")
     async with signed_in(request) as (conn, actor):
         found = await service.record_deposit(
             conn, actor, _listing_id(request), which, deposit, now=await database_now(conn)
         )
+    return b.registration_body(found)
+
+
+async def correct_deposit(request: Request) -> b.RegistrationBody:
+    body = await read_json(request, b.DepositCorrection)
+    which = path_uuid(request, "registration_id")
+    async with signed_in(request) as (conn, actor):
+        found = await service.correct_deposit(
+            conn, actor, _listing_id(request), which, _deposit(body.deposit),
+            reason=body.reason, now=await database_now(conn),
+        )  # fmt: skip
     return b.registration_body(found)
 
 
@@ -275,6 +289,9 @@ ROUTES = [
            response=b.RegistrationBody),
     _route("POST", _REG + "/deposit", record_deposit, "Record a bidder's deposit",
            body=b.DepositRequest, response=b.RegistrationBody),
+    _route("POST", _REG + "/deposit/corrections", correct_deposit,
+           "Correct a recorded deposit, with a reason (while held and pending)",
+           body=b.DepositCorrection, response=b.RegistrationBody),
     _route("POST", _REG + "/qualification", qualify, "Qualify or refuse a bidder",
            body=b.QualifyRequest, response=b.RegistrationBody),
     _route("POST", _REG + "/refund", refund, "Record a deposit's refund",
