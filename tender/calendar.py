@@ -1,8 +1,9 @@
 """Counting periods in Asia/Shanghai with public holidays and make-up working days (调休).
 
 The State Council publishes each year's holidays and the weekend days worked instead
-(调休); they are data here (``tender/holidays/YYYY.json``, plus any files an operator
-drops into ``<data dir>/holidays/``), never code. A year without data is refused
+(调休); they are data here (``tender/holidays/YYYY.json``, plus the years an operator
+adds to ``<data dir>/holidays/`` with ``etender calendar add``), never code, each file
+checked strictly (tender/holiday_rules.py). A year without data is refused
 (``calendar_not_covered``) rather than guessed: a guessed calendar could put an
 opening on a holiday or cut a period short.
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from tender.errors import CalendarInvalid, CalendarNotCovered, TimeNotAware
+from tender.holiday_rules import check_schedule
 from tender.policy import Period, PeriodUnit
 
 HOLIDAY_DIR = Path(__file__).parent / "holidays"
@@ -68,6 +70,7 @@ class YearCalendar:
     source: str
     holidays: frozenset[date]
     workdays: frozenset[date]
+    source_url: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -84,10 +87,7 @@ class HolidayCalendar:
         """Mon–Fri unless a holiday; Sat/Sun only when a make-up working day (调休)."""
         data = self.years.get(day.year)
         if data is None:
-            raise CalendarNotCovered(
-                f"the holiday calendar has no data for {day.year}: add holidays/{day.year}.json",
-                details={"year": day.year},
-            )
+            raise not_covered(day.year)
         if day in data.holidays:
             return False
         return day in data.workdays or day.weekday() < 5
@@ -99,33 +99,59 @@ class HolidayCalendar:
         return day
 
 
-def parse_year(raw: bytes, *, name: str = "calendar") -> YearCalendar:
-    """One ``YYYY.json`` file: {"year", "source", "holidays": [{"name", "dates"}], "workdays"}."""
+def not_covered(year: int) -> CalendarNotCovered:
+    """The refusal of a day in a year without data, saying what the centre does about it."""
+    return CalendarNotCovered(
+        f"the holiday calendar has no data for {year}: once the State Council publishes "
+        f"its {year} holiday notice, the platform operator adds it (etender calendar add; "
+        "docs/deployment.md, \"Holiday calendar\") and restarts the server; until then no "
+        f"period reaching {year} can be counted",
+        details={"year": year},
+    )
+
+
+def parse_year(raw: bytes, *, name: str = "calendar", need_url: bool = False) -> YearCalendar:
+    """One ``YYYY.json`` file: {"year", "source", "source_url", "holidays": [{"name",
+    "dates"}], "workdays"}, checked as tender/holiday_rules.py says (``need_url``: the
+    notice's address is required, as it is of every file an operator adds)."""
     try:
-        obj = json.loads(raw.decode("utf-8"))
+        obj = json.loads(raw.decode("utf-8"), object_pairs_hook=_once)
+        check_schedule(obj, name=name, need_url=need_url)
         year = obj["year"]
         holidays = frozenset(
             date.fromisoformat(d) for group in obj["holidays"] for d in group["dates"]
         )
         workdays = frozenset(date.fromisoformat(d) for d in obj["workdays"])
-        source = str(obj["source"])
+        source, url = str(obj["source"]), obj.get("source_url")
     except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         raise CalendarInvalid(f"{name}: not a holiday calendar file ({exc})") from None
     if type(year) is not int or any(d.year != year for d in holidays | workdays):
         raise CalendarInvalid(f"{name}: every date must fall in the file's year")
     if holidays & workdays or any(d.weekday() < 5 for d in workdays):
         raise CalendarInvalid(f"{name}: make-up working days are weekend days, never holidays")
-    return YearCalendar(year=year, source=source, holidays=holidays, workdays=workdays)
+    return YearCalendar(
+        year=year, source=source, holidays=holidays, workdays=workdays, source_url=url
+    )
+
+
+def _once(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object whose names are each given once (RFC 8259 §4: otherwise unpredictable)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("a name is given twice in one object")
+    return out
 
 
 def load_calendar(directories: Iterable[Path] = (HOLIDAY_DIR,)) -> HolidayCalendar:
-    """Every ``YYYY.json`` of the directories; a later directory overrides a year."""
+    """Every ``YYYY.json`` of the directories; a later directory overrides a year. A file
+    outside the shipped directory names its notice's address (``source_url``)."""
     years: dict[int, YearCalendar] = {}
     for directory in directories:
         if not directory.is_dir():
             continue
+        shipped = directory.resolve() == HOLIDAY_DIR.resolve()
         for path in sorted(directory.glob("[0-9][0-9][0-9][0-9].json")):
-            data = parse_year(path.read_bytes(), name=str(path))
+            data = parse_year(path.read_bytes(), name=str(path), need_url=not shipped)
             if str(data.year) != path.stem:
                 raise CalendarInvalid(f"{path}: the file name must be its year")
             years[data.year] = data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -49,20 +50,18 @@ from signing.sealed_bid import BidFile, seal_part
 from signing.shares import SHARE_TYPE, unwrap_share
 from signing.statements.recipient import RecipientStatement
 from tender.bonds.model import BondKind
-from tender.calendar import HolidayCalendar, YearCalendar, load_calendar, period_end
+from tender.calendar import HolidayCalendar, load_calendar, parse_year, period_end
 from tender.submission.receipts import load_or_create
 from tests.accounts.factory import actor_for
+from tests.tender.calendar_kit import synthetic_year
 from tests.tender.world import World, bidder_identity, register_certificate
 
-# The shipped calendar plus a plain next year (weekends only): the shipped data stops at
-# 2026 and a listing published in December runs into January.
+# The shipped calendar plus a SYNTHETIC next year (tests/tender/calendar_kit.py, as the
+# HTTP tests' data directory holds it): the shipped data stops at 2026 and a listing
+# published in December runs into January.
 _SHIPPED = load_calendar()
-CALENDAR = HolidayCalendar(
-    years=MappingProxyType(
-        {**_SHIPPED.years,
-         2027: YearCalendar(year=2027, source="test", holidays=frozenset(), workdays=frozenset())}
-    )
-)  # fmt: skip
+_NEXT = parse_year(json.dumps(synthetic_year(2027)).encode(), need_url=True)
+CALENDAR = HolidayCalendar(years=MappingProxyType({**_SHIPPED.years, 2027: _NEXT}))
 POLICIES = ListingPolicies()
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +20,7 @@ from tender.calendar import (
 )
 from tender.errors import CalendarInvalid, CalendarNotCovered, TimeNotAware
 from tender.policy import Period
+from tests.tender.calendar_kit import SYNTHETIC_URL, synthetic_year, write_synthetic
 from tests.tender.kit import CALENDAR, cst
 
 
@@ -130,17 +133,75 @@ def test_a_malformed_calendar_file_is_refused(tmp_path: Path, body: dict[str, ob
 
 def test_an_operator_adds_next_year_in_the_data_dir(tmp_path: Path) -> None:
     """A file in <data dir>/holidays extends the shipped calendar without a release."""
-    _file(
-        tmp_path,
-        2027,
-        {
-            "year": 2027,
-            "source": "通知",
-            "holidays": [{"name": "元旦", "dates": ["2027-01-01"]}],
-            "workdays": [],
-        },
-    )
+    write_synthetic(tmp_path, 2027)
     calendar = load_calendar([HOLIDAY_DIR, tmp_path])
     assert calendar.covers(2026)
+    assert calendar.years[2027].source_url == SYNTHETIC_URL
     assert not calendar.is_working_day(dt.date(2027, 1, 1))
     assert calendar.is_working_day(dt.date(2027, 1, 4))
+
+
+def _broken(change: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
+    body = synthetic_year(2027)
+    change(body)
+    return body
+
+
+def _set(key: str, value: object) -> Callable[[dict[str, Any]], object]:
+    return lambda body: body.__setitem__(key, value)
+
+
+def _group(
+    index: int, dates: list[str], name: str | None = None
+) -> Callable[[dict[str, Any]], object]:
+    def change(body: dict[str, Any]) -> None:
+        body["holidays"][index] = {"name": name or body["holidays"][index]["name"], "dates": dates}
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _broken(lambda b: b.pop("source_url")),  # an operator's file names its notice
+        _broken(_set("source_url", "https://www.example.com/2027.htm")),
+        _broken(_set("source_url", "https://www.gov.cn.example.com/x")),
+        _broken(_set("source_url", "https://www.gov.cn/a b")),
+        _broken(_set("comment", "x")),  # an unknown key
+        _broken(_set("year", 2024)),  # before the 2024 revision's days
+        _broken(_set("source", "")),
+        _broken(_set("source", "通知\u0000")),
+        _broken(_group(0, ["2027-1-01"])),  # a date written another way
+        _broken(_group(1, ["2027-05-02", "2027-05-01"])),  # out of order
+        _broken(_group(2, ["2027-10-01", "2027-10-03"])),  # not consecutive (10-02 gone too)
+        _broken(_group(0, ["2027-01-02"])),  # 1 January is no holiday
+        _broken(_group(3, ["2027-05-01"])),  # one date in two holidays
+        _broken(_group(3, ["2027-12-04"], name="元旦")),  # a festival twice, one missing
+        _broken(lambda b: b["holidays"].pop()),  # a festival missing
+        _broken(_set("workdays", ["2027-01-04"])),  # a Monday "make-up" day
+        _broken(_set("workdays", ["2027-01-09", "2027-01-09"])),
+        _broken(_set("workdays", ["2027-12-04"])),  # a holiday
+    ],
+)
+def test_a_file_that_is_not_a_whole_notice_is_refused(tmp_path: Path, body: dict[str, Any]) -> None:
+    """tender/holiday_rules.py: the operator's file is checked strictly before any period is
+    counted on it (the outside tester's finding 5: 2027 comes from the operator)."""
+    _file(tmp_path, 2027, body)
+    with pytest.raises(CalendarInvalid):
+        load_calendar([tmp_path])
+
+
+def test_a_name_given_twice_is_refused(tmp_path: Path) -> None:
+    raw = json.dumps(synthetic_year(2027), ensure_ascii=False)
+    (tmp_path / "2027.json").write_text(raw[:-1] + ', "year": 2027}', encoding="utf-8")
+    with pytest.raises(CalendarInvalid):
+        load_calendar([tmp_path])
+
+
+def test_the_refusal_tells_staff_what_to_do() -> None:
+    """calendar_not_covered names the year, the command and the restart."""
+    with pytest.raises(CalendarNotCovered) as refused:
+        CALENDAR.is_working_day(dt.date(2031, 1, 1))
+    assert refused.value.details == {"year": 2031}
+    assert "etender calendar add" in refused.value.message
+    assert "restarts the server" in refused.value.message

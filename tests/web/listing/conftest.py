@@ -4,7 +4,6 @@ stops at 2026; a listing published in December runs into January)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from signing.demo_ca import DemoCA
 from tests.accounts.factory import CONSOLE, PASSWORD
 from tests.conftest import CloneDatabase
 from tests.listing.kit import clock, register_official_keys
+from tests.tender.calendar_kit import write_synthetic
 from tests.tender.world import World, build_world, live_ca
 from web.settings import Settings
 
@@ -30,9 +30,7 @@ def ca() -> DemoCA:
 @pytest.fixture
 def settings(tmp_path: Path, database: CloneDatabase) -> Settings:
     data = tmp_path / "data"
-    (data / "holidays").mkdir(parents=True)
-    plain = {"year": 2027, "source": "test", "holidays": [], "workdays": []}
-    (data / "holidays" / "2027.json").write_text(json.dumps(plain), encoding="utf-8")
+    write_synthetic(data / "holidays", 2027)  # the kit's CALENDAR's 2027
     return Settings(database_url=database.app_dsn, data_dir=data)
 
 

@@ -12,7 +12,6 @@ the countdown's end is reached by fixing the auction's database clock (migration
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from pathlib import Path
 
@@ -45,6 +44,7 @@ from tests.listing.kit import (
     set_clock,
     share_of,
 )
+from tests.tender.calendar_kit import write_synthetic
 from tests.tender.world import World
 from tests.web.trust_dir import trust_ca
 from web.services import services
@@ -59,9 +59,7 @@ def settings(tmp_path: Path, database: CloneDatabase, ca: DemoCA) -> Settings:
     """The listings' data dir (next year's calendar), trusting the world's CA: the room
     verifies the bidders' signatures with the platform's trust store."""
     data = tmp_path / "data"
-    (data / "holidays").mkdir(parents=True)
-    plain = {"year": 2027, "source": "test", "holidays": [], "workdays": []}
-    (data / "holidays" / "2027.json").write_text(json.dumps(plain), encoding="utf-8")
+    write_synthetic(data / "holidays", 2027)  # the kit's CALENDAR's 2027
     trust_ca(data, ca)
     return Settings(database_url=database.app_dsn, data_dir=data)
 
