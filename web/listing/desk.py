@@ -2,7 +2,8 @@
 
 - ``/listings/{id}/registrations`` — the centre's desk: every registration with its
   organisation (the centre checks qualification, so it sees names: listing/access.py),
-  the deposit recorded, qualified or refused, a refund recorded;
+  the deposit recorded (or corrected, with a reason), qualified or refused, a refund
+  recorded;
 - ``/listings/{id}/registration`` — a bidder's own: register, its number once qualified,
   its status and deposit, the request to go on to the timed auction.
 
@@ -75,7 +76,8 @@ async def desk_page(request: Request, conn: asyncpg.Connection, actor: Actor) ->
     rows: list[dict[str, Any]] = []
     for registration in found:
         org = await organisations.get_organisation(conn, registration.organisation_id)
-        rows.append({"r": registration, "name": org.name, "credit_code": org.credit_code})
+        rows.append({"r": registration, "name": org.name, "credit_code": org.credit_code,
+                     "paid_input": local_input(registration.paid_at)})  # fmt: skip
     return _render(
         request, "registrations.html", actor=actor, listing=b.listing_body(listing, now),
         rows=rows, now_input=local_input(now), kinds=list(BondKind),
@@ -109,6 +111,17 @@ async def deposit_form(request: Request, conn: asyncpg.Connection, actor: Actor)
     await service.record_deposit(
         conn, actor, which, registration, deposit, now=await database_now(conn)
     )
+    return _back(which, "registrations")
+
+
+@_page
+async def correct_form(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    which, registration = _uuid(request, "listing_id"), _uuid(request, "registration_id")
+    form = await request.form(max_files=0, max_fields=8)
+    await service.correct_deposit(
+        conn, actor, which, registration, _deposit(form), reason=text(form, "reason"),
+        now=await database_now(conn),
+    )  # fmt: skip
     return _back(which, "registrations")
 
 
@@ -179,6 +192,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route(one + "/registrations", desk_page, methods=["GET"]),
         Route(reg + "/deposit", deposit_form, methods=["POST"]),
+        Route(reg + "/deposit/corrections", correct_form, methods=["POST"]),
         Route(reg + "/qualification", qualify_form, methods=["POST"]),
         Route(reg + "/refund", refund_form, methods=["POST"]),
         Route(one + "/registration", mine_page, methods=["GET"]),

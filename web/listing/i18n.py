@@ -76,6 +76,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ls.deposit.refund_due": ("待退还", "To refund"),
     "ls.deposit.refunded": ("已退还", "Refunded"),
     "ls.deposit.record": ("登记保证金", "Record the deposit"),
+    "ls.deposit.correct": ("更正保证金登记", "Correct the deposit record"),
+    "ls.deposit.correct.reason": (
+        "更正理由（将记入日志，勿写竞买人名称）",
+        "Reason for the correction (it is logged: name no bidder)",
+    ),
     "ls.deposit.kind": ("缴纳方式", "Kind"),
     "ls.deposit.kind.transfer": ("银行转账", "Bank transfer"),
     "ls.deposit.kind.guarantee": ("保函", "Guarantee letter"),

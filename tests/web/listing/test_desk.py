@@ -90,6 +90,18 @@ async def test_a_bidder_registers_and_the_centre_qualifies_and_refunds_by_the_pa
     assert unchanged is not None
     assert unchanged.deposit is DepositStatus.NONE
     assert (await client.post(f"{base}/deposit", data=deposit, headers=staff)).status_code == 303
+    # Finding 10: a typo is corrected on the desk, with a reason, while held and pending.
+    assert 'class="correct-form"' in (await client.get(f"{one}/registrations", headers=staff)).text
+    paid += dt.timedelta(minutes=1)
+    fixed = {**deposit, "paid_at": paid.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")}
+    no_reason = await client.post(f"{base}/deposit/corrections", data=fixed, headers=staff)
+    assert (no_reason.status_code, 'data-code="listing_input_invalid"' in no_reason.text) == (
+        422, True,
+    )  # fmt: skip
+    corrected = await client.post(
+        f"{base}/deposit/corrections", data={**fixed, "reason": "回单时间录错"}, headers=staff
+    )
+    assert corrected.status_code == 303
     qualified = await client.post(f"{base}/qualification", data={"decision": "qualify"},
                                   headers=staff)  # fmt: skip
     assert qualified.status_code == 303
