@@ -16,6 +16,7 @@ checked here); 春节, 清明节, 端午节 and 中秋节 by the lunar calendar 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -84,9 +85,9 @@ def check_schedule(obj: object, *, name: str, need_url: bool) -> None:
         raise _fail(name, f"year is a whole number from {FIRST_YEAR} to {LAST_YEAR}")
     _text(obj.get("source"), name, "source (the notice's title)", 200)
     url = obj.get("source_url")
-    if url is not None or need_url:
-        if not isinstance(url, str) or not SOURCE_URL.fullmatch(url):
-            raise _fail(name, "source_url is the notice's address on https://www.gov.cn/")
+    given = isinstance(url, str) and SOURCE_URL.fullmatch(url)
+    if (url is not None or need_url) and not given:
+        raise _fail(name, "source_url is the notice's address on https://www.gov.cn/")
     groups = obj.get("holidays")
     if not isinstance(groups, list) or not groups:
         raise _fail(name, "holidays is a list of {name, dates}, one per festival of the notice")
@@ -111,7 +112,7 @@ def _group(group: Any, name: str, year: int, named: list[str], seen: dict[date, 
     label = _text(group["name"], name, "a holiday's name", 20)
     named.extend(label.split("、"))
     days = _days(group["dates"], name, f"holiday {label}", year)
-    if not days or any(b - a != timedelta(days=1) for a, b in zip(days, days[1:], strict=False)):
+    if not days or any(b - a != timedelta(days=1) for a, b in itertools.pairwise(days)):
         raise _fail(name, f"holiday {label}: its dates are consecutive days")
     for day in days:
         if day in seen:
