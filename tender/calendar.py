@@ -104,7 +104,7 @@ def not_covered(year: int) -> CalendarNotCovered:
     return CalendarNotCovered(
         f"the holiday calendar has no data for {year}: once the State Council publishes "
         f"its {year} holiday notice, the platform operator adds it (etender calendar add; "
-        "docs/deployment.md, \"Holiday calendar\") and restarts the server; until then no "
+        'docs/deployment.md, "Holiday calendar") and restarts the server; until then no '
         f"period reaching {year} can be counted",
         details={"year": year},
     )
