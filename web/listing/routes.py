@@ -72,13 +72,17 @@ async def get_listing(request: Request) -> b.ListingBody:
     return b.listing_body(found, now)
 
 
-async def public_bidders(request: Request) -> b.BidderList:
+async def public_bidders(request: Request) -> Response:
     # Signed in or not: the centre and supervisors see organisations behind the numbers
     # (docs/api-listing.md, "Who may do what"); it always passed None (the outside
-    # tester's finding 11), so they saw numbers only.
+    # tester's finding 11), so they saw numbers only. The answer depends on the reader,
+    # so no cache keeps one reader's for another.
     async with maybe_signed_in(request) as (conn, actor):
         found = await reads.bidders(conn, actor, _listing_id(request))
-    return b.BidderList(items=[b.bidder_body(v) for v in found])
+    response = json_response(b.BidderList(items=[b.bidder_body(v) for v in found]))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Vary"] = "Authorization, Cookie"
+    return response
 
 
 async def list_registrations(request: Request) -> Response:

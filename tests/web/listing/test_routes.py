@@ -114,6 +114,7 @@ async def test_listings_over_http_refuse_bad_input_and_wrong_roles_and_publish(
         token = bearer(await bearer_token(conn, reader.user_id))
         listed = await client.get(f"{one}/bidders", headers=token)
         assert listed.json() == {"items": seen}, reader.username
+        assert listed.headers["cache-control"] == "no-store"  # one reader's, not another's
     mine = await client.get(f"{one}/registration", headers=bidder)
     assert mine.json()["qualification"] == "pending"
     assert code(await client.get(f"{one}/registrations", headers=bidder)) == (
