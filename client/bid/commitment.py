@@ -36,8 +36,9 @@ def _check_statement(
                 "the receipt's log entry names other statement_sha256 than the receipt"
             )
         return
-    if data.get("format") != COMMITTED_STATEMENT or "statement" not in (
-        entry.get("commitments") or ()
+    commitments = entry.get("commitments")
+    if data.get("format") != COMMITTED_STATEMENT or not (
+        isinstance(commitments, list) and "statement" in commitments
     ):
         raise CommandError(f"the receipt's log entry has an unknown format {data.get('format')!r}")
     if not reveal_matches(str(data.get("statement")), sha256, salt, label=STATEMENT_COMMIT_LABEL):
