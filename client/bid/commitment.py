@@ -50,9 +50,10 @@ def _check_statement(
 
 def check_receipt(receipt: dict[str, object], credit_code: str) -> bytes:
     """The receipt's salt, once its entry is checked to be this bidder's version: the
-    right kind and parts, ``data.bidder`` opened by ``commit(credit_code, bidder_salt)``
-    and ``data.statement`` by the receipt's statement hash under the same salt (format
-    1: ``data.statement_sha256`` equal to it). Raises CommandError naming what differs."""
+    right kind, lot, version and parts, ``data.bidder`` opened by ``commit(credit_code,
+    bidder_salt)`` and ``data.statement`` by the receipt's statement hash under the same
+    salt (format 1: ``data.statement_sha256`` equal to it). Raises CommandError naming
+    what differs."""
     fields = receipt.get("receipt_json")
     try:
         entry = json.loads(base64.b64decode(str(receipt["entry"]), validate=True))
@@ -64,8 +65,9 @@ def check_receipt(receipt: dict[str, object], credit_code: str) -> bytes:
         raise CommandError("the receipt's log entry is not a bid entry")
     if entry.get("kind") not in ENTRY_KINDS:
         raise CommandError(f"the receipt's log entry is a {entry.get('kind')!r} entry")
-    if data.get("parts") != fields.get("parts"):
-        raise CommandError("the receipt's log entry names other parts than the receipt")
+    for name in ("lot", "version", "parts"):
+        if data.get(name) != fields.get(name):
+            raise CommandError(f"the receipt's log entry names other {name} than the receipt")
     if not reveal_matches(str(data.get("bidder")), credit_code, salt):
         raise CommandError(
             "the receipt's log entry does not commit to your credit code with the "

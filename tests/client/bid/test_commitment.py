@@ -17,13 +17,14 @@ from signing.statements.bid import statement_commitment
 CODE = "91341800MA2N0X0X1Q"
 SALT = bytes(range(32))
 PARTS = [{"label": "main", "sha256": "ab" * 32, "size": 10}]
+WHERE = {"lot": "1", "version": 2}
 STATEMENT = "cd" * 32
 
 
 def _receipt(*, bidder: str = CODE, kind: str = "tender.bid_submitted",
              statement: str = STATEMENT, salt: bytes = SALT) -> dict[str, object]:  # fmt: skip
     """A receipt answer whose entry is of format 2 (the statement committed)."""
-    data = {"bidder": commit(bidder, salt), "format": 2, "parts": PARTS,
+    data = {"bidder": commit(bidder, salt), "format": 2, "parts": PARTS, **WHERE,
             "statement": statement_commitment(statement, salt)}  # fmt: skip
     entry = {"kind": kind, "data": data, "commitments": ["bidder", "statement"]}
     return _answer(entry)
@@ -31,7 +32,7 @@ def _receipt(*, bidder: str = CODE, kind: str = "tender.bid_submitted",
 
 def _answer(entry: dict[str, object], salt: bytes = SALT) -> dict[str, object]:
     return {
-        "receipt_json": {"parts": PARTS, "statement_sha256": STATEMENT},
+        "receipt_json": {"parts": PARTS, "statement_sha256": STATEMENT, **WHERE},
         "entry": base64.b64encode(json.dumps(entry).encode()).decode(),
         "bidder_salt": salt.hex(),
     }
@@ -39,7 +40,7 @@ def _answer(entry: dict[str, object], salt: bytes = SALT) -> dict[str, object]:
 
 def _format_1(statement: str = STATEMENT) -> dict[str, object]:
     """An entry logged before format 2: the plain hash, no `format`."""
-    data = {"bidder": commit(CODE, SALT), "parts": PARTS, "statement_sha256": statement}
+    data = {"bidder": commit(CODE, SALT), "parts": PARTS, "statement_sha256": statement, **WHERE}
     return _answer({"kind": "tender.bid_withdrawn", "data": data, "commitments": ["bidder"]})
 
 
@@ -73,6 +74,7 @@ def test_an_entry_of_format_1_with_the_plain_hash_still_checks() -> None:
                         "bidder": commit(CODE, SALT),
                         "format": 2,
                         "parts": PARTS,
+                        **WHERE,
                         "statement": commit(STATEMENT, SALT),
                     },
                 }
@@ -84,12 +86,24 @@ def test_an_entry_of_format_1_with_the_plain_hash_still_checks() -> None:
                 {
                     "kind": "tender.bid_submitted",
                     "commitments": ["bidder"],
-                    "data": {"bidder": commit(CODE, SALT), "format": 3, "parts": PARTS},
+                    "data": {"bidder": commit(CODE, SALT), "format": 3, "parts": PARTS, **WHERE},
                 }
             ),
             "unknown format 3",
         ),
         (_format_1(statement="ef" * 32), "other statement_sha256"),
+        (
+            {
+                **_receipt(),
+                "receipt_json": {
+                    "parts": PARTS,
+                    "statement_sha256": STATEMENT,
+                    "lot": "1",
+                    "version": 1,
+                },
+            },
+            "other version",
+        ),
     ],
 )
 def test_an_entry_that_is_not_this_bidders_version_is_refused(
