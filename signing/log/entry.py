@@ -256,19 +256,23 @@ def new_salt() -> bytes:
     return secrets.token_bytes(32)
 
 
-def commit(value: bytes | str, salt: bytes) -> str:
+def commit(value: bytes | str, salt: bytes, *, label: bytes = COMMIT_LABEL) -> str:
     """Salted commitment: hex SHA-256(lp("etender-commit-v1") || lp(salt) || lp(value)).
 
-    Text is UTF-8. The salt is at least 16 bytes (use ``new_salt``).
+    Text is UTF-8. The salt is at least 16 bytes (use ``new_salt``). Another ``label``
+    separates a second commitment under the same salt from the first (one bid
+    version's statement commitment, signing.statements.bid; docs/audit-log.md §1.2).
     """
     if len(salt) < MIN_SALT_SIZE:
         raise EntryInvalid(f"a commitment salt is at least {MIN_SALT_SIZE} bytes")
     raw = value.encode() if isinstance(value, str) else value
-    return hashlib.sha256(_lp(COMMIT_LABEL) + _lp(salt) + _lp(raw)).hexdigest()
+    return hashlib.sha256(_lp(label) + _lp(salt) + _lp(raw)).hexdigest()
 
 
-def reveal_matches(commitment: str, value: bytes | str, salt: bytes) -> bool:
+def reveal_matches(
+    commitment: str, value: bytes | str, salt: bytes, *, label: bytes = COMMIT_LABEL
+) -> bool:
     """Whether ``value`` and ``salt`` open ``commitment`` (constant-time comparison)."""
     if len(salt) < MIN_SALT_SIZE or not _COMMITMENT.fullmatch(commitment):
         return False
-    return hmac.compare_digest(commit(value, salt), commitment)
+    return hmac.compare_digest(commit(value, salt, label=label), commitment)

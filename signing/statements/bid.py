@@ -17,11 +17,27 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from signing.cms import SignerInfo, sign_detached, verify_detached
 from signing.errors import StatementMalformed
+from signing.log.entry import commit
 from signing.statements.base import Statement
 from signing.statements.fields import Reader, check_hex64, check_int, check_text
 from signing.trust import TrustStore
 
 HASH_ALGORITHM = "sha256"
+# The label of a bid version's commitment to its statement's hash (docs/audit-log.md
+# §1.2, docs/formats/upload.md §5): the version's salt also opens its bidder commitment,
+# under commit()'s own label, so the two never coincide.
+STATEMENT_COMMIT_LABEL = b"etender-bid-statement-v1"
+
+
+def statement_commitment(statement_sha256: str, salt: bytes) -> str:
+    """``data.statement`` of a bid version's log entry (format 2): hex SHA-256(
+    lp("etender-bid-statement-v1") || lp(salt) || lp(statement_sha256 as ASCII hex)).
+
+    The statement's plain hash is never logged before the freeze: every field of the
+    statement but the bidder is public, so a reader could hash each credit code and
+    name the bidder (the outside tester's finding 1, session 15).
+    """
+    return commit(statement_sha256, salt, label=STATEMENT_COMMIT_LABEL)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

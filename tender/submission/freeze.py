@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 FREEZE_TYPE = "etender.freeze-list"
 
 
-Salts = list[tuple[int, bytes]]  # (version, salt) of each version of a bid, oldest first
+Salts = bid_queries.Salts  # (version, salt, statement sha256) of each version, oldest first
 
 
 def freeze_json(
@@ -65,14 +65,21 @@ def freeze_json(
 
 def salt_fields(bidder: str, version: int, salts: Salts) -> dict[str, Any]:
     """``bidder_salt``/``bidder_commitment`` of the final version and ``version_salts`` of
-    every version (docs/formats/upload.md §5)."""
-    final = dict(salts)[version]
+    every version (docs/formats/upload.md §5), each with its statement's hash: the salt
+    opens the entry's ``statement`` commitment to it too, so anyone can then check
+    entry → statement hash → the signed statement."""
+    final = next(salt for v, salt, _ in salts if v == version)
     return {
         "bidder_salt": final.hex(),
         "bidder_commitment": commit(bidder, final),
         "version_salts": [
-            {"version": v, "bidder_salt": salt.hex(), "bidder_commitment": commit(bidder, salt)}
-            for v, salt in salts
+            {
+                "version": v,
+                "bidder_salt": salt.hex(),
+                "bidder_commitment": commit(bidder, salt),
+                "statement_sha256": sha256,
+            }
+            for v, salt, sha256 in salts
         ],
     }
 

@@ -28,6 +28,8 @@ from tender.submission.model import (
 )
 from tender.submission.receipts import PendingVersion
 
+Salts = list[tuple[int, bytes, str]]  # (version, salt, statement sha256), oldest first
+
 # --- bids and versions ----------------------------------------------------------------
 
 _BID_COLUMNS = "id, tender_id, lot_id, bidder_id, consortium, status, version, bidder_salt"
@@ -195,8 +197,8 @@ async def frozen_at(conn: asyncpg.Connection, lot_id: UUID) -> datetime | None:
 
 SUBMITTED_BIDS = """
 SELECT b.id, b.bidder_id, o.credit_code, b.version, b.consortium,
-    (SELECT json_agg(json_build_array(v.version,
-        encode(coalesce(v.bidder_salt, b.bidder_salt), 'hex')) ORDER BY v.version)
+    (SELECT json_agg(json_build_array(v.version, encode(coalesce(v.bidder_salt,
+        b.bidder_salt), 'hex'), v.statement_sha256) ORDER BY v.version)
       FROM bid_versions v WHERE v.bid_id = b.id)::text AS salts,
     coalesce((SELECT json_agg(json_build_object('label', p.part, 'sha256', p.sha256,
         'size', p.size) ORDER BY p.part) FROM bid_parts p
@@ -207,11 +209,9 @@ ORDER BY o.credit_code
 """
 
 
-async def submitted_bids(
-    conn: asyncpg.Connection, lot_id: UUID
-) -> list[tuple[FreezeEntry, list[tuple[int, bytes]]]]:
-    """The lot's standing bids (final version, parts), each with its versions' salts
-    (version, salt), oldest first: every commitment its log entries carry."""
+async def submitted_bids(conn: asyncpg.Connection, lot_id: UUID) -> list[tuple[FreezeEntry, Salts]]:
+    """The lot's standing bids (final version, parts), each with its versions' salts and
+    statement hashes (version, salt, sha256), oldest first: what its entries commit to."""
     rows = await conn.fetch(SUBMITTED_BIDS, lot_id)
     return [
         (
@@ -223,22 +223,23 @@ async def submitted_bids(
                 parts=_parts(row["parts"]),
                 consortium=tuple(row["consortium"]),
             ),
-            [(int(v), bytes.fromhex(salt)) for v, salt in json.loads(row["salts"])],
+            [(int(v), bytes.fromhex(salt), sha) for v, salt, sha in json.loads(row["salts"])],
         )
         for row in rows
     ]
 
 
 VERSION_SALTS = """
-SELECT v.version, coalesce(v.bidder_salt, b.bidder_salt) AS salt
+SELECT v.version, coalesce(v.bidder_salt, b.bidder_salt) AS salt, v.statement_sha256
 FROM bid_versions v JOIN bids b ON b.id = v.bid_id
 WHERE v.bid_id = $1 AND v.version <= $2 ORDER BY v.version
 """
 
 
-async def version_salts(conn: asyncpg.Connection, bid: UUID, up_to: int) -> list[tuple[int, bytes]]:
-    """(version, salt) of a bid's versions up to ``up_to``, oldest first."""
-    return [(r["version"], bytes(r["salt"])) for r in await conn.fetch(VERSION_SALTS, bid, up_to)]
+async def version_salts(conn: asyncpg.Connection, bid: UUID, n: int) -> Salts:
+    """(version, salt, statement sha256) of a bid's versions up to ``n``, oldest first."""
+    found = await conn.fetch(VERSION_SALTS, bid, n)
+    return [(r["version"], bytes(r["salt"]), r["statement_sha256"]) for r in found]
 
 
 INSERT_FREEZE_LIST = """

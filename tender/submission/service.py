@@ -26,7 +26,7 @@ from audit import service as audit
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import LogEntry, Subject, commit, new_salt
 from signing.statements.base import SignedStatement
-from signing.statements.bid import SubmitStatement, WithdrawStatement
+from signing.statements.bid import SubmitStatement, WithdrawStatement, statement_commitment
 from tender import queries
 from tender.committee import service as committee
 from tender.lifecycle import load, lock_tender
@@ -56,6 +56,10 @@ log = logging.getLogger(__name__)
 
 # The log must not say who bid before the deadline: no user id, no address.
 HIDDEN_BIDDER = LogActor(user_id=None, role="bidder")
+# The data format of a version's entry (docs/formats/upload.md §5): 2 commits to the
+# statement's hash (`statement`); entries logged before carry no `format` and the plain
+# hash (`statement_sha256`), and stay as they are (the log is append-only).
+ENTRY_FORMAT = 2
 
 
 # --- statements (who may sign: tender/submission/signers.py) -------------------------------------
@@ -270,12 +274,19 @@ async def _store_bid(conn: asyncpg.Connection, rec: _Recording) -> Bid:
 async def _log(
     conn: asyncpg.Connection, rec: _Recording, salt: bytes, statement_sha256: str
 ) -> int:
-    """Queue the version's log entry (its queue id): the bidder only as a salted
-    commitment (§5), under the version's own salt."""
+    """Queue the version's log entry (its queue id): the bidder and the statement's hash
+    only as salted commitments (§5), under the version's own salt.
+
+    Not the statement's plain hash: every field of the statement but the bidder is in
+    the entry or public, and credit codes can be listed, so a reader could hash each
+    candidate and name the bidder (the outside tester's finding 1, session 15). The
+    freeze list reveals the salt and the hash together (upload.md §5).
+    """
     data = {
+        "format": ENTRY_FORMAT,
         "lot": rec.lot,
         "version": rec.version,
-        "statement_sha256": statement_sha256,
+        "statement": statement_commitment(statement_sha256, salt),
         "parts": [{"label": p.label, "sha256": p.sha256, "size": p.size} for p in rec.parts],
         "bidder": commit(rec.bidder, salt),
     }
@@ -285,7 +296,7 @@ async def _log(
         actor=HIDDEN_BIDDER,
         subject=Subject(type="tender", id=str(rec.tender.id)),
         data=data,
-        commitments=("bidder",),
+        commitments=("bidder", "statement"),
     )
     return await audit.queue(conn, entry)
 

@@ -28,6 +28,7 @@ from signing.log.merkle import (
     root_plan,
 )
 from signing.log.note import MAX_SIGNATURES
+from signing.statements.bid import STATEMENT_COMMIT_LABEL, statement_commitment
 from tests.docs.markdown import code_blocks, found, read, section
 from web.audit import routes as log_routes
 
@@ -62,8 +63,17 @@ def test_audit_log_md_commitment_example_is_recomputed() -> None:
     salt_bytes = int(salt, 16).to_bytes(int(size), "big")
     assert commit(value, salt_bytes) == stated
     entry = json.loads(_entries()["1.2"])
-    assert entry["commitments"] == ["bidder"]
+    assert entry["commitments"] == ["bidder", "statement"]
     assert entry["data"]["bidder"] == stated
+    # The statement's commitment under the same salt and its own label (upload.md §5).
+    committed = found(r"`statement` =\n`([0-9a-f]{64})`", salted)[1]
+    label = found(r'lp\("(etender-bid-statement-v1)"\)', salted)[1].encode()
+    assert label == STATEMENT_COMMIT_LABEL
+    assert found(r"statement hash and part `sha256` are SHA-256 of the ASCII texts", salted)
+    sha256 = hashlib.sha256(b"statement").hexdigest()
+    assert statement_commitment(sha256, salt_bytes) == committed == entry["data"]["statement"]
+    assert entry["data"]["parts"][0]["sha256"] == hashlib.sha256(b"main").hexdigest()
+    assert sha256 not in _entries()["1.2"].decode()
 
 
 def test_audit_log_md_empty_tree_hash_is_sha256_of_nothing() -> None:

@@ -21,6 +21,7 @@ import pytest
 
 from signing.canonical import canonical_json
 from signing.certs import validate_credit_code
+from signing.statements.bid import STATEMENT_COMMIT_LABEL
 from tender.errors import TenderError
 from tender.policy import upload_limits
 from tender.submission import upload_queries
@@ -113,8 +114,26 @@ def test_upload_md_receipt_example_is_recomputed() -> None:
     assert validate_credit_code(stated["bidder"]) == stated["bidder"]
 
 
+def test_upload_md_entry_data_is_the_audit_log_examples() -> None:
+    """§5's `data` of a format-2 bid entry has the members of docs/audit-log.md §1.2's
+    example entry (recomputed there), in its canonical order; no plain statement hash."""
+    secrecy = section(DOC, "## 5. Secrecy and the freeze list")
+    block = next(b for b in code_blocks(secrecy, "json") if '"format": 2' in b)
+    salted = section(read("audit-log.md"), "### 1.2 Salted")
+    example = json.loads(next(b for b in code_blocks(salted) if b.startswith("{")))
+    data = example["data"]
+    assert _members(block) == list(data)
+    assert _names(found(r"\[(\{[^{}]*\})\]", block)[1]) == list(data["parts"][0])
+    assert "statement_sha256" not in _members(block)
+    formula = found(
+        r"commit_statement\(h, salt\) = hex\( SHA-256\( lp\(\"([a-z0-9-]+)\"\)", secrecy
+    )
+    assert formula[1].encode() == STATEMENT_COMMIT_LABEL
+
+
 def test_upload_md_freeze_list_members_are_the_logged_ones() -> None:
-    block = code_blocks(section(DOC, "## 5. Secrecy and the freeze list"), "json")[0]
+    secrecy = section(DOC, "## 5. Secrecy and the freeze list")
+    block = next(b for b in code_blocks(secrecy, "json") if "etender.freeze-list" in b)
     part = BidPart(label="main", sha256="0" * 64, size=1)
     entry = FreezeEntry(
         bid_id=UUID(int=1),
@@ -125,7 +144,7 @@ def test_upload_md_freeze_list_members_are_the_logged_ones() -> None:
     )
     tender: Any = SimpleNamespace(code="XC-2026-GC-000123", id=UUID(int=3))
     logged = freeze_json(
-        tender, "1", dt.datetime(2026, 11, 26, tzinfo=dt.UTC), [(entry, [(4, bytes(32))])]
+        tender, "1", dt.datetime(2026, 11, 26, tzinfo=dt.UTC), [(entry, [(4, bytes(32), "0" * 64)])]
     )
     bid = logged["bids"][0]
     expected = [*list(logged)[:-1], "bids", *bid]

@@ -266,6 +266,10 @@ _SCRIPT: dict[str, tuple[str, str]] = {
     "why.checkpoint": ("检查点签名无效", "the checkpoint's signature is invalid"),
     "why.proof": ("包含证明不成立", "the inclusion proof does not hold"),
     "why.entry": ("日志记录与回执不一致", "the log entry does not match the receipt"),
+    "why.salt": (
+        "回执所附的盐打不开日志记录中的承诺",
+        "the receipt's salt does not open the log entry's commitments",
+    ),
     "bonds.paid": ("{kind}：¥{amount}，{status}", "{kind}: ¥{amount}, {status}"),
     "bond.refunded": ("已退还", "refunded"),
     "bond.held": ("已登记", "recorded"),

@@ -97,8 +97,9 @@ class ReceiptBody(msgspec.Struct, frozen=True, kw_only=True):
     tree_size: int | None
     inclusion_proof: list[str]
     entry: str
-    # The salt of the entry's data.bidder commitment, for the bidder's own check
-    # (docs/formats/upload.md §4.2 step 2); not signed: the check verifies it.
+    # The salt of the entry's data.bidder and data.statement commitments, for the
+    # bidder's own check (docs/formats/upload.md §4.2 step 2, §5); not signed: the check
+    # verifies it.
     bidder_salt: str
 
 

@@ -6,11 +6,14 @@ import asyncio
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
 
-from signing.log.entry import reveal_matches
+from signing.cms import verify_detached
+from signing.log.entry import LogEntry, reveal_matches
+from signing.statements.bid import PartHash, SubmitStatement
 from tender import queries
 from tender.lifecycle import load
 from tender.model import Tender, TenderStatus
@@ -103,7 +106,44 @@ async def test_at_the_deadline_late_bids_are_refused_and_the_freeze_list_keeps_t
         for each in item["version_salts"]:  # every version's own salt (upload.md §5)
             salt = bytes.fromhex(each["bidder_salt"])
             assert any(reveal_matches(e.data["bidder"], item["bidder"], salt) for e in submitted)
+        await _statement_checks_out(conn, world, tender, item, submitted)
     assert (await load(conn, tender.id)).status is TenderStatus.BIDDING_CLOSED
+
+
+def _docs_commit(label: bytes, value: str, salt: bytes) -> str:
+    """commit() as docs/audit-log.md §1.2 writes it (an outsider's, not the platform's)."""
+
+    def lp(x: bytes) -> bytes:
+        return len(x).to_bytes(4, "big") + x
+
+    return hashlib.sha256(lp(label) + lp(salt) + lp(value.encode())).hexdigest()
+
+
+async def _statement_checks_out(
+    conn: asyncpg.Connection, world: World, tender: Tender, item: dict[str, Any],
+    submitted: list[LogEntry],
+) -> None:  # fmt: skip
+    """upload.md §5, after the freeze, from published data: the final version's statement
+    rebuilt from its freeze line hashes to the revealed `statement_sha256`, which the
+    salt opens in the version's entry (`data.statement`), and the statement's signature
+    (what the tender's archive publishes) verifies over the rebuilt bytes."""
+    (final,) = [v for v in item["version_salts"] if v["version"] == item["version"]]
+    (entry,) = [e for e in submitted if e.data["bidder"] == final["bidder_commitment"]]
+    salt = bytes.fromhex(final["bidder_salt"])
+    label = b"etender-bid-statement-v1"
+    assert entry.data["statement"] == _docs_commit(label, final["statement_sha256"], salt)
+    rebuilt = SubmitStatement(
+        tender=str(tender.code), lot="1", bidder=item["bidder"],
+        consortium=tuple(item["consortium"]), bid_version=item["version"],
+        parts=tuple(PartHash(label=p["label"], sha256=p["sha256"]) for p in item["parts"]),
+        previous=None,  # version 1 here
+    ).to_bytes()  # fmt: skip
+    assert hashlib.sha256(rebuilt).hexdigest() == final["statement_sha256"]
+    row = await conn.fetchrow(
+        "SELECT signature, received_at FROM bid_versions WHERE statement_sha256 = $1",
+        final["statement_sha256"],
+    )
+    verify_detached(rebuilt, bytes(row["signature"]), world.ca.trust_store(), row["received_at"])
 
 
 async def test_the_database_refuses_any_change_to_frozen_bids(

@@ -24,6 +24,7 @@ from signing.log.checkpoint import open_checkpoint
 from signing.log.entry import LogEntry, reveal_matches
 from signing.shares import derive_share_stanzas
 from signing.statements.base import SignedStatement
+from signing.statements.bid import STATEMENT_COMMIT_LABEL
 from signing.trust import TrustStore
 from tender import service
 from tender.errors import LotNotFound, TenderNotFound
@@ -149,15 +150,22 @@ async def test_replace_withdraw_and_resubmit_keep_every_version_chained(
     assert versions[3].parts == v4.version.parts
     # docs/audit-log.md §1.2: a fresh salt for every commitment — each version's entry
     # opens with its own salt only, so the log does not link one bidder's versions.
-    logged = [
+    data = [
         LogEntry.from_bytes(
             await conn.fetchval("SELECT entry FROM log_entries WHERE idx = $1", v.log_index)
-        ).data["bidder"]
+        ).data
         for v in versions
     ]
+    logged = [d["bidder"] for d in data]
     assert len(set(logged)) == len({v.bidder_salt for v in versions}) == 4
-    for v, commitment in zip(versions, logged, strict=True):
-        assert reveal_matches(commitment, who.org.credit_code, v.bidder_salt)
+    # upload.md §5: the statement's hash (which `previous` chains) only as a commitment
+    # under the same salt, another label; withdrawals too.
+    for v, d in zip(versions, data, strict=True):
+        assert reveal_matches(d["bidder"], who.org.credit_code, v.bidder_salt)
+        assert (d["format"], "statement_sha256" in d) == (2, False)
+        assert reveal_matches(
+            d["statement"], v.statement_sha256, v.bidder_salt, label=STATEMENT_COMMIT_LABEL
+        )
     rows = await conn.fetchval("SELECT count(*) FROM bids")
     assert rows == 1
 

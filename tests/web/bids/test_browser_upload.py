@@ -33,6 +33,20 @@ CHUNK = 4 * 1024 * 1024  # web/static/js/bids-upload.js CHUNK: bytes per PUT
 PUT = re.compile(r"/api/v1/uploads/[0-9a-f-]+\?offset=")
 
 
+# The page's receipt check (web/static/js/bids-receipt.js) of version 1, as fetched and
+# with another salt; and whether the entry holds the statement's hash in clear.
+WRONG_SALT = """async (tender) => {
+  const check = await import("/static/js/bids-receipt.js");
+  const vkey = document.querySelector("[data-log-vkey]").dataset.logVkey;
+  const url = `/api/v1/tenders/${tender}/lots/1/bid/receipts/1`;
+  const answer = await (await fetch(url, { credentials: "same-origin" })).json();
+  const good = await check.checkReceipt(answer, vkey);
+  const bad = await check.checkReceipt({ ...answer, bidder_salt: "00".repeat(32) }, vkey);
+  const entry = atob(answer.entry);  // a byte string: the hash would be ASCII in it
+  return [good.ok, bad.ok, bad.why, entry.includes(answer.receipt_json.statement_sha256)];
+}"""
+
+
 async def lot_ready(page: Any) -> None:
     await page.wait_for_selector("#bid-page[data-ready=true]")
 
@@ -150,6 +164,10 @@ async def test_a_bidder_uploads_a_cli_sealed_part_resumes_twice_submits_and_with
     await expect(page.locator("#bid-status")).to_have_attribute("data-status", "submitted")
     check = page.locator("#versions tr[data-version='1'] .check")
     await expect(check).to_have_attribute("data-verified", "true")
+    # upload.md §4.2 step 2 in the page: the salt opens the entry's two commitments (the
+    # statement's hash is in no entry in clear, §5); a receipt answer with another salt
+    # fails, saying so.
+    assert await page.evaluate(WRONG_SALT, str(tender.id)) == [True, False, "salt", False]
     await shots.take(page, url, "lot-receipt", receipts_checked)
     async with page.expect_download() as got:
         await page.click("#versions tr[data-version='1'] a.receipt-p7s")

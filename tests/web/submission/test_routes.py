@@ -48,15 +48,16 @@ async def _sealed(pool: asyncpg.Pool, web_world: World, tender: Tender, who: Bid
         return seal_for(web_world, await sealed_committee(conn, tender), who)
 
 
-def _docs_commit(value: str, salt_hex: str) -> str:
+def _docs_commit(value: str, salt_hex: str, label: bytes = b"etender-commit-v1") -> str:
     """commit(value, salt) as docs/audit-log.md §1.2 spells it, written from the page
-    (an outsider's check, not the platform's own function)."""
+    (an outsider's check, not the platform's own function); the statement's commitment
+    has the label "etender-bid-statement-v1" (upload.md §5)."""
 
     def lp(x: bytes) -> bytes:
         return len(x).to_bytes(4, "big") + x
 
     salt = bytes.fromhex(salt_hex)
-    return hashlib.sha256(lp(b"etender-commit-v1") + lp(salt) + lp(value.encode())).hexdigest()
+    return hashlib.sha256(lp(label) + lp(salt) + lp(value.encode())).hexdigest()
 
 
 def _check_entry_as_upload_md_4_2(receipt: dict[str, Any], credit_code: str) -> str:
@@ -64,9 +65,13 @@ def _check_entry_as_upload_md_4_2(receipt: dict[str, Any], credit_code: str) -> 
     entry = json.loads(base64.b64decode(receipt["entry"]))
     kinds = {"submit": "tender.bid_submitted", "withdraw": "tender.bid_withdrawn"}
     assert entry["kind"] == kinds[receipt["receipt_json"]["kind"]]
-    assert entry["data"]["statement_sha256"] == receipt["receipt_json"]["statement_sha256"]
+    assert entry["data"]["format"] == 2
+    sha256 = receipt["receipt_json"]["statement_sha256"]
+    assert sha256 not in base64.b64decode(receipt["entry"]).decode()  # not in clear
+    statement = _docs_commit(sha256, receipt["bidder_salt"], b"etender-bid-statement-v1")
+    assert entry["data"]["statement"] == statement
     assert entry["data"]["parts"] == receipt["receipt_json"]["parts"]
-    assert entry["commitments"] == ["bidder"]
+    assert entry["commitments"] == ["bidder", "statement"]
     assert entry["data"]["bidder"] == _docs_commit(credit_code, receipt["bidder_salt"])
     return str(entry["data"]["bidder"])
 
@@ -265,12 +270,17 @@ async def test_after_the_deadline_each_bidder_sees_its_own_freeze_line(
     assert line["bidder_salt"] == receipt.version.bidder_salt.hex()
     assert line["version_salts"] == [
         {"version": 1, "bidder_salt": line["bidder_salt"],
-         "bidder_commitment": line["bidder_commitment"]}
+         "bidder_commitment": line["bidder_commitment"],
+         "statement_sha256": receipt.version.statement_sha256}
     ]  # fmt: skip
     assert (
         entry["data"]["bidder"]
         == line["bidder_commitment"]
         == _docs_commit(who.org.credit_code, line["bidder_salt"])
+    )
+    # ... and the statement commitment, to the hash the line reveals beside it
+    assert entry["data"]["statement"] == _docs_commit(
+        receipt.version.statement_sha256, line["bidder_salt"], b"etender-bid-statement-v1"
     )
     assert mine["entry"]["parts"][0]["sha256"] == receipt.version.parts[0].sha256
     other = (await client.get(lot, headers=bearer(tokens["bidder2"]))).json()

@@ -2,8 +2,9 @@
 // verifies with the log's key, the receipt's log entry is the submission (or
 // withdrawal) it names, and the RFC 9162 inclusion proof takes the entry's leaf to the
 // checkpoint's root. The primitives are the audit pages' (auditlog-verify.js,
-// WebCrypto only). The entry's bidder commitment is opened with the salt the receipt
-// answer carries (upload.md §4.2 step 2; commit() of audit-log.md §1.2).
+// WebCrypto only). The entry's bidder and statement commitments are opened with the
+// salt the receipt answer carries (upload.md §4.2 step 2, §5; commit() of audit-log.md
+// §1.2): the log never holds the statement's plain hash, which would name the bidder.
 "use strict";
 
 import {
@@ -18,6 +19,10 @@ import {
 } from "/static/js/auditlog-verify.js";
 
 const KINDS = { submit: "tender.bid_submitted", withdraw: "tender.bid_withdrawn" };
+// The labels of the two commitments one salt opens (signing/log/entry.py COMMIT_LABEL,
+// signing/statements/bid.py STATEMENT_COMMIT_LABEL).
+const BIDDER_LABEL = "etender-commit-v1";
+const STATEMENT_LABEL = "etender-bid-statement-v1";
 
 function sameParts(a, b) {
   const key = (p) => `${p.label}:${p.sha256}`;
@@ -26,20 +31,23 @@ function sameParts(a, b) {
   return left.length === right.length && left.every((v, i) => v === right[i]);
 }
 
-// What the entry must say of the receipt: its kind, statement hash, version and parts.
+// What the entry must say of the receipt in clear: its kind, version and parts (and, in
+// an entry of format 1 — no `format`, logged before format 2 —, the statement's hash).
 export function entryMatches(entry, receipt) {
   const data = entry.data || {};
+  const format1 = data.format === undefined;
   return (
     entry.kind === KINDS[receipt.kind] &&
-    data.statement_sha256 === receipt.statement_sha256 &&
+    (format1 ? data.statement_sha256 === receipt.statement_sha256 : data.format === 2) &&
     data.version === receipt.version &&
     String(data.lot) === String(receipt.lot) &&
     sameParts(data.parts, receipt.parts)
   );
 }
 
-// commit(value, salt) of docs/audit-log.md §1.2, as lowercase hex.
-export async function commitment(value, saltHex) {
+// commit(value, salt) of docs/audit-log.md §1.2, as lowercase hex; `label` is
+// "etender-bid-statement-v1" for a statement's hash (upload.md §5).
+export async function commitment(value, saltHex, label = BIDDER_LABEL) {
   const lp = (bytes) => {
     const out = new Uint8Array(4 + bytes.length);
     new DataView(out.buffer).setUint32(0, bytes.length);
@@ -47,7 +55,7 @@ export async function commitment(value, saltHex) {
     return out;
   };
   const salt = new Uint8Array((saltHex.match(/../g) || []).map((h) => parseInt(h, 16)));
-  const parts = [lp(new TextEncoder().encode("etender-commit-v1")), lp(salt),
+  const parts = [lp(new TextEncoder().encode(label)), lp(salt),
     lp(new TextEncoder().encode(value))];
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
@@ -55,7 +63,17 @@ export async function commitment(value, saltHex) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-// {ok, why, index, size}: why is "checkpoint", "proof", "entry" or "uncovered".
+// Whether the answer's salt opens the entry's commitments: data.bidder to the receipt's
+// credit code and (format 2) data.statement to its statement hash.
+export async function saltOpens(entry, receipt, saltHex) {
+  const data = entry.data || {};
+  if (typeof saltHex !== "string" || !/^([0-9a-f]{2}){16,}$/.test(saltHex)) return false;
+  if (data.bidder !== (await commitment(receipt.bidder, saltHex))) return false;
+  return data.format === undefined ||
+    data.statement === (await commitment(receipt.statement_sha256, saltHex, STATEMENT_LABEL));
+}
+
+// {ok, why, index, size}: why is "checkpoint", "proof", "entry", "salt" or "uncovered".
 export async function checkReceipt(answer, vkey) {
   const receipt = answer.receipt_json;
   const index = answer.log_index;
@@ -78,10 +96,8 @@ export async function checkReceipt(answer, vkey) {
   if (receipt.log_index !== index || !entryMatches(entry, receipt)) {
     return { ok: false, why: "entry", index, size };
   }
-  const bidder = (entry.data || {}).bidder;
-  if (typeof answer.bidder_salt !== "string" ||
-      bidder !== (await commitment(receipt.bidder, answer.bidder_salt))) {
-    return { ok: false, why: "entry", index, size };
+  if (!(await saltOpens(entry, receipt, answer.bidder_salt))) {
+    return { ok: false, why: "salt", index, size };
   }
   if (answer.tree_size !== size || index >= size) return { ok: false, why: "proof", index, size };
   const proof = answer.inclusion_proof.map(fromBase64);
