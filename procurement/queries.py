@@ -122,3 +122,26 @@ async def insert_award(
     await conn.execute(
         INSERT_AWARD, tender_id, award.supplier_id, award.price_fen, by, award.awarded_at
     )
+
+
+# The suppliers' salts of the log's commitments (0131; procurement/invitees.py).
+INSERT_SALTS = """
+INSERT INTO procurement_supplier_salts (tender_id, supplier_id, salt)
+SELECT $1, s, salt FROM unnest($2::uuid[], $3::bytea[]) AS t (s, salt)
+ON CONFLICT (tender_id, supplier_id) DO NOTHING
+"""
+SALTS = """
+SELECT supplier_id, salt FROM procurement_supplier_salts WHERE tender_id = $1
+ORDER BY supplier_id
+"""
+
+
+async def add_salts(conn: asyncpg.Connection, tender_id: UUID, salts: Mapping[UUID, bytes]) -> None:
+    """Draw the salts of suppliers named for the first time (a salt never changes: one
+    already drawn stays)."""
+    await conn.execute(INSERT_SALTS, tender_id, list(salts), list(salts.values()))
+
+
+async def salts(conn: asyncpg.Connection, tender_id: UUID) -> dict[UUID, bytes]:
+    """Every salt drawn for the project's suppliers, by supplier."""
+    return {row["supplier_id"]: row["salt"] for row in await conn.fetch(SALTS, tender_id)}

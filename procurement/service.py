@@ -22,7 +22,7 @@ from accounts.errors import OrganisationNotFound
 from accounts.model import Actor, OrgKind
 from accounts.organisations import service as organisations
 from accounts.permissions import Action
-from procurement import ocds, queries, rules
+from procurement import invitees, ocds, queries, rules
 from procurement.errors import (
     ProcurementInputInvalid,
     ProcurementRuleBroken,
@@ -52,12 +52,14 @@ from tender.setup import Setup
 log = logging.getLogger(__name__)
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
-    """The plan as logged."""
+async def plan_json(conn: asyncpg.Connection, tender_id: UUID, plan: Plan) -> dict[str, Any]:
+    """The plan as logged: the suppliers as their commitments (invitees.sealed), which
+    ``procurement.suppliers_revealed`` opens at the award."""
     group = plan.group
+    sealed = await invitees.sealed(conn, tender_id, plan.suppliers)
     return {
         "method": str(plan.method),
-        "suppliers": [str(s) for s in plan.suppliers],
+        "suppliers": invitees.listed(sealed),
         "group": None if group is None else {"members": group.members, "experts": group.experts},
         "reason": plan.reason,
     }
@@ -89,7 +91,7 @@ async def create_project(
         await queries.insert_project(conn, tender.id, plan)
         await append(
             conn, ProcurementEvent.PROJECT_CREATED, tender.id,
-            actor=log_actor, address=actor.address, data=plan_json(plan),
+            actor=log_actor, address=actor.address, data=await plan_json(conn, tender.id, plan),
         )  # fmt: skip
     log.info("procurement.project_created", extra={"tender_id": str(tender.id)})
     return tender, await _project(conn, tender.id)
@@ -116,7 +118,7 @@ async def update_plan(
         await queries.replace_plan(conn, tender_id, plan)
         await append(
             conn, ProcurementEvent.PLAN_UPDATED, tender_id,
-            actor=log_actor, address=actor.address, data=plan_json(plan),
+            actor=log_actor, address=actor.address, data=await plan_json(conn, tender_id, plan),
         )  # fmt: skip
     return await _project(conn, tender_id)
 
@@ -251,7 +253,7 @@ async def publish(
         await append(
             conn, ProcurementEvent.PUBLISHED, tender_id,
             actor=log_actor, address=actor.address,
-            data=plan_json(project.plan) | {
+            data=await plan_json(conn, tender_id, project.plan) | {
                 "policies": snapshot,
                 "publicity_ends_at": None if ends is None else format_time(ends),
             },

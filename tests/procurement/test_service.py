@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from accounts.errors import PermissionDenied
-from procurement import service
+from procurement import queries, service
 from procurement.errors import (
     ProcurementInputInvalid,
     ProcurementRulesBroken,
@@ -21,7 +21,16 @@ from procurement.policy import ProcurementPolicies
 from tender import service as tenders
 from tender.errors import PublishedThroughMethod
 from tender.model import TenderStatus
-from tests.procurement.kit import QUICK, draft_project, plan, published_project, suppliers
+from tests.procurement.kit import (
+    QUICK,
+    assert_names_none,
+    draft_project,
+    names_of,
+    plan,
+    project_log,
+    published_project,
+    suppliers,
+)
 from tests.tender.world import SOON, World, entries
 
 
@@ -44,6 +53,13 @@ async def test_each_method_is_published_through_its_checks_and_logged(
     assert (project.publicity_ends_at is not None) == (method is Method.SINGLE_SOURCE)
     [logged] = await entries(conn, "procurement.published")
     assert logged.data["method"] == str(method)
+    # Who was invited is sealed in the log (docs/api-procurement.md "Log entries").
+    stored = await queries.project(conn, tender_id)
+    assert stored is not None
+    invited = stored.plan.suppliers
+    assert len(logged.data["suppliers"]) == len(invited)
+    orgs = [o for o in world.bidder_orgs if o.id in invited]
+    assert_names_none(await project_log(conn, tender_id), names_of(orgs, world.bidders))
     assert await service.method_of(conn, tender_id) is method
 
 
