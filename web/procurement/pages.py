@@ -21,6 +21,7 @@ from procurement.single_source import service as single_source
 from web import pages
 from web.db.database import acquire
 from web.pdf.tender_notice import yuan
+from web.procurement import desk
 from web.procurement import i18n as texts
 from web.services import services
 
@@ -52,5 +53,5 @@ async def project_page(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    """The procurement pages."""
-    return [Route("/procurement/{tender_id}", project_page, methods=["GET"])]
+    """The procurement pages: the public one, and the agency's (web/procurement/desk.py)."""
+    return [Route("/procurement/{tender_id}", project_page, methods=["GET"]), *desk.routes()]
