@@ -145,3 +145,12 @@ async def add_salts(conn: asyncpg.Connection, tender_id: UUID, salts: Mapping[UU
 async def salts(conn: asyncpg.Connection, tender_id: UUID) -> dict[UUID, bytes]:
     """Every salt drawn for the project's suppliers, by supplier."""
     return {row["supplier_id"]: row["salt"] for row in await conn.fetch(SALTS, tender_id)}
+
+
+METHODS = "SELECT tender_id, method FROM procurement_projects WHERE tender_id = ANY($1::uuid[])"
+
+
+async def methods(conn: asyncpg.Connection, tender_ids: list[UUID]) -> dict[UUID, Method]:
+    """The method of each of these tenders that is a project (the others: tendering)."""
+    rows = await conn.fetch(METHODS, tender_ids)
+    return {row["tender_id"]: Method(row["method"]) for row in rows}

@@ -197,6 +197,14 @@ def as_seen_by(
     return dataclasses.replace(project, plan=dataclasses.replace(project.plan, suppliers=()))
 
 
+async def my_projects(conn: asyncpg.Connection, actor: Actor) -> list[tuple[Tender, Method]]:
+    """The projects (drafts included) of the agencies and tenderers the actor acts for,
+    newest first, with their methods (the agency's list, web/procurement/desk.py)."""
+    mine = await tenders.list_mine(conn, actor)
+    found = await queries.methods(conn, [t.id for t in mine])
+    return [(t, found[t.id]) for t in mine if t.id in found]
+
+
 async def method_of(conn: asyncpg.Connection, tender_id: UUID) -> Method:
     """A tender's procurement method: its project's, else public tendering."""
     found = await queries.project(conn, tender_id)

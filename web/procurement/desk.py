@@ -107,7 +107,7 @@ async def _choices(conn: asyncpg.Connection, actor: Actor) -> dict[str, Any]:
 async def new_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     return _render(
         request, "new.html", actor=actor, methods=METHODS, categories=list(Category),
-        **await _choices(conn, actor),
+        projects=await service.my_projects(conn, actor), **await _choices(conn, actor),
     )  # fmt: skip
 
 

@@ -46,6 +46,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     # The agency's pages (web/procurement/desk.py).
     "pr.desk.title": ("采购项目办理", "Running the project"),
     "pr.desk.new": ("新建采购项目", "New procurement project"),
+    "pr.desk.mine": ("我的采购项目", "My procurement projects"),
+    "pr.desk.none": ("暂无采购项目。", "No procurement project yet."),
     "pr.desk.new_lead": (
         "选择采购方式，邀请供应商；项目内容（时间、分包、文件）在招标项目页面编辑。",
         "Choose the method and invite suppliers; the project's dates, lots and documents "

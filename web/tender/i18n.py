@@ -14,6 +14,7 @@ from web.tender.i18n_staff import STRINGS as STAFF_STRINGS
 _CATALOGUE: dict[str, tuple[str, str]] = {
     "td.nav.notices": ("交易公告", "Notices"),
     "td.nav.mine": ("我的招标项目", "My tenders"),
+    "td.nav.procurement": ("采购项目（非招标方式）", "Procurement projects (other methods)"),
     "td.notices.title": ("招标公告", "Tender notices"),
     "td.notices.search": ("搜索", "Search"),
     "td.notices.query": ("项目名称或交易编号", "Title or code"),

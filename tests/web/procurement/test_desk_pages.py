@@ -8,18 +8,20 @@ nothing; no inline script."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from uuid import UUID
 
 import asyncpg
 import httpx
 
 from procurement import queries
-from procurement.model import Method
+from procurement.model import PROJECT_METHODS, Method
 from procurement.negotiation import queries as rounds
 from procurement.negotiation import service as negotiation
 from procurement.single_source import queries as objections
 from procurement.single_source import service as single_source
 from tender import queries as tender_queries
+from tender.model import Category
 from tests.procurement.kit import DEADLINE_IN, published_project
 from tests.tender.world import World, wait_until
 from tests.web.tender.http_kit import (  # noqa: F401  (fixtures)
@@ -28,8 +30,30 @@ from tests.web.tender.http_kit import (  # noqa: F401  (fixtures)
     fixture_web_world,
 )
 from tests.web.tender.test_pages import sign_in
+from web.procurement import i18n as texts
 
 DESK = "/agency/procurement"
+TEMPLATES = Path(__file__).parents[3] / "web" / "templates" / "procurement"
+
+
+def test_every_message_key_of_the_templates_is_translated() -> None:
+    """A missing translation is a test failure, never a blank page."""
+    used: set[str] = set()
+    for template in TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r't\("(pr\.[a-z0-9_.]+)"', template.read_text(encoding="utf-8")))
+    dynamic = {
+        "pr.method.": sorted(PROJECT_METHODS),
+        "pr.category.": list(Category),
+        "pr.outcome.": ["upheld", "dismissed", "pending"],
+        "pr.status.": [],  # shown only where has() finds the key
+    }
+    keys = {k for k in used if not k.endswith(".")}
+    keys |= {prefix + str(v) for prefix in used & set(dynamic) for v in dynamic[prefix]}
+    assert {k for k in used if k.endswith(".")} <= set(dynamic)
+    assert sorted(k for k in keys if k not in texts.catalogue()) == []
+    assert all(len(pair) == 2 and all(pair) for pair in texts.catalogue().values())
+
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>")
 
 
@@ -59,6 +83,7 @@ async def test_the_agency_chooses_a_method_and_invites_suppliers_from_the_browse
     plan = {"csrf_token": csrf, "suppliers": form["suppliers"], "members": "3", "experts": "2"}
     assert (await client.post(f"{desk}/plan", data=plan)).status_code == 303
     assert 'id="no-violations"' in (await client.get(desk)).text
+    assert f'data-project="{tender_id}"' in (await client.get(DESK)).text  # the agency's list
     async with pool.acquire() as conn:
         found = await queries.project(conn, tender_id)
     assert found is not None
