@@ -25,7 +25,8 @@ from procurement import queries
 from procurement.events import ProcurementEvent
 from signing.log.entry import Actor as LogActor
 from signing.log.entry import commit
-from tender.lifecycle import append
+from tender.lifecycle import PLATFORM, append
+from tender.queries import database_now
 
 SALT_BYTES = 32  # docs/audit-log.md §1.2: the platform's salts are 32 random bytes
 # A supplier's bidder quoting is logged as this actor, without address, as a listing
@@ -70,7 +71,9 @@ async def reveal(
     """Append ``procurement.suppliers_revealed``: every salt drawn for the project (the
     ``invited`` always among them), with the supplier's id and credit code, so anyone
     recomputes each commitment its entries hold (in the award's transaction: from then
-    on the project shows its suppliers)."""
+    on the project shows its suppliers). Once: a later call appends nothing."""
+    if not await queries.mark_revealed(conn, tender_id, await database_now(conn)):
+        return []
     await sealed(conn, tender_id, invited)
     salts = await queries.salts(conn, tender_id)
     codes = await _codes(conn, salts)
@@ -84,3 +87,14 @@ async def reveal(
         actor=actor, address=address, data={"suppliers": opened},
     )  # fmt: skip
     return opened
+
+
+async def reveal_at_award(conn: asyncpg.Connection, tender_id: UUID) -> None:
+    """The reveal at the tender's own award (request for quotations and consultation
+    are awarded by tender/results): run by the app's after-award follow-ups
+    (web/tender/results/after_award.py), in the award's transaction, by the platform.
+    A tender without a project, or a project revealed already (negotiation and single
+    source reveal at their own award), is left as it is."""
+    project = await queries.project(conn, tender_id)
+    if project is not None and project.revealed_at is None:
+        await reveal(conn, tender_id, project.plan.suppliers, actor=PLATFORM, address=None)

@@ -191,7 +191,8 @@ def as_seen_by(
     the tenderer and the overseers until the award (as who downloaded the documents
     does, EBM), lest suppliers learn their competitors; single source publishes its
     one supplier (Decree 74 Art. 38)."""
-    open_list = project.method is Method.SINGLE_SOURCE or award is not None
+    revealed = award is not None or project.revealed_at is not None
+    open_list = project.method is Method.SINGLE_SOURCE or revealed
     if open_list or (actor is not None and access.may_read_draft(actor, tender)):
         return project
     return dataclasses.replace(project, plan=dataclasses.replace(project.plan, suppliers=()))

@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from accounts.errors import PermissionDenied
-from procurement import queries, service
+from procurement import invitees, queries, service
 from procurement.errors import (
     ProcurementInputInvalid,
     ProcurementRulesBroken,
@@ -24,6 +24,7 @@ from tender.model import TenderStatus
 from tests.procurement.kit import (
     QUICK,
     assert_names_none,
+    assert_opened,
     draft_project,
     names_of,
     plan,
@@ -132,3 +133,23 @@ async def test_the_plan_is_the_agencys_and_its_method_stays(
         await service.update_plan(conn, world.agency, published, plan(world, Method.QUOTATION))
     with pytest.raises(ProjectStateConflict):
         await service.publish(conn, world.agency, published, world.setup(SOON), QUICK)
+
+
+async def test_the_tenders_own_award_reveals_an_rfqs_suppliers_once(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """RFQ and consultation are awarded by the tender's results: the app's after-award
+    follow-up (web/tender/results/after_award.py) reveals the suppliers, by the platform,
+    once; from then on the public sees whom the project invited."""
+    tender_id = await published_project(conn, world, Method.QUOTATION)
+    assert (await service.get_project(conn, None, tender_id))[1].plan.suppliers == ()
+    for _ in range(2):  # a second lot's award reveals nothing more
+        async with conn.transaction():  # the award's, in the app
+            await invitees.reveal_at_award(conn, tender_id)
+    log = await project_log(conn, tender_id)
+    opened = assert_opened(log)
+    assert set(opened.values()) == {str(s) for s in suppliers(world)}
+    [revealed] = [e for e in log if e.kind == "procurement.suppliers_revealed"]
+    assert revealed.actor.role == "platform"
+    seen = (await service.get_project(conn, None, tender_id))[1]
+    assert set(seen.plan.suppliers) == set(suppliers(world))
