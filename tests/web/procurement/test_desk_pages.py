@@ -156,3 +156,44 @@ async def test_the_agency_runs_rounds_and_answers_objections_from_the_browser(
 async def _objections(pool: asyncpg.Pool, tender_id: UUID) -> list[UUID]:
     async with pool.acquire() as conn:
         return [o.id for o in await objections.objections(conn, tender_id)]
+
+
+async def test_bad_forms_are_refused_with_their_codes_and_change_nothing(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World
+) -> None:
+    """No method, a supplier that is no id, a group that is no number, a NUL byte in the
+    reason, a round or an objection that is no id, a price that is no amount: each is
+    refused on the error page with its code, and no project is made or changed."""
+    csrf = await sign_in(client, "agent")
+    base = {
+        "csrf_token": csrf, "procedure": "open", "title": "采购", "category": "goods",
+        "tenderer_id": str(web_world.tenderer_org.id),
+        "department_id": str(web_world.department.id),
+    }  # fmt: skip
+    bad_creates = [
+        ({}, "procurement_input_invalid"),
+        ({"method": "public_tendering"}, "procurement_input_invalid"),
+        ({"method": "request_for_quotations", "suppliers": ["x"]}, "procurement_input_invalid"),
+        ({"method": "competitive_negotiation", "members": "三"}, "procurement_input_invalid"),
+        ({"method": "single_source", "reason": "a\x01b"}, "procurement_input_invalid"),
+    ]
+    for extra, expected in bad_creates:
+        refused = await client.post(DESK, data={**base, **extra})
+        assert refused.status_code == 422, extra
+        assert f'data-code="{expected}"' in refused.text
+    # A NUL byte never reaches the use case: the app refuses it first (web/http.py).
+    nul = await client.post(DESK, data={**base, "method": "single_source", "reason": "a\x00b"})
+    assert nul.status_code == 400
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM procurement_projects") == 0
+        single = await published_project(conn, web_world, Method.SINGLE_SOURCE)
+    desk = f"{DESK}/{single}"
+    for path, data in (
+        ("rounds/x/close", {}),
+        ("objections/not-an-id/answer", {"outcome": "dismissed", "answer": "否"}),
+        ("agreement", {"price_yuan": "十万"}),
+    ):
+        refused = await client.post(f"{desk}/{path}", data={"csrf_token": csrf, **data})
+        assert refused.status_code == 422, path
+    async with pool.acquire() as conn:
+        assert await queries.award(conn, single) is None
