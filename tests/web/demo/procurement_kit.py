@@ -1,13 +1,16 @@
-"""The demo has one procurement project per method, each at a stage to act on (issue 18,
-item 4; web/demo/procurement.py): a negotiation in round 1 with two of its three
-suppliers' quotations in, RFQ and consultation published, single source in its
-publicity with one objection unanswered — and its log names no invited supplier."""
+"""The demo's procurement projects, checked by the home page's test (tests/web/demo/
+test_home_stages.py) on the same loaded demo — not a test item of its own, so that no
+xdist worker loads the demo for it alone (the slow tests are spread over the workers).
+
+One project per method, each at a stage to act on (issue 18, item 4;
+web/demo/procurement.py): a negotiation in round 1 with two of its three suppliers'
+quotations in, RFQ and consultation published, single source in its publicity with one
+objection unanswered — and its log names no invited supplier."""
 
 from __future__ import annotations
 
 import asyncpg
 import httpx
-import pytest
 
 from procurement import queries
 from procurement.model import Method
@@ -17,10 +20,8 @@ from tests.procurement.kit import assert_names_none, project_log
 from tests.web.demo.conftest import DemoTemplate
 from web.demo.procurement import INVITED, QUOTES, TITLES
 
-pytestmark = pytest.mark.slow
 
-
-async def test_the_demo_has_a_project_of_each_method_at_a_useful_stage(
+async def assert_a_project_of_each_method_at_a_useful_stage(
     client: httpx.AsyncClient, pool: asyncpg.Pool, demo_template: DemoTemplate
 ) -> None:
     assert demo_template.loaded.stages is not None
