@@ -44,20 +44,20 @@ from web.services import services
 from web.tender.forms import new_draft, text, yuan_to_fen
 from web.tender.results.after_award import after_award
 
-_render = pages.feature_renderer("procurement", texts, {"yuan": yuan})
+render = pages.feature_renderer("procurement", texts, {"yuan": yuan})
 METHODS = sorted(PROJECT_METHODS, key=str)
 
 
 def _refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:
     details = error.details if isinstance(error.details, dict) else {}
-    return _render(
+    return render(
         request, "error.html", status_for(error), actor=actor, code=error.code,
         violations=details.get("violations", []),
         back=pages.back_link(request, "/agency/procurement"),
     )  # fmt: skip
 
 
-_page = pages.signed_in_page(_refused)
+page = pages.signed_in_page(_refused)
 
 
 def _project_id(request: Request) -> UUID:
@@ -103,15 +103,15 @@ async def _choices(conn: asyncpg.Connection, actor: Actor) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@_page
+@page
 async def new_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
-    return _render(
+    return render(
         request, "new.html", actor=actor, methods=METHODS, categories=list(Category),
         projects=await service.my_projects(conn, actor), **await _choices(conn, actor),
     )  # fmt: skip
 
 
-@_page
+@page
 async def create(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     form = await request.form()
     try:
@@ -124,7 +124,7 @@ async def create(request: Request, conn: asyncpg.Connection, actor: Actor) -> Re
     return _desk(tender.id)
 
 
-@_page
+@page
 async def desk_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which = _project_id(request)
     tender, project, award = await service.get_project(conn, actor, which)
@@ -141,14 +141,14 @@ async def desk_page(request: Request, conn: asyncpg.Connection, actor: Actor) ->
     elif project.method is Method.SINGLE_SOURCE:
         context["objections"] = await single_source.objections(conn, actor, which)
     shown = [*project.plan.suppliers, *[o.objector_id for o in context["objections"]]]
-    return _render(
+    return render(
         request, "desk.html", actor=actor, tender=tender, project=project, award=award,
         draft=draft, names=await service.names_of(conn, shown), **context,
         **await _choices(conn, actor),
     )  # fmt: skip
 
 
-@_page
+@page
 async def edit_plan(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which = _project_id(request)
     _, project = await service.read_project(conn, actor, which)
@@ -157,14 +157,14 @@ async def edit_plan(request: Request, conn: asyncpg.Connection, actor: Actor) ->
     return _desk(which)
 
 
-@_page
+@page
 async def publish(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, built = _project_id(request), services(request)
     await service.publish(conn, actor, which, built.tender_setup(), built.procurement_policies)
     return _desk(which)
 
 
-@_page
+@page
 async def open_round(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which = _project_id(request)
     final = text(await request.form(), "final") == "yes"
@@ -172,7 +172,7 @@ async def open_round(request: Request, conn: asyncpg.Connection, actor: Actor) -
     return _desk(which)
 
 
-@_page
+@page
 async def close_round(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, raw = _project_id(request), request.path_params["round"]
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 2):
@@ -181,7 +181,7 @@ async def close_round(request: Request, conn: asyncpg.Connection, actor: Actor) 
     return _desk(which)
 
 
-@_page
+@page
 async def exclude(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, form = _project_id(request), await request.form()
     try:
@@ -192,7 +192,7 @@ async def exclude(request: Request, conn: asyncpg.Connection, actor: Actor) -> R
     return _desk(which)
 
 
-@_page
+@page
 async def award(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, built = _project_id(request), services(request)
     await negotiation.award(
@@ -201,7 +201,7 @@ async def award(request: Request, conn: asyncpg.Connection, actor: Actor) -> Res
     return _desk(which)
 
 
-@_page
+@page
 async def answer(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, form = _project_id(request), await request.form()
     try:
@@ -215,7 +215,7 @@ async def answer(request: Request, conn: asyncpg.Connection, actor: Actor) -> Re
     return _desk(which)
 
 
-@_page
+@page
 async def agree(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, built = _project_id(request), services(request)
     price = yuan_to_fen(text(await request.form(), "price_yuan"), "price_yuan")

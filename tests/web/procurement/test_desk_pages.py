@@ -18,8 +18,8 @@ from procurement import queries
 from procurement.model import PROJECT_METHODS, Method
 from procurement.negotiation import queries as rounds
 from procurement.negotiation import service as negotiation
+from procurement.policy import ProcurementPolicies
 from procurement.single_source import queries as objections
-from procurement.single_source import service as single_source
 from tender import queries as tender_queries
 from tender.model import Category
 from tests.procurement.kit import DEADLINE_IN, published_project
@@ -33,6 +33,7 @@ from tests.web.tender.test_pages import sign_in
 from web.procurement import i18n as texts
 
 DESK = "/agency/procurement"
+HOUR = ProcurementPolicies().with_values({"single_source_publicity": "1h"})  # objections open
 TEMPLATES = Path(__file__).parents[3] / "web" / "templates" / "procurement"
 
 
@@ -106,12 +107,15 @@ async def test_the_agency_chooses_a_method_and_invites_suppliers_from_the_browse
 async def test_the_agency_runs_rounds_and_answers_objections_from_the_browser(
     client: httpx.AsyncClient, pool: asyncpg.Pool, web_world: World
 ) -> None:
+    """The agency opens a round; a supplier quotes on its own page (sealed: the desk
+    shows no price), the others through the API's use case; closed, the desk shows every
+    price; an exclusion leaves too few for the final round (refused). On single source
+    a bidder objects from the public page and the agency dismisses it."""
     async with pool.acquire() as conn:
         talks = await published_project(
             conn, web_world, Method.NEGOTIATION, deadline_in=DEADLINE_IN
         )
-        single = await published_project(conn, web_world, Method.SINGLE_SOURCE)
-        await single_source.file_objection(conn, web_world.bidders[1], single, "理由不成立。")
+        single = await published_project(conn, web_world, Method.SINGLE_SOURCE, policies=HOUR)
         tender = await tender_queries.tender(conn, talks)
         assert tender is not None
         assert tender.deadline is not None
@@ -119,9 +123,27 @@ async def test_the_agency_runs_rounds_and_answers_objections_from_the_browser(
     csrf = await sign_in(client, "agent")
     desk = f"{DESK}/{talks}"
     assert (await client.post(f"{desk}/rounds", data={"csrf_token": csrf})).status_code == 303
+    await client.post("/logout", data={"csrf_token": csrf})
+
+    bidder_csrf = await sign_in(client, "bidder1")
+    assert 'id="quote-link"' in (await client.get(f"/procurement/{talks}")).text
+    mine = f"/procurement/{talks}/quotations"
+    quote = {"csrf_token": bidder_csrf, "round": "1", "price_yuan": "900.00"}
+    assert (await client.post(mine, data=quote)).status_code == 303
+    assert "900.00" in (await client.get(mine)).text
+    again = await client.post(mine, data={**quote, "price_yuan": "890"})
+    assert again.status_code == 409  # one quotation per round, never changed
+    refused = await client.post(f"{desk}/rounds", data={"csrf_token": bidder_csrf})
+    assert refused.status_code == 403  # the agency's step
+    objection = {"csrf_token": bidder_csrf, "text": "理由不成立。"}
+    objected = await client.post(f"/procurement/{single}/objections", data=objection)
+    assert objected.status_code == 303
+    await client.post("/logout", data={"csrf_token": bidder_csrf})
+
     async with pool.acquire() as conn:
-        for bidder, price in zip(web_world.bidders[:3], (900_00, 800_00, 850_00), strict=True):
+        for bidder, price in zip(web_world.bidders[1:3], (800_00, 850_00), strict=True):
             await negotiation.submit_quotation(conn, bidder, talks, round=1, price_fen=price)
+    csrf = await sign_in(client, "agent")
     sealed = await client.get(desk)
     assert 'data-round="1" data-open="yes"' in sealed.text
     assert "800.00" not in sealed.text  # sealed until the round closes
@@ -146,11 +168,6 @@ async def test_the_agency_runs_rounds_and_answers_objections_from_the_browser(
     done = await client.post(f"{DESK}/{single}/objections/{objection}/answer", data=answer)
     assert done.status_code == 303
     assert 'data-outcome="dismissed"' in (await client.get(f"{DESK}/{single}")).text
-    # A bidder has no desk: the agency's step.
-    await client.post("/logout", data={"csrf_token": csrf})
-    bidder_csrf = await sign_in(client, "bidder1")
-    refused = await client.post(f"{desk}/rounds", data={"csrf_token": bidder_csrf})
-    assert refused.status_code == 403
 
 
 async def _objections(pool: asyncpg.Pool, tender_id: UUID) -> list[UUID]:
