@@ -90,6 +90,10 @@ async def test_the_agency_chooses_a_method_and_invites_suppliers_from_the_browse
     assert found is not None
     assert found.plan.group is not None
     assert (found.method, found.plan.group.members) == (Method.NEGOTIATION, 3)
+    # The tender's page sends the agency here to publish (its own publish is refused).
+    manage = await client.get(f"/agency/tenders/{tender_id}")
+    assert f'href="{desk}"' in manage.text
+    assert 'id="publish"' not in manage.text
     # The tender's own rules (no dates nor lots yet): refused on the error page.
     refused = await client.post(f"{desk}/publish", data={"csrf_token": csrf})
     assert refused.status_code == 422
