@@ -172,6 +172,15 @@ async def test_the_agency_runs_rounds_and_answers_objections_from_the_browser(
     done = await client.post(f"{DESK}/{single}/objections/{objection}/answer", data=answer)
     assert done.status_code == 303
     assert 'data-outcome="dismissed"' in (await client.get(f"{DESK}/{single}")).text
+    # Another agency: the published project's desk is refused, and its rounds too.
+    await client.post("/logout", data={"csrf_token": csrf})
+    other = await sign_in(client, "otheragent")
+    assert (await client.get(desk)).status_code == 403
+    assert (await client.get(f"/procurement/{talks}/quotations")).status_code == 403
+    closing = await client.post(f"{desk}/rounds/1/close", data={"csrf_token": other})
+    assert closing.status_code == 403
+    async with pool.acquire() as conn:
+        assert len(await rounds.rounds(conn, talks)) == 1
 
 
 async def _objections(pool: asyncpg.Pool, tender_id: UUID) -> list[UUID]:
