@@ -12,6 +12,7 @@ class ProcurementEvent(enum.StrEnum):
     PLAN_UPDATED = "procurement.plan_updated"
     PUBLISHED = "procurement.published"
     AWARDED = "procurement.awarded"
+    SUPPLIERS_REVEALED = "procurement.suppliers_revealed"
     ROUND_OPENED = "negotiation.round_opened"
     QUOTATION_COMMITTED = "negotiation.quotation_committed"
     ROUND_CLOSED = "negotiation.round_closed"

@@ -85,6 +85,7 @@ class Project:
     checked_at: datetime | None
     publicity_ends_at: datetime | None  # single source only
     created_at: datetime
+    revealed_at: datetime | None = None  # procurement.suppliers_revealed (0132)
 
     @property
     def method(self) -> Method:

@@ -14,7 +14,7 @@ from procurement.model import Award, Group, Method, Plan, Project
 
 PROJECT = """
 SELECT p.tender_id, p.method, p.group_members, p.group_experts, p.reason, p.policies,
-       p.checked_at, p.publicity_ends_at, p.created_at,
+       p.checked_at, p.publicity_ends_at, p.created_at, p.suppliers_revealed_at,
        coalesce((SELECT array_agg(s.supplier_id ORDER BY s.position)
                  FROM procurement_suppliers s WHERE s.tender_id = p.tender_id), '{}') AS suppliers
 FROM procurement_projects p WHERE p.tender_id = $1
@@ -38,6 +38,7 @@ def _project(row: asyncpg.Record) -> Project:
         checked_at=row["checked_at"],
         publicity_ends_at=row["publicity_ends_at"],
         created_at=row["created_at"],
+        revealed_at=row["suppliers_revealed_at"],
     )
 
 
@@ -122,3 +123,47 @@ async def insert_award(
     await conn.execute(
         INSERT_AWARD, tender_id, award.supplier_id, award.price_fen, by, award.awarded_at
     )
+
+
+# The suppliers' salts of the log's commitments (0131; procurement/invitees.py).
+MARK_REVEALED = """
+UPDATE procurement_projects SET suppliers_revealed_at = $2
+WHERE tender_id = $1 AND suppliers_revealed_at IS NULL
+RETURNING tender_id
+"""
+
+
+async def mark_revealed(conn: asyncpg.Connection, tender_id: UUID, at: datetime) -> bool:
+    """Record the reveal of the suppliers at ``at``; False if it was made already."""
+    return await conn.fetchval(MARK_REVEALED, tender_id, at) is not None
+
+
+INSERT_SALTS = """
+INSERT INTO procurement_supplier_salts (tender_id, supplier_id, salt)
+SELECT $1, s, salt FROM unnest($2::uuid[], $3::bytea[]) AS t (s, salt)
+ON CONFLICT (tender_id, supplier_id) DO NOTHING
+"""
+SALTS = """
+SELECT supplier_id, salt FROM procurement_supplier_salts WHERE tender_id = $1
+ORDER BY supplier_id
+"""
+
+
+async def add_salts(conn: asyncpg.Connection, tender_id: UUID, salts: Mapping[UUID, bytes]) -> None:
+    """Draw the salts of suppliers named for the first time (a salt never changes: one
+    already drawn stays)."""
+    await conn.execute(INSERT_SALTS, tender_id, list(salts), list(salts.values()))
+
+
+async def salts(conn: asyncpg.Connection, tender_id: UUID) -> dict[UUID, bytes]:
+    """Every salt drawn for the project's suppliers, by supplier."""
+    return {row["supplier_id"]: row["salt"] for row in await conn.fetch(SALTS, tender_id)}
+
+
+METHODS = "SELECT tender_id, method FROM procurement_projects WHERE tender_id = ANY($1::uuid[])"
+
+
+async def methods(conn: asyncpg.Connection, tender_ids: list[UUID]) -> dict[UUID, Method]:
+    """The method of each of these tenders that is a project (the others: tendering)."""
+    rows = await conn.fetch(METHODS, tender_ids)
+    return {row["tender_id"]: Method(row["method"]) for row in rows}

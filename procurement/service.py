@@ -22,7 +22,7 @@ from accounts.errors import OrganisationNotFound
 from accounts.model import Actor, OrgKind
 from accounts.organisations import service as organisations
 from accounts.permissions import Action
-from procurement import ocds, queries, rules
+from procurement import invitees, ocds, queries, rules
 from procurement.errors import (
     ProcurementInputInvalid,
     ProcurementRuleBroken,
@@ -52,12 +52,14 @@ from tender.setup import Setup
 log = logging.getLogger(__name__)
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
-    """The plan as logged."""
+async def plan_json(conn: asyncpg.Connection, tender_id: UUID, plan: Plan) -> dict[str, Any]:
+    """The plan as logged: the suppliers as their commitments (invitees.sealed), which
+    ``procurement.suppliers_revealed`` opens at the award."""
     group = plan.group
+    sealed = await invitees.sealed(conn, tender_id, plan.suppliers)
     return {
         "method": str(plan.method),
-        "suppliers": [str(s) for s in plan.suppliers],
+        "suppliers": invitees.listed(sealed),
         "group": None if group is None else {"members": group.members, "experts": group.experts},
         "reason": plan.reason,
     }
@@ -89,7 +91,7 @@ async def create_project(
         await queries.insert_project(conn, tender.id, plan)
         await append(
             conn, ProcurementEvent.PROJECT_CREATED, tender.id,
-            actor=log_actor, address=actor.address, data=plan_json(plan),
+            actor=log_actor, address=actor.address, data=await plan_json(conn, tender.id, plan),
         )  # fmt: skip
     log.info("procurement.project_created", extra={"tender_id": str(tender.id)})
     return tender, await _project(conn, tender.id)
@@ -116,7 +118,7 @@ async def update_plan(
         await queries.replace_plan(conn, tender_id, plan)
         await append(
             conn, ProcurementEvent.PLAN_UPDATED, tender_id,
-            actor=log_actor, address=actor.address, data=plan_json(plan),
+            actor=log_actor, address=actor.address, data=await plan_json(conn, tender_id, plan),
         )  # fmt: skip
     return await _project(conn, tender_id)
 
@@ -189,10 +191,19 @@ def as_seen_by(
     the tenderer and the overseers until the award (as who downloaded the documents
     does, EBM), lest suppliers learn their competitors; single source publishes its
     one supplier (Decree 74 Art. 38)."""
-    open_list = project.method is Method.SINGLE_SOURCE or award is not None
+    revealed = award is not None or project.revealed_at is not None
+    open_list = project.method is Method.SINGLE_SOURCE or revealed
     if open_list or (actor is not None and access.may_read_draft(actor, tender)):
         return project
     return dataclasses.replace(project, plan=dataclasses.replace(project.plan, suppliers=()))
+
+
+async def my_projects(conn: asyncpg.Connection, actor: Actor) -> list[tuple[Tender, Method]]:
+    """The projects (drafts included) of the agencies and tenderers the actor acts for,
+    newest first, with their methods (the agency's list, web/procurement/desk.py)."""
+    mine = await tenders.list_mine(conn, actor)
+    found = await queries.methods(conn, [t.id for t in mine])
+    return [(t, found[t.id]) for t in mine if t.id in found]
 
 
 async def method_of(conn: asyncpg.Connection, tender_id: UUID) -> Method:
@@ -251,7 +262,7 @@ async def publish(
         await append(
             conn, ProcurementEvent.PUBLISHED, tender_id,
             actor=log_actor, address=actor.address,
-            data=plan_json(project.plan) | {
+            data=await plan_json(conn, tender_id, project.plan) | {
                 "policies": snapshot,
                 "publicity_ends_at": None if ends is None else format_time(ends),
             },

@@ -17,6 +17,7 @@ import asyncpg
 
 from accounts.model import Actor, Role
 from accounts.permissions import Action
+from procurement import invitees
 from procurement import queries as project_queries
 from procurement.errors import ProjectStateConflict, SupplierNotInvited
 from procurement.events import ProcurementEvent
@@ -152,16 +153,18 @@ async def submit_quotation(
             salt=secrets.token_bytes(SALT_BYTES), submitted_at=locked.now,
         )  # fmt: skip
         await q.insert_quotation(conn, tender_id, quotation, by=actor.user_id)
-        # The price stays sealed in the log until the round closes (§1.2 commitment).
+        sealed = await invitees.sealed(conn, tender_id, (supplier,))
+        # The price stays sealed in the log until the round closes, who quoted until
+        # the award (§1.2 commitments); the actor names no user (invitees.HIDDEN_BIDDER).
         await append(
             conn, ProcurementEvent.QUOTATION_COMMITTED, tender_id,
-            actor=access.log_actor(actor, Role.BIDDER), address=actor.address,
+            actor=invitees.HIDDEN_BIDDER, address=None,
             data={
                 "round": round,
-                "supplier_id": str(supplier),
+                "supplier": sealed[supplier],
                 "quotation": commit(str(price_fen), quotation.salt),
             },
-            commitments=("quotation",),
+            commitments=("quotation", "supplier"),
         )  # fmt: skip
     return quotation
 
@@ -179,6 +182,7 @@ async def close_round(
             raise NoRoundOpen(f"round {round} is not open")
         await q.close_round(conn, tender_id, current.number, locked.now)
         given = await q.quotations(conn, tender_id, round=current.number)
+        sealed = await invitees.sealed(conn, tender_id, (x.supplier_id for x in given))
         await append(
             conn, ProcurementEvent.ROUND_CLOSED, tender_id,
             actor=log_actor, address=actor.address,
@@ -186,7 +190,7 @@ async def close_round(
                 "round": current.number,
                 "final": current.final,
                 "quotations": [
-                    {"supplier_id": str(x.supplier_id), "price_fen": x.price_fen,
+                    {"supplier": sealed[x.supplier_id], "price_fen": x.price_fen,
                      "salt": x.salt.hex()}
                     for x in given
                 ],
@@ -208,10 +212,12 @@ async def exclude_supplier(
         await _require_not_awarded(conn, tender_id)
         _require_started(locked)
         if await q.insert_exclusion(conn, tender_id, supplier_id, reason, locked.now):
+            sealed = await invitees.sealed(conn, tender_id, (supplier_id,))
             await append(
                 conn, ProcurementEvent.SUPPLIER_EXCLUDED, tender_id,
                 actor=log_actor, address=actor.address,
-                data={"supplier_id": str(supplier_id), "reason": reason},
+                data={"supplier": sealed[supplier_id], "reason": reason},
+                commitments=("supplier",),
             )  # fmt: skip
 
 
@@ -240,7 +246,7 @@ async def award(
         # Art. 37 (3): the budget is the lot's price ceiling (最高限价), at most its
         # estimated price: the stricter bound.
         budget = locked.tender.content.lots[0].price_ceiling_fen
-        least, _ = await _least(conn, tender_id)
+        least, invited = await _least(conn, tender_id)
         counted = model.within_budget(finals, excluded, budget)
         model.require_enough(len(counted), least, what="compliant final quotations within budget")
         best = model.lowest_compliant(counted, excluded)
@@ -255,6 +261,7 @@ async def award(
                 "round": final.number,
             },
         )  # fmt: skip
+        await invitees.reveal(conn, tender_id, invited, actor=log_actor, address=actor.address)
         await direct.award(
             conn, locked, lot=lot, bidder_id=made.supplier_id,
             price_fen=made.price_fen, basis=direct.AwardBasis.NEGOTIATION_FINAL_QUOTATIONS,

@@ -13,6 +13,7 @@ import asyncpg
 
 from accounts.model import Actor
 from accounts.permissions import Action
+from procurement import invitees
 from procurement import queries as project_queries
 from procurement.errors import ProjectStateConflict
 from procurement.events import ProcurementEvent
@@ -128,6 +129,9 @@ async def agree(
             data={"method": str(Method.SINGLE_SOURCE), "supplier_id": str(made.supplier_id),
                   "price_fen": price_fen},
         )  # fmt: skip
+        await invitees.reveal(
+            conn, tender_id, project.plan.suppliers, actor=log_actor, address=actor.address
+        )
         await direct.award(
             conn, locked, lot=only_lot(locked), bidder_id=made.supplier_id, price_fen=price_fen,
             basis=direct.AwardBasis.SINGLE_SOURCE_AGREEMENT,

@@ -7,13 +7,16 @@ seconds), never by faking clocks.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
 
+from accounts.model import Actor, Organisation
 from procurement import service
 from procurement.model import Group, Method, Plan
 from procurement.policy import ProcurementPolicies
+from signing.log.entry import LogEntry, commit
 from tender.model import Category, TenderDraft
 from tests.tender.kit import a_lot, lowest_price, replace, scoring
 from tests.tender.world import SOON, World, appoint, fast_draft
@@ -84,3 +87,61 @@ async def published_project(
     tender_id = await draft_project(conn, world, method, deadline_in=deadline_in, **changes)
     await service.publish(conn, world.agency, tender_id, world.setup(SOON), policies)
     return tender_id
+
+
+# The log kinds of the procurement methods (docs/audit-log.md §9).
+KINDS = ("procurement.%", "negotiation.%", "single_source.%")
+
+
+async def project_log(conn: asyncpg.Connection, tender_id: UUID) -> list[LogEntry]:
+    """The procurement entries about one project's tender, oldest first — what a witness
+    reading ``/api/v1/log/entries`` sees of it."""
+    rows = await conn.fetch(
+        "SELECT entry FROM log_entries WHERE kind LIKE ANY($1::text[]) ORDER BY idx", list(KINDS)
+    )
+    found = [LogEntry.from_bytes(row["entry"]) for row in rows]
+    return [e for e in found if e.subject is not None and e.subject.id == str(tender_id)]
+
+
+def names_of(orgs: Sequence[Organisation], users: Sequence[Actor]) -> set[str]:
+    """What names a supplier to a log reader: its id, credit code and name, and the user
+    ids of its bidders (account.user_created maps a user id to its organisation)."""
+    return (
+        {str(o.id) for o in orgs}
+        | {o.credit_code for o in orgs}
+        | {o.name for o in orgs}
+        | {str(u.user_id) for u in users}
+    )
+
+
+def assert_names_none(log: Sequence[LogEntry], names: set[str]) -> None:
+    """The outside tester's attack: search every entry's bytes for a supplier's name."""
+    for entry in log:
+        text = entry.to_bytes().decode()
+        assert not [n for n in names if n in text], entry.kind
+
+
+def supplier_commitments(log: Sequence[LogEntry]) -> set[str]:
+    """Every supplier commitment the project's entries hold (docs/audit-log.md §9)."""
+    held: set[str] = set()
+    for entry in log:
+        data = entry.data
+        if entry.kind.startswith("procurement.") and isinstance(data.get("suppliers"), list):
+            held |= {s for s in data["suppliers"] if isinstance(s, str)}
+        if "supplier" in data:
+            held.add(data["supplier"])
+        held |= {q["supplier"] for q in data.get("quotations", ())}
+    return held
+
+
+def assert_opened(log: Sequence[LogEntry]) -> dict[str, str]:
+    """``procurement.suppliers_revealed`` opens every supplier commitment of the project:
+    anyone recomputes commit(credit code, salt) (§1.2). Returns commitment → supplier id."""
+    [revealed] = [e for e in log if e.kind == "procurement.suppliers_revealed"]
+    opened: dict[str, str] = {}
+    for item in revealed.data["suppliers"]:
+        again = commit(item["credit_code"], bytes.fromhex(item["salt"]))
+        assert again == item["commitment"]
+        opened[again] = item["supplier_id"]
+    assert supplier_commitments(log) <= set(opened)
+    return opened

@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from accounts.errors import PermissionDenied
-from procurement import service
+from procurement import invitees, queries, service
 from procurement.errors import (
     ProcurementInputInvalid,
     ProcurementRulesBroken,
@@ -21,7 +21,17 @@ from procurement.policy import ProcurementPolicies
 from tender import service as tenders
 from tender.errors import PublishedThroughMethod
 from tender.model import TenderStatus
-from tests.procurement.kit import QUICK, draft_project, plan, published_project, suppliers
+from tests.procurement.kit import (
+    QUICK,
+    assert_names_none,
+    assert_opened,
+    draft_project,
+    names_of,
+    plan,
+    project_log,
+    published_project,
+    suppliers,
+)
 from tests.tender.world import SOON, World, entries
 
 
@@ -44,6 +54,13 @@ async def test_each_method_is_published_through_its_checks_and_logged(
     assert (project.publicity_ends_at is not None) == (method is Method.SINGLE_SOURCE)
     [logged] = await entries(conn, "procurement.published")
     assert logged.data["method"] == str(method)
+    # Who was invited is sealed in the log (docs/api-procurement.md "Log entries").
+    stored = await queries.project(conn, tender_id)
+    assert stored is not None
+    invited = stored.plan.suppliers
+    assert len(logged.data["suppliers"]) == len(invited)
+    orgs = [o for o in world.bidder_orgs if o.id in invited]
+    assert_names_none(await project_log(conn, tender_id), names_of(orgs, world.bidders))
     assert await service.method_of(conn, tender_id) is method
 
 
@@ -116,3 +133,23 @@ async def test_the_plan_is_the_agencys_and_its_method_stays(
         await service.update_plan(conn, world.agency, published, plan(world, Method.QUOTATION))
     with pytest.raises(ProjectStateConflict):
         await service.publish(conn, world.agency, published, world.setup(SOON), QUICK)
+
+
+async def test_the_tenders_own_award_reveals_an_rfqs_suppliers_once(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """RFQ and consultation are awarded by the tender's results: the app's after-award
+    follow-up (web/tender/results/after_award.py) reveals the suppliers, by the platform,
+    once; from then on the public sees whom the project invited."""
+    tender_id = await published_project(conn, world, Method.QUOTATION)
+    assert (await service.get_project(conn, None, tender_id))[1].plan.suppliers == ()
+    for _ in range(2):  # a second lot's award reveals nothing more
+        async with conn.transaction():  # the award's, in the app
+            await invitees.reveal_at_award(conn, tender_id)
+    log = await project_log(conn, tender_id)
+    opened = assert_opened(log)
+    assert set(opened.values()) == {str(s) for s in suppliers(world)}
+    [revealed] = [e for e in log if e.kind == "procurement.suppliers_revealed"]
+    assert revealed.actor.role == "platform"
+    seen = (await service.get_project(conn, None, tender_id))[1]
+    assert set(seen.plan.suppliers) == set(suppliers(world))

@@ -95,6 +95,9 @@ def stage_lines(stages: DemoStages, public_url: str, client_dir: Path) -> list[s
     ]
     if stages.listing_id is not None:  # web/demo/listing.py
         lines.append(f"a listing in its listing period:  {public_url}/listings/{stages.listing_id}")
+    for project in stages.projects:  # web/demo/procurement.py, one per method
+        lines.append(f"procurement, {project.method}:  {project.title}  "
+                     f"{public_url}/procurement/{project.tender_id}")  # fmt: skip
     return lines
 
 

@@ -21,6 +21,7 @@ import asyncpg
 
 from accounts.organisations import queries as organisation_queries
 from audit.service import LogIdentity
+from procurement.model import Method
 from signing.age import X25519Identity
 from signing.certs import Identity
 from signing.demo_ca import DemoCA
@@ -32,6 +33,7 @@ from web.accounts.demo import credit_codes
 from web.demo.closing import close_session
 from web.demo.connection import OneConnection
 from web.demo.listing import load_listing
+from web.demo.procurement import DemoProject, negotiate, publish_projects
 from web.evaluation.demo import (
     DemoEvaluation,
     committee_for,
@@ -88,6 +90,8 @@ class DemoStages:
     keys: Mapping[str, Identity] = dataclasses.field(repr=False)
     ages: Mapping[str, X25519Identity] = dataclasses.field(repr=False)  # the officials'
     listing_id: UUID | None = None  # the demo listing (web/demo/listing.py)
+    # One procurement project per method, by method (web/demo/procurement.py).
+    projects: tuple[DemoProject, ...] = ()
 
 
 def bids_until(now: dt.datetime) -> dt.datetime:
@@ -150,7 +154,10 @@ async def load_stages(
     pool = OneConnection(conn).as_pool()
     o = await opener(conn, data_dir=data_dir, ca=ca, log=log)
     tenders: dict[str, Tender] = {}
-    soon = (await database_now(conn)).replace(microsecond=0) + deadline_in
+    now = (await database_now(conn)).replace(microsecond=0)
+    soon = now + deadline_in
+    # First: older than the stage tenders, the home page's stages stay theirs.
+    projects = await publish_projects(conn, o, soon=soon, later=bids_until(now))
     for key in OPENED:  # first: their bids must be in before the shared deadline
         policies = SHORT_PUBLICITY if key == "awarded" else DEMO_POLICIES
         owner = await _owner(conn, key)
@@ -167,6 +174,7 @@ async def load_stages(
     await take_bids(conn, pool, o, tenders["opening_today"])
     for key in OPENED:
         await open_after_deadline(conn, o, tenders[key])
+    await negotiate(conn, o, projects[Method.NEGOTIATION])  # its deadline passed with theirs
     await register_experts(conn, experts, ca)
     now = await database_now(conn)
     scheduled = await committee_for(
@@ -191,4 +199,4 @@ async def load_stages(
     evaluation = in_evaluation(tenders["evaluation"], scheduled, o.keys)
     listing_id = await load_listing(conn, o)
     return DemoStages(stages=stages, evaluation=evaluation, keys=o.keys, ages=o.ages,
-                      listing_id=listing_id)  # fmt: skip
+                      listing_id=listing_id, projects=tuple(projects.values()))  # fmt: skip

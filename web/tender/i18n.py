@@ -14,6 +14,11 @@ from web.tender.i18n_staff import STRINGS as STAFF_STRINGS
 _CATALOGUE: dict[str, tuple[str, str]] = {
     "td.nav.notices": ("交易公告", "Notices"),
     "td.nav.mine": ("我的招标项目", "My tenders"),
+    "td.nav.procurement": ("采购项目（非招标方式）", "Procurement projects (other methods)"),
+    "td.procurement_desk": (
+        "本项目采用{method}：在采购项目页面检查并发布",
+        "This project is a {method}: check and publish it on its procurement page",
+    ),
     "td.notices.title": ("招标公告", "Tender notices"),
     "td.notices.search": ("搜索", "Search"),
     "td.notices.query": ("项目名称或交易编号", "Title or code"),

@@ -268,6 +268,8 @@ async def _manage_context(
         "downloads": [],
         "objections": [],
         "clarifications": await notices.list_clarifications(conn, tender.id),
+        # issue 18: a procurement project is published on its method's desk.
+        "method": str(await procurement.method_of(conn, tender.id)),
     }
     if tender.is_public:
         context["downloads"] = await documents.downloaders(conn, actor, tender.id)

@@ -28,6 +28,7 @@ from tender.results import bidder
 from tender.results import service as results
 from tender.results.errors import AwardNotACandidate
 from tests.accounts.factory import make_organisation
+from tests.procurement.kit import assert_names_none, assert_opened, project_log
 from tests.tender.results.kit import Closed
 from tests.tender.world import entries
 from web.pdf.award_notice import render_award_notice
@@ -96,8 +97,14 @@ async def test_negotiation_awards_the_lowest_final_quotation_through_the_results
             conn, closed.bidder(rank), tender_id, round=1, price_fen=price
         )
     await negotiation.close_round(conn, closed.agency, tender_id, round=1)
+    suppliers = {str(c.bidder_id) for c in closed.candidates}
+    before = await project_log(conn, tender_id)
+    assert_names_none(before, suppliers)  # who quoted stays sealed until the award
     made = await negotiation.award(conn, closed.agency, tender_id, setup=closed.setup())
     assert (made.supplier_id, made.price_fen) == (closed.candidates[1].bidder_id, 700_00)
+    # The award opens every supplier commitment of the project's entries (§1.2).
+    opened = assert_opened(await project_log(conn, tender_id))
+    assert set(opened.values()) == suppliers
     await assert_awarded(conn, closed, 2, 700_00, "negotiation_final_quotations")
     [status] = [
         e for e in await entries(conn, "tender.status_changed") if e.data["to"] == "awarded"
@@ -122,6 +129,8 @@ async def test_single_source_awards_the_agreed_price_through_the_results(
         conn, closed.agency, closed.tender_id, 650_00, setup=closed.setup(), after=notices
     )
     assert made.supplier_id == closed.candidates[2].bidder_id
+    opened = assert_opened(await project_log(conn, closed.tender_id))
+    assert set(opened.values()) == {str(made.supplier_id)}
     await assert_awarded(conn, closed, 3, 650_00, "single_source_agreement")
     [won] = [
         r for r in await bidder.my_results(conn, closed.bidder(3))

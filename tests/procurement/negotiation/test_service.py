@@ -28,7 +28,14 @@ from procurement.negotiation.errors import (
 from signing.log.entry import commit
 from tender import queries as tender_queries
 from tender.results.errors import AwardStatusConflict
-from tests.procurement.kit import DEADLINE_IN, published_project
+from tests.procurement.kit import (
+    DEADLINE_IN,
+    assert_names_none,
+    names_of,
+    project_log,
+    published_project,
+    supplier_commitments,
+)
 from tests.tender.world import World, entries, wait_until
 
 
@@ -67,9 +74,9 @@ async def test_rounds_then_final_quotations_and_the_lowest_compliant_wins(
 
     committed = await entries(conn, "negotiation.quotation_committed")
     closed = (await entries(conn, "negotiation.round_closed"))[0].data
-    revealed = {q["supplier_id"]: q for q in closed["quotations"]}
+    revealed = {q["supplier"]: q for q in closed["quotations"]}
     for entry in committed:
-        q = revealed[entry.data["supplier_id"]]
+        q = revealed[entry.data["supplier"]]
         assert entry.data["quotation"] == commit(str(q["price_fen"]), bytes.fromhex(q["salt"]))
         assert "price_fen" not in entry.data
 
@@ -96,6 +103,33 @@ async def test_rounds_then_final_quotations_and_the_lowest_compliant_wins(
     assert few.value.details == {"count": 2, "least": 3}
     assert await queries.award(conn, tender_id) is None
     assert await entries(conn, "procurement.awarded") == []
+
+
+async def test_a_log_reader_learns_no_invited_supplier_before_the_award(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """The outside tester's attack (docs/api-procurement.md "Log entries"): a witness
+    searches every entry of the project — its plan, publication, quotations, the round's
+    reveal, an exclusion — for an invited supplier's id, credit code or name or one of
+    its bidders' user ids, and finds none: each supplier is one commitment throughout."""
+    tender_id = await started(conn, world)
+    agency, (b1, b2, _) = world.agency, world.bidders
+    await negotiation.open_round(conn, agency, tender_id, final=False)
+    for bidder, price in ((b1, 900_00), (b2, 800_00)):
+        await negotiation.submit_quotation(conn, bidder, tender_id, round=1, price_fen=price)
+    await negotiation.close_round(conn, agency, tender_id, round=1)
+    await negotiation.exclude_supplier(conn, agency, tender_id, world.bidder_orgs[2].id, "不符合")
+
+    log = await project_log(conn, tender_id)
+    assert_names_none(log, names_of(world.bidder_orgs, world.bidders))
+    [published] = [e for e in log if e.kind == "procurement.published"]
+    plan = set(published.data["suppliers"])
+    assert len(plan) == 3
+    assert supplier_commitments(log) == plan  # one commitment per supplier, throughout
+    for entry in log:
+        if entry.kind == "negotiation.quotation_committed":
+            assert (entry.actor.user_id, entry.address) == (None, None)
+            assert entry.commitments == ("quotation", "supplier")
 
 
 async def test_fewer_than_three_suppliers_left_end_the_rounds(

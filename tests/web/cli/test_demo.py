@@ -43,7 +43,11 @@ async def _recipients(database: CloneDatabase) -> set[str]:
 async def _statuses(database: CloneDatabase) -> list[str]:
     conn = await asyncpg.connect(database.owner_dsn)
     try:
-        rows = await conn.fetch("SELECT status FROM tenders WHERE published_at IS NOT NULL")
+        # The stage tenders (a procurement project's tender is the demo's project's).
+        rows = await conn.fetch(
+            "SELECT status FROM tenders WHERE published_at IS NOT NULL AND id NOT IN "
+            "(SELECT tender_id FROM procurement_projects)"
+        )
         return sorted(r["status"] for r in rows)
     finally:
         await conn.close()
@@ -144,6 +148,8 @@ def test_a_rerun_with_the_ca_already_there_and_a_new_data_dir_finishes_the_job(
     assert "tender in evaluation: 宣城市敬亭山路拓宽改造工程" in out
     # The demo listing, on the platform's bidding engine (issue 18): its page is printed.
     assert re.search(r"a listing in its listing period: +\S+/listings/[0-9a-f-]{36}", out)
+    # A procurement project of each method (issue 18, web/demo/procurement.py).
+    assert len(re.findall(r"procurement, \w+: .+ \S+/procurement/[0-9a-f-]{36}", out)) == 4
     session = re.search(r"session ([0-9a-f-]{36})", out)
     assert session is not None
     assert asyncio.run(_phase(database, session.group(1))) == "scheduled"

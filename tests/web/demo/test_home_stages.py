@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
+import asyncpg
 import httpx
 import pytest
 
 from tender.disclosure.stages import STAGES
 from tests.web.demo.conftest import DemoTemplate
+from tests.web.demo.procurement_kit import assert_a_project_of_each_method_at_a_useful_stage
 from web.demo.stages import TITLES
 
 pytestmark = pytest.mark.slow
@@ -18,10 +20,12 @@ STAGE_ITEM = re.compile(r'<li data-stage="([a-z_]+)"[^>]*>.*?<a href="([^"]+)">(
 
 
 async def test_the_public_home_links_a_tender_at_every_stage(
-    client: httpx.AsyncClient, demo_template: DemoTemplate
+    client: httpx.AsyncClient, pool: asyncpg.Pool, demo_template: DemoTemplate
 ) -> None:
     """Open for bids, opening today, in evaluation, candidates published and awarded:
-    each listed with the demo's tender, in lifecycle order, no sign-in needed."""
+    each listed with the demo's tender, in lifecycle order, no sign-in needed — the
+    demo's procurement projects (published first) take none of these places, and each
+    is at a stage to act on (tests/web/demo/procurement_kit.py)."""
     home = await client.get("/")  # Chinese: the default
     assert home.status_code == 200
     listed = STAGE_ITEM.findall(home.text)
@@ -33,6 +37,7 @@ async def test_the_public_home_links_a_tender_at_every_stage(
     assert "今日开标" in home.text
     assert "已定标" in home.text
     assert demo_template.loaded.stages is not None
+    await assert_a_project_of_each_method_at_a_useful_stage(client, pool, demo_template)
 
 
 async def test_each_stages_link_shows_that_stages_tender(client: httpx.AsyncClient) -> None:

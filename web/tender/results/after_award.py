@@ -3,7 +3,8 @@
 The award (tender/results/award.py) may not import expert_pool or web's PDF renderer,
 so the app composes its follow-ups here: the award notice to the winner and the result
 notices to the others (Law 45; tender/award_notices), and the tender's draws made public
-(the only way they become public: docs/formats/draw.md §13). An error in either rolls
+(the only way they become public: docs/formats/draw.md §13), and a procurement
+project's invited suppliers (docs/api-procurement.md "Log entries"). An error in either rolls
 the award back: nothing half-written.
 """
 
@@ -15,6 +16,7 @@ from uuid import UUID
 import asyncpg
 
 from expert_pool.publication.service import publish_draws
+from procurement import invitees
 from tender.award_notices import service as award_notices
 from tender.award_notices.service import NoticeSigner
 from tender.results.award import AfterAward
@@ -38,5 +40,7 @@ def after_award_signed_by(signer: NoticeSigner) -> AfterAward:
             conn, tender_id=tender_id, lot=lot, decided_at=decided_at, signer=signer
         )
         await publish_draws(conn, tender_id, decided_at)
+        # A procurement project's invited suppliers, sealed in the log until the award.
+        await invitees.reveal_at_award(conn, tender_id)
 
     return run
