@@ -1,8 +1,8 @@
 """Every JSON route that takes no body refuses one as JSON endpoints refuse unknown fields
 (docs/api-auth.md, "JSON bodies"; the outside tester's finding 9): nothing, or ``{}``;
 a field is 422 ``request_invalid``, another type 415 ``content_type_unsupported``,
-bytes that are not JSON 400 ``malformed_json`` — checked before the caller is, as every
-body is, and nothing changes.
+bytes that are not JSON 400 ``malformed_json`` — refused before the caller is checked,
+as a body's Content-Type is on every endpoint, and nothing changes.
 
 The routes come from the route table itself (``ApiRoute.takes_no_body``), so a route
 added later is walked too; the one place that applies the rule is web/http.py ``_wrap``.
