@@ -81,9 +81,10 @@ class TextContainsBidiControl(RequestInvalid):
 
 
 class ContentTypeUnsupported(RequestInvalid):
-    """A JSON endpoint given a body whose Content-Type is not ``application/json``:
-    refused before the body is read, so a cross-site form's ``text/plain`` (sent without
-    a CORS preflight) never reaches a handler as JSON."""
+    """A JSON endpoint given a body whose Content-Type is not ``application/json`` (an
+    endpoint that takes no body included): refused before the body is read, so a
+    cross-site form's ``text/plain`` (sent without a CORS preflight) never reaches a
+    handler."""
 
     code = "content_type_unsupported"
     status = 415

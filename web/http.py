@@ -19,13 +19,13 @@ from typing import Any, TypeVar, cast
 import msgspec
 from starlette.datastructures import FormData
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from signing.errors import EtenderError
 from web.content_types import JSON_TYPE as JSON_TYPE  # re-exported: routes import it from here
-from web.content_types import require_json
+from web.content_types import NoFields, has_body, require_json
 from web.errormap import known, status_for
 from web.errors import (
     BodyReadTimeout,
@@ -81,6 +81,11 @@ class ApiRoute:
     # OpenAPI document states it, so it must be what the handler answers.
     status: int = 200
 
+    @property
+    def takes_no_body(self) -> bool:
+        """No JSON ``body``, no raw ``request_type``, not a read: nothing, or ``{}``."""
+        return self.body is None and self.request_type is None and self.method != "GET"
+
     def to_starlette(self) -> BaseRoute:
         return Route(self.path, _wrap(self), methods=[self.method], name=self.handler.__name__)
 
@@ -89,6 +94,8 @@ def _wrap(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if route.body is not None:
             require_json(request)  # before the handler reads or checks anything
+        elif route.takes_no_body and has_body(request):
+            await read_json(request, NoFields)  # finding 9: no field, no other type
         result = await route.handler(request)
         if isinstance(result, Response):
             return result
@@ -371,10 +378,6 @@ def error_response(request: Request, exc: Exception) -> Response:
     headers = error_headers(status, detail.details)
     body = msgspec.json.encode(ErrorBody(error=detail))
     return Response(body, status, headers=headers, media_type=JSON_TYPE)
-
-
-def plain_json(status: int, body: dict[str, Any]) -> JSONResponse:
-    return JSONResponse(body, status_code=status)
 
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")

@@ -10,7 +10,6 @@ import re
 import uuid
 from pathlib import Path
 
-from accounts.credit_code import is_valid
 from listing import errors
 from listing.journal import ListingEvent
 from listing.model import Listing, ListingKind, Status, deal_statement
@@ -63,13 +62,3 @@ def test_the_documented_deal_statement_is_the_builders_bytes() -> None:
         buyer="91341800MA2N000006", number="482913", price_fen=1_250_000_000,
     )  # fmt: skip
     assert re.findall(r"```\n(\{.*\})\n```", DOC) == [body.decode()]
-
-
-def test_every_credit_code_in_the_doc_has_its_gb_32100_check_character() -> None:
-    """A deal signed over a malformed code is refused (signatures.md, credit_code_invalid):
-    an example carrying one would teach a client to build a statement the platform refuses
-    (the outside tester's finding 12)."""
-    code = r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])"
-    shaped = re.findall(code, DOC)
-    assert len(shaped) >= 2
-    assert [c for c in shaped if not is_valid(c)] == []

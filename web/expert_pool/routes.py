@@ -241,6 +241,7 @@ ROUTES = [
         import_experts,
         "Import experts from CSV: all rows or none",
         response=ImportResult,
+        request_type="text/csv",
         status=201,
     ),
     _route("GET", _E, search, "Search the pool (supervisors, administrators)", response=ExpertPage),

@@ -24,7 +24,6 @@ from web.auth import signed_in
 from web.db.database import acquire
 from web.http import ApiRoute, Handler, json_response, read_json
 from web.listing import bodies as b
-from web.no_body import read_no_body
 from web.services import services
 from web.tender.common import maybe_signed_in, path_uuid
 from web.tender.results.bodies import b64
@@ -92,7 +91,6 @@ async def list_registrations(request: Request) -> Response:
 
 
 async def register(request: Request) -> Response:
-    await read_no_body(request)
     async with signed_in(request) as (conn, actor):
         found = await service.register(
             conn, actor, _listing_id(request), now=await database_now(conn)
@@ -147,7 +145,6 @@ async def qualify(request: Request) -> b.RegistrationBody:
 
 
 async def go_on(request: Request) -> b.RegistrationBody:
-    await read_no_body(request)
     async with signed_in(request) as (conn, actor):
         found = await service.go_on(conn, actor, _listing_id(request), now=await database_now(conn))
     return b.registration_body(found)
@@ -175,7 +172,6 @@ async def read_reserve(request: Request) -> b.ReserveBody:
 
 
 async def close(request: Request) -> b.ListingBody:
-    await read_no_body(request)
     async with signed_in(request) as (conn, actor):
         now = await database_now(conn)
         found = await conclusion.close(
@@ -198,7 +194,6 @@ async def release_share(request: Request) -> Response:
 
 
 async def decide(request: Request) -> b.ListingBody:
-    await read_no_body(request)
     async with signed_in(request) as (conn, actor):
         now = await database_now(conn)
         found = await conclusion.decide_result(

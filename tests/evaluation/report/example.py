@@ -85,16 +85,16 @@ def state() -> SessionState:
         ),
         bids=(
             BidRef(
-                bid_id=A, bidder="91341800MA2N000001", name="甲建设有限公司", price_fen=9_000_000_00
+                bid_id=A, bidder="91341800MA2N000019", name="甲建设有限公司", price_fen=9_000_000_00
             ),
             BidRef(
                 bid_id=B,
-                bidder="91341800MA2N000002",
+                bidder="91341800MA2N00002C",
                 name="乙工程有限公司",
                 price_fen=10_000_000_00,
             ),
             BidRef(
-                bid_id=C, bidder="91341800MA2N000003", name="丙建筑有限公司", price_fen=8_000_000_00
+                bid_id=C, bidder="91341800MA2N00003F", name="丙建筑有限公司", price_fen=8_000_000_00
             ),
         ),
     )

@@ -20,13 +20,13 @@ TENDER = "0b6f6a52-2f4e-4c5b-9a3e-6d1c2b7f9a10"
 
 def test_the_documented_statements_are_the_canonical_bytes() -> None:
     complaint = complaint_statement(
-        tender=TENDER, complainant="91341800MA2N000002", department="11341800MB0000000Y",
+        tender=TENDER, complainant="91341800MA2N00002C", department="11341800MB0000000B",
         matter="candidates", objection="7d1e2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c4b",
         known_on="2026-09-18", text="异议答复未核实第一中标候选人业绩",
     )  # fmt: skip
     step = step_statement(
         tender=TENDER, complaint="c0a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b",
-        complaint_sha256="9e4d" + "0" * 60, signer="11341800MB0000000Y", step="accept",
+        complaint_sha256="9e4d" + "0" * 60, signer="11341800MB0000000B", step="accept",
         text="投诉符合受理条件，予以受理。",
     )  # fmt: skip
     assert [e.encode() for e in re.findall(r"```\n(\{.*\})\n```", DOC)] == [complaint, step]

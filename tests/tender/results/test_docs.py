@@ -27,15 +27,15 @@ def test_the_documented_statements_are_the_canonical_bytes() -> None:
     """Each example is byte for byte what the builder makes of its fields."""
     objection = objection_statement(
         tender=TENDER, lot="1", publicity_sha256="5f2b" + "0" * 60,
-        bidder="91341800MA2N000002", text="第一中标候选人项目经理有在建工程",
+        bidder="91341800MA2N00002C", text="第一中标候选人项目经理有在建工程",
     )  # fmt: skip
     answer = answer_statement(
         tender=TENDER, lot="1", objection="7d1e2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c4b",
-        objection_sha256="a1c9" + "0" * 60, agency="91341800MA2N0000A1", upheld=False,
+        objection_sha256="a1c9" + "0" * 60, agency="91341800MA2N0000A5", upheld=False,
         answer="经核查，该项目经理无在建工程，异议不成立。",
     )  # fmt: skip
     report = report_statement(
-        tender=TENDER, code="XC-2026-0001", agency="91341800MA2N0000A1",
+        tender=TENDER, code="XC-2026-0001", agency="91341800MA2N0000A5",
         department="3e0a9c1d-6b2f-4d8e-9a7c-1f2e3d4c5b6a", text="本项目于……完成评标，中标人为……",
     )  # fmt: skip
     assert [e.encode() for e in _examples()] == [objection, answer, report]

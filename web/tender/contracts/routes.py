@@ -151,7 +151,7 @@ ROUTES = [
     route(
         "POST", f"{_T}/contracts/{{lot}}/document", upload_document,
         "Upload the signed contract document (raw body; its SHA-256 must be the recorded one)",
-        response=b.ContractDocumentBody, status=201,
+        response=b.ContractDocumentBody, status=201, request_type="*/*",  # the file's type
     ),
     route(
         "GET", f"{_T}/contracts/{{lot}}/document", download_document,

@@ -255,6 +255,7 @@ ROUTES = [
         upload_document,
         "Upload a document version (raw body, ?name=)",
         response=r.TenderDocumentBody,
+        request_type="*/*",  # the file's own type (docs/api-tenders.md)
         query=(("name", str, "the document's file name"),),
         status=201,
     ),
