@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import asyncpg
@@ -107,6 +108,10 @@ class AuctionRoom:
 
     def __init__(self, trust: Callable[[], TrustStore]) -> None:
         self._trust = trust
+        # One thread checks the room's signatures, in arrival order: more would take the
+        # GIL from the event loop in turns (CMS parsing is Python; only the curve
+        # arithmetic releases it), and the loop's every await would wait for them.
+        self._verifier = ThreadPoolExecutor(1, thread_name_prefix="auction-verify")
 
     async def audiences(
         self, conn: asyncpg.Connection, actor: Actor, session: LiveSession
@@ -160,7 +165,9 @@ class AuctionRoom:
         # a lower one than this read (unlocked) shows is stale whatever else it is —
         # refused before its signature costs CPU or it queues for the row lock.
         refuse_if_stale(auction, request)
-        signed = await verify_bid(conn, actor, auction.id, request, self._trust(), now)
+        signed = await verify_bid(
+            conn, actor, auction.id, request, self._trust(), now, self._verifier
+        )
         _, seq = await place_bid(
             conn, actor, auction.id, request, signed, client_msg_id=command.id,
             command_sha256=digest,

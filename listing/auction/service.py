@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+from concurrent.futures import Executor
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -246,15 +247,15 @@ async def _locked(conn: asyncpg.Connection, auction_id: int) -> tuple[Auction, d
 
 async def verify_bid(
     conn: asyncpg.Connection, actor: Actor, auction_id: int, request: BidRequest,
-    trust: TrustStore, now: datetime,
+    trust: TrustStore, now: datetime, executor: Executor | None = None,
 ) -> tuple[bytes, str]:  # fmt: skip
     """§5 rules 2–3: the signature over the bid's form, by the actor's own current
     certificate. Checked before the row lock is taken: a signature costs CPU, the lock is
     shared. The CMS check runs on a worker thread (cryptography releases the GIL) while
     the actor's certificates are read: the event loop keeps serving the room."""
     form = bid_form(auction_id, request)
-    checked = asyncio.ensure_future(
-        asyncio.to_thread(verify_detached, form, request.signature, trust, now)
+    checked = asyncio.get_running_loop().run_in_executor(
+        executor, verify_detached, form, request.signature, trust, now
     )
     try:
         mine = await keys.certificates(conn, actor.user_id)
