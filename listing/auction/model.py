@@ -115,14 +115,14 @@ class Auction:
     live_session_id: UUID
 
     def phase_at(self, now: datetime) -> Phase:
-        """The phase as of ``now``: a countdown whose end has come is over (§5.2), even
+        """The phase as of ``now``: a countdown whose end has come is over (§2), even
         before anyone wrote so; a listing period over waits for go_on."""
         if self.phase is Phase.COUNTDOWN and now >= self.ends_at:
             return Phase.ENDED
         return self.phase
 
     def minimum_fen(self) -> int:
-        """§5.3: the first bid at least the start price, each later one the standing
+        """§5, rule 12: the first bid at least the start price, each later one the standing
         price plus the increment."""
         if self.standing_price_fen is None:
             return self.start_price_fen
@@ -242,7 +242,7 @@ def decide_bid(auction: Auction, bidder: BidderRow, request: BidRequest, now: da
         raise refusal("auction_ended", {"ends_at": ends, "now": format_time(now)})
     if phase is Phase.COUNTDOWN and not bidder.in_countdown:
         raise refusal("auction_bidder_not_in_countdown")
-    expected = bidder.bids + 1  # §5.8–9: the k-th signed bid of a bidder carries seq k
+    expected = bidder.bids + 1  # §5, rules 8–9: the k-th signed bid of a bidder carries seq k
     if request.seq != expected:
         code = "auction_bid_replayed" if request.seq < expected else "auction_bid_out_of_order"
         raise refusal(code, {"next_seq": expected})

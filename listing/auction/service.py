@@ -211,6 +211,15 @@ async def admitted(conn: asyncpg.Connection, actor: Actor, auction: Auction) -> 
     return bidder
 
 
+async def admits(conn: asyncpg.Connection, actor: Actor | None, auction_id: int) -> bool:
+    """Whether the room lets ``actor`` in (§1): a link to it is shown to them alone."""
+    if actor is None:
+        return False
+    if actor.has_role(Role.CENTRE_STAFF):
+        return True
+    return await queries.bidder_of_account(conn, auction_id, actor.user_id) is not None
+
+
 async def view(conn: asyncpg.Connection, actor: Actor, auction_id: int) -> dict[str, Any]:
     """§6.2: the room as of the auction's clock now, with the asker's own status."""
     auction = await queries.get_auction(conn, auction_id)
