@@ -188,7 +188,8 @@ async def test_bad_bids_get_stable_codes_and_change_nothing(
     auction = world.auction_id
     async with await connect(live_server, world.session_id, a.token) as wa:
         accepted = a.bid(auction, 100_000, None)
-        assert (await command(wa, "ok", "bid", accepted))["type"] == "ack"
+        first = await command(wa, "ok", "bid", accepted)
+        assert first["type"] == "ack"
         a.seq = 1
         before = await _rows(pool, auction)
         forged = a.bid(auction, 200_000, 100_000)
@@ -220,6 +221,12 @@ async def test_bad_bids_get_stable_codes_and_change_nothing(
         # §4.1: the accepted bid resent under a new id moved the price itself: stale.
         again = await command(wa2, "again", "bid", accepted)
         odd = await command(wa2, "odd", "bogus", {})
+        # A retry of the same id and bytes is the first ack (the statement stored the id
+        # and the command's digest with its first event); other bytes under it conflict.
+        retried = await command(wa2, "ok", "bid", accepted)
+        resigned = await command(wa2, "ok", "bid", a.bid(auction, 100_000, None, seq=1))
+    assert (retried["type"], retried["seq"]) == ("ack", first["seq"])
+    assert resigned["error"]["code"] == "live_command_id_conflict"
     assert again["error"]["code"] == "auction_bid_stale"
     assert "request_id" not in again["error"]  # docs/live-sessions.md: the frame's id
     assert (odd["error"]["code"], odd["error"]["details"]) == (
