@@ -10,7 +10,7 @@ not declare: an event nobody described cannot reach a client.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import asyncpg
 
@@ -52,6 +52,27 @@ class LiveKind(Protocol):
         self, conn: asyncpg.Connection, actor: Actor, session: LiveSession, command: Command
     ) -> list[Emit]:
         """Apply a command inside the transaction; return the events it causes."""
+
+
+@runtime_checkable
+class CommitsAlone(Protocol):
+    """A kind some of whose commands store themselves — their change and their events,
+    the first carrying the client's id and the command's digest — in one statement of
+    their own, outside any transaction, so the statement's own commit releases its locks
+    at once (the auction's bid: docs/performance.md, "The timed auction's last second")."""
+
+    def commits_alone(self, command: Command) -> bool:
+        """Whether this command is applied by ``apply_alone``."""
+
+    async def apply_alone(
+        self,
+        conn: asyncpg.Connection,
+        actor: Actor,
+        session: LiveSession,
+        command: Command,
+        digest: str,
+    ) -> int:
+        """Apply the command; the seq of its first event (committed when this returns)."""
 
 
 class UndeclaredEmit(Exception):

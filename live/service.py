@@ -13,7 +13,7 @@ import asyncpg
 from accounts.model import Actor
 from live import queries
 from live.errors import LiveCommandIdReused, LiveSessionNotFound
-from live.kinds import Kinds, LiveKind, UndeclaredEmit, check_emits
+from live.kinds import CommitsAlone, Kinds, LiveKind, UndeclaredEmit, check_emits
 from live.model import Command, Emit, LiveSession, Reply, command_digest, user_audience
 
 
@@ -38,6 +38,8 @@ async def apply(
     if earlier is not None:
         return _same(earlier, digest, command)
     try:
+        if isinstance(kind, CommitsAlone) and kind.commits_alone(command):
+            return await kind.apply_alone(conn, actor, session, command, digest)
         async with conn.transaction():
             emits = await kind.handle(conn, actor, session, command)
             check_emits(kind, emits)

@@ -203,6 +203,9 @@ class Services:
     procurement_policies: ProcurementPolicies = dataclasses.field(
         default_factory=ProcurementPolicies
     )
+    # The auction engine (listing/auction), built once here with the receipt identity
+    # and the log's: ``auctions()`` hands out this one (it was built per call).
+    auction_engine: AuctionService
 
     def trust_now(self) -> TrustStore | None:
         """The trust store as of now (None: the platform has none)."""
@@ -243,7 +246,7 @@ class Services:
     def auctions(self) -> AuctionService:
         """The auction engine (listing/auction; issue 18, item 2): receipts signed by the
         platform's receipt identity, proofs from the log."""
-        return AuctionService(signer=self.receipt_signer, log_identity=self.log_identity)
+        return self.auction_engine
 
     def archiving(self) -> Archiving:
         """The archive build's composition: trust as of now, the platform's keys, blobs.
@@ -286,14 +289,16 @@ def build_services(
     operator-given directory shared by every node is only read, never added to.
     """
     keysource.require_shared(settings)
+    log_identity = logkey.load_or_create(settings)
+    receipt_signer = load_or_create(settings.key_root)
     return Services(
         settings=settings,
         pools=Pools(pool),
         metrics=Metrics(),
-        log_identity=logkey.load_or_create(settings),
+        log_identity=log_identity,
         trust=PlatformTrust(settings.key_root, refresh_seconds=settings.trust_refresh_seconds),
         blobs=blob_store(settings),
-        receipt_signer=load_or_create(settings.key_root),
+        receipt_signer=receipt_signer,
         setup=Setup(
             policies=platform_policies(settings.policy_overrides),
             calendar=load_calendar([HOLIDAY_DIR, settings.data_dir / "holidays"]),
@@ -314,6 +319,7 @@ def build_services(
         credit_policy=load_default_policy(),
         listing_policies=platform_listing_policies(settings.policy_overrides),
         procurement_policies=procurement_policies(settings.policy_overrides),
+        auction_engine=AuctionService(signer=receipt_signer, log_identity=log_identity),
     )
 
 

@@ -54,20 +54,21 @@ class AuctionSpecInvalid(AuctionError):
 
 
 class AuctionCommandInvalid(AuctionError):
-    """A command's data is not what §4 says (a missing, extra or mistyped field)."""
+    """A command's data is not what §4 says (a missing, extra or mistyped field, an unknown
+    command type: ``details.field`` names it)."""
 
     code = "auction_command_invalid"
 
 
 class AuctionBidderUnknown(AuctionError):
-    """The signed-in user is not the registered bidder under that number (§5.1)."""
+    """The signed-in user is not the registered bidder under that number (§5, rule 4)."""
 
     code = "auction_bidder_unknown"
     status = 403
 
 
 class AuctionBidderNotInCountdown(AuctionError):
-    """The timed auction admits only the bidders who asked to go on (§5.1)."""
+    """The timed auction admits only the bidders who asked to go on (§5, rule 7)."""
 
     code = "auction_bidder_not_in_countdown"
     status = 403
@@ -102,7 +103,7 @@ class AuctionNotStarted(AuctionError):
 
 
 class AuctionEnded(AuctionError):
-    """The bid reached the lock at or after the end, by the database clock (§5.2);
+    """The bid reached the lock at or after the end, by the database clock (§5, rule 6);
     ``details.ends_at`` says when that was."""
 
     code = "auction_ended"
@@ -110,7 +111,7 @@ class AuctionEnded(AuctionError):
 
 
 class AuctionBidTooLow(AuctionError):
-    """Below the start price (first bid) or the standing price plus the increment (§5.3)."""
+    """Below the start price (first bid) or the standing price plus the increment (§5, rule 12)."""
 
     code = "auction_bid_too_low"
     status = 409
@@ -138,7 +139,7 @@ class AuctionBidOutOfOrder(AuctionError):
 
 
 class AuctionAlreadyLeading(AuctionError):
-    """The standing price is the bidder's own: nobody raises against himself (§5.3)."""
+    """The standing price is the bidder's own: nobody raises against himself (§5, rule 11)."""
 
     code = "auction_already_leading"
     status = 409

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -17,11 +18,14 @@ from uuid import UUID
 from listing.auction.errors import (
     AuctionAlreadyLeading,
     AuctionBidderNotInCountdown,
+    AuctionBidderUnknown,
     AuctionBidOutOfOrder,
     AuctionBidReplayed,
     AuctionBidStale,
     AuctionBidTooLow,
     AuctionEnded,
+    AuctionError,
+    AuctionNotFound,
     AuctionNotStarted,
     AuctionPhaseInvalid,
     AuctionSpecInvalid,
@@ -111,14 +115,14 @@ class Auction:
     live_session_id: UUID
 
     def phase_at(self, now: datetime) -> Phase:
-        """The phase as of ``now``: a countdown whose end has come is over (§5.2), even
+        """The phase as of ``now``: a countdown whose end has come is over (§2), even
         before anyone wrote so; a listing period over waits for go_on."""
         if self.phase is Phase.COUNTDOWN and now >= self.ends_at:
             return Phase.ENDED
         return self.phase
 
     def minimum_fen(self) -> int:
-        """§5.3: the first bid at least the start price, each later one the standing
+        """§5, rule 12: the first bid at least the start price, each later one the standing
         price plus the increment."""
         if self.standing_price_fen is None:
             return self.start_price_fen
@@ -221,38 +225,36 @@ def form_fields(auction_id: int, request: BidRequest) -> dict[str, Any]:
 def decide_bid(auction: Auction, bidder: BidderRow, request: BidRequest, now: datetime) -> Decision:
     """Accept a bid or raise the rule it breaks (§5, checked in this order).
 
-    The start and the end first: outside them nothing else matters, and the error names
-    the instant (§5, rules 5 and 6). A bid committed before the end of a countdown
-    restarts it from its own time.
+    The rules as values: the server judges a bid in one statement under the row lock
+    (migration 0125, ``auction_place_bid``), which answers as this does (tests/listing/
+    auction/test_statement.py). The start and the end first: outside them nothing else
+    matters, and the error names the instant (§5, rules 5 and 6). A bid committed before
+    the end of a countdown restarts it from its own time.
     """
     phase = auction.phase_at(now)
     if phase is Phase.LISTING and now < auction.listing_starts_at:
         # A bidder qualified in the notice period (公告期) is registered already, but the
         # listing period has not begun: no bid is taken yet (§2).
-        raise AuctionNotStarted(
-            f"bids are taken from {format_time(auction.listing_starts_at)}",
-            details={"starts_at": format_time(auction.listing_starts_at), "now": format_time(now)},
-        )
+        starts = format_time(auction.listing_starts_at)
+        raise refusal("auction_not_started", {"starts_at": starts, "now": format_time(now)})
     if phase is Phase.ENDED or now >= auction.ends_at:
-        raise AuctionEnded(
-            f"the auction ended at {format_time(auction.ends_at)}",
-            details={"ends_at": format_time(auction.ends_at), "now": format_time(now)},
-        )
+        ends = format_time(auction.ends_at)
+        raise refusal("auction_ended", {"ends_at": ends, "now": format_time(now)})
     if phase is Phase.COUNTDOWN and not bidder.in_countdown:
-        raise AuctionBidderNotInCountdown("only the bidders who went on may bid in the countdown")
-    _check_sequence(bidder, request)
+        raise refusal("auction_bidder_not_in_countdown")
+    expected = bidder.bids + 1  # §5, rules 8–9: the k-th signed bid of a bidder carries seq k
+    if request.seq != expected:
+        code = "auction_bid_replayed" if request.seq < expected else "auction_bid_out_of_order"
+        raise refusal(code, {"next_seq": expected})
     if request.standing_fen != auction.standing_price_fen:
-        raise AuctionBidStale(
-            "the standing price changed since this bid was signed: sign again against it",
-            details={"standing_fen": auction.standing_price_fen},
-        )
+        raise refusal("auction_bid_stale", {"standing_fen": auction.standing_price_fen})
     if auction.standing_number == bidder.number:
-        raise AuctionAlreadyLeading("the standing price is your own bid")
+        raise refusal("auction_already_leading")
     minimum = auction.minimum_fen()
     if not minimum <= request.price_fen <= MAX_PRICE_FEN:
-        raise AuctionBidTooLow(
-            f"a bid must be at least {minimum} fen",
-            details={"minimum_fen": minimum, "standing_fen": auction.standing_price_fen},
+        raise refusal(
+            "auction_bid_too_low",
+            {"minimum_fen": minimum, "standing_fen": auction.standing_price_fen},
         )
     ends_at = auction.ends_at
     if phase is Phase.COUNTDOWN:
@@ -260,6 +262,41 @@ def decide_bid(auction: Auction, bidder: BidderRow, request: BidRequest, now: da
     return Decision(
         n=auction.bids + 1, phase=phase, ends_at=ends_at, previous_number=auction.standing_number
     )
+
+
+_REFUSALS: dict[str, tuple[Callable[..., AuctionError], str]] = {
+    "auction_not_found": (AuctionNotFound, "no such auction"),
+    "auction_bidder_unknown": (
+        AuctionBidderUnknown,
+        "you are not a registered bidder of this auction under that number",
+    ),
+    "auction_not_started": (AuctionNotStarted, "bids are taken from {starts_at}"),
+    "auction_ended": (AuctionEnded, "the auction ended at {ends_at}"),
+    "auction_bidder_not_in_countdown": (
+        AuctionBidderNotInCountdown,
+        "only the bidders who went on may bid in the countdown",
+    ),
+    "auction_bid_replayed": (
+        AuctionBidReplayed,
+        "your bid was placed before: a signed bid counts once (your next is {next_seq})",
+    ),
+    "auction_bid_out_of_order": (AuctionBidOutOfOrder, "your next bid is number {next_seq}"),
+    "auction_bid_stale": (
+        AuctionBidStale,
+        "the standing price changed since this bid was signed: sign again against it",
+    ),
+    "auction_already_leading": (AuctionAlreadyLeading, "the standing price is your own bid"),
+    "auction_bid_too_low": (AuctionBidTooLow, "a bid must be at least {minimum_fen} fen"),
+}
+
+
+def refusal(code: str, details: dict[str, Any] | None = None) -> AuctionError:
+    """The error of a broken rule of §5 by its code, with its details — as decide_bid
+    raises it and as the one statement under the lock answers it (migration 0125)."""
+    made, message = _REFUSALS[code]
+    if details is None:
+        return made(message)
+    return made(message.format(**details), details=details)
 
 
 def refuse_if_stale(seen: Auction, request: BidRequest) -> None:
@@ -271,21 +308,6 @@ def refuse_if_stale(seen: Auction, request: BidRequest) -> None:
         raise AuctionBidStale(
             "the standing price changed since this bid was signed: sign again against it",
             details={"standing_fen": seen.standing_price_fen},
-        )
-
-
-def _check_sequence(bidder: BidderRow, request: BidRequest) -> None:
-    """§5.4: the k-th signed bid of a bidder carries seq k; anything else is a replay
-    (seq already used) or out of order (an earlier one missing)."""
-    expected = bidder.bids + 1
-    if request.seq < expected:
-        raise AuctionBidReplayed(
-            f"your bid {request.seq} was placed before: a signed bid counts once",
-            details={"next_seq": expected},
-        )
-    if request.seq > expected:
-        raise AuctionBidOutOfOrder(
-            f"your next bid is number {expected}", details={"next_seq": expected}
         )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -15,7 +18,7 @@ from listing.auction.model import (
     AuctionSpec,
     Bid,
     BidderRow,
-    Decision,
+    BidRequest,
     Phase,
 )
 
@@ -101,6 +104,24 @@ async def auction_of_session(conn: asyncpg.Connection, session_id: UUID) -> Auct
     return _auction(row) if row else None
 
 
+SELECT_BY_SESSION_NOW = f"""
+SELECT {_AUCTION}, auction_clock() AS now FROM auctions WHERE live_session_id = $1
+"""  # noqa: S608 (a constant column list)
+
+
+async def auction_of_session_now(
+    conn: asyncpg.Connection, session_id: UUID
+) -> tuple[Auction, datetime] | None:
+    """The room's auction as read without its lock, and the auction's clock: one round
+    trip before a bid (the fast stale check, the signature's time)."""
+    row = await conn.fetchrow(SELECT_BY_SESSION_NOW, session_id)
+    if row is None:
+        return None
+    fields = dict(row)
+    now: datetime = fields.pop("now")
+    return Auction(**{**fields, "phase": Phase(fields["phase"])}), now
+
+
 INSERT_BIDDERS = """
 INSERT INTO auction_bidders (auction_id, number, account_id, org_id)
 SELECT $1, * FROM unnest($2::text[], $3::uuid[], $4::uuid[])
@@ -151,28 +172,6 @@ async def numbers(conn: asyncpg.Connection, auction_id: int) -> frozenset[str]:
     return frozenset(r["number"] for r in await conn.fetch(SELECT_NUMBERS, auction_id))
 
 
-# Read after the row lock is held (a statement of its own: READ COMMITTED sees what the
-# bids before it committed), with the account of the number holding the standing price.
-SELECT_BIDDER_AND_LEADER = f"""
-SELECT {_BIDDER},
-       (SELECT l.account_id FROM auction_bidders l
-        WHERE l.auction_id = $1 AND l.number = $3) AS leader_account
-FROM auction_bidders WHERE auction_id = $1 AND account_id = $2
-"""  # noqa: S608 (a constant column list)
-
-
-async def bidder_and_leader(
-    conn: asyncpg.Connection, auction_id: int, account_id: UUID, leader: str | None
-) -> tuple[BidderRow, UUID | None] | None:
-    """The actor's bidder row and the account of the standing price's number, if any."""
-    row = await conn.fetchrow(SELECT_BIDDER_AND_LEADER, auction_id, account_id, leader)
-    if row is None:
-        return None
-    fields = dict(row)
-    found: UUID | None = fields.pop("leader_account")
-    return BidderRow(**fields), found
-
-
 MARK_COUNTDOWN = """
 UPDATE auction_bidders SET in_countdown = true WHERE auction_id = $1 AND number = ANY($2::text[])
 """
@@ -207,27 +206,54 @@ async def mark_ended(conn: asyncpg.Connection, auction_id: int) -> None:
     await conn.execute(MARK_ENDED, auction_id)
 
 
-# One statement (one round trip under the row lock): the bid, the standing price and the
-# end, the bidder's count (docs/performance.md, "The timed auction's last second").
-RECORD_BID = """
-WITH bid AS (
-    INSERT INTO auction_bids (auction_id, n, number, bidder_seq, phase, price_fen, placed_at,
-                              ends_at, form, signature, signer_cert_sha256, log_queued)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-), standing AS (
-    UPDATE auctions SET standing_price_fen = $6, standing_number = $3, bids = $2, ends_at = $13
-    WHERE id = $1
-)
-UPDATE auction_bidders SET bids = bids + 1 WHERE auction_id = $1 AND number = $3
+# The bid in one statement, sent in autocommit (migration 0125): the row lock, the clock,
+# rules 4–12 and, if accepted, everything it writes — the lock is held for this one
+# round trip and its commit (docs/performance.md, "The timed auction's last second").
+PLACE_BID = """
+SELECT refused, details::text AS details, n, phase, placed_at, ends_at, log_queued, event_seq
+FROM auction_place_bid($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 """
 
 
-async def record_bid(conn: asyncpg.Connection, bid: Bid, decision: Decision) -> None:
-    """Store the bid, make it the standing price, restart the end (under the row lock)."""
-    await conn.execute(
-        RECORD_BID, bid.auction_id, bid.n, bid.number, bid.bidder_seq, str(bid.phase),
-        bid.price_fen, bid.placed_at, bid.ends_at, bid.form, bid.signature,
-        bid.signer_cert_sha256, bid.log_queued, decision.ends_at,
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Placed:
+    """An accepted bid's terms decided under the lock, and the seq of its first event."""
+
+    n: int
+    phase: Phase
+    placed_at: datetime
+    ends_at: datetime
+    log_queued: int
+    event_seq: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class Refused:
+    """A refused bid: the rule's code and details (nothing was written)."""
+
+    code: str
+    details: dict[str, Any] | None
+
+
+async def place_bid(
+    conn: asyncpg.Connection, auction_id: int, account_id: UUID, request: BidRequest,
+    signed: tuple[bytes, str], entry_template: str, client_msg_id: str | None,
+    command_sha256: str | None,
+) -> Placed | Refused:  # fmt: skip
+    """Judge and, if accepted, record one bid in one statement (its own transaction
+    unless the caller holds one)."""
+    row = await conn.fetchrow(
+        PLACE_BID, auction_id, account_id, request.number, request.seq, request.price_fen,
+        request.standing_fen, signed[0], request.signature, signed[1], entry_template,
+        client_msg_id, command_sha256,
+    )  # fmt: skip
+    assert row is not None  # a function with OUT parameters returns one row
+    if row["refused"] is not None:
+        details = json.loads(row["details"]) if row["details"] is not None else None
+        return Refused(code=row["refused"], details=details)
+    return Placed(
+        n=row["n"], phase=Phase(row["phase"]), placed_at=row["placed_at"],
+        ends_at=row["ends_at"], log_queued=row["log_queued"], event_seq=row["event_seq"],
     )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import asyncpg
@@ -34,7 +35,6 @@ from listing.auction.model import (
 )
 from listing.auction.service import KIND, admitted, place_bid, verify_bid, view
 from live.model import EVERYONE, Command, Emit, LiveSession, user_audience
-from signing.log.entry import format_time
 from signing.trust import TrustStore
 
 BID_KEYS = frozenset({"number", "seq", "price_fen", "standing_fen", "nonce", "signature"})
@@ -108,6 +108,10 @@ class AuctionRoom:
 
     def __init__(self, trust: Callable[[], TrustStore]) -> None:
         self._trust = trust
+        # One thread checks the room's signatures, in arrival order: more would take the
+        # GIL from the event loop in turns (CMS parsing is Python; only the curve
+        # arithmetic releases it), and the loop's every await would wait for them.
+        self._verifier = ThreadPoolExecutor(1, thread_name_prefix="auction-verify")
 
     async def audiences(
         self, conn: asyncpg.Connection, actor: Actor, session: LiveSession
@@ -135,32 +139,40 @@ class AuctionRoom:
                 )
             return [await self._snapshot(conn, actor, auction)]
         if command.type != "bid":
-            raise AuctionCommandInvalid(f"the auction room has no command {command.type!r}")
+            raise AuctionCommandInvalid(
+                f"the auction room has no command {command.type!r}", details={"field": "type"}
+            )
+        raise AssertionError("a bid is applied alone (commits_alone), never in a transaction")
+
+    def commits_alone(self, command: Command) -> bool:
+        """A bid commits in one statement of its own (live.kinds.CommitsAlone)."""
+        return command.type == "bid"
+
+    async def apply_alone(
+        self, conn: asyncpg.Connection, actor: Actor, session: LiveSession, command: Command,
+        digest: str,
+    ) -> int:  # fmt: skip
+        """§4.1: parse, the fast stale check, the signature (rules 1–3) without a lock or a
+        transaction; then the bid judged, recorded, logged and its events appended in one
+        statement, in autocommit (service.place_bid): the auction's row lock is held for
+        that round trip and its commit only. The seq of its ``bid.placed`` event."""
+        found = await queries.auction_of_session_now(conn, session.id)
+        if found is None:
+            raise AuctionNotFound("this live session is no auction's")
+        auction, now = found
         request = parse_bid(command.data)
         # §5, rule 10's fast path: the standing price only rises, so a bid signed against
         # a lower one than this read (unlocked) shows is stale whatever else it is —
         # refused before its signature costs CPU or it queues for the row lock.
         refuse_if_stale(auction, request)
         signed = await verify_bid(
-            conn, actor, auction.id, request, self._trust(), await queries.clock(conn)
+            conn, actor, auction.id, request, self._trust(), now, self._verifier
         )
-        before, bid, decision, leader = await place_bid(conn, actor, auction.id, request, signed)
-        public = {
-            "bid": bid.n, "price_fen": bid.price_fen, "phase": str(bid.phase),
-            "at": format_time(bid.placed_at), "ends_at": format_time(decision.ends_at),
-            "minimum_fen": bid.price_fen + before.increment_fen,
-        }  # fmt: skip
-        emits = [
-            Emit(kind="bid.placed", data=public),
-            Emit(
-                kind="bid.accepted",
-                audience=user_audience(actor.user_id),
-                data=public | {"number": bid.number, "seq": bid.bidder_seq},
-            ),
-        ]
-        if leader is not None:
-            emits.append(Emit(kind="bid.outbid", audience=user_audience(leader), data=public))
-        return emits
+        _, seq = await place_bid(
+            conn, actor, auction.id, request, signed, client_msg_id=command.id,
+            command_sha256=digest,
+        )  # fmt: skip
+        return seq
 
     async def _snapshot(self, conn: asyncpg.Connection, actor: Actor, auction: Auction) -> Emit:
         """§6.2: the room now and the asker's own status, to the asker alone."""

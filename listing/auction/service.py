@@ -10,11 +10,12 @@ same for every node.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
-from datetime import datetime, timedelta
-from typing import Any
-from uuid import UUID
+from concurrent.futures import Executor
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import asyncpg
 
@@ -25,7 +26,6 @@ from audit import service as audit
 from audit.service import LogIdentity
 from listing.auction import queries
 from listing.auction.errors import (
-    AuctionBidderUnknown,
     AuctionBidNotFound,
     AuctionNotFound,
     AuctionPhaseInvalid,
@@ -41,12 +41,11 @@ from listing.auction.model import (
     Bid,
     BidderRow,
     BidRequest,
-    Decision,
     Phase,
     bid_form,
     check_spec,
     countdown_start,
-    decide_bid,
+    refusal,
     standing_of,
 )
 from live import queries as live
@@ -212,6 +211,15 @@ async def admitted(conn: asyncpg.Connection, actor: Actor, auction: Auction) -> 
     return bidder
 
 
+async def admits(conn: asyncpg.Connection, actor: Actor | None, auction_id: int) -> bool:
+    """Whether the room lets ``actor`` in (§1): a link to it is shown to them alone."""
+    if actor is None:
+        return False
+    if actor.has_role(Role.CENTRE_STAFF):
+        return True
+    return await queries.bidder_of_account(conn, auction_id, actor.user_id) is not None
+
+
 async def view(conn: asyncpg.Connection, actor: Actor, auction_id: int) -> dict[str, Any]:
     """§6.2: the room as of the auction's clock now, with the asker's own status."""
     auction = await queries.get_auction(conn, auction_id)
@@ -248,18 +256,25 @@ async def _locked(conn: asyncpg.Connection, auction_id: int) -> tuple[Auction, d
 
 async def verify_bid(
     conn: asyncpg.Connection, actor: Actor, auction_id: int, request: BidRequest,
-    trust: TrustStore, now: datetime,
+    trust: TrustStore, now: datetime, executor: Executor | None = None,
 ) -> tuple[bytes, str]:  # fmt: skip
-    """§3: the signature over the bid's form, by the actor's own current certificate.
-    Checked before the row lock is taken: a signature costs CPU, the lock is shared."""
+    """§5 rules 2–3: the signature over the bid's form, by the actor's own current
+    certificate. Checked before the row lock is taken: a signature costs CPU, the lock is
+    shared. The CMS check runs on a worker thread (cryptography releases the GIL) while
+    the actor's certificates are read: the event loop keeps serving the room."""
     form = bid_form(auction_id, request)
+    checked = asyncio.get_running_loop().run_in_executor(
+        executor, verify_detached, form, request.signature, trust, now
+    )
     try:
-        signer = verify_detached(form, request.signature, trust, now).certificate
-    except SigningError as exc:
-        raise AuctionSignatureInvalid(
-            f"the bid's signature does not verify: {exc.message}", details={"cause": exc.code}
-        ) from None
-    mine = await keys.certificates(conn, actor.user_id)
+        mine = await keys.certificates(conn, actor.user_id)
+    finally:
+        try:
+            signer = (await checked).certificate
+        except SigningError as exc:
+            raise AuctionSignatureInvalid(
+                f"the bid's signature does not verify: {exc.message}", details={"cause": exc.code}
+            ) from None
     if cert_sha256(signer) not in {c.cert_sha256 for c in mine if c.retired_at is None}:
         raise AuctionSignerMismatch("sign the bid with your own current registered certificate")
     return form, cert_sha256(signer)
@@ -267,32 +282,61 @@ async def verify_bid(
 
 async def place_bid(
     conn: asyncpg.Connection, actor: Actor, auction_id: int, request: BidRequest,
-    signed: tuple[bytes, str],
-) -> tuple[Auction, Bid, Decision, UUID | None]:  # fmt: skip
-    """Lock, read the database clock, decide, log and record one bid (in the caller's tx);
-    the bid, and the account that led before it (told it was outbid).
+    signed: tuple[bytes, str], *, client_msg_id: str | None = None,
+    command_sha256: str | None = None,
+) -> tuple[Bid, int]:  # fmt: skip
+    """§5 rules 4–12 and the bid's record, its log entry and its events (§6.1), in one
+    statement (migration 0125): the bid and the seq of its ``bid.placed`` event.
 
-    The order of bids is the order the row lock is granted, which is their commit order;
-    ``placed_at`` is ``clock_timestamp()`` read once the lock is held (§7)."""
-    auction, now = await _locked(conn, auction_id)
-    found = await queries.bidder_and_leader(
-        conn, auction_id, actor.user_id, auction.standing_number
-    )
-    bidder, leader = found if found is not None else (None, None)
-    if bidder is None or bidder.number != request.number:
-        raise AuctionBidderUnknown(
-            "you are not a registered bidder of this auction under that number"
-        )
-    decision = decide_bid(auction, bidder, request, now)
-    bid = Bid(
-        auction_id=auction_id, n=decision.n, number=bidder.number, bidder_seq=request.seq,
-        phase=decision.phase, price_fen=request.price_fen, placed_at=now,
-        ends_at=decision.ends_at, form=signed[0], signature=request.signature,
-        signer_cert_sha256=signed[1], log_queued=0,
+    Sent in autocommit by the room, it holds the auction's row lock for that one round
+    trip and its commit. The order of bids is the order the lock is granted, which is
+    their commit order; ``placed_at`` is the database clock read once it is held (§7)."""
+    template = log_template(auction_id, request, signed)
+    placed = await queries.place_bid(
+        conn, auction_id, actor.user_id, request, signed, template, client_msg_id,
+        command_sha256,
     )  # fmt: skip
-    bid = dataclasses.replace(bid, log_queued=await audit.queue(conn, log_entry(bid)))
-    await queries.record_bid(conn, bid, decision)
-    return auction, bid, decision, leader
+    if isinstance(placed, queries.Refused):
+        raise refusal(placed.code, placed.details)
+    bid = Bid(
+        auction_id=auction_id, n=placed.n, number=request.number, bidder_seq=request.seq,
+        phase=placed.phase, price_fen=request.price_fen, placed_at=placed.placed_at,
+        ends_at=placed.ends_at, form=signed[0], signature=request.signature,
+        signer_cert_sha256=signed[1], log_queued=placed.log_queued,
+    )  # fmt: skip
+    return bid, placed.event_seq
+
+
+# Stand-ins for what only the row lock decides, replaced by format() placeholders in the
+# log entry's template (the bid's number, phase, time and end: migration 0125).
+_N, _PHASE = 987654321987654, "@phase@"
+_AT = datetime(1901, 1, 1, 1, 1, 1, 111111, tzinfo=UTC)
+_ENDS = datetime(1902, 2, 2, 2, 2, 2, 222222, tzinfo=UTC)
+
+
+def log_template(auction_id: int, request: BidRequest, signed: tuple[bytes, str]) -> str:
+    """§8: the bid's log entry as its exact bytes, with the parts decided under the lock
+    left as format() placeholders (%1$s the bid's number, %2$s its phase, %3$s its time,
+    %4$s the end after it): the statement fills them in, so the entry is the one
+    ``log_entry`` makes of the stored bid (tests/listing/auction/test_statement.py)."""
+    stand_in = Bid(
+        auction_id=auction_id, n=_N, number=request.number, bidder_seq=request.seq,
+        phase=cast(Phase, _PHASE), price_fen=request.price_fen, placed_at=_AT, ends_at=_ENDS,
+        form=signed[0], signature=request.signature, signer_cert_sha256=signed[1],
+        log_queued=0,
+    )  # fmt: skip
+    text = log_entry(stand_in).to_bytes().decode().replace("%", "%%")
+    for key, value, slot in (
+        ("bid", str(_N), "%1$s"), ("phase", f'"{_PHASE}"', '"%2$s"'),
+        ("time", f'"{format_time(_AT)}"', '"%3$s"'),
+        ("placed_at", f'"{format_time(_AT)}"', '"%3$s"'),
+        ("ends_at", f'"{format_time(_ENDS)}"', '"%4$s"'),
+    ):  # fmt: skip
+        pair = f'"{key}":{value}'
+        if text.count(pair) != 1:
+            raise AssertionError(f"the log entry's {key} is not where its template expects")
+        text = text.replace(pair, f'"{key}":{slot}')
+    return text
 
 
 def log_entry(bid: Bid) -> LogEntry:

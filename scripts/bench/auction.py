@@ -23,14 +23,19 @@ row); whether the bids' order (``n``) is their commit order — the order of the
 ``bid.placed`` events' seq and of their database-clock times; events received; the
 load average.
 
+With ``--lone K``, first K bids one at a time in-process (no sockets), each between two
+bare commits: the one statement under the lock, and the bid's whole path before the
+socket, each as a ratio to its neighbouring commits.
+
     .venv/bin/python scripts/bench/auction.py --bidders 100 --burst 50   # a smoke run
-    .venv/bin/python scripts/bench/auction.py                            # 1,000 and 200
+    .venv/bin/python scripts/bench/auction.py --lone 44                  # 1,000 and 200
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -39,7 +44,9 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 import asyncpg
@@ -49,13 +56,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
 from sessions import database  # noqa: E402
-from sessions_limits import commit_latencies, percentile  # noqa: E402
+from sessions_limits import LIMIT_CREATE, LIMIT_INSERT, commit_latencies, percentile  # noqa: E402
 from sessions_load import DRAIN_SECONDS, Participant, Result, SocketPlan, _connect_all  # noqa: E402
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 
 from accounts.model import OrgKind, Role  # noqa: E402
+from listing.auction import queries  # noqa: E402
 from listing.auction.model import AuctionBidder, AuctionSpec, BidRequest, bid_form  # noqa: E402
-from listing.auction.service import AuctionService  # noqa: E402
+from listing.auction.service import AuctionService, place_bid, verify_bid  # noqa: E402
 from signing.cms import sign_detached  # noqa: E402
 from signing.demo_ca import DemoCA, issue_identity  # noqa: E402
 from signing.sheets import b64url_encode  # noqa: E402
@@ -64,6 +72,7 @@ from tests.evaluation.servers import Servers, bearer_token  # noqa: E402
 from tests.tender.world import live_ca, register_certificate  # noqa: E402
 
 START_FEN, INCREMENT_FEN = 100_000_00, 10_000  # 100,000 yuan; 100 yuan
+WARM_BIDS = 4  # lone bids not timed
 
 
 class Bidder(Participant):
@@ -154,6 +163,74 @@ def signed_bids(world: dict[str, Any], burst: int) -> list[dict[str, Any]]:
     return out
 
 
+async def lone_bids(
+    db: Any, ca: DemoCA, world: dict[str, Any], count: int
+) -> dict[str, Any]:  # fmt: skip
+    """Bids one at a time, in-process, without the web stack: two of the bidders take
+    turns in a second auction (in its listing period), each bid between two bare commits.
+    Times the one statement under the lock (service.place_bid: the lock, the clock, the
+    rules, the writes and the commit: one round trip) and the bid's whole path before the
+    socket (the auction read, the signature on its worker thread with the certificates
+    read meanwhile, the statement), each as a ratio to its neighbouring bare commits."""
+    owner, app = await asyncpg.connect(db.owner_dsn), await asyncpg.connect(db.app_dsn)
+    try:
+        now: dt.datetime = await owner.fetchval("SELECT clock_timestamp()")
+        pair = world["bidders"][:2]
+        spec = AuctionSpec(
+            subject_kind="listing", subject_id=2, start_price_fen=START_FEN,
+            increment_fen=INCREMENT_FEN, listing_starts_at=now - dt.timedelta(minutes=1),
+            listing_ends_at=now + dt.timedelta(hours=1), countdown_seconds=60,
+            bidders=tuple(pair),
+        )  # fmt: skip
+        async with owner.transaction():
+            auction = await world["engine"].create(owner, spec, now=now)
+        session = await owner.fetchval(
+            "SELECT live_session_id FROM auctions WHERE id = $1", auction
+        )
+        await owner.execute(LIMIT_CREATE)
+        trust, verifier = ca.trust_store(), ThreadPoolExecutor(1)
+        commits, statements, paths = [], [], []
+        for j in range(count):
+            who = j % 2
+            ident = world["identities"][who]
+            request = BidRequest(
+                number=pair[who].number, seq=j // 2 + 1, price_fen=START_FEN + j * INCREMENT_FEN,
+                standing_fen=None if j == 0 else START_FEN + (j - 1) * INCREMENT_FEN,
+                nonce=secrets.token_hex(16), signature=b"",
+            )  # fmt: skip
+            signature = sign_detached(
+                bid_form(auction, request), ident.certificate, ident.key, chain=ident.chain
+            )
+            request = dataclasses.replace(request, signature=signature)
+            actor = cast(Any, SimpleNamespace(user_id=pair[who].account_id))
+            bare = []
+            for _ in range(2):
+                started = time.perf_counter()
+                await owner.execute(LIMIT_INSERT, j)
+                bare.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            found = await queries.auction_of_session_now(app, session)
+            assert found is not None
+            signed = await verify_bid(app, actor, auction, request, trust, found[1], verifier)
+            locked = time.perf_counter()
+            await place_bid(app, actor, auction, request, signed)
+            done = time.perf_counter()
+            if j >= WARM_BIDS:  # the first calls plan the function on this connection
+                commits.append(max(bare))
+                statements.append((done - locked) * 1000)
+                paths.append((done - started) * 1000)
+        verifier.shutdown()
+    finally:
+        await owner.close()
+        await app.close()
+    return {
+        "bids": len(statements),
+        "commit_ms": {"p50": percentile(commits, 50), "p99": percentile(commits, 99)},
+        "statement_ms": {"p50": percentile(statements, 50), "p99": percentile(statements, 99)},
+        "path_ms": {"p50": percentile(paths, 50), "p99": percentile(paths, 99)},
+    }
+
+
 async def go_on(conn: asyncpg.Connection, world: dict[str, Any]) -> tuple[dt.datetime, float]:
     """Start the countdown among everyone; its end, as this machine's monotonic time."""
     numbers = frozenset(b.number for b in world["bidders"])
@@ -194,7 +271,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             try:
                 async with Servers(db.app_dsn, root, count=1, ca=ca, seed=db.keys) as servers:
                     node = next(iter(servers))
-                    return await _burst(conn, db.owner_dsn, node, world, bids, args)
+                    lone = await lone_bids(db, ca, world, args.lone) if args.lone else None
+                    found = await _burst(conn, db.owner_dsn, node, world, bids, args)
+                    return found | {"lone": lone}
             finally:
                 shutil.rmtree(root, ignore_errors=True)
         finally:
@@ -245,6 +324,16 @@ async def _burst(
 
 
 def report(f: dict[str, Any]) -> None:
+    if (lone := f.get("lone")) is not None:
+        c, st, pa = lone["commit_ms"], lone["statement_ms"], lone["path_ms"]
+        print(
+            f"lone bids ({lone['bids']}, in-process, each between two bare commits): "
+            f"commit p50 {c['p50']:.2f} / p99 {c['p99']:.2f} ms; the one statement p50 "
+            f"{st['p50']:.2f} / p99 {st['p99']:.2f} ms = {st['p99'] / c['p99']:.1f} × commit "
+            f"p99; the whole path p50 {pa['p50']:.2f} / p99 {pa['p99']:.2f} ms = "
+            f"{pa['p99'] / c['p99']:.1f} ×",
+            flush=True,
+        )
     ratio = f["ack_ms"]["p99"] / f["commit_ms"]["p99"]
     print(
         f"{f['connected']}/{f['bidders']} bidders connected; burst of {f['sent']} bids in "
@@ -268,6 +357,7 @@ def main() -> None:
     add("--burst", type=int, default=200, help="bids in the countdown's last second")
     add("--countdown", type=int, default=20, help="the countdown's seconds")
     add("--commits", type=int, default=500, help="commits in the limit's series")
+    add("--lone", type=int, default=0, help="lone bids in-process first (statement ÷ commit)")
     add("--database-url", help="a migrated database's owner DSN (default: throwaway cluster)")
     add("--app-database-url", help="the servers' DSN (default: --database-url)")
     add("--json", type=Path, help="write every figure here")

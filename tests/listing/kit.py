@@ -125,7 +125,7 @@ async def bid(
         signed = await verify_bid(
             conn, actor, auction_id, request, world.ca.trust_store(), dt.datetime.now(dt.UTC)
         )
-        _, placed, _, _ = await place_bid(conn, actor, auction_id, request, signed)
+        placed, _ = await place_bid(conn, actor, auction_id, request, signed)
     return placed
 
 

@@ -13,11 +13,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "au.title": ("网上竞价室", "Auction room"),
     "au.hint": (
         "本页实时显示竞价：当前价、倒计时和您的状态以服务器时钟为准。出价在本机浏览器中以您的数字证书签名；"
-        "只有服务器确认（已入库）后才算出价成功。其他竞买人只以编号区分，不显示身份。",
+        "只有服务器确认（已入库）后才算出价成功。本页只显示价格、时间和出价次数：其他竞买人的竞买号和身份都不显示。",
         "This page follows the auction live: the standing price, the countdown and your "
         "status follow the server's clock. Your bid is signed in this browser with your "
-        "certificate and counts only once the server confirms it (committed). Other "
-        "bidders are never named.",
+        "certificate and counts only once the server confirms it (committed). The page shows "
+        "prices, times and how many bids: other bidders' numbers and names are never shown.",
     ),
     "au.phase": ("阶段", "Phase"),
     "au.standing": ("当前价", "Standing price"),

@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.model import Actor, Role
+from accounts.model import Role
 from accounts.organisations import service as organisations
 from listing import access, reads
+from listing.auction import service as auction
 from listing.errors import ListingNotFound
 from listing.model import Listing, Phase, Status
 from tender.queries import database_now
@@ -53,6 +54,9 @@ async def listing_page(request: Request) -> Response:
                 request, "listing/listing.html", texts.translate, context, status=404, env=ENV
             )
         now = await database_now(conn)
+        admitted = found.auction_id is not None and await auction.admits(
+            conn, actor, found.auction_id
+        )
         shown = await reads.bidders(conn, None, found.id)  # the public's view, whoever asks
         names = {
             v.organisation_id: (await organisations.get_organisation(conn, v.organisation_id)).name
@@ -69,20 +73,19 @@ async def listing_page(request: Request) -> Response:
         # Links to the signed-in pages (web/listing/desk.py) for those who may use them.
         "desk": actor is not None and access.names_reader(actor),
         "bidder": actor is not None and actor.has_role(Role.BIDDER),
-        "room": room_link(found, now, actor),
+        "room": room_link(found, now, admitted=admitted),
     }  # fmt: skip
     return pages.render(request, "listing/listing.html", texts.translate, context, env=ENV)
 
 
-def room_link(found: Listing, now: datetime, actor: Actor | None) -> str | None:
+def room_link(found: Listing, now: datetime, *, admitted: bool) -> str | None:
     """The auction room (/auctions/{id}, docs/formats/auction.md §1) while bids are taken:
-    the listing period and the timed auction. Only for those the room admits at all —
-    bidders and centre staff (§1); anyone else would meet its 404."""
+    the listing period and the timed auction. Only for those the room admits — the
+    auction's bidders and centre staff (``listing.auction.service.admits``); anyone else,
+    a bidder not (yet) qualified included, would meet its 404 (the outside tester's
+    finding 13)."""
     bidding = found.phase(now) is Phase.LISTING or found.status is Status.AUCTION
-    may_enter = actor is not None and (
-        actor.has_role(Role.BIDDER) or actor.has_role(Role.CENTRE_STAFF)
-    )
-    if found.auction_id is None or not bidding or not may_enter:
+    if found.auction_id is None or not bidding or not admitted:
         return None
     return f"/auctions/{found.auction_id}"
 

@@ -171,6 +171,7 @@ async def test_a_bid_in_the_countdowns_last_second_restarts_it_one_after_the_end
     assert await _rows(pool, world.auction_id) == before
     async with pool.acquire() as conn:
         final = await services(app).auctions().state(conn, world.auction_id)
+    assert services(app).auctions() is services(app).auctions()  # built once, by the factory
     assert (final.phase, final.standing_number, final.standing_price_fen) == (
         "ended",
         "A001",
@@ -186,7 +187,9 @@ async def test_bad_bids_get_stable_codes_and_change_nothing(
     a, b, _ = world.bidders
     auction = world.auction_id
     async with await connect(live_server, world.session_id, a.token) as wa:
-        assert (await command(wa, "ok", "bid", a.bid(auction, 100_000, None)))["type"] == "ack"
+        accepted = a.bid(auction, 100_000, None)
+        first = await command(wa, "ok", "bid", accepted)
+        assert first["type"] == "ack"
         a.seq = 1
         before = await _rows(pool, auction)
         forged = a.bid(auction, 200_000, 100_000)
@@ -214,6 +217,22 @@ async def test_bad_bids_get_stable_codes_and_change_nothing(
         {"field": "nonce"},
     )
     assert await _rows(pool, auction) == before
+    async with await connect(live_server, world.session_id, a.token) as wa2:
+        # §4.1: the accepted bid resent under a new id moved the price itself: stale.
+        again = await command(wa2, "again", "bid", accepted)
+        odd = await command(wa2, "odd", "bogus", {})
+        # A retry of the same id and bytes is the first ack (the statement stored the id
+        # and the command's digest with its first event); other bytes under it conflict.
+        retried = await command(wa2, "ok", "bid", accepted)
+        resigned = await command(wa2, "ok", "bid", a.bid(auction, 100_000, None, seq=1))
+    assert (retried["type"], retried["seq"]) == ("ack", first["seq"])
+    assert resigned["error"]["code"] == "live_command_id_conflict"
+    assert again["error"]["code"] == "auction_bid_stale"
+    assert "request_id" not in again["error"]  # docs/live-sessions.md: the frame's id
+    assert (odd["error"]["code"], odd["error"]["details"]) == (
+        "auction_command_invalid",
+        {"field": "type"},
+    )
     async with await connect(live_server, world.session_id, b.token) as wb:
         low = await command(wb, "low", "bid", b.bid(auction, 100_999, 100_000))
         signer = await command(wb, "signer", "bid", _signed_by(a, b, auction))

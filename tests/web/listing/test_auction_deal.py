@@ -20,6 +20,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from accounts.model import OrgKind, Role
 from accounts.users import service as users
 from client.auction import bid_form
 from client.auction_receipt import check_receipt
@@ -33,7 +34,7 @@ from signing.log.entry import format_time
 from signing.sheets import b64url_encode
 from tests.accounts.factory import CONSOLE, PASSWORD
 from tests.conftest import CloneDatabase, LiveServer
-from tests.listing.auction.kit import command, connect
+from tests.listing.auction.kit import command, connect, make_user_token
 from tests.listing.kit import (
     listing_bid,
     official_actor,
@@ -143,6 +144,10 @@ async def test_a_listing_goes_to_a_deal_through_the_timed_auction_another_ends_u
         seen = await client.get(page, headers={"Authorization": f"Bearer {b.token}"})
         assert f'href="/auctions/{auction}" id="room-link"' in seen.text
         assert 'id="room-link"' not in (await client.get(page)).text  # the public: no room
+        # A bidder the room does not admit (not this auction's) gets no link to its 404.
+        outside = await make_user_token(conn, client, OrgKind.BIDDER, Role.BIDDER, "outside")
+        told = await client.get(page, headers={"Authorization": f"Bearer {outside}"})
+        assert 'id="room-link"' not in told.text
         await set_clock(clock, after + dt.timedelta(seconds=10))
         for ws, who, price, standing, n in (
             (wb, b, start + step, start, "b1"), (wc, c, start + 2 * step, start + step, "c1"),
