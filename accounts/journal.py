@@ -1,9 +1,11 @@
 """Writing log entries to the transparency log, in the caller's transaction.
 
-Each use case of accounts owns its transaction, and each state change appends its log
-entry in that same transaction (DESIGN.md, "Architecture"). This module names who
-acted — a user in the role the permission was granted for, or the console — and
-writes the entry with the database clock's time and the client's canonical address.
+Each use case of accounts owns its transaction, and each state change queues its log
+entry in that same transaction (DESIGN.md, "Architecture"; the sequencer gives it its
+index, docs/audit-log.md §2.2); other packages calling ``append`` still append. This
+module names who acted — a user in the role the permission was granted for, or the
+console — and writes the entry with the database clock's time and the client's
+canonical address.
 """
 
 from __future__ import annotations

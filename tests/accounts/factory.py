@@ -119,3 +119,17 @@ async def newest_entry(conn: asyncpg.Connection) -> bytes:
     await audit.integrate(conn)
     raw: bytes = await conn.fetchval("SELECT entry FROM log_entries ORDER BY idx DESC LIMIT 1")
     return raw
+
+
+# Entries committed to the log, integrated or still queued (docs/audit-log.md §2.2): an
+# integration moves rows from log_queue to log_entries in one transaction and one
+# statement sees one snapshot, so the leader integrating between two counts (a web
+# test's app runs it) changes nothing — unlike a count of log_entries alone.
+COMMITTED_LOG_ENTRIES = (
+    "SELECT (SELECT count(*) FROM log_entries) + (SELECT count(*) FROM log_queue)"
+)
+
+
+def count_sql(table: str) -> str:
+    """``SELECT count(*)`` of ``table``; for ``log_entries``, every committed entry."""
+    return COMMITTED_LOG_ENTRIES if table == "log_entries" else f"SELECT count(*) FROM {table}"
