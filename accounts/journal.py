@@ -1,9 +1,11 @@
-"""Appending the accounts' entries to the transparency log, in the caller's transaction.
+"""Writing log entries to the transparency log, in the caller's transaction.
 
-Each use case of accounts owns its transaction, and each state change appends its log
-entry in that same transaction (DESIGN.md, "Architecture"). This module names who
-acted — a user in the role the permission was granted for, or the console — and
-writes the entry with the database clock's time and the client's canonical address.
+Each use case of accounts owns its transaction, and each state change queues its log
+entry in that same transaction (DESIGN.md, "Architecture"; the sequencer gives it its
+index, docs/audit-log.md §2.2); other packages calling ``append`` still append. This
+module names who acted — a user in the role the permission was granted for, or the
+console — and writes the entry with the database clock's time and the client's
+canonical address.
 """
 
 from __future__ import annotations
@@ -59,9 +61,31 @@ async def append(
     subject: Subject,
     data: Mapping[str, Any],
 ) -> int:
-    """Append a log entry of ``kind`` by ``actor`` (from ``by``'s address) about ``subject``."""
+    """Append a log entry of ``kind`` by ``actor`` (from ``by``'s address) about ``subject``;
+    its index (the head's row lock is held until the caller commits)."""
+    return await audit.append(conn, await _entry(conn, kind, actor, by, subject, data))
+
+
+async def queue(
+    conn: asyncpg.Connection,
+    kind: str,
+    *,
+    actor: LogActor,
+    by: Principal,
+    subject: Subject,
+    data: Mapping[str, Any],
+) -> None:
+    """Queue the entry for the sequencer instead (no shared lock; docs/audit-log.md §2.2):
+    the accounts' own changes, since none of them reads its index in its transaction."""
+    await audit.queue(conn, await _entry(conn, kind, actor, by, subject, data))
+
+
+async def _entry(
+    conn: asyncpg.Connection, kind: str, actor: LogActor, by: Principal, subject: Subject,
+    data: Mapping[str, Any],
+) -> LogEntry:  # fmt: skip
     address = by.address if isinstance(by, Actor) else None
-    entry = LogEntry(
+    return LogEntry(
         kind=kind,
         time=await database_now(conn),
         actor=actor,
@@ -69,4 +93,3 @@ async def append(
         subject=subject,
         data=data,
     )
-    return await audit.append(conn, entry)

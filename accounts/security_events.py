@@ -60,4 +60,8 @@ async def read_account_changes(
 ) -> list[AccountChange]:
     """Role, account and key changes from the log (security or audit administrator)."""
     require(by, Action.READ_SECURITY_EVENTS, PLATFORM)
+    # The account changes are queued (docs/audit-log.md §2.2) and a reader sees integrated
+    # entries only: integrate what is queued first, as the freeze does, so a grant that
+    # committed before this request is listed (the head lock serialises integrators).
+    await audit.integrate(conn)
     return await report_queries.account_changes(conn, wanted, wanted.kinds(ACCOUNT_CHANGE_KINDS))

@@ -222,7 +222,7 @@ async def summarise_security_events(conn: asyncpg.Connection) -> int | None:
     """Fold every closed minute of refusals into one ``security.events_summary`` entry.
 
     Runs inside the caller's transaction: the buckets are marked summarised and the
-    entry appended together. Returns the entry's index, or None when there was nothing.
+    entry queued together (§2.2: nothing reads its index). Its queue id, or None.
     """
     rows = await queries.claim_security_events(conn)
     if not rows:
@@ -244,7 +244,7 @@ async def summarise_security_events(conn: asyncpg.Connection) -> int | None:
             "top_addresses": [{"address": a, "count": c} for a, c in top],
         },
     )
-    return await append(conn, entry)
+    return await queue(conn, entry)
 
 
 # --- roots and proofs ---------------------------------------------------------------

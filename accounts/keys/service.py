@@ -156,7 +156,7 @@ async def register_certificate(
             "device_kind": None if device is None else device.kind.value,
         }
         entry = _log_entry(CERTIFICATE_REGISTERED, actor, now, data)
-        await audit.append(conn, entry)
+        await audit.queue(conn, entry)  # nothing reads its index here (audit-log.md §2.2)
     log.info("accounts.certificate_registered", extra={"user_id": str(actor.user_id)})
     return digest
 
@@ -241,7 +241,7 @@ async def register_recipient(
             statement=statement, signature=signature,
         )  # fmt: skip
         data = {"recipient": bound.recipient, "cert_sha256": current[0].cert_sha256}
-        await audit.append(conn, _log_entry(RECIPIENT_REGISTERED, actor, now, data))
+        await audit.queue(conn, _log_entry(RECIPIENT_REGISTERED, actor, now, data))
     return bound.recipient
 
 

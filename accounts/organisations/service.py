@@ -13,7 +13,7 @@ import asyncpg
 
 from accounts import credit_code as credit_codes
 from accounts.errors import OrganisationNotFound
-from accounts.journal import Principal, append, authorise, optional_id
+from accounts.journal import Principal, authorise, optional_id, queue
 from accounts.model import (
     Actor,
     Organisation,
@@ -65,7 +65,7 @@ async def create_organisation(
             "region": org.region,
         }
         subject = Subject(type="organisation", id=str(org.id))
-        await append(
+        await queue(
             conn,
             EntryKind.ACCOUNT_ORGANISATION_CREATED,
             actor=actor,

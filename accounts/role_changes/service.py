@@ -77,7 +77,7 @@ async def _append(
             **data,
         },
     )
-    await audit.append(conn, entry)
+    await audit.queue(conn, entry)  # nothing reads its index here (audit-log.md §2.2)
 
 
 async def _check_proposal(

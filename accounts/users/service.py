@@ -20,7 +20,7 @@ from accounts.errors import (
     RoleGrantNotFound,
     UserNotFound,
 )
-from accounts.journal import Principal, append, authorise, optional_id
+from accounts.journal import Principal, authorise, optional_id, queue
 from accounts.model import (
     ADMIN_ROLES,
     Actor,
@@ -77,7 +77,7 @@ async def create_user(
         # user id to a person, and a drawn expert's id must name no one (issue 9, item 3).
         data = {"organisation_id": str(user.organisation_id)}
         subject = Subject(type="user", id=str(user.id))
-        await append(
+        await queue(
             conn, EntryKind.ACCOUNT_USER_CREATED, actor=actor, by=by, subject=subject, data=data
         )
     log.info("accounts.user_created", extra={"user_id": str(user.id)})
@@ -138,7 +138,7 @@ async def set_password(
         await queries.set_password_hash(conn, user_id, password_hash)
         await queries.revoke_user_sessions(conn, user_id)
         subject = Subject(type="user", id=str(user_id))
-        await append(conn, PASSWORD_CHANGED, actor=actor, by=by, subject=subject, data={})
+        await queue(conn, PASSWORD_CHANGED, actor=actor, by=by, subject=subject, data={})
     log.info("accounts.password_changed", extra={"user_id": str(user_id)})
 
 
@@ -167,7 +167,7 @@ async def set_user_status(
             await queries.revoke_user_sessions(conn, user_id)
         kind = USER_DISABLED if status is UserStatus.DISABLED else USER_ENABLED
         subject = Subject(type="user", id=str(user_id))
-        await append(conn, kind, actor=actor, by=by, subject=subject, data={})
+        await queue(conn, kind, actor=actor, by=by, subject=subject, data={})
     log.info("accounts.user_status_set", extra={"user_id": str(user_id), "status": str(status)})
     return changed
 
@@ -242,7 +242,7 @@ async def apply_grant(
     )
     data = {"role": str(role), "scope_id": optional_id(scope_id)}
     subject = Subject(type="user", id=str(user_id))
-    await append(conn, EntryKind.AUTH_ROLE_GRANTED, actor=actor, by=by, subject=subject, data=data)
+    await queue(conn, EntryKind.AUTH_ROLE_GRANTED, actor=actor, by=by, subject=subject, data=data)
     return grant
 
 
@@ -280,4 +280,4 @@ async def apply_revoke(
         raise RoleGrantNotFound(f"the user holds no active {role} grant with this scope")
     data = {"role": str(role), "scope_id": optional_id(scope_id)}
     subject = Subject(type="user", id=str(user_id))
-    await append(conn, EntryKind.AUTH_ROLE_REVOKED, actor=actor, by=by, subject=subject, data=data)
+    await queue(conn, EntryKind.AUTH_ROLE_REVOKED, actor=actor, by=by, subject=subject, data=data)

@@ -1,6 +1,8 @@
-"""Appending supervision's entries to the transparency log, in the caller's transaction.
+"""Queuing supervision's entries for the transparency log, in the caller's transaction.
 
 DESIGN.md, "Architecture": a change and its log entry commit together or not at all.
+The market-party registry and the credit lists queue (docs/audit-log.md §2.2): none
+reads its index, and a blacklisted party's refusals no longer wait on the log head.
 The entry's time is the database clock (DESIGN.md, "Time"), like every other entry; the
 actor and address are made as the expert pool makes them (expert_pool/journal.py).
 """
@@ -28,8 +30,8 @@ async def append(
     role: object,
     subject: tuple[str, str],
     data: Mapping[str, Any],
-) -> int:
-    """Build and append one entry; returns its index."""
+) -> None:
+    """Build and queue one entry (the sequencer gives it its index)."""
     entry = LogEntry(
         kind=kind,
         time=await database_now(conn),
@@ -39,4 +41,4 @@ async def append(
         data=data,
         commitments=(),
     )
-    return await audit.append(conn, entry)
+    await audit.queue(conn, entry)

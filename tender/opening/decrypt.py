@@ -40,8 +40,8 @@ from tender.opening.lot import (
     OpeningLot,
     claimed_share,
     frozen_sha256,
-    log_event,
     part_header,
+    queue_event,
     stage_parts,
     window,
 )
@@ -312,7 +312,7 @@ async def _store(conn: asyncpg.Connection, lot: OpeningLot, result: StoredResult
     # EBM 31: every failure records its cause and the party at fault.
     party = None if result.cause is None else str(fault_of(Cause(result.cause)))
     await opening_queries.insert_result(conn, result, party=party, at=lot.now)
-    await log_event(
+    await queue_event(
         conn,
         OpeningEvent.PART_SETTLED,
         lot,

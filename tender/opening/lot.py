@@ -259,8 +259,31 @@ async def log_event(
     data: dict[str, object],
     address: str | None = None,
 ) -> int:
-    """Append one opening entry about the lot's tender at the lot's database time."""
-    entry = LogEntry(
+    """Append one opening entry about the lot's tender at the lot's database time; its
+    index. Only the record's publication appends (it stores the index: publication.py)."""
+    return await audit.append(conn, _entry(kind, lot, actor, data, address))
+
+
+async def queue_event(
+    conn: asyncpg.Connection,
+    kind: OpeningEvent,
+    lot: OpeningLot,
+    *,
+    actor: LogActor,
+    data: dict[str, object],
+    address: str | None = None,
+) -> None:
+    """Queue one opening entry for the sequencer (docs/audit-log.md §2.2): releases,
+    keys, settled parts, responses — none reads its index, and a rush of bidders
+    confirming the record no longer waits on the log head's row lock in turn."""
+    await audit.queue(conn, _entry(kind, lot, actor, data, address))
+
+
+def _entry(
+    kind: OpeningEvent, lot: OpeningLot, actor: LogActor, data: dict[str, object],
+    address: str | None,
+) -> LogEntry:  # fmt: skip
+    return LogEntry(
         kind=kind,
         time=lot.now,
         actor=actor,
@@ -268,4 +291,3 @@ async def log_event(
         subject=Subject(type="tender", id=str(lot.tender.id)),
         data=data,
     )
-    return await audit.append(conn, entry)

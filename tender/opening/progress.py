@@ -29,7 +29,7 @@ from tender.opening.lot import (
     current_stage,
     locked_lot,
     log_actor,
-    log_event,
+    queue_event,
     stage_of,
     stage_parts,
 )
@@ -159,7 +159,7 @@ async def open_commercial_stage(
         await opening_queries.open_commercial(
             conn, found.lot_id, tender_id, actor.user_id, found.now, bids
         )
-        await log_event(
+        await queue_event(
             conn,
             OpeningEvent.COMMERCIAL_OPENED,
             found,

@@ -13,6 +13,7 @@ from uuid import UUID
 import asyncpg
 
 from accounts.organisations import service as organisations
+from audit import service as audit
 from tender.errors import LotNotFound
 from tender.lifecycle import PLATFORM, load
 from tender.opening import queries as opening_queries
@@ -90,6 +91,10 @@ async def _publish(
     """Sign the record, log its hash and store it, in the caller's transaction."""
     stage = record.part
     signed = sign_record(record, opening.signer)
+    # The record speaks for the stage's queued entries (releases, settled parts): they
+    # are integrated first, in this transaction under the lot's lock, so the record's
+    # entry follows every one of them, as the freeze follows its bids (audit-log.md §2.2).
+    await audit.integrate(conn)
     index = await log_event(
         conn,
         OpeningEvent.RECORD_PUBLISHED,

@@ -30,9 +30,9 @@ from tender.opening.lot import (
     frozen_sha256,
     locked_lot,
     log_actor,
-    log_event,
     own_entry,
     part_header,
+    queue_event,
     stage_of,
 )
 from tender.opening.model import (
@@ -97,7 +97,7 @@ async def release_shares(
         check_lot_opens(len(found.frozen))
         for item in releases:
             await _store_release(conn, opening, found, actor, x, item)
-        await log_event(
+        await queue_event(
             conn,
             OpeningEvent.SHARES_RELEASED,
             found,
@@ -154,7 +154,7 @@ async def submit_self_key(
         await opening_queries.insert_self_key(
             conn, entry.bid_id, part, file_key, actor.user_id, found.now
         )
-        await log_event(
+        await queue_event(
             conn,
             OpeningEvent.KEY_SUBMITTED,
             found,

@@ -28,8 +28,8 @@ from tender.opening.lot import (
     current_stage,
     locked_lot,
     log_actor,
-    log_event,
     own_entry,
+    queue_event,
 )
 from tender.opening.model import OpeningError
 from tender.opening.publication import published_record
@@ -102,7 +102,7 @@ async def respond(
             conn, found.lot_id, stage, entry.bidder_id,
             signature=confirmation, objection=objection, at=found.now,
         )  # fmt: skip
-        await log_event(
+        await queue_event(
             conn,
             OpeningEvent.RECORD_RESPONDED,
             found,
@@ -140,7 +140,7 @@ async def answer_objection(
         )
         if answered is None:
             raise ObjectionNotFound("no open objection with this id in this lot")
-        await log_event(
+        await queue_event(
             conn,
             OpeningEvent.OBJECTION_ANSWERED,
             found,

@@ -149,7 +149,8 @@ async def test_a_proofs_note_is_its_own_trees_though_a_newer_one_exists(
 async def test_security_events_are_counted_then_summarised(
     pool: asyncpg.Pool, owner_conn: asyncpg.Connection
 ) -> None:
-    """A flood of refusals is counted in one row, then summarised into one entry."""
+    """A flood of refusals is counted in one row, then summarised into one queued entry
+    (docs/audit-log.md §2.2), integrated by the sequencer."""
     async with pool.acquire() as conn:
         for _ in range(50):
             count = await service.record_security_event(
@@ -161,10 +162,12 @@ async def test_security_events_are_counted_then_summarised(
     await owner_conn.execute("UPDATE security_events SET bucket = bucket - interval '2 minutes'")
     async with pool.acquire() as conn:
         async with conn.transaction():
-            index = await service.summarise_security_events(conn)
-        assert index == 0
+            queued = await service.summarise_security_events(conn)
+        assert queued is not None
         async with conn.transaction():
             assert await service.summarise_security_events(conn) is None
+        assert await service.integrate(conn) == 1
+        assert await service.indexes_of(conn, [queued]) == {queued: 0}
         raw = await conn.fetchval("SELECT entry FROM log_entries WHERE idx = 0")
     summary = LogEntry.from_bytes(bytes(raw))
     assert summary.data["counts"] == {"login_failed": 50}

@@ -316,5 +316,6 @@ async def pending(world: World, draw_id: str) -> list[str]:
 
 
 async def log_kinds(conn: asyncpg.Connection) -> list[str]:
-    """Kinds of every log entry, oldest first."""
+    """Kinds of every log entry, oldest first (the queued ones integrated first, §2.2)."""
+    await audit.integrate(conn)
     return [r["kind"] for r in await conn.fetch("SELECT kind FROM log_entries ORDER BY idx")]

@@ -21,6 +21,7 @@ from tests.accounts.factory import (
     make_organisation,
     make_user,
     new_credit_code,
+    newest_entry,
 )
 
 
@@ -33,7 +34,7 @@ async def test_creating_an_organisation_appends_its_log_entry(
         conn, OrgKind.COUNTY_CENTRE, parent=centre, name="宁国市分中心", region="341881"
     )
     assert await log_size(conn) == before + 1
-    raw = await conn.fetchval("SELECT entry FROM log_entries ORDER BY idx DESC LIMIT 1")
+    raw = await newest_entry(conn)
     entry = LogEntry.from_bytes(raw)
     assert entry.kind == "account.organisation_created"
     assert entry.actor.role == "console"

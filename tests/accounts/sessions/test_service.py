@@ -24,6 +24,7 @@ from tests.accounts.factory import (
     last_entry_kind,
     log_size,
     make_user,
+    newest_entry,
 )
 
 POLICY = LoginPolicy()
@@ -68,7 +69,7 @@ async def test_a_login_is_logged_without_password_or_token(
     """auth.login names the user and address; never the secrets."""
     user = await make_user(conn, centre, username="staff")
     issued = await login(conn, "staff")
-    raw = await conn.fetchval("SELECT entry FROM log_entries ORDER BY idx DESC LIMIT 1")
+    raw = await newest_entry(conn)
     entry = LogEntry.from_bytes(raw)
     assert entry.kind == "auth.login"
     assert entry.actor.user_id == str(user.id)

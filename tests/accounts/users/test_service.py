@@ -23,6 +23,7 @@ from tests.accounts.factory import (
     make_organisation,
     make_user,
     new_credit_code,
+    newest_entry,
 )
 
 
@@ -53,7 +54,7 @@ async def test_only_the_system_admin_creates_organisations_and_users(
         conn, system, credit_code=new_credit_code(), name="投标人甲", kind=OrgKind.BIDDER
     )
     assert org.kind is OrgKind.BIDDER
-    raw = await conn.fetchval("SELECT entry FROM log_entries ORDER BY idx DESC LIMIT 1")
+    raw = await newest_entry(conn)
     entry = LogEntry.from_bytes(raw)
     assert entry.actor.user_id == str(system.user_id)
     assert entry.actor.role == "system_admin"

@@ -23,7 +23,9 @@ from tests.evaluation.template import Template
 
 
 async def _every_entry(conn: asyncpg.Connection) -> list[bytes]:
-    """Every leaf's exact bytes, as a witness fetches them (`GET /api/v1/log/entries`)."""
+    """Every leaf's exact bytes, as a witness fetches them (`GET /api/v1/log/entries`),
+    once the sequencer has integrated the queued ones (logins, docs/audit-log.md §2.2)."""
+    await audit.integrate(conn)
     size = await conn.fetchval("SELECT count(*) FROM log_entries")
     found: list[bytes] = []
     for start in range(0, size, 1000):

@@ -13,6 +13,7 @@ from uuid import UUID
 import asyncpg
 
 from accounts.model import Actor
+from audit import service as audit
 from signing.log.entry import LogEntry
 from supervision.credit import service as credit
 from supervision.credit.model import ListEntry
@@ -45,6 +46,8 @@ async def blacklist(
 
 
 async def logged(conn: asyncpg.Connection, kind: str) -> list[dict[str, Any]]:
-    """The log entries of one kind, oldest first, as their JSON objects."""
+    """The log entries of one kind, oldest first, as their JSON objects (the queued
+    ones integrated first: the registry and the credit lists queue, audit-log.md §2.2)."""
+    await audit.integrate(conn)
     rows = await conn.fetch("SELECT entry FROM log_entries WHERE kind = $1 ORDER BY idx", kind)
     return [LogEntry.from_bytes(bytes(r["entry"])).to_json() for r in rows]

@@ -28,6 +28,7 @@ from supervision.credit.errors import (
 from supervision.credit.model import AppealState, Gate
 from supervision.parties.errors import PartyNotFound
 from tender.queries import database_now
+from tests.accounts.factory import COMMITTED_LOG_ENTRIES
 from tests.supervision.credit.kit import blacklist, logged
 from tests.tender.world import World
 
@@ -36,7 +37,7 @@ TABLES = ("violations", "sanctions", "credit_list_entries", "credit_appeals")
 
 async def _counts(conn: asyncpg.Connection) -> tuple[int, ...]:
     sizes = [await conn.fetchval(f"SELECT count(*) FROM {t}") for t in TABLES]
-    return (*sizes, await conn.fetchval("SELECT count(*) FROM log_entries"))
+    return (*sizes, await conn.fetchval(COMMITTED_LOG_ENTRIES))  # queued ones too
 
 
 async def _violation(conn: asyncpg.Connection, world: World) -> uuid.UUID:

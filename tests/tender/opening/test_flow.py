@@ -124,7 +124,9 @@ def _by_bidder(progress: LotProgress) -> dict[str, Outcome]:
 async def test_two_of_three_officials_open_the_lot_and_the_record_is_signed(
     conn: asyncpg.Connection, pool: asyncpg.Pool, world: World, tmp_path: Path
 ) -> None:
-    """Strict: honest bids open with k = 2 shares; garbage shares → revoked, bidder's fault."""
+    """Strict: honest bids open with k = 2 shares; garbage shares → revoked, bidder's fault.
+    The releases, the key and the settled parts are queued for the sequencer; the record's
+    publication integrates them first, so its entry follows every one (audit-log.md §2.2)."""
     sub = make_submission(world, tmp_path)
     tender = await _soon_tender(conn, world)
     bidders = [make_bidder(world, i) for i in range(3)]
@@ -189,6 +191,25 @@ async def test_two_of_three_officials_open_the_lot_and_the_record_is_signed(
     opened = list((tmp_path / "opened").rglob("技术标.txt"))
     assert len(opened) == 2
     assert not list((tmp_path / "opened").rglob("half.bin"))
+    logged = [
+        (row["idx"], row["kind"])
+        for row in await conn.fetch(
+            "SELECT idx, kind FROM log_entries WHERE kind LIKE 'tender.opening_%'"
+            " AND convert_from(entry, 'UTF8')::jsonb -> 'subject' ->> 'id' = $1 ORDER BY idx",
+            str(tender.id),
+        )
+    ]
+    assert [kind for _, kind in logged] == [
+        "tender.opening_shares_released",
+        "tender.opening_key_submitted",
+        "tender.opening_shares_released",
+        *["tender.opening_part_settled"] * 3,
+        "tender.opening_record_published",
+    ]
+    assert (
+        await conn.fetchval("SELECT count(*) FROM log_queue WHERE kind LIKE 'tender.opening_%'")
+        == 0
+    )
 
 
 async def _frozen_sha(conn: asyncpg.Connection, tender: Tender, who: Bidder) -> str:

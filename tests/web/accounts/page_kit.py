@@ -15,6 +15,7 @@ import pytest
 from starlette.applications import Starlette
 
 from accounts.model import Organisation, OrgKind, Role, User
+from audit import service as audit
 from tests.accounts.factory import PASSWORD, make_organisation, make_user
 from web.auth import SESSION_COOKIE, csrf_token_for
 
@@ -91,7 +92,8 @@ async def fixture_admins(pool: asyncpg.Pool) -> Admins:
 
 
 async def log_kinds(conn: asyncpg.Connection) -> list[str]:
-    """Every log entry's kind, oldest first."""
+    """Every log entry's kind, oldest first (the queued ones integrated first, §2.2)."""
+    await audit.integrate(conn)
     return [row["kind"] for row in await conn.fetch("SELECT kind FROM log_entries ORDER BY idx")]
 
 

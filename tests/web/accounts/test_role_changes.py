@@ -10,6 +10,7 @@ import asyncpg
 import httpx
 import pytest
 
+from audit import service as audit
 from tests.web.accounts.test_permissions_http import World, snapshot, world  # noqa: F401
 
 ADMINS = ("sysadmin", "secadmin", "auditadmin")
@@ -53,12 +54,14 @@ async def _roles(pool: asyncpg.Pool, user_id: str) -> set[str]:
 
 async def _kinds_since(pool: asyncpg.Pool, size: int) -> list[str]:
     async with pool.acquire() as conn:
+        await audit.integrate(conn)  # role changes are queued (docs/audit-log.md §2.2)
         rows = await conn.fetch("SELECT kind FROM log_entries WHERE idx >= $1 ORDER BY idx", size)
     return [row["kind"] for row in rows]
 
 
 async def _log_size(pool: asyncpg.Pool) -> int:
     async with pool.acquire() as conn:
+        await audit.integrate(conn)
         size: int = await conn.fetchval("SELECT count(*) FROM log_entries")
     return size
 

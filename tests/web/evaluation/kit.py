@@ -30,6 +30,7 @@ from expert_pool.venues.model import Venue
 from signing.certs import Identity, dump_pem_certificate
 from signing.cms import sign_detached
 from signing.demo_ca import DemoCA, issue_identity
+from tests.accounts.factory import count_sql
 from tests.evaluation.kit import MAIN_VENUE, OTHER_VENUE, SessionWorld, footprint, send
 from tests.tender.world import register_certificate
 
@@ -144,7 +145,7 @@ async def counts(conn: asyncpg.Connection) -> dict[str, int]:
     """Rows of every table these features write, the log, live events and alerts."""
     found = {}
     for table in _TABLES:
-        found[table] = await conn.fetchval(f"SELECT count(*) FROM {table}")
+        found[table] = await conn.fetchval(count_sql(table))
     return found
 
 

@@ -13,7 +13,7 @@ from accounts.model import OrgKind, Role
 from signing.demo_ca import DemoCA
 from signing.draw.response import Decision
 from tender.service import create_draft
-from tests.accounts.factory import actor_for, make_organisation, make_user
+from tests.accounts.factory import actor_for, count_sql, make_organisation, make_user
 from tests.expert_pool import fixtures
 from tests.expert_pool.world import (
     CSV_HEADER,
@@ -39,7 +39,7 @@ def api(client: httpx.AsyncClient, app: Starlette, pool_ca: DemoCA, world: World
 
 async def _count(conn: asyncpg.Connection, table: str) -> int:
     assert table in {"experts", "draws", "draw_entropy", "log_entries", "expert_specialties"}
-    found: int = await conn.fetchval(f"SELECT count(*) FROM {table}")
+    found: int = await conn.fetchval(count_sql(table))
     return found
 
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from accounts.model import OrgKind, Role
+from audit import service as audit
 from signing.certs import Identity, dump_pem_certificate
 from signing.cms import sign_detached
 from signing.demo_ca import DemoCA, create_demo_ca, issue_identity
@@ -62,6 +63,7 @@ async def register(
 
 async def _last_entry(pool: asyncpg.Pool) -> LogEntry:
     async with pool.acquire() as conn:
+        await audit.integrate(conn)  # the registration is queued (docs/audit-log.md §2.2)
         raw = await conn.fetchval(
             "SELECT entry FROM log_entries WHERE kind = 'account.certificate_registered'"
             " ORDER BY idx DESC LIMIT 1"

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from accounts.model import OrgKind, Role
+from audit import service as audit
 from signing.age import X25519Identity
 from signing.certs import Identity, dump_pem_certificate
 from signing.cms import sign_detached
@@ -309,6 +310,7 @@ async def test_an_experts_registrations_are_logged_without_naming_the_expert(
     registered = await _register(client, expert.headers, who)
     assert registered.status_code == 200, registered.text
     async with pool.acquire() as conn:
+        await audit.integrate(conn)  # the registration is queued (docs/audit-log.md §2.2)
         raw = await conn.fetchval(
             "SELECT entry FROM log_entries WHERE kind = 'account.certificate_registered'"
             " ORDER BY idx DESC LIMIT 1"

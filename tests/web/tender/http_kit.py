@@ -24,7 +24,7 @@ from signing.demo_ca import DemoCA
 from tender import queries
 from tender.lifecycle import load
 from tender.model import Tender
-from tests.accounts.factory import PASSWORD
+from tests.accounts.factory import PASSWORD, count_sql
 from tests.conftest import TestDatabase
 from tests.tender.world import FAST, World, build_world, live_ca, official_inputs
 from web.settings import Settings
@@ -202,7 +202,7 @@ async def count_rows(pool: asyncpg.Pool) -> tuple[int, ...]:
         "log_entries",
     )
     async with pool.acquire() as conn:
-        return tuple([await conn.fetchval(f"SELECT count(*) FROM {t}") for t in tables])
+        return tuple([await conn.fetchval(count_sql(t)) for t in tables])
 
 
 async def as_tender(pool: asyncpg.Pool, tender_id: str) -> Tender:

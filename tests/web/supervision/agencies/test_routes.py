@@ -28,7 +28,7 @@ async def counts(pool: asyncpg.Pool) -> tuple[int, ...]:
             "SELECT (SELECT count(*) FROM agency_registrations),"
             " (SELECT count(*) FROM agency_inspections),"
             " (SELECT count(*) FROM agency_inspection_findings),"
-            " (SELECT count(*) FROM log_entries)"
+            " (SELECT count(*) FROM log_entries) + (SELECT count(*) FROM log_queue)"
         )
     assert row is not None
     return tuple(row)

@@ -10,6 +10,7 @@ import asyncpg
 import httpx
 
 from expert_pool.id_card import check_character
+from tests.accounts.factory import count_sql
 from tests.supervision.credit.kit import BASIS, blacklist
 from tests.tender.world import World
 from tests.web.tender.http_kit import (
@@ -26,7 +27,7 @@ ID_NUMBER = "34180019800101001" + check_character("34180019800101001")
 async def _counts(pool: asyncpg.Pool) -> tuple[int, ...]:
     async with pool.acquire() as conn:
         return tuple(
-            [await conn.fetchval(f"SELECT count(*) FROM {t}") for t in (
+            [await conn.fetchval(count_sql(t)) for t in (
                 "violations", "sanctions", "credit_list_entries", "credit_appeals", "log_entries")]
         )  # fmt: skip
 
