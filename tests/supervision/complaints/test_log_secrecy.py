@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import pytest
 
 from signing.canonical import sha256_hex
 from supervision.complaints import reveal, service
@@ -154,3 +155,10 @@ async def test_hashing_every_credit_code_names_no_complainant_until_the_reveal(
     for entry, item in zip(logged, opened.data["statements"], strict=True):
         assert entry.data["statement"] == statement_commitment(item["statement_sha256"], shown)
     assert await reveal.reveal_due(conn, await database_now(conn)) == 0  # once
+    # The salt never changes, nor does a reveal go back (migration 0137).
+    for sql in (
+        "UPDATE complaint_salts SET salt = sha256(salt)",
+        "UPDATE complaint_salts SET revealed_through = 0",
+    ):
+        with pytest.raises(asyncpg.CheckViolationError):
+            await conn.execute(sql)
