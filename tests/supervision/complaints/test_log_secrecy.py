@@ -162,3 +162,32 @@ async def test_hashing_every_credit_code_names_no_complainant_until_the_reveal(
     ):
         with pytest.raises(asyncpg.CheckViolationError):
             await conn.execute(sql)
+
+
+async def test_a_complaint_filed_before_0137_is_salted_at_its_next_step(
+    conn: asyncpg.Connection, owner_conn: asyncpg.Connection, closed: Closed
+) -> None:
+    """Its filing's entry carried the plain hash (format 1): the salt is drawn at its next
+    step, and the reveal lists the statements from that step on."""
+    signed = complaint_body(
+        closed, 2, matter="other", objection_id="", known_on=await today(conn), text=COMPLAINT_TEXT
+    )
+    filed = await file(conn, closed, 2, signed)
+    # As before 0137: no salt (a DBA's session; the table's trigger refuses the app).
+    await owner_conn.execute("SET session_replication_role = replica")
+    await owner_conn.execute("DELETE FROM complaint_salts WHERE complaint_id = $1", filed.id)
+    await owner_conn.execute("RESET session_replication_role")
+    assert await service.statement_salt(conn, filed) is None
+    dept = await department_identity(conn, closed)
+    accept = await step_body(conn, filed, "accept", dept, closed.world.department.credit_code)
+    await service.take_step(
+        conn, closed.supervisor, filed.id, setup=closed.setup(), policy=POLICY, **accept
+    )
+    salt = await service.statement_salt(conn, filed)
+    assert salt is not None
+    [accepted] = await entries(conn, "complaint.accepted")
+    sha = sha256_hex(accept["statement"])
+    assert accepted.data["statement"] == statement_commitment(sha, salt)
+    assert await reveal.reveal_due(conn, await database_now(conn)) == 1
+    [opened] = await entries(conn, "complaint.statements_revealed")
+    assert opened.data["statements"] == [{"seq": 1, "statement_sha256": sha}]
