@@ -41,6 +41,13 @@ def resource(tender: Tender) -> Resource:
     )
 
 
+# A party's own act on a tender before the deadline (a download, an objection to the
+# documents): who downloaded stays secret until then (DOMAIN.md, "Tender period"), and a
+# user id names its organisation through account.user_created, so the entry names no
+# user and no address; its data commits to the party (docs/audit-log.md §1).
+HIDDEN_PARTY = LogActor(user_id=None, role="bidder")
+
+
 def log_actor(actor: Actor, role: Role | None) -> LogActor:
     """The log's view of an actor acting in ``role``."""
     return LogActor(user_id=str(actor.user_id), role=str(role) if role else "user")

@@ -1,7 +1,9 @@
 """Log entry kinds of complaints (docs/api-complaints.md, "Log entries").
 
 Each is appended to the tender's log (subject: the tender) in the transaction of the
-step it records, with the signed statement's SHA-256 and the certificate's.
+step it records, with a commitment to the signed statement's SHA-256 (and the
+department's certificate hash); ``complaint.statements_revealed`` opens the commitments
+after the tender's deadline (supervision/complaints/reveal.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class ComplaintEvent(enum.StrEnum):
     RESUMED = "complaint.resumed"
     DECIDED = "complaint.decided"
     WITHDRAWN = "complaint.withdrawn"
+    STATEMENTS_REVEALED = "complaint.statements_revealed"
 
 
 OF_STEP = {

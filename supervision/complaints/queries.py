@@ -230,3 +230,71 @@ async def step_signed(
 ) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(SELECT_STEP_SIGNED, complaint_id, seq)
     return row
+
+
+# --- the salt of a complaint's statement commitments (0137) ----------------------------
+
+INSERT_SALT = """
+INSERT INTO complaint_salts (complaint_id, salt, salted_from) VALUES ($1, $2, $3)
+ON CONFLICT (complaint_id) DO NOTHING
+"""
+SELECT_SALT = "SELECT salt FROM complaint_salts WHERE complaint_id = $1"
+
+
+async def salt(conn: asyncpg.Connection, complaint_id: UUID, new: bytes, seq: int) -> bytes:
+    """The complaint's salt; ``new`` becomes it, from statement ``seq`` on, if it has none
+    (a complaint filed before 0137). The caller holds the complaint's row lock."""
+    await conn.execute(INSERT_SALT, complaint_id, new, seq)
+    found = await conn.fetchval(SELECT_SALT, complaint_id)
+    assert found is not None  # inserted or there
+    return bytes(found)
+
+
+async def salt_of(conn: asyncpg.Connection, complaint_id: UUID) -> bytes | None:
+    found = await conn.fetchval(SELECT_SALT, complaint_id)
+    return None if found is None else bytes(found)
+
+
+# Complaints with statements logged as commitments and not yet revealed, of tenders whose
+# deadline has passed at ``$1`` (docs/api-complaints.md, "Log entries").
+SELECT_REVEAL_DUE = """
+SELECT s.complaint_id, c.tender_id FROM complaint_salts s
+JOIN complaints c ON c.id = s.complaint_id JOIN tenders t ON t.id = c.tender_id
+WHERE t.deadline <= $1 AND coalesce(s.revealed_through, s.salted_from - 1)
+    < coalesce((SELECT max(seq) FROM complaint_steps WHERE complaint_id = s.complaint_id), 0)
+ORDER BY c.filed_at, s.complaint_id
+"""
+
+
+async def reveal_due(conn: asyncpg.Connection, now: datetime) -> list[tuple[UUID, UUID]]:
+    """(complaint id, tender id) of every complaint whose statements are due a reveal."""
+    return [(r["complaint_id"], r["tender_id"]) for r in await conn.fetch(SELECT_REVEAL_DUE, now)]
+
+
+SELECT_UNREVEALED = """
+SELECT s.salt, n.seq, sha256(n.statement) AS sha256
+FROM complaint_salts s
+JOIN (SELECT 0 AS seq, statement FROM complaints WHERE id = $1
+      UNION ALL SELECT seq, statement FROM complaint_steps WHERE complaint_id = $1) n
+  ON n.seq >= coalesce(s.revealed_through + 1, s.salted_from)
+WHERE s.complaint_id = $1
+ORDER BY n.seq
+"""
+
+
+async def unrevealed(
+    conn: asyncpg.Connection, complaint_id: UUID
+) -> tuple[bytes, list[tuple[int, str]]] | None:
+    """The salt and (seq, statement SHA-256 hex) of the statements not yet revealed, or
+    None if there are none (the caller holds the tender's row lock, as every step does)."""
+    rows = await conn.fetch(SELECT_UNREVEALED, complaint_id)
+    if not rows:
+        return None
+    return bytes(rows[0]["salt"]), [(r["seq"], bytes(r["sha256"]).hex()) for r in rows]
+
+
+async def mark_revealed(conn: asyncpg.Connection, complaint_id: UUID, through: int) -> None:
+    await conn.execute(
+        "UPDATE complaint_salts SET revealed_through = $2 WHERE complaint_id = $1",
+        complaint_id, through,
+    )  # fmt: skip

@@ -26,7 +26,7 @@ from accounts.errors import PermissionDenied
 from accounts.model import Actor, Role
 from signing.canonical import sha256_hex
 from signing.log.entry import Actor as LogActor
-from signing.log.entry import format_time
+from signing.log.entry import format_time, new_salt
 from supervision.complaints import model, statements
 from supervision.complaints import queries as db
 from supervision.complaints.errors import (
@@ -151,17 +151,20 @@ async def file_complaint(
             raise ComplaintReplayed(
                 "this signed statement filed a complaint already: sign a new one to complain again"
             )
+        salt = await db.salt(conn, filed.id, new_salt(), 0)
         data = {
-            "complaint_id": str(filed.id), "matter": str(matter),
-            "regulation": model.REGULATION[matter], "late": filed.late,
-            "filing_due": format_time(due), "statement_sha256": sha256_hex(statement),
+            "format": statements.ENTRY_FORMAT, "complaint_id": str(filed.id),
+            "matter": str(matter), "regulation": model.REGULATION[matter], "late": filed.late,
+            "filing_due": format_time(due),
+            "statement": statements.statement_commitment(sha256_hex(statement), salt),
         }  # fmt: skip
         # Only a party complains — a downloader or a bidder, who stay secret until the
         # deadline (and the certificate's hash names its user): the log says a complaint
-        # was filed and what it rests on, never by whom (the department reads that).
+        # was filed and what it rests on, never by whom (the department reads that); the
+        # statement's hash only committed to, revealed after the deadline (reveal.py).
         await append(
             conn, ComplaintEvent.FILED, tender_id, actor=HIDDEN_COMPLAINANT, address=None,
-            data=data,
+            data=data, commitments=("statement",),
         )  # fmt: skip
     log.info("complaints.filed", extra={"tender_id": str(tender_id), "late": filed.late})
     return filed
@@ -273,9 +276,12 @@ async def take_step(
             )  # fmt: skip
             assert moved is not None  # the row lock is held
             complaint = moved
+        # The department's statements too: each names the complaint's hash (reveal.py).
+        salt = await db.salt(conn, complaint_id, new_salt(), record.seq)
         data: dict[str, Any] = {
-            "complaint_id": str(complaint_id), "step": str(step), "status": str(complaint.status),
-            "late": late, "statement_sha256": sha256_hex(statement),
+            "format": statements.ENTRY_FORMAT, "complaint_id": str(complaint_id),
+            "step": str(step), "status": str(complaint.status), "late": late,
+            "statement": statements.statement_commitment(sha256_hex(statement), salt),
         }  # fmt: skip
         if step is not Step.WITHDRAW:
             data["cert_sha256"] = cert  # the department's: public officials act by name
@@ -286,7 +292,7 @@ async def take_step(
         withdrawn = step is Step.WITHDRAW  # the complainant, hidden as at its filing
         await append(
             conn, OF_STEP[step], tender.id, actor=HIDDEN_COMPLAINANT if withdrawn else log_actor,
-            address=None if withdrawn else actor.address, data=data,
+            address=None if withdrawn else actor.address, data=data, commitments=("statement",),
         )  # fmt: skip
     log.info("complaints.step", extra={"complaint_id": str(complaint_id), "step": str(step)})
     return complaint, record
@@ -331,6 +337,12 @@ async def get_complaint(
     if found is None or not _may_read(actor, await load(conn, found.tender_id), found):
         raise ComplaintNotFound("no complaint has this id")
     return found, await db.steps(conn, complaint_id)
+
+
+async def statement_salt(conn: asyncpg.Connection, complaint: Complaint) -> bytes | None:
+    """The salt of the complaint's statement commitments, for a reader of ``complaint``
+    (get_complaint): it names the complainant no more than the complaint does."""
+    return await db.salt_of(conn, complaint.id)
 
 
 async def list_complaints(

@@ -9,6 +9,9 @@ here; their errors are re-raised with this package's codes):
 - ``etender-complaint-step-v1`` — every later step: the department's (accept, refuse,
   pauses, suspending and resuming the procedure, the decision) and the complainant's
   withdrawal, each naming the complaint's statement by its SHA-256.
+
+The log carries each statement's hash only as ``statement_commitment`` (one salt per
+complaint, revealed after the tender's deadline: supervision/complaints/reveal.py).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 import asyncpg
 
 from signing.canonical import canonical_json
+from signing.log.entry import commit
 from signing.trust import TrustStore
 from supervision.complaints.errors import (
     ComplaintInputInvalid,
@@ -45,6 +49,26 @@ _COMPLAINT_KEYS = frozenset(
 _STEP_KEYS = frozenset(
     {"format", "tender", "complaint", "complaint_sha256", "signer", "step", "text"}
 )
+# The label of an entry's commitment to its statement's hash (docs/audit-log.md §10): the
+# complaint's salt serves only these commitments, the label keeps them apart from
+# commit()'s own (docs/audit-log.md §1.2).
+STATEMENT_COMMIT_LABEL = b"etender-complaint-statement-v1"
+# ``data.format`` of a complaint's entries since 0137 (``statement``, a commitment);
+# entries logged before carry no format and the plain ``statement_sha256``.
+ENTRY_FORMAT = 2
+
+
+def statement_commitment(statement_sha256: str, salt: bytes) -> str:
+    """``data.statement`` of a complaint's entry: hex SHA-256(
+    lp("etender-complaint-statement-v1") || lp(salt) || lp(statement_sha256 as ASCII hex)).
+
+    Never the plain hash: every field of a complaint's statement or its withdrawal but the
+    complainant's credit code can be public or guessed, and credit codes can be listed, so
+    a log reader would hash each candidate and name the complainant — a downloader or a
+    bidder, secret until the deadline (the department's statements name the complaint's
+    hash, so theirs would test a guess of it too).
+    """
+    return commit(statement_sha256, salt, label=STATEMENT_COMMIT_LABEL)
 
 
 def complaint_statement(

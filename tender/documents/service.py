@@ -232,12 +232,13 @@ async def _record_download(
     }
     # Queued, not appended (docs/audit-log.md §2.2): downloads crowd before a deadline,
     # and nothing waits for their index; the reveal after the deadline integrates first.
+    # No user and no address: either would name the downloader (access.HIDDEN_PARTY).
     await queue(
         conn,
         TenderEvent.DOCUMENT_DOWNLOADED,
         tender.id,
-        actor=access.log_actor(actor, None),
-        address=actor.address,
+        actor=access.HIDDEN_PARTY,
+        address=None,
         data=data,
         commitments=("downloader",),
     )

@@ -173,7 +173,7 @@ async def file_objection(
     async with conn.transaction():
         locked = await lock_tender(conn, tender_id)
         tender, now = locked.tender, locked.now
-        log_actor = access.authorise(actor, Action.DOWNLOAD_DOCUMENTS, tender)
+        access.authorise(actor, Action.DOWNLOAD_DOCUMENTS, tender)
         deadline = _require_bidding(locked)
         if not await document_queries.has_downloaded(conn, tender_id, actor.organisation_id):
             raise DocumentNotDownloaded("only a party that obtained the documents may object")
@@ -199,12 +199,13 @@ async def file_objection(
             "objector": commit(str(actor.organisation_id), salt),
             "text_sha256": sha256_hex(text.encode()),
         }
+        # Only a party that downloaded objects: no user, no address (access.HIDDEN_PARTY).
         await append(
             conn,
             TenderEvent.OBJECTION_FILED,
             tender_id,
-            actor=log_actor,
-            address=actor.address,
+            actor=access.HIDDEN_PARTY,
+            address=None,
             data=data,
             commitments=("objector",),
         )

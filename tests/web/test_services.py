@@ -148,7 +148,8 @@ def test_the_jobs_are_listed_not_registered_on_import() -> None:
         "draw-notices", "opening-settle", "auction-end", "bid-freeze", "bid-receipts",
         "upload-cleanup",
         "tender-overdue-alerts",
-        "tender-results-alerts", "tender-archive", "complaints-alerts", "monitoring",
+        "tender-results-alerts", "tender-archive", "complaints-alerts", "complaints-reveal",
+        "monitoring",
         "notifications",
     ]  # fmt: skip
     settings = Settings(opening_job_seconds=0.3, freeze_job_seconds=0.4)

@@ -11,7 +11,14 @@ from pathlib import Path
 from signing.log.entry import format_time
 from supervision.complaints import errors
 from supervision.complaints.model import Step, acceptance_due, decision_due, filing_due, load_policy
-from supervision.complaints.statements import complaint_statement, step_statement
+from supervision.complaints.statements import (
+    ENTRY_FORMAT,
+    STATEMENT_COMMIT_LABEL,
+    complaint_statement,
+    statement_commitment,
+    step_statement,
+)
+from tests.docs.markdown import found, read, section
 from tests.supervision.complaints.test_model import CAL, local, record
 
 DOC = (Path(__file__).parents[3] / "docs" / "api-complaints.md").read_text(encoding="utf-8")
@@ -59,3 +66,25 @@ def test_the_worked_example_is_the_models() -> None:
     for due in dues:
         assert due is not None
         assert f"`{format_time(due).replace('.000000', '')}`" in DOC
+
+
+def test_the_documented_log_entries_are_the_services() -> None:
+    """docs/audit-log.md §10: the label and the example commitment are recomputed; the
+    entries' data keys in both docs are the ones the service logs."""
+    audit = section(read("audit-log.md"), "## 10. Entry kinds of complaints")
+    label = found(r'lp\("(etender-complaint-statement-v1)"\)', audit)[1].encode()
+    assert label == STATEMENT_COMMIT_LABEL
+    stated = found(r"`statement` =\n`([0-9a-f]{64})`", audit)[1]
+    assert found(r"`9e4d` followed by 60 `0` digits", audit)
+    assert found(r"salt 0x00…01 \(32 bytes\)", audit)
+    assert statement_commitment("9e4d" + "0" * 60, bytes(31) + b"\x01") == stated
+    assert ENTRY_FORMAT == 2
+    filed = found(r"`complaint.filed` \| [^|]+ \| ([^|]+) \|", audit)[1]
+    assert re.findall(r"`([a-z_]+)`", filed) == [
+        "format", "complaint_id", "matter", "regulation", "late", "filing_due", "statement"
+    ]  # fmt: skip
+    logs = section(DOC, "## Log entries")
+    filed_keys = "{format, complaint_id, matter, regulation, late, filing_due,\n  statement}"
+    assert f"- `complaint.filed` {filed_keys}" in logs
+    assert "`complaint.withdrawn` {format, complaint_id, step, status, late, statement}" in logs
+    assert 'lp("etender-complaint-statement-v1")' in logs

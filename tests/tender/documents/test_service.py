@@ -180,6 +180,9 @@ async def test_a_bidder_download_is_recorded_and_committed_in_the_log(
     entry = (await entries(conn, "tender.document_downloaded"))[0]
     assert entry.commitments == ("downloader",)
     assert str(bidder.organisation_id) not in entry.to_bytes().decode()
+    # Nor the user (account.user_created names its organisation) nor the address.
+    assert (entry.actor.user_id, entry.actor.role, entry.address) == (None, "bidder", None)
+    assert str(bidder.user_id) not in entry.to_bytes().decode()
     salt = await conn.fetchval("SELECT salt FROM tender_downloads")
     value = f"{bidder.organisation_id}/{bidder.user_id}"
     assert entry.data["downloader"] == commit(value, salt)

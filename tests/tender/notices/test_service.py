@@ -197,6 +197,8 @@ async def test_an_objection_pauses_the_tender_until_answered(
     filed = (await entries(conn, "tender.objection_filed"))[0]
     salt = await conn.fetchval("SELECT salt FROM tender_objections")
     assert filed.data["objector"] == commit(str(bidder.organisation_id), salt)
+    # Who downloaded stays secret until the deadline: no user (it names the organisation).
+    assert (filed.actor.user_id, filed.actor.role, filed.address) == (None, "bidder", None)
     for outsider in (bidder, world.tenderer, world.staff):
         with pytest.raises(PermissionDenied):
             await notices.answer_objection(conn, outsider, tender.id, objection.id, answer="不")

@@ -67,6 +67,10 @@ class ComplaintDetail(Model, frozen=True, kw_only=True):
     complaint: ComplaintBody
     steps: list[StepBody]
     deadlines: dict[str, DeadlineBody]
+    statement_salt: (
+        Annotated[str, msgspec.Meta(description="hex: opens the entries' statement commitments")]
+        | None
+    )
 
 
 class StepResult(Model, frozen=True, kw_only=True):
@@ -87,9 +91,12 @@ def step_body(s: StepRecord) -> StepBody:
     return struct_from(StepBody, s, step=str(s.step))
 
 
-def detail(c: Complaint, steps: list[StepRecord], deadlines: dict[str, Any]) -> ComplaintDetail:
+def detail(
+    c: Complaint, steps: list[StepRecord], deadlines: dict[str, Any], salt: bytes | None
+) -> ComplaintDetail:
     return ComplaintDetail(
         complaint=complaint_body(c),
         steps=[step_body(s) for s in steps],
         deadlines={k: DeadlineBody(**v) for k, v in deadlines.items()},
+        statement_salt=None if salt is None else salt.hex(),
     )

@@ -43,8 +43,9 @@ async def get_complaint(request: Request) -> b.ComplaintDetail:
     built = services(request)
     async with signed_in(request) as (conn, actor):
         found, steps = await service.get_complaint(conn, actor, which)
+        salt = await service.statement_salt(conn, found)
     deadlines = service.deadlines(found, steps, built.complaint_policy, built.setup)
-    return b.detail(found, steps, deadlines)
+    return b.detail(found, steps, deadlines, salt)
 
 
 async def take_step(request: Request) -> Response:

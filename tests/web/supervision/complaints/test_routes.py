@@ -11,7 +11,9 @@ import asyncpg
 import httpx
 
 from accounts.model import Actor
+from signing.canonical import sha256_hex
 from supervision.complaints import queries
+from supervision.complaints.statements import statement_commitment
 from tests.supervision.complaints.kit import (
     complaint_body,
     department_identity,
@@ -20,6 +22,7 @@ from tests.supervision.complaints.kit import (
     today,
 )
 from tests.tender.results.kit import Closed
+from tests.tender.world import entries
 from tests.web.evaluation.http import code, get, login
 
 
@@ -65,6 +68,12 @@ async def test_a_complaint_is_filed_followed_and_decided_over_http(
     assert base64.b64decode(bytes_back["statement"]) == accept["statement"]
     filing_back = (await get(client, f"{one}/statements/0", closed.supervisor)).json()
     assert base64.b64decode(filing_back["statement"]) == signed["statement"]
+    # The readers' salt opens the entries' statement commitments (Log entries).
+    salt = bytes.fromhex(shown["statement_salt"])
+    desk_view = (await get(client, one, closed.supervisor)).json()
+    assert desk_view["statement_salt"] == shown["statement_salt"]
+    [entry] = await entries(conn, "complaint.filed")
+    assert entry.data["statement"] == statement_commitment(sha256_hex(signed["statement"]), salt)
 
 
 async def test_bad_complaints_over_http_get_their_codes(
