@@ -29,6 +29,7 @@ from starlette.applications import Starlette
 
 from accounts import passwords
 from tests import dbreset
+from tests.bounds import bounded
 from web import logs
 from web.app import create_app
 from web.db.database import open_pool
@@ -67,7 +68,11 @@ def production_password_cost(monkeypatch: pytest.MonkeyPatch) -> passwords.Scryp
 # The opened evaluation lot (a real bid deadline to wait for) is one fixture for the
 # whole tree, built at most once per test process: tests/evaluation/template.py; so is
 # the tender whose evaluation closed on it (issue 13: tests/tender/results/template.py).
-pytest_plugins = ("tests.evaluation.template", "tests.tender.results.template")
+pytest_plugins = (
+    "tests.evaluation.template",
+    "tests.tender.results.template",
+    "tests.scheduling",  # which worker runs which test, in what order
+)
 
 
 # Hypothesis's deadline and "too slow" health check time each example by the wall
@@ -77,37 +82,6 @@ hypothesis.settings.register_profile(
     "etender", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
 )
 hypothesis.settings.load_profile("etender")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests spread over the first quarter of the run, the longest wait first.
-
-    Most of a slow test's time is a real wait (a bid deadline, a server's restart):
-    started early, it overlaps the other workers' tests instead of being the last one
-    left running. pytest-xdist hands each worker a batch of *consecutive* tests, the
-    first quarter of the run at once: slow tests all first would all land in one
-    worker's batch and run one after another (seen: eight minutes of them on one of
-    three workers), so they are spaced evenly through that quarter instead, each
-    worker's batch holding its share. ``@pytest.mark.slow(wait=seconds)`` orders them.
-    """
-
-    def wait(item: pytest.Item) -> float:
-        slow = item.get_closest_marker("slow")
-        return float(slow.kwargs.get("wait", 0)) if slow else 0.0
-
-    slow = sorted((i for i in items if i.get_closest_marker("slow")), key=wait, reverse=True)
-    if not slow:
-        return
-    marked = {id(i) for i in slow}
-    rest = [i for i in items if id(i) not in marked]
-    step = max(len(items) // 4, len(slow)) / len(slow)
-    spread: list[pytest.Item] = []
-    for n, item in enumerate(slow):
-        spread += rest[len(spread) - n : max(len(spread) - n, round(n * step) - n)]
-        spread.append(item)
-    spread += rest[len(spread) - len(slow) :]
-    assert len(spread) == len(items)
-    items[:] = spread
 
 
 def _raise_logging_error(record: logging.LogRecord) -> None:
@@ -223,7 +197,7 @@ async def clone(pg_server: PgServer, source: str) -> AsyncIterator[CloneDatabase
     try:
         yield CloneDatabase(pg_server, name)
     finally:
-        await _put_back(pg_server, source, name)
+        await bounded("putting the test's database back", _put_back(pg_server, source, name))
 
 
 async def _put_back(pg_server: PgServer, source: str, name: str) -> None:
@@ -255,7 +229,7 @@ async def pool(database: CloneDatabase) -> AsyncIterator[asyncpg.Pool]:
     database."""
     created = await open_pool(database.app_dsn, min_size=1, max_size=10)
     yield created
-    await created.close()
+    await bounded("closing the test's pool", created.close())
 
 
 @pytest.fixture
@@ -276,8 +250,10 @@ def settings(tmp_path: Path, database: CloneDatabase) -> Settings:
 async def app(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[Starlette]:
     """The application, with its lifespan running."""
     application = create_app(settings, pool=pool)
-    async with application.router.lifespan_context(application):
-        yield application
+    lifespan = application.router.lifespan_context(application)
+    await lifespan.__aenter__()
+    yield application
+    await bounded("the app's lifespan exit", lifespan.__aexit__(None, None, None))
 
 
 @pytest.fixture
@@ -343,7 +319,7 @@ async def live_server(app: Starlette) -> AsyncIterator[LiveServer]:
     server = LiveServer(app)
     await server.start()
     yield server
-    await server.stop()
+    await bounded("the live server's shutdown", server.stop())
 
 
 CHROMIUM = "/usr/bin/chromium"

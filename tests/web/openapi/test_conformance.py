@@ -202,6 +202,7 @@ def reports(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # a minute of requests on a busy machine: start it early
 async def test_every_operation_answers_as_the_openapi_document_says(
     server: Server, tender_id: str, reports: Path
 ) -> None:
