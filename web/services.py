@@ -130,7 +130,22 @@ class Pools:
         if self._given is None:
             for opened in (upload, main):
                 if opened is not None:
-                    await opened.close()
+                    await close_pool(opened)
+
+
+# asyncpg's Pool.close() waits for every connection to be given back; one held by a
+# handler stuck on a dead peer would hold the shutdown (systemd's stop, a node's restart)
+# forever. Past this bound the pool is terminated, which closes the connections under
+# whoever holds them (their transactions roll back: nothing half-written commits).
+POOL_CLOSE_SECONDS = 10.0
+
+
+async def close_pool(pool: asyncpg.Pool, bound: float = POOL_CLOSE_SECONDS) -> None:
+    """Close a pool gracefully within ``bound`` seconds, then by force."""
+    try:
+        await asyncio.wait_for(pool.close(), bound)
+    except TimeoutError:
+        pool.terminate()  # asyncpg terminates on the cancel already; this says so here
 
 
 class Live:

@@ -18,6 +18,7 @@ from signing.certs import Identity, dump_pem_certificate
 from signing.cms import sign_detached
 from signing.demo_ca import DemoCA
 from tender.trust import PlatformTrust
+from tests.conftest import CloneDatabase
 from tests.tender.submission.kit import bidder, seal_for, sealed_committee, sign_submit
 from tests.tender.world import World, published_tender
 from tests.web.tender.http_kit import (
@@ -30,7 +31,8 @@ from tests.web.tender.http_kit import (
 from tests.web.trust_dir import publish_crl
 from web import features
 from web.app import create_app
-from web.services import services
+from web.db.database import open_pool
+from web.services import close_pool, services
 from web.settings import Settings
 
 
@@ -156,3 +158,15 @@ def test_the_jobs_are_listed_not_registered_on_import() -> None:
     intervals = {job.name: job.interval(settings) for job in features.JOBS}
     assert (intervals["opening-settle"], intervals["bid-freeze"]) == (0.3, 0.4)
     assert intervals["auction-end"] == 1.0  # a countdown's end told within a second
+
+
+async def test_closing_a_pool_a_stuck_handler_holds_ends_within_its_bound(
+    database: CloneDatabase,
+) -> None:
+    """asyncpg's close() waits for every connection to come back; a handler stuck on a
+    dead peer would hold a node's shutdown forever (web/services.py, close_pool)."""
+    pool = await open_pool(database.app_dsn, min_size=1, max_size=2)
+    held = await pool.acquire()  # never given back, as by the stuck handler
+    await close_pool(pool, bound=0.2)
+    with pytest.raises(asyncpg.InterfaceError):  # taken from its holder: it rolls back
+        await held.fetchval("SELECT 1")

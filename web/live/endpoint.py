@@ -250,8 +250,7 @@ class LiveConnection:
         if cancel:
             worker.cancel()
         else:
-            with contextlib.suppress(asyncio.QueueFull):
-                accepted.put_nowait(None)
+            stop_after_applied(accepted)
         with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
             await worker
 
@@ -377,3 +376,17 @@ async def live_endpoint(websocket: WebSocket) -> None:
 
 
 ROUTES = [WebSocketRoute("/api/v1/live/{session_id}", live_endpoint)]
+
+
+def stop_after_applied(accepted: asyncio.Queue[Command | RequestInvalid | None]) -> None:
+    """Queue the worker's stop. A full queue has no room for it: the frames still queued
+    there are ones whose answers the closed socket will never get, so they are dropped
+    (never applied: a retry of their ids applies them then) and the stop takes a place —
+    dropping the stop instead left the worker waiting on an empty queue forever, and the
+    server's shutdown waiting on the worker (docs/live-sessions.md, "Reconnecting")."""
+    while True:
+        try:
+            accepted.put_nowait(None)
+            return
+        except asyncio.QueueFull:
+            accepted.get_nowait()

@@ -27,6 +27,8 @@ from live.limits import LiveLimits
 from live.model import Command, Emit, LiveSession
 from tests.conftest import LiveServer
 from tests.web.live.echo import connect, receive, tokens
+from web.errors import RequestInvalid
+from web.live.endpoint import stop_after_applied
 from web.services import services
 
 __all__ = ["tokens"]
@@ -179,3 +181,23 @@ async def test_frames_are_counted_as_they_arrive_not_when_a_slow_commit_lets_the
     async with pool.acquire() as conn:
         kinds = [e.kind for e in await queries.events_after(conn, gate_session, 0)]
     assert kinds == ["waited", "said", "said"]
+
+
+def test_a_full_queue_still_takes_the_workers_stop_dropping_unapplied_frames() -> None:
+    """The stop was dropped when the queue was full: the worker then waited on an empty
+    queue forever and the server's shutdown waited on it (web/live/endpoint.py)."""
+    accepted: asyncio.Queue[Command | RequestInvalid | None] = asyncio.Queue(2)
+    first, second = RequestInvalid("first"), RequestInvalid("second")
+    accepted.put_nowait(first)
+    accepted.put_nowait(second)
+    stop_after_applied(accepted)
+    drained = [accepted.get_nowait() for _ in range(accepted.qsize())]
+    assert drained == [second, None]  # the oldest unapplied frame made room; stop is last
+
+
+def test_a_queue_with_room_keeps_every_frame_before_the_stop() -> None:
+    accepted: asyncio.Queue[Command | RequestInvalid | None] = asyncio.Queue(2)
+    frame = RequestInvalid("frame")
+    accepted.put_nowait(frame)
+    stop_after_applied(accepted)
+    assert [accepted.get_nowait(), accepted.get_nowait()] == [frame, None]
