@@ -15,6 +15,7 @@ from signing.cms import sign_detached
 from signing.demo_ca import DemoCA, issue_identity
 from supervision.records.model import Attachment
 from supervision.records.statements import record_statement
+from tests.accounts.factory import COMMITTED_LOG_ENTRIES
 from tests.tender.world import register_certificate
 
 TEXT = "14:05 监督员到场，开标过程规范，副场网络中断约3分钟后恢复。"
@@ -51,5 +52,5 @@ def signed(
 async def footprint(conn: asyncpg.Connection) -> tuple[int, int]:
     """(records, log entries): what a refusal leaves as it was."""
     records = await conn.fetchval("SELECT count(*) FROM supervision_records")
-    entries = await conn.fetchval("SELECT count(*) FROM log_entries")
+    entries = await conn.fetchval(COMMITTED_LOG_ENTRIES)  # queued too (audit-log.md §2.2)
     return records, entries
