@@ -7,7 +7,7 @@ import importlib
 import subprocess
 import sys
 
-from web.cli.main import COMMAND_MODULES, COMMANDS, build_parser
+from web.cli.main import COMMAND_MODULES, COMMANDS, VALUE_OPTIONS, build_parser, joined_values
 
 
 def _registered(module: str) -> list[str]:
@@ -51,3 +51,40 @@ def test_a_client_command_does_not_load_the_server() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    found = list(parser._actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found.extend(_actions(child))
+    return found
+
+
+def test_a_token_that_starts_with_a_dash_is_the_tokens_value() -> None:
+    """One bearer token in 64 starts with "-" (base64url): after ``--token`` it is the
+    value, not an option (the listing CLI test failed once on such a token)."""
+    assert joined_values(["bid", "submit", "--token", "-Ab_9", "part.etbid"]) == [
+        "bid", "submit", "--token=-Ab_9", "part.etbid",
+    ]  # fmt: skip
+    assert joined_values(["x", "--", "--token", "-a"]) == ["x", "--", "--token", "-a"]
+    assert joined_values(["x", "--token"]) == ["x", "--token"]  # argparse names it missing
+    seal = [
+        "listing", "reserve", "seal", "--server", "http://127.0.0.1:1", "--token", "--9f_",
+        "--listing", "L", "--reserve-fen", "1", "--cert", "c", "--key", "k",
+        "--identity", "i", "--trust", "t",
+    ]  # fmt: skip
+    assert build_parser("listing").parse_args(joined_values(seal)).token == "--9f_"
+
+
+def test_every_option_that_takes_a_token_is_joined_to_its_value() -> None:
+    """Every option whose value is a token the platform issued is in VALUE_OPTIONS, so a
+    new command's ``--token`` cannot miss the rule above."""
+    named = {
+        option
+        for action in _actions(build_parser(None))
+        if action.nargs != 0 and action.dest == "token"
+        for option in action.option_strings
+    }
+    assert named == set(VALUE_OPTIONS)

@@ -79,9 +79,33 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value is a secret the platform made, not a word the user chose: a bearer
+# token is base64url, so one in 64 starts with "-", and argparse would take it for an
+# option ("argument --token: expected one argument"). Such a value is joined to its
+# option before parsing (docs/cli.md, "Which token a command sends").
+VALUE_OPTIONS = ("--token",)
+
+
+def joined_values(argv: Sequence[str]) -> list[str]:
+    """``argv`` with each ``--token VALUE`` written ``--token=VALUE``; "--" ends options."""
+    out: list[str] = []
+    items = iter(argv)
+    for item in items:
+        if item == "--":
+            out.append(item)
+            out.extend(items)
+            break
+        if item in VALUE_OPTIONS:
+            value = next(items, None)
+            out.append(item if value is None else f"{item}={value}")
+            continue
+        out.append(item)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = joined_values(sys.argv[1:] if argv is None else argv)
     args = build_parser(argv[0] if argv else None).parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
