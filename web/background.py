@@ -46,9 +46,11 @@ def start(app: Starlette, jobs: Sequence[Job]) -> list[asyncio.Task[None]]:
     settings = services(app).settings
     if not settings.run_background:
         return []
+    chosen = settings.background_jobs
     return [
         asyncio.create_task(_loop(app, job, job.interval(settings)), name=f"etender:{job.name}")
         for job in jobs
+        if chosen is None or job.name in chosen
     ]
 
 

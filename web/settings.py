@@ -87,6 +87,10 @@ class Settings:
     # job's interval in seconds (ETENDER_POLICY_<NAME>_JOB_SECONDS, at least 0.2; a
     # value that is no number keeps the default).
     run_background: bool = True
+    # Which jobs run, by name (None: every job). Not read from the environment: every
+    # job is safe on every node. Tests name the ones they need — each job's first pass
+    # at an app's start cost a web test about 75 ms of its 250 (tests/conftest.py).
+    background_jobs: frozenset[str] | None = None
     freeze_job_seconds: float = 2.0
     upload_cleanup_job_seconds: float = 60.0
     opening_job_seconds: float = 10.0
