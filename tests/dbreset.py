@@ -9,10 +9,11 @@ emptied, the three tables the migrations fill given their rows back, the sequenc
 set back — with triggers and rules off (``session_replication_role = replica``, as a
 superuser) so that the append-only guards of the log do not stop the reset.
 
-A reset that cannot be trusted is not attempted: a fingerprint of the catalogs (every
-relation and its file, column, constraint, trigger and its state, rule, function body
-and grant) is taken from the template, and a database whose catalogs no longer match
-it (a test changed the schema, disabled a trigger, truncated a table) is dropped and
+A reset that cannot be trusted is not attempted: a fingerprint of the catalogs (of
+relations, columns, defaults, constraints, indexes, triggers, rules, functions, types,
+policies, schemas: each one's count of rows and newest row version) is taken from the
+template, and a database whose catalogs no longer match it (a test changed the schema,
+disabled a trigger, truncated a table) is dropped and
 the next test gets a fresh clone. So a test still starts on exactly the template's
 schema and rows, as before.
 """
@@ -25,26 +26,25 @@ import io
 
 import asyncpg
 
-_FINGERPRINT = """
-SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
-    SELECT 'c' || c.oid || ':' || c.relfilenode || c.relkind::text || c.relhastriggers
-        || c.relrowsecurity || c.relnatts || coalesce(c.relacl::text, '')
-      FROM pg_class c WHERE c.relpersistence <> 't'
-    UNION ALL SELECT 'a' || attrelid || ':' || attnum || attname || atttypid || attnotnull
-        || atthasdef || attisdropped || attidentity::text || attgenerated::text
-      FROM pg_attribute WHERE attrelid >= 16384 AND attnum > 0
-    UNION ALL SELECT 'd' || oid || md5(pg_get_expr(adbin, adrelid)) FROM pg_attrdef
-    UNION ALL SELECT 'k' || oid || convalidated FROM pg_constraint
-    UNION ALL SELECT 't' || oid || tgenabled::text FROM pg_trigger
-    UNION ALL SELECT 'r' || oid || ev_enabled::text FROM pg_rewrite
-    UNION ALL SELECT 'p' || oid || md5(prosrc) || coalesce(proacl::text, '') || proowner
-      FROM pg_proc WHERE oid >= 16384
-    UNION ALL SELECT 'n' || oid || coalesce(nspacl::text, '') FROM pg_namespace
-      WHERE nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
-    UNION ALL SELECT 'e' || oid || evtenabled::text FROM pg_event_trigger
-    UNION ALL SELECT 'l' || count(*) FROM pg_largeobject_metadata
-) s(x)
-"""
+# Every change to a catalog row writes a new row version, stamped with its transaction's
+# id (xmin), and ids only grow: so a catalog no statement changed since the template has
+# the template's count of live rows and the template's newest xmin. (Statistics that
+# VACUUM and ANALYZE keep in pg_class are updated in place, without a new version.) This
+# reads ten catalogs in about 1 ms; the column-by-column digest it replaced took 10–25
+# ms of PostgreSQL's CPU per test, three quarters of the whole reset (session 16).
+_CATALOGS = (
+    "pg_class", "pg_attribute", "pg_attrdef", "pg_constraint", "pg_index", "pg_trigger",
+    "pg_rewrite", "pg_proc", "pg_type", "pg_policy", "pg_event_trigger", "pg_depend",
+    "pg_largeobject_metadata",
+)  # fmt: skip
+_FINGERPRINT = " UNION ALL ".join(
+    f"SELECT '{c}', count(*), coalesce(max(xmin::text::bigint), 0) FROM {c}" for c in _CATALOGS
+) + (
+    # Temporary schemas (pg_temp_N) stay once a session made one; they hold nothing now.
+    " UNION ALL SELECT 'pg_namespace', count(*), coalesce(max(xmin::text::bigint), 0)"
+    " FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_temp\\_%'"
+    " AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"
+)
 
 _TABLES = """
 SELECT n.nspname, c.relname
@@ -100,6 +100,10 @@ def _quoted(schema: str, name: str) -> str:
     return '"{}"."{}"'.format(schema.replace('"', '""'), name.replace('"', '""'))
 
 
+async def _fingerprint(conn: asyncpg.Connection) -> str:
+    return repr(sorted(tuple(r) for r in await conn.fetch(_FINGERPRINT)))
+
+
 async def baseline(conn: asyncpg.Connection) -> Baseline:
     """Read a template's state (a superuser connection to the template)."""
     tables: list[str] = []
@@ -119,7 +123,7 @@ async def baseline(conn: asyncpg.Connection) -> Baseline:
         await conn.copy_from_query(f"SELECT {listed} FROM {table}", output=sink, format="binary")
         seeded[table] = Seeded(schema=schema, name=name, columns=columns, rows=b"".join(chunks))
     sequences = tuple((r[0], r[1], r[2]) for r in await conn.fetch(_SEQUENCES))
-    fingerprint: str = await conn.fetchval(_FINGERPRINT)
+    fingerprint = await _fingerprint(conn)
     return Baseline(
         fingerprint=fingerprint, tables=tuple(tables), seeded=seeded, sequences=sequences
     )
@@ -134,7 +138,7 @@ async def reset(conn: asyncpg.Connection, base: Baseline) -> bool:
     while pids := [r[0] for r in await conn.fetch(_OTHER_SESSIONS)]:
         await conn.execute("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid", pids)
         await asyncio.sleep(0.005)
-    if await conn.fetchval(_FINGERPRINT) != base.fingerprint:
+    if await _fingerprint(conn) != base.fingerprint:
         return False
     used = {r[0] for r in await conn.fetch(base.probe())}
     async with conn.transaction():
