@@ -240,21 +240,17 @@ async def owner_conn(database: CloneDatabase) -> AsyncIterator[asyncpg.Connectio
     await conn.close()
 
 
-# The jobs a test's app runs unless the test is marked ``background``: the log's leader
-# only (receipts and inclusion proofs wait for it). Every other job's first pass at the
-# app's start cost each web test about 75 ms of its 250; a test of a job calls it, or is
-# marked (``@pytest.mark.background``) to run every job as `etender serve` does.
+# The jobs a test's app runs: the log's leader only (receipts and inclusion proofs wait
+# for it). Every other job's first pass at the app's start cost each web test about
+# 75 ms of its 250 (session 16); a test of a job calls it, as the tests of jobs do.
 TEST_JOBS = frozenset({"log-leader"})
 
 
 @pytest.fixture
-def settings(request: pytest.FixtureRequest, tmp_path: Path, database: CloneDatabase) -> Settings:
+def settings(tmp_path: Path, database: CloneDatabase) -> Settings:
     """Settings for an app on the test's database and a private data dir."""
-    every = request.node.get_closest_marker("background") is not None
     return Settings(
-        database_url=database.app_dsn,
-        data_dir=tmp_path / "data",
-        background_jobs=None if every else TEST_JOBS,
+        database_url=database.app_dsn, data_dir=tmp_path / "data", background_jobs=TEST_JOBS
     )
 
 

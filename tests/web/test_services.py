@@ -4,7 +4,9 @@ refresh"). Revocation enters the platform as the CA's CRL in ``<data dir>/trust`
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -158,6 +160,26 @@ def test_the_jobs_are_listed_not_registered_on_import() -> None:
     intervals = {job.name: job.interval(settings) for job in features.JOBS}
     assert (intervals["opening-settle"], intervals["bid-freeze"]) == (0.3, 0.4)
     assert intervals["auction-end"] == 1.0  # a countdown's end told within a second
+
+
+def _running_jobs() -> set[str]:
+    return {
+        name.removeprefix("etender:")
+        for task in asyncio.all_tasks()
+        if (name := task.get_name()).startswith("etender:") and not task.done()
+    } - {"live-hub"}  # the live sessions' listener, not a job
+
+
+@pytest.mark.parametrize("chosen", [None, frozenset({"log-leader", "monitoring"})])
+async def test_an_app_runs_the_jobs_its_settings_name_or_every_job(
+    settings: Settings, pool: asyncpg.Pool, chosen: frozenset[str] | None
+) -> None:
+    """Settings.background_jobs: None runs every job (`etender serve`); a set, only those
+    (the tests' apps run the log's leader alone: tests/conftest.py)."""
+    app = create_app(dataclasses.replace(settings, background_jobs=chosen), pool=pool)
+    async with app.router.lifespan_context(app):
+        assert _running_jobs() == (chosen or {job.name for job in features.JOBS})
+    assert _running_jobs() == set()
 
 
 async def test_closing_a_pool_a_stuck_handler_holds_ends_within_its_bound(
