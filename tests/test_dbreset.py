@@ -60,3 +60,10 @@ async def test_rows_sequences_and_temporary_tables_leave_the_fingerprint(
     await owner.execute("ANALYZE")
     assert await dbreset.reset(owner, base) is True
     assert await dbreset._fingerprint(owner) == base.fingerprint
+    # ... and the reset put the sequence and every table back to the template's state.
+    sequences = await owner.fetch(
+        "SELECT format('%I.%I', schemaname, sequencename), start_value, last_value"
+        "  FROM pg_sequences ORDER BY 1"
+    )
+    assert tuple((r[0], r[1], r[2]) for r in sequences) == base.sequences
+    assert {r[0] for r in await owner.fetch(base.probe())} == set(base.seeded)
