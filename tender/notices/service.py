@@ -107,14 +107,15 @@ async def issue_clarification(
         documents = await document_queries.publish_versions(
             conn, tender_id, version_ids, clarification_id=clarification_id, at=now
         )
-        notified = await notice_queries.notify_downloaders(conn, tender_id, clarification_id)
+        await notice_queries.notify_downloaders(conn, tender_id, clarification_id)
         data = {
             "number": number,
             "kind": str(kind),
             "title": title,
             "body_sha256": sha256_hex(body.encode()),
             "documents": documents,
-            "notified": notified,
+            # No count of the users notified: it is how many took the documents, which
+            # Law 22 keeps secret before the deadline (breaker F19; notifications.md).
             "deadline_before": format_time(before),
             "deadline_after": format_time(after),
         }
