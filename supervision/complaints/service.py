@@ -349,15 +349,24 @@ async def list_complaints(
     conn: asyncpg.Connection, actor: Actor, *, status: str | None = None
 ) -> list[Complaint]:
     """The desk: the complaints to the departments the actor supervises (centre staff:
-    all of them); anyone else: its organisation's own complaints."""
+    their centre's); anyone else: its organisation's own. Each one the actor may read
+    (as get_complaint): a list named complainants to other centres' staff (breaker F2)."""
     if status is not None and status not in set(model.Status):
         raise ComplaintInputInvalid("status is one of a complaint's", details={"field": "status"})
     if actor.has_role(Role.CENTRE_STAFF):
-        return await db.complaints(conn, status=status)
-    departments = sorted(actor.acting_for(Role.SUPERVISOR))
-    if departments:
-        return await db.complaints(conn, departments=list(departments), status=status)
-    return await db.complaints(conn, complainant_id=actor.organisation_id, status=status)
+        found = await db.complaints(conn, status=status)
+    elif departments := sorted(actor.acting_for(Role.SUPERVISOR)):
+        found = await db.complaints(conn, departments=list(departments), status=status)
+    else:
+        found = await db.complaints(conn, complainant_id=actor.organisation_id, status=status)
+    tenders: dict[UUID, Tender] = {}
+    readable = []
+    for complaint in found:
+        if complaint.tender_id not in tenders:
+            tenders[complaint.tender_id] = await load(conn, complaint.tender_id)
+        if _may_read(actor, tenders[complaint.tender_id], complaint):
+            readable.append(complaint)
+    return readable
 
 
 async def signed_statement(

@@ -10,10 +10,11 @@ from uuid import UUID
 import asyncpg
 import httpx
 
-from accounts.model import Actor
+from accounts.model import Actor, OrgKind, Role
 from signing.canonical import sha256_hex
 from supervision.complaints import queries
 from supervision.complaints.statements import statement_commitment
+from tests.accounts.factory import make_organisation, make_user
 from tests.supervision.complaints.kit import (
     complaint_body,
     department_identity,
@@ -52,6 +53,16 @@ async def test_a_complaint_is_filed_followed_and_decided_over_http(
     assert [c["id"] for c in desk.json()["items"]] == [body["id"]]
     other = await get(client, "/api/v1/complaints", closed.other_supervisor)
     assert other.json() == {"items": []}
+    # Staff of the tender's centre list it; a county centre's staff neither list nor read
+    # it: the list names the complainant, a party secret until the deadline (F2).
+    hosts = await get(client, "/api/v1/complaints", closed.staff)
+    assert [c["id"] for c in hosts.json()["items"]] == [body["id"]]
+    county = await make_organisation(
+        conn, OrgKind.COUNTY_CENTRE, parent=closed.world.centre, name="郎溪县交易分中心"
+    )
+    await make_user(conn, county, Role.CENTRE_STAFF, username="countystaff")
+    assert (await get(client, "/api/v1/complaints", "countystaff")).json() == {"items": []}
+    assert code(await get(client, one, "countystaff")) == (404, "complaint_not_found")
     dept = await department_identity(conn, closed)
     stored = await queries.complaint(conn, UUID(body["id"]))
     assert stored is not None
