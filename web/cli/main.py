@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -80,26 +81,32 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 # Options whose value is a secret the platform made, not a word the user chose: a bearer
-# token is base64url, so one in 64 starts with "-", and argparse would take it for an
-# option ("argument --token: expected one argument"). Such a value is joined to its
-# option before parsing (docs/cli.md, "Which token a command sends").
+# token is 43 characters of base64url (docs/api-auth.md), so one in 64 starts with "-",
+# and argparse would take it for an option ("argument --token: expected one argument").
+# A word of that shape after the option is joined to it before parsing; any other word
+# (another option, "-h") is left to argparse, never sent as a token (breaker F13).
 VALUE_OPTIONS = ("--token",)
+TOKEN_SHAPE = re.compile(r"-[A-Za-z0-9_-]{42}")
 
 
 def joined_values(argv: Sequence[str]) -> list[str]:
-    """``argv`` with each ``--token VALUE`` written ``--token=VALUE``; "--" ends options."""
+    """``argv`` with each ``--token -…`` of a token's shape written ``--token=-…``; "--"
+    ends options."""
     out: list[str] = []
-    items = iter(argv)
-    for item in items:
+    items = list(argv)
+    at = 0
+    while at < len(items):
+        item = items[at]
         if item == "--":
-            out.append(item)
-            out.extend(items)
-            break
-        if item in VALUE_OPTIONS:
-            value = next(items, None)
-            out.append(item if value is None else f"{item}={value}")
-            continue
+            return out + items[at:]
+        if item in VALUE_OPTIONS and at + 1 < len(items):
+            value = items[at + 1]
+            if TOKEN_SHAPE.fullmatch(value):
+                out.append(f"{item}={value}")
+                at += 2
+                continue
         out.append(item)
+        at += 1
     return out
 
 
