@@ -30,6 +30,7 @@ class RoomBody(msgspec.Struct, frozen=True, kw_only=True):
     minimum_fen: int
     bids: int
     countdown_seconds: int
+    starts_at: str  # the listing period's start, as the socket's snapshot says (F14)
     ends_at: str
     now: str
     you: dict[str, Any] | None

@@ -273,6 +273,11 @@ async def test_only_the_auction_s_bidders_and_centre_staff_are_admitted(
     assert (bad.status_code, bad.json()["error"]["code"]) == (422, "request_invalid")
     watched = (await client.get(path, headers={"Authorization": f"Bearer {staff}"})).json()
     assert (watched["you"], watched["standing_fen"]) == (None, None)
+    # The HTTP answer is the snapshot's shape (auction.md §6.2): starts_at too (F14).
+    assert set(watched) == {
+        "auction", "live_session", "phase", "start_price_fen", "increment_fen", "standing_fen",
+        "minimum_fen", "bids", "countdown_seconds", "starts_at", "ends_at", "now", "you",
+    }  # fmt: skip
     with pytest.raises(websockets.ConnectionClosed) as closed:
         await connect(live_server, world.session_id, outsider)
     assert closed.value.rcvd is not None
