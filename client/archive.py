@@ -21,8 +21,6 @@ value in it must never forge an ``OK`` line or reach the terminal as a control c
 from __future__ import annotations
 
 import argparse
-import os
-import stat
 import sys
 from pathlib import Path
 
@@ -30,16 +28,13 @@ from signing.archive.errors import ArchiveInvalid, ArchiveUnreadable
 from signing.archive.package import shown
 from signing.archive.supplement import verify_supplement
 from signing.archive.verify import Verified, verify_package
+from signing.regular_file import FileRefused, read_regular
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
 # The largest package (and supplement) read by default, in MiB; ``--max-mib`` raises it.
 DEFAULT_MAX_MIB = 2048
-_NOT_REGULAR = (
-    (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket"),
-)  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,31 +71,6 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-class _Unreadable(Exception):
-    """A file named on the command line that is not read (not regular, too large)."""
-
-
-def read_file(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, at most ``limit``; anything else is refused unread."""
-    # O_NONBLOCK: opening a named pipe must not wait for a writer (it is refused next).
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        for test, what in _NOT_REGULAR:
-            if test(mode):
-                raise _Unreadable(f"{shown(path, 300)}: not a regular file ({what})")
-        if not stat.S_ISREG(mode):
-            raise _Unreadable(f"{shown(path, 300)}: not a regular file")
-        size = os.fstat(fd).st_size
-        data = handle.read(limit + 1) if size <= limit else b""
-        if size > limit or len(data) > limit:
-            raise _Unreadable(
-                f"{shown(path, 300)}: larger than the limit of {limit // (1 << 20)} MiB "
-                "(raise it with --max-mib)"
-            )
-    return data
-
-
 def _report(problems: object) -> None:
     for item in problems if isinstance(problems, list) else []:
         print(f"FAILED {shown(item['file'], 300)}: {shown(item['what'], 300)}", file=sys.stderr)
@@ -123,14 +93,20 @@ def run_verify(args: argparse.Namespace) -> int:
     """Verify the package, then each supplement against it."""
     limit = args.max_mib << 20
     try:
-        data = read_file(args.package, limit)
-        supplements = [(path, read_file(path, limit)) for path in args.supplement]
+        data = read_regular(args.package, limit)
+        supplements = [(path, read_regular(path, limit)) for path in args.supplement]
+    except FileRefused as exc:
+        what = (
+            f"larger than the limit of {args.max_mib} MiB (raise it with --max-mib)"
+            if exc.too_large
+            else exc.strerror
+        )
+        print(f"etender archive verify: cannot read {shown(exc.path, 300)}: {what}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_UNREADABLE
     except OSError as exc:
         print(f"etender archive verify: cannot read {shown(exc.filename, 300)}: {exc.strerror}",
               file=sys.stderr)  # fmt: skip
-        return EXIT_UNREADABLE
-    except _Unreadable as exc:
-        print(f"etender archive verify: cannot read {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     try:
         verified = verify_package(data)

@@ -21,11 +21,16 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 
+from signing.regular_file import read_regular
 from tender.errors import CalendarInvalid, CalendarNotCovered, TimeNotAware
 from tender.holiday_rules import check_schedule
 from tender.policy import Period, PeriodUnit
 
 HOLIDAY_DIR = Path(__file__).parent / "holidays"
+# The largest calendar file read (docs/deployment.md §11): a year's notice is under 4 KB.
+# Anything larger, and anything but a regular file (a named pipe, /dev/zero), is refused
+# unread, on the command line and at every server start (breaker F10).
+MAX_FILE_BYTES = 64 * 1024
 
 
 def _shanghai() -> tzinfo:
@@ -114,8 +119,18 @@ def parse_year(raw: bytes, *, name: str = "calendar", need_url: bool = False) ->
     """One ``YYYY.json`` file: {"year", "source", "source_url", "holidays": [{"name",
     "dates"}], "workdays"}, checked as tender/holiday_rules.py says (``need_url``: the
     notice's address is required, as it is of every file an operator adds)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise CalendarInvalid(
+            f"{name}: not a holiday calendar file (save it as UTF-8 without a BOM)"
+        )
     try:
-        obj = json.loads(raw.decode("utf-8"), object_pairs_hook=_once)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CalendarInvalid(
+            f"{name}: not a holiday calendar file (not UTF-8 at byte {exc.start})"
+        ) from None
+    try:
+        obj = json.loads(text, object_pairs_hook=_once)
         check_schedule(obj, name=name, need_url=need_url)
         year = obj["year"]
         holidays = frozenset(
@@ -123,7 +138,9 @@ def parse_year(raw: bytes, *, name: str = "calendar", need_url: bool = False) ->
         )
         workdays = frozenset(date.fromisoformat(d) for d in obj["workdays"])
         source, url = str(obj["source"]), obj.get("source_url")
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+    except RecursionError:  # breaker F12: 100,000 nested brackets were a traceback
+        raise CalendarInvalid(f"{name}: not a holiday calendar file (nested too deeply)") from None
+    except (ValueError, KeyError, TypeError) as exc:
         raise CalendarInvalid(f"{name}: not a holiday calendar file ({exc})") from None
     if type(year) is not int or any(d.year != year for d in holidays | workdays):
         raise CalendarInvalid(f"{name}: every date must fall in the file's year")
@@ -142,6 +159,12 @@ def _once(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return out
 
 
+def read_year(path: Path, *, need_url: bool) -> YearCalendar:
+    """The file ``path``, read as :data:`MAX_FILE_BYTES` at most of a regular file (else
+    ``signing.regular_file.FileRefused``, an OSError naming it) and parsed."""
+    return parse_year(read_regular(path, MAX_FILE_BYTES), name=str(path), need_url=need_url)
+
+
 def load_calendar(directories: Iterable[Path] = (HOLIDAY_DIR,)) -> HolidayCalendar:
     """Every ``YYYY.json`` of the directories; a later directory overrides a year. A file
     outside the shipped directory names its notice's address (``source_url``)."""
@@ -151,7 +174,7 @@ def load_calendar(directories: Iterable[Path] = (HOLIDAY_DIR,)) -> HolidayCalend
             continue
         shipped = directory.resolve() == HOLIDAY_DIR.resolve()
         for path in sorted(directory.glob("[0-9][0-9][0-9][0-9].json")):
-            data = parse_year(path.read_bytes(), name=str(path), need_url=not shipped)
+            data = read_year(path, need_url=not shipped)
             if str(data.year) != path.stem:
                 raise CalendarInvalid(f"{path}: the file name must be its year")
             years[data.year] = data

@@ -172,15 +172,15 @@ def _group(
         _broken(_set("source", "")),
         _broken(_set("source", "通知\u0000")),
         _broken(_group(0, ["2027-1-01"])),  # a date written another way
-        _broken(_group(1, ["2027-05-02", "2027-05-01"])),  # out of order
-        _broken(_group(2, ["2027-10-01", "2027-10-03"])),  # not consecutive (10-02 gone too)
+        _broken(_group(3, ["2027-05-02", "2027-05-01"])),  # out of order
+        _broken(_group(6, ["2027-10-01", "2027-10-03"])),  # not consecutive (10-02 gone too)
         _broken(_group(0, ["2027-01-02"])),  # 1 January is no holiday
-        _broken(_group(3, ["2027-05-01"])),  # one date in two holidays
-        _broken(_group(3, ["2027-12-04"], name="元旦")),  # a festival twice, one missing
+        _broken(_group(5, ["2027-10-01"])),  # one date in two holidays
+        _broken(_group(4, ["2027-04-04"], name="清明节")),  # a festival twice, one missing
         _broken(lambda b: b["holidays"].pop()),  # a festival missing
         _broken(_set("workdays", ["2027-01-04"])),  # a Monday "make-up" day
         _broken(_set("workdays", ["2027-01-09", "2027-01-09"])),
-        _broken(_set("workdays", ["2027-12-04"])),  # a holiday
+        _broken(_set("workdays", ["2027-02-06"])),  # a holiday (春节's Saturday)
     ],
 )
 def test_a_file_that_is_not_a_whole_notice_is_refused(tmp_path: Path, body: dict[str, Any]) -> None:

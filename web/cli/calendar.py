@@ -18,7 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tender.calendar import HOLIDAY_DIR, YearCalendar, load_calendar, parse_year
+from signing.regular_file import read_regular
+from tender.calendar import HOLIDAY_DIR, MAX_FILE_BYTES, YearCalendar, load_calendar, parse_year
 from tender.errors import CalendarInvalid
 from web.cli.common import settings
 
@@ -50,7 +51,8 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _read(path: Path) -> tuple[bytes, YearCalendar]:
-    raw = path.read_bytes()
+    # A regular file of MAX_FILE_BYTES at most, else exit 2 naming it (breaker F10).
+    raw = read_regular(path, MAX_FILE_BYTES)
     found = parse_year(raw, name=str(path), need_url=True)
     return raw, found
 

@@ -5,6 +5,10 @@ outside tester's finding 5). In-process: no server, no database."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,3 +53,77 @@ def test_a_file_that_is_not_a_whole_notice_is_not_added(
     assert "weekend day" in capsys.readouterr().err
     assert not (data / "holidays" / "2027.json").exists()
     assert main(["calendar", "check", str(tmp_path / "missing.json")]) == 2
+
+
+# --- what is read: a regular file of 64 KiB at most (breaker F10) -------------------
+
+MAX_FILE_BYTES = 64 * 1024  # docs/deployment.md §11
+
+
+def _padded(directory: Path, size: int) -> Path:
+    """A valid 2027 file padded with spaces to ``size`` bytes."""
+    path = write_synthetic(directory, 2027)
+    raw = path.read_bytes()
+    path.write_bytes(raw + b" " * (size - len(raw)))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "refusal"),
+    [
+        (
+            lambda d: (d / "2027.json").symlink_to("/dev/null"),
+            "not a regular file (a character device)",
+        ),
+        (
+            lambda d: _padded(d, MAX_FILE_BYTES + 1),
+            f"larger than the limit of {MAX_FILE_BYTES} bytes",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "add", "list"])
+def test_anything_but_a_small_regular_file_is_refused_unread_with_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make: Callable[[Path], object],
+    refusal: str,
+    command: str,
+) -> None:
+    """A device (a link to /dev/zero ate 8.7 GB) or a file over MAX_FILE_BYTES is refused
+    before it is read, named on the command line or lying in <data dir>/holidays."""
+    data = tmp_path / "data"
+    where = data / "holidays" if command == "list" else tmp_path / "in"
+    where.mkdir(parents=True)
+    make(where)
+    path = where / "2027.json"
+    given = [] if command == "list" else [str(path)]
+    extra = [] if command == "check" else ["--data-dir", str(data)]
+    assert main(["calendar", command, *given, *extra]) == 2
+    assert capsys.readouterr().err == f"etender: {path}: {refusal}\n"
+
+
+def test_the_limit_is_64_kib_exactly(tmp_path: Path) -> None:
+    """A valid file of MAX_FILE_BYTES is read; one byte more is refused."""
+    assert main(["calendar", "check", str(_padded(tmp_path / "a", MAX_FILE_BYTES))]) == 0
+    assert main(["calendar", "check", str(_padded(tmp_path / "b", MAX_FILE_BYTES + 1))]) == 2
+
+
+@pytest.mark.parametrize("command", ["check", "list"])
+def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path: Path, command: str) -> None:
+    """A FIFO named 2027.json (on the command line, or in <data dir>/holidays, which every
+    server start reads) hung the command; now it is refused, exit 2. A subprocess, so the
+    old behaviour fails the test by its timeout instead of hanging the run."""
+    data = tmp_path / "data"
+    (data / "holidays").mkdir(parents=True)
+    pipe = (data / "holidays" if command == "list" else tmp_path) / "2027.json"
+    os.mkfifo(pipe)
+    args = ["list", "--data-dir", str(data)] if command == "list" else ["check", str(pipe)]
+    done = subprocess.run(
+        [sys.executable, "-m", "web.cli.main", "calendar", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"etender: {pipe}: not a regular file (a named pipe)\n"
