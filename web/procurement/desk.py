@@ -49,12 +49,18 @@ render = pages.feature_renderer("procurement", texts, {"yuan": yuan})
 METHODS = sorted(PROJECT_METHODS, key=str)
 
 
+def _home(path: str) -> str:
+    """An error page's way back without a Referer: the agency's list for its pages, the
+    project's public page for the others' (the list refuses them, breaker F18)."""
+    return "/agency/procurement" if path.startswith("/agency/") else "/".join(path.split("/")[:3])
+
+
 def _refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:
     details = error.details if isinstance(error.details, dict) else {}
     return render(
         request, "error.html", status_for(error), actor=actor, code=error.code,
         violations=details.get("violations", []), field=details.get("field"),
-        back=pages.back_link(request, "/agency/procurement"),
+        back=pages.back_link(request, _home(request.url.path)),
     )  # fmt: skip
 
 

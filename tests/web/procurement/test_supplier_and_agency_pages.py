@@ -67,6 +67,7 @@ async def test_every_bad_price_is_refused_on_the_quotation_page(
         )
         assert_refused_page(refused, 422, "procurement_input_invalid")
         assert 'data-field="price_yuan"' in refused.text, raw
+        assert f'href="/procurement/{talks}"' in refused.text  # back: not the agency's list
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM negotiation_quotations") == 0
     quote = {"csrf_token": csrf, "round": "1", "price_yuan": " 1180000.5 "}
