@@ -272,14 +272,19 @@ async def award(
     return made
 
 
-async def view(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> NegotiationView:
+async def view(
+    conn: asyncpg.Connection, actor: Actor, tender_id: UUID, *, as_supplier: bool = False
+) -> NegotiationView:
     """The rounds and what the reader may see of the quotations (model.visible); read in
-    one snapshot, without the row lock."""
+    one snapshot, without the row lock. ``as_supplier``: only what the reader's invited
+    suppliers see (the supplier's page, breaker F17), whatever else its roles allow."""
     async with conn.transaction(isolation="repeatable_read", readonly=True):
         tender, project = await read_project(conn, actor, tender_id)
         if project.method is not Method.NEGOTIATION:
             raise ProjectStateConflict("the project is not a competitive negotiation")
-        everything = access.is_agency(actor, tender) or access.is_overseer(actor, tender)
+        everything = not as_supplier and (
+            access.is_agency(actor, tender) or access.is_overseer(actor, tender)
+        )
         own = actor.acting_for(Role.BIDDER) & set(project.plan.suppliers)
         if not everything and not own:
             raise SupplierNotInvited("the rounds are read by the agency, overseers and suppliers")
@@ -287,8 +292,13 @@ async def view(conn: asyncpg.Connection, actor: Actor, tender_id: UUID) -> Negot
         seen = model.visible(
             await q.quotations(conn, tender_id), rounds, everything_closed=everything, own=own
         )
+        made = await project_queries.award(conn, tender_id)
+        # Breaker F21: an exclusion names an invited supplier, sealed in the log until
+        # the award (audit-log.md §9): a supplier's bidder learns only its own before it.
+        revealed = made is not None or project.revealed_at is not None
+        excluded = await q.excluded(conn, tender_id)
         return NegotiationView(
             rounds=tuple(rounds), quotations=tuple(seen),
-            excluded=await q.excluded(conn, tender_id),
-            award=await project_queries.award(conn, tender_id),
+            excluded=excluded if everything or revealed else excluded & own,
+            award=made,
         )  # fmt: skip

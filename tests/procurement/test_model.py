@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from procurement.errors import ProcurementInputInvalid, ProcurementPolicyInvalid
-from procurement.model import Group, Method, Plan, check_price
+from procurement.model import Group, Method, Plan, check_price, fen_from_yuan
 from procurement.negotiation.errors import NoCompliantQuotation, TooFewCompliant
 from procurement.negotiation.model import (
     Quotation,
@@ -217,3 +217,25 @@ def test_fewer_than_three_compliant_within_budget_is_no_award() -> None:
     require_enough(3, 3, what="x")
     with pytest.raises(TooFewCompliant):
         require_enough(2, 3, what="x")
+
+
+# Breaker F3/F4/F5: every spelling a yuan field must refuse (docs/api-procurement.md).
+BAD_YUAN = (
+    "inf", "Infinity", "-inf", "nan", "NaN", "sNaN", "1e999999999", "1e3", "1E3", "1_000",
+    "5,000", "1 000", "-1", "+1", "1.005", "0.001", "1.", ".5", "0x10", "１２３", "١٢٣",
+    "", "0", "0.00", "100000000000000", "9" * 5000,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("raw", BAD_YUAN)
+def test_a_yuan_amount_is_plain_digits_with_at_most_two_decimals(raw: str) -> None:
+    """Breaker F3/F4: Decimal's spellings, signs, grouping, other digits, zero and an
+    amount past 2^53 − 1 fen are refused with procurement_input_invalid."""
+    with pytest.raises(ProcurementInputInvalid):
+        fen_from_yuan(raw)
+
+
+def test_a_yuan_amount_becomes_whole_fen() -> None:
+    """Digits, and up to two decimals after a '.'."""
+    found = [fen_from_yuan(r) for r in ("1180000", "1180000.5", "0.01", "90071992547409.91")]
+    assert found == [118_000_000, 118_000_050, 1, 2**53 - 1]

@@ -24,12 +24,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.model import Actor, OrgKind
+from accounts.errors import PermissionDenied
+from accounts.model import Actor, OrgKind, Role
 from accounts.organisations import service as organisations
 from accounts.permissions import Action
 from procurement import service
 from procurement.errors import ProcurementInputInvalid, ProjectNotFound
-from procurement.model import PROJECT_METHODS, Group, Method, Plan
+from procurement.model import PROJECT_METHODS, Group, Method, Plan, Project, fen_from_yuan
 from procurement.negotiation import service as negotiation
 from procurement.single_source import service as single_source
 from procurement.single_source.model import Outcome
@@ -41,19 +42,25 @@ from web.errormap import status_for
 from web.pdf.tender_notice import yuan
 from web.procurement import i18n as texts
 from web.services import services
-from web.tender.forms import new_draft, text, yuan_to_fen
+from web.tender.forms import new_draft, text
 from web.tender.results.after_award import after_award
 
 render = pages.feature_renderer("procurement", texts, {"yuan": yuan})
 METHODS = sorted(PROJECT_METHODS, key=str)
 
 
+def _home(path: str) -> str:
+    """An error page's way back without a Referer: the agency's list for its pages, the
+    project's public page for the others' (the list refuses them, breaker F18)."""
+    return "/agency/procurement" if path.startswith("/agency/") else "/".join(path.split("/")[:3])
+
+
 def _refused(request: Request, actor: Actor | None, error: EtenderError) -> Response:
     details = error.details if isinstance(error.details, dict) else {}
     return render(
         request, "error.html", status_for(error), actor=actor, code=error.code,
-        violations=details.get("violations", []),
-        back=pages.back_link(request, "/agency/procurement"),
+        violations=details.get("violations", []), field=details.get("field"),
+        back=pages.back_link(request, _home(request.url.path)),
     )  # fmt: skip
 
 
@@ -103,8 +110,26 @@ async def _choices(conn: asyncpg.Connection, actor: Actor) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _require_agency(actor: Actor) -> None:
+    """Breaker F18: the agency's list and its form are for agencies (create_tender,
+    api-auth.md), refused before any field is read — not shown to every role."""
+    if not actor.has_role(Role.AGENCY):
+        raise PermissionDenied(
+            "this page is for agencies", details={"action": "create_tender", "resource": "tender"}
+        )
+
+
+async def _agency_of(conn: asyncpg.Connection, actor: Actor, which: UUID) -> Project:
+    """Breaker F18: a desk form's actor must act for the project's agency, checked before
+    its fields are (a draft it may not read stays not found)."""
+    tender, project = await service.read_project(conn, actor, which)
+    access.authorise(actor, Action.PUBLISH_TENDER, tender)
+    return project
+
+
 @page
 async def new_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    _require_agency(actor)
     return render(
         request, "new.html", actor=actor, methods=METHODS, categories=list(Category),
         projects=await service.my_projects(conn, actor), **await _choices(conn, actor),
@@ -113,6 +138,7 @@ async def new_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> 
 
 @page
 async def create(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
+    _require_agency(actor)
     form = await request.form()
     try:
         method = Method(text(form, "method"))
@@ -151,7 +177,7 @@ async def desk_page(request: Request, conn: asyncpg.Connection, actor: Actor) ->
 @page
 async def edit_plan(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which = _project_id(request)
-    _, project = await service.read_project(conn, actor, which)
+    project = await _agency_of(conn, actor, which)
     plan = plan_from_form(await request.form(), project.method)
     await service.update_plan(conn, actor, which, plan)
     return _desk(which)
@@ -160,6 +186,7 @@ async def edit_plan(request: Request, conn: asyncpg.Connection, actor: Actor) ->
 @page
 async def publish(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, built = _project_id(request), services(request)
+    await _agency_of(conn, actor, which)
     await service.publish(conn, actor, which, built.tender_setup(), built.procurement_policies)
     return _desk(which)
 
@@ -167,14 +194,18 @@ async def publish(request: Request, conn: asyncpg.Connection, actor: Actor) -> R
 @page
 async def open_round(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which = _project_id(request)
-    final = text(await request.form(), "final") == "yes"
-    await negotiation.open_round(conn, actor, which, final=final)
+    await _agency_of(conn, actor, which)
+    final = text(await request.form(), "final")
+    if final not in ("", "yes"):  # breaker F3: the checkbox is "yes" or absent
+        raise ProcurementInputInvalid("final is the checkbox's yes", details={"field": "final"})
+    await negotiation.open_round(conn, actor, which, final=final == "yes")
     return _desk(which)
 
 
 @page
 async def close_round(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, raw = _project_id(request), request.path_params["round"]
+    await _agency_of(conn, actor, which)
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 2):
         raise ProcurementInputInvalid("a round's number is 1–99")
     await negotiation.close_round(conn, actor, which, round=int(raw))
@@ -184,6 +215,7 @@ async def close_round(request: Request, conn: asyncpg.Connection, actor: Actor) 
 @page
 async def exclude(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, form = _project_id(request), await request.form()
+    await _agency_of(conn, actor, which)
     try:
         supplier = UUID(text(form, "supplier_id"))
     except ValueError:
@@ -195,6 +227,7 @@ async def exclude(request: Request, conn: asyncpg.Connection, actor: Actor) -> R
 @page
 async def award(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, built = _project_id(request), services(request)
+    await _agency_of(conn, actor, which)
     await negotiation.award(
         conn, actor, which, setup=built.tender_setup(), after=after_award(built)
     )
@@ -204,6 +237,7 @@ async def award(request: Request, conn: asyncpg.Connection, actor: Actor) -> Res
 @page
 async def answer(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, form = _project_id(request), await request.form()
+    await _agency_of(conn, actor, which)
     try:
         objection = UUID(request.path_params["objection_id"])
         outcome = Outcome(text(form, "outcome"))
@@ -218,7 +252,8 @@ async def answer(request: Request, conn: asyncpg.Connection, actor: Actor) -> Re
 @page
 async def agree(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, built = _project_id(request), services(request)
-    price = yuan_to_fen(text(await request.form(), "price_yuan"), "price_yuan")
+    await _agency_of(conn, actor, which)
+    price = fen_from_yuan(text(await request.form(), "price_yuan"))
     await single_source.agree(
         conn, actor, which, price, setup=built.tender_setup(), after=after_award(built)
     )

@@ -109,6 +109,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "pr.object.sign_in": ("登录后可提出异议。", "Sign in to object."),
     "pr.error.title": ("操作未完成", "Not done"),
     "pr.error.back": ("返回", "Back"),
+    "pr.error.price_yuan": (
+        "金额以元填写：只用阿拉伯数字，最多两位小数（例如 1180000.50），"
+        "不带符号、逗号、空格或指数。",
+        "Give the amount in yuan: digits only, at most two decimals (e.g. 1180000.50); "
+        "no sign, commas, spaces or exponent.",
+    ),
     "pr.category.works": ("工程", "Works"),
     "pr.category.goods": ("货物", "Goods"),
     "pr.category.services": ("服务", "Services"),

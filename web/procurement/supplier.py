@@ -23,10 +23,11 @@ from starlette.routing import BaseRoute, Route
 from accounts.model import Actor
 from procurement import service
 from procurement.errors import ProcurementInputInvalid, ProjectNotFound
+from procurement.model import fen_from_yuan
 from procurement.negotiation import service as negotiation
 from procurement.single_source import service as single_source
 from web.procurement.desk import page, render
-from web.tender.forms import text, yuan_to_fen
+from web.tender.forms import text
 
 
 def _project_id(request: Request) -> UUID:
@@ -39,11 +40,17 @@ def _project_id(request: Request) -> UUID:
 @page
 async def quotations_page(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which = _project_id(request)
-    view = await negotiation.view(conn, actor, which)  # invited suppliers' bidders only
+    # Breaker F17: the page is an invited supplier's own, not the overseers' view of the
+    # rounds (that is /negotiation): anyone else is refused, shown no form and no price.
+    view = await negotiation.view(conn, actor, which, as_supplier=True)
     tender, _project, _ = await service.get_project(conn, actor, which)
     current = next((r for r in view.rounds if r.is_open), None)
+    # One quotation per round, none once excluded (breaker F21, the form left shown).
+    quoted = current is not None and any(q.round == current.number for q in view.quotations)
+    quoting = current is not None and not quoted and not view.excluded and view.award is None
     return render(
         request, "quotations.html", actor=actor, tender=tender, view=view, current=current,
+        quoting=quoting,
     )  # fmt: skip
 
 
@@ -53,7 +60,7 @@ async def quote(request: Request, conn: asyncpg.Connection, actor: Actor) -> Res
     raw = text(form, "round")
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 2):
         raise ProcurementInputInvalid("a round's number is 1–99", details={"field": "round"})
-    price = yuan_to_fen(text(form, "price_yuan"), "price_yuan")
+    price = fen_from_yuan(text(form, "price_yuan"))
     await negotiation.submit_quotation(conn, actor, which, round=int(raw), price_fen=price)
     return RedirectResponse(f"/procurement/{which}/quotations", status_code=303)
 

@@ -233,3 +233,39 @@ async def test_a_quotation_racing_the_close_is_in_the_round_or_refused(
     revealed = [q["price_fen"] for q in closed.data["quotations"]]
     assert revealed == ([123_00] if quoted else [])
     assert await quotation_count(conn) == len(revealed)
+
+
+async def test_a_supplier_learns_no_other_supplier_excluded_before_the_award(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """Breaker F21 (audit-log.md §9: an exclusion names its supplier only as a commitment
+    until the award): the agency and the overseers read every exclusion; an invited
+    supplier's bidder reads its own organisation's only, never a competitor's."""
+    tender_id = await started(conn, world)
+    b1, b2, b3 = world.bidders
+    excluded = world.bidder_orgs[2].id
+    await negotiation.exclude_supplier(conn, world.agency, tender_id, excluded, "资格不符合要求")
+    for reader in (world.agency, world.staff, world.supervisor):
+        assert (await negotiation.view(conn, reader, tender_id)).excluded == {excluded}
+    for reader in (b1, b2):
+        assert (await negotiation.view(conn, reader, tender_id)).excluded == frozenset()
+    assert (await negotiation.view(conn, b3, tender_id)).excluded == {excluded}
+    with pytest.raises(SupplierNotInvited):  # the tenderer does not read the rounds
+        await negotiation.view(conn, world.tenderer, tender_id)
+
+
+async def test_the_suppliers_view_is_its_own_whatever_else_the_reader_may_read(
+    conn: asyncpg.Connection, world: World
+) -> None:
+    """Breaker F17: the supplier's page reads ``as_supplier``: the overseers and the
+    agency, who read every closed round's prices elsewhere, are refused it."""
+    tender_id = await started(conn, world)
+    await negotiation.open_round(conn, world.agency, tender_id, final=False)
+    for bidder, price in zip(world.bidders, (900_00, 800_00, 850_00), strict=True):
+        await negotiation.submit_quotation(conn, bidder, tender_id, round=1, price_fen=price)
+    await negotiation.close_round(conn, world.agency, tender_id, round=1)
+    for reader in (world.agency, world.staff, world.supervisor, world.tenderer):
+        with pytest.raises(SupplierNotInvited):
+            await negotiation.view(conn, reader, tender_id, as_supplier=True)
+    own = await negotiation.view(conn, world.bidders[1], tender_id, as_supplier=True)
+    assert [q.price_fen for q in own.quotations] == [800_00]
