@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from procurement.errors import ProcurementInputInvalid
-from tender.checks import check_text
+from tender.checks import check_text, yuan_fen
 from tender.errors import TenderInputInvalid
 
 MAX_SUPPLIERS = 99
@@ -111,16 +110,14 @@ def check_price(value: object, *, name: str = "price_fen") -> int:
     return value
 
 
-# Breaker F3/F4: a price typed in yuan is plain ASCII digits with at most two decimals;
-# Decimal's spellings (``inf``, ``sNaN``, ``1e3``, ``1_000``, signs, grouping) are
-# refused, lest a typo become a binding quotation. 16 digits bound 2^53 − 1 fen.
-YUAN = re.compile(r"(?P<whole>[0-9]{1,16})(?:\.(?P<cents>[0-9]{1,2}))?")
+# Breaker F3/F4: a price typed in yuan is plain ASCII digits with at most two decimals
+# (tender.checks.yuan_fen, without grouping commas), lest a typo become a binding
+# quotation.
 
 
 def fen_from_yuan(raw: str, *, name: str = "price_yuan") -> int:
     """A form's yuan amount (``1234567.89``) as whole fen, checked as a price."""
-    found = YUAN.fullmatch(raw)
-    fen = 0 if found is None else int(found["whole"] + (found["cents"] or "").ljust(2, "0"))
+    fen = yuan_fen(raw, grouped=False) or 0
     if not 1 <= fen <= MAX_PRICE_FEN:
         raise ProcurementInputInvalid(
             f"{name} is an amount in yuan from 0.01 to 90071992547409.91: digits, at most "

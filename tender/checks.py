@@ -6,6 +6,7 @@ Kept apart from model.py so that the evaluation method (method.py) and the tende
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from tender.errors import TenderInputInvalid
@@ -31,3 +32,23 @@ def check_amount(value: int, *, name: str) -> int:
     if type(value) is not int or not 0 <= value <= MAX_AMOUNT_FEN:
         raise TenderInputInvalid(f"{name} is a whole number of fen from 0 to 2^53 − 1")
     return value
+
+
+# A yuan amount typed in a form: ASCII digits, optionally grouped by commas in threes,
+# and at most two decimals after a '.'. Decimal's own spellings (``inf``, ``sNaN``,
+# ``1e999999999``, ``1_000``, signs) are refused: ``inf`` answered 500 and ``1e999999999``
+# asked for an integer of a billion digits (the outside tester's F3/F4). 16 digits
+# bound 2^53 − 1 fen.
+YUAN = re.compile(
+    r"(?P<whole>[0-9]{1,16}|[0-9]{1,3}(?:,[0-9]{3}){1,4})(?:\.(?P<cents>[0-9]{1,2}))?"
+)
+
+
+def yuan_fen(raw: str, *, grouped: bool = True) -> int | None:
+    """``1,234,567.89`` yuan as 123456789 fen; None for anything else (commas in threes
+    only if ``grouped``), or beyond 2^53 − 1 fen."""
+    found = YUAN.fullmatch(raw)
+    if found is None or (not grouped and "," in raw):
+        return None
+    fen = int(found["whole"].replace(",", "") + (found["cents"] or "").ljust(2, "0"))
+    return fen if fen <= MAX_AMOUNT_FEN else None

@@ -12,13 +12,13 @@ import dataclasses
 import enum
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 from uuid import UUID
 
 from starlette.datastructures import FormData
 
 from tender.calendar import SHANGHAI
+from tender.checks import yuan_fen
 from tender.errors import TenderInputInvalid
 from tender.model import (
     Category,
@@ -70,15 +70,17 @@ def _int(form: FormData, name: str, default: int = 0) -> int:
 
 
 def yuan_to_fen(raw: str, name: str) -> int:
-    """``1,234,567.89`` yuan → 123456789 fen; more than two decimals is refused."""
-    try:
-        amount = Decimal(raw.replace(",", "") or "0")
-    except InvalidOperation:
-        raise TenderInputInvalid(f"{name} is an amount in yuan", details={"field": name}) from None
-    fen = amount * 100
-    if fen != fen.to_integral_value() or fen < 0:
-        raise TenderInputInvalid(f"{name}: yuan with at most two decimals", details={"field": name})
-    return int(fen)
+    """``1,234,567.89`` yuan → 123456789 fen (blank: 0); anything but digits, commas in
+    threes and two decimals is refused — ``inf`` answered 500 and ``1e999999999`` asked
+    for an integer of a billion digits (breaker F3, tender.checks.yuan_fen)."""
+    fen = yuan_fen(raw or "0")
+    if fen is None:
+        raise TenderInputInvalid(
+            f"{name} is an amount in yuan: digits (commas in threes allowed), at most two "
+            "decimals after a '.'",
+            details={"field": name},
+        )
+    return fen
 
 
 def parse_local(raw: str, name: str) -> datetime | None:

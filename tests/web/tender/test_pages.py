@@ -152,20 +152,24 @@ async def test_the_agency_drafts_through_its_forms_and_sees_the_broken_rules(
     page = await client.get(manage_url)
     assert 'data-code="bond_above_limit"' in page.text  # 20,000.01 > 2 % of 1,000,000
     assert 'data-code="lots_missing"' not in page.text
-    bad = await client.post(
-        f"{manage_url}/lots",
-        data={
-            "csrf_token": csrf,
-            "number": "1",
-            "lot_title": "x",
-            "estimate": "1.005",
-            "ceiling": "1",
-            "bond": "0",
-            "method": "lowest_evaluated_price",
-        },
-    )
-    assert bad.status_code == 422
-    assert 'data-code="tender_input_invalid"' in bad.text
+    # Decimal's spellings answered 500 (inf, sNaN) or asked for an integer of a billion
+    # digits (1e999999999); a typo's amount is refused in words (breaker F3).
+    for typed in ("1.005", "inf", "Infinity", "sNaN", "NaN", "1e999999999", "1e3", "1_000",
+                  "-1", "1,23", "１０"):  # fmt: skip
+        bad = await client.post(
+            f"{manage_url}/lots",
+            data={
+                "csrf_token": csrf,
+                "number": "1",
+                "lot_title": "x",
+                "estimate": typed,
+                "ceiling": "1",
+                "bond": "0",
+                "method": "lowest_evaluated_price",
+            },
+        )
+        assert bad.status_code == 422, typed
+        assert 'data-code="tender_input_invalid"' in bad.text, typed
     fields = await client.post(
         f"{manage_url}/fields",
         data={
