@@ -74,11 +74,13 @@ ADMIN_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN
 # Roles whose acts the public log names only by a commitment before their time (docs/
 # audit-log.md §1.3): a drawn expert until the result opens the list; a bidder — bidding,
 # withdrawing, downloading the documents, objecting, complaining, registering for a
-# listing — until the deadline or decision. An account holding one of them is not named
+# listing — until the deadline or decision; a tenderer's user seated as its
+# representative on a committee (evaluation/sessions/journal.py) until the list opens.
+# An account holding one of them is not named
 # by its own account entries either (login, logout, key registrations, its own password
 # change): one right before such an act would name who acted (issue 9, item 3; the
 # outside tester's finding F1, session 16). Expert first: it was hidden first.
-HIDDEN_ROLES: tuple[Role, ...] = (Role.EXPERT, Role.BIDDER)
+HIDDEN_ROLES: tuple[Role, ...] = (Role.EXPERT, Role.BIDDER, Role.TENDERER)
 
 
 def hidden_role(roles: Iterable[Role]) -> Role | None:
