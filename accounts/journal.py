@@ -17,7 +17,7 @@ from uuid import UUID
 
 import asyncpg
 
-from accounts.model import Actor, ConsoleOperator
+from accounts.model import Actor, ConsoleOperator, hidden_role
 from accounts.permissions import Action, Resource, require
 from accounts.queries import database_now
 from audit import service as audit
@@ -78,6 +78,26 @@ async def queue(
     """Queue the entry for the sequencer instead (no shared lock; docs/audit-log.md §2.2):
     the accounts' own changes, since none of them reads its index in its transaction."""
     await audit.queue(conn, await _entry(conn, kind, actor, by, subject, data))
+
+
+async def queue_own(
+    conn: asyncpg.Connection, kind: str, *, actor: LogActor, by: Actor, data: Mapping[str, Any]
+) -> None:
+    """Queue an entry about ``by``'s own account, by ``by``. An account holding a hidden
+    role (docs/audit-log.md §1.3: a drawn expert, a bidder) is not named by it — actor
+    ``{"user_id": null, "role": <the role>}``, no address, no subject — as by its login:
+    one right before its anonymous act would name who acted (finding F1, session 16)."""
+    role = hidden_role(by.roles)
+    if role is None:
+        subject = Subject(type="user", id=str(by.user_id))
+        await queue(conn, kind, actor=actor, by=by, subject=subject, data=data)
+        return
+    hidden = LogActor(user_id=None, role=role.value)
+    entry = LogEntry(
+        kind=kind, time=await database_now(conn), actor=hidden, address=None, subject=None,
+        data=data,
+    )  # fmt: skip
+    await audit.queue(conn, entry)
 
 
 async def _entry(

@@ -71,6 +71,25 @@ class UserStatus(enum.StrEnum):
 # 三员分立: system, security and audit administration are held by different people.
 ADMIN_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
+# Roles whose acts the public log names only by a commitment before their time (docs/
+# audit-log.md §1.3): a drawn expert until the result opens the list; a bidder — bidding,
+# withdrawing, downloading the documents, objecting, complaining, registering for a
+# listing — until the deadline or decision; a tenderer's user seated as its
+# representative on a committee (evaluation/sessions/journal.py) until the list opens.
+# An account holding one of them is not named
+# by its own account entries either (login, logout, key registrations, its own password
+# change): one right before such an act would name who acted (issue 9, item 3; the
+# outside tester's finding F1, session 16). Expert first: it was hidden first.
+HIDDEN_ROLES: tuple[Role, ...] = (Role.EXPERT, Role.BIDDER, Role.TENDERER)
+
+
+def hidden_role(roles: Iterable[Role]) -> Role | None:
+    """The role an account's own entries name instead of its id, if it holds one of
+    :data:`HIDDEN_ROLES`; None if the log names it in clear."""
+    held = set(roles)
+    return next((role for role in HIDDEN_ROLES if role in held), None)
+
+
 # "1+6": a county sub-centre hangs under the city centre; a city centre is a root.
 # Other kinds may stand alone or hang under the listed kinds.
 PARENT_KINDS: dict[OrgKind, frozenset[OrgKind]] = {

@@ -32,7 +32,7 @@ from accounts.errors import (
 from accounts.keys import queries
 from accounts.keys.bundle import trusted_leaf
 from accounts.keys.model import Device
-from accounts.model import Actor, Role, UserStatus
+from accounts.model import Actor, Role, UserStatus, hidden_role
 from accounts.organisations import queries as organisation_queries
 from accounts.queries import database_now
 from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
@@ -87,14 +87,16 @@ async def _use_challenge(conn: asyncpg.Connection, nonce: str) -> LoginChallenge
 
 
 def _log_entry(kind: str, actor: Actor, now: datetime, data: Mapping[str, str | None]) -> LogEntry:
-    """A registration's entry. An account holding the expert role registers the
-    certificate it signs sheets with after being drawn: naming it would tell a witness
-    who was drawn before the result opens the list, so it is written like an expert's
-    login (docs/audit-log.md §1.3): actor ``{"user_id": null, "role": "expert"}``, no
-    address, no subject; the key table (not the log) keeps whose it is."""
-    if Role.EXPERT in actor.roles:
+    """A registration's entry. An account holding a hidden role (docs/audit-log.md §1.3)
+    is written like its login: a drawn expert registers the certificate it signs sheets
+    with after the draw, a bidder the certificate and recipient it bids with right before
+    its anonymous bid (finding F1, session 16), so naming it would tell who acted before
+    its time. Actor ``{"user_id": null, "role": <the role>}``, no address, no subject; the
+    key table (not the log) keeps whose it is."""
+    role = hidden_role(actor.roles)
+    if role is not None:
         return LogEntry(
-            kind=kind, time=now, actor=LogActor(user_id=None, role=Role.EXPERT.value),
+            kind=kind, time=now, actor=LogActor(user_id=None, role=role.value),
             address=None, subject=None, data=data,
         )  # fmt: skip
     return LogEntry(

@@ -30,7 +30,7 @@ from accounts.errors import (
     TokenInvalid,
 )
 from accounts.journal import log_address
-from accounts.model import Actor, Role, RoleGrant, User, UserStatus
+from accounts.model import Actor, Role, RoleGrant, User, UserStatus, hidden_role
 from accounts.passwords import verify_password
 from accounts.queries import database_now
 from accounts.security_events import (
@@ -191,26 +191,29 @@ async def open_session(
     return IssuedToken(token=_encode_token(raw), session=session)
 
 
-def _is_expert(grants: Iterable[RoleGrant]) -> bool:
-    return any(grant.role is Role.EXPERT for grant in grants)
+def _hidden(grants: Iterable[RoleGrant]) -> Role | None:
+    return hidden_role(grant.role for grant in grants)
 
 
 def _session_actor(user_id: UUID, grants: Iterable[RoleGrant]) -> LogActor:
     """Who opened or ended a session, as the log names it.
 
-    An expert's login right after a draw would tell a witness who was drawn before the
-    result opens the list (issue 9, item 3; docs/audit-log.md §1.3): an account holding
-    the expert role logs in and out as ``{"user_id": null, "role": "expert"}``, and the
-    session table (not the log) keeps who it was.
+    A login right before a secret act names who acted: an expert's after a draw names who
+    was drawn (issue 9, item 3), a bidder's before its anonymous bid, download, objection
+    or complaint names the bidder before the deadline (finding F1, session 16). An
+    account holding such a role (``HIDDEN_ROLES``, docs/audit-log.md §1.3) logs in and
+    out as ``{"user_id": null, "role": <that role>}``, and the session table (not the
+    log) keeps who it was and from where.
     """
-    if _is_expert(grants):
-        return LogActor(user_id=None, role=Role.EXPERT.value)
+    role = _hidden(grants)
+    if role is not None:
+        return LogActor(user_id=None, role=role.value)
     return LogActor(user_id=str(user_id), role="user")
 
 
 def _session_address(address: str | None, grants: Iterable[RoleGrant]) -> str | None:
-    """The client address for a session entry; none for an expert (see ``_session_actor``)."""
-    return None if _is_expert(grants) else log_address(address)
+    """The client address for a session entry; none for a hidden role (``_session_actor``)."""
+    return None if _hidden(grants) is not None else log_address(address)
 
 
 async def authenticate(

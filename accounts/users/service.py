@@ -20,7 +20,7 @@ from accounts.errors import (
     RoleGrantNotFound,
     UserNotFound,
 )
-from accounts.journal import Principal, authorise, optional_id, queue
+from accounts.journal import Principal, authorise, optional_id, queue, queue_own
 from accounts.model import (
     ADMIN_ROLES,
     Actor,
@@ -137,8 +137,11 @@ async def set_password(
     async with conn.transaction():
         await queries.set_password_hash(conn, user_id, password_hash)
         await queries.revoke_user_sessions(conn, user_id)
-        subject = Subject(type="user", id=str(user_id))
-        await queue(conn, PASSWORD_CHANGED, actor=actor, by=by, subject=subject, data={})
+        if isinstance(by, Actor) and by.user_id == user_id:
+            await queue_own(conn, PASSWORD_CHANGED, actor=actor, by=by, data={})
+        else:
+            subject = Subject(type="user", id=str(user_id))
+            await queue(conn, PASSWORD_CHANGED, actor=actor, by=by, subject=subject, data={})
     log.info("accounts.password_changed", extra={"user_id": str(user_id)})
 
 

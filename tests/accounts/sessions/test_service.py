@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from accounts import errors
-from accounts.model import Organisation, Role
+from accounts.model import Organisation, OrgKind, Role
 from accounts.sessions import service as sessions
 from accounts.sessions.model import IssuedToken, LoginPolicy, SessionKind
 from accounts.sessions.throttle import ThrottlePolicy
@@ -23,6 +23,7 @@ from tests.accounts.factory import (
     count_rows,
     last_entry_kind,
     log_size,
+    make_organisation,
     make_user,
     newest_entry,
 )
@@ -342,3 +343,33 @@ async def test_racing_failures_are_all_counted(pool: asyncpg.Pool, centre: Organ
     async with pool.acquire() as conn:
         with pytest.raises(errors.LoginThrottled):
             await login(conn, "staff", policy=SLOW)
+
+
+@pytest.mark.parametrize("role", [Role.BIDDER, Role.TENDERER])
+async def test_a_hidden_roles_login_and_logout_name_nobody_but_the_session_keeps_who(
+    conn: asyncpg.Connection, role: Role
+) -> None:
+    """docs/audit-log.md §1.3 (finding F1, session 16): a bidder's login a second before its
+    anonymous bid, a tenderer's before its representative's act on a sealed committee,
+    would name who acted; the session table, not the log, keeps the user and address."""
+    kind = OrgKind.BIDDER if role is Role.BIDDER else OrgKind.TENDERER
+    user = await make_user(conn, await make_organisation(conn, kind), role, username="party")
+    issued = await login(conn, "party")
+    actor = await sessions.authenticate(conn, issued.token, address=ADDRESS)
+    await sessions.logout(conn, actor)
+    for raw in await _newest(conn, 2):
+        entry = LogEntry.from_bytes(raw)
+        assert entry.kind in {"auth.login", "auth.logout"}
+        assert (entry.actor.user_id, entry.actor.role, entry.address) == (None, str(role), None)
+        assert str(user.id).encode() not in raw
+        assert ADDRESS.encode() not in raw
+    kept = await conn.fetchrow(
+        "SELECT user_id, address FROM sessions WHERE id = $1", issued.session.id
+    )
+    assert (kept["user_id"], kept["address"]) == (user.id, ADDRESS)
+
+
+async def _newest(conn: asyncpg.Connection, count: int) -> list[bytes]:
+    await newest_entry(conn)  # integrates the queued entries (docs/audit-log.md §2.2)
+    rows = await conn.fetch("SELECT entry FROM log_entries ORDER BY idx DESC LIMIT $1", count)
+    return [bytes(r["entry"]) for r in rows]

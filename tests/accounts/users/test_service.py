@@ -214,3 +214,28 @@ async def test_the_system_admin_cannot_reset_another_admins_password(
         await users.set_password(conn, system, user_id=auditor.id, password="New-password-1")
     await users.set_password(conn, system, user_id=clerk.id, password="New-password-1")
     assert await last_entry_kind(conn) == "account.password_changed"
+
+
+async def test_a_bidders_own_password_change_names_nobody_but_an_admin_reset_names_all(
+    conn: asyncpg.Connection, centre: Organisation
+) -> None:
+    """docs/audit-log.md §1.3 (finding F1, session 16): the bidder's own change is written
+    as its login — no user id, no address, no subject — lest it name the bidder a moment
+    before an anonymous bid; the system administrator's reset is the administrator's act."""
+    company = await make_organisation(conn, OrgKind.BIDDER)
+    person = await make_user(conn, company, Role.BIDDER)
+    bidder = await actor_for(conn, person)
+    await users.set_password(conn, bidder, user_id=person.id, password="New-password-1")
+    own = await newest_entry(conn)
+    entry = LogEntry.from_bytes(own)
+    assert entry.kind == "account.password_changed"
+    assert (entry.actor.user_id, entry.actor.role) == (None, "bidder")
+    assert (entry.address, entry.subject) == (None, None)
+    assert str(person.id).encode() not in own
+    system = await actor_for(conn, await make_user(conn, centre, Role.SYSTEM_ADMIN))
+    await users.set_password(conn, system, user_id=person.id, password="New-password-2")
+    reset = LogEntry.from_bytes(await newest_entry(conn))
+    assert reset.actor.user_id == str(system.user_id)
+    assert reset.address is not None
+    assert reset.subject is not None
+    assert reset.subject.id == str(person.id)
