@@ -7,6 +7,7 @@ auction room). Every centre staff read and act, by another centre's staff."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 import pytest
@@ -19,6 +20,7 @@ from listing.auction import service as auction
 from listing.auction.errors import AuctionNotFound
 from listing.model import DepositStatus, Listing, Qualification
 from listing.service import ListingSetup
+from signing.errors import EtenderError
 from tests.accounts.factory import actor_for, make_organisation, make_user
 from tests.listing.kit import deposit, listing_input, published
 from tests.tender.world import World
@@ -59,15 +61,16 @@ async def test_another_centre_s_staff_may_not_act_on_a_listing_and_nothing_chang
     unpaid = await service.register(conn, world.bidders[1], listing.id, now=now)
     fixed = deposit(listing, now, "6222020200119999")
     before = await _state(conn, listing)
-    for other in await _others(conn, world):
-        acts = {
-            "record": service.record_deposit(
+
+    def acts_of(other: Actor) -> dict[str, Callable[[], Awaitable[object]]]:
+        return {
+            "record": lambda: service.record_deposit(
                 conn, other, listing.id, unpaid.id, deposit(listing, now), now=now
             ),
-            "correct": service.correct_deposit(
+            "correct": lambda: service.correct_deposit(
                 conn, other, listing.id, paid.id, fixed, version=0, reason="错误", now=now
             ),
-            "qualify": service.qualify(
+            "qualify": lambda: service.qualify(
                 conn,
                 other,
                 listing.id,
@@ -77,7 +80,7 @@ async def test_another_centre_s_staff_may_not_act_on_a_listing_and_nothing_chang
                 setup=setup,
                 now=now,
             ),
-            "refuse": service.qualify(
+            "refuse": lambda: service.qualify(
                 conn,
                 other,
                 listing.id,
@@ -87,21 +90,28 @@ async def test_another_centre_s_staff_may_not_act_on_a_listing_and_nothing_chang
                 setup=setup,
                 now=now,
             ),
-            "refund": conclusion.refund_deposit(conn, other, listing.id, paid.id, "R1", now=now),
-            "registrations": reads.registrations(conn, other, listing.id),
-            "close": conclusion.close(conn, other, listing.id, setup, now=listing.ends_at),
-            "decide": conclusion.decide_result(conn, other, listing.id, setup, now=now),
-            "agree": conclusion.agree(
+            "refund": lambda: conclusion.refund_deposit(
+                conn, other, listing.id, paid.id, "R1", now=now
+            ),
+            "registrations": lambda: reads.registrations(conn, other, listing.id),
+            "close": lambda: conclusion.close(conn, other, listing.id, setup, now=listing.ends_at),
+            "decide": lambda: conclusion.decide_result(conn, other, listing.id, setup, now=now),
+            "agree": lambda: conclusion.agree(
                 conn, other, listing.id, listing.start_price_fen, setup, now=now
             ),
-            "deal": conclusion.read_deal(conn, other, listing.id),
+            "deal": lambda: conclusion.read_deal(conn, other, listing.id),
         }
+
+    for other in await _others(conn, world):
+        acts = acts_of(other)
         refused = []
         for name, act in acts.items():
             try:
-                await act
+                await act()
             except PermissionDenied:
                 refused.append(name)
+            except EtenderError:  # another refusal: not the one the rule asks for
+                pass
         assert refused == list(acts)
         # Names stay behind numbers for them, as for the public (none qualified: none shown).
         assert await reads.bidders(conn, other, listing.id) == []
