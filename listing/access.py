@@ -1,8 +1,12 @@
 """Who may do what to one listing (issue 18: per-object authorisation).
 
-- the operator: centre staff, or an agency user acting for the listing's agency — publishes,
-  records deposits and refunds, closes the listing period, decides, agrees;
-- the centre checks qualification (centre staff only): it sees names before the end;
+- the operator: staff of the listing's centre, or an agency user acting for the listing's
+  agency — publishes, records deposits and refunds, closes the listing period, decides, agrees;
+- the centre checks qualification (its staff only): it sees names before the end;
+- "the centre" is always the listing's own: the centre running it (listings.centre_id,
+  migration 0142) or the city centre above a county sub-centre, never another county's
+  staff — the rule tenders follow (accounts/permissions.py, relation ``centre``; the
+  outside tester's finding F6);
 - the seller: a user acting for the seller's organisation (tenderer role) — seals the
   reserve, signs the confirmation; sees numbers only until the decision;
 - a bidder: its own registration; other bidders only by number until the decision;
@@ -33,9 +37,18 @@ def _denied(action: str, message: str) -> PermissionDenied:
     return PermissionDenied(message, details={"action": action, "resource": "listing"})
 
 
+def of_centre(actor: Actor, listing: Listing) -> bool:
+    """Whether the actor is staff of the listing's centre (or of the city centre above it):
+    the relation ``centre`` of accounts/permissions.py, on the listing's centres."""
+    return actor.has_role(Role.CENTRE_STAFF) and not listing.centres.isdisjoint(
+        actor.acting_for(Role.CENTRE_STAFF)
+    )
+
+
 def operator(actor: Actor, listing: Listing | None, action: str) -> Acting:
-    """Centre staff, or the listing's agency (any agency for a new listing)."""
-    if actor.has_role(Role.CENTRE_STAFF):
+    """The listing's centre, or its agency (any centre or agency for a new listing: the
+    publication checks the stored listing's centre again, listing.service.publish)."""
+    if actor.has_role(Role.CENTRE_STAFF) and (listing is None or of_centre(actor, listing)):
         return Acting.CENTRE
     agencies = actor.acting_for(Role.AGENCY)
     if agencies and (listing is None or listing.agency_id in agencies):
@@ -43,11 +56,18 @@ def operator(actor: Actor, listing: Listing | None, action: str) -> Acting:
     raise _denied(action, "the centre or the listing's agency does this")
 
 
-def centre(actor: Actor, action: str) -> Acting:
-    """Centre staff only (qualification: the one party that sees names before the end)."""
-    if actor.has_role(Role.CENTRE_STAFF):
+def staff(actor: Actor, action: str) -> None:
+    """Centre staff at all (checked before the body is read; :func:`centre` then checks
+    that the actor is staff of this listing's centre)."""
+    if not actor.has_role(Role.CENTRE_STAFF):
+        raise _denied(action, "the listing's centre does this")
+
+
+def centre(actor: Actor, listing: Listing, action: str) -> Acting:
+    """The listing's centre only (qualification: the one party that sees names before the end)."""
+    if of_centre(actor, listing):
         return Acting.CENTRE
-    raise _denied(action, "the centre does this")
+    raise _denied(action, "the listing's centre does this")
 
 
 def seller(actor: Actor, listing: Listing, action: str) -> Acting:
@@ -72,14 +92,13 @@ def official_seat(actor: Actor, listing: Listing, action: str) -> int:
 
 
 def sees_names(actor: Actor | None, listing: Listing) -> bool:
-    """Names behind numbers: the centre and supervisors always; everyone after the decision."""
+    """Names behind numbers: the listing's centre and supervisors always; everyone after
+    the decision."""
     if listing.status in (Status.DECIDED, Status.CONCLUDED):
         return True
-    return actor is not None and (
-        actor.has_role(Role.CENTRE_STAFF) or actor.has_role(Role.SUPERVISOR)
-    )
+    return actor is not None and names_reader(actor, listing)
 
 
-def names_reader(actor: Actor) -> bool:
-    """The centre and supervisors read registrations with names at any time."""
-    return actor.has_role(Role.CENTRE_STAFF) or actor.has_role(Role.SUPERVISOR)
+def names_reader(actor: Actor, listing: Listing) -> bool:
+    """The listing's centre and supervisors read registrations with names at any time."""
+    return of_centre(actor, listing) or actor.has_role(Role.SUPERVISOR)

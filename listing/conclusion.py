@@ -281,10 +281,11 @@ async def refund_deposit(
     reference: str, *, now: datetime,
 ) -> Registration:  # fmt: skip
     """The centre records a deposit's refund (the bank's reference) once it is due."""
-    role = access.centre(actor, "refund_listing_deposit")
+    access.staff(actor, "refund_listing_deposit")
     check_text(reference, field="reference", most=100)
     async with conn.transaction():
         listing = await require(conn, listing_id, lock=True)
+        role = access.centre(actor, listing, "refund_listing_deposit")
         found = await queries.bidder(conn, listing.id, bidder_id)
         if found is None:
             raise ListingBidderNotFound("no such registration on this listing")

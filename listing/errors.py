@@ -11,6 +11,8 @@
     ├── ListingBidderExists            listing_bidder_exists_conflict        409
     ├── ListingDepositMissing          listing_deposit_missing               422
     ├── ListingDepositPaidAtInvalid    listing_deposit_paid_at_invalid       422
+    ├── ListingDepositUnchanged        listing_deposit_unchanged             422
+    ├── ListingDepositStale            listing_deposit_stale_conflict        409
     ├── ListingReserveInvalid          listing_reserve_invalid               422
     ├── ListingReserveLocked           listing_reserve_locked_conflict       409
     ├── ListingReserveUnopened         listing_reserve_unopened_conflict     409
@@ -99,6 +101,22 @@ class ListingDepositPaidAtInvalid(ListingError):
     earliest, latest)."""
 
     code = "listing_deposit_paid_at_invalid"
+
+
+class ListingDepositUnchanged(ListingError):
+    """A deposit correction that changes nothing of the record (kind, amount, time, account
+    or guarantee number) would log a correction of nothing (the outside tester's F16)."""
+
+    code = "listing_deposit_unchanged"
+
+
+class ListingDepositStale(ListingError):
+    """A deposit correction names the record it replaces by ``deposit_version`` (how many
+    corrections it had): another clerk corrected it since, so this one would silently
+    overwrite theirs (the outside tester's F8; details: deposit_version, the current one)."""
+
+    code = "listing_deposit_stale_conflict"
+    status = 409
 
 
 class ListingReserveInvalid(ListingError):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from accounts.model import is_one_line_text
 from listing.errors import (
     ListingAgreementTooLow,
     ListingDepositPaidAtInvalid,
@@ -147,6 +148,9 @@ class Listing:
     price_fen: int | None
     decided_at: datetime | None
     concluded_at: datetime | None
+    # The centre running the listing and the city centre above it (migration 0142): their
+    # staff act on it, as on a tender its hosting centre's (the outside tester's F6).
+    centres: frozenset[UUID] = frozenset()
 
     def phase(self, now: datetime) -> Phase:
         """Notice, listing period or ended, by ``now``."""
@@ -181,12 +185,18 @@ class Registration:
     refund_reference: str | None
     wants_to_go_on: bool
     registered_at: datetime
+    # How many corrections the deposit record has had: a correction names the version it
+    # replaces, so a stale one is refused, never silently overwrites another (F8).
+    deposit_version: int = 0
 
 
 def check_text(value: str, *, field: str, most: int, least: int = 1) -> str:
-    """Text of ``least``–``most`` characters, without NUL or other control characters."""
+    """Text of ``least``–``most`` characters, not only white space (a blank reason says
+    nothing: the outside tester's F7), without NUL or other control characters."""
     if not isinstance(value, str) or not least <= len(value) <= most:
         raise ListingInputInvalid(f"{field} is {least}–{most} characters", details={"field": field})
+    if least > 0 and not value.strip():
+        raise ListingInputInvalid(f"{field} is not only white space", details={"field": field})
     if any((ord(c) < 32 and c not in "\n\t") or c == "\x7f" for c in value):
         raise ListingInputInvalid(f"{field} holds control characters", details={"field": field})
     return value
@@ -310,7 +320,15 @@ class DepositInput:
             raise ListingInputInvalid(
                 "a guarantee letter has a number only", details={"field": "guarantee_no"}
             )
-        check_text(self.guarantee_no, field="guarantee_no", most=64)
+        # A number is one line of visible characters without surrounding white space (the
+        # platform's rule for one-line names, accounts.model.is_one_line_text): no newline,
+        # zero-width or bidi character, not only NBSP — each would make a record that reads
+        # the same as another (the outside tester's F16).
+        if not is_one_line_text(self.guarantee_no, 64):
+            raise ListingInputInvalid(
+                "a guarantee number is 1–64 printable characters without surrounding spaces",
+                details={"field": "guarantee_no"},
+            )
         return self
 
 

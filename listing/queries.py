@@ -28,12 +28,15 @@ _LISTING = """
     id, serial, code, kind, title, seller_id, agency_id, published_at, starts_at, ends_at,
     start_price_fen, increment_fen, deposit_fen, countdown_seconds, has_reserve,
     committee_k, officials, committee, policies, status, auction_id, reserve_sha256,
-    reserve_fen, outcome, winner_number, price_fen, decided_at, concluded_at
+    reserve_fen, outcome, winner_number, price_fen, decided_at, concluded_at, centre_id,
+    (SELECT o.parent_id FROM organisations o WHERE o.id = listings.centre_id) AS centre_parent_id
 """
 _BIDDER = """
     id, listing_id, organisation_id, user_id, number, qualification, reason, deposit,
     deposit_kind, deposit_fen, paid_at, paying_account, guarantee_no, refund_reference,
-    wants_to_go_on, registered_at
+    wants_to_go_on, registered_at,
+    (SELECT count(*) FROM listing_deposit_corrections c
+     WHERE c.bidder_id = listing_bidders.id) AS deposit_version
 """
 
 _INSERT_LISTING = f"""
@@ -72,6 +75,7 @@ def _listing(row: asyncpg.Record) -> Listing:
         outcome=None if row["outcome"] is None else Outcome(row["outcome"]),
         winner_number=row["winner_number"], price_fen=row["price_fen"],
         decided_at=row["decided_at"], concluded_at=row["concluded_at"],
+        centres=frozenset(c for c in (row["centre_id"], row["centre_parent_id"]) if c is not None),
     )  # fmt: skip
 
 
@@ -86,6 +90,7 @@ def _bidder(row: asyncpg.Record) -> Registration:
         paid_at=row["paid_at"], paying_account=row["paying_account"],
         guarantee_no=row["guarantee_no"], refund_reference=row["refund_reference"],
         wants_to_go_on=row["wants_to_go_on"], registered_at=row["registered_at"],
+        deposit_version=row["deposit_version"],
     )  # fmt: skip
 
 

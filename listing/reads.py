@@ -87,8 +87,8 @@ async def registrations(
 ) -> list[Registration]:
     """Every registration with its organisation: the centre and supervisors only."""
     found = await require(conn, listing_id)
-    if not access.names_reader(actor):
-        access.centre(actor, "read_listing_registrations")  # raises permission_denied
+    if not access.names_reader(actor, found):
+        access.centre(actor, found, "read_listing_registrations")  # raises permission_denied
     return await queries.bidders(conn, found.id)
 
 

@@ -24,6 +24,8 @@ from listing.errors import (
     ListingBidderNotFound,
     ListingBidderRelated,
     ListingDepositMissing,
+    ListingDepositStale,
+    ListingDepositUnchanged,
     ListingInputInvalid,
     ListingNotFound,
     ListingReserveLocked,
@@ -45,6 +47,7 @@ from listing.model import (
 )
 from listing.policy import ListingPolicies
 from signing.canonical import sha256_hex
+from signing.log.entry import format_time
 from signing.trust import TrustStore
 from supervision.parties import relations
 from tender.calendar import HolidayCalendar, require_utc
@@ -115,6 +118,8 @@ async def publish(
             created_by=actor.user_id, published_at=require_utc(now), committee=committee,
             policies=policies.to_json(),
         )  # fmt: skip
+        if role is access.Acting.CENTRE:  # staff of the centre the listing is run by (F6)
+            access.centre(actor, listing, "publish_listing")
         spec = AuctionSpec(
             subject_kind="listing", subject_id=listing.serial, start_price_fen=data.start_price_fen,
             increment_fen=data.increment_fen, listing_starts_at=data.starts_at,
@@ -177,9 +182,10 @@ async def record_deposit(
     deposit: DepositInput, *, now: datetime,
 ) -> Registration:  # fmt: skip
     """The centre's finance staff record a bidder's paid deposit (tender/bonds' two kinds)."""
-    role = access.centre(actor, "record_listing_deposit")
+    access.staff(actor, "record_listing_deposit")
     async with conn.transaction():
         listing = await require(conn, listing_id, lock=True)
+        role = access.centre(actor, listing, "record_listing_deposit")
         require_phase(listing, now, Phase.NOTICE, Phase.LISTING)
         deposit = deposit.checked(listing.deposit_fen, published_at=listing.published_at, now=now)
         found = await _registration(conn, listing, bidder_id)
@@ -191,25 +197,30 @@ async def record_deposit(
         await append(
             conn, ListingEvent.DEPOSIT_RECORDED, actor=actor, role=role, listing_id=listing.id,
             data={"registration_id": str(found.id), "kind": str(deposit.kind),
-                  "amount_fen": deposit.amount_fen, "paid_at": deposit.paid_at.isoformat()},
+                  "amount_fen": deposit.amount_fen,
+                  # UTC as the log spells every time, whatever offset the client sent (F9).
+                  "paid_at": format_time(deposit.paid_at)},
         )  # fmt: skip
         return await _registration(conn, listing, bidder_id)
 
 
 async def correct_deposit(
     conn: asyncpg.Connection, actor: Actor, listing_id: UUID, bidder_id: UUID,
-    deposit: DepositInput, *, reason: str, now: datetime,
+    deposit: DepositInput, *, version: int, reason: str, now: datetime,
 ) -> Registration:  # fmt: skip
     """The centre corrects a recorded deposit (a clerk's typo), with a reason; the replaced
     record is kept (listing_deposit_corrections) and the correction logged.
 
     Only while the deposit is held and the registration pending, in the notice or listing
     period: a qualification was judged on the record as it stood, and after the end the
-    deposit is applied or refunded on it (docs/api-listing.md, "Deposits")."""
-    role = access.centre(actor, "correct_listing_deposit")
+    deposit is applied or refunded on it (docs/api-listing.md, "Deposits"). ``version`` is
+    the record's ``deposit_version`` as the clerk read it: under the listing's row lock a
+    correction of a record corrected since is refused, never applied over the other (F8)."""
+    access.staff(actor, "correct_listing_deposit")
     check_text(reason, field="reason", most=REASON_MAX)
     async with conn.transaction():
         listing = await require(conn, listing_id, lock=True)
+        role = access.centre(actor, listing, "correct_listing_deposit")
         require_phase(listing, now, Phase.NOTICE, Phase.LISTING)
         deposit = deposit.checked(listing.deposit_fen, published_at=listing.published_at, now=now)
         found = await _registration(conn, listing, bidder_id)
@@ -221,38 +232,46 @@ async def correct_deposit(
                 details={"deposit": str(found.deposit),
                          "qualification": str(found.qualification)},
             )  # fmt: skip
-        before = _recorded(found)
-        if before == _recorded_input(deposit):
-            raise ListingInputInvalid(
-                "the correction changes nothing", details={"field": "deposit"}
+        if version != found.deposit_version:
+            raise ListingDepositStale(
+                "the deposit was corrected since this version was read",
+                details={"deposit_version": found.deposit_version},
             )
+        before = _recorded(found)
+        after = _recorded_input(deposit)
+        if before == after:
+            raise ListingDepositUnchanged("the correction changes nothing of the record")
         await queries.insert_deposit_correction(
             conn, found, corrected_by=actor.user_id, at=require_utc(now), reason=reason
         )
         await queries.set_deposit(conn, found.id, deposit)
         await append(
             conn, ListingEvent.DEPOSIT_CORRECTED, actor=actor, role=role, listing_id=listing.id,
-            data={"registration_id": str(found.id), "kind": str(deposit.kind),
-                  "amount_fen": deposit.amount_fen, "paid_at": deposit.paid_at.isoformat(),
-                  "reason": reason,
+            data={"registration_id": str(found.id), "kind": after[0], "amount_fen": after[1],
+                  "paid_at": after[2], "reason": reason,
+                  # The account or guarantee number stays off the log (it names the
+                  # payer); that it changed is logged, so no correction reads as none (F16).
+                  "reference_changed": before[3:] != after[3:],
                   "replaces": {"kind": before[0], "amount_fen": before[1],
                                "paid_at": before[2]}},
         )  # fmt: skip
         return await _registration(conn, listing, bidder_id)
 
 
-def _recorded(found: Registration) -> tuple[str, int | None, str | None, str | None, str | None]:
-    paid = None if found.paid_at is None else require_utc(found.paid_at).isoformat()
+_Record = tuple[str, int | None, str | None, str | None, str | None]
+
+
+def _recorded(found: Registration) -> _Record:
+    """The stored record, its ``paid_at`` in the log's one spelling of time (F9)."""
+    paid = None if found.paid_at is None else format_time(found.paid_at)
     kind = None if found.deposit_kind is None else str(found.deposit_kind)
     return (kind or "", found.deposit_fen, paid, found.paying_account, found.guarantee_no)
 
 
-def _recorded_input(
-    deposit: DepositInput,
-) -> tuple[str, int | None, str | None, str | None, str | None]:
-    paid = require_utc(deposit.paid_at).isoformat()
-    return (str(deposit.kind), deposit.amount_fen, paid, deposit.paying_account,
-            deposit.guarantee_no)  # fmt: skip
+def _recorded_input(deposit: DepositInput) -> _Record:
+    """A checked deposit as :func:`_recorded` spells a stored one."""
+    return (str(deposit.kind), deposit.amount_fen, format_time(deposit.paid_at),
+            deposit.paying_account, deposit.guarantee_no)  # fmt: skip
 
 
 async def qualify(
@@ -261,13 +280,14 @@ async def qualify(
 ) -> Registration:  # fmt: skip
     """The centre's check of a registration; a qualified bidder gets a random number (竞买号)
     and joins the bidding. Its deposit must be held first."""
-    role = access.centre(actor, "qualify_listing_bidder")
+    access.staff(actor, "qualify_listing_bidder")
     if reason is not None:
         check_text(reason, field="reason", most=2000)
     if not qualified and reason is None:
         raise ListingInputInvalid("a refusal gives its reason", details={"field": "reason"})
     async with conn.transaction():
         listing = await require(conn, listing_id, lock=True)
+        role = access.centre(actor, listing, "qualify_listing_bidder")
         require_phase(listing, now, Phase.NOTICE, Phase.LISTING)
         found = await _registration(conn, listing, bidder_id)
         if found.qualification is not Qualification.PENDING:

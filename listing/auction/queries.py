@@ -165,6 +165,29 @@ async def bidder_of_account(
     return _bidder(row) if row else None
 
 
+# The centre running the auction's listing and the city centre above it (migration 0142);
+# an auction of no stored listing (the engine's own tests and benchmarks) is the
+# platform's own centre's (home_centre(), migration 0083).
+SELECT_CENTRES = """
+    WITH c AS (
+        SELECT COALESCE(
+            (SELECT l.centre_id FROM listings l
+             WHERE a.subject_kind = 'listing' AND l.serial = a.subject_id),
+            home_centre()) AS id
+        FROM auctions a WHERE a.id = $1
+    )
+    SELECT c.id, o.parent_id FROM c LEFT JOIN organisations o ON o.id = c.id
+"""
+
+
+async def centres(conn: asyncpg.Connection, auction_id: int) -> frozenset[UUID]:
+    """The centres whose staff watch this auction (the outside tester's finding F6)."""
+    row = await conn.fetchrow(SELECT_CENTRES, auction_id)
+    if row is None:
+        return frozenset()
+    return frozenset(c for c in (row["id"], row["parent_id"]) if c is not None)
+
+
 SELECT_NUMBERS = "SELECT number FROM auction_bidders WHERE auction_id = $1"
 
 

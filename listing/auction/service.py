@@ -203,19 +203,28 @@ async def end_if_due(conn: asyncpg.Connection, auction_id: int) -> bool:
 
 
 async def admitted(conn: asyncpg.Connection, actor: Actor, auction: Auction) -> BidderRow | None:
-    """§6: the auction's registered bidders and centre staff take part (staff watch);
-    anyone else is told there is no such auction (no existence leak)."""
+    """§6: the auction's registered bidders and its listing's centre's staff take part
+    (staff watch); anyone else is told there is no such auction (no existence leak)."""
     bidder = await queries.bidder_of_account(conn, auction.id, actor.user_id)
-    if bidder is None and not actor.has_role(Role.CENTRE_STAFF):
+    if bidder is None and not await _watcher(conn, actor, auction.id):
         raise AuctionNotFound("no such auction")
     return bidder
+
+
+async def _watcher(conn: asyncpg.Connection, actor: Actor, auction_id: int) -> bool:
+    """Staff of the centre running the auction's listing, or of the city centre above it
+    — never another county's (the outside tester's finding F6; listing/access.py)."""
+    if not actor.has_role(Role.CENTRE_STAFF):
+        return False
+    ours = await queries.centres(conn, auction_id)
+    return not ours.isdisjoint(actor.acting_for(Role.CENTRE_STAFF))
 
 
 async def admits(conn: asyncpg.Connection, actor: Actor | None, auction_id: int) -> bool:
     """Whether the room lets ``actor`` in (§1): a link to it is shown to them alone."""
     if actor is None:
         return False
-    if actor.has_role(Role.CENTRE_STAFF):
+    if await _watcher(conn, actor, auction_id):
         return True
     return await queries.bidder_of_account(conn, auction_id, actor.user_id) is not None
 

@@ -20,6 +20,7 @@ from listing.errors import (
     ListingBidderRelated,
     ListingDepositMissing,
     ListingDepositPaidAtInvalid,
+    ListingDepositUnchanged,
     ListingError,
     ListingInputInvalid,
     ListingNoticeTooShort,
@@ -30,6 +31,7 @@ from listing.errors import (
 from listing.model import DepositInput, DepositStatus, ListingKind, Qualification
 from listing.service import ListingSetup
 from signing.certs import Identity
+from signing.log.entry import format_time
 from supervision.parties import service as parties
 from tender.bonds.model import BondKind
 from tests.listing.kit import (
@@ -172,28 +174,38 @@ async def _paid_at_and_corrections(
     fixed = dataclasses.replace(good, paid_at=now + dt.timedelta(minutes=1))
     with pytest.raises(ListingStateConflict):  # nothing recorded yet: nothing to correct
         await service.correct_deposit(
-            conn, world.staff, listing_id, reg_id, fixed, reason="录入错误", now=now
+            conn,
+            world.staff,
+            listing_id,
+            reg_id,
+            fixed,
+            version=0,
+            reason="录入错误",
+            now=now,
         )
     await service.record_deposit(conn, world.staff, listing_id, reg_id, good, now=now)
     for who in (world.bidders[0], world.agency, world.supervisor):
         with pytest.raises(PermissionDenied):
             await service.correct_deposit(
-                conn, who, listing_id, reg_id, fixed, reason="录入错误", now=now
+                conn, who, listing_id, reg_id, fixed, version=0, reason="录入错误", now=now
             )
     refusals: list[tuple[DepositInput, str, type[ListingError]]] = [
         (fixed, "", ListingInputInvalid),
         (fixed, "理由\x00", ListingInputInvalid),
-        (good, "录入错误", ListingInputInvalid),  # changes nothing
+        (fixed, "  \u3000\n", ListingInputInvalid),  # only white space (F7)
+        (good, "录入错误", ListingDepositUnchanged),  # changes nothing (F16)
         (dataclasses.replace(good, paid_at=now + HOUR), "录入错误", ListingDepositPaidAtInvalid),
     ]
     for deposit, reason, error in refusals:
         with pytest.raises(error):
             await service.correct_deposit(
-                conn, world.staff, listing_id, reg_id, deposit, reason=reason, now=now
-            )
+                conn, world.staff, listing_id, reg_id, deposit, version=0, reason=reason,
+                now=now,
+            )  # fmt: skip
     done = await service.correct_deposit(
-        conn, world.staff, listing_id, reg_id, fixed, reason="银行回单时间录入错误", now=now
-    )
+        conn, world.staff, listing_id, reg_id, fixed, version=0, reason="银行回单时间录入错误",
+        now=now,
+    )  # fmt: skip
     assert (done.deposit, done.paid_at) == (DepositStatus.HELD, fixed.paid_at)
     kept = await conn.fetch(
         "SELECT paid_at, reason, corrected_by FROM listing_deposit_corrections"
@@ -203,10 +215,10 @@ async def _paid_at_and_corrections(
     assert [tuple(r) for r in kept] == [(now, "银行回单时间录入错误", world.staff.user_id)]
     (entry,) = await entries(conn, "listing.deposit_corrected")
     assert entry.data["replaces"] == {
-        "kind": "transfer", "amount_fen": good.amount_fen, "paid_at": now.isoformat()
+        "kind": "transfer", "amount_fen": good.amount_fen, "paid_at": format_time(now)
     }  # fmt: skip
     assert (entry.data["paid_at"], entry.data["reason"]) == (
-        fixed.paid_at.isoformat(), "银行回单时间录入错误",
+        format_time(fixed.paid_at), "银行回单时间录入错误",
     )  # fmt: skip
     # Qualified on the record as it stands: no correction after.
     await service.qualify(
@@ -214,7 +226,7 @@ async def _paid_at_and_corrections(
     )
     with pytest.raises(ListingStateConflict):
         await service.correct_deposit(
-            conn, world.staff, listing_id, reg_id, good, reason="再改", now=now
+            conn, world.staff, listing_id, reg_id, good, version=1, reason="再改", now=now
         )
     assert await _count(conn, "listing_deposit_corrections") == 1
 

@@ -210,6 +210,8 @@ STATUS: dict[str, int] = {
     "listing_bidder_related": 422,
     "listing_deposit_missing": 422,
     "listing_deposit_paid_at_invalid": 422,
+    "listing_deposit_stale_conflict": 409,
+    "listing_deposit_unchanged": 422,
     "listing_error": 422,
     "listing_input_invalid": 422,
     "listing_not_found": 404,

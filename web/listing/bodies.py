@@ -48,6 +48,8 @@ class DepositCorrection(Model, frozen=True, kw_only=True):
     """A recorded deposit as it should have been recorded, and why (the log keeps both)."""
 
     deposit: DepositRequest
+    # The record replaced, by its RegistrationBody.deposit_version (F8: no lost update).
+    deposit_version: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 
 
@@ -130,6 +132,7 @@ class RegistrationBody(Model, frozen=True, kw_only=True):
     deposit_fen: int | None
     wants_to_go_on: bool
     registered_at: datetime
+    deposit_version: int
 
 
 class DealBody(Model, frozen=True, kw_only=True):
@@ -180,4 +183,5 @@ def registration_body(found: Registration) -> RegistrationBody:
         number=found.number, qualification=str(found.qualification), reason=found.reason,
         deposit=str(found.deposit), deposit_fen=found.deposit_fen,
         wants_to_go_on=found.wants_to_go_on, registered_at=found.registered_at,
+        deposit_version=found.deposit_version,
     )  # fmt: skip

@@ -22,9 +22,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts.model import Actor, Role
+from accounts.model import Actor
 from accounts.organisations import service as organisations
-from listing import conclusion, reads, service
+from listing import access, conclusion, reads, service
 from listing.errors import ListingBidderNotFound, ListingInputInvalid, ListingNotFound
 from listing.model import DepositInput, DepositStatus, Qualification, Registration
 from signing.errors import EtenderError
@@ -81,7 +81,7 @@ async def desk_page(request: Request, conn: asyncpg.Connection, actor: Actor) ->
     return _render(
         request, "registrations.html", actor=actor, listing=b.listing_body(listing, now),
         rows=rows, now_input=local_input(now), kinds=list(BondKind),
-        centre=actor.has_role(Role.CENTRE_STAFF),  # supervisors read; the centre acts
+        centre=access.of_centre(actor, listing),  # supervisors read; the centre acts
     )  # fmt: skip
 
 
@@ -117,10 +117,15 @@ async def deposit_form(request: Request, conn: asyncpg.Connection, actor: Actor)
 @_page
 async def correct_form(request: Request, conn: asyncpg.Connection, actor: Actor) -> Response:
     which, registration = _uuid(request, "listing_id"), _uuid(request, "registration_id")
-    form = await request.form(max_files=0, max_fields=8)
+    form = await request.form(max_files=0, max_fields=9)
+    try:
+        version = int(text(form, "deposit_version"))
+    except ValueError:
+        raise ListingInputInvalid("the form names the record it corrects",
+                                  details={"field": "deposit_version"}) from None  # fmt: skip
     await service.correct_deposit(
-        conn, actor, which, registration, _deposit(form), reason=text(form, "reason"),
-        now=await database_now(conn),
+        conn, actor, which, registration, _deposit(form), version=version,
+        reason=text(form, "reason"), now=await database_now(conn),
     )  # fmt: skip
     return _back(which, "registrations")
 

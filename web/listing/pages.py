@@ -71,7 +71,7 @@ async def listing_page(request: Request) -> Response:
         "actor": actor, "listing": b.listing_body(found, now), "bidders": bidders,
         "winner": winner,
         # Links to the signed-in pages (web/listing/desk.py) for those who may use them.
-        "desk": actor is not None and access.names_reader(actor),
+        "desk": actor is not None and access.names_reader(actor, found),
         "bidder": actor is not None and actor.has_role(Role.BIDDER),
         "room": room_link(found, now, admitted=admitted),
     }  # fmt: skip

@@ -127,7 +127,7 @@ async def correct_deposit(request: Request) -> b.RegistrationBody:
     async with signed_in(request) as (conn, actor):
         found = await service.correct_deposit(
             conn, actor, _listing_id(request), which, _deposit(body.deposit),
-            reason=body.reason, now=await database_now(conn),
+            version=body.deposit_version, reason=body.reason, now=await database_now(conn),
         )  # fmt: skip
     return b.registration_body(found)
 
