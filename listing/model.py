@@ -296,7 +296,8 @@ class DepositInput:
         paid, latest = require_utc(self.paid_at), require_utc(now) + PAID_AT_SKEW
         if not require_utc(published_at) <= paid <= latest:
             raise ListingDepositPaidAtInvalid(
-                "paid_at lies between the listing's publication and now",
+                "paid_at must lie between the listing's publication and the server's clock"
+                f" plus {PAID_AT_SKEW.seconds // 60} minutes (details.earliest, details.latest)",
                 details={"field": "paid_at", "earliest": published_at.isoformat(),
                          "latest": latest.isoformat()},
             )  # fmt: skip

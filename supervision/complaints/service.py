@@ -206,6 +206,11 @@ def _late(
     """The deadline the step meets (acceptance or decision) and whether it is late; a
     late step needs its reason (Reg. 61)."""
     if step not in (Step.ACCEPT, Step.REFUSE, Step.UPHOLD, Step.DISMISS):
+        if late_reason is not None:  # it was dropped in silence (breaker F20)
+            raise ComplaintInputInvalid(
+                "only the department's accept, refuse, uphold and dismiss take a late reason",
+                details={"field": "late_reason"},
+            )
         return None, False, None
     due = model.due_of(complaint, steps, policy, setup.calendar)
     assert due is not None  # open (step_refusal)
@@ -359,14 +364,8 @@ async def list_complaints(
         found = await db.complaints(conn, departments=list(departments), status=status)
     else:
         found = await db.complaints(conn, complainant_id=actor.organisation_id, status=status)
-    tenders: dict[UUID, Tender] = {}
-    readable = []
-    for complaint in found:
-        if complaint.tender_id not in tenders:
-            tenders[complaint.tender_id] = await load(conn, complaint.tender_id)
-        if _may_read(actor, tenders[complaint.tender_id], complaint):
-            readable.append(complaint)
-    return readable
+    tenders = {tender_id: await load(conn, tender_id) for tender_id in {c.tender_id for c in found}}
+    return [c for c in found if _may_read(actor, tenders[c.tender_id], c)]
 
 
 async def signed_statement(

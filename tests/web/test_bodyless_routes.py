@@ -11,9 +11,11 @@ added later is walked too; the one place that applies the rule is web/http.py ``
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx
+import msgspec
 from starlette.routing import Route
 
 from accounts.model import OrgKind, Role
@@ -109,4 +111,45 @@ async def test_a_bodyless_route_refuses_a_body(
     assert wrong == []
     assert await _snapshot(pool) == before
     still = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert still.status_code == 200  # the logout never ran
+
+
+def optional_bodies() -> list[ApiRoute]:
+    """JSON routes whose every body field is optional (``{"note"?}``, ``{"final"?}``)."""
+    return [
+        r
+        for r in features.api_routes()
+        if r.body is not None and all(f.required is False for f in msgspec.structs.fields(r.body))
+    ]
+
+
+async def test_a_body_of_optional_fields_is_still_a_body_and_chunks_of_nothing_are_one(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    """docs/api-auth.md, "JSON bodies": a route whose every field is optional takes at
+    least ``{}`` — no body is ``400 malformed_json`` — and ``Transfer-Encoding: chunked``
+    with no byte is a body, not nothing (the outside tester's F15). Nothing changes."""
+    token = await _token(pool, client)
+    before = await _snapshot(pool)
+    signed = {"Authorization": f"Bearer {token}"}
+    assert optional_bodies()  # the docs name three
+    wrong = []
+    for route in optional_bodies():
+        answer = await client.request(route.method, concrete(route.path), headers=signed)
+        got = (answer.status_code, answer.json().get("error", {}).get("code"))
+        if got != (400, "malformed_json"):
+            wrong.append(f"{route.method} {route.path}: {got}")
+    assert wrong == []
+
+    async def nothing() -> AsyncIterator[bytes]:
+        return
+        yield b""
+
+    chunked = await client.post(
+        "/api/v1/auth/logout", content=nothing(),
+        headers={**signed, "Content-Type": "application/json"},
+    )  # fmt: skip
+    assert (chunked.status_code, chunked.json()["error"]["code"]) == (400, "malformed_json")
+    assert await _snapshot(pool) == before
+    still = await client.get("/api/v1/me", headers=signed)
     assert still.status_code == 200  # the logout never ran

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from web.cli.main import COMMAND_MODULES, COMMANDS, VALUE_OPTIONS, build_parser, joined_values
+from web.cli.main import COMMAND_MODULES, COMMANDS, VALUE_OPTIONS, build_parser, joined_values, main
 
 
 def _registered(module: str) -> list[str]:
@@ -96,3 +96,15 @@ def test_every_option_that_takes_a_token_is_joined_to_its_value() -> None:
         for option in action.option_strings
     }
     assert named == set(VALUE_OPTIONS)
+
+
+@pytest.mark.parametrize(
+    "server", ["http://127.0.0.1:9@127.0.0.1:9", "https://user:pw@etender.example", "http://@h"]
+)
+def test_a_server_address_naming_a_user_is_refused_before_anything_is_sent(
+    server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The token file's server check ignored the user part, and the HTTP client sent it as
+    credentials instead of the token (breaker F13): such an address is refused, exit 2."""
+    assert main(["logout", "--server", server, "--token-file", "/nonexistent/token"]) == 2
+    assert "names no user" in capsys.readouterr().err

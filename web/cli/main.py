@@ -12,6 +12,7 @@ import importlib
 import re
 import sys
 from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
 
 from signing.errors import EtenderError
 
@@ -110,10 +111,25 @@ def joined_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def userinfo_server(args: argparse.Namespace) -> str | None:
+    """A ``--server`` naming a user (``http://name@host``), if any: the token file's
+    server check ignored the user, and the HTTP client sent it as credentials in place
+    of the token (breaker F13). Every command's --server passes here."""
+    given = getattr(args, "server", None)
+    for url in [given] if isinstance(given, str) else given or []:
+        if "@" in urlsplit(url.strip()).netloc:
+            return url
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
     argv = joined_values(sys.argv[1:] if argv is None else argv)
     args = build_parser(argv[0] if argv else None).parse_args(argv)
+    if (refused := userinfo_server(args)) is not None:
+        print(f"etender: --server {refused}: a server address names no user (user@host):"
+              " the token goes in --token or a token file", file=sys.stderr)  # fmt: skip
+        return 2
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

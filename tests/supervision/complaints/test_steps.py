@@ -14,6 +14,7 @@ from signing.certs import Identity
 from supervision.complaints import service
 from supervision.complaints.alerts import raise_complaint_alerts
 from supervision.complaints.errors import (
+    ComplaintInputInvalid,
     ComplaintLateReasonRequired,
     ComplaintStatementInvalid,
     ComplaintStepConflict,
@@ -151,6 +152,11 @@ async def test_the_complainant_withdraws_and_no_one_else(
         await service.take_step(
             conn, closed.bidder(3), filed.id, setup=closed.setup(), policy=POLICY, **body
         )
+    with pytest.raises(ComplaintInputInvalid):  # a withdrawal is never late (F20)
+        await service.take_step(
+            conn, closed.bidder(2), filed.id, setup=closed.setup(), policy=POLICY,
+            late_reason="迟了", **body,
+        )  # fmt: skip
     withdrawn, _ = await service.take_step(
         conn, closed.bidder(2), filed.id, setup=closed.setup(), policy=POLICY, **body
     )

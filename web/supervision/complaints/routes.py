@@ -67,7 +67,8 @@ async def take_step(request: Request) -> Response:
 async def signed_statement(request: Request) -> b.SignedBytes:
     which = path_uuid(request, "complaint_id")
     raw = request.path_params["seq"]
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
+    # One spelling per statement: "00" and "01" are refused, not read as 0 and 1 (F20).
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and str(int(raw)) == raw):
         raise RequestInvalid("'seq' is 0 (the filing) or a step's number", details={"param": "seq"})
     async with signed_in(request) as (conn, actor):
         statement, signature = await service.signed_statement(conn, actor, which, int(raw))

@@ -78,6 +78,9 @@ async def test_a_complaint_is_filed_followed_and_decided_over_http(
     bytes_back = (await get(client, f"{one}/statements/1", closed.bidder(2))).json()
     assert base64.b64decode(bytes_back["statement"]) == accept["statement"]
     filing_back = (await get(client, f"{one}/statements/0", closed.supervisor)).json()
+    for spelled in ("00", "01", "+1", "１"):  # one spelling per statement (F20)
+        refused = await get(client, f"{one}/statements/{spelled}", closed.supervisor)
+        assert code(refused) == (422, "request_invalid"), spelled
     assert base64.b64decode(filing_back["statement"]) == signed["statement"]
     # The readers' salt opens the entries' statement commitments (Log entries).
     salt = bytes.fromhex(shown["statement_salt"])
