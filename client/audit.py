@@ -59,10 +59,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
     try:
         with httpx.Client(base_url=args.server.rstrip("/"), timeout=60, headers=headers) as http:
             return _verify(http, args)
+    except httpx.HTTPStatusError as exc:  # the server's own code, not httpx's text (F13)
+        return fail(f"refused: {_refusal(exc.response)}", 2)
     except httpx.HTTPError as exc:
-        return fail(f"server unreachable or refused: {exc}", 2)
+        return fail(f"server unreachable: {exc}", 2)
     except AuditError as exc:
         return fail(f"FAILED ({exc.code}): {exc.message}", 1)
+
+
+def _refusal(response: httpx.Response) -> str:
+    """``CODE: message`` from the platform's error body, else the bare HTTP status."""
+    try:
+        error = response.json()["error"]
+        return f"{error['code']}: {error['message']}"
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {response.status_code}"
 
 
 def _verify(http: httpx.Client, args: argparse.Namespace) -> int:

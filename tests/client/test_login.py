@@ -21,6 +21,7 @@ import asyncpg
 import httpx
 import pytest
 
+from audit import service as audit
 from tests.accounts.factory import PASSWORD
 from tests.client.cli_kit import etender, login
 from tests.conftest import LiveServer, free_port
@@ -30,6 +31,7 @@ from tests.web.tender.http_kit import (
     fixture_settings,  # noqa: F401
     fixture_web_world,  # noqa: F401
 )
+from web.services import services
 
 
 async def me(server: str, token: str) -> int:
@@ -344,3 +346,21 @@ async def test_a_second_login_revokes_the_token_it_replaces(
     second = _saved(config)["token"]
     assert first != second
     assert (await me(live_server.url, first), await me(live_server.url, second)) == (401, 200)
+
+
+async def test_a_refused_token_is_printed_with_the_servers_code(
+    live_server: LiveServer, web_world: World, tmp_path: Path, pool: asyncpg.Pool
+) -> None:
+    """`audit verify` with a token the server refuses prints the platform's code and
+    message, not the HTTP client's text and its link (breaker F13); exit 2."""
+    async with pool.acquire() as conn:  # a log with entries, so they are read
+        await audit.integrate(conn)
+        await audit.sign_new_checkpoint(conn, services(live_server.server.config.app).log_identity)
+    token = "A" * 43  # a token's shape, never issued
+    code, out, err = await etender(
+        "audit", "verify", "--server", live_server.url, "--token", token, "--entries",
+        config=tmp_path / "config",
+    )  # fmt: skip
+    assert code == 2, out + err
+    assert "refused: token_invalid: " in err
+    assert "developer.mozilla.org" not in out + err
