@@ -4,7 +4,8 @@ Refusals — failed and throttled logins, forged tokens, denied permissions, ref
 CSRF tokens — are not log entries: they are counted in the security-events table, in
 a transaction of their own that commits although the request fails (DESIGN.md,
 "Architecture"). The security and audit administrators read them, with the account
-changes of the log, through :func:`read_refusals` and :func:`read_account_changes`
+changes of the log and the sign-ins of the session table, through
+:func:`read_refusals`, :func:`read_account_changes` and :func:`read_sign_ins`
 (accounts/security_report.py).
 """
 
@@ -21,6 +22,7 @@ from accounts.security_report import (
     AccountChange,
     RefusalCount,
     SecurityFilter,
+    SignIn,
 )
 from audit import service as audit
 
@@ -65,3 +67,12 @@ async def read_account_changes(
     # committed before this request is listed (the head lock serialises integrators).
     await audit.integrate(conn)
     return await report_queries.account_changes(conn, wanted, wanted.kinds(ACCOUNT_CHANGE_KINDS))
+
+
+async def read_sign_ins(
+    conn: asyncpg.Connection, by: Actor, wanted: SecurityFilter
+) -> list[SignIn]:
+    """Who signed in from where (security or audit administrator): the session table,
+    which names the accounts the log leaves unnamed (docs/audit-log.md §1.3)."""
+    require(by, Action.READ_SECURITY_EVENTS, PLATFORM)
+    return await report_queries.sign_ins(conn, wanted)

@@ -9,6 +9,11 @@ one row per attempt, so a flood cannot stall anything; there is no lockout to sh
 (docs/api-auth.md, "Throttling (no lockout)"): throttled and rate-limited logins are
 what a lockout would have been. Account changes are log entries, shown decoded as the
 log holds them — ids and roles, never a name or a password (docs/audit-log.md §1.3).
+
+Sign-ins come from the session table, not the log: the log names no bidder, expert or
+tenderer in its own logins (docs/audit-log.md §1.3), so the session table is where
+the security administrator sees who signed in from where. A session's token and its
+hash are never read here.
 """
 
 from __future__ import annotations
@@ -93,3 +98,20 @@ class AccountChange:
     subject_type: str | None
     subject_id: str | None
     data: Mapping[str, Any]
+
+
+# Why a session ended (SELECT_SIGN_INS decides by the database clock): still open is None.
+LOGGED_OUT, EXPIRED = "logged_out", "expired"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class SignIn:
+    """One session as it was issued: who, of which organisation, how, from where; no token."""
+
+    time: datetime
+    username: str
+    display_name: str
+    organisation_name: str
+    kind: str
+    address: str
+    ended: str | None

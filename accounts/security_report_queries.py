@@ -1,11 +1,19 @@
-"""SQL of the security administrator's reading: counted refusals (0001 security_events)
-and account-changing entries of the transparency log (log_entries, decoded here)."""
+"""SQL of the security administrator's reading: counted refusals (0001 security_events),
+account-changing entries of the transparency log (log_entries, decoded here) and
+sign-ins (0001 sessions, never their token hashes)."""
 
 from __future__ import annotations
 
 import asyncpg
 
-from accounts.security_report import AccountChange, RefusalCount, SecurityFilter
+from accounts.security_report import (
+    EXPIRED,
+    LOGGED_OUT,
+    AccountChange,
+    RefusalCount,
+    SecurityFilter,
+    SignIn,
+)
 from signing.log.entry import LogEntry
 
 SELECT_REFUSALS = """
@@ -88,3 +96,39 @@ async def account_changes(
         SELECT_ACCOUNT_CHANGES, kinds, wanted.address, wanted.since, wanted.until, wanted.limit
     )
     return [_change(row["idx"], bytes(row["entry"])) for row in rows]
+
+
+# The token's hash is not selected: what the page shows could never serve as a session.
+SELECT_SIGN_INS = """
+SELECT s.created_at, s.kind, s.address, u.username, u.display_name,
+       o.name AS organisation_name,
+       CASE WHEN s.revoked_at IS NOT NULL THEN $5
+            WHEN s.expires_at <= clock_timestamp() THEN $6 END AS ended
+FROM sessions s JOIN users u ON u.id = s.user_id
+    JOIN organisations o ON o.id = u.organisation_id
+WHERE ($1::text IS NULL OR s.address = $1)
+    AND ($2::timestamptz IS NULL OR s.created_at >= $2)
+    AND ($3::timestamptz IS NULL OR s.created_at < $3)
+ORDER BY s.created_at DESC, s.id
+LIMIT $4
+"""
+
+
+async def sign_ins(conn: asyncpg.Connection, wanted: SecurityFilter) -> list[SignIn]:
+    """The sessions issued within the filter's address and time range, newest first."""
+    rows = await conn.fetch(
+        SELECT_SIGN_INS, wanted.address, wanted.since, wanted.until, wanted.limit,
+        LOGGED_OUT, EXPIRED,
+    )  # fmt: skip
+    return [
+        SignIn(
+            time=row["created_at"],
+            username=row["username"],
+            display_name=row["display_name"],
+            organisation_name=row["organisation_name"],
+            kind=row["kind"],
+            address=row["address"],
+            ended=row["ended"],
+        )
+        for row in rows
+    ]

@@ -207,6 +207,21 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ad.events.time": ("时间", "Time"),
     "ad.events.actor": ("操作人", "Actor"),
     "ad.events.data": ("内容", "Data"),
+    "ad.events.sign_ins": ("登录记录", "Sign-ins"),
+    "ad.events.sign_ins.hint": (
+        "取自会话表，包括透明日志不具名的投标人、专家和招标人的登录；类型筛选不适用。",
+        "From the session table, including the sign-ins of bidders, experts and tenderers "
+        "that the log does not name; the kind filter does not apply.",
+    ),
+    "ad.events.user": ("用户", "User"),
+    "ad.events.organisation": ("单位", "Organisation"),
+    "ad.events.session_kind": ("会话类型", "Session kind"),
+    "ad.events.ended": ("是否结束", "Ended"),
+    "ad.events.session.cookie": ("浏览器", "Browser (cookie)"),
+    "ad.events.session.bearer": ("接口令牌", "API (bearer)"),
+    "ad.events.ended.logged_out": ("已退出或被撤销", "Logged out or revoked"),
+    "ad.events.ended.expired": ("已过期", "Expired"),
+    "ad.events.ended.open": ("未结束", "Open"),
     "ad.kind.auth.login_failed": ("登录失败", "Failed login"),
     "ad.kind.auth.login_throttled": (
         "登录限速（同一用户名与地址）",

@@ -152,12 +152,13 @@ async def events_page(request: Request, conn: asyncpg.Connection, actor: Actor) 
     wanted = security_filter(request.query_params)
     refusals, totals = await security_events.read_refusals(conn, actor, wanted)
     changes = await security_events.read_account_changes(conn, actor, wanted)
+    sign_ins = await security_events.read_sign_ins(conn, actor, wanted)
     named: list[object] = []
     for change in changes:
         named += [change.actor_user_id, change.subject_id, *change.data.values()]
     return render(
         request, "security_events.html", actor=actor, wanted=wanted, refusals=refusals,
-        totals=totals, changes=changes, refusal_kinds=REFUSAL_KINDS,
+        totals=totals, changes=changes, sign_ins=sign_ins, refusal_kinds=REFUSAL_KINDS,
         change_kinds=ACCOUNT_CHANGE_KINDS, params=request.query_params, done=None,
         people=await people_of(conn, [n for n in named if isinstance(n, str)]),
         as_json=lambda data: json.dumps(data, ensure_ascii=False, sort_keys=True),

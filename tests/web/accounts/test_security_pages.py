@@ -4,16 +4,21 @@ and the security events with their filters; everyone else refused."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import asyncpg
 import pytest
 from starlette.applications import Starlette
 
 from accounts import security_events
+from accounts.errors import PermissionDenied
 from accounts.model import OrgKind, Role
 from accounts.permissions import RULES
+from accounts.security_report import SecurityFilter
 from accounts.users import service as users
 from signing.log.checkpoint import Cosigner, generate_private_key
-from tests.accounts.factory import CONSOLE, count_rows, make_organisation, make_user
+from tests.accounts.factory import CONSOLE, actor_for, count_rows, make_organisation, make_user
 from tests.web.accounts.page_kit import (
     Admins,
     fixture_admins,
@@ -21,6 +26,7 @@ from tests.web.accounts.page_kit import (
     signed_in,
     signed_out,
 )
+from web.auth import SESSION_COOKIE
 
 __all__ = ["fixture_admins"]
 
@@ -204,6 +210,68 @@ async def test_the_security_and_audit_administrators_read_the_security_events(
     """read_security_events: the security and the audit administrator, nobody else."""
     async with signed_in(app, who) as other:
         assert (await other.get("/admin/security-events")).status_code == status
+
+
+async def test_the_security_administrator_sees_a_bidders_sign_in_the_log_leaves_unnamed(
+    app: Starlette, pool: asyncpg.Pool, admins: Admins
+) -> None:
+    """docs/audit-log.md §1.3: the bidder's auth.login names nobody, so the page lists the
+    session table's sign-ins — username, name, organisation, kind, address — never a token."""
+    async with signed_in(app, "bidder1") as bidder:
+        token = bidder.client.cookies[SESSION_COOKIE]
+        await bidder.client.post("/logout", data={"csrf_token": bidder.csrf})
+    async with pool.acquire() as conn:
+        await log_kinds(conn)
+        raw = await conn.fetchval(
+            "SELECT entry FROM log_entries WHERE kind = 'auth.login' ORDER BY idx DESC LIMIT 1"
+        )
+    login = json.loads(bytes(raw))
+    assert login["actor"] == {"user_id": None, "role": "bidder"}
+    assert login["address"] is None
+    async with signed_in(app, "secadmin") as secadmin:
+        page = await secadmin.get("/admin/security-events")
+        elsewhere = await secadmin.get("/admin/security-events", address="198.51.100.1")
+        here = await secadmin.get("/admin/security-events", address="192.0.2.10")
+        future = await secadmin.get("/admin/security-events", since="2999-01-01")
+    assert "登录记录" in page.text
+    row = page.text.split('<tr data-username="bidder1"', 1)[1].split("</tr>", 1)[0]
+    assert 'data-ended="logged_out"' in row
+    for shown in (
+        "bidder1 (测试用户)",
+        "宣城建工集团",
+        "浏览器",
+        "<code>192.0.2.10</code>",
+        "已退出",
+    ):
+        assert shown in row
+    # The newest first: the administrator's own sign-in above the bidder's.
+    assert page.text.index('data-username="secadmin"') < page.text.index('data-username="bidder1"')
+    for text in (page.text, here.text):
+        assert token not in text
+        assert hashlib.sha256(token.encode()).hexdigest() not in text
+    assert 'data-username="bidder1"' in here.text
+    assert 'data-username="bidder1"' not in elsewhere.text
+    assert 'id="no-sign-ins"' in elsewhere.text
+    assert 'id="no-sign-ins"' in future.text
+
+
+@pytest.mark.parametrize("role", [Role.BIDDER, Role.CENTRE_STAFF, Role.SUPERVISOR])
+async def test_no_other_role_reads_the_sign_ins(
+    app: Starlette, pool: asyncpg.Pool, admins: Admins, role: Role
+) -> None:
+    """read_security_events: a bidder, centre staff and a supervisor are refused the page
+    (and so its sign-ins), as before; the service refuses them too."""
+    org = {Role.BIDDER: admins.bidder_org, Role.CENTRE_STAFF: admins.centre}.get(
+        role, admins.department
+    )
+    async with pool.acquire() as conn:
+        user = await make_user(conn, org, role, scope=admins.department, username="reader")
+        with pytest.raises(PermissionDenied):
+            await security_events.read_sign_ins(conn, await actor_for(conn, user), SecurityFilter())
+    async with signed_in(app, "reader") as other:
+        answer = await other.get("/admin/security-events")
+    assert answer.status_code == 403
+    assert "登录记录" not in answer.text
 
 
 async def test_signed_out_the_security_pages_send_to_the_login(app: Starlette) -> None:
