@@ -7,6 +7,7 @@ ProcurementError (procurement/errors.py)
     ├── PublicityRunning                  single_source_publicity_running_conflict 409
     ├── ObjectionAnswered                 single_source_objection_answered_conflict 409
     ├── ObjectionsPending                 single_source_objections_pending_conflict 409
+    ├── OwnObjectionOpen                  single_source_own_objection_open_conflict 409
     └── ObjectionUpheld                   single_source_objection_upheld_conflict 409
 """
 
@@ -53,6 +54,14 @@ class ObjectionsPending(SingleSourceError):
     """Art. 39: every objection is answered before the price is agreed."""
 
     code = "single_source_objections_pending_conflict"
+    status = 409
+
+
+class OwnObjectionOpen(SingleSourceError):
+    """One unanswered objection per organisation: each must be answered before the price
+    is agreed, so a stream of them from one party held the agreement up (breaker F20)."""
+
+    code = "single_source_own_objection_open_conflict"
     status = 409
 
 

@@ -20,7 +20,12 @@ from procurement.events import ProcurementEvent
 from procurement.model import Award, Method, Project, check_price, check_reason
 from procurement.service import lock_project, locked_for, only_lot, read_project
 from procurement.single_source import queries as q
-from procurement.single_source.errors import ObjectionAnswered, ObjectionNotFound, PublicityOver
+from procurement.single_source.errors import (
+    ObjectionAnswered,
+    ObjectionNotFound,
+    OwnObjectionOpen,
+    PublicityOver,
+)
 from procurement.single_source.model import Objection, Outcome, require_agreeable
 from signing.log.entry import Actor as LogActor
 from tender.lifecycle import append
@@ -47,6 +52,13 @@ async def file_objection(
         assert project.publicity_ends_at is not None
         if locked.now >= project.publicity_ends_at:
             raise PublicityOver(f"the publicity ended at {project.publicity_ends_at}")
+        if any(
+            o.objector_id == actor.organisation_id and o.outcome is None
+            for o in await q.objections(conn, tender_id)
+        ):
+            raise OwnObjectionOpen(
+                "your organisation's objection is not answered yet: file another once it is"
+            )
         filed = await q.insert_objection(
             conn, tender_id, objector_id=actor.organisation_id, by=actor.user_id,
             text=text, at=locked.now,

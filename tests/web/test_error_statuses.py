@@ -691,6 +691,7 @@ STATUS: dict[str, int] = {
     "quotation_method_invalid": 422,
     "single_source_error": 422,
     "single_source_objection_answered_conflict": 409,
+    "single_source_own_objection_open_conflict": 409,
     "single_source_objection_not_found": 404,
     "single_source_objection_upheld_conflict": 409,
     "single_source_objections_pending_conflict": 409,

@@ -16,6 +16,7 @@ from procurement.single_source.errors import (
     ObjectionNotFound,
     ObjectionsPending,
     ObjectionUpheld,
+    OwnObjectionOpen,
     PublicityOver,
     PublicityRunning,
 )
@@ -34,6 +35,12 @@ async def test_objections_are_answered_before_the_price_is_agreed(
     _, project, _ = await service.get_project(conn, None, tender_id)
     assert project.publicity_ends_at is not None
     filed = await single_source.file_objection(conn, world.bidders[1], tender_id, "该产品另有厂家")
+    # One unanswered objection per organisation: a stream of them held the agreement up.
+    with pytest.raises(OwnObjectionOpen):
+        await single_source.file_objection(conn, world.bidders[1], tender_id, "再提一次")
+    assert [o.id for o in await single_source.objections(conn, world.agency, tender_id)] == [
+        filed.id
+    ]
     with pytest.raises(PublicityRunning):
         await single_source.agree(conn, world.agency, tender_id, 120_000_00, setup=world.setup())
     with pytest.raises(PermissionDenied):  # the agency answers, not another supplier
